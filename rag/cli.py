@@ -1,0 +1,118 @@
+"""The command line: `rag index | search | serve`. Library errors become messages here."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import store
+from .errors import RagError
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+def cmd_index(args) -> int:
+    from .build import build
+    from .embed import default_embedder
+    from .load import DEFAULT_CORPUS
+
+    paths = [Path(p) for p in args.paths] or [DEFAULT_CORPUS]
+    index = build(paths, default_embedder(), folder=Path(args.index), progress=not args.quiet)
+    m = index.manifest
+    print(f"Indexed {len(m['documents'])} document(s), {m['passages']} passages, into {args.index}/ "
+          f"(fingerprint {m['fingerprint']}).")
+    return 0
+
+
+def _result_json(result, retriever, id=None) -> dict:
+    from .cite import hit_json
+
+    out = {"id": id} if id is not None else {}
+    out.update({"query": result.query, "abstained": result.abstained,
+                "notices": result.notices,
+                "passages": [hit_json(h, retriever.index) for h in result.hits]})
+    return out
+
+
+def cmd_search(args) -> int:
+    from .cite import checked, where
+    from .retrieve import open_retriever
+
+    retriever = open_retriever(Path(args.index))
+    if args.queries:
+        with open(args.queries, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    query_id, query = item["id"], item["query"]
+                except (ValueError, KeyError, TypeError):
+                    raise RagError(f"{args.queries} line {n}: expected a JSON object with \"id\" and \"query\"")
+                try:
+                    _print_json(_result_json(retriever.search(query, args.k), retriever, query_id))
+                except RagError as e:
+                    _print_json({"id": query_id, "query": query, "abstained": True, "error": str(e), "passages": []})
+        return 0
+    if not args.query:
+        raise RagError("Give a query, or --queries FILE.jsonl")
+    result = retriever.search(args.query, args.k)
+    if args.json:
+        _print_json(_result_json(result, retriever))
+        return 0
+    for notice in result.notices:
+        print(f"note: {notice}")
+    for h in result.hits:
+        p = h.passage
+        doc = retriever.index.documents[p.doc]
+        print(f"[{h.rank}] {where(p)} · ¶{p.paragraph} · {doc.path}:{p.start}-{p.end} · score {h.score:.3f}")
+        print("    " + checked(p, doc).replace("\n", "\n    ") + "\n")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .ui import serve
+
+    serve(index=Path(args.index), port=args.port, host=args.host)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="rag", description="Cited quotes from transcripts and documents.")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    def add(name, func, help):
+        p = sub.add_parser(name, help=help)
+        p.add_argument("--index", default=str(store.DEFAULT_INDEX), help="index folder (default: embeddings)")
+        p.set_defaults(func=func)
+        return p
+
+    p = add("index", cmd_index, "build the index from documents (default: the shipped transcript)")
+    p.add_argument("paths", nargs="*", help="files to index")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = add("search", cmd_search, "print the passages that answer a query")
+    p.add_argument("query", nargs="?")
+    p.add_argument("-k", type=int, default=5, help="how many passages (1-50, default 5)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--queries", help="a JSONL file of {\"id\", \"query\"}: one JSON result a line")
+
+    p = add("serve", cmd_serve, "start the chat in the browser")
+    p.add_argument("--port", type=int, default=None, help="port (default: $GRADIO_SERVER_PORT or 7860)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except RagError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,64 @@
+"""The records that flow between the stages: a Document, its Passages, and search Hits.
+
+A Passage is a span of a document's text: ``document.text[start:end] == passage.text``
+always holds. Parsing yields one Passage per paragraph; chunking cuts those into
+the sentence windows that are embedded, searched and cited.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str                 # unique name within an index (the file name)
+    text: str               # the text every offset points into
+    path: str = ""          # where it was read from
+    title: str = ""
+    date: str | None = None  # ISO date when the document states one
+    sha256: str = ""        # of the file's bytes
+
+    @staticmethod
+    def from_text(id: str, text: str, path: str = "", data: bytes | None = None) -> "Document":
+        digest = hashlib.sha256(data if data is not None else text.encode("utf-8")).hexdigest()
+        return Document(id=id, text=text, path=path, sha256=digest)
+
+
+@dataclass(frozen=True)
+class Passage:
+    doc: str                # Document.id
+    start: int
+    end: int
+    text: str               # == document.text[start:end]
+    section: str            # "opening", "Q7", "text", ...
+    kind: str               # "statement" | "question" | "answer" | "paragraph"
+    paragraph: int          # 1-based number of the paragraph in the document (as parsed)
+    speaker: str | None = None
+    question: str | None = None   # full text of the question this passage answers
+    outlet: str | None = None     # the journalist's outlet, when the question names it
+    page: int | None = None
+    context: str = field(default="", compare=False)  # extra text embedded with it, never shown
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc}:{self.start}-{self.end}"
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @staticmethod
+    def from_dict(data: dict) -> "Passage":
+        names = {f.name for f in dataclasses.fields(Passage)}
+        return Passage(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage as a search returned it, with where its score came from."""
+    passage: Passage
+    rank: int
+    score: float
+    provenance: dict = field(default_factory=dict, compare=False)  # per-retriever ranks and scores
+    low_confidence: bool = False

@@ -1,0 +1,257 @@
+"""The index on disk: a folder of plain files, written atomically, checked on load.
+
+    manifest.json      format version, model name + weights fingerprint, dimension,
+                       chunking settings, every document with its sha256
+    passages.jsonl     one chunk a line; line i is row i of the vectors
+    paragraphs.jsonl   every parsed paragraph (questions too): the full context of a quote
+    documents/*.txt    the text every offset points into, one file per document
+    index.faiss        the vectors (faiss.write_index: FAISS's own format, no pickle)
+
+A build writes a temporary sibling folder, then swaps it in by rename, holding a
+lock so that two builds never interleave; a build killed at any moment leaves the
+previous index in place. Loading refuses an index that is broken, or that was made
+by another format, parser, chunking or model, or from a source file that changed
+since, with the command that rebuilds it.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .chunk import ChunkSettings
+from .errors import IndexProblem
+from .parse import PARSER_VERSION
+from .records import Document, Passage
+
+FORMAT = "rag-index/1"
+DEFAULT_INDEX = Path("embeddings")
+
+
+@dataclass
+class Index:
+    manifest: dict
+    documents: dict[str, Document]
+    paragraphs: list[Passage]
+    passages: list[Passage]
+    vectors: object                      # a faiss.Index, row i == passages[i]
+    folder: Path | None = None
+    extras: dict = field(default_factory=dict)   # other stages' persisted parts (e.g. lexical)
+
+    @property
+    def fingerprint(self) -> str:
+        return self.manifest["fingerprint"]
+
+
+def rebuild_command(folder: Path, manifest: dict | None = None) -> str:
+    paths = [d["path"] for d in (manifest or {}).get("documents", []) if d.get("path")]
+    cmd = "rag index"
+    if paths and paths != [str(Path("corpus") / "000_17cb08188d8e02ca.txt")]:
+        cmd += " " + " ".join(paths)
+    if Path(folder) != DEFAULT_INDEX:
+        cmd += f" --index {folder}"
+    return cmd
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _json_lines(items: list[Passage]) -> bytes:
+    return "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in items).encode("utf-8")
+
+
+@contextlib.contextmanager
+def build_lock(folder: Path):
+    """Exclusive lock beside the index folder: a second build waits for the first."""
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f".{folder.name}.lock", "a+") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def make_manifest(documents: dict[str, Document], passages: list[Passage], model: dict,
+                  chunking: ChunkSettings, extra: dict | None = None) -> dict:
+    body = _json_lines(passages)
+    return {
+        "format": FORMAT,
+        "parser": PARSER_VERSION,
+        "model": model,
+        "chunking": chunking.to_dict(),
+        "documents": [
+            {"id": d.id, "path": d.path, "sha256": d.sha256, "title": d.title, "date": d.date,
+             "chars": len(d.text), "text_sha256": _sha(d.text.encode("utf-8")),
+             "file": f"documents/{_sha(d.id.encode())[:16]}.txt"}
+            for d in documents.values()
+        ],
+        "passages": len(passages),
+        "fingerprint": _sha(body + json.dumps(model, sort_keys=True).encode())[:12],
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        **(extra or {}),
+    }
+
+
+def save(index: Index, folder: Path, write_extras=None) -> None:
+    """Write `index` to `folder` atomically. `write_extras(tmp_folder)` adds other stages' files."""
+    import faiss
+
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    try:
+        (tmp / "documents").mkdir()
+        for entry in index.manifest["documents"]:
+            _write(tmp / entry["file"], index.documents[entry["id"]].text.encode("utf-8"))
+        _write(tmp / "passages.jsonl", _json_lines(index.passages))
+        _write(tmp / "paragraphs.jsonl", _json_lines(index.paragraphs))
+        faiss.write_index(index.vectors, str(tmp / "index.faiss"))
+        if write_extras:
+            write_extras(tmp)
+        # the manifest goes last: a folder without one is never mistaken for an index
+        _write(tmp / "manifest.json", json.dumps(index.manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+        _swap_in(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    index.folder = folder
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _swap_in(tmp: Path, folder: Path) -> None:
+    old = folder.parent / f".{folder.name}.old-{os.getpid()}"
+    if folder.exists():
+        os.rename(folder, old)
+    os.rename(tmp, folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(folder: Path) -> None:
+    """If a build died between its two renames, put the previous index back."""
+    if (folder / "manifest.json").exists():
+        return
+    olds = sorted(folder.parent.glob(f".{folder.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    for old in reversed(olds):
+        if (old / "manifest.json").exists():
+            if folder.exists():
+                shutil.rmtree(folder)
+            os.rename(old, folder)
+            return
+
+
+def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True) -> Index:
+    """Load and check the index in `folder`; raise IndexProblem naming the rebuild command."""
+    import faiss
+
+    folder = Path(folder)
+    with build_lock(folder):
+        _recover(folder)
+    rebuild = rebuild_command(folder)
+    manifest_file = folder / "manifest.json"
+    if not manifest_file.exists():
+        raise IndexProblem(f"No index found in {folder}/. Build it with: {rebuild}")
+    try:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError("the manifest is not a JSON object")
+    except (OSError, ValueError) as e:
+        raise IndexProblem(f"The index manifest {manifest_file} cannot be read ({e}). Rebuild it with: {rebuild}")
+    rebuild = rebuild_command(folder, manifest)
+
+    def stale(why: str) -> IndexProblem:
+        return IndexProblem(f"The index in {folder}/ {why}. Rebuild it with: {rebuild}")
+
+    if manifest.get("format") != FORMAT:
+        return_fmt = manifest.get("format")
+        raise stale(f"has format {return_fmt!r}, this version reads {FORMAT!r}")
+    if manifest.get("parser") != PARSER_VERSION:
+        raise stale(f"was parsed by parser version {manifest.get('parser')}, this version is {PARSER_VERSION}")
+    if manifest.get("chunking") != ChunkSettings().to_dict():
+        raise stale(f"was chunked with {manifest.get('chunking')}, this version uses {ChunkSettings().to_dict()}")
+    model = manifest.get("model") or {}
+    if embedder is not None:
+        if model.get("name") != embedder.name or model.get("fingerprint") != embedder.fingerprint:
+            raise stale(f"was built with model {model.get('name')!r} (weights {model.get('fingerprint')}), "
+                        f"but this run uses {embedder.name!r} (weights {embedder.fingerprint})")
+    try:
+        documents: dict[str, Document] = {}
+        for d in manifest["documents"]:
+            data = (folder / d["file"]).read_bytes()
+            if _sha(data) != d["text_sha256"]:
+                raise ValueError(f"{d['file']} does not match its checksum")
+            documents[d["id"]] = Document(id=d["id"], text=data.decode("utf-8"), path=d["path"],
+                                          title=d["title"], date=d["date"], sha256=d["sha256"])
+        passages = _read_passages(folder / "passages.jsonl")
+        paragraphs = _read_passages(folder / "paragraphs.jsonl")
+        vectors = faiss.read_index(str(folder / "index.faiss"))
+    except IndexProblem:
+        raise
+    except Exception as e:  # noqa: BLE001 - every way a file can be broken ends here
+        raise IndexProblem(f"The index in {folder}/ is damaged ({type(e).__name__}: {e}). Rebuild it with: {rebuild}")
+    if vectors.ntotal != len(passages) or len(passages) != manifest.get("passages"):
+        raise IndexProblem(f"The index in {folder}/ is damaged: {vectors.ntotal} vectors, {len(passages)} passages, "
+                           f"manifest says {manifest.get('passages')}. Rebuild it with: {rebuild}")
+    if vectors.d != model.get("dim"):
+        raise stale(f"has vectors of dimension {vectors.d}, the manifest says {model.get('dim')}")
+    for p in passages + paragraphs:
+        doc = documents.get(p.doc)
+        if doc is None or doc.text[p.start:p.end] != p.text:
+            raise IndexProblem(f"The index in {folder}/ is damaged: passage {p.id} does not match its document. "
+                               f"Rebuild it with: {rebuild}")
+    if check_sources:
+        for d in manifest["documents"]:
+            source = _source_path(folder, d["path"])
+            if source and source.is_file() and _sha(source.read_bytes()) != d["sha256"]:
+                raise stale(f"is out of date: {d['path']} changed since it was indexed")
+    return Index(manifest=manifest, documents=documents, paragraphs=paragraphs, passages=passages,
+                 vectors=vectors, folder=folder)
+
+
+def _source_path(folder: Path, path: str) -> Path | None:
+    if not path:
+        return None
+    p = Path(path)
+    if p.is_absolute():
+        return p
+    # relative paths are stored relative to the folder that holds the index folder (the project)
+    return folder.parent / p
+
+
+def _read_passages(path: Path) -> list[Passage]:
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                data = json.loads(line)
+                if not isinstance(data, dict):
+                    raise ValueError(f"{path.name} line {n} is not an object")
+                out.append(Passage.from_dict(data))
+    return out
+
+
+def vectors_index(vectors: np.ndarray):
+    """An exact inner-product FAISS index over normalised vectors."""
+    import faiss
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype="float32"))
+    return index

@@ -1,0 +1,85 @@
+"""Shared fixtures: a deterministic fake embedder, tiny documents, a temporary index."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus" / "000_17cb08188d8e02ca.txt"
+
+
+class FakeEmbedder:
+    """Bag of hashed, lower-cased words: texts sharing words get similar vectors. Deterministic."""
+
+    name = "fake-embedder"
+    fingerprint = "fake-v1"
+    dim = 64
+    max_tokens = 256
+
+    def __init__(self):
+        self.calls = 0          # texts embedded, so tests can see what was (re)embedded
+
+    def count_tokens(self, texts):
+        return [len(re.findall(r"\w+|[^\w\s]", t)) for t in texts]
+
+    def _vec(self, text):
+        v = np.zeros(self.dim, dtype="float32")
+        for word in re.findall(r"\w+", text.lower()):
+            h = int(hashlib.md5(word.encode()).hexdigest(), 16)
+            v[h % self.dim] += 1.0 if (h >> 8) % 2 else -1.0
+        n = np.linalg.norm(v)
+        return v / n if n else v
+
+    def encode_documents(self, texts, progress=False):
+        self.calls += len(texts)
+        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), "float32")
+
+    def encode_query(self, text):
+        return self._vec(text)
+
+
+@pytest.fixture
+def fake_embedder():
+    return FakeEmbedder()
+
+
+INTERVIEW = """Press briefing on water policy, Springfield, March 3, 2023.
+
+Good afternoon. I will start with a short statement about the reservoir. The reservoir is full again after the spring rains.
+
+Question: What will happen to water prices next year?
+
+Jane Doe: Prices will stay flat next year. The council agreed on that in February.
+
+We also plan a new pipeline to the north district.
+
+Question (Daily Bugle): Is the pipeline funded?
+
+Jane Doe: Yes. The pipeline is funded by a regional grant of 4 million dollars.
+"""
+
+
+@pytest.fixture
+def interview_file(tmp_path):
+    path = tmp_path / "briefing.txt"
+    path.write_text(INTERVIEW, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tiny_index(tmp_path, interview_file, fake_embedder):
+    """A real index on disk over the tiny interview, built with the fake embedder."""
+    from rag.build import build
+
+    folder = tmp_path / "idx"
+    build([interview_file], fake_embedder, folder=folder)
+    return folder

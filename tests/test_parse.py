@@ -1,0 +1,78 @@
+from rag.parse import parse
+from rag.records import Document
+
+from conftest import CORPUS, INTERVIEW
+
+
+def corpus():
+    text = CORPUS.read_text(encoding="utf-8")
+    return text, parse(Document.from_text(CORPUS.name, text))
+
+
+def test_every_paragraph_is_an_exact_span():
+    text, (doc, paras) = corpus()
+    assert paras
+    for p in paras:
+        assert text[p.start:p.end] == p.text
+        assert p.text == p.text.strip()
+
+
+def test_title_and_date():
+    _, (doc, _) = corpus()
+    assert "news conference" in doc.title and "Moscow, January 14, 2022" in doc.title
+    assert doc.date == "2022-01-14"
+
+
+def test_29_exchanges_each_with_question_and_answer():
+    _, (_, paras) = corpus()
+    sections = {p.section for p in paras if p.section != "opening"}
+    assert sections == {f"Q{i}" for i in range(1, 30)}
+    for s in sections:
+        kinds = {p.kind for p in paras if p.section == s}
+        assert kinds == {"question", "answer"}, s
+    answers = [p for p in paras if p.kind == "answer"]
+    assert all(p.speaker == "Sergey Lavrov" and p.question for p in answers)
+    assert not any(p.text.startswith("Sergey Lavrov:") for p in answers)
+
+
+def test_multi_paragraph_question_is_kept_whole():
+    _, (_, paras) = corpus()
+    q6 = [p for p in paras if p.section == "Q6"]
+    assert "Did you receive anything like that from Josep Borrell?" in q6[-1].question
+    assert q6[-1].question.startswith("On January 10, The New York Times")
+
+
+def test_outlet_named_by_journalist_is_kept():
+    _, (_, paras) = corpus()
+    q8 = [p for p in paras if p.section == "Q8"]
+    assert all(p.outlet and "Mir Interstate Television" in p.outlet for p in q8)
+
+
+def test_boilerplate_dropped_and_intro_kept_once():
+    text, (_, paras) = corpus()
+    bodies = [p.text for p in paras]
+    assert len(bodies) == len(set(bodies))
+    joined = "\n".join(bodies)
+    for chrome in ("Rate this article", "Share this article", "Читать на русском", "For researchers",
+                   "Chairman of Board of Trustees of RIAC", "(2 votes)"):
+        assert chrome not in joined
+    intro = "We had no time to spare after the holidays"
+    assert text.count(intro) == 2 and joined.count(intro) == 1
+    # the copy kept is the one inside the opening statement, after the greeting
+    kept = next(p for p in paras if p.text.startswith(intro))
+    assert kept.section == "opening" and kept.start > text.index("Good morning, colleagues")
+
+
+def test_plain_document_parses_as_paragraphs():
+    text = "First paragraph here.\n\nSecond one: with a colon.\n\n\nThird."
+    doc, paras = parse(Document.from_text("plain.txt", text))
+    assert [p.text for p in paras] == ["First paragraph here.", "Second one: with a colon.", "Third."]
+    assert {p.kind for p in paras} == {"paragraph"} and doc.title == "plain.txt"
+
+
+def test_other_transcript_with_outlet_label():
+    doc, paras = parse(Document.from_text("b.txt", INTERVIEW))
+    assert doc.date == "2023-03-03"
+    q2 = [p for p in paras if p.section == "Q2"]
+    assert q2[0].outlet == "Daily Bugle" and q2[-1].speaker == "Jane Doe"
+    assert [p.kind for p in paras if p.section == "Q1"] == ["question", "answer", "answer"]

@@ -100,6 +100,7 @@ class SentenceTransformerEmbedder:
                 from tokenizers import Tokenizer
                 self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
                 self._tokenizer.no_truncation()
+                self._tokenizer.no_padding()   # the shipped tokenizer.json pads to 128: counts must not
             else:
                 self._tokenizer = self.model.tokenizer
         return self._tokenizer

@@ -1,0 +1,135 @@
+"""The index on disk: round trip, and every way it can be broken is refused with the rebuild command."""
+import json
+import os
+import shutil
+
+import pytest
+
+from rag import store
+from rag.errors import IndexProblem
+from rag.retrieve import Retriever
+
+
+def test_round_trip_keeps_exact_spans(tiny_index, fake_embedder):
+    index = store.load(tiny_index, embedder=fake_embedder)
+    assert index.passages and index.vectors.ntotal == len(index.passages)
+    for p in index.passages + index.paragraphs:
+        assert index.documents[p.doc].text[p.start:p.end] == p.text
+    m = index.manifest
+    assert m["format"] == store.FORMAT and m["model"]["name"] == "fake-embedder"
+    assert m["model"]["fingerprint"] == "fake-v1" and m["model"]["dim"] == fake_embedder.dim
+    assert len(m["documents"][0]["sha256"]) == 64 and m["chunking"]
+    assert len(m["fingerprint"]) == 12
+
+
+def test_plain_files_no_pickle(tiny_index):
+    names = {p.name for p in tiny_index.iterdir()}
+    assert {"manifest.json", "passages.jsonl", "paragraphs.jsonl", "index.faiss", "documents"} <= names
+    for path in tiny_index.rglob("*"):
+        if path.is_file():
+            assert not path.read_bytes().startswith(b"\x80"), f"{path} looks like a pickle"
+    json.loads((tiny_index / "manifest.json").read_text())
+
+
+def expect_refused(folder, embedder, *words):
+    with pytest.raises(IndexProblem) as e:
+        store.load(folder, embedder=embedder)
+    msg = str(e.value)
+    assert "rag index" in msg, msg
+    for w in words:
+        assert w in msg, msg
+    return msg
+
+
+def edit_manifest(folder, **changes):
+    path = folder / "manifest.json"
+    m = json.loads(path.read_text())
+    m.update(changes)
+    path.write_text(json.dumps(m))
+
+
+def test_missing_index(tmp_path, fake_embedder):
+    expect_refused(tmp_path / "nothing", fake_embedder, "No index")
+
+
+def test_other_format_refused(tiny_index, fake_embedder):
+    edit_manifest(tiny_index, format="rag-index/0")
+    expect_refused(tiny_index, fake_embedder, "format")
+
+
+def test_other_model_refused(tiny_index, fake_embedder):
+    fake_embedder.fingerprint = "other-weights"
+    expect_refused(tiny_index, fake_embedder, "model")
+
+
+def test_other_chunking_refused(tiny_index, fake_embedder):
+    edit_manifest(tiny_index, chunking={"max_tokens": 1})
+    expect_refused(tiny_index, fake_embedder, "chunked")
+
+
+def test_changed_source_refused(tiny_index, fake_embedder, interview_file):
+    interview_file.write_text(interview_file.read_text() + "\nA new paragraph.\n")
+    expect_refused(tiny_index, fake_embedder, "changed", "briefing.txt")
+
+
+def test_truncated_faiss_refused(tiny_index, fake_embedder):
+    path = tiny_index / "index.faiss"
+    path.write_bytes(path.read_bytes()[:100])
+    expect_refused(tiny_index, fake_embedder, "damaged")
+
+
+def test_passage_count_mismatch_refused(tiny_index, fake_embedder):
+    path = tiny_index / "passages.jsonl"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]))
+    expect_refused(tiny_index, fake_embedder, "damaged")
+
+
+def test_passage_not_matching_document_refused(tiny_index, fake_embedder):
+    path = tiny_index / "passages.jsonl"
+    lines = path.read_text().splitlines()
+    first = json.loads(lines[0])
+    first["start"] += 1
+    path.write_text("\n".join([json.dumps(first)] + lines[1:]) + "\n")
+    expect_refused(tiny_index, fake_embedder, "does not match")
+
+
+def test_garbage_files_refused(tiny_index, fake_embedder):
+    (tiny_index / "passages.jsonl").write_text("not json\n")
+    expect_refused(tiny_index, fake_embedder, "damaged")
+    (tiny_index / "manifest.json").write_text("{broken")
+    expect_refused(tiny_index, fake_embedder, "cannot be read")
+
+
+def test_edited_document_text_refused(tiny_index, fake_embedder):
+    doc = next((tiny_index / "documents").iterdir())
+    doc.write_text(doc.read_text().replace("Prices", "Costs"))
+    expect_refused(tiny_index, fake_embedder, "checksum")
+
+
+def test_missing_file_refused(tiny_index, fake_embedder):
+    os.remove(tiny_index / "index.faiss")
+    expect_refused(tiny_index, fake_embedder, "damaged")
+
+
+def test_unreadable_refused(tiny_index, fake_embedder, monkeypatch):
+    os.chmod(tiny_index / "passages.jsonl", 0)
+    if os.geteuid() == 0:  # root reads anything: make the read fail as it would for a user
+        def denied(path):
+            raise PermissionError(13, "Permission denied", str(path))
+        monkeypatch.setattr(store, "_read_passages", denied)
+    expect_refused(tiny_index, fake_embedder, "damaged", "Permission denied")
+
+
+def test_interrupted_swap_recovers_previous_index(tiny_index, fake_embedder):
+    # a build that died between its two renames leaves only the old folder, renamed aside
+    old = tiny_index.parent / f".{tiny_index.name}.old-12345"
+    os.rename(tiny_index, old)
+    index = store.load(tiny_index, embedder=fake_embedder)
+    assert index.passages and (tiny_index / "manifest.json").exists() and not old.exists()
+
+
+def test_search_uses_loaded_index(tiny_index, fake_embedder):
+    r = Retriever(store.load(tiny_index, embedder=fake_embedder), fake_embedder)
+    result = r.search("Is the pipeline funded by a grant?", k=3)
+    assert result.hits and "grant" in result.hits[0].passage.text

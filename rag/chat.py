@@ -1,0 +1,210 @@
+"""The chat's logic, without a web framework: turns, follow-up questions, permalinks.
+
+A turn is one question and its answer: the query actually searched (a follow-up such
+as "and what about Sweden?" is rewritten with the previous turn's query), the settings
+it ran with, the index version (manifest fingerprint) and the Result. A permalink
+carries exactly that: ``?q=…&k=5&v=<fingerprint>`` for an answer, plus
+``&doc=<id>#Q7:12345-12789`` for one quote; opening it reruns the search.
+
+What it leaves out: rewriting with a language model (the rewrite is a transparent
+rule, and the chat always shows the query it searched), and keeping conversations
+beyond the browser session.
+"""
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, quote, urlencode
+
+from .errors import QueryError, RagError
+from .records import Passage
+from .retrieve import Result, check_k, clean_query
+
+DEFAULT_K = 5
+
+# "what about Sweden?", "And how about the EU?", "so what about sanctions"
+_WHAT_ABOUT = re.compile(
+    r"^(?:(?:and|but|so|also|then|ok(?:ay)?|well)[\s,]+)*(?:what|how)\s+about\s+(?P<topic>.+?)[\s?.!…]*$",
+    re.IGNORECASE)
+_LEADS = re.compile(r"^(?:and|but|also|so|then|why|how come)\b", re.IGNORECASE)
+_POINTERS = {"it", "its", "they", "them", "their", "this", "that", "these", "those", "he", "him",
+             "his", "she", "her", "there", "such", "same"}
+# a run of capitalised words: "Finland", "South Korea", "NATO"
+_NAME = re.compile(r"\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*")
+_FOLLOWUP_WORDS = 8
+
+
+@dataclass
+class Turn:
+    """One question and what it got: quotes, or an error message; perhaps a summary."""
+    question: str                        # as typed
+    query: str = ""                      # as searched
+    k: int = DEFAULT_K
+    summary_on: bool = False
+    docs: tuple[str, ...] = ()           # document filter (empty: all documents)
+    result: Result | None = None
+    index: object = None                 # the store.Index the result came from
+    error: str | None = None
+    notices: list[str] = field(default_factory=list)
+    summary: object = None               # a finished summarise.Summary
+    summary_text: str = ""               # the summary as it streams in
+    summary_note: str | None = None      # why there is no (complete) summary
+
+    @property
+    def rewritten(self) -> bool:
+        return bool(self.query) and " ".join(self.question.split()) != self.query
+
+    @property
+    def fingerprint(self) -> str:
+        return getattr(self.index, "fingerprint", "") if self.index is not None else ""
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip()
+    return not before or before[-1] in ".?!:;\"“«("
+
+
+def _swap_topic(previous: str, topic: str) -> str:
+    """Put `topic` in place of the previous query's last name of the same kind, if it names one."""
+    if topic[:1].isupper():
+        acronym = topic.isupper()
+        names = [m for m in _NAME.finditer(previous)
+                 if not _sentence_start(previous, m.start()) and m.group() != "I"
+                 and m.group().isupper() == acronym]
+        if names:
+            m = names[-1]
+            return previous[:m.start()] + topic + previous[m.end():]
+    return f"{previous.rstrip()} What about {topic}?"
+
+
+def rewrite_followup(question: str, previous: str | None) -> str:
+    """The query to search for `question`, read as a follow-up to the `previous` query.
+
+    "what about X?" puts X in the previous query's place for the last name of the same kind
+    ("How are Russia's relations with Japan?" + "and what about India?" -> "… with India?");
+    another short question that leans on the previous one ("and why?", "what did he say
+    about it?") is searched together with it. Anything else is searched as it is.
+    """
+    question = " ".join(question.split())
+    if not previous:
+        return question
+    m = _WHAT_ABOUT.match(question)
+    if m:
+        return _swap_topic(previous, m.group("topic"))
+    words = re.findall(r"[\w’'-]+", question)
+    if len(words) <= _FOLLOWUP_WORDS and (
+            _LEADS.match(question) or any(w.lower() in _POINTERS for w in words)):
+        return f"{previous.rstrip()} {question}"
+    return question
+
+
+def search_supports_docs(retriever) -> bool:
+    try:
+        return "docs" in inspect.signature(retriever.search).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def ask(retriever, question, k=DEFAULT_K, previous: str | None = None, docs=(),
+        summary_on: bool = False, rewrite: bool = True) -> Turn:
+    """Search for `question` (a follow-up of `previous`); errors become the turn's message."""
+    turn = Turn(question=question if isinstance(question, str) else repr(question),
+                summary_on=bool(summary_on), docs=tuple(docs or ()))
+    try:
+        turn.k = check_k(_whole(k))
+        text, turn.notices = clean_query(question)
+        turn.query = rewrite_followup(text, previous) if rewrite else text
+        turn.index = retriever.index
+        if turn.docs and search_supports_docs(retriever):
+            turn.result = retriever.search(turn.query, turn.k, docs=set(turn.docs))
+        else:
+            turn.result = retriever.search(turn.query, turn.k)
+        turn.query = turn.result.query
+    except RagError as e:
+        turn.error = str(e)
+    return turn
+
+
+def _whole(k):
+    """Numbers from a slider or JSON arrive as floats: 5.0 is 5, 5.5 stays wrong."""
+    if isinstance(k, float) and k.is_integer():
+        return int(k)
+    if isinstance(k, str) and k.strip().isdigit():
+        return int(k.strip())
+    return k
+
+
+def result_json(result: Result, index) -> dict:
+    """The CLI's `rag search --json` object: the query as searched and the passages (cite.hit_json)."""
+    from .cite import hit_json
+
+    return {"query": result.query, "abstained": result.abstained, "notices": list(result.notices),
+            "index": index.fingerprint, "passages": [hit_json(h, index) for h in result.hits]}
+
+
+# ---- permalinks ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Link:
+    """What a permalink asks for."""
+    query: str
+    k: int = DEFAULT_K
+    version: str = ""                 # the index fingerprint the link was made with
+    summary: bool = False
+    docs: tuple[str, ...] = ()
+    doc: str | None = None            # the cited span, when the link is a quote's
+    section: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+    @property
+    def has_span(self) -> bool:
+        return self.start is not None
+
+
+def permalink(query: str, k: int, fingerprint: str, summary: bool = False, docs=(),
+              span: Passage | None = None) -> str:
+    """A relative link ('?q=…') that reopens this answer, or with `span` this one quote."""
+    params: list[tuple[str, str]] = [("q", query), ("k", str(k)), ("v", fingerprint)]
+    if summary:
+        params.append(("summary", "1"))
+    params += [("filter", d) for d in sorted(docs or ())]
+    fragment = ""
+    if span is not None:
+        params.append(("doc", span.doc))
+        fragment = f"#{span.section}:{span.start}-{span.end}"
+    return "?" + urlencode(params, quote_via=quote) + fragment
+
+
+_FRAGMENT = re.compile(r"^#?(?:(?P<section>[^:#]{1,40}):)?(?P<start>\d{1,12})-(?P<end>\d{1,12})$")
+
+
+def parse_link(search: str, fragment: str = "") -> Link | None:
+    """The Link in a page's `location.search` and `location.hash`; None when it holds no query."""
+    params = parse_qs((search or "").lstrip("?"), keep_blank_values=True)
+
+    def one(name, default=None):
+        values = params.get(name)
+        return values[0] if values else default
+
+    query = one("q")
+    if query is None or not query.strip():
+        return None
+    k = _whole(one("k", str(DEFAULT_K)))
+    try:
+        k = check_k(k)
+    except QueryError:
+        raise QueryError(f"The link asks for {one('k')!r} quotes: it must be a number from 1 to 50.")
+    link = Link(query=query, k=k, version=one("v", ""), summary=one("summary", "") in ("1", "true", "on"),
+                docs=tuple(params.get("filter", [])))
+    m = _FRAGMENT.match(fragment or "") if fragment and fragment != "#" else None
+    if fragment and fragment != "#" and not m:
+        raise QueryError(f"The link's cited span {fragment!r} is not of the form #Q7:12345-12789.")
+    if m:
+        start, end = int(m.group("start")), int(m.group("end"))
+        if end <= start:
+            raise QueryError(f"The link's cited span {fragment!r} ends before it starts.")
+        link = Link(**{**link.__dict__, "doc": one("doc"), "section": m.group("section"),
+                       "start": start, "end": end})
+    return link

@@ -1,0 +1,274 @@
+"""Render chat turns, quotes and their context as HTML: pure functions, no web framework.
+
+Every piece of document text, query and model output is ``html.escape``d and put in
+HTML as text: a document holding ``<script>``, ``<img onerror=…>`` or Markdown links
+renders as those characters and runs or fetches nothing. Nothing here is Markdown.
+Quotes are ``cite.checked`` (exactly ``document.text[start:end]``); a summary is the
+model's words, styled apart from the quotes, each ``[n]`` linked to its quote.
+
+What it leaves out: the page around these fragments (``ui.py``) and the styles
+(``static/chat.css``).
+"""
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote as urlquote
+
+from . import cite
+from .chat import Turn, permalink
+from .records import Document, Hit, Passage
+
+ABSTAINED = "The transcript does not appear to address this."
+_CONTEXT_PARAGRAPHS = 3          # around a quote from a document that has no exchanges
+
+
+def esc(text) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def data_uri(text: str, mime: str) -> str:
+    return f"data:{mime};charset=utf-8,{urlquote(text, safe='')}"
+
+
+def quote_citation(hit: Hit, index) -> str:
+    """One quote as a ready Markdown citation: the exact text, then speaker, event, date, section, paragraph."""
+    p = hit.passage
+    doc = index.documents[p.doc]
+    body = cite.checked(p, doc).replace("\n", "\n> ")
+    return f"> {body}\n\n— {cite.reference(p, doc)}\n"
+
+
+def _span_attrs(p: Passage) -> str:
+    return f'data-doc="{esc(p.doc)}" data-start="{p.start}" data-end="{p.end}"'
+
+
+def why(hit: Hit) -> str:
+    """'Why this quote': the score, and each retriever's rank and score from the hit's provenance."""
+    groups: dict[str, dict] = {}
+    other = []
+    for key, value in (hit.provenance or {}).items():
+        m = re.fullmatch(r"(\w+?)_(rank|score)", key)
+        if m:
+            groups.setdefault(m.group(1), {})[m.group(2)] = value
+        else:
+            other.append((key, value))
+    rows = [f"<tr><th>score</th><td>{hit.score:.3f}</td><td></td></tr>"]
+    for name, g in groups.items():
+        score = g.get("score")
+        score = f"{score:.3f}" if isinstance(score, float) else esc(score if score is not None else "")
+        rank = g.get("rank")
+        rows.append(f"<tr><th>{esc(name)}</th><td>{score}</td>"
+                    f"<td>{'rank ' + esc(rank) if rank is not None else ''}</td></tr>")
+    for key, value in other:
+        rows.append(f"<tr><th>{esc(key)}</th><td colspan=2>{esc(value)}</td></tr>")
+    return f'<table class="rq-why-table">{"".join(rows)}</table>'
+
+
+def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
+    p = hit.passage
+    doc: Document = index.documents[p.doc]
+    text = cite.checked(p, doc)
+    n = hit.rank
+    anchor = f"t{turn_id}-q{n}"
+    where = cite.where(p)
+    if p.question:
+        asker = "Question" + (f" ({p.outlet})" if p.outlet else "")
+        label = (f'<details class="rq-where"><summary title="{esc(p.question)}">{esc(where)}</summary>'
+                 f'<div class="rq-fullq"><b>{esc(asker)}:</b> {esc(p.question)}</div></details>')
+    else:
+        label = f'<span class="rq-where">{esc(where)}</span>'
+    speaker = f'<span class="rq-speaker">{esc(p.speaker)}</span>' if p.speaker else ""
+    low = ' <span class="rq-lowtag">low confidence</span>' if hit.low_confidence else ""
+    meta = [f"¶ {p.paragraph}"]
+    if p.page:
+        meta.append(f"p. {p.page}")
+    meta.append(f'<span title="{esc(doc.title)}">{esc(cite.shorten(doc.title or doc.id, 90))}</span>')
+    if doc.date:
+        meta.append(esc(doc.date))
+    meta.append(f"chars {p.start}–{p.end}")
+    link = ""
+    if turn is not None:
+        href = permalink(turn.query, turn.k, turn.fingerprint, turn.summary_on, turn.docs, span=p)
+        link = f'<a class="rq-btn rq-permalink" href="{esc(href)}" target="_blank" rel="noopener">Permalink</a>'
+    return (
+        f'<li class="rq-quote{" rq-low" if hit.low_confidence else ""}" id="{anchor}" {_span_attrs(p)}>'
+        f'<div class="rq-head"><button class="rq-n rq-open" {_span_attrs(p)} '
+        f'title="Show in the full exchange">[{n}]</button>{speaker}{label}{low}</div>'
+        f'<blockquote class="rq-text">{esc(text)}</blockquote>'
+        f'<div class="rq-meta">{" · ".join(meta)}</div>'
+        f'<div class="rq-actions">'
+        f'<button class="rq-btn rq-open" {_span_attrs(p)}>Show in context</button>{link}'
+        f'<button class="rq-btn rq-copy" data-copy="{esc(quote_citation(hit, index))}">Copy citation</button>'
+        f'<details class="rq-why"><summary>Why this quote</summary>{why(hit)}</details>'
+        f'</div></li>'
+    )
+
+
+def summary_html(turn: Turn, turn_id: int) -> str:
+    """The model's summary under the quotes: marked as the model's words, each [n] a link to quote n."""
+    if not turn.summary_on or turn.result is None or not turn.result.hits:
+        return ""
+    n_hits = len(turn.result.hits)
+
+    def linked(text: str) -> str:
+        def ref(m):
+            n = int(m.group(1))
+            if 1 <= n <= n_hits:
+                return f'<a class="rq-ref" href="#t{turn_id}-q{n}" data-quote="t{turn_id}-q{n}">[{n}]</a>'
+            return esc(m.group(0))
+        return re.sub(r"\[(\d{1,3})\]", ref, esc(text))
+
+    summary = turn.summary
+    model = getattr(summary, "model", "") if summary is not None else ""
+    head = (f'<div class="rq-summary-head">Summary{" by " + esc(model) if model else ""} — '
+            f'the model\'s words, not a quote: check each [n] against its quote</div>')
+    body = ""
+    if summary is not None:
+        parts = []
+        for s in getattr(summary, "sentences", []):
+            ok = getattr(s, "supported", True)
+            mark = "" if ok else '<span class="rq-unsupported-tag" title="not supported by the quotes it cites">unsupported</span> '
+            parts.append(f'<span class="rq-sent{"" if ok else " rq-unsupported"}">{mark}{linked(s.text)}</span>')
+        body = f'<p class="rq-summary-text">{" ".join(parts)}</p>'
+        reason = getattr(summary, "reason", None)
+        removed = getattr(summary, "removed_citations", 0)
+        notes = []
+        if reason:
+            notes.append(esc(reason))
+        if removed:
+            notes.append(f"{removed} citation(s) to quotes that do not exist were removed")
+        if notes:
+            body += f'<p class="rq-summary-note">{" · ".join(notes)}</p>'
+    elif turn.summary_text:
+        body = f'<p class="rq-summary-text rq-streaming">{linked(turn.summary_text)}</p>'
+    elif not turn.summary_note:
+        body = '<p class="rq-summary-text rq-streaming">Summarising…</p>'
+    if turn.summary_note:
+        body += f'<p class="rq-summary-note">{esc(turn.summary_note)}</p>'
+    return f'<div class="rq-summary">{head}{body}</div>'
+
+
+def turn_html(turn: Turn, turn_id: int) -> str:
+    asked = f'<div class="rq-ask"><p class="rq-question">{esc(turn.question)}</p>'
+    if turn.rewritten and not turn.error:
+        asked += f'<p class="rq-searched">Searched for: <q>{esc(turn.query)}</q></p>'
+    asked += "</div>"
+    parts = []
+    notes = list(turn.notices) + (list(turn.result.notices) if turn.result else [])
+    parts += [f'<p class="rq-note">{esc(note)}</p>' for note in dict.fromkeys(notes)]
+    if turn.error:
+        parts.append(f'<p class="rq-error" role="alert">{esc(turn.error)}</p>')
+    result, index = turn.result, turn.index
+    if result is not None:
+        if result.abstained:
+            extra = " The nearest passages are shown below, marked low confidence." if result.hits else ""
+            parts.append(f'<p class="rq-abstain" role="status">{esc(ABSTAINED)}{extra}</p>')
+        elif not result.hits:
+            parts.append('<p class="rq-note">No passages found.</p>')
+        if result.hits:
+            parts.append('<ol class="rq-quotes">' +
+                         "".join(quote_html(h, index, turn_id, turn) for h in result.hits) + "</ol>")
+            parts.append(summary_html(turn, turn_id))
+            href = permalink(turn.query, turn.k, turn.fingerprint, turn.summary_on, turn.docs)
+            md = cite.markdown(result.hits, index)
+            csv = cite.csv_text(result.hits, index)
+            parts.append(
+                f'<div class="rq-tools">'
+                f'<a class="rq-btn rq-answer-link" href="{esc(href)}" target="_blank" rel="noopener">Link to this answer</a>'
+                f'<a class="rq-btn rq-dl-md" download="quotes-{turn_id}.md" href="{esc(data_uri(md, "text/markdown"))}">Download Markdown</a>'
+                f'<a class="rq-btn rq-dl-csv" download="quotes-{turn_id}.csv" href="{esc(data_uri(csv, "text/csv"))}">Download CSV</a>'
+                f'</div>')
+    return (f'<section class="rq-turn" id="t{turn_id}" data-turn="{turn_id}">{asked}'
+            f'<div class="rq-answer">{"".join(parts)}</div></section>')
+
+
+def conversation_html(turns: list[Turn], intro: str = "") -> str:
+    if not turns:
+        return f'<div class="rq-chat rq-empty">{intro}</div>'
+    return '<div class="rq-chat">' + "".join(turn_html(t, i) for i, t in enumerate(turns, 1)) + "</div>"
+
+
+def intro_html(index=None, problem: str | None = None) -> str:
+    if problem:
+        return f'<p class="rq-error" role="alert">{esc(problem)}</p>'
+    if index is None:
+        return '<p class="rq-hello">Loading the index…</p>'
+    docs = list(index.documents.values())
+    what = (esc(docs[0].title or docs[0].id) + (f" ({esc(docs[0].date)})" if docs[0].date else "")
+            if len(docs) == 1 else f"{len(docs)} documents")
+    return (f'<p class="rq-hello">Ask a question about <b>{what}</b>. '
+            f'The answer is a list of exact quotes, each with where it sits: '
+            f'which question it answered, the paragraph and the document. '
+            f'Click a quote’s number to see it in its full exchange.</p>')
+
+
+def message_html(text: str, kind: str = "note") -> str:
+    cls = {"error": "rq-error", "warning": "rq-warning"}.get(kind, "rq-note")
+    return f'<p class="{cls}" role="status">{esc(text)}</p>'
+
+
+# ---- the full context of a quote -----------------------------------------------------------
+
+def context_paragraphs(index, doc_id: str, start: int, end: int) -> tuple[list[Passage], Passage | None]:
+    """The paragraphs to show around the span: its whole exchange (or opening statement), or,
+    in a document without exchanges, a few paragraphs either side. Also the paragraph holding it."""
+    paras = [p for p in index.paragraphs if p.doc == doc_id]
+    home = next((p for p in paras if p.start <= start < p.end), None)
+    if home is None:
+        home = next((p for p in paras if start < p.end and p.start < end), None)
+    if home is None:
+        return [], None
+    if home.section == "text":
+        shown = [p for p in paras if abs(p.paragraph - home.paragraph) <= _CONTEXT_PARAGRAPHS]
+    else:
+        shown = [p for p in paras if p.section == home.section]
+    return shown, home
+
+
+def exchange_html(index, doc_id: str, start: int, end: int, notice: str = "") -> str:
+    """The whole exchange a quote comes from, with the quoted span in <mark> (escaped text throughout)."""
+    doc = index.documents.get(doc_id)
+    if doc is None:
+        return message_html(f"The document {doc_id!r} is not in this index.", "error")
+    if not (0 <= start < end <= len(doc.text)):
+        return message_html(f"Characters {start}–{end} are not in {doc.title or doc.id}.", "error")
+    shown, home = context_paragraphs(index, doc_id, start, end)
+    if home is None:
+        return message_html(f"Characters {start}–{end} of {doc.title or doc.id} are not in a paragraph.", "error")
+    if home.section.startswith("Q"):
+        title = f"{home.section}: the full exchange"
+    elif home.section == "opening":
+        title = "The opening statement"
+    else:
+        title = f"Paragraphs {shown[0].paragraph}–{shown[-1].paragraph}"
+    out = [f'<div class="rq-source" data-doc="{esc(doc_id)}" data-start="{start}" data-end="{end}">']
+    if notice:
+        out.append(message_html(notice, "warning"))
+    out.append(f'<h3 class="rq-source-title">{esc(title)}</h3>'
+               f'<p class="rq-source-doc">{esc(doc.title or doc.id)}{" · " + esc(doc.date) if doc.date else ""}'
+               f' · chars {start}–{end}</p>')
+    previous_speaker = None
+    for p in shown:
+        text = doc.text
+        s, e = max(start, p.start), min(end, p.end)
+        if s < e:
+            body = (esc(text[p.start:s]) + '<mark class="rq-hl">' + esc(text[s:e]) + "</mark>"
+                    + esc(text[e:p.end]))
+        else:
+            body = esc(text[p.start:p.end])
+        who = ""
+        if p.speaker and p.speaker != previous_speaker:
+            name = p.speaker + (f" ({p.outlet})" if p.kind == "question" and p.outlet else "")
+            who = f'<span class="rq-who">{esc(name)}:</span> '
+        previous_speaker = p.speaker
+        cls = "rq-p rq-p-question" if p.kind == "question" else "rq-p"
+        out.append(f'<p class="{cls}" data-paragraph="{p.paragraph}"><span class="rq-pn">¶ {p.paragraph}</span>'
+                   f'{who}{body}</p>')
+    out.append("</div>")
+    return "".join(out)
+
+
+def source_placeholder() -> str:
+    return ('<div class="rq-source rq-source-empty"><p>Click a quote’s number, or “Show in context”, '
+            'to read it in its full exchange here, the quoted words highlighted.</p></div>')

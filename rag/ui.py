@@ -1,0 +1,390 @@
+"""The chat in the browser (Gradio Blocks): wiring only; the logic is in chat.py, the HTML in render.py.
+
+One process serves every user: the index and the embedding model load once (the model
+in the background at start), each browser session has its own conversation (gr.State).
+The page asks nothing of any outside host: analytics off, system fonts, no CDN.
+Bound to 127.0.0.1 unless told otherwise; RAG_PASSWORD (user RAG_USER, default "rag")
+puts a login in front of it. Library errors (RagError) become messages in the chat or
+the API's error, never a traceback.
+
+The same search is an API endpoint, ``/search`` (gradio_client): ``{"query", "abstained",
+"notices", "index", "passages": [cite.hit_json, …]}``.
+
+What it leaves out: streaming the quotes one by one (they come at once, in milliseconds).
+"""
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from . import chat, render, store  # noqa: E402
+from .errors import QueryError, RagError  # noqa: E402
+
+log = logging.getLogger("rag.ui")
+STATIC = Path(__file__).parent / "static"
+DEFAULT_PORT = 7860
+MAX_TURNS_SHOWN = 30
+# the shipped transcript's example questions; other indexes get their first journalists' questions
+EXAMPLES = {
+    "000_17cb08188d8e02ca.txt": [
+        "Does Russia respect Finland's right to join NATO?",
+        "What will Russia do if the US and NATO reject its security proposals?",
+        "How are Russia's relations with Japan?",
+        "Why did Russia send CSTO troops to Kazakhstan?",
+    ],
+}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+class Engine:
+    """The process-wide index and embedder: loaded once, shared by every session, reloadable."""
+
+    def __init__(self, folder: Path = store.DEFAULT_INDEX, embedder=None):
+        self.folder = Path(folder)
+        self._embedder = embedder
+        self._retriever = None
+        self._lock = threading.Lock()
+        self.ready = threading.Event()
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from .embed import default_embedder
+            self._embedder = default_embedder()
+        return self._embedder
+
+    def retriever(self):
+        """The retriever over the index; raises IndexProblem (with the rebuild command) while there is none."""
+        with self._lock:
+            if self._retriever is None:
+                from .retrieve import open_retriever
+                self._retriever = open_retriever(self.folder, self.embedder)
+            return self._retriever
+
+    def index_or_none(self):
+        try:
+            return self.retriever().index
+        except RagError:
+            return None
+
+    def reload(self):
+        """Open the index again (after documents were added or removed)."""
+        with self._lock:
+            self._retriever = None
+        return self.retriever()
+
+    def warm_up(self) -> None:
+        """Load the index and the model and embed one query, so the first question is fast."""
+        try:
+            self.retriever().embedder.encode_query("warm up")
+        except RagError as e:
+            log.warning("%s", e)
+        except Exception:  # noqa: BLE001 - the page must come up even if the model does not
+            log.exception("warming up failed")
+        finally:
+            self.ready.set()
+
+    def warm_up_in_background(self) -> threading.Thread:
+        t = threading.Thread(target=self.warm_up, name="rag-warm-up", daemon=True)
+        t.start()
+        return t
+
+
+# ---- handlers (plain functions of values: testable without a browser) ----------------------
+
+def _previous_query(turns) -> str | None:
+    for t in reversed(turns or []):
+        if t.error is None and t.query:
+            return t.query
+    return None
+
+
+def _shown(turns):
+    return turns[-MAX_TURNS_SHOWN:]
+
+
+def _conversation(engine: Engine, turns) -> str:
+    return render.conversation_html(_shown(turns), render.intro_html(engine.index_or_none()))
+
+
+def _summariser(model_name: str | None):
+    """The summariser, or a reason why there is none."""
+    try:
+        from . import summarise
+    except ImportError:
+        return None, "Summaries are not available in this version."
+    try:
+        return summarise.get_summariser((model_name or "").strip() or None), None
+    except RagError as e:
+        return None, str(e)
+
+
+def _stream_summary(turn: chat.Turn, model_name: str | None, every: float = 0.25):
+    """Fill in `turn`'s summary as it streams; yields whenever there is something new to show."""
+    summariser, why_not = _summariser(model_name)
+    if summariser is None:
+        turn.summary_note = why_not
+        yield
+        return
+    last = 0.0
+    try:
+        for update in summariser.stream(turn.query, turn.result.hits, turn.index):
+            turn.summary_text = update.text
+            if update.done:
+                turn.summary = update.summary
+            if update.done or time.monotonic() - last >= every:
+                last = time.monotonic()
+                yield
+    except RagError as e:
+        turn.summary_note = f"No summary: {e}"
+    except Exception as e:  # noqa: BLE001 - a model failure must not take the quotes with it
+        log.exception("summary failed")
+        turn.summary_note = f"No summary: the model failed ({type(e).__name__})."
+    if turn.summary is None and not turn.summary_note:
+        turn.summary_note = "The summary stopped before it was complete."
+    yield
+
+
+def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), rewrite=True):
+    """Generator: the turns and the conversation, first with the quotes, then as the summary streams."""
+    turns = list(turns or [])
+    try:
+        retriever = engine.retriever()
+        turn = chat.ask(retriever, question, k, _previous_query(turns) if rewrite else None,
+                        docs=docs, summary_on=summary_on)
+    except RagError as e:
+        turn = chat.Turn(question=str(question), error=str(e))
+    except Exception as e:  # noqa: BLE001 - never a traceback in the chat
+        log.exception("search failed")
+        turn = chat.Turn(question=str(question), error=f"The search failed ({type(e).__name__}). Please try again.")
+    turns.append(turn)
+    yield turns, _conversation(engine, turns)
+    if turn.summary_on and turn.result is not None and turn.result.hits:
+        for _ in _stream_summary(turn, model_name):
+            yield turns, _conversation(engine, turns)
+
+
+def open_span(engine: Engine, turns, data: dict | None) -> str:
+    """The source panel for a click on a quote: {turn, doc, start, end}."""
+    try:
+        data = data or {}
+        doc, start, end = str(data.get("doc", "")), int(data.get("start")), int(data.get("end"))
+        turn_no = int(data.get("turn") or 0)
+    except (TypeError, ValueError):
+        return render.message_html("That citation could not be read.", "error")
+    turns = list(turns or [])
+    shown = _shown(turns)
+    index = shown[turn_no - 1].index if 1 <= turn_no <= len(shown) and shown[turn_no - 1].index else None
+    index = index or engine.index_or_none()
+    if index is None:
+        return render.message_html("No index is loaded.", "error")
+    return render.exchange_html(index, doc, start, end)
+
+
+def open_link(engine: Engine, search: str, fragment: str):
+    """What a permalink reopens: (turns, source panel HTML, k, summary_on) or None for no link."""
+    try:
+        link = chat.parse_link(search, fragment)
+    except QueryError as e:
+        return [chat.Turn(question="(link)", error=str(e))], None, None, None
+    if link is None:
+        return None
+    try:
+        retriever = engine.retriever()
+    except RagError as e:
+        return [chat.Turn(question=link.query, error=str(e))], None, link.k, link.summary
+    turn = chat.ask(retriever, link.query, link.k, docs=link.docs, summary_on=link.summary, rewrite=False)
+    fingerprint = retriever.index.fingerprint
+    source = None
+    if link.version and link.version != fingerprint:
+        turn.notices.insert(0, (
+            f"This link was made with index version {link.version}; this server has version {fingerprint}. "
+            f"The quotes below are a new search of the current index and may differ from the ones linked"
+            + ("; the linked passage is not shown, as its offsets may point at other text." if link.has_span else ".")))
+    elif link.has_span:
+        doc = link.doc or (next(iter(retriever.index.documents)) if len(retriever.index.documents) == 1 else None)
+        if doc is None:
+            source = render.message_html("The link does not say which document its passage is in.", "error")
+        else:
+            source = render.exchange_html(retriever.index, doc, link.start, link.end)
+    return [turn], source, link.k, link.summary
+
+
+def search_api(engine: Engine, query: str, k: int = chat.DEFAULT_K) -> dict:
+    """The API's search: the CLI's JSON. Raises RagError with a message for bad input."""
+    retriever = engine.retriever()
+    turn = chat.ask(retriever, query, k, rewrite=False)
+    if turn.error:
+        raise QueryError(turn.error)
+    return chat.result_json(turn.result, turn.index)
+
+
+def examples_for(index) -> list[str]:
+    if index is None:
+        return []
+    for doc_id, questions in EXAMPLES.items():
+        if doc_id in index.documents:
+            return questions
+    from .cite import shorten
+    from .chunk import sentences
+    out = []
+    for p in index.paragraphs:
+        if p.kind == "question" and p.section not in {q for q, _ in out}:
+            first = sentences(p.text)
+            text = p.text[first[0][0]:first[0][1]] if first else p.text
+            if text.endswith("?") and len(text) < 120:
+                out.append((p.section, shorten(text, 100)))
+        if len(out) == 4:
+            break
+    return [q for _, q in out]
+
+
+# ---- the page --------------------------------------------------------------------------------
+
+def theme():
+    import gradio as gr
+
+    # system fonts only: the default theme would fetch Google Fonts
+    return gr.themes.Default(
+        primary_hue="blue", text_size=gr.themes.sizes.text_lg,
+        font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Noto Sans", "DejaVu Sans", "sans-serif"],
+        font_mono=["ui-monospace", "DejaVu Sans Mono", "monospace"],
+    )
+
+
+def build_app(engine: Engine):
+    import gradio as gr
+
+    index = engine.index_or_none()
+    title = "Cited quotes"
+    if index is not None and len(index.documents) == 1:
+        title = next(iter(index.documents.values())).title or title
+
+    with gr.Blocks(title="rag-quotes — cited quotes", analytics_enabled=False) as demo:
+        turns = gr.State([])
+        with gr.Column(elem_id="rq-header"):
+            gr.HTML(f"<h1>Ask the transcript</h1><p>{render.esc(title)}"
+                    f"{' · index ' + render.esc(index.fingerprint) if index is not None else ''}</p>",
+                    js_on_load=None)
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=340):
+                conversation = gr.HTML(_conversation(engine, []), elem_id="rq-conversation",
+                                       js_on_load=(STATIC / "conversation.js").read_text(encoding="utf-8"))
+                with gr.Row(elem_id="rq-ask-row", equal_height=True):
+                    question = gr.Textbox(placeholder="Ask a question about the transcript…", show_label=False,
+                                          lines=1, max_lines=4, scale=5, elem_id="rq-question", autofocus=True,
+                                          submit_btn=False, max_length=100_000)
+                    ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="rq-ask")
+                examples = examples_for(index)
+                example_buttons = []
+                if examples:
+                    with gr.Row(elem_id="rq-examples"):
+                        for text in examples:
+                            example_buttons.append((gr.Button(text, size="sm", variant="secondary"), text))
+                with gr.Accordion("Settings", open=False, elem_id="rq-settings"):
+                    k = gr.Slider(1, 20, value=chat.DEFAULT_K, step=1, label="Number of quotes", elem_id="rq-k")
+                    summary_on = gr.Checkbox(False, label="Summarise the quotes with a local model (off: quotes only)",
+                                             elem_id="rq-summary-on")
+                    model_name = gr.Textbox("", label="Summary model (a folder or a name; empty: the default)",
+                                            elem_id="rq-model")
+            with gr.Column(scale=2, min_width=320, elem_id="rq-source-col"):
+                source = gr.HTML(render.source_placeholder(), elem_id="rq-source",
+                                 js_on_load=(STATIC / "source.js").read_text(encoding="utf-8"))
+
+        link_search = gr.Textbox(visible=False)
+        link_hash = gr.Textbox(visible=False)
+
+        def run(q, k_value, summary_value, model_value, state):
+            for new_turns, html in answer(engine, q, k_value, summary_value, model_value, state):
+                yield new_turns, html
+
+        scroll_js = ("() => { const t = document.querySelectorAll('#rq-conversation .rq-turn');"
+                     " if (t.length) t[t.length - 1].scrollIntoView({block: 'start'}); }")
+        inputs = [question, k, summary_on, model_name, turns]
+        for trigger in (ask.click, question.submit):
+            trigger(run, inputs, [turns, conversation], api_visibility="private", concurrency_limit=8,
+                    show_progress="minimal").then(None, js=scroll_js)
+            trigger(lambda: "", None, question, api_visibility="private", queue=False)
+        for button, text in example_buttons:
+            button.click(lambda t=text: t, None, question, api_visibility="private", queue=False).then(
+                run, inputs, [turns, conversation], api_visibility="private", concurrency_limit=8,
+                show_progress="minimal").then(lambda: "", None, question, api_visibility="private",
+                                              queue=False).then(None, js=scroll_js)
+
+        def on_open(state, evt: gr.EventData):
+            return open_span(engine, state, getattr(evt, "_data", None))
+
+        conversation.open_span(on_open, [turns], source, api_visibility="private", queue=False)
+
+        def on_load(search, fragment, state, model_value):
+            opened = open_link(engine, search, fragment)
+            if opened is None:
+                yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                return
+            new_turns, source_html, k_value, summary_value = opened
+            turn = new_turns[-1]
+            html = _conversation(engine, new_turns)
+            yield (new_turns, html, source_html if source_html is not None else gr.skip(),
+                   k_value if k_value is not None else gr.skip(),
+                   summary_value if summary_value is not None else gr.skip())
+            if turn.summary_on and turn.result is not None and turn.result.hits:
+                for _ in _stream_summary(turn, model_value):
+                    yield new_turns, _conversation(engine, new_turns), gr.skip(), gr.skip(), gr.skip()
+
+        demo.load(on_load, [link_search, link_hash, turns, model_name], [turns, conversation, source, k, summary_on],
+                  js="(s, h, t, m) => [window.location.search, window.location.hash, t, m]",
+                  api_visibility="private")
+
+        def api_search(query: str, k: int = chat.DEFAULT_K) -> dict:
+            """Search the index: the passages that answer `query`, as cited JSON (like `rag search --json`)."""
+            try:
+                return search_api(engine, query, k)
+            except RagError as e:
+                raise gr.Error(str(e), print_exception=False)
+
+        gr.api(api_search, api_name="search", concurrency_limit=8)
+    return demo
+
+
+def launch_options(host: str, port: int | None) -> dict:
+    """Where and how to serve: bound to 127.0.0.1 unless `host` says otherwise, a login from RAG_PASSWORD."""
+    if port is None:
+        port = int(os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT)
+    options = dict(server_name=host, server_port=port, allowed_paths=[], footer_links=["api"],
+                   show_error=False, ssr_mode=False, pwa=False, mcp_server=False,
+                   theme=theme(), css=(STATIC / "chat.css").read_text(encoding="utf-8"))
+    password = os.environ.get("RAG_PASSWORD")
+    if password:
+        options["auth"] = (os.environ.get("RAG_USER") or "rag", password)
+    elif host not in LOCAL_HOSTS:
+        log.warning("Serving on %s without a password: anyone who can reach this address can use it. "
+                    "Set RAG_PASSWORD to require a login.", host)
+    return options
+
+
+def serve(index: Path = store.DEFAULT_INDEX, port: int | None = None, host: str = "127.0.0.1",
+          embedder=None, block: bool = True):
+    """Start the chat. Returns (demo, url) when block is False."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    engine = Engine(Path(index), embedder)
+    started = time.monotonic()
+    warm = engine.warm_up_in_background()
+    demo = build_app(engine)
+    demo.queue(default_concurrency_limit=8)
+    options = launch_options(host, port)
+    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, **options)
+    log.info("rag-quotes chat on %s (page up in %.1f s)", url, time.monotonic() - started)
+    if not block:
+        return demo, url
+    warm.join()
+    log.info("ready: index and model loaded in %.1f s", time.monotonic() - started)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        demo.close()

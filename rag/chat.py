@@ -67,14 +67,22 @@ def _sentence_start(text: str, pos: int) -> bool:
 
 def _swap_topic(previous: str, topic: str) -> str:
     """Put `topic` in place of the previous query's last name of the same kind, if it names one."""
-    if topic[:1].isupper():
-        acronym = topic.isupper()
-        names = [m for m in _NAME.finditer(previous)
-                 if not _sentence_start(previous, m.start()) and m.group() != "I"
-                 and m.group().isupper() == acronym]
+    core = re.sub(r"^the\s+", "", topic, flags=re.IGNORECASE)
+    if core[:1].isupper():
+        acronym = core.split()[0].isupper()
+        names = []
+        for m in _NAME.finditer(previous):
+            start, name = m.start(), m.group()
+            if _sentence_start(previous, start):       # "Will Finland": "Will" only opens the sentence
+                first = re.match(r"\S+\s+", name)
+                if not first:
+                    continue
+                start, name = start + first.end(), name[first.end():]
+            if name != "I" and name.split()[0].isupper() == acronym:
+                names.append((start, start + len(name)))
         if names:
-            m = names[-1]
-            return previous[:m.start()] + topic + previous[m.end():]
+            start, end = names[-1]
+            return previous[:start] + topic + previous[end:]
     return f"{previous.rstrip()} What about {topic}?"
 
 

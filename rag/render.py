@@ -55,9 +55,11 @@ def why(hit: Hit) -> str:
             other.append((key, value))
     rows = [f"<tr><th>score</th><td>{hit.score:.3f}</td><td></td></tr>"]
     for name, g in groups.items():
-        score = g.get("score")
-        score = f"{score:.3f}" if isinstance(score, float) else esc(score if score is not None else "")
-        rank = g.get("rank")
+        score, rank = g.get("score"), g.get("rank")
+        if score is None and rank is None:
+            rows.append(f"<tr><th>{esc(name)}</th><td colspan=2>not among its results</td></tr>")
+            continue
+        score = f"{score:.3f}" if isinstance(score, float) else esc(score if score is not None else "—")
         rows.append(f"<tr><th>{esc(name)}</th><td>{score}</td>"
                     f"<td>{'rank ' + esc(rank) if rank is not None else ''}</td></tr>")
     for key, value in other:
@@ -156,6 +158,8 @@ def turn_html(turn: Turn, turn_id: int) -> str:
     asked += "</div>"
     parts = []
     notes = list(turn.notices) + (list(turn.result.notices) if turn.result else [])
+    if turn.result is not None and turn.result.abstained:     # said once, by the banner below
+        notes = [n for n in notes if not n.startswith(ABSTAINED)]
     parts += [f'<p class="rq-note">{esc(note)}</p>' for note in dict.fromkeys(notes)]
     if turn.error:
         parts.append(f'<p class="rq-error" role="alert">{esc(turn.error)}</p>')

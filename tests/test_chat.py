@@ -1,0 +1,109 @@
+"""The chat's logic without a browser: follow-up rewriting, permalinks, bad input as messages."""
+import pytest
+
+from rag import chat
+from rag.errors import QueryError
+from rag.retrieve import MAX_QUERY_CHARS, open_retriever
+
+
+@pytest.mark.parametrize("previous, question, expected", [
+    ("How are Russia's relations with Japan?", "and what about India?", "How are Russia's relations with India?"),
+    ("Does Russia respect Finland's right to join NATO?", "And what about Sweden?",
+     "Does Russia respect Sweden's right to join NATO?"),
+    ("What does Lavrov say about NATO expansion?", "what about the EU?", "What does Lavrov say about the EU expansion?"),
+    ("Will Finland join NATO?", "how about South Korea", "Will South Korea join NATO?"),
+    ("What are the talks about?", "what about sanctions?", "What are the talks about? What about sanctions?"),
+    ("Will Finland join NATO?", "and why?", "Will Finland join NATO? and why?"),
+    ("Will Finland join NATO?", "What did he say about it?", "Will Finland join NATO? What did he say about it?"),
+    # a question that stands on its own is searched as typed
+    ("Will Finland join NATO?", "What is the position of Russia on the Iranian nuclear programme and sanctions?",
+     "What is the position of Russia on the Iranian nuclear programme and sanctions?"),
+    (None, "and what about Sweden?", "and what about Sweden?"),
+])
+def test_rewrite_followup(previous, question, expected):
+    assert chat.rewrite_followup(question, previous) == expected
+
+
+def test_acronym_replaces_acronym():
+    # "the EU" is not an acronym as a whole (lower-case article): it takes a Titlecase name's place
+    assert chat.rewrite_followup("and what about OSCE?", "Did NATO answer Russia?") == "Did OSCE answer Russia?"
+
+
+def test_permalink_round_trip():
+    from rag.records import Passage
+
+    p = Passage(doc="a b.txt", start=12345, end=12789, text="x", section="Q7", kind="answer", paragraph=3)
+    link = chat.permalink("Polls in Ukraine & NATO?", 7, "abc123", summary=True, docs=["b.txt"], span=p)
+    search, fragment = link.split("#")
+    assert fragment == "Q7:12345-12789"
+    parsed = chat.parse_link(search, "#" + fragment)
+    assert (parsed.query, parsed.k, parsed.version, parsed.summary, parsed.docs) == (
+        "Polls in Ukraine & NATO?", 7, "abc123", True, ("b.txt",))
+    assert (parsed.doc, parsed.section, parsed.start, parsed.end) == ("a b.txt", "Q7", 12345, 12789)
+    answer = chat.parse_link(chat.permalink("q", 5, "v1"), "")
+    assert not answer.has_span and answer.k == 5 and not answer.summary
+
+
+@pytest.mark.parametrize("search, fragment, message", [
+    ("?q=x&k=0", "", "1 to 50"),
+    ("?q=x&k=lots", "", "1 to 50"),
+    ("?q=x", "#Q7:99-12", "ends before"),
+    ("?q=x", "#<img src=x>", "not of the form"),
+])
+def test_bad_links_say_why(search, fragment, message):
+    with pytest.raises(QueryError, match=message):
+        chat.parse_link(search, fragment)
+
+
+def test_no_query_no_link():
+    assert chat.parse_link("", "") is None
+    assert chat.parse_link("?__theme=dark", "") is None
+
+
+@pytest.fixture
+def retriever(tiny_index, fake_embedder):
+    return open_retriever(tiny_index, fake_embedder)
+
+
+def test_ask_searches_the_rewritten_query(retriever):
+    first = chat.ask(retriever, "What will happen to water prices?", 2)
+    assert first.error is None and first.result.hits
+    follow = chat.ask(retriever, "and what about the pipeline?", 2, previous=first.query)
+    assert follow.query == "What will happen to water prices? What about the pipeline?"
+    assert follow.rewritten and "pipeline" in follow.result.hits[0].passage.text
+    assert follow.fingerprint == retriever.index.fingerprint
+
+
+@pytest.mark.parametrize("question, k, message", [
+    ("", 5, "empty"),
+    ("   \n\t ", 5, "empty"),
+    ("\x00\x01\x1b", 5, "empty"),
+    ("\u200f\u202e", 5, "empty"),                 # RTL marks only
+    ("pipeline", 0, "between 1 and 50"),
+    ("pipeline", 10**9, "between 1 and 50"),
+    ("pipeline", "many", "whole number"),
+    ("pipeline", 2.5, "whole number"),
+    (None, 5, "must be text"),
+])
+def test_bad_input_is_a_message(retriever, question, k, message):
+    turn = chat.ask(retriever, question, k)
+    assert turn.result is None and message in turn.error
+
+
+@pytest.mark.parametrize("question", ["💧 water prices? 🚰", "<script>alert(1)</script> pipeline",
+                                      "\u202ewater\u202c prices", "x" * 100_000])
+def test_odd_but_searchable_queries_are_searched(retriever, question):
+    turn = chat.ask(retriever, question, 5.0)      # a slider's 5.0 is 5
+    assert turn.error is None and turn.k == 5 and turn.result is not None
+    assert len(turn.query) <= MAX_QUERY_CHARS
+    if len(question) > MAX_QUERY_CHARS:
+        assert any("cut" in n for n in turn.notices)
+
+
+def test_result_json_is_the_cli_json(retriever):
+    from rag.cite import hit_json
+
+    turn = chat.ask(retriever, "Is the pipeline funded?", 2)
+    data = chat.result_json(turn.result, retriever.index)
+    assert data["query"] == "Is the pipeline funded?" and data["index"] == retriever.index.fingerprint
+    assert data["passages"] == [hit_json(h, retriever.index) for h in turn.result.hits]

@@ -1,0 +1,162 @@
+"""HTML rendering without a browser: exact quotes, labels, context with the span marked, inert text."""
+import csv
+import html
+import io
+import re
+from types import SimpleNamespace
+from urllib.parse import unquote
+
+import pytest
+
+from rag import chat, cite, render
+from rag.build import build
+from rag.retrieve import open_retriever
+
+HOSTILE = """Hostile briefing, Nowhere, May 1, 2024.
+
+Question: <script>window.__pwned = 1</script> Is <b>this</b> ${alert(1)} {{constructor.constructor('alert(2)')()}} safe?
+
+Jane Doe: <img src="http://example.com/x.png" onerror="window.__pwned = 2"> Water is safe. ![pixel](http://example.com/p.png) [click](javascript:alert(3)) and "quotes" & ampersands.
+
+Question: Is the <iframe src="http://example.com"></iframe> reservoir full?
+
+Jane Doe: The reservoir is full. <svg onload="window.__pwned = 3"></svg>
+"""
+
+
+@pytest.fixture
+def retriever(tiny_index, fake_embedder):
+    return open_retriever(tiny_index, fake_embedder)
+
+
+@pytest.fixture
+def hostile(tmp_path, fake_embedder):
+    path = tmp_path / "hostile.txt"
+    path.write_text(HOSTILE, encoding="utf-8")
+    build([path], fake_embedder, folder=tmp_path / "hidx")
+    return open_retriever(tmp_path / "hidx", fake_embedder)
+
+
+def _quote_texts(page: str) -> list[str]:
+    return [html.unescape(m) for m in re.findall(r'<blockquote class="rq-text">(.*?)</blockquote>', page, re.S)]
+
+
+def test_quotes_are_exact_and_labelled(retriever):
+    turn = chat.ask(retriever, "Is the pipeline funded?", 3)
+    page = render.turn_html(turn, 1)
+    index = retriever.index
+    doc = index.documents["briefing.txt"]
+    quotes = _quote_texts(page)
+    assert quotes == [doc.text[h.passage.start:h.passage.end] for h in turn.result.hits]
+    first = turn.result.hits[0].passage
+    assert first.section == "Q2"
+    assert "Answer to Q2 — Is the pipeline funded? (Daily Bugle)" in page
+    assert "[1]" in page and "¶ 6" in page and "2023-03-03" in page and "Jane Doe" in page
+    assert f'id="t1-q1" data-doc="briefing.txt" data-start="{first.start}" data-end="{first.end}"' in page
+
+
+def test_permalinks_and_downloads(retriever):
+    turn = chat.ask(retriever, "Is the pipeline funded?", 2)
+    page = render.turn_html(turn, 4)
+    hit = turn.result.hits[0]
+    quote_link = html.escape(chat.permalink(turn.query, 2, retriever.index.fingerprint, span=hit.passage))
+    assert quote_link in page and f"#Q2:{hit.passage.start}-{hit.passage.end}" in quote_link
+    assert html.escape(chat.permalink(turn.query, 2, retriever.index.fingerprint)) in page
+    md = re.search(r'download="quotes-4.md" href="data:text/markdown;charset=utf-8,([^"]*)"', page).group(1)
+    assert unquote(html.unescape(md)) == cite.markdown(turn.result.hits, retriever.index)
+    data = re.search(r'download="quotes-4.csv" href="data:text/csv;charset=utf-8,([^"]*)"', page).group(1)
+    rows = list(csv.DictReader(io.StringIO(unquote(html.unescape(data)))))
+    doc = retriever.index.documents["briefing.txt"]
+    assert [r["quote"] for r in rows] == [doc.text[h.passage.start:h.passage.end] for h in turn.result.hits]
+
+
+def test_copy_citation_is_the_exact_quote_with_its_reference(retriever):
+    turn = chat.ask(retriever, "Is the pipeline funded?", 1)
+    hit = turn.result.hits[0]
+    citation = render.quote_citation(hit, retriever.index)
+    assert citation.startswith("> " + hit.passage.text + "\n\n— Jane Doe, Press briefing on water policy")
+    for part in ("2023-03-03", "Answer to Q2", "para. 6", f"chars {hit.passage.start}–{hit.passage.end}"):
+        assert part in citation
+    page = render.turn_html(turn, 1)
+    copied = re.search(r'data-copy="([^"]*)"', page).group(1)
+    assert html.unescape(copied) == citation
+
+
+def test_exchange_shows_the_question_and_marks_the_span(retriever):
+    index = retriever.index
+    doc = index.documents["briefing.txt"]
+    start = doc.text.index("The pipeline is funded")
+    end = start + len("The pipeline is funded")
+    page = render.exchange_html(index, "briefing.txt", start, end)
+    marked = re.findall(r'<mark class="rq-hl">(.*?)</mark>', page)
+    assert [html.unescape(m) for m in marked] == ["The pipeline is funded"]
+    assert "Q2: the full exchange" in page
+    assert "Question (Daily Bugle):" in page and "Is the pipeline funded?" in page
+    assert "Prices will stay flat" not in page            # another exchange is not shown
+    # a span the document does not have is refused with a message
+    assert "rq-error" in render.exchange_html(index, "briefing.txt", 10, 10**7)
+    assert "not in this index" in render.exchange_html(index, "nope.txt", 0, 5)
+
+
+def test_hostile_document_is_inert_text(hostile):
+    turn = chat.ask(hostile, "Is water safe? <img src=x onerror=alert(1)>", 3)
+    index = hostile.index
+    page = render.turn_html(turn, 1)
+    doc = index.documents["hostile.txt"]
+    start = doc.text.index("Water is safe")
+    source = render.exchange_html(index, "hostile.txt", start, start + 13)
+    for out in (page, source):
+        low = out.lower()
+        for tag in ("<script", "<img", "<svg", "<iframe", "onerror=\"", "onload=\"", "href=\"javascript", "src=\"http"):
+            assert tag not in low, tag
+        assert "&lt;script&gt;" in out or "&lt;img" in out
+    assert "javascript:alert(3)" in html.unescape(page + source)      # shown as text, not as a link
+    assert _quote_texts(page) == [doc.text[h.passage.start:h.passage.end] for h in turn.result.hits]
+
+
+def test_why_this_quote_shows_each_retriever():
+    hit = SimpleNamespace(score=0.5, provenance={"dense_rank": 2, "dense_score": 0.61, "lexical_rank": None,
+                                                 "lexical_score": None, "fused_rank": 1, "fused_score": 0.9})
+    table = render.why(hit)
+    assert "<th>dense</th><td>0.610</td><td>rank 2</td>" in table
+    assert "<th>fused</th><td>0.900</td><td>rank 1</td>" in table
+    assert "<th>lexical</th><td colspan=2>not among its results</td>" in table
+
+
+def test_abstention_is_said_and_hits_marked_low(retriever):
+    from dataclasses import replace
+
+    turn = chat.ask(retriever, "Is the pipeline funded?", 2)
+    turn.result = replace(turn.result, abstained=True,
+                          hits=[replace(h, low_confidence=True) for h in turn.result.hits])
+    page = render.turn_html(turn, 1)
+    assert render.ABSTAINED in page and page.count("low confidence</span>") == 2
+    assert page.count("rq-quote rq-low") == 2
+
+
+def test_summary_is_marked_as_the_models_words(retriever):
+    turn = chat.ask(retriever, "Is the pipeline funded?", 2, summary_on=True)
+    sentences = [SimpleNamespace(text="It is funded by a grant [1].", citations=[1], supported=True, support=0.9),
+                 SimpleNamespace(text="<b>It</b> costs 9 billion [2] [7].", citations=[2], supported=False, support=0.1)]
+    turn.summary = SimpleNamespace(sentences=sentences, model="tiny-model", reason="time limit reached",
+                                   removed_citations=1)
+    out = render.summary_html(turn, 3)
+    assert "the model's words, not a quote" in out and "tiny-model" in out
+    assert '<a class="rq-ref" href="#t3-q1" data-quote="t3-q1">[1]</a>' in out
+    assert '<a class="rq-ref" href="#t3-q2" data-quote="t3-q2">[2]</a>' in out and "[7]" in out
+    assert 'data-quote="t3-q7"' not in out                  # no quote 7: not a link
+    assert "&lt;b&gt;It&lt;/b&gt;" in out and "rq-unsupported" in out and "unsupported</span>" in out
+    assert "time limit reached" in out and "1 citation(s)" in out
+    assert "<blockquote" not in out                          # never styled as a quote
+    streaming = chat.ask(retriever, "Is the pipeline funded?", 2, summary_on=True)
+    streaming.summary_text = "It is fun"
+    assert "rq-streaming" in render.summary_html(streaming, 1)
+
+
+def test_errors_and_empty_conversation(retriever):
+    turn = chat.ask(retriever, "", 5)
+    page = render.turn_html(turn, 1)
+    assert 'class="rq-error"' in page and "empty" in page and "rq-quote" not in page
+    intro = render.intro_html(retriever.index)
+    assert "Press briefing on water policy" in intro
+    assert render.conversation_html([], intro).count("rq-hello") == 1

@@ -1,0 +1,161 @@
+"""The chat server in-process (fake embedder, tiny index): the API through gradio_client, bad
+input as messages, per-session conversations, what the server binds and serves."""
+import socket
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+
+from rag import chat, ui
+from rag.cite import hit_json
+from rag.retrieve import open_retriever
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from conftest import INTERVIEW, FakeEmbedder
+    from rag.build import build
+
+    folder = tmp_path_factory.mktemp("ui")
+    (folder / "briefing.txt").write_text(INTERVIEW, encoding="utf-8")
+    embedder = FakeEmbedder()
+    build([folder / "briefing.txt"], embedder, folder=folder / "idx")
+    demo, url = ui.serve(folder / "idx", port=free_port(), embedder=embedder, block=False)
+    yield url, folder / "idx", embedder
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    from gradio_client import Client
+
+    return Client(server[0], verbose=False)
+
+
+def test_api_search_returns_the_cli_json(server, client):
+    url, folder, embedder = server
+    data = client.predict("Is the pipeline funded?", 2, api_name="/search")
+    retriever = open_retriever(folder, embedder)
+    expected = retriever.search("Is the pipeline funded?", 2)
+    assert data["query"] == "Is the pipeline funded?" and data["index"] == retriever.index.fingerprint
+    assert data["passages"] == [hit_json(h, retriever.index) for h in expected.hits]
+    assert data["passages"][0]["section"] == "Q2" and data["passages"][0]["outlet"] == "Daily Bugle"
+
+
+@pytest.mark.parametrize("query, k, message", [
+    ("", 5, "empty"),
+    ("   ", 5, "empty"),
+    ("pipeline", 0, "between 1 and 50"),
+    ("pipeline", 100000, "between 1 and 50"),
+])
+def test_api_bad_input_is_a_message(client, query, k, message):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match=message) as info:
+        client.predict(query, k, api_name="/search")
+    assert "Traceback" not in str(info.value)
+
+
+@pytest.mark.parametrize("query", ["x" * 100_000, "\x00\x07 pipeline \x1b[31m", "\u202e\u200f pipeline",
+                                   "💧🚰 pipeline", "<script>alert(1)</script> pipeline"])
+def test_api_odd_queries_are_searched(client, query):
+    data = client.predict(query, 3, api_name="/search")
+    assert 0 < len(data["query"]) <= 1000 and data["passages"]
+    assert "pipeline" in data["query"] or query.startswith("xxx")
+
+
+def test_server_survives_and_serves_no_files(server, client):
+    url = server[0]
+    for path in ("gradio_api/file=/etc/passwd", "gradio_api/file=" + str(server[1] / "manifest.json"),
+                 "file=/etc/passwd", "gradio_api/file=app.py"):
+        try:
+            with urllib.request.urlopen(url + path, timeout=10) as r:
+                body = r.read()
+            assert b"root:" not in body and b"fingerprint" not in body, path
+        except urllib.error.HTTPError as e:
+            assert e.code in (403, 404), (path, e.code)
+    # still answering after all of the above
+    assert client.predict("pipeline", 1, api_name="/search")["passages"]
+
+
+def test_only_the_search_endpoint_is_public(client):
+    info = client.view_api(print_info=False, return_format="dict")
+    assert list(info["named_endpoints"]) == ["/search"]
+
+
+def test_handlers_keep_sessions_apart(server):
+    url, folder, embedder = server
+    engine = ui.Engine(folder, embedder)
+    alice, bob = [], []
+    *_, (alice, _) = ui.answer(engine, "What will happen to water prices?", 2, False, "", alice)
+    *_, (bob, html) = ui.answer(engine, "Is the pipeline funded?", 2, False, "", bob)
+    *_, (alice, _) = ui.answer(engine, "and what about the pipeline?", 2, False, "", alice)
+    assert [t.question for t in bob] == ["Is the pipeline funded?"]
+    assert alice[1].query.startswith("What will happen to water prices?")   # rewritten with alice's turn
+    assert "rq-quote" in html
+
+
+def test_concurrent_sessions_through_the_api(client, server):
+    results, errors = {}, []
+
+    def ask(n):
+        try:
+            results[n] = client.predict(["pipeline funded", "water prices"][n % 2], 1, api_name="/search")
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(8)]
+    [t.start() for t in threads]
+    [t.join(60) for t in threads]
+    assert not errors and len(results) == 8
+    assert {results[n]["passages"][0]["section"] for n in range(0, 8, 2)} == {"Q2"}
+
+
+def test_open_link_and_open_span(server):
+    url, folder, embedder = server
+    engine = ui.Engine(folder, embedder)
+    index = engine.retriever().index
+    hit = engine.retriever().search("Is the pipeline funded?", 1).hits[0]
+    link = chat.permalink("Is the pipeline funded?", 1, index.fingerprint, span=hit.passage)
+    search, fragment = link.split("#")
+    turns, source, k, summary = ui.open_link(engine, search, "#" + fragment)
+    assert k == 1 and summary is False and turns[0].result.hits[0].passage == hit.passage
+    assert '<mark class="rq-hl">' in source and "Q2: the full exchange" in source
+    # another index version: said, and the span is not shown
+    turns, source, *_ = ui.open_link(engine, search.replace(index.fingerprint, "0ld0ld0ld0ld"), "#" + fragment)
+    assert source is None and "index version 0ld0ld0ld0ld" in turns[0].notices[0]
+    # a broken link is a message
+    turns, *_ = ui.open_link(engine, "?q=x&k=abc", "")
+    assert turns[0].error and "1 to 50" in turns[0].error
+    assert ui.open_link(engine, "", "") is None
+    # a click on a quote
+    state = list(ui.answer(engine, "Is the pipeline funded?", 1, False, "", []))[-1][0]
+    p = state[0].result.hits[0].passage
+    assert "rq-hl" in ui.open_span(engine, state, {"turn": 1, "doc": p.doc, "start": p.start, "end": p.end})
+    assert "could not be read" in ui.open_span(engine, state, {"doc": p.doc, "start": "x", "end": None})
+
+
+def test_launch_options(monkeypatch):
+    monkeypatch.delenv("RAG_PASSWORD", raising=False)
+    monkeypatch.delenv("GRADIO_SERVER_PORT", raising=False)
+    options = ui.launch_options("127.0.0.1", None)
+    assert options["server_name"] == "127.0.0.1" and options["server_port"] == 7860
+    assert options["allowed_paths"] == [] and "auth" not in options
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "8123")
+    monkeypatch.setenv("RAG_PASSWORD", "s3cret")
+    options = ui.launch_options("0.0.0.0", None)
+    assert options["server_port"] == 8123 and options["auth"] == ("rag", "s3cret")
+
+
+def test_cli_serve_binds_loopback_by_default():
+    from rag.cli import parser
+
+    args = parser().parse_args(["serve"])
+    assert args.host == "127.0.0.1" and args.port is None

@@ -1,42 +1,382 @@
-"""Build an index: read → parse → chunk → embed → store."""
+"""Build and update an index: read → parse → chunk → embed → store, incrementally.
+
+``add_documents`` adds new files, re-indexes the ones whose bytes changed (sha256 per
+document, kept in the manifest) and leaves the rest alone: their passages and vectors
+are carried over (read back from the FAISS index), so re-indexing an unchanged folder
+embeds nothing and writes nothing. ``remove_documents`` drops documents by id. An
+index made by another parser, chunking or model is re-parsed and re-embedded from the
+texts it stores, so nothing indexed is lost when the software changes.
+
+Every write goes through one function (``_assemble`` then ``_save``) that lays out the
+whole passage list, its vectors and the lexical index over all passages, and saves them
+atomically under the build lock (``store.save``, ``store.build_lock``): the read of the
+old index, the embedding and the swap happen under one lock, so two builds never lose
+each other's documents.
+
+Document ids are file names. A second, different file with a name already taken gets
+its parent folder in front ("2023/briefing.txt"), then a number ("briefing.txt (2)").
+A file whose bytes are those of a document already indexed is that document
+(listed as unchanged). Files that cannot be read are skipped with the reason; one bad
+file never stops the others. What it leaves out: watching folders for changes.
+"""
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
+
+import numpy as np
 
 from . import load, store
 from .chunk import ChunkSettings, chunk, embed_text
-from .errors import DocumentError
+from .errors import DocumentError, IndexProblem
 from .parse import parse
 from .records import Document, Passage
+
+Progress = Callable[[int, int, str], None]   # (done, total, what): e.g. (64, 785, "Embedding x.txt")
+EMBED_BATCH = 64
+KEPT_FILES = ("calibration.json",)   # other stages' files that stay valid when documents change
+
+
+@dataclass
+class IndexReport:
+    """What an add or remove did. Lists hold document ids, except `skipped`: (file or id, reason)."""
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    refreshed: list[str] = field(default_factory=list)   # re-embedded: the index had another parser/model
+    embedded: int = 0                                    # texts embedded (0 when nothing changed)
+    index: store.Index | None = None                     # the index as it is now (None when there is none)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.refreshed)
+
+    def summary(self) -> str:
+        parts = [f"{len(v)} {k}" for k, v in (("added", self.added), ("updated", self.updated),
+                                               ("removed", self.removed), ("re-embedded", self.refreshed),
+                                               ("unchanged", self.unchanged), ("skipped", self.skipped)) if v]
+        total = f"{len(self.index.documents)} document(s), {len(self.index.passages)} passages" if self.index else \
+            "no index"
+        return f"{', '.join(parts) or 'nothing to do'}; the index holds {total}"
+
+
+@dataclass
+class _Entry:
+    """One document as it goes into the index: its paragraphs, passages, and their vectors."""
+    doc: Document
+    paragraphs: list[Passage]
+    passages: list[Passage]
+    vectors: np.ndarray | None = None       # None until embedded
+
+
+def add_documents(paths: list[Path], embedder, folder: Path = store.DEFAULT_INDEX,
+                  progress: Progress | None = None, *, rebuild: bool = False, by_name: bool = False,
+                  settings: ChunkSettings = ChunkSettings()) -> IndexReport:
+    """Add or update the files (and folders, searched recursively) at `paths` in the index in `folder`.
+
+    Only new and changed files are parsed and embedded; unchanged documents keep their vectors.
+    `rebuild`: start from an empty index (documents not in `paths` are dropped).
+    `by_name`: a file whose name is a document's id updates that document even when it comes
+    from another path (uploads arrive from a new temporary folder each time).
+    `progress(done, total, what)` is called while reading and embedding.
+    Unreadable or unknown files are listed in `report.skipped`, never raised.
+    """
+    return _apply(folder, embedder, settings, paths=list(paths), rebuild=rebuild, by_name=by_name,
+                  progress=progress)
+
+
+def remove_documents(ids: list[str], embedder, folder: Path = store.DEFAULT_INDEX,
+                     progress: Progress | None = None) -> IndexReport:
+    """Remove the documents `ids` from the index in `folder`; ids it does not hold are `skipped`.
+    Nothing is embedded (unless the index needs re-embedding for another parser or model)."""
+    return _apply(folder, embedder, ChunkSettings(), remove=list(ids), progress=progress)
 
 
 def build(paths: list[Path], embedder, folder: Path = store.DEFAULT_INDEX,
           settings: ChunkSettings = ChunkSettings(), progress: bool = False) -> store.Index:
-    """Index the files at `paths` into `folder`, replacing what was there, atomically."""
-    documents: dict[str, Document] = {}
-    for path in paths:
-        doc = load.read(path, stored_as=load.stored_path(path, folder))
-        if doc.id in documents:
-            raise DocumentError(f"two documents are named {doc.id!r}; rename one")
-        documents[doc.id] = doc
-    index = index_documents(list(documents.values()), embedder, settings, progress)
-    with store.build_lock(folder):
-        store.save(index, folder)
-    return index
+    """Index exactly the files at `paths` into `folder`, replacing what was there, atomically.
+    Strict: raises DocumentError when a file cannot be read (add_documents skips it)."""
+    files, skipped = load.expand(paths)
+    if skipped:
+        raise DocumentError(f"{skipped[0][0]}: {skipped[0][1]}")
+    report = _apply(folder, embedder, settings, paths=files, rebuild=True, strict=True,
+                    progress=ConsoleProgress() if progress else None)
+    return report.index
 
 
 def index_documents(docs: list[Document], embedder, settings: ChunkSettings = ChunkSettings(),
                     progress: bool = False) -> store.Index:
-    documents: dict[str, Document] = {}
-    paragraphs: list[Passage] = []
-    passages: list[Passage] = []
-    for doc in docs:
-        doc, paras = parse(doc)
-        documents[doc.id] = doc
-        paragraphs += paras
-        passages += chunk(paras, doc.text, embedder.count_tokens, settings)
-    vectors = embedder.encode_documents([embed_text(p) for p in passages], progress=progress)
-    model = {"name": embedder.name, "fingerprint": embedder.fingerprint, "dim": int(vectors.shape[1])}
+    """An index (in memory, not saved) over `docs`."""
+    entries = [_prepare(doc, embedder, settings) for doc in docs]
+    _embed(entries, embedder, ConsoleProgress() if progress else None)
+    return _assemble(entries, _model(embedder, _dim(entries)), settings)
+
+
+# ---- the steps --------------------------------------------------------------------------------
+
+def _prepare(doc: Document, embedder, settings: ChunkSettings) -> _Entry:
+    """Parse and chunk one document (headings are kept as paragraphs, never as passages)."""
+    doc, paras = parse(doc)
+    passages = chunk([p for p in paras if p.kind != "heading"], doc.text, embedder.count_tokens, settings)
+    return _Entry(doc, paras, passages)
+
+
+def _embed(entries: list[_Entry], embedder, progress: Progress | None) -> int:
+    """Embed the passages of the entries that have no vectors yet, in batches, reporting progress."""
+    todo = [e for e in entries if e.vectors is None]
+    texts = [(e, embed_text(p)) for e in todo for p in e.passages]
+    total = len(texts)
+    vectors: list[np.ndarray] = []
+    for i in range(0, total, EMBED_BATCH):
+        batch = texts[i:i + EMBED_BATCH]
+        if progress:
+            progress(i, total, f"Embedding {batch[0][0].doc.id}")
+        vectors.append(embedder.encode_documents([t for _, t in batch]))
+    if progress and total:
+        progress(total, total, f"Embedding {todo[-1].doc.id}")
+    flat = np.concatenate(vectors) if vectors else None
+    row = 0
+    for e in todo:
+        n = len(e.passages)
+        e.vectors = flat[row:row + n] if n else None
+        row += n
+    return total
+
+
+def _model(embedder, dim: int | None) -> dict:
+    """The manifest's model entry; `dim` None (no vectors at all) asks the embedder."""
+    return {"name": embedder.name, "fingerprint": embedder.fingerprint,
+            "dim": int(dim if dim is not None else embedder.dim)}
+
+
+def _dim(entries) -> int | None:
+    for e in entries:
+        if e.vectors is not None and len(e.vectors):
+            return int(e.vectors.shape[1])
+    return None
+
+
+def _assemble(entries: list[_Entry], model: dict, settings: ChunkSettings) -> store.Index:
+    """The one place where the whole index is laid out: documents, paragraphs, passages
+    (row i of the vectors is passage i) and the manifest, from every entry, in order."""
+    documents = {e.doc.id: e.doc for e in entries}
+    paragraphs = [p for e in entries for p in e.paragraphs]
+    passages = [p for e in entries for p in e.passages]
+    blocks = [e.vectors for e in entries if e.passages]
+    vectors = np.concatenate(blocks) if blocks else np.zeros((0, model["dim"]), dtype="float32")
+    if len(vectors) != len(passages):
+        raise AssertionError(f"{len(vectors)} vectors for {len(passages)} passages")
     manifest = store.make_manifest(documents, passages, model, settings)
     return store.Index(manifest=manifest, documents=documents, paragraphs=paragraphs,
                        passages=passages, vectors=store.vectors_index(vectors))
+
+
+def _save(index: store.Index, folder: Path) -> None:
+    """Save atomically, with the lexical index rebuilt over all passages and kept files copied."""
+    old = Path(folder)
+
+    def extras(tmp: Path) -> None:
+        try:
+            from . import lexical
+        except ModuleNotFoundError:
+            lexical = None
+        if lexical is not None and index.passages:
+            lexical.save(lexical.build(index.passages), tmp)
+        for name in KEPT_FILES:
+            if (old / name).is_file():
+                shutil.copy2(old / name, tmp / name)
+
+    store.save(index, folder, write_extras=extras)
+
+
+# ---- the whole update, under the lock -----------------------------------------------------------
+
+def _existing(folder: Path, embedder, settings: ChunkSettings, rebuild: bool):
+    """(old index or None, its documents to re-embed): an index by another parser, chunking or
+    model is re-embedded from its stored texts; a damaged one is refused with the way out."""
+    folder = Path(folder)
+    if rebuild or not (folder / "manifest.json").exists():
+        return None, []
+    try:
+        old = store.load(folder, embedder=embedder, check_sources=False)
+        if old.manifest.get("chunking") == settings.to_dict():
+            return old, []
+    except IndexProblem as problem:
+        try:
+            docs = store.read_documents(folder)
+        except IndexProblem:
+            raise IndexProblem(f"{problem} To start again: rag index --rebuild PATH... --index {folder}")
+        return None, list(docs.values())
+    return None, list(old.documents.values())
+
+
+def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = (), remove: list[str] = (),
+           rebuild: bool = False, by_name: bool = False, strict: bool = False,
+           progress: Progress | None = None) -> IndexReport:
+    folder = Path(folder)
+    report = IndexReport()
+    files, report.skipped = load.expand(paths) if paths else ([], [])
+    with store.build_lock(folder):
+        old, stale = _existing(folder, embedder, settings, rebuild)
+        entries: dict[str, _Entry] = {}
+        if old is not None:
+            rows: dict[str, list[int]] = {}
+            for i, p in enumerate(old.passages):
+                rows.setdefault(p.doc, []).append(i)
+            paras: dict[str, list[Passage]] = {}
+            for p in old.paragraphs:
+                paras.setdefault(p.doc, []).append(p)
+            array = store.vectors_array(old.vectors)
+            for doc_id, doc in old.documents.items():
+                r = rows.get(doc_id, [])
+                entries[doc_id] = _Entry(doc, paras.get(doc_id, []), [old.passages[i] for i in r],
+                                         array[r] if r else None)
+        for doc in stale:   # re-parsed from the stored text; the title and date found before are kept
+            entries[doc.id] = _prepare(doc, embedder, settings)
+            report.refreshed.append(doc.id)
+
+        for doc_id in remove:
+            if doc_id in entries:
+                del entries[doc_id]
+                report.removed.append(doc_id)
+                if doc_id in report.refreshed:
+                    report.refreshed.remove(doc_id)
+            else:
+                report.skipped.append((doc_id, "no such document in the index"))
+
+        by_path = {e.doc.path: i for i, e in entries.items()}
+        by_sha = {e.doc.sha256: i for i, e in entries.items()}
+        seen: set[Path] = set()
+        for n, path in enumerate(files):
+            if path.resolve() in seen:
+                continue
+            seen.add(path.resolve())
+            if progress:
+                progress(n, len(files), f"Reading {path.name}")
+            stored = load.stored_path(path, folder)
+            doc_id = by_path.get(stored) or (path.name if by_name and path.name in entries else None)
+            try:
+                doc = load.read(path, stored_as=stored, id=doc_id or path.name)
+            except DocumentError as e:
+                if strict:
+                    raise
+                report.skipped.append((str(path), str(e).removeprefix(f"{path}: ")))
+                continue
+            if doc_id is None and doc.sha256 in by_sha:     # the same bytes are indexed already
+                doc_id = by_sha[doc.sha256]
+                if doc_id not in report.unchanged + report.added + report.updated + report.refreshed:
+                    report.unchanged.append(doc_id)
+                continue
+            if doc_id is not None and entries[doc_id].doc.sha256 == doc.sha256:
+                if entries[doc_id].doc.path != stored:    # moved or re-uploaded: same text, new path
+                    entries[doc_id].doc = replace(entries[doc_id].doc, path=stored)
+                if doc_id not in report.refreshed:
+                    report.unchanged.append(doc_id)
+                continue
+            new = doc_id is None
+            if new:
+                doc_id = _unique_id(path, entries)
+                doc = replace(doc, id=doc_id)
+            try:
+                entry = _prepare(doc, embedder, settings)
+            except Exception as e:  # noqa: BLE001 - a parser bug on one file must not stop the others
+                if strict:
+                    raise DocumentError(f"{path}: cannot be parsed ({type(e).__name__}: {e})")
+                report.skipped.append((str(path), f"cannot be parsed ({type(e).__name__}: {e})"))
+                continue
+            if not entry.passages:
+                if strict:
+                    raise DocumentError(f"{path}: no text to index")
+                report.skipped.append((str(path), "no text to index (only headings or page furniture)"))
+                continue
+            entries[doc_id] = entry
+            by_path[stored], by_sha[doc.sha256] = doc_id, doc_id
+            if doc_id in report.refreshed:
+                report.refreshed.remove(doc_id)
+            (report.added if new else report.updated).append(doc_id)
+        if progress and files:
+            progress(len(files), len(files), "Reading done")
+
+        if not report.changed and not rebuild:
+            report.index = old
+            return report
+        if not entries and (rebuild or not (folder / "manifest.json").exists()):
+            return report       # nothing readable: the index (if any) stays as it was
+        report.embedded = _embed(list(entries.values()), embedder, progress)
+        dim = _dim(entries.values()) or (old.manifest["model"]["dim"] if old else None)
+        index = _assemble(list(entries.values()), _model(embedder, dim), settings)
+        if progress:
+            progress(0, 1, "Saving the index")
+        _save(index, folder)
+        if progress:
+            progress(1, 1, "Saving the index")
+        report.index = index
+        return report
+
+
+def _unique_id(path: Path, entries: dict) -> str:
+    """The file name, else parent folders in front of it, else a number after it."""
+    path = Path(path).resolve()
+    if path.name not in entries:
+        return path.name
+    for depth in range(1, min(3, len(path.parts) - 1) + 1):
+        candidate = "/".join(path.parts[-depth - 1:])
+        if candidate not in entries:
+            return candidate
+    n = 2
+    while f"{path.name} ({n})" in entries:
+        n += 1
+    return f"{path.name} ({n})"
+
+
+class ConsoleProgress:
+    """A `Progress` for the terminal: one tqdm bar per phase (Reading, Embedding, Saving)."""
+
+    def __init__(self):
+        self.bar = None
+        self.phase = None
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        from tqdm import tqdm
+
+        phase, _, detail = what.partition(" ")
+        if phase != self.phase or self.bar is None or self.bar.total != total:
+            self.close()
+            self.phase = phase
+            self.bar = tqdm(total=total, desc=phase, unit="text" if phase == "Embedding" else "file",
+                            leave=False, dynamic_ncols=True)
+        self.bar.n = done
+        self.bar.set_postfix_str(detail[:40], refresh=False)
+        self.bar.refresh()
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        self.bar = None
+
+
+def list_documents(folder: Path = store.DEFAULT_INDEX) -> list[dict]:
+    """Every document in the index, in order: id, title, date, path, passages, chars, sha256
+    (of the file), and `source`: "ok", "changed" (the file differs from what was indexed),
+    or "missing" (the file is gone, e.g. an upload; the index keeps its text)."""
+    index = store.load(folder, check_sources=False)
+    counts: dict[str, int] = {}
+    for p in index.passages:
+        counts[p.doc] = counts.get(p.doc, 0) + 1
+    out = []
+    for d in index.manifest["documents"]:
+        source = store._source_path(Path(folder), d["path"])
+        if source is None or not source.is_file():
+            state = "missing"
+        else:
+            state = "ok" if store._sha(source.read_bytes()) == d["sha256"] else "changed"
+        out.append({"id": d["id"], "title": d["title"], "date": d["date"], "path": d["path"],
+                    "passages": counts.get(d["id"], 0), "chars": d["chars"], "sha256": d["sha256"],
+                    "source": state})
+    return out

@@ -14,16 +14,44 @@ def _print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False))
 
 
+def _report(report, folder) -> int:
+    for name, reason in report.skipped:
+        print(f"skipped {name}: {reason}", file=sys.stderr)
+    fingerprint = f" (fingerprint {report.index.fingerprint})" if report.index else ""
+    print(f"{folder}/: {report.summary()}{fingerprint}.")
+    return 1 if report.skipped else 0
+
+
 def cmd_index(args) -> int:
-    from .build import build
+    from .build import ConsoleProgress, add_documents
     from .embed import default_embedder
     from .load import DEFAULT_CORPUS
 
     paths = [Path(p) for p in args.paths] or [DEFAULT_CORPUS]
-    index = build(paths, default_embedder(), folder=Path(args.index), progress=not args.quiet)
-    m = index.manifest
-    print(f"Indexed {len(m['documents'])} document(s), {m['passages']} passages, into {args.index}/ "
-          f"(fingerprint {m['fingerprint']}).")
+    report = add_documents(paths, default_embedder(), Path(args.index), rebuild=args.rebuild,
+                           progress=None if args.quiet else ConsoleProgress())
+    return _report(report, args.index)
+
+
+def cmd_remove(args) -> int:
+    from .build import remove_documents
+    from .embed import default_embedder
+
+    return _report(remove_documents(args.ids, default_embedder(), Path(args.index)), args.index)
+
+
+def cmd_docs(args) -> int:
+    from .build import list_documents
+
+    docs = list_documents(Path(args.index))
+    if args.json:
+        _print_json(docs)
+        return 0
+    for d in docs:
+        flag = {"changed": "  [file changed since indexed: run rag index]", "missing": ""}.get(d["source"], "")
+        print(f"{d['id']}\t{d['passages']} passages\t{d['date'] or '-'}\tsha256 {d['sha256'][:12]}\t"
+              f"{d['title']}{flag}")
+    print(f"{len(docs)} document(s) in {args.index}/")
     return 0
 
 
@@ -90,9 +118,17 @@ def parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    p = add("index", cmd_index, "build the index from documents (default: the shipped transcript)")
-    p.add_argument("paths", nargs="*", help="files to index")
+    p = add("index", cmd_index, "add or update documents in the index (default: the shipped transcript)")
+    p.add_argument("paths", nargs="*", help="files or folders (.txt .md .html .pdf .docx); only changed ones "
+                                            "are embedded again")
+    p.add_argument("--rebuild", action="store_true", help="start from an empty index: keep only these documents")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = add("remove", cmd_remove, "remove documents from the index (ids as `rag docs` lists them)")
+    p.add_argument("ids", nargs="+", help="document ids")
+
+    p = add("docs", cmd_docs, "list the documents in the index: id, passages, date, sha256, title")
+    p.add_argument("--json", action="store_true", help="print one JSON list")
 
     p = add("search", cmd_search, "print the passages that answer a query")
     p.add_argument("query", nargs="?")

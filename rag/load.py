@@ -1,10 +1,31 @@
-"""Read files into Documents. Plain text (UTF-8) only, for now.
+"""Read files into Documents: plain text, Markdown, HTML, PDF and DOCX.
 
-Each Document's `text` is what every offset points into; its `sha256` is of the
-file's bytes, so a changed file is noticed.
+Each Document's ``text`` is what every offset points into. For plain text and
+Markdown it is the file itself; for the other formats it is the text extracted
+here, which the index stores beside the vectors so that every quote can be shown
+and checked against it:
+
+- HTML (BeautifulSoup): the ``<article>`` (else ``<main>``, else ``<body>``) without
+  scripts, styles, navigation, asides and forms, and, outside an article, without the
+  site's header and footer. One block element per paragraph; headings become
+  Markdown-style ``# Heading`` lines so that parsing sees them as headings.
+  Title from ``og:title``/``<title>``/``<h1>``; date from ``article:published_time``
+  or ``<time datetime>``.
+- PDF (pypdf): the pages' text, separated by a form feed line (``\\n\\f\\n``) so that
+  parsing can tell each passage's page. Lines are joined into paragraphs (a short line
+  ending a sentence, or a speaker label, starts a new one); a short capitalised line that
+  is not a sentence and starts a paragraph is taken for a heading (``# Heading``).
+  Title from the metadata.
+- DOCX (python-docx): one paragraph per paragraph, headings as ``# Heading``; title
+  from the core properties. Tables, headers and footnotes are left out.
+
+Each Document's ``sha256`` is of the file's bytes, so a changed file is noticed.
+Left out: scanned PDFs (no OCR), legacy ``.doc``, encrypted PDFs with a password.
 """
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 from .errors import DocumentError
@@ -12,6 +33,14 @@ from .records import Document
 
 DEFAULT_CORPUS = Path("corpus") / "000_17cb08188d8e02ca.txt"
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}
+MAX_BYTES = 50 * 1024 * 1024
+PAGE_BREAK = "\n\f\n"     # between the pages of a PDF's text
+
+
+def supported(path: Path) -> bool:
+    return Path(path).suffix.lower() in SUFFIXES
 
 
 def stored_path(path: Path, index_folder: Path) -> str:
@@ -24,17 +53,255 @@ def stored_path(path: Path, index_folder: Path) -> str:
         return str(path)
 
 
-def read(path: Path, stored_as: str | None = None) -> Document:
+def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to index from files and folders (searched recursively, hidden files left out),
+    and the (path, reason) of those that cannot be: missing, or of an unknown type."""
+    files: list[Path] = []
+    skipped: list[tuple[str, str]] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file()
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            for p in found:
+                if supported(p):
+                    files.append(p)
+                else:
+                    skipped.append((str(p), _unsupported(p)))
+        elif not path.exists():
+            skipped.append((str(path), "no such file"))
+        elif not path.is_file():
+            skipped.append((str(path), "not a file"))
+        elif not supported(path):
+            skipped.append((str(path), _unsupported(path)))
+        else:
+            files.append(path)
+    return files, skipped
+
+
+def _unsupported(path: Path) -> str:
+    kinds = ", ".join(sorted(s for s in SUFFIXES if s))
+    return f"unsupported file type {path.suffix or '(none)'!r} (supported: {kinds})"
+
+
+def read(path: Path, stored_as: str | None = None, id: str | None = None) -> Document:
+    """The Document for the file at `path`; DocumentError with the reason when it cannot be read."""
     path = Path(path)
     if not path.is_file():
         raise DocumentError(f"{path}: no such file")
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise DocumentError(f"{path}: unsupported file type {path.suffix!r} (plain text only)")
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise DocumentError(f"{path}: {_unsupported(path)}")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise DocumentError(f"{path}: too large ({size / 2**20:.0f} MB; the limit is {MAX_BYTES // 2**20} MB)")
     data = path.read_bytes()
+    title = ""
+    date = None
     try:
-        text = data.decode("utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise DocumentError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})")
+        if suffix in HTML_SUFFIXES:
+            text, title, date = html_text(data)
+        elif suffix == ".pdf":
+            text, title = pdf_text(data)
+        elif suffix == ".docx":
+            text, title = docx_text(data)
+        else:
+            text = _decode(data)
+    except DocumentError as e:
+        raise DocumentError(f"{path}: {e}") from None
+    except Exception as e:  # noqa: BLE001 - a broken file of any kind is one clear message
+        raise DocumentError(f"{path}: cannot be read as {suffix.lstrip('.').upper() or 'text'} "
+                            f"({type(e).__name__}: {e})") from None
     if not text.strip():
-        raise DocumentError(f"{path}: the file is empty")
-    return Document.from_text(path.name, text, path=stored_as or str(path), data=data)
+        what = "no text could be extracted (a scanned PDF?)" if suffix == ".pdf" else "the file has no text"
+        raise DocumentError(f"{path}: {what}")
+    doc = Document.from_text(id or path.name, text, path=stored_as or str(path), data=data)
+    date = date or date_from_name(path.name)
+    return Document(id=doc.id, text=doc.text, path=doc.path, title=title.strip(), date=date, sha256=doc.sha256)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise DocumentError(f"not UTF-8 text ({e.reason} at byte {e.start})")
+    if "\x00" in text:
+        raise DocumentError("not a text file (it holds NUL bytes)")
+    return text
+
+
+def date_from_name(name: str) -> str | None:
+    """An ISO date written in a file name ('2022-01-14_briefing.txt', 'talk_20220114.pdf')."""
+    m = re.search(r"(?<!\d)(19\d\d|20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)", name)
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+
+
+# ---- HTML -------------------------------------------------------------------------------------
+
+_DROP = ["script", "style", "noscript", "template", "nav", "aside", "form", "iframe", "svg", "button",
+         "select", "dialog", "canvas", "object", "embed"]
+_BLOCKS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "blockquote", "pre", "table", "tr",
+           "td", "th", "dd", "dt", "dl", "figcaption", "figure", "address", "hr", "header", "footer",
+           "h1", "h2", "h3", "h4", "h5", "h6", "body", "caption", "details", "summary"}
+
+
+def html_text(data: bytes) -> tuple[str, str, str | None]:
+    """(text, title, ISO date or None) of an HTML page: the article, one block a paragraph."""
+    from bs4 import BeautifulSoup, Comment, NavigableString
+
+    soup = BeautifulSoup(data, "lxml" if _has_lxml() else "html.parser")
+    title = _meta(soup, "og:title") or (soup.title.get_text(" ", strip=True) if soup.title else "")
+    date = _iso(_meta(soup, "article:published_time") or _meta(soup, "date") or _meta(soup, "dc.date")
+                or (soup.find("time", datetime=True) or {}).get("datetime", ""))
+    for tag in soup.find_all(_DROP):
+        tag.decompose()
+    for tag in soup.find_all(attrs={"role": re.compile("navigation|banner|contentinfo|search")}):
+        tag.decompose()
+    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        c.extract()
+    root = soup.find("article") or soup.find("main") or soup.body or soup
+    if root.name not in ("article", "main"):
+        for tag in root.find_all(["header", "footer"]):
+            tag.decompose()
+    if not title:
+        h1 = root.find("h1")
+        title = h1.get_text(" ", strip=True) if h1 else ""
+
+    blocks: list[str] = []
+    current: list[str] = []
+
+    def flush():
+        line = re.sub(r"[ \t\r\f\v\u00a0]+", " ", "".join(current))
+        line = "\n".join(x.strip() for x in line.split("\n")).strip()
+        line = re.sub(r"\n{2,}", "\n", line)
+        if line:
+            blocks.append(line)
+        current.clear()
+
+    def walk(node):
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                current.append(str(child).replace("\n", " "))
+            elif child.name == "br":
+                current.append("\n")
+            elif child.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                flush()
+                heading = child.get_text(" ", strip=True)
+                if heading:
+                    blocks.append("#" * int(child.name[1]) + " " + " ".join(heading.split()))
+            elif child.name == "pre":
+                flush()
+                text = child.get_text().strip("\n")
+                if text.strip():
+                    blocks.append(text)
+            elif child.name in _BLOCKS:
+                flush()
+                walk(child)
+                flush()
+            else:
+                walk(child)
+
+    walk(root)
+    flush()
+    return "\n\n".join(blocks) + "\n", title, date
+
+
+def _has_lxml() -> bool:
+    try:
+        import lxml  # noqa: F401
+        return True
+    except ModuleNotFoundError:
+        return False
+
+
+def _meta(soup, name: str) -> str:
+    tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+    return (tag.get("content") or "").strip() if tag else ""
+
+
+def _iso(value: str) -> str | None:
+    m = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value or "")
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+
+
+# ---- PDF --------------------------------------------------------------------------------------
+
+_LABEL = re.compile(r"^(?:Question|Q|A|Answer|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})(?: \([^()]{1,80}\))?:\s")
+
+
+def pdf_text(data: bytes) -> tuple[str, str]:
+    """(text, title) of a PDF: pages separated by PAGE_BREAK, lines joined into paragraphs."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError("the PDF is encrypted with a password")
+        pages = [_pdf_paragraphs(page.extract_text() or "") for page in reader.pages]
+        title = str((reader.metadata or {}).get("/Title") or "")
+    except PdfReadError as e:
+        raise DocumentError(f"not a readable PDF ({e})")
+    return PAGE_BREAK.join(pages), title
+
+
+def _pdf_paragraphs(page: str) -> str:
+    """A page's lines joined into paragraphs (blank line between), words split by a hyphen re-joined."""
+    lines = [" ".join(x.split()) for x in page.replace("\f", "\n").splitlines()]
+    long = sorted(len(x) for x in lines if len(x) > 20)
+    typical = long[len(long) // 2] if long else 80
+    paras: list[str] = []
+    current = ""
+    for i, line in enumerate(lines):
+        if not line:
+            if current:
+                paras.append(current)
+            current = ""
+            continue
+        if current and _LABEL.match(line):
+            paras.append(current)
+            current = ""
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if (not current and nxt and len(line) < 0.6 * typical and line[:1].isupper()
+                and not re.search(r"[.!?:;,…\"”)\]-]$", line) and not _LABEL.match(line)):
+            paras.append("# " + line)      # a short line on its own, not a sentence: a heading
+            continue
+        if not current:
+            current = line
+        elif current.endswith("-") and line[:1].islower():
+            current = current + line
+        else:
+            current = current + " " + line
+        if re.search(r"[.!?:…\"”]$", line) and len(line) < 0.8 * typical:
+            paras.append(current)
+            current = ""
+    if current:
+        paras.append(current)
+    return "\n\n".join(paras)
+
+
+# ---- DOCX -------------------------------------------------------------------------------------
+
+def docx_text(data: bytes) -> tuple[str, str]:
+    """(text, title) of a Word document: one paragraph each, headings as '# Heading'."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError) as e:
+        raise DocumentError(f"not a readable DOCX file ({e})")
+    blocks = []
+    for p in document.paragraphs:
+        text = " ".join(p.text.split())
+        if not text:
+            continue
+        style = (p.style.name if p.style is not None else "") or ""
+        m = re.match(r"Heading (\d)", style)
+        if style == "Title":
+            text = "# " + text
+        elif m:
+            text = "#" * min(6, int(m.group(1)) + 1) + " " + text
+        blocks.append(text)
+    return "\n\n".join(blocks) + "\n", document.core_properties.title or ""

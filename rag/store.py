@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,16 +71,27 @@ def _json_lines(items: list[Passage]) -> bytes:
     return "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in items).encode("utf-8")
 
 
+_held = threading.local()   # folders this thread holds the lock of: the lock is re-entrant
+
+
 @contextlib.contextmanager
 def build_lock(folder: Path):
-    """Exclusive lock beside the index folder: a second build waits for the first."""
+    """Exclusive lock beside the index folder: a second build waits for the first.
+    Re-entrant within a thread (an incremental build loads the index while holding it)."""
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
+    key = str(folder.resolve())
+    held = _held.__dict__.setdefault("folders", set())
+    if key in held:
+        yield
+        return
     with open(folder.parent / f".{folder.name}.lock", "a+") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
+        held.add(key)
         try:
             yield
         finally:
+            held.discard(key)
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
@@ -192,13 +204,7 @@ def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True
             raise stale(f"was built with model {model.get('name')!r} (weights {model.get('fingerprint')}), "
                         f"but this run uses {embedder.name!r} (weights {embedder.fingerprint})")
     try:
-        documents: dict[str, Document] = {}
-        for d in manifest["documents"]:
-            data = (folder / d["file"]).read_bytes()
-            if _sha(data) != d["text_sha256"]:
-                raise ValueError(f"{d['file']} does not match its checksum")
-            documents[d["id"]] = Document(id=d["id"], text=data.decode("utf-8"), path=d["path"],
-                                          title=d["title"], date=d["date"], sha256=d["sha256"])
+        documents = _read_documents(folder, manifest)
         passages = _read_passages(folder / "passages.jsonl")
         paragraphs = _read_passages(folder / "paragraphs.jsonl")
         vectors = faiss.read_index(str(folder / "index.faiss"))
@@ -223,6 +229,37 @@ def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True
                 raise stale(f"is out of date: {d['path']} changed since it was indexed")
     return Index(manifest=manifest, documents=documents, paragraphs=paragraphs, passages=passages,
                  vectors=vectors, folder=folder)
+
+
+def _read_documents(folder: Path, manifest: dict) -> dict[str, Document]:
+    documents: dict[str, Document] = {}
+    for d in manifest["documents"]:
+        data = (folder / d["file"]).read_bytes()
+        if _sha(data) != d["text_sha256"]:
+            raise ValueError(f"{d['file']} does not match its checksum")
+        documents[d["id"]] = Document(id=d["id"], text=data.decode("utf-8"), path=d["path"],
+                                      title=d["title"], date=d["date"], sha256=d["sha256"])
+    return documents
+
+
+def read_documents(folder: Path) -> dict[str, Document]:
+    """The documents (stored texts, checked) of the index in `folder`, whatever parser or model
+    made it, so that they can be parsed and embedded again; IndexProblem when they cannot be read."""
+    folder = Path(folder)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT:
+            raise ValueError(f"format {manifest.get('format')!r}, this version reads {FORMAT!r}")
+        return _read_documents(folder, manifest)
+    except Exception as e:  # noqa: BLE001 - every way the files can be broken ends here
+        raise IndexProblem(f"The documents of the index in {folder}/ cannot be read ({type(e).__name__}: {e})")
+
+
+def vectors_array(vectors) -> np.ndarray:
+    """The rows of a flat FAISS index as an (n, d) float32 array, to reuse them in a new index."""
+    if vectors.ntotal == 0:
+        return np.zeros((0, vectors.d), dtype="float32")
+    return np.asarray(vectors.reconstruct_n(0, vectors.ntotal), dtype="float32")
 
 
 def _source_path(folder: Path, path: str) -> Path | None:

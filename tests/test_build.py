@@ -1,0 +1,287 @@
+"""Incremental indexing: only new or changed files are embedded, removal works, bad files are skipped."""
+import json
+import threading
+
+import numpy as np
+import pytest
+
+from rag import store
+from rag.build import add_documents, build, list_documents, remove_documents
+from rag.errors import IndexProblem
+
+from conftest import INTERVIEW, FakeEmbedder
+from pdfgen import make_pdf
+
+OTHER = """Town hall meeting on schools, Riverton, May 9, 2023.
+
+Question: When will the new school open?
+
+Tom Reed: The new school opens in September. The builders are ahead of schedule.
+
+Question: How many pupils will it take?
+
+Tom Reed: Six hundred pupils, in twenty classes.
+"""
+
+
+@pytest.fixture
+def docs(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "briefing.txt").write_text(INTERVIEW, encoding="utf-8")
+    (folder / "schools.txt").write_text(OTHER, encoding="utf-8")
+    return folder
+
+
+def passages_of(index, doc_id):
+    return [p for p in index.passages if p.doc == doc_id]
+
+
+def rows(index, doc_id):
+    array = store.vectors_array(index.vectors)
+    return array[[i for i, p in enumerate(index.passages) if p.doc == doc_id]]
+
+
+def test_second_file_embeds_only_itself(tmp_path, docs):
+    folder, emb = tmp_path / "idx", FakeEmbedder()
+    first = add_documents([docs / "briefing.txt"], emb, folder)
+    assert first.added == ["briefing.txt"] and emb.calls == len(first.index.passages) > 0
+    emb.calls = 0
+    second = add_documents([docs / "briefing.txt", docs / "schools.txt"], emb, folder)
+    assert second.added == ["schools.txt"] and second.unchanged == ["briefing.txt"]
+    assert emb.calls == second.embedded == len(passages_of(second.index, "schools.txt"))
+    loaded = store.load(folder, embedder=emb)
+    assert set(loaded.documents) == {"briefing.txt", "schools.txt"}
+    assert np.array_equal(rows(loaded, "briefing.txt"), rows(first.index, "briefing.txt"))
+    for p in loaded.passages + loaded.paragraphs:
+        assert loaded.documents[p.doc].text[p.start:p.end] == p.text
+    # the manifest lists every document with its hash
+    listed = {d["id"]: d["sha256"] for d in loaded.manifest["documents"]}
+    assert len(listed["schools.txt"]) == 64 and listed["briefing.txt"] != listed["schools.txt"]
+
+
+def test_unchanged_folder_embeds_nothing_and_writes_nothing(tmp_path, docs):
+    folder, emb = tmp_path / "idx", FakeEmbedder()
+    add_documents([docs], emb, folder)
+    before = (folder / "manifest.json").read_bytes()
+    emb.calls = 0
+    report = add_documents([docs], emb, folder)
+    assert emb.calls == 0 and report.embedded == 0 and not report.changed
+    assert sorted(report.unchanged) == ["briefing.txt", "schools.txt"]
+    assert (folder / "manifest.json").read_bytes() == before
+
+
+def test_changed_file_is_the_only_one_embedded_again(tmp_path, docs):
+    folder, emb = tmp_path / "idx", FakeEmbedder()
+    first = add_documents([docs], emb, folder).index
+    (docs / "schools.txt").write_text(OTHER.replace("Six hundred", "Seven hundred"), encoding="utf-8")
+    emb.calls = 0
+    report = add_documents([docs], emb, folder)
+    assert report.updated == ["schools.txt"] and report.unchanged == ["briefing.txt"]
+    assert emb.calls == len(passages_of(report.index, "schools.txt"))
+    loaded = store.load(folder, embedder=emb)       # the source check passes: the hash is the new one
+    assert any("Seven hundred" in p.text for p in loaded.passages)
+    assert not any("Six hundred" in p.text for p in loaded.passages)
+    assert np.array_equal(rows(loaded, "briefing.txt"), rows(first, "briefing.txt"))
+
+
+def test_incremental_equals_a_full_build(tmp_path, docs):
+    emb = FakeEmbedder()
+    add_documents([docs / "briefing.txt"], emb, tmp_path / "inc")
+    inc = add_documents([docs / "schools.txt"], emb, tmp_path / "inc").index
+    full = build([docs / "briefing.txt", docs / "schools.txt"], emb, tmp_path / "full")
+    assert inc.passages == full.passages and inc.paragraphs == full.paragraphs
+    assert np.allclose(store.vectors_array(inc.vectors), store.vectors_array(full.vectors))
+    assert inc.manifest["fingerprint"] == full.manifest["fingerprint"]
+
+
+def test_remove(tmp_path, docs):
+    folder, emb = tmp_path / "idx", FakeEmbedder()
+    both = add_documents([docs], emb, folder).index
+    emb.calls = 0
+    report = remove_documents(["briefing.txt", "nope.txt"], emb, folder)
+    assert report.removed == ["briefing.txt"] and report.skipped == [("nope.txt", "no such document in the index")]
+    assert emb.calls == 0
+    loaded = store.load(folder, embedder=emb)
+    assert list(loaded.documents) == ["schools.txt"]
+    assert all(p.doc == "schools.txt" for p in loaded.passages + loaded.paragraphs)
+    assert loaded.vectors.ntotal == len(loaded.passages)
+    assert np.array_equal(store.vectors_array(loaded.vectors), rows(both, "schools.txt"))
+    assert not list(tmp_path.glob(".idx.tmp-*"))
+    # removing the last one leaves an empty, loadable index
+    remove_documents(["schools.txt"], emb, folder)
+    empty = store.load(folder, embedder=emb)
+    assert empty.documents == {} and empty.vectors.ntotal == 0 and empty.vectors.d == emb.dim
+
+
+def test_bad_files_are_skipped_the_rest_indexed(tmp_path, docs):
+    (docs / "bad.txt").write_bytes(b"\xff\xfe\x00garbage")
+    (docs / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4 nothing")
+    report = add_documents([docs], FakeEmbedder(), tmp_path / "idx")
+    assert sorted(report.added) == ["briefing.txt", "schools.txt"]
+    reasons = {name.rsplit("/", 1)[-1]: why for name, why in report.skipped}
+    assert set(reasons) == {"bad.txt", "photo.jpg", "broken.pdf"}
+    assert "not UTF-8" in reasons["bad.txt"] and "unsupported" in reasons["photo.jpg"]
+
+
+def test_same_name_gets_a_clear_unique_id_same_bytes_are_one_document(tmp_path, docs):
+    folder, emb = tmp_path / "idx", FakeEmbedder()
+    add_documents([docs / "briefing.txt"], emb, folder)
+    other = tmp_path / "2024" / "briefing.txt"
+    other.parent.mkdir()
+    other.write_text(OTHER, encoding="utf-8")
+    copy = tmp_path / "copy" / "briefing.txt"
+    copy.parent.mkdir()
+    copy.write_text(INTERVIEW, encoding="utf-8")
+    report = add_documents([other, copy], emb, folder)
+    assert report.added == ["2024/briefing.txt"] and report.unchanged == ["briefing.txt"]
+    index = store.load(folder, embedder=emb, check_sources=False)
+    assert index.documents["2024/briefing.txt"].text == OTHER
+
+
+def test_by_name_updates_an_upload(tmp_path, docs):
+    folder, emb = tmp_path / "idx", FakeEmbedder()
+    add_documents([docs / "schools.txt"], emb, folder)
+    upload = tmp_path / "upload123" / "schools.txt"
+    upload.parent.mkdir()
+    upload.write_text(OTHER.replace("September", "October"), encoding="utf-8")
+    report = add_documents([upload], emb, folder, by_name=True)
+    assert report.updated == ["schools.txt"] and not report.added
+    index = report.index
+    assert list(index.documents) == ["schools.txt"] and "October" in index.documents["schools.txt"].text
+
+
+def test_other_parser_or_model_re_embeds_from_the_stored_text(tmp_path, docs):
+    folder = tmp_path / "idx"
+    add_documents([docs], FakeEmbedder(), folder)
+    for name in ("briefing.txt", "schools.txt"):
+        (docs / name).unlink()            # the sources are gone: the stored texts are enough
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["parser"] = 0
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexProblem):
+        store.load(folder, embedder=FakeEmbedder())
+
+    class Other(FakeEmbedder):
+        fingerprint = "other-v2"
+
+    emb = Other()
+    report = add_documents([], emb, folder)
+    assert sorted(report.refreshed) == ["briefing.txt", "schools.txt"] and emb.calls == len(report.index.passages)
+    loaded = store.load(folder, embedder=emb, check_sources=False)
+    assert loaded.manifest["model"]["fingerprint"] == "other-v2" and len(loaded.documents) == 2
+
+
+def test_damaged_index_names_the_way_out(tmp_path, docs):
+    folder = tmp_path / "idx"
+    add_documents([docs], FakeEmbedder(), folder)
+    for f in (folder / "documents").iterdir():
+        f.write_text("tampered")
+    with pytest.raises(IndexProblem) as e:
+        add_documents([docs], FakeEmbedder(), folder)
+    assert "--rebuild" in str(e.value)
+    report = add_documents([docs], FakeEmbedder(), folder, rebuild=True)
+    assert sorted(report.added) == ["briefing.txt", "schools.txt"]
+
+
+def test_progress_is_reported(tmp_path, docs):
+    calls = []
+    add_documents([docs], FakeEmbedder(), tmp_path / "idx", progress=lambda d, t, w: calls.append((d, t, w)))
+    embedding = [(d, t) for d, t, w in calls if w.startswith("Embedding")]
+    assert embedding and embedding[-1][0] == embedding[-1][1] > 0
+    assert [d for d, _ in embedding] == sorted(d for d, _ in embedding)
+    assert any(w.startswith("Reading") for _, _, w in calls) and calls[-1][2] == "Saving the index"
+
+
+def test_lexical_index_follows_the_passages(tmp_path, docs):
+    lexical = pytest.importorskip("rag.lexical")
+    folder, emb = tmp_path / "idx", FakeEmbedder()
+    add_documents([docs / "briefing.txt"], emb, folder)
+    n = len(add_documents([docs / "schools.txt"], emb, folder).index.passages)
+    assert int(lexical.load(folder, n).bm25.scores["num_docs"]) == n
+    n = len(remove_documents(["briefing.txt"], emb, folder).index.passages)
+    assert int(lexical.load(folder, n).bm25.scores["num_docs"]) == n
+
+
+def test_calibration_is_kept_across_updates(tmp_path, docs):
+    folder, emb = tmp_path / "idx", FakeEmbedder()
+    add_documents([docs / "briefing.txt"], emb, folder)
+    (folder / "calibration.json").write_text('{"threshold": 0.5}')
+    add_documents([docs / "schools.txt"], emb, folder)
+    assert json.loads((folder / "calibration.json").read_text()) == {"threshold": 0.5}
+
+
+def test_two_adds_at_once_keep_both(tmp_path, docs):
+    folder = tmp_path / "idx"
+    add_documents([docs / "briefing.txt"], FakeEmbedder(), folder)
+    extra = []
+    for i in range(4):
+        path = docs / f"extra{i}.txt"
+        path.write_text(OTHER.replace("Tom Reed", f"Speaker{i} Reed"), encoding="utf-8")
+        extra.append(path)
+    threads = [threading.Thread(target=add_documents, args=([p], FakeEmbedder(), folder)) for p in extra]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert set(store.load(folder, embedder=FakeEmbedder()).documents) == {"briefing.txt"} | {p.name for p in extra}
+
+
+def test_mixed_formats_cite_exactly_with_pages(tmp_path, docs):
+    (docs / "report.pdf").write_bytes(make_pdf([["Question: Is the dam safe?", "Ana Ruiz: The dam is safe."],
+                                               ["Ana Ruiz: It was inspected in June by the state engineers.",
+                                                "Question: By whom?", "Ana Ruiz: The state."]]))
+    (docs / "page.html").write_text("<html><body><nav>MENU</nav><article><p>Question: Who pays?</p>"
+                                    "<p>Li Wei: The province pays for the bridge.</p><p>Question: When?</p>"
+                                    "<p>Li Wei: Next year.</p></article></body></html>", encoding="utf-8")
+    from rag.cite import hit_json
+    from rag.retrieve import Retriever
+
+    emb = FakeEmbedder()
+    index = add_documents([docs], emb, tmp_path / "idx").index
+    index = store.load(tmp_path / "idx", embedder=emb)
+    assert len(index.documents) == 4
+    hits = Retriever(index, emb).search("inspected June state engineers", 3).hits
+    top = hit_json(hits[0], index)
+    assert top["page"] == 2 and top["source"].endswith("report.pdf") and top["speaker"] == "Ana Ruiz"
+    assert top["question"] == "Is the dam safe?"
+    assert index.documents["report.pdf"].text[top["start"]:top["end"]] == top["text"]
+    assert "MENU" not in index.documents["page.html"].text
+
+
+def test_list_documents(tmp_path, docs):
+    folder = tmp_path / "idx"
+    add_documents([docs], FakeEmbedder(), folder)
+    (docs / "schools.txt").write_text("changed", encoding="utf-8")
+    (docs / "briefing.txt").unlink()
+    listed = {d["id"]: d for d in list_documents(folder)}
+    assert listed["schools.txt"]["source"] == "changed" and listed["briefing.txt"]["source"] == "missing"
+    assert listed["schools.txt"]["date"] == "2023-05-09" and listed["schools.txt"]["passages"] > 0
+    assert listed["briefing.txt"]["title"].startswith("Press briefing on water policy")
+
+
+def test_cli_index_docs_remove(tmp_path, docs, capsys, monkeypatch):
+    import rag.embed
+    from rag.cli import main
+
+    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
+    folder = str(tmp_path / "idx")
+    (docs / "notes.xyz").write_text("?")
+    assert main(["index", str(docs), "--index", folder, "--quiet"]) == 1      # one file skipped
+    out = capsys.readouterr()
+    assert "skipped" in out.err and "notes.xyz" in out.err and "2 added" in out.out
+    assert main(["index", str(docs / "briefing.txt"), "--index", folder, "--quiet"]) == 0
+    assert "1 unchanged" in capsys.readouterr().out
+    assert main(["docs", "--json", "--index", folder]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [d["id"] for d in listed] == ["briefing.txt", "schools.txt"]
+    assert main(["remove", "briefing.txt", "--index", folder]) == 0
+    assert "1 removed" in capsys.readouterr().out
+    assert main(["docs", "--index", folder]) == 0
+    out = capsys.readouterr().out
+    assert "schools.txt" in out and "briefing.txt" not in out and "1 document(s)" in out
+    assert main(["remove", "ghost.txt", "--index", folder]) == 1
+    assert "ghost.txt" in capsys.readouterr().err
+    assert main(["index", "--rebuild", str(docs / "briefing.txt"), "--index", folder, "--quiet"]) == 0
+    assert list(store.load(tmp_path / "idx", embedder=FakeEmbedder()).documents) == ["briefing.txt"]

@@ -1,0 +1,156 @@
+"""Reading files of every format into Documents: the text kept, the chrome dropped, clear refusals."""
+import io
+
+import pytest
+
+from rag import load
+from rag.errors import DocumentError
+from rag.parse import parse
+
+from pdfgen import make_pdf
+
+HTML = """<!doctype html>
+<html><head><title>Mayor's briefing | City News</title>
+<meta property="article:published_time" content="2024-02-05T10:00:00Z">
+<style>.x { color: red }</style>
+<script>var tracking = "SCRIPT-SECRET";</script>
+</head><body>
+<header><nav><a href="/">Home</a> <a href="/sport">NAV-SPORT</a></nav><div class="logo">SITE-LOGO</div></header>
+<aside>ASIDE-ADVERT: subscribe now</aside>
+<article>
+  <h1>Mayor's briefing on the budget</h1>
+  <p>The mayor opened with a short statement on the <b>budget</b> for next year.</p>
+  <p>Question: Will taxes rise?</p>
+  <p>Anna Berg: No. Taxes will stay where they are, and the &amp; parks budget grows.</p>
+  <h2>Transport</h2>
+  <p>Question (Radio North): When does the tram open?</p>
+  <p>Anna Berg: In the autumn.<br>The tests start in June.</p>
+  <script>document.write("INLINE-SCRIPT")</script>
+</article>
+<footer>FOOTER-COPYRIGHT 2024</footer>
+</body></html>
+"""
+
+
+def test_html_keeps_the_article_drops_navigation_and_scripts(tmp_path):
+    path = tmp_path / "briefing.html"
+    path.write_text(HTML, encoding="utf-8")
+    doc = load.read(path)
+    for chrome in ("SCRIPT-SECRET", "NAV-SPORT", "SITE-LOGO", "ASIDE-ADVERT", "FOOTER-COPYRIGHT", "INLINE-SCRIPT",
+                   "color: red"):
+        assert chrome not in doc.text
+    assert "Taxes will stay where they are, and the & parks budget grows." in doc.text
+    assert "the budget for next year" in doc.text      # inline markup joins its words, spaced right
+    assert doc.title == "Mayor's briefing | City News" and doc.date == "2024-02-05"
+    doc, paras = parse(doc)
+    for p in paras:
+        assert doc.text[p.start:p.end] == p.text
+    answers = [p for p in paras if p.kind == "answer"]
+    assert [p.section for p in answers] == ["Q1", "Q2"]
+    assert answers[1].question == "When does the tram open?" and answers[1].outlet == "Radio North"
+    assert answers[1].text == "In the autumn.\nThe tests start in June." and answers[0].speaker == "Anna Berg"
+
+
+def test_html_without_article_drops_site_header_and_footer(tmp_path):
+    path = tmp_path / "page.htm"
+    path.write_text("<html><body><header>MENU</header><div><p>First point.</p><p>Second point.</p></div>"
+                    "<footer>COPY</footer></body></html>", encoding="utf-8")
+    doc = load.read(path)
+    assert doc.text.split() == ["First", "point.", "Second", "point."]
+    assert doc.title == ""       # parse falls back to the file name
+    assert parse(doc)[0].title == "page.htm"
+
+
+def two_page_pdf(tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(make_pdf([
+        ["Water Report", "The reservoir is full again after the spring rains, and the council",
+         "expects prices to stay flat through the year.", "Question: Is the pipeline funded?",
+         "Jane Doe: Yes. It is funded by a regional grant."],
+        ["Jane Doe: The work starts in May and the", "first section opens in the spring of 2025.",
+         "Question: And the prices?", "Jane Doe: They stay flat."],
+    ], title="Water report 2024"))
+    return path
+
+
+def test_pdf_pages_and_structure(tmp_path):
+    doc = load.read(two_page_pdf(tmp_path))
+    assert doc.title == "Water report 2024"
+    assert doc.text.count("\f") == 1
+    doc, paras = parse(doc)
+    for p in paras:
+        assert doc.text[p.start:p.end] == p.text
+    pages = {p.text: p.page for p in paras}
+    assert pages["Yes. It is funded by a regional grant."] == 1
+    assert pages["The work starts in May and the first section opens in the spring of 2025."] == 2
+    assert pages["They stay flat."] == 2
+    q = {p.text: (p.section, p.kind, p.question) for p in paras}
+    assert q["They stay flat."] == ("Q2", "answer", "And the prices?")
+    # lines of one paragraph are joined; the heading stands alone
+    assert q["# Water Report"][1] == "heading"
+    assert any(p.text.startswith("The reservoir is full") and p.text.endswith("through the year.") for p in paras)
+
+
+def test_docx(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.core_properties.title = "Interview with Jane Doe"
+    d.add_heading("Interview with Jane Doe", level=1)
+    d.add_paragraph("Q: What did the council decide?")
+    d.add_paragraph("A: It decided to keep prices flat.")
+    d.add_paragraph("Q: And the pipeline?")
+    d.add_paragraph("A: It is funded.")
+    path = tmp_path / "interview.docx"
+    d.save(path)
+    doc, paras = parse(load.read(path))
+    assert doc.title == "Interview with Jane Doe"
+    answers = [(p.section, p.text, p.question) for p in paras if p.kind == "answer"]
+    assert answers == [("Q1", "It decided to keep prices flat.", "What did the council decide?"),
+                       ("Q2", "It is funded.", "And the pipeline?")]
+    for p in paras:
+        assert doc.text[p.start:p.end] == p.text
+
+
+def test_markdown_title_and_sections(tmp_path):
+    path = tmp_path / "2021-06-30_notes.md"
+    path.write_text("# Field notes\n\nWe met the growers.\n\n## Costs\n\nFuel doubled.\n\nSeeds too.\n",
+                    encoding="utf-8")
+    doc, paras = parse(load.read(path))
+    assert doc.title == "Field notes" and doc.date == "2021-06-30"    # the date from the file name
+    body = [(p.section, p.text) for p in paras if p.kind == "paragraph"]
+    assert body == [("Field notes", "We met the growers."), ("Costs", "Fuel doubled."), ("Costs", "Seeds too.")]
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("scan.xyz", b"hello", "unsupported file type '.xyz'"),
+    ("bad.txt", b"\xff\xfe\x00garbage", "not UTF-8"),
+    ("empty.txt", b"  \n\n", "no text"),
+    ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "PDF"),
+    ("broken.docx", b"PK\x03\x04 not a zip", "DOCX"),
+    ("broken.html", b"<html><body><script>only()</script></body></html>", "no text"),
+])
+def test_unreadable_files_are_refused_clearly(tmp_path, name, data, words):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(DocumentError) as e:
+        load.read(path)
+    assert name in str(e.value) and words in str(e.value)
+
+
+def test_expand_folders_and_report_unknown(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text("A.", encoding="utf-8")
+    (tmp_path / "sub" / "b.md").write_text("B.", encoding="utf-8")
+    (tmp_path / "sub" / "c.png").write_bytes(b"\x89PNG")
+    (tmp_path / ".hidden.txt").write_text("H.", encoding="utf-8")
+    files, skipped = load.expand([tmp_path, tmp_path / "missing.txt"])
+    assert [f.name for f in files] == ["a.txt", "b.md"]
+    assert [(s[0].rsplit("/", 1)[-1], s[1].split(" (")[0]) for s in skipped] == [
+        ("c.png", "unsupported file type '.png'"), ("missing.txt", "no such file")]
+
+
+def test_date_from_name():
+    assert load.date_from_name("2022-01-14_lavrov.txt") == "2022-01-14"
+    assert load.date_from_name("talk_20230305.pdf") == "2023-03-05"
+    assert load.date_from_name("report_2023.pdf") is None and load.date_from_name("000_17cb08188d8e02ca.txt") is None

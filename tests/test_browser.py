@@ -1,0 +1,341 @@
+"""The real app (`python app.py` in a subprocess, the real model) driven in Debian's chromium.
+
+One app over the default transcript (the shipped index when it is current, else one built
+here) and one over a hostile document, each started once for the module. Every page
+records its requests: none may leave 127.0.0.1. Screenshots go to artifacts/.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus" / "000_17cb08188d8e02ca.txt"
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+       "PYTHONUNBUFFERED": "1"}
+ENV.pop("RAG_PASSWORD", None)
+ENV.pop("GRADIO_SERVER_PORT", None)
+QUESTION = "Does Russia respect Finland's right to join NATO?"
+
+HOSTILE = """Hostile briefing, Nowhere, May 1, 2024.
+
+Question: <script>window.__pwned = 1</script> Is the <b>water</b> ${window.__pwned = 4} safe to drink?
+
+Jane Doe: <img src="http://example.com/x.png" onerror="window.__pwned = 2"> The water is safe to drink. ![pixel](http://example.com/p.png) [click me](javascript:window.__pwned=5) <a href="http://example.com">link</a>
+
+Question: Is the reservoir full? <iframe src="http://example.com/frame"></iframe>
+
+Jane Doe: The reservoir is full. <svg onload="window.__pwned = 3"></svg> <link rel="stylesheet" href="http://example.com/s.css">
+"""
+
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian's chromium is not installed (bash scripts/install.sh --test)", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rag(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "rag", *args], cwd=ROOT, env=ENV, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def shipped_index_is_current() -> bool:
+    from rag import store
+    from rag.embed import default_embedder
+
+    try:
+        store.load(ROOT / "embeddings", embedder=default_embedder())
+        return True
+    except Exception:  # noqa: BLE001 - any refusal means: build one here
+        return False
+
+
+class App:
+    def __init__(self, index: Path, log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = log
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen([sys.executable, "app.py", "--index", str(index), "--port", str(self.port)],
+                                     cwd=ROOT, env=ENV, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+
+    def wait(self, timeout=120) -> float:
+        while time.monotonic() - self.started < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the app exited: {self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as r:
+                    if r.status == 200:
+                        return time.monotonic() - self.started
+            except OSError:
+                time.sleep(0.2)
+        raise TimeoutError(f"the app did not come up: {self.log.read_text()[-3000:]}")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+@pytest.fixture(scope="module")
+def apps(tmp_path_factory):
+    """Both apps, started side by side: (transcript app, hostile app)."""
+    tmp = tmp_path_factory.mktemp("browser")
+    ARTIFACTS.mkdir(exist_ok=True)
+    hostile_file = tmp / "hostile.txt"
+    hostile_file.write_text(HOSTILE, encoding="utf-8")
+    jobs = [subprocess.Popen([sys.executable, "-m", "rag", "index", str(hostile_file), "--index", str(tmp / "hidx"),
+                              "--quiet"], cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)]
+    if shipped_index_is_current():
+        index = ROOT / "embeddings"
+    else:   # the working tree's parser or chunking is newer than the shipped index
+        index = tmp / "idx"
+        jobs.append(subprocess.Popen([sys.executable, "-m", "rag", "index", str(CORPUS), "--index", str(index),
+                                      "--quiet"], cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
+    if index == ROOT / "embeddings":
+        main = App(index, tmp / "app.log")
+        jobs[0].wait(300)
+    else:
+        for job in jobs:
+            job.wait(300)
+        main = App(index, tmp / "app.log")
+    out = jobs[0].stdout.read().decode()
+    assert jobs[0].returncode == 0, out
+    hostile = App(tmp / "hidx", tmp / "hostile.log")
+    main.up_after = main.wait()
+    hostile.wait()
+    yield main, hostile
+    main.stop()
+    hostile.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A fresh browser context and page that records every request and dialog."""
+
+    def __init__(self, browser, base: str, **context):
+        self.context = browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, **context})
+        self.base = base
+        self.requests: list[str] = []
+        self.outside: list[str] = []
+        self.dialogs: list[str] = []
+
+        def route(r):
+            url = r.request.url
+            self.requests.append(url)
+            if url.startswith(("http://127.0.0.1:", "data:", "blob:")):
+                r.continue_()
+            else:
+                self.outside.append(url)
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def open(self, path: str = ""):
+        self.page.goto(self.base + path)
+        self.page.wait_for_selector("#rq-question textarea")
+        return self.page
+
+    def ask(self, question: str, turns: int):
+        self.page.fill("#rq-question textarea", question)
+        self.page.click("#rq-ask")
+        self.page.wait_for_function(f"document.querySelectorAll('#rq-conversation .rq-turn').length >= {turns}",
+                                    timeout=90_000)
+        self.page.wait_for_timeout(300)
+        return self.page.locator("#rq-conversation .rq-turn").nth(turns - 1)
+
+    def close(self):
+        assert not self.outside, f"requests outside 127.0.0.1: {self.outside}"
+        self.context.close()
+
+
+@pytest.fixture
+def page(browser, apps):
+    p = Page(browser, apps[0].url)
+    yield p
+    p.close()
+
+
+@pytest.fixture(scope="module")
+def source_text() -> str:
+    return CORPUS.read_text(encoding="utf-8")
+
+
+def quotes(turn) -> list[dict]:
+    return turn.locator(".rq-quote").evaluate_all(
+        "els => els.map(e => ({doc: e.dataset.doc, start: +e.dataset.start, end: +e.dataset.end,"
+        " text: e.querySelector('.rq-text').textContent, label: e.querySelector('.rq-where').textContent,"
+        " n: e.querySelector('.rq-n').textContent}))")
+
+
+def test_start_up_is_quick(apps):
+    assert apps[0].up_after < 30      # the page (the model warms in the background)
+
+
+def test_answer_is_numbered_exact_quotes_with_their_questions(page, source_text):
+    page.open()
+    started = time.monotonic()
+    turn = page.ask(QUESTION, 1)
+    elapsed = time.monotonic() - started
+    found = quotes(turn)
+    assert [q["n"] for q in found] == [f"[{n}]" for n in range(1, 6)]
+    for q in found:
+        assert q["text"] == source_text[q["start"]:q["end"]]         # exact, offsets into the source
+    assert found[0]["label"].startswith("Answer to Q5 — Does Russia respect the sovereignty of Finland")
+    assert "Sergey Lavrov" in turn.locator(".rq-quote").first.inner_text()
+    page.page.screenshot(path=str(ARTIFACTS / "chat-answer.png"))
+    print(f"answered in {elapsed:.2f} s")
+
+
+def test_click_citation_shows_the_whole_exchange_highlighted(page, source_text):
+    page.open()
+    turn = page.ask(QUESTION, 1)
+    first = quotes(turn)[0]
+    turn.locator(".rq-n").first.click()
+    mark = page.page.locator("#rq-source mark.rq-hl")
+    mark.wait_for()
+    assert mark.text_content() == source_text[first["start"]:first["end"]]
+    panel = page.page.locator("#rq-source").inner_text()
+    assert "Q5: the full exchange" in panel
+    assert "Does Russia respect the sovereignty of Finland and Sweden" in panel      # the journalist's question
+    box = mark.bounding_box()
+    assert box and 0 <= box["y"] < page.page.viewport_size["height"]               # scrolled into view
+    page.page.screenshot(path=str(ARTIFACTS / "chat-context.png"))
+
+
+def test_permalink_reopens_the_same_quotes_and_span(page, browser, apps, source_text):
+    page.open()
+    turn = page.ask(QUESTION, 1)
+    before = quotes(turn)
+    href = turn.locator(".rq-quote").nth(1).locator("a.rq-permalink").get_attribute("href")
+    assert re.search(r"[?&]v=\w+", href) and re.search(r"#Q\d+:\d+-\d+$", href)
+    other = Page(browser, apps[0].url)
+    try:
+        again = other.open(href)
+        again.wait_for_selector("#rq-conversation .rq-quote")
+        assert quotes(again.locator(".rq-turn").first) == before
+        mark = again.locator("#rq-source mark.rq-hl")
+        mark.wait_for()
+        assert mark.text_content() == source_text[before[1]["start"]:before[1]["end"]]
+        # a link made with another index version says so, and shows no span
+        stale = re.sub(r"v=\w+", "v=000000000000", href)
+        other.open(stale).wait_for_selector("#rq-conversation .rq-note")
+        assert "index version 000000000000" in again.locator("#rq-conversation").inner_text()
+        assert again.locator("#rq-source mark").count() == 0
+    finally:
+        other.close()
+
+
+def test_follow_up_is_searched_with_the_previous_question(page):
+    page.open()
+    first = page.ask("How are Russia's relations with Japan?", 1)
+    assert quotes(first)[0]["label"].startswith("Answer to Q16")
+    second = page.ask("and what about India?", 2)
+    assert "Searched for: How are Russia's relations with India?" in second.locator(".rq-searched").inner_text()
+    assert quotes(second)[0]["label"].startswith("Answer to Q21")
+
+
+def test_copy_and_exports_match_the_source(page, source_text):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=page.base.rstrip("/"))
+    page.open()
+    turn = page.ask(QUESTION, 1)
+    found = quotes(turn)
+    turn.locator(".rq-copy").first.click()
+    page.page.wait_for_function("document.querySelector('.rq-copy').textContent.startsWith('Copied')")
+    copied = page.page.evaluate("navigator.clipboard.readText()")
+    exact = source_text[found[0]["start"]:found[0]["end"]]
+    assert copied.startswith("> " + exact.replace("\n", "\n> ") + "\n\n— Sergey Lavrov, ")
+    assert "2022-01-14" in copied and "Answer to Q5" in copied and "para." in copied
+    with page.page.expect_download() as info:
+        turn.locator("a.rq-dl-md").click()
+    md = Path(info.value.path()).read_text(encoding="utf-8")
+    for q in found:
+        assert "> " + source_text[q["start"]:q["end"]].replace("\n", "\n> ") in md
+    with page.page.expect_download() as info:
+        turn.locator("a.rq-dl-csv").click()
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
+    assert [r["quote"] for r in rows] == [source_text[q["start"]:q["end"]] for q in found]
+    assert [(int(r["start"]), int(r["end"])) for r in rows] == [(q["start"], q["end"]) for q in found]
+
+
+def test_bad_queries_are_messages(page):
+    p = page.open()
+    turn = page.ask("   ", 1)
+    assert "empty" in turn.locator(".rq-error").inner_text()
+    turn = page.ask("<img src=x onerror=alert(1)> \u202e NATO 💥", 2)
+    assert "<img src=x onerror=alert(1)>" in turn.locator(".rq-question").inner_text()
+    assert turn.locator(".rq-quote").count() == 5
+    p.evaluate("q => { const t = document.querySelector('#rq-question textarea'); t.value = q;"
+               " t.dispatchEvent(new Event('input', {bubbles: true})); }", "NATO " * 20_000)
+    p.click("#rq-ask")
+    p.wait_for_function("document.querySelectorAll('#rq-conversation .rq-turn').length >= 3", timeout=90_000)
+    assert "cut" in p.locator("#rq-conversation .rq-turn").nth(2).inner_text()
+    assert not page.dialogs
+
+
+def test_phone_width_dark_mode(browser, apps):
+    phone = Page(browser, apps[0].url, viewport={"width": 390, "height": 844}, color_scheme="dark",
+                 device_scale_factor=2, is_mobile=True, has_touch=True)
+    try:
+        p = phone.open("?__theme=dark")
+        phone.ask(QUESTION, 1)
+        assert p.evaluate("document.documentElement.scrollWidth") <= 391        # no sideways scrolling
+        assert p.evaluate("document.querySelector('.gradio-container').classList.contains('dark')"
+                          " || document.body.classList.contains('dark')")
+        p.screenshot(path=str(ARTIFACTS / "chat-phone-dark.png"))
+    finally:
+        phone.close()
+
+
+def test_hostile_document_runs_and_fetches_nothing(browser, apps):
+    hostile = Page(browser, apps[1].url)
+    try:
+        p = hostile.open()
+        turn = hostile.ask("Is the water safe to drink?", 1)
+        assert turn.locator(".rq-quote").count() >= 1
+        turn.locator(".rq-n").first.click()
+        p.locator("#rq-source mark.rq-hl").wait_for()
+        turn.locator(".rq-where").first.click()          # the full question, with its <script>, expanded
+        p.wait_for_timeout(500)
+        text = p.locator("#rq-conversation").inner_text() + p.locator("#rq-source").inner_text()
+        assert '<img src="http://example.com/x.png"' in text and "<script>" in text
+        assert p.evaluate("window.__pwned") is None
+        assert p.locator("#rq-conversation img, #rq-source img, #rq-source script, iframe, svg[onload]").count() == 0
+        assert not hostile.dialogs
+        assert not [u for u in hostile.requests if "example.com" in u]
+        p.screenshot(path=str(ARTIFACTS / "chat-hostile.png"))
+    finally:
+        hostile.close()

@@ -69,7 +69,7 @@ def cmd_search(args) -> int:
     from .cite import checked, where
     from .retrieve import open_retriever
 
-    retriever = open_retriever(Path(args.index))
+    retriever = open_retriever(Path(args.index), mode=args.mode)
     if args.queries:
         with open(args.queries, encoding="utf-8") as f:
             for n, line in enumerate(f, 1):
@@ -98,6 +98,30 @@ def cmd_search(args) -> int:
         doc = retriever.index.documents[p.doc]
         print(f"[{h.rank}] {where(p)} · ¶{p.paragraph} · {doc.path}:{p.start}-{p.end} · score {h.score:.3f}")
         print("    " + checked(p, doc).replace("\n", "\n    ") + "\n")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from . import evaluate
+    from .retrieve import open_retriever
+
+    sets = {path: evaluate.load_set(path) for path in args.files}
+    retriever = open_retriever(Path(args.index), mode=args.mode)
+    if args.calibrate:
+        cal = evaluate.calibrate_retriever(retriever, list(sets.values()), args.max_false)
+        evaluate.save_calibration(retriever.index, args.mode, cal, [Path(p).name for p in sets])
+        retriever = retriever.with_settings(threshold=cal["threshold"])
+    calibration = ((retriever.index.extras.get("calibration") or {}).get("modes") or {}).get(args.mode)
+    report = {"mode": args.mode, "threshold": retriever.settings.threshold, "calibration": calibration, "sets": {}}
+    for path, queries in sets.items():
+        figures = evaluate.run(retriever, queries, 10)
+        if not args.details:
+            figures.pop("queries")
+        report["sets"][path] = figures
+    if args.json:
+        _print_json(report)
+        return 0
+    print(evaluate.format_report(report))
     return 0
 
 
@@ -135,6 +159,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5, help="how many passages (1-50, default 5)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--queries", help="a JSONL file of {\"id\", \"query\"}: one JSON result a line")
+    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid",
+                   help="hybrid (default), dense only or lexical (BM25) only")
+
+    p = add("eval", cmd_eval, "measure retrieval on query sets (R@k, MRR@10, abstention, latency)")
+    p.add_argument("files", nargs="+", help="JSONL query sets: {\"id\", \"query\", \"gold\": [...]}")
+    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid", help="default hybrid")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--details", action="store_true", help="with --json: each query's rank and confidence")
+    p.add_argument("--calibrate", action="store_true",
+                   help="set the abstention threshold from these sets and store it with the index")
+    p.add_argument("--max-false", type=float, default=0.05,
+                   help="with --calibrate: the share of answered queries it may abstain on (default 0.05)")
 
     p = add("serve", cmd_serve, "start the chat in the browser")
     p.add_argument("--port", type=int, default=None, help="port (default: $GRADIO_SERVER_PORT or 7860)")

@@ -1,22 +1,57 @@
-"""Find the passages that answer a query.
+"""Find the passages that answer a query, or say that none does.
 
-Dense search over the FAISS index; overlapping passages (neighbouring windows of
-one paragraph) are returned once, the better-scored one.
+Hybrid search: dense (FAISS, inner product of normalised MiniLM vectors) and lexical
+(BM25, ``lexical.py``), each optional (``SearchSettings.mode``), fused by reciprocal
+rank fusion. Units are answers, not questions: question paragraphs are never passages;
+an answer's chunks carry their question as context (embedded with them, and in their
+BM25 text), so a journalist's wording finds the reply rather than the question.
+
+Diversity: a passage overlapping or repeating one already chosen is dropped, and an
+MMR step (relevance vs. cosine similarity to the chosen passages) keeps the top k from
+being slices of one paragraph when other answers are relevant too.
+
+Abstention: the confidence is the best dense cosine of the query against the
+candidates. Below the index's calibrated threshold (``calibration.json``, written by
+``rag eval --calibrate``) the result is ``abstained`` and its hits are the nearest
+passages marked ``low_confidence``. Without a threshold it never abstains.
+
+Each hit's ``provenance`` has lexical/dense/fused ranks and scores (None where that
+retriever did not return it). What it leaves out: a cross-encoder reranker (none ships
+with its weights on PyPI), query expansion.
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 
-from .errors import QueryError
+from .errors import IndexProblem, QueryError
 from .records import Hit, Passage
 from .store import Index
 
 MAX_QUERY_CHARS = 1000
 MAX_K = 50
+MODES = ("hybrid", "dense", "lexical")
+ABSTAIN_NOTICE = "The transcript does not appear to address this. The nearest passages are shown, marked low-confidence."
+CALIBRATION = "calibration.json"
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    mode: str = "hybrid"        # hybrid | dense | lexical
+    depth: int = 40             # candidates taken from each retriever
+    fusion: str = "score"       # "score": weighted min-max scores | "rrf": reciprocal rank fusion
+    alpha: float = 0.4          # weight of dense in score fusion (lexical: 1 - alpha)
+    rrf_k: int = 20             # reciprocal rank fusion constant
+    dense_weight: float = 1.0   # weight of the dense ranks in rrf (lexical: 1)
+    conf_lexical: float = 0.5   # confidence = best cosine + conf_lexical * best BM25 per query word
+    conf_known: float = 0.5     #   + conf_known * share of query words found in the index
+    mmr: float = 0.8            # MMR lambda: 1 = relevance only
+    threshold: float | None = None   # abstain when confidence < threshold; None = never
 
 
 @dataclass(frozen=True)
@@ -25,6 +60,7 @@ class Result:
     hits: list[Hit]
     abstained: bool = False
     notices: list[str] = field(default_factory=list)
+    confidence: float | None = None  # what abstention compares with the threshold
 
 
 def clean_query(query: str) -> tuple[str, list[str]]:
@@ -55,37 +91,204 @@ def overlaps(a: Passage, b: Passage) -> bool:
     return a.doc == b.doc and a.start < b.end and b.start < a.end
 
 
+def rrf(rankings: list[tuple[list[int], float]], k: int) -> dict[int, float]:
+    """Reciprocal rank fusion: row -> sum of weight / (k + rank) over the rankings (rank from 1)."""
+    fused: dict[int, float] = {}
+    for rows, weight in rankings:
+        for rank, row in enumerate(rows, 1):
+            fused[row] = fused.get(row, 0.0) + weight / (k + rank)
+    return fused
+
+
+def score_fusion(dense: dict[int, float], lexical: dict[int, float], alpha: float) -> dict[int, float]:
+    """alpha * min-max-scaled dense score + (1 - alpha) * BM25 score / the best BM25 score.
+
+    A row one retriever did not return counts as that retriever's lowest returned score."""
+    rows = set(dense) | set(lexical)
+    out = {}
+    d_lo, d_hi = min(dense.values(), default=0.0), max(dense.values(), default=0.0)
+    l_hi = max(lexical.values(), default=0.0) or 1.0
+    l_lo = min(lexical.values(), default=0.0)
+    for r in rows:
+        d = (dense.get(r, d_lo) - d_lo) / ((d_hi - d_lo) or 1.0)
+        l = lexical.get(r, l_lo) / l_hi
+        out[r] = alpha * d + (1 - alpha) * l
+    return out
+
+
+def mmr(order: list[int], relevance: dict[int, float], vectors: np.ndarray | None, passages: list[Passage],
+        k: int, lam: float) -> list[int]:
+    """Pick k rows greedily by lam * relevance - (1 - lam) * max cosine to the rows picked,
+    never a passage that overlaps or repeats one picked. Relevance is scaled to [0, 1]."""
+    top = max(relevance[r] for r in order) if order else 1.0
+    low = min(relevance[r] for r in order) if order else 0.0
+    span = (top - low) or 1.0
+    rel = {r: (relevance[r] - low) / span for r in order}
+    picked: list[int] = []
+    seen_text: set[str] = set()
+    pool = list(order)
+    while pool and len(picked) < k:
+        best, best_score = None, -np.inf
+        for r in pool:
+            score = rel[r]
+            if picked and vectors is not None and lam < 1:
+                score = lam * score - (1 - lam) * float(np.max(vectors[picked] @ vectors[r]))
+            if score > best_score:
+                best, best_score = r, score
+        pool.remove(best)
+        p = passages[best]
+        key = " ".join(p.text.split())
+        if key in seen_text or any(overlaps(p, passages[q]) for q in picked):
+            continue
+        picked.append(best)
+        seen_text.add(key)
+    return picked
+
+
 class Retriever:
-    def __init__(self, index: Index, embedder):
+    def __init__(self, index: Index, embedder, settings: SearchSettings | None = None, lexical=None):
         self.index = index
         self.embedder = embedder
+        if settings is None:
+            settings = SearchSettings(threshold=calibrated_threshold(index))
+        if settings.mode not in MODES:
+            raise QueryError(f"Unknown search mode {settings.mode!r}: use one of {', '.join(MODES)}.")
+        self.settings = settings
+        self._lexical = lexical if lexical is not None else index.extras.get("lexical")
+        self._vectors = None
 
-    def search(self, query: str, k: int = 5) -> Result:
+    @property
+    def lexical(self):
+        if self._lexical is None:
+            from . import lexical
+            try:
+                self._lexical = lexical.load(self.index.folder, len(self.index.passages))
+            except IndexProblem:   # an index saved without one (or in memory): build it, once
+                self._lexical = lexical.build(self.index.passages)
+            self.index.extras["lexical"] = self._lexical
+        return self._lexical
+
+    @property
+    def vectors(self) -> np.ndarray:
+        """The passages' vectors (row i == passage i), read once from FAISS for MMR."""
+        if self._vectors is None:
+            n = len(self.index.passages)
+            self._vectors = self.index.vectors.reconstruct_n(0, n) if n else np.zeros((0, 1), "float32")
+        return self._vectors
+
+    def with_settings(self, **changes) -> "Retriever":
+        """The same index and models with other settings (e.g. mode="dense")."""
+        return Retriever(self.index, self.embedder, replace(self.settings, **changes), self._lexical)
+
+    def _allowed(self, docs) -> np.ndarray | None:
+        if docs is None:
+            return None
+        docs = set(docs)
+        unknown = docs - set(self.index.documents)
+        if unknown:
+            raise QueryError(f"No such document in the index: {', '.join(sorted(unknown))}")
+        return np.array([p.doc in docs for p in self.index.passages], dtype=bool)
+
+    def _dense(self, text: str, allowed, depth: int) -> tuple[list[int], dict[int, float]]:
+        vec = self.embedder.encode_query(text)[None, :].astype("float32")
+        n = len(self.index.passages)
+        if allowed is None:
+            scores, rows = self.index.vectors.search(vec, min(n, depth))
+            pairs = [(int(r), float(s)) for s, r in zip(scores[0], rows[0]) if r >= 0]
+        else:
+            sims = self.vectors @ vec[0]
+            rows = np.flatnonzero(allowed)
+            top = rows[np.argsort(-sims[rows], kind="stable")[:depth]]
+            pairs = [(int(r), float(sims[r])) for r in top]
+        return [r for r, _ in pairs], dict(pairs)
+
+    def _lex(self, tokens: list[str], allowed, depth: int) -> tuple[list[int], dict[int, float]]:
+        scores = self.lexical.scores(tokens) if tokens else np.zeros(len(self.index.passages))
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
+        rows = [int(r) for r in np.argsort(-scores, kind="stable")[:depth] if scores[r] > 0]
+        return rows, {r: float(scores[r]) for r in rows}
+
+    def _confidence(self, dense: dict[int, float], lexical: dict[int, float], tokens: list[str]) -> float:
+        """How well the index matches the query: the best dense cosine, plus `conf_lexical` times
+        the best BM25 score per query word (names and keywords), plus `conf_known` times the share
+        of the query's words the index contains at all (a question about something the documents
+        never mention has words they lack)."""
+        s = self.settings
+        d = max(dense.values(), default=0.0)
+        if s.mode == "dense":
+            return d
+        words = max(len(tokens), 1)
+        return (d + s.conf_lexical * max(lexical.values(), default=0.0) / words
+                + s.conf_known * self.lexical.coverage(tokens))
+
+    def search(self, query: str, k: int = 5, docs: set[str] | None = None, abstain: bool = True) -> Result:
+        """The k best passages for `query` (only in documents `docs` when given)."""
         k = check_k(k)
         text, notices = clean_query(query)
-        n = len(self.index.passages)
-        if n == 0:
-            return Result(text, [], abstained=True, notices=notices + ["The index holds no passages."])
-        vec = self.embedder.encode_query(text)
-        scores, rows = self.index.vectors.search(vec[None, :].astype("float32"), min(n, k * 4 + 4))
-        hits: list[Hit] = []
-        for dense_rank, (score, row) in enumerate(zip(scores[0], rows[0]), 1):
-            if row < 0:
-                continue
-            p = self.index.passages[row]
-            if any(overlaps(p, h.passage) for h in hits):
-                continue
-            hits.append(Hit(passage=p, rank=len(hits) + 1, score=float(score),
-                            provenance={"dense_rank": dense_rank, "dense_score": float(score)}))
-            if len(hits) == k:
-                break
-        return Result(text, hits, notices=notices)
+        s = self.settings
+        allowed = self._allowed(docs)
+        if not self.index.passages or (allowed is not None and not allowed.any()):
+            return Result(text, [], abstained=True, notices=notices + ["The index holds no passages to search."])
+        depth = max(s.depth, 2 * k)
+        d_rows, d_scores = self._dense(text, allowed, depth) if s.mode != "lexical" else ([], {})
+        tokens = self.lexical.tokens(text) if s.mode != "dense" else []
+        l_rows, l_scores = self._lex(tokens, allowed, depth) if s.mode != "dense" else ([], {})
+        if s.fusion == "rrf" or s.mode != "hybrid":
+            fused = rrf([(d_rows, s.dense_weight), (l_rows, 1.0)], s.rrf_k)
+        else:
+            fused = score_fusion(d_scores, l_scores, s.alpha)
+        order = sorted(fused, key=lambda r: (-fused[r], r))
+        picked = mmr(order, fused, self.vectors if s.mode != "lexical" else None, self.index.passages, k, s.mmr)
+        d_rank = {r: i for i, r in enumerate(d_rows, 1)}
+        l_rank = {r: i for i, r in enumerate(l_rows, 1)}
+        f_rank = {r: i for i, r in enumerate(order, 1)}
+        confidence = self._confidence(d_scores, l_scores, tokens)
+        abstained = bool(abstain and s.threshold is not None and confidence is not None
+                         and confidence < s.threshold)
+        hits = [Hit(passage=self.index.passages[r], rank=i, score=fused[r], low_confidence=abstained,
+                    provenance={"lexical_rank": l_rank.get(r), "lexical_score": l_scores.get(r),
+                                "dense_rank": d_rank.get(r), "dense_score": d_scores.get(r),
+                                "fused_rank": f_rank[r], "fused_score": fused[r]})
+                for i, r in enumerate(picked, 1)]
+        if abstained:
+            notices = notices + [ABSTAIN_NOTICE]
+        return Result(text, hits, abstained=abstained, notices=notices, confidence=confidence)
 
 
-def open_retriever(folder=None, embedder=None) -> Retriever:
-    """Load and check the index in `folder` for `embedder` (the default model when None)."""
+def load_calibration(folder) -> dict:
+    """calibration.json of the index folder ({} when there is none or it cannot be read)."""
+    path = Path(folder) / CALIBRATION if folder is not None else None
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def calibrated_threshold(index: Index, mode: str = "hybrid") -> float | None:
+    """The threshold `rag eval --calibrate` stored with the index for `mode`, if it was made
+    with the index's model and chunking (it stays valid when documents are added)."""
+    if "calibration" not in index.extras:
+        index.extras["calibration"] = load_calibration(index.folder)
+    cal = index.extras["calibration"] or {}
+    made_for = {"model": index.manifest.get("model", {}).get("fingerprint"), "chunking": index.manifest.get("chunking")}
+    if cal.get("model") != made_for["model"] or cal.get("chunking") != made_for["chunking"]:
+        return None
+    threshold = ((cal.get("modes") or {}).get(mode) or {}).get("threshold")
+    return float(threshold) if isinstance(threshold, (int, float)) else None
+
+
+def open_retriever(folder=None, embedder=None, **settings) -> Retriever:
+    """Load and check the index in `folder` for `embedder` (the default model when None).
+    `settings` are SearchSettings fields; the threshold defaults to the calibrated one."""
     from . import store
     from .embed import default_embedder
 
     embedder = embedder or default_embedder()
-    return Retriever(store.load(folder or store.DEFAULT_INDEX, embedder=embedder), embedder)
+    index = store.load(folder or store.DEFAULT_INDEX, embedder=embedder)
+    if "threshold" not in settings:
+        settings["threshold"] = calibrated_threshold(index, settings.get("mode", "hybrid"))
+    return Retriever(index, embedder, SearchSettings(**settings))

@@ -1,0 +1,199 @@
+"""Measure retrieval on a query set, and calibrate when to abstain.
+
+A query set is JSONL: ``{"id", "query", "gold": [exact substrings of a source], "kind"}``;
+``gold == []`` marks a question the corpus does not answer (a negative).
+
+The hit rule is the one of ``/work/shared/eval/score.py``, reproduced exactly: after
+folding whitespace runs to one space in both, a passage hits a gold string when they
+share a common substring of at least ``min(0.6 * len(gold), 150)`` characters. A
+positive query that abstained is a miss at every k. Reported: R@1/3/5/10, MRR@10,
+the share of negatives abstained on, the share of positives wrongly abstained on, and
+search latency p50/p95 (wall clock of ``Retriever.search``, one query at a time).
+
+Calibration picks the abstention threshold on the retriever's confidence (see
+``retrieve.py``): the highest threshold that, on every query set given, wrongly
+abstains on at most ``max_false`` of its answered queries, placed halfway to the next
+confidence below it so that unseen paraphrases have a margin. What it leaves out: per-kind breakdowns beyond counts,
+significance tests.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .errors import QueryError
+
+
+def norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def hits(passage: str, gold: str) -> bool:
+    """score.py's rule: a shared substring of >= min(0.6 * len(gold), 150) chars, whitespace folded."""
+    p, g = norm(passage), norm(gold)
+    need = min(0.6 * len(g), 150)
+    if g in p:
+        return True
+    m = difflib.SequenceMatcher(None, p, g, autojunk=False).find_longest_match(0, len(p), 0, len(g))
+    return m.size >= need
+
+
+def first_hit_rank(texts: list[str], golds: list[str]) -> int | None:
+    for rank, text in enumerate(texts, 1):
+        if any(hits(text, g) for g in golds):
+            return rank
+    return None
+
+
+def load_set(path) -> list[dict]:
+    """Read a query set; QueryError naming the line when one is not a query."""
+    out = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise QueryError(f"Cannot read the query set {path}: {e}")
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            ok = (isinstance(item, dict) and isinstance(item.get("query"), str)
+                  and isinstance(item.get("gold", []), list))
+        except ValueError:
+            ok = False
+        if not ok:
+            raise QueryError(f"{path} line {n}: expected a JSON object with \"query\" and a \"gold\" list")
+        item.setdefault("id", f"line-{n}")
+        item.setdefault("gold", [])
+        out.append(item)
+    if not out:
+        raise QueryError(f"The query set {path} holds no queries.")
+    return out
+
+
+def metrics(ranks: list[int | None], pos_abstained: list[bool], neg_abstained: list[bool]) -> dict:
+    """The figures of score.py from first-hit ranks (None: no hit in the top 10) of the positives."""
+    ranks = [None if a else r for r, a in zip(ranks, pos_abstained)]
+    n = max(len(ranks), 1)
+    out = {f"R@{k}": sum(1 for r in ranks if r and r <= k) / n for k in (1, 3, 5, 10)}
+    out["MRR@10"] = sum(1 / r for r in ranks if r and r <= 10) / n
+    out["positives"] = len(ranks)
+    out["false_abstain"] = sum(pos_abstained) / n
+    out["negatives"] = len(neg_abstained)
+    out["neg_abstain"] = sum(neg_abstained) / len(neg_abstained) if neg_abstained else None
+    return out
+
+
+def calibrate(sets: list[tuple[list[float], list[float]]], max_false: float = 0.05) -> dict:
+    """The abstention threshold (abstain when confidence < threshold) from each set's
+    (positives' confidences, negatives' confidences).
+
+    On every set, at most floor(max_false * positives) answered queries fall below it; it
+    sits halfway between the highest positive it abstains on (or the lowest it keeps, less
+    a small margin, when none may be lost) and the next one up: a margin for unseen queries."""
+    cuts = []
+    for pos, neg in sets:
+        pos = sorted(pos)
+        if not pos:
+            continue
+        allowed = int(np.floor(max_false * len(pos) + 1e-9))
+        hi = pos[allowed]
+        lo = pos[allowed - 1] if allowed > 0 else hi - 0.05
+        cuts.append((hi + lo) / 2)
+    if not cuts:
+        return {"threshold": None, "max_false": max_false}
+    threshold = float(min(cuts))
+    pos = [c for p, _ in sets for c in p]
+    neg = [c for _, n in sets for c in n]
+    return {
+        "threshold": threshold,
+        "max_false": max_false,
+        "positives": len(pos),
+        "negatives": len(neg),
+        "false_abstain": sum(c < threshold for c in pos) / max(len(pos), 1),
+        "neg_abstain": (sum(c < threshold for c in neg) / len(neg)) if neg else None,
+    }
+
+
+def run(retriever, queries: list[dict], k: int = 10, abstain: bool = True) -> dict:
+    """Search every query once; return the metrics, latency p50/p95 and each query's outcome."""
+    ranks, pos_abst, neg_abst, times, rows = [], [], [], [], []
+    retriever.search("warm up", 1, abstain=False)   # the model loads on first use: not timed
+    for q in queries:
+        t = time.perf_counter()
+        result = retriever.search(q["query"], k, abstain=abstain)
+        times.append(time.perf_counter() - t)
+        rank = first_hit_rank([h.passage.text for h in result.hits], q["gold"]) if q["gold"] else None
+        if q["gold"]:
+            ranks.append(rank)
+            pos_abst.append(result.abstained)
+        else:
+            neg_abst.append(result.abstained)
+        rows.append({"id": q["id"], "kind": q.get("kind"), "positive": bool(q["gold"]), "rank": rank,
+                     "abstained": result.abstained, "confidence": result.confidence})
+    out = metrics(ranks, pos_abst, neg_abst)
+    ms = np.array(times) * 1000
+    out["latency_ms_p50"] = float(np.percentile(ms, 50))
+    out["latency_ms_p95"] = float(np.percentile(ms, 95))
+    out["misses"] = [r["id"] for r in rows if r["positive"] and (r["abstained"] or not r["rank"] or r["rank"] > 5)]
+    out["queries"] = rows
+    return out
+
+
+def calibrate_retriever(retriever, sets: list[list[dict]], max_false: float = 0.05) -> dict:
+    """Calibrate the abstention threshold of `retriever`'s mode on the query sets."""
+    pairs = []
+    for queries in sets:
+        rows = run(retriever, queries, abstain=False)["queries"]
+        pairs.append(([r["confidence"] for r in rows if r["positive"]],
+                      [r["confidence"] for r in rows if not r["positive"]]))
+    return calibrate(pairs, max_false)
+
+
+def save_calibration(index, mode: str, calibration: dict, sources: list[str]) -> dict:
+    """Store `calibration` for `mode` in the index folder's calibration.json (atomically)."""
+    import os
+    import tempfile
+
+    from .retrieve import CALIBRATION, load_calibration
+
+    folder = Path(index.folder)
+    data = load_calibration(folder)
+    made_for = {"model": index.manifest.get("model", {}).get("fingerprint"), "chunking": index.manifest.get("chunking")}
+    if any(data.get(key) != value for key, value in made_for.items()):
+        data = {}
+    data.update(made_for)
+    data.setdefault("modes", {})[mode] = {**calibration, "sets": sources,
+                                          "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    fd, tmp = tempfile.mkstemp(prefix=".calibration-", dir=folder)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=2)
+    os.replace(tmp, folder / CALIBRATION)
+    index.extras["calibration"] = data
+    return data
+
+
+def format_report(report: dict) -> str:
+    """The report of `rag eval` as text: one block per query set, then the calibration."""
+    lines = [f"mode: {report['mode']}   abstention threshold: "
+             + (f"{report['threshold']:.3f}" if report["threshold"] is not None else "none (never abstains)")]
+    for path, m in report["sets"].items():
+        neg = f"{m['neg_abstain']:.2f} of {m['negatives']}" if m["negatives"] else "n/a (no negatives)"
+        lines += [f"\n{path}  ({m['positives']} answered, {m['negatives']} unanswered)",
+                  "  " + "  ".join(f"{key} {m[key]:.2f}" for key in ("R@1", "R@3", "R@5", "R@10", "MRR@10")),
+                  f"  abstained on unanswered: {neg}   wrongly abstained on answered: {m['false_abstain']:.2f}",
+                  f"  latency p50 {m['latency_ms_p50']:.1f} ms  p95 {m['latency_ms_p95']:.1f} ms",
+                  f"  misses (no hit in the top 5): {', '.join(m['misses']) or 'none'}"]
+    cal = report.get("calibration")
+    if cal:
+        neg = f"{cal['neg_abstain']:.2f}" if cal.get("neg_abstain") is not None else "n/a"
+        lines.append(f"\ncalibration ({', '.join(cal.get('sets', []))}, {cal.get('created', '')}): threshold "
+                     f"{cal['threshold']:.3f}, allowed false abstention {cal['max_false']:.2f}; on those sets it "
+                     f"abstains on {neg} of {cal['negatives']} unanswered and {cal['false_abstain']:.2f} of "
+                     f"{cal['positives']} answered")
+    return "\n".join(lines)

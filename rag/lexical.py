@@ -1,0 +1,122 @@
+"""Lexical (BM25) search over the passages, with ``bm25s``.
+
+Built once at index time from the same passages as the vectors (row i == passage i),
+saved beside the FAISS index in bm25s's own plain format (JSON + ``.npy`` arrays,
+``allow_pickle=False``), loaded with the index; never rebuilt per query.
+
+What a passage contributes: its text plus its question (``Passage.question``), so that
+a journalist's own wording finds the answer given to it. Tokens are lower-cased words,
+English stop words dropped, Snowball-stemmed when PyStemmer is installed.
+What it leaves out: phrase and proximity matching, other languages' stemmers.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .errors import IndexProblem
+from .records import Passage
+
+FOLDER = "lexical"
+_WORD = re.compile(r"\w+")
+
+
+class Lexical:
+    """A BM25 index whose row i scores passage i."""
+
+    def __init__(self, bm25, stem: bool):
+        self.bm25 = bm25
+        self.stem = stem
+
+    def tokens(self, query: str) -> list[str]:
+        return tokenize(query, self.stem)
+
+    def scores(self, query: str | list[str]) -> np.ndarray:
+        """BM25 score of every passage for `query` (text or its tokens; zeros when no word is known)."""
+        tokens = self.tokens(query) if isinstance(query, str) else query
+        n = int(self.bm25.scores["num_docs"])
+        known = [t for t in tokens if t in self.bm25.vocab_dict]
+        if not known:
+            return np.zeros(n, dtype="float32")
+        return np.asarray(self.bm25.get_scores(known), dtype="float32")
+
+    def coverage(self, tokens: list[str]) -> float:
+        """The share of the query's words that occur anywhere in the index (0 for no words)."""
+        return sum(t in self.bm25.vocab_dict for t in tokens) / len(tokens) if tokens else 0.0
+
+
+_local = threading.local()   # PyStemmer's stemmers are not thread-safe: one per thread
+
+
+def _stemmer():
+    if not hasattr(_local, "stemmer"):
+        try:
+            import Stemmer
+            _local.stemmer = Stemmer.Stemmer("english")
+        except ModuleNotFoundError:
+            _local.stemmer = None
+    return _local.stemmer
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset:
+    from bm25s.stopwords import STOPWORDS_EN
+    return frozenset(STOPWORDS_EN)
+
+
+def tokenize(text: str, stem: bool = True) -> list[str]:
+    """Lower-cased words, stop words dropped, stemmed when `stem` (and PyStemmer is there)."""
+    stop = _stopwords()
+    words = [w for w in _WORD.findall(text.lower()) if w not in stop]
+    stemmer = _stemmer() if stem else None
+    return stemmer.stemWords(words) if stemmer else words
+
+
+def lexical_text(p: Passage) -> str:
+    """What BM25 sees for a passage: its text and the question it answers."""
+    return f"{p.text}\n{p.question}" if p.question else p.text
+
+
+def build(passages: list[Passage]) -> Lexical:
+    """A BM25 index over `passages` (row i == passages[i])."""
+    import bm25s
+
+    stem = _stemmer() is not None
+    corpus = [tokenize(lexical_text(p), stem) or ["\u2205"] for p in passages]  # no empty rows
+    bm25 = bm25s.BM25()
+    if corpus:
+        bm25.index(corpus, show_progress=False)
+    return Lexical(bm25, stem)
+
+
+def save(lex: Lexical, folder: Path) -> None:
+    """Write `lex` into folder/lexical/ (bm25s's format, no pickle)."""
+    out = Path(folder) / FOLDER
+    out.mkdir(parents=True, exist_ok=True)
+    lex.bm25.save(str(out), allow_pickle=False, show_progress=False)
+    (out / "tokenizer.json").write_text(json.dumps({"stem": lex.stem, "stopwords": "en"}), encoding="utf-8")
+
+
+def load(folder: Path, passages: int | None = None) -> Lexical:
+    """Read folder/lexical/; IndexProblem when it is missing, broken or has the wrong row count."""
+    import bm25s
+
+    src = Path(folder) / FOLDER if folder is not None else None
+    if src is None or not (src / "tokenizer.json").is_file():
+        raise IndexProblem(f"The index in {folder}/ has no lexical index ({FOLDER}/)")
+    try:
+        meta = json.loads((src / "tokenizer.json").read_text(encoding="utf-8"))
+        bm25 = bm25s.BM25.load(str(src), allow_pickle=False, load_corpus=False)
+    except Exception as e:  # noqa: BLE001 - every way the files can be broken ends here
+        raise IndexProblem(f"The lexical index in {src}/ is damaged ({type(e).__name__}: {e})")
+    if meta.get("stem") and _stemmer() is None:
+        raise IndexProblem("The lexical index was stemmed, but PyStemmer is not installed: pip install PyStemmer")
+    lex = Lexical(bm25, bool(meta.get("stem")))
+    if passages is not None and int(bm25.scores["num_docs"]) != passages:
+        raise IndexProblem(f"The lexical index in {src}/ has {bm25.scores['num_docs']} rows for {passages} passages")
+    return lex

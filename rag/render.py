@@ -276,3 +276,16 @@ def exchange_html(index, doc_id: str, start: int, end: int, notice: str = "") ->
 def source_placeholder() -> str:
     return ('<div class="rq-source rq-source-empty"><p>Click a quote’s number, or “Show in context”, '
             'to read it in its full exchange here, the quoted words highlighted.</p></div>')
+
+
+def documents_html(index) -> str:
+    """The documents in the index: title, date, id, passages."""
+    if index is None:
+        return message_html("No index is loaded.", "error")
+    counts: dict[str, int] = {}
+    for p in index.passages:
+        counts[p.doc] = counts.get(p.doc, 0) + 1
+    rows = "".join(f"<tr><td>{esc(d.title or d.id)}</td><td>{esc(d.date or '')}</td><td><code>{esc(d.id)}</code></td>"
+                   f"<td>{counts.get(d.id, 0)}</td></tr>" for d in index.documents.values())
+    return (f'<table class="rq-docs"><thead><tr><th>Document</th><th>Date</th><th>Id</th><th>Passages</th></tr>'
+            f'</thead><tbody>{rows}</tbody></table><p class="rq-note">Index version {esc(index.fingerprint)}</p>')

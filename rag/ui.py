@@ -214,13 +214,67 @@ def open_link(engine: Engine, search: str, fragment: str):
     return [turn], source, link.k, link.summary
 
 
-def search_api(engine: Engine, query: str, k: int = chat.DEFAULT_K) -> dict:
+def search_api(engine: Engine, query: str, k: int = chat.DEFAULT_K, docs=None) -> dict:
     """The API's search: the CLI's JSON. Raises RagError with a message for bad input."""
     retriever = engine.retriever()
-    turn = chat.ask(retriever, query, k, rewrite=False)
+    turn = chat.ask(retriever, query, k, rewrite=False, docs=docs or ())
     if turn.error:
         raise QueryError(turn.error)
     return chat.result_json(turn.result, turn.index)
+
+
+def document_choices(index) -> list[tuple[str, str]]:
+    from .cite import shorten
+
+    if index is None:
+        return []
+    return [(shorten(d.title or d.id, 70) + (f" ({d.date})" if d.date else ""), d.id)
+            for d in index.documents.values()]
+
+
+def add_files(engine: Engine, files, progress=None) -> str:
+    """Add uploaded files to the index (only new or changed ones are embedded); a message says what happened."""
+    from .build import add_documents
+
+    paths = [Path(getattr(f, "name", f)) for f in (files or []) if f]
+    if not paths:
+        return render.message_html("Choose one or more files first.", "warning")
+    try:
+        report = add_documents(paths, engine.embedder, engine.folder, progress=progress, by_name=True)
+        engine.reload()
+    except RagError as e:
+        return render.message_html(str(e), "error")
+    lines = [render.message_html(report.summary().capitalize() + ".", "note")]
+    lines += [render.message_html(f"Skipped {Path(name).name}: {why}", "warning") for name, why in report.skipped]
+    return "".join(lines)
+
+
+def remove_file(engine: Engine, doc_id) -> str:
+    from .build import remove_documents
+
+    if not doc_id:
+        return render.message_html("Choose a document to remove.", "warning")
+    try:
+        index = engine.retriever().index
+        if len(index.documents) == 1 and doc_id in index.documents:
+            return render.message_html("This is the index's only document; add another before removing it.", "warning")
+        report = remove_documents([doc_id], engine.embedder, engine.folder)
+        engine.reload()
+    except RagError as e:
+        return render.message_html(str(e), "error")
+    return render.message_html(report.summary().capitalize() + ".", "note")
+
+
+def header_html(index) -> str:
+    if index is None:
+        what = "No index loaded"
+    elif len(index.documents) == 1:
+        doc = next(iter(index.documents.values()))
+        what = doc.title or doc.id
+    else:
+        what = f"{len(index.documents)} documents"
+    version = f" · index {render.esc(index.fingerprint)}" if index is not None else ""
+    return f"<h1>Ask the transcript</h1><p>{render.esc(what)}{version}</p>"
 
 
 def examples_for(index) -> list[str]:
@@ -260,16 +314,11 @@ def build_app(engine: Engine):
     import gradio as gr
 
     index = engine.index_or_none()
-    title = "Cited quotes"
-    if index is not None and len(index.documents) == 1:
-        title = next(iter(index.documents.values())).title or title
 
     with gr.Blocks(title="rag-quotes — cited quotes", analytics_enabled=False) as demo:
         turns = gr.State([])
         with gr.Column(elem_id="rq-header"):
-            gr.HTML(f"<h1>Ask the transcript</h1><p>{render.esc(title)}"
-                    f"{' · index ' + render.esc(index.fingerprint) if index is not None else ''}</p>",
-                    js_on_load=None)
+            header = gr.HTML(header_html(index), js_on_load=None)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=340):
                 conversation = gr.HTML(_conversation(engine, []), elem_id="rq-conversation",
@@ -291,6 +340,20 @@ def build_app(engine: Engine):
                                              elem_id="rq-summary-on")
                     model_name = gr.Textbox("", label="Summary model (a folder or a name; empty: the default)",
                                             elem_id="rq-model")
+                with gr.Accordion("Documents", open=False, elem_id="rq-documents"):
+                    doc_filter = gr.CheckboxGroup(document_choices(index), value=[], elem_id="rq-filter",
+                                                  label="Search only in (none ticked: all documents)")
+                    doc_list = gr.HTML(render.documents_html(index), js_on_load=None)
+                    from .load import SUFFIXES
+                    uploads = gr.File(file_count="multiple", file_types=sorted(s for s in SUFFIXES if s),
+                                      label="Add documents (text, Markdown, HTML, PDF, Word; 50 MB at most each)",
+                                      elem_id="rq-upload")
+                    add = gr.Button("Add to the index", elem_id="rq-add")
+                    with gr.Row():
+                        to_remove = gr.Dropdown(document_choices(index), value=None, label="Remove a document",
+                                                elem_id="rq-remove-choice", scale=3)
+                        remove = gr.Button("Remove", variant="stop", scale=1, elem_id="rq-remove")
+                    doc_status = gr.HTML("", js_on_load=None, elem_id="rq-doc-status")
             with gr.Column(scale=2, min_width=320, elem_id="rq-source-col"):
                 source = gr.HTML(render.source_placeholder(), elem_id="rq-source",
                                  js_on_load=(STATIC / "source.js").read_text(encoding="utf-8"))
@@ -298,13 +361,33 @@ def build_app(engine: Engine):
         link_search = gr.Textbox(visible=False)
         link_hash = gr.Textbox(visible=False)
 
-        def run(q, k_value, summary_value, model_value, state):
-            for new_turns, html in answer(engine, q, k_value, summary_value, model_value, state):
+        def run(q, k_value, summary_value, model_value, docs, state):
+            for new_turns, html in answer(engine, q, k_value, summary_value, model_value, state, docs=docs):
                 yield new_turns, html
+
+        def refreshed(message):
+            current = engine.index_or_none()
+            choices = document_choices(current)
+            return (message, render.documents_html(current), gr.update(choices=choices, value=[]),
+                    gr.update(choices=choices, value=None), header_html(current))
+
+        def on_add(files, progress=gr.Progress()):
+            def report(done, total, what):
+                progress((done, max(total, 1)), desc=what)
+            return refreshed(add_files(engine, files, report))
+
+        def on_remove(doc_id):
+            return refreshed(remove_file(engine, doc_id))
+
+        doc_outputs = [doc_status, doc_list, doc_filter, to_remove, header]
+        add.click(on_add, [uploads], doc_outputs, api_visibility="private", concurrency_limit=1,
+                  concurrency_id="documents").then(lambda: None, None, uploads, api_visibility="private", queue=False)
+        remove.click(on_remove, [to_remove], doc_outputs, api_visibility="private", concurrency_limit=1,
+                     concurrency_id="documents")
 
         scroll_js = ("() => { const t = document.querySelectorAll('#rq-conversation .rq-turn');"
                      " if (t.length) t[t.length - 1].scrollIntoView({block: 'start'}); }")
-        inputs = [question, k, summary_on, model_name, turns]
+        inputs = [question, k, summary_on, model_name, doc_filter, turns]
         for trigger in (ask.click, question.submit):
             trigger(run, inputs, [turns, conversation], api_visibility="private", concurrency_limit=8,
                     show_progress="minimal").then(None, js=scroll_js)
@@ -323,26 +406,29 @@ def build_app(engine: Engine):
         def on_load(search, fragment, state, model_value):
             opened = open_link(engine, search, fragment)
             if opened is None:
-                yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 return
             new_turns, source_html, k_value, summary_value = opened
             turn = new_turns[-1]
             html = _conversation(engine, new_turns)
             yield (new_turns, html, source_html if source_html is not None else gr.skip(),
                    k_value if k_value is not None else gr.skip(),
-                   summary_value if summary_value is not None else gr.skip())
+                   summary_value if summary_value is not None else gr.skip(),
+                   list(turn.docs) if turn.docs else gr.skip())
             if turn.summary_on and turn.result is not None and turn.result.hits:
                 for _ in _stream_summary(turn, model_value):
-                    yield new_turns, _conversation(engine, new_turns), gr.skip(), gr.skip(), gr.skip()
+                    yield new_turns, _conversation(engine, new_turns), gr.skip(), gr.skip(), gr.skip(), gr.skip()
 
-        demo.load(on_load, [link_search, link_hash, turns, model_name], [turns, conversation, source, k, summary_on],
+        demo.load(on_load, [link_search, link_hash, turns, model_name],
+                  [turns, conversation, source, k, summary_on, doc_filter],
                   js="(s, h, t, m) => [window.location.search, window.location.hash, t, m]",
                   api_visibility="private")
 
-        def api_search(query: str, k: int = chat.DEFAULT_K) -> dict:
-            """Search the index: the passages that answer `query`, as cited JSON (like `rag search --json`)."""
+        def api_search(query: str, k: int = chat.DEFAULT_K, docs: list[str] | None = None) -> dict:
+            """Search the index: the passages that answer `query`, as cited JSON (like `rag search --json`).
+            `docs`: search only these document ids (default: all)."""
             try:
-                return search_api(engine, query, k)
+                return search_api(engine, query, k, docs)
             except RagError as e:
                 raise gr.Error(str(e), print_exception=False)
 
@@ -354,7 +440,10 @@ def launch_options(host: str, port: int | None) -> dict:
     """Where and how to serve: bound to 127.0.0.1 unless `host` says otherwise, a login from RAG_PASSWORD."""
     if port is None:
         port = int(os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT)
+    from .load import MAX_BYTES
+
     options = dict(server_name=host, server_port=port, allowed_paths=[], footer_links=["api"],
+                   max_file_size=MAX_BYTES,
                    show_error=False, ssr_mode=False, pwa=False, mcp_server=False,
                    theme=theme(), css=(STATIC / "chat.css").read_text(encoding="utf-8"))
     password = os.environ.get("RAG_PASSWORD")

@@ -159,3 +159,26 @@ def test_cli_serve_binds_loopback_by_default():
 
     args = parser().parse_args(["serve"])
     assert args.host == "127.0.0.1" and args.port is None
+
+
+def test_documents_add_filter_remove(tmp_path, tiny_index, fake_embedder):
+    engine = ui.Engine(tiny_index, fake_embedder)
+    other = tmp_path / "harbour.txt"
+    other.write_text("Harbour report, June 2, 2023.\n\nThe harbour dredging starts in July.\n", encoding="utf-8")
+    bad = tmp_path / "image.png"
+    bad.write_bytes(b"\x89PNG")
+    seen = []
+    message = ui.add_files(engine, [str(other), str(bad)], progress=lambda *a: seen.append(a))
+    assert "1 added" in message and "Skipped image.png" in message
+    index = engine.retriever().index
+    assert set(index.documents) == {"briefing.txt", "harbour.txt"}
+    assert ("harbour.txt" in ui.render.documents_html(index)) and len(ui.document_choices(index)) == 2
+    # the filter: only the chosen document's passages
+    *_, (turns, _) = ui.answer(engine, "When does the dredging start?", 3, False, "", [], docs=["briefing.txt"])
+    assert {h.passage.doc for h in turns[-1].result.hits} == {"briefing.txt"}
+    assert ui.search_api(engine, "dredging", 2, ["harbour.txt"])["passages"][0]["text"].startswith("The harbour")
+    assert "Choose a document" in ui.remove_file(engine, "")
+    assert "1 removed" in ui.remove_file(engine, "harbour.txt")
+    assert set(engine.retriever().index.documents) == {"briefing.txt"}
+    assert "only document" in ui.remove_file(engine, "briefing.txt")
+    assert "Choose one or more files" in ui.add_files(engine, [])

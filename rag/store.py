@@ -16,6 +16,7 @@ since, with the command that rebuilds it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -67,8 +68,13 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_FIELDS = [f.name for f in dataclasses.fields(Passage)]
+
+
 def _json_lines(items: list[Passage]) -> bytes:
-    return "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in items).encode("utf-8")
+    # the fields are plain values: reading them directly is ~10x faster than dataclasses.asdict
+    return "".join(json.dumps({f: getattr(p, f) for f in _FIELDS}, ensure_ascii=False) + "\n"
+                   for p in items).encode("utf-8")
 
 
 _held = threading.local()   # folders this thread holds the lock of: the lock is re-entrant
@@ -173,6 +179,9 @@ def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True
     """Load and check the index in `folder`; raise IndexProblem naming the rebuild command."""
     import faiss
 
+    # searches come one query at a time: OpenMP's threads cost more than they save there
+    # (bench/scale.py: 13k x 384 rows, 0.9 ms on one thread, 10 ms on two on a busy 2-core machine)
+    faiss.omp_set_num_threads(1)
     folder = Path(folder)
     with build_lock(folder):
         _recover(folder)

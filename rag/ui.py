@@ -38,6 +38,8 @@ EXAMPLES = {
     ],
 }
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+LOADING_NOTICE = ("The language model is still loading (it takes a few seconds after start): "
+                  "these quotes were found by word matching alone.")
 
 
 class Engine:
@@ -47,8 +49,12 @@ class Engine:
         self.folder = Path(folder)
         self._embedder = embedder
         self._retriever = None
+        self._lexical = None
         self._lock = threading.Lock()
-        self.ready = threading.Event()
+        self.ready = threading.Event()          # the warm-up is over (the model loaded, or failed to)
+        self.model_ready = threading.Event()    # the model has embedded a query
+        if embedder is not None and not hasattr(type(embedder), "model"):
+            self.model_ready.set()              # nothing to load (a test's fake embedder)
 
     @property
     def embedder(self):
@@ -71,16 +77,32 @@ class Engine:
         except RagError:
             return None
 
+    def searcher(self):
+        """(retriever, notice): while the model is still loading after start, a word-matching
+        (BM25) retriever over the same index, with a notice saying so; the full one after."""
+        retriever = self.retriever()
+        if self.model_ready.is_set():
+            return retriever, None
+        with self._lock:
+            if self._lexical is None or self._lexical.index is not retriever.index:
+                from .retrieve import Retriever, SearchSettings, calibrated_threshold
+                index = retriever.index
+                self._lexical = Retriever(index, retriever.embedder, SearchSettings(
+                    mode="lexical", threshold=calibrated_threshold(index, "lexical")))
+            return self._lexical, LOADING_NOTICE
+
     def reload(self):
         """Open the index again (after documents were added or removed)."""
         with self._lock:
             self._retriever = None
+            self._lexical = None
         return self.retriever()
 
     def warm_up(self) -> None:
         """Load the index and the model and embed one query, so the first question is fast."""
         try:
             self.retriever().embedder.encode_query("warm up")
+            self.model_ready.set()
         except RagError as e:
             log.warning("%s", e)
         except Exception:  # noqa: BLE001 - the page must come up even if the model does not
@@ -153,9 +175,11 @@ def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), 
     """Generator: the turns and the conversation, first with the quotes, then as the summary streams."""
     turns = list(turns or [])
     try:
-        retriever = engine.retriever()
+        retriever, notice = engine.searcher()
         turn = chat.ask(retriever, question, k, _previous_query(turns) if rewrite else None,
                         docs=docs, summary_on=summary_on)
+        if notice and turn.error is None:
+            turn.notices.append(notice)
     except RagError as e:
         turn = chat.Turn(question=str(question), error=str(e))
     except Exception as e:  # noqa: BLE001 - never a traceback in the chat
@@ -194,10 +218,12 @@ def open_link(engine: Engine, search: str, fragment: str):
     if link is None:
         return None
     try:
-        retriever = engine.retriever()
+        retriever, notice = engine.searcher()
     except RagError as e:
         return [chat.Turn(question=link.query, error=str(e))], None, link.k, link.summary
     turn = chat.ask(retriever, link.query, link.k, docs=link.docs, summary_on=link.summary, rewrite=False)
+    if notice and turn.error is None:
+        turn.notices.append(notice)
     fingerprint = retriever.index.fingerprint
     source = None
     if link.version and link.version != fingerprint:
@@ -216,11 +242,14 @@ def open_link(engine: Engine, search: str, fragment: str):
 
 def search_api(engine: Engine, query: str, k: int = chat.DEFAULT_K, docs=None) -> dict:
     """The API's search: the CLI's JSON. Raises RagError with a message for bad input."""
-    retriever = engine.retriever()
+    retriever, notice = engine.searcher()
     turn = chat.ask(retriever, query, k, rewrite=False, docs=docs or ())
     if turn.error:
         raise QueryError(turn.error)
-    return chat.result_json(turn.result, turn.index)
+    data = chat.result_json(turn.result, turn.index)
+    if notice:
+        data["notices"].append(notice)
+    return data
 
 
 def document_choices(index) -> list[tuple[str, str]]:
@@ -462,11 +491,13 @@ def serve(index: Path = store.DEFAULT_INDEX, port: int | None = None, host: str 
     logging.getLogger("httpx").setLevel(logging.WARNING)
     engine = Engine(Path(index), embedder)
     started = time.monotonic()
-    warm = engine.warm_up_in_background()
     demo = build_app(engine)
     demo.queue(default_concurrency_limit=8)
     options = launch_options(host, port)
     _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, **options)
+    # the model loads after the page is up (its imports would slow the page's): until then,
+    # questions are answered by word matching, and say so
+    warm = engine.warm_up_in_background()
     log.info("rag-quotes chat on %s (page up in %.1f s)", url, time.monotonic() - started)
     if not block:
         return demo, url

@@ -91,6 +91,14 @@ class App:
                 time.sleep(0.2)
         raise TimeoutError(f"the app did not come up: {self.log.read_text()[-3000:]}")
 
+    def wait_ready(self, timeout=120) -> float:
+        """Until the model has loaded (before, answers come from word matching alone)."""
+        while time.monotonic() - self.started < timeout:
+            if "ready: index and model loaded" in self.log.read_text():
+                return time.monotonic() - self.started
+            time.sleep(0.2)
+        raise TimeoutError(f"the model did not load: {self.log.read_text()[-3000:]}")
+
     def stop(self):
         self.proc.terminate()
         try:
@@ -125,7 +133,9 @@ def apps(tmp_path_factory):
     assert jobs[0].returncode == 0, out
     hostile = App(tmp / "hidx", tmp / "hostile.log")
     main.up_after = main.wait()
+    main.ready_after = main.wait_ready()
     hostile.wait()
+    hostile.wait_ready()
     yield main, hostile
     main.stop()
     hostile.stop()
@@ -201,8 +211,10 @@ def quotes(turn) -> list[dict]:
         " n: e.querySelector('.rq-n').textContent}))")
 
 
-def test_start_up_is_quick(apps):
-    assert apps[0].up_after < 30      # the page (the model warms in the background)
+def test_start_up(apps):
+    # a loose bound (a busy machine is slow): README's numbers come from a quiet one
+    assert apps[0].up_after < 60 and apps[0].ready_after < 120
+    print(f"page up after {apps[0].up_after:.1f} s, model ready after {apps[0].ready_after:.1f} s")
 
 
 def test_answer_is_numbered_exact_quotes_with_their_questions(page, source_text):

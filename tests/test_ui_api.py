@@ -182,3 +182,75 @@ def test_documents_add_filter_remove(tmp_path, tiny_index, fake_embedder):
     assert set(engine.retriever().index.documents) == {"briefing.txt"}
     assert "only document" in ui.remove_file(engine, "briefing.txt")
     assert "Choose one or more files" in ui.add_files(engine, [])
+
+
+def test_word_matching_until_the_model_is_ready(tiny_index, fake_embedder):
+    class Slow(type(fake_embedder)):
+        model = property(lambda self: None)        # a model to load, as the real embedder has
+
+    engine = ui.Engine(tiny_index, Slow())
+    *_, (turns, html) = ui.answer(engine, "Is the pipeline funded?", 2, False, "", [])
+    assert ui.LOADING_NOTICE in turns[0].notices and turns[0].result.hits
+    assert all(h.provenance["dense_rank"] is None for h in turns[0].result.hits)
+    assert ui.LOADING_NOTICE in ui.search_api(engine, "pipeline", 1)["notices"]
+    engine.warm_up()
+    assert engine.model_ready.is_set()
+    *_, (turns, html) = ui.answer(engine, "Is the pipeline funded?", 2, False, "", [])
+    assert ui.LOADING_NOTICE not in turns[0].notices
+    assert turns[0].result.hits[0].provenance["dense_rank"] is not None
+
+
+def test_summary_streams_under_the_quotes(tiny_index, fake_embedder, monkeypatch):
+    import sys
+    import types
+    from dataclasses import dataclass
+
+    @dataclass
+    class Update:
+        text: str
+        done: bool
+        summary: object = None
+
+    class Summariser:
+        def stream(self, question, hits, index):
+            assert hits and index is not None
+            yield Update("The pipeline", False)
+            yield Update("The pipeline is funded [1].", False)
+            sentence = types.SimpleNamespace(text="The pipeline is funded [1].", citations=[1], supported=True,
+                                             support=0.9)
+            yield Update("The pipeline is funded [1].", True,
+                         types.SimpleNamespace(sentences=[sentence], model="fake-lm", reason=None, removed_citations=0))
+
+    fake = types.ModuleType("rag.summarise")
+    fake.get_summariser = lambda model_name=None: Summariser()
+    monkeypatch.setitem(sys.modules, "rag.summarise", fake)
+    import rag
+    monkeypatch.setattr(rag, "summarise", fake, raising=False)
+    engine = ui.Engine(tiny_index, fake_embedder)
+    steps = list(ui.answer(engine, "Is the pipeline funded?", 2, True, "", []))
+    first_html = steps[0][1]
+    assert "rq-quote" in first_html and "fake-lm" not in first_html        # quotes first, no waiting
+    last_turns, last_html = steps[-1]
+    assert last_html.index("rq-quotes") < last_html.index("rq-summary")    # the summary under the quotes
+    assert "Summary by fake-lm" in last_html and 'href="#t1-q1"' in last_html
+    # off: no summary at all
+    assert "rq-summary" not in list(ui.answer(engine, "Is the pipeline funded?", 2, False, "", []))[-1][1]
+
+
+def test_summary_failure_keeps_the_quotes(tiny_index, fake_embedder, monkeypatch):
+    import sys
+    import types
+
+    from rag.errors import ModelError
+
+    def broken(model_name=None):
+        raise ModelError("Cannot load summary model 'nope'.")
+
+    fake = types.ModuleType("rag.summarise")
+    fake.get_summariser = broken
+    monkeypatch.setitem(sys.modules, "rag.summarise", fake)
+    import rag
+    monkeypatch.setattr(rag, "summarise", fake, raising=False)
+    engine = ui.Engine(tiny_index, fake_embedder)
+    turns, html = list(ui.answer(engine, "Is the pipeline funded?", 2, True, "nope", []))[-1]
+    assert "rq-quote" in html and "Cannot load summary model" in html

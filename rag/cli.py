@@ -174,7 +174,9 @@ def parser() -> argparse.ArgumentParser:
 
     p = add("serve", cmd_serve, "start the chat in the browser")
     p.add_argument("--port", type=int, default=None, help="port (default: $GRADIO_SERVER_PORT or 7860)")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default 127.0.0.1: this machine only; 0.0.0.0 exposes it to the "
+                        "network, then set RAG_PASSWORD to require a login)")
     return ap
 
 

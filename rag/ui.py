@@ -391,8 +391,10 @@ def build_app(engine: Engine):
         link_hash = gr.Textbox(visible=False)
 
         def run(q, k_value, summary_value, model_value, docs, state):
+            first = True
             for new_turns, html in answer(engine, q, k_value, summary_value, model_value, state, docs=docs):
-                yield new_turns, html
+                yield new_turns, html, ("" if first else gr.skip())     # the box empties with the answer
+                first = False
 
         def refreshed(message):
             current = engine.index_or_none()
@@ -417,15 +419,14 @@ def build_app(engine: Engine):
         scroll_js = ("() => { const t = document.querySelectorAll('#rq-conversation .rq-turn');"
                      " if (t.length) t[t.length - 1].scrollIntoView({block: 'start'}); }")
         inputs = [question, k, summary_on, model_name, doc_filter, turns]
+        outputs = [turns, conversation, question]
         for trigger in (ask.click, question.submit):
-            trigger(run, inputs, [turns, conversation], api_visibility="private", concurrency_limit=8,
+            trigger(run, inputs, outputs, api_visibility="private", concurrency_limit=8,
                     show_progress="minimal").then(None, js=scroll_js)
-            trigger(lambda: "", None, question, api_visibility="private", queue=False)
         for button, text in example_buttons:
             button.click(lambda t=text: t, None, question, api_visibility="private", queue=False).then(
-                run, inputs, [turns, conversation], api_visibility="private", concurrency_limit=8,
-                show_progress="minimal").then(lambda: "", None, question, api_visibility="private",
-                                              queue=False).then(None, js=scroll_js)
+                run, inputs, outputs, api_visibility="private", concurrency_limit=8,
+                show_progress="minimal").then(None, js=scroll_js)
 
         def on_open(state, evt: gr.EventData):
             return open_span(engine, state, getattr(evt, "_data", None))

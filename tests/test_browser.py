@@ -351,3 +351,36 @@ def test_hostile_document_runs_and_fetches_nothing(browser, apps):
         p.screenshot(path=str(ARTIFACTS / "chat-hostile.png"))
     finally:
         hostile.close()
+
+
+def test_upload_filter_and_remove_a_document(browser, apps, tmp_path):
+    # on the hostile app's temporary index: the shipped index is never written by a test
+    harbour = tmp_path / "harbour.txt"
+    harbour.write_text("Harbour report, June 2, 2023.\n\nThe harbour dredging starts in July and ends in "
+                       "September.\n\nThe harbour master expects larger ships next year.\n", encoding="utf-8")
+    docs = Page(browser, apps[1].url)
+    try:
+        p = docs.open()
+        p.click("#rq-documents button, #rq-documents .label-wrap")
+        p.set_input_files("#rq-upload input[type=file]", str(harbour))
+        p.wait_for_timeout(500)
+        p.click("#rq-add")
+        p.wait_for_function("document.querySelector('#rq-doc-status').innerText.includes('1 added')",
+                            timeout=90_000)
+        assert "harbour.txt" in p.locator("#rq-documents table.rq-docs").inner_text()
+        # only the new document, ticked in the filter
+        p.locator("#rq-filter label", has_text="Harbour report").click()
+        turn = docs.ask("When does the dredging start?", 1)
+        found = quotes(turn)
+        assert found and {q["doc"] for q in found} == {"harbour.txt"}
+        assert found[0]["text"] == harbour.read_text(encoding="utf-8")[found[0]["start"]:found[0]["end"]]
+        p.screenshot(path=str(ARTIFACTS / "chat-documents.png"))
+        # remove it again
+        p.locator("#rq-remove-choice input").click()
+        p.locator("[role=option]", has_text="Harbour report").click()
+        p.click("#rq-remove")
+        p.wait_for_function("document.querySelector('#rq-doc-status').innerText.includes('1 removed')",
+                            timeout=60_000)
+        assert "harbour.txt" not in p.locator("#rq-documents table.rq-docs").inner_text()
+    finally:
+        docs.close()

@@ -254,3 +254,24 @@ def test_summary_failure_keeps_the_quotes(tiny_index, fake_embedder, monkeypatch
     engine = ui.Engine(tiny_index, fake_embedder)
     turns, html = list(ui.answer(engine, "Is the pipeline funded?", 2, True, "nope", []))[-1]
     assert "rq-quote" in html and "Cannot load summary model" in html
+
+
+def test_password_from_the_environment(tiny_index, fake_embedder, monkeypatch):
+    from gradio_client import Client
+
+    monkeypatch.setenv("RAG_PASSWORD", "correct horse")
+    monkeypatch.delenv("RAG_USER", raising=False)
+    demo, url = ui.serve(tiny_index, port=free_port(), embedder=fake_embedder, block=False)
+    try:
+        for path in ("config", "gradio_api/info"):
+            with pytest.raises(urllib.error.HTTPError) as info:
+                urllib.request.urlopen(url + path, timeout=10)
+            assert info.value.code == 401
+        with pytest.raises(Exception):
+            Client(url, verbose=False).predict("pipeline", 1, api_name="/search")
+        with pytest.raises(Exception):
+            Client(url, auth=("rag", "wrong"), verbose=False)
+        data = Client(url, auth=("rag", "correct horse"), verbose=False).predict("pipeline", 1, api_name="/search")
+        assert data["passages"]
+    finally:
+        demo.close()

@@ -7,8 +7,10 @@ an answer's chunks carry their question as context (embedded with them, and in t
 BM25 text), so a journalist's wording finds the reply rather than the question.
 
 Diversity: a passage overlapping or repeating one already chosen is dropped, and an
-MMR step (relevance vs. cosine similarity to the chosen passages) keeps the top k from
-being slices of one paragraph when other answers are relevant too.
+MMR step (relevance vs. similarity to the chosen passages, where slices of one paragraph
+and near-duplicates count as the same) keeps the top k from being slices of one
+paragraph when other answers are relevant too. (Full cosine MMR was measured: it changed
+nothing on the dev sets and pushed distinct answers on related topics out of the top k.)
 
 Abstention: the confidence is the best dense cosine of the query against the
 candidates. Below the index's calibrated threshold (``calibration.json``, written by
@@ -43,7 +45,7 @@ CALIBRATION = "calibration.json"
 @dataclass(frozen=True)
 class SearchSettings:
     mode: str = "hybrid"        # hybrid | dense | lexical
-    depth: int = 40             # candidates taken from each retriever
+    depth: int = 50             # candidates taken from each retriever (fixed: results do not depend on k)
     fusion: str = "score"       # "score": weighted min-max scores | "rrf": reciprocal rank fusion
     alpha: float = 0.4          # weight of dense in score fusion (lexical: 1 - alpha)
     rrf_k: int = 20             # reciprocal rank fusion constant
@@ -116,10 +118,23 @@ def score_fusion(dense: dict[int, float], lexical: dict[int, float], alpha: floa
     return out
 
 
+NEAR_DUPLICATE = 0.95   # cosine above which two passages say the same thing
+
+
+def _similarity(passages: list[Passage], vectors: np.ndarray | None, a: int, b: int) -> float:
+    """1 for slices of one paragraph and for near-duplicates (cosine >= NEAR_DUPLICATE), else 0:
+    diversity demotes repeats, never a distinct answer on a related topic."""
+    pa, pb = passages[a], passages[b]
+    if pa.doc == pb.doc and pa.paragraph == pb.paragraph:
+        return 1.0
+    return 1.0 if vectors is not None and float(vectors[a] @ vectors[b]) >= NEAR_DUPLICATE else 0.0
+
+
 def mmr(order: list[int], relevance: dict[int, float], vectors: np.ndarray | None, passages: list[Passage],
         k: int, lam: float) -> list[int]:
-    """Pick k rows greedily by lam * relevance - (1 - lam) * max cosine to the rows picked,
-    never a passage that overlaps or repeats one picked. Relevance is scaled to [0, 1]."""
+    """Pick k rows greedily by lam * relevance - (1 - lam) * max similarity to the rows picked
+    (see _similarity), never a passage that overlaps or repeats one picked. Relevance is
+    min-max scaled to [0, 1] over the candidates."""
     top = max(relevance[r] for r in order) if order else 1.0
     low = min(relevance[r] for r in order) if order else 0.0
     span = (top - low) or 1.0
@@ -131,8 +146,8 @@ def mmr(order: list[int], relevance: dict[int, float], vectors: np.ndarray | Non
         best, best_score = None, -np.inf
         for r in pool:
             score = rel[r]
-            if picked and vectors is not None and lam < 1:
-                score = lam * score - (1 - lam) * float(np.max(vectors[picked] @ vectors[r]))
+            if picked and lam < 1:
+                score = lam * score - (1 - lam) * max(_similarity(passages, vectors, r, q) for q in picked)
             if score > best_score:
                 best, best_score = r, score
         pool.remove(best)
@@ -230,16 +245,18 @@ class Retriever:
         allowed = self._allowed(docs)
         if not self.index.passages or (allowed is not None and not allowed.any()):
             return Result(text, [], abstained=True, notices=notices + ["The index holds no passages to search."])
-        depth = max(s.depth, 2 * k)
+        depth = max(s.depth, k)
         d_rows, d_scores = self._dense(text, allowed, depth) if s.mode != "lexical" else ([], {})
         tokens = self.lexical.tokens(text) if s.mode != "dense" else []
         l_rows, l_scores = self._lex(tokens, allowed, depth) if s.mode != "dense" else ([], {})
-        if s.fusion == "rrf" or s.mode != "hybrid":
+        if s.mode != "hybrid":
+            fused = dict(d_scores or l_scores)
+        elif s.fusion == "rrf":
             fused = rrf([(d_rows, s.dense_weight), (l_rows, 1.0)], s.rrf_k)
         else:
             fused = score_fusion(d_scores, l_scores, s.alpha)
         order = sorted(fused, key=lambda r: (-fused[r], r))
-        picked = mmr(order, fused, self.vectors if s.mode != "lexical" else None, self.index.passages, k, s.mmr)
+        picked = mmr(order, fused, self.vectors, self.index.passages, k, s.mmr)
         d_rank = {r: i for i, r in enumerate(d_rows, 1)}
         l_rank = {r: i for i, r in enumerate(l_rows, 1)}
         f_rank = {r: i for i, r in enumerate(order, 1)}

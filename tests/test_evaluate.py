@@ -1,0 +1,138 @@
+"""rag eval: the hit rule of score.py, the metrics on a hand-made set, calibration, the CLI."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from rag import evaluate
+from rag.cli import main
+from rag.errors import QueryError
+from rag.records import Hit, Passage
+from rag.retrieve import Result
+
+SCORER = Path("/work/shared/eval/score.py")
+GOLD = "Prices will stay flat next year. The council agreed on that in February."
+
+
+def test_hit_rule_shared_substring():
+    assert evaluate.hits("Jane Doe: " + GOLD + " More.", GOLD)                # contains it
+    assert evaluate.hits("Prices   will stay\nflat next year. The council agreed", GOLD)  # 60 % after folding
+    assert not evaluate.hits("Prices will stay flat next year.", GOLD)         # 32 chars < 0.6 * 73
+    long_gold = "x" * 400
+    assert evaluate.hits("y" + "x" * 150 + "y", long_gold)                     # capped at 150 chars
+    assert not evaluate.hits("y" + "x" * 149 + "y", long_gold)
+
+
+@pytest.mark.skipif(not SCORER.is_file(), reason="the shared scorer is not here")
+def test_hit_rule_agrees_with_the_shared_scorer():
+    spec = importlib.util.spec_from_file_location("score", SCORER)
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    cases = [(GOLD[:n] + " tail", GOLD) for n in range(30, len(GOLD), 7)] + [("a b  c " * 40, "b c a " * 30)]
+    for passage, gold in cases:
+        assert evaluate.hits(passage, gold) == score.hits(passage, gold)
+
+
+def test_metrics_by_hand():
+    # ranks of the first hit: 1, 3, none, 2 (abstained: a miss at every k); negatives: one of two abstained
+    m = evaluate.metrics([1, 3, None, 2], [False, False, False, True], [True, False])
+    assert m["R@1"] == 0.25 and m["R@3"] == 0.5 and m["R@5"] == 0.5 and m["R@10"] == 0.5
+    assert m["MRR@10"] == pytest.approx((1 + 1 / 3) / 4)
+    assert m["false_abstain"] == 0.25 and m["neg_abstain"] == 0.5
+    assert evaluate.metrics([1], [False], [])["neg_abstain"] is None
+
+
+class KnownRetriever:
+    """Returns, for each query, passages with fixed texts and a fixed confidence."""
+
+    def __init__(self, answers):
+        self.answers = answers     # query -> (texts, confidence)
+        self.threshold = 0.5
+
+    def search(self, query, k=5, abstain=True):
+        texts, conf = self.answers.get(query, ([], 0.0))
+        hits = [Hit(Passage("d", 0, len(t), t, "text", "paragraph", 1), i, 1.0) for i, t in enumerate(texts[:k], 1)]
+        abstained = abstain and conf < self.threshold
+        return Result(query, hits, abstained=abstained, confidence=conf)
+
+
+SET = [
+    {"id": "a", "query": "prices", "gold": [GOLD]},
+    {"id": "b", "query": "council", "gold": [GOLD]},
+    {"id": "c", "query": "grant", "gold": ["a regional grant of 4 million dollars"]},
+    {"id": "n", "query": "zebras", "gold": [], "kind": "negative"},
+]
+ANSWERS = {
+    "prices": ([GOLD, "other"], 0.9),
+    "council": (["other", "more", GOLD], 0.8),
+    "grant": (["nothing here"], 0.6),
+    "zebras": (["nothing"], 0.2),
+}
+
+
+def test_run_on_a_known_set():
+    out = evaluate.run(KnownRetriever(ANSWERS), SET, k=10)
+    assert out["R@1"] == pytest.approx(1 / 3) and out["R@3"] == pytest.approx(2 / 3)
+    assert out["MRR@10"] == pytest.approx((1 + 1 / 3) / 3)
+    assert out["neg_abstain"] == 1.0 and out["false_abstain"] == 0.0
+    assert out["misses"] == ["c"]
+    assert out["latency_ms_p50"] >= 0 and out["latency_ms_p95"] >= out["latency_ms_p50"]
+    assert [q["confidence"] for q in out["queries"]] == [0.9, 0.8, 0.6, 0.2]
+
+
+def test_calibrate_keeps_false_abstention_within_bounds_on_every_set():
+    pos = [0.1 * i for i in range(1, 21)]         # 20 answered: 0.1 .. 2.0
+    neg = [0.05, 0.12, 0.3, 1.5]
+    cal = evaluate.calibrate([(pos, neg)], max_false=0.05)   # may lose 1 of 20
+    assert 0.1 < cal["threshold"] < 0.2
+    assert cal["false_abstain"] == 0.05 and cal["neg_abstain"] == 0.5
+    strict = evaluate.calibrate([(pos, neg), ([0.05, 3.0], [])], max_false=0.05)  # second set may lose none
+    assert strict["threshold"] < 0.05
+    assert evaluate.calibrate([([], [0.3])])["threshold"] is None
+
+
+def test_load_set_refuses_bad_lines(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "query": "q", "gold": []}\n[1, 2]\n', encoding="utf-8")
+    with pytest.raises(QueryError, match="line 2"):
+        evaluate.load_set(bad)
+    with pytest.raises(QueryError):
+        evaluate.load_set(tmp_path / "missing.jsonl")
+
+
+def _write_set(tmp_path):
+    path = tmp_path / "set.jsonl"
+    rows = [{"id": "p1", "query": "Is the pipeline funded?", "gold": ["funded by a regional grant of 4 million dollars"]},
+            {"id": "p2", "query": "water prices next year", "gold": ["Prices will stay flat next year."]},
+            {"id": "n1", "query": "zebra migration in Kenya", "gold": [], "kind": "negative"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_cli_eval_json_and_calibrate(tiny_index, tmp_path, capsys, monkeypatch, fake_embedder):
+    monkeypatch.setattr("rag.embed.default_embedder", lambda: fake_embedder)
+    path = _write_set(tmp_path)
+    assert main(["eval", str(path), "--index", str(tiny_index), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    figures = report["sets"][str(path)]
+    assert figures["R@1"] == 1.0 and figures["positives"] == 2 and figures["negatives"] == 1
+    assert report["threshold"] is None and figures["neg_abstain"] == 0.0
+    assert main(["eval", str(path), "--index", str(tiny_index), "--calibrate"]) == 0
+    text = capsys.readouterr().out
+    assert "R@1" in text and "calibration" in text and "latency p50" in text
+    stored = json.loads((tiny_index / "calibration.json").read_text())
+    assert stored["modes"]["hybrid"]["threshold"] is not None
+    assert main(["eval", str(path), "--index", str(tiny_index), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["threshold"] == stored["modes"]["hybrid"]["threshold"]
+    assert report["sets"][str(path)]["neg_abstain"] == 1.0 and report["sets"][str(path)]["false_abstain"] == 0.0
+
+
+def test_cli_eval_bad_file_is_a_message(tiny_index, tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n", encoding="utf-8")
+    assert main(["eval", str(bad), "--index", str(tiny_index)]) == 1
+    assert "line 1" in capsys.readouterr().err

@@ -1,0 +1,176 @@
+"""Retrieval: fusion, dedup and diversity, abstention, provenance, document filter, modes."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from rag import store
+from rag.errors import QueryError
+from rag.records import Document, Passage
+from rag.retrieve import (ABSTAIN_NOTICE, Retriever, SearchSettings, calibrated_threshold, mmr, open_retriever,
+                          rrf, score_fusion)
+
+PROVENANCE = {"lexical_rank", "lexical_score", "dense_rank", "dense_score", "fused_rank", "fused_score"}
+
+
+# ---- fusion ---------------------------------------------------------------------------------------
+
+def test_rrf_sums_reciprocal_ranks():
+    fused = rrf([([7, 8], 1.0), ([8, 9], 1.0)], k=10)
+    assert fused[8] == pytest.approx(1 / 12 + 1 / 11)
+    assert fused[7] == pytest.approx(1 / 11) and fused[9] == pytest.approx(1 / 12)
+    assert max(fused, key=fused.get) == 8          # found by both beats first in one
+
+
+def test_score_fusion_weights_scaled_scores():
+    dense = {1: 0.9, 2: 0.5, 3: 0.1}
+    lex = {2: 10.0, 4: 5.0}
+    f = score_fusion(dense, lex, alpha=0.5)
+    assert f[1] == pytest.approx(0.5 * 1.0 + 0.5 * 0.5)     # missing from BM25: its lowest score
+    assert f[2] == pytest.approx(0.5 * 0.5 + 0.5 * 1.0)
+    assert f[4] == pytest.approx(0.5 * 0.0 + 0.5 * 0.5)     # missing from dense: the lowest
+    assert score_fusion(dense, lex, alpha=1.0)[1] == pytest.approx(1.0)   # dense only
+    only_lex = score_fusion(dense, lex, alpha=0.0)
+    assert max(only_lex, key=only_lex.get) == 2
+
+
+# ---- a hand-made index: one long paragraph in three slices, and two other answers ------------------
+
+class QueryEmbedder:
+    """encode_query returns a vector chosen by the test; no model."""
+    name, fingerprint, max_tokens = "stub", "stub-v1", 256
+
+    def __init__(self, vec):
+        self.vec = np.asarray(vec, dtype="float32") / np.linalg.norm(vec)
+
+    def encode_query(self, text):
+        return self.vec
+
+
+def _index(vectors, texts, paragraphs):
+    text = "\n\n".join(texts)
+    doc = Document.from_text("d.txt", text)
+    passages, pos = [], 0
+    for t, n in zip(texts, paragraphs):
+        passages.append(Passage(doc="d.txt", start=pos, end=pos + len(t), text=t, section=f"Q{n}",
+                                kind="answer", paragraph=n))
+        pos += len(t) + 2
+    v = np.asarray(vectors, dtype="float32")
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    return store.Index(manifest={"model": {}, "chunking": {}}, documents={"d.txt": doc}, paragraphs=passages,
+                       passages=passages, vectors=store.vectors_index(v))
+
+
+SLICES = _index(
+    # the query is [1, 0, 0]: slices have cosine 0.9 to it, the other answer 0.85 (and 0.53 to the slices)
+    [[0.9, 0.436, 0], [0.9, 0.436, 0.01], [0.9, 0.436, 0.02], [0.85, -0.527, 0], [0, 0, 1]],
+    ["Slice one of the long answer.", "Slice two of the long answer.", "Slice three of the long answer.",
+     "Another answer, also relevant.", "Something else entirely."],
+    [1, 1, 1, 2, 3])
+
+
+def test_mmr_keeps_other_answers_in_the_top_k():
+    r = Retriever(SLICES, QueryEmbedder([1, 0, 0]), SearchSettings(mode="dense", mmr=1.0))
+    plain = [h.passage.paragraph for h in r.search("q", 2).hits]
+    assert plain == [1, 1]                                   # relevance alone: two slices of one paragraph
+    diverse = [h.passage.paragraph for h in r.with_settings(mmr=SearchSettings().mmr).search("q", 3).hits]
+    assert diverse[:2] == [1, 2]
+
+
+def test_mmr_never_returns_overlapping_or_repeated_passages():
+    a = Passage(doc="d", start=0, end=20, text="x" * 20, section="Q1", kind="answer", paragraph=1)
+    b = Passage(doc="d", start=10, end=30, text="y" * 20, section="Q1", kind="answer", paragraph=1)
+    c = Passage(doc="d", start=40, end=60, text="x" * 20, section="Q1", kind="answer", paragraph=1)  # repeats a
+    d = Passage(doc="d", start=70, end=80, text="z" * 10, section="Q2", kind="answer", paragraph=2)
+    picked = mmr([0, 1, 2, 3], {0: 1.0, 1: 0.9, 2: 0.8, 3: 0.1}, None, [a, b, c, d], k=4, lam=1.0)
+    assert picked == [0, 3]
+
+
+# ---- the tiny interview through the real build (fake embedder) -------------------------------------
+
+@pytest.fixture
+def retriever(tiny_index, fake_embedder):
+    return open_retriever(tiny_index, fake_embedder)
+
+
+def test_answers_not_questions_and_provenance(retriever):
+    result = retriever.search("Is the pipeline funded?", 3)
+    assert result.hits and not result.abstained
+    top = result.hits[0]
+    assert "regional grant" in top.passage.text and top.passage.kind == "answer"
+    assert all(h.passage.kind != "question" for h in result.hits)
+    for rank, h in enumerate(result.hits, 1):
+        assert set(h.provenance) == PROVENANCE and h.rank == rank
+        assert h.provenance["fused_score"] == h.score
+    assert top.provenance["lexical_rank"] == 1 and top.provenance["dense_rank"] is not None
+    scores = [h.score for h in result.hits]
+    assert scores[0] == max(scores)
+
+
+def test_modes_fill_only_their_ranks(retriever):
+    dense = retriever.with_settings(mode="dense").search("pipeline funded", 2)
+    assert all(h.provenance["lexical_rank"] is None for h in dense.hits)
+    lex = retriever.with_settings(mode="lexical").search("pipeline funded", 2)
+    assert all(h.provenance["dense_rank"] is None for h in lex.hits)
+    assert "pipeline" in lex.hits[0].passage.text.lower()
+    with pytest.raises(QueryError):
+        Retriever(retriever.index, retriever.embedder, SearchSettings(mode="magic"))
+
+
+def test_abstains_below_the_threshold_and_marks_the_hits(retriever):
+    answered = retriever.search("Is the pipeline funded by a grant?", 3)
+    unanswered = retriever.search("zebra migration patterns in Kenya", 3)
+    assert answered.confidence > unanswered.confidence
+    cut = (answered.confidence + unanswered.confidence) / 2
+    strict = retriever.with_settings(threshold=cut)
+    yes, no = strict.search("Is the pipeline funded by a grant?", 3), strict.search("zebra migration patterns in Kenya", 3)
+    assert not yes.abstained and not any(h.low_confidence for h in yes.hits)
+    assert no.abstained and no.hits and all(h.low_confidence for h in no.hits)
+    assert ABSTAIN_NOTICE in no.notices and ABSTAIN_NOTICE not in yes.notices
+    assert not strict.search("zebra migration patterns in Kenya", 3, abstain=False).abstained
+    assert not retriever.with_settings(threshold=None).search("zebra migration patterns in Kenya", 3).abstained
+
+
+def test_threshold_comes_from_calibration_json_made_for_this_model_and_chunking(tiny_index, fake_embedder):
+    manifest = json.loads((tiny_index / "manifest.json").read_text())
+    cal = {"model": manifest["model"]["fingerprint"], "chunking": manifest["chunking"],
+           "modes": {"hybrid": {"threshold": 0.25}, "dense": {"threshold": 0.5}}}
+    (tiny_index / "calibration.json").write_text(json.dumps(cal))
+    assert open_retriever(tiny_index, fake_embedder).settings.threshold == 0.25
+    assert open_retriever(tiny_index, fake_embedder, mode="dense").settings.threshold == 0.5
+    assert open_retriever(tiny_index, fake_embedder, mode="lexical").settings.threshold is None
+    (tiny_index / "calibration.json").write_text(json.dumps({**cal, "model": "other-weights"}))
+    assert open_retriever(tiny_index, fake_embedder).settings.threshold is None
+    (tiny_index / "calibration.json").write_text("not json")
+    index = store.load(tiny_index, fake_embedder)
+    assert calibrated_threshold(index) is None
+
+
+def test_docs_restricts_the_search(tmp_path, interview_file, fake_embedder):
+    from rag.build import build
+
+    other = tmp_path / "other.txt"
+    other.write_text("The pipeline to the moon is funded by cheese.\n", encoding="utf-8")
+    folder = tmp_path / "two"
+    build([interview_file, other], fake_embedder, folder=folder)
+    r = open_retriever(folder, fake_embedder)
+    both = {h.passage.doc for h in r.search("pipeline funded", 5).hits}
+    assert both == {"briefing.txt", "other.txt"}
+    only = r.search("pipeline funded", 5, docs={"other.txt"})
+    assert only.hits and {h.passage.doc for h in only.hits} == {"other.txt"}
+    with pytest.raises(QueryError, match="No such document"):
+        r.search("pipeline", 3, docs={"missing.txt"})
+
+
+def test_lexical_index_is_loaded_not_rebuilt(tiny_index, fake_embedder, monkeypatch):
+    from rag import lexical
+
+    def fail(*a, **k):
+        raise AssertionError("the lexical index was rebuilt at query time")
+
+    monkeypatch.setattr(lexical, "build", fail)
+    r = open_retriever(tiny_index, fake_embedder)
+    r.search("pipeline", 2)
+    r.search("water prices", 2)

@@ -416,8 +416,12 @@ def build_app(engine: Engine):
         remove.click(on_remove, [to_remove], doc_outputs, api_visibility="private", concurrency_limit=1,
                      concurrency_id="documents")
 
+        # bring the new answer into view, and put its permalink in the address bar: a reload reopens it
         scroll_js = ("() => { const t = document.querySelectorAll('#rq-conversation .rq-turn');"
-                     " if (t.length) t[t.length - 1].scrollIntoView({block: 'start'}); }")
+                     " if (!t.length) return; const last = t[t.length - 1];"
+                     " last.scrollIntoView({block: 'start'});"
+                     " const link = last.querySelector('a.rq-answer-link');"
+                     " if (link) history.replaceState(null, '', link.getAttribute('href')); }")
         inputs = [question, k, summary_on, model_name, doc_filter, turns]
         outputs = [turns, conversation, question]
         for trigger in (ask.click, question.submit):

@@ -246,6 +246,12 @@ def test_click_citation_shows_the_whole_exchange_highlighted(page, source_text):
     box = mark.bounding_box()
     assert box and 0 <= box["y"] < page.page.viewport_size["height"]               # scrolled into view
     page.page.screenshot(path=str(ARTIFACTS / "chat-context.png"))
+    # the citation survives a reload: the address bar holds the quote's permalink
+    assert page.page.url.endswith(f"#Q5:{first['start']}-{first['end']}")
+    page.page.reload()
+    page.page.locator("#rq-source mark.rq-hl").wait_for()
+    assert page.page.locator("#rq-source mark.rq-hl").text_content() == source_text[first["start"]:first["end"]]
+    assert quotes(page.page.locator(".rq-turn").first)[0] == first
 
 
 def test_permalink_reopens_the_same_quotes_and_span(page, browser, apps, source_text):

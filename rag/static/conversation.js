@@ -26,7 +26,12 @@ element.addEventListener('click', (ev) => {
     const turn = open.closest('.rq-turn');
     element.querySelectorAll('.rq-quote.rq-active').forEach((q) => q.classList.remove('rq-active'));
     const card = open.closest('.rq-quote');
-    if (card) card.classList.add('rq-active');
+    if (card) {
+      card.classList.add('rq-active');
+      // the quote's permalink in the address bar: a reload reopens this quote in its exchange
+      const link = card.querySelector('a.rq-permalink');
+      if (link) history.replaceState(null, '', link.getAttribute('href'));
+    }
     trigger('open_span', {
       turn: turn ? Number(turn.dataset.turn) : 0,
       doc: open.dataset.doc, start: Number(open.dataset.start), end: Number(open.dataset.end),

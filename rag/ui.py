@@ -130,7 +130,10 @@ def _shown(turns):
 
 
 def _conversation(engine: Engine, turns) -> str:
-    return render.conversation_html(_shown(turns), render.intro_html(engine.index_or_none()))
+    try:
+        return render.conversation_html(_shown(turns), render.intro_html(engine.index_or_none()))
+    except RagError as e:          # e.g. a quote that no longer matches its document
+        return render.message_html(str(e), "error")
 
 
 def _summariser(model_name: str | None):
@@ -195,7 +198,8 @@ def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), 
 def open_span(engine: Engine, turns, data: dict | None) -> str:
     """The source panel for a click on a quote: {turn, doc, start, end}."""
     try:
-        data = data or {}
+        if not isinstance(data, dict):
+            raise TypeError("not an object")
         doc, start, end = str(data.get("doc", "")), int(data.get("start")), int(data.get("end"))
         turn_no = int(data.get("turn") or 0)
     except (TypeError, ValueError):
@@ -206,7 +210,10 @@ def open_span(engine: Engine, turns, data: dict | None) -> str:
     index = index or engine.index_or_none()
     if index is None:
         return render.message_html("No index is loaded.", "error")
-    return render.exchange_html(index, doc, start, end)
+    try:
+        return render.exchange_html(index, doc, start, end)
+    except RagError as e:
+        return render.message_html(str(e), "error")
 
 
 def open_link(engine: Engine, search: str, fragment: str):
@@ -438,7 +445,11 @@ def build_app(engine: Engine):
         conversation.open_span(on_open, [turns], source, api_visibility="private", queue=False)
 
         def on_load(search, fragment, state, model_value):
-            opened = open_link(engine, search, fragment)
+            try:
+                opened = open_link(engine, search, fragment)
+            except Exception:  # noqa: BLE001 - a broken link must not break the page
+                log.exception("opening a link failed")
+                opened = [chat.Turn(question="(link)", error="This link could not be opened.")], None, None, None
             if opened is None:
                 yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 return

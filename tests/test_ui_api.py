@@ -140,6 +140,8 @@ def test_open_link_and_open_span(server):
     p = state[0].result.hits[0].passage
     assert "rq-hl" in ui.open_span(engine, state, {"turn": 1, "doc": p.doc, "start": p.start, "end": p.end})
     assert "could not be read" in ui.open_span(engine, state, {"doc": p.doc, "start": "x", "end": None})
+    assert "could not be read" in ui.open_span(engine, state, ["not", "a", "dict"])
+    assert "not in" in ui.open_span(engine, state, {"turn": 99, "doc": p.doc, "start": 0, "end": 10**9})
 
 
 def test_launch_options(monkeypatch):

@@ -113,13 +113,13 @@ def summary_html(turn: Turn, turn_id: int) -> str:
         return ""
     n_hits = len(turn.result.hits)
 
+    def ref(n: int) -> str:
+        if 1 <= n <= n_hits:
+            return f'<a class="rq-ref" href="#t{turn_id}-q{n}" data-quote="t{turn_id}-q{n}">[{n}]</a>'
+        return esc(f"[{n}]")
+
     def linked(text: str) -> str:
-        def ref(m):
-            n = int(m.group(1))
-            if 1 <= n <= n_hits:
-                return f'<a class="rq-ref" href="#t{turn_id}-q{n}" data-quote="t{turn_id}-q{n}">[{n}]</a>'
-            return esc(m.group(0))
-        return re.sub(r"\[(\d{1,3})\]", ref, esc(text))
+        return re.sub(r"\[(\d{1,3})\]", lambda m: ref(int(m.group(1))), esc(text))
 
     summary = turn.summary
     model = getattr(summary, "model", "") if summary is not None else ""
@@ -130,8 +130,14 @@ def summary_html(turn: Turn, turn_id: int) -> str:
         parts = []
         for s in getattr(summary, "sentences", []):
             ok = getattr(s, "supported", True)
-            mark = "" if ok else '<span class="rq-unsupported-tag" title="not supported by the quotes it cites">unsupported</span> '
-            parts.append(f'<span class="rq-sent{"" if ok else " rq-unsupported"}">{mark}{linked(s.text)}</span>')
+            why_not = "; ".join(getattr(s, "problems", ()) or ()) or "not supported by the quotes it cites"
+            mark = "" if ok else f'<span class="rq-unsupported-tag" title="{esc(why_not)}">unsupported</span> '
+            # the sentence's own [n] markers, if it kept them, and then the ones it was checked against
+            text = linked(s.text)
+            cited = [n for n in getattr(s, "citations", []) or [] if f"[{n}]" not in s.text]
+            refs = "".join(ref(n) for n in cited)
+            parts.append(f'<span class="rq-sent{"" if ok else " rq-unsupported"}">{mark}{text}'
+                         f'{" " + refs if refs else ""}</span>')
         body = f'<p class="rq-summary-text">{" ".join(parts)}</p>'
         reason = getattr(summary, "reason", None)
         removed = getattr(summary, "removed_citations", 0)

@@ -136,8 +136,9 @@ def test_abstention_is_said_and_hits_marked_low(retriever):
 
 def test_summary_is_marked_as_the_models_words(retriever):
     turn = chat.ask(retriever, "Is the pipeline funded?", 2, summary_on=True)
-    sentences = [SimpleNamespace(text="It is funded by a grant [1].", citations=[1], supported=True, support=0.9),
-                 SimpleNamespace(text="<b>It</b> costs 9 billion [2] [7].", citations=[2], supported=False, support=0.1)]
+    sentences = [SimpleNamespace(text="It is funded by a grant.", citations=[1], supported=True, support=0.9),
+                 SimpleNamespace(text="<b>It</b> costs 9 billion [2] [7].", citations=[2], supported=False, support=0.1,
+                                 problems=("9 billion is in no cited quote",))]
     turn.summary = SimpleNamespace(sentences=sentences, model="tiny-model", reason="time limit reached",
                                    removed_citations=1)
     out = render.summary_html(turn, 3)
@@ -147,6 +148,8 @@ def test_summary_is_marked_as_the_models_words(retriever):
     assert 'data-quote="t3-q7"' not in out                  # no quote 7: not a link
     assert "&lt;b&gt;It&lt;/b&gt;" in out and "rq-unsupported" in out and "unsupported</span>" in out
     assert "time limit reached" in out and "1 citation(s)" in out
+    assert 'title="9 billion is in no cited quote"' in out
+    assert out.count('data-quote="t3-q2"') == 1               # the sentence's own [2] is not repeated
     assert "<blockquote" not in out                          # never styled as a quote
     streaming = chat.ask(retriever, "Is the pipeline funded?", 2, summary_on=True)
     streaming.summary_text = "It is fun"

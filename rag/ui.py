@@ -427,8 +427,11 @@ def build_app(engine: Engine):
         scroll_js = ("() => { const t = document.querySelectorAll('#rq-conversation .rq-turn');"
                      " if (!t.length) return; const last = t[t.length - 1];"
                      " last.scrollIntoView({block: 'start'});"
-                     " const link = last.querySelector('a.rq-answer-link');"
-                     " if (link) history.replaceState(null, '', link.getAttribute('href')); }")
+                     " const link = last.querySelector('a.rq-answer-link'); if (!link) return;"
+                     " const url = new URL(link.getAttribute('href'), location.href);"
+                     " const theme = new URLSearchParams(location.search).get('__theme');"
+                     " if (theme) url.searchParams.set('__theme', theme);"
+                     " history.replaceState(null, '', url.pathname + url.search + url.hash); }")
         inputs = [question, k, summary_on, model_name, doc_filter, turns]
         outputs = [turns, conversation, question]
         for trigger in (ask.click, question.submit):

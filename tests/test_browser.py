@@ -331,6 +331,7 @@ def test_phone_width_dark_mode(browser, apps):
         p = phone.open("?__theme=dark")
         phone.ask(QUESTION, 1)
         assert p.evaluate("document.documentElement.scrollWidth") <= 391        # no sideways scrolling
+        assert "__theme=dark" in p.url and "q=Does" in p.url                   # a reload keeps both
         assert p.evaluate("document.querySelector('.gradio-container').classList.contains('dark')"
                           " || document.body.classList.contains('dark')")
         p.screenshot(path=str(ARTIFACTS / "chat-phone-dark.png"))

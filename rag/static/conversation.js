@@ -30,7 +30,12 @@ element.addEventListener('click', (ev) => {
       card.classList.add('rq-active');
       // the quote's permalink in the address bar: a reload reopens this quote in its exchange
       const link = card.querySelector('a.rq-permalink');
-      if (link) history.replaceState(null, '', link.getAttribute('href'));
+      if (link) {
+        const url = new URL(link.getAttribute('href'), location.href);
+        const theme = new URLSearchParams(location.search).get('__theme');   // keep dark mode on reload
+        if (theme) url.searchParams.set('__theme', theme);
+        history.replaceState(null, '', url.pathname + url.search + url.hash);
+      }
     }
     trigger('open_span', {
       turn: turn ? Number(turn.dataset.turn) : 0,

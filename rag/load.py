@@ -9,7 +9,7 @@ and checked against it:
   scripts, styles, navigation, asides and forms, and, outside an article, without the
   site's header and footer. One block element per paragraph; headings become
   Markdown-style ``# Heading`` lines so that parsing sees them as headings.
-  Title from ``og:title``/``<title>``/``<h1>``; date from ``article:published_time``
+  Title from ``og:title``, else the article's ``<h1>``, else ``<title>``; date from ``article:published_time``
   or ``<time datetime>``.
 - PDF (pypdf): the pages' text, separated by a form feed line (``\\n\\f\\n``) so that
   parsing can tell each passage's page. Lines are joined into paragraphs (a short line
@@ -151,7 +151,8 @@ def html_text(data: bytes) -> tuple[str, str, str | None]:
     from bs4 import BeautifulSoup, Comment, NavigableString
 
     soup = BeautifulSoup(data, "lxml" if _has_lxml() else "html.parser")
-    title = _meta(soup, "og:title") or (soup.title.get_text(" ", strip=True) if soup.title else "")
+    page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    title = _meta(soup, "og:title")
     date = _iso(_meta(soup, "article:published_time") or _meta(soup, "date") or _meta(soup, "dc.date")
                 or (soup.find("time", datetime=True) or {}).get("datetime", ""))
     for tag in soup.find_all(_DROP):
@@ -166,7 +167,7 @@ def html_text(data: bytes) -> tuple[str, str, str | None]:
             tag.decompose()
     if not title:
         h1 = root.find("h1")
-        title = h1.get_text(" ", strip=True) if h1 else ""
+        title = " ".join(h1.get_text(" ", strip=True).split()) if h1 else page_title
 
     blocks: list[str] = []
     current: list[str] = []

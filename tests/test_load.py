@@ -41,7 +41,7 @@ def test_html_keeps_the_article_drops_navigation_and_scripts(tmp_path):
         assert chrome not in doc.text
     assert "Taxes will stay where they are, and the & parks budget grows." in doc.text
     assert "the budget for next year" in doc.text      # inline markup joins its words, spaced right
-    assert doc.title == "Mayor's briefing | City News" and doc.date == "2024-02-05"
+    assert doc.title == "Mayor's briefing on the budget" and doc.date == "2024-02-05"
     doc, paras = parse(doc)
     for p in paras:
         assert doc.text[p.start:p.end] == p.text
@@ -53,12 +53,11 @@ def test_html_keeps_the_article_drops_navigation_and_scripts(tmp_path):
 
 def test_html_without_article_drops_site_header_and_footer(tmp_path):
     path = tmp_path / "page.htm"
-    path.write_text("<html><body><header>MENU</header><div><p>First point.</p><p>Second point.</p></div>"
+    path.write_text("<html><head><title>Site | Page</title></head><body><header>MENU</header><div><p>First point.</p><p>Second point.</p></div>"
                     "<footer>COPY</footer></body></html>", encoding="utf-8")
     doc = load.read(path)
     assert doc.text.split() == ["First", "point.", "Second", "point."]
-    assert doc.title == ""       # parse falls back to the file name
-    assert parse(doc)[0].title == "page.htm"
+    assert doc.title == "Site | Page"      # no article heading: the page's title
 
 
 def two_page_pdf(tmp_path):

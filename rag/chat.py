@@ -50,6 +50,7 @@ class Turn:
     summary: object = None               # a finished summarise.Summary
     summary_text: str = ""               # the summary as it streams in
     summary_note: str | None = None      # why there is no (complete) summary
+    summary_status: str = ""             # what the summary is waiting for (e.g. the model loading)
 
     @property
     def rewritten(self) -> bool:

@@ -123,8 +123,12 @@ def summary_html(turn: Turn, turn_id: int) -> str:
 
     summary = turn.summary
     model = getattr(summary, "model", "") if summary is not None else ""
-    head = (f'<div class="rq-summary-head">Summary{" by " + esc(model) if model else ""} — '
-            f'the model\'s words, not a quote: check each [n] against its quote</div>')
+    if model == "extractive":
+        head = ('<div class="rq-summary-head">Summary — the quotes\' most central sentences, '
+                'chosen without a model; each [n] is its quote</div>')
+    else:
+        head = (f'<div class="rq-summary-head">Summary{" by " + esc(model) if model else ""} — '
+                f'the model\'s words, not a quote: check each [n] against its quote</div>')
     body = ""
     if summary is not None:
         parts = []
@@ -151,7 +155,7 @@ def summary_html(turn: Turn, turn_id: int) -> str:
     elif turn.summary_text:
         body = f'<p class="rq-summary-text rq-streaming">{linked(turn.summary_text)}</p>'
     elif not turn.summary_note:
-        body = '<p class="rq-summary-text rq-streaming">Summarising…</p>'
+        body = f'<p class="rq-summary-text rq-streaming">{esc(turn.summary_status or "Summarising…")}</p>'
     if turn.summary_note:
         body += f'<p class="rq-summary-note">{esc(turn.summary_note)}</p>'
     return f'<div class="rq-summary">{head}{body}</div>'

@@ -148,16 +148,19 @@ def _summariser(model_name: str | None):
         return None, str(e)
 
 
-def _stream_summary(turn: chat.Turn, model_name: str | None, every: float = 0.25):
+def _stream_summary(engine: Engine, turn: chat.Turn, model_name: str | None, every: float = 0.25):
     """Fill in `turn`'s summary as it streams; yields whenever there is something new to show."""
     summariser, why_not = _summariser(model_name)
     if summariser is None:
         turn.summary_note = why_not
         yield
         return
+    if not getattr(summariser, "loaded", True):
+        turn.summary_status = "Loading the summary model (the first time takes a while)…"
+        yield
     last = 0.0
     try:
-        for update in summariser.stream(turn.query, turn.result.hits, turn.index):
+        for update in summariser.stream(turn.query, turn.result.hits, turn.index, engine.embedder):
             turn.summary_text = update.text
             if update.done:
                 turn.summary = update.summary
@@ -191,7 +194,7 @@ def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), 
     turns.append(turn)
     yield turns, _conversation(engine, turns)
     if turn.summary_on and turn.result is not None and turn.result.hits:
-        for _ in _stream_summary(turn, model_name):
+        for _ in _stream_summary(engine, turn, model_name):
             yield turns, _conversation(engine, turns)
 
 
@@ -464,7 +467,7 @@ def build_app(engine: Engine):
                    summary_value if summary_value is not None else gr.skip(),
                    list(turn.docs) if turn.docs else gr.skip())
             if turn.summary_on and turn.result is not None and turn.result.hits:
-                for _ in _stream_summary(turn, model_value):
+                for _ in _stream_summary(engine, turn, model_value):
                     yield new_turns, _conversation(engine, new_turns), gr.skip(), gr.skip(), gr.skip(), gr.skip()
 
         demo.load(on_load, [link_search, link_hash, turns, model_name],

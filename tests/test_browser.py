@@ -324,6 +324,31 @@ def test_bad_queries_are_messages(page):
     assert not page.dialogs
 
 
+def test_summary_streams_under_the_quotes_as_the_models_words(page):
+    from rag import models
+
+    if not (models.converted_path() / "config.json").is_file():
+        pytest.skip("the summary model is not prepared (rag models)")
+    p = page.open()
+    p.click("#rq-settings button, #rq-settings .label-wrap")
+    p.check("#rq-summary-on input")
+    turn = page.ask(QUESTION, 1)
+    assert turn.locator(".rq-quote").count() == 5            # the quotes are there before the summary
+    p.wait_for_selector("#rq-conversation .rq-summary .rq-summary-text:not(.rq-streaming)", timeout=120_000)
+    summary = turn.locator(".rq-summary")
+    text = summary.text_content()
+    assert "not a quote" in text or "without a model" in text
+    assert summary.locator("blockquote").count() == 0
+    assert p.evaluate("(() => { const q = document.querySelector('#rq-conversation .rq-quotes');"
+                      " const s = document.querySelector('#rq-conversation .rq-summary');"
+                      " return !!(q.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING); })()")
+    for ref in summary.locator("a.rq-ref").all():               # every [n] is a link to its quote
+        assert p.locator("#" + ref.get_attribute("data-quote")).count() == 1
+    assert "summary=1" in turn.locator("a.rq-answer-link").get_attribute("href")
+    summary.scroll_into_view_if_needed()
+    p.screenshot(path=str(ARTIFACTS / "chat-summary.png"))
+
+
 def test_phone_width_dark_mode(browser, apps):
     phone = Page(browser, apps[0].url, viewport={"width": 390, "height": 844}, color_scheme="dark",
                  device_scale_factor=2, is_mobile=True, has_touch=True)

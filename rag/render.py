@@ -135,14 +135,15 @@ def summary_html(turn: Turn, turn_id: int) -> str:
         for s in getattr(summary, "sentences", []):
             ok = getattr(s, "supported", True)
             why_not = "; ".join(getattr(s, "problems", ()) or ()) or "not supported by the quotes it cites"
-            mark = "" if ok else f'<span class="rq-unsupported-tag" title="{esc(why_not)}">unsupported</span> '
+            mark = "" if ok else (f' <span class="rq-unsupported-tag" title="{esc(why_not)}">'
+                                  f'⚠ not supported by the quotes: {esc(why_not)}</span>')
             # the sentence's own [n] markers, if it kept them, and then the ones it was checked against
             text = linked(s.text)
             cited = [n for n in getattr(s, "citations", []) or [] if f"[{n}]" not in s.text]
             refs = "".join(ref(n) for n in cited)
-            parts.append(f'<span class="rq-sent{"" if ok else " rq-unsupported"}">{mark}{text}'
-                         f'{" " + refs if refs else ""}</span>')
-        body = f'<p class="rq-summary-text">{" ".join(parts)}</p>'
+            parts.append(f'<li class="rq-sent{"" if ok else " rq-unsupported"}"><span class="rq-sent-text">{text}'
+                         f'</span>{" " + refs if refs else ""}{mark}</li>')
+        body = f'<ul class="rq-summary-text">{"".join(parts)}</ul>'
         reason = getattr(summary, "reason", None)
         removed = getattr(summary, "removed_citations", 0)
         notes = []

@@ -16,6 +16,8 @@ and checked against it:
   ending a sentence, or a speaker label, starts a new one); a short capitalised line that
   is not a sentence and starts a paragraph is taken for a heading (``# Heading``).
   Title from the metadata.
+- Markdown: as it is; title and date from YAML front matter when it has one (parsing
+  leaves the front matter out of the passages).
 - DOCX (python-docx): one paragraph per paragraph, headings as ``# Heading``; title
   from the core properties. Tables, headers and footnotes are left out.
 
@@ -91,10 +93,13 @@ def read(path: Path, stored_as: str | None = None, id: str | None = None) -> Doc
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise DocumentError(f"{path}: {_unsupported(path)}")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise DocumentError(f"{path}: too large ({size / 2**20:.0f} MB; the limit is {MAX_BYTES // 2**20} MB)")
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise DocumentError(f"{path}: too large ({size / 2**20:.0f} MB; the limit is {MAX_BYTES // 2**20} MB)")
+        data = path.read_bytes()
+    except OSError as e:
+        raise DocumentError(f"{path}: cannot be read ({e.strerror or e})") from None
     title = ""
     date = None
     try:
@@ -106,6 +111,8 @@ def read(path: Path, stored_as: str | None = None, id: str | None = None) -> Doc
             text, title = docx_text(data)
         else:
             text = _decode(data)
+            if suffix in (".md", ".markdown"):
+                title, date = front_matter(text)
     except DocumentError as e:
         raise DocumentError(f"{path}: {e}") from None
     except Exception as e:  # noqa: BLE001 - a broken file of any kind is one clear message
@@ -129,6 +136,18 @@ def _decode(data: bytes) -> str:
     if "\x00" in text:
         raise DocumentError("not a text file (it holds NUL bytes)")
     return text
+
+
+_FRONT = re.compile(r"---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|$)", re.DOTALL)
+
+
+def front_matter(text: str) -> tuple[str, str | None]:
+    """(title, ISO date) from a Markdown file's YAML front matter ('title: ...', 'date: 2023-01-02')."""
+    m = _FRONT.match(text)
+    if not m:
+        return "", None
+    fields = dict(re.findall(r"^(title|date):[ \t]*['\"]?(.*?)['\"]?[ \t]*$", m.group("body"), re.MULTILINE))
+    return fields.get("title", ""), _iso(fields.get("date", ""))
 
 
 def date_from_name(name: str) -> str | None:

@@ -16,6 +16,7 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   kind ``heading``; in a document that is not a transcript they name the section of
   the paragraphs below them (else the section is ``text``). A first-level heading near
   the top is the title when the document has no dateline.
+- YAML front matter at the top of a Markdown file (``---`` ... ``---``), dropped;
 - pages: a form feed line (``load.PAGE_BREAK``) separates PDF pages; every passage
   then carries its 1-based page.
 
@@ -31,7 +32,7 @@ from dataclasses import dataclass, replace
 
 from .records import Document, Passage
 
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 
 _CHROME = re.compile(
     r"^\s*(Читать на русском|Read in Russian|Rate this article|\(votes: .*\)|\(\d+ votes?\)"
@@ -49,6 +50,7 @@ _TURN = re.compile(
 )
 _ASKERS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
 _ANSWER_LABELS = {"a", "answer"}     # no name: the answer's speaker is unknown
+_FRONT_MATTER = re.compile(r"---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|$)", re.DOTALL)
 _HEADING = re.compile(r"#{1,6}[ \t]+(?P<text>[^\n]+)")
 _OUTLET_IN_TEXT = re.compile(
     r"\b(?:I represent|I am from|I'm from|I work for|I am with|I'm with)\s+(?P<outlet>(?:the\s+)?[A-Z][^.,;?!]{2,80})"
@@ -125,6 +127,9 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
     """Return the document with its title and date filled in, and its paragraphs as Passages."""
     text = doc.text
     paras = paragraphs(text)
+    front = _FRONT_MATTER.match(text)
+    if front:       # Markdown metadata ("---\ntitle: ...\n---"): not text to quote
+        paras = [p for p in paras if p.start >= front.end()]
     title_i = _find_title(text, paras)
     title, date = doc.title, doc.date
     if title_i is not None:

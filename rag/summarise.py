@@ -262,7 +262,7 @@ class Summariser:
                                                      started + time_limit, time_limit)
         finally:
             self._generate_lock.release()
-        checked, removed = check(text, hits, index, embedder)
+        checked, removed = check(text, hits, index, embedder, question=question)
         if not checked:
             yield _fallback(question, hits, index, embedder,
                             (reason + " " if reason else "") + "The model wrote no sentence to check.", text)

@@ -8,7 +8,8 @@ removed and counted. A sentence is *supported* when
   * it cites at least one quote,
   * every number and every name in it occurs in a cited quote (or in that quote's
     citation: speaker, outlet, document title, the question it answers), and
-  * its embedding is close to one sentence of the cited quotes (cosine >= threshold).
+  * its embedding is close to one sentence of the cited quotes (cosine >= threshold),
+    and not much closer to the question (a restated question is not an answer).
 
 ``support`` is that best cosine (0..1), scaled by the share of names and numbers
 found. What it leaves out: it does not understand negation or paraphrase beyond
@@ -26,6 +27,7 @@ from .chunk import sentences
 from .records import Hit
 
 THRESHOLD = 0.5     # cosine to the best quote sentence (all-MiniLM-L6-v2), see README "Summary"
+ECHO_MARGIN = 0.15  # a sentence this much closer to the question than to the quotes only echoes it
 
 CITE = re.compile(r"\s*\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -122,9 +124,11 @@ def _quote_sources(hit: Hit, index) -> list[str]:
     return [p.text, p.speaker or "", p.outlet or "", p.question or "", doc.title if doc else ""]
 
 
-def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESHOLD
-          ) -> tuple[list[CheckedSentence], int]:
-    """Check every sentence of `text` against the hits it cites; returns (sentences, removed citations)."""
+def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESHOLD,
+          question: str | None = None) -> tuple[list[CheckedSentence], int]:
+    """Check every sentence of `text` against the hits it cites; returns (sentences, removed citations).
+    With `question`, a sentence much closer to the question than to any cited quote sentence (one
+    that restates the question as an answer: 'Yes, there is still a channel…') is not supported."""
     by_rank = {h.rank: h for h in hits}
     parts = split(text)
     removed = 0
@@ -146,8 +150,10 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
     quote_spans = {h.rank: [h.passage.text[s:e] for s, e in sentences(h.passage.text)] or [h.passage.text]
                    for h in hits}
     flat = [(rank, s) for rank, ss in quote_spans.items() for s in ss]
-    vectors = embedder.encode_documents([s for _, s in flat] + [s for s, _ in plain])
-    q_vecs, s_vecs = vectors[: len(flat)], vectors[len(flat):]
+    asked = [question] if question else []
+    vectors = embedder.encode_documents([s for _, s in flat] + [s for s, _ in plain] + asked)
+    q_vecs, s_vecs = vectors[: len(flat)], vectors[len(flat): len(flat) + len(plain)]
+    echo = s_vecs @ vectors[-1] if question else np.zeros(len(plain))
     sims = s_vecs @ q_vecs.T if len(flat) else np.zeros((len(plain), 0))
     ranks = np.array([r for r, _ in flat])
 
@@ -168,6 +174,8 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
             problems.append(f"not in the cited quotes: {', '.join(missing)}")
         if best < threshold:
             problems.append(f"far from the cited quotes (similarity {best:.2f})")
+        elif echo[i] - best > ECHO_MARGIN:
+            problems.append(f"restates the question ({echo[i]:.2f}) more than the quotes ({best:.2f})")
         out.append(CheckedSentence(text=sentence, citations=cited, supported=not problems,
                                    support=round(best * share, 4), problems=tuple(problems)))
     return out, removed

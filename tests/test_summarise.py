@@ -202,3 +202,33 @@ def test_real_default_model_cites_and_ignores_orders_in_quotes(searched, fake_em
     valid = {h.rank for h in hits}
     assert all(set(c.citations) <= valid for c in summary.sentences)
     assert "BANANA" not in updates[-1].text.upper()
+
+
+def test_cli_ask_json_with_summary(tiny_index, tiny_models, monkeypatch, capsys):
+    import json
+
+    import rag.embed
+    from conftest import FakeEmbedder
+    from rag.cli import main
+
+    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
+    assert main(["ask", "Is the pipeline funded?", "--index", str(tiny_index), "-k", "3",
+                 "--summary", "--extractive", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["summary_model"] == "extractive" and out["summary"]
+    texts = [p["text"] for p in out["passages"]]
+    for s in out["summary"]:
+        assert set(s) >= {"text", "citations", "supported", "support"}
+        assert s["supported"] and any(s["text"] in texts[n - 1] for n in s["citations"])
+    assert main(["ask", "Is the pipeline funded?", "--index", str(tiny_index), "--summary",
+                 "--summary-model", tiny_models["causal"], "--max-tokens", "6"]) == 0
+    text = capsys.readouterr().out
+    assert "[1]" in text and "Summary by" in text and "token limit" in text
+
+
+def test_cli_models_check_reports_an_empty_cache(tmp_path, monkeypatch, capsys):
+    from rag.cli import main
+
+    monkeypatch.setenv("RAG_CACHE", str(tmp_path))
+    assert main(["models", "--check"]) == 1
+    assert "not fetched" in capsys.readouterr().out

@@ -111,3 +111,14 @@ def test_quote_cannot_change_the_instructions(searched):
     assert "<|im_end|>" not in user and "<|im_start|>" not in user
     assert "[9]" not in user and "(9)" in line           # no fake quote number
     assert re.findall(r"^Question: ", user, re.M) == ["Question: "]
+
+
+def test_restating_the_question_is_not_support(searched, fake_embedder):
+    index, hits, pipeline = searched
+    question = "Is the new pipeline to the north district funded by the regional council?"
+    echo = f"Yes, the new pipeline to the north district is funded by the regional council [{pipeline.rank}]."
+    assert check(echo, hits, index, fake_embedder)[0][0].supported          # similar enough to the quote...
+    flagged = check(echo, hits, index, fake_embedder, question=question)[0][0]
+    assert not flagged.supported and "restates the question" in flagged.problems[0]   # ...but echoes the question
+    copied = f"The pipeline is funded by a regional grant of 4 million dollars [{pipeline.rank}]."
+    assert check(copied, hits, index, fake_embedder, question=question)[0][0].supported

@@ -318,7 +318,8 @@ class Summariser:
             reason = f"Stopped at the token limit ({max_new_tokens} tokens)."
         elif limits.hit == "repeat":
             text = _drop_repeats(text)
-        if reason:
+            reason = "The model began to repeat a sentence; it was stopped and the repeat left out."
+        if reason and limits.hit != "repeat":
             text = _drop_unfinished(text)
         return text, reason
 

@@ -232,3 +232,12 @@ def test_cli_models_check_reports_an_empty_cache(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("RAG_CACHE", str(tmp_path))
     assert main(["models", "--check"]) == 1
     assert "not fetched" in capsys.readouterr().out
+
+
+def test_repeats_and_broken_off_sentences_are_cut():
+    from rag.summarise import _drop_repeats, _drop_unfinished
+
+    assert _drop_repeats("The EU ended the talks [1]. The EU ended the talks [2]. Other [1].") == \
+        "The EU ended the talks [1]."
+    assert _drop_unfinished("The pipeline is funded [1]. The grant is worth") == "The pipeline is funded [1]."
+    assert _drop_unfinished("The pipeline is funded. [1]") == "The pipeline is funded. [1]"

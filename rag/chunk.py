@@ -1,10 +1,10 @@
-"""Cut paragraphs into the units that are embedded, searched and quoted.
+"""Cut paragraphs into the sentence windows that are embedded and searched.
 
-A paragraph that fits the model's window is one chunk, whole: a substantial, citable
-unit (a quote shorter than a sentence or two rarely answers anything). A longer one is
-cut into runs of whole sentences (never crossing an exchange), each at most
-``max_tokens`` model tokens long, overlapping the previous run by ``overlap`` sentences.
-A sentence longer than the window is cut at word boundaries.
+A chunk is a run of whole sentences of one paragraph (so never crosses an exchange),
+at most ``max_tokens`` model tokens long, overlapping the previous chunk by
+``overlap`` sentences. A sentence longer than the window is cut at word boundaries.
+Small windows match a query sharply (one mean-pooled vector per 250-token paragraph
+blurs it); the search then quotes the whole paragraph of the best window (retrieve.py).
 An answer's chunk carries its question as ``context``: embedded with it, never shown.
 Question paragraphs are context, not passages: they are not chunked.
 """
@@ -27,7 +27,7 @@ _END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“«‘(\[]?[A-ZА-ЯЁ0-
 
 @dataclass(frozen=True)
 class ChunkSettings:
-    max_tokens: int = 254      # of the shown text: whole paragraphs up to the model's window
+    max_tokens: int = 128      # of the window's text; the model's window is 256, the rest is context
     overlap: int = 1           # sentences shared with the previous chunk
     window: int = 254          # model tokens available for text + context (256 minus [CLS], [SEP])
 

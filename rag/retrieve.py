@@ -12,8 +12,9 @@ and near-duplicates count as the same) keeps the top k from being slices of one
 paragraph when other answers are relevant too. (Full cosine MMR was measured: it changed
 nothing on the dev sets and pushed distinct answers on related topics out of the top k.)
 
-Abstention: the confidence is the best dense cosine of the query against the
-candidates. Below the index's calibrated threshold (``calibration.json``, written by
+Abstention: the confidence combines the best cosine of the query with a candidate's
+paragraph, the best BM25 score per query word, and the share of query words the index
+knows (see ``Retriever._confidence``). Below the index's calibrated threshold (``calibration.json``, written by
 ``rag eval --calibrate``) the result is ``abstained`` and its hits are the nearest
 passages marked ``low_confidence``. Without a threshold it never abstains.
 
@@ -52,6 +53,7 @@ class SearchSettings:
     dense_weight: float = 1.0   # weight of the dense ranks in rrf (lexical: 1)
     conf_lexical: float = 0.5   # confidence = best cosine + conf_lexical * best BM25 per query word
     conf_known: float = 0.5     #   + conf_known * share of query words found in the index
+    expand: bool = True         # quote the whole paragraph of the best-matching window
     mmr: float = 0.8            # MMR lambda: 1 = relevance only
     threshold: float | None = None   # abstain when confidence < threshold; None = never
 
@@ -121,6 +123,16 @@ def score_fusion(dense: dict[int, float], lexical: dict[int, float], alpha: floa
 NEAR_DUPLICATE = 0.95   # cosine above which two passages say the same thing
 
 
+class _Shown:
+    """passages[row] as a hit on that row quotes it (see Retriever.shown)."""
+
+    def __init__(self, retriever):
+        self.retriever = retriever
+
+    def __getitem__(self, row: int) -> Passage:
+        return self.retriever.shown(row)
+
+
 def _similarity(passages: list[Passage], vectors: np.ndarray | None, a: int, b: int) -> float:
     """1 for slices of one paragraph and for near-duplicates (cosine >= NEAR_DUPLICATE), else 0:
     diversity demotes repeats, never a distinct answer on a related topic."""
@@ -171,6 +183,8 @@ class Retriever:
         self.settings = settings
         self._lexical = lexical if lexical is not None else index.extras.get("lexical")
         self._vectors = None
+        self._paragraphs = None
+        self._para_vectors = None
 
     @property
     def lexical(self):
@@ -195,6 +209,22 @@ class Retriever:
         """The same index and models with other settings (e.g. mode="dense")."""
         return Retriever(self.index, self.embedder, replace(self.settings, **changes), self._lexical)
 
+    def _key(self, row: int) -> tuple[str, int]:
+        p = self.index.passages[row]
+        return p.doc, p.paragraph
+
+    def shown(self, row: int) -> Passage:
+        """What a hit on passage `row` quotes: with `expand`, its whole paragraph; else itself."""
+        window = self.index.passages[row]
+        if not self.settings.expand:
+            return window
+        if self._paragraphs is None:
+            self._paragraphs = {(p.doc, p.paragraph): p for p in self.index.paragraphs}
+        para = self._paragraphs.get((window.doc, window.paragraph))
+        if para is None or not (para.start <= window.start and window.end <= para.end):
+            return window
+        return para
+
     def _allowed(self, docs) -> np.ndarray | None:
         if docs is None:
             return None
@@ -204,7 +234,7 @@ class Retriever:
             raise QueryError(f"No such document in the index: {', '.join(sorted(unknown))}")
         return np.array([p.doc in docs for p in self.index.passages], dtype=bool)
 
-    def _dense(self, text: str, allowed, depth: int) -> tuple[list[int], dict[int, float]]:
+    def _dense(self, text: str, allowed, depth: int) -> tuple[list[int], dict[int, float], np.ndarray]:
         vec = self.embedder.encode_query(text)[None, :].astype("float32")
         n = len(self.index.passages)
         if allowed is None:
@@ -215,7 +245,7 @@ class Retriever:
             rows = np.flatnonzero(allowed)
             top = rows[np.argsort(-sims[rows], kind="stable")[:depth]]
             pairs = [(int(r), float(sims[r])) for r in top]
-        return [r for r, _ in pairs], dict(pairs)
+        return [r for r, _ in pairs], dict(pairs), vec[0]
 
     def _lex(self, tokens: list[str], allowed, depth: int) -> tuple[list[int], dict[int, float]]:
         scores = self.lexical.scores(tokens) if tokens else np.zeros(len(self.index.passages))
@@ -224,13 +254,26 @@ class Retriever:
         rows = [int(r) for r in np.argsort(-scores, kind="stable")[:depth] if scores[r] > 0]
         return rows, {r: float(scores[r]) for r in rows}
 
-    def _confidence(self, dense: dict[int, float], lexical: dict[int, float], tokens: list[str]) -> float:
-        """How well the index matches the query: the best dense cosine, plus `conf_lexical` times
+    def _paragraph_cosine(self, vec, rows: list[int]) -> float:
+        """The best cosine of the query with the candidates' paragraphs, each paragraph's vector
+        being the normalised mean of its windows' (a whole answer, not one phrase of it, must match)."""
+        if vec is None or not rows:
+            return 0.0
+        if self._para_vectors is None:
+            keys: dict = {}
+            for i, p in enumerate(self.index.passages):
+                keys.setdefault((p.doc, p.paragraph), []).append(i)
+            means = {k: self.vectors[v].mean(axis=0) for k, v in keys.items()}
+            self._para_vectors = {k: m / (np.linalg.norm(m) or 1.0) for k, m in means.items()}
+        return max(float(self._para_vectors[self._key(r)] @ vec) for r in rows)
+
+    def _confidence(self, dense: float, lexical: dict[int, float], tokens: list[str]) -> float:
+        """How well the index matches the query: the best paragraph cosine, plus `conf_lexical` times
         the best BM25 score per query word (names and keywords), plus `conf_known` times the share
         of the query's words the index contains at all (a question about something the documents
         never mention has words they lack)."""
         s = self.settings
-        d = max(dense.values(), default=0.0)
+        d = dense
         if s.mode == "dense":
             return d
         words = max(len(tokens), 1)
@@ -246,7 +289,7 @@ class Retriever:
         if not self.index.passages or (allowed is not None and not allowed.any()):
             return Result(text, [], abstained=True, notices=notices + ["The index holds no passages to search."])
         depth = max(s.depth, k)
-        d_rows, d_scores = self._dense(text, allowed, depth) if s.mode != "lexical" else ([], {})
+        d_rows, d_scores, vec = self._dense(text, allowed, depth) if s.mode != "lexical" else ([], {}, None)
         tokens = self.lexical.tokens(text) if s.mode != "dense" else []
         l_rows, l_scores = self._lex(tokens, allowed, depth) if s.mode != "dense" else ([], {})
         if s.mode != "hybrid":
@@ -256,17 +299,22 @@ class Retriever:
         else:
             fused = score_fusion(d_scores, l_scores, s.alpha)
         order = sorted(fused, key=lambda r: (-fused[r], r))
-        picked = mmr(order, fused, self.vectors, self.index.passages, k, s.mmr)
+        if s.expand:    # each paragraph once, at the rank of its best window
+            seen: set = set()
+            order = [r for r in order if not (self._key(r) in seen or seen.add(self._key(r)))]
+        shown = _Shown(self)
+        picked = mmr(order, fused, self.vectors, shown, k, s.mmr)
         d_rank = {r: i for i, r in enumerate(d_rows, 1)}
         l_rank = {r: i for i, r in enumerate(l_rows, 1)}
         f_rank = {r: i for i, r in enumerate(order, 1)}
-        confidence = self._confidence(d_scores, l_scores, tokens)
+        confidence = self._confidence(self._paragraph_cosine(vec, d_rows), l_scores, tokens)
         abstained = bool(abstain and s.threshold is not None and confidence is not None
                          and confidence < s.threshold)
-        hits = [Hit(passage=self.index.passages[r], rank=i, score=fused[r], low_confidence=abstained,
+        hits = [Hit(passage=shown[r], rank=i, score=fused[r], low_confidence=abstained,
                     provenance={"lexical_rank": l_rank.get(r), "lexical_score": l_scores.get(r),
                                 "dense_rank": d_rank.get(r), "dense_score": d_scores.get(r),
-                                "fused_rank": f_rank[r], "fused_score": fused[r]})
+                                "fused_rank": f_rank[r], "fused_score": fused[r],
+                                "match_start": self.index.passages[r].start, "match_end": self.index.passages[r].end})
                 for i, r in enumerate(picked, 1)]
         if abstained:
             notices = notices + [ABSTAIN_NOTICE]

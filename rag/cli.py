@@ -15,6 +15,22 @@ def _print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False))
 
 
+def _print_quotes(result, retriever, scores: bool = True) -> None:
+    """The notices, then each quote with its citation line, checked against its document."""
+    from .cite import checked, where
+
+    for notice in result.notices:
+        print(f"note: {notice}")
+    for h in result.hits:
+        p = h.passage
+        doc = retriever.index.documents[p.doc]
+        line = f"[{h.rank}] {where(p)} · ¶{p.paragraph} · {doc.path}:{p.start}-{p.end}"
+        if scores:
+            line += f" · score {h.score:.3f}" + (" · LOW CONFIDENCE" if h.low_confidence else "")
+        print(line)
+        print("    " + checked(p, doc).replace("\n", "\n    ") + "\n")
+
+
 def _report(report, folder) -> int:
     for name, reason in report.skipped:
         print(f"skipped {name}: {reason}", file=sys.stderr)
@@ -67,7 +83,6 @@ def _result_json(result, retriever, id=None) -> dict:
 
 
 def cmd_search(args) -> int:
-    from .cite import checked, where
     from .retrieve import open_retriever
 
     retriever = open_retriever(Path(args.index), mode=args.mode)
@@ -92,14 +107,7 @@ def cmd_search(args) -> int:
     if args.json:
         _print_json(_result_json(result, retriever))
         return 0
-    for notice in result.notices:
-        print(f"note: {notice}")
-    for h in result.hits:
-        p = h.passage
-        doc = retriever.index.documents[p.doc]
-        low = " · LOW CONFIDENCE" if h.low_confidence else ""
-        print(f"[{h.rank}] {where(p)} · ¶{p.paragraph} · {doc.path}:{p.start}-{p.end} · score {h.score:.3f}{low}")
-        print("    " + checked(p, doc).replace("\n", "\n    ") + "\n")
+    _print_quotes(result, retriever)
     return 0
 
 
@@ -135,7 +143,6 @@ def _summary_json(summary) -> dict:
 
 
 def cmd_ask(args) -> int:
-    from .cite import checked, where
     from .retrieve import open_retriever
     from .summarise import extractive_summary, get_summariser
 
@@ -165,13 +172,7 @@ def cmd_ask(args) -> int:
             out.update(_summary_json(summary))
         _print_json(out)
         return 0
-    for notice in result.notices:
-        print(f"note: {notice}")
-    for h in result.hits:
-        p = h.passage
-        doc = retriever.index.documents[p.doc]
-        print(f"[{h.rank}] {where(p)} · ¶{p.paragraph} · {doc.path}:{p.start}-{p.end}")
-        print("    " + checked(p, doc).replace("\n", "\n    ") + "\n")
+    _print_quotes(result, retriever, scores=False)
     if summary is not None:
         if summary.model == "extractive":
             print("Extractive summary (the most central sentences, quoted exactly from the passages above):")

@@ -133,42 +133,45 @@ class _Shown:
         return self.retriever.shown(row)
 
 
-def _similarity(passages: list[Passage], vectors: np.ndarray | None, a: int, b: int) -> float:
-    """1 for slices of one paragraph and for near-duplicates (cosine >= NEAR_DUPLICATE), else 0:
-    diversity demotes repeats, never a distinct answer on a related topic."""
-    pa, pb = passages[a], passages[b]
-    if pa.doc == pb.doc and pa.paragraph == pb.paragraph:
-        return 1.0
-    return 1.0 if vectors is not None and float(vectors[a] @ vectors[b]) >= NEAR_DUPLICATE else 0.0
+def _similarities(rows: list[int], vectors: np.ndarray | None, passages) -> np.ndarray:
+    """Pairwise similarity of `rows` (a 0/1 matrix): 1 for slices of one paragraph and for
+    near-duplicates (cosine >= NEAR_DUPLICATE), else 0: diversity demotes repeats, never a
+    distinct answer on a related topic."""
+    ids: dict[tuple[str, int], int] = {}
+    para = np.array([ids.setdefault((passages[r].doc, passages[r].paragraph), len(ids)) for r in rows])
+    same = para[:, None] == para[None, :]
+    if vectors is not None and len(rows):
+        v = vectors[rows]
+        same |= (v @ v.T) >= NEAR_DUPLICATE
+    return same.astype(float)
 
 
 def mmr(order: list[int], relevance: dict[int, float], vectors: np.ndarray | None, passages: list[Passage],
         k: int, lam: float) -> list[int]:
     """Pick k rows greedily by lam * relevance - (1 - lam) * max similarity to the rows picked
-    (see _similarity), never a passage that overlaps or repeats one picked. Relevance is
-    min-max scaled to [0, 1] over the candidates."""
-    top = max(relevance[r] for r in order) if order else 1.0
-    low = min(relevance[r] for r in order) if order else 0.0
-    span = (top - low) or 1.0
-    rel = {r: (relevance[r] - low) / span for r in order}
+    (see _similarities), never a passage that overlaps or repeats one picked; ties go to the
+    earlier row in `order`. Relevance is min-max scaled to [0, 1] over the candidates."""
+    if not order:
+        return []
+    rel = np.array([relevance[r] for r in order], dtype=float)
+    rel = (rel - rel.min()) / ((rel.max() - rel.min()) or 1.0)
+    sim = _similarities(order, vectors, passages) if lam < 1 else None
+    closest = np.zeros(len(order))          # each candidate's max similarity to the rows picked
+    left = np.ones(len(order), dtype=bool)
     picked: list[int] = []
     seen_text: set[str] = set()
-    pool = list(order)
-    while pool and len(picked) < k:
-        best, best_score = None, -np.inf
-        for r in pool:
-            score = rel[r]
-            if picked and lam < 1:
-                score = lam * score - (1 - lam) * max(_similarity(passages, vectors, r, q) for q in picked)
-            if score > best_score:
-                best, best_score = r, score
-        pool.remove(best)
-        p = passages[best]
+    while left.any() and len(picked) < k:
+        score = lam * rel - (1 - lam) * closest if picked and sim is not None else rel
+        i = int(np.argmax(np.where(left, score, -np.inf)))
+        left[i] = False
+        p = passages[order[i]]
         key = " ".join(p.text.split())
         if key in seen_text or any(overlaps(p, passages[q]) for q in picked):
             continue
-        picked.append(best)
+        picked.append(order[i])
         seen_text.add(key)
+        if sim is not None:
+            closest = np.maximum(closest, sim[:, i])
     return picked
 
 

@@ -20,6 +20,11 @@ from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Gradio's queue keeps the last 10,000 events for its monitoring page and rebuilds a pandas table of
+# all of them after every event: under load that grew the memory and cost more CPU than our search.
+# We have no monitoring page: keep few events and summarise them rarely.
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "200")
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")
 
 from . import chat, render, store  # noqa: E402
 from .errors import QueryError, RagError  # noqa: E402
@@ -38,6 +43,9 @@ EXAMPLES = {
     ],
 }
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# searches run at once: more lets the query batcher (embed.Batcher) embed more together; a
+# summary takes the model's own lock, so this does not run many models at once
+CONCURRENCY = 16
 LOADING_NOTICE = ("The language model is still loading (it takes a few seconds after start): "
                   "these quotes were found by word matching alone.")
 
@@ -442,11 +450,11 @@ def build_app(engine: Engine):
         inputs = [question, k, summary_on, model_name, doc_filter, turns]
         outputs = [turns, conversation, question]
         for trigger in (ask.click, question.submit):
-            trigger(run, inputs, outputs, api_visibility="private", concurrency_limit=8,
+            trigger(run, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY,
                     show_progress="minimal").then(None, js=scroll_js)
         for button, text in example_buttons:
             button.click(lambda t=text: t, None, question, api_visibility="private", queue=False).then(
-                run, inputs, outputs, api_visibility="private", concurrency_limit=8,
+                run, inputs, outputs, api_visibility="private", concurrency_limit=CONCURRENCY,
                 show_progress="minimal").then(None, js=scroll_js)
 
         def on_open(state, evt: gr.EventData):
@@ -487,7 +495,7 @@ def build_app(engine: Engine):
             except RagError as e:
                 raise gr.Error(str(e), print_exception=False)
 
-        gr.api(api_search, api_name="search", concurrency_limit=8)
+        gr.api(api_search, api_name="search", concurrency_limit=CONCURRENCY)
     return demo
 
 
@@ -515,10 +523,15 @@ def serve(index: Path = store.DEFAULT_INDEX, port: int | None = None, host: str 
     """Start the chat. Returns (demo, url) when block is False."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    from threadpoolctl import threadpool_limits
+
+    # numpy's and FAISS's BLAS threads only spin for a search's small products: under load they
+    # took a third of the CPU the server needs (measured); builds embed with torch, unaffected
+    threadpool_limits(1, user_api="blas")
     engine = Engine(Path(index), embedder)
     started = time.monotonic()
     demo = build_app(engine)
-    demo.queue(default_concurrency_limit=8)
+    demo.queue(default_concurrency_limit=CONCURRENCY)
     options = launch_options(host, port)
     _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, **options)
     # the model loads after the page is up (its imports would slow the page's): until then,

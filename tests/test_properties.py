@@ -45,3 +45,60 @@ def test_parse_and_chunk_spans_are_exact(text):
             covered.update(range(c.start, c.end))
         missing = [i for i in range(p.start, p.end) if not text[i].isspace() and i not in covered]
         assert not missing, f"characters lost: {text[missing[0]:missing[0] + 20]!r}"
+
+
+# ---- MMR: the vectorised selection picks what the plain definition picks --------------------------
+
+def _mmr_by_definition(order, relevance, vectors, passages, k, lam):
+    """MMR written out as its docstring says, one pair at a time (the oracle)."""
+    from rag.retrieve import NEAR_DUPLICATE, overlaps
+
+    low, top = min(relevance[r] for r in order), max(relevance[r] for r in order)
+    rel = {r: (relevance[r] - low) / ((top - low) or 1.0) for r in order}
+
+    def sim(a, b):
+        pa, pb = passages[a], passages[b]
+        same = pa.doc == pb.doc and pa.paragraph == pb.paragraph
+        return 1.0 if same or (vectors is not None and float(vectors[a] @ vectors[b]) >= NEAR_DUPLICATE) else 0.0
+
+    picked, seen, pool = [], set(), list(order)
+    while pool and len(picked) < k:
+        best = max(pool, key=lambda r: (lam * rel[r] - (1 - lam) * max(sim(r, q) for q in picked))
+                   if picked and lam < 1 else rel[r])     # max() keeps the first of equals, like the pool order
+        pool.remove(best)
+        p = passages[best]
+        key = " ".join(p.text.split())
+        if key in seen or any(overlaps(p, passages[q]) for q in picked):
+            continue
+        picked.append(best)
+        seen.add(key)
+    return picked
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_mmr_matches_its_definition(data):
+    import numpy as np
+
+    from rag.records import Passage
+    from rag.retrieve import mmr
+
+    n = data.draw(st.integers(1, 12))
+    passages, pos = [], 0
+    for i in range(n):
+        length = data.draw(st.integers(1, 6))
+        start = pos - data.draw(st.integers(0, 2)) if i else 0          # some overlap the one before
+        text = data.draw(st.sampled_from(["a", "b", "a b", "c"]))         # some repeat another's text
+        passages.append(Passage(doc=data.draw(st.sampled_from(["x", "y"])), start=max(start, 0),
+                                end=max(start, 0) + length, text=text, section="", kind="answer",
+                                paragraph=data.draw(st.integers(0, 3))))
+        pos = max(start, 0) + length
+    raw = np.array(data.draw(st.lists(st.lists(st.sampled_from([-1.0, 0.0, 0.5, 1.0]), min_size=3, max_size=3),
+                                      min_size=n, max_size=n)), dtype="float32") + 1e-3
+    vectors = raw / np.linalg.norm(raw, axis=1, keepdims=True) if data.draw(st.booleans()) else None
+    order = data.draw(st.permutations(range(n)))
+    relevance = {r: data.draw(st.sampled_from([0.0, 0.2, 0.5, 0.9, 1.0])) for r in order}
+    k = data.draw(st.integers(1, n + 1))
+    lam = data.draw(st.sampled_from([0.0, 0.5, 0.7, 1.0]))
+    assert mmr(order, relevance, vectors, passages, k, lam) == _mmr_by_definition(
+        order, relevance, vectors, passages, k, lam)

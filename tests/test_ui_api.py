@@ -28,7 +28,7 @@ def server(tmp_path_factory):
     embedder = FakeEmbedder()
     build([folder / "briefing.txt"], embedder, folder=folder / "idx")
     demo, url = ui.serve(folder / "idx", port=free_port(), embedder=embedder, block=False)
-    yield url, folder / "idx", embedder
+    yield url, folder / "idx", embedder, demo
     demo.close()
 
 
@@ -40,7 +40,7 @@ def client(server):
 
 
 def test_api_search_returns_the_cli_json(server, client):
-    url, folder, embedder = server
+    url, folder, embedder, _ = server
     data = client.predict("Is the pipeline funded?", 2, api_name="/search")
     retriever = open_retriever(folder, embedder)
     expected = retriever.search("Is the pipeline funded?", 2)
@@ -91,7 +91,7 @@ def test_only_the_search_endpoint_is_public(client):
 
 
 def test_handlers_keep_sessions_apart(server):
-    url, folder, embedder = server
+    url, folder, embedder, _ = server
     engine = ui.Engine(folder, embedder)
     alice, bob = [], []
     *_, (alice, _) = ui.answer(engine, "What will happen to water prices?", 2, False, "", alice)
@@ -118,8 +118,21 @@ def test_concurrent_sessions_through_the_api(client, server):
     assert {results[n]["passages"][0]["section"] for n in range(0, 8, 2)} == {"Q2"}
 
 
+def test_the_server_stays_lean_under_load(server):
+    """What measured load showed to cost: Gradio's monitoring table of the last 10,000 events rebuilt
+    after each one (memory and CPU growing with the run), and BLAS threads spinning after every
+    small numpy product."""
+    from threadpoolctl import threadpool_info
+
+    queue = server[3]._queue
+    assert queue.ANALYTICS_MAX_EVENTS <= 1000
+    assert queue.ANAYLTICS_CACHE_FREQUENCY >= 100        # (sic) Gradio's name
+    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert blas and all(lib["num_threads"] == 1 for lib in blas)
+
+
 def test_open_link_and_open_span(server):
-    url, folder, embedder = server
+    url, folder, embedder, _ = server
     engine = ui.Engine(folder, embedder)
     index = engine.retriever().index
     hit = engine.retriever().search("Is the pipeline funded?", 1).hits[0]

@@ -1,0 +1,64 @@
+"""embed.Batcher: concurrent queries share one call, each caller gets its own answer or error."""
+import threading
+import time
+
+import pytest
+
+from rag.embed import Batcher
+
+
+def test_a_lone_call_is_answered_at_once():
+    b = Batcher(lambda items: [x * 2 for x in items])
+    assert b(21) == 42
+
+
+def test_concurrent_calls_share_batches_and_get_their_own_results():
+    calls = []
+
+    def slow_double(items):
+        calls.append(list(items))
+        time.sleep(0.05)              # while one batch runs, the others queue up
+        return [x * 2 for x in items]
+
+    b = Batcher(slow_double)
+    results = {}
+    threads = [threading.Thread(target=lambda n=n: results.__setitem__(n, b(n))) for n in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert results == {n: 2 * n for n in range(12)}
+    assert sorted(x for batch in calls for x in batch) == list(range(12))   # each item once
+    assert len(calls) < 12 and max(len(c) for c in calls) > 1               # some were batched
+
+
+def test_max_batch_is_respected():
+    sizes = []
+    gate = threading.Event()
+
+    def fn(items):
+        gate.wait(5)
+        sizes.append(len(items))
+        return items
+
+    b = Batcher(fn, max_batch=3)
+    threads = [threading.Thread(target=b, args=(n,)) for n in range(7)]
+    for t in threads:
+        t.start()
+    time.sleep(0.2)
+    gate.set()
+    for t in threads:
+        t.join(timeout=10)
+    assert sum(sizes) == 7 and max(sizes) <= 3
+
+
+def test_an_error_reaches_every_caller_of_its_batch_and_the_batcher_goes_on():
+    def fn(items):
+        if "bad" in items:
+            raise ValueError("the model failed")
+        return [s.upper() for s in items]
+
+    b = Batcher(fn)
+    with pytest.raises(ValueError, match="the model failed"):
+        b("bad")
+    assert b("good") == "GOOD"

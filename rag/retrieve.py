@@ -336,17 +336,23 @@ def load_calibration(folder) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+# the shipped index's calibration: other indexes made with the same model and chunking borrow it
+SHIPPED_CALIBRATION = Path(__file__).resolve().parent.parent / "embeddings" / CALIBRATION
+
+
 def calibrated_threshold(index: Index, mode: str = "hybrid") -> float | None:
     """The threshold `rag eval --calibrate` stored with the index for `mode`, if it was made
-    with the index's model and chunking (it stays valid when documents are added)."""
+    with the index's model and chunking (it stays valid when documents are added). An index
+    without one borrows the shipped index's, if that was made with the same model and chunking:
+    a new index of other documents abstains too, on a threshold learnt on another corpus."""
     if "calibration" not in index.extras:
         index.extras["calibration"] = load_calibration(index.folder)
-    cal = index.extras["calibration"] or {}
     made_for = {"model": index.manifest.get("model", {}).get("fingerprint"), "chunking": index.manifest.get("chunking")}
-    if cal.get("model") != made_for["model"] or cal.get("chunking") != made_for["chunking"]:
-        return None
-    threshold = ((cal.get("modes") or {}).get(mode) or {}).get("threshold")
-    return float(threshold) if isinstance(threshold, (int, float)) else None
+    for cal in (index.extras["calibration"] or {}, load_calibration(SHIPPED_CALIBRATION.parent)):
+        if cal.get("model") == made_for["model"] and cal.get("chunking") == made_for["chunking"]:
+            threshold = ((cal.get("modes") or {}).get(mode) or {}).get("threshold")
+            return float(threshold) if isinstance(threshold, (int, float)) else None
+    return None
 
 
 def open_retriever(folder=None, embedder=None, **settings) -> Retriever:

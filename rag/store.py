@@ -1,7 +1,8 @@
 """The index on disk: a folder of plain files, written atomically, checked on load.
 
     manifest.json      format version, model name + weights fingerprint, dimension,
-                       chunking settings, every document with its sha256
+                       chunking settings, every document with its sha256, and the
+                       sha256 of the three files below that must belong together
     passages.jsonl     one chunk a line; line i is row i of the vectors
     paragraphs.jsonl   every parsed paragraph (questions too): the full context of a quote
     documents/*.txt    the text every offset points into, one file per document
@@ -35,7 +36,9 @@ from .errors import IndexProblem
 from .parse import PARSER_VERSION
 from .records import Document, Passage
 
-FORMAT = "rag-index/1"
+FORMAT = "rag-index/2"      # 2: the manifest holds the checksums of passages, paragraphs and vectors
+READABLE_DOCUMENTS = ("rag-index/1", FORMAT)   # formats whose documents/ can be carried into a rebuild
+CHECKED_FILES = ("passages.jsonl", "paragraphs.jsonl", "index.faiss")
 DEFAULT_INDEX = Path("embeddings")
 
 
@@ -138,12 +141,15 @@ def save(index: Index, folder: Path, write_extras=None) -> None:
         faiss.write_index(index.vectors, str(tmp / "index.faiss"))
         if write_extras:
             write_extras(tmp)
+        # vectors from another build, or passages reordered, would quote the wrong text for a vector
+        manifest = {**index.manifest, "files": {name: _sha((tmp / name).read_bytes()) for name in CHECKED_FILES}}
         # the manifest goes last: a folder without one is never mistaken for an index
-        _write(tmp / "manifest.json", json.dumps(index.manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+        _write(tmp / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
         _swap_in(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    index.manifest = manifest
     index.folder = folder
 
 
@@ -214,9 +220,9 @@ def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True
                         f"but this run uses {embedder.name!r} (weights {embedder.fingerprint})")
     try:
         documents = _read_documents(folder, manifest)
-        passages = _read_passages(folder / "passages.jsonl")
-        paragraphs = _read_passages(folder / "paragraphs.jsonl")
-        vectors = faiss.read_index(str(folder / "index.faiss"))
+        passages = _read_passages(_read_checked(folder, "passages.jsonl", manifest))
+        paragraphs = _read_passages(_read_checked(folder, "paragraphs.jsonl", manifest))
+        vectors = faiss.deserialize_index(np.frombuffer(_read_checked(folder, "index.faiss", manifest), dtype="uint8"))
     except IndexProblem:
         raise
     except Exception as e:  # noqa: BLE001 - every way a file can be broken ends here
@@ -257,8 +263,8 @@ def read_documents(folder: Path) -> dict[str, Document]:
     folder = Path(folder)
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        if manifest.get("format") != FORMAT:
-            raise ValueError(f"format {manifest.get('format')!r}, this version reads {FORMAT!r}")
+        if manifest.get("format") not in READABLE_DOCUMENTS:
+            raise ValueError(f"format {manifest.get('format')!r}, this version reads {', '.join(READABLE_DOCUMENTS)}")
         return _read_documents(folder, manifest)
     except Exception as e:  # noqa: BLE001 - every way the files can be broken ends here
         raise IndexProblem(f"The documents of the index in {folder}/ cannot be read ({type(e).__name__}: {e})")
@@ -281,15 +287,23 @@ def _source_path(folder: Path, path: str) -> Path | None:
     return folder.parent / p
 
 
-def _read_passages(path: Path) -> list[Passage]:
+def _read_checked(folder: Path, name: str, manifest: dict) -> bytes:
+    """The bytes of one of CHECKED_FILES, if they are the ones the manifest was written with."""
+    expected = (manifest.get("files") or {}).get(name)
+    data = (folder / name).read_bytes()
+    if _sha(data) != expected:
+        raise ValueError(f"{name} does not match the checksum in the manifest")
+    return data
+
+
+def _read_passages(data: bytes) -> list[Passage]:
     out = []
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if line.strip():
-                data = json.loads(line)
-                if not isinstance(data, dict):
-                    raise ValueError(f"{path.name} line {n} is not an object")
-                out.append(Passage.from_dict(data))
+    for n, line in enumerate(data.decode("utf-8").split("\n"), 1):
+        if line.strip():
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError(f"line {n} is not an object")
+            out.append(Passage.from_dict(item))
     return out
 
 

@@ -173,6 +173,34 @@ def test_other_parser_or_model_re_embeds_from_the_stored_text(tmp_path, docs):
     assert loaded.manifest["model"]["fingerprint"] == "other-v2" and len(loaded.documents) == 2
 
 
+def test_an_index_of_the_previous_format_is_refused_then_rebuilt_with_its_documents(tmp_path, docs):
+    folder = tmp_path / "idx"
+    add_documents([docs], FakeEmbedder(), folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["format"] = "rag-index/1"              # as written before the file checksums
+    del manifest["files"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexProblem, match="format"):
+        store.load(folder, embedder=FakeEmbedder())
+    report = add_documents([], FakeEmbedder(), folder)
+    assert sorted(report.refreshed) == ["briefing.txt", "schools.txt"]
+    assert store.load(folder, embedder=FakeEmbedder()).manifest["format"] == store.FORMAT
+
+
+def test_a_damaged_index_is_repaired_from_its_stored_texts(tmp_path, docs):
+    """Passages out of order (vectors no longer theirs): the stored documents are intact, so
+    the next build embeds them again instead of giving up."""
+    folder = tmp_path / "idx"
+    add_documents([docs], FakeEmbedder(), folder)
+    lines = (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / "passages.jsonl").write_text("".join(reversed(lines)), encoding="utf-8")
+    with pytest.raises(IndexProblem, match="checksum"):
+        store.load(folder, embedder=FakeEmbedder())
+    add_documents([], FakeEmbedder(), folder)
+    index = store.load(folder, embedder=FakeEmbedder())
+    assert len(index.documents) == 2 and index.passages
+
+
 def test_damaged_index_names_the_way_out(tmp_path, docs):
     folder = tmp_path / "idx"
     add_documents([docs], FakeEmbedder(), folder)

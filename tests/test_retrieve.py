@@ -199,3 +199,30 @@ def test_a_window_hit_quotes_its_whole_paragraph(tmp_path, fake_embedder):
     assert [h.passage.section for h in r.search("zebra clause dropped", 3).hits].count("Q1") == 1
     window = r.with_settings(expand=False).search("zebra clause dropped", 3).hits[0]
     assert "zebra clause" in window.passage.text and window.passage.text != body
+
+
+def test_an_index_without_calibration_borrows_the_shipped_one_for_the_same_model(tiny_index, fake_embedder,
+                                                                                 tmp_path, monkeypatch):
+    from rag import retrieve
+
+    manifest = json.loads((tiny_index / "manifest.json").read_text())
+    shipped = tmp_path / "shipped" / "calibration.json"
+    shipped.parent.mkdir()
+    monkeypatch.setattr(retrieve, "SHIPPED_CALIBRATION", shipped)
+    made_for = {"model": manifest["model"]["fingerprint"], "chunking": manifest["chunking"]}
+    shipped.write_text(json.dumps({**made_for, "modes": {"hybrid": {"threshold": 0.3}}}))
+    assert open_retriever(tiny_index, fake_embedder).settings.threshold == 0.3
+    (tiny_index / "calibration.json").write_text(json.dumps({**made_for, "modes": {"hybrid": {"threshold": 0.2}}}))
+    assert open_retriever(tiny_index, fake_embedder).settings.threshold == 0.2      # its own comes first
+    (tiny_index / "calibration.json").unlink()
+    shipped.write_text(json.dumps({**made_for, "model": "other-weights", "modes": {"hybrid": {"threshold": 0.3}}}))
+    assert open_retriever(tiny_index, fake_embedder).settings.threshold is None     # not for another model
+
+
+def test_the_shipped_calibration_fits_the_shipped_index():
+    from rag import retrieve
+
+    manifest = json.loads((retrieve.SHIPPED_CALIBRATION.parent / "manifest.json").read_text())
+    cal = json.loads(retrieve.SHIPPED_CALIBRATION.read_text())
+    assert cal["model"] == manifest["model"]["fingerprint"] and cal["chunking"] == manifest["chunking"]
+    assert isinstance(cal["modes"]["hybrid"]["threshold"], float)

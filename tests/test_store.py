@@ -107,6 +107,47 @@ def test_edited_document_text_refused(tiny_index, fake_embedder):
     expect_refused(tiny_index, fake_embedder, "checksum")
 
 
+def test_reordered_passages_refused(tiny_index, fake_embedder):
+    """Same count, every span still exact, but line i is no longer the text of vector i."""
+    path = tiny_index / "passages.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert len(lines) > 1
+    path.write_text("".join(reversed(lines)), encoding="utf-8")
+    expect_refused(tiny_index, fake_embedder, "damaged", "passages.jsonl", "checksum")
+
+
+def test_vectors_of_another_build_refused(tmp_path, tiny_index, fake_embedder):
+    """An index.faiss of the same shape from another build of other text is not these passages' vectors."""
+    from rag.build import build
+
+    other = tmp_path / "other.txt"
+    original = store.load(tiny_index, fake_embedder)
+    # same number of paragraphs, other words: same shape, other vectors
+    other.write_text("\n\n".join(f"Paragraph {i} about something else entirely, number {i}."
+                                   for i in range(len(original.paragraphs))), encoding="utf-8")
+    build([other], fake_embedder, folder=tmp_path / "other-idx")
+    donor = store.load(tmp_path / "other-idx", fake_embedder)
+    if donor.vectors.ntotal != original.vectors.ntotal:     # make the shapes equal for sure
+        import numpy as np
+        rows = store.vectors_array(donor.vectors)
+        rows = np.resize(rows, (original.vectors.ntotal, rows.shape[1]))
+        import faiss
+        faiss.write_index(store.vectors_index(rows), str(tmp_path / "other-idx" / "index.faiss"))
+    shutil.copy(tmp_path / "other-idx" / "index.faiss", tiny_index / "index.faiss")
+    expect_refused(tiny_index, fake_embedder, "damaged", "index.faiss", "checksum")
+
+
+def test_unusual_line_breaks_in_text_survive_the_round_trip(tmp_path, fake_embedder):
+    """U+2028, U+0085 and form feeds are line breaks to str.splitlines, not to JSON lines."""
+    from rag.build import build
+
+    doc = tmp_path / "odd.txt"
+    doc.write_text("Question: Is this\u2028one line?\n\nAnswer: Yes,\x85it\x0cis.\n", encoding="utf-8")
+    build([doc], fake_embedder, folder=tmp_path / "idx")
+    index = store.load(tmp_path / "idx", fake_embedder)
+    assert any("\u2028" in p.text for p in index.paragraphs) and any("\x85" in p.text for p in index.paragraphs)
+
+
 def test_missing_file_refused(tiny_index, fake_embedder):
     os.remove(tiny_index / "index.faiss")
     expect_refused(tiny_index, fake_embedder, "damaged")
@@ -115,9 +156,9 @@ def test_missing_file_refused(tiny_index, fake_embedder):
 def test_unreadable_refused(tiny_index, fake_embedder, monkeypatch):
     os.chmod(tiny_index / "passages.jsonl", 0)
     if os.geteuid() == 0:  # root reads anything: make the read fail as it would for a user
-        def denied(path):
-            raise PermissionError(13, "Permission denied", str(path))
-        monkeypatch.setattr(store, "_read_passages", denied)
+        def denied(folder, name, manifest):
+            raise PermissionError(13, "Permission denied", str(folder / name))
+        monkeypatch.setattr(store, "_read_checked", denied)
     expect_refused(tiny_index, fake_embedder, "damaged", "Permission denied")
 
 

@@ -188,6 +188,7 @@ class Retriever:
         self._vectors = None
         self._paragraphs = None
         self._para_vectors = None
+        self._doc_rows = None
 
     @property
     def lexical(self):
@@ -229,13 +230,22 @@ class Retriever:
         return para
 
     def _allowed(self, docs) -> np.ndarray | None:
+        """The rows of the passages of `docs` as a mask (None: all documents)."""
         if docs is None:
             return None
         docs = set(docs)
         unknown = docs - set(self.index.documents)
         if unknown:
             raise QueryError(f"No such document in the index: {', '.join(sorted(unknown))}")
-        return np.array([p.doc in docs for p in self.index.passages], dtype=bool)
+        if self._doc_rows is None:       # once per index, not per query (a mask over 100k rows)
+            rows: dict[str, list[int]] = {}
+            for i, p in enumerate(self.index.passages):
+                rows.setdefault(p.doc, []).append(i)
+            self._doc_rows = {d: np.array(r, dtype=np.int64) for d, r in rows.items()}
+        mask = np.zeros(len(self.index.passages), dtype=bool)
+        for d in docs:
+            mask[self._doc_rows.get(d, np.zeros(0, dtype=np.int64))] = True
+        return mask
 
     def _dense(self, text: str, allowed, depth: int) -> tuple[list[int], dict[int, float], np.ndarray]:
         vec = self.embedder.encode_query(text)[None, :].astype("float32")

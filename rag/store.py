@@ -169,16 +169,18 @@ def _swap_in(tmp: Path, folder: Path) -> None:
 
 
 def _recover(folder: Path) -> None:
-    """If a build died between its two renames, put the previous index back."""
-    if (folder / "manifest.json").exists():
-        return
-    olds = sorted(folder.parent.glob(f".{folder.name}.old-*"), key=lambda p: p.stat().st_mtime)
-    for old in reversed(olds):
-        if (old / "manifest.json").exists():
-            if folder.exists():
-                shutil.rmtree(folder)
-            os.rename(old, folder)
-            return
+    """Under the build lock: if a build died between its two renames, put the previous index
+    back; then remove what killed builds left beside it (half-written and replaced folders)."""
+    if not (folder / "manifest.json").exists():
+        olds = sorted(folder.parent.glob(f".{folder.name}.old-*"), key=lambda p: p.stat().st_mtime)
+        for old in reversed(olds):
+            if (old / "manifest.json").exists():
+                if folder.exists():
+                    shutil.rmtree(folder)
+                os.rename(old, folder)
+                break
+    for left in [*folder.parent.glob(f".{folder.name}.tmp-*"), *folder.parent.glob(f".{folder.name}.old-*")]:
+        shutil.rmtree(left, ignore_errors=True)
 
 
 def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True) -> Index:

@@ -162,6 +162,20 @@ def test_unreadable_refused(tiny_index, fake_embedder, monkeypatch):
     expect_refused(tiny_index, fake_embedder, "damaged", "Permission denied")
 
 
+def test_what_killed_builds_left_behind_is_removed(tiny_index, fake_embedder):
+    """A build killed while writing leaves a full-size temporary folder; one killed after its
+    swap, the replaced index. The next load, under the build lock, removes both."""
+    half = tiny_index.parent / f".{tiny_index.name}.tmp-abc123"
+    replaced = tiny_index.parent / f".{tiny_index.name}.old-4242"
+    shutil.copytree(tiny_index, half)
+    shutil.copytree(tiny_index, replaced)
+    (half / "manifest.json").unlink()
+    other = tiny_index.parent / ".other.tmp-1"       # another index's: not ours to remove
+    other.mkdir()
+    assert store.load(tiny_index, embedder=fake_embedder).passages
+    assert not half.exists() and not replaced.exists() and other.exists()
+
+
 def test_interrupted_swap_recovers_previous_index(tiny_index, fake_embedder):
     # a build that died between its two renames leaves only the old folder, renamed aside
     old = tiny_index.parent / f".{tiny_index.name}.old-12345"

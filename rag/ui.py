@@ -269,6 +269,8 @@ def search_api(engine: Engine, query: str, k: int = chat.DEFAULT_K, docs=None) -
     if turn.error:
         raise QueryError(turn.error)
     data = chat.result_json(turn.result, turn.index)
+    # what chat.ask said of the query itself (e.g. that it was cut) comes before the search's notices
+    data["notices"] = [n for n in turn.notices if n not in data["notices"]] + data["notices"]
     if notice:
         data["notices"].append(notice)
     return data

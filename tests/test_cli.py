@@ -1,5 +1,7 @@
 """The CLI over a tiny index, with the fake embedder; errors become one-line messages."""
 import json
+import re
+import shutil
 
 import pytest
 
@@ -73,3 +75,58 @@ def test_unreadable_document_is_a_message(tmp_path, capsys):
     bad.write_bytes(b"\xff\xfe\x00garbage")
     code, _, err = run(capsys, "index", str(bad), "--index", str(tmp_path / "i"), "--quiet")
     assert code == 1 and "bad.txt" in err
+
+
+@pytest.mark.parametrize("query", [
+    ("Is the pipeline funded? " * 5000)[:100_000],                 # 100,000 characters
+    "\x00\x07 pipeline \x1b[31m funded\r\x7f",                    # control characters
+    "\u200b\u200d\u202e\u200f Is the pipe\u200bline funded?\u202c",  # zero-width and right-to-left marks
+    "💧🚰 pipeline funded? 👍🏽",                                    # emoji
+    "Финансируется ли трубопровод?",                               # Cyrillic
+    "<script>alert(1)</script><b>pipeline</b> &amp; funded",      # HTML
+    "# Is the **pipeline** _funded_? [link](http://x) `code`",    # markdown
+], ids=["100k-chars", "control", "zero-width-rtl", "emoji", "cyrillic", "html", "markdown"])
+def test_odd_queries_are_searched(tiny_index, capsys, query):
+    """Odd text is searched as text: exit 0, quotes printed, no traceback; a long query says it was cut."""
+    from rag.retrieve import MAX_QUERY_CHARS
+
+    code, out, err = run(capsys, "search", query, "-k", "2", "--index", str(tiny_index))
+    assert code == 0 and err == "" and "Traceback" not in out
+    assert "[1] " in out and "briefing.txt:" in out
+    cut = re.search(rf"^note: The query was cut to its first (\d+) characters \(limit {MAX_QUERY_CHARS}\)\.$",
+                    out, re.M)
+    assert bool(cut) == (len(query) > MAX_QUERY_CHARS)
+    if cut:
+        assert 0 < int(cut.group(1)) <= MAX_QUERY_CHARS
+
+
+def damage_index(folder, how: str) -> None:
+    """Break a copy of an index in one of the ways a disk, a crash or a hand can."""
+    if how == "index.faiss truncated":
+        data = (folder / "index.faiss").read_bytes()
+        (folder / "index.faiss").write_bytes(data[: len(data) // 2])
+    elif how == "passages.jsonl reversed":
+        path = folder / "passages.jsonl"
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        assert len(set(lines)) > 1                     # else reversing changes nothing
+        path.write_text("".join(reversed(lines)), encoding="utf-8")
+    elif how == "manifest.json cut":
+        data = (folder / "manifest.json").read_bytes()
+        (folder / "manifest.json").write_bytes(data[: len(data) // 2])
+    elif how == "document text edited":
+        doc = next((folder / "documents").glob("*.txt"))
+        doc.write_text(doc.read_text(encoding="utf-8").replace("4 million", "9 million"), encoding="utf-8")
+
+
+DAMAGES = ["index.faiss truncated", "passages.jsonl reversed", "manifest.json cut", "document text edited"]
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_damaged_index_names_the_command(tiny_index, tmp_path, capsys, how):
+    """A damaged index (not only a missing one) is a one-line message with the rebuild command, exit 1."""
+    folder = tmp_path / "damaged"
+    shutil.copytree(tiny_index, folder)
+    damage_index(folder, how)
+    code, out, err = run(capsys, "search", "Is the pipeline funded?", "--index", str(folder))
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert err.startswith("error: ") and "rag index" in err and len(err.strip().splitlines()) == 1

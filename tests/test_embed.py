@@ -62,3 +62,38 @@ def test_an_error_reaches_every_caller_of_its_batch_and_the_batcher_goes_on():
     with pytest.raises(ValueError, match="the model failed"):
         b("bad")
     assert b("good") == "GOOD"
+
+
+def test_concurrent_first_use_constructs_the_model_once(monkeypatch):
+    """Eight threads asking for .model at once, before it is loaded, get one model, constructed once."""
+    import sys
+    import types
+
+    from rag.embed import SentenceTransformerEmbedder
+
+    built = []
+
+    class SlowModel:
+        max_seq_length = 128
+
+        def __init__(self, path, device=None):
+            built.append(path)
+            time.sleep(0.1)               # a load takes a while: every thread arrives during it
+
+    fake = types.ModuleType("sentence_transformers")
+    fake.SentenceTransformer = SlowModel
+    monkeypatch.setitem(sys.modules, "sentence_transformers", fake)   # what embed.py imports on first use
+    embedder = SentenceTransformerEmbedder("/no/such/model-folder")
+    start, got = threading.Barrier(8), []
+
+    def use():
+        start.wait(5)
+        got.append(embedder.model)
+
+    threads = [threading.Thread(target=use) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert len(got) == 8 and len({id(m) for m in got}) == 1
+    assert built == ["/no/such/model-folder"] and embedder.max_tokens == 128

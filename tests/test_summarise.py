@@ -242,3 +242,39 @@ def test_repeats_and_broken_off_sentences_are_cut():
         "The EU ended the talks [1]."
     assert _drop_unfinished("The pipeline is funded [1]. The grant is worth") == "The pipeline is funded [1]."
     assert _drop_unfinished("The pipeline is funded. [1]") == "The pipeline is funded. [1]"
+
+
+def test_concurrent_first_use_loads_the_model_once(tiny_models, monkeypatch):
+    """Eight users asking for the same summary model at once share one Summariser and one load."""
+    import time
+
+    from rag import summarise
+
+    resolved = []
+
+    def slow_resolve(name, log=None):
+        resolved.append(name)
+        time.sleep(0.1)                       # a load takes a while: every thread arrives during it
+        return name
+
+    monkeypatch.setattr(summarise, "resolve_summary_model", slow_resolve)
+    monkeypatch.setattr(summarise, "_registry", {})       # a first use, whatever ran before
+    start, got, errors = threading.Barrier(8), [], []
+
+    def use():
+        try:
+            start.wait(5)
+            s = get_summariser(tiny_models["causal"])
+            s.load()
+            got.append((s, s._model))
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=use) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors and len(got) == 8
+    assert len({id(s) for s, _ in got}) == 1 and len({id(m) for _, m in got}) == 1 and got[0][1] is not None
+    assert resolved == [tiny_models["causal"]]

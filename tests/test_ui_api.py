@@ -1,15 +1,24 @@
 """The chat server in-process (fake embedder, tiny index): the API through gradio_client, bad
 input as messages, per-session conversations, what the server binds and serves."""
+import os
+import re
+import shutil
 import socket
 import threading
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from rag import chat, ui
 from rag.cite import hit_json
+from rag.errors import RagError
 from rag.retrieve import open_retriever
+
+from test_cli import DAMAGES, damage_index
 
 
 def free_port() -> int:
@@ -53,6 +62,7 @@ def test_api_search_returns_the_cli_json(server, client):
     ("", 5, "empty"),
     ("   ", 5, "empty"),
     ("pipeline", 0, "between 1 and 50"),
+    ("pipeline", -3, "between 1 and 50"),
     ("pipeline", 100000, "between 1 and 50"),
 ])
 def test_api_bad_input_is_a_message(client, query, k, message):
@@ -63,26 +73,112 @@ def test_api_bad_input_is_a_message(client, query, k, message):
     assert "Traceback" not in str(info.value)
 
 
-@pytest.mark.parametrize("query", ["x" * 100_000, "\x00\x07 pipeline \x1b[31m", "\u202e\u200f pipeline",
-                                   "💧🚰 pipeline", "<script>alert(1)</script> pipeline"])
-def test_api_odd_queries_are_searched(client, query):
+@pytest.mark.parametrize("query, kept", [
+    ("\x00\x07 pipeline \x1b[31m", "pipeline"),                  # control characters
+    ("\u202e\u200f pipe\u200bline", "pipeline"),                   # right-to-left marks, a zero-width space
+    ("💧🚰 pipeline", "💧🚰 pipeline"),                                # emoji
+    ("Финансируется ли трубопровод?", "Финансируется ли трубопровод?"),   # Cyrillic
+    ("<script>alert(1)</script> pipeline", "<script>alert(1)</script> pipeline"),
+    ("**Is the _pipeline_ funded?** [link](http://x) `code`", "**Is the _pipeline_ funded?**"),  # markdown
+])
+def test_api_odd_queries_are_searched(client, query, kept):
+    """Odd text is searched as text (control and invisible characters dropped) and gets passages."""
     data = client.predict(query, 3, api_name="/search")
-    assert 0 < len(data["query"]) <= 1000 and data["passages"]
-    assert "pipeline" in data["query"] or query.startswith("xxx")
+    assert kept in data["query"] and data["passages"]
+    assert not re.search(r"[\x00-\x1f\u200b\u200f\u202e]", data["query"])
+
+
+def test_api_very_long_query_is_cut_with_a_notice(client):
+    """A 100,000-character query is searched on its first MAX_QUERY_CHARS, and the JSON says so."""
+    from rag.retrieve import MAX_QUERY_CHARS
+
+    query = ("Is the pipeline funded? " * 5000)[:100_000]
+    data = client.predict(query, 3, api_name="/search")
+    assert data["passages"] and 0 < len(data["query"]) <= MAX_QUERY_CHARS
+    cut = f"The query was cut to its first {len(data['query'])} characters (limit {MAX_QUERY_CHARS})."
+    assert cut in data["notices"], data["notices"]
+
+
+def _line_with(path: Path, words: str) -> bytes:
+    """The whole line of `path` that contains `words`: content that only a leak of the file would show."""
+    lines = [line for line in path.read_bytes().splitlines() if words.encode() in line]
+    assert lines, (path, words)
+    return lines[0].strip()
+
+
+def _secrets(index_folder: Path) -> dict[Path, bytes]:
+    """Files the server must never serve, each with a line distinctive of its content."""
+    from conftest import CORPUS, ROOT
+
+    manifest = index_folder / "manifest.json"
+    document = next((index_folder / "documents").glob("*.txt"))
+    return {ROOT / "app.py": _line_with(ROOT / "app.py", "sys.exit(main("),
+            manifest: _line_with(manifest, '"text_sha256"'),
+            document: _line_with(document, "regional grant"),
+            CORPUS: _line_with(CORPUS, "We had no time to spare")}
+
+
+def _file_urls(path: Path) -> list[str]:
+    """The ways a URL can name a file on a Gradio 6 server: /gradio_api/file=… (absolute, relative to
+    the server's working directory, percent-encoded), the older /gradio_api/file/…, Gradio 3's /file=…,
+    and ../ out of its static folders."""
+    rel = os.path.relpath(path, os.getcwd())
+    up = "%2e%2e/" * 12 + str(path).lstrip("/")
+    return [f"gradio_api/file={path}", f"gradio_api/file={rel}", f"gradio_api/file=./{rel}",
+            "gradio_api/file=" + urllib.parse.quote(str(path), safe=""),
+            f"gradio_api/file/{rel}", f"gradio_api/file/{path}",
+            f"file={path}", f"file={rel}", f"file/{rel}",
+            f"static/{up}", f"assets/{up}", f"svelte/{up}", f"gradio_api/file={'../' * 12}{str(path).lstrip('/')}"]
+
+
+def _fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, b""
+
+
+def _leaks(url: str, secrets: dict[Path, bytes]) -> tuple[list[str], list[tuple[str, int]]]:
+    """(the URLs that served a secret file's content, the URLs answered with neither 200 nor 403/404)."""
+    leaked, odd = [], []
+    for path, line in secrets.items():
+        for form in _file_urls(path):
+            status, body = _fetch(url + form)
+            if status == 200 and line in body:
+                leaked.append(form)
+            elif status not in (200, 403, 404):
+                odd.append((form, status))
+    return leaked, odd
 
 
 def test_server_survives_and_serves_no_files(server, client):
-    url = server[0]
-    for path in ("gradio_api/file=/etc/passwd", "gradio_api/file=" + str(server[1] / "manifest.json"),
-                 "file=/etc/passwd", "gradio_api/file=app.py"):
-        try:
-            with urllib.request.urlopen(url + path, timeout=10) as r:
-                body = r.read()
-            assert b"root:" not in body and b"fingerprint" not in body, path
-        except urllib.error.HTTPError as e:
-            assert e.code in (403, 404), (path, e.code)
+    """No URL form serves the project's files, the index's files or the corpus (and none breaks the server)."""
+    url, folder = server[0], server[1]
+    leaked, odd = _leaks(url, _secrets(folder))
+    assert leaked == [] and odd == []
+    for path in ("gradio_api/file=/etc/passwd", "file=/etc/passwd"):
+        status, body = _fetch(url + path)
+        assert b"root:" not in body and status in (200, 403, 404), path
     # still answering after all of the above
     assert client.predict("pipeline", 1, api_name="/search")["passages"]
+
+
+def test_the_file_probe_sees_a_leak(tmp_path, tiny_index, fake_embedder, monkeypatch):
+    """The probe above is not blind: a server allowed to serve these folders is caught by it, for every file."""
+    from conftest import ROOT
+
+    launch_options = ui.launch_options
+    monkeypatch.setattr(ui, "launch_options", lambda host, port: {
+        **launch_options(host, port), "allowed_paths": [str(ROOT), str(tiny_index)]})
+    demo, url = ui.serve(tiny_index, port=free_port(), embedder=fake_embedder, block=False)
+    try:
+        secrets = _secrets(tiny_index)
+        for path, line in secrets.items():
+            leaked, _ = _leaks(url, {path: line})
+            assert leaked, path
+    finally:
+        demo.close()
 
 
 def test_only_the_search_endpoint_is_public(client):
@@ -303,3 +399,62 @@ def test_a_missing_index_is_a_message_with_the_command(tmp_path, fake_embedder):
     assert ui.open_link(engine, "?q=pipeline", "")[0][0].error.startswith("No index found")
     demo = ui.build_app(engine)           # the page still builds, and says what is wrong
     assert demo is not None
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_a_damaged_index_is_a_message_with_the_command(tiny_index, tmp_path, fake_embedder, how):
+    """A damaged index (not only a missing one): the chat and the API handler say so, with the rebuild
+    command, and show no passages."""
+    folder = tmp_path / "damaged"
+    shutil.copytree(tiny_index, folder)
+    damage_index(folder, how)
+    engine = ui.Engine(folder, fake_embedder)
+    *_, (turns, html) = ui.answer(engine, "Is the pipeline funded?", 2, False, "", [])
+    assert "rag index" in turns[0].error and turns[0].result is None
+    assert "rq-error" in html and "rq-quote" not in html and "regional grant" not in html
+    with pytest.raises(RagError, match="rag index"):
+        ui.search_api(engine, "Is the pipeline funded?", 2)
+
+
+def test_a_damaged_index_through_the_served_api(tiny_index, tmp_path, fake_embedder):
+    """The same through the running server: the API answers with the message, not passages or a traceback."""
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    folder = tmp_path / "damaged"
+    shutil.copytree(tiny_index, folder)
+    damage_index(folder, "passages.jsonl reversed")
+    demo, url = ui.serve(folder, port=free_port(), embedder=fake_embedder, block=False)
+    try:
+        with pytest.raises(AppError, match="rag index") as info:
+            Client(url, verbose=False).predict("Is the pipeline funded?", 2, api_name="/search")
+        assert "Traceback" not in str(info.value)
+    finally:
+        demo.close()
+
+
+def test_concurrent_first_use_opens_the_index_once(tiny_index, fake_embedder, monkeypatch):
+    """Eight sessions asking at once, before the index is open, share one open_retriever call."""
+    import rag.retrieve
+
+    opened = []
+    real_open = rag.retrieve.open_retriever
+
+    def slow_open(*args, **kwargs):
+        opened.append(threading.get_ident())
+        time.sleep(0.1)                     # long enough for every thread to arrive while it runs
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(rag.retrieve, "open_retriever", slow_open)
+    engine = ui.Engine(tiny_index, fake_embedder)
+    start, got = threading.Barrier(8), []
+
+    def use():
+        start.wait(5)
+        got.append(engine.retriever())
+
+    threads = [threading.Thread(target=use) for _ in range(8)]
+    [t.start() for t in threads]
+    [t.join(30) for t in threads]
+    assert len(got) == 8 and len({id(r) for r in got}) == 1
+    assert len(opened) == 1

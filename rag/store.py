@@ -84,21 +84,26 @@ _held = threading.local()   # folders this thread holds the lock of: the lock is
 
 
 @contextlib.contextmanager
-def build_lock(folder: Path):
-    """Exclusive lock beside the index folder: a second build waits for the first.
-    Re-entrant within a thread (an incremental build loads the index while holding it)."""
+def build_lock(folder: Path, wait: bool = True):
+    """Exclusive lock beside the index folder: a second build waits for the first. Yields
+    whether it holds the lock (always, when `wait`). Re-entrant within a thread (an
+    incremental build loads the index while holding it)."""
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     key = str(folder.resolve())
     held = _held.__dict__.setdefault("folders", set())
     if key in held:
-        yield
+        yield True
         return
     with open(folder.parent / f".{folder.name}.lock", "a+") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
         held.add(key)
         try:
-            yield
+            yield True
         finally:
             held.discard(key)
             fcntl.flock(f, fcntl.LOCK_UN)
@@ -127,10 +132,14 @@ def make_manifest(documents: dict[str, Document], passages: list[Passage], model
 
 def save(index: Index, folder: Path, write_extras=None) -> None:
     """Write `index` to `folder` atomically. `write_extras(tmp_folder)` adds other stages' files."""
+    folder = Path(folder)
+    with build_lock(folder):        # (re-entrant: a build already holds it) no load cleans up our tmp
+        _save(index, folder, write_extras)
+
+
+def _save(index: Index, folder: Path, write_extras) -> None:
     import faiss
 
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
     try:
         (tmp / "documents").mkdir()
@@ -191,8 +200,14 @@ def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True
     # (bench/scale.py: 13k x 384 rows, 0.9 ms on one thread, 10 ms on two on a busy 2-core machine)
     faiss.omp_set_num_threads(1)
     folder = Path(folder)
-    with build_lock(folder):
-        _recover(folder)
+    # a search does not wait for a build that is running (the index it reads stays whole until
+    # the swap); it waits only if the index is missing, i.e. a build is swapping it or died doing so
+    with build_lock(folder, wait=False) as free:
+        if free:
+            _recover(folder)
+    if not (folder / "manifest.json").exists():
+        with build_lock(folder):
+            _recover(folder)
     rebuild = rebuild_command(folder)
     manifest_file = folder / "manifest.json"
     if not manifest_file.exists():

@@ -176,6 +176,30 @@ def test_what_killed_builds_left_behind_is_removed(tiny_index, fake_embedder):
     assert not half.exists() and not replaced.exists() and other.exists()
 
 
+def test_loading_does_not_wait_for_a_running_build(tiny_index, fake_embedder):
+    """`rag search` while `rag index` runs for minutes: the current index answers at once."""
+    import threading
+    import time
+
+    holding, release = threading.Event(), threading.Event()
+
+    def build_running():
+        with store.build_lock(tiny_index):
+            holding.set()
+            release.wait(10)
+
+    t = threading.Thread(target=build_running)
+    t.start()
+    try:
+        assert holding.wait(5)
+        started = time.monotonic()
+        assert store.load(tiny_index, embedder=fake_embedder).passages
+        assert time.monotonic() - started < 5
+    finally:
+        release.set()
+        t.join()
+
+
 def test_interrupted_swap_recovers_previous_index(tiny_index, fake_embedder):
     # a build that died between its two renames leaves only the old folder, renamed aside
     old = tiny_index.parent / f".{tiny_index.name}.old-12345"

@@ -83,3 +83,20 @@ def tiny_index(tmp_path, interview_file, fake_embedder):
     folder = tmp_path / "idx"
     build([interview_file], fake_embedder, folder=folder)
     return folder
+
+
+def at_once(fn, n: int, timeout: float = 60) -> list:
+    """fn(i) for i in range(n), from n threads released together; the results in order
+    (an exception in any thread is raised here)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    start = threading.Barrier(n)
+
+    def run(i):
+        start.wait(timeout)
+        return fn(i)
+
+    with ThreadPoolExecutor(n) as pool:
+        futures = [pool.submit(run, i) for i in range(n)]
+        return [f.result(timeout) for f in futures]

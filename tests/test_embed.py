@@ -6,6 +6,8 @@ import pytest
 
 from rag.embed import Batcher
 
+from conftest import at_once
+
 
 def test_a_lone_call_is_answered_at_once():
     b = Batcher(lambda items: [x * 2 for x in items])
@@ -21,13 +23,7 @@ def test_concurrent_calls_share_batches_and_get_their_own_results():
         return [x * 2 for x in items]
 
     b = Batcher(slow_double)
-    results = {}
-    threads = [threading.Thread(target=lambda n=n: results.__setitem__(n, b(n))) for n in range(12)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=10)
-    assert results == {n: 2 * n for n in range(12)}
+    assert at_once(b, 12) == [2 * n for n in range(12)]
     assert sorted(x for batch in calls for x in batch) == list(range(12))   # each item once
     assert len(calls) < 12 and max(len(c) for c in calls) > 1               # some were batched
 
@@ -84,16 +80,6 @@ def test_concurrent_first_use_constructs_the_model_once(monkeypatch):
     fake.SentenceTransformer = SlowModel
     monkeypatch.setitem(sys.modules, "sentence_transformers", fake)   # what embed.py imports on first use
     embedder = SentenceTransformerEmbedder("/no/such/model-folder")
-    start, got = threading.Barrier(8), []
-
-    def use():
-        start.wait(5)
-        got.append(embedder.model)
-
-    threads = [threading.Thread(target=use) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=10)
-    assert len(got) == 8 and len({id(m) for m in got}) == 1
+    got = at_once(lambda _: embedder.model, 8)
+    assert len({id(m) for m in got}) == 1
     assert built == ["/no/such/model-folder"] and embedder.max_tokens == 128

@@ -6,7 +6,6 @@ the machinery, not the words. The one slow test runs the real default model.
 """
 from __future__ import annotations
 
-import threading
 import zipfile
 
 import pytest
@@ -15,6 +14,8 @@ from rag import models, store
 from rag.errors import ModelError
 from rag.retrieve import Retriever
 from rag.summarise import Summariser, SummaryUpdate, get_summariser
+
+from conftest import at_once
 
 CHAT_TEMPLATE = ("{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
                  "{% if add_generation_prompt %}assistant:{% endif %}")
@@ -126,20 +127,7 @@ def test_closing_the_stream_frees_the_model(tiny_models, searched, fake_embedder
 def test_concurrent_users_share_one_model(tiny_models, searched, fake_embedder):
     index, hits = searched
     s = Summariser(tiny_models["causal"])
-    results, errors = [], []
-
-    def ask():
-        try:
-            results.append(s.summarise("Is the pipeline funded?", hits, index, fake_embedder, max_new_tokens=8))
-        except Exception as e:  # noqa: BLE001
-            errors.append(e)
-
-    threads = [threading.Thread(target=ask) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors and len(results) == 3
+    results = at_once(lambda _: s.summarise("Is the pipeline funded?", hits, index, fake_embedder, max_new_tokens=8), 3)
     assert len({tuple(c.text for c in r.sentences) for r in results}) == 1    # greedy: same answer
 
 
@@ -259,22 +247,12 @@ def test_concurrent_first_use_loads_the_model_once(tiny_models, monkeypatch):
 
     monkeypatch.setattr(summarise, "resolve_summary_model", slow_resolve)
     monkeypatch.setattr(summarise, "_registry", {})       # a first use, whatever ran before
-    start, got, errors = threading.Barrier(8), [], []
 
-    def use():
-        try:
-            start.wait(5)
-            s = get_summariser(tiny_models["causal"])
-            s.load()
-            got.append((s, s._model))
-        except Exception as e:  # noqa: BLE001
-            errors.append(e)
+    def use(_):
+        s = get_summariser(tiny_models["causal"])
+        s.load()
+        return s, s._model
 
-    threads = [threading.Thread(target=use) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors and len(got) == 8
+    got = at_once(use, 8)
     assert len({id(s) for s, _ in got}) == 1 and len({id(m) for _, m in got}) == 1 and got[0][1] is not None
     assert resolved == [tiny_models["causal"]]

@@ -18,6 +18,7 @@ from rag.cite import hit_json
 from rag.errors import RagError
 from rag.retrieve import open_retriever
 
+from conftest import at_once
 from test_cli import DAMAGES, damage_index
 
 
@@ -199,18 +200,7 @@ def test_handlers_keep_sessions_apart(server):
 
 
 def test_concurrent_sessions_through_the_api(client, server):
-    results, errors = {}, []
-
-    def ask(n):
-        try:
-            results[n] = client.predict(["pipeline funded", "water prices"][n % 2], 1, api_name="/search")
-        except Exception as e:  # noqa: BLE001
-            errors.append(e)
-
-    threads = [threading.Thread(target=ask, args=(n,)) for n in range(8)]
-    [t.start() for t in threads]
-    [t.join(60) for t in threads]
-    assert not errors and len(results) == 8
+    results = at_once(lambda n: client.predict(["pipeline funded", "water prices"][n % 2], 1, api_name="/search"), 8)
     assert {results[n]["passages"][0]["section"] for n in range(0, 8, 2)} == {"Q2"}
 
 
@@ -447,14 +437,6 @@ def test_concurrent_first_use_opens_the_index_once(tiny_index, fake_embedder, mo
 
     monkeypatch.setattr(rag.retrieve, "open_retriever", slow_open)
     engine = ui.Engine(tiny_index, fake_embedder)
-    start, got = threading.Barrier(8), []
-
-    def use():
-        start.wait(5)
-        got.append(engine.retriever())
-
-    threads = [threading.Thread(target=use) for _ in range(8)]
-    [t.start() for t in threads]
-    [t.join(30) for t in threads]
-    assert len(got) == 8 and len({id(r) for r in got}) == 1
+    got = at_once(lambda _: engine.retriever(), 8)
+    assert len({id(r) for r in got}) == 1
     assert len(opened) == 1

@@ -9,12 +9,17 @@ removed and counted. A sentence is *supported* when
   * every number and every name in it occurs in a cited quote (or in that quote's
     citation: speaker, outlet, document title, the question it answers), and
   * its embedding is close to one sentence of the cited quotes (cosine >= threshold),
-    and not much closer to the question (a restated question is not an answer).
+    and not much closer to the question (a restated question is not an answer), and
+  * it does not turn the quote's polarity: more negations ("not", "never", "n't", …)
+    than any of the closest quote sentences has, or a near copy of the closest quote
+    sentence with that sentence's negation left out (embeddings barely see "not").
 
 ``support`` is that best cosine (0..1), scaled by the share of names and numbers
-found. What it leaves out: it does not understand negation or paraphrase beyond
-what the embedding sees; a sentence can pass while subtly twisting a quote, so the
-summary is always shown as the model's words, under the exact quotes.
+found. What it leaves out: negation is read from words, not from grammar (a
+negation in another clause of the quote lets a sentence pass); paraphrase beyond
+what the embedding sees is not understood; a sentence can pass while subtly
+twisting a quote, so the summary is always shown as the model's words, under the
+exact quotes.
 """
 from __future__ import annotations
 
@@ -28,6 +33,9 @@ from .records import Hit
 
 THRESHOLD = 0.5     # cosine to the best quote sentence (all-MiniLM-L6-v2), see README "Summary"
 ECHO_MARGIN = 0.15  # a sentence this much closer to the question than to the quotes only echoes it
+CLOSE = 0.05        # quote sentences this near the best one count as "the closest" for negation
+COPY = 0.8          # share of a sentence's words found in a quote sentence that makes it a near copy
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|without)\b|n['’]t\b", re.I)
 
 CITE = re.compile(r"\s*\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -121,6 +129,23 @@ class _Vocabulary:
         return len(low) >= 5 and any(w.startswith(stem) for w in self.words)
 
 
+def _turned(sentence: str, closest: list[str]) -> str | None:
+    """Why `sentence` reverses the polarity of the quote sentences closest to it, or None."""
+    negations = len(_NEGATION.findall(sentence))
+    most = max((len(_NEGATION.findall(q)) for q in closest), default=0)
+    if negations > most:      # "did not advise him not to use force" against "advised him not to"
+        return ("says no or not where the closest quote sentences do not" if not most else
+                f"has more negations ({negations}) than the closest quote sentence ({most})")
+    if not negations:
+        words = {_norm(w) for w in _WORD.findall(sentence)}
+        for q in closest:
+            if _NEGATION.search(q) and words:
+                found = {_norm(w) for w in _WORD.findall(q)}
+                if len(words & found) / len(words) >= COPY:
+                    return f"leaves out the negation of the quote sentence: {q.strip()[:80]!r}"
+    return None
+
+
 def _quote_sources(hit: Hit, index) -> list[str]:
     p = hit.passage
     doc = index.documents.get(p.doc) if index is not None else None
@@ -179,6 +204,11 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
             problems.append(f"far from the cited quotes (similarity {best:.2f})")
         elif echo[i] - best > ECHO_MARGIN:
             problems.append(f"restates the question ({echo[i]:.2f}) more than the quotes ({best:.2f})")
+        elif mask.any():
+            closest = [flat[j][1] for j in np.flatnonzero(mask) if sims[i][j] >= best - CLOSE]
+            turned = _turned(sentence, closest)
+            if turned:
+                problems.append(turned)
         out.append(CheckedSentence(text=sentence, citations=cited, supported=not problems,
                                    support=round(best * share, 4), problems=tuple(problems)))
     return out, removed

@@ -128,3 +128,41 @@ def test_restating_the_question_is_not_support(searched, fake_embedder):
     assert not flagged.supported and "restates the question" in flagged.problems[0]   # ...but echoes the question
     copied = f"The pipeline is funded by a regional grant of 4 million dollars [{pipeline.rank}]."
     assert check(copied, hits, index, fake_embedder, question=question)[0][0].supported
+
+
+@pytest.mark.parametrize("sentence, why", [
+    ("The pipeline is not funded by a regional grant.", "says no or not"),      # a negation the quote lacks
+    ("The pipeline isn't funded by a regional grant.", "says no or not"),
+])
+def test_an_added_negation_is_flagged(searched, fake_embedder, sentence, why):
+    index, hits, _ = searched
+    ranks = ", ".join(str(h.rank) for h in hits)
+    checked, _ = check(f"{sentence} [{ranks}]", hits, index, fake_embedder)
+    assert not checked[0].supported and any(why in p for p in checked[0].problems), checked[0].problems
+
+
+def test_a_dropped_negation_is_flagged_and_a_kept_one_passes(tmp_path, fake_embedder):
+    from rag.build import build
+
+    doc = tmp_path / "talks.txt"
+    doc.write_text("Question: Will the talks resume?\n\nJane Doe: The talks will not resume in March. "
+                   "We never agreed to that date.\n", encoding="utf-8")
+    build([doc], fake_embedder, folder=tmp_path / "idx")
+    index = store.load(tmp_path / "idx", embedder=fake_embedder)
+    hits = Retriever(index, fake_embedder).search("Will the talks resume in March?", 3).hits
+    n = next(h.rank for h in hits if "March" in h.passage.text)
+    dropped, _ = check(f"The talks will resume in March [{n}].", hits, index, fake_embedder)
+    assert not dropped[0].supported and "leaves out the negation" in " ".join(dropped[0].problems)
+    kept, _ = check(f"The talks will not resume in March [{n}].", hits, index, fake_embedder)
+    assert kept[0].supported, kept[0].problems
+
+
+def test_a_double_negation_the_quote_does_not_have_is_flagged():
+    """From a real SmolLM2 summary: the quote says Rasmussen appealed to Yanukovich not to use force."""
+    from rag.verify import _turned
+
+    quote = ("During the Maidan riots in Ukraine in late 2013, the then NATO Secretary General Anders Fogh "
+             "Rasmussen made numerous public appeals to President Viktor Yanukovich not to use military force.")
+    assert "more negations (2)" in _turned("Rasmussen did not advise Yanukovich not to use force.", [quote])
+    assert _turned("Rasmussen advised Yanukovich not to use force.", [quote]) is None
+    assert _turned("Russia does not want war.", ["We do not want war, and we never threatened anyone."]) is None

@@ -44,8 +44,10 @@ def cmd_index(args) -> int:
     from .embed import default_embedder
     from .load import DEFAULT_CORPUS
 
-    paths = [Path(p) for p in args.paths] or [DEFAULT_CORPUS]
-    report = add_documents(paths, default_embedder(), Path(args.index), rebuild=args.rebuild,
+    # no paths: the files this index was made from (re-read, re-embedded if changed), else the default corpus
+    folder = Path(args.index)
+    paths = [Path(p) for p in args.paths] or store.sources(folder) or [DEFAULT_CORPUS]
+    report = add_documents(paths, default_embedder(), folder, rebuild=args.rebuild,
                            progress=None if args.quiet else ConsoleProgress())
     return _report(report, args.index)
 
@@ -226,9 +228,10 @@ def parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    p = add("index", cmd_index, "add or update documents in the index (default: the shipped transcript)")
+    p = add("index", cmd_index, "add or update documents in the index (no paths: re-read the files the "
+                                "index was made from, or index the shipped transcript)")
     p.add_argument("paths", nargs="*", help="files or folders (.txt .md .html .pdf .docx); only changed ones "
-                                            "are embedded again")
+                                            "are embedded again; none: the files the index was made from")
     p.add_argument("--rebuild", action="store_true", help="start from an empty index: keep only these documents")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 

@@ -58,13 +58,24 @@ class Index:
 
 
 def rebuild_command(folder: Path, manifest: dict | None = None) -> str:
-    paths = [d["path"] for d in (manifest or {}).get("documents", []) if d.get("path")]
+    """What rebuilds the index in `folder`: `rag index` re-reads the files an index was made from
+    (and re-embeds stored texts whose files are gone); a folder with no index needs its files."""
     cmd = "rag index"
-    if paths and paths != [str(Path("corpus") / "000_17cb08188d8e02ca.txt")]:
-        cmd += " " + " ".join(paths)
     if Path(folder) != DEFAULT_INDEX:
-        cmd += f" --index {folder}"
+        cmd += (" PATH..." if manifest is None else "") + f" --index {folder}"
     return cmd
+
+
+def sources(folder: Path) -> list[Path]:
+    """The files the index in `folder` was made from that still exist (its manifest need not be
+    current: a stale or damaged index names its files too); [] when there is no readable manifest."""
+    try:
+        manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+        entries = [d.get("path") for d in manifest.get("documents", [])]
+    except (OSError, ValueError, AttributeError):
+        return []
+    found = [_source_path(Path(folder), p) for p in entries if isinstance(p, str)]
+    return [p for p in found if p is not None and p.is_file()]
 
 
 def _sha(data: bytes) -> str:

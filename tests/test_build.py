@@ -313,3 +313,33 @@ def test_cli_index_docs_remove(tmp_path, docs, capsys, monkeypatch):
     assert "ghost.txt" in capsys.readouterr().err
     assert main(["index", "--rebuild", str(docs / "briefing.txt"), "--index", folder, "--quiet"]) == 0
     assert list(store.load(tmp_path / "idx", embedder=FakeEmbedder()).documents) == ["briefing.txt"]
+
+
+def test_cli_index_without_paths_refreshes_the_index_from_its_own_files(tmp_path, docs, capsys, monkeypatch):
+    """`rag index --index X` (what X's error messages say) re-reads X's files, never adds the shipped
+    transcript to it; a changed file is embedded again, an upload whose file is gone keeps its text."""
+    import rag.embed
+    from rag.cli import main
+
+    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
+    folder = tmp_path / "idx"
+    gone = tmp_path / "upload.txt"
+    gone.write_text(OTHER.replace("Tom Reed", "Ann Lee"), encoding="utf-8")
+    assert main(["index", str(docs), str(gone), "--index", str(folder), "--quiet"]) == 0
+    gone.unlink()
+    (docs / "briefing.txt").write_text(INTERVIEW.replace("4 million", "5 million"), encoding="utf-8")
+    with pytest.raises(IndexProblem) as e:
+        store.load(folder, embedder=FakeEmbedder())
+    assert str(e.value).endswith(f"Rebuild it with: rag index --index {folder}")
+    capsys.readouterr()
+    assert main(["index", "--index", str(folder), "--quiet"]) == 0
+    assert "1 updated" in capsys.readouterr().out
+    index = store.load(folder, embedder=FakeEmbedder())
+    assert sorted(index.documents) == ["briefing.txt", "schools.txt", "upload.txt"]
+    assert "5 million" in index.documents["briefing.txt"].text
+
+
+def test_rebuild_command_is_short():
+    assert store.rebuild_command(store.DEFAULT_INDEX, {"documents": [{"path": "a.txt"}] * 500}) == "rag index"
+    assert store.rebuild_command(store.Path("my-index"), {"documents": []}) == "rag index --index my-index"
+    assert store.rebuild_command(store.Path("my-index")) == "rag index PATH... --index my-index"   # nothing there yet

@@ -170,6 +170,8 @@ class Batcher:
                     break
             try:
                 results = self.fn([item for item, _ in batch])
+                if len(results) != len(batch):      # else a caller would wait for ever
+                    raise RuntimeError(f"{len(results)} results for {len(batch)} items")
             except BaseException as e:  # noqa: BLE001 - each caller gets the error, the thread goes on
                 for _, future in batch:
                     future.set_exception(e)

@@ -83,3 +83,9 @@ def test_concurrent_first_use_constructs_the_model_once(monkeypatch):
     got = at_once(lambda _: embedder.model, 8)
     assert len({id(m) for m in got}) == 1
     assert built == ["/no/such/model-folder"] and embedder.max_tokens == 128
+
+
+def test_a_short_answer_is_an_error_not_a_caller_waiting_for_ever():
+    b = Batcher(lambda items: items[:-1])
+    with pytest.raises(RuntimeError, match="0 results for 1 items"):
+        b("lost")

@@ -13,6 +13,7 @@ that takes longer than --timeout counts as an error. Exits 1 if any request fail
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import signal
@@ -26,6 +27,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "data" / "load-queries.txt"
+sys.path.insert(0, str(ROOT))
+from rag.ui import LOADING_NOTICE  # noqa: E402 - the notice the app gives until its model has loaded
+
+
+@functools.cache
+def _ssl_context():
+    import ssl
+
+    return ssl.create_default_context()
 
 
 def new_client(url: str):
@@ -33,14 +43,7 @@ def new_client(url: str):
     httpx client, and loading the CA bundle for each took 80 % of this script's CPU, starving the server."""
     from gradio_client import Client
 
-    global _SSL
-    if _SSL is None:
-        import ssl
-        _SSL = ssl.create_default_context()
-    return Client(url, verbose=False, ssl_verify=_SSL)  # passed on to httpx as verify=
-
-
-_SSL = None
+    return Client(url, verbose=False, ssl_verify=_ssl_context())  # passed on to httpx as verify=
 
 
 def rss_mb(pid: int) -> float:
@@ -63,9 +66,9 @@ def start_app(port: int, index: str | None) -> subprocess.Popen:
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
-def wait_up(url: str, proc: subprocess.Popen | None, api_name: str, timeout: float = 180) -> float:
+def wait_up(url: str, proc: subprocess.Popen | None, api_name: str, timeout: float = 180) -> None:
     """Wait until the app answers with its embedding model loaded (not by word matching alone);
-    then a few more searches, so that what is measured after is the steady state. Returns the seconds waited."""
+    then a few more searches, so that what is measured after is the steady state."""
     t0 = time.monotonic()
     client = None
     while True:
@@ -74,17 +77,15 @@ def wait_up(url: str, proc: subprocess.Popen | None, api_name: str, timeout: flo
         try:
             client = client or new_client(url)
             data = answer(client.submit("warm up", 3, api_name=api_name).result(timeout=30))
-            if not any("still loading" in n for n in data.get("notices", [])):
+            if LOADING_NOTICE not in data.get("notices", []):
                 break
         except Exception:  # noqa: BLE001 - not up yet
             if time.monotonic() - t0 > timeout:
                 raise
             client = None
         time.sleep(0.2)
-    waited = time.monotonic() - t0
     for q in ("Finland and NATO", "Kazakhstan", "relations with Japan", "sanctions"):
         client.submit(q, 5, api_name=api_name).result(timeout=30)
-    return waited
 
 
 def answer(out) -> dict:

@@ -358,11 +358,17 @@ def calibrated_threshold(index: Index, mode: str = "hybrid") -> float | None:
     if "calibration" not in index.extras:
         index.extras["calibration"] = load_calibration(index.folder)
     made_for = {"model": index.manifest.get("model", {}).get("fingerprint"), "chunking": index.manifest.get("chunking")}
-    for cal in (index.extras["calibration"] or {}, load_calibration(SHIPPED_CALIBRATION.parent)):
-        if cal.get("model") == made_for["model"] and cal.get("chunking") == made_for["chunking"]:
-            threshold = ((cal.get("modes") or {}).get(mode) or {}).get("threshold")
-            return float(threshold) if isinstance(threshold, (int, float)) else None
-    return None
+
+    def fits(cal: dict) -> bool:
+        return cal.get("model") == made_for["model"] and cal.get("chunking") == made_for["chunking"]
+
+    cal = index.extras["calibration"] or {}
+    if not fits(cal):
+        cal = load_calibration(SHIPPED_CALIBRATION.parent)     # read only when the index has none
+        if not fits(cal):
+            return None
+    threshold = ((cal.get("modes") or {}).get(mode) or {}).get("threshold")
+    return float(threshold) if isinstance(threshold, (int, float)) else None
 
 
 def open_retriever(folder=None, embedder=None, **settings) -> Retriever:

@@ -21,7 +21,9 @@ file never stops the others. What it leaves out: watching folders for changes.
 """
 from __future__ import annotations
 
+import json
 import shutil
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -50,6 +52,7 @@ class IndexReport:
     refreshed: list[str] = field(default_factory=list)   # re-embedded: the index had another parser/model
     embedded: int = 0                                    # texts embedded (0 when nothing changed)
     index: store.Index | None = None                     # the index as it is now (None when there is none)
+    renamed: list[tuple[str, str]] = field(default_factory=list)   # (file name, id): the name was taken
 
     @property
     def changed(self) -> bool:
@@ -75,18 +78,25 @@ class _Entry:
 
 def add_documents(paths: list[Path], embedder, folder: Path = store.DEFAULT_INDEX,
                   progress: Progress | None = None, *, rebuild: bool = False, by_name: bool = False,
+                  uploaded: bool = False, time_limit: float | None = None,
                   settings: ChunkSettings = ChunkSettings()) -> IndexReport:
     """Add or update the files (and folders, searched recursively) at `paths` in the index in `folder`.
 
     Only new and changed files are parsed and embedded; unchanged documents keep their vectors.
     `rebuild`: start from an empty index (documents not in `paths` are dropped).
-    `by_name`: a file whose name is a document's id updates that document even when it comes
-    from another path (uploads arrive from a new temporary folder each time).
+    `uploaded`: the files were uploaded (from a temporary folder that will be gone): they are
+    stored as ``upload:NAME``, and a different file with a name already taken is *added* under a
+    new id (``NAME (2)``, in `report.renamed`), never put in the other's place...
+    `by_name`: ... unless this is set: then a file whose name is a document's id replaces that
+    document (an explicit update).
+    `time_limit`: seconds the reading and embedding may take; past it DocumentError, nothing changed.
     `progress(done, total, what)` is called while reading and embedding.
-    Unreadable or unknown files are listed in `report.skipped`, never raised.
+    Unreadable or unknown files are listed in `report.skipped`, never raised. The index folder
+    must be new, empty or an index (store.check_target), and not inside a folder being indexed.
     """
     return _apply(folder, embedder, settings, paths=list(paths), rebuild=rebuild, by_name=by_name,
-                  progress=progress)
+                  uploaded=uploaded, progress=progress,
+                  deadline=None if time_limit is None else time.monotonic() + time_limit)
 
 
 def remove_documents(ids: list[str], embedder, folder: Path = store.DEFAULT_INDEX,
@@ -125,13 +135,21 @@ def _prepare(doc: Document, embedder, settings: ChunkSettings) -> _Entry:
     return _Entry(doc, paras, passages)
 
 
-def _embed(entries: list[_Entry], embedder, progress: Progress | None) -> int:
+def _check_time(deadline: float | None, started: float) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise DocumentError(f"Indexing stopped after {time.monotonic() - started:.0f} s, its time limit: "
+                            f"nothing was changed. Index very large files from the command line: rag index FILE")
+
+
+def _embed(entries: list[_Entry], embedder, progress: Progress | None, deadline: float | None = None,
+           started: float = 0.0) -> int:
     """Embed the passages of the entries that have no vectors yet, in batches, reporting progress."""
     todo = [e for e in entries if e.vectors is None]
     texts = [(e, embed_text(p)) for e in todo for p in e.passages]
     total = len(texts)
     vectors: list[np.ndarray] = []
     for i in range(0, total, EMBED_BATCH):
+        _check_time(deadline, started)
         batch = texts[i:i + EMBED_BATCH]
         if progress:
             progress(i, total, f"Embedding {batch[0][0].doc.id}")
@@ -208,19 +226,55 @@ def _existing(folder: Path, embedder, settings: ChunkSettings, rebuild: bool):
     except IndexProblem as problem:
         try:
             docs = store.read_documents(folder)
-        except IndexProblem:
-            raise IndexProblem(f"{problem} To start again: rag index --rebuild PATH... --index {folder}")
+        except IndexProblem as why:
+            # the stored texts are lost: only a rebuild from the files that still exist can help
+            raise IndexProblem(f"{why}. {_lost(folder)}") from problem
         return None, list(docs.values())
     return None, list(old.documents.values())
 
 
+def _lost(folder: Path) -> str:
+    """What `rag index --rebuild` would make of an index whose stored texts are gone."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        paths = [d.get("path", "") for d in manifest.get("documents", [])]
+    except (OSError, ValueError, AttributeError):
+        paths = []
+    kept = {str(p) for p in store.sources(folder)}
+    gone = [p.removeprefix(store.UPLOADED) for p in paths
+            if str(store.source_path(folder, p)) not in kept]
+    cmd = store.rebuild_command(folder, {} if kept else None, from_files=True)
+    return (f"Rebuild it from its files with: {cmd}" if not gone else
+            f"Rebuilding it from its files ({cmd}) would drop {len(gone)} document(s) whose files are gone: "
+            f"{', '.join(gone[:5])}{' …' if len(gone) > 5 else ''}")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _files(paths: list[Path], folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The files to read, never those of the index itself; an index to be made inside a folder being
+    indexed is refused (its stored texts would be read back as documents the next time)."""
+    files, skipped = load.expand(paths) if paths else ([], [])
+    real = folder.resolve()
+    for p in paths:
+        if Path(p).is_dir() and _inside(real, Path(p).resolve()) and not (folder / "manifest.json").exists():
+            raise IndexProblem(f"The index folder {folder} would be inside {p}, which is being indexed: "
+                               f"nothing was written. Choose an --index outside it.")
+    return [f for f in files if not _inside(f.resolve(), real)], skipped
+
+
 def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = (), remove: list[str] = (),
-           rebuild: bool = False, by_name: bool = False, strict: bool = False,
-           progress: Progress | None = None) -> IndexReport:
+           rebuild: bool = False, by_name: bool = False, uploaded: bool = False, strict: bool = False,
+           progress: Progress | None = None, deadline: float | None = None) -> IndexReport:
     folder = Path(folder)
+    started = time.monotonic()
     report = IndexReport()
-    files, report.skipped = load.expand(paths) if paths else ([], [])
+    store.check_target(folder)          # before any work: a folder that is not ours is refused at once
+    files, report.skipped = _files(list(paths), folder)
     with store.build_lock(folder):
+        store.check_target(folder)
         old, stale = _existing(folder, embedder, settings, rebuild)
         entries: dict[str, _Entry] = {}
         if old is not None:
@@ -255,10 +309,12 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
             if path.resolve() in seen:
                 continue
             seen.add(path.resolve())
+            _check_time(deadline, started)
             if progress:
                 progress(n, len(files), f"Reading {path.name}")
-            stored = load.stored_path(path, folder)
-            doc_id = by_path.get(stored) or (path.name if by_name and path.name in entries else None)
+            stored = store.UPLOADED + path.name if uploaded else load.stored_path(path, folder)
+            doc_id = (None if uploaded else by_path.get(stored)) or \
+                (path.name if by_name and path.name in entries else None)
             try:
                 doc = load.read(path, stored_as=stored, id=doc_id or path.name)
             except DocumentError as e:
@@ -279,8 +335,10 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
                 continue
             new = doc_id is None
             if new:
-                doc_id = _unique_id(path, entries)
+                doc_id = _unique_id(path, entries, folders=not uploaded)
                 doc = replace(doc, id=doc_id)
+                if doc_id != path.name:
+                    report.renamed.append((path.name, doc_id))
             try:
                 entry = _prepare(doc, embedder, settings)
             except Exception as e:  # noqa: BLE001 - a parser bug on one file must not stop the others
@@ -288,6 +346,7 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
                     raise DocumentError(f"{path}: cannot be parsed ({type(e).__name__}: {e})")
                 report.skipped.append((str(path), f"cannot be parsed ({type(e).__name__}: {e})"))
                 continue
+            _check_time(deadline, started)
             if not entry.passages:
                 if strict:
                     raise DocumentError(f"{path}: no text to index")
@@ -306,7 +365,7 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
             return report
         if not entries and (rebuild or not (folder / "manifest.json").exists()):
             return report       # nothing readable: the index (if any) stays as it was
-        report.embedded = _embed(list(entries.values()), embedder, progress)
+        report.embedded = _embed(list(entries.values()), embedder, progress, deadline, started)
         dim = _dim(entries.values()) or (old.manifest["model"]["dim"] if old else None)
         index = _assemble(list(entries.values()), _model(embedder, dim), settings)
         if progress:
@@ -318,12 +377,12 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
         return report
 
 
-def _unique_id(path: Path, entries: dict) -> str:
-    """The file name, else parent folders in front of it, else a number after it."""
+def _unique_id(path: Path, entries: dict, folders: bool = True) -> str:
+    """The file name, else (with `folders`) parent folders in front of it, else a number after it."""
     path = Path(path).resolve()
     if path.name not in entries:
         return path.name
-    for depth in range(1, min(3, len(path.parts) - 1) + 1):
+    for depth in range(1, min(3, len(path.parts) - 1) + 1 if folders else 0):
         candidate = "/".join(path.parts[-depth - 1:])
         if candidate not in entries:
             return candidate
@@ -364,18 +423,20 @@ class ConsoleProgress:
 def list_documents(folder: Path = store.DEFAULT_INDEX) -> list[dict]:
     """Every document in the index, in order: id, title, date, path, passages, chars, sha256
     (of the file), and `source`: "ok", "changed" (the file differs from what was indexed),
-    or "missing" (the file is gone, e.g. an upload; the index keeps its text)."""
+    "missing" (the file is gone; the index keeps its text) or "uploaded" (only the index holds it)."""
     index = store.load(folder, check_sources=False)
     counts: dict[str, int] = {}
     for p in index.passages:
         counts[p.doc] = counts.get(p.doc, 0) + 1
     out = []
     for d in index.manifest["documents"]:
-        source = store._source_path(Path(folder), d["path"])
-        if source is None or not source.is_file():
+        source = store.source_path(Path(folder), d["path"])
+        if d["path"].startswith(store.UPLOADED):
+            state = "uploaded"
+        elif source is None or not source.is_file():
             state = "missing"
         else:
-            state = "ok" if store._sha(source.read_bytes()) == d["sha256"] else "changed"
+            state = "ok" if store.digest(source.read_bytes()) == d["sha256"] else "changed"
         out.append({"id": d["id"], "title": d["title"], "date": d["date"], "path": d["path"],
                     "passages": counts.get(d["id"], 0), "chars": d["chars"], "sha256": d["sha256"],
                     "source": state})

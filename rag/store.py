@@ -22,6 +22,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -36,10 +37,14 @@ from .errors import IndexProblem
 from .parse import PARSER_VERSION
 from .records import Document, Passage
 
-FORMAT = "rag-index/2"      # 2: the manifest holds the checksums of passages, paragraphs and vectors
-READABLE_DOCUMENTS = ("rag-index/1", FORMAT)   # formats whose documents/ can be carried into a rebuild
-CHECKED_FILES = ("passages.jsonl", "paragraphs.jsonl", "index.faiss")
+FORMAT = "rag-index/3"      # 3: the manifest holds the checksum of every file the build wrote (lexical/ too)
+READABLE_DOCUMENTS = ("rag-index/1", "rag-index/2", FORMAT)   # formats whose documents/ can be carried into a rebuild
+CHECKED_FILES = ("passages.jsonl", "paragraphs.jsonl", "index.faiss")   # always present, always checked
 DEFAULT_INDEX = Path("embeddings")
+# what a build writes into an index folder (and so all that a rebuild may replace): nothing else is ours
+OWN_FILES = {"manifest.json", *CHECKED_FILES, "calibration.json"}
+OWN_FOLDERS = {"documents": re.compile(r"[0-9a-f]{16}\.txt"), "lexical": re.compile(r"[\w.-]+\.(?:json|npy)")}
+UNCHECKED_FILES = {"manifest.json", "calibration.json"}    # written after the build (calibration by rag eval)
 
 
 @dataclass
@@ -57,10 +62,11 @@ class Index:
         return self.manifest["fingerprint"]
 
 
-def rebuild_command(folder: Path, manifest: dict | None = None) -> str:
+def rebuild_command(folder: Path, manifest: dict | None = None, from_files: bool = False) -> str:
     """What rebuilds the index in `folder`: `rag index` re-reads the files an index was made from
-    (and re-embeds stored texts whose files are gone); a folder with no index needs its files."""
-    cmd = "rag index"
+    (and re-embeds stored texts whose files are gone); a folder with no index needs its files;
+    `from_files`: the stored texts are lost, so only the files that still exist can rebuild it."""
+    cmd = "rag index --rebuild" if from_files else "rag index"
     if Path(folder) != DEFAULT_INDEX:
         cmd += (" PATH..." if manifest is None else "") + f" --index {folder}"
     return cmd
@@ -74,11 +80,12 @@ def sources(folder: Path) -> list[Path]:
         entries = [d.get("path") for d in manifest.get("documents", [])]
     except (OSError, ValueError, AttributeError):
         return []
-    found = [_source_path(Path(folder), p) for p in entries if isinstance(p, str)]
+    found = [source_path(Path(folder), p) for p in entries if isinstance(p, str)]
     return [p for p in found if p is not None and p.is_file()]
 
 
-def _sha(data: bytes) -> str:
+def digest(data: bytes) -> str:
+    """The sha256 of `data`, in hex: how the manifest names a file's bytes."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -120,6 +127,49 @@ def build_lock(folder: Path, wait: bool = True):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+def check_target(folder: Path) -> None:
+    """Refuse to write an index at `folder` unless it is new, an empty folder, or provably an index of
+    ours (a manifest of ours and only the files a build writes): a rebuild replaces the whole folder,
+    and the product never deletes or moves what it did not create."""
+    folder = Path(folder)
+    if folder.is_symlink():
+        raise IndexProblem(f"{folder} is a link; give the folder it points to as --index, or a new folder.")
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise IndexProblem(f"{folder} is a file, not an index folder: nothing was written. "
+                           f"Choose a new or empty folder for --index.")
+    names = sorted(p.name for p in folder.iterdir())
+    if not names:
+        return
+    if not _our_manifest(folder / "manifest.json"):
+        raise IndexProblem(f"{folder}/ is not empty and holds no index ({_listing(names)}): nothing was "
+                           f"written, as an index build replaces its whole folder. "
+                           f"Choose a new or empty folder for --index.")
+    foreign = [n for n in names if n not in OWN_FILES and n not in OWN_FOLDERS]
+    for sub, pattern in OWN_FOLDERS.items():
+        if (folder / sub).is_dir() and not (folder / sub).is_symlink():
+            foreign += [f"{sub}/{p.name}" for p in (folder / sub).iterdir()
+                        if not (p.is_file() and pattern.fullmatch(p.name))]
+        elif (folder / sub).exists():
+            foreign.append(sub)
+    if foreign:
+        raise IndexProblem(f"{folder}/ holds files that are not part of the index ({_listing(foreign)}): "
+                           f"nothing was written, as a build replaces the whole folder. Move them elsewhere first.")
+
+
+def _our_manifest(path: Path) -> bool:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        return isinstance(manifest, dict) and str(manifest.get("format", "")).startswith("rag-index/")
+    except (OSError, ValueError):
+        return False
+
+
+def _listing(names: list[str], most: int = 4) -> str:
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
 def make_manifest(documents: dict[str, Document], passages: list[Passage], model: dict,
                   chunking: ChunkSettings, extra: dict | None = None) -> dict:
     body = _json_lines(passages)
@@ -130,12 +180,12 @@ def make_manifest(documents: dict[str, Document], passages: list[Passage], model
         "chunking": chunking.to_dict(),
         "documents": [
             {"id": d.id, "path": d.path, "sha256": d.sha256, "title": d.title, "date": d.date,
-             "chars": len(d.text), "text_sha256": _sha(d.text.encode("utf-8")),
-             "file": f"documents/{_sha(d.id.encode())[:16]}.txt"}
+             "chars": len(d.text), "text_sha256": digest(d.text.encode("utf-8")),
+             "file": f"documents/{digest(d.id.encode())[:16]}.txt"}
             for d in documents.values()
         ],
         "passages": len(passages),
-        "fingerprint": _sha(body + json.dumps(model, sort_keys=True).encode())[:12],
+        "fingerprint": digest(body + json.dumps(model, sort_keys=True).encode())[:12],
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         **(extra or {}),
     }
@@ -145,13 +195,15 @@ def save(index: Index, folder: Path, write_extras=None) -> None:
     """Write `index` to `folder` atomically. `write_extras(tmp_folder)` adds other stages' files."""
     folder = Path(folder)
     with build_lock(folder):        # (re-entrant: a build already holds it) no load cleans up our tmp
+        check_target(folder)
         _save(index, folder, write_extras)
 
 
 def _save(index: Index, folder: Path, write_extras) -> None:
     import faiss
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    real = folder.resolve()      # "." or "x/.." have no name of their own to put a sibling beside
+    tmp = Path(tempfile.mkdtemp(prefix=f".{real.name}.tmp-", dir=real.parent))
     try:
         (tmp / "documents").mkdir()
         for entry in index.manifest["documents"]:
@@ -162,10 +214,13 @@ def _save(index: Index, folder: Path, write_extras) -> None:
         if write_extras:
             write_extras(tmp)
         # vectors from another build, or passages reordered, would quote the wrong text for a vector
-        manifest = {**index.manifest, "files": {name: _sha((tmp / name).read_bytes()) for name in CHECKED_FILES}}
+        # ... and a swapped or edited lexical file would rank silently wrong: every file is checked
+        written = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
+        manifest = {**index.manifest, "files": {name: digest((tmp / name).read_bytes()) for name in written
+                                                if name not in UNCHECKED_FILES}}
         # the manifest goes last: a folder without one is never mistaken for an index
         _write(tmp / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
-        _swap_in(tmp, folder)
+        _swap_in(tmp, real)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -191,12 +246,11 @@ def _swap_in(tmp: Path, folder: Path) -> None:
 def _recover(folder: Path) -> None:
     """Under the build lock: if a build died between its two renames, put the previous index
     back; then remove what killed builds left beside it (half-written and replaced folders)."""
-    if not (folder / "manifest.json").exists():
+    folder = Path(folder).resolve()
+    if not folder.exists():      # only then: a folder that is there, whatever it holds, is left alone
         olds = sorted(folder.parent.glob(f".{folder.name}.old-*"), key=lambda p: p.stat().st_mtime)
         for old in reversed(olds):
             if (old / "manifest.json").exists():
-                if folder.exists():
-                    shutil.rmtree(folder)
                 os.rename(old, folder)
                 break
     for left in [*folder.parent.glob(f".{folder.name}.tmp-*"), *folder.parent.glob(f".{folder.name}.old-*")]:
@@ -248,11 +302,21 @@ def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True
                         f"but this run uses {embedder.name!r} (weights {embedder.fingerprint})")
     try:
         documents = _read_documents(folder, manifest)
+    except PermissionError as e:
+        raise _unreadable(folder, e)
+    except Exception as e:  # noqa: BLE001 - every way a file can be broken ends here
+        # the stored texts are gone or damaged: only the source files can rebuild it
+        raise IndexProblem(f"The index in {folder}/ is damaged ({type(e).__name__}: {e}). "
+                           f"Rebuild it from its files with: {rebuild_command(folder, manifest, from_files=True)}")
+    try:
         passages = _read_passages(_read_checked(folder, "passages.jsonl", manifest))
         paragraphs = _read_passages(_read_checked(folder, "paragraphs.jsonl", manifest))
         vectors = faiss.deserialize_index(np.frombuffer(_read_checked(folder, "index.faiss", manifest), dtype="uint8"))
-    except IndexProblem:
-        raise
+        for name in manifest["files"]:          # lexical/ and whatever else the build wrote
+            if name not in CHECKED_FILES:
+                _read_checked(folder, name, manifest)
+    except PermissionError as e:
+        raise _unreadable(folder, e)
     except Exception as e:  # noqa: BLE001 - every way a file can be broken ends here
         raise IndexProblem(f"The index in {folder}/ is damaged ({type(e).__name__}: {e}). Rebuild it with: {rebuild}")
     if vectors.ntotal != len(passages) or len(passages) != manifest.get("passages"):
@@ -266,19 +330,36 @@ def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True
             raise IndexProblem(f"The index in {folder}/ is damaged: passage {p.id} does not match its document. "
                                f"Rebuild it with: {rebuild}")
     if check_sources:
-        for d in manifest["documents"]:
-            source = _source_path(folder, d["path"])
-            if source and source.is_file() and _sha(source.read_bytes()) != d["sha256"]:
-                raise stale(f"is out of date: {d['path']} changed since it was indexed")
+        changed = changed_sources(folder, manifest)
+        if changed:
+            raise stale(f"is out of date: {changed[0]} changed since it was indexed")
     return Index(manifest=manifest, documents=documents, paragraphs=paragraphs, passages=passages,
                  vectors=vectors, folder=folder)
+
+
+def changed_sources(folder: Path, manifest: dict) -> list[str]:
+    """The documents' files (as the manifest names them) whose bytes differ from what was indexed."""
+    out = []
+    for d in manifest["documents"]:
+        source = source_path(folder, d["path"])
+        try:
+            if source and source.is_file() and digest(source.read_bytes()) != d["sha256"]:
+                out.append(d["path"])
+        except OSError:
+            continue        # unreadable now: what the index holds is still what was indexed
+    return out
+
+
+def _unreadable(folder: Path, e: OSError) -> IndexProblem:
+    return IndexProblem(f"The index in {folder}/ cannot be read: permission denied for {e.filename}. "
+                        f"Check the files' permissions (nothing needs rebuilding).")
 
 
 def _read_documents(folder: Path, manifest: dict) -> dict[str, Document]:
     documents: dict[str, Document] = {}
     for d in manifest["documents"]:
         data = (folder / d["file"]).read_bytes()
-        if _sha(data) != d["text_sha256"]:
+        if digest(data) != d["text_sha256"]:
             raise ValueError(f"{d['file']} does not match its checksum")
         documents[d["id"]] = Document(id=d["id"], text=data.decode("utf-8"), path=d["path"],
                                       title=d["title"], date=d["date"], sha256=d["sha256"])
@@ -305,8 +386,12 @@ def vectors_array(vectors) -> np.ndarray:
     return np.asarray(vectors.reconstruct_n(0, vectors.ntotal), dtype="float32")
 
 
-def _source_path(folder: Path, path: str) -> Path | None:
-    if not path:
+UPLOADED = "upload:"     # the stored path of a file uploaded in the chat: no file on this machine to re-read
+
+
+def source_path(folder: Path, path: str) -> Path | None:
+    """The file a manifest's document path names (None for an upload, whose text only the index holds)."""
+    if not path or path.startswith(UPLOADED):
         return None
     p = Path(path)
     if p.is_absolute():
@@ -319,7 +404,7 @@ def _read_checked(folder: Path, name: str, manifest: dict) -> bytes:
     """The bytes of one of CHECKED_FILES, if they are the ones the manifest was written with."""
     expected = (manifest.get("files") or {}).get(name)
     data = (folder / name).read_bytes()
-    if _sha(data) != expected:
+    if digest(data) != expected:
         raise ValueError(f"{name} does not match the checksum in the manifest")
     return data
 

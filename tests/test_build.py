@@ -115,7 +115,7 @@ def test_remove(tmp_path, docs):
 
 
 def test_bad_files_are_skipped_the_rest_indexed(tmp_path, docs):
-    (docs / "bad.txt").write_bytes(b"\xff\xfe\x00garbage")
+    (docs / "bad.txt").write_bytes(b"\x80\x81garbage\xff")
     (docs / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     (docs / "broken.pdf").write_bytes(b"%PDF-1.4 nothing")
     report = add_documents([docs], FakeEmbedder(), tmp_path / "idx")

@@ -159,7 +159,11 @@ def test_unreadable_refused(tiny_index, fake_embedder, monkeypatch):
         def denied(folder, name, manifest):
             raise PermissionError(13, "Permission denied", str(folder / name))
         monkeypatch.setattr(store, "_read_checked", denied)
-    expect_refused(tiny_index, fake_embedder, "damaged", "Permission denied")
+    with pytest.raises(IndexProblem) as e:
+        store.load(tiny_index, embedder=fake_embedder)
+    # a permission problem is not damage: the message says what to check, not to rebuild
+    assert "permission denied" in str(e.value) and "passages.jsonl" in str(e.value)
+    assert "damaged" not in str(e.value) and "Rebuild" not in str(e.value)
 
 
 def test_what_killed_builds_left_behind_is_removed(tiny_index, fake_embedder):

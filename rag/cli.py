@@ -85,23 +85,24 @@ def _result_json(result, retriever, id=None) -> dict:
 
 
 def cmd_search(args) -> int:
+    from .evaluate import read_lines
     from .retrieve import open_retriever
 
+    lines = read_lines(args.queries) if args.queries else []   # a file it cannot read: before the model loads
     retriever = open_retriever(Path(args.index), mode=args.mode)
     if args.queries:
-        with open(args.queries, encoding="utf-8") as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    item = json.loads(line)
-                    query_id, query = item["id"], item["query"]
-                except (ValueError, KeyError, TypeError):
-                    raise RagError(f"{args.queries} line {n}: expected a JSON object with \"id\" and \"query\"")
-                try:
-                    _print_json(_result_json(retriever.search(query, args.k), retriever, query_id))
-                except RagError as e:
-                    _print_json({"id": query_id, "query": query, "abstained": True, "error": str(e), "passages": []})
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                query_id, query = item["id"], item["query"]
+            except (ValueError, KeyError, TypeError):
+                raise RagError(f"{args.queries} line {n}: expected a JSON object with \"id\" and \"query\"")
+            try:
+                _print_json(_result_json(retriever.search(query, args.k), retriever, query_id))
+            except RagError as e:
+                _print_json({"id": query_id, "query": query, "abstained": True, "error": str(e), "passages": []})
         return 0
     if not args.query:
         raise RagError("Give a query, or --queries FILE.jsonl")

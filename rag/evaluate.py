@@ -1,7 +1,10 @@
 """Measure retrieval on a query set, and calibrate when to abstain.
 
-A query set is JSONL: ``{"id", "query", "gold": [exact substrings of a source], "kind"}``;
-``gold == []`` marks a question the corpus does not answer (a negative).
+A query set is JSONL (UTF-8, or UTF-16 with its byte-order mark):
+``{"id", "query", "gold": [exact substrings of a source], "kind"}``; ``gold == []`` marks a
+question the corpus does not answer (a negative). A line with an empty query, or a gold
+that is not a list of non-empty strings (``""`` would hit every passage), is refused with
+its line number and id.
 
 The hit rule is the one of ``/work/shared/eval/score.py``, reproduced exactly: after
 folding whitespace runs to one space in both, a passage hits a gold string when they
@@ -26,7 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import QueryError
+from . import load
+from .errors import DocumentError, QueryError
 
 
 def norm(s: str) -> str:
@@ -50,26 +54,43 @@ def first_hit_rank(texts: list[str], golds: list[str]) -> int | None:
     return None
 
 
-def load_set(path) -> list[dict]:
-    """Read a query set; QueryError naming the line when one is not a query."""
-    out = []
+def read_lines(path) -> list[str]:
+    """The lines of a JSONL file (UTF-8, or UTF-16 with its byte-order mark); QueryError
+    naming the file, and the line of any bytes that are not text, when it cannot be read."""
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise QueryError(f"Cannot read the query set {path}: {e}")
-    for n, line in enumerate(lines, 1):
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise QueryError(f"Cannot read {path}: {e.strerror or e}") from None
+    try:
+        return load.decode(data).split("\n")
+    except DocumentError as e:
+        raise QueryError(f"{path}: {e}") from None
+
+
+def load_set(path) -> list[dict]:
+    """Read a query set; QueryError naming the line (and the id) when one is not a query."""
+    from .retrieve import clean_query
+
+    out = []
+    for n, line in enumerate(read_lines(path), 1):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
-            ok = (isinstance(item, dict) and isinstance(item.get("query"), str)
-                  and isinstance(item.get("gold", []), list))
         except ValueError:
-            ok = False
-        if not ok:
+            item = None
+        if not isinstance(item, dict) or not isinstance(item.get("query"), str):
             raise QueryError(f"{path} line {n}: expected a JSON object with \"query\" and a \"gold\" list")
         item.setdefault("id", f"line-{n}")
-        item.setdefault("gold", [])
+        where = f"{path} line {n} (id {json.dumps(item['id'], ensure_ascii=False)})"
+        try:
+            clean_query(item["query"])      # what a search would refuse: nothing left once cleaned
+        except QueryError:
+            raise QueryError(f"{where}: the query is empty") from None
+        gold = item.setdefault("gold", [])
+        if not isinstance(gold, list) or not all(isinstance(g, str) and norm(g) for g in gold):
+            raise QueryError(f"{where}: \"gold\" must be a list of non-empty strings (quotes from the "
+                             f"documents; [] when they do not answer it), not {json.dumps(gold)[:60]}")
         out.append(item)
     if not out:
         raise QueryError(f"The query set {path} holds no queries.")

@@ -1,9 +1,12 @@
 """Read files into Documents: plain text, Markdown, HTML, PDF and DOCX.
 
-Each Document's ``text`` is what every offset points into. For plain text and
-Markdown it is the file itself; for the other formats it is the text extracted
-here, which the index stores beside the vectors so that every quote can be shown
-and checked against it:
+Each Document's ``text`` is what every offset points into, and the index stores it
+(``documents/*.txt``) beside the vectors so that every quote can be shown and checked
+against it. Offsets therefore point into that stored text. For plain text and Markdown it
+is the file's text without its byte-order mark (BOM): UTF-8, or UTF-16 when the file starts
+with a UTF-16 BOM. For a file without a BOM that is the file's own text, character for
+character; for one with a BOM every offset is one character less than counted from the
+start of the file. For the other formats it is the text extracted here:
 
 - HTML (BeautifulSoup): the ``<article>`` (else ``<main>``, else ``<body>``) without
   scripts, styles, navigation, asides and forms, and, outside an article, without the
@@ -22,12 +25,17 @@ and checked against it:
   from the core properties. Tables, headers and footnotes are left out.
 
 Each Document's ``sha256`` is of the file's bytes, so a changed file is noticed.
+Every refusal is a DocumentError with a one-line reason: a broken file, a missing optional
+package (with its ``pip install`` command), a link to a missing file (see ``expand``).
 Left out: scanned PDFs (no OCR), legacy ``.doc``, encrypted PDFs with a password.
 """
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import re
+import threading
 from pathlib import Path
 
 from .errors import DocumentError
@@ -39,6 +47,9 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}
 MAX_BYTES = 50 * 1024 * 1024
 PAGE_BREAK = "\n\f\n"     # between the pages of a PDF's text
+# the packages the other formats need: import name -> what pip installs
+PACKAGES = {"pypdf": "pypdf", "docx": "python-docx", "bs4": "beautifulsoup4", "lxml": "lxml"}
+DANGLING = "a link to a missing file"
 
 
 def supported(path: Path) -> bool:
@@ -57,20 +68,23 @@ def stored_path(path: Path, index_folder: Path) -> str:
 
 def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Files to index from files and folders (searched recursively, hidden files left out),
-    and the (path, reason) of those that cannot be: missing, or of an unknown type."""
+    and the (path, reason) of those that cannot be: missing, a link to a missing file, or
+    of an unknown type."""
     files: list[Path] = []
     skipped: list[tuple[str, str]] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file()
+            found = sorted(p for p in path.rglob("*") if (p.is_file() or _dangling(p))
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
             for p in found:
-                if supported(p):
+                if _dangling(p):
+                    skipped.append((str(p), DANGLING))
+                elif supported(p):
                     files.append(p)
                 else:
                     skipped.append((str(p), _unsupported(p)))
         elif not path.exists():
-            skipped.append((str(path), "no such file"))
+            skipped.append((str(path), DANGLING if _dangling(path) else "no such file"))
         elif not path.is_file():
             skipped.append((str(path), "not a file"))
         elif not supported(path):
@@ -78,6 +92,11 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
         else:
             files.append(path)
     return files, skipped
+
+
+def _dangling(path: Path) -> bool:
+    """A symbolic link whose target is missing (or a loop of links)."""
+    return path.is_symlink() and not path.exists()
 
 
 def _unsupported(path: Path) -> str:
@@ -89,7 +108,7 @@ def read(path: Path, stored_as: str | None = None, id: str | None = None) -> Doc
     """The Document for the file at `path`; DocumentError with the reason when it cannot be read."""
     path = Path(path)
     if not path.is_file():
-        raise DocumentError(f"{path}: no such file")
+        raise DocumentError(f"{path}: {DANGLING if _dangling(path) else 'no such file'}")
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise DocumentError(f"{path}: {_unsupported(path)}")
@@ -110,11 +129,15 @@ def read(path: Path, stored_as: str | None = None, id: str | None = None) -> Doc
         elif suffix == ".docx":
             text, title = docx_text(data)
         else:
-            text = _decode(data)
+            text = decode(data)
             if suffix in (".md", ".markdown"):
                 title, date = front_matter(text)
     except DocumentError as e:
         raise DocumentError(f"{path}: {e}") from None
+    except ModuleNotFoundError as e:    # an optional package of this format is not installed
+        package = PACKAGES.get((e.name or "").split(".")[0], (e.name or "").split(".")[0])
+        raise DocumentError(f"{path}: reading {suffix.lstrip('.').upper()} files needs {package}: "
+                            f"pip install {package}") from None
     except Exception as e:  # noqa: BLE001 - a broken file of any kind is one clear message
         raise DocumentError(f"{path}: cannot be read as {suffix.lstrip('.').upper() or 'text'} "
                             f"({type(e).__name__}: {e})") from None
@@ -126,15 +149,21 @@ def read(path: Path, stored_as: str | None = None, id: str | None = None) -> Doc
     return Document(id=doc.id, text=doc.text, path=doc.path, title=title.strip(), date=date, sha256=doc.sha256)
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+def decode(data: bytes) -> str:
+    """The text of a text file's bytes: UTF-8, or UTF-16 when they start with its byte-order
+    mark; any byte-order mark is left out. DocumentError naming the line of bad bytes."""
+    codec = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     try:
-        text = data.decode("utf-8")
+        text = data.decode(codec)
     except UnicodeDecodeError as e:
-        raise DocumentError(f"not UTF-8 text ({e.reason} at byte {e.start})")
+        before = data[:e.start - e.start % 2] if codec == "utf-16" else data[:e.start]
+        line = before.decode(codec, "replace").count("\n") + 1
+        name = "UTF-16" if codec == "utf-16" else "UTF-8"
+        raise DocumentError(f"not {name} text (line {line}: {e.reason} at byte {e.start}); save it as UTF-8")
     if "\x00" in text:
-        raise DocumentError("not a text file (it holds NUL bytes)")
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise DocumentError(f"not a text file (line {line} holds NUL bytes: UTF-16 without a byte-order "
+                            "mark?); save it as UTF-8")
     return text
 
 
@@ -250,19 +279,50 @@ def _iso(value: str) -> str | None:
 _LABEL = re.compile(r"^(?:Question|Q|A|Answer|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})(?: \([^()]{1,80}\))?:\s")
 
 
+_quiet_lock = threading.Lock()
+_quiet_readers = 0
+_quiet_saved = logging.NOTSET
+
+
+@contextlib.contextmanager
+def _quiet(name: str):
+    """Logger `name` and its children say nothing inside (threads may nest: the last one out restores it)."""
+    global _quiet_readers, _quiet_saved
+    logger = logging.getLogger(name)
+    with _quiet_lock:
+        if _quiet_readers == 0:
+            _quiet_saved = logger.level
+            logger.setLevel(logging.CRITICAL + 1)
+        _quiet_readers += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_readers -= 1
+            if _quiet_readers == 0:
+                logger.setLevel(_quiet_saved)
+
+
 def pdf_text(data: bytes) -> tuple[str, str]:
-    """(text, title) of a PDF: pages separated by PAGE_BREAK, lines joined into paragraphs."""
+    """(text, title) of a PDF: pages separated by PAGE_BREAK, lines joined into paragraphs.
+    pypdf's own log lines ("EOF marker not found", ...) are silenced; a file it cannot read is
+    one DocumentError."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentError("the PDF is encrypted with a password")
-        pages = [_pdf_paragraphs(page.extract_text() or "") for page in reader.pages]
-        title = str((reader.metadata or {}).get("/Title") or "")
-    except PdfReadError as e:
-        raise DocumentError(f"not a readable PDF ({e})")
+        with _quiet("pypdf"):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise DocumentError("the PDF is encrypted with a password")
+            pages = [_pdf_paragraphs(page.extract_text() or "") for page in reader.pages]
+            title = str((reader.metadata or {}).get("/Title") or "")
+    except (DocumentError, ModuleNotFoundError):
+        raise
+    except DependencyError as e:     # e.g. "cryptography>=3.1 is required for AES algorithm"
+        raise DocumentError(f"cannot be read as PDF: {e}") from None
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds on a broken file
+        raise DocumentError("cannot be read as PDF: the file is truncated or damaged") from None
     return PAGE_BREAK.join(pages), title
 
 

@@ -233,7 +233,13 @@ class Retriever:
         """The rows of the passages of `docs` as a mask (None: all documents)."""
         if docs is None:
             return None
-        docs = set(docs)
+        try:
+            docs = set(docs)
+        except TypeError:     # not a collection, or ids that cannot be hashed
+            raise QueryError(f"The documents to search must be a set of document ids, not {docs!r:.80}.") from None
+        bad = sorted(repr(d)[:80] for d in docs if not isinstance(d, str))
+        if bad:
+            raise QueryError(f"Document ids must be text, not {', '.join(bad)}.")
         unknown = docs - set(self.index.documents)
         if unknown:
             raise QueryError(f"No such document in the index: {', '.join(sorted(unknown))}")

@@ -72,7 +72,7 @@ def test_missing_index_names_the_command(tmp_path, capsys):
 
 def test_unreadable_document_is_a_message(tmp_path, capsys):
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\xff\xfe\x00garbage")
+    bad.write_bytes(b"\x80\x81\x00garbage")
     code, _, err = run(capsys, "index", str(bad), "--index", str(tmp_path / "i"), "--quiet")
     assert code == 1 and "bad.txt" in err
 

@@ -123,7 +123,8 @@ def test_markdown_title_and_sections(tmp_path):
 
 @pytest.mark.parametrize("name, data, words", [
     ("scan.xyz", b"hello", "unsupported file type '.xyz'"),
-    ("bad.txt", b"\xff\xfe\x00garbage", "not UTF-8"),
+    ("bad.txt", b"\x80\x81\x00garbage", "not UTF-8"),
+    ("odd.txt", b"\xff\xfeA\x00B", "not UTF-16"),     # a UTF-16 BOM, then half a character
     ("empty.txt", b"  \n\n", "no text"),
     ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "PDF"),
     ("broken.docx", b"PK\x03\x04 not a zip", "DOCX"),

@@ -1,12 +1,22 @@
-"""Turn hits into citations: labels, JSON records, Markdown and CSV, each quote checked against its source."""
+"""Turn hits into citations: labels, JSON records, Markdown and CSV, each quote checked against its source.
+
+Exports are inert: Markdown escapes the characters that would make a document's text
+into links, images, HTML or formatting (``md_escape``), CSV prefixes a ``'`` to document
+text that a spreadsheet would run as a formula (``csv_cell``), and ``source`` never
+names an absolute path on this machine. The exact quote is always
+``document.text[start:end]`` (JSON ``text``; the offsets in every export).
+"""
 from __future__ import annotations
 
 import csv
 import io
+import os
+import re
+from pathlib import PurePath, PureWindowsPath
 
 from .errors import IndexProblem
 from .records import Document, Hit, Passage
-from .store import Index
+from .store import UPLOADED, Index
 
 
 def shorten(text: str, limit: int = 80) -> str:
@@ -33,12 +43,23 @@ def where(p: Passage) -> str:
     return f"Paragraph {p.paragraph}"
 
 
+def source(doc: Document) -> str:
+    """Where a document came from, safe to show anyone: its path as stored when that is relative
+    (to the folder holding the index, e.g. ``corpus/000_17cb08188d8e02ca.txt``), else only its id
+    (an uploaded or outside file's absolute path would tell a visitor about this machine)."""
+    path = doc.path
+    if (path and not path.startswith(UPLOADED) and not os.path.isabs(path) and not PureWindowsPath(path).anchor
+            and ".." not in PurePath(path).parts):
+        return path
+    return doc.id
+
+
 def hit_json(hit: Hit, index: Index) -> dict:
     p = hit.passage
     doc = index.documents[p.doc]
     return {
         "rank": hit.rank, "text": checked(p, doc), "score": round(hit.score, 4),
-        "source": doc.path or doc.id, "document": doc.title, "date": doc.date,
+        "source": source(doc), "document": doc.title, "date": doc.date,
         "start": p.start, "end": p.end, "section": p.section, "question": p.question,
         "speaker": p.speaker, "outlet": p.outlet, "paragraph": p.paragraph, "page": p.page,
         "low_confidence": hit.low_confidence, **hit.provenance,
@@ -54,22 +75,53 @@ def reference(p: Passage, doc: Document) -> str:
     return ", ".join(x for x in parts if x)
 
 
+_MD_ACTIVE = re.compile(r"[\\`*_\[\]<>#|~]|&(?=#?\w+;)|(?<=\w):(?=//)|(?<=\bwww)\.", re.I)
+_MD_LINE_START = re.compile(r"^(\s*)([-+=])|^(\s*\d+)([.)])", re.M)   # a list item, a heading underline
+
+
+def md_escape(text: str) -> str:
+    """Document text as Markdown that renders as those very characters: a backslash before
+    ``\\ ` * _ [ ] < > # | ~``, before ``&`` opening an entity, inside ``://`` and ``www.``, and before
+    a line's leading ``- + =`` (or after its ``1``), so nothing becomes a link, an image, raw HTML, an
+    autolink or formatting. (``!``, ``(`` and ``)`` stay as they are: with ``[`` and ``]`` escaped they
+    cannot make an image or a link.)"""
+    text = _MD_ACTIVE.sub(lambda m: "\\" + m.group(), text)
+    return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}", text)
+
+
+def markdown_citation(p: Passage, doc: Document, rank: int | None = None) -> str:
+    """One quote as a Markdown block quote and its reference line, both ``md_escape``d: the
+    document's characters, shown as text (the exact text is ``document.text[start:end]``)."""
+    lines = checked(p, doc).splitlines() or [""]
+    quote = "\n".join(f"> {md_escape(line)}" for line in lines)
+    return f"{quote}\n\n— {f'[{rank}] ' if rank is not None else ''}{md_escape(reference(p, doc))}\n"
+
+
 def markdown(hits: list[Hit], index: Index) -> str:
-    out = []
-    for h in hits:
-        doc = index.documents[h.passage.doc]
-        quote = checked(h.passage, doc).replace("\n", "\n> ")
-        out.append(f"> {quote}\n\n— [{h.rank}] {reference(h.passage, doc)}\n")
-    return "\n".join(out)
+    return "\n".join(markdown_citation(h.passage, index.documents[h.passage.doc], h.rank) for h in hits)
+
+
+_FORMULA = re.compile(r"[\t\r]|\s*[=+\-@]")
+
+
+def csv_cell(text) -> str:
+    """A cell of document text that no spreadsheet runs: one beginning with = + - @, a tab or a
+    carriage return (also after leading whitespace) gets a leading ``'`` (OWASP, CSV injection)."""
+    text = "" if text is None else str(text)
+    return "'" + text if _FORMULA.match(text) else text
 
 
 def csv_text(hits: list[Hit], index: Index) -> str:
+    """One row per quote. Text cells pass through ``csv_cell``: only those beginning with = + - @,
+    tab or CR get a leading ``'``, so such a quote is not byte-exact here; its ``start``/``end``
+    columns give the exact text, ``document.text[start:end]``. Our own numbers are left as numbers."""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["rank", "quote", "speaker", "document", "date", "section", "question", "paragraph",
                 "source", "start", "end", "score"])
     for h in hits:
         p, doc = h.passage, index.documents[h.passage.doc]
-        w.writerow([h.rank, checked(p, doc), p.speaker or "", doc.title, doc.date or "", p.section,
-                    p.question or "", p.paragraph, doc.path or doc.id, p.start, p.end, f"{h.score:.4f}"])
+        text = [checked(p, doc), p.speaker, doc.title, doc.date, p.section, p.question]
+        w.writerow([h.rank, *map(csv_cell, text), p.paragraph, csv_cell(source(doc)), p.start, p.end,
+                    f"{h.score:.4f}"])
     return buf.getvalue()

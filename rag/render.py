@@ -2,7 +2,10 @@
 
 Every piece of document text, query and model output is ``html.escape``d and put in
 HTML as text: a document holding ``<script>``, ``<img onerror=…>`` or Markdown links
-renders as those characters and runs or fetches nothing. Nothing here is Markdown.
+renders as those characters and runs or fetches nothing. Nothing here is Markdown; the
+Markdown this page hands out (Copy citation, Download Markdown) is escaped by ``cite.md_escape``.
+No document's path on this machine is put in the page (documents are named by id; the CSV's
+``source`` is ``cite.source``).
 Quotes are ``cite.checked`` (exactly ``document.text[start:end]``); a summary is the
 model's words, styled apart from the quotes, each ``[n]`` linked to its quote.
 
@@ -32,11 +35,11 @@ def data_uri(text: str, mime: str) -> str:
 
 
 def quote_citation(hit: Hit, index) -> str:
-    """One quote as a ready Markdown citation: the exact text, then speaker, event, date, section, paragraph."""
+    """One quote as a ready Markdown citation ("Copy citation"): the quote, then speaker, event, date,
+    section, paragraph, characters; Markdown-escaped (cite.md_escape), so pasted into notes it shows
+    the document's characters and makes no link, image or HTML."""
     p = hit.passage
-    doc = index.documents[p.doc]
-    body = cite.checked(p, doc).replace("\n", "\n> ")
-    return f"> {body}\n\n— {cite.reference(p, doc)}\n"
+    return cite.markdown_citation(p, index.documents[p.doc])
 
 
 def _span_attrs(p: Passage) -> str:

@@ -191,3 +191,12 @@ def test_a_symlinked_index_path_is_refused(tmp_path, tiny_index, mydocs):
     with pytest.raises(IndexProblem, match="is a link"):
         add_documents([mydocs / "notes.md"], FakeEmbedder(), link)
     assert store.load(tiny_index).documents
+
+
+def test_an_uploads_source_is_its_id(tmp_path):
+    from rag.cite import source
+    folder = tmp_path / "idx"
+    add_documents([_write(tmp_path / "gradio" / "abc" / "upload.txt", "Uploaded words. " * 4)], FakeEmbedder(),
+                  folder, uploaded=True)
+    doc = store.load(folder).documents["upload.txt"]
+    assert doc.path == "upload:upload.txt" and source(doc) == "upload.txt"

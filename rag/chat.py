@@ -12,7 +12,6 @@ beyond the browser session.
 """
 from __future__ import annotations
 
-import inspect
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, quote, urlencode
@@ -108,27 +107,35 @@ def rewrite_followup(question: str, previous: str | None) -> str:
     return question
 
 
-def search_supports_docs(retriever) -> bool:
-    try:
-        return "docs" in inspect.signature(retriever.search).parameters
-    except (TypeError, ValueError):
-        return False
+def doc_ids(docs) -> tuple[str, ...]:
+    """The document filter as ids: one id, or a list of ids (from a form or the API's JSON)."""
+    if docs is None:
+        return ()
+    if isinstance(docs, str):
+        return (docs,) if docs else ()
+    if not isinstance(docs, (list, tuple, set, frozenset)) or not all(isinstance(d, str) for d in docs):
+        raise QueryError("The documents to search must be a list of document ids (text), "
+                         f"not {shorten_repr(docs)}.")
+    return tuple(docs)
+
+
+def shorten_repr(value, most: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def ask(retriever, question, k=DEFAULT_K, previous: str | None = None, docs=(),
         summary_on: bool = False, rewrite: bool = True) -> Turn:
     """Search for `question` (a follow-up of `previous`); errors become the turn's message."""
     turn = Turn(question=question if isinstance(question, str) else repr(question),
-                summary_on=bool(summary_on), docs=tuple(docs or ()))
+                summary_on=bool(summary_on))
     try:
+        turn.docs = doc_ids(docs)
         turn.k = check_k(_whole(k))
         text, turn.notices = clean_query(question)
         turn.query = rewrite_followup(text, previous) if rewrite else text
         turn.index = retriever.index
-        if turn.docs and search_supports_docs(retriever):
-            turn.result = retriever.search(turn.query, turn.k, docs=set(turn.docs))
-        else:
-            turn.result = retriever.search(turn.query, turn.k)
+        turn.result = retriever.search(turn.query, turn.k, docs=set(turn.docs) if turn.docs else None)
         turn.query = turn.result.query
     except RagError as e:
         turn.error = str(e)

@@ -215,7 +215,7 @@ def cmd_models(args) -> int:
 def cmd_serve(args) -> int:
     from .ui import serve
 
-    serve(index=Path(args.index), port=args.port, host=args.host)
+    serve(index=Path(args.index), port=args.port, host=args.host, read_only=args.read_only or None)
     return 0
 
 
@@ -282,6 +282,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1: this machine only; 0.0.0.0 exposes it to the "
                         "network, then set RAG_PASSWORD to require a login)")
+    p.add_argument("--read-only", action="store_true",
+                   help="visitors cannot add, replace or remove documents (also RAG_READ_ONLY=1)")
     return ap
 
 

@@ -48,16 +48,69 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 CONCURRENCY = 16
 LOADING_NOTICE = ("The language model is still loading (it takes a few seconds after start): "
                   "these quotes were found by word matching alone.")
+READ_ONLY_NOTICE = "This server is read-only: documents cannot be added, replaced or removed here."
+UPLOAD_TIME_LIMIT = 600.0       # seconds one upload may take to read and embed (more: use `rag index`)
+SUMMARY_MODELS_VARIABLE = "RAG_SUMMARY_MODELS"   # extra summary models a visitor may choose (comma-separated)
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def summary_models() -> list[str]:
+    """The summary models this server offers a visitor: the default, then the operator's list
+    ($RAG_SUMMARY_MODELS). A visitor picks one of these; they never type a path on the server."""
+    from .models import DEFAULT_SUMMARY_MODEL
+
+    extra = [m.strip() for m in os.environ.get(SUMMARY_MODELS_VARIABLE, "").split(",") if m.strip()]
+    return [DEFAULT_SUMMARY_MODEL] + [m for m in extra if m != DEFAULT_SUMMARY_MODEL]
+
+
+class LoginThrottle:
+    """The login check: after `free` wrong passwords within `window` seconds every login is refused,
+    the right one too, for `lockout` seconds (doubling up to `most`); a right one resets it.
+    The password is compared in constant time. Process-wide: Gradio gives the check no address."""
+
+    def __init__(self, user: str, password: str, free: int = 5, window: float = 60.0,
+                 lockout: float = 30.0, most: float = 900.0, clock=time.monotonic):
+        self.user, self.password = user, password
+        self.free, self.window, self.first_lockout, self.most, self.clock = free, window, lockout, most, clock
+        self.failures: list[float] = []
+        self.lockout, self.locked_until = lockout, 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self, user: str, password: str) -> bool:
+        import hmac
+
+        with self._lock:
+            now = self.clock()
+            if now < self.locked_until:
+                return False
+            ok = hmac.compare_digest(str(user).encode(), self.user.encode()) & \
+                hmac.compare_digest(str(password).encode(), self.password.encode())
+            if ok:
+                self.failures, self.lockout = [], self.first_lockout
+                return True
+            self.failures = [t for t in self.failures if now - t < self.window] + [now]
+            if len(self.failures) >= self.free:
+                self.locked_until = now + self.lockout
+                log.warning("%d wrong logins: logins refused for %.0f s", len(self.failures), self.lockout)
+                self.lockout = min(self.lockout * 2, self.most)
+                self.failures = []
+            return False
 
 
 class Engine:
     """The process-wide index and embedder: loaded once, shared by every session, reloadable."""
 
-    def __init__(self, folder: Path = store.DEFAULT_INDEX, embedder=None):
+    def __init__(self, folder: Path = store.DEFAULT_INDEX, embedder=None, read_only: bool = False):
         self.folder = Path(folder)
+        self.read_only = read_only
         self._embedder = embedder
         self._retriever = None
         self._lexical = None
+        self.changed: list[str] = []        # indexed files that changed on disk since (the index is served as it is)
+        self.problem: str | None = None     # why the last reload failed (the previous index is still served)
         self._lock = threading.Lock()
         self.ready = threading.Event()          # the warm-up is over (the model loaded, or failed to)
         self.model_ready = threading.Event()    # the model has embedded a query
@@ -75,9 +128,17 @@ class Engine:
         """The retriever over the index; raises IndexProblem (with the rebuild command) while there is none."""
         with self._lock:
             if self._retriever is None:
-                from .retrieve import open_retriever
-                self._retriever = open_retriever(self.folder, self.embedder)
+                self._retriever = self._open()
             return self._retriever
+
+    def _open(self):
+        """The retriever over the index as it is on disk. A file that changed since it was indexed
+        does not stop the server: the index holds the text that was indexed, and the page says so."""
+        from .retrieve import Retriever, SearchSettings, calibrated_threshold
+
+        index = store.load(self.folder, embedder=self.embedder, check_sources=False)
+        self.changed = store.changed_sources(self.folder, index.manifest)
+        return Retriever(index, self.embedder, SearchSettings(threshold=calibrated_threshold(index, "hybrid")))
 
     def index_or_none(self):
         return self.index_or_problem()[0]
@@ -104,11 +165,20 @@ class Engine:
             return self._lexical, LOADING_NOTICE
 
     def reload(self):
-        """Open the index again (after documents were added or removed)."""
+        """Open the index again (after documents were added or removed). If it cannot be opened,
+        the index served so far stays in service (`problem` says why): one upload never takes
+        the chat down for everyone."""
         with self._lock:
-            self._retriever = None
-            self._lexical = None
-        return self.retriever()
+            try:
+                new = self._open()
+            except RagError as e:
+                if self._retriever is None:
+                    raise
+                self.problem = str(e)
+                log.warning("the index could not be reopened, still serving the previous one: %s", e)
+                return self._retriever
+            self._retriever, self._lexical, self.problem = new, None, None
+            return new
 
     def warm_up(self) -> None:
         """Load the index and the model and embed one query, so the first question is fast."""
@@ -149,7 +219,10 @@ def _conversation(engine: Engine, turns) -> str:
 
 
 def _summariser(model_name: str | None):
-    """The summariser, or a reason why there is none."""
+    """The summariser, or a reason why there is none. Only the models this server offers
+    (summary_models()) can be asked for: a visitor learns nothing of the server's folders."""
+    if (model_name or "").strip() and model_name.strip() not in summary_models():
+        return None, "This server does not offer that summary model."
     try:
         from . import summarise
     except ImportError:
@@ -285,19 +358,30 @@ def document_choices(index) -> list[tuple[str, str]]:
             for d in index.documents.values()]
 
 
-def add_files(engine: Engine, files, progress=None) -> str:
-    """Add uploaded files to the index (only new or changed ones are embedded); a message says what happened."""
+def add_files(engine: Engine, files, progress=None, replace: bool = False,
+              time_limit: float = UPLOAD_TIME_LIMIT) -> str:
+    """Add uploaded files to the index (only new or changed ones are embedded); a message says what
+    happened. A file whose name is taken is added under a new name unless `replace` is asked for."""
     from .build import add_documents
 
+    if engine.read_only:
+        return render.message_html(READ_ONLY_NOTICE, "warning")
     paths = [Path(getattr(f, "name", f)) for f in (files or []) if f]
     if not paths:
         return render.message_html("Choose one or more files first.", "warning")
     try:
-        report = add_documents(paths, engine.embedder, engine.folder, progress=progress, by_name=True)
+        report = add_documents(paths, engine.embedder, engine.folder, progress=progress, uploaded=True,
+                               by_name=bool(replace), time_limit=time_limit)
         engine.reload()
     except RagError as e:
         return render.message_html(str(e), "error")
     lines = [render.message_html(report.summary().capitalize() + ".", "note")]
+    lines += [render.message_html(f"{name} was added as “{doc_id}”: a document named {name} is already in the "
+                                  f"index (tick “Replace documents of the same name” to update it instead).", "note")
+              for name, doc_id in report.renamed]
+    if engine.problem:
+        lines.append(render.message_html(f"The updated index could not be opened, so the previous one is still "
+                                         f"served: {engine.problem}", "error"))
     lines += [render.message_html(f"Skipped {Path(name).name}: {why}", "warning") for name, why in report.skipped]
     return "".join(lines)
 
@@ -305,6 +389,8 @@ def add_files(engine: Engine, files, progress=None) -> str:
 def remove_file(engine: Engine, doc_id) -> str:
     from .build import remove_documents
 
+    if engine.read_only:
+        return render.message_html(READ_ONLY_NOTICE, "warning")
     if not doc_id:
         return render.message_html("Choose a document to remove.", "warning")
     try:
@@ -318,7 +404,7 @@ def remove_file(engine: Engine, doc_id) -> str:
     return render.message_html(report.summary().capitalize() + ".", "note")
 
 
-def header_html(index) -> str:
+def header_html(index, changed: list[str] = ()) -> str:
     if index is None:
         what = "No index loaded"
     elif len(index.documents) == 1:
@@ -327,7 +413,9 @@ def header_html(index) -> str:
     else:
         what = f"{len(index.documents)} documents"
     version = f" · index {render.esc(index.fingerprint)}" if index is not None else ""
-    return f"<h1>Ask the transcript</h1><p>{render.esc(what)}{version}</p>"
+    stale = "".join(f"<p class='rq-stale'>{render.esc(path)} changed on disk since it was indexed: the quotes "
+                    f"come from the text as indexed. Update it with: rag index</p>" for path in changed)
+    return f"<h1>Ask the transcript</h1><p>{render.esc(what)}{version}</p>{stale}"
 
 
 def examples_for(index) -> list[str]:
@@ -371,7 +459,7 @@ def build_app(engine: Engine):
     with gr.Blocks(title="rag-quotes — cited quotes", analytics_enabled=False) as demo:
         turns = gr.State([])
         with gr.Column(elem_id="rq-header"):
-            header = gr.HTML(header_html(index), js_on_load=None)
+            header = gr.HTML(header_html(index, engine.changed), js_on_load=None)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=340):
                 conversation = gr.HTML(_conversation(engine, []), elem_id="rq-conversation",
@@ -391,22 +479,30 @@ def build_app(engine: Engine):
                     k = gr.Slider(1, 20, value=chat.DEFAULT_K, step=1, label="Number of quotes", elem_id="rq-k")
                     summary_on = gr.Checkbox(False, label="Summarise the quotes with a local model (off: quotes only)",
                                              elem_id="rq-summary-on")
-                    model_name = gr.Textbox("", label="Summary model (a folder or a name; empty: the default)",
-                                            elem_id="rq-model")
+                    offered = summary_models()
+                    model_name = gr.Dropdown(offered, value=offered[0], label="Summary model",
+                                             elem_id="rq-model", interactive=len(offered) > 1)
                 with gr.Accordion("Documents", open=False, elem_id="rq-documents"):
                     doc_filter = gr.CheckboxGroup(document_choices(index), value=[], elem_id="rq-filter",
                                                   label="Search only in (none ticked: all documents)")
                     doc_list = gr.HTML(render.documents_html(index), js_on_load=None)
-                    from .load import SUFFIXES
-                    uploads = gr.File(file_count="multiple", file_types=sorted(s for s in SUFFIXES if s),
-                                      label="Add documents (text, Markdown, HTML, PDF, Word; 50 MB at most each)",
-                                      elem_id="rq-upload")
-                    add = gr.Button("Add to the index", elem_id="rq-add")
-                    with gr.Row():
-                        to_remove = gr.Dropdown(document_choices(index), value=None, label="Remove a document",
-                                                elem_id="rq-remove-choice", scale=3)
-                        remove = gr.Button("Remove", variant="stop", scale=1, elem_id="rq-remove")
-                    doc_status = gr.HTML("", js_on_load=None, elem_id="rq-doc-status")
+                    # read-only (a seminar's exposed server): the controls are not there, and the
+                    # handlers refuse as well (add_files, remove_file)
+                    with gr.Group(visible=not engine.read_only):
+                        from .load import SUFFIXES
+                        uploads = gr.File(file_count="multiple", file_types=sorted(s for s in SUFFIXES if s),
+                                          label="Add documents (text, Markdown, HTML, PDF, Word; 50 MB at most each)",
+                                          elem_id="rq-upload")
+                        replace = gr.Checkbox(False, elem_id="rq-replace",
+                                              label="Replace documents of the same name (off: a file whose name "
+                                                    "is taken is added under a new name)")
+                        add = gr.Button("Add to the index", elem_id="rq-add")
+                        with gr.Row():
+                            to_remove = gr.Dropdown(document_choices(index), value=None, label="Remove a document",
+                                                    elem_id="rq-remove-choice", scale=3)
+                            remove = gr.Button("Remove", variant="stop", scale=1, elem_id="rq-remove")
+                    doc_status = gr.HTML(render.message_html(READ_ONLY_NOTICE, "note") if engine.read_only else "",
+                                         js_on_load=None, elem_id="rq-doc-status")
             with gr.Column(scale=2, min_width=320, elem_id="rq-source-col"):
                 source = gr.HTML(render.source_placeholder(), elem_id="rq-source",
                                  js_on_load=(STATIC / "source.js").read_text(encoding="utf-8"))
@@ -424,18 +520,18 @@ def build_app(engine: Engine):
             current = engine.index_or_none()
             choices = document_choices(current)
             return (message, render.documents_html(current), gr.update(choices=choices, value=[]),
-                    gr.update(choices=choices, value=None), header_html(current))
+                    gr.update(choices=choices, value=None), header_html(current, engine.changed))
 
-        def on_add(files, progress=gr.Progress()):
+        def on_add(files, replace_value, progress=gr.Progress()):
             def report(done, total, what):
                 progress((done, max(total, 1)), desc=what)
-            return refreshed(add_files(engine, files, report))
+            return refreshed(add_files(engine, files, report, replace=replace_value))
 
         def on_remove(doc_id):
             return refreshed(remove_file(engine, doc_id))
 
         doc_outputs = [doc_status, doc_list, doc_filter, to_remove, header]
-        add.click(on_add, [uploads], doc_outputs, api_visibility="private", concurrency_limit=1,
+        add.click(on_add, [uploads, replace], doc_outputs, api_visibility="private", concurrency_limit=1,
                   concurrency_id="documents").then(lambda: None, None, uploads, api_visibility="private", queue=False)
         remove.click(on_remove, [to_remove], doc_outputs, api_visibility="private", concurrency_limit=1,
                      concurrency_id="documents")
@@ -484,6 +580,8 @@ def build_app(engine: Engine):
                 for _ in _stream_summary(engine, turn, model_value):
                     yield new_turns, _conversation(engine, new_turns), gr.skip(), gr.skip(), gr.skip(), gr.skip()
 
+        # a new page gets the documents as they are now (uploads since the start included)
+        demo.load(lambda: refreshed(gr.skip())[1:], None, doc_outputs[1:], api_visibility="private", queue=False)
         demo.load(on_load, [link_search, link_hash, turns, model_name],
                   [turns, conversation, source, k, summary_on, doc_filter],
                   js="(s, h, t, m) => [window.location.search, window.location.hash, t, m]",
@@ -513,7 +611,7 @@ def launch_options(host: str, port: int | None) -> dict:
                    theme=theme(), css=(STATIC / "chat.css").read_text(encoding="utf-8"))
     password = os.environ.get("RAG_PASSWORD")
     if password:
-        options["auth"] = (os.environ.get("RAG_USER") or "rag", password)
+        options["auth"] = LoginThrottle(os.environ.get("RAG_USER") or "rag", password)
     elif host not in LOCAL_HOSTS:
         log.warning("Serving on %s without a password: anyone who can reach this address can use it. "
                     "Set RAG_PASSWORD to require a login.", host)
@@ -521,8 +619,9 @@ def launch_options(host: str, port: int | None) -> dict:
 
 
 def serve(index: Path = store.DEFAULT_INDEX, port: int | None = None, host: str = "127.0.0.1",
-          embedder=None, block: bool = True):
-    """Start the chat. Returns (demo, url) when block is False."""
+          embedder=None, block: bool = True, read_only: bool | None = None):
+    """Start the chat. Returns (demo, url) when block is False. `read_only` (default: $RAG_READ_ONLY):
+    visitors cannot add, replace or remove documents."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     from threadpoolctl import threadpool_limits
@@ -530,7 +629,7 @@ def serve(index: Path = store.DEFAULT_INDEX, port: int | None = None, host: str 
     # numpy's and FAISS's BLAS threads only spin for a search's small products: under load they
     # took a third of the CPU the server needs (measured); builds embed with torch, unaffected
     threadpool_limits(1, user_api="blas")
-    engine = Engine(Path(index), embedder)
+    engine = Engine(Path(index), embedder, read_only=env_flag("RAG_READ_ONLY") if read_only is None else read_only)
     started = time.monotonic()
     demo = build_app(engine)
     demo.queue(default_concurrency_limit=CONCURRENCY)

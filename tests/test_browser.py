@@ -409,6 +409,18 @@ def test_upload_filter_and_remove_a_document(browser, apps, tmp_path):
         assert found and {q["doc"] for q in found} == {"harbour.txt"}
         assert found[0]["text"] == harbour.read_text(encoding="utf-8")[found[0]["start"]:found[0]["end"]]
         p.screenshot(path=str(ARTIFACTS / "chat-documents.png"))
+        # a page opened after the upload sees it too, and can filter by it
+        fresh = Page(browser, apps[1].url)
+        try:
+            q = fresh.open()
+            q.click("#rq-documents button, #rq-documents .label-wrap")
+            assert "harbour.txt" in q.locator("#rq-documents table.rq-docs").inner_text()
+            q.locator("#rq-filter label", has_text="Harbour report").click()
+            again = quotes(fresh.ask("When does the dredging start?", 1))
+            assert again and {x["doc"] for x in again} == {"harbour.txt"}
+            assert "rq-error" not in fresh.page.locator("#rq-conversation").inner_html()
+        finally:
+            fresh.close()
         # remove it again
         p.locator("#rq-remove-choice input").click()
         p.locator("[role=option]", has_text="Harbour report").click()

@@ -252,7 +252,8 @@ def test_launch_options(monkeypatch):
     monkeypatch.setenv("GRADIO_SERVER_PORT", "8123")
     monkeypatch.setenv("RAG_PASSWORD", "s3cret")
     options = ui.launch_options("0.0.0.0", None)
-    assert options["server_port"] == 8123 and options["auth"] == ("rag", "s3cret")
+    assert options["server_port"] == 8123 and options["auth"]("rag", "s3cret")
+    assert not options["auth"]("rag", "wrong") and not options["auth"]("other", "s3cret")
 
 
 def test_cli_serve_binds_loopback_by_default():
@@ -355,9 +356,22 @@ def test_summary_failure_keeps_the_quotes(tiny_index, fake_embedder, monkeypatch
     monkeypatch.setitem(sys.modules, "rag.summarise", fake)
     import rag
     monkeypatch.setattr(rag, "summarise", fake, raising=False)
+    monkeypatch.setenv(ui.SUMMARY_MODELS_VARIABLE, "nope")      # offered by the operator, then fails
     engine = ui.Engine(tiny_index, fake_embedder)
     turns, html = list(ui.answer(engine, "Is the pipeline funded?", 2, True, "nope", []))[-1]
     assert "rq-quote" in html and "Cannot load summary model" in html
+
+
+def test_a_visitor_cannot_probe_server_folders_through_the_model_choice(tiny_index, fake_embedder, tmp_path,
+                                                                         monkeypatch):
+    monkeypatch.delenv(ui.SUMMARY_MODELS_VARIABLE, raising=False)
+    engine = ui.Engine(tiny_index, fake_embedder)
+    notes = []
+    for name in (str(tmp_path), str(tmp_path / "no-such-folder"), "/etc"):
+        turns, html = list(ui.answer(engine, "Is the pipeline funded?", 2, True, name, []))[-1]
+        notes.append(turns[-1].summary_note)
+        assert "rq-quote" in html
+    assert notes == ["This server does not offer that summary model."] * 3
 
 
 def test_password_from_the_environment(tiny_index, fake_embedder, monkeypatch):
@@ -424,19 +438,35 @@ def test_a_damaged_index_through_the_served_api(tiny_index, tmp_path, fake_embed
 
 
 def test_concurrent_first_use_opens_the_index_once(tiny_index, fake_embedder, monkeypatch):
-    """Eight sessions asking at once, before the index is open, share one open_retriever call."""
-    import rag.retrieve
+    """Eight sessions asking at once, before the index is open, share one load of the index."""
+    import rag.store
 
     opened = []
-    real_open = rag.retrieve.open_retriever
+    real_open = rag.store.load
 
     def slow_open(*args, **kwargs):
         opened.append(threading.get_ident())
         time.sleep(0.1)                     # long enough for every thread to arrive while it runs
         return real_open(*args, **kwargs)
 
-    monkeypatch.setattr(rag.retrieve, "open_retriever", slow_open)
+    monkeypatch.setattr(rag.store, "load", slow_open)
     engine = ui.Engine(tiny_index, fake_embedder)
     got = at_once(lambda _: engine.retriever(), 8)
     assert len({id(r) for r in got}) == 1
     assert len(opened) == 1
+
+
+@pytest.mark.parametrize("docs", [[1], [["x"]], [None], {"a": 1}])
+def test_api_docs_that_are_not_ids_are_a_message(client, docs):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="must be a list of document ids"):
+        client.predict("pipeline", 2, docs, api_name="/search")
+
+
+def test_api_docs_as_one_string_is_one_id(client):
+    data = client.predict("pipeline", 2, "briefing.txt", api_name="/search")
+    assert data["passages"] and {p["source"].rsplit("/", 1)[-1] for p in data["passages"]} == {"briefing.txt"}
+    from gradio_client.exceptions import AppError
+    with pytest.raises(AppError, match="No such document"):
+        client.predict("pipeline", 2, "briefing", api_name="/search")     # not split into characters

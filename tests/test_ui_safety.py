@@ -1,0 +1,121 @@
+"""The chat's promises to its users' files: uploads add, never silently replace; a read-only server
+changes nothing; a changed file on disk or a failed reload never takes the chat down; logins are throttled."""
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from rag import store, ui
+from rag.errors import IndexProblem
+
+from conftest import INTERVIEW
+from test_ui_api import free_port
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_an_upload_with_a_taken_name_is_added_under_a_new_one(tmp_path, tiny_index, fake_embedder):
+    engine = ui.Engine(tiny_index, fake_embedder)
+    message = ui.add_files(engine, [write(tmp_path / "up" / "briefing.txt", "Another briefing entirely. " * 4)])
+    assert "1 added" in message and "added as “briefing.txt (2)”" in message
+    docs = engine.retriever().index.documents
+    assert docs["briefing.txt"].text == INTERVIEW and docs["briefing.txt (2)"].text.startswith("Another")
+    # replacing is an explicit act
+    message = ui.add_files(engine, [write(tmp_path / "up2" / "briefing.txt", "The replacement text. " * 4)],
+                           replace=True)
+    assert "1 updated" in message
+    assert engine.retriever().index.documents["briefing.txt"].text.startswith("The replacement")
+
+
+def test_a_read_only_server_changes_nothing(tmp_path, tiny_index, fake_embedder):
+    before = (tiny_index / "manifest.json").read_bytes()
+    engine = ui.Engine(tiny_index, fake_embedder, read_only=True)
+    assert ui.add_files(engine, [write(tmp_path / "x.txt", "New words. " * 4)]) .count(ui.READ_ONLY_NOTICE) == 1
+    assert ui.READ_ONLY_NOTICE in ui.remove_file(engine, "briefing.txt")
+    assert (tiny_index / "manifest.json").read_bytes() == before
+
+
+def test_a_read_only_server_has_no_upload_controls(tiny_index, fake_embedder, monkeypatch):
+    monkeypatch.setenv("RAG_READ_ONLY", "1")
+    demo, url = ui.serve(tiny_index, port=free_port(), embedder=fake_embedder, block=False)
+    try:
+        config = json.load(urllib.request.urlopen(url + "config", timeout=10))
+        visible = {c["props"].get("elem_id"): c["props"].get("visible", True) for c in config["components"]}
+        hidden_groups = [c for c in config["components"] if c["type"] == "group" and c["props"].get("visible") is False]
+        assert hidden_groups, "the upload controls are not in a hidden group"
+        assert visible.get("rq-filter") is not False          # searching and filtering stay
+    finally:
+        demo.close()
+
+
+def test_a_file_changed_on_disk_does_not_stop_the_chat(tmp_path, fake_embedder):
+    from rag.build import build
+
+    source = tmp_path / "briefing.txt"
+    source.write_text(INTERVIEW, encoding="utf-8")
+    build([source], fake_embedder, tmp_path / "idx")
+    source.write_text(INTERVIEW + "\nA new paragraph, written after the index was made.\n", encoding="utf-8")
+    with pytest.raises(IndexProblem, match="out of date"):      # the command line still says so
+        store.load(tmp_path / "idx", embedder=fake_embedder)
+    engine = ui.Engine(tmp_path / "idx", fake_embedder)
+    message = ui.add_files(engine, [write(tmp_path / "up" / "other.txt", "The harbour opens in July. " * 3)])
+    assert "1 added" in message and "previous one" not in message
+    assert ui.search_api(engine, "Is the pipeline funded?", 2)["passages"]
+    assert "briefing.txt changed on disk" in ui.header_html(engine.index_or_none(), engine.changed)
+
+
+def test_a_failed_reload_keeps_serving_the_previous_index(tmp_path, tiny_index, fake_embedder, monkeypatch):
+    engine = ui.Engine(tiny_index, fake_embedder)
+    assert ui.search_api(engine, "pipeline", 1)["passages"]
+
+    def broken(*args, **kwargs):
+        raise IndexProblem("The index in idx/ is damaged (test).")
+
+    monkeypatch.setattr(store, "load", broken)
+    assert engine.reload() is not None and "damaged" in engine.problem
+    assert ui.search_api(engine, "pipeline", 1)["passages"]
+    message = ui.add_files(engine, [write(tmp_path / "n.txt", "Notes about the pipeline. " * 3)])
+    assert "previous one is still served" in message
+
+
+def test_login_throttle_refuses_even_the_right_password_for_a_while():
+    now = [0.0]
+    check = ui.LoginThrottle("rag", "right", free=5, lockout=30, clock=lambda: now[0])
+    assert [check("rag", "wrong") for _ in range(5)] == [False] * 5
+    assert not check("rag", "right")                  # locked: guessing gains nothing
+    now[0] += 31
+    assert [check("rag", f"guess{i}") for i in range(5)] == [False] * 5
+    now[0] += 31
+    assert not check("rag", "right")                  # the second lockout is twice as long
+    now[0] += 30
+    assert check("rag", "right")                      # ... and a right login resets it
+    assert [check("rag", f"again{i}") for i in range(5)] == [False] * 5
+    now[0] += 31
+    assert check("rag", "right")
+
+
+def test_a_hundred_wrong_passwords_over_http_mostly_go_unchecked(tiny_index, fake_embedder, monkeypatch):
+    monkeypatch.setenv("RAG_PASSWORD", "correct horse")
+    demo, url = ui.serve(tiny_index, port=free_port(), embedder=fake_embedder, block=False)
+
+    def login(password):
+        data = urllib.parse.urlencode({"username": "rag", "password": password}).encode()
+        try:
+            with urllib.request.urlopen(url + "login", data=data, timeout=10) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    try:
+        assert {login(f"guess{i}") for i in range(100)} == {400}
+        assert login("correct horse") == 400              # locked out for now, right password or not
+        throttle = demo.auth if callable(demo.auth) else None
+        assert throttle is None or throttle.locked_until > 0
+    finally:
+        demo.close()

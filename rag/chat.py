@@ -50,6 +50,8 @@ class Turn:
     summary_text: str = ""               # the summary as it streams in
     summary_note: str | None = None      # why there is no (complete) summary
     summary_status: str = ""             # what the summary is waiting for (e.g. the model loading)
+    number: int = 1                      # its place in the session's conversation (1, 2, …; kept when older go)
+    html: str = field(default="", repr=False, compare=False)   # rendered once it is complete
 
     @property
     def rewritten(self) -> bool:
@@ -157,6 +159,40 @@ def result_json(result: Result, index) -> dict:
 
     return {"query": result.query, "abstained": result.abstained, "notices": list(result.notices),
             "index": index.fingerprint, "passages": [hit_json(h, index) for h in result.hits]}
+
+
+# the shipped transcript's example questions; other indexes get their first journalists' questions
+EXAMPLES = {
+    "000_17cb08188d8e02ca.txt": [
+        "Does Russia respect Finland's right to join NATO?",
+        "What will Russia do if the US and NATO reject its security proposals?",
+        "How are Russia's relations with Japan?",
+        "Why did Russia send CSTO troops to Kazakhstan?",
+    ],
+}
+
+
+def example_questions(index) -> list[str]:
+    """Up to four questions to offer on the landing page: the shipped transcript's own, else the
+    first journalists' questions of the index that are short, whole questions."""
+    if index is None:
+        return []
+    for doc_id, questions in EXAMPLES.items():
+        if doc_id in index.documents:
+            return questions
+    from .chunk import sentences
+    from .cite import shorten
+    out = []
+    for p in index.paragraphs:
+        if p.kind == "question" and p.section not in {q for q, _ in out}:
+            first = sentences(p.text)
+            text = p.text[first[0][0]:first[0][1]] if first else p.text
+            if text.endswith("?") and len(text) < 120:
+                out.append((p.section, shorten(text, 100)))
+        if len(out) == 4:
+            break
+    return [q for _, q in out]
+
 
 
 # ---- permalinks ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from urllib.parse import quote as urlquote
 from . import cite
 from .chat import Turn, permalink
 from .records import Document, Hit, Passage
+from .summarise import EXTRACTIVE, Summary
 
 ABSTAINED = "The transcript does not appear to address this."
 _CONTEXT_PARAGRAPHS = 3          # around a quote from a document that has no exchanges
@@ -124,9 +125,9 @@ def summary_html(turn: Turn, turn_id: int) -> str:
     def linked(text: str) -> str:
         return re.sub(r"\[(\d{1,3})\]", lambda m: ref(int(m.group(1))), esc(text))
 
-    summary = turn.summary
-    model = getattr(summary, "model", "") if summary is not None else ""
-    if model == "extractive":
+    summary: Summary | None = turn.summary
+    model = summary.model if summary is not None else ""
+    if model == EXTRACTIVE:
         head = ('<div class="rq-summary-head">Summary — the quotes\' most central sentences, '
                 'chosen without a model; each [n] is its quote</div>')
     else:
@@ -135,20 +136,19 @@ def summary_html(turn: Turn, turn_id: int) -> str:
     body = ""
     if summary is not None:
         parts = []
-        for s in getattr(summary, "sentences", []):
-            ok = getattr(s, "supported", True)
-            why_not = "; ".join(getattr(s, "problems", ()) or ()) or "not supported by the quotes it cites"
+        for s in summary.sentences:
+            ok = s.supported is True        # anything but a checked, supported sentence is marked
+            why_not = "; ".join(s.problems or ()) or "not supported by the quotes it cites"
             mark = "" if ok else (f' <span class="rq-unsupported-tag" title="{esc(why_not)}">'
                                   f'⚠ not supported by the quotes: {esc(why_not)}</span>')
             # the sentence's own [n] markers, if it kept them, and then the ones it was checked against
             text = linked(s.text)
-            cited = [n for n in getattr(s, "citations", []) or [] if f"[{n}]" not in s.text]
+            cited = [n for n in s.citations or [] if f"[{n}]" not in s.text]
             refs = "".join(ref(n) for n in cited)
             parts.append(f'<li class="rq-sent{"" if ok else " rq-unsupported"}"><span class="rq-sent-text">{text}'
                          f'</span>{" " + refs if refs else ""}{mark}</li>')
         body = f'<ul class="rq-summary-text">{"".join(parts)}</ul>'
-        reason = getattr(summary, "reason", None)
-        removed = getattr(summary, "removed_citations", 0)
+        reason, removed = summary.reason, summary.removed_citations
         notes = []
         if reason:
             notes.append(esc(reason))
@@ -204,7 +204,28 @@ def turn_html(turn: Turn, turn_id: int) -> str:
 def conversation_html(turns: list[Turn], intro: str = "") -> str:
     if not turns:
         return f'<div class="rq-chat rq-empty">{intro}</div>'
-    return '<div class="rq-chat">' + "".join(turn_html(t, i) for i, t in enumerate(turns, 1)) + "</div>"
+    return chat_html(turn_html(t, t.number) for t in turns)
+
+
+def chat_html(turns_html) -> str:
+    """The conversation around its turns' HTML (each from turn_html)."""
+    return '<div class="rq-chat">' + "".join(turns_html) + "</div>"
+
+
+def header_html(index, changed: list[str] = ()) -> str:
+    """The page's title line: the one document's title or the number of documents, the index version,
+    and a line for each indexed file that changed on disk since (the index serves the text it holds)."""
+    if index is None:
+        what = "No index loaded"
+    elif len(index.documents) == 1:
+        doc = next(iter(index.documents.values()))
+        what = doc.title or doc.id
+    else:
+        what = f"{len(index.documents)} documents"
+    version = f" · index {esc(index.fingerprint)}" if index is not None else ""
+    stale = "".join(f"<p class='rq-stale'>{esc(path)} changed on disk since it was indexed: the quotes "
+                    f"come from the text as indexed. Update it with: rag index</p>" for path in changed)
+    return f"<h1>Ask the transcript</h1><p>{esc(what)}{version}</p>{stale}"
 
 
 def intro_html(index=None, problem: str | None = None) -> str:

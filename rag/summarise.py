@@ -59,10 +59,6 @@ class Summary:
     reason: str | None = None        # why it stopped early or fell back; None when it finished normally
     removed_citations: int = 0       # [n] markers that named no quote
 
-    @property
-    def supported_share(self) -> float:
-        return sum(s.supported for s in self.sentences) / len(self.sentences) if self.sentences else 0.0
-
 
 @dataclass(frozen=True)
 class SummaryUpdate:

@@ -4,6 +4,9 @@ import html
 import io
 import re
 from types import SimpleNamespace
+
+from rag.summarise import Summary
+from rag.verify import CheckedSentence
 from urllib.parse import unquote
 
 import pytest
@@ -136,11 +139,10 @@ def test_abstention_is_said_and_hits_marked_low(retriever):
 
 def test_summary_is_marked_as_the_models_words(retriever):
     turn = chat.ask(retriever, "Is the pipeline funded?", 2, summary_on=True)
-    sentences = [SimpleNamespace(text="It is funded by a grant.", citations=[1], supported=True, support=0.9),
-                 SimpleNamespace(text="<b>It</b> costs 9 billion [2] [7].", citations=[2], supported=False, support=0.1,
-                                 problems=("9 billion is in no cited quote",))]
-    turn.summary = SimpleNamespace(sentences=sentences, model="tiny-model", reason="time limit reached",
-                                   removed_citations=1)
+    sentences = [CheckedSentence(text="It is funded by a grant.", citations=[1], supported=True, support=0.9),
+                 CheckedSentence(text="<b>It</b> costs 9 billion [2] [7].", citations=[2], supported=False,
+                                 support=0.1, problems=("9 billion is in no cited quote",))]
+    turn.summary = Summary(sentences=sentences, model="tiny-model", reason="time limit reached", removed_citations=1)
     out = render.summary_html(turn, 3)
     assert "the model's words, not a quote" in out and "tiny-model" in out
     assert '<a class="rq-ref" href="#t3-q1" data-quote="t3-q1">[1]</a>' in out
@@ -164,3 +166,10 @@ def test_errors_and_empty_conversation(retriever):
     intro = render.intro_html(retriever.index)
     assert "Press briefing on water policy" in intro
     assert render.conversation_html([], intro).count("rq-hello") == 1
+
+
+def test_a_sentence_not_known_to_be_supported_is_marked_unsupported(retriever):
+    turn = chat.ask(retriever, "Is the pipeline funded?", 2, summary_on=True)
+    unknown = CheckedSentence(text="It is funded.", citations=[1], supported=None, support=0.0)
+    turn.summary = Summary(sentences=[unknown], model="tiny-model")
+    assert "rq-unsupported" in render.summary_html(turn, 1)

@@ -13,10 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from rag import chat, ui
+from rag import chat, handlers, render, ui
+from rag.engine import LOADING_NOTICE, Engine
 from rag.cite import hit_json
 from rag.errors import RagError
 from rag.retrieve import open_retriever
+from rag.summarise import Summary
+from rag.verify import CheckedSentence
 
 from conftest import at_once
 from test_cli import DAMAGES, damage_index
@@ -189,11 +192,11 @@ def test_only_the_search_endpoint_is_public(client):
 
 def test_handlers_keep_sessions_apart(server):
     url, folder, embedder, _ = server
-    engine = ui.Engine(folder, embedder)
+    engine = Engine(folder, embedder)
     alice, bob = [], []
-    *_, (alice, _) = ui.answer(engine, "What will happen to water prices?", 2, False, "", alice)
-    *_, (bob, html) = ui.answer(engine, "Is the pipeline funded?", 2, False, "", bob)
-    *_, (alice, _) = ui.answer(engine, "and what about the pipeline?", 2, False, "", alice)
+    *_, (alice, _) = handlers.answer(engine, "What will happen to water prices?", 2, False, "", alice)
+    *_, (bob, html) = handlers.answer(engine, "Is the pipeline funded?", 2, False, "", bob)
+    *_, (alice, _) = handlers.answer(engine, "and what about the pipeline?", 2, False, "", alice)
     assert [t.question for t in bob] == ["Is the pipeline funded?"]
     assert alice[1].query.startswith("What will happen to water prices?")   # rewritten with alice's turn
     assert "rq-quote" in html
@@ -219,28 +222,28 @@ def test_the_server_stays_lean_under_load(server):
 
 def test_open_link_and_open_span(server):
     url, folder, embedder, _ = server
-    engine = ui.Engine(folder, embedder)
+    engine = Engine(folder, embedder)
     index = engine.retriever().index
     hit = engine.retriever().search("Is the pipeline funded?", 1).hits[0]
     link = chat.permalink("Is the pipeline funded?", 1, index.fingerprint, span=hit.passage)
     search, fragment = link.split("#")
-    turns, source, k, summary = ui.open_link(engine, search, "#" + fragment)
+    turns, source, k, summary = handlers.open_link(engine, search, "#" + fragment)
     assert k == 1 and summary is False and turns[0].result.hits[0].passage == hit.passage
     assert '<mark class="rq-hl">' in source and "Q2: the full exchange" in source
     # another index version: said, and the span is not shown
-    turns, source, *_ = ui.open_link(engine, search.replace(index.fingerprint, "0ld0ld0ld0ld"), "#" + fragment)
+    turns, source, *_ = handlers.open_link(engine, search.replace(index.fingerprint, "0ld0ld0ld0ld"), "#" + fragment)
     assert source is None and "index version 0ld0ld0ld0ld" in turns[0].notices[0]
     # a broken link is a message
-    turns, *_ = ui.open_link(engine, "?q=x&k=abc", "")
+    turns, *_ = handlers.open_link(engine, "?q=x&k=abc", "")
     assert turns[0].error and "1 to 50" in turns[0].error
-    assert ui.open_link(engine, "", "") is None
+    assert handlers.open_link(engine, "", "") is None
     # a click on a quote
-    state = list(ui.answer(engine, "Is the pipeline funded?", 1, False, "", []))[-1][0]
+    state = list(handlers.answer(engine, "Is the pipeline funded?", 1, False, "", []))[-1][0]
     p = state[0].result.hits[0].passage
-    assert "rq-hl" in ui.open_span(engine, state, {"turn": 1, "doc": p.doc, "start": p.start, "end": p.end})
-    assert "could not be read" in ui.open_span(engine, state, {"doc": p.doc, "start": "x", "end": None})
-    assert "could not be read" in ui.open_span(engine, state, ["not", "a", "dict"])
-    assert "not in" in ui.open_span(engine, state, {"turn": 99, "doc": p.doc, "start": 0, "end": 10**9})
+    assert "rq-hl" in handlers.open_span(engine, state, {"turn": 1, "doc": p.doc, "start": p.start, "end": p.end})
+    assert "could not be read" in handlers.open_span(engine, state, {"doc": p.doc, "start": "x", "end": None})
+    assert "could not be read" in handlers.open_span(engine, state, ["not", "a", "dict"])
+    assert "not in" in handlers.open_span(engine, state, {"turn": 99, "doc": p.doc, "start": 0, "end": 10**9})
 
 
 def test_launch_options(monkeypatch):
@@ -264,41 +267,41 @@ def test_cli_serve_binds_loopback_by_default():
 
 
 def test_documents_add_filter_remove(tmp_path, tiny_index, fake_embedder):
-    engine = ui.Engine(tiny_index, fake_embedder)
+    engine = Engine(tiny_index, fake_embedder)
     other = tmp_path / "harbour.txt"
     other.write_text("Harbour report, June 2, 2023.\n\nThe harbour dredging starts in July.\n", encoding="utf-8")
     bad = tmp_path / "image.png"
     bad.write_bytes(b"\x89PNG")
     seen = []
-    message = ui.add_files(engine, [str(other), str(bad)], progress=lambda *a: seen.append(a))
+    message = handlers.add_files(engine, [str(other), str(bad)], progress=lambda *a: seen.append(a))
     assert "1 added" in message and "Skipped image.png" in message
     index = engine.retriever().index
     assert set(index.documents) == {"briefing.txt", "harbour.txt"}
-    assert ("harbour.txt" in ui.render.documents_html(index)) and len(ui.document_choices(index)) == 2
+    assert ("harbour.txt" in render.documents_html(index)) and len(handlers.document_choices(index)) == 2
     # the filter: only the chosen document's passages
-    *_, (turns, _) = ui.answer(engine, "When does the dredging start?", 3, False, "", [], docs=["briefing.txt"])
+    *_, (turns, _) = handlers.answer(engine, "When does the dredging start?", 3, False, "", [], docs=["briefing.txt"])
     assert {h.passage.doc for h in turns[-1].result.hits} == {"briefing.txt"}
-    assert ui.search_api(engine, "dredging", 2, ["harbour.txt"])["passages"][0]["text"].startswith("The harbour")
-    assert "Choose a document" in ui.remove_file(engine, "")
-    assert "1 removed" in ui.remove_file(engine, "harbour.txt")
+    assert handlers.search_api(engine, "dredging", 2, ["harbour.txt"])["passages"][0]["text"].startswith("The harbour")
+    assert "Choose a document" in handlers.remove_file(engine, "")
+    assert "1 removed" in handlers.remove_file(engine, "harbour.txt")
     assert set(engine.retriever().index.documents) == {"briefing.txt"}
-    assert "only document" in ui.remove_file(engine, "briefing.txt")
-    assert "Choose one or more files" in ui.add_files(engine, [])
+    assert "only document" in handlers.remove_file(engine, "briefing.txt")
+    assert "Choose one or more files" in handlers.add_files(engine, [])
 
 
 def test_word_matching_until_the_model_is_ready(tiny_index, fake_embedder):
     class Slow(type(fake_embedder)):
         model = property(lambda self: None)        # a model to load, as the real embedder has
 
-    engine = ui.Engine(tiny_index, Slow())
-    *_, (turns, html) = ui.answer(engine, "Is the pipeline funded?", 2, False, "", [])
-    assert ui.LOADING_NOTICE in turns[0].notices and turns[0].result.hits
+    engine = Engine(tiny_index, Slow())
+    *_, (turns, html) = handlers.answer(engine, "Is the pipeline funded?", 2, False, "", [])
+    assert LOADING_NOTICE in turns[0].notices and turns[0].result.hits
     assert all(h.provenance["dense_rank"] is None for h in turns[0].result.hits)
-    assert ui.LOADING_NOTICE in ui.search_api(engine, "pipeline", 1)["notices"]
+    assert LOADING_NOTICE in handlers.search_api(engine, "pipeline", 1)["notices"]
     engine.warm_up()
     assert engine.model_ready.is_set()
-    *_, (turns, html) = ui.answer(engine, "Is the pipeline funded?", 2, False, "", [])
-    assert ui.LOADING_NOTICE not in turns[0].notices
+    *_, (turns, html) = handlers.answer(engine, "Is the pipeline funded?", 2, False, "", [])
+    assert LOADING_NOTICE not in turns[0].notices
     assert turns[0].result.hits[0].provenance["dense_rank"] is not None
 
 
@@ -320,18 +323,16 @@ def test_summary_streams_under_the_quotes(tiny_index, fake_embedder, monkeypatch
             assert hits and index is not None and embedder is not None
             yield Update("The pipeline", False)
             yield Update("The pipeline is funded [1].", False)
-            sentence = types.SimpleNamespace(text="The pipeline is funded [1].", citations=[1], supported=True,
-                                             support=0.9)
-            yield Update("The pipeline is funded [1].", True,
-                         types.SimpleNamespace(sentences=[sentence], model="fake-lm", reason=None, removed_citations=0))
+            sentence = CheckedSentence(text="The pipeline is funded [1].", citations=[1], supported=True, support=0.9)
+            yield Update("The pipeline is funded [1].", True, Summary(sentences=[sentence], model="fake-lm"))
 
     fake = types.ModuleType("rag.summarise")
     fake.get_summariser = lambda model_name=None: Summariser()
     monkeypatch.setitem(sys.modules, "rag.summarise", fake)
     import rag
     monkeypatch.setattr(rag, "summarise", fake, raising=False)
-    engine = ui.Engine(tiny_index, fake_embedder)
-    steps = list(ui.answer(engine, "Is the pipeline funded?", 2, True, "", []))
+    engine = Engine(tiny_index, fake_embedder)
+    steps = list(handlers.answer(engine, "Is the pipeline funded?", 2, True, "", []))
     first_html = steps[0][1]
     assert "rq-quote" in first_html and "fake-lm" not in first_html        # quotes first, no waiting
     assert "Loading the summary model" in steps[1][1]
@@ -339,7 +340,7 @@ def test_summary_streams_under_the_quotes(tiny_index, fake_embedder, monkeypatch
     assert last_html.index("rq-quotes") < last_html.index("rq-summary")    # the summary under the quotes
     assert "Summary by fake-lm" in last_html and 'href="#t1-q1"' in last_html
     # off: no summary at all
-    assert "rq-summary" not in list(ui.answer(engine, "Is the pipeline funded?", 2, False, "", []))[-1][1]
+    assert "rq-summary" not in list(handlers.answer(engine, "Is the pipeline funded?", 2, False, "", []))[-1][1]
 
 
 def test_summary_failure_keeps_the_quotes(tiny_index, fake_embedder, monkeypatch):
@@ -356,19 +357,19 @@ def test_summary_failure_keeps_the_quotes(tiny_index, fake_embedder, monkeypatch
     monkeypatch.setitem(sys.modules, "rag.summarise", fake)
     import rag
     monkeypatch.setattr(rag, "summarise", fake, raising=False)
-    monkeypatch.setenv(ui.SUMMARY_MODELS_VARIABLE, "nope")      # offered by the operator, then fails
-    engine = ui.Engine(tiny_index, fake_embedder)
-    turns, html = list(ui.answer(engine, "Is the pipeline funded?", 2, True, "nope", []))[-1]
+    monkeypatch.setenv(handlers.SUMMARY_MODELS_VARIABLE, "nope")      # offered by the operator, then fails
+    engine = Engine(tiny_index, fake_embedder)
+    turns, html = list(handlers.answer(engine, "Is the pipeline funded?", 2, True, "nope", []))[-1]
     assert "rq-quote" in html and "Cannot load summary model" in html
 
 
 def test_a_visitor_cannot_probe_server_folders_through_the_model_choice(tiny_index, fake_embedder, tmp_path,
                                                                          monkeypatch):
-    monkeypatch.delenv(ui.SUMMARY_MODELS_VARIABLE, raising=False)
-    engine = ui.Engine(tiny_index, fake_embedder)
+    monkeypatch.delenv(handlers.SUMMARY_MODELS_VARIABLE, raising=False)
+    engine = Engine(tiny_index, fake_embedder)
     notes = []
     for name in (str(tmp_path), str(tmp_path / "no-such-folder"), "/etc"):
-        turns, html = list(ui.answer(engine, "Is the pipeline funded?", 2, True, name, []))[-1]
+        turns, html = list(handlers.answer(engine, "Is the pipeline funded?", 2, True, name, []))[-1]
         notes.append(turns[-1].summary_note)
         assert "rq-quote" in html
     assert notes == ["This server does not offer that summary model."] * 3
@@ -396,11 +397,11 @@ def test_password_from_the_environment(tiny_index, fake_embedder, monkeypatch):
 
 
 def test_a_missing_index_is_a_message_with_the_command(tmp_path, fake_embedder):
-    engine = ui.Engine(tmp_path / "nothing", fake_embedder)
-    *_, (turns, html) = ui.answer(engine, "Is the pipeline funded?", 2, False, "", [])
+    engine = Engine(tmp_path / "nothing", fake_embedder)
+    *_, (turns, html) = handlers.answer(engine, "Is the pipeline funded?", 2, False, "", [])
     assert "Build it with: rag index" in turns[0].error and "rq-error" in html
-    assert "Build it with: rag index" in ui._conversation(engine, [])
-    assert ui.open_link(engine, "?q=pipeline", "")[0][0].error.startswith("No index found")
+    assert "Build it with: rag index" in handlers.conversation(engine, [])
+    assert handlers.open_link(engine, "?q=pipeline", "")[0][0].error.startswith("No index found")
     demo = ui.build_app(engine)           # the page still builds, and says what is wrong
     assert demo is not None
 
@@ -412,12 +413,12 @@ def test_a_damaged_index_is_a_message_with_the_command(tiny_index, tmp_path, fak
     folder = tmp_path / "damaged"
     shutil.copytree(tiny_index, folder)
     damage_index(folder, how)
-    engine = ui.Engine(folder, fake_embedder)
-    *_, (turns, html) = ui.answer(engine, "Is the pipeline funded?", 2, False, "", [])
+    engine = Engine(folder, fake_embedder)
+    *_, (turns, html) = handlers.answer(engine, "Is the pipeline funded?", 2, False, "", [])
     assert "rag index" in turns[0].error and turns[0].result is None
     assert "rq-error" in html and "rq-quote" not in html and "regional grant" not in html
     with pytest.raises(RagError, match="rag index"):
-        ui.search_api(engine, "Is the pipeline funded?", 2)
+        handlers.search_api(engine, "Is the pipeline funded?", 2)
 
 
 def test_a_damaged_index_through_the_served_api(tiny_index, tmp_path, fake_embedder):
@@ -450,7 +451,7 @@ def test_concurrent_first_use_opens_the_index_once(tiny_index, fake_embedder, mo
         return real_open(*args, **kwargs)
 
     monkeypatch.setattr(rag.store, "load", slow_open)
-    engine = ui.Engine(tiny_index, fake_embedder)
+    engine = Engine(tiny_index, fake_embedder)
     got = at_once(lambda _: engine.retriever(), 8)
     assert len({id(r) for r in got}) == 1
     assert len(opened) == 1

@@ -7,7 +7,8 @@ import urllib.request
 
 import pytest
 
-from rag import store, ui
+from rag import handlers, render, store, ui
+from rag.engine import Engine
 from rag.errors import IndexProblem
 
 from conftest import INTERVIEW
@@ -21,13 +22,13 @@ def write(path, text):
 
 
 def test_an_upload_with_a_taken_name_is_added_under_a_new_one(tmp_path, tiny_index, fake_embedder):
-    engine = ui.Engine(tiny_index, fake_embedder)
-    message = ui.add_files(engine, [write(tmp_path / "up" / "briefing.txt", "Another briefing entirely. " * 4)])
+    engine = Engine(tiny_index, fake_embedder)
+    message = handlers.add_files(engine, [write(tmp_path / "up" / "briefing.txt", "Another briefing entirely. " * 4)])
     assert "1 added" in message and "added as “briefing.txt (2)”" in message
     docs = engine.retriever().index.documents
     assert docs["briefing.txt"].text == INTERVIEW and docs["briefing.txt (2)"].text.startswith("Another")
     # replacing is an explicit act
-    message = ui.add_files(engine, [write(tmp_path / "up2" / "briefing.txt", "The replacement text. " * 4)],
+    message = handlers.add_files(engine, [write(tmp_path / "up2" / "briefing.txt", "The replacement text. " * 4)],
                            replace=True)
     assert "1 updated" in message
     assert engine.retriever().index.documents["briefing.txt"].text.startswith("The replacement")
@@ -35,9 +36,9 @@ def test_an_upload_with_a_taken_name_is_added_under_a_new_one(tmp_path, tiny_ind
 
 def test_a_read_only_server_changes_nothing(tmp_path, tiny_index, fake_embedder):
     before = (tiny_index / "manifest.json").read_bytes()
-    engine = ui.Engine(tiny_index, fake_embedder, read_only=True)
-    assert ui.add_files(engine, [write(tmp_path / "x.txt", "New words. " * 4)]) .count(ui.READ_ONLY_NOTICE) == 1
-    assert ui.READ_ONLY_NOTICE in ui.remove_file(engine, "briefing.txt")
+    engine = Engine(tiny_index, fake_embedder, read_only=True)
+    assert handlers.add_files(engine, [write(tmp_path / "x.txt", "New words. " * 4)]) .count(handlers.READ_ONLY_NOTICE) == 1
+    assert handlers.READ_ONLY_NOTICE in handlers.remove_file(engine, "briefing.txt")
     assert (tiny_index / "manifest.json").read_bytes() == before
 
 
@@ -63,24 +64,24 @@ def test_a_file_changed_on_disk_does_not_stop_the_chat(tmp_path, fake_embedder):
     source.write_text(INTERVIEW + "\nA new paragraph, written after the index was made.\n", encoding="utf-8")
     with pytest.raises(IndexProblem, match="out of date"):      # the command line still says so
         store.load(tmp_path / "idx", embedder=fake_embedder)
-    engine = ui.Engine(tmp_path / "idx", fake_embedder)
-    message = ui.add_files(engine, [write(tmp_path / "up" / "other.txt", "The harbour opens in July. " * 3)])
+    engine = Engine(tmp_path / "idx", fake_embedder)
+    message = handlers.add_files(engine, [write(tmp_path / "up" / "other.txt", "The harbour opens in July. " * 3)])
     assert "1 added" in message and "previous one" not in message
-    assert ui.search_api(engine, "Is the pipeline funded?", 2)["passages"]
-    assert "briefing.txt changed on disk" in ui.header_html(engine.index_or_none(), engine.changed)
+    assert handlers.search_api(engine, "Is the pipeline funded?", 2)["passages"]
+    assert "briefing.txt changed on disk" in render.header_html(engine.index_or_none(), engine.changed)
 
 
 def test_a_failed_reload_keeps_serving_the_previous_index(tmp_path, tiny_index, fake_embedder, monkeypatch):
-    engine = ui.Engine(tiny_index, fake_embedder)
-    assert ui.search_api(engine, "pipeline", 1)["passages"]
+    engine = Engine(tiny_index, fake_embedder)
+    assert handlers.search_api(engine, "pipeline", 1)["passages"]
 
     def broken(*args, **kwargs):
         raise IndexProblem("The index in idx/ is damaged (test).")
 
     monkeypatch.setattr(store, "load", broken)
     assert engine.reload() is not None and "damaged" in engine.problem
-    assert ui.search_api(engine, "pipeline", 1)["passages"]
-    message = ui.add_files(engine, [write(tmp_path / "n.txt", "Notes about the pipeline. " * 3)])
+    assert handlers.search_api(engine, "pipeline", 1)["passages"]
+    message = handlers.add_files(engine, [write(tmp_path / "n.txt", "Notes about the pipeline. " * 3)])
     assert "previous one is still served" in message
 
 

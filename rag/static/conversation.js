@@ -19,6 +19,13 @@ const copyText = async (text) => {
     return ok;
   }
 };
+// a permalink into the address bar (keeping dark mode): a reload reopens it; static/latest.js uses it too
+window.rqShowLink = (href) => {
+  const url = new URL(href, location.href);
+  const theme = new URLSearchParams(location.search).get('__theme');
+  if (theme) url.searchParams.set('__theme', theme);
+  history.replaceState(null, '', url.pathname + url.search + url.hash);
+};
 element.addEventListener('click', (ev) => {
   const open = ev.target.closest('.rq-open');
   if (open && element.contains(open)) {
@@ -30,12 +37,7 @@ element.addEventListener('click', (ev) => {
       card.classList.add('rq-active');
       // the quote's permalink in the address bar: a reload reopens this quote in its exchange
       const link = card.querySelector('a.rq-permalink');
-      if (link) {
-        const url = new URL(link.getAttribute('href'), location.href);
-        const theme = new URLSearchParams(location.search).get('__theme');   // keep dark mode on reload
-        if (theme) url.searchParams.set('__theme', theme);
-        history.replaceState(null, '', url.pathname + url.search + url.hash);
-      }
+      if (link) window.rqShowLink(link.getAttribute('href'));
     }
     trigger('open_span', {
       turn: turn ? Number(turn.dataset.turn) : 0,

@@ -1,0 +1,273 @@
+"""The chat's handlers: plain functions of values (an Engine, the session's turns, the form's
+fields), so every one is tested without a browser; ui.py only wires them to the page.
+
+A session keeps at most MAX_TURNS turns (older ones are dropped from its state). Each turn is
+rendered once when it is complete and kept (``Turn.html``); while a summary streams, only that
+turn is rendered again. A turn that cannot be rendered (say, a quote that no longer matches
+its document) shows its own error, never blanking the others.
+
+What it leaves out: streaming the quotes one by one (they come at once, in milliseconds).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+from . import chat, render
+from .engine import Engine
+from .errors import QueryError, RagError
+
+log = logging.getLogger("rag.handlers")
+MAX_TURNS = 30
+READ_ONLY_NOTICE = "This server is read-only: documents cannot be added, replaced or removed here."
+UPLOAD_TIME_LIMIT = 600.0       # seconds one upload may take to read and embed (more: use `rag index`)
+SUMMARY_MODELS_VARIABLE = "RAG_SUMMARY_MODELS"   # extra summary models a visitor may choose (comma-separated)
+
+
+def summary_models() -> list[str]:
+    """The summary models this server offers a visitor: the default, then the operator's list
+    ($RAG_SUMMARY_MODELS). A visitor picks one of these; they never type a path on the server."""
+    from .models import DEFAULT_SUMMARY_MODEL
+
+    extra = [m.strip() for m in os.environ.get(SUMMARY_MODELS_VARIABLE, "").split(",") if m.strip()]
+    return [DEFAULT_SUMMARY_MODEL] + [m for m in extra if m != DEFAULT_SUMMARY_MODEL]
+
+
+def _previous_query(turns) -> str | None:
+    for t in reversed(turns or []):
+        if t.error is None and t.query:
+            return t.query
+    return None
+
+
+def _turn_html(turn: chat.Turn, live: bool = False) -> str:
+    """A turn's HTML: rendered once when complete (kept in the turn), every time while `live`."""
+    if turn.html and not live:
+        return turn.html
+    try:
+        html = render.turn_html(turn, turn.number)
+    except RagError as e:          # e.g. a quote that no longer matches its document
+        html = render.turn_html(chat.Turn(question=turn.question, error=str(e)), turn.number)
+    if not live:
+        turn.html = html
+    return html
+
+
+def conversation(engine: Engine, turns, live: chat.Turn | None = None) -> str:
+    """The conversation's HTML; `live` is the turn whose summary is streaming (rendered anew)."""
+    if not turns:
+        return render.conversation_html([], render.intro_html(*engine.index_or_problem()))
+    return render.chat_html(_turn_html(t, live=t is live) for t in turns)
+
+
+def _summariser(model_name: str | None):
+    """The summariser, or a reason why there is none. Only the models this server offers
+    (summary_models()) can be asked for: a visitor learns nothing of the server's folders."""
+    if (model_name or "").strip() and model_name.strip() not in summary_models():
+        return None, "This server does not offer that summary model."
+    try:
+        from . import summarise
+    except ImportError:
+        return None, "Summaries are not available in this version."
+    try:
+        return summarise.get_summariser((model_name or "").strip() or None), None
+    except RagError as e:
+        return None, str(e)
+
+
+def _stream_summary(engine: Engine, turn: chat.Turn, model_name: str | None, every: float = 0.25):
+    """Fill in `turn`'s summary as it streams; yields whenever there is something new to show."""
+    summariser, why_not = _summariser(model_name)
+    if summariser is None:
+        turn.summary_note = why_not
+        yield
+        return
+    if not getattr(summariser, "loaded", True):
+        turn.summary_status = "Loading the summary model (the first time takes a while)…"
+        yield
+    last = 0.0
+    try:
+        for update in summariser.stream(turn.query, turn.result.hits, turn.index, engine.embedder):
+            turn.summary_text = update.text
+            if update.done:
+                turn.summary = update.summary
+            if update.done or time.monotonic() - last >= every:
+                last = time.monotonic()
+                yield
+    except RagError as e:
+        turn.summary_note = f"No summary: {e}"
+    except Exception as e:  # noqa: BLE001 - a model failure must not take the quotes with it
+        log.exception("summary failed")
+        turn.summary_note = f"No summary: the model failed ({type(e).__name__})."
+    if turn.summary is None and not turn.summary_note:
+        turn.summary_note = "The summary stopped before it was complete."
+    yield
+
+
+def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), rewrite=True):
+    """Generator: the turns and the conversation, first with the quotes, then as the summary streams."""
+    turns = list(turns or [])
+    try:
+        retriever, notice = engine.searcher()
+        turn = chat.ask(retriever, question, k, _previous_query(turns) if rewrite else None,
+                        docs=docs, summary_on=summary_on)
+        if notice and turn.error is None:
+            turn.notices.append(notice)
+    except RagError as e:
+        turn = chat.Turn(question=str(question), error=str(e))
+    except Exception as e:  # noqa: BLE001 - never a traceback in the chat
+        log.exception("search failed")
+        turn = chat.Turn(question=str(question), error=f"The search failed ({type(e).__name__}). Please try again.")
+    turn.number = (turns[-1].number if turns else 0) + 1
+    turns = (turns + [turn])[-MAX_TURNS:]
+    streams = turn.summary_on and turn.result is not None and turn.result.hits
+    yield turns, conversation(engine, turns, live=turn if streams else None)
+    if streams:
+        for _ in _stream_summary(engine, turn, model_name):
+            yield turns, conversation(engine, turns, live=turn)
+        yield turns, conversation(engine, turns)
+
+
+def open_span(engine: Engine, turns, data: dict | None) -> str:
+    """The source panel for a click on a quote: {turn, doc, start, end}."""
+    try:
+        if not isinstance(data, dict):
+            raise TypeError("not an object")
+        doc, start, end = str(data.get("doc", "")), int(data.get("start")), int(data.get("end"))
+        turn_no = int(data.get("turn") or 0)
+    except (TypeError, ValueError):
+        return render.message_html("That citation could not be read.", "error")
+    turns = list(turns or [])
+    turn = next((t for t in turns if t.number == turn_no), None)
+    index = (turn.index if turn is not None else None) or engine.index_or_none()
+    if index is None:
+        return render.message_html("No index is loaded.", "error")
+    try:
+        return render.exchange_html(index, doc, start, end)
+    except RagError as e:
+        return render.message_html(str(e), "error")
+
+
+def open_link(engine: Engine, search: str, fragment: str):
+    """What a permalink reopens: (turns, source panel HTML, k, summary_on) or None for no link."""
+    try:
+        link = chat.parse_link(search, fragment)
+    except QueryError as e:
+        return [chat.Turn(question="(link)", error=str(e))], None, None, None
+    if link is None:
+        return None
+    try:
+        retriever, notice = engine.searcher()
+    except RagError as e:
+        return [chat.Turn(question=link.query, error=str(e))], None, link.k, link.summary
+    turn = chat.ask(retriever, link.query, link.k, docs=link.docs, summary_on=link.summary, rewrite=False)
+    if notice and turn.error is None:
+        turn.notices.append(notice)
+    fingerprint = retriever.index.fingerprint
+    source = None
+    if link.version and link.version != fingerprint:
+        turn.notices.insert(0, (
+            f"This link was made with index version {link.version}; this server has version {fingerprint}. "
+            f"The quotes below are a new search of the current index and may differ from the ones linked"
+            + ("; the linked passage is not shown, as its offsets may point at other text." if link.has_span else ".")))
+    elif link.has_span:
+        doc = link.doc or (next(iter(retriever.index.documents)) if len(retriever.index.documents) == 1 else None)
+        if doc is None:
+            source = render.message_html("The link does not say which document its passage is in.", "error")
+        else:
+            source = render.exchange_html(retriever.index, doc, link.start, link.end)
+    return [turn], source, link.k, link.summary
+
+
+def open_page(engine: Engine, search: str, fragment: str, model_name: str | None):
+    """Generator for a page opened at an address: nothing for a plain address; for a permalink,
+    (turns, conversation, source panel, k, summary_on, docs) with None for what stays as it is,
+    first with the quotes, then as the summary streams."""
+    try:
+        opened = open_link(engine, search, fragment)
+    except Exception:  # noqa: BLE001 - a broken link must not break the page
+        log.exception("opening a link failed")
+        opened = [chat.Turn(question="(link)", error="This link could not be opened.")], None, None, None
+    if opened is None:
+        return
+    turns, source, k, summary_on = opened
+    turn = turns[-1]
+    streams = turn.summary_on and turn.result is not None and turn.result.hits
+    yield (turns, conversation(engine, turns, live=turn if streams else None), source, k, summary_on,
+           list(turn.docs) or None)
+    if streams:
+        for _ in _stream_summary(engine, turn, model_name):
+            yield turns, conversation(engine, turns, live=turn), None, None, None, None
+        yield turns, conversation(engine, turns), None, None, None, None
+
+
+def search_api(engine: Engine, query: str, k: int = chat.DEFAULT_K, docs=None) -> dict:
+    """The API's search: the CLI's JSON. Raises RagError with a message for bad input."""
+    retriever, notice = engine.searcher()
+    turn = chat.ask(retriever, query, k, rewrite=False, docs=docs or ())
+    if turn.error:
+        raise QueryError(turn.error)
+    data = chat.result_json(turn.result, turn.index)
+    # what chat.ask said of the query itself (e.g. that it was cut) comes before the search's notices
+    data["notices"] = [n for n in turn.notices if n not in data["notices"]] + data["notices"]
+    if notice:
+        data["notices"].append(notice)
+    return data
+
+
+def document_choices(index) -> list[tuple[str, str]]:
+    from .cite import shorten
+
+    if index is None:
+        return []
+    return [(shorten(d.title or d.id, 70) + (f" ({d.date})" if d.date else ""), d.id)
+            for d in index.documents.values()]
+
+
+def add_files(engine: Engine, files, progress=None, replace: bool = False,
+              time_limit: float = UPLOAD_TIME_LIMIT) -> str:
+    """Add uploaded files to the index (only new or changed ones are embedded); a message says what
+    happened. A file whose name is taken is added under a new name unless `replace` is asked for."""
+    from .build import add_documents
+
+    if engine.read_only:
+        return render.message_html(READ_ONLY_NOTICE, "warning")
+    paths = [Path(getattr(f, "name", f)) for f in (files or []) if f]
+    if not paths:
+        return render.message_html("Choose one or more files first.", "warning")
+    try:
+        report = add_documents(paths, engine.embedder, engine.folder, progress=progress, uploaded=True,
+                               by_name=bool(replace), time_limit=time_limit)
+        engine.reload()
+    except RagError as e:
+        return render.message_html(str(e), "error")
+    lines = [render.message_html(report.summary().capitalize() + ".", "note")]
+    lines += [render.message_html(f"{name} was added as “{doc_id}”: a document named {name} is already in the "
+                                  f"index (tick “Replace documents of the same name” to update it instead).", "note")
+              for name, doc_id in report.renamed]
+    if engine.problem:
+        lines.append(render.message_html(f"The updated index could not be opened, so the previous one is still "
+                                         f"served: {engine.problem}", "error"))
+    lines += [render.message_html(f"Skipped {Path(name).name}: {why}", "warning") for name, why in report.skipped]
+    return "".join(lines)
+
+
+def remove_file(engine: Engine, doc_id) -> str:
+    from .build import remove_documents
+
+    if engine.read_only:
+        return render.message_html(READ_ONLY_NOTICE, "warning")
+    if not doc_id:
+        return render.message_html("Choose a document to remove.", "warning")
+    try:
+        index = engine.retriever().index
+        if len(index.documents) == 1 and doc_id in index.documents:
+            return render.message_html("This is the index's only document; add another before removing it.", "warning")
+        report = remove_documents([doc_id], engine.embedder, engine.folder)
+        engine.reload()
+    except RagError as e:
+        return render.message_html(str(e), "error")
+    return render.message_html(report.summary().capitalize() + ".", "note")
+

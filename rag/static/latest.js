@@ -1,0 +1,9 @@
+() => {
+  // bring the newest answer into view, and put its permalink in the address bar: a reload reopens it
+  const turns = document.querySelectorAll('#rq-conversation .rq-turn');
+  if (!turns.length) return;
+  const last = turns[turns.length - 1];
+  last.scrollIntoView({ block: 'start' });
+  const link = last.querySelector('a.rq-answer-link');
+  if (link && window.rqShowLink) window.rqShowLink(link.getAttribute('href'));
+}

@@ -1,0 +1,55 @@
+"""The chat's handlers as plain functions: a bounded conversation, each turn rendered once, and a
+turn that cannot be rendered showing its own error without blanking the others."""
+import dataclasses
+
+from rag import handlers, render
+from rag.engine import Engine
+
+
+def ask(engine, question, turns, **kw):
+    *_, (turns, html) = handlers.answer(engine, question, 2, False, "", turns, **kw)
+    return turns, html
+
+
+def test_the_conversation_is_bounded_and_numbered(tiny_index, fake_embedder):
+    engine = Engine(tiny_index, fake_embedder)
+    turns = []
+    for n in range(handlers.MAX_TURNS + 3):
+        turns, html = ask(engine, f"Is the pipeline funded? ({n})", turns)
+    assert len(turns) == handlers.MAX_TURNS
+    assert [t.number for t in turns] == list(range(4, handlers.MAX_TURNS + 4))
+    assert f'data-turn="{handlers.MAX_TURNS + 3}"' in html and 'data-turn="3"' not in html
+    # a click on a quote of a turn still finds that turn's index by its number
+    last = turns[-1].result.hits[0].passage
+    panel = handlers.open_span(engine, turns, {"turn": turns[-1].number, "doc": last.doc,
+                                               "start": last.start, "end": last.end})
+    assert "rq-hl" in panel
+
+
+def test_a_finished_turn_is_rendered_once(tiny_index, fake_embedder, monkeypatch):
+    engine = Engine(tiny_index, fake_embedder)
+    turns = []
+    for q in ("Is the pipeline funded?", "What about water prices?"):
+        turns, _ = ask(engine, q, turns)
+    calls = []
+    real = render.turn_html
+    monkeypatch.setattr(render, "turn_html", lambda turn, n: calls.append(n) or real(turn, n))
+    turns, _ = ask(engine, "Is the reservoir full?", turns)
+    assert calls == [3]                       # only the new turn; the earlier two come from their cache
+    handlers.conversation(engine, turns, live=turns[-1])
+    assert calls == [3, 3]                    # a streaming turn is rendered anew, the others are not
+
+
+def test_one_broken_turn_does_not_blank_the_others(tiny_index, fake_embedder):
+    engine = Engine(tiny_index, fake_embedder)
+    turns, _ = ask(engine, "Is the pipeline funded?", [])
+    turns, _ = ask(engine, "What will happen to water prices?", turns)
+    broken = turns[0]
+    hit = broken.result.hits[0]
+    moved = dataclasses.replace(hit.passage, start=hit.passage.start + 1, end=hit.passage.end + 1)
+    broken.result = dataclasses.replace(broken.result, hits=[dataclasses.replace(hit, passage=moved)])
+    broken.html = ""                          # rendered anew, as after a reload of the index
+    html = handlers.conversation(engine, turns)
+    assert html.count('class="rq-turn"') == 2
+    assert "rq-error" in html.split('data-turn="2"')[0]       # the broken turn says so ...
+    assert "rq-quote" in html.split('data-turn="2"')[1]       # ... and the other keeps its quotes

@@ -103,8 +103,11 @@ def rewrite_followup(question: str, previous: str | None) -> str:
     if m:
         return _swap_topic(previous, m.group("topic"))
     words = re.findall(r"[\w’'-]+", question)
+    # a question that names something of its own ("Why did Russia send troops to Kazakhstan?") stands
+    # alone, however it starts; one that only leans on the last ("and why?") is searched with it
+    names_its_own = any(w[:1].isupper() and w != "I" for w in words[1:])
     if len(words) <= _FOLLOWUP_WORDS and (
-            _LEADS.match(question) or any(w.lower() in _POINTERS for w in words)):
+            (_LEADS.match(question) and not names_its_own) or any(w.lower() in _POINTERS for w in words)):
         return f"{previous.rstrip()} {question}"
     return question
 
@@ -170,6 +173,15 @@ EXAMPLES = {
         "Why did Russia send CSTO troops to Kazakhstan?",
     ],
 }
+
+
+def corpus_noun(index) -> str:
+    """What the index holds, to name it on the page: "the transcript" (one document with
+    questions and answers), "the document" (one without), "the documents" (several)."""
+    if index is None or len(index.documents) != 1:
+        return "the documents"
+    has_exchanges = any(p.kind == "question" for p in index.paragraphs)
+    return "the transcript" if has_exchanges else "the document"
 
 
 def example_questions(index) -> list[str]:

@@ -14,16 +14,17 @@ What it leaves out: the page around these fragments (``ui.py``) and the styles
 """
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from urllib.parse import quote as urlquote
 
 from . import cite
-from .chat import Turn, permalink
+from .chat import Turn, corpus_noun, permalink
+from .retrieve import ABSTAIN_NOTICE
 from .records import Document, Hit, Passage
 from .summarise import EXTRACTIVE, Summary
 
-ABSTAINED = "The transcript does not appear to address this."
 _CONTEXT_PARAGRAPHS = 3          # around a quote from a document that has no exchanges
 
 
@@ -41,6 +42,35 @@ def quote_citation(hit: Hit, index) -> str:
     the document's characters and makes no link, image or HTML."""
     p = hit.passage
     return cite.markdown_citation(p, index.documents[p.doc])
+
+
+def abstained(index) -> str:
+    """What an answer says when retrieval abstains, in the words of what the index holds."""
+    noun = corpus_noun(index)
+    verb = "do" if noun.endswith("s") else "does"
+    return f"{noun[0].upper()}{noun[1:]} {verb} not appear to address this."
+
+
+def matched(hit: Hit) -> tuple[int, int] | None:
+    """The part of a quote the search matched (its best window), when it is a proper part of it."""
+    p, prov = hit.passage, hit.provenance or {}
+    start, end = prov.get("match_start"), prov.get("match_end")
+    if isinstance(start, int) and isinstance(end, int) and p.start <= start < end <= p.end \
+            and (start, end) != (p.start, p.end):
+        return start, end
+    return None
+
+
+def quote_text_html(hit: Hit, text: str) -> str:
+    """The quote's exact text, the matched sentences in <mark class="rq-match"> (their offsets on it)
+    and the rest in a quieter <span class="rq-rest">: the same characters, only marked."""
+    span = matched(hit)
+    if span is None:
+        return esc(text)
+    a, b = span[0] - hit.passage.start, span[1] - hit.passage.start
+    rest = lambda t: f'<span class="rq-rest">{esc(t)}</span>' if t else ""   # noqa: E731
+    return (rest(text[:a]) + f'<mark class="rq-match" data-start="{span[0]}" data-end="{span[1]}">'
+            f'{esc(text[a:b])}</mark>' + rest(text[b:]))
 
 
 def _span_attrs(p: Passage) -> str:
@@ -101,14 +131,25 @@ def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
         f'<li class="rq-quote{" rq-low" if hit.low_confidence else ""}" id="{anchor}" {_span_attrs(p)}>'
         f'<div class="rq-head"><button class="rq-n rq-open" {_span_attrs(p)} '
         f'title="Show in the full exchange">[{n}]</button>{speaker}{label}{low}</div>'
-        f'<blockquote class="rq-text">{esc(text)}</blockquote>'
+        f'<blockquote class="rq-text">{quote_text_html(hit, text)}</blockquote>'
         f'<div class="rq-meta">{" · ".join(meta)}</div>'
         f'<div class="rq-actions">'
         f'<button class="rq-btn rq-open" {_span_attrs(p)}>Show in context</button>{link}'
         f'<button class="rq-btn rq-copy" data-copy="{esc(quote_citation(hit, index))}">Copy citation</button>'
+        f'{_copy_marked(hit, doc)}'
         f'<details class="rq-why"><summary>Why this quote</summary>{why(hit)}</details>'
         f'</div></li>'
     )
+
+
+def _copy_marked(hit: Hit, doc: Document) -> str:
+    """'Copy marked sentences': the citation of just the matched span, with its own offsets."""
+    span = matched(hit)
+    if span is None:
+        return ""
+    part = dataclasses.replace(hit.passage, start=span[0], end=span[1], text=doc.text[span[0]:span[1]])
+    return (f'<button class="rq-btn rq-copy rq-copy-marked" data-copy="{esc(cite.markdown_citation(part, doc))}">'
+            f'Copy marked sentences</button>')
 
 
 def summary_html(turn: Turn, turn_id: int) -> str:
@@ -173,7 +214,7 @@ def turn_html(turn: Turn, turn_id: int) -> str:
     parts = []
     notes = list(turn.notices) + (list(turn.result.notices) if turn.result else [])
     if turn.result is not None and turn.result.abstained:     # said once, by the banner below
-        notes = [n for n in notes if not n.startswith(ABSTAINED)]
+        notes = [n for n in notes if n != ABSTAIN_NOTICE]
     parts += [f'<p class="rq-note">{esc(note)}</p>' for note in dict.fromkeys(notes)]
     if turn.error:
         parts.append(f'<p class="rq-error" role="alert">{esc(turn.error)}</p>')
@@ -181,9 +222,10 @@ def turn_html(turn: Turn, turn_id: int) -> str:
     if result is not None:
         if result.abstained:
             extra = " The nearest passages are shown below, marked low confidence." if result.hits else ""
-            parts.append(f'<p class="rq-abstain" role="status">{esc(ABSTAINED)}{extra}</p>')
+            parts.append(f'<p class="rq-abstain" role="status">{esc(abstained(index))}{extra}</p>')
         elif not result.hits:
             parts.append('<p class="rq-note">No passages found.</p>')
+        parts.append(_documents_line(result.hits, index))
         if result.hits:
             parts.append('<ol class="rq-quotes">' +
                          "".join(quote_html(h, index, turn_id, turn) for h in result.hits) + "</ol>")
@@ -199,6 +241,17 @@ def turn_html(turn: Turn, turn_id: int) -> str:
                 f'</div>')
     return (f'<section class="rq-turn" id="t{turn_id}" data-turn="{turn_id}">{asked}'
             f'<div class="rq-answer">{"".join(parts)}</div></section>')
+
+
+def _documents_line(hits: list[Hit], index) -> str:
+    """Where several documents answer: which, and how many quotes each ("From 3 documents: …")."""
+    counts: dict[str, int] = {}
+    for h in hits:
+        counts[h.passage.doc] = counts.get(h.passage.doc, 0) + 1
+    if len(counts) < 2:
+        return ""
+    names = [f"{esc(cite.shorten(index.documents[d].title or d, 60))} ({n})" for d, n in counts.items()]
+    return f'<p class="rq-docs-line">From {len(counts)} documents: {"; ".join(names)}</p>'
 
 
 def conversation_html(turns: list[Turn], intro: str = "") -> str:
@@ -225,7 +278,8 @@ def header_html(index, changed: list[str] = ()) -> str:
     version = f" · index {esc(index.fingerprint)}" if index is not None else ""
     stale = "".join(f"<p class='rq-stale'>{esc(path)} changed on disk since it was indexed: the quotes "
                     f"come from the text as indexed. Update it with: rag index</p>" for path in changed)
-    return f"<h1>Ask the transcript</h1><p>{esc(what)}{version}</p>{stale}"
+    noun = corpus_noun(index).removeprefix("the ")
+    return f"<h1>Ask the {esc(noun)}</h1><p>{esc(what)}{version}</p>{stale}"
 
 
 def intro_html(index=None, problem: str | None = None) -> str:
@@ -239,7 +293,8 @@ def intro_html(index=None, problem: str | None = None) -> str:
     return (f'<p class="rq-hello">Ask a question about <b>{what}</b>. '
             f'The answer is a list of exact quotes, each with where it sits: '
             f'which question it answered, the paragraph and the document. '
-            f'Click a quote’s number to see it in its full exchange.</p>')
+            f'Click a quote’s number to see it in its full exchange. Press <kbd>/</kbd> to ask from anywhere; '
+            f'<b>Presenter mode</b> shows one quote at a time, large, with a QR code of the answer.</p>')
 
 
 def message_html(text: str, kind: str = "note") -> str:
@@ -314,13 +369,66 @@ def source_placeholder() -> str:
 
 
 def documents_html(index) -> str:
-    """The documents in the index: title, date, id, passages."""
+    """The documents in the index: title, date, speakers, id, passages."""
     if index is None:
         return message_html("No index is loaded.", "error")
     counts: dict[str, int] = {}
     for p in index.passages:
         counts[p.doc] = counts.get(p.doc, 0) + 1
-    rows = "".join(f"<tr><td>{esc(d.title or d.id)}</td><td>{esc(d.date or '')}</td><td><code>{esc(d.id)}</code></td>"
-                   f"<td>{counts.get(d.id, 0)}</td></tr>" for d in index.documents.values())
-    return (f'<table class="rq-docs"><thead><tr><th>Document</th><th>Date</th><th>Id</th><th>Passages</th></tr>'
-            f'</thead><tbody>{rows}</tbody></table><p class="rq-note">Index version {esc(index.fingerprint)}</p>')
+    speakers: dict[str, dict[str, None]] = {}
+    for p in index.paragraphs:
+        if p.speaker:
+            speakers.setdefault(p.doc, {})[p.speaker] = None
+
+    def who(doc_id: str) -> str:
+        names = list(speakers.get(doc_id, {}))
+        return esc(", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else ""))
+
+    rows = "".join(f"<tr><td>{esc(d.title or d.id)}</td><td>{esc(d.date or '')}</td><td>{who(d.id)}</td>"
+                   f"<td><code>{esc(d.id)}</code></td><td>{counts.get(d.id, 0)}</td></tr>"
+                   for d in index.documents.values())
+    return (f'<table class="rq-docs"><thead><tr><th>Document</th><th>Date</th><th>Speakers</th><th>Id</th>'
+            f'<th>Passages</th></tr></thead><tbody>{rows}</tbody></table>'
+            f'<p class="rq-note">Index version {esc(index.fingerprint)}</p>')
+
+
+# ---- presenter mode --------------------------------------------------------------------------
+
+def qr_svg(url: str) -> str:
+    """The QR code of `url` as inline SVG (segno: pure Python, nothing fetched)."""
+    import segno
+
+    return segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True, dark="#000", light="#fff",
+                                                 title="QR code of this answer's link")
+
+
+def presenter_html(turn: Turn | None, base_url: str = "") -> str:
+    """Presenter mode for the newest answer: the question on top, one quote a slide (the matched
+    sentences marked, the citation always shown), and the QR code of the answer's permalink
+    (`base_url` + the relative link) so the room can open the same answer on their phones.
+    Slides are stepped through in the browser (static/presenter.js); all are rendered here."""
+    if turn is None or turn.result is None or not turn.result.hits:
+        message = esc(turn.error) if turn is not None and turn.error else "Ask a question: its quotes show here, one at a time."
+        return f'<div class="rq-present-empty"><p>{message}</p></div>'
+    index, hits = turn.index, turn.result.hits
+    href = permalink(turn.query, turn.k, turn.fingerprint, turn.summary_on, turn.docs)
+    url = (base_url or "") + href
+    slides = []
+    for n, hit in enumerate(hits, 1):
+        p = hit.passage
+        doc = index.documents[p.doc]
+        where = [x for x in (p.speaker, cite.where(p), cite.shorten(doc.title or doc.id, 80), doc.date,
+                             f"¶ {p.paragraph}") if x]
+        low = '<p class="rq-slide-low">low confidence</p>' if hit.low_confidence else ""
+        slides.append(
+            f'<section class="rq-slide" data-slide="{n}"{"" if n == 1 else " hidden"} {_span_attrs(p)}>'
+            f'<p class="rq-slide-count">Quote {n} of {len(hits)}</p>{low}'
+            f'<p class="rq-slide-cite">{" · ".join(esc(x) for x in where)}</p>'
+            f'<blockquote class="rq-slide-text">{quote_text_html(hit, cite.checked(p, doc))}</blockquote></section>')
+    banner = (f'<p class="rq-abstain">{esc(abstained(index))} The nearest passages are shown.</p>'
+              if turn.result.abstained else "")
+    return (f'<div class="rq-present" data-url="{esc(url)}">'
+            f'<header class="rq-present-head"><p class="rq-present-q">{esc(turn.question)}</p>{banner}</header>'
+            f'<div class="rq-present-body"><div class="rq-slides">{"".join(slides)}</div>'
+            f'<figure class="rq-qr">{qr_svg(url)}<figcaption>Open this answer on your phone</figcaption></figure>'
+            f'</div><p class="rq-present-keys">← → or PageUp/PageDown: quotes · Esc: leave presenter mode</p></div>')

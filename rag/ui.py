@@ -98,16 +98,22 @@ def build_app(engine: Engine):
 
     index = engine.index_or_none()
     choices = handlers.document_choices(index)
+    noun = chat.corpus_noun(index)
     with gr.Blocks(title="rag-quotes — cited quotes", analytics_enabled=False) as demo:
         turns = gr.State([])
-        header = gr.HTML(render.header_html(index, engine.changed), elem_id="rq-header")
+        with gr.Row(elem_id="rq-top", equal_height=False):
+            header = gr.HTML(render.header_html(index, engine.changed), elem_id="rq-header")
+            present = gr.Button("Presenter mode", size="sm", variant="secondary", elem_id="rq-present-toggle",
+                                scale=0, min_width=150)
+        presenter = gr.HTML(render.presenter_html(None), elem_id="rq-presenter", js_on_load=_static("presenter.js"))
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=340):
                 conversation = gr.HTML(handlers.conversation(engine, []), elem_id="rq-conversation",
                                        js_on_load=_static("conversation.js"))
                 with gr.Row(elem_id="rq-ask-row", equal_height=True):
-                    question = gr.Textbox(placeholder="Ask a question about the transcript…", show_label=False,
-                                          lines=1, max_lines=4, scale=5, elem_id="rq-question", autofocus=True,
+                    question = gr.Textbox(placeholder=f"Ask {noun}…",
+                                          label=f"Your question about {noun}", show_label=False, lines=1,
+                                          max_lines=4, scale=5, elem_id="rq-question", autofocus=True,
                                           submit_btn=False, max_length=100_000)
                     ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="rq-ask")
                 examples = [(gr.Button(text, size="sm", variant="secondary"), text)
@@ -119,7 +125,7 @@ def build_app(engine: Engine):
                     offered = handlers.summary_models()
                     model_name = gr.Dropdown(offered, value=offered[0], label="Summary model", elem_id="rq-model",
                                              interactive=len(offered) > 1)
-                with gr.Accordion("Documents", open=False, elem_id="rq-documents"):
+                with gr.Accordion(f"Documents ({len(choices)})", open=len(choices) > 1, elem_id="rq-documents"):
                     doc_filter = gr.CheckboxGroup(choices, value=[], elem_id="rq-filter",
                                                   label="Search only in (none ticked: all documents)")
                     doc_list = gr.HTML(render.documents_html(index))
@@ -138,12 +144,15 @@ def build_app(engine: Engine):
                                          elem_id="rq-doc-status")
             with gr.Column(scale=2, min_width=320, elem_id="rq-source-col"):
                 source = gr.HTML(render.source_placeholder(), elem_id="rq-source", js_on_load=_static("source.js"))
-        link_search, link_hash = gr.Textbox(visible=False), gr.Textbox(visible=False)
+        link_search, link_hash, page_base = (gr.Textbox(visible=False) for _ in range(3))
 
-        def run(q, k_value, summary_value, model_value, docs, state):
+        def run(q, k_value, summary_value, model_value, docs, state, base):
             for n, (new_turns, html) in enumerate(handlers.answer(engine, q, k_value, summary_value, model_value,
                                                                   state, docs=docs)):
-                yield new_turns, html, ("" if n == 0 else gr.skip())     # the box empties with the answer
+                # the box empties with the answer; presenter mode shows the new answer's quotes
+                first = n == 0
+                yield (new_turns, html, "" if first else gr.skip(),
+                       render.presenter_html(new_turns[-1], base) if first else gr.skip())
 
         def documents(message):
             current, names = engine.index_or_none(), handlers.document_choices(engine.index_or_none())
@@ -154,9 +163,10 @@ def build_app(engine: Engine):
             report = lambda done, total, what: progress((done, max(total, 1)), desc=what)   # noqa: E731
             return documents(handlers.add_files(engine, files, report, replace=replace_value))
 
-        asked = dict(fn=run, inputs=[question, k, summary_on, model_name, doc_filter, turns],
-                     outputs=[turns, conversation, question], api_visibility="private",
-                     concurrency_limit=CONCURRENCY, show_progress="minimal")
+        asked = dict(fn=run, inputs=[question, k, summary_on, model_name, doc_filter, turns, page_base],
+                     outputs=[turns, conversation, question, presenter], api_visibility="private",
+                     concurrency_limit=CONCURRENCY, show_progress="minimal",
+                     js="(q, k, s, m, d, t, b) => [q, k, s, m, d, t, location.origin + location.pathname]")
         for trigger in (ask.click, question.submit):
             trigger(**asked).then(None, js=_static("latest.js"))
         for button, text in examples:
@@ -170,20 +180,22 @@ def build_app(engine: Engine):
         def on_open(state, evt: gr.EventData):
             return handlers.open_span(engine, state, _event(evt))
 
-        def on_page(search, fragment, state, model_value):
+        def on_page(search, fragment, state, model_value, base):
             opened = False
             for values in handlers.open_page(engine, search, fragment, model_value):
+                shown = None if opened else render.presenter_html(values[0][-1], base)
                 opened = True
-                yield _skips(values)
+                yield _skips([*values, shown])
             if not opened:              # a plain address: nothing to reopen
-                yield _skips([None] * 6)
+                yield _skips([None] * 7)
 
         conversation.open_span(on_open, [turns], source, api_visibility="private", queue=False)
         # a new page gets the documents as they are now (uploads since the start included)
         demo.load(lambda: documents(gr.skip())[1:], None, doc_outputs[1:], api_visibility="private", queue=False)
-        demo.load(on_page, [link_search, link_hash, turns, model_name],
-                  [turns, conversation, source, k, summary_on, doc_filter],
-                  js="(s, h, t, m) => [window.location.search, window.location.hash, t, m]",
+        present.click(None, js="() => window.rqPresent && window.rqPresent()")
+        demo.load(on_page, [link_search, link_hash, turns, model_name, page_base],
+                  [turns, conversation, source, k, summary_on, doc_filter, presenter],
+                  js="(s, h, t, m, b) => [location.search, location.hash, t, m, location.origin + location.pathname]",
                   api_visibility="private")
 
         def api_search(query: str, k: int = chat.DEFAULT_K, docs: list[str] | None = None) -> dict:

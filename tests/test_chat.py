@@ -19,6 +19,10 @@ from rag.retrieve import MAX_QUERY_CHARS, open_retriever
     ("Will Finland join NATO?", "What is the position of Russia on the Iranian nuclear programme and sanctions?",
      "What is the position of Russia on the Iranian nuclear programme and sanctions?"),
     (None, "and what about Sweden?", "and what about Sweden?"),
+    # short, and it starts like a follow-up, but it names its own subject: searched as typed
+    ("How are Russia's relations with Japan?", "Why did Russia send CSTO troops to Kazakhstan?",
+     "Why did Russia send CSTO troops to Kazakhstan?"),
+    ("Will Finland join NATO?", "so why did Sweden wait?", "so why did Sweden wait?"),
 ])
 def test_rewrite_followup(previous, question, expected):
     assert chat.rewrite_followup(question, previous) == expected

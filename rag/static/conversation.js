@@ -22,8 +22,10 @@ const copyText = async (text) => {
 // a permalink into the address bar (keeping dark mode): a reload reopens it; static/latest.js uses it too
 window.rqShowLink = (href) => {
   const url = new URL(href, location.href);
-  const theme = new URLSearchParams(location.search).get('__theme');
-  if (theme) url.searchParams.set('__theme', theme);
+  const now = new URLSearchParams(location.search);
+  for (const keep of ['__theme', 'present']) {      // dark mode and presenter mode survive a reload
+    if (now.get(keep)) url.searchParams.set(keep, now.get(keep));
+  }
   history.replaceState(null, '', url.pathname + url.search + url.hash);
 };
 element.addEventListener('click', (ev) => {

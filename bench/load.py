@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "data" / "load-queries.txt"
 sys.path.insert(0, str(ROOT))
-from rag.ui import LOADING_NOTICE  # noqa: E402 - the notice the app gives until its model has loaded
+from rag.engine import LOADING_NOTICE  # noqa: E402 - the notice the app gives until its model has loaded
 
 
 @functools.cache

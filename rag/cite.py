@@ -54,6 +54,17 @@ def source(doc: Document) -> str:
     return doc.id
 
 
+def result_json(result, index: Index, id=None) -> dict:
+    """One search result as JSON, the same everywhere (`rag search --json`, `--queries`, the /search
+    API): the query as searched, abstention, confidence, notices, the index version, the passages."""
+    out = {"id": id} if id is not None else {}
+    out.update({"query": result.query, "abstained": result.abstained,
+                "confidence": None if result.confidence is None else float(result.confidence),
+                "notices": list(result.notices), "index": index.fingerprint,
+                "passages": [hit_json(h, index) for h in result.hits]})
+    return out
+
+
 def hit_json(hit: Hit, index: Index) -> dict:
     p = hit.passage
     doc = index.documents[p.doc]

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from . import store
+from .cite import result_json
 from .errors import MissingExtra, RagError
 
 # third-party loggers that chatter at INFO (faiss's loader: "Could not load library with AVX2 support
@@ -121,16 +122,6 @@ def cmd_docs(args) -> int:
     return 0
 
 
-def _result_json(result, retriever, id=None) -> dict:
-    from .cite import hit_json
-
-    out = {"id": id} if id is not None else {}
-    out.update({"query": result.query, "abstained": result.abstained, "confidence": result.confidence,
-                "notices": result.notices,
-                "passages": [hit_json(h, retriever.index) for h in result.hits]})
-    return out
-
-
 def cmd_search(args) -> int:
     from .evaluate import read_lines
     from .retrieve import open_retriever
@@ -147,7 +138,7 @@ def cmd_search(args) -> int:
             except (ValueError, KeyError, TypeError):
                 raise RagError(f"{args.queries} line {n}: expected a JSON object with \"id\" and \"query\"")
             try:
-                _print_json(_result_json(retriever.search(query, args.k), retriever, query_id))
+                _print_json(result_json(retriever.search(query, args.k), retriever.index, query_id))
             except RagError as e:
                 _print_json({"id": query_id, "query": query, "abstained": True, "error": str(e), "passages": []})
         return 0
@@ -155,7 +146,7 @@ def cmd_search(args) -> int:
         raise RagError("Give a query, or --queries FILE.jsonl")
     result = retriever.search(args.query, args.k)
     if args.json:
-        _print_json(_result_json(result, retriever))
+        _print_json(result_json(result, retriever.index))
         return 0
     _print_quotes(result, retriever)
     return 0
@@ -217,7 +208,7 @@ def cmd_ask(args) -> int:
             if live:
                 print(file=sys.stderr)
     if args.json:
-        out = _result_json(result, retriever)
+        out = result_json(result, retriever.index)
         if summary is not None:
             out.update(_summary_json(summary))
         _print_json(out)

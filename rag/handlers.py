@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from . import chat, render
+from .cite import result_json
 from .engine import Engine
 from .errors import QueryError, RagError
 
@@ -209,7 +210,7 @@ def search_api(engine: Engine, query: str, k: int = chat.DEFAULT_K, docs=None) -
     turn = chat.ask(retriever, query, k, rewrite=False, docs=docs or ())
     if turn.error:
         raise QueryError(turn.error)
-    data = chat.result_json(turn.result, turn.index)
+    data = result_json(turn.result, turn.index)
     # what chat.ask said of the query itself (e.g. that it was cut) comes before the search's notices
     data["notices"] = [n for n in turn.notices if n not in data["notices"]] + data["notices"]
     if notice:

@@ -104,10 +104,11 @@ def test_odd_but_searchable_queries_are_searched(retriever, question):
         assert any("cut" in n for n in turn.notices)
 
 
-def test_result_json_is_the_cli_json(retriever):
-    from rag.cite import hit_json
+def test_result_json_has_the_passages_and_the_index(retriever):
+    from rag.cite import hit_json, result_json
 
     turn = chat.ask(retriever, "Is the pipeline funded?", 2)
-    data = chat.result_json(turn.result, retriever.index)
+    data = result_json(turn.result, retriever.index)
     assert data["query"] == "Is the pipeline funded?" and data["index"] == retriever.index.fingerprint
     assert data["passages"] == [hit_json(h, retriever.index) for h in turn.result.hits]
+    assert set(data) == {"query", "abstained", "confidence", "notices", "index", "passages"}

@@ -12,6 +12,8 @@ from urllib.parse import unquote
 
 import pytest
 
+from rag.cite import result_json
+
 from rag import chat, cite, render
 from rag.build import build
 from rag.records import Document, Hit, Passage
@@ -136,7 +138,7 @@ def test_uploaded_file_path_is_not_shown(tmp_path, interview_file, fake_embedder
     retriever = open_retriever(folder, fake_embedder)
     assert retriever.index.documents["upload.txt"].path == str(upload.resolve())   # stored, for rebuilds
     turn = chat.ask(retriever, "Is the pipeline funded?", 3)
-    data = chat.result_json(turn.result, turn.index)                 # the CLI's --json and the /search API
+    data = result_json(turn.result, turn.index)                 # the CLI's --json and the /search API
     assert {p["source"] for p in data["passages"]} == {"upload.txt"}
     page = render.turn_html(turn, 1)
     shown = [json.dumps(data), page, unquote(html.unescape(page)), cite.csv_text(turn.result.hits, turn.index),

@@ -471,3 +471,19 @@ def test_api_docs_as_one_string_is_one_id(client):
     from gradio_client.exceptions import AppError
     with pytest.raises(AppError, match="No such document"):
         client.predict("pipeline", 2, "briefing", api_name="/search")     # not split into characters
+
+
+def test_the_cli_and_the_api_print_the_same_json(server, client, capsys, monkeypatch):
+    """`rag search --json` and the /search API are one function (cite.result_json), run for real."""
+    import json as _json
+
+    import rag.embed
+    from conftest import FakeEmbedder
+    from rag.cli import main
+
+    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
+    for query in ("Is the pipeline funded?", "water prices next year"):
+        assert main(["search", query, "-k", "3", "--json", "--index", str(server[1])]) == 0
+        cli = _json.loads(capsys.readouterr().out)
+        api = client.predict(query, 3, api_name="/search")
+        assert cli == api

@@ -215,7 +215,9 @@ def cmd_ask(args) -> int:
         return 0
     _print_quotes(result, retriever, scores=False)
     if summary is not None:
-        if summary.model == "extractive":
+        from .summarise import EXTRACTIVE
+
+        if summary.model == EXTRACTIVE:
             print("Extractive summary (the most central sentences, quoted exactly from the passages above):")
         else:
             print(f"Summary by {summary.model} (the model's words, not quotes; each sentence checked "
@@ -268,6 +270,7 @@ def cmd_serve(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from .retrieve import MODES
     ap = argparse.ArgumentParser(prog="rag", description="Cited quotes from transcripts and documents.")
     verbose_help = "also the libraries' log messages and progress bars (faiss, transformers, ...; also RAG_VERBOSE=1)"
     ap.add_argument("--verbose", action="store_true", help=verbose_help)
@@ -299,12 +302,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5, help="how many passages (1-50, default 5)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--queries", help="a JSONL file of {\"id\", \"query\"}: one JSON result a line")
-    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid",
+    p.add_argument("--mode", choices=MODES, default="hybrid",
                    help="hybrid (default), dense only or lexical (BM25) only")
 
     p = add("eval", cmd_eval, "measure retrieval on query sets (R@k, MRR@10, abstention, latency)")
     p.add_argument("files", nargs="+", help="JSONL query sets: {\"id\", \"query\", \"gold\": [...]}")
-    p.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid", help="default hybrid")
+    p.add_argument("--mode", choices=MODES, default="hybrid", help="default hybrid")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--details", action="store_true", help="with --json: each query's rank and confidence")
     p.add_argument("--calibrate", action="store_true",

@@ -21,8 +21,14 @@ TokenCounter = Callable[[list[str]], list[int]]
 _ABBREV = {"mr", "mrs", "ms", "dr", "st", "no", "vs", "etc", "e.g", "i.e", "prof", "gen", "col", "lt",
            "sen", "rep", "gov", "jr", "sr", "inc", "ltd", "co", "corp", "u.s", "u.k", "u.n", "jan", "feb",
            "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "fig", "p", "pp", "vol"}
-# a sentence ends at . ! ? … (plus closing quotes/brackets), before whitespace and a capital, digit or quote
-_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“«‘(\[]?[A-ZА-ЯЁ0-9])")
+# a sentence ends at . ! ? … (plus closing quotes/brackets), before whitespace and a capital, digit or quote.
+# The look-behind lets a match start only where a run of . ! ? … starts: without it a run of n dots
+# is tried from each of its n places, and each try scans the rest of the run (n² steps). (It comes
+# after the first mark, so that the regex engine still skips quickly to the next . ! ? or ….)
+_END = re.compile(r"[.!?…](?<![.!?…]{2})[.!?…]*[\"”’»)\]]*(?=\s+[\"“«‘(\[]?[A-ZА-ЯЁ0-9])")
+_WORD = re.compile(r"\S+")
+_BATCH = 4096   # texts per call of the token counter (a million at once would hold a million encodings)
+_PIECES = 16    # pieces of a long sentence checked per call (a piece that does not fit wastes the rest)
 
 
 @dataclass(frozen=True)
@@ -36,12 +42,15 @@ class ChunkSettings:
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences in text[start:end], whitespace excluded."""
+    """(start, end) spans of the sentences in text[start:end], whitespace excluded.
+
+    Linear in the length: the word before each candidate end is found by stepping back from
+    it (never past the previous candidate's whitespace), not by a search over the sentence so far,
+    which grows without end when every candidate is an abbreviation ("Mr. Mr. Mr. ...")."""
     end = len(text) if end is None else end
     spans, s = [], start
     for m in _END.finditer(text, start, end):
-        word = re.search(r"(\S+)$", text[s:m.start()])
-        token = word.group(1).lower().rstrip(".") if word else ""
+        token = _last_word(text, s, m.start()).lower().rstrip(".")
         if m.group().startswith(".") and (token in _ABBREV or re.fullmatch(r"[a-z]", token)):
             continue
         spans.append((s, m.end()))
@@ -56,44 +65,92 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     return spans
 
 
-def _split_long(text: str, span: tuple[int, int], count: TokenCounter, limit: int) -> list[tuple[int, int]]:
-    """Cut one over-long sentence into word-boundary pieces of at most `limit` tokens."""
-    s, e = span
-    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[s:e])]
-    pieces, i = [], 0
+def _last_word(text: str, s: int, e: int) -> str:
+    """What ``re.search(r"(\\S+)$", text[s:e])`` finds (``$`` also matches before a final newline),
+    or "", in time proportional to the word, not to e - s."""
+    if e > s and text[e - 1] == "\n":
+        e -= 1
+    b = e
+    while b > s and not text[b - 1].isspace():
+        b -= 1
+    return text[b:e]
+
+
+def _counts(count: TokenCounter, texts: list[str]) -> list[int]:
+    """count(texts), in batches of _BATCH texts."""
+    if len(texts) <= _BATCH:
+        return count(texts)
+    return [n for i in range(0, len(texts), _BATCH) for n in count(texts[i:i + _BATCH])]
+
+
+def _split_long(text: str, span: tuple[int, int], count: TokenCounter, limit: int) -> list[tuple[int, int, int]]:
+    """Cut one over-long sentence into word-boundary pieces of at most `limit` tokens:
+    (start, end, tokens) of each.
+
+    Each piece is the longest run of words from where the last one ended whose words' tokens
+    sum to at most `limit` (a single word when even that one is over). Linear in the sentence:
+    each distinct word is counted once, pieces grow greedily and are counted once more as a whole
+    (_PIECES at a time); only a piece whose joined text counts more than its words (never with a
+    whitespace-splitting tokenizer) is searched again, within itself, for the longest run that fits."""
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text, *span)]
+    distinct = dict.fromkeys(text[a:b] for a, b in words)
+    distinct.update(zip(distinct, _counts(count, list(distinct))))
+    sizes = [distinct[text[a:b]] for a, b in words]
+    pieces: list[tuple[int, int, int]] = []
+    i = 0
     while i < len(words):
-        lo, hi = i + 1, len(words)
-        # the longest run of words from i that fits (binary search on the token count)
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if count([text[s + words[i][0]: s + words[mid - 1][1]]])[0] <= limit:
-                lo = mid
-            else:
-                hi = mid - 1
-        pieces.append((s + words[i][0], s + words[lo - 1][1]))
-        i = lo
+        greedy = []     # (first word, end word) of the next pieces, while their words fit
+        k = i
+        while k < len(words) and len(greedy) < _PIECES:
+            j, total = k + 1, sizes[k]
+            while j < len(words) and total + sizes[j] <= limit:
+                total += sizes[j]
+                j += 1
+            greedy.append((k, j))
+            k = j
+        joined = [text[words[k][0]:words[j - 1][1]] for k, j in greedy if j - 1 > k]
+        counted = iter(_counts(count, joined))
+        for k, j in greedy:
+            n = next(counted) if j - 1 > k else sizes[k]
+            if n <= limit or j - 1 == k:
+                pieces.append((words[k][0], words[j - 1][1], n))
+                i = j
+                continue
+            lo, hi = k + 1, j - 1      # binary search on the token count, within this piece
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if count([text[words[k][0]:words[mid - 1][1]]])[0] <= limit:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            pieces.append((words[k][0], words[lo - 1][1], count([text[words[k][0]:words[lo - 1][1]]])[0]))
+            i = lo
+            break       # the greedy pieces after this one started where it was meant to end
     return pieces
 
 
 def chunk(passages: Iterable[Passage], text: str, count: TokenCounter,
           settings: ChunkSettings = ChunkSettings()) -> list[Passage]:
-    """Chunks of every non-question passage of one document (`text` is the document's text)."""
+    """Chunks of every non-question passage of one document (`text` is the document's text).
+
+    Linear in the text: sentences are found in one pass, counted in batches (not one call per
+    passage), and each chunk's joined text is counted once more to check that it fits."""
+    passages = [p for p in passages if p.kind != "question"]
+    sents = [sentences(text, p.start, p.end) for p in passages]
+    all_sizes = iter(_counts(count, [text[s:e] for spans in sents for s, e in spans]))
     out: list[Passage] = []
-    for p in passages:
-        if p.kind == "question":
-            continue
-        sents = sentences(text, p.start, p.end)
-        sizes = count([text[s:e] for s, e in sents])
+    out_sizes: list[int] = []
+    for p, spans in zip(passages, sents):
         units: list[tuple[int, int]] = []
         unit_sizes: list[int] = []
-        for span, n in zip(sents, sizes):
+        for span, n in zip(spans, all_sizes):
             if n <= settings.max_tokens:
                 units.append(span)
                 unit_sizes.append(n)
             else:
-                pieces = _split_long(text, span, count, settings.max_tokens)
-                units += pieces
-                unit_sizes += count([text[s:e] for s, e in pieces])
+                for a, b, m in _split_long(text, span, count, settings.max_tokens):
+                    units.append((a, b))
+                    unit_sizes.append(m)
         i = 0
         while i < len(units):
             j, total = i + 1, unit_sizes[i]
@@ -101,30 +158,50 @@ def chunk(passages: Iterable[Passage], text: str, count: TokenCounter,
                 total += unit_sizes[j]
                 j += 1
             s, e = units[i][0], units[j - 1][1]
+            size = unit_sizes[i] if j - 1 == i else count([text[s:e]])[0]
             # the joined text can tokenise a little longer than its parts: shrink until it fits
-            while j - 1 > i and count([text[s:e]])[0] > settings.max_tokens:
+            while j - 1 > i and size > settings.max_tokens:
                 j -= 1
                 e = units[j - 1][1]
+                size = unit_sizes[i] if j - 1 == i else count([text[s:e]])[0]
             out.append(replace(p, start=s, end=e, text=text[s:e]))
+            out_sizes.append(size)
             if j >= len(units):
                 break
             i = max(i + 1, j - settings.overlap)
-    return _with_context(out, count, settings)
+    return _with_context(out, count, settings, out_sizes)
 
 
-def _with_context(chunks: list[Passage], count: TokenCounter, settings: ChunkSettings) -> list[Passage]:
-    """Give each answer chunk as much of its question as fits the model's window beside it."""
+def _with_context(chunks: list[Passage], count: TokenCounter, settings: ChunkSettings,
+                  sizes: list[int] | None = None) -> list[Passage]:
+    """Give each answer chunk as much of its question as fits the model's window beside it:
+    all its words, else the first 80 % of them, 64 %, ... until one fits (or none is left).
+
+    Linear: a question's cuts are made and counted once (and only as far as some chunk needed),
+    not again for every chunk of its answer; their lengths shrink geometrically. `sizes`: the
+    chunks' token counts, when the caller has them."""
+    cuts: dict[str, tuple[list[str], list[tuple[str, int, int]]]] = {}   # question -> words, [(cut, tokens, words)]
+    if sizes is None:
+        sizes = [count([c.text])[0] if c.question else 0 for c in chunks]
     out = []
-    for c in chunks:
+    for c, size in zip(chunks, sizes):
         if not c.question:
             out.append(c)
             continue
-        room = settings.window - count([c.text])[0] - 2
-        words = c.question.split()
-        context = " ".join(words)
-        while words and count([context])[0] > room:
-            words = words[: max(0, int(len(words) * 0.8))]
-            context = " ".join(words)
+        room = settings.window - size - 2
+        if c.question not in cuts:
+            cuts[c.question] = (c.question.split(), [])
+        words, made = cuts[c.question]
+        k = 0
+        while True:
+            if k == len(made):
+                n = len(words) if k == 0 else int(made[-1][2] * 0.8)
+                context = " ".join(words[:n])
+                made.append((context, count([context])[0] if n else 0, n))
+            context, tokens, n = made[k]
+            if not n or tokens <= room:
+                break
+            k += 1
         out.append(replace(c, context=context))
     return out
 

@@ -28,6 +28,8 @@ of a paragraph, and nested sections (a heading's level is not kept).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from .records import Document, Passage
@@ -124,7 +126,11 @@ def _is_fragment(body: str) -> bool:
 
 
 def parse(doc: Document) -> tuple[Document, list[Passage]]:
-    """Return the document with its title and date filled in, and its paragraphs as Passages."""
+    """Return the document with its title and date filled in, and its paragraphs as Passages.
+
+    Linear in the text (each paragraph is looked at a fixed number of times): repeats are found
+    with sets, speakers counted with a Counter, a question is joined once per exchange, and pages
+    are found by bisecting the form feeds' offsets, not by counting them again for every passage."""
     text = doc.text
     paras = paragraphs(text)
     front = _FRONT_MATTER.match(text)
@@ -158,7 +164,8 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
     doc = replace(doc, title=title, date=date)
     passages = _structure(text, doc.id, paras)
     if "\f" in text:
-        passages = [replace(p, page=text.count("\f", 0, p.start) + 1) for p in passages]
+        feeds = [m.start() for m in re.finditer("\f", text)]
+        passages = [replace(p, page=bisect_left(feeds, p.start) + 1) for p in passages]
     return doc, passages
 
 
@@ -217,11 +224,11 @@ def _askers(text: str, paras: list[_Para], turns: list) -> set[str]:
 
 def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
     turns = [_TURN.match(text, p.start, p.end) for p in paras]
-    labels = [t.group("label") for t in turns if t]
+    labels = Counter(t.group("label") for t in turns if t)
     # a label is a speaker when it asks, names an outlet, is in bold, or opens two turns or more
     # ("Note:" once is not)
     turns = [t if t and (t.group("label").lower() in _ASKERS or t.group("outlet")
-                         or t.group().startswith(("**", "__")) or labels.count(t.group("label")) >= 2)
+                         or t.group().startswith(("**", "__")) or labels[t.group("label")] >= 2)
              else None for t in turns]
     askers = _askers(text, paras, turns)
     if sum(1 for t in turns if t and t.group("label") in askers) < 2:
@@ -237,8 +244,7 @@ def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
     out: list[Passage] = []
     exchange = 0
     kind, speaker, outlet = "statement", main_speaker, None
-    question_spans: list[tuple[int, int]] = []
-    question_text: str | None = None
+    question_spans: dict[str, list[tuple[int, int]]] = {}   # section -> its question's paragraphs
     for n, (p, t) in enumerate(zip(paras, turns), 1):
         start = p.start
         if t:
@@ -248,7 +254,6 @@ def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
                 exchange += 1
                 kind, speaker = "question", label
                 outlet = t.group("outlet")
-                question_spans = []
             else:
                 kind = "answer" if exchange else "statement"
                 speaker = None if label.lower() in _ANSWER_LABELS else label
@@ -258,21 +263,17 @@ def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
                                section=section, kind="heading", paragraph=n))
             continue
         if kind == "question":
-            question_spans.append((start, p.end))
-            question_text = "\n\n".join(text[s:e] for s, e in question_spans)
+            question_spans.setdefault(section, []).append((start, p.end))
             if not outlet:
                 m = _OUTLET_IN_TEXT.search(text, start, p.end)
                 outlet = m.group("outlet").strip() if m else None
         out.append(Passage(
             doc=doc_id, start=start, end=p.end, text=text[start:p.end], section=section,
             kind=kind, paragraph=n, speaker=speaker,
-            question=question_text if exchange else None, outlet=outlet if exchange else None,
+            outlet=outlet if exchange else None,
         ))
     # questions may run over several paragraphs: give every passage of an exchange the full question
-    full = {}
-    for ps in out:
-        if ps.kind == "question":
-            full[ps.section] = ps.question
+    full = {section: "\n\n".join(text[s:e] for s, e in spans) for section, spans in question_spans.items()}
     return [replace(ps, question=full.get(ps.section, ps.question)) if ps.section in full else ps
             for ps in out]
 

@@ -1,0 +1,77 @@
+"""Parsing and chunking take time linear in the text, on the inputs that once made them quadratic.
+
+Each case times parse + chunk (with the fake embedder's token counter) at n and at 10 n and
+asks that 10 times the text takes less than 20 times as long: linear gives about 10, the
+quadratic code it replaced about 100 or more. n is large enough that time(n) is not noise, and
+each size is timed more than once (the best run, in CPU time, counts), so a busy machine does not
+fail it.
+"""
+from __future__ import annotations
+
+import gc
+import time
+
+import pytest
+
+from rag import chunk as chunking, parse as parsing
+from rag.records import Document
+
+CASES = {
+    # one endless sentence: _split_long re-counted the rest of it in a binary search per piece
+    "x lines": (lambda n: "x\n" * n, 10_000),
+    # candidate sentence ends that are all abbreviations / initials: the search for the word before
+    # each end ran over the whole sentence so far
+    "abbreviations": (lambda n: "Mr. X.\n" * n, 3_000),
+    # a run of dots: the sentence-end regex was tried from every dot, each try scanning the rest
+    "dots": (lambda n: "." * n, 50_000),
+    "short paragraphs": (lambda n: "".join(f"Paragraph {i}.\n\n" for i in range(n)), 1_000),
+    "sentence lines": (lambda n: "".join(f"This is sentence {i}.\n" for i in range(n)), 3_000),
+    # form feeds: every passage counted the form feeds in the text before it
+    "pages": (lambda n: "".join(f"Page {i} {'x' * 300}\n\f\n" for i in range(n)), 800),
+    # many turns: every turn of a speaker counted its label in the list of all turns' labels
+    "turns": (lambda n: "Question: Why?\n\n" + "".join(f"Jane Doe: Yes {i}.\n\n" for i in range(n))
+              + "Question: So?\n\nJane Doe: No.\n", 1_000),
+    # one question over many paragraphs: joined again at each of them
+    "question paragraphs": (lambda n: "Question: Why?\n\n" + "".join(f"And {i}?\n\n" for i in range(n))
+                            + "Jane Doe: Yes.\n\nQuestion: So?\n\nJane Doe: No.\n", 1_000),
+    # a long question before a long answer: cut to fit again beside every chunk of the answer
+    "long question": (lambda n: "Question: " + "why " * n + "?\n\nJane Doe: " + "Yes. " * n
+                      + "\n\nQuestion: So?\n\nJane Doe: No.\n", 3_000),
+}
+
+
+def _best_time(text: str, count, runs: int) -> float:
+    """The fastest of `runs` runs of parse + chunk, in CPU time (other processes on a busy machine
+    do not count), with the garbage collector off (its passes over the many live passages are
+    what this Python does, not what the code does)."""
+    best = float("inf")
+    for _ in range(runs):
+        gc.collect()
+        gc.disable()
+        try:
+            t = time.process_time()
+            doc, passages = parsing.parse(Document.from_text("t.txt", text))
+            chunking.chunk(passages, doc.text, count)
+            best = min(best, time.process_time() - t)
+        finally:
+            gc.enable()
+    return best
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_ten_times_the_text_takes_less_than_twenty_times_as_long(case, fake_embedder):
+    make, n = CASES[case]
+    small, large = make(n), make(10 * n)
+    count = fake_embedder.count_tokens
+    t_small = _best_time(small, count, 3)
+    t_large = _best_time(large, count, 3)
+    assert t_large < 20 * t_small, f"{case}: n={n} {t_small:.3f}s, 10n {t_large:.3f}s ({t_large / t_small:.0f}x)"
+
+
+def test_an_endless_sentence_is_cut_into_pieces_that_fit(fake_embedder):
+    text = "x\n" * 5_000
+    doc, passages = parsing.parse(Document.from_text("t.txt", text))
+    chunks = chunking.chunk(passages, doc.text, fake_embedder.count_tokens)
+    assert all(fake_embedder.count_tokens([c.text])[0] <= chunking.ChunkSettings().max_tokens for c in chunks)
+    assert chunks[0].start == 0 and chunks[-1].end == len(text.rstrip())
+    assert all(b.start <= a.end + 1 for a, b in zip(chunks, chunks[1:]))     # nothing left out

@@ -4,14 +4,15 @@
 document, kept in the manifest) and leaves the rest alone: their passages and vectors
 are carried over (read back from the FAISS index), so re-indexing an unchanged folder
 embeds nothing and writes nothing. ``remove_documents`` drops documents by id. An
-index made by another parser, chunking or model is re-parsed and re-embedded from the
-texts it stores, so nothing indexed is lost when the software changes.
+index made by another parser, chunking or model than the build's (``store.Compat``; the
+chunking is the one asked for, ``settings``) is re-parsed and re-embedded from the texts
+it stores, so nothing indexed is lost when the software changes.
 
-Every write goes through one function (``_assemble`` then ``_save``) that lays out the
-whole passage list, its vectors and the lexical index over all passages, and saves them
-atomically under the build lock (``store.save``, ``store.build_lock``): the read of the
-old index, the embedding and the swap happen under one lock, so two builds never lose
-each other's documents.
+Every write goes through ``_assemble``, which lays out the whole passage list and its
+vectors, then ``store.save`` with the lexical index over all passages and the index's
+calibration carried over, atomically under the build lock (``store.build_lock``): the
+read of the old index, the embedding and the swap happen under one lock, so two builds
+never lose each other's documents.
 
 Document ids are file names. A second, different file with a name already taken gets
 its parent folder in front ("2023/briefing.txt"), then a number ("briefing.txt (2)").
@@ -22,7 +23,6 @@ file never stops the others. What it leaves out: watching folders for changes.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,7 +30,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import load, store
+from . import calibration, lexical, load, store
 from .chunk import ChunkSettings, chunk, embed_text
 from .errors import DocumentError, IndexProblem
 from .parse import parse
@@ -38,7 +38,6 @@ from .records import Document, Passage
 
 Progress = Callable[[int, int, str], None]   # (done, total, what): e.g. (64, 785, "Embedding x.txt")
 EMBED_BATCH = 64
-KEPT_FILES = ("calibration.json",)   # other stages' files that stay valid when documents change
 
 
 @dataclass
@@ -49,7 +48,7 @@ class IndexReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    refreshed: list[str] = field(default_factory=list)   # re-embedded: the index had another parser/model
+    refreshed: list[str] = field(default_factory=list)   # re-embedded: the index had another parser/chunking/model
     embedded: int = 0                                    # texts embedded (0 when nothing changed)
     index: store.Index | None = None                     # the index as it is now (None when there is none)
     renamed: list[tuple[str, str]] = field(default_factory=list)   # (file name, id): the name was taken
@@ -90,6 +89,7 @@ def add_documents(paths: list[Path], embedder, folder: Path = store.DEFAULT_INDE
     `by_name`: ... unless this is set: then a file whose name is a document's id replaces that
     document (an explicit update).
     `time_limit`: seconds the reading and embedding may take; past it DocumentError, nothing changed.
+    `settings`: the chunking; an index chunked otherwise is re-chunked and re-embedded from its texts.
     `progress(done, total, what)` is called while reading and embedding.
     Unreadable or unknown files are listed in `report.skipped`, never raised. The index folder
     must be new, empty or an index (store.check_target), and not inside a folder being indexed.
@@ -100,10 +100,11 @@ def add_documents(paths: list[Path], embedder, folder: Path = store.DEFAULT_INDE
 
 
 def remove_documents(ids: list[str], embedder, folder: Path = store.DEFAULT_INDEX,
-                     progress: Progress | None = None) -> IndexReport:
+                     progress: Progress | None = None, settings: ChunkSettings = ChunkSettings()) -> IndexReport:
     """Remove the documents `ids` from the index in `folder`; ids it does not hold are `skipped`.
-    Nothing is embedded (unless the index needs re-embedding for another parser or model)."""
-    return _apply(folder, embedder, ChunkSettings(), remove=list(ids), progress=progress)
+    Nothing is embedded (unless the index needs re-embedding for another parser, model, or
+    chunking than `settings`)."""
+    return _apply(folder, embedder, settings, remove=list(ids), progress=progress)
 
 
 def build(paths: list[Path], embedder, folder: Path = store.DEFAULT_INDEX,
@@ -193,36 +194,25 @@ def _assemble(entries: list[_Entry], model: dict, settings: ChunkSettings) -> st
                        passages=passages, vectors=store.vectors_index(vectors))
 
 
-def _save(index: store.Index, folder: Path) -> None:
-    """Save atomically, with the lexical index rebuilt over all passages and kept files copied."""
-    old = Path(folder)
-
-    def extras(tmp: Path) -> None:
-        try:
-            from . import lexical
-        except ModuleNotFoundError:
-            lexical = None
-        if lexical is not None and index.passages:
-            lexical.save(lexical.build(index.passages), tmp)
-        for name in KEPT_FILES:
-            if (old / name).is_file():
-                shutil.copy2(old / name, tmp / name)
-
-    store.save(index, folder, write_extras=extras)
+def _save(index: store.Index, folder: Path) -> store.Index:
+    """Save atomically, with the lexical index over all passages and the folder's calibration
+    (it stays valid when documents change); the index as saved."""
+    lex = lexical.build(index.passages) if index.passages else None
+    return store.save(replace(index, lexical=lex, calibration=calibration.load(folder)), folder)
 
 
 # ---- the whole update, under the lock -----------------------------------------------------------
 
 def _existing(folder: Path, embedder, settings: ChunkSettings, rebuild: bool):
-    """(old index or None, its documents to re-embed): an index by another parser, chunking or
-    model is re-embedded from its stored texts; a damaged one is refused with the way out."""
+    """(old index or None, its documents to re-embed): an index by another parser, chunking (than
+    `settings`) or model (than `embedder`) is re-embedded from its stored texts; a damaged one
+    is refused with the way out."""
     folder = Path(folder)
     if rebuild or not (folder / "manifest.json").exists():
         return None, []
     try:
-        old = store.load(folder, embedder=embedder, check_sources=False)
-        if old.manifest.get("chunking") == settings.to_dict():
-            return old, []
+        return store.load(folder, embedder=embedder, check_sources=False,
+                          compat=store.Compat.of(embedder, settings)), []
     except IndexProblem as problem:
         try:
             docs = store.read_documents(folder)
@@ -230,7 +220,6 @@ def _existing(folder: Path, embedder, settings: ChunkSettings, rebuild: bool):
             # the stored texts are lost: only a rebuild from the files that still exist can help
             raise IndexProblem(f"{why}. {_lost(folder)}") from problem
         return None, list(docs.values())
-    return None, list(old.documents.values())
 
 
 def _lost(folder: Path) -> str:
@@ -370,10 +359,9 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
         index = _assemble(list(entries.values()), _model(embedder, dim), settings)
         if progress:
             progress(0, 1, "Saving the index")
-        _save(index, folder)
+        report.index = _save(index, folder)
         if progress:
             progress(1, 1, "Saving the index")
-        report.index = index
         return report
 
 

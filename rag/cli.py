@@ -158,11 +158,12 @@ def cmd_eval(args) -> int:
 
     sets = {path: evaluate.load_set(path) for path in args.files}
     retriever = open_retriever(Path(args.index), mode=args.mode)
+    stored = retriever.index.calibration
     if args.calibrate:
         cal = evaluate.calibrate_retriever(retriever, list(sets.values()), args.max_false)
-        evaluate.save_calibration(retriever.index, args.mode, cal, [Path(p).name for p in sets])
+        stored = evaluate.save_calibration(retriever.index, args.mode, cal, [Path(p).name for p in sets])
         retriever = retriever.with_settings(threshold=cal["threshold"])
-    calibration = ((retriever.index.extras.get("calibration") or {}).get("modes") or {}).get(args.mode)
+    calibration = ((stored or {}).get("modes") or {}).get(args.mode)
     report = {"mode": args.mode, "threshold": retriever.settings.threshold, "calibration": calibration, "sets": {}}
     for path, queries in sets.items():
         figures = evaluate.run(retriever, queries, 10)

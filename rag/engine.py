@@ -80,10 +80,7 @@ class Engine:
             return retriever, None
         with self._lock:
             if self._lexical is None or self._lexical.index is not retriever.index:
-                from .retrieve import Retriever, SearchSettings, calibrated_threshold
-                index = retriever.index
-                self._lexical = Retriever(index, retriever.embedder, SearchSettings(
-                    mode="lexical", threshold=calibrated_threshold(index, "lexical")))
+                self._lexical = retriever.with_settings(mode="lexical")   # its own calibrated threshold
             return self._lexical, LOADING_NOTICE
 
     def reload(self):

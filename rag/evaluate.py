@@ -14,10 +14,10 @@ the share of negatives abstained on, the share of positives wrongly abstained on
 search latency p50/p95 (wall clock of ``Retriever.search``, one query at a time).
 
 Calibration picks the abstention threshold on the retriever's confidence (see
-``retrieve.py``): the highest threshold that, on every query set given, wrongly
+``retrieve.confidence``): the highest threshold that, on every query set given, wrongly
 abstains on at most ``max_false`` of its answered queries, placed halfway to the next
-confidence below it so that unseen paraphrases have a margin. What it leaves out: per-kind breakdowns beyond counts,
-significance tests.
+confidence below it so that unseen paraphrases have a margin; calibration.py stores it.
+What it leaves out: per-kind breakdowns beyond counts, significance tests.
 """
 from __future__ import annotations
 
@@ -177,26 +177,11 @@ def calibrate_retriever(retriever, sets: list[list[dict]], max_false: float = 0.
 
 
 def save_calibration(index, mode: str, calibration: dict, sources: list[str]) -> dict:
-    """Store `calibration` for `mode` in the index folder's calibration.json (atomically)."""
-    import os
-    import tempfile
+    """Store `calibration` for `mode` with the index (calibration.save: atomically, under the
+    build lock); return calibration.json's content."""
+    from . import calibration as stored
 
-    from .retrieve import CALIBRATION, load_calibration
-
-    folder = Path(index.folder)
-    data = load_calibration(folder)
-    made_for = {"model": index.manifest.get("model", {}).get("fingerprint"), "chunking": index.manifest.get("chunking")}
-    if any(data.get(key) != value for key, value in made_for.items()):
-        data = {}
-    data.update(made_for)
-    data.setdefault("modes", {})[mode] = {**calibration, "sets": sources,
-                                          "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-    fd, tmp = tempfile.mkstemp(prefix=".calibration-", dir=folder)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=2)
-    os.replace(tmp, folder / CALIBRATION)
-    index.extras["calibration"] = data
-    return data
+    return stored.save(index, mode, calibration, sources)
 
 
 def format_report(report: dict) -> str:

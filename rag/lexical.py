@@ -1,8 +1,11 @@
-"""Lexical (BM25) search over the passages, with ``bm25s``.
+"""Lexical (BM25) search over the passages, with ``bm25s``, one of the two retrievers of retrieve.py.
 
 Built once at index time from the same passages as the vectors (row i == passage i),
 saved beside the FAISS index in bm25s's own plain format (JSON + ``.npy`` arrays,
-``allow_pickle=False``), loaded with the index; never rebuilt per query.
+``allow_pickle=False``), read by ``LexicalSearch`` on its first use; never rebuilt per query
+(only an index saved without one, or in memory, gets one built, once).
+``LexicalSearch`` has the interface of ``dense.DenseSearch`` (``encode``: the query's tokens),
+and ``coverage`` for the confidence.
 
 What a passage contributes: its text plus its question (``Passage.question``), so that
 a journalist's own wording finds the answer given to it. Tokens are lower-cased words,
@@ -20,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import IndexProblem
-from .records import Passage
+from .records import Candidates, Passage
 
 FOLDER = "lexical"
 _WORD = re.compile(r"\w+")
@@ -120,3 +123,40 @@ def load(folder: Path, passages: int | None = None) -> Lexical:
     if passages is not None and int(bm25.scores["num_docs"]) != passages:
         raise IndexProblem(f"The lexical index in {src}/ has {bm25.scores['num_docs']} rows for {passages} passages")
     return lex
+
+
+class LexicalSearch:
+    """Lexical candidates over an Index: its BM25 index (the one it was made with, else the one
+    saved in its folder, else one built over its passages), read on first use."""
+
+    def __init__(self, index):
+        self.index = index
+        self._lexical: Lexical | None = index.lexical
+
+    @property
+    def lexical(self) -> Lexical:
+        if self._lexical is None:
+            try:
+                self._lexical = load(self.index.folder, len(self.index.passages))
+            except IndexProblem:   # an index saved without one (or in memory): build it, once
+                self._lexical = build(self.index.passages)
+        return self._lexical
+
+    def warm_up(self) -> None:
+        self.lexical
+
+    def encode(self, text: str) -> list[str]:
+        """The query's tokens (as the passages' were made)."""
+        return self.lexical.tokens(text)
+
+    def search(self, tokens: list[str], allowed: np.ndarray | None, depth: int) -> Candidates:
+        """The `depth` best rows by BM25 (among `allowed`); only rows sharing a word with the query."""
+        scores = self.lexical.scores(tokens) if tokens else np.zeros(len(self.index.passages))
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
+        rows = [int(r) for r in np.argsort(-scores, kind="stable")[:depth] if scores[r] > 0]
+        return Candidates(rows, {r: float(scores[r]) for r in rows})
+
+    def coverage(self, tokens: list[str]) -> float:
+        """The share of the query's words that occur anywhere in the index (0 for no words)."""
+        return self.lexical.coverage(tokens) if tokens else 0.0

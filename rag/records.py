@@ -1,4 +1,5 @@
-"""The records that flow between the stages: a Document, its Passages, and search Hits.
+"""The records that flow between the stages: a Document, its Passages, a retriever's
+Candidates, and search Hits.
 
 A Passage is a span of a document's text: ``document.text[start:end] == passage.text``
 always holds. Parsing yields one Passage per paragraph; chunking cuts those into
@@ -52,6 +53,18 @@ class Passage:
     def from_dict(data: dict) -> "Passage":
         names = {f.name for f in dataclasses.fields(Passage)}
         return Passage(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """What one retriever (dense or lexical) found for a query: rows of the index (row i ==
+    passage i), best first, and each row's score (cosine, or BM25). Nothing else: fusion,
+    diversity and abstention happen after (retrieve.py)."""
+    rows: list[int]
+    scores: dict[int, float]
+
+
+NO_CANDIDATES = Candidates([], {})      # a retriever the search mode leaves out
 
 
 @dataclass(frozen=True)

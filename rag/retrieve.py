@@ -1,21 +1,23 @@
 """Find the passages that answer a query, or say that none does.
 
-Hybrid search: dense (FAISS, inner product of normalised MiniLM vectors) and lexical
-(BM25, ``lexical.py``), each optional (``SearchSettings.mode``), fused by reciprocal
-rank fusion. Units are answers, not questions: question paragraphs are never passages;
+Hybrid search: a dense retriever (``dense.DenseSearch``: FAISS inner product of normalised
+MiniLM vectors) and a lexical one (``lexical.LexicalSearch``: BM25), each optional
+(``SearchSettings.mode``), both behind one interface (``encode``, ``search`` -> Candidates,
+``warm_up``), fused by score (``fuse``: weighted min-max scores; ``fusion="rrf"``: reciprocal
+rank fusion). Units are answers, not questions: question paragraphs are never passages;
 an answer's chunks carry their question as context (embedded with them, and in their
 BM25 text), so a journalist's wording finds the reply rather than the question.
 
 Diversity: a passage overlapping or repeating one already chosen is dropped, and an
-MMR step (relevance vs. similarity to the chosen passages, where slices of one paragraph
+MMR step (``mmr``: relevance vs. similarity to the chosen passages, where slices of one paragraph
 and near-duplicates count as the same) keeps the top k from being slices of one
 paragraph when other answers are relevant too. (Full cosine MMR was measured: it changed
 nothing on the dev sets and pushed distinct answers on related topics out of the top k.)
 
-Abstention: the confidence combines the best cosine of the query with a candidate's
-paragraph, the best BM25 score per query word, and the share of query words the index
-knows (see ``Retriever._confidence``). Below the index's calibrated threshold (``calibration.json``, written by
-``rag eval --calibrate``) the result is ``abstained`` and its hits are the nearest
+Abstention: the confidence (``confidence``) combines the best cosine of the query with a
+candidate's paragraph, the best BM25 score per query word, and the share of query words the
+index knows. Below the index's calibrated threshold (calibration.py: ``calibration.json``,
+written by ``rag eval --calibrate``) the result is ``abstained`` and its hits are the nearest
 passages marked ``low_confidence``. Without a threshold it never abstains.
 
 Each hit's ``provenance`` has lexical/dense/fused ranks and scores (None where that
@@ -24,23 +26,30 @@ with its weights on PyPI), query expansion.
 """
 from __future__ import annotations
 
-import json
+import copy
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from functools import cached_property
 
 import numpy as np
 
-from .errors import IndexProblem, QueryError
-from .records import Hit, Passage
-from .store import Index
+from .calibration import calibrated_threshold
+from .dense import DenseSearch
+from .errors import QueryError
+from .lexical import LexicalSearch
+from .records import NO_CANDIDATES, Candidates, Hit, Passage
+from .store import Compat, Index
+
+__all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "Result", "Retriever",
+           "SearchSettings", "calibrated_threshold", "check_k", "clean_query", "confidence", "fuse", "mmr",
+           "open_retriever", "overlaps", "rrf", "score_fusion"]
 
 MAX_QUERY_CHARS = 1000
 MAX_K = 50
 MODES = ("hybrid", "dense", "lexical")
 ABSTAIN_NOTICE = "The transcript does not appear to address this. The nearest passages are shown, marked low-confidence."
-CALIBRATION = "calibration.json"
+NOTHING_TO_SEARCH = "The index holds no passages to search."
 
 
 @dataclass(frozen=True)
@@ -120,17 +129,28 @@ def score_fusion(dense: dict[int, float], lexical: dict[int, float], alpha: floa
     return out
 
 
+def fuse(dense: Candidates, lexical: Candidates, s: SearchSettings) -> dict[int, float]:
+    """Row -> fused score: one retriever's own scores when the mode uses one, else score fusion
+    (or rrf, with `s.fusion == "rrf"`)."""
+    if s.mode != "hybrid":
+        return dict(dense.scores or lexical.scores)
+    if s.fusion == "rrf":
+        return rrf([(dense.rows, s.dense_weight), (lexical.rows, 1.0)], s.rrf_k)
+    return score_fusion(dense.scores, lexical.scores, s.alpha)
+
+
+def confidence(s: SearchSettings, cosine: float, lexical: Candidates, words: int, known: float) -> float:
+    """How well the index matches the query: `cosine`, the best paragraph cosine (dense.py), plus
+    `conf_lexical` times the best BM25 score per query word (names and keywords), plus `conf_known`
+    times `known`, the share of the query's `words` the index contains at all (a question about
+    something the documents never mention has words they lack). Dense mode: the cosine alone."""
+    if s.mode == "dense":
+        return cosine
+    words = max(words, 1)
+    return cosine + s.conf_lexical * max(lexical.scores.values(), default=0.0) / words + s.conf_known * known
+
+
 NEAR_DUPLICATE = 0.95   # cosine above which two passages say the same thing
-
-
-class _Shown:
-    """passages[row] as a hit on that row quotes it (see Retriever.shown)."""
-
-    def __init__(self, retriever):
-        self.retriever = retriever
-
-    def __getitem__(self, row: int) -> Passage:
-        return self.retriever.shown(row)
 
 
 def _similarities(rows: list[int], vectors: np.ndarray | None, passages) -> np.ndarray:
@@ -175,56 +195,92 @@ def mmr(order: list[int], relevance: dict[int, float], vectors: np.ndarray | Non
     return picked
 
 
+class _Rows:
+    """Where the passages sit, for a Retriever and those with_settings makes from it: each
+    paragraph (a hit quotes its paragraph whole) and each document's rows (the docs filter)."""
+
+    def __init__(self, index: Index):
+        self.index = index
+
+    @cached_property
+    def paragraphs(self) -> dict[tuple[str, int], Passage]:
+        return {(p.doc, p.paragraph): p for p in self.index.paragraphs}
+
+    @cached_property
+    def of_doc(self) -> dict[str, np.ndarray]:       # once per index, not per query (a mask over 100k rows)
+        rows: dict[str, list[int]] = {}
+        for i, p in enumerate(self.index.passages):
+            rows.setdefault(p.doc, []).append(i)
+        return {d: np.array(r, dtype=np.int64) for d, r in rows.items()}
+
+    def warm_up(self) -> None:
+        self.paragraphs, self.of_doc    # noqa: B018 - filling the caches
+
+    def one_per_paragraph(self, order: list[int]) -> list[int]:
+        """`order` with each paragraph once, at the rank of its best window."""
+        seen: set = set()
+        passages = self.index.passages
+        return [r for r in order if not ((passages[r].doc, passages[r].paragraph) in seen
+                                         or seen.add((passages[r].doc, passages[r].paragraph)))]
+
+
+class _Shown:
+    """passages[row] as a hit on that row quotes it (see Retriever.shown)."""
+
+    def __init__(self, retriever):
+        self.retriever = retriever
+
+    def __getitem__(self, row: int) -> Passage:
+        return self.retriever.shown(row)
+
+
+def _check_mode(settings: SearchSettings) -> SearchSettings:
+    if settings.mode not in MODES:
+        raise QueryError(f"Unknown search mode {settings.mode!r}: use one of {', '.join(MODES)}.")
+    return settings
+
+
 class Retriever:
-    def __init__(self, index: Index, embedder, settings: SearchSettings | None = None, lexical=None):
+    """The search over one index: its retrievers' candidates, fused, diversified, and the
+    confidence. `dense` and `lexical` are the retrievers (default: DenseSearch, LexicalSearch
+    over `index`; another store backend gives its own). They read and compute nothing before
+    the first search, or `warm_up()`."""
+
+    def __init__(self, index: Index, embedder, settings: SearchSettings | None = None, *,
+                 dense=None, lexical=None):
         self.index = index
         self.embedder = embedder
         if settings is None:
             settings = SearchSettings(threshold=calibrated_threshold(index))
-        if settings.mode not in MODES:
-            raise QueryError(f"Unknown search mode {settings.mode!r}: use one of {', '.join(MODES)}.")
-        self.settings = settings
-        self._lexical = lexical if lexical is not None else index.extras.get("lexical")
-        self._vectors = None
-        self._paragraphs = None
-        self._para_vectors = None
-        self._doc_rows = None
+        self.settings = _check_mode(settings)
+        self.dense = dense if dense is not None else DenseSearch(index, embedder)
+        self.lexical = lexical if lexical is not None else LexicalSearch(index)
+        self._rows = _Rows(index)
 
-    @property
-    def lexical(self):
-        if self._lexical is None:
-            from . import lexical
-            try:
-                self._lexical = lexical.load(self.index.folder, len(self.index.passages))
-            except IndexProblem:   # an index saved without one (or in memory): build it, once
-                self._lexical = lexical.build(self.index.passages)
-            self.index.extras["lexical"] = self._lexical
-        return self._lexical
-
-    @property
-    def vectors(self) -> np.ndarray:
-        """The passages' vectors (row i == passage i), read once from FAISS for MMR."""
-        if self._vectors is None:
-            n = len(self.index.passages)
-            self._vectors = self.index.vectors.reconstruct_n(0, n) if n else np.zeros((0, 1), "float32")
-        return self._vectors
+    def warm_up(self) -> "Retriever":
+        """Read and compute now what the searches of this mode need (loading the model is the
+        embedder's business): the first search is then as fast as the others."""
+        self.dense.warm_up()            # the vectors: MMR needs them in every mode
+        if self.settings.mode != "dense":
+            self.lexical.warm_up()
+        self._rows.warm_up()
+        return self
 
     def with_settings(self, **changes) -> "Retriever":
-        """The same index and models with other settings (e.g. mode="dense")."""
-        return Retriever(self.index, self.embedder, replace(self.settings, **changes), self._lexical)
-
-    def _key(self, row: int) -> tuple[str, int]:
-        p = self.index.passages[row]
-        return p.doc, p.paragraph
+        """The same index and retrievers (and their caches) with other settings, e.g. mode="dense".
+        A change of mode brings that mode's calibrated threshold, unless `threshold` is given."""
+        if changes.get("mode", self.settings.mode) != self.settings.mode and "threshold" not in changes:
+            changes["threshold"] = calibrated_threshold(self.index, changes["mode"])
+        other = copy.copy(self)
+        other.settings = _check_mode(replace(self.settings, **changes))
+        return other
 
     def shown(self, row: int) -> Passage:
         """What a hit on passage `row` quotes: with `expand`, its whole paragraph; else itself."""
         window = self.index.passages[row]
         if not self.settings.expand:
             return window
-        if self._paragraphs is None:
-            self._paragraphs = {(p.doc, p.paragraph): p for p in self.index.paragraphs}
-        para = self._paragraphs.get((window.doc, window.paragraph))
+        para = self._rows.paragraphs.get((window.doc, window.paragraph))
         if para is None or not (para.start <= window.start and window.end <= para.end):
             return window
         return para
@@ -243,148 +299,54 @@ class Retriever:
         unknown = docs - set(self.index.documents)
         if unknown:
             raise QueryError(f"No such document in the index: {', '.join(sorted(unknown))}")
-        if self._doc_rows is None:       # once per index, not per query (a mask over 100k rows)
-            rows: dict[str, list[int]] = {}
-            for i, p in enumerate(self.index.passages):
-                rows.setdefault(p.doc, []).append(i)
-            self._doc_rows = {d: np.array(r, dtype=np.int64) for d, r in rows.items()}
         mask = np.zeros(len(self.index.passages), dtype=bool)
         for d in docs:
-            mask[self._doc_rows.get(d, np.zeros(0, dtype=np.int64))] = True
+            mask[self._rows.of_doc.get(d, np.zeros(0, dtype=np.int64))] = True
         return mask
-
-    def _dense(self, text: str, allowed, depth: int) -> tuple[list[int], dict[int, float], np.ndarray]:
-        vec = self.embedder.encode_query(text)[None, :].astype("float32")
-        n = len(self.index.passages)
-        if allowed is None:
-            scores, rows = self.index.vectors.search(vec, min(n, depth))
-            pairs = [(int(r), float(s)) for s, r in zip(scores[0], rows[0]) if r >= 0]
-        else:
-            sims = self.vectors @ vec[0]
-            rows = np.flatnonzero(allowed)
-            top = rows[np.argsort(-sims[rows], kind="stable")[:depth]]
-            pairs = [(int(r), float(sims[r])) for r in top]
-        return [r for r, _ in pairs], dict(pairs), vec[0]
-
-    def _lex(self, tokens: list[str], allowed, depth: int) -> tuple[list[int], dict[int, float]]:
-        scores = self.lexical.scores(tokens) if tokens else np.zeros(len(self.index.passages))
-        if allowed is not None:
-            scores = np.where(allowed, scores, 0.0)
-        rows = [int(r) for r in np.argsort(-scores, kind="stable")[:depth] if scores[r] > 0]
-        return rows, {r: float(scores[r]) for r in rows}
-
-    def _paragraph_cosine(self, vec, rows: list[int]) -> float:
-        """The best cosine of the query with the candidates' paragraphs, each paragraph's vector
-        being the normalised mean of its windows' (a whole answer, not one phrase of it, must match)."""
-        if vec is None or not rows:
-            return 0.0
-        if self._para_vectors is None:
-            keys: dict = {}
-            for i, p in enumerate(self.index.passages):
-                keys.setdefault((p.doc, p.paragraph), []).append(i)
-            means = {k: self.vectors[v].mean(axis=0) for k, v in keys.items()}
-            self._para_vectors = {k: m / (np.linalg.norm(m) or 1.0) for k, m in means.items()}
-        return max(float(self._para_vectors[self._key(r)] @ vec) for r in rows)
-
-    def _confidence(self, dense: float, lexical: dict[int, float], tokens: list[str]) -> float:
-        """How well the index matches the query: the best paragraph cosine, plus `conf_lexical` times
-        the best BM25 score per query word (names and keywords), plus `conf_known` times the share
-        of the query's words the index contains at all (a question about something the documents
-        never mention has words they lack)."""
-        s = self.settings
-        d = dense
-        if s.mode == "dense":
-            return d
-        words = max(len(tokens), 1)
-        return (d + s.conf_lexical * max(lexical.values(), default=0.0) / words
-                + s.conf_known * self.lexical.coverage(tokens))
 
     def search(self, query: str, k: int = 5, docs: set[str] | None = None, abstain: bool = True) -> Result:
         """The k best passages for `query` (only in documents `docs` when given)."""
-        k = check_k(k)
-        text, notices = clean_query(query)
-        s = self.settings
+        k, (text, notices), s = check_k(k), clean_query(query), self.settings
         allowed = self._allowed(docs)
         if not self.index.passages or (allowed is not None and not allowed.any()):
-            return Result(text, [], abstained=True, notices=notices + ["The index holds no passages to search."])
+            return Result(text, [], abstained=True, notices=notices + [NOTHING_TO_SEARCH])
         depth = max(s.depth, k)
-        d_rows, d_scores, vec = self._dense(text, allowed, depth) if s.mode != "lexical" else ([], {}, None)
-        tokens = self.lexical.tokens(text) if s.mode != "dense" else []
-        l_rows, l_scores = self._lex(tokens, allowed, depth) if s.mode != "dense" else ([], {})
-        if s.mode != "hybrid":
-            fused = dict(d_scores or l_scores)
-        elif s.fusion == "rrf":
-            fused = rrf([(d_rows, s.dense_weight), (l_rows, 1.0)], s.rrf_k)
-        else:
-            fused = score_fusion(d_scores, l_scores, s.alpha)
+        vec = self.dense.encode(text) if s.mode != "lexical" else None
+        dense = self.dense.search(vec, allowed, depth) if vec is not None else NO_CANDIDATES
+        tokens = self.lexical.encode(text) if s.mode != "dense" else []
+        lexical = self.lexical.search(tokens, allowed, depth) if s.mode != "dense" else NO_CANDIDATES
+        fused = fuse(dense, lexical, s)
         order = sorted(fused, key=lambda r: (-fused[r], r))
-        if s.expand:    # each paragraph once, at the rank of its best window
-            seen: set = set()
-            order = [r for r in order if not (self._key(r) in seen or seen.add(self._key(r)))]
-        shown = _Shown(self)
-        picked = mmr(order, fused, self.vectors, shown, k, s.mmr)
-        d_rank = {r: i for i, r in enumerate(d_rows, 1)}
-        l_rank = {r: i for i, r in enumerate(l_rows, 1)}
-        f_rank = {r: i for i, r in enumerate(order, 1)}
-        confidence = self._confidence(self._paragraph_cosine(vec, d_rows), l_scores, tokens)
-        abstained = bool(abstain and s.threshold is not None and confidence is not None
-                         and confidence < s.threshold)
-        hits = [Hit(passage=shown[r], rank=i, score=fused[r], low_confidence=abstained,
-                    provenance={"lexical_rank": l_rank.get(r), "lexical_score": l_scores.get(r),
-                                "dense_rank": d_rank.get(r), "dense_score": d_scores.get(r),
+        if s.expand:
+            order = self._rows.one_per_paragraph(order)
+        picked = mmr(order, fused, self.dense.vectors, _Shown(self), k, s.mmr)
+        conf = confidence(s, self.dense.paragraph_cosine(vec, dense.rows), lexical, len(tokens),
+                          self.lexical.coverage(tokens))
+        abstained = bool(abstain and s.threshold is not None and conf < s.threshold)
+        hits = self._hits(picked, order, fused, dense, lexical, abstained)
+        return Result(text, hits, abstained=abstained, notices=notices + [ABSTAIN_NOTICE] * abstained,
+                      confidence=conf)
+
+    def _hits(self, picked: list[int], order: list[int], fused: dict[int, float], dense: Candidates,
+              lexical: Candidates, low: bool) -> list[Hit]:
+        d_rank, l_rank, f_rank = ({r: i for i, r in enumerate(rows, 1)} for rows in (dense.rows, lexical.rows, order))
+        return [Hit(passage=self.shown(r), rank=i, score=fused[r], low_confidence=low,
+                    provenance={"lexical_rank": l_rank.get(r), "lexical_score": lexical.scores.get(r),
+                                "dense_rank": d_rank.get(r), "dense_score": dense.scores.get(r),
                                 "fused_rank": f_rank[r], "fused_score": fused[r],
                                 "match_start": self.index.passages[r].start, "match_end": self.index.passages[r].end})
                 for i, r in enumerate(picked, 1)]
-        if abstained:
-            notices = notices + [ABSTAIN_NOTICE]
-        return Result(text, hits, abstained=abstained, notices=notices, confidence=confidence)
 
 
-def load_calibration(folder) -> dict:
-    """calibration.json of the index folder ({} when there is none or it cannot be read)."""
-    path = Path(folder) / CALIBRATION if folder is not None else None
-    if path is None or not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-# the shipped index's calibration: other indexes made with the same model and chunking borrow it
-SHIPPED_CALIBRATION = Path(__file__).resolve().parent.parent / "embeddings" / CALIBRATION
-
-
-def calibrated_threshold(index: Index, mode: str = "hybrid") -> float | None:
-    """The threshold `rag eval --calibrate` stored with the index for `mode`, if it was made
-    with the index's model and chunking (it stays valid when documents are added). An index
-    without one borrows the shipped index's, if that was made with the same model and chunking:
-    a new index of other documents abstains too, on a threshold learnt on another corpus."""
-    if "calibration" not in index.extras:
-        index.extras["calibration"] = load_calibration(index.folder)
-    made_for = {"model": index.manifest.get("model", {}).get("fingerprint"), "chunking": index.manifest.get("chunking")}
-
-    def fits(cal: dict) -> bool:
-        return cal.get("model") == made_for["model"] and cal.get("chunking") == made_for["chunking"]
-
-    cal = index.extras["calibration"] or {}
-    if not fits(cal):
-        cal = load_calibration(SHIPPED_CALIBRATION.parent)     # read only when the index has none
-        if not fits(cal):
-            return None
-    threshold = ((cal.get("modes") or {}).get(mode) or {}).get("threshold")
-    return float(threshold) if isinstance(threshold, (int, float)) else None
-
-
-def open_retriever(folder=None, embedder=None, **settings) -> Retriever:
-    """Load and check the index in `folder` for `embedder` (the default model when None).
-    `settings` are SearchSettings fields; the threshold defaults to the calibrated one."""
+def open_retriever(folder=None, embedder=None, compat: Compat | None = None, **settings) -> Retriever:
+    """Load and check the index in `folder` for `embedder` (the default model when None) and
+    `compat` (store.load's default: the default chunking). `settings` are SearchSettings fields;
+    the threshold defaults to the calibrated one for the mode."""
     from . import store
     from .embed import default_embedder
 
     embedder = embedder or default_embedder()
-    index = store.load(folder or store.DEFAULT_INDEX, embedder=embedder)
+    index = store.load(folder or store.DEFAULT_INDEX, embedder=embedder, compat=compat)
     if "threshold" not in settings:
         settings["threshold"] = calibrated_threshold(index, settings.get("mode", "hybrid"))
     return Retriever(index, embedder, SearchSettings(**settings))

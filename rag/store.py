@@ -1,18 +1,23 @@
 """The index on disk: a folder of plain files, written atomically, checked on load.
 
-    manifest.json      format version, model name + weights fingerprint, dimension,
-                       chunking settings, every document with its sha256, and the
-                       sha256 of the three files below that must belong together
+    manifest.json      format version, parser version, model name + weights fingerprint,
+                       dimension, chunking settings, every document with its sha256, and
+                       the sha256 of every file below (they must belong together)
     passages.jsonl     one chunk a line; line i is row i of the vectors
     paragraphs.jsonl   every parsed paragraph (questions too): the full context of a quote
     documents/*.txt    the text every offset points into, one file per document
     index.faiss        the vectors (faiss.write_index: FAISS's own format, no pickle)
+    lexical/           the BM25 index (lexical.py: bm25s's JSON + .npy files, no pickle)
+    calibration.json   abstention thresholds (calibration.py), not checksummed: written after
 
+An ``Index`` is the frozen, in-memory form: ``save`` returns the saved one, ``load`` reads one.
 A build writes a temporary sibling folder, then swaps it in by rename, holding a
 lock so that two builds never interleave; a build killed at any moment leaves the
-previous index in place. Loading refuses an index that is broken, or that was made
-by another format, parser, chunking or model, or from a source file that changed
-since, with the command that rebuilds it.
+previous index in place. Loading refuses an index that is broken, or that was not made
+with what the caller can read (``Compat``: format, parser, chunking, model), or from a
+source file that changed since, with the command that rebuilds it.
+What it leaves out: other vector stores than one flat FAISS index, partial writes (every
+save writes the whole folder).
 """
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import calibration, lexical
 from .chunk import ChunkSettings
 from .errors import IndexProblem
 from .parse import PARSER_VERSION
@@ -42,24 +48,58 @@ READABLE_DOCUMENTS = ("rag-index/1", "rag-index/2", FORMAT)   # formats whose do
 CHECKED_FILES = ("passages.jsonl", "paragraphs.jsonl", "index.faiss")   # always present, always checked
 DEFAULT_INDEX = Path("embeddings")
 # what a build writes into an index folder (and so all that a rebuild may replace): nothing else is ours
-OWN_FILES = {"manifest.json", *CHECKED_FILES, "calibration.json"}
-OWN_FOLDERS = {"documents": re.compile(r"[0-9a-f]{16}\.txt"), "lexical": re.compile(r"[\w.-]+\.(?:json|npy)")}
-UNCHECKED_FILES = {"manifest.json", "calibration.json"}    # written after the build (calibration by rag eval)
+OWN_FILES = {"manifest.json", *CHECKED_FILES, calibration.FILE}
+OWN_FOLDERS = {"documents": re.compile(r"[0-9a-f]{16}\.txt"), lexical.FOLDER: re.compile(r"[\w.-]+\.(?:json|npy)")}
+UNCHECKED_FILES = {"manifest.json", calibration.FILE}    # written after the build (calibration by rag eval)
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Index:
+    """One index, in memory. Frozen: a change (a build, a save) makes a new one."""
     manifest: dict
     documents: dict[str, Document]
     paragraphs: list[Passage]
     passages: list[Passage]
     vectors: object                      # a faiss.Index, row i == passages[i]
-    folder: Path | None = None
-    extras: dict = field(default_factory=dict)   # other stages' persisted parts (e.g. lexical)
+    folder: Path | None = None           # where it was saved or loaded from (None: only in memory)
+    # its BM25 index (lexical.Lexical) when it was made in memory (a build's, which save writes);
+    # None when loaded: lexical.LexicalSearch reads lexical/ on first use (bm25s takes ~1 s to import,
+    # which `rag list` or a dense search need not pay)
+    lexical: object | None = None
+    calibration: dict = field(default_factory=dict)    # calibration.json as loaded ({}: none)
 
     @property
     def fingerprint(self) -> str:
         return self.manifest["fingerprint"]
+
+
+@dataclass(frozen=True)
+class Compat:
+    """What an index must have been made with for the caller to use it (the format always:
+    FORMAT). `model`: (name, weights fingerprint), or None for any model (e.g. only to list
+    documents). Compat.of(embedder, chunking) is what a build with them writes."""
+    parser: int = PARSER_VERSION
+    chunking: ChunkSettings = ChunkSettings()
+    model: tuple[str, str] | None = None
+
+    @staticmethod
+    def of(embedder=None, chunking: ChunkSettings = ChunkSettings()) -> "Compat":
+        return Compat(chunking=chunking, model=None if embedder is None else (embedder.name, embedder.fingerprint))
+
+    def problem(self, manifest: dict) -> str | None:
+        """Why an index with `manifest` does not fit (the end of "The index in X/ ..."), or None."""
+        if manifest.get("format") != FORMAT:
+            return f"has format {manifest.get('format')!r}, this version reads {FORMAT!r}"
+        if manifest.get("parser") != self.parser:
+            return f"was parsed by parser version {manifest.get('parser')}, this version is {self.parser}"
+        if manifest.get("chunking") != self.chunking.to_dict():
+            uses = "this version uses" if self.chunking == ChunkSettings() else "this run asks for"
+            return f"was chunked with {manifest.get('chunking')}, {uses} {self.chunking.to_dict()}"
+        model = manifest.get("model") or {}
+        if self.model is not None and (model.get("name"), model.get("fingerprint")) != self.model:
+            return (f"was built with model {model.get('name')!r} (weights {model.get('fingerprint')}), "
+                    f"but this run uses {self.model[0]!r} (weights {self.model[1]})")
+        return None
 
 
 def rebuild_command(folder: Path, manifest: dict | None = None, from_files: bool = False) -> str:
@@ -191,15 +231,17 @@ def make_manifest(documents: dict[str, Document], passages: list[Passage], model
     }
 
 
-def save(index: Index, folder: Path, write_extras=None) -> None:
-    """Write `index` to `folder` atomically. `write_extras(tmp_folder)` adds other stages' files."""
+def save(index: Index, folder: Path) -> Index:
+    """Write `index` to `folder` atomically (its lexical index and calibration too, when it has
+    them); return it as saved (its manifest now lists the files' checksums)."""
     folder = Path(folder)
     with build_lock(folder):        # (re-entrant: a build already holds it) no load cleans up our tmp
         check_target(folder)
-        _save(index, folder, write_extras)
+        manifest = _save(index, folder)
+    return dataclasses.replace(index, manifest=manifest, folder=folder)
 
 
-def _save(index: Index, folder: Path, write_extras) -> None:
+def _save(index: Index, folder: Path) -> dict:
     import faiss
 
     real = folder.resolve()      # "." or "x/.." have no name of their own to put a sibling beside
@@ -211,8 +253,10 @@ def _save(index: Index, folder: Path, write_extras) -> None:
         _write(tmp / "passages.jsonl", _json_lines(index.passages))
         _write(tmp / "paragraphs.jsonl", _json_lines(index.paragraphs))
         faiss.write_index(index.vectors, str(tmp / "index.faiss"))
-        if write_extras:
-            write_extras(tmp)
+        if index.lexical is not None:
+            lexical.save(index.lexical, tmp)
+        if index.calibration:
+            _write(tmp / calibration.FILE, calibration.dumps(index.calibration))
         # vectors from another build, or passages reordered, would quote the wrong text for a vector
         # ... and a swapped or edited lexical file would rank silently wrong: every file is checked
         written = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
@@ -224,8 +268,24 @@ def _save(index: Index, folder: Path, write_extras) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    index.manifest = manifest
-    index.folder = folder
+    return manifest
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace the file at `path` by `data` in one rename (a temporary file beside it, synced
+    first): a reader sees the old bytes or the new ones, never a part."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -257,8 +317,12 @@ def _recover(folder: Path) -> None:
         shutil.rmtree(left, ignore_errors=True)
 
 
-def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True) -> Index:
-    """Load and check the index in `folder`; raise IndexProblem naming the rebuild command."""
+def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True, compat: Compat | None = None) -> Index:
+    """Load and check the index in `folder`; raise IndexProblem naming the rebuild command.
+
+    It must fit `compat` (default: this version's parser, the default chunking, and `embedder`'s
+    model when one is given, else any model; a given compat without a model also takes the
+    embedder's). `check_sources`: refuse it when a file it was made from changed since."""
     import faiss
 
     # searches come one query at a time: OpenMP's threads cost more than they save there
@@ -288,18 +352,13 @@ def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True
     def stale(why: str) -> IndexProblem:
         return IndexProblem(f"The index in {folder}/ {why}. Rebuild it with: {rebuild}")
 
-    if manifest.get("format") != FORMAT:
-        return_fmt = manifest.get("format")
-        raise stale(f"has format {return_fmt!r}, this version reads {FORMAT!r}")
-    if manifest.get("parser") != PARSER_VERSION:
-        raise stale(f"was parsed by parser version {manifest.get('parser')}, this version is {PARSER_VERSION}")
-    if manifest.get("chunking") != ChunkSettings().to_dict():
-        raise stale(f"was chunked with {manifest.get('chunking')}, this version uses {ChunkSettings().to_dict()}")
+    compat = compat or Compat()
+    if compat.model is None and embedder is not None:
+        compat = dataclasses.replace(compat, model=(embedder.name, embedder.fingerprint))
+    problem = compat.problem(manifest)
+    if problem:
+        raise stale(problem)
     model = manifest.get("model") or {}
-    if embedder is not None:
-        if model.get("name") != embedder.name or model.get("fingerprint") != embedder.fingerprint:
-            raise stale(f"was built with model {model.get('name')!r} (weights {model.get('fingerprint')}), "
-                        f"but this run uses {embedder.name!r} (weights {embedder.fingerprint})")
     try:
         documents = _read_documents(folder, manifest)
     except PermissionError as e:
@@ -334,7 +393,7 @@ def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True
         if changed:
             raise stale(f"is out of date: {changed[0]} changed since it was indexed")
     return Index(manifest=manifest, documents=documents, paragraphs=paragraphs, passages=passages,
-                 vectors=vectors, folder=folder)
+                 vectors=vectors, folder=folder, calibration=calibration.load(folder))
 
 
 def changed_sources(folder: Path, manifest: dict) -> list[str]:

@@ -223,7 +223,7 @@ def test_progress_is_reported(tmp_path, docs):
 
 
 def test_lexical_index_follows_the_passages(tmp_path, docs):
-    lexical = pytest.importorskip("rag.lexical")
+    from rag import lexical
     folder, emb = tmp_path / "idx", FakeEmbedder()
     add_documents([docs / "briefing.txt"], emb, folder)
     n = len(add_documents([docs / "schools.txt"], emb, folder).index.passages)
@@ -238,6 +238,35 @@ def test_calibration_is_kept_across_updates(tmp_path, docs):
     (folder / "calibration.json").write_text('{"threshold": 0.5}')
     add_documents([docs / "schools.txt"], emb, folder)
     assert json.loads((folder / "calibration.json").read_text()) == {"threshold": 0.5}
+
+
+def test_an_index_of_custom_chunking_re_adds_nothing(tmp_path, docs):
+    from rag.chunk import ChunkSettings
+
+    folder, emb, custom = tmp_path / "idx", FakeEmbedder(), ChunkSettings(max_tokens=16)
+    first = build([docs / "briefing.txt"], emb, folder, settings=custom)
+    emb.calls = 0
+    report = add_documents([docs / "briefing.txt"], emb, folder, settings=custom)
+    assert report.unchanged == ["briefing.txt"] and not report.changed and emb.calls == 0
+    report = add_documents([docs / "schools.txt"], emb, folder, settings=custom)
+    assert report.added == ["schools.txt"] and emb.calls == len(passages_of(report.index, "schools.txt"))
+    assert passages_of(report.index, "briefing.txt") == passages_of(first, "briefing.txt")
+    emb.calls = 0
+    report = remove_documents(["schools.txt"], emb, folder, settings=custom)
+    assert report.removed == ["schools.txt"] and emb.calls == 0
+    # another chunking asked for: the index is re-chunked and re-embedded from its stored texts
+    report = add_documents([], emb, folder)
+    assert report.refreshed == ["briefing.txt"] and emb.calls == len(report.index.passages)
+    assert report.index.manifest["chunking"] == ChunkSettings().to_dict()
+
+
+def test_the_saved_index_is_returned_with_its_parts(tmp_path, docs):
+    folder = tmp_path / "idx"
+    add_documents([docs / "briefing.txt"], FakeEmbedder(), folder)
+    (folder / "calibration.json").write_text('{"threshold": 0.5}')
+    index = add_documents([docs / "schools.txt"], FakeEmbedder(), folder).index
+    assert index.folder == folder and index.lexical is not None and index.calibration == {"threshold": 0.5}
+    assert index.manifest == json.loads((folder / "manifest.json").read_text())
 
 
 def test_two_adds_at_once_keep_both(tmp_path, docs):

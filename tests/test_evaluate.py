@@ -136,3 +136,56 @@ def test_cli_eval_bad_file_is_a_message(tiny_index, tmp_path, capsys):
     bad.write_text("not json\n", encoding="utf-8")
     assert main(["eval", str(bad), "--index", str(tiny_index)]) == 1
     assert "line 1" in capsys.readouterr().err
+
+
+def test_calibration_is_written_under_the_build_lock(tiny_index, fake_embedder):
+    """A build holds the lock while it copies calibration.json into the index it writes: a
+    calibration saved meanwhile would be lost; it waits for the build instead."""
+    import threading
+    import time
+
+    from rag import calibration, store
+
+    index = store.load(tiny_index, embedder=fake_embedder)
+    holding, release, saved = threading.Event(), threading.Event(), threading.Event()
+
+    def build_running():
+        with store.build_lock(tiny_index):
+            holding.set()
+            release.wait(10)
+
+    def calibrate():
+        evaluate.save_calibration(index, "hybrid", {"threshold": 0.4}, ["set.jsonl"])
+        saved.set()
+
+    builder = threading.Thread(target=build_running)
+    builder.start()
+    assert holding.wait(5)
+    saver = threading.Thread(target=calibrate)
+    saver.start()
+    try:
+        time.sleep(0.3)
+        assert not saved.is_set() and not (tiny_index / "calibration.json").exists()
+    finally:
+        release.set()
+        builder.join()
+        saver.join(10)
+    assert saved.is_set()
+    data = json.loads((tiny_index / "calibration.json").read_text())
+    assert data["modes"]["hybrid"]["threshold"] == 0.4 and data == calibration.load(tiny_index)
+    assert data["model"] == index.manifest["model"]["fingerprint"]
+    assert sorted(p.name for p in tiny_index.iterdir() if p.name.startswith(".")) == []   # no temporary left
+    assert calibration.calibrated_threshold(store.load(tiny_index, embedder=fake_embedder)) == 0.4
+
+
+def test_calibration_of_an_index_rebuilt_meanwhile_is_refused(tiny_index, fake_embedder):
+    from rag import store
+    from rag.errors import IndexProblem
+
+    index = store.load(tiny_index, embedder=fake_embedder)
+    manifest = json.loads((tiny_index / "manifest.json").read_text())
+    manifest["model"]["fingerprint"] = "other-weights"
+    (tiny_index / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexProblem, match="changed while"):
+        evaluate.save_calibration(index, "hybrid", {"threshold": 0.4}, ["set.jsonl"])
+    assert not (tiny_index / "calibration.json").exists()

@@ -203,12 +203,12 @@ def test_a_window_hit_quotes_its_whole_paragraph(tmp_path, fake_embedder):
 
 def test_an_index_without_calibration_borrows_the_shipped_one_for_the_same_model(tiny_index, fake_embedder,
                                                                                  tmp_path, monkeypatch):
-    from rag import retrieve
+    from rag import calibration
 
     manifest = json.loads((tiny_index / "manifest.json").read_text())
     shipped = tmp_path / "shipped" / "calibration.json"
     shipped.parent.mkdir()
-    monkeypatch.setattr(retrieve, "SHIPPED_CALIBRATION", shipped)
+    monkeypatch.setattr(calibration, "SHIPPED", shipped)
     made_for = {"model": manifest["model"]["fingerprint"], "chunking": manifest["chunking"]}
     shipped.write_text(json.dumps({**made_for, "modes": {"hybrid": {"threshold": 0.3}}}))
     assert open_retriever(tiny_index, fake_embedder).settings.threshold == 0.3
@@ -220,9 +220,28 @@ def test_an_index_without_calibration_borrows_the_shipped_one_for_the_same_model
 
 
 def test_the_shipped_calibration_fits_the_shipped_index():
-    from rag import retrieve
+    from rag import calibration
 
-    manifest = json.loads((retrieve.SHIPPED_CALIBRATION.parent / "manifest.json").read_text())
-    cal = json.loads(retrieve.SHIPPED_CALIBRATION.read_text())
+    manifest = json.loads((calibration.SHIPPED.parent / "manifest.json").read_text())
+    cal = json.loads(calibration.SHIPPED.read_text())
     assert cal["model"] == manifest["model"]["fingerprint"] and cal["chunking"] == manifest["chunking"]
     assert isinstance(cal["modes"]["hybrid"]["threshold"], float)
+
+
+def test_with_settings_brings_the_threshold_of_the_new_mode(tiny_index, fake_embedder):
+    manifest = json.loads((tiny_index / "manifest.json").read_text())
+    cal = {"model": manifest["model"]["fingerprint"], "chunking": manifest["chunking"],
+           "modes": {"hybrid": {"threshold": 0.25}, "dense": {"threshold": 0.5}}}
+    (tiny_index / "calibration.json").write_text(json.dumps(cal))
+    hybrid = open_retriever(tiny_index, fake_embedder)
+    assert hybrid.settings.threshold == 0.25
+    dense = hybrid.with_settings(mode="dense")
+    assert dense.settings.mode == "dense" and dense.settings.threshold == 0.5
+    assert dense.with_settings(mode="hybrid").settings.threshold == 0.25
+    assert hybrid.with_settings(mode="lexical").settings.threshold is None          # none calibrated
+    assert hybrid.with_settings(mode="dense", threshold=0.1).settings.threshold == 0.1   # given: kept
+    custom = hybrid.with_settings(threshold=0.7)
+    assert custom.with_settings(mmr=1.0).settings.threshold == 0.7                 # same mode: kept
+    assert custom.with_settings(mode="hybrid").settings.threshold == 0.7
+    with pytest.raises(QueryError):
+        hybrid.with_settings(mode="magic")

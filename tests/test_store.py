@@ -216,3 +216,42 @@ def test_search_uses_loaded_index(tiny_index, fake_embedder):
     r = Retriever(store.load(tiny_index, embedder=fake_embedder), fake_embedder)
     result = r.search("Is the pipeline funded by a grant?", k=3)
     assert result.hits and "grant" in result.hits[0].passage.text
+
+
+def test_index_is_frozen_and_save_returns_the_saved_one(tmp_path, tiny_index, fake_embedder):
+    import dataclasses
+
+    from rag import lexical
+
+    index = store.load(tiny_index, embedder=fake_embedder)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        index.folder = tmp_path
+    assert index.calibration == {} and index.lexical is None and index.folder == tiny_index
+    saved = store.save(dataclasses.replace(index, lexical=lexical.build(index.passages),
+                                           calibration={"model": "m"}), tmp_path / "copy")
+    assert saved.folder == tmp_path / "copy" and saved is not index and index.folder == tiny_index
+    assert "lexical/tokenizer.json" in saved.manifest["files"] and "files" in saved.manifest
+    again = store.load(tmp_path / "copy", embedder=fake_embedder)
+    assert again.calibration == {"model": "m"} and again.fingerprint == index.fingerprint
+
+
+def test_a_custom_chunking_loads_when_asked_for(tmp_path, interview_file, fake_embedder):
+    from rag.build import build
+    from rag.chunk import ChunkSettings
+
+    custom = ChunkSettings(max_tokens=16)
+    build([interview_file], fake_embedder, folder=tmp_path / "idx", settings=custom)
+    expect_refused(tmp_path / "idx", fake_embedder, "chunked")          # default chunking asked for
+    index = store.load(tmp_path / "idx", embedder=fake_embedder, compat=store.Compat.of(fake_embedder, custom))
+    assert index.manifest["chunking"] == custom.to_dict() and index.passages
+    with pytest.raises(IndexProblem, match="model"):
+        store.load(tmp_path / "idx", compat=store.Compat(chunking=custom, model=("other", "weights")))
+    assert store.load(tmp_path / "idx", compat=store.Compat(chunking=custom)).passages     # any model
+
+
+def test_compat_names_what_does_not_fit(tiny_index):
+    manifest = json.loads((tiny_index / "manifest.json").read_text())
+    assert store.Compat().problem(manifest) is None
+    assert "parser" in store.Compat(parser=-1).problem(manifest)
+    assert "weights" in store.Compat(model=("fake-embedder", "other")).problem(manifest)
+    assert store.Compat(model=("fake-embedder", "fake-v1")).problem(manifest) is None

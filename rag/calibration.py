@@ -1,0 +1,97 @@
+"""The abstention thresholds stored with an index (``calibration.json``), and which one applies.
+
+``rag eval --calibrate`` learns a threshold per search mode (evaluate.calibrate) and ``save``
+stores it, atomically and under the index's build lock, keyed by what it was learnt for
+(``made_for``: the model's weights fingerprint and the chunking settings; documents may be
+added or removed, the threshold stays valid). ``calibrated_threshold`` gives the index's own
+threshold for a mode, else the shipped index's when that was made for the same model and
+chunking, else None (never abstain).
+
+    {"model": "<weights fingerprint>", "chunking": {...},
+     "modes": {"hybrid": {"threshold": 0.96, "max_false": 0.05, "sets": [...], "created": "..."}, ...}}
+
+What it leaves out: learning the threshold (evaluate.py), per-document thresholds.
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import IndexProblem
+
+if TYPE_CHECKING:
+    from .store import Index
+
+FILE = "calibration.json"
+# the shipped index's calibration: other indexes made with the same model and chunking borrow it
+SHIPPED = Path(__file__).resolve().parent.parent / "embeddings" / FILE
+
+
+def made_for(manifest: dict) -> dict:
+    """The key a calibration is valid for: the model's weights fingerprint and the chunking."""
+    return {"model": (manifest.get("model") or {}).get("fingerprint"), "chunking": manifest.get("chunking")}
+
+
+def fits(data: dict, key: dict) -> bool:
+    return all(data.get(name) == value for name, value in key.items())
+
+
+def load(folder) -> dict:
+    """calibration.json of the index folder ({} when there is none or it cannot be read)."""
+    path = Path(folder) / FILE if folder is not None else None
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def dumps(data: dict) -> bytes:
+    return json.dumps(data, indent=2).encode("utf-8")
+
+
+def calibrated_threshold(index: "Index", mode: str = "hybrid") -> float | None:
+    """The threshold `rag eval --calibrate` stored with the index for `mode`, if it was made
+    with the index's model and chunking. An index without one borrows the shipped index's, if
+    that was made with the same model and chunking: a new index of other documents abstains
+    too, on a threshold learnt on another corpus. None: no threshold (never abstain)."""
+    key = made_for(index.manifest)
+    data = index.calibration
+    if not fits(data, key):
+        data = load(SHIPPED.parent)     # read only when the index has none of its own
+        if not fits(data, key):
+            return None
+    threshold = ((data.get("modes") or {}).get(mode) or {}).get("threshold")
+    return float(threshold) if isinstance(threshold, (int, float)) else None
+
+
+def save(index: "Index", mode: str, calibration: dict, sources: list[str]) -> dict:
+    """Store `calibration` (evaluate.calibrate's) for `mode` in calibration.json of the index's
+    folder, beside the other modes' when they were made for the same model and chunking, and
+    return the file's content. Under the build lock (a build copies the file into the index it
+    writes: one running now would carry the old one over) and atomically; refused when the index
+    on disk was rebuilt for another model or chunking since `index` was loaded."""
+    from . import store
+
+    folder = Path(index.folder)
+    key = made_for(index.manifest)
+    with store.build_lock(folder):
+        try:
+            now = made_for(json.loads((folder / "manifest.json").read_text(encoding="utf-8")))
+        except (OSError, ValueError, AttributeError):
+            now = None
+        if now != key:
+            raise IndexProblem(f"The index in {folder}/ changed while it was being calibrated (another model "
+                               f"or chunking): nothing was written. Run the calibration again.")
+        data = load(folder)
+        if not fits(data, key):
+            data = {}
+        data.update(key)
+        data.setdefault("modes", {})[mode] = {**calibration, "sets": sources,
+                                              "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        store.write_atomic(folder / FILE, dumps(data))
+    return data

@@ -1,0 +1,91 @@
+"""Dense search: the passages whose vectors are nearest the query's (FAISS inner product of
+normalised MiniLM vectors, i.e. cosine), one of the two retrievers of retrieve.py.
+
+Both retrievers offer one interface, the seam another store backend plugs into:
+``encode(text)`` (here: the query's vector), ``search(encoded, allowed, depth) -> Candidates``
+(``allowed``: a mask of the rows that may be returned, or None for all) and ``warm_up()``
+(fill the caches now; ``__init__`` does no work). The dense one also gives what diversity
+and abstention need of the vectors: ``vectors`` (row i == passage i, for MMR's near-duplicates)
+and ``paragraph_cosine`` (the query against whole paragraphs, for the confidence); the lexical
+one ``coverage`` (the share of the query's words the index knows).
+
+The vectors are FAISS's own memory, seen as a read-only numpy array: never copied.
+What it leaves out: approximate indexes (the flat index is exact and fast enough for
+100k passages), other backends than FAISS.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .records import Candidates
+
+
+def rows_view(vectors) -> np.ndarray:
+    """The rows of a FAISS index as an (n, d) float32 array: for a flat index a read-only view
+    of its own memory (valid while it lives and is not changed), else a copy."""
+    import faiss
+
+    n, d = vectors.ntotal, vectors.d
+    if n == 0:
+        return np.zeros((0, d), dtype="float32")
+    if isinstance(vectors, faiss.IndexFlat):
+        view = faiss.rev_swig_ptr(vectors.get_xb(), n * d).reshape(n, d)
+        view.flags.writeable = False
+        return view
+    return vectors.reconstruct_n(0, n)
+
+
+class DenseSearch:
+    """Dense candidates over an Index's FAISS vectors, the query embedded by `embedder`."""
+
+    def __init__(self, index, embedder):
+        self.faiss = index.vectors          # kept: `vectors` is a view of its memory
+        self.passages = index.passages
+        self.embedder = embedder
+        self._vectors = None
+        self._paragraphs = None             # (doc, paragraph) -> normalised mean of its windows' vectors
+
+    @property
+    def vectors(self) -> np.ndarray:
+        """Every passage's vector (row i == passage i); needs no model (a lexical search uses it too)."""
+        if self._vectors is None:
+            self._vectors = rows_view(self.faiss)
+        return self._vectors
+
+    def warm_up(self) -> None:
+        """The vectors and the paragraphs' vectors (the model loads on the first `encode`)."""
+        self._paragraph_vectors()
+
+    def encode(self, text: str) -> np.ndarray:
+        """The query's vector (float32, normalised by the model)."""
+        return np.array(self.embedder.encode_query(text), dtype="float32")
+
+    def search(self, vec: np.ndarray, allowed: np.ndarray | None, depth: int) -> Candidates:
+        """The `depth` rows nearest `vec` (among `allowed`), by cosine."""
+        if allowed is None:
+            scores, rows = self.faiss.search(vec[None, :], min(len(self.passages), depth))
+            pairs = [(int(r), float(s)) for s, r in zip(scores[0], rows[0]) if r >= 0]
+        else:
+            sims = self.vectors @ vec
+            rows = np.flatnonzero(allowed)
+            top = rows[np.argsort(-sims[rows], kind="stable")[:depth]]
+            pairs = [(int(r), float(sims[r])) for r in top]
+        return Candidates([r for r, _ in pairs], dict(pairs))
+
+    def paragraph_cosine(self, vec: np.ndarray | None, rows: list[int]) -> float:
+        """The best cosine of the query with the paragraphs of `rows`, each paragraph's vector being
+        the normalised mean of its windows' (a whole answer, not one phrase of it, must match);
+        0 without a query vector or rows."""
+        if vec is None or not rows:
+            return 0.0
+        paragraphs = self._paragraph_vectors()
+        return max(float(paragraphs[(self.passages[r].doc, self.passages[r].paragraph)] @ vec) for r in rows)
+
+    def _paragraph_vectors(self) -> dict:
+        if self._paragraphs is None:
+            keys: dict = {}
+            for i, p in enumerate(self.passages):
+                keys.setdefault((p.doc, p.paragraph), []).append(i)
+            means = {k: self.vectors[v].mean(axis=0) for k, v in keys.items()}
+            self._paragraphs = {k: m / (np.linalg.norm(m) or 1.0) for k, m in means.items()}
+        return self._paragraphs

@@ -253,8 +253,10 @@ class Retriever:
         if settings is None:
             settings = SearchSettings(threshold=calibrated_threshold(index))
         self.settings = _check_mode(settings)
-        self.dense = dense if dense is not None else DenseSearch(index, embedder)
-        self.lexical = lexical if lexical is not None else LexicalSearch(index)
+        parts = index.parts         # a store backend's own components, if it has them
+        self.dense = dense if dense is not None else parts.dense(index, embedder) if parts else \
+            DenseSearch(index, embedder)
+        self.lexical = lexical if lexical is not None else parts.lexical(index) if parts else LexicalSearch(index)
         self._rows = _Rows(index)
 
     def warm_up(self) -> "Retriever":

@@ -67,6 +67,9 @@ class Index:
     # which `rag list` or a dense search need not pay)
     lexical: object | None = None
     calibration: dict = field(default_factory=dict)    # calibration.json as loaded ({}: none)
+    # another store backend's search components (an object with .dense(index, embedder) and
+    # .lexical(index)); None: FAISS and BM25 in this process (dense.DenseSearch, lexical.LexicalSearch)
+    parts: object | None = None
 
     @property
     def fingerprint(self) -> str:

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from rag import load, store  # noqa: E402
+from rag import read, store  # noqa: E402
 from rag.build import index_documents  # noqa: E402
 from rag.chunk import embed_text  # noqa: E402
 from rag.embed import SentenceTransformerEmbedder  # noqa: E402
@@ -78,7 +78,7 @@ def main() -> None:
 
     emb = SentenceTransformerEmbedder()
     model = emb.model
-    doc = load.read(ROOT / load.DEFAULT_CORPUS)
+    doc = read.read(ROOT / read.DEFAULT_CORPUS)
     index = index_documents([doc], emb)          # warm-up, and the texts the baseline encodes
     texts = [embed_text(p) for p in index.passages]
     build_t, bare_t = [], []

@@ -30,7 +30,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import calibration, lexical, load, store
+from . import calibration, lexical, read, store
 from .chunk import ChunkSettings, chunk, embed_text
 from .errors import DocumentError, IndexProblem
 from .parse import parse
@@ -111,7 +111,7 @@ def build(paths: list[Path], embedder, folder: Path = store.DEFAULT_INDEX,
           settings: ChunkSettings = ChunkSettings(), progress: bool = False) -> store.Index:
     """Index exactly the files at `paths` into `folder`, replacing what was there, atomically.
     Strict: raises DocumentError when a file cannot be read (add_documents skips it)."""
-    files, skipped = load.expand(paths)
+    files, skipped = read.expand(paths)
     if skipped:
         raise DocumentError(f"{skipped[0][0]}: {skipped[0][1]}")
     report = _apply(folder, embedder, settings, paths=files, rebuild=True, strict=True,
@@ -245,7 +245,7 @@ def _inside(path: Path, folder: Path) -> bool:
 def _files(paths: list[Path], folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     """The files to read, never those of the index itself; an index to be made inside a folder being
     indexed is refused (its stored texts would be read back as documents the next time)."""
-    files, skipped = load.expand(paths) if paths else ([], [])
+    files, skipped = read.expand(paths) if paths else ([], [])
     real = folder.resolve()
     for p in paths:
         if Path(p).is_dir() and _inside(real, Path(p).resolve()) and not (folder / "manifest.json").exists():
@@ -301,11 +301,11 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
             _check_time(deadline, started)
             if progress:
                 progress(n, len(files), f"Reading {path.name}")
-            stored = store.UPLOADED + path.name if uploaded else load.stored_path(path, folder)
+            stored = store.UPLOADED + path.name if uploaded else read.stored_path(path, folder)
             doc_id = (None if uploaded else by_path.get(stored)) or \
                 (path.name if by_name and path.name in entries else None)
             try:
-                doc = load.read(path, stored_as=stored, id=doc_id or path.name)
+                doc = read.read(path, stored_as=stored, id=doc_id or path.name)
             except DocumentError as e:
                 if strict:
                     raise

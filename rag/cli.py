@@ -90,7 +90,7 @@ def _report(report, folder) -> int:
 def cmd_index(args) -> int:
     from .build import ConsoleProgress, add_documents
     from .embed import default_embedder
-    from .load import DEFAULT_CORPUS
+    from .read import DEFAULT_CORPUS
 
     # no paths: the files this index was made from (re-read, re-embedded if changed), else the default corpus
     folder = Path(args.index)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import load
+from . import read
 from .errors import DocumentError, QueryError
 
 
@@ -62,7 +62,7 @@ def read_lines(path) -> list[str]:
     except OSError as e:
         raise QueryError(f"Cannot read {path}: {e.strerror or e}") from None
     try:
-        return load.decode(data).split("\n")
+        return read.decode(data).split("\n")
     except DocumentError as e:
         raise QueryError(f"{path}: {e}") from None
 

@@ -12,15 +12,15 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   a name with an outlet in brackets, or, when no such label is used (an interview,
   a debate), a named speaker most of whose turns end with a question mark and who is
   not the one who speaks most. Paragraphs before the first question are the ``opening``.
-- Markdown headings (``# Title``; ``load.py`` writes HTML, DOCX and PDF headings so):
+- Markdown headings (``# Title``; ``read.py`` writes HTML, DOCX and PDF headings so):
   kind ``heading``; in a document that is not a transcript they name the section of
   the paragraphs below them (else the section is ``text``). A first-level heading near
   the top is the title when the document has no dateline.
 - YAML front matter at the top of a Markdown file (``---`` ... ``---``), dropped;
-- pages: a form feed line (``load.PAGE_BREAK``) separates PDF pages; every passage
+- pages: a form feed line (``read.PAGE_BREAK``) separates PDF pages; every passage
   then carries its 1-based page.
 
-Title and date: a dateline paragraph, else a heading, else what ``load.py`` found in
+Title and date: a dateline paragraph, else a heading, else what ``read.py`` found in
 the file (HTML/PDF/DOCX metadata, a date in the file name), else the file name.
 What it leaves out: speaker labels in other languages, turns that are not at the start
 of a paragraph, and nested sections (a heading's level is not kept).

@@ -94,7 +94,7 @@ def _skips(values):
 
 def build_app(engine: Engine):
     import gradio as gr
-    from .load import MAX_BYTES, SUFFIXES
+    from .read import MAX_BYTES, SUFFIXES
 
     index = engine.index_or_none()
     choices = handlers.document_choices(index)
@@ -219,7 +219,7 @@ def launch_options(host: str, port: int | None) -> dict:
     """Where and how to serve: bound to 127.0.0.1 unless `host` says otherwise, a login from RAG_PASSWORD."""
     if port is None:
         port = int(os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT)
-    from .load import MAX_BYTES
+    from .read import MAX_BYTES
 
     options = dict(server_name=host, server_port=port, allowed_paths=[], footer_links=["api"],
                    max_file_size=MAX_BYTES, show_error=False, ssr_mode=False, pwa=False, mcp_server=False,

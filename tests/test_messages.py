@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import rag.embed
-from rag import evaluate, load, store
+from rag import evaluate, read, store
 from rag.build import build
 from rag.cli import main
 from rag.errors import DocumentError, QueryError
@@ -140,7 +140,7 @@ def test_docs_that_are_not_ids_are_a_query_error(tiny_index, fake_embedder, docs
 def test_text_with_a_bom_is_read_without_it(tmp_path, codec):
     path = tmp_path / "briefing.txt"
     path.write_bytes(("\ufeff" + INTERVIEW).encode(codec))
-    doc = load.read(path)
+    doc = read.read(path)
     assert doc.text == INTERVIEW
 
 
@@ -167,7 +167,7 @@ def test_bad_bytes_name_the_line(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_bytes("First line.\nSecond line.\nCaf\u00e9 third.\n".encode("latin-1"))
     with pytest.raises(DocumentError) as e:
-        load.read(path)
+        read.read(path)
     assert str(e.value).startswith(f"{path}: not UTF-8 text (line 3:")
 
 
@@ -179,14 +179,14 @@ def test_broken_pdf_is_our_message_and_pypdf_stays_quiet(tmp_path, caplog, capfd
     path.write_bytes(data[: len(data) // 2])          # "EOF marker not found", then a broken stream
     with caplog.at_level(logging.DEBUG):
         with pytest.raises(DocumentError) as e:
-            load.read(path)
+            read.read(path)
     assert str(e.value) == f"{path}: cannot be read as PDF: the file is truncated or damaged"
     assert [r.getMessage() for r in caplog.records if r.name.startswith("pypdf")] == []
     assert "EOF marker" not in capfd.readouterr().err
     assert logging.getLogger("pypdf").level == logging.NOTSET       # restored after reading
     good = tmp_path / "good.pdf"
     good.write_bytes(data)
-    assert "Hello there." in load.read(good).text
+    assert "Hello there." in read.read(good).text
 
 
 # ---- links and packages ------------------------------------------------------------------------
@@ -197,13 +197,13 @@ def test_dangling_links_are_reported(tmp_path):
     (folder / "a.txt").write_text("A.", encoding="utf-8")
     (folder / "gone.txt").symlink_to(tmp_path / "deleted.txt")
     (tmp_path / "loose.md").symlink_to(tmp_path / "nowhere.md")
-    files, skipped = load.expand([folder, tmp_path / "loose.md", tmp_path / "missing.txt"])
+    files, skipped = read.expand([folder, tmp_path / "loose.md", tmp_path / "missing.txt"])
     assert [f.name for f in files] == ["a.txt"]
     assert skipped == [(str(folder / "gone.txt"), "a link to a missing file"),
                        (str(tmp_path / "loose.md"), "a link to a missing file"),
                        (str(tmp_path / "missing.txt"), "no such file")]
     with pytest.raises(DocumentError, match="loose.md: a link to a missing file$"):
-        load.read(tmp_path / "loose.md")
+        read.read(tmp_path / "loose.md")
 
 
 def test_cli_index_reports_dangling_links(tmp_path, capsys, fake_model):
@@ -223,6 +223,6 @@ def test_missing_optional_package_names_the_pip_command(tmp_path, monkeypatch, n
     path.write_bytes(b"<html><body><p>Some text.</p></body></html>" if name.endswith("html") else b"data")
     monkeypatch.setitem(sys.modules, module, None)        # `import module` now fails as if not installed
     with pytest.raises(DocumentError) as e:
-        load.read(path)
+        read.read(path)
     kind = name.rsplit(".", 1)[1].upper()
     assert str(e.value) == f"{path}: reading {kind} files needs {package}: pip install {package}"

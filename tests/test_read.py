@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from rag import load
+from rag import read
 from rag.errors import DocumentError
 from rag.parse import parse
 
@@ -35,7 +35,7 @@ HTML = """<!doctype html>
 def test_html_keeps_the_article_drops_navigation_and_scripts(tmp_path):
     path = tmp_path / "briefing.html"
     path.write_text(HTML, encoding="utf-8")
-    doc = load.read(path)
+    doc = read.read(path)
     for chrome in ("SCRIPT-SECRET", "NAV-SPORT", "SITE-LOGO", "ASIDE-ADVERT", "FOOTER-COPYRIGHT", "INLINE-SCRIPT",
                    "color: red"):
         assert chrome not in doc.text
@@ -55,7 +55,7 @@ def test_html_without_article_drops_site_header_and_footer(tmp_path):
     path = tmp_path / "page.htm"
     path.write_text("<html><head><title>Site | Page</title></head><body><header>MENU</header><div><p>First point.</p><p>Second point.</p></div>"
                     "<footer>COPY</footer></body></html>", encoding="utf-8")
-    doc = load.read(path)
+    doc = read.read(path)
     assert doc.text.split() == ["First", "point.", "Second", "point."]
     assert doc.title == "Site | Page"      # no article heading: the page's title
 
@@ -73,7 +73,7 @@ def two_page_pdf(tmp_path):
 
 
 def test_pdf_pages_and_structure(tmp_path):
-    doc = load.read(two_page_pdf(tmp_path))
+    doc = read.read(two_page_pdf(tmp_path))
     assert doc.title == "Water report 2024"
     assert doc.text.count("\f") == 1
     doc, paras = parse(doc)
@@ -102,7 +102,7 @@ def test_docx(tmp_path):
     d.add_paragraph("A: It is funded.")
     path = tmp_path / "interview.docx"
     d.save(path)
-    doc, paras = parse(load.read(path))
+    doc, paras = parse(read.read(path))
     assert doc.title == "Interview with Jane Doe"
     answers = [(p.section, p.text, p.question) for p in paras if p.kind == "answer"]
     assert answers == [("Q1", "It decided to keep prices flat.", "What did the council decide?"),
@@ -115,7 +115,7 @@ def test_markdown_title_and_sections(tmp_path):
     path = tmp_path / "2021-06-30_notes.md"
     path.write_text("# Field notes\n\nWe met the growers.\n\n## Costs\n\nFuel doubled.\n\nSeeds too.\n",
                     encoding="utf-8")
-    doc, paras = parse(load.read(path))
+    doc, paras = parse(read.read(path))
     assert doc.title == "Field notes" and doc.date == "2021-06-30"    # the date from the file name
     body = [(p.section, p.text) for p in paras if p.kind == "paragraph"]
     assert body == [("Field notes", "We met the growers."), ("Costs", "Fuel doubled."), ("Costs", "Seeds too.")]
@@ -134,7 +134,7 @@ def test_unreadable_files_are_refused_clearly(tmp_path, name, data, words):
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(DocumentError) as e:
-        load.read(path)
+        read.read(path)
     assert name in str(e.value) and words in str(e.value)
 
 
@@ -144,16 +144,16 @@ def test_expand_folders_and_report_unknown(tmp_path):
     (tmp_path / "sub" / "b.md").write_text("B.", encoding="utf-8")
     (tmp_path / "sub" / "c.png").write_bytes(b"\x89PNG")
     (tmp_path / ".hidden.txt").write_text("H.", encoding="utf-8")
-    files, skipped = load.expand([tmp_path, tmp_path / "missing.txt"])
+    files, skipped = read.expand([tmp_path, tmp_path / "missing.txt"])
     assert [f.name for f in files] == ["a.txt", "b.md"]
     assert [(s[0].rsplit("/", 1)[-1], s[1].split(" (")[0]) for s in skipped] == [
         ("c.png", "unsupported file type '.png'"), ("missing.txt", "no such file")]
 
 
 def test_date_from_name():
-    assert load.date_from_name("2022-01-14_lavrov.txt") == "2022-01-14"
-    assert load.date_from_name("talk_20230305.pdf") == "2023-03-05"
-    assert load.date_from_name("report_2023.pdf") is None and load.date_from_name("000_17cb08188d8e02ca.txt") is None
+    assert read.date_from_name("2022-01-14_lavrov.txt") == "2022-01-14"
+    assert read.date_from_name("talk_20230305.pdf") == "2023-03-05"
+    assert read.date_from_name("report_2023.pdf") is None and read.date_from_name("000_17cb08188d8e02ca.txt") is None
 
 
 def test_markdown_front_matter(tmp_path):
@@ -161,7 +161,7 @@ def test_markdown_front_matter(tmp_path):
     path.write_text('---\ntitle: "Notes from the field"\ndate: 2020-11-03\ntags: [a, b]\n---\n\n'
                     "Question: Why here?\n\nAli Musa: The soil.\n\nQuestion: And now?\n\nAli Musa: We stay.\n",
                     encoding="utf-8")
-    doc, paras = parse(load.read(path))
+    doc, paras = parse(read.read(path))
     assert doc.title == "Notes from the field" and doc.date == "2020-11-03"
     assert not any("title:" in p.text or p.text.startswith("---") for p in paras)
     assert [p.text for p in paras if p.kind == "answer"] == ["The soil.", "We stay."]
@@ -176,5 +176,5 @@ def test_unreadable_permissions_are_a_message(tmp_path, monkeypatch):
 
     monkeypatch.setattr(type(path), "read_bytes", denied)
     with pytest.raises(DocumentError) as e:
-        load.read(path)
+        read.read(path)
     assert "locked.txt" in str(e.value) and "cannot be read (Permission denied)" in str(e.value)

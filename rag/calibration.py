@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import IndexProblem
+from .paths import SHIPPED_CALIBRATION
 
 if TYPE_CHECKING:
     from .store import Index
 
 FILE = "calibration.json"
 # the shipped index's calibration: other indexes made with the same model and chunking borrow it
-SHIPPED = Path(__file__).resolve().parent.parent / "embeddings" / FILE
+SHIPPED = SHIPPED_CALIBRATION      # package data: found in a wheel install too (rag/paths.py)
 
 
 def made_for(manifest: dict) -> dict:

@@ -90,11 +90,11 @@ def _report(report, folder) -> int:
 def cmd_index(args) -> int:
     from .build import ConsoleProgress, add_documents
     from .embed import default_embedder
-    from .read import DEFAULT_CORPUS
+    from .paths import default_corpus
 
     # no paths: the files this index was made from (re-read, re-embedded if changed), else the default corpus
     folder = Path(args.index)
-    paths = [Path(p) for p in args.paths] or store.sources(folder) or [DEFAULT_CORPUS]
+    paths = [Path(p) for p in args.paths] or store.sources(folder) or [default_corpus()]
     report = add_documents(paths, default_embedder(), folder, rebuild=args.rebuild,
                            progress=None if args.quiet else ConsoleProgress())
     return _report(report, args.index)
@@ -279,7 +279,8 @@ def parser() -> argparse.ArgumentParser:
 
     def add(name, func, help):
         p = sub.add_parser(name, help=help)
-        p.add_argument("--index", default=str(store.DEFAULT_INDEX), help="index folder (default: embeddings)")
+        p.add_argument("--index", default=None,
+                       help="index folder (default: $RAG_INDEX, else ./embeddings, else the shipped index)")
         # also after the command (`rag search ... --verbose`); SUPPRESS: absent here keeps the one before it
         p.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS, help=verbose_help)
         p.set_defaults(func=func)
@@ -346,6 +347,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     setup_logging(args.verbose or verbose_requested())
+    if getattr(args, "index", "") is None:     # not named: see rag/paths.py (a write never goes elsewhere)
+        from .paths import default_index
+        args.index = str(default_index(writing=args.func in (cmd_index, cmd_remove)))
     try:
         return args.func(args)
     except RagError as e:

@@ -41,7 +41,7 @@ from pathlib import Path
 from .errors import DocumentError
 from .records import Document
 
-DEFAULT_CORPUS = Path("corpus") / "000_17cb08188d8e02ca.txt"
+from .paths import SHIPPED_CORPUS as DEFAULT_CORPUS  # noqa: E402 - the default transcript (package data)
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}

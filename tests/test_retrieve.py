@@ -220,9 +220,9 @@ def test_an_index_without_calibration_borrows_the_shipped_one_for_the_same_model
 
 
 def test_the_shipped_calibration_fits_the_shipped_index():
-    from rag import calibration
+    from rag import calibration, paths
 
-    manifest = json.loads((calibration.SHIPPED.parent / "manifest.json").read_text())
+    manifest = json.loads((paths.PROJECT_INDEX / "manifest.json").read_text())
     cal = json.loads(calibration.SHIPPED.read_text())
     assert cal["model"] == manifest["model"]["fingerprint"] and cal["chunking"] == manifest["chunking"]
     assert isinstance(cal["modes"]["hybrid"]["threshold"], float)

@@ -1,0 +1,36 @@
+"""Where the shipped things are, and which index a command uses when it names none.
+
+The default transcript and the shipped abstention calibration are package data (``rag/data/``,
+links to ``corpus/`` and ``embeddings/calibration.json`` in a checkout; copies in a wheel), so an
+installed package finds them from any working directory. The shipped index (``embeddings/``) is
+the project's: a command run from another directory reads it (``rag search`` from ``/``), or
+``$RAG_INDEX`` when set; a command that writes (``rag index``, ``rag remove``) uses
+``./embeddings`` unless told otherwise, so it never writes into the project from elsewhere.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+DATA = PACKAGE / "data"
+SHIPPED_CORPUS = DATA / "000_17cb08188d8e02ca.txt"
+SHIPPED_CALIBRATION = DATA / "calibration.json"
+PROJECT_INDEX = PACKAGE.parent / "embeddings"      # a checkout's (or editable install's) shipped index
+INDEX_VARIABLE = "RAG_INDEX"
+LOCAL_INDEX = Path("embeddings")
+
+
+def default_index(writing: bool = False) -> Path:
+    """$RAG_INDEX, else ./embeddings when there is one (or when writing), else the shipped index."""
+    if os.environ.get(INDEX_VARIABLE):
+        return Path(os.environ[INDEX_VARIABLE])
+    if writing or (LOCAL_INDEX / "manifest.json").exists() or not (PROJECT_INDEX / "manifest.json").exists():
+        return LOCAL_INDEX
+    return PROJECT_INDEX
+
+
+def default_corpus() -> Path:
+    """The default transcript: ./corpus/… in the project, else the package's copy."""
+    local = Path("corpus") / SHIPPED_CORPUS.name
+    return local if local.is_file() else SHIPPED_CORPUS

@@ -1,0 +1,39 @@
+"""Data flows one way: no module of the package imports one of a later stage.
+
+read → parse → chunk → embed → store → retrieve → cite → summarise → render, then the edges
+(the chat's engine and handlers, the UI, the CLI). `records`, `errors` and `paths` are shared.
+"""
+import ast
+from pathlib import Path
+
+import rag
+
+STAGES = [
+    {"records", "errors", "paths", "__init__"},
+    {"read"}, {"parse"}, {"chunk"}, {"embed"},
+    {"lexical", "store", "calibration", "build", "milvus"},       # the index, as stored (and made)
+    {"dense", "retrieve", "evaluate", "terms"},
+    {"cite"},
+    {"verify", "models", "summarise", "llm", "grounded"},
+    {"render", "chat"},
+    {"engine", "handlers", "ui", "cli", "__main__"},
+]
+STAGE = {name: n for n, names in enumerate(STAGES) for name in names}
+PACKAGE = Path(rag.__file__).parent
+
+
+def imports(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            names = [node.module] if node.module else [a.name for a in node.names]
+            yield from ((n.split(".")[0], node.lineno) for n in names)
+
+
+def test_every_module_has_a_stage():
+    assert {p.stem for p in PACKAGE.glob("*.py")} <= set(STAGE)
+
+
+def test_no_module_imports_a_later_stage():
+    backwards = [f"{p.stem} imports {m} (line {line})" for p in sorted(PACKAGE.glob("*.py"))
+                 for m, line in imports(p) if m in STAGE and STAGE[m] > STAGE[p.stem]]
+    assert backwards == []

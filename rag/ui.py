@@ -92,122 +92,144 @@ def _skips(values):
     return tuple(gr.skip() if v is None else v for v in values)
 
 
+PARTS = ("turns", "header", "present", "presenter", "conversation", "question", "ask", "examples", "k",
+         "summary_on", "model_name", "doc_filter", "doc_list", "uploads", "replace", "add", "to_remove", "remove",
+         "doc_status", "source", "link_search", "link_hash", "page_base")
+
+
 def build_app(engine: Engine):
+    """The page (``_layout``) and its events (``_wire``)."""
+    import gradio as gr
+
+    with gr.Blocks(title="rag-quotes — cited quotes", analytics_enabled=False) as demo:
+        _wire(engine, demo, **_layout(engine))
+    return demo
+
+
+def _layout(engine: Engine) -> dict:
+    """The page's components, by name (PARTS), inside the Blocks being built."""
     import gradio as gr
     from .read import MAX_BYTES, SUFFIXES
 
     index = engine.index_or_none()
     choices = handlers.document_choices(index)
     noun = chat.corpus_noun(index)
-    with gr.Blocks(title="rag-quotes — cited quotes", analytics_enabled=False) as demo:
-        turns = gr.State([])
-        with gr.Row(elem_id="rq-top", equal_height=False):
-            header = gr.HTML(render.header_html(index, engine.changed), elem_id="rq-header")
-            present = gr.Button("Presenter mode", size="sm", variant="secondary", elem_id="rq-present-toggle",
-                                scale=0, min_width=150)
-        presenter = gr.HTML(render.presenter_html(None), elem_id="rq-presenter", js_on_load=_static("presenter.js"))
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=340):
-                conversation = gr.HTML(handlers.conversation(engine, []), elem_id="rq-conversation",
-                                       js_on_load=_static("conversation.js"))
-                with gr.Row(elem_id="rq-ask-row", equal_height=True):
-                    question = gr.Textbox(placeholder=f"Ask {noun}…",
-                                          label=f"Your question about {noun}", show_label=False, lines=1,
-                                          max_lines=4, scale=5, elem_id="rq-question", autofocus=True,
-                                          submit_btn=False, max_length=100_000)
-                    ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="rq-ask")
-                examples = [(gr.Button(text, size="sm", variant="secondary"), text)
-                            for text in chat.example_questions(index)]
-                with gr.Accordion("Settings", open=False, elem_id="rq-settings"):
-                    k = gr.Slider(1, 20, value=chat.DEFAULT_K, step=1, label="Number of quotes", elem_id="rq-k")
-                    summary_on = gr.Checkbox(False, label="Summarise the quotes with a local model (off: quotes only)",
-                                             elem_id="rq-summary-on")
-                    offered = handlers.summary_models()
-                    model_name = gr.Dropdown(offered, value=offered[0], label="Summary model", elem_id="rq-model",
-                                             interactive=len(offered) > 1)
-                with gr.Accordion(f"Documents ({len(choices)})", open=len(choices) > 1, elem_id="rq-documents"):
-                    doc_filter = gr.CheckboxGroup(choices, value=[], elem_id="rq-filter",
-                                                  label="Search only in (none ticked: all documents)")
-                    doc_list = gr.HTML(render.documents_html(index))
-                    with gr.Group(visible=not engine.read_only):   # and the handlers refuse as well
-                        uploads = gr.File(file_count="multiple", file_types=sorted(s for s in SUFFIXES if s),
-                                          label=f"Add documents (text, Markdown, HTML, PDF, Word; "
-                                                f"{MAX_BYTES // 2**20} MB at most each)", elem_id="rq-upload")
-                        replace = gr.Checkbox(False, elem_id="rq-replace", label="Replace documents of the same "
-                                              "name (off: a file whose name is taken is added under a new name)")
-                        add = gr.Button("Add to the index", elem_id="rq-add")
-                        with gr.Row():
-                            to_remove = gr.Dropdown(choices, value=None, label="Remove a document",
-                                                    elem_id="rq-remove-choice", scale=3)
-                            remove = gr.Button("Remove", variant="stop", scale=1, elem_id="rq-remove")
-                    doc_status = gr.HTML(render.message_html(handlers.READ_ONLY_NOTICE) if engine.read_only else "",
-                                         elem_id="rq-doc-status")
-            with gr.Column(scale=2, min_width=320, elem_id="rq-source-col"):
-                source = gr.HTML(render.source_placeholder(), elem_id="rq-source", js_on_load=_static("source.js"))
-        link_search, link_hash, page_base = (gr.Textbox(visible=False) for _ in range(3))
+    turns = gr.State([])
+    with gr.Row(elem_id="rq-top", equal_height=False):
+        header = gr.HTML(render.header_html(index, engine.changed), elem_id="rq-header")
+        present = gr.Button("Presenter mode", size="sm", variant="secondary", elem_id="rq-present-toggle",
+                            scale=0, min_width=150)
+    presenter = gr.HTML(render.presenter_html(None), elem_id="rq-presenter", js_on_load=_static("presenter.js"))
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=340):
+            conversation = gr.HTML(handlers.conversation(engine, []), elem_id="rq-conversation",
+                                   js_on_load=_static("conversation.js"))
+            with gr.Row(elem_id="rq-ask-row", equal_height=True):
+                question = gr.Textbox(placeholder=f"Ask {noun}…",
+                                      label=f"Your question about {noun}", show_label=False, lines=1,
+                                      max_lines=4, scale=5, elem_id="rq-question", autofocus=True,
+                                      submit_btn=False, max_length=100_000)
+                ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="rq-ask")
+            examples = [(gr.Button(text, size="sm", variant="secondary"), text)
+                        for text in chat.example_questions(index)]
+            with gr.Accordion("Settings", open=False, elem_id="rq-settings"):
+                k = gr.Slider(1, 20, value=chat.DEFAULT_K, step=1, label="Number of quotes", elem_id="rq-k")
+                summary_on = gr.Checkbox(False, label="Summarise the quotes with a local model (off: quotes only)",
+                                         elem_id="rq-summary-on")
+                offered = handlers.summary_models()
+                model_name = gr.Dropdown(offered, value=offered[0], label="Summary model", elem_id="rq-model",
+                                         interactive=len(offered) > 1)
+            with gr.Accordion(f"Documents ({len(choices)})", open=len(choices) > 1, elem_id="rq-documents"):
+                doc_filter = gr.CheckboxGroup(choices, value=[], elem_id="rq-filter",
+                                              label="Search only in (none ticked: all documents)")
+                doc_list = gr.HTML(render.documents_html(index))
+                with gr.Group(visible=not engine.read_only):   # and the handlers refuse as well
+                    uploads = gr.File(file_count="multiple", file_types=sorted(s for s in SUFFIXES if s),
+                                      label=f"Add documents (text, Markdown, HTML, PDF, Word; "
+                                            f"{MAX_BYTES // 2**20} MB at most each)", elem_id="rq-upload")
+                    replace = gr.Checkbox(False, elem_id="rq-replace", label="Replace documents of the same "
+                                          "name (off: a file whose name is taken is added under a new name)")
+                    add = gr.Button("Add to the index", elem_id="rq-add")
+                    with gr.Row():
+                        to_remove = gr.Dropdown(choices, value=None, label="Remove a document",
+                                                elem_id="rq-remove-choice", scale=3)
+                        remove = gr.Button("Remove", variant="stop", scale=1, elem_id="rq-remove")
+                doc_status = gr.HTML(render.message_html(handlers.READ_ONLY_NOTICE) if engine.read_only else "",
+                                     elem_id="rq-doc-status")
+        with gr.Column(scale=2, min_width=320, elem_id="rq-source-col"):
+            source = gr.HTML(render.source_placeholder(), elem_id="rq-source", js_on_load=_static("source.js"))
+    link_search, link_hash, page_base = (gr.Textbox(visible=False) for _ in range(3))
 
-        def run(q, k_value, summary_value, model_value, docs, state, base):
-            for n, (new_turns, html) in enumerate(handlers.answer(engine, q, k_value, summary_value, model_value,
-                                                                  state, docs=docs)):
-                # the box empties with the answer; presenter mode shows the new answer's quotes
-                first = n == 0
-                yield (new_turns, html, "" if first else gr.skip(),
-                       render.presenter_html(new_turns[-1], base) if first else gr.skip())
+    return {name: value for name, value in locals().items() if name in PARTS}
 
-        def documents(message):
-            current, names = engine.index_or_none(), handlers.document_choices(engine.index_or_none())
-            return (message, render.documents_html(current), gr.update(choices=names, value=[]),
-                    gr.update(choices=names, value=None), render.header_html(current, engine.changed))
 
-        def on_add(files, replace_value, progress=gr.Progress()):
-            report = lambda done, total, what: progress((done, max(total, 1)), desc=what)   # noqa: E731
-            return documents(handlers.add_files(engine, files, report, replace=replace_value))
+def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversation, question, ask, examples, k,
+          summary_on, model_name, doc_filter, doc_list, uploads, replace, add, to_remove, remove, doc_status,
+          source, link_search, link_hash, page_base) -> None:
+    """The events: each calls a handler (handlers.py) and puts what it returns on the page."""
+    import gradio as gr
 
-        asked = dict(fn=run, inputs=[question, k, summary_on, model_name, doc_filter, turns, page_base],
-                     outputs=[turns, conversation, question, presenter], api_visibility="private",
-                     concurrency_limit=CONCURRENCY, show_progress="minimal",
-                     js="(q, k, s, m, d, t, b) => [q, k, s, m, d, t, location.origin + location.pathname]")
-        for trigger in (ask.click, question.submit):
-            trigger(**asked).then(None, js=_static("latest.js"))
-        for button, text in examples:
-            button.click(lambda t=text: t, None, question, api_visibility="private", queue=False).then(
-                **asked).then(None, js=_static("latest.js"))
-        doc_outputs = [doc_status, doc_list, doc_filter, to_remove, header]
-        add.click(on_add, [uploads, replace], doc_outputs, api_visibility="private", concurrency_limit=1,
-                  concurrency_id="documents").then(lambda: None, None, uploads, api_visibility="private", queue=False)
-        remove.click(lambda d: documents(handlers.remove_file(engine, d)), [to_remove], doc_outputs,
-                     api_visibility="private", concurrency_limit=1, concurrency_id="documents")
-        def on_open(state, evt: gr.EventData):
-            return handlers.open_span(engine, state, _event(evt))
+    def run(q, k_value, summary_value, model_value, docs, state, base):
+        for n, (new_turns, html) in enumerate(handlers.answer(engine, q, k_value, summary_value, model_value,
+                                                              state, docs=docs)):
+            # the box empties with the answer; presenter mode shows the new answer's quotes
+            first = n == 0
+            yield (new_turns, html, "" if first else gr.skip(),
+                   render.presenter_html(new_turns[-1], base) if first else gr.skip())
 
-        def on_page(search, fragment, state, model_value, base):
-            opened = False
-            for values in handlers.open_page(engine, search, fragment, model_value):
-                shown = None if opened else render.presenter_html(values[0][-1], base)
-                opened = True
-                yield _skips([*values, shown])
-            if not opened:              # a plain address: nothing to reopen
-                yield _skips([None] * 7)
+    def documents(message):
+        current, names = engine.index_or_none(), handlers.document_choices(engine.index_or_none())
+        return (message, render.documents_html(current), gr.update(choices=names, value=[]),
+                gr.update(choices=names, value=None), render.header_html(current, engine.changed))
 
-        conversation.open_span(on_open, [turns], source, api_visibility="private", queue=False)
-        # a new page gets the documents as they are now (uploads since the start included)
-        demo.load(lambda: documents(gr.skip())[1:], None, doc_outputs[1:], api_visibility="private", queue=False)
-        present.click(None, js="() => window.rqPresent && window.rqPresent()")
-        demo.load(on_page, [link_search, link_hash, turns, model_name, page_base],
-                  [turns, conversation, source, k, summary_on, doc_filter, presenter],
-                  js="(s, h, t, m, b) => [location.search, location.hash, t, m, location.origin + location.pathname]",
-                  api_visibility="private")
+    def on_add(files, replace_value, progress=gr.Progress()):
+        report = lambda done, total, what: progress((done, max(total, 1)), desc=what)   # noqa: E731
+        return documents(handlers.add_files(engine, files, report, replace=replace_value))
 
-        def api_search(query: str, k: int = chat.DEFAULT_K, docs: list[str] | None = None) -> dict:
-            """Search the index: the passages that answer `query`, as cited JSON (like `rag search --json`).
-            `docs`: search only these document ids (default: all)."""
-            try:
-                return handlers.search_api(engine, query, k, docs)
-            except RagError as e:
-                raise gr.Error(str(e), print_exception=False)
+    asked = dict(fn=run, inputs=[question, k, summary_on, model_name, doc_filter, turns, page_base],
+                 outputs=[turns, conversation, question, presenter], api_visibility="private",
+                 concurrency_limit=CONCURRENCY, show_progress="minimal",
+                 js="(q, k, s, m, d, t, b) => [q, k, s, m, d, t, location.origin + location.pathname]")
+    for trigger in (ask.click, question.submit):
+        trigger(**asked).then(None, js=_static("latest.js"))
+    for button, text in examples:
+        button.click(lambda t=text: t, None, question, api_visibility="private", queue=False).then(
+            **asked).then(None, js=_static("latest.js"))
+    doc_outputs = [doc_status, doc_list, doc_filter, to_remove, header]
+    add.click(on_add, [uploads, replace], doc_outputs, api_visibility="private", concurrency_limit=1,
+              concurrency_id="documents").then(lambda: None, None, uploads, api_visibility="private", queue=False)
+    remove.click(lambda d: documents(handlers.remove_file(engine, d)), [to_remove], doc_outputs,
+                 api_visibility="private", concurrency_limit=1, concurrency_id="documents")
+    def on_open(state, evt: gr.EventData):
+        return handlers.open_span(engine, state, _event(evt))
 
-        gr.api(api_search, api_name="search", concurrency_limit=CONCURRENCY)
-    return demo
+    def on_page(search, fragment, state, model_value, base):
+        opened = False
+        for values in handlers.open_page(engine, search, fragment, model_value):
+            shown = None if opened else render.presenter_html(values[0][-1], base)
+            opened = True
+            yield _skips([*values, shown])
+        if not opened:              # a plain address: nothing to reopen
+            yield _skips([None] * 7)
+
+    conversation.open_span(on_open, [turns], source, api_visibility="private", queue=False)
+    # a new page gets the documents as they are now (uploads since the start included)
+    demo.load(lambda: documents(gr.skip())[1:], None, doc_outputs[1:], api_visibility="private", queue=False)
+    present.click(None, js="() => window.rqPresent && window.rqPresent()")
+    demo.load(on_page, [link_search, link_hash, turns, model_name, page_base],
+              [turns, conversation, source, k, summary_on, doc_filter, presenter],
+              js="(s, h, t, m, b) => [location.search, location.hash, t, m, location.origin + location.pathname]",
+              api_visibility="private")
+
+    def api_search(query: str, k: int = chat.DEFAULT_K, docs: list[str] | None = None) -> dict:
+        """Search the index: the passages that answer `query`, as cited JSON (like `rag search --json`).
+        `docs`: search only these document ids (default: all)."""
+        try:
+            return handlers.search_api(engine, query, k, docs)
+        except RagError as e:
+            raise gr.Error(str(e), print_exception=False)
+
+    gr.api(api_search, api_name="search", concurrency_limit=CONCURRENCY)
 
 
 def _event(evt) -> dict:

@@ -46,9 +46,6 @@ class Passage:
     def id(self) -> str:
         return f"{self.doc}:{self.start}-{self.end}"
 
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
     @staticmethod
     def from_dict(data: dict) -> "Passage":
         names = {f.name for f in dataclasses.fields(Passage)}

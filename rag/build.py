@@ -30,7 +30,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import calibration, lexical, read, store
+from . import lexical, read, store
 from .chunk import ChunkSettings, chunk, embed_text
 from .errors import DocumentError, IndexProblem
 from .parse import parse
@@ -197,8 +197,8 @@ def _assemble(entries: list[_Entry], model: dict, settings: ChunkSettings) -> st
 def _save(index: store.Index, folder: Path) -> store.Index:
     """Save atomically, with the lexical index over all passages and the folder's calibration
     (it stays valid when documents change); the index as saved."""
-    lex = lexical.build(index.passages) if index.passages else None
-    return store.save(replace(index, lexical=lex, calibration=calibration.load(folder)), folder)
+    lex = lexical.build(index.passages) if index.passages and not store.is_uri(folder) else None   # Milvus: its own BM25
+    return store.save(replace(index, lexical=lex, calibration=store.load_calibration(folder)), folder)
 
 
 # ---- the whole update, under the lock -----------------------------------------------------------
@@ -207,8 +207,8 @@ def _existing(folder: Path, embedder, settings: ChunkSettings, rebuild: bool):
     """(old index or None, its documents to re-embed): an index by another parser, chunking (than
     `settings`) or model (than `embedder`) is re-embedded from its stored texts; a damaged one
     is refused with the way out."""
-    folder = Path(folder)
-    if rebuild or not (folder / "manifest.json").exists():
+    folder = _location(folder)
+    if rebuild or not store.exists(folder):
         return None, []
     try:
         return store.load(folder, embedder=embedder, check_sources=False,
@@ -224,6 +224,8 @@ def _existing(folder: Path, embedder, settings: ChunkSettings, rebuild: bool):
 
 def _lost(folder: Path) -> str:
     """What `rag index --rebuild` would make of an index whose stored texts are gone."""
+    if store.is_uri(folder):
+        return f"Rebuild it from its files with: {store.rebuild_command(folder, {}, from_files=True)}"
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         paths = [d.get("path", "") for d in manifest.get("documents", [])]
@@ -246,6 +248,8 @@ def _files(paths: list[Path], folder: Path) -> tuple[list[Path], list[tuple[str,
     """The files to read, never those of the index itself; an index to be made inside a folder being
     indexed is refused (its stored texts would be read back as documents the next time)."""
     files, skipped = read.expand(paths) if paths else ([], [])
+    if store.is_uri(folder):        # an index in Milvus: no folder of its own among the files
+        return files, skipped
     real = folder.resolve()
     for p in paths:
         if Path(p).is_dir() and _inside(real, Path(p).resolve()) and not (folder / "manifest.json").exists():
@@ -257,7 +261,7 @@ def _files(paths: list[Path], folder: Path) -> tuple[list[Path], list[tuple[str,
 def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = (), remove: list[str] = (),
            rebuild: bool = False, by_name: bool = False, uploaded: bool = False, strict: bool = False,
            progress: Progress | None = None, deadline: float | None = None) -> IndexReport:
-    folder = Path(folder)
+    folder = _location(folder)
     started = time.monotonic()
     report = IndexReport()
     store.check_target(folder)          # before any work: a folder that is not ours is refused at once
@@ -301,7 +305,8 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
             _check_time(deadline, started)
             if progress:
                 progress(n, len(files), f"Reading {path.name}")
-            stored = store.UPLOADED + path.name if uploaded else read.stored_path(path, folder)
+            stored = store.UPLOADED + path.name if uploaded else \
+                str(path.resolve()) if store.is_uri(folder) else read.stored_path(path, folder)
             doc_id = (None if uploaded else by_path.get(stored)) or \
                 (path.name if by_name and path.name in entries else None)
             try:
@@ -352,7 +357,7 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
         if not report.changed and not rebuild:
             report.index = old
             return report
-        if not entries and (rebuild or not (folder / "manifest.json").exists()):
+        if not entries and (rebuild or not store.exists(folder)):
             return report       # nothing readable: the index (if any) stays as it was
         report.embedded = _embed(list(entries.values()), embedder, progress, deadline, started)
         dim = _dim(entries.values()) or (old.manifest["model"]["dim"] if old else None)
@@ -363,6 +368,11 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
         if progress:
             progress(1, 1, "Saving the index")
         return report
+
+
+def _location(folder):
+    """The index's location as given: a Milvus URI stays a string (Path would fold its '//'), else a Path."""
+    return str(folder) if store.is_uri(folder) else Path(folder)
 
 
 def _unique_id(path: Path, entries: dict, folders: bool = True) -> str:
@@ -418,7 +428,7 @@ def list_documents(folder: Path = store.DEFAULT_INDEX) -> list[dict]:
         counts[p.doc] = counts.get(p.doc, 0) + 1
     out = []
     for d in index.manifest["documents"]:
-        source = store.source_path(Path(folder), d["path"])
+        source = store.source_path(_location(folder), d["path"])
         if d["path"].startswith(store.UPLOADED):
             state = "uploaded"
         elif source is None or not source.is_file():

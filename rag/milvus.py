@@ -1,0 +1,754 @@
+"""The index in Milvus: the same index as a folder (store.py), in Milvus Lite or a Milvus server.
+
+    milvus-lite:///abs/path/index.db[?collection=NAME]       embedded Milvus Lite, one file
+    milvus://[user:password@]host:19530[/database][?collection=NAME]   a server or cluster
+                (user, password, database also from RAG_MILVUS_USER, RAG_MILVUS_PASSWORD, RAG_MILVUS_DB)
+
+One version of an index is two collections, written whole and never changed after:
+
+    NAME__vN_passages  row INT64 (primary: passage i of index.passages), vector FLOAT_VECTOR (FLAT, IP),
+                       text VARCHAR (the passage's BM25 tokens, rag.lexical.tokenize, joined by spaces;
+                       analysed by Milvus's standard analyzer) -> sparse (Milvus's BM25 function)
+    NAME__vN_blobs     seq INT64, name, part, data VARCHAR: the folder's files, cut into pieces under
+                       Milvus's 64 KiB VARCHAR limit: manifest.json, passages.jsonl, paragraphs.jsonl,
+                       documents/*.txt (the full texts every offset points into)
+
+and the alias NAME points at the passages collection of the current version. A build writes a new
+version, then switches the alias (alter_alias): a search sees the old version or the new one, never a
+part. The version before is kept (a process that loaded it keeps searching it); older ones are dropped.
+NAME__calibration holds calibration.json (not versioned, like the folder's: keyed by model and chunking).
+
+The manifest is the folder's, with the checksums of passages.jsonl, paragraphs.jsonl, the vectors
+(float32 bytes, read back from Milvus) and the BM25 token texts: a load refuses an index whose rows or
+texts were edited in Milvus, or that is stale, with the command that rebuilds it, like a folder.
+
+Search: ``Index.parts`` is a ``Parts``: dense candidates from Milvus's vector search, BM25 candidates
+from its BM25 function (k1 1.5, b 0.75 like bm25s; Milvus's score is bm25s's times k1 + 1, so it is
+divided by that: the scores fused and turned into a confidence are bm25s's), fused, diversified and
+abstained on by retrieve.py. The vectors are also read back on load (MMR, paragraph cosines, and
+``Index.vectors``, a flat FAISS index, which incremental builds and `rag migrate` read).
+
+Locks: a file lock beside the .db for Milvus Lite (store.build_lock); none for a server (a warning:
+run one build at a time; a second build's alias switch would win, never a half-built index).
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import logging
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import numpy as np
+
+from .dense import DenseSearch
+from .errors import IndexProblem, MissingExtra
+
+log = logging.getLogger(__name__)
+
+SCHEMES = ("milvus-lite", "milvus")
+DEFAULT_COLLECTION = "rag_index"
+PIECE = 60_000            # bytes of one blob piece (VARCHAR max_length is 65,535 bytes)
+PAGE = 2_000              # rows read or written per call
+KEEP = 2                  # versions kept: the current one and the one before
+K1, B = 1.5, 0.75         # bm25s's defaults
+EMPTY = "ragemptyrow"     # bm25s's "\u2205" for a row without tokens, as a word Milvus's analyzer keeps
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,180}")
+
+
+def is_uri(location) -> bool:
+    """Whether `location` names a Milvus index (also once Path() has folded its '//')."""
+    text = str(location)
+    return any(text.startswith(s + ":") for s in SCHEMES)
+
+
+@dataclass(frozen=True)
+class Target:
+    scheme: str
+    address: str           # the .db file (lite) or http://host:port (server)
+    collection: str
+    user: str = ""
+    password: str = ""
+    db: str = ""
+
+    @property
+    def uri(self) -> str:
+        """The canonical form, as messages and Index.folder give it (no password)."""
+        query = "" if self.collection == DEFAULT_COLLECTION else f"?collection={self.collection}"
+        if self.scheme == "milvus-lite":
+            return f"milvus-lite://{self.address}{query}"
+        host = self.address.removeprefix("http://")
+        return f"milvus://{host}{'/' + self.db if self.db else ''}{query}"
+
+    @property
+    def lite(self) -> bool:
+        return self.scheme == "milvus-lite"
+
+
+def parse(location) -> Target:
+    text = str(location)
+    scheme, _, rest = text.partition(":")
+    if scheme not in SCHEMES:
+        raise IndexProblem(f"{text} is not a Milvus URI (milvus-lite:///abs/path/index.db or milvus://host:19530)")
+    rest = "//" + rest.lstrip("/")          # Path() folds '//' into '/': both forms are read
+    parts = urlsplit(scheme.replace("-", "") + ":" + rest)
+    query = parse_qs(parts.query)
+    collection = (query.get("collection") or [DEFAULT_COLLECTION])[0]
+    if not _NAME.fullmatch(collection):
+        raise IndexProblem(f"{collection!r} cannot name a Milvus collection: use letters, digits and _")
+    if scheme == "milvus-lite":
+        path = "/" + (parts.netloc + parts.path).lstrip("/")
+        if not path.endswith(".db"):
+            raise IndexProblem(f"{text}: a Milvus Lite index is a .db file, e.g. milvus-lite:///abs/path/index.db")
+        return Target(scheme, str(Path(path).resolve()), collection)
+    host = parts.hostname or "localhost"
+    port = parts.port or 19530
+    db = parts.path.strip("/") or os.environ.get("RAG_MILVUS_DB", "")
+    return Target(scheme, f"http://{host}:{port}", collection,
+                  user=unquote(parts.username or "") or os.environ.get("RAG_MILVUS_USER", ""),
+                  password=unquote(parts.password or "") or os.environ.get("RAG_MILVUS_PASSWORD", ""), db=db)
+
+
+# ---- connection --------------------------------------------------------------------------------
+
+_clients: dict = {}
+_clients_lock = threading.Lock()
+
+
+def _pymilvus():
+    try:
+        import pymilvus
+        return pymilvus
+    except ModuleNotFoundError as e:
+        raise MissingExtra("an index in Milvus needs pymilvus (and milvus-lite for milvus-lite:// URIs)",
+                           "milvus", [e.name or "pymilvus"]) from None
+
+
+def client(target: Target):
+    """One MilvusClient per address and database, shared by the process's threads."""
+    pm = _pymilvus()
+    key = (target.address, target.user, target.db)
+    with _clients_lock:
+        if key not in _clients:
+            if target.lite:
+                try:
+                    import milvus_lite  # noqa: F401
+                except ModuleNotFoundError:
+                    raise MissingExtra("a milvus-lite:// index needs Milvus Lite", "milvus", ["milvus-lite"]) from None
+                Path(target.address).parent.mkdir(parents=True, exist_ok=True)
+                # Milvus Lite's in-process gRPC server logs a traceback for each call it does not implement
+                # (AllocTimestamp: pymilvus then does without): not ours to show
+                logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
+            try:
+                _clients[key] = pm.MilvusClient(target.address, user=target.user, password=target.password,
+                                                db_name=target.db)
+            except Exception as e:  # noqa: BLE001 - connection refused, bad credentials, locked file
+                raise IndexProblem(f"Cannot connect to Milvus at {target.uri} ({type(e).__name__}: {e})") from None
+        return _clients[key]
+
+
+def _names(target: Target, version: str) -> tuple[str, str]:
+    return f"{target.collection}__{version}_passages", f"{target.collection}__{version}_blobs"
+
+
+def _version_of(target: Target, collection: str) -> str | None:
+    m = re.fullmatch(re.escape(target.collection) + r"__(v\d+)_passages", collection)
+    return m.group(1) if m else None
+
+
+def current(target: Target, c=None) -> str | None:
+    """The passages collection the alias points at (None: no index there)."""
+    c = c or client(target)
+    try:
+        if target.collection not in c.list_aliases().get("aliases", []):
+            return None
+        return c.describe_alias(alias=target.collection)["collection_name"]
+    except Exception as e:  # noqa: BLE001
+        raise IndexProblem(f"Cannot read the index at {target.uri} ({type(e).__name__}: {e})") from None
+
+
+def exists(location) -> bool:
+    return current(parse(location)) is not None
+
+
+# ---- lock and target ------------------------------------------------------------------------------
+
+_warned = set()
+
+
+@contextlib.contextmanager
+def build_lock(location, wait: bool = True):
+    """A file lock beside the .db for Milvus Lite; none for a server (a warning, once)."""
+    from . import store
+
+    target = parse(location)
+    if target.lite:
+        with store.build_lock(Path(target.address), wait=wait) as held:
+            yield held
+        return
+    if target.uri not in _warned:
+        _warned.add(target.uri)
+        log.warning("builds of %s are not locked against each other: run one at a time "
+                    "(searches always see a whole index)", target.uri)
+    yield True
+
+
+def check_target(location) -> None:
+    """Refuse to write where Milvus holds something that is not an index of ours."""
+    target = parse(location)
+    if target.lite and Path(target.address).exists() and not Path(target.address).is_dir() and \
+            not _lite_file(Path(target.address)):
+        raise IndexProblem(f"{target.address} is a file that is not a Milvus Lite database: nothing was written.")
+    c = client(target)
+    name = current(target, c)
+    if name is not None and _version_of(target, name) is None:
+        raise IndexProblem(f"The alias {target.collection} at {target.uri} points at {name}, which is not an index "
+                           f"of ours: nothing was written. Choose another ?collection=NAME.")
+    if name is None and c.has_collection(target.collection):
+        raise IndexProblem(f"{target.uri} holds a collection {target.collection} that is not an index of ours: "
+                           f"nothing was written. Choose another ?collection=NAME.")
+
+
+def _lite_file(path: Path) -> bool:
+    return True     # Milvus Lite refuses a file it cannot read itself; nothing of ours to check here
+
+
+# ---- writing -------------------------------------------------------------------------------------
+
+def _pieces(data: bytes) -> list[str]:
+    """`data` (UTF-8) cut into pieces of at most PIECE bytes, never inside a character."""
+    out, i = [], 0
+    while i < len(data):
+        j = min(i + PIECE, len(data))
+        while j < len(data) and (data[j] & 0xC0) == 0x80:
+            j -= 1
+        out.append(data[i:j].decode("utf-8"))
+        i = j
+    return out or [""]
+
+
+def _blob_schema(c):
+    from pymilvus import DataType
+
+    s = c.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("seq", DataType.INT64, is_primary=True)
+    s.add_field("name", DataType.VARCHAR, max_length=1024)
+    s.add_field("part", DataType.INT64)
+    s.add_field("data", DataType.VARCHAR, max_length=65535)
+    s.add_field("v", DataType.FLOAT_VECTOR, dim=2)       # a collection needs a vector field
+    ip = c.prepare_index_params()
+    ip.add_index(field_name="v", index_type="FLAT", metric_type="L2")
+    return s, ip
+
+
+def _passage_schema(c, dim: int):
+    from pymilvus import DataType, Function, FunctionType
+
+    s = c.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("row", DataType.INT64, is_primary=True)
+    s.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
+    s.add_field("text", DataType.VARCHAR, max_length=65535, enable_analyzer=True,
+                analyzer_params={"tokenizer": "standard"})
+    s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    s.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["text"],
+                            output_field_names=["sparse"]))
+    ip = c.prepare_index_params()
+    ip.add_index(field_name="vector", index_type="FLAT", metric_type="IP")
+    ip.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
+                 params={"bm25_k1": K1, "bm25_b": B})
+    return s, ip
+
+
+def token_texts(passages) -> tuple[list[str], bool]:
+    """Each passage's BM25 tokens (rag.lexical's, as bm25s gets them) joined by spaces, and whether stemmed."""
+    from . import lexical
+
+    stem = lexical._stemmer() is not None
+    return [" ".join(lexical.tokenize(lexical.lexical_text(p), stem)) or EMPTY for p in passages], stem
+
+
+def _strong(target: Target) -> dict:
+    """Reads see every write before them: a server's default ("Bounded") may not; Milvus Lite always does
+    (and does not implement the timestamp call that "Strong" makes)."""
+    return {} if target.lite else {"consistency_level": "Strong"}
+
+
+def _write_blobs(c, name: str, files: dict[str, bytes]) -> None:
+    rows, seq = [], 0
+    for fname, data in files.items():
+        for part, piece in enumerate(_pieces(data)):
+            rows.append({"seq": seq, "name": fname, "part": part, "data": piece, "v": [0.0, 0.0]})
+            seq += 1
+    for i in range(0, len(rows), 200):
+        c.insert(name, rows[i:i + 200])
+
+
+def _digest_vectors(vectors: np.ndarray) -> str:
+    from . import store
+    return store.digest(np.ascontiguousarray(vectors, dtype="<f4").tobytes())
+
+
+def save(index, location):
+    """Write `index` as a new version and switch the alias to it; the index as saved."""
+    from . import calibration as cal
+    from . import store
+
+    target = parse(location)
+    with build_lock(location):
+        check_target(location)
+        c = client(target)
+        vectors = store.vectors_array(index.vectors)
+        texts, stem = token_texts(index.passages)
+        passages_bytes = store._json_lines(index.passages)
+        paragraphs_bytes = store._json_lines(index.paragraphs)
+        manifest = {k: v for k, v in index.manifest.items() if k != "files"}
+        manifest["store"] = {"backend": "milvus", "lexical": {"stem": stem, "k1": K1, "b": B, "empty": EMPTY}}
+        manifest["files"] = {"passages.jsonl": store.digest(passages_bytes),
+                             "paragraphs.jsonl": store.digest(paragraphs_bytes),
+                             "vectors": _digest_vectors(vectors),
+                             "lexical": store.digest("\n".join(texts).encode("utf-8"))}
+        files = {"passages.jsonl": passages_bytes, "paragraphs.jsonl": paragraphs_bytes}
+        for entry in manifest["documents"]:
+            files[entry["file"]] = index.documents[entry["id"]].text.encode("utf-8")
+        files["manifest.json"] = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
+        version = f"v{time.time_ns() // 1000}"
+        pname, bname = _names(target, version)
+        try:
+            s, ip = _blob_schema(c)
+            c.create_collection(bname, schema=s, index_params=ip, **_strong(target))
+            _write_blobs(c, bname, files)
+            s, ip = _passage_schema(c, int(manifest["model"]["dim"]))
+            c.create_collection(pname, schema=s, index_params=ip, **_strong(target))
+            for i in range(0, len(texts), PAGE):
+                c.insert(pname, [{"row": r, "vector": vectors[r].tolist(), "text": texts[r]}
+                                 for r in range(i, min(i + PAGE, len(texts)))])
+            c.flush(bname)
+            c.flush(pname)
+            with contextlib.suppress(Exception):
+                c.load_collection(pname)
+                c.load_collection(bname)
+            if index.calibration:
+                _write_calibration(c, target, cal.dumps(index.calibration))
+            if current(target, c) is None:            # the switch: searches see the new version from here
+                c.create_alias(collection_name=pname, alias=target.collection)
+            else:
+                c.alter_alias(collection_name=pname, alias=target.collection)
+        except BaseException:
+            for name in (pname, bname):
+                with contextlib.suppress(Exception):
+                    if current(target, c) != pname:
+                        c.drop_collection(name)
+            raise
+        _drop_old(c, target, version)
+    return dataclasses.replace(index, manifest=manifest, folder=target.uri, parts=Parts(target, pname, texts, stem))
+
+
+def _drop_old(c, target: Target, version: str) -> None:
+    versions = sorted({v for n in c.list_collections()
+                       if (v := _version_of(target, n.replace("_blobs", "_passages"))) is not None},
+                      key=lambda v: int(v[1:]))
+    for v in versions[:-KEEP]:
+        if v != version:
+            for name in _names(target, v):
+                with contextlib.suppress(Exception):
+                    c.drop_collection(name)
+
+
+def _write_calibration(c, target: Target, data: bytes) -> None:
+    name = f"{target.collection}__calibration"
+    if c.has_collection(name):
+        c.drop_collection(name)
+    s, ip = _blob_schema(c)
+    c.create_collection(name, schema=s, index_params=ip, **_strong(target))
+    _write_blobs(c, name, {"calibration.json": data})
+    c.flush(name)
+
+
+def save_calibration(location, data: dict) -> None:
+    from . import calibration as cal
+
+    target = parse(location)
+    with build_lock(location):
+        _write_calibration(client(target), target, cal.dumps(data))
+
+
+def load_calibration(location) -> dict:
+    target = parse(location)
+    c = client(target)
+    name = f"{target.collection}__calibration"
+    try:
+        if not c.has_collection(name):
+            return {}
+        data = json.loads(_read_blobs(c, name).get("calibration.json", b"{}"))
+    except Exception:  # noqa: BLE001 - an unreadable calibration is no calibration, like the folder's
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+# ---- reading -------------------------------------------------------------------------------------
+
+_loaded: set = set()
+
+
+def ready(c, name: str) -> None:
+    """Load the collection into memory, once per process (a Milvus Lite file opened anew, or a server
+    restarted, has its collections released: they cannot be queried or searched until loaded)."""
+    key = (id(c), name)
+    if key not in _loaded:
+        c.load_collection(name)
+        _loaded.add(key)
+
+
+def _query_all(c, name: str, key: str, fields: list[str]) -> list[dict]:
+    ready(c, name)
+    out, lo = [], 0
+    while True:
+        page = c.query(name, filter=f"{key} >= {lo} and {key} < {lo + PAGE}", output_fields=fields, limit=PAGE)
+        out += page
+        if not page:
+            # the keys are 0..n-1: an empty page is the end (checked against the manifest after)
+            return out
+        lo += PAGE
+
+
+def _read_blobs(c, name: str, only: str | None = None) -> dict[str, bytes]:
+    if only is not None:
+        ready(c, name)
+        rows = c.query(name, filter=f'name == "{only}"', output_fields=["name", "part", "data"], limit=16384)
+    else:
+        rows = _query_all(c, name, "seq", ["name", "part", "data"])
+    files: dict[str, list] = {}
+    for r in rows:
+        files.setdefault(r["name"], []).append((int(r["part"]), r["data"]))
+    return {n: "".join(d for _, d in sorted(parts)).encode("utf-8") for n, parts in files.items()}
+
+
+def _manifest(c, target: Target, name: str) -> dict:
+    data = _read_blobs(c, name, only="manifest.json").get("manifest.json")
+    if data is None:
+        raise ValueError("it has no manifest")
+    manifest = json.loads(data)
+    if not isinstance(manifest, dict):
+        raise ValueError("the manifest is not a JSON object")
+    return manifest
+
+
+def rebuild_command(location, manifest: dict | None = None, from_files: bool = False) -> str:
+    cmd = "rag index --rebuild" if from_files else "rag index"
+    return cmd + (" PATH..." if manifest is None else "") + f" --index {parse(location).uri}"
+
+
+def source_path(path: str) -> Path | None:
+    from . import store
+    if not path or path.startswith(store.UPLOADED):
+        return None
+    return Path(path)         # a Milvus index stores absolute paths (relative ones: to the working folder)
+
+
+def changed_sources(location, manifest: dict) -> list[str]:
+    from . import store
+    out = []
+    for d in manifest["documents"]:
+        source = source_path(d["path"])
+        try:
+            if source and source.is_file() and store.digest(source.read_bytes()) != d["sha256"]:
+                out.append(d["path"])
+        except OSError:
+            continue
+    return out
+
+
+def sources(location) -> list[Path]:
+    target = parse(location)
+    try:
+        c = client(target)
+        name = current(target, c)
+        if name is None:
+            return []
+        manifest = _manifest(c, target, name.replace("_passages", "_blobs"))
+        found = [source_path(d.get("path")) for d in manifest.get("documents", []) if isinstance(d.get("path"), str)]
+    except (IndexProblem, ValueError, AttributeError, TypeError):
+        return []
+    return [p for p in found if p is not None and p.is_file()]
+
+
+def read_documents(location) -> dict:
+    from . import store
+    target = parse(location)
+    try:
+        c = client(target)
+        name = current(target, c)
+        if name is None:
+            raise ValueError("there is no index")
+        files = _read_blobs(c, name.replace("_passages", "_blobs"))
+        manifest = json.loads(files["manifest.json"])
+        if manifest.get("format") not in store.READABLE_DOCUMENTS:
+            raise ValueError(f"format {manifest.get('format')!r}")
+        return _documents(files, manifest)
+    except Exception as e:  # noqa: BLE001
+        raise IndexProblem(f"The documents of the index at {target.uri} cannot be read ({type(e).__name__}: {e})")
+
+
+def _documents(files: dict[str, bytes], manifest: dict) -> dict:
+    from . import store
+    from .records import Document
+
+    documents = {}
+    for d in manifest["documents"]:
+        data = files[d["file"]]
+        if store.digest(data) != d["text_sha256"]:
+            raise ValueError(f"{d['file']} does not match its checksum")
+        documents[d["id"]] = Document(id=d["id"], text=data.decode("utf-8"), path=d["path"], title=d["title"],
+                                      date=d["date"], sha256=d["sha256"])
+    return documents
+
+
+def load(location, embedder=None, check_sources: bool = True, compat=None):
+    """Load and check the current version of the index at `location` (see store.load)."""
+    for attempt in range(3):
+        try:
+            return _load(location, embedder, check_sources, compat)
+        except _Vanished:
+            # a build dropped the version this load had found (two builds in the meantime): read the new one
+            if attempt == 2:
+                raise IndexProblem(f"The index at {parse(location).uri} kept changing while it was read: try again.")
+
+
+class _Vanished(Exception):
+    pass
+
+
+def _load(location, embedder, check_sources, compat):
+    from . import store
+    from .lexical import _stemmer
+
+    target = parse(location)
+    uri = target.uri
+    c = client(target)
+    pname = current(target, c)
+    if pname is None or _version_of(target, pname) is None:
+        raise IndexProblem(f"No index found at {uri}. Build it with: {rebuild_command(location)}")
+    bname = pname.replace("_passages", "_blobs")
+    rebuild = rebuild_command(location, {})
+
+    def read(fn):
+        try:
+            return fn()
+        except Exception as e:  # noqa: BLE001
+            if not (c.has_collection(pname) and c.has_collection(bname)):
+                raise _Vanished() from e
+            raise
+
+    try:
+        files = read(lambda: _read_blobs(c, bname))
+        manifest = json.loads(files["manifest.json"])
+        if not isinstance(manifest, dict):
+            raise ValueError("the manifest is not a JSON object")
+    except _Vanished:
+        raise
+    except Exception as e:  # noqa: BLE001
+        raise IndexProblem(f"The index manifest at {uri} cannot be read ({type(e).__name__}: {e}). "
+                           f"Rebuild it with: {rebuild}")
+
+    def stale(why: str) -> IndexProblem:
+        return IndexProblem(f"The index at {uri} {why}. Rebuild it with: {rebuild}")
+
+    compat = compat or store.Compat()
+    if compat.model is None and embedder is not None:
+        compat = dataclasses.replace(compat, model=(embedder.name, embedder.fingerprint))
+    problem = compat.problem(manifest)
+    if problem:
+        raise stale(problem)
+    lex = (manifest.get("store") or {}).get("lexical") or {}
+    if lex.get("stem") and _stemmer() is None:
+        raise IndexProblem("The lexical index was stemmed, but PyStemmer is not installed: pip install PyStemmer")
+    try:
+        documents = _documents(files, manifest)
+    except Exception as e:  # noqa: BLE001
+        raise IndexProblem(f"The index at {uri} is damaged ({type(e).__name__}: {e}). Rebuild it from its files "
+                           f"with: {rebuild_command(location, manifest, from_files=True)}")
+    try:
+        checks = manifest.get("files") or {}
+        for name in ("passages.jsonl", "paragraphs.jsonl"):
+            if store.digest(files.get(name, b"")) != checks.get(name):
+                raise ValueError(f"{name} does not match the checksum in the manifest")
+        passages = store._read_passages(files["passages.jsonl"])
+        paragraphs = store._read_passages(files["paragraphs.jsonl"])
+        rows = read(lambda: _query_all(c, pname, "row", ["row", "vector", "text"]))
+        rows.sort(key=lambda r: int(r["row"]))
+        if [int(r["row"]) for r in rows] != list(range(len(rows))):
+            raise ValueError("its rows are not numbered 0..n-1")
+        dim = int((manifest.get("model") or {}).get("dim", 0))
+        vectors = np.array([r["vector"] for r in rows], dtype="float32").reshape(len(rows), dim)
+        texts = [r["text"] for r in rows]
+        if _digest_vectors(vectors) != checks.get("vectors"):
+            raise ValueError("its vectors do not match the checksum in the manifest")
+        if store.digest("\n".join(texts).encode("utf-8")) != checks.get("lexical"):
+            raise ValueError("its BM25 texts do not match the checksum in the manifest")
+    except _Vanished:
+        raise
+    except Exception as e:  # noqa: BLE001
+        raise IndexProblem(f"The index at {uri} is damaged ({type(e).__name__}: {e}). Rebuild it with: {rebuild}")
+    if len(rows) != len(passages) or len(passages) != manifest.get("passages"):
+        raise IndexProblem(f"The index at {uri} is damaged: {len(rows)} vectors, {len(passages)} passages, "
+                           f"manifest says {manifest.get('passages')}. Rebuild it with: {rebuild}")
+    for p in passages + paragraphs:
+        doc = documents.get(p.doc)
+        if doc is None or doc.text[p.start:p.end] != p.text:
+            raise IndexProblem(f"The index at {uri} is damaged: passage {p.id} does not match its document. "
+                               f"Rebuild it with: {rebuild}")
+    if check_sources:
+        changed = changed_sources(location, manifest)
+        if changed:
+            raise stale(f"is out of date: {changed[0]} changed since it was indexed")
+    return store.Index(manifest=manifest, documents=documents, paragraphs=paragraphs, passages=passages,
+                       vectors=store.vectors_index(vectors), folder=uri, calibration=load_calibration(location),
+                       parts=Parts(target, pname, texts, bool(lex.get("stem"))))
+
+
+# ---- search --------------------------------------------------------------------------------------
+
+def row_filter(allowed: np.ndarray | None) -> str | None:
+    """A Milvus filter for the rows of a mask, as ranges (a document's passages are contiguous)."""
+    if allowed is None or allowed.all():
+        return None
+    idx = np.flatnonzero(allowed)
+    if not len(idx):
+        return "row < 0"
+    breaks = np.flatnonzero(np.diff(idx) != 1)
+    starts = np.concatenate([[idx[0]], idx[breaks + 1]])
+    ends = np.concatenate([idx[breaks], [idx[-1]]]) + 1
+    return " or ".join(f"(row >= {int(a)} and row < {int(b)})" for a, b in zip(starts, ends))
+
+
+def _hits(result) -> list[tuple[int, float]]:
+    out = []
+    for h in result[0] if result else []:
+        row = h.get("row", (h.get("entity") or {}).get("row"))
+        out.append((int(row), float(h["distance"])))
+    return out
+
+
+class Parts:
+    """Index.parts for an index in Milvus: the search components over one version's collection."""
+
+    def __init__(self, target: Target, collection: str, texts: list[str], stem: bool):
+        self.target, self.collection, self.stem = target, collection, stem
+        self.vocab = frozenset(t for text in texts for t in text.split() if t != EMPTY)
+
+    def dense(self, index, embedder):
+        return MilvusDense(index, embedder, self)
+
+    def lexical(self, index):
+        return MilvusLexical(index, self)
+
+
+class MilvusDense(DenseSearch):
+    """Dense candidates from Milvus's exact (FLAT) inner-product search; the vectors (for MMR and
+    paragraph cosines) are those read back from Milvus on load."""
+
+    def __init__(self, index, embedder, parts: Parts):
+        super().__init__(index, embedder)
+        self.parts = parts
+
+    def search(self, vec: np.ndarray, allowed: np.ndarray | None, depth: int):
+        from .records import Candidates
+
+        n = len(self.passages)
+        if n == 0:
+            return Candidates([], {})
+        kwargs = {"filter": row_filter(allowed)} if allowed is not None else {}
+        c = client(self.parts.target)
+        ready(c, self.parts.collection)
+        res = c.search(
+            self.parts.collection, data=[np.asarray(vec, dtype="float32").tolist()], anns_field="vector",
+            limit=min(n, depth + 10), search_params={"metric_type": "IP"}, output_fields=["row"], **kwargs)
+        pairs = sorted(_hits(res), key=lambda p: (-p[1], p[0]))[:depth]
+        return Candidates([r for r, _ in pairs], dict(pairs))
+
+
+class MilvusLexical:
+    """BM25 candidates from Milvus's BM25 function, over the same tokens as rag.lexical (the passages'
+    were stored tokenised); scores divided by k1 + 1, which makes them bm25s's (method "lucene")."""
+
+    def __init__(self, index, parts: Parts):
+        self.index, self.parts = index, parts
+
+    def warm_up(self) -> None:
+        pass
+
+    def encode(self, text: str) -> list[str]:
+        from .lexical import tokenize
+        return tokenize(text, self.parts.stem)
+
+    def search(self, tokens: list[str], allowed: np.ndarray | None, depth: int):
+        from .records import Candidates
+
+        known = [t for t in tokens if t in self.parts.vocab]
+        n = len(self.index.passages)
+        if not known or n == 0:
+            return Candidates([], {})
+        kwargs = {"filter": row_filter(allowed)} if allowed is not None else {}
+        c = client(self.parts.target)
+        ready(c, self.parts.collection)
+        res = c.search(
+            self.parts.collection, data=[" ".join(known)], anns_field="sparse", limit=min(n, depth + 10),
+            search_params={"metric_type": "BM25"}, output_fields=["row"], **kwargs)
+        # Milvus Lite gives -score as the distance, a server the score: BM25 is never negative
+        pairs = [(r, abs(d) / (K1 + 1)) for r, d in _hits(res)]
+        pairs = sorted((p for p in pairs if p[1] > 0), key=lambda p: (-p[1], p[0]))[:depth]
+        return Candidates([r for r, _ in pairs], dict(pairs))
+
+    def coverage(self, tokens: list[str]) -> float:
+        return sum(t in self.parts.vocab for t in tokens) / len(tokens) if tokens else 0.0
+
+
+# ---- migrate ---------------------------------------------------------------------------------------
+
+def migrate(src, dest):
+    """Copy the index at `src` (a folder or a Milvus URI) to `dest` (either), vectors read back, nothing
+    re-embedded; the index as saved at `dest`. Relative document paths become absolute."""
+    from . import lexical, store
+    from .chunk import ChunkSettings
+
+    src_is_uri = is_uri(src)
+    manifest = manifest_of(src)
+    chunking = ChunkSettings(**manifest["chunking"]) if isinstance(manifest.get("chunking"), dict) else ChunkSettings()
+    index = store.load(src, check_sources=False, compat=store.Compat(chunking=chunking))
+    docs = dict(index.documents)
+    m = {k: v for k, v in index.manifest.items() if k not in ("files", "store")}
+    entries = []
+    for d in m["documents"]:
+        p = d["path"]
+        if p and not p.startswith(store.UPLOADED) and not Path(p).is_absolute() and not src_is_uri:
+            p = str(store.source_path(Path(src), p).resolve())
+            docs[d["id"]] = dataclasses.replace(docs[d["id"]], path=p)
+        entries.append({**d, "path": p})
+    m["documents"] = entries
+    lex = None if is_uri(dest) or not index.passages else lexical.build(index.passages)
+    moved = dataclasses.replace(index, manifest=m, documents=docs, lexical=lex, parts=None, folder=None)
+    return store.save(moved, dest)
+
+
+def manifest_of(location) -> dict:
+    from . import store
+    if is_uri(location):
+        target = parse(location)
+        c = client(target)
+        name = current(target, c)
+        if name is None:
+            raise IndexProblem(f"No index found at {target.uri}.")
+        try:
+            return _manifest(c, target, name.replace("_passages", "_blobs"))
+        except Exception as e:  # noqa: BLE001
+            raise IndexProblem(f"The index manifest at {target.uri} cannot be read ({e})")
+    try:
+        return json.loads((Path(location) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise IndexProblem(f"No readable index in {location}/ ({e}). Build it with: {store.rebuild_command(location)}")

@@ -1,0 +1,359 @@
+"""The index in Milvus (rag/milvus.py) keeps the folder's promises: the store contract on both backends,
+the same ranking, damaged and stale indexes refused, the alias switch, migrate, the CLI.
+
+The Milvus tests share one Milvus Lite database per module (starting one takes ~2 s), one collection
+(?collection=NAME) per test; they skip only where milvus-lite cannot be imported."""
+import itertools
+import json
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+import rag.embed
+from rag import build, milvus, store
+from rag.errors import IndexProblem, MissingExtra
+from rag.retrieve import Retriever
+
+from conftest import INTERVIEW, FakeEmbedder
+
+try:
+    import milvus_lite  # noqa: F401
+    import pymilvus  # noqa: F401
+    MISSING = None
+except ImportError as e:        # pragma: no cover - CI installs the milvus extra
+    MISSING = f"milvus-lite cannot be imported ({e}): pip install -e '.[milvus]'"
+
+needs_milvus = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
+_names = itertools.count()
+
+OTHER = """Council meeting on schools, Shelbyville, April 9, 2023.
+
+The council opened the session with the budget for schools.
+
+Question: Will the new school open in autumn?
+
+Mary Major: The school opens in September, on time and on budget.
+"""
+
+QUERIES = ["What will happen to water prices next year?", "Is the pipeline funded?", "reservoir rains",
+           "north district pipeline", "grant of 4 million dollars", "council agreed in February"]
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    if MISSING:
+        pytest.skip(MISSING)
+    return tmp_path_factory.mktemp("milvus") / "index.db"
+
+
+def new_uri(database) -> str:
+    return f"milvus-lite://{database}?collection=t{next(_names)}"
+
+
+@pytest.fixture(params=["folder", pytest.param("milvus", marks=needs_milvus)])
+def location(request, tmp_path):
+    """Where a test's index goes: a new folder, or a new collection in the module's Milvus Lite file."""
+    if request.param == "folder":
+        return tmp_path / "idx"
+    return new_uri(request.getfixturevalue("database"))
+
+
+@pytest.fixture
+def built(location, interview_file, fake_embedder):
+    build.build([interview_file], fake_embedder, folder=location)
+    return location
+
+
+def spans_exact(index):
+    for p in index.passages + index.paragraphs:
+        assert index.documents[p.doc].text[p.start:p.end] == p.text
+
+
+# ---- the store contract, on both backends -----------------------------------------------------------
+
+def test_round_trip_keeps_exact_spans(built, fake_embedder):
+    index = store.load(built, embedder=fake_embedder)
+    assert index.passages and index.vectors.ntotal == len(index.passages)
+    spans_exact(index)
+    m = index.manifest
+    assert m["format"] == store.FORMAT and m["model"] == {"name": "fake-embedder", "fingerprint": "fake-v1", "dim": 64}
+    assert len(m["documents"][0]["sha256"]) == 64 and m["chunking"] and len(m["fingerprint"]) == 12
+    assert store.exists(built)
+    assert [d["id"] for d in build.list_documents(built)] == ["briefing.txt"]
+    assert build.list_documents(built)[0]["source"] == "ok"
+
+
+def test_missing_index_names_the_build_command(location, fake_embedder):
+    with pytest.raises(IndexProblem) as e:
+        store.load(location, embedder=fake_embedder)
+    assert "No index" in str(e.value) and "rag index" in str(e.value)
+    assert not store.exists(location)
+
+
+def test_stale_model_refused_with_rebuild_command(built, fake_embedder):
+    other = FakeEmbedder()
+    other.fingerprint = "fake-v2"
+    with pytest.raises(IndexProblem) as e:
+        store.load(built, embedder=other)
+    msg = str(e.value)
+    assert "fake-v2" in msg and "rag index" in msg
+    if store.is_uri(built):
+        assert f"--index {milvus.parse(built).uri}" in msg
+
+
+def test_incremental_add_and_remove(built, tmp_path, fake_embedder):
+    second = tmp_path / "schools.txt"
+    second.write_text(OTHER, encoding="utf-8")
+    before = store.load(built, embedder=fake_embedder)
+    fake_embedder.calls = 0
+    report = build.add_documents([second], fake_embedder, built)
+    assert report.added == ["schools.txt"]
+    new = store.load(built, embedder=fake_embedder)
+    assert fake_embedder.calls == len([p for p in new.passages if p.doc == "schools.txt"])   # only the new one
+    kept = [i for i, p in enumerate(new.passages) if p.doc == "briefing.txt"]
+    np.testing.assert_array_equal(store.vectors_array(new.vectors)[kept], store.vectors_array(before.vectors))
+    spans_exact(new)
+    report = build.remove_documents(["briefing.txt"], fake_embedder, built)
+    assert report.removed == ["briefing.txt"] and set(store.load(built).documents) == {"schools.txt"}
+    # unchanged: nothing embedded, nothing written
+    fake_embedder.calls = 0
+    assert not build.add_documents([second], fake_embedder, built).changed and fake_embedder.calls == 0
+
+
+# ---- Milvus only ---------------------------------------------------------------------------------
+
+@needs_milvus
+def test_uri_forms(database):
+    t = milvus.parse(f"milvus-lite://{database}?collection=abc")
+    assert t.lite and t.address == str(database) and t.collection == "abc"
+    folded = milvus.parse(str(__import__("pathlib").Path(f"milvus-lite://{database}")))   # Path folds '//'
+    assert folded.address == str(database) and folded.collection == milvus.DEFAULT_COLLECTION
+    s = milvus.parse("milvus://bob:secret@db.example:19531/news?collection=press")
+    assert (s.address, s.user, s.password, s.db, s.collection) == ("http://db.example:19531", "bob", "secret",
+                                                                    "news", "press")
+    assert "secret" not in s.uri and s.uri == "milvus://db.example:19531/news?collection=press"
+    assert store.is_uri("milvus://h:1") and store.is_uri(__import__("pathlib").Path("milvus-lite:///a/b.db"))
+    assert not store.is_uri("embeddings") and not store.is_uri("./milvus-lite")
+    with pytest.raises(IndexProblem):
+        milvus.parse("milvus-lite:///a/b.txt")
+
+
+def test_env_credentials(monkeypatch):
+    monkeypatch.setenv("RAG_MILVUS_USER", "u")
+    monkeypatch.setenv("RAG_MILVUS_PASSWORD", "p")
+    monkeypatch.setenv("RAG_MILVUS_DB", "d")
+    t = milvus.parse("milvus://localhost:19530")
+    assert (t.user, t.password, t.db) == ("u", "p", "d")
+
+
+def test_without_the_extra_names_the_install_command(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pymilvus", None)
+    monkeypatch.setattr(milvus, "_clients", {})
+    with pytest.raises(MissingExtra) as e:
+        store.load("milvus-lite:///tmp/nowhere/x.db")
+    assert "rag-quotes[milvus]" in str(e.value)
+
+
+@needs_milvus
+def test_same_ranking_as_the_folder(tmp_path, database, interview_file, fake_embedder):
+    folder, uri = tmp_path / "idx", new_uri(database)
+    second = tmp_path / "schools.txt"
+    second.write_text(OTHER, encoding="utf-8")
+    for where in (folder, uri):
+        build.build([interview_file, second], fake_embedder, folder=where)
+    a, b = store.load(folder, embedder=fake_embedder), store.load(uri, embedder=fake_embedder)
+    assert a.passages == b.passages and a.paragraphs == b.paragraphs and a.fingerprint == b.fingerprint
+    assert {k: d.text for k, d in a.documents.items()} == {k: d.text for k, d in b.documents.items()}
+    np.testing.assert_array_equal(store.vectors_array(a.vectors), store.vectors_array(b.vectors))
+    assert isinstance(b.parts, milvus.Parts) and a.parts is None
+    for mode in ("hybrid", "dense", "lexical"):
+        ra, rb = (Retriever(x, fake_embedder).with_settings(mode=mode) for x in (a, b))
+        for q in QUERIES:
+            for docs in (None, {"briefing.txt"}):
+                ha, hb = ra.search(q, 5, docs=docs), rb.search(q, 5, docs=docs)
+                assert [h.passage for h in ha.hits] == [h.passage for h in hb.hits], (mode, q)
+                assert ha.confidence == pytest.approx(hb.confidence, abs=1e-5)
+                for x, y in zip(ha.hits, hb.hits):
+                    px, py = x.provenance, y.provenance
+                    # (dense ranks may differ among exactly tied cosines: FAISS orders ties its own way)
+                    assert (px["lexical_rank"], px["fused_rank"]) == (py["lexical_rank"], py["fused_rank"])
+                    for key in ("lexical_score", "dense_score"):
+                        assert (px[key] is None) == (py[key] is None)
+                        if px[key] is not None:
+                            assert px[key] == pytest.approx(py[key], rel=1e-4, abs=1e-5)
+
+
+def _client_and_version(uri):
+    t = milvus.parse(uri)
+    c = milvus.client(t)
+    pname = milvus.current(t, c)
+    return c, pname, pname.replace("_passages", "_blobs")
+
+
+@needs_milvus
+def test_released_collections_are_loaded_again(database, interview_file, fake_embedder):
+    """A Milvus Lite file opened by a new process (or a restarted server) has its collections released."""
+    uri = new_uri(database)
+    build.build([interview_file], fake_embedder, folder=uri)
+    c, passages, blobs = _client_and_version(uri)
+    for name in (passages, blobs):
+        c.release_collection(name)
+    milvus._loaded.clear()
+    index = store.load(uri, embedder=fake_embedder)
+    assert Retriever(index, fake_embedder).search("Is the pipeline funded?").hits
+
+
+@needs_milvus
+def test_passage_edited_in_milvus_is_refused(database, interview_file, fake_embedder):
+    uri = new_uri(database)
+    build.build([interview_file], fake_embedder, folder=uri)
+    c, _, blobs = _client_and_version(uri)
+    row = c.query(blobs, filter='name == "passages.jsonl"', output_fields=["seq", "name", "part", "data", "v"])[0]
+    row["data"] = row["data"].replace("Prices will stay flat", "Prices will go up")
+    c.upsert(blobs, [row])
+    with pytest.raises(IndexProblem) as e:
+        store.load(uri, embedder=fake_embedder)
+    assert "damaged" in str(e.value) and "rag index" in str(e.value) and uri.split("?")[0] in str(e.value)
+
+
+@needs_milvus
+def test_bm25_text_or_vector_edited_in_milvus_is_refused(database, interview_file, fake_embedder):
+    uri = new_uri(database)
+    build.build([interview_file], fake_embedder, folder=uri)
+    c, passages, _ = _client_and_version(uri)
+    row = c.query(passages, filter="row == 0", output_fields=["row", "vector", "text"])[0]
+    c.upsert(passages, [{"row": 0, "vector": row["vector"], "text": row["text"] + " bribe"}])
+    with pytest.raises(IndexProblem, match="damaged.*BM25"):
+        store.load(uri, embedder=fake_embedder)
+    c.upsert(passages, [{"row": 0, "vector": list(np.roll(row["vector"], 1)), "text": row["text"]}])
+    with pytest.raises(IndexProblem, match="damaged.*vectors"):
+        store.load(uri, embedder=fake_embedder)
+    c.delete(passages, filter="row == 0")
+    with pytest.raises(IndexProblem, match="damaged"):
+        store.load(uri, embedder=fake_embedder)
+
+
+@needs_milvus
+def test_foreign_collection_is_never_replaced(database, interview_file, fake_embedder):
+    uri = new_uri(database)
+    t = milvus.parse(uri)
+    c = milvus.client(t)
+    c.create_collection(t.collection, dimension=4)
+    with pytest.raises(IndexProblem, match="not an index of ours"):
+        build.build([interview_file], fake_embedder, folder=uri)
+    assert c.has_collection(t.collection)
+
+
+@needs_milvus
+@pytest.mark.slow
+def test_searches_during_rebuilds_see_only_whole_versions(database, tmp_path, interview_file, fake_embedder):
+    """A search loop in a thread while the index is rebuilt (alias switched) four times: every load is one
+    complete version (one document set, its passage count, its exact quotes), never a mix or an error."""
+    uri = new_uri(database)
+    second = tmp_path / "schools.txt"
+    second.write_text(OTHER, encoding="utf-8")
+    versions = {}
+    for files in ([interview_file], [interview_file, second]):
+        index = build.build(files, fake_embedder, folder=uri)
+        versions[frozenset(index.documents)] = len(index.passages)
+    stop, seen, errors = threading.Event(), [], []
+
+    def loop():
+        while not stop.is_set():
+            try:
+                index = store.load(uri, embedder=fake_embedder)
+                spans_exact(index)
+                hits = Retriever(index, fake_embedder).search("Is the pipeline funded?", 3).hits
+                assert hits and all(index.documents[h.passage.doc].text[h.passage.start:h.passage.end]
+                                    == h.passage.text for h in hits)
+                seen.append((frozenset(index.documents), len(index.passages)))
+            except Exception as e:  # noqa: BLE001
+                errors.append(e)
+
+    t = threading.Thread(target=loop)
+    t.start()
+    try:
+        for files in ([interview_file], [interview_file, second]) * 2:
+            build.build(files, fake_embedder, folder=uri)
+    finally:
+        stop.set()
+        t.join(60)
+    assert not errors, errors
+    assert seen and all(versions.get(docs) == n for docs, n in seen), seen
+    # the current version and the one before are kept, older ones dropped
+    t_ = milvus.parse(uri)
+    ours = [n for n in milvus.client(t_).list_collections() if n.startswith(t_.collection + "__v")]
+    assert len(ours) == 2 * milvus.KEEP
+
+
+@needs_milvus
+def test_migrate_both_ways_equals_the_source(tiny_index, database, tmp_path, fake_embedder):
+    uri = new_uri(database)
+    (tiny_index / "calibration.json").write_text(json.dumps(
+        {"model": "fake-v1", "chunking": json.loads((tiny_index / "manifest.json").read_text())["chunking"],
+         "modes": {"hybrid": {"threshold": 0.5}}}))
+    source = store.load(tiny_index, embedder=fake_embedder)
+    fake_embedder.calls = 0
+    milvus.migrate(tiny_index, uri)
+    back = tmp_path / "back"
+    milvus.migrate(uri, back)
+    assert fake_embedder.calls == 0
+    for where in (uri, back):
+        copy = store.load(where, embedder=fake_embedder)
+        assert copy.passages == source.passages and copy.paragraphs == source.paragraphs
+        assert {k: d.text for k, d in copy.documents.items()} == {k: d.text for k, d in source.documents.items()}
+        assert copy.fingerprint == source.fingerprint and copy.calibration == source.calibration
+        np.testing.assert_array_equal(store.vectors_array(copy.vectors), store.vectors_array(source.vectors))
+        # relative document paths became absolute: the files are still found (not "missing")
+        assert [d["source"] for d in build.list_documents(where)] == ["ok"]
+        r = Retriever(copy, fake_embedder).search("Is the pipeline funded?")
+        assert r.hits[0].passage == Retriever(source, fake_embedder).search("Is the pipeline funded?").hits[0].passage
+
+
+@needs_milvus
+@pytest.mark.slow
+def test_calibration_is_carried_into_a_rebuild(database, interview_file, fake_embedder):
+    uri = new_uri(database)
+    index = build.build([interview_file], fake_embedder, folder=uri)
+    data = {"model": "fake-v1", "chunking": index.manifest["chunking"], "modes": {"hybrid": {"threshold": 9.0}}}
+    milvus.save_calibration(uri, data)
+    build.build([interview_file], fake_embedder, folder=uri)
+    again = store.load(uri, embedder=fake_embedder)
+    assert again.calibration == data
+    assert Retriever(again, fake_embedder).search("Is the pipeline funded?").abstained
+
+
+# ---- the command line ------------------------------------------------------------------------------
+
+@needs_milvus
+@pytest.mark.slow
+def test_cli_search_json_same_quotes_as_the_folder(database, tmp_path, interview_file, capsys, monkeypatch):
+    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
+    from rag.cli import main
+
+    uri = f"milvus-lite://{database}?collection=t{next(_names)}"
+    folder = str(tmp_path / "idx")
+    outputs = {}
+    for where in (folder, uri):
+        assert main(["index", str(interview_file), "--index", where, "--quiet"]) == 0
+        capsys.readouterr()
+        assert main(["search", "--json", "--index", where, "Is the pipeline funded?"]) == 0
+        outputs[where] = json.loads(capsys.readouterr().out)
+    a, b = outputs[folder]["passages"], outputs[uri]["passages"]
+    assert [(p["text"], p["start"], p["end"]) for p in a] == [(p["text"], p["start"], p["end"]) for p in b]
+    for p in b:
+        assert INTERVIEW[p["start"]:p["end"]] == p["text"]
+    assert main(["docs", "--index", uri]) == 0 and "briefing.txt" in capsys.readouterr().out
+    assert main(["remove", "briefing.txt", "--index", uri]) == 0
+    capsys.readouterr()
+    back = str(tmp_path / "back")
+    assert main(["migrate", folder, uri]) == 0 and main(["migrate", uri, back]) == 0
+    assert "nothing re-embedded" in capsys.readouterr().out
+    assert main(["search", "--json", "--index", back, "Is the pipeline funded?"]) == 0
+    assert json.loads(capsys.readouterr().out)["passages"] == outputs[folder]["passages"]
+    missing = f"milvus-lite://{tmp_path}/missing.db"
+    assert main(["search", "--index", missing, "x"]) == 1
+    err = capsys.readouterr().err
+    assert "No index found" in err and f"rag index PATH... --index {missing}" in err

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, quote, urlencode
 
 from .errors import QueryError, RagError
 from .records import Passage
-from .retrieve import Result, check_k, clean_query
+from .retrieve import Result, check_k, clean_query, corpus_noun  # noqa: F401 - the page's wording
 
 DEFAULT_K = 5
 
@@ -165,15 +165,6 @@ EXAMPLES = {
         "Why did Russia send CSTO troops to Kazakhstan?",
     ],
 }
-
-
-def corpus_noun(index) -> str:
-    """What the index holds, to name it on the page: "the transcript" (one document with
-    questions and answers), "the document" (one without), "the documents" (several)."""
-    if index is None or len(index.documents) != 1:
-        return "the documents"
-    has_exchanges = any(p.kind == "question" for p in index.paragraphs)
-    return "the transcript" if has_exchanges else "the document"
 
 
 def example_questions(index) -> list[str]:

@@ -60,7 +60,8 @@ def result_json(result, index: Index, id=None) -> dict:
     out = {"id": id} if id is not None else {}
     out.update({"query": result.query, "abstained": result.abstained,
                 "confidence": None if result.confidence is None else float(result.confidence),
-                "notices": list(result.notices), "index": index.fingerprint,
+                "notices": list(result.notices), "missing_terms": list(getattr(result, "missing_terms", [])),
+                "index": index.fingerprint,
                 "passages": [hit_json(h, index) for h in result.hits]})
     return out
 

@@ -20,8 +20,8 @@ import re
 from urllib.parse import quote as urlquote
 
 from . import cite
-from .chat import Turn, corpus_noun, permalink
-from .retrieve import ABSTAIN_NOTICE
+from .chat import Turn, permalink
+from .retrieve import abstain_notice, corpus_noun
 from .records import Document, Hit, Passage
 from .summarise import EXTRACTIVE, Summary
 
@@ -44,11 +44,10 @@ def quote_citation(hit: Hit, index) -> str:
     return cite.markdown_citation(p, index.documents[p.doc])
 
 
-def abstained(index) -> str:
-    """What an answer says when retrieval abstains, in the words of what the index holds."""
-    noun = corpus_noun(index)
-    verb = "do" if noun.endswith("s") else "does"
-    return f"{noun[0].upper()}{noun[1:]} {verb} not appear to address this."
+def abstained(result, index) -> str:
+    """What an answer says when retrieval abstains: the search's own notice (what the documents never
+    mention, in the words of what the index holds), else that they do not seem to address it."""
+    return getattr(result, "abstain_notice", None) or abstain_notice(corpus_noun(index), [])
 
 
 def matched(hit: Hit) -> tuple[int, int] | None:
@@ -214,15 +213,14 @@ def turn_html(turn: Turn, turn_id: int) -> str:
     parts = []
     notes = list(turn.notices) + (list(turn.result.notices) if turn.result else [])
     if turn.result is not None and turn.result.abstained:     # said once, by the banner below
-        notes = [n for n in notes if n != ABSTAIN_NOTICE]
+        notes = [n for n in notes if n != turn.result.abstain_notice]
     parts += [f'<p class="rq-note">{esc(note)}</p>' for note in dict.fromkeys(notes)]
     if turn.error:
         parts.append(f'<p class="rq-error" role="alert">{esc(turn.error)}</p>')
     result, index = turn.result, turn.index
     if result is not None:
         if result.abstained:
-            extra = " The nearest passages are shown below, marked low confidence." if result.hits else ""
-            parts.append(f'<p class="rq-abstain" role="status">{esc(abstained(index))}{extra}</p>')
+            parts.append(f'<p class="rq-abstain" role="status">{esc(abstained(result, index))}</p>')
         elif not result.hits:
             parts.append('<p class="rq-note">No passages found.</p>')
         parts.append(_documents_line(result.hits, index))
@@ -425,8 +423,7 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
             f'<p class="rq-slide-count">Quote {n} of {len(hits)}</p>{low}'
             f'<p class="rq-slide-cite">{" · ".join(esc(x) for x in where)}</p>'
             f'<blockquote class="rq-slide-text">{quote_text_html(hit, cite.checked(p, doc))}</blockquote></section>')
-    banner = (f'<p class="rq-abstain">{esc(abstained(index))} The nearest passages are shown.</p>'
-              if turn.result.abstained else "")
+    banner = f'<p class="rq-abstain">{esc(abstained(turn.result, index))}</p>' if turn.result.abstained else ""
     return (f'<div class="rq-present" data-url="{esc(url)}">'
             f'<header class="rq-present-head"><p class="rq-present-q">{esc(turn.question)}</p>{banner}</header>'
             f'<div class="rq-present-body"><div class="rq-slides">{"".join(slides)}</div>'

@@ -40,15 +40,18 @@ from .errors import QueryError
 from .lexical import LexicalSearch
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .store import Compat, Index
+from .terms import missing_terms, query_names
 
 __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "Result", "Retriever",
-           "SearchSettings", "calibrated_threshold", "check_k", "clean_query", "confidence", "fuse", "mmr",
+           "SearchSettings", "abstain_notice", "calibrated_threshold", "check_k", "clean_query", "confidence",
+           "corpus_noun", "fuse", "missing_notice", "mmr",
            "open_retriever", "overlaps", "rrf", "score_fusion"]
 
 MAX_QUERY_CHARS = 1000
 MAX_K = 50
 MODES = ("hybrid", "dense", "lexical")
 ABSTAIN_NOTICE = "The transcript does not appear to address this. The nearest passages are shown, marked low-confidence."
+NEAREST = "The nearest passages are shown, marked low-confidence."
 NOTHING_TO_SEARCH = "The index holds no passages to search."
 
 
@@ -65,6 +68,8 @@ class SearchSettings:
     expand: bool = True         # quote the whole paragraph of the best-matching window
     mmr: float = 0.8            # MMR lambda: 1 = relevance only
     threshold: float | None = None   # abstain when confidence < threshold; None = never
+    conf_missing: float = 0.5   #   - conf_missing * share of the query's names no searched document mentions
+    missing_abstain: float = 0.5     # abstain (with a threshold) when at least this share of its names is missing
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,36 @@ class Result:
     abstained: bool = False
     notices: list[str] = field(default_factory=list)
     confidence: float | None = None  # what abstention compares with the threshold
+    missing_terms: list[str] = field(default_factory=list)  # names in the query no searched document mentions
+    abstain_notice: str | None = None    # the notice (in `notices`) that says it abstained, if it did
+
+
+def corpus_noun(index) -> str:
+    """What the index holds, in the page's and the notices' words: "the transcript" (one document with questions
+    and answers), "the document" (one without), "the documents" (several)."""
+    if index is None or len(index.documents) != 1:
+        return "the documents"
+    return "the transcript" if any(p.kind == "question" for p in index.paragraphs) else "the document"
+
+
+def _quoted(terms: list[str]) -> str:
+    q = [f"'{t}'" for t in terms]
+    return q[0] if len(q) == 1 else ", ".join(q[:-1]) + " or " + q[-1]
+
+
+def missing_notice(noun: str, terms: list[str]) -> str:
+    """"No document mentions 'Mongolia' or 'Ulaanbaatar'." (one document: "The transcript never mentions ...")."""
+    if noun == "the documents":
+        return f"No document mentions {_quoted(terms)}."
+    return f"{noun[0].upper()}{noun[1:]} never mentions {_quoted(terms)}."
+
+
+def abstain_notice(noun: str, missing: list[str]) -> str:
+    """The notice of an abstained search: what is missing, or that the documents do not seem to address it."""
+    if missing:
+        return f"{missing_notice(noun, missing)} {NEAREST}"
+    verb = "do" if noun == "the documents" else "does"
+    return f"{noun[0].upper()}{noun[1:]} {verb} not appear to address this. {NEAREST}"
 
 
 def clean_query(query: str) -> tuple[str, list[str]]:
@@ -139,15 +174,19 @@ def fuse(dense: Candidates, lexical: Candidates, s: SearchSettings) -> dict[int,
     return score_fusion(dense.scores, lexical.scores, s.alpha)
 
 
-def confidence(s: SearchSettings, cosine: float, lexical: Candidates, words: int, known: float) -> float:
+def confidence(s: SearchSettings, cosine: float, lexical: Candidates, words: int, known: float,
+               missing: float = 0.0) -> float:
     """How well the index matches the query: `cosine`, the best paragraph cosine (dense.py), plus
     `conf_lexical` times the best BM25 score per query word (names and keywords), plus `conf_known`
     times `known`, the share of the query's `words` the index contains at all (a question about
-    something the documents never mention has words they lack). Dense mode: the cosine alone."""
+    something the documents never mention has words they lack), less `conf_missing` times `missing`,
+    the share of the names in the query (terms.py) that no searched document mentions. Dense mode:
+    the cosine, less the same."""
     if s.mode == "dense":
-        return cosine
+        return cosine - s.conf_missing * missing
     words = max(words, 1)
-    return cosine + s.conf_lexical * max(lexical.scores.values(), default=0.0) / words + s.conf_known * known
+    return (cosine + s.conf_lexical * max(lexical.scores.values(), default=0.0) / words + s.conf_known * known
+            - s.conf_missing * missing)
 
 
 NEAR_DUPLICATE = 0.95   # cosine above which two passages say the same thing
@@ -213,8 +252,18 @@ class _Rows:
             rows.setdefault(p.doc, []).append(i)
         return {d: np.array(r, dtype=np.int64) for d, r in rows.items()}
 
+    @cached_property
+    def vocabulary(self):
+        from .terms import Vocabulary
+        return Vocabulary(self.index)
+
+    @cached_property
+    def noun(self) -> str:
+        return corpus_noun(self.index)
+
     def warm_up(self) -> None:
-        self.paragraphs, self.of_doc    # noqa: B018 - filling the caches
+        self.paragraphs, self.of_doc, self.noun    # noqa: B018 - filling the caches
+        self.vocabulary.warm_up()
 
     def one_per_paragraph(self, order: list[int]) -> list[int]:
         """`order` with each paragraph once, at the rank of its best window."""
@@ -322,12 +371,25 @@ class Retriever:
         if s.expand:
             order = self._rows.one_per_paragraph(order)
         picked = mmr(order, fused, self.dense.vectors, _Shown(self), k, s.mmr)
+        names = query_names(text)
+        missing = missing_terms(text, self._rows.vocabulary, docs, names) if names else []
+        share = len(missing) / len(names) if names else 0.0
         conf = confidence(s, self.dense.paragraph_cosine(vec, dense.rows), lexical, len(tokens),
-                          self.lexical.coverage(tokens))
-        abstained = bool(abstain and s.threshold is not None and conf < s.threshold)
+                          self._rows.vocabulary.coverage(tokens, self.lexical.coverage(tokens)), share)
+        abstained = bool(abstain and s.threshold is not None
+                         and (conf < s.threshold or (missing and share >= s.missing_abstain)))
         hits = self._hits(picked, order, fused, dense, lexical, abstained)
-        return Result(text, hits, abstained=abstained, notices=notices + [ABSTAIN_NOTICE] * abstained,
-                      confidence=conf)
+        noun = self._rows.noun
+        if abstained:
+            said = abstain_notice(noun, missing)
+            notices = notices + [said]
+        elif missing:
+            said = None
+            notices = notices + [f"{missing_notice(noun, missing)} The passages shown match the rest of the query."]
+        else:
+            said = None
+        return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
+                      abstain_notice=said)
 
     def _hits(self, picked: list[int], order: list[int], fused: dict[int, float], dense: Candidates,
               lexical: Candidates, low: bool) -> list[Hit]:

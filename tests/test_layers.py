@@ -11,8 +11,9 @@ import rag
 STAGES = [
     {"records", "errors", "paths", "__init__"},
     {"read"}, {"parse"}, {"chunk"}, {"embed"},
-    {"lexical", "store", "calibration", "build", "milvus"},       # the index, as stored (and made)
-    {"dense", "retrieve", "evaluate", "terms"},
+    # the index as stored (and made), each backend with its own dense and lexical search
+    {"lexical", "dense", "store", "calibration", "build", "milvus"},
+    {"retrieve", "evaluate", "terms"},
     {"cite"},
     {"verify", "models", "summarise", "llm", "grounded"},
     {"render", "chat"},

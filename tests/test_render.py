@@ -133,7 +133,7 @@ def test_abstention_is_said_and_hits_marked_low(retriever):
     turn.result = replace(turn.result, abstained=True,
                           hits=[replace(h, low_confidence=True) for h in turn.result.hits])
     page = render.turn_html(turn, 1)
-    assert render.abstained(retriever.index) in page and page.count("low confidence</span>") == 2
+    assert render.abstained(turn.result, retriever.index) in page and page.count("low confidence</span>") == 2
     assert page.count("rq-quote rq-low") == 2
 
 

@@ -1,0 +1,259 @@
+"""What a query names that the searched documents never mention ("missing terms").
+
+A question about a country, person, organisation, treaty or date the documents never name is
+almost surely one they do not answer, however well its other words ("Russia", "position",
+"relations") match. ``missing_terms(query, vocabulary)`` returns those names, as the query
+spells them; retrieve.py abstains when there are any and says so ("No document mentions
+'Mongolia'.").
+
+A query word is a *name* when it is
+- capitalised, not at the start of a sentence (in a query not written in Title Case),
+- an acronym (two or more capitals: NATO, JCPOA), or contains a digit (2014, G20),
+- capitalised at the start of a sentence and not a common English word, or
+- (any case) very rare in general English.
+"Common" and "rare" come from ``wordfreq``'s Zipf frequencies when it is installed (an
+optional dependency); without it only capitalisation, acronyms and digits make names. A
+common word (a paraphrase's verb) never counts, whatever the index lacks.
+
+A name is present when the documents hold it in any of these forms: case-folded; without a
+possessive ('s, ’s, s'); its hyphen parts each, or joined (anti-satellite, antisatellite);
+its stem (the lexical stemmer: "Kazakhstan's", "sanctioned"); or a spelling variant, an
+index word with the same first letter whose consonant skeleton is the same and that is at most
+two edits away (Kiev/Kyiv, Yanukovich/Yanukovych, Tokaev/Tokayev).
+
+The vocabulary (``Vocabulary``) is built from the documents' text, once per index and lazily
+(about 0.1 s per MB), per document so that a search restricted to some documents checks those.
+What it leaves out: multi-word names as units (each word is checked), other languages.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from functools import cached_property, lru_cache
+
+__all__ = ["COMMON_ZIPF", "RARE_ZIPF", "Vocabulary", "is_common", "missing_terms", "query_names", "zipf"]
+
+_WORD = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:[’']s?)?")   # words, with an inner or final apostrophe
+_SENTENCE_END_CHARS = set('.?!:;"“”()[]')
+COMMON_ZIPF = 3.6    # a capitalised first word at least this frequent is an ordinary word ("Complaints")
+RARE_ZIPF = 2.0      # a lower-case word below this is a name whatever its case ("jcpoa", "ulaanbaatar")
+_VOWELS = set("aeiouyw")
+
+
+@lru_cache(maxsize=1)
+def _wordfreq():
+    try:
+        from wordfreq import zipf_frequency
+    except ModuleNotFoundError:
+        return None
+    return zipf_frequency
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float | None:
+    """The word's Zipf frequency in general English (0 unknown, 7 the commonest); None without wordfreq."""
+    f = _wordfreq()
+    return None if f is None else f(word, "en")
+
+
+def is_common(word: str) -> bool:
+    """Whether `word` is an ordinary English word (a stop word, or frequent enough per wordfreq)."""
+    w = word.lower()
+    z = zipf(w)
+    return _is_stop(w) or (z is not None and z >= COMMON_ZIPF)
+
+
+def _fold(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    return w.rstrip("'")
+
+
+def _skeleton(word: str) -> str:
+    """First letter, then the consonants (y, w count as vowels), doubles folded: kiev, kyiv -> kv."""
+    out = word[:1]
+    for c in word[1:]:
+        if c not in _VOWELS and c != out[-1:]:
+            out += c
+    return out
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, stopping once it exceeds `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def _stem(words: list[str]) -> list[str]:
+    from .lexical import _stemmer
+
+    s = _stemmer()
+    return s.stemWords(words) if s else list(words)
+
+
+class Vocabulary:
+    """The words of an index's documents: surface forms (case-folded, possessives dropped), their
+    stems and spelling skeletons, per document. Built on first use, once."""
+
+    def __init__(self, index):
+        self.index = index
+        self._lock = threading.Lock()
+
+    @cached_property
+    def per_doc(self) -> dict[str, frozenset]:
+        out, capitalised, seen = {}, {}, {}
+        for doc_id, doc in self.index.documents.items():
+            words = set()
+            for raw in _WORD.findall(doc.text):
+                w = _fold(raw)
+                words.add(w)
+                seen[w] = seen.get(w, 0) + 1
+                if raw[0].isupper():
+                    capitalised[w] = capitalised.get(w, 0) + 1
+                if "'" in w:
+                    words.update(p for p in w.split("'") if p)
+            out[doc_id] = frozenset(words)
+        # words written capitalised most of the time (names): the only targets of spelling variants
+        self.proper = frozenset(w for w, n in capitalised.items() if 2 * n > seen[w])
+        return out
+
+    @cached_property
+    def words(self) -> frozenset:
+        return frozenset().union(*self.per_doc.values()) if self.per_doc else frozenset()
+
+    @cached_property
+    def stems(self) -> dict[str, frozenset]:
+        """stem -> the surface words with that stem."""
+        words = sorted(self.words)
+        out: dict[str, set] = {}
+        for w, s in zip(words, _stem(words)):
+            out.setdefault(s, set()).add(w)
+        return {s: frozenset(v) for s, v in out.items()}
+
+    @cached_property
+    def skeletons(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for w in self.words:
+            if len(w) >= 4 and w.isalpha():
+                out.setdefault(_skeleton(w), []).append(w)
+        return out
+
+    @cached_property
+    def prefixes(self) -> dict[str, list[str]]:
+        """The first 5 letters -> the names with them (for derived forms: Belarus, Belarusian)."""
+        out: dict[str, list[str]] = {}
+        for w in self.proper:
+            if len(w) >= 5 and w.isalpha():
+                out.setdefault(w[:5], []).append(w)
+        return out
+
+    def warm_up(self) -> "Vocabulary":
+        with self._lock:
+            self.stems, self.skeletons, self.prefixes   # noqa: B018 - filling the caches
+        zipf("warm")                    # wordfreq reads its table on first use (about 1 s)
+        return self
+
+    def coverage(self, tokens: list[str], lexical: float) -> float:
+        """The share of the query's lexical tokens (stems) the documents hold anywhere, titles and
+        speakers included (BM25 indexes only the passages): at least `lexical`, BM25's own share."""
+        if not tokens:
+            return lexical
+        self.warm_up()
+        return max(lexical, sum(t in self.stems or t in self.words for t in tokens) / len(tokens))
+
+    def find(self, word: str, docs=None) -> str | None:
+        """The index word `word` matches (itself, its stem's, a hyphen form, a spelling variant), or None."""
+        self.warm_up()
+        w = _fold(word)
+        if not w:
+            return None
+        within = None if docs is None else [self.per_doc.get(d, frozenset()) for d in docs]
+
+        def present(form: str) -> bool:
+            return form in self.words and (within is None or any(form in s for s in within))
+
+        parts = [p for p in re.split(r"[-‐‑‒–—]", w) if p]
+        forms = [w, w.replace("-", ""), *([w[:-1]] if w.endswith("s'") else [])]
+        for form in forms:
+            if present(form):
+                return form
+        if len(parts) > 1:
+            found = [self.find(p, docs) for p in parts]
+            return "-".join(found) if all(found) else None
+        for form in self.stems.get(_stem([w])[0], ()):
+            if present(form):
+                return form
+        if len(w) >= 4 and w.isalpha():
+            limit = 2
+            for form in self.skeletons.get(_skeleton(w), ()):
+                if form in self.proper and present(form) and _distance(w, form, limit) <= limit:
+                    return form
+        if len(w) >= 5 and w.isalpha():     # a derived form of a name: belarus -> belarusian, and back
+            for form in self.prefixes.get(w[:5], ()):
+                short, long_ = sorted((w, form), key=len)
+                if long_.startswith(short) and len(long_) - len(short) <= 3 and present(form):
+                    return form
+        return None
+
+
+def query_names(query: str) -> list[str]:
+    """The words of `query` that name something (see the module's rules), in order, once each."""
+    matches = list(_WORD.finditer(query))
+    # Title Case ("Russian Troops On The Border"): every content word capitalised, so capitals say nothing
+    content = [m.group() for m in matches if m.group()[:1].isalpha() and not _is_stop(_fold(m.group()))]
+    title_case = len(content) >= 3 and all(w[0].isupper() for w in content)
+    all_caps = query.upper() == query
+    out: list[str] = []
+    end = 0                 # where the previous word ended
+    for m in matches:
+        word, gap, end = m.group(), query[end:m.start()].rstrip(), m.end()
+        initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS
+        core = _fold(word)
+        if not core or core in out:
+            continue
+        letters = re.sub(r"[^A-Za-z]", "", word)
+        if any(c.isdigit() for c in word):
+            name = True                                   # a number, a year, G20
+        elif len(letters) < 2 or _is_stop(core):
+            name = False
+        elif not all_caps and sum(c.isupper() for c in word) >= 2 and word.replace("'", "").rstrip("s").isupper():
+            name = True                                   # an acronym: NATO, NATO's, CSTOs
+        elif word[0].isupper() and not all_caps and not initial and not title_case:
+            name = True                                   # capitalised in mid-sentence
+        else:                                             # first word, Title Case, or lower case: by rarity
+            z = zipf(core)
+            if z is not None and z < COMMON_ZIPF:       # an inflection of a common word is common too
+                z = max(z, zipf(_stem([core])[0]))
+            name = z is not None and (z < RARE_ZIPF or (word[0].isupper() and not title_case and z < COMMON_ZIPF))
+        if name:
+            out.append(core)
+    return out
+
+
+def _is_stop(word: str) -> bool:
+    from .lexical import _stopwords
+    return word in _stopwords()
+
+
+def missing_terms(query: str, vocabulary: Vocabulary, docs=None, names: list[str] | None = None) -> list[str]:
+    """The names in `query` (query_names, or `names` when given) that no searched document
+    (`docs`, None: all) mentions in any form, as the query spells them (possessive dropped)."""
+    spelled = {}
+    for m in _WORD.finditer(query):
+        spelled.setdefault(_fold(m.group()), m.group())
+    out = []
+    for core in (query_names(query) if names is None else names):
+        if vocabulary.find(core, docs) is None:
+            word = spelled.get(core, core)
+            out.append(re.sub(r"[’']s?$", "", word))
+    return out

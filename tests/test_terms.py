@@ -1,0 +1,119 @@
+"""What a query names that the documents never mention (terms.py), and how a search uses it."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag import store, terms
+from rag.records import Document, Passage
+from rag.retrieve import ABSTAIN_NOTICE, Retriever, SearchSettings, open_retriever
+
+TEXT = ("Minister Sergey Lavrov spoke about NATO's expansion, the CSTO mission in Kazakhstan and "
+        "relations with Kyiv. The Belarus talks in 2021 were constructive. Yanukovych signed the agreement. "
+        "Anti-satellite weapons were not discussed; the position of Russia on sanctions is known.")
+
+
+def _index(text=TEXT, doc_id="d.txt"):
+    doc = Document.from_text(doc_id, text)
+    p = Passage(doc=doc_id, start=0, end=len(text), text=text, section="text", kind="paragraph", paragraph=1)
+    v = np.ones((1, 4), dtype="float32") / 2
+    return store.Index(manifest={"model": {}, "chunking": {}}, documents={doc_id: doc}, paragraphs=[p],
+                       passages=[p], vectors=store.vectors_index(v))
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return terms.Vocabulary(_index())
+
+
+def test_a_missing_proper_noun_is_named(vocab):
+    assert terms.missing_terms("What is Russia's position on Mongolia and Ulaanbaatar?", vocab) == \
+        ["Mongolia", "Ulaanbaatar"]
+    assert terms.missing_terms("Did the talks of 2019 go well?", vocab) == ["2019"]      # a number
+    assert terms.missing_terms("what did the OSCE say", vocab) == ["OSCE"]                # an acronym
+
+
+def test_inflected_possessive_and_variant_forms_of_present_names_are_found(vocab):
+    for q in ["What about NATO's plans?", "NATO’s plans", "the Nato summit", "Kazakhstan's unrest",
+              "Is the Belarusian side ready?", "Lavrov's view of Kiev", "What did Yanukovich sign?",
+              "Russia's anti-satellite test", "The CSTO's mission in 2021", "Sergey LAVROV"]:
+        assert terms.missing_terms(q, vocab) == [], q
+
+
+def test_a_missing_common_word_is_never_a_name(vocab):
+    # a paraphrase: none of its content words is in the text, all of them are ordinary English
+    q = "Which side is actually piling up troops along the frontier, according to the minister?"
+    assert terms.missing_terms(q, vocab) == []
+    assert terms.missing_terms("Complaints about bias", vocab) == []          # a capitalised first word
+
+
+def test_a_query_in_title_case_is_judged_by_frequency(vocab):
+    assert terms.missing_terms("Russian Troops Piling Up On The Border", vocab) == []
+
+
+def _retriever(index, threshold):
+    class Emb:
+        name, fingerprint, max_tokens = "stub", "stub", 256
+
+        def encode_query(self, text):
+            return np.ones(4, dtype="float32") / 2
+    return Retriever(index, Emb(), SearchSettings(threshold=threshold))
+
+
+def test_a_search_naming_a_missing_name_abstains_and_says_what_is_missing():
+    r = _retriever(_index(), threshold=-10.0)       # the threshold alone would never abstain
+    result = r.search("What is Russia's position on Mongolia?", 3)
+    assert result.abstained and result.missing_terms == ["Mongolia"]
+    assert result.abstain_notice in result.notices
+    assert result.abstain_notice.startswith("The document never mentions 'Mongolia'.")
+    ok = r.search("What is Russia's position on Kyiv?", 3)
+    assert not ok.abstained and ok.missing_terms == [] and ok.notices == []
+    assert not r.with_settings(threshold=None).search("Russia and Mongolia", 3).abstained   # no threshold: never
+
+
+def test_one_missing_name_among_several_only_lowers_the_confidence():
+    r = _retriever(_index(), threshold=-10.0)
+    result = r.search("Did Russia, Belarus and NATO discuss Yerevan?", 3)
+    assert not result.abstained and result.missing_terms == ["Yerevan"]
+    assert any("never mentions 'Yerevan'" in n for n in result.notices)
+    plain = r.search("Did Russia, Belarus and NATO discuss it?", 3)
+    assert result.confidence < plain.confidence
+
+
+def test_the_notice_names_the_documents_of_an_index_of_several():
+    a, b = _index(), _index("Another report on budgets.", "e.txt")
+    both = store.Index(manifest=a.manifest, documents={**a.documents, **b.documents},
+                       paragraphs=a.paragraphs + b.paragraphs, passages=a.passages + b.passages,
+                       vectors=store.vectors_index(np.ones((2, 4), dtype="float32") / 2))
+    result = _retriever(both, threshold=10.0).search("budgets of Mongolia", 3)
+    assert result.abstained and result.abstain_notice.startswith("No document mentions 'Mongolia'.")
+    plain = _retriever(both, threshold=10.0).search("budgets", 3)
+    assert plain.abstained and plain.abstain_notice.startswith("The documents do not appear to address this.")
+    # only the searched documents count
+    assert _retriever(both, threshold=-10.0).search("budgets of Kazakhstan", 3, docs={"e.txt"}).missing_terms \
+        == ["Kazakhstan"]
+
+
+def test_the_transcript_keeps_its_notice(tiny_index, fake_embedder):
+    r = open_retriever(tiny_index, fake_embedder, threshold=10.0)
+    result = r.search("pipeline prices", 3)
+    assert result.abstained and result.abstain_notice == ABSTAIN_NOTICE and result.missing_terms == []
+
+
+@pytest.mark.slow
+def test_a_new_index_of_unseen_documents_abstains_off_topic_with_the_shipped_calibration(interview_file, tmp_path):
+    from rag import calibration
+    from rag.build import build
+    from rag.embed import default_embedder
+
+    embedder = default_embedder()
+    folder = tmp_path / "new"
+    build([interview_file], embedder, folder=folder)
+    assert not (folder / calibration.FILE).exists()
+    r = open_retriever(folder, embedder)
+    assert r.settings.threshold is not None                       # borrowed: calibration.SHIPPED
+    assert not r.search("Is the pipeline funded?", 3).abstained
+    assert not r.search("What will happen to water prices next year?", 3).abstained
+    assert r.search("What is the best recipe for chocolate cake?", 3).abstained
+    named = r.search("What did the council decide about Mongolia?", 3)
+    assert named.abstained and named.missing_terms == ["Mongolia"]

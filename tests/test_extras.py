@@ -18,7 +18,8 @@ from rag.errors import MissingExtra, ModelError
 
 from conftest import ROOT, FakeEmbedder
 
-EXTRAS = {"ui": {"gradio", "segno"}, "summary": {"gguf", "accelerate"}, "formats": {"pypdf", "python-docx", "beautifulsoup4"}}
+EXTRAS = {"ui": {"gradio", "segno"}, "summary": {"gguf", "accelerate"}, "formats": {"pypdf", "python-docx", "beautifulsoup4"},
+          "milvus": {"pymilvus", "milvus-lite"}}
 
 
 def run(capsys, *argv):
@@ -51,7 +52,7 @@ def test_core_dependencies_leave_out_the_extras():
         assert names(extras[extra]) == {p.lower() for p in packages}
         assert not core & packages, f"{extra} packages in the core dependencies"
     assert extras["all"] == ["rag-quotes[ui,summary,formats]"]
-    assert "rag-quotes[all]" in extras["test"] and {"pytest", "hypothesis"} <= names(extras["test"])
+    assert "rag-quotes[all,milvus]" in extras["test"] and {"pytest", "hypothesis"} <= names(extras["test"])
 
 
 def test_install_script_installs_every_extra():

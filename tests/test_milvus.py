@@ -92,6 +92,7 @@ def test_missing_index_names_the_build_command(location, fake_embedder):
     assert not store.exists(location)
 
 
+@pytest.mark.slow       # (a few seconds each: the full suite runs it)
 def test_stale_model_refused_with_rebuild_command(built, fake_embedder):
     other = FakeEmbedder()
     other.fingerprint = "fake-v2"
@@ -103,6 +104,7 @@ def test_stale_model_refused_with_rebuild_command(built, fake_embedder):
         assert f"--index {milvus.parse(built).uri}" in msg
 
 
+@pytest.mark.slow       # (a few seconds each: the full suite runs it)
 def test_incremental_add_and_remove(built, tmp_path, fake_embedder):
     second = tmp_path / "schools.txt"
     second.write_text(OTHER, encoding="utf-8")
@@ -193,6 +195,7 @@ def _client_and_version(uri):
 
 
 @needs_milvus
+@pytest.mark.slow       # (a few seconds each: the full suite runs it)
 def test_released_collections_are_loaded_again(database, interview_file, fake_embedder):
     """A Milvus Lite file opened by a new process (or a restarted server) has its collections released."""
     uri = new_uri(database)
@@ -206,6 +209,7 @@ def test_released_collections_are_loaded_again(database, interview_file, fake_em
 
 
 @needs_milvus
+@pytest.mark.slow       # (a few seconds each: the full suite runs it)
 def test_passage_edited_in_milvus_is_refused(database, interview_file, fake_embedder):
     uri = new_uri(database)
     build.build([interview_file], fake_embedder, folder=uri)
@@ -219,6 +223,7 @@ def test_passage_edited_in_milvus_is_refused(database, interview_file, fake_embe
 
 
 @needs_milvus
+@pytest.mark.slow       # (a few seconds each: the full suite runs it)
 def test_bm25_text_or_vector_edited_in_milvus_is_refused(database, interview_file, fake_embedder):
     uri = new_uri(database)
     build.build([interview_file], fake_embedder, folder=uri)
@@ -236,6 +241,7 @@ def test_bm25_text_or_vector_edited_in_milvus_is_refused(database, interview_fil
 
 
 @needs_milvus
+@pytest.mark.slow       # (a few seconds each: the full suite runs it)
 def test_foreign_collection_is_never_replaced(database, interview_file, fake_embedder):
     uri = new_uri(database)
     t = milvus.parse(uri)
@@ -289,6 +295,7 @@ def test_searches_during_rebuilds_see_only_whole_versions(database, tmp_path, in
 
 
 @needs_milvus
+@pytest.mark.slow       # (a few seconds each: the full suite runs it)
 def test_migrate_both_ways_equals_the_source(tiny_index, database, tmp_path, fake_embedder):
     uri = new_uri(database)
     (tiny_index / "calibration.json").write_text(json.dumps(

@@ -598,11 +598,7 @@ def _load(location, embedder, check_sources, compat):
     if len(rows) != len(passages) or len(passages) != manifest.get("passages"):
         raise IndexProblem(f"The index at {uri} is damaged: {len(rows)} vectors, {len(passages)} passages, "
                            f"manifest says {manifest.get('passages')}. Rebuild it with: {rebuild}")
-    for p in passages + paragraphs:
-        doc = documents.get(p.doc)
-        if doc is None or doc.text[p.start:p.end] != p.text:
-            raise IndexProblem(f"The index at {uri} is damaged: passage {p.id} does not match its document. "
-                               f"Rebuild it with: {rebuild}")
+    store.check_spans(f"at {uri}", passages + paragraphs, documents, rebuild)
     if check_sources:
         changed = changed_sources(location, manifest)
         if changed:

@@ -402,17 +402,22 @@ def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True
                            f"manifest says {manifest.get('passages')}. Rebuild it with: {rebuild}")
     if vectors.d != model.get("dim"):
         raise stale(f"has vectors of dimension {vectors.d}, the manifest says {model.get('dim')}")
-    for p in passages + paragraphs:
-        doc = documents.get(p.doc)
-        if doc is None or doc.text[p.start:p.end] != p.text:
-            raise IndexProblem(f"The index in {folder}/ is damaged: passage {p.id} does not match its document. "
-                               f"Rebuild it with: {rebuild}")
+    check_spans(f"in {folder}/", passages + paragraphs, documents, rebuild)
     if check_sources:
         changed = changed_sources(folder, manifest)
         if changed:
             raise stale(f"is out of date: {changed[0]} changed since it was indexed")
     return Index(manifest=manifest, documents=documents, paragraphs=paragraphs, passages=passages,
                  vectors=vectors, folder=folder, calibration=calibration.load(folder))
+
+
+def check_spans(where: str, passages: list[Passage], documents: dict[str, Document], rebuild: str) -> None:
+    """Every passage is exactly its document's text[start:end], or the index is damaged."""
+    for p in passages:
+        doc = documents.get(p.doc)
+        if doc is None or doc.text[p.start:p.end] != p.text:
+            raise IndexProblem(f"The index {where} is damaged: passage {p.id} does not match its document. "
+                               f"Rebuild it with: {rebuild}")
 
 
 def changed_sources(folder: Path, manifest: dict) -> list[str]:

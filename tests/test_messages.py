@@ -18,17 +18,12 @@ from rag.retrieve import open_retriever
 
 from conftest import INTERVIEW, FakeEmbedder
 from pdfgen import make_pdf
+from test_cli import run
 
 
 @pytest.fixture
 def fake_model(monkeypatch):
     monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def one_line_error(code, out, err):

@@ -1,22 +1,30 @@
 """Benchmark the summary model (a measurement, not a test).
 
 usage: python bench/summary.py [--index embeddings] [--queries FILE] [--limit N] [--k 3]
-                               [--llama /tmp/llamavenv/bin/python] [--json OUT]
+                               [--modes grounded,free] [--llama /tmp/llamavenv/bin/python]
+                               [--threads 2] [--json OUT] [--skip-convert] [--skip-speed]
 
 Measures, in one run on this machine:
   * converting the GGUF to float weights (into a temp folder) vs loading the converted cache;
-  * time to first token and tokens per second of the product path (Summariser.stream:
-    greedy, forced [n] citations), over the first queries of the set;
+  * time to first token and tokens per second of the product path (Summariser.stream), for
+    each decoding mode (grounded: stitched from the quotes, rag/grounded.py; free: forced [n]
+    citations only), over the first queries of the set;
   * the same GGUF file run by llama.cpp (llama-cpp-python, if an interpreter that has it is
     given with --llama; a reference only, never a dependency), same prompts, greedy;
-  * over every query of the set: the share of summary sentences judged supported,
-    how many citations named no quote, how often it stopped early or fell back.
+  * over every query of the set, per mode: the share of summary sentences judged supported
+    by rag/verify.py, and by an independent check written here (every number and name of the
+    sentence occurs in the quotes it cites, and at least 90 % of its content words do; no
+    stemming, no speaker or title: the quote texts only); quotation marks the quotes lack;
+    a rough usefulness proxy (sentences sharing >= 60 % of their words with a gold sentence);
+    how many quotes a summary draws on; sentences that copy one whole quote sentence; how
+    many citations named no quote, how often it stopped early or fell back.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -51,9 +59,148 @@ print(json.dumps(out))
 """
 
 
+# a plain English stop list: the words that carry no content of their own
+STOP = set("""a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each either few for from further had has have
+having he her here hers herself him himself his how i if in into is it its itself just let me more most much my
+myself neither no nor not now of off on once only or other our ours ourselves out over own same she should so
+some such than that the their theirs them themselves then there these they this those through to too under
+until up upon very was we were what when where which while who whom whose why will with within without would
+yet you your yours yourself yourselves s t don didn doesn isn wasn weren won wouldn shouldn couldn ll ve re d m
+one may might must shall us""".split())
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*")
+_QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{3,})[\"“”«»]")
+
+
+def _words(text: str) -> list[str]:
+    return [w.replace("’", "'") for w in _TOKEN.findall(text)]
+
+
+def independent_check(sentence: str, cited: list[str]) -> tuple[bool, list[str]]:
+    """(supported, problems): every number and name of `sentence` occurs in the cited quote texts,
+    and >= 90 % of its content words do (exact words, case-insensitive; nothing from rag/verify.py)."""
+    if not cited:
+        return False, ["cites no quote"]
+    source = _words(" ".join(cited))
+    lower = {w.lower() for w in source}
+    exact = set(source)
+    words = _words(sentence)
+    problems = []
+    for i, w in enumerate(words):
+        if w[0].isdigit() and w not in exact and w.replace(",", "") not in {x.replace(",", "") for x in exact}:
+            problems.append(f"number {w}")
+        elif w[0].isupper() and i > 0 and w.lower() not in STOP and w not in exact:
+            problems.append(f"name {w}")
+    content = [w.lower() for w in words if not w[0].isdigit() and w.lower() not in STOP]
+    found = sum(w in lower for w in content)
+    share = found / len(content) if content else 1.0
+    if share < 0.9:
+        problems.append(f"content words {share:.0%}")
+    return not problems, problems
+
+
+def invented_quotations(sentence: str, cited: list[str]) -> int:
+    """Quoted spans ("…") of `sentence` that are in no cited quote, plus unpaired quotation marks."""
+    spans = _QUOTED.findall(sentence)
+    bad = sum(1 for q in spans if not any(q.strip() in c for c in cited))
+    marks = len(re.findall(r"[\"“”«»]", sentence)) - 2 * len(spans)
+    return bad + (1 if marks > 0 else 0)
+
+
+def gold_overlap(sentence: str, gold: list[str]) -> bool:
+    """A rough usefulness proxy: >= 60 % of the sentence's words are in one gold sentence of the query."""
+    words = {w.lower() for w in _words(sentence)}
+    return bool(words) and max((len(words & {w.lower() for w in _words(g)}) / len(words) for g in gold),
+                               default=0.0) >= 0.6
+
+
+def support_pass(s, retriever, queries, k, max_tokens, grounded):
+    """Every query's summary in one mode, checked both ways."""
+    from collections import Counter
+
+    from rag.chunk import sentences as split_sentences
+
+    per_query = []
+    t_all = time.perf_counter()
+    for q in queries:
+        hits = retriever.search(q["query"], k).hits
+        if not hits:
+            continue
+        t0 = time.perf_counter()
+        summary = s.summarise(q["query"], hits, retriever.index, retriever.embedder,
+                              max_new_tokens=max_tokens, time_limit=300, grounded=grounded)
+        by_rank = {h.rank: h.passage.text for h in hits}
+        rows = []
+        for c in summary.sentences:
+            cited = [by_rank[n] for n in c.citations if n in by_rank]
+            ok, why = independent_check(c.text, cited)
+            whole = {h.passage.text[a:b].strip() for h in hits for a, b in split_sentences(h.passage.text)}
+            rows.append({"text": c.text, "citations": c.citations, "supported": c.supported,
+                         "problems": list(c.problems), "independent": ok, "independent_problems": why,
+                         "invented_quotations": invented_quotations(c.text, cited),
+                         "copies_a_quote_sentence": c.text.strip() in whole,
+                         "gold": gold_overlap(c.text, q.get("gold") or []),
+                         "words": len(c.text.split()),
+                         "fragments": [[f.quote, f.start, f.end] for f in c.fragments]})
+        per_query.append({"id": q["id"], "query": q["query"], "kind": q.get("kind"), "model": summary.model,
+                          "reason": summary.reason, "removed_citations": summary.removed_citations,
+                          "seconds": round(time.perf_counter() - t0, 2),
+                          "quotes_used": len({n for r in rows for n in r["citations"]}), "sentences": rows})
+    runs = [r for r in per_query if r["model"] != "extractive"]
+    rows = [x for r in runs for x in r["sentences"]]
+    n = len(rows)
+    share = lambda key: round(sum(bool(x[key]) for x in rows) / n, 3) if n else None
+    return {
+        "grounded": grounded, "queries": len(per_query), "model_summaries": len(runs),
+        "fallbacks": len(per_query) - len(runs), "sentences": n,
+        "supported_share": share("supported"), "independent_share": share("independent"),
+        "both_share": round(sum(x["supported"] and x["independent"] for x in rows) / n, 3) if n else None,
+        "cited_share": round(sum(bool(x["citations"]) for x in rows) / n, 3) if n else None,
+        "invented_quotations": sum(x["invented_quotations"] for x in rows),
+        "copies_a_quote_sentence": share("copies_a_quote_sentence"),
+        "median_words": med([x["words"] for x in rows]),
+        "gold_sentences": sum(x["gold"] for x in rows),
+        "queries_with_gold_sentence": sum(any(x["gold"] for x in r["sentences"]) for r in runs),
+        "quotes_used_median": med([r["quotes_used"] for r in runs]),
+        "summaries_using_2_plus_quotes": sum(r["quotes_used"] >= 2 for r in runs),
+        "removed_citations": sum(r["removed_citations"] for r in runs),
+        "stopped_early": sum(1 for r in runs if r["reason"]),
+        "median_seconds": med([r["seconds"] for r in per_query]),
+        "total_s": round(time.perf_counter() - t_all, 1),
+        "problems": dict(Counter(p.split(" (")[0].split(":")[0] for x in rows for p in x["problems"])),
+        "independent_problems": dict(Counter(p.split(" ")[0] for x in rows for p in x["independent_problems"])),
+        "per_query": per_query}
+
+
 def med(xs):
     xs = [x for x in xs if x is not None]
     return round(statistics.median(xs), 3) if xs else None
+
+
+def speed_pass(s, retriever, queries, k, max_tokens, grounded):
+    """Time to first token and tokens/s of Summariser.stream in one mode; also the prompts."""
+    tok = s._tokenizer
+    speed, prompts = [], []
+    for q in queries:
+        hits = retriever.search(q["query"], k).hits
+        if not hits:
+            continue
+        inputs = s._inputs(q["query"], hits)
+        prompts.append(tok.decode(inputs["input_ids"][0]))
+        t0, first, text, last = time.perf_counter(), None, "", None
+        for u in s.stream(q["query"], hits, retriever.index, retriever.embedder,
+                          max_new_tokens=max_tokens, time_limit=300, grounded=grounded):
+            if first is None and u.text:
+                first = time.perf_counter() - t0
+            if not u.done:
+                text = u.text
+                last = time.perf_counter() - t0
+        n = len(tok.encode(text, add_special_tokens=False))
+        speed.append({"prompt_tokens": int(inputs["input_ids"].shape[1]), "ttft_s": first, "tokens": n,
+                      "tok_s": (n - 1) / (last - first) if first and last and n > 1 and last > first else None,
+                      "total_s": last})
+    return {"ttft_s": med([r["ttft_s"] for r in speed]), "tok_s": med([r["tok_s"] for r in speed]),
+            "prompt_tokens": med([r["prompt_tokens"] for r in speed]), "runs": speed}, prompts
 
 
 def main() -> int:
@@ -64,14 +211,20 @@ def main() -> int:
     ap.add_argument("--speed-queries", type=int, default=5)
     ap.add_argument("--k", type=int, default=3)
     ap.add_argument("--max-tokens", type=int, default=120)
+    ap.add_argument("--modes", default="grounded,free", help="decoding modes, comma-separated")
+    ap.add_argument("--threads", type=int, default=0,
+                    help="torch threads for the model (0: as many as the CPU has, up to 4); the embedder's "
+                         "worker sets 1 for the whole process, so the figures would otherwise depend on it")
     ap.add_argument("--llama", default="/tmp/llamavenv/bin/python")
     ap.add_argument("--skip-convert", action="store_true")
+    ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--skip-support", action="store_true")
     ap.add_argument("--json", help="write the figures here too")
     args = ap.parse_args()
     import torch
 
-    report: dict = {"threads": torch.get_num_threads(), "k": args.k, "max_tokens": args.max_tokens,
-                    "load_avg_start": os.getloadavg()}
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    report: dict = {"k": args.k, "max_tokens": args.max_tokens, "load_avg_start": os.getloadavg()}
 
     gguf = models.fetch_gguf(log=print)
     if not args.skip_convert:
@@ -89,88 +242,44 @@ def main() -> int:
     queries = [json.loads(line) for line in open(args.queries, encoding="utf-8") if line.strip()]
     if args.limit:
         queries = queries[: args.limit]
-    tok = s._tokenizer
 
-    # speed: product path (after one warm-up generation: torch's first call pays one-off costs)
+    # one search first: the embedder's worker thread sets torch's (process-wide) thread count to 1
     warm = retriever.search(queries[0]["query"], args.k).hits
-    s.summarise(queries[0]["query"], warm, retriever.index, retriever.embedder, max_new_tokens=8)
-    speed, prompts = [], []
-    for q in queries[: args.speed_queries]:
-        hits = retriever.search(q["query"], args.k).hits
-        if not hits:
-            continue
-        inputs = s._inputs(q["query"], hits)
-        prompts.append(tok.decode(inputs["input_ids"][0]))
-        t0, first, text = time.perf_counter(), None, ""
-        for u in s.stream(q["query"], hits, retriever.index, retriever.embedder,
-                          max_new_tokens=args.max_tokens, time_limit=300):
-            if first is None and u.text:
-                first = time.perf_counter() - t0
-            if not u.done:
-                text = u.text
-                last = time.perf_counter() - t0
-        n = len(tok.encode(text, add_special_tokens=False))
-        speed.append({"prompt_tokens": int(inputs["input_ids"].shape[1]), "ttft_s": first, "tokens": n,
-                      "tok_s": (n - 1) / (last - first) if first and n > 1 and last > first else None})
-    report["transformers"] = {"ttft_s": med([r["ttft_s"] for r in speed]),
-                              "tok_s": med([r["tok_s"] for r in speed]),
-                              "prompt_tokens": med([r["prompt_tokens"] for r in speed]), "runs": speed}
+    threads = args.threads or min(4, os.cpu_count() or 1)
+    torch.set_num_threads(threads)
+    report["threads"] = torch.get_num_threads()
 
-    if args.llama and Path(args.llama).exists():
-        job = {"gguf": str(gguf), "prompts": prompts, "max_tokens": args.max_tokens,
-               "threads": torch.get_num_threads()}
-        run = subprocess.run([args.llama, "-c", LLAMA_SCRIPT], input=json.dumps(job), capture_output=True,
-                             text=True)
-        if run.returncode == 0:
-            ll = json.loads(run.stdout.strip().splitlines()[-1])
-            report["llama_cpp"] = {"load_s": round(ll["load_s"], 2), "ttft_s": med([r["ttft_s"] for r in ll["runs"]]),
-                                   "tok_s": med([r["tok_s"] for r in ll["runs"]]), "runs": ll["runs"]}
-        else:
-            report["llama_cpp"] = {"error": run.stderr[-500:]}
+    if not args.skip_speed:
+        # after one warm-up generation per mode: torch's first call pays one-off costs
+        prompts = []
+        for mode in modes:
+            s.summarise(queries[0]["query"], warm, retriever.index, retriever.embedder, max_new_tokens=8,
+                        grounded=mode == "grounded")
+            report[f"speed_{mode}"], prompts = speed_pass(s, retriever, queries[: args.speed_queries], args.k,
+                                                          args.max_tokens, mode == "grounded")
+        if args.llama and Path(args.llama).exists():
+            job = {"gguf": str(gguf), "prompts": prompts, "max_tokens": args.max_tokens, "threads": threads}
+            run = subprocess.run([args.llama, "-c", LLAMA_SCRIPT], input=json.dumps(job), capture_output=True,
+                                 text=True)
+            if run.returncode == 0:
+                ll = json.loads(run.stdout.strip().splitlines()[-1])
+                report["llama_cpp"] = {"load_s": round(ll["load_s"], 2),
+                                       "ttft_s": med([r["ttft_s"] for r in ll["runs"]]),
+                                       "tok_s": med([r["tok_s"] for r in ll["runs"]]), "runs": ll["runs"]}
+            else:
+                report["llama_cpp"] = {"error": run.stderr[-500:]}
 
-    # support share over the whole set
-    per_query = []
-    t_all = time.perf_counter()
-    for q in queries:
-        hits = retriever.search(q["query"], args.k).hits
-        if not hits:
-            continue
-        t0 = time.perf_counter()
-        summary = s.summarise(q["query"], hits, retriever.index, retriever.embedder,
-                              max_new_tokens=args.max_tokens, time_limit=300)
-        per_query.append({"id": q["id"], "kind": q.get("kind"), "model": summary.model,
-                          "sentences": len(summary.sentences),
-                          "supported": sum(c.supported for c in summary.sentences),
-                          "cited": sum(bool(c.citations) for c in summary.sentences),
-                          "removed_citations": summary.removed_citations, "reason": summary.reason,
-                          "seconds": round(time.perf_counter() - t0, 2),
-                          "problems": [list(c.problems) for c in summary.sentences],
-                          "text": [c.text for c in summary.sentences]})
-    model_runs = [r for r in per_query if r["model"] != "extractive"]
-    n_sent = sum(r["sentences"] for r in model_runs)
-    report["support"] = {
-        "queries": len(per_query), "model_summaries": len(model_runs),
-        "fallbacks": len(per_query) - len(model_runs), "sentences": n_sent,
-        "supported_share": round(sum(r["supported"] for r in model_runs) / n_sent, 3) if n_sent else None,
-        "cited_share": round(sum(r["cited"] for r in model_runs) / n_sent, 3) if n_sent else None,
-        "removed_citations": sum(r["removed_citations"] for r in model_runs),
-        "stopped_early": sum(1 for r in model_runs if r["reason"]),
-        "median_seconds": med([r["seconds"] for r in per_query]),
-        "total_s": round(time.perf_counter() - t_all, 1), "per_query": per_query}
-    from collections import Counter
-
-    report["support"]["problems"] = dict(Counter(p.split(" (")[0].split(":")[0]
-                                                 for r in model_runs for ps in r["problems"] for p in ps))
+    if not args.skip_support:
+        for mode in modes:
+            report[f"support_{mode}"] = support_pass(s, retriever, queries, args.k, args.max_tokens,
+                                                     mode == "grounded")
     report["load_avg_end"] = os.getloadavg()
     text = json.dumps(report, indent=1, ensure_ascii=False)
     if args.json:
         Path(args.json).write_text(text, encoding="utf-8")
-    brief = {k: v for k, v in report.items() if k not in ("support",)}
-    brief["support"] = {k: v for k, v in report["support"].items() if k != "per_query"}
-    for key in ("transformers", "llama_cpp"):
-        if key in brief:
-            brief[key] = {k: v for k, v in brief[key].items() if k != "runs"}
-    print(json.dumps(brief, indent=1))
+    brief = {k: ({kk: vv for kk, vv in v.items() if kk not in ("per_query", "runs")} if isinstance(v, dict) else v)
+             for k, v in report.items()}
+    print(json.dumps(brief, indent=1, ensure_ascii=False))
     return 0
 
 

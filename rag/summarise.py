@@ -7,19 +7,32 @@ quotes and is asked for a short answer whose sentences cite quotes as ``[n]``
 tokenizer's special-token strings and square brackets defused, under a system
 prompt that says so (an instruction inside a quote is neither to be followed nor a
 fact; rag/verify.py also refuses such a quote as support); nothing inside a quote
-can end the data block or open a new turn. Small models do not write [n] on their
-own, so a causal model's decoding forces the format (after each sentence: `` [n]``
-with n an existing quote number) but not the choice (which n is the model's most
-likely). Decoding is greedy, with a token limit and a wall-clock limit (a
-StoppingCriteria; it also stops after MAX_SENTENCES sentences or a repeated one),
-streamed through TextIteratorStreamer from a generation thread.
-The finished text is checked sentence by sentence (rag/verify.py).
+can end the data block or open a new turn.
+
+Two ways of decoding a causal model. *Grounded* (the default for the shipped model;
+rag/grounded.py): each sentence is stitched from fragments of the quotes, joined by a
+few connectives, and its ``[n]`` names exactly the quotes its fragments came from; the
+model chooses among the fragments, helped by their similarity to the question. *Free*
+(the default for any other model, ``grounded=False``): the model writes what it likes;
+small models do not write [n] on their own, so decoding forces the format (after each
+sentence: `` [n]`` with n an existing quote number) but not the choice. Both are
+greedy, with a token limit and a wall-clock limit, and stop after MAX_SENTENCES
+sentences (or, free, a repeated one); free decoding streams through
+TextIteratorStreamer from a generation thread, grounded decoding from its own loop.
+The finished text is checked sentence by sentence (rag/verify.py), grounded sentences'
+fragments against their documents too (verify.fragment_problems).
+
+A second backend, ``ServerSummariser``, has the same ``stream``: the summary is written
+by any OpenAI-compatible server (rag/llm.py: llama.cpp's server, Ollama, vLLM…), with
+the same prompt, stop rules and check, free writing only.
 
 The model loads once per process, on first use, behind a lock; one generation runs
 at a time (a second user waits, within their time limit). When the model is
 unavailable, busy past the time limit, or yields no sentence, the model-free
-``extractive_summary`` is returned instead, with the reason. What it leaves out:
-sampling, batching several users into one generation, and GPU placement.
+``extractive_summary`` is returned instead, with the reason (a summary server that is
+down or slow yields a Summary without sentences that says so: the quotes stand).
+What it leaves out: sampling, batching several users into one generation, and GPU
+placement.
 """
 from __future__ import annotations
 
@@ -31,13 +44,14 @@ from typing import Iterator
 
 import numpy as np
 
+from . import llm
 from .chunk import sentences
 from .errors import ModelError
 from .models import DEFAULT_SUMMARY_MODEL, is_default, resolve_summary_model
 from .records import Hit
-from .verify import CheckedSentence, check, split, strip_citations
+from .verify import CheckedSentence, Fragment, check, fragment_problems, instructions, split, strip_citations
 
-__all__ = ["Summary", "SummaryUpdate", "CheckedSentence", "Summariser", "get_summariser",
+__all__ = ["Summary", "SummaryUpdate", "CheckedSentence", "Fragment", "Summariser", "ServerSummariser", "get_summariser",
            "extractive_summary", "prompt_messages", "EXTRACTIVE"]
 
 MAX_NEW_TOKENS = 120
@@ -58,6 +72,7 @@ class Summary:
     model: str                       # the model's name, or "extractive"
     reason: str | None = None        # why it stopped early or fell back; None when it finished normally
     removed_citations: int = 0       # [n] markers that named no quote
+    grounded: bool = False           # written by grounded decoding: each sentence has its fragments
 
 
 @dataclass(frozen=True)
@@ -79,11 +94,18 @@ def _defuse(text: str, specials: list[str]) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _cut(text: str, limit: int) -> str:
+def _shown(text: str, limit: int = MAX_QUOTE_CHARS) -> int:
+    """How many characters of a quote the prompt shows: all, or up to its last sentence end
+    within `limit` (else its last word)."""
     if len(text) <= limit:
-        return text
+        return len(text)
     ends = [e for _, e in sentences(text) if e <= limit]
-    return (text[: ends[-1]] if ends else text[:limit].rsplit(" ", 1)[0]) + " …"
+    return ends[-1] if ends else len(text[:limit].rsplit(" ", 1)[0])
+
+
+def _cut(text: str, limit: int) -> str:
+    n = _shown(text, limit)
+    return text if n == len(text) else text[:n] + " …"
 
 
 def prompt_messages(question: str, hits: list[Hit], specials: list[str] = ()) -> list[dict]:
@@ -108,6 +130,17 @@ def _plain_prompt(messages: list[dict]) -> str:
 
 # ---------------------------------------------------------------- the model
 
+def _stop_reason(text: str) -> str | None:
+    """"repeat" when the text repeats a finished sentence, "sentences" when MAX_SENTENCES cited
+    sentences are done, else None (both backends stop there)."""
+    done = [t for t, _ in split(text)][:-1] if not re.search(r"[.!?\]]\s*$", text) else \
+        [t for t, _ in split(text)]
+    plain = [strip_citations(t).lower() for t in done]
+    if len(set(plain)) < len(plain):
+        return "repeat"
+    return "sentences" if len(done) >= MAX_SENTENCES and re.search(r"\]\s*[.!?]?\s*$", text) else None
+
+
 class _Limits:
     """StoppingCriteria: stop at the deadline, when the reader went away, after MAX_SENTENCES
     sentences, or when the model repeats a sentence (small models loop)."""
@@ -119,13 +152,7 @@ class _Limits:
     def _enough(self, input_ids) -> str | None:
         if self.tok is None or input_ids.shape[1] <= self.prompt_len:
             return None
-        text = self.tok.decode(input_ids[0, self.prompt_len:], skip_special_tokens=True)
-        done = [t for t, _ in split(text)][:-1] if not re.search(r"[.!?\]]\s*$", text) else \
-            [t for t, _ in split(text)]
-        plain = [strip_citations(t).lower() for t in done]
-        if len(set(plain)) < len(plain):
-            return "repeat"
-        return "sentences" if len(done) >= MAX_SENTENCES and text.rstrip().endswith("]") else None
+        return _stop_reason(self.tok.decode(input_ids[0, self.prompt_len:], skip_special_tokens=True))
 
     def __call__(self, input_ids, scores, **kwargs):
         import torch
@@ -194,10 +221,12 @@ class _CiteAfterSentences:
 class Summariser:
     """One local model, loaded on first use; `stream` is safe to call from many threads."""
 
-    def __init__(self, model_name: str | None = None, force_citations: bool = True):
+    def __init__(self, model_name: str | None = None, force_citations: bool = True, grounded: bool | None = None):
         self.force_citations = force_citations
         self.name = DEFAULT_SUMMARY_MODEL if is_default(model_name) else model_name
         self._default = is_default(model_name)
+        # grounded decoding (rag/grounded.py): the default for the shipped model; free writing for others
+        self.grounded = self._default if grounded is None else bool(grounded)
         self._model = None
         self._tokenizer = None
         self._seq2seq = False
@@ -242,9 +271,12 @@ class Summariser:
         return tok(_plain_prompt(messages), return_tensors="pt", truncation=True)
 
     def stream(self, question: str, hits: list[Hit], index, embedder=None, *,
-               max_new_tokens: int = MAX_NEW_TOKENS, time_limit: float = TIME_LIMIT) -> Iterator[SummaryUpdate]:
+               max_new_tokens: int = MAX_NEW_TOKENS, time_limit: float = TIME_LIMIT,
+               grounded: bool | None = None) -> Iterator[SummaryUpdate]:
         """Stream the raw model text, then the checked Summary (done=True). Closing the
-        iterator early stops the generation."""
+        iterator early stops the generation. `grounded`: stitch sentences from the quotes
+        (rag/grounded.py) or write freely; None: this summariser's default (self.grounded)."""
+        grounded = self.grounded if grounded is None else grounded
         embedder = embedder or shared_embedder()
         if not hits:
             yield SummaryUpdate("", True, Summary([], self.name, "There are no quotes to summarise."))
@@ -261,8 +293,13 @@ class Summariser:
             return
         text, reason = "", None
         try:
-            text, reason = yield from self._generate(question, hits, max_new_tokens,
-                                                     started + time_limit, time_limit)
+            if grounded and not self._seq2seq:
+                text, reason, stitched = yield from self._generate_grounded(question, hits, embedder, max_new_tokens,
+                                                                            started + time_limit, time_limit)
+            else:
+                text, reason = yield from self._generate(question, hits, max_new_tokens,
+                                                         started + time_limit, time_limit)
+                stitched = None
         finally:
             self._generate_lock.release()
         checked, removed = check(text, hits, index, embedder, question=question)
@@ -270,7 +307,35 @@ class Summariser:
             yield _fallback(question, hits, index, embedder,
                             (reason + " " if reason else "") + "The model wrote no sentence to check.", text)
             return
-        yield SummaryUpdate(text, True, Summary(checked, self.name, reason, removed))
+        if stitched is not None:
+            checked = _with_fragments(checked, stitched, hits, index)
+        yield SummaryUpdate(text, True, Summary(checked, self.name, reason, removed, grounded=stitched is not None))
+
+    def _generate_grounded(self, question, hits, embedder, max_new_tokens, deadline, time_limit):
+        """Grounded decoding (rag/grounded.py): yields the text as it grows; returns (text, reason,
+        the finished sentences as (fragments, citations))."""
+        from . import grounded
+
+        tok = self._tokenizer
+        input_ids = self._inputs(question, hits)["input_ids"]
+        # a quote that gives orders supports nothing (rag/verify.py), so none of it is offered either
+        usable = [h for h in hits if not instructions(h.passage.text) and not instructions(h.passage.question or "")]
+        plan = grounded.Plan(tok, [(h.rank, h.passage, _shown(h.passage.text)) for h in usable])
+        decoder = grounded.Decoder(plan, max_sentences=MAX_SENTENCES,
+                                   relevance=grounded.relevance(plan, question, embedder))
+        text, why = "", None
+        try:
+            for ids, why in grounded.generate(self._model, input_ids, decoder, max_new_tokens=max_new_tokens,
+                                              deadline=deadline):
+                new = tok.decode(ids, skip_special_tokens=True)
+                if new != text:
+                    text = new
+                    yield SummaryUpdate(text, False, None)
+        except Exception as e:  # noqa: BLE001 - reported as the reason, never a traceback
+            return _drop_unfinished(text), f"The model stopped with an error: {e}", decoder.sentences
+        reason = {"time": f"Stopped at the time limit ({time_limit:g} s).",
+                  "tokens": f"Stopped at the token limit ({max_new_tokens} tokens)."}.get(why)
+        return (_drop_unfinished(text) if reason else text), reason, decoder.sentences
 
     def _generate(self, question, hits, max_new_tokens, deadline, time_limit):
         from transformers import LogitsProcessorList, StoppingCriteriaList, TextIteratorStreamer
@@ -339,7 +404,34 @@ def _drop_unfinished(text: str) -> str:
     if not stripped or re.search(r"[.!?…]['\"”’)]*\s*(\[[\d,;\s]+\]\s*)*$|\]\s*$", stripped):
         return text
     spans = sentences(stripped)
-    return stripped[: spans[-2][1]] if len(spans) > 1 else stripped
+    cut = 0
+    if len(spans) > 1:
+        cut = spans[-2][1]
+        cites = re.match(r"(?:\s*\[[\d,;\s]+\])+", stripped[cut:])   # "… funded. [1] The grant is": keep [1]
+        cut += cites.end() if cites else 0
+    marker = None                     # "… funded [1]. and then on" (no capital: one sentence for rag.chunk)
+    for marker in re.finditer(r"\[[\d,;\s]+\][.!?]?", stripped):
+        pass
+    if marker is not None and marker.end() > cut:
+        cut = marker.end()
+    return stripped[:cut] if cut else stripped
+
+
+def _with_fragments(checked: list[CheckedSentence], stitched, hits, index) -> list[CheckedSentence]:
+    """Each checked sentence with the fragments grounded decoding built it from (checked again
+    against the documents: verify.fragment_problems); a sentence whose fragments cannot be
+    matched or do not hold is not supported."""
+    out, pool = [], list(stitched)
+    for c in checked:
+        match = next((i for i, (frags, cites) in enumerate(pool)
+                      if not fragment_problems(c.text, frags, hits, index, c.citations)), None)
+        if match is None:
+            out.append(replace(c, supported=False,
+                               problems=c.problems + ("its fragments do not match the quotes",)))
+            continue
+        frags, _ = pool.pop(match)
+        out.append(replace(c, fragments=tuple(frags)))
+    return out
 
 
 def _drop_repeats(text: str) -> str:
@@ -359,14 +451,100 @@ def _fallback(question, hits, index, embedder, reason: str, text: str = "") -> S
     return SummaryUpdate(text, True, replace(summary, reason=f"{reason} Showing the extractive summary instead."))
 
 
+class ServerSummariser:
+    """The same `stream` as Summariser, written by an OpenAI-compatible server (rag/llm.py): the
+    same prompt (quotes defused against the special-token strings of common chat templates too,
+    llm.SPECIAL_TOKENS), the same stop rules (MAX_SENTENCES, a repeated sentence, the token and
+    time limits) and the same check of every sentence. Citations cannot be forced here: a
+    sentence without [n] is shown as unsupported. When the server is down, slow or refuses, the
+    Summary has no sentences (or those finished before it failed) and says why; the quotes stand.
+    No lock: the server queues concurrent requests itself, within each one's time limit."""
+
+    loaded = True                 # nothing to load here; the server is asked when a summary is
+
+    def __init__(self, server: llm.Server):
+        self.server = server
+        self.name = server.model or "the summary server's model"
+
+    def load(self, log=lambda msg: None) -> None:
+        """Nothing to load (the server holds the model); kept for the Summariser interface."""
+
+    def stream(self, question: str, hits: list[Hit], index, embedder=None, *,
+               max_new_tokens: int = MAX_NEW_TOKENS, time_limit: float = TIME_LIMIT,
+               grounded: bool | None = None) -> Iterator[SummaryUpdate]:
+        """As Summariser.stream; `grounded` is accepted and ignored (a server's tokens cannot be
+        constrained through the chat API), so the summary is always free writing, checked."""
+        embedder = embedder or shared_embedder()
+        if not hits:
+            yield SummaryUpdate("", True, Summary([], self.name, "There are no quotes to summarise."))
+            return
+        deadline = time.monotonic() + max(0.0, time_limit)
+        messages = prompt_messages(question, hits, sorted(llm.SPECIAL_TOKENS, key=len, reverse=True))
+        text, reason, failure, outcome, stop, pieces = "", None, None, {}, None, None
+        try:
+            model = self.server.model or self._discover(deadline)
+            pieces = llm.chat_stream(self.server, messages, max_tokens=max_new_tokens, deadline=deadline,
+                                     model=model, outcome=outcome)
+            for piece in pieces:
+                text += piece
+                yield SummaryUpdate(text, False, None)
+                stop = _stop_reason(text) or ("length" if len(text) > 16 * max_new_tokens else None)
+                if stop:
+                    break
+        except llm.ServerError as e:
+            failure = e
+        finally:
+            if pieces is not None:
+                pieces.close()
+        if stop == "repeat":
+            text = _drop_repeats(text)
+            reason = "The model began to repeat a sentence; it was stopped and the repeat left out."
+        elif failure is not None and failure.kind == "time" and text:
+            reason = f"Stopped at the time limit ({time_limit:g} s)."
+        elif failure is not None and text:
+            reason = f"{failure} The summary stopped there."
+        elif failure is not None:
+            yield SummaryUpdate("", True, Summary([], self.name, f"{failure} The quotes are shown without a summary."))
+            return
+        elif outcome.get("finish_reason") == "length" or stop == "length":
+            reason = f"Stopped at the token limit ({max_new_tokens} tokens)."
+        if reason and stop != "repeat":
+            text = _drop_unfinished(text)
+        checked, removed = check(text, hits, index, embedder, question=question)
+        if not checked:
+            yield _fallback(question, hits, index, embedder,
+                            (reason + " " if reason else "") + "The model wrote no sentence to check.", text)
+            return
+        yield SummaryUpdate(text, True, Summary(checked, self.name, reason, removed))
+
+    def _discover(self, deadline: float) -> str | None:
+        """The model the server runs, when none was named (the first one it lists)."""
+        names = llm.list_models(self.server, deadline)
+        if names:
+            self.name = names[0]
+        return names[0] if names else None
+
+    def summarise(self, question: str, hits: list[Hit], index, embedder=None, **limits) -> Summary:
+        last = None
+        for last in self.stream(question, hits, index, embedder, **limits):
+            pass
+        return last.summary
+
+
 _registry: dict[str, Summariser] = {}
+_servers: dict[llm.Server, ServerSummariser] = {}
 _registry_lock = threading.Lock()
 _embedder = None
 
 
-def get_summariser(model_name: str | None = None) -> Summariser:
-    """The process-wide Summariser for `model_name` (None: the default); created once, loaded lazily.
-    At most two models are kept; asking for a third drops the least recently used."""
+def get_summariser(model_name: str | None = None, *, server: llm.Server | None = None):
+    """The process-wide summariser: for `server` (an llm.Server, see llm.configured) a
+    ServerSummariser, else the local Summariser for `model_name` (None: the default); created
+    once, loaded lazily. At most two local models are kept; asking for a third drops the least
+    recently used."""
+    if server is not None:
+        with _registry_lock:
+            return _servers.setdefault(server, ServerSummariser(server))
     key = DEFAULT_SUMMARY_MODEL if is_default(model_name) else model_name.strip()
     with _registry_lock:
         s = _registry.pop(key, None) or Summariser(None if key == DEFAULT_SUMMARY_MODEL else key)

@@ -89,12 +89,22 @@ mr mrs ms dr sir madam""".split())
 
 
 @dataclass(frozen=True)
+class Fragment:
+    """A piece of a grounded sentence (rag/grounded.py): exactly Document.text[start:end] of quote `quote`."""
+    quote: int                # Hit.rank
+    start: int                # offsets into the quote's document
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
 class CheckedSentence:
     text: str                 # the model's sentence, without its [n] markers
     citations: list[int]      # Hit.rank of each cited quote that exists
     supported: bool
     support: float            # 0..1: best cosine to a cited quote sentence x share of names/numbers found
     problems: tuple[str, ...] = field(default=(), compare=False)   # why it is not supported, for the reader
+    fragments: tuple[Fragment, ...] = field(default=(), compare=False)  # grounded decoding: where each piece is from
 
 
 def split(text: str) -> list[tuple[str, list[int]]]:
@@ -258,3 +268,27 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
         out.append(CheckedSentence(text=sentence, citations=cited, supported=not problems,
                                    support=round(best * share, 4), problems=tuple(problems)))
     return out, removed
+
+
+def fragment_problems(sentence: str, fragments, hits: list[Hit], index, citations: list[int]) -> list[str]:
+    """Why the `fragments` of a grounded sentence do not hold: a fragment that is not exactly its
+    document's text at its offsets, lies outside its quote, is not cited, or is not in the sentence
+    (in order). Empty when every fragment checks out."""
+    by_rank = {h.rank: h for h in hits}
+    problems, at = [], 0
+    for f in fragments:
+        hit = by_rank.get(f.quote)
+        doc = index.documents.get(hit.passage.doc) if hit is not None and index is not None else None
+        if hit is None or doc is None or doc.text[f.start:f.end] != f.text:
+            problems.append(f"a fragment is not the text of quote [{f.quote}] at {f.start}-{f.end}")
+        elif not (hit.passage.start <= f.start and f.end <= hit.passage.end):
+            problems.append(f"a fragment lies outside quote [{f.quote}]")
+        elif f.quote not in citations:
+            problems.append(f"a fragment of quote [{f.quote}] is not cited")
+        found = sentence.find(f.text, at)
+        if found < 0:
+            problems.append(f"the sentence does not contain its fragment {f.text[:40]!r}")
+        else:
+            at = found + len(f.text)
+    return problems
+

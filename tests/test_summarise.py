@@ -230,6 +230,9 @@ def test_repeats_and_broken_off_sentences_are_cut():
         "The EU ended the talks [1]."
     assert _drop_unfinished("The pipeline is funded [1]. The grant is worth") == "The pipeline is funded [1]."
     assert _drop_unfinished("The pipeline is funded. [1]") == "The pipeline is funded. [1]"
+    assert _drop_unfinished("The pipeline is funded. [1][2] The grant is worth") == "The pipeline is funded. [1][2]"
+    assert _drop_unfinished("The pipeline is funded [1]. la la la") == "The pipeline is funded [1]."
+    assert _drop_unfinished("The grant is worth") == "The grant is worth"       # nothing finished: kept
 
 
 def test_concurrent_first_use_loads_the_model_once(tiny_models, monkeypatch):

@@ -32,15 +32,32 @@ def checked(p: Passage, doc: Document) -> str:
     return quote
 
 
+def clock(seconds: float) -> str:
+    """'00:12:31' for 751.4 seconds: a subtitle cue's or a stamped turn's time, to the second."""
+    s = int(seconds)
+    return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def where(p: Passage) -> str:
-    """'Answer to Q7 — Polls conducted…', 'Opening statement', or 'Paragraph 12'."""
+    """'Answer to Q7 — Polls conducted…', 'Opening statement', 'Turn of Project Manager, paragraph 12',
+    'Turns of Grad A and Grad B at 00:12:31', or 'Paragraph 12'; ' at 00:12:31' when the passage has a time
+    (subtitles, stamped turns)."""
+    at = f" at {clock(p.time)}" if p.time is not None else ""
     if p.section.startswith("Q") and p.question:
         role = "Question" if p.kind == "question" else "Answer to"
         label = f"{role} {p.section} — {shorten(p.question)}"
-        return label + (f" ({p.outlet})" if p.outlet else "")
+        return label + (f" ({p.outlet})" if p.outlet else "") + at
     if p.section == "opening":
-        return "Opening statement"
-    return f"Paragraph {p.paragraph}"
+        return "Opening statement" + at
+    names = tuple(getattr(p, "speakers", ()) or ()) or ((p.speaker,) if p.speaker else ())
+    if p.kind == "turn" or len(names) > 1:
+        who = f"Turn{'s' if len(names) > 1 else ''} of {_names(names)}" if names else "Turn"
+        return who + (at or f", paragraph {p.paragraph}")
+    return f"Paragraph {p.paragraph}" + at
 
 
 def source(doc: Document) -> str:
@@ -67,6 +84,7 @@ def result_json(result, index: Index, id=None) -> dict:
 
 
 def hit_json(hit: Hit, index: Index) -> dict:
+    """A hit as JSON; ``time`` (seconds) and ``speakers`` only when the passage has them."""
     p = hit.passage
     doc = index.documents[p.doc]
     return {
@@ -74,13 +92,19 @@ def hit_json(hit: Hit, index: Index) -> dict:
         "source": source(doc), "document": doc.title, "date": doc.date,
         "start": p.start, "end": p.end, "section": p.section, "question": p.question,
         "speaker": p.speaker, "outlet": p.outlet, "paragraph": p.paragraph, "page": p.page,
-        "low_confidence": hit.low_confidence, **hit.provenance,
+        "low_confidence": hit.low_confidence,
+        **({"time": p.time} if p.time is not None else {}),
+        **({"speakers": list(p.speakers)} if getattr(p, "speakers", ()) else {}),
+        **hit.provenance,
     }
 
 
 def reference(p: Passage, doc: Document) -> str:
-    """A ready citation line: speaker, event, date, section, paragraph."""
-    parts = [p.speaker or "", doc.title, doc.date or "", where(p), f"para. {p.paragraph}"]
+    """A ready citation line: speaker, event, date, section (with the time), paragraph. (A turn's
+    label names its speakers already.)"""
+    label = where(p)
+    speaker = "" if label.startswith("Turn") else p.speaker or ""
+    parts = [speaker, doc.title, doc.date or "", label, f"para. {p.paragraph}"]
     if p.page:
         parts.append(f"p. {p.page}")
     parts.append(f"chars {p.start}–{p.end}")

@@ -3,15 +3,40 @@
 One Passage per paragraph, each an exact span of ``document.text``. Recognises:
 
 - page chrome (rating widgets, share buttons, language switch, site footer), dropped;
-- paragraphs printed twice (a teaser of the opening before the title), kept once;
+- paragraphs printed twice (a teaser of the opening before the title), kept once (not a
+  speaker's turn: in a meeting the same words may be said twice);
 - a title line with a date, which names the document and is not itself a passage;
 - Q&A transcripts: speaker turns ``Question:``, ``Q:``/``A:``, ``Name:``, ``NAME:``,
   ``Name (Outlet):``, also in Markdown bold (``**Q:**``). A turn that asks opens an
   exchange (section ``Q1``, ``Q2``, ...); the answer paragraphs that follow carry the
   question they answer. Who asks: the labels Question/Q/Journalist/Interviewer/...,
-  a name with an outlet in brackets, or, when no such label is used (an interview,
-  a debate), a named speaker most of whose turns end with a question mark and who is
-  not the one who speaks most. Paragraphs before the first question are the ``opening``.
+  a name with an outlet in brackets (when the one who speaks most has none: in a
+  committee's record everyone's first turn names a riding or an office), or, when no
+  such label is used (an interview, a debate of at most three speakers), a named
+  speaker at least half of whose turns, and two or more, end with a question mark and
+  who is not the one who speaks most. Paragraphs before the first question are the
+  ``opening``.
+- conversations: nobody asks, someone recurs as a speaker, two or more speak, and turns
+  open at least a third of the paragraphs from the first turn on (a meeting, a committee
+  hearing, captions): every turn is kind ``turn`` with its ``speaker`` (the label; its
+  bracket, a riding or an office, is the ``outlet``, also of the speaker's later turns),
+  in section ``text`` (or its heading's); a paragraph that continues a turn keeps its
+  speaker, and a label with no words after it ("Marketing:" alone) is no passage.
+- speaker labels: one to six words, each capitalised (``Project Manager``, ``PhD B``,
+  ``Right Hon. Justin Trudeau``, ``The Chair``, ``MR. SMITH``), a number (``Speaker 2``)
+  or a particle between names (``Leader of the Opposition``), then a colon, at the start
+  of a paragraph or line, the words on the same line or the next. A label is a speaker
+  when it recurs as a label in the document (in a conversation, also one that opens a
+  paragraph once: "Steve Davies:", called on once), asks, names an outlet or is in bold;
+  never a word of prose such as ``Note``, ``Example``, ``Source`` or ``Summary``
+  (``_NOT_SPEAKERS``). So "Note: this..." in prose, a time "10:30" and "http:" are text.
+- ``>>`` opening two paragraphs or more (broadcast captions): a new, unnamed speaker
+  (kind ``turn``, no ``speaker``); the mark is left out of the quote.
+- time stamps: ``[00:01:02]``, ``[01:02]``, ``(00:01:02)`` or ``00:01:02`` (with hours)
+  at the start of a paragraph, before its label or its words, when two paragraphs or
+  more carry one (subtitles are stored so, see ``read.py``): left out of the quote and
+  kept as the passage's ``time`` in seconds; a paragraph without one keeps the time of the
+  turn it continues.
 - Markdown headings (``# Title``; ``read.py`` writes HTML, DOCX and PDF headings so):
   kind ``heading``; in a document that is not a transcript they name the section of
   the paragraphs below them (else the section is ``text``). A first-level heading near
@@ -22,8 +47,11 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
 
 Title and date: a dateline paragraph, else a heading, else what ``read.py`` found in
 the file (HTML/PDF/DOCX metadata, a date in the file name), else the file name.
-What it leaves out: speaker labels in other languages, turns that are not at the start
-of a paragraph, and nested sections (a heading's level is not kept).
+What it leaves out: speaker labels in scripts other than Latin and Cyrillic and labels in
+lower case, turns that are not at the start of a line, a speaker named on a line of its
+own without a colon (``Jane Doe  0:03`` then the words), a stamp after the label, two prose
+labels that are both not in ``_NOT_SPEAKERS`` and both recur (taken for two speakers),
+and nested sections (a heading's level is not kept).
 """
 from __future__ import annotations
 
@@ -34,7 +62,7 @@ from dataclasses import dataclass, replace
 
 from .records import Document, Passage
 
-PARSER_VERSION = 3
+PARSER_VERSION = 4     # 4: conversations' turns, time stamps
 
 _CHROME = re.compile(
     r"^\s*(Читать на русском|Read in Russian|Rate this article|\(votes: .*\)|\(\d+ votes?\)"
@@ -44,12 +72,38 @@ _CHROME = re.compile(
 )
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(rf"\b(?:({_MONTHS})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({_MONTHS}),?\s+(\d{{4}}))\b")
-# "Question:", "Q:", "Sergey Lavrov:", "John Smith (Reuters):"
+_UPPER = "A-ZÀ-ÖØ-ÞА-ЯЁ"
+# a word of a label: "Smith", "PhD", "O'Neil", "d'Entremont", "U.S", a title "Hon." or an initial "J."
+# (a word ending a sentence, "Thanks.", is not one)
+_TITLES = r"(?i:Mr|Mrs|Ms|Mx|Dr|Prof|Hon|Rt|Rev|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|St|Jr|Sr|Mme|Mlle|Messrs)"
+_WORD = rf"(?:{_TITLES}\.|[{_UPPER}]\.|(?:[dl]['’])?[{_UPPER}](?:[\w'’-]|\.(?=\w))*)"
+_PARTICLE = r"(?:of|the|de|van|von|der|den|da|di|du|la|le|del|bin|al|y)"
+# "Question:", "Q:", "Sergey Lavrov:", "John Smith (Reuters):", "PhD B:", "Leader of the Opposition:",
+# "The Chair (Hon. Anthony Rota (Nipissing, Lib.)):"; the words on the same line, or on the next
 _TURN = re.compile(
-    r"(?:\*\*|__)?(?P<label>Question|Questions?|Q|A|Answer|Journalist|Reporter|Interviewer|Moderator"
-    r"|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})"
-    r"(?: \((?P<outlet>[^()\n]{1,80})\))?(?:\*\*|__)?:(?:\*\*|__)?[ \t]+(?=\S)"
+    rf"(?:\*\*|__)?(?P<label>{_WORD}(?: (?:{_WORD}|\d{{1,3}}|{_PARTICLE}(?=(?: {_PARTICLE})* [{_UPPER}]))){{0,5}})"
+    r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\))?(?:\*\*|__)?:(?:\*\*|__)?"
+    r"(?P<gap>[ \t]+(?=\S)|[ \t]*(?=\r?\n|$))"
 )
+# "[00:01:02] ", "[01:02] ", "(00:01:02) ", "00:01:02 ": a time stamp opening a paragraph
+_STAMP = re.compile(
+    r"(?:\[(?P<b>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)\]|\((?P<p>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)\)"
+    r"|(?P<n>\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?))[ \t]+(?=\S)"
+)
+# ">> ": broadcast captions' mark of a new speaker, whose name they do not give
+_CHANGE = re.compile(r">>[ \t]*(?=\S)")
+# labels that are prose, not people: "Note: ...", "Example: ...", a header block's "Date: ..."
+_NOT_SPEAKERS = {
+    "note", "notes", "nb", "n.b", "ps", "p.s", "example", "examples", "e.g", "i.e", "warning", "caution",
+    "tip", "hint", "important", "summary", "source", "sources", "update", "edit", "see", "also", "re",
+    "subject", "from", "to", "cc", "date", "time", "location", "place", "title", "author", "by", "step",
+    "result", "results", "output", "input", "usage", "definition", "remember", "todo", "fixme",
+    "disclaimer", "abstract", "keywords", "tags", "conclusion", "introduction", "background",
+    "objective", "method", "methods", "agenda", "attendees", "present", "absent", "participants",
+    "speakers", "transcript", "duration", "recorded", "language", "url", "link", "http", "https",
+    "email", "phone", "tel", "fax", "figure", "fig", "table", "chapter", "section", "part", "day",
+    "phase", "status",
+}
 _ASKERS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
 _ANSWER_LABELS = {"a", "answer"}     # no name: the answer's speaker is unknown
 _FRONT_MATTER = re.compile(r"---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|$)", re.DOTALL)
@@ -91,12 +145,27 @@ def paragraphs(text: str) -> list[_Para]:
             close(pos)
         elif block_start is None:
             block_start = pos
-        elif _TURN.match(line):     # "Q: ..." / "Name: ..." on the next line opens a new turn
+        elif _opens_turn(line):     # "Q: ..." / "Name: ..." / "[00:01:02] ..." on the next line opens a new turn
             close(pos)
             block_start = pos
         pos += len(line)
     close(pos)
     return spans
+
+
+def _opens_turn(line: str) -> bool:
+    """A line that starts a turn: a label with words after it, or a time stamp."""
+    m = _TURN.match(line)
+    return bool(m and line[m.end():].strip()) or bool(_STAMP.match(line))
+
+
+def _seconds(stamp: re.Match) -> float:
+    """The seconds a time stamp names: '01:02:03' -> 3723.0, '[02:03.5]' -> 123.5."""
+    value = (stamp.group("b") or stamp.group("p") or stamp.group("n")).replace(",", ".")
+    total = 0.0
+    for part in value.split(":"):
+        total = total * 60 + float(part)
+    return total
 
 
 def _iso_date(match: re.Match) -> str:
@@ -147,13 +216,16 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
         preamble = [p for p in preamble
                     if text[p.start:p.end] not in later and not _is_fragment(text[p.start:p.end])]
         paras = preamble + paras
-    # a paragraph printed twice is kept once (the first time, once the preamble is gone)
+    # a paragraph printed twice is kept once (the first time, once the preamble is gone); not a
+    # speaker's turn: in a meeting the same words may be said twice
     seen: set[str] = set()
     unique = []
     for p in paras:
         body = text[p.start:p.end]
         if len(body) >= 40 and body in seen:
-            continue
+            said = _TURN.match(body)
+            if not (said and said.group("label").lower() not in _NOT_SPEAKERS):
+                continue
         seen.add(body)
         unique.append(p)
     paras = unique
@@ -193,70 +265,145 @@ def _heading(text: str, p: _Para) -> str | None:
     return m.group("text").strip().strip("#").strip() if m else None
 
 
-def _askers(text: str, paras: list[_Para], turns: list) -> set[str]:
-    """The labels that ask: by name (Question, Q, ...), with an outlet, or, when there are none
-    of those, named speakers most of whose turns end with '?' (not the one who speaks most)."""
-    askers = {t.group("label") for t in turns if t and (t.group("label").lower() in _ASKERS or t.group("outlet"))}
-    if askers:
-        return askers
-    turn_ends: dict[str, list[bool]] = {}
+@dataclass(frozen=True)
+class _Turn:
+    """How a paragraph opens: its speaker label (None: only a time stamp), the label's bracket,
+    where its words start (after stamp and label), its time stamp in seconds."""
+    label: str | None
+    outlet: str | None
+    start: int
+    time: float | None
+    change: bool = False    # ">>": someone else speaks now, name unknown
+    marked: int = 0         # where the paragraph goes on after its stamp and ">>" (the label included)
+
+
+def _marks(text: str, paras: list[_Para]) -> tuple[list, list, list]:
+    """Per paragraph: its time stamp, its ">>" and its label's match (each None when absent)."""
+    stamps = [_STAMP.match(text, p.start, p.end) for p in paras]
+    if sum(1 for s in stamps if s) < 2:      # one "(10:30)" in prose is not a transcript's stamp
+        stamps = [None] * len(paras)
+    after = [s.end() if s else p.start for p, s in zip(paras, stamps)]
+    changes = [_CHANGE.match(text, a, p.end) for p, a in zip(paras, after)]
+    if sum(1 for c in changes if c) < 2:     # one ">> " is a quoted quote
+        changes = [None] * len(paras)
+    after = [c.end() if c else a for a, c in zip(after, changes)]
+    return stamps, changes, [_TURN.match(text, a, p.end) for p, a in zip(paras, after)]
+
+
+def _openings(text: str, paras: list[_Para], marks: tuple[list, list, list],
+              conversation: bool = False) -> list[_Turn | None]:
+    """Each paragraph's opening: a speaker's label and/or a time stamp, or None (see the module's
+    docstring for what makes a label a speaker's). In a `conversation` (speakers found already) a
+    label that opens a paragraph once is a speaker's too ("Steve Davies:", called on once)."""
+    stamps, changes, matches = marks
+    counts = Counter(m.group("label") for m in matches if m)
+    out: list[_Turn | None] = []
+    for p, s, c, m in zip(paras, stamps, changes, matches):
+        if m:
+            label = m.group("label")
+            folded = label.lower().rstrip(".")
+            if folded in _NOT_SPEAKERS or not (
+                    folded in _ASKERS or m.group("outlet") or m.group().startswith(("**", "__"))
+                    or counts[label] >= 2 or conversation):
+                m = None
+        if m is None and s is None and c is None:
+            out.append(None)
+            continue
+        start = m.end() if m else (c or s).end()
+        while start < p.end and text[start].isspace():
+            start += 1
+        outlet = " ".join(m.group("outlet").split()) if m and m.group("outlet") else None
+        marked = (c or s).end() if c or s else p.start
+        out.append(_Turn(m.group("label") if m else None, outlet, start, _seconds(s) if s else None, bool(c),
+                         marked))
+    return out
+
+
+def _askers(text: str, paras: list[_Para], turns: list[_Turn | None]) -> set[str]:
+    """The labels that ask: by name (Question, Q, ...), with an outlet (when the one who speaks most
+    never names one), or, when there are none of those and at most three speak, named speakers most
+    of whose turns end with '?' (not the one who speaks most)."""
+    turn_ends: dict[str, list[bool]] = {}     # per label: whether each of its turns ends with "?"
     words: dict[str, int] = {}
+    bracketed: set[str] = set()
     label = None
-    last_end: str | None = None
+    last_end: str | None = None     # the last paragraph of the current turn (None: nothing said yet)
+
+    def close() -> None:
+        if label is not None and last_end is not None:
+            turn_ends.setdefault(label, []).append(last_end.rstrip("\"”’»)").endswith("?"))
+
     for p, t in zip(paras, turns):
-        if t:
-            if label is not None:
-                turn_ends[label].append(last_end.rstrip("\"”’»)").endswith("?"))
-            label = t.group("label")
-            turn_ends.setdefault(label, [])
-        if label is not None:
-            body = text[p.start:p.end]
-            words[label] = words.get(label, 0) + len(body.split())
-            last_end = body
-    if label is not None:
-        turn_ends[label].append(last_end.rstrip("\"”’»)").endswith("?"))
-    if len(turn_ends) < 2:
+        if t and t.label:
+            close()
+            label, last_end = t.label, None
+            if t.outlet:
+                bracketed.add(label)
+        if label is not None and not (t and t.start >= p.end):     # a label alone says nothing
+            words[label] = words.get(label, 0) + len(text[t.start if t else p.start:p.end].split())
+            last_end = text[p.start:p.end]
+    close()
+    if not words:
         return set()
     main = max(words, key=words.get)
-    return {name for name, ends in turn_ends.items()
-            if name != main and name.lower() not in _ANSWER_LABELS and sum(ends) * 2 >= len(ends) > 0}
+    askers = {name for name in turn_ends
+              if name.lower() in _ASKERS or (name in bracketed and main not in bracketed)}
+    if askers:
+        return askers
+    named = [name for name in turn_ends if name.lower() not in _ANSWER_LABELS]
+    if not 2 <= len(named) <= 3:
+        return set()
+    return {name for name in named
+            if name != main and sum(turn_ends[name]) >= 2 and sum(turn_ends[name]) * 2 >= len(turn_ends[name])}
 
 
 def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
-    turns = [_TURN.match(text, p.start, p.end) for p in paras]
-    labels = Counter(t.group("label") for t in turns if t)
-    # a label is a speaker when it asks, names an outlet, is in bold, or opens two turns or more
-    # ("Note:" once is not)
-    turns = [t if t and (t.group("label").lower() in _ASKERS or t.group("outlet")
-                         or t.group().startswith(("**", "__")) or labels[t.group("label")] >= 2)
-             else None for t in turns]
+    marks = _marks(text, paras)
+    turns = _openings(text, paras, marks)
     askers = _askers(text, paras, turns)
-    if sum(1 for t in turns if t and t.group("label") in askers) < 2:
-        return _sections(text, doc_id, paras)
+    if sum(1 for t in turns if t and t.label in askers) >= 2:
+        return _exchanges(text, doc_id, paras, turns, askers)
+    # a conversation: someone recurs as a speaker, and two or more speak (counting those called on once)
+    recurs = any(t and t.label for t in turns)
+    relaxed = _openings(text, paras, marks, conversation=True) if recurs else turns
+    labelled = [i for i, t in enumerate(relaxed) if t and t.label]
+    speakers = {relaxed[i].label for i in labelled if relaxed[i].label.lower() not in _ANSWER_LABELS}
+    changes = sum(1 for t in turns if t and t.change)
+    if changes and len(speakers) + changes >= 2 or (
+            recurs and len(speakers) >= 2 and len(labelled) * 3 >= len(paras) - labelled[0]):
+        return _conversation(text, doc_id, paras, relaxed)
+    return _sections(text, doc_id, paras, turns)
 
+
+def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | None],
+               askers: set[str]) -> list[Passage]:
+    """A Q&A transcript: exchanges Q1, Q2, ... of a question and the answer paragraphs after it."""
     # the main answerer: the most frequent non-asking speaker
     counts: dict[str, int] = {}
     for t in turns:
-        if t and t.group("label") not in askers and t.group("label").lower() not in _ANSWER_LABELS:
-            counts[t.group("label")] = counts.get(t.group("label"), 0) + 1
+        if t and t.label and t.label not in askers and t.label.lower() not in _ANSWER_LABELS:
+            counts[t.label] = counts.get(t.label, 0) + 1
     main_speaker = max(counts, key=counts.get) if counts else None
 
     out: list[Passage] = []
     exchange = 0
-    kind, speaker, outlet = "statement", main_speaker, None
+    kind, speaker, outlet, time = "statement", main_speaker, None, None
     question_spans: dict[str, list[tuple[int, int]]] = {}   # section -> its question's paragraphs
     for n, (p, t) in enumerate(zip(paras, turns), 1):
         start = p.start
         if t:
-            label = t.group("label")
-            start = t.end()
+            start = t.start
+            time = t.time if t.time is not None else time
+            label = t.label
             if label in askers:
                 exchange += 1
                 kind, speaker = "question", label
-                outlet = t.group("outlet")
-            else:
+                outlet = t.outlet
+            elif label is not None:
                 kind = "answer" if exchange else "statement"
                 speaker = None if label.lower() in _ANSWER_LABELS else label
+            if start >= p.end:      # a label with no words after it: its words are the next paragraphs
+                continue
         section = f"Q{exchange}" if exchange else "opening"
         if t is None and _heading(text, p) is not None:
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
@@ -270,7 +417,7 @@ def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
         out.append(Passage(
             doc=doc_id, start=start, end=p.end, text=text[start:p.end], section=section,
             kind=kind, paragraph=n, speaker=speaker,
-            outlet=outlet if exchange else None,
+            outlet=outlet if exchange else None, time=time,
         ))
     # questions may run over several paragraphs: give every passage of an exchange the full question
     full = {section: "\n\n".join(text[s:e] for s, e in spans) for section, spans in question_spans.items()}
@@ -278,15 +425,53 @@ def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
             for ps in out]
 
 
-def _sections(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
-    """Not a transcript: paragraphs, each in the section its latest heading names ("text" before any)."""
+def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | None]) -> list[Passage]:
+    """A conversation nobody leads by asking (a meeting, a hearing, captions): one ``turn`` passage
+    per paragraph of a turn, with its speaker; paragraphs before the first turn are paragraphs."""
     out = []
     section = "text"
-    for n, p in enumerate(paras, 1):
+    speaker = outlet = time = None
+    outlets: dict[str, str] = {}    # a committee's record names a riding or an office at a first turn only
+    kind = "paragraph"
+    for n, (p, t) in enumerate(zip(paras, turns), 1):
+        start = p.start
+        if t:
+            start = t.start
+            time = t.time if t.time is not None else time
+            if t.label is not None:
+                kind = "turn"
+                speaker = None if t.label.lower() in _ANSWER_LABELS else t.label
+                outlet = outlets.setdefault(t.label, t.outlet) if t.outlet else outlets.get(t.label)
+            elif t.change:
+                kind, speaker, outlet = "turn", None, None
+            if start >= p.end:      # "Marketing:" and nothing said
+                continue
+        else:
+            heading = _heading(text, p)
+            if heading is not None:
+                section = heading
+                out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
+                                   section=section, kind="heading", paragraph=n))
+                continue
+        out.append(Passage(doc=doc_id, start=start, end=p.end, text=text[start:p.end], section=section,
+                           kind=kind, paragraph=n, speaker=speaker, outlet=outlet, time=time))
+    return out
+
+
+def _sections(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | None]) -> list[Passage]:
+    """Not a transcript: paragraphs, each in the section its latest heading names ("text" before any);
+    a time stamp opening a paragraph is its time (captions with no speakers)."""
+    out = []
+    section = "text"
+    time = None
+    for n, (p, t) in enumerate(zip(paras, turns), 1):
         heading = _heading(text, p)
         if heading is not None:
             section = heading
-        out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
+        start = p.start
+        if t and (t.time is not None or t.change):     # the stamp is the time, the rest (a label too) text
+            start, time = t.marked, t.time if t.time is not None else time
+        out.append(Passage(doc=doc_id, start=start, end=p.end, text=text[start:p.end],
                            section=section, kind="heading" if heading is not None else "paragraph",
-                           paragraph=n))
+                           paragraph=n, time=time))
     return out

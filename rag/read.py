@@ -1,4 +1,4 @@
-"""Read files into Documents: plain text, Markdown, HTML, PDF and DOCX.
+"""Read files into Documents: plain text, Markdown, HTML, PDF, DOCX and subtitles (SRT, WebVTT).
 
 Each Document's ``text`` is what every offset points into, and the index stores it
 (``documents/*.txt``) beside the vectors so that every quote can be shown and checked
@@ -16,13 +16,25 @@ start of the file. For the other formats it is the text extracted here:
   or ``<time datetime>``.
 - PDF (pypdf): the pages' text, separated by a form feed line (``\\n\\f\\n``) so that
   parsing can tell each passage's page. Lines are joined into paragraphs (a short line
-  ending a sentence, or a speaker label, starts a new one); a short capitalised line that
+  ending a sentence, a speaker label or a time stamp starts a new one); a short capitalised line that
   is not a sentence and starts a paragraph is taken for a heading (``# Heading``).
   Title from the metadata.
 - Markdown: as it is; title and date from YAML front matter when it has one (parsing
   leaves the front matter out of the passages).
 - DOCX (python-docx): one paragraph per paragraph, headings as ``# Heading``; title
   from the core properties. Tables, headers and footnotes are left out.
+- Subtitles (``.srt``, ``.vtt``; UTF-8 or UTF-16 as text files): the cues merged into
+  turns, one paragraph each, opening with the start time of its first cue and its speaker:
+  ``[00:12:31] Jane Doe: words...`` (``[00:12:31] >> words...`` when the captions mark a new
+  speaker without naming them; ``[00:12:31] words...`` when they mark none). Cue numbers,
+  timing lines, a VTT file's header and its NOTE, STYLE and REGION blocks, inline tags
+  (``<i>``, ``<c.x>``, karaoke times, SRT's ``{\\an8}``) and a line repeated by the next
+  cue (rolling captions) are left out; entities (``&amp;``) are decoded. A new turn starts at
+  a speaker change (a line opening with ``>>``, ``- ``, ``NAME:`` (in capitals, or a name that
+  opens lines more than once) or a VTT voice
+  ``<v Name>`` naming someone else) and, within one speaker's words, at the end of a
+  sentence once the turn is ``TURN_CHARS`` long or after a pause of ``PAUSE`` seconds or
+  more. ``parse.py`` reads the stamps back as each passage's ``time``.
 
 Each Document's ``sha256`` is of the file's bytes, so a changed file is noticed.
 Every refusal is a DocumentError with a one-line reason: a broken file, a missing optional
@@ -36,6 +48,7 @@ import io
 import logging
 import re
 import threading
+from collections import Counter
 from pathlib import Path
 
 from .errors import DocumentError
@@ -44,7 +57,8 @@ from .records import Document
 from .paths import SHIPPED_CORPUS as DEFAULT_CORPUS  # noqa: E402 - the default transcript (package data)
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}
+SUBTITLE_SUFFIXES = {".srt", ".vtt"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | SUBTITLE_SUFFIXES | {".pdf", ".docx"}
 MAX_BYTES = 50 * 1024 * 1024
 PAGE_BREAK = "\n\f\n"     # between the pages of a PDF's text
 # the packages the other formats need: import name -> what pip installs
@@ -128,6 +142,8 @@ def read(path: Path, stored_as: str | None = None, id: str | None = None) -> Doc
             text, title = pdf_text(data)
         elif suffix == ".docx":
             text, title = docx_text(data)
+        elif suffix in SUBTITLE_SUFFIXES:
+            text = subtitle_text(decode(data))
         else:
             text = decode(data)
             if suffix in (".md", ".markdown"):
@@ -276,7 +292,11 @@ def _iso(value: str) -> str | None:
 
 # ---- PDF --------------------------------------------------------------------------------------
 
-_LABEL = re.compile(r"^(?:Question|Q|A|Answer|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})(?: \([^()]{1,80}\))?:\s")
+# a line opening a speaker's turn (a paragraph of its own): "Question:", "Jane Doe (Reuters):", "PhD B:",
+# "[00:01:02] Tom Reed:", also a time stamp alone ("[00:01:02] words"), as parse.py reads them
+_LABEL = re.compile(r"^(?:(?:\[(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\]|\d{1,2}:\d{2}:\d{2})\s|"
+                    r"(?:Question|Q|A|Answer|[A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|\d{1,3})){0,5})"
+                    r"(?: \((?:[^()]|\([^()]*\)){1,120}\))?:\s)")
 
 
 _quiet_lock = threading.Lock()
@@ -385,3 +405,89 @@ def docx_text(data: bytes) -> tuple[str, str]:
             text = "#" * min(6, int(m.group(1)) + 1) + " " + text
         blocks.append(text)
     return "\n\n".join(blocks) + "\n", document.core_properties.title or ""
+
+
+# ---- subtitles --------------------------------------------------------------------------------
+
+TURN_CHARS = 400     # a speaker's words over several cues are cut into paragraphs at a sentence end after this
+PAUSE = 3.0          # seconds of silence between cues after which a new paragraph starts (at a sentence end)
+_CUE_CLOCK = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
+_CUE_TIME = re.compile(rf"(?P<start>{_CUE_CLOCK})\s*-->\s*(?P<end>{_CUE_CLOCK})")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+(?P<name>[^>]+)>")
+_TAG = re.compile(r"</?[^<>\n]*>|\{\\[^{}\n]*\}")
+_CAPTION_LABEL = re.compile(r"(?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?=\S)")
+_SENTENCE_END = re.compile(r"[.!?…][\"”’»)\]]*$")
+
+
+def _cue_seconds(value: str) -> float:
+    total = 0.0
+    for part in value.replace(",", ".").split(":"):
+        total = total * 60 + float(part)
+    return total
+
+
+def _stamp(seconds: float) -> str:
+    """'[00:12:31]', or '[00:12:31.500]' when the cue starts between seconds."""
+    ms = round(seconds * 1000)
+    s, ms = divmod(ms, 1000)
+    return f"[{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}{f'.{ms:03d}' if ms else ''}]"
+
+
+def subtitle_text(text: str) -> str:
+    """The text of an SRT or WebVTT file: its cues merged into turns, one paragraph each,
+    ``[hh:mm:ss] Name: words`` (see the module's docstring). DocumentError when it has no cue."""
+    import html
+
+    blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    # "NAME:" opening a caption line names who speaks when it is in capitals or recurs ("Today: ..." once does not)
+    named = Counter(m.group("name") for m in _CAPTION_LABEL.finditer(text) if m.start() == 0
+                    or text[m.start() - 1] in "\n>-– ")
+    names = {name for name, n in named.items() if n >= 2 or name.isupper()}
+    turns: list[list] = []      # [start seconds, speaker or None, marked change, [words...]]
+    last_end = None
+    previous_line = None
+    cues = 0
+    for block in blocks:
+        lines = block.strip("\n").split("\n")
+        timing = next((i for i, line in enumerate(lines) if "-->" in line), None)
+        if timing is None:      # WEBVTT header, NOTE, STYLE, REGION, stray text
+            continue
+        m = _CUE_TIME.search(lines[timing])
+        if not m:
+            continue
+        cues += 1
+        start, end = _cue_seconds(m.group("start")), _cue_seconds(m.group("end"))
+        for raw in lines[timing + 1:]:
+            voice = _VOICE.search(raw)
+            line = html.unescape(_TAG.sub("", raw)).replace("\u00a0", " ")
+            for n, piece in enumerate(re.split(r"\s*>>+\s*", line)):    # ">>" mid-line: another speaker
+                piece = " ".join(piece.split())
+                change = n > 0 or line.lstrip().startswith(">>")
+                if piece.startswith(("- ", "– ")):       # dialogue dash: the other one answers
+                    piece, change = piece[2:].strip(), True
+                speaker = voice.group("name").strip() if voice and n == 0 else None
+                label = None if voice else _CAPTION_LABEL.match(piece)
+                if label and label.group("name") in names:
+                    speaker, piece = label.group("name"), piece[label.end():]
+                if not piece or piece == previous_line:
+                    continue
+                previous_line = piece
+                current = turns[-1] if turns else None
+                if speaker is None and current is not None and not change:
+                    speaker = current[1]
+                words = current and " ".join(current[3])
+                new = (current is None or change or speaker != current[1]
+                       or (_SENTENCE_END.search(words) and (len(words) >= TURN_CHARS
+                                                             or (last_end is not None and start - last_end >= PAUSE))))
+                if new:
+                    turns.append([start, speaker, change and speaker is None, [piece]])
+                else:
+                    current[3].append(piece)
+        last_end = end
+    if not cues:
+        raise DocumentError("no subtitle cues (timing lines '00:00:01,000 --> 00:00:04,000') found")
+    paragraphs = []
+    for start, speaker, unnamed, words in turns:
+        head = _stamp(start) + (f" {speaker}:" if speaker else " >>" if unnamed else "")
+        paragraphs.append(f"{head} {' '.join(words)}")
+    return "\n\n".join(paragraphs) + "\n"

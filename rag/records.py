@@ -34,12 +34,14 @@ class Passage:
     end: int
     text: str               # == document.text[start:end]
     section: str            # "opening", "Q7", "text", ...
-    kind: str               # "statement" | "question" | "answer" | "paragraph"
+    kind: str               # "statement" | "question" | "answer" | "turn" | "paragraph" | "heading"
     paragraph: int          # 1-based number of the paragraph in the document (as parsed)
     speaker: str | None = None
     question: str | None = None   # full text of the question this passage answers
     outlet: str | None = None     # the journalist's outlet, when the question names it
     page: int | None = None
+    time: float | None = None     # seconds from the start: a subtitle cue's or a stamped turn's
+    speakers: tuple[str, ...] = ()  # everyone who speaks in it, in order (a window over several turns)
     context: str = field(default="", compare=False)  # extra text embedded with it, never shown
 
     @property
@@ -49,7 +51,10 @@ class Passage:
     @staticmethod
     def from_dict(data: dict) -> "Passage":
         names = {f.name for f in dataclasses.fields(Passage)}
-        return Passage(**{k: v for k, v in data.items() if k in names})
+        fields = {k: v for k, v in data.items() if k in names}
+        if "speakers" in fields:        # JSON has lists, the record a tuple (frozen, hashable)
+            fields["speakers"] = tuple(fields["speakers"] or ())
+        return Passage(**fields)
 
 
 @dataclass(frozen=True)

@@ -175,3 +175,20 @@ def test_csv_has_a_row_per_hit_whose_offsets_give_the_exact_quote(index):
         assert float(row["score"]) == pytest.approx(h.score, abs=1e-4)
     header = next(csv.reader(io.StringIO(csv_text([], index))))
     assert {"rank", "quote", "source", "start", "end", "score"} <= set(header)
+
+
+def test_json_adds_time_and_speakers_only_when_the_passage_has_them(index):
+    p = passage(index, "Q1")
+    plain = hit_json(Hit(p, 1, 0.5), index)
+    assert "time" not in plain and "speakers" not in plain
+    timed = hit_json(Hit(replace(p, time=751.5, speakers=("Jane Doe", "Question")), 1, 0.5), index)
+    assert timed["time"] == 751.5 and timed["speakers"] == ["Jane Doe", "Question"]
+    assert {k: v for k, v in timed.items() if k not in ("time", "speakers")} == plain
+    assert where(replace(p, time=751.5)).endswith(" at 00:12:31")
+
+
+def test_reference_of_a_turn_names_its_speaker_once():
+    p = Passage("d", 0, 5, "Hello", "text", "turn", 4, speaker="Grad A", time=62.0)
+    from rag.records import Document
+    line = reference(p, Document("d", "Hello", title="Meeting"))
+    assert line == "Meeting, Turn of Grad A at 00:01:02, para. 4, chars 0–5"

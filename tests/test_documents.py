@@ -127,12 +127,18 @@ def test_markdown_bold_labels_and_several_answerers():
 
 @pytest.mark.parametrize("text", [
     "Note: this is a memo.\n\nIt has two paragraphs. Nobody asks anything.",
-    "Alice: Hello there.\n\nBob: Hello.\n\nAlice: Nice weather.\n\nBob: Indeed.",   # nobody asks
 ])
 def test_not_a_transcript_falls_back_to_paragraphs(text):
     _, paras = parsed(text)
     assert {p.kind for p in paras} == {"paragraph"} and {p.section for p in paras} == {"text"}
     assert not any(p.question for p in paras)
+
+
+def test_a_dialogue_where_nobody_asks_is_a_conversation():
+    _, paras = parsed("Alice: Hello there.\n\nBob: Hello.\n\nAlice: Nice weather.\n\nBob: Indeed.")
+    assert [(p.kind, p.speaker, p.text) for p in paras] == [("turn", "Alice", "Hello there."),
+        ("turn", "Bob", "Hello."), ("turn", "Alice", "Nice weather."), ("turn", "Bob", "Indeed.")]
+    assert {p.section for p in paras} == {"text"} and not any(p.question for p in paras)
 
 
 def test_dateline_and_early_date():

@@ -13,7 +13,7 @@ STAGES = [
     {"read"}, {"parse"}, {"chunk"}, {"embed"},
     # the index as stored (and made), each backend with its own dense and lexical search
     {"lexical", "dense", "store", "calibration", "build", "milvus"},
-    {"retrieve", "evaluate", "terms"},
+    {"retrieve", "evaluate", "terms", "speakers"},
     {"cite"},
     {"verify", "models", "summarise", "llm", "grounded"},
     {"render", "chat"},

@@ -76,3 +76,38 @@ def test_other_transcript_with_outlet_label():
     q2 = [p for p in paras if p.section == "Q2"]
     assert q2[0].outlet == "Daily Bugle" and q2[-1].speaker == "Jane Doe"
     assert [p.kind for p in paras if p.section == "Q1"] == ["question", "answer", "answer"]
+
+
+def test_default_transcript_parses_as_before_conversations_came():
+    """Every passage of the shipped transcript, field by field, as parser version 3 made them (the
+    digest was taken before turns, time stamps and conversations were recognised): none has a time."""
+    import hashlib
+    import json
+
+    _, (_, paras) = corpus()
+    key = [(p.start, p.end, p.section, p.kind, p.paragraph, p.speaker, p.question, p.outlet, p.page) for p in paras]
+    assert len(paras) == 144 and all(p.time is None and p.speakers == () for p in paras)
+    assert hashlib.sha256(json.dumps(key).encode()).hexdigest() == (
+        "50a9c34377c9b5d62c6f8475b72268e3828ee44f56997961b1ac5ff00285d435")
+
+
+def test_a_meeting_is_turns_with_speakers():
+    text = ("Grad A: OK, we're on.\n\nProfessor B: Yeah.\n\nGrad A: So the first item is transcription.\n\n"
+            "PhD C:\n\nProfessor B: Does anyone know the status?")
+    _, paras = parse(Document.from_text("m.txt", text))
+    assert [(p.kind, p.speaker, p.text) for p in paras] == [
+        ("turn", "Grad A", "OK, we're on."), ("turn", "Professor B", "Yeah."),
+        ("turn", "Grad A", "So the first item is transcription."),
+        ("turn", "Professor B", "Does anyone know the status?")]
+    assert all(text[p.start:p.end] == p.text for p in paras)
+
+
+def test_passage_from_json_has_a_tuple_of_speakers():
+    from rag.records import Passage
+
+    p = Passage.from_dict({"doc": "d", "start": 0, "end": 1, "text": "x", "section": "text", "kind": "turn",
+                           "paragraph": 1, "speakers": ["Grad A", "Grad B"], "time": 12.5, "unknown": 1})
+    assert p.speakers == ("Grad A", "Grad B") and p.time == 12.5
+    old = Passage.from_dict({"doc": "d", "start": 0, "end": 1, "text": "x", "section": "text", "kind": "paragraph",
+                             "paragraph": 1})      # an index stored before these fields
+    assert old.speakers == () and old.time is None

@@ -1,0 +1,178 @@
+"""Which speakers a query names: "What did the Project Manager say about the buttons?",
+"Trudeau on fraud", "according to Professor C", "what did Lavrov say".
+
+``resolve(query, speakers)`` matches the query's words against the names of an index's speakers
+(``Passage.speaker``), case-insensitively, as
+- the whole label ("Right Hon. Justin Trudeau", "Project Manager", "PhD B", "The Chair"),
+- the name without its titles and suffixes ("Justin Trudeau", "Lynne Neagle" of "Lynne Neagle AM",
+  "Chair" of "The Chair"),
+- the last name ("Trudeau", "Neagle"), or a title and the last name ("Dr. Doe"),
+- an office before the name, alone or with the last name ("the mayor", "Mayor Lindqvist" of
+  "MAYOR LINDQVIST"; "Professor White" of "Professor Jean White"),
+- a role without its letter or number ("Grad" of "Grad A" and "Grad B", "Professor" of "Professor C"),
+each also with a possessive ("Trudeau's"). The longest match wins at each place. A mention that
+fits several speakers ("Grad", "Morgan" of "Julie Morgan" and "Eluned Morgan") is *ambiguous*: all
+of them are returned, and ``ambiguous`` says so.
+
+Never a common word that is not a name: a mention made only of ordinary English words
+("interface" of "User Interface", "chair", "marketing", "white" of "Professor Jean White") counts
+only when the query marks it as a speaker: written with capitals (as the query's first word
+only before "on" or "about": "Morgan on school meals"), or with a speaker's cue beside it
+("did the marketing say", "according to the chair", "the chair's", "marketing suggested").
+Words that are rare in English (Lavrov, Trudeau) count in any case. Stop words ("the", "am",
+"a") are never a mention on their own.
+
+``query_without(query, resolution)`` is the query with the mentions (and an "according to" before
+them) taken out, for ranking passages by what was said rather than by who said it.
+What it leaves out: first names alone ("Justin"), nicknames and misspellings, pronouns ("she").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from .terms import is_common
+
+_TOKEN = re.compile(r"[^\W_]+")
+_TITLES = {"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "hon", "honourable", "honorable", "right", "rt",
+           "the", "sir", "dame", "lord", "lady", "sen", "senator", "rep", "gov", "rev", "mme", "m"}
+# offices before a name, each also a mention of its own ("what did the mayor say")
+_OFFICES = {"mayor", "president", "minister", "premier", "chancellor", "governor", "judge", "justice",
+            "chairman", "chairwoman", "chairperson", "commissioner", "secretary", "ambassador", "general",
+            "captain", "professor", "director", "councillor", "councilor", "deputy", "inspector", "detective",
+            "officer", "coach", "principal", "bishop", "father", "sister", "pastor", "rabbi", "imam"}
+_SUFFIXES = {"am", "mp", "ms", "mla", "msp", "mep", "td", "jr", "sr", "qc", "kc", "mbe", "obe", "cbe"}
+# words beside a mention that make it a speaker's: "did X say", "according to X", "X on ..."
+_CUES_BEFORE = {"did", "does", "do", "according", "ask", "asked", "tell", "told"}
+_CUES_AFTER = {"say", "said", "says", "saying", "think", "thinks", "thought", "mention", "mentioned",
+               "mentions", "suggest", "suggested", "suggests", "propose", "proposed", "proposes", "argue",
+               "argued", "argues", "asked", "explain", "explained", "explains", "wanted", "believe",
+               "believes", "feel", "feels", "felt", "reported", "presented", "claim", "claimed", "claims",
+               "answered", "replied", "respond", "responded", "told", "talked", "discussed", "raised",
+               "objected", "agreed", "disagreed", "recommended", "noted", "stated", "described",
+               "insisted", "promised"}
+_STOP = {"a", "an", "the", "of", "and", "or", "to", "in", "on", "at", "for", "by", "am", "is", "i", "s"}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    speakers: tuple[str, ...] = ()      # the index's speaker labels the query names, in order of mention
+    mention: str = ""                   # the query's words that named them ("Project Manager", "Grad")
+    ambiguous: bool = False             # a mention that fits more than one speaker
+    spans: tuple[tuple[int, int], ...] = ()   # where the mentions are in the query
+
+
+NOBODY = Resolution()
+
+
+def _tokens(name: str) -> list[str]:
+    return _TOKEN.findall(name.lower())
+
+
+def aliases(name: str) -> set[tuple[str, ...]]:
+    """The word sequences (lower case) that name the speaker labelled `name`."""
+    words = _tokens(name)
+    out = {tuple(words)} if words else set()
+    core = list(words)
+    while len(core) > 1 and core[0] in _TITLES:
+        core.pop(0)
+    while len(core) > 1 and core[-1] in _SUFFIXES:
+        core.pop()
+    if not core:
+        return out
+    out.add(tuple(core))
+    last = core[-1]
+    if len(core) >= 2 and (len(last) == 1 or last.isdigit()):     # "Grad A", "Speaker 2": the role
+        out.add(tuple(core[:-1]))
+    elif len(core) >= 2:                                            # "Justin Trudeau": "Trudeau"
+        offices = []
+        while len(core) > 2 and core[0] in _OFFICES:                # "Mayor Anna Lindqvist": "the mayor"
+            offices.append(core.pop(0))
+        if len(core) == 2 and core[0] in _OFFICES:                  # "MAYOR LINDQVIST"
+            offices.append(core[0])
+        out.add(tuple(core))
+        out.add((last,))
+        titles = [w for w in words[:len(words) - len(core)] if w not in {"the", "right", "rt"}]
+        out.update((t, last) for t in titles + offices)             # "Dr Doe", "Hon Trudeau", "Mayor Lindqvist"
+        out.update((o,) for o in offices)
+    return {a for a in out if not (len(a) == 1 and a[0] in _STOP)}
+
+
+def _table(speakers: Iterable[str]) -> dict[tuple[str, ...], list[str]]:
+    table: dict[tuple[str, ...], list[str]] = {}
+    for name in dict.fromkeys(s for s in speakers if s):
+        for alias in aliases(name):
+            names = table.setdefault(alias, [])
+            if name not in names:
+                names.append(name)
+    return table
+
+
+def _marked(query: str, words: list[re.Match], i: int, j: int) -> bool:
+    """Whether words[i:j] read as a speaker's name in the query: capitals (other than the query's
+    first word alone), a possessive, or a speaker's cue before or after."""
+    capitals = all(w.group()[0].isupper() for w in words[i:j])
+    title_case = sum(1 for w in words if w.group()[0].isupper()) > len(words) * 0.6
+    after = words[j].group().lower() if j < len(words) else ""
+    if capitals and not title_case and (i > 0 or j - i > 1 or after in ("on", "about")):
+        return True     # "... the Chair ...", "Project Manager ...", "Morgan on school meals"
+    if query[words[j - 1].end():words[j - 1].end() + 2] in ("'s", "’s"):
+        return True
+    before = {w.group().lower() for w in words[max(0, i - 3):i]}
+    return bool(before & _CUES_BEFORE) or after in _CUES_AFTER
+
+
+def resolve(query: str, speakers: Iterable[str]) -> Resolution:
+    """The speakers among `speakers` (an index's speaker labels) that `query` names."""
+    table = _table(speakers)
+    if not table:
+        return NOBODY
+    longest = max(len(a) for a in table)
+    words = list(_TOKEN.finditer(query))
+    folded = [w.group().lower() for w in words]
+    found: list[str] = []
+    spans: list[tuple[int, int]] = []
+    ambiguous = False
+    after_mention = -1      # the word after the last mention
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            names = table.get(tuple(folded[i:i + n]))
+            if not names:
+                continue
+            ordinary = all(is_common(w) for w in folded[i:i + n])
+            if ordinary and (not _marked(query, words, i, i + n) or (n == 1 and i == after_mention)):
+                continue    # ("designer" of "the user interface designer" is not a second mention)
+            end = words[i + n - 1].end()
+            if query[end:end + 2] in ("'s", "’s"):
+                end += 2
+            spans.append((words[i].start(), end))
+            ambiguous = ambiguous or len(names) > 1
+            found.extend(x for x in names if x not in found)
+            i += n - 1
+            after_mention = i + 1
+            break
+        i += 1
+    if not found:
+        return NOBODY
+    mention = " and ".join(query[s:e] for s, e in spans)
+    return Resolution(tuple(found), mention, ambiguous, tuple(spans))
+
+
+_ACCORDING = re.compile(r"\b(?:according\s+to|by|from)\s*$", re.IGNORECASE)
+
+
+def query_without(query: str, resolution: Resolution) -> str:
+    """The query without its speaker mentions (and an "according to" before one): what was said."""
+    if not resolution.spans:
+        return query
+    out, last = [], 0
+    for s, e in resolution.spans:
+        before = query[last:s]
+        m = _ACCORDING.search(before)
+        out.append(before[:m.start()] if m else before)
+        last = e
+    out.append(query[last:])
+    rest = " ".join("".join(out).split())
+    return rest if _TOKEN.search(rest) else query

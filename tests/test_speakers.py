@@ -1,0 +1,86 @@
+"""rag/speakers.py: speaker mentions in a query resolved against an index's speaker labels, by full
+name, last name, role, title, possessive; ambiguous when a mention fits several; never a common word
+that the query does not mark as a speaker."""
+from __future__ import annotations
+
+import pytest
+
+from rag.speakers import aliases, query_without, resolve
+
+AMI = ["Project Manager", "Marketing", "User Interface", "Industrial Designer"]
+ICSI = ["Grad A", "Grad B", "Professor C", "PhD D"]
+COMMITTEE = ["The Chair", "Right Hon. Justin Trudeau", "Hon. Andrew Scheer", "Mr. Paul Manly",
+             "Julie Morgan AM", "Eluned Morgan AM", "Professor Jean White"]
+PRESS = ["Sergey Lavrov", "Question", "Maria Zakharova"]
+
+
+@pytest.mark.parametrize("query, speakers, expected, mention", [
+    ("What did the Project Manager say about the buttons?", AMI, ("Project Manager",), "Project Manager"),
+    ("what did the project manager say about the buttons", AMI, ("Project Manager",), "project manager"),
+    ("Trudeau on fraud", COMMITTEE, ("Right Hon. Justin Trudeau",), "Trudeau"),
+    ("trudeau's answer on the wage subsidy", COMMITTEE, ("Right Hon. Justin Trudeau",), "trudeau's"),
+    ("the budget according to Professor C", ICSI, ("Professor C",), "Professor C"),
+    ("what did Lavrov say about NATO", PRESS, ("Sergey Lavrov",), "Lavrov"),
+    ("What did Mr. Manly present?", COMMITTEE, ("Mr. Paul Manly",), "Mr. Manly"),
+    ("Justin Trudeau and Andrew Scheer on the deficit", COMMITTEE,
+     ("Right Hon. Justin Trudeau", "Hon. Andrew Scheer"), "Justin Trudeau and Andrew Scheer"),
+    ("what did the Chair rule on petitions", COMMITTEE, ("The Chair",), "the Chair"),
+    ("What did marketing say about the price?", AMI, ("Marketing",), "marketing"),
+    ("PhD D's results on noise", ICSI, ("PhD D",), "PhD D's"),
+    ("What did the mayor say about bicycles?", ["MAYOR LINDQVIST", "Tom Reed"], ("MAYOR LINDQVIST",), "mayor"),
+    ("according to Professor White", COMMITTEE, ("Professor Jean White",), "Professor White"),
+])
+def test_mentions_resolve_to_speakers(query, speakers, expected, mention):
+    r = resolve(query, speakers)
+    assert r.speakers == expected and r.mention == mention and not r.ambiguous
+
+
+def test_a_mention_that_fits_several_speakers_is_ambiguous():
+    r = resolve("what did Grad say about the parser", ICSI)
+    assert r.speakers == ("Grad A", "Grad B") and r.ambiguous and r.mention == "Grad"
+    r = resolve("Morgan on school meals", COMMITTEE)
+    assert set(r.speakers) == {"Julie Morgan AM", "Eluned Morgan AM"} and r.ambiguous
+    # the full name is not ambiguous
+    r = resolve("Julie Morgan on school meals", COMMITTEE)
+    assert r.speakers == ("Julie Morgan AM",) and not r.ambiguous
+
+
+@pytest.mark.parametrize("query, speakers", [
+    ("how should the user interface look", AMI),         # a topic, not the speaker "User Interface"
+    ("the interface of the remote control", AMI),
+    ("which marketing strategy was chosen", AMI),
+    ("who will chair the next meeting", COMMITTEE),
+    ("a white paper on housing", COMMITTEE),            # "white" of Professor Jean White
+    ("what is the project budget", AMI),
+    ("I am worried about the grades", COMMITTEE),       # "AM" is a suffix, never a mention
+    ("Marketing strategy for teenagers", AMI),          # capitalised only as the first word
+    ("What Happened To The Budget", AMI),               # Title Case says nothing
+    ("who will be the next mayor", ["MAYOR LINDQVIST"]),
+])
+def test_common_words_are_not_speakers(query, speakers):
+    assert resolve(query, speakers).speakers == ()
+
+
+def test_no_speakers_no_resolution():
+    assert resolve("what did Lavrov say", []).speakers == ()
+    assert resolve("", PRESS).speakers == ()
+
+
+def test_aliases():
+    assert {("justin", "trudeau"), ("trudeau",), ("hon", "trudeau"),
+            ("right", "hon", "justin", "trudeau")} <= aliases("Right Hon. Justin Trudeau")
+    assert ("grad",) in aliases("Grad A") and ("grad", "a") in aliases("Grad A")
+    assert ("chair",) in aliases("The Chair")
+    assert ("neagle",) in aliases("Lynne Neagle AM") and ("am",) not in aliases("Lynne Neagle AM")
+
+
+def test_query_without_the_mention():
+    r = resolve("the budget according to Professor C", ICSI)
+    assert query_without("the budget according to Professor C", r) == "the budget"
+    q = "What did the Project Manager say about the buttons?"
+    assert query_without(q, resolve(q, AMI)) == "What did the say about the buttons?"
+    q = "Trudeau's view on fraud"
+    assert query_without(q, resolve(q, COMMITTEE)) == "view on fraud"
+    # nothing left: the query as it was
+    assert query_without("Trudeau", resolve("Trudeau", COMMITTEE)) == "Trudeau"
+    assert query_without("no mention here", resolve("no mention here", AMI)) == "no mention here"

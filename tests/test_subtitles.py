@@ -1,0 +1,142 @@
+"""Subtitles (.srt, .vtt) index as transcripts (rag/read.py subtitle_text, rag/parse.py stamps): cues merged
+into turns at speaker changes (>>, NAME:, <v Name>), cue numbers, timing lines, the VTT header, NOTE and
+STYLE blocks and inline tags left out, each turn's first cue time kept as the passage's `time`, and the
+time in the citation ("at 00:12:31") and in the JSON ("time": seconds), through the real CLI."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import rag.embed
+from rag.cite import clock, where
+from rag.cli import main
+from rag.errors import DocumentError
+from rag.parse import parse
+from rag.read import expand, read, subtitle_text, supported
+
+from conftest import FakeEmbedder
+
+DATA = Path(__file__).parent / "data" / "formats"
+
+
+@pytest.fixture(autouse=True)
+def fake_model(monkeypatch):
+    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
+
+
+def test_srt_cues_merge_into_turns():
+    doc = read(DATA / "talk.srt")
+    assert doc.text == (
+        "[00:00:01] >> Good evening and welcome to the town hall on the harbour. Tonight we talk about the ferry.\n\n"
+        "[00:00:07] MAYOR LINDQVIST: Thank you. The ferry will run every hour from the first of June.\n\n"
+        "[00:12:31] >> What will a ticket cost?\n\n"
+        "[00:12:34.500] MAYOR LINDQVIST: Two euros for residents & children ride free.\n")
+    _, ps = parse(doc)
+    assert [(p.speaker, p.time) for p in ps] == [(None, 1.0), ("MAYOR LINDQVIST", 7.0), (None, 751.0),
+                                                 ("MAYOR LINDQVIST", 754.5)]
+    assert {p.kind for p in ps} == {"turn"}
+    for p in ps:        # offsets exact into the stored text; no stamp, label, ">>" or tag in a quote
+        assert doc.text[p.start:p.end] == p.text
+        assert not any(x in p.text for x in ("[00", ">>", "<i>", "MAYOR", "-->"))
+
+
+def test_vtt_voices_header_notes_and_tags():
+    doc = read(DATA / "lecture.vtt")
+    for gone in ("WEBVTT", "NOTE", "made by hand", "::cue", "align:start", "<b>", "<c.highlight>", "intro"):
+        assert gone not in doc.text
+    _, ps = parse(doc)
+    assert [(p.speaker, p.time) for p in ps] == [("Dr. Ada Byron", 0.5), ("Tom Reed", 8.5), ("Dr. Ada Byron", 62.25)]
+    # the same voice over two cues is one turn; "Today:" inside it is no speaker
+    assert ps[0].text == "Welcome to the second lecture on engines. Today: the difference engine and its gears."
+    assert ps[2].text == "Yes, the gear ratios will be on the exam."
+
+
+def test_rolling_captions_and_long_speech(tmp_path):
+    cues = []
+    t = 0
+    for i in range(40):     # one speaker, no changes: cut into paragraphs at sentence ends
+        cues.append(f"{i + 1}\n00:00:{t // 1 % 60:02d},000 --> 00:00:{(t + 1) % 60:02d},000\n"
+                    f"This is sentence number {i} of a long talk.\n")
+        t += 1
+    text = subtitle_text("\n".join(cues))
+    paragraphs = text.strip().split("\n\n")
+    assert len(paragraphs) > 1 and all(p.startswith("[00:00:") for p in paragraphs)
+    assert all(len(p) < 600 for p in paragraphs)
+    # a line repeated by the next cue (YouTube's rolling captions) is kept once
+    rolling = ("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nthe ferry leaves\nfrom the north pier\n\n"
+               "00:00:03.000 --> 00:00:05.000\nfrom the north pier\nat nine\n")
+    assert subtitle_text(rolling) == "[00:00:01] the ferry leaves from the north pier at nine\n"
+
+
+def test_subtitles_are_supported_files(tmp_path):
+    assert supported(Path("a.srt")) and supported(Path("b.VTT"))
+    shutil.copy(DATA / "talk.srt", tmp_path)
+    shutil.copy(DATA / "lecture.vtt", tmp_path)
+    files, skipped = expand([tmp_path])
+    assert {f.name for f in files} == {"talk.srt", "lecture.vtt"} and not skipped
+
+
+def test_a_subtitle_file_without_cues_is_refused(tmp_path):
+    path = tmp_path / "empty.srt"
+    path.write_text("just some words\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match="no subtitle cues"):
+        read(path)
+
+
+def test_clock():
+    assert clock(751.9) == "00:12:31" and clock(0) == "00:00:00" and clock(3723.0) == "01:02:03"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize("name, query", [
+    ("talk.srt", "What will a ticket cost?"),
+    ("talk.srt", "two euros for residents children ride free"),
+    ("lecture.vtt", "gear ratios on the exam"),
+])
+def test_time_in_the_citation_and_the_json(tmp_path, capsys, name, query):
+    """Whatever excerpt the search quotes (one turn or a window over several), its time is its first
+    turn's cue time, in the JSON as seconds and in the citation line as "at hh:mm:ss"."""
+    folder = str(tmp_path / "idx")
+    code, out, err = run(capsys, "index", str(DATA / name), "--index", folder, "--quiet")
+    assert code == 0, err
+    code, out, _ = run(capsys, "search", query, "-k", "1", "--json", "--index", folder)
+    assert code == 0
+    top = json.loads(out)["passages"][0]
+    doc = read(DATA / name)
+    assert top["text"] == doc.text[top["start"]:top["end"]]
+    first = next(p for p in parse(doc)[1] if p.start <= top["start"] < p.end)
+    assert first.time is not None and top["time"] == first.time and top["speaker"] == first.speaker
+    code, out, _ = run(capsys, "search", query, "-k", "1", "--index", folder)
+    cite = next(line for line in out.splitlines() if line.startswith("[1] "))
+    assert code == 0 and f" at {clock(first.time)} ·" in cite
+
+
+def test_where_says_who_and_when():
+    from rag.records import Passage
+    turn = Passage("d", 0, 5, "Hello", "text", "turn", 4, speaker="Grad A", time=751.0)
+    assert where(turn) == "Turn of Grad A at 00:12:31"
+    assert where(Passage("d", 0, 5, "Hello", "text", "turn", 4, speaker="Grad A")) == "Turn of Grad A, paragraph 4"
+    window = Passage("d", 0, 5, "Hello", "text", "turn", 4, speaker="Grad A", speakers=("Grad A", "Grad B", "PhD C"))
+    assert where(window) == "Turns of Grad A, Grad B and PhD C, paragraph 4"
+    assert where(Passage("d", 0, 5, "Hello", "text", "paragraph", 4, time=62.0)) == "Paragraph 4 at 00:01:02"
+    answer = Passage("d", 0, 5, "Hello", "Q2", "answer", 4, speaker="Jane", question="Why?", time=62.0)
+    assert where(answer) == "Answer to Q2 — Why? at 00:01:02"
+
+
+def test_a_town_hall_of_nineteen_captions():
+    """The README's example: 19 cues, wrapped at 42 characters, become 9 turns of two speakers' kinds
+    (the mayor named, the audience unnamed after ">>"), each with the time of its first cue."""
+    doc = read(DATA / "townhall.srt")
+    _, ps = parse(doc)
+    assert [p.time for p in ps] == [1.0, 9.0, 95.0, 99.5, 180.0, 185.0, 751.0, 755.5, 900.0]
+    assert [p.speaker for p in ps] == [None, "MAYOR LINDQVIST"] * 4 + [None]
+    assert ps[6].text == "Will bicycles still be allowed on the morning boats?"
+    assert all(doc.text[p.start:p.end] == p.text for p in ps)

@@ -1,0 +1,156 @@
+"""Speaker turns in every label format (rag/parse.py), on the small hand-written fixtures of
+tests/data/formats/: a press conference's Q/A pairing as it was, a conversation's turns with their
+speakers (NAME:, roles, titled names with ridings in brackets, time stamps), labels of prose that are
+no speakers, and an excerpt of two turns quoted exactly, through a real index."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.parse import parse
+from rag.read import read
+from rag.records import Document
+
+DATA = Path(__file__).parent / "data" / "formats"
+
+
+def parsed(name):
+    doc = read(DATA / name)
+    doc, passages = parse(doc)
+    for p in passages:
+        assert doc.text[p.start:p.end] == p.text and p.text == p.text.strip()
+    return doc, passages
+
+
+def turns(passages):
+    return [(p.speaker, p.text) for p in passages if p.kind == "turn"]
+
+
+def test_press_conference_pairs_questions_and_answers():
+    doc, ps = parsed("press.txt")
+    assert doc.date == "2024-06-02"
+    assert [(p.section, p.kind) for p in ps] == [("opening", "statement"), ("Q1", "question"), ("Q1", "answer"),
+                                                 ("Q1", "answer"), ("Q2", "question"), ("Q2", "answer")]
+    q1 = [p for p in ps if p.section == "Q1"]
+    assert q1[0].outlet == "Harbour News" and q1[-1].speaker == "Mayor Lindqvist"
+    assert q1[-1].question == "When will the night ferry run?"
+
+
+def test_q_and_a_labels():
+    _, ps = parsed("qa.txt")
+    assert [(p.section, p.kind, p.speaker) for p in ps] == [
+        ("Q1", "question", "Q"), ("Q1", "answer", None), ("Q2", "question", "Q"), ("Q2", "answer", None)]
+    assert ps[1].text == "From the north pier, next to the fish market."
+
+
+def test_capitals_labels_are_a_conversation():
+    _, ps = parsed("caps.txt")
+    assert [s for s, _ in turns(ps)] == ["MS. OKAFOR", "MR. BANKS", "MS. OKAFOR", "MR. BANKS"]
+    assert ps[0].text == "Thank you all for coming to the rehearsal tonight."
+
+
+def test_roles_and_empty_turns():
+    _, ps = parsed("roles.txt")
+    assert [s for s, _ in turns(ps)] == ["Project Manager", "Marketing", "Project Manager", "Marketing",
+                                          "Industrial Designer", "PhD B", "Project Manager"]
+    # "Industrial Designer:" with nothing said is no passage; "PhD B" speaks once and is a speaker too
+    assert all(p.text for p in ps) and {p.section for p in ps} == {"text"}
+    assert not any(p.question for p in ps)
+
+
+def test_titled_names_and_brackets_of_a_committee():
+    _, ps = parsed("titled.txt")
+    assert [s for s, _ in turns(ps)] == ["The Chair", "Mr. Paul Manly", "Right Hon. Justin Trudeau", "The Chair",
+                                          "Mr. Paul Manly", "Right Hon. Justin Trudeau", "Dr. Jane Doe"]
+    # the riding or office named at the first turn is the speaker's outlet, later turns too
+    outlets = {p.speaker: p.outlet for p in ps}
+    assert outlets == {"The Chair": "Hon. Anthony Rota (Nipissing, Lib.)", "Mr. Paul Manly": "Nanaimo, GP",
+                       "Right Hon. Justin Trudeau": "Prime Minister", "Dr. Jane Doe": "Witness"}
+    # brackets on everyone's labels are not a press conference's outlets: nobody is an asker
+    assert {p.kind for p in ps} == {"turn"}
+
+
+def test_time_stamps_before_labels():
+    _, ps = parsed("stamped.txt")
+    assert [(p.speaker, p.time) for p in ps] == [("Anna Berg", 5.0), ("Tom Reed", 62.0), ("Tom Reed", 62.0),
+                                                 ("Anna Berg", 160.0), ("Tom Reed", 195.0), ("Anna Berg", 241.0)]
+    assert ps[1].text.startswith("Thanks for having me.") and "[00:01:02]" not in ps[1].text
+    assert ps[2].text == "It is slow, but I sleep well on it."        # continues Tom Reed's turn
+
+
+def test_interview_without_question_labels():
+    _, ps = parsed("interview.txt")
+    assert [p.kind for p in ps] == ["question", "answer"] * 3
+    assert {p.speaker for p in ps if p.kind == "answer"} == {"Liis Kask"}
+
+
+def test_prose_labels_are_not_speakers():
+    _, ps = parsed("prose.txt")
+    assert {p.kind for p in ps} == {"heading", "paragraph"} and not any(p.speaker for p in ps)
+    assert any(p.text.startswith("Note: this page is a draft.") for p in ps)
+
+
+@pytest.mark.parametrize("text", [
+    "The meeting starts at 10:30 sharp.\n\n10:30 is early for some.\n\nSee http://example.org: the agenda.",
+    "Warning: wet floor.\n\nWarning: the lift is out of order.\n\nSummary: be careful.\n\nSummary: again.",
+    "[10:30] One stamp in prose is not a transcript.\n\nThe rest is text.",
+    ">> a quoted quote\n\nand a reply.",
+])
+def test_times_urls_and_prose_are_not_turns(text):
+    _, ps = parse(Document.from_text("t.txt", text))
+    assert {p.kind for p in ps} == {"paragraph"} and all(p.time is None and p.speaker is None for p in ps)
+    assert [p.text for p in ps] == text.split("\n\n")
+
+
+def test_a_monologue_is_not_a_conversation():
+    _, ps = parse(Document.from_text("t.txt", "Jane Doe: Hello.\n\nJane Doe: Still me.\n\nThe end."))
+    assert {p.kind for p in ps} == {"paragraph"}
+
+
+def test_label_words_on_the_next_line():
+    text = "Anna Berg:\nWelcome back.\n\nTom Reed:\nThank you.\n\nAnna Berg: Let us start."
+    _, ps = parse(Document.from_text("t.txt", text))
+    assert [(p.speaker, p.text) for p in ps] == [("Anna Berg", "Welcome back."), ("Tom Reed", "Thank you."),
+                                                 ("Anna Berg", "Let us start.")]
+
+
+def test_a_turn_said_twice_is_kept_twice():
+    line = "Project Manager: We put the fashion in electronics, as always."
+    text = f"{line}\n\nMarketing: Yes.\n\n{line}\n\nMarketing: Yes."
+    _, ps = parse(Document.from_text("t.txt", text))
+    assert len(ps) == 4
+
+
+def test_two_speaker_excerpt_is_quoted_exactly(tmp_path, fake_embedder):
+    """Through a real index: every hit is exactly text[start:end], and the two turns after it, quoted
+    as one excerpt from the first turn's words to the second's end, hold the second speaker's label."""
+    from rag import store
+    from rag.build import build
+    from rag.cite import checked
+    from rag.retrieve import open_retriever
+
+    folder = tmp_path / "idx"
+    build([DATA / "roles.txt"], fake_embedder, folder=folder)
+    index = store.load(folder, embedder=fake_embedder)
+    doc = index.documents["roles.txt"]
+    turns_ = [p for p in index.paragraphs if p.kind == "turn"]
+    first, second = turns_[3], turns_[4]        # Marketing, then Industrial Designer
+    excerpt = doc.text[first.start:second.end]
+    assert excerpt == ("Users told us they want fewer buttons, maybe six at most.\n\n"
+                       "Industrial Designer: Six is fine. A rubber case makes them easier to press.")
+    result = open_retriever(folder, embedder=fake_embedder).search("fewer buttons rubber case", k=3)
+    assert result.hits
+    for h in result.hits:
+        assert checked(h.passage, doc) == doc.text[h.passage.start:h.passage.end]
+        assert h.passage.speaker or h.passage.speakers
+
+
+def test_labels_on_a_line_of_their_own():
+    """A label alone, its words in the next paragraph (a Word or PDF transcript): the turn is the next
+    paragraph's, for an asker too."""
+    text = "Question:\n\nWhy is the ferry late?\n\nJANE DOE:\n\nThe ice.\n\nQuestion:\n\nAnd tomorrow?\n\nJANE DOE:\n\nOn time."
+    _, ps = parse(Document.from_text("t.txt", text))
+    assert [(p.section, p.kind, p.speaker, p.text) for p in ps] == [
+        ("Q1", "question", "Question", "Why is the ferry late?"), ("Q1", "answer", "JANE DOE", "The ice."),
+        ("Q2", "question", "Question", "And tomorrow?"), ("Q2", "answer", "JANE DOE", "On time.")]

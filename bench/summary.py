@@ -2,13 +2,18 @@
 
 usage: python bench/summary.py [--index embeddings] [--queries FILE] [--limit N] [--k 3]
                                [--modes grounded,free] [--llama /tmp/llamavenv/bin/python]
-                               [--threads 2] [--json OUT] [--skip-convert] [--skip-speed]
+                               [--configs float:1:seq,int8:1:seq,int8:1,int8:0] [--free-configs float:1,int8:0]
+                               [--json OUT] [--skip-convert] [--skip-speed]
 
 Measures, in one run on this machine:
   * converting the GGUF to float weights (into a temp folder) vs loading the converted cache;
   * time to first token and tokens per second of the product path (Summariser.stream), for
     each decoding mode (grounded: stitched from the quotes, rag/grounded.py; free: forced [n]
-    citations only), over the first queries of the set;
+    citations only), over the first queries of the set, for each configuration WEIGHTS:THREADS[:seq]
+    side by side, interleaved query by query (float or int8 linear layers; torch threads while
+    writing, 0: the product's default, half the cores; seq: grounded decoding's fragment relevance computed before the model
+    reads the prompt instead of meanwhile); "float:1:seq" is the product before these changes
+    (the search embedder's worker left torch at 1 thread), the baseline of the same run;
   * the same GGUF file run by llama.cpp (llama-cpp-python, if an interpreter that has it is
     given with --llama; a reference only, never a dependency), same prompts, greedy;
   * over every query of the set, per mode: the share of summary sentences judged supported
@@ -177,30 +182,42 @@ def med(xs):
     return round(statistics.median(xs), 3) if xs else None
 
 
-def speed_pass(s, retriever, queries, k, max_tokens, grounded):
-    """Time to first token and tokens/s of Summariser.stream in one mode; also the prompts."""
+def _one_run(s, retriever, query, hits, max_tokens, grounded) -> dict:
     tok = s._tokenizer
-    speed, prompts = [], []
+    inputs = s._inputs(query, hits)
+    t0, first, text, last = time.perf_counter(), None, "", None
+    for u in s.stream(query, hits, retriever.index, retriever.embedder,
+                      max_new_tokens=max_tokens, time_limit=300, grounded=grounded):
+        if first is None and u.text:
+            first = time.perf_counter() - t0
+        if not u.done:
+            text = u.text
+            last = time.perf_counter() - t0
+    n = len(tok.encode(text, add_special_tokens=False))
+    return {"prompt_tokens": int(inputs["input_ids"].shape[1]), "ttft_s": first, "tokens": n,
+            "tok_s": (n - 1) / (last - first) if first and last and n > 1 and last > first else None,
+            "total_s": last, "load_avg": os.getloadavg()[0]}
+
+
+def speed_pass(summarisers: dict, retriever, queries, k, max_tokens, grounded):
+    """Time to first token and tokens/s of Summariser.stream in one mode, for each configuration
+    ({name: Summariser}), interleaved query by query (the machine's load changes over a run: each
+    configuration sees the same moments); also the prompts."""
+    speed = {name: [] for name in summarisers}
+    prompts = []
     for q in queries:
         hits = retriever.search(q["query"], k).hits
         if not hits:
             continue
-        inputs = s._inputs(q["query"], hits)
-        prompts.append(tok.decode(inputs["input_ids"][0]))
-        t0, first, text, last = time.perf_counter(), None, "", None
-        for u in s.stream(q["query"], hits, retriever.index, retriever.embedder,
-                          max_new_tokens=max_tokens, time_limit=300, grounded=grounded):
-            if first is None and u.text:
-                first = time.perf_counter() - t0
-            if not u.done:
-                text = u.text
-                last = time.perf_counter() - t0
-        n = len(tok.encode(text, add_special_tokens=False))
-        speed.append({"prompt_tokens": int(inputs["input_ids"].shape[1]), "ttft_s": first, "tokens": n,
-                      "tok_s": (n - 1) / (last - first) if first and last and n > 1 and last > first else None,
-                      "total_s": last})
-    return {"ttft_s": med([r["ttft_s"] for r in speed]), "tok_s": med([r["tok_s"] for r in speed]),
-            "prompt_tokens": med([r["prompt_tokens"] for r in speed]), "runs": speed}, prompts
+        first = next(iter(summarisers.values()))
+        prompts.append(first._tokenizer.decode(first._inputs(q["query"], hits)["input_ids"][0]))
+        for name, s in summarisers.items():
+            speed[name].append(_one_run(s, retriever, q["query"], hits, max_tokens, grounded))
+    return {name: {"ttft_s": med([r["ttft_s"] for r in runs]), "tok_s": med([r["tok_s"] for r in runs]),
+                   "total_s": med([r["total_s"] for r in runs]),
+                   "prompt_tokens": med([r["prompt_tokens"] for r in runs]),
+                   "quantized": summarisers[name].quantized, "runs": runs}
+            for name, runs in speed.items()}, prompts
 
 
 def main() -> int:
@@ -212,9 +229,14 @@ def main() -> int:
     ap.add_argument("--k", type=int, default=3)
     ap.add_argument("--max-tokens", type=int, default=120)
     ap.add_argument("--modes", default="grounded,free", help="decoding modes, comma-separated")
-    ap.add_argument("--threads", type=int, default=0,
-                    help="torch threads for the model (0: as many as the CPU has, up to 4); the embedder's "
-                         "worker sets 1 for the whole process, so the figures would otherwise depend on it")
+    ap.add_argument("--configs", default="float:1:seq,int8:1:seq,int8:1,int8:0",
+                    help="grounded speed: WEIGHTS:THREADS[:seq] each (float|int8 linear layers; torch threads while "
+                         "writing, 0: the product's default, half the cores; seq: the fragments' relevance computed before the prompt is read, "
+                         "not while); the first is the baseline (the product before: float, 1, seq)")
+    ap.add_argument("--free-configs", default="float:1,int8:0", help="the same for free writing")
+    ap.add_argument("--support-config", default="int8:0", help="the configuration of the support pass (int8:0: "
+                                                               "the product's default)")
+    ap.add_argument("--support-modes", default="grounded", help="decoding modes of the support pass")
     ap.add_argument("--llama", default="/tmp/llamavenv/bin/python")
     ap.add_argument("--skip-convert", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")
@@ -233,7 +255,14 @@ def main() -> int:
             models.convert(gguf, Path(tmp) / "m")
             report["convert_s"] = round(time.perf_counter() - t0, 2)
     models.prepare_default(log=print)
-    s = Summariser()
+
+    def summariser(config: str) -> Summariser:
+        weights, threads, *rest = config.split(":")
+        s = Summariser(int8=weights == "int8", threads=int(threads) or None)
+        s.overlap = "seq" not in rest           # seq: the fragments' relevance before the prompt, not during
+        return s
+
+    s = summariser(args.support_config)
     t0 = time.perf_counter()
     s.load()
     report["load_converted_s"] = round(time.perf_counter() - t0, 2)
@@ -243,22 +272,35 @@ def main() -> int:
     if args.limit:
         queries = queries[: args.limit]
 
-    # one search first: the embedder's worker thread sets torch's (process-wide) thread count to 1
+    # one search first: the embedder's worker thread sets torch's (process-wide) thread count to 1,
+    # as in the product; each summariser sets its own while it writes (rag/summarise.py)
     warm = retriever.search(queries[0]["query"], args.k).hits
-    threads = args.threads or min(4, os.cpu_count() or 1)
-    torch.set_num_threads(threads)
-    report["threads"] = torch.get_num_threads()
+    report["threads_after_search"] = torch.get_num_threads()
+    report["cpu_count"] = os.cpu_count()
 
     if not args.skip_speed:
-        # after one warm-up generation per mode: torch's first call pays one-off costs
         prompts = []
-        for mode in modes:
-            s.summarise(queries[0]["query"], warm, retriever.index, retriever.embedder, max_new_tokens=8,
-                        grounded=mode == "grounded")
-            report[f"speed_{mode}"], prompts = speed_pass(s, retriever, queries[: args.speed_queries], args.k,
-                                                          args.max_tokens, mode == "grounded")
+        for mode, configs in (("grounded", args.configs), ("free", args.free_configs)):
+            if mode not in modes:
+                continue
+            chosen = {}
+            for config in [c.strip() for c in configs.split(",") if c.strip()]:
+                chosen[config] = m = summariser(config)
+                m.load()
+                # one warm-up generation each: torch's first call pays one-off costs
+                m.summarise(queries[0]["query"], warm, retriever.index, retriever.embedder, max_new_tokens=8,
+                            grounded=mode == "grounded")
+            figures, prompts = speed_pass(chosen, retriever, queries[: args.speed_queries], args.k,
+                                          args.max_tokens, mode == "grounded")
+            base = next(iter(figures.values()))
+            for config, f in figures.items():
+                f["ttft_vs_first"] = round(f["ttft_s"] / base["ttft_s"], 3) if f["ttft_s"] and base["ttft_s"] else None
+                f["tok_s_vs_first"] = round(f["tok_s"] / base["tok_s"], 3) if f["tok_s"] and base["tok_s"] else None
+                report[f"speed_{mode}_{config}"] = f
+                print(mode, config, {k: v for k, v in f.items() if k != "runs"}, flush=True)
+            del chosen
         if args.llama and Path(args.llama).exists():
-            job = {"gguf": str(gguf), "prompts": prompts, "max_tokens": args.max_tokens, "threads": threads}
+            job = {"gguf": str(gguf), "prompts": prompts, "max_tokens": args.max_tokens, "threads": os.cpu_count()}
             run = subprocess.run([args.llama, "-c", LLAMA_SCRIPT], input=json.dumps(job), capture_output=True,
                                  text=True)
             if run.returncode == 0:
@@ -268,11 +310,16 @@ def main() -> int:
                                        "tok_s": med([r["tok_s"] for r in ll["runs"]]), "runs": ll["runs"]}
             else:
                 report["llama_cpp"] = {"error": run.stderr[-500:]}
+        else:
+            report["llama_cpp"] = {"error": f"no interpreter with llama-cpp-python at {args.llama} (it has no "
+                                            "prebuilt wheel here; building it needs a compiler)"}
 
     if not args.skip_support:
-        for mode in modes:
+        for mode in [m.strip() for m in args.support_modes.split(",") if m.strip()]:
             report[f"support_{mode}"] = support_pass(s, retriever, queries, args.k, args.max_tokens,
                                                      mode == "grounded")
+            report[f"support_{mode}"]["config"] = args.support_config
+            print(mode, "support", {k: v for k, v in report[f"support_{mode}"].items() if k != "per_query"}, flush=True)
     report["load_avg_end"] = os.getloadavg()
     text = json.dumps(report, indent=1, ensure_ascii=False)
     if args.json:

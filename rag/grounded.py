@@ -499,10 +499,12 @@ class Decoder:
         return allowed[0] if len(allowed) == 1 and allowed[0] != self.plan.eos else None
 
 
-def generate(model, input_ids, decoder: Decoder, *, max_new_tokens: int, deadline: float,
+def generate(model, input_ids, decoder: Decoder | Callable[[], Decoder], *, max_new_tokens: int, deadline: float,
              stop: Callable[[], bool] = lambda: False) -> Iterator[tuple[list[int], str | None]]:
     """Greedy decoding under `decoder`: yields (generated token ids, why) after each forward
-    pass with why "more", and finally (ids, why) with why "time", "tokens", "stopped" or None (done)."""
+    pass with why "more", and finally (ids, why) with why "time", "tokens", "stopped" or None (done).
+    `decoder` may be a function that returns the Decoder: it is called once the model has read the
+    prompt, so what the Decoder needs (the fragments' relevance) can be computed meanwhile."""
     import inspect
 
     import torch
@@ -517,6 +519,8 @@ def generate(model, input_ids, decoder: Decoder, *, max_new_tokens: int, deadlin
     ids: list[int] = []
     with torch.inference_mode():
         logits = model(input_ids=input_ids, **kw).logits[0, -1]
+        if not isinstance(decoder, Decoder):
+            decoder = decoder()
         while True:
             if stop():
                 yield ids, "stopped"

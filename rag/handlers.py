@@ -27,13 +27,29 @@ UPLOAD_TIME_LIMIT = 600.0       # seconds one upload may take to read and embed 
 SUMMARY_MODELS_VARIABLE = "RAG_SUMMARY_MODELS"   # extra summary models a visitor may choose (comma-separated)
 
 
+def summary_server():
+    """The OpenAI-compatible summary server the operator configured ($RAG_LLM_URL, $RAG_LLM_MODEL,
+    $RAG_LLM_KEY; rag/llm.py), or None (also when the URL is malformed: logged, not offered)."""
+    from . import llm
+
+    try:
+        return llm.configured()
+    except RagError as e:
+        log.warning("%s The summary server is not offered.", e)
+        return None
+
+
 def summary_models() -> list[str]:
-    """The summary models this server offers a visitor: the default, then the operator's list
-    ($RAG_SUMMARY_MODELS). A visitor picks one of these; they never type a path on the server."""
+    """The summary models this server offers a visitor: the default, the operator's list
+    ($RAG_SUMMARY_MODELS), then the summary server's model when $RAG_LLM_URL is set (named by
+    llm.Server.choice, without its address). A visitor picks one of these; they never type a
+    path or a URL on the server."""
     from .models import DEFAULT_SUMMARY_MODEL
 
     extra = [m.strip() for m in os.environ.get(SUMMARY_MODELS_VARIABLE, "").split(",") if m.strip()]
-    return [DEFAULT_SUMMARY_MODEL] + [m for m in extra if m != DEFAULT_SUMMARY_MODEL]
+    server = summary_server()
+    offered = [DEFAULT_SUMMARY_MODEL] + [m for m in extra if m != DEFAULT_SUMMARY_MODEL]
+    return offered + ([server.choice] if server is not None and server.choice not in offered else [])
 
 
 def _previous_query(turns) -> str | None:
@@ -73,6 +89,9 @@ def _summariser(model_name: str | None):
     except ImportError:
         return None, "Summaries are not available in this version."
     try:
+        server = summary_server()
+        if server is not None and (model_name or "").strip() == server.choice:
+            return summarise.get_summariser(server=server), None
         return summarise.get_summariser((model_name or "").strip() or None), None
     except RagError as e:
         return None, str(e)

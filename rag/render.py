@@ -6,8 +6,10 @@ renders as those characters and runs or fetches nothing. Nothing here is Markdow
 Markdown this page hands out (Copy citation, Download Markdown) is escaped by ``cite.md_escape``.
 No document's path on this machine is put in the page (documents are named by id; the CSV's
 ``source`` is ``cite.source``).
-Quotes are ``cite.checked`` (exactly ``document.text[start:end]``); a summary is the
-model's words, styled apart from the quotes, each ``[n]`` linked to its quote.
+Quotes are ``cite.checked`` (exactly ``document.text[start:end]``); a summary comes first, as the
+answer, above its quotes: the model's words, styled apart from the quotes, each ``[n]`` linked to
+its quote; a grounded sentence's fragments (rag/grounded.py) are each marked with the quote and
+document offsets they came from, so pointing at one highlights those words in the quote.
 
 What it leaves out: the page around these fragments (``ui.py``) and the styles
 (``static/chat.css``).
@@ -151,8 +153,43 @@ def _copy_marked(hit: Hit, doc: Document) -> str:
             f'Copy marked sentences</button>')
 
 
+def fragment_html(n: int, start: int, end: int, text: str, turn_id: int) -> str:
+    """One fragment of a grounded sentence: its words, marked as coming from quote n (document
+    offsets start..end); hovering or focusing it highlights those words in the quote (static/conversation.js)."""
+    return (f'<span class="rq-frag" tabindex="0" data-quote="{n}" data-target="t{turn_id}-q{n}" '
+            f'data-start="{start}" data-end="{end}" title="from quote [{n}]">{esc(text)}</span>')
+
+
+def _grounded_text(s, turn_id: int, n_hits: int, linked) -> str:
+    """A grounded sentence's text with each of its fragments marked (fragment_html), the connectives
+    between them plain; a fragment not found in order in the text (it never should be) stays plain."""
+    text, out, at = s.text, [], 0
+    for f in s.fragments:
+        i = text.find(f.text, at)
+        if i < 0 or not 1 <= f.quote <= n_hits:
+            continue
+        out.append(linked(text[at:i]) + fragment_html(f.quote, f.start, f.end, f.text, turn_id))
+        at = i + len(f.text)
+    return "".join(out) + linked(text[at:])
+
+
+def summary_heading(summary: Summary | None) -> str:
+    """What the answer says it is: stitched from the quotes (grounded decoding), the model's own
+    words (free), or the extractive summary chosen without a model (the fallback)."""
+    model = summary.model if summary is not None else ""
+    if model == EXTRACTIVE:
+        return ("Extractive summary — the quotes' most central sentences, chosen without a model; "
+                "each [n] is its quote")
+    if summary is not None and summary.grounded:
+        return (f"Summary by {esc(model)} — stitched from the quotes' own words, but not a quote itself: "
+                f"point at a phrase to see it in its quote")
+    return (f'Summary{" by " + esc(model) if model else ""} — '
+            f"the model's words, not a quote: check each [n] against its quote")
+
+
 def summary_html(turn: Turn, turn_id: int) -> str:
-    """The model's summary under the quotes: marked as the model's words, each [n] a link to quote n."""
+    """The summary, shown first as the answer: marked as the model's words (or as stitched from
+    the quotes, each fragment linked to the words it came from), each [n] a link to quote n."""
     if not turn.summary_on or turn.result is None or not turn.result.hits:
         return ""
     n_hits = len(turn.result.hits)
@@ -166,13 +203,7 @@ def summary_html(turn: Turn, turn_id: int) -> str:
         return re.sub(r"\[(\d{1,3})\]", lambda m: ref(int(m.group(1))), esc(text))
 
     summary: Summary | None = turn.summary
-    model = summary.model if summary is not None else ""
-    if model == EXTRACTIVE:
-        head = ('<div class="rq-summary-head">Summary — the quotes\' most central sentences, '
-                'chosen without a model; each [n] is its quote</div>')
-    else:
-        head = (f'<div class="rq-summary-head">Summary{" by " + esc(model) if model else ""} — '
-                f'the model\'s words, not a quote: check each [n] against its quote</div>')
+    head = f'<div class="rq-summary-head">{summary_heading(summary)}</div>'
     body = ""
     if summary is not None:
         parts = []
@@ -182,7 +213,7 @@ def summary_html(turn: Turn, turn_id: int) -> str:
             mark = "" if ok else (f' <span class="rq-unsupported-tag" title="{esc(why_not)}">'
                                   f'⚠ not supported by the quotes: {esc(why_not)}</span>')
             # the sentence's own [n] markers, if it kept them, and then the ones it was checked against
-            text = linked(s.text)
+            text = _grounded_text(s, turn_id, n_hits, linked) if s.fragments else linked(s.text)
             cited = [n for n in s.citations or [] if f"[{n}]" not in s.text]
             refs = "".join(ref(n) for n in cited)
             parts.append(f'<li class="rq-sent{"" if ok else " rq-unsupported"}"><span class="rq-sent-text">{text}'
@@ -202,7 +233,10 @@ def summary_html(turn: Turn, turn_id: int) -> str:
         body = f'<p class="rq-summary-text rq-streaming">{esc(turn.summary_status or "Summarising…")}</p>'
     if turn.summary_note:
         body += f'<p class="rq-summary-note">{esc(turn.summary_note)}</p>'
-    return f'<div class="rq-summary">{head}{body}</div>'
+    grounded = " rq-grounded" if summary is not None and summary.grounded else ""
+    extractive = " rq-extractive" if summary is not None and summary.model == EXTRACTIVE else ""
+    return (f'<div class="rq-summary{grounded}{extractive}" role="region" aria-live="polite" '
+            f'aria-label="Answer">{head}{body}</div>')
 
 
 def turn_html(turn: Turn, turn_id: int) -> str:
@@ -225,9 +259,9 @@ def turn_html(turn: Turn, turn_id: int) -> str:
             parts.append('<p class="rq-note">No passages found.</p>')
         parts.append(_documents_line(result.hits, index))
         if result.hits:
+            parts.append(summary_html(turn, turn_id))        # the answer first, above its quotes
             parts.append('<ol class="rq-quotes">' +
                          "".join(quote_html(h, index, turn_id, turn) for h in result.hits) + "</ol>")
-            parts.append(summary_html(turn, turn_id))
             href = permalink(turn.query, turn.k, turn.fingerprint, turn.summary_on, turn.docs)
             md = cite.markdown(result.hits, index)
             csv = cite.csv_text(result.hits, index)

@@ -27,7 +27,13 @@ by any OpenAI-compatible server (rag/llm.py: llama.cpp's server, Ollama, vLLM…
 the same prompt, stop rules and check, free writing only.
 
 The model loads once per process, on first use, behind a lock; one generation runs
-at a time (a second user waits, within their time limit). When the model is
+at a time (a second user waits, within their time limit). Speed on a CPU: the model's linear
+layers are quantized to int8 when it loads (torch's dynamic quantization, part of the torch
+wheel: no compiler, no new package; $RAG_SUMMARY_INT8=0 keeps the float weights), which reads
+the prompt faster and writes about twice as fast (bench/summary.py); grounded decoding embeds
+its fragments while the model reads the prompt; and a summary is written with its own torch
+thread count (half the cores, $RAG_SUMMARY_THREADS), restored after (the search embedder's
+worker sets it to 1 for the whole process). When the model is
 unavailable, busy past the time limit, or yields no sentence, the model-free
 ``extractive_summary`` is returned instead, with the reason (a summary server that is
 down or slow yields a Summary without sentences that says so: the quotes stand).
@@ -36,9 +42,12 @@ placement.
 """
 from __future__ import annotations
 
+import logging
+import os
 import re
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Iterator
 
@@ -59,6 +68,9 @@ TIME_LIMIT = 60.0            # seconds of generation, after the model is loaded
 MAX_SENTENCES = 3            # the model stops after this many (cited) sentences
 MAX_QUOTE_CHARS = 900        # of each quote shown to the model (cut at a sentence end)
 EXTRACTIVE = "extractive"
+THREADS_VARIABLE = "RAG_SUMMARY_THREADS"   # torch threads while a summary is written (default: half the cores)
+INT8_VARIABLE = "RAG_SUMMARY_INT8"         # "0": keep the model's float weights (default: int8 linear layers)
+log = logging.getLogger("rag.summarise")
 
 SYSTEM = ("Answer the question using only the numbered quotes. Write one to three short sentences. "
           "End each sentence with the number of the quote it comes from in square brackets. "
@@ -221,8 +233,15 @@ class _CiteAfterSentences:
 class Summariser:
     """One local model, loaded on first use; `stream` is safe to call from many threads."""
 
-    def __init__(self, model_name: str | None = None, force_citations: bool = True, grounded: bool | None = None):
+    def __init__(self, model_name: str | None = None, force_citations: bool = True, grounded: bool | None = None,
+                 *, int8: bool | None = None, threads: int | None = None):
         self.force_citations = force_citations
+        # int8 linear layers (None: unless $RAG_SUMMARY_INT8=0); torch threads while writing (None: generation_threads())
+        self.int8 = os.environ.get(INT8_VARIABLE, "1").strip().lower() not in ("0", "false", "no", "off") \
+            if int8 is None else bool(int8)
+        self.threads = threads
+        self.quantized = False            # whether the loaded model's linear layers are int8
+        self.overlap = True               # grounded: relevance computed while the prompt is read (bench: off)
         self.name = DEFAULT_SUMMARY_MODEL if is_default(model_name) else model_name
         self._default = is_default(model_name)
         # grounded decoding (rag/grounded.py): the default for the shipped model; free writing for others
@@ -257,6 +276,8 @@ class Summariser:
             except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
                 raise ModelError(f"Cannot load the summary model {self.name!r} ({path}): {e}") from e
             model.eval()
+            if self.int8:
+                model, self.quantized = _quantized(model)
             self._tokenizer, self._model = tokenizer, model
             self.load_seconds = time.perf_counter() - t0
 
@@ -292,6 +313,8 @@ class Summariser:
                             f"The summary model was busy for the whole time limit ({time_limit:g} s).")
             return
         text, reason = "", None
+        threads = _torch_threads(self.threads or generation_threads())
+        threads.__enter__()
         try:
             if grounded and not self._seq2seq:
                 text, reason, stitched = yield from self._generate_grounded(question, hits, embedder, max_new_tokens,
@@ -301,6 +324,7 @@ class Summariser:
                                                          started + time_limit, time_limit)
                 stitched = None
         finally:
+            threads.__exit__(None, None, None)
             self._generate_lock.release()
         checked, removed = check(text, hits, index, embedder, question=question)
         if not checked:
@@ -321,8 +345,16 @@ class Summariser:
         # a quote that gives orders supports nothing (rag/verify.py), so none of it is offered either
         usable = [h for h in hits if not instructions(h.passage.text) and not instructions(h.passage.question or "")]
         plan = grounded.Plan(tok, [(h.rank, h.passage, _shown(h.passage.text)) for h in usable])
-        decoder = grounded.Decoder(plan, max_sentences=MAX_SENTENCES,
-                                   relevance=grounded.relevance(plan, question, embedder))
+        # the fragments' relevance (the search embedder) is computed while the model reads the prompt
+        relevance = _Background(grounded.relevance, plan, question, embedder) if self.overlap else None
+        scores = None if self.overlap else grounded.relevance(plan, question, embedder)   # (before: first)
+        made: list = []
+
+        def decoder():
+            made.append(grounded.Decoder(plan, max_sentences=MAX_SENTENCES,
+                                         relevance=relevance.result() if relevance is not None else scores))
+            return made[0]
+
         text, why = "", None
         try:
             for ids, why in grounded.generate(self._model, input_ids, decoder, max_new_tokens=max_new_tokens,
@@ -332,10 +364,14 @@ class Summariser:
                     text = new
                     yield SummaryUpdate(text, False, None)
         except Exception as e:  # noqa: BLE001 - reported as the reason, never a traceback
-            return _drop_unfinished(text), f"The model stopped with an error: {e}", decoder.sentences
+            return _drop_unfinished(text), f"The model stopped with an error: {e}", made[0].sentences if made else []
+        finally:
+            if relevance is not None:
+                relevance.join()
+        sentences = made[0].sentences if made else []
         reason = {"time": f"Stopped at the time limit ({time_limit:g} s).",
                   "tokens": f"Stopped at the token limit ({max_new_tokens} tokens)."}.get(why)
-        return (_drop_unfinished(text) if reason else text), reason, decoder.sentences
+        return (_drop_unfinished(text) if reason else text), reason, sentences
 
     def _generate(self, question, hits, max_new_tokens, deadline, time_limit):
         from transformers import LogitsProcessorList, StoppingCriteriaList, TextIteratorStreamer
@@ -350,11 +386,13 @@ class Summariser:
         cite = [] if self._seq2seq or not self.force_citations else \
             [_CiteAfterSentences(tok, [h.rank for h in hits], inputs["input_ids"].shape[1])]
 
+        threads = self.threads or generation_threads()
+
         def run():
             import torch
 
             try:
-                with torch.inference_mode():
+                with torch.inference_mode(), _torch_threads(threads):
                     out = model.generate(**inputs, streamer=streamer, do_sample=False,
                                          max_new_tokens=max_new_tokens, repetition_penalty=1.1,
                                          stopping_criteria=StoppingCriteriaList([limits]),
@@ -396,6 +434,73 @@ class Summariser:
         for last in self.stream(question, hits, index, embedder, **limits):
             pass
         return last.summary
+
+
+class _Background:
+    """fn(*args) on a thread of its own; result() waits for it (and raises what it raised)."""
+
+    def __init__(self, fn, *args):
+        self._out: dict = {}
+
+        def run():
+            try:
+                self._out["value"] = fn(*args)
+            except BaseException as e:  # noqa: BLE001 - handed to the caller of result()
+                self._out["error"] = e
+
+        self._thread = threading.Thread(target=run, name="rag-relevance", daemon=True)
+        self._thread.start()
+
+    def result(self):
+        self._thread.join()
+        if "error" in self._out:
+            raise self._out["error"]
+        return self._out["value"]
+
+    def join(self) -> None:
+        self._thread.join()
+
+
+def generation_threads() -> int:
+    """Torch threads for writing a summary: $RAG_SUMMARY_THREADS, else half the cores (at least one).
+    Not every core: the fragments' relevance is embedded on another thread meanwhile, and the
+    server's searches go on; on this 2-core machine 2 threads wrote slower than 1 (bench/summary.py)."""
+    try:
+        value = int(os.environ.get(THREADS_VARIABLE, "") or 0)
+    except ValueError:
+        value = 0
+    return value if value > 0 else max(1, (os.cpu_count() or 1) // 2)
+
+
+@contextmanager
+def _torch_threads(n: int):
+    """torch's (process-wide) thread count set to `n` inside, restored after."""
+    import torch
+
+    before = torch.get_num_threads()
+    if n and n != before:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if n and n != before:
+            torch.set_num_threads(before)
+
+
+def _quantized(model):
+    """(model, True) with its nn.Linear layers int8 (torch dynamic quantization: weights int8, activations
+    quantized on the fly; about twice as fast on a CPU), or (model, False) where this torch cannot."""
+    import warnings
+
+    import torch
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")        # torch.ao.quantization announces its move to torchao
+            return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8), True
+    except Exception as e:  # noqa: BLE001 - no quantized engine here (say, some ARM builds): keep float
+        log.info("the summary model stays in float (int8 is not available: %s)", e)
+        return model, False
 
 
 def _drop_unfinished(text: str) -> str:

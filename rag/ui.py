@@ -134,7 +134,7 @@ def _layout(engine: Engine) -> dict:
                         for text in chat.example_questions(index)]
             with gr.Accordion("Settings", open=False, elem_id="rq-settings"):
                 k = gr.Slider(1, 20, value=chat.DEFAULT_K, step=1, label="Number of quotes", elem_id="rq-k")
-                summary_on = gr.Checkbox(False, label="Summarise the quotes with a local model (off: quotes only)",
+                summary_on = gr.Checkbox(False, label="Answer with a summary of the quotes, above them (off: quotes only)",
                                          elem_id="rq-summary-on")
                 offered = handlers.summary_models()
                 model_name = gr.Dropdown(offered, value=offered[0], label="Summary model", elem_id="rq-model",

@@ -324,7 +324,7 @@ def test_bad_queries_are_messages(page):
     assert not page.dialogs
 
 
-def test_summary_streams_under_the_quotes_as_the_models_words(page):
+def test_summary_streams_above_the_quotes_as_the_models_words(page):
     import rag.summarise  # noqa: F401 - a broken import fails the test, never skips it
     from rag import models
     if not (models.converted_path() / "config.json").is_file():
@@ -343,7 +343,7 @@ def test_summary_streams_under_the_quotes_as_the_models_words(page):
     assert summary.locator("blockquote").count() == 0
     assert p.evaluate("(() => { const q = document.querySelector('#rq-conversation .rq-quotes');"
                       " const s = document.querySelector('#rq-conversation .rq-summary');"
-                      " return !!(q.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING); })()")
+                      " return !!(s.compareDocumentPosition(q) & Node.DOCUMENT_POSITION_FOLLOWING); })()")
     for ref in summary.locator("a.rq-ref").all():               # every [n] is a link to its quote
         assert p.locator("#" + ref.get_attribute("data-quote")).count() == 1
     assert "summary=1" in turn.locator("a.rq-answer-link").get_attribute("href")

@@ -246,3 +246,45 @@ def test_real_model_grounded_summary_is_supported(fake_embedder):
     for c in summary.sentences:
         assert c.fragments and not fragment_problems(c.text, c.fragments, hits, index, c.citations)
         assert c.supported, c
+
+
+def test_relevance_is_computed_while_the_model_reads_the_prompt(tiny_model, fake_embedder):
+    """The fragments' relevance (the search embedder) runs on its own thread during the prompt's
+    forward pass, not before it; the summary is the same either way."""
+    import threading
+    import time
+
+    index, hits = quotes()
+    events = []
+
+    class SlowEmbedder(type(fake_embedder)):
+        def encode_documents(self, texts, progress=False):
+            events.append(("embed starts", threading.current_thread().name))
+            time.sleep(0.4)
+            events.append(("embed ends", None))
+            return super().encode_documents(texts, progress)
+
+    s = Summariser(tiny_model, grounded=True)
+    s.load()
+
+    def prompt_read(module, args, kwargs):          # the forward pass that reads the prompt (more than one token)
+        ids = kwargs.get("input_ids")
+        if ids is not None and ids.shape[1] > 1:
+            events.append(("prompt", threading.current_thread().name))
+
+    hook = s._model.register_forward_pre_hook(prompt_read, with_kwargs=True)
+    try:
+        embedder = SlowEmbedder()
+        overlapped = s.summarise("Is the pipeline funded?", hits, index, embedder, max_new_tokens=200)
+        order = [e[0] for e in events]
+        assert order.index("prompt") < order.index("embed ends"), events     # read while the embedder works
+        assert events[order.index("embed starts")][1] == "rag-relevance"
+        events.clear()
+        s.overlap = False
+        serial = s.summarise("Is the pipeline funded?", hits, index, embedder, max_new_tokens=200)
+        order = [e[0] for e in events]
+        assert order.index("embed ends") < order.index("prompt")
+        assert [c.text for c in serial.sentences] == [c.text for c in overlapped.sentences]
+        assert [c.fragments for c in serial.sentences] == [c.fragments for c in overlapped.sentences]
+    finally:
+        hook.remove()

@@ -53,3 +53,30 @@ def test_one_broken_turn_does_not_blank_the_others(tiny_index, fake_embedder):
     assert html.count('class="rq-turn"') == 2
     assert "rq-error" in html.split('data-turn="2"')[0]       # the broken turn says so ...
     assert "rq-quote" in html.split('data-turn="2"')[1]       # ... and the other keeps its quotes
+
+
+def test_the_summary_server_is_a_choice_and_streams_the_answer_first(tiny_index, fake_embedder, monkeypatch):
+    """With $RAG_LLM_URL set, the server's model is offered by name (no address), a visitor's choice of
+    it streams the summary from that server (the real SSE stub), and the answer is above the quotes."""
+    from llm_stub import LLMStub
+
+    from rag import llm
+
+    monkeypatch.delenv(llm.URL_VARIABLE, raising=False)
+    assert not any("summary server" in m for m in handlers.summary_models())
+    engine = Engine(tiny_index, fake_embedder)
+    with LLMStub(pieces=["The pipeline is funded ", "by a regional grant [1]."], models=["stub-7b"]) as stub:
+        monkeypatch.setenv(llm.URL_VARIABLE, stub.url)
+        monkeypatch.setenv(llm.MODEL_VARIABLE, "stub-7b")
+        offered = handlers.summary_models()
+        assert offered[-1] == "stub-7b (summary server)" and not any(stub.url in m for m in offered)
+        updates = list(handlers.answer(engine, "Is the pipeline funded?", 2, True, offered[-1], []))
+        assert len(stub.requests) == 1 and stub.requests[0]["json"]["model"] == "stub-7b"
+        _, html = updates[-1]
+        assert "Summary by stub-7b" in html and "The pipeline is funded by a regional grant" in html
+        assert html.index('class="rq-summary') < html.index('class="rq-quotes"')
+        # a URL typed by a visitor is no choice: nothing is asked of it
+        *_, (_, html) = handlers.answer(engine, "Is the pipeline funded?", 2, True, stub.url, [])
+        assert "does not offer that summary model" in html and len(stub.requests) == 1
+    monkeypatch.setenv(llm.URL_VARIABLE, "ftp://nowhere")        # malformed: not offered, no crash
+    assert not any("summary server" in m for m in handlers.summary_models())

@@ -173,3 +173,60 @@ def test_a_sentence_not_known_to_be_supported_is_marked_unsupported(retriever):
     unknown = CheckedSentence(text="It is funded.", citations=[1], supported=None, support=0.0)
     turn.summary = Summary(sentences=[unknown], model="tiny-model")
     assert "rq-unsupported" in render.summary_html(turn, 1)
+
+
+def _grounded_turn(retriever):
+    """A turn whose summary is one grounded sentence: two fragments of its two quotes (their exact
+    document text at their offsets) joined by ", and"."""
+    from rag.verify import Fragment
+
+    turn = chat.ask(retriever, "Is the pipeline funded?", 2, summary_on=True)
+    frags = []
+    for h, words in zip(turn.result.hits, ("The pipeline is funded", "Prices will stay flat")):
+        doc = retriever.index.documents[h.passage.doc].text
+        at = doc.find(words, h.passage.start, h.passage.end)
+        if at < 0:
+            words = h.passage.text.split(".")[0]
+            at = doc.find(words, h.passage.start, h.passage.end)
+        frags.append(Fragment(quote=h.rank, start=at, end=at + len(words), text=doc[at:at + len(words)]))
+    text = f"{frags[0].text}, and {frags[1].text}."
+    sentence = CheckedSentence(text=text, citations=[1, 2], supported=True, support=0.9, fragments=tuple(frags))
+    turn.summary = Summary(sentences=[sentence], model="SmolLM2", grounded=True)
+    return turn, frags
+
+
+def test_the_answer_comes_first_above_its_quotes(retriever):
+    turn, _ = _grounded_turn(retriever)
+    page = render.turn_html(turn, 4)
+    assert page.index('class="rq-summary') < page.index('class="rq-quotes"')
+    streaming = chat.ask(retriever, "Is the pipeline funded?", 2, summary_on=True)
+    page = render.turn_html(streaming, 5)                 # before the summary: its place, then the quotes
+    assert page.index("Summarising…") < page.index('class="rq-quotes"') and page.count('class="rq-quote') == 3
+
+
+def test_grounded_fragments_are_marked_with_their_quote_and_offsets(retriever):
+    turn, frags = _grounded_turn(retriever)
+    out = render.summary_html(turn, 4)
+    assert "stitched from the quotes' own words" in out and "rq-grounded" in out
+    spans = re.findall(r'<span class="rq-frag" tabindex="0" data-quote="(\d+)" data-target="(t4-q\d+)" '
+                       r'data-start="(\d+)" data-end="(\d+)" title="from quote \[(\d+)\]">([^<]*)</span>', out)
+    assert [(int(q), t, int(a), int(b), int(n), html.unescape(x)) for q, t, a, b, n, x in spans] == \
+        [(f.quote, f"t4-q{f.quote}", f.start, f.end, f.quote, f.text) for f in frags]
+    assert "</span>, and <span" in out                    # the connective between them is plain text
+    for f in frags:                                       # each points at the words of its own quote
+        hit = turn.result.hits[f.quote - 1]
+        assert hit.passage.start <= f.start < f.end <= hit.passage.end
+        assert hit.passage.text[f.start - hit.passage.start:f.end - hit.passage.start] == f.text
+
+
+def test_free_and_extractive_summaries_say_what_they_are(retriever):
+    from rag.summarise import extractive_summary
+
+    turn = chat.ask(retriever, "Is the pipeline funded?", 2, summary_on=True)
+    turn.summary = Summary([CheckedSentence(text="It is funded.", citations=[1], supported=True, support=0.9)],
+                           model="big-model")
+    out = render.summary_html(turn, 1)
+    assert "the model's words, not a quote" in out and "rq-frag" not in out and "stitched" not in out
+    turn.summary = extractive_summary(turn.query, turn.result.hits, retriever.index, retriever.embedder)
+    out = render.summary_html(turn, 1)
+    assert "Extractive summary" in out and "without a model" in out and "rq-extractive" in out

@@ -259,3 +259,60 @@ def test_concurrent_first_use_loads_the_model_once(tiny_models, monkeypatch):
     got = at_once(use, 8)
     assert len({id(s) for s, _ in got}) == 1 and len({id(m) for _, m in got}) == 1 and got[0][1] is not None
     assert resolved == [tiny_models["causal"]]
+
+
+def test_the_model_loads_with_int8_linear_layers_unless_told_not_to(tiny_models, searched, fake_embedder, monkeypatch):
+    import torch
+
+    from rag.summarise import INT8_VARIABLE
+
+    monkeypatch.delenv(INT8_VARIABLE, raising=False)
+    s = Summariser(tiny_models["causal"])
+    s.load()
+    linear = [m for m in s._model.modules() if isinstance(m, torch.nn.Linear)]
+    dynamic = [m for m in s._model.modules() if type(m).__module__.startswith("torch.ao.nn.quantized")]
+    assert s.int8 and s.quantized and dynamic and not linear      # every linear layer is int8
+    index, hits = searched
+    assert s.summarise("Is the pipeline funded?", hits, index, fake_embedder, max_new_tokens=8).sentences is not None
+    monkeypatch.setenv(INT8_VARIABLE, "0")
+    f = Summariser(tiny_models["causal"])
+    f.load()
+    assert not f.int8 and not f.quantized and any(isinstance(m, torch.nn.Linear) for m in f._model.modules())
+
+
+@pytest.mark.parametrize("kind", ["grounded", "free"])
+def test_a_summary_is_written_with_its_threads_and_torch_is_restored_after(tiny_models, searched, fake_embedder,
+                                                                           monkeypatch, kind):
+    """The search embedder's worker leaves torch at 1 thread for the process; a summary is written with
+    its own count (generation_threads(): $RAG_SUMMARY_THREADS, else half the cores), restored after."""
+    import threading
+
+    import torch
+
+    from rag import summarise
+
+    monkeypatch.setenv(summarise.THREADS_VARIABLE, "3")
+    assert summarise.generation_threads() == 3
+    monkeypatch.setenv(summarise.THREADS_VARIABLE, "")
+    import os
+    assert summarise.generation_threads() == max(1, (os.cpu_count() or 1) // 2)
+    seen = []
+    real = torch.nn.Module.__call__
+
+    def spy(self, *a, **kw):                    # the thread count each forward pass of the model runs with
+        if isinstance(self, (torch.nn.Embedding,)) or type(self).__name__ == "LlamaForCausalLM":
+            seen.append((threading.current_thread().name, torch.get_num_threads()))
+        return real(self, *a, **kw)
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        monkeypatch.setattr(torch.nn.Module, "__call__", spy)
+        s = Summariser(tiny_models["causal"], grounded=kind == "grounded", threads=2, int8=False)
+        index, hits = searched
+        s.summarise("Is the pipeline funded?", hits, index, fake_embedder, max_new_tokens=6)
+        monkeypatch.setattr(torch.nn.Module, "__call__", real)
+        assert seen and all(n == 2 for _, n in seen), seen
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)

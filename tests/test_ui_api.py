@@ -52,6 +52,7 @@ def client(server):
     return Client(server[0], verbose=False)
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_api_search_returns_the_cli_json(server, client):
     url, folder, embedder, _ = server
     data = client.predict("Is the pipeline funded?", 2, api_name="/search")
@@ -69,6 +70,7 @@ def test_api_search_returns_the_cli_json(server, client):
     ("pipeline", -3, "between 1 and 50"),
     ("pipeline", 100000, "between 1 and 50"),
 ])
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_api_bad_input_is_a_message(client, query, k, message):
     from gradio_client.exceptions import AppError
 
@@ -85,6 +87,7 @@ def test_api_bad_input_is_a_message(client, query, k, message):
     ("<script>alert(1)</script> pipeline", "<script>alert(1)</script> pipeline"),
     ("**Is the _pipeline_ funded?** [link](http://x) `code`", "**Is the _pipeline_ funded?**"),  # markdown
 ])
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_api_odd_queries_are_searched(client, query, kept):
     """Odd text is searched as text (control and invisible characters dropped) and gets passages."""
     data = client.predict(query, 3, api_name="/search")
@@ -92,6 +95,7 @@ def test_api_odd_queries_are_searched(client, query, kept):
     assert not re.search(r"[\x00-\x1f\u200b\u200f\u202e]", data["query"])
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_api_very_long_query_is_cut_with_a_notice(client):
     """A 100,000-character query is searched on its first MAX_QUERY_CHARS, and the JSON says so."""
     from rag.retrieve import MAX_QUERY_CHARS
@@ -156,6 +160,7 @@ def _leaks(url: str, secrets: dict[Path, bytes]) -> tuple[list[str], list[tuple[
     return leaked, odd
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_server_survives_and_serves_no_files(server, client):
     """No URL form serves the project's files, the index's files or the corpus (and none breaks the server)."""
     url, folder = server[0], server[1]
@@ -168,6 +173,7 @@ def test_server_survives_and_serves_no_files(server, client):
     assert client.predict("pipeline", 1, api_name="/search")["passages"]
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_the_file_probe_sees_a_leak(tmp_path, tiny_index, fake_embedder, monkeypatch):
     """The probe above is not blind: a server allowed to serve these folders is caught by it, for every file."""
     from conftest import ROOT
@@ -185,11 +191,13 @@ def test_the_file_probe_sees_a_leak(tmp_path, tiny_index, fake_embedder, monkeyp
         demo.close()
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_only_the_search_endpoint_is_public(client):
     info = client.view_api(print_info=False, return_format="dict")
     assert list(info["named_endpoints"]) == ["/search"]
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_handlers_keep_sessions_apart(server):
     url, folder, embedder, _ = server
     engine = Engine(folder, embedder)
@@ -202,11 +210,13 @@ def test_handlers_keep_sessions_apart(server):
     assert "rq-quote" in html
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_concurrent_sessions_through_the_api(client, server):
     results = at_once(lambda n: client.predict(["pipeline funded", "water prices"][n % 2], 1, api_name="/search"), 8)
     assert {results[n]["passages"][0]["section"] for n in range(0, 8, 2)} == {"Q2"}
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_the_server_stays_lean_under_load(server):
     """What measured load showed to cost: Gradio's monitoring table of the last 10,000 events rebuilt
     after each one (memory and CPU growing with the run), and BLAS threads spinning after every
@@ -220,6 +230,7 @@ def test_the_server_stays_lean_under_load(server):
     assert blas and all(lib["num_threads"] == 1 for lib in blas)
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_open_link_and_open_span(server):
     url, folder, embedder, _ = server
     engine = Engine(folder, embedder)
@@ -246,6 +257,7 @@ def test_open_link_and_open_span(server):
     assert "not in" in handlers.open_span(engine, state, {"turn": 99, "doc": p.doc, "start": 0, "end": 10**9})
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_launch_options(monkeypatch):
     monkeypatch.delenv("RAG_PASSWORD", raising=False)
     monkeypatch.delenv("GRADIO_SERVER_PORT", raising=False)
@@ -305,7 +317,7 @@ def test_word_matching_until_the_model_is_ready(tiny_index, fake_embedder):
     assert turns[0].result.hits[0].provenance["dense_rank"] is not None
 
 
-def test_summary_streams_under_the_quotes(tiny_index, fake_embedder, monkeypatch):
+def test_summary_streams_above_the_quotes(tiny_index, fake_embedder, monkeypatch):
     import sys
     import types
     from dataclasses import dataclass
@@ -337,7 +349,7 @@ def test_summary_streams_under_the_quotes(tiny_index, fake_embedder, monkeypatch
     assert "rq-quote" in first_html and "fake-lm" not in first_html        # quotes first, no waiting
     assert "Loading the summary model" in steps[1][1]
     last_turns, last_html = steps[-1]
-    assert last_html.index("rq-quotes") < last_html.index("rq-summary")    # the summary under the quotes
+    assert last_html.index("rq-summary") < last_html.index("rq-quotes")    # the answer above its quotes
     assert "Summary by fake-lm" in last_html and 'href="#t1-q1"' in last_html
     # off: no summary at all
     assert "rq-summary" not in list(handlers.answer(engine, "Is the pipeline funded?", 2, False, "", []))[-1][1]
@@ -363,6 +375,7 @@ def test_summary_failure_keeps_the_quotes(tiny_index, fake_embedder, monkeypatch
     assert "rq-quote" in html and "Cannot load summary model" in html
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_a_visitor_cannot_probe_server_folders_through_the_model_choice(tiny_index, fake_embedder, tmp_path,
                                                                          monkeypatch):
     monkeypatch.delenv(handlers.SUMMARY_MODELS_VARIABLE, raising=False)
@@ -375,6 +388,7 @@ def test_a_visitor_cannot_probe_server_folders_through_the_model_choice(tiny_ind
     assert notes == ["This server does not offer that summary model."] * 3
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_password_from_the_environment(tiny_index, fake_embedder, monkeypatch):
     from gradio_client import Client
 
@@ -396,6 +410,7 @@ def test_password_from_the_environment(tiny_index, fake_embedder, monkeypatch):
         demo.close()
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_a_missing_index_is_a_message_with_the_command(tmp_path, fake_embedder):
     engine = Engine(tmp_path / "nothing", fake_embedder)
     *_, (turns, html) = handlers.answer(engine, "Is the pipeline funded?", 2, False, "", [])
@@ -421,6 +436,7 @@ def test_a_damaged_index_is_a_message_with_the_command(tiny_index, tmp_path, fak
         handlers.search_api(engine, "Is the pipeline funded?", 2)
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_a_damaged_index_through_the_served_api(tiny_index, tmp_path, fake_embedder):
     """The same through the running server: the API answers with the message, not passages or a traceback."""
     from gradio_client import Client
@@ -457,6 +473,7 @@ def test_concurrent_first_use_opens_the_index_once(tiny_index, fake_embedder, mo
     assert len(opened) == 1
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 @pytest.mark.parametrize("docs", [[1], [["x"]], [None], {"a": 1}])
 def test_api_docs_that_are_not_ids_are_a_message(client, docs):
     from gradio_client.exceptions import AppError
@@ -465,6 +482,7 @@ def test_api_docs_that_are_not_ids_are_a_message(client, docs):
         client.predict("pipeline", 2, docs, api_name="/search")
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_api_docs_as_one_string_is_one_id(client):
     data = client.predict("pipeline", 2, "briefing.txt", api_name="/search")
     assert data["passages"] and {p["source"].rsplit("/", 1)[-1] for p in data["passages"]} == {"briefing.txt"}
@@ -473,6 +491,7 @@ def test_api_docs_as_one_string_is_one_id(client):
         client.predict("pipeline", 2, "briefing", api_name="/search")     # not split into characters
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_the_cli_and_the_api_print_the_same_json(server, client, capsys, monkeypatch):
     """`rag search --json` and the /search API are one function (cite.result_json), run for real."""
     import json as _json

@@ -67,3 +67,64 @@ element.addEventListener('click', (ev) => {
     }
   }
 });
+// A grounded summary's fragments (render.fragment_html): pointing at one, or focusing it with the
+// keyboard, highlights the same words in its quote (<mark class="rq-frag-hl">, taken away after).
+const quoteOf = (frag) => {
+  const card = element.querySelector('#' + CSS.escape(frag.dataset.target));
+  return card ? [card, card.querySelector('.rq-text')] : [null, null];
+};
+const unmark = () => {
+  element.querySelectorAll('mark.rq-frag-hl').forEach((m) => {
+    const parent = m.parentNode;
+    parent.replaceChild(document.createTextNode(m.textContent), m);
+    parent.normalize();
+  });
+  element.querySelectorAll('.rq-frag-on').forEach((x) => x.classList.remove('rq-frag-on'));
+  element.querySelectorAll('.rq-cited').forEach((x) => x.classList.remove('rq-cited'));
+};
+const mark = (frag) => {
+  unmark();
+  const [card, quote] = quoteOf(frag);
+  if (!quote) return null;
+  // the quote's text is the passage's characters (render.quote_text_html), so document offsets
+  // minus the passage's start are offsets into its text nodes
+  const from = Number(frag.dataset.start) - Number(card.dataset.start);
+  const to = Number(frag.dataset.end) - Number(card.dataset.start);
+  const walker = document.createTreeWalker(quote, NodeFilter.SHOW_TEXT);
+  const pieces = [];
+  let at = 0;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const len = node.data.length;
+    const a = Math.max(from, at), b = Math.min(to, at + len);
+    if (a < b) pieces.push([node, a - at, b - at]);
+    at += len;
+  }
+  for (const [node, a, b] of pieces) {
+    const middle = node.splitText(a);
+    middle.splitText(b - a);
+    const hl = document.createElement('mark');
+    hl.className = 'rq-frag-hl';
+    middle.parentNode.replaceChild(hl, middle);
+    hl.appendChild(middle);
+  }
+  frag.classList.add('rq-frag-on');
+  card.classList.add('rq-cited');
+  return card;
+};
+element.addEventListener('mouseover', (ev) => {
+  const frag = ev.target.closest('.rq-frag');
+  if (frag && element.contains(frag) && !frag.classList.contains('rq-frag-on')) mark(frag);
+});
+element.addEventListener('mouseout', (ev) => {
+  const frag = ev.target.closest('.rq-frag');
+  if (frag && !(ev.relatedTarget && frag.contains(ev.relatedTarget))) unmark();
+});
+element.addEventListener('focusin', (ev) => {
+  const frag = ev.target.closest('.rq-frag');
+  if (!frag || !element.contains(frag)) return;
+  const card = mark(frag);
+  if (card) card.scrollIntoView({ block: 'nearest' });
+});
+element.addEventListener('focusout', (ev) => {
+  if (ev.target.closest('.rq-frag')) unmark();
+});

@@ -1,0 +1,98 @@
+"""The answer first, and its fragments on hover, in the real browser: the real app (`python app.py`
+in a subprocess) over the tiny briefing, with the shipped SmolLM2 writing a grounded summary,
+driven in Debian's chromium. Pointing at (or tabbing to) a fragment of a summary sentence marks
+the same words inside the quote it came from; the summary sits above the quotes."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import INTERVIEW
+from test_browser import ARTIFACTS, CHROMIUM, ENV, FLAGS, ROOT, App, Page
+
+pytestmark = pytest.mark.browser
+
+QUESTION = "Is the pipeline funded?"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    from rag import models
+
+    if not (models.converted_path() / "config.json").is_file():
+        pytest.skip("the summary model is not prepared (rag models)")
+    tmp = tmp_path_factory.mktemp("browser-summary")
+    source = tmp / "briefing.txt"
+    source.write_text(INTERVIEW, encoding="utf-8")
+    built = subprocess.run([sys.executable, "-m", "rag", "index", str(source), "--index", str(tmp / "idx"), "--quiet"],
+                           cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    served = App(tmp / "idx", tmp / "app.log")
+    served.wait()
+    served.wait_ready()
+    yield served
+    served.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield b
+        b.close()
+
+
+HIGHLIGHTED = """(frag) => {
+  const card = document.getElementById(frag.dataset.target);
+  const marks = [...document.querySelectorAll('#rq-conversation mark.rq-frag-hl')];
+  return {inside: marks.every((m) => card.contains(m)), text: marks.map((m) => m.textContent).join(''),
+          cited: card.classList.contains('rq-cited'), target: frag.dataset.target,
+          marks: marks.length};
+}"""
+
+
+def test_hovering_a_fragment_marks_its_words_in_its_quote(browser, app):
+    page = Page(browser, app.url)
+    try:
+        p = page.open()
+        p.click("#rq-settings button, #rq-settings .label-wrap")
+        p.check("#rq-summary-on input")
+        p.fill("#rq-k input[type=number]", "3")
+        p.press("#rq-k input[type=number]", "Enter")
+        turn = page.ask(QUESTION, 1)
+        p.wait_for_selector("#rq-conversation .rq-summary .rq-frag", timeout=120_000)
+        summary = turn.locator(".rq-summary")
+        assert "stitched from the quotes' own words" in summary.text_content()
+        # the answer first: the summary comes before the quotes in the page and on the screen
+        assert p.evaluate("(() => { const q = document.querySelector('#rq-conversation .rq-quotes');"
+                          " const s = document.querySelector('#rq-conversation .rq-summary');"
+                          " return !!(s.compareDocumentPosition(q) & Node.DOCUMENT_POSITION_FOLLOWING)"
+                          " && s.getBoundingClientRect().bottom <= q.getBoundingClientRect().top; })()")
+        frags = summary.locator(".rq-frag")
+        assert frags.count() >= 1
+        assert p.locator("mark.rq-frag-hl").count() == 0
+        for i in range(frags.count()):
+            frag = frags.nth(i)
+            frag.hover()
+            seen = frag.evaluate(HIGHLIGHTED)
+            assert seen["marks"] >= 1 and seen["inside"] and seen["cited"], seen
+            assert seen["text"] == frag.text_content(), seen       # the same words, in the quote they came from
+            assert seen["target"] == f"t1-q{frag.get_attribute('data-quote')}"
+            if i == 0:
+                p.screenshot(path=str(ARTIFACTS / "chat-summary-hover.png"))
+        p.mouse.move(5, 5)
+        p.wait_for_function("document.querySelectorAll('mark.rq-frag-hl').length === 0", timeout=5000)
+        # the keyboard too: a fragment takes the focus and marks its words the same way
+        frags.first.focus()
+        seen = frags.first.evaluate(HIGHLIGHTED)
+        assert seen["inside"] and seen["text"] == frags.first.text_content()
+        # the marking changes no character of the quote
+        for card in turn.locator(".rq-quote").all():
+            text = card.locator(".rq-text").text_content()
+            assert len(text) == int(card.get_attribute("data-end")) - int(card.get_attribute("data-start"))
+    finally:
+        page.close()

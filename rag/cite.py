@@ -150,14 +150,15 @@ def csv_cell(text) -> str:
 def csv_text(hits: list[Hit], index: Index) -> str:
     """One row per quote. Text cells pass through ``csv_cell``: only those beginning with = + - @,
     tab or CR get a leading ``'``, so such a quote is not byte-exact here; its ``start``/``end``
-    columns give the exact text, ``document.text[start:end]``. Our own numbers are left as numbers."""
+    columns give the exact text, ``document.text[start:end]``. Our own numbers are left as numbers; ``time``
+    is a subtitle cue's or a stamped turn's start, ``00:12:31`` (empty when the passage has none)."""
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["rank", "quote", "speaker", "document", "date", "section", "question", "paragraph",
+    w.writerow(["rank", "quote", "speaker", "document", "date", "section", "question", "paragraph", "time",
                 "source", "start", "end", "score"])
     for h in hits:
         p, doc = h.passage, index.documents[h.passage.doc]
         text = [checked(p, doc), p.speaker, doc.title, doc.date, p.section, p.question]
-        w.writerow([h.rank, *map(csv_cell, text), p.paragraph, csv_cell(source(doc)), p.start, p.end,
-                    f"{h.score:.4f}"])
+        w.writerow([h.rank, *map(csv_cell, text), p.paragraph, "" if p.time is None else clock(p.time),
+                    csv_cell(source(doc)), p.start, p.end, f"{h.score:.4f}"])
     return buf.getvalue()

@@ -22,19 +22,26 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   bracket, a riding or an office, is the ``outlet``, also of the speaker's later turns),
   in section ``text`` (or its heading's); a paragraph that continues a turn keeps its
   speaker, and a label with no words after it ("Marketing:" alone) is no passage.
-- speaker labels: one to six words, each capitalised (``Project Manager``, ``PhD B``,
-  ``Right Hon. Justin Trudeau``, ``The Chair``, ``MR. SMITH``), a number (``Speaker 2``)
-  or a particle between names (``Leader of the Opposition``), then a colon, at the start
-  of a paragraph or line, the words on the same line or the next. A label is a speaker
+- speaker labels (``read.LABEL``): one to six words, each capitalised (``Project Manager``, ``PhD B``,
+  ``Right Hon. Justin Trudeau``, ``The Chair``, ``MR. SMITH``, ``José Müller``, ``Ελένη``, ``李明``),
+  a number (``Speaker 2``) or a particle between names (``Leader of the Opposition``), then a colon,
+  at the start of a paragraph or line, the words on the same line or the next. A label is a speaker
   when it recurs as a label in the document (in a conversation, also one that opens a
-  paragraph once: "Steve Davies:", called on once), asks, names an outlet or is in bold;
+  paragraph once: "Steve Davies:", called on once, or in ``>>`` captions: ">> JOHN: Yes."), asks,
+  names an outlet or is in bold, or follows a time stamp where half the stamped paragraphs or more
+  open with a label (a VTT file's voices, each may speak once); a bracket that is a time,
+  ``Speaker 1 (00:01:02):``, is the turn's time, not an outlet;
   never a word of prose such as ``Note``, ``Example``, ``Source`` or ``Summary``
   (``_NOT_SPEAKERS``). So "Note: this..." in prose, a time "10:30" and "http:" are text.
-- ``>>`` opening two paragraphs or more (broadcast captions): a new, unnamed speaker
-  (kind ``turn``, no ``speaker``); the mark is left out of the quote.
+- ``>>`` opening two paragraphs or more, or after read.py's own stamp (broadcast captions): a new,
+  unnamed speaker (kind ``turn``, no ``speaker``); the mark is left out of the quote.
+- Otter's export: ``Jane Doe  0:03`` on a line of its own, the words on the next lines, when one
+  such name recurs (not an agenda's ``Coffee Break  10:15``): a turn of that speaker at that time
+  (the header is not quoted).
 - time stamps: ``[00:01:02]``, ``[01:02]``, ``(00:01:02)`` or ``00:01:02`` (with hours)
   at the start of a paragraph, before its label or its words, when two paragraphs or
-  more carry one (subtitles are stored so, see ``read.py``): left out of the quote and
+  more carry one or the text is one paragraph opening with read.py's ``[00:00:01]`` (subtitles are
+  stored so, see ``read.py``; in brackets also past 99 hours, ``[100:00:09]``): left out of the quote and
   kept as the passage's ``time`` in seconds; a paragraph without one keeps the time of the
   turn it continues.
 - Markdown headings (``# Title``; ``read.py`` writes HTML, DOCX and PDF headings so):
@@ -47,9 +54,10 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
 
 Title and date: a dateline paragraph, else a heading, else what ``read.py`` found in
 the file (HTML/PDF/DOCX metadata, a date in the file name), else the file name.
-What it leaves out: speaker labels in scripts other than Latin and Cyrillic and labels in
-lower case, turns that are not at the start of a line, a speaker named on a line of its
-own without a colon (``Jane Doe  0:03`` then the words), a stamp after the label, two prose
+What it leaves out: speaker labels in scripts other than Latin, Greek, Cyrillic, Chinese, Japanese
+and Korean, labels in lower case, a full-width colon (``李明：``), turns that are not at the start of a
+line, a speaker named on a line of its own without a colon or a time (``Jane Doe`` then the words),
+a stamp after the label other than in its bracket, two prose
 labels that are both not in ``_NOT_SPEAKERS`` and both recur (taken for two speakers),
 and nested sections (a heading's level is not kept).
 """
@@ -60,6 +68,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from .read import LABEL
 from .records import Document, Passage
 
 PARSER_VERSION = 4     # 4: conversations' turns, time stamps
@@ -72,23 +81,31 @@ _CHROME = re.compile(
 )
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(rf"\b(?:({_MONTHS})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({_MONTHS}),?\s+(\d{{4}}))\b")
-_UPPER = "A-ZÀ-ÖØ-ÞА-ЯЁ"
-# a word of a label: "Smith", "PhD", "O'Neil", "d'Entremont", "U.S", a title "Hon." or an initial "J."
-# (a word ending a sentence, "Thanks.", is not one)
-_TITLES = r"(?i:Mr|Mrs|Ms|Mx|Dr|Prof|Hon|Rt|Rev|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|St|Jr|Sr|Mme|Mlle|Messrs)"
-_WORD = rf"(?:{_TITLES}\.|[{_UPPER}]\.|(?:[dl]['’])?[{_UPPER}](?:[\w'’-]|\.(?=\w))*)"
-_PARTICLE = r"(?:of|the|de|van|von|der|den|da|di|du|la|le|del|bin|al|y)"
+# the words of a speaker's label: read.LABEL, as read.py writes subtitles' speakers so that they read back
+_LABEL = LABEL
 # "Question:", "Q:", "Sergey Lavrov:", "John Smith (Reuters):", "PhD B:", "Leader of the Opposition:",
 # "The Chair (Hon. Anthony Rota (Nipissing, Lib.)):"; the words on the same line, or on the next
 _TURN = re.compile(
-    rf"(?:\*\*|__)?(?P<label>{_WORD}(?: (?:{_WORD}|\d{{1,3}}|{_PARTICLE}(?=(?: {_PARTICLE})* [{_UPPER}]))){{0,5}})"
+    rf"(?:\*\*|__)?(?P<label>{_LABEL})"
     r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\))?(?:\*\*|__)?:(?:\*\*|__)?"
-    r"(?P<gap>[ \t]+(?=\S)|[ \t]*(?=\r?\n|$))"
+    r"(?P<gap>[ \t]+(?=\S)|[ \t]*(?=[\r\n]|$))"     # (a lone CR ends a line too: old Mac files)
 )
 # "[00:01:02] ", "[01:02] ", "(00:01:02) ", "00:01:02 ": a time stamp opening a paragraph
+# (in brackets also past 99 hours: read.py writes a long recording's cues so, "[100:00:09]")
+_CLOCK = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _STAMP = re.compile(
-    r"(?:\[(?P<b>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)\]|\((?P<p>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)\)"
+    rf"(?:\[(?P<b>{_CLOCK})\]|\((?P<p>{_CLOCK})\)"
     r"|(?P<n>\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?))[ \t]+(?=\S)"
+)
+# a recording's own stamp, "[00:00:01] ": with hours, in brackets (read.py writes subtitles' cues so);
+# one of them opening the text is a stamp even when it is the only one (a one-turn subtitle file)
+_OWN_STAMP = re.compile(r"\[\d{2,3}:\d{2}:\d{2}(?:\.\d{3})?\] ")
+# a label's bracket that is a time, "Speaker 1 (00:01:02):": the turn's time, not an outlet
+_CLOCK_OUTLET = re.compile(rf"(?P<p>{_CLOCK})")
+# "Jane Doe  0:03" on a line of its own, the words on the next lines (Otter's export): a speaker and a time
+_OTTER = re.compile(
+    rf"(?P<label>{_LABEL})"
+    r"(?P<outlet>(?!))?[ \t]+(?P<clock>(?:\d{1,3}:)?\d{1,2}:\d{2})[ \t]*\r?\n(?=[ \t]*\S)"
 )
 # ">> ": broadcast captions' mark of a new speaker, whose name they do not give
 _CHANGE = re.compile(r">>[ \t]*(?=\S)")
@@ -161,7 +178,7 @@ def _opens_turn(line: str) -> bool:
 
 def _seconds(stamp: re.Match) -> float:
     """The seconds a time stamp names: '01:02:03' -> 3723.0, '[02:03.5]' -> 123.5."""
-    value = (stamp.group("b") or stamp.group("p") or stamp.group("n")).replace(",", ".")
+    value = next(v for v in stamp.groupdict().values() if v).replace(",", ".")
     total = 0.0
     for part in value.split(":"):
         total = total * 60 + float(part)
@@ -280,14 +297,21 @@ class _Turn:
 def _marks(text: str, paras: list[_Para]) -> tuple[list, list, list]:
     """Per paragraph: its time stamp, its ">>" and its label's match (each None when absent)."""
     stamps = [_STAMP.match(text, p.start, p.end) for p in paras]
-    if sum(1 for s in stamps if s) < 2:      # one "(10:30)" in prose is not a transcript's stamp
+    if sum(1 for s in stamps if s) < 2 and not (      # one "(10:30)" in prose is not a transcript's stamp
+            len(paras) == 1 and _OWN_STAMP.match(text, paras[0].start, paras[0].end)):
         stamps = [None] * len(paras)
     after = [s.end() if s else p.start for p, s in zip(paras, stamps)]
     changes = [_CHANGE.match(text, a, p.end) for p, a in zip(paras, after)]
-    if sum(1 for c in changes if c) < 2:     # one ">> " is a quoted quote
-        changes = [None] * len(paras)
+    if sum(1 for c in changes if c) < 2:     # one ">> " is a quoted quote, unless after read.py's own stamp
+        changes = [c if c and s and _OWN_STAMP.match(text, p.start) else None
+                   for p, s, c in zip(paras, stamps, changes)]
     after = [c.end() if c else a for a, c in zip(after, changes)]
-    return stamps, changes, [_TURN.match(text, a, p.end) for p, a in zip(paras, after)]
+    labels = [_TURN.match(text, a, p.end) for p, a in zip(paras, after)]
+    otter = [None if s or c else _OTTER.match(text, p.start, p.end) for p, s, c in zip(paras, stamps, changes)]
+    # "Jane Doe  0:03" is a speaker's header when someone's recurs: not an agenda's "Coffee Break  10:15"
+    if max(Counter(o.group("label") for o in otter if o).values(), default=0) >= 2:
+        labels = [o or m for o, m in zip(otter, labels)]
+    return stamps, changes, labels
 
 
 def _openings(text: str, paras: list[_Para], marks: tuple[list, list, list],
@@ -297,6 +321,11 @@ def _openings(text: str, paras: list[_Para], marks: tuple[list, list, list],
     label that opens a paragraph once is a speaker's too ("Steve Davies:", called on once)."""
     stamps, changes, matches = marks
     counts = Counter(m.group("label") for m in matches if m)
+    # a label after a time stamp names a speaker even once ("[00:00:01] Ana: ...", a VTT voice) when half
+    # the stamped paragraphs or more open with one: not a caption's "[00:00:09] Today: we ..." among many
+    stamped = [m for s, m in zip(stamps, matches) if s]
+    named = sum(1 for m in stamped if m and m.group("label").lower().rstrip(".") not in _NOT_SPEAKERS)
+    by_stamp = bool(stamped) and named * 2 >= len(stamped)
     out: list[_Turn | None] = []
     for p, s, c, m in zip(paras, stamps, changes, matches):
         if m:
@@ -304,7 +333,8 @@ def _openings(text: str, paras: list[_Para], marks: tuple[list, list, list],
             folded = label.lower().rstrip(".")
             if folded in _NOT_SPEAKERS or not (
                     folded in _ASKERS or m.group("outlet") or m.group().startswith(("**", "__"))
-                    or counts[label] >= 2 or conversation):
+                    or counts[label] >= 2 or conversation or (s is not None and by_stamp)
+                    or m.re is _OTTER):     # "Jane Doe  0:03" on its own line, in two paragraphs or more
                 m = None
         if m is None and s is None and c is None:
             out.append(None)
@@ -312,10 +342,21 @@ def _openings(text: str, paras: list[_Para], marks: tuple[list, list, list],
         start = m.end() if m else (c or s).end()
         while start < p.end and text[start].isspace():
             start += 1
+        again = m and _TURN.match(text, start, p.end)
+        while again and again.group("label") == m.group("label"):    # "Grad A:" alone, then "Grad A: ..."
+            start = again.end()
+            while start < p.end and text[start].isspace():
+                start += 1
+            again = _TURN.match(text, start, p.end)
         outlet = " ".join(m.group("outlet").split()) if m and m.group("outlet") else None
+        time = _seconds(s) if s else None
+        if m and m.re is _OTTER:
+            time = _seconds(_CLOCK_OUTLET.fullmatch(m.group("clock")))
+        clock = _CLOCK_OUTLET.fullmatch(outlet) if outlet else None
+        if clock:       # "Speaker 1 (00:01:02):"
+            outlet, time = None, time if time is not None else _seconds(clock)
         marked = (c or s).end() if c or s else p.start
-        out.append(_Turn(m.group("label") if m else None, outlet, start, _seconds(s) if s else None, bool(c),
-                         marked))
+        out.append(_Turn(m.group("label") if m else None, outlet, start, time, bool(c), marked))
     return out
 
 
@@ -365,10 +406,11 @@ def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
         return _exchanges(text, doc_id, paras, turns, askers)
     # a conversation: someone recurs as a speaker, and two or more speak (counting those called on once)
     recurs = any(t and t.label for t in turns)
-    relaxed = _openings(text, paras, marks, conversation=True) if recurs else turns
+    changes = sum(1 for t in turns if t and t.change)
+    # (in ">>" captions a name said once, ">> JOHN: Yes.", is a speaker's too)
+    relaxed = _openings(text, paras, marks, conversation=True) if recurs or changes else turns
     labelled = [i for i, t in enumerate(relaxed) if t and t.label]
     speakers = {relaxed[i].label for i in labelled if relaxed[i].label.lower() not in _ANSWER_LABELS}
-    changes = sum(1 for t in turns if t and t.change)
     if changes and len(speakers) + changes >= 2 or (
             recurs and len(speakers) >= 2 and len(labelled) * 3 >= len(paras) - labelled[0]):
         return _conversation(text, doc_id, paras, relaxed)

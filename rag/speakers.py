@@ -10,7 +10,7 @@
 - an office before the name, alone or with the last name ("the mayor", "Mayor Lindqvist" of
   "MAYOR LINDQVIST"; "Professor White" of "Professor Jean White"),
 - a role without its letter or number ("Grad" of "Grad A" and "Grad B", "Professor" of "Professor C"),
-each also with a possessive ("Trudeau's"). The longest match wins at each place. A mention that
+each also with a possessive ("Trudeau's"), with or without accents ("Muller" of "José Müller"). The longest match wins at each place. A mention that
 fits several speakers ("Grad", "Morgan" of "Julie Morgan" and "Eluned Morgan") is *ambiguous*: all
 of them are returned, and ``ambiguous`` says so.
 
@@ -19,16 +19,20 @@ Never a common word that is not a name: a mention made only of ordinary English 
 only when the query marks it as a speaker: written with capitals (as the query's first word
 only before "on" or "about": "Morgan on school meals"), or with a speaker's cue beside it
 ("did the marketing say", "according to the chair", "the chair's", "marketing suggested").
-Words that are rare in English (Lavrov, Trudeau) count in any case. Stop words ("the", "am",
+Words that are rare in English (Lavrov, Trudeau) and a role with its number ("speaker 2") count in any
+case. Stop words ("the", "am",
 "a") are never a mention on their own.
 
 ``query_without(query, resolution)`` is the query with the mentions (and an "according to" before
 them) taken out, for ranking passages by what was said rather than by who said it.
-What it leaves out: first names alone ("Justin"), nicknames and misspellings, pronouns ("she").
+What it leaves out: first names alone ("Justin", so never "Bill", "May" or "Will" of "Will Turner"),
+nicknames and misspellings, pronouns ("she"), and names in a query written without spaces (Chinese,
+Japanese: "李明说了什么" is one word to it).
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -66,8 +70,13 @@ class Resolution:
 NOBODY = Resolution()
 
 
+def _fold(word: str) -> str:
+    """A word in lower case without its accents: "Müller" and "muller" name the same speaker."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
 def _tokens(name: str) -> list[str]:
-    return _TOKEN.findall(name.lower())
+    return [_fold(w) for w in _TOKEN.findall(name)]
 
 
 def aliases(name: str) -> set[tuple[str, ...]]:
@@ -130,7 +139,7 @@ def resolve(query: str, speakers: Iterable[str]) -> Resolution:
         return NOBODY
     longest = max(len(a) for a in table)
     words = list(_TOKEN.finditer(query))
-    folded = [w.group().lower() for w in words]
+    folded = [_fold(w.group()) for w in words]
     found: list[str] = []
     spans: list[tuple[int, int]] = []
     ambiguous = False
@@ -141,7 +150,8 @@ def resolve(query: str, speakers: Iterable[str]) -> Resolution:
             names = table.get(tuple(folded[i:i + n]))
             if not names:
                 continue
-            ordinary = all(is_common(w) for w in folded[i:i + n])
+            # ("speaker 2", "grad 3": a role with its number names someone, capitals or not)
+            ordinary = all(is_common(w) for w in folded[i:i + n]) and not (n >= 2 and folded[i + n - 1].isdigit())
             if ordinary and (not _marked(query, words, i, i + n) or (n == 1 and i == after_mention)):
                 continue    # ("designer" of "the user interface designer" is not a second mention)
             end = words[i + n - 1].end()

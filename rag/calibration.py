@@ -10,6 +10,12 @@ chunking, else None (never abstain).
     {"model": "<weights fingerprint>", "chunking": {...},
      "modes": {"hybrid": {"threshold": 0.96, "max_false": 0.05, "sets": [...], "created": "..."}, ...}}
 
+A conversation index (most of its paragraphs are turns of meetings or hearings: ``conversation``)
+borrows nothing: the shipped threshold was learnt on a press conference, whose confidences a
+meeting's short turns do not reach (it wrongly abstained on a quarter of the meetings' answered
+questions asked of one meeting). Such an index abstains by what it lacks (retrieve.py: a query word
+its documents never use, when their vocabulary is rich enough to say so) until ``rag eval
+--calibrate`` gives it a threshold of its own.
 What it leaves out: learning the threshold (evaluate.py), per-document thresholds.
 """
 from __future__ import annotations
@@ -63,11 +69,19 @@ def calibrated_threshold(index: "Index", mode: str = "hybrid") -> float | None:
     key = made_for(index.manifest)
     data = index.calibration
     if not fits(data, key):
+        if conversation(index):         # learnt on a press conference: not for meetings
+            return None
         data = load(SHIPPED.parent)     # read only when the index has none of its own
         if not fits(data, key):
             return None
     threshold = ((data.get("modes") or {}).get(mode) or {}).get("threshold")
     return float(threshold) if isinstance(threshold, (int, float)) else None
+
+
+def conversation(index: "Index") -> bool:
+    """Whether most of the index's paragraphs are turns of a conversation (a meeting, a hearing)."""
+    paragraphs = index.paragraphs
+    return bool(paragraphs) and 2 * sum(p.kind == "turn" for p in paragraphs) > len(paragraphs)
 
 
 def save(index: "Index", mode: str, calibration: dict, sources: list[str]) -> dict:

@@ -7,6 +7,13 @@ Small windows match a query sharply (one mean-pooled vector per 250-token paragr
 blurs it); the search then quotes the whole paragraph of the best window (retrieve.py).
 An answer's chunk carries its question as ``context``: embedded with it, never shown.
 Question paragraphs are context, not passages: they are not chunked.
+
+Conversations (a meeting: forty short turns on one topic, "Mm-hmm." among them): consecutive
+paragraphs that each fit the window and answer no question (turns of a meeting, short paragraphs
+of a document) are packed whole into windows of up to ``turn_tokens`` that span several turns,
+without overlap (``turn_windows``); such a window is quoted as it is, an exact span of whole turns,
+and carries its speakers (``speakers_of``). A paragraph that answers a question (a press
+conference) or does not fit is windowed by sentences as above, within itself.
 """
 from __future__ import annotations
 
@@ -36,6 +43,7 @@ class ChunkSettings:
     max_tokens: int = 128      # of the window's text; the model's window is 256, the rest is context
     overlap: int = 1           # sentences shared with the previous chunk
     window: int = 254          # model tokens available for text + context (256 minus [CLS], [SEP])
+    turn_tokens: int = 224     # of a window of whole turns (no context: nearly the model's window, ~900 chars)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -140,6 +148,7 @@ def chunk(passages: Iterable[Passage], text: str, count: TokenCounter,
     all_sizes = iter(_counts(count, [text[s:e] for spans in sents for s, e in spans]))
     out: list[Passage] = []
     out_sizes: list[int] = []
+    run: list[tuple[Passage, int]] = []     # consecutive short turns not yet packed into windows
     for p, spans in zip(passages, sents):
         units: list[tuple[int, int]] = []
         unit_sizes: list[int] = []
@@ -151,6 +160,13 @@ def chunk(passages: Iterable[Passage], text: str, count: TokenCounter,
                 for a, b, m in _split_long(text, span, count, settings.max_tokens):
                     units.append((a, b))
                     unit_sizes.append(m)
+        if run and not _continues(run[-1][0], p):
+            _pack(run, text, count, settings, out, out_sizes)
+        if units and not p.question and sum(unit_sizes) <= settings.turn_tokens:
+            run.append((replace(p, start=units[0][0], end=units[-1][1], text=text[units[0][0]:units[-1][1]]),
+                        sum(unit_sizes)))
+            continue
+        _pack(run, text, count, settings, out, out_sizes)
         i = 0
         while i < len(units):
             j, total = i + 1, unit_sizes[i]
@@ -169,7 +185,64 @@ def chunk(passages: Iterable[Passage], text: str, count: TokenCounter,
             if j >= len(units):
                 break
             i = max(i + 1, j - settings.overlap)
+    _pack(run, text, count, settings, out, out_sizes)
     return _with_context(out, count, settings, out_sizes)
+
+
+def _continues(prev: Passage, p: Passage) -> bool:
+    """Whether `p` follows `prev` in one conversation: the next paragraph, in the same section and page."""
+    return p.doc == prev.doc and p.paragraph == prev.paragraph + 1 and p.section == prev.section \
+        and p.page == prev.page
+
+
+def speakers_of(turns: list[Passage]) -> tuple[str, ...]:
+    """The speakers of `turns`, each once, in the order they first speak."""
+    names: dict[str, None] = {}
+    for t in turns:
+        for name in getattr(t, "speakers", ()) or ((t.speaker,) if t.speaker else ()):
+            names.setdefault(name, None)
+    return tuple(names)
+
+
+def _window(turns: list[Passage], text: str) -> Passage:
+    """One window of whole consecutive turns: the first turn's fields, spanning all of them."""
+    first, s, e = turns[0], turns[0].start, turns[-1].end
+    window = replace(first, start=s, end=e, text=text[s:e])
+    if hasattr(window, "speakers"):
+        window = replace(window, speakers=speakers_of(turns))
+    return window
+
+
+def turn_windows(run: list[tuple[Passage, int]], text: str, count: TokenCounter,
+                 settings: ChunkSettings) -> list[tuple[Passage, int]]:
+    """Pack consecutive turns (each with its token count, each within turn_tokens) whole and in order
+    into windows of at most turn_tokens (the joined text counted once more, as a window of sentences
+    is), without overlap: every turn is in exactly one window."""
+    out: list[tuple[Passage, int]] = []
+    i = 0
+    while i < len(run):
+        j, total = i + 1, run[i][1]
+        while j < len(run) and total + run[j][1] <= settings.turn_tokens:
+            total += run[j][1]
+            j += 1
+        while True:
+            window = _window([t for t, _ in run[i:j]], text)
+            size = run[i][1] if j - 1 == i else count([window.text])[0]
+            if size <= settings.turn_tokens or j - 1 == i:
+                break
+            j -= 1
+        out.append((window, size))
+        i = j
+    return out
+
+
+def _pack(run: list[tuple[Passage, int]], text: str, count: TokenCounter, settings: ChunkSettings,
+          out: list[Passage], out_sizes: list[int]) -> None:
+    """Append the turn windows of `run` to out (and their sizes to out_sizes), and empty it."""
+    for window, size in turn_windows(run, text, count, settings):
+        out.append(window)
+        out_sizes.append(size)
+    run.clear()
 
 
 def _with_context(chunks: list[Passage], count: TokenCounter, settings: ChunkSettings,

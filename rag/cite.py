@@ -79,6 +79,8 @@ def result_json(result, index: Index, id=None) -> dict:
                 "confidence": None if result.confidence is None else float(result.confidence),
                 "notices": list(result.notices), "missing_terms": list(getattr(result, "missing_terms", [])),
                 "index": index.fingerprint,
+                "speaker": getattr(result, "speaker", None),     # the speaker the search was restricted to
+                "documents": [{"id": d, "passages": n} for d, n in getattr(result, "documents", [])],
                 "passages": [hit_json(h, index) for h in result.hits]})
     return out
 

@@ -69,6 +69,10 @@ def _print_quotes(result, retriever, scores: bool = True) -> None:
 
     for notice in result.notices:
         print(f"note: {notice}")
+    documents = getattr(result, "documents", [])
+    if len(documents) > 1:
+        print(f"note: {len(documents)} documents discuss this: "
+              + ", ".join(f"{d} ({n} passage{'s' if n > 1 else ''})" for d, n in documents) + ".")
     for h in result.hits:
         p = h.passage
         doc = retriever.index.documents[p.doc]
@@ -146,14 +150,19 @@ def cmd_search(args) -> int:
                 query_id, query = item["id"], item["query"]
             except (ValueError, KeyError, TypeError):
                 raise RagError(f"{args.queries} line {n}: expected a JSON object with \"id\" and \"query\"")
+            docs, speaker = item.get("docs"), item.get("speaker")
+            if docs is not None and (not isinstance(docs, list) or not all(isinstance(d, str) for d in docs)):
+                raise RagError(f"{args.queries} line {n}: \"docs\" must be a list of document ids")
             try:
-                _print_json(result_json(retriever.search(query, args.k), retriever.index, query_id))
+                result = retriever.search(query, args.k, docs=set(docs or args.doc or ()) or None,
+                                          speaker=speaker or args.speaker)
+                _print_json(result_json(result, retriever.index, query_id))
             except RagError as e:
                 _print_json({"id": query_id, "query": query, "abstained": True, "error": str(e), "passages": []})
         return 0
     if not args.query:
         raise RagError("Give a query, or --queries FILE.jsonl")
-    result = retriever.search(args.query, args.k)
+    result = retriever.search(args.query, args.k, docs=set(args.doc) if args.doc else None, speaker=args.speaker)
     if args.json:
         _print_json(result_json(result, retriever.index))
         return 0
@@ -229,17 +238,42 @@ def cmd_migrate(args) -> int:
     return 0
 
 
-def _summary_json(summary) -> dict:
+def _summary_json(summary, hits=()) -> dict:
+    """The summary's JSON: per sentence its citations, `supported`, and, for a grounded sentence, its
+    fragments (quote number, document id and the exact offsets into the document text, and the text)."""
+    docs = {h.rank: h.passage.doc for h in hits}
+
+    def fragment(f) -> dict:
+        return {"quote": f.quote, "doc": docs.get(f.quote), "start": f.start, "end": f.end, "text": f.text}
+
     return {"summary": [{"text": c.text, "citations": c.citations, "supported": c.supported,
-                         "support": c.support, "problems": list(c.problems)} for c in summary.sentences],
-            "summary_model": summary.model, "summary_reason": summary.reason,
-            "removed_citations": summary.removed_citations}
+                         "support": c.support, "problems": list(c.problems),
+                         "fragments": [fragment(f) for f in c.fragments]} for c in summary.sentences],
+            "summary_model": summary.model, "summary_grounded": summary.grounded,
+            "summary_reason": summary.reason, "removed_citations": summary.removed_citations}
+
+
+def _summary_heading(summary) -> str:
+    """What the text output says a summary is: stitched from the quotes, the model's own words, or
+    the quotes' central sentences (no model)."""
+    from .summarise import EXTRACTIVE
+
+    if summary.model == EXTRACTIVE:
+        return "Extractive summary (no model: the most central sentences, quoted exactly from the passages above):"
+    if summary.grounded:
+        return (f"Summary by {summary.model}, stitched from the quotes' own words (each sentence is pieces of "
+                "the quotes it cites, joined by 'and'/'but'; checked against them):")
+    return (f"Summary by {summary.model} (free writing: the model's words, not quotes; each sentence checked "
+            "against the quotes it cites):")
 
 
 def cmd_ask(args) -> int:
+    from . import llm
     from .retrieve import open_retriever
     from .summarise import extractive_summary, get_summariser
 
+    # the server's settings are read before the search, so a malformed URL is one message at once
+    server = None if args.extractive else llm.configured(args.llm_url, args.llm_model)
     retriever = open_retriever(_index(args))
     result = retriever.search(args.question, args.k)
     summary = None
@@ -248,12 +282,13 @@ def cmd_ask(args) -> int:
             summary = extractive_summary(result.query, result.hits, retriever.index, retriever.embedder)
         else:
             live = sys.stderr.isatty() and not args.json
-            s = get_summariser(args.summary_model)
+            s = get_summariser(args.summary_model, server=server)
             if not s.loaded:
                 s.load(log=lambda msg: print(msg, file=sys.stderr))
             shown = ""
+            grounded = False if args.free else (True if args.grounded else None)
             for update in s.stream(result.query, result.hits, retriever.index, retriever.embedder,
-                                   max_new_tokens=args.max_tokens, time_limit=args.time_limit):
+                                   max_new_tokens=args.max_tokens, time_limit=args.time_limit, grounded=grounded):
                 if live and update.text.startswith(shown):
                     print(update.text[len(shown):], end="", file=sys.stderr, flush=True)
                     shown = update.text
@@ -263,18 +298,13 @@ def cmd_ask(args) -> int:
     if args.json:
         out = result_json(result, retriever.index)
         if summary is not None:
-            out.update(_summary_json(summary))
+            out.update(_summary_json(summary, result.hits))
         _print_json(out)
         return 0
     _print_quotes(result, retriever, scores=False)
     if summary is not None:
-        from .summarise import EXTRACTIVE
-
-        if summary.model == EXTRACTIVE:
-            print("Extractive summary (the most central sentences, quoted exactly from the passages above):")
-        else:
-            print(f"Summary by {summary.model} (the model's words, not quotes; each sentence checked "
-                  "against the quotes it cites):")
+        if summary.sentences:
+            print(_summary_heading(summary))
         for c in summary.sentences:
             cites = "".join(f"[{n}]" for n in c.citations)
             mark = "ok " if c.supported else "UNSUPPORTED "
@@ -341,7 +371,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = add("index", cmd_index, "add or update documents in the index (no paths: re-read the files the "
                                 "index was made from, or index the shipped transcript)")
-    p.add_argument("paths", nargs="*", help="files or folders (.txt .md .html .pdf .docx); only changed ones "
+    p.add_argument("paths", nargs="*", help="files or folders (.txt .md .html .pdf .docx .srt .vtt); only changed ones "
                                             "are embedded again; none: the files the index was made from")
     p.add_argument("--rebuild", action="store_true", help="start from an empty index: keep only these documents")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -356,9 +386,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="?")
     p.add_argument("-k", type=int, default=5, help="how many passages (1-50, default 5)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--queries", help="a JSONL file of {\"id\", \"query\"}: one JSON result a line")
+    p.add_argument("--queries", help="a JSONL file of {\"id\", \"query\"} (optional \"docs\": [ids], "
+                                     "\"speaker\": name): one JSON result a line")
     p.add_argument("--mode", choices=MODES, default="hybrid",
                    help="hybrid (default), dense only or lexical (BM25) only")
+    p.add_argument("--doc", action="append", default=[], metavar="ID",
+                   help="search only this document (repeatable; ids as `rag docs` lists them)")
+    p.add_argument("--speaker", default=None, metavar="NAME",
+                   help="only passages where this speaker speaks (as the transcript labels them)")
 
     p = add("eval", cmd_eval, "measure retrieval on query sets (R@k, MRR@10, abstention, latency)")
     p.add_argument("files", nargs="+", help="JSONL query sets: {\"id\", \"query\", \"gold\": [...]}")
@@ -378,6 +413,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--summary-model", default=None,
                    help="a local folder or hub name (causal or seq2seq; default SmolLM2-135M-Instruct)")
     p.add_argument("--extractive", action="store_true", help="with --summary: model-free (central quote sentences)")
+    p.add_argument("--llm-url", default=None,
+                   help="an OpenAI-compatible server writes the summary, e.g. http://127.0.0.1:11434/v1 "
+                        "(Ollama), http://127.0.0.1:8080/v1 (llama.cpp); also $RAG_LLM_URL (key: $RAG_LLM_KEY)")
+    p.add_argument("--llm-model", default=None,
+                   help="the server's model name (default $RAG_LLM_MODEL, else the first it lists)")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--free", action="store_true",
+                     help="the local model writes freely (default for the shipped model: grounded, each "
+                          "sentence stitched from the quotes' own words)")
+    how.add_argument("--grounded", action="store_true",
+                     help="stitch each sentence from the quotes' words with any local causal model")
     p.add_argument("--max-tokens", type=int, default=120, help="token limit of the summary (default 120)")
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds the model may write (default 60)")
     p.add_argument("--json", action="store_true", help="print one JSON object")

@@ -17,15 +17,25 @@ Calibration picks the abstention threshold on the retriever's confidence (see
 ``retrieve.confidence``): the highest threshold that, on every query set given, wrongly
 abstains on at most ``max_false`` of its answered queries, placed halfway to the next
 confidence below it so that unseen paraphrases have a margin; calibration.py stores it.
+Span-graded sets (the meetings' format, ``eval/score_spans.py``): a line
+``{"id", "query", "doc": "Bed010.txt", "gold_spans": [[start, end], ...]}`` (``"gold_spans": []``,
+``"doc": null``: unanswered) grades each returned passage by the share of its characters inside
+the gold spans of the query's own document: >= 0.5 -> 2, > 0 -> 1, else 0. A query is hit at k when
+a passage of grade >= 1 is in its top k (an abstained query's passages still count; ``strict R@5``
+counts it a miss); R@1/5/10, MRR@10, nDCG@10 (linear gain, the ideal one grade-2 passage per gold
+span, up to 10). The same definitions as score_spans.py, written again here (``span_grade``,
+``span_metrics``). Either kind of line may name ``"docs": [ids]`` (search only those documents)
+and ``"speaker"`` (only their passages).
 What it leaves out: per-kind breakdowns beyond counts, significance tests.
 """
 from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 import time
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import numpy as np
 
@@ -87,6 +97,11 @@ def load_set(path) -> list[dict]:
             clean_query(item["query"])      # what a search would refuse: nothing left once cleaned
         except QueryError:
             raise QueryError(f"{where}: the query is empty") from None
+        _check_scope(item, where)
+        if "gold_spans" in item:
+            _check_spans(item, where)
+            out.append(item)
+            continue
         gold = item.setdefault("gold", [])
         if not isinstance(gold, list) or not all(isinstance(g, str) and norm(g) for g in gold):
             raise QueryError(f"{where}: \"gold\" must be a list of non-empty strings (quotes from the "
@@ -94,6 +109,66 @@ def load_set(path) -> list[dict]:
         out.append(item)
     if not out:
         raise QueryError(f"The query set {path} holds no queries.")
+    return out
+
+
+def _check_scope(item: dict, where: str) -> None:
+    docs, speaker = item.get("docs"), item.get("speaker")
+    if docs is not None and (not isinstance(docs, list) or not all(isinstance(d, str) and d for d in docs)):
+        raise QueryError(f"{where}: \"docs\" must be a list of document ids, not {json.dumps(docs)[:60]}")
+    if speaker is not None and (not isinstance(speaker, str) or not speaker.strip()):
+        raise QueryError(f"{where}: \"speaker\" must be a name, not {json.dumps(speaker)[:60]}")
+
+
+def _check_spans(item: dict, where: str) -> None:
+    """A span-graded line: "gold_spans" a list of [start, end] (0 <= start < end) and, when there are
+    any, "doc" the document they are offsets into."""
+    spans, doc = item["gold_spans"], item.get("doc")
+    ok = isinstance(spans, list) and all(
+        isinstance(sp, list) and len(sp) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in sp)
+        and 0 <= sp[0] < sp[1] for sp in spans)
+    if not ok:
+        raise QueryError(f"{where}: \"gold_spans\" must be a list of [start, end] character offsets "
+                         f"([] when the documents do not answer it), not {json.dumps(spans)[:60]}")
+    if spans and not (isinstance(doc, str) and doc):
+        raise QueryError(f"{where}: \"doc\" must name the document the gold spans are in")
+
+
+def is_span_set(queries: list[dict]) -> bool:
+    return bool(queries) and all("gold_spans" in q for q in queries)
+
+
+def span_grade(doc: str, start: int, end: int, q: dict) -> int:
+    """score_spans.py's grade of a passage (its document's file name, its offsets) for query `q`."""
+    if PurePath(str(doc)).name != q.get("doc") or end <= start:
+        return 0
+    inside = sum(max(0, min(end, b) - max(start, a)) for a, b in q["gold_spans"])
+    share = inside / (end - start)
+    return 2 if share >= 0.5 else 1 if share > 0 else 0
+
+
+def span_metrics(outcomes: list[tuple[dict, list[int], bool]]) -> dict:
+    """score_spans.py's figures from (query, the grades of its top 10 passages, abstained) of every query."""
+    pos = [(q, g, a) for q, g, a in outcomes if q["gold_spans"]]
+    neg = [a for q, _, a in outcomes if not q["gold_spans"]]
+    acc = {"R@1": 0.0, "R@5": 0.0, "R@10": 0.0, "MRR@10": 0.0, "nDCG@10": 0.0, "strict R@5": 0.0}
+    for q, grades, abstained in pos:
+        grades = grades[:10]
+        first = next((i for i, g in enumerate(grades) if g), None)
+        if first is not None:
+            acc["MRR@10"] += 1 / (first + 1)
+            for k in (1, 5, 10):
+                acc[f"R@{k}"] += first < k
+            acc["strict R@5"] += first < 5 and not abstained
+        dcg = sum(g / math.log2(i + 2) for i, g in enumerate(grades))
+        ideal = sum(2 / math.log2(i + 2) for i in range(min(10, len(q["gold_spans"]))))
+        acc["nDCG@10"] += dcg / ideal
+    n = max(len(pos), 1)
+    out = {key: v / n for key, v in acc.items()}
+    out["positives"] = len(pos)
+    out["false_abstain"] = sum(a for _, _, a in pos) / n
+    out["negatives"] = len(neg)
+    out["neg_abstain"] = sum(neg) / len(neg) if neg else None
     return out
 
 
@@ -143,12 +218,23 @@ def calibrate(sets: list[tuple[list[float], list[float]]], max_false: float = 0.
 
 def run(retriever, queries: list[dict], k: int = 10, abstain: bool = True) -> dict:
     """Search every query once; return the metrics, latency p50/p95 and each query's outcome."""
-    ranks, pos_abst, neg_abst, times, rows = [], [], [], [], []
+    ranks, pos_abst, neg_abst, times, rows, graded = [], [], [], [], [], []
+    spans = is_span_set(queries)
     retriever.search("warm up", 1, abstain=False)   # the model loads on first use: not timed
     for q in queries:
         t = time.perf_counter()
-        result = retriever.search(q["query"], k, abstain=abstain)
+        scope = {"docs": set(q["docs"])} if q.get("docs") else {}
+        if q.get("speaker"):
+            scope["speaker"] = q["speaker"]
+        result = retriever.search(q["query"], k, abstain=abstain, **scope)
         times.append(time.perf_counter() - t)
+        if spans:
+            grades = [span_grade(h.passage.doc, h.passage.start, h.passage.end, q) for h in result.hits]
+            graded.append((q, grades, result.abstained))
+            first = next((i for i, g in enumerate(grades[:10], 1) if g), None)
+            rows.append({"id": q["id"], "kind": q.get("domain", q.get("kind")), "positive": bool(q["gold_spans"]),
+                         "rank": first, "abstained": result.abstained, "confidence": result.confidence})
+            continue
         rank = first_hit_rank([h.passage.text for h in result.hits], q["gold"]) if q["gold"] else None
         if q["gold"]:
             ranks.append(rank)
@@ -157,11 +243,15 @@ def run(retriever, queries: list[dict], k: int = 10, abstain: bool = True) -> di
             neg_abst.append(result.abstained)
         rows.append({"id": q["id"], "kind": q.get("kind"), "positive": bool(q["gold"]), "rank": rank,
                      "abstained": result.abstained, "confidence": result.confidence})
-    out = metrics(ranks, pos_abst, neg_abst)
+    out = span_metrics(graded) if spans else metrics(ranks, pos_abst, neg_abst)
+    out["graded"] = "spans" if spans else "substrings"
     ms = np.array(times) * 1000
     out["latency_ms_p50"] = float(np.percentile(ms, 50))
     out["latency_ms_p95"] = float(np.percentile(ms, 95))
     out["misses"] = [r["id"] for r in rows if r["positive"] and (r["abstained"] or not r["rank"] or r["rank"] > 5)]
+    if spans:
+        out["by_kind"] = {kind: span_metrics([o for o, r in zip(graded, rows) if r["kind"] == kind])
+                          for kind in sorted({r["kind"] for r in rows if r["positive"]}, key=str)}
     out["queries"] = rows
     return out
 
@@ -187,12 +277,17 @@ def save_calibration(index, mode: str, calibration: dict, sources: list[str]) ->
 def format_report(report: dict) -> str:
     """The report of `rag eval` as text: one block per query set, then the calibration."""
     lines = [f"mode: {report['mode']}   abstention threshold: "
-             + (f"{report['threshold']:.3f}" if report["threshold"] is not None else "none (never abstains)")]
+             + (f"{report['threshold']:.3f}" if report["threshold"] is not None
+                else "none (abstains only on query words no document uses, over a rich vocabulary)")]
     for path, m in report["sets"].items():
         neg = f"{m['neg_abstain']:.2f} of {m['negatives']}" if m["negatives"] else "n/a (no negatives)"
+        keys = ("R@1", "R@5", "R@10", "MRR@10", "nDCG@10") if m.get("graded") == "spans" else \
+            ("R@1", "R@3", "R@5", "R@10", "MRR@10")
         lines += [f"\n{path}  ({m['positives']} answered, {m['negatives']} unanswered)",
-                  "  " + "  ".join(f"{key} {m[key]:.2f}" for key in ("R@1", "R@3", "R@5", "R@10", "MRR@10")),
-                  f"  abstained on unanswered: {neg}   wrongly abstained on answered: {m['false_abstain']:.2f}",
+                  "  " + "  ".join(f"{key} {m[key]:.2f}" for key in keys)]
+        lines += [f"    {kind}: " + "  ".join(f"{key} {f[key]:.2f}" for key in keys) + f"  ({f['positives']} answered)"
+                  for kind, f in (m.get("by_kind") or {}).items()]
+        lines += [f"  abstained on unanswered: {neg}   wrongly abstained on answered: {m['false_abstain']:.2f}",
                   f"  latency p50 {m['latency_ms_p50']:.1f} ms  p95 {m['latency_ms_p95']:.1f} ms",
                   f"  misses (no hit in the top 5): {', '.join(m['misses']) or 'none'}"]
     cal = report.get("calibration")

@@ -20,6 +20,19 @@ index knows. Below the index's calibrated threshold (calibration.py: ``calibrati
 written by ``rag eval --calibrate``) the result is ``abstained`` and its hits are the nearest
 passages marked ``low_confidence``. Without a threshold it never abstains.
 
+Many documents (meetings): which document first. Each document has a score for the query
+(``_doc_scores``: its vector, the normalised mean of its passages', against the query's, and the
+BM25 of its passages among the lexical candidates); every passage's fused score adds
+``doc_weight`` times it, and the best passages of the ``doc_depth`` best documents join the
+candidates. ``Result.documents`` groups the hits by document ("3 documents discuss this"). In a
+conversation a topic runs over many turns: a turn window's score adds ``topic_weight`` times its
+neighbours' (``_topic``). ``search(docs=..., speaker=...)`` restricts the search to some documents
+and to the passages where a speaker speaks (``Result.speaker``: the name as the index writes it).
+
+A conversation index borrows no press conference's threshold (calibration.py); over a vocabulary
+rich enough (``absent_everyday``), a query word that no document uses in any form abstains
+(terms.absent_words: "No document mentions 'bitcoin'.").
+
 Each hit's ``provenance`` has lexical/dense/fused ranks and scores (None where that
 retriever did not return it). What it leaves out: a cross-encoder reranker (none ships
 with its weights on PyPI), query expansion.
@@ -40,7 +53,7 @@ from .errors import QueryError
 from .lexical import LexicalSearch
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .store import Compat, Index
-from .terms import missing_terms, query_names
+from .terms import absent_words, missing_terms, query_names
 
 __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "Result", "Retriever",
            "SearchSettings", "abstain_notice", "calibrated_threshold", "check_k", "clean_query", "confidence",
@@ -49,6 +62,7 @@ __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICAT
 
 MAX_QUERY_CHARS = 1000
 MAX_K = 50
+MAX_QUOTE_CHARS = 1000      # a conversation's turn longer than this is quoted by its window
 MODES = ("hybrid", "dense", "lexical")
 ABSTAIN_NOTICE = "The transcript does not appear to address this. The nearest passages are shown, marked low-confidence."
 NEAREST = "The nearest passages are shown, marked low-confidence."
@@ -70,6 +84,14 @@ class SearchSettings:
     threshold: float | None = None   # abstain when confidence < threshold; None = never
     conf_missing: float = 0.5   #   - conf_missing * share of the query's names no searched document mentions
     missing_abstain: float = 0.5     # abstain (with a threshold) when at least this share of its names is missing
+    doc_weight: float = 0.3     # weight of the document's score (which document?) added to each passage's
+    doc_depth: int = 3          # documents whose own best passages join the candidates (0: none)
+    absent_everyday: float = 0.8     # abstain when a query word is in no searched document, if the documents
+                                     #   use at least this share of everyday English (terms.Vocabulary.everyday)
+    resolve_speakers: bool = True    # a query that names speakers ("what did the Project Manager say")
+                                     #   searches their passages (speakers.resolve), ranked by the rest of it
+    topic_weight: float = 0.5   # in a conversation, weight of the neighbouring windows' scores (a topic runs on)
+    topic_span: int = 1         #   how many windows on each side
 
 
 @dataclass(frozen=True)
@@ -81,6 +103,8 @@ class Result:
     confidence: float | None = None  # what abstention compares with the threshold
     missing_terms: list[str] = field(default_factory=list)  # names in the query no searched document mentions
     abstain_notice: str | None = None    # the notice (in `notices`) that says it abstained, if it did
+    speaker: str | None = None       # the speaker the search was restricted to, as the index names them
+    documents: list[tuple[str, int]] = field(default_factory=list)  # (document id, hits), in rank order
 
 
 def corpus_noun(index) -> str:
@@ -234,12 +258,29 @@ def mmr(order: list[int], relevance: dict[int, float], vectors: np.ndarray | Non
     return picked
 
 
+def by_document(hits: list[Hit]) -> list[tuple[str, int]]:
+    """(document id, how many of the hits are from it), in the order of each document's best hit."""
+    counts: dict[str, int] = {}
+    for h in hits:
+        counts[h.passage.doc] = counts.get(h.passage.doc, 0) + 1
+    return list(counts.items())
+
+
 class _Rows:
     """Where the passages sit, for a Retriever and those with_settings makes from it: each
     paragraph (a hit quotes its paragraph whole) and each document's rows (the docs filter)."""
 
     def __init__(self, index: Index):
         self.index = index
+
+    @cached_property
+    def alias_words(self) -> frozenset:
+        """Every word of every name a speaker may be called by (speakers.aliases): a query with none
+        of them names no speaker, and resolving it can be skipped."""
+        from .speakers import _fold, aliases
+
+        return frozenset(w for name, _ in self.speakers.values() for a in aliases(name) for w in a) | \
+            frozenset(_fold(w) for name, _ in self.speakers.values() for w in re.findall(r"[^\W_]+", name))
 
     @cached_property
     def paragraphs(self) -> dict[tuple[str, int], Passage]:
@@ -253,6 +294,38 @@ class _Rows:
         return {d: np.array(r, dtype=np.int64) for d, r in rows.items()}
 
     @cached_property
+    def doc_ids(self) -> list[str]:     # the documents that have passages, in row order
+        return list(self.of_doc)
+
+    @cached_property
+    def doc_of_row(self) -> np.ndarray:  # row -> its document's place in doc_ids
+        out = np.zeros(len(self.index.passages), dtype=np.int64)
+        for i, d in enumerate(self.doc_ids):
+            out[self.of_doc[d]] = i
+        return out
+
+    def doc_vectors(self, vectors: np.ndarray) -> np.ndarray:
+        """Each document's vector (row i: doc_ids[i]): the normalised mean of its passages' vectors."""
+        if getattr(self, "_doc_vectors", None) is None:
+            means = np.stack([vectors[self.of_doc[d]].mean(axis=0) for d in self.doc_ids]) if self.doc_ids \
+                else np.zeros((0, vectors.shape[1]), dtype="float32")
+            self._doc_vectors = means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
+        return self._doc_vectors
+
+    @cached_property
+    def speakers(self) -> dict[str, tuple[str, np.ndarray]]:
+        """Speaker name, case folded -> (the name as the index writes it, the rows where they speak)."""
+        from .chunk import speakers_of
+
+        rows: dict[str, list[int]] = {}
+        names: dict[str, str] = {}
+        for i, p in enumerate(self.index.passages):
+            for name in speakers_of([p]):
+                rows.setdefault(name.casefold(), []).append(i)
+                names.setdefault(name.casefold(), name)
+        return {key: (names[key], np.array(r, dtype=np.int64)) for key, r in rows.items()}
+
+    @cached_property
     def vocabulary(self):
         from .terms import Vocabulary
         return Vocabulary(self.index)
@@ -262,8 +335,9 @@ class _Rows:
         return corpus_noun(self.index)
 
     def warm_up(self) -> None:
-        self.paragraphs, self.of_doc, self.noun    # noqa: B018 - filling the caches
+        self.paragraphs, self.of_doc, self.noun, self.doc_of_row, self.speakers   # noqa: B018 - filling the caches
         self.vocabulary.warm_up()
+        self.vocabulary.everyday                                                  # noqa: B018
 
     def one_per_paragraph(self, order: list[int]) -> list[int]:
         """`order` with each paragraph once, at the rank of its best window."""
@@ -327,12 +401,16 @@ class Retriever:
         return other
 
     def shown(self, row: int) -> Passage:
-        """What a hit on passage `row` quotes: with `expand`, its whole paragraph; else itself."""
+        """What a hit on passage `row` quotes: with `expand`, its whole paragraph; else itself. A window
+        of several turns is quoted as it is, and so is a window of a conversation's turn longer than
+        MAX_QUOTE_CHARS (a meeting's quote stays short enough to read aloud)."""
         window = self.index.passages[row]
         if not self.settings.expand:
             return window
         para = self._rows.paragraphs.get((window.doc, window.paragraph))
         if para is None or not (para.start <= window.start and window.end <= para.end):
+            return window
+        if para.kind == "turn" and len(para.text) > MAX_QUOTE_CHARS:
             return window
         return para
 
@@ -355,29 +433,150 @@ class Retriever:
             mask[self._rows.of_doc.get(d, np.zeros(0, dtype=np.int64))] = True
         return mask
 
-    def search(self, query: str, k: int = 5, docs: set[str] | None = None, abstain: bool = True) -> Result:
-        """The k best passages for `query` (only in documents `docs` when given)."""
+    def _speaker(self, speaker) -> tuple[str, np.ndarray]:
+        """(the speaker as the index names them, a mask of the rows where they speak); QueryError
+        naming the speakers there are when the index has no such speaker."""
+        if not isinstance(speaker, str) or not speaker.strip():
+            raise QueryError(f"The speaker must be a name, not {speaker!r:.80}.")
+        found = self._rows.speakers.get(" ".join(speaker.split()).casefold())
+        if found is None:
+            known = sorted(name for name, _ in self._rows.speakers.values())
+            listing = ", ".join(known[:12]) + (f" and {len(known) - 12} more" if len(known) > 12 else "")
+            raise QueryError(f"No passage is spoken by {speaker.strip()!r:.80}. "
+                             + (f"Speakers: {listing}." if known else "The index names no speakers."))
+        mask = np.zeros(len(self.index.passages), dtype=bool)
+        mask[found[1]] = True
+        return found[0], mask
+
+    def _named(self, text: str, allowed) -> tuple[str | None, np.ndarray | None, str, str]:
+        """The speakers `text` names (speakers.resolve against the index's), when they speak in the
+        documents searched: (their names, a mask of their rows, the query without the mention, the
+        notice that says so); else (None, None, text, "")."""
+        from .speakers import query_without, resolve
+
+        from .speakers import _fold
+
+        found = self._rows.speakers
+        if not any(_fold(w) in self._rows.alias_words for w in re.findall(r"[^\W_]+", text)):
+            return None, None, text, ""
+        resolution = resolve(text, [name for name, _ in found.values()])
+        if not resolution.speakers:
+            return None, None, text, ""
+        mask = np.zeros(len(self.index.passages), dtype=bool)
+        for name in resolution.speakers:
+            mask[found[name.casefold()][1]] = True
+        if allowed is not None and not (mask & allowed).any():
+            return None, None, text, ""
+        names = " or ".join(resolution.speakers)
+        said = f"Only passages where {names} speaks" + (
+            f" (\u201c{resolution.mention}\u201d could be any of them)." if resolution.ambiguous else ".")
+        return names, mask, query_without(text, resolution), said
+
+    def _doc_scores(self, vec, lexical: Candidates, allowed) -> np.ndarray | None:
+        """Each document's score in [0, 1] (by place in doc_ids), for the query: alpha times its vector's
+        cosine (min-max scaled over the documents searched) plus 1 - alpha times the sum of its passages'
+        BM25 scores among the lexical candidates (scaled by the best document's); None when one document
+        (or none) is searched. Documents not searched score 0."""
+        rows = self._rows
+        searched = np.ones(len(rows.doc_ids), dtype=bool) if allowed is None else \
+            np.bincount(rows.doc_of_row[allowed], minlength=len(rows.doc_ids)) > 0
+        if searched.sum() < 2:
+            return None
+        parts = []
+        if vec is not None:
+            cos = rows.doc_vectors(self.dense.vectors) @ vec
+            lo, hi = cos[searched].min(), cos[searched].max()
+            parts.append((self.settings.alpha if lexical.rows else 1.0, (cos - lo) / ((hi - lo) or 1.0)))
+        if lexical.rows:
+            lex = np.zeros(len(rows.doc_ids))
+            np.add.at(lex, rows.doc_of_row[lexical.rows], [lexical.scores[r] for r in lexical.rows])
+            parts.append((1 - self.settings.alpha if vec is not None else 1.0, lex / (lex.max() or 1.0)))
+        if not parts:
+            return None
+        return np.where(searched, sum(w * x for w, x in parts), 0.0)
+
+    def _absent(self, text: str) -> list[str]:
+        """The query's words that no document of the index uses in any form (terms.absent_words), when
+        its vocabulary is rich enough for that to mean they do not address it (it covers
+        `absent_everyday` of everyday English); else []. The whole index's words, even when the search
+        is restricted to some documents: one meeting's words are too few to say what it never discusses."""
+        vocabulary, s = self._rows.vocabulary, self.settings
+        if s.absent_everyday > 1 or (vocabulary.everyday or 0.0) < s.absent_everyday:
+            return []
+        return absent_words(text, vocabulary)
+
+    def _topic(self, fused: dict[int, float]) -> dict[int, float]:
+        """In a conversation a topic runs over many turns: each turn window's score adds topic_weight
+        times the mean score of the topic_span windows on each side of it in its document (0 for one
+        that is no candidate). Passages of other kinds keep their score."""
+        s, passages = self.settings, self.index.passages
+        out = {}
+        for r, f in fused.items():
+            p = passages[r]
+            if p.kind != "turn":
+                out[r] = f
+                continue
+            near = [fused.get(q, 0.0) for q in range(r - s.topic_span, r + s.topic_span + 1)
+                    if q != r and 0 <= q < len(passages) and passages[q].doc == p.doc]
+            out[r] = f + s.topic_weight * (sum(near) / len(near) if near else 0.0)
+        return out
+
+    def _candidates(self, got: Candidates, depth: int, top_docs: set[int]) -> Candidates:
+        """The first `depth` of a wide candidate list, and those of its rows in the documents `top_docs`."""
+        of = self._rows.doc_of_row
+        rows = [r for i, r in enumerate(got.rows) if i < depth or of[r] in top_docs]
+        return Candidates(rows, {r: got.scores[r] for r in rows})
+
+    def search(self, query: str, k: int = 5, docs: set[str] | None = None, abstain: bool = True,
+               speaker: str | None = None) -> Result:
+        """The k best passages for `query` (only in documents `docs` when given, only where `speaker`
+        speaks when given). Over several documents, each passage's score adds `doc_weight` times its
+        document's score (_doc_scores), and the best passages of the `doc_depth` best documents join the
+        candidates: the right document first, then the right passages in it."""
         k, (text, notices), s = check_k(k), clean_query(query), self.settings
         allowed = self._allowed(docs)
+        who, asked = None, text         # asked: what the passages are ranked by
+        if speaker is not None:
+            who, mask = self._speaker(speaker)
+            allowed = mask if allowed is None else allowed & mask
+            notices = notices + [f"Only passages where {who} speaks."]
+        elif s.resolve_speakers and self._rows.speakers:
+            who, mask, asked, said = self._named(text, allowed)
+            if who:
+                allowed = mask if allowed is None else allowed & mask
+                notices = notices + [said]
         if not self.index.passages or (allowed is not None and not allowed.any()):
-            return Result(text, [], abstained=True, notices=notices + [NOTHING_TO_SEARCH])
+            return Result(text, [], abstained=True, notices=notices + [NOTHING_TO_SEARCH], speaker=who)
         depth = max(s.depth, k)
-        vec = self.dense.encode(text) if s.mode != "lexical" else None
-        dense = self.dense.search(vec, allowed, depth) if vec is not None else NO_CANDIDATES
-        tokens = self.lexical.encode(text) if s.mode != "dense" else []
-        lexical = self.lexical.search(tokens, allowed, depth) if s.mode != "dense" else NO_CANDIDATES
+        several = len(self._rows.of_doc) > 1 and s.doc_weight > 0
+        wide = depth * 4 if several else depth
+        vec = self.dense.encode(asked) if s.mode != "lexical" else None
+        dense = self.dense.search(vec, allowed, wide) if vec is not None else NO_CANDIDATES
+        tokens = self.lexical.encode(asked) if s.mode != "dense" else []
+        lexical = self.lexical.search(tokens, allowed, wide) if s.mode != "dense" else NO_CANDIDATES
+        doc_score = self._doc_scores(vec, lexical, allowed) if several else None
+        top_docs = set(np.argsort(-doc_score, kind="stable")[:s.doc_depth].tolist()) if doc_score is not None else set()
+        dense, lexical = self._candidates(dense, depth, top_docs), self._candidates(lexical, depth, top_docs)
         fused = fuse(dense, lexical, s)
+        if s.topic_weight:
+            fused = self._topic(fused)
+        if doc_score is not None:
+            of = self._rows.doc_of_row
+            fused = {r: f + s.doc_weight * float(doc_score[of[r]]) for r, f in fused.items()}
         order = sorted(fused, key=lambda r: (-fused[r], r))
         if s.expand:
             order = self._rows.one_per_paragraph(order)
-        picked = mmr(order, fused, self.dense.vectors, _Shown(self), k, s.mmr)
+        picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), k, s.mmr)
         names = query_names(text)
         missing = missing_terms(text, self._rows.vocabulary, docs, names) if names else []
         share = len(missing) / len(names) if names else 0.0
         conf = confidence(s, self.dense.paragraph_cosine(vec, dense.rows), lexical, len(tokens),
                           self._rows.vocabulary.coverage(tokens, self.lexical.coverage(tokens)), share)
-        abstained = bool(abstain and s.threshold is not None
-                         and (conf < s.threshold or (missing and share >= s.missing_abstain)))
+        absent = self._absent(text)
+        abstained = bool(abstain and ((s.threshold is not None
+                                       and (conf < s.threshold or (missing and share >= s.missing_abstain)))
+                                      or absent))
+        missing = missing or (absent if abstained else [])
         hits = self._hits(picked, order, fused, dense, lexical, abstained)
         noun = self._rows.noun
         if abstained:
@@ -389,7 +588,7 @@ class Retriever:
         else:
             said = None
         return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
-                      abstain_notice=said)
+                      abstain_notice=said, speaker=who, documents=by_document(hits))
 
     def _hits(self, picked: list[int], order: list[int], fused: dict[int, float], dense: Candidates,
               lexical: Candidates, low: bool) -> list[Hit]:

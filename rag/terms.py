@@ -31,12 +31,17 @@ import re
 import threading
 from functools import cached_property, lru_cache
 
-__all__ = ["COMMON_ZIPF", "RARE_ZIPF", "Vocabulary", "is_common", "missing_terms", "query_names", "zipf"]
+__all__ = ["COMMON_ZIPF", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "is_common", "missing_terms",
+           "query_names", "zipf"]
 
 _WORD = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:[’']s?)?")   # words, with an inner or final apostrophe
 _SENTENCE_END_CHARS = set('.?!:;"“”()[]')
 COMMON_ZIPF = 3.6    # a capitalised first word at least this frequent is an ordinary word ("Complaints")
 RARE_ZIPF = 2.0      # a lower-case word below this is a name whatever its case ("jcpoa", "ulaanbaatar")
+FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothing by its absence
+EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
+VARIANT_PREFIX = 6   # words sharing their first six letters are taken for forms of one word (absent_words)
+_SPELLED = re.compile(r"(?:[^\W\d_]_)+[^\W\d_]")     # l_c_d: letters spelled out
 _VOWELS = set("aeiouyw")
 
 
@@ -122,6 +127,8 @@ class Vocabulary:
                     capitalised[w] = capitalised.get(w, 0) + 1
                 if "'" in w:
                     words.update(p for p in w.split("'") if p)
+                if _SPELLED.fullmatch(w):       # letters spelled out, as meeting transcripts write them: l_c_d
+                    words.add(w.replace("_", ""))
             out[doc_id] = frozenset(words)
         # words written capitalised most of the time (names): the only targets of spelling variants
         self.proper = frozenset(w for w, n in capitalised.items() if 2 * n > seen[w])
@@ -157,9 +164,38 @@ class Vocabulary:
                 out.setdefault(w[:5], []).append(w)
         return out
 
+    @cached_property
+    def beginnings(self) -> frozenset:
+        """The first VARIANT_PREFIX letters of every longer word (pregnancy, pregnant: "pregna")."""
+        return frozenset(w[:VARIANT_PREFIX] for w in self.words if len(w) > VARIANT_PREFIX and w.isalpha())
+
+    def has_variant(self, word: str, docs=None) -> bool:
+        """Whether the searched documents (`docs`, None: all) hold `word` in any form find() knows, or a
+        word of VARIANT_PREFIX letters or more that begins as it does (legitimacy, legitimate)."""
+        if self.find(word, docs) is not None:
+            return True
+        w = _fold(word)
+        if len(w) <= VARIANT_PREFIX or not w.isalpha() or w[:VARIANT_PREFIX] not in self.beginnings:
+            return False
+        if docs is None:
+            return True
+        return any(any(x.startswith(w[:VARIANT_PREFIX]) for x in self.per_doc.get(d, ())) for d in docs)
+
+    @cached_property
+    def everyday(self) -> float | None:
+        """The share of the EVERYDAY commonest English words (wordfreq's, three letters or more) that the
+        documents use: how much a word they lack says (a few meetings: 0.9; one press conference: 0.5).
+        None without wordfreq."""
+        try:
+            from wordfreq import top_n_list
+        except ModuleNotFoundError:
+            return None
+        common = [w for w in top_n_list("en", 3 * EVERYDAY) if w.isalpha() and len(w) >= 3][:EVERYDAY]
+        return sum(w in self.words for w in common) / len(common) if common else None
+
     def warm_up(self) -> "Vocabulary":
         with self._lock:
-            self.stems, self.skeletons, self.prefixes   # noqa: B018 - filling the caches
+            self.stems, self.skeletons, self.prefixes, self.beginnings   # noqa: B018 - filling the caches
         zipf("warm")                    # wordfreq reads its table on first use (about 1 s)
         return self
 
@@ -204,6 +240,22 @@ class Vocabulary:
                 if long_.startswith(short) and len(long_) - len(short) <= 3 and present(form):
                     return form
         return None
+
+
+def absent_words(query: str, vocabulary: Vocabulary, docs=None) -> list[str]:
+    """The content words of `query` (three letters or more, not stop words nor words of FUNCTION_ZIPF) that the searched
+    documents hold in no form (Vocabulary.has_variant), as the query spells them: a question about
+    "bitcoin" or "tram lines" that no meeting ever mentions."""
+    out: list[str] = []
+    for m in _WORD.finditer(query):
+        word = re.sub(r"[’']s?$", "", m.group())
+        core = _fold(word)
+        if len(core) < 3 or not core.replace("-", "").isalpha() or _is_stop(core) or word in out \
+                or (zipf(core) or 0.0) >= FUNCTION_ZIPF:
+            continue
+        if not vocabulary.has_variant(core, docs):
+            out.append(word)
+    return out
 
 
 def query_names(query: str) -> list[str]:

@@ -20,7 +20,7 @@ line = st.one_of(
 documents = st.lists(line, max_size=25).map(lambda ls: "\n".join(ls)) | st.text(max_size=2000)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
 def test_parse_and_chunk_spans_are_exact(text):
     doc, paras = parse(Document.from_text("doc.txt", text))
@@ -33,13 +33,13 @@ def test_parse_and_chunk_spans_are_exact(text):
     chunks = chunk(paras, text, count)
     for c in chunks:
         assert text[c.start:c.end] == c.text and c.text.strip()
-        assert count([c.text])[0] <= limit
+        assert count([c.text])[0] <= (limit if c.question else max(limit, ChunkSettings().turn_tokens))
         assert count([c.text + "\n" + c.context])[0] <= ChunkSettings().window + 2 if c.context else True
     # no text lost: every non-space character of every non-question paragraph lies in some chunk
     for p in paras:
         if p.kind == "question":
             continue
-        inside = [c for c in chunks if c.doc == p.doc and p.start <= c.start and c.end <= p.end]
+        inside = [c for c in chunks if c.doc == p.doc and c.start < p.end and p.start < c.end]   # turn windows span several
         covered = set()
         for c in inside:
             covered.update(range(c.start, c.end))
@@ -75,7 +75,7 @@ def _mmr_by_definition(order, relevance, vectors, passages, k, lam):
     return picked
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(st.data())
 def test_mmr_matches_its_definition(data):
     import numpy as np

@@ -1,0 +1,322 @@
+"""Meetings: windows over consecutive turns quoted exactly, the speaker and document filters, the
+document scores that find the right meeting, and the span-graded `rag eval` (score_spans.py's rules)."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import rag.embed
+from rag import evaluate
+from rag.build import build
+from rag.chunk import ChunkSettings, chunk, turn_windows
+from rag.cli import main
+from rag.errors import QueryError
+from rag.parse import parse
+from rag.records import Document
+from rag.retrieve import Retriever, SearchSettings
+from rag.store import Compat, load
+
+from conftest import FakeEmbedder, INTERVIEW
+
+DATA = Path(__file__).parent / "data" / "meetings"
+SCORER = Path(__file__).resolve().parent.parent / "eval" / "score_spans.py"
+
+
+def count(texts):
+    return [len(re.findall(r"\w+|[^\w\s]", t)) for t in texts]
+
+
+@pytest.fixture
+def meetings(tmp_path):
+    folder = tmp_path / "meetings"
+    folder.mkdir()
+    for name in ("design.txt", "budget.txt"):
+        shutil.copy(DATA / name, folder / name)
+    return folder
+
+
+SMALL = ChunkSettings(turn_tokens=40)      # windows of a few turns: the fixtures are tiny meetings
+
+
+@pytest.fixture
+def meeting_index(tmp_path, meetings):
+    """The two meetings, in the default windows (what the CLI reads)."""
+    out = tmp_path / "meetings-idx"
+    build(sorted(meetings.glob("*.txt")), FakeEmbedder(), folder=out)
+    return out
+
+
+@pytest.fixture
+def small_windows(tmp_path, meetings):
+    """The two meetings in windows of a few turns each."""
+    out = tmp_path / "small"
+    build(sorted(meetings.glob("*.txt")), FakeEmbedder(), folder=out, settings=SMALL)
+    return out
+
+
+def _retriever(folder, **settings):
+    embedder = FakeEmbedder()
+    compat = Compat.of(embedder, SMALL) if folder.name == "small" else None
+    return Retriever(load(folder, embedder=embedder, compat=compat), embedder, SearchSettings(**settings))
+
+
+def test_turn_windows_pack_whole_consecutive_turns_without_overlap():
+    text = (DATA / "design.txt").read_text(encoding="utf-8")
+    doc, paras = parse(Document.from_text("design.txt", text))
+    settings = ChunkSettings(max_tokens=30, turn_tokens=40)
+    windows = chunk(paras, doc.text, count, settings)
+    turns = [p for p in paras if p.kind != "heading"]
+    assert len(windows) < len(turns)                      # "Mm-hmm." is no passage of its own
+    for w in windows:
+        assert doc.text[w.start:w.end] == w.text
+        assert count([w.text])[0] <= 40
+        inside = [t for t in turns if w.start <= t.start and t.end <= w.end]
+        assert inside and inside[0].start == w.start and inside[-1].end == w.end   # whole turns
+    for a, b in zip(windows, windows[1:]):
+        assert a.end <= b.start                           # no overlap
+    for t in turns:                                       # every turn in exactly one window
+        assert sum(w.start <= t.start and t.end <= w.end for w in windows) == 1
+    several = [w for w in windows if len(w.speakers) > 1]
+    assert several and all(len(set(w.speakers)) == len(w.speakers) for w in several)
+
+
+def test_answers_of_a_press_conference_stay_windows_of_their_own_paragraph():
+    doc, paras = parse(Document.from_text("t.txt", INTERVIEW))
+    chunks = chunk(paras, doc.text, count)
+    answers = [p for p in paras if p.kind == "answer"]
+    assert [(c.start, c.end) for c in chunks if c.kind == "answer"] == [(p.start, p.end) for p in answers]
+
+
+def test_turn_windows_shrink_when_the_joined_text_counts_more():
+    doc, paras = parse(Document.from_text("design.txt", (DATA / "design.txt").read_text(encoding="utf-8")))
+    turns = [(p, count([p.text])[0]) for p in paras[:6]]
+
+    def stingy(texts):                  # a joined text counts 5 more than its parts
+        return [n + 5 * t.count("\n\n") for n, t in zip(count(texts), texts)]
+
+    for w, size in turn_windows(turns, doc.text, stingy, ChunkSettings(turn_tokens=30)):
+        assert size <= 30 or w.text == turns[[p.start for p, _ in turns].index(w.start)][0].text
+
+
+def test_a_two_speaker_window_is_quoted_exactly_with_its_speakers(small_windows, meetings):
+    r = _retriever(small_windows)
+    result = r.search("big rubber buttons for elderly users", 3)
+    top = result.hits[0].passage
+    text = (meetings / top.doc).read_text(encoding="utf-8")
+    assert top.doc == "design.txt" and text[top.start:top.end] == top.text
+    assert "elderly" in top.text and len(top.text) <= 1000
+    assert {"Industrial Designer", "Marketing"} <= set(top.speakers)
+    assert "\n\nMarketing: " in top.text                    # several whole turns, labels and all
+
+
+def test_speaker_filter_keeps_only_their_passages(small_windows):
+    r = _retriever(small_windows)
+    result = r.search("harbour dredging", 5, speaker="mr. tom brown")
+    assert result.speaker == "Mr. Tom Brown"
+    assert result.hits and all("Mr. Tom Brown" in (h.passage.speakers or (h.passage.speaker,)) for h in result.hits)
+    with pytest.raises(QueryError, match="No passage is spoken by 'Nobody'.*Speakers: .*Marketing"):
+        r.search("harbour", 5, speaker="Nobody")
+
+
+def test_the_document_scores_find_the_right_meeting(small_windows):
+    r = _retriever(small_windows)
+    result = r.search("What did the committee say about the harbour budget?", 5)
+    assert result.hits[0].passage.doc == "budget.txt"
+    assert result.documents[0][0] == "budget.txt"
+    assert sum(n for _, n in result.documents) == len(result.hits)
+    only = r.search("What did the committee say about the harbour budget?", 5, docs={"design.txt"})
+    assert {h.passage.doc for h in only.hits} == {"design.txt"} and only.documents == [("design.txt", len(only.hits))]
+
+
+def test_the_document_weight_moves_passages_of_the_best_document_up(small_windows):
+    query = "the committee budget and the remote casing colour"       # words of both meetings
+    plain = _retriever(small_windows, doc_weight=0.0).search(query, 6)
+    weighted = _retriever(small_windows, doc_weight=5.0).search(query, 6)
+    assert len(plain.documents) == 2 and len(weighted.documents) == 2
+    best, n = weighted.documents[0]
+    assert [h.passage.doc for h in weighted.hits] == [best] * n + [weighted.documents[1][0]] * (len(weighted.hits) - n)
+    assert [h.passage.doc for h in plain.hits] != [h.passage.doc for h in weighted.hits]   # plain interleaves them
+
+
+@pytest.fixture
+def fake_model(monkeypatch):
+    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
+
+
+def _cli(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_doc_and_speaker_filters(fake_model, meeting_index, capsys):
+    code, out, _ = _cli(capsys, "search", "buttons", "--json", "--doc", "design.txt", "--speaker", "Marketing",
+                        "--index", str(meeting_index))
+    result = json.loads(out)
+    assert code == 0 and result["speaker"] == "Marketing" and result["passages"]
+    assert all(p["source"].endswith("design.txt") for p in result["passages"])
+    code, out, _ = _cli(capsys, "search", "harbour", "--doc", "budget.txt", "--doc", "design.txt",
+                        "--index", str(meeting_index))
+    assert code == 0 and "documents discuss this" in out
+    code, _, err = _cli(capsys, "search", "buttons", "--speaker", "Nobody", "--index", str(meeting_index))
+    assert code != 0 and "No passage is spoken by 'Nobody'" in err and "Traceback" not in err
+
+
+def test_cli_queries_lines_carry_docs_and_speaker(fake_model, meeting_index, tmp_path, capsys):
+    q = tmp_path / "q.jsonl"
+    q.write_text(json.dumps({"id": "a", "query": "harbour budget", "docs": ["design.txt"]}) + "\n"
+                 + json.dumps({"id": "b", "query": "buttons", "speaker": "Marketing"}) + "\n"
+                 + json.dumps({"id": "c", "query": "buttons", "docs": "design.txt"}) + "\n", encoding="utf-8")
+    code, out, err = _cli(capsys, "search", "--json", "--queries", str(q), "--index", str(meeting_index))
+    assert code != 0 and "line 3" in err and "\"docs\" must be a list" in err
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert [x["id"] for x in lines] == ["a", "b"]
+    assert all(p["source"].endswith("design.txt") for p in lines[0]["passages"])
+    assert lines[1]["speaker"] == "Marketing"
+
+
+def _span_set(meetings, path):
+    """A hand-made span-graded set: the gold turn of each query, found in the file."""
+    design = (meetings / "design.txt").read_text(encoding="utf-8")
+    budget = (meetings / "budget.txt").read_text(encoding="utf-8")
+
+    def span(text, turn):
+        s = text.index(turn)
+        return [s, s + len(turn)]
+
+    rows = [
+        {"id": "solar", "query": "solar cell to charge the battery", "doc": "design.txt", "domain": "Product",
+         "gold_spans": [span(design, "Industrial Designer: A solar cell could charge the battery, but it costs more."),
+                        span(design, "Marketing: Customers hate changing batteries, so the solar cell might sell.")]},
+        {"id": "dredge", "query": "dredging the harbour channel", "doc": "budget.txt", "domain": "Committee",
+         "gold_spans": [span(budget, "Ms. Jane Smith: Dredging the harbour channel cost more than planned.")]},
+        {"id": "neg", "query": "submarine contracts", "doc": None, "gold_spans": [], "domain": "none"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return rows
+
+
+def test_span_grades_follow_the_share_of_gold_characters():
+    q = {"doc": "m.txt", "gold_spans": [[10, 20], [30, 40]]}
+    assert evaluate.span_grade("m.txt", 10, 20, q) == 2
+    assert evaluate.span_grade("folder/m.txt", 10, 30, q) == 2          # half gold
+    assert evaluate.span_grade("m.txt", 0, 15, q) == 1                  # 5 of 15
+    assert evaluate.span_grade("m.txt", 0, 10, q) == 0
+    assert evaluate.span_grade("other.txt", 10, 20, q) == 0
+    m = evaluate.span_metrics([(q, [0, 2, 1], False), ({"doc": None, "gold_spans": []}, [], True)])
+    assert m["R@1"] == 0 and m["R@5"] == 1 and m["MRR@10"] == 0.5 and m["neg_abstain"] == 1.0
+    ideal = 2 + 2 / 1.5849625007211563
+    assert m["nDCG@10"] == pytest.approx((2 / 1.5849625007211563 + 1 / 2) / ideal)
+
+
+def test_span_graded_eval_on_a_hand_made_set(fake_model, meeting_index, meetings, tmp_path, capsys):
+    path = tmp_path / "spans.jsonl"
+    _span_set(meetings, path)
+    code, out, _ = _cli(capsys, "eval", str(path), "--json", "--index", str(meeting_index))
+    figures = json.loads(out)["sets"][str(path)]
+    assert code == 0 and figures["graded"] == "spans"
+    assert figures["positives"] == 2 and figures["negatives"] == 1
+    assert figures["R@5"] == 1.0 and figures["R@1"] == 1.0
+    assert set(figures["by_kind"]) == {"Product", "Committee"}
+    code, out, _ = _cli(capsys, "eval", str(path), "--index", str(meeting_index))
+    assert "nDCG@10" in out and "Committee:" in out
+
+
+def test_span_graded_eval_agrees_with_score_spans(fake_model, meeting_index, meetings, tmp_path, capsys):
+    path = tmp_path / "spans.jsonl"
+    _span_set(meetings, path)
+    code, out, _ = _cli(capsys, "eval", str(path), "--json", "--index", str(meeting_index))
+    ours = json.loads(out)["sets"][str(path)]
+    code, out, _ = _cli(capsys, "search", "--json", "--queries", str(path), "-k", "10", "--index", str(meeting_index))
+    results = tmp_path / "results.jsonl"
+    results.write_text(out, encoding="utf-8")
+    scored = subprocess.run([sys.executable, str(SCORER), str(path), str(results), "--json"],
+                            capture_output=True, text=True, check=True)
+    theirs = json.loads(scored.stdout)
+    for key in ("R@1", "R@5", "R@10", "MRR@10", "nDCG@10", "strict R@5", "false_abstain", "neg_abstain"):
+        assert ours[key] == pytest.approx(theirs[key]), key
+
+
+@pytest.mark.parametrize("line, words", [
+    ({"query": "x", "gold_spans": [[5, 2]], "doc": "a.txt"}, "gold_spans"),
+    ({"query": "x", "gold_spans": [[1, 2]]}, "\"doc\" must name"),
+    ({"query": "x", "gold": [], "docs": "a.txt"}, "\"docs\" must be a list"),
+])
+def test_bad_span_lines_are_refused_with_their_line(tmp_path, line, words):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    with pytest.raises(QueryError, match=f"line 1.*{re.escape(words)}"):
+        evaluate.load_set(path)
+
+
+def test_a_conversation_index_borrows_no_press_conference_threshold(meeting_index, tiny_index):
+    from rag.calibration import calibrated_threshold, conversation
+
+    embedder = FakeEmbedder()
+    meetings_index, briefing = load(meeting_index, embedder=embedder), load(tiny_index, embedder=embedder)
+    assert conversation(meetings_index) and not conversation(briefing)
+    assert calibrated_threshold(meetings_index) is None
+
+
+def test_a_word_no_meeting_uses_abstains_when_the_vocabulary_is_rich(small_windows):
+    rich = _retriever(small_windows, absent_everyday=0.0)        # as if the meetings spoke everyday English
+    result = rich.search("What did they say about submarine contracts?", 3)
+    assert result.abstained and "submarine" in result.missing_terms
+    assert "No document mentions 'submarine'" in result.abstain_notice
+    assert all(h.low_confidence for h in result.hits)
+    kept = rich.search("What did they say about the batteries?", 3)       # battery: a form of a word they use
+    assert not kept.abstained
+    poor = _retriever(small_windows)            # two tiny meetings cover little of everyday English: no rule
+    assert not poor.search("What did they say about submarine contracts?", 3).abstained
+
+
+def test_absent_words_know_forms_of_the_words_used(small_windows):
+    from rag.terms import Vocabulary, absent_words
+
+    embedder = FakeEmbedder()
+    index = load(small_windows, embedder=embedder, compat=Compat.of(embedder, SMALL))
+    vocabulary = Vocabulary(index)
+    assert absent_words("the dredged channels of the harbours", vocabulary) == []
+    assert absent_words("Who tendered the submarine?", vocabulary) == ["submarine"]
+    assert absent_words("the surveys about elderliness", vocabulary) == []    # elderly: same first six letters
+
+
+def test_letters_spelled_out_count_as_the_acronym(tmp_path):
+    from rag.terms import Vocabulary, absent_words
+
+    path = tmp_path / "m.txt"
+    path.write_text("Marketing: The L_C_D_ screen is expensive.\n\nDesigner: The L_C_D_ is nice.\n", encoding="utf-8")
+    embedder = FakeEmbedder()
+    index = build([path], embedder, folder=tmp_path / "idx")
+    assert absent_words("What about the LCD screen?", Vocabulary(index)) == []
+
+
+def test_a_speaker_the_query_names_restricts_the_search_and_is_said(small_windows):
+    r = _retriever(small_windows)
+    result = r.search("What did Marketing say about the buttons?", 3)
+    assert result.speaker == "Marketing" and "Only passages where Marketing speaks." in result.notices
+    assert result.hits and all("Marketing" in h.passage.speakers for h in result.hits)
+    everyone = _retriever(small_windows, resolve_speakers=False).search("What did Marketing say about the buttons?", 8)
+    assert everyone.speaker is None
+    assert any("Marketing" not in h.passage.speakers for h in everyone.hits)
+    assert r.search("the harbour budget", 3).speaker is None
+
+
+def test_a_long_turn_is_quoted_by_its_window_not_whole(tmp_path):
+    long_turn = " ".join(f"Point {i} is about the budget of the project and the harbour." for i in range(40))
+    text = (f"Project Manager: Hello.\n\nMarketing: {long_turn}\n\nProject Manager: Thanks.\n\n"
+            f"Marketing: Bye.\n")
+    path = tmp_path / "long.txt"
+    path.write_text(text, encoding="utf-8")
+    folder = tmp_path / "long-idx"
+    build([path], FakeEmbedder(), folder=folder)
+    hits = _retriever(folder).search("Point 7 budget", 3).hits
+    assert hits and len(text) > 2000
+    for h in hits:
+        assert text[h.passage.start:h.passage.end] == h.passage.text and len(h.passage.text) <= 1000

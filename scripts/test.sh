@@ -6,6 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh --test
-export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False HYPOTHESIS_PROFILE=full
 # -o addopts="" drops pyproject's default `-m "not slow and not browser"`; a -m in "$@" still applies
 exec .venv/bin/python -m pytest -q -o addopts="" "$@"

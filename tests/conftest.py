@@ -13,6 +13,17 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+# Property tests: 30 examples each in the fast run, 200 in the full suite (scripts/test.sh sets
+# HYPOTHESIS_PROFILE=full); a test's own @settings(max_examples=...) still wins.
+try:
+    from hypothesis import settings as _hypothesis
+
+    _hypothesis.register_profile("fast", max_examples=30)
+    _hypothesis.register_profile("full", max_examples=200)
+    _hypothesis.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
+except ImportError:     # hypothesis is a test extra; only test_properties.py needs it
+    pass
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus" / "000_17cb08188d8e02ca.txt"
 

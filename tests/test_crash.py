@@ -153,6 +153,7 @@ for n, name in enumerate(steps, 1):
 """
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_sigkill_at_every_step_of_a_save(tmp_path, interview_file):
     """A build SIGKILLed just before each of its file operations (every open for writing, mkdir, fsync,
     rename, unlink, rmdir and FAISS write, counted in a first run), and just after each open and rename,
@@ -262,7 +263,8 @@ def _add_in_processes(paths, folder):
     return times
 
 
-@pytest.mark.parametrize("run", [_add_in_threads, _add_in_processes], ids=["threads", "processes"])
+@pytest.mark.parametrize("run", [_add_in_threads, pytest.param(_add_in_processes, marks=pytest.mark.slow)],
+                         ids=["threads", "processes"])
 def test_two_incremental_builds_at_once_keep_both_documents(tmp_path, interview_file, run):
     """Two builds that each add a different document to the same index, started at the same moment
     (in two threads of one process, as the web app's uploads, or in two processes, as two `rag index`),

@@ -84,6 +84,7 @@ print("serve:", main(["serve", "--index", folder]), flush=True)
 """
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_the_core_commands_work_without_any_extra(tmp_path, interview_file):
     """index, search, ask (quotes and the extractive summary) and docs in a Python where none of the
     extras' packages can be imported; serve then says which extra it needs."""
@@ -194,6 +195,7 @@ def noise(**env):
                           env={**environ, **env})
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_libraries_log_warnings_only_and_rag_logs_info():
     run = noise()
     assert run.returncode == 0, run.stderr
@@ -201,6 +203,7 @@ def test_libraries_log_warnings_only_and_rag_logs_info():
     assert run.stdout == "bars: 1 None\n"
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_verbose_shows_the_libraries_logs():
     run = noise(RAG_VERBOSE="1")
     assert run.returncode == 0, run.stderr

@@ -34,6 +34,7 @@ def test_an_upload_with_a_taken_name_is_added_under_a_new_one(tmp_path, tiny_ind
     assert engine.retriever().index.documents["briefing.txt"].text.startswith("The replacement")
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_a_read_only_server_changes_nothing(tmp_path, tiny_index, fake_embedder):
     before = (tiny_index / "manifest.json").read_bytes()
     engine = Engine(tiny_index, fake_embedder, read_only=True)
@@ -42,6 +43,7 @@ def test_a_read_only_server_changes_nothing(tmp_path, tiny_index, fake_embedder)
     assert (tiny_index / "manifest.json").read_bytes() == before
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_a_read_only_server_has_no_upload_controls(tiny_index, fake_embedder, monkeypatch):
     monkeypatch.setenv("RAG_READ_ONLY", "1")
     demo, url = ui.serve(tiny_index, port=free_port(), embedder=fake_embedder, block=False)
@@ -101,6 +103,7 @@ def test_login_throttle_refuses_even_the_right_password_for_a_while():
     assert check("rag", "right")
 
 
+@pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_a_hundred_wrong_passwords_over_http_mostly_go_unchecked(tiny_index, fake_embedder, monkeypatch):
     monkeypatch.setenv("RAG_PASSWORD", "correct horse")
     demo, url = ui.serve(tiny_index, port=free_port(), embedder=fake_embedder, block=False)

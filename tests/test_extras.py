@@ -19,7 +19,7 @@ from rag.errors import MissingExtra, ModelError
 from conftest import ROOT, FakeEmbedder
 
 EXTRAS = {"ui": {"gradio", "segno"}, "summary": {"gguf", "accelerate"}, "formats": {"pypdf", "python-docx", "beautifulsoup4"},
-          "milvus": {"pymilvus", "milvus-lite"}}
+          "milvus": {"pymilvus", "milvus-lite"}, "fast": {"onnxruntime", "onnx"}}
 
 
 def run(capsys, *argv):
@@ -51,7 +51,7 @@ def test_core_dependencies_leave_out_the_extras():
     for extra, packages in EXTRAS.items():
         assert names(extras[extra]) == {p.lower() for p in packages}
         assert not core & packages, f"{extra} packages in the core dependencies"
-    assert extras["all"] == ["rag-quotes[ui,summary,formats]"]
+    assert extras["all"] == ["rag-quotes[ui,summary,formats,fast]"]
     assert "rag-quotes[all,milvus]" in extras["test"] and {"pytest", "hypothesis"} <= names(extras["test"])
 
 

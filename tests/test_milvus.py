@@ -364,3 +364,39 @@ def test_cli_search_json_same_quotes_as_the_folder(database, tmp_path, interview
     assert main(["search", "--index", missing, "x"]) == 1
     err = capsys.readouterr().err
     assert "No index found" in err and f"rag index PATH... --index {missing}" in err
+
+
+# ---- more of the store contract (tests/test_store.py's, there on a folder only), on both backends ----
+
+@pytest.mark.slow       # (a few seconds each: the full suite runs it)
+def test_changed_source_refused_on_both(built, interview_file, fake_embedder):
+    interview_file.write_text(interview_file.read_text() + "\nA new paragraph.\n")
+    with pytest.raises(IndexProblem, match=r"(?s)changed.*briefing\.txt|briefing\.txt.*changed"):
+        store.load(built, embedder=fake_embedder)
+    assert store.load(built, embedder=fake_embedder, check_sources=False).passages
+
+
+@pytest.mark.slow       # (a few seconds each: the full suite runs it)
+def test_a_custom_chunking_loads_only_when_asked_for_on_both(location, interview_file, fake_embedder):
+    from rag.chunk import ChunkSettings
+
+    custom = ChunkSettings(max_tokens=16)
+    build.build([interview_file], fake_embedder, folder=location, settings=custom)
+    with pytest.raises(IndexProblem, match="chunked"):
+        store.load(location, embedder=fake_embedder)               # the default chunking asked for
+    index = store.load(location, embedder=fake_embedder, compat=store.Compat.of(fake_embedder, custom))
+    assert index.manifest["chunking"] == custom.to_dict() and index.passages
+    spans_exact(index)
+
+
+@pytest.mark.slow       # (a few seconds each: the full suite runs it)
+def test_unusual_line_breaks_survive_the_round_trip_on_both(location, tmp_path, fake_embedder):
+    doc = tmp_path / "odd.txt"
+    doc.write_text("Question: Is this\u2028one line?\n\nAnswer: Yes,\x85it\x0cis.\n", encoding="utf-8")
+    build.build([doc], fake_embedder, folder=location)
+    index = store.load(location, fake_embedder)
+    assert any("\u2028" in p.text for p in index.paragraphs) and any("\x85" in p.text for p in index.paragraphs)
+    spans_exact(index)
+    hits = Retriever(index, fake_embedder).search("Is this one line?", k=2, abstain=False).hits
+    assert hits and all(index.documents[h.passage.doc].text[h.passage.start:h.passage.end] == h.passage.text
+                        for h in hits)

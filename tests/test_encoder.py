@@ -1,0 +1,130 @@
+"""The embedding backends (rag/embed.py): torch, onnx (float32, interchangeable with torch) and
+onnx-int8 (its own fingerprint). The fast tests need no model; the slow ones export the real
+MiniLM to ONNX (into a temporary cache) and compare it with the PyTorch float32 model."""
+import numpy as np
+import pytest
+
+from rag import embed, store
+from rag.build import add_documents
+from rag.errors import IndexProblem, ModelError
+from rag.retrieve import Retriever
+
+from conftest import CORPUS
+
+
+# ---- fast: no model ---------------------------------------------------------------------------
+
+def test_backend_names_and_the_auto_choice(monkeypatch):
+    assert embed.choose_backend("torch") == "torch"
+    assert embed.choose_backend(" ONNX-int8 ") == "onnx-int8"
+    monkeypatch.setenv(embed.BACKEND_VARIABLE, "onnx")
+    assert embed.choose_backend() == "onnx"
+    monkeypatch.setattr(embed, "_installed", lambda module: False)
+    assert embed.choose_backend("auto") == "torch"          # without the fast extra: today's backend
+    monkeypatch.setattr(embed, "_installed", lambda module: True)
+    assert embed.choose_backend("") == "auto"
+    with pytest.raises(ModelError, match="Unknown embedding backend 'tensorrt'.*torch, onnx, onnx-int8"):
+        embed.choose_backend("tensorrt")
+
+
+def test_auto_uses_onnx_once_exported_or_once_a_build_is_large_enough(monkeypatch, tmp_path):
+    monkeypatch.setenv("RAG_ONNX_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(embed, "_installed", lambda module: True)
+    e = embed.SentenceTransformerEmbedder(backend="auto")
+    assert e.backend == "auto" and e.fingerprint == embed.SentenceTransformerEmbedder(backend="torch").fingerprint
+    assert not e.on_onnx()                              # a query, nothing exported: torch, no 8 s export now
+    assert not e.on_onnx(embed.AUTO_EXPORT_AFTER)       # a build's first batches: torch
+    assert e.on_onnx(64)                                # past AUTO_EXPORT_AFTER texts: the export pays
+    graph = tmp_path / "cache" / e.weights_fingerprint / "model.onnx"
+    graph.parent.mkdir(parents=True)
+    graph.write_bytes(b"exported before")
+    assert embed.SentenceTransformerEmbedder(backend="auto").on_onnx()     # exported: every call
+    assert not embed.SentenceTransformerEmbedder(backend="torch").on_onnx(10**6)
+    assert embed.SentenceTransformerEmbedder(backend="onnx-int8").on_onnx()
+
+
+def test_int8_vectors_carry_a_fingerprint_of_their_own_float32_onnx_does_not():
+    fingerprints = {b: embed.SentenceTransformerEmbedder(backend=b).fingerprint for b in embed.BACKENDS}
+    assert fingerprints["torch"] == fingerprints["onnx"]
+    assert fingerprints["onnx-int8"] == fingerprints["torch"] + "+onnx-int8"
+
+
+def test_onnx_without_onnxruntime_says_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setenv("RAG_ONNX_CACHE", str(tmp_path / "cache"))      # nothing exported yet
+    monkeypatch.setattr(embed, "_installed", lambda module: module not in ("onnxruntime", "onnx"))
+    e = embed.SentenceTransformerEmbedder(backend="onnx")
+    with pytest.raises(ModelError, match=r"needs onnxruntime and onnx: pip install -e \"\.\[fast\]\""):
+        e.encode_documents(["a passage"])
+
+
+def test_the_query_thread_leaves_torch_threads_of_the_process_alone(monkeypatch):
+    """torch.set_num_threads is not the calling thread's own: set to 1 on one thread, every thread that
+    starts using torch after it gets 1 (bench/encode.py measures it). The query batcher used to set it,
+    and a summary model started after it then decoded on one core: it must not touch it."""
+    import sys
+    import types
+
+    calls = []
+    fake = types.ModuleType("torch")            # whatever the batcher's thread imports is this one
+    fake.set_num_threads = calls.append
+    fake.get_num_threads = lambda: 2
+    monkeypatch.setitem(sys.modules, "torch", fake)
+    b = embed.Batcher(lambda items: items)
+    assert b("q") == "q" and b("r") == "r"
+    assert calls == []
+
+
+# ---- slow: the real model ---------------------------------------------------------------------
+
+TEXTS = ["The New START Treaty was extended for five years.",
+         "Question: What will happen to water prices next year? Jane Doe: Prices will stay flat.",
+         "Mm-hmm. Uh, so the, the recogniser we trained on the digits was about twice as fast.",
+         "We reject the idea that NATO's expansion has nothing to do with the security of Russia."]
+
+
+@pytest.fixture(scope="module")
+def backends(tmp_path_factory):
+    cache = tmp_path_factory.mktemp("onnx-cache")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("RAG_ONNX_CACHE", str(cache))
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    yield {b: embed.SentenceTransformerEmbedder(backend=b) for b in embed.BACKENDS}
+    mp.undo()
+
+
+@pytest.mark.slow
+def test_onnx_vectors_agree_with_torch_float32(backends):
+    texts = TEXTS + [p.strip() for p in CORPUS.read_text(encoding="utf-8").split("\n\n")[5:13]]
+    ref = backends["torch"].encode_documents(texts)
+    fp32 = backends["onnx"].encode_documents(texts)
+    int8 = backends["onnx-int8"].encode_documents(texts)
+    assert fp32.shape == int8.shape == ref.shape == (len(texts), 384)
+    assert np.allclose(np.linalg.norm(int8, axis=1), 1, atol=1e-5)
+    cos32, cos8 = (ref * fp32).sum(1), (ref * int8).sum(1)
+    assert cos32.min() >= 0.9999                               # the same function: interchangeable
+    assert cos8.min() >= 0.98 and np.median(cos8) >= 0.99      # int8: close, but not the same vectors
+    q = backends["onnx"].encode_query(TEXTS[0])                # the one-thread query session
+    assert float(q @ ref[0]) >= 0.9999
+
+
+@pytest.mark.slow
+def test_an_index_is_refused_by_another_backends_vectors_and_accepted_by_an_equal_one(backends, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "talk.txt").write_text("Press briefing, Springfield, March 3, 2023.\n\n" + "\n\n".join(TEXTS) + "\n",
+                                  encoding="utf-8")
+    add_documents([src], backends["onnx-int8"], tmp_path / "int8")
+    add_documents([src], backends["torch"], tmp_path / "torch")
+    for other in ("torch", "onnx"):
+        with pytest.raises(IndexProblem, match=r"\+onnx-int8.*Rebuild it with: rag index"):
+            store.load(tmp_path / "int8", embedder=backends[other])
+    with pytest.raises(IndexProblem, match="Rebuild it with"):
+        store.load(tmp_path / "torch", embedder=backends["onnx-int8"])
+    assert store.load(tmp_path / "int8", embedder=backends["onnx-int8"]).passages
+    # float32 ONNX reads a torch index (same fingerprint) and finds the same quotes in the same order
+    hits = {}
+    for b in ("torch", "onnx"):
+        retriever = Retriever(store.load(tmp_path / "torch", embedder=backends[b]), backends[b])
+        hits[b] = [(p.passage.start, p.passage.end) for p in retriever.search("extended treaty", 3, abstain=False).hits]
+    assert hits["torch"] == hits["onnx"] and hits["torch"]

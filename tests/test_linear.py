@@ -62,9 +62,9 @@ def _best_time(text: str, count, runs: int) -> float:
     return best
 
 
-# the fast suite keeps the two worst of the old code (an endless sentence, endless abbreviations);
-# the others, and the two cases that were linear already (guards), run in the full suite
-FAST = {"x lines", "abbreviations"}
+# the fast suite keeps the worst of the old code (an endless sentence); the others, and the cases
+# that were linear already (guards), run in the full suite
+FAST = {"x lines"}
 GUARDS = set(CASES) - FAST
 
 
@@ -87,6 +87,7 @@ def test_an_endless_sentence_is_cut_into_pieces_that_fit(fake_embedder):
     assert all(b.start <= a.end + 1 for a, b in zip(chunks, chunks[1:]))     # nothing left out
 
 
+@pytest.mark.slow
 def test_two_megabytes_of_meeting_parse_in_seconds():
     """A 2 MB meeting transcript (60,000 turns) parses in a few seconds of CPU time (about 2 s here)."""
     text = "".join(f"Grad {'ABCD'[i % 4]}: Mm-hmm, so the {i} buttons.\n\n" for i in range(60_000))

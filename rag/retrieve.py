@@ -53,7 +53,7 @@ from .errors import QueryError
 from .lexical import LexicalSearch
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .store import Compat, Index
-from .terms import absent_words, missing_terms, query_names
+from .terms import absent_words, missing_names
 
 __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "Result", "Retriever",
            "SearchSettings", "abstain_notice", "calibrated_threshold", "check_k", "clean_query", "confidence",
@@ -567,9 +567,8 @@ class Retriever:
         if s.expand:
             order = self._rows.one_per_paragraph(order)
         picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), k, s.mmr)
-        names = query_names(text)
-        missing = missing_terms(text, self._rows.vocabulary, docs, names) if names else []
-        share = len(missing) / len(names) if names else 0.0
+        missing, named = missing_names(text, self._rows.vocabulary, docs)
+        share = len(missing) / named if named else 0.0
         conf = confidence(s, self.dense.paragraph_cosine(vec, dense.rows), lexical, len(tokens),
                           self._rows.vocabulary.coverage(tokens, self.lexical.coverage(tokens)), share)
         absent = self._absent(text)

@@ -23,7 +23,12 @@ two edits away (Kiev/Kyiv, Yanukovich/Yanukovych, Tokaev/Tokayev).
 
 The vocabulary (``Vocabulary``) is built from the documents' text, once per index and lazily
 (about 0.1 s per MB), per document so that a search restricted to some documents checks those.
-What it leaves out: multi-word names as units (each word is checked), other languages.
+A multiword name (``name_phrases``: adjacent capitalised words, "African Union") whose words are
+each in the documents is missing when no document writes them together (``Vocabulary.has_phrase``),
+and it counts as one name. A capitalised name matches by stem only an ending-added or -dropped
+form of itself ("Memorial" is not "memory").
+What it leaves out: names with connectors as units ("Council of Europe": each word is checked),
+names written in lower case that wordfreq finds common, other languages.
 """
 from __future__ import annotations
 
@@ -31,8 +36,8 @@ import re
 import threading
 from functools import cached_property, lru_cache
 
-__all__ = ["COMMON_ZIPF", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "is_common", "missing_terms",
-           "query_names", "zipf"]
+__all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "is_common",
+           "missing_names", "missing_terms", "name_phrases", "query_names", "zipf"]
 
 _WORD = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:[’']s?)?")   # words, with an inner or final apostrophe
 _SENTENCE_END_CHARS = set('.?!:;"“”()[]')
@@ -40,7 +45,10 @@ COMMON_ZIPF = 3.6    # a capitalised first word at least this frequent is an ord
 RARE_ZIPF = 2.0      # a lower-case word below this is a name whatever its case ("jcpoa", "ulaanbaatar")
 FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothing by its absence
 EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
+PHRASE_GAP = 4       # capitalised or short words that may stand between two words of a name (Secretary [of State
+                     #   Antony] Blinken, President [of Kazakhstan Kassym-Jomart] Tokayev)
 VARIANT_PREFIX = 6   # words sharing their first six letters are taken for forms of one word (absent_words)
+HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr", "sir", "madam", "prof"})   # not part of a name's run
 _SPELLED = re.compile(r"(?:[^\W\d_]_)+[^\W\d_]")     # l_c_d: letters spelled out
 _VOWELS = set("aeiouyw")
 
@@ -207,8 +215,24 @@ class Vocabulary:
         self.warm_up()
         return max(lexical, sum(t in self.stems or t in self.words for t in tokens) / len(tokens))
 
-    def find(self, word: str, docs=None) -> str | None:
-        """The index word `word` matches (itself, its stem's, a hyphen form, a spelling variant), or None."""
+    def has_phrase(self, words: list[str], docs=None) -> bool:
+        """Whether a searched document writes the folded `words` in this order (case aside, a possessive on
+        the last), with at most PHRASE_GAP words between two of them, each capitalised or of three letters
+        at most ("Secretary of State Antony Blinken" holds "Secretary Blinken")."""
+        if any(w not in self.words for w in words):
+            return True         # a word missing on its own is missing_terms' business
+        gap = r"[\s\-‐‑–—]+(?:(?:[A-Z][\w’'.]*|[a-z]{1,3})[\s\-‐‑–—]+){0,%d}" % PHRASE_GAP
+        pattern = re.compile(r"(?<!\w)" + gap.join(f"(?i:{re.escape(w)})" for w in words) + r"(?:[’']s?)?(?!\w)")
+        for doc_id, held in self.per_doc.items():
+            if (docs is None or doc_id in docs) and all(w in held for w in words) \
+                    and pattern.search(self.index.documents[doc_id].text):
+                return True
+        return False
+
+    def find(self, word: str, docs=None, name: bool = False) -> str | None:
+        """The index word `word` matches (itself, its stem's, a hyphen form, a spelling variant), or None.
+        With `name` (the query capitalised it), a word of the same stem counts only when it is `word` with
+        an ending added or dropped (Americans, American): Memorial is not "memory" (nor "Day of Memory")."""
         self.warm_up()
         w = _fold(word)
         if not w:
@@ -224,10 +248,10 @@ class Vocabulary:
             if present(form):
                 return form
         if len(parts) > 1:
-            found = [self.find(p, docs) for p in parts]
+            found = [self.find(p, docs, name) for p in parts]
             return "-".join(found) if all(found) else None
         for form in self.stems.get(_stem([w])[0], ()):
-            if present(form):
+            if present(form) and (not name or form.startswith(w) or w.startswith(form)):
                 return form
         if len(w) >= 4 and w.isalpha():
             limit = 2
@@ -297,15 +321,66 @@ def _is_stop(word: str) -> bool:
     return word in _stopwords()
 
 
-def missing_terms(query: str, vocabulary: Vocabulary, docs=None, names: list[str] | None = None) -> list[str]:
-    """The names in `query` (query_names, or `names` when given) that no searched document
-    (`docs`, None: all) mentions in any form, as the query spells them (possessive dropped)."""
-    spelled = {}
+def name_phrases(query: str) -> list[list[str]]:
+    """The multiword names of `query`: runs of two or more adjacent capitalised words, none a stop word,
+    an honorific (Mr Lavrov: the name is Lavrov) or a common word opening a sentence ("Did Lavrov")
+    ("Central African Republic", "Beijing Olympics"), as the query spells them (possessive dropped). None
+    in a query in Title Case or capitals, where capitals say nothing."""
+    matches = list(_WORD.finditer(query))
+    content = [m.group() for m in matches if m.group()[:1].isalpha() and not _is_stop(_fold(m.group()))]
+    if (len(content) >= 3 and all(w[0].isupper() for w in content)) or query.upper() == query:
+        return []
+    runs, run, end = [], [], None
+    for m in matches:
+        word = m.group()
+        gap = query[end or 0:m.start()].rstrip()
+        initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS
+        core = _fold(word)
+        capital = word[:1].isupper() and word[:1].isalpha() and not _is_stop(core) and core not in HONORIFICS \
+            and not (initial and is_common(core))      # "Does Moscow ...", "Did Lavrov ...": a question's verb
+        joined = end is not None and re.fullmatch(r"[ \t]+", query[end:m.start()]) is not None
+        if capital and run and joined and not re.search(r"[’']s?$", run[-1]):
+            run.append(word)
+        else:
+            if len(run) > 1:
+                runs.append(run)
+            run = [word] if capital else []
+        end = m.end()
+    if len(run) > 1:
+        runs.append(run)
+    return [[re.sub(r"[’']s?$", "", w) for w in r] for r in runs]
+
+
+def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str] | None = None
+                  ) -> tuple[list[str], int]:
+    """(The names of `query` no searched document mentions, in the query's order, and how many names it
+    has): the words of query_names (or `names`) not found in any form, and the multiword names
+    (name_phrases) not there: each of their words missing ("Hong Kong"), or each there but never together
+    ("African Union" in a text of African states and the European Union; a longer one when no two of its
+    adjacent words are together: "Russia-NATO Founding Act" is there with "the Founding Act"). A multiword
+    name counts as one name in place of its words."""
+    spelled, place = {}, {}
     for m in _WORD.finditer(query):
         spelled.setdefault(_fold(m.group()), m.group())
-    out = []
-    for core in (query_names(query) if names is None else names):
-        if vocabulary.find(core, docs) is None:
-            word = spelled.get(core, core)
-            out.append(re.sub(r"[’']s?$", "", word))
-    return out
+        place.setdefault(_fold(m.group()), m.start())
+    names = query_names(query) if names is None else names
+    lost = {core for core in names
+            if vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper()) is None}
+    phrases = []
+    for p in name_phrases(query):
+        words = [_fold(w) for w in p]
+        if all(w in lost for w in words) or not any(
+                vocabulary.has_phrase(words[i:i + 2], docs) for i in range(len(words) - 1)):
+            phrases.append((words, " ".join(p)))
+    in_phrases = {w for words, _ in phrases for w in words}
+    found = [(place.get(core, 0), re.sub(r"[’']s?$", "", spelled.get(core, core)))
+             for core in names if core in lost and core not in in_phrases]
+    found += [(place.get(words[0], 0), text) for words, text in phrases]
+    return [t for _, t in sorted(found, key=lambda x: x[0])], \
+        len([n for n in names if n not in in_phrases]) + len(phrases)
+
+
+def missing_terms(query: str, vocabulary: Vocabulary, docs=None, names: list[str] | None = None) -> list[str]:
+    """The names in `query` (query_names, or `names` when given, and its multiword names) that no searched
+    document (`docs`, None: all) mentions in any form, as the query spells them (possessive dropped)."""
+    return missing_names(query, vocabulary, docs, names)[0]

@@ -1,0 +1,70 @@
+"""Multiword names and capitalised names the documents hold only as another word (terms.py), and how a
+search abstains on them (retrieve.py)."""
+from __future__ import annotations
+
+import numpy as np
+
+from rag import store, terms
+from rag.records import Document, Passage
+from rag.retrieve import Retriever, SearchSettings
+
+TEXT = ("President Vladimir Putin met the leaders of African states and of the European Union. "
+        "The memory of the war is kept on the Day of Memory, in the Memory Hall. "
+        "The Russia-NATO Council and the Founding Act were discussed. "
+        "The Security Council's members agreed. The Americans were not ready. "
+        "Secretary of State Antony Blinken and President of Kazakhstan Kassym-Jomart Tokayev spoke.")
+
+
+def _index(text=TEXT, doc_id="d.txt"):
+    doc = Document.from_text(doc_id, text)
+    p = Passage(doc=doc_id, start=0, end=len(text), text=text, section="text", kind="paragraph", paragraph=1)
+    return store.Index(manifest={"model": {}, "chunking": {}}, documents={doc_id: doc}, paragraphs=[p],
+                       passages=[p], vectors=store.vectors_index(np.ones((1, 4), dtype="float32") / 2))
+
+
+def _retriever(index, threshold):
+    class Emb:
+        name, fingerprint, max_tokens = "stub", "stub", 256
+
+        def encode_query(self, text):
+            return np.ones(4, dtype="float32") / 2
+    return Retriever(index, Emb(), SearchSettings(threshold=threshold))
+
+
+def test_a_multiword_name_whose_words_are_never_together_is_missing():
+    vocab = terms.Vocabulary(_index())
+    assert terms.missing_terms("What did the African Union decide?", vocab) == ["African Union"]
+    assert terms.missing_names("Does Russia back the African Union?", vocab) == (["African Union"], 2)
+    # one whose words are all missing is named whole, and counts once, in the query's order
+    assert terms.missing_names("Did Putin discuss Hong Kong and Taiwan?", vocab) == (["Hong Kong", "Taiwan"], 3)
+
+
+def test_a_multiword_name_the_documents_write_is_found_with_a_title_between_or_a_possessive():
+    vocab = terms.Vocabulary(_index())
+    for q in ["What did President Putin say?", "What did Secretary Blinken say?", "President Tokayev's appeal", "What did Vladimir Putin say?", "the Security Council's decision",
+              "Who signed the Russia-NATO Founding Act?", "the NATO Founding Act", "Was the European Union there?"]:
+        assert terms.missing_terms(q, vocab) == [], q
+
+
+def test_a_query_in_title_case_has_no_multiword_names():
+    assert terms.name_phrases("What Did The African Union Decide About The Border?") == []
+    assert terms.name_phrases("Does the African Union's plan differ?") == [["African", "Union"]]
+    # an honorific, or a common word opening the question, is not part of a name
+    assert terms.name_phrases("Did Mr Putin meet the African Union? Does Moscow agree?") == [["African", "Union"]]
+    assert terms.name_phrases("Russia and Saudi Arabia's oil") == [["Saudi", "Arabia"]]
+
+
+def test_a_capitalised_name_is_not_found_as_a_common_word_of_its_stem():
+    vocab = terms.Vocabulary(_index())
+    assert terms.missing_terms("Why did the authorities close Memorial?", vocab) == ["Memorial"]
+    assert terms.missing_terms("Were the Americans ready?", vocab) == []        # a name's own inflection
+    assert terms.missing_terms("What are memories of the war?", vocab) == []    # lower case: any form counts
+
+
+def test_a_search_naming_a_missing_multiword_name_abstains_and_names_it():
+    r = _retriever(_index(), threshold=-10.0)       # the threshold alone would never abstain
+    result = r.search("What is Russia's view of the African Union?", 3)
+    assert result.abstained and result.missing_terms == ["African Union"]
+    assert result.abstain_notice.startswith("The document never mentions 'African Union'.")
+    ok = r.search("What is Russia's view of the European Union?", 3)
+    assert not ok.abstained and ok.missing_terms == []

@@ -223,7 +223,7 @@ def speed_pass(summarisers: dict, retriever, queries, k, max_tokens, grounded):
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--index", default="embeddings")
-    ap.add_argument("--queries", default="/work/shared/eval/dev-queries.jsonl")
+    ap.add_argument("--queries", default=str(Path(__file__).resolve().parent.parent / "eval" / "dev-queries.jsonl"))
     ap.add_argument("--limit", type=int, default=0, help="only the first N queries for the support share")
     ap.add_argument("--speed-queries", type=int, default=5)
     ap.add_argument("--k", type=int, default=3)

@@ -3,7 +3,8 @@
 A turn is one question and its answer: the query actually searched (a follow-up such
 as "and what about Sweden?" is rewritten with the previous turn's query), the settings
 it ran with, the index version (manifest fingerprint) and the Result. A permalink
-carries exactly that: ``?q=…&k=5&v=<fingerprint>`` for an answer, plus
+carries exactly that: ``?q=…&k=5&v=<fingerprint>`` for an answer (``&speaker=…`` when the
+search was restricted to one speaker), plus
 ``&doc=<id>#Q7:12345-12789`` for one quote; opening it reruns the search.
 
 What it leaves out: rewriting with a language model (the rewrite is a transparent
@@ -42,6 +43,7 @@ class Turn:
     k: int = DEFAULT_K
     summary_on: bool = False
     docs: tuple[str, ...] = ()           # document filter (empty: all documents)
+    speaker: str | None = None           # speaker filter as chosen (None: anyone)
     result: Result | None = None
     index: object = None                 # the store.Index the result came from
     error: str | None = None
@@ -124,23 +126,35 @@ def doc_ids(docs) -> tuple[str, ...]:
     return tuple(docs)
 
 
+def speaker_name(speaker) -> str | None:
+    """The speaker filter from a form or the API: a name, or None for anyone ("" and None)."""
+    if speaker is None or (isinstance(speaker, str) and not speaker.strip()):
+        return None
+    if not isinstance(speaker, str):
+        raise QueryError(f"The speaker must be a name (text), not {shorten_repr(speaker)}.")
+    return " ".join(speaker.split())
+
+
 def shorten_repr(value, most: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def ask(retriever, question, k=DEFAULT_K, previous: str | None = None, docs=(),
-        summary_on: bool = False, rewrite: bool = True) -> Turn:
-    """Search for `question` (a follow-up of `previous`); errors become the turn's message."""
+        summary_on: bool = False, rewrite: bool = True, speaker=None) -> Turn:
+    """Search for `question` (a follow-up of `previous`), only where `speaker` speaks when given;
+    errors (a speaker the index does not have among them) become the turn's message."""
     turn = Turn(question=question if isinstance(question, str) else repr(question),
                 summary_on=bool(summary_on))
     try:
         turn.docs = doc_ids(docs)
+        turn.speaker = speaker_name(speaker)
         turn.k = check_k(_whole(k))
         text, turn.notices = clean_query(question)
         turn.query = rewrite_followup(text, previous) if rewrite else text
         turn.index = retriever.index
-        turn.result = retriever.search(turn.query, turn.k, docs=set(turn.docs) if turn.docs else None)
+        turn.result = retriever.search(turn.query, turn.k, docs=set(turn.docs) if turn.docs else None,
+                                       speaker=turn.speaker)
         turn.query = turn.result.query
     except RagError as e:
         turn.error = str(e)
@@ -200,6 +214,7 @@ class Link:
     version: str = ""                 # the index fingerprint the link was made with
     summary: bool = False
     docs: tuple[str, ...] = ()
+    speaker: str | None = None        # the speaker filter
     doc: str | None = None            # the cited span, when the link is a quote's
     section: str | None = None
     start: int | None = None
@@ -211,12 +226,14 @@ class Link:
 
 
 def permalink(query: str, k: int, fingerprint: str, summary: bool = False, docs=(),
-              span: Passage | None = None) -> str:
+              span: Passage | None = None, speaker: str | None = None) -> str:
     """A relative link ('?q=…') that reopens this answer, or with `span` this one quote."""
     params: list[tuple[str, str]] = [("q", query), ("k", str(k)), ("v", fingerprint)]
     if summary:
         params.append(("summary", "1"))
     params += [("filter", d) for d in sorted(docs or ())]
+    if speaker:
+        params.append(("speaker", speaker))
     fragment = ""
     if span is not None:
         params.append(("doc", span.doc))
@@ -244,7 +261,7 @@ def parse_link(search: str, fragment: str = "") -> Link | None:
     except QueryError:
         raise QueryError(f"The link asks for {one('k')!r} quotes: it must be a number from 1 to 50.")
     link = Link(query=query, k=k, version=one("v", ""), summary=one("summary", "") in ("1", "true", "on"),
-                docs=tuple(params.get("filter", [])))
+                docs=tuple(params.get("filter", [])), speaker=speaker_name(one("speaker")))
     m = _FRAGMENT.match(fragment or "") if fragment and fragment != "#" else None
     if fragment and fragment != "#" and not m:
         raise QueryError(f"The link's cited span {fragment!r} is not of the form #Q7:12345-12789.")

@@ -6,6 +6,10 @@ rendered once when it is complete and kept (``Turn.html``); while a summary stre
 turn is rendered again. A turn that cannot be rendered (say, a quote that no longer matches
 its document) shows its own error, never blanking the others.
 
+The speaker choice (``speaker_choices``) lists the speakers of the documents searched; the one
+chosen is passed to the search (``answer(speaker=...)``, the API's ``speaker``); a name the index
+does not have is the turn's message.
+
 What it leaves out: streaming the quotes one by one (they come at once, in milliseconds).
 """
 from __future__ import annotations
@@ -126,13 +130,14 @@ def _stream_summary(engine: Engine, turn: chat.Turn, model_name: str | None, eve
     yield
 
 
-def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), rewrite=True):
-    """Generator: the turns and the conversation, first with the quotes, then as the summary streams."""
+def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), rewrite=True, speaker=None):
+    """Generator: the turns and the conversation, first with the quotes, then as the summary streams.
+    `speaker`: only passages where they speak (None or "": anyone)."""
     turns = list(turns or [])
     try:
         retriever, notice = engine.searcher()
         turn = chat.ask(retriever, question, k, _previous_query(turns) if rewrite else None,
-                        docs=docs, summary_on=summary_on)
+                        docs=docs, summary_on=summary_on, speaker=speaker)
         if notice and turn.error is None:
             turn.notices.append(notice)
     except RagError as e:
@@ -182,7 +187,8 @@ def open_link(engine: Engine, search: str, fragment: str):
         retriever, notice = engine.searcher()
     except RagError as e:
         return [chat.Turn(question=link.query, error=str(e))], None, link.k, link.summary
-    turn = chat.ask(retriever, link.query, link.k, docs=link.docs, summary_on=link.summary, rewrite=False)
+    turn = chat.ask(retriever, link.query, link.k, docs=link.docs, summary_on=link.summary, rewrite=False,
+                    speaker=link.speaker)
     if notice and turn.error is None:
         turn.notices.append(notice)
     fingerprint = retriever.index.fingerprint
@@ -203,7 +209,7 @@ def open_link(engine: Engine, search: str, fragment: str):
 
 def open_page(engine: Engine, search: str, fragment: str, model_name: str | None):
     """Generator for a page opened at an address: nothing for a plain address; for a permalink,
-    (turns, conversation, source panel, k, summary_on, docs) with None for what stays as it is,
+    (turns, conversation, source panel, k, summary_on, docs, speaker) with None for what stays as it is,
     first with the quotes, then as the summary streams."""
     try:
         opened = open_link(engine, search, fragment)
@@ -216,17 +222,24 @@ def open_page(engine: Engine, search: str, fragment: str, model_name: str | None
     turn = turns[-1]
     streams = turn.summary_on and turn.result is not None and turn.result.hits
     yield (turns, conversation(engine, turns, live=turn if streams else None), source, k, summary_on,
-           list(turn.docs) or None)
+           list(turn.docs) or None, _chosen(turn))
     if streams:
         for _ in _stream_summary(engine, turn, model_name):
-            yield turns, conversation(engine, turns, live=turn), None, None, None, None
-        yield turns, conversation(engine, turns), None, None, None, None
+            yield turns, conversation(engine, turns, live=turn), None, None, None, None, None
+        yield turns, conversation(engine, turns), None, None, None, None, None
 
 
-def search_api(engine: Engine, query: str, k: int = chat.DEFAULT_K, docs=None) -> dict:
-    """The API's search: the CLI's JSON. Raises RagError with a message for bad input."""
+def _chosen(turn: chat.Turn) -> str | None:
+    """The speaker choice a reopened link sets: the link's speaker as the index names them (one the
+    index does not have is the turn's message, and the choice stays as it is)."""
+    return turn.result.speaker if turn.speaker and turn.result is not None else None
+
+
+def search_api(engine: Engine, query: str, k: int = chat.DEFAULT_K, docs=None, speaker=None) -> dict:
+    """The API's search: the CLI's JSON (`rag search --json`, with --doc and --speaker). Raises
+    RagError with a message for bad input (a speaker the index does not have among them)."""
     retriever, notice = engine.searcher()
-    turn = chat.ask(retriever, query, k, rewrite=False, docs=docs or ())
+    turn = chat.ask(retriever, query, k, rewrite=False, docs=docs or (), speaker=speaker)
     if turn.error:
         raise QueryError(turn.error)
     data = result_json(turn.result, turn.index)
@@ -235,6 +248,25 @@ def search_api(engine: Engine, query: str, k: int = chat.DEFAULT_K, docs=None) -
     if notice:
         data["notices"].append(notice)
     return data
+
+
+ANYONE = "Anyone"
+
+
+def speaker_choices(index, docs=(), anyone: bool = False) -> list[tuple[str, str]]:
+    """The speaker choice: ("Anyone", "") then the speakers of `docs` (all documents when none),
+    in alphabetical order, as the search names them; [] when they name fewer than two (one speaker
+    is no choice: a press conference's answers are all the speaker's); with `anyone`, then only
+    ("Anyone", ""), what a hidden choice still holds."""
+    from .chunk import speakers_of
+
+    if index is None:
+        return [(ANYONE, "")] if anyone else []
+    wanted = set(docs or ())
+    names = {n for p in index.passages if not wanted or p.doc in wanted for n in speakers_of([p])}
+    if len(names) < 2:
+        return [(ANYONE, "")] if anyone else []
+    return [(ANYONE, "")] + [(n, n) for n in sorted(names, key=lambda n: (n.casefold(), n))]
 
 
 def document_choices(index) -> list[tuple[str, str]]:

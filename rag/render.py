@@ -10,20 +10,26 @@ Quotes are ``cite.checked`` (exactly ``document.text[start:end]``); a summary co
 answer, above its quotes: the model's words, styled apart from the quotes, each ``[n]`` linked to
 its quote; a grounded sentence's fragments (rag/grounded.py) are each marked with the quote and
 document offsets they came from, so pointing at one highlights those words in the quote.
+A quote of several turns (a meeting's window) marks the turn(s) that best match the query
+(``best_turns``: the query's words, weighted by how few of the window's turns share them) and
+sets each turn's speaker label apart; marks are only HTML around exact substrings of the quote.
 
 What it leaves out: the page around these fragments (``ui.py``) and the styles
 (``static/chat.css``).
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import html
+import math
 import re
 from urllib.parse import quote as urlquote
 
 from . import cite
+from .lexical import tokenize
 from .chat import Turn, permalink
-from .retrieve import abstain_notice, corpus_noun
+from .retrieve import abstain_notice, by_document, corpus_noun
 from .records import Document, Hit, Passage
 from .summarise import EXTRACTIVE, Summary
 
@@ -62,16 +68,95 @@ def matched(hit: Hit) -> tuple[int, int] | None:
     return None
 
 
-def quote_text_html(hit: Hit, text: str) -> str:
+_turns_of: list = []      # [(an index's paragraphs, {doc: its turns in order})]: the last few indexes seen
+
+
+def window_turns(p: Passage, index) -> list[Passage]:
+    """The turns a quote spans whole, in order, when it spans several (a meeting's window); else []."""
+    paragraphs = getattr(index, "paragraphs", None)
+    if p.kind != "turn" or not paragraphs:
+        return []
+    by_doc = next((m for ps, m in _turns_of if ps is paragraphs), None)
+    if by_doc is None:
+        by_doc = {}
+        for t in paragraphs:
+            if t.kind == "turn":
+                by_doc.setdefault(t.doc, []).append(t)
+        by_doc = {d: (ts, [t.start for t in ts]) for d, ts in by_doc.items()}
+        _turns_of[:] = [(paragraphs, by_doc)] + _turns_of[:3]
+    doc_turns, starts = by_doc.get(p.doc, ([], []))
+    i = bisect.bisect_left(starts, p.start)
+    turns = []
+    for t in doc_turns[i:]:
+        if t.start >= p.end:
+            break
+        if t.end <= p.end:
+            turns.append(t)
+    return turns if len(turns) > 1 else []
+
+
+def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> list[Passage]:
+    """The turns that best match `query`: the most of its words (stemmed, stop words dropped), each
+    weighted by log(1 + turns / turns that have it), so a word every turn has counts little. Ties are
+    all kept; none when no turn has any of its words, or when every turn scores the same. With a
+    `speaker` (the search was restricted to them), only their turns: the best, else all of them."""
+    if len(turns) < 2:
+        return []
+    words = set(tokenize(query or ""))
+    have = [words & set(tokenize(t.text)) for t in turns]
+    df = {w: sum(w in h for h in have) for w in words}
+    score = [sum(math.log(1 + len(turns) / df[w]) for w in h) for h in have]
+    if speaker:
+        theirs = [i for i, t in enumerate(turns) if (t.speaker or "").casefold() == speaker.casefold()]
+        if not theirs or len(theirs) == len(turns):
+            return []
+        top = max(score[i] for i in theirs)
+        return [turns[i] for i in theirs if score[i] == top]
+    top = max(score)
+    if top <= 0 or min(score) == top:
+        return []
+    return [t for t, sc in zip(turns, score) if sc == top]
+
+
+def _turns_html(p: Passage, text: str, turns: list[Passage], best: list[Passage]) -> str:
+    """A window's exact text: each turn's speaker label (the text between turns) in
+    <span class="rq-turn-who">, the best turns in <mark class="rq-turn-best"> with their offsets."""
+    out, at = [], p.start
+    for t in turns:
+        gap = text[at - p.start:t.start - p.start]
+        label = gap.strip()
+        if label:
+            i = gap.index(label)
+            out.append(esc(gap[:i]) + f'<span class="rq-turn-who">{esc(label)}</span>' + esc(gap[i + len(label):]))
+        else:
+            out.append(esc(gap))
+        body = esc(text[t.start - p.start:t.end - p.start])
+        out.append(f'<mark class="rq-turn-best" data-start="{t.start}" data-end="{t.end}" title="The turn that '
+                   f'best matches the question">{body}</mark>' if t in best else body)
+        at = t.end
+    return "".join(out) + esc(text[at - p.start:])
+
+
+def quote_text_html(hit: Hit, text: str, index=None, query: str = "", speaker: str | None = None) -> str:
     """The quote's exact text, the matched sentences in <mark class="rq-match"> (their offsets on it)
-    and the rest in a quieter <span class="rq-rest">: the same characters, only marked."""
+    and the rest in a quieter <span class="rq-rest">: the same characters, only marked. A quote of
+    several turns (given the `index`) has its best turns for `query` (of `speaker`, when the search was
+    restricted to them) marked and its labels set apart."""
     span = matched(hit)
     if span is None:
-        return esc(text)
+        turns = window_turns(hit.passage, index)
+        return _turns_html(hit.passage, text, turns, best_turns(turns, query, speaker)) if turns else esc(text)
     a, b = span[0] - hit.passage.start, span[1] - hit.passage.start
     rest = lambda t: f'<span class="rq-rest">{esc(t)}</span>' if t else ""   # noqa: E731
     return (rest(text[:a]) + f'<mark class="rq-match" data-start="{span[0]}" data-end="{span[1]}">'
             f'{esc(text[a:b])}</mark>' + rest(text[b:]))
+
+
+def _asked(turn: Turn | None) -> tuple[str, str | None]:
+    """What a turn searched: its query and the speaker the search was restricted to (chosen or named)."""
+    if turn is None:
+        return "", None
+    return turn.query, getattr(turn.result, "speaker", None) or turn.speaker
 
 
 def _span_attrs(p: Passage) -> str:
@@ -126,13 +211,14 @@ def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
     meta.append(f"chars {p.start}–{p.end}")
     link = ""
     if turn is not None:
-        href = permalink(turn.query, turn.k, turn.fingerprint, turn.summary_on, turn.docs, span=p)
+        href = permalink(turn.query, turn.k, turn.fingerprint, turn.summary_on, turn.docs, span=p,
+                         speaker=turn.speaker)
         link = f'<a class="rq-btn rq-permalink" href="{esc(href)}" target="_blank" rel="noopener">Permalink</a>'
     return (
         f'<li class="rq-quote{" rq-low" if hit.low_confidence else ""}" id="{anchor}" {_span_attrs(p)}>'
         f'<div class="rq-head"><button class="rq-n rq-open" {_span_attrs(p)} '
         f'title="Show in the full exchange">[{n}]</button>{speaker}{label}{low}</div>'
-        f'<blockquote class="rq-text">{quote_text_html(hit, text)}</blockquote>'
+        f'<blockquote class="rq-text">{quote_text_html(hit, text, index, *_asked(turn))}</blockquote>'
         f'<div class="rq-meta">{" · ".join(meta)}</div>'
         f'<div class="rq-actions">'
         f'<button class="rq-btn rq-open" {_span_attrs(p)}>Show in context</button>{link}'
@@ -257,12 +343,12 @@ def turn_html(turn: Turn, turn_id: int) -> str:
             parts.append(f'<p class="rq-abstain" role="status">{esc(abstained(result, index))}</p>')
         elif not result.hits:
             parts.append('<p class="rq-note">No passages found.</p>')
-        parts.append(_documents_line(result.hits, index))
+        parts.append(_documents_line(result, index))
         if result.hits:
             parts.append(summary_html(turn, turn_id))        # the answer first, above its quotes
             parts.append('<ol class="rq-quotes">' +
                          "".join(quote_html(h, index, turn_id, turn) for h in result.hits) + "</ol>")
-            href = permalink(turn.query, turn.k, turn.fingerprint, turn.summary_on, turn.docs)
+            href = permalink(turn.query, turn.k, turn.fingerprint, turn.summary_on, turn.docs, speaker=turn.speaker)
             md = cite.markdown(result.hits, index)
             csv = cite.csv_text(result.hits, index)
             parts.append(
@@ -275,15 +361,15 @@ def turn_html(turn: Turn, turn_id: int) -> str:
             f'<div class="rq-answer">{"".join(parts)}</div></section>')
 
 
-def _documents_line(hits: list[Hit], index) -> str:
-    """Where several documents answer: which, and how many quotes each ("From 3 documents: …")."""
-    counts: dict[str, int] = {}
-    for h in hits:
-        counts[h.passage.doc] = counts.get(h.passage.doc, 0) + 1
-    if len(counts) < 2:
+def _documents_line(result, index) -> str:
+    """Where the quotes come from several documents, above them: "3 documents discuss this: A (2 quotes);
+    B (1 quote); …" (Result.documents: each document's quotes, in the order of its best one)."""
+    counts = list(getattr(result, "documents", None) or by_document(result.hits))
+    if len(counts) < 2 or result.abstained:
         return ""
-    names = [f"{esc(cite.shorten(index.documents[d].title or d, 60))} ({n})" for d, n in counts.items()]
-    return f'<p class="rq-docs-line">From {len(counts)} documents: {"; ".join(names)}</p>'
+    names = [f"{esc(cite.shorten(index.documents[d].title or d, 60) if d in index.documents else d)} "
+             f"({n} quote{'s' if n != 1 else ''})" for d, n in counts]
+    return f'<p class="rq-docs-line">{len(counts)} documents discuss this: {"; ".join(names)}</p>'
 
 
 def conversation_html(turns: list[Turn], intro: str = "") -> str:
@@ -443,7 +529,7 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
         message = esc(turn.error) if turn is not None and turn.error else "Ask a question: its quotes show here, one at a time."
         return f'<div class="rq-present-empty"><p>{message}</p></div>'
     index, hits = turn.index, turn.result.hits
-    href = permalink(turn.query, turn.k, turn.fingerprint, turn.summary_on, turn.docs)
+    href = permalink(turn.query, turn.k, turn.fingerprint, turn.summary_on, turn.docs, speaker=turn.speaker)
     url = (base_url or "") + href
     slides = []
     for n, hit in enumerate(hits, 1):
@@ -456,7 +542,8 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
             f'<section class="rq-slide" data-slide="{n}"{"" if n == 1 else " hidden"} {_span_attrs(p)}>'
             f'<p class="rq-slide-count">Quote {n} of {len(hits)}</p>{low}'
             f'<p class="rq-slide-cite">{" · ".join(esc(x) for x in where)}</p>'
-            f'<blockquote class="rq-slide-text">{quote_text_html(hit, cite.checked(p, doc))}</blockquote></section>')
+            f'<blockquote class="rq-slide-text">{quote_text_html(hit, cite.checked(p, doc), index, *_asked(turn))}'
+            f'</blockquote></section>')
     banner = f'<p class="rq-abstain">{esc(abstained(turn.result, index))}</p>' if turn.result.abstained else ""
     return (f'<div class="rq-present" data-url="{esc(url)}">'
             f'<header class="rq-present-head"><p class="rq-present-q">{esc(turn.question)}</p>{banner}</header>'

@@ -9,7 +9,9 @@ puts a throttled login in front of it; RAG_READ_ONLY=1 (or ``rag serve --read-on
 takes away adding, replacing and removing documents. Library errors (RagError) become
 messages in the chat or the API's error, never a traceback.
 
-The same search is an API endpoint, ``/search`` (gradio_client): the JSON of ``rag search --json``.
+The same search is an API endpoint, ``/search`` (gradio_client): the JSON of ``rag search --json``,
+with optional ``docs`` and ``speaker`` (``--doc``, ``--speaker``). The Documents panel offers a
+speaker choice where the documents searched have several speakers (handlers.speaker_choices).
 """
 
 import logging
@@ -93,8 +95,8 @@ def _skips(values):
 
 
 PARTS = ("turns", "header", "present", "presenter", "conversation", "question", "ask", "examples", "k",
-         "summary_on", "model_name", "doc_filter", "doc_list", "uploads", "replace", "add", "to_remove", "remove",
-         "doc_status", "source", "link_search", "link_hash", "page_base")
+         "summary_on", "model_name", "doc_filter", "speaker", "doc_list", "uploads", "replace", "add", "to_remove",
+         "remove", "doc_status", "source", "link_search", "link_hash", "page_base")
 
 
 def build_app(engine: Engine):
@@ -142,6 +144,11 @@ def _layout(engine: Engine) -> dict:
             with gr.Accordion(f"Documents ({len(choices)})", open=len(choices) > 1, elem_id="rq-documents"):
                 doc_filter = gr.CheckboxGroup(choices, value=[], elem_id="rq-filter",
                                               label="Search only in (none ticked: all documents)")
+                speakers = handlers.speaker_choices(index)
+                # "Anyone" stays a choice when hidden: the form always sends one of its choices
+                speaker = gr.Dropdown(speakers or handlers.speaker_choices(None, anyone=True), value="",
+                                      label="Speaker (only passages where they speak)", elem_id="rq-speaker",
+                                      visible=bool(speakers), interactive=True)
                 doc_list = gr.HTML(render.documents_html(index))
                 with gr.Group(visible=not engine.read_only):   # and the handlers refuse as well
                     uploads = gr.File(file_count="multiple", file_types=sorted(s for s in SUFFIXES if s),
@@ -164,38 +171,47 @@ def _layout(engine: Engine) -> dict:
 
 
 def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversation, question, ask, examples, k,
-          summary_on, model_name, doc_filter, doc_list, uploads, replace, add, to_remove, remove, doc_status,
-          source, link_search, link_hash, page_base) -> None:
+          summary_on, model_name, doc_filter, speaker, doc_list, uploads, replace, add, to_remove, remove,
+          doc_status, source, link_search, link_hash, page_base) -> None:
     """The events: each calls a handler (handlers.py) and puts what it returns on the page."""
     import gradio as gr
 
-    def run(q, k_value, summary_value, model_value, docs, state, base):
+    def run(q, k_value, summary_value, model_value, docs, who, state, base):
         for n, (new_turns, html) in enumerate(handlers.answer(engine, q, k_value, summary_value, model_value,
-                                                              state, docs=docs)):
+                                                              state, docs=docs, speaker=who)):
             # the box empties with the answer; presenter mode shows the new answer's quotes
             first = n == 0
             yield (new_turns, html, "" if first else gr.skip(),
                    render.presenter_html(new_turns[-1], base) if first else gr.skip())
 
+    def speakers(docs, chosen=""):
+        """The speaker choice for the documents ticked: the chosen one kept while they still have them."""
+        names = handlers.speaker_choices(engine.index_or_none(), docs)
+        keep = chosen if chosen and chosen in {v for _, v in names} else ""
+        return gr.update(choices=names or handlers.speaker_choices(None, anyone=True), value=keep,
+                         visible=bool(names))
+
     def documents(message):
         current, names = engine.index_or_none(), handlers.document_choices(engine.index_or_none())
         return (message, render.documents_html(current), gr.update(choices=names, value=[]),
-                gr.update(choices=names, value=None), render.header_html(current, engine.changed))
+                gr.update(choices=names, value=None), render.header_html(current, engine.changed),
+                speakers([]))
 
     def on_add(files, replace_value, progress=gr.Progress()):
         report = lambda done, total, what: progress((done, max(total, 1)), desc=what)   # noqa: E731
         return documents(handlers.add_files(engine, files, report, replace=replace_value))
 
-    asked = dict(fn=run, inputs=[question, k, summary_on, model_name, doc_filter, turns, page_base],
+    asked = dict(fn=run, inputs=[question, k, summary_on, model_name, doc_filter, speaker, turns, page_base],
                  outputs=[turns, conversation, question, presenter], api_visibility="private",
                  concurrency_limit=CONCURRENCY, show_progress="minimal",
-                 js="(q, k, s, m, d, t, b) => [q, k, s, m, d, t, location.origin + location.pathname]")
+                 js="(q, k, s, m, d, w, t, b) => [q, k, s, m, d, w, t, location.origin + location.pathname]")
     for trigger in (ask.click, question.submit):
         trigger(**asked).then(None, js=_static("latest.js"))
     for button, text in examples:
         button.click(lambda t=text: t, None, question, api_visibility="private", queue=False).then(
             **asked).then(None, js=_static("latest.js"))
-    doc_outputs = [doc_status, doc_list, doc_filter, to_remove, header]
+    doc_outputs = [doc_status, doc_list, doc_filter, to_remove, header, speaker]
+    doc_filter.input(speakers, [doc_filter, speaker], speaker, api_visibility="private", queue=False)
     add.click(on_add, [uploads, replace], doc_outputs, api_visibility="private", concurrency_limit=1,
               concurrency_id="documents").then(lambda: None, None, uploads, api_visibility="private", queue=False)
     remove.click(lambda d: documents(handlers.remove_file(engine, d)), [to_remove], doc_outputs,
@@ -210,22 +226,24 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
             opened = True
             yield _skips([*values, shown])
         if not opened:              # a plain address: nothing to reopen
-            yield _skips([None] * 7)
+            yield _skips([None] * 8)
 
     conversation.open_span(on_open, [turns], source, api_visibility="private", queue=False)
     # a new page gets the documents as they are now (uploads since the start included)
     demo.load(lambda: documents(gr.skip())[1:], None, doc_outputs[1:], api_visibility="private", queue=False)
     present.click(None, js="() => window.rqPresent && window.rqPresent()")
     demo.load(on_page, [link_search, link_hash, turns, model_name, page_base],
-              [turns, conversation, source, k, summary_on, doc_filter, presenter],
+              [turns, conversation, source, k, summary_on, doc_filter, speaker, presenter],
               js="(s, h, t, m, b) => [location.search, location.hash, t, m, location.origin + location.pathname]",
               api_visibility="private")
 
-    def api_search(query: str, k: int = chat.DEFAULT_K, docs: list[str] | None = None) -> dict:
+    def api_search(query: str, k: int = chat.DEFAULT_K, docs: list[str] | None = None,
+                   speaker: str | None = None) -> dict:
         """Search the index: the passages that answer `query`, as cited JSON (like `rag search --json`).
-        `docs`: search only these document ids (default: all)."""
+        `docs`: search only these document ids (default: all); `speaker`: only passages where they
+        speak (like `rag search --speaker`; default: anyone)."""
         try:
-            return handlers.search_api(engine, query, k, docs)
+            return handlers.search_api(engine, query, k, docs, speaker)
         except RagError as e:
             raise gr.Error(str(e), print_exception=False)
 

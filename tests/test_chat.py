@@ -111,4 +111,5 @@ def test_result_json_has_the_passages_and_the_index(retriever):
     data = result_json(turn.result, retriever.index)
     assert data["query"] == "Is the pipeline funded?" and data["index"] == retriever.index.fingerprint
     assert data["passages"] == [hit_json(h, retriever.index) for h in turn.result.hits]
-    assert set(data) == {"query", "abstained", "confidence", "notices", "missing_terms", "index", "passages"}
+    assert set(data) == {"query", "abstained", "confidence", "notices", "missing_terms", "index", "passages",
+                         "speaker", "documents"}

@@ -1,8 +1,10 @@
 """HTML rendering without a browser: exact quotes, labels, context with the span marked, inert text."""
 import csv
+import dataclasses
 import html
 import io
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 from rag.summarise import Summary
@@ -230,3 +232,29 @@ def test_free_and_extractive_summaries_say_what_they_are(retriever):
     turn.summary = extractive_summary(turn.query, turn.result.hits, retriever.index, retriever.embedder)
     out = render.summary_html(turn, 1)
     assert "Extractive summary" in out and "without a model" in out and "rq-extractive" in out
+
+
+def test_a_window_of_turns_marks_its_best_turn_with_hostile_text_inert(tmp_path, fake_embedder):
+    """A meeting whose turns hold markup: the labels and the best turn are marked, every character is
+    escaped, and the quote's text (tags dropped, entities read) is exactly the document's."""
+    path = tmp_path / "meeting.txt"
+    meeting = (Path(__file__).parent / "data" / "meetings" / "design.txt").read_text(encoding="utf-8")
+    turn_text = "I think the buttons should be big and rubber, so that elderly users can press them."
+    hostile_turn = "<img src=x onerror=alert(1)> The buttons are <b>rubber</b> & big."
+    path.write_text(meeting.replace(turn_text, hostile_turn), encoding="utf-8")
+    build([path], fake_embedder, folder=tmp_path / "idx")
+    r = open_retriever(tmp_path / "idx", fake_embedder)
+    turn = chat.ask(r, "rubber buttons big", 1)
+    hit = turn.result.hits[0]
+    page = render.turn_html(turn, 1)
+    assert "<img" not in page and "<b>rubber" not in page
+    text = path.read_text(encoding="utf-8")
+    [quote] = re.findall(r'<blockquote class="rq-text">(.*?)</blockquote>', page, re.S)
+    assert html.unescape(re.sub(r"<[^>]+>", "", quote)) == text[hit.passage.start:hit.passage.end]
+    [(a, b)] = re.findall(r'<mark class="rq-turn-best" data-start="(\d+)" data-end="(\d+)"', page)
+    assert text[int(a):int(b)] == hostile_turn
+    assert "Industrial Designer:" in re.findall(r'<span class="rq-turn-who">(.*?)</span>', page)
+    # a quote of one paragraph (a press conference's answer) is left as it was
+    one = dataclasses.replace(hit, passage=r.index.paragraphs[0], provenance={})
+    assert render.quote_text_html(one, r.index.paragraphs[0].text, r.index, "rubber") == \
+        html.escape(r.index.paragraphs[0].text, quote=True)

@@ -61,8 +61,9 @@ class IndexReport:
         parts = [f"{len(v)} {k}" for k, v in (("added", self.added), ("updated", self.updated),
                                                ("removed", self.removed), ("re-embedded", self.refreshed),
                                                ("unchanged", self.unchanged), ("skipped", self.skipped)) if v]
-        total = f"{len(self.index.documents)} document(s), {len(self.index.passages)} passages" if self.index else \
-            "no index"
+        if self.index is None:
+            return f"{', '.join(parts) or 'nothing to do'}; no index was written (there is no document to hold)"
+        total = f"{len(self.index.documents)} document(s), {len(self.index.passages)} passages"
         return f"{', '.join(parts) or 'nothing to do'}; the index holds {total}"
 
 

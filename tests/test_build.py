@@ -125,6 +125,13 @@ def test_bad_files_are_skipped_the_rest_indexed(tmp_path, docs):
     assert "not UTF-8" in reasons["bad.txt"] and "unsupported" in reasons["photo.jpg"]
 
 
+def test_only_bad_files_write_no_index_and_say_so(tmp_path):
+    (tmp_path / "bad.txt").write_bytes(b"\x80\x81garbage\xff")
+    report = add_documents([tmp_path / "bad.txt"], FakeEmbedder(), tmp_path / "idx")
+    assert report.index is None and not (tmp_path / "idx" / "manifest.json").exists()
+    assert report.summary() == "1 skipped; no index was written (there is no document to hold)"
+
+
 def test_same_name_gets_a_clear_unique_id_same_bytes_are_one_document(tmp_path, docs):
     folder, emb = tmp_path / "idx", FakeEmbedder()
     add_documents([docs / "briefing.txt"], emb, folder)

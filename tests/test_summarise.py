@@ -145,7 +145,10 @@ def test_no_hits_no_summary(fake_embedder):
     assert summary.sentences == [] and "no quotes" in summary.reason
 
 
-def test_get_summariser_is_process_wide():
+def test_get_summariser_is_process_wide(monkeypatch):
+    import rag.summarise
+
+    monkeypatch.setattr(rag.summarise, "_registry", {})     # a fresh process: earlier tests may have loaded one
     assert get_summariser() is get_summariser(None) is get_summariser("SmolLM2-135M-Instruct") \
         is get_summariser("  ")
     assert get_summariser("some/other-model") is get_summariser("some/other-model")

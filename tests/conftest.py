@@ -111,3 +111,33 @@ def at_once(fn, n: int, timeout: float = 60) -> list:
     with ThreadPoolExecutor(n) as pool:
         futures = [pool.submit(run, i) for i in range(n)]
         return [f.result(timeout) for f in futures]
+
+
+@pytest.fixture
+def meetings(tmp_path):
+    """A folder holding copies of the two meeting fixtures (tests/data/meetings)."""
+    import shutil
+
+    folder = tmp_path / "meetings"
+    folder.mkdir()
+    for name in ("design.txt", "budget.txt"):
+        shutil.copy(ROOT / "tests" / "data" / "meetings" / name, folder / name)
+    return folder
+
+
+def quote_hits(texts: list[str], speaker: str | None = "Jane Doe", before: str = ""):
+    """An in-memory index of one document made of `before` and `texts`, and a hit per passage
+    (rank = order)."""
+    from types import SimpleNamespace
+
+    from rag.records import Document, Hit, Passage
+
+    text = before + "\n\n".join(texts)
+    doc = Document(id="d.txt", text=text, path="", title="Briefing", date="2023-03-03")
+    hits, at = [], 0
+    for n, t in enumerate(texts, 1):
+        start = text.index(t, at)
+        at = start + len(t)
+        hits.append(Hit(passage=Passage(doc="d.txt", start=start, end=at, text=t, section=f"Q{n}", kind="answer",
+                                        paragraph=n, speaker=speaker), rank=n, score=1.0))
+    return SimpleNamespace(documents={"d.txt": doc}, passages=[h.passage for h in hits]), hits

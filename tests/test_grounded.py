@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import random
 import re
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rag import grounded
-from rag.records import Document, Hit, Passage
 from rag.summarise import Summariser, _shown, get_summariser
 from rag.verify import _NEGATION, Fragment, fragment_problems
+
+from conftest import quote_hits
 
 QUOTES = [
     "Yes. The pipeline is funded by a regional grant of 4 million dollars, and the work starts in May. "
@@ -34,15 +34,7 @@ CHAT_TEMPLATE = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['cont
 
 
 def quotes(texts=QUOTES):
-    text = "Briefing.\n\n" + "\n\n".join(texts)
-    doc = Document(id="d.txt", text=text, path="", title="Briefing", date="2023-03-03")
-    hits, at = [], 0
-    for n, t in enumerate(texts, 1):
-        start = text.index(t, at)
-        at = start + len(t)
-        hits.append(Hit(passage=Passage(doc="d.txt", start=start, end=at, text=t, section=f"Q{n}", kind="answer",
-                                        paragraph=n, speaker="Jane Doe"), rank=n, score=1.0))
-    return SimpleNamespace(documents={"d.txt": doc}, passages=[h.passage for h in hits]), hits
+    return quote_hits(texts, before="Briefing.\n\n")
 
 
 @pytest.fixture(scope="module")

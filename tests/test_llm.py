@@ -9,15 +9,15 @@ import socket
 import subprocess
 import sys
 import time
-from types import SimpleNamespace
 
 import pytest
 
 from rag import llm
 from rag.errors import ModelError
-from rag.records import Document, Hit, Passage
 from rag.summarise import SYSTEM, ServerSummariser, get_summariser, prompt_messages
 from rag.verify import INSTRUCTIONS
+
+from conftest import quote_hits
 
 from llm_stub import LLMStub
 
@@ -29,17 +29,7 @@ PASSAGES = ["Yes. The pipeline is funded by a regional grant of 4 million dollar
             "We also plan a new pipeline to the north district."]
 
 
-def quotes(texts: list[str], speaker: str | None = "Jane Doe"):
-    """An in-memory index of one document made of `texts`, and a hit per passage (rank = order)."""
-    text = "\n\n".join(texts)
-    doc = Document(id="d.txt", text=text, path="", title="Briefing", date="2023-03-03")
-    hits, at = [], 0
-    for n, t in enumerate(texts, 1):
-        start = text.index(t, at)
-        at = start + len(t)
-        hits.append(Hit(passage=Passage(doc="d.txt", start=start, end=at, text=t, section=f"Q{n}", kind="answer",
-                                        paragraph=n, speaker=speaker), rank=n, score=1.0))
-    return SimpleNamespace(documents={"d.txt": doc}, passages=[h.passage for h in hits]), hits
+quotes = quote_hits
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -30,15 +29,6 @@ SCORER = Path(__file__).resolve().parent.parent / "eval" / "score_spans.py"
 
 def count(texts):
     return [len(re.findall(r"\w+|[^\w\s]", t)) for t in texts]
-
-
-@pytest.fixture
-def meetings(tmp_path):
-    folder = tmp_path / "meetings"
-    folder.mkdir()
-    for name in ("design.txt", "budget.txt"):
-        shutil.copy(DATA / name, folder / name)
-    return folder
 
 
 SMALL = ChunkSettings(turn_tokens=40)      # windows of a few turns: the fixtures are tiny meetings

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,15 +20,6 @@ from conftest import INTERVIEW, FakeEmbedder
 
 DATA = Path(__file__).parent / "data" / "meetings"
 BUTTONS = "big rubber buttons for elderly users"
-
-
-@pytest.fixture
-def meetings(tmp_path):
-    folder = tmp_path / "meetings"
-    folder.mkdir()
-    for name in ("design.txt", "budget.txt"):
-        shutil.copy(DATA / name, folder / name)
-    return folder
 
 
 @pytest.fixture

@@ -6,11 +6,13 @@ model is selectable by folder path or hub name. The model loads on first use;
 token counting and the weights' fingerprint need only the files, not the model.
 
 Backends (``RAG_EMBED_BACKEND``): ``torch`` (sentence-transformers on PyTorch), ``onnx`` (the same
-float32 network exported once to ONNX, BERT-fused, run by ONNX Runtime: vectors equal torch's to
-~1e-6, so it keeps the weights' fingerprint and indexes are interchangeable), ``onnx-int8`` (its
-MatMul weights int8: vectors within cosine ~0.98 of torch's, so it carries a fingerprint of its
-own, ``<weights>+onnx-int8``, and an index built with another backend is refused with the rebuild
-command) and ``auto`` (the default: ``onnx`` where onnxruntime and onnx are installed, the ``fast``
+float32 network exported once to ONNX with its attention written out (``eager``), so that ONNX
+Runtime's BERT fusion makes each layer's attention one ``Attention`` kernel: vectors equal torch's to
+~1e-6, so it keeps the weights' fingerprint and indexes are interchangeable; ~2x torch's speed on two
+AVX2 cores, where the graph of PyTorch's fused attention (sdpa) stays unfused and runs at torch's),
+``onnx-int8`` (its MatMul and attention weights int8: vectors within cosine ~0.97 of torch's, so it
+carries a fingerprint of its own, ``<weights>+onnx-int8.2``, and an index built with another backend
+is refused with the rebuild command) and ``auto`` (the default: ``onnx`` where onnxruntime and onnx are installed, the ``fast``
 extra, once the graph is exported, else ``torch``; a process that has embedded AUTO_EXPORT_AFTER
 texts with torch exports it, a build that large pays for it). The exported graphs are cached per
 weights fingerprint in ``$RAG_ONNX_CACHE`` (default ``~/.cache/rag-quotes/onnx``).
@@ -33,6 +35,10 @@ BACKENDS = ("torch", "onnx", "onnx-int8")
 BACKEND_VARIABLE = "RAG_EMBED_BACKEND"
 ONNX_INSTALL = 'pip install -e ".[fast]"  (onnxruntime, onnx)'
 AUTO_EXPORT_AFTER = 1000   # texts: the export (~8 s) is then < 5 % of their torch encode (~2-3 min here)
+# the exported graph's version, in its cached file names (a graph cached by an older version is not reused)
+# and in the int8 fingerprint (its vectors change with the graph): 2 = attention exported eager, fused
+GRAPH_VERSION = 2
+INT8_TAG = f"onnx-int8.{GRAPH_VERSION}"
 
 
 class Embedder(Protocol):
@@ -114,7 +120,7 @@ class SentenceTransformerEmbedder:
 
     @property
     def fingerprint(self) -> str:
-        return self.weights_fingerprint + ("+onnx-int8" if self.backend == "onnx-int8" else "")
+        return self.weights_fingerprint + (f"+{INT8_TAG}" if self.backend == "onnx-int8" else "")
 
     @property
     def weights_fingerprint(self) -> str:
@@ -135,7 +141,7 @@ class SentenceTransformerEmbedder:
         if not Path(self.path).is_dir():
             return False
         self._torch_texts += texts
-        return ((onnx_cache() / self.weights_fingerprint / "model.onnx").is_file()
+        return (graph_file(self.weights_fingerprint, int8=False).is_file()
                 or self._torch_texts > AUTO_EXPORT_AFTER)
 
     def onnx(self) -> "OnnxEncoder":
@@ -272,11 +278,16 @@ def onnx_cache() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-quotes" / "onnx"
 
 
+def graph_file(fingerprint: str, int8: bool) -> Path:
+    """Where the exported graph of the weights `fingerprint` is cached (float32, or int8)."""
+    return onnx_cache() / fingerprint / f"model{'-int8' if int8 else ''}.v{GRAPH_VERSION}.onnx"
+
+
 def onnx_graph(folder: str, fingerprint: str, int8: bool) -> Path:
     """The ONNX graph of the model in `folder` (float32, BERT-fused; or its int8 version), made once
     and cached under its weights' fingerprint; written atomically, so concurrent first uses are safe."""
-    cache = onnx_cache() / fingerprint
-    target = cache / ("model-int8.onnx" if int8 else "model.onnx")
+    target = graph_file(fingerprint, int8)
+    cache = target.parent
     if target.is_file():
         return target
     missing = [m for m in ("onnxruntime", "onnx") if not _installed(m)]
@@ -284,7 +295,7 @@ def onnx_graph(folder: str, fingerprint: str, int8: bool) -> Path:
         raise ModelError(f"The onnx embedding backend needs {' and '.join(missing)}: {ONNX_INSTALL}, "
                          f"or set {BACKEND_VARIABLE}=torch")
     cache.mkdir(parents=True, exist_ok=True)
-    fused = cache / "model.onnx"
+    fused = graph_file(fingerprint, int8=False)
     if not fused.is_file():
         _export(folder, fused)
     if int8:
@@ -305,7 +316,10 @@ def _export(folder: str, target: Path) -> None:
     from transformers import AutoModel
 
     quiet_model_loading()
-    base = AutoModel.from_pretrained(folder).eval()
+    # eager attention: exported as plain MatMul/Softmax that the BERT fusion below turns into one Attention
+    # kernel per layer; PyTorch's default (sdpa) exports a Where/IsNaN-masked graph that no fusion matches,
+    # which ran at torch's own speed (bench/encode.py: ~2x from this alone, vectors unchanged)
+    base = AutoModel.from_pretrained(folder, attn_implementation="eager").eval()
 
     class Hidden(torch.nn.Module):
         def __init__(self, bert):

@@ -141,3 +141,56 @@ def quote_hits(texts: list[str], speaker: str | None = "Jane Doe", before: str =
         hits.append(Hit(passage=Passage(doc="d.txt", start=start, end=at, text=t, section=f"Q{n}", kind="answer",
                                         paragraph=n, speaker=speaker), rank=n, score=1.0))
     return SimpleNamespace(documents={"d.txt": doc}, passages=[h.passage for h in hits]), hits
+
+
+# ---- the store backends (tests/stores.py): one contract test, a folder and a Milvus Lite collection ----
+
+@pytest.fixture(scope="module")
+def milvus_database(tmp_path_factory):
+    """One Milvus Lite file per test module (starting one takes ~2 s); each test a collection of its own."""
+    from stores import MILVUS_MISSING
+
+    if MILVUS_MISSING:
+        pytest.skip(MILVUS_MISSING)
+    return tmp_path_factory.mktemp("milvus") / "index.db"
+
+
+def _backends():
+    from stores import BACKENDS
+    return BACKENDS
+
+
+@pytest.fixture(params=_backends())
+def location(request, tmp_path):
+    """Where a test's index goes: a new folder, or a new collection in the module's Milvus Lite file."""
+    from stores import new_uri
+
+    if request.param == "folder":
+        return tmp_path / "idx"
+    return new_uri(request.getfixturevalue("milvus_database"))
+
+
+@pytest.fixture
+def built(location, interview_file, fake_embedder):
+    """The tiny interview indexed at `location`, on either backend."""
+    from rag.build import build
+
+    build([interview_file], fake_embedder, folder=location)
+    return location
+
+
+@pytest.fixture
+def parts(built):
+    """The stored parts of `built`, to damage it behind the store's back (tests/stores.py)."""
+    from stores import Parts
+    return Parts(built)
+
+
+@pytest.fixture
+def another_location(location, tmp_path, request):
+    """A second, empty place on the same backend as `location`."""
+    from stores import new_uri
+
+    if not str(location).startswith("milvus"):
+        return tmp_path / "another"
+    return new_uri(request.getfixturevalue("milvus_database"))

@@ -1,4 +1,7 @@
-"""Incremental indexing: only new or changed files are embedded, removal works, bad files are skipped."""
+"""Incremental indexing: only new or changed files are embedded, removal works, bad files are skipped.
+
+The tests that take `location` run on both store backends, a folder and a Milvus Lite collection
+(conftest.py, stores.py); the rest are about files and folders."""
 import json
 import threading
 
@@ -11,6 +14,7 @@ from rag.errors import IndexProblem
 
 from conftest import INTERVIEW, FakeEmbedder
 from pdfgen import make_pdf
+from stores import Parts, spans_exact
 
 OTHER = """Town hall meeting on schools, Riverton, May 9, 2023.
 
@@ -42,8 +46,8 @@ def rows(index, doc_id):
     return array[[i for i, p in enumerate(index.passages) if p.doc == doc_id]]
 
 
-def test_second_file_embeds_only_itself(tmp_path, docs):
-    folder, emb = tmp_path / "idx", FakeEmbedder()
+def test_second_file_embeds_only_itself(location, docs):
+    folder, emb = location, FakeEmbedder()
     first = add_documents([docs / "briefing.txt"], emb, folder)
     assert first.added == ["briefing.txt"] and emb.calls == len(first.index.passages) > 0
     emb.calls = 0
@@ -53,26 +57,25 @@ def test_second_file_embeds_only_itself(tmp_path, docs):
     loaded = store.load(folder, embedder=emb)
     assert set(loaded.documents) == {"briefing.txt", "schools.txt"}
     assert np.array_equal(rows(loaded, "briefing.txt"), rows(first.index, "briefing.txt"))
-    for p in loaded.passages + loaded.paragraphs:
-        assert loaded.documents[p.doc].text[p.start:p.end] == p.text
+    spans_exact(loaded)
     # the manifest lists every document with its hash
     listed = {d["id"]: d["sha256"] for d in loaded.manifest["documents"]}
     assert len(listed["schools.txt"]) == 64 and listed["briefing.txt"] != listed["schools.txt"]
 
 
-def test_unchanged_folder_embeds_nothing_and_writes_nothing(tmp_path, docs):
-    folder, emb = tmp_path / "idx", FakeEmbedder()
+def test_unchanged_folder_embeds_nothing_and_writes_nothing(location, docs):
+    folder, emb = location, FakeEmbedder()
     add_documents([docs], emb, folder)
-    before = (folder / "manifest.json").read_bytes()
+    before = Parts(folder).version()
     emb.calls = 0
     report = add_documents([docs], emb, folder)
     assert emb.calls == 0 and report.embedded == 0 and not report.changed
     assert sorted(report.unchanged) == ["briefing.txt", "schools.txt"]
-    assert (folder / "manifest.json").read_bytes() == before
+    assert Parts(folder).version() == before
 
 
-def test_changed_file_is_the_only_one_embedded_again(tmp_path, docs):
-    folder, emb = tmp_path / "idx", FakeEmbedder()
+def test_changed_file_is_the_only_one_embedded_again(location, docs):
+    folder, emb = location, FakeEmbedder()
     first = add_documents([docs], emb, folder).index
     (docs / "schools.txt").write_text(OTHER.replace("Six hundred", "Seven hundred"), encoding="utf-8")
     emb.calls = 0
@@ -85,18 +88,18 @@ def test_changed_file_is_the_only_one_embedded_again(tmp_path, docs):
     assert np.array_equal(rows(loaded, "briefing.txt"), rows(first, "briefing.txt"))
 
 
-def test_incremental_equals_a_full_build(tmp_path, docs):
+def test_incremental_equals_a_full_build(location, another_location, docs):
     emb = FakeEmbedder()
-    add_documents([docs / "briefing.txt"], emb, tmp_path / "inc")
-    inc = add_documents([docs / "schools.txt"], emb, tmp_path / "inc").index
-    full = build([docs / "briefing.txt", docs / "schools.txt"], emb, tmp_path / "full")
+    add_documents([docs / "briefing.txt"], emb, location)
+    inc = add_documents([docs / "schools.txt"], emb, location).index
+    full = build([docs / "briefing.txt", docs / "schools.txt"], emb, another_location)
     assert inc.passages == full.passages and inc.paragraphs == full.paragraphs
     assert np.allclose(store.vectors_array(inc.vectors), store.vectors_array(full.vectors))
     assert inc.manifest["fingerprint"] == full.manifest["fingerprint"]
 
 
-def test_remove(tmp_path, docs):
-    folder, emb = tmp_path / "idx", FakeEmbedder()
+def test_remove(location, tmp_path, docs):
+    folder, emb = location, FakeEmbedder()
     both = add_documents([docs], emb, folder).index
     emb.calls = 0
     report = remove_documents(["briefing.txt", "nope.txt"], emb, folder)
@@ -125,15 +128,15 @@ def test_bad_files_are_skipped_the_rest_indexed(tmp_path, docs):
     assert "not UTF-8" in reasons["bad.txt"] and "unsupported" in reasons["photo.jpg"]
 
 
-def test_only_bad_files_write_no_index_and_say_so(tmp_path):
+def test_only_bad_files_write_no_index_and_say_so(location, tmp_path):
     (tmp_path / "bad.txt").write_bytes(b"\x80\x81garbage\xff")
-    report = add_documents([tmp_path / "bad.txt"], FakeEmbedder(), tmp_path / "idx")
-    assert report.index is None and not (tmp_path / "idx" / "manifest.json").exists()
+    report = add_documents([tmp_path / "bad.txt"], FakeEmbedder(), location)
+    assert report.index is None and not store.exists(location)
     assert report.summary() == "1 skipped; no index was written (there is no document to hold)"
 
 
-def test_same_name_gets_a_clear_unique_id_same_bytes_are_one_document(tmp_path, docs):
-    folder, emb = tmp_path / "idx", FakeEmbedder()
+def test_same_name_gets_a_clear_unique_id_same_bytes_are_one_document(location, tmp_path, docs):
+    folder, emb = location, FakeEmbedder()
     add_documents([docs / "briefing.txt"], emb, folder)
     other = tmp_path / "2024" / "briefing.txt"
     other.parent.mkdir()
@@ -147,8 +150,8 @@ def test_same_name_gets_a_clear_unique_id_same_bytes_are_one_document(tmp_path, 
     assert index.documents["2024/briefing.txt"].text == OTHER
 
 
-def test_by_name_updates_an_upload(tmp_path, docs):
-    folder, emb = tmp_path / "idx", FakeEmbedder()
+def test_by_name_updates_an_upload(location, tmp_path, docs):
+    folder, emb = location, FakeEmbedder()
     add_documents([docs / "schools.txt"], emb, folder)
     upload = tmp_path / "upload123" / "schools.txt"
     upload.parent.mkdir()
@@ -159,14 +162,12 @@ def test_by_name_updates_an_upload(tmp_path, docs):
     assert list(index.documents) == ["schools.txt"] and "October" in index.documents["schools.txt"].text
 
 
-def test_other_parser_or_model_re_embeds_from_the_stored_text(tmp_path, docs):
-    folder = tmp_path / "idx"
+def test_other_parser_or_model_re_embeds_from_the_stored_text(location, docs):
+    folder = location
     add_documents([docs], FakeEmbedder(), folder)
     for name in ("briefing.txt", "schools.txt"):
         (docs / name).unlink()            # the sources are gone: the stored texts are enough
-    manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["parser"] = 0
-    (folder / "manifest.json").write_text(json.dumps(manifest))
+    Parts(folder).edit_manifest(parser=0)
     with pytest.raises(IndexProblem):
         store.load(folder, embedder=FakeEmbedder())
 
@@ -180,13 +181,13 @@ def test_other_parser_or_model_re_embeds_from_the_stored_text(tmp_path, docs):
     assert loaded.manifest["model"]["fingerprint"] == "other-v2" and len(loaded.documents) == 2
 
 
-def test_an_index_of_the_previous_format_is_refused_then_rebuilt_with_its_documents(tmp_path, docs):
-    folder = tmp_path / "idx"
+def test_an_index_of_the_previous_format_is_refused_then_rebuilt_with_its_documents(location, docs):
+    folder = location
     add_documents([docs], FakeEmbedder(), folder)
-    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest = Parts(folder).manifest()
     manifest["format"] = "rag-index/1"              # as written before the file checksums
     del manifest["files"]
-    (folder / "manifest.json").write_text(json.dumps(manifest))
+    Parts(folder).write("manifest.json", json.dumps(manifest).encode("utf-8"))
     with pytest.raises(IndexProblem, match="format"):
         store.load(folder, embedder=FakeEmbedder())
     report = add_documents([], FakeEmbedder(), folder)
@@ -194,13 +195,13 @@ def test_an_index_of_the_previous_format_is_refused_then_rebuilt_with_its_docume
     assert store.load(folder, embedder=FakeEmbedder()).manifest["format"] == store.FORMAT
 
 
-def test_a_damaged_index_is_repaired_from_its_stored_texts(tmp_path, docs):
+def test_a_damaged_index_is_repaired_from_its_stored_texts(location, docs):
     """Passages out of order (vectors no longer theirs): the stored documents are intact, so
     the next build embeds them again instead of giving up."""
-    folder = tmp_path / "idx"
+    folder = location
     add_documents([docs], FakeEmbedder(), folder)
-    lines = (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
-    (folder / "passages.jsonl").write_text("".join(reversed(lines)), encoding="utf-8")
+    lines = Parts(folder).read("passages.jsonl").splitlines(keepends=True)
+    Parts(folder).write("passages.jsonl", b"".join(reversed(lines)))
     with pytest.raises(IndexProblem, match="checksum"):
         store.load(folder, embedder=FakeEmbedder())
     add_documents([], FakeEmbedder(), folder)
@@ -208,11 +209,11 @@ def test_a_damaged_index_is_repaired_from_its_stored_texts(tmp_path, docs):
     assert len(index.documents) == 2 and index.passages
 
 
-def test_damaged_index_names_the_way_out(tmp_path, docs):
-    folder = tmp_path / "idx"
+def test_damaged_index_names_the_way_out(location, docs):
+    folder = location
     add_documents([docs], FakeEmbedder(), folder)
-    for f in (folder / "documents").iterdir():
-        f.write_text("tampered")
+    for d in Parts(folder).manifest()["documents"]:
+        Parts(folder).write(d["file"], b"tampered")
     with pytest.raises(IndexProblem) as e:
         add_documents([docs], FakeEmbedder(), folder)
     assert "--rebuild" in str(e.value)
@@ -247,10 +248,10 @@ def test_calibration_is_kept_across_updates(tmp_path, docs):
     assert json.loads((folder / "calibration.json").read_text()) == {"threshold": 0.5}
 
 
-def test_an_index_of_custom_chunking_re_adds_nothing(tmp_path, docs):
+def test_an_index_of_custom_chunking_re_adds_nothing(location, docs):
     from rag.chunk import ChunkSettings
 
-    folder, emb, custom = tmp_path / "idx", FakeEmbedder(), ChunkSettings(max_tokens=16)
+    folder, emb, custom = location, FakeEmbedder(), ChunkSettings(max_tokens=16)
     first = build([docs / "briefing.txt"], emb, folder, settings=custom)
     emb.calls = 0
     report = add_documents([docs / "briefing.txt"], emb, folder, settings=custom)
@@ -276,8 +277,8 @@ def test_the_saved_index_is_returned_with_its_parts(tmp_path, docs):
     assert index.manifest == json.loads((folder / "manifest.json").read_text())
 
 
-def test_two_adds_at_once_keep_both(tmp_path, docs):
-    folder = tmp_path / "idx"
+def test_two_adds_at_once_keep_both(location, docs):
+    folder = location
     add_documents([docs / "briefing.txt"], FakeEmbedder(), folder)
     extra = []
     for i in range(4):
@@ -314,8 +315,8 @@ def test_mixed_formats_cite_exactly_with_pages(tmp_path, docs):
     assert "MENU" not in index.documents["page.html"].text
 
 
-def test_list_documents(tmp_path, docs):
-    folder = tmp_path / "idx"
+def test_list_documents(location, docs):
+    folder = location
     add_documents([docs], FakeEmbedder(), folder)
     (docs / "schools.txt").write_text("changed", encoding="utf-8")
     (docs / "briefing.txt").unlink()

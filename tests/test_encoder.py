@@ -35,7 +35,8 @@ def test_auto_uses_onnx_once_exported_or_once_a_build_is_large_enough(monkeypatc
     assert not e.on_onnx()                              # a query, nothing exported: torch, no 8 s export now
     assert not e.on_onnx(embed.AUTO_EXPORT_AFTER)       # a build's first batches: torch
     assert e.on_onnx(64)                                # past AUTO_EXPORT_AFTER texts: the export pays
-    graph = tmp_path / "cache" / e.weights_fingerprint / "model.onnx"
+    graph = embed.graph_file(e.weights_fingerprint, int8=False)
+    assert graph.parent == tmp_path / "cache" / e.weights_fingerprint
     graph.parent.mkdir(parents=True)
     graph.write_bytes(b"exported before")
     assert embed.SentenceTransformerEmbedder(backend="auto").on_onnx()     # exported: every call
@@ -46,7 +47,19 @@ def test_auto_uses_onnx_once_exported_or_once_a_build_is_large_enough(monkeypatc
 def test_int8_vectors_carry_a_fingerprint_of_their_own_float32_onnx_does_not():
     fingerprints = {b: embed.SentenceTransformerEmbedder(backend=b).fingerprint for b in embed.BACKENDS}
     assert fingerprints["torch"] == fingerprints["onnx"]
-    assert fingerprints["onnx-int8"] == fingerprints["torch"] + "+onnx-int8"
+    assert fingerprints["onnx-int8"] == fingerprints["torch"] + "+onnx-int8." + str(embed.GRAPH_VERSION)
+
+
+def test_a_graph_cached_by_an_older_version_is_not_reused(monkeypatch, tmp_path):
+    """Version 1 cached model.onnx with unfused attention (torch's speed); its int8 gave other vectors."""
+    monkeypatch.setenv("RAG_ONNX_CACHE", str(tmp_path))
+    monkeypatch.setattr(embed, "_installed", lambda module: True)
+    e = embed.SentenceTransformerEmbedder(backend="auto")
+    old = tmp_path / e.weights_fingerprint / "model.onnx"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"an old export")
+    assert not e.on_onnx()                                  # not taken for this version's graph
+    assert embed.graph_file(e.weights_fingerprint, int8=True).name == f"model-int8.v{embed.GRAPH_VERSION}.onnx"
 
 
 def test_onnx_without_onnxruntime_says_what_to_install(monkeypatch, tmp_path):
@@ -106,6 +119,22 @@ def test_onnx_vectors_agree_with_torch_float32(backends):
     assert cos8.min() >= 0.98 and np.median(cos8) >= 0.99      # int8: close, but not the same vectors
     q = backends["onnx"].encode_query(TEXTS[0])                # the one-thread query session
     assert float(q @ ref[0]) >= 0.9999
+
+
+@pytest.mark.slow
+def test_the_exported_graph_has_one_fused_attention_kernel_a_layer(backends):
+    """Attention exported as PyTorch's sdpa stayed ~20 unfused nodes a layer (Where, IsNaN, Softmax, ...)
+    and the float32 graph ran at torch's speed; exported eager, ORT's fusion makes it one kernel."""
+    import collections
+
+    import onnx
+
+    layers = 6                                  # all-MiniLM-L6-v2
+    for backend, op in (("onnx", "Attention"), ("onnx-int8", "QAttention")):
+        graph = onnx.load(str(backends[backend].onnx().graph)).graph
+        ops = collections.Counter(n.op_type for n in graph.node)
+        assert ops[op] == layers, (backend, ops)
+        assert not ops["Where"] and not ops["IsNaN"] and not ops["Softmax"], (backend, ops)
 
 
 @pytest.mark.slow

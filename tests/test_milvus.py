@@ -1,9 +1,9 @@
-"""The index in Milvus (rag/milvus.py) keeps the folder's promises: the store contract on both backends,
-the same ranking, damaged and stale indexes refused, the alias switch, migrate, the CLI.
+"""The index in Milvus (rag/milvus.py) beyond the store contract (that is tests/test_store.py, run on both
+backends): URIs, the same ranking as the folder, edits inside Milvus refused, the alias switch, migrate,
+the CLI.
 
 The Milvus tests share one Milvus Lite database per module (starting one takes ~2 s), one collection
 (?collection=NAME) per test; they skip only where milvus-lite cannot be imported."""
-import itertools
 import json
 import sys
 import threading
@@ -17,111 +17,15 @@ from rag.errors import IndexProblem, MissingExtra
 from rag.retrieve import Retriever
 
 from conftest import INTERVIEW, FakeEmbedder
-
-try:
-    import milvus_lite  # noqa: F401
-    import pymilvus  # noqa: F401
-    MISSING = None
-except ImportError as e:        # pragma: no cover - CI installs the milvus extra
-    MISSING = f"milvus-lite cannot be imported ({e}): pip install -e '.[milvus]'"
-
-needs_milvus = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
-_names = itertools.count()
-
-OTHER = """Council meeting on schools, Shelbyville, April 9, 2023.
-
-The council opened the session with the budget for schools.
-
-Question: Will the new school open in autumn?
-
-Mary Major: The school opens in September, on time and on budget.
-"""
+from stores import OTHER, needs_milvus, new_uri, spans_exact
 
 QUERIES = ["What will happen to water prices next year?", "Is the pipeline funded?", "reservoir rains",
            "north district pipeline", "grant of 4 million dollars", "council agreed in February"]
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory):
-    if MISSING:
-        pytest.skip(MISSING)
-    return tmp_path_factory.mktemp("milvus") / "index.db"
-
-
-def new_uri(database) -> str:
-    return f"milvus-lite://{database}?collection=t{next(_names)}"
-
-
-@pytest.fixture(params=["folder", pytest.param("milvus", marks=needs_milvus)])
-def location(request, tmp_path):
-    """Where a test's index goes: a new folder, or a new collection in the module's Milvus Lite file."""
-    if request.param == "folder":
-        return tmp_path / "idx"
-    return new_uri(request.getfixturevalue("database"))
-
-
-@pytest.fixture
-def built(location, interview_file, fake_embedder):
-    build.build([interview_file], fake_embedder, folder=location)
-    return location
-
-
-def spans_exact(index):
-    for p in index.passages + index.paragraphs:
-        assert index.documents[p.doc].text[p.start:p.end] == p.text
-
-
-# ---- the store contract, on both backends -----------------------------------------------------------
-
-def test_round_trip_keeps_exact_spans(built, fake_embedder):
-    index = store.load(built, embedder=fake_embedder)
-    assert index.passages and index.vectors.ntotal == len(index.passages)
-    spans_exact(index)
-    m = index.manifest
-    assert m["format"] == store.FORMAT and m["model"] == {"name": "fake-embedder", "fingerprint": "fake-v1", "dim": 64}
-    assert len(m["documents"][0]["sha256"]) == 64 and m["chunking"] and len(m["fingerprint"]) == 12
-    assert store.exists(built)
-    assert [d["id"] for d in build.list_documents(built)] == ["briefing.txt"]
-    assert build.list_documents(built)[0]["source"] == "ok"
-
-
-def test_missing_index_names_the_build_command(location, fake_embedder):
-    with pytest.raises(IndexProblem) as e:
-        store.load(location, embedder=fake_embedder)
-    assert "No index" in str(e.value) and "rag index" in str(e.value)
-    assert not store.exists(location)
-
-
-@pytest.mark.slow       # (a few seconds each: the full suite runs it)
-def test_stale_model_refused_with_rebuild_command(built, fake_embedder):
-    other = FakeEmbedder()
-    other.fingerprint = "fake-v2"
-    with pytest.raises(IndexProblem) as e:
-        store.load(built, embedder=other)
-    msg = str(e.value)
-    assert "fake-v2" in msg and "rag index" in msg
-    if store.is_uri(built):
-        assert f"--index {milvus.parse(built).uri}" in msg
-
-
-@pytest.mark.slow       # (a few seconds each: the full suite runs it)
-def test_incremental_add_and_remove(built, tmp_path, fake_embedder):
-    second = tmp_path / "schools.txt"
-    second.write_text(OTHER, encoding="utf-8")
-    before = store.load(built, embedder=fake_embedder)
-    fake_embedder.calls = 0
-    report = build.add_documents([second], fake_embedder, built)
-    assert report.added == ["schools.txt"]
-    new = store.load(built, embedder=fake_embedder)
-    assert fake_embedder.calls == len([p for p in new.passages if p.doc == "schools.txt"])   # only the new one
-    kept = [i for i, p in enumerate(new.passages) if p.doc == "briefing.txt"]
-    np.testing.assert_array_equal(store.vectors_array(new.vectors)[kept], store.vectors_array(before.vectors))
-    spans_exact(new)
-    report = build.remove_documents(["briefing.txt"], fake_embedder, built)
-    assert report.removed == ["briefing.txt"] and set(store.load(built).documents) == {"schools.txt"}
-    # unchanged: nothing embedded, nothing written
-    fake_embedder.calls = 0
-    assert not build.add_documents([second], fake_embedder, built).changed and fake_embedder.calls == 0
+def database(milvus_database):
+    return milvus_database
 
 
 # ---- Milvus only ---------------------------------------------------------------------------------
@@ -206,20 +110,6 @@ def test_released_collections_are_loaded_again(database, interview_file, fake_em
     milvus._loaded.clear()
     index = store.load(uri, embedder=fake_embedder)
     assert Retriever(index, fake_embedder).search("Is the pipeline funded?").hits
-
-
-@needs_milvus
-@pytest.mark.slow       # (a few seconds each: the full suite runs it)
-def test_passage_edited_in_milvus_is_refused(database, interview_file, fake_embedder):
-    uri = new_uri(database)
-    build.build([interview_file], fake_embedder, folder=uri)
-    c, _, blobs = _client_and_version(uri)
-    row = c.query(blobs, filter='name == "passages.jsonl"', output_fields=["seq", "name", "part", "data", "v"])[0]
-    row["data"] = row["data"].replace("Prices will stay flat", "Prices will go up")
-    c.upsert(blobs, [row])
-    with pytest.raises(IndexProblem) as e:
-        store.load(uri, embedder=fake_embedder)
-    assert "damaged" in str(e.value) and "rag index" in str(e.value) and uri.split("?")[0] in str(e.value)
 
 
 @needs_milvus
@@ -340,7 +230,7 @@ def test_cli_search_json_same_quotes_as_the_folder(database, tmp_path, interview
     monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
     from rag.cli import main
 
-    uri = f"milvus-lite://{database}?collection=t{next(_names)}"
+    uri = new_uri(database)
     folder = str(tmp_path / "idx")
     outputs = {}
     for where in (folder, uri):
@@ -364,39 +254,3 @@ def test_cli_search_json_same_quotes_as_the_folder(database, tmp_path, interview
     assert main(["search", "--index", missing, "x"]) == 1
     err = capsys.readouterr().err
     assert "No index found" in err and f"rag index PATH... --index {missing}" in err
-
-
-# ---- more of the store contract (tests/test_store.py's, there on a folder only), on both backends ----
-
-@pytest.mark.slow       # (a few seconds each: the full suite runs it)
-def test_changed_source_refused_on_both(built, interview_file, fake_embedder):
-    interview_file.write_text(interview_file.read_text() + "\nA new paragraph.\n")
-    with pytest.raises(IndexProblem, match=r"(?s)changed.*briefing\.txt|briefing\.txt.*changed"):
-        store.load(built, embedder=fake_embedder)
-    assert store.load(built, embedder=fake_embedder, check_sources=False).passages
-
-
-@pytest.mark.slow       # (a few seconds each: the full suite runs it)
-def test_a_custom_chunking_loads_only_when_asked_for_on_both(location, interview_file, fake_embedder):
-    from rag.chunk import ChunkSettings
-
-    custom = ChunkSettings(max_tokens=16)
-    build.build([interview_file], fake_embedder, folder=location, settings=custom)
-    with pytest.raises(IndexProblem, match="chunked"):
-        store.load(location, embedder=fake_embedder)               # the default chunking asked for
-    index = store.load(location, embedder=fake_embedder, compat=store.Compat.of(fake_embedder, custom))
-    assert index.manifest["chunking"] == custom.to_dict() and index.passages
-    spans_exact(index)
-
-
-@pytest.mark.slow       # (a few seconds each: the full suite runs it)
-def test_unusual_line_breaks_survive_the_round_trip_on_both(location, tmp_path, fake_embedder):
-    doc = tmp_path / "odd.txt"
-    doc.write_text("Question: Is this\u2028one line?\n\nAnswer: Yes,\x85it\x0cis.\n", encoding="utf-8")
-    build.build([doc], fake_embedder, folder=location)
-    index = store.load(location, fake_embedder)
-    assert any("\u2028" in p.text for p in index.paragraphs) and any("\x85" in p.text for p in index.paragraphs)
-    spans_exact(index)
-    hits = Retriever(index, fake_embedder).search("Is this one line?", k=2, abstain=False).hits
-    assert hits and all(index.documents[h.passage.doc].text[h.passage.start:h.passage.end] == h.passage.text
-                        for h in hits)

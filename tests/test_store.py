@@ -1,26 +1,245 @@
-"""The index on disk: round trip, and every way it can be broken is refused with the rebuild command."""
+"""The store contract: round trip, and every way an index can be broken is refused with the rebuild
+command, on both backends (`location`, `built` and `parts` run each test on a folder and on a Milvus
+Lite collection: conftest.py, stores.py). What only a folder can suffer (a truncated FAISS file, a
+permission, a build killed between its renames) is at the end, on a folder."""
+import dataclasses
 import json
 import os
 import shutil
+import threading
+import time
 
+import numpy as np
 import pytest
 
-from rag import store
+from rag import build, lexical, milvus, store
+from rag.chunk import ChunkSettings
 from rag.errors import IndexProblem
 from rag.retrieve import Retriever
 
+from conftest import FakeEmbedder
+from stores import OTHER, spans_exact
 
-def test_round_trip_keeps_exact_spans(tiny_index, fake_embedder):
-    index = store.load(tiny_index, embedder=fake_embedder)
+def expect_refused(location, embedder, *words):
+    with pytest.raises(IndexProblem) as e:
+        store.load(location, embedder=embedder)
+    msg = str(e.value)
+    assert "rag index" in msg, msg
+    for w in words:
+        assert w in msg, msg
+    if store.is_uri(location):          # the rebuild command names the index it is about
+        assert f"--index {milvus.parse(location).uri}" in msg, msg
+    return msg
+
+
+# ---- the contract, on both backends --------------------------------------------------------------
+
+def test_round_trip_keeps_exact_spans(built, fake_embedder):
+    index = store.load(built, embedder=fake_embedder)
     assert index.passages and index.vectors.ntotal == len(index.passages)
-    for p in index.passages + index.paragraphs:
-        assert index.documents[p.doc].text[p.start:p.end] == p.text
+    spans_exact(index)
     m = index.manifest
-    assert m["format"] == store.FORMAT and m["model"]["name"] == "fake-embedder"
-    assert m["model"]["fingerprint"] == "fake-v1" and m["model"]["dim"] == fake_embedder.dim
-    assert len(m["documents"][0]["sha256"]) == 64 and m["chunking"]
-    assert len(m["fingerprint"]) == 12
+    assert m["format"] == store.FORMAT and m["model"] == {"name": "fake-embedder", "fingerprint": "fake-v1", "dim": 64}
+    assert len(m["documents"][0]["sha256"]) == 64 and m["chunking"] and len(m["fingerprint"]) == 12
+    assert store.exists(built)
+    assert [d["id"] for d in build.list_documents(built)] == ["briefing.txt"]
+    assert build.list_documents(built)[0]["source"] == "ok"
 
+
+def test_missing_index_names_the_build_command(location, fake_embedder):
+    expect_refused(location, fake_embedder, "No index")
+    assert not store.exists(location)
+
+
+def test_other_format_refused(parts, fake_embedder):
+    parts.edit_manifest(format="rag-index/0")
+    expect_refused(parts.location, fake_embedder, "format")
+
+
+def test_other_model_refused(built, fake_embedder):
+    other = FakeEmbedder()
+    other.fingerprint = "other-weights"
+    expect_refused(built, other, "model", "other-weights")
+
+
+def test_other_chunking_refused(parts, fake_embedder):
+    parts.edit_manifest(chunking={"max_tokens": 1})
+    expect_refused(parts.location, fake_embedder, "chunked")
+
+
+def test_changed_source_refused(built, interview_file, fake_embedder):
+    interview_file.write_text(interview_file.read_text() + "\nA new paragraph.\n")
+    expect_refused(built, fake_embedder, "changed", "briefing.txt")
+    assert store.load(built, embedder=fake_embedder, check_sources=False).passages
+
+
+def test_edited_passages_refused_by_their_checksum(parts, fake_embedder):
+    data = parts.read("passages.jsonl")
+    parts.write("passages.jsonl", data.replace(b"Prices will stay flat", b"Prices will go up"))
+    expect_refused(parts.location, fake_embedder, "damaged", "passages.jsonl", "checksum")
+
+
+def test_reordered_passages_refused(parts, fake_embedder):
+    """Same count, every span still exact, but line i is no longer the text of vector i."""
+    lines = parts.read("passages.jsonl").splitlines(keepends=True)
+    assert len(lines) > 1
+    parts.write("passages.jsonl", b"".join(reversed(lines)))
+    expect_refused(parts.location, fake_embedder, "damaged", "passages.jsonl", "checksum")
+
+
+def test_passage_count_mismatch_refused(parts, fake_embedder):
+    """Even with a checksum that fits (a consistent but wrong build), one passage short is refused."""
+    lines = parts.read("passages.jsonl").splitlines(keepends=True)
+    parts.write("passages.jsonl", b"".join(lines[:-1]), checksum=True)
+    expect_refused(parts.location, fake_embedder, "damaged", f"{len(lines) - 1} passages")
+
+
+def test_passage_not_matching_document_refused(parts, fake_embedder):
+    """A passage whose offsets no longer cut its text out of its document (checksum fitting)."""
+    lines = parts.read("passages.jsonl").decode("utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["start"] += 1
+    parts.write("passages.jsonl", ("\n".join([json.dumps(first)] + lines[1:]) + "\n").encode(), checksum=True)
+    passage = f"{first['doc']}:{first['start']}-{first['end']}"
+    expect_refused(parts.location, fake_embedder, "damaged", f"passage {passage} does not match its document")
+
+
+def test_missing_part_refused(parts, fake_embedder):
+    parts.remove("passages.jsonl")
+    expect_refused(parts.location, fake_embedder, "damaged")
+
+
+def test_garbage_refused(parts, fake_embedder):
+    parts.write("passages.jsonl", b"not json\n", checksum=True)
+    expect_refused(parts.location, fake_embedder, "damaged")
+    parts.write("manifest.json", b"{broken")
+    expect_refused(parts.location, fake_embedder, "cannot be read")
+
+
+def test_edited_document_text_refused(parts, fake_embedder):
+    name = parts.document_file()
+    parts.write(name, parts.read(name).replace(b"Prices", b"Costs"))
+    msg = expect_refused(parts.location, fake_embedder, "damaged", name, "checksum")
+    assert "from its files" in msg          # the stored text is gone: only the sources rebuild it
+
+
+def test_vectors_of_another_build_refused(parts, tmp_path, fake_embedder):
+    """Vectors of the same shape from another build of other text are not these passages' vectors."""
+    n = len(parts.vectors())
+    other = tmp_path / "other.txt"
+    other.write_text("\n\n".join(f"Paragraph {i} about something else entirely, number {i}." for i in range(n)),
+                     encoding="utf-8")
+    donor = build.build([other], fake_embedder, folder=tmp_path / "donor")
+    rows = np.resize(store.vectors_array(donor.vectors), (n, fake_embedder.dim))
+    parts.write_vectors(rows)
+    msg = expect_refused(parts.location, fake_embedder, "damaged", "checksum")
+    assert ("its vectors do not match" if parts.uri else "index.faiss does not match") in msg
+
+
+def test_unusual_line_breaks_survive_the_round_trip(location, tmp_path, fake_embedder):
+    """U+2028, U+0085 and form feeds are line breaks to str.splitlines, not to JSON lines."""
+    doc = tmp_path / "odd.txt"
+    doc.write_text("Question: Is this\u2028one line?\n\nAnswer: Yes,\x85it\x0cis.\n", encoding="utf-8")
+    build.build([doc], fake_embedder, folder=location)
+    index = store.load(location, fake_embedder)
+    assert any("\u2028" in p.text for p in index.paragraphs) and any("\x85" in p.text for p in index.paragraphs)
+    spans_exact(index)
+    hits = Retriever(index, fake_embedder).search("Is this one line?", k=2, abstain=False).hits
+    assert hits and all(index.documents[h.passage.doc].text[h.passage.start:h.passage.end] == h.passage.text
+                        for h in hits)
+
+
+def test_loading_does_not_wait_for_a_running_build(built, fake_embedder):
+    """`rag search` while `rag index` runs for minutes: the current index answers at once."""
+    holding, release = threading.Event(), threading.Event()
+
+    def build_running():
+        with store.build_lock(built):
+            holding.set()
+            release.wait(20)
+
+    t = threading.Thread(target=build_running)
+    t.start()
+    try:
+        assert holding.wait(5)
+        started = time.monotonic()
+        assert store.load(built, embedder=fake_embedder).passages
+        assert time.monotonic() - started < 10
+    finally:
+        release.set()
+        t.join()
+
+
+def test_search_uses_loaded_index(built, fake_embedder):
+    r = Retriever(store.load(built, embedder=fake_embedder), fake_embedder)
+    result = r.search("Is the pipeline funded by a grant?", k=3)
+    assert result.hits and "grant" in result.hits[0].passage.text
+
+
+def test_index_is_frozen_and_save_returns_the_saved_one(built, location, tmp_path, fake_embedder, request):
+    index = store.load(built, embedder=fake_embedder)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        index.folder = tmp_path
+    assert index.calibration == {} and index.lexical is None
+    assert str(index.folder) == (milvus.parse(built).uri if store.is_uri(built) else str(built))
+    if store.is_uri(built):
+        from stores import new_uri
+        copy = new_uri(request.getfixturevalue("milvus_database"))
+    else:
+        copy = tmp_path / "copy"
+    saved = store.save(dataclasses.replace(index, lexical=lexical.build(index.passages),
+                                           calibration={"model": "m"}), copy)
+    assert saved is not index and str(index.folder) == str(store.load(built, fake_embedder).folder)
+    assert str(saved.folder) == (milvus.parse(copy).uri if store.is_uri(copy) else str(copy))
+    assert "files" in saved.manifest
+    if not store.is_uri(copy):
+        assert "lexical/tokenizer.json" in saved.manifest["files"]
+    again = store.load(copy, embedder=fake_embedder)
+    assert again.passages == index.passages and again.fingerprint == index.fingerprint
+    if not store.is_uri(copy):      # (Milvus keeps the calibration beside its versions: test_milvus.py)
+        assert again.calibration == {"model": "m"}
+
+
+def test_a_custom_chunking_loads_only_when_asked_for(location, interview_file, fake_embedder):
+    custom = ChunkSettings(max_tokens=16)
+    build.build([interview_file], fake_embedder, folder=location, settings=custom)
+    expect_refused(location, fake_embedder, "chunked")                  # default chunking asked for
+    index = store.load(location, embedder=fake_embedder, compat=store.Compat.of(fake_embedder, custom))
+    assert index.manifest["chunking"] == custom.to_dict() and index.passages
+    spans_exact(index)
+    with pytest.raises(IndexProblem, match="model"):
+        store.load(location, compat=store.Compat(chunking=custom, model=("other", "weights")))
+    assert store.load(location, compat=store.Compat(chunking=custom)).passages     # any model
+
+
+def test_compat_names_what_does_not_fit(parts):
+    manifest = parts.manifest()
+    assert store.Compat().problem(manifest) is None
+    assert "parser" in store.Compat(parser=-1).problem(manifest)
+    assert "weights" in store.Compat(model=("fake-embedder", "other")).problem(manifest)
+    assert store.Compat(model=("fake-embedder", "fake-v1")).problem(manifest) is None
+
+
+def test_incremental_add_and_remove(built, tmp_path, fake_embedder):
+    second = tmp_path / "schools.txt"
+    second.write_text(OTHER, encoding="utf-8")
+    before = store.load(built, embedder=fake_embedder)
+    fake_embedder.calls = 0
+    report = build.add_documents([second], fake_embedder, built)
+    assert report.added == ["schools.txt"]
+    new = store.load(built, embedder=fake_embedder)
+    assert fake_embedder.calls == len([p for p in new.passages if p.doc == "schools.txt"])   # only the new one
+    kept = [i for i, p in enumerate(new.passages) if p.doc == "briefing.txt"]
+    np.testing.assert_array_equal(store.vectors_array(new.vectors)[kept], store.vectors_array(before.vectors))
+    spans_exact(new)
+    report = build.remove_documents(["briefing.txt"], fake_embedder, built)
+    assert report.removed == ["briefing.txt"] and set(store.load(built).documents) == {"schools.txt"}
+    # unchanged: nothing embedded, nothing written
+    fake_embedder.calls = 0
+    assert not build.add_documents([second], fake_embedder, built).changed and fake_embedder.calls == 0
+
+
+# ---- what only a folder can suffer ---------------------------------------------------------------
 
 def test_plain_files_no_pickle(tiny_index):
     names = {p.name for p in tiny_index.iterdir()}
@@ -31,124 +250,13 @@ def test_plain_files_no_pickle(tiny_index):
     json.loads((tiny_index / "manifest.json").read_text())
 
 
-def expect_refused(folder, embedder, *words):
-    with pytest.raises(IndexProblem) as e:
-        store.load(folder, embedder=embedder)
-    msg = str(e.value)
-    assert "rag index" in msg, msg
-    for w in words:
-        assert w in msg, msg
-    return msg
-
-
-def edit_manifest(folder, **changes):
-    path = folder / "manifest.json"
-    m = json.loads(path.read_text())
-    m.update(changes)
-    path.write_text(json.dumps(m))
-
-
-def test_missing_index(tmp_path, fake_embedder):
-    expect_refused(tmp_path / "nothing", fake_embedder, "No index")
-
-
-def test_other_format_refused(tiny_index, fake_embedder):
-    edit_manifest(tiny_index, format="rag-index/0")
-    expect_refused(tiny_index, fake_embedder, "format")
-
-
-def test_other_model_refused(tiny_index, fake_embedder):
-    fake_embedder.fingerprint = "other-weights"
-    expect_refused(tiny_index, fake_embedder, "model")
-
-
-def test_other_chunking_refused(tiny_index, fake_embedder):
-    edit_manifest(tiny_index, chunking={"max_tokens": 1})
-    expect_refused(tiny_index, fake_embedder, "chunked")
-
-
-def test_changed_source_refused(tiny_index, fake_embedder, interview_file):
-    interview_file.write_text(interview_file.read_text() + "\nA new paragraph.\n")
-    expect_refused(tiny_index, fake_embedder, "changed", "briefing.txt")
-
-
 def test_truncated_faiss_refused(tiny_index, fake_embedder):
     path = tiny_index / "index.faiss"
     path.write_bytes(path.read_bytes()[:100])
     expect_refused(tiny_index, fake_embedder, "damaged")
 
 
-def test_passage_count_mismatch_refused(tiny_index, fake_embedder):
-    path = tiny_index / "passages.jsonl"
-    lines = path.read_text().splitlines(keepends=True)
-    path.write_text("".join(lines[:-1]))
-    expect_refused(tiny_index, fake_embedder, "damaged")
-
-
-def test_passage_not_matching_document_refused(tiny_index, fake_embedder):
-    path = tiny_index / "passages.jsonl"
-    lines = path.read_text().splitlines()
-    first = json.loads(lines[0])
-    first["start"] += 1
-    path.write_text("\n".join([json.dumps(first)] + lines[1:]) + "\n")
-    expect_refused(tiny_index, fake_embedder, "does not match")
-
-
-def test_garbage_files_refused(tiny_index, fake_embedder):
-    (tiny_index / "passages.jsonl").write_text("not json\n")
-    expect_refused(tiny_index, fake_embedder, "damaged")
-    (tiny_index / "manifest.json").write_text("{broken")
-    expect_refused(tiny_index, fake_embedder, "cannot be read")
-
-
-def test_edited_document_text_refused(tiny_index, fake_embedder):
-    doc = next((tiny_index / "documents").iterdir())
-    doc.write_text(doc.read_text().replace("Prices", "Costs"))
-    expect_refused(tiny_index, fake_embedder, "checksum")
-
-
-def test_reordered_passages_refused(tiny_index, fake_embedder):
-    """Same count, every span still exact, but line i is no longer the text of vector i."""
-    path = tiny_index / "passages.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    assert len(lines) > 1
-    path.write_text("".join(reversed(lines)), encoding="utf-8")
-    expect_refused(tiny_index, fake_embedder, "damaged", "passages.jsonl", "checksum")
-
-
-def test_vectors_of_another_build_refused(tmp_path, tiny_index, fake_embedder):
-    """An index.faiss of the same shape from another build of other text is not these passages' vectors."""
-    from rag.build import build
-
-    other = tmp_path / "other.txt"
-    original = store.load(tiny_index, fake_embedder)
-    # same number of paragraphs, other words: same shape, other vectors
-    other.write_text("\n\n".join(f"Paragraph {i} about something else entirely, number {i}."
-                                   for i in range(len(original.paragraphs))), encoding="utf-8")
-    build([other], fake_embedder, folder=tmp_path / "other-idx")
-    donor = store.load(tmp_path / "other-idx", fake_embedder)
-    if donor.vectors.ntotal != original.vectors.ntotal:     # make the shapes equal for sure
-        import numpy as np
-        rows = store.vectors_array(donor.vectors)
-        rows = np.resize(rows, (original.vectors.ntotal, rows.shape[1]))
-        import faiss
-        faiss.write_index(store.vectors_index(rows), str(tmp_path / "other-idx" / "index.faiss"))
-    shutil.copy(tmp_path / "other-idx" / "index.faiss", tiny_index / "index.faiss")
-    expect_refused(tiny_index, fake_embedder, "damaged", "index.faiss", "checksum")
-
-
-def test_unusual_line_breaks_in_text_survive_the_round_trip(tmp_path, fake_embedder):
-    """U+2028, U+0085 and form feeds are line breaks to str.splitlines, not to JSON lines."""
-    from rag.build import build
-
-    doc = tmp_path / "odd.txt"
-    doc.write_text("Question: Is this\u2028one line?\n\nAnswer: Yes,\x85it\x0cis.\n", encoding="utf-8")
-    build([doc], fake_embedder, folder=tmp_path / "idx")
-    index = store.load(tmp_path / "idx", fake_embedder)
-    assert any("\u2028" in p.text for p in index.paragraphs) and any("\x85" in p.text for p in index.paragraphs)
-
-
-def test_missing_file_refused(tiny_index, fake_embedder):
+def test_missing_faiss_file_refused(tiny_index, fake_embedder):
     os.remove(tiny_index / "index.faiss")
     expect_refused(tiny_index, fake_embedder, "damaged")
 
@@ -180,78 +288,9 @@ def test_what_killed_builds_left_behind_is_removed(tiny_index, fake_embedder):
     assert not half.exists() and not replaced.exists() and other.exists()
 
 
-def test_loading_does_not_wait_for_a_running_build(tiny_index, fake_embedder):
-    """`rag search` while `rag index` runs for minutes: the current index answers at once."""
-    import threading
-    import time
-
-    holding, release = threading.Event(), threading.Event()
-
-    def build_running():
-        with store.build_lock(tiny_index):
-            holding.set()
-            release.wait(10)
-
-    t = threading.Thread(target=build_running)
-    t.start()
-    try:
-        assert holding.wait(5)
-        started = time.monotonic()
-        assert store.load(tiny_index, embedder=fake_embedder).passages
-        assert time.monotonic() - started < 5
-    finally:
-        release.set()
-        t.join()
-
-
 def test_interrupted_swap_recovers_previous_index(tiny_index, fake_embedder):
     # a build that died between its two renames leaves only the old folder, renamed aside
     old = tiny_index.parent / f".{tiny_index.name}.old-12345"
     os.rename(tiny_index, old)
     index = store.load(tiny_index, embedder=fake_embedder)
     assert index.passages and (tiny_index / "manifest.json").exists() and not old.exists()
-
-
-def test_search_uses_loaded_index(tiny_index, fake_embedder):
-    r = Retriever(store.load(tiny_index, embedder=fake_embedder), fake_embedder)
-    result = r.search("Is the pipeline funded by a grant?", k=3)
-    assert result.hits and "grant" in result.hits[0].passage.text
-
-
-def test_index_is_frozen_and_save_returns_the_saved_one(tmp_path, tiny_index, fake_embedder):
-    import dataclasses
-
-    from rag import lexical
-
-    index = store.load(tiny_index, embedder=fake_embedder)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        index.folder = tmp_path
-    assert index.calibration == {} and index.lexical is None and index.folder == tiny_index
-    saved = store.save(dataclasses.replace(index, lexical=lexical.build(index.passages),
-                                           calibration={"model": "m"}), tmp_path / "copy")
-    assert saved.folder == tmp_path / "copy" and saved is not index and index.folder == tiny_index
-    assert "lexical/tokenizer.json" in saved.manifest["files"] and "files" in saved.manifest
-    again = store.load(tmp_path / "copy", embedder=fake_embedder)
-    assert again.calibration == {"model": "m"} and again.fingerprint == index.fingerprint
-
-
-def test_a_custom_chunking_loads_when_asked_for(tmp_path, interview_file, fake_embedder):
-    from rag.build import build
-    from rag.chunk import ChunkSettings
-
-    custom = ChunkSettings(max_tokens=16)
-    build([interview_file], fake_embedder, folder=tmp_path / "idx", settings=custom)
-    expect_refused(tmp_path / "idx", fake_embedder, "chunked")          # default chunking asked for
-    index = store.load(tmp_path / "idx", embedder=fake_embedder, compat=store.Compat.of(fake_embedder, custom))
-    assert index.manifest["chunking"] == custom.to_dict() and index.passages
-    with pytest.raises(IndexProblem, match="model"):
-        store.load(tmp_path / "idx", compat=store.Compat(chunking=custom, model=("other", "weights")))
-    assert store.load(tmp_path / "idx", compat=store.Compat(chunking=custom)).passages     # any model
-
-
-def test_compat_names_what_does_not_fit(tiny_index):
-    manifest = json.loads((tiny_index / "manifest.json").read_text())
-    assert store.Compat().problem(manifest) is None
-    assert "parser" in store.Compat(parser=-1).problem(manifest)
-    assert "weights" in store.Compat(model=("fake-embedder", "other")).problem(manifest)
-    assert store.Compat(model=("fake-embedder", "fake-v1")).problem(manifest) is None

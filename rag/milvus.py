@@ -15,7 +15,9 @@ One version of an index is two collections, written whole and never changed afte
 
 and the alias NAME points at the passages collection of the current version. A build writes a new
 version, then switches the alias (alter_alias): a search sees the old version or the new one, never a
-part. The version before is kept (a process that loaded it keeps searching it); older ones are dropped.
+part. The version before is kept (a process that loaded it keeps searching it); older ones, and what a
+killed build left, are dropped: only collections with this module's fields (a user's collection that
+happens to be named like a version is never touched). A NAME may not contain "__".
 NAME__calibration holds calibration.json (not versioned, like the folder's: keyed by model and chunking).
 
 The manifest is the folder's, with the checksums of passages.jsonl, paragraphs.jsonl, the vectors
@@ -60,6 +62,11 @@ KEEP = 2                  # versions kept: the current one and the one before
 K1, B = 1.5, 0.75         # bm25s's defaults
 EMPTY = "ragemptyrow"     # bm25s's "\u2205" for a row without tokens, as a word Milvus's analyzer keeps
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,180}")
+OURS = "__"               # NAME__v<N>_passages, NAME__v<N>_blobs, NAME__calibration: never in a NAME itself
+# the fields of the collections this module makes: a collection without exactly these is not ours to drop
+PASSAGE_FIELDS = frozenset({"row", "vector", "text", "sparse"})
+BLOB_FIELDS = frozenset({"seq", "name", "part", "data", "v"})
+LITE_MARKS = ("LOCK", "collections", "databases")   # what Milvus Lite (3.2) keeps in its .db folder
 
 
 def is_uri(location) -> bool:
@@ -96,19 +103,29 @@ def parse(location) -> Target:
     scheme, _, rest = text.partition(":")
     if scheme not in SCHEMES:
         raise IndexProblem(f"{text} is not a Milvus URI (milvus-lite:///abs/path/index.db or milvus://host:19530)")
+    if scheme == "milvus-lite" and not (rest.startswith("///") or (rest.startswith("/") and rest[1:2] != "/")):
+        # milvus-lite:rel.db, milvus-lite://rel.db: a relative path would be read from the root
+        raise IndexProblem(f"{text}: a Milvus Lite path is absolute, with three slashes: "
+                           f"milvus-lite:///abs/path/index.db")
     rest = "//" + rest.lstrip("/")          # Path() folds '//' into '/': both forms are read
-    parts = urlsplit(scheme.replace("-", "") + ":" + rest)
+    try:
+        parts = urlsplit(scheme.replace("-", "") + ":" + rest)
+        port = parts.port
+    except ValueError as e:                 # a bad port, an unclosed [IPv6 address
+        raise IndexProblem(f"{text} is not a Milvus URI ({e}): milvus-lite:///abs/path/index.db or "
+                           f"milvus://host:19530") from None
     query = parse_qs(parts.query)
     collection = (query.get("collection") or [DEFAULT_COLLECTION])[0]
-    if not _NAME.fullmatch(collection):
-        raise IndexProblem(f"{collection!r} cannot name a Milvus collection: use letters, digits and _")
+    if not _NAME.fullmatch(collection) or OURS in collection:
+        raise IndexProblem(f"{collection!r} cannot name an index in Milvus: use letters, digits and single _ "
+                           f"(the index's own collections are named NAME{OURS}...)")
     if scheme == "milvus-lite":
         path = "/" + (parts.netloc + parts.path).lstrip("/")
         if not path.endswith(".db"):
             raise IndexProblem(f"{text}: a Milvus Lite index is a .db file, e.g. milvus-lite:///abs/path/index.db")
         return Target(scheme, str(Path(path).resolve()), collection)
     host = parts.hostname or "localhost"
-    port = parts.port or 19530
+    port = port or 19530
     db = parts.path.strip("/") or os.environ.get("RAG_MILVUS_DB", "")
     return Target(scheme, f"http://{host}:{port}", collection,
                   user=unquote(parts.username or "") or os.environ.get("RAG_MILVUS_USER", ""),
@@ -130,8 +147,13 @@ def _pymilvus():
                            "milvus", [e.name or "pymilvus"]) from None
 
 
-def client(target: Target):
-    """One MilvusClient per address and database, shared by the process's threads."""
+class NoDatabase(IndexProblem):
+    """A milvus-lite:// index whose .db does not exist (a read never creates it)."""
+
+
+def client(target: Target, create: bool = False):
+    """One MilvusClient per address and database, shared by the process's threads. A Milvus Lite .db is
+    created only by a write (`create`), and never where a file or a folder of someone else's is."""
     pm = _pymilvus()
     key = (target.address, target.user, target.db)
     with _clients_lock:
@@ -141,16 +163,42 @@ def client(target: Target):
                     import milvus_lite  # noqa: F401
                 except ModuleNotFoundError:
                     raise MissingExtra("a milvus-lite:// index needs Milvus Lite", "milvus", ["milvus-lite"]) from None
-                Path(target.address).parent.mkdir(parents=True, exist_ok=True)
+                _check_lite_path(target, create)
                 # Milvus Lite's in-process gRPC server logs a traceback for each call it does not implement
-                # (AllocTimestamp: pymilvus then does without): not ours to show
-                logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
+                # (AllocTimestamp: pymilvus then does without), and its launcher one for a file it cannot
+                # open; pymilvus logs every failed call: each becomes one message of ours
+                for name in ("grpc._server", "milvus_lite", "pymilvus"):
+                    logging.getLogger(name).setLevel(logging.CRITICAL)
             try:
                 _clients[key] = pm.MilvusClient(target.address, user=target.user, password=target.password,
                                                 db_name=target.db)
             except Exception as e:  # noqa: BLE001 - connection refused, bad credentials, locked file
+                if target.lite and (Path(target.address) / "LOCK").exists():
+                    raise IndexProblem(f"Cannot open {target.uri}: another process has this Milvus Lite database "
+                                       f"open (Milvus Lite serves one process at a time; a Milvus server serves "
+                                       f"many). Close it, or use a milvus:// server.") from None
                 raise IndexProblem(f"Cannot connect to Milvus at {target.uri} ({type(e).__name__}: {e})") from None
         return _clients[key]
+
+
+def _check_lite_path(target: Target, create: bool) -> None:
+    """A Milvus Lite database (3.2: a folder holding LOCK, collections/, databases/) or nothing yet: never
+    a user's file, nor a folder of other things, which Milvus Lite would write its files into."""
+    path = Path(target.address)
+    if path.is_dir():
+        if any(path.iterdir()) and not all((path / m).exists() for m in LITE_MARKS):
+            raise IndexProblem(f"{path} is a folder that is not a Milvus Lite database: nothing was read or "
+                               f"written. Give a new .db path.")
+        return
+    if path.exists():
+        raise IndexProblem(f"{path} is a file that is not a Milvus Lite database: nothing was read or written. "
+                           f"Give a new .db path.")
+    if not create:
+        raise NoDatabase(f"No index found at {target.uri}. Build it with: {rebuild_command(target.uri)}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise IndexProblem(f"Cannot create {target.uri}: {e.strerror or e} ({path.parent})") from None
 
 
 def _names(target: Target, version: str) -> tuple[str, str]:
@@ -174,7 +222,10 @@ def current(target: Target, c=None) -> str | None:
 
 
 def exists(location) -> bool:
-    return current(parse(location)) is not None
+    try:
+        return current(parse(location)) is not None
+    except NoDatabase:
+        return False
 
 
 # ---- lock and target ------------------------------------------------------------------------------
@@ -202,10 +253,7 @@ def build_lock(location, wait: bool = True):
 def check_target(location) -> None:
     """Refuse to write where Milvus holds something that is not an index of ours."""
     target = parse(location)
-    if target.lite and Path(target.address).exists() and not Path(target.address).is_dir() and \
-            not _lite_file(Path(target.address)):
-        raise IndexProblem(f"{target.address} is a file that is not a Milvus Lite database: nothing was written.")
-    c = client(target)
+    c = client(target, create=True)
     name = current(target, c)
     if name is not None and _version_of(target, name) is None:
         raise IndexProblem(f"The alias {target.collection} at {target.uri} points at {name}, which is not an index "
@@ -213,10 +261,22 @@ def check_target(location) -> None:
     if name is None and c.has_collection(target.collection):
         raise IndexProblem(f"{target.uri} holds a collection {target.collection} that is not an index of ours: "
                            f"nothing was written. Choose another ?collection=NAME.")
+    calibration = _calibration_name(target)
+    if c.has_collection(calibration) and not _ours(c, calibration, BLOB_FIELDS):
+        raise IndexProblem(f"{target.uri} holds a collection {calibration} that is not ours: nothing was "
+                           f"written. Choose another ?collection=NAME.")
 
 
-def _lite_file(path: Path) -> bool:
-    return True     # Milvus Lite refuses a file it cannot read itself; nothing of ours to check here
+def _ours(c, name: str, fields: frozenset) -> bool:
+    """Whether collection `name` has exactly the fields of one this module makes (else it is someone else's)."""
+    try:
+        return frozenset(f["name"] for f in c.describe_collection(name)["fields"]) == fields
+    except Exception:  # noqa: BLE001 - cannot tell: not ours to touch
+        return False
+
+
+def _calibration_name(target: Target) -> str:
+    return f"{target.collection}{OURS}calibration"
 
 
 # ---- writing -------------------------------------------------------------------------------------
@@ -333,9 +393,8 @@ def save(index, location):
             with contextlib.suppress(Exception):
                 c.load_collection(pname)
                 c.load_collection(bname)
-            if index.calibration:
-                _write_calibration(c, target, cal.dumps(index.calibration))
-            if current(target, c) is None:            # the switch: searches see the new version from here
+            before = current(target, c)
+            if before is None:                        # the switch: searches see the new version from here
                 c.create_alias(collection_name=pname, alias=target.collection)
             else:
                 c.alter_alias(collection_name=pname, alias=target.collection)
@@ -345,24 +404,32 @@ def save(index, location):
                     if current(target, c) != pname:
                         c.drop_collection(name)
             raise
-        _drop_old(c, target, version)
+        # after the switch, so that a failed build leaves the old index with its own calibration (a build
+        # killed between the two keeps the previous calibration, used only where it fits model and chunking)
+        if index.calibration:
+            _write_calibration(c, target, cal.dumps(index.calibration))
+        _drop_old(c, target, keep={version, _version_of(target, before or "")})
     return dataclasses.replace(index, manifest=manifest, folder=target.uri, parts=Parts(target, pname, texts, stem))
 
 
-def _drop_old(c, target: Target, version: str) -> None:
-    versions = sorted({v for n in c.list_collections()
-                       if (v := _version_of(target, n.replace("_blobs", "_passages"))) is not None},
-                      key=lambda v: int(v[1:]))
-    for v in versions[:-KEEP]:
-        if v != version:
-            for name in _names(target, v):
-                with contextlib.suppress(Exception):
+def _drop_old(c, target: Target, keep: set) -> None:
+    """Drop this index's versions but `keep` (the new one and the one it replaced, which a process that
+    loaded it may still search): older ones, and what a killed build left; only collections of ours."""
+    versions = {v for n in c.list_collections()
+                if (v := _version_of(target, n.replace("_blobs", "_passages"))) is not None}
+    for v in versions - keep:
+        for name, fields in zip(_names(target, v), (PASSAGE_FIELDS, BLOB_FIELDS)):
+            with contextlib.suppress(Exception):
+                if c.has_collection(name) and _ours(c, name, fields):
                     c.drop_collection(name)
 
 
 def _write_calibration(c, target: Target, data: bytes) -> None:
-    name = f"{target.collection}__calibration"
+    name = _calibration_name(target)
     if c.has_collection(name):
+        if not _ours(c, name, BLOB_FIELDS):
+            raise IndexProblem(f"{target.uri} holds a collection {name} that is not ours: the calibration was "
+                               f"not written. Choose another ?collection=NAME.")
         c.drop_collection(name)
     s, ip = _blob_schema(c)
     c.create_collection(name, schema=s, index_params=ip, **_strong(target))
@@ -375,14 +442,14 @@ def save_calibration(location, data: dict) -> None:
 
     target = parse(location)
     with build_lock(location):
-        _write_calibration(client(target), target, cal.dumps(data))
+        _write_calibration(client(target, create=True), target, cal.dumps(data))
 
 
 def load_calibration(location) -> dict:
     target = parse(location)
-    c = client(target)
-    name = f"{target.collection}__calibration"
+    name = _calibration_name(target)
     try:
+        c = client(target)
         if not c.has_collection(name):
             return {}
         data = json.loads(_read_blobs(c, name).get("calibration.json", b"{}"))
@@ -473,7 +540,7 @@ def sources(location) -> list[Path]:
             return []
         manifest = _manifest(c, target, name.replace("_passages", "_blobs"))
         found = [source_path(d.get("path")) for d in manifest.get("documents", []) if isinstance(d.get("path"), str)]
-    except (IndexProblem, ValueError, AttributeError, TypeError):
+    except Exception:  # noqa: BLE001 - a damaged or missing index knows no sources: the command names them
         return []
     return [p for p in found if p is not None and p.is_file()]
 
@@ -541,10 +608,14 @@ def _load(location, embedder, check_sources, compat):
         try:
             return fn()
         except Exception as e:  # noqa: BLE001
-            if not (c.has_collection(pname) and c.has_collection(bname)):
-                raise _Vanished() from e
+            if not (c.has_collection(pname) and c.has_collection(bname)) and current(target, c) != pname:
+                raise _Vanished() from e        # a build switched the alias and dropped this version
             raise
 
+    if not c.has_collection(bname):             # the current version's stored files are gone
+        raise IndexProblem(f"The index at {uri} is damaged: its collection {bname} (the documents' texts and "
+                           f"the manifest) is missing. Rebuild it from its files with: "
+                           f"{rebuild_command(location, None, from_files=True)}")
     try:
         files = read(lambda: _read_blobs(c, bname))
         manifest = json.loads(files["manifest.json"])

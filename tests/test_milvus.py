@@ -7,6 +7,7 @@ The Milvus tests share one Milvus Lite database per module (starting one takes ~
 import json
 import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -254,3 +255,173 @@ def test_cli_search_json_same_quotes_as_the_folder(database, tmp_path, interview
     assert main(["search", "--index", missing, "x"]) == 1
     err = capsys.readouterr().err
     assert "No index found" in err and f"rag index PATH... --index {missing}" in err
+
+
+# ---- nothing of anyone else's is touched, and every bad URI or database is one message ----------------
+# (found by a hostile test: each of these failed before the fix that came with it)
+
+def _user_collection(database, name):
+    """A user's own collection in the same Milvus Lite file, with one row."""
+    c = milvus.client(milvus.parse(f"milvus-lite://{database}"), create=True)
+    c.create_collection(name, dimension=4)
+    c.insert(name, [{"id": 1, "vector": [0.0, 0.0, 0.0, 1.0]}])
+    return c
+
+
+@needs_milvus
+@pytest.mark.slow
+def test_a_users_collection_named_like_our_calibration_is_never_dropped(database, interview_file, fake_embedder):
+    uri = new_uri(database)
+    name = milvus.parse(uri).collection + "__calibration"
+    c = _user_collection(database, name)
+    with pytest.raises(IndexProblem, match="not ours: nothing was written"):
+        build.build([interview_file], fake_embedder, folder=uri)
+    assert c.query(name, filter="id == 1", output_fields=["id"]) and not store.exists(uri)
+    with pytest.raises(IndexProblem, match="not ours"):
+        milvus.save_calibration(uri, {"model": "m"})
+    assert c.describe_collection(name)["fields"][0]["name"] == "id"
+
+
+@needs_milvus
+def test_a_name_with_a_double_underscore_is_refused(database):
+    """x__calibration as an index's NAME was the calibration collection of index x: the two destroyed each other."""
+    with pytest.raises(IndexProblem, match="cannot name an index"):
+        milvus.parse(f"milvus-lite://{database}?collection=x__calibration")
+
+
+@needs_milvus
+@pytest.mark.slow
+def test_a_users_collection_named_like_an_old_version_is_never_dropped(database, interview_file, fake_embedder):
+    uri = new_uri(database)
+    name = milvus.parse(uri).collection + "__v1_passages"
+    c = _user_collection(database, name)
+    for _ in range(3):
+        build.build([interview_file], fake_embedder, folder=uri)
+    assert c.has_collection(name) and c.query(name, filter="id == 1", output_fields=["id"])
+
+
+@needs_milvus
+@pytest.mark.slow
+def test_a_killed_builds_leftovers_do_not_push_out_the_version_a_process_still_searches(
+        database, tmp_path, interview_file, fake_embedder):
+    """A build killed before its switch leaves a newer version behind; the next build kept the two newest
+    (that leftover and its own) and dropped the one another process had loaded and was searching."""
+    uri = new_uri(database)
+    build.build([interview_file], fake_embedder, folder=uri)
+    loaded = Retriever(store.load(uri, embedder=fake_embedder), fake_embedder)
+    target = milvus.parse(uri)
+    c = milvus.client(target)
+    leftover = f"v{time.time_ns() // 1000 + 10**9}"            # newer than any real one, never switched to
+    for name, schema in zip(milvus._names(target, leftover), (milvus._passage_schema(c, 64), milvus._blob_schema(c))):
+        c.create_collection(name, schema=schema[0], index_params=schema[1])
+    second = tmp_path / "schools.txt"
+    second.write_text(OTHER, encoding="utf-8")
+    build.add_documents([second], fake_embedder, uri)
+    assert loaded.search("Is the pipeline funded?").hits              # its version is still there
+    assert not any(c.has_collection(n) for n in milvus._names(target, leftover))   # the leftover is gone
+    assert set(store.load(uri, embedder=fake_embedder).documents) == {"briefing.txt", "schools.txt"}
+
+
+@needs_milvus
+@pytest.mark.slow
+def test_a_failed_switch_leaves_the_old_calibration(database, interview_file, fake_embedder, monkeypatch):
+    uri = new_uri(database)
+    index = build.build([interview_file], fake_embedder, folder=uri)
+    old = {"model": "fake-v1", "chunking": index.manifest["chunking"], "modes": {"hybrid": {"threshold": 0.5}}}
+    milvus.save_calibration(uri, old)
+    c = milvus.client(milvus.parse(uri))
+
+    def refuse(**kw):
+        raise RuntimeError("the switch failed")
+
+    monkeypatch.setattr(c, "alter_alias", refuse)
+    new = {**old, "modes": {"hybrid": {"threshold": 9.0}}}
+    import dataclasses
+    with pytest.raises(RuntimeError):
+        store.save(dataclasses.replace(store.load(uri, embedder=fake_embedder), calibration=new), uri)
+    assert milvus.load_calibration(uri) == old
+
+
+@needs_milvus
+@pytest.mark.parametrize("uri", ["milvus://[::1", "milvus://host:99999", "milvus://u:p@host:abc",
+                                 "milvus-lite://[oops/x.db", "milvus-lite://rel.db", "milvus-lite:rel.db",
+                                 "milvus-lite://./x.db"])
+def test_a_malformed_or_relative_uri_is_one_message(uri):
+    with pytest.raises(IndexProblem, match="milvus-lite:///abs/path/index.db"):
+        milvus.parse(uri)
+
+
+@needs_milvus
+def test_reading_a_missing_database_creates_nothing(tmp_path, fake_embedder):
+    uri = f"milvus-lite://{tmp_path}/nest/deeper/typo.db"
+    assert not store.exists(uri)
+    with pytest.raises(IndexProblem, match="No index found"):
+        store.load(uri, embedder=fake_embedder)
+    assert store.sources(uri) == [] and milvus.load_calibration(uri) == {}
+    assert not (tmp_path / "nest").exists()
+
+
+@needs_milvus
+@pytest.mark.slow
+def test_a_users_file_or_folder_at_the_db_path_is_refused_and_untouched(tmp_path, interview_file, fake_embedder):
+    photos = tmp_path / "photos.db"
+    photos.mkdir()
+    (photos / "pic.txt").write_text("holiday")
+    notes = tmp_path / "notes.db"
+    notes.write_text("my notes")
+    folder_index = tmp_path / "same.db"                     # a folder index whose name ends in .db
+    build.build([interview_file], fake_embedder, folder=folder_index)
+    before = sorted(p.name for p in folder_index.iterdir())
+    for path, kind in ((photos, "folder"), (notes, "file"), (folder_index, "folder")):
+        for act in (lambda u: build.build([interview_file], fake_embedder, folder=u),
+                    lambda u: store.load(u, embedder=fake_embedder)):
+            with pytest.raises(IndexProblem, match=f"is a {kind} that is not a Milvus Lite database"):
+                act(f"milvus-lite://{path}")
+        with pytest.raises(IndexProblem, match="not a Milvus Lite database"):
+            milvus.migrate(folder_index, f"milvus-lite://{path}")
+    assert [p.name for p in photos.iterdir()] == ["pic.txt"] and notes.read_text() == "my notes"
+    assert sorted(p.name for p in folder_index.iterdir()) == before
+
+
+@needs_milvus
+def test_a_db_under_a_file_is_one_message(tmp_path):
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(IndexProblem, match="Cannot create"):
+        milvus.client(milvus.parse(f"milvus-lite://{tmp_path}/afile/x.db"), create=True)
+
+
+@needs_milvus
+@pytest.mark.slow
+def test_missing_stored_files_name_the_rebuild_from_files(database, interview_file, fake_embedder):
+    uri = new_uri(database)
+    build.build([interview_file], fake_embedder, folder=uri)
+    c, _, blobs = _client_and_version(uri)
+    c.drop_collection(blobs)
+    with pytest.raises(IndexProblem) as e:
+        store.load(uri, embedder=fake_embedder)
+    msg = str(e.value)
+    assert "damaged" in msg and "missing" in msg and f"rag index --rebuild PATH... --index {milvus.parse(uri).uri}" in msg
+    assert store.sources(uri) == []                     # what `rag index --index URI` asks: no traceback
+    build.build([interview_file], fake_embedder, folder=uri)          # the named way out works
+    assert store.load(uri, embedder=fake_embedder).passages
+
+
+@needs_milvus
+@pytest.mark.slow
+def test_a_database_another_process_holds_is_one_message(tmp_path):
+    import subprocess
+    import time as clock
+
+    db = tmp_path / "held.db"
+    holder = subprocess.Popen([sys.executable, "-c", f"from pymilvus import MilvusClient; import time; "
+                               f"MilvusClient({str(db)!r}); print('open', flush=True); time.sleep(60)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        started = clock.monotonic()
+        with pytest.raises(IndexProblem, match="another process has this Milvus Lite database open"):
+            milvus.client(milvus.parse(f"milvus-lite://{db}"))
+        assert clock.monotonic() - started < 60
+    finally:
+        holder.kill()
+        holder.wait()

@@ -211,7 +211,10 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
         button.click(lambda t=text: t, None, question, api_visibility="private", queue=False).then(
             **asked).then(None, js=_static("latest.js"))
     doc_outputs = [doc_status, doc_list, doc_filter, to_remove, header, speaker]
-    doc_filter.input(speakers, [doc_filter, speaker], speaker, api_visibility="private", queue=False)
+    # "always_last": an .input() event is "once" by default, which drops a second tick made while the first is
+    # still being answered (a busy server), leaving the speaker choice of a selection that is no longer there
+    doc_filter.input(speakers, [doc_filter, speaker], speaker, api_visibility="private", queue=False,
+                     trigger_mode="always_last")
     add.click(on_add, [uploads, replace], doc_outputs, api_visibility="private", concurrency_limit=1,
               concurrency_id="documents").then(lambda: None, None, uploads, api_visibility="private", queue=False)
     remove.click(lambda d: documents(handlers.remove_file(engine, d)), [to_remove], doc_outputs,

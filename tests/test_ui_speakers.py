@@ -171,3 +171,18 @@ def test_the_served_api_takes_a_speaker(meeting_index, embedder):
             client.predict("harbour dredging", 3, None, "Nobody", api_name="/search")
     finally:
         demo.close()
+
+
+@pytest.mark.slow      # builds the page (Gradio import ~8 s)
+def test_ticking_documents_quickly_never_drops_the_last_tick(engine):
+    """Gradio answers an .input() event "once" by default: a tick made while the previous one is pending is
+    dropped, and the speaker choice stays that of the previous selection (seen on a busy machine: the
+    choice stayed shown for a document that has no speakers). The filter's event must run the last tick."""
+    from rag import ui
+
+    demo = ui.build_app(engine)
+    config = demo.get_config_file()
+    ids = {c["id"]: c["props"].get("elem_id") for c in config["components"]}
+    on_filter = [d for d in config["dependencies"]
+                 if any(ids.get(t[0]) == "rq-filter" and t[1] == "input" for t in d["targets"])]
+    assert on_filter and all(d["trigger_mode"] == "always_last" for d in on_filter), on_filter

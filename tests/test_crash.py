@@ -324,9 +324,14 @@ def test_sigkill_real_rag_index_keeps_previous_index(tmp_path):
     corpus = tmp_path / CORPUS.relative_to(ROOT)
     corpus.parent.mkdir(parents=True)
     shutil.copy2(CORPUS, corpus)
-    # a second document: the transcript's paragraphs in reverse order, new bytes, seconds of embedding
+    # a second document of new text (the transcript's paragraphs in reverse order, each three times with its
+    # sentences in another order and a number: passages of the same text would reuse their vectors), so that
+    # the build is still embedding 6 s in even with the fast ONNX encoder (the reversed transcript alone
+    # embedded 56 new passages and was done in under 6 s)
+    paragraphs = list(reversed(CORPUS.read_text(encoding="utf-8").split("\n\n")))
     second = tmp_path / "reversed.txt"
-    second.write_text("\n\n".join(reversed(CORPUS.read_text(encoding="utf-8").split("\n\n"))), encoding="utf-8")
+    second.write_text("\n\n".join(f"({n}) " + " ".join(p.split(". ")[::(-1) ** n])
+                                   for n in range(1, 4) for p in paragraphs), encoding="utf-8")
 
     embedder = default_embedder()
     before = store.load(idx, embedder=embedder)

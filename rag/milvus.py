@@ -261,10 +261,7 @@ def check_target(location) -> None:
     if name is None and c.has_collection(target.collection):
         raise IndexProblem(f"{target.uri} holds a collection {target.collection} that is not an index of ours: "
                            f"nothing was written. Choose another ?collection=NAME.")
-    calibration = _calibration_name(target)
-    if c.has_collection(calibration) and not _ours(c, calibration, BLOB_FIELDS):
-        raise IndexProblem(f"{target.uri} holds a collection {calibration} that is not ours: nothing was "
-                           f"written. Choose another ?collection=NAME.")
+    _calibration_name(c, target)            # before anything is written, not after the switch
 
 
 def _ours(c, name: str, fields: frozenset) -> bool:
@@ -275,8 +272,13 @@ def _ours(c, name: str, fields: frozenset) -> bool:
         return False
 
 
-def _calibration_name(target: Target) -> str:
-    return f"{target.collection}{OURS}calibration"
+def _calibration_name(c, target: Target) -> str:
+    """The index's calibration collection; IndexProblem where a collection of that name is someone else's."""
+    name = f"{target.collection}{OURS}calibration"
+    if c.has_collection(name) and not _ours(c, name, BLOB_FIELDS):
+        raise IndexProblem(f"{target.uri} holds a collection {name} that is not ours: nothing was written. "
+                           f"Choose another ?collection=NAME.")
+    return name
 
 
 # ---- writing -------------------------------------------------------------------------------------
@@ -425,11 +427,8 @@ def _drop_old(c, target: Target, keep: set) -> None:
 
 
 def _write_calibration(c, target: Target, data: bytes) -> None:
-    name = _calibration_name(target)
+    name = _calibration_name(c, target)
     if c.has_collection(name):
-        if not _ours(c, name, BLOB_FIELDS):
-            raise IndexProblem(f"{target.uri} holds a collection {name} that is not ours: the calibration was "
-                               f"not written. Choose another ?collection=NAME.")
         c.drop_collection(name)
     s, ip = _blob_schema(c)
     c.create_collection(name, schema=s, index_params=ip, **_strong(target))
@@ -447,9 +446,9 @@ def save_calibration(location, data: dict) -> None:
 
 def load_calibration(location) -> dict:
     target = parse(location)
-    name = _calibration_name(target)
     try:
         c = client(target)
+        name = _calibration_name(c, target)     # (someone else's collection of that name: no calibration)
         if not c.has_collection(name):
             return {}
         data = json.loads(_read_blobs(c, name).get("calibration.json", b"{}"))

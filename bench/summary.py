@@ -1,7 +1,7 @@
 """Benchmark the summary model (a measurement, not a test).
 
 usage: python bench/summary.py [--index embeddings] [--queries FILE] [--limit N] [--k 3]
-                               [--modes grounded,free] [--llama /tmp/llamavenv/bin/python]
+                               [--modes grounded,free] [--llama /path/to/venv/bin/python]
                                [--configs float:1:seq,int8:1:seq,int8:1,int8:0] [--free-configs float:1,int8:0]
                                [--json OUT] [--skip-convert] [--skip-speed]
 
@@ -53,7 +53,8 @@ llm = Llama(model_path=job["gguf"], n_ctx=4096, n_threads=job["threads"], verbos
 out = {"load_s": time.perf_counter() - t0, "runs": []}
 for prompt in job["prompts"]:
     t0, first, n = time.perf_counter(), None, 0
-    for piece in llm(prompt, max_tokens=job["max_tokens"], temperature=0.0, top_k=1, stream=True):
+    llm.reset()
+    for piece in llm.create_completion(prompt, max_tokens=job["max_tokens"], temperature=0.0, top_k=1, stream=True):
         if first is None:
             first = time.perf_counter() - t0
         n += 1
@@ -184,7 +185,6 @@ def med(xs):
 
 def _one_run(s, retriever, query, hits, max_tokens, grounded) -> dict:
     tok = s._tokenizer
-    inputs = s._inputs(query, hits)
     t0, first, text, last = time.perf_counter(), None, "", None
     for u in s.stream(query, hits, retriever.index, retriever.embedder,
                       max_new_tokens=max_tokens, time_limit=300, grounded=grounded):
@@ -194,9 +194,31 @@ def _one_run(s, retriever, query, hits, max_tokens, grounded) -> dict:
             text = u.text
             last = time.perf_counter() - t0
     n = len(tok.encode(text, add_special_tokens=False))
-    return {"prompt_tokens": int(inputs["input_ids"].shape[1]), "ttft_s": first, "tokens": n,
+    return {"prompt_tokens": s.last_prompt[0], "reused_tokens": s.last_prompt[1], "ttft_s": first, "tokens": n,
             "tok_s": (n - 1) / (last - first) if first and last and n > 1 and last > first else None,
             "total_s": last, "load_avg": os.getloadavg()[0]}
+
+
+def raw_decode(s: Summariser, prompts: list[list[int]], max_tokens: int) -> dict:
+    """What llama.cpp's side measures, on our engine: the prompt's token ids, then greedy unconstrained
+    tokens (argmax of the logits, no stop but the token limit): time to first token and tokens/s."""
+    import numpy as np
+
+    from rag import grounded
+
+    runs = []
+    for ids in prompts:
+        if s._lm is not None:
+            s._lm._generator = None          # no prefix reused: the whole prompt is read, as llama.cpp does below
+        step = s._lm.steps(ids) if s._lm is not None else grounded.TorchSteps(s._load_torch())
+        t0 = time.perf_counter()
+        logits = step(ids)
+        first = time.perf_counter() - t0
+        for _ in range(max_tokens - 1):
+            logits = step([int(np.argmax(np.asarray(logits)))])
+        total = time.perf_counter() - t0
+        runs.append({"ttft_s": first, "tokens": max_tokens, "tok_s": (max_tokens - 1) / (total - first)})
+    return {"ttft_s": med([r["ttft_s"] for r in runs]), "tok_s": med([r["tok_s"] for r in runs]), "runs": runs}
 
 
 def speed_pass(summarisers: dict, retriever, queries, k, max_tokens, grounded):
@@ -209,10 +231,9 @@ def speed_pass(summarisers: dict, retriever, queries, k, max_tokens, grounded):
         hits = retriever.search(q["query"], k).hits
         if not hits:
             continue
-        first = next(iter(summarisers.values()))
-        prompts.append(first._tokenizer.decode(first._inputs(q["query"], hits)["input_ids"][0]))
         for name, s in summarisers.items():
             speed[name].append(_one_run(s, retriever, q["query"], hits, max_tokens, grounded))
+        prompts.append(list(s.last_prompt_ids))      # the last configuration's prompt (the product's)
     return {name: {"ttft_s": med([r["ttft_s"] for r in runs]), "tok_s": med([r["tok_s"] for r in runs]),
                    "total_s": med([r["total_s"] for r in runs]),
                    "prompt_tokens": med([r["prompt_tokens"] for r in runs]),
@@ -229,15 +250,19 @@ def main() -> int:
     ap.add_argument("--k", type=int, default=3)
     ap.add_argument("--max-tokens", type=int, default=120)
     ap.add_argument("--modes", default="grounded,free", help="decoding modes, comma-separated")
-    ap.add_argument("--configs", default="float:1:seq,int8:1:seq,int8:1,int8:0",
-                    help="grounded speed: WEIGHTS:THREADS[:seq] each (float|int8 linear layers; torch threads while "
-                         "writing, 0: the product's default, half the cores; seq: the fragments' relevance computed before the prompt is read, "
-                         "not while); the first is the baseline (the product before: float, 1, seq)")
+    ap.add_argument("--configs", default="int8:0:full,int8:0,onnx:0:seq,onnx:0",
+                    help="grounded speed: WEIGHTS:THREADS[:seq][:full] each (float|int8: transformers with float or "
+                         "int8 linear layers; onnx: onnxruntime-genai, int4; threads while writing, 0: the product's "
+                         "default (transformers: half the cores; onnx: all); seq / ovl: the fragments' relevance "
+                         "computed before / while the prompt is read (default: while on transformers, before on onnx); cNNN: "
+                         "NNN characters of each quote in a grounded prompt; full: the grounded prompt as before, every quote from "
+                         "its start, up to 900 characters); the first is the baseline (the product before: int8:0:full)")
     ap.add_argument("--free-configs", default="float:1,int8:0", help="the same for free writing")
-    ap.add_argument("--support-config", default="int8:0", help="the configuration of the support pass (int8:0: "
-                                                               "the product's default)")
+    ap.add_argument("--support-config", default="onnx:0", help="the configuration of the support pass (onnx:0: "
+                                                               "the product's default with the fast extra)")
     ap.add_argument("--support-modes", default="grounded", help="decoding modes of the support pass")
-    ap.add_argument("--llama", default="/tmp/llamavenv/bin/python")
+    ap.add_argument("--llama", default=os.environ.get("RAG_BENCH_LLAMA", ""),
+                    help="a Python that has llama-cpp-python (the reference; never a dependency of the product)")
     ap.add_argument("--skip-convert", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--skip-support", action="store_true")
@@ -258,8 +283,14 @@ def main() -> int:
 
     def summariser(config: str) -> Summariser:
         weights, threads, *rest = config.split(":")
-        s = Summariser(int8=weights == "int8", threads=int(threads) or None)
-        s.overlap = "seq" not in rest           # seq: the fragments' relevance before the prompt, not during
+        s = Summariser(int8=weights == "int8", threads=int(threads) or None,
+                       engine="onnx" if weights == "onnx" else "torch")
+        s.overlap = False if "seq" in rest else True if "ovl" in rest else None   # None: the product's default
+        if "full" in rest:                      # full: the grounded prompt as before (every quote, 900 characters)
+            s.quote_count, s.quote_chars = 99, None
+        for r in rest:                          # cNNN: NNN characters of each quote in a grounded prompt
+            if r[:1] == "c" and r[1:].isdigit():
+                s.quote_chars = int(r[1:])
         return s
 
     s = summariser(args.support_config)
@@ -274,12 +305,14 @@ def main() -> int:
 
     # one search first: the embedder's worker thread sets torch's (process-wide) thread count to 1,
     # as in the product; each summariser sets its own while it writes (rag/summarise.py)
-    warm = retriever.search(queries[0]["query"], args.k).hits
+    # (the warm-up asks the set's last question: a speed run's first prompt must not be one the model just read)
+    warm_query = queries[-1]["query"]
+    warm = retriever.search(warm_query, args.k).hits
     report["threads_after_search"] = torch.get_num_threads()
     report["cpu_count"] = os.cpu_count()
 
     if not args.skip_speed:
-        prompts = []
+        prompts = grounded_prompts = []
         for mode, configs in (("grounded", args.configs), ("free", args.free_configs)):
             if mode not in modes:
                 continue
@@ -288,10 +321,15 @@ def main() -> int:
                 chosen[config] = m = summariser(config)
                 m.load()
                 # one warm-up generation each: torch's first call pays one-off costs
-                m.summarise(queries[0]["query"], warm, retriever.index, retriever.embedder, max_new_tokens=8,
+                m.summarise(warm_query, warm, retriever.index, retriever.embedder, max_new_tokens=8,
                             grounded=mode == "grounded")
             figures, prompts = speed_pass(chosen, retriever, queries[: args.speed_queries], args.k,
                                           args.max_tokens, mode == "grounded")
+            if mode == "grounded":       # each engine on the product's prompts, as llama.cpp runs them below
+                grounded_prompts = prompts
+                for config, m in chosen.items():
+                    report[f"raw_{config}"] = raw = raw_decode(m, prompts, args.max_tokens)
+                    print("raw", config, {k: v for k, v in raw.items() if k != "runs"}, flush=True)
             base = next(iter(figures.values()))
             for config, f in figures.items():
                 f["ttft_vs_first"] = round(f["ttft_s"] / base["ttft_s"], 3) if f["ttft_s"] and base["ttft_s"] else None
@@ -300,7 +338,7 @@ def main() -> int:
                 print(mode, config, {k: v for k, v in f.items() if k != "runs"}, flush=True)
             del chosen
         if args.llama and Path(args.llama).exists():
-            job = {"gguf": str(gguf), "prompts": prompts, "max_tokens": args.max_tokens, "threads": os.cpu_count()}
+            job = {"gguf": str(gguf), "prompts": grounded_prompts, "max_tokens": args.max_tokens, "threads": os.cpu_count()}
             run = subprocess.run([args.llama, "-c", LLAMA_SCRIPT], input=json.dumps(job), capture_output=True,
                                  text=True)
             if run.returncode == 0:

@@ -163,18 +163,25 @@ def _names(texts) -> set[str]:
     return names
 
 
+def _span(shown, length: int) -> tuple[int, int]:
+    a, b = (0, shown) if isinstance(shown, int) else shown
+    return max(0, min(a, length)), max(0, min(b, length))
+
+
 class Plan:
-    """The fragments one summary may use (from `quotes`: (rank, passage, shown_chars) each) as
-    token tries for `tokenizer`."""
+    """The fragments one summary may use (from `quotes`: (rank, passage, shown) each, `shown` the
+    span (a, b) of the passage's text the prompt showed, or its length from the start) as token
+    tries for `tokenizer`."""
 
     def __init__(self, tokenizer, quotes, connectives=CONNECTIVES, min_words: int = MIN_WORDS):
         self.tok = tokenizer
         self.cands: list[_Cand] = []
         n_sent = n_clause = 0
-        self.names = _names([(p.text, min(shown, len(p.text))) for _, p, shown in quotes])
-        for rank, passage, shown in quotes:
+        quotes = [(rank, p, _span(shown, len(p.text))) for rank, p, shown in quotes]
+        self.names = _names([(p.text[a:b], b - a) for _, p, (a, b) in quotes])
+        for rank, passage, (a0, b0) in quotes:
             text = passage.text
-            for s, e in sentences(text, 0, min(shown, len(text))):
+            for s, e in sentences(text, a0, b0):
                 if text[s:e].rstrip().rstrip("\"”’)").endswith("?"):
                     n_sent += 1
                     continue                  # a question (rhetorical or not) states nothing
@@ -499,26 +506,47 @@ class Decoder:
         return allowed[0] if len(allowed) == 1 and allowed[0] != self.plan.eos else None
 
 
-def generate(model, input_ids, decoder: Decoder | Callable[[], Decoder], *, max_new_tokens: int, deadline: float,
-             stop: Callable[[], bool] = lambda: False) -> Iterator[tuple[list[int], str | None]]:
+class TorchSteps:
+    """A transformers causal model as a step function: the logits of the next token after feeding
+    `ids` (the prompt first, then what was chosen), with one KV cache updated in place."""
+
+    def __init__(self, model):
+        import inspect
+
+        from transformers import DynamicCache
+
+        self.model = model
+        params = inspect.signature(model.forward).parameters
+        # transformers 5 calls the argument `cache`, 4.x `past_key_values`
+        self.kw = {"cache" if "cache" in params else "past_key_values": DynamicCache(), "use_cache": True}
+        if "logits_to_keep" in params:
+            self.kw["logits_to_keep"] = 1        # not the prompt's 500 x 49k logits
+
+    def __call__(self, ids: list[int]):
+        import torch
+
+        with torch.inference_mode():
+            return self.model(input_ids=torch.tensor([list(ids)]), **self.kw).logits[0, -1]
+
+
+def generate(step: Callable, prompt: list[int], decoder: Decoder | Callable[[], Decoder], *, max_new_tokens: int,
+             deadline: float, stop: Callable[[], bool] = lambda: False) -> Iterator[tuple[list[int], str | None]]:
     """Greedy decoding under `decoder`: yields (generated token ids, why) after each forward
     pass with why "more", and finally (ids, why) with why "time", "tokens", "stopped" or None (done).
-    `decoder` may be a function that returns the Decoder: it is called once the model has read the
-    prompt, so what the Decoder needs (the fragments' relevance) can be computed meanwhile."""
-    import inspect
-
+    `step(ids)` feeds token ids to the model and returns the next token's logits (TorchSteps, or
+    onnxlm.OnnxLM.steps()); the first call feeds `prompt`. `decoder` may be a function that returns
+    the Decoder: it is called once the model has read the prompt, so what the Decoder needs (the
+    fragments' relevance) can be computed meanwhile."""
+    import numpy as np
     import torch
-    from transformers import DynamicCache
 
-    # one cache, updated in place; transformers 5 calls the argument `cache`, 4.x `past_key_values`
-    params = inspect.signature(model.forward).parameters
-    cache = DynamicCache()
-    kw = {"cache" if "cache" in params else "past_key_values": cache, "use_cache": True}
-    if "logits_to_keep" in params:
-        kw["logits_to_keep"] = 1              # not the prompt's 500 x 49k logits
+    def logits_of(ids):
+        out = step(ids)
+        return torch.from_numpy(np.asarray(out, dtype=np.float32).reshape(-1)) if isinstance(out, np.ndarray) else out
+
     ids: list[int] = []
     with torch.inference_mode():
-        logits = model(input_ids=input_ids, **kw).logits[0, -1]
+        logits = logits_of(list(prompt))
         if not isinstance(decoder, Decoder):
             decoder = decoder()
         while True:
@@ -556,4 +584,4 @@ def generate(model, input_ids, decoder: Decoder | Callable[[], Decoder], *, max_
                 yield ids, "tokens"
                 return
             yield ids, "more"
-            logits = model(input_ids=torch.tensor([feed]), **kw).logits[0, -1]
+            logits = logits_of(feed)

@@ -13,6 +13,7 @@ Everything lives in the user's cache, never in the repository:
 
     gguf/SmolLM2-135M-Instruct.Q4_1.gguf     the file as shipped (also what llama.cpp runs)
     models/SmolLM2-135M-Instruct/            the converted model transformers loads
+    onnx-llm/<name>-<hash>.int4/             its int4 ONNX graph, for onnxruntime-genai (rag/onnxlm.py)
 
 Any other model is named by a local folder or a hub name and used as given (with
 HF_HUB_OFFLINE=1 a hub name must already be in the Hugging Face cache). This module
@@ -224,6 +225,30 @@ def resolve_summary_model(name: str | None, log=lambda msg: None) -> str:
             raise ModelError(f"{path} is not a transformers model folder (it has no config.json).")
         return str(path)
     return name
+
+
+def onnx_model_path(source: str) -> Path:
+    """Where the int4 ONNX graph of the transformers folder `source` is cached (named by the
+    folder's path and its files' sizes and times: a model saved again is built again)."""
+    folder = Path(source).expanduser().resolve()
+    files = sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in folder.iterdir() if f.is_file())
+    tag = hashlib.sha256(repr((str(folder), files)).encode()).hexdigest()[:10]
+    return cache_dir() / "onnx-llm" / f"{folder.name}-{tag}.int4"
+
+
+def prepare_onnx(source: str, log=lambda msg: None) -> Path:
+    """The int4 ONNX graph of the transformers folder `source`, built once (rag/onnxlm.py)."""
+    from . import onnxlm
+
+    if not Path(source).expanduser().is_dir():
+        raise ModelError(f"The ONNX engine needs a local model folder; {source!r} is not one.")
+    target = onnx_model_path(source)
+    if onnxlm.ready(target):
+        return target
+    with _lock("onnx-llm"):
+        if not onnxlm.ready(target):
+            onnxlm.build(Path(source).expanduser(), target, log)
+    return target
 
 
 def describe() -> dict:

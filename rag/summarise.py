@@ -56,7 +56,7 @@ import numpy as np
 from . import llm
 from .chunk import sentences
 from .errors import ModelError
-from .models import DEFAULT_SUMMARY_MODEL, is_default, resolve_summary_model
+from .models import DEFAULT_SUMMARY_MODEL, is_default, prepare_onnx, resolve_summary_model
 from .records import Hit
 from .verify import CheckedSentence, Fragment, check, fragment_problems, instructions, split, strip_citations
 
@@ -70,6 +70,10 @@ MAX_QUOTE_CHARS = 900        # of each quote shown to the model (cut at a senten
 EXTRACTIVE = "extractive"
 THREADS_VARIABLE = "RAG_SUMMARY_THREADS"   # torch threads while a summary is written (default: half the cores)
 INT8_VARIABLE = "RAG_SUMMARY_INT8"         # "0": keep the model's float weights (default: int8 linear layers)
+ENGINE_VARIABLE = "RAG_SUMMARY_ENGINE"     # auto | onnx | torch: what runs grounded decoding (auto: onnx if installed)
+ENGINES = ("auto", "onnx", "torch")
+GROUNDED_QUOTE_CHARS = 450   # of each quote a grounded prompt shows: the sentences around its matched window
+GROUNDED_QUOTES = MAX_SENTENCES   # quotes a grounded prompt shows, the first by rank (a sentence opens from each)
 log = logging.getLogger("rag.summarise")
 
 SYSTEM = ("Answer the question using only the numbered quotes. Write one to three short sentences. "
@@ -120,13 +124,45 @@ def _cut(text: str, limit: int) -> str:
     return text if n == len(text) else text[:n] + " …"
 
 
-def prompt_messages(question: str, hits: list[Hit], specials: list[str] = ()) -> list[dict]:
+def grounded_span(hit: Hit, limit: int | None = GROUNDED_QUOTE_CHARS) -> tuple[int, int]:
+    """The part (a, b) of a quote's text a grounded prompt shows: all of it when it is short, else
+    whole sentences around where the search's window matched (Hit.provenance match_start): that
+    sentence, then one after and one before in turn, within `limit` characters (at least the one). Fewer tokens to read is a faster first token."""
+    text, base = hit.passage.text, hit.passage.start
+    if limit is None:                 # as before: from the quote's start, up to MAX_QUOTE_CHARS
+        return 0, _shown(text)
+    if len(text) <= limit:
+        return 0, len(text)
+    spans = sentences(text)
+    if not spans:
+        return 0, _shown(text, limit)
+    ms = hit.provenance.get("match_start") if hit.provenance else None
+    ms = ms - base if isinstance(ms, int) and base <= ms < base + len(text) else 0
+    lo = hi = next((i for i, (_, e) in enumerate(spans) if e > ms), 0)
+    after = True                      # the matched sentence, then one after and one before in turn, while they fit
+    while True:
+        for i in ((hi + 1, lo - 1) if after else (lo - 1, hi + 1)):
+            if 0 <= i < len(spans) and max(spans[hi][1], spans[i][1]) - min(spans[lo][0], spans[i][0]) <= limit:
+                lo, hi, after = min(lo, i), max(hi, i), not after
+                break
+        else:
+            return spans[lo][0], spans[hi][1]
+
+
+def prompt_messages(question: str, hits: list[Hit], specials: list[str] = (), spans: dict | None = None) -> list[dict]:
     """The chat turns the model sees: the instructions, then the quotes and the question.
+    `spans`: {rank: (a, b)} shows only that part of a quote's text (grounded decoding), with "…"
+    where it was cut; otherwise up to MAX_QUOTE_CHARS of each from its start.
     (A worked example turn was tried: the 135M model copied its content into answers.)"""
     lines = []
     for h in hits:
         who = _defuse(h.passage.speaker or "", specials)
-        quote = _defuse(_cut(h.passage.text, MAX_QUOTE_CHARS), specials)
+        if spans is not None and h.rank in spans:
+            a, b = spans[h.rank]
+            shown = ("… " if a > 0 else "") + h.passage.text[a:b] + (" …" if b < len(h.passage.text) else "")
+        else:
+            shown = _cut(h.passage.text, MAX_QUOTE_CHARS)
+        quote = _defuse(shown, specials)
         lines.append(f"[{h.rank}] {quote}" + (f" ({who})" if who else ""))
     user = "Quotes:\n" + "\n".join(lines) + f"\n\nQuestion: {_defuse(question, specials)}"
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
@@ -234,58 +270,109 @@ class Summariser:
     """One local model, loaded on first use; `stream` is safe to call from many threads."""
 
     def __init__(self, model_name: str | None = None, force_citations: bool = True, grounded: bool | None = None,
-                 *, int8: bool | None = None, threads: int | None = None):
+                 *, int8: bool | None = None, threads: int | None = None, engine: str | None = None):
         self.force_citations = force_citations
+        # what runs grounded decoding: onnxruntime-genai (int4, rag/onnxlm.py) or transformers; None: $RAG_SUMMARY_ENGINE
+        engine = (engine or os.environ.get(ENGINE_VARIABLE, "") or "auto").strip().lower()
+        if engine not in ENGINES:
+            raise ModelError(f"Unknown summary engine {engine!r} (one of {', '.join(ENGINES)}).")
+        self.engine = engine              # resolved to "onnx" or "torch" when the model loads
         # int8 linear layers (None: unless $RAG_SUMMARY_INT8=0); torch threads while writing (None: generation_threads())
         self.int8 = os.environ.get(INT8_VARIABLE, "1").strip().lower() not in ("0", "false", "no", "off") \
             if int8 is None else bool(int8)
         self.threads = threads
         self.quantized = False            # whether the loaded model's linear layers are int8
-        self.overlap = True               # grounded: relevance computed while the prompt is read (bench: off)
+        # grounded: the fragments' relevance computed while the prompt is read (True), or before (False);
+        # None: while on transformers (its one thread leaves a core free), before on onnx (it uses every core)
+        self.overlap: bool | None = None
+        # grounded prompts: the quotes shown and the characters of each (bench/summary.py varies them)
+        self.quote_count, self.quote_chars = GROUNDED_QUOTES, GROUNDED_QUOTE_CHARS
+        self.last_prompt: tuple[int, int] | None = None   # (tokens, of which reused from the last prompt)
+        self.last_prompt_ids: list[int] = []
         self.name = DEFAULT_SUMMARY_MODEL if is_default(model_name) else model_name
         self._default = is_default(model_name)
         # grounded decoding (rag/grounded.py): the default for the shipped model; free writing for others
         self.grounded = self._default if grounded is None else bool(grounded)
-        self._model = None
+        self._model = None                # the transformers model (free writing; grounded too on the torch engine)
+        self._lm = None                   # the onnxruntime-genai model (grounded decoding on the onnx engine)
+        self._path = None
         self._tokenizer = None
         self._seq2seq = False
-        self._load_lock = threading.Lock()
+        self._load_lock = threading.RLock()
         self._generate_lock = threading.Lock()
         self.load_seconds: float | None = None
 
     @property
     def loaded(self) -> bool:
-        return self._model is not None
+        return self._model is not None or self._lm is not None
 
     def load(self, log=lambda msg: None) -> None:
-        """Load the model (fetching and converting the default on first use); idempotent."""
+        """Load the model (fetching and converting the default on first use, and building its
+        ONNX graph for the onnx engine); idempotent."""
         with self._load_lock:
-            if self._model is not None:
+            if self.loaded:
                 return
             t0 = time.perf_counter()
             path = resolve_summary_model(None if self._default else self.name, log)
             try:
-                from transformers import (AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM,
-                                          AutoTokenizer)
+                from transformers import AutoConfig, AutoTokenizer
 
                 config = AutoConfig.from_pretrained(path)
                 self._seq2seq = bool(getattr(config, "is_encoder_decoder", False))
-                cls = AutoModelForSeq2SeqLM if self._seq2seq else AutoModelForCausalLM
                 tokenizer = AutoTokenizer.from_pretrained(path)
-                model = cls.from_pretrained(path)
             except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
                 raise ModelError(f"Cannot load the summary model {self.name!r} ({path}): {e}") from e
-            model.eval()
-            if self.int8:
-                model, self.quantized = _quantized(model)
-            self._tokenizer, self._model = tokenizer, model
+            self._path, self._tokenizer = path, tokenizer
+            if self._use_onnx(path):
+                from .onnxlm import OnnxLM
+
+                try:
+                    self._lm = OnnxLM(prepare_onnx(path, log), threads=self.threads or os.cpu_count() or 1)
+                    self.engine, self.quantized = "onnx", True
+                except ModelError as e:
+                    if self.engine == "onnx":
+                        raise
+                    log(f"The ONNX engine is unavailable ({e}); the summary model runs on transformers.")
+            if self._lm is None:
+                self.engine = "torch"
+                self._load_torch()
             self.load_seconds = time.perf_counter() - t0
 
-    def _inputs(self, question: str, hits: list[Hit]):
+    def _use_onnx(self, path: str) -> bool:
+        from . import onnxlm
+
+        if self.engine == "torch" or self._seq2seq or not self.grounded:
+            return False
+        if self.engine == "onnx":
+            if not onnxlm.available():
+                raise ModelError("The onnx summary engine needs onnxruntime-genai: pip install 'rag-quotes[fast]'")
+            return True
+        return self._default and onnxlm.available()    # auto: the shipped model, when onnxruntime-genai is here
+
+    def _load_torch(self):
+        """The transformers model (free writing on any engine, everything on torch); loaded once."""
+        with self._load_lock:
+            return self._model if self._model is not None else self._read_torch()
+
+    def _read_torch(self):
+        try:
+            from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM
+
+            cls = AutoModelForSeq2SeqLM if self._seq2seq else AutoModelForCausalLM
+            model = cls.from_pretrained(self._path)
+        except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
+            raise ModelError(f"Cannot load the summary model {self.name!r} ({self._path}): {e}") from e
+        model.eval()
+        if self.int8:
+            model, self.quantized = _quantized(model)
+        self._model = model
+        return model
+
+    def _inputs(self, question: str, hits: list[Hit], spans: dict | None = None):
         tok = self._tokenizer
         specials = sorted(set(tok.all_special_tokens) | {str(t) for t in tok.added_tokens_decoder.values()},
                           key=len, reverse=True)
-        messages = prompt_messages(question, hits, specials)
+        messages = prompt_messages(question, hits, specials, spans)
         if getattr(tok, "chat_template", None) and not self._seq2seq:
             return tok.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
                                            return_dict=True)
@@ -304,6 +391,8 @@ class Summariser:
             return
         try:
             self.load()
+            if self._lm is None or not grounded or self._seq2seq:
+                self._load_torch()        # free writing on the onnx engine: transformers, loaded on first use
         except ModelError as e:
             yield _fallback(question, hits, index, embedder, f"The summary model is unavailable: {e}")
             return
@@ -341,13 +430,20 @@ class Summariser:
         from . import grounded
 
         tok = self._tokenizer
-        input_ids = self._inputs(question, hits)["input_ids"]
-        # a quote that gives orders supports nothing (rag/verify.py), so none of it is offered either
+        # a quote that gives orders supports nothing (rag/verify.py), so none of it is offered (or shown);
+        # of the others, the first GROUNDED_QUOTES, each by the sentences around its match
         usable = [h for h in hits if not instructions(h.passage.text) and not instructions(h.passage.question or "")]
-        plan = grounded.Plan(tok, [(h.rank, h.passage, _shown(h.passage.text)) for h in usable])
+        usable = usable[:self.quote_count]
+        spans = {h.rank: grounded_span(h, self.quote_chars) for h in usable}
+        prompt = [int(t) for t in self._inputs(question, usable, spans)["input_ids"][0]]
+        plan = grounded.Plan(tok, [(h.rank, h.passage, spans[h.rank]) for h in usable])
+        step = self._lm.steps(prompt) if self._lm is not None else grounded.TorchSteps(self._load_torch())
+        self.last_prompt = (len(prompt), self._lm.reused if self._lm is not None else 0)
+        self.last_prompt_ids = prompt
         # the fragments' relevance (the search embedder) is computed while the model reads the prompt
-        relevance = _Background(grounded.relevance, plan, question, embedder) if self.overlap else None
-        scores = None if self.overlap else grounded.relevance(plan, question, embedder)   # (before: first)
+        overlap = self._lm is None if self.overlap is None else self.overlap
+        relevance = _Background(grounded.relevance, plan, question, embedder) if overlap else None
+        scores = None if overlap else grounded.relevance(plan, question, embedder)
         made: list = []
 
         def decoder():
@@ -357,7 +453,7 @@ class Summariser:
 
         text, why = "", None
         try:
-            for ids, why in grounded.generate(self._model, input_ids, decoder, max_new_tokens=max_new_tokens,
+            for ids, why in grounded.generate(step, prompt, decoder, max_new_tokens=max_new_tokens,
                                               deadline=deadline):
                 new = tok.decode(ids, skip_special_tokens=True)
                 if new != text:
@@ -376,12 +472,13 @@ class Summariser:
     def _generate(self, question, hits, max_new_tokens, deadline, time_limit):
         from transformers import LogitsProcessorList, StoppingCriteriaList, TextIteratorStreamer
 
-        tok, model = self._tokenizer, self._model
+        tok, model = self._tokenizer, self._load_torch()
         inputs = {k: v for k, v in self._inputs(question, hits).items() if k in ("input_ids", "attention_mask")}
         streamer = TextIteratorStreamer(tok, skip_prompt=True, skip_special_tokens=True,
                                         timeout=max(1.0, time_limit) + 30)
         cancel = threading.Event()
         limits = _Limits(deadline, cancel, tok, 0 if self._seq2seq else inputs["input_ids"].shape[1])
+        self.last_prompt = (int(inputs["input_ids"].shape[1]), 0)
         result: dict = {}
         cite = [] if self._seq2seq or not self.force_citations else \
             [_CiteAfterSentences(tok, [h.rank for h in hits], inputs["input_ids"].shape[1])]

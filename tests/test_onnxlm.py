@@ -1,0 +1,160 @@
+"""The summary model on onnxruntime-genai (rag/onnxlm.py), and the grounded prompt's shorter quotes.
+
+A tiny random Llama (head size 16: the smallest onnxruntime's attention kernel takes) over a
+byte-level BPE tokenizer trained here is built into a real int4 ONNX graph by the package's own
+builder, once per module, and run by the real runtime. Slow (the build takes seconds): CI runs it.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag import grounded, models, onnxlm
+from rag.errors import ModelError
+from rag.summarise import GROUNDED_QUOTE_CHARS, Summariser, grounded_span, prompt_messages
+from rag.verify import fragment_problems
+
+from conftest import quote_hits
+from test_grounded import CHAT_TEMPLATE, QUOTES
+
+needs_genai = pytest.mark.skipif(not onnxlm.available(), reason="onnxruntime-genai not installed (the fast extra)")
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """(transformers folder, its int4 ONNX folder, tokenizer)."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models as tmodels, pre_tokenizers, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    tk = Tokenizer(tmodels.BPE())
+    tk.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tk.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=600, special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    tk.train_from_iterator(QUOTES * 3 + [", and , but ; and but [1][2][3]"], trainer)
+    tok = PreTrainedTokenizerFast(tokenizer_object=tk, eos_token="<|im_end|>", bos_token="<|im_start|>",
+                                  pad_token="<|endoftext|>")
+    tok.chat_template = CHAT_TEMPLATE
+    torch.manual_seed(0)
+    root = tmp_path_factory.mktemp("onnxlm")
+    folder = root / "tiny-llama"
+    LlamaForCausalLM(LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                                 num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=2048,
+                                 eos_token_id=tok.eos_token_id, bos_token_id=tok.bos_token_id,
+                                 pad_token_id=tok.pad_token_id)).save_pretrained(folder)
+    tok.save_pretrained(folder)
+    if not onnxlm.available():
+        return folder, None, tok
+    built = root / "tiny.int4"
+    onnxlm.build(folder, built)
+    return folder, built, tok
+
+
+@needs_genai
+@pytest.mark.slow
+def test_a_reused_prompt_prefix_gives_the_same_logits_as_reading_it_afresh(tiny):
+    _, built, tok = tiny
+    a = tok.encode("The pipeline is funded by a regional grant, and the work starts in May.")
+    b = a[:8] + tok.encode(" Prices will stay flat next year.")
+    fresh = onnxlm.OnnxLM(built, threads=1)
+    expected = fresh.steps(b)(b)
+    lm = onnxlm.OnnxLM(built, threads=1)
+    step = lm.steps(a)
+    step(a)
+    step([5, 6])                          # a generation went on past its prompt
+    got = lm.steps(b)(b)
+    assert lm.reused == 8                 # the shared prefix stayed in the cache
+    assert np.allclose(got, expected, atol=1e-4)
+    again = lm.steps(b)(b)                # the same prompt again: all but its last token reused
+    assert lm.reused == len(b) - 1 and np.allclose(again, expected, atol=1e-4)
+
+
+@needs_genai
+@pytest.mark.slow
+def test_the_int4_engine_writes_a_grounded_summary_of_exact_fragments(tiny, fake_embedder):
+    folder, _, _ = tiny
+    index, hits = quote_hits(QUOTES, before="Briefing.\n\n")
+    s = Summariser(str(folder), grounded=True, engine="onnx")
+    summary = s.summarise("Is the pipeline funded?", hits, index, fake_embedder, max_new_tokens=120)
+    assert s.engine == "onnx" and s._model is None     # transformers never loaded
+    assert summary.grounded and summary.sentences, summary
+    doc = index.documents["d.txt"].text
+    for sentence in summary.sentences:
+        assert sentence.fragments and sentence.supported is not None
+        assert not fragment_problems(sentence.text, sentence.fragments, hits, index, sentence.citations)
+        for f in sentence.fragments:
+            assert doc[f.start:f.end] == f.text and f.text in sentence.text
+    # free writing on the onnx engine loads transformers for it, and still answers
+    free = s.summarise("Is the pipeline funded?", hits, index, fake_embedder, max_new_tokens=20, grounded=False)
+    assert s._model is not None and free.model == s.name
+
+
+@needs_genai
+@pytest.mark.slow
+def test_a_failed_build_leaves_nothing_behind(tmp_path):
+    bad = tmp_path / "not-a-model"
+    bad.mkdir()
+    (bad / "config.json").write_text('{"model_type": "nothing-known"}')
+    target = tmp_path / "out.int4"
+    with pytest.raises(ModelError):
+        onnxlm.build(bad, target)
+    assert not target.exists() and [p.name for p in tmp_path.iterdir()] == ["not-a-model"]
+
+
+def test_an_unknown_engine_is_refused_and_auto_keeps_other_models_on_transformers(tiny, monkeypatch):
+    folder, _, _ = tiny
+    with pytest.raises(ModelError, match="Unknown summary engine"):
+        Summariser(str(folder), engine="gpu")
+    monkeypatch.setenv("RAG_SUMMARY_ENGINE", "nonsense")
+    with pytest.raises(ModelError):
+        Summariser(str(folder))
+    monkeypatch.delenv("RAG_SUMMARY_ENGINE")
+    s = Summariser(str(folder), grounded=True)
+    s.load()
+    assert s.engine == "torch" and s._lm is None      # auto: only the shipped model goes to onnx
+
+
+def test_the_onnx_cache_name_changes_when_the_model_is_saved_again(tiny, tmp_path, monkeypatch):
+    monkeypatch.setenv("RAG_CACHE", str(tmp_path / "cache"))
+    folder, _, _ = tiny
+    before = models.onnx_model_path(str(folder))
+    assert before.parent == tmp_path / "cache" / "onnx-llm"
+    cfg = folder / "config.json"
+    cfg.write_text(cfg.read_text())                    # saved again: new time stamp
+    import os
+    st = cfg.stat()
+    os.utime(cfg, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert models.onnx_model_path(str(folder)) != before
+
+
+LONG = ("The first sentence sets the scene. " * 12 + "The grant of 4 million dollars funds the pipeline. "
+        "The work starts in May. " + "A last sentence closes the answer. " * 12)
+
+
+def test_a_grounded_prompt_shows_whole_sentences_around_the_match_within_the_limit():
+    index, hits = quote_hits([LONG], before="Briefing.\n\n")
+    h = hits[0]
+    at = h.passage.text.index("The grant")
+    h.provenance.update({"match_start": h.passage.start + at, "match_end": h.passage.start + at + 60})
+    a, b = grounded_span(h)
+    shown = h.passage.text[a:b]
+    assert "The grant of 4 million dollars funds the pipeline." in shown and "The work starts in May." in shown
+    assert b - a <= GROUNDED_QUOTE_CHARS and 0 < a and b < len(h.passage.text)
+    assert h.passage.text[a - 1] == " " and shown.endswith(".")          # whole sentences
+    text = prompt_messages("Who funds it?", hits, spans={h.rank: (a, b)})[1]["content"]
+    assert "[1] … The" in text and text.rstrip().endswith("… (Jane Doe)\n\nQuestion: Who funds it?")
+    assert text.count("The first sentence") + text.count("A last sentence") < 10
+    # a short quote is shown whole; no window known: from its start
+    index2, short = quote_hits(["Prices will stay flat next year."], before="Briefing.\n\n")
+    assert grounded_span(short[0]) == (0, len(short[0].passage.text))
+
+
+def test_grounded_fragments_come_only_from_the_shown_span(tiny):
+    _, _, tok = tiny
+    index, hits = quote_hits([LONG], before="Briefing.\n\n")
+    h = hits[0]
+    at = h.passage.text.index("The grant")
+    span = (at, at + len("The grant of 4 million dollars funds the pipeline. The work starts in May."))
+    plan = grounded.Plan(tok, [(h.rank, h.passage, span)])
+    assert plan.cands and all(span[0] <= c.start and max(c.ends) <= span[1] for c in plan.cands)

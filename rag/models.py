@@ -236,6 +236,14 @@ def onnx_model_path(source: str) -> Path:
     return cache_dir() / "onnx-llm" / f"{folder.name}-{tag}.int4"
 
 
+def onnx_wanted() -> bool:
+    """Whether the default model runs on onnxruntime-genai here: installed, and not turned off
+    ($RAG_SUMMARY_ENGINE=torch)."""
+    from . import onnxlm
+
+    return os.environ.get("RAG_SUMMARY_ENGINE", "auto").strip().lower() != "torch" and onnxlm.available()
+
+
 def prepare_onnx(source: str, log=lambda msg: None) -> Path:
     """The int4 ONNX graph of the transformers folder `source`, built once (rag/onnxlm.py)."""
     from . import onnxlm
@@ -254,10 +262,15 @@ def prepare_onnx(source: str, log=lambda msg: None) -> Path:
 def describe() -> dict:
     """What the cache holds, for `rag models`; `missing_packages`: what converting the GGUF would
     still need (the `summary` extra)."""
+    from . import onnxlm
+
     g, c = gguf_path(), converted_path()
+    o = onnx_model_path(str(c)) if _ready(c) else None
     size = lambda p: sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) if p.is_dir() else (
         p.stat().st_size if p.is_file() else 0)
     return {"cache": str(cache_dir()), "default": DEFAULT_SUMMARY_MODEL,
             "gguf": str(g) if g.is_file() else None, "gguf_mb": round(size(g) / 1e6, 1),
             "converted": str(c) if _ready(c) else None, "converted_mb": round(size(c) / 1e6, 1),
+            "onnx": str(o) if o is not None and onnxlm.ready(o) else None,
+            "onnx_mb": round(size(o) / 1e6, 1) if o is not None else 0.0,
             "missing_packages": missing_packages()}

@@ -127,7 +127,8 @@ def _cut(text: str, limit: int) -> str:
 def grounded_span(hit: Hit, limit: int | None = GROUNDED_QUOTE_CHARS) -> tuple[int, int]:
     """The part (a, b) of a quote's text a grounded prompt shows: all of it when it is short, else
     whole sentences around where the search's window matched (Hit.provenance match_start): that
-    sentence, then one after and one before in turn, within `limit` characters (at least the one). Fewer tokens to read is a faster first token."""
+    sentence, then one after and one before in turn, within `limit` characters (at least the one).
+    Fewer tokens to read is a sooner first token."""
     text, base = hit.passage.text, hit.passage.start
     if limit is None:                 # as before: from the quote's start, up to MAX_QUOTE_CHARS
         return 0, _shown(text)

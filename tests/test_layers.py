@@ -15,7 +15,7 @@ STAGES = [
     {"lexical", "dense", "store", "calibration", "build", "milvus"},
     {"retrieve", "evaluate", "terms", "speakers"},
     {"cite"},
-    {"verify", "models", "summarise", "llm", "grounded"},
+    {"verify", "models", "summarise", "llm", "grounded", "onnxlm"},
     {"render", "chat"},
     {"engine", "handlers", "ui", "cli", "__main__"},
 ]

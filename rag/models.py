@@ -13,7 +13,7 @@ Everything lives in the user's cache, never in the repository:
 
     gguf/SmolLM2-135M-Instruct.Q4_1.gguf     the file as shipped (also what llama.cpp runs)
     models/SmolLM2-135M-Instruct/            the converted model transformers loads
-    onnx-llm/<name>-<hash>.int4/             its int4 ONNX graph, for onnxruntime-genai (rag/onnxlm.py)
+    onnx-llm/<name>-<hash>.int4.v2/          its int4 ONNX graph, for onnxruntime-genai (rag/onnxlm.py)
 
 Any other model is named by a local folder or a hub name and used as given (with
 HF_HUB_OFFLINE=1 a hub name must already be in the Hugging Face cache). This module
@@ -233,7 +233,9 @@ def onnx_model_path(source: str) -> Path:
     folder = Path(source).expanduser().resolve()
     files = sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in folder.iterdir() if f.is_file())
     tag = hashlib.sha256(repr((str(folder), files)).encode()).hexdigest()[:10]
-    return cache_dir() / "onnx-llm" / f"{folder.name}-{tag}.int4"
+    from .onnxlm import VERSION
+
+    return cache_dir() / "onnx-llm" / f"{folder.name}-{tag}.int4.v{VERSION}"
 
 
 def onnx_wanted() -> bool:

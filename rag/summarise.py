@@ -27,13 +27,17 @@ by any OpenAI-compatible server (rag/llm.py: llama.cpp's server, Ollama, vLLM…
 the same prompt, stop rules and check, free writing only.
 
 The model loads once per process, on first use, behind a lock; one generation runs
-at a time (a second user waits, within their time limit). Speed on a CPU: the model's linear
-layers are quantized to int8 when it loads (torch's dynamic quantization, part of the torch
-wheel: no compiler, no new package; $RAG_SUMMARY_INT8=0 keeps the float weights), which reads
-the prompt faster and writes about twice as fast (bench/summary.py); grounded decoding embeds
-its fragments while the model reads the prompt; and a summary is written with its own torch
+at a time (a second user waits, within their time limit). Speed on a CPU: the shipped model's
+grounded decoding runs on onnxruntime-genai with int4 weights (rag/onnxlm.py; the `fast` extra,
+$RAG_SUMMARY_ENGINE=auto|onnx|torch), whose per-token cost is a fifth of transformers'; a grounded
+prompt shows only the first GROUNDED_QUOTES quotes, each by the sentences around its match
+(grounded_span), and the instructions at its start are read once and reused. On transformers
+(free writing, other models, or without the extra) the linear layers are quantized to int8 when
+it loads (torch's dynamic quantization; $RAG_SUMMARY_INT8=0 keeps float), grounded decoding embeds
+its fragments while the model reads the prompt, and a summary is written with its own torch
 thread count (half the cores, $RAG_SUMMARY_THREADS), restored after (the search embedder's
-worker sets it to 1 for the whole process). When the model is
+worker sets it to 1 for the whole process). bench/summary.py measures all of it against llama.cpp.
+When the model is
 unavailable, busy past the time limit, or yields no sentence, the model-free
 ``extractive_summary`` is returned instead, with the reason (a summary server that is
 down or slow yields a Summary without sentences that says so: the quotes stand).

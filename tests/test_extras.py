@@ -19,7 +19,7 @@ from rag.errors import MissingExtra, ModelError
 from conftest import ROOT, FakeEmbedder
 
 EXTRAS = {"ui": {"gradio", "segno"}, "summary": {"gguf", "accelerate"}, "formats": {"pypdf", "python-docx", "beautifulsoup4"},
-          "milvus": {"pymilvus", "milvus-lite"}, "fast": {"onnxruntime", "onnx"}}
+          "milvus": {"pymilvus", "milvus-lite"}, "fast": {"onnxruntime", "onnx", "onnxruntime-genai", "onnx-ir"}}
 
 
 def run(capsys, *argv):

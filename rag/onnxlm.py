@@ -34,7 +34,7 @@ from .errors import ModelError
 PACKAGE = "onnxruntime_genai"
 MARK = "rag-source.json"
 VERSION = 2                 # of the build's options (2: the LM head computed for the last position only)
-MAX_LENGTH = 4096           # tokens of prompt + summary one generator holds (its KV cache is preallocated)
+MAX_LENGTH = 2048           # tokens of prompt + summary one generator holds (its KV cache is preallocated: ~95 MB)
 
 
 def available() -> bool:

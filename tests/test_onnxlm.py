@@ -159,3 +159,41 @@ def test_grounded_fragments_come_only_from_the_shown_span(tiny):
     span = (at, at + len("The grant of 4 million dollars funds the pipeline. The work starts in May."))
     plan = grounded.Plan(tok, [(h.rank, h.passage, span)])
     assert plan.cands and all(span[0] <= c.start and max(c.ends) <= span[1] for c in plan.cands)
+
+
+def test_auto_falls_back_to_transformers_when_the_onnx_build_fails(tiny, fake_embedder, monkeypatch):
+    """auto (the shipped model's default) must not lose the summary to an engine that cannot be built;
+    an explicit onnx says why instead, and the quotes get the extractive summary."""
+    import rag.summarise as summarise
+
+    folder, _, _ = tiny
+
+    def broken(source, log=lambda msg: None):
+        raise ModelError("the builder does not know this model")
+
+    monkeypatch.setattr(summarise, "prepare_onnx", broken)
+    monkeypatch.setattr(onnxlm, "available", lambda: True)
+    index, hits = quote_hits(QUOTES, before="Briefing.\n\n")
+    s = Summariser(str(folder), grounded=True)
+    s._default = True                                   # as the shipped model: auto picks onnx
+    said = []
+    s.load(log=said.append)
+    assert s.engine == "torch" and s._model is not None and "runs on transformers" in said[-1]
+    assert s.summarise("Is the pipeline funded?", hits, index, fake_embedder, max_new_tokens=40).sentences
+    explicit = Summariser(str(folder), grounded=True, engine="onnx")
+    summary = explicit.summarise("Is the pipeline funded?", hits, index, fake_embedder)
+    assert summary.model == "extractive" and "builder does not know" in summary.reason
+
+
+@needs_genai
+@pytest.mark.slow
+def test_a_prompt_past_the_engines_length_is_a_reason_not_a_crash(tiny, fake_embedder, monkeypatch):
+    folder, _, _ = tiny
+    monkeypatch.setattr(onnxlm, "MAX_LENGTH", 64)
+    index, hits = quote_hits(QUOTES, before="Briefing.\n\n")
+    s = Summariser(str(folder), grounded=True, engine="onnx")
+    summary = s.summarise("Is the pipeline funded?", hits, index, fake_embedder, max_new_tokens=40)
+    assert "exceed the model's 64 tokens" in (summary.reason or "")
+    monkeypatch.setattr(onnxlm, "MAX_LENGTH", 2048)     # a later generation starts afresh and works
+    s._lm.max_length = 2048
+    assert s.summarise("Is the pipeline funded?", hits, index, fake_embedder, max_new_tokens=40).grounded

@@ -76,7 +76,7 @@ THREADS_VARIABLE = "RAG_SUMMARY_THREADS"   # torch threads while a summary is wr
 INT8_VARIABLE = "RAG_SUMMARY_INT8"         # "0": keep the model's float weights (default: int8 linear layers)
 ENGINE_VARIABLE = "RAG_SUMMARY_ENGINE"     # auto | onnx | torch: what runs grounded decoding (auto: onnx if installed)
 ENGINES = ("auto", "onnx", "torch")
-GROUNDED_QUOTE_CHARS = 450   # of each quote a grounded prompt shows: the sentences around its matched window
+GROUNDED_QUOTE_CHARS = 450   # of each quote a grounded prompt shows: its matched window's sentences, then neighbours
 GROUNDED_QUOTES = MAX_SENTENCES   # quotes a grounded prompt shows, the first by rank (a sentence opens from each)
 log = logging.getLogger("rag.summarise")
 
@@ -130,8 +130,8 @@ def _cut(text: str, limit: int) -> str:
 
 def grounded_span(hit: Hit, limit: int | None = GROUNDED_QUOTE_CHARS) -> tuple[int, int]:
     """The part (a, b) of a quote's text a grounded prompt shows: all of it when it is short, else
-    whole sentences around where the search's window matched (Hit.provenance match_start): that
-    sentence, then one after and one before in turn, within `limit` characters (at least the one).
+    whole sentences: those of the window the search matched (Hit.provenance match_start/match_end),
+    then one after and one before in turn, within `limit` characters (at least its first sentence).
     Fewer tokens to read is a sooner first token."""
     text, base = hit.passage.text, hit.passage.start
     if limit is None:                 # as before: from the quote's start, up to MAX_QUOTE_CHARS
@@ -142,9 +142,13 @@ def grounded_span(hit: Hit, limit: int | None = GROUNDED_QUOTE_CHARS) -> tuple[i
     if not spans:
         return 0, _shown(text, limit)
     ms = hit.provenance.get("match_start") if hit.provenance else None
+    me = hit.provenance.get("match_end") if hit.provenance else None
     ms = ms - base if isinstance(ms, int) and base <= ms < base + len(text) else 0
+    me = me - base if isinstance(me, int) and me - base > ms else ms + 1
     lo = hi = next((i for i, (_, e) in enumerate(spans) if e > ms), 0)
-    after = True                      # the matched sentence, then one after and one before in turn, while they fit
+    while hi + 1 < len(spans) and spans[hi + 1][0] < me and spans[hi + 1][1] - spans[lo][0] <= limit:
+        hi += 1                       # the matched window's sentences first
+    after = True                      # then one after and one before in turn, while they fit
     while True:
         for i in ((hi + 1, lo - 1) if after else (lo - 1, hi + 1)):
             if 0 <= i < len(spans) and max(spans[hi][1], spans[i][1]) - min(spans[lo][0], spans[i][0]) <= limit:

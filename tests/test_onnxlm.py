@@ -208,3 +208,30 @@ def test_the_matched_window_is_shown_whole_before_its_neighbours():
     h.provenance.update({"match_start": h.passage.start + at, "match_end": h.passage.start + at + len(window)})
     a, b = grounded_span(h, limit=len(window) + 5)      # room for the window, not for it and a neighbour
     assert h.passage.text[a:b] == window                   # all of its sentences, not two and a short neighbour
+
+
+def test_a_cache_that_cannot_be_written_is_a_message_and_auto_falls_back(tiny, tmp_path, monkeypatch):
+    folder, _, _ = tiny
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("RAG_CACHE", str(blocker / "cache"))       # cannot be made, even by root
+    monkeypatch.setattr(onnxlm, "available", lambda: True)
+    with pytest.raises(ModelError, match="Cannot build the ONNX summary model"):
+        models.prepare_onnx(str(folder))
+    import rag.summarise as summarise
+
+    monkeypatch.setattr(summarise, "resolve_summary_model", lambda name, log=None: str(folder))
+    s = Summariser(None, grounded=True)                            # the shipped model's path: auto picks onnx
+    s.load()
+    assert s.engine == "torch" and blocker.read_text() == "not a folder"
+
+
+def test_the_shipped_model_in_a_cache_that_cannot_be_made_gives_the_extractive_summary(tmp_path, monkeypatch,
+                                                                                        fake_embedder):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("RAG_CACHE", str(blocker / "cache"))
+    index, hits = quote_hits(QUOTES, before="Briefing.\n\n")
+    summary = Summariser(None).summarise("Is the pipeline funded?", hits, index, fake_embedder)
+    assert summary.model == "extractive" and "Cannot prepare the summary model" in summary.reason
+    assert "RAG_CACHE" in summary.reason and blocker.read_text() == "not a folder"

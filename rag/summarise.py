@@ -60,7 +60,7 @@ import numpy as np
 from . import llm
 from .chunk import sentences
 from .errors import ModelError
-from .models import DEFAULT_SUMMARY_MODEL, is_default, prepare_onnx, resolve_summary_model
+from .models import DEFAULT_SUMMARY_MODEL, ENGINE_VARIABLE, is_default, prepare_onnx, resolve_summary_model
 from .records import Hit
 from .verify import CheckedSentence, Fragment, check, fragment_problems, instructions, split, strip_citations
 
@@ -74,7 +74,6 @@ MAX_QUOTE_CHARS = 900        # of each quote shown to the model (cut at a senten
 EXTRACTIVE = "extractive"
 THREADS_VARIABLE = "RAG_SUMMARY_THREADS"   # torch threads while a summary is written (default: half the cores)
 INT8_VARIABLE = "RAG_SUMMARY_INT8"         # "0": keep the model's float weights (default: int8 linear layers)
-ENGINE_VARIABLE = "RAG_SUMMARY_ENGINE"     # auto | onnx | torch: what runs grounded decoding (auto: onnx if installed)
 ENGINES = ("auto", "onnx", "torch")
 GROUNDED_QUOTE_CHARS = 450   # of each quote a grounded prompt shows: its matched window's sentences, then neighbours
 GROUNDED_QUOTES = MAX_SENTENCES   # quotes a grounded prompt shows, the first by rank (a sentence opens from each)

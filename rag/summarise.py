@@ -72,7 +72,7 @@ TIME_LIMIT = 60.0            # seconds of generation, after the model is loaded
 MAX_SENTENCES = 3            # the model stops after this many (cited) sentences
 MAX_QUOTE_CHARS = 900        # of each quote shown to the model (cut at a sentence end)
 EXTRACTIVE = "extractive"
-THREADS_VARIABLE = "RAG_SUMMARY_THREADS"   # torch threads while a summary is written (default: half the cores)
+THREADS_VARIABLE = "RAG_SUMMARY_THREADS"   # threads while a summary is written (default: transformers half the cores, onnx all)
 INT8_VARIABLE = "RAG_SUMMARY_INT8"         # "0": keep the model's float weights (default: int8 linear layers)
 ENGINES = ("auto", "onnx", "torch")
 GROUNDED_QUOTE_CHARS = 450   # of each quote a grounded prompt shows: its matched window's sentences, then neighbours
@@ -331,11 +331,13 @@ class Summariser:
             except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
                 raise ModelError(f"Cannot load the summary model {self.name!r} ({path}): {e}") from e
             self._path, self._tokenizer = path, tokenizer
-            if self._use_onnx(path):
+            if self._use_onnx():
                 from .onnxlm import OnnxLM
 
                 try:
-                    self._lm = OnnxLM(prepare_onnx(path, log), threads=self.threads or os.cpu_count() or 1)
+                    # every core ($RAG_SUMMARY_THREADS if set): the fragments' relevance is computed before, not meanwhile
+                    threads = self.threads or generation_threads(default=os.cpu_count() or 1)
+                    self._lm = OnnxLM(prepare_onnx(path, log), threads=threads)
                     self.engine, self.quantized = "onnx", True
                 except ModelError as e:
                     if self.engine == "onnx":
@@ -346,7 +348,7 @@ class Summariser:
                 self._load_torch()
             self.load_seconds = time.perf_counter() - t0
 
-    def _use_onnx(self, path: str) -> bool:
+    def _use_onnx(self) -> bool:
         from . import onnxlm
 
         if self.engine == "torch" or self._seq2seq or not self.grounded:
@@ -566,15 +568,15 @@ class _Background:
         self._thread.join()
 
 
-def generation_threads() -> int:
-    """Torch threads for writing a summary: $RAG_SUMMARY_THREADS, else half the cores (at least one).
-    Not every core: the fragments' relevance is embedded on another thread meanwhile, and the
-    server's searches go on; on this 2-core machine 2 threads wrote slower than 1 (bench/summary.py)."""
+def generation_threads(default: int | None = None) -> int:
+    """Threads for writing a summary: $RAG_SUMMARY_THREADS, else `default`, else half the cores (at least
+    one). On transformers not every core: the fragments' relevance is embedded on another thread meanwhile,
+    and the server's searches go on; on this 2-core machine 2 threads wrote slower than 1 (bench/summary.py)."""
     try:
         value = int(os.environ.get(THREADS_VARIABLE, "") or 0)
     except ValueError:
         value = 0
-    return value if value > 0 else max(1, (os.cpu_count() or 1) // 2)
+    return value if value > 0 else default or max(1, (os.cpu_count() or 1) // 2)
 
 
 @contextmanager

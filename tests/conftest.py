@@ -125,6 +125,28 @@ def meetings(tmp_path):
     return folder
 
 
+CHAT_TEMPLATE = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+                 "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+
+
+def chat_tokenizer(texts: list[str], vocab_size: int = 600):
+    """A byte-level BPE tokenizer (the kind SmolLM2 has) trained on `texts` and the connectives and
+    citations grounded decoding writes, with ChatML special tokens and CHAT_TEMPLATE."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tk = Tokenizer(models.BPE())
+    tk.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tk.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    tk.train_from_iterator(list(texts) + [", and , but ; and but [1][2][3]"], trainer)
+    tok = PreTrainedTokenizerFast(tokenizer_object=tk, eos_token="<|im_end|>", bos_token="<|im_start|>",
+                                  pad_token="<|endoftext|>")
+    tok.chat_template = CHAT_TEMPLATE
+    return tok
+
+
 def quote_hits(texts: list[str], speaker: str | None = "Jane Doe", before: str = ""):
     """An in-memory index of one document made of `before` and `texts`, and a hit per passage
     (rank = order)."""

@@ -14,12 +14,10 @@ import rag.embed
 from rag import llm
 from rag.cli import main
 
-from conftest import INTERVIEW, FakeEmbedder
+from conftest import INTERVIEW, FakeEmbedder, chat_tokenizer
 from llm_stub import LLMStub
 
 QUESTION = "Is the pipeline funded?"
-CHAT_TEMPLATE = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
-                 "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
 
 
 @pytest.fixture(autouse=True)
@@ -34,18 +32,9 @@ def tiny_model(tmp_path_factory):
     """A byte-level BPE tokenizer trained on the interview and a tiny random Llama over it (the
     machinery of grounded decoding, not its words)."""
     import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+    from transformers import LlamaConfig, LlamaForCausalLM
 
-    tk = Tokenizer(models.BPE())
-    tk.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tk.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=500, special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
-    tk.train_from_iterator([INTERVIEW] * 3 + [", and , but ; and but [1][2][3]"], trainer)
-    tok = PreTrainedTokenizerFast(tokenizer_object=tk, eos_token="<|im_end|>", bos_token="<|im_start|>",
-                                  pad_token="<|endoftext|>")
-    tok.chat_template = CHAT_TEMPLATE
+    tok = chat_tokenizer([INTERVIEW] * 3, vocab_size=500)
     torch.manual_seed(0)
     folder = tmp_path_factory.mktemp("ask") / "tiny-llama"
     LlamaForCausalLM(LlamaConfig(vocab_size=len(tok), hidden_size=16, intermediate_size=32, num_hidden_layers=1,

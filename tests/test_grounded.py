@@ -19,7 +19,7 @@ from rag import grounded
 from rag.summarise import Summariser, _shown, get_summariser
 from rag.verify import _NEGATION, Fragment, fragment_problems
 
-from conftest import quote_hits
+from conftest import chat_tokenizer, quote_hits
 
 QUOTES = [
     "Yes. The pipeline is funded by a regional grant of 4 million dollars, and the work starts in May. "
@@ -29,8 +29,6 @@ QUOTES = [
     "He called the plan “a mistake” (in his words) and left [the room] early. The answer is: we will see what the council decides. "
     "Why would anyone pay more? The reservoir is full again after the spring rains, which helps the farmers.",
 ]
-CHAT_TEMPLATE = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
-                 "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
 
 
 def quotes(texts=QUOTES):
@@ -39,19 +37,7 @@ def quotes(texts=QUOTES):
 
 @pytest.fixture(scope="module")
 def tokenizer():
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast
-
-    tk = Tokenizer(models.BPE())
-    tk.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tk.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=600, special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
-    tk.train_from_iterator(QUOTES * 3 + [", and , but ; and but [1][2][3]"], trainer)
-    tok = PreTrainedTokenizerFast(tokenizer_object=tk, eos_token="<|im_end|>", bos_token="<|im_start|>",
-                                  pad_token="<|endoftext|>")
-    tok.chat_template = CHAT_TEMPLATE
-    return tok
+    return chat_tokenizer(QUOTES * 3)
 
 
 @pytest.fixture(scope="module")

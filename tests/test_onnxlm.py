@@ -14,8 +14,8 @@ from rag.errors import ModelError
 from rag.summarise import GROUNDED_QUOTE_CHARS, Summariser, grounded_span, prompt_messages
 from rag.verify import fragment_problems
 
-from conftest import quote_hits
-from test_grounded import CHAT_TEMPLATE, QUOTES
+from conftest import chat_tokenizer, quote_hits
+from test_grounded import QUOTES
 
 needs_genai = pytest.mark.skipif(not onnxlm.available(), reason="onnxruntime-genai not installed (the fast extra)")
 
@@ -24,18 +24,9 @@ needs_genai = pytest.mark.skipif(not onnxlm.available(), reason="onnxruntime-gen
 def tiny(tmp_path_factory):
     """(transformers folder, its int4 ONNX folder, tokenizer)."""
     import torch
-    from tokenizers import Tokenizer, decoders, models as tmodels, pre_tokenizers, trainers
-    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+    from transformers import LlamaConfig, LlamaForCausalLM
 
-    tk = Tokenizer(tmodels.BPE())
-    tk.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tk.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=600, special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
-    tk.train_from_iterator(QUOTES * 3 + [", and , but ; and but [1][2][3]"], trainer)
-    tok = PreTrainedTokenizerFast(tokenizer_object=tk, eos_token="<|im_end|>", bos_token="<|im_start|>",
-                                  pad_token="<|endoftext|>")
-    tok.chat_template = CHAT_TEMPLATE
+    tok = chat_tokenizer(QUOTES * 3)
     torch.manual_seed(0)
     root = tmp_path_factory.mktemp("onnxlm")
     folder = root / "tiny-llama"

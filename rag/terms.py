@@ -76,6 +76,25 @@ def is_common(word: str) -> bool:
     return _is_stop(w) or (z is not None and z >= COMMON_ZIPF)
 
 
+@lru_cache(maxsize=1)
+def countries() -> frozenset:
+    """The one-word names of countries, current and former, case folded (pycountry's ISO 3166 tables: "mongolia",
+    "vietnam", "burma"): such a word is a name in any case and place of a query ("Myanmar military government",
+    "russia and mongolia"), where wordfreq finds it too common to tell by rarity. Empty without pycountry."""
+    try:
+        import pycountry
+    except ModuleNotFoundError:
+        return frozenset()
+    out = set()
+    for table in (pycountry.countries, pycountry.historic_countries):
+        for country in table:
+            for attribute in ("name", "common_name"):
+                head = (getattr(country, attribute, None) or "").split(",")[0].strip()
+                if head and re.fullmatch(r"[^\W\d_]+", head):
+                    out.add(head.lower())
+    return frozenset(out)
+
+
 def _fold(word: str) -> str:
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
@@ -215,14 +234,17 @@ class Vocabulary:
         self.warm_up()
         return max(lexical, sum(t in self.stems or t in self.words for t in tokens) / len(tokens))
 
-    def has_phrase(self, words: list[str], docs=None) -> bool:
-        """Whether a searched document writes the folded `words` in this order (case aside, a possessive on
-        the last), with at most PHRASE_GAP words between two of them, each capitalised or of three letters
-        at most ("Secretary of State Antony Blinken" holds "Secretary Blinken")."""
+    def has_phrase(self, words: list[str], docs=None, either_order: bool = False) -> bool:
+        """Whether a searched document writes the folded `words` in this order (or reversed, `either_order`; case
+        aside, a possessive on the last), with at most PHRASE_GAP words between two of them, each capitalised or of
+        three letters at most ("Secretary of State Antony Blinken" holds "Secretary Blinken"; "Serb Municipalities
+        in Kosovo" holds "Kosovo Serb")."""
         if any(w not in self.words for w in words):
             return True         # a word missing on its own is missing_terms' business
         gap = r"[\s\-‐‑–—]+(?:(?:[A-Z][\w’'.]*|[a-z]{1,3})[\s\-‐‑–—]+){0,%d}" % PHRASE_GAP
-        pattern = re.compile(r"(?<!\w)" + gap.join(f"(?i:{re.escape(w)})" for w in words) + r"(?:[’']s?)?(?!\w)")
+        orders = [words, words[::-1]] if either_order else [words]
+        pattern = re.compile("|".join(r"(?<!\w)" + gap.join(f"(?i:{re.escape(w)})" for w in order) + r"(?:[’']s?)?(?!\w)"
+                                      for order in orders))
         for doc_id, held in self.per_doc.items():
             if (docs is None or doc_id in docs) and all(w in held for w in words) \
                     and pattern.search(self.index.documents[doc_id].text):
@@ -302,7 +324,9 @@ def query_names(query: str) -> list[str]:
             name = True                                   # a number, a year, G20
         elif len(letters) < 2 or _is_stop(core):
             name = False
-        elif not all_caps and sum(c.isupper() for c in word) >= 2 and word.replace("'", "").rstrip("s").isupper():
+        elif core in countries():
+            name = True                                   # a country, in any case and place: Myanmar, mongolia
+        elif not all_caps and _acronym(word):
             name = True                                   # an acronym: NATO, NATO's, CSTOs
         elif word[0].isupper() and not all_caps and not initial and not title_case:
             name = True                                   # capitalised in mid-sentence
@@ -314,6 +338,11 @@ def query_names(query: str) -> list[str]:
         if name:
             out.append(core)
     return out
+
+
+def _acronym(word: str) -> bool:
+    """NATO, NATO's, CSTOs: two capitals or more and no lower-case letter but a plural's s."""
+    return sum(c.isupper() for c in word) >= 2 and re.sub(r"[’']s?$", "", word).rstrip("s").isupper()
 
 
 def _is_stop(word: str) -> bool:
@@ -337,7 +366,8 @@ def name_phrases(query: str) -> list[list[str]]:
         initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS
         core = _fold(word)
         capital = word[:1].isupper() and word[:1].isalpha() and not _is_stop(core) and core not in HONORIFICS \
-            and not (initial and is_common(core))      # "Does Moscow ...", "Did Lavrov ...": a question's verb
+            and not (initial and is_common(core)) \
+            and not _acronym(word)                     # "Does Moscow ...": a question's verb; "CSTO": a name alone
         joined = end is not None and re.fullmatch(r"[ \t]+", query[end:m.start()]) is not None
         if capital and run and joined and not re.search(r"[’']s?$", run[-1]):
             run.append(word)
@@ -369,8 +399,8 @@ def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     phrases = []
     for p in name_phrases(query):
         words = [_fold(w) for w in p]
-        if all(w in lost for w in words) or not any(
-                vocabulary.has_phrase(words[i:i + 2], docs) for i in range(len(words) - 1)):
+        if all(w in lost for w in words) or not any(        # a name of two words in either order: "Kosovo Serb"
+                vocabulary.has_phrase(words[i:i + 2], docs, either_order=len(words) == 2) for i in range(len(words) - 1)):
             phrases.append((words, " ".join(p)))
     in_phrases = {w for words, _ in phrases for w in words}
     found = [(place.get(core, 0), re.sub(r"[’']s?$", "", spelled.get(core, core)))

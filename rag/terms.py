@@ -10,7 +10,8 @@ A query word is a *name* when it is
 - capitalised, not at the start of a sentence (in a query not written in Title Case),
 - an acronym (two or more capitals: NATO, JCPOA), or contains a digit (2014, G20),
 - capitalised at the start of a sentence and not a common English word, or
-- (any case) very rare in general English.
+- (any case) very rare in general English, or the one-word name of a country (``countries``: pycountry's
+  ISO 3166 tables, "Myanmar military government", "russia and mongolia").
 "Common" and "rare" come from ``wordfreq``'s Zipf frequencies when it is installed (an
 optional dependency); without it only capitalisation, acronyms and digits make names. A
 common word (a paraphrase's verb) never counts, whatever the index lacks.
@@ -25,10 +26,13 @@ The vocabulary (``Vocabulary``) is built from the documents' text, once per inde
 (about 0.1 s per MB), per document so that a search restricted to some documents checks those.
 A multiword name (``name_phrases``: adjacent capitalised words, "African Union") whose words are
 each in the documents is missing when no document writes them together (``Vocabulary.has_phrase``),
-and it counts as one name. A capitalised name matches by stem only an ending-added or -dropped
-form of itself ("Memorial" is not "memory").
+and it counts as one name; a name of two words may be written in either order ("Kosovo Serb": "Serb
+Municipalities in Kosovo"), and an acronym is a name on its own ("Kazakhstan CSTO troops"). A
+capitalised name matches by stem only an ending-added or -dropped form of itself ("Memorial" is not
+"memory").
 What it leaves out: names with connectors as units ("Council of Europe": each word is checked),
-names written in lower case that wordfreq finds common, other languages.
+names written in lower case that wordfreq finds common and that are not countries ("hong kong",
+"bolsonaro"), demonyms of missing countries ("Mongolian"), other languages.
 """
 from __future__ import annotations
 
@@ -36,7 +40,7 @@ import re
 import threading
 from functools import cached_property, lru_cache
 
-__all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "is_common",
+__all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "countries", "is_common",
            "missing_names", "missing_terms", "name_phrases", "query_names", "zipf"]
 
 _WORD = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:[’']s?)?")   # words, with an inner or final apostrophe

@@ -9,7 +9,8 @@ spells them; retrieve.py abstains when there are any and says so ("No document m
 A query word is a *name* when it is
 - capitalised, not at the start of a sentence (in a query not written in Title Case),
 - an acronym (two or more capitals: NATO, JCPOA), or contains a digit (2014, G20),
-- capitalised at the start of a sentence and not a common English word, or
+- capitalised at the start of a sentence and not a common English word nor one English inflects
+  ("Summarize the discussion": summarized; "Kaliningrad transit" has no such forms), or
 - (any case) very rare in general English, or the one-word name of a country (``countries``: pycountry's
   ISO 3166 tables, "Myanmar military government", "russia and mongolia").
 "Common" and "rare" come from ``wordfreq``'s Zipf frequencies when it is installed (an
@@ -47,6 +48,7 @@ _WORD = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:[’']s?)?")   # words, with a
 _SENTENCE_END_CHARS = set('.?!:;"“”()[]')
 COMMON_ZIPF = 3.6    # a capitalised first word at least this frequent is an ordinary word ("Complaints")
 RARE_ZIPF = 2.0      # a lower-case word below this is a name whatever its case ("jcpoa", "ulaanbaatar")
+INFLECTED_ZIPF = 2.5  # a capitalised first word whose -s, -ed or -ing form is this frequent is an English word
 FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothing by its absence
 EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
 PHRASE_GAP = 4       # capitalised or short words that may stand between two words of a name (Secretary [of State
@@ -240,15 +242,16 @@ class Vocabulary:
 
     def has_phrase(self, words: list[str], docs=None, either_order: bool = False) -> bool:
         """Whether a searched document writes the folded `words` in this order (or reversed, `either_order`; case
-        aside, a possessive on the last), with at most PHRASE_GAP words between two of them, each capitalised or of
-        three letters at most ("Secretary of State Antony Blinken" holds "Secretary Blinken"; "Serb Municipalities
-        in Kosovo" holds "Kosovo Serb")."""
+        aside; the last may end in a possessive or three more letters: "Industrial Designer" holds "Industrial
+        Design"), with at most PHRASE_GAP words between two of them, each capitalised or of three letters at most
+        ("Secretary of State Antony Blinken" holds "Secretary Blinken"; "Serb Municipalities in Kosovo" holds
+        "Kosovo Serb")."""
         if any(w not in self.words for w in words):
             return True         # a word missing on its own is missing_terms' business
         gap = r"[\s\-‐‑–—]+(?:(?:[A-Z][\w’'.]*|[a-z]{1,3})[\s\-‐‑–—]+){0,%d}" % PHRASE_GAP
         orders = [words, words[::-1]] if either_order else [words]
-        pattern = re.compile("|".join(r"(?<!\w)" + gap.join(f"(?i:{re.escape(w)})" for w in order) + r"(?:[’']s?)?(?!\w)"
-                                      for order in orders))
+        pattern = re.compile("|".join(r"(?<!\w)" + gap.join(f"(?i:{re.escape(w)})" for w in order)
+                                      + r"\w{0,3}(?:[’']s?)?(?!\w)" for order in orders))
         for doc_id, held in self.per_doc.items():
             if (docs is None or doc_id in docs) and all(w in held for w in words) \
                     and pattern.search(self.index.documents[doc_id].text):
@@ -338,10 +341,18 @@ def query_names(query: str) -> list[str]:
             z = zipf(core)
             if z is not None and z < COMMON_ZIPF:       # an inflection of a common word is common too
                 z = max(z, zipf(_stem([core])[0]))
-            name = z is not None and (z < RARE_ZIPF or (word[0].isupper() and not title_case and z < COMMON_ZIPF))
+            name = z is not None and (z < RARE_ZIPF or (word[0].isupper() and not title_case and z < COMMON_ZIPF
+                                                        and not _inflected(core)))
         if name:
             out.append(core)
     return out
+
+
+def _inflected(word: str) -> bool:
+    """Whether English inflects `word`: wordfreq knows its -s, -ed or -ing form (INFLECTED_ZIPF), as for "Summarize"
+    (summarized) or "Outline" opening a question; a name has no such forms (Kaliningrad, Myanmar, Lavrov)."""
+    base = word[:-1] if word.endswith("e") else word
+    return any((zipf(f) or 0.0) >= INFLECTED_ZIPF for f in {word + "s", word + "es", word + "d", base + "ed", base + "ing"})
 
 
 def _acronym(word: str) -> bool:

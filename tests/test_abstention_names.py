@@ -93,3 +93,17 @@ def test_an_acronym_beside_a_name_and_two_words_written_reversed_are_not_a_missi
     assert terms.missing_terms("Will athletes compete at the Beijing Olympics?", vocab) == ["Beijing Olympics"]
     # either order counts for a name of two words only: of three, two must stand together in order
     assert terms.missing_terms("Did the Union European Hall open?", vocab) == ["Union European Hall"]
+
+
+def test_a_verb_opening_a_request_is_no_name():
+    # "Summarize" is rarer than COMMON_ZIPF, but English inflects it (summarized): a request, not a name
+    vocab = terms.Vocabulary(_index())
+    assert terms.missing_terms("Summarize what Putin said about the African states", vocab) == []
+    assert terms.missing_terms("Summarise the talks", vocab) == []
+    assert terms.query_names("Kaliningrad transit") == ["kaliningrad"]         # a name has no -ed form
+
+
+def test_the_last_word_of_a_multiword_name_may_carry_an_ending():
+    vocab = terms.Vocabulary(_index(TEXT + " Industrial Designer: the buttons are ready. The design is new."))
+    assert terms.missing_terms("Why did the Industrial Design disagree?", vocab) == []
+    assert terms.missing_terms("Why did the Industrial Union disagree?", vocab) == ["Industrial Union"]

@@ -381,8 +381,8 @@ def name_phrases(query: str) -> list[list[str]]:
         initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS
         core = _fold(word)
         capital = word[:1].isupper() and word[:1].isalpha() and not _is_stop(core) and core not in HONORIFICS \
-            and not (initial and is_common(core)) \
-            and not _acronym(word)                     # "Does Moscow ...": a question's verb; "CSTO": a name alone
+            and not (initial and (is_common(core) or _inflected(core))) \
+            and not _acronym(word)      # "Does Moscow", "Summarize Putin's": a request's verb; "CSTO": a name alone
         joined = end is not None and re.fullmatch(r"[ \t]+", query[end:m.start()]) is not None
         if capital and run and joined and not re.search(r"[’']s?$", run[-1]):
             run.append(word)

@@ -100,6 +100,10 @@ def test_a_verb_opening_a_request_is_no_name():
     vocab = terms.Vocabulary(_index())
     assert terms.missing_terms("Summarize what Putin said about the African states", vocab) == []
     assert terms.missing_terms("Summarise the talks", vocab) == []
+    # nor the first word of a multiword name, where the documents use the verb elsewhere
+    said = terms.Vocabulary(_index(TEXT + " Let me summarize."))
+    assert terms.name_phrases("Summarize Putin's remarks") == []
+    assert terms.missing_terms("Summarize Putin's remarks", said) == []
     assert terms.query_names("Kaliningrad transit") == ["kaliningrad"]         # a name has no -ed form
 
 

@@ -49,6 +49,10 @@ _SENTENCE_END_CHARS = set('.?!:;"“”()[]')
 COMMON_ZIPF = 3.6    # a capitalised first word at least this frequent is an ordinary word ("Complaints")
 RARE_ZIPF = 2.0      # a lower-case word below this is a name whatever its case ("jcpoa", "ulaanbaatar")
 INFLECTED_ZIPF = 2.5  # a capitalised first word whose -s, -ed or -ing form is this frequent is an English word
+ENGLISH_ENDINGS = ("tion", "tions", "sion", "sions", "ment", "ments", "ness", "ity", "ities", "ism", "isms",
+                   "ance", "ances", "ence", "ences")    # nouns English derives: a first word so made is no name
+DEMONYM_ENDINGS = ("ians", "ian", "eans", "ean", "ans", "an", "ese", "ish", "ots", "ot", "ars", "ar", "ers", "er", "ic",
+                   "is", "i")           # Finnish, Cypriot, Kosovar: the people of a place the documents may name
 FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothing by its absence
 EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
 PHRASE_GAP = 4       # capitalised or short words that may stand between two words of a name (Secretary [of State
@@ -99,6 +103,35 @@ def countries() -> frozenset:
                 if head and re.fullmatch(r"[^\W\d_]+", head):
                     out.add(head.lower())
     return frozenset(out)
+
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+_SHORT_MONTHS = {**{m[:3]: m for m in MONTHS}, "sept": "september"}     # jan -> january
+
+
+def _spellings(w: str) -> list[str]:
+    """Other ways to write the word `w` (case-folded): British or American (organization, organisation; defense,
+    defence; center, centre; color, colour; analyze, analyse), a number's ordinal or decade and back (14th, 14;
+    1990, 1990s), a month's short name (jan, january)."""
+    if w.isdigit():
+        return [w + end for end in ("s", "st", "nd", "rd", "th")]
+    number = re.fullmatch(r"(\d+)(?:s|st|nd|rd|th)", w)
+    if number:
+        return [number.group(1)]
+    if not w.isalpha() or len(w) < 3:
+        return []
+    out = [_SHORT_MONTHS[w]] if w in _SHORT_MONTHS else []
+    if len(w) < 4:
+        return out
+    for a, b in (("iz", "is"), ("yz", "ys")):
+        out += [w.replace(a, b), w.replace(b, a)]
+    for a, b in (("ense", "ence"), ("or", "our"), ("er", "re"), ("og", "ogue")):
+        if w.endswith(a):
+            out.append(w[:-len(a)] + b)
+        elif w.endswith(b):
+            out.append(w[:-len(b)] + a)
+    return [f for f in dict.fromkeys(out) if f != w]
 
 
 def _fold(word: str) -> str:
@@ -198,6 +231,15 @@ class Vocabulary:
         return out
 
     @cached_property
+    def openings(self) -> dict[str, list[str]]:
+        """The first 3 letters -> the names with them (demonyms: Finnish, Finland; Kazakh, Kazakhstan)."""
+        out: dict[str, list[str]] = {}
+        for w in self.proper:
+            if len(w) >= 4 and w.isalpha():
+                out.setdefault(w[:3], []).append(w)
+        return out
+
+    @cached_property
     def beginnings(self) -> frozenset:
         """The first VARIANT_PREFIX letters of every longer word (pregnancy, pregnant: "pregna")."""
         return frozenset(w[:VARIANT_PREFIX] for w in self.words if len(w) > VARIANT_PREFIX and w.isalpha())
@@ -228,7 +270,7 @@ class Vocabulary:
 
     def warm_up(self) -> "Vocabulary":
         with self._lock:
-            self.stems, self.skeletons, self.prefixes, self.beginnings   # noqa: B018 - filling the caches
+            self.stems, self.skeletons, self.prefixes, self.openings, self.beginnings   # noqa: B018 - filling the caches
         zipf("warm")                    # wordfreq reads its table on first use (about 1 s)
         return self
 
@@ -292,6 +334,28 @@ class Vocabulary:
                 short, long_ = sorted((w, form), key=len)
                 if long_.startswith(short) and len(long_) - len(short) <= 3 and present(form):
                     return form
+        for form in _spellings(w):
+            if present(form):
+                return form
+        return self._place(w, present) if len(w) >= 4 and w.isalpha() else None
+
+    def _place(self, w: str, present) -> str | None:
+        """The name the documents hold of the place `w` is a people or short form of: Kazakh (Kazakhstan),
+        Finnish (Finland), Swedish (Sweden), Polish (Poland), Cypriot (Cyprus), Kosovar (Kosovo). The name
+        begins as `w` less its ending (DEMONYM_ENDINGS) does, but for its last letter (three at least), and
+        runs on for four letters at most; `w` of five letters or more may also be the name's beginning."""
+        names = self.openings.get(w[:3], ())
+        if len(w) >= 5:
+            for form in names:
+                if form.startswith(w) and present(form):
+                    return form
+        for end in DEMONYM_ENDINGS:
+            if w.endswith(end) and len(w) - len(end) >= 3:
+                base = w[:-len(end)]
+                head = base[:max(3, len(base) - 1)]
+                for form in names:
+                    if form.startswith(head) and len(form) - len(head) <= 4 and present(form):
+                        return form
         return None
 
 
@@ -319,16 +383,19 @@ def query_names(query: str) -> list[str]:
     title_case = len(content) >= 3 and all(w[0].isupper() for w in content)
     all_caps = query.upper() == query
     out: list[str] = []
-    end = 0                 # where the previous word ended
+    end, previous = 0, ""   # where the previous word ended, and that word
     for m in matches:
         word, gap, end = m.group(), query[end:m.start()].rstrip(), m.end()
         initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS
-        core = _fold(word)
+        core, after = _fold(word), previous
+        previous = word
         if not core or core in out:
             continue
         letters = re.sub(r"[^A-Za-z]", "", word)
-        if any(c.isdigit() for c in word):
-            name = True                                   # a number, a year, G20
+        if word.isdigit() and len(word) <= 3 and not after[:1].isupper():
+            name = False                                  # a count: "5 key points", "in 250 words"
+        elif any(c.isdigit() for c in word):
+            name = True                                   # a number, a year, G20, Article 5
         elif len(letters) < 2 or _is_stop(core):
             name = False
         elif core in countries():
@@ -349,8 +416,11 @@ def query_names(query: str) -> list[str]:
 
 
 def _inflected(word: str) -> bool:
-    """Whether English inflects `word`: wordfreq knows its -s, -ed or -ing form (INFLECTED_ZIPF), as for "Summarize"
-    (summarized) or "Outline" opening a question; a name has no such forms (Kaliningrad, Myanmar, Lavrov)."""
+    """Whether `word` is made as English words are: wordfreq knows its -s, -ed or -ing form (INFLECTED_ZIPF), as
+    for "Summarize" (summarized) or "Outline" opening a question, or it ends as English nouns do ("Escalation",
+    "Enlargement"); a name has no such forms (Kaliningrad, Myanmar, Lavrov)."""
+    if word.endswith(ENGLISH_ENDINGS):
+        return True
     base = word[:-1] if word.endswith("e") else word
     return any((zipf(f) or 0.0) >= INFLECTED_ZIPF for f in {word + "s", word + "es", word + "d", base + "ed", base + "ing"})
 

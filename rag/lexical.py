@@ -154,8 +154,7 @@ class LexicalSearch:
         scores = self.lexical.scores(tokens) if tokens else np.zeros(len(self.index.passages))
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
-        rows = [int(r) for r in np.argsort(-scores, kind="stable")[:depth] if scores[r] > 0]
-        return Candidates(rows, {r: float(scores[r]) for r in rows})
+        return Candidates.best(scores, depth, positive=True)
 
     def coverage(self, tokens: list[str]) -> float:
         """The share of the query's words that occur anywhere in the index (0 for no words)."""

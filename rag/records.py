@@ -11,6 +11,8 @@ import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Document:
@@ -64,6 +66,23 @@ class Candidates:
     diversity and abstention happen after (retrieve.py)."""
     rows: list[int]
     scores: dict[int, float]
+
+    @staticmethod
+    def best(scores, depth: int, rows=None, positive: bool = False) -> "Candidates":
+        """The `depth` best of `scores` (an array; over `rows`, the rows it scores, when given), ties in row
+        order, as a full stable sort would give them: the depth-th best score found by a partition, only those
+        at least as good sorted (10^5 BM25 scores: a full sort is most of a search). `positive`: only > 0."""
+        scores = np.asarray(scores)
+        if depth < len(scores):
+            kth = np.partition(scores, len(scores) - depth)[len(scores) - depth]
+            keep = np.flatnonzero(scores >= kth)
+        else:
+            keep = np.arange(len(scores))
+        keep = keep[np.argsort(-scores[keep], kind="stable")][:depth]
+        if positive:
+            keep = keep[scores[keep] > 0]
+        ids = keep if rows is None else np.asarray(rows)[keep]
+        return Candidates([int(r) for r in ids], {int(r): float(scores[i]) for r, i in zip(ids, keep)})
 
 
 NO_CANDIDATES = Candidates([], {})      # a retriever the search mode leaves out

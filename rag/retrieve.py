@@ -216,12 +216,16 @@ def confidence(s: SearchSettings, cosine: float, lexical: Candidates, words: int
 NEAR_DUPLICATE = 0.95   # cosine above which two passages say the same thing
 
 
-def _similarities(rows: list[int], vectors: np.ndarray | None, passages) -> np.ndarray:
+def _similarities(rows: list[int], vectors: np.ndarray | None, passages, paragraphs: np.ndarray | None = None
+                  ) -> np.ndarray:
     """Pairwise similarity of `rows` (a 0/1 matrix): 1 for slices of one paragraph and for
     near-duplicates (cosine >= NEAR_DUPLICATE), else 0: diversity demotes repeats, never a
-    distinct answer on a related topic."""
-    ids: dict[tuple[str, int], int] = {}
-    para = np.array([ids.setdefault((passages[r].doc, passages[r].paragraph), len(ids)) for r in rows])
+    distinct answer on a related topic. `paragraphs`: each row's paragraph as a number, if known."""
+    if paragraphs is not None:
+        para = paragraphs[np.asarray(rows, dtype=np.int64)]
+    else:
+        ids: dict[tuple[str, int], int] = {}
+        para = np.array([ids.setdefault((p.doc, p.paragraph), len(ids)) for p in map(passages.__getitem__, rows)])
     same = para[:, None] == para[None, :]
     if vectors is not None and len(rows):
         v = vectors[rows]
@@ -230,15 +234,16 @@ def _similarities(rows: list[int], vectors: np.ndarray | None, passages) -> np.n
 
 
 def mmr(order: list[int], relevance: dict[int, float], vectors: np.ndarray | None, passages: list[Passage],
-        k: int, lam: float) -> list[int]:
+        k: int, lam: float, paragraphs: np.ndarray | None = None) -> list[int]:
     """Pick k rows greedily by lam * relevance - (1 - lam) * max similarity to the rows picked
     (see _similarities), never a passage that overlaps or repeats one picked; ties go to the
-    earlier row in `order`. Relevance is min-max scaled to [0, 1] over the candidates."""
+    earlier row in `order`. Relevance is min-max scaled to [0, 1] over the candidates. `paragraphs`:
+    each row's paragraph as a number (else worked out from `passages`)."""
     if not order:
         return []
     rel = np.array([relevance[r] for r in order], dtype=float)
     rel = (rel - rel.min()) / ((rel.max() - rel.min()) or 1.0)
-    sim = _similarities(order, vectors, passages) if lam < 1 else None
+    sim = _similarities(order, vectors, passages, paragraphs) if lam < 1 else None
     closest = np.zeros(len(order))          # each candidate's max similarity to the rows picked
     left = np.ones(len(order), dtype=bool)
     picked: list[int] = []
@@ -298,6 +303,15 @@ class _Rows:
         return list(self.of_doc)
 
     @cached_property
+    def paragraph_of_row(self) -> np.ndarray:     # row -> its (document, paragraph) as a number
+        ids: dict[tuple[str, int], int] = {}
+        return np.array([ids.setdefault((p.doc, p.paragraph), len(ids)) for p in self.index.passages], dtype=np.int64)
+
+    @cached_property
+    def is_turn(self) -> np.ndarray:     # row -> whether it is a conversation's turn window
+        return np.array([p.kind == "turn" for p in self.index.passages], dtype=bool)
+
+    @cached_property
     def doc_of_row(self) -> np.ndarray:  # row -> its document's place in doc_ids
         out = np.zeros(len(self.index.passages), dtype=np.int64)
         for i, d in enumerate(self.doc_ids):
@@ -335,7 +349,8 @@ class _Rows:
         return corpus_noun(self.index)
 
     def warm_up(self) -> None:
-        self.paragraphs, self.of_doc, self.noun, self.doc_of_row, self.speakers   # noqa: B018 - filling the caches
+        self.paragraphs, self.of_doc, self.noun, self.doc_of_row, self.is_turn, self.paragraph_of_row  # noqa: B018
+        self.speakers                                                             # noqa: B018
         self.vocabulary.warm_up()
         self.vocabulary.everyday                                                  # noqa: B018
 
@@ -348,13 +363,16 @@ class _Rows:
 
 
 class _Shown:
-    """passages[row] as a hit on that row quotes it (see Retriever.shown)."""
+    """passages[row] as a hit on that row quotes it (see Retriever.shown), each row worked out once."""
 
     def __init__(self, retriever):
         self.retriever = retriever
+        self.seen: dict[int, Passage] = {}
 
     def __getitem__(self, row: int) -> Passage:
-        return self.retriever.shown(row)
+        if row not in self.seen:
+            self.seen[row] = self.retriever.shown(row)
+        return self.seen[row]
 
 
 def _check_mode(settings: SearchSettings) -> SearchSettings:
@@ -509,17 +527,22 @@ class Retriever:
         """In a conversation a topic runs over many turns: each turn window's score adds topic_weight
         times the mean score of the topic_span windows on each side of it in its document (0 for one
         that is no candidate). Passages of other kinds keep their score."""
-        s, passages = self.settings, self.index.passages
-        out = {}
-        for r, f in fused.items():
-            p = passages[r]
-            if p.kind != "turn":
-                out[r] = f
-                continue
-            near = [fused.get(q, 0.0) for q in range(r - s.topic_span, r + s.topic_span + 1)
-                    if q != r and 0 <= q < len(passages) and passages[q].doc == p.doc]
-            out[r] = f + s.topic_weight * (sum(near) / len(near) if near else 0.0)
-        return out
+        s, n = self.settings, len(self.index.passages)
+        rows = np.fromiter(fused, dtype=np.int64, count=len(fused))
+        score = np.fromiter(fused.values(), dtype=float, count=len(fused))
+        every = np.zeros(n)                 # each row's fused score, 0 for rows no retriever returned
+        every[rows] = score
+        doc, turn = self._rows.doc_of_row, self._rows.is_turn
+        total, count = np.zeros(len(rows)), np.zeros(len(rows))
+        for step in range(1, s.topic_span + 1):
+            for q in (rows - step, rows + step):
+                same = (q >= 0) & (q < n)
+                same[same] = doc[q[same]] == doc[rows[same]]
+                total += np.where(same, every[np.clip(q, 0, n - 1)], 0.0)
+                count += same
+        near = np.divide(total, count, out=np.zeros(len(rows)), where=count > 0)
+        out = score + np.where(turn[rows], s.topic_weight * near, 0.0)
+        return dict(zip(fused, out.tolist()))
 
     def _candidates(self, got: Candidates, depth: int, top_docs: set[int]) -> Candidates:
         """The first `depth` of a wide candidate list, and those of its rows in the documents `top_docs`."""
@@ -566,7 +589,8 @@ class Retriever:
         order = sorted(fused, key=lambda r: (-fused[r], r))
         if s.expand:
             order = self._rows.one_per_paragraph(order)
-        picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), k, s.mmr)
+        picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), k, s.mmr,
+                     self._rows.paragraph_of_row)
         missing, named = missing_names(text, self._rows.vocabulary, docs)
         share = len(missing) / named if named else 0.0
         conf = confidence(s, self.dense.paragraph_cosine(vec, dense.rows), lexical, len(tokens),

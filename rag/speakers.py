@@ -109,8 +109,14 @@ def aliases(name: str) -> set[tuple[str, ...]]:
     return {a for a in out if not (len(a) == 1 and a[0] in _STOP)}
 
 
-def _table(speakers: Iterable[str]) -> dict[tuple[str, ...], list[str]]:
-    return _table_of(tuple(dict.fromkeys(s for s in speakers if s)))
+def _key(speakers: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s for s in speakers if s))
+
+
+@lru_cache(maxsize=16)
+def _longest(speakers: tuple[str, ...]) -> int:
+    """The most words of an alias of these speakers (a query's every word is tried as the start of one)."""
+    return max((len(a) for a in _table_of(speakers)), default=0)
 
 
 @lru_cache(maxsize=16)      # an index's speakers are the same for every query: ~15 ms a query saved
@@ -140,10 +146,11 @@ def _marked(query: str, words: list[re.Match], i: int, j: int) -> bool:
 
 def resolve(query: str, speakers: Iterable[str]) -> Resolution:
     """The speakers among `speakers` (an index's speaker labels) that `query` names."""
-    table = _table(speakers)
+    key = _key(speakers)
+    table = _table_of(key)
     if not table:
         return NOBODY
-    longest = max(len(a) for a in table)
+    longest = _longest(key)
     words = list(_TOKEN.finditer(query))
     folded = [_fold(w.group()) for w in words]
     found: list[str] = []

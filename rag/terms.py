@@ -41,8 +41,8 @@ import re
 import threading
 from functools import cached_property, lru_cache
 
-__all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "countries", "is_common",
-           "missing_names", "missing_terms", "name_phrases", "query_names", "zipf"]
+__all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "countries",
+           "is_common", "missing_names", "missing_terms", "name_phrases", "query_names", "zipf"]
 
 _WORD = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:[’']s?)?")   # words, with an inner or final apostrophe
 _SENTENCE_END_CHARS = set('.?!:;"“”()[]')
@@ -55,6 +55,7 @@ DEMONYM_ENDINGS = ("ians", "ian", "eans", "ean", "ans", "an", "ese", "ish", "ots
                    "is", "i")           # Finnish, Cypriot, Kosovar: the people of a place the documents may name
 FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothing by its absence
 EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
+PHRASE_REACH = 400   # characters around a phrase's longest word within which the whole phrase must stand
 PHRASE_GAP = 4       # capitalised or short words that may stand between two words of a name (Secretary [of State
                      #   Antony] Blinken, President [of Kazakhstan Kassym-Jomart] Tokayev)
 VARIANT_PREFIX = 6   # words sharing their first six letters are taken for forms of one word (absent_words)
@@ -270,7 +271,7 @@ class Vocabulary:
 
     def warm_up(self) -> "Vocabulary":
         with self._lock:
-            self.stems, self.skeletons, self.prefixes, self.openings, self.beginnings   # noqa: B018 - filling the caches
+            self.stems, self.skeletons, self.prefixes, self.openings, self.beginnings, self.lowered  # noqa: B018
         zipf("warm")                    # wordfreq reads its table on first use (about 1 s)
         return self
 
@@ -296,9 +297,39 @@ class Vocabulary:
                                       + r"\w{0,3}(?:[’']s?)?(?!\w)" for order in orders))
         for doc_id, held in self.per_doc.items():
             if (docs is None or doc_id in docs) and all(w in held for w in words) \
-                    and pattern.search(self.index.documents[doc_id].text):
+                    and self._holds(pattern, doc_id, words):
                 return True
         return False
+
+    @cached_property
+    def lowered(self) -> dict[str, str | None]:
+        """Each document's text in lower case, where that keeps every offset (else None)."""
+        out = {}
+        for doc_id, doc in self.index.documents.items():
+            low = doc.text.lower()
+            out[doc_id] = low if len(low) == len(doc.text) else None
+        return out
+
+    def _holds(self, pattern: re.Pattern, doc_id: str, words: list[str]) -> bool:
+        """Whether `pattern` (a phrase of `words`) matches the document's text: tried only around the places
+        the text has the phrase's rarest word there, nearby places taken together (a phrase is a few words;
+        a meeting's whole text searched for each took ~17 ms), or over the whole text where lower case moves
+        offsets."""
+        text, low = self.index.documents[doc_id].text, self.lowered[doc_id]
+        if low is None:
+            return pattern.search(text) is not None
+        anchor = min(words, key=low.count)
+        start, end, i = 0, -1, low.find(anchor)
+        while i >= 0:
+            if i - PHRASE_REACH > end:          # a new stretch: search the one before it
+                if end >= 0 and pattern.search(text, start, end):
+                    return True
+                start = max(0, i - PHRASE_REACH)
+            end = i + len(anchor) + PHRASE_REACH
+            while end < len(text) and text[end].isalnum():     # never cut a word: "Design|ers" is no "Design"
+                end += 1
+            i = low.find(anchor, i + 1)
+        return end >= 0 and pattern.search(text, start, end) is not None
 
     def find(self, word: str, docs=None, name: bool = False) -> str | None:
         """The index word `word` matches (itself, its stem's, a hyphen form, a spelling variant), or None.
@@ -422,7 +453,8 @@ def _inflected(word: str) -> bool:
     if word.endswith(ENGLISH_ENDINGS):
         return True
     base = word[:-1] if word.endswith("e") else word
-    return any((zipf(f) or 0.0) >= INFLECTED_ZIPF for f in {word + "s", word + "es", word + "d", base + "ed", base + "ing"})
+    forms = {word + "s", word + "es", word + "d", base + "ed", base + "ing"}
+    return any((zipf(f) or 0.0) >= INFLECTED_ZIPF for f in forms)
 
 
 def _acronym(word: str) -> bool:
@@ -484,8 +516,9 @@ def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     phrases = []
     for p in name_phrases(query):
         words = [_fold(w) for w in p]
-        if all(w in lost for w in words) or not any(        # a name of two words in either order: "Kosovo Serb"
-                vocabulary.has_phrase(words[i:i + 2], docs, either_order=len(words) == 2) for i in range(len(words) - 1)):
+        two = len(words) == 2                               # a name of two words in either order: "Kosovo Serb"
+        if all(w in lost for w in words) or not any(
+                vocabulary.has_phrase(words[i:i + 2], docs, either_order=two) for i in range(len(words) - 1)):
             phrases.append((words, " ".join(p)))
     in_phrases = {w for words, _ in phrases for w in words}
     found = [(place.get(core, 0), re.sub(r"[’']s?$", "", spelled.get(core, core)))

@@ -111,3 +111,14 @@ def test_the_last_word_of_a_multiword_name_may_carry_an_ending():
     vocab = terms.Vocabulary(_index(TEXT + " Industrial Designer: the buttons are ready. The design is new."))
     assert terms.missing_terms("Why did the Industrial Design disagree?", vocab) == []
     assert terms.missing_terms("Why did the Industrial Union disagree?", vocab) == ["Industrial Union"]
+
+
+def test_a_multiword_name_is_found_anywhere_in_a_long_text_and_only_where_its_words_stand_together():
+    # has_phrase looks only around the rarest word's places: the stretches must not lose a far or a late one
+    filler = "The European Union met. " * 300 + "African states spoke. " * 200
+    vocab = terms.Vocabulary(_index(filler + "Then the African Union decided."))
+    assert terms.missing_terms("What did the African Union decide?", vocab) == []
+    vocab = terms.Vocabulary(_index("The African Union decided. " + filler))
+    assert terms.missing_terms("What did the African Union decide?", vocab) == []
+    vocab = terms.Vocabulary(_index(filler))
+    assert terms.missing_terms("What did the African Union decide?", vocab) == ["African Union"]

@@ -23,7 +23,7 @@
    transcript), in documents of DOC_PASSAGES contiguous passages; build time, one-query dense search
    p50/p95 over all passages and within one document, and the process's resident memory after the
    build (VmRSS; VmHWM, the peak, includes generating the data; Milvus Lite runs inside the process).
-   faiss-flat searches with rag.dense.DenseSearch (the product's code: FAISS for all, the
+   faiss-flat searches with rag.dense.DenseSearch (the product's code: numpy over the vectors FAISS holds for all, the
    document's rows for a filter); faiss-hnsw is IndexHNSWFlat (M 32, efSearch 64), faiss-ivfpq
    IndexIVFPQ (4 sqrt(N) lists, at most 1024, trained on 32 a list; 48-byte codes; nprobe 32), the
    filters an IDSelectorRange; milvus-lite is the product's collection schema (rag.milvus: FLAT IP

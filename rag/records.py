@@ -72,7 +72,10 @@ class Candidates:
         """The `depth` best of `scores` (an array; over `rows`, the rows it scores, when given), ties in row
         order, as a full stable sort would give them: the depth-th best score found by a partition, only those
         at least as good sorted (10^5 BM25 scores: a full sort is most of a search). `positive`: only > 0."""
-        scores = np.asarray(scores)
+        raw = np.asarray(scores, dtype=float)
+        if depth <= 0 or not len(raw):
+            return Candidates([], {})
+        scores = np.where(np.isnan(raw), -np.inf, raw)     # a NaN ranks last, as a full sort puts it
         if depth < len(scores):
             kth = np.partition(scores, len(scores) - depth)[len(scores) - depth]
             keep = np.flatnonzero(scores >= kth)
@@ -82,7 +85,7 @@ class Candidates:
         if positive:
             keep = keep[scores[keep] > 0]
         ids = keep if rows is None else np.asarray(rows)[keep]
-        return Candidates([int(r) for r in ids], {int(r): float(scores[i]) for r, i in zip(ids, keep)})
+        return Candidates([int(r) for r in ids], {int(r): float(raw[i]) for r, i in zip(ids, keep)})
 
 
 NO_CANDIDATES = Candidates([], {})      # a retriever the search mode leaves out

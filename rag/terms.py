@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from functools import cached_property, lru_cache
 
 __all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "countries",
@@ -48,11 +49,19 @@ _WORD = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:[’']s?)?")   # words, with a
 _SENTENCE_END_CHARS = set('.?!:;"“”()[]')
 COMMON_ZIPF = 3.6    # a capitalised first word at least this frequent is an ordinary word ("Complaints")
 RARE_ZIPF = 2.0      # a lower-case word below this is a name whatever its case ("jcpoa", "ulaanbaatar")
-INFLECTED_ZIPF = 2.5  # a capitalised first word whose -s, -ed or -ing form is this frequent is an English word
+INFLECTED_ZIPF = 2.5  # a capitalised first word whose -ed or -ing form is this frequent is an English word
 ENGLISH_ENDINGS = ("tion", "tions", "sion", "sions", "ment", "ments", "ness", "ity", "ities", "ism", "isms",
                    "ance", "ances", "ence", "ences")    # nouns English derives: a first word so made is no name
-DEMONYM_ENDINGS = ("ians", "ian", "eans", "ean", "ans", "an", "ese", "ish", "ots", "ot", "ars", "ar", "ers", "er", "ic",
-                   "is", "i")           # Finnish, Cypriot, Kosovar: the people of a place the documents may name
+DEMONYMS = (        # a people's ending -> the endings of its place: Iran|ian Iran, Chin|ese Chin|a, Pol|ish Pol|and
+    (("ians", "ian", "ans", "an"), ("", "a", "ia", "y", "o")),     # Iranian, Russian, Italian, Mexican
+    (("eans", "ean"), ("", "a", "e", "ea")),                       # Chilean, Korean
+    (("ese",), ("", "a", "an", "on")),                             # Chinese, Japanese, Lebanese
+    (("ish",), ("", "and", "land", "en", "ey", "ain", "in")),      # Polish, Finnish, Swedish, Turkish, British
+    (("ots", "ot"), ("us",)),                                      # Cypriot
+    (("ars", "ar"), ("o",)),                                       # Kosovar
+    (("is", "i", "ic"), ("",)),                                    # Israeli, Iraqis, Pakistani
+)
+SHORT_MONTHS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
 FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothing by its absence
 EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
 PHRASE_REACH = 400   # characters around a phrase's longest word within which the whole phrase must stand
@@ -106,25 +115,19 @@ def countries() -> frozenset:
     return frozenset(out)
 
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
-_SHORT_MONTHS = {**{m[:3]: m for m in MONTHS}, "sept": "september"}     # jan -> january
-
-
 def _spellings(w: str) -> list[str]:
     """Other ways to write the word `w` (case-folded): British or American (organization, organisation; defense,
-    defence; center, centre; color, colour; analyze, analyse), a number's ordinal or decade and back (14th, 14;
-    1990, 1990s), a month's short name (jan, january)."""
+    defence; center, centre; color, colour; analyze, analyse), without accents (erdoğan, erdogan), a number's
+    ordinal or decade and back (14th, 14; 1990, 1990s). (A month's short name is no name before a number.)"""
     if w.isdigit():
         return [w + end for end in ("s", "st", "nd", "rd", "th")]
     number = re.fullmatch(r"(\d+)(?:s|st|nd|rd|th)", w)
     if number:
         return [number.group(1)]
-    if not w.isalpha() or len(w) < 3:
+    if not w.isalpha() or len(w) < 4:
         return []
-    out = [_SHORT_MONTHS[w]] if w in _SHORT_MONTHS else []
-    if len(w) < 4:
-        return out
+    plain = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+    out: list[str] = [plain] if plain != w else []
     for a, b in (("iz", "is"), ("yz", "ys")):
         out += [w.replace(a, b), w.replace(b, a)]
     for a, b in (("ense", "ence"), ("or", "our"), ("er", "re"), ("og", "ogue")):
@@ -285,8 +288,8 @@ class Vocabulary:
 
     def has_phrase(self, words: list[str], docs=None, either_order: bool = False) -> bool:
         """Whether a searched document writes the folded `words` in this order (or reversed, `either_order`; case
-        aside; the last may end in a possessive or three more letters: "Industrial Designer" holds "Industrial
-        Design"), with at most PHRASE_GAP words between two of them, each capitalised or of three letters at most
+        aside; the last may end in a possessive or -s, -es, -er, -ers: "Industrial Designer" holds "Industrial
+        Design", "Serbia" does not hold "Serb"), with at most PHRASE_GAP words between two of them, each capitalised or of three letters at most
         ("Secretary of State Antony Blinken" holds "Secretary Blinken"; "Serb Municipalities in Kosovo" holds
         "Kosovo Serb")."""
         if any(w not in self.words for w in words):
@@ -294,7 +297,7 @@ class Vocabulary:
         gap = r"[\s\-‐‑–—]+(?:(?:[A-Z][\w’'.]*|[a-z]{1,3})[\s\-‐‑–—]+){0,%d}" % PHRASE_GAP
         orders = [words, words[::-1]] if either_order else [words]
         pattern = re.compile("|".join(r"(?<!\w)" + gap.join(f"(?i:{re.escape(w)})" for w in order)
-                                      + r"\w{0,3}(?:[’']s?)?(?!\w)" for order in orders))
+                                      + r"(?:s|es|er|ers)?(?:[’']s?)?(?!\w)" for order in orders))
         for doc_id, held in self.per_doc.items():
             if (docs is None or doc_id in docs) and all(w in held for w in words) \
                     and self._holds(pattern, doc_id, words):
@@ -372,21 +375,24 @@ class Vocabulary:
 
     def _place(self, w: str, present) -> str | None:
         """The name the documents hold of the place `w` is a people or short form of: Kazakh (Kazakhstan),
-        Finnish (Finland), Swedish (Sweden), Polish (Poland), Cypriot (Cyprus), Kosovar (Kosovo). The name
-        begins as `w` less its ending (DEMONYM_ENDINGS) does, but for its last letter (three at least), and
-        runs on for four letters at most; `w` of five letters or more may also be the name's beginning."""
+        Finnish (Finland), Swedish (Sweden), Polish (Poland), Chinese (China), Cypriot (Cyprus), Kosovar (Kosovo),
+        Iranian (Iran). The place is `w` less a people's ending, or that less its last letter, then one of the
+        place endings that go with it (DEMONYMS); `w` of five letters or more may be all of it but "-stan".
+        A word that merely begins alike is no match: Paris is not "party", Danish not "Daniel", Harris not "Harry"."""
         names = self.openings.get(w[:3], ())
         if len(w) >= 5:
             for form in names:
-                if form.startswith(w) and present(form):
+                if form == w + "stan" and present(form):
                     return form
-        for end in DEMONYM_ENDINGS:
-            if w.endswith(end) and len(w) - len(end) >= 3:
+        for ends, places in DEMONYMS:
+            for end in ends:
+                if not (w.endswith(end) and len(w) - len(end) >= 3):
+                    continue
                 base = w[:-len(end)]
-                head = base[:max(3, len(base) - 1)]
-                for form in names:
-                    if form.startswith(head) and len(form) - len(head) <= 4 and present(form):
-                        return form
+                for head in dict.fromkeys((base, base[:max(3, len(base) - 1)])):
+                    for form in names:
+                        if form.startswith(head) and form[len(head):] in places and present(form):
+                            return form
         return None
 
 
@@ -415,7 +421,7 @@ def query_names(query: str) -> list[str]:
     all_caps = query.upper() == query
     out: list[str] = []
     end, previous = 0, ""   # where the previous word ended, and that word
-    for m in matches:
+    for i, m in enumerate(matches):
         word, gap, end = m.group(), query[end:m.start()].rstrip(), m.end()
         initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS
         core, after = _fold(word), previous
@@ -423,8 +429,11 @@ def query_names(query: str) -> list[str]:
         if not core or core in out:
             continue
         letters = re.sub(r"[^A-Za-z]", "", word)
+        following = matches[i + 1].group() if i + 1 < len(matches) else ""
         if word.isdigit() and len(word) <= 3 and not after[:1].isupper():
             name = False                                  # a count: "5 key points", "in 250 words"
+        elif core in SHORT_MONTHS and following[:1].isdigit():
+            name = False                                  # "Dec 23": a date, whose number is the name
         elif any(c.isdigit() for c in word):
             name = True                                   # a number, a year, G20, Article 5
         elif len(letters) < 2 or _is_stop(core):
@@ -447,13 +456,13 @@ def query_names(query: str) -> list[str]:
 
 
 def _inflected(word: str) -> bool:
-    """Whether `word` is made as English words are: wordfreq knows its -s, -ed or -ing form (INFLECTED_ZIPF), as
+    """Whether `word` is made as English words are: wordfreq knows its -ed or -ing form (INFLECTED_ZIPF), as
     for "Summarize" (summarized) or "Outline" opening a question, or it ends as English nouns do ("Escalation",
     "Enlargement"); a name has no such forms (Kaliningrad, Myanmar, Lavrov)."""
     if word.endswith(ENGLISH_ENDINGS):
         return True
     base = word[:-1] if word.endswith("e") else word
-    forms = {word + "s", word + "es", word + "d", base + "ed", base + "ing"}
+    forms = {word + "d", base + "ed", base + "ing"}     # not -s: "Donbass" is no plural of "Donbas"
     return any((zipf(f) or 0.0) >= INFLECTED_ZIPF for f in forms)
 
 

@@ -226,17 +226,9 @@ class Vocabulary:
         return out
 
     @cached_property
-    def prefixes(self) -> dict[str, list[str]]:
-        """The first 5 letters -> the names with them (for derived forms: Belarus, Belarusian)."""
-        out: dict[str, list[str]] = {}
-        for w in self.proper:
-            if len(w) >= 5 and w.isalpha():
-                out.setdefault(w[:5], []).append(w)
-        return out
-
-    @cached_property
     def openings(self) -> dict[str, list[str]]:
-        """The first 3 letters -> the names with them (demonyms: Finnish, Finland; Kazakh, Kazakhstan)."""
+        """The first 3 letters -> the names of 4 or more (derived forms: Belarus, Belarusian; demonyms: Finnish,
+        Finland; Kazakh, Kazakhstan)."""
         out: dict[str, list[str]] = {}
         for w in self.proper:
             if len(w) >= 4 and w.isalpha():
@@ -274,8 +266,9 @@ class Vocabulary:
 
     def warm_up(self) -> "Vocabulary":
         with self._lock:
-            self.stems, self.skeletons, self.prefixes, self.openings, self.beginnings, self.lowered  # noqa: B018
+            self.stems, self.skeletons, self.openings, self.beginnings, self.lowered  # noqa: B018
         zipf("warm")                    # wordfreq reads its table on first use (about 1 s)
+        countries()                     # and pycountry its (about 0.3 s)
         return self
 
     def coverage(self, tokens: list[str], lexical: float) -> float:
@@ -364,7 +357,9 @@ class Vocabulary:
                 if form in self.proper and present(form) and _distance(w, form, limit) <= limit:
                     return form
         if len(w) >= 5 and w.isalpha():     # a derived form of a name: belarus -> belarusian, and back
-            for form in self.prefixes.get(w[:5], ()):
+            for form in self.openings.get(w[:3], ()):
+                if form[:5] != w[:5] or len(form) < 5:
+                    continue
                 short, long_ = sorted((w, form), key=len)
                 if long_.startswith(short) and len(long_) - len(short) <= 3 and present(form):
                     return form

@@ -25,18 +25,21 @@ two edits away (Kiev/Kyiv, Yanukovich/Yanukovych, Tokaev/Tokayev).
 
 The vocabulary (``Vocabulary``) is built from the documents' text, once per index and lazily
 (about 0.1 s per MB), per document so that a search restricted to some documents checks those.
-A multiword name (``name_phrases``: adjacent capitalised words, "African Union") whose words are
-each in the documents is missing when no document writes them together (``Vocabulary.has_phrase``),
-and it counts as one name; a name of two words may be written in either order ("Kosovo Serb": "Serb
+A multiword name (``name_phrases``: adjacent capitalised words, "African Union", or a country's name of
+several words in any case, "hong kong") whose words are each in the documents is missing when no document
+writes them together (``Vocabulary.has_phrase``), and it counts as one name; so is a pair of names joined by a
+dash (``name_pairs``: "the Belarus–Poland border") that no document mentions within PHRASE_REACH characters of
+each other (``Vocabulary.together``); a name of two words may be written in either order ("Kosovo Serb": "Serb
 Municipalities in Kosovo"), and an acronym is a name on its own ("Kazakhstan CSTO troops"). A
 capitalised name matches by stem only an ending-added or -dropped form of itself ("Memorial" is not
 "memory").
 What it leaves out: names with connectors as units ("Council of Europe": each word is checked),
-names written in lower case that wordfreq finds common and that are not countries ("hong kong",
-"bolsonaro"), demonyms of missing countries ("Mongolian"), other languages.
+names written in lower case that wordfreq finds common and that are not countries ("bolsonaro";
+a country of several words is one in any case: "hong kong"), demonyms of missing countries ("Mongolian"), other languages.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 import unicodedata
@@ -112,6 +115,25 @@ def countries() -> frozenset:
                 head = (getattr(country, attribute, None) or "").split(",")[0].strip()
                 if head and re.fullmatch(r"[^\W\d_]+", head):
                     out.add(head.lower())
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def country_phrases() -> frozenset:
+    """The names of countries in several words, each word case folded (pycountry's tables, as `countries`):
+    ("hong", "kong"), ("saudi", "arabia"): a name in any case ("hong kong national security law"), where
+    capitals cannot tell it. Empty without pycountry."""
+    try:
+        import pycountry
+    except ModuleNotFoundError:
+        return frozenset()
+    out = set()
+    for table in (pycountry.countries, pycountry.historic_countries):
+        for country in table:
+            for attribute in ("name", "common_name"):
+                words = (getattr(country, attribute, None) or "").split(",")[0].lower().split()
+                if len(words) > 1 and all(re.fullmatch(r"[^\W\d_]+", w) for w in words):
+                    out.add(tuple(words))
     return frozenset(out)
 
 
@@ -297,6 +319,26 @@ class Vocabulary:
                 return True
         return False
 
+    def together(self, a: str, b: str, docs=None) -> bool:
+        """Whether a searched document (`docs`, None: all) writes the folded names `a` and `b` within PHRASE_REACH
+        characters of each other, in either order, each in a form that begins as it does (its first four
+        letters: Japan and Japanese, Armenia and Armenian; a word of four letters or fewer whole: EU, US): the
+        two sides of a pair (name_pairs) discussed together."""
+        patterns = [re.compile(r"(?<!\w)" + (re.escape(w[:4]) if len(w) > 4 else re.escape(w) + r"(?!\w)"))
+                    for w in (a, b)]
+        for doc_id, doc in self.index.documents.items():
+            if docs is not None and doc_id not in docs:
+                continue
+            low = self.lowered[doc_id] or doc.text.lower()
+            first = [m.start() for m in patterns[0].finditer(low)]
+            if not first:
+                continue
+            for j in (m.start() for m in patterns[1].finditer(low)):
+                i = bisect.bisect_left(first, j)
+                if any(0 <= x < len(first) and abs(first[x] - j) <= PHRASE_REACH for x in (i - 1, i)):
+                    return True
+        return False
+
     @cached_property
     def lowered(self) -> dict[str, str | None]:
         """Each document's text in lower case, where that keeps every offset (else None)."""
@@ -474,12 +516,13 @@ def _is_stop(word: str) -> bool:
 def name_phrases(query: str) -> list[list[str]]:
     """The multiword names of `query`: runs of two or more adjacent capitalised words, none a stop word,
     an honorific (Mr Lavrov: the name is Lavrov) or a common word opening a sentence ("Did Lavrov")
-    ("Central African Republic", "Beijing Olympics"), as the query spells them (possessive dropped). None
-    in a query in Title Case or capitals, where capitals say nothing."""
+    ("Central African Republic", "Beijing Olympics"), as the query spells them (possessive dropped), and the
+    names of countries in several words in any case ("hong kong"). Only those in a query in Title Case or
+    capitals, where capitals say nothing."""
     matches = list(_WORD.finditer(query))
     content = [m.group() for m in matches if m.group()[:1].isalpha() and not _is_stop(_fold(m.group()))]
     if (len(content) >= 3 and all(w[0].isupper() for w in content)) or query.upper() == query:
-        return []
+        return _country_runs(matches, query, set())
     runs, run, end = [], [], None
     for m in matches:
         word = m.group()
@@ -499,7 +542,45 @@ def name_phrases(query: str) -> list[list[str]]:
         end = m.end()
     if len(run) > 1:
         runs.append(run)
-    return [[re.sub(r"[’']s?$", "", w) for w in r] for r in runs]
+    out = [[re.sub(r"[’']s?$", "", w) for w in r] for r in runs]
+    return out + _country_runs(matches, query, {_fold(w) for r in out for w in r})
+
+
+def _country_runs(matches: list, query: str, taken: set[str]) -> list[list[str]]:
+    """The names of countries in several words written in `query` in any case ("hong kong", "Hong Kong" in a
+    Title Case query), words separated by spaces only, none already in a run of capitals (`taken`)."""
+    phrases = country_phrases()
+    if not phrases:
+        return []
+    longest = max(len(p) for p in phrases)
+    words = [(_fold(re.sub(r"[’']s?$", "", m.group())), m) for m in matches]
+    out, i = [], 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 1, -1):
+            span = words[i:i + n]
+            if tuple(w for w, _ in span) in phrases and not any(w in taken for w, _ in span) \
+                    and all(re.fullmatch(r"[ \t]+", query[a.end():b.start()]) for (_, a), (_, b) in zip(span, span[1:])):
+                out.append([re.sub(r"[’']s?$", "", m.group()) for _, m in span])
+                i += n - 1
+                break
+        i += 1
+    return out
+
+
+_PAIR = re.compile(r"(?<![\w\-‐‑–—])([^\W\d_][\w’']*)[\-‐‑–—]([^\W\d_][\w’']*)(?![\w\-‐‑–—])")
+
+
+def name_pairs(query: str, names: list[str]) -> list[tuple[str, str, str]]:
+    """Two names joined by a hyphen or dash, a relation between them ("the Belarus–Poland border", "EU-Russia
+    dialogue"): (first, second, as the query writes the pair) for each pair whose two words are both `names`
+    (folded). A hyphenated name ("Nagorno-Karabakh", "Finch-Saunders") is a pair too: its parts stand together
+    wherever it is written."""
+    out = []
+    for m in _PAIR.finditer(query):
+        a, b = (_fold(re.sub(r"[’']s?$", "", w)) for w in m.groups())
+        if a in names and b in names and a != b:
+            out.append((a, b, re.sub(r"[’']s?$", "", m.group())))
+    return out
 
 
 def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str] | None = None
@@ -517,13 +598,17 @@ def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     names = query_names(query) if names is None else names
     lost = {core for core in names
             if vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper()) is None}
-    phrases = []
+    phrases: list[tuple[list[str], str]] = []
     for p in name_phrases(query):
         words = [_fold(w) for w in p]
         two = len(words) == 2                               # a name of two words in either order: "Kosovo Serb"
-        if all(w in lost for w in words) or not any(
+        unnamed_gone = any(w not in names and vocabulary.find(w, docs) is None for w in words)   # "hong kong"
+        if unnamed_gone or all(w in lost for w in words) or not any(
                 vocabulary.has_phrase(words[i:i + 2], docs, either_order=two) for i in range(len(words) - 1)):
             phrases.append((words, " ".join(p)))
+    for a, b, text in name_pairs(query, names):
+        if a not in lost and b not in lost and not vocabulary.together(a, b, docs):
+            phrases.append(([a, b], text))        # each there, never together: "the Belarus–Poland border"
     in_phrases = {w for words, _ in phrases for w in words}
     found = [(place.get(core, 0), re.sub(r"[’']s?$", "", spelled.get(core, core)))
              for core in names if core in lost and core not in in_phrases]

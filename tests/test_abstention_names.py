@@ -148,3 +148,42 @@ def test_dates_ordinals_accents_and_spellings_are_the_words_the_documents_write(
         assert terms.missing_terms(q, vocab) == [], q
     assert terms.missing_terms("What did Jan say?", vocab) == ["Jan"]          # no date: a name
     assert terms.missing_terms("Was it on Dec 15?", vocab) == ["15"]
+
+
+def test_a_country_of_several_words_is_a_name_in_lower_case_too():
+    vocab = terms.Vocabulary(_index())
+    assert terms.name_phrases("hong kong national security law") == [["hong", "kong"]]
+    assert terms.name_phrases("Hong Kong National Security Law") == [["Hong", "Kong"]]   # Title Case: a country still
+    assert terms.missing_names("hong kong national security law", vocab) == (["hong kong"], 1)
+    text = TEXT + " Nothing was said of Hong Kong."
+    assert terms.missing_terms("hong kong national security law", terms.Vocabulary(_index(text))) == []
+    # two words of a country's name written apart are not the country ("south of africa"), nor common words alone
+    assert terms.name_phrases("the south of africa") == []
+    r = _retriever(_index(), threshold=-10.0)
+    result = r.search("hong kong national security law", 3)
+    assert result.abstained and result.missing_terms == ["hong kong"]
+
+
+PAIRS = TEXT + (" Belarus has been our ally for many years, and the Union State is a success. " + "We talked. " * 40
+                + "Poland has taken an unfriendly position. Armenia and Azerbaijan must agree on their border.")
+
+
+def test_two_names_joined_by_a_dash_are_missing_when_no_document_writes_them_near_each_other():
+    vocab = terms.Vocabulary(_index(PAIRS))
+    assert terms.name_pairs("the Belarus–Poland border", ["belarus", "poland"]) == [
+        ("belarus", "poland", "Belarus–Poland")]
+    # each is there, more than PHRASE_REACH characters apart: the pair is missing, and counts as one name
+    assert terms.missing_names("Is Putin worried by the Belarus–Poland border?", vocab) == (["Belarus–Poland"], 2)
+    assert terms.missing_terms("Belarus-Poland Border Migrant Crisis", vocab) == ["Belarus-Poland"]
+    # near each other, in other forms (Armenian: Armenia), either order: there
+    assert terms.missing_terms("the Azerbaijani-Armenian border talks", vocab) == []
+    assert terms.missing_terms("What is the state of Armenian–Azerbaijani relations?", vocab) == []
+    # a hyphenated name stands together wherever it is written
+    assert terms.missing_terms("What did Kassym-Jomart Tokayev say?", vocab) == []
+    # one side missing is that name alone, not the pair
+    assert terms.missing_terms("the Belarus–Lithuania border", vocab) == ["Lithuania"]
+    r = _retriever(_index(PAIRS), threshold=-10.0)
+    result = r.search("Migrant standoff on the Belarus–Poland border: Moscow's view", 3)
+    assert result.abstained and result.abstain_notice.startswith("The document never mentions 'Belarus–Poland'.")
+    near = _retriever(_index(PAIRS.replace("Poland has", "Belarus and Poland have")), threshold=-10.0)
+    assert not near.search("Migrant standoff on the Belarus–Poland border: Moscow's view", 3).abstained

@@ -30,7 +30,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import lexical, read, store
+from . import expand, lexical, read, store
 from .chunk import ChunkSettings, chunk, embed_text
 from .errors import DocumentError, IndexProblem
 from .parse import parse
@@ -195,10 +195,14 @@ def _assemble(entries: list[_Entry], model: dict, settings: ChunkSettings) -> st
                        passages=passages, vectors=store.vectors_index(vectors))
 
 
-def _save(index: store.Index, folder: Path) -> store.Index:
-    """Save atomically, with the lexical index over all passages and the folder's calibration
-    (it stays valid when documents change); the index as saved."""
-    lex = lexical.build(index.passages) if index.passages and not store.is_uri(folder) else None   # Milvus: its own BM25
+def _save(index: store.Index, folder: Path, embedder=None) -> store.Index:
+    """Save atomically, with the lexical index over all passages (its words' neighbours found by `embedder`,
+    expand.py, reusing the word vectors the folder's index has) and the folder's calibration (it stays valid
+    when documents change); the index as saved."""
+    lex = None
+    if index.passages and not store.is_uri(folder):         # Milvus: its own BM25
+        before = expand.load(Path(folder) / lexical.FOLDER) if embedder is not None else None
+        lex = lexical.build(index.passages, embedder, before)
     return store.save(replace(index, lexical=lex, calibration=store.load_calibration(folder)), folder)
 
 
@@ -365,7 +369,7 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
         index = _assemble(list(entries.values()), _model(embedder, dim), settings)
         if progress:
             progress(0, 1, "Saving the index")
-        report.index = _save(index, folder)
+        report.index = _save(index, folder, embedder)
         if progress:
             progress(1, 1, "Saving the index")
         return report

@@ -10,6 +10,8 @@ and ``coverage`` for the confidence.
 What a passage contributes: its text plus its question (``Passage.question``), so that
 a journalist's own wording finds the answer given to it. Tokens are lower-cased words,
 English stop words dropped, Snowball-stemmed when PyStemmer is installed.
+A query's words also look for their neighbours in the index's vocabulary (expand.py: "western" for
+"west"), at expand.WEIGHT of their own.
 What it leaves out: phrase and proximity matching, other languages' stemmers.
 """
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,11 +33,12 @@ _WORD = re.compile(r"\w+")
 
 
 class Lexical:
-    """A BM25 index whose row i scores passage i."""
+    """A BM25 index whose row i scores passage i, and its words' neighbours (expand.py; None: none)."""
 
-    def __init__(self, bm25, stem: bool):
+    def __init__(self, bm25, stem: bool, expansions=None):
         self.bm25 = bm25
         self.stem = stem
+        self.expansions = expansions
 
     def tokens(self, query: str) -> list[str]:
         return tokenize(query, self.stem)
@@ -85,8 +89,9 @@ def lexical_text(p: Passage) -> str:
     return f"{p.text}\n{p.question}" if p.question else p.text
 
 
-def build(passages: list[Passage]) -> Lexical:
-    """A BM25 index over `passages` (row i == passages[i])."""
+def build(passages: list[Passage], embedder=None, previous=None) -> Lexical:
+    """A BM25 index over `passages` (row i == passages[i]); with an `embedder`, its words' neighbours too
+    (expand.py), reusing the word vectors of `previous` (the index's expand.Expansions before a change)."""
     import bm25s
 
     stem = _stemmer() is not None
@@ -94,7 +99,16 @@ def build(passages: list[Passage]) -> Lexical:
     bm25 = bm25s.BM25()
     if corpus:
         bm25.index(corpus, show_progress=False)
-    return Lexical(bm25, stem)
+    expansions = None
+    if embedder is not None and corpus:
+        from . import expand
+
+        stop = _stopwords()
+        surface = sorted({w for p in passages for w in _WORD.findall(lexical_text(p).lower()) if w not in stop})
+        stemmer = _stemmer() if stem else None
+        stems = stemmer.stemWords(surface) if stemmer else surface
+        expansions = expand.build(expand.vocabulary(dict(zip(surface, stems))), embedder, previous)
+    return Lexical(bm25, stem, expansions)
 
 
 def save(lex: Lexical, folder: Path) -> None:
@@ -103,6 +117,9 @@ def save(lex: Lexical, folder: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     lex.bm25.save(str(out), allow_pickle=False, show_progress=False)
     (out / "tokenizer.json").write_text(json.dumps({"stem": lex.stem, "stopwords": "en"}), encoding="utf-8")
+    if lex.expansions is not None:
+        from . import expand
+        expand.save(lex.expansions, out)
 
 
 def load(folder: Path, passages: int | None = None) -> Lexical:
@@ -119,7 +136,8 @@ def load(folder: Path, passages: int | None = None) -> Lexical:
         raise IndexProblem(f"The lexical index in {src}/ is damaged ({type(e).__name__}: {e})")
     if meta.get("stem") and _stemmer() is None:
         raise IndexProblem("The lexical index was stemmed, but PyStemmer is not installed: pip install PyStemmer")
-    lex = Lexical(bm25, bool(meta.get("stem")))
+    from . import expand
+    lex = Lexical(bm25, bool(meta.get("stem")), expand.load(src))
     if passages is not None and int(bm25.scores["num_docs"]) != passages:
         raise IndexProblem(f"The lexical index in {src}/ has {bm25.scores['num_docs']} rows for {passages} passages")
     return lex
@@ -149,12 +167,27 @@ class LexicalSearch:
         """The query's tokens (as the passages' were made)."""
         return self.lexical.tokens(text)
 
-    def search(self, tokens: list[str], allowed: np.ndarray | None, depth: int) -> Candidates:
-        """The `depth` best rows by BM25 (among `allowed`); only rows sharing a word with the query."""
+    def expand(self, tokens: list[str]) -> list[str]:
+        """The neighbours of the query's tokens in the index's vocabulary (expand.py; none without)."""
+        found = self.lexical.expansions
+        return found.of(tokens) if found is not None and tokens else []
+
+    def search(self, tokens: list[str], allowed: np.ndarray | None, depth: int, extra: list[str] = ()
+               ) -> Candidates:
+        """The `depth` best rows by BM25 (among `allowed`); only rows sharing a word with the query. `extra`:
+        words whose BM25 adds expand.WEIGHT times theirs (the query's expansions); `own` then keeps the best
+        score of the query's words alone."""
         scores = self.lexical.scores(tokens) if tokens else np.zeros(len(self.index.passages))
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
-        return Candidates.best(scores, depth, positive=True)
+        if not extra:
+            return Candidates.best(scores, depth, positive=True)
+        from .expand import WEIGHT
+        more = self.lexical.scores(list(extra))
+        if allowed is not None:
+            more = np.where(allowed, more, 0.0)
+        found = Candidates.best(scores + WEIGHT * more, depth, positive=True)
+        return replace(found, own=float(scores.max(initial=0.0)))
 
     def coverage(self, tokens: list[str]) -> float:
         """The share of the query's words that occur anywhere in the index (0 for no words)."""

@@ -88,7 +88,8 @@ _LABEL = LABEL
 _TURN = re.compile(
     rf"(?:\*\*|__)?(?P<label>{_LABEL})"
     r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\))?(?:\*\*|__)?:(?:\*\*|__)?"
-    r"(?P<gap>[ \t]+(?=\S)|[ \t]*(?=[\r\n]|$))"     # (a lone CR ends a line too: old Mac files)
+    r"(?P<gap>[ \t]+(?=\S)|[ \t]*(?=[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]|$))"   # any line end str.splitlines knows:
+    # a lone CR (old Mac files), NEL, the Unicode line and paragraph separators
 )
 # "[00:01:02] ", "[01:02] ", "(00:01:02) ", "00:01:02 ": a time stamp opening a paragraph
 # (in brackets also past 99 hours: read.py writes a long recording's cues so, "[100:00:09]")

@@ -63,9 +63,11 @@ class Passage:
 class Candidates:
     """What one retriever (dense or lexical) found for a query: rows of the index (row i ==
     passage i), best first, and each row's score (cosine, or BM25). Nothing else: fusion,
-    diversity and abstention happen after (retrieve.py)."""
+    diversity and abstention happen after (retrieve.py). `own`: BM25's best score for the query's own words
+    when its scores also count their expansions (expand.py), which the confidence must not read."""
     rows: list[int]
     scores: dict[int, float]
+    own: float | None = field(default=None, compare=False)
 
     @staticmethod
     def best(scores, depth: int, rows=None, positive: bool = False) -> "Candidates":

@@ -80,6 +80,7 @@ class SearchSettings:
     conf_lexical: float = 0.5   # confidence = best cosine + conf_lexical * best BM25 per query word
     conf_known: float = 0.5     #   + conf_known * share of query words found in the index
     expand: bool = True         # quote the whole paragraph of the best-matching window
+    expand_words: bool = True   # BM25 also looks for the query words' neighbours in the index (expand.py)
     mmr: float = 0.8            # MMR lambda: 1 = relevance only
     threshold: float | None = None   # abstain when confidence < threshold; None = never
     conf_missing: float = 0.5   #   - conf_missing * share of the query's names no searched document mentions
@@ -201,7 +202,8 @@ def fuse(dense: Candidates, lexical: Candidates, s: SearchSettings) -> dict[int,
 def confidence(s: SearchSettings, cosine: float, lexical: Candidates, words: int, known: float,
                missing: float = 0.0) -> float:
     """How well the index matches the query: `cosine`, the best paragraph cosine (dense.py), plus
-    `conf_lexical` times the best BM25 score per query word (names and keywords), plus `conf_known`
+    `conf_lexical` times the best BM25 score per query word (names and keywords; of the query's own words,
+    not their expansions), plus `conf_known`
     times `known`, the share of the query's `words` the index contains at all (a question about
     something the documents never mention has words they lack), less `conf_missing` times `missing`,
     the share of the names in the query (terms.py) that no searched document mentions. Dense mode:
@@ -209,7 +211,8 @@ def confidence(s: SearchSettings, cosine: float, lexical: Candidates, words: int
     if s.mode == "dense":
         return cosine - s.conf_missing * missing
     words = max(words, 1)
-    return (cosine + s.conf_lexical * max(lexical.scores.values(), default=0.0) / words + s.conf_known * known
+    best = lexical.own if lexical.own is not None else max(lexical.scores.values(), default=0.0)
+    return (cosine + s.conf_lexical * best / words + s.conf_known * known
             - s.conf_missing * missing)
 
 
@@ -544,11 +547,20 @@ class Retriever:
         out = score + np.where(turn[rows], s.topic_weight * near, 0.0)
         return dict(zip(fused, out.tolist()))
 
+    def _lexical_search(self, tokens: list[str], allowed: np.ndarray | None, depth: int) -> Candidates:
+        """BM25's candidates, its words' neighbours in the index (expand.py) counted too where the lexical
+        backend has them (a backend without `expand` searches the query's words alone)."""
+        expand = getattr(self.lexical, "expand", None) if self.settings.expand_words else None
+        extra = expand(tokens) if expand is not None else []
+        if extra:
+            return self.lexical.search(tokens, allowed, depth, extra)
+        return self.lexical.search(tokens, allowed, depth)
+
     def _candidates(self, got: Candidates, depth: int, top_docs: set[int]) -> Candidates:
         """The first `depth` of a wide candidate list, and those of its rows in the documents `top_docs`."""
         of = self._rows.doc_of_row
         rows = [r for i, r in enumerate(got.rows) if i < depth or of[r] in top_docs]
-        return Candidates(rows, {r: got.scores[r] for r in rows})
+        return replace(got, rows=rows, scores={r: got.scores[r] for r in rows})
 
     def search(self, query: str, k: int = 5, docs: set[str] | None = None, abstain: bool = True,
                speaker: str | None = None) -> Result:
@@ -576,7 +588,7 @@ class Retriever:
         vec = self.dense.encode(asked) if s.mode != "lexical" else None
         dense = self.dense.search(vec, allowed, wide) if vec is not None else NO_CANDIDATES
         tokens = self.lexical.encode(asked) if s.mode != "dense" else []
-        lexical = self.lexical.search(tokens, allowed, wide) if s.mode != "dense" else NO_CANDIDATES
+        lexical = self._lexical_search(tokens, allowed, wide) if s.mode != "dense" else NO_CANDIDATES
         doc_score = self._doc_scores(vec, lexical, allowed) if several else None
         top_docs = set(np.argsort(-doc_score, kind="stable")[:s.doc_depth].tolist()) if doc_score is not None else set()
         dense, lexical = self._candidates(dense, depth, top_docs), self._candidates(lexical, depth, top_docs)

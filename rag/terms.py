@@ -45,6 +45,8 @@ import threading
 import unicodedata
 from functools import cached_property, lru_cache
 
+from .lexical import _stopwords
+
 __all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "countries",
            "is_common", "missing_names", "missing_terms", "name_phrases", "query_names", "zipf"]
 
@@ -67,6 +69,7 @@ DEMONYMS = (        # a people's ending -> the endings of its place: Iran|ian Ir
 SHORT_MONTHS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
 FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothing by its absence
 EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
+PHRASES_KEPT = 4096  # has_phrase answers remembered per index ("Project Manager" is asked again and again)
 PHRASE_REACH = 400   # characters around a phrase's longest word within which the whole phrase must stand
 PHRASE_GAP = 4       # capitalised or short words that may stand between two words of a name (Secretary [of State
                      #   Antony] Blinken, President [of Kazakhstan Kassym-Jomart] Tokayev)
@@ -205,6 +208,7 @@ class Vocabulary:
     def __init__(self, index):
         self.index = index
         self._lock = threading.Lock()
+        self._phrases: dict = {}        # has_phrase's answers (the documents never change under a Vocabulary)
 
     @cached_property
     def per_doc(self) -> dict[str, frozenset]:
@@ -309,6 +313,17 @@ class Vocabulary:
         "Kosovo Serb")."""
         if any(w not in self.words for w in words):
             return True         # a word missing on its own is missing_terms' business
+        key = (tuple(words), None if docs is None else frozenset(docs), either_order)
+        known = self._phrases.get(key)
+        if known is None:
+            known = self._has_phrase(words, docs, either_order)
+            with self._lock:
+                self._phrases[key] = known
+                if len(self._phrases) > PHRASES_KEPT:
+                    self._phrases.pop(next(iter(self._phrases)))        # the oldest
+        return known
+
+    def _has_phrase(self, words: list[str], docs, either_order: bool) -> bool:
         gap = r"[\s\-‐‑–—]+(?:(?:[A-Z][\w’'.]*|[a-z]{1,3})[\s\-‐‑–—]+){0,%d}" % PHRASE_GAP
         orders = [words, words[::-1]] if either_order else [words]
         pattern = re.compile("|".join(r"(?<!\w)" + gap.join(f"(?i:{re.escape(w)})" for w in order)
@@ -324,12 +339,24 @@ class Vocabulary:
         characters of each other, in either order, each in a form that begins as it does (its first four
         letters: Japan and Japanese, Armenia and Armenian; a word of four letters or fewer whole: EU, US): the
         two sides of a pair (name_pairs) discussed together."""
-        patterns = [re.compile(r"(?<!\w)" + (re.escape(w[:4]) if len(w) > 4 else re.escape(w) + r"(?!\w)"))
-                    for w in (a, b)]
+        key = ("together", a, b, None if docs is None else frozenset(docs))
+        known = self._phrases.get(key)
+        if known is None:
+            known = self._together(a, b, docs)
+            with self._lock:
+                self._phrases[key] = known
+        return known
+
+    def _together(self, a: str, b: str, docs) -> bool:
+        heads = [w[:4] if len(w) > 4 else w for w in (a, b)]
+        patterns = [re.compile(r"(?<!\w)" + re.escape(h) + (r"(?!\w)" if len(w) <= 4 else ""))
+                    for h, w in zip(heads, (a, b))]
         for doc_id, doc in self.index.documents.items():
             if docs is not None and doc_id not in docs:
                 continue
             low = self.lowered[doc_id] or doc.text.lower()
+            if heads[0] not in low or heads[1] not in low:      # (a plain look first: a meeting is 60k characters)
+                continue
             first = [m.start() for m in patterns[0].finditer(low)]
             if not first:
                 continue
@@ -509,7 +536,6 @@ def _acronym(word: str) -> bool:
 
 
 def _is_stop(word: str) -> bool:
-    from .lexical import _stopwords
     return word in _stopwords()
 
 
@@ -549,22 +575,28 @@ def name_phrases(query: str) -> list[list[str]]:
 def _country_runs(matches: list, query: str, taken: set[str]) -> list[list[str]]:
     """The names of countries in several words written in `query` in any case ("hong kong", "Hong Kong" in a
     Title Case query), words separated by spaces only, none already in a run of capitals (`taken`)."""
-    phrases = country_phrases()
-    if not phrases:
-        return []
-    longest = max(len(p) for p in phrases)
-    words = [(_fold(re.sub(r"[’']s?$", "", m.group())), m) for m in matches]
+    starts = _country_starts()
     out, i = [], 0
-    while i < len(words):
-        for n in range(min(longest, len(words) - i), 1, -1):
-            span = words[i:i + n]
-            if tuple(w for w, _ in span) in phrases and not any(w in taken for w, _ in span) \
-                    and all(re.fullmatch(r"[ \t]+", query[a.end():b.start()]) for (_, a), (_, b) in zip(span, span[1:])):
-                out.append([re.sub(r"[’']s?$", "", m.group()) for _, m in span])
+    while i < len(matches):
+        for n in starts.get(_fold(matches[i].group()), ()):          # longest first
+            span = matches[i:i + n]
+            words = tuple(_fold(m.group()) for m in span)
+            if len(span) == n and words in country_phrases() and not taken.intersection(words) \
+                    and all(re.fullmatch(r"[ \t]+", query[a.end():b.start()]) for a, b in zip(span, span[1:])):
+                out.append([re.sub(r"[’']s?$", "", m.group()) for m in span])
                 i += n - 1
                 break
         i += 1
     return out
+
+
+@lru_cache(maxsize=1)
+def _country_starts() -> dict[str, tuple[int, ...]]:
+    """The first word of each country_phrases name -> the lengths of the names it opens, longest first."""
+    out: dict[str, set[int]] = {}
+    for phrase in country_phrases():
+        out.setdefault(phrase[0], set()).add(len(phrase))
+    return {w: tuple(sorted(n, reverse=True)) for w, n in out.items()}
 
 
 _PAIR = re.compile(r"(?<![\w\-‐‑–—])([^\W\d_][\w’']*)[\-‐‑–—]([^\W\d_][\w’']*)(?![\w\-‐‑–—])")

@@ -38,6 +38,7 @@ class FakeEmbedder:
 
     def __init__(self):
         self.calls = 0          # texts embedded, so tests can see what was (re)embedded
+        self.words = 0          # ... and lone words (expand.py embeds the index's vocabulary word by word)
 
     def count_tokens(self, texts):
         return [len(re.findall(r"\w+|[^\w\s]", t)) for t in texts]
@@ -51,7 +52,9 @@ class FakeEmbedder:
         return v / n if n else v
 
     def encode_documents(self, texts, progress=False):
-        self.calls += len(texts)
+        lone = sum(bool(re.fullmatch(r"[^\W\d_]+", t)) for t in texts)
+        self.calls += len(texts) - lone
+        self.words += lone
         return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), "float32")
 
     def encode_query(self, text):

@@ -11,9 +11,9 @@ import rag
 STAGES = [
     {"records", "errors", "paths", "__init__"},
     {"read"}, {"parse"}, {"chunk"}, {"embed"},
-    # the index as stored (and made), each backend with its own dense and lexical search
-    {"lexical", "dense", "store", "calibration", "build", "milvus"},
-    {"retrieve", "evaluate", "terms", "speakers"},
+    # the index as stored (and made), each backend with its own dense and lexical search, and its words
+    {"lexical", "dense", "store", "calibration", "build", "milvus", "expand", "terms"},
+    {"retrieve", "evaluate", "speakers"},
     {"cite"},
     {"verify", "models", "summarise", "llm", "grounded", "onnxlm"},
     {"render", "chat"},

@@ -76,7 +76,8 @@ def test_same_ranking_as_the_folder(tmp_path, database, interview_file, fake_emb
     np.testing.assert_array_equal(store.vectors_array(a.vectors), store.vectors_array(b.vectors))
     assert isinstance(b.parts, milvus.Parts) and a.parts is None
     for mode in ("hybrid", "dense", "lexical"):
-        ra, rb = (Retriever(x, fake_embedder).with_settings(mode=mode) for x in (a, b))
+        # Milvus's BM25 has no word neighbours (expand.py): the folder's are left out to compare the rest
+        ra, rb = (Retriever(x, fake_embedder).with_settings(mode=mode, expand_words=False) for x in (a, b))
         for q in QUERIES:
             for docs in (None, {"briefing.txt"}):
                 ha, hb = ra.search(q, 5, docs=docs), rb.search(q, 5, docs=docs)

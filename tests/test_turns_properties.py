@@ -1,7 +1,7 @@
 """Property test of the turn parser alone (tests/test_properties.py checks parse and chunk together):
 for any mix of labels, time stamps, '>>' marks and empty turns, every passage is an exact, stripped span,
 passages never overlap, and no passage quotes a label or stamp it has read as a turn's opening."""
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from rag.parse import parse
 from rag.records import Document
@@ -17,6 +17,7 @@ documents = st.lists(line, max_size=30).map(lambda ls: "\n\n".join(ls)) | st.lis
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=400)
 @given(documents)
+@example("[00:01:02] Grad A: \n\nPhD B: \n\n[00:01:02] PhD B: \x850")   # a label, then NEL: a line's end
 def test_turn_spans_are_exact(text):
     _, passages = parse(Document.from_text("doc.txt", text))
     last_end = -1

@@ -334,28 +334,34 @@ class Vocabulary:
                 return True
         return False
 
-    def together(self, a: str, b: str, docs=None) -> bool:
+    def together(self, a: str, b: str, docs=None, acronyms: tuple[bool, bool] = (False, False)) -> bool:
         """Whether a searched document (`docs`, None: all) writes the folded names `a` and `b` within PHRASE_REACH
         characters of each other, in either order, each in a form that begins as it does (its first four
-        letters: Japan and Japanese, Armenia and Armenian; a word of four letters or fewer whole: EU, US): the
-        two sides of a pair (name_pairs) discussed together."""
-        key = ("together", a, b, None if docs is None else frozenset(docs))
+        letters: Japan and Japanese, Armenia and Armenian; a word of four letters or fewer whole: EU, US), an
+        acronym (`acronyms`) also spelled out (US: United States, EU: European Union): the two sides of a pair
+        (name_pairs) discussed together."""
+        key = ("together", a, b, None if docs is None else frozenset(docs), acronyms)
         known = self._phrases.get(key)
         if known is None:
-            known = self._together(a, b, docs)
+            known = self._together(a, b, docs, acronyms)
             with self._lock:
                 self._phrases[key] = known
         return known
 
-    def _together(self, a: str, b: str, docs) -> bool:
+    def _together(self, a: str, b: str, docs, acronyms: tuple[bool, bool]) -> bool:
         heads = [w[:4] if len(w) > 4 else w for w in (a, b)]
-        patterns = [re.compile(r"(?<!\w)" + re.escape(h) + (r"(?!\w)" if len(w) <= 4 else ""))
-                    for h, w in zip(heads, (a, b))]
+        patterns = []
+        for head, word, acronym in zip(heads, (a, b), acronyms):
+            form = re.escape(head) + (r"(?!\w)" if len(word) <= 4 else "")
+            if acronym and word.isalpha():          # its letters as the initials of as many words
+                form += "|" + r"\w*\s+".join(re.escape(c) for c in word) + r"\w*"
+            patterns.append(re.compile(r"(?<!\w)(?:" + form + ")"))
         for doc_id, doc in self.index.documents.items():
             if docs is not None and doc_id not in docs:
                 continue
             low = self.lowered[doc_id] or doc.text.lower()
-            if heads[0] not in low or heads[1] not in low:      # (a plain look first: a meeting is 60k characters)
+            # (a plain look first: a meeting is 60k characters)
+            if any(h not in low for h, acronym in zip(heads, acronyms) if not acronym):
                 continue
             first = [m.start() for m in patterns[0].finditer(low)]
             if not first:
@@ -639,7 +645,8 @@ def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str
                 vocabulary.has_phrase(words[i:i + 2], docs, either_order=two) for i in range(len(words) - 1)):
             phrases.append((words, " ".join(p)))
     for a, b, text in name_pairs(query, names):
-        if a not in lost and b not in lost and not vocabulary.together(a, b, docs):
+        acronyms = tuple(_acronym(w) for w in re.split(r"[\-‐‑–—]", text, maxsplit=1))
+        if a not in lost and b not in lost and not vocabulary.together(a, b, docs, acronyms):
             phrases.append(([a, b], text))        # each there, never together: "the Belarus–Poland border"
     in_phrases = {w for words, _ in phrases for w in words}
     found = [(place.get(core, 0), re.sub(r"[’']s?$", "", spelled.get(core, core)))

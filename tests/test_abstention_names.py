@@ -180,6 +180,11 @@ def test_two_names_joined_by_a_dash_are_missing_when_no_document_writes_them_nea
     assert terms.missing_terms("What is the state of Armenian–Azerbaijani relations?", vocab) == []
     # a hyphenated name stands together wherever it is written
     assert terms.missing_terms("What did Kassym-Jomart Tokayev say?", vocab) == []
+    # an acronym stands for its words spelled out: "Iran and the United States are willing ..."
+    spelled = terms.Vocabulary(_index(PAIRS + " The US said nothing." + " We talked." * 40
+                                      + " Iran and the United States are willing to talk."))
+    assert terms.missing_terms("the Iran-US nuclear deal", spelled) == []
+    assert terms.missing_terms("the Iran-US nuclear deal", vocab) == ["Iran", "US"]   # neither there: each alone
     # one side missing is that name alone, not the pair
     assert terms.missing_terms("the Belarus–Lithuania border", vocab) == ["Lithuania"]
     r = _retriever(_index(PAIRS), threshold=-10.0)

@@ -47,7 +47,7 @@ from functools import cached_property, lru_cache
 
 from .lexical import _stopwords
 
-__all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "countries",
+__all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "capitals", "countries",
            "is_common", "missing_names", "missing_terms", "name_phrases", "query_names", "zipf"]
 
 _WORD = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:[’']s?)?")   # words, with an inner or final apostrophe
@@ -119,6 +119,26 @@ def countries() -> frozenset:
                 if head and re.fullmatch(r"[^\W\d_]+", head):
                     out.add(head.lower())
     return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def capitals() -> dict[str, str]:
+    """A capital's name (case folded; its first word: "washington" for Washington D.C.) -> its country's name
+    (case folded: "united states"), from countryinfo's tables: a capital stands for its country ("Kyiv-Moscow
+    relations"). Empty without countryinfo."""
+    try:
+        from countryinfo import all_countries
+    except ModuleNotFoundError:
+        return {}
+    out: dict[str, str] = {}
+    for country in all_countries():
+        try:
+            capital, name = (country.capital() or "").split(), (country.name() or "").lower()
+        except Exception:  # noqa: BLE001 - a country without a capital in its table ("Antarctica")
+            continue
+        if capital and name and re.fullmatch(r"[^\W\d_]+", capital[0]):
+            out.setdefault(capital[0].lower(), name)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -295,6 +315,7 @@ class Vocabulary:
             self.stems, self.skeletons, self.openings, self.beginnings, self.lowered  # noqa: B018
         zipf("warm")                    # wordfreq reads its table on first use (about 1 s)
         countries()                     # and pycountry its (about 0.3 s)
+        capitals()                      # and countryinfo its
         return self
 
     def coverage(self, tokens: list[str], lexical: float) -> float:
@@ -337,8 +358,9 @@ class Vocabulary:
     def together(self, a: str, b: str, docs=None, acronyms: tuple[bool, bool] = (False, False)) -> bool:
         """Whether a searched document (`docs`, None: all) writes the folded names `a` and `b` within PHRASE_REACH
         characters of each other, in either order, each in a form that begins as it does (its first four
-        letters: Japan and Japanese, Armenia and Armenian; a word of four letters or fewer whole: EU, US), an
-        acronym (`acronyms`) also spelled out (US: United States, EU: European Union): the two sides of a pair
+        letters: Japan and Japanese, Armenia and Armenian; a word of four letters or fewer whole: EU, US), as the
+        documents spell it (find: Kyiv, Kiev), an acronym (`acronyms`) also spelled out (US: United States, EU:
+        European Union), a capital also as its country (Moscow: Russia; `capitals`): the two sides of a pair
         (name_pairs) discussed together."""
         key = ("together", a, b, None if docs is None else frozenset(docs), acronyms)
         known = self._phrases.get(key)
@@ -349,19 +371,23 @@ class Vocabulary:
         return known
 
     def _together(self, a: str, b: str, docs, acronyms: tuple[bool, bool]) -> bool:
-        heads = [w[:4] if len(w) > 4 else w for w in (a, b)]
-        patterns = []
-        for head, word, acronym in zip(heads, (a, b), acronyms):
-            form = re.escape(head) + (r"(?!\w)" if len(word) <= 4 else "")
+        patterns, plain = [], []
+        for word, acronym in zip((a, b), acronyms):
+            written = self.find(word, docs) or word                       # Kyiv: the "Kiev" the text writes
+            forms = list(dict.fromkeys([word, written] + [capitals()[w] for w in (word, written) if w in capitals()]))
+            alternatives = []
+            for form in forms:
+                head = form[:4] if len(form) > 4 and " " not in form else form
+                alternatives.append(r"\s+".join(map(re.escape, head.split())) + (r"(?!\w)" if head == form else ""))
             if acronym and word.isalpha():          # its letters as the initials of as many words
-                form += "|" + r"\w*\s+".join(re.escape(c) for c in word) + r"\w*"
-            patterns.append(re.compile(r"(?<!\w)(?:" + form + ")"))
+                alternatives.append(r"\w*\s+".join(re.escape(c) for c in word) + r"\w*")
+            patterns.append(re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")"))
+            plain.append(None if acronym or len(forms) > 1 else (word[:4] if len(word) > 4 else word))
         for doc_id, doc in self.index.documents.items():
             if docs is not None and doc_id not in docs:
                 continue
             low = self.lowered[doc_id] or doc.text.lower()
-            # (a plain look first: a meeting is 60k characters)
-            if any(h not in low for h, acronym in zip(heads, acronyms) if not acronym):
+            if any(p is not None and p not in low for p in plain):   # a plain look first: a meeting is 60k characters
                 continue
             first = [m.start() for m in patterns[0].finditer(low)]
             if not first:

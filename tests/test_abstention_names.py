@@ -185,6 +185,14 @@ def test_two_names_joined_by_a_dash_are_missing_when_no_document_writes_them_nea
                                       + " Iran and the United States are willing to talk."))
     assert terms.missing_terms("the Iran-US nuclear deal", spelled) == []
     assert terms.missing_terms("the Iran-US nuclear deal", vocab) == ["Iran", "US"]   # neither there: each alone
+    # a side the documents spell otherwise is looked for as they spell it (Kyiv: Kiev)
+    kiev = terms.Vocabulary(_index(PAIRS + " Talks between Kiev and Moscow stalled."))
+    assert terms.missing_terms("What about Kyiv-Moscow relations?", kiev) == []
+    # a capital stands for its country (countryinfo's capitals): Moscow, Russia; Kyiv, Ukraine
+    countries_only = terms.Vocabulary(_index(PAIRS + " Kiev said so." + " We talked." * 40 + " Moscow said so."
+                                             + " We talked." * 40 + " Talks between Russia and Ukraine stalled."))
+    assert terms.missing_terms("What about Kyiv-Moscow relations?", countries_only) == []
+    assert terms.capitals()["moscow"] == "russia" and terms.capitals()["washington"] == "united states"
     # one side missing is that name alone, not the pair
     assert terms.missing_terms("the Belarus–Lithuania border", vocab) == ["Lithuania"]
     r = _retriever(_index(PAIRS), threshold=-10.0)

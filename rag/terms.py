@@ -47,7 +47,7 @@ from functools import cached_property, lru_cache
 
 from .lexical import _stopwords
 
-__all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "capitals", "countries",
+__all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "countries", "country_forms",
            "is_common", "missing_names", "missing_terms", "name_phrases", "query_names", "zipf"]
 
 _WORD = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:[’']s?)?")   # words, with an inner or final apostrophe
@@ -66,6 +66,11 @@ DEMONYMS = (        # a people's ending -> the endings of its place: Iran|ian Ir
     (("ars", "ar"), ("o",)),                                       # Kosovar
     (("is", "i", "ic"), ("",)),                                    # Israeli, Iraqis, Pakistani
 )
+COMBINING = {       # the combining form of a people's name, as in "Sino-Russian relations" -> its place
+    "sino": "china", "russo": "russia", "franco": "france", "anglo": "britain", "indo": "india", "nippo": "japan",
+    "italo": "italy", "greco": "greece", "austro": "austria", "hispano": "spain", "luso": "portugal",
+    "turco": "turkey", "serbo": "serbia", "afro": "africa", "euro": "europe", "germano": "germany",
+}
 SHORT_MONTHS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
 FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothing by its absence
 EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
@@ -122,22 +127,25 @@ def countries() -> frozenset:
 
 
 @lru_cache(maxsize=1)
-def capitals() -> dict[str, str]:
-    """A capital's name (case folded; its first word: "washington" for Washington D.C.) -> its country's name
-    (case folded: "united states"), from countryinfo's tables: a capital stands for its country ("Kyiv-Moscow
-    relations"). Empty without countryinfo."""
+def country_forms() -> dict[str, frozenset]:
+    """Each way of naming a country (case folded: its name, capital, demonym, other spellings in Latin letters:
+    "uk", "great britain", "british", "london") -> all of them: one side of a pair ("UK-Ukraine") may be
+    written another way ("the Brits are building bases in Ukraine"). From countryinfo's tables; empty without."""
     try:
         from countryinfo import all_countries
     except ModuleNotFoundError:
         return {}
-    out: dict[str, str] = {}
+    out: dict[str, frozenset] = {}
     for country in all_countries():
         try:
-            capital, name = (country.capital() or "").split(), (country.name() or "").lower()
-        except Exception:  # noqa: BLE001 - a country without a capital in its table ("Antarctica")
+            names = [country.name(), (country.capital() or "").split(" ")[0], country.demonym(),
+                     *country.alt_spellings()]
+        except Exception:  # noqa: BLE001 - a country whose table lacks a field ("Antarctica")
             continue
-        if capital and name and re.fullmatch(r"[^\W\d_]+", capital[0]):
-            out.setdefault(capital[0].lower(), name)
+        forms = frozenset(n.lower() for n in names if n and re.fullmatch(r"[A-Za-z][A-Za-z .'-]*[A-Za-z]", n)
+                          and "," not in n and len(n.split()) <= 3)
+        for form in forms:
+            out[form] = out.get(form, frozenset()) | forms
     return out
 
 
@@ -251,6 +259,12 @@ class Vocabulary:
         return out
 
     @cached_property
+    def speakers(self) -> frozenset:
+        """The words of the documents' speakers' names, case folded ("sergey", "lavrov")."""
+        names = {n for p in self.index.paragraphs for n in ((p.speaker,) if p.speaker else ()) + tuple(p.speakers)}
+        return frozenset(_fold(w) for n in names for w in _WORD.findall(n))
+
+    @cached_property
     def words(self) -> frozenset:
         return frozenset().union(*self.per_doc.values()) if self.per_doc else frozenset()
 
@@ -315,7 +329,7 @@ class Vocabulary:
             self.stems, self.skeletons, self.openings, self.beginnings, self.lowered  # noqa: B018
         zipf("warm")                    # wordfreq reads its table on first use (about 1 s)
         countries()                     # and pycountry its (about 0.3 s)
-        capitals()                      # and countryinfo its
+        country_forms()                 # and countryinfo its
         return self
 
     def coverage(self, tokens: list[str], lexical: float) -> float:
@@ -358,10 +372,12 @@ class Vocabulary:
     def together(self, a: str, b: str, docs=None, acronyms: tuple[bool, bool] = (False, False)) -> bool:
         """Whether a searched document (`docs`, None: all) writes the folded names `a` and `b` within PHRASE_REACH
         characters of each other, in either order, each in a form that begins as it does (its first four
-        letters: Japan and Japanese, Armenia and Armenian; a word of four letters or fewer whole: EU, US), as the
-        documents spell it (find: Kyiv, Kiev), an acronym (`acronyms`) also spelled out (US: United States, EU:
-        European Union), a capital also as its country (Moscow: Russia; `capitals`): the two sides of a pair
-        (name_pairs) discussed together."""
+        letters: Japan and Japanese, Armenia and Armenian; a word of four letters or fewer whole: EU, US),
+        capitalised, as the documents spell it (find: Kyiv, Kiev), an acronym (`acronyms`) also spelled out (US:
+        United States, EU: European Union), a country by any of its names (its capital, demonym, other
+        spellings: Moscow, Russia; UK, the Brits; `country_forms`): the two sides of a pair (name_pairs)
+        discussed together. A speaker of the documents is together with every name (their own words do not
+        name them)."""
         key = ("together", a, b, None if docs is None else frozenset(docs), acronyms)
         known = self._phrases.get(key)
         if known is None:
@@ -371,28 +387,35 @@ class Vocabulary:
         return known
 
     def _together(self, a: str, b: str, docs, acronyms: tuple[bool, bool]) -> bool:
+        if a in self.speakers or b in self.speakers:
+            return True         # a speaker's name stands over all their words ("the Lavrov–Wang Yi meeting")
+        compound = re.compile(r"(?<!\w)" + re.escape(a) + r"[\-‐‑–—]" + re.escape(b) + r"(?!\w)")
         patterns, plain = [], []
         for word, acronym in zip((a, b), acronyms):
             written = self.find(word, docs) or word                       # Kyiv: the "Kiev" the text writes
-            forms = list(dict.fromkeys([word, written] + [capitals()[w] for w in (word, written) if w in capitals()]))
+            own = {word, written}
+            others = {f for w in own for f in country_forms().get(w, ()) if len(f) > 3} - own   # not "BY", "IN"
             alternatives = []
-            for form in forms:
-                head = form[:4] if len(form) > 4 and " " not in form else form
+            for form in sorted(own) + sorted(others):          # its own forms by their first four letters,
+                head = form[:4] if form in own and len(form) > 4 and " " not in form else form   # others whole
                 alternatives.append(r"\s+".join(map(re.escape, head.split())) + (r"(?!\w)" if head == form else ""))
             if acronym and word.isalpha():          # its letters as the initials of as many words
                 alternatives.append(r"\w*\s+".join(re.escape(c) for c in word) + r"\w*")
-            patterns.append(re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")"))
-            plain.append(None if acronym or len(forms) > 1 else (word[:4] if len(word) > 4 else word))
+            patterns.append(re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE))
+            plain.append(None if acronym or others or written != word else (word[:4] if len(word) > 4 else word))
         for doc_id, doc in self.index.documents.items():
             if docs is not None and doc_id not in docs:
                 continue
             low = self.lowered[doc_id] or doc.text.lower()
             if any(p is not None and p not in low for p in plain):   # a plain look first: a meeting is 60k characters
                 continue
-            first = [m.start() for m in patterns[0].finditer(low)]
+            if compound.search(low):        # written so, in any case: "intermediate-range missiles"
+                return True
+            text = doc.text         # a name's form is capitalised there: "Raisi" is not "raised"
+            first = [m.start() for m in patterns[0].finditer(text) if text[m.start()].isupper()]
             if not first:
                 continue
-            for j in (m.start() for m in patterns[1].finditer(low)):
+            for j in (m.start() for m in patterns[1].finditer(text) if text[m.start()].isupper()):
                 i = bisect.bisect_left(first, j)
                 if any(0 <= x < len(first) and abs(first[x] - j) <= PHRASE_REACH for x in (i - 1, i)):
                     return True
@@ -467,6 +490,8 @@ class Vocabulary:
         for form in _spellings(w):
             if present(form):
                 return form
+        if w in COMBINING:                  # Sino-Russian: China
+            return self.find(COMBINING[w], docs)
         return self._place(w, present) if len(w) >= 4 and w.isalpha() else None
 
     def _place(self, w: str, present) -> str | None:
@@ -590,6 +615,8 @@ def name_phrases(query: str) -> list[list[str]]:
         capital = word[:1].isupper() and word[:1].isalpha() and not _is_stop(core) and core not in HONORIFICS \
             and not (initial and (is_common(core) or _inflected(core))) \
             and not _acronym(word)      # "Does Moscow", "Summarize Putin's": a request's verb; "CSTO": a name alone
+        # a side of a dash pair is a name alone: "Putin-Biden Geneva summit" has no name "Biden Geneva"
+        capital = capital and not _in_pair(query, m)
         joined = end is not None and re.fullmatch(r"[ \t]+", query[end:m.start()]) is not None
         if capital and run and joined and not re.search(r"[’']s?$", run[-1]):
             run.append(word)
@@ -632,6 +659,11 @@ def _country_starts() -> dict[str, tuple[int, ...]]:
 
 
 _PAIR = re.compile(r"(?<![\w\-‐‑–—])([^\W\d_][\w’']*)[\-‐‑–—]([^\W\d_][\w’']*)(?![\w\-‐‑–—])")
+
+
+def _in_pair(query: str, m: re.Match) -> bool:
+    """Whether the word `m` of `query` is a side of two words joined by a dash (_PAIR)."""
+    return any(pair.start() <= m.start() < pair.end() for pair in _PAIR.finditer(query))
 
 
 def name_pairs(query: str, names: list[str]) -> list[tuple[str, str, str]]:

@@ -192,7 +192,21 @@ def test_two_names_joined_by_a_dash_are_missing_when_no_document_writes_them_nea
     countries_only = terms.Vocabulary(_index(PAIRS + " Kiev said so." + " We talked." * 40 + " Moscow said so."
                                              + " We talked." * 40 + " Talks between Russia and Ukraine stalled."))
     assert terms.missing_terms("What about Kyiv-Moscow relations?", countries_only) == []
-    assert terms.capitals()["moscow"] == "russia" and terms.capitals()["washington"] == "united states"
+    assert {"russia", "russian"} <= terms.country_forms()["moscow"] and "washington" in terms.country_forms()["us"]
+    # ... and by its other names: the UK's sailors are British (countryinfo's demonym)
+    brits = terms.Vocabulary(_index(PAIRS + " The UK said so." + " We talked." * 40
+                                    + " The British are building bases in Ukraine."))
+    assert terms.missing_terms("What about UK-Ukraine naval bases?", brits) == []
+    # a name's form is a capitalised word: "Raisi" is not "raised"
+    raised = terms.Vocabulary(_index(PAIRS + " Raisi came." + " We talked." * 40 + " Putin raised it."))
+    assert terms.missing_terms("What about the Putin-Raisi meeting?", raised) == ["Putin-Raisi"]
+    # a compound the documents write so, in any case, is there: "intermediate-range missiles"
+    compound = terms.Vocabulary(_index(PAIRS + " Intermediate forces. " + "We talked. " * 40
+                                       + "We spoke of intermediate-range and shorter-range missiles."))
+    assert "Intermediate-Range" not in terms.missing_terms("What did he say of the Intermediate-Range Treaty?", compound)
+    # a people's combining form is its place: Sino-Russian, China ... Russia
+    sino = terms.Vocabulary(_index(PAIRS + " China and Russia agree."))
+    assert terms.missing_terms("What is the state of Sino-Russian relations?", sino) == []
     # one side missing is that name alone, not the pair
     assert terms.missing_terms("the Belarus–Lithuania border", vocab) == ["Lithuania"]
     r = _retriever(_index(PAIRS), threshold=-10.0)
@@ -200,3 +214,18 @@ def test_two_names_joined_by_a_dash_are_missing_when_no_document_writes_them_nea
     assert result.abstained and result.abstain_notice.startswith("The document never mentions 'Belarus–Poland'.")
     near = _retriever(_index(PAIRS.replace("Poland has", "Belarus and Poland have")), threshold=-10.0)
     assert not near.search("Migrant standoff on the Belarus–Poland border: Moscow's view", 3).abstained
+
+
+def test_a_pair_side_is_never_joined_to_the_next_capital_and_a_speaker_stands_over_their_own_words():
+    assert terms.name_phrases("Putin-Biden Geneva summit on strategic stability") == []
+    assert terms.name_phrases("Did the Nagorno-Karabakh Russian peacekeepers stay?") == []
+    text = ("I have agreed with my friend Foreign Minister Wang Yi to meet before the talks. " + "We talked. " * 40
+            + "Sergey Lavrov thanked everyone.")
+    doc = Document.from_text("t.txt", text)
+    p = Passage(doc="t.txt", start=0, end=len(text), text=text, section="text", kind="turn", paragraph=1,
+                speaker="Sergey Lavrov")
+    index = store.Index(manifest={"model": {}, "chunking": {}}, documents={"t.txt": doc}, paragraphs=[p],
+                        passages=[p], vectors=store.vectors_index(np.ones((1, 4), dtype="float32") / 2))
+    vocab = terms.Vocabulary(index)
+    assert "lavrov" in vocab.speakers
+    assert terms.missing_terms("What about the Lavrov–Wang meeting?", vocab) == []     # "I": Lavrov speaking

@@ -108,22 +108,36 @@ def is_common(word: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def countries() -> frozenset:
-    """The one-word names of countries, current and former, case folded (pycountry's ISO 3166 tables: "mongolia",
-    "vietnam", "burma"): such a word is a name in any case and place of a query ("Myanmar military government",
-    "russia and mongolia"), where wordfreq finds it too common to tell by rarity. Empty without pycountry."""
+def _country_names() -> tuple[tuple[str, ...], ...]:
+    """Every country's name and common name, current and former (pycountry's ISO 3166 tables), as its case-folded
+    words, the part before a comma ("Korea, Republic of": korea); none without pycountry."""
     try:
         import pycountry
     except ModuleNotFoundError:
-        return frozenset()
+        return ()
     out = set()
     for table in (pycountry.countries, pycountry.historic_countries):
         for country in table:
             for attribute in ("name", "common_name"):
-                head = (getattr(country, attribute, None) or "").split(",")[0].strip()
-                if head and re.fullmatch(r"[^\W\d_]+", head):
-                    out.add(head.lower())
-    return frozenset(out)
+                words = (getattr(country, attribute, None) or "").split(",")[0].lower().split()
+                if words and all(re.fullmatch(r"[^\W\d_]+", w) for w in words):
+                    out.add(tuple(words))
+    return tuple(sorted(out))
+
+
+@lru_cache(maxsize=1)
+def countries() -> frozenset:
+    """The one-word names of countries, case folded ("mongolia", "vietnam", "burma"): such a word is a name in any
+    case and place of a query ("Myanmar military government", "russia and mongolia"), where wordfreq finds it too
+    common to tell by rarity. Empty without pycountry."""
+    return frozenset(words[0] for words in _country_names() if len(words) == 1)
+
+
+@lru_cache(maxsize=1)
+def country_phrases() -> frozenset:
+    """The names of countries in several words, each word case folded: ("hong", "kong"), ("saudi", "arabia"): a
+    name in any case ("hong kong national security law"), where capitals cannot tell it. Empty without pycountry."""
+    return frozenset(words for words in _country_names() if len(words) > 1)
 
 
 @lru_cache(maxsize=1)
@@ -147,25 +161,6 @@ def country_forms() -> dict[str, frozenset]:
         for form in forms:
             out[form] = out.get(form, frozenset()) | forms
     return out
-
-
-@lru_cache(maxsize=1)
-def country_phrases() -> frozenset:
-    """The names of countries in several words, each word case folded (pycountry's tables, as `countries`):
-    ("hong", "kong"), ("saudi", "arabia"): a name in any case ("hong kong national security law"), where
-    capitals cannot tell it. Empty without pycountry."""
-    try:
-        import pycountry
-    except ModuleNotFoundError:
-        return frozenset()
-    out = set()
-    for table in (pycountry.countries, pycountry.historic_countries):
-        for country in table:
-            for attribute in ("name", "common_name"):
-                words = (getattr(country, attribute, None) or "").split(",")[0].lower().split()
-                if len(words) > 1 and all(re.fullmatch(r"[^\W\d_]+", w) for w in words):
-                    out.add(tuple(words))
-    return frozenset(out)
 
 
 def _spellings(w: str) -> list[str]:

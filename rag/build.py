@@ -195,13 +195,16 @@ def _assemble(entries: list[_Entry], model: dict, settings: ChunkSettings) -> st
                        passages=passages, vectors=store.vectors_index(vectors))
 
 
-def _save(index: store.Index, folder: Path, embedder=None) -> store.Index:
+def _save(index: store.Index, folder: Path, embedder=None, old: store.Index | None = None) -> store.Index:
     """Save atomically, with the lexical index over all passages (its words' neighbours found by `embedder`,
-    expand.py, reusing the word vectors the folder's index has) and the folder's calibration (it stays valid
-    when documents change); the index as saved."""
+    expand.py, reusing the word vectors of `old`, the index this update started from, loaded and checked under
+    the same lock; none on a rebuild) and the folder's calibration (it stays valid when documents change); the
+    index as saved."""
     lex = None
     if index.passages and not store.is_uri(folder):         # Milvus: its own BM25
-        before = expand.load(Path(folder) / lexical.FOLDER) if embedder is not None else None
+        before = None
+        if embedder is not None and old is not None and old.folder is not None and not store.is_uri(old.folder):
+            before = expand.load(Path(old.folder) / lexical.FOLDER)
         lex = lexical.build(index.passages, embedder, before)
     return store.save(replace(index, lexical=lex, calibration=store.load_calibration(folder)), folder)
 
@@ -369,7 +372,7 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
         index = _assemble(list(entries.values()), _model(embedder, dim), settings)
         if progress:
             progress(0, 1, "Saving the index")
-        report.index = _save(index, folder, embedder)
+        report.index = _save(index, folder, embedder, old)
         if progress:
             progress(1, 1, "Saving the index")
         return report

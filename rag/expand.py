@@ -28,7 +28,7 @@ NEAR = 0.7              # ... at this cosine or more
 WEIGHT = 0.3            # the neighbours' BM25 counts this much of the query's own words'
 FILE = "expansions.json"
 VECTORS = "words.npy"
-_BLOCK = 2048           # rows of the word-by-word similarity computed at once
+_BLOCK = 512            # rows of the word-by-word similarity computed at once (512 x 60k words: ~250 MB)
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def _neighbours(stems: list[str], vectors: np.ndarray) -> dict[str, tuple[str, .
         k = min(NEIGHBOURS, n - 1)
         if k <= 0:
             break
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top = np.argpartition(sims, n - k, axis=1)[:, n - k:]
         for i, cols in enumerate(top):
             cols = sorted(cols, key=lambda c: (-sims[i, c], c))
             near = tuple(stems[c] for c in cols if sims[i, c] >= NEAR)
@@ -116,10 +116,10 @@ def load(folder: Path) -> Expansions | None:
     try:
         data = json.loads((folder / FILE).read_text(encoding="utf-8"))
         vectors = np.load(folder / VECTORS, allow_pickle=False)
-        words, stems = tuple(data["words"]), tuple(data["stems"])
+        words, stems = tuple(map(str, data["words"])), tuple(map(str, data["stems"]))
         neighbours = {str(s): tuple(map(str, n)) for s, n in data["expand"].items()}
+        if vectors.ndim != 2 or len(words) != len(stems) or len(vectors) != len(words):
+            return None
+        return Expansions(str(data.get("model", "")), words, stems, vectors, neighbours)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    if len(words) != len(stems) or len(vectors) != len(words):
-        return None
-    return Expansions(str(data.get("model", "")), words, stems, vectors, neighbours)

@@ -152,8 +152,8 @@ def country_forms() -> dict[str, frozenset]:
     out: dict[str, frozenset] = {}
     for country in all_countries():
         try:
-            names = [country.name(), (country.capital() or "").split(" ")[0], country.demonym(),
-                     *country.alt_spellings()]
+            capital = " ".join(w for w in (country.capital() or "").split() if "." not in w)   # Washington D.C.
+            names = [country.name(), capital, country.demonym(), *country.alt_spellings()]
         except Exception:  # noqa: BLE001 - a country whose table lacks a field ("Antarctica")
             continue
         forms = frozenset(n.lower() for n in names if n and re.fullmatch(r"[A-Za-z][A-Za-z .'-]*[A-Za-z]", n)
@@ -254,10 +254,13 @@ class Vocabulary:
         return out
 
     @cached_property
-    def speakers(self) -> frozenset:
-        """The words of the documents' speakers' names, case folded ("sergey", "lavrov")."""
-        names = {n for p in self.index.paragraphs for n in ((p.speaker,) if p.speaker else ()) + tuple(p.speakers)}
-        return frozenset(_fold(w) for n in names for w in _WORD.findall(n))
+    def speakers(self) -> dict[str, frozenset]:
+        """Per document, the words of its speakers' names, case folded ("sergey", "lavrov")."""
+        out: dict[str, set] = {}
+        for p in self.index.paragraphs:
+            for name in ((p.speaker,) if p.speaker else ()) + tuple(p.speakers):
+                out.setdefault(p.doc, set()).update(_fold(w) for w in _WORD.findall(name))
+        return {doc: frozenset(words) for doc, words in out.items()}
 
     @cached_property
     def words(self) -> frozenset:
@@ -321,7 +324,7 @@ class Vocabulary:
 
     def warm_up(self) -> "Vocabulary":
         with self._lock:
-            self.stems, self.skeletons, self.openings, self.beginnings, self.lowered  # noqa: B018
+            self.stems, self.skeletons, self.openings, self.beginnings, self.lowered, self.folded, self.speakers  # noqa: B018
         zipf("warm")                    # wordfreq reads its table on first use (about 1 s)
         countries()                     # and pycountry its (about 0.3 s)
         country_forms()                 # and countryinfo its
@@ -343,15 +346,8 @@ class Vocabulary:
         "Kosovo Serb")."""
         if any(w not in self.words for w in words):
             return True         # a word missing on its own is missing_terms' business
-        key = (tuple(words), None if docs is None else frozenset(docs), either_order)
-        known = self._phrases.get(key)
-        if known is None:
-            known = self._has_phrase(words, docs, either_order)
-            with self._lock:
-                self._phrases[key] = known
-                if len(self._phrases) > PHRASES_KEPT:
-                    self._phrases.pop(next(iter(self._phrases)))        # the oldest
-        return known
+        return self._remember((tuple(words), None if docs is None else frozenset(docs), either_order),
+                              lambda: self._has_phrase(words, docs, either_order))
 
     def _has_phrase(self, words: list[str], docs, either_order: bool) -> bool:
         gap = r"[\s\-‐‑–—]+(?:(?:[A-Z][\w’'.]*|[a-z]{1,3})[\s\-‐‑–—]+){0,%d}" % PHRASE_GAP
@@ -373,16 +369,24 @@ class Vocabulary:
         spellings: Moscow, Russia; UK, the Brits; `country_forms`): the two sides of a pair (name_pairs)
         discussed together. A speaker of the documents is together with every name (their own words do not
         name them)."""
-        key = ("together", a, b, None if docs is None else frozenset(docs), acronyms)
+        return self._remember(("together", a, b, None if docs is None else frozenset(docs), acronyms),
+                              lambda: self._together(a, b, docs, acronyms))
+
+    def _remember(self, key: tuple, answer) -> bool:
+        """has_phrase's and together's answers, kept for the PHRASES_KEPT latest questions (the documents never
+        change under a Vocabulary)."""
         known = self._phrases.get(key)
         if known is None:
-            known = self._together(a, b, docs, acronyms)
+            known = answer()
             with self._lock:
                 self._phrases[key] = known
+                while len(self._phrases) > PHRASES_KEPT:
+                    self._phrases.pop(next(iter(self._phrases)))        # the oldest
         return known
 
     def _together(self, a: str, b: str, docs, acronyms: tuple[bool, bool]) -> bool:
-        if a in self.speakers or b in self.speakers:
+        searched = [d for d in self.index.documents if docs is None or d in docs]
+        if any(a in self.speakers.get(d, ()) or b in self.speakers.get(d, ()) for d in searched):
             return True         # a speaker's name stands over all their words ("the Lavrov–Wang Yi meeting")
         compound = re.compile(r"(?<!\w)" + re.escape(a) + r"[\-‐‑–—]" + re.escape(b) + r"(?!\w)")
         patterns, plain = [], []
@@ -397,12 +401,13 @@ class Vocabulary:
             if acronym and word.isalpha():          # its letters as the initials of as many words
                 alternatives.append(r"\w*\s+".join(re.escape(c) for c in word) + r"\w*")
             patterns.append(re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE))
-            plain.append(None if acronym or others or written != word else (word[:4] if len(word) > 4 else word))
-        for doc_id, doc in self.index.documents.items():
-            if docs is not None and doc_id not in docs:
-                continue
-            low = self.lowered[doc_id] or doc.text.lower()
-            if any(p is not None and p not in low for p in plain):   # a plain look first: a meeting is 60k characters
+            # the plain text each form begins with, looked for first (a meeting is 60k characters)
+            plain.append(None if acronym else [f[:4] if f in own and len(f) > 4 and " " not in f else f
+                                               for f in sorted(own) + sorted(others)])
+        for doc_id in searched:
+            doc = self.index.documents[doc_id]
+            low = self.folded[doc_id]
+            if any(p is not None and not any(h in low for h in p) for p in plain):
                 continue
             if compound.search(low):        # written so, in any case: "intermediate-range missiles"
                 return True
@@ -415,6 +420,12 @@ class Vocabulary:
                 if any(0 <= x < len(first) and abs(first[x] - j) <= PHRASE_REACH for x in (i - 1, i)):
                     return True
         return False
+
+    @cached_property
+    def folded(self) -> dict[str, str]:
+        """Each document's text in lower case (its offsets may move: for looking whether a word is there)."""
+        return {doc_id: low if low is not None else self.index.documents[doc_id].text.lower()
+                for doc_id, low in self.lowered.items()}
 
     @cached_property
     def lowered(self) -> dict[str, str | None]:
@@ -669,7 +680,7 @@ def name_pairs(query: str, names: list[str]) -> list[tuple[str, str, str]]:
     out = []
     for m in _PAIR.finditer(query):
         a, b = (_fold(re.sub(r"[’']s?$", "", w)) for w in m.groups())
-        if a in names and b in names and a != b:
+        if a in names and b in names and a != b and (a, b) not in [(x, y) for x, y, _ in out]:
             out.append((a, b, re.sub(r"[’']s?$", "", m.group())))
     return out
 

@@ -227,5 +227,16 @@ def test_a_pair_side_is_never_joined_to_the_next_capital_and_a_speaker_stands_ov
     index = store.Index(manifest={"model": {}, "chunking": {}}, documents={"t.txt": doc}, paragraphs=[p],
                         passages=[p], vectors=store.vectors_index(np.ones((1, 4), dtype="float32") / 2))
     vocab = terms.Vocabulary(index)
-    assert "lavrov" in vocab.speakers
+    assert "lavrov" in vocab.speakers["t.txt"]
     assert terms.missing_terms("What about the Lavrov–Wang meeting?", vocab) == []     # "I": Lavrov speaking
+    # ... in their own documents only: another document's speaker says nothing of this one
+    far = "Belarus has been our ally. " + "We talked. " * 40 + "Poland was unfriendly."
+    docs = {"d0.txt": Document.from_text("d0.txt", far), "d1.txt": Document.from_text("d1.txt", "We agree.")}
+    paras = [Passage(doc="d0.txt", start=0, end=len(far), text=far, section="text", kind="paragraph", paragraph=1),
+             Passage(doc="d1.txt", start=0, end=9, text="We agree.", section="text", kind="turn", paragraph=1,
+                     speaker="Poland Representative")]
+    two = store.Index(manifest={"model": {}, "chunking": {}}, documents=docs, paragraphs=paras, passages=paras,
+                      vectors=store.vectors_index(np.ones((2, 4), dtype="float32") / 2))
+    words = terms.Vocabulary(two)
+    assert terms.missing_terms("the Belarus–Poland border", words, docs={"d0.txt"}) == ["Belarus–Poland"]
+    assert terms.missing_terms("the Belarus–Poland border", words) == []                # d1's speaker

@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
+import pytest
 
 from rag import build, expand, lexical, store
+from rag.errors import IndexProblem
 from rag.retrieve import Retriever, SearchSettings
 
 from conftest import FakeEmbedder
@@ -60,6 +62,12 @@ def test_a_query_finds_a_passage_through_the_neighbours_of_its_words_and_keeps_i
     assert any("supplying weapons" in t for t in quoted)                      # West, weapons: no word of the query
     assert not any("supplying weapons" in t for t in (h.passage.text for h in alone.hits))
     assert found.confidence == alone.confidence                               # the query's own words only
+    # (here the passage with the best expanded score is not the one with the best own score)
+    west, west_alone = r.search("West arms", 3, abstain=False), plain.search("West arms", 3, abstain=False)
+    assert west.confidence == west_alone.confidence
+    got = r.lexical.search(r.lexical.encode("West arms"), None, 10, r.lexical.expand(r.lexical.encode("West arms")))
+    assert got.own is not None and got.own < max(got.scores.values())
+    assert r._candidates(got, 1, set()).own == got.own                       # kept when the candidates are cut
     # its own words still come first: a passage holding them outranks one holding only their neighbours
     assert "supplying weapons" not in quoted[0]
 
@@ -93,3 +101,21 @@ def test_an_index_without_neighbours_searches_its_words_alone(tmp_path, tiny_ind
 def test_unreadable_expansions_are_none_not_an_error(tmp_path):
     (tmp_path / expand.FILE).write_text("{not json", encoding="utf-8")
     assert expand.load(tmp_path) is None
+    (tmp_path / expand.FILE).write_text('{"model": "m", "words": ["a"], "stems": ["a"], "expand": {}}', "utf-8")
+    np.save(tmp_path / expand.VECTORS, np.float16(1))                         # a scalar, not a row per word
+    assert expand.load(tmp_path) is None
+
+
+def test_a_rebuild_embeds_every_word_again_and_reuses_nothing_from_a_damaged_index(tmp_path):
+    doc = tmp_path / "a.txt"
+    doc.write_text(TEXT, encoding="utf-8")
+    emb = WordTable()
+    build.build([doc], emb, folder=tmp_path / "idx")
+    saved = expand.load(tmp_path / "idx" / lexical.FOLDER)
+    np.save(tmp_path / "idx" / lexical.FOLDER / expand.VECTORS, np.ones_like(saved.vectors), allow_pickle=False)
+    with pytest.raises(IndexProblem):
+        store.load(tmp_path / "idx", embedder=emb)                            # its checksum says so
+    emb.words = 0
+    build.build([doc], emb, folder=tmp_path / "idx")                          # the rebuild the message names
+    again = expand.load(tmp_path / "idx" / lexical.FOLDER)
+    assert emb.words == len(again.words) and again.neighbours == saved.neighbours

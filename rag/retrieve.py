@@ -53,7 +53,7 @@ from .errors import QueryError
 from .lexical import LexicalSearch
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .store import Compat, Index
-from .terms import absent_words, missing_names
+from .terms import absent_words, missing_names, rarest_missing
 
 __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "Result", "Retriever",
            "SearchSettings", "abstain_notice", "calibrated_threshold", "check_k", "clean_query", "confidence",
@@ -608,9 +608,8 @@ class Retriever:
         conf = confidence(s, self.dense.paragraph_cosine(vec, dense.rows), lexical, len(tokens),
                           self._rows.vocabulary.coverage(tokens, self.lexical.coverage(tokens)), share)
         absent = self._absent(text)
-        abstained = bool(abstain and ((s.threshold is not None
-                                       and (conf < s.threshold or (missing and share >= s.missing_abstain)))
-                                      or absent))
+        decisive = bool(missing) and (share >= s.missing_abstain or rarest_missing(text, missing))
+        abstained = bool(abstain and ((s.threshold is not None and (conf < s.threshold or decisive)) or absent))
         missing = missing or (absent if abstained else [])
         hits = self._hits(picked, order, fused, dense, lexical, abstained)
         noun = self._rows.noun

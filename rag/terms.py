@@ -47,8 +47,8 @@ from functools import cached_property, lru_cache
 
 from .lexical import _stopwords
 
-__all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "countries", "country_forms",
-           "is_common", "missing_names", "missing_terms", "name_phrases", "query_names", "zipf"]
+__all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "countries", "country_forms", "country_names",
+           "is_common", "missing_names", "missing_terms", "rarest_missing", "name_phrases", "query_names", "zipf"]
 
 _WORD = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:[’']s?)?")   # words, with an inner or final apostrophe
 _SENTENCE_END_CHARS = set('.?!:;"“”()[]')
@@ -66,10 +66,12 @@ DEMONYMS = (        # a people's ending -> the endings of its place: Iran|ian Ir
     (("ars", "ar"), ("o",)),                                       # Kosovar
     (("is", "i", "ic"), ("",)),                                    # Israeli, Iraqis, Pakistani
 )
+PATRONYMIC = ("ovich", "evich", "ovna", "evna")    # a Russian middle name, between a first name and a surname
 COMBINING = {       # the combining form of a people's name, as in "Sino-Russian relations" -> its place
     "sino": "china", "russo": "russia", "franco": "france", "anglo": "britain", "indo": "india", "nippo": "japan",
     "italo": "italy", "greco": "greece", "austro": "austria", "hispano": "spain", "luso": "portugal",
     "turco": "turkey", "serbo": "serbia", "afro": "africa", "euro": "europe", "germano": "germany",
+    "azeri": "azerbaijan",      # (and a people's other name)
 }
 SHORT_MONTHS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
 FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothing by its absence
@@ -141,25 +143,50 @@ def country_phrases() -> frozenset:
 
 
 @lru_cache(maxsize=1)
-def country_forms() -> dict[str, frozenset]:
-    """Each way of naming a country (case folded: its name, capital, demonym, other spellings in Latin letters:
-    "uk", "great britain", "british", "london") -> all of them: one side of a pair ("UK-Ukraine") may be
-    written another way ("the Brits are building bases in Ukraine"). From countryinfo's tables; empty without."""
+def _countryinfo() -> tuple[tuple[frozenset, frozenset], ...]:
+    """Per country, (its names: name, capital, other spellings in Latin letters, case folded; its demonyms),
+    from countryinfo's tables; none without countryinfo."""
     try:
         from countryinfo import all_countries
     except ModuleNotFoundError:
-        return {}
-    out: dict[str, frozenset] = {}
+        return ()
+
+    def latin(names):
+        return frozenset(n.lower() for n in names if n and re.fullmatch(r"[A-Za-z][A-Za-z .'-]*[A-Za-z]", n)
+                         and "," not in n and len(n.split()) <= 3)
+    out = []
     for country in all_countries():
         try:
             capital = " ".join(w for w in (country.capital() or "").split() if "." not in w)   # Washington D.C.
-            names = [country.name(), capital, country.demonym(), *country.alt_spellings()]
+            out.append((latin([country.name(), capital, *country.alt_spellings()]), latin([country.demonym()])))
         except Exception:  # noqa: BLE001 - a country whose table lacks a field ("Antarctica")
             continue
-        forms = frozenset(n.lower() for n in names if n and re.fullmatch(r"[A-Za-z][A-Za-z .'-]*[A-Za-z]", n)
-                          and "," not in n and len(n.split()) <= 3)
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def country_forms() -> dict[str, frozenset]:
+    """Each way of naming a country (case folded: its name, capital, demonym, other spellings: "uk", "great
+    britain", "british", "london") -> all of them: one side of a pair ("UK-Ukraine") may be written another way
+    ("the Brits are building bases in Ukraine"). Empty without countryinfo."""
+    out: dict[str, frozenset] = {}
+    for names, demonyms in _countryinfo():
+        forms = names | demonyms
         for form in forms:
             out[form] = out.get(form, frozenset()) | forms
+    return out
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, frozenset]:
+    """Each name of a country (its name, capital, other spellings, case folded) -> its other names of four
+    letters or more: a capital stands for its country ("the frontier between Yerevan and Baku" in a text of
+    Armenia and Azerbaijan) and a country for its capital; "USA" is "United States". No demonym (Hong Kong's
+    is "Chinese") and no two- or three-letter code (Belarus's is "BY") stands for a country here."""
+    out: dict[str, frozenset] = {}
+    for names, _ in _countryinfo():
+        for name in names:
+            out[name] = out.get(name, frozenset()) | frozenset(n for n in names if len(n) >= 4 and n != name)
     return out
 
 
@@ -327,7 +354,7 @@ class Vocabulary:
             self.stems, self.skeletons, self.openings, self.beginnings, self.lowered, self.folded, self.speakers  # noqa: B018
         zipf("warm")                    # wordfreq reads its table on first use (about 1 s)
         countries()                     # and pycountry its (about 0.3 s)
-        country_forms()                 # and countryinfo its
+        country_forms(), country_names()    # and countryinfo its
         return self
 
     def coverage(self, tokens: list[str], lexical: float) -> float:
@@ -491,13 +518,18 @@ class Vocabulary:
                 if form[:5] != w[:5] or len(form) < 5:
                     continue
                 short, long_ = sorted((w, form), key=len)
-                if long_.startswith(short) and len(long_) - len(short) <= 3 and present(form):
+                stem = short[:-1] if short.endswith("s") else short        # Croats: Croatian
+                if long_.startswith(stem) and len(long_) - len(stem) <= 3 and present(form):
                     return form
         for form in _spellings(w):
             if present(form):
                 return form
         if w in COMBINING:                  # Sino-Russian: China
             return self.find(COMBINING[w], docs)
+        for other in sorted(country_names().get(w, ())):      # Yerevan: Armenia; USA: United States
+            words = other.split()
+            if all(present(x) for x in words) and (len(words) == 1 or self.has_phrase(words, docs)):
+                return other
         return self._place(w, present) if len(w) >= 4 and w.isalpha() else None
 
     def _place(self, w: str, present) -> str | None:
@@ -561,6 +593,10 @@ def query_names(query: str) -> list[str]:
             name = False                                  # a count: "5 key points", "in 250 words"
         elif core in SHORT_MONTHS and following[:1].isdigit():
             name = False                                  # "Dec 23": a date, whose number is the name
+        elif i == 0 and query[m.end():m.end() + 1] == ":" and core not in countries() and not _acronym(word):
+            name = False                                  # "Keywords: NATO, Ukraine": the label of a list
+        elif core.endswith(PATRONYMIC) and after[:1].isupper() and following[:1].isupper():
+            name = False                                  # "Sergey Viktorovich Lavrov": the name is Lavrov
         elif any(c.isdigit() for c in word):
             name = True                                   # a number, a year, G20, Article 5
         elif len(letters) < 2 or _is_stop(core):
@@ -623,6 +659,9 @@ def name_phrases(query: str) -> list[list[str]]:
             and not _acronym(word)      # "Does Moscow", "Summarize Putin's": a request's verb; "CSTO": a name alone
         # a side of a dash pair is a name alone: "Putin-Biden Geneva summit" has no name "Biden Geneva"
         capital = capital and not _in_pair(query, m)
+        if capital and run and core.endswith(PATRONYMIC) and re.match(r"[ \t]+[A-Z]", query[m.end():]):
+            end = m.end()
+            continue            # "Sergey Viktorovich Lavrov": the documents write "Sergey Lavrov"
         joined = end is not None and re.fullmatch(r"[ \t]+", query[end:m.start()]) is not None
         if capital and run and joined and not re.search(r"[’']s?$", run[-1]):
             run.append(word)
@@ -718,6 +757,17 @@ def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     found += [(place.get(words[0], 0), text) for words, text in phrases]
     return [t for _, t in sorted(found, key=lambda x: x[0])], \
         len([n for n in names if n not in in_phrases]) + len(phrases)
+
+
+def rarest_missing(query: str, missing: list[str]) -> bool:
+    """Whether the rarest in English of the query's names (wordfreq; a word it does not know is rarest) is one of
+    the `missing` ones (missing_names): the most particular thing the question names ("Bolsonaro", "Emmanuel
+    Macron") is absent, however many common names beside it ("President", "Moscow", "February") are there."""
+    names = query_names(query)
+    if not missing or len(names) < 2:
+        return False
+    gone = {_fold(w) for term in missing for w in _WORD.findall(term)}
+    return min(names, key=lambda n: (zipf(n) or 0.0)) in gone
 
 
 def missing_terms(query: str, vocabulary: Vocabulary, docs=None, names: list[str] | None = None) -> list[str]:

@@ -240,3 +240,18 @@ def test_a_pair_side_is_never_joined_to_the_next_capital_and_a_speaker_stands_ov
     words = terms.Vocabulary(two)
     assert terms.missing_terms("the Belarus–Poland border", words, docs={"d0.txt"}) == ["Belarus–Poland"]
     assert terms.missing_terms("the Belarus–Poland border", words) == []                # d1's speaker
+
+
+def test_the_rarest_name_missing_abstains_and_labels_patronymics_and_other_forms_are_no_missing_names():
+    vocab = terms.Vocabulary(_index(TEXT + " Azerbaijan and Armenia, the Croats and the Ukrainian side talked. Sergey Lavrov spoke."))
+    # the most particular name is missing, the common ones beside it are there: "President", "Putin"
+    assert terms.missing_names("Did President Putin meet Jair Bolsonaro?", vocab) == (["Jair Bolsonaro"], 3)
+    assert terms.rarest_missing("Did President Putin meet Jair Bolsonaro?", ["Jair Bolsonaro"])
+    assert not terms.rarest_missing("Did President Putin meet the Pope?", ["Pope"])    # "Pope" is commoner
+    r = _retriever(_index(), threshold=-10.0)
+    assert r.search("Did President Putin meet Jair Bolsonaro in Kazakhstan?", 3).abstained   # 1 of 4: under half
+    # a list's label, a patronymic between names, a people's other name or plural: no missing names
+    for q in ["Keyword: Kazakhstan and the summit", "What did Sergey Viktorovich Lavrov say?", "Azeri and Armenian relations",
+              "Croatian-Ukrainian consultations", "the frontier between Yerevan and Baku"]:   # capitals: countries
+        assert terms.missing_terms(q, vocab) == [], q
+    assert terms.missing_terms("talks in Tbilisi", vocab) == ["Tbilisi"]              # Georgia is not there

@@ -73,10 +73,12 @@ def test_a_search_naming_a_missing_name_abstains_and_says_what_is_missing():
 
 def test_one_missing_name_among_several_only_lowers_the_confidence():
     r = _retriever(_index(), threshold=-10.0)
-    result = r.search("Did Russia, Belarus and NATO discuss Yerevan?", 3)
-    assert not result.abstained and result.missing_terms == ["Yerevan"]
-    assert any("never mentions 'Yerevan'" in n for n in result.notices)
-    plain = r.search("Did Russia, Belarus and NATO discuss it?", 3)
+    # the missing name is not the query's most particular one (Yanukovych is rarer in English than Paris):
+    # the others may be what is asked about (when the rarest is missing, test_abstention_names: it abstains)
+    result = r.search("Did Russia, Yanukovych and NATO discuss Paris?", 3)
+    assert not result.abstained and result.missing_terms == ["Paris"]
+    assert any("never mentions 'Paris'" in n for n in result.notices)
+    plain = r.search("Did Russia, Yanukovych and NATO discuss it?", 3)
     assert result.confidence < plain.confidence
 
 

@@ -608,7 +608,7 @@ class Retriever:
         conf = confidence(s, self.dense.paragraph_cosine(vec, dense.rows), lexical, len(tokens),
                           self._rows.vocabulary.coverage(tokens, self.lexical.coverage(tokens)), share)
         absent = self._absent(text)
-        decisive = bool(missing) and (share >= s.missing_abstain or rarest_missing(text, missing))
+        decisive = bool(missing) and (share >= s.missing_abstain or rarest_missing(text, missing, self._rows.vocabulary))
         abstained = bool(abstain and ((s.threshold is not None and (conf < s.threshold or decisive)) or absent))
         missing = missing or (absent if abstained else [])
         hits = self._hits(picked, order, fused, dense, lexical, abstained)

@@ -325,6 +325,20 @@ class Vocabulary:
         """The first VARIANT_PREFIX letters of every longer word (pregnancy, pregnant: "pregna")."""
         return frozenset(w[:VARIANT_PREFIX] for w in self.words if len(w) > VARIANT_PREFIX and w.isalpha())
 
+    def slip(self, word: str) -> bool:
+        """Whether `word` (case folded, of 5 letters or more) is a word of the documents mistyped: one letter
+        dropped, added, changed or two swapped ("goverment"), or two of their words run together ("carefor")."""
+        if len(word) < 5 or not word.isalpha():
+            return False
+        have = self.words
+        if any(word[:i] in have and word[i:] in have for i in range(2, len(word) - 1)):
+            return True
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+        edits = ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+                 | {a + c + b[1:] for a, b in splits if b for c in letters} | {a + c + b for a, b in splits for c in letters})
+        return any(len(e) >= 4 and e != word and e in have for e in edits)
+
     def has_variant(self, word: str, docs=None) -> bool:
         """Whether the searched documents (`docs`, None: all) hold `word` in any form find() knows, or a
         word of VARIANT_PREFIX letters or more that begins as it does (legitimacy, legitimate)."""
@@ -759,15 +773,21 @@ def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str
         len([n for n in names if n not in in_phrases]) + len(phrases)
 
 
-def rarest_missing(query: str, missing: list[str]) -> bool:
+def rarest_missing(query: str, missing: list[str], vocabulary: Vocabulary | None = None) -> bool:
     """Whether the rarest in English of the query's names (wordfreq; a word it does not know is rarest) is one of
     the `missing` ones (missing_names): the most particular thing the question names ("Bolsonaro", "Emmanuel
-    Macron") is absent, however many common names beside it ("President", "Moscow", "February") are there."""
+    Macron") is absent, however many common names beside it ("President", "Moscow", "February") are there.
+    Not when it is a slip of the keyboard (`vocabulary` given: a lower-case word one edit from a word the
+    documents hold, or two of their words run together: "carefor")."""
     names = query_names(query)
     if not missing or len(names) < 2:
         return False
     gone = {_fold(w) for term in missing for w in _WORD.findall(term)}
-    return min(names, key=lambda n: (zipf(n) or 0.0)) in gone
+    rarest = min(names, key=lambda n: (zipf(n) or 0.0))
+    if vocabulary is not None and re.search(rf"(?<![\w'’]){re.escape(rarest)}(?![\w'’])", query):   # as written
+        if not zipf(rarest) and vocabulary.slip(rarest):
+            return False
+    return rarest in gone
 
 
 def missing_terms(query: str, vocabulary: Vocabulary, docs=None, names: list[str] | None = None) -> list[str]:

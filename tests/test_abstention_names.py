@@ -248,8 +248,16 @@ def test_the_rarest_name_missing_abstains_and_labels_patronymics_and_other_forms
     assert terms.missing_names("Did President Putin meet Jair Bolsonaro?", vocab) == (["Jair Bolsonaro"], 3)
     assert terms.rarest_missing("Did President Putin meet Jair Bolsonaro?", ["Jair Bolsonaro"])
     assert not terms.rarest_missing("Did President Putin meet the Pope?", ["Pope"])    # "Pope" is commoner
+    # a slip of the keyboard is no name: two of the documents' words run together, a letter dropped
+    slip = "Did President Putin meet the armeniaazerbaijan side?"
+    assert terms.missing_names(slip, vocab) == (["armeniaazerbaijan"], 3) and terms.rarest_missing(slip, ["armeniaazerbaijan"])
+    assert not terms.rarest_missing(slip, ["armeniaazerbaijan"], vocab)
+    assert vocab.slip("lavrv") and vocab.slip("sergeyy") and not vocab.slip("bolsonaro")
+    assert terms.rarest_missing("Did President Putin meet Jair Bolsonaro?", ["Jair Bolsonaro"], vocab)   # no slip
     r = _retriever(_index(), threshold=-10.0)
     assert r.search("Did President Putin meet Jair Bolsonaro in Kazakhstan?", 3).abstained   # 1 of 4: under half
+    typo = r.search("Did President Putin meet the africanstates leaders?", 3)
+    assert typo.missing_terms == ["africanstates"] and not typo.abstained
     # a list's label, a patronymic between names, a people's other name or plural: no missing names
     for q in ["Keyword: Kazakhstan and the summit", "What did Sergey Viktorovich Lavrov say?", "Azeri and Armenian relations",
               "Croatian-Ukrainian consultations", "the frontier between Yerevan and Baku"]:   # capitals: countries

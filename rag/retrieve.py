@@ -53,7 +53,7 @@ from .errors import QueryError
 from .lexical import LexicalSearch
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .store import Compat, Index
-from .terms import absent_words, missing_names, rarest_missing
+from .terms import absent_words, held_names, missing_names, rarest_missing, whole_name_missing
 
 __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "Result", "Retriever",
            "SearchSettings", "abstain_notice", "calibrated_threshold", "check_k", "clean_query", "confidence",
@@ -603,12 +603,16 @@ class Retriever:
             order = self._rows.one_per_paragraph(order)
         picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), k, s.mmr,
                      self._rows.paragraph_of_row)
-        missing, named = missing_names(text, self._rows.vocabulary, docs)
+        vocabulary = self._rows.vocabulary
+        missing, named = missing_names(text, vocabulary, docs)
         share = len(missing) / named if named else 0.0
+        # a name the documents hold in another form (Croatians: Croats; Dmytro Kuleba: Kuleba) is known
+        held = set(self.lexical.encode(" ".join(held_names(text, missing, vocabulary)))) if tokens else set()
         conf = confidence(s, self.dense.paragraph_cosine(vec, dense.rows), lexical, len(tokens),
-                          self._rows.vocabulary.coverage(tokens, self.lexical.coverage(tokens)), share)
+                          vocabulary.coverage(tokens, self.lexical.coverage(tokens), held), share)
         absent = self._absent(text)
-        decisive = bool(missing) and (share >= s.missing_abstain or rarest_missing(text, missing, self._rows.vocabulary))
+        decisive = bool(missing) and (share >= s.missing_abstain or rarest_missing(text, missing, vocabulary)
+                                      or whole_name_missing(missing, vocabulary, docs))
         abstained = bool(abstain and ((s.threshold is not None and (conf < s.threshold or decisive)) or absent))
         missing = missing or (absent if abstained else [])
         hits = self._hits(picked, order, fused, dense, lexical, abstained)

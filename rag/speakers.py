@@ -37,16 +37,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-from .terms import is_common
+from .terms import OFFICES, TITLES, is_common
 
 _TOKEN = re.compile(r"[^\W_]+")
-_TITLES = {"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "hon", "honourable", "honorable", "right", "rt",
-           "the", "sir", "dame", "lord", "lady", "sen", "senator", "rep", "gov", "rev", "mme", "m"}
-# offices before a name, each also a mention of its own ("what did the mayor say")
-_OFFICES = {"mayor", "president", "minister", "premier", "chancellor", "governor", "judge", "justice",
-            "chairman", "chairwoman", "chairperson", "commissioner", "secretary", "ambassador", "general",
-            "captain", "professor", "director", "councillor", "councilor", "deputy", "inspector", "detective",
-            "officer", "coach", "principal", "bishop", "father", "sister", "pastor", "rabbi", "imam"}
 _SUFFIXES = {"am", "mp", "ms", "mla", "msp", "mep", "td", "jr", "sr", "qc", "kc", "mbe", "obe", "cbe"}
 # words beside a mention that make it a speaker's: "did X say", "according to X", "X on ..."
 _CUES_BEFORE = {"did", "does", "do", "according", "ask", "asked", "tell", "told"}
@@ -85,7 +78,7 @@ def aliases(name: str) -> set[tuple[str, ...]]:
     words = _tokens(name)
     out = {tuple(words)} if words else set()
     core = list(words)
-    while len(core) > 1 and core[0] in _TITLES:
+    while len(core) > 1 and core[0] in TITLES:
         core.pop(0)
     while len(core) > 1 and core[-1] in _SUFFIXES:
         core.pop()
@@ -97,9 +90,9 @@ def aliases(name: str) -> set[tuple[str, ...]]:
         out.add(tuple(core[:-1]))
     elif len(core) >= 2:                                            # "Justin Trudeau": "Trudeau"
         offices = []
-        while len(core) > 2 and core[0] in _OFFICES:                # "Mayor Anna Lindqvist": "the mayor"
+        while len(core) > 2 and core[0] in OFFICES:                # "Mayor Anna Lindqvist": "the mayor"
             offices.append(core.pop(0))
-        if len(core) == 2 and core[0] in _OFFICES:                  # "MAYOR LINDQVIST"
+        if len(core) == 2 and core[0] in OFFICES:                  # "MAYOR LINDQVIST"
             offices.append(core[0])
         out.add(tuple(core))
         out.add((last,))

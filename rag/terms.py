@@ -48,7 +48,7 @@ from functools import cached_property, lru_cache
 from .lexical import _stopwords
 
 __all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "countries", "country_forms", "country_names",
-           "is_common", "missing_names", "missing_terms", "rarest_missing", "name_phrases", "query_names", "zipf"]
+           "is_common", "missing_names", "missing_terms", "rarest_missing", "whole_name_missing", "held_names", "name_phrases", "query_names", "zipf"]
 
 _WORD = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:[’']s?)?")   # words, with an inner or final apostrophe
 _SENTENCE_END_CHARS = set('.?!:;"“”()[]')
@@ -81,6 +81,14 @@ PHRASE_REACH = 400   # characters around a phrase's longest word within which th
 PHRASE_GAP = 4       # capitalised or short words that may stand between two words of a name (Secretary [of State
                      #   Antony] Blinken, President [of Kazakhstan Kassym-Jomart] Tokayev)
 VARIANT_PREFIX = 6   # words sharing their first six letters are taken for forms of one word (absent_words)
+# titles before a name ("Mr Kuleba", "Rt Hon Justin Trudeau"): Vocabulary.titled, and speakers.py
+TITLES = {"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "hon", "honourable", "honorable", "right", "rt",
+          "the", "sir", "dame", "lord", "lady", "sen", "senator", "rep", "gov", "rev", "mme", "m"}
+# offices before a name (speakers.py: each also a mention of its own, "what did the mayor say")
+OFFICES = {"mayor", "president", "minister", "premier", "chancellor", "governor", "judge", "justice",
+          "chairman", "chairwoman", "chairperson", "commissioner", "secretary", "ambassador", "general",
+          "captain", "professor", "director", "councillor", "councilor", "deputy", "inspector", "detective",
+          "officer", "coach", "principal", "bishop", "father", "sister", "pastor", "rabbi", "imam"}
 HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr", "sir", "madam", "prof"})   # not part of a name's run
 _SPELLED = re.compile(r"(?:[^\W\d_]_)+[^\W\d_]")     # l_c_d: letters spelled out
 _VOWELS = set("aeiouyw")
@@ -177,16 +185,27 @@ def country_forms() -> dict[str, frozenset]:
     return out
 
 
+FORMAL = re.compile(r"\b(?:republic|kingdom|states?|federation|commonwealth|principality|emirate|union|duchy|"
+                    r"confederation|territory) of\b|people's|democratic")   # a country's formal name, as a part of others'
+
+
 @lru_cache(maxsize=1)
 def country_names() -> dict[str, frozenset]:
     """Each name of a country (its name, capital, other spellings, case folded) -> its other names of four
     letters or more: a capital stands for its country ("the frontier between Yerevan and Baku" in a text of
     Armenia and Azerbaijan) and a country for its capital; "USA" is "United States". No demonym (Hong Kong's
-    is "Chinese") and no two- or three-letter code (Belarus's is "BY") stands for a country here."""
+    is "Chinese") and no two- or three-letter code (Belarus's is "BY") stands for a country here, nor a name
+    within another country's ("Republic of China", Taiwan's, is in "People's Republic of China"; "Korea")."""
+    table = _countryinfo()
+    everyone = [(i, n) for i, (names, _) in enumerate(table) for n in names]
+
+    def inside_another(n: str, i: int) -> bool:   # "republic of china" (Taiwan) in "people's republic of china"
+        return any(j != i and f" {n} " in f" {m} " for j, m in everyone)
     out: dict[str, frozenset] = {}
-    for names, _ in _countryinfo():
+    for i, (names, _) in enumerate(table):
+        others = frozenset(n for n in names if len(n) >= 4 and not inside_another(n, i) and not FORMAL.search(n))
         for name in names:
-            out[name] = out.get(name, frozenset()) | frozenset(n for n in names if len(n) >= 4 and n != name)
+            out[name] = out.get(name, frozenset()) | (others - {name})
     return out
 
 
@@ -325,6 +344,21 @@ class Vocabulary:
         """The first VARIANT_PREFIX letters of every longer word (pregnancy, pregnant: "pregna")."""
         return frozenset(w[:VARIANT_PREFIX] for w in self.words if len(w) > VARIANT_PREFIX and w.isalpha())
 
+    def titled(self, word: str, docs=None) -> bool:
+        """Whether a searched document names a person `word` (folded): writes it capitalised after a title or
+        an office ("Mr Kuleba", "Prime Minister Modi", "President Vladimir Zelensky": one given name may stand
+        between) or has a speaker of that name."""
+        if any(word in self.speakers.get(d, ()) for d in (self.per_doc if docs is None else docs)):
+            return True
+        return self._remember(("titled", word, None if docs is None else frozenset(docs)),
+                              lambda: self._titled(word, docs))
+
+    def _titled(self, word: str, docs) -> bool:
+        titles = "|".join(sorted((TITLES | OFFICES) - {"the", "right", "m"}, key=len, reverse=True))
+        pattern = re.compile(rf"(?<!\w)(?i:{titles})\.?\s+(?:[A-Z][\w’'-]+\s+)?{re.escape(word[:1].upper() + word[1:])}(?!\w)")
+        return any(pattern.search(doc.text) for d, doc in self.index.documents.items()
+                   if (docs is None or d in docs) and word in self.per_doc.get(d, ()))
+
     def slip(self, word: str) -> bool:
         """Whether `word` (case folded, of 5 letters or more) is a word of the documents mistyped: one letter
         dropped, added, changed or two swapped ("goverment"), or two of their words run together ("carefor")."""
@@ -371,13 +405,14 @@ class Vocabulary:
         country_forms(), country_names()    # and countryinfo its
         return self
 
-    def coverage(self, tokens: list[str], lexical: float) -> float:
+    def coverage(self, tokens: list[str], lexical: float, held=frozenset()) -> float:
         """The share of the query's lexical tokens (stems) the documents hold anywhere, titles and
-        speakers included (BM25 indexes only the passages): at least `lexical`, BM25's own share."""
+        speakers included (BM25 indexes only the passages), or in another form (`held`: the tokens of
+        held_names): at least `lexical`, BM25's own share."""
         if not tokens:
             return lexical
         self.warm_up()
-        return max(lexical, sum(t in self.stems or t in self.words for t in tokens) / len(tokens))
+        return max(lexical, sum(t in self.stems or t in self.words or t in held for t in tokens) / len(tokens))
 
     def has_phrase(self, words: list[str], docs=None, either_order: bool = False) -> bool:
         """Whether a searched document writes the folded `words` in this order (or reversed, `either_order`; case
@@ -517,6 +552,9 @@ class Vocabulary:
             if present(form):
                 return form
         if len(parts) > 1:
+            country = self._country(w, docs, present)       # Nur-Sultan: Kazakhstan
+            if country:
+                return country
             found = [self.find(p, docs, name) for p in parts]
             return "-".join(found) if all(found) else None
         for form in self.stems.get(_stem([w])[0], ()):
@@ -532,19 +570,27 @@ class Vocabulary:
                 if form[:5] != w[:5] or len(form) < 5:
                     continue
                 short, long_ = sorted((w, form), key=len)
-                stem = short[:-1] if short.endswith("s") else short        # Croats: Croatian
-                if long_.startswith(stem) and len(long_) - len(stem) <= 3 and present(form):
+                stem, whole = (x[:-1] if x.endswith("s") else x for x in (short, long_))    # Croats: Croatians
+                if whole.startswith(stem) and len(whole) - len(stem) <= 3 and present(form):
                     return form
         for form in _spellings(w):
             if present(form):
                 return form
         if w in COMBINING:                  # Sino-Russian: China
             return self.find(COMBINING[w], docs)
-        for other in sorted(country_names().get(w, ())):      # Yerevan: Armenia; USA: United States
+        country = self._country(w, docs, present)
+        if country:
+            return country
+        return self._place(w, present) if len(w) >= 4 and w.isalpha() else None
+
+    def _country(self, w: str, docs, present) -> str | None:
+        """Another name of the country `w` names that the documents hold (country_names): Yerevan: Armenia;
+        USA: United States; Nur-Sultan: Kazakhstan."""
+        for other in sorted(country_names().get(w, ())):
             words = other.split()
             if all(present(x) for x in words) and (len(words) == 1 or self.has_phrase(words, docs)):
                 return other
-        return self._place(w, present) if len(w) >= 4 and w.isalpha() else None
+        return None
 
     def _place(self, w: str, present) -> str | None:
         """The name the documents hold of the place `w` is a people or short form of: Kazakh (Kazakhstan),
@@ -753,15 +799,26 @@ def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     names = query_names(query) if names is None else names
     lost = {core for core in names
             if vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper()) is None}
+    whole = set()       # a hyphenated name of a place the documents name another way: "Nur-Sultan" (Kazakhstan)
+    for m in _PAIR.finditer(query):
+        written = re.sub(r"[’']s?$", "", re.sub(r"[\-‐‑–—]", "-", m.group())).lower()
+        if written in country_names() and vocabulary.find(written, docs) is not None:
+            whole.update(_fold(w) for w in m.groups())
+    lost -= whole
     phrases: list[tuple[list[str], str]] = []
     for p in name_phrases(query):
         words = [_fold(w) for w in p]
+        if _surname(words, p, lost, vocabulary, docs):
+            lost -= set(words[:-1])     # "Narendra Modi", "Dmytro Kuleba": the documents call him Modi, Kuleba
+            continue
         two = len(words) == 2                               # a name of two words in either order: "Kosovo Serb"
         unnamed_gone = any(w not in names and vocabulary.find(w, docs) is None for w in words)   # "hong kong"
         if unnamed_gone or all(w in lost for w in words) or not any(
                 vocabulary.has_phrase(words[i:i + 2], docs, either_order=two) for i in range(len(words) - 1)):
             phrases.append((words, " ".join(p)))
     for a, b, text in name_pairs(query, names):
+        if a in whole and b in whole:
+            continue
         acronyms = tuple(_acronym(w) for w in re.split(r"[\-‐‑–—]", text, maxsplit=1))
         if a not in lost and b not in lost and not vocabulary.together(a, b, docs, acronyms):
             phrases.append(([a, b], text))        # each there, never together: "the Belarus–Poland border"
@@ -771,6 +828,37 @@ def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     found += [(place.get(words[0], 0), text) for words, text in phrases]
     return [t for _, t in sorted(found, key=lambda x: x[0])], \
         len([n for n in names if n not in in_phrases]) + len(phrases)
+
+
+def _surname(words: list[str], written: list[str], lost: set, vocabulary: Vocabulary, docs=None) -> bool:
+    """Whether the multiword name `words` (folded; `written` as the query has them) is a person's given names
+    and surname where the documents name the person by the surname alone: two or three words, the last one
+    a person's name there (Vocabulary.titled: "Mr Kuleba"; not the Arctic "Council"), the others missing, none
+    an acronym or a country."""
+    if not (2 <= len(words) <= 3 and words[-1] not in lost and all(w in lost for w in words[:-1])
+            and not any(_acronym(w) for w in written) and not any(w in countries() for w in words)):
+        return False
+    surname = vocabulary.find(words[-1], docs)
+    return surname is not None and " " not in surname and vocabulary.titled(surname, docs)
+
+
+def held_names(query: str, missing: list[str], vocabulary: Vocabulary) -> list[str]:
+    """The names of `query` (folded) that no document writes as the query does but that are not `missing`
+    (missing_names): held in another form ("Croatians": Croats, "Nur-Sultan": Kazakhstan, a given name
+    beside a surname the documents hold)."""
+    gone = {_fold(w) for term in missing for w in _WORD.findall(term)}
+    return [n for n in query_names(query) if n not in vocabulary.words and n not in gone]
+
+
+def whole_name_missing(missing: list[str], vocabulary: Vocabulary, docs=None) -> bool:
+    """Whether one of the `missing` terms (missing_names) is a name of two words or more none of which any
+    searched document uses in any form: "Did Lavrov raise Alexei Navalny's case with Josep Borrell?" is about
+    Navalny, wherever Lavrov and Borrell are."""
+    for term in missing:
+        words = _WORD.findall(term)
+        if len(words) >= 2 and all(vocabulary.find(_fold(w), docs) is None for w in words):
+            return True
+    return False
 
 
 def rarest_missing(query: str, missing: list[str], vocabulary: Vocabulary | None = None) -> bool:

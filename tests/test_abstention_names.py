@@ -3,6 +3,7 @@ search abstains on them (retrieve.py)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from rag import store, terms
 from rag.records import Document, Passage
@@ -263,3 +264,38 @@ def test_the_rarest_name_missing_abstains_and_labels_patronymics_and_other_forms
               "Croatian-Ukrainian consultations", "the frontier between Yerevan and Baku"]:   # capitals: countries
         assert terms.missing_terms(q, vocab) == [], q
     assert terms.missing_terms("talks in Tbilisi", vocab) == ["Tbilisi"]              # Georgia is not there
+
+
+PEOPLE = TEXT + (" Mr Kuleba called. Prime Minister Modi and President Vladimir Zelensky spoke; the Croats too. The "
+                 "People's Republic of China and Kazakhstan signed. Does the Security Council meet?")
+
+
+def test_a_person_the_documents_name_by_surname_a_formal_or_hyphenated_country_name_and_a_wholly_absent_name():
+    vocab = terms.Vocabulary(_index(PEOPLE))
+    # given names beside a surname the documents give a person (after a title): not missing
+    for q in ["What did Dmytro Kuleba discuss with the Croatians?", "what were Narendra Modi's talks with Putin about",
+              "what were Volodymyr Zelenskyy's words", "troops sent to Nur-Sultan"]:
+        assert terms.missing_terms(q, vocab) == [], q
+    assert vocab.titled("kuleba") and vocab.titled("zelensky") and not vocab.titled("council")
+    # the same shape where the last word is no person's name: still missing ("Arctic Council")
+    assert terms.missing_terms("Will the Arctic Council keep working?", vocab) == ["Arctic"]
+    # Taiwan's formal name "Republic of China" is within China's: Taiwan is not there
+    assert terms.missing_terms("Taiwan arms sales", vocab) == ["Taiwan"]
+    # a name none of whose words the documents use decides, though it is one of four names and not the rarest
+    q = "Did Putin raise Alexei Navalny's case with Antony Blinken?"
+    missing = terms.missing_names(q, vocab)[0]
+    assert missing == ["Alexei Navalny"] and terms.whole_name_missing(missing, vocab)
+    assert not terms.whole_name_missing(["African Union"], vocab)          # each word there, never together
+    r = _retriever(_index(PEOPLE), threshold=-10.0)
+    assert r.search(q, 3).abstained and not r.search("Did Putin discuss the Croatians with Kuleba?", 3).abstained
+
+
+def test_a_name_held_in_another_form_counts_as_known_in_the_confidence():
+    r = _retriever(_index(PEOPLE), threshold=-10.0)
+    q = "what did Dmytro Kuleba tell the Croatians"
+    vocab = terms.Vocabulary(_index(PEOPLE))
+    assert terms.missing_terms(q, vocab) == [] and terms.held_names(q, [], vocab) == ["dmytro", "croatians"]
+    tokens = r.lexical.encode(q)
+    held = set(r.lexical.encode(" ".join(terms.held_names(q, [], vocab))))
+    assert held == {"dmytro", "croatian"}
+    assert vocab.coverage(tokens, 0.0, held) - vocab.coverage(tokens, 0.0) == pytest.approx(2 / len(tokens))

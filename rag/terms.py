@@ -197,10 +197,16 @@ def country_names() -> dict[str, frozenset]:
     is "Chinese") and no two- or three-letter code (Belarus's is "BY") stands for a country here, nor a name
     within another country's ("Republic of China", Taiwan's, is in "People's Republic of China"; "Korea")."""
     table = _countryinfo()
-    everyone = [(i, n) for i, (names, _) in enumerate(table) for n in names]
+    within: dict[str, set] = {}     # each run of words of a name -> the countries with a name holding it
+    for i, (names, _) in enumerate(table):
+        for m in names:
+            w = m.split()
+            for a in range(len(w)):
+                for b in range(a + 1, len(w) + 1):
+                    within.setdefault(" ".join(w[a:b]), set()).add(i)
 
-    def inside_another(n: str, i: int) -> bool:   # "republic of china" (Taiwan) in "people's republic of china"
-        return any(j != i and f" {n} " in f" {m} " for j, m in everyone)
+    def inside_another(n: str, i: int) -> bool:   # "korea" in "north korea"; "republic of china" in China's
+        return bool(within.get(n, set()) - {i})
     out: dict[str, frozenset] = {}
     for i, (names, _) in enumerate(table):
         others = frozenset(n for n in names if len(n) >= 4 and not inside_another(n, i) and not FORMAL.search(n))

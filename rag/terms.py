@@ -365,6 +365,22 @@ class Vocabulary:
         return any(pattern.search(doc.text) for d, doc in self.index.documents.items()
                    if (docs is None or d in docs) and word in self.per_doc.get(d, ()))
 
+    def spelled_out(self, acronym: str, docs=None) -> bool:
+        """Whether a searched document writes the words an `acronym` (folded, 3 to 6 letters) stands for:
+        capitalised words of three letters or more with its letters as initials, short lower-case links
+        allowed between them ("OSCE": Organization for Security and Co-operation in Europe; "WTO": World Trade
+        Organization). Not two letters: too many pairs of words would do ("US": "the Union State"); a
+        country's two-letter code is country_names' business ("UK": United Kingdom)."""
+        if not (3 <= len(acronym) <= 6 and acronym.isalpha()):
+            return False
+        return self._remember(("spelled", acronym, None if docs is None else frozenset(docs)),
+                              lambda: self._spelled_out(acronym, docs))
+
+    def _spelled_out(self, acronym: str, docs) -> bool:
+        link = r"(?:[ \t\-]+(?:of|and|for|in|on|the|de|du|des|la|le)\b)*[ \t\-]+"       # within a line
+        pattern = re.compile(r"(?<![\w-])" + link.join(c.upper() + r"[a-z][a-z’'\-]+" for c in acronym) + r"(?!\w)")
+        return any(pattern.search(doc.text) for d, doc in self.index.documents.items() if docs is None or d in docs)
+
     def slip(self, word: str) -> bool:
         """Whether `word` (case folded, of 5 letters or more) is a word of the documents mistyped: one letter
         dropped, added, changed or two swapped ("goverment"), or two of their words run together ("carefor")."""
@@ -804,7 +820,8 @@ def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str
         place.setdefault(_fold(m.group()), m.start())
     names = query_names(query) if names is None else names
     lost = {core for core in names
-            if vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper()) is None}
+            if vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper()) is None
+            and not (_acronym(spelled.get(core, "")) and vocabulary.spelled_out(core, docs))}
     whole = set()       # a hyphenated name of a place the documents name another way: "Nur-Sultan" (Kazakhstan)
     for m in _PAIR.finditer(query):
         written = re.sub(r"[’']s?$", "", re.sub(r"[\-‐‑–—]", "-", m.group())).lower()

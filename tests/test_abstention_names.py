@@ -299,3 +299,15 @@ def test_a_name_held_in_another_form_counts_as_known_in_the_confidence():
     held = set(r.lexical.encode(" ".join(terms.held_names(q, [], vocab))))
     assert held == {"dmytro", "croatian"}
     assert vocab.coverage(tokens, 0.0, held) - vocab.coverage(tokens, 0.0) == pytest.approx(2 / len(tokens))
+
+
+def test_an_acronym_whose_words_the_documents_spell_out_is_not_missing():
+    text = ("Talks with the World Trade Organization went on. The Organization for Security and Co-operation in "
+            "Europe met.\n\nExpert\n\nUser Interface said so. Um Sure. The Union State works.")
+    vocab = terms.Vocabulary(_index(text))
+    assert terms.missing_terms("trade rules of the WTO after Brexit", vocab) == ["Brexit"]
+    assert terms.missing_terms("What did the OSCE say?", vocab) == []
+    assert vocab.spelled_out("wto") and vocab.spelled_out("osce")
+    # initials across a paragraph break, of short words, or two letters only are no spelling out
+    assert not vocab.spelled_out("eui") and not vocab.spelled_out("ums") and not vocab.spelled_out("us")
+    assert terms.missing_terms("the EUI and the US", vocab) == ["EUI", "US"]

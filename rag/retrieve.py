@@ -53,7 +53,7 @@ from .errors import QueryError
 from .lexical import LexicalSearch
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .store import Compat, Index
-from .terms import absent_words, held_names, missing_names, rarest_missing, whole_name_missing
+from .terms import absent_words, hard_missing, held_names, names_missing, rarest_missing, whole_name_missing
 
 __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "Result", "Retriever",
            "SearchSettings", "abstain_notice", "calibrated_threshold", "check_k", "clean_query", "confidence",
@@ -604,15 +604,18 @@ class Retriever:
         picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), k, s.mmr,
                      self._rows.paragraph_of_row)
         vocabulary = self._rows.vocabulary
-        missing, named = missing_names(text, vocabulary, docs)
-        share = len(missing) / named if named else 0.0
-        # a name the documents hold in another form (Croatians: Croats; Dmytro Kuleba: Kuleba) is known
+        missing, named, soft = names_missing(text, vocabulary, docs)
+        # what decides and lowers the confidence: not a capital whose country the documents name, nor given
+        # names before a person's surname they hold (shown in the notice all the same)
+        hard = hard_missing(missing, soft)
+        share = len(hard) / named if named else 0.0
+        # a name the documents hold in another form (Croatians: Croats) is a word they know
         held = set(self.lexical.encode(" ".join(held_names(text, missing, vocabulary)))) if tokens else set()
         conf = confidence(s, self.dense.paragraph_cosine(vec, dense.rows), lexical, len(tokens),
                           vocabulary.coverage(tokens, self.lexical.coverage(tokens), held), share)
         absent = self._absent(text)
-        decisive = bool(missing) and (share >= s.missing_abstain or rarest_missing(text, missing, vocabulary)
-                                      or whole_name_missing(missing, vocabulary, docs))
+        decisive = bool(hard) and (share >= s.missing_abstain or rarest_missing(text, hard, vocabulary, docs)
+                                   or whole_name_missing(hard, vocabulary, docs))
         abstained = bool(abstain and ((s.threshold is not None and (conf < s.threshold or decisive)) or absent))
         missing = missing or (absent if abstained else [])
         hits = self._hits(picked, order, fused, dense, lexical, abstained)

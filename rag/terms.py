@@ -48,7 +48,7 @@ from functools import cached_property, lru_cache
 from .lexical import _stopwords
 
 __all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "countries", "country_forms", "country_names",
-           "is_common", "missing_names", "missing_terms", "rarest_missing", "whole_name_missing", "held_names", "name_phrases", "query_names", "zipf"]
+           "is_common", "missing_names", "missing_terms", "names_missing", "hard_missing", "capitals", "rarest_missing", "whole_name_missing", "held_names", "name_phrases", "query_names", "zipf"]
 
 _WORD = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:[’']s?)?")   # words, with an inner or final apostrophe
 _SENTENCE_END_CHARS = set('.?!:;"“”()[]')
@@ -66,6 +66,9 @@ DEMONYMS = (        # a people's ending -> the endings of its place: Iran|ian Ir
     (("ars", "ar"), ("o",)),                                       # Kosovar
     (("is", "i", "ic"), ("",)),                                    # Israeli, Iraqis, Pakistani
 )
+LABELS = frozenset({"keyword", "keywords", "topic", "topics", "subject", "question", "query", "summary", "summarize",
+                    "summarise", "re", "note", "context", "theme", "issue", "tag", "tags", "search", "find", "quote",
+                    "quotes", "terms", "names"})    # a first word before ":" that labels what follows
 PATRONYMIC = ("ovich", "evich", "ovna", "evna")    # a Russian middle name, between a first name and a surname
 COMBINING = {       # the combining form of a people's name, as in "Sino-Russian relations" -> its place
     "sino": "china", "russo": "russia", "franco": "france", "anglo": "britain", "indo": "india", "nippo": "japan",
@@ -89,6 +92,8 @@ OFFICES = {"mayor", "president", "minister", "premier", "chancellor", "governor"
           "chairman", "chairwoman", "chairperson", "commissioner", "secretary", "ambassador", "general",
           "captain", "professor", "director", "councillor", "councilor", "deputy", "inspector", "detective",
           "officer", "coach", "principal", "bishop", "father", "sister", "pastor", "rabbi", "imam"}
+NOT_BEFORE_A_NAME = frozenset({"the", "right", "m", "general", "father", "sister", "principal", "officer", "coach",
+                               "justice", "director", "deputy"})   # "General Assembly", "Deputy Minister"
 HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr", "sir", "madam", "prof"})   # not part of a name's run
 _SPELLED = re.compile(r"(?:[^\W\d_]_)+[^\W\d_]")     # l_c_d: letters spelled out
 _VOWELS = set("aeiouyw")
@@ -152,8 +157,8 @@ def country_phrases() -> frozenset:
 
 @lru_cache(maxsize=1)
 def _countryinfo() -> tuple[tuple[frozenset, frozenset], ...]:
-    """Per country, (its names: name, capital, other spellings in Latin letters, case folded; its demonyms),
-    from countryinfo's tables; none without countryinfo."""
+    """Per country, (its names: name and other spellings in Latin letters; its capital; its demonyms), case
+    folded, from countryinfo's tables; none without countryinfo."""
     try:
         from countryinfo import all_countries
     except ModuleNotFoundError:
@@ -166,7 +171,7 @@ def _countryinfo() -> tuple[tuple[frozenset, frozenset], ...]:
     for country in all_countries():
         try:
             capital = " ".join(w for w in (country.capital() or "").split() if "." not in w)   # Washington D.C.
-            out.append((latin([country.name(), capital, *country.alt_spellings()]), latin([country.demonym()])))
+            out.append((latin([country.name(), *country.alt_spellings()]), latin([capital]), latin([country.demonym()])))
         except Exception:  # noqa: BLE001 - a country whose table lacks a field ("Antarctica")
             continue
     return tuple(out)
@@ -178,8 +183,8 @@ def country_forms() -> dict[str, frozenset]:
     britain", "british", "london") -> all of them: one side of a pair ("UK-Ukraine") may be written another way
     ("the Brits are building bases in Ukraine"). Empty without countryinfo."""
     out: dict[str, frozenset] = {}
-    for names, demonyms in _countryinfo():
-        forms = names | demonyms
+    for names, capitals, demonyms in _countryinfo():
+        forms = names | capitals | demonyms
         for form in forms:
             out[form] = out.get(form, frozenset()) | forms
     return out
@@ -191,14 +196,28 @@ FORMAL = re.compile(r"\b(?:republic|kingdom|states?|federation|commonwealth|prin
 
 @lru_cache(maxsize=1)
 def country_names() -> dict[str, frozenset]:
-    """Each name of a country (its name, capital, other spellings, case folded) -> its other names of four
-    letters or more: a capital stands for its country ("the frontier between Yerevan and Baku" in a text of
-    Armenia and Azerbaijan) and a country for its capital; "USA" is "United States". No demonym (Hong Kong's
-    is "Chinese") and no two- or three-letter code (Belarus's is "BY") stands for a country here, nor a name
-    within another country's ("Republic of China", Taiwan's, is in "People's Republic of China"; "Korea")."""
+    """Each name of a country (its name and other spellings, case folded) -> its other names of four letters
+    or more: "USA" is "United States", "UK" "United Kingdom", "Burma" "Myanmar". No capital (capitals()), no
+    demonym (Hong Kong's is "Chinese") and no two- or three-letter code (Belarus's is "BY") stands for a
+    country here, nor a formal name or one within another country's ("Republic of China", Taiwan's, is in
+    "People's Republic of China"; "Korea")."""
+    return _other_names()[0]
+
+
+@lru_cache(maxsize=1)
+def capitals() -> dict[str, frozenset]:
+    """Each capital (case folded: "yerevan", "nur-sultan") -> its country's names (as country_names). A capital
+    may stand for its country ("the frontier between Yerevan and Baku", "Nur-Sultan called in CSTO troops")
+    or name an event there ("the Paris climate agreement", "the Tokyo Olympics"): a capital found only
+    through its country is a soft missing name (soft_names), reported but deciding nothing."""
+    return _other_names()[1]
+
+
+@lru_cache(maxsize=1)
+def _other_names() -> tuple[dict[str, frozenset], dict[str, frozenset]]:
     table = _countryinfo()
     within: dict[str, set] = {}     # each run of words of a name -> the countries with a name holding it
-    for i, (names, _) in enumerate(table):
+    for i, (names, _, _) in enumerate(table):
         for m in names:
             w = m.split()
             for a in range(len(w)):
@@ -208,11 +227,14 @@ def country_names() -> dict[str, frozenset]:
     def inside_another(n: str, i: int) -> bool:   # "korea" in "north korea"; "republic of china" in China's
         return bool(within.get(n, set()) - {i})
     out: dict[str, frozenset] = {}
-    for i, (names, _) in enumerate(table):
+    of_capital: dict[str, frozenset] = {}
+    for i, (names, capital, _) in enumerate(table):
         others = frozenset(n for n in names if len(n) >= 4 and not inside_another(n, i) and not FORMAL.search(n))
         for name in names:
             out[name] = out.get(name, frozenset()) | (others - {name})
-    return out
+        for name in capital:
+            of_capital[name] = of_capital.get(name, frozenset()) | others
+    return out, of_capital
 
 
 def _spellings(w: str) -> list[str]:
@@ -246,9 +268,12 @@ def _fold(word: str) -> str:
 
 
 def _skeleton(word: str) -> str:
-    """First letter, then the consonants (y, w count as vowels), doubles folded: kiev, kyiv -> kv."""
+    """First letter, then the consonants (y, w count as vowels), doubles folded: kiev, kyiv -> kv; an h not
+    after c, k, s, z, t, h or p is a g (Ukrainian h, Russian g: luhansk, lugansk -> lgnsk)."""
     out = word[:1]
-    for c in word[1:]:
+    for before, c in zip(word, word[1:]):
+        if c == "h" and before not in "ckszthp":
+            c = "g"
         if c not in _VOWELS and c != out[-1:]:
             out += c
     return out
@@ -351,19 +376,30 @@ class Vocabulary:
         return frozenset(w[:VARIANT_PREFIX] for w in self.words if len(w) > VARIANT_PREFIX and w.isalpha())
 
     def titled(self, word: str, docs=None) -> bool:
-        """Whether a searched document names a person `word` (folded): writes it capitalised after a title or
-        an office ("Mr Kuleba", "Prime Minister Modi", "President Vladimir Zelensky": one given name may stand
-        between) or has a speaker of that name."""
-        if any(word in self.speakers.get(d, ()) for d in (self.per_doc if docs is None else docs)):
-            return True
+        """Whether a searched document names a person `word` (folded): writes it capitalised (or in capitals)
+        after a title or an office, up to two given names between ("Mr Kuleba", "Prime Minister Modi",
+        "President Recep Tayyip Erdogan"), or has a speaker of that name."""
         return self._remember(("titled", word, None if docs is None else frozenset(docs)),
                               lambda: self._titled(word, docs))
 
     def _titled(self, word: str, docs) -> bool:
-        titles = "|".join(sorted((TITLES | OFFICES) - {"the", "right", "m"}, key=len, reverse=True))
-        pattern = re.compile(rf"(?<!\w)(?i:{titles})\.?\s+(?:[A-Z][\w’'-]+\s+)?{re.escape(word[:1].upper() + word[1:])}(?!\w)")
-        return any(pattern.search(doc.text) for d, doc in self.index.documents.items()
-                   if (docs is None or d in docs) and word in self.per_doc.get(d, ()))
+        searched = [d for d in self.index.documents if (docs is None or d in docs) and word in self.per_doc.get(d, ())]
+        if any(word in self.speakers.get(d, ()) for d in searched):
+            return True
+        titles = "|".join(sorted((TITLES | OFFICES) - NOT_BEFORE_A_NAME, key=len, reverse=True))
+        written = f"(?:{re.escape(word[:1].upper() + word[1:])}|{re.escape(word.upper())})"
+        pattern = re.compile(rf"(?<!\w)(?i:{titles})\.?\s+(?:[A-Z][\w’'-]+\s+){{0,2}}{written}(?!\w)")
+        return any(pattern.search(self.index.documents[d].text) for d in searched)
+
+    def given_names(self, surname: str, docs=None) -> frozenset:
+        """The capitalised words (folded) the searched documents write just before `surname` (folded), titles
+        and offices aside: "ilham" for "President Ilham Aliyev"; none for "Mr Kuleba", "Prime Minister Modi"."""
+        written = f"(?:{re.escape(surname[:1].upper() + surname[1:])}|{re.escape(surname.upper())})"
+        pattern = re.compile(rf"(?<![\w’'-])([A-Z][\w’'-]+)[ \t]+{written}(?!\w)")
+        return self._remember(("given", surname, None if docs is None else frozenset(docs)), lambda: frozenset(
+            _fold(m.group(1)) for d, doc in self.index.documents.items()
+            if (docs is None or d in docs) and surname in self.per_doc.get(d, ())
+            for m in pattern.finditer(doc.text)) - TITLES - OFFICES)
 
     def spelled_out(self, acronym: str, docs=None) -> bool:
         """Whether a searched document writes the words an `acronym` (folded, 3 to 6 letters) stands for:
@@ -384,7 +420,7 @@ class Vocabulary:
     def slip(self, word: str) -> bool:
         """Whether `word` (case folded, of 5 letters or more) is a word of the documents mistyped: one letter
         dropped, added, changed or two swapped ("goverment"), or two of their words run together ("carefor")."""
-        if len(word) < 5 or not word.isalpha():
+        if not 5 <= len(word) <= 40 or not word.isalpha():
             return False
         have = self.words
         if any(word[:i] in have and word[i:] in have for i in range(2, len(word) - 1)):
@@ -470,8 +506,8 @@ class Vocabulary:
         return self._remember(("together", a, b, None if docs is None else frozenset(docs), acronyms),
                               lambda: self._together(a, b, docs, acronyms))
 
-    def _remember(self, key: tuple, answer) -> bool:
-        """has_phrase's and together's answers, kept for the PHRASES_KEPT latest questions (the documents never
+    def _remember(self, key: tuple, answer):
+        """has_phrase's, together's (and other look-ups') answers, kept for the PHRASES_KEPT latest questions (the documents never
         change under a Vocabulary)."""
         known = self._phrases.get(key)
         if known is None:
@@ -573,8 +609,11 @@ class Vocabulary:
         for form in forms:
             if present(form):
                 return form
+        plain = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+        if plain != w:                      # türkiye, i̇stanbul (a dotted İ lower-cased): every rule on turkiye
+            return self.find(plain, docs, name)
         if len(parts) > 1:
-            country = self._country(w, docs, present)       # Nur-Sultan: Kazakhstan
+            country = self._country(w, docs, present)       # Guinea-Bissau's other names
             if country:
                 return country
             found = [self.find(p, docs, name) for p in parts]
@@ -605,9 +644,14 @@ class Vocabulary:
             return country
         return self._place(w, present) if len(w) >= 4 and w.isalpha() else None
 
+    def capital(self, w: str, docs=None) -> bool:
+        """Whether `w` (folded) is a capital whose country a searched document names (capitals())."""
+        return any(self.find(x, docs) is not None if " " not in x else
+                   all(self.find(y, docs) for y in x.split()) and self.has_phrase(x.split(), docs)
+                   for x in sorted(capitals().get(w, ())))
+
     def _country(self, w: str, docs, present) -> str | None:
-        """Another name of the country `w` names that the documents hold (country_names): Yerevan: Armenia;
-        USA: United States; Nur-Sultan: Kazakhstan."""
+        """Another name of the country `w` names that the documents hold (country_names): USA: United States."""
         for other in sorted(country_names().get(w, ())):
             words = other.split()
             if all(present(x) for x in words) and (len(words) == 1 or self.has_phrase(words, docs)):
@@ -675,9 +719,11 @@ def query_names(query: str) -> list[str]:
             name = False                                  # a count: "5 key points", "in 250 words"
         elif core in SHORT_MONTHS and following[:1].isdigit():
             name = False                                  # "Dec 23": a date, whose number is the name
-        elif i == 0 and query[m.end():m.end() + 1] == ":" and core not in countries() and not _acronym(word):
-            name = False                                  # "Keywords: NATO, Ukraine": the label of a list
-        elif core.endswith(PATRONYMIC) and after[:1].isupper() and following[:1].isupper():
+        elif i == 0 and query[m.end():m.end() + 1] == ":" and core in LABELS:
+            name = False                                  # "Keyword: NATO, Ukraine": the label of a list
+        elif (core.endswith(PATRONYMIC) and after[:1].isupper() and following[:1].isupper() and i > 0
+              and re.fullmatch(r"[ \t]+", query[matches[i - 1].end():m.start()])
+              and re.fullmatch(r"[ \t]+", query[m.end():matches[i + 1].start()])):
             name = False                                  # "Sergey Viktorovich Lavrov": the name is Lavrov
         elif any(c.isdigit() for c in word):
             name = True                                   # a number, a year, G20, Article 5
@@ -741,10 +787,10 @@ def name_phrases(query: str) -> list[list[str]]:
             and not _acronym(word)      # "Does Moscow", "Summarize Putin's": a request's verb; "CSTO": a name alone
         # a side of a dash pair is a name alone: "Putin-Biden Geneva summit" has no name "Biden Geneva"
         capital = capital and not _in_pair(query, m)
-        if capital and run and core.endswith(PATRONYMIC) and re.match(r"[ \t]+[A-Z]", query[m.end():]):
+        joined = end is not None and re.fullmatch(r"[ \t]+", query[end:m.start()]) is not None
+        if capital and run and joined and core.endswith(PATRONYMIC) and re.match(r"[ \t]+[A-Z]", query[m.end():]):
             end = m.end()
             continue            # "Sergey Viktorovich Lavrov": the documents write "Sergey Lavrov"
-        joined = end is not None and re.fullmatch(r"[ \t]+", query[end:m.start()]) is not None
         if capital and run and joined and not re.search(r"[’']s?$", run[-1]):
             run.append(word)
         else:
@@ -814,6 +860,16 @@ def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     ("African Union" in a text of African states and the European Union; a longer one when no two of its
     adjacent words are together: "Russia-NATO Founding Act" is there with "the Founding Act"). A multiword
     name counts as one name in place of its words."""
+    missing, named, _ = names_missing(query, vocabulary, docs, names)
+    return missing, named
+
+
+def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str] | None = None
+                  ) -> tuple[list[str], int, frozenset]:
+    """missing_names, and its soft words (folded): missing, but perhaps only named another way, so reported
+    and never deciding an abstention (hard_missing): a capital whose country the documents name ("Yerevan":
+    Armenia; "Nur-Sultan": Kazakhstan), and given names before a surname the documents give a person after a
+    title ("Dmytro Kuleba": "Mr Kuleba"; but perhaps "Melania Trump": "President Trump")."""
     spelled, place = {}, {}
     for m in _WORD.finditer(query):
         spelled.setdefault(_fold(m.group()), m.group())
@@ -822,17 +878,32 @@ def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     lost = {core for core in names
             if vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper()) is None
             and not (_acronym(spelled.get(core, "")) and vocabulary.spelled_out(core, docs))}
-    whole = set()       # a hyphenated name of a place the documents name another way: "Nur-Sultan" (Kazakhstan)
-    for m in _PAIR.finditer(query):
-        written = re.sub(r"[’']s?$", "", re.sub(r"[\-‐‑–—]", "-", m.group())).lower()
-        if written in country_names() and vocabulary.find(written, docs) is not None:
-            whole.update(_fold(w) for w in m.groups())
-    lost -= whole
+    # a capital after "the" names a thing there ("the Paris climate agreement", "the Tokyo Olympics"), not
+    # its country: hard
+    soft = {core for core in lost if not _after_the(query, place.get(core, 0)) and vocabulary.capital(core, docs)}
     phrases: list[tuple[list[str], str]] = []
+    whole = set()       # a hyphenated capital: "Nur-Sultan", one name
+    for m in _PAIR.finditer(query):
+        written = re.sub(r"[’']s?$", "", m.group())
+        parts = [_fold(w) for w in m.groups()]
+        if all(w in lost for w in parts) and not _after_the(query, m.start()) \
+                and vocabulary.capital(re.sub(r"[\-‐‑–—]", "-", written).lower(), docs):
+            whole.update(parts)
+            soft.update(parts)
+            phrases.append((parts, written))
     for p in name_phrases(query):
         words = [_fold(w) for w in p]
+        if set(words) & whole:
+            continue
+        lead = next((i for i, w in enumerate(words) if w not in TITLES | OFFICES), len(words))
+        if 0 < lead < len(words) and words[-1] not in lost:        # "Minister Kuleba": the documents' "Mr Kuleba"
+            surname = vocabulary.find(words[-1], docs)
+            if surname and " " not in surname and vocabulary.titled(surname, docs):
+                words, p = words[lead:], p[lead:]
+                if len(words) == 1:
+                    continue
         if _surname(words, p, lost, vocabulary, docs):
-            lost -= set(words[:-1])     # "Narendra Modi", "Dmytro Kuleba": the documents call him Modi, Kuleba
+            soft.update(words[:-1])     # "Dmytro Kuleba", "Narendra Modi": the documents call him Kuleba, Modi
             continue
         two = len(words) == 2                               # a name of two words in either order: "Kosovo Serb"
         unnamed_gone = any(w not in names and vocabulary.find(w, docs) is None for w in words)   # "hong kong"
@@ -850,7 +921,16 @@ def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str
              for core in names if core in lost and core not in in_phrases]
     found += [(place.get(words[0], 0), text) for words, text in phrases]
     return [t for _, t in sorted(found, key=lambda x: x[0])], \
-        len([n for n in names if n not in in_phrases]) + len(phrases)
+        len([n for n in names if n not in in_phrases]) + len(phrases), frozenset(soft)
+
+
+def _after_the(query: str, start: int) -> bool:
+    return re.search(r"(?<![\w’'])the\s+$", query[:start], re.IGNORECASE) is not None
+
+
+def hard_missing(missing: list[str], soft: frozenset) -> list[str]:
+    """The `missing` terms (names_missing) not made only of its `soft` words: the ones that may decide."""
+    return [t for t in missing if not all(_fold(w) in soft for w in _WORD.findall(t))]
 
 
 def _surname(words: list[str], written: list[str], lost: set, vocabulary: Vocabulary, docs=None) -> bool:
@@ -861,8 +941,14 @@ def _surname(words: list[str], written: list[str], lost: set, vocabulary: Vocabu
     if not (2 <= len(words) <= 3 and words[-1] not in lost and all(w in lost for w in words[:-1])
             and not any(_acronym(w) for w in written) and not any(w in countries() for w in words)):
         return False
-    surname = vocabulary.find(words[-1], docs)
-    return surname is not None and " " not in surname and vocabulary.titled(surname, docs)
+    surname = vocabulary.find(words[-1], docs)      # as written, or a spelling of it (Zelenskyy: Zelensky),
+    if not (surname is not None and " " not in surname and abs(len(surname) - len(words[-1])) <= 1   # not Kishida
+            and vocabulary.titled(surname, docs)):
+        return False
+    # the given names the documents write before it, if any, are the query's or spellings of them ("Vladimir
+    # Zelensky" for "Volodymyr Zelenskyy"); not another person's ("President Joseph Biden": not Jill Biden)
+    theirs = vocabulary.given_names(surname, docs)
+    return all(not theirs or any(_skeleton(g) == _skeleton(x) for x in theirs) for g in words[:-1])
 
 
 def held_names(query: str, missing: list[str], vocabulary: Vocabulary) -> list[str]:
@@ -884,21 +970,38 @@ def whole_name_missing(missing: list[str], vocabulary: Vocabulary, docs=None) ->
     return False
 
 
-def rarest_missing(query: str, missing: list[str], vocabulary: Vocabulary | None = None) -> bool:
+def rarest_missing(query: str, missing: list[str], vocabulary: Vocabulary | None = None, docs=None) -> bool:
     """Whether the rarest in English of the query's names (wordfreq; a word it does not know is rarest) is one of
-    the `missing` ones (missing_names): the most particular thing the question names ("Bolsonaro", "Emmanuel
-    Macron") is absent, however many common names beside it ("President", "Moscow", "February") are there.
-    Not when it is a slip of the keyboard (`vocabulary` given: a lower-case word one edit from a word the
-    documents hold, or two of their words run together: "carefor")."""
+    the `missing` ones (missing_names, or hard_missing): the most particular thing the question names
+    ("Bolsonaro", "Emmanuel Macron") is absent, however many common names beside it ("President", "Moscow",
+    "February") are there. A multiword name is one name, as rare as its rarest word and missing only when
+    each of its words is ("Ecumenical Patriarch Bartholomew" is there as "Patriarch Bartholomew"); with
+    `vocabulary`, a word of a missing term the documents hold is not missing ("Lugansk People's Republic":
+    Lugansk is there), and a lower-case word one edit from the documents' words, or two of them run together
+    ("carefor"), is a slip of the keyboard, not a name. Names equally rare: any of them missing will do."""
     names = query_names(query)
     if not missing or len(names) < 2:
         return False
     gone = {_fold(w) for term in missing for w in _WORD.findall(term)}
-    rarest = min(names, key=lambda n: (zipf(n) or 0.0))
-    if vocabulary is not None and re.search(rf"(?<![\w'’]){re.escape(rarest)}(?![\w'’])", query):   # as written
-        if not zipf(rarest) and vocabulary.slip(rarest):
-            return False
-    return rarest in gone
+    if vocabulary is not None:
+        gone = {w for w in gone if vocabulary.find(w, docs) is None}
+    units, seen = [], set()
+    for run in name_phrases(query):      # its title aside: "President Bolsonaro" is Bolsonaro
+        words = [w for w in (_fold(x) for x in run) if w in names and w not in seen and w not in TITLES | OFFICES]
+        if words:
+            units.append(words)
+            seen.update(words)
+    units += [[n] for n in names if n not in seen]
+
+    def rarity(unit):
+        return min(zipf(w) or 0.0 for w in unit)
+
+    def is_slip(w):
+        return (vocabulary is not None and not zipf(w) and vocabulary.slip(w)
+                and re.search(rf"(?<![\w'’]){re.escape(w)}(?![\w'’])", query) is not None)   # written in lower case
+    least = min(rarity(u) for u in units)
+    return any(all(w in gone for w in u) and not (len(u) == 1 and is_slip(u[0]))
+               for u in units if rarity(u) == least)
 
 
 def missing_terms(query: str, vocabulary: Vocabulary, docs=None, names: list[str] | None = None) -> list[str]:

@@ -244,39 +244,75 @@ def test_a_pair_side_is_never_joined_to_the_next_capital_and_a_speaker_stands_ov
 
 
 def test_the_rarest_name_missing_abstains_and_labels_patronymics_and_other_forms_are_no_missing_names():
-    vocab = terms.Vocabulary(_index(TEXT + " Azerbaijan and Armenia, the Croats and the Ukrainian side talked. Sergey Lavrov spoke."))
+    vocab = terms.Vocabulary(_index(TEXT + " Azerbaijan and Armenia, the Croats and the Ukrainian side talked. Sergey Lavrov "
+                                    "spoke. Patriarch Bartholomew came. Donetsk and Lugansk republics. The People's Republic of China. "
+                                    "Turkey and Istanbul. Antidisestablishmentarianism."))
     # the most particular name is missing, the common ones beside it are there: "President", "Putin"
     assert terms.missing_names("Did President Putin meet Jair Bolsonaro?", vocab) == (["Jair Bolsonaro"], 3)
     assert terms.rarest_missing("Did President Putin meet Jair Bolsonaro?", ["Jair Bolsonaro"])
     assert not terms.rarest_missing("Did President Putin meet the Pope?", ["Pope"])    # "Pope" is commoner
+    # a title is no part of the name: "President Bolsonaro" is missing though "President" is there
+    assert terms.rarest_missing("Did President Bolsonaro visit Moscow in February?", ["Bolsonaro"], vocab)
+    # a multiword name is one name, missing when each of its words is ("Ecumenical" alone is rarer than
+    # Bartholomew); a word of a missing term the documents hold is not missing ("Lugansk People")
+    q = "What did Ecumenical Patriarch Bartholomew do in Kazakhstan?"
+    assert terms.missing_terms(q, vocab) == ["Ecumenical"] and not terms.rarest_missing(q, ["Ecumenical"], vocab)
+    q = "What did Lavrov say about the Lugansk People's Republic?"
+    assert terms.missing_terms(q, vocab) == ["Lugansk People"] and terms.rarest_missing(q, ["Lugansk People"])
+    assert not terms.rarest_missing(q, ["Lugansk People"], vocab)
     # a slip of the keyboard is no name: two of the documents' words run together, a letter dropped
     slip = "Did President Putin meet the armeniaazerbaijan side?"
     assert terms.missing_names(slip, vocab) == (["armeniaazerbaijan"], 3) and terms.rarest_missing(slip, ["armeniaazerbaijan"])
     assert not terms.rarest_missing(slip, ["armeniaazerbaijan"], vocab)
     assert vocab.slip("lavrv") and vocab.slip("sergeyy") and not vocab.slip("bolsonaro")
+    # (a word of more than 40 letters is looked at no further: its edits would be thousands)
+    assert vocab.slip("antidisestablishmentarianismturkey") and not vocab.slip("antidisestablishmentarianism" * 2)
     assert terms.rarest_missing("Did President Putin meet Jair Bolsonaro?", ["Jair Bolsonaro"], vocab)   # no slip
     r = _retriever(_index(), threshold=-10.0)
     assert r.search("Did President Putin meet Jair Bolsonaro in Kazakhstan?", 3).abstained   # 1 of 4: under half
     typo = r.search("Did President Putin meet the africanstates leaders?", 3)
     assert typo.missing_terms == ["africanstates"] and not typo.abstained
-    # a list's label, a patronymic between names, a people's other name or plural: no missing names
+    # a list's label, a patronymic between names, a people's other name or plural, another transliteration
+    # (Luhansk: Lugansk), a name with accents (Türkiye: Turkey, as the pycountry names say): no missing names
     for q in ["Keyword: Kazakhstan and the summit", "What did Sergey Viktorovich Lavrov say?", "Azeri and Armenian relations",
-              "Croatian-Ukrainian consultations", "the frontier between Yerevan and Baku"]:   # capitals: countries
+              "Croatian-Ukrainian consultations", "What about Luhansk?"]:
         assert terms.missing_terms(q, vocab) == [], q
+    assert vocab.find("türkiye") == "turkey" and vocab.find("i̇stanbul") == "istanbul"
+    # but a name before a colon is no label, and a surname ending like a patronymic is a name before a comma
+    assert terms.missing_terms("Zakharova: what did she say?", vocab) == ["Zakharova"]
+    assert terms.query_names("Did Roman Abramovich, Chelsea's owner, call?") == ["roman", "abramovich", "chelsea"]
+    # a capital whose country the documents name is missing, but soft: it decides nothing
+    missing, named, soft = terms.names_missing("the frontier between Yerevan and Baku", vocab)
+    assert missing == ["Yerevan", "Baku"] and soft == {"yerevan", "baku"} and terms.hard_missing(missing, soft) == []
     assert terms.missing_terms("talks in Tbilisi", vocab) == ["Tbilisi"]              # Georgia is not there
+    # after "the" a capital names a thing there, not its country: hard
+    missing, _, soft = terms.names_missing("What about the Baku games?", vocab)
+    assert missing == ["Baku"] and terms.hard_missing(missing, soft) == ["Baku"]
+    assert terms.country_names().get("belgium", set()).isdisjoint({"brussels"})       # no country for its capital
 
 
 PEOPLE = TEXT + (" Mr Kuleba called. Prime Minister Modi and President Vladimir Zelensky spoke; the Croats too. The "
-                 "People's Republic of China and Kazakhstan signed. Does the Security Council meet?")
+                 "People's Republic of China and Kazakhstan signed. Does the Security Council meet? President Joseph "
+                 "Biden wrote. President Recep Tayyip Erdogan came. The General Assembly voted. Fumio Kishida spoke.")
 
 
 def test_a_person_the_documents_name_by_surname_a_formal_or_hyphenated_country_name_and_a_wholly_absent_name():
     vocab = terms.Vocabulary(_index(PEOPLE))
-    # given names beside a surname the documents give a person (after a title): not missing
-    for q in ["What did Dmytro Kuleba discuss with the Croatians?", "what were Narendra Modi's talks with Putin about",
-              "what were Volodymyr Zelenskyy's words", "troops sent to Nur-Sultan"]:
-        assert terms.missing_terms(q, vocab) == [], q
-    assert vocab.titled("kuleba") and vocab.titled("zelensky") and not vocab.titled("council")
+    # given names before a surname the documents give a person after a title, their own given name being none
+    # or a spelling of the query's: missing, as the notice says, but soft (they decide nothing)
+    for q, given in [("What did Dmytro Kuleba discuss with the Croatians?", ["Dmytro"]),
+                     ("what were Narendra Modi's talks with Putin about", ["Narendra"]),
+                     ("what were Volodymyr Zelenskyy's words", ["Volodymyr"]), ("troops sent to Nur-Sultan", ["Nur-Sultan"])]:
+        missing, _, soft = terms.names_missing(q, vocab)
+        assert missing == given and terms.hard_missing(missing, soft) == [], q
+    assert vocab.titled("kuleba") and vocab.titled("zelensky") and vocab.titled("erdogan")   # two given names between
+    assert not vocab.titled("council") and not vocab.titled("assembly")                     # "General" is no title there
+    assert vocab.given_names("biden") == {"joseph"} and vocab.given_names("kuleba") == frozenset()
+    # another person of that surname, or a longer name beginning with it: hard
+    for q, gone in [("What did Jill Biden say?", ["Jill"]), ("What did Nobuo Kishi say?", ["Nobuo"])]:
+        missing, _, soft = terms.names_missing(q, vocab)
+        assert terms.hard_missing(missing, soft) == gone, q
+    assert terms.missing_terms("What did Minister Kuleba say?", vocab) == []        # the office, then the surname
     # the same shape where the last word is no person's name: still missing ("Arctic Council")
     assert terms.missing_terms("Will the Arctic Council keep working?", vocab) == ["Arctic"]
     # Taiwan's formal name "Republic of China" is within China's: Taiwan is not there
@@ -288,17 +324,20 @@ def test_a_person_the_documents_name_by_surname_a_formal_or_hyphenated_country_n
     assert not terms.whole_name_missing(["African Union"], vocab)          # each word there, never together
     r = _retriever(_index(PEOPLE), threshold=-10.0)
     assert r.search(q, 3).abstained and not r.search("Did Putin discuss the Croatians with Kuleba?", 3).abstained
+    soft = r.search("What did Dmytro Kuleba say?", 3)        # 1 of 2 names missing, the rarer, but soft
+    assert soft.missing_terms == ["Dmytro"] and not soft.abstained and "never mentions 'Dmytro'" in soft.notices[0]
+    assert r.search("What did Jair Bolsonaro tell Putin about Kazakhstan?", 3).abstained
 
 
 def test_a_name_held_in_another_form_counts_as_known_in_the_confidence():
     r = _retriever(_index(PEOPLE), threshold=-10.0)
-    q = "what did Dmytro Kuleba tell the Croatians"
+    q = "what did Kuleba tell the Croatians"
     vocab = terms.Vocabulary(_index(PEOPLE))
-    assert terms.missing_terms(q, vocab) == [] and terms.held_names(q, [], vocab) == ["dmytro", "croatians"]
+    assert terms.missing_terms(q, vocab) == [] and terms.held_names(q, [], vocab) == ["croatians"]
     tokens = r.lexical.encode(q)
     held = set(r.lexical.encode(" ".join(terms.held_names(q, [], vocab))))
-    assert held == {"dmytro", "croatian"}
-    assert vocab.coverage(tokens, 0.0, held) - vocab.coverage(tokens, 0.0) == pytest.approx(2 / len(tokens))
+    assert held == {"croatian"}
+    assert vocab.coverage(tokens, 0.0, held) - vocab.coverage(tokens, 0.0) == pytest.approx(1 / len(tokens))
 
 
 def test_an_acronym_whose_words_the_documents_spell_out_is_not_missing():

@@ -269,7 +269,9 @@ def _fold(word: str) -> str:
 
 def _skeleton(word: str) -> str:
     """First letter, then the consonants (y, w count as vowels), doubles folded: kiev, kyiv -> kv; an h not
-    after c, k, s, z, t, h or p is a g (Ukrainian h, Russian g: luhansk, lugansk -> lgnsk)."""
+    after c, k, s, z, t, h or p is a g (Ukrainian h, Russian g: luhansk, lugansk -> lgnsk); zh is j and tch
+    is ch (transliterations: Zhomart, Jomart; Yanukovitch, Yanukovich)."""
+    word = word.replace("zh", "j").replace("tch", "ch")        # zhomart, jomart; yanukovitch, yanukovich
     out = word[:1]
     for before, c in zip(word, word[1:]):
         if c == "h" and before not in "ckszthp":
@@ -392,14 +394,18 @@ class Vocabulary:
         return any(pattern.search(self.index.documents[d].text) for d in searched)
 
     def given_names(self, surname: str, docs=None) -> frozenset:
-        """The capitalised words (folded) the searched documents write just before `surname` (folded), titles
-        and offices aside: "ilham" for "President Ilham Aliyev"; none for "Mr Kuleba", "Prime Minister Modi"."""
+        """The capitalised words (folded, one or two) the searched documents write just before `surname`
+        (folded), titles and offices aside: "ilham" for "President Ilham Aliyev", "recep" and "tayyip" for
+        "Recep Tayyip Erdogan"; none for "Mr Kuleba", "Prime Minister Modi"."""
         written = f"(?:{re.escape(surname[:1].upper() + surname[1:])}|{re.escape(surname.upper())})"
-        pattern = re.compile(rf"(?<![\w’'-])([A-Z][\w’'-]+)[ \t]+{written}(?!\w)")
+        pattern = re.compile(rf"(?<![\w’'-])((?:[A-Z][\w’'-]+[ \t]+){{1,2}}){written}(?!\w)")
+        def after_titles(words: list[str]) -> list[str]:    # "Prime Minister": none; "Minister Nikos": nikos
+            cut = max((i + 1 for i, w in enumerate(words) if w in TITLES | OFFICES), default=0)
+            return words[cut:]
         return self._remember(("given", surname, None if docs is None else frozenset(docs)), lambda: frozenset(
-            _fold(m.group(1)) for d, doc in self.index.documents.items()
+            w for d, doc in self.index.documents.items()
             if (docs is None or d in docs) and surname in self.per_doc.get(d, ())
-            for m in pattern.finditer(doc.text)) - TITLES - OFFICES)
+            for m in pattern.finditer(doc.text) for w in after_titles([_fold(x) for x in m.group(1).split()])))
 
     def spelled_out(self, acronym: str, docs=None) -> bool:
         """Whether a searched document writes the words an `acronym` (folded, 3 to 6 letters) stands for:
@@ -948,7 +954,8 @@ def _surname(words: list[str], written: list[str], lost: set, vocabulary: Vocabu
     # the given names the documents write before it, if any, are the query's or spellings of them ("Vladimir
     # Zelensky" for "Volodymyr Zelenskyy"); not another person's ("President Joseph Biden": not Jill Biden)
     theirs = vocabulary.given_names(surname, docs)
-    return all(not theirs or any(_skeleton(g) == _skeleton(x) for x in theirs) for g in words[:-1])
+    return all(not theirs or any(_skeleton(g) == _skeleton(x) or g[:3] == x[:3] for x in theirs)   # Nikos, Nikolaos
+               for g in words[:-1])
 
 
 def held_names(query: str, missing: list[str], vocabulary: Vocabulary) -> list[str]:

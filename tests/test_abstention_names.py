@@ -293,7 +293,8 @@ def test_the_rarest_name_missing_abstains_and_labels_patronymics_and_other_forms
 
 PEOPLE = TEXT + (" Mr Kuleba called. Prime Minister Modi and President Vladimir Zelensky spoke; the Croats too. The "
                  "People's Republic of China and Kazakhstan signed. Does the Security Council meet? President Joseph "
-                 "Biden wrote. President Recep Tayyip Erdogan came. The General Assembly voted. Fumio Kishida spoke.")
+                 "Biden wrote. President Recep Tayyip Erdogan came. The General Assembly voted. Fumio Kishida spoke. "
+                 "Foreign Minister Nikos Dendias came.")
 
 
 def test_a_person_the_documents_name_by_surname_a_formal_or_hyphenated_country_name_and_a_wholly_absent_name():
@@ -308,6 +309,13 @@ def test_a_person_the_documents_name_by_surname_a_formal_or_hyphenated_country_n
     assert vocab.titled("kuleba") and vocab.titled("zelensky") and vocab.titled("erdogan")   # two given names between
     assert not vocab.titled("council") and not vocab.titled("assembly")                     # "General" is no title there
     assert vocab.given_names("biden") == {"joseph"} and vocab.given_names("kuleba") == frozenset()
+    # one of the documents' given names, a longer or shorter form of it: soft
+    assert vocab.given_names("erdogan") == {"recep", "tayyip"}
+    for q in ["What did Tayyip Erdogan say?", "What did Nikolaos Dendias say?"]:
+        missing, _, soft = terms.names_missing(q, vocab)
+        assert terms.hard_missing(missing, soft) == [], q
+    assert terms._skeleton("zhomart") == terms._skeleton("jomart") and \
+        terms._skeleton("yanukovitch") == terms._skeleton("yanukovich")
     # another person of that surname, or a longer name beginning with it: hard
     for q, gone in [("What did Jill Biden say?", ["Jill"]), ("What did Nobuo Kishi say?", ["Nobuo"])]:
         missing, _, soft = terms.names_missing(q, vocab)

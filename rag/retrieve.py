@@ -588,6 +588,9 @@ class Retriever:
         vec = self.dense.encode(asked) if s.mode != "lexical" else None
         dense = self.dense.search(vec, allowed, wide) if vec is not None else NO_CANDIDATES
         tokens = self.lexical.encode(asked) if s.mode != "dense" else []
+        if tokens:      # a name the documents write another way is looked for as they write it: Irbil, Erbil
+            forms = self.lexical.encode(" ".join(self._rows.vocabulary.written_forms(asked, docs)))
+            tokens = tokens + [t for t in dict.fromkeys(forms) if t not in tokens]
         lexical = self._lexical_search(tokens, allowed, wide) if s.mode != "dense" else NO_CANDIDATES
         doc_score = self._doc_scores(vec, lexical, allowed) if several else None
         top_docs = set(np.argsort(-doc_score, kind="stable")[:s.doc_depth].tolist()) if doc_score is not None else set()

@@ -270,9 +270,10 @@ def _fold(word: str) -> str:
 def _skeleton(word: str) -> str:
     """First letter, then the consonants (y, w count as vowels), doubles folded: kiev, kyiv -> kv; an h not
     after c, k, s, z, t, h or p is a g (Ukrainian h, Russian g: luhansk, lugansk -> lgnsk); zh is j and tch
-    is ch (transliterations: Zhomart, Jomart; Yanukovitch, Yanukovich)."""
-    word = word.replace("zh", "j").replace("tch", "ch")        # zhomart, jomart; yanukovitch, yanukovich
-    out = word[:1]
+    is ch, q is k, a first vowel any vowel (transliterations: Zhomart, Jomart; Yanukovitch, Yanukovich;
+    Toqaev, Tokayev; Irbil, Erbil)."""
+    word = word.replace("zh", "j").replace("tch", "ch").replace("q", "k")   # zhomart, jomart; toqaev, tokayev
+    out = "a" if word[:1] in "aeiou" else word[:1]                             # irbil, erbil, arbil
     for before, c in zip(word, word[1:]):
         if c == "h" and before not in "ckszthp":
             c = "g"
@@ -393,6 +394,27 @@ class Vocabulary:
         pattern = re.compile(rf"(?<!\w)(?i:{titles})\.?\s+(?:[A-Z][\w’'-]+\s+){{0,2}}{written}(?!\w)")
         return any(pattern.search(self.index.documents[d].text) for d in searched)
 
+    def written_forms(self, query: str, docs=None) -> list[str]:
+        """How the searched documents write the names of `query` they hold but the query spells otherwise
+        (find: "erbil" for Irbil, "zelensky" for Zelenskyy, "united states" for USA), in the query's order."""
+        out = []
+        for core in query_names(query):
+            form = None if core in self.words else self.find(core, docs)
+            if form and form != core and form not in out:
+                out.append(form)
+        # a name spelled out whose initials the documents write ("Collective Security Treaty Organization": CSTO)
+        for m in re.finditer(r"[A-Z][a-z’'\-]+(?:(?:[ \t]+(?:of|and|for|in|on|the))*[ \t]+[A-Z][a-z’'\-]+)+", query):
+            capitals = "".join(w[0] for w in m.group().split() if w[0].isupper()).lower()
+            self.per_doc        # noqa: B018 - which finds the words written capitalised (proper)
+            i = 0
+            while i < len(capitals) - 2:        # from each word the longest acronym: "Is the Collective …": csto
+                j = next((j for j in range(len(capitals), i + 2, -1) if capitals[i:j] in self.proper and
+                          (docs is None or any(capitals[i:j] in self.per_doc.get(d, ()) for d in docs))), None)
+                if j is not None and capitals[i:j] not in out:
+                    out.append(capitals[i:j])
+                i = j if j is not None else i + 1
+        return out
+
     def given_names(self, surname: str, docs=None) -> frozenset:
         """The capitalised words (folded, one or two) the searched documents write just before `surname`
         (folded), titles and offices aside: "ilham" for "President Ilham Aliyev", "recep" and "tayyip" for
@@ -431,6 +453,16 @@ class Vocabulary:
         have = self.words
         if any(word[:i] in have and word[i:] in have for i in range(2, len(word) - 1)):
             return True
+        return self._one_edit(word, have)
+
+    def misspelt(self, name: str) -> bool:
+        """Whether the name `name` (folded, of 6 letters or more) is one edit from a name the documents write
+        capitalised ("Zelenksy": Zelensky; "Stoltenburg": Stoltenberg is two, so no)."""
+        self.per_doc            # noqa: B018 - which finds the words written capitalised (proper)
+        return 6 <= len(name) <= 40 and name.isalpha() and self._one_edit(name, self.proper)
+
+    @staticmethod
+    def _one_edit(word: str, have) -> bool:
         letters = "abcdefghijklmnopqrstuvwxyz"
         splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
         edits = ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
@@ -887,6 +919,8 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     # a capital after "the" names a thing there ("the Paris climate agreement", "the Tokyo Olympics"), not
     # its country: hard
     soft = {core for core in lost if not _after_the(query, place.get(core, 0)) and vocabulary.capital(core, docs)}
+    # a name one letter off a name of the documents: perhaps mistyped ("Zelenksy"), perhaps another ("Petrov")
+    soft |= {core for core in lost if spelled.get(core, "")[:1].isupper() and vocabulary.misspelt(core)}
     phrases: list[tuple[list[str], str]] = []
     whole = set()       # a hyphenated capital: "Nur-Sultan", one name
     for m in _PAIR.finditer(query):

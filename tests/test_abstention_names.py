@@ -321,6 +321,11 @@ def test_a_person_the_documents_name_by_surname_a_formal_or_hyphenated_country_n
         missing, _, soft = terms.names_missing(q, vocab)
         assert terms.hard_missing(missing, soft) == gone, q
     assert terms.missing_terms("What did Minister Kuleba say?", vocab) == []        # the office, then the surname
+    # a name one letter off a name of the documents: perhaps mistyped, so soft; two letters off: hard
+    for q, hard in [("what did Zelenksy say", []), ("what did Zelenkovsky say", ["Zelenkovsky"])]:
+        missing, _, soft = terms.names_missing(q, vocab)
+        assert terms.hard_missing(missing, soft) == hard, q
+    assert terms._skeleton("toqaev") == terms._skeleton("tokayev") and terms._skeleton("irbil") == terms._skeleton("erbil")
     # the same shape where the last word is no person's name: still missing ("Arctic Council")
     assert terms.missing_terms("Will the Arctic Council keep working?", vocab) == ["Arctic"]
     # Taiwan's formal name "Republic of China" is within China's: Taiwan is not there
@@ -358,3 +363,21 @@ def test_an_acronym_whose_words_the_documents_spell_out_is_not_missing():
     # initials across a paragraph break, of short words, or two letters only are no spelling out
     assert not vocab.spelled_out("eui") and not vocab.spelled_out("ums") and not vocab.spelled_out("us")
     assert terms.missing_terms("the EUI and the US", vocab) == ["EUI", "US"]
+
+
+def test_a_name_the_documents_write_another_way_is_searched_as_they_write_it():
+    a = "Two years ago I was in Erbil and Baghdad. The CSTO troops are now leaving Kazakhstan."
+    b = "Our talks covered trade and the economy at length, and the weather in Baghdad."
+    text = a + " " + b
+    doc = Document.from_text("d.txt", text)
+    ps = [Passage(doc="d.txt", start=0, end=len(a), text=a, section="text", kind="paragraph", paragraph=1),
+          Passage(doc="d.txt", start=len(a) + 1, end=len(text), text=b, section="text", kind="paragraph", paragraph=2)]
+    index = store.Index(manifest={"model": {}, "chunking": {}}, documents={"d.txt": doc}, paragraphs=ps, passages=ps,
+                        vectors=store.vectors_index(np.ones((2, 4), dtype="float32") / 2))
+    vocab = terms.Vocabulary(index)
+    assert vocab.written_forms("When were you in Irbil and Baghdad?") == ["erbil"]
+    assert vocab.written_forms("Is the Collective Security Treaty Organization leaving?") == ["csto"]
+    assert vocab.written_forms("What about Baghdad?") == []
+    r = _retriever(index, threshold=None)
+    for q in ["When were you in Irbil and Baghdad?", "Is the Collective Security Treaty Organization leaving?"]:
+        assert r.search(q, 2).hits[0].passage.paragraph == 1, q

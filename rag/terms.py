@@ -17,11 +17,13 @@ A query word is a *name* when it is
 optional dependency); without it only capitalisation, acronyms and digits make names. A
 common word (a paraphrase's verb) never counts, whatever the index lacks.
 
-A name is present when the documents hold it in any of these forms: case-folded; without a
+A name is present when the documents hold it in any of these forms: case-folded; without accents; without a
 possessive ('s, ’s, s'); its hyphen parts each, or joined (anti-satellite, antisatellite);
-its stem (the lexical stemmer: "Kazakhstan's", "sanctioned"); or a spelling variant, an
-index word with the same first letter whose consonant skeleton is the same and that is at most
-two edits away (Kiev/Kyiv, Yanukovich/Yanukovych, Tokaev/Tokayev).
+its stem (the lexical stemmer: "Kazakhstan's", "sanctioned"); a spelling variant, an
+index word with the same first letter (any vowel for a vowel) whose consonant skeleton is the same and that
+is at most two edits away (Kiev/Kyiv, Yanukovich/Yanukovych, Tokaev/Tokayev, Luhansk/Lugansk, Irbil/Erbil); a
+people's name for its place and plurals (Finnish: Finland; Croatians: Croats); a country's other name
+(places.py: USA); an acronym whose words a document writes out (OSCE).
 
 The vocabulary (``Vocabulary``) is built from the documents' text, once per index and lazily
 (about 0.1 s per MB), per document so that a search restricted to some documents checks those.
@@ -33,6 +35,14 @@ each other (``Vocabulary.together``); a name of two words may be written in eith
 Municipalities in Kosovo"), and an acronym is a name on its own ("Kazakhstan CSTO troops"). A
 capitalised name matches by stem only an ending-added or -dropped form of itself ("Memorial" is not
 "memory").
+Which missing names decide (retrieve.py, with a threshold): at least half of them, or the query's rarest
+(``rarest_missing``: a multiword name one unit, its title aside), or one none of whose words the documents use
+(``whole_name_missing``). Some are *soft* (``names_missing``, ``hard_missing``): named in the notice but deciding
+nothing, since they may only be named another way: a capital whose country the documents name (places.py;
+not after "the": "the Paris climate agreement"), given names before a surname the documents give a person after
+a title ("Dmytro Kuleba": "Mr Kuleba"; ``Vocabulary.titled``, ``given_names``), a name one letter off one of
+theirs. A name the documents write another way is searched as they write it (``Vocabulary.written_forms``:
+Irbil, Erbil; "Collective Security Treaty Organization", CSTO).
 What it leaves out: names with connectors as units ("Council of Europe": each word is checked),
 names written in lower case that wordfreq finds common and that are not countries ("bolsonaro";
 a country of several words is one in any case: "hong kong"), demonyms of missing countries ("Mongolian"), other languages.
@@ -46,6 +56,7 @@ import unicodedata
 from functools import cached_property, lru_cache
 
 from .lexical import _stopwords
+from .places import capitals, countries, country_forms, country_names, country_words, country_phrases
 
 __all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "countries", "country_forms", "country_names",
            "is_common", "missing_names", "missing_terms", "names_missing", "hard_missing", "capitals", "rarest_missing", "whole_name_missing", "held_names", "name_phrases", "query_names", "zipf"]
@@ -120,121 +131,6 @@ def is_common(word: str) -> bool:
     w = word.lower()
     z = zipf(w)
     return _is_stop(w) or (z is not None and z >= COMMON_ZIPF)
-
-
-@lru_cache(maxsize=1)
-def _country_names() -> tuple[tuple[str, ...], ...]:
-    """Every country's name and common name, current and former (pycountry's ISO 3166 tables), as its case-folded
-    words, the part before a comma ("Korea, Republic of": korea); none without pycountry."""
-    try:
-        import pycountry
-    except ModuleNotFoundError:
-        return ()
-    out = set()
-    for table in (pycountry.countries, pycountry.historic_countries):
-        for country in table:
-            for attribute in ("name", "common_name"):
-                words = (getattr(country, attribute, None) or "").split(",")[0].lower().split()
-                if words and all(re.fullmatch(r"[^\W\d_]+", w) for w in words):
-                    out.add(tuple(words))
-    return tuple(sorted(out))
-
-
-@lru_cache(maxsize=1)
-def countries() -> frozenset:
-    """The one-word names of countries, case folded ("mongolia", "vietnam", "burma"): such a word is a name in any
-    case and place of a query ("Myanmar military government", "russia and mongolia"), where wordfreq finds it too
-    common to tell by rarity. Empty without pycountry."""
-    return frozenset(words[0] for words in _country_names() if len(words) == 1)
-
-
-@lru_cache(maxsize=1)
-def country_phrases() -> frozenset:
-    """The names of countries in several words, each word case folded: ("hong", "kong"), ("saudi", "arabia"): a
-    name in any case ("hong kong national security law"), where capitals cannot tell it. Empty without pycountry."""
-    return frozenset(words for words in _country_names() if len(words) > 1)
-
-
-@lru_cache(maxsize=1)
-def _countryinfo() -> tuple[tuple[frozenset, frozenset], ...]:
-    """Per country, (its names: name and other spellings in Latin letters; its capital; its demonyms), case
-    folded, from countryinfo's tables; none without countryinfo."""
-    try:
-        from countryinfo import all_countries
-    except ModuleNotFoundError:
-        return ()
-
-    def latin(names):
-        return frozenset(n.lower() for n in names if n and re.fullmatch(r"[A-Za-z][A-Za-z .'-]*[A-Za-z]", n)
-                         and "," not in n and len(n.split()) <= 3)
-    out = []
-    for country in all_countries():
-        try:
-            capital = " ".join(w for w in (country.capital() or "").split() if "." not in w)   # Washington D.C.
-            out.append((latin([country.name(), *country.alt_spellings()]), latin([capital]), latin([country.demonym()])))
-        except Exception:  # noqa: BLE001 - a country whose table lacks a field ("Antarctica")
-            continue
-    return tuple(out)
-
-
-@lru_cache(maxsize=1)
-def country_forms() -> dict[str, frozenset]:
-    """Each way of naming a country (case folded: its name, capital, demonym, other spellings: "uk", "great
-    britain", "british", "london") -> all of them: one side of a pair ("UK-Ukraine") may be written another way
-    ("the Brits are building bases in Ukraine"). Empty without countryinfo."""
-    out: dict[str, frozenset] = {}
-    for names, capitals, demonyms in _countryinfo():
-        forms = names | capitals | demonyms
-        for form in forms:
-            out[form] = out.get(form, frozenset()) | forms
-    return out
-
-
-FORMAL = re.compile(r"\b(?:republic|kingdom|states?|federation|commonwealth|principality|emirate|union|duchy|"
-                    r"confederation|territory) of\b|people's|democratic")   # a country's formal name, as a part of others'
-
-
-@lru_cache(maxsize=1)
-def country_names() -> dict[str, frozenset]:
-    """Each name of a country (its name and other spellings, case folded) -> its other names of four letters
-    or more: "USA" is "United States", "UK" "United Kingdom", "Burma" "Myanmar". No capital (capitals()), no
-    demonym (Hong Kong's is "Chinese") and no two- or three-letter code (Belarus's is "BY") stands for a
-    country here, nor a formal name or one within another country's ("Republic of China", Taiwan's, is in
-    "People's Republic of China"; "Korea")."""
-    return _other_names()[0]
-
-
-@lru_cache(maxsize=1)
-def capitals() -> dict[str, frozenset]:
-    """Each capital (case folded: "yerevan", "nur-sultan") -> its country's names (as country_names). A capital
-    may stand for its country ("the frontier between Yerevan and Baku", "Nur-Sultan called in CSTO troops")
-    or name an event there ("the Paris climate agreement", "the Tokyo Olympics"): a capital found only
-    through its country is a soft missing name (soft_names), reported but deciding nothing."""
-    return _other_names()[1]
-
-
-@lru_cache(maxsize=1)
-def _other_names() -> tuple[dict[str, frozenset], dict[str, frozenset]]:
-    table = _countryinfo()
-    within: dict[str, set] = {}     # each run of words of a name -> the countries with a name holding it
-    for i, (names, _, _) in enumerate(table):
-        for m in names:
-            w = m.split()
-            for a in range(len(w)):
-                for b in range(a + 1, len(w) + 1):
-                    within.setdefault(" ".join(w[a:b]), set()).add(i)
-
-    def inside_another(n: str, i: int) -> bool:   # "korea" in "north korea"; "republic of china" in China's
-        return bool(within.get(n, set()) - {i})
-    out: dict[str, frozenset] = {}
-    of_capital: dict[str, frozenset] = {}
-    for i, (names, capital, _) in enumerate(table):
-        others = frozenset(n for n in names if len(n) >= 4 and not inside_another(n, i) and not FORMAL.search(n))
-        for name in names:
-            out[name] = out.get(name, frozenset()) | (others - {name})
-        for name in capital:
-            of_capital[name] = of_capital.get(name, frozenset()) | others
-    return out, of_capital
 
 
 def _spellings(w: str) -> list[str]:
@@ -498,7 +394,7 @@ class Vocabulary:
             self.stems, self.skeletons, self.openings, self.beginnings, self.lowered, self.folded, self.speakers  # noqa: B018
         zipf("warm")                    # wordfreq reads its table on first use (about 1 s)
         countries()                     # and pycountry its (about 0.3 s)
-        country_forms(), country_names()    # and countryinfo its
+        country_forms(), country_names(), capitals()    # and countryinfo its
         return self
 
     def coverage(self, tokens: list[str], lexical: float, held=frozenset()) -> float:

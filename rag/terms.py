@@ -87,6 +87,9 @@ COMBINING = {       # the combining form of a people's name, as in "Sino-Russian
     "turco": "turkey", "serbo": "serbia", "afro": "africa", "euro": "europe", "germano": "germany",
     "azeri": "azerbaijan",      # (and a people's other name)
 }
+CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                      "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                      "november", "december", "today", "yesterday", "tomorrow"})   # no given names
 SHORT_MONTHS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
 FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothing by its absence
 EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
@@ -163,13 +166,19 @@ def _fold(word: str) -> str:
     return w.rstrip("'")
 
 
+def _written(word: str) -> str:
+    """A pattern for the folded name `word` as a text writes it: capitalised, in any case after the first letter
+    (McConnell, DeSantis, KULEBA), either apostrophe (O'Brien, O’Brien)."""
+    return "(?=[A-Z])(?i:" + re.escape(word).replace("'", "[’']") + ")"
+
+
 def _skeleton(word: str) -> str:
     """First letter, then the consonants (y, w count as vowels), doubles folded: kiev, kyiv -> kv; an h not
     after c, k, s, z, t, h or p is a g (Ukrainian h, Russian g: luhansk, lugansk -> lgnsk); zh is j and tch
     is ch, q is k, a first vowel any vowel (transliterations: Zhomart, Jomart; Yanukovitch, Yanukovich;
     Toqaev, Tokayev; Irbil, Erbil)."""
     word = word.replace("zh", "j").replace("tch", "ch").replace("q", "k")   # zhomart, jomart; toqaev, tokayev
-    out = "a" if word[:1] in "aeiou" else word[:1]                             # irbil, erbil, arbil
+    out = "a" if word[:1] and word[:1] in "aeiou" else word[:1]               # irbil, erbil, arbil
     for before, c in zip(word, word[1:]):
         if c == "h" and before not in "ckszthp":
             c = "g"
@@ -286,7 +295,7 @@ class Vocabulary:
         if any(word in self.speakers.get(d, ()) for d in searched):
             return True
         titles = "|".join(sorted((TITLES | OFFICES) - NOT_BEFORE_A_NAME, key=len, reverse=True))
-        written = f"(?:{re.escape(word[:1].upper() + word[1:])}|{re.escape(word.upper())})"
+        written = _written(word)
         pattern = re.compile(rf"(?<!\w)(?i:{titles})\.?\s+(?:[A-Z][\w’'-]+\s+){{0,2}}{written}(?!\w)")
         return any(pattern.search(self.index.documents[d].text) for d in searched)
 
@@ -295,7 +304,7 @@ class Vocabulary:
         (find: "erbil" for Irbil, "zelensky" for Zelenskyy, "united states" for USA), in the query's order."""
         out = []
         for core in query_names(query):
-            form = None if core in self.words else self.find(core, docs)
+            form = self.find(core, docs)
             if form and form != core and form not in out:
                 out.append(form)
         # a name spelled out whose initials the documents write ("Collective Security Treaty Organization": CSTO)
@@ -315,15 +324,19 @@ class Vocabulary:
         """The capitalised words (folded, one or two) the searched documents write just before `surname`
         (folded), titles and offices aside: "ilham" for "President Ilham Aliyev", "recep" and "tayyip" for
         "Recep Tayyip Erdogan"; none for "Mr Kuleba", "Prime Minister Modi"."""
-        written = f"(?:{re.escape(surname[:1].upper() + surname[1:])}|{re.escape(surname.upper())})"
-        pattern = re.compile(rf"(?<![\w’'-])((?:[A-Z][\w’'-]+[ \t]+){{1,2}}){written}(?!\w)")
-        def after_titles(words: list[str]) -> list[str]:    # "Prime Minister": none; "Minister Nikos": nikos
+        pattern = re.compile(rf"(?<![\w’'-])((?:[A-Z][\w’'-]+[ \t]+){{1,2}}){_written(surname)}(?!\w)")
+
+        def given(text: str, m: re.Match) -> list[str]:
+            words = [_fold(x) for x in m.group(1).split()]
+            if re.search(r"(?:^|[.!?:;\"“(\n])[\s\"“(]*$", text[:m.start()]):
+                words = words[1:]                           # "Yesterday Kuleba said": a sentence's first word
             cut = max((i + 1 for i, w in enumerate(words) if w in TITLES | OFFICES), default=0)
-            return words[cut:]
+            return [w for w in words[cut:]                  # "Prime Minister": none; "Minister Nikos": nikos
+                    if w not in CALENDAR and w not in countries() and w not in country_names()]   # "of Russia Vladimir"
         return self._remember(("given", surname, None if docs is None else frozenset(docs)), lambda: frozenset(
             w for d, doc in self.index.documents.items()
             if (docs is None or d in docs) and surname in self.per_doc.get(d, ())
-            for m in pattern.finditer(doc.text) for w in after_titles([_fold(x) for x in m.group(1).split()])))
+            for m in pattern.finditer(doc.text) for w in given(doc.text, m)))
 
     def spelled_out(self, acronym: str, docs=None) -> bool:
         """Whether a searched document writes the words an `acronym` (folded, 3 to 6 letters) stands for:
@@ -341,21 +354,25 @@ class Vocabulary:
         pattern = re.compile(r"(?<![\w-])" + link.join(c.upper() + r"[a-z][a-z’'\-]+" for c in acronym) + r"(?!\w)")
         return any(pattern.search(doc.text) for d, doc in self.index.documents.items() if docs is None or d in docs)
 
-    def slip(self, word: str) -> bool:
-        """Whether `word` (case folded, of 5 letters or more) is a word of the documents mistyped: one letter
-        dropped, added, changed or two swapped ("goverment"), or two of their words run together ("carefor")."""
+    def slip(self, word: str, docs=None) -> bool:
+        """Whether `word` (case folded, of 5 letters or more) is a word of the searched documents mistyped: one
+        letter dropped, added, changed or two swapped ("goverment"), or two of their words run together ("carefor")."""
         if not 5 <= len(word) <= 40 or not word.isalpha():
             return False
-        have = self.words
+        have = self._searched(docs)
         if any(word[:i] in have and word[i:] in have for i in range(2, len(word) - 1)):
             return True
         return self._one_edit(word, have)
 
-    def misspelt(self, name: str) -> bool:
-        """Whether the name `name` (folded, of 6 letters or more) is one edit from a name the documents write
-        capitalised ("Zelenksy": Zelensky; "Stoltenburg": Stoltenberg is two, so no)."""
+    def misspelt(self, name: str, docs=None) -> bool:
+        """Whether the name `name` (folded, of 6 letters or more) is one edit from a name the searched documents
+        write capitalised ("Zelenksy": Zelensky; "Stoltenburg": Stoltenberg is two, so no)."""
         self.per_doc            # noqa: B018 - which finds the words written capitalised (proper)
-        return 6 <= len(name) <= 40 and name.isalpha() and self._one_edit(name, self.proper)
+        return 6 <= len(name) <= 40 and name.isalpha() and self._one_edit(name, self.proper & self._searched(docs))
+
+    def _searched(self, docs) -> frozenset:
+        """The words of the searched documents (`docs`, None: all)."""
+        return self.words if docs is None else frozenset().union(*(self.per_doc.get(d, frozenset()) for d in docs))
 
     @staticmethod
     def _one_edit(word: str, have) -> bool:
@@ -655,9 +672,7 @@ def query_names(query: str) -> list[str]:
             name = False                                  # "Dec 23": a date, whose number is the name
         elif i == 0 and query[m.end():m.end() + 1] == ":" and core in LABELS:
             name = False                                  # "Keyword: NATO, Ukraine": the label of a list
-        elif (core.endswith(PATRONYMIC) and after[:1].isupper() and following[:1].isupper() and i > 0
-              and re.fullmatch(r"[ \t]+", query[matches[i - 1].end():m.start()])
-              and re.fullmatch(r"[ \t]+", query[m.end():matches[i + 1].start()])):
+        elif i > 0 and _patronymic(query, matches[i - 1], m, matches[i + 1] if i + 1 < len(matches) else None):
             name = False                                  # "Sergey Viktorovich Lavrov": the name is Lavrov
         elif any(c.isdigit() for c in word):
             name = True                                   # a number, a year, G20, Article 5
@@ -678,6 +693,19 @@ def query_names(query: str) -> list[str]:
         if name:
             out.append(core)
     return out
+
+
+def _patronymic(query: str, before: re.Match, m: re.Match, after: re.Match | None) -> bool:
+    """Whether the word `m` of `query` is a Russian patronymic: ends as one (PATRONYMIC), between two capitalised
+    words with only spaces between, the next a name rather than a title or an English word ("Sergey Viktorovich
+    Lavrov"; not "Roman Abramovich Sell his club", "Viktor Yanukovich President")."""
+    if after is None or not _fold(m.group()).endswith(PATRONYMIC):
+        return False
+    nxt = _fold(after.group())
+    return (before.group()[:1].isupper() and after.group()[:1].isupper()
+            and re.fullmatch(r"[ \t]+", query[before.end():m.start()]) is not None
+            and re.fullmatch(r"[ \t]+", query[m.end():after.start()]) is not None
+            and nxt not in TITLES | OFFICES and not _inflected(nxt))
 
 
 def _inflected(word: str) -> bool:
@@ -711,7 +739,7 @@ def name_phrases(query: str) -> list[list[str]]:
     if (len(content) >= 3 and all(w[0].isupper() for w in content)) or query.upper() == query:
         return _country_runs(matches, query, set())
     runs, run, end = [], [], None
-    for m in matches:
+    for i, m in enumerate(matches):
         word = m.group()
         gap = query[end or 0:m.start()].rstrip()
         initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS
@@ -722,7 +750,8 @@ def name_phrases(query: str) -> list[list[str]]:
         # a side of a dash pair is a name alone: "Putin-Biden Geneva summit" has no name "Biden Geneva"
         capital = capital and not _in_pair(query, m)
         joined = end is not None and re.fullmatch(r"[ \t]+", query[end:m.start()]) is not None
-        if capital and run and joined and core.endswith(PATRONYMIC) and re.match(r"[ \t]+[A-Z]", query[m.end():]):
+        following = matches[i + 1] if i + 1 < len(matches) else None
+        if capital and run and joined and _patronymic(query, matches[i - 1], m, following):
             end = m.end()
             continue            # "Sergey Viktorovich Lavrov": the documents write "Sergey Lavrov"
         if capital and run and joined and not re.search(r"[’']s?$", run[-1]):
@@ -816,7 +845,7 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     # its country: hard
     soft = {core for core in lost if not _after_the(query, place.get(core, 0)) and vocabulary.capital(core, docs)}
     # a name one letter off a name of the documents: perhaps mistyped ("Zelenksy"), perhaps another ("Petrov")
-    soft |= {core for core in lost if spelled.get(core, "")[:1].isupper() and vocabulary.misspelt(core)}
+    soft |= {core for core in lost if spelled.get(core, "")[:1].isupper() and vocabulary.misspelt(core, docs)}
     phrases: list[tuple[list[str], str]] = []
     whole = set()       # a hyphenated capital: "Nur-Sultan", one name
     for m in _PAIR.finditer(query):
@@ -884,7 +913,7 @@ def _surname(words: list[str], written: list[str], lost: set, vocabulary: Vocabu
     # the given names the documents write before it, if any, are the query's or spellings of them ("Vladimir
     # Zelensky" for "Volodymyr Zelenskyy"); not another person's ("President Joseph Biden": not Jill Biden)
     theirs = vocabulary.given_names(surname, docs)
-    return all(not theirs or any(_skeleton(g) == _skeleton(x) or g[:3] == x[:3] for x in theirs)   # Nikos, Nikolaos
+    return all(not theirs or any(_skeleton(g) == _skeleton(x) or g[:4] == x[:4] for x in theirs)   # Nikos, Nikolaos
                for g in words[:-1])
 
 
@@ -934,7 +963,7 @@ def rarest_missing(query: str, missing: list[str], vocabulary: Vocabulary | None
         return min(zipf(w) or 0.0 for w in unit)
 
     def is_slip(w):
-        return (vocabulary is not None and not zipf(w) and vocabulary.slip(w)
+        return (vocabulary is not None and not zipf(w) and vocabulary.slip(w, docs)
                 and re.search(rf"(?<![\w'’]){re.escape(w)}(?![\w'’])", query) is not None)   # written in lower case
     least = min(rarity(u) for u in units)
     return any(all(w in gone for w in u) and not (len(u) == 1 and is_slip(u[0]))

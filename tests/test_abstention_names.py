@@ -381,3 +381,34 @@ def test_a_name_the_documents_write_another_way_is_searched_as_they_write_it():
     r = _retriever(index, threshold=None)
     for q in ["When were you in Irbil and Baghdad?", "Is the Collective Security Treaty Organization leaving?"]:
         assert r.search(q, 2).hits[0].passage.paragraph == 1, q
+
+
+def _two(a: str, b: str) -> store.Index:
+    docs = {d: Document.from_text(d, t) for d, t in (("a.txt", a), ("b.txt", b))}
+    ps = [Passage(doc=d, start=0, end=len(t), text=t, section="text", kind="paragraph", paragraph=1)
+          for d, t in (("a.txt", a), ("b.txt", b))]
+    return store.Index(manifest={"model": {}, "chunking": {}}, documents=docs, paragraphs=ps, passages=ps,
+                       vectors=store.vectors_index(np.ones((2, 4), dtype="float32") / 2))
+
+
+def test_the_name_rules_read_only_the_searched_documents_and_names_as_texts_write_them():
+    vocab = terms.Vocabulary(_two("Mr Kuleba spoke. President Zelensky came. Mr McConnell and Mr O’Brien agreed. "
+                                  "Yesterday Kuleba said so. On Tuesday Kuleba left.",
+                                  "President of Russia Vladimir Putin spoke, and Zelenskyy wrote."))
+    # a name one letter off a name of another document is no slip here: hard
+    missing, _, soft = terms.names_missing("What did Kulebx say?", vocab, {"b.txt"})
+    assert missing == ["Kulebx"] and "kulebx" not in soft
+    missing, _, soft = terms.names_missing("What did Kulebx say?", vocab, {"a.txt"})
+    assert terms.hard_missing(missing, soft) == []
+    assert not vocab.slip("zelenskyyx", {"a.txt"}) and vocab.slip("zelenskyyx", {"b.txt"})
+    # the searched document's own spelling
+    assert vocab.written_forms("Did Zelenskyy visit?", {"a.txt"}) == ["zelensky"]
+    assert vocab.written_forms("Did Zelenskyy visit?", {"b.txt"}) == []
+    # a surname with capitals inside or an apostrophe, after a title
+    assert vocab.titled("mcconnell") and vocab.titled("o'brien")
+    # no sentence's first word, day or country is a given name
+    assert vocab.given_names("kuleba") == frozenset() and vocab.given_names("putin") == {"vladimir"}
+    # a surname ending like a patronymic before a title or an English word stays a name
+    assert "yanukovich" in terms.query_names("Was Viktor Yanukovich President when the protests began?")
+    q = "Was Viktor Yanukovich President when the protests began?"
+    assert any(run[:2] == ["Viktor", "Yanukovich"] for run in terms.name_phrases(q)), terms.name_phrases(q)

@@ -108,6 +108,7 @@ OFFICES = {"mayor", "president", "minister", "premier", "chancellor", "governor"
           "officer", "coach", "principal", "bishop", "father", "sister", "pastor", "rabbi", "imam"}
 NOT_BEFORE_A_NAME = frozenset({"the", "right", "m", "general", "father", "sister", "principal", "officer", "coach",
                                "justice", "director", "deputy"})   # "General Assembly", "Deputy Minister"
+_TITLED = "|".join(sorted((TITLES | OFFICES) - NOT_BEFORE_A_NAME, key=len, reverse=True))   # Vocabulary.titled
 HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr", "sir", "madam", "prof"})   # not part of a name's run
 _SPELLED = re.compile(r"(?:[^\W\d_]_)+[^\W\d_]")     # l_c_d: letters spelled out
 _VOWELS = set("aeiouyw")
@@ -294,9 +295,7 @@ class Vocabulary:
         searched = [d for d in self.index.documents if (docs is None or d in docs) and word in self.per_doc.get(d, ())]
         if any(word in self.speakers.get(d, ()) for d in searched):
             return True
-        titles = "|".join(sorted((TITLES | OFFICES) - NOT_BEFORE_A_NAME, key=len, reverse=True))
-        written = _written(word)
-        pattern = re.compile(rf"(?<!\w)(?i:{titles})\.?\s+(?:[A-Z][\w’'-]+\s+){{0,2}}{written}(?!\w)")
+        pattern = re.compile(rf"(?<!\w)(?i:{_TITLED})\.?\s+(?:[A-Z][\w’'-]+\s+){{0,2}}{_written(word)}(?!\w)")
         return any(pattern.search(self.index.documents[d].text) for d in searched)
 
     def written_forms(self, query: str, docs=None) -> list[str]:
@@ -308,9 +307,9 @@ class Vocabulary:
             if form and form != core and form not in out:
                 out.append(form)
         # a name spelled out whose initials the documents write ("Collective Security Treaty Organization": CSTO)
+        self.per_doc        # noqa: B018 - which finds the words written capitalised (proper)
         for m in re.finditer(r"[A-Z][a-z’'\-]+(?:(?:[ \t]+(?:of|and|for|in|on|the))*[ \t]+[A-Z][a-z’'\-]+)+", query):
             capitals = "".join(w[0] for w in m.group().split() if w[0].isupper()).lower()
-            self.per_doc        # noqa: B018 - which finds the words written capitalised (proper)
             i = 0
             while i < len(capitals) - 2:        # from each word the longest acronym: "Is the Collective …": csto
                 j = next((j for j in range(len(capitals), i + 2, -1) if capitals[i:j] in self.proper and
@@ -861,12 +860,10 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
         if set(words) & whole:
             continue
         lead = next((i for i, w in enumerate(words) if w not in TITLES | OFFICES), len(words))
-        if 0 < lead < len(words) and words[-1] not in lost:        # "Minister Kuleba": the documents' "Mr Kuleba"
-            surname = vocabulary.find(words[-1], docs)
-            if surname and " " not in surname and vocabulary.titled(surname, docs):
-                words, p = words[lead:], p[lead:]
-                if len(words) == 1:
-                    continue
+        if 0 < lead < len(words) and words[-1] not in lost and _person(words[-1], vocabulary, docs):
+            words, p = words[lead:], p[lead:]           # "Minister Kuleba": the documents' "Mr Kuleba"
+            if len(words) == 1:
+                continue
         if _surname(words, p, lost, vocabulary, docs):
             soft.update(words[:-1])     # "Dmytro Kuleba", "Narendra Modi": the documents call him Kuleba, Modi
             continue
@@ -906,15 +903,21 @@ def _surname(words: list[str], written: list[str], lost: set, vocabulary: Vocabu
     if not (2 <= len(words) <= 3 and words[-1] not in lost and all(w in lost for w in words[:-1])
             and not any(_acronym(w) for w in written) and not any(w in countries() for w in words)):
         return False
-    surname = vocabulary.find(words[-1], docs)      # as written, or a spelling of it (Zelenskyy: Zelensky),
-    if not (surname is not None and " " not in surname and abs(len(surname) - len(words[-1])) <= 1   # not Kishida
-            and vocabulary.titled(surname, docs)):
+    surname = _person(words[-1], vocabulary, docs)  # as written, or a spelling of it (Zelenskyy: Zelensky),
+    if surname is None or abs(len(surname) - len(words[-1])) > 1:                   # not Kishida
         return False
     # the given names the documents write before it, if any, are the query's or spellings of them ("Vladimir
     # Zelensky" for "Volodymyr Zelenskyy"); not another person's ("President Joseph Biden": not Jill Biden)
     theirs = vocabulary.given_names(surname, docs)
     return all(not theirs or any(_skeleton(g) == _skeleton(x) or g[:4] == x[:4] for x in theirs)   # Nikos, Nikolaos
                for g in words[:-1])
+
+
+def _person(word: str, vocabulary: Vocabulary, docs=None) -> str | None:
+    """The form in which the searched documents hold `word` (folded) as a person's name, written after a title
+    or an office (Vocabulary.titled: "Mr Kuleba"), or None."""
+    form = vocabulary.find(word, docs)
+    return form if form is not None and " " not in form and vocabulary.titled(form, docs) else None
 
 
 def held_names(query: str, missing: list[str], vocabulary: Vocabulary) -> list[str]:

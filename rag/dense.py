@@ -2,7 +2,8 @@
 MiniLM vectors FAISS holds, i.e. cosine), one of the two retrievers of retrieve.py.
 
 Both retrievers offer one interface, the seam another store backend plugs into:
-``encode(text)`` (here: the query's vector), ``search(encoded, allowed, depth) -> Candidates``
+``encode(text)`` (here: the query's vector; ``encode_later(text)``, optional, starts it on the embedder's
+thread and returns a function that waits for it), ``search(encoded, allowed, depth) -> Candidates``
 (``allowed``: a mask of the rows that may be returned, or None for all) and ``warm_up()``
 (fill the caches now; ``__init__`` does no work). The dense one also gives what diversity
 and abstention need of the vectors: ``vectors`` (row i == passage i, for MMR's near-duplicates)
@@ -60,6 +61,16 @@ class DenseSearch:
     def encode(self, text: str) -> np.ndarray:
         """The query's vector (float32, normalised by the model)."""
         return np.array(self.embedder.encode_query(text), dtype="float32")
+
+    def encode_later(self, text: str):
+        """A function that returns the query's vector, computed meanwhile on the embedder's own thread where it
+        has one (``encode_query_later``: the search does its BM25 and name work while the model runs), else now."""
+        later = getattr(self.embedder, "encode_query_later", None)
+        if later is None:
+            vec = self.encode(text)
+            return lambda: vec
+        future = later(text)
+        return lambda: np.array(future.result(), dtype="float32")
 
     def search(self, vec: np.ndarray, allowed: np.ndarray | None, depth: int) -> Candidates:
         """The `depth` rows nearest `vec` (among `allowed`), by cosine."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from concurrent.futures import Future
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -202,10 +203,15 @@ class SentenceTransformerEmbedder:
 
     def encode_query(self, text: str) -> np.ndarray:
         """One query's vector; queries asked at the same time (a server's users) share one forward pass."""
+        return self.encode_query_later(text).result()
+
+    def encode_query_later(self, text: str) -> Future:
+        """One query's vector, computed on the batcher's thread: the caller can do other work meanwhile (the
+        model releases the interpreter lock) and takes it with ``.result()``."""
         if self._queries is None:
             with self._lock:
                 self._queries = self._queries or Batcher(self._encode_queries)
-        return self._queries(text)
+        return self._queries.submit(text)
 
     def _encode_queries(self, texts: list[str]) -> np.ndarray:
         if self.on_onnx():
@@ -235,11 +241,13 @@ class Batcher:
         self._thread.start()
 
     def __call__(self, item):
-        from concurrent.futures import Future
+        return self.submit(item).result()
 
+    def submit(self, item) -> Future:
+        """The future result for `item` (batched with whatever else is waiting)."""
         future: Future = Future()
         self._inbox.put((item, future))
-        return future.result()
+        return future
 
     def _run(self) -> None:
         import queue

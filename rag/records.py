@@ -74,20 +74,25 @@ class Candidates:
         """The `depth` best of `scores` (an array; over `rows`, the rows it scores, when given), ties in row
         order, as a full stable sort would give them: the depth-th best score found by a partition, only those
         at least as good sorted (10^5 BM25 scores: a full sort is most of a search). `positive`: only > 0."""
-        raw = np.asarray(scores, dtype=float)
+        raw = np.asarray(scores)
+        if raw.dtype.kind != "f":
+            raw = raw.astype(float)     # a float32 array stays one: the same order, half the partition's time
         if depth <= 0 or not len(raw):
             return Candidates([], {})
         scores = np.where(np.isnan(raw), -np.inf, raw)     # a NaN ranks last, as a full sort puts it
-        if depth < len(scores):
-            kth = np.partition(scores, len(scores) - depth)[len(scores) - depth]
-            keep = np.flatnonzero(scores >= kth)
+        # BM25's scores are mostly zeros: ties slow a partition (13k rows: 1.3 ms, 0.06 ms over the positive ones)
+        pool = np.flatnonzero(scores > 0) if positive else None
+        among = scores if pool is None else scores[pool]
+        if depth < len(among):
+            kth = np.partition(among, len(among) - depth)[len(among) - depth]
+            keep = np.flatnonzero(among >= kth)
         else:
-            keep = np.arange(len(scores))
-        keep = keep[np.argsort(-scores[keep], kind="stable")][:depth]
-        if positive:
-            keep = keep[scores[keep] > 0]
-        ids = keep if rows is None else np.asarray(rows)[keep]
-        return Candidates([int(r) for r in ids], {int(r): float(raw[i]) for r, i in zip(ids, keep)})
+            keep = np.arange(len(among))
+        keep = keep[np.argsort(-among[keep], kind="stable")][:depth]
+        if pool is not None:
+            keep = pool[keep]
+        ids = (keep if rows is None else np.asarray(rows)[keep]).tolist()
+        return Candidates(ids, dict(zip(ids, raw[keep].tolist())))
 
 
 NO_CANDIDATES = Candidates([], {})      # a retriever the search mode leaves out

@@ -89,3 +89,12 @@ def test_a_short_answer_is_an_error_not_a_caller_waiting_for_ever():
     b = Batcher(lambda items: items[:-1])
     with pytest.raises(RuntimeError, match="0 results for 1 items"):
         b("lost")
+
+
+def test_submit_returns_a_future_the_caller_takes_later():
+    gate = threading.Event()
+    b = Batcher(lambda items: [gate.wait(5) and x * 2 for x in items])
+    future = b.submit(21)
+    assert not future.done()          # the caller goes on while the batcher works
+    gate.set()
+    assert future.result(timeout=5) == 42

@@ -167,3 +167,36 @@ def test_confidence_adds_the_lexical_evidence_except_in_dense_mode():
     assert confidence(SearchSettings(mode="dense"), 0.4, lex, 3, 1.0) == 0.4
     assert confidence(SearchSettings(), 0.4, lex, 3, 1.0) == pytest.approx(0.4 + 0.5 * 3.0 / 3 + 0.5 * 1.0)
     assert confidence(SearchSettings(), 0.0, Candidates([], {}), 0, 0.0) == 0.0
+
+
+def test_bm25_runs_while_the_query_is_embedded(index, fake_embedder):
+    # an embedder that can embed on a thread of its own (encode_query_later) is asked first, and the search
+    # does its lexical work before it waits for the vector: on two cores the two overlap
+    import threading
+    from concurrent.futures import Future
+
+    searched = threading.Event()
+    seen = []
+
+    class Later(type(fake_embedder)):
+        def encode_query_later(self, text):
+            future = Future()
+
+            def run():      # the vector is ready only once BM25 has searched (or after 5 s, reported)
+                seen.append(searched.wait(5))
+                future.set_result(self._vec(text))
+            threading.Thread(target=run, daemon=True).start()
+            return future
+
+    class Watched(LexicalSearch):
+        def search(self, *args, **kwargs):
+            searched.set()
+            return super().search(*args, **kwargs)
+
+    embedder = Later()
+    ours = Retriever(index, embedder, SearchSettings(), lexical=Watched(index))
+    plain = Retriever(index, fake_embedder, SearchSettings())
+    for query in QUERIES:
+        searched.clear()
+        assert _ids(ours.search(query, 3)) == _ids(plain.search(query, 3))
+    assert seen == [True] * len(QUERIES)

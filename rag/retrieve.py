@@ -362,10 +362,11 @@ class _Rows:
 
     def one_per_paragraph(self, order: list[int]) -> list[int]:
         """`order` with each paragraph once, at the rank of its best window."""
-        seen: set = set()
-        passages = self.index.passages
-        return [r for r in order if not ((passages[r].doc, passages[r].paragraph) in seen
-                                         or seen.add((passages[r].doc, passages[r].paragraph)))]
+        if not order:
+            return []
+        rows = np.asarray(order, dtype=np.int64)
+        _, first = np.unique(self.paragraph_of_row[rows], return_index=True)
+        return rows[np.sort(first)].tolist()
 
 
 class _Shown:
@@ -570,9 +571,14 @@ class Retriever:
 
     def _candidates(self, got: Candidates, depth: int, top_docs: set[int]) -> Candidates:
         """The first `depth` of a wide candidate list, and those of its rows in the documents `top_docs`."""
-        of = self._rows.doc_of_row
-        rows = [r for i, r in enumerate(got.rows) if i < depth or of[r] in top_docs]
-        return replace(got, rows=rows, scores={r: got.scores[r] for r in rows})
+        if len(got.rows) <= depth:
+            return got
+        rows = np.asarray(got.rows, dtype=np.int64)
+        keep = np.arange(len(rows)) < depth
+        if top_docs:
+            keep |= np.isin(self._rows.doc_of_row[rows], list(top_docs))
+        kept = rows[keep].tolist()
+        return replace(got, rows=kept, scores={r: got.scores[r] for r in kept})
 
     def search(self, query: str, k: int = 5, docs: set[str] | None = None, abstain: bool = True,
                speaker: str | None = None) -> Result:

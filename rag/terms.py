@@ -264,7 +264,7 @@ class Vocabulary:
     @cached_property
     def skeletons(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for w in self.words:
+        for w in sorted(self.words):        # sorted: the same forms in the same order whatever the hash seed
             if len(w) >= 4 and w.isalpha():
                 out.setdefault(_skeleton(w), []).append(w)
         return out
@@ -274,7 +274,7 @@ class Vocabulary:
         """The first 3 letters -> the names of 4 or more (derived forms: Belarus, Belarusian; demonyms: Finnish,
         Finland; Kazakh, Kazakhstan)."""
         out: dict[str, list[str]] = {}
-        for w in self.proper:
+        for w in sorted(self.proper):
             if len(w) >= 4 and w.isalpha():
                 out.setdefault(w[:3], []).append(w)
         return out
@@ -568,14 +568,16 @@ class Vocabulary:
                 return country
             found = [self.find(p, docs, name) for p in parts]
             return "-".join(found) if all(found) else None
-        for form in self.stems.get(_stem([w])[0], ()):
+        for form in sorted(self.stems.get(_stem([w])[0], ())):
             if present(form) and (not name or form.startswith(w) or w.startswith(form)):
                 return form
         if len(w) >= 4 and w.isalpha():
             limit = 2
-            for form in self.skeletons.get(_skeleton(w), ()):
-                if form in self.proper and present(form) and _distance(w, form, limit) <= limit:
-                    return form
+            near = [(_distance(w, form, limit), form) for form in self.skeletons.get(_skeleton(w), ())
+                    if form in self.proper and present(form)]
+            best = min((pair for pair in near if pair[0] <= limit), default=None)    # the nearest spelling
+            if best:
+                return best[1]
         if len(w) >= 5 and w.isalpha():     # a derived form of a name: belarus -> belarusian, and back
             for form in self.openings.get(w[:3], ()):
                 if form[:5] != w[:5] or len(form) < 5:

@@ -412,3 +412,33 @@ def test_the_name_rules_read_only_the_searched_documents_and_names_as_texts_writ
     assert "yanukovich" in terms.query_names("Was Viktor Yanukovich President when the protests began?")
     q = "Was Viktor Yanukovich President when the protests began?"
     assert any(run[:2] == ["Viktor", "Yanukovich"] for run in terms.name_phrases(q)), terms.name_phrases(q)
+
+
+_TWO_SPELLINGS = """
+import numpy as np
+from rag import store, terms
+from rag.records import Document, Passage
+text = "Viktor Yanukovych fled. Later Yanukovich said so. Yanukovytch and Kyivan papers differ."
+doc = Document.from_text("d.txt", text)
+p = Passage(doc="d.txt", start=0, end=len(text), text=text, section="text", kind="paragraph", paragraph=1)
+index = store.Index(manifest={"model": {}, "chunking": {}}, documents={"d.txt": doc}, paragraphs=[p], passages=[p],
+                    vectors=store.vectors_index(np.ones((1, 4), dtype="float32") / 2))
+print(terms.Vocabulary(index).written_forms("What did Viktor Yanukovitch say?"))
+"""
+
+
+def test_a_name_the_documents_spell_several_ways_is_searched_in_the_nearest_whatever_the_hash_seed():
+    # the documents' spellings sit in sets: which one a search used once depended on Python's hash seed, so the
+    # same question could rank its answer first in one process and fourth in the next
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    seen = set()
+    for seed in ("1", "2", "3", "6", "7"):
+        out = subprocess.run([sys.executable, "-c", _TWO_SPELLINGS], capture_output=True, text=True, cwd=root,
+                             env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}, check=True)
+        seen.add(out.stdout.strip())
+    assert seen == {"['yanukovich']"}       # one edit from "yanukovitch"; "yanukovych" and "yanukovytch" are two

@@ -140,7 +140,7 @@ def cmd_search(args) -> int:
     from .retrieve import open_retriever
 
     lines = read_lines(args.queries) if args.queries else []   # a file it cannot read: before the model loads
-    retriever = open_retriever(_index(args), mode=args.mode)
+    retriever = open_retriever(_index(args), mode=args.mode, adapter=args.adapter)
     if args.queries:
         for n, line in enumerate(lines, 1):
             if not line.strip():
@@ -175,7 +175,7 @@ def cmd_eval(args) -> int:
     from .retrieve import open_retriever
 
     sets = {path: evaluate.load_set(path) for path in args.files}
-    retriever = open_retriever(_index(args), mode=args.mode)
+    retriever = open_retriever(_index(args), mode=args.mode, adapter=args.adapter)
     stored = retriever.index.calibration
     if args.calibrate:
         cal = evaluate.calibrate_retriever(retriever, list(sets.values()), args.max_false)
@@ -194,6 +194,24 @@ def cmd_eval(args) -> int:
         _print_json(report)
         return 0
     print(evaluate.format_report(report))
+    return 0
+
+
+def cmd_adapt(args) -> int:
+    from . import adapter, evaluate
+    from .embed import default_embedder
+
+    queries = [q for path in args.files for q in evaluate.load_set(path)]
+    embedder = default_embedder()
+    index = store.load(_index(args), embedder=embedder)
+    t = time.perf_counter()
+    trained = adapter.train(index, queries, embedder, steps=args.steps,
+                            about={"sets": [Path(p).name for p in args.files], "documents": len(index.documents)})
+    out = adapter.save(trained, args.out)
+    print(f"Trained on {trained.about['queries']} answered queries over {trained.about['passages']} passages "
+          f"in {time.perf_counter() - t:.0f} s: {out}\n"
+          f"Use it: rag search ... --adapter {out}  (or RAG_QUERY_ADAPTER={out} for the chat); "
+          f"measure it: rag eval SET --adapter {out}, against --adapter none.")
     return 0
 
 
@@ -358,6 +376,10 @@ def cmd_serve(args) -> int:
     return 0
 
 
+ADAPTER_HELP = ("the query adapter (rag/adapter.py): auto (default: $RAG_QUERY_ADAPTER, else the shipped one on "
+                "a meetings index), none, or a file made by `rag adapt`")
+
+
 def parser() -> argparse.ArgumentParser:
     from .retrieve import MODES
     ap = argparse.ArgumentParser(prog="rag", description="Cited quotes from transcripts and documents.")
@@ -400,6 +422,7 @@ def parser() -> argparse.ArgumentParser:
                    help="search only this document (repeatable; ids as `rag docs` lists them)")
     p.add_argument("--speaker", default=None, metavar="NAME",
                    help="only passages where this speaker speaks (as the transcript labels them)")
+    p.add_argument("--adapter", default="auto", metavar="auto|none|FILE", help=ADAPTER_HELP)
 
     p = add("eval", cmd_eval, "measure retrieval on query sets (R@k, MRR@10, abstention, latency)")
     p.add_argument("files", nargs="+", help="JSONL query sets: {\"id\", \"query\", \"gold\": [...]}")
@@ -410,6 +433,12 @@ def parser() -> argparse.ArgumentParser:
                    help="set the abstention threshold from these sets and store it with the index")
     p.add_argument("--max-false", type=float, default=0.05,
                    help="with --calibrate: the share of answered queries it may abstain on (default 0.05)")
+    p.add_argument("--adapter", default="auto", metavar="auto|none|FILE", help=ADAPTER_HELP)
+
+    p = add("adapt", cmd_adapt, "learn a query adapter from query sets with gold answers over an index")
+    p.add_argument("files", nargs="+", help="JSONL query sets (substring \"gold\" or span-graded \"gold_spans\")")
+    p.add_argument("--out", required=True, help="the adapter file to write (.npz)")
+    p.add_argument("--steps", type=int, default=100, help="training steps (default 100)")
 
     p = add("ask", cmd_ask, "print the quotes that answer a question, optionally a checked summary")
     p.add_argument("question")

@@ -96,6 +96,8 @@ class SearchSettings:
                                      #   searches their passages (speakers.resolve), ranked by the rest of it
     topic_weight: float = 0.5   # in a conversation, weight of the neighbouring windows' scores (a topic runs on)
     topic_span: int = 1         #   how many windows on each side
+    adapter: str = "auto"       # the query adapter (adapter.py): "auto" (a conversation index: the shipped one),
+                                #   "none", or a file's path
 
 
 @dataclass(frozen=True)
@@ -406,6 +408,7 @@ class Retriever:
             DenseSearch(index, embedder)
         self.lexical = lexical if lexical is not None else parts.lexical(index) if parts else LexicalSearch(index)
         self._rows = _Rows(index)
+        self._adapters: dict[str, object] = {}     # settings.adapter -> its Adapter (or None), once
 
     def warm_up(self) -> "Retriever":
         """Read and compute now what the searches of this mode need (loading the model is the
@@ -414,6 +417,7 @@ class Retriever:
         if self.settings.mode != "dense":
             self.lexical.warm_up()
         self._rows.warm_up()
+        self.adapter()
         return self
 
     def with_settings(self, **changes) -> "Retriever":
@@ -520,6 +524,14 @@ class Retriever:
             return None
         return np.where(searched, sum(w * x for w, x in parts), 0.0)
 
+    def adapter(self):
+        """The query adapter these settings use (adapter.resolve), read once."""
+        key = self.settings.adapter
+        if key not in self._adapters:
+            from .adapter import resolve
+            self._adapters[key] = resolve(key, self.index, self.embedder)
+        return self._adapters[key]
+
     def _encode_later(self, text: str):
         """A function returning the query's vector: computed meanwhile where the dense backend can
         (DenseSearch.encode_later), else now."""
@@ -623,6 +635,8 @@ class Retriever:
         decisive = bool(hard) and (share >= s.missing_abstain or rarest_missing(text, hard, vocabulary, docs)
                                    or whole_name_missing(hard, vocabulary, docs))
         vec = encoded()
+        if vec is not None and self.adapter() is not None:
+            vec = self.adapter()(vec)
         dense = self.dense.search(vec, allowed, wide) if vec is not None else NO_CANDIDATES
         doc_score = self._doc_scores(vec, lexical, allowed) if several else None
         top_docs = set(np.argsort(-doc_score, kind="stable")[:s.doc_depth].tolist()) if doc_score is not None else set()

@@ -1,0 +1,164 @@
+"""A query adapter: a linear map, learned from questions and the passages that answer them, applied to a
+query's vector before the dense search: q' = (q + q W) / |q + q W|.
+
+Why: MiniLM learnt from web questions and answers. A meeting's questions ("What did the Project Manager
+think about the buttons when discussing the design?") and its answers (a discussion over forty short turns)
+are another shape, and within one meeting every window is about the same few things. A 384 x 384 map, trained
+on QMSum's train split (162 meetings, 1,095 questions; eval/meetings/README.md), moves a question's vector
+towards the windows that answer such questions; measured on the 35 validation meetings it never saw (README,
+*Meetings*). Only the query changes: the index's vectors stay as they are (no rebuild), and it can be switched
+off.
+
+Where it applies (``resolve``): ``"auto"`` (the default) uses $RAG_QUERY_ADAPTER when set (a file, or
+``none``), else the shipped adapter on a conversation index (calibration.conversation: most paragraphs are
+turns), the shape it was trained on; on the press conference it moved nothing for the better (README). A file
+named explicitly applies to any index. Either way only with the model it was trained for (its weights'
+fingerprint): another model's vectors mean other things.
+
+Training (``train``; ``rag adapt``): for each question, the cross-entropy of its gold passages among its own
+document's passages (which window?) plus half that among all passages (which document?), at temperature
+0.1, with an L2 penalty on W (0.01); Adam, full batch, 100 steps: seconds to a minute on a CPU. Hyperparameters
+chosen on a fifth of train's meetings held out from the other four fifths, never on val.
+
+The file: ``.npz`` (no pickle) holding ``W`` (float32, d x d), ``fingerprint`` (the model's weights) and
+``about`` (JSON: what it was trained on). What it leaves out: fine-tuning the model itself (every document
+would need embedding again), nonlinear maps, adapting the documents' side.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .errors import QueryError
+
+SHIPPED = Path(__file__).resolve().parent / "data" / "adapter-minilm-qmsum.npz"
+ENV = "RAG_QUERY_ADAPTER"
+TEMPERATURE = 0.1
+L2 = 0.01
+WHICH_DOCUMENT = 0.5    # weight of the all-passages term
+STEPS = 100
+
+
+@dataclass(frozen=True)
+class Adapter:
+    W: np.ndarray           # float32, d x d
+    fingerprint: str        # the model's weights it was trained for
+    about: dict
+    path: str = ""
+
+    def __call__(self, vec: np.ndarray) -> np.ndarray:
+        q = vec + vec @ self.W
+        return (q / (np.linalg.norm(q) or 1.0)).astype("float32")
+
+
+def save(adapter: Adapter, path) -> Path:
+    """Write `adapter` to `path` (atomically: a temporary file beside it, then renamed)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        np.savez(f, W=adapter.W.astype("float32"), fingerprint=np.array(adapter.fingerprint),
+                 about=np.array(json.dumps(adapter.about)))
+    os.replace(tmp, path)
+    return path
+
+
+@lru_cache(maxsize=8)
+def load(path: str) -> Adapter:
+    """The adapter in `path`; QueryError saying why when it cannot be read."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            W, fingerprint, about = data["W"], str(data["fingerprint"]), json.loads(str(data["about"]))
+    except (OSError, ValueError, KeyError) as e:
+        raise QueryError(f"Cannot read the query adapter {path}: {e}") from None
+    if W.ndim != 2 or W.shape[0] != W.shape[1]:
+        raise QueryError(f"The query adapter {path} is not a square matrix (shape {W.shape}).")
+    return Adapter(W.astype("float32"), fingerprint, about, str(path))
+
+
+def _weights(embedder) -> str | None:
+    return getattr(embedder, "weights_fingerprint", None) or getattr(embedder, "fingerprint", None)
+
+
+def resolve(setting: str | None, index, embedder) -> Adapter | None:
+    """The adapter a search over `index` with `embedder` uses for the setting ``"auto"``, ``"none"`` (or None)
+    or a file's path (see the module's docstring); QueryError for a named file that cannot serve this model."""
+    if setting in (None, "", "none"):
+        return None
+    explicit = setting != "auto"
+    if not explicit:
+        setting = os.environ.get(ENV) or ""
+        if setting.lower() == "none":
+            return None
+        explicit = bool(setting)
+    if not explicit:
+        from .calibration import conversation
+        if not (SHIPPED.is_file() and conversation(index)):
+            return None
+        adapter = load(str(SHIPPED))
+    else:
+        adapter = load(str(Path(setting).expanduser()))
+    dim = getattr(embedder, "dim", None) if explicit else None
+    if adapter.fingerprint != _weights(embedder) or (dim is not None and dim != adapter.W.shape[0]):
+        if explicit:
+            raise QueryError(f"The query adapter {adapter.path} was trained for another model "
+                             f"({adapter.fingerprint}); this index uses {_weights(embedder)}.")
+        return None
+    return adapter
+
+
+def positives(index, q: dict) -> np.ndarray:
+    """Each passage's weight as an answer to query `q` (a line of a query set: span-graded, or substring
+    gold): 2 for a passage at least half inside the gold spans (or hitting a gold string), 1 for one that
+    touches them, 0 else."""
+    from .evaluate import hits, span_grade
+
+    if "gold_spans" in q:
+        return np.array([span_grade(p.doc, p.start, p.end, q) if q.get("doc") else 0 for p in index.passages],
+                        dtype="float32")
+    return np.array([2.0 * any(hits(p.text, g) for g in q.get("gold") or []) for p in index.passages],
+                    dtype="float32")
+
+
+def train(index, queries: list[dict], embedder, steps: int = STEPS, l2: float = L2,
+          temperature: float = TEMPERATURE, which_document: float = WHICH_DOCUMENT, about: dict | None = None
+          ) -> Adapter:
+    """An adapter for `embedder`'s queries over `index` (its vectors as they are), from `queries`' answered
+    lines (see the module's docstring). QueryError when none of them has a gold passage in the index."""
+    import torch
+
+    from .dense import rows_view
+
+    V = np.array(rows_view(index.vectors), dtype="float32")     # a copy: torch wants it writable
+    doc = np.array([p.doc for p in index.passages])
+    rows, targets, masks = [], [], []
+    for q in queries:
+        w = positives(index, q)
+        if not w.any():
+            continue
+        rows.append(np.asarray(embedder.encode_query(q["query"]), dtype="float32"))
+        targets.append(w / w.sum())
+        masks.append(doc == doc[int(np.argmax(w))])       # the passages of the answer's document
+    if not rows:
+        raise QueryError("No query of the set has a gold passage in this index: nothing to learn from.")
+    torch.manual_seed(0)
+    Q, Vt = torch.from_numpy(np.stack(rows)), torch.from_numpy(V)
+    T, M = torch.from_numpy(np.stack(targets)), torch.from_numpy(np.stack(masks))
+    W = torch.zeros(V.shape[1], V.shape[1], requires_grad=True)
+    opt = torch.optim.Adam([W], lr=1e-3)
+    for _ in range(steps):
+        opt.zero_grad()
+        q = Q + Q @ W
+        S = (q / q.norm(dim=1, keepdim=True)) @ Vt.T / temperature
+        loss = -(T * torch.log_softmax(S.masked_fill(~M, -1e9), 1)).sum(1).mean()
+        loss = loss - which_document * (T * torch.log_softmax(S, 1)).sum(1).mean() + l2 * (W ** 2).sum()
+        loss.backward()
+        opt.step()
+    info = {"queries": len(rows), "passages": len(V), "steps": steps, "l2": l2, "temperature": temperature,
+            "which_document": which_document, **(about or {})}
+    return Adapter(W.detach().numpy().astype("float32"), _weights(embedder), info)

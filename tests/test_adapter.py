@@ -1,0 +1,140 @@
+"""The query adapter (rag/adapter.py): a linear map on the query's vector, learnt from questions and their gold
+passages, read from a file, applied where it was trained (a conversation index, its own model) and never to
+another model's vectors."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import rag.embed
+from rag import adapter
+from rag.build import build
+from rag.chunk import ChunkSettings
+from rag.cli import main
+from rag.errors import QueryError
+from rag.retrieve import Retriever, SearchSettings
+from rag.store import Compat, load
+
+from conftest import FakeEmbedder
+
+SMALL = ChunkSettings(turn_tokens=40)
+# questions in words the fixture meetings never use, each with the turn that answers it
+PAIRS = [("power source", "Industrial Designer: A solar cell could charge the battery, but it costs more."),
+         ("shade of the shell", "Marketing: And a bright yellow colour for the casing, to stand out in the shop."),
+         ("older people pressing", "Industrial Designer: I think the buttons should be big and rubber, so that "
+                                   "elderly users can press them.")]
+
+
+@pytest.fixture
+def small(tmp_path, meetings):
+    out = tmp_path / "small"
+    build(sorted(meetings.glob("*.txt")), FakeEmbedder(), folder=out, settings=SMALL)
+    return load(out, embedder=FakeEmbedder(), compat=Compat.of(FakeEmbedder(), SMALL))
+
+
+def _set(meetings, path=None) -> list[dict]:
+    design = (meetings / "design.txt").read_text(encoding="utf-8")
+    rows = [{"id": f"q{i}", "query": q, "doc": "design.txt", "gold_spans": [[design.index(t), design.index(t) + len(t)]]}
+            for i, (q, t) in enumerate(PAIRS)]
+    if path is not None:
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return rows
+
+
+def _gold_rank(retriever, q: dict) -> int:
+    hits = retriever.search(q["query"], 10, docs={"design.txt"}, abstain=False).hits
+    a, b = q["gold_spans"][0]
+    return next(h.rank for h in hits if h.passage.start < b and a < h.passage.end)     # the window holding it
+
+
+def test_an_adapter_maps_and_normalises_and_a_zero_map_changes_nothing():
+    v = np.array([3.0, 4.0], dtype="float32") / 5
+    assert np.allclose(adapter.Adapter(np.zeros((2, 2), "float32"), "m", {})(v), v)
+    out = adapter.Adapter(np.array([[0, 1], [0, 0]], dtype="float32"), "m", {})(v)
+    assert np.isclose(np.linalg.norm(out), 1.0) and out[1] > v[1]
+
+
+def test_an_adapter_file_round_trips_and_a_broken_one_is_a_message(tmp_path):
+    a = adapter.Adapter(np.eye(3, dtype="float32"), "fp", {"queries": 3})
+    path = adapter.save(a, tmp_path / "sub" / "a.npz")
+    b = adapter.load(str(path))
+    assert np.array_equal(a.W, b.W) and b.fingerprint == "fp" and b.about == {"queries": 3}
+    assert [p.name for p in path.parent.iterdir()] == ["a.npz"]          # no temporary file left
+    (tmp_path / "bad.npz").write_bytes(b"not a zip")
+    with pytest.raises(QueryError, match="Cannot read the query adapter"):
+        adapter.load(str(tmp_path / "bad.npz"))
+    np.savez(tmp_path / "flat.npz", W=np.zeros(4, "float32"), fingerprint=np.array("fp"), about=np.array("{}"))
+    with pytest.raises(QueryError, match="not a square matrix"):
+        adapter.load(str(tmp_path / "flat.npz"))
+
+
+def test_auto_uses_the_shipped_adapter_only_on_a_conversation_index_of_its_model(small, tiny_index, monkeypatch):
+    monkeypatch.delenv(adapter.ENV, raising=False)
+    shipped = adapter.load(str(adapter.SHIPPED))
+    assert shipped.W.shape == (384, 384) and shipped.about["queries"] > 1000
+
+    class Its(FakeEmbedder):         # an embedder of the model the shipped adapter was trained for
+        fingerprint = weights_fingerprint = shipped.fingerprint
+
+    assert adapter.resolve("auto", small, Its()) is shipped                     # meetings: turns
+    assert adapter.resolve("auto", load(tiny_index, embedder=FakeEmbedder()), Its()) is None   # a press briefing
+    assert adapter.resolve("auto", small, FakeEmbedder()) is None               # another model: not its vectors
+    assert adapter.resolve("none", small, Its()) is None
+    monkeypatch.setenv(adapter.ENV, "none")
+    assert adapter.resolve("auto", small, Its()) is None
+
+
+def test_a_named_adapter_applies_to_any_index_of_its_model_and_refuses_another(tmp_path, tiny_index, monkeypatch):
+    index = load(tiny_index, embedder=FakeEmbedder())
+    path = str(adapter.save(adapter.Adapter(np.zeros((64, 64), "float32"), "fake-v1", {}), tmp_path / "a.npz"))
+    assert adapter.resolve(path, index, FakeEmbedder()).path == path
+    monkeypatch.setenv(adapter.ENV, path)
+    assert adapter.resolve("auto", index, FakeEmbedder()).path == path
+    other = str(adapter.save(adapter.Adapter(np.zeros((64, 64), "float32"), "another", {}), tmp_path / "b.npz"))
+    with pytest.raises(QueryError, match="trained for another model"):
+        adapter.resolve(other, index, FakeEmbedder())
+
+
+def test_training_moves_the_gold_turns_up_and_the_search_uses_it(small, meetings, tmp_path):
+    queries = _set(meetings)
+    plain = Retriever(small, FakeEmbedder(), SearchSettings(mode="dense", adapter="none"))
+    before = [_gold_rank(plain, q) for q in queries]
+    trained = adapter.train(small, queries, FakeEmbedder(), steps=200)
+    assert trained.about["queries"] == 3 and trained.fingerprint == "fake-v1"
+    path = str(adapter.save(trained, tmp_path / "meetings.npz"))
+    adapted = plain.with_settings(adapter=path)
+    after = [_gold_rank(adapted, q) for q in queries]
+    assert after == [1, 1, 1] and before != after
+    zero = str(adapter.save(adapter.Adapter(np.zeros((64, 64), "float32"), "fake-v1", {}), tmp_path / "zero.npz"))
+    hybrid = Retriever(small, FakeEmbedder(), SearchSettings(adapter="none"))
+    for q in queries:           # a zero map is no map: the same passages, scores and confidence (to rounding)
+        a, b = hybrid.search(q["query"], 5), hybrid.with_settings(adapter=zero).search(q["query"], 5)
+        assert [h.passage.id for h in a.hits] == [h.passage.id for h in b.hits]
+        assert [h.score for h in a.hits] == pytest.approx([h.score for h in b.hits], rel=1e-6)
+        assert a.confidence == pytest.approx(b.confidence, rel=1e-6)
+
+
+def test_a_set_with_no_gold_in_the_index_is_a_message(small):
+    with pytest.raises(QueryError, match="nothing to learn from"):
+        adapter.train(small, [{"id": "x", "query": "q", "doc": None, "gold_spans": []}], FakeEmbedder())
+
+
+def test_rag_adapt_writes_a_file_that_search_and_eval_take(tmp_path, meetings, monkeypatch, capsys):
+    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
+    index = tmp_path / "idx"
+    build(sorted(meetings.glob("*.txt")), FakeEmbedder(), folder=index)
+    qset = tmp_path / "set.jsonl"
+    _set(meetings, qset)
+    out = tmp_path / "mine.npz"
+    assert main(["adapt", str(qset), "--index", str(index), "--out", str(out), "--steps", "20"]) == 0
+    assert "Trained on 3 answered queries" in capsys.readouterr().out and out.is_file()
+    assert main(["search", "power source", "--json", "--adapter", str(out), "--index", str(index)]) == 0
+    assert json.loads(capsys.readouterr().out)["passages"]
+    assert main(["eval", str(qset), "--json", "--adapter", str(out), "--index", str(index)]) == 0
+    assert json.loads(capsys.readouterr().out)["sets"][str(qset)]["positives"] == 3
+    assert main(["search", "power source", "--adapter", str(tmp_path / "missing.npz"), "--index", str(index)]) == 1
+    assert "Cannot read the query adapter" in capsys.readouterr().err
+    assert not Path(tmp_path / "missing.npz").exists()

@@ -11,7 +11,8 @@ score_spans.py's rules (rag.evaluate.span_grade / span_metrics, the same definit
 - minilm-turns: MiniLM (rag's embedder) over the same turns, cosine;
 - rrf-turns: reciprocal rank fusion of both, k=30 (OpenTranscribe's setting), top 100 of each;
 - rag: this project's Retriever over the index `--index` (built with `rag index MEETINGS`), its
-  defaults (turn windows, document scores, its abstention).
+  defaults (turn windows, document scores, its abstention, the query adapter of a conversation index);
+- rag-no-adapter: the same with ``adapter="none"`` (rag/adapter.py), to see what the adapter adds.
 
 Each in two scopes: all meetings searched, and one meeting (the query's own: the `"docs"` filter).
 Prints a Markdown table (R@5 and nDCG@10 per domain, abstention), and the latency of rag's search
@@ -135,7 +136,8 @@ def main(argv=None) -> int:
     retriever.warm_up()
     retriever.search("warm up", 1)
     qvecs = {q["id"]: embedder.encode_query(q["query"]) for q in queries}
-    systems = ["rag"] if args.no_baselines else ["bm25", "minilm", "rrf", "rag"]
+    plain = retriever.with_settings(adapter="none")     # the same search without the query adapter (adapter.py)
+    systems = (["rag-no-adapter", "rag"] if args.no_baselines else ["bm25", "minilm", "rrf", "rag-no-adapter", "rag"])
     base = None
     if not args.no_baselines:
         docs, spans, texts = turns(Path(args.meetings))
@@ -148,6 +150,8 @@ def main(argv=None) -> int:
                 doc = q["doc"] if scope == "one meeting" else None
                 if scope == "one meeting" and not doc:
                     continue        # an unanswered query has no meeting of its own
+                if system == "rag-no-adapter":
+                    result = plain.search(q["query"], 10, docs={doc} if doc else None)
                 if system == "rag":
                     t = time.perf_counter()
                     result = retriever.search(q["query"], 10, docs={doc} if doc else None)
@@ -155,6 +159,7 @@ def main(argv=None) -> int:
                     t = time.perf_counter()
                     embedder.encode_query(q["query"] + " ")     # a bare encode, interleaved (not cached)
                     encode_ms.append((time.perf_counter() - t) * 1000)
+                if system.startswith("rag"):
                     passages = [(h.passage.doc, h.passage.start, h.passage.end) for h in result.hits]
                     abstained = result.abstained
                 else:

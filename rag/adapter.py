@@ -52,13 +52,19 @@ class Adapter:
     path: str = ""
 
     def __call__(self, vec: np.ndarray) -> np.ndarray:
+        if vec.shape[-1] != self.W.shape[0]:
+            raise QueryError(f"The query adapter {self.path or ''} maps {self.W.shape[0]}-dimensional vectors; "
+                             f"this model's have {vec.shape[-1]}.")
         q = vec + vec @ self.W
         return (q / (np.linalg.norm(q) or 1.0)).astype("float32")
 
 
 def save(adapter: Adapter, path) -> Path:
-    """Write `adapter` to `path` (atomically: a temporary file beside it, then renamed)."""
+    """Write `adapter` to `path` (atomically: a temporary file beside it, then renamed). A file already there is
+    replaced only when it is a query adapter itself: QueryError for anything else (never overwritten)."""
     path = Path(path)
+    if path.is_dir() or (path.exists() and not _is_adapter(path)):
+        raise QueryError(f"{path} exists and is not a query adapter: it was left as it is. Choose another --out.")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as f:
@@ -68,9 +74,25 @@ def save(adapter: Adapter, path) -> Path:
     return path
 
 
-@lru_cache(maxsize=8)
+def _is_adapter(path: Path) -> bool:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {"W", "fingerprint", "about"} <= set(data.files)
+    except (OSError, ValueError):
+        return False
+
+
 def load(path: str) -> Adapter:
-    """The adapter in `path`; QueryError saying why when it cannot be read."""
+    """The adapter in `path`; QueryError saying why when it cannot be read. Read once per version of the file."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise QueryError(f"Cannot read the query adapter {path}: {e.strerror or e}") from None
+    return _load(str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=8)
+def _load(path: str, mtime_ns: int, size: int) -> Adapter:
     try:
         with np.load(path, allow_pickle=False) as data:
             W, fingerprint, about = data["W"], str(data["fingerprint"]), json.loads(str(data["about"]))
@@ -103,8 +125,7 @@ def resolve(setting: str | None, index, embedder) -> Adapter | None:
         adapter = load(str(SHIPPED))
     else:
         adapter = load(str(Path(setting).expanduser()))
-    dim = getattr(embedder, "dim", None) if explicit else None
-    if adapter.fingerprint != _weights(embedder) or (dim is not None and dim != adapter.W.shape[0]):
+    if adapter.fingerprint != _weights(embedder):
         if explicit:
             raise QueryError(f"The query adapter {adapter.path} was trained for another model "
                              f"({adapter.fingerprint}); this index uses {_weights(embedder)}.")

@@ -138,3 +138,25 @@ def test_rag_adapt_writes_a_file_that_search_and_eval_take(tmp_path, meetings, m
     assert main(["search", "power source", "--adapter", str(tmp_path / "missing.npz"), "--index", str(index)]) == 1
     assert "Cannot read the query adapter" in capsys.readouterr().err
     assert not Path(tmp_path / "missing.npz").exists()
+
+
+def test_rag_adapt_never_overwrites_a_file_that_is_not_an_adapter(tmp_path):
+    a = adapter.Adapter(np.zeros((4, 4), "float32"), "fp", {})
+    mine = tmp_path / "notes.npz"
+    mine.write_bytes(b"my own notes")
+    with pytest.raises(QueryError, match="is not a query adapter: it was left as it is"):
+        adapter.save(a, mine)
+    assert mine.read_bytes() == b"my own notes"
+    with pytest.raises(QueryError, match="not a query adapter"):
+        adapter.save(a, tmp_path)                                    # a folder
+    first = adapter.save(a, tmp_path / "a.npz")
+    adapter.save(adapter.Adapter(np.eye(4, dtype="float32"), "fp", {"v": 2}), first)     # an adapter: replaced
+    assert adapter.load(str(first)).about == {"v": 2}                 # and read again, not the old one cached
+
+
+def test_an_adapter_of_another_size_is_a_message_not_a_traceback(tmp_path, tiny_index):
+    index = load(tiny_index, embedder=FakeEmbedder())
+    path = str(adapter.save(adapter.Adapter(np.zeros((8, 8), "float32"), "fake-v1", {}), tmp_path / "a.npz"))
+    r = Retriever(index, FakeEmbedder(), SearchSettings(adapter=path))
+    with pytest.raises(QueryError, match="maps 8-dimensional vectors; this model's have 64"):
+        r.search("Is the pipeline funded?", 3)

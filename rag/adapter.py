@@ -15,6 +15,9 @@ turns), the shape it was trained on; on the press conference it moved nothing fo
 named explicitly applies to any index. Either way only with the model it was trained for (its weights'
 fingerprint): another model's vectors mean other things.
 
+The adapter ranks; it never moves the confidence (retrieve.py reads the model's own vector for that), so a
+threshold calibrated with one adapter, or none, holds with any.
+
 Training (``train``; ``rag adapt``): for each question, the cross-entropy of its gold passages among its own
 document's passages (which window?) plus half that among all passages (which document?), at temperature
 0.1, with an L2 penalty on W (0.01); Adam, full batch, 100 steps: seconds to a minute on a CPU. Hyperparameters
@@ -59,26 +62,52 @@ class Adapter:
         return (q / (np.linalg.norm(q) or 1.0)).astype("float32")
 
 
-def save(adapter: Adapter, path) -> Path:
-    """Write `adapter` to `path` (atomically: a temporary file beside it, then renamed). A file already there is
-    replaced only when it is a query adapter itself: QueryError for anything else (never overwritten)."""
+def check_out(path) -> Path:
+    """`path` as a place to write an adapter: nothing there, or an adapter (replaced); QueryError for anything
+    else (a folder, another file: never overwritten), or a folder that cannot be made."""
     path = Path(path)
     if path.is_dir() or (path.exists() and not _is_adapter(path)):
         raise QueryError(f"{path} exists and is not a query adapter: it was left as it is. Choose another --out.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        np.savez(f, W=adapter.W.astype("float32"), fingerprint=np.array(adapter.fingerprint),
-                 about=np.array(json.dumps(adapter.about)))
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise QueryError(f"Cannot write the query adapter to {path}: {e.strerror or e}") from None
     return path
+
+
+def save(adapter: Adapter, path) -> Path:
+    """Write `adapter` to `path` (see check_out), atomically: a temporary file beside it, then renamed."""
+    path = check_out(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            np.savez(f, W=adapter.W.astype("float32"), fingerprint=np.array(adapter.fingerprint),
+                     about=np.array(json.dumps(adapter.about)))
+        os.replace(tmp, path)
+    except OSError as e:
+        raise QueryError(f"Cannot write the query adapter to {path}: {e.strerror or e}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _read(path) -> tuple[np.ndarray, str, dict]:
+    """(W, fingerprint, about) of an adapter file; ValueError (or OSError) when it is none."""
+    data = np.load(path, allow_pickle=False)
+    if not isinstance(data, np.lib.npyio.NpzFile):       # a .npy file: one bare array
+        raise ValueError("not an .npz archive of W, fingerprint and about")
+    with data:
+        W, fingerprint, about = data["W"], str(data["fingerprint"]), json.loads(str(data["about"]))
+    if W.dtype.kind not in "fiu" or W.ndim != 2 or W.shape[0] != W.shape[1] or not isinstance(about, dict):
+        raise ValueError(f"W is not a square matrix of numbers (shape {W.shape}, type {W.dtype})")
+    return W, fingerprint, about
 
 
 def _is_adapter(path: Path) -> bool:
     try:
-        with np.load(path, allow_pickle=False) as data:
-            return {"W", "fingerprint", "about"} <= set(data.files)
-    except (OSError, ValueError):
+        _read(path)
+        return True
+    except (OSError, ValueError, KeyError, TypeError):
         return False
 
 
@@ -88,18 +117,15 @@ def load(path: str) -> Adapter:
         st = os.stat(path)
     except OSError as e:
         raise QueryError(f"Cannot read the query adapter {path}: {e.strerror or e}") from None
-    return _load(str(path), st.st_mtime_ns, st.st_size)
+    return _load(str(path), st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 @lru_cache(maxsize=8)
-def _load(path: str, mtime_ns: int, size: int) -> Adapter:
+def _load(path: str, inode: int, mtime_ns: int, size: int) -> Adapter:
     try:
-        with np.load(path, allow_pickle=False) as data:
-            W, fingerprint, about = data["W"], str(data["fingerprint"]), json.loads(str(data["about"]))
-    except (OSError, ValueError, KeyError) as e:
+        W, fingerprint, about = _read(path)
+    except (OSError, ValueError, KeyError, TypeError) as e:
         raise QueryError(f"Cannot read the query adapter {path}: {e}") from None
-    if W.ndim != 2 or W.shape[0] != W.shape[1]:
-        raise QueryError(f"The query adapter {path} is not a square matrix (shape {W.shape}).")
     return Adapter(W.astype("float32"), fingerprint, about, str(path))
 
 

@@ -202,6 +202,7 @@ def cmd_adapt(args) -> int:
     from .embed import default_embedder
 
     queries = [q for path in args.files for q in evaluate.load_set(path)]
+    adapter.check_out(args.out)         # before minutes of training, not after
     embedder = default_embedder()
     index = store.load(_index(args), embedder=embedder)
     t = time.perf_counter()

@@ -417,7 +417,8 @@ class Retriever:
         if self.settings.mode != "dense":
             self.lexical.warm_up()
         self._rows.warm_up()
-        self.adapter()
+        if self.settings.mode != "lexical":
+            self.adapter()
         return self
 
     def with_settings(self, **changes) -> "Retriever":
@@ -525,7 +526,8 @@ class Retriever:
         return np.where(searched, sum(w * x for w, x in parts), 0.0)
 
     def adapter(self):
-        """The query adapter these settings use (adapter.resolve), read once."""
+        """The query adapter these settings use (adapter.resolve), read once per Retriever: a changed file or
+        $RAG_QUERY_ADAPTER takes effect when the index is opened again (the chat: on restart or an index change)."""
         key = self.settings.adapter
         if key not in self._adapters:
             from .adapter import resolve
@@ -634,9 +636,10 @@ class Retriever:
         absent = self._absent(text)
         decisive = bool(hard) and (share >= s.missing_abstain or rarest_missing(text, hard, vocabulary, docs)
                                    or whole_name_missing(hard, vocabulary, docs))
-        vec = encoded()
-        if vec is not None and self.adapter() is not None:
-            vec = self.adapter()(vec)
+        # the adapter moves the query for ranking; the confidence reads the model's own vector, so that a threshold
+        # means the same with or without it (calibration.json does not know which adapter a search uses)
+        raw = encoded()
+        vec = self.adapter()(raw) if raw is not None and self.adapter() is not None else raw
         dense = self.dense.search(vec, allowed, wide) if vec is not None else NO_CANDIDATES
         doc_score = self._doc_scores(vec, lexical, allowed) if several else None
         top_docs = set(np.argsort(-doc_score, kind="stable")[:s.doc_depth].tolist()) if doc_score is not None else set()
@@ -652,7 +655,7 @@ class Retriever:
             order = self._rows.one_per_paragraph(order)
         picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), k, s.mmr,
                      self._rows.paragraph_of_row)
-        conf = confidence(s, self.dense.paragraph_cosine(vec, dense.rows), lexical, len(tokens), known, share)
+        conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share)
         abstained = bool(abstain and ((s.threshold is not None and (conf < s.threshold or decisive)) or absent))
         missing = missing or (absent if abstained else [])
         hits = self._hits(picked, order, fused, dense, lexical, abstained)
@@ -690,4 +693,7 @@ def open_retriever(folder=None, embedder=None, compat: Compat | None = None, **s
     index = store.load(folder or store.DEFAULT_INDEX, embedder=embedder, compat=compat)
     if "threshold" not in settings:
         settings["threshold"] = calibrated_threshold(index, settings.get("mode", "hybrid"))
-    return Retriever(index, embedder, SearchSettings(**settings))
+    retriever = Retriever(index, embedder, SearchSettings(**settings))
+    if retriever.settings.mode != "lexical":
+        retriever.adapter()         # a named adapter that cannot serve: a message now, not at every search
+    return retriever

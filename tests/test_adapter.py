@@ -69,6 +69,13 @@ def test_an_adapter_file_round_trips_and_a_broken_one_is_a_message(tmp_path):
     np.savez(tmp_path / "flat.npz", W=np.zeros(4, "float32"), fingerprint=np.array("fp"), about=np.array("{}"))
     with pytest.raises(QueryError, match="not a square matrix"):
         adapter.load(str(tmp_path / "flat.npz"))
+    np.save(tmp_path / "bare.npy", np.eye(4))                                  # a bare array, not an archive
+    with pytest.raises(QueryError, match="Cannot read the query adapter"):
+        adapter.load(str(tmp_path / "bare.npy"))
+    np.savez(tmp_path / "text.npz", W=np.array([["a", "b"], ["c", "d"]]), fingerprint=np.array("fp"),
+             about=np.array("{}"))
+    with pytest.raises(QueryError, match="not a square matrix of numbers"):
+        adapter.load(str(tmp_path / "text.npz"))
 
 
 def test_auto_uses_the_shipped_adapter_only_on_a_conversation_index_of_its_model(small, tiny_index, monkeypatch):
@@ -160,3 +167,56 @@ def test_an_adapter_of_another_size_is_a_message_not_a_traceback(tmp_path, tiny_
     r = Retriever(index, FakeEmbedder(), SearchSettings(adapter=path))
     with pytest.raises(QueryError, match="maps 8-dimensional vectors; this model's have 64"):
         r.search("Is the pipeline funded?", 3)
+
+
+def test_the_confidence_reads_the_models_own_vector_so_a_threshold_means_the_same_with_an_adapter(tmp_path,
+                                                                                                   tiny_index):
+    # calibration.json keeps a threshold per mode, not per adapter: the adapter may rank, never move the confidence
+    index = load(tiny_index, embedder=FakeEmbedder())
+    W = np.random.default_rng(0).normal(0, 0.5, (64, 64)).astype("float32")
+    path = str(adapter.save(adapter.Adapter(W, "fake-v1", {}), tmp_path / "a.npz"))
+    plain = Retriever(index, FakeEmbedder(), SearchSettings(adapter="none"))
+    adapted = plain.with_settings(adapter=path)
+    moved = 0
+    for q in ["Is the pipeline funded?", "water prices next year", "reservoir spring rains", "zebra migration"]:
+        a, b = plain.search(q, 3), adapted.search(q, 3)
+        assert a.confidence == pytest.approx(b.confidence)      # every passage is a candidate in this small index
+        moved += [h.passage.id for h in a.hits] != [h.passage.id for h in b.hits] or \
+            [h.score for h in a.hits] != pytest.approx([h.score for h in b.hits])
+    assert moved        # and the adapter did change the ranking
+
+
+def test_a_bad_out_or_adapter_is_a_message_before_any_work(tmp_path, meetings, monkeypatch, capsys):
+    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
+    index = tmp_path / "idx"
+    build(sorted(meetings.glob("*.txt")), FakeEmbedder(), folder=index)
+    qset = tmp_path / "set.jsonl"
+    _set(meetings, qset)
+    calls = []
+    monkeypatch.setattr(adapter, "train", lambda *a, **k: calls.append(1))
+    mine = tmp_path / "mine.txt"
+    mine.write_text("keep me", encoding="utf-8")
+    for out in (mine, mine / "x.npz"):
+        assert main(["adapt", str(qset), "--index", str(index), "--out", str(out)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and "Traceback" not in err
+    assert calls == [] and mine.read_text(encoding="utf-8") == "keep me"
+    from rag.retrieve import open_retriever
+    with pytest.raises(QueryError, match="Cannot read the query adapter"):
+        open_retriever(index, FakeEmbedder(), adapter=str(tmp_path / "missing.npz"))
+    assert open_retriever(index, FakeEmbedder(), adapter=str(tmp_path / "missing.npz"), mode="lexical")
+
+
+def test_a_dense_search_whose_own_encode_differs_is_not_bypassed(tiny_index):
+    from rag.dense import DenseSearch
+
+    class Later(FakeEmbedder):
+        def encode_query_later(self, text):
+            raise AssertionError("the subclass's encode must be used")
+
+    class Own(DenseSearch):
+        def encode(self, text):
+            return super().encode(text.upper())
+
+    index = load(tiny_index, embedder=FakeEmbedder())
+    assert np.allclose(Own(index, Later()).encode_later("pipeline")(), FakeEmbedder().encode_query("PIPELINE"))

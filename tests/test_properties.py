@@ -120,3 +120,6 @@ def test_the_best_candidates_are_those_of_a_full_stable_sort(values, depth, posi
     assert np.allclose([got.scores[r] for r in order], [scores[r] for r in order], equal_nan=True)
     rows = np.arange(len(scores)) * 3 + 7          # the scores of some rows of an index
     assert Candidates.best(scores, depth, rows, positive).rows == [int(rows[r]) for r in order]
+    single = scores.astype(np.float32)               # the vectors' cosines come as float32 and stay so
+    assert Candidates.best(single, depth, positive=positive).rows == \
+        [int(r) for r in np.argsort(-single, kind="stable")[:depth] if not positive or single[r] > 0]

@@ -136,21 +136,18 @@ def _weights(embedder) -> str | None:
 def resolve(setting: str | None, index, embedder) -> Adapter | None:
     """The adapter a search over `index` with `embedder` uses for the setting ``"auto"``, ``"none"`` (or None)
     or a file's path (see the module's docstring); QueryError for a named file that cannot serve this model."""
-    if setting in (None, "", "none"):
+    if setting == "auto":
+        setting = os.environ.get(ENV) or "auto"
+    if not setting or setting.lower() == "none":
         return None
     explicit = setting != "auto"
-    if not explicit:
-        setting = os.environ.get(ENV) or ""
-        if setting.lower() == "none":
-            return None
-        explicit = bool(setting)
-    if not explicit:
+    if explicit:
+        adapter = load(str(Path(setting).expanduser()))
+    else:
         from .calibration import conversation
         if not (SHIPPED.is_file() and conversation(index)):
             return None
         adapter = load(str(SHIPPED))
-    else:
-        adapter = load(str(Path(setting).expanduser()))
     if adapter.fingerprint != _weights(embedder):
         if explicit:
             raise QueryError(f"The query adapter {adapter.path} was trained for another model "

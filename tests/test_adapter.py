@@ -129,12 +129,19 @@ def test_a_set_with_no_gold_in_the_index_is_a_message(small):
         adapter.train(small, [{"id": "x", "query": "q", "doc": None, "gold_spans": []}], FakeEmbedder())
 
 
-def test_rag_adapt_writes_a_file_that_search_and_eval_take(tmp_path, meetings, monkeypatch, capsys):
+@pytest.fixture
+def cli_set(tmp_path, meetings, monkeypatch):
+    """(an index of the fixture meetings, a graded set over it), the CLI's model the fake one."""
     monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
     index = tmp_path / "idx"
     build(sorted(meetings.glob("*.txt")), FakeEmbedder(), folder=index)
     qset = tmp_path / "set.jsonl"
     _set(meetings, qset)
+    return index, qset
+
+
+def test_rag_adapt_writes_a_file_that_search_and_eval_take(tmp_path, cli_set, capsys):
+    index, qset = cli_set
     out = tmp_path / "mine.npz"
     assert main(["adapt", str(qset), "--index", str(index), "--out", str(out), "--steps", "20"]) == 0
     assert "Trained on 3 answered queries" in capsys.readouterr().out and out.is_file()
@@ -186,12 +193,8 @@ def test_the_confidence_reads_the_models_own_vector_so_a_threshold_means_the_sam
     assert moved        # and the adapter did change the ranking
 
 
-def test_a_bad_out_or_adapter_is_a_message_before_any_work(tmp_path, meetings, monkeypatch, capsys):
-    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
-    index = tmp_path / "idx"
-    build(sorted(meetings.glob("*.txt")), FakeEmbedder(), folder=index)
-    qset = tmp_path / "set.jsonl"
-    _set(meetings, qset)
+def test_a_bad_out_or_adapter_is_a_message_before_any_work(tmp_path, cli_set, monkeypatch, capsys):
+    index, qset = cli_set
     calls = []
     monkeypatch.setattr(adapter, "train", lambda *a, **k: calls.append(1))
     mine = tmp_path / "mine.txt"

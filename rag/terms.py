@@ -95,6 +95,7 @@ FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothin
 EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
 PHRASES_KEPT = 4096  # has_phrase answers remembered per index ("Project Manager" is asked again and again)
 PHRASE_REACH = 400   # characters around a phrase's longest word within which the whole phrase must stand
+_ENDINGS = ("s", "es", "er", "ers")   # a phrase's word as the documents may inflect it (has_phrase)
 PHRASE_GAP = 4       # capitalised or short words that may stand between two words of a name (Secretary [of State
                      #   Antony] Blinken, President [of Kazakhstan Kassym-Jomart] Tokayev)
 VARIANT_PREFIX = 6   # words sharing their first six letters are taken for forms of one word (absent_words)
@@ -424,22 +425,27 @@ class Vocabulary:
 
     def has_phrase(self, words: list[str], docs=None, either_order: bool = False) -> bool:
         """Whether a searched document writes the folded `words` in this order (or reversed, `either_order`; case
-        aside; the last may end in a possessive or -s, -es, -er, -ers: "Industrial Designer" holds "Industrial
-        Design", "Serbia" does not hold "Serb"), with at most PHRASE_GAP words between two of them, each capitalised or of three letters at most
-        ("Secretary of State Antony Blinken" holds "Secretary Blinken"; "Serb Municipalities in Kosovo" holds
-        "Kosovo Serb")."""
-        if any(w not in self.words for w in words):
-            return True         # a word missing on its own is missing_terms' business
+        aside; each may end in a possessive, the last or one the documents hold only so also in -s, -es, -er, -ers:
+        "Industrial Designer" holds "Industrial Design", the "conventions" of a text are there for "Istanbul
+        Convention" but not together with Istanbul; "Serbia" does not hold "Serb"), with at most PHRASE_GAP words
+        between two of them, each capitalised or of three letters at most ("Secretary of State Antony Blinken"
+        holds "Secretary Blinken"; "Serb Municipalities in Kosovo" holds "Kosovo Serb")."""
+        forms = [w if w in self.words else self.find(w, docs, name=True) for w in words]
+        if any(f is None or (f != w and f[len(w):] not in _ENDINGS) or not f.startswith(w)
+               for w, f in zip(words, forms)):
+            return True         # a word missing on its own (or spelt another way) is missing_terms' business
         return self._remember((tuple(words), None if docs is None else frozenset(docs), either_order),
-                              lambda: self._has_phrase(words, docs, either_order))
+                              lambda: self._has_phrase(words, forms, docs, either_order))
 
-    def _has_phrase(self, words: list[str], docs, either_order: bool) -> bool:
+    def _has_phrase(self, words: list[str], forms: list[str], docs, either_order: bool) -> bool:
         gap = r"[\s\-‐‑–—]+(?:(?:[A-Z][\w’'.]*|[a-z]{1,3})[\s\-‐‑–—]+){0,%d}" % PHRASE_GAP
-        orders = [words, words[::-1]] if either_order else [words]
-        pattern = re.compile("|".join(r"(?<!\w)" + gap.join(f"(?i:{re.escape(w)})" for w in order)
-                                      + r"(?:s|es|er|ers)?(?:[’']s?)?(?!\w)" for order in orders))
+        ending = r"(?:s|es|er|ers)?"
+        parts = [f"(?i:{re.escape(w)})" + (ending if f != w else "") for w, f in zip(words, forms)]
+        orders = [parts, parts[::-1]] if either_order else [parts]
+        pattern = re.compile("|".join(r"(?<!\w)" + gap.join(order) + ending + r"(?:[’']s?)?(?!\w)"
+                                      for order in orders))
         for doc_id, held in self.per_doc.items():
-            if (docs is None or doc_id in docs) and all(w in held for w in words) \
+            if (docs is None or doc_id in docs) and all(f in held for f in forms) \
                     and self._holds(pattern, doc_id, words):
                 return True
         return False

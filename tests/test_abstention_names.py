@@ -114,6 +114,15 @@ def test_the_last_word_of_a_multiword_name_may_carry_an_ending():
     assert terms.missing_terms("Why did the Industrial Union disagree?", vocab) == ["Industrial Union"]
 
 
+def test_a_name_whose_word_the_documents_hold_only_inflected_is_missing_unless_written_together():
+    # "conventions" is in the text, "convention" is not: the phrase was taken as present unchecked
+    text = TEXT + " Some states ignore the conventions they signed. The summit was held in Istanbul in 1999."
+    vocab = terms.Vocabulary(_index(text))
+    assert terms.missing_terms("Why does Russia oppose the Istanbul Convention?", vocab) == ["Istanbul Convention"]
+    vocab = terms.Vocabulary(_index(text + " The Istanbul Conventions were signed."))
+    assert terms.missing_terms("Why does Russia oppose the Istanbul Convention?", vocab) == []
+
+
 def test_a_multiword_name_is_found_anywhere_in_a_long_text_and_only_where_its_words_stand_together():
     # has_phrase looks only around the rarest word's places: the stretches must not lose a far or a late one
     filler = "The European Union met. " * 300 + "African states spoke. " * 200

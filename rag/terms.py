@@ -739,13 +739,15 @@ def name_phrases(query: str) -> list[list[str]]:
     """The multiword names of `query`: runs of two or more adjacent capitalised words, none a stop word,
     an honorific (Mr Lavrov: the name is Lavrov) or a common word opening a sentence ("Did Lavrov")
     ("Central African Republic", "Beijing Olympics"), as the query spells them (possessive dropped), and the
-    names of countries in several words in any case ("hong kong"). Only those in a query in Title Case or
-    capitals, where capitals say nothing."""
+    names of countries in several words in any case ("hong kong"), each a name of its own where a run of
+    capitals holds one ("Central African Republic Russian instructors": the country, not "African Republic
+    Russian"). Only those in a query in Title Case or capitals, where capitals say nothing."""
     matches = list(_WORD.finditer(query))
+    countries = _country_spans(matches, query)
     content = [m.group() for m in matches if m.group()[:1].isalpha() and not _is_stop(_fold(m.group()))]
     if (len(content) >= 3 and all(w[0].isupper() for w in content)) or query.upper() == query:
-        return _country_runs(matches, query, set())
-    runs, run, end = [], [], None
+        return [_spelt(matches, range(i, j)) for i, j in countries]
+    runs, run, end = [], [], None       # runs of capitalised words, as places in `matches`
     for i, m in enumerate(matches):
         word = m.group()
         gap = query[end or 0:m.start()].rstrip()
@@ -761,31 +763,45 @@ def name_phrases(query: str) -> list[list[str]]:
         if capital and run and joined and _patronymic(query, matches[i - 1], m, following):
             end = m.end()
             continue            # "Sergey Viktorovich Lavrov": the documents write "Sergey Lavrov"
-        if capital and run and joined and not re.search(r"[’']s?$", run[-1]):
-            run.append(word)
+        if capital and run and joined and not re.search(r"[’']s?$", matches[run[-1]].group()):
+            run.append(i)
         else:
-            if len(run) > 1:
-                runs.append(run)
-            run = [word] if capital else []
+            runs.append(run)
+            run = [i] if capital else []
         end = m.end()
-    if len(run) > 1:
-        runs.append(run)
-    out = [[re.sub(r"[’']s?$", "", w) for w in r] for r in runs]
-    return out + _country_runs(matches, query, {_fold(w) for r in out for w in r})
+    runs.append(run)
+    in_country = {k for i, j in countries for k in range(i, j)}
+    pieces = []         # each run without the countries in it, cut where one stood
+    for run in runs:
+        piece: list[int] = []
+        for k in run + [-1]:
+            if k in in_country or k < 0:
+                if len(piece) > 1:
+                    pieces.append(piece)
+                piece = []
+            else:
+                piece.append(k)
+    spans = sorted([(p[0], p) for p in pieces] + [(i, list(range(i, j))) for i, j in countries])
+    return [_spelt(matches, places) for _, places in spans]
 
 
-def _country_runs(matches: list, query: str, taken: set[str]) -> list[list[str]]:
+def _spelt(matches: list, places) -> list[str]:
+    """The words of `matches` at `places`, as the query writes them, a possessive dropped."""
+    return [re.sub(r"[’']s?$", "", matches[k].group()) for k in places]
+
+
+def _country_spans(matches: list, query: str) -> list[tuple[int, int]]:
     """The names of countries in several words written in `query` in any case ("hong kong", "Hong Kong" in a
-    Title Case query), words separated by spaces only, none already in a run of capitals (`taken`)."""
+    Title Case query), words separated by spaces only: (first, past the last) places in `matches`."""
     starts = _country_starts()
     out, i = [], 0
     while i < len(matches):
         for n in starts.get(_fold(matches[i].group()), ()):          # longest first
             span = matches[i:i + n]
             words = tuple(_fold(m.group()) for m in span)
-            if len(span) == n and words in country_phrases() and not taken.intersection(words) \
+            if len(span) == n and words in country_phrases() \
                     and all(re.fullmatch(r"[ \t]+", query[a.end():b.start()]) for a, b in zip(span, span[1:])):
-                out.append([re.sub(r"[’']s?$", "", m.group()) for m in span])
+                out.append((i, i + n))
                 i += n - 1
                 break
         i += 1

@@ -167,6 +167,12 @@ def test_a_country_of_several_words_is_a_name_in_lower_case_too():
     assert terms.missing_names("hong kong national security law", vocab) == (["hong kong"], 1)
     text = TEXT + " Nothing was said of Hong Kong."
     assert terms.missing_terms("hong kong national security law", terms.Vocabulary(_index(text))) == []
+    # a run of capitals that holds a country's name is cut there: the country is one name, the rest another
+    q = "Central African Republic Russian instructors elections"
+    assert terms.name_phrases(q) == [["Central", "African", "Republic"]]
+    assert terms.missing_terms(q, vocab) == ["Central African Republic"]     # not "African Republic Russian"
+    assert terms.name_phrases("Did the United Arab Emirates Foreign Ministry reply?") == [
+        ["United", "Arab", "Emirates"], ["Foreign", "Ministry"]]
     # two words of a country's name written apart are not the country ("south of africa"), nor common words alone
     assert terms.name_phrases("the south of africa") == []
     r = _retriever(_index(), threshold=-10.0)

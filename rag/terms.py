@@ -906,8 +906,11 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     found = [(place.get(core, 0), re.sub(r"[’']s?$", "", spelled.get(core, core)))
              for core in names if core in lost and core not in in_phrases]
     found += [(place.get(words[0], 0), text) for words, text in phrases]
-    return [t for _, t in sorted(found, key=lambda x: x[0])], \
-        len([n for n in names if n not in in_phrases]) + len(phrases), frozenset(soft)
+    # a speaker of the documents named in the question ("What did Lavrov say about ...") says nothing of whether
+    # they address it: not counted among the names that may be missing
+    speaking = set().union(*(v for d, v in vocabulary.speakers.items() if docs is None or d in docs))
+    counted = [n for n in names if n not in in_phrases and n not in speaking]
+    return [t for _, t in sorted(found, key=lambda x: x[0])], len(counted) + len(phrases), frozenset(soft)
 
 
 def _after_the(query: str, start: int) -> bool:

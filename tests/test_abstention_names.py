@@ -457,3 +457,18 @@ def test_a_name_the_documents_spell_several_ways_is_searched_in_the_nearest_what
                              env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}, check=True)
         seen.add(out.stdout.strip())
     assert seen == {"['yanukovich']"}       # one edit from "yanukovitch"; "yanukovych" and "yanukovytch" are two
+
+
+def test_a_speaker_named_in_the_question_does_not_dilute_a_missing_name():
+    text = "Sergey Lavrov: We discussed Ukraine and the European Union with our partners."
+    doc = Document.from_text("t.txt", text)
+    p = Passage(doc="t.txt", start=0, end=len(text), text=text, section="text", kind="turn", paragraph=1,
+                speaker="Sergey Lavrov")
+    index = store.Index(manifest={"model": {}, "chunking": {}}, documents={"t.txt": doc}, paragraphs=[p],
+                        passages=[p], vectors=store.vectors_index(np.ones((1, 4), dtype="float32") / 2))
+    vocab = terms.Vocabulary(index)
+    # Lavrov speaks in every answer: asking what he said of Mongolia is a question about Mongolia alone
+    assert terms.names_missing("What did Lavrov say about Mongolia?", vocab)[:2] == (["Mongolia"], 1)
+    assert terms.names_missing("What did Lavrov say about Mongolia and Ukraine?", vocab)[:2] == (["Mongolia"], 2)
+    # a name the documents hold that nobody speaks under still counts
+    assert terms.names_missing("What did the European Union say about Mongolia?", vocab)[:2] == (["Mongolia"], 3)

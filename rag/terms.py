@@ -138,6 +138,13 @@ def is_common(word: str) -> bool:
     return _is_stop(w) or (z is not None and z >= COMMON_ZIPF)
 
 
+def _another_word(name: str, form: str) -> bool:
+    """Whether `form`, a spelling near the country's name `name` (both folded), is a word of its own rather than a
+    form of that country: an English word that is none of its names, capitals or demonyms ("Angola" is not
+    "Anglo", "Romania" not "Roman", "Aruba" not "Arab"; but "Croatia" is there as "Croats")."""
+    return name in countries() and is_common(form) and form not in country_forms().get(name, ())
+
+
 def _spellings(w: str) -> list[str]:
     """Other ways to write the word `w` (case-folded): British or American (organization, organisation; defense,
     defence; center, centre; color, colour; analyze, analyse), without accents (erdoğan, erdogan), a number's
@@ -580,13 +587,13 @@ class Vocabulary:
         if len(w) >= 4 and w.isalpha():
             limit = 2
             near = [(_distance(w, form, limit), form) for form in self.skeletons.get(_skeleton(w), ())
-                    if form in self.proper and present(form)]
+                    if form in self.proper and present(form) and not _another_word(w, form)]
             best = min((pair for pair in near if pair[0] <= limit), default=None)    # the nearest spelling
             if best:
                 return best[1]
         if len(w) >= 5 and w.isalpha():     # a derived form of a name: belarus -> belarusian, and back
             for form in self.openings.get(w[:3], ()):
-                if form[:5] != w[:5] or len(form) < 5:
+                if form[:5] != w[:5] or len(form) < 5 or _another_word(w, form):
                     continue
                 short, long_ = sorted((w, form), key=len)
                 stem, whole = (x[:-1] if x.endswith("s") else x for x in (short, long_))    # Croats: Croatians

@@ -472,3 +472,12 @@ def test_a_speaker_named_in_the_question_does_not_dilute_a_missing_name():
     assert terms.names_missing("What did Lavrov say about Mongolia and Ukraine?", vocab)[:2] == (["Mongolia"], 2)
     # a name the documents hold that nobody speaks under still counts
     assert terms.names_missing("What did the European Union say about Mongolia?", vocab)[:2] == (["Mongolia"], 3)
+
+
+def test_a_country_is_never_found_as_an_english_word_one_spelling_away():
+    text = TEXT + " The Anglo-Saxon world and Roman law. The Arab states. The Croats fought."
+    vocab = terms.Vocabulary(_index(text))
+    assert terms.missing_terms("What about Russia and Angola?", vocab) == ["Angola"]          # not "Anglo"
+    assert terms.missing_terms("Did Putin visit Romania?", vocab) == ["Romania"]              # not "Roman"
+    assert terms.missing_terms("Did Putin visit Aruba?", vocab) == ["Aruba"]                  # not "Arab"
+    assert terms.missing_terms("What did Putin say about Croatia?", vocab) == []              # its people: Croats

@@ -229,7 +229,7 @@ class Vocabulary:
 
     @cached_property
     def per_doc(self) -> dict[str, frozenset]:
-        out, capitalised, seen = {}, {}, {}
+        out, capitalised, capitals, seen = {}, {}, {}, {}
         for doc_id, doc in self.index.documents.items():
             words = set()
             for raw in _WORD.findall(doc.text):
@@ -238,6 +238,8 @@ class Vocabulary:
                 seen[w] = seen.get(w, 0) + 1
                 if raw[0].isupper():
                     capitalised[w] = capitalised.get(w, 0) + 1
+                    if _acronym(raw):
+                        capitals[w] = capitals.get(w, 0) + 1
                 if "'" in w:
                     words.update(p for p in w.split("'") if p)
                 if _SPELLED.fullmatch(w):       # letters spelled out, as meeting transcripts write them: l_c_d
@@ -245,6 +247,8 @@ class Vocabulary:
             out[doc_id] = frozenset(words)
         # words written capitalised most of the time (names): the only targets of spelling variants
         self.proper = frozenset(w for w, n in capitalised.items() if 2 * n > seen[w])
+        # and those written in capitals (CSTO, RIAC): abbreviations, no one's spelling of a word ("Costa", "Rica")
+        self.acronyms = frozenset(w for w, n in capitals.items() if 2 * n > seen[w])
         return out
 
     @cached_property
@@ -587,7 +591,8 @@ class Vocabulary:
         if len(w) >= 4 and w.isalpha():
             limit = 2
             near = [(_distance(w, form, limit), form) for form in self.skeletons.get(_skeleton(w), ())
-                    if form in self.proper and present(form) and not _another_word(w, form)]
+                    if form in self.proper and form not in self.acronyms and present(form)
+                    and not _another_word(w, form)]
             best = min((pair for pair in near if pair[0] <= limit), default=None)    # the nearest spelling
             if best:
                 return best[1]

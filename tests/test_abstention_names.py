@@ -481,3 +481,6 @@ def test_a_country_is_never_found_as_an_english_word_one_spelling_away():
     assert terms.missing_terms("Did Putin visit Romania?", vocab) == ["Romania"]              # not "Roman"
     assert terms.missing_terms("Did Putin visit Aruba?", vocab) == ["Aruba"]                  # not "Arab"
     assert terms.missing_terms("What did Putin say about Croatia?", vocab) == []              # its people: Croats
+    # nor any word as an abbreviation the documents write in capitals: "Costa Rica" is not "CSTO", "RIAC"
+    vocab = terms.Vocabulary(_index(text + " The CSTO met. The RIAC report. The CSTO again. The RIAC again."))
+    assert terms.missing_terms("What is Russia's position on Costa Rica?", vocab) == ["Costa Rica"]

@@ -16,6 +16,7 @@ package. Left out: regions, former capitals (Alma-Ata), cities that are not capi
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 __all__ = ["FORMAL", "capitals", "countries", "country_forms", "country_names", "country_words",
@@ -92,6 +93,21 @@ def country_forms() -> dict[str, frozenset]:
 
 FORMAL = re.compile(r"\b(?:republic|kingdom|states?|federation|commonwealth|principality|emirate|union|duchy|"
                     r"confederation|territory) of\b|people's|democratic")   # a country's formal name, as a part of others'
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, frozenset]:
+    """Each name of a country (case folded, as country_forms has them) -> its demonyms: "canada" -> "canadian". A
+    text that speaks of "the Canadians" speaks of Canada. Only a demonym of one country: "French" is Réunion's and
+    Martinique's too, "Chinese" Hong Kong's. Empty without countryinfo."""
+    table = _countryinfo()
+    shared = Counter(people for _, _, demonym in table for people in demonym)
+    out: dict[str, frozenset] = {}
+    for names, _, people in table:
+        own = frozenset(x for x in people if shared[x] == 1)
+        for name in names:
+            out[name] = out.get(name, frozenset()) | own
+    return out
 
 
 @lru_cache(maxsize=1)

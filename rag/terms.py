@@ -56,7 +56,7 @@ import unicodedata
 from functools import cached_property, lru_cache
 
 from .lexical import _stopwords
-from .places import capitals, countries, country_forms, country_names, country_words, country_phrases
+from .places import capitals, countries, country_forms, country_names, country_words, country_phrases, demonyms
 
 __all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "countries", "country_forms", "country_names",
            "is_common", "missing_names", "missing_terms", "names_missing", "hard_missing", "capitals", "rarest_missing", "whole_name_missing", "held_names", "name_phrases", "query_names", "zipf"]
@@ -96,6 +96,7 @@ EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
 PHRASES_KEPT = 4096  # has_phrase answers remembered per index ("Project Manager" is asked again and again)
 PHRASE_REACH = 400   # characters around a phrase's longest word within which the whole phrase must stand
 _ENDINGS = ("s", "es", "er", "ers")   # a phrase's word as the documents may inflect it (has_phrase)
+PHRASE_NEAR = 300    # characters within which the words of a name the documents hold only inflected may stand
 PHRASE_GAP = 4       # capitalised or short words that may stand between two words of a name (Secretary [of State
                      #   Antony] Blinken, President [of Kazakhstan Kassym-Jomart] Tokayev)
 VARIANT_PREFIX = 6   # words sharing their first six letters are taken for forms of one word (absent_words)
@@ -160,11 +161,12 @@ def _spellings(w: str) -> list[str]:
     out: list[str] = [plain] if plain != w else []
     for a, b in (("iz", "is"), ("yz", "ys")):
         out += [w.replace(a, b), w.replace(b, a)]
+    stem, plural = (w[:-1], "s") if w.endswith("s") and not w.endswith("ss") else (w, "")    # centers, centres
     for a, b in (("ense", "ence"), ("or", "our"), ("er", "re"), ("og", "ogue")):
-        if w.endswith(a):
-            out.append(w[:-len(a)] + b)
-        elif w.endswith(b):
-            out.append(w[:-len(b)] + a)
+        if stem.endswith(a):
+            out.append(stem[:-len(a)] + b + plural)
+        elif stem.endswith(b):
+            out.append(stem[:-len(b)] + a + plural)
     return [f for f in dict.fromkeys(out) if f != w]
 
 
@@ -453,6 +455,10 @@ class Vocabulary:
         ending = r"(?:s|es|er|ers)?"
         parts = [f"(?i:{re.escape(w)})" + (ending if f != w else "") for w, f in zip(words, forms)]
         orders = [parts, parts[::-1]] if either_order else [parts]
+        if forms != words:      # the query names it in its own words ("the Azov Battalion", "Olympic Games"): the
+            # documents' words near each other will do ("Azov militants ... volunteer battalions"), in any order
+            gap = r"(?!\w)[\s\S]{1,%d}?(?<!\w)" % PHRASE_NEAR
+            orders = [parts, parts[::-1]]
         pattern = re.compile("|".join(r"(?<!\w)" + gap.join(order) + ending + r"(?:[’']s?)?(?!\w)"
                                       for order in orders))
         for doc_id, held in self.per_doc.items():
@@ -609,7 +615,7 @@ class Vocabulary:
                 return form
         if w in COMBINING:                  # Sino-Russian: China
             return self.find(COMBINING[w], docs)
-        country = self._country(w, docs, present)
+        country = self._country(w, docs, present) or self._people(w, present)
         if country:
             return country
         return self._place(w, present) if len(w) >= 4 and w.isalpha() else None
@@ -619,6 +625,24 @@ class Vocabulary:
         return any(self.find(x, docs) is not None if " " not in x else
                    all(self.find(y, docs) for y in x.split()) and self.has_phrase(x.split(), docs)
                    for x in sorted(capitals().get(w, ())))
+
+    def _people(self, w: str, present) -> str | None:
+        """The country `w` names, as the documents hold its people (demonyms): Canada, "the Canadians"."""
+        for people in sorted(demonyms().get(w, ())):
+            for form in (people, people + "s"):
+                if present(form):
+                    return form
+        return None
+
+    def named_country(self, words: list[str], docs=None) -> bool:
+        """Whether the multiword country name `words` (folded: "syrian arab republic") is one the searched documents
+        name another way (Syria, the Syrians)."""
+        phrase = " ".join(words)
+        if tuple(words) not in country_phrases() and phrase not in demonyms():
+            return False
+        return any(self.find(x, docs) is not None if " " not in x else
+                   all(self.find(y, docs) for y in x.split()) and self.has_phrase(x.split(), docs)
+                   for x in sorted(country_names().get(phrase, frozenset()) | demonyms().get(phrase, frozenset())))
 
     def _country(self, w: str, docs, present) -> str | None:
         """Another name of the country `w` names that the documents hold (country_names): USA: United States."""
@@ -882,6 +906,7 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     # a name one letter off a name of the documents: perhaps mistyped ("Zelenksy"), perhaps another ("Petrov")
     soft |= {core for core in lost if spelled.get(core, "")[:1].isupper() and vocabulary.misspelt(core, docs)}
     phrases: list[tuple[list[str], str]] = []
+    countries_named: list[list[str]] = []       # a country's name of several words the documents write another way
     whole = set()       # a hyphenated capital: "Nur-Sultan", one name
     for m in _PAIR.finditer(query):
         written = re.sub(r"[’']s?$", "", m.group())
@@ -903,6 +928,9 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
         if _surname(words, p, lost, vocabulary, docs):
             soft.update(words[:-1])     # "Dmytro Kuleba", "Narendra Modi": the documents call him Kuleba, Modi
             continue
+        if vocabulary.named_country(words, docs):
+            countries_named.append(words)       # "the Syrian Arab Republic": the documents' "Syria"
+            continue
         two = len(words) == 2                               # a name of two words in either order: "Kosovo Serb"
         unnamed_gone = any(w not in names and vocabulary.find(w, docs) is None for w in words)   # "hong kong"
         if unnamed_gone or all(w in lost for w in words) or not any(
@@ -914,7 +942,7 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
         acronyms = tuple(_acronym(w) for w in re.split(r"[\-‐‑–—]", text, maxsplit=1))
         if a not in lost and b not in lost and not vocabulary.together(a, b, docs, acronyms):
             phrases.append(([a, b], text))        # each there, never together: "the Belarus–Poland border"
-    in_phrases = {w for words, _ in phrases for w in words}
+    in_phrases = {w for words, _ in phrases for w in words} | {w for words in countries_named for w in words}
     found = [(place.get(core, 0), re.sub(r"[’']s?$", "", spelled.get(core, core)))
              for core in names if core in lost and core not in in_phrases]
     found += [(place.get(words[0], 0), text) for words, text in phrases]
@@ -922,7 +950,8 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     # they address it: not counted among the names that may be missing
     speaking = set().union(*(v for d, v in vocabulary.speakers.items() if docs is None or d in docs))
     counted = [n for n in names if n not in in_phrases and n not in speaking]
-    return [t for _, t in sorted(found, key=lambda x: x[0])], len(counted) + len(phrases), frozenset(soft)
+    return [t for _, t in sorted(found, key=lambda x: x[0])], len(counted) + len(phrases) + len(countries_named), \
+        frozenset(soft)
 
 
 def _after_the(query: str, start: int) -> bool:

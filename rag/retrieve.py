@@ -50,6 +50,7 @@ from functools import cached_property
 
 import numpy as np
 
+from .asks import count_missing
 from .calibration import calibrated_threshold
 from .dense import DenseSearch
 from .errors import QueryError
@@ -141,6 +142,13 @@ def abstain_notice(noun: str, missing: list[str]) -> str:
     return f"{noun[0].upper()}{noun[1:]} {verb} not appear to address this. {NEAREST}"
 
 
+def count_notice(noun: str, counted: str, shown: bool = True) -> str:
+    """"The transcript gives no number of 'CSTO peacekeepers'." (asks.py), and what is shown instead."""
+    verb = "give" if noun == "the documents" else "gives"
+    said = f"{noun[0].upper()}{noun[1:]} {verb} no number of '{counted}' in the best passages."
+    return f"{said} {NEAREST}" if shown else f"{said} The passages shown match the rest of the query."
+
+
 def clean_query(query: str) -> tuple[str, list[str]]:
     """Drop control and invisible format characters, fold whitespace, cut to MAX_QUERY_CHARS."""
     if not isinstance(query, str):
@@ -221,6 +229,7 @@ def confidence(s: SearchSettings, cosine: float, lexical: Candidates, words: int
             - s.conf_missing * missing)
 
 
+COUNT_PASSAGES = 3      # the best passages (one per paragraph) a count question's number is looked for in
 NEAR_DUPLICATE = 0.95   # cosine above which two passages say the same thing
 
 
@@ -656,16 +665,22 @@ class Retriever:
         picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), k, s.mmr,
                      self._rows.paragraph_of_row)
         conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share)
-        abstained = bool(abstain and ((s.threshold is not None and (conf < s.threshold or decisive)) or absent))
+        # a count question whose best passages give no number of what it counts (asks.py), where a threshold says
+        # the documents were calibrated to abstain at all
+        uncounted = count_missing(text, [self.shown(r).text for r in order[:COUNT_PASSAGES]]) \
+            if s.threshold is not None else None
+        abstained = bool(abstain and ((s.threshold is not None and (conf < s.threshold or decisive or uncounted))
+                                      or absent))
         missing = missing or (absent if abstained else [])
         hits = self._hits(picked, order, fused, dense, lexical, abstained)
         noun = self._rows.noun
         if abstained:
-            said = abstain_notice(noun, missing)
+            said = abstain_notice(noun, missing) if missing or not uncounted else count_notice(noun, uncounted)
             notices = notices + [said]
-        elif missing:
+        elif missing or uncounted:
             said = None
-            notices = notices + [f"{missing_notice(noun, missing)} The passages shown match the rest of the query."]
+            notices = notices + [f"{missing_notice(noun, missing)} The passages shown match the rest of the query."
+                                 if missing else count_notice(noun, uncounted, shown=False)]
         else:
             said = None
         return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,

@@ -13,7 +13,7 @@ STAGES = [
     {"read"}, {"parse"}, {"chunk"}, {"embed"},
     # the index as stored (and made), each backend with its own dense and lexical search, and its words
     {"lexical", "dense", "store", "calibration", "build", "milvus", "expand", "places", "terms"},
-    {"retrieve", "evaluate", "speakers", "adapter"},
+    {"retrieve", "evaluate", "speakers", "adapter", "asks"},
     {"cite"},
     {"verify", "models", "summarise", "llm", "grounded", "onnxlm"},
     {"render", "chat"},

@@ -1,0 +1,85 @@
+"""What a question asks for that a passage must hold to answer it: here, one thing only, a count.
+
+"How many CSTO peacekeepers were deployed to Kazakhstan?" is not answered by a passage that speaks of the CSTO
+peacekeepers without a number: every name of the question is in the documents and near its words, so neither the
+name rules (terms.py) nor the confidence can tell. A count question ("how many", "how much", "what number of",
+"what percentage of", "what share of") names what it counts in the words after it (up to its verb or
+preposition: "CSTO peacekeepers"); it is answered only where a number (digits, or a number word: "71",
+"60,000", "several hundred", "five", "a dozen") stands in a sentence within COUNT_BEFORE words before one of those
+words or COUNT_REACH after it ("71 countries", "more than 60,000 of our compatriots", "several hundred American,
+British and other military advisors"). retrieve.py asks it of the best passages (as they are shown) when a search has a threshold.
+
+What it leaves out: dates and times ("when", "on what date": a transcript's answers are as often "next week" or
+"after the elections"), names asked for ("which channels", "who"), and numbers written as "a few" or "many":
+those questions are answered or not as before.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+COUNT_BEFORE = 8    # words before a counted word within which its number may stand (in one sentence)
+COUNT_REACH = 4     # and after it
+NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands "
+    "million millions billion billions trillion trillions dozen dozens half several".split())
+_STOPS = frozenset("a an the of our their its his her your my this that these those".split())
+_WORD = re.compile(r"[^\W_][\w’'\-]*")
+# the counted words: a few words after the asking phrase, up to a verb, preposition or the end of the clause
+_ASK = re.compile(
+    r"\b(?:how\s+many|how\s+much|what\s+number\s+of|what\s+percentage\s+of|what\s+share\s+of)\s+"
+    r"((?:[^\W_][\w’'\-]*\s+){0,4}?[^\W_][\w’'\-]*?)"
+    r"(?=\s+(?:are|is|were|was|did|do|does|have|has|had|will|would|can|could|should|in|on|at|of|for|to|from|by|"
+    r"with|near|during|the|been)\b|\s*[?.,;:!]|\s*$)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _stem():
+    import Stemmer     # PyStemmer, a dependency (BM25's stemmer)
+
+    return Stemmer.Stemmer("english").stemWord
+
+
+def counted(question: str) -> tuple[str, list[str]] | None:
+    """(the words a count question counts, as it writes them; their stems), or None for any other question:
+    "How many CSTO peacekeepers were deployed?" -> ("CSTO peacekeepers", ["csto", "peacekeep"])."""
+    m = _ASK.search(question)
+    if not m:
+        return None
+    words = [w for w in _WORD.findall(m.group(1)) if w.lower() not in _STOPS]
+    if not words:
+        return None
+    stem = _stem()
+    return " ".join(words), [stem(w.lower()) for w in words]
+
+
+def _is_number(token: str) -> bool:
+    t = token.lower().strip("’'")
+    return bool(re.fullmatch(r"\d[\d,.]*%?|\d+(?:st|nd|rd|th|s)?", t)) or t in NUMBER_WORDS
+
+
+def gives_count(text: str, stems: list[str]) -> bool:
+    """Whether a sentence of `text` has a number at most COUNT_BEFORE words before a word of one of `stems` (a number
+    leads its noun phrase: "several hundred American, British and other military advisors") or COUNT_REACH after
+    it; a word counts as one of them by its stem or its first five letters (advisers, advisors)."""
+    stem, wanted = _stem(), set(stems)
+    prefixes = {s[:5] for s in stems if len(s) >= 5 and s.isalpha()}     # not "nuclear-powered": "nuclear"
+    for sentence in re.split(r"(?<=[.!?;])\s+", text):
+        tokens = _WORD.findall(sentence)
+        for i, token in enumerate(tokens):
+            low = token.lower()
+            if stem(low) in wanted or (len(low) >= 5 and low[:5] in prefixes):
+                near = tokens[max(0, i - COUNT_BEFORE):i] + tokens[i + 1:i + 1 + COUNT_REACH]
+                if any(_is_number(t) for t in near):
+                    return True
+    return False
+
+
+def count_missing(question: str, texts: list[str]) -> str | None:
+    """What a count question counts, as it writes it, when none of `texts` gives that number; else None (also for
+    a question that asks no count)."""
+    asked = counted(question)
+    if asked is None or any(gives_count(t, asked[1]) for t in texts):
+        return None
+    return asked[0]

@@ -1,0 +1,55 @@
+"""A count question is answered only where a number stands beside what it counts (asks.py, retrieve.py)."""
+from __future__ import annotations
+
+import numpy as np
+
+from rag import asks, store
+from rag.records import Document, Passage
+from rag.retrieve import Retriever, SearchSettings
+
+
+def test_a_count_question_names_what_it_counts_and_other_questions_ask_none():
+    assert asks.counted("How many CSTO peacekeepers were deployed to Kazakhstan?")[0] == "CSTO peacekeepers"
+    assert asks.counted("In how many countries has the vaccine been registered?")[0] == "countries"
+    assert asks.counted("what percentage of the work is complete")[0] == "work"
+    assert asks.counted("how many troops are taking part in the exercise")[0] == "troops"
+    for q in ["What did Lavrov say about Kazakhstan?", "Many thanks: how are you?", "How much?"]:
+        assert asks.counted(q) is None, q
+
+
+def test_a_number_must_lead_or_follow_the_counted_words_in_one_sentence():
+    stems = asks.counted("How many military advisers are in Ukraine?")[1]
+    assert asks.gives_count("There are several hundred American, British and other military advisors there.", stems)
+    assert asks.gives_count("The advisers numbered 150.", stems)
+    assert not asks.gives_count("Military advisers are there. We counted 150 tanks.", stems)   # another sentence
+    assert not asks.gives_count("Western military advisers are training them.", stems)
+    # a hyphenated word is matched by its stem only: "nuclear-powered" is not "the five nuclear powers"
+    stems = asks.counted("How many nuclear-powered submarines will Australia get?")[1]
+    assert not asks.gives_count("The five nuclear powers met. The saga with Australian submarines.", stems)
+    assert asks.count_missing("What did Lavrov say?", ["nothing"]) is None          # no count asked: no verdict
+
+
+def _retriever(text: str) -> Retriever:
+    doc = Document.from_text("t.txt", text)
+    p = Passage(doc="t.txt", start=0, end=len(text), text=text, section="text", kind="paragraph", paragraph=1)
+    index = store.Index(manifest={"model": {}, "chunking": {}}, documents={"t.txt": doc}, paragraphs=[p],
+                        passages=[p], vectors=store.vectors_index(np.ones((1, 4), dtype="float32") / 2))
+
+    class Emb:
+        name, fingerprint, max_tokens = "stub", "stub", 256
+
+        def encode_query(self, text):
+            return np.ones(4, dtype="float32") / 2
+    return Retriever(index, Emb(), SearchSettings(threshold=-10.0))       # the confidence never abstains here
+
+
+def test_a_search_abstains_on_a_count_its_passages_do_not_give_and_says_so():
+    question = "How many peacekeepers were sent to Kazakhstan?"
+    result = _retriever("The CSTO peacekeepers were sent to Kazakhstan and will leave soon.").search(question, 3)
+    assert result.abstained and result.hits                 # the nearest passage is still shown, low-confidence
+    assert "no number of 'peacekeepers'" in result.abstain_notice
+    answered = _retriever("More than 2,000 peacekeepers were sent to Kazakhstan.").search(question, 3)
+    assert not answered.abstained
+    # without a threshold (an index calibrated not to abstain, as the meetings') it never decides
+    r = _retriever("The CSTO peacekeepers were sent to Kazakhstan.").with_settings(threshold=None)
+    assert not r.search(question, 3).abstained

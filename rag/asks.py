@@ -5,7 +5,7 @@ peacekeepers without a number: every name of the question is in the documents an
 name rules (terms.py) nor the confidence can tell. A count question ("how many", "how much", "what number of",
 "what percentage of", "what share of") names what it counts in the words after it (up to its verb or
 preposition: "CSTO peacekeepers"); it is answered only where a number (digits, or a number word: "71",
-"60,000", "several hundred", "five", "a dozen") stands in a sentence within COUNT_BEFORE words before one of those
+"60,000", "several hundred", "five", "a dozen"; not a year, nor a date's day) stands in a sentence within COUNT_BEFORE words before one of those
 words or COUNT_REACH after it ("71 countries", "more than 60,000 of our compatriots", "several hundred American,
 British and other military advisors"). retrieve.py asks it of the best passages (as they are shown) when a search has a threshold.
 
@@ -54,9 +54,21 @@ def counted(question: str) -> tuple[str, list[str]] | None:
     return " ".join(words), [stem(w.lower()) for w in words]
 
 
-def _is_number(token: str) -> bool:
-    t = token.lower().strip("’'")
-    return bool(re.fullmatch(r"\d[\d,.]*%?|\d+(?:st|nd|rd|th|s)?", t)) or t in NUMBER_WORDS
+_MONTHS = frozenset("january february march april may june july august september october november december jan feb mar "
+                    "apr jun jul aug sep sept oct nov dec".split())
+
+
+def _counts(tokens: list[str]) -> list[bool]:
+    """Which of `tokens` are numbers that count: digits or number words, not a year ("in 2014") nor a date's day
+    ("May 2")."""
+    out = []
+    for i, token in enumerate(tokens):
+        t = token.lower().strip("’'")
+        number = bool(re.fullmatch(r"\d[\d,.]*%?|\d+(?:st|nd|rd|th|s)?", t)) or t in NUMBER_WORDS
+        year = re.fullmatch(r"(?:18|19|20)\d\ds?", t) is not None
+        day = t[:1].isdigit() and i > 0 and tokens[i - 1].lower().rstrip(".") in _MONTHS
+        out.append(number and not year and not day)
+    return out
 
 
 def gives_count(text: str, stems: list[str]) -> bool:
@@ -67,11 +79,11 @@ def gives_count(text: str, stems: list[str]) -> bool:
     prefixes = {s[:5] for s in stems if len(s) >= 5 and s.isalpha()}     # not "nuclear-powered": "nuclear"
     for sentence in re.split(r"(?<=[.!?;])\s+", text):
         tokens = _WORD.findall(sentence)
+        counts = _counts(tokens)
         for i, token in enumerate(tokens):
             low = token.lower()
             if stem(low) in wanted or (len(low) >= 5 and low[:5] in prefixes):
-                near = tokens[max(0, i - COUNT_BEFORE):i] + tokens[i + 1:i + 1 + COUNT_REACH]
-                if any(_is_number(t) for t in near):
+                if any(counts[max(0, i - COUNT_BEFORE):i] + counts[i + 1:i + 1 + COUNT_REACH]):
                     return True
     return False
 

@@ -27,6 +27,10 @@ def test_a_number_must_lead_or_follow_the_counted_words_in_one_sentence():
     stems = asks.counted("How many nuclear-powered submarines will Australia get?")[1]
     assert not asks.gives_count("The five nuclear powers met. The saga with Australian submarines.", stems)
     assert asks.count_missing("What did Lavrov say?", ["nothing"]) is None          # no count asked: no verdict
+    # a year or a date's day counts nothing: "on May 2, 2014 people were burned"
+    stems = asks.counted("How many people died in Odessa?")[1]
+    assert not asks.gives_count("The crime committed in Odessa on May 2, 2014 when people were burned alive.", stems)
+    assert asks.gives_count("In 2014, 48 people died in Odessa.", stems)
 
 
 def _retriever(text: str) -> Retriever:

@@ -16,9 +16,11 @@ TEXT = ("President Vladimir Putin met the leaders of African states and of the E
         "Secretary of State Antony Blinken and President of Kazakhstan Kassym-Jomart Tokayev spoke.")
 
 
-def _index(text=TEXT, doc_id="d.txt"):
+def _index(text=TEXT, doc_id="d.txt", speaker=None):
+    """One document of one paragraph (one speaker's turn, with `speaker`)."""
     doc = Document.from_text(doc_id, text)
-    p = Passage(doc=doc_id, start=0, end=len(text), text=text, section="text", kind="paragraph", paragraph=1)
+    p = Passage(doc=doc_id, start=0, end=len(text), text=text, section="text", kind="turn" if speaker else "paragraph",
+                paragraph=1, speaker=speaker)
     return store.Index(manifest={"model": {}, "chunking": {}}, documents={doc_id: doc}, paragraphs=[p],
                        passages=[p], vectors=store.vectors_index(np.ones((1, 4), dtype="float32") / 2))
 
@@ -241,12 +243,7 @@ def test_a_pair_side_is_never_joined_to_the_next_capital_and_a_speaker_stands_ov
     assert terms.name_phrases("Did the Nagorno-Karabakh Russian peacekeepers stay?") == []
     text = ("I have agreed with my friend Foreign Minister Wang Yi to meet before the talks. " + "We talked. " * 40
             + "Sergey Lavrov thanked everyone.")
-    doc = Document.from_text("t.txt", text)
-    p = Passage(doc="t.txt", start=0, end=len(text), text=text, section="text", kind="turn", paragraph=1,
-                speaker="Sergey Lavrov")
-    index = store.Index(manifest={"model": {}, "chunking": {}}, documents={"t.txt": doc}, paragraphs=[p],
-                        passages=[p], vectors=store.vectors_index(np.ones((1, 4), dtype="float32") / 2))
-    vocab = terms.Vocabulary(index)
+    vocab = terms.Vocabulary(_index(text, "t.txt", speaker="Sergey Lavrov"))
     assert "lavrov" in vocab.speakers["t.txt"]
     assert terms.missing_terms("What about the Lavrov–Wang meeting?", vocab) == []     # "I": Lavrov speaking
     # ... in their own documents only: another document's speaker says nothing of this one
@@ -465,12 +462,7 @@ def test_a_name_the_documents_spell_several_ways_is_searched_in_the_nearest_what
 
 def test_a_speaker_named_in_the_question_does_not_dilute_a_missing_name():
     text = "Sergey Lavrov: We discussed Ukraine and the European Union with our partners."
-    doc = Document.from_text("t.txt", text)
-    p = Passage(doc="t.txt", start=0, end=len(text), text=text, section="text", kind="turn", paragraph=1,
-                speaker="Sergey Lavrov")
-    index = store.Index(manifest={"model": {}, "chunking": {}}, documents={"t.txt": doc}, paragraphs=[p],
-                        passages=[p], vectors=store.vectors_index(np.ones((1, 4), dtype="float32") / 2))
-    vocab = terms.Vocabulary(index)
+    vocab = terms.Vocabulary(_index(text, "t.txt", speaker="Sergey Lavrov"))
     # Lavrov speaks in every answer: asking what he said of Mongolia is a question about Mongolia alone
     assert terms.names_missing("What did Lavrov say about Mongolia?", vocab)[:2] == (["Mongolia"], 1)
     assert terms.names_missing("What did Lavrov say about Mongolia and Ukraine?", vocab)[:2] == (["Mongolia"], 2)

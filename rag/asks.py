@@ -9,6 +9,7 @@ preposition: "CSTO peacekeepers"); it is answered only where a number (digits, o
 words or COUNT_REACH after it ("71 countries", "more than 60,000 of our compatriots", "several hundred American,
 British and other military advisors"). retrieve.py asks it of the best passages (as they are shown) when a search has a threshold.
 
+A share ("what percentage of the work is complete") is given by any percentage or fraction in the passages.
 What it leaves out: dates and times ("when", "on what date": a transcript's answers are as often "next week" or
 "after the elections"), names asked for ("which channels", "who"), and numbers written as "a few" or "many":
 those questions are answered or not as before.
@@ -23,7 +24,13 @@ COUNT_REACH = 4     # and after it
 NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands "
-    "million millions billion billions trillion trillions dozen dozens half several".split())
+    "million millions billion billions trillion trillions dozen dozens half several twice thrice third thirds "
+    "quarter quarters".split())
+_AUXILIARIES = frozenset("is are was were be been do does did have has had will would can could should shall may "
+                         "might must".split())     # "how much did it grow": a degree, no count of a thing
+_SHARE = re.compile(r"\b(?:percentage|share)\b", re.IGNORECASE)
+_PERCENT = re.compile(r"\d[\d,.]*\s*(?:%|per\s?cent\b|percent\b)|\b(?:half|third|thirds|quarter|quarters)\b",
+                      re.IGNORECASE)
 _STOPS = frozenset("a an the of our their its his her your my this that these those".split())
 _WORD = re.compile(r"[^\W_][\w’'\-]*")
 # the counted words: a few words after the asking phrase, up to a verb, preposition or the end of the clause
@@ -48,7 +55,7 @@ def counted(question: str) -> tuple[str, list[str]] | None:
     if not m:
         return None
     words = [w for w in _WORD.findall(m.group(1)) if w.lower() not in _STOPS]
-    if not words:
+    if not words or words[0].lower() in _AUXILIARIES:
         return None
     stem = _stem()
     return " ".join(words), [stem(w.lower()) for w in words]
@@ -77,6 +84,8 @@ def gives_count(text: str, stems: list[str]) -> bool:
     it; a word counts as one of them by its stem or its first five letters (advisers, advisors)."""
     stem, wanted = _stem(), set(stems)
     prefixes = {s[:5] for s in stems if len(s) >= 5 and s.isalpha()}     # not "nuclear-powered": "nuclear"
+    if "time" in wanted and re.search(r"\b(?:twice|thrice)\b", text, re.IGNORECASE):
+        return True         # "how many times": "the group has met twice" (two times)
     for sentence in re.split(r"(?<=[.!?;])\s+", text):
         tokens = _WORD.findall(sentence)
         counts = _counts(tokens)
@@ -90,8 +99,12 @@ def gives_count(text: str, stems: list[str]) -> bool:
 
 def count_missing(question: str, texts: list[str]) -> str | None:
     """What a count question counts, as it writes it, when none of `texts` gives that number; else None (also for
-    a question that asks no count)."""
+    a question that asks no count). A share ("what percentage of", "what share of") is given by any percentage or
+    fraction in them ("completed by 90 percent", "up one third"), wherever it stands."""
     asked = counted(question)
-    if asked is None or any(gives_count(t, asked[1]) for t in texts):
+    if asked is None:
+        return None
+    share = _SHARE.search(question[:question.lower().find(" of ")] if " of " in question.lower() else question)
+    if any(gives_count(t, asked[1]) or (share and _PERCENT.search(t)) for t in texts):
         return None
     return asked[0]

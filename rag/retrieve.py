@@ -142,6 +142,11 @@ def abstain_notice(noun: str, missing: list[str]) -> str:
     return f"{noun[0].upper()}{noun[1:]} {verb} not appear to address this. {NEAREST}"
 
 
+def _with_question(p: Passage) -> str:
+    """A passage's text and the question it answers, shown with it ("a few days ago" may be the journalist's)."""
+    return f"{p.text}\n{p.question}" if p.question else p.text
+
+
 def count_notice(noun: str, counted: str, shown: bool = True) -> str:
     """"The transcript gives no number of 'CSTO peacekeepers'." (asks.py), and what is shown instead."""
     verb = "give" if noun == "the documents" else "gives"
@@ -667,7 +672,7 @@ class Retriever:
         conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share)
         # a count question whose best passages give no number of what it counts (asks.py), where a threshold says
         # the documents were calibrated to abstain at all
-        uncounted = count_missing(text, [self.shown(r).text for r in order[:COUNT_PASSAGES]]) \
+        uncounted = count_missing(text, [_with_question(self.shown(r)) for r in order[:COUNT_PASSAGES]]) \
             if s.threshold is not None else None
         abstained = bool(abstain and ((s.threshold is not None and (conf < s.threshold or decisive or uncounted))
                                       or absent))

@@ -13,7 +13,8 @@ def test_a_count_question_names_what_it_counts_and_other_questions_ask_none():
     assert asks.counted("In how many countries has the vaccine been registered?")[0] == "countries"
     assert asks.counted("what percentage of the work is complete")[0] == "work"
     assert asks.counted("how many troops are taking part in the exercise")[0] == "troops"
-    for q in ["What did Lavrov say about Kazakhstan?", "Many thanks: how are you?", "How much?"]:
+    for q in ["What did Lavrov say about Kazakhstan?", "Many thanks: how are you?", "How much?",
+              "By how much did the number of compatriots increase?"]:       # a degree, not a count of a thing
         assert asks.counted(q) is None, q
 
 
@@ -57,3 +58,26 @@ def test_a_search_abstains_on_a_count_its_passages_do_not_give_and_says_so():
     # without a threshold (an index calibrated not to abstain, as the meetings') it never decides
     r = _retriever("The CSTO peacekeepers were sent to Kazakhstan.").with_settings(threshold=None)
     assert not r.search(question, 3).abstained
+
+
+def test_twice_counts_once_does_not_and_a_share_is_any_percentage_or_fraction():
+    times = asks.counted("How many times has the group met?")[1]
+    assert asks.gives_count("The group has met twice, and we are now discussing more.", times)
+    troops = asks.counted("How many Russian troops are near the border?")[1]
+    assert not asks.gives_count("Russia has never, not once, threatened the Ukrainian people.", troops)
+    q = "What percentage of the harmonisation of citizens' rights has been completed?"
+    assert asks.count_missing(q, ["The harmonisation of our citizens' rights. It has been completed by 90 percent."]) is None
+    assert asks.count_missing(q, ["The harmonisation of our citizens' rights goes on."]) == "harmonisation"
+
+
+def test_a_count_the_journalist_gives_with_the_answer_is_given():
+    text = "Two days ago, the office was looted."
+    doc = Document.from_text("t.txt", "Question: " + text + "\nAnswer: We protested at once.")
+    q = Passage(doc="t.txt", start=10, end=10 + len(text), text=text, section="Q1", kind="question", paragraph=1)
+    a_start = doc.text.index("We protested")
+    a = Passage(doc="t.txt", start=a_start, end=len(doc.text), text=doc.text[a_start:], section="Q1", kind="answer",
+                paragraph=2, question=text)
+    index = store.Index(manifest={"model": {}, "chunking": {}}, documents={"t.txt": doc}, paragraphs=[q, a],
+                        passages=[a], vectors=store.vectors_index(np.ones((1, 4), dtype="float32") / 2))
+    r = _retriever("unused").__class__(index, _retriever("unused").embedder, SearchSettings(threshold=-10.0))
+    assert not r.search("How many days ago was the office looted?", 3).abstained

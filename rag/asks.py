@@ -17,7 +17,6 @@ those questions are answered or not as before.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 COUNT_BEFORE = 8    # words before a counted word within which its number may stand (in one sentence)
 COUNT_REACH = 4     # and after it
@@ -28,9 +27,9 @@ NUMBER_WORDS = frozenset(
     "quarter quarters".split())
 _AUXILIARIES = frozenset("is are was were be been do does did have has had will would can could should shall may "
                          "might must".split())     # "how much did it grow": a degree, no count of a thing
-_SHARE = re.compile(r"\b(?:percentage|share)\b", re.IGNORECASE)
-_PERCENT = re.compile(r"\d[\d,.]*\s*(?:%|per\s?cent\b|percent\b)|\b(?:half|third|thirds|quarter|quarters)\b",
-                      re.IGNORECASE)
+_PLURALS = frozenset("people children men women police personnel staff troops".split())
+_PERCENT = re.compile(r"(?:\d[\d,.]*|\b[a-z]+(?:-[a-z]+)?)\s*(?:%|\bper\s?cent\b|\bpercent\b)"
+                      r"|\b(?:half|third|thirds|quarter|quarters)\b", re.IGNORECASE)
 _STOPS = frozenset("a an the of our their its his her your my this that these those".split())
 _WORD = re.compile(r"[^\W_][\w’'\-]*")
 # the counted words: a few words after the asking phrase, up to a verb, preposition or the end of the clause
@@ -41,11 +40,11 @@ _ASK = re.compile(
     r"with|near|during|the|been)\b|\s*[?.,;:!]|\s*$)", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
 def _stem():
-    import Stemmer     # PyStemmer, a dependency (BM25's stemmer)
+    from .lexical import _stemmer      # PyStemmer's, one per thread (it is not thread-safe): BM25's
 
-    return Stemmer.Stemmer("english").stemWord
+    stemmer = _stemmer()
+    return stemmer.stemWord if stemmer is not None else (lambda w: w)
 
 
 def counted(question: str) -> tuple[str, list[str]] | None:
@@ -57,6 +56,11 @@ def counted(question: str) -> tuple[str, list[str]] | None:
     words = [w for w in _WORD.findall(m.group(1)) if w.lower() not in _STOPS]
     if not words or words[0].lower() in _AUXILIARIES:
         return None
+    # the phrase ends at its first plural ("Ukrainians fled to Poland": Ukrainians; "CSTO peacekeepers")
+    plural = next((i for i, w in enumerate(words) if (w.lower().endswith("s") and not w.lower().endswith("ss")
+                                                      and len(w) > 3) or w.lower() in _PLURALS), None)
+    if plural is not None:
+        words = words[:plural + 1]
     stem = _stem()
     return " ".join(words), [stem(w.lower()) for w in words]
 
@@ -65,15 +69,22 @@ _MONTHS = frozenset("january february march april may june july august september
                     "apr jun jul aug sep sept oct nov dec".split())
 
 
+_YEAR_BEFORE = frozenset("in since by of from until till before after to between and or the early late mid".split())
+
+
 def _counts(tokens: list[str]) -> list[bool]:
-    """Which of `tokens` are numbers that count: digits or number words, not a year ("in 2014") nor a date's day
-    ("May 2")."""
+    """Which of `tokens` are numbers that count: digits or number words ("twenty-five"), not a year ("in 2014", "May
+    2, 2014"; but "1800 peacekeepers" is a count) nor a date's day ("May 2")."""
     out = []
     for i, token in enumerate(tokens):
         t = token.lower().strip("’'")
-        number = bool(re.fullmatch(r"\d[\d,.]*%?|\d+(?:st|nd|rd|th|s)?", t)) or t in NUMBER_WORDS
-        year = re.fullmatch(r"(?:18|19|20)\d\ds?", t) is not None
-        day = t[:1].isdigit() and i > 0 and tokens[i - 1].lower().rstrip(".") in _MONTHS
+        number = bool(re.fullmatch(r"\d[\d,.]*%?|\d+(?:st|nd|rd|th|s)?", t)) \
+            or all(part in NUMBER_WORDS for part in t.split("-"))             # "twenty-five"
+        before = tokens[i - 1].lower().rstrip(".") if i > 0 else ""
+        dated = i > 1 and before[:1].isdigit() and tokens[i - 2].lower().rstrip(".") in _MONTHS     # May 2, 2014
+        year = re.fullmatch(r"(?:18|19|20)\d\ds?", t) is not None and (before in _YEAR_BEFORE or before in _MONTHS
+                                                                       or dated)
+        day = t[:1].isdigit() and before in _MONTHS
         out.append(number and not year and not day)
     return out
 
@@ -104,7 +115,7 @@ def count_missing(question: str, texts: list[str]) -> str | None:
     asked = counted(question)
     if asked is None:
         return None
-    share = _SHARE.search(question[:question.lower().find(" of ")] if " of " in question.lower() else question)
+    share = re.search(r"\b(?:percentage|share)\s+of\b", question, re.IGNORECASE)
     if any(gives_count(t, asked[1]) or (share and _PERCENT.search(t)) for t in texts):
         return None
     return asked[0]

@@ -143,7 +143,8 @@ def _another_word(name: str, form: str) -> bool:
     """Whether `form`, a spelling near the country's name `name` (both folded), is a word of its own rather than a
     form of that country: an English word that is none of its names, capitals or demonyms ("Angola" is not
     "Anglo", "Romania" not "Roman", "Aruba" not "Arab"; but "Croatia" is there as "Croats")."""
-    return name in countries() and is_common(form) and form not in country_forms().get(name, ())
+    own = country_forms().get(name, ())
+    return name in countries() and is_common(form) and form not in own and form.removesuffix("s") not in own
 
 
 def _spellings(w: str) -> list[str]:
@@ -231,7 +232,7 @@ class Vocabulary:
 
     @cached_property
     def per_doc(self) -> dict[str, frozenset]:
-        out, capitalised, capitals, seen = {}, {}, {}, {}
+        out, capitalised, uppercase, seen = {}, {}, {}, {}
         for doc_id, doc in self.index.documents.items():
             words = set()
             for raw in _WORD.findall(doc.text):
@@ -241,7 +242,7 @@ class Vocabulary:
                 if raw[0].isupper():
                     capitalised[w] = capitalised.get(w, 0) + 1
                     if _acronym(raw):
-                        capitals[w] = capitals.get(w, 0) + 1
+                        uppercase[w] = uppercase.get(w, 0) + 1
                 if "'" in w:
                     words.update(p for p in w.split("'") if p)
                 if _SPELLED.fullmatch(w):       # letters spelled out, as meeting transcripts write them: l_c_d
@@ -250,7 +251,8 @@ class Vocabulary:
         # words written capitalised most of the time (names): the only targets of spelling variants
         self.proper = frozenset(w for w, n in capitalised.items() if 2 * n > seen[w])
         # and those written in capitals (CSTO, RIAC): abbreviations, no one's spelling of a word ("Costa", "Rica")
-        self.acronyms = frozenset(w for w, n in capitals.items() if 2 * n > seen[w])
+        # (of five letters at most: a caption or a speaker label in capitals writes whole names so, ZELENSKYY)
+        self.acronyms = frozenset(w for w, n in uppercase.items() if 2 * n > seen[w] and len(w) <= 5)
         return out
 
     @cached_property
@@ -438,14 +440,17 @@ class Vocabulary:
 
     def has_phrase(self, words: list[str], docs=None, either_order: bool = False) -> bool:
         """Whether a searched document writes the folded `words` in this order (or reversed, `either_order`; case
-        aside; each may end in a possessive, the last or one the documents hold only so also in -s, -es, -er, -ers:
-        "Industrial Designer" holds "Industrial Design", the "conventions" of a text are there for "Istanbul
-        Convention" but not together with Istanbul; "Serbia" does not hold "Serb"), with at most PHRASE_GAP words
-        between two of them, each capitalised or of three letters at most ("Secretary of State Antony Blinken"
-        holds "Secretary Blinken"; "Serb Municipalities in Kosovo" holds "Kosovo Serb")."""
-        forms = [w if w in self.words else self.find(w, docs, name=True) for w in words]
-        if any(f is None or (f != w and f[len(w):] not in _ENDINGS) or not f.startswith(w)
-               for w, f in zip(words, forms)):
+        aside; the last may end in a possessive or -s, -es, -er, -ers: "Industrial Designer" holds "Industrial
+        Design", "Serbia" does not hold "Serb"), with at most PHRASE_GAP words between two of them, each capitalised
+        or of three letters at most ("Secretary of State Antony Blinken" holds "Secretary Blinken"; "Serb
+        Municipalities in Kosovo" holds "Kosovo Serb"). Two words the searched documents hold only inflected
+        (the query's "Istanbul Convention", their "conventions") may stand in any order, anything within
+        PHRASE_NEAR characters between them ("the Olympic Games": "the Winter Olympics ... the Games")."""
+        have = self._searched(docs)
+        forms = [w if w in have else self.find(w, docs, name=True) for w in words]
+        inflected = [f is not None and f != w and f.startswith(w) and f[len(w):] in _ENDINGS for w, f in zip(words, forms)]
+        if any(f is None or (f != w and not bent) for w, f, bent in zip(words, forms, inflected)) \
+                or (any(inflected) and len(words) > 2):
             return True         # a word missing on its own (or spelt another way) is missing_terms' business
         return self._remember((tuple(words), None if docs is None else frozenset(docs), either_order),
                               lambda: self._has_phrase(words, forms, docs, either_order))
@@ -453,11 +458,11 @@ class Vocabulary:
     def _has_phrase(self, words: list[str], forms: list[str], docs, either_order: bool) -> bool:
         gap = r"[\s\-‐‑–—]+(?:(?:[A-Z][\w’'.]*|[a-z]{1,3})[\s\-‐‑–—]+){0,%d}" % PHRASE_GAP
         ending = r"(?:s|es|er|ers)?"
-        parts = [f"(?i:{re.escape(w)})" + (ending if f != w else "") for w, f in zip(words, forms)]
+        parts = [f"(?i:{re.escape(w)})" for w in words]
         orders = [parts, parts[::-1]] if either_order else [parts]
-        if forms != words:      # the query names it in its own words ("the Azov Battalion", "Olympic Games"): the
-            # documents' words near each other will do ("Azov militants ... volunteer battalions"), in any order
-            gap = r"(?!\w)[\s\S]{1,%d}?(?<!\w)" % PHRASE_NEAR
+        if forms != words:      # two words, named in the query's own words ("Olympic Games"): the documents' words
+            # near each other will do ("the Winter Olympics ... the Games"), in any order
+            gap = ending + r"(?:[’']s?)?(?!\w)[\s\S]{1,%d}?(?<!\w)" % PHRASE_NEAR
             orders = [parts, parts[::-1]]
         pattern = re.compile("|".join(r"(?<!\w)" + gap.join(order) + ending + r"(?:[’']s?)?(?!\w)"
                                       for order in orders))
@@ -622,15 +627,19 @@ class Vocabulary:
 
     def capital(self, w: str, docs=None) -> bool:
         """Whether `w` (folded) is a capital whose country a searched document names (capitals())."""
+        return self._names_any(capitals().get(w, ()), docs)
+
+    def _names_any(self, names, docs) -> bool:
+        """Whether a searched document names any of `names` (folded; a name of several words written together)."""
         return any(self.find(x, docs) is not None if " " not in x else
                    all(self.find(y, docs) for y in x.split()) and self.has_phrase(x.split(), docs)
-                   for x in sorted(capitals().get(w, ())))
+                   for x in sorted(names))
 
     def _people(self, w: str, present) -> str | None:
         """The country `w` names, as the documents hold its people (demonyms): Canada, "the Canadians"."""
         for people in sorted(demonyms().get(w, ())):
             for form in (people, people + "s"):
-                if present(form):
+                if form in self.proper and present(form):       # "the Poles", not "polish our approach"
                     return form
         return None
 
@@ -640,9 +649,7 @@ class Vocabulary:
         phrase = " ".join(words)
         if tuple(words) not in country_phrases() and phrase not in demonyms():
             return False
-        return any(self.find(x, docs) is not None if " " not in x else
-                   all(self.find(y, docs) for y in x.split()) and self.has_phrase(x.split(), docs)
-                   for x in sorted(country_names().get(phrase, frozenset()) | demonyms().get(phrase, frozenset())))
+        return self._names_any(country_names().get(phrase, frozenset()) | demonyms().get(phrase, frozenset()), docs)
 
     def _country(self, w: str, docs, present) -> str | None:
         """Another name of the country `w` names that the documents hold (country_names): USA: United States."""
@@ -779,10 +786,10 @@ def name_phrases(query: str) -> list[list[str]]:
     capitals holds one ("Central African Republic Russian instructors": the country, not "African Republic
     Russian"). Only those in a query in Title Case or capitals, where capitals say nothing."""
     matches = list(_WORD.finditer(query))
-    countries = _country_spans(matches, query)
+    named = _country_spans(matches, query)         # the countries of several words, (first, past last)
     content = [m.group() for m in matches if m.group()[:1].isalpha() and not _is_stop(_fold(m.group()))]
     if (len(content) >= 3 and all(w[0].isupper() for w in content)) or query.upper() == query:
-        return [_spelt(matches, range(i, j)) for i, j in countries]
+        return [_spelt(matches, range(i, j)) for i, j in named]
     runs, run, end = [], [], None       # runs of capitalised words, as places in `matches`
     for i, m in enumerate(matches):
         word = m.group()
@@ -806,7 +813,7 @@ def name_phrases(query: str) -> list[list[str]]:
             run = [i] if capital else []
         end = m.end()
     runs.append(run)
-    in_country = {k for i, j in countries for k in range(i, j)}
+    in_country = {k for i, j in named for k in range(i, j)}
     pieces = []         # each run without the countries in it, cut where one stood
     for run in runs:
         piece: list[int] = []
@@ -817,7 +824,7 @@ def name_phrases(query: str) -> list[list[str]]:
                 piece = []
             else:
                 piece.append(k)
-    spans = sorted([(p[0], p) for p in pieces] + [(i, list(range(i, j))) for i, j in countries])
+    spans = sorted([(p[0], p) for p in pieces] + [(i, list(range(i, j))) for i, j in named])
     return [_spelt(matches, places) for _, places in spans]
 
 

@@ -490,3 +490,31 @@ def test_a_country_is_there_as_its_own_people_and_a_formal_name_as_its_short_one
     assert terms.missing_terms("What about Russian Culture Centers?", vocab) == []         # British spelling
     # a people several countries share names none of them: "French" is Réunion's too
     assert terms.missing_terms("What about Réunion?", vocab) == ["Réunion"]
+
+
+def test_review_a_name_in_capitals_keeps_its_spellings_and_a_people_in_lower_case_names_no_country():
+    # a caption in capitals writes a whole name so: it is a name, not an abbreviation, and keeps its spellings
+    vocab = terms.Vocabulary(_index(TEXT + " PRESIDENT ZELENSKYY SAID THAT. ZELENSKYY AGREED."))
+    assert terms.missing_terms("What did Zelenskiy say?", vocab) == []
+    # "polish our approach", "go dutch": no Poles, no Dutch; "the Indians": India (a people in the plural)
+    vocab = terms.Vocabulary(_index(TEXT + " We must polish our approach and go dutch. The Indians agreed."))
+    assert terms.missing_terms("What about Poland and the Netherlands?", vocab) == ["Poland", "Netherlands"]
+    assert terms.missing_terms("What about India?", vocab) == []
+    # a plural's other spelling, and two words named in the query's order the documents write the other way round
+    vocab = terms.Vocabulary(_index(TEXT + " Our air defences are strong. The Games open soon, then the Winter "
+                                           "Olympics close."))
+    assert terms.missing_terms("What about air defenses?", vocab) == []
+    assert terms.missing_terms("Will Putin attend the Olympic Games?", vocab) == []
+
+
+def test_review_a_phrase_is_judged_on_the_searched_documents_alone():
+    b = TEXT + " The summit in Istanbul spoke of the conventions the states had signed."
+    docs = {"a.txt": Document.from_text("a.txt", "The convention was signed."), "b.txt": Document.from_text("b.txt", b)}
+    paras = [Passage(doc=d, start=0, end=len(doc.text), text=doc.text, section="text", kind="paragraph", paragraph=1)
+             for d, doc in docs.items()]
+    two = store.Index(manifest={"model": {}, "chunking": {}}, documents=docs, paragraphs=paras, passages=paras,
+                      vectors=store.vectors_index(np.ones((2, 4), dtype="float32") / 2))
+    alone = terms.Vocabulary(_index(b, "b.txt"))
+    q = "Why does Russia oppose the Istanbul Convention?"
+    assert terms.missing_terms(q, alone) == []          # near each other in b, as the query names them
+    assert terms.missing_terms(q, terms.Vocabulary(two), docs={"b.txt"}) == []      # whatever a.txt writes

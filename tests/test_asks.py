@@ -32,6 +32,13 @@ def test_a_number_must_lead_or_follow_the_counted_words_in_one_sentence():
     stems = asks.counted("How many people died in Odessa?")[1]
     assert not asks.gives_count("The crime committed in Odessa on May 2, 2014 when people were burned alive.", stems)
     assert asks.gives_count("In 2014, 48 people died in Odessa.", stems)
+    # a count in number words, joined by a hyphen; a four-digit count that no "in" or month makes a year
+    assert asks.gives_count("Twenty-five people were sent.", stems)
+    assert asks.gives_count("In 1999, 1800 people were sent.", stems)
+    assert not asks.gives_count("In 1999 people were sent.", stems)
+    # the counted words end at the first plural: not the verb after it
+    assert asks.counted("How many Ukrainians fled to Poland?")[0] == "Ukrainians"
+    assert asks.count_missing("What percentage of Russians support it?", ["Seventy-one percent of them do."]) is None
 
 
 def _retriever(text: str) -> Retriever:

@@ -234,7 +234,8 @@ def confidence(s: SearchSettings, cosine: float, lexical: Candidates, words: int
             - s.conf_missing * missing)
 
 
-COUNT_PASSAGES = 3      # the best passages (one per paragraph) a count question's number is looked for in
+COUNT_PASSAGES = 3      # the best-ranked passages (before diversity, so the same for any k; one per paragraph
+                        # with `expand`) a count question's number is looked for in, as shown, with their question
 NEAR_DUPLICATE = 0.95   # cosine above which two passages say the same thing
 
 

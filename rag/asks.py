@@ -17,6 +17,9 @@ those questions are answered or not as before.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from .terms import CALENDAR, SHORT_MONTHS
 
 COUNT_BEFORE = 8    # words before a counted word within which its number may stand (in one sentence)
 COUNT_REACH = 4     # and after it
@@ -65,8 +68,7 @@ def counted(question: str) -> tuple[str, list[str]] | None:
     return " ".join(words), [stem(w.lower()) for w in words]
 
 
-_MONTHS = frozenset("january february march april may june july august september october november december jan feb mar "
-                    "apr jun jul aug sep sept oct nov dec".split())
+_MONTHS = CALENDAR | SHORT_MONTHS       # a number after one is a date's day, not a count
 
 
 _YEAR_BEFORE = frozenset("in since by of from until till before after to between and or the early late mid".split())
@@ -108,9 +110,9 @@ def gives_count(text: str, stems: list[str]) -> bool:
     return False
 
 
-def count_missing(question: str, texts: list[str]) -> str | None:
+def count_missing(question: str, texts: Iterable[str]) -> str | None:
     """What a count question counts, as it writes it, when none of `texts` gives that number; else None (also for
-    a question that asks no count). A share ("what percentage of", "what share of") is given by any percentage or
+    a question that asks no count; `texts` are read only for a count question, one by one). A share ("what percentage of", "what share of") is given by any percentage or
     fraction in them ("completed by 90 percent", "up one third"), wherever it stands."""
     asked = counted(question)
     if asked is None:

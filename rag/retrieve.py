@@ -70,6 +70,7 @@ MAX_QUOTE_CHARS = 1000      # a conversation's turn longer than this is quoted b
 MODES = ("hybrid", "dense", "lexical")
 ABSTAIN_NOTICE = "The transcript does not appear to address this. The nearest passages are shown, marked low-confidence."
 NEAREST = "The nearest passages are shown, marked low-confidence."
+REST = "The passages shown match the rest of the query."   # a notice's end when nothing is abstained
 NOTHING_TO_SEARCH = "The index holds no passages to search."
 
 
@@ -151,7 +152,7 @@ def count_notice(noun: str, counted: str, shown: bool = True) -> str:
     """"The transcript gives no number of 'CSTO peacekeepers'." (asks.py), and what is shown instead."""
     verb = "give" if noun == "the documents" else "gives"
     said = f"{noun[0].upper()}{noun[1:]} {verb} no number of '{counted}' in the best passages."
-    return f"{said} {NEAREST}" if shown else f"{said} The passages shown match the rest of the query."
+    return f"{said} {NEAREST if shown else REST}"
 
 
 def clean_query(query: str) -> tuple[str, list[str]]:
@@ -673,7 +674,7 @@ class Retriever:
         conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share)
         # a count question whose best passages give no number of what it counts (asks.py), where a threshold says
         # the documents were calibrated to abstain at all
-        uncounted = count_missing(text, [_with_question(self.shown(r)) for r in order[:COUNT_PASSAGES]]) \
+        uncounted = count_missing(text, (_with_question(self.shown(r)) for r in order[:COUNT_PASSAGES])) \
             if s.threshold is not None else None
         abstained = bool(abstain and ((s.threshold is not None and (conf < s.threshold or decisive or uncounted))
                                       or absent))
@@ -685,8 +686,8 @@ class Retriever:
             notices = notices + [said]
         elif missing or uncounted:
             said = None
-            notices = notices + [f"{missing_notice(noun, missing)} The passages shown match the rest of the query."
-                                 if missing else count_notice(noun, uncounted, shown=False)]
+            notices = notices + [f"{missing_notice(noun, missing)} {REST}" if missing
+                                 else count_notice(noun, uncounted, shown=False)]
         else:
             said = None
         return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,

@@ -265,6 +265,11 @@ class Vocabulary:
         return {doc: frozenset(words) for doc, words in out.items()}
 
     @cached_property
+    def speaking(self) -> frozenset:
+        """The words of every document's speakers' names."""
+        return frozenset().union(*self.speakers.values())
+
+    @cached_property
     def words(self) -> frozenset:
         return frozenset().union(*self.per_doc.values()) if self.per_doc else frozenset()
 
@@ -446,16 +451,16 @@ class Vocabulary:
         Municipalities in Kosovo" holds "Kosovo Serb"). Two words the searched documents hold only inflected
         (the query's "Istanbul Convention", their "conventions") may stand in any order, anything within
         PHRASE_NEAR characters between them ("the Olympic Games": "the Winter Olympics ... the Games")."""
+        return self._remember((tuple(words), None if docs is None else frozenset(docs), either_order),
+                              lambda: self._has_phrase(words, docs, either_order))
+
+    def _has_phrase(self, words: list[str], docs, either_order: bool) -> bool:
         have = self._searched(docs)
         forms = [w if w in have else self.find(w, docs, name=True) for w in words]
         inflected = [f is not None and f != w and f.startswith(w) and f[len(w):] in _ENDINGS for w, f in zip(words, forms)]
         if any(f is None or (f != w and not bent) for w, f, bent in zip(words, forms, inflected)) \
                 or (any(inflected) and len(words) > 2):
             return True         # a word missing on its own (or spelt another way) is missing_terms' business
-        return self._remember((tuple(words), None if docs is None else frozenset(docs), either_order),
-                              lambda: self._has_phrase(words, forms, docs, either_order))
-
-    def _has_phrase(self, words: list[str], forms: list[str], docs, either_order: bool) -> bool:
         gap = r"[\s\-‐‑–—]+(?:(?:[A-Z][\w’'.]*|[a-z]{1,3})[\s\-‐‑–—]+){0,%d}" % PHRASE_GAP
         ending = r"(?:s|es|er|ers)?"
         parts = [f"(?i:{re.escape(w)})" for w in words]
@@ -955,7 +960,8 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     found += [(place.get(words[0], 0), text) for words, text in phrases]
     # a speaker of the documents named in the question ("What did Lavrov say about ...") says nothing of whether
     # they address it: not counted among the names that may be missing
-    speaking = set().union(*(v for d, v in vocabulary.speakers.items() if docs is None or d in docs))
+    speaking = vocabulary.speaking if docs is None else \
+        frozenset().union(*(vocabulary.speakers.get(d, frozenset()) for d in docs))
     counted = [n for n in names if n not in in_phrases and n not in speaking]
     return [t for _, t in sorted(found, key=lambda x: x[0])], len(counted) + len(phrases) + len(countries_named), \
         frozenset(soft)

@@ -25,7 +25,8 @@ chosen on a fifth of train's meetings held out from the other four fifths, never
 
 The file: ``.npz`` (no pickle) holding ``W`` (float32, d x d), ``fingerprint`` (the model's weights) and
 ``about`` (JSON: what it was trained on). What it leaves out: fine-tuning the model itself (every document
-would need embedding again), nonlinear maps, adapting the documents' side.
+would need embedding again, and on the same questions it ranked worse than this map: README, *Meetings*), nonlinear
+maps, adapting the documents' side.
 """
 from __future__ import annotations
 

@@ -199,6 +199,13 @@ def _skeleton(word: str) -> str:
     return out
 
 
+def _swapped(word: str) -> list[str]:
+    """`word` with two neighbouring letters exchanged, after its first (a typist's slip moves a consonant across
+    the skeleton's buckets: zelenksy, zelensky), each way once."""
+    return list(dict.fromkeys(word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)
+                              if word[i] != word[i + 1]))
+
+
 def _distance(a: str, b: str, limit: int) -> int:
     """Levenshtein distance, stopping once it exceeds `limit`."""
     if abs(len(a) - len(b)) > limit:
@@ -612,6 +619,9 @@ class Vocabulary:
             best = min((pair for pair in near if pair[0] <= limit), default=None)    # the nearest spelling
             if best:
                 return best[1]
+            for form in _swapped(w):        # two letters typed in the wrong order: zelenksy, zelensky
+                if form in self.proper and form not in self.acronyms and present(form) and not _another_word(w, form):
+                    return form
         if len(w) >= 5 and w.isalpha():     # a derived form of a name: belarus -> belarusian, and back
             for form in self.openings.get(w[:3], ()):
                 if form[:5] != w[:5] or len(form) < 5 or _another_word(w, form):

@@ -40,6 +40,16 @@ def test_inflected_possessive_and_variant_forms_of_present_names_are_found(vocab
         assert terms.missing_terms(q, vocab) == [], q
 
 
+def test_a_name_typed_with_two_letters_swapped_is_the_name_the_documents_hold(vocab):
+    # the skeleton (terms._skeleton) of "Yanukovcyh" is not Yanukovych's: only the swap finds it
+    for q in ["What did Yanukovcyh sign?", "What did Lavorv say?", "the Kazakshtan mission", "Did Belraus agree?"]:
+        assert terms.missing_terms(q, vocab) == [], q
+    assert vocab.written_forms("What did Lavorv say?") == ["lavrov"]
+    # a swap that the documents do not hold, or two swaps, is still a name they never mention
+    assert terms.missing_terms("What did Lavrvo say about Mongloia?", vocab) == ["Mongloia"]
+    assert terms.missing_terms("What did Yaunkovcyh sign?", vocab) == ["Yaunkovcyh"]
+
+
 def test_a_missing_common_word_is_never_a_name(vocab):
     # a paraphrase: none of its content words is in the text, all of them are ordinary English
     q = "Which side is actually piling up troops along the frontier, according to the minister?"

@@ -56,6 +56,8 @@ def test_sigkill_during_build_keeps_previous_index(tmp_path, interview_file):
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             killed += 1
+        else:       # built faster than the timing run (a machine less loaded now): later kills come sooner
+            whole = delay
         proc.wait()
         after = store.load(folder, embedder=FakeEmbedder(), check_sources=False)
         assert after.manifest["fingerprint"] in (before.manifest["fingerprint"], _fingerprint_of_big(tmp_path, big))

@@ -18,6 +18,24 @@ def test_a_count_question_names_what_it_counts_and_other_questions_ask_none():
         assert asks.counted(q) is None, q
 
 
+def test_a_measure_asks_a_count_and_a_worth_asks_one_only_in_a_currency():
+    assert asks.counted("What was the volume of Russia-China trade last year?")[0] == "Russia-China trade"
+    assert asks.counted("What was the value of Russia-China trade in 2021 in dollars?")[0] == "Russia-China trade"
+    assert asks.counted("What’s the size of the Russian contingent?")[0] == "Russian contingent"
+    assert asks.counted("the cost of the pipeline in euros")[0] == "pipeline"
+    assert asks.counted("amount of gas per year")[0] == "gas"
+    # a worth: no number is asked for
+    for q in ["What is the value of dialogue with NATO?", "What was the price of the Minsk agreements?",
+              "What are the values of the West?", "value of Russia-China trade",
+              # a duration is answered as a date is ("more than 7 years ago"): no count asked
+              "the amount of time since the EU shut down the dialogue", "How much time did the talks take?"]:
+        assert asks.counted(q) is None, q
+    assert asks.counted("How many times did they meet?")[0] == "times"
+    stems = asks.counted("What was the volume of Russia-China trade last year?")[1]
+    assert asks.gives_count("Russia-China trade reached 140 billion dollars.", stems)
+    assert not asks.gives_count("Russia-China trade is growing, as it did last year.", stems)
+
+
 def test_a_number_must_lead_or_follow_the_counted_words_in_one_sentence():
     stems = asks.counted("How many military advisers are in Ukraine?")[1]
     assert asks.gives_count("There are several hundred American, British and other military advisors there.", stems)

@@ -3,9 +3,10 @@
 "How many CSTO peacekeepers were deployed to Kazakhstan?" is not answered by a passage that speaks of the CSTO
 peacekeepers without a number: every name of the question is in the documents and near its words, so neither the
 name rules (terms.py) nor the confidence can tell. A count question ("how many", "how much", "what number of",
-"what percentage of", "what share of"; a measure: "what was the volume / amount / size / total of", and "the value /
-cost / price of" when asked in a currency, "in dollars": else it may ask a worth, "the value of dialogue") names what
-it counts in the words after it (up to its verb, preposition or "last year": "CSTO peacekeepers"); it is answered only where a number (digits, or a number word: "71",
+"what percentage of", "what share of"; a measure, "what was the value / cost / price / volume / amount / size / total
+of", when the question names a currency ("in dollars") or asks "the total of" things in the plural, else it may ask a
+worth or speak figuratively: "the value of dialogue", "the size of the problem") names what it counts in the words
+after it (up to its verb, preposition or "last year": "CSTO peacekeepers"); it is answered only where a number (digits, or a number word: "71",
 "60,000", "several hundred", "five", "a dozen"; not a year, nor a date's day) stands in a sentence within COUNT_BEFORE words before one of those
 words or COUNT_REACH after it ("71 countries", "more than 60,000 of our compatriots", "several hundred American,
 British and other military advisors"). retrieve.py asks it of the best passages (as they are shown) when a search has a threshold.
@@ -34,9 +35,10 @@ _AUXILIARIES = frozenset("is are was were be been do does did have has had will 
 _PLURALS = frozenset("people children men women police personnel staff troops".split())
 _PERCENT = re.compile(r"(?:\d[\d,.]*|\b[a-z]+(?:-[a-z]+)?)\s*(?:%|\bper\s?cent\b|\bpercent\b)"
                       r"|\b(?:half|third|thirds|quarter|quarters)\b", re.IGNORECASE)
-_WORTH = frozenset(("value", "cost", "price"))      # a measure that may be a worth: a count only in a currency
-_CURRENCY = re.compile(r"\bin\s+(?:US\s+|American\s+)?(?:dollars|euros?|roubles|rubles|yuan|pounds|sterling)\b|[$€£]",
-                       re.IGNORECASE)
+# a measure asks a number when the question names a currency ("the value of trade in dollars"), or as "the total of"
+# things counted in the plural ("the total of arrests"); else it may be a worth or a manner of speaking ("the value
+# of dialogue", "the size of the problem", "the amount of pressure"): no count question
+_CURRENCY = re.compile(r"\b(?:dollars?|euros?|roubles?|rubles?|yuan|pounds?|sterling|usd|eur)\b|[$€£]", re.IGNORECASE)
 _STOPS = frozenset("a an the of our their its his her your my this that these those".split())
 _WORD = re.compile(r"[^\W_][\w’'\-]*")
 # the counted words: a few words after the asking phrase, up to a verb, preposition or the end of the clause
@@ -60,16 +62,23 @@ def counted(question: str) -> tuple[str, list[str]] | None:
     """(the words a count question counts, as it writes them; their stems), or None for any other question:
     "How many CSTO peacekeepers were deployed?" -> ("CSTO peacekeepers", ["csto", "peacekeep"])."""
     m = _ASK.search(question)
-    if not m or (m.group("measure") or "").lower() in _WORTH and not _CURRENCY.search(question):
-        return None         # "What is the value of dialogue?": its worth, unless asked in a currency
+    if not m:
+        return None
     words = [w for w in _WORD.findall(m.group("what")) if w.lower() not in _STOPS]
-    if not words or words[0].lower() in _AUXILIARIES or words[0].lower() == "time":
-        return None         # "how much did it grow": a degree; "how much time", "the amount of time": a duration, as a date
-    # the phrase ends at its first plural ("Ukrainians fled to Poland": Ukrainians; "CSTO peacekeepers")
+    if not words or words[0].lower() in _AUXILIARIES:
+        return None         # "how much did it grow": a degree, no count of a thing
+    # the phrase ends at its first plural ("Ukrainians fled to Poland": Ukrainians; "CSTO peacekeepers"), not at a
+    # possessive ("Russia's compatriots")
     plural = next((i for i, w in enumerate(words) if (w.lower().endswith("s") and not w.lower().endswith("ss")
-                                                      and len(w) > 3) or w.lower() in _PLURALS), None)
+                                                      and len(w) > 3 and not re.search(r"[’']s$", w))
+                   or w.lower() in _PLURALS), None)
     if plural is not None:
         words = words[:plural + 1]
+    measure = (m.group("measure") or "").lower()
+    if measure and not _CURRENCY.search(question) and not (measure == "total" and plural is not None):
+        return None
+    if words[-1].lower() == "time":
+        return None         # "how much (more) time", "the amount of time": a duration, left out with the dates
     stem = _stem()
     return " ".join(words), [stem(w.lower()) for w in words]
 

@@ -199,6 +199,10 @@ def _skeleton(word: str) -> str:
     return out
 
 
+SWAP_LETTERS = 6     # a name this long or longer may be a swap away from the documents' (zelenksy); shorter ones are
+                     # too often another name (Ishan, Ihsan; Kahn, Khan) or word (minks, Minsk)
+
+
 def _swapped(word: str) -> list[str]:
     """`word` with two neighbouring letters exchanged, after its first (a typist's slip moves a consonant across
     the skeleton's buckets: zelenksy, zelensky), each way once."""
@@ -619,7 +623,8 @@ class Vocabulary:
             best = min((pair for pair in near if pair[0] <= limit), default=None)    # the nearest spelling
             if best:
                 return best[1]
-            for form in _swapped(w):        # two letters typed in the wrong order: zelenksy, zelensky
+            # two letters typed in the wrong order: zelenksy, zelensky
+            for form in _swapped(w) if len(w) >= SWAP_LETTERS else ():
                 if form in self.proper and form not in self.acronyms and present(form) and not _another_word(w, form):
                     return form
         if len(w) >= 5 and w.isalpha():     # a derived form of a name: belarus -> belarusian, and back

@@ -12,8 +12,9 @@ words or COUNT_REACH after it ("71 countries", "more than 60,000 of our compatri
 British and other military advisors"). retrieve.py asks it of the best passages (as they are shown) when a search has a threshold.
 
 A share ("what percentage of the work is complete") is given by any percentage or fraction in the passages.
-What it leaves out: dates and times ("when", "on what date": a transcript's answers are as often "next week" or
-"after the elections"), names asked for ("which channels", "who"), and numbers written as "a few" or "many":
+What it leaves out: dates, times and durations ("when", "on what date", "how much time": a transcript's answers are
+as often "next week" or "after the elections"), names asked for ("which channels", "who"), numbers written as "a
+few" or "many", and the kind of number (a sum asked in dollars is "given" by any number near the counted words):
 those questions are answered or not as before.
 """
 from __future__ import annotations

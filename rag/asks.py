@@ -65,7 +65,7 @@ def counted(question: str) -> tuple[str, list[str]] | None:
     m = _ASK.search(question)
     if not m:
         return None
-    words = [w for w in _WORD.findall(m.group("what")) if w.lower() not in _STOPS]
+    words = [w for w in _WORD.findall(m.group("what")) if w.lower() not in _STOPS and not w[0].isdigit()]  # a year
     if not words or words[0].lower() in _AUXILIARIES:
         return None         # "how much did it grow": a degree, no count of a thing
     # the phrase ends at its first plural ("Ukrainians fled to Poland": Ukrainians; "CSTO peacekeepers"), not at a
@@ -126,14 +126,41 @@ def gives_count(text: str, stems: list[str]) -> bool:
     return False
 
 
-def count_missing(question: str, texts: Iterable[str]) -> str | None:
+def count_missing(question: str, texts: Iterable[str], nearby: bool = True) -> str | None:
     """What a count question counts, as it writes it, when none of `texts` gives that number; else None (also for
     a question that asks no count; `texts` are read only for a count question, one by one). A share ("what percentage of", "what share of") is given by any percentage or
-    fraction in them ("completed by 90 percent", "up one third"), wherever it stands."""
+    fraction in them ("completed by 90 percent", "up one third"), wherever it stands. The first (best) text gives
+    it too where one of its sentences holds a number and a word of the question (counts_nearby): the number may
+    count the thing in other words ("140 employees" for "how many people work at Baltic Gearworks"); not with
+    `nearby` False."""
     asked = counted(question)
     if asked is None:
         return None
     share = re.search(r"\b(?:percentage|share)\s+of\b", question, re.IGNORECASE)
-    if any(gives_count(t, asked[1]) or (share and _PERCENT.search(t)) for t in texts):
+    first = None
+    for t in texts:
+        first = t if first is None else first
+        if gives_count(t, asked[1]) or (share and _PERCENT.search(t)):
+            return None
+    if nearby and first is not None and counts_nearby(first, question):
         return None
     return asked[0]
+
+
+_ASKING = frozenset("many much number percentage share total value cost price amount size volume".split())
+
+
+def counts_nearby(text: str, question: str) -> bool:
+    """Whether a sentence of `text` holds a number that counts (_counts) and a content word of `question` (by
+    stem: three letters or more, no stop word nor one of English's commonest, no asking word, no number)."""
+    from .lexical import _stopwords
+    from .terms import FUNCTION_ZIPF, zipf
+
+    stem, stop = _stem(), _stopwords()
+    wanted = {stem(w.lower()) for w in _WORD.findall(question) if len(w) >= 3 and w.isalpha()
+              and w.lower() not in stop and w.lower() not in _ASKING and (zipf(w.lower()) or 0.0) < FUNCTION_ZIPF}
+    for sentence in re.split(r"(?<=[.!?;])\s+", text):
+        tokens = _WORD.findall(sentence)
+        if any(_counts(tokens)) and any(stem(t.lower()) in wanted for t in tokens):
+            return True
+    return False

@@ -50,14 +50,14 @@ from functools import cached_property
 
 import numpy as np
 
-from .asks import count_missing
+from .asks import count_missing, counted
 from .calibration import calibrated_threshold
 from .dense import DenseSearch
 from .errors import QueryError
 from .lexical import LexicalSearch
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .store import Compat, Index
-from .terms import absent_words, hard_missing, held_names, names_missing, rarest_missing, whole_name_missing
+from .terms import absent_words, hard_missing, held_names, names_missing, rarest_missing, whole_name_missing, whole_names
 
 __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "Result", "Retriever",
            "SearchSettings", "abstain_notice", "calibrated_threshold", "check_k", "clean_query", "confidence",
@@ -153,6 +153,12 @@ def count_notice(noun: str, counted: str, shown: bool = True) -> str:
     verb = "give" if noun == "the documents" else "gives"
     said = f"{noun[0].upper()}{noun[1:]} {verb} no number of '{counted}' in the best passages."
     return f"{said} {NEAREST if shown else REST}"
+
+
+def unsure_notice(counted: str) -> str:
+    """The notice of a count question whose best passage gives a number near its other words, none next to
+    what it counts ("140 employees" for "how many people")."""
+    return f"No number stands next to '{counted}' in the best passages: check whether the numbers shown count it."
 
 
 def clean_query(query: str) -> tuple[str, list[str]]:
@@ -674,20 +680,23 @@ class Retriever:
         conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share)
         # a count question whose best passages give no number of what it counts (asks.py), where a threshold says
         # the documents were calibrated to abstain at all
-        uncounted = count_missing(text, (_with_question(self.shown(r)) for r in order[:COUNT_PASSAGES])) \
-            if s.threshold is not None else None
+        best = [_with_question(self.shown(r)) for r in order[:COUNT_PASSAGES]] if counted(text) else []
+        uncounted = count_missing(text, best) if s.threshold is not None else None
+        # a number near the question's other words but not next to what it counts: shown, and said
+        unsure = count_missing(text, best, nearby=False) if best and not uncounted else None
         abstained = bool(abstain and ((s.threshold is not None and (conf < s.threshold or decisive or uncounted))
                                       or absent))
-        missing = missing or (absent if abstained else [])
+        missing = whole_names(text, missing, soft) or (absent if abstained else [])
         hits = self._hits(picked, order, fused, dense, lexical, abstained)
         noun = self._rows.noun
         if abstained:
             said = abstain_notice(noun, missing) if missing or not uncounted else count_notice(noun, uncounted)
             notices = notices + [said]
-        elif missing or uncounted:
+        elif missing or uncounted or unsure:
             said = None
             notices = notices + [f"{missing_notice(noun, missing)} {REST}" if missing
-                                 else count_notice(noun, uncounted, shown=False)]
+                                 else count_notice(noun, uncounted, shown=False) if uncounted
+                                 else unsure_notice(unsure)]
         else:
             said = None
         return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,

@@ -17,13 +17,19 @@ A query word is a *name* when it is
 optional dependency); without it only capitalisation, acronyms and digits make names. A
 common word (a paraphrase's verb) never counts, whatever the index lacks.
 
-A name is present when the documents hold it in any of these forms: case-folded; without accents; without a
-possessive ('s, ’s, s'); its hyphen parts each, or joined (anti-satellite, antisatellite);
+A name is present when the documents hold it in any of these forms: case-folded; without accents (in the query
+or in the documents: Gdansk, "Gdańsk"); a number without its thousands separators (1200, "1,200"); without a
+possessive ('s, ’s, s'); its hyphen parts each, or joined (anti-satellite, antisatellite; covid19, "Covid-19";
+Nordstream, "Nord Stream"; and two words of the query the documents write as one: "Sea Lock", "SeaLock"; one
+lower-case word they write as two: beespace, "bee space"); a plural in -ies (Democracies, "Democracy");
 its stem (the lexical stemmer: "Kazakhstan's", "sanctioned"); a spelling variant, an
 index word with the same first letter (any vowel for a vowel) whose consonant skeleton is the same and that
 is at most two edits away (Kiev/Kyiv, Yanukovich/Yanukovych, Tokaev/Tokayev, Luhansk/Lugansk, Irbil/Erbil); a
 people's name for its place and plurals (Finnish: Finland; Croatians: Croats); a country's other name
-(places.py: USA); an acronym whose words a document writes out (OSCE).
+(places.py: USA), or the people's name alone (China, "Chinese"); an acronym whose words a document writes out
+(OSCE; in lower case, words of four letters or more, none a stop word: DWV, "deformed wing virus"). A title
+before a name is no name of its own ("Ms Solberg", "Governor Sanwo-Olu"), nor a sum ("$1.2bn", "45m"); a given
+name one letter off the one the documents write before the same surname is theirs (Joseph Borrell, "Josep").
 
 The vocabulary (``Vocabulary``) is built from the documents' text, once per index and lazily
 (about 0.1 s per MB), per document so that a search restricted to some documents checks those.
@@ -41,9 +47,11 @@ Which missing names decide (retrieve.py, with a threshold): at least half of the
 nothing, since they may only be named another way: a capital whose country the documents name (places.py;
 not after "the": "the Paris climate agreement"), given names before a surname the documents give a person after
 a title ("Dmytro Kuleba": "Mr Kuleba"; ``Vocabulary.titled``, ``given_names``), a name one letter off one of
-theirs. A name the documents write another way is searched as they write it (``Vocabulary.written_forms``:
+theirs, a word in lower case one slip from one of theirs ("varoa"). A name of several words with one word missing
+is named whole in the notice ("World Bank", not "Bank"). A name the documents write another way is searched as they write it (``Vocabulary.written_forms``:
 Irbil, Erbil; "Collective Security Treaty Organization", CSTO).
-What it leaves out: names with connectors as units ("Council of Europe": each word is checked),
+What it leaves out: numbers in words ("2000", "two thousand"), a country named by a city in it (Switzerland,
+"Geneva") or by a short form countryinfo lacks (UK, "Britain"), names with connectors as units ("Council of Europe": each word is checked),
 names written in lower case that wordfreq finds common and that are not countries ("bolsonaro";
 a country of several words is one in any case: "hong kong"), demonyms of missing countries ("Mongolian"), other languages.
 """
@@ -59,7 +67,7 @@ from .lexical import _stopwords
 from .places import capitals, countries, country_forms, country_names, country_words, country_phrases, demonyms
 
 __all__ = ["COMMON_ZIPF", "PHRASE_GAP", "RARE_ZIPF", "VARIANT_PREFIX", "Vocabulary", "absent_words", "countries", "country_forms", "country_names",
-           "is_common", "missing_names", "missing_terms", "names_missing", "hard_missing", "capitals", "rarest_missing", "whole_name_missing", "held_names", "name_phrases", "query_names", "zipf"]
+           "is_common", "missing_names", "missing_terms", "whole_names", "names_missing", "hard_missing", "capitals", "rarest_missing", "whole_name_missing", "held_names", "name_phrases", "query_names", "zipf"]
 
 _WORD = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:[’']s?)?")   # words, with an inner or final apostrophe
 _SENTENCE_END_CHARS = set('.?!:;"“”()[]')
@@ -111,6 +119,8 @@ OFFICES = {"mayor", "president", "minister", "premier", "chancellor", "governor"
 NOT_BEFORE_A_NAME = frozenset({"the", "right", "m", "general", "father", "sister", "principal", "officer", "coach",
                                "justice", "director", "deputy"})   # "General Assembly", "Deputy Minister"
 _TITLED = "|".join(sorted((TITLES | OFFICES) - NOT_BEFORE_A_NAME, key=len, reverse=True))   # Vocabulary.titled
+TITLED_WORDS = frozenset((TITLES | OFFICES | {"reverend", "madam"}) - NOT_BEFORE_A_NAME)   # not names before one
+_MAGNITUDE = re.compile(r"\d+(?:[.,]\d+)?(?:bn|mn|m|k|tn|b)")      # 45m, 2bn: a sum
 HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr", "sir", "madam", "prof"})   # not part of a name's run
 _SPELLED = re.compile(r"(?:[^\W\d_]_)+[^\W\d_]")     # l_c_d: letters spelled out
 _VOWELS = set("aeiouyw")
@@ -169,6 +179,45 @@ def _spellings(w: str) -> list[str]:
         elif stem.endswith(b):
             out.append(stem[:-len(b)] + a + plural)
     return [f for f in dict.fromkeys(out) if f != w]
+
+
+# a number with thousands separators ("1,200", "2 340" with a narrow or no-break space): also held as "1200"
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[,\u00a0\u202f\u2009]\d{3})+(?![\d])")
+# words joined by a hyphen ("Covid-19"), or two capitalised words ("Nord Stream", "New START"): also held joined
+_COMPOUND = re.compile(r"(?<![\w\-])[^\W_]+(?:[\-‐‑][^\W_]+)+(?![\w\-])"
+                       r"|(?<![\w\-])[A-Z][\w]*[ \t][A-Z][\w]*(?![\w\-])")
+
+
+def _plain(word: str) -> str:
+    """`word` without accents (gdańsk: gdansk, ålesund: alesund)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def _other_forms(text: str) -> set[str]:
+    """The forms a query may write of words that `text` writes otherwise (folded): a number without its
+    thousands separators (1200: "1,200"), a word without accents (Gdansk: "Gdańsk"), hyphenated words or a
+    pair of capitalised words run together (covid19: "Covid-19"; Nordstream: "Nord Stream"; NewSTART)."""
+    out = {re.sub(r"\D", "", m.group()) for m in _GROUPED.finditer(text)}
+    out.update(re.sub(r"[\s\-‐‑]", "", m.group()).lower() for m in _COMPOUND.finditer(text))
+    out.update(plain for plain in (_plain(w) for w in set(re.findall(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*", text.lower())))
+               if plain.isascii() and plain.isalpha())
+    return out
+
+
+def _plural(a: str, b: str) -> bool:
+    """Whether one of `a`, `b` is the other's plural in -ies ("Democracies", "democracy")."""
+    return (a.endswith("ies") and b == a[:-3] + "y") or (b.endswith("ies") and a == b[:-3] + "y")
+
+
+def _places_of(people: str) -> set[str]:
+    """The names of places the people's name `people` may be made from (DEMONYMS): chinese -> chin, china, …"""
+    out = set()
+    for ends, places in DEMONYMS:
+        for end in ends:
+            if people.endswith(end) and len(people) - len(end) >= 3:
+                base = people[:-len(end)]
+                out.update(head + p for head in (base, base[:max(3, len(base) - 1)]) for p in places)
+    return out
 
 
 def _fold(word: str) -> str:
@@ -258,6 +307,7 @@ class Vocabulary:
                     words.update(p for p in w.split("'") if p)
                 if _SPELLED.fullmatch(w):       # letters spelled out, as meeting transcripts write them: l_c_d
                     words.add(w.replace("_", ""))
+            words.update(_other_forms(doc.text))
             out[doc_id] = frozenset(words)
         # words written capitalised most of the time (names): the only targets of spelling variants
         self.proper = frozenset(w for w, n in capitalised.items() if 2 * n > seen[w])
@@ -373,7 +423,8 @@ class Vocabulary:
         """Whether a searched document writes the words an `acronym` (folded, 3 to 6 letters) stands for:
         capitalised words of three letters or more with its letters as initials, short lower-case links
         allowed between them ("OSCE": Organization for Security and Co-operation in Europe; "WTO": World Trade
-        Organization). Not two letters: too many pairs of words would do ("US": "the Union State"); a
+        Organization), or in lower case, side by side, of four letters or more and none a stop word ("DWV":
+        deformed wing virus). Not two letters: too many pairs of words would do ("US": "the Union State"); a
         country's two-letter code is country_names' business ("UK": United Kingdom)."""
         if not (3 <= len(acronym) <= 6 and acronym.isalpha()):
             return False
@@ -383,14 +434,19 @@ class Vocabulary:
     def _spelled_out(self, acronym: str, docs) -> bool:
         link = r"(?:[ \t\-]+(?:of|and|for|in|on|the|de|du|des|la|le)\b)*[ \t\-]+"       # within a line
         pattern = re.compile(r"(?<![\w-])" + link.join(c.upper() + r"[a-z][a-z’'\-]+" for c in acronym) + r"(?!\w)")
-        return any(pattern.search(doc.text) for d, doc in self.index.documents.items() if docs is None or d in docs)
+        # or in lower case, words of four letters or more side by side, none a stop word ("deformed wing virus")
+        lower = re.compile(r"(?<![\w-])" + r"[ \t\-‐‑]+".join(f"(?i:{c})" + r"[a-z’']{3,}" for c in acronym) + r"(?!\w)")
+        texts = [doc.text for d, doc in self.index.documents.items() if docs is None or d in docs]
+        return any(pattern.search(t) for t in texts) or any(
+            not any(_is_stop(w.lower()) or (zipf(w.lower()) or 0.0) >= FUNCTION_ZIPF for w in re.split(r"[ \t\-‐‑]+", m.group()))
+            for t in texts for m in lower.finditer(t))
 
     def slip(self, word: str, docs=None) -> bool:
         """Whether `word` (case folded, of 5 letters or more) is a word of the searched documents mistyped: one
         letter dropped, added, changed or two swapped ("goverment"), or two of their words run together ("carefor")."""
         if not 5 <= len(word) <= 40 or not word.isalpha():
             return False
-        have = self._searched(docs)
+        have = self.searched(docs)
         if any(word[:i] in have and word[i:] in have for i in range(2, len(word) - 1)):
             return True
         return self._one_edit(word, have)
@@ -399,9 +455,9 @@ class Vocabulary:
         """Whether the name `name` (folded, of 6 letters or more) is one edit from a name the searched documents
         write capitalised ("Zelenksy": Zelensky; "Stoltenburg": Stoltenberg is two, so no)."""
         self.per_doc            # noqa: B018 - which finds the words written capitalised (proper)
-        return 6 <= len(name) <= 40 and name.isalpha() and self._one_edit(name, self.proper & self._searched(docs))
+        return 6 <= len(name) <= 40 and name.isalpha() and self._one_edit(name, self.proper & self.searched(docs))
 
-    def _searched(self, docs) -> frozenset:
+    def searched(self, docs=None) -> frozenset:
         """The words of the searched documents (`docs`, None: all)."""
         return self.words if docs is None else frozenset().union(*(self.per_doc.get(d, frozenset()) for d in docs))
 
@@ -466,7 +522,7 @@ class Vocabulary:
                               lambda: self._has_phrase(words, docs, either_order))
 
     def _has_phrase(self, words: list[str], docs, either_order: bool) -> bool:
-        have = self._searched(docs)
+        have = self.searched(docs)
         forms = [w if w in have else self.find(w, docs, name=True) for w in words]
         inflected = [f is not None and f != w and f.startswith(w) and f[len(w):] in _ENDINGS for w, f in zip(words, forms)]
         if any(f is None or (f != w and not bent) for w, f, bent in zip(words, forms, inflected)) \
@@ -613,7 +669,7 @@ class Vocabulary:
             found = [self.find(p, docs, name) for p in parts]
             return "-".join(found) if all(found) else None
         for form in sorted(self.stems.get(_stem([w])[0], ())):
-            if present(form) and (not name or form.startswith(w) or w.startswith(form)):
+            if present(form) and (not name or form.startswith(w) or w.startswith(form) or _plural(w, form)):
                 return form
         if len(w) >= 4 and w.isalpha():
             limit = 2
@@ -640,10 +696,12 @@ class Vocabulary:
                 return form
         if w in COMBINING:                  # Sino-Russian: China
             return self.find(COMBINING[w], docs)
-        country = self._country(w, docs, present) or self._people(w, present)
+        country = self._country(w, docs, present) or self._people(w, present) or self._demonym(w, present)
         if country:
             return country
-        return self._place(w, present) if len(w) >= 4 and w.isalpha() else None
+        if len(w) >= 4 and w.isalpha():
+            return self._place(w, present) or self._split(w, docs, present)
+        return None
 
     def capital(self, w: str, docs=None) -> bool:
         """Whether `w` (folded) is a capital whose country a searched document names (capitals())."""
@@ -661,6 +719,24 @@ class Vocabulary:
             for form in (people, people + "s"):
                 if form in self.proper and present(form):       # "the Poles", not "polish our approach"
                     return form
+        return None
+
+    def _demonym(self, w: str, present) -> str | None:
+        """A people's name the documents hold for the place `w` (the other way from _place): China, "Chinese"."""
+        for form in self.openings.get(w[:3], ()):
+            if form != w and present(form) and w in _places_of(form) and not _another_word(w, form):
+                return form
+        return None
+
+    def _split(self, w: str, docs, present) -> str | None:
+        """Two words of the documents that `w` runs together, as a searched document writes them side by side
+        (beespace: "bee space"), each of three letters or more."""
+        for i in range(3, len(w) - 2):
+            a, b = w[:i], w[i:]
+            if present(a) and present(b):
+                pattern = re.compile(rf"(?<!\w){a}[ \t\-‐‑]{b}(?!\w)")
+                if any(pattern.search(low) for d, low in self.folded.items() if docs is None or d in docs):
+                    return f"{a} {b}"
         return None
 
     def named_country(self, words: list[str], docs=None) -> bool:
@@ -744,6 +820,11 @@ def query_names(query: str) -> list[str]:
             name = False                                  # "Keyword: NATO, Ukraine": the label of a list
         elif i > 0 and _patronymic(query, matches[i - 1], m, matches[i + 1] if i + 1 < len(matches) else None):
             name = False                                  # "Sergey Viktorovich Lavrov": the name is Lavrov
+        elif re.search(r"\d[.,]$", query[:m.start()]) or _MAGNITUDE.fullmatch(core):
+            name = False                                  # "$1.2bn", "45m": a sum, as counts are
+        elif core in TITLED_WORDS and following[:1].isupper() and i + 1 < len(matches) \
+                and re.fullmatch(r"\.?[ \t]+", query[m.end():matches[i + 1].start()]):
+            name = False                                  # "Ms Solberg", "Governor Sanwo-Olu": the name follows
         elif any(c.isdigit() for c in word):
             name = True                                   # a number, a year, G20, Article 5
         elif len(letters) < 2 or _is_stop(core):
@@ -924,14 +1005,24 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
         spelled.setdefault(_fold(m.group()), m.group())
         place.setdefault(_fold(m.group()), m.start())
     names = query_names(query) if names is None else names
+    joined: set[str] = set()
     lost = {core for core in names
             if vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper()) is None
             and not (_acronym(spelled.get(core, "")) and vocabulary.spelled_out(core, docs))}
+    # two words of the query that the documents write as one ("Sea-Lock", "Sea Lock": SeaLock; "Gear Works")
+    words = list(_WORD.finditer(query))
+    for a, b in zip(words, words[1:]):
+        if re.fullmatch(r"[ \t\-‐‑]", query[a.end():b.start()]) and {_fold(a.group()), _fold(b.group())} & lost \
+                and _fold(a.group()) + _fold(b.group()) in vocabulary.searched(docs):
+            lost -= {_fold(a.group()), _fold(b.group())}
+            joined.update((_fold(a.group()), _fold(b.group())))
     # a capital after "the" names a thing there ("the Paris climate agreement", "the Tokyo Olympics"), not
     # its country: hard
     soft = {core for core in lost if not _after_the(query, place.get(core, 0)) and vocabulary.capital(core, docs)}
     # a name one letter off a name of the documents: perhaps mistyped ("Zelenksy"), perhaps another ("Petrov")
     soft |= {core for core in lost if spelled.get(core, "")[:1].isupper() and vocabulary.misspelt(core, docs)}
+    # a word in lower case one slip from a word of the documents ("varoa": varroa): perhaps mistyped
+    soft |= {core for core in lost if spelled.get(core, "")[:1].islower() and vocabulary.slip(core, docs)}
     phrases: list[tuple[list[str], str]] = []
     countries_named: list[list[str]] = []       # a country's name of several words the documents write another way
     whole = set()       # a hyphenated capital: "Nur-Sultan", one name
@@ -945,13 +1036,20 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
             phrases.append((parts, written))
     for p in name_phrases(query):
         words = [_fold(w) for w in p]
-        if set(words) & whole:
+        if set(words) & (whole | joined):
             continue
+        titled = next((i for i, w in enumerate(words) if w not in TITLED_WORDS), len(words))
+        if 0 < titled < len(words):                     # "Reverend Langstroth": the name is Langstroth
+            words, p = words[titled:], p[titled:]
+            if len(words) == 1:
+                continue
         lead = next((i for i, w in enumerate(words) if w not in TITLES | OFFICES), len(words))
         if 0 < lead < len(words) and words[-1] not in lost and _person(words[-1], vocabulary, docs):
             words, p = words[lead:], p[lead:]           # "Minister Kuleba": the documents' "Mr Kuleba"
             if len(words) == 1:
                 continue
+        if len(words) >= 2 and words[-1] not in lost and _given_alike(words[:-1], vocabulary.given_names(words[-1], docs)):
+            continue        # "Joseph Borrell": the documents' "Josep Borrell", a given name one letter off
         if _surname(words, p, lost, vocabulary, docs):
             soft.update(words[:-1])     # "Dmytro Kuleba", "Narendra Modi": the documents call him Kuleba, Modi
             continue
@@ -964,7 +1062,7 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
                 vocabulary.has_phrase(words[i:i + 2], docs, either_order=two) for i in range(len(words) - 1)):
             phrases.append((words, " ".join(p)))
     for a, b, text in name_pairs(query, names):
-        if a in whole and b in whole:
+        if (a in whole and b in whole) or {a, b} <= joined:
             continue
         acronyms = tuple(_acronym(w) for w in re.split(r"[\-‐‑–—]", text, maxsplit=1))
         if a not in lost and b not in lost and not vocabulary.together(a, b, docs, acronyms):
@@ -989,6 +1087,12 @@ def _after_the(query: str, start: int) -> bool:
 def hard_missing(missing: list[str], soft: frozenset) -> list[str]:
     """The `missing` terms (names_missing) not made only of its `soft` words: the ones that may decide."""
     return [t for t in missing if not all(_fold(w) in soft for w in _WORD.findall(t))]
+
+
+def _given_alike(given: list[str], written: frozenset) -> bool:
+    """Whether each of the query's `given` names (folded) is, or is one letter off, a given name the documents
+    write before the surname (`written`: Vocabulary.given_names): Joseph, Josep."""
+    return bool(written) and all(any(_distance(g, w, 1) <= 1 for w in written) for g in given)
 
 
 def _surname(words: list[str], written: list[str], lost: set, vocabulary: Vocabulary, docs=None) -> bool:
@@ -1071,5 +1175,23 @@ def rarest_missing(query: str, missing: list[str], vocabulary: Vocabulary | None
 
 def missing_terms(query: str, vocabulary: Vocabulary, docs=None, names: list[str] | None = None) -> list[str]:
     """The names in `query` (query_names, or `names` when given, and its multiword names) that no searched
-    document (`docs`, None: all) mentions in any form, as the query spells them (possessive dropped)."""
-    return missing_names(query, vocabulary, docs, names)[0]
+    document (`docs`, None: all) mentions in any form, as the query spells them (possessive dropped), each
+    missing word of a longer name shown as that name (whole_names)."""
+    missing, _, soft = names_missing(query, vocabulary, docs, names)
+    return whole_names(query, missing, soft)
+
+
+def whole_names(query: str, missing: list[str], soft=frozenset()) -> list[str]:
+    """`missing` (names_missing's terms) for a notice: a lone missing word of a longer name of `query`
+    (name_phrases) whose other words the documents hold, shown as that name ("World Bank" for "Bank", "Jill
+    Biden" for "Jill"; not a `soft` word: "Dmytro", whom the documents call Mr Kuleba); the rules decide on the
+    words themselves."""
+    words = {_fold(t) for t in missing if " " not in t} - set(soft)
+    shown: dict[str, str] = {}
+    for p in name_phrases(query):
+        lone = [w for w in p if _fold(w) in words]
+        if len(lone) == 1 and len(p) > 1:
+            titled = next((i for i, w in enumerate(p) if _fold(w) not in TITLED_WORDS), len(p))
+            shown[_fold(lone[0])] = " ".join(p[titled:] if titled < len(p) - 1 else p)
+    out = [shown.get(_fold(t), t) for t in missing]
+    return [t for i, t in enumerate(out) if t not in out[:i]]

@@ -114,3 +114,22 @@ def test_a_count_the_journalist_gives_with_the_answer_is_given():
                         passages=[a], vectors=store.vectors_index(np.ones((1, 4), dtype="float32") / 2))
     r = _retriever("unused").__class__(index, _retriever("unused").embedder, SearchSettings(threshold=-10.0))
     assert not r.search("How many days ago was the office looted?", 3).abstained
+
+
+def test_a_number_near_the_questions_other_words_in_the_best_passage_answers_with_a_notice():
+    # a hostile tester's repros: "140 employees" for "people", "nine people died" for "lives", abstained on with
+    # a notice saying the documents give no number, the number shown just under it
+    q = "How many people work at Baltic Gearworks?"
+    text = "In November the group acquired Baltic Gearworks, a maker of gearboxes with 140 employees."
+    assert asks.count_missing(q, [text]) is None
+    assert asks.count_missing(q, [text], nearby=False) == "people"            # not next to what it counts
+    result = _retriever(text).search(q, 3)
+    assert not result.abstained
+    assert any("No number stands next to 'people'" in n for n in result.notices)
+    # only in the best passage, and only beside a word of the question: still abstained on
+    assert asks.count_missing(q, ["The weather was fine.", text]) == "people"
+    assert asks.count_missing(q, ["Baltic Gearworks makes gearboxes. It sold 140 of them."]) == "people"
+    other = _retriever("Baltic Gearworks makes gearboxes. We sold 140 ships.").search(q, 3)
+    assert other.abstained and "no number of 'people'" in other.abstain_notice
+    # a year is no part of what is counted: "the cost of the 2019 flood in dollars" counts the flood
+    assert asks.counted("What was the cost of the 2019 flood in dollars?")[0] == "flood"

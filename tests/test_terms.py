@@ -132,3 +132,50 @@ def test_a_new_index_of_unseen_documents_abstains_off_topic_with_the_shipped_cal
     assert r.search("What is the best recipe for chocolate cake?", 3).abstained
     named = r.search("What did the council decide about Mongolia?", 3)
     assert named.abstained and named.missing_terms == ["Mongolia"]
+
+
+OWN = ("Group revenue reached NOK 2,340 million. The Gdańsk plant opened in 2022 and the Ålesund plant had a fire. "
+       "Our best-selling product, the SeaLock coupling, ships with Baltic Gearworks gearboxes. Covid-19 and the "
+       "Nord Stream pipeline were discussed, as was the New START treaty and the Summit for Democracy. Josep Borrell "
+       "wrote to Mr Borrell's colleagues. Several Chinese cities were visited. Bees leave a bee space between combs "
+       "and suffer from deformed wing virus and from the varroa mite. Ms Solberg spoke.")
+
+
+@pytest.fixture(scope="module")
+def own():
+    return terms.Vocabulary(_index(OWN, "report.txt"))
+
+
+def test_a_form_the_documents_write_otherwise_is_no_missing_name(own):
+    # a hostile tester's repros: each was reported as "never mentioned" and abstained on
+    for q in ["Was revenue NOK 2340 million?",                 # thousands separator: "2,340"
+              "When did the Gdansk plant open?", "the Alesund fire",      # accents only in the document
+              "What about covid19?", "What about NewSTART?", "Nordstream news",   # written joined
+              "What is the Sea-Lock coupling?", "What is the Sea Lock coupling?", "Why buy Baltic Gear Works?",
+              "What is the beespace?",                          # two of their words run together, in lower case
+              "What did Mr Borrell say of Democracies?",        # a capitalised plural in -ies: Democracy
+              "What did Joseph Borrell write?",                 # a given name one letter off theirs: Josep
+              "Why visit China?",                               # only the people's name: "Chinese"
+              "What causes DWV?",                               # spelled out in lower case
+              "How much will the $1.2bn plan cost?"]:            # a sum, not a name "2bn"
+        assert terms.missing_terms(q, own) == [], q
+    # what stays missing: another name, an acronym of stop words, a lone surname's other person
+    assert terms.missing_terms("What about the Sea Wolf coupling?", own) == ["Sea Wolf"]
+    assert terms.missing_terms("What did Hunter Borrell write?", own) == ["Hunter"]     # soft: "Mr Borrell"
+    assert terms.missing_terms("What about Japan?", own) == ["Japan"]
+
+
+def test_a_title_before_a_name_is_no_name_and_a_lone_missing_word_is_shown_with_its_name(own):
+    for q in ["What did Mrs Solberg say?", "What did Reverend Solberg say?", "What did Governor Solberg say?"]:
+        assert terms.missing_terms(q, own) == [], q
+    assert terms.missing_terms("What did Ms Hansen say?", own) == ["Hansen"]
+    # one word of a name of several missing: the notice names the whole name, not "Bank"
+    assert terms.missing_terms("What did the World Bank say about revenue?", own) == ["World Bank"]
+
+
+def test_a_lower_case_slip_of_a_document_word_is_soft(own):
+    missing, _, soft = terms.names_missing("How do you treat varoa mites?", own)
+    assert missing == ["varoa"] and soft == {"varoa"}
+    assert terms.hard_missing(missing, soft) == []
+    missing, _, soft = terms.names_missing("How do you treat zorbax mites?", own)
+    assert terms.hard_missing(missing, soft) == ["zorbax"]

@@ -246,3 +246,18 @@ def test_with_settings_brings_the_threshold_of_the_new_mode(tiny_index, fake_emb
     assert custom.with_settings(mode="hybrid").settings.threshold == 0.7
     with pytest.raises(QueryError):
         hybrid.with_settings(mode="magic")
+
+
+def test_the_shipped_lexical_mode_abstains_too(fake_embedder):
+    # the chat searches lexically while the model loads: with no lexical threshold it never abstained, and quoted
+    # confidently for "the African Union mission in Somalia", which the transcript never mentions
+    from rag import calibration, paths
+
+    cal = json.loads(calibration.SHIPPED.read_text())
+    assert isinstance(cal["modes"]["lexical"]["threshold"], float)
+    index = store.load(paths.PROJECT_INDEX)
+    lexical = Retriever(index, fake_embedder, SearchSettings(mode="lexical",
+                                                             threshold=calibrated_threshold(index, "lexical")))
+    result = lexical.search("Does Russia support the African Union mission in Somalia?", 3)
+    assert result.abstained and "Somalia" in " ".join(result.missing_terms)
+    assert not lexical.search("What did Lavrov say about the CSTO mission in Kazakhstan?", 3).abstained

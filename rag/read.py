@@ -31,8 +31,10 @@ start of the file. For the other formats it is the text extracted here:
   REGION blocks, inline tags (``<i>``, ``<c.x>``, karaoke times, SRT's ``{\\an8}``, tags inside
   tags) and a line the same speaker repeats in the next cue (rolling captions) are left out;
   entities (``&amp;``) are decoded. Loose clocks are read (``0:0:3,0``, no milliseconds, ``:000``
-  milliseconds, no end time); a cue whose timing line cannot be read keeps its words, on the
-  turn before. A new turn starts at a speaker change (a line opening with ``>>``, ``- ``,
+  milliseconds, no end time) and loose arrows (``->``, ``—>``, ``–>``, ``==>``, ``→`` between two
+  clocks); a cue whose timing line cannot be read, or that has none (lost, or words after a blank
+  line inside a cue), keeps its words, on the turn before (left out there: a cue number opening the
+  block, a line of two clocks without an arrow; a block that is only a number is a cue number). A new turn starts at a speaker change (a line opening with ``>>``, ``- ``,
   ``NAME:`` (in capitals, or a name that opens lines more than once) or a VTT voice ``<v Name>``
   naming someone else) and, within one speaker's words, at the end of a sentence once the turn
   is ``TURN_CHARS`` long or after a pause of ``PAUSE`` seconds or more, and at any cue once it
@@ -434,8 +436,12 @@ LONGEST_TURN = 3 * TURN_CHARS    # captions without punctuation: a paragraph is 
 PAUSE = 3.0          # seconds of silence between cues after which a new paragraph starts (at a sentence end)
 # a cue's clock: "00:12:31,500", "12:31.500", "0:0:3,0" (loose writers), "00:00:07:000" (a colon before the ms)
 _CUE_CLOCK = r"(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,:]\d{1,3})?"
-_CUE_TIME = re.compile(rf"(?P<start>{_CUE_CLOCK})[ \t]*-->[ \t]*(?P<end>{_CUE_CLOCK})?")
-_TIMING_LINE = re.compile(rf"[ \t]*{_CUE_CLOCK}[ \t]*-->[ \t]*{_CUE_CLOCK}(?:[ \t].*)?")   # (settings after it)
+# the arrow of a timing line: "-->", and as loose writers garble it, "->", "—>", "–>", "==>", "- >", "→"
+_ARROW = r"(?:[-–—=~]{1,3}[ \t]?>|[→⟶⇒])"
+_CUE_TIME = re.compile(rf"(?P<start>{_CUE_CLOCK})[ \t]*{_ARROW}[ \t]*(?P<end>{_CUE_CLOCK})?")
+_TIMING_LINE = re.compile(rf"[ \t]*{_CUE_CLOCK}[ \t]*{_ARROW}[ \t]*{_CUE_CLOCK}(?:[ \t].*)?")   # (settings after it)
+# two clocks with no arrow between them ("00:00:07,000 00:00:09,000", "... to ..."): a garbled timing line
+_CLOCK_PAIR = re.compile(rf"[ \t]*{_CUE_CLOCK}[ \t]*(?:[^\w\s]{{1,4}}|to|TO)?[ \t]*{_CUE_CLOCK}[ \t]*")
 _CLOCK_PARTS = re.compile(r"(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{1,2})(?:[.,:](?P<f>\d{1,3}))?")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+(?P<name>[^<>]+)>")
 _TAG = re.compile(r"</?[^<>\n]*>|\{\\[^{}\n]*\}")
@@ -451,16 +457,44 @@ def _cue_seconds(value: str) -> float:
             + (int(m.group("f")) / 10 ** len(m.group("f")) if m.group("f") else 0.0))
 
 
+def _is_timing(line: str) -> bool:
+    """A cue's timing line: one holding "-->" (read, or garbled past reading), or two clocks with a
+    looser arrow between them ("->", "—>", "==>")."""
+    return "-->" in line or bool(_TIMING_LINE.fullmatch(line))
+
+
 def _cues(block: str) -> list[str]:
     """A block of lines cut before each timing line after its first (with the cue number before it):
     some writers leave out the blank line between cues."""
     lines = block.strip("\n").split("\n")
-    first = next((i for i, line in enumerate(lines) if "-->" in line), None)
+    first = next((i for i, line in enumerate(lines) if _is_timing(line)), None)
     if first is None:
         return [block]
     cuts = [0] + [i - 1 if i - 1 > first and lines[i - 1].strip().isdigit() else i
                   for i in range(first + 1, len(lines)) if _TIMING_LINE.fullmatch(lines[i])]
     return ["\n".join(lines[a:b]) for a, b in zip(cuts, cuts[1:] + [len(lines)])]
+
+
+_NOT_CUE = re.compile(r"(?:WEBVTT|NOTE|STYLE|REGION)(?:[ \t].*)?")     # a VTT file's header and its blocks
+_VTT_META = re.compile(r"[ \t]*(?i:kind|language|x-[\w-]+)[ \t]*[:=].*")   # header lines after a blank line
+
+
+def _cue_lines(lines: list[str], vtt_head: bool) -> tuple[re.Match | None, list[str]] | None:
+    """(the timing read off a block's timing line, or None; the block's lines of words). A block without a
+    timing line (a cue whose line was lost, words after a blank line inside a cue) keeps its words, less
+    a cue number opening it and a garbled line of two clocks ("00:00:07,000 00:00:09,000"). None for a
+    block that holds no words: a VTT file's header (`vtt_head`: also its ``Kind:``, ``Language:`` lines
+    before the first cue), its NOTE, STYLE and REGION blocks, a lone cue number."""
+    timing = next((i for i, line in enumerate(lines) if _is_timing(line)), None)
+    if timing is not None:
+        return _CUE_TIME.search(lines[timing]), lines[timing + 1:]
+    if _NOT_CUE.fullmatch(lines[0]) or (vtt_head and all(_VTT_META.fullmatch(x) for x in lines)):
+        return None
+    start = 1 if lines[0].strip().isdigit() else 0
+    if start < len(lines) and _CLOCK_PAIR.fullmatch(lines[start]):
+        start += 1
+    return (None, lines[start:]) if start < len(lines) and (start or len(lines) > 1 or
+                                                              not lines[0].strip().isdigit()) else None
 
 
 def _voice_name(name: str) -> str:
@@ -495,19 +529,19 @@ def subtitle_text(text: str) -> str:
     last_end = None
     previous = None             # the last line kept, as (words, speaker it named, change): rolling captions repeat it
     cues = 0
+    vtt = text.startswith("WEBVTT")
     for block in blocks:
-        lines = block.strip("\n").split("\n")
-        timing = next((i for i, line in enumerate(lines) if "-->" in line), None)
-        if timing is None:      # WEBVTT header, NOTE, STYLE, REGION, stray text
+        cue = _cue_lines(block.strip("\n").split("\n"), vtt_head=vtt and not cues)
+        if cue is None:         # WEBVTT header, NOTE, STYLE, REGION, a lone cue number
             continue
-        m = _CUE_TIME.search(lines[timing])
+        m, words = cue
         if m:
             cues += 1
             start = _cue_seconds(m.group("start"))
             end = _cue_seconds(m.group("end")) if m.group("end") else start
-        else:                   # a garbled timing line: its words go on the turn before, at no new time
+        else:                   # a garbled or lost timing line: its words go on the turn before, at no new time
             start = end = last_end if last_end is not None else 0.0
-        for raw in lines[timing + 1:]:
+        for raw in words:
             voice = _VOICE.search(raw)
             line = raw
             for _ in range(3):      # tags inside tags ("<v <b>Ann</b>>") come off in turn

@@ -16,6 +16,7 @@ from rag.cli import main
 from rag.errors import DocumentError
 from rag.parse import parse
 from rag.read import expand, read, subtitle_text, supported
+from rag.records import Document
 
 from conftest import FakeEmbedder
 
@@ -140,3 +141,33 @@ def test_a_town_hall_of_nineteen_captions():
     assert [p.speaker for p in ps] == [None, "MAYOR LINDQVIST"] * 4 + [None]
     assert ps[6].text == "Will bicycles still be allowed on the morning boats?"
     assert all(doc.text[p.start:p.end] == p.text for p in ps)
+
+
+def test_looser_arrows_are_timing_lines(tmp_path):
+    """A hostile tester's d2.srt: cues timed with "->" and "—>" were dropped with their words. An arrow
+    of one to three dashes (any dash) or "=" is a timing line when both sides are times."""
+    path = tmp_path / "d2.srt"
+    path.write_text("1\n00:00:01,000 -> 00:00:03,000\nThe first cue has a single-dash arrow.\n\n"
+                    "2\n00:00:04,000 --> 00:00:06,000\nThe second cue is fine.\n\n"
+                    "3\n00:00:07,000 —> 00:00:09,000\nThe third cue has an em-dash arrow.\n\n"
+                    "4\n00:00:10,000 --> 00:00:12,000\nThe fourth cue is fine too.\n", encoding="utf-8")
+    doc = read(path)
+    for words in ("single-dash arrow.", "second cue", "em-dash arrow.", "fourth cue"):
+        assert words in doc.text
+    assert "->" not in doc.text and "00:00:03" not in doc.text
+    spaced = "".join(f"{i + 1}\n00:00:{10 * i + 1:02d},000 {arrow} 00:00:{10 * i + 2:02d},000\nCue {i}.\n\n"
+                     for i, arrow in enumerate(["->", "—>", "–>", "==>", "-- >"]))
+    _, ps = parse(Document.from_text("s.srt", subtitle_text(spaced)))
+    assert [(p.text, p.time) for p in ps] == [(f"Cue {i}.", 10.0 * i + 1) for i in range(5)]
+
+
+def test_a_block_without_a_readable_timing_line_keeps_its_words():
+    """A cue whose timing line is lost or has no arrow, and words after a blank line inside a cue, were
+    left out as if they were a VTT header; they go on with the turn before. The VTT header, its
+    metadata lines and NOTE blocks still say nothing."""
+    text = subtitle_text("1\n00:00:01,000 --> 00:00:02,000\nHello there.\n\nAfter a blank line.\n\n"
+                         "2\n00:00:03,000 00:00:04,000\nNo arrow at all.\n\n3\nNo timing line.\n\n4\n\n"
+                         "5\n00:00:04,000 --> 00:00:06,000\nThe end.\n")
+    assert text == ("[00:00:01] Hello there. After a blank line. No arrow at all. No timing line. The end.\n")
+    vtt = subtitle_text("WEBVTT\n\nKind: captions\nLanguage: en\n\nNOTE a note\n\n00:01.000 --> 00:02.000\nHi.\n")
+    assert vtt == "[00:00:01] Hi.\n"

@@ -35,8 +35,10 @@ start of the file. For the other formats it is the text extracted here:
   clocks); a cue whose timing line cannot be read, or that has none (lost, or words after a blank
   line inside a cue), keeps its words, on the turn before (left out there: a cue number opening the
   block, a line of two clocks without an arrow; a block that is only a number is a cue number). A new turn starts at a speaker change (a line opening with ``>>``, ``- ``,
-  ``NAME:`` (in capitals, or a name that opens lines more than once) or a VTT voice ``<v Name>``
-  naming someone else) and, within one speaker's words, at the end of a sentence once the turn
+  ``NAME:`` (``LABEL``: "Speaker 2", "ÉLODIE DURAND"; in capitals, or a name that opens lines more
+  than once, or, once one does, any; never a word of prose, ``NOT_SPEAKERS``: "Note:", "WARNING:")
+  or a VTT voice ``<v Name>`` naming someone else), at every ``NAME:`` taken for a speaker (so the
+  label is written each time, never a word lost), and, within one speaker's words, at the end of a sentence once the turn
   is ``TURN_CHARS`` long or after a pause of ``PAUSE`` seconds or more, and at any cue once it
   is ``LONGEST_TURN`` long (captions without punctuation). A voice's name is written as a
   ``LABEL`` that ``parse.py`` reads back (no colon or brackets, each word capitalised: "bob" ->
@@ -431,6 +433,20 @@ _PARTICLE = r"(?:of|the|de|van|von|der|den|da|di|du|la|le|del|bin|al|y)"
 LABEL = rf"{_WORD}(?: (?:{_WORD}|\d{{1,3}}|{_PARTICLE}(?=(?: {_PARTICLE})* [{CAPITALS}]))){{0,5}}"
 _SPEAKER_NAME = re.compile(rf"{LABEL}(?: \([^()\n]{{1,160}}\))?")     # "Ann (BBC)" too
 
+# labels that are prose, not people: "Note: ...", "Example: ...", a header block's "Date: ..."; parse.py and
+# subtitle_text never take them for speakers
+NOT_SPEAKERS = {
+    "note", "notes", "nb", "n.b", "ps", "p.s", "example", "examples", "e.g", "i.e", "warning", "caution",
+    "tip", "hint", "important", "summary", "source", "sources", "update", "edit", "see", "also", "re",
+    "subject", "from", "to", "cc", "date", "time", "location", "place", "title", "author", "by", "step",
+    "result", "results", "output", "input", "usage", "definition", "remember", "todo", "fixme",
+    "disclaimer", "abstract", "keywords", "tags", "conclusion", "introduction", "background",
+    "objective", "method", "methods", "agenda", "attendees", "present", "absent", "participants",
+    "speakers", "transcript", "duration", "recorded", "language", "url", "link", "http", "https",
+    "email", "phone", "tel", "fax", "figure", "fig", "table", "chapter", "section", "part", "day",
+    "phase", "status",
+}
+
 TURN_CHARS = 400     # a speaker's words over several cues are cut into paragraphs at a sentence end after this
 LONGEST_TURN = 3 * TURN_CHARS    # captions without punctuation: a paragraph is cut at a cue after this anyway
 PAUSE = 3.0          # seconds of silence between cues after which a new paragraph starts (at a sentence end)
@@ -445,8 +461,11 @@ _CLOCK_PAIR = re.compile(rf"[ \t]*{_CUE_CLOCK}[ \t]*(?:[^\w\s]{{1,4}}|to|TO)?[ \
 _CLOCK_PARTS = re.compile(r"(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{1,2})(?:[.,:](?P<f>\d{1,3}))?")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+(?P<name>[^<>]+)>")
 _TAG = re.compile(r"</?[^<>\n]*>|\{\\[^{}\n]*\}")
-_CAPTION_LABEL = re.compile(r"(?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?=\S)")
-_LINE_LABEL = re.compile(r"(?:^|(?<=[\n>\-– ]))" + _CAPTION_LABEL.pattern)
+# "NAME: words" opening a caption's line (parse.py's LABEL: "Speaker 2:", "ÉLODIE DURAND:", "Dr. Ada Byron:"), also
+# after ">>", "- " or a tag; the place is looked behind before the name is matched (matching first, inside a long
+# word at every letter, was quadratic)
+_CAPTION_LABEL = re.compile(rf"(?P<name>{LABEL}):[ \t]+(?=\S)")
+_LINE_LABEL = re.compile(r"(?:^|(?<=[\n>])|(?<=[>\-–] ))" + _CAPTION_LABEL.pattern)
 _SENTENCE_END = re.compile(r"[.!?…][\"”’»)\]]*$")
 
 
@@ -513,6 +532,17 @@ def _stamp(seconds: float) -> str:
     return f"[{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}{f'.{ms:03d}' if ms else ''}]"
 
 
+def _caption_speakers(text: str) -> set[str]:
+    """The names whose "NAME:" opening a caption line names who speaks: one in capitals or one that opens
+    lines more than once, and, once one such name recurs (a conversation), one said once too ("Speaker 2:"
+    after "Speaker 1:" twice), as parse.py reads a transcript's labels. Left out: the words of prose
+    (NOT_SPEAKERS: "Note:", "WARNING:"), and a capitalised "Today:" said once where no name recurs."""
+    named = Counter(m.group("name") for m in _LINE_LABEL.finditer(text))
+    named = {name: n for name, n in named.items() if name.lower().rstrip(".") not in NOT_SPEAKERS}
+    conversation = any(n >= 2 for n in named.values())
+    return {name for name, n in named.items() if n >= 2 or name.isupper() or conversation}
+
+
 def subtitle_text(text: str) -> str:
     """The text of an SRT or WebVTT file: its cues merged into turns, one paragraph each,
     ``[hh:mm:ss] Name: words`` (see the module's docstring). DocumentError when it has no cue."""
@@ -520,11 +550,7 @@ def subtitle_text(text: str) -> str:
 
     blocks = [cue for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
               for cue in _cues(block)]
-    # "NAME:" opening a caption line names who speaks when it is in capitals or recurs ("Today: ..." once does not)
-    # (the place is looked behind before the name is matched: matching first, inside a long word at every
-    # letter, was quadratic)
-    named = Counter(m.group("name") for m in _LINE_LABEL.finditer(text))
-    names = {name for name, n in named.items() if n >= 2 or name.isupper()}
+    names = _caption_speakers(text)
     turns: list[list] = []      # [start seconds, speaker or None, marked change, [words...], characters]
     last_end = None
     previous = None             # the last line kept, as (words, speaker it named, change): rolling captions repeat it
@@ -554,7 +580,8 @@ def subtitle_text(text: str) -> str:
                     piece, change = piece[2:].strip(), True
                 speaker = _voice_name(voice.group("name")) if voice and n == 0 else None
                 label = None if voice else _CAPTION_LABEL.match(piece)
-                if label and label.group("name") in names:
+                labelled = bool(label and label.group("name") in names)
+                if labelled:    # (its own paragraph, so that the label is written again: never a word lost)
                     speaker, piece = label.group("name"), piece[label.end():]
                 if not piece or (piece, speaker, change) == previous:
                     continue    # (the same words from someone else, "<v Ann>No." "<v Bob>No.", are kept)
@@ -563,7 +590,7 @@ def subtitle_text(text: str) -> str:
                 if speaker is None and current is not None and not change:
                     speaker = current[1]
                 # (only the last piece and the count are looked at: joining the turn at every line was quadratic)
-                new = (current is None or change or speaker != current[1] or current[4] >= LONGEST_TURN
+                new = (current is None or change or labelled or speaker != current[1] or current[4] >= LONGEST_TURN
                        or (_SENTENCE_END.search(current[3][-1]) and (
                            current[4] >= TURN_CHARS or (m and last_end is not None and start - last_end >= PAUSE))))
                 if new:

@@ -171,3 +171,36 @@ def test_a_block_without_a_readable_timing_line_keeps_its_words():
     assert text == ("[00:00:01] Hello there. After a blank line. No arrow at all. No timing line. The end.\n")
     vtt = subtitle_text("WEBVTT\n\nKind: captions\nLanguage: en\n\nNOTE a note\n\n00:01.000 --> 00:02.000\nHi.\n")
     assert vtt == "[00:00:01] Hi.\n"
+
+
+def _srt(*cues: str, gap: int = 3) -> str:
+    """An .srt of one line per cue, cue i from second 1 + gap*i, 2 s long."""
+    return "".join(f"{i + 1}\n00:00:{1 + gap * i:02d},000 --> 00:00:{3 + gap * i:02d},000\n{words}\n\n"
+                   for i, words in enumerate(cues))
+
+
+def test_a_prose_label_said_twice_stays_in_the_words():
+    """The second "Note:" was deleted from the stored text: a recurring label was taken for a speaker and the
+    same speaker's next cue joined the turn without it. Prose labels (parse.py's) are no speakers here
+    either, and any label taken for a speaker opens its own paragraph, so it is written every time."""
+    text = subtitle_text(_srt("WARNING: the ferry is cancelled today.", "Note: buses replace it.",
+                              "Note: the buses leave from the station.", "Thank you for your patience."))
+    assert text == ("[00:00:01] WARNING: the ferry is cancelled today. Note: buses replace it. "
+                    "Note: the buses leave from the station. Thank you for your patience.\n")
+    _, ps = parse(Document.from_text("n.srt", text))
+    assert {p.speaker for p in ps} == {None}
+    other = subtitle_text(_srt("Reminder: buses replace it.", "Reminder: they leave at nine."))
+    assert other.count("Reminder:") == 2 and "they leave at nine." in other
+
+
+@pytest.mark.parametrize("labels", [("Speaker 1", "Speaker 2", "Speaker 1"), ("SPEAKER 1", "SPEAKER 2", "SPEAKER 1"),
+                                    ("ÉLODIE DURAND", "ÖMER", "ÉLODIE DURAND")])
+def test_numbered_and_accented_caption_labels_are_speakers(labels):
+    """"Speaker 1:", "ÉLODIE DURAND:" were no speakers in captions (one paragraph, no speaker, one time), though
+    they are in a .txt: one turn per label, each at its cue's time, as the .txt reading of the same labels."""
+    words = ["The ferry leaves at nine.", "And it returns at five.", "Only on weekdays."]
+    text = subtitle_text(_srt(*(f"{who}: {w}" for who, w in zip(labels, words))))
+    _, ps = parse(Document.from_text("s.srt", text))
+    assert [(p.speaker, p.text, p.time) for p in ps] == list(zip(labels, words, [1.0, 4.0, 7.0]))
+    _, plain = parse(Document.from_text("s.txt", "".join(f"{who}: {w}\n\n" for who, w in zip(labels, words))))
+    assert [(p.speaker, p.text) for p in plain] == [(p.speaker, p.text) for p in ps]

@@ -29,23 +29,29 @@ start of the file. For the other formats it is the text extracted here:
   speaker without naming them; ``[00:12:31] words...`` when they mark none; ``[100:00:09]``
   past 99 hours). Cue numbers, timing lines, a VTT file's header and its NOTE, STYLE and
   REGION blocks, inline tags (``<i>``, ``<c.x>``, karaoke times, SRT's ``{\\an8}``, tags inside
-  tags) and a line the same speaker repeats in the next cue (rolling captions) are left out;
-  entities (``&amp;``) are decoded. Loose clocks are read (``0:0:3,0``, no milliseconds, ``:000``
-  milliseconds, no end time) and loose arrows (``->``, ``—>``, ``–>``, ``==>``, ``→`` between two
-  clocks); a cue whose timing line cannot be read, or that has none (lost, or words after a blank
-  line inside a cue), keeps its words, on the turn before (left out there: a cue number opening the
-  block, a line of two clocks without an arrow; a block that is only a number is a cue number). A new turn starts at a speaker change (a line opening with ``>>``, ``- ``,
-  ``NAME:`` (``LABEL``: "Speaker 2", "ÉLODIE DURAND"; in capitals, or a name that opens lines more
-  than once, or, once one does, any; never a word of prose, ``NOT_SPEAKERS``: "Note:", "WARNING:")
-  or a VTT voice ``<v Name>`` naming someone else), at every ``NAME:`` taken for a speaker (so the
-  label is written each time, never a word lost), and, within one speaker's words, at the end of a sentence once the turn
-  is ``TURN_CHARS`` long or after a pause of ``PAUSE`` seconds or more, and at any cue once it
-  is ``LONGEST_TURN`` long (captions without punctuation). A voice's name is written as a
+  tags) and a line the same speaker repeats in a cue starting at most ``ROLLING_GAP`` seconds
+  after the end of the cue it was in (rolling captions; said again later, or twice in one cue,
+  it is kept) are left out; entities (``&amp;``) are decoded. Loose clocks are read (``0:0:3,0``,
+  no milliseconds, ``:000`` milliseconds, no end time) and loose arrows (``->``, ``—>``, ``–>``,
+  ``==>``, ``→`` between two clocks); a cue whose timing line cannot be read, or that has none
+  (lost, or words after a blank line inside a cue), keeps its words, on the turn before (left
+  out there: a cue number opening the block, a line of two clocks without an arrow; a block that
+  is only a number is a cue number). A new turn starts at a speaker change (a line opening with
+  ``>>``, ``- ``, ``NAME:`` (``LABEL``: "Speaker 2", "ÉLODIE DURAND"; in capitals, or a name
+  that opens lines more than once, or, once one does, any; never a word of prose,
+  ``NOT_SPEAKERS``: "Note:", "WARNING:") or a VTT voice ``<v Name>``, each voice tag of a line
+  its own, naming someone else), at every ``NAME:`` taken for a speaker (so the label is written
+  each time, never a word lost), and, within one speaker's words, at the end of a sentence once
+  the turn is ``TURN_CHARS`` long or after a pause of ``PAUSE`` seconds or more, and at any cue
+  once it is ``LONGEST_TURN`` long (captions without punctuation). A voice's name is written as a
   ``LABEL`` that ``parse.py`` reads back (no colon or brackets, each word capitalised: "bob" ->
   "Bob"); one that cannot be (``@user``, more than six words) is written ``[00:12:31] >> @user:
   words``, an unnamed speaker whose name stays in the words, so that they are not taken for the
-  previous speaker's. ``parse.py`` reads the stamps back as each passage's ``time``. Linear in the
-  file (a 49 MB file of 918,000 tiny cues reads in 18 to 27 s here).
+  previous speaker's. The only speaker of a file, named by a voice or after ``>>``/``- `` and
+  with no unnamed speaker, is written ``[00:12:31] >> Name: words`` (parse.py takes one label
+  alone for a speaker's only after the mark). ``parse.py`` reads the stamps back as each
+  passage's ``time``. Linear in the file (a 49 MB file of 918,000 tiny cues reads in 18 to 27 s
+  here).
 
 Each Document's ``sha256`` is of the file's bytes, so a changed file is noticed.
 Every refusal is a DocumentError with a one-line reason: a broken file, a missing optional
@@ -60,6 +66,7 @@ import logging
 import re
 import threading
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DocumentError
@@ -543,20 +550,131 @@ def _caption_speakers(text: str) -> set[str]:
     return {name for name, n in named.items() if n >= 2 or name.isupper() or conversation}
 
 
+ROLLING_GAP = 1.0     # seconds: a line the same speaker repeats in a cue starting this soon after the last is a repeat
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A speaker's words on a cue line: who says them (None: whoever spoke last, unless `change`),
+    whether the captions mark a new speaker (">>", "- "), whether a voice or a marked label names them
+    (`explicit`), whether a "NAME:" label named them (`labelled`)."""
+    words: str
+    speaker: str | None
+    change: bool
+    explicit: bool = False
+    labelled: bool = False
+
+
+@dataclass(frozen=True)
+class _Cue:
+    """Where a piece was said: the cue's number among the blocks, its start and end (seconds), and
+    whether a pause of PAUSE or more came before it."""
+    number: int
+    start: float
+    end: float
+    pause: bool
+
+
+def _voiced(raw: str) -> list[tuple[str | None, str]]:
+    """A cue line cut before each VTT voice tag after its first: (the voice's name or None, its text);
+    "<v Ann>Hi, Bob.</v> <v Bob>Hello, Ann.</v>" is Ann's words, then Bob's."""
+    tags = list(_VOICE.finditer(raw))
+    if not tags:
+        return [(None, raw)]
+    cuts = [0] + [t.start() for t in tags[1:]] + [len(raw)]
+    return [(tag.group("name"), raw[a:b]) for tag, a, b in zip(tags, cuts, cuts[1:])]
+
+
+def _pieces(raw: str, names: set[str]) -> list[_Piece]:
+    """The speakers' words on one cue line: cut at each voice tag and at ">>" mid-line, tags and
+    entities gone, a dialogue dash or a "NAME:" of `names` read off the front."""
+    import html
+
+    out = []
+    for voice, part in _voiced(raw):
+        line = part
+        for _ in range(3):      # tags inside tags ("<v <b>Ann</b>>") come off in turn
+            line = _TAG.sub("", line)
+        line = html.unescape(line).replace("\u00a0", " ")
+        for n, piece in enumerate(re.split(r"\s*>>+\s*", line)):    # ">>" mid-line: another speaker
+            piece = " ".join(piece.split())
+            change = n > 0 or line.lstrip().startswith(">>")
+            if piece.startswith(("- ", "– ")):       # dialogue dash: the other one answers
+                piece, change = piece[2:].strip(), True
+            if voice and n == 0:
+                out.append(_Piece(piece, _voice_name(voice), change, explicit=True))
+                continue
+            label = _CAPTION_LABEL.match(piece)
+            if label and label.group("name") in names:
+                out.append(_Piece(piece[label.end():], label.group("name"), change, change, labelled=True))
+            else:
+                out.append(_Piece(piece, None, change))
+    return out
+
+
+class _Turns:
+    """Caption pieces merged into turns, and the stored text they make (subtitle_text's state)."""
+
+    def __init__(self, names: set[str]):
+        self.names = names
+        self.turns: list[list] = []     # [start seconds, speaker or None, marked change, [words...], characters]
+        self.marked: set[str] = set()   # speakers a voice or a marked label named
+        self.previous = None            # the last piece kept and its cue: rolling captions repeat it
+
+    def add(self, piece: _Piece, cue: _Cue) -> None:
+        """`piece` on the turn it continues, or on a new one; a piece the same speaker said last, in an
+        earlier cue ending at most ROLLING_GAP before this one, is a rolling caption's repeat and left out
+        (the same words from someone else, "<v Ann>No." "<v Bob>No.", or said again later, are kept)."""
+        said = (piece.words, piece.speaker, piece.change)
+        if not piece.words or (self.previous and said == self.previous[0] and self.previous[1].number < cue.number
+                               and cue.start - self.previous[1].end <= ROLLING_GAP):
+            return
+        self.previous = (said, cue)
+        if piece.explicit:
+            self.marked.add(piece.speaker)
+        current = self.turns[-1] if self.turns else None
+        speaker = piece.speaker
+        if speaker is None and current is not None and not piece.change:
+            speaker = current[1]
+        # (only the last piece and the count are looked at: joining the turn at every line was quadratic)
+        # (a labelled piece opens its own paragraph, so that the label is written again: never a word lost)
+        new = (current is None or piece.change or piece.labelled or speaker != current[1]
+               or current[4] >= LONGEST_TURN
+               or (_SENTENCE_END.search(current[3][-1]) and (current[4] >= TURN_CHARS or cue.pause)))
+        if new:
+            self.turns.append([cue.start, speaker, piece.change and speaker is None, [piece.words], len(piece.words)])
+        else:
+            current[3].append(piece.words)
+            current[4] += len(piece.words) + 1
+
+    def text(self) -> str:
+        """The turns as paragraphs ``[hh:mm:ss] Name: words``. The one speaker of a file that a voice or a
+        marked label names, when no unnamed speaker's ">>" is written, is written ``[hh:mm:ss] >> Name:
+        words``: parse.py reads one speaker's label as a speaker's only after the captions' mark (a plain
+        transcript's lone "Note:" is no speaker)."""
+        named = {t[1] for t in self.turns if t[1] and _SPEAKER_NAME.fullmatch(t[1])}
+        marks = any(t[2] or (t[1] and t[1] not in named) for t in self.turns)    # ">>" written already
+        lone = named.pop() if len(named) == 1 and named <= self.marked and not marks else None
+        paragraphs = []
+        for start, speaker, unnamed, words, _ in self.turns:
+            if speaker and (speaker == lone or not _SPEAKER_NAME.fullmatch(speaker)):
+                head = f"{_stamp(start)} >> {speaker}:"     # (also "@user", "7 of Nine": someone parse.py
+            else:                                           # cannot name; their name stays in the words)
+                head = _stamp(start) + (f" {speaker}:" if speaker else " >>" if unnamed else "")
+            paragraphs.append(f"{head} {' '.join(words)}")
+        return "\n\n".join(paragraphs) + "\n"
+
+
 def subtitle_text(text: str) -> str:
     """The text of an SRT or WebVTT file: its cues merged into turns, one paragraph each,
     ``[hh:mm:ss] Name: words`` (see the module's docstring). DocumentError when it has no cue."""
-    import html
-
     blocks = [cue for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
               for cue in _cues(block)]
-    names = _caption_speakers(text)
-    turns: list[list] = []      # [start seconds, speaker or None, marked change, [words...], characters]
+    merged = _Turns(_caption_speakers(text))
     last_end = None
-    previous = None             # the last line kept, as (words, speaker it named, change): rolling captions repeat it
     cues = 0
     vtt = text.startswith("WEBVTT")
-    for block in blocks:
+    for number, block in enumerate(blocks):
         cue = _cue_lines(block.strip("\n").split("\n"), vtt_head=vtt and not cues)
         if cue is None:         # WEBVTT header, NOTE, STYLE, REGION, a lone cue number
             continue
@@ -567,47 +685,13 @@ def subtitle_text(text: str) -> str:
             end = _cue_seconds(m.group("end")) if m.group("end") else start
         else:                   # a garbled or lost timing line: its words go on the turn before, at no new time
             start = end = last_end if last_end is not None else 0.0
+        pause = bool(m) and last_end is not None and start - last_end >= PAUSE
         for raw in words:
-            voice = _VOICE.search(raw)
-            line = raw
-            for _ in range(3):      # tags inside tags ("<v <b>Ann</b>>") come off in turn
-                line = _TAG.sub("", line)
-            line = html.unescape(line).replace("\u00a0", " ")
-            for n, piece in enumerate(re.split(r"\s*>>+\s*", line)):    # ">>" mid-line: another speaker
-                piece = " ".join(piece.split())
-                change = n > 0 or line.lstrip().startswith(">>")
-                if piece.startswith(("- ", "– ")):       # dialogue dash: the other one answers
-                    piece, change = piece[2:].strip(), True
-                speaker = _voice_name(voice.group("name")) if voice and n == 0 else None
-                label = None if voice else _CAPTION_LABEL.match(piece)
-                labelled = bool(label and label.group("name") in names)
-                if labelled:    # (its own paragraph, so that the label is written again: never a word lost)
-                    speaker, piece = label.group("name"), piece[label.end():]
-                if not piece or (piece, speaker, change) == previous:
-                    continue    # (the same words from someone else, "<v Ann>No." "<v Bob>No.", are kept)
-                previous = (piece, speaker, change)
-                current = turns[-1] if turns else None
-                if speaker is None and current is not None and not change:
-                    speaker = current[1]
-                # (only the last piece and the count are looked at: joining the turn at every line was quadratic)
-                new = (current is None or change or labelled or speaker != current[1] or current[4] >= LONGEST_TURN
-                       or (_SENTENCE_END.search(current[3][-1]) and (
-                           current[4] >= TURN_CHARS or (m and last_end is not None and start - last_end >= PAUSE))))
-                if new:
-                    turns.append([start, speaker, change and speaker is None, [piece], len(piece)])
-                else:
-                    current[3].append(piece)
-                    current[4] += len(piece) + 1
+            for piece in _pieces(raw, merged.names):
+                merged.add(piece, _Cue(number, start, end, pause))
         last_end = end
     if not cues:
         raise DocumentError("no subtitle cues (timing lines '00:00:01,000 --> 00:00:04,000') found")
-    if not turns:
+    if not merged.turns:
         raise DocumentError(f"the subtitles' {cues} cue(s) hold no words")
-    paragraphs = []
-    for start, speaker, unnamed, words, _ in turns:
-        if speaker and not _SPEAKER_NAME.fullmatch(speaker):    # "@user", "7 of Nine": someone parse.py
-            head = f"{_stamp(start)} >> {speaker}:"              # cannot name; their name stays in the words
-        else:
-            head = _stamp(start) + (f" {speaker}:" if speaker else " >>" if unnamed else "")
-        paragraphs.append(f"{head} {' '.join(words)}")
-    return "\n\n".join(paragraphs) + "\n"
+    return merged.text()

@@ -204,3 +204,49 @@ def test_numbered_and_accented_caption_labels_are_speakers(labels):
     assert [(p.speaker, p.text, p.time) for p in ps] == list(zip(labels, words, [1.0, 4.0, 7.0]))
     _, plain = parse(Document.from_text("s.txt", "".join(f"{who}: {w}\n\n" for who, w in zip(labels, words))))
     assert [(p.speaker, p.text) for p in plain] == [(p.speaker, p.text) for p in ps]
+
+
+LONE_VOICE = ("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Dr. Ada Byron>Welcome to the lecture on engines.\n\n"
+              "00:00:05.000 --> 00:00:08.000\n<v Dr. Ada Byron>Today we study the difference engine.\n\n"
+              "00:00:09.000 --> 00:00:12.000\n<v Dr. Ada Byron>Its gears were made of brass.\n")
+
+
+def test_a_lone_voice_or_marked_name_is_a_speaker(tmp_path, capsys):
+    """One speaker's captions lost their speaker: parse.py reads a lone label as prose, so the label stayed in
+    the quote and `--speaker "Dr. Ada Byron"` said the index names no speakers. A voice tag or ">> NAME:" is
+    unambiguous: read.py writes that lone speaker after the captions' mark, which parse.py reads."""
+    _, ps = parse(Document.from_text("l.vtt", subtitle_text(LONE_VOICE)))
+    assert [(p.kind, p.speaker, p.time) for p in ps] == [("turn", "Dr. Ada Byron", 1.0)]
+    assert ps[0].text.startswith("Welcome") and ps[0].text.endswith("made of brass.")
+    marked = subtitle_text(_srt(">> PROFESSOR BYRON: Welcome to the lecture.", "Today we study engines.",
+                                "Its gears were made of brass."))
+    _, ps = parse(Document.from_text("m.srt", marked))
+    assert {p.speaker for p in ps} == {"PROFESSOR BYRON"} and ps[0].text.startswith("Welcome")
+    (tmp_path / "lecture.vtt").write_text(LONE_VOICE, encoding="utf-8")
+    folder = str(tmp_path / "idx")
+    assert run(capsys, "index", str(tmp_path / "lecture.vtt"), "--index", folder, "--quiet")[0] == 0
+    code, out, err = run(capsys, "search", "gears", "--speaker", "Dr. Ada Byron", "--json", "--index", folder)
+    assert code == 0, err
+    assert {p["speaker"] for p in json.loads(out)["passages"]} == {"Dr. Ada Byron"}
+
+
+def test_two_voices_on_one_cue_line():
+    """"<v Ann>Hi, Bob.</v> <v Bob>Hello, Ann.</v>" gave Bob's words to Ann: each voice tag starts its turn."""
+    text = subtitle_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ann>Hi, Bob.</v> <v Bob>Hello, Ann.</v>\n")
+    _, ps = parse(Document.from_text("t.vtt", text))
+    assert [(p.speaker, p.text, p.time) for p in ps] == [("Ann", "Hi, Bob.", 1.0), ("Bob", "Hello, Ann.", 1.0)]
+
+
+def test_a_line_said_again_later_is_no_rolling_repeat():
+    """Tom's "Yes, it did." at 01:30, said again long after the same words at 00:04, was dropped as a rolling
+    caption's repeat; a repeat is a line the same speaker repeats in a cue starting within ROLLING_GAP of the
+    end of the cue it was in. Two equal lines of one cue ("No. No.") are said twice too."""
+    text = subtitle_text("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Ann>Did the council approve it?\n\n"
+                         "00:00:04.000 --> 00:00:06.000\n<v Tom>Yes, it did.\n\n"
+                         "00:01:30.000 --> 00:01:33.000\n<v Tom>Yes, it did.\n\n"
+                         "00:01:34.000 --> 00:01:36.000\n<v Ann>Twice?\n")
+    _, ps = parse(Document.from_text("r.vtt", text))
+    assert [(p.speaker, p.text, p.time) for p in ps] == [
+        ("Ann", "Did the council approve it?", 1.0), ("Tom", "Yes, it did.", 4.0), ("Tom", "Yes, it did.", 90.0),
+        ("Ann", "Twice?", 94.0)]
+    assert subtitle_text("1\n00:00:01,000 --> 00:00:02,000\nNo.\nNo.\n") == "[00:00:01] No. No.\n"

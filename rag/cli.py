@@ -176,6 +176,9 @@ def cmd_eval(args) -> int:
 
     sets = {path: evaluate.load_set(path) for path in args.files}
     retriever = open_retriever(_index(args), mode=args.mode, adapter=args.adapter)
+    for queries in sets.values():       # before any query is searched: a set that does not fit this index
+        for warning in evaluate.check_index(queries, retriever.index.documents):
+            print(f"warning: {warning}", file=sys.stderr)
     stored = retriever.index.calibration
     if args.calibrate:
         cal = evaluate.calibrate_retriever(retriever, list(sets.values()), args.max_false)
@@ -205,6 +208,8 @@ def cmd_adapt(args) -> int:
     adapter.check_out(args.out)         # before minutes of training, not after
     embedder = default_embedder()
     index = store.load(_index(args), embedder=embedder)
+    for warning in evaluate.check_index(queries, index.documents):
+        print(f"warning: {warning}", file=sys.stderr)
     t = time.perf_counter()
     trained = adapter.train(index, queries, embedder, steps=args.steps,
                             about={"sets": [Path(p).name for p in args.files], "documents": len(index.documents)})

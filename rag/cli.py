@@ -145,17 +145,13 @@ def cmd_search(args) -> int:
         for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
+            item = _queries_line(args.queries, n, line)
+            query_id, query = item.get("id", f"line-{n}"), item.get("query")
             try:
-                item = json.loads(line)
-                query_id, query = item["id"], item["query"]
-            except (ValueError, KeyError, TypeError):
-                raise RagError(f"{args.queries} line {n}: expected a JSON object with \"id\" and \"query\"")
-            docs, speaker = item.get("docs"), item.get("speaker")
-            if docs is not None and (not isinstance(docs, list) or not all(isinstance(d, str) for d in docs)):
-                raise RagError(f"{args.queries} line {n}: \"docs\" must be a list of document ids")
-            try:
-                result = retriever.search(query, args.k, docs=set(docs or args.doc or ()) or None,
-                                          speaker=speaker or args.speaker)
+                if "error" in item:
+                    raise RagError(item["error"])
+                result = retriever.search(query, args.k, docs=set(item.get("docs") or args.doc or ()) or None,
+                                          speaker=item.get("speaker") or args.speaker)
                 _print_json(result_json(result, retriever.index, query_id))
             except RagError as e:
                 _print_json({"id": query_id, "query": query, "abstained": True, "error": str(e), "passages": []})
@@ -170,12 +166,34 @@ def cmd_search(args) -> int:
     return 0
 
 
+def _queries_line(path, n: int, line: str) -> dict:
+    """Line `n` of a --queries file as a JSON object with its "query" (and "id", else "line-N"); one
+    that is not a query gets an "error" naming the line (answered as that query's result, the run goes
+    on, as a search's own error is)."""
+    try:
+        item = json.loads(line)
+    except ValueError:
+        item = None
+    if not isinstance(item, dict):
+        return {"error": f"{path} line {n}: expected a JSON object with \"id\" and \"query\""}
+    item = {key: item[key] for key in ("id", "query", "docs", "speaker") if item.get(key) is not None}
+    docs = item.get("docs")
+    if not isinstance(item.get("query"), str):
+        item["error"] = f"{path} line {n}: expected a JSON object with \"id\" and \"query\" (a query's text)"
+    elif docs is not None and (not isinstance(docs, list) or not all(isinstance(d, str) for d in docs)):
+        item["error"] = f"{path} line {n}: \"docs\" must be a list of document ids, not {json.dumps(docs)[:60]}"
+    return item
+
+
 def cmd_eval(args) -> int:
     from . import evaluate
     from .retrieve import open_retriever
 
     sets = {path: evaluate.load_set(path) for path in args.files}
     retriever = open_retriever(_index(args), mode=args.mode, adapter=args.adapter)
+    for queries in sets.values():       # before any query is searched: a set that does not fit this index
+        for warning in evaluate.check_index(queries, retriever.index.documents):
+            print(f"warning: {warning}", file=sys.stderr)
     stored = retriever.index.calibration
     if args.calibrate:
         cal = evaluate.calibrate_retriever(retriever, list(sets.values()), args.max_false)
@@ -205,6 +223,8 @@ def cmd_adapt(args) -> int:
     adapter.check_out(args.out)         # before minutes of training, not after
     embedder = default_embedder()
     index = store.load(_index(args), embedder=embedder)
+    for warning in evaluate.check_index(queries, index.documents):
+        print(f"warning: {warning}", file=sys.stderr)
     t = time.perf_counter()
     trained = adapter.train(index, queries, embedder, steps=args.steps,
                             about={"sets": [Path(p).name for p in args.files], "documents": len(index.documents)})
@@ -416,7 +436,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5, help="how many passages (1-50, default 5)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--queries", help="a JSONL file of {\"id\", \"query\"} (optional \"docs\": [ids], "
-                                     "\"speaker\": name): one JSON result a line")
+                                     "\"speaker\": name): one JSON result a line; a line that is not a query, or "
+                                     "whose search fails, gets one with its \"error\", and the run goes on")
     p.add_argument("--mode", choices=MODES, default="hybrid",
                    help="hybrid (default), dense only or lexical (BM25) only")
     p.add_argument("--doc", action="append", default=[], metavar="ID",

@@ -26,6 +26,12 @@ counts it a miss); R@1/5/10, MRR@10, nDCG@10 (linear gain, the ideal one grade-2
 span, up to 10). The same definitions as score_spans.py, written again here (``span_grade``,
 ``span_metrics``). Either kind of line may name ``"docs": [ids]`` (search only those documents)
 and ``"speaker"`` (only their passages).
+Refused with the file, line and id: a file mixing span-graded and substring lines (a set is graded
+one way), a key one edit from a field's name (``"gold_span"``: a typo, else the line would be read
+without it; other unknown keys are kept as notes), a "kind"/"domain" that is not text, an id that is
+not text or a number; and against the index (``check_index``, before any query is searched): a "docs"
+id it lacks, a gold span past its document's end; a speaker it lacks, when that query is searched.
+A span-graded line whose "doc" the index lacks is a warning (its query can only miss).
 What it leaves out: per-kind breakdowns beyond counts, significance tests.
 """
 from __future__ import annotations
@@ -77,11 +83,18 @@ def read_lines(path) -> list[str]:
         raise QueryError(f"{path}: {e}") from None
 
 
+# the fields of a query set's line; an unknown key one edit from one of them is a typo ("gold_span")
+FIELDS = ("id", "query", "gold", "gold_spans", "doc", "docs", "speaker", "kind", "domain")
+
+
 def load_set(path) -> list[dict]:
-    """Read a query set; QueryError naming the line (and the id) when one is not a query."""
+    """Read a query set; QueryError naming the line (and the id) when one is not a query, when a key
+    is a field's name mistyped, or when the file mixes span-graded and substring lines. Each query
+    keeps where it was read in ``"_where"`` (for later messages)."""
     from .retrieve import clean_query
 
     out = []
+    first = None        # (line, id, span-graded) of the first query: the set is graded as it is
     for n, line in enumerate(read_lines(path), 1):
         if not line.strip():
             continue
@@ -91,13 +104,19 @@ def load_set(path) -> list[dict]:
             item = None
         if not isinstance(item, dict) or not isinstance(item.get("query"), str):
             raise QueryError(f"{path} line {n}: expected a JSON object with \"query\" and a \"gold\" list")
-        item.setdefault("id", f"line-{n}")
+        if item.get("id") is None:
+            item["id"] = f"line-{n}"
         where = f"{path} line {n} (id {json.dumps(item['id'], ensure_ascii=False)})"
+        _check_fields(item, where)
         try:
             clean_query(item["query"])      # what a search would refuse: nothing left once cleaned
         except QueryError:
             raise QueryError(f"{where}: the query is empty") from None
         _check_scope(item, where)
+        first = first or (n, "gold_spans" in item)
+        if ("gold_spans" in item) != first[1]:
+            raise QueryError(f"{where}: " + _mixed(first[0], first[1]))
+        item["_where"] = where
         if "gold_spans" in item:
             _check_spans(item, where)
             out.append(item)
@@ -110,6 +129,70 @@ def load_set(path) -> list[dict]:
     if not out:
         raise QueryError(f"The query set {path} holds no queries.")
     return out
+
+
+def _mixed(line: int, spans: bool) -> str:
+    """Why a line of the other kind than the set's first (on `line`, span-graded or not) is refused."""
+    this, that = ("a substring line (\"gold\")", "span-graded") if spans else \
+        ("a span-graded line (\"gold_spans\")", "substring")
+    return (f"{this} after {that} ones (line {line}): the file mixes span-graded and substring lines; "
+            "a set is graded one way, so put them in two files")
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `a` becomes `b` by one letter added, dropped, changed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and (a[diff[0]], a[diff[1]]) == (b[diff[1]], b[diff[0]]))
+    short, long = sorted((a, b), key=len)
+    i = next((i for i, (x, y) in enumerate(zip(short, long)) if x != y), len(short))
+    return short[i:] == long[i + 1:]
+
+
+def _check_fields(item: dict, where: str) -> None:
+    """QueryError for a key that is a field's name mistyped (one edit from it, or in other capitals:
+    "gold_span", "Query"), an id that is not text or a number, or a "kind"/"domain" that is not text.
+    Other keys are left alone (notes a set's author keeps on its lines)."""
+    for key in item:
+        near = [f for f in FIELDS if key not in FIELDS and (key.casefold() == f or _one_edit(key.casefold(), f))]
+        if near:
+            raise QueryError(f"{where}: unknown field {json.dumps(key)}: did you mean {json.dumps(near[0])}?")
+    if not isinstance(item["id"], (str, int)) or isinstance(item["id"], bool):
+        raise QueryError(f"{where}: \"id\" must be text or a number, not {json.dumps(item['id'])[:60]}")
+    for key in ("kind", "domain"):
+        if item.get(key) is not None and not isinstance(item[key], str):
+            raise QueryError(f"{where}: \"{key}\" must be text (what the query is counted under), "
+                             f"not {json.dumps(item[key], ensure_ascii=False)[:60]}")
+
+
+def check_index(queries: list[dict], documents: dict) -> list[str]:
+    """What a set asks of an index's `documents` (id -> Document): QueryError naming the line for a
+    "docs" id that is not there or a gold span past the end of its document's text; a warning
+    (returned, one line each) for a span-graded line whose "doc" is not there (its query can only miss)."""
+    lengths: dict[str, int] = {}
+    for doc_id, d in documents.items():
+        name = PurePath(str(doc_id)).name
+        lengths[name] = max(lengths.get(name, 0), len(d.text))
+    warnings = []
+    for q in queries:
+        where = q.get("_where") or f"query {json.dumps(q.get('id'), ensure_ascii=False)}"
+        unknown = sorted(set(q.get("docs") or ()) - set(documents))
+        if unknown:
+            raise QueryError(f"{where}: \"docs\" names no document of the index: {', '.join(unknown)[:200]}")
+        if not q.get("gold_spans"):
+            continue
+        if q["doc"] not in lengths:
+            warnings.append(f"{where}: \"doc\" {json.dumps(q['doc'], ensure_ascii=False)} is not in the index; "
+                            "its query can only miss")
+            continue
+        end = max(b for _, b in q["gold_spans"])
+        if end > lengths[q["doc"]]:
+            raise QueryError(f"{where}: a gold span ends at {end}, past the end of {q['doc']} "
+                             f"({lengths[q['doc']]} characters in the index)")
+    return warnings
 
 
 def _check_scope(item: dict, where: str) -> None:
@@ -226,7 +309,11 @@ def run(retriever, queries: list[dict], k: int = 10, abstain: bool = True) -> di
         scope = {"docs": set(q["docs"])} if q.get("docs") else {}
         if q.get("speaker"):
             scope["speaker"] = q["speaker"]
-        result = retriever.search(q["query"], k, abstain=abstain, **scope)
+        try:
+            result = retriever.search(q["query"], k, abstain=abstain, **scope)
+        except QueryError as e:     # an unknown speaker, say: which line asked for it
+            where = q.get("_where") or f"query {json.dumps(q.get('id'), ensure_ascii=False)}"
+            raise QueryError(f"{where}: {e}") from None
         times.append(time.perf_counter() - t)
         if spans:
             grades = [span_grade(h.passage.doc, h.passage.start, h.passage.end, q) for h in result.hits]
@@ -289,7 +376,7 @@ def format_report(report: dict) -> str:
                   for kind, f in (m.get("by_kind") or {}).items()]
         lines += [f"  abstained on unanswered: {neg}   wrongly abstained on answered: {m['false_abstain']:.2f}",
                   f"  latency p50 {m['latency_ms_p50']:.1f} ms  p95 {m['latency_ms_p95']:.1f} ms",
-                  f"  misses (no hit in the top 5): {', '.join(m['misses']) or 'none'}"]
+                  f"  misses (no hit in the top 5): {', '.join(map(str, m['misses'])) or 'none'}"]
     cal = report.get("calibration")
     if cal:
         neg = f"{cal['neg_abstain']:.2f}" if cal.get("neg_abstain") is not None else "n/a"

@@ -68,7 +68,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .read import LABEL
+from .read import LABEL, NOT_SPEAKERS
 from .records import Document, Passage
 
 PARSER_VERSION = 4     # 4: conversations' turns, time stamps
@@ -110,18 +110,9 @@ _OTTER = re.compile(
 )
 # ">> ": broadcast captions' mark of a new speaker, whose name they do not give
 _CHANGE = re.compile(r">>[ \t]*(?=\S)")
-# labels that are prose, not people: "Note: ...", "Example: ...", a header block's "Date: ..."
-_NOT_SPEAKERS = {
-    "note", "notes", "nb", "n.b", "ps", "p.s", "example", "examples", "e.g", "i.e", "warning", "caution",
-    "tip", "hint", "important", "summary", "source", "sources", "update", "edit", "see", "also", "re",
-    "subject", "from", "to", "cc", "date", "time", "location", "place", "title", "author", "by", "step",
-    "result", "results", "output", "input", "usage", "definition", "remember", "todo", "fixme",
-    "disclaimer", "abstract", "keywords", "tags", "conclusion", "introduction", "background",
-    "objective", "method", "methods", "agenda", "attendees", "present", "absent", "participants",
-    "speakers", "transcript", "duration", "recorded", "language", "url", "link", "http", "https",
-    "email", "phone", "tel", "fax", "figure", "fig", "table", "chapter", "section", "part", "day",
-    "phase", "status",
-}
+# labels that are prose, not people: "Note: ...", "Example: ...", a header block's "Date: ..." (read.NOT_SPEAKERS:
+# read.py leaves them in the captions' words too)
+_NOT_SPEAKERS = NOT_SPEAKERS
 _ASKERS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
 _ANSWER_LABELS = {"a", "answer"}     # no name: the answer's speaker is unknown
 _FRONT_MATTER = re.compile(r"---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|$)", re.DOTALL)

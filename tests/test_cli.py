@@ -130,3 +130,21 @@ def test_damaged_index_names_the_command(tiny_index, tmp_path, capsys, how):
     code, out, err = run(capsys, "search", "Is the pipeline funded?", "--index", str(folder))
     assert code == 1 and out == "" and "Traceback" not in err
     assert err.startswith("error: ") and "rag index" in err and len(err.strip().splitlines()) == 1
+
+
+def test_bad_lines_of_a_queries_file_are_error_results(tmp_path, tiny_index, capsys):
+    """A line with "docs" as a string, without a "query", or not JSON stopped the run (exit 1, after the earlier
+    results) while a bad speaker was an error result and the run went on: now every bad line is one."""
+    queries = tmp_path / "q.jsonl"
+    rows = [{"id": "a", "query": "water prices"}, {"id": "b", "query": "water", "docs": "c1.srt"},
+            {"id": "c"}, "not json", {"id": "e", "query": "water", "speaker": 5}, {"query": "reservoir"}]
+    queries.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    code, out, err = run(capsys, "search", "--json", "--queries", str(queries), "--index", str(tiny_index))
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert code == 0 and err == "" and [x["id"] for x in lines] == ["a", "b", "c", "line-4", "e", "line-6"]
+    assert lines[0]["passages"] and lines[5]["passages"] and "error" not in lines[5]
+    assert lines[1]["error"].startswith(f'{queries} line 2: "docs" must be a list of document ids')
+    assert f"{queries} line 3: expected a JSON object" in lines[2]["error"]
+    assert f"{queries} line 4: expected a JSON object" in lines[3]["error"]
+    assert "speaker" in lines[4]["error"]
+    assert all(x["abstained"] and x["passages"] == [] for x in lines[1:5])

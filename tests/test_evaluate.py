@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,68 @@ def test_calibration_of_an_index_rebuilt_meanwhile_is_refused(tiny_index, fake_e
     with pytest.raises(IndexProblem, match="changed while"):
         evaluate.save_calibration(index, "hybrid", {"threshold": 0.4}, ["set.jsonl"])
     assert not (tiny_index / "calibration.json").exists()
+
+
+# ---- lines that rag eval refused with a traceback, or scored without a word -----------------------
+
+def _lines(tmp_path, *rows) -> str:
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    return str(path)
+
+
+SPAN = {"id": "x", "query": "battery", "doc": "briefing.txt", "gold_spans": [[0, 10]]}
+SUBSTRING = {"id": "y", "query": "case colour", "gold": ["yellow"]}
+
+
+@pytest.mark.parametrize("field, value", [("domain", ["a"]), ("domain", {"a": 1}), ("kind", 3), ("id", ["z"])])
+def test_a_label_that_is_not_text_is_one_line(tmp_path, tiny_index, capsys, fake_embedder, monkeypatch, field, value):
+    """"domain": ["a"] raised TypeError (unhashable) while the report was counted per domain."""
+    monkeypatch.setattr("rag.embed.default_embedder", lambda: fake_embedder)
+    path = _lines(tmp_path, dict(SPAN, id="ok"), {**SPAN, field: value})
+    assert main(["eval", path, "--index", str(tiny_index)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path} line 2" in err and f'"{field}" must be' in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("rows, second", [((SPAN, SUBSTRING), "a substring line"),
+                                          ((SUBSTRING, SPAN), "a span-graded line")], ids=["span-first", "gold-first"])
+def test_a_set_mixing_span_graded_and_substring_lines_is_refused(tmp_path, rows, second):
+    """Mixed in one file, the substring lines raised KeyError 'gold' (or the span lines were graded as substrings)."""
+    path = _lines(tmp_path, *rows)
+    with pytest.raises(QueryError) as e:
+        evaluate.load_set(path)
+    message = str(e.value)
+    assert message.startswith(f"{path} line 2 (id ") and second in message
+    assert "mixes span-graded and substring lines" in message and "line 1" in message
+
+
+@pytest.mark.parametrize("key, meant", [("gold_span", "gold_spans"), ("golds", "gold"), ("Query", "query"),
+                                        ("speakr", "speaker")])
+def test_a_mistyped_field_is_named(tmp_path, key, meant):
+    """"gold_span" was not a field, so the line was read without its gold: a negative, silently."""
+    row = {"id": "t", "query": "battery", "gold": [], key: [[0, 10]]}
+    if key == "Query":
+        row = {"id": "t", "Query": "battery", "query": "battery", "gold": []}
+    with pytest.raises(QueryError, match=re.escape(f'line 1 (id "t"): unknown field "{key}": did you mean "{meant}"?')):
+        evaluate.load_set(_lines(tmp_path, row))
+    assert evaluate.load_set(_lines(tmp_path, {"id": "t", "query": "q", "gold": [], "note": "kept"}))[0]["note"] == "kept"
+
+
+def test_a_set_that_does_not_fit_the_index(tmp_path, tiny_index, capsys, fake_embedder, monkeypatch):
+    """A gold span past its document's end, "docs" or a speaker the index lacks: one line naming the set's line
+    and id (the speaker's message had neither); a "doc" the index lacks: a warning, the run goes on."""
+    monkeypatch.setattr("rag.embed.default_embedder", lambda: fake_embedder)
+    for row, words in [({**SPAN, "gold_spans": [[0, 10], [5, 10 ** 6]]}, "past the end of briefing.txt"),
+                       ({**SUBSTRING, "docs": ["nope.txt"]}, '"docs" names no document of the index: nope.txt'),
+                       ({**SUBSTRING, "speaker": "Nobody"}, "No passage is spoken by 'Nobody'")]:
+        path = _lines(tmp_path, {**(SPAN if "gold_spans" in row else SUBSTRING), "id": "ok"}, row)
+        assert main(["eval", path, "--index", str(tiny_index)]) == 1, words
+        out = capsys.readouterr()
+        assert out.err.startswith(f'error: {path} line 2 (id "{row["id"]}"): ') and words in out.err
+        assert "Traceback" not in out.err and len(out.err.strip().splitlines()) == 1
+    path = _lines(tmp_path, SPAN, {**SPAN, "id": "gone", "doc": "m9.txt"})
+    assert main(["eval", path, "--index", str(tiny_index)]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(f'warning: {path} line 2 (id "gone"): "doc" "m9.txt" is not in the index')

@@ -16,6 +16,7 @@ from rag.cli import main
 from rag.errors import DocumentError
 from rag.parse import parse
 from rag.read import expand, read, subtitle_text, supported
+from rag.records import Document
 
 from conftest import FakeEmbedder
 
@@ -140,3 +141,112 @@ def test_a_town_hall_of_nineteen_captions():
     assert [p.speaker for p in ps] == [None, "MAYOR LINDQVIST"] * 4 + [None]
     assert ps[6].text == "Will bicycles still be allowed on the morning boats?"
     assert all(doc.text[p.start:p.end] == p.text for p in ps)
+
+
+def test_looser_arrows_are_timing_lines(tmp_path):
+    """A hostile tester's d2.srt: cues timed with "->" and "—>" were dropped with their words. An arrow
+    of one to three dashes (any dash) or "=" is a timing line when both sides are times."""
+    path = tmp_path / "d2.srt"
+    path.write_text("1\n00:00:01,000 -> 00:00:03,000\nThe first cue has a single-dash arrow.\n\n"
+                    "2\n00:00:04,000 --> 00:00:06,000\nThe second cue is fine.\n\n"
+                    "3\n00:00:07,000 —> 00:00:09,000\nThe third cue has an em-dash arrow.\n\n"
+                    "4\n00:00:10,000 --> 00:00:12,000\nThe fourth cue is fine too.\n", encoding="utf-8")
+    doc = read(path)
+    for words in ("single-dash arrow.", "second cue", "em-dash arrow.", "fourth cue"):
+        assert words in doc.text
+    assert "->" not in doc.text and "00:00:03" not in doc.text
+    spaced = "".join(f"{i + 1}\n00:00:{10 * i + 1:02d},000 {arrow} 00:00:{10 * i + 2:02d},000\nCue {i}.\n\n"
+                     for i, arrow in enumerate(["->", "—>", "–>", "==>", "-- >"]))
+    _, ps = parse(Document.from_text("s.srt", subtitle_text(spaced)))
+    assert [(p.text, p.time) for p in ps] == [(f"Cue {i}.", 10.0 * i + 1) for i in range(5)]
+
+
+def test_a_block_without_a_readable_timing_line_keeps_its_words():
+    """A cue whose timing line is lost or has no arrow, and words after a blank line inside a cue, were
+    left out as if they were a VTT header; they go on with the turn before. The VTT header, its
+    metadata lines and NOTE blocks still say nothing."""
+    text = subtitle_text("1\n00:00:01,000 --> 00:00:02,000\nHello there.\n\nAfter a blank line.\n\n"
+                         "2\n00:00:03,000 00:00:04,000\nNo arrow at all.\n\n3\nNo timing line.\n\n4\n\n"
+                         "5\n00:00:04,000 --> 00:00:06,000\nThe end.\n")
+    assert text == ("[00:00:01] Hello there. After a blank line. No arrow at all. No timing line. The end.\n")
+    vtt = subtitle_text("WEBVTT\n\nKind: captions\nLanguage: en\n\nNOTE a note\n\n00:01.000 --> 00:02.000\nHi.\n")
+    assert vtt == "[00:00:01] Hi.\n"
+
+
+def _srt(*cues: str, gap: int = 3) -> str:
+    """An .srt of one line per cue, cue i from second 1 + gap*i, 2 s long."""
+    return "".join(f"{i + 1}\n00:00:{1 + gap * i:02d},000 --> 00:00:{3 + gap * i:02d},000\n{words}\n\n"
+                   for i, words in enumerate(cues))
+
+
+def test_a_prose_label_said_twice_stays_in_the_words():
+    """The second "Note:" was deleted from the stored text: a recurring label was taken for a speaker and the
+    same speaker's next cue joined the turn without it. Prose labels (parse.py's) are no speakers here
+    either, and any label taken for a speaker opens its own paragraph, so it is written every time."""
+    text = subtitle_text(_srt("WARNING: the ferry is cancelled today.", "Note: buses replace it.",
+                              "Note: the buses leave from the station.", "Thank you for your patience."))
+    assert text == ("[00:00:01] WARNING: the ferry is cancelled today. Note: buses replace it. "
+                    "Note: the buses leave from the station. Thank you for your patience.\n")
+    _, ps = parse(Document.from_text("n.srt", text))
+    assert {p.speaker for p in ps} == {None}
+    other = subtitle_text(_srt("Reminder: buses replace it.", "Reminder: they leave at nine."))
+    assert other.count("Reminder:") == 2 and "they leave at nine." in other
+
+
+@pytest.mark.parametrize("labels", [("Speaker 1", "Speaker 2", "Speaker 1"), ("SPEAKER 1", "SPEAKER 2", "SPEAKER 1"),
+                                    ("ÉLODIE DURAND", "ÖMER", "ÉLODIE DURAND")])
+def test_numbered_and_accented_caption_labels_are_speakers(labels):
+    """"Speaker 1:", "ÉLODIE DURAND:" were no speakers in captions (one paragraph, no speaker, one time), though
+    they are in a .txt: one turn per label, each at its cue's time, as the .txt reading of the same labels."""
+    words = ["The ferry leaves at nine.", "And it returns at five.", "Only on weekdays."]
+    text = subtitle_text(_srt(*(f"{who}: {w}" for who, w in zip(labels, words))))
+    _, ps = parse(Document.from_text("s.srt", text))
+    assert [(p.speaker, p.text, p.time) for p in ps] == list(zip(labels, words, [1.0, 4.0, 7.0]))
+    _, plain = parse(Document.from_text("s.txt", "".join(f"{who}: {w}\n\n" for who, w in zip(labels, words))))
+    assert [(p.speaker, p.text) for p in plain] == [(p.speaker, p.text) for p in ps]
+
+
+LONE_VOICE = ("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Dr. Ada Byron>Welcome to the lecture on engines.\n\n"
+              "00:00:05.000 --> 00:00:08.000\n<v Dr. Ada Byron>Today we study the difference engine.\n\n"
+              "00:00:09.000 --> 00:00:12.000\n<v Dr. Ada Byron>Its gears were made of brass.\n")
+
+
+def test_a_lone_voice_or_marked_name_is_a_speaker(tmp_path, capsys):
+    """One speaker's captions lost their speaker: parse.py reads a lone label as prose, so the label stayed in
+    the quote and `--speaker "Dr. Ada Byron"` said the index names no speakers. A voice tag or ">> NAME:" is
+    unambiguous: read.py writes that lone speaker after the captions' mark, which parse.py reads."""
+    _, ps = parse(Document.from_text("l.vtt", subtitle_text(LONE_VOICE)))
+    assert [(p.kind, p.speaker, p.time) for p in ps] == [("turn", "Dr. Ada Byron", 1.0)]
+    assert ps[0].text.startswith("Welcome") and ps[0].text.endswith("made of brass.")
+    marked = subtitle_text(_srt(">> PROFESSOR BYRON: Welcome to the lecture.", "Today we study engines.",
+                                "Its gears were made of brass."))
+    _, ps = parse(Document.from_text("m.srt", marked))
+    assert {p.speaker for p in ps} == {"PROFESSOR BYRON"} and ps[0].text.startswith("Welcome")
+    (tmp_path / "lecture.vtt").write_text(LONE_VOICE, encoding="utf-8")
+    folder = str(tmp_path / "idx")
+    assert run(capsys, "index", str(tmp_path / "lecture.vtt"), "--index", folder, "--quiet")[0] == 0
+    code, out, err = run(capsys, "search", "gears", "--speaker", "Dr. Ada Byron", "--json", "--index", folder)
+    assert code == 0, err
+    assert {p["speaker"] for p in json.loads(out)["passages"]} == {"Dr. Ada Byron"}
+
+
+def test_two_voices_on_one_cue_line():
+    """"<v Ann>Hi, Bob.</v> <v Bob>Hello, Ann.</v>" gave Bob's words to Ann: each voice tag starts its turn."""
+    text = subtitle_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ann>Hi, Bob.</v> <v Bob>Hello, Ann.</v>\n")
+    _, ps = parse(Document.from_text("t.vtt", text))
+    assert [(p.speaker, p.text, p.time) for p in ps] == [("Ann", "Hi, Bob.", 1.0), ("Bob", "Hello, Ann.", 1.0)]
+
+
+def test_a_line_said_again_later_is_no_rolling_repeat():
+    """Tom's "Yes, it did." at 01:30, said again long after the same words at 00:04, was dropped as a rolling
+    caption's repeat; a repeat is a line the same speaker repeats in a cue starting within ROLLING_GAP of the
+    end of the cue it was in. Two equal lines of one cue ("No. No.") are said twice too."""
+    text = subtitle_text("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Ann>Did the council approve it?\n\n"
+                         "00:00:04.000 --> 00:00:06.000\n<v Tom>Yes, it did.\n\n"
+                         "00:01:30.000 --> 00:01:33.000\n<v Tom>Yes, it did.\n\n"
+                         "00:01:34.000 --> 00:01:36.000\n<v Ann>Twice?\n")
+    _, ps = parse(Document.from_text("r.vtt", text))
+    assert [(p.speaker, p.text, p.time) for p in ps] == [
+        ("Ann", "Did the council approve it?", 1.0), ("Tom", "Yes, it did.", 4.0), ("Tom", "Yes, it did.", 90.0),
+        ("Ann", "Twice?", 94.0)]
+    assert subtitle_text("1\n00:00:01,000 --> 00:00:02,000\nNo.\nNo.\n") == "[00:00:01] No. No.\n"

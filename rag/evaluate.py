@@ -336,9 +336,10 @@ def run(retriever, queries: list[dict], k: int = 10, abstain: bool = True) -> di
     out["latency_ms_p50"] = float(np.percentile(ms, 50))
     out["latency_ms_p95"] = float(np.percentile(ms, 95))
     out["misses"] = [r["id"] for r in rows if r["positive"] and (r["abstained"] or not r["rank"] or r["rank"] > 5)]
-    if spans:
-        out["by_kind"] = {kind: span_metrics([o for o, r in zip(graded, rows) if r["kind"] == kind])
-                          for kind in sorted({r["kind"] for r in rows if r["positive"]}, key=str)}
+    kinds = sorted({r["kind"] for r in rows if r["positive"]}, key=str)
+    if spans and any(kind is not None for kind in kinds):      # (a set without domains has no rows of them)
+        out["by_kind"] = {kind if kind is not None else "(none)":
+                          span_metrics([o for o, r in zip(graded, rows) if r["kind"] == kind]) for kind in kinds}
     out["queries"] = rows
     return out
 

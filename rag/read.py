@@ -452,6 +452,10 @@ NOT_SPEAKERS = {
     "speakers", "transcript", "duration", "recorded", "language", "url", "link", "http", "https",
     "email", "phone", "tel", "fax", "figure", "fig", "table", "chapter", "section", "part", "day",
     "phase", "status",
+    # minutes and release notes: "Decision: the budget is approved.", "Action: Bob writes.", "Fixed: ..."
+    "decision", "decisions", "action", "actions", "outcome", "outcomes", "resolved", "motion", "vote",
+    "fixed", "added", "changed", "removed", "deprecated", "security", "breaking", "known issues",
+    "next steps", "action items", "action item",
 }
 
 TURN_CHARS = 400     # a speaker's words over several cues are cut into paragraphs at a sentence end after this

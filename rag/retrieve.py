@@ -491,6 +491,13 @@ class Retriever:
         if not isinstance(speaker, str) or not speaker.strip():
             raise QueryError(f"The speaker must be a name, not {speaker!r:.80}.")
         found = self._rows.speakers.get(" ".join(speaker.split()).casefold())
+        if found is None:       # as a query names them: "Berg" (Anna Berg), "the PhD" (PhD A or PhD B)
+            from .speakers import resolve
+
+            names = resolve(speaker, [name for name, _ in self._rows.speakers.values()], named=True).speakers
+            if names:
+                rows = np.concatenate([self._rows.speakers[name.casefold()][1] for name in names])
+                found = (" or ".join(names), rows)
         if found is None:
             known = sorted(name for name, _ in self._rows.speakers.values())
             listing = ", ".join(known[:12]) + (f" and {len(known) - 12} more" if len(known) > 12 else "")
@@ -635,7 +642,9 @@ class Retriever:
                 allowed = mask if allowed is None else allowed & mask
                 notices = notices + [said]
         if not self.index.passages or (allowed is not None and not allowed.any()):
-            return Result(text, [], abstained=True, notices=notices + [NOTHING_TO_SEARCH], speaker=who)
+            said = f"{who} does not speak in the documents searched." if speaker is not None and docs \
+                else NOTHING_TO_SEARCH
+            return Result(text, [], abstained=True, notices=notices + [said], speaker=who)
         depth = max(s.depth, k)
         several = len(self._rows.of_doc) > 1 and s.doc_weight > 0
         wide = depth * 4 if several else depth

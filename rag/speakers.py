@@ -137,8 +137,9 @@ def _marked(query: str, words: list[re.Match], i: int, j: int) -> bool:
     return bool(before & _CUES_BEFORE) or after in _CUES_AFTER
 
 
-def resolve(query: str, speakers: Iterable[str]) -> Resolution:
-    """The speakers among `speakers` (an index's speaker labels) that `query` names."""
+def resolve(query: str, speakers: Iterable[str], named: bool = False) -> Resolution:
+    """The speakers among `speakers` (an index's speaker labels) that `query` names; `named`: the query is a
+    speaker's name (a --speaker filter's), so an ordinary word names them too ("Brown", "the chair")."""
     key = _key(speakers)
     table = _table_of(key)
     if not table:
@@ -158,7 +159,7 @@ def resolve(query: str, speakers: Iterable[str]) -> Resolution:
                 continue
             # ("speaker 2", "grad 3": a role with its number names someone, capitals or not)
             ordinary = all(is_common(w) for w in folded[i:i + n]) and not (n >= 2 and folded[i + n - 1].isdigit())
-            if ordinary and (not _marked(query, words, i, i + n) or (n == 1 and i == after_mention)):
+            if ordinary and not named and (not _marked(query, words, i, i + n) or (n == 1 and i == after_mention)):
                 continue    # ("designer" of "the user interface designer" is not a second mention)
             end = words[i + n - 1].end()
             if query[end:end + 2] in ("'s", "’s"):

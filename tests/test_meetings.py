@@ -114,6 +114,18 @@ def test_speaker_filter_keeps_only_their_passages(small_windows):
         r.search("harbour", 5, speaker="Nobody")
 
 
+def test_a_speaker_filter_reads_names_as_a_query_does_and_says_where_they_do_not_speak(small_windows):
+    r = _retriever(small_windows)
+    # a surname alone, as "what did Brown say" finds him (the filter wanted the label exactly)
+    result = r.search("harbour dredging", 5, speaker="Brown")
+    assert result.speaker == "Mr. Tom Brown" and result.hits
+    assert all("Mr. Tom Brown" in (h.passage.speakers or (h.passage.speaker,)) for h in result.hits)
+    # a speaker of another document than the one searched: said so, not "the index holds no passages"
+    elsewhere = r.search("harbour", 5, speaker="Mr. Tom Brown", docs={"design.txt"})
+    assert elsewhere.abstained and not elsewhere.hits
+    assert "Mr. Tom Brown does not speak in the documents searched." in elsewhere.notices
+
+
 def test_the_document_scores_find_the_right_meeting(small_windows):
     r = _retriever(small_windows)
     result = r.search("What did the committee say about the harbour budget?", 5)
@@ -216,6 +228,12 @@ def test_span_graded_eval_on_a_hand_made_set(fake_model, meeting_index, meetings
     assert set(figures["by_kind"]) == {"Product", "Committee"}
     code, out, _ = _cli(capsys, "eval", str(path), "--index", str(meeting_index))
     assert "nDCG@10" in out and "Committee:" in out
+    # a set without domains prints no rows of them (it printed "None:")
+    bare = tmp_path / "bare.jsonl"
+    bare.write_text("".join(json.dumps({k: v for k, v in json.loads(line).items() if k != "domain"}) + "\n"
+                            for line in path.read_text().splitlines()))
+    code, out, _ = _cli(capsys, "eval", str(bare), "--index", str(meeting_index))
+    assert code == 0 and "nDCG@10" in out and "None:" not in out and "(none)" not in out
 
 
 def test_span_graded_eval_agrees_with_score_spans(fake_model, meeting_index, meetings, tmp_path, capsys):

@@ -96,6 +96,10 @@ def test_prose_labels_are_not_speakers():
     "Warning: wet floor.\n\nWarning: the lift is out of order.\n\nSummary: be careful.\n\nSummary: again.",
     "[10:30] One stamp in prose is not a transcript.\n\nThe rest is text.",
     ">> a quoted quote\n\nand a reply.",
+    # minutes and release notes (a hostile tester's: "Decision" and "Action" were taken for speakers)
+    "Minutes of the harbour board.\n\nDecision: the budget is approved.\n\nThe board also discussed the ferry.\n\n"
+    "Decision: the timetable is postponed.\n\nAction: Bob writes to the council.\n\nAction: Carol books the room.",
+    "Fixed: the crash on start.\n\nFixed: a typo.\n\nAdded: dark mode.\n\nAdded: a French translation.",
 ])
 def test_times_urls_and_prose_are_not_turns(text):
     _, ps = parse(Document.from_text("t.txt", text))

@@ -36,9 +36,15 @@ FILE = "calibration.json"
 SHIPPED = SHIPPED_CALIBRATION      # package data: found in a wheel install too (rag/paths.py)
 
 
+CONFIDENCE = 2      # the confidence's version (retrieve.confidence): 2 scales BM25 to the index's size; a threshold
+                    # learnt on another version's confidences is ignored
+
+
 def made_for(manifest: dict) -> dict:
-    """The key a calibration is valid for: the model's weights fingerprint and the chunking."""
-    return {"model": (manifest.get("model") or {}).get("fingerprint"), "chunking": manifest.get("chunking")}
+    """The key a calibration is valid for: the model's weights fingerprint, the chunking and the confidence's
+    version."""
+    return {"model": (manifest.get("model") or {}).get("fingerprint"), "chunking": manifest.get("chunking"),
+            "confidence": CONFIDENCE}
 
 
 def fits(data: dict, key: dict) -> bool:

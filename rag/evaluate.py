@@ -268,14 +268,20 @@ def metrics(ranks: list[int | None], pos_abstained: list[bool], neg_abstained: l
     return out
 
 
+NEGATIVE_MARGIN = 0.1   # calibrate: how far above the highest unanswered query it abstains on, toward the bound
+
+
 def calibrate(sets: list[tuple[list[float], list[float]]], max_false: float = 0.05) -> dict:
     """The abstention threshold (abstain when confidence < threshold) from each set's
     (positives' confidences, negatives' confidences).
 
-    On every set, at most floor(max_false * positives) answered queries fall below it; it
-    sits halfway between the highest positive it abstains on (or the lowest it keeps, less
-    a small margin, when none may be lost) and the next one up: a margin for unseen queries."""
-    cuts = []
+    On every set, at most floor(max_false * positives) answered queries fall below it. Where unanswered
+    queries fall below that bound it sits just above the highest of them (NEGATIVE_MARGIN of the way to the
+    bound): it abstains on every unanswered query it can and answers as much as it can (halfway to the bound
+    abstained on 5 more of 252 answered questions of other sets, and on 4 more of 178 unanswered). Else it sits
+    halfway between the highest positive it abstains on (or the lowest it keeps, less a small margin, when
+    none may be lost) and the next one up: a margin for unseen queries."""
+    cuts, bounds = [], []
     for pos, neg in sets:
         pos = sorted(pos)
         if not pos:
@@ -284,11 +290,14 @@ def calibrate(sets: list[tuple[list[float], list[float]]], max_false: float = 0.
         hi = pos[allowed]
         lo = pos[allowed - 1] if allowed > 0 else hi - 0.05
         cuts.append((hi + lo) / 2)
+        bounds.append(hi)
     if not cuts:
         return {"threshold": None, "max_false": max_false}
-    threshold = float(min(cuts))
     pos = [c for p, _ in sets for c in p]
     neg = [c for _, n in sets for c in n]
+    bound = min(bounds)
+    below = [c for c in neg if c < bound]
+    threshold = float(max(below) + NEGATIVE_MARGIN * (bound - max(below)) if below else min(cuts))
     return {
         "threshold": threshold,
         "max_false": max_false,

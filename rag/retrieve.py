@@ -224,11 +224,25 @@ def fuse(dense: Candidates, lexical: Candidates, s: SearchSettings) -> dict[int,
     return score_fusion(dense.scores, lexical.scores, s.alpha)
 
 
+REFERENCE_PASSAGES = 200   # the lexical confidence's scale: BM25 as on an index of this many passages (the shipped
+                           # transcript has 193), so that a threshold means the same on a short note or a library
+FEWEST_PASSAGES = 20       # an index of fewer is scaled as one of this many: among a few passages BM25 cannot tell
+                           # a rare word from a common one (in 1 of 2 passages is the most a word can be)
+
+
+def idf_ceiling(passages: int) -> float:
+    """BM25's weight (Lucene's IDF, bm25s's) of a word found in one of `passages` passages: its scores grow with
+    the index (2.6 for 19 passages, 4.9 for 200, 7.7 for 3,187) for a match of the same quality."""
+    return float(np.log(1.0 + (max(passages, 1) - 0.5) / 1.5))
+
+
 def confidence(s: SearchSettings, cosine: float, lexical: Candidates, words: int, known: float,
-               missing: float = 0.0) -> float:
+               missing: float = 0.0, scale: float = 1.0) -> float:
     """How well the index matches the query: `cosine`, the best paragraph cosine (dense.py), plus
     `conf_lexical` times the best BM25 score per query word (names and keywords; of the query's own words,
-    not their expansions), plus `conf_known`
+    not their expansions) times `scale` (idf_ceiling(REFERENCE_PASSAGES) / idf_ceiling(the index's passages,
+    FEWEST_PASSAGES at least)),
+    plus `conf_known`
     times `known`, the share of the query's `words` the index contains at all (a question about
     something the documents never mention has words they lack), less `conf_missing` times `missing`,
     the share of the names in the query (terms.py) that no searched document mentions. Dense mode:
@@ -237,7 +251,7 @@ def confidence(s: SearchSettings, cosine: float, lexical: Candidates, words: int
         return cosine - s.conf_missing * missing
     words = max(words, 1)
     best = lexical.own if lexical.own is not None else max(lexical.scores.values(), default=0.0)
-    return (cosine + s.conf_lexical * best / words + s.conf_known * known
+    return (cosine + s.conf_lexical * scale * best / words + s.conf_known * known
             - s.conf_missing * missing)
 
 
@@ -316,6 +330,10 @@ class _Rows:
 
         return frozenset(w for name, _ in self.speakers.values() for a in aliases(name) for w in a) | \
             frozenset(_fold(w) for name, _ in self.speakers.values() for w in re.findall(r"[^\W_]+", name))
+
+    @cached_property
+    def idf_scale(self) -> float:       # confidence's: BM25 as on an index of REFERENCE_PASSAGES passages
+        return idf_ceiling(REFERENCE_PASSAGES) / idf_ceiling(max(len(self.index.passages), FEWEST_PASSAGES))
 
     @cached_property
     def paragraphs(self) -> dict[tuple[str, int], Passage]:
@@ -686,7 +704,8 @@ class Retriever:
             order = self._rows.one_per_paragraph(order)
         picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), k, s.mmr,
                      self._rows.paragraph_of_row)
-        conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share)
+        conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share,
+                          self._rows.idf_scale)
         # a count question whose best passages give no number of what it counts (asks.py), where a threshold says
         # the documents were calibrated to abstain at all
         best = [_with_question(self.shown(r)) for r in order[:COUNT_PASSAGES]] if counted(text) else []

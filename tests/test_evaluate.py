@@ -93,6 +93,11 @@ def test_calibrate_keeps_false_abstention_within_bounds_on_every_set():
     strict = evaluate.calibrate([(pos, neg), ([0.05, 3.0], [])], max_false=0.05)  # second set may lose none
     assert strict["threshold"] < 0.05
     assert evaluate.calibrate([([], [0.3])])["threshold"] is None
+    # just above the highest unanswered query below the bound, not halfway to it: it answers all it can
+    pos = [0.5] + [1.0 + 0.01 * i for i in range(19)]       # may lose 1 of 20: the bound is 1.0
+    near = evaluate.calibrate([(pos, [0.2, 0.6])], max_false=0.05)
+    assert 0.6 < near["threshold"] < 0.7 and near["neg_abstain"] == 1.0    # halfway (0.75) gave the same on these
+    assert evaluate.calibrate([(pos, [])], max_false=0.05)["threshold"] == pytest.approx(0.75)   # no negatives
 
 
 def test_load_set_refuses_bad_lines(tmp_path):

@@ -12,6 +12,8 @@ import time
 import numpy as np
 import pytest
 
+from rag.calibration import CONFIDENCE
+
 import rag.embed
 from rag import build, milvus, store
 from rag.errors import IndexProblem, MissingExtra
@@ -192,6 +194,7 @@ def test_migrate_both_ways_equals_the_source(tiny_index, database, tmp_path, fak
     uri = new_uri(database)
     (tiny_index / "calibration.json").write_text(json.dumps(
         {"model": "fake-v1", "chunking": json.loads((tiny_index / "manifest.json").read_text())["chunking"],
+         "confidence": CONFIDENCE,
          "modes": {"hybrid": {"threshold": 0.5}}}))
     source = store.load(tiny_index, embedder=fake_embedder)
     fake_embedder.calls = 0
@@ -216,7 +219,7 @@ def test_migrate_both_ways_equals_the_source(tiny_index, database, tmp_path, fak
 def test_calibration_is_carried_into_a_rebuild(database, interview_file, fake_embedder):
     uri = new_uri(database)
     index = build.build([interview_file], fake_embedder, folder=uri)
-    data = {"model": "fake-v1", "chunking": index.manifest["chunking"], "modes": {"hybrid": {"threshold": 9.0}}}
+    data = {"model": "fake-v1", "chunking": index.manifest["chunking"], "confidence": CONFIDENCE, "modes": {"hybrid": {"threshold": 9.0}}}
     milvus.save_calibration(uri, data)
     build.build([interview_file], fake_embedder, folder=uri)
     again = store.load(uri, embedder=fake_embedder)
@@ -328,7 +331,7 @@ def test_a_killed_builds_leftovers_do_not_push_out_the_version_a_process_still_s
 def test_a_failed_switch_leaves_the_old_calibration(database, interview_file, fake_embedder, monkeypatch):
     uri = new_uri(database)
     index = build.build([interview_file], fake_embedder, folder=uri)
-    old = {"model": "fake-v1", "chunking": index.manifest["chunking"], "modes": {"hybrid": {"threshold": 0.5}}}
+    old = {"model": "fake-v1", "chunking": index.manifest["chunking"], "confidence": CONFIDENCE, "modes": {"hybrid": {"threshold": 0.5}}}
     milvus.save_calibration(uri, old)
     c = milvus.client(milvus.parse(uri))
 

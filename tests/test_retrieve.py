@@ -6,6 +6,8 @@ import json
 import numpy as np
 import pytest
 
+from rag.calibration import CONFIDENCE
+
 from rag import store
 from rag.errors import QueryError
 from rag.records import Document, Passage
@@ -138,7 +140,7 @@ def test_abstains_below_the_threshold_and_marks_the_hits(retriever):
 
 def test_threshold_comes_from_calibration_json_made_for_this_model_and_chunking(tiny_index, fake_embedder):
     manifest = json.loads((tiny_index / "manifest.json").read_text())
-    cal = {"model": manifest["model"]["fingerprint"], "chunking": manifest["chunking"],
+    cal = {"model": manifest["model"]["fingerprint"], "chunking": manifest["chunking"], "confidence": CONFIDENCE,
            "modes": {"hybrid": {"threshold": 0.25}, "dense": {"threshold": 0.5}}}
     (tiny_index / "calibration.json").write_text(json.dumps(cal))
     assert open_retriever(tiny_index, fake_embedder).settings.threshold == 0.25
@@ -210,7 +212,7 @@ def test_an_index_without_calibration_borrows_the_shipped_one_for_the_same_model
     shipped = tmp_path / "shipped" / "calibration.json"
     shipped.parent.mkdir()
     monkeypatch.setattr(calibration, "SHIPPED", shipped)
-    made_for = {"model": manifest["model"]["fingerprint"], "chunking": manifest["chunking"]}
+    made_for = {"model": manifest["model"]["fingerprint"], "chunking": manifest["chunking"], "confidence": CONFIDENCE}
     shipped.write_text(json.dumps({**made_for, "modes": {"hybrid": {"threshold": 0.3}}}))
     assert open_retriever(tiny_index, fake_embedder).settings.threshold == 0.3
     (tiny_index / "calibration.json").write_text(json.dumps({**made_for, "modes": {"hybrid": {"threshold": 0.2}}}))
@@ -231,7 +233,7 @@ def test_the_shipped_calibration_fits_the_shipped_index():
 
 def test_with_settings_brings_the_threshold_of_the_new_mode(tiny_index, fake_embedder):
     manifest = json.loads((tiny_index / "manifest.json").read_text())
-    cal = {"model": manifest["model"]["fingerprint"], "chunking": manifest["chunking"],
+    cal = {"model": manifest["model"]["fingerprint"], "chunking": manifest["chunking"], "confidence": CONFIDENCE,
            "modes": {"hybrid": {"threshold": 0.25}, "dense": {"threshold": 0.5}}}
     (tiny_index / "calibration.json").write_text(json.dumps(cal))
     hybrid = open_retriever(tiny_index, fake_embedder)
@@ -261,3 +263,41 @@ def test_the_shipped_lexical_mode_abstains_too(fake_embedder):
     result = lexical.search("Does Russia support the African Union mission in Somalia?", 3)
     assert result.abstained and "Somalia" in " ".join(result.missing_terms)
     assert not lexical.search("What did Lavrov say about the CSTO mission in Kazakhstan?", 3).abstained
+
+
+def test_the_lexical_confidence_means_the_same_on_a_small_and_a_large_index(fake_embedder, tmp_path):
+    # BM25 weighs a word found once by the index's size (Lucene's IDF): the same match scored 2.6 on 19 passages
+    # and 4.9 on 200, so a user's short notes fell under a threshold learnt on the 193-passage transcript
+    from rag.build import build
+    from rag.retrieve import REFERENCE_PASSAGES, idf_ceiling
+
+    assert idf_ceiling(19) == pytest.approx(2.59, abs=0.01) and idf_ceiling(200) == pytest.approx(4.90, abs=0.01)
+    page = "The harbour dredging contract was signed by the port authority in March."
+    filler = [f"Paragraph {i} speaks of weather number {i} and nothing else at all, " * 6 for i in range(600)]
+    small, large = tmp_path / "small.txt", tmp_path / "large.txt"
+    small.write_text(page + "\n\n" + "\n\n".join(filler[:40]) + "\n", encoding="utf-8")
+    large.write_text(page + "\n\n" + "\n\n".join(filler) + "\n", encoding="utf-8")
+    scaled, unscaled, scales = [], [], []
+    for name, path in (("s", small), ("l", large)):
+        index = build([path], fake_embedder, folder=tmp_path / name)
+        r = Retriever(index, fake_embedder, SearchSettings(threshold=None))
+        scales.append(r._rows.idf_scale)
+        assert r._rows.idf_scale == pytest.approx(idf_ceiling(REFERENCE_PASSAGES) / idf_ceiling(len(index.passages)))
+        assert len(index.passages) >= 20
+        scaled.append(r.search("harbour dredging contract", 1).confidence)
+        r._rows.__dict__["idf_scale"] = 1.0                 # as before the scale
+        unscaled.append(r.search("harbour dredging contract", 1).confidence)
+    assert scales[0] > 1 > scales[1]            # the small index's BM25 counts for more, the large one's for less
+    two = tmp_path / "two.txt"
+    two.write_text(page + "\n\nThe weather was fine.\n", encoding="utf-8")
+    tiny = Retriever(build([two], fake_embedder, folder=tmp_path / "t"), fake_embedder, SearchSettings())
+    assert tiny._rows.idf_scale == pytest.approx(idf_ceiling(REFERENCE_PASSAGES) / idf_ceiling(20))   # as 20
+    assert abs(scaled[0] - scaled[1]) < abs(unscaled[0] - unscaled[1]) / 2, (scaled, unscaled)
+
+
+def test_a_calibration_of_an_older_confidence_is_not_used(tiny_index, fake_embedder):
+    manifest = json.loads((tiny_index / "manifest.json").read_text())
+    old = {"model": manifest["model"]["fingerprint"], "chunking": manifest["chunking"],
+           "modes": {"hybrid": {"threshold": 0.25}}}     # no "confidence": learnt on unscaled BM25
+    (tiny_index / "calibration.json").write_text(json.dumps(old))
+    assert open_retriever(tiny_index, fake_embedder).settings.threshold != 0.25

@@ -33,6 +33,11 @@ _POINTERS = {"it", "its", "they", "them", "their", "this", "that", "these", "tho
 # a run of capitalised words: "Finland", "South Korea", "NATO"
 _NAME = re.compile(r"\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*")
 _FOLLOWUP_WORDS = 8
+# a bare question that asks only when, where, who, how many... of what was just asked: "When?", "In which year?"
+_BARE = {"when", "where", "who", "whom", "whose", "why", "how", "which", "what", "in", "since", "until", "by", "for",
+         "and", "but", "so", "then", "exactly", "year", "years", "date", "day", "month", "time", "many", "much",
+         "long", "often", "else", "again", "is", "was", "did", "does", "do", "were", "are", "the", "that"}
+_ASKS = {"when", "where", "who", "whom", "whose", "why", "how", "which", "what"}
 
 
 @dataclass
@@ -96,7 +101,8 @@ def rewrite_followup(question: str, previous: str | None) -> str:
     "what about X?" puts X in the previous query's place for the last name of the same kind
     ("How are Russia's relations with Japan?" + "and what about India?" -> "… with India?");
     another short question that leans on the previous one ("and why?", "what did he say
-    about it?") is searched together with it. Anything else is searched as it is.
+    about it?", a bare "When?", "In which year?", "How many?") is searched together with it.
+    Anything else is searched as it is.
     """
     question = " ".join(question.split())
     if not previous:
@@ -108,8 +114,9 @@ def rewrite_followup(question: str, previous: str | None) -> str:
     # a question that names something of its own ("Why did Russia send troops to Kazakhstan?") stands
     # alone, however it starts; one that only leans on the last ("and why?") is searched with it
     names_its_own = any(w[:1].isupper() and w != "I" for w in words[1:])
-    if len(words) <= _FOLLOWUP_WORDS and (
-            (_LEADS.match(question) and not names_its_own) or any(w.lower() in _POINTERS for w in words)):
+    bare = len(words) <= 3 and any(w.lower() in _ASKS for w in words) and all(w.lower() in _BARE for w in words)
+    if bare or (len(words) <= _FOLLOWUP_WORDS and (
+            (_LEADS.match(question) and not names_its_own) or any(w.lower() in _POINTERS for w in words))):
         return f"{previous.rstrip()} {question}"
     return question
 

@@ -23,6 +23,14 @@ from rag.retrieve import MAX_QUERY_CHARS, open_retriever
     ("How are Russia's relations with Japan?", "Why did Russia send CSTO troops to Kazakhstan?",
      "Why did Russia send CSTO troops to Kazakhstan?"),
     ("Will Finland join NATO?", "so why did Sweden wait?", "so why did Sweden wait?"),
+    # a bare question asks only when, where, how many... of the last one (a tester's: "When?" was searched
+    # alone and abstained on, while "Why?" was joined)
+    ("Who invented the frame hive?", "When?", "Who invented the frame hive? When?"),
+    ("Who invented the frame hive?", "In which year?", "Who invented the frame hive? In which year?"),
+    ("How many peacekeepers went to Kazakhstan?", "and when exactly?",
+     "How many peacekeepers went to Kazakhstan? and when exactly?"),
+    # but three words with a subject of their own stand alone
+    ("Who invented the frame hive?", "What is democracy?", "What is democracy?"),
 ])
 def test_rewrite_followup(previous, question, expected):
     assert chat.rewrite_followup(question, previous) == expected

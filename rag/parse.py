@@ -390,12 +390,30 @@ def _askers(text: str, paras: list[_Para], turns: list[_Turn | None]) -> set[str
             if name != main and sum(turn_ends[name]) >= 2 and sum(turn_ends[name]) * 2 >= len(turn_ends[name])}
 
 
+def _once_askers(text: str, paras: list[_Para], turns: list[_Turn | None], relaxed: list[_Turn | None]) -> set[str]:
+    """The labels `relaxed` finds that `turns` does not (each opening a paragraph once) whose words, to the next
+    label, end with a question mark."""
+    known = {t.label for t in turns if t and t.label}
+    out, label, last = set(), None, None
+    for p, t in list(zip(paras, relaxed)) + [(None, None)]:
+        if p is None or (t and t.label):
+            if label is not None and label not in known and last and last.rstrip("\"”’»)").endswith("?"):
+                out.add(label)
+            label, last = (t.label, None) if t else (None, None)
+        if p is not None and label is not None and not (t and t.start >= p.end):
+            last = text[t.start if t else p.start:p.end]
+    return out
+
+
 def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
     marks = _marks(text, paras)
     turns = _openings(text, paras, marks)
     askers = _askers(text, paras, turns)
     if sum(1 for t in turns if t and t.label in askers) >= 2:
-        return _exchanges(text, doc_id, paras, turns, askers)
+        # in a Q&A a label that opens a paragraph once is a speaker's too (a journalist or senator called on
+        # once), and one who asks when its words end with "?": not the last answer's words
+        relaxed = _openings(text, paras, marks, conversation=True)
+        return _exchanges(text, doc_id, paras, relaxed, askers | _once_askers(text, paras, turns, relaxed))
     # a conversation: someone recurs as a speaker, and two or more speak (counting those called on once)
     recurs = any(t and t.label for t in turns)
     changes = sum(1 for t in turns if t and t.change)

@@ -456,6 +456,8 @@ NOT_SPEAKERS = {
     "decision", "decisions", "action", "actions", "outcome", "outcomes", "resolved", "motion", "vote",
     "fixed", "added", "changed", "removed", "deprecated", "security", "breaking", "known issues",
     "next steps", "action items", "action item",
+    # a title line that names the document's kind: "Interview: Flooding in Lagos, with Dr. Amara Okafor"
+    "interview", "press conference", "briefing", "hearing", "meeting", "minutes", "q&a", "podcast", "episode",
 }
 
 TURN_CHARS = 400     # a speaker's words over several cues are cut into paragraphs at a sentence end after this

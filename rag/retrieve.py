@@ -519,6 +519,11 @@ class Retriever:
         if found is None:
             known = sorted(name for name, _ in self._rows.speakers.values())
             listing = ", ".join(known[:12]) + (f" and {len(known) - 12} more" if len(known) > 12 else "")
+            asking = {p.speaker.casefold(): p.speaker for p in self.index.paragraphs if p.kind == "question" and p.speaker}
+            if " ".join(speaker.split()).casefold() in asking:      # an interviewer: their questions are context
+                raise QueryError(f"{asking[' '.join(speaker.split()).casefold()]} asks the questions here: a question is "
+                                 "shown with the answer it got, not searched as a passage of its own. Search without "
+                                 "the speaker filter" + (f", or choose one who answers: {listing}." if known else "."))
             raise QueryError(f"No passage is spoken by {speaker.strip()!r:.80}. "
                              + (f"Speakers: {listing}." if known else "The index names no speakers."))
         mask = np.zeros(len(self.index.passages), dtype=bool)

@@ -328,3 +328,14 @@ def test_a_long_turn_is_quoted_by_its_window_not_whole(tmp_path):
     assert hits and len(text) > 2000
     for h in hits:
         assert text[h.passage.start:h.passage.end] == h.passage.text and len(h.passage.text) <= 1000
+
+
+def test_an_interviewer_as_a_speaker_filter_is_told_why_nothing_is_theirs(tmp_path):
+    path = tmp_path / "ferry.txt"
+    path.write_text("Anna Berg: When will the ferry subsidy be paid?\n\nTom Reed: In June, once the council has "
+                    "signed the budget and the ministry has sent the money.\n\nAnna Berg: And the fares?\n\n"
+                    "Tom Reed: The fares stay the same for the whole year, for every passenger.\n", encoding="utf-8")
+    r = Retriever(build([path], FakeEmbedder(), folder=tmp_path / "idx"), FakeEmbedder(), SearchSettings())
+    with pytest.raises(QueryError, match="Anna Berg asks the questions here.*choose one who answers: Tom Reed"):
+        r.search("fares", 3, speaker="Anna Berg")
+    assert r.search("fares", 3, speaker="Tom Reed").hits

@@ -158,3 +158,17 @@ def test_labels_on_a_line_of_their_own():
     assert [(p.section, p.kind, p.speaker, p.text) for p in ps] == [
         ("Q1", "question", "Question", "Why is the ferry late?"), ("Q1", "answer", "JANE DOE", "The ice."),
         ("Q2", "question", "Question", "And tomorrow?"), ("Q2", "answer", "JANE DOE", "On time.")]
+
+
+def test_a_speaker_called_on_once_in_a_q_and_a_asks_in_their_own_name():
+    # a tester's repros: Carol White's one question was quoted as Tom Reed's answer, label and all
+    text = ("Anna Berg: When will the ferry subsidy be paid?\n\nTom Reed: In June.\n\nAnna Berg: And the fares?\n\n"
+            "Tom Reed: The fares stay the same.\n\nCarol White: Who pays for the new boat?")
+    _, ps = parse(Document.from_text("t.txt", text))
+    last = ps[-1]
+    assert (last.kind, last.speaker, last.section, last.text) == ("question", "Carol White", "Q3",
+                                                                  "Who pays for the new boat?")
+    assert all("Carol White" not in p.text for p in ps)
+    # a title line naming the document's kind is no speaker: "Interview: ..."
+    _, ps = parse(Document.from_text("i.txt", "Interview: Flooding in Lagos\n\n" + text))
+    assert ps[0].text.startswith("Interview: Flooding") and ps[0].speaker != "Interview"

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .terms import CALENDAR, SHORT_MONTHS
+from .vocabulary import CALENDAR, SHORT_MONTHS
 
 COUNT_BEFORE = 8    # words before a counted word within which its number may stand (in one sentence)
 COUNT_REACH = 4     # and after it
@@ -154,7 +154,7 @@ def counts_nearby(text: str, question: str) -> bool:
     """Whether a sentence of `text` holds a number that counts (_counts) and a content word of `question` (by
     stem: three letters or more, no stop word nor one of English's commonest, no asking word, no number)."""
     from .lexical import _stopwords
-    from .terms import FUNCTION_ZIPF, zipf
+    from .vocabulary import FUNCTION_ZIPF, zipf
 
     stem, stop = _stem(), _stopwords()
     wanted = {stem(w.lower()) for w in _WORD.findall(question) if len(w) >= 3 and w.isalpha()

@@ -389,7 +389,7 @@ class _Rows:
 
     @cached_property
     def vocabulary(self):
-        from .terms import Vocabulary
+        from .vocabulary import Vocabulary
         return Vocabulary(self.index)
 
     @cached_property

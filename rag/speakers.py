@@ -37,7 +37,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-from .terms import OFFICES, TITLES, is_common
+from .vocabulary import OFFICES, TITLES, is_common
 
 _TOKEN = re.compile(r"[^\W_]+")
 _SUFFIXES = {"am", "mp", "ms", "mla", "msp", "mep", "td", "jr", "sr", "qc", "kc", "mbe", "obe", "cbe"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag import store, terms
+from rag import vocabulary, store, terms
 from rag.records import Document, Passage
 from rag.retrieve import Retriever, SearchSettings
 
@@ -332,8 +332,8 @@ def test_a_person_the_documents_name_by_surname_a_formal_or_hyphenated_country_n
     for q in ["What did Tayyip Erdogan say?", "What did Nikolaos Dendias say?"]:
         missing, _, soft = terms.names_missing(q, vocab)
         assert terms.hard_missing(missing, soft) == [], q
-    assert terms._skeleton("zhomart") == terms._skeleton("jomart") and \
-        terms._skeleton("yanukovitch") == terms._skeleton("yanukovich")
+    assert vocabulary._skeleton("zhomart") == vocabulary._skeleton("jomart") and \
+        vocabulary._skeleton("yanukovitch") == vocabulary._skeleton("yanukovich")
     # another person of that surname, or a longer name beginning with it: hard
     for q, gone in [("What did Jill Biden say?", ["Jill"]), ("What did Nobuo Kishi say?", ["Nobuo"])]:
         missing, _, soft = terms.names_missing(q, vocab)
@@ -343,7 +343,7 @@ def test_a_person_the_documents_name_by_surname_a_formal_or_hyphenated_country_n
     for q, hard in [("what did Zelenksy say", []), ("what did Zelenkovsky say", ["Zelenkovsky"])]:
         missing, _, soft = terms.names_missing(q, vocab)
         assert terms.hard_missing(missing, soft) == hard, q
-    assert terms._skeleton("toqaev") == terms._skeleton("tokayev") and terms._skeleton("irbil") == terms._skeleton("erbil")
+    assert vocabulary._skeleton("toqaev") == vocabulary._skeleton("tokayev") and vocabulary._skeleton("irbil") == vocabulary._skeleton("erbil")
     # the same shape where the last word is no person's name: still missing ("Arctic Council")
     assert terms.missing_names("Will the Arctic Council keep working?", vocab)[0] == ["Arctic"]
     # Taiwan's formal name "Republic of China" is within China's: Taiwan is not there

@@ -41,7 +41,7 @@ def test_inflected_possessive_and_variant_forms_of_present_names_are_found(vocab
 
 
 def test_a_name_typed_with_two_letters_swapped_is_the_name_the_documents_hold(vocab):
-    # the skeleton (terms._skeleton) of "Yanukovcyh" is not Yanukovych's: only the swap finds it
+    # the skeleton (vocabulary._skeleton) of "Yanukovcyh" is not Yanukovych's: only the swap finds it
     for q in ["What did Yanukovcyh sign?", "What did Lavorv say?", "the Kazakshtan mission", "Did Belraus agree?"]:
         assert terms.missing_terms(q, vocab) == [], q
     assert vocab.written_forms("What did Lavorv say?") == ["lavrov"]

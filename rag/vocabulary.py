@@ -1,0 +1,740 @@
+"""The words of an index's documents, and how a word may be written (one idea: a document's vocabulary).
+
+``Vocabulary`` holds, per document and lazily, the words its text writes (case-folded, possessives dropped), and
+the other forms a query may write them in (``_other_forms``: a number without its separators, a word without its
+accents, hyphenated or capitalised words run together), their stems, spelling skeletons and openings; ``find``
+says which of them a query's word is (a stem, a hyphen form, a spelling variant, a swap, a derived or a people's
+form of a name, a country's other name). The rest of this module is the word-level knowledge both it and
+terms.py (which reads the query: what it names, and what of that the documents never mention) use: wordfreq's
+frequencies, titles and offices, months, the endings of peoples' names.
+What it leaves out: reading a query (terms.py), other languages' inflections.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+import unicodedata
+from functools import cached_property, lru_cache
+
+from .lexical import _stopwords
+from .places import capitals, countries, country_forms, country_names, country_phrases, demonyms
+
+_WORD = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:[’']s?)?")   # words, with an inner or final apostrophe
+_SENTENCE_END_CHARS = set('.?!:;"“”()[]')
+COMMON_ZIPF = 3.6    # a capitalised first word at least this frequent is an ordinary word ("Complaints")
+RARE_ZIPF = 2.0      # a lower-case word below this is a name whatever its case ("jcpoa", "ulaanbaatar")
+INFLECTED_ZIPF = 2.5  # a capitalised first word whose -ed or -ing form is this frequent is an English word
+ENGLISH_ENDINGS = ("tion", "tions", "sion", "sions", "ment", "ments", "ness", "ity", "ities", "ism", "isms",
+                   "ance", "ances", "ence", "ences")    # nouns English derives: a first word so made is no name
+DEMONYMS = (        # a people's ending -> the endings of its place: Iran|ian Iran, Chin|ese Chin|a, Pol|ish Pol|and
+    (("ians", "ian", "ans", "an"), ("", "a", "ia", "y", "o")),     # Iranian, Russian, Italian, Mexican
+    (("eans", "ean"), ("", "a", "e", "ea")),                       # Chilean, Korean
+    (("ese",), ("", "a", "an", "on")),                             # Chinese, Japanese, Lebanese
+    (("ish",), ("", "and", "land", "en", "ey", "ain", "in")),      # Polish, Finnish, Swedish, Turkish, British
+    (("ots", "ot"), ("us",)),                                      # Cypriot
+    (("ars", "ar"), ("o",)),                                       # Kosovar
+    (("is", "i", "ic"), ("",)),                                    # Israeli, Iraqis, Pakistani
+)
+LABELS = frozenset({"keyword", "keywords", "topic", "topics", "subject", "question", "query", "summary", "summarize",
+                    "summarise", "re", "note", "context", "theme", "issue", "tag", "tags", "search", "find", "quote",
+                    "quotes", "terms", "names"})    # a first word before ":" that labels what follows
+PATRONYMIC = ("ovich", "evich", "ovna", "evna")    # a Russian middle name, between a first name and a surname
+COMBINING = {       # the combining form of a people's name, as in "Sino-Russian relations" -> its place
+    "sino": "china", "russo": "russia", "franco": "france", "anglo": "britain", "indo": "india", "nippo": "japan",
+    "italo": "italy", "greco": "greece", "austro": "austria", "hispano": "spain", "luso": "portugal",
+    "turco": "turkey", "serbo": "serbia", "afro": "africa", "euro": "europe", "germano": "germany",
+    "azeri": "azerbaijan",      # (and a people's other name)
+}
+CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                      "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                      "november", "december", "today", "yesterday", "tomorrow"})   # no given names
+SHORT_MONTHS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
+FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothing by its absence
+EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
+PHRASES_KEPT = 4096  # has_phrase answers remembered per index ("Project Manager" is asked again and again)
+PHRASE_REACH = 400   # characters around a phrase's longest word within which the whole phrase must stand
+_ENDINGS = ("s", "es", "er", "ers")   # a phrase's word as the documents may inflect it (has_phrase)
+PHRASE_NEAR = 300    # characters within which the words of a name the documents hold only inflected may stand
+PHRASE_GAP = 4       # capitalised or short words that may stand between two words of a name (Secretary [of State
+                     #   Antony] Blinken, President [of Kazakhstan Kassym-Jomart] Tokayev)
+VARIANT_PREFIX = 6   # words sharing their first six letters are taken for forms of one word (absent_words)
+# titles before a name ("Mr Kuleba", "Rt Hon Justin Trudeau"): Vocabulary.titled, and speakers.py
+TITLES = {"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "hon", "honourable", "honorable", "right", "rt",
+          "the", "sir", "dame", "lord", "lady", "sen", "senator", "rep", "gov", "rev", "mme", "m"}
+# offices before a name (speakers.py: each also a mention of its own, "what did the mayor say")
+OFFICES = {"mayor", "president", "minister", "premier", "chancellor", "governor", "judge", "justice",
+          "chairman", "chairwoman", "chairperson", "commissioner", "secretary", "ambassador", "general",
+          "captain", "professor", "director", "councillor", "councilor", "deputy", "inspector", "detective",
+          "officer", "coach", "principal", "bishop", "father", "sister", "pastor", "rabbi", "imam"}
+NOT_BEFORE_A_NAME = frozenset({"the", "right", "m", "general", "father", "sister", "principal", "officer", "coach",
+                               "justice", "director", "deputy"})   # "General Assembly", "Deputy Minister"
+_TITLED = "|".join(sorted((TITLES | OFFICES) - NOT_BEFORE_A_NAME, key=len, reverse=True))   # Vocabulary.titled
+TITLED_WORDS = frozenset((TITLES | OFFICES | {"reverend", "madam"}) - NOT_BEFORE_A_NAME)   # not names before one
+_MAGNITUDE = re.compile(r"\d+(?:[.,]\d+)?(?:bn|mn|m|k|tn|b)")      # 45m, 2bn: a sum
+HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr", "sir", "madam", "prof"})   # not part of a name's run
+_SPELLED = re.compile(r"(?:[^\W\d_]_)+[^\W\d_]")     # l_c_d: letters spelled out
+_VOWELS = set("aeiouyw")
+
+
+@lru_cache(maxsize=1)
+def _wordfreq():
+    try:
+        from wordfreq import zipf_frequency
+    except ModuleNotFoundError:
+        return None
+    return zipf_frequency
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float | None:
+    """The word's Zipf frequency in general English (0 unknown, 7 the commonest); None without wordfreq."""
+    f = _wordfreq()
+    return None if f is None else f(word, "en")
+
+
+def is_common(word: str) -> bool:
+    """Whether `word` is an ordinary English word (a stop word, or frequent enough per wordfreq)."""
+    w = word.lower()
+    z = zipf(w)
+    return _is_stop(w) or (z is not None and z >= COMMON_ZIPF)
+
+
+def _another_word(name: str, form: str) -> bool:
+    """Whether `form`, a spelling near the country's name `name` (both folded), is a word of its own rather than a
+    form of that country: an English word that is none of its names, capitals or demonyms ("Angola" is not
+    "Anglo", "Romania" not "Roman", "Aruba" not "Arab"; but "Croatia" is there as "Croats")."""
+    own = country_forms().get(name, ())
+    return name in countries() and is_common(form) and form not in own and form.removesuffix("s") not in own
+
+
+def _spellings(w: str) -> list[str]:
+    """Other ways to write the word `w` (case-folded): British or American (organization, organisation; defense,
+    defence; center, centre; color, colour; analyze, analyse), without accents (erdoğan, erdogan), a number's
+    ordinal or decade and back (14th, 14; 1990, 1990s). (A month's short name is no name before a number.)"""
+    if w.isdigit():
+        return [w + end for end in ("s", "st", "nd", "rd", "th")]
+    number = re.fullmatch(r"(\d+)(?:s|st|nd|rd|th)", w)
+    if number:
+        return [number.group(1)]
+    if not w.isalpha() or len(w) < 4:
+        return []
+    plain = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+    out: list[str] = [plain] if plain != w else []
+    for a, b in (("iz", "is"), ("yz", "ys")):
+        out += [w.replace(a, b), w.replace(b, a)]
+    stem, plural = (w[:-1], "s") if w.endswith("s") and not w.endswith("ss") else (w, "")    # centers, centres
+    for a, b in (("ense", "ence"), ("or", "our"), ("er", "re"), ("og", "ogue")):
+        if stem.endswith(a):
+            out.append(stem[:-len(a)] + b + plural)
+        elif stem.endswith(b):
+            out.append(stem[:-len(b)] + a + plural)
+    return [f for f in dict.fromkeys(out) if f != w]
+
+
+# a number with thousands separators ("1,200", "2 340" with a narrow or no-break space): also held as "1200"
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[,\u00a0\u202f\u2009]\d{3})+(?![\d])")
+# words joined by a hyphen ("Covid-19"), or two capitalised words ("Nord Stream", "New START"): also held joined
+_COMPOUND = re.compile(r"(?<![\w\-])[^\W_]+(?:[\-‐‑][^\W_]+)+(?![\w\-])"
+                       r"|(?<![\w\-])[A-Z][\w]*[ \t][A-Z][\w]*(?![\w\-])")
+
+
+def _plain(word: str) -> str:
+    """`word` without accents (gdańsk: gdansk, ålesund: alesund)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def _other_forms(text: str) -> set[str]:
+    """The forms a query may write of words that `text` writes otherwise (folded): a number without its
+    thousands separators (1200: "1,200"), a word without accents (Gdansk: "Gdańsk"), hyphenated words or a
+    pair of capitalised words run together (covid19: "Covid-19"; Nordstream: "Nord Stream"; NewSTART)."""
+    out = {re.sub(r"\D", "", m.group()) for m in _GROUPED.finditer(text)}
+    out.update(re.sub(r"[\s\-‐‑]", "", m.group()).lower() for m in _COMPOUND.finditer(text))
+    out.update(plain for plain in (_plain(w) for w in set(re.findall(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*", text.lower())))
+               if plain.isascii() and plain.isalpha())
+    return out
+
+
+def _plural(a: str, b: str) -> bool:
+    """Whether one of `a`, `b` is the other's plural in -ies ("Democracies", "democracy")."""
+    return (a.endswith("ies") and b == a[:-3] + "y") or (b.endswith("ies") and a == b[:-3] + "y")
+
+
+def _places_of(people: str) -> set[str]:
+    """The names of places the people's name `people` may be made from (DEMONYMS): chinese -> chin, china, …"""
+    out = set()
+    for ends, places in DEMONYMS:
+        for end in ends:
+            if people.endswith(end) and len(people) - len(end) >= 3:
+                base = people[:-len(end)]
+                out.update(head + p for head in (base, base[:max(3, len(base) - 1)]) for p in places)
+    return out
+
+
+def _fold(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    return w.rstrip("'")
+
+
+def _written(word: str) -> str:
+    """A pattern for the folded name `word` as a text writes it: capitalised, in any case after the first letter
+    (McConnell, DeSantis, KULEBA), either apostrophe (O'Brien, O’Brien)."""
+    return "(?=[A-Z])(?i:" + re.escape(word).replace("'", "[’']") + ")"
+
+
+def _skeleton(word: str) -> str:
+    """First letter, then the consonants (y, w count as vowels), doubles folded: kiev, kyiv -> kv; an h not
+    after c, k, s, z, t, h or p is a g (Ukrainian h, Russian g: luhansk, lugansk -> lgnsk); zh is j and tch
+    is ch, q is k, a first vowel any vowel (transliterations: Zhomart, Jomart; Yanukovitch, Yanukovich;
+    Toqaev, Tokayev; Irbil, Erbil)."""
+    word = word.replace("zh", "j").replace("tch", "ch").replace("q", "k")   # zhomart, jomart; toqaev, tokayev
+    out = "a" if word[:1] and word[:1] in "aeiou" else word[:1]               # irbil, erbil, arbil
+    for before, c in zip(word, word[1:]):
+        if c == "h" and before not in "ckszthp":
+            c = "g"
+        if c not in _VOWELS and c != out[-1:]:
+            out += c
+    return out
+
+
+SWAP_LETTERS = 6     # a name this long or longer may be a swap away from the documents' (zelenksy); shorter ones are
+                     # too often another name (Ishan, Ihsan; Kahn, Khan) or word (minks, Minsk)
+
+
+def _swapped(word: str) -> list[str]:
+    """`word` with two neighbouring letters exchanged, after its first (a typist's slip moves a consonant across
+    the skeleton's buckets: zelenksy, zelensky), each way once."""
+    return list(dict.fromkeys(word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)
+                              if word[i] != word[i + 1]))
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, stopping once it exceeds `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def _stem(words: list[str]) -> list[str]:
+    from .lexical import _stemmer
+
+    s = _stemmer()
+    return s.stemWords(words) if s else list(words)
+
+
+class Vocabulary:
+    """The words of an index's documents: surface forms (case-folded, possessives dropped), their
+    stems and spelling skeletons, per document. Built on first use, once."""
+
+    def __init__(self, index):
+        self.index = index
+        self._lock = threading.Lock()
+        self._phrases: dict = {}        # has_phrase's answers (the documents never change under a Vocabulary)
+
+    @cached_property
+    def per_doc(self) -> dict[str, frozenset]:
+        out, capitalised, uppercase, seen = {}, {}, {}, {}
+        for doc_id, doc in self.index.documents.items():
+            words = set()
+            for raw in _WORD.findall(doc.text):
+                w = _fold(raw)
+                words.add(w)
+                seen[w] = seen.get(w, 0) + 1
+                if raw[0].isupper():
+                    capitalised[w] = capitalised.get(w, 0) + 1
+                    if _acronym(raw):
+                        uppercase[w] = uppercase.get(w, 0) + 1
+                if "'" in w:
+                    words.update(p for p in w.split("'") if p)
+                if _SPELLED.fullmatch(w):       # letters spelled out, as meeting transcripts write them: l_c_d
+                    words.add(w.replace("_", ""))
+            words.update(_other_forms(doc.text))
+            out[doc_id] = frozenset(words)
+        # words written capitalised most of the time (names): the only targets of spelling variants
+        self.proper = frozenset(w for w, n in capitalised.items() if 2 * n > seen[w])
+        # and those written in capitals (CSTO, RIAC): abbreviations, no one's spelling of a word ("Costa", "Rica")
+        # (of five letters at most: a caption or a speaker label in capitals writes whole names so, ZELENSKYY)
+        self.acronyms = frozenset(w for w, n in uppercase.items() if 2 * n > seen[w] and len(w) <= 5)
+        return out
+
+    @cached_property
+    def speakers(self) -> dict[str, frozenset]:
+        """Per document, the words of its speakers' names, case folded ("sergey", "lavrov")."""
+        out: dict[str, set] = {}
+        for p in self.index.paragraphs:
+            for name in ((p.speaker,) if p.speaker else ()) + tuple(p.speakers):
+                out.setdefault(p.doc, set()).update(_fold(w) for w in _WORD.findall(name))
+        return {doc: frozenset(words) for doc, words in out.items()}
+
+    @cached_property
+    def speaking(self) -> frozenset:
+        """The words of every document's speakers' names."""
+        return frozenset().union(*self.speakers.values())
+
+    @cached_property
+    def words(self) -> frozenset:
+        return frozenset().union(*self.per_doc.values()) if self.per_doc else frozenset()
+
+    @cached_property
+    def stems(self) -> dict[str, frozenset]:
+        """stem -> the surface words with that stem."""
+        words = sorted(self.words)
+        out: dict[str, set] = {}
+        for w, s in zip(words, _stem(words)):
+            out.setdefault(s, set()).add(w)
+        return {s: frozenset(v) for s, v in out.items()}
+
+    @cached_property
+    def skeletons(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for w in sorted(self.words):        # sorted: the same forms in the same order whatever the hash seed
+            if len(w) >= 4 and w.isalpha():
+                out.setdefault(_skeleton(w), []).append(w)
+        return out
+
+    @cached_property
+    def openings(self) -> dict[str, list[str]]:
+        """The first 3 letters -> the names of 4 or more (derived forms: Belarus, Belarusian; demonyms: Finnish,
+        Finland; Kazakh, Kazakhstan)."""
+        out: dict[str, list[str]] = {}
+        for w in sorted(self.proper):
+            if len(w) >= 4 and w.isalpha():
+                out.setdefault(w[:3], []).append(w)
+        return out
+
+    @cached_property
+    def beginnings(self) -> frozenset:
+        """The first VARIANT_PREFIX letters of every longer word (pregnancy, pregnant: "pregna")."""
+        return frozenset(w[:VARIANT_PREFIX] for w in self.words if len(w) > VARIANT_PREFIX and w.isalpha())
+
+    def titled(self, word: str, docs=None) -> bool:
+        """Whether a searched document names a person `word` (folded): writes it capitalised (or in capitals)
+        after a title or an office, up to two given names between ("Mr Kuleba", "Prime Minister Modi",
+        "President Recep Tayyip Erdogan"), or has a speaker of that name."""
+        return self._remember(("titled", word, None if docs is None else frozenset(docs)),
+                              lambda: self._titled(word, docs))
+
+    def _titled(self, word: str, docs) -> bool:
+        searched = [d for d in self.index.documents if (docs is None or d in docs) and word in self.per_doc.get(d, ())]
+        if any(word in self.speakers.get(d, ()) for d in searched):
+            return True
+        pattern = re.compile(rf"(?<!\w)(?i:{_TITLED})\.?\s+(?:[A-Z][\w’'-]+\s+){{0,2}}{_written(word)}(?!\w)")
+        return any(pattern.search(self.index.documents[d].text) for d in searched)
+
+    def written_forms(self, query: str, docs=None) -> list[str]:
+        """How the searched documents write the names of `query` they hold but the query spells otherwise
+        (find: "erbil" for Irbil, "zelensky" for Zelenskyy, "united states" for USA), in the query's order."""
+        from .terms import query_names      # (terms reads queries with this module's words)
+
+        out = []
+        for core in query_names(query):
+            form = self.find(core, docs)
+            if form and form != core and form not in out:
+                out.append(form)
+        # a name spelled out whose initials the documents write ("Collective Security Treaty Organization": CSTO)
+        self.per_doc        # noqa: B018 - which finds the words written capitalised (proper)
+        for m in re.finditer(r"[A-Z][a-z’'\-]+(?:(?:[ \t]+(?:of|and|for|in|on|the))*[ \t]+[A-Z][a-z’'\-]+)+", query):
+            capitals = "".join(w[0] for w in m.group().split() if w[0].isupper()).lower()
+            i = 0
+            while i < len(capitals) - 2:        # from each word the longest acronym: "Is the Collective …": csto
+                j = next((j for j in range(len(capitals), i + 2, -1) if capitals[i:j] in self.proper and
+                          (docs is None or any(capitals[i:j] in self.per_doc.get(d, ()) for d in docs))), None)
+                if j is not None and capitals[i:j] not in out:
+                    out.append(capitals[i:j])
+                i = j if j is not None else i + 1
+        return out
+
+    def given_names(self, surname: str, docs=None) -> frozenset:
+        """The capitalised words (folded, one or two) the searched documents write just before `surname`
+        (folded), titles and offices aside: "ilham" for "President Ilham Aliyev", "recep" and "tayyip" for
+        "Recep Tayyip Erdogan"; none for "Mr Kuleba", "Prime Minister Modi"."""
+        pattern = re.compile(rf"(?<![\w’'-])((?:[A-Z][\w’'-]+[ \t]+){{1,2}}){_written(surname)}(?!\w)")
+
+        def given(text: str, m: re.Match) -> list[str]:
+            words = [_fold(x) for x in m.group(1).split()]
+            if re.search(r"(?:^|[.!?:;\"“(\n])[\s\"“(]*$", text[:m.start()]):
+                words = words[1:]                           # "Yesterday Kuleba said": a sentence's first word
+            cut = max((i + 1 for i, w in enumerate(words) if w in TITLES | OFFICES), default=0)
+            return [w for w in words[cut:]                  # "Prime Minister": none; "Minister Nikos": nikos
+                    if w not in CALENDAR and w not in countries() and w not in country_names()]   # "of Russia Vladimir"
+        return self._remember(("given", surname, None if docs is None else frozenset(docs)), lambda: frozenset(
+            w for d, doc in self.index.documents.items()
+            if (docs is None or d in docs) and surname in self.per_doc.get(d, ())
+            for m in pattern.finditer(doc.text) for w in given(doc.text, m)))
+
+    def spelled_out(self, acronym: str, docs=None) -> bool:
+        """Whether a searched document writes the words an `acronym` (folded, 3 to 6 letters) stands for:
+        capitalised words of three letters or more with its letters as initials, short lower-case links
+        allowed between them ("OSCE": Organization for Security and Co-operation in Europe; "WTO": World Trade
+        Organization), or in lower case, side by side, of four letters or more and none a stop word ("DWV":
+        deformed wing virus). Not two letters: too many pairs of words would do ("US": "the Union State"); a
+        country's two-letter code is country_names' business ("UK": United Kingdom)."""
+        if not (3 <= len(acronym) <= 6 and acronym.isalpha()):
+            return False
+        return self._remember(("spelled", acronym, None if docs is None else frozenset(docs)),
+                              lambda: self._spelled_out(acronym, docs))
+
+    def _spelled_out(self, acronym: str, docs) -> bool:
+        link = r"(?:[ \t\-]+(?:of|and|for|in|on|the|de|du|des|la|le)\b)*[ \t\-]+"       # within a line
+        pattern = re.compile(r"(?<![\w-])" + link.join(c.upper() + r"[a-z][a-z’'\-]+" for c in acronym) + r"(?!\w)")
+        # or in lower case, words of four letters or more side by side, none a stop word ("deformed wing virus")
+        lower = re.compile(r"(?<![\w-])" + r"[ \t\-‐‑]+".join(f"(?i:{c})" + r"[a-z’']{3,}" for c in acronym) + r"(?!\w)")
+        texts = [doc.text for d, doc in self.index.documents.items() if docs is None or d in docs]
+        return any(pattern.search(t) for t in texts) or any(
+            not any(_is_stop(w.lower()) or (zipf(w.lower()) or 0.0) >= FUNCTION_ZIPF for w in re.split(r"[ \t\-‐‑]+", m.group()))
+            for t in texts for m in lower.finditer(t))
+
+    def slip(self, word: str, docs=None) -> bool:
+        """Whether `word` (case folded, of 5 letters or more) is a word of the searched documents mistyped: one
+        letter dropped, added, changed or two swapped ("goverment"), or two of their words run together ("carefor")."""
+        if not 5 <= len(word) <= 40 or not word.isalpha():
+            return False
+        have = self.searched(docs)
+        if any(word[:i] in have and word[i:] in have for i in range(2, len(word) - 1)):
+            return True
+        return self._one_edit(word, have)
+
+    def misspelt(self, name: str, docs=None) -> bool:
+        """Whether the name `name` (folded, of 6 letters or more) is one edit from a name the searched documents
+        write capitalised ("Zelenksy": Zelensky; "Stoltenburg": Stoltenberg is two, so no)."""
+        self.per_doc            # noqa: B018 - which finds the words written capitalised (proper)
+        return 6 <= len(name) <= 40 and name.isalpha() and self._one_edit(name, self.proper & self.searched(docs))
+
+    def searched(self, docs=None) -> frozenset:
+        """The words of the searched documents (`docs`, None: all)."""
+        return self.words if docs is None else frozenset().union(*(self.per_doc.get(d, frozenset()) for d in docs))
+
+    @staticmethod
+    def _one_edit(word: str, have) -> bool:
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+        edits = ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+                 | {a + c + b[1:] for a, b in splits if b for c in letters} | {a + c + b for a, b in splits for c in letters})
+        return any(len(e) >= 4 and e != word and e in have for e in edits)
+
+    def has_variant(self, word: str, docs=None) -> bool:
+        """Whether the searched documents (`docs`, None: all) hold `word` in any form find() knows, or a
+        word of VARIANT_PREFIX letters or more that begins as it does (legitimacy, legitimate)."""
+        if self.find(word, docs) is not None:
+            return True
+        w = _fold(word)
+        if len(w) <= VARIANT_PREFIX or not w.isalpha() or w[:VARIANT_PREFIX] not in self.beginnings:
+            return False
+        if docs is None:
+            return True
+        return any(any(x.startswith(w[:VARIANT_PREFIX]) for x in self.per_doc.get(d, ())) for d in docs)
+
+    @cached_property
+    def everyday(self) -> float | None:
+        """The share of the EVERYDAY commonest English words (wordfreq's, three letters or more) that the
+        documents use: how much a word they lack says (a few meetings: 0.9; one press conference: 0.5).
+        None without wordfreq."""
+        try:
+            from wordfreq import top_n_list
+        except ModuleNotFoundError:
+            return None
+        common = [w for w in top_n_list("en", 3 * EVERYDAY) if w.isalpha() and len(w) >= 3][:EVERYDAY]
+        return sum(w in self.words for w in common) / len(common) if common else None
+
+    def warm_up(self) -> "Vocabulary":
+        with self._lock:
+            self.stems, self.skeletons, self.openings, self.beginnings, self.lowered, self.folded, self.speakers  # noqa: B018
+        zipf("warm")                    # wordfreq reads its table on first use (about 1 s)
+        countries()                     # and pycountry its (about 0.3 s)
+        country_forms(), country_names(), capitals()    # and countryinfo its
+        return self
+
+    def coverage(self, tokens: list[str], lexical: float, held=frozenset()) -> float:
+        """The share of the query's lexical tokens (stems) the documents hold anywhere, titles and
+        speakers included (BM25 indexes only the passages), or in another form (`held`: the tokens of
+        held_names): at least `lexical`, BM25's own share."""
+        if not tokens:
+            return lexical
+        self.warm_up()
+        return max(lexical, sum(t in self.stems or t in self.words or t in held for t in tokens) / len(tokens))
+
+    def has_phrase(self, words: list[str], docs=None, either_order: bool = False) -> bool:
+        """Whether a searched document writes the folded `words` in this order (or reversed, `either_order`; case
+        aside; the last may end in a possessive or -s, -es, -er, -ers: "Industrial Designer" holds "Industrial
+        Design", "Serbia" does not hold "Serb"), with at most PHRASE_GAP words between two of them, each capitalised
+        or of three letters at most ("Secretary of State Antony Blinken" holds "Secretary Blinken"; "Serb
+        Municipalities in Kosovo" holds "Kosovo Serb"). Two words the searched documents hold only inflected
+        (the query's "Istanbul Convention", their "conventions") may stand in any order, anything within
+        PHRASE_NEAR characters between them ("the Olympic Games": "the Winter Olympics ... the Games")."""
+        return self._remember((tuple(words), None if docs is None else frozenset(docs), either_order),
+                              lambda: self._has_phrase(words, docs, either_order))
+
+    def _has_phrase(self, words: list[str], docs, either_order: bool) -> bool:
+        have = self.searched(docs)
+        forms = [w if w in have else self.find(w, docs, name=True) for w in words]
+        inflected = [f is not None and f != w and f.startswith(w) and f[len(w):] in _ENDINGS for w, f in zip(words, forms)]
+        if any(f is None or (f != w and not bent) for w, f, bent in zip(words, forms, inflected)) \
+                or (any(inflected) and len(words) > 2):
+            return True         # a word missing on its own (or spelt another way) is missing_terms' business
+        gap = r"[\s\-‐‑–—]+(?:(?:[A-Z][\w’'.]*|[a-z]{1,3})[\s\-‐‑–—]+){0,%d}" % PHRASE_GAP
+        ending = r"(?:s|es|er|ers)?"
+        parts = [f"(?i:{re.escape(w)})" for w in words]
+        orders = [parts, parts[::-1]] if either_order else [parts]
+        if forms != words:      # two words, named in the query's own words ("Olympic Games"): the documents' words
+            # near each other will do ("the Winter Olympics ... the Games"), in any order
+            gap = ending + r"(?:[’']s?)?(?!\w)[\s\S]{1,%d}?(?<!\w)" % PHRASE_NEAR
+            orders = [parts, parts[::-1]]
+        pattern = re.compile("|".join(r"(?<!\w)" + gap.join(order) + ending + r"(?:[’']s?)?(?!\w)"
+                                      for order in orders))
+        for doc_id, held in self.per_doc.items():
+            if (docs is None or doc_id in docs) and all(f in held for f in forms) \
+                    and self._holds(pattern, doc_id, words):
+                return True
+        return False
+
+    def together(self, a: str, b: str, docs=None, acronyms: tuple[bool, bool] = (False, False)) -> bool:
+        """Whether a searched document (`docs`, None: all) writes the folded names `a` and `b` within PHRASE_REACH
+        characters of each other, in either order, each in a form that begins as it does (its first four
+        letters: Japan and Japanese, Armenia and Armenian; a word of four letters or fewer whole: EU, US),
+        capitalised, as the documents spell it (find: Kyiv, Kiev), an acronym (`acronyms`) also spelled out (US:
+        United States, EU: European Union), a country by any of its names (its capital, demonym, other
+        spellings: Moscow, Russia; UK, the Brits; `country_forms`): the two sides of a pair (name_pairs)
+        discussed together. A speaker of the documents is together with every name (their own words do not
+        name them)."""
+        return self._remember(("together", a, b, None if docs is None else frozenset(docs), acronyms),
+                              lambda: self._together(a, b, docs, acronyms))
+
+    def _remember(self, key: tuple, answer):
+        """has_phrase's, together's (and other look-ups') answers, kept for the PHRASES_KEPT latest questions (the documents never
+        change under a Vocabulary)."""
+        known = self._phrases.get(key)
+        if known is None:
+            known = answer()
+            with self._lock:
+                self._phrases[key] = known
+                while len(self._phrases) > PHRASES_KEPT:
+                    self._phrases.pop(next(iter(self._phrases)))        # the oldest
+        return known
+
+    def _together(self, a: str, b: str, docs, acronyms: tuple[bool, bool]) -> bool:
+        searched = [d for d in self.index.documents if docs is None or d in docs]
+        if any(a in self.speakers.get(d, ()) or b in self.speakers.get(d, ()) for d in searched):
+            return True         # a speaker's name stands over all their words ("the Lavrov–Wang Yi meeting")
+        compound = re.compile(r"(?<!\w)" + re.escape(a) + r"[\-‐‑–—]" + re.escape(b) + r"(?!\w)")
+        patterns, plain = [], []
+        for word, acronym in zip((a, b), acronyms):
+            written = self.find(word, docs) or word                       # Kyiv: the "Kiev" the text writes
+            own = {word, written}
+            others = {f for w in own for f in country_forms().get(w, ()) if len(f) > 3} - own   # not "BY", "IN"
+            alternatives = []
+            for form in sorted(own) + sorted(others):          # its own forms by their first four letters,
+                head = form[:4] if form in own and len(form) > 4 and " " not in form else form   # others whole
+                alternatives.append(r"\s+".join(map(re.escape, head.split())) + (r"(?!\w)" if head == form else ""))
+            if acronym and word.isalpha():          # its letters as the initials of as many words
+                alternatives.append(r"\w*\s+".join(re.escape(c) for c in word) + r"\w*")
+            patterns.append(re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE))
+            # the plain text each form begins with, looked for first (a meeting is 60k characters)
+            plain.append(None if acronym else [f[:4] if f in own and len(f) > 4 and " " not in f else f
+                                               for f in sorted(own) + sorted(others)])
+        for doc_id in searched:
+            doc = self.index.documents[doc_id]
+            low = self.folded[doc_id]
+            if any(p is not None and not any(h in low for h in p) for p in plain):
+                continue
+            if compound.search(low):        # written so, in any case: "intermediate-range missiles"
+                return True
+            text = doc.text         # a name's form is capitalised there: "Raisi" is not "raised"
+            first = [m.start() for m in patterns[0].finditer(text) if text[m.start()].isupper()]
+            if not first:
+                continue
+            for j in (m.start() for m in patterns[1].finditer(text) if text[m.start()].isupper()):
+                i = bisect.bisect_left(first, j)
+                if any(0 <= x < len(first) and abs(first[x] - j) <= PHRASE_REACH for x in (i - 1, i)):
+                    return True
+        return False
+
+    @cached_property
+    def folded(self) -> dict[str, str]:
+        """Each document's text in lower case (its offsets may move: for looking whether a word is there)."""
+        return {doc_id: low if low is not None else self.index.documents[doc_id].text.lower()
+                for doc_id, low in self.lowered.items()}
+
+    @cached_property
+    def lowered(self) -> dict[str, str | None]:
+        """Each document's text in lower case, where that keeps every offset (else None)."""
+        out = {}
+        for doc_id, doc in self.index.documents.items():
+            low = doc.text.lower()
+            out[doc_id] = low if len(low) == len(doc.text) else None
+        return out
+
+    def _holds(self, pattern: re.Pattern, doc_id: str, words: list[str]) -> bool:
+        """Whether `pattern` (a phrase of `words`) matches the document's text: tried only around the places
+        the text has the phrase's rarest word there, nearby places taken together (a phrase is a few words;
+        a meeting's whole text searched for each took ~17 ms), or over the whole text where lower case moves
+        offsets."""
+        text, low = self.index.documents[doc_id].text, self.lowered[doc_id]
+        if low is None:
+            return pattern.search(text) is not None
+        anchor = min(words, key=low.count)
+        start, end, i = 0, -1, low.find(anchor)
+        while i >= 0:
+            if i - PHRASE_REACH > end:          # a new stretch: search the one before it
+                if end >= 0 and pattern.search(text, start, end):
+                    return True
+                start = max(0, i - PHRASE_REACH)
+            end = i + len(anchor) + PHRASE_REACH
+            while end < len(text) and text[end].isalnum():     # never cut a word: "Design|ers" is no "Design"
+                end += 1
+            i = low.find(anchor, i + 1)
+        return end >= 0 and pattern.search(text, start, end) is not None
+
+    def find(self, word: str, docs=None, name: bool = False) -> str | None:
+        """The index word `word` matches (itself, its stem's, a hyphen form, a spelling variant), or None.
+        With `name` (the query capitalised it), a word of the same stem counts only when it is `word` with
+        an ending added or dropped (Americans, American): Memorial is not "memory" (nor "Day of Memory")."""
+        self.warm_up()
+        w = _fold(word)
+        if not w:
+            return None
+        within = None if docs is None else [self.per_doc.get(d, frozenset()) for d in docs]
+
+        def present(form: str) -> bool:
+            return form in self.words and (within is None or any(form in s for s in within))
+
+        parts = [p for p in re.split(r"[-‐‑‒–—]", w) if p]
+        forms = [w, w.replace("-", ""), *([w[:-1]] if w.endswith("s'") else [])]
+        for form in forms:
+            if present(form):
+                return form
+        plain = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+        if plain != w:                      # türkiye, i̇stanbul (a dotted İ lower-cased): every rule on turkiye
+            return self.find(plain, docs, name)
+        if len(parts) > 1:
+            country = self._country(w, docs, present)       # Guinea-Bissau's other names
+            if country:
+                return country
+            found = [self.find(p, docs, name) for p in parts]
+            return "-".join(found) if all(found) else None
+        for form in sorted(self.stems.get(_stem([w])[0], ())):
+            if present(form) and (not name or form.startswith(w) or w.startswith(form) or _plural(w, form)):
+                return form
+        if len(w) >= 4 and w.isalpha():
+            limit = 2
+            near = [(_distance(w, form, limit), form) for form in self.skeletons.get(_skeleton(w), ())
+                    if form in self.proper and form not in self.acronyms and present(form)
+                    and not _another_word(w, form)]
+            best = min((pair for pair in near if pair[0] <= limit), default=None)    # the nearest spelling
+            if best:
+                return best[1]
+            # two letters typed in the wrong order: zelenksy, zelensky
+            for form in _swapped(w) if len(w) >= SWAP_LETTERS else ():
+                if form in self.proper and form not in self.acronyms and present(form) and not _another_word(w, form):
+                    return form
+        if len(w) >= 5 and w.isalpha():     # a derived form of a name: belarus -> belarusian, and back
+            for form in self.openings.get(w[:3], ()):
+                if form[:5] != w[:5] or len(form) < 5 or _another_word(w, form):
+                    continue
+                short, long_ = sorted((w, form), key=len)
+                stem, whole = (x[:-1] if x.endswith("s") else x for x in (short, long_))    # Croats: Croatians
+                if whole.startswith(stem) and len(whole) - len(stem) <= 3 and present(form):
+                    return form
+        for form in _spellings(w):
+            if present(form):
+                return form
+        if w in COMBINING:                  # Sino-Russian: China
+            return self.find(COMBINING[w], docs)
+        country = self._country(w, docs, present) or self._people(w, present) or self._demonym(w, present)
+        if country:
+            return country
+        if len(w) >= 4 and w.isalpha():
+            return self._place(w, present) or self._split(w, docs, present)
+        return None
+
+    def capital(self, w: str, docs=None) -> bool:
+        """Whether `w` (folded) is a capital whose country a searched document names (capitals())."""
+        return self._names_any(capitals().get(w, ()), docs)
+
+    def _names_any(self, names, docs) -> bool:
+        """Whether a searched document names any of `names` (folded; a name of several words written together)."""
+        return any(self.find(x, docs) is not None if " " not in x else
+                   all(self.find(y, docs) for y in x.split()) and self.has_phrase(x.split(), docs)
+                   for x in sorted(names))
+
+    def _people(self, w: str, present) -> str | None:
+        """The country `w` names, as the documents hold its people (demonyms): Canada, "the Canadians"."""
+        for people in sorted(demonyms().get(w, ())):
+            for form in (people, people + "s"):
+                if form in self.proper and present(form):       # "the Poles", not "polish our approach"
+                    return form
+        return None
+
+    def _demonym(self, w: str, present) -> str | None:
+        """A people's name the documents hold for the place `w` (the other way from _place): China, "Chinese"."""
+        for form in self.openings.get(w[:3], ()):
+            if form != w and present(form) and w in _places_of(form) and not _another_word(w, form):
+                return form
+        return None
+
+    def _split(self, w: str, docs, present) -> str | None:
+        """Two words of the documents that `w` runs together, as a searched document writes them side by side
+        (beespace: "bee space"), each of three letters or more."""
+        for i in range(3, len(w) - 2):
+            a, b = w[:i], w[i:]
+            if present(a) and present(b):
+                pattern = re.compile(rf"(?<!\w){a}[ \t\-‐‑]{b}(?!\w)")
+                if any(pattern.search(low) for d, low in self.folded.items() if docs is None or d in docs):
+                    return f"{a} {b}"
+        return None
+
+    def named_country(self, words: list[str], docs=None) -> bool:
+        """Whether the multiword country name `words` (folded: "syrian arab republic") is one the searched documents
+        name another way (Syria, the Syrians)."""
+        phrase = " ".join(words)
+        if tuple(words) not in country_phrases() and phrase not in demonyms():
+            return False
+        return self._names_any(country_names().get(phrase, frozenset()) | demonyms().get(phrase, frozenset()), docs)
+
+    def _country(self, w: str, docs, present) -> str | None:
+        """Another name of the country `w` names that the documents hold (country_names): USA: United States."""
+        for other in sorted(country_names().get(w, ())):
+            words = other.split()
+            if all(present(x) for x in words) and (len(words) == 1 or self.has_phrase(words, docs)):
+                return other
+        return None
+
+    def _place(self, w: str, present) -> str | None:
+        """The name the documents hold of the place `w` is a people or short form of: Kazakh (Kazakhstan),
+        Finnish (Finland), Swedish (Sweden), Polish (Poland), Chinese (China), Cypriot (Cyprus), Kosovar (Kosovo),
+        Iranian (Iran). The place is `w` less a people's ending, or that less its last letter, then one of the
+        place endings that go with it (DEMONYMS); `w` of five letters or more may be all of it but "-stan".
+        A word that merely begins alike is no match: Paris is not "party", Danish not "Daniel", Harris not "Harry"."""
+        names = self.openings.get(w[:3], ())
+        if len(w) >= 5:
+            for form in names:
+                if form == w + "stan" and present(form):
+                    return form
+        for ends, places in DEMONYMS:
+            for end in ends:
+                if not (w.endswith(end) and len(w) - len(end) >= 3):
+                    continue
+                base = w[:-len(end)]
+                for head in dict.fromkeys((base, base[:max(3, len(base) - 1)])):
+                    for form in names:
+                        if form.startswith(head) and form[len(head):] in places and present(form):
+                            return form
+        return None
+
+
+def _acronym(word: str) -> bool:
+    """NATO, NATO's, CSTOs: two capitals or more and no lower-case letter but a plural's s."""
+    return sum(c.isupper() for c in word) >= 2 and re.sub(r"[’']s?$", "", word).rstrip("s").isupper()
+
+
+def _is_stop(word: str) -> bool:
+    return word in _stopwords()

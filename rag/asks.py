@@ -151,8 +151,9 @@ _ASKING = frozenset("many much number percentage share total value cost price am
 
 
 def counts_nearby(text: str, question: str) -> bool:
-    """Whether a sentence of `text` holds a number that counts (_counts) and a content word of `question` (by
-    stem: three letters or more, no stop word nor one of English's commonest, no asking word, no number)."""
+    """Whether a sentence of `text` holds a number that counts (_counts; not "one", "half", "several": _LOOSE) and
+    a content word of `question` (by stem: three letters or more, no stop word nor one of English's commonest, no
+    asking word, no number)."""
     from .lexical import _stopwords
     from .vocabulary import FUNCTION_ZIPF, zipf
 
@@ -161,6 +162,10 @@ def counts_nearby(text: str, question: str) -> bool:
               and w.lower() not in stop and w.lower() not in _ASKING and (zipf(w.lower()) or 0.0) < FUNCTION_ZIPF}
     for sentence in re.split(r"(?<=[.!?;])\s+", text):
         tokens = _WORD.findall(sentence)
-        if any(_counts(tokens)) and any(stem(t.lower()) in wanted for t in tokens):
+        numbers = [c and t.lower() not in _LOOSE for t, c in zip(tokens, _counts(tokens))]
+        if any(numbers) and any(stem(t.lower()) in wanted for t in tokens):
             return True
     return False
+
+
+_LOOSE = frozenset("one half third thirds quarter quarters twice thrice several".split())   # "one of them": no count

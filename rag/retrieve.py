@@ -424,6 +424,9 @@ class _Shown:
         return self.seen[row]
 
 
+_FILTER_WORDS = frozenset("the a an mr mrs ms dr prof".split())     # words of a --speaker filter no name need hold
+
+
 def _check_mode(settings: SearchSettings) -> SearchSettings:
     if settings.mode not in MODES:
         raise QueryError(f"Unknown search mode {settings.mode!r}: use one of {', '.join(MODES)}.")
@@ -513,6 +516,9 @@ class Retriever:
             from .speakers import resolve
 
             names = resolve(speaker, [name for name, _ in self._rows.speakers.values()], named=True).speakers
+            given = {w for w in re.findall(r"[^\W_]+", speaker.casefold()) if w not in _FILTER_WORDS}
+            # each word of the filter is theirs: not "Emeka Okafor" for Amara Okafor, "Maria Lavrov" for Sergey
+            names = [n for n in names if given <= set(re.findall(r"[^\W_]+", n.casefold()))]
             if names:
                 rows = np.concatenate([self._rows.speakers[name.casefold()][1] for name in names])
                 found = (" or ".join(names), rows)

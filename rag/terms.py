@@ -62,7 +62,7 @@ from functools import lru_cache
 
 from .places import capitals, countries, country_forms, country_names, country_phrases
 from .vocabulary import (COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS, INFLECTED_ZIPF, LABELS, OFFICES,
-                         PATRONYMIC, RARE_ZIPF, SHORT_MONTHS, TITLED_WORDS, TITLES, Vocabulary, _MAGNITUDE,
+                         PATRONYMIC, RARE_ZIPF, SHORT_MONTHS, TITLED_WORDS, TITLES, Vocabulary, FIGURE,
                          _SENTENCE_END_CHARS, _WORD, _acronym, _distance, _fold, _is_stop, _skeleton, _stem, is_common,
                          zipf)
 
@@ -95,12 +95,19 @@ def query_names(query: str) -> list[str]:
     title_case = len(content) >= 3 and all(w[0].isupper() for w in content)
     all_caps = query.upper() == query
     out: list[str] = []
+    figures = {f.start(): f for f in figures_of(query)}
     end, previous = 0, ""   # where the previous word ended, and that word
     for i, m in enumerate(matches):
         word, gap, end = m.group(), query[end:m.start()].rstrip(), m.end()
         initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS
         core, after = _fold(word), previous
         previous = word
+        figure = next((f for f in figures.values() if f.start() <= m.start() < f.end()), None)
+        if figure is not None and (figure.group("grouped") or figure.group("unit")):
+            core = figure_core(figure)      # "1,300", "$1.5bn", "$45m": one figure, a name
+            if m.start() == figure.start() and core not in out:
+                out.append(core)
+            continue
         if not core or core in out:
             continue
         letters = re.sub(r"[^A-Za-z]", "", word)
@@ -113,8 +120,6 @@ def query_names(query: str) -> list[str]:
             name = False                                  # "Keyword: NATO, Ukraine": the label of a list
         elif i > 0 and _patronymic(query, matches[i - 1], m, matches[i + 1] if i + 1 < len(matches) else None):
             name = False                                  # "Sergey Viktorovich Lavrov": the name is Lavrov
-        elif re.search(r"\d[.,]$", query[:m.start()]) or _MAGNITUDE.fullmatch(core):
-            name = False                                  # "$1.2bn", "45m": a sum, as counts are
         elif core in TITLED_WORDS and following[:1].isupper() and i + 1 < len(matches) \
                 and re.fullmatch(r"\.?[ \t]+", query[m.end():matches[i + 1].start()]):
             name = False                                  # "Ms Solberg", "Governor Sanwo-Olu": the name follows
@@ -137,6 +142,16 @@ def query_names(query: str) -> list[str]:
         if name:
             out.append(core)
     return out
+
+
+def figures_of(query: str) -> list[re.Match]:
+    """The figures of `query` written with thousands separators or a sum's unit (FIGURE): "1,300", "$1.5bn"."""
+    return [f for f in FIGURE.finditer(query) if f.group("grouped") or f.group("unit")]
+
+
+def figure_core(figure: re.Match) -> str:
+    """A figure as the documents' figures are held (Vocabulary._other_forms): 1300, 1.5, 45."""
+    return figure.group("grouped").replace(",", "") if figure.group("grouped") else figure.group("number")
 
 
 def _patronymic(query: str, before: re.Match, m: re.Match, after: re.Match | None) -> bool:
@@ -288,10 +303,15 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     for m in _WORD.finditer(query):
         spelled.setdefault(_fold(m.group()), m.group())
         place.setdefault(_fold(m.group()), m.start())
+    for f in figures_of(query):         # "1,300" as the query writes it
+        spelled[figure_core(f)], place[figure_core(f)] = f.group(), f.start()
     names = query_names(query) if names is None else names
     joined: set[str] = set()
+    # a name after a title is a person's ("Senator Whitehouse": not the documents' "White House")
+    titled = {_fold(b.group()) for a, b in zip(_WORD.finditer(query), list(_WORD.finditer(query))[1:])
+              if _fold(a.group()) in TITLED_WORDS and re.fullmatch(r"\.?[ \t]+", query[a.end():b.start()])}
     lost = {core for core in names
-            if vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper()) is None
+            if vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper(), person=core in titled) is None
             and not (_acronym(spelled.get(core, "")) and vocabulary.spelled_out(core, docs))}
     # two words of the query that the documents write as one ("Sea-Lock", "Sea Lock": SeaLock; "Gear Works")
     words = list(_WORD.finditer(query))
@@ -333,7 +353,8 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
             if len(words) == 1:
                 continue
         if len(words) >= 2 and words[-1] not in lost and _given_alike(words[:-1], vocabulary.given_names(words[-1], docs)):
-            continue        # "Joseph Borrell": the documents' "Josep Borrell", a given name one letter off
+            soft.update(w for w in words[:-1] if w in lost)     # "Josef Borrell", "Ilhan Aliyev": their Josep, Ilham
+            continue
         if _surname(words, p, lost, vocabulary, docs):
             soft.update(words[:-1])     # "Dmytro Kuleba", "Narendra Modi": the documents call him Kuleba, Modi
             continue

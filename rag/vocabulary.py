@@ -71,7 +71,11 @@ NOT_BEFORE_A_NAME = frozenset({"the", "right", "m", "general", "father", "sister
                                "justice", "director", "deputy"})   # "General Assembly", "Deputy Minister"
 _TITLED = "|".join(sorted((TITLES | OFFICES) - NOT_BEFORE_A_NAME, key=len, reverse=True))   # Vocabulary.titled
 TITLED_WORDS = frozenset((TITLES | OFFICES | {"reverend", "madam"}) - NOT_BEFORE_A_NAME)   # not names before one
-_MAGNITUDE = re.compile(r"\d+(?:[.,]\d+)?(?:bn|mn|m|k|tn|b)")      # 45m, 2bn: a sum
+# a figure in a query: thousands separators ("1,300": 1300), a decimal ("1.5"), a sum ("$45m", "1.2bn": 45, 1.2; not
+# "3M", a name); read as one name, checked against the documents' figures (_other_forms: "1,300", "1.2 billion")
+FIGURE = re.compile(r"(?<![\w.,])(?:(?P<grouped>\d{1,3}(?:,\d{3})+)|(?P<number>\d+(?:\.\d+)?))"
+                    r"(?:(?P<unit>bn|mn|m|k|tn)\b)?(?![.,]?\d)(?!\w)")
+# (a decimal without a unit, "2.34 billion", is read as before: its parts are counts, no name)
 HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "dr", "sir", "madam", "prof"})   # not part of a name's run
 _SPELLED = re.compile(r"(?:[^\W\d_]_)+[^\W\d_]")     # l_c_d: letters spelled out
 _VOWELS = set("aeiouyw")
@@ -132,8 +136,10 @@ def _spellings(w: str) -> list[str]:
     return [f for f in dict.fromkeys(out) if f != w]
 
 
-# a number with thousands separators ("1,200", "2 340" with a narrow or no-break space): also held as "1200"
+# a number with thousands separators ("1,200", "2 340" with a narrow or no-break space): also held as "1200"; a
+# decimal ("1.2 billion") as "1.2"
 _GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[,\u00a0\u202f\u2009]\d{3})+(?![\d])")
+_DECIMAL = re.compile(r"(?<![\d.,])\d+\.\d+(?![\d.,]?\d)")
 # words joined by a hyphen ("Covid-19"), or two capitalised words ("Nord Stream", "New START"): also held joined
 _COMPOUND = re.compile(r"(?<![\w\-])[^\W_]+(?:[\-‐‑][^\W_]+)+(?![\w\-])"
                        r"|(?<![\w\-])[A-Z][\w]*[ \t][A-Z][\w]*(?![\w\-])")
@@ -144,14 +150,56 @@ def _plain(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
-def _other_forms(text: str) -> set[str]:
-    """The forms a query may write of words that `text` writes otherwise (folded): a number without its
-    thousands separators (1200: "1,200"), a word without accents (Gdansk: "Gdańsk"), hyphenated words or a
-    pair of capitalised words run together (covid19: "Covid-19"; Nordstream: "Nord Stream"; NewSTART)."""
-    out = {re.sub(r"\D", "", m.group()) for m in _GROUPED.finditer(text)}
-    out.update(re.sub(r"[\s\-‐‑]", "", m.group()).lower() for m in _COMPOUND.finditer(text))
-    out.update(plain for plain in (_plain(w) for w in set(re.findall(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*", text.lower())))
-               if plain.isascii() and plain.isalpha())
+_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                     "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 10 ** 6, "billion": 10 ** 9}
+_SPELLED_NUMBER = re.compile(r"\b(?:(?:" + "|".join(sorted([*_UNITS, *_TENS, *_SCALES], key=len, reverse=True))
+                             + r")(?:[\s\-]+(?:and[\s]+)?|\b)){2,}", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> frozenset:
+    """The last words of countries' names of several words ("britain" of Great Britain, "africa" of South Africa)."""
+    return frozenset(form.split()[-1] for form in country_forms() if " " in form)
+
+
+def _spelled_value(words: list[str]) -> int | None:
+    """The value of number words ("two thousand": 2000, "twenty-five": 25, "three hundred and fifty": 350)."""
+    total, current = 0, 0
+    for w in words:
+        if w in _UNITS:
+            current += _UNITS[w]
+        elif w in _TENS:
+            current += _TENS[w]
+        elif w == "hundred":
+            current = max(current, 1) * 100
+        elif w in _SCALES:
+            total, current = total + max(current, 1) * _SCALES[w], 0
+    return total + current or None
+
+
+def _other_forms(text: str) -> dict[str, tuple[str, bool]]:
+    """The forms a query may write of words that `text` writes otherwise (folded) -> (as the text writes them,
+    whether two capitalised words run together): a number without its thousands separators (1200: "1,200"), a
+    decimal (1.2: "1.2"), a number in words of two or more (2000: "two thousand"), a word without accents (Gdansk: "Gdańsk"), hyphenated words or a pair of capitalised
+    words run together (covid19: "Covid-19"; Nordstream: "Nord Stream"; NewSTART: "New START")."""
+    out: dict[str, tuple[str, bool]] = {}
+    for m in _GROUPED.finditer(text):
+        out.setdefault(re.sub(r"\D", "", m.group()), (m.group(), False))
+    for m in _DECIMAL.finditer(text):
+        out.setdefault(m.group(), (m.group(), False))
+    for m in _SPELLED_NUMBER.finditer(text):        # "two thousand eggs": 2000
+        value = _spelled_value([w for w in re.findall(r"[a-z]+", m.group().lower()) if w != "and"])
+        if value:
+            out.setdefault(str(value), (m.group().strip().lower(), False))
+    for m in _COMPOUND.finditer(text):
+        written = m.group().lower()
+        out.setdefault(re.sub(r"[\s\-‐‑]", "", written), (written, not re.search(r"[\-‐‑]", written)))
+    for w in set(re.findall(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*", text.lower())):
+        plain = _plain(w)
+        if plain.isascii() and plain.isalpha() and plain != w:
+            out.setdefault(plain, (w, False))
     return out
 
 
@@ -243,7 +291,7 @@ class Vocabulary:
 
     @cached_property
     def per_doc(self) -> dict[str, frozenset]:
-        out, capitalised, uppercase, seen = {}, {}, {}, {}
+        out, capitalised, uppercase, seen, others = {}, {}, {}, {}, {}
         for doc_id, doc in self.index.documents.items():
             words = set()
             for raw in _WORD.findall(doc.text):
@@ -258,13 +306,15 @@ class Vocabulary:
                     words.update(p for p in w.split("'") if p)
                 if _SPELLED.fullmatch(w):       # letters spelled out, as meeting transcripts write them: l_c_d
                     words.add(w.replace("_", ""))
-            words.update(_other_forms(doc.text))
+            others[doc_id] = _other_forms(doc.text)
             out[doc_id] = frozenset(words)
         # words written capitalised most of the time (names): the only targets of spelling variants
         self.proper = frozenset(w for w, n in capitalised.items() if 2 * n > seen[w])
         # and those written in capitals (CSTO, RIAC): abbreviations, no one's spelling of a word ("Costa", "Rica")
         # (of five letters at most: a caption or a speaker label in capitals writes whole names so, ZELENSKYY)
         self.acronyms = frozenset(w for w, n in uppercase.items() if 2 * n > seen[w] and len(w) <= 5)
+        # per document, the forms a query may write its words in otherwise (_other_forms: 1200, gdansk, covid19)
+        self.others = others
         return out
 
     @cached_property
@@ -376,8 +426,8 @@ class Vocabulary:
         """Whether a searched document writes the words an `acronym` (folded, 3 to 6 letters) stands for:
         capitalised words of three letters or more with its letters as initials, short lower-case links
         allowed between them ("OSCE": Organization for Security and Co-operation in Europe; "WTO": World Trade
-        Organization), or in lower case, side by side, of four letters or more and none a stop word ("DWV":
-        deformed wing virus). Not two letters: too many pairs of words would do ("US": "the Union State"); a
+        Organization). Not in lower case: chance runs of words would do (GRU: "guarantees regarding Ukraine",
+        AFP: "apply force proportionately"). Not two letters: too many pairs of words would do ("US": "the Union State"); a
         country's two-letter code is country_names' business ("UK": United Kingdom)."""
         if not (3 <= len(acronym) <= 6 and acronym.isalpha()):
             return False
@@ -387,12 +437,7 @@ class Vocabulary:
     def _spelled_out(self, acronym: str, docs) -> bool:
         link = r"(?:[ \t\-]+(?:of|and|for|in|on|the|de|du|des|la|le)\b)*[ \t\-]+"       # within a line
         pattern = re.compile(r"(?<![\w-])" + link.join(c.upper() + r"[a-z][a-z’'\-]+" for c in acronym) + r"(?!\w)")
-        # or in lower case, words of four letters or more side by side, none a stop word ("deformed wing virus")
-        lower = re.compile(r"(?<![\w-])" + r"[ \t\-‐‑]+".join(f"(?i:{c})" + r"[a-z’']{3,}" for c in acronym) + r"(?!\w)")
-        texts = [doc.text for d, doc in self.index.documents.items() if docs is None or d in docs]
-        return any(pattern.search(t) for t in texts) or any(
-            not any(_is_stop(w.lower()) or (zipf(w.lower()) or 0.0) >= FUNCTION_ZIPF for w in re.split(r"[ \t\-‐‑]+", m.group()))
-            for t in texts for m in lower.finditer(t))
+        return any(pattern.search(doc.text) for d, doc in self.index.documents.items() if docs is None or d in docs)
 
     def slip(self, word: str, docs=None) -> bool:
         """Whether `word` (case folded, of 5 letters or more) is a word of the searched documents mistyped: one
@@ -594,10 +639,24 @@ class Vocabulary:
             i = low.find(anchor, i + 1)
         return end >= 0 and pattern.search(text, start, end) is not None
 
-    def find(self, word: str, docs=None, name: bool = False) -> str | None:
-        """The index word `word` matches (itself, its stem's, a hyphen form, a spelling variant), or None.
-        With `name` (the query capitalised it), a word of the same stem counts only when it is `word` with
-        an ending added or dropped (Americans, American): Memorial is not "memory" (nor "Day of Memory")."""
+    def _other(self, w: str, docs, person: bool) -> str | None:
+        """How a searched document writes `w` (folded) otherwise (_other_forms: "1,200", "gdańsk", "covid-19",
+        "nord stream"); two capitalised words run together only for no `person` ("Senator Whitehouse" is not the
+        "White House")."""
+        self.per_doc            # noqa: B018 - which finds the other forms
+        for doc_id, forms in self.others.items():
+            if docs is None or doc_id in docs:
+                found = forms.get(w)
+                if found and not (found[1] and person):
+                    return found[0]
+        return None
+
+    def find(self, word: str, docs=None, name: bool = False, person: bool = False) -> str | None:
+        """The index word `word` matches (itself, its stem's, a hyphen form, another form _other_forms knows,
+        as the text writes it, a spelling variant), or None. With `name` (the query capitalised it), a word of
+        the same stem counts only when it is `word` with an ending added or dropped (Americans, American):
+        Memorial is not "memory" (nor "Day of Memory"); neither then do two lower-case words run together
+        (Goodwill is not "good will"). With `person` (a title before it), nor two capitalised words."""
         self.warm_up()
         w = _fold(word)
         if not w:
@@ -612,6 +671,9 @@ class Vocabulary:
         for form in forms:
             if present(form):
                 return form
+        other = self._other(w, docs, person)
+        if other:
+            return other
         plain = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
         if plain != w:                      # türkiye, i̇stanbul (a dotted İ lower-cased): every rule on turkiye
             return self.find(plain, docs, name)
@@ -653,7 +715,7 @@ class Vocabulary:
         if country:
             return country
         if len(w) >= 4 and w.isalpha():
-            return self._place(w, present) or self._split(w, docs, present)
+            return self._place(w, present) or (None if name else self._split(w, docs, present))
         return None
 
     def capital(self, w: str, docs=None) -> bool:
@@ -675,18 +737,21 @@ class Vocabulary:
         return None
 
     def _demonym(self, w: str, present) -> str | None:
-        """A people's name the documents hold for the place `w` (the other way from _place): China, "Chinese"."""
+        """A people's name the documents hold for the country `w` (the other way from _place): China, "Chinese";
+        only for a country's name (Turin is not "Turkish", Roma not "Roman", Briand not "British")."""
+        if w not in countries() and w not in country_forms() and w not in _country_words():
+            return None
         for form in self.openings.get(w[:3], ()):
             if form != w and present(form) and w in _places_of(form) and not _another_word(w, form):
                 return form
         return None
 
     def _split(self, w: str, docs, present) -> str | None:
-        """Two words of the documents that `w` runs together, as a searched document writes them side by side
-        (beespace: "bee space"), each of three letters or more."""
+        """Two words of the documents that `w` (written in lower case) runs together, as a searched document writes
+        them side by side (beespace: "bee space"), each of three letters or more and no stop word (not "for rest")."""
         for i in range(3, len(w) - 2):
             a, b = w[:i], w[i:]
-            if present(a) and present(b):
+            if present(a) and present(b) and not _is_stop(a) and not _is_stop(b):
                 pattern = re.compile(rf"(?<!\w){a}[ \t\-‐‑]{b}(?!\w)")
                 if any(pattern.search(low) for d, low in self.folded.items() if docs is None or d in docs):
                     return f"{a} {b}"

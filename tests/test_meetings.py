@@ -119,6 +119,8 @@ def test_a_speaker_filter_reads_names_as_a_query_does_and_says_where_they_do_not
     # a surname alone, as "what did Brown say" finds him (the filter wanted the label exactly)
     result = r.search("harbour dredging", 5, speaker="Brown")
     assert result.speaker == "Mr. Tom Brown" and result.hits
+    with pytest.raises(QueryError, match="No passage is spoken by 'Ann Brown'"):     # another Brown: not him
+        r.search("harbour dredging", 5, speaker="Ann Brown")
     assert all("Mr. Tom Brown" in (h.passage.speakers or (h.passage.speaker,)) for h in result.hits)
     # a speaker of another document than the one searched: said so, not "the index holds no passages"
     elsewhere = r.search("harbour", 5, speaker="Mr. Tom Brown", docs={"design.txt"})

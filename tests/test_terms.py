@@ -138,7 +138,9 @@ OWN = ("Group revenue reached NOK 2,340 million. The Gdańsk plant opened in 202
        "Our best-selling product, the SeaLock coupling, ships with Baltic Gearworks gearboxes. Covid-19 and the "
        "Nord Stream pipeline were discussed, as was the New START treaty and the Summit for Democracy. Josep Borrell "
        "wrote to Mr Borrell's colleagues. Several Chinese cities were visited. Bees leave a bee space between combs "
-       "and suffer from deformed wing virus and from the varroa mite. Ms Solberg spoke.")
+       "and suffer from deformed wing virus and from the varroa mite. Ms Solberg spoke. The drainage plan costs 1.2 "
+       "billion dollars. The guarantees regarding Ukraine, the Turkish side and the White House were discussed in "
+       "good will.")
 
 
 @pytest.fixture(scope="module")
@@ -156,12 +158,24 @@ def test_a_form_the_documents_write_otherwise_is_no_missing_name(own):
               "What did Mr Borrell say of Democracies?",        # a capitalised plural in -ies: Democracy
               "What did Joseph Borrell write?",                 # a given name one letter off theirs: Josep
               "Why visit China?",                               # only the people's name: "Chinese"
-              "What causes DWV?",                               # spelled out in lower case
-              "How much will the $1.2bn plan cost?"]:            # a sum, not a name "2bn"
+              "How much will the $1.2bn plan cost?",            # the documents' figure: "1.2 billion"
+              "What is goodwill?"]:                             # in lower case, two of their words run together
         assert terms.missing_terms(q, own) == [], q
+    # a second reviewer's repros, each answered for a while by a looser form of these rules: chance runs of
+    # lower-case words for an acronym (GRU: "guarantees regarding Ukraine"), a people's name for a city (Turin:
+    # "Turkish"), two capitalised words for a person after a title (Whitehouse: "White House"), a capitalised name
+    # split in two ("Goodwill": "good will"), another figure ("1.5bn" against "1.2 billion", "2,350"), a company
+    for q, missing in [("What about the GRU?", ["GRU"]), ("What causes DWV?", ["DWV"]),
+                       ("What about the talks in Turin?", ["Turin"]), ("What did Senator Whitehouse say?", ["Senator Whitehouse"]),
+                       ("Did they mention the Goodwill Games?", ["Goodwill Games"]),
+                       ("Was the plan costed at $1.5bn?", ["1.5bn"]), ("Was revenue NOK 2,350 million?", ["2,350"]),
+                       ("What about the 3M company?", ["3M"])]:
+        assert terms.missing_terms(q, own) == missing, q
     # what stays missing: another name, an acronym of stop words, a lone surname's other person
     assert terms.missing_terms("What about the Sea Wolf coupling?", own) == ["Sea Wolf"]
     assert terms.missing_terms("What did Hunter Borrell write?", own) == ["Hunter"]     # soft: "Mr Borrell"
+    missing, _, soft = terms.names_missing("What did Josef Borrell write?", own)     # their Josep: soft
+    assert missing == ["Josef"] and terms.hard_missing(missing, soft) == []
     assert terms.missing_terms("What about Japan?", own) == ["Japan"]
 
 

@@ -21,15 +21,18 @@ A name is present when the documents hold it in any of these forms: case-folded;
 or in the documents: Gdansk, "Gdańsk"); a number without its thousands separators (1200, "1,200"); without a
 possessive ('s, ’s, s'); its hyphen parts each, or joined (anti-satellite, antisatellite; covid19, "Covid-19";
 Nordstream, "Nord Stream"; and two words of the query the documents write as one: "Sea Lock", "SeaLock"; one
-lower-case word they write as two: beespace, "bee space"); a plural in -ies (Democracies, "Democracy");
+lower-case word they write as two: beespace, "bee space", not a capitalised one: Goodwill); a plural in -ies (Democracies, "Democracy");
 its stem (the lexical stemmer: "Kazakhstan's", "sanctioned"); a spelling variant, an
 index word with the same first letter (any vowel for a vowel) whose consonant skeleton is the same and that
 is at most two edits away (Kiev/Kyiv, Yanukovich/Yanukovych, Tokaev/Tokayev, Luhansk/Lugansk, Irbil/Erbil); a
 people's name for its place and plurals (Finnish: Finland; Croatians: Croats); a country's other name
-(places.py: USA), or the people's name alone (China, "Chinese"); an acronym whose words a document writes out
-(OSCE; in lower case, words of four letters or more, none a stop word: DWV, "deformed wing virus"). A title
-before a name is no name of its own ("Ms Solberg", "Governor Sanwo-Olu"), nor a sum ("$1.2bn", "45m"); a given
-name one letter off the one the documents write before the same surname is theirs (Joseph Borrell, "Josep").
+(places.py: USA), or, for a country, the people's name alone (China, "Chinese"; not Turin, "Turkish"); an
+acronym whose capitalised words a document writes out (OSCE; not in lower case: GRU is no "guarantees regarding
+Ukraine"); a number in words (2000, "two thousand"). A title before a name is no name of its own ("Ms Solberg",
+"Governor Sanwo-Olu"), and the name after it is a person's, never two capitalised words run together (Senator
+Whitehouse, not the "White House"); a figure with thousands separators or a sum's unit is one name ("1,300": 1300;
+"$1.2bn": 1.2, the text's "1.2 billion"; "3M" is a name); a given name one letter off the one the documents write
+before the same surname is soft (Josef Borrell, "Josep").
 
 The vocabulary (``Vocabulary``, rag/vocabulary.py) is built from the documents' text, once per index and lazily
 (about 0.1 s per MB), per document so that a search restricted to some documents checks those.
@@ -50,7 +53,7 @@ a title ("Dmytro Kuleba": "Mr Kuleba"; ``Vocabulary.titled``, ``given_names``), 
 theirs, a word in lower case one slip from one of theirs ("varoa"). A name of several words with one word missing
 is named whole in the notice ("World Bank", not "Bank"). A name the documents write another way is searched as they write it (``Vocabulary.written_forms``:
 Irbil, Erbil; "Collective Security Treaty Organization", CSTO).
-What it leaves out: numbers in words ("2000", "two thousand"), a country named by a city in it (Switzerland,
+What it leaves out: a decimal without a unit ("2.34 billion" against "2,340 million"), a country named by a city in it (Switzerland,
 "Geneva") or by a short form countryinfo lacks (UK, "Britain"), names with connectors as units ("Council of Europe": each word is checked),
 names written in lower case that wordfreq finds common and that are not countries ("bolsonaro";
 a country of several words is one in any case: "hong kong"), demonyms of missing countries ("Mongolian"), other languages.

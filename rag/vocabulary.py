@@ -142,7 +142,7 @@ _GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[,\u00a0\u202f\u2009]\d{3})+(?![\d]
 _DECIMAL = re.compile(r"(?<![\d.,])\d+\.\d+(?![\d.,]?\d)")
 # words joined by a hyphen ("Covid-19"), or two capitalised words ("Nord Stream", "New START"): also held joined
 _COMPOUND = re.compile(r"(?<![\w\-])[^\W_]+(?:[\-‐‑][^\W_]+)+(?![\w\-])"
-                       r"|(?<![\w\-])[A-Z][\w]*[ \t][A-Z][\w]*(?![\w\-])")
+                       r"|(?<![\w\-])[A-Z]\w+[ \t][A-Z]\w+(?![\w\-])")
 
 
 def _plain(word: str) -> str:
@@ -154,8 +154,21 @@ _UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eig
                                      "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
 _TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10 ** 6, "billion": 10 ** 9}
-_SPELLED_NUMBER = re.compile(r"\b(?:(?:" + "|".join(sorted([*_UNITS, *_TENS, *_SCALES], key=len, reverse=True))
-                             + r")(?:[\s\-]+(?:and[\s]+)?|\b)){2,}", re.IGNORECASE)
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted([*_UNITS, *_TENS, *_SCALES], key=len, reverse=True)) + r")\b")
+
+
+def _spelled_numbers(low: str) -> list[str]:
+    """Runs of two number words or more in the lower-case text `low`, joined by spaces, hyphens or "and"."""
+    runs, run, end = [], [], -1
+    for m in _NUMBER_WORD.finditer(low):
+        if run and re.fullmatch(r"[ \t\-]+(?:and[ \t]+)?", low[end:m.start()]):
+            run.append(m.group())
+        else:
+            if len(run) > 1:
+                runs.append(run)
+            run = [m.group()]
+        end = m.end()
+    return [" ".join(r) for r in runs + ([run] if len(run) > 1 else [])]
 
 
 @lru_cache(maxsize=1)
@@ -189,14 +202,15 @@ def _other_forms(text: str) -> dict[str, tuple[str, bool]]:
         out.setdefault(re.sub(r"\D", "", m.group()), (m.group(), False))
     for m in _DECIMAL.finditer(text):
         out.setdefault(m.group(), (m.group(), False))
-    for m in _SPELLED_NUMBER.finditer(text):        # "two thousand eggs": 2000
-        value = _spelled_value([w for w in re.findall(r"[a-z]+", m.group().lower()) if w != "and"])
+    low = text.lower()
+    for words in _spelled_numbers(low):         # "two thousand eggs": 2000
+        value = _spelled_value(words.split())
         if value:
-            out.setdefault(str(value), (m.group().strip().lower(), False))
+            out.setdefault(str(value), (words, False))
     for m in _COMPOUND.finditer(text):
         written = m.group().lower()
         out.setdefault(re.sub(r"[\s\-‐‑]", "", written), (written, not re.search(r"[\-‐‑]", written)))
-    for w in set(re.findall(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*", text.lower())):
+    for w in set() if low.isascii() else set(re.findall(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*", low)):
         plain = _plain(w)
         if plain.isascii() and plain.isalpha() and plain != w:
             out.setdefault(plain, (w, False))

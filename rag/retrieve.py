@@ -129,17 +129,19 @@ def _quoted(terms: list[str]) -> str:
 
 
 def missing_notice(noun: str, terms: list[str]) -> str:
-    """"No document mentions 'Mongolia' or 'Ulaanbaatar'." (one document: "The transcript never mentions ...")."""
+    """"No document mentions 'Mongolia' or 'Ulaanbaatar'." (one document: "The transcript never mentions ...";
+    some of them: "The documents searched never mention ...")."""
     if noun == "the documents":
         return f"No document mentions {_quoted(terms)}."
-    return f"{noun[0].upper()}{noun[1:]} never mentions {_quoted(terms)}."
+    verb = "mention" if noun.startswith("the documents") else "mentions"
+    return f"{noun[0].upper()}{noun[1:]} never {verb} {_quoted(terms)}."
 
 
 def abstain_notice(noun: str, missing: list[str]) -> str:
     """The notice of an abstained search: what is missing, or that the documents do not seem to address it."""
     if missing:
         return f"{missing_notice(noun, missing)} {NEAREST}"
-    verb = "do" if noun == "the documents" else "does"
+    verb = "do" if noun.startswith("the documents") else "does"
     return f"{noun[0].upper()}{noun[1:]} {verb} not appear to address this. {NEAREST}"
 
 
@@ -728,6 +730,13 @@ class Retriever:
         missing = whole_names(text, missing, soft) or (absent if abstained else [])
         hits = self._hits(picked, order, fused, dense, lexical, abstained)
         noun = self._rows.noun
+        if docs and set(docs) < set(self.index.documents):      # some documents: say so, and what the others hold
+            noun = "the document searched" if len(docs) == 1 else "the documents searched"
+            if missing:
+                everywhere = set(whole_names(text, *names_missing(text, vocabulary, None)[0::2]))
+                elsewhere = [t for t in missing if t not in everywhere]
+                if elsewhere:
+                    notices = notices + [f"Other documents of the index mention {_quoted(elsewhere)}."]
         if abstained:
             said = abstain_notice(noun, missing) if missing or not uncounted else count_notice(noun, uncounted)
             notices = notices + [said]

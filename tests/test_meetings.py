@@ -126,6 +126,11 @@ def test_a_speaker_filter_reads_names_as_a_query_does_and_says_where_they_do_not
     elsewhere = r.search("harbour", 5, speaker="Mr. Tom Brown", docs={"design.txt"})
     assert elsewhere.abstained and not elsewhere.hits
     assert "Mr. Tom Brown does not speak in the documents searched." in elsewhere.notices
+    # named in the query while another document is searched: what that document lacks, and that others hold it
+    named = r.search("What did Tom Brown say about the harbour dredging?", 5, docs={"design.txt"})
+    said = " ".join(named.notices)
+    assert "The document searched never mentions" in said and "No document mentions" not in said
+    assert "Other documents of the index mention" in said and "Tom Brown" in said
 
 
 def test_the_document_scores_find_the_right_meeting(small_windows):

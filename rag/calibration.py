@@ -5,7 +5,7 @@ stores it, atomically and under the index's build lock, keyed by what it was lea
 (``made_for``: the model's weights fingerprint and the chunking settings; documents may be
 added or removed, the threshold stays valid). ``calibrated_threshold`` gives the index's own
 threshold for a mode, else the shipped index's when that was made for the same model and
-chunking, else None (never abstain).
+chunking, else None (the confidence never abstains; names the documents never mention still do).
 
     {"model": "<weights fingerprint>", "chunking": {...},
      "modes": {"hybrid": {"threshold": 0.96, "max_false": 0.05, "sets": [...], "created": "..."}, ...}}
@@ -71,7 +71,7 @@ def calibrated_threshold(index: "Index", mode: str = "hybrid") -> float | None:
     """The threshold `rag eval --calibrate` stored with the index for `mode`, if it was made
     with the index's model and chunking. An index without one borrows the shipped index's, if
     that was made with the same model and chunking: a new index of other documents abstains
-    too, on a threshold learnt on another corpus. None: no threshold (never abstain)."""
+    too, on a threshold learnt on another corpus. None: no threshold (the confidence never abstains)."""
     key = made_for(index.manifest)
     data = index.calibration
     if not fits(data, key):

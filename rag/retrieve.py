@@ -18,7 +18,8 @@ Abstention: the confidence (``confidence``) combines the best cosine of the quer
 candidate's paragraph, the best BM25 score per query word, and the share of query words the
 index knows. Below the index's calibrated threshold (calibration.py: ``calibration.json``,
 written by ``rag eval --calibrate``) the result is ``abstained`` and its hits are the nearest
-passages marked ``low_confidence``. Without a threshold it never abstains.
+passages marked ``low_confidence``. Without a threshold the confidence and the count rule decide nothing;
+a query whose names the documents never mention (terms.py), or whose words a rich vocabulary lacks, still abstains.
 
 Many documents (meetings): which document first. Each document has a score for the query
 (``_doc_scores``: its vector, the normalised mean of its passages', against the query's, and the
@@ -87,7 +88,7 @@ class SearchSettings:
     expand: bool = True         # quote the whole paragraph of the best-matching window
     expand_words: bool = True   # BM25 also looks for the query words' neighbours in the index (expand.py)
     mmr: float = 0.8            # MMR lambda: 1 = relevance only
-    threshold: float | None = None   # abstain when confidence < threshold; None = never
+    threshold: float | None = None   # abstain when confidence < threshold; None = not by the confidence
     conf_missing: float = 0.5   #   - conf_missing * share of the query's names no searched document mentions
     missing_abstain: float = 0.5     # abstain (with a threshold) when at least this share of its names is missing
     doc_weight: float = 0.3     # weight of the document's score (which document?) added to each passage's
@@ -725,8 +726,8 @@ class Retriever:
         uncounted = count_missing(text, best) if s.threshold is not None else None
         # a number near the question's other words but not next to what it counts: shown, and said
         unsure = count_missing(text, best, nearby=False) if best and not uncounted else None
-        abstained = bool(abstain and ((s.threshold is not None and (conf < s.threshold or decisive or uncounted))
-                                      or absent))
+        abstained = bool(abstain and ((s.threshold is not None and (conf < s.threshold or uncounted))
+                                      or decisive or absent))
         missing = whole_names(text, missing, soft) or (absent if abstained else [])
         hits = self._hits(picked, order, fused, dense, lexical, abstained)
         noun = self._rows.noun

@@ -125,7 +125,8 @@ def test_cli_eval_json_and_calibrate(tiny_index, tmp_path, capsys, monkeypatch, 
     report = json.loads(capsys.readouterr().out)
     figures = report["sets"][str(path)]
     assert figures["R@1"] == 1.0 and figures["positives"] == 2 and figures["negatives"] == 1
-    assert report["threshold"] is None and figures["neg_abstain"] == 0.0
+    # no threshold: the confidence abstains on nothing, but "Kenya", which no document mentions, decides
+    assert report["threshold"] is None and figures["neg_abstain"] == 1.0 and figures["false_abstain"] == 0.0
     assert main(["eval", str(path), "--index", str(tiny_index), "--calibrate"]) == 0
     text = capsys.readouterr().out
     assert "R@1" in text and "calibration" in text and "latency p50" in text

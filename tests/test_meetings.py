@@ -346,3 +346,13 @@ def test_an_interviewer_as_a_speaker_filter_is_told_why_nothing_is_theirs(tmp_pa
     with pytest.raises(QueryError, match="Anna Berg asks the questions here.*choose one who answers: Tom Reed"):
         r.search("fares", 3, speaker="Anna Berg")
     assert r.search("fares", 3, speaker="Tom Reed").hits
+
+
+def test_a_conversation_index_abstains_on_names_it_never_mentions(small_windows):
+    # a new user's folder of a meeting and two documents borrowed no threshold (a conversation index) and so never
+    # abstained: "No document mentions 'Barcelona'. The passages shown match the rest of the query." over the budget
+    r = _retriever(small_windows)
+    assert r.settings.threshold is None
+    result = r.search("How many goals did Barcelona score against Juventus in the final?", 3)
+    assert result.abstained and result.missing_terms == ["Barcelona", "Juventus"]
+    assert not r.search("What did the committee say about the harbour budget?", 3).abstained

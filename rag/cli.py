@@ -129,7 +129,8 @@ def cmd_docs(args) -> int:
         return 0
     for d in docs:
         flag = {"changed": "  [file changed since indexed: run rag index]", "missing": ""}.get(d["source"], "")
-        print(f"{d['id']}\t{d['passages']} passages\t{d['date'] or '-'}\tsha256 {d['sha256'][:12]}\t"
+        print(f"{d['id']}\t{d['passages']} passage{'' if d['passages'] == 1 else 's'}\t{d['date'] or '-'}\t"
+              f"sha256 {d['sha256'][:12]}\t"
               f"{d['title']}{flag}")
     print(f"{len(docs)} document(s) in {_shown(args.index)}")
     return 0
@@ -153,8 +154,9 @@ def cmd_search(args) -> int:
                 result = retriever.search(query, args.k, docs=set(item.get("docs") or args.doc or ()) or None,
                                           speaker=item.get("speaker") or args.speaker)
                 _print_json(result_json(result, retriever.index, query_id))
-            except RagError as e:
-                _print_json({"id": query_id, "query": query, "abstained": True, "error": str(e), "passages": []})
+            except RagError as e:       # every error names its line, a search's own too (an unknown speaker)
+                said = str(e) if "error" in item else f"{args.queries} line {n}: {e}"
+                _print_json({"id": query_id, "query": query, "abstained": True, "error": said, "passages": []})
         return 0
     if not args.query:
         raise RagError("Give a query, or --queries FILE.jsonl")
@@ -521,3 +523,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:         # `rag docs | head -1`: the reader has what it wanted
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # no second error when Python flushes
+        return 0

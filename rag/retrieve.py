@@ -58,6 +58,7 @@ from .errors import QueryError
 from .lexical import LexicalSearch
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .store import Compat, Index
+from .vocabulary import FUNCTION_ZIPF, zipf
 from .terms import absent_words, hard_missing, held_names, names_missing, rarest_missing, whole_name_missing, whole_names
 
 __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "Result", "Retriever",
@@ -427,6 +428,9 @@ class _Shown:
         return self.seen[row]
 
 
+# the stems of saying, asking, thinking: "what did the host say / ask / think about it" (BM25's Snowball stems)
+_SAYING = frozenset("say said tell told think thought ask ask mention talk speak spoke discuss comment "
+                    "explain describ suggest propos argu claim answer repli respond".split())
 _FILTER_WORDS = frozenset("the a an mr mrs ms dr prof".split())     # words of a --speaker filter no name need hold
 
 
@@ -674,9 +678,11 @@ class Retriever:
                 allowed = mask if allowed is None else allowed & mask
                 notices = notices + [said]
         if not self.index.passages or (allowed is not None and not allowed.any()):
-            said = f"{who} does not speak in the documents searched." if speaker is not None and docs \
-                else NOTHING_TO_SEARCH
-            return Result(text, [], abstained=True, notices=notices + [said], speaker=who)
+            if speaker is not None and docs:    # (not "Only passages where … speaks" before it)
+                notices = [n for n in notices if not n.startswith("Only passages where")]
+                return Result(text, [], abstained=True, speaker=who,
+                              notices=notices + [f"{who} does not speak in the documents searched."])
+            return Result(text, [], abstained=True, notices=notices + [NOTHING_TO_SEARCH], speaker=who)
         depth = max(s.depth, k)
         several = len(self._rows.of_doc) > 1 and s.doc_weight > 0
         wide = depth * 4 if several else depth
@@ -720,6 +726,10 @@ class Retriever:
                      self._rows.paragraph_of_row)
         conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share,
                           self._rows.idf_scale)
+        # asked only what a speaker said ("what did the host say?", "what did Jonas Weber ask?"): beside the verb of
+        # saying and the question's function words there is no topic, and any of their turns answers
+        if who and not [t for t in tokens if t not in _SAYING and (zipf(t) or 0.0) < FUNCTION_ZIPF]:
+            conf = max(conf, s.threshold or conf)
         # a count question whose best passages give no number of what it counts (asks.py), where a threshold says
         # the documents were calibrated to abstain at all
         best = [_with_question(self.shown(r)) for r in order[:COUNT_PASSAGES]] if counted(text) else []
@@ -731,13 +741,12 @@ class Retriever:
         missing = whole_names(text, missing, soft) or (absent if abstained else [])
         hits = self._hits(picked, order, fused, dense, lexical, abstained)
         noun = self._rows.noun
+        elsewhere = []
         if docs and set(docs) < set(self.index.documents):      # some documents: say so, and what the others hold
             noun = "the document searched" if len(docs) == 1 else "the documents searched"
             if missing:
                 everywhere = set(whole_names(text, *names_missing(text, vocabulary, None)[0::2]))
                 elsewhere = [t for t in missing if t not in everywhere]
-                if elsewhere:
-                    notices = notices + [f"Other documents of the index mention {_quoted(elsewhere)}."]
         if abstained:
             said = abstain_notice(noun, missing) if missing or not uncounted else count_notice(noun, uncounted)
             notices = notices + [said]
@@ -748,6 +757,8 @@ class Retriever:
                                  else unsure_notice(unsure)]
         else:
             said = None
+        if elsewhere:       # (after what the documents searched lack)
+            notices = notices + [f"Other documents of the index mention {_quoted(elsewhere)}."]
         return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
                       abstain_notice=said, speaker=who, documents=by_document(hits))
 

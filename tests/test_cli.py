@@ -146,5 +146,17 @@ def test_bad_lines_of_a_queries_file_are_error_results(tmp_path, tiny_index, cap
     assert lines[1]["error"].startswith(f'{queries} line 2: "docs" must be a list of document ids')
     assert f"{queries} line 3: expected a JSON object" in lines[2]["error"]
     assert f"{queries} line 4: expected a JSON object" in lines[3]["error"]
-    assert "speaker" in lines[4]["error"]
+    assert "speaker" in lines[4]["error"] and lines[4]["error"].startswith(f"{queries} line 5: ")   # its line too
     assert all(x["abstained"] and x["passages"] == [] for x in lines[1:5])
+
+
+def test_a_closed_pipe_ends_the_output_quietly(tiny_index):
+    # a new user's `rag docs | head -1` printed a BrokenPipeError traceback
+    import subprocess
+    import sys
+
+    cmd = f'"{sys.executable}" -m rag docs --index "{tiny_index}" | true; exit ${{PIPESTATUS[0]}}'
+    for _ in range(2):      # the pipe may close before or after the first write
+        run = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=120,
+                             env={**__import__("os").environ, "HF_HUB_OFFLINE": "1"})
+        assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr, run.stderr

@@ -126,11 +126,13 @@ def test_a_speaker_filter_reads_names_as_a_query_does_and_says_where_they_do_not
     elsewhere = r.search("harbour", 5, speaker="Mr. Tom Brown", docs={"design.txt"})
     assert elsewhere.abstained and not elsewhere.hits
     assert "Mr. Tom Brown does not speak in the documents searched." in elsewhere.notices
+    assert not any(n.startswith("Only passages where") for n in elsewhere.notices)     # not both
     # named in the query while another document is searched: what that document lacks, and that others hold it
     named = r.search("What did Tom Brown say about the harbour dredging?", 5, docs={"design.txt"})
     said = " ".join(named.notices)
     assert "The document searched never mentions" in said and "No document mentions" not in said
     assert "Other documents of the index mention" in said and "Tom Brown" in said
+    assert said.index("The document searched never mentions") < said.index("Other documents")    # in that order
 
 
 def test_the_document_scores_find_the_right_meeting(small_windows):
@@ -356,3 +358,11 @@ def test_a_conversation_index_abstains_on_names_it_never_mentions(small_windows)
     result = r.search("How many goals did Barcelona score against Juventus in the final?", 3)
     assert result.abstained and result.missing_terms == ["Barcelona", "Juventus"]
     assert not r.search("What did the committee say about the harbour budget?", 3).abstained
+
+
+def test_asked_only_what_a_speaker_said_any_of_their_turns_answers(small_windows):
+    # a new user's "What did the host say?" was abstained on ("do not appear to address this") though the host speaks
+    r = _retriever(small_windows, threshold=10.0)         # a threshold no confidence reaches
+    only = r.search("What did Mr. Tom Brown say?", 3)
+    assert only.speaker == "Mr. Tom Brown" and not only.abstained and only.hits
+    assert r.search("What did Mr. Tom Brown say about the harbour dredging?", 3).abstained   # a topic: as before

@@ -52,6 +52,7 @@ class IndexReport:
     embedded: int = 0                                    # texts embedded (0 when nothing changed)
     index: store.Index | None = None                     # the index as it is now (None when there is none)
     renamed: list[tuple[str, str]] = field(default_factory=list)   # (file name, id): the name was taken
+    same: list[tuple[str, str]] = field(default_factory=list)      # (file, id): its bytes are that document's
 
     @property
     def changed(self) -> bool:
@@ -60,7 +61,8 @@ class IndexReport:
     def summary(self) -> str:
         parts = [f"{len(v)} {k}" for k, v in (("added", self.added), ("updated", self.updated),
                                                ("removed", self.removed), ("re-embedded", self.refreshed),
-                                               ("unchanged", self.unchanged), ("skipped", self.skipped)) if v]
+                                               ("unchanged", self.unchanged), ("skipped", self.skipped),
+                                               ("the same as another", self.same)) if v]
         if self.index is None:
             return f"{', '.join(parts) or 'nothing to do'}; no index was written (there is no document to hold)"
         total = f"{len(self.index.documents)} document(s), {len(self.index.passages)} passages"
@@ -326,8 +328,11 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
                 continue
             if doc_id is None and doc.sha256 in by_sha:     # the same bytes are indexed already
                 doc_id = by_sha[doc.sha256]
-                if doc_id not in report.unchanged + report.added + report.updated + report.refreshed:
-                    report.unchanged.append(doc_id)
+                if entries[doc_id].doc.path == stored or uploaded:
+                    if doc_id not in report.unchanged + report.added + report.updated + report.refreshed:
+                        report.unchanged.append(doc_id)
+                else:           # another file of the same bytes: indexed once, and said so
+                    report.same.append((str(path), doc_id))
                 continue
             if doc_id is not None and entries[doc_id].doc.sha256 == doc.sha256:
                 if entries[doc_id].doc.path != stored:    # moved or re-uploaded: same text, new path

@@ -95,6 +95,8 @@ def _shown(location) -> str:
 def _report(report, folder) -> int:
     for name, reason in report.skipped:
         print(f"skipped {name}: {reason}", file=sys.stderr)
+    for name, doc_id in report.same:
+        print(f"note: {name} holds the same bytes as {doc_id}, indexed once", file=sys.stderr)
     fingerprint = f" (fingerprint {report.index.fingerprint})" if report.index else ""
     print(f"{_shown(folder)}: {report.summary()}{fingerprint}.")
     return 1 if report.skipped else 0

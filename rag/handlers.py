@@ -299,6 +299,8 @@ def add_files(engine: Engine, files, progress=None, replace: bool = False,
     lines += [render.message_html(f"{name} was added as “{doc_id}”: a document named {name} is already in the "
                                   f"index (tick “Replace documents of the same name” to update it instead).", "note")
               for name, doc_id in report.renamed]
+    lines += [render.message_html(f"{Path(name).name} holds the same bytes as “{doc_id}”, indexed once.", "note")
+              for name, doc_id in report.same]
     if engine.problem:
         lines.append(render.message_html(f"The updated index could not be opened, so the previous one is still "
                                          f"served: {engine.problem}", "error"))

@@ -145,9 +145,14 @@ def test_same_name_gets_a_clear_unique_id_same_bytes_are_one_document(location, 
     copy.parent.mkdir()
     copy.write_text(INTERVIEW, encoding="utf-8")
     report = add_documents([other, copy], emb, folder)
-    assert report.added == ["2024/briefing.txt"] and report.unchanged == ["briefing.txt"]
+    # the copy is indexed once, and said so (it was counted "unchanged", and a new user could not tell which file
+    # their id stood for)
+    assert report.added == ["2024/briefing.txt"] and report.unchanged == []
+    assert report.same == [(str(copy), "briefing.txt")] and "1 the same as another" in report.summary()
     index = store.load(folder, embedder=emb, check_sources=False)
     assert index.documents["2024/briefing.txt"].text == OTHER
+    again = add_documents([docs / "briefing.txt"], emb, folder)          # the file itself: unchanged, as before
+    assert again.unchanged == ["briefing.txt"] and again.same == []
 
 
 def test_by_name_updates_an_upload(location, tmp_path, docs):

@@ -701,7 +701,7 @@ class Retriever:
         share = len(hard) / named if named else 0.0
         # a name the documents hold in another form (Croatians: Croats) is a word they know
         held = set(self.lexical.encode(" ".join(held_names(text, missing, vocabulary)))) if tokens else set()
-        known = vocabulary.coverage(tokens, self.lexical.coverage(tokens), held)
+        known = vocabulary.coverage(tokens, self.lexical.coverage(tokens), held, docs)
         absent = self._absent(text)
         decisive = bool(hard) and (share >= s.missing_abstain or rarest_missing(text, hard, vocabulary, docs)
                                    or whole_name_missing(hard, vocabulary, docs))

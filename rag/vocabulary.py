@@ -513,14 +513,18 @@ class Vocabulary:
         country_forms(), country_names(), capitals()    # and countryinfo its
         return self
 
-    def coverage(self, tokens: list[str], lexical: float, held=frozenset()) -> float:
+    def coverage(self, tokens: list[str], lexical: float, held=frozenset(), docs=None) -> float:
         """The share of the query's lexical tokens (stems) the documents hold anywhere, titles and
         speakers included (BM25 indexes only the passages), or in another form (`held`: the tokens of
-        held_names): at least `lexical`, BM25's own share."""
+        held_names): at least `lexical`, BM25's own share (of the whole index: not with `docs`, where only
+        the searched documents' words count: a word only another document holds says nothing of these)."""
         if not tokens:
             return lexical
         self.warm_up()
-        return max(lexical, sum(t in self.stems or t in self.words or t in held for t in tokens) / len(tokens))
+        if docs is None:
+            return max(lexical, sum(t in self.stems or t in self.words or t in held for t in tokens) / len(tokens))
+        have = self.searched(docs)
+        return sum(t in have or t in held or any(w in have for w in self.stems.get(t, ())) for t in tokens) / len(tokens)
 
     def has_phrase(self, words: list[str], docs=None, either_order: bool = False) -> bool:
         """Whether a searched document writes the folded `words` in this order (or reversed, `either_order`; case

@@ -366,3 +366,11 @@ def test_asked_only_what_a_speaker_said_any_of_their_turns_answers(small_windows
     only = r.search("What did Mr. Tom Brown say?", 3)
     assert only.speaker == "Mr. Tom Brown" and not only.abstained and only.hits
     assert r.search("What did Mr. Tom Brown say about the harbour dredging?", 3).abstained   # a topic: as before
+
+
+def test_the_confidence_counts_only_the_words_of_the_documents_searched(small_windows):
+    # a new user's "roof beams and water damage" searched in a talk that never speaks of them was confident,
+    # because the meeting beside it holds the words
+    r = _retriever(small_windows)
+    q = "What did the committee decide about the harbour dredging budget?"
+    assert r.search(q, 3, docs={"design.txt"}).confidence < r.search(q, 3, docs={"budget.txt"}).confidence - 0.2

@@ -451,7 +451,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--adapter", default="auto", metavar="auto|none|FILE", help=ADAPTER_HELP)
 
     p = add("eval", cmd_eval, "measure retrieval on query sets (R@k, MRR@10, abstention, latency)")
-    p.add_argument("files", nargs="+", help="JSONL query sets: {\"id\", \"query\", \"gold\": [...]}")
+    p.add_argument("files", nargs="+", help="JSONL query sets: {\"id\", \"query\", \"gold\": [quotes]} (substrings; "
+                   "[] when unanswered), or span-graded {\"id\", \"query\", \"doc\", \"gold_spans\": [[start, end]]} "
+                   "(optional \"docs\", \"speaker\", \"domain\")")
     p.add_argument("--mode", choices=MODES, default="hybrid", help="default hybrid")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--details", action="store_true", help="with --json: each query's rank and confidence")

@@ -94,19 +94,25 @@ def load_set(path) -> list[dict]:
     from .retrieve import clean_query
 
     out = []
+    ids: dict = {}      # id -> the line it was first read on
     first = None        # (line, id, span-graded) of the first query: the set is graded as it is
     for n, line in enumerate(read_lines(path), 1):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
-        except ValueError:
-            item = None
+        except ValueError as e:         # say where the JSON breaks: a missing comma is no missing field
+            raise QueryError(f"{path} line {n}: not valid JSON ({e.msg} at column {e.colno}); expected a JSON "
+                             f"object with \"query\" and a \"gold\" list") from None
         if not isinstance(item, dict) or not isinstance(item.get("query"), str):
             raise QueryError(f"{path} line {n}: expected a JSON object with \"query\" and a \"gold\" list")
         if item.get("id") is None:
             item["id"] = f"line-{n}"
         where = f"{path} line {n} (id {json.dumps(item['id'], ensure_ascii=False)})"
+        if isinstance(item["id"], (str, int)) and item["id"] in ids:    # results are matched to queries by id
+            raise QueryError(f"{where}: the id is line {ids[item['id']]}'s too; give each query its own")
+        if isinstance(item["id"], (str, int)):
+            ids[item["id"]] = n
         _check_fields(item, where)
         try:
             clean_query(item["query"])      # what a search would refuse: nothing left once cleaned

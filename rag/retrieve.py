@@ -311,11 +311,19 @@ def mmr(order: list[int], relevance: dict[int, float], vectors: np.ndarray | Non
     return picked
 
 
+DISCUSS_SHARE = 0.5     # a document "discusses" the query when one of its hits scores at least this share of the best
+
+
 def by_document(hits: list[Hit]) -> list[tuple[str, int]]:
-    """(document id, how many of the hits are from it), in the order of each document's best hit."""
+    """(document id, how many of the hits are from it), in the order of each document's best hit, for the
+    documents one of whose hits scores at least DISCUSS_SHARE of the best hit's (the others' passages only fill
+    the list: "2 documents discuss this" was said of a budget meeting's filler under a question on meadows)."""
     counts: dict[str, int] = {}
+    top = max((h.score for h in hits), default=0.0)
+    strong = {h.passage.doc for h in hits if top <= 0 or h.score >= DISCUSS_SHARE * top}
     for h in hits:
-        counts[h.passage.doc] = counts.get(h.passage.doc, 0) + 1
+        if h.passage.doc in strong:
+            counts[h.passage.doc] = counts.get(h.passage.doc, 0) + 1
     return list(counts.items())
 
 

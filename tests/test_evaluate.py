@@ -261,3 +261,17 @@ def test_a_set_that_does_not_fit_the_index(tmp_path, tiny_index, capsys, fake_em
     assert main(["eval", path, "--index", str(tiny_index)]) == 0
     err = capsys.readouterr().err
     assert err.startswith(f'warning: {path} line 2 (id "gone"): "doc" "m9.txt" is not in the index')
+
+
+def test_a_broken_json_line_and_a_repeated_id_are_named(tmp_path):
+    # a new user's: a missing comma was reported as a missing field, and a repeated id was taken in silence
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "a", "query": "walk", "gold": []}\n{"id":"x","query":"walk" "gold":["a"]}\n',
+                      encoding="utf-8")
+    with pytest.raises(QueryError, match=r"broken.jsonl line 2: not valid JSON \(Expecting ',' delimiter"):
+        evaluate.load_set(broken)
+    twice = tmp_path / "twice.jsonl"
+    twice.write_text('{"id": "g1", "query": "walk", "gold": []}\n{"id": "g1", "query": "run", "gold": []}\n',
+                     encoding="utf-8")
+    with pytest.raises(QueryError, match=r'twice.jsonl line 2 \(id "g1"\): the id is line 1\'s too'):
+        evaluate.load_set(twice)

@@ -172,9 +172,13 @@ def test_cli_doc_and_speaker_filters(fake_model, meeting_index, capsys):
     result = json.loads(out)
     assert code == 0 and result["speaker"] == "Marketing" and result["passages"]
     assert all(p["source"].endswith("design.txt") for p in result["passages"])
+    code, out, _ = _cli(capsys, "search", "meeting cost", "--doc", "budget.txt", "--doc", "design.txt",
+                        "--index", str(meeting_index))
+    assert code == 0 and "2 documents discuss this" in out
+    # one document's passages only fill the list (under half the best score): it does not "discuss this"
     code, out, _ = _cli(capsys, "search", "harbour", "--doc", "budget.txt", "--doc", "design.txt",
                         "--index", str(meeting_index))
-    assert code == 0 and "documents discuss this" in out
+    assert code == 0 and "design.txt" in out and "documents discuss this" not in out
     code, _, err = _cli(capsys, "search", "buttons", "--speaker", "Nobody", "--index", str(meeting_index))
     assert code != 0 and "No passage is spoken by 'Nobody'" in err and "Traceback" not in err
 

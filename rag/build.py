@@ -53,14 +53,16 @@ class IndexReport:
     index: store.Index | None = None                     # the index as it is now (None when there is none)
     renamed: list[tuple[str, str]] = field(default_factory=list)   # (file name, id): the name was taken
     same: list[tuple[str, str]] = field(default_factory=list)      # (file, id): its bytes are that document's
+    moved: list[str] = field(default_factory=list)                 # ids whose file is now elsewhere (same bytes)
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed or self.refreshed)
+        return bool(self.added or self.updated or self.removed or self.refreshed or self.moved)
 
     def summary(self) -> str:
         parts = [f"{len(v)} {k}" for k, v in (("added", self.added), ("updated", self.updated),
                                                ("removed", self.removed), ("re-embedded", self.refreshed),
+                                               ("moved", self.moved),
                                                ("unchanged", self.unchanged), ("skipped", self.skipped),
                                                ("the same as another", self.same)) if v]
         if self.index is None:
@@ -328,11 +330,17 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
                 continue
             if doc_id is None and doc.sha256 in by_sha:     # the same bytes are indexed already
                 doc_id = by_sha[doc.sha256]
-                if entries[doc_id].doc.path == stored or uploaded:
-                    if doc_id not in report.unchanged + report.added + report.updated + report.refreshed:
-                        report.unchanged.append(doc_id)
-                else:           # another file of the same bytes: indexed once, and said so
-                    report.same.append((str(path), doc_id))
+                other = entries[doc_id].doc.path
+                source = store.source_path(_location(folder), other) if other else None
+                if other != stored and (other or "").startswith(store.UPLOADED) == uploaded \
+                        and (uploaded or (source is not None and source.is_file())):
+                    report.same.append((str(path), doc_id))     # another file of the same bytes: indexed once
+                    continue
+                if other != stored and not uploaded:            # its file moved here (the old one is gone)
+                    entries[doc_id].doc = replace(entries[doc_id].doc, path=stored)
+                    report.moved.append(doc_id)
+                elif doc_id not in report.unchanged + report.added + report.updated + report.refreshed:
+                    report.unchanged.append(doc_id)
                 continue
             if doc_id is not None and entries[doc_id].doc.sha256 == doc.sha256:
                 if entries[doc_id].doc.path != stored:    # moved or re-uploaded: same text, new path

@@ -106,14 +106,17 @@ def load_set(path) -> list[dict]:
                              f"object with \"query\" and a \"gold\" list") from None
         if not isinstance(item, dict) or not isinstance(item.get("query"), str):
             raise QueryError(f"{path} line {n}: expected a JSON object with \"query\" and a \"gold\" list")
-        if item.get("id") is None:
+        given = item.get("id") is not None
+        if not given:
             item["id"] = f"line-{n}"
         where = f"{path} line {n} (id {json.dumps(item['id'], ensure_ascii=False)})"
-        if isinstance(item["id"], (str, int)) and item["id"] in ids:    # results are matched to queries by id
-            raise QueryError(f"{where}: the id is line {ids[item['id']]}'s too; give each query its own")
-        if isinstance(item["id"], (str, int)):
-            ids[item["id"]] = n
         _check_fields(item, where)
+        key = (type(item["id"]).__name__, item["id"])
+        if key in ids:      # results are matched to queries by id
+            raise QueryError(f"{where}: the id is line {ids[key]}'s too; give each query its own"
+                             if given else f"{where}: the id given to a line without one is line {ids[key]}'s; "
+                             f"give the lines ids")
+        ids[key] = n
         try:
             clean_query(item["query"])      # what a search would refuse: nothing left once cleaned
         except QueryError:

@@ -58,7 +58,6 @@ from .errors import QueryError
 from .lexical import LexicalSearch
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .store import Compat, Index
-from .vocabulary import FUNCTION_ZIPF, zipf
 from .terms import absent_words, hard_missing, held_names, names_missing, rarest_missing, whole_name_missing, whole_names
 
 __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "Result", "Retriever",
@@ -436,9 +435,9 @@ class _Shown:
         return self.seen[row]
 
 
-# the stems of saying, asking, thinking: "what did the host say / ask / think about it" (BM25's Snowball stems)
-_SAYING = frozenset("say said tell told think thought ask ask mention talk speak spoke discuss comment "
-                    "explain describ suggest propos argu claim answer repli respond".split())
+# the words of a question that asks only what someone said: "What did the host say?", "what does Ann think"
+_FRAME = frozenset("what did does do say said says tell told tells think thinks thought ask asks asked mention "
+                   "mentions mentioned talk talks talked speak speaks spoke the of".split())
 _FILTER_WORDS = frozenset("the a an mr mrs ms dr prof".split())     # words of a --speaker filter no name need hold
 
 
@@ -734,17 +733,18 @@ class Retriever:
                      self._rows.paragraph_of_row)
         conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share,
                           self._rows.idf_scale)
-        # asked only what a speaker said ("what did the host say?", "what did Jonas Weber ask?"): beside the verb of
-        # saying and the question's function words there is no topic, and any of their turns answers
-        if who and not [t for t in tokens if t not in _SAYING and (zipf(t) or 0.0) < FUNCTION_ZIPF]:
-            conf = max(conf, s.threshold or conf)
+        # asked only what a speaker said ("what did the host say?", "what did Jonas Weber ask?"): the words left
+        # beside the speaker are all a question's frame (_FRAME), so any of their turns answers: the confidence
+        # (reported as it is) does not abstain
+        only_speaker = who is not None and all(w.lower() in _FRAME for w in re.findall(r"[^\W\d_]+", asked))
         # a count question whose best passages give no number of what it counts (asks.py), where a threshold says
         # the documents were calibrated to abstain at all
         best = [_with_question(self.shown(r)) for r in order[:COUNT_PASSAGES]] if counted(text) else []
         uncounted = count_missing(text, best) if s.threshold is not None else None
         # a number near the question's other words but not next to what it counts: shown, and said
         unsure = count_missing(text, best, nearby=False) if best and not uncounted else None
-        abstained = bool(abstain and ((s.threshold is not None and (conf < s.threshold or uncounted))
+        abstained = bool(abstain and ((s.threshold is not None and ((conf < s.threshold and not only_speaker)
+                                                                    or uncounted))
                                       or decisive or absent))
         missing = whole_names(text, missing, soft) or (absent if abstained else [])
         hits = self._hits(picked, order, fused, dense, lexical, abstained)

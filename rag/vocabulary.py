@@ -523,8 +523,10 @@ class Vocabulary:
         self.warm_up()
         if docs is None:
             return max(lexical, sum(t in self.stems or t in self.words or t in held for t in tokens) / len(tokens))
-        have = self.searched(docs)
-        return sum(t in have or t in held or any(w in have for w in self.stems.get(t, ())) for t in tokens) / len(tokens)
+        have = self.searched(docs)      # (a function word, "did", "why", says nothing of which documents hold it)
+        return sum(t in have or t in held or any(w in have for w in self.stems.get(t, ()))
+                   or ((t in self.words or t in self.stems) and (zipf(t) or 0.0) >= FUNCTION_ZIPF)
+                   for t in tokens) / len(tokens)
 
     def has_phrase(self, words: list[str], docs=None, either_order: bool = False) -> bool:
         """Whether a searched document writes the folded `words` in this order (or reversed, `either_order`; case

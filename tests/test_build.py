@@ -385,3 +385,25 @@ def test_rebuild_command_is_short():
     assert store.rebuild_command(store.DEFAULT_INDEX, {"documents": [{"path": "a.txt"}] * 500}) == "rag index"
     assert store.rebuild_command(store.Path("my-index"), {"documents": []}) == "rag index --index my-index"
     assert store.rebuild_command(store.Path("my-index")) == "rag index PATH... --index my-index"   # nothing there yet
+
+
+def test_a_moved_file_is_moved_and_a_second_upload_of_the_same_bytes_is_said(location, tmp_path, docs):
+    # a reviewer's: a file moved to another folder was "the same as another" (the other gone) and kept its old path
+    folder, emb = location, FakeEmbedder()
+    first = tmp_path / "a" / "note.txt"
+    first.parent.mkdir()
+    first.write_text(INTERVIEW, encoding="utf-8")
+    add_documents([first], emb, folder)
+    moved = tmp_path / "b" / "note.txt"
+    moved.parent.mkdir()
+    first.rename(moved)
+    report = add_documents([moved], emb, folder)
+    assert report.moved == ["note.txt"] and report.same == [] and report.embedded == 0
+    assert list_documents(folder)[0]["source"] == "ok"
+    # uploads: another name with the same bytes is said so (it was "unchanged"), in one call too
+    up = tmp_path / "up"
+    up.mkdir()
+    (up / "x.txt").write_text(OTHER, encoding="utf-8")
+    (up / "y.txt").write_text(OTHER, encoding="utf-8")
+    report = add_documents([up / "x.txt", up / "y.txt"], emb, folder, uploaded=True)
+    assert report.added == ["x.txt"] and report.same == [(str(up / "y.txt"), "x.txt")]

@@ -275,3 +275,21 @@ def test_a_broken_json_line_and_a_repeated_id_are_named(tmp_path):
                      encoding="utf-8")
     with pytest.raises(QueryError, match=r'twice.jsonl line 2 \(id "g1"\): the id is line 1\'s too'):
         evaluate.load_set(twice)
+
+
+def test_a_line_without_an_id_and_ids_of_two_types(tmp_path):
+    # a reviewer's: a line without an id was blamed for an id its author never wrote; True was taken for 1
+    clash = tmp_path / "clash.jsonl"
+    clash.write_text('{"id": "line-2", "query": "walk", "gold": []}\n{"query": "run", "gold": []}\n', encoding="utf-8")
+    with pytest.raises(QueryError, match="the id given to a line without one is line 1's"):
+        evaluate.load_set(clash)
+    typed = tmp_path / "typed.jsonl"
+    typed.write_text('{"id": 1, "query": "walk", "gold": []}\n{"id": "1", "query": "run", "gold": []}\n',
+                     encoding="utf-8")
+    assert [q["id"] for q in evaluate.load_set(typed)] == [1, "1"]      # two ids, as the scorer keeps them
+    boolean = tmp_path / "bool.jsonl"
+    boolean.write_text('{"id": 1, "query": "walk", "gold": []}\n{"id": true, "query": "run", "gold": []}\n',
+                       encoding="utf-8")
+    with pytest.raises(QueryError, match="line 2") as e:
+        evaluate.load_set(boolean)
+    assert "too" not in str(e.value)            # the id's type is the fault, not a repeat

@@ -378,3 +378,15 @@ def test_the_confidence_counts_only_the_words_of_the_documents_searched(small_wi
     r = _retriever(small_windows)
     q = "What did the committee decide about the harbour dredging budget?"
     assert r.search(q, 3, docs={"design.txt"}).confidence < r.search(q, 3, docs={"budget.txt"}).confidence - 0.2
+
+
+def test_a_function_word_of_another_document_does_not_lower_the_confidence_of_a_filter(tmp_path):
+    # a reviewer's: "What did the customers want?" of the stand-up lost 0.125 because only the other meeting says "did"
+    a, b = tmp_path / "standup.txt", tmp_path / "board.txt"
+    a.write_text("Ann: The customers in Ohio asked for a cheaper tier.\n\nBob: Fine.\n\nAnn: Yes.\n", encoding="utf-8")
+    b.write_text("Chair: What did the board do? It did vote.\n\nClerk: Noted.\n\nChair: Good.\n", encoding="utf-8")
+    r = Retriever(build([a, b], FakeEmbedder(), folder=tmp_path / "idx"), FakeEmbedder(), SearchSettings())
+    tokens = r.lexical.encode("What did the customers want?")          # what, did, custom, want
+    vocabulary = r._rows.vocabulary
+    assert vocabulary.coverage(tokens, 0.0, docs={"standup.txt"}) == vocabulary.coverage(tokens, 0.0) == 0.75
+    assert vocabulary.coverage(r.lexical.encode("the board vote"), 0.0, docs={"standup.txt"}) < 0.5

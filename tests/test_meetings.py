@@ -370,6 +370,13 @@ def test_asked_only_what_a_speaker_said_any_of_their_turns_answers(small_windows
     only = r.search("What did Mr. Tom Brown say?", 3)
     assert only.speaker == "Mr. Tom Brown" and not only.abstained and only.hits
     assert r.search("What did Mr. Tom Brown say about the harbour dredging?", 3).abstained   # a topic: as before
+    # a reviewer's: common words are topics too, dense mode has no BM25 words, and the confidence is reported as is
+    for q in ["What did Mr. Tom Brown say about money?", "What did Mr. Tom Brown say first?"]:
+        assert r.search(q, 3).abstained, q
+    dense = r.with_settings(mode="dense", threshold=10.0)
+    assert dense.search("What did Mr. Tom Brown say about money?", 3).abstained
+    assert not dense.search("What did Mr. Tom Brown say?", 3).abstained
+    assert only.confidence < 10.0
 
 
 def test_the_confidence_counts_only_the_words_of_the_documents_searched(small_windows):

@@ -126,13 +126,13 @@ def gives_count(text: str, stems: list[str]) -> bool:
     return False
 
 
-def count_missing(question: str, texts: Iterable[str], nearby: bool = True) -> str | None:
-    """What a count question counts, as it writes it, when none of `texts` gives that number; else None (also for
-    a question that asks no count; `texts` are read only for a count question, one by one). A share ("what percentage of", "what share of") is given by any percentage or
-    fraction in them ("completed by 90 percent", "up one third"), wherever it stands. The first (best) text gives
-    it too where one of its sentences holds a number and a word of the question (counts_nearby): the number may
-    count the thing in other words ("140 employees" for "how many people work at Baltic Gearworks"); not with
-    `nearby` False."""
+def count_check(question: str, texts: Iterable[str]) -> tuple[str, bool] | None:
+    """For a count question none of whose `texts` gives its number: (what it counts, as it writes it; whether the
+    first (best) text holds a number near another word of the question, counts_nearby: it may count the thing in
+    other words, "140 employees" for "how many people work at Baltic Gearworks"). None for any other question or
+    when a text gives the number (`texts` are read only for a count question, one by one). A share ("what
+    percentage of", "what share of") is given by any percentage or fraction in them ("completed by 90 percent",
+    "up one third"), wherever it stands."""
     asked = counted(question)
     if asked is None:
         return None
@@ -142,9 +142,14 @@ def count_missing(question: str, texts: Iterable[str], nearby: bool = True) -> s
         first = t if first is None else first
         if gives_count(t, asked[1]) or (share and _PERCENT.search(t)):
             return None
-    if nearby and first is not None and counts_nearby(first, question):
-        return None
-    return asked[0]
+    return asked[0], first is not None and counts_nearby(first, question)
+
+
+def count_missing(question: str, texts: Iterable[str], nearby: bool = True) -> str | None:
+    """What a count question counts when none of `texts` gives that number (count_check), and, with `nearby`, the
+    best text holds no number near its other words either; else None (also for a question that asks no count)."""
+    checked = count_check(question, texts)
+    return checked[0] if checked and not (nearby and checked[1]) else None
 
 
 _ASKING = frozenset("many much number percentage share total value cost price amount size volume".split())

@@ -51,13 +51,14 @@ from functools import cached_property
 
 import numpy as np
 
-from .asks import count_missing, counted
+from .asks import count_check
 from .calibration import calibrated_threshold
 from .dense import DenseSearch
 from .errors import QueryError
 from .lexical import LexicalSearch
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .store import Compat, Index
+from .vocabulary import HONORIFICS
 from .terms import absent_words, hard_missing, held_names, names_missing, rarest_missing, whole_name_missing, whole_names
 
 __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "Result", "Retriever",
@@ -438,7 +439,7 @@ class _Shown:
 # the words of a question that asks only what someone said: "What did the host say?", "what does Ann think"
 _FRAME = frozenset("what did does do say said says tell told tells think thinks thought ask asks asked mention "
                    "mentions mentioned talk talks talked speak speaks spoke the of".split())
-_FILTER_WORDS = frozenset("the a an mr mrs ms dr prof".split())     # words of a --speaker filter no name need hold
+_FILTER_WORDS = HONORIFICS | {"the", "a", "an"}     # words of a --speaker filter no name need hold
 
 
 def _check_mode(settings: SearchSettings) -> SearchSettings:
@@ -739,10 +740,10 @@ class Retriever:
         only_speaker = who is not None and all(w.lower() in _FRAME for w in re.findall(r"[^\W\d_]+", asked))
         # a count question whose best passages give no number of what it counts (asks.py), where a threshold says
         # the documents were calibrated to abstain at all
-        best = [_with_question(self.shown(r)) for r in order[:COUNT_PASSAGES]] if counted(text) else []
-        uncounted = count_missing(text, best) if s.threshold is not None else None
-        # a number near the question's other words but not next to what it counts: shown, and said
-        unsure = count_missing(text, best, nearby=False) if best and not uncounted else None
+        checked = count_check(text, (_with_question(self.shown(r)) for r in order[:COUNT_PASSAGES]))
+        uncounted = checked[0] if checked and not checked[1] and s.threshold is not None else None
+        # a number near the question's other words but not next to what it counts (or no threshold): shown, and said
+        unsure = checked[0] if checked and not uncounted else None
         abstained = bool(abstain and ((s.threshold is not None and ((conf < s.threshold and not only_speaker)
                                                                     or uncounted))
                                       or decisive or absent))

@@ -98,15 +98,15 @@ def query_names(query: str) -> list[str]:
     title_case = len(content) >= 3 and all(w[0].isupper() for w in content)
     all_caps = query.upper() == query
     out: list[str] = []
-    figures = {f.start(): f for f in figures_of(query)}
+    figures = figures_of(query)
     end, previous = 0, ""   # where the previous word ended, and that word
     for i, m in enumerate(matches):
         word, gap, end = m.group(), query[end:m.start()].rstrip(), m.end()
         initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS
         core, after = _fold(word), previous
         previous = word
-        figure = next((f for f in figures.values() if f.start() <= m.start() < f.end()), None)
-        if figure is not None and (figure.group("grouped") or figure.group("unit")):
+        figure = next((f for f in figures if f.start() <= m.start() < f.end()), None)
+        if figure is not None:
             core = figure_core(figure)      # "1,300", "$1.5bn", "$45m": one figure, a name
             if m.start() == figure.start() and core not in out:
                 out.append(core)

@@ -244,7 +244,6 @@ def _save_milvus_calibration(index, mode: str, cal: dict, sources: list[str]) ->
     """calibration.save for an index in Milvus (calibration.py writes calibration.json in a folder):
     the same merge, under the same lock, refused when the index was rebuilt for another model since."""
     from . import calibration, milvus
-    from .chunk import ChunkSettings
     from .errors import IndexProblem
 
     key = calibration.made_for(index.manifest)

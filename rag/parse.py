@@ -22,7 +22,7 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   bracket, a riding or an office, is the ``outlet``, also of the speaker's later turns),
   in section ``text`` (or its heading's); a paragraph that continues a turn keeps its
   speaker, and a label with no words after it ("Marketing:" alone) is no passage.
-- speaker labels (``read.LABEL``): one to six words, each capitalised (``Project Manager``, ``PhD B``,
+- speaker labels (``labels.LABEL``): one to six words, each capitalised (``Project Manager``, ``PhD B``,
   ``Right Hon. Justin Trudeau``, ``The Chair``, ``MR. SMITH``, ``José Müller``, ``Ελένη``, ``李明``),
   a number (``Speaker 2``) or a particle between names (``Leader of the Opposition``), then a colon,
   at the start of a paragraph or line, the words on the same line or the next. A label is a speaker
@@ -33,15 +33,15 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   ``Speaker 1 (00:01:02):``, is the turn's time, not an outlet;
   never a word of prose such as ``Note``, ``Example``, ``Source`` or ``Summary``
   (``_NOT_SPEAKERS``). So "Note: this..." in prose, a time "10:30" and "http:" are text.
-- ``>>`` opening two paragraphs or more, or after read.py's own stamp (broadcast captions): a new,
+- ``>>`` opening two paragraphs or more, or after subtitles.py's own stamp (broadcast captions): a new,
   unnamed speaker (kind ``turn``, no ``speaker``); the mark is left out of the quote.
 - Otter's export: ``Jane Doe  0:03`` on a line of its own, the words on the next lines, when one
   such name recurs (not an agenda's ``Coffee Break  10:15``): a turn of that speaker at that time
   (the header is not quoted).
 - time stamps: ``[00:01:02]``, ``[01:02]``, ``(00:01:02)`` or ``00:01:02`` (with hours)
   at the start of a paragraph, before its label or its words, when two paragraphs or
-  more carry one or the text is one paragraph opening with read.py's ``[00:00:01]`` (subtitles are
-  stored so, see ``read.py``; in brackets also past 99 hours, ``[100:00:09]``): left out of the quote and
+  more carry one or the text is one paragraph opening with subtitles.py's ``[00:00:01]`` (subtitles are
+  stored so, see ``subtitles.py``; in brackets also past 99 hours, ``[100:00:09]``): left out of the quote and
   kept as the passage's ``time`` in seconds; a paragraph without one keeps the time of the
   turn it continues.
 - Markdown headings (``# Title``; ``read.py`` writes HTML, DOCX and PDF headings so):
@@ -68,7 +68,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .read import LABEL, NOT_SPEAKERS
+from .labels import LABEL, NOT_SPEAKERS
 from .records import Document, Passage
 
 PARSER_VERSION = 4     # 4: conversations' turns, time stamps
@@ -81,7 +81,7 @@ _CHROME = re.compile(
 )
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(rf"\b(?:({_MONTHS})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({_MONTHS}),?\s+(\d{{4}}))\b")
-# the words of a speaker's label: read.LABEL, as read.py writes subtitles' speakers so that they read back
+# the words of a speaker's label: labels.LABEL, as subtitles.py writes subtitles' speakers so that they read back
 _LABEL = LABEL
 # "Question:", "Q:", "Sergey Lavrov:", "John Smith (Reuters):", "PhD B:", "Leader of the Opposition:",
 # "The Chair (Hon. Anthony Rota (Nipissing, Lib.)):"; the words on the same line, or on the next
@@ -92,13 +92,13 @@ _TURN = re.compile(
     # a lone CR (old Mac files), NEL, the Unicode line and paragraph separators
 )
 # "[00:01:02] ", "[01:02] ", "(00:01:02) ", "00:01:02 ": a time stamp opening a paragraph
-# (in brackets also past 99 hours: read.py writes a long recording's cues so, "[100:00:09]")
+# (in brackets also past 99 hours: subtitles.py writes a long recording's cues so, "[100:00:09]")
 _CLOCK = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _STAMP = re.compile(
     rf"(?:\[(?P<b>{_CLOCK})\]|\((?P<p>{_CLOCK})\)"
     r"|(?P<n>\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?))[ \t]+(?=\S)"
 )
-# a recording's own stamp, "[00:00:01] ": with hours, in brackets (read.py writes subtitles' cues so);
+# a recording's own stamp, "[00:00:01] ": with hours, in brackets (subtitles.py writes subtitles' cues so);
 # one of them opening the text is a stamp even when it is the only one (a one-turn subtitle file)
 _OWN_STAMP = re.compile(r"\[\d{2,3}:\d{2}:\d{2}(?:\.\d{3})?\] ")
 # a label's bracket that is a time, "Speaker 1 (00:01:02):": the turn's time, not an outlet
@@ -110,8 +110,8 @@ _OTTER = re.compile(
 )
 # ">> ": broadcast captions' mark of a new speaker, whose name they do not give
 _CHANGE = re.compile(r">>[ \t]*(?=\S)")
-# labels that are prose, not people: "Note: ...", "Example: ...", a header block's "Date: ..." (read.NOT_SPEAKERS:
-# read.py leaves them in the captions' words too)
+# labels that are prose, not people: "Note: ...", "Example: ...", a header block's "Date: ..." (labels.NOT_SPEAKERS:
+# subtitles.py leaves them in the captions' words too)
 _NOT_SPEAKERS = NOT_SPEAKERS
 _ASKERS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
 _ANSWER_LABELS = {"a", "answer"}     # no name: the answer's speaker is unknown
@@ -294,7 +294,7 @@ def _marks(text: str, paras: list[_Para]) -> tuple[list, list, list]:
         stamps = [None] * len(paras)
     after = [s.end() if s else p.start for p, s in zip(paras, stamps)]
     changes = [_CHANGE.match(text, a, p.end) for p, a in zip(paras, after)]
-    if sum(1 for c in changes if c) < 2:     # one ">> " is a quoted quote, unless after read.py's own stamp
+    if sum(1 for c in changes if c) < 2:     # one ">> " is a quoted quote, unless after subtitles.py's own stamp
         changes = [c if c and s and _OWN_STAMP.match(text, p.start) else None
                    for p, s, c in zip(paras, stamps, changes)]
     after = [c.end() if c else a for a, c in zip(after, changes)]

@@ -21,7 +21,8 @@ from rag.cite import csv_text, markdown_citation
 from rag.cli import main
 from rag.errors import DocumentError
 from rag.parse import parse
-from rag.read import LONGEST_TURN, read, subtitle_text
+from rag.read import read
+from rag.subtitles import LONGEST_TURN, subtitle_text
 from rag.records import Document, Hit
 from rag.speakers import resolve
 

@@ -15,7 +15,8 @@ from rag.cite import clock, where
 from rag.cli import main
 from rag.errors import DocumentError
 from rag.parse import parse
-from rag.read import expand, read, subtitle_text, supported
+from rag.read import expand, read, supported
+from rag.subtitles import subtitle_text
 from rag.records import Document
 
 from conftest import FakeEmbedder

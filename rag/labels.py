@@ -1,0 +1,36 @@
+"""Speaker labels: the grammar of a name that opens a turn ("Jane Doe:", "PhD B:", "Right Hon. Justin
+Trudeau:"), which subtitles.py writes and parse.py reads back, and the labels that are prose, not people."""
+import re
+
+# a speaker's label, as subtitle_text writes it and parse.py reads it back: one to six words, each
+# capitalised ("Project Manager", "PhD B", "Right Hon. Justin Trudeau", "MR. SMITH", "José Müller", "李明"),
+# a number ("Speaker 2") or a particle between names ("Leader of the Opposition"); a word is "Smith",
+# "O'Neil", "d'Entremont", "U.S", a title "Hon." or an initial "J." (a word ending a sentence, "Thanks.",
+# is not one). Capitals: Latin, Greek, Cyrillic, and the letters of scripts without case (Chinese,
+# Japanese kana, Korean).
+CAPITALS = "A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af"
+_TITLES = r"(?i:Mr|Mrs|Ms|Mx|Dr|Prof|Hon|Rt|Rev|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|St|Jr|Sr|Mme|Mlle|Messrs)"
+_WORD = rf"(?:{_TITLES}\.|[{CAPITALS}]\.|(?:[dl]['’])?[{CAPITALS}](?:[\w'’-]|\.(?=\w))*)"
+PARTICLE = r"(?:of|the|de|van|von|der|den|da|di|du|la|le|del|bin|al|y)"
+LABEL = rf"{_WORD}(?: (?:{_WORD}|\d{{1,3}}|{PARTICLE}(?=(?: {PARTICLE})* [{CAPITALS}]))){{0,5}}"
+SPEAKER_NAME = re.compile(rf"{LABEL}(?: \([^()\n]{{1,160}}\))?")     # "Ann (BBC)" too
+
+# labels that are prose, not people: "Note: ...", "Example: ...", a header block's "Date: ..."; parse.py and
+# subtitle_text never take them for speakers
+NOT_SPEAKERS = {
+    "note", "notes", "nb", "n.b", "ps", "p.s", "example", "examples", "e.g", "i.e", "warning", "caution",
+    "tip", "hint", "important", "summary", "source", "sources", "update", "edit", "see", "also", "re",
+    "subject", "from", "to", "cc", "date", "time", "location", "place", "title", "author", "by", "step",
+    "result", "results", "output", "input", "usage", "definition", "remember", "todo", "fixme",
+    "disclaimer", "abstract", "keywords", "tags", "conclusion", "introduction", "background",
+    "objective", "method", "methods", "agenda", "attendees", "present", "absent", "participants",
+    "speakers", "transcript", "duration", "recorded", "language", "url", "link", "http", "https",
+    "email", "phone", "tel", "fax", "figure", "fig", "table", "chapter", "section", "part", "day",
+    "phase", "status",
+    # minutes and release notes: "Decision: the budget is approved.", "Action: Bob writes.", "Fixed: ..."
+    "decision", "decisions", "action", "actions", "outcome", "outcomes", "resolved", "motion", "vote",
+    "fixed", "added", "changed", "removed", "deprecated", "security", "breaking", "known issues",
+    "next steps", "action items", "action item",
+    # a title line that names the document's kind: "Interview: Flooding in Lagos, with Dr. Amara Okafor"
+    "interview", "press conference", "briefing", "hearing", "meeting", "minutes", "q&a", "podcast", "episode",
+}

@@ -91,7 +91,7 @@ def test_the_neighbours_are_saved_with_the_index_and_an_added_document_embeds_on
 
 def test_an_index_without_neighbours_searches_its_words_alone(tmp_path, tiny_index, fake_embedder):
     index = store.load(tiny_index, embedder=fake_embedder)
-    bare = store.save(index.__class__(**{**index.__dict__, "lexical": lexical.build(index.passages)}),
+    store.save(index.__class__(**{**index.__dict__, "lexical": lexical.build(index.passages)}),
                       tmp_path / "bare")
     assert expand.load(tmp_path / "bare" / lexical.FOLDER) is None
     r = Retriever(store.load(tmp_path / "bare", embedder=fake_embedder), fake_embedder)

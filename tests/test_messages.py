@@ -12,7 +12,6 @@ import pytest
 import rag.embed
 from rag import evaluate, read, store
 from rag.build import build
-from rag.cli import main
 from rag.errors import DocumentError, QueryError
 from rag.retrieve import open_retriever
 

@@ -1,5 +1,4 @@
 """Reading files of every format into Documents: the text kept, the chrome dropped, clear refusals."""
-import io
 
 import pytest
 

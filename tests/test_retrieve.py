@@ -185,7 +185,6 @@ def test_lexical_index_is_loaded_not_rebuilt(tiny_index, fake_embedder, monkeypa
 
 def test_a_window_hit_quotes_its_whole_paragraph(tmp_path, fake_embedder):
     from rag.build import build
-    from rag.chunk import ChunkSettings
 
     body = " ".join(f"Point {i} concerns the harbour dredging plan." for i in range(30)) + \
         " The zebra clause was dropped in the end."

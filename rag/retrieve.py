@@ -521,9 +521,19 @@ class Retriever:
             mask[self._rows.of_doc.get(d, np.zeros(0, dtype=np.int64))] = True
         return mask
 
-    def _speaker(self, speaker) -> tuple[str, np.ndarray]:
-        """(the speaker as the index names them, a mask of the rows where they speak); QueryError
-        naming the speakers there are when the index has no such speaker."""
+    def _of_searched(self, names: list[str], allowed) -> list[str]:
+        """Those of `names` (speakers as the index names them) who speak in the documents searched (`allowed`), when
+        one does: "the Professor" of one meeting is its own; else all of them (the search then says where they do not
+        speak)."""
+        if allowed is None:
+            return names
+        speak = [n for n in names if allowed[self._rows.speakers[n.casefold()][1]].any()]
+        return speak or names
+
+    def _speaker(self, speaker, allowed=None) -> tuple[str, np.ndarray]:
+        """(the speaker as the index names them, a mask of the rows where they speak; among several that fit, those of
+        the documents searched, `allowed`); QueryError naming the speakers there are when the index has no such
+        speaker."""
         if not isinstance(speaker, str) or not speaker.strip():
             raise QueryError(f"The speaker must be a name, not {speaker!r:.80}.")
         found = self._rows.speakers.get(" ".join(speaker.split()).casefold())
@@ -533,7 +543,8 @@ class Retriever:
             names = resolve(speaker, [name for name, _ in self._rows.speakers.values()], named=True).speakers
             given = {w for w in re.findall(r"[^\W_]+", speaker.casefold()) if w not in _FILTER_WORDS}
             # each word of the filter is theirs: not "Emeka Okafor" for Amara Okafor, "Maria Lavrov" for Sergey
-            names = [n for n in names if given <= set(re.findall(r"[^\W_]+", n.casefold()))]
+            names = self._of_searched([n for n in names if given <= set(re.findall(r"[^\W_]+", n.casefold()))],
+                                      allowed)
             if names:
                 rows = np.concatenate([self._rows.speakers[name.casefold()][1] for name in names])
                 found = (" or ".join(names), rows)
@@ -565,14 +576,16 @@ class Retriever:
         resolution = resolve(text, [name for name, _ in found.values()])
         if not resolution.speakers:
             return None, None, text, ""
+        speakers = self._of_searched(list(resolution.speakers), allowed)
         mask = np.zeros(len(self.index.passages), dtype=bool)
-        for name in resolution.speakers:
+        for name in speakers:
             mask[found[name.casefold()][1]] = True
         if allowed is not None and not (mask & allowed).any():
             return None, None, text, ""
-        names = " or ".join(resolution.speakers)
+        names = " or ".join(speakers)
         said = f"Only passages where {names} speaks" + (
-            f" (\u201c{resolution.mention}\u201d could be any of them)." if resolution.ambiguous else ".")
+            f" (\u201c{resolution.mention}\u201d could be any of them)." if len(speakers) > 1 and resolution.ambiguous
+            else ".")
         return names, mask, query_without(text, resolution), said
 
     def _doc_scores(self, vec, lexical: Candidates, allowed) -> np.ndarray | None:
@@ -677,7 +690,7 @@ class Retriever:
         allowed = self._allowed(docs)
         who, asked = None, text         # asked: what the passages are ranked by
         if speaker is not None:
-            who, mask = self._speaker(speaker)
+            who, mask = self._speaker(speaker, allowed)
             allowed = mask if allowed is None else allowed & mask
             notices = notices + [f"Only passages where {who} speaks."]
         elif s.resolve_speakers and self._rows.speakers:

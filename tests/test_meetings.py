@@ -397,3 +397,25 @@ def test_a_function_word_of_another_document_does_not_lower_the_confidence_of_a_
     vocabulary = r._rows.vocabulary
     assert vocabulary.coverage(tokens, 0.0, docs={"standup.txt"}) == vocabulary.coverage(tokens, 0.0) == 0.75
     assert vocabulary.coverage(r.lexical.encode("the board vote"), 0.0, docs={"standup.txt"}) < 0.5
+
+
+def test_a_mention_and_a_filter_resolve_among_the_speakers_of_the_documents_searched(tmp_path):
+    """"the Professor" of one meeting is its own professor, not "Professor A or Professor B" of the whole index
+    (val's Bro005: the notice listed six professors of other meetings and called the mention ambiguous)."""
+    (tmp_path / "m1.txt").write_text("Professor A: The results on the noisy test set look good.\n\n"
+                                     "PhD C: The baseline was worse.\n\nProfessor A: Then we keep it.\n\n"
+                                     "PhD C: Fine.\n", encoding="utf-8")
+    (tmp_path / "m2.txt").write_text("Professor B: The results of the survey are late.\n\n"
+                                     "Grad D: We wait for them.\n\nProfessor B: Until Monday.\n\n"
+                                     "Grad D: Fine.\n", encoding="utf-8")
+    folder = tmp_path / "idx"
+    build(sorted(tmp_path.glob("m*.txt")), FakeEmbedder(), folder=folder)
+    r = _retriever(folder)
+    whole = r.search("What did the Professor think about the results?", 3)
+    assert whole.speaker == "Professor A or Professor B"            # the whole index: either
+    one = r.search("What did the Professor think about the results?", 3, docs={"m2.txt"})
+    assert one.speaker == "Professor B" and "Only passages where Professor B speaks." in one.notices
+    assert not any("could be any" in n for n in one.notices)
+    filtered = r.search("the results", 3, docs={"m1.txt"}, speaker="Professor")
+    assert filtered.speaker == "Professor A" and "Only passages where Professor A speaks." in filtered.notices
+    assert filtered.hits and all("Professor A" in h.passage.speakers for h in filtered.hits)

@@ -330,6 +330,8 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     soft |= {core for core in lost if spelled.get(core, "")[:1].isupper() and vocabulary.misspelt(core, docs)}
     # a word in lower case one slip from a word of the documents ("varoa": varroa): perhaps mistyped
     soft |= {core for core in lost if spelled.get(core, "")[:1].islower() and vocabulary.slip(core, docs)}
+    # a code of a letter and a number the documents may write in words ("P5": "the five permanent members")
+    soft |= {core for core in lost if vocabulary.coded(core, docs)}
     phrases: list[tuple[list[str], str]] = []
     countries_named: list[list[str]] = []       # a country's name of several words the documents write another way
     whole = set()       # a hyphenated capital: "Nur-Sultan", one name

@@ -453,6 +453,25 @@ class Vocabulary:
         pattern = re.compile(r"(?<![\w-])" + link.join(c.upper() + r"[a-z][a-z’'\-]+" for c in acronym) + r"(?!\w)")
         return any(pattern.search(doc.text) for d, doc in self.index.documents.items() if docs is None or d in docs)
 
+    def coded(self, code: str, docs=None) -> bool:
+        """Whether a searched document may write a code of one letter and a number (`code` folded: p5, g7, g20) out in
+        words: its number, in digits or words, next to a word with its letter as initial, "of" or "the" allowed
+        between ("the five permanent members": P5; "the Group of Seven": G7). A guess (chance pairs do it too:
+        "five points"), so such a code is soft (terms.names_missing): said missing, never deciding."""
+        m = re.fullmatch(r"([^\W\d_])(\d{1,2})", code)
+        if m is None:
+            return False
+        letter, n = m.group(1), int(m.group(2))
+        words = [w for w, v in _UNITS.items() if v == n] or [w for w, v in _TENS.items() if v == n] or \
+            [f"{t}[ \\-]{u}" for t, tv in _TENS.items() for u, uv in _UNITS.items() if 0 < uv < 10 and tv + uv == n]
+        number = "(?:" + "|".join([str(n), *words]) + ")"
+        initial = rf"{re.escape(letter)}[^\W\d_]+"
+        link = r"(?:[ \t\-]+(?:of|the))*[ \t\-]+"
+        pattern = re.compile(rf"(?<![\w\-])(?:{initial}{link}{number}|{number}[ \t\-]+{initial})(?![\w\-])", re.IGNORECASE)
+        return self._remember(("coded", code, None if docs is None else frozenset(docs)),
+                              lambda: any(pattern.search(doc.text) for d, doc in self.index.documents.items()
+                                          if docs is None or d in docs))
+
     def slip(self, word: str, docs=None) -> bool:
         """Whether `word` (case folded, of 5 letters or more) is a word of the searched documents mistyped: one
         letter dropped, added, changed or two swapped ("goverment"), or two of their words run together ("carefor")."""

@@ -520,3 +520,19 @@ def test_review_a_phrase_is_judged_on_the_searched_documents_alone():
     q = "Why does Russia oppose the Istanbul Convention?"
     assert terms.missing_terms(q, alone) == []          # near each other in b, as the query names them
     assert terms.missing_terms(q, terms.Vocabulary(two), docs={"b.txt"}) == []      # whatever a.txt writes
+
+
+def test_a_code_of_a_letter_and_a_number_the_documents_may_write_in_words_is_soft():
+    text = ("The five permanent members of the Security Council issued a statement. The Group of Twenty met in "
+            "Rome. Seven points were agreed.")
+    vocab = terms.Vocabulary(_index(text))
+    # P5: "five permanent"; G20: "Group of Twenty": said missing, deciding nothing
+    for q, code in [("What did the P5 agree on?", "P5"), ("What did the G20 decide?", "G20")]:
+        missing, _, soft = terms.names_missing(q, vocab)
+        assert missing == [code] and terms.hard_missing(missing, soft) == [], q
+    assert vocab.coded("p5") and vocab.coded("g20") and vocab.coded("p7")      # "Seven points": a guess, soft
+    # no word of its letter next to its number: hard (G7, E3), and no code at all (a year, two letters)
+    for q, code in [("What did the G7 decide?", "G7"), ("What did the E3 propose?", "E3")]:
+        missing, _, soft = terms.names_missing(q, vocab)
+        assert terms.hard_missing(missing, soft) == [code], q
+    assert not vocab.coded("2014") and not vocab.coded("ab5") and not vocab.coded("g")

@@ -92,7 +92,8 @@ def add_documents(paths: list[Path], embedder, folder: Path = store.DEFAULT_INDE
     stored as ``upload:NAME``, and a different file with a name already taken is *added* under a
     new id (``NAME (2)``, in `report.renamed`), never put in the other's place...
     `by_name`: ... unless this is set: then a file whose name is a document's id replaces that
-    document (an explicit update).
+    document (an explicit update); an upload replaces only an uploaded document, never one indexed from a
+    file (the shipped transcript: `rag index` updates those).
     `time_limit`: seconds the reading and embedding may take; past it DocumentError, nothing changed.
     `settings`: the chunking; an index chunked otherwise is re-chunked and re-embedded from its texts.
     `progress(done, total, what)` is called while reading and embedding.
@@ -319,8 +320,11 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
                 progress(n, len(files), f"Reading {path.name}")
             stored = store.UPLOADED + path.name if uploaded else \
                 str(path.resolve()) if store.is_uri(folder) else read.stored_path(path, folder)
+            # by name: an upload replaces an upload, never a document indexed from a file of the server (the shipped
+            # transcript): it is added under a new name
             doc_id = (None if uploaded else by_path.get(stored)) or \
-                (path.name if by_name and path.name in entries else None)
+                (path.name if by_name and path.name in entries
+                 and (not uploaded or (entries[path.name].doc.path or "").startswith(store.UPLOADED)) else None)
             try:
                 doc = read.read(path, stored_as=stored, id=doc_id or path.name)
             except DocumentError as e:

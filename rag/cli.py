@@ -105,14 +105,40 @@ def _report(report, folder) -> int:
 def cmd_index(args) -> int:
     from .build import ConsoleProgress, add_documents
     from .embed import default_embedder
-    from .paths import default_corpus
 
-    # no paths: the files this index was made from (re-read, re-embedded if changed), else the default corpus
     folder = _index(args)
-    paths = [Path(p) for p in args.paths] or store.sources(folder) or [default_corpus()]
+    paths = [Path(p) for p in args.paths] or _own_files(folder, args.rebuild)
     report = add_documents(paths, default_embedder(), folder, rebuild=args.rebuild,
                            progress=None if args.quiet else ConsoleProgress())
     return _report(report, args.index)
+
+
+def _own_files(folder, rebuild: bool) -> list[Path]:
+    """What `rag index` without paths reads: the files the index was made from (re-read, re-embedded if changed); for
+    a new index, the default corpus (never added to an index of other documents). Its documents without a file (an
+    upload, a file moved or deleted) stay as they are, and a rebuild, which would drop them, is refused while the
+    index still holds their texts."""
+    from .paths import default_corpus
+
+    known = store.source_files(folder)
+    if known is None:
+        return [default_corpus()]
+    files, lost = known
+    if lost:
+        listing = ", ".join(lost[:5]) + (f" and {len(lost) - 5} more" if len(lost) > 5 else "")
+        if not rebuild:
+            print(f"note: {listing}: no file to read again (uploaded, moved or deleted); kept as indexed.",
+                  file=sys.stderr)
+        else:
+            try:
+                store.read_documents(folder)
+            except RagError:        # their texts are lost already: the rebuild from the files left is the way out
+                return files
+            raise RagError(f"{len(lost)} document(s) of {_shown(folder)} have no file to read again (uploaded, "
+                           f"moved or deleted): {listing}. A rebuild from the index's files would drop them, so "
+                           f"nothing was changed. Name the files to index (rag index FILE... --rebuild), or remove "
+                           f"those documents first (rag remove ID).")
+    return files
 
 
 def cmd_remove(args) -> int:
@@ -517,7 +543,8 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(args.verbose or verbose_requested())
     if getattr(args, "index", "") is None:     # not named: see rag/paths.py (a write never goes elsewhere)
         from .paths import default_index
-        args.index = str(default_index(writing=args.func in (cmd_index, cmd_remove)))
+        writing = args.func in (cmd_index, cmd_remove) or (args.func is cmd_eval and args.calibrate)
+        args.index = str(default_index(writing=writing))
     try:
         return args.func(args)
     except RagError as e:

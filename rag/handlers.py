@@ -297,7 +297,10 @@ def add_files(engine: Engine, files, progress=None, replace: bool = False,
         return render.message_html(str(e), "error")
     lines = [render.message_html(report.summary().capitalize() + ".", "note")]
     lines += [render.message_html(f"{name} was added as “{doc_id}”: a document named {name} is already in the "
-                                  f"index (tick “Replace documents of the same name” to update it instead).", "note")
+                                  + ("index, indexed from a file of the server, which an upload never replaces."
+                                     if replace else
+                                     "index (tick “Replace documents of the same name” to update it instead)."),
+                                  "note")
               for name, doc_id in report.renamed]
     lines += [render.message_html(f"{Path(name).name} holds the same bytes as “{doc_id}”, indexed once.", "note")
               for name, doc_id in report.same]

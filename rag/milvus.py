@@ -530,18 +530,20 @@ def changed_sources(location, manifest: dict) -> list[str]:
     return out
 
 
-def sources(location) -> list[Path]:
+def source_files(location) -> tuple[list[Path], list[str]] | None:
+    """store.source_files for a Milvus index."""
+    from . import store
     target = parse(location)
     try:
         c = client(target)
         name = current(target, c)
         if name is None:
-            return []
+            return None
         manifest = _manifest(c, target, name.replace("_passages", "_blobs"))
-        found = [source_path(d.get("path")) for d in manifest.get("documents", []) if isinstance(d.get("path"), str)]
+        entries = [(d.get("id"), d.get("path")) for d in manifest.get("documents", [])]
     except Exception:  # noqa: BLE001 - a damaged or missing index knows no sources: the command names them
-        return []
-    return [p for p in found if p is not None and p.is_file()]
+        return None
+    return store.sourced(entries, source_path)
 
 
 def read_documents(location) -> dict:

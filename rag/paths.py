@@ -4,7 +4,7 @@ The default transcript and the shipped abstention calibration are package data (
 links to ``corpus/`` and ``embeddings/calibration.json`` in a checkout; copies in a wheel), so an
 installed package finds them from any working directory. The shipped index (``embeddings/``) is
 the project's: a command run from another directory reads it (``rag search`` from ``/``), or
-``$RAG_INDEX`` when set; a command that writes (``rag index``, ``rag remove``) uses
+``$RAG_INDEX`` when set; a command that writes (``rag index``, ``rag remove``, ``rag eval --calibrate``) uses
 ``./embeddings`` unless told otherwise, so it never writes into the project from elsewhere.
 """
 from __future__ import annotations

@@ -120,15 +120,33 @@ def rebuild_command(folder: Path, manifest: dict | None = None, from_files: bool
 def sources(folder: Path) -> list[Path]:
     """The files the index in `folder` was made from that still exist (its manifest need not be
     current: a stale or damaged index names its files too); [] when there is no readable manifest."""
+    return (source_files(folder) or ([], []))[0]
+
+
+def source_files(folder) -> tuple[list[Path], list[str]] | None:
+    """(The files the index in `folder` was made from that still exist, the ids of its documents that have none: an
+    upload, whose text only the index holds, or a file moved or deleted since); None when there is no readable
+    manifest (no index there yet)."""
     if is_uri(folder):
-        return _milvus().sources(folder)
+        return _milvus().source_files(folder)
     try:
         manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
-        entries = [d.get("path") for d in manifest.get("documents", [])]
+        entries = [(d.get("id"), d.get("path")) for d in manifest.get("documents", [])]
     except (OSError, ValueError, AttributeError):
-        return []
-    found = [source_path(Path(folder), p) for p in entries if isinstance(p, str)]
-    return [p for p in found if p is not None and p.is_file()]
+        return None
+    return sourced(entries, lambda p: source_path(Path(folder), p))
+
+
+def sourced(entries, where) -> tuple[list[Path], list[str]]:
+    """(the files of manifest `entries` (id, path) that exist, as `where` finds a path; the ids of those without)."""
+    found, lost = [], []
+    for doc_id, path in entries:
+        file = where(path) if isinstance(path, str) else None
+        if file is not None and file.is_file():
+            found.append(file)
+        else:
+            lost.append(str(doc_id if doc_id is not None else path))
+    return found, lost
 
 
 def digest(data: bytes) -> str:

@@ -160,3 +160,54 @@ def test_a_closed_pipe_ends_the_output_quietly(tiny_index):
         run = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=120,
                              env={**__import__("os").environ, "HF_HUB_OFFLINE": "1"})
         assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr, run.stderr
+
+
+def test_index_without_paths_never_drops_an_upload_nor_adds_the_default_transcript(tmp_path, interview_file, capsys):
+    """`rag index --rebuild` with no paths rebuilt from the files left, so an uploaded document (whose text only the
+    index holds) vanished and the shipped transcript took its place; `rag index` added the transcript to it."""
+    from rag.build import add_documents
+    from rag.store import load
+
+    folder = tmp_path / "idx"
+    add_documents([interview_file], FakeEmbedder(), folder, uploaded=True)
+    code, _, err = run(capsys, "index", "--index", str(folder), "--quiet")
+    assert code == 0 and "briefing.txt: no file to read again" in err
+    assert list(load(folder, embedder=FakeEmbedder()).documents) == ["briefing.txt"]     # no transcript added
+    code, _, err = run(capsys, "index", "--rebuild", "--index", str(folder), "--quiet")
+    assert code == 1 and "1 document(s)" in err and "briefing.txt" in err and "nothing was changed" in err
+    assert list(load(folder, embedder=FakeEmbedder()).documents) == ["briefing.txt"]
+    # a file moved away: the same; named explicitly, a rebuild does as told
+    other = tmp_path / "other.txt"
+    other.write_text("Question: Is it late?\n\nJane Doe: It is on time.\n", encoding="utf-8")
+    code, _, _ = run(capsys, "index", str(other), "--index", str(folder), "--quiet")
+    other.rename(tmp_path / "moved.txt")
+    code, _, err = run(capsys, "index", "--rebuild", "--index", str(folder), "--quiet")
+    assert code == 1 and "2 document(s)" in err
+    code, _, _ = run(capsys, "index", str(tmp_path / "moved.txt"), "--rebuild", "--index", str(folder), "--quiet")
+    assert code == 0 and list(load(folder, embedder=FakeEmbedder()).documents) == ["moved.txt"]
+    # a new index: the default transcript
+    code, out, _ = run(capsys, "index", "--index", str(tmp_path / "new"), "--quiet")
+    assert code == 0 and "1 added" in out
+
+
+def test_calibrating_without_index_never_writes_into_the_project_from_elsewhere(tmp_path, interview_file, capsys,
+                                                                                  monkeypatch):
+    """`rag eval --calibrate` run from another folder wrote the project's calibration.json, which every index of
+    the same model borrows: a write uses ./embeddings, as `rag index` does."""
+    import rag.paths
+
+    project = tmp_path / "project" / "embeddings"
+    run(capsys, "index", str(interview_file), "--index", str(project), "--quiet")
+    before = {p.name: p.read_bytes() for p in project.iterdir() if p.is_file()}
+    monkeypatch.setattr(rag.paths, "PROJECT_INDEX", project)
+    monkeypatch.delenv("RAG_INDEX", raising=False)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    (elsewhere / "set.jsonl").write_text('{"id": "a", "query": "Is the pipeline funded?", "gold": ["funded"]}\n'
+                                         '{"id": "b", "query": "bananas", "gold": []}\n', encoding="utf-8")
+    assert run(capsys, "search", "pipeline", "--json")[0] == 0        # a read still finds the project's index
+    code, _, err = run(capsys, "eval", "--calibrate", "set.jsonl")
+    assert code == 1 and "embeddings" in err
+    assert {p.name: p.read_bytes() for p in project.iterdir() if p.is_file()} == before
+    assert not (elsewhere / "embeddings").exists()

@@ -27,11 +27,18 @@ def test_an_upload_with_a_taken_name_is_added_under_a_new_one(tmp_path, tiny_ind
     assert "1 added" in message and "added as “briefing.txt (2)”" in message
     docs = engine.retriever().index.documents
     assert docs["briefing.txt"].text == INTERVIEW and docs["briefing.txt (2)"].text.startswith("Another")
-    # replacing is an explicit act
-    message = handlers.add_files(engine, [write(tmp_path / "up2" / "briefing.txt", "The replacement text. " * 4)],
-                           replace=True)
+    # replacing an upload is an explicit act
+    handlers.add_files(engine, [write(tmp_path / "up2" / "notes.txt", "The first notes. " * 4)])
+    message = handlers.add_files(engine, [write(tmp_path / "up3" / "notes.txt", "The replacement text. " * 4)],
+                                 replace=True)
     assert "1 updated" in message
-    assert engine.retriever().index.documents["briefing.txt"].text.startswith("The replacement")
+    assert engine.retriever().index.documents["notes.txt"].text.startswith("The replacement")
+    # and never replaces a document indexed from a file of the server (the shipped transcript): it is added beside
+    message = handlers.add_files(engine, [write(tmp_path / "up4" / "briefing.txt", "Made-up words. " * 4)],
+                                 replace=True)
+    assert "1 added" in message and "which an upload never replaces" in message
+    docs = engine.retriever().index.documents
+    assert docs["briefing.txt"].text == INTERVIEW and any(d.text.startswith("Made-up") for d in docs.values())
 
 
 @pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite

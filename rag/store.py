@@ -24,11 +24,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
+import glob
 import hashlib
 import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import threading
 import time
@@ -167,22 +169,32 @@ _held = threading.local()   # folders this thread holds the lock of: the lock is
 
 
 @contextlib.contextmanager
-def build_lock(folder: Path, wait: bool = True):
+def build_lock(folder: Path, wait: bool = True, reading: bool = False):
     """Exclusive lock beside the index folder: a second build waits for the first. Yields
     whether it holds the lock (always, when `wait`). Re-entrant within a thread (an
-    incremental build loads the index while holding it). A Milvus URI: milvus.build_lock."""
+    incremental build loads the index while holding it). A Milvus URI: milvus.build_lock.
+    `reading` (a search): nothing is written, no folder nor lock file made; None when no build ever ran there (no
+    lock file) or its lock cannot be opened (a read-only disk): there is nothing to recover then."""
     if is_uri(folder):
         with _milvus().build_lock(folder, wait=wait) as held:
             yield held
         return
     folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
+    if not reading:
+        folder.parent.mkdir(parents=True, exist_ok=True)
     key = str(folder.resolve())
     held = _held.__dict__.setdefault("folders", set())
     if key in held:
         yield True
         return
-    with open(folder.parent / f".{folder.name}.lock", "a+") as f:
+    try:
+        f = open(folder.parent / f".{folder.name}.lock", "r" if reading else "a+")
+    except OSError:
+        if not reading:
+            raise
+        yield None
+        return
+    with f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
@@ -281,6 +293,7 @@ def _save(index: Index, folder: Path) -> dict:
     real = folder.resolve()      # "." or "x/.." have no name of their own to put a sibling beside
     tmp = Path(tempfile.mkdtemp(prefix=f".{real.name}.tmp-", dir=real.parent))
     try:
+        os.chmod(tmp, _mode(real, 0o777))       # mkdtemp's 0700 would lock out a server running as another user
         (tmp / "documents").mkdir()
         for entry in index.manifest["documents"]:
             _write(tmp / entry["file"], index.documents[entry["id"]].text.encode("utf-8"))
@@ -311,6 +324,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
+        os.chmod(tmp, _mode(path, 0o666))       # mkstemp's 0600 is no file's mode of its own
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -320,6 +334,24 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it, so once, at import)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
+def _mode(path: Path, default: int) -> int:
+    """The permissions a file or folder replacing `path` gets: those of `path`, else `default` less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return default & ~_UMASK
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -342,12 +374,13 @@ def _recover(folder: Path) -> None:
     back; then remove what killed builds left beside it (half-written and replaced folders)."""
     folder = Path(folder).resolve()
     if not folder.exists():      # only then: a folder that is there, whatever it holds, is left alone
-        olds = sorted(folder.parent.glob(f".{folder.name}.old-*"), key=lambda p: p.stat().st_mtime)
+        olds = sorted(folder.parent.glob(f".{glob.escape(folder.name)}.old-*"), key=lambda p: p.stat().st_mtime)
         for old in reversed(olds):
             if (old / "manifest.json").exists():
                 os.rename(old, folder)
                 break
-    for left in [*folder.parent.glob(f".{folder.name}.tmp-*"), *folder.parent.glob(f".{folder.name}.old-*")]:
+    name = glob.escape(folder.name)     # an index named "idx[12]" is no pattern for idx1's and idx2's leftovers
+    for left in [*folder.parent.glob(f".{name}.tmp-*"), *folder.parent.glob(f".{name}.old-*")]:
         shutil.rmtree(left, ignore_errors=True)
 
 
@@ -368,12 +401,13 @@ def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True
     folder = Path(folder)
     # a search does not wait for a build that is running (the index it reads stays whole until
     # the swap); it waits only if the index is missing, i.e. a build is swapping it or died doing so
-    with build_lock(folder, wait=False) as free:
+    with build_lock(folder, wait=False, reading=True) as free:
         if free:
             _recover(folder)
     if not (folder / "manifest.json").exists():
-        with build_lock(folder):
-            _recover(folder)
+        with build_lock(folder, reading=True) as held:
+            if held:
+                _recover(folder)
     rebuild = rebuild_command(folder)
     manifest_file = folder / "manifest.json"
     if not manifest_file.exists():

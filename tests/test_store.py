@@ -6,6 +6,7 @@ import dataclasses
 import json
 import os
 import shutil
+import stat
 import threading
 import time
 
@@ -286,6 +287,48 @@ def test_what_killed_builds_left_behind_is_removed(tiny_index, fake_embedder):
     other.mkdir()
     assert store.load(tiny_index, embedder=fake_embedder).passages
     assert not half.exists() and not replaced.exists() and other.exists()
+
+
+def test_an_index_named_like_a_pattern_touches_only_its_own_leftovers(tmp_path, tiny_index, fake_embedder):
+    """`--index 'idx[12]'` globbed the leftovers of idx1 and idx2: deleted idx1's, took idx2's old index for its own."""
+    odd = tmp_path / "idx[12]"
+    shutil.copytree(tiny_index, odd)
+    busy, backup = tmp_path / ".idx1.tmp-inprogress", tmp_path / ".idx2.old-77"
+    busy.mkdir()
+    shutil.copytree(tiny_index, backup)
+    assert store.load(odd, embedder=fake_embedder).passages
+    shutil.rmtree(odd)
+    with pytest.raises(IndexProblem):
+        store.load(odd, embedder=fake_embedder)
+    assert busy.exists() and (backup / "manifest.json").exists() and not odd.exists()
+
+
+def test_a_build_keeps_the_index_folder_and_files_readable_as_they_were(tmp_path, interview_file, fake_embedder):
+    """mkdtemp made every rebuilt index 0700 (and mkstemp a calibration 0600): a chat running as another user could
+    no longer read it."""
+    folder = tmp_path / "idx"
+    build.build([interview_file], fake_embedder, folder)
+    os.chmod(folder, 0o755)
+    build.build([interview_file], fake_embedder, folder)
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o755
+    target = folder / "calibration.json"
+    store.write_atomic(target, b"{}")
+    assert stat.S_IMODE(os.stat(target).st_mode) & 0o044 == 0o044 & ~store._UMASK
+
+
+def test_reading_an_index_writes_nothing_and_a_mistyped_one_makes_no_folder(tmp_path, tiny_index, fake_embedder):
+    """A search took the build lock by creating its file (and the folders above it): a mistyped --index left
+    typo/deep/.idx.lock, one under a file crashed, and an index on a read-only disk could not be read at all."""
+    copy = tmp_path / "copy"
+    shutil.copytree(tiny_index, copy)           # no build ever ran here: no lock file
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert store.load(copy, embedder=fake_embedder).passages
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    with pytest.raises(IndexProblem, match="No index found"):
+        store.load(tmp_path / "typo" / "deep" / "idx", embedder=fake_embedder)
+    assert not (tmp_path / "typo").exists()
+    with pytest.raises(IndexProblem, match="No index found"):
+        store.load(copy / "manifest.json" / "x", embedder=fake_embedder)
 
 
 def test_interrupted_swap_recovers_previous_index(tiny_index, fake_embedder):

@@ -259,16 +259,25 @@ class Batcher:
                     batch.append(self._inbox.get_nowait())
                 except queue.Empty:
                     break
-            try:
-                results = self.fn([item for item, _ in batch])
-                if len(results) != len(batch):      # else a caller would wait for ever
-                    raise RuntimeError(f"{len(results)} results for {len(batch)} items")
-            except BaseException as e:  # noqa: BLE001 - each caller gets the error, the thread goes on
-                for _, future in batch:
-                    future.set_exception(e)
-                continue
-            for (_, future), result in zip(batch, results):
-                future.set_result(result)
+            for group in self._answer(batch):       # a batch that fails is run again item by item
+                self._answer(group)
+
+    def _answer(self, batch: list) -> list[list]:
+        """Run `batch` and give each caller its result; when it fails, give a lone item its error and return the items
+        of a larger batch one by one, to run again: one caller's bad input (a text the tokenizer refuses) is no error
+        of the others'."""
+        try:
+            results = self.fn([item for item, _ in batch])
+            if len(results) != len(batch):      # else a caller would wait for ever
+                raise RuntimeError(f"{len(results)} results for {len(batch)} items")
+        except BaseException as e:  # noqa: BLE001 - each caller gets the error, the thread goes on
+            if len(batch) > 1:
+                return [[item] for item in batch]
+            batch[0][1].set_exception(e)
+            return []
+        for (_, future), result in zip(batch, results):
+            future.set_result(result)
+        return []
 
 
 def _max_seq_length(folder: str) -> int:

@@ -98,3 +98,34 @@ def test_submit_returns_a_future_the_caller_takes_later():
     assert not future.done()          # the caller goes on while the batcher works
     gate.set()
     assert future.result(timeout=5) == 42
+
+
+def test_one_callers_bad_item_fails_only_that_caller_not_its_batch():
+    """A visitor's query the tokenizer refused (a lone surrogate) failed every search batched with it."""
+    gate = threading.Event()
+    calls = []
+
+    def fn(items):
+        gate.wait(5)
+        calls.append(list(items))
+        if "bad" in items:
+            raise TypeError("TextEncodeInput must be Union[...]")
+        return [s.upper() for s in items]
+
+    b = Batcher(fn)
+    first = b.submit("first")             # holds the thread while the others queue into one batch
+    futures = [b.submit(x) for x in ("a", "bad", "c")]
+    gate.set()
+    assert first.result(timeout=5) == "FIRST"
+    assert futures[0].result(timeout=5) == "A" and futures[2].result(timeout=5) == "C"
+    with pytest.raises(TypeError):
+        futures[1].result(timeout=5)
+    assert any({"a", "bad", "c"} <= set(c) for c in calls)     # they were batched, then answered one by one
+
+
+def test_a_lone_surrogate_in_a_query_is_replaced_not_passed_to_the_tokenizer():
+    from rag.retrieve import clean_query
+
+    text, _ = clean_query("caf\udce9 budget")
+    assert text == "caf\ufffd budget"
+    text.encode("utf-8")                  # what the tokenizer needs

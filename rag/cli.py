@@ -202,7 +202,7 @@ def _queries_line(path, n: int, line: str) -> dict:
     on, as a search's own error is)."""
     try:
         item = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):        # not JSON, or "[[[[…" nested past Python's limit
         item = None
     if not isinstance(item, dict):
         return {"error": f"{path} line {n}: expected a JSON object with \"id\" and \"query\""}
@@ -422,8 +422,25 @@ def cmd_serve(args) -> int:
         raise MissingExtra(what, "ui", [missing]) from None
     from .ui import serve
 
-    serve(index=_index(args), port=args.port, host=args.host, read_only=args.read_only or None)
+    try:
+        serve(index=_index(args), port=args.port, host=args.host, read_only=args.read_only or None)
+    except OSError as e:        # Gradio's "Cannot find empty port in range: 7860-7860"
+        if "empty port" not in str(e):
+            raise
+        raise RagError(f"Port {args.port or os.environ.get('GRADIO_SERVER_PORT') or 7860} is taken (another chat or "
+                       f"program listens there): choose another with --port N.") from None
     return 0
+
+
+def _port(value: str) -> int:
+    """--port: a number from 1 to 65535, else argparse's one-line usage error (not bind()'s OverflowError)."""
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not {value!r}")
+    return port
 
 
 ADAPTER_HELP = ("the query adapter (rag/adapter.py): auto (default: $RAG_QUERY_ADAPTER, else the shipped one on "
@@ -529,7 +546,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = add("serve", cmd_serve, "start the chat in the browser")
-    p.add_argument("--port", type=int, default=None, help="port (default: $GRADIO_SERVER_PORT or 7860)")
+    p.add_argument("--port", type=_port, default=None, help="port (default: $GRADIO_SERVER_PORT or 7860)")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1: this machine only; 0.0.0.0 exposes it to the "
                         "network, then set RAG_PASSWORD to require a login)")
@@ -558,3 +575,6 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # no second error when Python flushes
         return 0
+    except OSError as e:        # the system refused (a full disk, a permission, a port): said, not a traceback
+        print(f"error: {e}", file=sys.stderr)
+        return 1

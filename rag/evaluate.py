@@ -104,6 +104,9 @@ def load_set(path) -> list[dict]:
         except ValueError as e:         # say where the JSON breaks: a missing comma is no missing field
             raise QueryError(f"{path} line {n}: not valid JSON ({e.msg} at column {e.colno}); expected a JSON "
                              f"object with \"query\" and a \"gold\" list") from None
+        except RecursionError:          # "[[[[…" nested past Python's limit
+            raise QueryError(f"{path} line {n}: nested too deeply to read; expected a JSON object with \"query\" "
+                             f"and a \"gold\" list") from None
         if not isinstance(item, dict) or not isinstance(item.get("query"), str):
             raise QueryError(f"{path} line {n}: expected a JSON object with \"query\" and a \"gold\" list")
         given = item.get("id") is not None

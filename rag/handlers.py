@@ -295,6 +295,9 @@ def add_files(engine: Engine, files, progress=None, replace: bool = False,
         engine.reload()
     except RagError as e:
         return render.message_html(str(e), "error")
+    except OSError as e:        # the system refused a write: said without a server path, the index as it was
+        return render.message_html(f"The index could not be written ({e.strerror or type(e).__name__}): nothing "
+                                   f"was changed.", "error")
     lines = [render.message_html(report.summary().capitalize() + ".", "note")]
     lines += [render.message_html(f"{name} was added as “{doc_id}”: a document named {name} is already in the "
                                   + ("index, indexed from a file of the server, which an upload never replaces."
@@ -326,5 +329,8 @@ def remove_file(engine: Engine, doc_id) -> str:
         engine.reload()
     except RagError as e:
         return render.message_html(str(e), "error")
+    except OSError as e:
+        return render.message_html(f"The index could not be written ({e.strerror or type(e).__name__}): nothing "
+                                   f"was changed.", "error")
     return render.message_html(report.summary().capitalize() + ".", "note")
 

@@ -180,18 +180,18 @@ def build_lock(folder: Path, wait: bool = True, reading: bool = False):
             yield held
         return
     folder = Path(folder)
-    if not reading:
-        folder.parent.mkdir(parents=True, exist_ok=True)
     key = str(folder.resolve())
     held = _held.__dict__.setdefault("folders", set())
     if key in held:
         yield True
         return
     try:
-        f = open(folder.parent / f".{folder.name}.lock", "r" if reading else "a+")
-    except OSError:
         if not reading:
-            raise
+            folder.parent.mkdir(parents=True, exist_ok=True)
+        f = open(folder.parent / f".{folder.name}.lock", "r" if reading else "a+")
+    except OSError as e:
+        if not reading:
+            raise unwritable(folder.parent, e) from None
         yield None
         return
     with f:
@@ -291,7 +291,10 @@ def _save(index: Index, folder: Path) -> dict:
     import faiss
 
     real = folder.resolve()      # "." or "x/.." have no name of their own to put a sibling beside
-    tmp = Path(tempfile.mkdtemp(prefix=f".{real.name}.tmp-", dir=real.parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{real.name}.tmp-", dir=real.parent))
+    except OSError as e:
+        raise unwritable(real.parent, e) from None
     try:
         os.chmod(tmp, _mode(real, 0o777))       # mkdtemp's 0700 would lock out a server running as another user
         (tmp / "documents").mkdir()
@@ -312,17 +315,29 @@ def _save(index: Index, folder: Path) -> dict:
         # the manifest goes last: a folder without one is never mistaken for an index
         _write(tmp / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
         _swap_in(tmp, real)
-    except BaseException:
+    except BaseException as e:
         shutil.rmtree(tmp, ignore_errors=True)
+        # a full disk, a permission refused (faiss says it in a RuntimeError): what happened, not a traceback
+        if isinstance(e, OSError) or (isinstance(e, RuntimeError) and "write" in str(e).lower()):
+            raise unwritable(folder, e) from e
         raise
     return manifest
+
+
+def unwritable(where: Path, e: Exception) -> IndexProblem:
+    """A write refused by the system (a full disk, a permission) as a message: the index is left as it was."""
+    why = getattr(e, "strerror", None) or str(e).strip().splitlines()[-1]
+    return IndexProblem(f"Could not write {where} ({why}): nothing was changed.")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace the file at `path` by `data` in one rename (a temporary file beside it, synced
     first): a reader sees the old bytes or the new ones, never a part."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    except OSError as e:
+        raise unwritable(path, e) from None
     try:
         os.chmod(tmp, _mode(path, 0o666))       # mkstemp's 0600 is no file's mode of its own
         with os.fdopen(fd, "wb") as f:
@@ -330,9 +345,11 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise unwritable(path, e) from e
         raise
 
 

@@ -211,3 +211,21 @@ def test_calibrating_without_index_never_writes_into_the_project_from_elsewhere(
     assert code == 1 and "embeddings" in err
     assert {p.name: p.read_bytes() for p in project.iterdir() if p.is_file()} == before
     assert not (elsewhere / "embeddings").exists()
+
+
+def test_a_port_out_of_range_is_a_usage_error_not_a_traceback(capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["serve", "--port", "99999"])
+    assert exit.value.code == 2 and "a port is a number from 1 to 65535" in capsys.readouterr().err
+
+
+@pytest.mark.slow      # Gradio's import (~8 s)
+def test_a_taken_port_is_one_message(tiny_index, capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = run(capsys, "serve", "--port", str(port), "--index", str(tiny_index))
+    assert code == 1 and f"Port {port} is taken" in err and "Traceback" not in err

@@ -361,3 +361,34 @@ def test_sigkill_real_rag_index_keeps_previous_index(tmp_path):
             assert after.manifest == before.manifest and list(after.documents) == [CORPUS.name]
             assert open_retriever(idx, embedder=embedder).search("New START extension", 3).hits
     assert outcomes[:2] == [("after 2 s", "previous index"), ("after 6 s", "previous index")], outcomes
+
+
+FULL_DISK = """
+import resource, signal, sys
+sys.path.insert(0, {tests!r})
+from conftest import FakeEmbedder
+import rag.embed
+rag.embed.default_embedder = FakeEmbedder
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)         # a write past the limit fails (EFBIG), as on a full disk
+resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+from rag.cli import main
+sys.exit(main(["index", {path!r}, "--index", {folder!r}, "--quiet"]))
+"""
+
+
+def test_a_write_the_system_refuses_is_one_message_and_the_index_stays(tmp_path, interview_file):
+    """A full disk (here: files limited to 2,000 bytes, a real refusal of the system) printed a traceback."""
+    folder = tmp_path / "idx"
+    build([interview_file], FakeEmbedder(), folder)
+    before = (folder / "manifest.json").read_bytes()
+    big = tmp_path / "big.txt"
+    big.write_text("\n\n".join(f"Speaker {i % 2}: the budget of the council and the road tax, part {i}."
+                               for i in range(200)), encoding="utf-8")
+    code = FULL_DISK.format(tests=str(ROOT / "tests"), path=str(big), folder=str(folder))
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "error: Could not write" in done.stderr
+    assert "nothing was changed" in done.stderr
+    assert (folder / "manifest.json").read_bytes() == before
+    assert store.load(folder, embedder=FakeEmbedder()).documents.keys() == {"briefing.txt"}
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]

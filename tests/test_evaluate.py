@@ -275,6 +275,13 @@ def test_a_broken_json_line_and_a_repeated_id_are_named(tmp_path):
                      encoding="utf-8")
     with pytest.raises(QueryError, match=r'twice.jsonl line 2 \(id "g1"\): the id is line 1\'s too'):
         evaluate.load_set(twice)
+    # a hostile reviewer's: "[[[[…" nested past Python's limit was a RecursionError traceback
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text('{"id": "a", "query": "walk", "gold": []}\n' + "[" * 100000 + "\n", encoding="utf-8")
+    with pytest.raises(QueryError, match=r"deep.jsonl line 2: nested too deeply"):
+        evaluate.load_set(deep)
+    from rag.cli import _queries_line
+    assert "error" in _queries_line(deep, 2, "[" * 100000)
 
 
 def test_a_line_without_an_id_and_ids_of_two_types(tmp_path):

@@ -369,7 +369,8 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
             if not entry.passages:
                 if strict:
                     raise DocumentError(f"{path}: no text to index")
-                report.skipped.append((str(path), "no text to index (only headings or page furniture)"))
+                report.skipped.append((str(path), "no text to index (only headings, page furniture or questions "
+                                                  "without answers)"))
                 continue
             entries[doc_id] = entry
             by_path[stored], by_sha[doc.sha256] = doc_id, doc_id

@@ -436,6 +436,9 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
         if t and t.label and t.label not in askers and t.label.lower() not in _ANSWER_LABELS:
             counts[t.label] = counts.get(t.label, 0) + 1
     main_speaker = max(counts, key=counts.get) if counts else None
+    # no answer labelled at all ("Question: …?" then the answer's paragraphs, unlabelled): once the question has
+    # asked ("?"), the next paragraph starts its answer (else questions swallowed every answer: nothing to index)
+    unlabelled = not any(t and t.label and t.label not in askers for t in turns)
 
     out: list[Passage] = []
     exchange = 0
@@ -443,6 +446,9 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
     question_spans: dict[str, list[tuple[int, int]]] = {}   # section -> its question's paragraphs
     for n, (p, t) in enumerate(zip(paras, turns), 1):
         start = p.start
+        if t is None and unlabelled and kind == "question" \
+                and any("?" in text[a:b] for a, b in question_spans.get(f"Q{exchange}", ())):
+            kind, speaker = "answer", None
         if t:
             start = t.start
             time = t.time if t.time is not None else time

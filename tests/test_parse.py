@@ -111,3 +111,24 @@ def test_passage_from_json_has_a_tuple_of_speakers():
     old = Passage.from_dict({"doc": "d", "start": 0, "end": 1, "text": "x", "section": "text", "kind": "paragraph",
                              "paragraph": 1})      # an index stored before these fields
     assert old.speakers == () and old.time is None
+
+
+def test_answers_without_a_label_after_labelled_questions_are_answers():
+    """A hostile reviewer's briefing: "Question: …?" then the answer unlabelled. Every paragraph was taken for more
+    of the question, so the file had no passage and was refused."""
+    text = ("Press briefing, 3 March 2024\n\nQuestion: What is the budget for roads?\n\n"
+            "The budget for roads is ten million dollars this year. Most of it goes to repairs.\n\n"
+            "Question: A word first about the schools.\n\nWho approved the budget? The council was divided.\n\n"
+            "The council approved it on Monday after a long debate.\n\nIt was close.\n")
+    doc, paras = parse(Document.from_text("briefing.txt", text))
+    got = [(p.kind, p.section, p.text[:20]) for p in paras]
+    assert got == [("question", "Q1", "What is the budget f"), ("answer", "Q1", "The budget for roads"),
+                   ("question", "Q2", "A word first about t"), ("question", "Q2", "Who approved the bud"),
+                   ("answer", "Q2", "The council approved"), ("answer", "Q2", "It was close.")]
+    for p in paras:
+        assert doc.text[p.start:p.end] == p.text
+    assert paras[4].question == "A word first about the schools.\n\nWho approved the budget? The council was divided."
+    # a labelled answer anywhere: questions run on over unlabelled paragraphs as before
+    labelled = text.replace("The council approved", "Jane Doe: The council approved")
+    _, paras = parse(Document.from_text("b.txt", labelled))
+    assert [p.kind for p in paras if p.section == "Q1"] == ["question", "question"]

@@ -432,6 +432,17 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    """A count of 1 or more (--steps), else argparse's one-line usage error."""
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"a number of 1 or more, not {value!r}")
+    return n
+
+
 def _port(value: str) -> int:
     """--port: a number from 1 to 65535, else argparse's one-line usage error (not bind()'s OverflowError)."""
     try:
@@ -508,7 +519,7 @@ def parser() -> argparse.ArgumentParser:
     p = add("adapt", cmd_adapt, "learn a query adapter from query sets with gold answers over an index")
     p.add_argument("files", nargs="+", help="JSONL query sets (substring \"gold\" or span-graded \"gold_spans\")")
     p.add_argument("--out", required=True, help="the adapter file to write (.npz)")
-    p.add_argument("--steps", type=int, default=100, help="training steps (default 100)")
+    p.add_argument("--steps", type=_positive, default=100, help="training steps (default 100)")
 
     p = add("ask", cmd_ask, "print the quotes that answer a question, optionally a checked summary")
     p.add_argument("question")

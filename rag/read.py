@@ -77,11 +77,13 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     skipped: list[tuple[str, str]] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if (p.is_file() or _dangling(p))
+            found = sorted(p for p in path.rglob("*") if not p.is_dir()
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
             for p in found:
                 if _dangling(p):
                     skipped.append((str(p), DANGLING))
+                elif not p.is_file():       # a named pipe, a socket, a device: listed, never opened
+                    skipped.append((str(p), "not a file"))
                 elif supported(p):
                     files.append(p)
                 else:

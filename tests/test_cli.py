@@ -229,3 +229,11 @@ def test_a_taken_port_is_one_message(tiny_index, capsys):
         port = taken.getsockname()[1]
         code, _, err = run(capsys, "serve", "--port", str(port), "--index", str(tiny_index))
     assert code == 1 and f"Port {port} is taken" in err and "Traceback" not in err
+
+
+def test_adapt_refuses_a_number_of_steps_that_trains_nothing(capsys):
+    """--steps 0 or -5 trained nothing yet printed "Trained…" and wrote a do-nothing adapter."""
+    for steps in ("0", "-5"):
+        with pytest.raises(SystemExit) as exit:
+            main(["adapt", "set.jsonl", "--out", "x.npz", "--steps", steps])
+        assert exit.value.code == 2 and "a number of 1 or more" in capsys.readouterr().err

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 
 import pytest
+from conftest import INTERVIEW, FakeEmbedder
+from pdfgen import make_pdf
+from test_cli import run
 
 import rag.embed
 from rag import evaluate, read, store
 from rag.build import build
 from rag.errors import DocumentError, QueryError
 from rag.retrieve import open_retriever
-
-from conftest import INTERVIEW, FakeEmbedder
-from pdfgen import make_pdf
-from test_cli import run
 
 
 @pytest.fixture
@@ -198,6 +198,10 @@ def test_dangling_links_are_reported(tmp_path):
                        (str(tmp_path / "missing.txt"), "no such file")]
     with pytest.raises(DocumentError, match="loose.md: a link to a missing file$"):
         read.read(tmp_path / "loose.md")
+    # a named pipe in a folder was left out without a word (and is never opened: reading one would block)
+    os.mkfifo(folder / "pipe.txt")
+    files, skipped = read.expand([folder])
+    assert [f.name for f in files] == ["a.txt"] and (str(folder / "pipe.txt"), "not a file") in skipped
 
 
 def test_cli_index_reports_dangling_links(tmp_path, capsys, fake_model):

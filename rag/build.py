@@ -23,6 +23,7 @@ file never stops the others. What it leaves out: watching folders for changes.
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -402,8 +403,9 @@ def _location(folder):
 
 
 def _unique_id(path: Path, entries: dict, folders: bool = True) -> str:
-    """The file name, else (with `folders`) parent folders in front of it, else a number after it."""
-    path = Path(path).resolve()
+    """The file name, else (with `folders`) parent folders in front of it, else a number after it. A link's own name,
+    not its target's: the name the user sees (and gives `rag remove`)."""
+    path = Path(os.path.abspath(path))
     if path.name not in entries:
         return path.name
     for depth in range(1, min(3, len(path.parts) - 1) + 1 if folders else 0):

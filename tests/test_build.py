@@ -407,3 +407,15 @@ def test_a_moved_file_is_moved_and_a_second_upload_of_the_same_bytes_is_said(loc
     (up / "y.txt").write_text(OTHER, encoding="utf-8")
     report = add_documents([up / "x.txt", up / "y.txt"], emb, folder, uploaded=True)
     assert report.added == ["x.txt"] and report.same == [(str(up / "y.txt"), "x.txt")]
+
+
+def test_a_link_is_indexed_under_its_own_name(tmp_path, fake_embedder):
+    """A link odd/outside.txt -> target.txt was indexed as "target.txt", so `rag remove outside.txt` found nothing."""
+    target = tmp_path / "elsewhere" / "target.txt"
+    target.parent.mkdir()
+    target.write_text("Some text about budgets and roads here, long enough to be indexed.", encoding="utf-8")
+    (tmp_path / "odd").mkdir()
+    (tmp_path / "odd" / "outside.txt").symlink_to(target)
+    report = add_documents([tmp_path / "odd"], fake_embedder, tmp_path / "idx")
+    assert report.added == ["outside.txt"]
+    assert remove_documents(["outside.txt"], fake_embedder, tmp_path / "idx").removed == ["outside.txt"]

@@ -296,7 +296,7 @@ def _save(index: Index, folder: Path) -> dict:
     except OSError as e:
         raise unwritable(real.parent, e) from None
     try:
-        os.chmod(tmp, _mode(real, 0o777))       # mkdtemp's 0700 would lock out a server running as another user
+        _keep_access(tmp, real, 0o777)          # mkdtemp's 0700 would lock out a server running as another user
         (tmp / "documents").mkdir()
         for entry in index.manifest["documents"]:
             _write(tmp / entry["file"], index.documents[entry["id"]].text.encode("utf-8"))
@@ -339,7 +339,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     except OSError as e:
         raise unwritable(path, e) from None
     try:
-        os.chmod(tmp, _mode(path, 0o666))       # mkstemp's 0600 is no file's mode of its own
+        _keep_access(Path(tmp), path, 0o666)    # mkstemp's 0600 is no file's mode of its own
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -363,12 +363,18 @@ def _umask() -> int:
 _UMASK = _umask()
 
 
-def _mode(path: Path, default: int) -> int:
-    """The permissions a file or folder replacing `path` gets: those of `path`, else `default` less the umask."""
+def _keep_access(new: Path, path: Path, default: int) -> None:
+    """Give `new`, which replaces `path`, the permissions and group of `path` (else `default` less the umask): a
+    server reading the index as another user or group keeps reading it."""
     try:
-        return stat.S_IMODE(os.stat(path).st_mode)
+        was = os.stat(path)
     except OSError:
-        return default & ~_UMASK
+        os.chmod(new, default & ~_UMASK)
+        return
+    os.chmod(new, stat.S_IMODE(was.st_mode))
+    if os.stat(new).st_gid != was.st_gid:
+        with contextlib.suppress(OSError):      # a group the user is not in: the mode still holds
+            os.chown(new, -1, was.st_gid)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -391,14 +397,21 @@ def _recover(folder: Path) -> None:
     back; then remove what killed builds left beside it (half-written and replaced folders)."""
     folder = Path(folder).resolve()
     if not folder.exists():      # only then: a folder that is there, whatever it holds, is left alone
-        olds = sorted(folder.parent.glob(f".{glob.escape(folder.name)}.old-*"), key=lambda p: p.stat().st_mtime)
+        olds = sorted(_leftovers(folder, "old"), key=lambda p: p.stat().st_mtime)
         for old in reversed(olds):
             if (old / "manifest.json").exists():
                 os.rename(old, folder)
                 break
-    name = glob.escape(folder.name)     # an index named "idx[12]" is no pattern for idx1's and idx2's leftovers
-    for left in [*folder.parent.glob(f".{name}.tmp-*"), *folder.parent.glob(f".{name}.old-*")]:
+    for left in [*_leftovers(folder, "tmp"), *_leftovers(folder, "old")]:
         shutil.rmtree(left, ignore_errors=True)
+
+
+def _leftovers(folder: Path, kind: str) -> list[Path]:
+    """The folders a build of `folder` leaves beside it: ".NAME.tmp-" and mkdtemp's 8 characters (`kind` "tmp"), or
+    ".NAME.old-" and a process id ("old"); exactly those, never another index's: not those of "idx1" for an index
+    named "idx[12]", nor those of "NAME.old-x" (".NAME.old-x.tmp-abcd1234")."""
+    shape = re.compile(rf"\.{re.escape(folder.name)}\." + (r"tmp-[a-z0-9_]{8}" if kind == "tmp" else r"old-\d+"))
+    return [p for p in folder.parent.glob(f".{glob.escape(folder.name)}.{kind}-*") if shape.fullmatch(p.name)]
 
 
 def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True, compat: Compat | None = None) -> Index:

@@ -293,6 +293,7 @@ def test_an_index_named_like_a_pattern_touches_only_its_own_leftovers(tmp_path, 
     """`--index 'idx[12]'` globbed the leftovers of idx1 and idx2: deleted idx1's, took idx2's old index for its own."""
     odd = tmp_path / "idx[12]"
     shutil.copytree(tiny_index, odd)
+    (tmp_path / ".idx[12].lock").touch()        # a build ran here: a search recovers what it left
     busy, backup = tmp_path / ".idx1.tmp-inprogress", tmp_path / ".idx2.old-77"
     busy.mkdir()
     shutil.copytree(tiny_index, backup)
@@ -301,6 +302,19 @@ def test_an_index_named_like_a_pattern_touches_only_its_own_leftovers(tmp_path, 
     with pytest.raises(IndexProblem):
         store.load(odd, embedder=fake_embedder)
     assert busy.exists() and (backup / "manifest.json").exists() and not odd.exists()
+    # an index whose name starts as another's leftovers do: "i7" and the index "i7.old-x" (its build in progress,
+    # its old copy) are strangers
+    mine = tmp_path / "i7"
+    shutil.copytree(tiny_index, mine)
+    (tmp_path / ".i7.lock").touch()
+    building, stranger = tmp_path / ".i7.old-x.tmp-abcd1234", tmp_path / ".i7.old-x.old-999"
+    building.mkdir()
+    shutil.copytree(tiny_index, stranger)
+    assert store.load(mine, embedder=fake_embedder).passages and building.exists()
+    shutil.rmtree(mine)
+    with pytest.raises(IndexProblem):
+        store.load(mine, embedder=fake_embedder)
+    assert stranger.exists() and not mine.exists()
 
 
 def test_a_build_keeps_the_index_folder_and_files_readable_as_they_were(tmp_path, interview_file, fake_embedder):
@@ -308,9 +322,14 @@ def test_a_build_keeps_the_index_folder_and_files_readable_as_they_were(tmp_path
     no longer read it."""
     folder = tmp_path / "idx"
     build.build([interview_file], fake_embedder, folder)
-    os.chmod(folder, 0o755)
+    os.chmod(folder, 0o750)
+    group = next((g for g in (1, 2, 3) if g != os.stat(folder).st_gid), None)
+    if os.geteuid() == 0 and group is not None:      # root may give the folder a group of its own (a server's)
+        os.chown(folder, -1, group)
+    before = os.stat(folder)
     build.build([interview_file], fake_embedder, folder)
-    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o755
+    after = os.stat(folder)
+    assert stat.S_IMODE(after.st_mode) == 0o750 and after.st_gid == before.st_gid
     target = folder / "calibration.json"
     store.write_atomic(target, b"{}")
     assert stat.S_IMODE(os.stat(target).st_mode) & 0o044 == 0o044 & ~store._UMASK

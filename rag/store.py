@@ -414,15 +414,40 @@ def _leftovers(folder: Path, kind: str) -> list[Path]:
     return [p for p in folder.parent.glob(f".{glob.escape(folder.name)}.{kind}-*") if shape.fullmatch(p.name)]
 
 
+SWAP_RETRIES = 5       # loads tried again when a build swapped the index in while one read it
+
+
 def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True, compat: Compat | None = None) -> Index:
     """Load and check the index in `folder`; raise IndexProblem naming the rebuild command.
 
     It must fit `compat` (default: this version's parser, the default chunking, and `embedder`'s
     model when one is given, else any model; a given compat without a model also takes the
     embedder's). `check_sources`: refuse it when a file it was made from changed since.
-    A Milvus URI (is_uri): milvus.load, the same checks."""
+    A Milvus URI (is_uri): milvus.load, the same checks. A build that swaps a new index in while it is read (its
+    files then belong to two builds, or vanish) is no damage: the load is tried again (SWAP_RETRIES times)."""
     if is_uri(folder):
         return _milvus().load(folder, embedder=embedder, check_sources=check_sources, compat=compat)
+    for attempt in range(SWAP_RETRIES + 1):
+        seen = _generation(folder)
+        try:
+            return _load(folder, embedder, check_sources, compat)
+        except IndexProblem:
+            if attempt == SWAP_RETRIES or _generation(folder) == seen:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _generation(folder: Path) -> tuple | None:
+    """Which build's index is in `folder` now: its manifest's inode and time (a swap puts a new file there)."""
+    try:
+        st = os.stat(Path(folder) / "manifest.json")
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
+def _load(folder, embedder, check_sources: bool, compat: Compat | None) -> Index:
     import faiss
 
     # searches come one query at a time: OpenMP's threads cost more than they save there

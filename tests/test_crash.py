@@ -392,3 +392,42 @@ def test_a_write_the_system_refuses_is_one_message_and_the_index_stays(tmp_path,
     assert (folder / "manifest.json").read_bytes() == before
     assert store.load(folder, embedder=FakeEmbedder()).documents.keys() == {"briefing.txt"}
     assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+
+
+
+REBUILDS = """
+import sys, time
+sys.path.insert(0, {tests!r})
+from conftest import FakeEmbedder
+from rag.build import add_documents
+end, i = time.monotonic() + 12, 0
+while time.monotonic() < end:
+    add_documents([{a!r} if i % 2 else {b!r}], FakeEmbedder(), {folder!r}, rebuild=True)
+    i += 1
+print(i, flush=True)
+"""
+
+
+@pytest.mark.slow       # seconds of builds and loads racing
+def test_a_load_while_builds_swap_the_index_in_never_calls_it_damaged(tmp_path, interview_file):
+    """A search overlapping a build's swap read files of two builds (or none) and said "The index … is damaged …
+    Rebuild it" (a hostile reviewer: about 20 of many loads in 40 s). Builds run in another process here."""
+    folder = tmp_path / "race"
+    build([interview_file], FakeEmbedder(), folder)
+    other = tmp_path / "other.txt"
+    other.write_text("Question: Is the bridge late?\n\nJane Doe: The bridge is on time and on budget.\n", "utf-8")
+    code = REBUILDS.format(tests=str(ROOT / "tests"), a=str(interview_file), b=str(other), folder=str(folder))
+    builder = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    problems, loads = [], 0
+    try:
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            try:
+                store.load(folder, embedder=FakeEmbedder())
+                loads += 1
+            except store.IndexProblem as e:
+                problems.append(str(e))
+    finally:
+        out, _ = builder.communicate(timeout=60)
+    assert int(out.split()[-1]) > 20, "the builds did not run"
+    assert loads > 20 and problems == [], problems[:3]

@@ -278,7 +278,7 @@ def test_unreadable_refused(tiny_index, fake_embedder, monkeypatch):
 def test_what_killed_builds_left_behind_is_removed(tiny_index, fake_embedder):
     """A build killed while writing leaves a full-size temporary folder; one killed after its
     swap, the replaced index. The next load, under the build lock, removes both."""
-    half = tiny_index.parent / f".{tiny_index.name}.tmp-abc123"
+    half = tiny_index.parent / f".{tiny_index.name}.tmp-abc12345"     # mkdtemp: 8 characters
     replaced = tiny_index.parent / f".{tiny_index.name}.old-4242"
     shutil.copytree(tiny_index, half)
     shutil.copytree(tiny_index, replaced)

@@ -131,7 +131,7 @@ def _own_files(folder, rebuild: bool) -> list[Path]:
                   file=sys.stderr)
         else:
             try:
-                store.read_documents(folder)
+                store.read_documents(folder, ids=lost)      # theirs only: another's damage drops nothing held
             except RagError:        # their texts are lost already: the rebuild from the files left is the way out
                 return files
             raise RagError(f"{len(lost)} document(s) of {_shown(folder)} have no file to read again (uploaded, "

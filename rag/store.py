@@ -547,9 +547,11 @@ def _unreadable(folder: Path, e: OSError) -> IndexProblem:
                         f"Check the files' permissions (nothing needs rebuilding).")
 
 
-def _read_documents(folder: Path, manifest: dict) -> dict[str, Document]:
+def _read_documents(folder: Path, manifest: dict, ids=None) -> dict[str, Document]:
     documents: dict[str, Document] = {}
     for d in manifest["documents"]:
+        if ids is not None and d["id"] not in ids:
+            continue
         data = (folder / d["file"]).read_bytes()
         if digest(data) != d["text_sha256"]:
             raise ValueError(f"{d['file']} does not match its checksum")
@@ -558,17 +560,18 @@ def _read_documents(folder: Path, manifest: dict) -> dict[str, Document]:
     return documents
 
 
-def read_documents(folder: Path) -> dict[str, Document]:
-    """The documents (stored texts, checked) of the index in `folder`, whatever parser or model
-    made it, so that they can be parsed and embedded again; IndexProblem when they cannot be read."""
+def read_documents(folder: Path, ids=None) -> dict[str, Document]:
+    """The documents (stored texts, checked) of the index in `folder` (only those of `ids`, when given), whatever
+    parser or model made it, so that they can be parsed and embedded again; IndexProblem when they cannot be read."""
     if is_uri(folder):
-        return _milvus().read_documents(folder)
+        found = _milvus().read_documents(folder)
+        return found if ids is None else {k: v for k, v in found.items() if k in ids}
     folder = Path(folder)
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         if manifest.get("format") not in READABLE_DOCUMENTS:
             raise ValueError(f"format {manifest.get('format')!r}, this version reads {', '.join(READABLE_DOCUMENTS)}")
-        return _read_documents(folder, manifest)
+        return _read_documents(folder, manifest, None if ids is None else set(ids))
     except Exception as e:  # noqa: BLE001 - every way the files can be broken ends here
         raise IndexProblem(f"The documents of the index in {folder}/ cannot be read ({type(e).__name__}: {e})")
 

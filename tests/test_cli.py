@@ -176,6 +176,18 @@ def test_index_without_paths_never_drops_an_upload_nor_adds_the_default_transcri
     code, _, err = run(capsys, "index", "--rebuild", "--index", str(folder), "--quiet")
     assert code == 1 and "1 document(s)" in err and "briefing.txt" in err and "nothing was changed" in err
     assert list(load(folder, embedder=FakeEmbedder()).documents) == ["briefing.txt"]
+    # another document's stored text damaged: the upload's is intact, so still refused (it was rebuilt without it)
+    (tmp_path / "kept.txt").write_text("Question: Is it kept?\n\nJane Doe: It is kept.\n", encoding="utf-8")
+    run(capsys, "index", str(tmp_path / "kept.txt"), "--index", str(folder), "--quiet")
+    kept = next(d["file"] for d in json.loads((folder / "manifest.json").read_text())["documents"]
+                if d["id"] == "kept.txt")
+    with open(folder / kept, "a", encoding="utf-8") as f:
+        f.write("damage")
+    code, _, err = run(capsys, "index", "--rebuild", "--index", str(folder), "--quiet")
+    assert code == 1 and "briefing.txt" in err and "nothing was changed" in err
+    (tmp_path / "kept.txt").unlink()
+    shutil.rmtree(folder)
+    add_documents([interview_file], FakeEmbedder(), folder, uploaded=True)
     # a file moved away: the same; named explicitly, a rebuild does as told
     other = tmp_path / "other.txt"
     other.write_text("Question: Is it late?\n\nJane Doe: It is on time.\n", encoding="utf-8")

@@ -570,9 +570,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     setup_logging(args.verbose or verbose_requested())
     if getattr(args, "index", "") is None:     # not named: see rag/paths.py (a write never goes elsewhere)
-        from .paths import default_index
+        from .paths import INDEX_VARIABLE, LOCAL_INDEX, default_index
         writing = args.func in (cmd_index, cmd_remove) or (args.func is cmd_eval and args.calibrate)
-        args.index = str(default_index(writing=writing))
+        chosen = default_index(writing=writing)
+        args.index = str(chosen)
+        if args.func is cmd_serve and chosen != LOCAL_INDEX and not os.environ.get(INDEX_VARIABLE):
+            # the project's index, served from another folder: shown, never written (no uploads into it)
+            args.read_only = True
+            print(f"note: serving the project's index {chosen}/ read-only from here; --index DIR (or ./embeddings) "
+                  f"serves one that takes uploads.", file=sys.stderr)
     try:
         return args.func(args)
     except RagError as e:
@@ -582,8 +588,6 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:         # `rag docs | head -1`: the reader has what it wanted
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # no second error when Python flushes
         return 0
     except OSError as e:        # the system refused (a full disk, a permission, a port): said, not a traceback

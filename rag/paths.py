@@ -5,7 +5,8 @@ links to ``corpus/`` and ``embeddings/calibration.json`` in a checkout; copies i
 installed package finds them from any working directory. The shipped index (``embeddings/``) is
 the project's: a command run from another directory reads it (``rag search`` from ``/``), or
 ``$RAG_INDEX`` when set; a command that writes (``rag index``, ``rag remove``, ``rag eval --calibrate``) uses
-``./embeddings`` unless told otherwise, so it never writes into the project from elsewhere.
+``./embeddings`` unless told otherwise, so it never writes into the project from elsewhere, and the chat
+(``rag serve``) serves the project's index from elsewhere read-only (no uploads into it).
 """
 from __future__ import annotations
 

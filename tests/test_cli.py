@@ -249,3 +249,25 @@ def test_adapt_refuses_a_number_of_steps_that_trains_nothing(capsys):
         with pytest.raises(SystemExit) as exit:
             main(["adapt", "set.jsonl", "--out", "x.npz", "--steps", steps])
         assert exit.value.code == 2 and "a number of 1 or more" in capsys.readouterr().err
+
+
+def test_the_chat_from_elsewhere_serves_the_projects_index_read_only(tmp_path, interview_file, capsys, monkeypatch):
+    """`rag serve` from another folder served the project's shipped index with uploads on: a visitor's upload wrote
+    into the project."""
+    import rag.cli
+    import rag.paths
+
+    project = tmp_path / "project" / "embeddings"
+    run(capsys, "index", str(interview_file), "--index", str(project), "--quiet")
+    monkeypatch.setattr(rag.paths, "PROJECT_INDEX", project)
+    monkeypatch.delenv("RAG_INDEX", raising=False)
+    served = {}         # what `rag serve` would start the chat with (the real one starts Gradio)
+    monkeypatch.setattr(rag.cli, "cmd_serve", lambda args: served.update(vars(args)) or 0)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, _, err = run(capsys, "serve")
+    assert code == 0 and served["index"] == str(project) and served["read_only"] is True
+    assert "read-only" in err
+    code, _, _ = run(capsys, "serve", "--index", str(project))           # named: as asked
+    assert code == 0 and not served["read_only"]

@@ -9,6 +9,14 @@ class IndexProblem(RagError):
     """The index is missing, broken or stale; the message names the command that rebuilds it."""
 
 
+class CannotWrite(IndexProblem):
+    """The system refused a write (a full disk, a permission): nothing was changed. `why` says it without a path."""
+
+    def __init__(self, message: str, why: str):
+        self.why = why
+        super().__init__(message)
+
+
 class QueryError(RagError):
     """The query or its settings cannot be searched."""
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from . import chat, render
 from .cite import result_json
 from .engine import Engine
-from .errors import QueryError, RagError
+from .errors import CannotWrite, QueryError, RagError
 
 log = logging.getLogger("rag.handlers")
 MAX_TURNS = 30
@@ -293,6 +293,8 @@ def add_files(engine: Engine, files, progress=None, replace: bool = False,
         report = add_documents(paths, engine.embedder, engine.folder, progress=progress, uploaded=True,
                                by_name=bool(replace), time_limit=time_limit)
         engine.reload()
+    except CannotWrite as e:    # without the server's path
+        return render.message_html(f"The index could not be written ({e.why}): nothing was changed.", "error")
     except RagError as e:
         return render.message_html(str(e), "error")
     except OSError as e:        # the system refused a write: said without a server path, the index as it was
@@ -327,6 +329,8 @@ def remove_file(engine: Engine, doc_id) -> str:
             return render.message_html("This is the index's only document; add another before removing it.", "warning")
         report = remove_documents([doc_id], engine.embedder, engine.folder)
         engine.reload()
+    except CannotWrite as e:    # without the server's path
+        return render.message_html(f"The index could not be written ({e.why}): nothing was changed.", "error")
     except RagError as e:
         return render.message_html(str(e), "error")
     except OSError as e:

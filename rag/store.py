@@ -41,7 +41,7 @@ import numpy as np
 
 from . import calibration, lexical
 from .chunk import ChunkSettings
-from .errors import IndexProblem
+from .errors import CannotWrite, IndexProblem
 from .parse import PARSER_VERSION
 from .records import Document, Passage
 
@@ -324,10 +324,10 @@ def _save(index: Index, folder: Path) -> dict:
     return manifest
 
 
-def unwritable(where: Path, e: Exception) -> IndexProblem:
+def unwritable(where: Path, e: Exception) -> CannotWrite:
     """A write refused by the system (a full disk, a permission) as a message: the index is left as it was."""
     why = getattr(e, "strerror", None) or str(e).strip().splitlines()[-1]
-    return IndexProblem(f"Could not write {where} ({why}): nothing was changed.")
+    return CannotWrite(f"Could not write {where} ({why}): nothing was changed.", why)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -130,3 +130,20 @@ def test_a_hundred_wrong_passwords_over_http_mostly_go_unchecked(tiny_index, fak
         assert throttle is None or throttle.locked_until > 0
     finally:
         demo.close()
+
+
+def test_a_write_the_system_refuses_is_said_without_the_servers_path(tmp_path, tiny_index, fake_embedder,
+                                                                     monkeypatch):
+    """The chat showed "Could not write /srv/…/idx (No space left on device)": no absolute server path reaches a
+    visitor. (mkdtemp refuses as on a full disk; tests/test_crash.py has the real refusal, a file-size limit.)"""
+    import tempfile
+
+    engine = Engine(tiny_index, fake_embedder)
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    message = handlers.add_files(engine, [write(tmp_path / "up" / "new.txt", "New words here. " * 4)])
+    assert "could not be written (No space left on device): nothing was changed" in message
+    assert str(tmp_path) not in message and str(tiny_index) not in message
+    assert "new.txt" not in engine.retriever().index.documents

@@ -321,11 +321,8 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
                 progress(n, len(files), f"Reading {path.name}")
             stored = store.UPLOADED + path.name if uploaded else \
                 str(path.resolve()) if store.is_uri(folder) else read.stored_path(path, folder)
-            # by name: an upload replaces an upload, never a document indexed from a file of the server (the shipped
-            # transcript): it is added under a new name
-            doc_id = (None if uploaded else by_path.get(stored)) or \
-                (path.name if by_name and path.name in entries
-                 and (not uploaded or (entries[path.name].doc.path or "").startswith(store.UPLOADED)) else None)
+            doc_id = (None if uploaded else by_path.get(stored)) or (_named(path.name, entries, uploaded)
+                                                                     if by_name else None)
             try:
                 doc = read.read(path, stored_as=stored, id=doc_id or path.name)
             except DocumentError as e:
@@ -400,6 +397,18 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
 def _location(folder):
     """The index's location as given: a Milvus URI stays a string (Path would fold its '//'), else a Path."""
     return str(folder) if store.is_uri(folder) else Path(folder)
+
+
+def _named(name: str, entries: dict, uploaded: bool) -> str | None:
+    """The document a file named `name` replaces by name: the one of that id; for an upload, only an uploaded one,
+    never a document indexed from a file of the server (the shipped transcript), and so the latest upload of that
+    name when the id is a server file's ("a.txt (2)", stored as upload:a.txt)."""
+    if not uploaded:
+        return name if name in entries else None
+    if name in entries and (entries[name].doc.path or "").startswith(store.UPLOADED):
+        return name
+    same = [i for i, e in entries.items() if e.doc.path == store.UPLOADED + name]
+    return same[-1] if same else None
 
 
 def _unique_id(path: Path, entries: dict, folders: bool = True) -> str:

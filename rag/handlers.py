@@ -19,7 +19,7 @@ import os
 import time
 from pathlib import Path
 
-from . import chat, render
+from . import chat, render, store
 from .cite import result_json
 from .engine import Engine
 from .errors import CannotWrite, QueryError, RagError
@@ -301,12 +301,15 @@ def add_files(engine: Engine, files, progress=None, replace: bool = False,
         return render.message_html(f"The index could not be written ({e.strerror or type(e).__name__}): nothing "
                                    f"was changed.", "error")
     lines = [render.message_html(report.summary().capitalize() + ".", "note")]
+    documents = report.index.documents if report.index is not None else {}
+
+    def taken(name: str) -> str:        # why an upload of `name` did not replace the document of that name
+        held = documents.get(name)
+        if held is not None and not (held.path or "").startswith(store.UPLOADED):
+            return "index, indexed from a file of the server, which an upload never replaces."
+        return "index (tick “Replace documents of the same name” to update it instead)."
     lines += [render.message_html(f"{name} was added as “{doc_id}”: a document named {name} is already in the "
-                                  + ("index, indexed from a file of the server, which an upload never replaces."
-                                     if replace else
-                                     "index (tick “Replace documents of the same name” to update it instead)."),
-                                  "note")
-              for name, doc_id in report.renamed]
+                                  + taken(name), "note") for name, doc_id in report.renamed]
     lines += [render.message_html(f"{Path(name).name} holds the same bytes as “{doc_id}”, indexed once.", "note")
               for name, doc_id in report.same]
     if engine.problem:

@@ -33,12 +33,27 @@ def test_an_upload_with_a_taken_name_is_added_under_a_new_one(tmp_path, tiny_ind
                                  replace=True)
     assert "1 updated" in message
     assert engine.retriever().index.documents["notes.txt"].text.startswith("The replacement")
-    # and never replaces a document indexed from a file of the server (the shipped transcript): it is added beside
+    # and never replaces a document indexed from a file of the server (the shipped transcript): ticked, it updates
+    # the earlier upload of that name ("briefing.txt (2)", stored as upload:briefing.txt), not the server's file
     message = handlers.add_files(engine, [write(tmp_path / "up4" / "briefing.txt", "Made-up words. " * 4)],
+                                 replace=True)
+    assert "1 updated" in message
+    docs = engine.retriever().index.documents
+    assert docs["briefing.txt"].text == INTERVIEW and docs["briefing.txt (2)"].text.startswith("Made-up")
+    assert "briefing.txt (3)" not in docs
+    # unticked, the message does not send the visitor to a tick that cannot replace a server file
+    message = handlers.add_files(engine, [write(tmp_path / "up5" / "briefing.txt", "Yet other words. " * 4)])
+    assert "which an upload never replaces" in message and "tick" not in message
+
+
+def test_an_upload_never_replaces_a_server_file_even_ticked(tmp_path, tiny_index, fake_embedder):
+    """With Replace ticked, an upload of the shipped transcript's name replaced it (a hostile reviewer)."""
+    engine = Engine(tiny_index, fake_embedder)
+    message = handlers.add_files(engine, [write(tmp_path / "up" / "briefing.txt", "Made-up words. " * 4)],
                                  replace=True)
     assert "1 added" in message and "which an upload never replaces" in message
     docs = engine.retriever().index.documents
-    assert docs["briefing.txt"].text == INTERVIEW and any(d.text.startswith("Made-up") for d in docs.values())
+    assert docs["briefing.txt"].text == INTERVIEW and docs["briefing.txt (2)"].text.startswith("Made-up")
 
 
 @pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite

@@ -115,6 +115,9 @@ _CHANGE = re.compile(r">>[ \t]*(?=\S)")
 _NOT_SPEAKERS = NOT_SPEAKERS
 _ASKERS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
 _ANSWER_LABELS = {"a", "answer"}     # no name: the answer's speaker is unknown
+# a question asked: "?" ending a sentence (then a capital, or the paragraph's end), not inside a title ("the report
+# "Why Do Bridges Fail?" published …") nor an aside ("did you not?, that …")
+_ASKED = re.compile(r"\?[\"”’'»)\]]*(?:\s+(?=[\"“‘'(]?[A-Z])|\s*$)")
 _FRONT_MATTER = re.compile(r"---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|$)", re.DOTALL)
 _HEADING = re.compile(r"#{1,6}[ \t]+(?P<text>[^\n]+)")
 _OUTLET_IN_TEXT = re.compile(
@@ -436,9 +439,18 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
         if t and t.label and t.label not in askers and t.label.lower() not in _ANSWER_LABELS:
             counts[t.label] = counts.get(t.label, 0) + 1
     main_speaker = max(counts, key=counts.get) if counts else None
-    # no answer labelled at all ("Question: …?" then the answer's paragraphs, unlabelled): once the question has
-    # asked ("?"), the next paragraph starts its answer (else questions swallowed every answer: nothing to index)
-    unlabelled = not any(t and t.label and t.label not in askers for t in turns)
+    # an exchange whose answer has no label ("Question: …?" then plain paragraphs, up to the next question): once the
+    # question has asked (a "?" ending a sentence), the next paragraph starts its answer (else the question swallowed
+    # its answer: in a file of such exchanges, nothing to index); where the answer is labelled, unlabelled paragraphs
+    # before the label continue the question (a journalist's second paragraph)
+    unlabelled, exchange_unlabelled = [False] * len(turns), True
+    for i in range(len(turns) - 1, -1, -1):     # from the end: whether the exchange a paragraph is in has an answer label
+        t = turns[i]
+        if t and t.label and t.label not in askers:
+            exchange_unlabelled = False
+        unlabelled[i] = exchange_unlabelled
+        if t and t.label in askers:
+            exchange_unlabelled = True
 
     out: list[Passage] = []
     exchange = 0
@@ -446,8 +458,8 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
     question_spans: dict[str, list[tuple[int, int]]] = {}   # section -> its question's paragraphs
     for n, (p, t) in enumerate(zip(paras, turns), 1):
         start = p.start
-        if t is None and unlabelled and kind == "question" \
-                and any("?" in text[a:b] for a, b in question_spans.get(f"Q{exchange}", ())):
+        if t is None and unlabelled[n - 1] and kind == "question" \
+                and any(_ASKED.search(text, a, b) for a, b in question_spans.get(f"Q{exchange}", ())):
             kind, speaker = "answer", None
         if t:
             start = t.start

@@ -128,7 +128,17 @@ def test_answers_without_a_label_after_labelled_questions_are_answers():
     for p in paras:
         assert doc.text[p.start:p.end] == p.text
     assert paras[4].question == "A word first about the schools.\n\nWho approved the budget? The council was divided."
-    # a labelled answer anywhere: questions run on over unlabelled paragraphs as before
-    labelled = text.replace("The council approved", "Jane Doe: The council approved")
+    # an exchange whose answer is labelled: unlabelled paragraphs before the label are more of the question (a
+    # journalist's second paragraph), as before; the others' unlabelled answers are still answers
+    labelled = text.replace("The council approved", "Jane Doe: The council approved").replace(
+        "Who approved the budget? The council was divided.", "Who approved the budget?\n\nAnd when?")
     _, paras = parse(Document.from_text("b.txt", labelled))
-    assert [p.kind for p in paras if p.section == "Q1"] == ["question", "question"]
+    assert [(p.kind, p.section) for p in paras] == [("question", "Q1"), ("answer", "Q1"), ("question", "Q2"),
+                                                    ("question", "Q2"), ("question", "Q2"), ("answer", "Q2"),
+                                                    ("answer", "Q2")]
+    assert paras[5].speaker == "Jane Doe"
+    # a "?" that ends no sentence has asked nothing: a title ("Why Do Bridges Fail?" published …), an aside
+    titled = ('Question: Have you read "Why Do Bridges Fail?" published by the council\n\nAnd do you agree with '
+              'it.\n\nNo.\n\nQuestion: Is it late?\n\nIt is.\n')
+    _, paras = parse(Document.from_text("t.txt", titled))
+    assert [p.kind for p in paras if p.section == "Q1"] == ["question"] * 3

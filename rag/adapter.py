@@ -30,6 +30,7 @@ maps, adapting the documents' side.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -88,7 +89,8 @@ def save(adapter: Adapter, path) -> Path:
     except OSError as e:
         raise QueryError(f"Cannot write the query adapter to {path}: {e.strerror or e}") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):      # a read-only disk refuses even the unlink of a file never made
+            tmp.unlink(missing_ok=True)
     return path
 
 

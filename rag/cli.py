@@ -414,6 +414,11 @@ def cmd_models(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    if args.port is None and os.environ.get("GRADIO_SERVER_PORT"):     # Gradio reads it on import: checked first
+        try:
+            _port(os.environ["GRADIO_SERVER_PORT"])
+        except argparse.ArgumentTypeError as e:
+            raise RagError(f"GRADIO_SERVER_PORT: {e}.") from None
     try:
         import gradio  # noqa: F401 - the `ui` extra: checked here, so its absence is one clear message
     except ModuleNotFoundError as e:

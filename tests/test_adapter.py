@@ -223,3 +223,16 @@ def test_a_dense_search_whose_own_encode_differs_is_not_bypassed(tiny_index):
 
     index = load(tiny_index, embedder=FakeEmbedder())
     assert np.allclose(Own(index, Later()).encode_later("pipeline")(), FakeEmbedder().encode_query("PIPELINE"))
+
+
+def test_an_adapter_on_a_read_only_disk_is_one_message(tmp_path, monkeypatch):
+    """A read-only disk refuses the write and then the clean-up's unlink too (EROFS even for a file never made):
+    the unlink's raw OSError replaced the message (a hostile reviewer, on a read-only mount)."""
+    import errno
+
+    def refused(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+    monkeypatch.setattr(adapter, "open", refused, raising=False)        # adapter.save's open of its temporary file
+    monkeypatch.setattr(Path, "unlink", refused)
+    with pytest.raises(QueryError, match="Cannot write the query adapter to .*: Read-only file system"):
+        adapter.save(adapter.Adapter(np.eye(3, dtype="float32"), "fp", {}), tmp_path / "a.npz")

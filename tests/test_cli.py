@@ -225,10 +225,14 @@ def test_calibrating_without_index_never_writes_into_the_project_from_elsewhere(
     assert not (elsewhere / "embeddings").exists()
 
 
-def test_a_port_out_of_range_is_a_usage_error_not_a_traceback(capsys):
+def test_a_port_out_of_range_is_a_usage_error_not_a_traceback(capsys, monkeypatch):
     with pytest.raises(SystemExit) as exit:
         main(["serve", "--port", "99999"])
     assert exit.value.code == 2 and "a port is a number from 1 to 65535" in capsys.readouterr().err
+    for bad in ("99999", "abc"):        # the variable the README names as the default (Gradio read it on import)
+        monkeypatch.setenv("GRADIO_SERVER_PORT", bad)
+        code, _, err = run(capsys, "serve", "--index", "nowhere")
+        assert code == 1 and "GRADIO_SERVER_PORT: a port is a number from 1 to 65535" in err
 
 
 @pytest.mark.slow      # Gradio's import (~8 s)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .vocabulary import CALENDAR, SHORT_MONTHS
+from .vocabulary import CALENDAR, SHORT_MONTHS, currency_forms
 
 COUNT_BEFORE = 8    # words before a counted word within which its number may stand (in one sentence)
 COUNT_REACH = 4     # and after it
@@ -112,6 +112,8 @@ def gives_count(text: str, stems: list[str]) -> bool:
     leads its noun phrase: "several hundred American, British and other military advisors") or COUNT_REACH after
     it; a word counts as one of them by its stem or its first five letters (advisers, advisors)."""
     stem, wanted = _stem(), set(stems)
+    # a currency counted by its name is counted by its code too ("how many kroner": "NOK 4.50"), and the reverse
+    wanted |= {stem(f) for s in stems for f in currency_forms(s) if f.isalpha()}
     prefixes = {s[:5] for s in stems if len(s) >= 5 and s.isalpha()}     # not "nuclear-powered": "nuclear"
     if "time" in wanted and re.search(r"\b(?:twice|thrice)\b", text, re.IGNORECASE):
         return True         # "how many times": "the group has met twice" (two times)

@@ -366,6 +366,8 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
         if vocabulary.named_country(words, docs):
             countries_named.append(words)       # "the Syrian Arab Republic": the documents' "Syria"
             continue
+        if len(words) == 2 and words[1] in PLACE_KINDS and words[0] not in lost:
+            soft.update(words)      # "Lagos State", "Hudson River": perhaps the documents' "Lagos", "the Hudson"
         two = len(words) == 2                               # a name of two words in either order: "Kosovo Serb"
         unnamed_gone = any(w not in names and vocabulary.find(w, docs) is None for w in words)   # "hong kong"
         if unnamed_gone or all(w in lost for w in words) or not any(
@@ -392,6 +394,11 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
 
 def _after_the(query: str, start: int) -> bool:
     return re.search(r"(?<![\w’'])the\s+$", query[:start], re.IGNORECASE) is not None
+
+
+# the kind of place a name of two words may add to the place's own name ("Lagos State": the documents' "Lagos")
+PLACE_KINDS = frozenset("state city province region county district island islands river lake valley bay "
+                        "port oblast prefecture".split())
 
 
 def hard_missing(missing: list[str], soft: frozenset) -> list[str]:

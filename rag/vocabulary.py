@@ -50,6 +50,24 @@ CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "s
                       "february", "march", "april", "may", "june", "july", "august", "september", "october",
                       "november", "december", "today", "yesterday", "tomorrow"})   # no given names
 SHORT_MONTHS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
+# a currency's code and the words and sign English writes it with: a question's "USD" is the documents' "dollars",
+# its "kroner" their "NOK 4.50" (the commonest currencies; others stay as written)
+CURRENCIES = {
+    "usd": ("dollar", "dollars", "$"), "eur": ("euro", "euros", "€"), "gbp": ("pound", "pounds", "sterling", "£"),
+    "nok": ("krone", "kroner"), "dkk": ("krone", "kroner"), "sek": ("krona", "kronor"), "jpy": ("yen", "¥"),
+    "cny": ("yuan", "renminbi"), "rmb": ("yuan", "renminbi"), "rub": ("rouble", "roubles", "ruble", "rubles", "₽"),
+    "inr": ("rupee", "rupees", "₹"), "chf": ("franc", "francs"), "cad": ("dollar", "dollars"),
+    "aud": ("dollar", "dollars"), "ngn": ("naira",), "uah": ("hryvnia", "hryvnias"), "try": ("lira",),
+}
+
+
+def currency_forms(word: str) -> tuple[str, ...]:
+    """The other ways of writing the currency `word` (folded) names: a code's words and sign ("usd": "dollar",
+    "dollars", "$"), a word's codes and the code's other words ("kroner": "nok", "dkk", "krone"); () for any other."""
+    if word in CURRENCIES and word != "try":        # "try" is an English word first
+        return CURRENCIES[word]
+    codes = tuple(code for code, names in CURRENCIES.items() if word in names and code != "try")
+    return tuple(dict.fromkeys([*codes, *(n for c in codes for n in CURRENCIES[c] if n != word)]))
 FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothing by its absence
 EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
 PHRASES_KEPT = 4096  # has_phrase answers remembered per index ("Project Manager" is asked again and again)
@@ -211,10 +229,17 @@ def _other_forms(text: str) -> dict[str, tuple[str, bool]]:
         written = m.group().lower()
         out.setdefault(re.sub(r"[\s\-‐‑]", "", written), (written, not re.search(r"[\-‐‑]", written)))
     for w in set() if low.isascii() else set(re.findall(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*", low)):
-        plain = _plain(w)
-        if plain.isascii() and plain.isalpha() and plain != w:
-            out.setdefault(plain, (w, False))
+        for plain in dict.fromkeys(_plain(w.translate(table)) for table in _SPELLED_OUT):   # ålesund: alesund, aalesund
+            if plain.isascii() and plain.isalpha() and plain != w:
+                out.setdefault(plain, (w, False))
     return out
+
+
+# letters English writes out two ways: without their mark, or as their languages spell them without it (Ålesund:
+# Alesund, Aalesund; Müller: Muller, Mueller; Ørsted: Orsted, Oersted); ø, æ, ß, ł have no accent to drop
+_SPELLED_OUT = (str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "þ": "th"}),
+                str.maketrans({"å": "aa", "ä": "ae", "ö": "oe", "ü": "ue", "ø": "oe", "æ": "ae", "œ": "oe", "ß": "ss",
+                               "ł": "l", "đ": "d", "þ": "th"}))
 
 
 def _plural(a: str, b: str) -> bool:
@@ -456,8 +481,12 @@ class Vocabulary:
     def coded(self, code: str, docs=None) -> bool:
         """Whether a searched document may write a code of one letter and a number (`code` folded: p5, g7, g20) out in
         words: its number, in digits or words, next to a word with its letter as initial, "of" or "the" allowed
-        between ("the five permanent members": P5; "the Group of Seven": G7). A guess (chance pairs do it too:
-        "five points"), so such a code is soft (terms.names_missing): said missing, never deciding."""
+        between ("the five permanent members": P5; "the Group of Seven": G7); or a code of a year (fy2023) the year
+        (2023). A guess (chance pairs do it too: "five points"), so such a code is soft (terms.names_missing): said
+        missing, never deciding."""
+        year = re.fullmatch(r"[^\W\d_]{1,3}((?:19|20)\d\d)", code)    # "FY2023", "Q32023": the documents' "2023"
+        if year:
+            return year.group(1) in self.searched(docs)
         m = re.fullmatch(r"([^\W\d_])(\d{1,2})", code)
         if m is None:
             return False
@@ -713,6 +742,10 @@ class Vocabulary:
         other = self._other(w, docs, person)
         if other:
             return other
+        for form in currency_forms(w):      # "USD": the documents' "dollars" or "$"; "kroner": their "NOK"
+            if present(form) or (not form.isalpha() and any(form in self.index.documents[d].text
+                                                              for d in (docs or self.index.documents))):
+                return form
         plain = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
         if plain != w:                      # türkiye, i̇stanbul (a dotted İ lower-cased): every rule on turkiye
             return self.find(plain, docs, name)

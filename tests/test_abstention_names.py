@@ -536,3 +536,26 @@ def test_a_code_of_a_letter_and_a_number_the_documents_may_write_in_words_is_sof
         missing, _, soft = terms.names_missing(q, vocab)
         assert terms.hard_missing(missing, soft) == [code], q
     assert not vocab.coded("2014") and not vocab.coded("ab5") and not vocab.coded("g")
+
+
+def test_letters_spelled_out_currency_codes_year_codes_and_a_place_with_its_kind():
+    """A reviewer's own documents, asked in other words: "Aalesund" for Ålesund, "USD" for dollars, "kroner" for NOK,
+    "FY2023" for 2023, "Lagos State" for Lagos were missing names that abstained on answered questions."""
+    from rag import asks
+
+    text = ("The plant in Ålesund and Herr Müller's office reported. Revenue reached NOK 2,340 million in 2023, and "
+            "the board proposes a dividend of NOK 4.50 per share. Flood losses in Lagos were 45 million dollars.")
+    vocab = terms.Vocabulary(_index(text))
+    for q in ["What happened at the Aalesund plant?", "What did Mr Mueller say?", "the Alesund plant",
+              "What were the losses in USD?", "How many kroner was the dividend?"]:
+        assert terms.missing_terms(q, vocab) == [], q
+    assert asks.count_check("How many kroner was the dividend?", [text]) is None      # NOK 4.50 counts kroner
+    # a code of a year, a place and its kind: named, soft
+    for q, term in [("What was the revenue in FY2023?", "FY2023"), ("Why is Lagos State flooded?", "Lagos State")]:
+        missing, _, soft = terms.names_missing(q, vocab)
+        assert missing and term.endswith(missing[0]) and terms.hard_missing(missing, soft) == [], q
+    # but not a year the documents lack, a currency they never name, nor a place they do not hold
+    for q, term in [("What was the revenue in FY2021?", "FY2021"), ("What were the losses in JPY?", "JPY"),
+                    ("Why is Ogun State flooded?", "Ogun State")]:
+        missing, _, soft = terms.names_missing(q, vocab)
+        assert terms.hard_missing(missing, soft) == [term], q

@@ -542,8 +542,11 @@ class Retriever:
         if found is None:       # as a query names them: "Berg" (Anna Berg), "the PhD" (PhD A or PhD B)
             from .speakers import resolve
 
-            names = resolve(speaker, [name for name, _ in self._rows.speakers.values()], named=True).speakers
+            every = [name for name, _ in self._rows.speakers.values()]
             given = {w for w in re.findall(r"[^\W_]+", speaker.casefold()) if w not in _FILTER_WORDS}
+            # as a query names them, else by any words of their label ("Amina" of "Dr. Amina Yusuf")
+            names = resolve(speaker, every, named=True).speakers or \
+                [n for n in every if given and given <= set(re.findall(r"[^\W_]+", n.casefold()))]
             # each word of the filter is theirs: not "Emeka Okafor" for Amara Okafor, "Maria Lavrov" for Sergey
             names = self._of_searched([n for n in names if given <= set(re.findall(r"[^\W_]+", n.casefold()))],
                                       allowed)
@@ -768,6 +771,9 @@ class Retriever:
         elsewhere = []
         if docs and set(docs) < set(self.index.documents):      # some documents: say so, and what the others hold
             noun = "the document searched" if len(docs) == 1 else "the documents searched"
+            shown = sorted(docs)
+            notices = [f"Only passages of {', '.join(shown[:3])}" + (f" and {len(shown) - 3} more" if len(shown) > 3
+                                                                     else "") + "."] + notices
             if missing:
                 everywhere = set(whole_names(text, *names_missing(text, vocabulary, None)[0::2]))
                 elsewhere = [t for t in missing if t not in everywhere]

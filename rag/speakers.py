@@ -9,7 +9,8 @@
 - the last name ("Trudeau", "Neagle"), or a title and the last name ("Dr. Doe"),
 - an office before the name, alone or with the last name ("the mayor", "Mayor Lindqvist" of
   "MAYOR LINDQVIST"; "Professor White" of "Professor Jean White"),
-- a role without its letter or number ("Grad" of "Grad A" and "Grad B", "Professor" of "Professor C"),
+- a role without its letter or number ("Grad" of "Grad A" and "Grad B", "Professor" of "Professor C"; not a
+  label that only numbers voices: "the speaker" is no "Speaker 3", "a participant" no "Participant 2"),
 each also with a possessive ("Trudeau's"), with or without accents ("Muller" of "José Müller"). The longest match wins at each place. A mention that
 fits several speakers ("Grad", "Morgan" of "Julie Morgan" and "Eluned Morgan") is *ambiguous*: all
 of them are returned, and ``ambiguous`` says so.
@@ -51,6 +52,10 @@ _CUES_AFTER = {"say", "said", "says", "saying", "think", "thinks", "thought", "m
                "objected", "agreed", "disagreed", "recommended", "noted", "stated", "described",
                "insisted", "promised"}
 _STOP = {"a", "an", "the", "of", "and", "or", "to", "in", "on", "at", "for", "by", "am", "is", "i", "s"}
+# labels that only number the voices of a recording ("Speaker 3", "Participant 2"): their word alone is anyone's
+# ("what did the speaker say" asks about a talk's speaker), so only the label with its number names them
+_NUMBERED_ONLY = {("speaker",), ("participant",), ("person",), ("voice",), ("unknown",), ("caller",), ("guest",),
+                  ("audience",), ("audience", "member"), ("unidentified", "speaker"), ("male",), ("female",)}
 
 
 @dataclass(frozen=True)
@@ -86,8 +91,9 @@ def aliases(name: str) -> set[tuple[str, ...]]:
         return out
     out.add(tuple(core))
     last = core[-1]
-    if len(core) >= 2 and (len(last) == 1 or last.isdigit()):     # "Grad A", "Speaker 2": the role
-        out.add(tuple(core[:-1]))
+    if len(core) >= 2 and (len(last) == 1 or last.isdigit()):     # "Grad A", "Professor C": the role
+        if tuple(core[:-1]) not in _NUMBERED_ONLY:      # but "the speaker" of a talk is no "Speaker 3"
+            out.add(tuple(core[:-1]))
     elif len(core) >= 2:                                            # "Justin Trudeau": "Trudeau"
         offices = []
         while len(core) > 2 and core[0] in OFFICES:                # "Mayor Anna Lindqvist": "the mayor"

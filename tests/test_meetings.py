@@ -419,3 +419,23 @@ def test_a_mention_and_a_filter_resolve_among_the_speakers_of_the_documents_sear
     filtered = r.search("the results", 3, docs={"m1.txt"}, speaker="Professor")
     assert filtered.speaker == "Professor A" and "Only passages where Professor A speaks." in filtered.notices
     assert filtered.hits and all("Professor A" in h.passage.speakers for h in filtered.hits)
+
+
+def test_a_talks_speaker_is_no_numbered_voice_a_first_name_filters_and_a_document_filter_is_said(tmp_path):
+    """A new user's: "did the speaker mention barnacles" was taken for the label "Speaker 3" of another file (the
+    talk's answer filtered out); --speaker Amina found no "Dr. Amina Yusuf"; a document filter went unsaid."""
+    (tmp_path / "meeting.txt").write_text(
+        "Dr. Amina Yusuf: The budget for sensors is approved.\n\nSpeaker 3: The library wants a copy.\n\n"
+        "Dr. Amina Yusuf: Then we send one.\n\nSpeaker 3: Thank you.\n", encoding="utf-8")
+    (tmp_path / "talk.txt").write_text("Barnacles grew on the buoys within a month, and the sensors failed.\n\n"
+                                       "We cleaned them every week after that.\n", encoding="utf-8")
+    folder = tmp_path / "idx"
+    build(sorted(tmp_path.glob("*.txt")), FakeEmbedder(), folder=folder)
+    r = _retriever(folder)
+    talk = r.search("When in the talk did the speaker mention barnacles?", 3)
+    assert talk.speaker is None and any("Barnacles" in h.passage.text for h in talk.hits)
+    assert r.search("What did Speaker 3 say about the library?", 3).speaker == "Speaker 3"
+    assert r.search("budget", 3, speaker="Amina").speaker == "Dr. Amina Yusuf"
+    filtered = r.search("sensors", 3, docs={"talk.txt"})
+    assert "Only passages of talk.txt." in filtered.notices
+    assert not any(n.startswith("Only passages of") for n in r.search("sensors", 3).notices)

@@ -245,7 +245,7 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
         title = _heading_title(text, paras) or doc.id
     if not date:
         date = _early_date(text, paras)
-    doc = replace(doc, title=title, date=date)
+    doc = replace(doc, title=" ".join(title.split()), date=date)     # a title of two lines is one line of text
     passages = _structure(text, doc.id, paras)
     if "\f" in text:
         feeds = [m.start() for m in re.finditer("\f", text)]

@@ -142,3 +142,12 @@ def test_answers_without_a_label_after_labelled_questions_are_answers():
               'it.\n\nNo.\n\nQuestion: Is it late?\n\nIt is.\n')
     _, paras = parse(Document.from_text("t.txt", titled))
     assert [p.kind for p in paras if p.section == "Q1"] == ["question"] * 3
+
+
+def test_a_title_over_two_lines_is_one_line():
+    """A new user's minutes: "Graduate Curriculum Committee…\nMinutes and verbatim transcript, March 12, 2025" was
+    the title with its line break, which split `rag docs` rows and the chat's table."""
+    text = ("Graduate Curriculum Committee\nMinutes and verbatim transcript, March 12, 2025\n\n"
+            "CHAIR: Good afternoon.\n\nDr. Amina Yusuf: Hello.\n\nCHAIR: First item.\n")
+    doc, _ = parse(Document.from_text("m.txt", text))
+    assert "\n" not in doc.title and doc.title.startswith("Graduate Curriculum Committee Minutes")

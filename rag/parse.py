@@ -115,6 +115,7 @@ _CHANGE = re.compile(r">>[ \t]*(?=\S)")
 _NOT_SPEAKERS = NOT_SPEAKERS
 _ASKERS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
 _ANSWER_LABELS = {"a", "answer"}     # no name: the answer's speaker is unknown
+UNNAMED_LABELS = {"q", "question", "questions"} | _ANSWER_LABELS     # labels that name nobody (no speaker listed)
 # a question asked: "?" ending a sentence (then a capital, or the paragraph's end), not inside a title ("the report
 # "Why Do Bridges Fail?" published …") nor an aside ("did you not?, that …")
 _ASKED = re.compile(r"\?[\"”’'»)\]]*(?:\s+(?=[\"“‘'(]?[A-Z])|\s*$)")

@@ -493,9 +493,11 @@ def documents_html(index) -> str:
     counts: dict[str, int] = {}
     for p in index.passages:
         counts[p.doc] = counts.get(p.doc, 0) + 1
+    from .parse import UNNAMED_LABELS
+
     speakers: dict[str, dict[str, None]] = {}
     for p in index.paragraphs:
-        if p.speaker:
+        if p.speaker and p.speaker.lower() not in UNNAMED_LABELS:      # "Q:" names nobody
             speakers.setdefault(p.doc, {})[p.speaker] = None
 
     def who(doc_id: str) -> str:

@@ -258,3 +258,18 @@ def test_a_window_of_turns_marks_its_best_turn_with_hostile_text_inert(tmp_path,
     one = dataclasses.replace(hit, passage=r.index.paragraphs[0], provenance={})
     assert render.quote_text_html(one, r.index.paragraphs[0].text, r.index, "rubber") == \
         html.escape(r.index.paragraphs[0].text, quote=True)
+
+
+def test_the_documents_table_lists_people_not_the_labels_q_and_a(tmp_path, fake_embedder):
+    """A new user's Q:/A: interview was listed with the speaker "Q"."""
+    from rag import render
+    from rag.build import build
+    from rag.store import load
+
+    path = tmp_path / "interview.txt"
+    path.write_text("Q: Where do you dive?\n\nA: In the bay.\n\nQ: When?\n\nA: In winter.\n\n"
+                    "Jane Doe (BBC): And the boat?\n\nA: It sank.\n", encoding="utf-8")
+    build([path], fake_embedder, tmp_path / "idx")
+    page = render.documents_html(load(tmp_path / "idx", embedder=fake_embedder))
+    row = page.split("<tbody>")[1]
+    assert "<td>Q</td>" not in row and "Q, " not in row and "Jane Doe" in row

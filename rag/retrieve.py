@@ -765,7 +765,13 @@ class Retriever:
         abstained = bool(abstain and ((s.threshold is not None and ((conf < s.threshold and not only_speaker)
                                                                     or uncounted))
                                       or decisive or absent))
-        missing = whole_names(text, missing, soft) or (absent if abstained else [])
+        named_missing = whole_names(text, missing, soft)
+        # an index with no threshold and too few words for a missing word to decide (absent, above): the words no
+        # document uses are said all the same, deciding nothing ("parking permits" of a small set of meetings)
+        unused = absent_words(text, vocabulary) if not (named_missing or absent or abstained or only_speaker) \
+            and s.threshold is None and s.absent_everyday <= 1 and (vocabulary.everyday or 0.0) < s.absent_everyday \
+            else []
+        missing = named_missing or (absent if abstained else []) or unused
         hits = self._hits(picked, order, fused, dense, lexical, abstained)
         noun = self._rows.noun
         elsewhere = []
@@ -774,9 +780,11 @@ class Retriever:
             shown = sorted(docs)
             notices = [f"Only passages of {', '.join(shown[:3])}" + (f" and {len(shown) - 3} more" if len(shown) > 3
                                                                      else "") + "."] + notices
-            if missing:
+            if named_missing:
                 everywhere = set(whole_names(text, *names_missing(text, vocabulary, None)[0::2]))
-                elsewhere = [t for t in missing if t not in everywhere]
+                elsewhere = [t for t in named_missing if t not in everywhere]
+            if unused:
+                noun = "the documents"      # the words no document of the index uses
         if abstained:
             said = abstain_notice(noun, missing) if missing or not uncounted else count_notice(noun, uncounted)
             notices = notices + [said]
@@ -790,7 +798,7 @@ class Retriever:
         if elsewhere:       # (after what the documents searched lack)
             notices = notices + [f"Other documents of the index mention {_quoted(elsewhere)}."]
         return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
-                      abstain_notice=said, speaker=who, documents=by_document(hits))
+                      abstain_notice=said, speaker=who, documents=[] if unused else by_document(hits))
 
     def _hits(self, picked: list[int], order: list[int], fused: dict[int, float], dense: Candidates,
               lexical: Candidates, low: bool) -> list[Hit]:

@@ -439,3 +439,24 @@ def test_a_talks_speaker_is_no_numbered_voice_a_first_name_filters_and_a_documen
     filtered = r.search("sensors", 3, docs={"talk.txt"})
     assert "Only passages of talk.txt." in filtered.notices
     assert not any(n.startswith("Only passages of") for n in r.search("sensors", 3).notices)
+
+
+def test_a_small_index_says_which_words_no_document_uses_and_claims_no_discussion(tmp_path):
+    """A new user's: "What did the committee say about parking permits?" over three small documents was answered
+    with "3 documents discuss this" though none uses "parking" or "permits". Too few words for a missing word to
+    decide (Vocabulary.everyday), and no threshold: the words are said, deciding nothing, and no document is said
+    to discuss it."""
+    (tmp_path / "minutes.txt").write_text(
+        "CHAIR: The committee approves the field methods course.\n\nDr. Amina Yusuf: The budget is fine.\n\n"
+        "CHAIR: Then it is approved.\n\nDr. Amina Yusuf: Thank you.\n", encoding="utf-8")
+    (tmp_path / "talk.txt").write_text("The sensors on the buoys failed within a month.\n", encoding="utf-8")
+    folder = tmp_path / "idx"
+    build(sorted(tmp_path.glob("*.txt")), FakeEmbedder(), folder=folder)
+    r = _retriever(folder)
+    assert r.settings.threshold is None
+    off = r.search("What did the committee say about parking permits?", 3)
+    assert off.missing_terms == ["parking", "permits"] and not off.abstained and off.documents == []
+    assert "No document mentions 'parking' or 'permits'. The passages shown match the rest of the query." \
+        in off.notices
+    on = r.search("What did the committee say about the course?", 3)
+    assert on.missing_terms == [] and on.documents

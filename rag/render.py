@@ -431,8 +431,10 @@ def context_paragraphs(index, doc_id: str, start: int, end: int) -> tuple[list[P
         home = next((p for p in paras if start < p.end and p.start < end), None)
     if home is None:
         return [], None
-    if home.section == "text":
-        shown = [p for p in paras if abs(p.paragraph - home.paragraph) <= _CONTEXT_PARAGRAPHS]
+    if home.section == "text":      # every paragraph of the quote (a window of several turns), a few either side
+        inside = [p for p in paras if p.start < end and start < p.end] or [home]
+        first, last = inside[0].paragraph - _CONTEXT_PARAGRAPHS, inside[-1].paragraph + _CONTEXT_PARAGRAPHS
+        shown = [p for p in paras if first <= p.paragraph <= last]
     else:
         shown = [p for p in paras if p.section == home.section]
     return shown, home
@@ -474,9 +476,11 @@ def exchange_html(index, doc_id: str, start: int, end: int, notice: str = "") ->
             name = p.speaker + (f" ({p.outlet})" if p.kind == "question" and p.outlet else "")
             who = f'<span class="rq-who">{esc(name)}:</span> '
         previous_speaker = p.speaker
+        # a recording's turn keeps its time, which the paragraph's text leaves out with the label
+        when = f'<span class="rq-time">{esc(cite.clock(p.time))}</span> ' if p.time is not None else ""
         cls = "rq-p rq-p-question" if p.kind == "question" else "rq-p"
         out.append(f'<p class="{cls}" data-paragraph="{p.paragraph}"><span class="rq-pn">¶ {p.paragraph}</span>'
-                   f'{who}{body}</p>')
+                   f'{when}{who}{body}</p>')
     out.append("</div>")
     return "".join(out)
 

@@ -273,3 +273,25 @@ def test_the_documents_table_lists_people_not_the_labels_q_and_a(tmp_path, fake_
     page = render.documents_html(load(tmp_path / "idx", embedder=fake_embedder))
     row = page.split("<tbody>")[1]
     assert "<td>Q</td>" not in row and "Q, " not in row and "Jane Doe" in row
+
+
+def test_the_context_of_a_window_of_many_turns_shows_every_turn_of_it_with_its_time(tmp_path, fake_embedder):
+    """A new user's talk: "Show in context" said "Paragraphs 1–4 · chars 14–919" but left out ¶5–6, which the quote
+    holds, and the turns' times."""
+    from rag import render
+    from rag.build import build
+    from rag.store import load
+
+    srt = tmp_path / "talk.srt"
+    cues = [(i, f"00:0{i}:00,000 --> 00:0{i}:04,000", f">> Point {i} of the talk." if i % 2 else f"Point {i}.")
+            for i in range(1, 9)]
+    srt.write_text("\n\n".join(f"{n}\n{t}\n{w}" for n, t, w in cues) + "\n", encoding="utf-8")
+    build([srt], fake_embedder, tmp_path / "idx")
+    index = load(tmp_path / "idx", embedder=fake_embedder)
+    window = max(index.passages, key=lambda p: p.end - p.start)
+    inside = [p.paragraph for p in index.paragraphs if p.start < window.end and window.start < p.end]
+    assert len(inside) > 2 * render._CONTEXT_PARAGRAPHS + 1         # more turns than the context's reach
+    page = render.exchange_html(index, window.doc, window.start, window.end)
+    for n in inside:
+        assert f'data-paragraph="{n}"' in page
+    assert '<span class="rq-time">00:01:00</span>' in page

@@ -96,16 +96,27 @@ def window_turns(p: Passage, index) -> list[Passage]:
 
 
 def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> list[Passage]:
-    """The turns that best match `query`: the most of its words (stemmed, stop words dropped), each
-    weighted by log(1 + turns / turns that have it), so a word every turn has counts little. Ties are
+    """The turns that best match `query`: the most of its words (stemmed, stop words and English's commonest words
+    dropped), each weighted by log(1 + turns / turns that have it), so a word every turn has counts little, and by
+    its rarity in English (vocabulary.zipf). Ties are
     all kept; none when no turn has any of its words, or when every turn scores the same. With a
     `speaker` (the search was restricted to them), only their turns: the best, else all of them."""
     if len(turns) < 2:
         return []
-    words = set(tokenize(query or ""))
+    from .vocabulary import FUNCTION_ZIPF, zipf
+
+    # the question's words, not its frame ("when", "were": English's commonest), a rarer word counting more
+    # ("barnacles" over "talk"), so that a turn holding only "talk" does not tie with the one holding "barnacles"
+    weight: dict[str, float] = {}
+    for raw in re.findall(r"[^\W\d_]+", query or ""):
+        common = zipf(raw.lower()) or 0.0
+        if common < FUNCTION_ZIPF:
+            for w in tokenize(raw):
+                weight[w] = max(weight.get(w, 0.0), 1.0 + max(0.0, 6.0 - common) / 6.0)
+    words = set(weight)
     have = [words & set(tokenize(t.text)) for t in turns]
     df = {w: sum(w in h for h in have) for w in words}
-    score = [sum(math.log(1 + len(turns) / df[w]) for w in h) for h in have]
+    score = [sum(math.log(1 + len(turns) / df[w]) * weight[w] for w in h) for h in have]
     if speaker:
         theirs = [i for i, t in enumerate(turns) if (t.speaker or "").casefold() == speaker.casefold()]
         if not theirs or len(theirs) == len(turns):

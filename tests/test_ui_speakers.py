@@ -186,3 +186,18 @@ def test_ticking_documents_quickly_never_drops_the_last_tick(engine):
     on_filter = [d for d in config["dependencies"]
                  if any(ids.get(t[0]) == "rq-filter" and t[1] == "input" for t in d["targets"])]
     assert on_filter and all(d["trigger_mode"] == "always_last" for d in on_filter), on_filter
+
+
+def test_the_best_turn_is_the_one_with_the_questions_rare_word_not_a_tie_of_frame_words():
+    """A new user's talk: "When in the talk were barnacles mentioned?" marked three turns as the best match, one
+    holding "talk", one "when", one "barnacles" (each word in one turn: a tie)."""
+    from rag.records import Passage
+
+    texts = ["Today I want to talk about open data.", "The surprise was who used the data when it rained.",
+             "Barnacles grew on the buoys within a month."]
+    turns, at = [], 0
+    for i, t in enumerate(texts, 1):
+        turns.append(Passage(doc="talk.srt", start=at, end=at + len(t), text=t, section="text", kind="turn",
+                             paragraph=i))
+        at += len(t) + 2
+    assert [t.text for t in render.best_turns(turns, "When in the talk were barnacles mentioned?")] == [texts[2]]

@@ -191,15 +191,18 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
         return gr.update(choices=names or handlers.speaker_choices(None, anyone=True), value=keep,
                          visible=bool(names))
 
-    def documents(message):
+    def documents(message, ticked=(), chosen=""):
+        """The documents' parts of the page after a change; the documents ticked (and the speaker chosen) stay as
+        they were where they are still there (an upload cleared the filter without a word)."""
         current, names = engine.index_or_none(), handlers.document_choices(engine.index_or_none())
-        return (message, render.documents_html(current), gr.update(choices=names, value=[]),
+        kept = [d for d in (ticked or []) if d in {v for _, v in names}]
+        return (message, render.documents_html(current), gr.update(choices=names, value=kept),
                 gr.update(choices=names, value=None), render.header_html(current, engine.changed),
-                speakers([]))
+                speakers(kept, chosen))
 
-    def on_add(files, replace_value, progress=gr.Progress()):
+    def on_add(files, replace_value, ticked, chosen, progress=gr.Progress()):
         report = lambda done, total, what: progress((done, max(total, 1)), desc=what)   # noqa: E731
-        return documents(handlers.add_files(engine, files, report, replace=replace_value))
+        return documents(handlers.add_files(engine, files, report, replace=replace_value), ticked, chosen)
 
     asked = dict(fn=run, inputs=[question, k, summary_on, model_name, doc_filter, speaker, turns, page_base],
                  outputs=[turns, conversation, question, presenter], api_visibility="private",
@@ -215,10 +218,12 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
     # still being answered (a busy server), leaving the speaker choice of a selection that is no longer there
     doc_filter.input(speakers, [doc_filter, speaker], speaker, api_visibility="private", queue=False,
                      trigger_mode="always_last")
-    add.click(on_add, [uploads, replace], doc_outputs, api_visibility="private", concurrency_limit=1,
-              concurrency_id="documents").then(lambda: None, None, uploads, api_visibility="private", queue=False)
-    remove.click(lambda d: documents(handlers.remove_file(engine, d)), [to_remove], doc_outputs,
-                 api_visibility="private", concurrency_limit=1, concurrency_id="documents")
+    add.click(on_add, [uploads, replace, doc_filter, speaker], doc_outputs, api_visibility="private",
+              concurrency_limit=1, concurrency_id="documents").then(lambda: None, None, uploads,
+                                                                    api_visibility="private", queue=False)
+    remove.click(lambda d, ticked, chosen: documents(handlers.remove_file(engine, d), ticked, chosen),
+                 [to_remove, doc_filter, speaker], doc_outputs, api_visibility="private", concurrency_limit=1,
+                 concurrency_id="documents")
     def on_open(state, evt: gr.EventData):
         return handlers.open_span(engine, state, _event(evt))
 

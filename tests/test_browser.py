@@ -396,12 +396,17 @@ def test_upload_filter_and_remove_a_document(browser, apps, tmp_path):
     try:
         p = docs.open()
         p.click("#rq-documents button, #rq-documents .label-wrap")
+        ticked = p.locator("#rq-filter input[type=checkbox]").first     # a filter set before the upload ...
+        ticked.check()
         p.set_input_files("#rq-upload input[type=file]", str(harbour))
         p.wait_for_timeout(500)
         p.click("#rq-add")
         p.wait_for_function("document.querySelector('#rq-doc-status').innerText.includes('1 added')",
                             timeout=90_000)
         assert "harbour.txt" in p.locator("#rq-documents table.rq-docs").inner_text()
+        p.wait_for_timeout(300)
+        assert ticked.is_checked()          # ... stays set (an upload cleared it without a word)
+        ticked.uncheck()
         # only the new document, ticked in the filter
         p.locator("#rq-filter label", has_text="Harbour report").click()
         turn = docs.ask("When does the dredging start?", 1)

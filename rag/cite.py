@@ -8,6 +8,7 @@ names an absolute path on this machine. The exact quote is always
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import os
@@ -38,15 +39,45 @@ def clock(seconds: float) -> str:
     return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
 
 
+_turns_of: list = []      # [(an index's paragraphs, {doc: its turns in order})]: the last few indexes seen
+
+
+def window_turns(p: Passage, index) -> list[Passage]:
+    """The turns a quote spans whole, in order, when it spans several (a meeting's window); else []."""
+    paragraphs = getattr(index, "paragraphs", None)
+    if p.kind != "turn" or not paragraphs:
+        return []
+    by_doc = next((m for ps, m in _turns_of if ps is paragraphs), None)
+    if by_doc is None:
+        by_doc = {}
+        for t in paragraphs:
+            if t.kind == "turn":
+                by_doc.setdefault(t.doc, []).append(t)
+        by_doc = {d: (ts, [t.start for t in ts]) for d, ts in by_doc.items()}
+        _turns_of[:] = [(paragraphs, by_doc)] + _turns_of[:3]
+    doc_turns, starts = by_doc.get(p.doc, ([], []))
+    i = bisect.bisect_left(starts, p.start)
+    turns = []
+    for t in doc_turns[i:]:
+        if t.start >= p.end:
+            break
+        if t.end <= p.end:
+            turns.append(t)
+    return turns if len(turns) > 1 else []
+
+
 def _names(names: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def where(p: Passage) -> str:
+def where(p: Passage, until: float | None = None) -> str:
     """'Answer to Q7 — Polls conducted…', 'Opening statement', 'Turn of Project Manager, paragraph 12',
     'Turns of Grad A and Grad B at 00:12:31', or 'Paragraph 12'; ' at 00:12:31' when the passage has a time
-    (subtitles, stamped turns)."""
+    (subtitles, stamped turns), ' at 00:00:01–00:06:10' with `until`, the time of its last turn (times_of)."""
     at = f" at {clock(p.time)}" if p.time is not None else ""
+    several = bool(at) and until is not None and clock(until) != clock(p.time)
+    if several:
+        at += f"–{clock(until)}"
     if p.section.startswith("Q") and p.question:
         role = "Question" if p.kind == "question" else "Answer to"
         label = f"{role} {p.section} — {shorten(p.question)}"
@@ -55,9 +86,16 @@ def where(p: Passage) -> str:
         return "Opening statement" + at
     names = tuple(getattr(p, "speakers", ()) or ()) or ((p.speaker,) if p.speaker else ())
     if p.kind == "turn" or len(names) > 1:
-        who = f"Turn{'s' if len(names) > 1 else ''} of {_names(names)}" if names else "Turn"
+        who = f"Turn{'s' if len(names) > 1 or several else ''}" + (f" of {_names(names)}" if names else "")
         return who + (at or f", paragraph {p.paragraph}")
     return f"Paragraph {p.paragraph}" + at
+
+
+def last_time(p: Passage, index) -> float | None:
+    """The time of the last turn of a window of several timed turns (a talk's captions: the quote runs from
+    00:00:01 to 00:06:10), else None."""
+    turns = window_turns(p, index)
+    return turns[-1].time if turns and p.time is not None and turns[-1].time is not None else None
 
 
 def source(doc: Document) -> str:
@@ -96,6 +134,7 @@ def hit_json(hit: Hit, index: Index) -> dict:
         "speaker": p.speaker, "outlet": p.outlet, "paragraph": p.paragraph, "page": p.page,
         "low_confidence": hit.low_confidence,
         **({"time": p.time} if p.time is not None else {}),
+        **({"time_end": last_time(p, index)} if last_time(p, index) is not None else {}),
         **({"speakers": list(p.speakers)} if getattr(p, "speakers", ()) else {}),
         **hit.provenance,
     }

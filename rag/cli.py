@@ -65,7 +65,7 @@ def _print_json(obj) -> None:
 
 def _print_quotes(result, retriever, scores: bool = True) -> None:
     """The notices, then each quote with its citation line, checked against its document."""
-    from .cite import checked, where
+    from .cite import checked, last_time, where
 
     for notice in result.notices:
         print(f"note: {notice}")
@@ -76,7 +76,8 @@ def _print_quotes(result, retriever, scores: bool = True) -> None:
     for h in result.hits:
         p = h.passage
         doc = retriever.index.documents[p.doc]
-        line = f"[{h.rank}] {where(p)} · ¶{p.paragraph} · {doc.path}:{p.start}-{p.end}"
+        label = where(p, last_time(p, retriever.index))
+        line = f"[{h.rank}] {label} · ¶{p.paragraph} · {doc.path}:{p.start}-{p.end}"
         if scores:
             line += f" · score {h.score:.3f}" + (" · LOW CONFIDENCE" if h.low_confidence else "")
         print(line)

@@ -19,7 +19,6 @@ What it leaves out: the page around these fragments (``ui.py``) and the styles
 """
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import html
 import math
@@ -68,31 +67,7 @@ def matched(hit: Hit) -> tuple[int, int] | None:
     return None
 
 
-_turns_of: list = []      # [(an index's paragraphs, {doc: its turns in order})]: the last few indexes seen
-
-
-def window_turns(p: Passage, index) -> list[Passage]:
-    """The turns a quote spans whole, in order, when it spans several (a meeting's window); else []."""
-    paragraphs = getattr(index, "paragraphs", None)
-    if p.kind != "turn" or not paragraphs:
-        return []
-    by_doc = next((m for ps, m in _turns_of if ps is paragraphs), None)
-    if by_doc is None:
-        by_doc = {}
-        for t in paragraphs:
-            if t.kind == "turn":
-                by_doc.setdefault(t.doc, []).append(t)
-        by_doc = {d: (ts, [t.start for t in ts]) for d, ts in by_doc.items()}
-        _turns_of[:] = [(paragraphs, by_doc)] + _turns_of[:3]
-    doc_turns, starts = by_doc.get(p.doc, ([], []))
-    i = bisect.bisect_left(starts, p.start)
-    turns = []
-    for t in doc_turns[i:]:
-        if t.start >= p.end:
-            break
-        if t.end <= p.end:
-            turns.append(t)
-    return turns if len(turns) > 1 else []
+window_turns = cite.window_turns      # (where it lives: cite needs it for the times a quote spans)
 
 
 def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> list[Passage]:
@@ -204,7 +179,7 @@ def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
     text = cite.checked(p, doc)
     n = hit.rank
     anchor = f"t{turn_id}-q{n}"
-    where = cite.where(p)
+    where = cite.where(p, cite.last_time(p, index))
     if p.question:
         asker = "Question" + (f" ({p.outlet})" if p.outlet else "")
         label = (f'<details class="rq-where"><summary title="{esc(p.question)}">{esc(where)}</summary>'

@@ -105,7 +105,9 @@ def run(capsys, *argv):
 ])
 def test_time_in_the_citation_and_the_json(tmp_path, capsys, name, query):
     """Whatever excerpt the search quotes (one turn or a window over several), its time is its first
-    turn's cue time, in the JSON as seconds and in the citation line as "at hh:mm:ss"."""
+    turn's cue time, in the JSON as seconds and in the citation line as "at hh:mm:ss"; a window of several turns
+    also its last turn's ("time_end", "at 00:00:01–00:12:34": a new user read the first turn's time for when the
+    words were said)."""
     folder = str(tmp_path / "idx")
     code, out, err = run(capsys, "index", str(DATA / name), "--index", folder, "--quiet")
     assert code == 0, err
@@ -116,15 +118,21 @@ def test_time_in_the_citation_and_the_json(tmp_path, capsys, name, query):
     assert top["text"] == doc.text[top["start"]:top["end"]]
     first = next(p for p in parse(doc)[1] if p.start <= top["start"] < p.end)
     assert first.time is not None and top["time"] == first.time and top["speaker"] == first.speaker
+    inside = [p for p in parse(doc)[1] if top["start"] <= p.start and p.end <= top["end"] and p.kind == "turn"]
+    last = inside[-1].time if len(inside) > 1 else None
+    assert top.get("time_end") == (last if last is not None and clock(last) != clock(first.time) else None)
     code, out, _ = run(capsys, "search", query, "-k", "1", "--index", folder)
     cite = next(line for line in out.splitlines() if line.startswith("[1] "))
-    assert code == 0 and f" at {clock(first.time)} ·" in cite
+    shown = f" at {clock(first.time)}" + (f"–{clock(top['time_end'])}" if top.get("time_end") else "")
+    assert code == 0 and f"{shown} ·" in cite
 
 
 def test_where_says_who_and_when():
     from rag.records import Passage
     turn = Passage("d", 0, 5, "Hello", "text", "turn", 4, speaker="Grad A", time=751.0)
     assert where(turn) == "Turn of Grad A at 00:12:31"
+    assert where(turn, until=815.0) == "Turns of Grad A at 00:12:31–00:13:35"       # a window's first and last turn
+    assert where(turn, until=751.4) == "Turn of Grad A at 00:12:31"
     assert where(Passage("d", 0, 5, "Hello", "text", "turn", 4, speaker="Grad A")) == "Turn of Grad A, paragraph 4"
     window = Passage("d", 0, 5, "Hello", "text", "turn", 4, speaker="Grad A", speakers=("Grad A", "Grad B", "PhD C"))
     assert where(window) == "Turns of Grad A, Grad B and PhD C, paragraph 4"

@@ -140,10 +140,10 @@ def hit_json(hit: Hit, index: Index) -> dict:
     }
 
 
-def reference(p: Passage, doc: Document) -> str:
-    """A ready citation line: speaker, event, date, section (with the time), paragraph. (A turn's
-    label names its speakers already.)"""
-    label = where(p)
+def reference(p: Passage, doc: Document, until: float | None = None) -> str:
+    """A ready citation line: speaker, event, date, section (with the time, and with `until` the last turn's:
+    last_time), paragraph. (A turn's label names its speakers already.)"""
+    label = where(p, until)
     speaker = "" if label.startswith("Turn") else p.speaker or ""
     parts = [speaker, doc.title, doc.date or "", label, f"para. {p.paragraph}"]
     if p.page:
@@ -166,16 +166,17 @@ def md_escape(text: str) -> str:
     return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}", text)
 
 
-def markdown_citation(p: Passage, doc: Document, rank: int | None = None) -> str:
+def markdown_citation(p: Passage, doc: Document, rank: int | None = None, until: float | None = None) -> str:
     """One quote as a Markdown block quote and its reference line, both ``md_escape``d: the
     document's characters, shown as text (the exact text is ``document.text[start:end]``)."""
     lines = checked(p, doc).splitlines() or [""]
     quote = "\n".join(f"> {md_escape(line)}" for line in lines)
-    return f"{quote}\n\n— {f'[{rank}] ' if rank is not None else ''}{md_escape(reference(p, doc))}\n"
+    return f"{quote}\n\n— {f'[{rank}] ' if rank is not None else ''}{md_escape(reference(p, doc, until))}\n"
 
 
 def markdown(hits: list[Hit], index: Index) -> str:
-    return "\n".join(markdown_citation(h.passage, index.documents[h.passage.doc], h.rank) for h in hits)
+    return "\n".join(markdown_citation(h.passage, index.documents[h.passage.doc], h.rank,
+                                       last_time(h.passage, index)) for h in hits)
 
 
 _FORMULA = re.compile(r"[\t\r]|\s*[=+\-@]")
@@ -192,14 +193,16 @@ def csv_text(hits: list[Hit], index: Index) -> str:
     """One row per quote. Text cells pass through ``csv_cell``: only those beginning with = + - @,
     tab or CR get a leading ``'``, so such a quote is not byte-exact here; its ``start``/``end``
     columns give the exact text, ``document.text[start:end]``. Our own numbers are left as numbers; ``time``
-    is a subtitle cue's or a stamped turn's start, ``00:12:31`` (empty when the passage has none)."""
+    is a subtitle cue's or a stamped turn's start, ``00:12:31`` (empty when the passage has none), ``time_end`` the
+    last turn's of a window of several timed turns (last_time)."""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["rank", "quote", "speaker", "document", "date", "section", "question", "paragraph", "time",
-                "source", "start", "end", "score"])
+                "time_end", "source", "start", "end", "score"])
     for h in hits:
         p, doc = h.passage, index.documents[h.passage.doc]
         text = [checked(p, doc), p.speaker, doc.title, doc.date, p.section, p.question]
+        until = last_time(p, index)
         w.writerow([h.rank, *map(csv_cell, text), p.paragraph, "" if p.time is None else clock(p.time),
-                    csv_cell(source(doc)), p.start, p.end, f"{h.score:.4f}"])
+                    "" if until is None else clock(until), csv_cell(source(doc)), p.start, p.end, f"{h.score:.4f}"])
     return buf.getvalue()

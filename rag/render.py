@@ -48,7 +48,7 @@ def quote_citation(hit: Hit, index) -> str:
     section, paragraph, characters; Markdown-escaped (cite.md_escape), so pasted into notes it shows
     the document's characters and makes no link, image or HTML."""
     p = hit.passage
-    return cite.markdown_citation(p, index.documents[p.doc])
+    return cite.markdown_citation(p, index.documents[p.doc], until=cite.last_time(p, index))
 
 
 def abstained(result, index) -> str:
@@ -70,24 +70,29 @@ def matched(hit: Hit) -> tuple[int, int] | None:
 window_turns = cite.window_turns      # (where it lives: cite needs it for the times a quote spans)
 
 
+_ASKING = frozenset("when where who whom whose why how which were was is are will would can could".split())
+
+
 def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> list[Passage]:
-    """The turns that best match `query`: the most of its words (stemmed, stop words and English's commonest words
-    dropped), each weighted by log(1 + turns / turns that have it), so a word every turn has counts little, and by
-    its rarity in English (vocabulary.zipf). Ties are
+    """The turns that best match `query`: the most of its words (stemmed; stop words, a question's frame and its
+    asking words dropped: retrieve.FRAME_WORDS, "when", "were"), each weighted by log(1 + turns / turns that have
+    it), so a word every turn has counts little, and by its rarity in English (vocabulary.zipf). Ties are
     all kept; none when no turn has any of its words, or when every turn scores the same. With a
     `speaker` (the search was restricted to them), only their turns: the best, else all of them."""
     if len(turns) < 2:
         return []
-    from .vocabulary import FUNCTION_ZIPF, zipf
+    from .retrieve import FRAME_WORDS
+    from .vocabulary import zipf
 
-    # the question's words, not its frame ("when", "were": English's commonest), a rarer word counting more
-    # ("barnacles" over "talk"), so that a turn holding only "talk" does not tie with the one holding "barnacles"
+    # the question's words, not its frame ("when … in the talk … mention"), a rarer word counting more ("barnacles"
+    # over "harbour"), so that turns holding one word each do not tie
     weight: dict[str, float] = {}
     for raw in re.findall(r"[^\W\d_]+", query or ""):
+        if raw.lower() in FRAME_WORDS or raw.lower() in _ASKING:
+            continue
         common = zipf(raw.lower()) or 0.0
-        if common < FUNCTION_ZIPF:
-            for w in tokenize(raw):
-                weight[w] = max(weight.get(w, 0.0), 1.0 + max(0.0, 6.0 - common) / 6.0)
+        for w in tokenize(raw):
+            weight[w] = max(weight.get(w, 0.0), 1.0 + max(0.0, 7.0 - common) / 7.0)
     words = set(weight)
     have = [words & set(tokenize(t.text)) for t in turns]
     df = {w: sum(w in h for h in have) for w in words}
@@ -527,7 +532,8 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
     for n, hit in enumerate(hits, 1):
         p = hit.passage
         doc = index.documents[p.doc]
-        where = [x for x in (p.speaker, cite.where(p), cite.shorten(doc.title or doc.id, 80), doc.date,
+        where = [x for x in (p.speaker, cite.where(p, cite.last_time(p, index)), cite.shorten(doc.title or doc.id, 80),
+                             doc.date,
                              f"¶ {p.paragraph}") if x]
         low = '<p class="rq-slide-low">low confidence</p>' if hit.low_confidence else ""
         slides.append(

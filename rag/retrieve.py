@@ -439,7 +439,7 @@ class _Shown:
 
 
 # the words of a question that asks only what someone said: "What did the host say?", "what does Ann think"
-_FRAME = frozenset("what did does do say said says tell told tells think thinks thought ask asks asked mention "
+FRAME_WORDS = frozenset("what did does do say said says tell told tells think thinks thought ask asks asked mention "
                    "mentions mentioned talk talks talked speak speaks spoke the of".split())
 _FILTER_WORDS = HONORIFICS | {"the", "a", "an"}     # words of a --speaker filter no name need hold
 
@@ -753,9 +753,9 @@ class Retriever:
         conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share,
                           self._rows.idf_scale)
         # asked only what a speaker said ("what did the host say?", "what did Jonas Weber ask?"): the words left
-        # beside the speaker are all a question's frame (_FRAME), so any of their turns answers: the confidence
+        # beside the speaker are all a question's frame (FRAME_WORDS), so any of their turns answers: the confidence
         # (reported as it is) does not abstain
-        only_speaker = who is not None and all(w.lower() in _FRAME for w in re.findall(r"[^\W\d_]+", asked))
+        only_speaker = who is not None and all(w.lower() in FRAME_WORDS for w in re.findall(r"[^\W\d_]+", asked))
         # a count question whose best passages give no number of what it counts (asks.py), where a threshold says
         # the documents were calibrated to abstain at all
         checked = count_check(text, (_with_question(self.shown(r)) for r in order[:COUNT_PASSAGES]))

@@ -4,6 +4,7 @@ STYLE blocks and inline tags left out, each turn's first cue time kept as the pa
 time in the citation ("at 00:12:31") and in the JSON ("time": seconds), through the real CLI."""
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from pathlib import Path
@@ -259,3 +260,28 @@ def test_a_line_said_again_later_is_no_rolling_repeat():
         ("Ann", "Did the council approve it?", 1.0), ("Tom", "Yes, it did.", 4.0), ("Tom", "Yes, it did.", 90.0),
         ("Ann", "Twice?", 94.0)]
     assert subtitle_text("1\n00:00:01,000 --> 00:00:02,000\nNo.\nNo.\n") == "[00:00:01] No. No.\n"
+
+
+def test_every_export_of_a_window_cites_the_times_it_runs_over(tmp_path, fake_embedder):
+    """The CLI, the chat's header and the JSON said "at 00:03:05–00:15:00", but Copy citation, Markdown, CSV and
+    the presenter slide still said "at 00:03:05" (a reviewer)."""
+    from rag import cite, render
+    from rag.build import build
+    from rag.records import Hit
+    from rag.store import load
+
+    build([DATA / "townhall.srt"], fake_embedder, tmp_path / "idx")
+    index = load(tmp_path / "idx", embedder=fake_embedder)
+    p = next(p for p in index.passages if cite.last_time(p, index) is not None)
+    span = f"at {clock(p.time)}–{clock(cite.last_time(p, index))}"
+    hit = Hit(passage=p, rank=1, score=1.0)
+    assert span in cite.where(p, cite.last_time(p, index))
+    assert span in cite.markdown([hit], index) and span in render.quote_citation(hit, index)
+    import csv
+    import io
+    row = list(csv.DictReader(io.StringIO(cite.csv_text([hit], index))))[0]
+    assert row["time"] == clock(p.time) and row["time_end"] == clock(cite.last_time(p, index))
+    from rag.chat import Turn
+    from rag.retrieve import Result
+    slide = render.presenter_html(Turn("q", "q", result=Result("q", [hit]), index=index))
+    assert html.unescape(span) in html.unescape(slide)

@@ -201,3 +201,10 @@ def test_the_best_turn_is_the_one_with_the_questions_rare_word_not_a_tie_of_fram
                              paragraph=i))
         at += len(t) + 2
     assert [t.text for t in render.best_turns(turns, "When in the talk were barnacles mentioned?")] == [texts[2]]
+    # a frequent topic word is still the question's ("government", "school": a reviewer's), the frame is not
+    texts = ["Welcome to this talk about the harbour.", "The government will pay for the new school.",
+             "Thank you all for coming tonight."]
+    turns = [Passage(doc="t", start=i * 50, end=i * 50 + len(t), text=t, section="text", kind="turn", paragraph=i)
+             for i, t in enumerate(texts, 1)]
+    for q in ("When in the talk did they mention the government?", "government", "What about the school?"):
+        assert [t.text for t in render.best_turns(turns, q)] == [texts[1]], q

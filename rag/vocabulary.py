@@ -242,6 +242,16 @@ _SPELLED_OUT = (str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "�
                                "ł": "l", "đ": "d", "þ": "th"}))
 
 
+def _lemma(word: str) -> str | None:
+    """The English lemma of a lower-case `word` (simplemma: "children" -> "child", "bought" -> "buy"), the word itself
+    when it has none; None without simplemma (pip install simplemma)."""
+    try:
+        import simplemma
+    except ModuleNotFoundError:
+        return None
+    return simplemma.lemmatize(word, lang="en").lower()
+
+
 def _plural(a: str, b: str) -> bool:
     """Whether one of `a`, `b` is the other's plural in -ies ("Democracies", "democracy")."""
     return (a.endswith("ies") and b == a[:-3] + "y") or (b.endswith("ies") and a == b[:-3] + "y")
@@ -530,16 +540,32 @@ class Vocabulary:
         return any(len(e) >= 4 and e != word and e in have for e in edits)
 
     def has_variant(self, word: str, docs=None) -> bool:
-        """Whether the searched documents (`docs`, None: all) hold `word` in any form find() knows, or a
-        word of VARIANT_PREFIX letters or more that begins as it does (legitimacy, legitimate)."""
+        """Whether the searched documents (`docs`, None: all) hold `word` in any form find() knows, in an irregular
+        form of its lemma (child: children; mouse: mice; buy: bought), or a word of VARIANT_PREFIX letters or more
+        that begins as it does (legitimacy, legitimate)."""
         if self.find(word, docs) is not None:
             return True
         w = _fold(word)
+        same = self.lemmas.get(_lemma(w), ()) if w.isalpha() else ()
+        if same and (docs is None or any(x in self.per_doc.get(d, ()) for d in docs for x in same)):
+            return True
         if len(w) <= VARIANT_PREFIX or not w.isalpha() or w[:VARIANT_PREFIX] not in self.beginnings:
             return False
         if docs is None:
             return True
         return any(any(x.startswith(w[:VARIANT_PREFIX]) for x in self.per_doc.get(d, ())) for d in docs)
+
+    @cached_property
+    def lemmas(self) -> dict[str, frozenset]:
+        """Each English lemma (simplemma's) -> the documents' words of it that are not it ("child": children);
+        {} without simplemma."""
+        out: dict[str, set] = {}
+        for word in self.words:
+            if word.isalpha():
+                lemma = _lemma(word)
+                if lemma and lemma != word:
+                    out.setdefault(lemma, set()).add(word)
+        return {k: frozenset(v) for k, v in out.items()}
 
     @cached_property
     def everyday(self) -> float | None:
@@ -556,6 +582,7 @@ class Vocabulary:
     def warm_up(self) -> "Vocabulary":
         with self._lock:
             self.stems, self.skeletons, self.openings, self.beginnings, self.lowered, self.folded, self.speakers  # noqa: B018
+            self.lemmas                 # noqa: B018 - simplemma reads its English dictionary (about 0.15 s)
         zipf("warm")                    # wordfreq reads its table on first use (about 1 s)
         countries()                     # and pycountry its (about 0.3 s)
         country_forms(), country_names(), capitals()    # and countryinfo its

@@ -559,3 +559,13 @@ def test_letters_spelled_out_currency_codes_year_codes_and_a_place_with_its_kind
                     ("Why is Ogun State flooded?", "Ogun State")]:
         missing, _, soft = terms.names_missing(q, vocab)
         assert terms.hard_missing(missing, soft) == [term], q
+
+
+def test_a_word_the_documents_hold_in_an_irregular_form_is_not_absent():
+    """A reviewer's: "child playground" over a text of "children" said 'child' was never mentioned ("women",
+    "geese", "mice", "bought" the same); in a rich vocabulary that would abstain."""
+    text = ("The children asked for a new playground near the school. The women of the rowing club want a "
+            "boathouse. Three men repaired the geese shelter. The mice damaged the analyses. We bought bread.")
+    vocab = terms.Vocabulary(_index(text))
+    assert terms.absent_words("child playground woman goose mouse analysis buy bitcoin", vocab) == ["bitcoin"]
+    assert terms.absent_words("child", vocab, docs={"d.txt"}) == []

@@ -540,16 +540,21 @@ class Retriever:
             raise QueryError(f"The speaker must be a name, not {speaker!r:.80}.")
         found = self._rows.speakers.get(" ".join(speaker.split()).casefold())
         if found is None:       # as a query names them: "Berg" (Anna Berg), "the PhD" (PhD A or PhD B)
-            from .speakers import resolve
+            from .speakers import _fold, resolve
+
+            def words(name: str) -> set[str]:       # folded, accents dropped: "Muller" is José Müller's
+                return {_fold(w) for w in re.findall(r"[^\W_]+", name)}
 
             every = [name for name, _ in self._rows.speakers.values()]
-            given = {w for w in re.findall(r"[^\W_]+", speaker.casefold()) if w not in _FILTER_WORDS}
+            asked = words(speaker)
+            given = asked - _FILTER_WORDS
             # as a query names them, else by any words of their label ("Amina" of "Dr. Amina Yusuf")
-            names = resolve(speaker, every, named=True).speakers or \
-                [n for n in every if given and given <= set(re.findall(r"[^\W_]+", n.casefold()))]
+            names = resolve(speaker, every, named=True).speakers or [n for n in every if given and given <= words(n)]
             # each word of the filter is theirs: not "Emeka Okafor" for Amara Okafor, "Maria Lavrov" for Sergey
-            names = self._of_searched([n for n in names if given <= set(re.findall(r"[^\W_]+", n.casefold()))],
-                                      allowed)
+            names = [n for n in names if given <= words(n)]
+            # and a title it gives narrows to those who carry it ("Dr Amina": Dr. Amina Yusuf, not Amina Bello)
+            titled = [n for n in names if asked & HONORIFICS & words(n)]
+            names = self._of_searched(titled or names, allowed)
             if names:
                 rows = np.concatenate([self._rows.speakers[name.casefold()][1] for name in names])
                 found = (" or ".join(names), rows)

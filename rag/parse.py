@@ -115,6 +115,7 @@ _CHANGE = re.compile(r">>[ \t]*(?=\S)")
 _NOT_SPEAKERS = NOT_SPEAKERS
 _ASKERS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
 _ANSWER_LABELS = {"a", "answer"}     # no name: the answer's speaker is unknown
+_HOSTS = {"moderator", "interviewer", "host"}     # askers by role who also welcome, thank and hand over
 UNNAMED_LABELS = {"q", "question", "questions"} | _ANSWER_LABELS     # labels that name nobody (no speaker listed)
 # a question asked: "?" ending a sentence (then a capital, or the paragraph's end), not inside a title ("the report
 # "Why Do Bridges Fail?" published …") nor an aside ("did you not?, that …")
@@ -466,7 +467,9 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
             start = t.start
             time = t.time if t.time is not None else time
             label = t.label
-            if label in askers:
+            # a host's turn that asks nothing ("Moderator: Welcome to the panel on …") opens no exchange: it is theirs
+            hosting = label in askers and label.lower() in _HOSTS and "?" not in text[t.start:p.end]
+            if label in askers and not hosting:
                 exchange += 1
                 kind, speaker = "question", label
                 outlet = t.outlet

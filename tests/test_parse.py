@@ -151,3 +151,17 @@ def test_a_title_over_two_lines_is_one_line():
             "CHAIR: Good afternoon.\n\nDr. Amina Yusuf: Hello.\n\nCHAIR: First item.\n")
     doc, _ = parse(Document.from_text("m.txt", text))
     assert "\n" not in doc.title and doc.title.startswith("Graduate Curriculum Committee Minutes")
+
+
+def test_a_hosts_welcome_opens_no_exchange():
+    """A new user's panel: "Moderator: Welcome to the panel on …" was Q1's question, so the panelist's first words
+    were "Answer to Q1 — Welcome to the panel …"."""
+    text = ("Moderator: Welcome to the panel on citizen science and water quality.\n\n"
+            "Prof. Lena Novak: Volunteers collected over four thousand samples.\n\n"
+            "Moderator: How did you check the samples?\n\nProf. Lena Novak: Every tenth sample was measured again.\n\n"
+            "Moderator: Thank you. And the costs?\n\nProf. Lena Novak: Small.\n")
+    doc, paras = parse(Document.from_text("panel.txt", text))
+    got = [(p.kind, p.section, p.speaker) for p in paras]
+    assert got[:2] == [("statement", "opening", "Moderator"), ("statement", "opening", "Prof. Lena Novak")]
+    assert got[2:] == [("question", "Q1", "Moderator"), ("answer", "Q1", "Prof. Lena Novak"),
+                       ("question", "Q2", "Moderator"), ("answer", "Q2", "Prof. Lena Novak")]

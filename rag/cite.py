@@ -73,7 +73,7 @@ def _names(names: tuple[str, ...]) -> str:
 def where(p: Passage, until: float | None = None) -> str:
     """'Answer to Q7 — Polls conducted…', 'Opening statement', 'Turn of Project Manager, paragraph 12',
     'Turns of Grad A and Grad B at 00:12:31', or 'Paragraph 12'; ' at 00:12:31' when the passage has a time
-    (subtitles, stamped turns), ' at 00:00:01–00:06:10' with `until`, the time of its last turn (times_of)."""
+    (subtitles, stamped turns), ' at 00:00:01–00:06:10' with `until`, the time of its last turn (last_time)."""
     at = f" at {clock(p.time)}" if p.time is not None else ""
     several = bool(at) and until is not None and clock(until) != clock(p.time)
     if several:
@@ -127,6 +127,7 @@ def hit_json(hit: Hit, index: Index) -> dict:
     """A hit as JSON; ``time`` (seconds) and ``speakers`` only when the passage has them."""
     p = hit.passage
     doc = index.documents[p.doc]
+    until = last_time(p, index)
     return {
         "rank": hit.rank, "text": checked(p, doc), "score": round(hit.score, 4),
         "source": source(doc), "document": doc.title, "date": doc.date,
@@ -134,7 +135,7 @@ def hit_json(hit: Hit, index: Index) -> dict:
         "speaker": p.speaker, "outlet": p.outlet, "paragraph": p.paragraph, "page": p.page,
         "low_confidence": hit.low_confidence,
         **({"time": p.time} if p.time is not None else {}),
-        **({"time_end": last_time(p, index)} if last_time(p, index) is not None else {}),
+        **({"time_end": until} if until is not None else {}),
         **({"speakers": list(p.speakers)} if getattr(p, "speakers", ()) else {}),
         **hit.provenance,
     }

@@ -438,26 +438,23 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def _positive(value: str) -> int:
-    """A count of 1 or more (--steps), else argparse's one-line usage error."""
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"a number of 1 or more, not {value!r}")
-    return n
+def _whole(what: str, low: int, high: int | None = None):
+    """An argparse type: a whole number from `low` (to `high`), else argparse's one-line usage error (not bind()'s
+    OverflowError for a port, nor a do-nothing adapter for --steps 0)."""
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            n = low - 1
+        if n < low or (high is not None and n > high):
+            raise argparse.ArgumentTypeError(f"{what} from {low} to {high}, not {value!r}" if high is not None
+                                             else f"{what} of {low} or more, not {value!r}")
+        return n
+    return parse
 
 
-def _port(value: str) -> int:
-    """--port: a number from 1 to 65535, else argparse's one-line usage error (not bind()'s OverflowError)."""
-    try:
-        port = int(value)
-    except ValueError:
-        port = 0
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not {value!r}")
-    return port
+_port = _whole("a port is a number", 1, 65535)
+_positive = _whole("a number", 1)
 
 
 ADAPTER_HELP = ("the query adapter (rag/adapter.py): auto (default: $RAG_QUERY_ADAPTER, else the shipped one on "

@@ -278,6 +278,15 @@ def document_choices(index) -> list[tuple[str, str]]:
             for d in index.documents.values()]
 
 
+def _failed(e: Exception) -> str:
+    """An upload's or a removal's error as a message: a write the system refused (a full disk, a permission) without
+    the server's path, the index as it was; the library's own message otherwise."""
+    if isinstance(e, CannotWrite) or not isinstance(e, RagError):
+        why = e.why if isinstance(e, CannotWrite) else e.strerror or type(e).__name__
+        return render.message_html(f"The index could not be written ({why}): nothing was changed.", "error")
+    return render.message_html(str(e), "error")
+
+
 def add_files(engine: Engine, files, progress=None, replace: bool = False,
               time_limit: float = UPLOAD_TIME_LIMIT) -> str:
     """Add uploaded files to the index (only new or changed ones are embedded); a message says what
@@ -293,13 +302,8 @@ def add_files(engine: Engine, files, progress=None, replace: bool = False,
         report = add_documents(paths, engine.embedder, engine.folder, progress=progress, uploaded=True,
                                by_name=bool(replace), time_limit=time_limit)
         engine.reload()
-    except CannotWrite as e:    # without the server's path
-        return render.message_html(f"The index could not be written ({e.why}): nothing was changed.", "error")
-    except RagError as e:
-        return render.message_html(str(e), "error")
-    except OSError as e:        # the system refused a write: said without a server path, the index as it was
-        return render.message_html(f"The index could not be written ({e.strerror or type(e).__name__}): nothing "
-                                   f"was changed.", "error")
+    except (RagError, OSError) as e:
+        return _failed(e)
     lines = [render.message_html(report.summary().capitalize() + ".", "note")]
     documents = report.index.documents if report.index is not None else {}
 
@@ -332,12 +336,7 @@ def remove_file(engine: Engine, doc_id) -> str:
             return render.message_html("This is the index's only document; add another before removing it.", "warning")
         report = remove_documents([doc_id], engine.embedder, engine.folder)
         engine.reload()
-    except CannotWrite as e:    # without the server's path
-        return render.message_html(f"The index could not be written ({e.why}): nothing was changed.", "error")
-    except RagError as e:
-        return render.message_html(str(e), "error")
-    except OSError as e:
-        return render.message_html(f"The index could not be written ({e.strerror or type(e).__name__}): nothing "
-                                   f"was changed.", "error")
+    except (RagError, OSError) as e:
+        return _failed(e)
     return render.message_html(report.summary().capitalize() + ".", "note")
 

@@ -427,15 +427,15 @@ def load(folder: Path = DEFAULT_INDEX, embedder=None, check_sources: bool = True
     files then belong to two builds, or vanish) is no damage: the load is tried again (SWAP_RETRIES times)."""
     if is_uri(folder):
         return _milvus().load(folder, embedder=embedder, check_sources=check_sources, compat=compat)
-    for attempt in range(SWAP_RETRIES + 1):
+    for attempt in range(SWAP_RETRIES):
         seen = _generation(folder)
         try:
             return _load(folder, embedder, check_sources, compat)
         except IndexProblem:
-            if attempt == SWAP_RETRIES or _generation(folder) == seen:
+            if _generation(folder) == seen:
                 raise
             time.sleep(0.02 * (attempt + 1))
-    raise AssertionError("unreachable")
+    return _load(folder, embedder, check_sources, compat)
 
 
 def _generation(folder: Path) -> tuple | None:

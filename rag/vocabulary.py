@@ -57,16 +57,16 @@ CURRENCIES = {
     "nok": ("krone", "kroner"), "dkk": ("krone", "kroner"), "sek": ("krona", "kronor"), "jpy": ("yen", "¥"),
     "cny": ("yuan", "renminbi"), "rmb": ("yuan", "renminbi"), "rub": ("rouble", "roubles", "ruble", "rubles", "₽"),
     "inr": ("rupee", "rupees", "₹"), "chf": ("franc", "francs"), "cad": ("dollar", "dollars"),
-    "aud": ("dollar", "dollars"), "ngn": ("naira",), "uah": ("hryvnia", "hryvnias"), "try": ("lira",),
-}
+    "aud": ("dollar", "dollars"), "ngn": ("naira",), "uah": ("hryvnia", "hryvnias"),
+}       # (not Turkey's TRY: "try" is an English word first)
 
 
 def currency_forms(word: str) -> tuple[str, ...]:
     """The other ways of writing the currency `word` (folded) names: a code's words and sign ("usd": "dollar",
     "dollars", "$"), a word's codes and the code's other words ("kroner": "nok", "dkk", "krone"); () for any other."""
-    if word in CURRENCIES and word != "try":        # "try" is an English word first
+    if word in CURRENCIES:
         return CURRENCIES[word]
-    codes = tuple(code for code, names in CURRENCIES.items() if word in names and code != "try")
+    codes = tuple(code for code, names in CURRENCIES.items() if word in names)
     return tuple(dict.fromkeys([*codes, *(n for c in codes for n in CURRENCIES[c] if n != word)]))
 FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothing by its absence
 EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
@@ -582,7 +582,6 @@ class Vocabulary:
     def warm_up(self) -> "Vocabulary":
         with self._lock:
             self.stems, self.skeletons, self.openings, self.beginnings, self.lowered, self.folded, self.speakers  # noqa: B018
-            self.lemmas                 # noqa: B018 - simplemma reads its English dictionary (about 0.15 s)
         zipf("warm")                    # wordfreq reads its table on first use (about 1 s)
         countries()                     # and pycountry its (about 0.3 s)
         country_forms(), country_names(), capitals()    # and countryinfo its

@@ -69,6 +69,7 @@ __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICAT
 MAX_QUERY_CHARS = 1000
 MAX_K = 50
 MAX_QUOTE_CHARS = 1000      # a conversation's turn longer than this is quoted by its window
+SPREAD_POOL = 20            # the best picks that the first `places` hits of a conversation are spread over (_Rows.spread)
 MODES = ("hybrid", "dense", "lexical")
 ABSTAIN_NOTICE = "The transcript does not appear to address this. The nearest passages are shown, marked low-confidence."
 NEAREST = "The nearest passages are shown, marked low-confidence."
@@ -100,6 +101,8 @@ class SearchSettings:
                                      #   searches their passages (speakers.resolve), ranked by the rest of it
     topic_weight: float = 0.5   # in a conversation, weight of the neighbouring windows' scores (a topic runs on)
     topic_span: int = 1         #   how many windows on each side
+    places: int = 5             # in a conversation, the first hits come from this many places: no two neighbouring
+                                #   windows among them (_Rows.spread; 0: off)
     adapter: str = "auto"       # the query adapter (adapter.py): "auto" (a conversation index: the shipped one),
                                 #   "none", or a file's path
 
@@ -369,6 +372,22 @@ class _Rows:
         ids: dict[tuple[str, int], int] = {}
         return np.array([ids.setdefault((p.doc, p.paragraph), len(ids)) for p in self.index.passages], dtype=np.int64)
 
+    def quoted(self, row: int) -> Passage:
+        """What a hit on passage `row` quotes when hits expand (Retriever.shown): its whole paragraph, but a
+        window of a conversation's turn longer than MAX_QUOTE_CHARS is quoted as it is."""
+        window = self.index.passages[row]
+        para = self.paragraphs.get((window.doc, window.paragraph))
+        if para is None or not (para.start <= window.start and window.end <= para.end) or \
+                (para.kind == "turn" and len(para.text) > MAX_QUOTE_CHARS):
+            return window
+        return para
+
+    @cached_property
+    def quote_of_row(self) -> np.ndarray:     # row -> the quote a hit on it shows (quoted) as a number
+        ids: dict[tuple[str, int, int], int] = {}
+        return np.array([ids.setdefault((q.doc, q.start, q.end), len(ids)) for q in map(self.quoted, range(
+            len(self.index.passages)))], dtype=np.int64)
+
     @cached_property
     def is_turn(self) -> np.ndarray:     # row -> whether it is a conversation's turn window
         return np.array([p.kind == "turn" for p in self.index.passages], dtype=bool)
@@ -412,17 +431,33 @@ class _Rows:
 
     def warm_up(self) -> None:
         self.paragraphs, self.of_doc, self.noun, self.doc_of_row, self.is_turn, self.paragraph_of_row  # noqa: B018
+        self.quote_of_row                                                         # noqa: B018
         self.speakers                                                             # noqa: B018
         self.vocabulary.warm_up()
         self.vocabulary.everyday                                                  # noqa: B018
 
-    def one_per_paragraph(self, order: list[int]) -> list[int]:
-        """`order` with each paragraph once, at the rank of its best window."""
+    def one_per_quote(self, order: list[int]) -> list[int]:
+        """`order` with each quote (quoted: a paragraph, or a long turn's window) once, at the rank of its best
+        window: two windows of one long turn are two quotes."""
         if not order:
             return []
         rows = np.asarray(order, dtype=np.int64)
-        _, first = np.unique(self.paragraph_of_row[rows], return_index=True)
+        _, first = np.unique(self.quote_of_row[rows], return_index=True)
         return rows[np.sort(first)].tolist()
+
+    def spread(self, picked: list[int], places: int) -> list[int]:
+        """`picked` with its first `places` rows in as many places: a conversation's turn window next to one
+        already among them (the window before or after it in its document) waits until they are filled, so
+        that the first hits of a meeting hedge over several parts of its discussion (its neighbour, often
+        the same topic, still follows)."""
+        first: list[int] = []
+        for r in picked:
+            if len(first) == places:
+                break
+            if not any(self.is_turn[r] and self.is_turn[q] and abs(r - q) == 1 and
+                       self.doc_of_row[r] == self.doc_of_row[q] for q in first):
+                first.append(r)
+        return first + [r for r in picked if r not in first]
 
 
 class _Shown:
@@ -499,12 +534,7 @@ class Retriever:
         window = self.index.passages[row]
         if not self.settings.expand:
             return window
-        para = self._rows.paragraphs.get((window.doc, window.paragraph))
-        if para is None or not (para.start <= window.start and window.end <= para.end):
-            return window
-        if para.kind == "turn" and len(para.text) > MAX_QUOTE_CHARS:
-            return window
-        return para
+        return self._rows.quoted(row)
 
     def _allowed(self, docs) -> np.ndarray | None:
         """The rows of the passages of `docs` as a mask (None: all documents)."""
@@ -756,9 +786,11 @@ class Retriever:
             fused = {r: f + s.doc_weight * float(doc_score[of[r]]) for r, f in fused.items()}
         order = sorted(fused, key=lambda r: (-fused[r], r))
         if s.expand:
-            order = self._rows.one_per_paragraph(order)
-        picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), k, s.mmr,
-                     self._rows.paragraph_of_row)
+            order = self._rows.one_per_quote(order)
+        # more picks than k where the first `places` are spread (_Rows.spread), the same whatever k
+        picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), max(k, SPREAD_POOL), s.mmr,
+                     self._rows.quote_of_row if s.expand else self._rows.paragraph_of_row)
+        picked = self._rows.spread(picked, s.places)[:k]
         conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share,
                           self._rows.idf_scale)
         # asked only what a speaker said ("what did the host say?", "what did Jonas Weber ask?"): the words left

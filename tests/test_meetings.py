@@ -147,8 +147,8 @@ def test_the_document_scores_find_the_right_meeting(small_windows):
 
 def test_the_document_weight_moves_passages_of_the_best_document_up(small_windows):
     query = "the committee budget and the remote casing colour"       # words of both meetings
-    plain = _retriever(small_windows, doc_weight=0.0).search(query, 6)
-    weighted = _retriever(small_windows, doc_weight=5.0).search(query, 6)
+    plain = _retriever(small_windows, doc_weight=0.0, places=0).search(query, 6)
+    weighted = _retriever(small_windows, doc_weight=5.0, places=0).search(query, 6)
     assert len(plain.documents) == 2 and len(weighted.documents) == 2
     best, n = weighted.documents[0]
     assert [h.passage.doc for h in weighted.hits] == [best] * n + [weighted.documents[1][0]] * (len(weighted.hits) - n)
@@ -476,3 +476,45 @@ def test_a_speaker_filter_without_accents_or_with_a_title(tmp_path):
     assert r.search("harbour", 3, speaker="Dr Amina").speaker == "Dr. Amina Yusuf"
     assert r.search("harbour", 3, speaker="Amina").speaker in ("Dr. Amina Yusuf or Amina Bello",
                                                                "Amina Bello or Dr. Amina Yusuf")
+
+
+def test_two_windows_of_one_long_turn_are_two_hits(tmp_path):
+    """A turn too long to quote whole is quoted by its windows: each is a quote of its own, so a question its
+    windows all answer gets several of them (one hit per paragraph kept only the best)."""
+    long_turn = " ".join(f"Point {i} is about the budget of the project and the harbour." for i in range(40))
+    text = f"Project Manager: Hello.\n\nMarketing: {long_turn}\n\nProject Manager: Thanks.\n"
+    path = tmp_path / "long.txt"
+    path.write_text(text, encoding="utf-8")
+    folder = tmp_path / "long-idx"
+    build([path], FakeEmbedder(), folder=folder)
+    hits = _retriever(folder).search("budget of the project and the harbour", 3).hits
+    inside = [h.passage for h in hits if h.passage.text.startswith(("Marketing:", "Point"))]
+    assert len(inside) >= 2
+    assert all(text[p.start:p.end] == p.text and len(p.text) <= 1000 for p in inside)
+    assert all(a.end <= b.start or b.end <= a.start for a in inside for b in inside if a is not b)
+
+
+def test_the_first_hits_of_a_meeting_come_from_different_places(tmp_path):
+    """No two neighbouring windows among the first `places` hits: the harbour is discussed at length at the start
+    (turns 1 to 6) and once in each of four later places; the first five hedge over five places, the neighbours
+    of the first follow, and a smaller k gives the same first hits."""
+    turns = []
+    for i in range(40):
+        talk = "the harbour crane and the harbour fees" if i < 6 or i in (12, 20, 28, 36) else f"lunch item {i} today"
+        turns.append(f"{'Anna' if i % 2 else 'Tom'}: About {talk}, point {i}.")
+    path = tmp_path / "harbour.txt"
+    path.write_text("\n\n".join(turns) + "\n", encoding="utf-8")
+    settings, embedder = ChunkSettings(turn_tokens=12), FakeEmbedder()
+    build([path], embedder, folder=tmp_path / "idx", settings=settings)
+    r = Retriever(load(tmp_path / "idx", embedder=embedder, compat=Compat.of(embedder, settings)), embedder,
+                  SearchSettings())
+    places = r.settings.places
+    rows = {p.start: i for i, p in enumerate(r.index.passages)}
+    hits = r.search("harbour crane fees", 10, abstain=False).hits
+    first = [rows[h.passage.start] for h in hits[:places]]
+    assert len(first) == places
+    assert all(abs(a - b) > 1 for a in first for b in first if a != b)
+    later = [rows[h.passage.start] for h in hits[places:]]
+    assert any(abs(a - b) == 1 for a in later for b in first)       # a neighbour still follows
+    assert [h.passage for h in r.search("harbour crane fees", 5, abstain=False).hits] == \
+        [h.passage for h in hits[:places]]

@@ -102,7 +102,8 @@ class SearchSettings:
     topic_weight: float = 0.5   # in a conversation, weight of the neighbouring windows' scores (a topic runs on)
     topic_span: int = 1         #   how many windows on each side
     places: int = 5             # in a conversation, the first hits come from this many places: no two neighbouring
-                                #   windows among them (_Rows.spread; 0: off)
+                                #   windows among them (_Rows.spread; 0: off); the hits after them are ranked by
+    region_span: int = 2        #   the cosine of the place around them, this many windows each side (Retriever._rest)
     adapter: str = "auto"       # the query adapter (adapter.py): "auto" (a conversation index: the shipped one),
                                 #   "none", or a file's path
 
@@ -444,6 +445,19 @@ class _Rows:
         rows = np.asarray(order, dtype=np.int64)
         _, first = np.unique(self.quote_of_row[rows], return_index=True)
         return rows[np.sort(first)].tolist()
+
+    def region(self, rows: np.ndarray, vectors: np.ndarray, vec: np.ndarray, span: int) -> np.ndarray:
+        """Each row's cosine with `vec` plus, for d = 1 .. span, the mean cosine of the windows d before and d after
+        it in its document (a window past the document's ends counts 0): how much the place around it is about
+        the query, not the window alone."""
+        n = len(vectors)
+        out = vectors[rows] @ vec
+        for d in range(1, span + 1):
+            for q in (rows - d, rows + d):
+                inside = (q >= 0) & (q < n)
+                inside[inside] = self.doc_of_row[q[inside]] == self.doc_of_row[rows[inside]]
+                out = out + np.where(inside, vectors[np.clip(q, 0, n - 1)] @ vec, 0.0) / 2
+        return out
 
     def spread(self, picked: list[int], places: int) -> list[int]:
         """`picked` with its first `places` rows in as many places: a conversation's turn window next to one
@@ -790,7 +804,11 @@ class Retriever:
         # more picks than k where the first `places` are spread (_Rows.spread), the same whatever k
         picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), max(k, SPREAD_POOL), s.mmr,
                      self._rows.quote_of_row if s.expand else self._rows.paragraph_of_row)
-        picked = self._rows.spread(picked, s.places)[:k]
+        picked, region = self._rows.spread(picked, s.places), {}
+        if k > s.places > 0 and vec is not None and self.dense.vectors is not None and self._rows.is_turn[picked[0]]:
+            region = self._rest(picked[:s.places], order[:2 * depth], vec, allowed)
+            picked = picked[:s.places] + list(region)
+        picked = picked[:k]
         conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share,
                           self._rows.idf_scale)
         # asked only what a speaker said ("what did the host say?", "what did Jonas Weber ask?"): the words left
@@ -812,7 +830,7 @@ class Retriever:
         unused = absent_words(text, vocabulary) if s.threshold is None and s.absent_everyday <= 1 \
             and not (named_missing or absent or abstained or only_speaker or self._absence_decides()) else []
         missing = named_missing or (absent if abstained else []) or unused
-        hits = self._hits(picked, order, fused, dense, lexical, abstained)
+        hits = self._hits(picked, order, fused, dense, lexical, abstained, region)
         noun = self._rows.noun
         elsewhere = []
         if docs and set(docs) < set(self.index.documents):      # some documents: say so, and what the others hold
@@ -840,14 +858,39 @@ class Retriever:
         return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
                       abstain_notice=said, speaker=who, documents=[] if unused else by_document(hits))
 
+    def _rest(self, first: list[int], candidates: list[int], vec: np.ndarray, allowed) -> dict[int, float]:
+        """The hits of a conversation after its `first` (spread over places): the candidates and the turn windows
+        within region_span of the first, each quote once and none of the first's, by where they sit (_Rows.region), with that score:
+        a meeting's discussion of one thing runs over many windows, and after the first places the window amid
+        windows like the question ranks above a lone window that matches it (nDCG@10 on val +0.04, R@5 the same)."""
+        rows, span = self._rows, self.settings.region_span
+        n = len(self.index.passages)
+        near = [q for r in first for d in range(-span, span + 1) if d and 0 <= (q := r + d) < n
+                and rows.is_turn[q] and rows.doc_of_row[q] == rows.doc_of_row[r] and (allowed is None or allowed[q])]
+        quote = rows.quote_of_row if self.settings.expand else np.arange(n)
+        taken = {int(quote[r]) for r in first}
+        rest = []
+        for r in dict.fromkeys(candidates + near):
+            if int(quote[r]) not in taken:
+                taken.add(int(quote[r]))
+                rest.append(r)
+        if not rest:
+            return {}
+        score = rows.region(np.asarray(rest, dtype=np.int64), self.dense.vectors, vec, span)
+        return {rest[i]: float(score[i]) for i in np.argsort(-score, kind="stable")}    # (in that order)
+
     def _hits(self, picked: list[int], order: list[int], fused: dict[int, float], dense: Candidates,
-              lexical: Candidates, low: bool) -> list[Hit]:
+              lexical: Candidates, low: bool, region: dict[int, float]) -> list[Hit]:
+        """The picked rows as hits. A window no retriever returned (a neighbour of a conversation's first hits,
+        _rest) scores as the lowest candidate; the hits ranked by their place say that score (`region_score`)."""
         d_rank, l_rank, f_rank = ({r: i for i, r in enumerate(rows, 1)} for rows in (dense.rows, lexical.rows, order))
-        return [Hit(passage=self.shown(r), rank=i, score=fused[r], low_confidence=low,
+        lowest = min(fused.values(), default=0.0)
+        return [Hit(passage=self.shown(r), rank=i, score=fused.get(r, lowest), low_confidence=low,
                     provenance={"lexical_rank": l_rank.get(r), "lexical_score": lexical.scores.get(r),
                                 "dense_rank": d_rank.get(r), "dense_score": dense.scores.get(r),
-                                "fused_rank": f_rank[r], "fused_score": fused[r],
-                                "match_start": self.index.passages[r].start, "match_end": self.index.passages[r].end})
+                                "fused_rank": f_rank.get(r), "fused_score": fused.get(r, lowest),
+                                "match_start": self.index.passages[r].start, "match_end": self.index.passages[r].end}
+                    | ({"region_score": round(region[r], 4)} if r in region else {}))
                 for i, r in enumerate(picked, 1)]
 
 

@@ -518,3 +518,29 @@ def test_the_first_hits_of_a_meeting_come_from_different_places(tmp_path):
     assert any(abs(a - b) == 1 for a in later for b in first)       # a neighbour still follows
     assert [h.passage for h in r.search("harbour crane fees", 5, abstain=False).hits] == \
         [h.passage for h in hits[:places]]
+
+
+def test_after_the_first_places_a_window_amid_the_discussion_ranks_above_a_lone_match(tmp_path):
+    """The harbour is discussed over turns 0 to 9, its fees named in every third turn; three lone turns later name
+    them too. After the first places (the strongest turns, spread), the turns of the discussion that only say
+    "the crane" come before the lone turn left, ranked by the place around them (their `region_score`)."""
+    turns = []
+    for i in range(40):
+        talk = ("the harbour crane fees and the harbour crane fees" if i in (0, 3, 6, 9) else
+                "yes, the crane, the crane" if i < 10 else "harbour crane fees" if i in (20, 30, 35) else
+                f"lunch item {i} today")
+        turns.append(f"{'Anna' if i % 2 else 'Tom'}: About {talk}, point {i}.")
+    path = tmp_path / "harbour.txt"
+    path.write_text("\n\n".join(turns) + "\n", encoding="utf-8")
+    settings, embedder = ChunkSettings(turn_tokens=12), FakeEmbedder()
+    build([path], embedder, folder=tmp_path / "idx", settings=settings)
+    r = Retriever(load(tmp_path / "idx", embedder=embedder, compat=Compat.of(embedder, settings)), embedder,
+                  SearchSettings())
+    places = r.settings.places
+    hits = r.search("harbour crane fees", 10, abstain=False).hits
+    point = [int(re.search(r"point (\d+)", h.passage.text).group(1)) for h in hits]
+    lone = [p for p in (20, 30, 35) if p not in point[:places]]
+    assert lone and all(p < 10 for p in point[places:places + 4])
+    assert all(p not in point[places:] or point.index(p) > places + 3 for p in lone)
+    region = [h.provenance["region_score"] for h in hits[places:]]
+    assert region == sorted(region, reverse=True) and "region_score" not in hits[0].provenance

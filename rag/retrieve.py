@@ -103,7 +103,7 @@ class SearchSettings:
     topic_span: int = 1         #   how many windows on each side
     places: int = 5             # in a conversation, the first hits come from this many places: no two neighbouring
                                 #   windows among them (_Rows.spread; 0: off); the hits after them are ranked by
-    region_span: int = 2        #   the cosine of the place around them, this many windows each side (Retriever._rest)
+    region_span: int = 3        #   the cosine of the place around them, this many windows each side (Retriever._rest)
     adapter: str = "auto"       # the query adapter (adapter.py): "auto" (a conversation index: the shipped one),
                                 #   "none", or a file's path
 

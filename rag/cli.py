@@ -79,7 +79,10 @@ def _print_quotes(result, retriever, scores: bool = True) -> None:
         label = where(p, last_time(p, retriever.index))
         line = f"[{h.rank}] {label} · ¶{p.paragraph} · {doc.path}:{p.start}-{p.end}"
         if scores:
-            line += f" · score {h.score:.3f}" + (" · LOW CONFIDENCE" if h.low_confidence else "")
+            line += f" · score {h.score:.3f}"
+            if "region_score" in h.provenance:      # (retrieve.Retriever._rest: after a conversation's first places)
+                line += f", ranked by the turns around it ({h.provenance['region_score']:.3f})"
+            line += " · LOW CONFIDENCE" if h.low_confidence else ""
         print(line)
         print("    " + checked(p, doc).replace("\n", "\n    ") + "\n")
 

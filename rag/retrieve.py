@@ -69,7 +69,8 @@ __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICAT
 MAX_QUERY_CHARS = 1000
 MAX_K = 50
 MAX_QUOTE_CHARS = 1000      # a conversation's turn longer than this is quoted by its window
-SPREAD_POOL = 20            # the best picks that the first `places` hits of a conversation are spread over (_Rows.spread)
+SPREAD_POOL = 10            # the best picks that the first `places` hits of a conversation are spread over (_Rows.spread)
+REST_POOL = 10              # the best candidates that join the first hits' neighbours in the hits after them (_rest)
 MODES = ("hybrid", "dense", "lexical")
 ABSTAIN_NOTICE = "The transcript does not appear to address this. The nearest passages are shown, marked low-confidence."
 NEAREST = "The nearest passages are shown, marked low-confidence."
@@ -390,6 +391,10 @@ class _Rows:
             len(self.index.passages)))], dtype=np.int64)
 
     @cached_property
+    def row_numbers(self) -> np.ndarray:
+        return np.arange(len(self.index.passages))
+
+    @cached_property
     def is_turn(self) -> np.ndarray:     # row -> whether it is a conversation's turn window
         return np.array([p.kind == "turn" for p in self.index.passages], dtype=bool)
 
@@ -450,14 +455,13 @@ class _Rows:
         """Each row's cosine with `vec` plus, for d = 1 .. span, the mean cosine of the windows d before and d after
         it in its document (a window past the document's ends counts 0): how much the place around it is about
         the query, not the window alone."""
-        n = len(vectors)
-        out = vectors[rows] @ vec
-        for d in range(1, span + 1):
-            for q in (rows - d, rows + d):
-                inside = (q >= 0) & (q < n)
-                inside[inside] = self.doc_of_row[q[inside]] == self.doc_of_row[rows[inside]]
-                out = out + np.where(inside, vectors[np.clip(q, 0, n - 1)] @ vec, 0.0) / 2
-        return out
+        offsets = np.arange(-span, span + 1)
+        near = np.clip(rows[:, None] + offsets, 0, len(vectors) - 1)       # each row and its neighbours
+        inside = (rows[:, None] + offsets >= 0) & (rows[:, None] + offsets < len(vectors)) & \
+            (self.doc_of_row[near] == self.doc_of_row[rows][:, None])
+        need, where = np.unique(near, return_inverse=True)                  # each window's cosine computed once
+        cos = (vectors[need] @ vec)[where.reshape(near.shape)]
+        return (np.where(inside, cos, 0.0) * np.where(offsets == 0, 1.0, 0.5)).sum(axis=1)
 
     def spread(self, picked: list[int], places: int) -> list[int]:
         """`picked` with its first `places` rows in as many places: a conversation's turn window next to one
@@ -806,8 +810,10 @@ class Retriever:
                      self._rows.quote_of_row if s.expand else self._rows.paragraph_of_row)
         picked, region = self._rows.spread(picked, s.places), {}
         if k > s.places > 0 and vec is not None and self.dense.vectors is not None and self._rows.is_turn[picked[0]]:
-            region = self._rest(picked[:s.places], order[:2 * depth], vec, allowed)
-            picked = picked[:s.places] + list(region)
+            region = self._rest(picked[:s.places], order[:REST_POOL], vec, allowed)
+            quote = self._quotes()
+            taken = {int(quote[r]) for r in region}
+            picked = picked[:s.places] + list(region) + [r for r in picked[s.places:] if int(quote[r]) not in taken]
         picked = picked[:k]
         conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share,
                           self._rows.idf_scale)
@@ -858,6 +864,10 @@ class Retriever:
         return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
                       abstain_notice=said, speaker=who, documents=[] if unused else by_document(hits))
 
+    def _quotes(self) -> np.ndarray:
+        """Row -> the quote a hit on it shows, as a number: one per paragraph's quote with `expand`, else the row."""
+        return self._rows.quote_of_row if self.settings.expand else self._rows.row_numbers
+
     def _rest(self, first: list[int], candidates: list[int], vec: np.ndarray, allowed) -> dict[int, float]:
         """The hits of a conversation after its `first` (spread over places): the candidates and the turn windows
         within region_span of the first, each quote once and none of the first's, by where they sit (_Rows.region), with that score:
@@ -865,9 +875,13 @@ class Retriever:
         windows like the question ranks above a lone window that matches it (nDCG@10 on val +0.04, R@5 the same)."""
         rows, span = self._rows, self.settings.region_span
         n = len(self.index.passages)
-        near = [q for r in first for d in range(-span, span + 1) if d and 0 <= (q := r + d) < n
-                and rows.is_turn[q] and rows.doc_of_row[q] == rows.doc_of_row[r] and (allowed is None or allowed[q])]
-        quote = rows.quote_of_row if self.settings.expand else np.arange(n)
+        of, near = np.repeat(first, 2 * span), np.asarray(first)[:, None] + np.r_[-span:0, 1:span + 1]
+        near = near.ravel()
+        ok = (near >= 0) & (near < n)
+        of, near = np.asarray(of)[ok], near[ok]
+        ok = rows.is_turn[near] & (rows.doc_of_row[near] == rows.doc_of_row[of])
+        near = near[ok & allowed[near] if allowed is not None else ok].tolist()
+        quote = self._quotes()
         taken = {int(quote[r]) for r in first}
         rest = []
         for r in dict.fromkeys(candidates + near):

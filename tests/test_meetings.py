@@ -544,3 +544,18 @@ def test_after_the_first_places_a_window_amid_the_discussion_ranks_above_a_lone_
     assert all(p not in point[places:] or point.index(p) > places + 3 for p in lone)
     region = [h.provenance["region_score"] for h in hits[places:]]
     assert region == sorted(region, reverse=True) and "region_score" not in hits[0].provenance
+    more = r.search("harbour crane fees", 30, abstain=False).hits      # k past what the places give: filled
+    assert len(more) == 30 and [h.passage for h in more[:10]] == [h.passage for h in hits]
+
+
+def test_cli_says_which_hits_are_ranked_by_the_turns_around_them(fake_model, tmp_path, capsys):
+    turns = [f"{'Anna' if i % 2 else 'Tom'}: About the harbour crane and item {i}, we said {i} things today."
+             for i in range(200)]
+    path = tmp_path / "long-meeting.txt"
+    path.write_text("\n\n".join(turns) + "\n", encoding="utf-8")
+    build([path], FakeEmbedder(), folder=tmp_path / "idx")
+    code, out, _ = _cli(capsys, "search", "harbour crane", "-k", "8", "--index", str(tmp_path / "idx"))
+    ranks = re.findall(r"^\[(\d+)\] .*ranked by the turns around it \(\d+\.\d{3}\)", out, flags=re.M)
+    assert code == 0 and ranks == ["6", "7", "8"]
+    code, out, _ = _cli(capsys, "search", "harbour crane", "-k", "8", "--json", "--index", str(tmp_path / "idx"))
+    assert [("region_score" in p) for p in json.loads(out)["passages"]] == [False] * 5 + [True] * 3

@@ -105,6 +105,7 @@ class SearchSettings:
     places: int = 5             # in a conversation, the first hits come from this many places: no two neighbouring
                                 #   windows among them (_Rows.spread; 0: off); the hits after them are ranked by
     region_span: int = 3        #   the cosine of the place around them, this many windows each side (Retriever._rest)
+    region_weight: float = 0.1  # in a conversation, weight of that cosine of the place around a window in its score
     adapter: str = "auto"       # the query adapter (adapter.py): "auto" (a conversation index: the shipped one),
                                 #   "none", or a file's path
 
@@ -701,10 +702,11 @@ class Retriever:
         documents: one meeting's words are too few to say what it never discusses."""
         return absent_words(text, self._rows.vocabulary) if self._absence_decides() else []
 
-    def _topic(self, fused: dict[int, float]) -> dict[int, float]:
+    def _topic(self, fused: dict[int, float], vec: np.ndarray | None) -> dict[int, float]:
         """In a conversation a topic runs over many turns: each turn window's score adds topic_weight
         times the mean score of the topic_span windows on each side of it in its document (0 for one
-        that is no candidate). Passages of other kinds keep their score."""
+        that is no candidate), and region_weight times the cosine of the place around it with the query's
+        vector `vec` (_Rows.region, over region_span windows each side). Passages of other kinds keep their score."""
         s, n = self.settings, len(self.index.passages)
         rows = np.fromiter(fused, dtype=np.int64, count=len(fused))
         score = np.fromiter(fused.values(), dtype=float, count=len(fused))
@@ -720,6 +722,9 @@ class Retriever:
                 count += same
         near = np.divide(total, count, out=np.zeros(len(rows)), where=count > 0)
         out = score + np.where(turn[rows], s.topic_weight * near, 0.0)
+        if s.region_weight and vec is not None and self.dense.vectors is not None and turn[rows].any():
+            out += np.where(turn[rows], s.region_weight * self._rows.region(rows, self.dense.vectors, vec,
+                                                                           s.region_span), 0.0)
         return dict(zip(fused, out.tolist()))
 
     def _lexical_search(self, tokens: list[str], allowed: np.ndarray | None, depth: int) -> Candidates:
@@ -797,8 +802,8 @@ class Retriever:
         top_docs = set(np.argsort(-doc_score, kind="stable")[:s.doc_depth].tolist()) if doc_score is not None else set()
         dense, lexical = self._candidates(dense, depth, top_docs), self._candidates(lexical, depth, top_docs)
         fused = fuse(dense, lexical, s)
-        if s.topic_weight:
-            fused = self._topic(fused)
+        if s.topic_weight or s.region_weight:
+            fused = self._topic(fused, vec)
         if doc_score is not None:
             of = self._rows.doc_of_row
             fused = {r: f + s.doc_weight * float(doc_score[of[r]]) for r, f in fused.items()}

@@ -559,3 +559,26 @@ def test_cli_says_which_hits_are_ranked_by_the_turns_around_them(fake_model, tmp
     assert code == 0 and ranks == ["6", "7", "8"]
     code, out, _ = _cli(capsys, "search", "harbour crane", "-k", "8", "--json", "--index", str(tmp_path / "idx"))
     assert [("region_score" in p) for p in json.loads(out)["passages"]] == [False] * 5 + [True] * 3
+
+
+def test_a_window_amid_its_discussion_outranks_the_same_words_alone(tmp_path):
+    """Two turns say the same about the ferry; the later one sits amid turns about the ferry and its fares, the
+    earlier one amid lunch. The place around a window (region_weight, the cosine of its neighbours) puts the later
+    one first; without it (and without the topic step, which reads the neighbours' fused scores) the tie goes to
+    the earlier one."""
+    talk = {5: "the ferry fares and the ferry timetable", 20: "the ferry fares and the ferry timetable"}
+    talk.update({i: "ferry fares again" for i in (17, 18, 19, 21, 22, 23)})
+    turns = [f"{'Anna' if i % 2 else 'Tom'}: About {talk.get(i, f'lunch item {i} today')}, point {i}."
+             for i in range(30)]
+    path = tmp_path / "ferry.txt"
+    path.write_text("\n\n".join(turns) + "\n", encoding="utf-8")
+    settings, embedder = ChunkSettings(turn_tokens=12), FakeEmbedder()
+    build([path], embedder, folder=tmp_path / "idx", settings=settings)
+    index = load(tmp_path / "idx", embedder=embedder, compat=Compat.of(embedder, settings))
+
+    def first(**changes):
+        hit = Retriever(index, embedder, SearchSettings(topic_weight=0.0, **changes)).search("ferry fares", 3).hits[0]
+        return int(re.search(r"point (\d+)", hit.passage.text).group(1))
+
+    assert SearchSettings().region_weight > 0
+    assert first() == 20 and first(region_weight=0.0) == 5

@@ -68,6 +68,8 @@ class Candidates:
     rows: list[int]
     scores: dict[int, float]
     own: float | None = field(default=None, compare=False)
+    every: np.ndarray | None = field(default=None, compare=False, repr=False)  # every row's score, where it computed
+                                                                              # them all (the dense search, unfiltered)
 
     @staticmethod
     def best(scores, depth: int, rows=None, positive: bool = False) -> "Candidates":

@@ -452,18 +452,16 @@ class _Rows:
         _, first = np.unique(self.quote_of_row[rows], return_index=True)
         return rows[np.sort(first)].tolist()
 
-    def region(self, rows: np.ndarray, vectors: np.ndarray, vec: np.ndarray, span: int) -> np.ndarray:
-        """Each row's cosine with `vec` plus, for d = 1 .. span, the mean cosine of the windows d before and d after
-        it in its document (a window past the document's ends counts 0): how much the place around it is about
-        the query, not the window alone."""
+    def region(self, rows: np.ndarray, cosine, span: int) -> np.ndarray:
+        """Each row's cosine with the query plus, for d = 1 .. span, the mean cosine of the windows d before and d
+        after it in its document (a window past the document's ends counts 0): how much the place around it is
+        about the query, not the window alone. `cosine`: rows (an array of any shape) -> their cosines."""
         offsets = np.arange(-span, span + 1)
-        near = np.clip(rows[:, None] + offsets, 0, len(vectors) - 1)       # each row and its neighbours
-        inside = (rows[:, None] + offsets >= 0) & (rows[:, None] + offsets < len(vectors)) & \
-            (self.doc_of_row[near] == self.doc_of_row[rows][:, None])
-        # every row's cosine where the index is small beside the rows needed (one product is cheaper than a gather)
-        cos = (vectors @ vec)[near] if len(vectors) <= 4 * near.size else (vectors[near.ravel()] @ vec).reshape(
-            near.shape)
-        return (np.where(inside, cos, 0.0) * np.where(offsets == 0, 1.0, 0.5)).sum(axis=1)
+        near = rows[:, None] + offsets                                      # each row and its neighbours
+        inside = (near >= 0) & (near < len(self.doc_of_row))
+        near = np.where(inside, near, rows[:, None])
+        inside &= self.doc_of_row[near] == self.doc_of_row[rows][:, None]
+        return (np.where(inside, cosine(near), 0.0) * np.where(offsets == 0, 1.0, 0.5)).sum(axis=1)
 
     def spread(self, picked: list[int], places: int) -> list[int]:
         """`picked` with its first `places` rows in as many places: a conversation's turn window next to one
@@ -703,11 +701,12 @@ class Retriever:
         documents: one meeting's words are too few to say what it never discusses."""
         return absent_words(text, self._rows.vocabulary) if self._absence_decides() else []
 
-    def _topic(self, fused: dict[int, float], vec: np.ndarray | None) -> dict[int, float]:
+    def _topic(self, fused: dict[int, float], cosine) -> dict[int, float]:
         """In a conversation a topic runs over many turns: each turn window's score adds topic_weight
         times the mean score of the topic_span windows on each side of it in its document (0 for one
-        that is no candidate), and region_weight times the cosine of the place around it with the query's
-        vector `vec` (_Rows.region, over region_span windows each side). Passages of other kinds keep their score."""
+        that is no candidate), and region_weight times the cosine of the place around it with the query
+        (_Rows.region over region_span windows each side; `cosine`: _cosine_of's, None without a query vector).
+        Passages of other kinds keep their score."""
         s, n = self.settings, len(self.index.passages)
         rows = np.fromiter(fused, dtype=np.int64, count=len(fused))
         score = np.fromiter(fused.values(), dtype=float, count=len(fused))
@@ -723,9 +722,8 @@ class Retriever:
                 count += same
         near = np.divide(total, count, out=np.zeros(len(rows)), where=count > 0)
         out = score + np.where(turn[rows], s.topic_weight * near, 0.0)
-        if s.region_weight and vec is not None and self.dense.vectors is not None and turn[rows].any():
-            out += np.where(turn[rows], s.region_weight * self._rows.region(rows, self.dense.vectors, vec,
-                                                                           s.region_span), 0.0)
+        if s.region_weight and cosine is not None and turn[rows].any():
+            out += np.where(turn[rows], s.region_weight * self._rows.region(rows, cosine, s.region_span), 0.0)
         return dict(zip(fused, out.tolist()))
 
     def _lexical_search(self, tokens: list[str], allowed: np.ndarray | None, depth: int) -> Candidates:
@@ -803,8 +801,9 @@ class Retriever:
         top_docs = set(np.argsort(-doc_score, kind="stable")[:s.doc_depth].tolist()) if doc_score is not None else set()
         dense, lexical = self._candidates(dense, depth, top_docs), self._candidates(lexical, depth, top_docs)
         fused = fuse(dense, lexical, s)
+        cosine = self._cosine_of(vec, dense.every) if vec is not None and self.dense.vectors is not None else None
         if s.topic_weight or s.region_weight:
-            fused = self._topic(fused, vec)
+            fused = self._topic(fused, cosine)
         if doc_score is not None:
             of = self._rows.doc_of_row
             fused = {r: f + s.doc_weight * float(doc_score[of[r]]) for r, f in fused.items()}
@@ -815,8 +814,8 @@ class Retriever:
         picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), max(k, SPREAD_POOL), s.mmr,
                      self._rows.quote_of_row if s.expand else self._rows.paragraph_of_row)
         picked, region = self._rows.spread(picked, s.places), {}
-        if k > s.places > 0 and vec is not None and self.dense.vectors is not None and self._rows.is_turn[picked[0]]:
-            region = self._rest(picked[:s.places], order[:REST_POOL], vec, allowed)
+        if k > s.places > 0 and cosine is not None and self._rows.is_turn[picked[0]]:
+            region = self._rest(picked[:s.places], order[:REST_POOL], cosine, allowed)
             quote = self._quotes()
             taken = {int(quote[r]) for r in region}
             picked = picked[:s.places] + list(region) + [r for r in picked[s.places:] if int(quote[r]) not in taken]
@@ -874,30 +873,33 @@ class Retriever:
         """Row -> the quote a hit on it shows, as a number: one per paragraph's quote with `expand`, else the row."""
         return self._rows.quote_of_row if self.settings.expand else self._rows.row_numbers
 
-    def _rest(self, first: list[int], candidates: list[int], vec: np.ndarray, allowed) -> dict[int, float]:
+    def _cosine_of(self, vec: np.ndarray, every: np.ndarray | None):
+        """rows (an array) -> their cosines with `vec`: the dense search's own where it computed every row's
+        (`every`), else a product over those rows."""
+        if every is not None:
+            return every.__getitem__
+        vectors = self.dense.vectors
+        return lambda rows: (vectors[rows.ravel()] @ vec).reshape(rows.shape)
+
+    def _rest(self, first: list[int], candidates: list[int], cosine, allowed) -> dict[int, float]:
         """The hits of a conversation after its `first` (spread over places): the candidates and the turn windows
         within region_span of the first, each quote once and none of the first's, by where they sit (_Rows.region), with that score:
         a meeting's discussion of one thing runs over many windows, and after the first places the window amid
         windows like the question ranks above a lone window that matches it (nDCG@10 on val +0.04, R@5 the same)."""
         rows, span = self._rows, self.settings.region_span
-        n = len(self.index.passages)
-        of, near = np.repeat(first, 2 * span), np.asarray(first)[:, None] + np.r_[-span:0, 1:span + 1]
-        near = near.ravel()
-        ok = (near >= 0) & (near < n)
-        of, near = np.asarray(of)[ok], near[ok]
-        ok = rows.is_turn[near] & (rows.doc_of_row[near] == rows.doc_of_row[of])
-        near = near[ok & allowed[near] if allowed is not None else ok].tolist()
-        quote = self._quotes()
-        taken = {int(quote[r]) for r in first}
-        rest = []
+        n, turn, doc, quote = len(self.index.passages), rows.is_turn, rows.doc_of_row, self._quotes()
+        near = [q for r in first for q in range(max(r - span, 0), min(r + span + 1, n))       # (a few dozen: Python)
+                if q != r and turn[q] and doc[q] == doc[r] and (allowed is None or allowed[q])]
+        taken, rest = {quote[r] for r in first}, []
         for r in dict.fromkeys(candidates + near):
-            if int(quote[r]) not in taken:
-                taken.add(int(quote[r]))
+            if quote[r] not in taken:
+                taken.add(quote[r])
                 rest.append(r)
         if not rest:
             return {}
-        score = rows.region(np.asarray(rest, dtype=np.int64), self.dense.vectors, vec, span)
-        return {rest[i]: float(score[i]) for i in np.argsort(-score, kind="stable")}    # (in that order)
+        rest = np.asarray(rest, dtype=np.int64)
+        score = rows.region(rest, cosine, span)
+        return {int(rest[i]): float(score[i]) for i in np.argsort(-score, kind="stable")}    # (in that order)
 
     def _hits(self, picked: list[int], order: list[int], fused: dict[int, float], dense: Candidates,
               lexical: Candidates, low: bool, region: dict[int, float]) -> list[Hit]:

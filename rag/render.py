@@ -154,6 +154,9 @@ def _span_attrs(p: Passage) -> str:
     return f'data-doc="{esc(p.doc)}" data-start="{p.start}" data-end="{p.end}"'
 
 
+WHY_LABELS = {"region": "turns around it"}     # a conversation's hit after its first places (retrieve.Retriever._rest)
+
+
 def why(hit: Hit) -> str:
     """'Why this quote': the score, and each retriever's rank and score from the hit's provenance."""
     groups: dict[str, dict] = {}
@@ -166,6 +169,7 @@ def why(hit: Hit) -> str:
             other.append((key, value))
     rows = [f"<tr><th>score</th><td>{hit.score:.3f}</td><td></td></tr>"]
     for name, g in groups.items():
+        name = WHY_LABELS.get(name, name)
         score, rank = g.get("score"), g.get("rank")
         if score is None and rank is None:
             rows.append(f"<tr><th>{esc(name)}</th><td colspan=2>not among its results</td></tr>")

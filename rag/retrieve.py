@@ -69,7 +69,7 @@ __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICAT
 MAX_QUERY_CHARS = 1000
 MAX_K = 50
 MAX_QUOTE_CHARS = 1000      # a conversation's turn longer than this is quoted by its window
-SPREAD_POOL = 10            # the best picks that the first `places` hits of a conversation are spread over (_Rows.spread)
+SPREAD_POOL = 20            # the best picks that the first `places` hits of a conversation are spread over (_Rows.spread)
 REST_POOL = 10              # the best candidates that join the first hits' neighbours in the hits after them (_rest)
 MODES = ("hybrid", "dense", "lexical")
 ABSTAIN_NOTICE = "The transcript does not appear to address this. The nearest passages are shown, marked low-confidence."
@@ -813,12 +813,10 @@ class Retriever:
         # more picks than k where the first `places` are spread (_Rows.spread), the same whatever k
         picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), max(k, SPREAD_POOL), s.mmr,
                      self._rows.quote_of_row if s.expand else self._rows.paragraph_of_row)
-        picked, region = self._rows.spread(picked, s.places), {}
-        if k > s.places > 0 and cosine is not None and self._rows.is_turn[picked[0]]:
-            region = self._rest(picked[:s.places], order[:REST_POOL], cosine, allowed)
-            quote = self._quotes()
-            taken = {int(quote[r]) for r in region}
-            picked = picked[:s.places] + list(region) + [r for r in picked[s.places:] if int(quote[r]) not in taken]
+        picked, region = self._rows.spread(picked[:SPREAD_POOL], s.places) + picked[SPREAD_POOL:], {}
+        if k > s.places > 0 and cosine is not None and picked and self._rows.is_turn[picked[0]]:
+            region = self._rest(picked[:s.places], order[:REST_POOL], cosine, fused)
+            picked = self._distinct(picked[:s.places], list(region) + picked[s.places:], k)
         picked = picked[:k]
         conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share,
                           self._rows.idf_scale)
@@ -873,6 +871,23 @@ class Retriever:
         """Row -> the quote a hit on it shows, as a number: one per paragraph's quote with `expand`, else the row."""
         return self._rows.quote_of_row if self.settings.expand else self._rows.row_numbers
 
+    def _distinct(self, first: list[int], more: list[int], k: int) -> list[int]:
+        """`first`, then the rows of `more` in order whose quote neither overlaps nor repeats the text of one before
+        it (as mmr keeps them apart: a long turn's windows share a sentence), up to k rows."""
+        shown = [self.shown(r) for r in first]
+        seen = {" ".join(p.text.split()) for p in shown}
+        out = list(first)
+        for r in dict.fromkeys(more):
+            if len(out) >= k:
+                break
+            p = self.shown(r)
+            key = " ".join(p.text.split())
+            if key not in seen and not any(overlaps(p, q) for q in shown):
+                out.append(r)
+                shown.append(p)
+                seen.add(key)
+        return out
+
     def _cosine_of(self, vec: np.ndarray, every: np.ndarray | None):
         """rows (an array) -> their cosines with `vec`: the dense search's own where it computed every row's
         (`every`), else a product over those rows."""
@@ -881,15 +896,16 @@ class Retriever:
         vectors = self.dense.vectors
         return lambda rows: (vectors[rows.ravel()] @ vec).reshape(rows.shape)
 
-    def _rest(self, first: list[int], candidates: list[int], cosine, allowed) -> dict[int, float]:
-        """The hits of a conversation after its `first` (spread over places): the candidates and the turn windows
-        within region_span of the first, each quote once and none of the first's, by where they sit (_Rows.region), with that score:
-        a meeting's discussion of one thing runs over many windows, and after the first places the window amid
-        windows like the question ranks above a lone window that matches it (nDCG@10 on val +0.04, R@5 the same)."""
+    def _rest(self, first: list[int], candidates: list[int], cosine, fused: dict[int, float]) -> dict[int, float]:
+        """The rows that follow a conversation's `first` hits (spread over places), by where they sit, with that score
+        (_Rows.region): the `candidates` and the candidates (`fused`) among the turn windows within region_span of
+        the first, each quote once and none of the first's (search keeps them _distinct). A meeting's discussion of one
+        thing runs over many windows: after the first places, the window amid windows like the question ranks above
+        a lone window that matches it (val nDCG@10 +0.04, R@5 the same)."""
         rows, span = self._rows, self.settings.region_span
         n, turn, doc, quote = len(self.index.passages), rows.is_turn, rows.doc_of_row, self._quotes()
         near = [q for r in first for q in range(max(r - span, 0), min(r + span + 1, n))       # (a few dozen: Python)
-                if q != r and turn[q] and doc[q] == doc[r] and (allowed is None or allowed[q])]
+                if q != r and q in fused and turn[q] and doc[q] == doc[r]]
         taken, rest = {quote[r] for r in first}, []
         for r in dict.fromkeys(candidates + near):
             if quote[r] not in taken:
@@ -903,14 +919,12 @@ class Retriever:
 
     def _hits(self, picked: list[int], order: list[int], fused: dict[int, float], dense: Candidates,
               lexical: Candidates, low: bool, region: dict[int, float]) -> list[Hit]:
-        """The picked rows as hits. A window no retriever returned (a neighbour of a conversation's first hits,
-        _rest) scores as the lowest candidate; the hits ranked by their place say that score (`region_score`)."""
+        """The picked rows as hits; those ranked by their place (_rest) say that score (`region_score`)."""
         d_rank, l_rank, f_rank = ({r: i for i, r in enumerate(rows, 1)} for rows in (dense.rows, lexical.rows, order))
-        lowest = min(fused.values(), default=0.0)
-        return [Hit(passage=self.shown(r), rank=i, score=fused.get(r, lowest), low_confidence=low,
+        return [Hit(passage=self.shown(r), rank=i, score=fused[r], low_confidence=low,
                     provenance={"lexical_rank": l_rank.get(r), "lexical_score": lexical.scores.get(r),
                                 "dense_rank": d_rank.get(r), "dense_score": dense.scores.get(r),
-                                "fused_rank": f_rank.get(r), "fused_score": fused.get(r, lowest),
+                                "fused_rank": f_rank.get(r), "fused_score": fused[r],
                                 "match_start": self.index.passages[r].start, "match_end": self.index.passages[r].end}
                     | ({"region_score": round(region[r], 4)} if r in region else {}))
                 for i, r in enumerate(picked, 1)]

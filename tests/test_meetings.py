@@ -582,3 +582,30 @@ def test_a_window_amid_its_discussion_outranks_the_same_words_alone(tmp_path):
 
     assert SearchSettings().region_weight > 0
     assert first() == 20 and first(region_weight=0.0) == 5
+
+
+def test_no_two_hits_overlap_or_repeat_whatever_k(tmp_path):
+    """Long turns are quoted by their windows, which share a sentence; the same short turn recurs. For any k the
+    hits neither overlap nor repeat a text (the hits after the first places too: _distinct), and the first five
+    are the same."""
+    phrases = ["the budget for the harbour dredging is over by twelve percent", "we need to cut the dredging budget",
+               "the finance office wants a revised budget estimate", "dredging costs rose with the new contractor",
+               "the remote control casing should be yellow rubber", "lunch will be sandwiches in the kitchen"]
+    turns = []
+    for i in range(12):
+        turns.append("Anna: " + " ".join(f"{phrases[(i * 5 + j) % 6].capitalize()}, point {i}-{j}." for j in range(22)))
+        turns.append("Tom: Okay, the budget.")
+    path = tmp_path / "okay.txt"
+    path.write_text("\n\n".join(turns) + "\n", encoding="utf-8")
+    build([path], FakeEmbedder(), folder=tmp_path / "idx")
+    r = Retriever(load(tmp_path / "idx", embedder=FakeEmbedder()), FakeEmbedder(), SearchSettings())
+    assert any(len(p.text) > 1000 for p in r.index.paragraphs)
+    first = None
+    for k in (5, 6, 10, 15, 30):
+        hits = r.search("harbour dredging budget", k, abstain=False).hits
+        spans = [(h.passage.start, h.passage.end) for h in hits]
+        assert all(b <= c or d <= a for i, (a, b) in enumerate(spans) for c, d in spans[i + 1:]), (k, spans)
+        texts = [" ".join(h.passage.text.split()) for h in hits]
+        assert len(set(texts)) == len(texts), k
+        first = first or spans[:5]
+        assert spans[:5] == first, k

@@ -126,6 +126,9 @@ def test_why_this_quote_shows_each_retriever():
     assert "<th>dense</th><td>0.610</td><td>rank 2</td>" in table
     assert "<th>fused</th><td>0.900</td><td>rank 1</td>" in table
     assert "<th>lexical</th><td colspan=2>not among its results</td>" in table
+    region = render.why(SimpleNamespace(score=0.5, provenance={"fused_rank": 7, "fused_score": 0.5,
+                                                               "region_score": 1.234}))
+    assert "<th>turns around it</th><td>1.234</td>" in region       # what ranked a conversation's later hit
 
 
 def test_abstention_is_said_and_hits_marked_low(retriever):

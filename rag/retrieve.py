@@ -69,7 +69,6 @@ __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICAT
 MAX_QUERY_CHARS = 1000
 MAX_K = 50
 MAX_QUOTE_CHARS = 1000      # a conversation's turn longer than this is quoted by its window
-SPREAD_POOL = 20            # the best picks that the first `places` hits of a conversation are spread over (_Rows.spread)
 REST_POOL = 10              # the best candidates that join the first hits' neighbours in the hits after them (_rest)
 MODES = ("hybrid", "dense", "lexical")
 ABSTAIN_NOTICE = "The transcript does not appear to address this. The nearest passages are shown, marked low-confidence."
@@ -810,10 +809,12 @@ class Retriever:
         order = sorted(fused, key=lambda r: (-fused[r], r))
         if s.expand:
             order = self._rows.one_per_quote(order)
-        # more picks than k where the first `places` are spread (_Rows.spread), the same whatever k
-        picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), max(k, SPREAD_POOL), s.mmr,
+        # the first `places` are spread (_Rows.spread) over the first 3 x places - 2 picks, whatever k: enough that
+        # they always can be (each of the first places - 1 rules out itself and its two neighbours)
+        pool = max(3 * s.places - 2, 0)
+        picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), max(k, pool), s.mmr,
                      self._rows.quote_of_row if s.expand else self._rows.paragraph_of_row)
-        picked, region = self._rows.spread(picked[:SPREAD_POOL], s.places) + picked[SPREAD_POOL:], {}
+        picked, region = self._rows.spread(picked[:pool], s.places) + picked[pool:], {}
         if k > s.places > 0 and cosine is not None and picked and self._rows.is_turn[picked[0]]:
             region = self._rest(picked[:s.places], order[:REST_POOL], cosine, fused)
             picked = self._distinct(picked[:s.places], list(region) + picked[s.places:], k)

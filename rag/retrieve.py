@@ -101,10 +101,10 @@ class SearchSettings:
                                      #   searches their passages (speakers.resolve), ranked by the rest of it
     topic_weight: float = 0.5   # in a conversation, weight of the neighbouring windows' scores (a topic runs on)
     topic_span: int = 1         #   how many windows on each side
-    places: int = 5             # in a conversation, the first hits come from this many places: no two neighbouring
-                                #   windows among them (_Rows.spread; 0: off); the hits after them are ranked by
-    region_span: int = 3        #   the cosine of the place around them, this many windows each side (Retriever._rest)
-    region_weight: float = 0.1  # in a conversation, weight of that cosine of the place around a window in its score
+    places: int = 5             # in a conversation, the first hits come from this many places (no two neighbouring
+                                #   windows among them: _Rows.spread; 0: off), the later ones from around them (_rest)
+    region_span: int = 3        # a window's place: it and this many windows each side (_Rows.region)
+    region_weight: float = 0.1  # in a conversation, weight of the cosine of a window's place in its score
     adapter: str = "auto"       # the query adapter (adapter.py): "auto" (a conversation index: the shipped one),
                                 #   "none", or a file's path
 
@@ -266,7 +266,7 @@ def confidence(s: SearchSettings, cosine: float, lexical: Candidates, words: int
             - s.conf_missing * missing)
 
 
-COUNT_PASSAGES = 3      # the best-ranked passages (before diversity, so the same for any k; one per paragraph
+COUNT_PASSAGES = 3      # the best-ranked passages (before diversity, so the same for any k; one per quote
                         # with `expand`) a count question's number is looked for in, as shown, with their question
 NEAR_DUPLICATE = 0.95   # cosine above which two passages say the same thing
 
@@ -902,7 +902,7 @@ class Retriever:
         (_Rows.region): the `candidates` and the candidates (`fused`) among the turn windows within region_span of
         the first, each quote once and none of the first's (search keeps them _distinct). A meeting's discussion of one
         thing runs over many windows: after the first places, the window amid windows like the question ranks above
-        a lone window that matches it (val nDCG@10 +0.04, R@5 the same)."""
+        a lone window that matches it (README, *The first hits from several places*)."""
         rows, span = self._rows, self.settings.region_span
         n, turn, doc, quote = len(self.index.passages), rows.is_turn, rows.doc_of_row, self._quotes()
         near = [q for r in first for q in range(max(r - span, 0), min(r + span + 1, n))       # (a few dozen: Python)

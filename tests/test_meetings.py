@@ -494,20 +494,23 @@ def test_two_windows_of_one_long_turn_are_two_hits(tmp_path):
     assert all(a.end <= b.start or b.end <= a.start for a in inside for b in inside if a is not b)
 
 
+def _turn_windows(tmp_path, talk, turns=40) -> tuple:
+    """A meeting of `turns` turns, Tom and Anna in turn ("About {talk(i)}, point {i}."), each turn a window of its
+    own: (its index, the embedder)."""
+    path = tmp_path / "meeting.txt"
+    path.write_text("\n\n".join(f"{'Anna' if i % 2 else 'Tom'}: About {talk(i)}, point {i}." for i in range(turns))
+                    + "\n", encoding="utf-8")
+    settings, embedder = ChunkSettings(turn_tokens=12), FakeEmbedder()
+    build([path], embedder, folder=tmp_path / "idx", settings=settings)
+    return load(tmp_path / "idx", embedder=embedder, compat=Compat.of(embedder, settings)), embedder
+
+
 def test_the_first_hits_of_a_meeting_come_from_different_places(tmp_path):
     """No two neighbouring windows among the first `places` hits: the harbour is discussed at length at the start
     (turns 1 to 6) and once in each of four later places; the first five hedge over five places, the neighbours
     of the first follow, and a smaller k gives the same first hits."""
-    turns = []
-    for i in range(40):
-        talk = "the harbour crane and the harbour fees" if i < 6 or i in (12, 20, 28, 36) else f"lunch item {i} today"
-        turns.append(f"{'Anna' if i % 2 else 'Tom'}: About {talk}, point {i}.")
-    path = tmp_path / "harbour.txt"
-    path.write_text("\n\n".join(turns) + "\n", encoding="utf-8")
-    settings, embedder = ChunkSettings(turn_tokens=12), FakeEmbedder()
-    build([path], embedder, folder=tmp_path / "idx", settings=settings)
-    r = Retriever(load(tmp_path / "idx", embedder=embedder, compat=Compat.of(embedder, settings)), embedder,
-                  SearchSettings())
+    r = Retriever(*_turn_windows(tmp_path, lambda i: "the harbour crane and the harbour fees"
+                                 if i < 6 or i in (12, 20, 28, 36) else f"lunch item {i} today"), SearchSettings())
     places = r.settings.places
     rows = {p.start: i for i, p in enumerate(r.index.passages)}
     hits = r.search("harbour crane fees", 10, abstain=False).hits
@@ -524,17 +527,9 @@ def test_after_the_first_places_a_window_amid_the_discussion_ranks_above_a_lone_
     """The harbour is discussed over turns 0 to 9, its fees named in every third turn; three lone turns later name
     them too. After the first places (the strongest turns, spread), the turns of the discussion that only say
     "the crane" come before the lone turn left, ranked by the place around them (their `region_score`)."""
-    turns = []
-    for i in range(40):
-        talk = ("the harbour crane fees and the harbour crane fees" if i in (0, 3, 6, 9) else
-                "yes, the crane, the crane" if i < 10 else "harbour crane fees" if i in (20, 30, 35) else
-                f"lunch item {i} today")
-        turns.append(f"{'Anna' if i % 2 else 'Tom'}: About {talk}, point {i}.")
-    path = tmp_path / "harbour.txt"
-    path.write_text("\n\n".join(turns) + "\n", encoding="utf-8")
-    settings, embedder = ChunkSettings(turn_tokens=12), FakeEmbedder()
-    build([path], embedder, folder=tmp_path / "idx", settings=settings)
-    r = Retriever(load(tmp_path / "idx", embedder=embedder, compat=Compat.of(embedder, settings)), embedder,
+    r = Retriever(*_turn_windows(tmp_path, lambda i: "the harbour crane fees and the harbour crane fees"
+                                 if i in (0, 3, 6, 9) else "yes, the crane, the crane" if i < 10 else
+                                 "harbour crane fees" if i in (20, 30, 35) else f"lunch item {i} today"),
                   SearchSettings())
     places = r.settings.places
     hits = r.search("harbour crane fees", 10, abstain=False).hits
@@ -568,13 +563,7 @@ def test_a_window_amid_its_discussion_outranks_the_same_words_alone(tmp_path):
     the earlier one."""
     talk = {5: "the ferry fares and the ferry timetable", 20: "the ferry fares and the ferry timetable"}
     talk.update({i: "ferry fares again" for i in (17, 18, 19, 21, 22, 23)})
-    turns = [f"{'Anna' if i % 2 else 'Tom'}: About {talk.get(i, f'lunch item {i} today')}, point {i}."
-             for i in range(30)]
-    path = tmp_path / "ferry.txt"
-    path.write_text("\n\n".join(turns) + "\n", encoding="utf-8")
-    settings, embedder = ChunkSettings(turn_tokens=12), FakeEmbedder()
-    build([path], embedder, folder=tmp_path / "idx", settings=settings)
-    index = load(tmp_path / "idx", embedder=embedder, compat=Compat.of(embedder, settings))
+    index, embedder = _turn_windows(tmp_path, lambda i: talk.get(i, f"lunch item {i} today"), turns=30)
 
     def first(**changes):
         hit = Retriever(index, embedder, SearchSettings(topic_weight=0.0, **changes)).search("ferry fares", 3).hits[0]

@@ -288,33 +288,43 @@ def _similarities(rows: list[int], vectors: np.ndarray | None, passages, paragra
     return same.astype(float)
 
 
+def text_key(text: str) -> int:
+    """What tells two quotes' texts the same (their words, whatever the spaces between), as a number."""
+    return hash(" ".join(text.split()))
+
+
 def mmr(order: list[int], relevance: dict[int, float], vectors: np.ndarray | None, passages: list[Passage],
-        k: int, lam: float, paragraphs: np.ndarray | None = None) -> list[int]:
+        k: int, lam: float, paragraphs: np.ndarray | None = None, keys=None) -> list[int]:
     """Pick k rows greedily by lam * relevance - (1 - lam) * max similarity to the rows picked
     (see _similarities), never a passage that overlaps or repeats one picked; ties go to the
     earlier row in `order`. Relevance is min-max scaled to [0, 1] over the candidates. `paragraphs`:
-    each row's paragraph as a number (else worked out from `passages`)."""
+    each row's paragraph as a number (else worked out from `passages`); `keys`: row -> text_key of
+    passages[row] (else worked out)."""
     if not order:
         return []
     rel = np.array([relevance[r] for r in order], dtype=float)
     rel = (rel - rel.min()) / ((rel.max() - rel.min()) or 1.0)
     sim = _similarities(order, vectors, passages, paragraphs) if lam < 1 else None
-    closest = np.zeros(len(order))          # each candidate's max similarity to the rows picked
-    left = np.ones(len(order), dtype=bool)
+    # each candidate's score as it stands: relevance alone until a row is picked, then lam * relevance - (1 - lam)
+    # times its greatest similarity to a row picked (similarities are 0 or 1: the least of what each pick leaves)
+    score, left = rel.copy(), len(order)
     picked: list[int] = []
-    seen_text: set[str] = set()
-    while left.any() and len(picked) < k:
-        score = lam * rel - (1 - lam) * closest if picked and sim is not None else rel
-        i = int(np.argmax(np.where(left, score, -np.inf)))
-        left[i] = False
+    spans: dict[str, list[Passage]] = {}    # the passages picked, by document (what a candidate may not overlap)
+    seen_text: set[int] = set()
+    while left and len(picked) < k:
+        i = int(np.argmax(score))
+        score[i], left = -np.inf, left - 1
         p = passages[order[i]]
-        key = " ".join(p.text.split())
-        if key in seen_text or any(overlaps(p, passages[q]) for q in picked):
+        key = keys(order[i]) if keys is not None else text_key(p.text)
+        if key in seen_text or any(overlaps(p, q) for q in spans.get(p.doc, ())):
             continue
-        picked.append(order[i])
-        seen_text.add(key)
         if sim is not None:
-            closest = np.maximum(closest, sim[:, i])
+            if not picked:
+                score = np.where(np.isneginf(score), -np.inf, lam * rel)
+            score = np.minimum(score, lam * rel - (1 - lam) * sim[:, i])
+        picked.append(order[i])
+        spans.setdefault(p.doc, []).append(p)
+        seen_text.add(key)
     return picked
 
 
@@ -389,6 +399,10 @@ class _Rows:
         ids: dict[tuple[str, int, int], int] = {}
         return np.array([ids.setdefault((q.doc, q.start, q.end), len(ids)) for q in map(self.quoted, range(
             len(self.index.passages)))], dtype=np.int64)
+
+    @cached_property
+    def keys(self) -> dict[bool, dict[int, int]]:    # expand -> row -> text_key of what a hit on it shows (_Shown)
+        return {True: {}, False: {}}
 
     @cached_property
     def row_numbers(self) -> np.ndarray:
@@ -478,16 +492,24 @@ class _Rows:
 
 
 class _Shown:
-    """passages[row] as a hit on that row quotes it (see Retriever.shown), each row worked out once."""
+    """passages[row] as a hit on that row quotes it (see Retriever.shown), each row worked out once, and
+    `key`: its text_key, each kept for the index (_Rows.keys: a search's repeats are told apart without
+    reading its candidates' texts again)."""
 
     def __init__(self, retriever):
         self.retriever = retriever
         self.seen: dict[int, Passage] = {}
+        self.keys = retriever._rows.keys[retriever.settings.expand]
 
     def __getitem__(self, row: int) -> Passage:
         if row not in self.seen:
             self.seen[row] = self.retriever.shown(row)
         return self.seen[row]
+
+    def key(self, row: int) -> int:
+        if row not in self.keys:
+            self.keys[row] = text_key(self[row].text)
+        return self.keys[row]
 
 
 # the words of a question that asks only what someone said: "What did the host say?", "what does Ann think"
@@ -712,13 +734,12 @@ class Retriever:
         every = np.zeros(n)                 # each row's fused score, 0 for rows no retriever returned
         every[rows] = score
         doc, turn = self._rows.doc_of_row, self._rows.is_turn
-        total, count = np.zeros(len(rows)), np.zeros(len(rows))
-        for step in range(1, s.topic_span + 1):
-            for q in (rows - step, rows + step):
-                same = (q >= 0) & (q < n)
-                same[same] = doc[q[same]] == doc[rows[same]]
-                total += np.where(same, every[np.clip(q, 0, n - 1)], 0.0)
-                count += same
+        steps = np.arange(1, s.topic_span + 1)
+        q = rows[:, None] + np.stack([-steps, steps], axis=1).ravel()     # its neighbours: 1 before, 1 after, 2 before …
+        same = (q >= 0) & (q < n)
+        q = np.where(same, q, 0)
+        same &= doc[q] == doc[rows][:, None]
+        total, count = np.where(same, every[q], 0.0).sum(axis=1), same.sum(axis=1)
         near = np.divide(total, count, out=np.zeros(len(rows)), where=count > 0)
         out = score + np.where(turn[rows], s.topic_weight * near, 0.0)
         if s.region_weight and cosine is not None and turn[rows].any():
@@ -812,12 +833,13 @@ class Retriever:
         # the first `places` are spread (_Rows.spread) over the first 3 x places - 2 picks, whatever k: enough that
         # they always can be (each of the first places - 1 rules out itself and its two neighbours)
         pool = max(3 * s.places - 2, 0)
-        picked = mmr(order[:2 * depth], fused, self.dense.vectors, _Shown(self), max(k, pool), s.mmr,
-                     self._rows.quote_of_row if s.expand else self._rows.paragraph_of_row)
+        shown = _Shown(self)
+        picked = mmr(order[:2 * depth], fused, self.dense.vectors, shown, max(k, pool), s.mmr,
+                     self._rows.quote_of_row if s.expand else self._rows.paragraph_of_row, shown.key)
         picked, region = self._rows.spread(picked[:pool], s.places) + picked[pool:], {}
         if k > s.places > 0 and cosine is not None and picked and self._rows.is_turn[picked[0]]:
             region = self._rest(picked[:s.places], order[:REST_POOL], cosine, fused)
-            picked = self._distinct(picked[:s.places], list(region) + picked[s.places:], k)
+            picked = self._distinct(picked[:s.places], list(region) + picked[s.places:], k, shown)
         picked = picked[:k]
         conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share,
                           self._rows.idf_scale)
@@ -872,17 +894,17 @@ class Retriever:
         """Row -> the quote a hit on it shows, as a number: one per paragraph's quote with `expand`, else the row."""
         return self._rows.quote_of_row if self.settings.expand else self._rows.row_numbers
 
-    def _distinct(self, first: list[int], more: list[int], k: int) -> list[int]:
+    def _distinct(self, first: list[int], more: list[int], k: int, passages: "_Shown") -> list[int]:
         """`first`, then the rows of `more` in order whose quote neither overlaps nor repeats the text of one before
-        it (as mmr keeps them apart: a long turn's windows share a sentence), up to k rows."""
-        shown = [self.shown(r) for r in first]
-        seen = {" ".join(p.text.split()) for p in shown}
+        it (as mmr keeps them apart: a long turn's windows share a sentence), up to k rows. `passages`: the
+        search's _Shown."""
+        shown = [passages[r] for r in first]
+        seen = {passages.key(r) for r in first}
         out = list(first)
         for r in dict.fromkeys(more):
             if len(out) >= k:
                 break
-            p = self.shown(r)
-            key = " ".join(p.text.split())
+            p, key = passages[r], passages.key(r)
             if key not in seen and not any(overlaps(p, q) for q in shown):
                 out.append(r)
                 shown.append(p)

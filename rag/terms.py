@@ -92,6 +92,11 @@ def absent_words(query: str, vocabulary: Vocabulary, docs=None) -> list[str]:
 
 def query_names(query: str) -> list[str]:
     """The words of `query` that name something (see the module's rules), in order, once each."""
+    return list(_query_names(query))
+
+
+@lru_cache(maxsize=1024)
+def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one query several times)
     matches = list(_WORD.finditer(query))
     # Title Case ("Russian Troops On The Border"): every content word capitalised, so capitals say nothing
     content = [m.group() for m in matches if m.group()[:1].isalpha() and not _is_stop(_fold(m.group()))]
@@ -144,7 +149,7 @@ def query_names(query: str) -> list[str]:
                                                         and not _inflected(core)))
         if name:
             out.append(core)
-    return out
+    return tuple(out)
 
 
 def figures_of(query: str) -> list[re.Match]:
@@ -188,11 +193,16 @@ def name_phrases(query: str) -> list[list[str]]:
     names of countries in several words in any case ("hong kong"), each a name of its own where a run of
     capitals holds one ("Central African Republic Russian instructors": the country, not "African Republic
     Russian"). Only those in a query in Title Case or capitals, where capitals say nothing."""
+    return [list(p) for p in _name_phrases(query)]
+
+
+@lru_cache(maxsize=1024)
+def _name_phrases(query: str) -> tuple[tuple[str, ...], ...]:      # (a search asks it of one query several times)
     matches = list(_WORD.finditer(query))
     named = _country_spans(matches, query)         # the countries of several words, (first, past last)
     content = [m.group() for m in matches if m.group()[:1].isalpha() and not _is_stop(_fold(m.group()))]
     if (len(content) >= 3 and all(w[0].isupper() for w in content)) or query.upper() == query:
-        return [_spelt(matches, range(i, j)) for i, j in named]
+        return tuple(tuple(_spelt(matches, range(i, j))) for i, j in named)
     runs, run, end = [], [], None       # runs of capitalised words, as places in `matches`
     for i, m in enumerate(matches):
         word = m.group()
@@ -228,7 +238,7 @@ def name_phrases(query: str) -> list[list[str]]:
             else:
                 piece.append(k)
     spans = sorted([(p[0], p) for p in pieces] + [(i, list(range(i, j))) for i, j in named])
-    return [_spelt(matches, places) for _, places in spans]
+    return tuple(tuple(_spelt(matches, places)) for _, places in spans)
 
 
 def _spelt(matches: list, places) -> list[str]:

@@ -70,6 +70,7 @@ def currency_forms(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*codes, *(n for c in codes for n in CURRENCIES[c] if n != word)]))
 FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothing by its absence
 EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
+_UNKNOWN = object()     # _remember: not asked yet
 PHRASES_KEPT = 4096  # has_phrase answers remembered per index ("Project Manager" is asked again and again)
 PHRASE_REACH = 400   # characters around a phrase's longest word within which the whole phrase must stand
 _ENDINGS = ("s", "es", "er", "ers")   # a phrase's word as the documents may inflect it (has_phrase)
@@ -560,7 +561,11 @@ class Vocabulary:
     def has_variant(self, word: str, docs=None) -> bool:
         """Whether the searched documents (`docs`, None: all) hold `word` in any form find() knows, in an irregular
         form of its lemma (child: children; mouse: mice; buy: bought), or a word of VARIANT_PREFIX letters or more
-        that begins as it does (legitimacy, legitimate)."""
+        that begins as it does (legitimacy, legitimate). Remembered (_remember: questions share their words)."""
+        return self._remember(("variant", word, None if docs is None else frozenset(docs)),
+                              lambda: self._has_variant(word, docs))
+
+    def _has_variant(self, word: str, docs) -> bool:
         if self.find(word, docs) is not None:
             return True
         w = _fold(word)
@@ -669,8 +674,8 @@ class Vocabulary:
     def _remember(self, key: tuple, answer):
         """has_phrase's, together's (and other look-ups') answers, kept for the PHRASES_KEPT latest questions (the documents never
         change under a Vocabulary)."""
-        known = self._phrases.get(key)
-        if known is None:
+        known = self._phrases.get(key, _UNKNOWN)
+        if known is _UNKNOWN:                   # (None is an answer: find's "no such word")
             known = answer()
             with self._lock:
                 self._phrases[key] = known
@@ -768,8 +773,13 @@ class Vocabulary:
         as the text writes it, a spelling variant), or None. With `name` (the query capitalised it), a word of
         the same stem counts only when it is `word` with an ending added or dropped (Americans, American):
         Memorial is not "memory" (nor "Day of Memory"); neither then do two lower-case words run together
-        (Goodwill is not "good will"). With `person` (a title before it), nor two capitalised words."""
+        (Goodwill is not "good will"). With `person` (a title before it), nor two capitalised words.
+        Remembered (_remember)."""
         self.warm_up()
+        return self._remember(("find", word, None if docs is None else frozenset(docs), name, person),
+                              lambda: self._find(word, docs, name, person))
+
+    def _find(self, word: str, docs, name: bool, person: bool) -> str | None:
         w = _fold(word)
         if not w:
             return None

@@ -72,6 +72,7 @@ FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothin
 EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
 _UNKNOWN = object()     # _remember: not asked yet
 PHRASES_KEPT = 4096  # has_phrase answers remembered per index ("Project Manager" is asked again and again)
+WORDS_KEPT = 16384   # find's and has_variant's answers (a question's every word: kept apart, not to push those out)
 PHRASE_REACH = 400   # characters around a phrase's longest word within which the whole phrase must stand
 _ENDINGS = ("s", "es", "er", "ers")   # a phrase's word as the documents may inflect it (has_phrase)
 PHRASE_NEAR = 300    # characters within which the words of a name the documents hold only inflected may stand
@@ -356,6 +357,7 @@ class Vocabulary:
         self.index = index
         self._lock = threading.Lock()
         self._phrases: dict = {}        # has_phrase's answers (the documents never change under a Vocabulary)
+        self._words: dict = {}          # find's and has_variant's
 
     @cached_property
     def per_doc(self) -> dict[str, frozenset]:
@@ -563,7 +565,7 @@ class Vocabulary:
         form of its lemma (child: children; mouse: mice; buy: bought), or a word of VARIANT_PREFIX letters or more
         that begins as it does (legitimacy, legitimate). Remembered (_remember: questions share their words)."""
         return self._remember(("variant", word, None if docs is None else frozenset(docs)),
-                              lambda: self._has_variant(word, docs))
+                              lambda: self._has_variant(word, docs), words=True)
 
     def _has_variant(self, word: str, docs) -> bool:
         if self.find(word, docs) is not None:
@@ -671,16 +673,17 @@ class Vocabulary:
         return self._remember(("together", a, b, None if docs is None else frozenset(docs), acronyms),
                               lambda: self._together(a, b, docs, acronyms))
 
-    def _remember(self, key: tuple, answer):
+    def _remember(self, key: tuple, answer, words: bool = False):
         """has_phrase's, together's (and other look-ups') answers, kept for the PHRASES_KEPT latest questions (the documents never
-        change under a Vocabulary)."""
-        known = self._phrases.get(key, _UNKNOWN)
+        change under a Vocabulary); with `words`, find's and has_variant's, apart (WORDS_KEPT)."""
+        kept, most = (self._words, WORDS_KEPT) if words else (self._phrases, PHRASES_KEPT)
+        known = kept.get(key, _UNKNOWN)
         if known is _UNKNOWN:                   # (None is an answer: find's "no such word")
             known = answer()
             with self._lock:
-                self._phrases[key] = known
-                while len(self._phrases) > PHRASES_KEPT:
-                    self._phrases.pop(next(iter(self._phrases)))        # the oldest
+                kept[key] = known
+                while len(kept) > most:
+                    kept.pop(next(iter(kept)))        # the oldest
         return known
 
     def _together(self, a: str, b: str, docs, acronyms: tuple[bool, bool]) -> bool:
@@ -777,7 +780,7 @@ class Vocabulary:
         Remembered (_remember)."""
         self.warm_up()
         return self._remember(("find", word, None if docs is None else frozenset(docs), name, person),
-                              lambda: self._find(word, docs, name, person))
+                              lambda: self._find(word, docs, name, person), words=True)
 
     def _find(self, word: str, docs, name: bool, person: bool) -> str | None:
         w = _fold(word)

@@ -194,3 +194,43 @@ def test_a_lower_case_slip_of_a_document_word_is_soft(own):
     assert terms.hard_missing(missing, soft) == []
     missing, _, soft = terms.names_missing("How do you treat zorbax mites?", own)
     assert terms.hard_missing(missing, soft) == ["zorbax"]
+
+
+def test_a_words_look_ups_are_remembered_not_redone_and_none_is_an_answer(monkeypatch):
+    # a search asks find and has_variant of every word of its question: each answer is worked out once per
+    # index (documents never change under a Vocabulary), "no such word" (None) as well
+    from rag import vocabulary as vocabulary_module
+
+    v = terms.Vocabulary(_index())
+    calls = []
+    real = vocabulary_module.Vocabulary._find
+    monkeypatch.setattr(vocabulary_module.Vocabulary, "_find",
+                        lambda self, *a: calls.append(a) or real(self, *a))
+    for _ in range(3):
+        assert v.find("Mongolia") is None
+        assert v.find("Lavrov", name=True) == "lavrov"
+        assert v.find("lavrov", docs={"d.txt"}) == "lavrov"
+    assert len(calls) == 3          # one per (word, documents, name, person)
+    assert v.has_variant("mongolia") is False and v.has_variant("mongolia") is False
+    assert v.find("Lavrov", name=False) == "lavrov" and len(calls) == 5    # (has_variant's own find, then this)
+
+
+def test_word_look_ups_do_not_push_out_the_costly_answers(monkeypatch):
+    # a phrase's or a surname's answer reads the documents' text (given_names: 50 ms on a meeting's thousands of
+    # "Manager" labels); a question's many single words are kept apart, so asking them never evicts it
+    from rag import vocabulary as vocabulary_module
+
+    monkeypatch.setattr(vocabulary_module, "PHRASES_KEPT", 4)
+    monkeypatch.setattr(vocabulary_module, "WORDS_KEPT", 8)
+    v = terms.Vocabulary(_index())
+    asked = []
+    v.given_names("lavrov")
+    real = vocabulary_module.Vocabulary._remember
+    for i in range(50):
+        v.find(f"word{i}")
+    monkeypatch.setattr(vocabulary_module.Vocabulary, "_remember",
+                        lambda self, key, answer, words=False: real(self, key, lambda: asked.append(key) or answer(),
+                                                                     words))
+    assert v.given_names("lavrov") == frozenset({"sergey"})
+    assert asked == []              # still remembered
+    assert len(v._words) == 8       # the words' own store stays within its bound

@@ -271,21 +271,24 @@ COUNT_PASSAGES = 3      # the best-ranked passages (before diversity, so the sam
 NEAR_DUPLICATE = 0.95   # cosine above which two passages say the same thing
 
 
-def _similarities(rows: list[int], vectors: np.ndarray | None, passages, paragraphs: np.ndarray | None = None
-                  ) -> np.ndarray:
-    """Pairwise similarity of `rows` (a 0/1 matrix): 1 for slices of one paragraph and for
-    near-duplicates (cosine >= NEAR_DUPLICATE), else 0: diversity demotes repeats, never a
-    distinct answer on a related topic. `paragraphs`: each row's paragraph as a number, if known."""
+def _similarities(rows: list[int], vectors: np.ndarray | None, passages, paragraphs: np.ndarray | None = None):
+    """A function i -> whether each of `rows` is similar to rows[i] (the similarity is 1, else 0): slices of one paragraph
+    and for near-duplicates (cosine >= NEAR_DUPLICATE), else 0: diversity demotes repeats, never a
+    distinct answer on a related topic. `paragraphs`: each row's paragraph as a number, if known. (A column
+    at a time: mmr asks for those of its picks only, a dozen of a hundred candidates.)"""
     if paragraphs is not None:
         para = paragraphs[np.asarray(rows, dtype=np.int64)]
     else:
         ids: dict[tuple[str, int], int] = {}
         para = np.array([ids.setdefault((p.doc, p.paragraph), len(ids)) for p in map(passages.__getitem__, rows)])
-    same = para[:, None] == para[None, :]
-    if vectors is not None and len(rows):
-        v = vectors[rows]
-        same |= (v @ v.T) >= NEAR_DUPLICATE
-    return same.astype(float)
+    v = vectors[rows] if vectors is not None and len(rows) else None
+
+    def column(i: int) -> np.ndarray:
+        same = para == para[i]
+        if v is not None:
+            same |= (v @ v[i]) >= NEAR_DUPLICATE
+        return same
+    return column
 
 
 def text_key(text: str) -> int:
@@ -306,8 +309,10 @@ def mmr(order: list[int], relevance: dict[int, float], vectors: np.ndarray | Non
     rel = (rel - rel.min()) / ((rel.max() - rel.min()) or 1.0)
     sim = _similarities(order, vectors, passages, paragraphs) if lam < 1 else None
     # each candidate's score as it stands: relevance alone until a row is picked, then lam * relevance - (1 - lam)
-    # times its greatest similarity to a row picked (similarities are 0 or 1: the least of what each pick leaves)
+    # times its greatest similarity to a row picked: similarities are 0 or 1, so lam * relevance until one
+    # similar to it is picked, then lam * relevance - (1 - lam)
     score, left = rel.copy(), len(order)
+    alone, penalised = lam * rel, lam * rel - (1 - lam)
     picked: list[int] = []
     spans: dict[str, list[Passage]] = {}    # the passages picked, by document (what a candidate may not overlap)
     seen_text: set[int] = set()
@@ -320,8 +325,8 @@ def mmr(order: list[int], relevance: dict[int, float], vectors: np.ndarray | Non
             continue
         if sim is not None:
             if not picked:
-                score = np.where(np.isneginf(score), -np.inf, lam * rel)
-            score = np.minimum(score, lam * rel - (1 - lam) * sim[:, i])
+                score = np.where(np.isneginf(score), -np.inf, alone)
+            np.minimum(score, penalised, out=score, where=sim(i))
         picked.append(order[i])
         spans.setdefault(p.doc, []).append(p)
         seen_text.add(key)

@@ -690,8 +690,8 @@ class Retriever:
             lo, hi = cos[searched].min(), cos[searched].max()
             parts.append((self.settings.alpha if lexical.rows else 1.0, (cos - lo) / ((hi - lo) or 1.0)))
         if lexical.rows:
-            lex = np.zeros(len(rows.doc_ids))
-            np.add.at(lex, rows.doc_of_row[lexical.rows], [lexical.scores[r] for r in lexical.rows])
+            lex = np.bincount(rows.doc_of_row[lexical.rows], [lexical.scores[r] for r in lexical.rows],
+                              minlength=len(rows.doc_ids))
             parts.append((1 - self.settings.alpha if vec is not None else 1.0, lex / (lex.max() or 1.0)))
         if not parts:
             return None
@@ -767,7 +767,9 @@ class Retriever:
         rows = np.asarray(got.rows, dtype=np.int64)
         keep = np.arange(len(rows)) < depth
         if top_docs:
-            keep |= np.isin(self._rows.doc_of_row[rows], list(top_docs))
+            of = self._rows.doc_of_row[rows]
+            for d in top_docs:          # (a few: faster than np.isin)
+                keep |= of == d
         kept = rows[keep].tolist()
         return replace(got, rows=kept, scores={r: got.scores[r] for r in kept})
 

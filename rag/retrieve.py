@@ -831,10 +831,12 @@ class Retriever:
         cosine = self._cosine_of(vec, dense.every) if vec is not None and self.dense.vectors is not None else None
         if s.topic_weight or s.region_weight:
             fused = self._topic(fused, cosine)
+        rows = np.fromiter(fused, dtype=np.int64, count=len(fused))
+        score = np.fromiter(fused.values(), dtype=float, count=len(fused))
         if doc_score is not None:
-            of = self._rows.doc_of_row
-            fused = {r: f + s.doc_weight * float(doc_score[of[r]]) for r, f in fused.items()}
-        order = sorted(fused, key=lambda r: (-fused[r], r))
+            score = score + s.doc_weight * doc_score[self._rows.doc_of_row[rows]]
+            fused = dict(zip(rows.tolist(), score.tolist()))
+        order = rows[np.lexsort((rows, -score))].tolist()      # best first, ties by row
         if s.expand:
             order = self._rows.one_per_quote(order)
         # the first `places` are spread (_Rows.spread) over the first 3 x places - 2 picks, whatever k: enough that
@@ -950,7 +952,9 @@ class Retriever:
     def _hits(self, picked: list[int], order: list[int], fused: dict[int, float], dense: Candidates,
               lexical: Candidates, low: bool, region: dict[int, float]) -> list[Hit]:
         """The picked rows as hits; those ranked by their place (_rest) say that score (`region_score`)."""
-        d_rank, l_rank, f_rank = ({r: i for i, r in enumerate(rows, 1)} for rows in (dense.rows, lexical.rows, order))
+        wanted = set(picked)
+        d_rank, l_rank, f_rank = ({r: i for i, r in enumerate(rows, 1) if r in wanted}
+                                  for rows in (dense.rows, lexical.rows, order))
         return [Hit(passage=self.shown(r), rank=i, score=fused[r], low_confidence=low,
                     provenance={"lexical_rank": l_rank.get(r), "lexical_score": lexical.scores.get(r),
                                 "dense_rank": d_rank.get(r), "dense_score": dense.scores.get(r),

@@ -326,7 +326,7 @@ def mmr(order: list[int], relevance: dict[int, float], vectors: np.ndarray | Non
         if sim is not None:
             if not picked:
                 score = np.where(np.isneginf(score), -np.inf, alone)
-            np.minimum(score, penalised, out=score, where=sim(i))
+            np.fmin(score, penalised, out=score, where=sim(i))     # (fmin: a row taken stays out beside a NaN)
         picked.append(order[i])
         spans.setdefault(p.doc, []).append(p)
         seen_text.add(key)
@@ -444,6 +444,11 @@ class _Rows:
                 rows.setdefault(name.casefold(), []).append(i)
                 names.setdefault(name.casefold(), name)
         return {key: (names[key], np.array(r, dtype=np.int64)) for key, r in rows.items()}
+
+    @cached_property
+    def alias_table(self) -> tuple[dict, int]:     # speakers.alias_table of the index's speakers
+        from .speakers import alias_table
+        return alias_table(name for name, _ in self.speakers.values())
 
     @cached_property
     def vocabulary(self):
@@ -652,14 +657,14 @@ class Retriever:
         """The speakers `text` names (speakers.resolve against the index's), when they speak in the
         documents searched: (their names, a mask of their rows, the query without the mention, the
         notice that says so); else (None, None, text, "")."""
-        from .speakers import query_without, resolve
+        from .speakers import query_without, resolve_in
 
         from .speakers import _fold
 
         found = self._rows.speakers
         if not any(_fold(w) in self._rows.alias_words for w in re.findall(r"[^\W_]+", text)):
             return None, None, text, ""
-        resolution = resolve(text, [name for name, _ in found.values()])
+        resolution = resolve_in(text, *self._rows.alias_table)
         if not resolution.speakers:
             return None, None, text, ""
         speakers = self._of_searched(list(resolution.speakers), allowed)
@@ -744,7 +749,10 @@ class Retriever:
         same = (q >= 0) & (q < n)
         q = np.where(same, q, 0)
         same &= doc[q] == doc[rows][:, None]
-        total, count = np.where(same, every[q], 0.0).sum(axis=1), same.sum(axis=1)
+        values = np.where(same, every[q], 0.0)
+        total, count = np.zeros(len(rows)), same.sum(axis=1)
+        for j in range(values.shape[1]):    # one at a time, in that order (a sum over 8 or more pairs them up)
+            total += values[:, j]
         near = np.divide(total, count, out=np.zeros(len(rows)), where=count > 0)
         out = score + np.where(turn[rows], s.topic_weight * near, 0.0)
         if s.region_weight and cosine is not None and turn[rows].any():
@@ -834,7 +842,7 @@ class Retriever:
         rows = np.fromiter(fused, dtype=np.int64, count=len(fused))
         score = np.fromiter(fused.values(), dtype=float, count=len(fused))
         if doc_score is not None:
-            score = score + s.doc_weight * doc_score[self._rows.doc_of_row[rows]]
+            score = score + s.doc_weight * doc_score[self._rows.doc_of_row[rows]].astype(float)     # (float32 alone)
             fused = dict(zip(rows.tolist(), score.tolist()))
         order = rows[np.lexsort((rows, -score))].tolist()      # best first, ties by row
         if s.expand:

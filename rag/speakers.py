@@ -143,14 +143,23 @@ def _marked(query: str, words: list[re.Match], i: int, j: int) -> bool:
     return bool(before & _CUES_BEFORE) or after in _CUES_AFTER
 
 
+def alias_table(speakers: Iterable[str]) -> tuple[dict[tuple[str, ...], list[str]], int]:
+    """The aliases of `speakers` (an index's speaker labels), each -> the speakers it may name, and the most words
+    of one: what resolve_in reads (a Retriever keeps its index's, not to work it out at every search)."""
+    key = _key(speakers)
+    return _table_of(key), _longest(key)
+
+
 def resolve(query: str, speakers: Iterable[str], named: bool = False) -> Resolution:
     """The speakers among `speakers` (an index's speaker labels) that `query` names; `named`: the query is a
     speaker's name (a --speaker filter's), so an ordinary word names them too ("Brown", "the chair")."""
-    key = _key(speakers)
-    table = _table_of(key)
+    return resolve_in(query, *alias_table(speakers), named)
+
+
+def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int, named: bool = False) -> Resolution:
+    """resolve, against the alias_table `table` whose longest alias has `longest` words."""
     if not table:
         return NOBODY
-    longest = _longest(key)
     words = list(_TOKEN.finditer(query))
     folded = [_fold(w.group()) for w in words]
     found: list[str] = []

@@ -313,21 +313,23 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     Armenia; "Nur-Sultan": Kazakhstan), and given names before a surname the documents give a person after a
     title ("Dmytro Kuleba": "Mr Kuleba"; but perhaps "Melania Trump": "President Trump")."""
     spelled, place = {}, {}
-    for m in _WORD.finditer(query):
-        spelled.setdefault(_fold(m.group()), m.group())
-        place.setdefault(_fold(m.group()), m.start())
+    matches = list(_WORD.finditer(query))
+    folded = [_fold(m.group()) for m in matches]
+    for m, core in zip(matches, folded):
+        spelled.setdefault(core, m.group())
+        place.setdefault(core, m.start())
     for f in figures_of(query):         # "1,300" as the query writes it
         spelled[figure_core(f)], place[figure_core(f)] = f.group(), f.start()
     names = query_names(query) if names is None else names
     joined: set[str] = set()
     # a name after a title is a person's ("Senator Whitehouse": not the documents' "White House")
-    titled = {_fold(b.group()) for a, b in zip(_WORD.finditer(query), list(_WORD.finditer(query))[1:])
-              if _fold(a.group()) in TITLED_WORDS and re.fullmatch(r"\.?[ \t]+", query[a.end():b.start()])}
+    titled = {folded[i + 1] for i in range(len(matches) - 1) if folded[i] in TITLED_WORDS
+              and re.fullmatch(r"\.?[ \t]+", query[matches[i].end():matches[i + 1].start()])}
     lost = {core for core in names
             if vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper(), person=core in titled) is None
             and not (_acronym(spelled.get(core, "")) and vocabulary.spelled_out(core, docs))}
     # two words of the query that the documents write as one ("Sea-Lock", "Sea Lock": SeaLock; "Gear Works")
-    words = list(_WORD.finditer(query))
+    words = matches if lost else []     # (only a missing word may be half of one)
     for a, b in zip(words, words[1:]):
         if re.fullmatch(r"[ \t\-‐‑]", query[a.end():b.start()]) and {_fold(a.group()), _fold(b.group())} & lost \
                 and _fold(a.group()) + _fold(b.group()) in vocabulary.searched(docs):

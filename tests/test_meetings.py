@@ -598,3 +598,43 @@ def test_no_two_hits_overlap_or_repeat_whatever_k(tmp_path):
         assert len(set(texts)) == len(texts), k
         first = first or spans[:5]
         assert spans[:5] == first, k
+
+
+def test_the_topic_step_adds_its_neighbours_one_at_a_time_whatever_the_span(tmp_path):
+    """_topic's mean of the neighbours' scores is the sum a loop over them gives, in the order 1 before, 1 after,
+    2 before, ...: with 8 or more terms numpy's sum pairs them up, and a score moved in its last bits can reorder
+    near-ties (a hostile review's find, topic_span 4)."""
+    import numpy as np
+
+    index, embedder = _turn_windows(tmp_path, lambda i: f"item {i}", turns=30)
+    rng = np.random.default_rng(7)
+    for span in (1, 2, 4, 6):
+        r = Retriever(index, embedder, SearchSettings(topic_span=span, region_weight=0.0))
+        fused = {int(i): float(rng.random()) for i in rng.permutation(len(index.passages))[:25]}
+        doc = r._rows.doc_of_row
+        want = {}
+        for row, f in fused.items():
+            total = count = 0.0
+            for step in range(1, span + 1):
+                for q in (row - step, row + step):
+                    if 0 <= q < len(index.passages) and doc[q] == doc[row]:
+                        total += fused.get(q, 0.0)
+                        count += 1
+            want[row] = f + r.settings.topic_weight * (total / count if count else 0.0)
+        assert r._topic(fused, None) == want, span
+
+
+def test_the_documents_weight_is_added_in_double_precision(small_windows, monkeypatch):
+    """A dense search's document scores come as float32 (the vectors are): the weight they add to each passage is
+    worked out in float64 all the same (float32 would move a score in its eighth digit, a hostile review's find)."""
+    import numpy as np
+
+    r = _retriever(small_windows, mode="dense")
+    real = Retriever._doc_scores
+    got = {}
+    for dtype in ("float32", "float64"):
+        monkeypatch.setattr(Retriever, "_doc_scores",
+                            lambda self, *a, dtype=dtype: (lambda s: None if s is None else s.astype(np.float32)
+                                                           .astype(dtype))(real(self, *a)))
+        got[dtype] = [h.score for h in r.search("the budget for the harbour", 5, abstain=False).hits]
+    assert got["float32"] and got["float32"] == got["float64"]

@@ -91,6 +91,15 @@ def test_mmr_never_returns_overlapping_or_repeated_passages():
     assert picked == [0, 3]
 
 
+def test_mmr_with_a_nan_relevance_still_picks_k_rows_and_each_once():
+    # (a NaN relevance makes every scaled one NaN; a row picked must stay out: a hostile review found it came back
+    # and used up the picks, [0, 1] for k=4)
+    passages = [Passage(doc="d", start=10 * i, end=10 * i + 5, text=f"text {i}", section="Q", kind="answer",
+                        paragraph=i) for i in range(5)]
+    picked = mmr([0, 1, 2, 3, 4], {0: 1.0, 1: 0.9, 2: float("nan"), 3: 0.5, 4: 0.2}, None, passages, k=4, lam=0.8)
+    assert picked == [0, 1, 2, 3]
+
+
 # ---- the tiny interview through the real build (fake embedder) -------------------------------------
 
 @pytest.fixture

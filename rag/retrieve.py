@@ -272,10 +272,10 @@ NEAR_DUPLICATE = 0.95   # cosine above which two passages say the same thing
 
 
 def _similarities(rows: list[int], vectors: np.ndarray | None, passages, paragraphs: np.ndarray | None = None):
-    """A function i -> whether each of `rows` is similar to rows[i] (the similarity is 1, else 0): slices of one paragraph
-    and for near-duplicates (cosine >= NEAR_DUPLICATE), else 0: diversity demotes repeats, never a
-    distinct answer on a related topic. `paragraphs`: each row's paragraph as a number, if known. (A column
-    at a time: mmr asks for those of its picks only, a dozen of a hundred candidates.)"""
+    """A function i -> whether each of `rows` is similar to rows[i] (a similarity of 1, else 0): a slice of the same
+    paragraph or a near-duplicate (cosine >= NEAR_DUPLICATE): diversity demotes repeats, never a distinct answer
+    on a related topic. `paragraphs`: each row's paragraph as a number, if known. (A column at a time: mmr asks
+    for those of its picks only, a dozen of a hundred candidates.)"""
     if paragraphs is not None:
         para = paragraphs[np.asarray(rows, dtype=np.int64)]
     else:
@@ -745,7 +745,7 @@ class Retriever:
         every[rows] = score
         doc, turn = self._rows.doc_of_row, self._rows.is_turn
         steps = np.arange(1, s.topic_span + 1)
-        q = rows[:, None] + np.stack([-steps, steps], axis=1).ravel()     # its neighbours: 1 before, 1 after, 2 before …
+        q = rows[:, None] + np.stack([-steps, steps], axis=1).ravel()     # neighbours: 1 before, 1 after, 2 before …
         same = (q >= 0) & (q < n)
         q = np.where(same, q, 0)
         same &= doc[q] == doc[rows][:, None]

@@ -16,7 +16,9 @@ score_spans.py's rules (rag.evaluate.span_grade / span_metrics, the same definit
 
 Each in two scopes: all meetings searched, and one meeting (the query's own: the `"docs"` filter).
 Prints a Markdown table (R@5 and nDCG@10 per domain, abstention), and the latency of rag's search
-(p50) against a bare one-query encode of the same queries (ratio = search p50 / encode p50).
+(p50) against a bare one-query encode of the same queries (ratio = search p50 / encode p50), each bare encode
+right after its search; rag runs first, so that its searches are timed with nothing of their questions remembered
+(the index's vocabulary keeps each word's look-ups: a second pass over the same questions would flatter it).
 The turn vectors take minutes to compute on a CPU: `--cache FILE` keeps them between runs.
 """
 from __future__ import annotations

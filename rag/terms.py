@@ -7,7 +7,8 @@ spells them; retrieve.py abstains when there are any and says so ("No document m
 'Mongolia'.").
 
 A query word is a *name* when it is
-- capitalised, not at the start of a sentence (in a query not written in Title Case),
+- capitalised, not at the start of a sentence (in a query not written in Title Case: ``_title_case``, every word
+  capitalised but articles, conjunctions and short prepositions, TITLE_LOWER),
 - an acronym (two or more capitals: NATO, JCPOA), or contains a digit (2014, G20),
 - capitalised at the start of a sentence and not a common English word nor one English inflects
   ("Summarize the discussion": summarized; "Kaliningrad transit" has no such forms), or
@@ -38,7 +39,10 @@ The vocabulary (``Vocabulary``, rag/vocabulary.py) is built from the documents' 
 (about 0.1 s per MB), per document so that a search restricted to some documents checks those.
 A multiword name (``name_phrases``: adjacent capitalised words, "African Union", or a country's name of
 several words in any case, "hong kong") whose words are each in the documents is missing when no document
-writes them together (``Vocabulary.has_phrase``), and it counts as one name; so is a pair of names joined by a
+writes them together (``Vocabulary.has_phrase``), or one of whose words is missing when that is its last word or
+its others are everyday words and no person's name ("World Health Organization"; not "Narendra Modi" where the
+documents write "Prime Minister Modi"), and it counts as one name (present when the documents write its initials
+as an acronym: SCO); so is a pair of names joined by a
 dash (``name_pairs``: "the Belarus–Poland border") that no document mentions within PHRASE_REACH characters of
 each other (``Vocabulary.together``); a name of two words may be written in either order ("Kosovo Serb": "Serb
 Municipalities in Kosovo"), and an acronym is a name on its own ("Kazakhstan CSTO troops"). A
@@ -95,12 +99,26 @@ def query_names(query: str) -> list[str]:
     return list(_query_names(query))
 
 
+# the words Title Case leaves in lower case: articles, conjunctions, short prepositions ("Russian Troops on the Border")
+TITLE_LOWER = frozenset("a an the and but or nor for so yet as at by in of off on per to up via with from into "
+                        "onto over than vs".split())
+
+
+def _title_case(matches: list[re.Match]) -> bool:
+    """Whether a query is written in Title Case ("Russian Troops On The Border", "Russian Troops on the Border"),
+    where capitals say nothing: three content words or more, each capitalised, and no word in lower case but
+    those Title Case keeps so (TITLE_LOWER). "What is the Eurasian Security Compact?" is not: its "is" would be
+    "Is"."""
+    words = [m.group() for m in matches if m.group()[:1].isalpha()]
+    content = [w for w in words if not _is_stop(_fold(w))]
+    return len(content) >= 3 and all(w[0].isupper() for w in content) \
+        and all(w[0].isupper() or _fold(w) in TITLE_LOWER for w in words)
+
+
 @lru_cache(maxsize=1024)
 def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one query several times)
     matches = list(_WORD.finditer(query))
-    # Title Case ("Russian Troops On The Border"): every content word capitalised, so capitals say nothing
-    content = [m.group() for m in matches if m.group()[:1].isalpha() and not _is_stop(_fold(m.group()))]
-    title_case = len(content) >= 3 and all(w[0].isupper() for w in content)
+    title_case = _title_case(matches)       # every word capitalised: capitals say nothing
     all_caps = query.upper() == query
     out: list[str] = []
     figures = figures_of(query)
@@ -116,6 +134,9 @@ def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one 
             if m.start() == figure.start() and core not in out:
                 out.append(core)
             continue
+        code = _code(query, matches, i)
+        if code is not None:
+            core = code             # "P-5", "P 5": the code P5, which the documents may write in words
         if not core or core in out:
             continue
         letters = re.sub(r"[^A-Za-z]", "", word)
@@ -150,6 +171,17 @@ def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one 
         if name:
             out.append(core)
     return tuple(out)
+
+
+def _code(query: str, matches: list[re.Match], i: int) -> str | None:
+    """The code a number of `matches[i]` ends, written with a dash or a space after its capital letter ("P-5",
+    "G 20": p5, g20, as "P5" is read), folded; else None."""
+    if i == 0 or not matches[i].group().isdigit():
+        return None
+    letter = matches[i - 1].group()
+    if len(letter) == 1 and letter.isupper() and re.fullmatch(r"[ \-‐‑]", query[matches[i - 1].end():matches[i].start()]):
+        return _fold(letter + matches[i].group())
+    return None
 
 
 def figures_of(query: str) -> list[re.Match]:
@@ -200,8 +232,7 @@ def name_phrases(query: str) -> list[list[str]]:
 def _name_phrases(query: str) -> tuple[tuple[str, ...], ...]:      # (a search asks it of one query several times)
     matches = list(_WORD.finditer(query))
     named = _country_spans(matches, query)         # the countries of several words, (first, past last)
-    content = [m.group() for m in matches if m.group()[:1].isalpha() and not _is_stop(_fold(m.group()))]
-    if (len(content) >= 3 and all(w[0].isupper() for w in content)) or query.upper() == query:
+    if _title_case(matches) or query.upper() == query:
         return tuple(tuple(_spelt(matches, range(i, j))) for i, j in named)
     runs, run, end = [], [], None       # runs of capitalised words, as places in `matches`
     for i, m in enumerate(matches):
@@ -315,9 +346,13 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     spelled, place = {}, {}
     matches = list(_WORD.finditer(query))
     folded = [_fold(m.group()) for m in matches]
-    for m, core in zip(matches, folded):
+    for i, (m, core) in enumerate(zip(matches, folded)):
         spelled.setdefault(core, m.group())
         place.setdefault(core, m.start())
+        code = _code(query, matches, i)
+        if code is not None:            # "P-5" as the query writes it
+            spelled.setdefault(code, query[matches[i - 1].start():m.end()])
+            place.setdefault(code, matches[i - 1].start())
     for f in figures_of(query):         # "1,300" as the query writes it
         spelled[figure_core(f)], place[figure_core(f)] = f.group(), f.start()
     names = query_names(query) if names is None else names
@@ -382,7 +417,22 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
             soft.update(words)      # "Lagos State", "Hudson River": perhaps the documents' "Lagos", "the Hudson"
         two = len(words) == 2                               # a name of two words in either order: "Kosovo Serb"
         unnamed_gone = any(w not in names and vocabulary.find(w, docs) is None for w in words)   # "hong kong"
-        if unnamed_gone or all(w in lost for w in words) or not any(
+        gone = [w for w in words if w in lost]
+        initials = "".join(w[0] for w in words if not _is_stop(w))
+        if len(initials) >= 2 and initials in vocabulary.acronyms and initials in vocabulary.searched(docs):
+            continue        # "the Shanghai Cooperation Organisation": the documents' SCO
+        # some of its words missing: the name is missing as one (it counts once) when the missing is its last word
+        # ("the Eurasian Security Compact") or its others are everyday words, not a person's name ("the World
+        # Health Organization": world, organization); not "Ecumenical Patriarch Bartholomew", there as "Patriarch
+        # Bartholomew", nor "Narendra Modi" there as "Prime Minister Modi"
+        partly = bool(gone) and not soft.intersection(gone) and (words[-1] in lost or (
+            all((zipf(w) or 0.0) >= COMMON_ZIPF for w in words if w not in lost)
+            and _person(words[-1], vocabulary, docs) is None))
+        if partly and words[-1] in lost:    # "Serbian President Aleksandar Vucic": the person, Aleksandar Vucic
+            office = max((i for i, w in enumerate(words[:-1]) if w in TITLED_WORDS), default=-1)
+            if 0 <= office < len(words) - 2:
+                words, p = words[office + 1:], p[office + 1:]
+        if unnamed_gone or partly or all(w in lost for w in words) or not any(
                 vocabulary.has_phrase(words[i:i + 2], docs, either_order=two) for i in range(len(words) - 1)):
             phrases.append((words, " ".join(p)))
     for a, b, text in name_pairs(query, names):
@@ -415,7 +465,8 @@ PLACE_KINDS = frozenset("state city province region county district island islan
 
 def hard_missing(missing: list[str], soft: frozenset) -> list[str]:
     """The `missing` terms (names_missing) not made only of its `soft` words: the ones that may decide."""
-    return [t for t in missing if not all(_fold(w) in soft for w in _WORD.findall(t))]
+    return [t for t in missing if not all(_fold(w) in soft for w in _WORD.findall(t))
+            and _fold(re.sub(r"[ \-‐‑]", "", t)) not in soft]         # "P-5": the code p5
 
 
 def _given_alike(given: list[str], written: frozenset) -> bool:

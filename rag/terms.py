@@ -70,8 +70,8 @@ from functools import lru_cache
 from .places import capitals, countries, country_forms, country_names, country_phrases
 from .vocabulary import (COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS, INFLECTED_ZIPF, LABELS, OFFICES,
                          PATRONYMIC, RARE_ZIPF, SHORT_MONTHS, TITLED_WORDS, TITLES, Vocabulary, FIGURE,
-                         _SENTENCE_END_CHARS, _WORD, _acronym, _distance, _fold, _is_stop, _skeleton, _stem, is_common,
-                         zipf)
+                         _SENTENCE_END_CHARS, _WORD, _acronym, _distance, _fold, _is_stop, _skeleton, _stem,
+                         currency_forms, is_common, zipf)
 
 __all__ = ["Vocabulary", "absent_words", "capitals", "countries", "country_forms", "country_names", "hard_missing",
            "held_names", "is_common", "missing_names", "missing_terms", "name_phrases", "names_missing", "query_names",
@@ -102,6 +102,9 @@ def query_names(query: str) -> list[str]:
 # the words Title Case leaves in lower case: articles, conjunctions, short prepositions ("Russian Troops on the Border")
 TITLE_LOWER = frozenset("a an the and but or nor for so yet as at by in of off on per to up via with from into "
                         "onto over than vs".split())
+
+
+CLOCK = frozenset({"am", "pm"})     # "10 AM": a time, no acronym of the English word
 
 
 def _title_case(matches: list[re.Match]) -> bool:
@@ -154,6 +157,8 @@ def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one 
             name = False                                  # "Ms Solberg", "Governor Sanwo-Olu": the name follows
         elif any(c.isdigit() for c in word):
             name = True                                   # a number, a year, G20, Article 5
+        elif not all_caps and _acronym(word) and len(letters) <= 5 and _is_stop(core) and core not in CLOCK:
+            name = True                                   # an acronym that is an English word: WHO, US, IT
         elif len(letters) < 2 or _is_stop(core):
             name = False
         elif core in countries():
@@ -360,8 +365,16 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     # a name after a title is a person's ("Senator Whitehouse": not the documents' "White House")
     titled = {folded[i + 1] for i in range(len(matches) - 1) if folded[i] in TITLED_WORDS
               and re.fullmatch(r"\.?[ \t]+", query[matches[i].end():matches[i + 1].start()])}
+    vocabulary.per_doc      # noqa: B018 - which finds the words written in capitals (capitals)
+    # an acronym that is also an English word is there only in capitals ("WHO": not the pronoun "who")
+    # (a function word's: "usa" is the documents' "US"; not a currency's country: "US dollars")
+    currency = {_fold(a.group()) for a, b in zip(matches, matches[1:]) if currency_forms(_fold(b.group()))}
+    worded = {core for core in names if _acronym(spelled.get(core, "")) and query.upper() != query
+              and (_is_stop(core) or (zipf(core) or 0.0) >= FUNCTION_ZIPF) and core not in vocabulary.capitals
+              and core not in currency and core not in CLOCK}
     lost = {core for core in names
-            if vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper(), person=core in titled) is None
+            if (core in worded or vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper(),
+                                                  person=core in titled) is None)
             and not (_acronym(spelled.get(core, "")) and vocabulary.spelled_out(core, docs))}
     # two words of the query that the documents write as one ("Sea-Lock", "Sea Lock": SeaLock; "Gear Works")
     words = matches if lost else []     # (only a missing word may be half of one)

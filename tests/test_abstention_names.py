@@ -613,3 +613,16 @@ def test_a_code_written_with_a_dash_or_a_space_is_the_code():
     for code in ["P5", "P-5", "P 5"]:
         missing, _, soft = terms.names_missing(f"What did the {code} leaders agree on?", vocab)
         assert missing == [code] and terms.hard_missing(missing, soft) == [], code   # "the five permanent members"
+
+
+def test_an_acronym_that_is_an_english_word_is_there_only_in_capitals():
+    # a hostile review: "Has the WHO approved Sputnik V?" was answered from a text whose "who" is only the pronoun
+    vocab = terms.Vocabulary(_index("Those who came met the US envoy at 10 am. Let us see. Sputnik V was registered."))
+    assert terms.missing_names("Has the WHO approved Sputnik V?", vocab)[0] == ["WHO"]
+    assert terms.missing_names("What did the US envoy say?", vocab)[0] == []           # written so
+    assert terms.missing_names("Who came?", vocab)[0] == []                            # a question's word
+    assert terms.missing_names("What happened at 10 AM?", vocab)[0] == []              # a time, no acronym
+    plain = terms.Vocabulary(_index("Losses came to 40 million dollars; let us count them."))
+    assert terms.missing_names("What were the losses in US dollars?", plain)[0] == []  # a currency's country
+    r = _retriever(_index("Those who came met the envoy. Sputnik V was registered in 71 countries."), -10.0)
+    assert r.search("Has the WHO approved Sputnik V?", 1).abstained

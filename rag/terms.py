@@ -71,7 +71,7 @@ from .places import capitals, countries, country_forms, country_names, country_p
 from .vocabulary import (COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS, INFLECTED_ZIPF, LABELS, OFFICES,
                          PATRONYMIC, RARE_ZIPF, SHORT_MONTHS, TITLED_WORDS, TITLES, Vocabulary, FIGURE,
                          _SENTENCE_END_CHARS, _WORD, _acronym, _distance, _fold, _is_stop, _skeleton, _stem,
-                         currency_forms, is_common, zipf)
+                         currency_forms, is_common, mistyped, zipf)
 
 __all__ = ["Vocabulary", "absent_words", "capitals", "countries", "country_forms", "country_names", "hard_missing",
            "held_names", "is_common", "missing_names", "missing_terms", "name_phrases", "names_missing", "query_names",
@@ -165,6 +165,8 @@ def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one 
             name = True                                   # a country, in any case and place: Myanmar, mongolia
         elif not all_caps and _acronym(word):
             name = True                                   # an acronym: NATO, NATO's, CSTOs
+        elif initial and mistyped(core):
+            name = False                                  # "Wat does …", "Wich countries …": what, which
         elif word[0].isupper() and not all_caps and not initial and not title_case:
             name = True                                   # capitalised in mid-sentence
         else:                                             # first word, Title Case, or lower case: by rarity
@@ -388,8 +390,12 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     soft = {core for core in lost if not _after_the(query, place.get(core, 0)) and vocabulary.capital(core, docs)}
     # a name one letter off a name of the documents: perhaps mistyped ("Zelenksy"), perhaps another ("Petrov")
     soft |= {core for core in lost if spelled.get(core, "")[:1].isupper() and vocabulary.misspelt(core, docs)}
-    # a word in lower case one slip from a word of the documents ("varoa": varroa): perhaps mistyped
-    soft |= {core for core in lost if spelled.get(core, "")[:1].islower() and vocabulary.slip(core, docs)}
+    # a word in lower case one slip from a word of the documents ("varoa": varroa): perhaps mistyped; so is one
+    # capitalised only because it opens the question ("Recieved any letter …?")
+    opening = {_fold(m.group()) for m in matches
+               if m.start() == 0 or query[:m.start()].rstrip()[-1:] in _SENTENCE_END_CHARS}
+    soft |= {core for core in lost if (spelled.get(core, "")[:1].islower() or core in opening)
+             and vocabulary.slip(core, docs)}
     # a code of a letter and a number the documents may write in words ("P5": "the five permanent members")
     soft |= {core for core in lost if vocabulary.coded(core, docs)}
     phrases: list[tuple[list[str], str]] = []

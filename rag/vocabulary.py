@@ -117,6 +117,23 @@ def zipf(word: str) -> float | None:
     return None if f is None else f(word, "en")
 
 
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset:
+    """English's commonest words (wordfreq's, Zipf FUNCTION_ZIPF or more: what, which, about); none without it."""
+    try:
+        from wordfreq import top_n_list
+    except ModuleNotFoundError:
+        return frozenset()
+    return frozenset(w for w in top_n_list("en", 500) if w.isalpha() and (zipf(w) or 0.0) >= FUNCTION_ZIPF)
+
+
+def mistyped(word: str) -> bool:
+    """Whether `word` (folded) is no common word itself but one letter dropped, added, changed or two swapped from
+    one of English's commonest (_function_words): "wat", "waht", "wich" (what, which) opening a question."""
+    return len(word) >= 3 and word.isalpha() and (zipf(word) or 0.0) < COMMON_ZIPF \
+        and Vocabulary._one_edit(word, _function_words())
+
+
 def is_common(word: str) -> bool:
     """Whether `word` is an ordinary English word (a stop word, or frequent enough per wordfreq)."""
     w = word.lower()

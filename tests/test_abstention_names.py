@@ -626,3 +626,15 @@ def test_an_acronym_that_is_an_english_word_is_there_only_in_capitals():
     assert terms.missing_names("What were the losses in US dollars?", plain)[0] == []  # a currency's country
     r = _retriever(_index("Those who came met the envoy. Sputnik V was registered in 71 countries."), -10.0)
     assert r.search("Has the WHO approved Sputnik V?", 1).abstained
+
+
+def test_a_mistyped_word_opening_the_question_is_no_name():
+    # a hostile review: "Wat does Russia expect …?", "Recieved any letter …?" abstained on the typo as a missing name
+    vocab = terms.Vocabulary(_index("What does Russia expect from the visit? We received a letter from Borrell."))
+    for q in ["Wat does Russia expect from the visit?", "Waht does Russia expect?", "Wich letter came?"]:
+        assert q.split()[0].lower() not in terms.query_names(q), q
+        assert terms.missing_names(q, vocab)[0] == [], q
+    missing, _, soft = terms.names_missing("Recieved any letter from Borrell?", vocab)
+    assert missing == ["Recieved"] and terms.hard_missing(missing, soft) == []     # named, deciding nothing
+    # in mid-sentence such a word is a name as before
+    assert terms.missing_names("Did Wat Arun host it?", vocab)[0] == ["Wat Arun"]

@@ -32,7 +32,9 @@ _ABBREV = {"mr", "mrs", "ms", "dr", "st", "no", "vs", "etc", "e.g", "i.e", "prof
 # The look-behind lets a match start only where a run of . ! ? … starts: without it a run of n dots
 # is tried from each of its n places, and each try scans the rest of the run (n² steps). (It comes
 # after the first mark, so that the regex engine still skips quickly to the next . ! ? or ….)
-_END = re.compile(r"[.!?…](?<![.!?…]{2})[.!?…]*[\"”’»)\]]*(?=\s+[\"“«‘(\[]?[A-ZА-ЯЁ0-9])")
+# Chinese and Japanese end one at 。！？ (and closing quotes), with or without a space after it.
+_END = re.compile(r"[.!?…](?<![.!?…]{2})[.!?…]*[\"”’»)\]]*(?=\s+[\"“«‘(\[]?[A-ZА-ЯЁ0-9])"
+                  r"|[。！？](?<![。！？]{2})[。！？]*[」』）”]*(?=\s*\S)")
 _WORD = re.compile(r"\S+")
 _BATCH = 4096   # texts per call of the token counter (a million at once would hold a million encodings)
 _PIECES = 16    # pieces of a long sentence checked per call (a piece that does not fit wastes the rest)
@@ -121,7 +123,10 @@ def _split_long(text: str, span: tuple[int, int], count: TokenCounter, limit: in
         for k, j in greedy:
             n = next(counted) if j - 1 > k else sizes[k]
             if n <= limit or j - 1 == k:
-                pieces.append((words[k][0], words[j - 1][1], n))
+                if n > limit:       # one "word" over the model's window: a run without spaces (a URL, Chinese)
+                    pieces.extend(_cut_word(text, words[k], count, limit, n))
+                else:
+                    pieces.append((words[k][0], words[j - 1][1], n))
                 i = j
                 continue
             lo, hi = k + 1, j - 1      # binary search on the token count, within this piece
@@ -134,6 +139,24 @@ def _split_long(text: str, span: tuple[int, int], count: TokenCounter, limit: in
             pieces.append((words[k][0], words[lo - 1][1], count([text[words[k][0]:words[lo - 1][1]]])[0]))
             i = lo
             break       # the greedy pieces after this one started where it was meant to end
+    return pieces
+
+
+def _cut_word(text: str, span: tuple[int, int], count: TokenCounter, limit: int, tokens: int
+              ) -> list[tuple[int, int, int]]:
+    """One word of `tokens` tokens (over `limit`) cut into pieces of at most `limit` tokens, (start, end, tokens)
+    each: as many characters as its share of the tokens allows, fewer until the piece fits."""
+    a, b = span
+    step = max(1, (b - a) * limit // (tokens + 1))
+    pieces = []
+    while a < b:
+        e = min(b, a + step)
+        n = count([text[a:e]])[0]
+        while n > limit and e - a > 1:
+            e = a + max(1, (e - a) * 3 // 4)
+            n = count([text[a:e]])[0]
+        pieces.append((a, e, n))
+        a = e
     return pieces
 
 

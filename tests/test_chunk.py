@@ -59,3 +59,30 @@ def test_sentences_skip_abbreviations():
     text = "Mr. Smith met Dr. Jones on Jan. 5. They talked. Then they left."
     spans = sentences(text)
     assert [text[s:e] for s, e in spans] == ["Mr. Smith met Dr. Jones on Jan. 5.", "They talked.", "Then they left."]
+
+
+def _chars(texts):      # a tokenizer with no word boundaries to lean on: a character a token
+    return [len(t) for t in texts]
+
+
+def test_chinese_sentences_end_at_their_full_stop():
+    # a hostile review: a turn in Chinese was one "sentence" (。 was no end) and one 1,282-token passage
+    text = "欢迎大家参加港口会议。港口的预算增加了很多！市长说工程必须完成？好。"
+    assert [text[s:e] for s, e in sentences(text)] == ["欢迎大家参加港口会议。", "港口的预算增加了很多！", "市长说工程必须完成？", "好。"]
+    mixed = "He left. Then 她说：好。 OK."
+    assert [mixed[s:e] for s, e in sentences(mixed)] == ["He left.", "Then 她说：好。", "OK."]
+
+
+def test_a_word_longer_than_the_window_is_cut_into_pieces_that_fit():
+    # a run without spaces past the model's window (a long URL, a language written without spaces): it was kept
+    # whole, one passage the model saw a fifth of
+    word = "港" * 300
+    text = f"Question: What about the port?\n\nJane Doe: {word}\n"
+    doc, paras = _parsed(text)
+    last = paras[-1]
+    chunks = [c for c in chunk(paras, doc.text, _chars, ChunkSettings(max_tokens=60, overlap=0, turn_tokens=60))
+              if c.start >= last.start]
+    assert len(chunks) >= 5 and all(_chars([c.text])[0] <= 60 for c in chunks)
+    assert all(doc.text[c.start:c.end] == c.text for c in chunks)
+    assert chunks[0].start == last.start and chunks[-1].end == last.end and \
+        all(b.start <= a.end for a, b in zip(chunks, chunks[1:]))       # all of it, in order

@@ -667,7 +667,11 @@ class Vocabulary:
             return True         # a word missing on its own (or spelt another way) is missing_terms' business
         gap = r"[\s\-‐‑–—]+(?:(?:[A-Z][\w’'.]*|[a-z]{1,3})[\s\-‐‑–—]+){0,%d}" % PHRASE_GAP
         ending = r"(?:s|es|er|ers)?"
-        parts = [f"(?i:{re.escape(w)})" for w in words]
+        # a name of two words in either order: each may be singular or plural ("Kosovo Serbs": "Serb Municipalities in
+        # Kosovo"), since either may come last
+        bases = [w[:-1] if either_order and len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+                 for w in words]
+        parts = [f"(?i:{re.escape(b)})" + (r"(?:s|es)?" if either_order else "") for b in bases]
         orders = [parts, parts[::-1]] if either_order else [parts]
         if forms != words:      # two words, named in the query's own words ("Olympic Games"): the documents' words
             # near each other will do ("the Winter Olympics ... the Games"), in any order
@@ -677,7 +681,7 @@ class Vocabulary:
                                       for order in orders))
         for doc_id, held in self.per_doc.items():
             if (docs is None or doc_id in docs) and all(f in held for f in forms) \
-                    and self._holds(pattern, doc_id, words):
+                    and self._holds(pattern, doc_id, bases):
                 return True
         return False
 

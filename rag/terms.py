@@ -489,9 +489,11 @@ def hard_missing(missing: list[str], soft: frozenset) -> list[str]:
 
 
 def _given_alike(given: list[str], written: frozenset) -> bool:
-    """Whether each of the query's `given` names (folded) is, or is one letter off, a given name the documents
-    write before the surname (`written`: Vocabulary.given_names): Joseph, Josep."""
-    return bool(written) and all(any(_distance(g, w, 1) <= 1 for w in written) for g in given)
+    """Whether each of the query's `given` names (folded) is, is one letter off, or is a longer or shorter form of
+    (its first four letters) a given name the documents write before the surname (`written`:
+    Vocabulary.given_names): Joseph, Josep; Nikolaos, Nikos."""
+    return bool(written) and all(any(_distance(g, w, 1) <= 1 or (len(g) >= 4 and g[:4] == w[:4]) for w in written)
+                                 for g in given)
 
 
 def _surname(words: list[str], written: list[str], lost: set, vocabulary: Vocabulary, docs=None) -> bool:

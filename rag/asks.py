@@ -11,7 +11,9 @@ after it (up to its verb, preposition or "last year": "CSTO peacekeepers"); it i
 words or COUNT_REACH after it ("71 countries", "more than 60,000 of our compatriots", "several hundred American,
 British and other military advisors"). retrieve.py asks it of the best passages (as they are shown) when a search has a threshold.
 
-A share ("what percentage of the work is complete") is given by any percentage or fraction in the passages.
+A share ("what percentage of the work is complete") is given by any percentage or fraction in the passages. A sum of
+money asked "how much did / will … cost, spend, pay, earn, invest, raise, lose, charge" (a degree otherwise: "how
+much did trade grow") counts "money": a number near one of MONEY_WORDS (spent, cost, dollars, roubles, budget, …).
 What it leaves out: dates, times and durations ("when", "on what date", "how much time": a transcript's answers are
 as often "next week" or "after the elections"), names asked for ("which channels", "who"), numbers written as "a
 few" or "many", and the kind of number (a sum asked in dollars is "given" by any number near the counted words):
@@ -52,6 +54,16 @@ _ASK = re.compile(
     r"with|near|during|the|been)\b|\s+(?:last|this|next|every|per)\s|\s*[?.,;:!]|\s*$)", re.IGNORECASE)
 
 
+# "how much did the programme cost?", "how much will Russia spend on it?": a sum of money, not a degree ("how much
+# did trade grow?"); given by a number near a word of money or of the question's verb of money
+_MONEY = re.compile(r"\bhow\s+much\s+(?:money\s+)?(?:did|does|do|will|would|has|have|had|is|was|were|are)\b[^?.!]*?"
+                    r"\b(?:cost|costs|spend|spent|pay|paid|earn|earned|invest|invested|raise|raised|lose|lost|charge|"
+                    r"charged)\b", re.IGNORECASE)
+MONEY_WORDS = ("cost costs spend spent spending pay paid payment payments earn earned invest invested investment "
+               "raise raised lose lost charge charged price budget sum dollar dollars euro euros rouble roubles ruble "
+               "rubles pound pounds yuan yen").split()
+
+
 def _stem():
     from .lexical import _stemmer      # PyStemmer's, one per thread (it is not thread-safe): BM25's
 
@@ -67,6 +79,9 @@ def counted(question: str) -> tuple[str, list[str]] | None:
         return None
     words = [w for w in _WORD.findall(m.group("what")) if w.lower() not in _STOPS and not w[0].isdigit()]  # a year
     if not words or words[0].lower() in _AUXILIARIES:
+        if _MONEY.search(question):         # "how much did it cost": a sum of money
+            stem = _stem()
+            return "money", list(dict.fromkeys(stem(w) for w in MONEY_WORDS))
         return None         # "how much did it grow": a degree, no count of a thing
     # the phrase ends at its first plural ("Ukrainians fled to Poland": Ukrainians; "CSTO peacekeepers"), not at a
     # possessive ("Russia's compatriots")

@@ -133,3 +133,15 @@ def test_a_number_near_the_questions_other_words_in_the_best_passage_answers_wit
     assert other.abstained and "no number of 'people'" in other.abstain_notice
     # a year is no part of what is counted: "the cost of the 2019 flood in dollars" counts the flood
     assert asks.counted("What was the cost of the 2019 flood in dollars?")[0] == "flood"
+
+
+def test_how_much_a_thing_cost_asks_a_sum_of_money():
+    # a hostile review: "How much did Russia spend on the CSTO mission?" was answered from passages with no sum
+    assert asks.counted("How much did Russia spend on the CSTO mission in Kazakhstan?")[0] == "money"
+    assert asks.counted("How much will the new pipeline cost?")[0] == "money"
+    for q in ["By how much did the number of compatriots increase?", "How much did trade grow?"]:
+        assert asks.counted(q) is None, q           # a degree, as before
+    q = "How much did Russia spend on the mission?"
+    assert asks.count_missing(q, ["Russia spent 5 billion roubles on the mission."]) is None
+    assert asks.count_missing(q, ["The mission cost 300 million dollars."]) is None
+    assert asks.count_missing(q, ["The mission was a success; the peacekeepers left."]) == "money"

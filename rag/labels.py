@@ -31,6 +31,12 @@ NOT_SPEAKERS = {
     "decision", "decisions", "action", "actions", "outcome", "outcomes", "resolved", "motion", "vote",
     "fixed", "added", "changed", "removed", "deprecated", "security", "breaking", "known issues",
     "next steps", "action items", "action item",
+    # a knowledge base's, a risk register's, a report's (a hostile review: "Problem:"/"Solution:" were two speakers)
+    "problem", "problems", "solution", "solutions", "issue", "issues", "cause", "fix", "workaround", "symptom",
+    "symptoms", "risk", "risks", "owner", "owners", "impact", "mitigation", "deadline", "priority", "goal", "goals",
+    "bottom line", "key point", "key points", "takeaway", "takeaways", "pros", "cons", "finding", "findings",
+    "recommendation", "recommendations", "lesson", "lessons", "lessons learned", "purpose", "scope", "requirement",
+    "requirements", "assumption", "assumptions",
     # a title line that names the document's kind: "Interview: Flooding in Lagos, with Dr. Amara Okafor"
     "interview", "press conference", "briefing", "hearing", "meeting", "minutes", "q&a", "podcast", "episode",
 }

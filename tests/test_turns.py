@@ -100,6 +100,11 @@ def test_prose_labels_are_not_speakers():
     "Minutes of the harbour board.\n\nDecision: the budget is approved.\n\nThe board also discussed the ferry.\n\n"
     "Decision: the timetable is postponed.\n\nAction: Bob writes to the council.\n\nAction: Carol books the room.",
     "Fixed: the crash on start.\n\nFixed: a typo.\n\nAdded: dark mode.\n\nAdded: a French translation.",
+    # a knowledge base, a risk register, a report's points (a hostile review's: each label was a speaker)
+    "Problem: The printer shows error E4.\n\nSolution: Open the rear door.\n\nProblem: Prints are faded.\n\n"
+    "Solution: Shake the toner cartridge.",
+    "Risk: the ferry is late.\n\nOwner: Bob.\n\nRisk: the dock floods.\n\nOwner: Carol.",
+    "Key Point: costs rose.\n\nBottom Line: we wait.\n\nKey Point: sales fell.\n\nBottom Line: we cut.",
 ])
 def test_times_urls_and_prose_are_not_turns(text):
     _, ps = parse(Document.from_text("t.txt", text))

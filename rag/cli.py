@@ -184,7 +184,7 @@ def cmd_search(args) -> int:
                 if "error" in item:
                     raise RagError(item["error"])
                 result = retriever.search(query, args.k, docs=set(item.get("docs") or args.doc or ()) or None,
-                                          speaker=item.get("speaker") or args.speaker)
+                                          speaker=item["speaker"] if "speaker" in item else args.speaker)
                 _print_json(result_json(result, retriever.index, query_id))
             except RagError as e:       # every error names its line, a search's own too (an unknown speaker)
                 said = str(e) if "error" in item else f"{args.queries} line {n}: {e}"

@@ -61,6 +61,13 @@ _LINE_LABEL = re.compile(r"(?:^|(?<=[\n>])|(?<=[>\-–] ))" + _CAPTION_LABEL.pat
 _SENTENCE_END = re.compile(r"[.!?…][\"”’»)\]]*$")
 
 
+def _possible(value: str) -> bool:
+    """Whether a cue's clock can be read as a time: seconds under 60, and minutes too when hours stand before them
+    ("99:99:99,999" cannot; "75:10.000", 75 minutes, can)."""
+    m = _CLOCK_PARTS.fullmatch(value)
+    return m is not None and int(m.group("s")) < 60 and (m.group("h") is None or int(m.group("m")) < 60)
+
+
 def _cue_seconds(value: str) -> float:
     """'00:12:31,500' -> 751.5; '00:00:07:000' (ms after a colon) -> 7.0."""
     m = _CLOCK_PARTS.fullmatch(value)
@@ -264,6 +271,8 @@ def subtitle_text(text: str) -> str:
         if cue is None:         # WEBVTT header, NOTE, STYLE, REGION, a lone cue number
             continue
         m, words = cue
+        if m and not all(_possible(c) for c in m.group("start", "end") if c):
+            m = None            # "99:99:99,999": no time a clock shows, so garbled
         if m:
             cues += 1
             start = _cue_seconds(m.group("start"))

@@ -183,6 +183,14 @@ def test_a_block_without_a_readable_timing_line_keeps_its_words():
     assert vtt == "[00:00:01] Hi.\n"
 
 
+def test_a_clock_no_time_can_show_is_a_garbled_timing_line():
+    # a hostile review: "99:99:99,999" was read as 100:40:39.999
+    text = subtitle_text("1\n00:00:01,000 --> 00:00:02,000\nHello there.\n\n"
+                         "2\n99:99:99,999 --> 99:99:99,999\nStill here.\n\n3\n00:00:04,000 --> 00:00:05,000\nThe end.\n")
+    assert text == "[00:00:01] Hello there. Still here. The end.\n"
+    assert subtitle_text("1\n75:10.000 --> 75:12.000\nLate.\n") == "[01:15:10] Late.\n"     # 75 minutes can be
+
+
 def _srt(*cues: str, gap: int = 3) -> str:
     """An .srt of one line per cue, cue i from second 1 + gap*i, 2 s long."""
     return "".join(f"{i + 1}\n00:00:{1 + gap * i:02d},000 --> 00:00:{3 + gap * i:02d},000\n{words}\n\n"

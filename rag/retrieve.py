@@ -597,8 +597,13 @@ class Retriever:
         if bad:
             raise QueryError(f"Document ids must be text, not {', '.join(bad)}.")
         unknown = docs - set(self.index.documents)
-        if unknown:
-            raise QueryError(f"No such document in the index: {', '.join(sorted(unknown))}")
+        if unknown:     # said with what was meant (a citation's path: its file name) and what there is
+            ids = sorted(self.index.documents)
+            meant = sorted({i for u in unknown for i in ids if i == re.split(r"[\\/]", u)[-1]})
+            raise QueryError(f"No such document in the index: {', '.join(repr(u) for u in sorted(unknown))}."
+                             + (f" Did you mean {', '.join(meant)}?" if meant else "")
+                             + f" Its documents: {', '.join(ids[:5])}" + (f" and {len(ids) - 5} more" if len(ids) > 5
+                                                                          else "") + " (`rag docs` lists them).")
         mask = np.zeros(len(self.index.passages), dtype=bool)
         for d in docs:
             mask[self._rows.of_doc.get(d, np.zeros(0, dtype=np.int64))] = True

@@ -178,6 +178,12 @@ def test_docs_restricts_the_search(tmp_path, interview_file, fake_embedder):
     assert only.hits and {h.passage.doc for h in only.hits} == {"other.txt"}
     with pytest.raises(QueryError, match="No such document"):
         r.search("pipeline", 3, docs={"missing.txt"})
+    # a hostile review's: the path a citation shows, and "", were refused without saying what the ids are
+    with pytest.raises(QueryError, match=r"'talks/other.txt'\. Did you mean other.txt\? Its documents: briefing.txt, "
+                                         r"other.txt \(`rag docs` lists them\)"):
+        r.search("pipeline", 3, docs={"talks/other.txt"})
+    with pytest.raises(QueryError, match=r"No such document in the index: ''\. Its documents"):
+        r.search("pipeline", 3, docs={""})
 
 
 def test_lexical_index_is_loaded_not_rebuilt(tiny_index, fake_embedder, monkeypatch):

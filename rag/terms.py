@@ -392,8 +392,8 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     soft |= {core for core in lost if spelled.get(core, "")[:1].isupper() and vocabulary.misspelt(core, docs)}
     # a word in lower case one slip from a word of the documents ("varoa": varroa): perhaps mistyped; so is one
     # capitalised only because it opens the question ("Recieved any letter …?")
-    opening = {_fold(m.group()) for m in matches
-               if m.start() == 0 or query[:m.start()].rstrip()[-1:] in _SENTENCE_END_CHARS}
+    opening = {_fold(m.group()) for i, m in enumerate(matches)
+               if i == 0 or query[matches[i - 1].end():m.start()].rstrip()[-1:] in _SENTENCE_END_CHARS}
     soft |= {core for core in lost if (spelled.get(core, "")[:1].islower() or core in opening)
              and vocabulary.slip(core, docs)}
     # a code of a letter and a number the documents may write in words ("P5": "the five permanent members")

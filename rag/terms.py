@@ -69,9 +69,9 @@ from functools import lru_cache
 
 from .places import capitals, countries, country_forms, country_names, country_phrases
 from .vocabulary import (COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS, INFLECTED_ZIPF, LABELS, OFFICES,
-                         PATRONYMIC, RARE_ZIPF, SHORT_MONTHS, TITLED_WORDS, TITLES, Vocabulary, FIGURE,
+                         PATRONYMIC, RARE_ZIPF, SHORT_MONTHS, TITLED_WORDS, TITLES, VARIANT_PREFIX, Vocabulary, FIGURE,
                          _SENTENCE_END_CHARS, _WORD, _acronym, _distance, _fold, _is_stop, _skeleton, _stem,
-                         currency_forms, is_common, mistyped, zipf)
+                         is_common, mistyped, zipf)
 
 __all__ = ["Vocabulary", "absent_words", "capitals", "countries", "country_forms", "country_names", "hard_missing",
            "held_names", "is_common", "missing_names", "missing_terms", "name_phrases", "names_missing", "query_names",
@@ -102,9 +102,6 @@ def query_names(query: str) -> list[str]:
 # the words Title Case leaves in lower case: articles, conjunctions, short prepositions ("Russian Troops on the Border")
 TITLE_LOWER = frozenset("a an the and but or nor for so yet as at by in of off on per to up via with from into "
                         "onto over than vs".split())
-
-
-CLOCK = frozenset({"am", "pm"})     # "10 AM": a time, no acronym of the English word
 
 
 def _title_case(matches: list[re.Match]) -> bool:
@@ -157,8 +154,6 @@ def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one 
             name = False                                  # "Ms Solberg", "Governor Sanwo-Olu": the name follows
         elif any(c.isdigit() for c in word):
             name = True                                   # a number, a year, G20, Article 5
-        elif not all_caps and _acronym(word) and len(letters) <= 5 and _is_stop(core) and core not in CLOCK:
-            name = True                                   # an acronym that is an English word: WHO, US, IT
         elif len(letters) < 2 or _is_stop(core):
             name = False
         elif core in countries():
@@ -367,16 +362,8 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     # a name after a title is a person's ("Senator Whitehouse": not the documents' "White House")
     titled = {folded[i + 1] for i in range(len(matches) - 1) if folded[i] in TITLED_WORDS
               and re.fullmatch(r"\.?[ \t]+", query[matches[i].end():matches[i + 1].start()])}
-    vocabulary.per_doc      # noqa: B018 - which finds the words written in capitals (capitals)
-    # an acronym that is also an English word is there only in capitals ("WHO": not the pronoun "who")
-    # (a function word's: "usa" is the documents' "US"; not a currency's country: "US dollars")
-    currency = {_fold(a.group()) for a, b in zip(matches, matches[1:]) if currency_forms(_fold(b.group()))}
-    worded = {core for core in names if _acronym(spelled.get(core, "")) and query.upper() != query
-              and (_is_stop(core) or (zipf(core) or 0.0) >= FUNCTION_ZIPF) and core not in vocabulary.capitals
-              and core not in currency and core not in CLOCK}
     lost = {core for core in names
-            if (core in worded or vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper(),
-                                                  person=core in titled) is None)
+            if vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper(), person=core in titled) is None
             and not (_acronym(spelled.get(core, "")) and vocabulary.spelled_out(core, docs))}
     # two words of the query that the documents write as one ("Sea-Lock", "Sea Lock": SeaLock; "Gear Works")
     words = matches if lost else []     # (only a missing word may be half of one)
@@ -394,8 +381,9 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     # capitalised only because it opens the question ("Recieved any letter …?")
     opening = {_fold(m.group()) for i, m in enumerate(matches)
                if i == 0 or query[matches[i - 1].end():m.start()].rstrip()[-1:] in _SENTENCE_END_CHARS}
-    soft |= {core for core in lost if (spelled.get(core, "")[:1].islower() or core in opening)
-             and vocabulary.slip(core, docs)}
+    soft |= {core for core in lost if (spelled.get(core, "")[:1].islower() or (core in opening and len(core) >= 7))
+             and vocabulary.slip(core, docs)}        # (an opening name of five or six letters is too often a
+                                                     # slip from an English word: "Truss", trust)
     # a code of a letter and a number the documents may write in words ("P5": "the five permanent members")
     soft |= {core for core in lost if vocabulary.coded(core, docs)}
     phrases: list[tuple[list[str], str]] = []
@@ -444,9 +432,10 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
         # ("the Eurasian Security Compact") or its others are everyday words, not a person's name ("the World
         # Health Organization": world, organization); not "Ecumenical Patriarch Bartholomew", there as "Patriarch
         # Bartholomew", nor "Narendra Modi" there as "Prime Minister Modi"
-        partly = bool(gone) and not soft.intersection(gone) and (words[-1] in lost or (
-            all((zipf(w) or 0.0) >= COMMON_ZIPF for w in words if w not in lost)
-            and _person(words[-1], vocabulary, docs) is None))
+        partly = bool(gone) and not soft.intersection(gone) and (
+            (words[-1] in lost and not _near_form(words[-1], vocabulary))
+            or (all((zipf(w) or 0.0) >= COMMON_ZIPF and vocabulary.find(w, docs) not in vocabulary.proper
+                    for w in words if w not in lost) and _person(words[-1], vocabulary, docs) is None))
         if partly and words[-1] in lost:    # "Serbian President Aleksandar Vucic": the person, Aleksandar Vucic
             office = max((i for i, w in enumerate(words[:-1]) if w in TITLED_WORDS), default=-1)
             if 0 <= office < len(words) - 2:
@@ -512,6 +501,12 @@ def _surname(words: list[str], written: list[str], lost: set, vocabulary: Vocabu
     theirs = vocabulary.given_names(surname, docs)
     return all(not theirs or any(_skeleton(g) == _skeleton(x) or g[:4] == x[:4] for x in theirs)   # Nikos, Nikolaos
                for g in words[:-1])
+
+
+def _near_form(word: str, vocabulary: Vocabulary) -> bool:
+    """Whether the documents hold another form of `word` (folded, longer than VARIANT_PREFIX letters): a word of
+    the same first VARIANT_PREFIX letters ("Olympiad": Olympics; "Registration": registered)."""
+    return len(word) > VARIANT_PREFIX and word[:VARIANT_PREFIX] in vocabulary.beginnings
 
 
 def _person(word: str, vocabulary: Vocabulary, docs=None) -> str | None:

@@ -400,9 +400,6 @@ class Vocabulary:
         # and those written in capitals (CSTO, RIAC): abbreviations, no one's spelling of a word ("Costa", "Rica")
         # (of five letters at most: a caption or a speaker label in capitals writes whole names so, ZELENSKYY)
         self.acronyms = frozenset(w for w, n in uppercase.items() if 2 * n > seen[w] and len(w) <= 5)
-        # every word written in capitals at least once ("US" beside the pronoun "us"): an acronym that is also an
-        # English word is there only so (terms.names_missing: "WHO" is not the pronoun "who")
-        self.capitals = frozenset(uppercase)
         # per document, the forms a query may write its words in otherwise (_other_forms: 1200, gdansk, covid19)
         self.others = others
         return out

@@ -344,8 +344,8 @@ def test_a_person_the_documents_name_by_surname_a_formal_or_hyphenated_country_n
         missing, _, soft = terms.names_missing(q, vocab)
         assert terms.hard_missing(missing, soft) == hard, q
     assert vocabulary._skeleton("toqaev") == vocabulary._skeleton("tokayev") and vocabulary._skeleton("irbil") == vocabulary._skeleton("erbil")
-    # the same shape where the last word is no person's name: still missing, as one name ("Arctic Council")
-    assert terms.missing_names("Will the Arctic Council keep working?", vocab) == (["Arctic Council"], 1)
+    # the same shape where the last word is no person's name: still missing ("Arctic Council")
+    assert terms.missing_names("Will the Arctic Council keep working?", vocab)[0] == ["Arctic"]
     # Taiwan's formal name "Republic of China" is within China's: Taiwan is not there
     assert terms.missing_terms("Taiwan arms sales", vocab) == ["Taiwan"]
     # a name none of whose words the documents use decides, though it is one of four names and not the rarest
@@ -571,7 +571,7 @@ def test_a_word_the_documents_hold_in_an_irregular_form_is_not_absent():
     assert terms.absent_words("child", vocab, docs={"d.txt"}) == []
 
 
-NAMES = ("The World Organisation of Farmers met in the Black Sea region. Prime Minister Modi "
+NAMES = ("The world knows this organisation. Its Eurasian security work met in the Black Sea region. Prime Minister Modi "
          "and Patriarch Bartholomew spoke. The SCO met; the Shanghai talks and cooperation went on. "
          "President Putin was there. The leaders of the five permanent members of the Security Council agreed. "
          "The new initiative on food and security came later.")
@@ -591,12 +591,15 @@ def test_a_short_question_with_capitalised_names_is_not_title_case():
 
 def test_a_name_of_several_words_with_one_word_missing_counts_once():
     vocab = terms.Vocabulary(_index(NAMES))
-    # its other words are everyday words, or its last word is missing: the name is missing as one, and decides
+    # its other words are everyday words the documents write in lower case, or its last word is missing (and no
+    # longer form of it there): the name is missing as one, and decides
     assert terms.missing_names("What is the World Health Organization's view?", vocab) == (
         ["World Health Organization"], 1)
-    assert terms.missing_names("What is the Black Sea Grain Initiative?", vocab) == (["Black Sea Grain Initiative"], 1)
+    assert terms.missing_names("What is the Eurasian Security Compact?", vocab) == (["Eurasian Security Compact"], 1)
     r = _retriever(_index(NAMES), threshold=-10.0)
-    assert r.search("Did Putin back the Black Sea Grain Initiative?", 1).abstained
+    assert r.search("Did Putin back the Eurasian Security Compact?", 1).abstained
+    # not when its other words are names the documents capitalise ("Black Sea") and its last word is there
+    assert terms.missing_names("What is the Black Sea Grain Initiative?", vocab) == (["Grain"], 4)
     # the office before a missing person is left out of the name said
     assert terms.missing_names("What did Serbian President Aleksandar Vucic say?", vocab)[0] == [
         "Serbian", "Aleksandar Vucic"]
@@ -615,17 +618,17 @@ def test_a_code_written_with_a_dash_or_a_space_is_the_code():
         assert missing == [code] and terms.hard_missing(missing, soft) == [], code   # "the five permanent members"
 
 
-def test_an_acronym_that_is_an_english_word_is_there_only_in_capitals():
-    # a hostile review: "Has the WHO approved Sputnik V?" was answered from a text whose "who" is only the pronoun
-    vocab = terms.Vocabulary(_index("Those who came met the US envoy at 10 am. Let us see. Sputnik V was registered."))
-    assert terms.missing_names("Has the WHO approved Sputnik V?", vocab)[0] == ["WHO"]
-    assert terms.missing_names("What did the US envoy say?", vocab)[0] == []           # written so
-    assert terms.missing_names("Who came?", vocab)[0] == []                            # a question's word
-    assert terms.missing_names("What happened at 10 AM?", vocab)[0] == []              # a time, no acronym
-    plain = terms.Vocabulary(_index("Losses came to 40 million dollars; let us count them."))
-    assert terms.missing_names("What were the losses in US dollars?", plain)[0] == []  # a currency's country
-    r = _retriever(_index("Those who came met the envoy. Sputnik V was registered in 71 countries."), -10.0)
-    assert r.search("Has the WHO approved Sputnik V?", 1).abstained
+def test_words_in_capitals_for_emphasis_and_a_longer_form_of_a_word_are_not_missing():
+    # a second hostile review: "Did Lavrov say NO to NATO?", "What MUST NATO do?" were abstained on ('NO', 'MUST')
+    # by a rule that took an acronym that is an English word for missing where no document writes it in capitals
+    # (taken out); and "the Beijing Winter Olympiad" (their "Winter Olympics") was one missing name
+    vocab = terms.Vocabulary(_index("There is no way NATO must expand. Putin went to the Winter Olympics in Beijing."))
+    for q in ["Did Putin say NO to NATO expansion?", "What does Putin say NATO MUST do?"]:
+        assert terms.missing_names(q, vocab)[0] == [], q
+    missing, _, soft = terms.names_missing("What about the Beijing Winter Olympiad?", vocab)
+    assert missing == ["Olympiad"] and terms.missing_terms("What about the Beijing Winter Olympiad?", vocab) == [
+        "Beijing Winter Olympiad"]      # named whole, as before, and
+    assert terms.missing_names("Did Putin go to the Beijing Winter Olympiad?", vocab)[1] == 4      # its words count alone
 
 
 def test_a_mistyped_word_opening_the_question_is_no_name():
@@ -636,6 +639,10 @@ def test_a_mistyped_word_opening_the_question_is_no_name():
         assert terms.missing_names(q, vocab)[0] == [], q
     missing, _, soft = terms.names_missing("Recieved any letter from Borrell?", vocab)
     assert missing == ["Recieved"] and terms.hard_missing(missing, soft) == []     # named, deciding nothing
+    # but a short name opening the question is no slip of an English word ("Truss": trust)
+    truss = terms.Vocabulary(_index("We trust our partners."))
+    missing, _, soft = terms.names_missing("Truss visited: what did she say?", truss)
+    assert terms.hard_missing(missing, soft) == ["Truss"]
     # in mid-sentence such a word is a name as before
     assert terms.missing_names("Did Wat Arun host it?", vocab)[0] == ["Wat Arun"]
 

@@ -39,10 +39,11 @@ The vocabulary (``Vocabulary``, rag/vocabulary.py) is built from the documents' 
 (about 0.1 s per MB), per document so that a search restricted to some documents checks those.
 A multiword name (``name_phrases``: adjacent capitalised words, "African Union", or a country's name of
 several words in any case, "hong kong") whose words are each in the documents is missing when no document
-writes them together (``Vocabulary.has_phrase``), or one of whose words is missing when that is its last word or
-its others are everyday words and no person's name ("World Health Organization"; not "Narendra Modi" where the
-documents write "Prime Minister Modi"), and it counts as one name (present when the documents write its initials
-as an acronym: SCO); so is a pair of names joined by a
+writes them together (``Vocabulary.has_phrase``), or one of whose words is missing when that is its last word and
+no other form of it is there (``_near_form``: "Compact"; not "Olympiad" beside "Olympics"), or its others are
+everyday words the documents write in lower case and no person's name ("World Health Organization"; not "Narendra
+Modi" where the documents write "Prime Minister Modi"), and it counts as one name (present when the documents
+write its initials as an acronym: SCO); so is a pair of names joined by a
 dash (``name_pairs``: "the Belarus–Poland border") that no document mentions within PHRASE_REACH characters of
 each other (``Vocabulary.together``); a name of two words may be written in either order ("Kosovo Serb": "Serb
 Municipalities in Kosovo"), and an acronym is a name on its own ("Kazakhstan CSTO troops"). A
@@ -181,7 +182,8 @@ def _code(query: str, matches: list[re.Match], i: int) -> str | None:
     if i == 0 or not matches[i].group().isdigit():
         return None
     letter = matches[i - 1].group()
-    if len(letter) == 1 and letter.isupper() and re.fullmatch(r"[ \-‐‑]", query[matches[i - 1].end():matches[i].start()]):
+    between = query[matches[i - 1].end():matches[i].start()]
+    if len(letter) == 1 and letter.isupper() and re.fullmatch(r"[ \-‐‑]", between):
         return _fold(letter + matches[i].group())
     return None
 

@@ -56,12 +56,11 @@ _ASK = re.compile(
 
 # "how much did the programme cost?", "how much will Russia spend on it?": a sum of money, not a degree ("how much
 # did trade grow?"); given by a number near a word of money or of the question's verb of money
+MONEY_VERBS = "cost costs spend spent pay paid earn earned invest invested raise raised lose lost charge charged".split()
+MONEY_WORDS = MONEY_VERBS + ("spending payment payments investment price budget sum dollar dollars euro euros rouble "
+                             "roubles ruble rubles pound pounds yuan yen").split()
 _MONEY = re.compile(r"\bhow\s+much\s+(?:money\s+)?(?:did|does|do|will|would|has|have|had|is|was|were|are)\b[^?.!]*?"
-                    r"\b(?:cost|costs|spend|spent|pay|paid|earn|earned|invest|invested|raise|raised|lose|lost|charge|"
-                    r"charged)\b", re.IGNORECASE)
-MONEY_WORDS = ("cost costs spend spent spending pay paid payment payments earn earned invest invested investment "
-               "raise raised lose lost charge charged price budget sum dollar dollars euro euros rouble roubles ruble "
-               "rubles pound pounds yuan yen").split()
+                    rf"\b(?:{'|'.join(MONEY_VERBS)})\b", re.IGNORECASE)
 
 
 def _stem():
@@ -80,8 +79,7 @@ def counted(question: str) -> tuple[str, list[str]] | None:
     words = [w for w in _WORD.findall(m.group("what")) if w.lower() not in _STOPS and not w[0].isdigit()]  # a year
     if not words or words[0].lower() in _AUXILIARIES:
         if _MONEY.search(question):         # "how much did it cost": a sum of money
-            stem = _stem()
-            return "money", list(dict.fromkeys(stem(w) for w in MONEY_WORDS))
+            return "money", list(dict.fromkeys(map(_stem(), MONEY_WORDS)))
         return None         # "how much did it grow": a degree, no count of a thing
     # the phrase ends at its first plural ("Ukrainians fled to Poland": Ukrainians; "CSTO peacekeepers"), not at a
     # possessive ("Russia's compatriots")

@@ -39,6 +39,15 @@ def test_score_fusion_weights_scaled_scores():
     assert max(only_lex, key=only_lex.get) == 2
 
 
+def test_score_fusion_gives_no_lexical_credit_to_rows_bm25_gave_none_when_it_returned_them_all():
+    dense = {1: 0.9, 2: 0.5, 3: 0.1}
+    lone = {3: 7.0}         # the only passage that holds the query's word
+    assert score_fusion(dense, lone, alpha=0.5)[1] == pytest.approx(0.5 + 0.5)     # (truncated: the lowest)
+    complete = score_fusion(dense, lone, alpha=0.5, lexical_complete=True)
+    assert complete[1] == pytest.approx(0.5) and complete[3] == pytest.approx(0.5)
+    assert complete[2] == pytest.approx(0.5 * 0.5)
+
+
 # ---- a hand-made index: one long paragraph in three slices, and two other answers ------------------
 
 class QueryEmbedder:
@@ -80,6 +89,16 @@ def test_mmr_keeps_other_answers_in_the_top_k():
     assert plain == [1, 1]                                   # relevance alone: two slices of one paragraph
     diverse = [h.passage.paragraph for h in r.with_settings(mmr=SearchSettings().mmr).search("q", 3).hits]
     assert diverse[:2] == [1, 2]
+
+
+def test_a_rare_word_in_one_passage_ranks_it_first_in_a_hybrid_search():
+    # (a hostile review: one passage held "Yatsenyuk", BM25 returned it alone, and every other passage was given
+    # its BM25 score as "the lowest returned", so the dense order decided and the name's passage was not in the top 10)
+    index = _index([[1, 0, 0], [0.95, 0.3, 0], [0.9, 0.43, 0], [0, 0, 1]],
+                   ["Security guarantees were discussed at length.", "The talks on guarantees went on.",
+                    "Guarantees again, and the talks.", "Yatsenyuk said nothing new about it."], [1, 2, 3, 4])
+    r = Retriever(index, QueryEmbedder([1, 0, 0]), SearchSettings(expand=False))
+    assert r.search("Yatsenyuk", 4, abstain=False).hits[0].passage.paragraph == 4
 
 
 def test_mmr_never_returns_overlapping_or_repeated_passages():

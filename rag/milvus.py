@@ -674,7 +674,7 @@ def _load(location, embedder, check_sources, compat):
     if check_sources:
         changed = changed_sources(location, manifest)
         if changed:
-            raise stale(f"is out of date: {changed[0]} changed since it was indexed")
+            raise IndexProblem(store.changed_message(f"at {uri}", uri, manifest, changed[0], rebuild))
     return store.Index(manifest=manifest, documents=documents, paragraphs=paragraphs, passages=passages,
                        vectors=store.vectors_index(vectors), folder=uri, calibration=load_calibration(location),
                        parts=Parts(target, pname, texts, bool(lex.get("stem"))))

@@ -513,9 +513,18 @@ def _load(folder, embedder, check_sources: bool, compat: Compat | None) -> Index
     if check_sources:
         changed = changed_sources(folder, manifest)
         if changed:
-            raise stale(f"is out of date: {changed[0]} changed since it was indexed")
+            raise IndexProblem(changed_message(f"in {folder}/", folder, manifest, changed[0], rebuild))
     return Index(manifest=manifest, documents=documents, paragraphs=paragraphs, passages=passages,
                  vectors=vectors, folder=folder, calibration=calibration.load(folder))
+
+
+def changed_message(where: str, location, manifest: dict, path: str, rebuild: str) -> str:
+    """The index refused because the file at `path` changed since it was indexed: rebuild it, or, when that file
+    can no longer be read (`rag index` then skips it and keeps the copy indexed before), take its document out."""
+    doc = next((d.get("id") for d in manifest.get("documents", []) if d.get("path") == path), None)
+    remove = "rag remove" + (f" --index {location}" if str(location) != str(DEFAULT_INDEX) else "") + f" {doc}"
+    out = f" (if it cannot be read now, take its document out with: {remove})" if doc else ""
+    return f"The index {where} is out of date: {path} changed since it was indexed{out}. Rebuild it with: {rebuild}"
 
 
 def check_spans(where: str, passages: list[Passage], documents: dict[str, Document], rebuild: str) -> None:

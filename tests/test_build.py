@@ -419,3 +419,19 @@ def test_a_link_is_indexed_under_its_own_name(tmp_path, fake_embedder):
     report = add_documents([tmp_path / "odd"], fake_embedder, tmp_path / "idx")
     assert report.added == ["outside.txt"]
     assert remove_documents(["outside.txt"], fake_embedder, tmp_path / "idx").removed == ["outside.txt"]
+
+
+def test_a_file_broken_since_it_was_indexed_is_named_and_its_way_out_given(tmp_path, docs):
+    # (a hostile review: a file re-saved broken is skipped by `rag index`, which keeps the copy indexed before, so
+    # every search refused with "Rebuild it with: rag index", and that command skipped it again: a loop)
+    folder = tmp_path / "idx"
+    add_documents([docs], FakeEmbedder(), folder)
+    (docs / "schools.txt").write_bytes(b"\x80\x81garbage\xff")
+    report = add_documents(store.sources(folder), FakeEmbedder(), folder)     # `rag index`: its own files again
+    assert [name.rsplit("/", 1)[-1] for name, _ in report.skipped] == ["schools.txt"]
+    with pytest.raises(IndexProblem) as refused:
+        store.load(folder)
+    assert "schools.txt changed since it was indexed" in str(refused.value)
+    assert f"rag remove --index {folder} schools.txt" in str(refused.value)
+    remove_documents(["schools.txt"], FakeEmbedder(), folder)
+    assert list(store.load(folder).documents) == ["briefing.txt"]

@@ -39,4 +39,18 @@ NOT_SPEAKERS = {
     "requirements", "assumption", "assumptions",
     # a title line that names the document's kind: "Interview: Flooding in Lagos, with Dr. Amara Okafor"
     "interview", "press conference", "briefing", "hearing", "meeting", "minutes", "q&a", "podcast", "episode",
+    # minutes' and stand-ups' fields, a news page's (a hostile review: "Reason:", "Yesterday:", "Photo:" were speakers)
+    "reason", "reasons", "option", "options", "alternative", "comment", "comments", "response", "responses", "reply",
+    "yesterday", "today", "tomorrow", "blocker", "blockers", "done", "doing", "next", "progress",
+    "photo", "photos", "image", "picture", "caption", "credit", "credits", "published", "updated", "posted",
+    "modified", "correction", "corrections", "clarification", "read more", "related", "editor's note", "editor’s note",
+    "category", "categories", "filed under", "topics",
 }
+
+
+def prose(label: str) -> bool:
+    """Whether a label is prose, not a person: one of NOT_SPEAKERS, also with a number or a letter after it
+    ("Step 1", "Option A", "Part II"), any case, a full stop after it or not."""
+    folded = label.lower().rstrip(".")
+    base = re.sub(r" (?:\d{1,3}|[a-z]|[ivx]{1,4})$", "", folded)
+    return folded in NOT_SPEAKERS or base in NOT_SPEAKERS

@@ -32,7 +32,7 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   open with a label (a VTT file's voices, each may speak once); a bracket that is a time,
   ``Speaker 1 (00:01:02):``, is the turn's time, not an outlet;
   never a word of prose such as ``Note``, ``Example``, ``Source`` or ``Summary``
-  (``_NOT_SPEAKERS``). So "Note: this..." in prose, a time "10:30" and "http:" are text.
+  (``labels.prose``: ``NOT_SPEAKERS``, also numbered, ``Step 1``). So "Note: this..." in prose, a time "10:30" and "http:" are text.
 - ``>>`` opening two paragraphs or more, or after subtitles.py's own stamp (broadcast captions): a new,
   unnamed speaker (kind ``turn``, no ``speaker``); the mark is left out of the quote.
 - Otter's export: ``Jane Doe  0:03`` on a line of its own, the words on the next lines, when one
@@ -58,7 +58,7 @@ What it leaves out: speaker labels in scripts other than Latin, Greek, Cyrillic,
 and Korean, labels in lower case, a full-width colon (``李明：``), turns that are not at the start of a
 line, a speaker named on a line of its own without a colon or a time (``Jane Doe`` then the words),
 a stamp after the label other than in its bracket, two prose
-labels that are both not in ``_NOT_SPEAKERS`` and both recur (taken for two speakers),
+labels that are both not in ``NOT_SPEAKERS`` and both recur (taken for two speakers),
 and nested sections (a heading's level is not kept).
 """
 from __future__ import annotations
@@ -68,7 +68,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .labels import LABEL, NOT_SPEAKERS
+from .labels import LABEL, prose
 from .records import Document, Passage
 
 PARSER_VERSION = 4     # 4: conversations' turns, time stamps
@@ -110,9 +110,6 @@ _OTTER = re.compile(
 )
 # ">> ": broadcast captions' mark of a new speaker, whose name they do not give
 _CHANGE = re.compile(r">>[ \t]*(?=\S)")
-# labels that are prose, not people: "Note: ...", "Example: ...", a header block's "Date: ..." (labels.NOT_SPEAKERS:
-# subtitles.py leaves them in the captions' words too)
-_NOT_SPEAKERS = NOT_SPEAKERS
 _ASKERS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
 _ANSWER_LABELS = {"a", "answer"}     # no name: the answer's speaker is unknown
 _HOSTS = {"moderator", "interviewer", "host"}     # askers by role who also welcome, thank and hand over
@@ -238,7 +235,7 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
         body = text[p.start:p.end]
         if len(body) >= 40 and body in seen:
             said = _TURN.match(body)
-            if not (said and said.group("label").lower() not in _NOT_SPEAKERS):
+            if not (said and not prose(said.group("label"))):
                 continue
         seen.add(body)
         unique.append(p)
@@ -321,14 +318,14 @@ def _openings(text: str, paras: list[_Para], marks: tuple[list, list, list],
     # a label after a time stamp names a speaker even once ("[00:00:01] Ana: ...", a VTT voice) when half
     # the stamped paragraphs or more open with one: not a caption's "[00:00:09] Today: we ..." among many
     stamped = [m for s, m in zip(stamps, matches) if s]
-    named = sum(1 for m in stamped if m and m.group("label").lower().rstrip(".") not in _NOT_SPEAKERS)
+    named = sum(1 for m in stamped if m and not prose(m.group("label")))
     by_stamp = bool(stamped) and named * 2 >= len(stamped)
     out: list[_Turn | None] = []
     for p, s, c, m in zip(paras, stamps, changes, matches):
         if m:
             label = m.group("label")
             folded = label.lower().rstrip(".")
-            if folded in _NOT_SPEAKERS or not (
+            if prose(label) or not (
                     folded in _ASKERS or m.group("outlet") or m.group().startswith(("**", "__"))
                     or counts[label] >= 2 or conversation or (s is not None and by_stamp)
                     or m.re is _OTTER):     # "Jane Doe  0:03" on its own line, in two paragraphs or more

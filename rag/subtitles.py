@@ -37,7 +37,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .errors import DocumentError
-from .labels import LABEL, NOT_SPEAKERS, PARTICLE, SPEAKER_NAME
+from .labels import LABEL, PARTICLE, SPEAKER_NAME, prose
 
 TURN_CHARS = 400     # a speaker's words over several cues are cut into paragraphs at a sentence end after this
 LONGEST_TURN = 3 * TURN_CHARS    # captions without punctuation: a paragraph is cut at a cue after this anyway
@@ -137,7 +137,7 @@ def _caption_speakers(text: str) -> set[str]:
     after "Speaker 1:" twice), as parse.py reads a transcript's labels. Left out: the words of prose
     (NOT_SPEAKERS: "Note:", "WARNING:"), and a capitalised "Today:" said once where no name recurs."""
     named = Counter(m.group("name") for m in _LINE_LABEL.finditer(text))
-    named = {name: n for name, n in named.items() if name.lower().rstrip(".") not in NOT_SPEAKERS}
+    named = {name: n for name, n in named.items() if not prose(name)}
     conversation = any(n >= 2 for n in named.values())
     return {name for name, n in named.items() if n >= 2 or name.isupper() or conversation}
 

@@ -105,6 +105,14 @@ def test_prose_labels_are_not_speakers():
     "Solution: Shake the toner cartridge.",
     "Risk: the ferry is late.\n\nOwner: Bob.\n\nRisk: the dock floods.\n\nOwner: Carol.",
     "Key Point: costs rose.\n\nBottom Line: we wait.\n\nKey Point: sales fell.\n\nBottom Line: we cut.",
+    # numbered steps and options, a stand-up's fields, a news page's (a hostile review: each was a speaker)
+    "Step 1: collect the counts.\n\nStep 2: compare them.\n\nReason: shifts start at midnight.\n\n"
+    "Option A: keep it.\n\nOption B: cut it.\n\nReason: the contract says so.\n\nComment: the union asked.\n\n"
+    "Response: the chair agreed.",
+    "Yesterday: fixed the export.\n\nToday: the booking screen.\n\nBlockers: none.\n\nYesterday: reviewed the "
+    "payments.\n\nToday: tests.\n\nBlockers: the API key.",
+    "Published: 4 March 2024\n\nThe subsidy was restored.\n\nPhoto: Residents at the harbour.\n\nThe ferry runs "
+    "again.\n\nPhoto: The night ferry.\n\nCorrection: An earlier version gave the wrong date.\n\nUpdated: 5 March.",
 ])
 def test_times_urls_and_prose_are_not_turns(text):
     _, ps = parse(Document.from_text("t.txt", text))

@@ -20,7 +20,8 @@ that opens lines more than once, or, once one does, any; never a word of prose,
 its own, naming someone else), at every ``NAME:`` taken for a speaker (so the label is written
 each time, never a word lost), and, within one speaker's words, at the end of a sentence once
 the turn is ``TURN_CHARS`` long or after a pause of ``PAUSE`` seconds or more, and at any cue
-once it is ``LONGEST_TURN`` long (captions without punctuation). A voice's name is written as a
+once it is ``LONGEST_TURN`` long or after a pause of ``LONG_PAUSE`` (captions without punctuation). A line of
+spaces right after a timing line (YouTube's) does not end the cue: its words keep its time. A voice's name is written as a
 ``LABEL`` that ``parse.py`` reads back (no colon or brackets, each word capitalised: "bob" ->
 "Bob"); one that cannot be (``@user``, more than six words) is written ``[00:12:31] >> @user:
 words``, an unnamed speaker whose name stays in the words, so that they are not taken for the
@@ -42,6 +43,8 @@ from .labels import LABEL, PARTICLE, SPEAKER_NAME, prose
 TURN_CHARS = 400     # a speaker's words over several cues are cut into paragraphs at a sentence end after this
 LONGEST_TURN = 3 * TURN_CHARS    # captions without punctuation: a paragraph is cut at a cue after this anyway
 PAUSE = 3.0          # seconds of silence between cues after which a new paragraph starts (at a sentence end)
+LONG_PAUSE = 10 * PAUSE     # ... and after which one starts anyway (captions without punctuation: the time is the
+                            # citation's, and a turn would else run on over a gap of minutes at the first words' time)
 # a cue's clock: "00:12:31,500", "12:31.500", "0:0:3,0" (loose writers), "00:00:07:000" (a colon before the ms)
 _CUE_CLOCK = r"(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,:]\d{1,3})?"
 # the arrow of a timing line: "-->", and as loose writers garble it, "->", "—>", "–>", "==>", "- >", "→"
@@ -159,12 +162,13 @@ class _Piece:
 
 @dataclass(frozen=True)
 class _Cue:
-    """Where a piece was said: the cue's number among the blocks, its start and end (seconds), and
-    whether a pause of PAUSE or more came before it."""
+    """Where a piece was said: the cue's number among the blocks, its start and end (seconds), whether a pause
+    of PAUSE or more came before it, and whether one of LONG_PAUSE did, before this piece (its first)."""
     number: int
     start: float
     end: float
     pause: bool
+    long_pause: bool = False
 
 
 def _voiced(raw: str) -> list[tuple[str | None, str]]:
@@ -231,7 +235,7 @@ class _Turns:
         # (only the last piece and the count are looked at: joining the turn at every line was quadratic)
         # (a labelled piece opens its own paragraph, so that the label is written again: never a word lost)
         new = (current is None or piece.change or piece.labelled or speaker != current[1]
-               or current[4] >= LONGEST_TURN
+               or current[4] >= LONGEST_TURN or cue.long_pause
                or (_SENTENCE_END.search(current[3][-1]) and (current[4] >= TURN_CHARS or cue.pause)))
         if new:
             self.turns.append([cue.start, speaker, piece.change and speaker is None, [piece.words], len(piece.words)])
@@ -266,6 +270,7 @@ def subtitle_text(text: str) -> str:
     last_end = None
     cues = 0
     vtt = text.startswith("WEBVTT")
+    waiting = None      # a timed cue with no words yet: a line of spaces after its timing line (YouTube's) cut it off
     for number, block in enumerate(blocks):
         cue = _cue_lines(block.strip("\n").split("\n"), vtt_head=vtt and not cues)
         if cue is None:         # WEBVTT header, NOTE, STYLE, REGION, a lone cue number
@@ -273,16 +278,24 @@ def subtitle_text(text: str) -> str:
         m, words = cue
         if m and not all(_possible(c) for c in m.group("start", "end") if c):
             m = None            # "99:99:99,999": no time a clock shows, so garbled
+        timed = m is not None or waiting is not None
         if m:
             cues += 1
             start = _cue_seconds(m.group("start"))
             end = _cue_seconds(m.group("end")) if m.group("end") else start
+        elif waiting is not None:       # the words of the timed cue before, after its line of spaces
+            start, end = waiting
         else:                   # a garbled or lost timing line: its words go on the turn before, at no new time
             start = end = last_end if last_end is not None else 0.0
-        pause = bool(m) and last_end is not None and start - last_end >= PAUSE
+        waiting = (start, end) if m and not any(w.strip() for w in words) else None
+        if waiting:
+            continue            # (the silence before it is counted when its words come)
+        silence = start - last_end if timed and last_end is not None else 0.0
+        first = True
         for raw in words:
             for piece in _pieces(raw, merged.names):
-                merged.add(piece, _Cue(number, start, end, pause))
+                merged.add(piece, _Cue(number, start, end, silence >= PAUSE, first and silence >= LONG_PAUSE))
+                first = False
         last_end = end
     if not cues:
         raise DocumentError("no subtitle cues (timing lines '00:00:01,000 --> 00:00:04,000') found")

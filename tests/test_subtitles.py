@@ -183,6 +183,22 @@ def test_a_block_without_a_readable_timing_line_keeps_its_words():
     assert vtt == "[00:00:01] Hi.\n"
 
 
+def test_youtube_captions_keep_each_cue_s_time_and_a_long_silence_starts_a_paragraph():
+    # (a hostile review: YouTube's auto-captions open each cue with a line of one space, which ended the cue, so its
+    # words went on the turn before at that turn's time: "the lighthouse fund" said at 00:05:00 was cited at 00:00:02;
+    # and without punctuation no pause cut the turn)
+    text = subtitle_text(
+        "WEBVTT\nKind: captions\nLanguage: en\n\n00:00:00.160 --> 00:00:02.750 align:start position:0%\n \n"
+        "welcome<00:00:00.480><c> to</c><00:00:00.800><c> the</c><00:00:01.100><c> podcast</c>\n\n"
+        "00:00:02.750 --> 00:00:05.000 align:start position:0%\nwelcome to the podcast\n"
+        "today<00:00:03.100><c> the</c><00:00:03.400><c> ferry</c>\n\n"
+        "00:05:00.000 --> 00:05:03.000 align:start position:0%\n \n"
+        "the<00:05:00.400><c> lighthouse</c><00:05:00.900><c> fund</c>\n\n"
+        "00:05:03.000 --> 00:05:06.000 align:start position:0%\nthe lighthouse fund\nopens in may\n")
+    assert text == ("[00:00:00.160] welcome to the podcast today the ferry\n\n"
+                    "[00:05:00] the lighthouse fund opens in may\n")
+
+
 def test_a_clock_no_time_can_show_is_a_garbled_timing_line():
     # a hostile review: "99:99:99,999" was read as 100:40:39.999
     text = subtitle_text("1\n00:00:01,000 --> 00:00:02,000\nHello there.\n\n"

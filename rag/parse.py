@@ -200,6 +200,12 @@ def _find_title(text: str, paras: list[_Para]) -> int | None:
     return None
 
 
+def _title_line(body: str) -> bool:
+    """A first paragraph that is a title, not the opening of a statement: one short line ending in a word, no
+    punctuation after it ("Focus group 3, island residents", "Prime Minister's Questions"; not "Good morning,")."""
+    return len(body) < 120 and "\n" not in body and bool(re.search(r"[^\W_]$", body))
+
+
 def _is_fragment(body: str) -> bool:
     """Page chrome before a title: a short line that is not a sentence (an author card, a name)."""
     return len(body) < 120 and not re.search(r"[.!?…»”\"]$", body)
@@ -479,6 +485,10 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
         if t is None and _heading(text, p) is not None:
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
                                section=section, kind="heading", paragraph=n))
+            continue
+        if t is None and n == 1 and _title_line(text[p.start:p.end]):     # nobody's statement: the title
+            out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
+                               section=section, kind="paragraph", paragraph=n))
             continue
         if kind == "question":
             question_spans.setdefault(section, []).append((start, p.end))

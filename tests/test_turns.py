@@ -185,3 +185,32 @@ def test_a_speaker_called_on_once_in_a_q_and_a_asks_in_their_own_name():
     # a title line naming the document's kind is no speaker: "Interview: ..."
     _, ps = parse(Document.from_text("i.txt", "Interview: Flooding in Lagos\n\n" + text))
     assert ps[0].text.startswith("Interview: Flooding") and ps[0].speaker != "Interview"
+
+
+def test_a_title_line_is_nobody_s_statement():
+    # (a hostile review: the title of a focus group's or a Hansard transcript was quoted as the main speaker's
+    # opening statement: "Focus group 3, island residents" as P1's; an opening that is a sentence still is theirs)
+    text = ("Focus group 3, island residents\n\nModerator: What do you think of the timetable?\n\n"
+            "P1: It's terrible.\n\nModerator: And the prices?\n\nP1: Too high.")
+    _, ps = parse(Document.from_text("t.txt", text))
+    assert (ps[0].kind, ps[0].speaker, ps[0].text) == ("paragraph", None, "Focus group 3, island residents")
+    _, ps = parse(Document.from_text("t.txt", "Good morning, colleagues,\n\n" + text.split("\n\n", 1)[1]))
+    assert (ps[0].kind, ps[0].speaker) == ("statement", "P1")
+
+
+def test_a_header_before_the_first_turn_leaves_the_first_window_its_speaker_and_time(tmp_path, fake_embedder):
+    # (a hostile review: an Otter export's title and keywords before the first turn made the first window "paragraph
+    # 1", with no speaker or time, where the same file without them was cited "Jane Doe at 00:00:03")
+    from rag import store
+    from rag.build import build
+
+    turns = "".join(f"{name}  00:{10 * i + 3:02d}\n{words}\n\n" for i, (name, words) in enumerate(
+        [("Jane Doe", "Let's start with the winter timetable."), ("John Smith", "The late crossing carried forty."),
+         ("Jane Doe", "Forty is not nothing."), ("John Smith", "Mostly hospital staff.")]))
+    source = tmp_path / "sync.txt"
+    source.write_text("Harbour committee weekly sync\nMon, Mar 04, 2024 10:02AM\n\nSPEAKERS\nJane Doe, John Smith\n\n"
+                      + turns, encoding="utf-8")
+    build([source], fake_embedder, folder=tmp_path / "idx")
+    first = store.load(tmp_path / "idx").passages[0]
+    assert first.text.startswith("Harbour committee weekly sync")
+    assert (first.speaker, first.time) == ("Jane Doe", 3.0)

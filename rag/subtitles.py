@@ -17,7 +17,8 @@ is only a number is a cue number). A new turn starts at a speaker change (a line
 ``>>``, ``- ``, ``NAME:`` (``LABEL``: "Speaker 2", "ÉLODIE DURAND"; in capitals, or a name
 that opens lines more than once, or, once one does, any; never a word of prose,
 ``NOT_SPEAKERS``: "Note:", "WARNING:") or a VTT voice ``<v Name>``, each voice tag of a line
-its own, naming someone else), at every ``NAME:`` taken for a speaker (so the label is written
+its own, naming someone else) or a meeting app's display name opening nearly every cue (``_display_names``:
+"jsmith2:", "John Smith (he/him):"), at every ``NAME:`` taken for a speaker (so the label is written
 each time, never a word lost), and, within one speaker's words, at the end of a sentence once
 the turn is ``TURN_CHARS`` long or after a pause of ``PAUSE`` seconds or more, and at any cue
 once it is ``LONGEST_TURN`` long or after a pause of ``LONG_PAUSE`` (captions without punctuation). A line of
@@ -145,6 +146,25 @@ def _caption_speakers(text: str) -> set[str]:
     return {name for name, n in named.items() if n >= 2 or name.isupper() or conversation}
 
 
+# a meeting app's captions (Zoom's): every cue opens with its speaker's display name, whatever it is ("jsmith2:",
+# "iPhone:", "John Smith (he/him):", "Amara Okafor - Coastal Lab:"), up to the first colon and a space
+_DISPLAY_NAME = re.compile(r"(?P<name>[^\s:<>{}\[\]][^:\n<>{}]{0,59}?):[ \t]+(?=\S)")
+DISPLAY_SHARE = 0.8     # ... when at least this share of the cues open so, with two names or more
+
+
+def _display_names(text: str) -> set[str]:
+    """The display names a meeting app's captions open every cue with (_DISPLAY_NAME, in DISPLAY_SHARE of the cues
+    or more, two names or more, each without a sentence's end or a clock in it, none a word of prose); else none."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    firsts = [next((x.strip() for x in lines[i + 1:i + 3] if x.strip()), "")
+              for i, line in enumerate(lines) if _is_timing(line)]
+    found = [m.group("name").strip() for m in map(_DISPLAY_NAME.match, firsts) if m]
+    names = [n for n in found if not re.search(r"[.?!]$|\d:\d", n) and not prose(n)]
+    if len(firsts) < 3 or len(names) < DISPLAY_SHARE * len(firsts) or len(set(names)) < 2:
+        return set()
+    return set(names)
+
+
 ROLLING_GAP = 1.0     # seconds: a line the same speaker repeats in a cue starting this soon after the last is a repeat
 
 
@@ -201,6 +221,8 @@ def _pieces(raw: str, names: set[str]) -> list[_Piece]:
                 out.append(_Piece(piece, _voice_name(voice), change, explicit=True))
                 continue
             label = _CAPTION_LABEL.match(piece)
+            if not (label and label.group("name") in names):
+                label = _DISPLAY_NAME.match(piece)      # (a display name: names holds it only where cues open so)
             if label and label.group("name") in names:
                 out.append(_Piece(piece[label.end():], label.group("name"), change, change, labelled=True))
             else:
@@ -266,7 +288,7 @@ def subtitle_text(text: str) -> str:
     ``[hh:mm:ss] Name: words`` (see the module's docstring). DocumentError when it has no cue."""
     blocks = [cue for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
               for cue in _cues(block)]
-    merged = _Turns(_caption_speakers(text))
+    merged = _Turns(_caption_speakers(text) | _display_names(text))
     last_end = None
     cues = 0
     vtt = text.startswith("WEBVTT")

@@ -199,6 +199,29 @@ def test_youtube_captions_keep_each_cue_s_time_and_a_long_silence_starts_a_parag
                     "[00:05:00] the lighthouse fund opens in may\n")
 
 
+def test_a_meeting_app_s_display_names_each_open_their_turn():
+    # (a hostile review: Zoom's captions open every cue with the display name, and names outside a label's grammar,
+    # "John Smith (he/him)", "jsmith2", "Amara Okafor - Coastal Lab", were glued onto the turn before: John's words were
+    # quoted as Mary's, at her time)
+    cues = [("John Smith (he/him)", "Hi everyone, thanks for joining."), ("Mary Jones", "Can you share the numbers?"),
+            ("John Smith (he/him)", "The dredging came in at four hundred thousand."), ("jsmith2", "That is a lot."),
+            ("Amara Okafor - Coastal Lab", "The silt is contaminated.")]
+    vtt = "WEBVTT\n\n" + "".join(f"{i}\n00:00:{2 * i:02d}.000 --> 00:00:{2 * i + 1:02d}.000\n{who}: {said}\n\n"
+                                  for i, (who, said) in enumerate(cues, 1))
+    text = subtitle_text(vtt)
+    assert text.split("\n\n")[1:] == ["[00:00:04] Mary Jones: Can you share the numbers?",
+                                       "[00:00:06] John Smith (he/him): The dredging came in at four hundred thousand.",
+                                       "[00:00:08] >> jsmith2: That is a lot.",
+                                       "[00:00:10] >> Amara Okafor - Coastal Lab: The silt is contaminated.\n"]
+    _, ps = parse(Document.from_text("z.vtt", text))
+    assert [p.speaker for p in ps][:3] == ["John Smith", "Mary Jones", "John Smith"]
+    assert [p.time for p in ps] == [2.0, 4.0, 6.0, 8.0, 10.0]
+    # captions whose lines only sometimes open with "Word:" keep them in the words
+    prose = subtitle_text("1\n00:00:01,000 --> 00:00:02,000\nRemember: the ferry is late.\n\n2\n00:00:03,000 --> "
+                          "00:00:04,000\nIt always is.\n\n3\n00:00:05,000 --> 00:00:06,000\nSo we wait.\n")
+    assert prose == "[00:00:01] Remember: the ferry is late. It always is. So we wait.\n"
+
+
 def test_a_clock_no_time_can_show_is_a_garbled_timing_line():
     # a hostile review: "99:99:99,999" was read as 100:40:39.999
     text = subtitle_text("1\n00:00:01,000 --> 00:00:02,000\nHello there.\n\n"

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-__all__ = ["FORMAL", "capitals", "countries", "country_forms", "country_names", "country_words",
+__all__ = ["FORMAL", "capitals", "countries", "country_forms", "country_names", "country_words", "peoples",
            "country_phrases"]
 
 
@@ -76,6 +76,19 @@ def _countryinfo() -> tuple[tuple[frozenset, frozenset], ...]:
         except Exception:  # noqa: BLE001 - a country whose table lacks a field ("Antarctica")
             continue
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def peoples() -> dict[str, frozenset]:
+    """Every country's people's name (countryinfo's demonyms, case folded, one word: "austrian", "swiss", "french",
+    those of several countries too) -> the names of its countries ("swiss": switzerland, …); empty without
+    countryinfo."""
+    out: dict[str, frozenset] = {}
+    for names, _, demonym in _countryinfo():
+        for people in demonym:
+            if " " not in people:
+                out[people] = out.get(people, frozenset()) | names
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -68,7 +68,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .places import capitals, countries, country_forms, country_names, country_phrases
+from .places import capitals, countries, country_forms, country_names, country_phrases, peoples
 from .vocabulary import (COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS, INFLECTED_ZIPF, LABELS, OFFICES,
                          PATRONYMIC, RARE_ZIPF, SHORT_MONTHS, TITLED_WORDS, TITLES, VARIANT_PREFIX, Vocabulary, FIGURE,
                          _SENTENCE_END_CHARS, _WORD, _acronym, _distance, _fold, _is_stop, _skeleton, _stem,
@@ -159,6 +159,8 @@ def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one 
             name = False
         elif core in countries():
             name = True                                   # a country, in any case and place: Myanmar, mongolia
+        elif word[0].isupper() and core in peoples():
+            name = True                                   # a people, capitalised in any place: "Austrian drills"
         elif not all_caps and _acronym(word):
             name = True                                   # an acronym: NATO, NATO's, CSTOs
         elif initial and mistyped(core):

@@ -18,7 +18,7 @@ import unicodedata
 from functools import cached_property, lru_cache
 
 from .lexical import _stopwords
-from .places import capitals, countries, country_forms, country_names, country_phrases, demonyms
+from .places import FORMAL, capitals, countries, country_forms, country_names, country_phrases, demonyms, peoples
 
 _WORD = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:[’']s?)?")   # words, with an inner or final apostrophe
 _SENTENCE_END_CHARS = set('.?!:;"“”()[]')
@@ -861,7 +861,8 @@ class Vocabulary:
                 return form
         if w in COMBINING:                  # Sino-Russian: China
             return self.find(COMBINING[w], docs)
-        country = self._country(w, docs, present) or self._people(w, present) or self._demonym(w, present)
+        country = self._country(w, docs, present) or self._people(w, present) or self._demonym(w, present) \
+            or self._land(w, docs, present)
         if country:
             return country
         if len(w) >= 4 and w.isalpha():
@@ -884,6 +885,16 @@ class Vocabulary:
             for form in (people, people + "s"):
                 if form in self.proper and present(form):       # "the Poles", not "polish our approach"
                     return form
+        return None
+
+    def _land(self, w: str, docs, present) -> str | None:
+        """The country whose people `w` names, as the documents name it (peoples(): Swiss, "Switzerland"; Dutch,
+        "the Netherlands"; Norwegian, "Norway"), where its people's name is none of English's words made otherwise."""
+        for name in sorted(peoples().get(w, ())):
+            words = name.split()
+            if len(name) >= 4 and not FORMAL.search(name) and all(x in self.proper and present(x) for x in words) \
+                    and (len(words) == 1 or self.has_phrase(words, docs)):     # (not a code, "DO", nor "Republic of
+                return name                                                   # China", in "People's Republic of …")
         return None
 
     def _demonym(self, w: str, present) -> str | None:
@@ -932,7 +943,7 @@ class Vocabulary:
         names = self.openings.get(w[:3], ())
         if len(w) >= 5:
             for form in names:
-                if form == w + "stan" and present(form):
+                if form in (w + "stan", w + "istan") and present(form):     # Kazakh, Afghan, Uzbek
                     return form
         for ends, places in DEMONYMS:
             for end in ends:

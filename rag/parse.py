@@ -39,7 +39,8 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   such name recurs (not an agenda's ``Coffee Break  10:15``): a turn of that speaker at that time
   (the header is not quoted).
 - time stamps: ``[00:01:02]``, ``[01:02]``, ``(00:01:02)`` or ``00:01:02`` (with hours)
-  at the start of a paragraph, before its label or its words, when two paragraphs or
+  at the start of a paragraph, before its label or its words (or alone on the line above them, past a blank
+  line too: Google Meet's export), when two paragraphs or
   more carry one or the text is one paragraph opening with subtitles.py's ``[00:00:01]`` (subtitles are
   stored so, see ``subtitles.py``; in brackets also past 99 hours, ``[100:00:09]``): left out of the quote and
   kept as the passage's ``time`` in seconds; a paragraph without one keeps the time of the
@@ -76,7 +77,7 @@ PARSER_VERSION = 4     # 4: conversations' turns, time stamps
 _CHROME = re.compile(
     r"^\s*(Читать на русском|Read in Russian|Rate this article|\(votes: .*\)|\(\d+ votes?\)"
     r"|Share this article|For business|For researchers|For students|Print|Subscribe"
-    r"|Source: .{0,120})\s*$",
+    r"|Source: .{0,120}|Transcribed by https?://\S+|Meeting ended after \d[\d:]*\W*)\s*$",
     re.IGNORECASE,
 )
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -96,8 +97,12 @@ _TURN = re.compile(
 _CLOCK = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _STAMP = re.compile(
     rf"(?:\[(?P<b>{_CLOCK})\]|\((?P<p>{_CLOCK})\)"
-    r"|(?P<n>\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?))[ \t]+(?=\S)"
+    r"|(?P<n>\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?))(?:[ \t]+|[ \t]*(?:\r?\n[ \t]*)+)(?=\S)"
 )
+# a stamp alone on its line (Google Meet's, a transcript's "00:00:05" above the turn): it opens a paragraph, and the
+# words after it, on the next line or past a blank one, are that paragraph's (paragraphs)
+_STAMP_ALONE = re.compile(r"(?:\[(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\]|\((?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\)"
+                          r"|\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?)")
 # a recording's own stamp, "[00:00:01] ": with hours, in brackets (subtitles.py writes subtitles' cues so);
 # one of them opening the text is a stamp even when it is the only one (a one-turn subtitle file)
 _OWN_STAMP = re.compile(r"\[\d{2,3}:\d{2}:\d{2}(?:\.\d{3})?\] ")
@@ -152,12 +157,14 @@ def paragraphs(text: str) -> list[_Para]:
 
     for line in lines:
         stripped = line.strip()
+        alone = block_start is not None and _STAMP_ALONE.fullmatch(text[block_start:pos].strip()) is not None
         if not stripped or _CHROME.match(stripped):
-            close(pos)
+            if not (alone and not stripped):        # (a stamp alone goes on with the words past a blank line)
+                close(pos)
         elif block_start is None:
             block_start = pos
-        elif _opens_turn(line):     # "Q: ..." / "Name: ..." / "[00:01:02] ..." on the next line opens a new turn
-            close(pos)
+        elif (_opens_turn(line) and not alone) or _STAMP_ALONE.fullmatch(stripped):
+            close(pos)              # "Q: ..." / "Name: ..." / "[00:01:02] ..." on the next line opens a new turn
             block_start = pos
         pos += len(line)
     close(pos)

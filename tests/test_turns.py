@@ -214,3 +214,18 @@ def test_a_header_before_the_first_turn_leaves_the_first_window_its_speaker_and_
     first = store.load(tmp_path / "idx").passages[0]
     assert first.text.startswith("Harbour committee weekly sync")
     assert (first.speaker, first.time) == ("Jane Doe", 3.0)
+
+
+def test_a_time_stamp_alone_on_its_line_is_the_time_of_the_turns_after_it():
+    # (a hostile review: Google Meet's "00:05:00" between blank lines, and a stamp above each turn, were quoted as a
+    # turn of the speaker before, and the real turns had no time; the export's footer was the last speaker's words)
+    meet = ("Harbour board - Transcript\n\n00:00:00\n\nAnna Berg: Let's start.\nTom Berg: The late crossing carried "
+            "forty.\n\n00:05:00\n\nTom Berg: Next, the dredging.\nAnna Berg: Too dear.\n\nMeeting ended after 00:10:42 👋\n")
+    _, ps = parse(Document.from_text("m.txt", meet))
+    assert [(p.speaker, p.time, p.text) for p in ps if p.kind == "turn"] == [
+        ("Anna Berg", 0.0, "Let's start."), ("Tom Berg", 0.0, "The late crossing carried forty."),
+        ("Tom Berg", 300.0, "Next, the dredging."), ("Anna Berg", 300.0, "Too dear.")]
+    above = "00:00:05\nLena Fischer: How long have you been here?\n\n00:00:09\nJürgen Müller: Eleven years."
+    _, ps = parse(Document.from_text("i.txt", above))
+    assert [(p.speaker, p.time, p.text) for p in ps] == [("Lena Fischer", 5.0, "How long have you been here?"),
+                                                         ("Jürgen Müller", 9.0, "Eleven years.")]

@@ -85,10 +85,11 @@ _DATE = re.compile(rf"\b(?:({_MONTHS})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s
 # the words of a speaker's label: labels.LABEL, as subtitles.py writes subtitles' speakers so that they read back
 _LABEL = LABEL
 # "Question:", "Q:", "Sergey Lavrov:", "John Smith (Reuters):", "PhD B:", "Leader of the Opposition:",
-# "The Chair (Hon. Anthony Rota (Nipissing, Lib.)):"; the words on the same line, or on the next
+# "The Chair (Hon. Anthony Rota (Nipissing, Lib.)):", "Caroline Lucas (Brighton, Pavilion) (Green):" (UK Hansard: the
+# seat is the outlet, the party left out); the words on the same line, or on the next
 _TURN = re.compile(
     rf"(?:\*\*|__)?(?P<label>{_LABEL})"
-    r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\))?(?:\*\*|__)?:(?:\*\*|__)?"
+    r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\)(?: \([^()\n]{1,40}\))?)?(?:\*\*|__)?:(?:\*\*|__)?"
     r"(?P<gap>[ \t]+(?=\S)|[ \t]*(?=[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]|$))"   # any line end str.splitlines knows:
     # a lone CR (old Mac files), NEL, the Unicode line and paragraph separators
 )

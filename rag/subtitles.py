@@ -140,7 +140,7 @@ def _caption_speakers(text: str) -> set[str]:
     lines more than once, and, once one such name recurs (a conversation), one said once too ("Speaker 2:"
     after "Speaker 1:" twice), as parse.py reads a transcript's labels. Left out: the words of prose
     (NOT_SPEAKERS: "Note:", "WARNING:"), and a capitalised "Today:" said once where no name recurs."""
-    named = Counter(m.group("name") for m in _LINE_LABEL.finditer(text))
+    named = Counter(m.group("name") for m in _LINE_LABEL.finditer(_TAG.sub("", text)))   # (also "<i>JONAS:</i>")
     named = {name: n for name, n in named.items() if not prose(name)}
     conversation = any(n >= 2 for n in named.values())
     return {name for name, n in named.items() if n >= 2 or name.isupper() or conversation}
@@ -215,8 +215,9 @@ def _pieces(raw: str, names: set[str]) -> list[_Piece]:
         for n, piece in enumerate(re.split(r"\s*>>+\s*", line)):    # ">>" mid-line: another speaker
             piece = " ".join(piece.split())
             change = n > 0 or line.lstrip().startswith(">>")
-            if piece.startswith(("- ", "– ")):       # dialogue dash: the other one answers
-                piece, change = piece[2:].strip(), True
+            dash = re.match(r"[-–—] ?(?=[^\W\d_]|[\"“'‘¿¡])", piece)
+            if dash:        # dialogue dash: the other one answers ("- Hi.", "-Hi.", "—Hi."; not "-5 degrees")
+                piece, change = piece[dash.end():].strip(), True
             if voice and n == 0:
                 out.append(_Piece(piece, _voice_name(voice), change, explicit=True))
                 continue

@@ -222,6 +222,18 @@ def test_a_meeting_app_s_display_names_each_open_their_turn():
     assert prose == "[00:00:01] Remember: the ferry is late. It always is. So we wait.\n"
 
 
+def test_a_label_inside_a_tag_and_a_dash_without_a_space_mark_the_speaker():
+    # (a hostile review: "<font …>JONAS:</font>" said once was no speaker, so his words went on Marta's turn; Netflix's
+    # "-Under the mat." kept its dash and no one else spoke)
+    tags = subtitle_text("1\n00:00:01,000 --> 00:00:02,000\n<i>MARTA:</i> Where is the key?\n\n2\n00:00:03,000 --> "
+                         "00:00:04,000\n<font color=\"#ffff00\">JONAS:</font> Under the mat.\n")
+    assert tags == "[00:00:01] MARTA: Where is the key?\n\n[00:00:03] JONAS: Under the mat.\n"
+    dashes = subtitle_text("1\n00:00:01,000 --> 00:00:02,000\nWhere is the key?\n\n2\n00:00:03,000 --> 00:00:04,000\n"
+                           "-Under the mat.\n-Of course it is.\n\n3\n00:00:05,000 --> 00:00:06,000\n-5 degrees tonight.\n")
+    assert dashes == ("[00:00:01] Where is the key?\n\n[00:00:03] >> Under the mat.\n\n"
+                      "[00:00:03] >> Of course it is. -5 degrees tonight.\n")
+
+
 def test_a_clock_no_time_can_show_is_a_garbled_timing_line():
     # a hostile review: "99:99:99,999" was read as 100:40:39.999
     text = subtitle_text("1\n00:00:01,000 --> 00:00:02,000\nHello there.\n\n"

@@ -229,3 +229,14 @@ def test_a_time_stamp_alone_on_its_line_is_the_time_of_the_turns_after_it():
     _, ps = parse(Document.from_text("i.txt", above))
     assert [(p.speaker, p.time, p.text) for p in ps] == [("Lena Fischer", 5.0, "How long have you been here?"),
                                                          ("Jürgen Müller", 9.0, "Eleven years.")]
+
+
+def test_a_hansard_label_with_a_seat_and_a_party_is_a_speaker():
+    # (a hostile review: "Caroline Lucas (Brighton, Pavilion) (Green):" was read as no label, so her question was
+    # quoted as the speaker's before her)
+    text = ("Mr Speaker: Order. I call Caroline Lucas.\n\nCaroline Lucas (Brighton, Pavilion) (Green): Will the "
+            "subsidy cover the silt?\n\nThe Prime Minister: It will.\n\nMr Speaker: Order.")
+    _, ps = parse(Document.from_text("h.txt", text))
+    assert [(p.speaker, p.outlet) for p in ps][:3] == [("Mr Speaker", None), ("Caroline Lucas", "Brighton, Pavilion"),
+                                                        ("The Prime Minister", None)]
+    assert ps[1].text == "Will the subsidy cover the silt?"

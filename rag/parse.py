@@ -114,6 +114,12 @@ _OTTER = re.compile(
     rf"(?P<label>{_LABEL})"
     r"(?P<outlet>(?!))?[ \t]+(?P<clock>(?:\d{1,3}:)?\d{1,2}:\d{2})[ \t]*\r?\n(?=[ \t]*\S)"
 )
+# a US hearing's or deposition's label, closed by a full stop: "The CHAIRMAN.", "Mr. SMITH.", "Senator WARREN.", "Q.",
+# "A." (the name in capitals); only where such labels open three paragraphs or more and one recurs (_marks)
+_DOT_TURN = re.compile(
+    r"(?P<label>(?:(?:The|Mr|Mrs|Ms|Miss|Dr|Senator|Representative|Chairman|Chairwoman|Madam|Judge)\.? )?"
+    r"[A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+){0,2}|Q|A)(?P<outlet>(?!))?\.(?P<gap>[ \t]+(?=\S))"
+)
 # ">> ": broadcast captions' mark of a new speaker, whose name they do not give
 _CHANGE = re.compile(r">>[ \t]*(?=\S)")
 _ASKERS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
@@ -315,6 +321,9 @@ def _marks(text: str, paras: list[_Para]) -> tuple[list, list, list]:
                    for p, s, c in zip(paras, stamps, changes)]
     after = [c.end() if c else a for a, c in zip(after, changes)]
     labels = [_TURN.match(text, a, p.end) for p, a in zip(paras, after)]
+    dotted = [None if m else _DOT_TURN.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
+    if sum(1 for d in dotted if d) >= 3 and max(Counter(d.group("label") for d in dotted if d).values()) >= 2:
+        labels = [m or d for m, d in zip(labels, dotted)]
     otter = [None if s or c else _OTTER.match(text, p.start, p.end) for p, s, c in zip(paras, stamps, changes)]
     # "Jane Doe  0:03" is a speaker's header when someone's recurs: not an agenda's "Coffee Break  10:15"
     if max(Counter(o.group("label") for o in otter if o).values(), default=0) >= 2:

@@ -240,3 +240,21 @@ def test_a_hansard_label_with_a_seat_and_a_party_is_a_speaker():
     assert [(p.speaker, p.outlet) for p in ps][:3] == [("Mr Speaker", None), ("Caroline Lucas", "Brighton, Pavilion"),
                                                         ("The Prime Minister", None)]
     assert ps[1].text == "Will the subsidy cover the silt?"
+
+
+def test_a_us_hearing_s_and_a_deposition_s_labels_end_with_a_full_stop():
+    # (a hostile review: "The CHAIRMAN.", "Mr. SMITH." and a deposition's "Q." / "A." were plain paragraphs, so
+    # "What did Ms. Alvarez say" named nobody)
+    hearing = ("The CHAIRMAN. The committee will come to order.\n\nMr. SMITH. Why did the contract double?\n\n"
+               "Ms. ALVAREZ. The silt was contaminated.\n\nMr. SMITH. When did you learn of it?\n\n"
+               "Ms. ALVAREZ. In February.")
+    _, ps = parse(Document.from_text("h.txt", hearing))
+    assert [p.speaker for p in ps] == ["The CHAIRMAN", "Mr. SMITH", "Ms. ALVAREZ", "Mr. SMITH", "Ms. ALVAREZ"]
+    assert ps[2].text == "The silt was contaminated."
+    deposition = "Q. Please state your name.\n\nA. Maria Gonzalez.\n\nQ. Where were you employed?\n\nA. At the port."
+    _, ps = parse(Document.from_text("d.txt", deposition))
+    assert [(p.kind, p.text) for p in ps] == [("question", "Please state your name."), ("answer", "Maria Gonzalez."),
+                                              ("question", "Where were you employed?"), ("answer", "At the port.")]
+    # an outline's "A." or a sentence that opens with a capitalised word stays text
+    _, ps = parse(Document.from_text("o.txt", "A. Background of the case.\n\nB. The facts.\n\nNATO. It grew."))
+    assert all(p.speaker is None and p.kind == "paragraph" for p in ps)

@@ -98,7 +98,10 @@ def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> 
     df = {w: sum(w in h for h in have) for w in words}
     score = [sum(math.log(1 + len(turns) / df[w]) * weight[w] for w in h) for h in have]
     if speaker:
-        theirs = [i for i, t in enumerate(turns) if (t.speaker or "").casefold() == speaker.casefold()]
+        from .retrieve import one_of
+
+        names = {n.casefold() for n in one_of(speaker)}     # ("Anna Berg or Tom Berg": a surname they share)
+        theirs = [i for i, t in enumerate(turns) if (t.speaker or "").casefold() in names]
         if not theirs or len(theirs) == len(turns):
             return []
         top = max(score[i] for i in theirs)

@@ -532,6 +532,14 @@ class _Shown:
 
 
 # the words of a question that asks only what someone said: "What did the host say?", "what does Ann think"
+SPEAKERS_JOIN = " or "      # a search restricted to several speakers names them so ("Anna Berg or Tom Berg": Result.speaker)
+
+
+def one_of(speaker: str) -> list[str]:
+    """The speakers a Result.speaker names: "Anna Berg or Tom Berg" -> both (SPEAKERS_JOIN)."""
+    return [n.strip() for n in speaker.split(SPEAKERS_JOIN) if n.strip()]
+
+
 FRAME_WORDS = frozenset("what did does do say said says tell told tells think thinks thought ask asks asked mention "
                    "mentions mentioned talk talks talked speak speaks spoke the of".split())
 _FILTER_WORDS = HONORIFICS | {"the", "a", "an"}     # words of a --speaker filter no name need hold
@@ -634,6 +642,9 @@ class Retriever:
         if not isinstance(speaker, str) or not speaker.strip():
             raise QueryError(f"The speaker must be a name, not {speaker!r:.80}.")
         found = self._rows.speakers.get(" ".join(speaker.split()).casefold())
+        several = [self._rows.speakers.get(" ".join(n.split()).casefold()) for n in one_of(speaker)]
+        if found is None and len(several) > 1 and all(several):     # as a search said them: "Anna Berg or Tom Berg"
+            found = (SPEAKERS_JOIN.join(name for name, _ in several), np.concatenate([rows for _, rows in several]))
         if found is None:       # as a query names them: "Berg" (Anna Berg), "the PhD" (PhD A or PhD B)
             from .speakers import _fold, resolve
 
@@ -652,7 +663,7 @@ class Retriever:
             names = self._of_searched(titled or names, allowed)
             if names:
                 rows = np.concatenate([self._rows.speakers[name.casefold()][1] for name in names])
-                found = (" or ".join(names), rows)
+                found = (SPEAKERS_JOIN.join(names), rows)
         if found is None:
             known = sorted(name for name, _ in self._rows.speakers.values())
             listing = ", ".join(known[:12]) + (f" and {len(known) - 12} more" if len(known) > 12 else "")
@@ -687,7 +698,7 @@ class Retriever:
             mask[found[name.casefold()][1]] = True
         if allowed is not None and not (mask & allowed).any():
             return None, None, text, ""
-        names = " or ".join(speakers)
+        names = SPEAKERS_JOIN.join(speakers)
         said = f"Only passages where {names} speaks" + (
             f" (\u201c{resolution.mention}\u201d could be any of them)." if len(speakers) > 1 and resolution.ambiguous
             else ".")

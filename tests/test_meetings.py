@@ -638,3 +638,22 @@ def test_the_documents_weight_is_added_in_double_precision(small_windows, monkey
                                                            .astype(dtype))(real(self, *a)))
         got[dtype] = [h.score for h in r.search("the budget for the harbour", 5, abstain=False).hits]
     assert got["float32"] and got["float32"] == got["float64"]
+
+
+def test_speakers_a_search_resolved_together_filter_again_and_mark_their_turns(tmp_path):
+    # (a hostile review: two speakers sharing a surname resolved to "Anna Berg or Tom Berg", which the speaker filter
+    # then refused (a permalink's), and the page marked none of their turns, comparing each to that whole string)
+    from rag.render import best_turns
+
+    (tmp_path / "m.txt").write_text("Anna Berg: The lighthouse cottage needs a roof.\n\nLiis Kask: Who pays?\n\n"
+                                    "Tom Berg: The cottage fund pays for the roof.\n\nLiis Kask: Good.\n",
+                                    encoding="utf-8")
+    build([tmp_path / "m.txt"], FakeEmbedder(), folder=tmp_path / "idx")
+    r = _retriever(tmp_path / "idx")
+    first = r.search("lighthouse cottage roof", 3, speaker="Berg")
+    assert first.speaker in ("Anna Berg or Tom Berg", "Tom Berg or Anna Berg")
+    again = r.search("lighthouse cottage roof", 3, speaker=first.speaker)
+    assert again.speaker == first.speaker and [h.passage.start for h in again.hits] == \
+        [h.passage.start for h in first.hits]
+    turns = [p for p in r.index.paragraphs if p.doc == "m.txt"]
+    assert [t.speaker for t in best_turns(turns, "lighthouse cottage roof", first.speaker)] == ["Anna Berg"]

@@ -69,9 +69,15 @@ class Resolution:
 NOBODY = Resolution()
 
 
+# letters that no accent makes, so NFKD does not take them apart: "Ødegård" is "Odegard", "Łukasz" "Lukasz"
+_PLAIN = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i"})
+
+
 def _fold(word: str) -> str:
-    """A word in lower case without its accents: "Müller" and "muller" name the same speaker."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+    """A word in lower case without its accents: "Müller" and "muller", "Ødegård" and "Odegard" name the same
+    speaker."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower().translate(_PLAIN))
+                   if not unicodedata.combining(c))
 
 
 def _tokens(name: str) -> list[str]:

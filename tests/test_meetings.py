@@ -468,11 +468,13 @@ def test_a_speaker_filter_without_accents_or_with_a_title(tmp_path):
     (tmp_path / "m.txt").write_text(
         "Dr. Amina Yusuf: The harbour budget is approved.\n\nAmina Bello: The ferry is late.\n\n"
         "José Müller: The lighthouse needs paint.\n\nDr. Amina Yusuf: Noted.\n\nAmina Bello: Thanks.\n\n"
-        "José Müller: Good.\n", encoding="utf-8")
+        "José Müller: Good.\n\nKari Ødegård: The pier is sound.\n\nKari Ødegård: Quite sound.\n", encoding="utf-8")
     folder = tmp_path / "idx"
     build([tmp_path / "m.txt"], FakeEmbedder(), folder=folder)
     r = _retriever(folder)
     assert r.search("lighthouse", 3, speaker="Muller").speaker == "José Müller"
+    # (a second review: Ø, Ł and the like are letters of their own, which no accent folding takes off)
+    assert r.search("pier", 3, speaker="Odegard").speaker == "Kari Ødegård"
     assert r.search("harbour", 3, speaker="Dr Amina").speaker == "Dr. Amina Yusuf"
     assert r.search("harbour", 3, speaker="Amina").speaker in ("Dr. Amina Yusuf or Amina Bello",
                                                                "Amina Bello or Dr. Amina Yusuf")

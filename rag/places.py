@@ -52,8 +52,12 @@ def countries() -> frozenset:
 @lru_cache(maxsize=1)
 def country_phrases() -> frozenset:
     """The names of countries in several words, each word case folded: ("hong", "kong"), ("saudi", "arabia"): a
-    name in any case ("hong kong national security law"), where capitals cannot tell it. Empty without pycountry."""
-    return frozenset(words for words in country_words() if len(words) > 1)
+    name in any case ("hong kong national security law"), where capitals cannot tell it; also countryinfo's other
+    names of several English words, not a formal one ("ivory coast", "cape verde", "great britain"). Empty without
+    pycountry and countryinfo."""
+    others = {tuple(name.split()) for names, _, _ in _countryinfo() for name in names
+              if " " in name and not FORMAL.search(name) and re.fullmatch(r"(?!the )[a-z]{2,}(?: [a-z]{2,}){1,2}", name)}
+    return frozenset(words for words in country_words() if len(words) > 1) | frozenset(others)
 
 
 @lru_cache(maxsize=1)

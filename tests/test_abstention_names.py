@@ -205,6 +205,9 @@ def test_a_country_of_several_words_is_a_name_in_lower_case_too():
     assert terms.missing_names("hong kong national security law", vocab) == (["hong kong"], 1)
     text = TEXT + " Nothing was said of Hong Kong."
     assert terms.missing_terms("hong kong national security law", terms.Vocabulary(_index(text))) == []
+    # a country's other name of several words (countryinfo's; a hostile review's "military instructors in ivory coast"
+    # was answered: pycountry writes "Côte d'Ivoire")
+    assert terms.missing_terms("does russia have military instructors in ivory coast", vocab) == ["ivory coast"]
     # a run of capitals that holds a country's name is cut there: the country is one name, the rest another
     q = "Central African Republic Russian instructors elections"
     assert terms.name_phrases(q) == [["Central", "African", "Republic"]]

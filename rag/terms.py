@@ -167,8 +167,6 @@ def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one 
             name = False                                  # "Wat does …", "Wich countries …": what, which
         elif word[0].isupper() and not all_caps and not initial and not title_case:
             name = True                                   # capitalised in mid-sentence
-        elif initial and word[0].isupper() and not all_caps and not title_case and _runs_on(query, matches, i):
-            name = True                                   # "Red Cross access to …": a name's first word
         else:                                             # first word, Title Case, or lower case: by rarity
             z = zipf(core)
             if z is not None and z < COMMON_ZIPF:       # an inflection of a common word is common too
@@ -177,25 +175,6 @@ def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one 
         if name:
             out.append(core)
     return tuple(out)
-
-
-# the words that open a question or a request ("Did Lavrov …", "Which Greek port …", "Compare Lavrov and Blinken"):
-# English's question words and auxiliaries, and a request's verbs; a capitalised word after one is no part of a name
-OPENERS = frozenset("what which who whom whose when where why how whether did does do is are was were can could will "
-                    "would should shall may might must has have had am be if any "
-                    "compare contrast tell summarize summarise describe explain list name give show find outline "
-                    "discuss quote cite define identify recall mention search provide check please".split())
-
-
-def _runs_on(query: str, matches: list[re.Match], i: int) -> bool:
-    """Whether the sentence's first word `matches[i]` opens a name of several words: a capitalised word that
-    counts as a name follows it after one space ("Red Cross", "World Bank", "Amnesty International"), and it
-    is no question's or request's opening word (OPENERS: "Did Lavrov …", "Compare Lavrov …") nor a label."""
-    if i + 1 >= len(matches) or query[matches[i].end():matches[i + 1].start()] != " ":
-        return False
-    core, following = _fold(matches[i].group()), matches[i + 1].group()
-    return core not in OPENERS and core not in LABELS and core not in countries() and following[:1].isupper() \
-        and len(following) > 1 and not _is_stop(_fold(following)) and not _acronym(following)
 
 
 def _code(query: str, matches: list[re.Match], i: int) -> str | None:
@@ -267,7 +246,7 @@ def _name_phrases(query: str) -> tuple[tuple[str, ...], ...]:      # (a search a
         initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS
         core = _fold(word)
         capital = word[:1].isupper() and word[:1].isalpha() and not _is_stop(core) and core not in HONORIFICS \
-            and not (initial and (is_common(core) or _inflected(core)) and not _runs_on(query, matches, i)) \
+            and not (initial and (is_common(core) or _inflected(core))) \
             and not _acronym(word)      # "Does Moscow", "Summarize Putin's": a request's verb; "CSTO": a name alone
         # a side of a dash pair is a name alone: "Putin-Biden Geneva summit" has no name "Biden Geneva"
         capital = capital and not _in_pair(query, m)

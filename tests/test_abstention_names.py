@@ -110,21 +110,14 @@ def test_a_verb_opening_a_request_is_no_name():
     assert terms.query_names("Kaliningrad transit") == ["kaliningrad"]         # a name has no -ed form
 
 
-def test_a_multiword_name_opening_a_keyword_query_keeps_its_first_word():
-    # (a hostile review: a query's first word is capitalised by the sentence, so "World" of "World Bank forecast…" was
-    # left out and "Bank", alone, was taken for a word the text has: answered; in mid-sentence it abstained)
-    text = TEXT + " The bank of the river is the oldest in the world. Red and white flags. A cross."
-    r = _retriever(_index(text), threshold=-10.0)
-    for query, name in [("World Bank forecast for the Russian economy", "World Bank"),
-                        ("Red Cross access to prisoners", "Red Cross")]:
-        assert terms.name_phrases(query)[0] == name.split()
+def test_an_adjective_opening_a_keyword_query_is_no_part_of_the_name_after_it():
+    # (a rule that joined a query's capitalised first word to the name after it, "World Bank forecast …", was taken
+    # out again: a third review showed it abstaining on "Recent Kazakhstan unrest", "Putin Xi talks in Beijing",
+    # "Western Sanctions threats", 7 more of 44 answered probes)
+    r = _retriever(_index(TEXT + " Kazakhstan saw unrest. Putin and Xi met in Beijing."), threshold=-10.0)
+    for query in ["Recent Kazakhstan unrest", "Putin Xi talks in Beijing"]:
         result = r.search(query, 3)
-        assert result.abstained and result.missing_terms == [name]
-    # a question's or a request's first word, or a country, is no part of a name
-    for query in ["Did Putin meet the leaders?", "Which Americans were not ready?", "Compare Putin and Blinken",
-                  "Did Tokayev speak?"]:
-        assert terms.name_phrases(query) == [] and not r.search(query, 3).abstained, query
-    assert not r.search("European Union and African states", 3).abstained
+        assert not result.abstained and result.missing_terms == [], query
 
 
 def test_a_people_opening_a_question_is_a_name_held_as_its_country():

@@ -171,7 +171,8 @@ def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one 
             z = zipf(core)
             if z is not None and z < COMMON_ZIPF:       # an inflection of a common word is common too
                 z = max(z, zipf(_stem([core])[0]))
-            name = z is not None and (z < RARE_ZIPF or (word[0].isupper() and z < COMMON_ZIPF and not _inflected(core)))
+            name = z is not None and (z < RARE_ZIPF or (word[0].isupper() and not title_case and z < COMMON_ZIPF
+                                                        and not _inflected(core)))
         if name:
             out.append(core)
     return tuple(out)

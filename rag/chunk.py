@@ -229,10 +229,10 @@ def speakers_of(turns: list[Passage]) -> tuple[str, ...]:
 
 def _window(turns: list[Passage], text: str) -> Passage:
     """One window of whole consecutive turns: the first turn's fields, spanning all of them; its kind, speaker and
-    time are the first of them that has a speaker or a time (a title or an export's header before the first turn,
-    "Harbour committee weekly sync", left the first window with neither)."""
+    time are the first turn's, named or not, or the first passage's with a speaker or a time (a title or an export's
+    header before the first turn, "Harbour committee weekly sync", left the first window with neither)."""
     first, s, e = turns[0], turns[0].start, turns[-1].end
-    lead = next((t for t in turns if t.speaker or t.time is not None), first)
+    lead = next((t for t in turns if t.kind == "turn" or t.speaker or t.time is not None), first)
     window = replace(first, start=s, end=e, text=text[s:e], kind=lead.kind, speaker=lead.speaker,
                      outlet=lead.outlet, time=lead.time)
     if hasattr(window, "speakers"):

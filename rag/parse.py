@@ -89,7 +89,7 @@ _LABEL = LABEL
 # seat is the outlet, the party left out); the words on the same line, or on the next
 _TURN = re.compile(
     rf"(?:\*\*|__)?(?P<label>{_LABEL})"
-    r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\)(?: \([^()\n]{1,40}\))?)?(?:\*\*|__)?:(?:\*\*|__)?"
+    r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\)(?: \([A-Za-z][A-Za-z /&.'’-]{0,24}\))?)?(?:\*\*|__)?:(?:\*\*|__)?"
     r"(?P<gap>[ \t]+(?=\S)|[ \t]*(?=[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]|$))"   # any line end str.splitlines knows:
     # a lone CR (old Mac files), NEL, the Unicode line and paragraph separators
 )
@@ -98,7 +98,8 @@ _TURN = re.compile(
 _CLOCK = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _STAMP = re.compile(
     rf"(?:\[(?P<b>{_CLOCK})\]|\((?P<p>{_CLOCK})\)"
-    r"|(?P<n>\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?))(?:[ \t]+|[ \t]*(?:\r?\n[ \t]*)+)(?=\S)"
+    r"|(?P<n>\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?))(?:[ \t]+(?=\S)|[ \t]*(?:\r?\n[ \t]*)+"
+    rf"(?=(?:\*\*|__)?{_LABEL}(?: \([^()\n]{{1,160}}\))?(?:\*\*|__)?:))"    # (alone on its line: a label after it)
 )
 # a stamp alone on its line (Google Meet's, a transcript's "00:00:05" above the turn): it opens a paragraph, and the
 # words after it, on the next line or past a blank one, are that paragraph's (paragraphs)
@@ -114,11 +115,13 @@ _OTTER = re.compile(
     rf"(?P<label>{_LABEL})"
     r"(?P<outlet>(?!))?[ \t]+(?P<clock>(?:\d{1,3}:)?\d{1,2}:\d{2})[ \t]*\r?\n(?=[ \t]*\S)"
 )
-# a US hearing's or deposition's label, closed by a full stop: "The CHAIRMAN.", "Mr. SMITH.", "Senator WARREN.", "Q.",
-# "A." (the name in capitals); only where such labels open three paragraphs or more and one recurs (_marks)
+# a US hearing's or deposition's label, closed by a full stop: a title and a name in capitals ("The CHAIRMAN.",
+# "Mr. SMITH.", "Senator WARREN."), or "Q." and "A."; only where titled ones open three paragraphs or more and one
+# recurs, or "Q." and "A." each open two or more (_marks: not "MOSCOW." of a news digest, "OK." of a lecture, an
+# outline's "A.")
 _DOT_TURN = re.compile(
-    r"(?P<label>(?:(?:The|Mr|Mrs|Ms|Miss|Dr|Senator|Representative|Chairman|Chairwoman|Madam|Judge)\.? )?"
-    r"[A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+){0,2}|Q|A)(?P<outlet>(?!))?\.(?P<gap>[ \t]+(?=\S))"
+    r"(?P<label>(?:The|Mr|Mrs|Ms|Miss|Dr|Senator|Representative|Chairman|Chairwoman|Madam|Judge)\.? "
+    r"[A-Z][A-Z'’-]{2,}(?: [A-Z][A-Z'’-]+){0,2}|Q|A)(?P<outlet>(?!))?\.(?P<gap>[ \t]+(?=\S))"
 )
 # ">> ": broadcast captions' mark of a new speaker, whose name they do not give
 _CHANGE = re.compile(r">>[ \t]*(?=\S)")
@@ -162,20 +165,37 @@ def paragraphs(text: str) -> list[_Para]:
                 spans.append(_Para(s, e))
         block_start = None
 
-    for line in lines:
+    timing = _timing_lines(lines)
+    alone = False       # the block so far is a time stamp alone on its line, which times the turn after it
+    for i, line in enumerate(lines):
         stripped = line.strip()
-        alone = block_start is not None and _STAMP_ALONE.fullmatch(text[block_start:pos].strip()) is not None
         if not stripped or _CHROME.match(stripped):
-            if not (alone and not stripped):        # (a stamp alone goes on with the words past a blank line)
+            if not (alone and not stripped):        # (a stamp alone goes on with the turn past a blank line)
                 close(pos)
-        elif block_start is None:
-            block_start = pos
-        elif (_opens_turn(line) and not alone) or _STAMP_ALONE.fullmatch(stripped):
+        elif block_start is None or i in timing:
+            close(pos)
+            block_start, alone = pos, i in timing
+        elif _opens_turn(line) and not alone:
             close(pos)              # "Q: ..." / "Name: ..." / "[00:01:02] ..." on the next line opens a new turn
             block_start = pos
+        else:
+            alone = False
         pos += len(line)
     close(pos)
     return spans
+
+
+def _timing_lines(lines: list[str]) -> set[int]:
+    """The lines that are a time stamp alone (Google Meet's "00:05:00", a stamp above each turn) whose next line
+    with words opens a labelled turn, where two or more are so (not a race's results or a protocol's timer steps)."""
+    out = set()
+    for i, line in enumerate(lines):
+        if _STAMP_ALONE.fullmatch(line.strip()):
+            after = next((x for x in lines[i + 1:i + 4] if x.strip()), "")
+            m = _TURN.match(after)
+            if m and after[m.end():].strip():
+                out.add(i)
+    return out if len(out) >= 2 else set()
 
 
 def _opens_turn(line: str) -> bool:
@@ -322,8 +342,13 @@ def _marks(text: str, paras: list[_Para]) -> tuple[list, list, list]:
     after = [c.end() if c else a for a, c in zip(after, changes)]
     labels = [_TURN.match(text, a, p.end) for p, a in zip(paras, after)]
     dotted = [None if m else _DOT_TURN.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
-    if sum(1 for d in dotted if d) >= 3 and max(Counter(d.group("label") for d in dotted if d).values()) >= 2:
-        labels = [m or d for m, d in zip(labels, dotted)]
+    found = Counter(d.group("label") for d in dotted if d)
+    titled = {label: n for label, n in found.items() if label not in ("Q", "A")}
+    asked = found["Q"] >= 2 and found["A"] >= 2
+    hearing = sum(titled.values()) >= 3 and max(titled.values(), default=0) >= 2
+    if asked or hearing:
+        labels = [m or (d if d and ((hearing and d.group("label") in titled) or (asked and d.group("label") in "QA"))
+                        else None) for m, d in zip(labels, dotted)]
     otter = [None if s or c else _OTTER.match(text, p.start, p.end) for p, s, c in zip(paras, stamps, changes)]
     # "Jane Doe  0:03" is a speaker's header when someone's recurs: not an agenda's "Coffee Break  10:15"
     if max(Counter(o.group("label") for o in otter if o).values(), default=0) >= 2:

@@ -522,7 +522,10 @@ def changed_message(where: str, location, manifest: dict, path: str, rebuild: st
     """The index refused because the file at `path` changed since it was indexed: rebuild it, or, when that file
     can no longer be read (`rag index` then skips it and keeps the copy indexed before), take its document out."""
     doc = next((d.get("id") for d in manifest.get("documents", []) if d.get("path") == path), None)
-    remove = "rag remove" + (f" --index {location}" if str(location) != str(DEFAULT_INDEX) else "") + f" {doc}"
+    import shlex
+
+    remove = "rag remove" + (f" --index {shlex.quote(str(location))}" if str(location) != str(DEFAULT_INDEX) else "") \
+        + f" {shlex.quote(doc)}" if doc else ""
     out = f" (if it cannot be read now, take its document out with: {remove})" if doc else ""
     return f"The index {where} is out of date: {path} changed since it was indexed{out}. Rebuild it with: {rebuild}"
 

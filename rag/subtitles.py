@@ -201,6 +201,18 @@ def _voiced(raw: str) -> list[tuple[str | None, str]]:
     return [(tag.group("name"), raw[a:b]) for tag, a, b in zip(tags, cuts, cuts[1:])]
 
 
+def _dialogue_dash(piece: str) -> int:
+    """Where a caption line's words start after a dialogue dash, 0 where it has none: "- Hi." and "– Hi." as
+    always, and a dash without a space or an em dash before a capital or a quote ("-Under the mat.", "—Hi."; not
+    "-5 degrees" nor "—but you never listen", a sentence going on)."""
+    m = re.match(r"[-–] (?=\S)", piece) or re.match(r"[-–—] ?(?=[\"“'‘¿¡]|[^\W\d_])", piece)
+    if m is None:
+        return 0
+    if m.group() in ("- ", "– ") or piece[m.end()] in "\"“'‘¿¡" or piece[m.end()].isupper():
+        return m.end()
+    return 0
+
+
 def _pieces(raw: str, names: set[str]) -> list[_Piece]:
     """The speakers' words on one cue line: cut at each voice tag and at ">>" mid-line, tags and
     entities gone, a dialogue dash or a "NAME:" of `names` read off the front."""
@@ -215,9 +227,9 @@ def _pieces(raw: str, names: set[str]) -> list[_Piece]:
         for n, piece in enumerate(re.split(r"\s*>>+\s*", line)):    # ">>" mid-line: another speaker
             piece = " ".join(piece.split())
             change = n > 0 or line.lstrip().startswith(">>")
-            dash = re.match(r"[-–—] ?(?=[^\W\d_]|[\"“'‘¿¡])", piece)
-            if dash:        # dialogue dash: the other one answers ("- Hi.", "-Hi.", "—Hi."; not "-5 degrees")
-                piece, change = piece[dash.end():].strip(), True
+            dash = _dialogue_dash(piece)
+            if dash:        # dialogue dash: the other one answers
+                piece, change = piece[dash:].strip(), True
             if voice and n == 0:
                 out.append(_Piece(piece, _voice_name(voice), change, explicit=True))
                 continue

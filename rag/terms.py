@@ -390,6 +390,9 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
                                                      # slip from an English word: "Truss", trust)
     # a code of a letter and a number the documents may write in words ("P5": "the five permanent members")
     soft |= {core for core in lost if vocabulary.coded(core, docs)}
+    # a people's name opening the question, a name only as a people's (query_names): its country may be named by a
+    # city instead ("Nigerian city flooding": Lagos), so it decides nothing there (in mid-sentence it is a name anyway)
+    soft |= {core for core in lost if core in opening and core in peoples()}
     phrases: list[tuple[list[str], str]] = []
     countries_named: list[list[str]] = []       # a country's name of several words the documents write another way
     whole = set()       # a hyphenated capital: "Nur-Sultan", one name

@@ -130,9 +130,12 @@ def test_a_people_opening_a_question_is_a_name_held_as_its_country():
                         ("Swiss observers", "switzerland")]:
         assert terms.missing_terms(query, vocab) == [] and vocab.written_forms(query) == [form], query
     assert terms.missing_terms("Mongolian observers at the talks", vocab) == ["Mongolian"]     # a missing country's
-    r = _retriever(_index(text), threshold=-10.0)
-    assert r.search("Mongolian observers at the talks", 3).abstained
+    r = _retriever(_index(text + " Lagos floods every year."), threshold=-10.0)
     assert not r.search("Swiss observers", 3).abstained
+    # opening the question, a missing people's country is said but decides nothing: a city may name it (a third
+    # review: "Nigerian city flooding", Lagos in the text, abstained), as only the confidence can tell
+    nigerian = r.search("Nigerian city flooding", 3)
+    assert not nigerian.abstained and nigerian.missing_terms == ["Nigerian"]
 
 
 def test_the_last_word_of_a_multiword_name_may_carry_an_ending():

@@ -433,5 +433,8 @@ def test_a_file_broken_since_it_was_indexed_is_named_and_its_way_out_given(tmp_p
         store.load(folder)
     assert "schools.txt changed since it was indexed" in str(refused.value)
     assert f"rag remove --index {folder} schools.txt" in str(refused.value)
+    # a name with spaces is quoted, so that the command given runs as it is (a third review)
+    assert store.changed_message("in x/", "my idx", {"documents": [{"id": "day 3.txt", "path": "d/day 3.txt"}]},
+                                 "d/day 3.txt", "rag index").count("'") == 4
     remove_documents(["schools.txt"], FakeEmbedder(), folder)
     assert list(store.load(folder).documents) == ["briefing.txt"]

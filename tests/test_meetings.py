@@ -475,6 +475,7 @@ def test_a_speaker_filter_without_accents_or_with_a_title(tmp_path):
     assert r.search("lighthouse", 3, speaker="Muller").speaker == "José Müller"
     # (a second review: Ø, Ł and the like are letters of their own, which no accent folding takes off)
     assert r.search("pier", 3, speaker="Odegard").speaker == "Kari Ødegård"
+    assert r.search("pier", 3, speaker="Ødegaard").speaker == "Kari Ødegård"     # å written aa
     assert r.search("harbour", 3, speaker="Dr Amina").speaker == "Dr. Amina Yusuf"
     assert r.search("harbour", 3, speaker="Amina").speaker in ("Dr. Amina Yusuf or Amina Bello",
                                                                "Amina Bello or Dr. Amina Yusuf")

@@ -232,6 +232,9 @@ def test_a_label_inside_a_tag_and_a_dash_without_a_space_mark_the_speaker():
                            "-Under the mat.\n-Of course it is.\n\n3\n00:00:05,000 --> 00:00:06,000\n-5 degrees tonight.\n")
     assert dashes == ("[00:00:01] Where is the key?\n\n[00:00:03] >> Under the mat.\n\n"
                       "[00:00:03] >> Of course it is. -5 degrees tonight.\n")
+    # an em dash before a word in lower case goes on with the sentence (a third review: it was a new speaker)
+    going_on = subtitle_text("1\n00:00:01,000 --> 00:00:02,000\nI told you so\n—but you never listen.\n")
+    assert going_on == "[00:00:01] I told you so —but you never listen.\n"
 
 
 def test_a_clock_no_time_can_show_is_a_garbled_timing_line():

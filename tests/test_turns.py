@@ -258,3 +258,32 @@ def test_a_us_hearing_s_and_a_deposition_s_labels_end_with_a_full_stop():
     # an outline's "A." or a sentence that opens with a capitalised word stays text
     _, ps = parse(Document.from_text("o.txt", "A. Background of the case.\n\nB. The facts.\n\nNATO. It grew."))
     assert all(p.speaker is None and p.kind == "paragraph" for p in ps)
+
+
+@pytest.mark.parametrize("text", [
+    # (a third review of the rules above: each was read as speakers or time stamps)
+    "Lecture 4: Thermodynamics\n\nOK. So today we talk about heat.\n\nThe energy changes.\n\nOK. An example.\n\n"
+    "OK. Another one.",
+    "News digest\n\nMOSCOW. Jan 14 - Lavrov said so.\n\nMOSCOW. Jan 14 - The bank kept its rate.\n\n"
+    "KYIV. Jan 14 - Websites were hit.",
+    "I. Background\n\nA. The facts.\n\nB. The law.\n\nII. Analysis\n\nA. The first point.\n\nB. The second.",
+    "Results\n\nKipchoge won the race.\n2:01:09\n\nKorir was second.\n2:05:58\n\nAbate was third.\n2:06:28",
+    "Protocol\n\nMash the fruit.\n\n00:05:00\n\nLet it stand.\n\n00:10:00\n\nFilter it.",
+    "Review\n\nBloom (2015) (p. 167): working from home raised output.\n\nLater studies qualify this.",
+])
+def test_prose_with_full_stops_stamps_and_brackets_stays_prose(text):
+    _, ps = parse(Document.from_text("t.txt", text))
+    assert all(p.speaker is None and p.time is None for p in ps)
+    assert [p.text for p in ps] == [x for x in text.split("\n\n")]
+
+
+def test_a_window_opening_with_a_header_and_an_unnamed_turn_is_not_given_a_later_speaker(tmp_path, fake_embedder):
+    from rag import store
+    from rag.build import build
+
+    source = tmp_path / "news.txt"
+    source.write_text("Evening news\n\n>> Good evening. A storm cut the power.\n\nJANE MILLS: The lines are down.\n\n"
+                      ">> How many homes?\n\nJANE MILLS: About 12,000.\n", encoding="utf-8")
+    build([source], fake_embedder, folder=tmp_path / "idx")
+    first = store.load(tmp_path / "idx").passages[0]
+    assert first.text.startswith("Evening news") and first.speaker is None

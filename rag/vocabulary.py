@@ -46,6 +46,7 @@ COMBINING = {       # the combining form of a people's name, as in "Sino-Russian
     "turco": "turkey", "serbo": "serbia", "afro": "africa", "euro": "europe", "germano": "germany",
     "azeri": "azerbaijan",      # (and a people's other name)
 }
+NAME_PREFIXES = ("euro", "anti", "pro", "post", "neo", "pan", "counter", "ex")   # put before a name: Euromaidan
 CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
                       "february", "march", "april", "may", "june", "july", "august", "september", "october",
                       "november", "december", "today", "yesterday", "tomorrow"})   # no given names
@@ -170,6 +171,8 @@ def _spellings(w: str) -> list[str]:
             out.append(stem[:-len(a)] + b + plural)
         elif stem.endswith(b):
             out.append(stem[:-len(b)] + a + plural)
+    if len(w) >= 6 and w[0] in "ck":       # a transliteration's first letter: Capodistrias, Kapodistrias
+        out.append({"c": "k", "k": "c"}[w[0]] + w[1:])
     return [f for f in dict.fromkeys(out) if f != w]
 
 
@@ -861,6 +864,10 @@ class Vocabulary:
                 return form
         if w in COMBINING:                  # Sino-Russian: China
             return self.find(COMBINING[w], docs)
+        for head in NAME_PREFIXES:          # Euromaidan: the documents' "Maidan" (a name the prefix is put before)
+            rest = w[len(head):]
+            if w.startswith(head) and len(rest) >= 5 and rest in self.proper and present(rest):
+                return rest
         country = self._country(w, docs, present) or self._people(w, present) or self._demonym(w, present) \
             or self._land(w, docs, present)
         if country:

@@ -138,6 +138,15 @@ def test_a_people_opening_a_question_is_a_name_held_as_its_country():
     assert not nigerian.abstained and nigerian.missing_terms == ["Nigerian"]
 
 
+def test_a_transliteration_s_first_letter_and_a_prefix_before_a_name_are_the_documents_name():
+    # (a hostile review: "Who was Capodistrias?" and "Did Lavrov talk about the Euromaidan?" abstained, the text
+    # writing "Kapodistrias" and "Maidan")
+    vocab = terms.Vocabulary(_index(TEXT + " We remember Ioannis Kapodistrias. The Maidan changed Ukraine."))
+    for query in ["Who was Capodistrias?", "Did Putin talk about the Euromaidan?", "the anti-Maidan protests"]:
+        assert terms.missing_terms(query, vocab) == [], query
+    assert terms.missing_terms("Did Putin talk about the Euroland?", vocab) == ["Euroland"]
+
+
 def test_the_last_word_of_a_multiword_name_may_carry_an_ending():
     vocab = terms.Vocabulary(_index(TEXT + " Industrial Designer: the buttons are ready. The design is new."))
     assert terms.missing_terms("Why did the Industrial Design disagree?", vocab) == []

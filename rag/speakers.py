@@ -85,12 +85,18 @@ def _tokens(name: str) -> list[str]:
     return [_fold(w) for w in _TOKEN.findall(name)]
 
 
+# titles that are also offices a question names alone ("what did the senator ask?"), as the question writes them
+_ROLE_TITLES = {"senator": "senator", "sen": "senator", "rep": "representative", "gov": "governor"}
+
+
 def aliases(name: str) -> set[tuple[str, ...]]:
     """The word sequences (lower case) that name the speaker labelled `name`."""
     words = _tokens(name)
     out = {tuple(words)} if words else set()
     core = list(words)
     while len(core) > 1 and core[0] in TITLES:
+        if core[0] in _ROLE_TITLES:                 # "Senator Warren", "Sen. Warren": "the senator" too
+            out.add((_ROLE_TITLES[core[0]],))
         core.pop(0)
     while len(core) > 1 and core[-1] in _SUFFIXES:
         core.pop()

@@ -28,6 +28,9 @@ PRESS = ["Sergey Lavrov", "Question", "Maria Zakharova"]
     ("What did marketing say about the price?", AMI, ("Marketing",), "marketing"),
     ("PhD D's results on noise", ICSI, ("PhD D",), "PhD D's"),
     ("What did the mayor say about bicycles?", ["MAYOR LINDQVIST", "Tom Reed"], ("MAYOR LINDQVIST",), "mayor"),
+    # (a hostile review: a title that is an office too named nobody alone)
+    ("What did the senator ask about the ramp?", ["Senator Warren", "Mr. SMITH"], ("Senator Warren",), "senator"),
+    ("What did the governor say?", ["Gov. Hochul", "Tom Reed"], ("Gov. Hochul",), "governor"),
     ("according to Professor White", COMMITTEE, ("Professor Jean White",), "Professor White"),
 ])
 def test_mentions_resolve_to_speakers(query, speakers, expected, mention):

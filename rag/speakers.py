@@ -38,6 +38,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
+from .terms import TITLE_LOWER
 from .vocabulary import OFFICES, TITLES, is_common
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -146,7 +147,10 @@ def _marked(query: str, words: list[re.Match], i: int, j: int) -> bool:
     """Whether words[i:j] read as a speaker's name in the query: capitals (other than the query's
     first word alone), a possessive, or a speaker's cue before or after."""
     capitals = all(w.group()[0].isupper() for w in words[i:j])
-    title_case = sum(1 for w in words if w.group()[0].isupper()) > len(words) * 0.6
+    # Title Case, where capitals say nothing: every word capitalised but those it keeps in lower case (terms' rule:
+    # "What did Senator Warren and Senator Cruz ask?", five capitals of eight, is none)
+    title_case = sum(1 for w in words if w.group()[0].isupper()) >= 3 and \
+        all(w.group()[0].isupper() or not w.group()[0].isalpha() or w.group().lower() in TITLE_LOWER for w in words)
     after = words[j].group().lower() if j < len(words) else ""
     if capitals and not title_case and (i > 0 or j - i > 1 or after in ("on", "about")):
         return True     # "... the Chair ...", "Project Manager ...", "Morgan on school meals"

@@ -31,6 +31,9 @@ PRESS = ["Sergey Lavrov", "Question", "Maria Zakharova"]
     # (a hostile review: a title that is an office too named nobody alone)
     ("What did the senator ask about the ramp?", ["Senator Warren", "Mr. SMITH"], ("Senator Warren",), "senator"),
     ("What did the governor say?", ["Gov. Hochul", "Tom Reed"], ("Gov. Hochul",), "governor"),
+    # (five capitals of eight words is no Title Case: the second mention was taken for a capitalised word)
+    ("What did Senator Warren and Senator Cruz ask?", ["Senator Warren", "Senator Cruz", "The Chair"],
+     ("Senator Warren", "Senator Cruz"), "Senator Warren and Senator Cruz"),
     ("according to Professor White", COMMITTEE, ("Professor Jean White",), "Professor White"),
 ])
 def test_mentions_resolve_to_speakers(query, speakers, expected, mention):

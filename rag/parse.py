@@ -96,15 +96,15 @@ _TURN = re.compile(
 # "[00:01:02] ", "[01:02] ", "(00:01:02) ", "00:01:02 ": a time stamp opening a paragraph
 # (in brackets also past 99 hours: subtitles.py writes a long recording's cues so, "[100:00:09]")
 _CLOCK = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+_HOURS_CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"     # a clock outside brackets has its hours
 _STAMP = re.compile(
     rf"(?:\[(?P<b>{_CLOCK})\]|\((?P<p>{_CLOCK})\)"
-    r"|(?P<n>\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?))(?:[ \t]+(?=\S)|[ \t]*(?:\r?\n[ \t]*)+"
+    rf"|(?P<n>{_HOURS_CLOCK}))(?:[ \t]+(?=\S)|[ \t]*(?:\r?\n[ \t]*)+"
     rf"(?=(?:\*\*|__)?{_LABEL}(?: \([^()\n]{{1,160}}\))?(?:\*\*|__)?:))"    # (alone on its line: a label after it)
 )
 # a stamp alone on its line (Google Meet's, a transcript's "00:00:05" above the turn): it opens a paragraph, and the
 # words after it, on the next line or past a blank one, are that paragraph's (paragraphs)
-_STAMP_ALONE = re.compile(r"(?:\[(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\]|\((?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\)"
-                          r"|\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?)")
+_STAMP_ALONE = re.compile(rf"\[{_CLOCK}\]|\({_CLOCK}\)|{_HOURS_CLOCK}")
 # a recording's own stamp, "[00:00:01] ": with hours, in brackets (subtitles.py writes subtitles' cues so);
 # one of them opening the text is a stamp even when it is the only one (a one-turn subtitle file)
 _OWN_STAMP = re.compile(r"\[\d{2,3}:\d{2}:\d{2}(?:\.\d{3})?\] ")

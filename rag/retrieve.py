@@ -531,7 +531,6 @@ class _Shown:
         return self.keys[row]
 
 
-# the words of a question that asks only what someone said: "What did the host say?", "what does Ann think"
 SPEAKERS_JOIN = " or "      # a search restricted to several speakers names them so ("Anna Berg or Tom Berg": Result.speaker)
 
 
@@ -540,6 +539,7 @@ def one_of(speaker: str) -> list[str]:
     return [n.strip() for n in speaker.split(SPEAKERS_JOIN) if n.strip()]
 
 
+# the words of a question that asks only what someone said: "What did the host say?", "what does Ann think"
 FRAME_WORDS = frozenset("what did does do say said says tell told tells think thinks thought ask asks asked mention "
                    "mentions mentioned talk talks talked speak speaks spoke the of".split())
 _FILTER_WORDS = HONORIFICS | {"the", "a", "an"}     # words of a --speaker filter no name need hold

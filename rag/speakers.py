@@ -38,7 +38,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-from .terms import TITLE_LOWER
+from .terms import title_case
 from .vocabulary import OFFICES, TITLES, is_common
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -147,12 +147,11 @@ def _marked(query: str, words: list[re.Match], i: int, j: int) -> bool:
     """Whether words[i:j] read as a speaker's name in the query: capitals (other than the query's
     first word alone), a possessive, or a speaker's cue before or after."""
     capitals = all(w.group()[0].isupper() for w in words[i:j])
-    # Title Case, where capitals say nothing: every word capitalised but those it keeps in lower case (terms' rule:
-    # "What did Senator Warren and Senator Cruz ask?", five capitals of eight, is none)
-    title_case = sum(1 for w in words if w.group()[0].isupper()) >= 3 and \
-        all(w.group()[0].isupper() or not w.group()[0].isalpha() or w.group().lower() in TITLE_LOWER for w in words)
+    # (Title Case, where capitals say nothing, as terms reads it: "What did Senator Warren and Senator Cruz ask?" is
+    # none)
+    in_title_case = title_case(words)
     after = words[j].group().lower() if j < len(words) else ""
-    if capitals and not title_case and (i > 0 or j - i > 1 or after in ("on", "about")):
+    if capitals and not in_title_case and (i > 0 or j - i > 1 or after in ("on", "about")):
         return True     # "... the Chair ...", "Project Manager ...", "Morgan on school meals"
     if query[words[j - 1].end():words[j - 1].end() + 2] in ("'s", "’s"):
         return True

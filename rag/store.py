@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import stat
 import tempfile
@@ -522,11 +523,9 @@ def changed_message(where: str, location, manifest: dict, path: str, rebuild: st
     """The index refused because the file at `path` changed since it was indexed: rebuild it, or, when that file
     can no longer be read (`rag index` then skips it and keeps the copy indexed before), take its document out."""
     doc = next((d.get("id") for d in manifest.get("documents", []) if d.get("path") == path), None)
-    import shlex
-
-    remove = "rag remove" + (f" --index {shlex.quote(str(location))}" if str(location) != str(DEFAULT_INDEX) else "") \
-        + f" {shlex.quote(doc)}" if doc else ""
-    out = f" (if it cannot be read now, take its document out with: {remove})" if doc else ""
+    where_to = f" --index {shlex.quote(str(location))}" if str(location) != str(DEFAULT_INDEX) else ""
+    out = f" (if it cannot be read now, take its document out with: rag remove{where_to} {shlex.quote(doc)})" \
+        if doc else ""
     return f"The index {where} is out of date: {path} changed since it was indexed{out}. Rebuild it with: {rebuild}"
 
 

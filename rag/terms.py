@@ -7,7 +7,7 @@ spells them; retrieve.py abstains when there are any and says so ("No document m
 'Mongolia'.").
 
 A query word is a *name* when it is
-- capitalised, not at the start of a sentence (in a query not written in Title Case: ``_title_case``, every word
+- capitalised, not at the start of a sentence (in a query not written in Title Case: ``title_case``, every word
   capitalised but articles, conjunctions and short prepositions, TITLE_LOWER),
 - an acronym (two or more capitals: NATO, JCPOA), or contains a digit (2014, G20),
 - capitalised at the start of a sentence and not a common English word nor one English inflects
@@ -105,7 +105,7 @@ TITLE_LOWER = frozenset("a an the and but or nor for so yet as at by in of off o
                         "onto over than vs".split())
 
 
-def _title_case(matches: list[re.Match]) -> bool:
+def title_case(matches: list[re.Match]) -> bool:
     """Whether a query is written in Title Case ("Russian Troops On The Border", "Russian Troops on the Border"),
     where capitals say nothing: three content words or more, each capitalised, and no word in lower case but
     those Title Case keeps so (TITLE_LOWER). "What is the Eurasian Security Compact?" is not: its "is" would be
@@ -119,7 +119,7 @@ def _title_case(matches: list[re.Match]) -> bool:
 @lru_cache(maxsize=1024)
 def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one query several times)
     matches = list(_WORD.finditer(query))
-    title_case = _title_case(matches)       # every word capitalised: capitals say nothing
+    in_title_case = title_case(matches)       # every word capitalised: capitals say nothing
     all_caps = query.upper() == query
     out: list[str] = []
     figures = figures_of(query)
@@ -165,13 +165,13 @@ def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one 
             name = True                                   # an acronym: NATO, NATO's, CSTOs
         elif initial and mistyped(core):
             name = False                                  # "Wat does …", "Wich countries …": what, which
-        elif word[0].isupper() and not all_caps and not initial and not title_case:
+        elif word[0].isupper() and not all_caps and not initial and not in_title_case:
             name = True                                   # capitalised in mid-sentence
         else:                                             # first word, Title Case, or lower case: by rarity
             z = zipf(core)
             if z is not None and z < COMMON_ZIPF:       # an inflection of a common word is common too
                 z = max(z, zipf(_stem([core])[0]))
-            name = z is not None and (z < RARE_ZIPF or (word[0].isupper() and not title_case and z < COMMON_ZIPF
+            name = z is not None and (z < RARE_ZIPF or (word[0].isupper() and not in_title_case and z < COMMON_ZIPF
                                                         and not _inflected(core)))
         if name:
             out.append(core)
@@ -238,7 +238,7 @@ def name_phrases(query: str) -> list[list[str]]:
 def _name_phrases(query: str) -> tuple[tuple[str, ...], ...]:      # (a search asks it of one query several times)
     matches = list(_WORD.finditer(query))
     named = _country_spans(matches, query)         # the countries of several words, (first, past last)
-    if _title_case(matches) or query.upper() == query:
+    if title_case(matches) or query.upper() == query:
         return tuple(tuple(_spelt(matches, range(i, j))) for i, j in named)
     runs, run, end = [], [], None       # runs of capitalised words, as places in `matches`
     for i, m in enumerate(matches):

@@ -897,12 +897,9 @@ class Vocabulary:
     def _land(self, w: str, docs, present) -> str | None:
         """The country whose people `w` names, as the documents name it (peoples(): Swiss, "Switzerland"; Dutch,
         "the Netherlands"; Norwegian, "Norway"), where its people's name is none of English's words made otherwise."""
-        for name in sorted(peoples().get(w, ())):
-            words = name.split()
-            if len(name) >= 4 and not FORMAL.search(name) and all(x in self.proper and present(x) for x in words) \
-                    and (len(words) == 1 or self.has_phrase(words, docs)):     # (not a code, "DO", nor "Republic of
-                return name                                                   # China", in "People's Republic of …")
-        return None
+        # (not a code, "DO", nor "Republic of China", in "People's Republic of …"; written capitalised)
+        return self._held_name([n for n in peoples().get(w, ()) if len(n) >= 4 and not FORMAL.search(n)
+                                and all(x in self.proper for x in n.split())], docs, present)
 
     def _demonym(self, w: str, present) -> str | None:
         """A people's name the documents hold for the country `w` (the other way from _place): China, "Chinese";
@@ -935,10 +932,14 @@ class Vocabulary:
 
     def _country(self, w: str, docs, present) -> str | None:
         """Another name of the country `w` names that the documents hold (country_names): USA: United States."""
-        for other in sorted(country_names().get(w, ())):
-            words = other.split()
+        return self._held_name(country_names().get(w, ()), docs, present)
+
+    def _held_name(self, names, docs, present) -> str | None:
+        """The first of `names` (folded; several words written together) that the searched documents hold."""
+        for name in sorted(names):
+            words = name.split()
             if all(present(x) for x in words) and (len(words) == 1 or self.has_phrase(words, docs)):
-                return other
+                return name
         return None
 
     def _place(self, w: str, present) -> str | None:

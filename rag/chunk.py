@@ -213,9 +213,15 @@ def chunk(passages: Iterable[Passage], text: str, count: TokenCounter,
 
 
 def _continues(prev: Passage, p: Passage) -> bool:
-    """Whether `p` follows `prev` in one conversation: the next paragraph, in the same section and page."""
+    """Whether `p` follows `prev` in one conversation: the next paragraph, in the same section and page, and not
+    the first words said after lines nobody says (a title, an export's header: "SUMMARY KEYWORDS", "SPEAKERS")."""
     return p.doc == prev.doc and p.paragraph == prev.paragraph + 1 and p.section == prev.section \
-        and p.page == prev.page
+        and p.page == prev.page and not (_nobodys(prev) and not _nobodys(p))
+
+
+def _nobodys(p: Passage) -> bool:
+    """A paragraph no one says: no speaker, no time, not a turn (a title, an export's header)."""
+    return p.kind == "paragraph" and p.speaker is None and p.time is None
 
 
 def speakers_of(turns: list[Passage]) -> tuple[str, ...]:

@@ -77,7 +77,8 @@ PARSER_VERSION = 4     # 4: conversations' turns, time stamps
 _CHROME = re.compile(
     r"^\s*(Читать на русском|Read in Russian|Rate this article|\(votes: .*\)|\(\d+ votes?\)"
     r"|Share this article|For business|For researchers|For students|Print|Subscribe"
-    r"|Source: .{0,120}|Transcribed by https?://\S+|Meeting ended after \d[\d:]*\W*)\s*$",
+    r"|Source: .{0,120}|Transcribed by https?://\S+|Meeting ended after \d[\d:]*\W*"
+    rf"|(?-i:{LABEL}) (?:started|stopped) transcription)\s*$",     # Teams' note of who turned its transcript on or off
     re.IGNORECASE,
 )
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -238,6 +239,16 @@ def _title_line(body: str) -> bool:
     """A first paragraph that is a title, not the opening of a statement: one short line ending in a word, no
     punctuation after it ("Focus group 3, island residents", "Prime Minister's Questions"; not "Good morning,")."""
     return len(body) < 120 and "\n" not in body and bool(re.search(r"[^\W_]$", body))
+
+
+def _front_matter(body: str) -> bool:
+    """A line of an export's header above the first words said: a short line ending in a word or a bracket, no
+    punctuation after it ("Transcript by Rev.com", "Lookout Interview (Completed 03/14/24)"; not "Good morning,"),
+    or opening with a label of prose ("Date: 14 May 2023. Location: Astoria, Oregon.")."""
+    if len(body) >= 120 or "\n" in body:
+        return False
+    label = re.match(rf"({_LABEL}):", body)
+    return bool(label and prose(label.group(1))) or bool(re.search(r"(?:[^\W_]|[)\]])$", body))
 
 
 def _is_fragment(body: str) -> bool:
@@ -502,6 +513,7 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
     out: list[Passage] = []
     exchange = 0
     kind, speaker, outlet, time = "statement", main_speaker, None, None
+    front = True    # still in the lines above the first words said (a title, an export's header)
     question_spans: dict[str, list[tuple[int, int]]] = {}   # section -> its question's paragraphs
     for n, (p, t) in enumerate(zip(paras, turns), 1):
         start = p.start
@@ -524,11 +536,14 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
             if start >= p.end:      # a label with no words after it: its words are the next paragraphs
                 continue
         section = f"Q{exchange}" if exchange else "opening"
+        front = front and t is None and not exchange and (n == 1 or _front_matter(text[p.start:p.end]))
         if t is None and _heading(text, p) is not None:
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
                                section=section, kind="heading", paragraph=n))
             continue
-        if t is None and n == 1 and _title_line(text[p.start:p.end]):     # nobody's statement: the title
+        if t is None and (n == 1 and _title_line(text[p.start:p.end]) or front and _front_matter(text[p.start:p.end])):
+            # nobody's statement: the title, and an export's lines above the first words ("Transcript by Rev.com",
+            # "Date: 14 May 2023. Location: Astoria, Oregon.")
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
                                section=section, kind="paragraph", paragraph=n))
             continue

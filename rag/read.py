@@ -21,8 +21,11 @@ start of the file. For the other formats it is the text extracted here:
   Title from the metadata.
 - Markdown: as it is; title and date from YAML front matter when it has one (parsing
   leaves the front matter out of the passages).
-- DOCX (python-docx): one paragraph per paragraph, headings as ``# Heading``; title
-  from the core properties. Tables, headers and footnotes are left out.
+- DOCX (python-docx): paragraphs and tables in document order, one paragraph each (a line break
+  inside a paragraph stays a line; a table's row is a paragraph, its cells joined by " | "),
+  headings as ``# Heading``; title from the core properties. Transcription tools' Word layouts
+  read as their text exports (``_docx_transcript``, ``_table_rows``). Headers, footers and
+  footnotes are left out.
 - Subtitles (``.srt``, ``.vtt``; UTF-8 or UTF-16 as text files): the cues merged into turns,
   ``[00:12:31] Jane Doe: words...``, one paragraph each (``subtitles.py`` says how).
 Each Document's ``sha256`` is of the file's bytes, so a changed file is noticed.
@@ -37,12 +40,14 @@ import io
 import logging
 import re
 import threading
+from collections import Counter
 from pathlib import Path
 
 from .errors import DocumentError
+from .labels import LABEL, prose
 from .paths import SHIPPED_CORPUS as DEFAULT_CORPUS  # noqa: F401 - the default transcript (package data)
 from .records import Document
-from .subtitles import subtitle_text
+from .subtitles import _is_timing, subtitle_text
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -375,27 +380,101 @@ def _pdf_paragraphs(page: str) -> str:
 # ---- DOCX -------------------------------------------------------------------------------------
 
 def docx_text(data: bytes) -> tuple[str, str]:
-    """(text, title) of a Word document: one paragraph each, headings as '# Heading'."""
+    """(text, title) of a Word document: its paragraphs and tables in order, one paragraph each (a line break inside
+    one, Shift+Enter, stays a line: "P1: ... / P2: ..." are two turns), headings as '# Heading'. A transcription
+    tool's layouts read as their text exports do (_docx_transcript): Otter's and Teams' "Jane Doe  0:03" paragraph
+    above its words, Teams' classic timing, name and words paragraphs (as subtitles), a table of speaker, time and
+    words."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
 
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError) as e:
         raise DocumentError(f"not a readable DOCX file ({e})")
     blocks = []
-    for p in document.paragraphs:
-        text = " ".join(p.text.split())
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            blocks.extend(_table_rows(item))
+            continue
+        text = _lines(item.text)
         if not text:
             continue
-        style = (p.style.name if p.style is not None else "") or ""
+        style = (item.style.name if item.style is not None else "") or ""
         m = re.match(r"Heading (\d)", style)
         if style == "Title":
             text = "# " + text
         elif m:
             text = "#" * min(6, int(m.group(1)) + 1) + " " + text
         blocks.append(text)
-    return "\n\n".join(blocks) + "\n", document.core_properties.title or ""
+    return _docx_transcript(blocks), document.core_properties.title or ""
+
+
+def _lines(text: str) -> str:
+    """`text` with each line's runs of spaces made one, blank lines left out."""
+    return "\n".join(line for line in (" ".join(x.split()) for x in text.splitlines()) if line)
+
+
+_CELL_CLOCK = re.compile(r"\[?(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\]?")
+_NAME_CELL = re.compile(LABEL)
+
+
+def _table_rows(table) -> list[str]:
+    """A table's rows, one paragraph each: a transcript's (a column of speakers' names, one of them recurring, an
+    optional column of times, the words last) as "Jane Doe 0:03" above the words (Otter's layout, which parse.py
+    reads) or "Jane Doe: words"; any other row's cells joined by " | " (a merged cell once)."""
+    rows = []
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:
+            text = _lines(cell.text)
+            if text and (not cells or cells[-1] != text):
+                cells.append(text)
+        if cells:
+            rows.append(cells)
+    named = [r for r in rows if len(r) in (2, 3) and _NAME_CELL.fullmatch(r[0]) and not prose(r[0])
+             and (len(r) == 2 or _CELL_CLOCK.fullmatch(r[1]))]
+    if len(named) >= 2 and len(named) * 2 >= len(rows) and max(Counter(r[0] for r in named).values()) >= 2:
+        keep = {id(r) for r in named}
+        return [(f"{r[0]} {r[1].strip('[]')}\n{r[2]}" if len(r) == 3 else f"{r[0]}: {r[1]}") if id(r) in keep
+                else " | ".join(r) for r in rows]
+    return [" | ".join(r) for r in rows]
+
+
+# "Jane Doe  0:03" (Otter), "Alex Turner 0:00:04" (Teams): a speaker's name and a time, a paragraph of its own
+_NAMED_CLOCK = re.compile(rf"(?:{LABEL})[ \t]+(?:\d{{1,3}}:)?\d{{1,2}}:\d{{2}}")
+
+
+def _docx_transcript(blocks: list[str]) -> str:
+    """The paragraphs' text, a transcription tool's Word layout as its text export: each "Jane Doe  0:03"
+    paragraph (two or more) joined to the words below it, as Otter's text export writes them (parse.py reads a
+    speaker and a time there); Teams' classic layout (a timing line "0:0:4.120 --> 0:0:13.530", the speaker's
+    name, the words, each a paragraph, two or more) read as the subtitles it is (subtitle_text), the paragraphs
+    before its first timing line kept above them."""
+    timings = [i for i, b in enumerate(blocks) if "\n" not in b and _is_timing(b)]
+    cued = [i for i in timings if i + 2 < len(blocks) and _NAME_CELL.fullmatch(blocks[i + 1])
+            and not _is_timing(blocks[i + 2])]
+    if len(cued) >= 2 and len(cued) * 2 >= len(timings):
+        head = blocks[:timings[0]]
+        cues = []
+        for n, i in enumerate(timings):
+            end = timings[n + 1] if n + 1 < len(timings) else len(blocks)
+            body = blocks[i + 1:end]
+            if i in cued:
+                body = [f"<v {body[0]}>{body[1]}"] + body[2:]
+            cues.append("\n".join([blocks[i]] + body))
+        return "\n\n".join(head + [subtitle_text("WEBVTT\n\n" + "\n\n".join(cues))]) + "\n"
+    heads = [i for i, b in enumerate(blocks) if _NAMED_CLOCK.fullmatch(b)]
+    if len(heads) >= 2:
+        out: list[str] = []
+        for i, b in enumerate(blocks):
+            if out and i - 1 in heads and not _NAMED_CLOCK.fullmatch(b) and not b.startswith("#"):
+                out[-1] += "\n" + b
+            else:
+                out.append(b)
+        blocks = out
+    return "\n\n".join(blocks) + "\n"
 
 
 # ---- subtitles --------------------------------------------------------------------------------

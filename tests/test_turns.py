@@ -211,8 +211,12 @@ def test_a_header_before_the_first_turn_leaves_the_first_window_its_speaker_and_
     source.write_text("Harbour committee weekly sync\nMon, Mar 04, 2024 10:02AM\n\nSPEAKERS\nJane Doe, John Smith\n\n"
                       + turns, encoding="utf-8")
     build([source], fake_embedder, folder=tmp_path / "idx")
-    first = store.load(tmp_path / "idx").passages[0]
-    assert first.text.startswith("Harbour committee weekly sync")
+    header, first = store.load(tmp_path / "idx").passages[:2]
+    # (and the header is its own passage, nobody's: a window of turns opening with it quoted the title, keywords
+    # and speakers' list as Jane Doe's words; a second review)
+    assert header.text.startswith("Harbour committee weekly sync") and header.text.endswith("Jane Doe, John Smith")
+    assert (header.speaker, header.time) == (None, None)
+    assert first.text.startswith("Let's start with the winter timetable.")
     assert (first.speaker, first.time) == ("Jane Doe", 3.0)
 
 

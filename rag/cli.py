@@ -77,7 +77,8 @@ def _print_quotes(result, retriever, scores: bool = True) -> None:
         p = h.passage
         doc = retriever.index.documents[p.doc]
         label = where(p, last_time(p, retriever.index))
-        line = f"[{h.rank}] {label} · ¶{p.paragraph} · {doc.path}:{p.start}-{p.end}"
+        page = f" · p. {p.page}" if p.page else ""      # a PDF's page, as the chat and the reference show it
+        line = f"[{h.rank}] {label} · ¶{p.paragraph}{page} · {doc.path}:{p.start}-{p.end}"
         if scores:
             line += f" · score {h.score:.3f}"
             if "region_score" in h.provenance:      # (retrieve.Retriever._rest: after a conversation's first places)

@@ -29,6 +29,7 @@ NOT_SPEAKERS = {
     "phase", "status",
     # minutes and release notes: "Decision: the budget is approved.", "Action: Bob writes.", "Fixed: ..."
     "decision", "decisions", "action", "actions", "outcome", "outcomes", "resolved", "motion", "vote",
+    "approved", "adopted",      # minutes' footer: "Approved: April 23, 2024"
     "fixed", "added", "changed", "removed", "deprecated", "security", "breaking", "known issues",
     "next steps", "action items", "action item",
     # a knowledge base's, a risk register's, a report's (a hostile review: "Problem:"/"Solution:" were two speakers)

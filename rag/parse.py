@@ -33,6 +33,10 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   ``Speaker 1 (00:01:02):``, is the turn's time, not an outlet;
   never a word of prose such as ``Note``, ``Example``, ``Source`` or ``Summary``
   (``labels.prose``: ``NOT_SPEAKERS``, also numbered, ``Step 1``). So "Note: this..." in prose, a time "10:30" and "http:" are text.
+- lines nobody says: an export's header above the first words said (_front_matter: a title, "Transcript by
+  Rev.com", "Date: …") is nobody's, in a Q&A too (not the answerer's opening statement); the page's lines after
+  the last words (_tail: "Tags: …", "Share this article", "© 2005-2024 …") are not the last speaker's; in a
+  conversation a heading ends the turn ("## Action items"). The White House's bare "Q" (``_BARE_Q``) asks.
 - ``>>`` opening two paragraphs or more, or after subtitles.py's own stamp (broadcast captions): a new,
   unnamed speaker (kind ``turn``, no ``speaker``); the mark is left out of the quote.
 - Otter's export: ``Jane Doe  0:03`` on a line of its own, the words on the next lines, when one
@@ -78,7 +82,9 @@ _CHROME = re.compile(
     r"^\s*(Читать на русском|Read in Russian|Rate this article|\(votes: .*\)|\(\d+ votes?\)"
     r"|Share this article|For business|For researchers|For students|Print|Subscribe"
     r"|Source: .{0,120}|Transcribed by https?://\S+|Meeting ended after \d[\d:]*\W*"
-    rf"|(?-i:{LABEL}) (?:started|stopped) transcription)\s*$",     # Teams' note of who turned its transcript on or off
+    rf"|(?-i:{LABEL}) (?:started|stopped) transcription"     # Teams' note of who turned its transcript on or off
+    r"|Share (?:on|via) [^\n]{1,80}|Advertisement|(?:This|The) transcript (?:was|is|has been) (?:automatically )?"
+    r"(?:generated|produced|created)[^\n]{0,120}|(?:END\s+)?\d{1,2}:\d{2}\s*[AP]\.?M\.?(?:\s+[A-Z]{2,4})?)\s*$",
     re.IGNORECASE,
 )
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -124,6 +130,9 @@ _DOT_TURN = re.compile(
     r"(?P<label>(?:The|Mr|Mrs|Ms|Miss|Dr|Senator|Representative|Chairman|Chairwoman|Madam|Judge)\.? "
     r"[A-Z][A-Z'’-]{2,}(?: [A-Z][A-Z'’-]+){0,2}|Q|A)(?P<outlet>(?!))?\.(?P<gap>[ \t]+(?=\S))"
 )
+# the White House's "Q" with neither colon nor full stop ("Q    Thanks, Karine."): a question's label where it opens
+# two paragraphs or more and named speakers' labels open two or more (_marks: not "Q fever is …" in prose)
+_BARE_Q = re.compile(r"(?P<label>Q)(?P<outlet>(?!))?(?P<gap>[ \t\u00a0]+)(?=[\"“‘'(]?[A-Z])")
 # ">> ": broadcast captions' mark of a new speaker, whose name they do not give
 _CHANGE = re.compile(r">>[ \t]*(?=\S)")
 _ASKERS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
@@ -242,13 +251,27 @@ def _title_line(body: str) -> bool:
 
 
 def _front_matter(body: str) -> bool:
-    """A line of an export's header above the first words said: a short line ending in a word or a bracket, no
-    punctuation after it ("Transcript by Rev.com", "Lookout Interview (Completed 03/14/24)"; not "Good morning,"),
-    or opening with a label of prose ("Date: 14 May 2023. Location: Astoria, Oregon.")."""
+    """A line of the page or an export around the words said (above the first, after the last): a short line
+    ending in a word or a bracket, no punctuation after it ("Transcript by Rev.com", "Lookout Interview (Completed
+    03/14/24)", "Tags: Serbia, Kosovo"; not "Good morning,"), a copyright notice, or one opening with a label of
+    prose ("Date: 14 May 2023. Location: Astoria, Oregon.")."""
     if len(body) >= 120 or "\n" in body:
         return False
     label = re.match(rf"({_LABEL}):", body)
-    return bool(label and prose(label.group(1))) or bool(re.search(r"(?:[^\W_]|[)\]])$", body))
+    return bool(label and prose(label.group(1))) or bool(re.search(r"(?:[^\W_]|[)\]])$", body)) \
+        or bool(re.match(r"(?:©|\(c\)|copyright\b)", body, re.IGNORECASE))
+
+
+def _tail(text: str, paras: list[_Para], turns: list) -> set[int]:
+    """The paragraphs (indexes) after the last one a label opens that are the page's, not the last speaker's:
+    from the end, while each is _front_matter ("Tags: Serbia", "Share this article Telegram VK", "© 2005-2024 The
+    Ministry of Foreign Affairs")."""
+    out: set[int] = set()
+    for i in range(len(paras) - 1, -1, -1):
+        if turns[i] or not _front_matter(text[paras[i].start:paras[i].end]):
+            break
+        out.add(i)
+    return out
 
 
 def _is_fragment(body: str) -> bool:
@@ -360,6 +383,9 @@ def _marks(text: str, paras: list[_Para]) -> tuple[list, list, list]:
     if asked or hearing:
         labels = [m or (d if d and ((hearing and d.group("label") in titled) or (asked and d.group("label") in "QA"))
                         else None) for m, d in zip(labels, dotted)]
+    bare = [None if m else _BARE_Q.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
+    if sum(1 for b in bare if b) >= 2 and sum(1 for m in labels if m and m.group("label") not in "QA") >= 2:
+        labels = [m or b for m, b in zip(labels, bare)]
     otter = [None if s or c else _OTTER.match(text, p.start, p.end) for p, s, c in zip(paras, stamps, changes)]
     # "Jane Doe  0:03" is a speaker's header when someone's recurs: not an agenda's "Coffee Break  10:15"
     if max(Counter(o.group("label") for o in otter if o).values(), default=0) >= 2:
@@ -514,6 +540,7 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
     exchange = 0
     kind, speaker, outlet, time = "statement", main_speaker, None, None
     front = True    # still in the lines above the first words said (a title, an export's header)
+    tail = _tail(text, paras, turns)   # and the page's lines after the last (tags, share buttons, a copyright)
     question_spans: dict[str, list[tuple[int, int]]] = {}   # section -> its question's paragraphs
     for n, (p, t) in enumerate(zip(paras, turns), 1):
         start = p.start
@@ -541,7 +568,8 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
                                section=section, kind="heading", paragraph=n))
             continue
-        if t is None and (n == 1 and _title_line(text[p.start:p.end]) or front and _front_matter(text[p.start:p.end])):
+        if t is None and (n == 1 and _title_line(text[p.start:p.end]) or front and _front_matter(text[p.start:p.end])
+                          or n - 1 in tail):
             # nobody's statement: the title, and an export's lines above the first words ("Transcript by Rev.com",
             # "Date: 14 May 2023. Location: Astoria, Oregon.")
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
@@ -571,7 +599,10 @@ def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn 
     speaker = outlet = time = None
     outlets: dict[str, str] = {}    # a committee's record names a riding or an office at a first turn only
     kind = "paragraph"
+    tail = _tail(text, paras, turns)
     for n, (p, t) in enumerate(zip(paras, turns), 1):
+        if n - 1 in tail:       # the page's lines after the last words said are nobody's
+            kind, speaker, outlet = "paragraph", None, None
         start = p.start
         if t:
             start = t.start
@@ -586,8 +617,9 @@ def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn 
                 continue
         else:
             heading = _heading(text, p)
-            if heading is not None:
+            if heading is not None:     # a heading ends the turn ("## Action items" after the last speaker's)
                 section = heading
+                kind, speaker, outlet = "paragraph", None, None
                 out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
                                    section=section, kind="heading", paragraph=n))
                 continue

@@ -15,9 +15,11 @@ start of the file. For the other formats it is the text extracted here:
   Title from ``og:title``, else the article's ``<h1>``, else ``<title>``; date from ``article:published_time``
   or ``<time datetime>``.
 - PDF (pypdf): the pages' text, separated by a form feed line (``\\n\\f\\n``) so that
-  parsing can tell each passage's page. Lines are joined into paragraphs (a short line
-  ending a sentence, a speaker label or a time stamp starts a new one); a short capitalised line that
-  is not a sentence and starts a paragraph is taken for a heading (``# Heading``).
+  parsing can tell each passage's page, without what the page prints around the words (a court
+  transcript's line numbers, page numbers, running headers and footers: ``_without_furniture``).
+  Lines are joined into paragraphs (a short line ending a sentence, a speaker label or a time stamp
+  starts a new one; a word split by a hyphen is joined again); a short capitalised (or numbered) line
+  that is not a sentence and starts a paragraph is taken for a heading (``# Heading``).
   Title from the metadata.
 - Markdown: as it is; title and date from YAML front matter when it has one (parsing
   leaves the front matter out of the passages).
@@ -156,9 +158,25 @@ def read(path: Path, stored_as: str | None = None, id: str | None = None) -> Doc
     if not text.strip():
         what = "no text could be extracted (a scanned PDF?)" if suffix == ".pdf" else "the file has no text"
         raise DocumentError(f"{path}: {what}")
+    if _garbled(text):
+        raise DocumentError(f"{path}: holds binary data, not {suffix.lstrip('.').upper() or 'text'} "
+                            f"(an image or archive renamed?)")
     doc = Document.from_text(id or path.name, text, path=stored_as or str(path), data=data)
     date = date or date_from_name(path.name)
     return Document(id=doc.id, text=doc.text, path=doc.path, title=title.strip(), date=date, sha256=doc.sha256)
+
+
+GARBLED = 0.05     # a text more than this share of which is control characters or undecodable bytes is binary data
+
+
+_BINARY = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
+def _garbled(text: str) -> bool:
+    """Whether `text` is binary data read as text (a renamed image: control characters and U+FFFD throughout), by
+    its first 100,000 characters."""
+    sample = text[:100_000]
+    return len(_BINARY.findall(sample)) > GARBLED * len(sample)
 
 
 def decode(data: bytes) -> str:
@@ -292,7 +310,8 @@ def _iso(value: str) -> str | None:
 # "[00:01:02] Tom Reed:", also a time stamp alone ("[00:01:02] words"), as parse.py reads them
 _LABEL = re.compile(r"^(?:(?:\[(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\]|\d{1,2}:\d{2}:\d{2})\s|"
                     r"(?:Question|Q|A|Answer|[A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|\d{1,3})){0,5})"
-                    r"(?: \((?:[^()]|\([^()]*\)){1,120}\))?:\s)")
+                    r"(?: \((?:[^()]|\([^()]*\)){1,120}\))?:\s|[QA]\.\s|Q\s+(?=[A-Z]))")    # a deposition's "Q." and "A.", the
+                                                                        # White House's "Q" too
 
 
 _quiet_lock = threading.Lock()
@@ -331,7 +350,8 @@ def pdf_text(data: bytes) -> tuple[str, str]:
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted and not reader.decrypt(""):
                 raise DocumentError("the PDF is encrypted with a password")
-            pages = [_pdf_paragraphs(page.extract_text() or "") for page in reader.pages]
+            pages = [_pdf_paragraphs(lines) for lines in _without_furniture(
+                [(page.extract_text() or "").replace("\f", "\n").splitlines() for page in reader.pages])]
             title = str((reader.metadata or {}).get("/Title") or "")
     except (DocumentError, ModuleNotFoundError):
         raise
@@ -342,9 +362,58 @@ def pdf_text(data: bytes) -> tuple[str, str]:
     return PAGE_BREAK.join(pages), title
 
 
-def _pdf_paragraphs(page: str) -> str:
-    """A page's lines joined into paragraphs (blank line between), words split by a hyphen re-joined."""
-    lines = [" ".join(x.split()) for x in page.replace("\f", "\n").splitlines()]
+EDGE = 5            # a page's first and last lines where its running header, footer and page number stand
+LINE_NUMBERS = 8    # numbered lines counting up on a page that make its numbers a transcript's line numbers
+_PAGE_NUMBER = re.compile(r"(?i:page\s+)?\d{1,4}(?:\s*(?i:of|/)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]")
+_NUMBERED = re.compile(r"\s*(\d{1,2})(?:\s+(\S.*))?")
+
+
+def _without_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """Each page's lines without what the page prints around the words: a court transcript's line numbers (a
+    number alone on its line or opening it, 1, 2, 3 … counting up, LINE_NUMBERS lines or more), the page number
+    ("4", "Page 4", "Page 1 of 2", "- 4 -" alone on one of the EDGE first or last lines) and running headers and
+    footers (a line that is no sentence, at the same place among a page's EDGE first or last lines on half the
+    pages or more, two at least, its digits aside: "PRECISION COURT REPORTING, LLC (570) 555-0142", "Page 42",
+    "Newsletter | Spring 2023 | page 1"; not "Q: Thank you." opening two pages)."""
+    pages = [_unnumbered(lines) for lines in pages]
+
+    def places(lines: list[str]) -> dict[int, tuple]:      # an edge line -> (its place from the top or bottom, key)
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        top = {i: (n, re.sub(r"\d+", "#", " ".join(lines[i].split()).lower())) for n, i in enumerate(filled[:EDGE])}
+        return top | {i: (-n, re.sub(r"\d+", "#", " ".join(lines[i].split()).lower()))
+                      for n, i in enumerate(reversed(filled[-EDGE:]), 1)}
+
+    edges = [places(lines) for lines in pages]
+    seen = Counter(place for edge in edges for place in set(edge.values()))
+    running = {place for place, n in seen.items() if n >= 2 and n * 2 >= len(pages)
+               and not re.search(r"[.!?\"”]$", place[1])}
+    return [[line for i, line in enumerate(lines)
+             if not (i in edge and (edge[i] in running or _PAGE_NUMBER.fullmatch(line.strip())))]
+            for lines, edge in zip(pages, edges)]
+
+
+def _unnumbered(lines: list[str]) -> list[str]:
+    """A page's lines without a transcript's line numbers (see _without_furniture): "2" alone on its line is
+    left out, "2   Q. Please state your name." keeps its words."""
+    numbered = [(i, int(m.group(1))) for i, m in ((i, _NUMBERED.fullmatch(line)) for i, line in enumerate(lines)) if m]
+    counting = sum(1 for (_, a), (_, b) in zip(numbered, numbered[1:]) if b == a + 1)
+    if len(numbered) < LINE_NUMBERS or numbered[0][1] > 2 or counting < 0.8 * (len(numbered) - 1):
+        return lines
+    out = list(lines)
+    for i, _ in reversed(numbered):
+        words = _NUMBERED.fullmatch(lines[i]).group(2)
+        if words is None:
+            del out[i]
+        else:
+            out[i] = words
+    return out
+
+
+def _pdf_paragraphs(lines: list[str]) -> str:
+    """A page's lines joined into paragraphs (blank line between): a label or an agenda's numbered heading
+    after a sentence's end starts one; a word split by a hyphen at a line's end is joined again, without the
+    hyphen where the word is commoner so ("harves-" "ter": harvester; "well-" "known" stays)."""
+    lines = [" ".join(x.split()) for x in lines]
     long = sorted(len(x) for x in lines if len(x) > 20)
     typical = long[len(long) // 2] if long else 80
     paras: list[str] = []
@@ -355,18 +424,19 @@ def _pdf_paragraphs(page: str) -> str:
                 paras.append(current)
             current = ""
             continue
-        if current and _LABEL.match(line):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        heading = (nxt and len(line) < 0.6 * typical and re.match(r"(?:\d{1,2}[.)] )?[A-Z]", line)
+                   and not re.search(r"[.!?:;,…\"”)\]-]$", line) and not _LABEL.match(line))
+        if current and (_LABEL.match(line) or heading and (re.search(r"[.!?…\"”]$", current) or line[0].isdigit())):
             paras.append(current)
             current = ""
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if (not current and nxt and len(line) < 0.6 * typical and line[:1].isupper()
-                and not re.search(r"[.!?:;,…\"”)\]-]$", line) and not _LABEL.match(line)):
+        if not current and heading:
             paras.append("# " + line)      # a short line on its own, not a sentence: a heading
             continue
         if not current:
             current = line
         elif current.endswith("-") and line[:1].islower():
-            current = current + line
+            current = _dehyphenated(current, line)
         else:
             current = current + " " + line
         if re.search(r"[.!?:…\"”]$", line) and len(line) < 0.8 * typical:
@@ -375,6 +445,19 @@ def _pdf_paragraphs(page: str) -> str:
     if current:
         paras.append(current)
     return "\n\n".join(paras)
+
+
+def _dehyphenated(current: str, line: str) -> str:
+    """`current` (ending in "-") and the next `line` joined: without the hyphen where the word it splits is more
+    common whole than hyphenated in wordfreq's English ("governm-" "ent", "coope-" "rative"; "long-" "term" keeps it)."""
+    from wordfreq import zipf_frequency
+
+    head = re.search(r"(\w+)-$", current)
+    tail = re.match(r"\w+", line)
+    if head and tail and zipf_frequency(head.group(1) + tail.group(0), "en") > \
+            zipf_frequency(f"{head.group(1)}-{tail.group(0)}", "en"):
+        return current[:-1] + line
+    return current + line
 
 
 # ---- DOCX -------------------------------------------------------------------------------------

@@ -54,6 +54,19 @@ def test_plain_output_shows_citation(tiny_index, capsys):
     assert code == 0 and "[1] Answer to Q1" in out and "Prices will stay flat" in out
 
 
+def test_plain_output_shows_a_pdfs_page(tmp_path, capsys):
+    # (a hostile review: the chat and the reference named a PDF's page, `rag search` never did)
+    from pdfgen import make_pdf
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(make_pdf([["Question: Is the pipeline funded?", "Jane Doe: Yes, by a regional grant."],
+                              ["Question: And the prices?", "Jane Doe: They stay flat through the year."]]))
+    folder = str(tmp_path / "idx")
+    assert run(capsys, "index", str(pdf), "--index", folder, "--quiet")[0] == 0
+    code, out, _ = run(capsys, "search", "Will the prices stay flat?", "-k", "1", "--index", folder)
+    assert code == 0 and re.search(r"\[1\] Answer to Q2 .* · p\. 2 · ", out), out
+
+
 @pytest.mark.parametrize("argv, words", [
     (["search", "   "], "empty"),
     (["search", "x", "-k", "0"], "between 1 and"),

@@ -128,6 +128,7 @@ def test_markdown_title_and_sections(tmp_path):
     ("broken.pdf", b"%PDF-1.4 this is not really a pdf", "PDF"),
     ("broken.docx", b"PK\x03\x04 not a zip", "DOCX"),
     ("broken.html", b"<html><body><script>only()</script></body></html>", "no text"),
+    ("renamed.html", bytes(range(256)) * 8, "binary data"),     # an image renamed: was indexed as 2 passages of noise
 ])
 def test_unreadable_files_are_refused_clearly(tmp_path, name, data, words):
     path = tmp_path / name

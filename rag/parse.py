@@ -35,8 +35,8 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   (``labels.prose``: ``NOT_SPEAKERS``, also numbered, ``Step 1``). So "Note: this..." in prose, a time "10:30" and "http:" are text.
 - lines nobody says: an export's header above the first words said (_front_matter: a title, "Transcript by
   Rev.com", "Date: …") is nobody's, in a Q&A too (not the answerer's opening statement); the page's lines after
-  the last words (_tail: "Tags: …", "Share this article", "© 2005-2024 …") are not the last speaker's; in a
-  conversation a heading ends the turn ("## Action items"). The White House's bare "Q" (``_BARE_Q``) asks.
+  the last words (_tail: "Tags: …", "© 2005-2024 …") are not the last speaker's. The White House's bare "Q"
+  (``_BARE_Q``) asks.
 - ``>>`` opening two paragraphs or more, or after subtitles.py's own stamp (broadcast captions): a new,
   unnamed speaker (kind ``turn``, no ``speaker``); the mark is left out of the quote.
 - Otter's export: ``Jane Doe  0:03`` on a line of its own, the words on the next lines, when one
@@ -79,12 +79,15 @@ from .records import Document, Passage
 PARSER_VERSION = 4     # 4: conversations' turns, time stamps
 
 _CHROME = re.compile(
-    r"^\s*(Читать на русском|Read in Russian|Rate this article|\(votes: .*\)|\(\d+ votes?\)"
+    r"^\s*(Читать на русском|Read in Russian|Rate this article(?: \(votes: [^)\n]*\))?|\(votes: .*\)|\(\d+ votes?\)"
     r"|Share this article|For business|For researchers|For students|Print|Subscribe"
     r"|Source: .{0,120}|Transcribed by https?://\S+|Meeting ended after \d[\d:]*\W*"
     rf"|(?-i:{LABEL}) (?:started|stopped) transcription"     # Teams' note of who turned its transcript on or off
-    r"|Share (?:on|via) [^\n]{1,80}|Advertisement|(?:This|The) transcript (?:was|is|has been) (?:automatically )?"
-    r"(?:generated|produced|created)[^\n]{0,120}|(?:END\s+)?\d{1,2}:\d{2}\s*[AP]\.?M\.?(?:\s+[A-Z]{2,4})?)\s*$",
+    # a page's share buttons and advertisement label, a briefing's clock ("2:41 P.M. EDT"), a podcast's note on its
+    # transcript: whole lines, in their case (not a hard-wrapped line "share on Friday the results", "10:30 AM")
+    r"|(?-i:Share this article [^\n]{1,60}|(?:Share on (?:Facebook|X|Twitter|LinkedIn|WhatsApp|Telegram|VK|Reddit|Email)"
+    r"\s*)+(?:Email)?|Advertisement|ADVERTISEMENT|(?:END\s+)?\d{1,2}:\d{2} [AP]\.M\. [A-Z]{2,4}"
+    r"|(?:This|The) transcript (?:was|is|has been) (?:automatically )?(?:generated|produced|created) [^\n]{0,120}))\s*$",
     re.IGNORECASE,
 )
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -131,7 +134,8 @@ _DOT_TURN = re.compile(
     r"[A-Z][A-Z'’-]{2,}(?: [A-Z][A-Z'’-]+){0,2}|Q|A)(?P<outlet>(?!))?\.(?P<gap>[ \t]+(?=\S))"
 )
 # the White House's "Q" with neither colon nor full stop ("Q    Thanks, Karine."): a question's label where it opens
-# two paragraphs or more and named speakers' labels open two or more (_marks: not "Q fever is …" in prose)
+# two paragraphs or more, half of them or more asking ("?"), and named speakers' labels open two or more (_marks:
+# not "Q Street would get a protected lane" in a hearing)
 _BARE_Q = re.compile(r"(?P<label>Q)(?P<outlet>(?!))?(?P<gap>[ \t\u00a0]+)(?=[\"“‘'(]?[A-Z])")
 # ">> ": broadcast captions' mark of a new speaker, whose name they do not give
 _CHANGE = re.compile(r">>[ \t]*(?=\S)")
@@ -250,25 +254,44 @@ def _title_line(body: str) -> bool:
     return len(body) < 120 and "\n" not in body and bool(re.search(r"[^\W_]$", body))
 
 
-def _front_matter(body: str) -> bool:
-    """A line of the page or an export around the words said (above the first, after the last): a short line
-    ending in a word or a bracket, no punctuation after it ("Transcript by Rev.com", "Lookout Interview (Completed
-    03/14/24)", "Tags: Serbia, Kosovo"; not "Good morning,"), a copyright notice, or one opening with a label of
-    prose ("Date: 14 May 2023. Location: Astoria, Oregon.")."""
+def _page_line(body: str) -> bool:
+    """A line the page prints, not a speaker: short, one line, a copyright notice or opening with a label of prose
+    ("Tags: Serbia, Kosovo", "Date: 14 May 2023. Location: Astoria, Oregon.")."""
     if len(body) >= 120 or "\n" in body:
         return False
     label = re.match(rf"({_LABEL}):", body)
-    return bool(label and prose(label.group(1))) or bool(re.search(r"(?:[^\W_]|[)\]])$", body)) \
-        or bool(re.match(r"(?:©|\(c\)|copyright\b)", body, re.IGNORECASE))
+    return bool(label and prose(label.group(1))) or bool(re.match(r"(?:©|\(c\)|copyright\b)", body, re.IGNORECASE))
+
+
+def _front_matter(body: str) -> bool:
+    """A line of an export's header above the first words said: a _page_line, or a short line that is no sentence
+    (ending in a word or a bracket) holding a number or a web address, or in Title Case ("Transcript by Rev.com",
+    "Lookout Interview (Completed 03/14/24)", "Oral History Project"; not "Thank you for coming at such short notice",
+    a speaker's first words)."""
+    if _page_line(body):
+        return True
+    if len(body) >= 120 or "\n" in body or not re.search(r"(?:[^\W_]|[)\]])$", body):
+        return False
+    words = re.findall(r"[^\W\d_]{4,}", body)
+    return bool(re.search(r"\d|\w\.[a-z]{2,}\b", body)) or bool(words) and all(w[0].isupper() for w in words)
+
+
+_TABLE_ROW = re.compile(r"\|?[^|\n]+(?: \| [^|\n]*)+\|?")
+
+
+def _table_rows(body: str) -> bool:
+    """A paragraph of a table's rows ("Bob Smith | Fix the reporting jobs", read.py writes a Word table's rows so;
+    Markdown's "| a | b |"): the document's, not the words of the speaker before it."""
+    return all(_TABLE_ROW.fullmatch(line.strip()) for line in body.splitlines() if line.strip())
 
 
 def _tail(text: str, paras: list[_Para], turns: list) -> set[int]:
     """The paragraphs (indexes) after the last one a label opens that are the page's, not the last speaker's:
-    from the end, while each is _front_matter ("Tags: Serbia", "Share this article Telegram VK", "© 2005-2024 The
-    Ministry of Foreign Affairs")."""
+    from the end, while each is a _page_line ("Tags: Serbia", "© 2005-2024 The Ministry of Foreign Affairs"); a
+    short line of the speaker's own ("Thank you", "After that it is too late") stays theirs."""
     out: set[int] = set()
     for i in range(len(paras) - 1, -1, -1):
-        if turns[i] or not _front_matter(text[paras[i].start:paras[i].end]):
+        if turns[i] or not _page_line(text[paras[i].start:paras[i].end]):
             break
         out.add(i)
     return out
@@ -384,7 +407,9 @@ def _marks(text: str, paras: list[_Para]) -> tuple[list, list, list]:
         labels = [m or (d if d and ((hearing and d.group("label") in titled) or (asked and d.group("label") in "QA"))
                         else None) for m, d in zip(labels, dotted)]
     bare = [None if m else _BARE_Q.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
-    if sum(1 for b in bare if b) >= 2 and sum(1 for m in labels if m and m.group("label") not in "QA") >= 2:
+    asking = [b for b, p in zip(bare, paras) if b and "?" in text[b.end():p.end]]
+    if len(asking) >= 2 and len(asking) * 2 >= sum(1 for b in bare if b) \
+            and sum(1 for m in labels if m and m.group("label") not in "QA") >= 2:
         labels = [m or b for m, b in zip(labels, bare)]
     otter = [None if s or c else _OTTER.match(text, p.start, p.end) for p, s, c in zip(paras, stamps, changes)]
     # "Jane Doe  0:03" is a speaker's header when someone's recurs: not an agenda's "Coffee Break  10:15"
@@ -569,7 +594,7 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
                                section=section, kind="heading", paragraph=n))
             continue
         if t is None and (n == 1 and _title_line(text[p.start:p.end]) or front and _front_matter(text[p.start:p.end])
-                          or n - 1 in tail):
+                          or n - 1 in tail or _table_rows(text[p.start:p.end])):
             # nobody's statement: the title, and an export's lines above the first words ("Transcript by Rev.com",
             # "Date: 14 May 2023. Location: Astoria, Oregon.")
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
@@ -617,12 +642,15 @@ def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn 
                 continue
         else:
             heading = _heading(text, p)
-            if heading is not None:     # a heading ends the turn ("## Action items" after the last speaker's)
+            if heading is not None:
                 section = heading
-                kind, speaker, outlet = "paragraph", None, None
                 out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
                                    section=section, kind="heading", paragraph=n))
                 continue
+        if t is None and _table_rows(text[p.start:p.end]):     # a table's rows: the document's, the turn goes on
+            out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end], section=section,
+                               kind="paragraph", paragraph=n))
+            continue
         out.append(Passage(doc=doc_id, start=start, end=p.end, text=text[start:p.end], section=section,
                            kind=kind, paragraph=n, speaker=speaker, outlet=outlet, time=time))
     return out

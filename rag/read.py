@@ -158,7 +158,7 @@ def read(path: Path, stored_as: str | None = None, id: str | None = None) -> Doc
     if not text.strip():
         what = "no text could be extracted (a scanned PDF?)" if suffix == ".pdf" else "the file has no text"
         raise DocumentError(f"{path}: {what}")
-    if _garbled(text):
+    if suffix in HTML_SUFFIXES | TEXT_SUFFIXES and _garbled(text):    # (a PDF's or DOCX's text may hold a few)
         raise DocumentError(f"{path}: holds binary data, not {suffix.lstrip('.').upper() or 'text'} "
                             f"(an image or archive renamed?)")
     doc = Document.from_text(id or path.name, text, path=stored_as or str(path), data=data)
@@ -310,8 +310,10 @@ def _iso(value: str) -> str | None:
 # "[00:01:02] Tom Reed:", also a time stamp alone ("[00:01:02] words"), as parse.py reads them
 _LABEL = re.compile(r"^(?:(?:\[(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\]|\d{1,2}:\d{2}:\d{2})\s|"
                     r"(?:Question|Q|A|Answer|[A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|\d{1,3})){0,5})"
-                    r"(?: \((?:[^()]|\([^()]*\)){1,120}\))?:\s|[QA]\.\s|Q\s+(?=[A-Z]))")    # a deposition's "Q." and "A.", the
-                                                                        # White House's "Q" too
+                    r"(?: \((?:[^()]|\([^()]*\)){1,120}\))?:\s)")
+# a deposition's "Q." and "A.", the White House's bare "Q": a new paragraph after a sentence's end (not "led by professor
+# / A. Kumar and colleagues")
+_QA_LINE = re.compile(r"(?:[QA]\.|Q)\s+(?=[\"“]?[A-Z])")
 
 
 _quiet_lock = threading.Lock()
@@ -364,55 +366,53 @@ def pdf_text(data: bytes) -> tuple[str, str]:
 
 EDGE = 5            # a page's first and last lines where its running header, footer and page number stand
 LINE_NUMBERS = 8    # numbered lines counting up on a page that make its numbers a transcript's line numbers
-_PAGE_NUMBER = re.compile(r"(?i:page\s+)?\d{1,4}(?:\s*(?i:of|/)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]")
-_NUMBERED = re.compile(r"\s*(\d{1,2})(?:\s+(\S.*))?")
+_PAGE_NUMBER = re.compile(r"\d{1,3}|(?i:page\s+)\d{1,4}(?:\s*(?i:of|/)\s*\d{1,4})?|\d{1,4}\s*(?i:of|/)\s*\d{1,4}"
+                          r"|[-–—]\s*\d{1,4}\s*[-–—]")
+_SENTENCE_END = re.compile(r"[.!?…\"”]$")
 
 
 def _without_furniture(pages: list[list[str]]) -> list[list[str]]:
     """Each page's lines without what the page prints around the words: a court transcript's line numbers (a
-    number alone on its line or opening it, 1, 2, 3 … counting up, LINE_NUMBERS lines or more), the page number
-    ("4", "Page 4", "Page 1 of 2", "- 4 -" alone on one of the EDGE first or last lines) and running headers and
-    footers (a line that is no sentence, at the same place among a page's EDGE first or last lines on half the
-    pages or more, two at least, its digits aside: "PRECISION COURT REPORTING, LLC (570) 555-0142", "Page 42",
-    "Newsletter | Spring 2023 | page 1"; not "Q: Thank you." opening two pages)."""
+    number alone on its line, 1, 2, 3 … counting up, LINE_NUMBERS or more), the page number ("4", "Page 4", "Page 1
+    of 2", "- 4 -" alone on one of the EDGE first or last lines) and running headers and footers (a line that is no
+    sentence, the same at the same place among a page's EDGE first or last lines on half the pages or more, two at
+    least; its digits aside where it names the page: "PRECISION COURT REPORTING, LLC (570) 555-0142", "Newsletter |
+    Spring 2023 | page 1"; not "Q1 2023 Results" over slides, "Jane Doe 0:03" over turns, "Q: Thank you.")."""
     pages = [_unnumbered(lines) for lines in pages]
+
+    def key(line: str) -> str:
+        line = " ".join(line.split())
+        return re.sub(r"\d+", "#", line.lower()) if re.search(r"\bpage\b", line, re.IGNORECASE) else line
 
     def places(lines: list[str]) -> dict[int, tuple]:      # an edge line -> (its place from the top or bottom, key)
         filled = [i for i, line in enumerate(lines) if line.strip()]
-        top = {i: (n, re.sub(r"\d+", "#", " ".join(lines[i].split()).lower())) for n, i in enumerate(filled[:EDGE])}
-        return top | {i: (-n, re.sub(r"\d+", "#", " ".join(lines[i].split()).lower()))
-                      for n, i in enumerate(reversed(filled[-EDGE:]), 1)}
+        top = {i: (n, key(lines[i])) for n, i in enumerate(filled[:EDGE])}
+        return top | {i: (-n, key(lines[i])) for n, i in enumerate(reversed(filled[-EDGE:]), 1)}
 
     edges = [places(lines) for lines in pages]
     seen = Counter(place for edge in edges for place in set(edge.values()))
     running = {place for place, n in seen.items() if n >= 2 and n * 2 >= len(pages)
-               and not re.search(r"[.!?\"”]$", place[1])}
+               and not _SENTENCE_END.search(place[1])}
     return [[line for i, line in enumerate(lines)
              if not (i in edge and (edge[i] in running or _PAGE_NUMBER.fullmatch(line.strip())))]
             for lines, edge in zip(pages, edges)]
 
 
 def _unnumbered(lines: list[str]) -> list[str]:
-    """A page's lines without a transcript's line numbers (see _without_furniture): "2" alone on its line is
-    left out, "2   Q. Please state your name." keeps its words."""
-    numbered = [(i, int(m.group(1))) for i, m in ((i, _NUMBERED.fullmatch(line)) for i, line in enumerate(lines)) if m]
+    """A page's lines without a transcript's line numbers (see _without_furniture: pypdf reads each as a line of
+    its own); a ranked table's "1 Norway 98%" keeps its numbers."""
+    numbered = [(i, int(line)) for i, line in enumerate(lines) if re.fullmatch(r"\s*\d{1,2}\s*", line)]
     counting = sum(1 for (_, a), (_, b) in zip(numbered, numbered[1:]) if b == a + 1)
     if len(numbered) < LINE_NUMBERS or numbered[0][1] > 2 or counting < 0.8 * (len(numbered) - 1):
         return lines
-    out = list(lines)
-    for i, _ in reversed(numbered):
-        words = _NUMBERED.fullmatch(lines[i]).group(2)
-        if words is None:
-            del out[i]
-        else:
-            out[i] = words
-    return out
+    drop = {i for i, _ in numbered}
+    return [line for i, line in enumerate(lines) if i not in drop]
 
 
 def _pdf_paragraphs(lines: list[str]) -> str:
-    """A page's lines joined into paragraphs (blank line between): a label or an agenda's numbered heading
-    after a sentence's end starts one; a word split by a hyphen at a line's end is joined again, without the
-    hyphen where the word is commoner so ("harves-" "ter": harvester; "well-" "known" stays)."""
+    """A page's lines joined into paragraphs (blank line between): a label starts one (a deposition's "Q." and
+    "A." after a sentence's end); a word split by a hyphen at a line's end is joined again, without the hyphen where
+    the word is commoner so ("harves-" "ter": harvester; "well-" "known" stays)."""
     lines = [" ".join(x.split()) for x in lines]
     long = sorted(len(x) for x in lines if len(x) > 20)
     typical = long[len(long) // 2] if long else 80
@@ -424,13 +424,12 @@ def _pdf_paragraphs(lines: list[str]) -> str:
                 paras.append(current)
             current = ""
             continue
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        heading = (nxt and len(line) < 0.6 * typical and re.match(r"(?:\d{1,2}[.)] )?[A-Z]", line)
-                   and not re.search(r"[.!?:;,…\"”)\]-]$", line) and not _LABEL.match(line))
-        if current and (_LABEL.match(line) or heading and (re.search(r"[.!?…\"”]$", current) or line[0].isdigit())):
+        if current and (_LABEL.match(line) or _QA_LINE.match(line) and _SENTENCE_END.search(current)):
             paras.append(current)
             current = ""
-        if not current and heading:
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if (not current and nxt and len(line) < 0.6 * typical and line[:1].isupper()
+                and not re.search(r"[.!?:;,…\"”)\]-]$", line) and not _LABEL.match(line)):
             paras.append("# " + line)      # a short line on its own, not a sentence: a heading
             continue
         if not current:
@@ -448,11 +447,12 @@ def _pdf_paragraphs(lines: list[str]) -> str:
 
 
 def _dehyphenated(current: str, line: str) -> str:
-    """`current` (ending in "-") and the next `line` joined: without the hyphen where the word it splits is more
-    common whole than hyphenated in wordfreq's English ("governm-" "ent", "coope-" "rative"; "long-" "term" keeps it)."""
+    """`current` (ending in "-") and the next `line` joined: without the hyphen where the word it splits (three
+    letters or more before it) is more common whole than hyphenated in wordfreq's English ("governm-" "ent", "coope-"
+    "rative"; "long-" "term" and "un-" "ionized" keep it)."""
     from wordfreq import zipf_frequency
 
-    head = re.search(r"(\w+)-$", current)
+    head = re.search(r"(?<!\w)(\w{3,})-$", current)      # (not "un-" "ionized", "e-" "mail": a prefix's hyphen)
     tail = re.match(r"\w+", line)
     if head and tail and zipf_frequency(head.group(1) + tail.group(0), "en") > \
             zipf_frequency(f"{head.group(1)}-{tail.group(0)}", "en"):
@@ -466,7 +466,7 @@ def docx_text(data: bytes) -> tuple[str, str]:
     """(text, title) of a Word document: its paragraphs and tables in order, one paragraph each (a line break inside
     one, Shift+Enter, stays a line: "P1: ... / P2: ..." are two turns), headings as '# Heading'. A transcription
     tool's layouts read as their text exports do (_docx_transcript): Otter's and Teams' "Jane Doe  0:03" paragraph
-    above its words, Teams' classic timing, name and words paragraphs (as subtitles), a table of speaker, time and
+    above its words (a name recurring), Teams' classic timing, name and words paragraphs (as subtitles), a table of speaker, time and
     words."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
@@ -504,25 +504,42 @@ _NAME_CELL = re.compile(LABEL)
 
 
 def _table_rows(table) -> list[str]:
-    """A table's rows, one paragraph each: a transcript's (a column of speakers' names, one of them recurring, an
-    optional column of times, the words last) as "Jane Doe 0:03" above the words (Otter's layout, which parse.py
-    reads) or "Jane Doe: words"; any other row's cells joined by " | " (a merged cell once)."""
+    """A table's rows, one paragraph each: a transcript's (a column of speakers' names, one recurring, an optional
+    column of times, the words last, most of them sentences: _transcript_rows) as "Jane Doe 0:03" above the words
+    (Otter's layout, which parse.py reads) or "Jane Doe: words"; any other row's cells joined by " | " (a merged
+    cell once): an action list's "Bob Smith | Fix the reporting jobs" or a programme's "Dr. Anna Weber | 9:00 |
+    Opening address" names no speaker."""
     rows = []
     for row in table.rows:
         cells: list[str] = []
+        seen = set()
         for cell in row.cells:
+            if id(cell._tc) in seen:        # a merged cell is listed once per column it spans
+                continue
+            seen.add(id(cell._tc))
             text = _lines(cell.text)
-            if text and (not cells or cells[-1] != text):
+            if text:
                 cells.append(text)
         if cells:
             rows.append(cells)
-    named = [r for r in rows if len(r) in (2, 3) and _NAME_CELL.fullmatch(r[0]) and not prose(r[0])
-             and (len(r) == 2 or _CELL_CLOCK.fullmatch(r[1]))]
-    if len(named) >= 2 and len(named) * 2 >= len(rows) and max(Counter(r[0] for r in named).values()) >= 2:
-        keep = {id(r) for r in named}
-        return [(f"{r[0]} {r[1].strip('[]')}\n{r[2]}" if len(r) == 3 else f"{r[0]}: {r[1]}") if id(r) in keep
-                else " | ".join(r) for r in rows]
-    return [" | ".join(r) for r in rows]
+    turns = _transcript_rows(rows)
+    return [(f"{r[0]} {r[1].strip('[]')}\n{r[2]}" if len(r) == 3 else f"{r[0]}: {r[1]}") if i in turns
+            else " | ".join(r) for i, r in enumerate(rows)]
+
+
+def _transcript_rows(rows: list[list[str]]) -> set[int]:
+    """The rows (indexes) of a transcript's table: name (a label, not prose), an optional time, words ending a
+    sentence; where they are half the rows or more, two at least, a name recurs and the words' median is 30
+    characters or more (else none); then any other row of those names too."""
+    said = {i for i, r in enumerate(rows) if len(r) in (2, 3) and _NAME_CELL.fullmatch(r[0]) and not prose(r[0])
+            and (len(r) == 2 or _CELL_CLOCK.fullmatch(r[1])) and re.search(r"[.!?…\"”]$", r[-1])}
+    lengths = sorted(len(rows[i][-1]) for i in said)
+    if len(said) < 2 or len(said) * 2 < len(rows) or lengths[len(lengths) // 2] < 30 \
+            or max(Counter(rows[i][0] for i in said).values()) < 2:
+        return set()
+    names = {rows[i][0] for i in said}      # and a short answer of theirs ("P1 | Yes")
+    return said | {i for i, r in enumerate(rows) if len(r) in (2, 3) and r[0] in names
+                   and (len(r) == 2 or _CELL_CLOCK.fullmatch(r[1]))}
 
 
 # "Jane Doe  0:03" (Otter), "Alex Turner 0:00:04" (Teams): a speaker's name and a time, a paragraph of its own
@@ -535,6 +552,8 @@ def _docx_transcript(blocks: list[str]) -> str:
     speaker and a time there); Teams' classic layout (a timing line "0:0:4.120 --> 0:0:13.530", the speaker's
     name, the words, each a paragraph, two or more) read as the subtitles it is (subtitle_text), the paragraphs
     before its first timing line kept above them."""
+    # (a cue's timing, name and words written as lines of one paragraph, Shift+Enter: each line a paragraph)
+    blocks = [x for b in blocks for x in (b.split("\n") if _is_timing(b.split("\n")[0]) else [b])]
     timings = [i for i, b in enumerate(blocks) if "\n" not in b and _is_timing(b)]
     cued = [i for i in timings if i + 2 < len(blocks) and _NAME_CELL.fullmatch(blocks[i + 1])
             and not _is_timing(blocks[i + 2])]
@@ -549,7 +568,12 @@ def _docx_transcript(blocks: list[str]) -> str:
             cues.append("\n".join([blocks[i]] + body))
         return "\n\n".join(head + [subtitle_text("WEBVTT\n\n" + "\n\n".join(cues))]) + "\n"
     heads = [i for i, b in enumerate(blocks) if _NAMED_CLOCK.fullmatch(b)]
-    if len(heads) >= 2:
+    names = Counter(b.rsplit(None, 1)[0] for b in map(blocks.__getitem__, heads))
+    spoken = sum(1 for i in heads if i + 1 < len(blocks) and not _NAMED_CLOCK.fullmatch(blocks[i + 1])
+                 and (re.search(r"[.!?…\"”]$", blocks[i + 1]) or len(blocks[i + 1]) >= 60))
+    # a speaker recurs and words said (a sentence) follow nearly every header: not an agenda's "Welcome 9:00" over
+    # "Finance report 9:15", a race's "Anna Berg 4:12"
+    if len(heads) >= 2 and max(names.values()) >= 2 and spoken >= 0.8 * len(heads):
         out: list[str] = []
         for i, b in enumerate(blocks):
             if out and i - 1 in heads and not _NAMED_CLOCK.fullmatch(b) and not b.startswith("#"):

@@ -136,3 +136,70 @@ def test_an_exports_header_is_nobodys_answer(tmp_path, header):
     for line in header:
         assert next(p for p in paras if p.text == line).speaker is None
     assert next(p for p in paras if p.text.startswith("Probably 2017")).speaker == "Speaker 2"
+
+
+def _table(d, rows):
+    table = d.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    return table
+
+
+def test_tables_that_are_no_transcript_name_no_speakers(tmp_path):
+    # (a second review: an action list, a conference programme and a vote were read as people's words)
+    d = docx.Document()
+    d.add_paragraph("Anna Berg: Let us go through the open points.")
+    _table(d, [("Owner", "Action"), ("Bob Smith", "Fix the two failing reporting jobs"),
+               ("Alice Brown", "Tell finance the migration date"), ("Bob Smith", "Archive the old reports")])
+    _table(d, [("Speaker", "Time", "Session"), ("Dr. Anna Weber", "9:00", "Opening address and welcome"),
+               ("Prof. Tom Hall", "14:00", "Antibiotic resistance in rural clinics"),
+               ("Dr. Anna Weber", "16:00", "Closing remarks")])
+    _table(d, [("Member", "Motion 1", "Motion 2"), ("Alice Brown", "Yes", "Yes"), ("Bob Smith", "No", "Yes")])
+    for line in ["Tom Berg: Then we are done.", "Anna Berg: Not quite, the budget.", "Tom Berg: It is approved.",
+                 "Anna Berg: Good.", "Tom Berg: And the audit?", "Anna Berg: In May.", "Tom Berg: Fine.",
+                 "Anna Berg: Thank you all."]:
+        d.add_paragraph(line)
+    doc, paras = _parsed(_save(d, tmp_path))
+    assert {p.speaker for p in paras if p.speaker} == {"Anna Berg", "Tom Berg"}
+    assert "Bob Smith | Fix the two failing reporting jobs" in doc.text
+    assert "Alice Brown | Yes | Yes" in doc.text        # two equal cells side by side are two votes
+    # and a table's rows are the document's, not more words of Anna Berg, who spoke before it
+    assert next(p for p in paras if p.text.startswith("Bob Smith | Fix")).speaker is None
+
+
+def test_a_transcript_tables_header_row_is_no_speaker(tmp_path):
+    d = docx.Document()
+    _table(d, [("Speaker", "Text"), ("Moderator", "How do you get to the market on a Saturday?"),
+               ("P1", "I drive, but parking is the reason I sometimes skip it."),
+               ("Moderator", "And what would make you come more often?"),
+               ("P1", "Cheaper parking for the first two hours, honestly.")])
+    doc, paras = _parsed(_save(d, tmp_path))
+    assert "Speaker" not in {p.speaker for p in paras}
+    assert {p.text: p.speaker for p in paras}["Cheaper parking for the first two hours, honestly."] == "P1"
+
+
+@pytest.mark.parametrize("lines", [["Board day", "Welcome 9:00", "Finance report 9:15", "Welcome 11:00",
+                                    "Please send any papers by Friday."],
+                                   ["Heat 1", "Anna Berg 4:12", "Lisa Holm 4:20", "Heat 2", "Anna Berg 4:05",
+                                    "Lisa Holm 4:22", "Anna Berg set a new club record."]])
+def test_an_agendas_or_a_races_name_and_time_is_not_a_speakers_header(tmp_path, lines):
+    d = docx.Document()
+    for line in lines:
+        d.add_paragraph(line)
+    doc, _ = _parsed(_save(d, tmp_path))
+    assert f"{lines[-2]}\n\n{lines[-1]}" in doc.text
+
+
+def test_teams_classic_cues_written_with_line_breaks_read_as_subtitles(tmp_path):
+    d = docx.Document()
+    for timing, name, words in [("0:0:4.120 --> 0:0:13.530", "Alex Turner", "Thanks for joining."),
+                                ("0:0:15.120 --> 0:0:24.530", "Beatriz Costa", "The vendor moved the cutover.")]:
+        p = d.add_paragraph()
+        for i, line in enumerate((timing, name, words)):
+            run = p.add_run(line)
+            if i < 2:
+                run.add_break()
+    doc, paras = _parsed(_save(d, tmp_path))
+    assert "-->" not in doc.text
+    assert {p.text: p.speaker for p in paras}["The vendor moved the cutover."] == "Beatriz Costa"

@@ -87,7 +87,7 @@ _CHROME = re.compile(
     # transcript: whole lines, in their case (not a hard-wrapped line "share on Friday the results", "10:30 AM")
     r"|(?-i:Share this article [^\n]{1,60}|(?:Share on (?:Facebook|X|Twitter|LinkedIn|WhatsApp|Telegram|VK|Reddit|Email)"
     r"\s*)+(?:Email)?|Advertisement|ADVERTISEMENT|(?:END\s+)?\d{1,2}:\d{2} [AP]\.M\. [A-Z]{2,4}"
-    r"|(?:This|The) transcript (?:was|is|has been) (?:automatically )?(?:generated|produced|created) [^\n]{0,120}))\s*$",
+    r"|This transcript (?:was|has been) (?:automatically generated|generated automatically)[^\n]{0,120}))\s*$",
     re.IGNORECASE,
 )
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"

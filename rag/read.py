@@ -366,47 +366,87 @@ def pdf_text(data: bytes) -> tuple[str, str]:
 
 EDGE = 5            # a page's first and last lines where its running header, footer and page number stand
 LINE_NUMBERS = 8    # numbered lines counting up on a page that make its numbers a transcript's line numbers
-_PAGE_NUMBER = re.compile(r"\d{1,3}|(?i:page\s+)\d{1,4}(?:\s*(?i:of|/)\s*\d{1,4})?|\d{1,4}\s*(?i:of|/)\s*\d{1,4}"
+RUNNING_PAGES = 3   # pages a line must head or foot, at the same place, to be a running header or footer
+_PAGE_NUMBER = re.compile(r"(?i:page\s+)\d{1,4}(?:\s*(?i:of|/)\s*\d{1,4})?|\d{1,4}\s*(?i:of|/)\s*\d{1,4}"
                           r"|[-–—]\s*\d{1,4}\s*[-–—]")
 _SENTENCE_END = re.compile(r"[.!?…\"”]$")
 
 
 def _without_furniture(pages: list[list[str]]) -> list[list[str]]:
     """Each page's lines without what the page prints around the words: a court transcript's line numbers (a
-    number alone on its line, 1, 2, 3 … counting up, LINE_NUMBERS or more), the page number ("4", "Page 4", "Page 1
-    of 2", "- 4 -" alone on one of the EDGE first or last lines) and running headers and footers (a line that is no
-    sentence, the same at the same place among a page's EDGE first or last lines on half the pages or more, two at
-    least; its digits aside where it names the page: "PRECISION COURT REPORTING, LLC (570) 555-0142", "Newsletter |
-    Spring 2023 | page 1"; not "Q1 2023 Results" over slides, "Jane Doe 0:03" over turns, "Q: Thank you.")."""
-    pages = [_unnumbered(lines) for lines in pages]
+    number alone on its line, 1, 2, 3 … counting up, LINE_NUMBERS or more), the page number ("Page 4", "Page 1 of
+    2", "- 4 -" on one of the EDGE first or last lines; a bare "4" only where such numbers count the pages, page
+    after page on every page or all but one: not a table's or a slide's figures, a footnote's mark) and running
+    headers and footers, but for their first appearance (a line that is no sentence, the same at the same place
+    among the EDGE first or last lines of RUNNING_PAGES pages or more and half of them, or of two pages where it has
+    three words or more: not a vote's "Against"; its digits aside where it names the page:
+    "PRECISION COURT REPORTING, LLC (570) 555-0142", "Newsletter | Spring 2023 | page 1"; not "Q1 2023 Results"
+    over slides, "Jane Doe 0:03" over turns; a table's header row repeated on each page is kept once)."""
+    numbered = [_line_numbers(lines) for lines in pages]
+    # a transcript's numbering restarts on each page: two pages so numbered, or one page of 20 lines or more (not a
+    # ranked table's "1", "Norway", "98%", … that pypdf reads a cell a line)
+    if sum(1 for found in numbered if found) >= 2 or len(pages) == 1 and len(numbered[0]) >= 20:
+        pages = [[line for i, line in enumerate(lines) if i not in found] for lines, found in zip(pages, numbered)]
 
     def key(line: str) -> str:
         line = " ".join(line.split())
         return re.sub(r"\d+", "#", line.lower()) if re.search(r"\bpage\b", line, re.IGNORECASE) else line
 
-    def places(lines: list[str]) -> dict[int, tuple]:      # an edge line -> (its place from the top or bottom, key)
+    def places(lines: list[str]) -> dict[int, set]:    # an edge line -> its places (from the top, the bottom) with key
         filled = [i for i, line in enumerate(lines) if line.strip()]
-        top = {i: (n, key(lines[i])) for n, i in enumerate(filled[:EDGE])}
-        return top | {i: (-n, key(lines[i])) for n, i in enumerate(reversed(filled[-EDGE:]), 1)}
+        out: dict[int, set] = {}
+        for n, i in enumerate(filled[:EDGE]):
+            out.setdefault(i, set()).add((n, key(lines[i])))
+        for n, i in enumerate(reversed(filled[-EDGE:]), 1):
+            out.setdefault(i, set()).add((-n, key(lines[i])))
+        return out
 
     edges = [places(lines) for lines in pages]
-    seen = Counter(place for edge in edges for place in set(edge.values()))
-    running = {place for place, n in seen.items() if n >= 2 and n * 2 >= len(pages)
-               and not _SENTENCE_END.search(place[1])}
-    return [[line for i, line in enumerate(lines)
-             if not (i in edge and (edge[i] in running or _PAGE_NUMBER.fullmatch(line.strip())))]
-            for lines, edge in zip(pages, edges)]
+    seen = Counter(place for edge in edges for place in set().union(*edge.values()))
+    running = {place for place, n in seen.items() if n * 2 >= len(pages) and not _SENTENCE_END.search(place[1])
+               and (n >= RUNNING_PAGES or n >= 2 and len(place[1].split()) >= 3)}     # (two pages: a longer line)
+    explicit = sum(1 for lines, edge in zip(pages, edges) if any(_PAGE_NUMBER.fullmatch(lines[i].strip()) for i in edge))
+    numbers = {} if explicit * 2 >= len(pages) else _page_numbers(pages, edges, running)
+    out, shown = [], set()
+    for number, (lines, edge) in enumerate(zip(pages, edges)):
+        kept = []
+        for i, line in enumerate(lines):
+            repeats = edge.get(i, set()) & running
+            if repeats & shown or i == numbers.get(number) or i in edge and _PAGE_NUMBER.fullmatch(line.strip()):
+                continue
+            shown |= repeats
+            kept.append(line)
+        out.append(kept)
+    return out
 
 
-def _unnumbered(lines: list[str]) -> list[str]:
-    """A page's lines without a transcript's line numbers (see _without_furniture: pypdf reads each as a line of
-    its own); a ranked table's "1 Norway 98%" keeps its numbers."""
+def _page_numbers(pages: list[list[str]], edges: list[dict], running: set) -> dict[int, int]:
+    """page -> the line that is its bare page number: a number alone on the page's first or last line (running
+    headers and footers aside) that is the page's place plus one offset on every page or all but one, two at least
+    (else none: a table's figure, a vote's count, a footnote's mark)."""
+    bare = []
+    for lines, edge in zip(pages, edges):
+        own = [i for i in sorted(edge) if lines[i].strip() and not edge[i] & running]
+        ends = {own[0], own[-1]} if own else set()
+        bare.append({i: int(lines[i]) for i in ends if re.fullmatch(r"\s*\d{1,4}\s*", lines[i])})
+    offsets = Counter(value - page for page, found in enumerate(bare) for value in set(found.values()))
+    if not offsets:
+        return {}
+    offset, n = offsets.most_common(1)[0]
+    if n < max(2, len(pages) - 1):      # on every page, or all but one (a title page)
+        return {}
+    return {page: next(i for i, v in found.items() if v - page == offset)
+            for page, found in enumerate(bare) if offset + page in found.values()}
+
+
+def _line_numbers(lines: list[str]) -> set[int]:
+    """The lines of a page that are a transcript's line numbers (see _without_furniture: pypdf reads each as a line
+    of its own): LINE_NUMBERS or more numbers alone on their lines, from 1 (or 2), counting up; else none."""
     numbered = [(i, int(line)) for i, line in enumerate(lines) if re.fullmatch(r"\s*\d{1,2}\s*", line)]
     counting = sum(1 for (_, a), (_, b) in zip(numbered, numbered[1:]) if b == a + 1)
     if len(numbered) < LINE_NUMBERS or numbered[0][1] > 2 or counting < 0.8 * (len(numbered) - 1):
-        return lines
-    drop = {i for i, _ in numbered}
-    return [line for i, line in enumerate(lines) if i not in drop]
+        return set()
+    return {i for i, _ in numbered}
 
 
 def _pdf_paragraphs(lines: list[str]) -> str:
@@ -506,7 +546,7 @@ _NAME_CELL = re.compile(LABEL)
 def _table_rows(table) -> list[str]:
     """A table's rows, one paragraph each: a transcript's (a column of speakers' names, one recurring, an optional
     column of times, the words last, most of them sentences: _transcript_rows) as "Jane Doe 0:03" above the words
-    (Otter's layout, which parse.py reads) or "Jane Doe: words"; any other row's cells joined by " | " (a merged
+    (Otter's layout, which parse.py reads); any other row's cells joined by " | " (a merged
     cell once): an action list's "Bob Smith | Fix the reporting jobs" or a programme's "Dr. Anna Weber | 9:00 |
     Opening address" names no speaker."""
     rows = []
@@ -523,23 +563,22 @@ def _table_rows(table) -> list[str]:
         if cells:
             rows.append(cells)
     turns = _transcript_rows(rows)
-    return [(f"{r[0]} {r[1].strip('[]')}\n{r[2]}" if len(r) == 3 else f"{r[0]}: {r[1]}") if i in turns
-            else " | ".join(r) for i, r in enumerate(rows)]
+    return [f"{r[0]} {r[1].strip('[]')}\n{r[2]}" if i in turns else " | ".join(r) for i, r in enumerate(rows)]
 
 
 def _transcript_rows(rows: list[list[str]]) -> set[int]:
-    """The rows (indexes) of a transcript's table: name (a label, not prose), an optional time, words ending a
-    sentence; where they are half the rows or more, two at least, a name recurs and the words' median is 30
-    characters or more (else none); then any other row of those names too."""
-    said = {i for i, r in enumerate(rows) if len(r) in (2, 3) and _NAME_CELL.fullmatch(r[0]) and not prose(r[0])
-            and (len(r) == 2 or _CELL_CLOCK.fullmatch(r[1])) and re.search(r"[.!?…\"”]$", r[-1])}
+    """The rows (indexes) of a transcript's table: name (a label, not prose), time, words ending a sentence; where
+    they are half the rows or more, two at least, a name recurs and the words' median is 30 characters or more
+    (else none); then any other row of those names too. Two columns are never a transcript's: a report's "Theme |
+    Illustrative quote" or "Respondent | Comment" would make the report's own paragraphs after it a speaker's."""
+    said = {i for i, r in enumerate(rows) if len(r) == 3 and _NAME_CELL.fullmatch(r[0]) and not prose(r[0])
+            and _CELL_CLOCK.fullmatch(r[1]) and re.search(r"[.!?…\"”]$", r[-1])}
     lengths = sorted(len(rows[i][-1]) for i in said)
     if len(said) < 2 or len(said) * 2 < len(rows) or lengths[len(lengths) // 2] < 30 \
             or max(Counter(rows[i][0] for i in said).values()) < 2:
         return set()
     names = {rows[i][0] for i in said}      # and a short answer of theirs ("P1 | Yes")
-    return said | {i for i, r in enumerate(rows) if len(r) in (2, 3) and r[0] in names
-                   and (len(r) == 2 or _CELL_CLOCK.fullmatch(r[1]))}
+    return said | {i for i, r in enumerate(rows) if len(r) == 3 and r[0] in names and _CELL_CLOCK.fullmatch(r[1])}
 
 
 # "Jane Doe  0:03" (Otter), "Alex Turner 0:00:04" (Teams): a speaker's name and a time, a paragraph of its own
@@ -573,7 +612,9 @@ def _docx_transcript(blocks: list[str]) -> str:
                  and (re.search(r"[.!?…\"”]$", blocks[i + 1]) or len(blocks[i + 1]) >= 60))
     # a speaker recurs and words said (a sentence) follow nearly every header: not an agenda's "Welcome 9:00" over
     # "Finance report 9:15", a race's "Anna Berg 4:12"
-    if len(heads) >= 2 and max(names.values()) >= 2 and spoken >= 0.8 * len(heads):
+    first = re.search(r"(\d+):\d{2}$", blocks[heads[0]]) if heads else None    # a recording's first words: in its
+    if len(heads) >= 2 and max(names.values()) >= 2 and spoken >= 0.8 * len(heads) \
+            and int(first.group(1)) < 5:                                          # first minutes, not at "9:00"
         out: list[str] = []
         for i, b in enumerate(blocks):
             if out and i - 1 in heads and not _NAMED_CLOCK.fullmatch(b) and not b.startswith("#"):

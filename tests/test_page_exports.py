@@ -32,10 +32,16 @@ def test_a_deposition_pdf_loses_its_line_numbers_page_headers_and_page_numbers(t
     page2 = ["Q. Who was responsible for ordering repairs?", "A. The day shift maintenance lead, Kevin Marsh. I sent him",
              "two emails about the brakes.", "Q. Did he reply?", "A. He never replied to either of them in writing.",
              "MR. HALVORSEN: Let's mark those emails as Exhibit 14.", "Q. Are these your emails?", "A. Yes."]
+    page3 = ["Q. Did anyone else see the emails?", "A. Not that I know of.", "Q. Thank you, that is all.",
+             "MR. PRZYBYLSKI: No questions.", "MR. HALVORSEN: We are done for today.", "Q. Thank you, sir.",
+             "A. You are welcome.", "MR. HALVORSEN: Off the record."]
     path = tmp_path / "deposition.pdf"
-    path.write_bytes(make_pdf([["Page 42", HEADER] + _numbered(page1), ["Page 43", HEADER] + _numbered(page2)]))
+    path.write_bytes(make_pdf([[f"Page {42 + n}", HEADER] + _numbered(lines) for n, lines in enumerate(
+        [page1, page2, page3])]))
     doc, paras = _parsed(path)
-    assert "PRECISION" not in doc.text and "Page 4" not in doc.text
+    # the reporter's header is kept once, where it first stands, never inside a later page's quotes
+    assert doc.text.count("PRECISION") == 1 and "Page 4" not in doc.text
+    assert not any("PRECISION" in p.text for p in paras if (p.page or 1) > 1)
     text = {p.text: p for p in paras}
     # each answer a paragraph of its own, no line number inside ("... Dunmore 5 distribution ...")
     assert "I was the night shift supervisor at the Dunmore distribution warehouse on Route 11." in text
@@ -52,9 +58,10 @@ def test_running_headers_and_page_numbers_are_left_out_of_a_briefings_quotes(tmp
                 "Q: On the oil release, how long will it take for prices to come down?",
                 "MS. PSAKI: A few weeks, as it works its way through refineries."],
         head + ["2", "I would point you to them for the legal strategy. Ninety-seven percent of",
-                "federal employees have complied.", "Q: Thank you."]]))
+                "federal employees have complied.", "Q: And the contractors?"],
+        head + ["3", "MS. PSAKI: The same rule applies to them, and we expect the same result.", "Q: Thank you."]]))
     doc, paras = _parsed(path)
-    assert "THE WHITE HOUSE" not in doc.text and "Office of the Press" not in doc.text
+    assert doc.text.count("THE WHITE HOUSE") == 1 and doc.text.count("Office of the Press") == 1
     # the page number was the first word of the page's first paragraph
     assert any(p.text.startswith("I would point you") and p.page == 2 for p in paras)
 
@@ -103,6 +110,28 @@ def test_what_a_pdf_prints_that_is_no_furniture_stays(tmp_path):
     in_passages = " ".join(p.text for p in paras if p.kind != "heading")
     assert "Replace lead service lines" in in_passages and "Thank you Madam Chair" in in_passages
     assert next(p for p in paras if "Thank you Madam Chair" in p.text).speaker == "Cllr Diaz"
+
+
+def test_figures_at_a_pages_edge_and_a_tables_repeated_header_stay(tmp_path):
+    # (a third review: a lone number at a page's top or bottom was taken for its page number, a table's header row
+    # repeated on each page for a running header: a slide's "312" and the table's last cells were lost)
+    path = tmp_path / "table.pdf"
+    path.write_bytes(make_pdf([["Ward", "Households", "Grants", "Ward 1", "331", "53", "Ward 2", "338", "54"],
+                               ["Ward", "Households", "Grants", "Ward 3", "412", "61", "Ward 4", "97", "7"],
+                               ["Ward", "Households", "Grants", "Ward 5", "120", "12"],
+                               ["Young people enrolled", "312", "Employers signed up", "57"]]))
+    doc = read.read(path)
+    words = doc.text.split()
+    for figure in ("331", "54", "97", "7", "12", "312", "57"):
+        assert figure in words, figure
+    assert doc.text.count("Households") == 1       # a table's header row repeated on each page: kept once
+    # a one-page ranked table read a cell a line ("1", "Norway", "98%", …) keeps its ranks: no line numbers
+    cells = [x for n, country in enumerate(["Norway", "Iceland", "Finland", "Denmark", "Sweden", "Estonia", "Latvia",
+                                             "Chile", "Peru", "Spain"], 1) for x in (str(n), country, f"{99 - n}%")]
+    path.write_bytes(make_pdf([["Broadband coverage by country"] + cells]))
+    words = read.read(path).text.split()
+    for figure in ("1", "5", "10"):
+        assert figure in words, figure
 
 
 def test_a_prefix_hyphen_at_a_line_end_stays(tmp_path):

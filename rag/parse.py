@@ -54,7 +54,7 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   the paragraphs below them (else the section is ``text``). A first-level heading near
   the top is the title when the document has no dateline.
 - YAML front matter at the top of a Markdown file (``---`` ... ``---``), dropped;
-- pages: a form feed line (``read.PAGE_BREAK``) separates PDF pages; every passage
+- pages: a form feed line (``pdf.PAGE_BREAK``) separates PDF pages; every passage
   then carries its 1-based page.
 
 Title and date: a dateline paragraph, else a heading, else what ``read.py`` found in

@@ -79,7 +79,7 @@ def _cue_seconds(value: str) -> float:
             + (int(m.group("f")) / 10 ** len(m.group("f")) if m.group("f") else 0.0))
 
 
-def _is_timing(line: str) -> bool:
+def is_timing(line: str) -> bool:
     """A cue's timing line: one holding "-->" (read, or garbled past reading), or two clocks with a
     looser arrow between them ("->", "—>", "==>")."""
     return "-->" in line or bool(_TIMING_LINE.fullmatch(line))
@@ -89,7 +89,7 @@ def _cues(block: str) -> list[str]:
     """A block of lines cut before each timing line after its first (with the cue number before it):
     some writers leave out the blank line between cues."""
     lines = block.strip("\n").split("\n")
-    first = next((i for i, line in enumerate(lines) if _is_timing(line)), None)
+    first = next((i for i, line in enumerate(lines) if is_timing(line)), None)
     if first is None:
         return [block]
     cuts = [0] + [i - 1 if i - 1 > first and lines[i - 1].strip().isdigit() else i
@@ -107,7 +107,7 @@ def _cue_lines(lines: list[str], vtt_head: bool) -> tuple[re.Match | None, list[
     a cue number opening it and a garbled line of two clocks ("00:00:07,000 00:00:09,000"). None for a
     block that holds no words: a VTT file's header (`vtt_head`: also its ``Kind:``, ``Language:`` lines
     before the first cue), its NOTE, STYLE and REGION blocks, a lone cue number."""
-    timing = next((i for i, line in enumerate(lines) if _is_timing(line)), None)
+    timing = next((i for i, line in enumerate(lines) if is_timing(line)), None)
     if timing is not None:
         return _CUE_TIME.search(lines[timing]), lines[timing + 1:]
     if _NOT_CUE.fullmatch(lines[0]) or (vtt_head and all(_VTT_META.fullmatch(x) for x in lines)):
@@ -157,7 +157,7 @@ def _display_names(text: str) -> set[str]:
     or more, two names or more, each without a sentence's end or a clock in it, none a word of prose); else none."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     firsts = [next((x.strip() for x in lines[i + 1:i + 3] if x.strip()), "")
-              for i, line in enumerate(lines) if _is_timing(line)]
+              for i, line in enumerate(lines) if is_timing(line)]
     found = [m.group("name").strip() for m in map(_DISPLAY_NAME.match, firsts) if m]
     names = [n for n in found if not re.search(r"[.?!]$|\d:\d", n) and not prose(n)]
     if len(firsts) < 3 or len(names) < DISPLAY_SHARE * len(firsts) or len(set(names)) < 2:

@@ -10,7 +10,7 @@ import rag
 
 STAGES = [
     {"records", "errors", "paths", "__init__"},
-    {"labels"}, {"subtitles"}, {"read"}, {"parse"}, {"chunk"}, {"embed"},
+    {"labels"}, {"subtitles"}, {"pdf", "word"}, {"read"}, {"parse"}, {"chunk"}, {"embed"},
     # the index as stored (and made), each backend with its own dense and lexical search, and its words
     {"lexical", "dense", "store", "calibration", "build", "milvus", "expand", "places", "vocabulary", "terms"},
     {"retrieve", "evaluate", "speakers", "adapter", "asks"},

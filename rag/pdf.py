@@ -1,0 +1,212 @@
+"""PDF files into text (pypdf): each page's lines without what the page prints around the words (a court
+transcript's line numbers, page numbers, running headers and footers), joined into paragraphs, the pages
+separated by PAGE_BREAK so that parse.py can tell each passage's page.
+
+What it leaves out: OCR (a scanned page has no text), reading order beyond pypdf's, a printed page number as the
+page shown (a deposition's "Page 42": the PDF's own page is), footnotes set apart from the text they belong to.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import re
+import threading
+from collections import Counter
+
+from .errors import DocumentError
+
+PAGE_BREAK = "\n\f\n"     # between the pages of a PDF's text
+
+# a line opening a speaker's turn (a paragraph of its own): "Question:", "Jane Doe (Reuters):", "PhD B:",
+# "[00:01:02] Tom Reed:", also a time stamp alone ("[00:01:02] words"), as parse.py reads them
+_LABEL = re.compile(r"^(?:(?:\[(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\]|\d{1,2}:\d{2}:\d{2})\s|"
+                    r"(?:Question|Q|A|Answer|[A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|\d{1,3})){0,5})"
+                    r"(?: \((?:[^()]|\([^()]*\)){1,120}\))?:\s)")
+# a deposition's "Q." and "A.", the White House's bare "Q": a new paragraph after a sentence's end (not "led by professor
+# / A. Kumar and colleagues")
+_QA_LINE = re.compile(r"(?:[QA]\.|Q)\s+(?=[\"“]?[A-Z])")
+
+
+_quiet_lock = threading.Lock()
+_quiet_readers = 0
+_quiet_saved = logging.NOTSET
+
+
+@contextlib.contextmanager
+def _quiet(name: str):
+    """Logger `name` and its children say nothing inside (threads may nest: the last one out restores it)."""
+    global _quiet_readers, _quiet_saved
+    logger = logging.getLogger(name)
+    with _quiet_lock:
+        if _quiet_readers == 0:
+            _quiet_saved = logger.level
+            logger.setLevel(logging.CRITICAL + 1)
+        _quiet_readers += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_readers -= 1
+            if _quiet_readers == 0:
+                logger.setLevel(_quiet_saved)
+
+
+def pdf_text(data: bytes) -> tuple[str, str]:
+    """(text, title) of a PDF: pages separated by PAGE_BREAK, lines joined into paragraphs.
+    pypdf's own log lines ("EOF marker not found", ...) are silenced; a file it cannot read is
+    one DocumentError."""
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+
+    try:
+        with _quiet("pypdf"):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise DocumentError("the PDF is encrypted with a password")
+            pages = [_pdf_paragraphs(lines) for lines in _without_furniture(
+                [(page.extract_text() or "").replace("\f", "\n").splitlines() for page in reader.pages])]
+            title = str((reader.metadata or {}).get("/Title") or "")
+    except (DocumentError, ModuleNotFoundError):
+        raise
+    except DependencyError as e:     # e.g. "cryptography>=3.1 is required for AES algorithm"
+        raise DocumentError(f"cannot be read as PDF: {e}") from None
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds on a broken file
+        raise DocumentError("cannot be read as PDF: the file is truncated or damaged") from None
+    return PAGE_BREAK.join(pages), title
+
+
+EDGE = 5            # a page's first and last lines where its running header, footer and page number stand
+LINE_NUMBERS = 8    # numbered lines counting up on a page that make its numbers a transcript's line numbers
+RUNNING_PAGES = 3   # pages a line must head or foot, at the same place, to be a running header or footer
+_PAGE_NUMBER = re.compile(r"(?i:page\s+)\d{1,4}(?:\s*(?i:of|/)\s*\d{1,4})?|\d{1,4}\s*(?i:of|/)\s*\d{1,4}"
+                          r"|[-–—]\s*\d{1,4}\s*[-–—]")
+_SENTENCE_END = re.compile(r"[.!?…\"”]$")
+
+
+def _without_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """Each page's lines without what the page prints around the words: a court transcript's line numbers (a
+    number alone on its line, 1, 2, 3 … counting up, LINE_NUMBERS or more), the page number ("Page 4", "Page 1 of
+    2", "- 4 -" on one of the EDGE first or last lines; a bare "4" only where such numbers count the pages, page
+    after page on every page or all but one: not a table's or a slide's figures, a footnote's mark) and running
+    headers and footers, but for their first appearance (a line that is no sentence, the same at the same place
+    among the EDGE first or last lines of RUNNING_PAGES pages or more and half of them, or of two pages where it has
+    three words or more: not a vote's "Against"; its digits aside where it names the page:
+    "PRECISION COURT REPORTING, LLC (570) 555-0142", "Newsletter | Spring 2023 | page 1"; not "Q1 2023 Results"
+    over slides, "Jane Doe 0:03" over turns; a table's header row repeated on each page is kept once)."""
+    numbered = [_line_numbers(lines) for lines in pages]
+    # a transcript's numbering restarts on each page: two pages so numbered, or one page of 20 lines or more (not a
+    # ranked table's "1", "Norway", "98%", … that pypdf reads a cell a line)
+    if sum(1 for found in numbered if found) >= 2 or len(pages) == 1 and len(numbered[0]) >= 20:
+        pages = [[line for i, line in enumerate(lines) if i not in found] for lines, found in zip(pages, numbered)]
+
+    def key(line: str) -> str:
+        line = " ".join(line.split())
+        return re.sub(r"\d+", "#", line.lower()) if re.search(r"\bpage\b", line, re.IGNORECASE) else line
+
+    def places(lines: list[str]) -> dict[int, set]:    # an edge line -> its places (from the top, the bottom) with key
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        out: dict[int, set] = {}
+        for n, i in enumerate(filled[:EDGE]):
+            out.setdefault(i, set()).add((n, key(lines[i])))
+        for n, i in enumerate(reversed(filled[-EDGE:]), 1):
+            out.setdefault(i, set()).add((-n, key(lines[i])))
+        return out
+
+    edges = [places(lines) for lines in pages]
+    seen = Counter(place for edge in edges for place in set().union(*edge.values()))
+    running = {place for place, n in seen.items() if n * 2 >= len(pages) and not _SENTENCE_END.search(place[1])
+               and (n >= RUNNING_PAGES or n >= 2 and len(place[1].split()) >= 3)}     # (two pages: a longer line)
+    explicit = sum(1 for lines, edge in zip(pages, edges) if any(_PAGE_NUMBER.fullmatch(lines[i].strip()) for i in edge))
+    numbers = {} if explicit * 2 >= len(pages) else _page_numbers(pages, edges, running)
+    out, shown = [], set()
+    for number, (lines, edge) in enumerate(zip(pages, edges)):
+        kept = []
+        for i, line in enumerate(lines):
+            repeats = edge.get(i, set()) & running
+            if repeats & shown or i == numbers.get(number) or i in edge and _PAGE_NUMBER.fullmatch(line.strip()):
+                continue
+            shown |= repeats
+            kept.append(line)
+        out.append(kept)
+    return out
+
+
+def _page_numbers(pages: list[list[str]], edges: list[dict], running: set) -> dict[int, int]:
+    """page -> the line that is its bare page number: a number alone on the page's first or last line (running
+    headers and footers aside) that is the page's place plus one offset on every page or all but one, two at least
+    (else none: a table's figure, a vote's count, a footnote's mark)."""
+    bare = []
+    for lines, edge in zip(pages, edges):
+        own = [i for i in sorted(edge) if lines[i].strip() and not edge[i] & running]
+        ends = {own[0], own[-1]} if own else set()
+        bare.append({i: int(lines[i]) for i in ends if re.fullmatch(r"\s*\d{1,4}\s*", lines[i])})
+    offsets = Counter(value - page for page, found in enumerate(bare) for value in set(found.values()))
+    if not offsets:
+        return {}
+    offset, n = offsets.most_common(1)[0]
+    if n < max(2, len(pages) - 1):      # on every page, or all but one (a title page)
+        return {}
+    return {page: next(i for i, v in found.items() if v - page == offset)
+            for page, found in enumerate(bare) if offset + page in found.values()}
+
+
+def _line_numbers(lines: list[str]) -> set[int]:
+    """The lines of a page that are a transcript's line numbers (see _without_furniture: pypdf reads each as a line
+    of its own): LINE_NUMBERS or more numbers alone on their lines, from 1 (or 2), counting up; else none."""
+    numbered = [(i, int(line)) for i, line in enumerate(lines) if re.fullmatch(r"\s*\d{1,2}\s*", line)]
+    counting = sum(1 for (_, a), (_, b) in zip(numbered, numbered[1:]) if b == a + 1)
+    if len(numbered) < LINE_NUMBERS or numbered[0][1] > 2 or counting < 0.8 * (len(numbered) - 1):
+        return set()
+    return {i for i, _ in numbered}
+
+
+def _pdf_paragraphs(lines: list[str]) -> str:
+    """A page's lines joined into paragraphs (blank line between): a label starts one (a deposition's "Q." and
+    "A." after a sentence's end); a word split by a hyphen at a line's end is joined again, without the hyphen where
+    the word is commoner so ("harves-" "ter": harvester; "well-" "known" stays)."""
+    lines = [" ".join(x.split()) for x in lines]
+    long = sorted(len(x) for x in lines if len(x) > 20)
+    typical = long[len(long) // 2] if long else 80
+    paras: list[str] = []
+    current = ""
+    for i, line in enumerate(lines):
+        if not line:
+            if current:
+                paras.append(current)
+            current = ""
+            continue
+        if current and (_LABEL.match(line) or _QA_LINE.match(line) and _SENTENCE_END.search(current)):
+            paras.append(current)
+            current = ""
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if (not current and nxt and len(line) < 0.6 * typical and line[:1].isupper()
+                and not re.search(r"[.!?:;,…\"”)\]-]$", line) and not _LABEL.match(line)):
+            paras.append("# " + line)      # a short line on its own, not a sentence: a heading
+            continue
+        if not current:
+            current = line
+        elif current.endswith("-") and line[:1].islower():
+            current = _dehyphenated(current, line)
+        else:
+            current = current + " " + line
+        if re.search(r"[.!?:…\"”]$", line) and len(line) < 0.8 * typical:
+            paras.append(current)
+            current = ""
+    if current:
+        paras.append(current)
+    return "\n\n".join(paras)
+
+
+def _dehyphenated(current: str, line: str) -> str:
+    """`current` (ending in "-") and the next `line` joined: without the hyphen where the word it splits (three
+    letters or more before it) is more common whole than hyphenated in wordfreq's English ("governm-" "ent", "coope-"
+    "rative"; "long-" "term" and "un-" "ionized" keep it)."""
+    from wordfreq import zipf_frequency
+
+    head = re.search(r"(?<!\w)(\w{3,})-$", current)      # (not "un-" "ionized", "e-" "mail": a prefix's hyphen)
+    tail = re.match(r"\w+", line)
+    if head and tail and zipf_frequency(head.group(1) + tail.group(0), "en") > \
+            zipf_frequency(f"{head.group(1)}-{tail.group(0)}", "en"):
+        return current[:-1] + line
+    return current + line

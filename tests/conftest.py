@@ -150,6 +150,18 @@ def chat_tokenizer(texts: list[str], vocab_size: int = 600):
     return tok
 
 
+def parsed_file(path):
+    """(document, passages) of the file at `path` as read.py reads and parse.py parses it, every passage checked to be
+    exactly the document's text at its offsets."""
+    from rag.parse import parse
+    from rag.read import read
+
+    doc, paras = parse(read(path))
+    for p in paras:
+        assert doc.text[p.start:p.end] == p.text
+    return doc, paras
+
+
 def quote_hits(texts: list[str], speaker: str | None = "Jane Doe", before: str = ""):
     """An in-memory index of one document made of `before` and `texts`, and a hit per passage
     (rank = order)."""

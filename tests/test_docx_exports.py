@@ -3,22 +3,15 @@
 import docx
 import pytest
 
-from rag import read
 from rag.chunk import chunk
-from rag.parse import parse
+
+from conftest import parsed_file
 
 
 def _save(d, tmp_path, name="t.docx"):
     path = tmp_path / name
     d.save(path)
     return path
-
-
-def _parsed(path):
-    doc, paras = parse(read.read(path))
-    for p in paras:
-        assert doc.text[p.start:p.end] == p.text
-    return doc, paras
 
 
 def _said(paras):
@@ -42,7 +35,7 @@ def test_otter_and_teams_word_export_give_each_turn_its_speaker_and_time(tmp_pat
         d.add_paragraph(f"{name}  {clock}")
         d.add_paragraph(words)
     d.add_paragraph("Maria Lopez stopped transcription")       # Teams' note: no one's words
-    doc, paras = _parsed(_save(d, tmp_path))
+    doc, paras = parsed_file(_save(d, tmp_path))
     assert _said(paras) == [(name, seconds, words) for name, _, seconds, words in OTTER_TURNS]
     assert not any("stopped transcription" in p.text for p in paras)
     # the export's header is nobody's, and no window of turns starts with it
@@ -63,7 +56,7 @@ def test_teams_classic_word_export_reads_as_its_subtitles(tmp_path):
                                 ("0:1:10.120 --> 0:1:19.530", "Alex Turner", "Then we run both systems.")]:
         for line in (timing, name, words):
             d.add_paragraph(line)
-    doc, paras = _parsed(_save(d, tmp_path))
+    doc, paras = parsed_file(_save(d, tmp_path))
     said = _said(paras)
     assert [(s, round(t)) for s, t, _ in said] == [("Alex Turner", 4), ("Beatriz Costa", 15), ("Alex Turner", 70)]
     assert said[1][2] == "The vendor moved the cutover."
@@ -83,7 +76,7 @@ def test_line_breaks_inside_a_word_paragraph_keep_the_turns_apart(tmp_path):
         run = p.add_run(line)
         if i < len(lines) - 1:
             run.add_break()
-    doc, paras = _parsed(_save(d, tmp_path))
+    doc, paras = parsed_file(_save(d, tmp_path))
     spoken = {p.text: p.speaker for p in paras if p.speaker}
     assert spoken["I take the number 14 bus."] == "P2"
     assert spoken["Evening hours."] == "P3"
@@ -98,7 +91,7 @@ def test_a_transcript_in_a_word_table_is_read_with_its_speakers_and_times(tmp_pa
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             table.cell(r, c).text = value
-    doc, paras = _parsed(_save(d, tmp_path))
+    doc, paras = parsed_file(_save(d, tmp_path))
     assert _said(paras) == [(name, seconds, words) for name, _, seconds, words in OTTER_TURNS]
 
 
@@ -112,7 +105,7 @@ def test_a_word_table_that_is_no_transcript_is_kept_as_text_in_its_place(tmp_pat
             table.cell(r, c).text = value
     d.add_paragraph("Daniel Kim: The roofing line worries me most.")
     d.add_paragraph("Maria Lopez: Then we start with the roofing.")
-    doc, _ = _parsed(_save(d, tmp_path))
+    doc, _ = parsed_file(_save(d, tmp_path))
     assert doc.text.index("We need to settle") < doc.text.index("Roofing | $40,000") < doc.text.index("worries me")
 
 
@@ -132,7 +125,7 @@ def test_an_exports_header_is_nobodys_answer(tmp_path, header):
                          ("Speaker 2 (00:01:30):", "But I stayed eleven years.")]:
         d.add_paragraph(label)
         d.add_paragraph(words)
-    _, paras = _parsed(_save(d, tmp_path))
+    _, paras = parsed_file(_save(d, tmp_path))
     for line in header:
         assert next(p for p in paras if p.text == line).speaker is None
     assert next(p for p in paras if p.text.startswith("Probably 2017")).speaker == "Speaker 2"
@@ -160,7 +153,7 @@ def test_tables_that_are_no_transcript_name_no_speakers(tmp_path):
                  "Anna Berg: Good.", "Tom Berg: And the audit?", "Anna Berg: In May.", "Tom Berg: Fine.",
                  "Anna Berg: Thank you all."]:
         d.add_paragraph(line)
-    doc, paras = _parsed(_save(d, tmp_path))
+    doc, paras = parsed_file(_save(d, tmp_path))
     assert {p.speaker for p in paras if p.speaker} == {"Anna Berg", "Tom Berg"}
     assert "Bob Smith | Fix the two failing reporting jobs" in doc.text
     assert "Alice Brown | Yes | Yes" in doc.text        # two equal cells side by side are two votes
@@ -179,7 +172,7 @@ def test_a_two_column_table_is_never_a_transcript(tmp_path):
                ("Communication", "The letters were only in English, so my mother could not read them.")])
     d.add_paragraph("Repairs were the most common concern, raised by 17 of the 24 tenants.")
     d.add_paragraph("The council should require quarterly repair reports.")
-    doc, paras = _parsed(_save(d, tmp_path))
+    doc, paras = parsed_file(_save(d, tmp_path))
     assert not any(p.speaker for p in paras)
     assert "Communication | Nobody ever told us when the workers would come." in doc.text
 
@@ -192,7 +185,7 @@ def test_an_agendas_or_a_races_name_and_time_is_not_a_speakers_header(tmp_path, 
     d = docx.Document()
     for line in lines:
         d.add_paragraph(line)
-    doc, _ = _parsed(_save(d, tmp_path))
+    doc, _ = parsed_file(_save(d, tmp_path))
     assert f"{lines[-2]}\n\n{lines[-1]}" in doc.text
 
 
@@ -205,6 +198,6 @@ def test_teams_classic_cues_written_with_line_breaks_read_as_subtitles(tmp_path)
             run = p.add_run(line)
             if i < 2:
                 run.add_break()
-    doc, paras = _parsed(_save(d, tmp_path))
+    doc, paras = parsed_file(_save(d, tmp_path))
     assert "-->" not in doc.text
     assert {p.text: p.speaker for p in paras}["The vendor moved the cutover."] == "Beatriz Costa"

@@ -2,18 +2,11 @@
 running headers, page numbers, share buttons, tags, a copyright) is nobody's words, and every speaker keeps theirs."""
 
 from rag import read
-from rag.parse import parse
 
+from conftest import parsed_file
 from pdfgen import make_pdf
 
 HEADER = "PRECISION COURT REPORTING, LLC (570) 555-0142"
-
-
-def _parsed(path):
-    doc, paras = parse(read.read(path))
-    for p in paras:
-        assert doc.text[p.start:p.end] == p.text
-    return doc, paras
 
 
 def _numbered(lines):
@@ -38,7 +31,7 @@ def test_a_deposition_pdf_loses_its_line_numbers_page_headers_and_page_numbers(t
     path = tmp_path / "deposition.pdf"
     path.write_bytes(make_pdf([[f"Page {42 + n}", HEADER] + _numbered(lines) for n, lines in enumerate(
         [page1, page2, page3])]))
-    doc, paras = _parsed(path)
+    doc, paras = parsed_file(path)
     # the reporter's header is kept once, where it first stands, never inside a later page's quotes
     assert doc.text.count("PRECISION") == 1 and "Page 4" not in doc.text
     assert not any("PRECISION" in p.text for p in paras if (p.page or 1) > 1)
@@ -60,7 +53,7 @@ def test_running_headers_and_page_numbers_are_left_out_of_a_briefings_quotes(tmp
         head + ["2", "I would point you to them for the legal strategy. Ninety-seven percent of",
                 "federal employees have complied.", "Q: And the contractors?"],
         head + ["3", "MS. PSAKI: The same rule applies to them, and we expect the same result.", "Q: Thank you."]]))
-    doc, paras = _parsed(path)
+    doc, paras = parsed_file(path)
     assert doc.text.count("THE WHITE HOUSE") == 1 and doc.text.count("Office of the Press") == 1
     # the page number was the first word of the page's first paragraph
     assert any(p.text.startswith("I would point you") and p.page == 2 for p in paras)
@@ -85,7 +78,7 @@ def test_minutes_approval_footer_and_page_number_are_no_speaker_and_no_words(tmp
         "Mayor Whitfield: Thank you, Ms. Delgado. Staff will report at the next meeting.",
         "Councilmember Ortiz: I move that we cover the difference from the reserve.",
         "Mayor Whitfield: The motion carries four to one."]]))
-    doc, paras = _parsed(path)
+    doc, paras = parsed_file(path)
     assert "Page 1 of 2" not in doc.text
     assert "Approved" not in {p.speaker for p in paras}
     assert {p.text: p.speaker for p in paras}["The motion carries four to one."] == "Mayor Whitfield"
@@ -103,7 +96,7 @@ def test_what_a_pdf_prints_that_is_no_furniture_stays(tmp_path):
         ["Q1 2023 Results", "Cllr Diaz: We looked at every option before choosing this one.", "Thank you Madam Chair",
          "and I hope the council will support it.", "Cllr Ortiz: I agree with the plan.", "Cllr Diaz: Good."],
         ["Q2 2023 Results", "Cllr Ortiz: The figures are better than the forecast this quarter."]]))
-    doc, paras = _parsed(path)
+    doc, paras = parsed_file(path)
     for kept in ("2024", "1. Replace lead service lines", "Q1 2023 Results", "Q2 2023 Results", "1 Norway 98%",
                  "10 Spain 89%", "Thank you Madam Chair"):
         assert kept in doc.text, kept
@@ -163,7 +156,7 @@ WHITE_HOUSE = """<html><body><main>
 def test_a_white_house_q_with_neither_colon_nor_stop_asks_and_the_page_after_the_last_answer_is_nobodys(tmp_path):
     path = tmp_path / "briefing.html"
     path.write_text(WHITE_HOUSE, encoding="utf-8")
-    doc, paras = _parsed(path)
+    doc, paras = parsed_file(path)
     by = {p.text: p for p in paras}
     answer = by["The Commerce Department will receive them."]
     assert (answer.kind, answer.speaker) == ("answer", "MS. JEAN-PIERRE")
@@ -184,7 +177,7 @@ def test_a_heading_inside_a_speech_keeps_its_speaker(tmp_path):
     path.write_text("# Council\n\n**Chair:** Councillor Hansen will present the plan.\n\n**Cllr Hansen:** Thank you.\n\n"
                     "## Housing\n\nWe build four hundred homes by 2027.\n\n## Transport\n\nTwo new bus lines.\n\n"
                     "**Chair:** Thank you, Councillor.\n", encoding="utf-8")
-    _, paras = _parsed(path)
+    _, paras = parsed_file(path)
     said = {p.text: p.speaker for p in paras}
     assert said["We build four hundred homes by 2027."] == "Cllr Hansen" == said["Two new bus lines."]
 
@@ -197,7 +190,7 @@ def test_lines_a_speaker_says_stay_theirs_at_the_start_and_the_end(tmp_path):
                     "Question: Will the bridge reopen?\n\nMinister: Yes, in May.\n\nQuestion: And the tolls?\n\n"
                     "Minister: They stay as they are\n\nAfter that it will be too late\n\nThank you\n\n"
                     "Tags: Transport, Bridges\n", encoding="utf-8")
-    _, paras = _parsed(path)
+    _, paras = parsed_file(path)
     said = {p.text: p.speaker for p in paras}
     assert said["Thank you for coming at such short notice"] == "Minister"
     assert said["After that it will be too late"] == "Minister" == said["Thank you"]
@@ -209,7 +202,7 @@ def test_q_street_in_a_hearing_is_no_question_label(tmp_path):
     path.write_text("Chair: We turn to the zoning plan.\n\nQ Street would get a protected lane under the plan.\n\n"
                     "Witness: The lane is welcome.\n\nQ Street residents wrote to us as well.\n\n"
                     "Chair: Thank you. Next item.\n", encoding="utf-8")
-    doc, paras = _parsed(path)
+    doc, paras = parsed_file(path)
     assert not any(p.kind == "question" for p in paras)
     assert any(p.text.startswith("Q Street would get") for p in paras)
 
@@ -218,7 +211,7 @@ def test_a_hard_wrapped_line_that_reads_like_chrome_is_kept(tmp_path):
     path = tmp_path / "wrapped.txt"
     path.write_text("Alice: The vendor said they agreed to\nshare on Friday the full test results.\n\n"
                     "Bob: Then let's meet again at\n10:30 AM\non Monday.\n\nAlice: Agreed.\n", encoding="utf-8")
-    doc, paras = _parsed(path)
+    doc, paras = parsed_file(path)
     text = " ".join(p.text for p in paras)
     assert "share on Friday the full test results" in text and "10:30 AM" in text
 
@@ -232,5 +225,5 @@ def test_a_podcast_pages_note_on_its_transcript_is_no_ones_answer(tmp_path):
                     "<p><strong>Omar Haddad:</strong> Camera traps, and patience.</p>"
                     "<p>This transcript was generated automatically and may contain errors.</p>"
                     "</article></body></html>", encoding="utf-8")
-    _, paras = _parsed(path)
+    _, paras = parsed_file(path)
     assert not any("generated automatically" in p.text for p in paras)

@@ -2,8 +2,10 @@
 
 import docx
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from rag.chunk import chunk
+from rag.word import _docx_transcript
 
 from conftest import parsed_file
 
@@ -201,3 +203,22 @@ def test_teams_classic_cues_written_with_line_breaks_read_as_subtitles(tmp_path)
     doc, paras = parsed_file(_save(d, tmp_path))
     assert "-->" not in doc.text
     assert {p.text: p.speaker for p in paras}["The vendor moved the cutover."] == "Beatriz Costa"
+
+
+_BLOCKS = st.one_of(st.sampled_from(
+    ["Maria Lopez 0:03", "Daniel Kim 1:25", "Welcome 9:00", "Okay, let's start.", "Agreed.", "P1: I drive.",
+     "# Heading", "Bob Smith | Fix the jobs", "Moderator: Why?", "Line one\nP2: Line two"]),
+    st.text(alphabet="abc .:|09", min_size=1, max_size=15).map(str.strip).filter(bool))
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(_BLOCKS, max_size=25))
+def test_a_word_documents_paragraphs_are_all_kept_whatever_their_layout(blocks):
+    # the Otter/Teams join only joins: every paragraph's text is in what is indexed, in order
+    text = _docx_transcript(blocks)
+    at = 0
+    for block in blocks:
+        for line in block.split("\n"):
+            found = text.find(line, at)
+            assert found >= 0, (line, text)
+            at = found + len(line)

@@ -1,7 +1,10 @@
 """Transcripts as PDF, HTML and Markdown pages print them: what the page prints around the words (line numbers,
 running headers, page numbers, share buttons, tags, a copyright) is nobody's words, and every speaker keeps theirs."""
 
+from hypothesis import given, settings, strategies as st
+
 from rag import read
+from rag.pdf import _pdf_paragraphs, _without_furniture
 
 from conftest import parsed_file
 from pdfgen import make_pdf
@@ -227,3 +230,23 @@ def test_a_podcast_pages_note_on_its_transcript_is_no_ones_answer(tmp_path):
                     "</article></body></html>", encoding="utf-8")
     _, paras = parsed_file(path)
     assert not any("generated automatically" in p.text for p in paras)
+
+
+# what a PDF page may hold: numbers (a page's, a line's, a table's), headers, labels, words, blank lines
+_LINES = st.one_of(st.integers(0, 30).map(str), st.sampled_from(
+    ["Page 3", "Page 2 of 9", "- 4 -", "THE WHITE HOUSE", "Q. Why?", "A. Yes.", "MS. PSAKI: Good.", "Q Thanks.",
+     "Jane Doe 0:03", "", "Ward", "harves-", "ter on credit.", "1. Replace lines", "Tags: x"]),
+    st.text(alphabet="ab -.:", max_size=12))
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(st.lists(_LINES, max_size=30), max_size=5))
+def test_page_furniture_only_ever_leaves_lines_out_and_never_fails(pages):
+    # whatever a PDF's pages hold, what is kept of each page is its own lines in their order (nothing invented or
+    # moved across pages), and its paragraphs are made of them
+    kept = _without_furniture(pages)
+    assert len(kept) == len(pages)
+    for lines, out in zip(pages, kept):
+        it = iter(lines)
+        assert all(any(line == x for x in it) for line in out)
+        _pdf_paragraphs(out)

@@ -14,12 +14,13 @@ from .errors import DocumentError
 from .labels import LABEL, prose
 from .subtitles import is_timing, subtitle_text
 
+
 def docx_text(data: bytes) -> tuple[str, str]:
     """(text, title) of a Word document: its paragraphs and tables in order, one paragraph each (a line break inside
     one, Shift+Enter, stays a line: "P1: ... / P2: ..." are two turns), headings as '# Heading'. A transcription
     tool's layouts read as their text exports do (_docx_transcript): Otter's and Teams' "Jane Doe  0:03" paragraph
-    above its words (a name recurring), Teams' classic timing, name and words paragraphs (as subtitles), a table of speaker, time and
-    words."""
+    above its words (a name recurring), Teams' classic timing, name and words paragraphs (as subtitles), a table of
+    speaker, time and words."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
@@ -56,8 +57,8 @@ _NAME_CELL = re.compile(LABEL)
 
 
 def _table_rows(table) -> list[str]:
-    """A table's rows, one paragraph each: a transcript's (a column of speakers' names, one recurring, an optional
-    column of times, the words last, most of them sentences: _transcript_rows) as "Jane Doe 0:03" above the words
+    """A table's rows, one paragraph each: a transcript's (a column of speakers' names, one recurring, a column of
+    times, the words last, most of them sentences: _transcript_rows) as "Jane Doe 0:03" above the words
     (Otter's layout, which parse.py reads); any other row's cells joined by " | " (a merged
     cell once): an action list's "Bob Smith | Fix the reporting jobs" or a programme's "Dr. Anna Weber | 9:00 |
     Opening address" names no speaker."""

@@ -81,7 +81,7 @@ LINE_NUMBERS = 8    # numbered lines counting up on a page that make its numbers
 RUNNING_PAGES = 3   # pages a line must head or foot, at the same place, to be a running header or footer
 _PAGE_NUMBER = re.compile(r"(?i:page\s+)\d{1,4}(?:\s*(?i:of|/)\s*\d{1,4})?|\d{1,4}\s*(?i:of|/)\s*\d{1,4}"
                           r"|[-–—]\s*\d{1,4}\s*[-–—]")
-_SENTENCE_END = re.compile(r"[.!?…\"”]$")
+SENTENCE_END = re.compile(r"[.!?…\"”]$")     # a line or paragraph that ends a sentence (word.py too)
 
 
 def _without_furniture(pages: list[list[str]]) -> list[list[str]]:
@@ -115,7 +115,7 @@ def _without_furniture(pages: list[list[str]]) -> list[list[str]]:
 
     edges = [places(lines) for lines in pages]
     seen = Counter(place for edge in edges for place in set().union(*edge.values()))
-    running = {place for place, n in seen.items() if n * 2 >= len(pages) and not _SENTENCE_END.search(place[1])
+    running = {place for place, n in seen.items() if n * 2 >= len(pages) and not SENTENCE_END.search(place[1])
                and (n >= RUNNING_PAGES or n >= 2 and len(place[1].split()) >= 3)}     # (two pages: a longer line)
     explicit = sum(1 for lines, edge in zip(pages, edges) if any(_PAGE_NUMBER.fullmatch(lines[i].strip()) for i in edge))
     numbers = {} if explicit * 2 >= len(pages) else _page_numbers(pages, edges, running)
@@ -176,7 +176,7 @@ def _pdf_paragraphs(lines: list[str]) -> str:
                 paras.append(current)
             current = ""
             continue
-        if current and (_LABEL.match(line) or _QA_LINE.match(line) and _SENTENCE_END.search(current)):
+        if current and (_LABEL.match(line) or _QA_LINE.match(line) and SENTENCE_END.search(current)):
             paras.append(current)
             current = ""
         nxt = lines[i + 1] if i + 1 < len(lines) else ""

@@ -12,6 +12,7 @@ from collections import Counter
 
 from .errors import DocumentError
 from .labels import LABEL, prose
+from .pdf import SENTENCE_END
 from .subtitles import is_timing, subtitle_text
 
 
@@ -85,7 +86,7 @@ def _transcript_rows(rows: list[list[str]]) -> set[int]:
     (else none); then any other row of those names too. Two columns are never a transcript's: a report's "Theme |
     Illustrative quote" or "Respondent | Comment" would make the report's own paragraphs after it a speaker's."""
     said = {i for i, r in enumerate(rows) if len(r) == 3 and _NAME_CELL.fullmatch(r[0]) and not prose(r[0])
-            and _CELL_CLOCK.fullmatch(r[1]) and re.search(r"[.!?…\"”]$", r[-1])}
+            and _CELL_CLOCK.fullmatch(r[1]) and SENTENCE_END.search(r[-1])}
     lengths = sorted(len(rows[i][-1]) for i in said)
     if len(said) < 2 or len(said) * 2 < len(rows) or lengths[len(lengths) // 2] < 30 \
             or max(Counter(rows[i][0] for i in said).values()) < 2:
@@ -122,7 +123,7 @@ def _docx_transcript(blocks: list[str]) -> str:
     heads = [i for i, b in enumerate(blocks) if _NAMED_CLOCK.fullmatch(b)]
     names = Counter(b.rsplit(None, 1)[0] for b in map(blocks.__getitem__, heads))
     spoken = sum(1 for i in heads if i + 1 < len(blocks) and not _NAMED_CLOCK.fullmatch(blocks[i + 1])
-                 and (re.search(r"[.!?…\"”]$", blocks[i + 1]) or len(blocks[i + 1]) >= 60))
+                 and (SENTENCE_END.search(blocks[i + 1]) or len(blocks[i + 1]) >= 60))
     # a speaker recurs and words said (a sentence) follow nearly every header: not an agenda's "Welcome 9:00" over
     # "Finance report 9:15", a race's "Anna Berg 4:12"
     first = re.search(r"(\d+):\d{2}$", blocks[heads[0]]) if heads else None    # a recording's first words: in its

@@ -59,7 +59,8 @@ from .lexical import LexicalSearch
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .store import Compat, Index
 from .vocabulary import HONORIFICS
-from .terms import absent_words, hard_missing, held_names, names_missing, rarest_missing, whole_name_missing, whole_names
+from .terms import (absent_words, borrowed_names, hard_missing, held_names, names_missing, rarest_missing,
+                    whole_name_missing, whole_names)
 
 __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "Result", "Retriever",
            "SearchSettings", "abstain_notice", "calibrated_threshold", "check_k", "clean_query", "confidence",
@@ -850,8 +851,11 @@ class Retriever:
         held = set(self.lexical.encode(" ".join(held_names(text, missing, vocabulary)))) if tokens else set()
         known = vocabulary.coverage(tokens, self.lexical.coverage(tokens), held, docs)
         absent = self._absent(text)
-        decisive = bool(hard) and (share >= s.missing_abstain or rarest_missing(text, hard, vocabulary, docs)
-                                   or whole_name_missing(hard, vocabulary, docs))
+        # a borrowed word (terms.borrowed_names: "junta", "diaspora") decides only with every name missing
+        deciding = hard_missing(hard, borrowed_names(text))
+        decisive = (bool(deciding) and (len(deciding) / named >= s.missing_abstain
+                                        or rarest_missing(text, deciding, vocabulary, docs)
+                                        or whole_name_missing(deciding, vocabulary, docs))) or (bool(hard) and share >= 1)
         # the adapter moves the query for ranking; the confidence reads the model's own vector, so that a threshold
         # means the same with or without it (calibration.json does not know which adapter a search uses)
         raw = encoded()

@@ -68,13 +68,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .borrowed import borrowed
 from .places import capitals, countries, country_forms, country_names, country_phrases, peoples
 from .vocabulary import (COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS, INFLECTED_ZIPF, LABELS, OFFICES,
                          PATRONYMIC, RARE_ZIPF, SHORT_MONTHS, TITLED_WORDS, TITLES, VARIANT_PREFIX, Vocabulary, FIGURE,
                          _SENTENCE_END_CHARS, _WORD, _acronym, _distance, _fold, _is_stop, _skeleton, _stem,
                          is_common, mistyped, zipf)
 
-__all__ = ["Vocabulary", "absent_words", "capitals", "countries", "country_forms", "country_names", "hard_missing",
+__all__ = ["Vocabulary", "absent_words", "borrowed_names", "capitals", "countries", "country_forms", "country_names", "hard_missing",
            "held_names", "is_common", "missing_names", "missing_terms", "name_phrases", "names_missing", "query_names",
            "rarest_missing", "whole_name_missing", "whole_names", "zipf"]
 
@@ -100,6 +101,10 @@ def query_names(query: str) -> list[str]:
     return list(_query_names(query))
 
 
+# endings of English adjectives that other languages share ("verbal", "arrogant", "absurd" aside): no names
+ADJECTIVE_ENDINGS = ("al", "ant", "ent", "ive", "ous", "ible", "able", "ist")
+ADVERB_ZIPF = 2.0       # a word whose -ly form is this frequent is an adjective: "absurd", "sublime"
+
 # the words Title Case leaves in lower case: articles, conjunctions, short prepositions ("Russian Troops on the Border")
 TITLE_LOWER = frozenset("a an the and but or nor for so yet as at by in of off on per to up via with from into "
                         "onto over than vs".split())
@@ -116,12 +121,27 @@ def title_case(matches: list[re.Match]) -> bool:
         and all(w[0].isupper() or _fold(w) in TITLE_LOWER for w in words)
 
 
+def borrowed_names(query: str) -> frozenset:
+    """The names of `query` (query_names) that are names only as words other languages write as English does
+    (borrowed.py: "merkel", "gazprom", "junta" in lower case): retrieve.py lets them decide an abstention only when
+    every name of the query is missing, since some are everyday terms a text may say otherwise ("diaspora":
+    compatriots)."""
+    return frozenset(core for core, by_use in _names(query) if by_use)
+
+
 @lru_cache(maxsize=1024)
 def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one query several times)
+    return tuple(core for core, _ in _names(query))
+
+
+@lru_cache(maxsize=1024)
+def _names(query: str) -> tuple[tuple[str, bool], ...]:
+    """query_names's names, each with whether it is one only as a borrowed word (borrowed_names)."""
     matches = list(_WORD.finditer(query))
     in_title_case = title_case(matches)       # every word capitalised: capitals say nothing
     all_caps = query.upper() == query
     out: list[str] = []
+    by_use: set[str] = set()      # names only as borrowed words
     figures = figures_of(query)
     end, previous = 0, ""   # where the previous word ended, and that word
     for i, m in enumerate(matches):
@@ -173,9 +193,12 @@ def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one 
                 z = max(z, zipf(_stem([core])[0]))
             name = z is not None and (z < RARE_ZIPF or (word[0].isupper() and not in_title_case and z < COMMON_ZIPF
                                                         and not _inflected(core)))
+            if not name and z is not None and borrowed(core) and not _adjective(core) and not _inflected(core):
+                name = True                               # "merkel", "gazprom", "junta": other languages' words too
+                by_use.add(core)
         if name:
             out.append(core)
-    return tuple(out)
+    return tuple((core, core in by_use) for core in out)
 
 
 def _code(query: str, matches: list[re.Match], i: int) -> str | None:
@@ -222,6 +245,12 @@ def _inflected(word: str) -> bool:
     base = word[:-1] if word.endswith("e") else word
     forms = {word + "d", base + "ed", base + "ing"}     # not -s: "Donbass" is no plural of "Donbas"
     return any((zipf(f) or 0.0) >= INFLECTED_ZIPF for f in forms)
+
+
+def _adjective(word: str) -> bool:
+    """Whether `word` is made as English adjectives are, though other languages write it alike: it ends as they
+    do (ADJECTIVE_ENDINGS: "verbal", "arrogant") or English makes an adverb of it ("absurd": absurdly)."""
+    return word.endswith(ADJECTIVE_ENDINGS) or (zipf(word + "ly") or 0.0) >= ADVERB_ZIPF
 
 
 def name_phrases(query: str) -> list[list[str]]:

@@ -160,11 +160,12 @@ def test_abstains_below_the_threshold_and_marks_the_hits(retriever):
     yes, no = strict.search("Is the pipeline funded by a grant?", 3), strict.search("zebra migration patterns in Kenya", 3)
     assert not yes.abstained and not any(h.low_confidence for h in yes.hits)
     assert no.abstained and no.hits and all(h.low_confidence for h in no.hits)
-    assert no.abstain_notice in no.notices and no.missing_terms == ["Kenya"] and yes.abstain_notice is None
-    assert no.abstain_notice.startswith("The transcript never mentions 'Kenya'.")
+    # (a zebra, "Zebra" and "zebra" in the languages borrowed.py reads, is named as a term the documents lack)
+    assert no.abstain_notice in no.notices and no.missing_terms == ["zebra", "Kenya"] and yes.abstain_notice is None
+    assert no.abstain_notice.startswith("The transcript never mentions 'zebra' or 'Kenya'.")
     assert not strict.search("zebra migration patterns in Kenya", 3, abstain=False).abstained
     # no threshold: the confidence abstains on nothing; a name no document mentions still decides
-    assert not retriever.with_settings(threshold=None).search("zebra migration patterns", 3).abstained
+    assert not retriever.with_settings(threshold=None).search("seasonal migration patterns of herds", 3).abstained
     assert retriever.with_settings(threshold=None).search("zebra migration patterns in Kenya", 3).abstained
 
 

@@ -59,8 +59,8 @@ from .lexical import LexicalSearch
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .store import Compat, Index
 from .vocabulary import HONORIFICS
-from .terms import (absent_words, borrowed_names, hard_missing, held_names, names_missing, rarest_missing,
-                    whole_name_missing, whole_names)
+from .terms import (absent_words, borrowed_names, hard_missing, held_names, names_missing, query_names,
+                    rarest_missing, whole_name_missing, whole_names)
 
 __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "Result", "Retriever",
            "SearchSettings", "abstain_notice", "calibrated_threshold", "check_k", "clean_query", "confidence",
@@ -276,6 +276,10 @@ def confidence(s: SearchSettings, cosine: float, lexical: Candidates, words: int
             - s.conf_missing * missing)
 
 
+# a query whose every name is missing, some of them only borrowed words (terms.borrowed_names: "lavrov on merkel"),
+# counts as missing this share of its names: "the russian diaspora" or "the assad government" may be how the question
+# names what the documents call compatriots or the Syrian government, so less than a name of its own ("Mongolia")
+BORROWED_SHARE = 0.5
 COUNT_PASSAGES = 3      # the best-ranked passages (before diversity, so the same for any k; one per quote
                         # with `expand`) a count question's number is looked for in, as shown, with their question
 NEAR_DUPLICATE = 0.95   # cosine above which two passages say the same thing
@@ -851,11 +855,14 @@ class Retriever:
         held = set(self.lexical.encode(" ".join(held_names(text, missing, vocabulary)))) if tokens else set()
         known = vocabulary.coverage(tokens, self.lexical.coverage(tokens), held, docs)
         absent = self._absent(text)
-        # a borrowed word (terms.borrowed_names: "junta", "diaspora") decides only with every name missing
-        deciding = hard_missing(hard, borrowed_names(text))
-        decisive = (bool(deciding) and (len(deciding) / named >= s.missing_abstain
-                                        or rarest_missing(text, deciding, vocabulary, docs)
-                                        or whole_name_missing(deciding, vocabulary, docs))) or (bool(hard) and share >= 1)
+        decisive = bool(hard) and (share >= s.missing_abstain or rarest_missing(text, hard, vocabulary, docs)
+                                   or whole_name_missing(hard, vocabulary, docs))
+        borrowed = borrowed_names(text)
+        if borrowed:    # "merkel", "junta" (terms.borrowed_names): named when missing; with every name missing they
+            missing, every, soft = names_missing(text, vocabulary, docs, names=query_names(text) + borrowed)
+            if every and len(hard_missing(missing, soft)) >= every:     # count as BORROWED_SHARE of the names, and
+                share = max(share, BORROWED_SHARE)                      # decide where no threshold can
+                decisive = decisive or s.threshold is None
         # the adapter moves the query for ranking; the confidence reads the model's own vector, so that a threshold
         # means the same with or without it (calibration.json does not know which adapter a search uses)
         raw = encoded()
@@ -920,7 +927,8 @@ class Retriever:
             notices = [f"Only passages of {', '.join(shown[:3])}" + (f" and {len(shown) - 3} more" if len(shown) > 3
                                                                      else "") + "."] + notices
             if named_missing:
-                everywhere = set(whole_names(text, *names_missing(text, vocabulary, None)[0::2]))
+                everywhere = set(whole_names(text, *names_missing(text, vocabulary, None,
+                                                                  names=query_names(text) + borrowed)[0::2]))
                 elsewhere = [t for t in named_missing if t not in everywhere]
             if unused:
                 noun = "the documents"      # the words no document of the index uses

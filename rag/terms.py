@@ -121,22 +121,22 @@ def title_case(matches: list[re.Match]) -> bool:
         and all(w[0].isupper() or _fold(w) in TITLE_LOWER for w in words)
 
 
-def borrowed_names(query: str) -> frozenset:
-    """The names of `query` (query_names) that are names only as words other languages write as English does
-    (borrowed.py: "merkel", "gazprom", "junta" in lower case): retrieve.py lets them decide an abstention only when
-    every name of the query is missing, since some are everyday terms a text may say otherwise ("diaspora":
-    compatriots)."""
-    return frozenset(core for core, by_use in _names(query) if by_use)
+def borrowed_names(query: str) -> list[str]:
+    """The words of `query` that would be names but for their being words other languages write as English does
+    (borrowed.py: "merkel", "gazprom", "junta" in lower case), in order, once each; none of query_names. Some are
+    everyday terms a text may say otherwise ("diaspora": compatriots), so retrieve.py names them when missing but
+    abstains on them only when every name of the query, these too, is missing ("lavrov on merkel")."""
+    return [core for core, by_use in _names(query) if by_use]
 
 
 @lru_cache(maxsize=1024)
 def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one query several times)
-    return tuple(core for core, _ in _names(query))
+    return tuple(core for core, by_use in _names(query) if not by_use)
 
 
 @lru_cache(maxsize=1024)
 def _names(query: str) -> tuple[tuple[str, bool], ...]:
-    """query_names's names, each with whether it is one only as a borrowed word (borrowed_names)."""
+    """query_names's names and borrowed_names's, in order, each with whether it is a borrowed word."""
     matches = list(_WORD.finditer(query))
     in_title_case = title_case(matches)       # every word capitalised: capitals say nothing
     all_caps = query.upper() == query
@@ -606,10 +606,11 @@ def rarest_missing(query: str, missing: list[str], vocabulary: Vocabulary | None
 
 
 def missing_terms(query: str, vocabulary: Vocabulary, docs=None, names: list[str] | None = None) -> list[str]:
-    """The names in `query` (query_names, or `names` when given, and its multiword names) that no searched
-    document (`docs`, None: all) mentions in any form, as the query spells them (possessive dropped), each
+    """The names in `query` (query_names and borrowed_names, or `names` when given, and its multiword names) that
+    no searched document (`docs`, None: all) mentions in any form, as the query spells them (possessive dropped), each
     missing word of a longer name shown as that name (whole_names)."""
-    missing, _, soft = names_missing(query, vocabulary, docs, names)
+    missing, _, soft = names_missing(query, vocabulary, docs, query_names(query) + borrowed_names(query)
+                                     if names is None else names)
     return whole_names(query, missing, soft)
 
 

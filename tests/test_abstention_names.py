@@ -720,13 +720,17 @@ def test_a_name_in_lower_case_that_other_languages_write_alike_is_missing_and_de
     for q in ["Did Lavrov call the accusations absurd?", "an arrogant and verbal reply", "will they invade",
               "russian meddling in american elections"]:
         assert not terms.borrowed_names(q) and terms.missing_terms(q, vocab) == [], q
-    # it decides an abstention only when every name of the query is missing: "diaspora" may be the documents'
-    # "compatriots" (and lowers the confidence, named in the notice), "merkel" asked alone may not
+    # it decides an abstention only when every name of the query is missing, and never lowers the confidence:
+    # "diaspora" may be the documents' "compatriots" (named in the notice all the same), "merkel" asked alone may not
     r = _retriever(_index(text, "t.txt", speaker="Sergey Lavrov"), threshold=None)
     kept = r.search("Are Russian diaspora organisations harassed in America?", 3)
     assert not kept.abstained and kept.missing_terms == ["diaspora"] and any("diaspora" in n for n in kept.notices)
-    plain = r.search("Are Russian organisations harassed in America?", 3)
-    assert kept.confidence < plain.confidence
+    assert not r.search("how does lavrov describe the kiev junta", 3).abstained
+    # as much as an English word the documents lack (a missing name would lower it: "Mongolia" does)
+    other = r.search("Are Russian emigrant organisations harassed in America?", 3)
+    assert not terms.borrowed_names(other.query) and "emigrant" in other.missing_terms   # (no threshold: said)
+    assert kept.confidence == pytest.approx(other.confidence)
+    assert r.search("Are Russian Mongolia organisations harassed in America?", 3).confidence < other.confidence - 0.1
     gone = r.search("lavrov on merkel and the normandy format", 3)
     assert gone.abstained and gone.missing_terms == ["merkel"] and "never mentions 'merkel'" in gone.abstain_notice
     assert r.search("What did Lavrov say about the junta?", 3).abstained

@@ -13,7 +13,10 @@ A query word is a *name* when it is
 - capitalised at the start of a sentence and not a common English word nor one English inflects
   ("Summarize the discussion": summarized; "Kaliningrad transit" has no such forms), or
 - (any case) very rare in general English, or the one-word name of a country (``countries``: pycountry's
-  ISO 3166 tables, "Myanmar military government", "russia and mongolia").
+  ISO 3166 tables, "Myanmar military government", "russia and mongolia");
+- (in lower case, opening the question or in Title Case) a word other languages write as English does, about as
+  often (borrowed.py: "merkel", "gazprom", "junta"), unless English makes an adjective or inflects it ("absurd",
+  "invade"): ``borrowed_names``, kept apart from ``query_names`` because retrieve.py weighs them less.
 "Common" and "rare" come from ``wordfreq``'s Zipf frequencies when it is installed (an
 optional dependency); without it only capitalisation, acronyms and digits make names. A
 common word (a paraphrase's verb) never counts, whatever the index lacks.

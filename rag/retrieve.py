@@ -276,10 +276,6 @@ def confidence(s: SearchSettings, cosine: float, lexical: Candidates, words: int
             - s.conf_missing * missing)
 
 
-# a query whose every name is missing, some of them only borrowed words (terms.borrowed_names: "lavrov on merkel"),
-# counts as missing this share of its names: "the russian diaspora" or "the assad government" may be how the question
-# names what the documents call compatriots or the Syrian government, so less than a name of its own ("Mongolia")
-BORROWED_SHARE = 0.5
 COUNT_PASSAGES = 3      # the best-ranked passages (before diversity, so the same for any k; one per quote
                         # with `expand`) a count question's number is looked for in, as shown, with their question
 NEAR_DUPLICATE = 0.95   # cosine above which two passages say the same thing
@@ -857,12 +853,9 @@ class Retriever:
         absent = self._absent(text)
         decisive = bool(hard) and (share >= s.missing_abstain or rarest_missing(text, hard, vocabulary, docs)
                                    or whole_name_missing(hard, vocabulary, docs))
-        borrowed = borrowed_names(text)
-        if borrowed:    # "merkel", "junta" (terms.borrowed_names): named when missing; with every name missing they
-            missing, every, soft = names_missing(text, vocabulary, docs, names=query_names(text) + borrowed)
-            if every and len(hard_missing(missing, soft)) >= every:     # count as BORROWED_SHARE of the names, and
-                share = max(share, BORROWED_SHARE)                      # decide where no threshold can
-                decisive = decisive or s.threshold is None
+        borrowed = borrowed_names(text, vocabulary, docs)
+        if borrowed:    # "merkel", "junta" (terms.borrowed_names): named when missing, weighing nothing
+            missing, _, soft = names_missing(text, vocabulary, docs, names=query_names(text) + borrowed)
         # the adapter moves the query for ranking; the confidence reads the model's own vector, so that a threshold
         # means the same with or without it (calibration.json does not know which adapter a search uses)
         raw = encoded()

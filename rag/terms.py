@@ -78,8 +78,8 @@ from .vocabulary import (COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS
                          _SENTENCE_END_CHARS, _WORD, _acronym, _distance, _fold, _is_stop, _skeleton, _stem,
                          is_common, mistyped, zipf)
 
-__all__ = ["Vocabulary", "absent_words", "borrowed_names", "capitals", "countries", "country_forms", "country_names", "hard_missing",
-           "held_names", "is_common", "missing_names", "missing_terms", "name_phrases", "names_missing", "query_names",
+__all__ = ["Vocabulary", "absent_words", "borrowed_names", "capitals", "countries", "country_forms", "country_names",
+           "hard_missing", "held_names", "is_common", "missing_names", "missing_terms", "name_phrases", "names_missing", "query_names",
            "rarest_missing", "whole_name_missing", "whole_names", "zipf"]
 
 
@@ -124,12 +124,17 @@ def title_case(matches: list[re.Match]) -> bool:
         and all(w[0].isupper() or _fold(w) in TITLE_LOWER for w in words)
 
 
-def borrowed_names(query: str) -> list[str]:
+def borrowed_names(query: str, vocabulary: Vocabulary | None = None, docs=None) -> list[str]:
     """The words of `query` that would be names but for their being words other languages write as English does
-    (borrowed.py: "merkel", "gazprom", "junta" in lower case), in order, once each; none of query_names. Some are
-    everyday terms a text may say otherwise ("diaspora": compatriots), so retrieve.py names them when missing but
-    abstains on them only when every name of the query, these too, is missing ("lavrov on merkel")."""
-    return [core for core, by_use in _names(query) if by_use]
+    (borrowed.py: "merkel", "gazprom", "junta" in lower case), in order, once each; none of query_names. Many are
+    everyday terms a text may say otherwise ("diaspora": compatriots; "tram": streetcar), so retrieve.py names them
+    when missing and lets them decide nothing. With `vocabulary`, not one the searched documents write at the start
+    of a longer word (BEGUN: "putsch", the transcript's "putschists")."""
+    out = [core for core, by_use in _names(query) if by_use]
+    return out if vocabulary is None else [w for w in out if not vocabulary.begins(w, BEGUN, docs)]
+
+
+BEGUN = 4       # a borrowed word is the documents' when they write it with up to this many letters more
 
 
 @lru_cache(maxsize=1024)
@@ -612,8 +617,9 @@ def missing_terms(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     """The names in `query` (query_names and borrowed_names, or `names` when given, and its multiword names) that
     no searched document (`docs`, None: all) mentions in any form, as the query spells them (possessive dropped), each
     missing word of a longer name shown as that name (whole_names)."""
-    missing, _, soft = names_missing(query, vocabulary, docs, query_names(query) + borrowed_names(query)
-                                     if names is None else names)
+    if names is None:
+        names = query_names(query) + borrowed_names(query, vocabulary, docs)
+    missing, _, soft = names_missing(query, vocabulary, docs, names)
     return whole_names(query, missing, soft)
 
 

@@ -457,6 +457,12 @@ class Vocabulary:
         """The first VARIANT_PREFIX letters of every longer word (pregnancy, pregnant: "pregna")."""
         return frozenset(w[:VARIANT_PREFIX] for w in self.words if len(w) > VARIANT_PREFIX and w.isalpha())
 
+    def begins(self, word: str, more: int, docs=None) -> bool:
+        """Whether a searched document writes `word` (folded, five letters or more) at the start of a word of up to
+        `more` letters more ("putsch": putschists)."""
+        return len(word) >= 5 and any(w.startswith(word) and len(w) - len(word) <= more
+                                      for w in self.searched(docs) if w != word)
+
     def titled(self, word: str, docs=None) -> bool:
         """Whether a searched document names a person `word` (folded): writes it capitalised (or in capitals)
         after a title or an office, up to two given names between ("Mr Kuleba", "Prime Minister Modi",

@@ -715,26 +715,31 @@ def test_a_name_in_lower_case_that_other_languages_write_alike_is_missing_and_de
                     ("Sanctions Against Gazprom And Rosneft", "Gazprom"), ("moscow's contacts with hezbollah", "hezbollah"),
                     ("Are Russian diaspora organisations harassed in America?", "diaspora")]:
         assert name.lower() in terms.borrowed_names(q) and name in terms.missing_terms(q, vocab), q
+    # one the documents write at the start of a longer word is theirs: "putsch", the transcript's "putschists"
+    putsch = terms.Vocabulary(_index(text + " The putschists seized power.", "t.txt", speaker="Sergey Lavrov"))
+    assert terms.borrowed_names("the maidan putsch") == ["putsch"] and terms.missing_terms("the maidan putsch", vocab)
+    assert terms.borrowed_names("the maidan putsch", putsch) == [] and terms.missing_terms("the maidan putsch", putsch) == []
     # English's own words are none, though other languages write them alike: an adjective ("absurd": absurdly;
     # "arrogant", "verbal"), a verb English inflects ("invade"), a word English borrowed from nobody ("meddling")
     for q in ["Did Lavrov call the accusations absurd?", "an arrogant and verbal reply", "will they invade",
               "russian meddling in american elections"]:
         assert not terms.borrowed_names(q) and terms.missing_terms(q, vocab) == [], q
-    # it decides an abstention only when every name of the query is missing, and never lowers the confidence:
-    # "diaspora" may be the documents' "compatriots" (named in the notice all the same), "merkel" asked alone may not
-    r = _retriever(_index(text, "t.txt", speaker="Sergey Lavrov"), threshold=None)
-    kept = r.search("Are Russian diaspora organisations harassed in America?", 3)
-    assert not kept.abstained and kept.missing_terms == ["diaspora"] and any("diaspora" in n for n in kept.notices)
-    assert not r.search("how does lavrov describe the kiev junta", 3).abstained
-    # as much as an English word the documents lack (a missing name would lower it: "Mongolia" does)
-    other = r.search("Are Russian emigrant organisations harassed in America?", 3)
-    assert not terms.borrowed_names(other.query) and "emigrant" in other.missing_terms   # (no threshold: said)
-    assert kept.confidence == pytest.approx(other.confidence)
-    assert r.search("Are Russian Mongolia organisations harassed in America?", 3).confidence < other.confidence - 0.1
-    gone = r.search("lavrov on merkel and the normandy format", 3)
-    assert gone.abstained and gone.missing_terms == ["merkel"] and "never mentions 'merkel'" in gone.abstain_notice
-    assert r.search("What did Lavrov say about the junta?", 3).abstained
-    assert not r.search("What did Lavrov say about the Normandy format?", 3).abstained
+    # missing, it is named in the notice and weighs nothing: "diaspora" may be the documents' "compatriots", a
+    # user's "tram" their "streetcar" (a reviewer's loanword paraphrases of their own documents lost as many answers
+    # as lower-case names gained abstentions when it lowered the confidence), so the confidence and the abstention
+    # are those of an English word the documents lack
+    r = _retriever(_index(text, "t.txt", speaker="Sergey Lavrov"), threshold=-10.0)
+    for q, other, name in [("Are Russian diaspora organisations harassed in America?",
+                            "Are Russian emigrant organisations harassed in America?", "diaspora"),
+                           ("lavrov on merkel and the normandy format", "lavrov on meddling and the normandy format",
+                            "merkel"),
+                           ("how does lavrov describe the kiev junta", "how does lavrov describe the kiev regime",
+                            "junta")]:
+        said, like = r.search(q, 3), r.search(other, 3)
+        assert not said.abstained and said.missing_terms == [name] and any(name in n for n in said.notices), q
+        assert like.missing_terms == [] and said.confidence == pytest.approx(like.confidence), q
+    assert r.search("Are Russian Mongolia organisations harassed in America?", 3).confidence \
+        < r.search("Are Russian emigrant organisations harassed in America?", 3).confidence - 0.1   # a name's weight
 
 
 def test_the_shipped_borrowed_words_are_made_from_wordfreq_as_borrowed_py_says():

@@ -6,7 +6,9 @@ English to be called rare (wordfreq's Zipf 2.0 to 4.0), nothing tells them from 
 uses them as well, spelt alike and about as often (at least three of those eight languages within SPREAD of
 English's frequency), where an English word ("meddling", "waging", "garrisons") is English's alone or much rarer
 elsewhere. terms.py takes such a word, in lower case or opening a question, for a name (unless English inflects
-it or it ends as an English adjective does: "absurd" is borrowed from nobody).
+it or makes an adjective of it: "absurd"), and retrieve.py names it when the documents lack it but lets it weigh
+nothing: as often as it names what they never mention ("merkel") it is the question's word for what they call
+otherwise ("tram": streetcar; "diaspora": compatriots).
 
 The list (``WORDS``, one word a line) is made once from wordfreq's tables by ``python -m rag.borrowed``: the eight
 languages' tables take 300 MB and a second to load, the list 150 kB and a few milliseconds. wordfreq's data is

@@ -11,7 +11,7 @@ nothing: as often as it names what they never mention ("merkel") it is the quest
 otherwise ("tram": streetcar; "diaspora": compatriots).
 
 The list (``WORDS``, one word a line) is made once from wordfreq's tables by ``python -m rag.borrowed``: the eight
-languages' tables take 300 MB and a second to load, the list 150 kB and a few milliseconds. wordfreq's data is
+languages' tables take 300 MB and a second to load, the list 128 kB and a few milliseconds. wordfreq's data is
 CC BY-SA 4.0 (Robyn Speer, https://github.com/rspeer/wordfreq); so is this list, made from it.
 
 What it leaves out: words of other scripts, two-letter words, names English writes more than four times as often
@@ -23,7 +23,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "LOWEST", "HIGHEST", "SPREAD", "WORDS", "borrowed", "borrowed_words"]
+__all__ = ["HIGHEST", "LANGUAGES", "LOWEST", "SHARED", "SPREAD", "WORDS", "borrowed", "borrowed_words"]
 
 WORDS = Path(__file__).resolve().parent / "data" / "borrowed-words.txt"
 LANGUAGES = ("de", "fr", "es", "it", "pt", "nl", "pl", "sv")

@@ -16,7 +16,8 @@ A query word is a *name* when it is
   ISO 3166 tables, "Myanmar military government", "russia and mongolia");
 - (in lower case, opening the question or in Title Case) a word other languages write as English does, about as
   often (borrowed.py: "merkel", "gazprom", "junta"), unless English makes an adjective or inflects it ("absurd",
-  "invade"): ``borrowed_names``, kept apart from ``query_names`` because retrieve.py weighs them less.
+  "invade"): ``borrowed_names``, kept apart from ``query_names``: retrieve.py names them when missing, and they
+  weigh nothing.
 "Common" and "rare" come from ``wordfreq``'s Zipf frequencies when it is installed (an
 optional dependency); without it only capitalisation, acronyms and digits make names. A
 common word (a paraphrase's verb) never counts, whatever the index lacks.
@@ -79,8 +80,8 @@ from .vocabulary import (COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS
                          is_common, mistyped, zipf)
 
 __all__ = ["Vocabulary", "absent_words", "borrowed_names", "capitals", "countries", "country_forms", "country_names",
-           "hard_missing", "held_names", "is_common", "missing_names", "missing_terms", "name_phrases", "names_missing", "query_names",
-           "rarest_missing", "whole_name_missing", "whole_names", "zipf"]
+           "hard_missing", "held_names", "is_common", "missing_names", "missing_terms", "name_phrases", "names_missing",
+           "query_names", "rarest_missing", "whole_name_missing", "whole_names", "zipf"]
 
 
 def absent_words(query: str, vocabulary: Vocabulary, docs=None) -> list[str]:
@@ -104,7 +105,7 @@ def query_names(query: str) -> list[str]:
     return list(_query_names(query))
 
 
-# endings of English adjectives that other languages share ("verbal", "arrogant", "absurd" aside): no names
+# endings of English adjectives that other languages write alike ("verbal", "arrogant"): no borrowed names
 ADJECTIVE_ENDINGS = ("al", "ant", "ent", "ive", "ous", "ible", "able", "ist")
 ADVERB_ZIPF = 2.0       # a word whose -ly form is this frequent is an adjective: "absurd", "sublime"
 

@@ -132,7 +132,8 @@ def borrowed_names(query: str, vocabulary: Vocabulary | None = None, docs=None) 
     when missing and lets them decide nothing. With `vocabulary`, not one the searched documents write at the start
     of a longer word (BEGUN: "putsch", the transcript's "putschists")."""
     out = [core for core, by_use in _names(query) if by_use]
-    return out if vocabulary is None else [w for w in out if not vocabulary.begins(w, BEGUN, docs)]
+    return out if vocabulary is None else [w for w in out if vocabulary.find(w, docs) is not None
+                                           or not vocabulary.begins(w, BEGUN, docs)]   # (a scan: the missing only)
 
 
 BEGUN = 4       # a borrowed word is the documents' when they write it with up to this many letters more

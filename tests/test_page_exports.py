@@ -173,28 +173,30 @@ def test_a_white_house_q_with_neither_colon_nor_stop_asks_and_the_page_after_the
         assert by[tail].speaker is None and by[tail].kind == "paragraph"
 
 
+def _speakers(path, text):
+    """Each paragraph's speaker (by its text) once `text` is written to `path` and read."""
+    path.write_text(text, encoding="utf-8")
+    return {p.text: p.speaker for p in parsed_file(path)[1]}
+
+
 def test_a_heading_inside_a_speech_keeps_its_speaker(tmp_path):
     # (a heading ended the turn for a while: a councillor presenting a plan under "## Housing", "## Transport" lost
     # her words to nobody; a second review)
-    path = tmp_path / "meeting.md"
-    path.write_text("# Council\n\n**Chair:** Councillor Hansen will present the plan.\n\n**Cllr Hansen:** Thank you.\n\n"
-                    "## Housing\n\nWe build four hundred homes by 2027.\n\n## Transport\n\nTwo new bus lines.\n\n"
-                    "**Chair:** Thank you, Councillor.\n", encoding="utf-8")
-    _, paras = parsed_file(path)
-    said = {p.text: p.speaker for p in paras}
+    said = _speakers(tmp_path / "meeting.md",
+                     "# Council\n\n**Chair:** Councillor Hansen will present the plan.\n\n**Cllr Hansen:** Thank you.\n\n"
+                     "## Housing\n\nWe build four hundred homes by 2027.\n\n## Transport\n\nTwo new bus lines.\n\n"
+                     "**Chair:** Thank you, Councillor.\n")
     assert said["We build four hundred homes by 2027."] == "Cllr Hansen" == said["Two new bus lines."]
 
 
 def test_lines_a_speaker_says_stay_theirs_at_the_start_and_the_end(tmp_path):
     # (a second review: a short unpunctuated last line, "Thank you", and a first line, "Thank you for coming at such
     # short notice", were taken for the page's lines)
-    path = tmp_path / "press.txt"
-    path.write_text("Bridge briefing\n\nThank you for coming at such short notice\n\nWe have three announcements.\n\n"
-                    "Question: Will the bridge reopen?\n\nMinister: Yes, in May.\n\nQuestion: And the tolls?\n\n"
-                    "Minister: They stay as they are\n\nAfter that it will be too late\n\nThank you\n\n"
-                    "Tags: Transport, Bridges\n", encoding="utf-8")
-    _, paras = parsed_file(path)
-    said = {p.text: p.speaker for p in paras}
+    said = _speakers(tmp_path / "press.txt",
+                     "Bridge briefing\n\nThank you for coming at such short notice\n\nWe have three announcements.\n\n"
+                     "Question: Will the bridge reopen?\n\nMinister: Yes, in May.\n\nQuestion: And the tolls?\n\n"
+                     "Minister: They stay as they are\n\nAfter that it will be too late\n\nThank you\n\n"
+                     "Tags: Transport, Bridges\n")
     assert said["Thank you for coming at such short notice"] == "Minister"
     assert said["After that it will be too late"] == "Minister" == said["Thank you"]
     assert said["Tags: Transport, Bridges"] is None

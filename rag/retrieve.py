@@ -70,6 +70,7 @@ __all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICAT
 MAX_QUERY_CHARS = 1000
 MAX_K = 50
 MAX_QUOTE_CHARS = 1000      # a conversation's turn longer than this is quoted by its window
+MAX_PARAGRAPH_CHARS = 3 * MAX_QUOTE_CHARS   # and any paragraph longer than this (a page that lost its line breaks)
 REST_POOL = 10              # the best candidates that join the first hits' neighbours in the hits after them (_rest)
 MODES = ("hybrid", "dense", "lexical")
 ABSTAIN_NOTICE = "The transcript does not appear to address this. The nearest passages are shown, marked low-confidence."
@@ -401,11 +402,12 @@ class _Rows:
 
     def quoted(self, row: int) -> Passage:
         """What a hit on passage `row` quotes when hits expand (Retriever.shown): its whole paragraph, but a
-        window of a conversation's turn longer than MAX_QUOTE_CHARS is quoted as it is."""
+        window of a conversation's turn longer than MAX_QUOTE_CHARS, or of any paragraph longer than
+        MAX_PARAGRAPH_CHARS (a press conference's longest answer is 2,675 characters), is quoted as it is."""
         window = self.index.passages[row]
         para = self.paragraphs.get((window.doc, window.paragraph))
         if para is None or not (para.start <= window.start and window.end <= para.end) or \
-                (para.kind == "turn" and len(para.text) > MAX_QUOTE_CHARS):
+                len(para.text) > (MAX_QUOTE_CHARS if para.kind == "turn" else MAX_PARAGRAPH_CHARS):
             return window
         return para
 

@@ -18,7 +18,7 @@ from rag.cli import main
 from rag.errors import QueryError
 from rag.parse import parse
 from rag.records import Document
-from rag.retrieve import Retriever, SearchSettings
+from rag.retrieve import MAX_PARAGRAPH_CHARS, Retriever, SearchSettings
 from rag.store import Compat, load
 
 from conftest import FakeEmbedder, INTERVIEW
@@ -495,6 +495,20 @@ def test_two_windows_of_one_long_turn_are_two_hits(tmp_path):
     assert len(inside) >= 2
     assert all(text[p.start:p.end] == p.text and len(p.text) <= 1000 for p in inside)
     assert all(a.end <= b.start or b.end <= a.start for a in inside for b in inside if a is not b)
+
+
+def test_a_page_that_lost_its_line_breaks_is_quoted_by_its_windows(tmp_path):
+    """A document of one enormous line (a page without its line breaks, no punctuation) is not one quote of
+    the whole file: each hit quotes its window, k of them, each exact and short enough to read."""
+    words = ("harbour ferry silt council tide market dredging quay pier coach").split()
+    text = " ".join(words[(i * 7) % len(words)] + (" pontoon" if i % 97 == 0 else "") for i in range(3000)) + "\n"
+    path = tmp_path / "one-line.txt"
+    path.write_text(text, encoding="utf-8")
+    build([path], FakeEmbedder(), folder=tmp_path / "idx")
+    hits = _retriever(tmp_path / "idx").search("pontoon dredging", 3, abstain=False).hits
+    assert len(hits) == 3
+    assert all(text[h.passage.start:h.passage.end] == h.passage.text and len(h.passage.text) <= MAX_PARAGRAPH_CHARS
+               for h in hits)
 
 
 def _turn_windows(tmp_path, talk, turns=40) -> tuple:

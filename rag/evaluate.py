@@ -356,7 +356,8 @@ def run(retriever, queries: list[dict], k: int = 10, abstain: bool = True) -> di
     ms = np.array(times) * 1000
     out["latency_ms_p50"] = float(np.percentile(ms, 50))
     out["latency_ms_p95"] = float(np.percentile(ms, 95))
-    out["misses"] = [r["id"] for r in rows if r["positive"] and (r["abstained"] or not r["rank"] or r["rank"] > 5)]
+    out["misses"] = [r["id"] for r in rows if r["positive"] and (not r["rank"] or r["rank"] > 5)]
+    out["wrongly_abstained"] = [r["id"] for r in rows if r["positive"] and r["abstained"]]
     kinds = sorted({r["kind"] for r in rows if r["positive"]}, key=str)
     if spans and any(kind is not None for kind in kinds):      # (a set without domains has no rows of them)
         out["by_kind"] = {kind if kind is not None else "(none)":
@@ -366,12 +367,20 @@ def run(retriever, queries: list[dict], k: int = 10, abstain: bool = True) -> di
 
 
 def calibrate_retriever(retriever, sets: list[list[dict]], max_false: float = 0.05) -> dict:
-    """Calibrate the abstention threshold of `retriever`'s mode on the query sets."""
-    pairs = []
+    """Calibrate the abstention threshold of `retriever`'s mode on the query sets. Sets whose answered queries
+    mostly find no answer in the index's first 10 passages (written for another index) are refused: a threshold
+    learnt from them would abstain on nothing, or on everything."""
+    pairs, found, answered = [], 0, 0
     for queries in sets:
         rows = run(retriever, queries, abstain=False)["queries"]
         pairs.append(([r["confidence"] for r in rows if r["positive"]],
                       [r["confidence"] for r in rows if not r["positive"]]))
+        answered += sum(r["positive"] for r in rows)
+        found += sum(bool(r["positive"] and r["rank"] and r["rank"] <= 10) for r in rows)
+    if answered and found * 2 < answered:
+        raise QueryError(f"Only {found} of the {answered} answered queries find their answer among this index's "
+                         f"first 10 passages: were the sets written for another index? Nothing was written (a "
+                         f"threshold is learnt from answered queries the index can answer).")
     return calibrate(pairs, max_false)
 
 
@@ -393,12 +402,17 @@ def format_report(report: dict) -> str:
         keys = ("R@1", "R@5", "R@10", "MRR@10", "nDCG@10") if m.get("graded") == "spans" else \
             ("R@1", "R@3", "R@5", "R@10", "MRR@10")
         lines += [f"\n{path}  ({m['positives']} answered, {m['negatives']} unanswered)",
-                  "  " + "  ".join(f"{key} {m[key]:.2f}" for key in keys)]
+                  "  " + ("  ".join(f"{key} {m[key]:.2f}" for key in keys) if m["positives"]
+                          else "recall: n/a (no answered queries)")]
         lines += [f"    {kind}: " + "  ".join(f"{key} {f[key]:.2f}" for key in keys) + f"  ({f['positives']} answered)"
                   for kind, f in (m.get("by_kind") or {}).items()]
-        lines += [f"  abstained on unanswered: {neg}   wrongly abstained on answered: {m['false_abstain']:.2f}",
+        wrong = f"{m['false_abstain']:.2f}" if m["positives"] else "n/a (no answered queries)"
+        counted = "strict R@5 counts them as misses" if m.get("graded") == "spans" else "recall counts them as misses"
+        lines += [f"  abstained on unanswered: {neg}   wrongly abstained on answered: {wrong}",
                   f"  latency p50 {m['latency_ms_p50']:.1f} ms  p95 {m['latency_ms_p95']:.1f} ms",
                   f"  misses (no hit in the top 5): {', '.join(map(str, m['misses'])) or 'none'}"]
+        if m.get("wrongly_abstained"):
+            lines.append(f"  answered but abstained on ({counted}): {', '.join(map(str, m['wrongly_abstained']))}")
     cal = report.get("calibration")
     if cal:
         neg = f"{cal['neg_abstain']:.2f}" if cal.get("neg_abstain") is not None else "n/a"

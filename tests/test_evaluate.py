@@ -300,3 +300,44 @@ def test_a_line_without_an_id_and_ids_of_two_types(tmp_path):
     with pytest.raises(QueryError, match="line 2") as e:
         evaluate.load_set(boolean)
     assert "too" not in str(e.value)            # the id's type is the fault, not a repeat
+
+
+def test_the_report_tells_a_miss_from_an_abstention_and_has_no_recall_without_answers():
+    """A hostile review: a span-graded query found at rank 1 but abstained on was listed under "misses (no hit in
+    the top 5)" beside R@5 1.00; a set of unanswered queries only printed R@1 0.00 as if it had failed them all."""
+    report = {"mode": "hybrid", "threshold": 0.5, "sets": {}}
+    found = {"R@1": 1.0, "R@5": 1.0, "R@10": 1.0, "MRR@10": 1.0, "nDCG@10": 0.8, "graded": "spans", "positives": 2,
+             "negatives": 0, "neg_abstain": None, "false_abstain": 0.5, "latency_ms_p50": 1.0, "latency_ms_p95": 2.0,
+             "misses": [], "wrongly_abstained": ["e3"]}
+    none = {**found, "R@1": 0.0, "R@5": 0.0, "R@10": 0.0, "MRR@10": 0.0, "nDCG@10": 0.0, "positives": 0,
+            "negatives": 2, "neg_abstain": 1.0, "false_abstain": 0.0, "wrongly_abstained": []}
+    report["sets"] = {"found.jsonl": found, "none.jsonl": none}
+    text = evaluate.format_report(report)
+    block, empty = text.split("none.jsonl")
+    assert "misses (no hit in the top 5): none" in block
+    assert "answered but abstained on (strict R@5 counts them as misses): e3" in block
+    assert "R@1" not in empty and "recall: n/a (no answered queries)" in empty
+    assert "wrongly abstained on answered: n/a" in empty
+
+
+def test_run_lists_abstained_answers_apart_from_misses():
+    retriever = KnownRetriever(ANSWERS)
+    retriever.threshold = 0.85          # "council" (0.8) is found at rank 3 and abstained on
+    out = evaluate.run(retriever, SET, k=10)
+    assert out["misses"] == ["c"] and out["wrongly_abstained"] == ["b", "c"]
+
+
+def test_calibrating_on_sets_written_for_another_index_is_refused(tiny_index, tmp_path, capsys, fake_embedder,
+                                                                   monkeypatch):
+    """`rag eval --calibrate` with a set none of whose answers the index holds stored a threshold (-0.556 in the
+    review) learnt from misses; it is refused, and the stored calibration stays as it was."""
+    monkeypatch.setattr("rag.embed.default_embedder", lambda: fake_embedder)
+    assert main(["eval", str(_write_set(tmp_path)), "--index", str(tiny_index), "--calibrate"]) == 0
+    before = (tiny_index / "calibration.json").read_bytes()
+    capsys.readouterr()
+    path = _lines(tmp_path, *({"id": f"w{i}", "query": q, "gold": ["the treaty was extended for five years"]}
+                              for i, q in enumerate(["New START treaty", "arms control", "extension"])))
+    assert main(["eval", path, "--index", str(tiny_index), "--calibrate"]) == 1
+    err = capsys.readouterr().err
+    assert "Only 0 of the 3 answered queries" in err and "Nothing was written" in err
+    assert (tiny_index / "calibration.json").read_bytes() == before

@@ -176,11 +176,16 @@ def cmd_search(args) -> int:
     lines = read_lines(args.queries) if args.queries else []   # a file it cannot read: before the model loads
     retriever = open_retriever(_index(args), mode=args.mode, adapter=args.adapter)
     if args.queries:
+        seen: dict[str, int] = {}       # an id -> the line that asked it first (two results of one id: which is which?)
         for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             item = _queries_line(args.queries, n, line)
             query_id, query = item.get("id", f"line-{n}"), item.get("query")
+            key = json.dumps(query_id)
+            if key in seen and "error" not in item:
+                item["error"] = f"{args.queries} line {n}: the id {key} is line {seen[key]}'s too: give each query its own"
+            seen.setdefault(key, n)
             try:
                 if "error" in item:
                     raise RagError(item["error"])
@@ -217,6 +222,8 @@ def _queries_line(path, n: int, line: str) -> dict:
         item["error"] = f"{path} line {n}: expected a JSON object with \"id\" and \"query\" (a query's text)"
     elif docs is not None and (not isinstance(docs, list) or not all(isinstance(d, str) for d in docs)):
         item["error"] = f"{path} line {n}: \"docs\" must be a list of document ids, not {json.dumps(docs)[:60]}"
+    elif docs == []:        # as --doc "" is: an empty list is no scope (left out, every document is searched)
+        item["error"] = f"{path} line {n}: \"docs\" is empty: name the documents to search, or leave it out to search all"
     return item
 
 

@@ -211,6 +211,8 @@ def _check_scope(item: dict, where: str) -> None:
     docs, speaker = item.get("docs"), item.get("speaker")
     if docs is not None and (not isinstance(docs, list) or not all(isinstance(d, str) and d for d in docs)):
         raise QueryError(f"{where}: \"docs\" must be a list of document ids, not {json.dumps(docs)[:60]}")
+    if docs == []:
+        raise QueryError(f"{where}: \"docs\" is empty: name the documents to search, or leave it out to search all")
     if speaker is not None and (not isinstance(speaker, str) or not speaker.strip()):
         raise QueryError(f"{where}: \"speaker\" must be a name, not {json.dumps(speaker)[:60]}")
 

@@ -554,6 +554,13 @@ def _check_mode(settings: SearchSettings) -> SearchSettings:
     return settings
 
 
+def _meant(asked: str, doc_id: str) -> bool:
+    """Whether a document id asked for that is not in the index means `doc_id`: a citation's path (its file
+    name), or the name in other case, without its extension or with spaces around it ("PODCAST.TXT", "podcast")."""
+    name = re.split(r"[\\/]", asked)[-1].strip().casefold()
+    return name in (doc_id.casefold(), doc_id.casefold().rsplit(".", 1)[0])
+
+
 class Retriever:
     """The search over one index: its retrievers' candidates, fused, diversified, and the
     confidence. `dense` and `lexical` are the retrievers (default: DenseSearch, LexicalSearch
@@ -619,7 +626,7 @@ class Retriever:
         unknown = docs - set(self.index.documents)
         if unknown:     # said with what was meant (a citation's path: its file name) and what there is
             ids = sorted(self.index.documents)
-            meant = sorted({i for u in unknown for i in ids if i == re.split(r"[\\/]", u)[-1]})
+            meant = sorted({i for u in unknown for i in ids if _meant(u, i)})
             raise QueryError(f"No such document in the index: {', '.join(repr(u) for u in sorted(unknown))}."
                              + (f" Did you mean {', '.join(meant)}?" if meant else "")
                              + f" Its documents: {', '.join(ids[:5])}" + (f" and {len(ids) - 5} more" if len(ids) > 5

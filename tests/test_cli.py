@@ -165,6 +165,22 @@ def test_bad_lines_of_a_queries_file_are_error_results(tmp_path, tiny_index, cap
     assert all(x["abstained"] and x["passages"] == [] for x in lines[1:5])
 
 
+def test_a_repeated_id_and_an_empty_docs_list_are_error_results(tmp_path, tiny_index, capsys):
+    """A hostile review: two lines of one id gave two results labelled alike, and "docs": [] silently searched
+    every document (while --doc "" is refused)."""
+    queries = tmp_path / "q.jsonl"
+    rows = [{"id": "q1", "query": "water prices"}, {"id": "q1", "query": "reservoir"},
+            {"id": "q3", "query": "water", "docs": []}, {"id": 1, "query": "water"}, {"id": "1", "query": "water"}]
+    queries.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    code, out, err = run(capsys, "search", "--json", "--queries", str(queries), "--index", str(tiny_index))
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert code == 0 and [x["id"] for x in lines] == ["q1", "q1", "q3", 1, "1"]
+    assert lines[0]["passages"] and "error" not in lines[0]
+    assert lines[1]["error"] == f"{queries} line 2: the id \"q1\" is line 1's too: give each query its own"
+    assert lines[2]["error"].startswith(f'{queries} line 3: "docs" is empty') and not lines[2]["passages"]
+    assert lines[3]["passages"] and lines[4]["passages"]        # 1 and "1" are two ids
+
+
 def test_a_closed_pipe_ends_the_output_quietly(tiny_index):
     # a new user's `rag docs | head -1` printed a BrokenPipeError traceback
     import subprocess

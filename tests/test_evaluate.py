@@ -107,6 +107,9 @@ def test_load_set_refuses_bad_lines(tmp_path):
         evaluate.load_set(bad)
     with pytest.raises(QueryError):
         evaluate.load_set(tmp_path / "missing.jsonl")
+    bad.write_text('{"id": "x", "query": "q", "gold": ["a"], "docs": []}\n', encoding="utf-8")
+    with pytest.raises(QueryError, match='line 1.*"docs" is empty'):     # searched every document
+        evaluate.load_set(bad)
 
 
 def _write_set(tmp_path):

@@ -204,6 +204,9 @@ def test_docs_restricts_the_search(tmp_path, interview_file, fake_embedder):
         r.search("pipeline", 3, docs={"talks/other.txt"})
     with pytest.raises(QueryError, match=r"No such document in the index: ''\. Its documents"):
         r.search("pipeline", 3, docs={""})
+    for asked in ("OTHER.TXT", "other", " other.txt"):     # and the name in other case, or without its extension
+        with pytest.raises(QueryError, match=r"Did you mean other.txt\?"):
+            r.search("pipeline", 3, docs={asked})
 
 
 def test_lexical_index_is_loaded_not_rebuilt(tiny_index, fake_embedder, monkeypatch):

@@ -947,7 +947,8 @@ class Retriever:
         if elsewhere:       # (after what the documents searched lack)
             notices = notices + [f"Other documents of the index mention {_quoted(elsewhere)}."]
         return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
-                      abstain_notice=said, speaker=who, documents=[] if unused else by_document(hits))
+                      abstain_notice=said, speaker=who,
+                      documents=[] if unused or abstained else by_document(hits))   # nearest passages discuss nothing
 
     def _quotes(self) -> np.ndarray:
         """Row -> the quote a hit on it shows, as a number: one per paragraph's quote with `expand`, else the row."""

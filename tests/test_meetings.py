@@ -460,6 +460,9 @@ def test_a_small_index_says_which_words_no_document_uses_and_claims_no_discussio
         in off.notices
     on = r.search("What did the committee say about the course?", 3)
     assert on.missing_terms == [] and on.documents
+    # abstained on, the nearest passages "discuss" nothing either (`rag search` printed both notes)
+    doubted = r.with_settings(threshold=10.0).search("What did the committee say about the course?", 3)
+    assert doubted.abstained and doubted.hits and doubted.documents == []
 
 
 def test_a_speaker_filter_without_accents_or_with_a_title(tmp_path):

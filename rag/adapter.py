@@ -95,7 +95,12 @@ def save(adapter: Adapter, path) -> Path:
 
 
 def _read(path) -> tuple[np.ndarray, str, dict]:
-    """(W, fingerprint, about) of an adapter file; ValueError (or OSError) when it is none."""
+    """(W, fingerprint, about) of an adapter file; ValueError (or OSError) when it is none. Anything but a zip
+    archive is refused before numpy reads it (numpy takes any other file for a pickle, and its message then
+    advises loading it unsafely)."""
+    with open(path, "rb") as f:
+        if f.read(4) != b"PK\x03\x04":
+            raise ValueError("not an .npz archive of W, fingerprint and about (made by `rag adapt`)")
     data = np.load(path, allow_pickle=False)
     if not isinstance(data, np.lib.npyio.NpzFile):       # a .npy file: one bare array
         raise ValueError("not an .npz archive of W, fingerprint and about")

@@ -184,8 +184,8 @@ def decode(data: bytes) -> str:
         raise DocumentError(f"not {name} text (line {line}: {e.reason} at byte {e.start}); save it as UTF-8")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise DocumentError(f"not a text file (line {line} holds NUL bytes: UTF-16 without a byte-order "
-                            "mark?); save it as UTF-8")
+        guess = "UTF-16 without a byte-order mark?" if data.count(b"\x00") * 4 >= len(data) else "binary data?"
+        raise DocumentError(f"not a text file (line {line} holds NUL bytes: {guess}); save it as UTF-8")
     return text
 
 

@@ -66,6 +66,11 @@ def test_an_adapter_file_round_trips_and_a_broken_one_is_a_message(tmp_path):
     (tmp_path / "bad.npz").write_bytes(b"not a zip")
     with pytest.raises(QueryError, match="Cannot read the query adapter"):
         adapter.load(str(tmp_path / "bad.npz"))
+    # a text file: numpy took it for a pickle and advised loading it unsafely (a hostile review)
+    (tmp_path / "victim.txt").write_text('{"id": "q1", "query": "buttons"}\n', encoding="utf-8")
+    with pytest.raises(QueryError, match=r"not an \.npz archive") as e:
+        adapter.load(str(tmp_path / "victim.txt"))
+    assert "pickle" not in str(e.value)
     np.savez(tmp_path / "flat.npz", W=np.zeros(4, "float32"), fingerprint=np.array("fp"), about=np.array("{}"))
     with pytest.raises(QueryError, match="not a square matrix"):
         adapter.load(str(tmp_path / "flat.npz"))

@@ -129,6 +129,8 @@ def test_markdown_title_and_sections(tmp_path):
     ("broken.docx", b"PK\x03\x04 not a zip", "DOCX"),
     ("broken.html", b"<html><body><script>only()</script></body></html>", "no text"),
     ("renamed.html", bytes(range(256)) * 8, "binary data"),     # an image renamed: was indexed as 2 passages of noise
+    ("utf16.txt", "Harbour notes\nThe ferry.\n".encode("utf-16-le"), "UTF-16 without a byte-order mark"),
+    ("nul.txt", b"Harbour notes\nThe ferry\x00 runs late.\n", "line 2 holds NUL bytes: binary data?"),  # not UTF-16
 ])
 def test_unreadable_files_are_refused_clearly(tmp_path, name, data, words):
     path = tmp_path / name

@@ -279,6 +279,14 @@ def _front_matter(body: str) -> bool:
 _TABLE_ROW = re.compile(r"\|?[^|\n]+(?: \| [^|\n]*)+\|?")
 
 
+def _header_block(body: str) -> bool:
+    """A block of two or three short lines (a title, a date, who recorded it): a header's shape, not a speaker's
+    paragraph. Only read right above the first label of a Q&A, where an opening statement would be one long
+    paragraph or several."""
+    lines = body.splitlines()
+    return 2 <= len(lines) <= 3 and all(0 < len(line.strip()) < 120 for line in lines)
+
+
 def _table_rows(body: str) -> bool:
     """A paragraph of a table's rows ("Bob Smith | Fix the reporting jobs", read.py writes a Word table's rows so;
     Markdown's "| a | b |"): the document's, not the words of the speaker before it."""
@@ -594,9 +602,11 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
                                section=section, kind="heading", paragraph=n))
             continue
         if t is None and (n == 1 and _title_line(text[p.start:p.end]) or front and _front_matter(text[p.start:p.end])
+                          or front and _header_block(text[p.start:p.end]) and n < len(turns) and turns[n]
                           or n - 1 in tail or _table_rows(text[p.start:p.end])):
             # nobody's statement: the title, and an export's lines above the first words ("Transcript by Rev.com",
-            # "Date: 14 May 2023. Location: Astoria, Oregon.")
+            # "Date: 14 May 2023. Location: Astoria, Oregon."), and a short block of lines right above the first
+            # label (a podcast's "Episode 47 …" / "Recorded 3 March 2025. Transcript by Rev.com")
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
                                section=section, kind="paragraph", paragraph=n))
             continue
@@ -622,7 +632,7 @@ def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn 
     out = []
     section = "text"
     speaker = outlet = time = None
-    outlets: dict[str, str] = {}    # a committee's record names a riding or an office at a first turn only
+    outlets: dict[str, str] = {}    # a committee's record names a riding or an office at a label's first turn only
     kind = "paragraph"
     tail = _tail(text, paras, turns)
     for n, (p, t) in enumerate(zip(paras, turns), 1):
@@ -635,7 +645,9 @@ def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn 
             if t.label is not None:
                 kind = "turn"
                 speaker = None if t.label.lower() in _ANSWER_LABELS else t.label
-                outlet = outlets.setdefault(t.label, t.outlet) if t.outlet else outlets.get(t.label)
+                if t.outlet:    # the bracket given last: "The Acting Chair (Mrs. Carol Hughes)" after Mr. Stanton's
+                    outlets[t.label] = t.outlet
+                outlet = outlets.get(t.label)
             elif t.change:
                 kind, speaker, outlet = "turn", None, None
             if start >= p.end:      # "Marketing:" and nothing said

@@ -455,7 +455,35 @@ class _Rows:
             for name in speakers_of([p]):
                 rows.setdefault(name.casefold(), []).append(i)
                 names.setdefault(name.casefold(), name)
+        for name, held in self._held().items():     # "The Acting Chair (Mr. Bruce Stanton)": his turns alone
+            if name.casefold() not in rows:
+                rows[name.casefold()], names[name.casefold()] = held, name
         return {key: (names[key], np.array(r, dtype=np.int64)) for key, r in rows.items()}
+
+    def _held(self) -> dict[str, list[int]]:
+        """speakers.known_as name -> the rows (windows) holding a turn of a label whose bracket names a person
+        ("The Acting Chair (Mr. Bruce Stanton):", "Student (Ravi):"): a conversation's turns only (an answer's
+        outlet is its question's)."""
+        from .speakers import known_as, person_of
+
+        out: dict[str, list[int]] = {}
+        spans: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for para in self.index.paragraphs:
+            person = person_of(para.outlet) if para.kind == "turn" and para.speaker and para.outlet else None
+            if person is None:
+                continue
+            if para.doc not in spans:
+                of = self.of_doc.get(para.doc, np.zeros(0, dtype=np.int64))
+                spans[para.doc] = (of, np.array([(self.index.passages[r].start, self.index.passages[r].end)
+                                                 for r in of], dtype=np.int64).reshape(-1, 2))
+            of, se = spans[para.doc]
+            inside = of[(se[:, 0] < para.end) & (se[:, 1] > para.start)].tolist()
+            out.setdefault(known_as(para.speaker, person), []).extend(inside)
+        return {name: sorted(set(r)) for name, r in out.items()}
+
+    @cached_property
+    def askers(self) -> tuple[str, ...]:    # who asks the questions of a Q&A (their words are context, no passage)
+        return tuple(dict.fromkeys(p.speaker for p in self.index.paragraphs if p.kind == "question" and p.speaker))
 
     @cached_property
     def alias_table(self) -> tuple[dict, int]:     # speakers.alias_table of the index's speakers
@@ -546,6 +574,12 @@ def one_of(speaker: str) -> list[str]:
 FRAME_WORDS = frozenset("what did does do say said says tell told tells think thinks thought ask asks asked mention "
                    "mentions mentioned talk talks talked speak speaks spoke the of".split())
 _FILTER_WORDS = HONORIFICS | {"the", "a", "an"}     # words of a --speaker filter no name need hold
+
+
+def _name_words(name: str) -> set[str]:
+    """A name's words folded, accents dropped: "Muller" is José Müller's."""
+    from .speakers import _fold
+    return {_fold(w) for w in re.findall(r"[^\W_]+", name)}
 
 
 def _check_mode(settings: SearchSettings) -> SearchSettings:
@@ -645,10 +679,10 @@ class Retriever:
         speak = [n for n in names if allowed[self._rows.speakers[n.casefold()][1]].any()]
         return speak or names
 
-    def _speaker(self, speaker, allowed=None) -> tuple[str, np.ndarray]:
+    def _speaker(self, speaker, allowed=None) -> tuple[str, np.ndarray, str]:
         """(the speaker as the index names them, a mask of the rows where they speak; among several that fit, those of
-        the documents searched, `allowed`); QueryError naming the speakers there are when the index has no such
-        speaker."""
+        the documents searched, `allowed`; the notice that says so, and who else the name fits among those who ask
+        the questions); QueryError naming the speakers there are when the index has no such speaker."""
         if not isinstance(speaker, str) or not speaker.strip():
             raise QueryError(f"The speaker must be a name, not {speaker!r:.80}.")
         found = self._rows.speakers.get(" ".join(speaker.split()).casefold())
@@ -656,11 +690,9 @@ class Retriever:
         if found is None and len(several) > 1 and all(several):     # as a search said them: "Anna Berg or Tom Berg"
             found = (SPEAKERS_JOIN.join(name for name, _ in several), np.concatenate([rows for _, rows in several]))
         if found is None:       # as a query names them: "Berg" (Anna Berg), "the PhD" (PhD A or PhD B)
-            from .speakers import _fold, resolve
+            from .speakers import resolve
 
-            def words(name: str) -> set[str]:       # folded, accents dropped: "Muller" is José Müller's
-                return {_fold(w) for w in re.findall(r"[^\W_]+", name)}
-
+            words = _name_words
             every = [name for name, _ in self._rows.speakers.values()]
             asked = words(speaker)
             given = asked - _FILTER_WORDS
@@ -674,19 +706,31 @@ class Retriever:
             if names:
                 rows = np.concatenate([self._rows.speakers[name.casefold()][1] for name in names])
                 found = (SPEAKERS_JOIN.join(names), rows)
+        # those who ask the questions (an interviewer, a host) that the name fits too: their questions are context
+        asking = [a for a in self._rows.askers if self._fits(speaker, a)
+                  and (found is None or a not in found[0].split(SPEAKERS_JOIN))]
         if found is None:
             known = sorted(name for name, _ in self._rows.speakers.values())
             listing = ", ".join(known[:12]) + (f" and {len(known) - 12} more" if len(known) > 12 else "")
-            asking = {p.speaker.casefold(): p.speaker for p in self.index.paragraphs if p.kind == "question" and p.speaker}
-            if " ".join(speaker.split()).casefold() in asking:      # an interviewer: their questions are context
-                raise QueryError(f"{asking[' '.join(speaker.split()).casefold()]} asks the questions here: a question is "
-                                 "shown with the answer it got, not searched as a passage of its own. Search without "
-                                 "the speaker filter" + (f", or choose one who answers: {listing}." if known else "."))
+            if asking:
+                raise QueryError(f"{SPEAKERS_JOIN.join(asking)} {'asks' if len(asking) == 1 else 'ask'} the questions "
+                                 "here: a question is shown with the answer it got, not searched as a passage of its "
+                                 "own. Search without the speaker filter"
+                                 + (f", or choose one who answers: {listing}." if known else "."))
             raise QueryError(f"No passage is spoken by {speaker.strip()!r:.80}. "
                              + (f"Speakers: {listing}." if known else "The index names no speakers."))
         mask = np.zeros(len(self.index.passages), dtype=bool)
         mask[found[1]] = True
-        return found[0], mask
+        said = f"Only passages where {found[0]} speaks." + (
+            f" ({SPEAKERS_JOIN.join(asking)} {'asks' if len(asking) == 1 else 'ask'} the questions: shown with the "
+            f"answers, not searched.)" if asking else "")
+        return found[0], mask, said
+
+    @staticmethod
+    def _fits(asked: str, name: str) -> bool:
+        """Whether each word of a speaker filter (titles aside) is one of `name`'s, accents and case aside."""
+        given = _name_words(asked) - _FILTER_WORDS
+        return bool(given) and given <= _name_words(name)
 
     def _named(self, text: str, allowed) -> tuple[str | None, np.ndarray | None, str, str]:
         """The speakers `text` names (speakers.resolve against the index's), when they speak in the
@@ -826,9 +870,9 @@ class Retriever:
         allowed = self._allowed(docs)
         who, asked = None, text         # asked: what the passages are ranked by
         if speaker is not None:
-            who, mask = self._speaker(speaker, allowed)
+            who, mask, said = self._speaker(speaker, allowed)
             allowed = mask if allowed is None else allowed & mask
-            notices = notices + [f"Only passages where {who} speaks."]
+            notices = notices + [said]
         elif s.resolve_speakers and self._rows.speakers:
             who, mask, asked, said = self._named(text, allowed)
             if who:

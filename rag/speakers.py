@@ -90,8 +90,41 @@ def _tokens(name: str) -> list[str]:
 _ROLE_TITLES = {"senator": "senator", "sen": "senator", "rep": "representative", "gov": "governor"}
 
 
+_KNOWN_AS = re.compile(r"(?P<label>.+) \((?P<person>[^()]+)\)")
+
+
+def person_of(outlet: str) -> str | None:
+    """The person a label's bracket names (person_named), a bracket of their own after it left out ("Mr. Bruce
+    Stanton (Simcoe North, CPC)": Mr. Bruce Stanton); None when it names none."""
+    person = re.sub(r"\s*\([^()]*\)$", "", outlet).strip()
+    return person if person and person_named(person) else None
+
+
+def person_named(outlet: str) -> bool:
+    """Whether a label's bracket names the person who holds it ("The Acting Chair (Mr. Bruce Stanton)", "The Chair
+    (Councillor Ingrid Halvorsen)", "Student (Ravi)"), not their office, riding or outlet ("Minister of Finance",
+    "Burnaby South, NDP", "Elling Harbour Authority", "BBC"): a title first, or a few capitalised words none of
+    which is ordinary English."""
+    words = outlet.split()
+    if not 1 <= len(words) <= 5 or re.search(r"[,;/&]", outlet):
+        return False
+    if _fold(words[0]).rstrip(".") in (TITLES | OFFICES) - {"the", "right"}:     # "Mr. Bruce Stanton"
+        rest = words[1:]        # names, each capitalised: not "Minister of Finance", "Deputy Prime Minister"
+        return bool(rest) and all(w[0].isupper() and _fold(w).rstrip(".") not in OFFICES for w in rest)
+    return len(words) <= 3 and all(w[0].isupper() and not w.isupper() and not is_common(_fold(w)) for w in words)
+
+
+def known_as(label: str, person: str) -> str:
+    """The speaker name of `label`'s turns that `person` (person_named) holds: "The Acting Chair (Mr. Bruce
+    Stanton)", named by the person's aliases (the label's own name all who hold it)."""
+    return f"{label} ({person})"
+
+
 def aliases(name: str) -> set[tuple[str, ...]]:
-    """The word sequences (lower case) that name the speaker labelled `name`."""
+    """The word sequences (lower case) that name the speaker labelled `name` (a known_as name: its person's)."""
+    held = _KNOWN_AS.fullmatch(name)
+    if held and person_named(held.group("person")):
+        return aliases(held.group("person"))
     words = _tokens(name)
     out = {tuple(words)} if words else set()
     core = list(words)

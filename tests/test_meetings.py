@@ -484,6 +484,59 @@ def test_a_speaker_filter_without_accents_or_with_a_title(tmp_path):
                                                                "Amina Bello or Dr. Amina Yusuf")
 
 
+def test_a_person_named_in_a_labels_bracket_is_a_speaker_of_their_own(tmp_path):
+    """A committee's record writes "The Acting Chair (Mr. Bruce Stanton):" (three people chair one of QMSum's
+    meetings): "--speaker Stanton" was refused and "What did Carol Hughes say …?" resolved nobody. The person in
+    the bracket names that label's turns of theirs alone; an office or riding there names nobody."""
+    turns = ["The Acting Chair (Mr. Bruce Stanton (Simcoe North, CPC)): Order. The budget debate resumes.",
+             "Hon. Bill Morneau (Minister of Finance): The budget lowers the ferry tax.",
+             "The Acting Chair (Mrs. Carol Hughes): The budget vote is at noon.",
+             "Mr. Paul Manly (Nanaimo, GP): The budget ignores the harbour.",
+             "The Acting Chair (Mr. Bruce Stanton): The member for Nanaimo has the floor on the budget.",
+             "Mr. Paul Manly (Nanaimo, GP): Thank you. The harbour needs dredging."]
+    path = tmp_path / "hansard.txt"
+    path.write_text("\n\n".join(turns) + "\n", encoding="utf-8")
+    embedder = FakeEmbedder()
+    build([path], embedder, folder=tmp_path / "idx", settings=ChunkSettings(turn_tokens=12))
+    r = Retriever(load(tmp_path / "idx", embedder=embedder, compat=Compat.of(embedder, ChunkSettings(turn_tokens=12))),
+                  embedder, SearchSettings())
+    stanton = r.search("budget", 5, speaker="Stanton", abstain=False)
+    assert stanton.speaker == "The Acting Chair (Mr. Bruce Stanton)"
+    assert [h.passage.text for h in stanton.hits] == ["Order. The budget debate resumes.",
+                                                     "The member for Nanaimo has the floor on the budget."]
+    assert [h.passage.outlet for h in stanton.hits] == ["Mr. Bruce Stanton (Simcoe North, CPC)",
+                                                       "Mr. Bruce Stanton"]     # each turn its own bracket
+    assert "Only passages where The Acting Chair (Mr. Bruce Stanton) speaks." in stanton.notices
+    hughes = r.search("What did Carol Hughes say about the budget?", 5, abstain=False)
+    assert hughes.speaker == "The Acting Chair (Mrs. Carol Hughes)"
+    assert [(h.passage.text, h.passage.outlet) for h in hughes.hits] == [("The budget vote is at noon.",
+                                                                         "Mrs. Carol Hughes")]
+    chairs = r.search("budget", 5, speaker="The Acting Chair", abstain=False)      # the label: all who held it
+    assert chairs.speaker == "The Acting Chair" and len(chairs.hits) == 3
+    for office in ("Finance", "Nanaimo"):     # an office or a riding in the bracket is no one's name
+        with pytest.raises(QueryError, match=f"No passage is spoken by '{office}'"):
+            r.search("budget", 5, speaker=office)
+
+
+def test_a_filter_that_fits_the_interviewer_says_so(tmp_path):
+    """A podcast's two Mayas: "--speaker Maya" chose the guest without a word about the host (whose questions are
+    context, not passages), and "--speaker Chen", the host's surname, said no one of that name speaks."""
+    path = tmp_path / "podcast.txt"
+    path.write_text("Maya Chen: Why did the harbour need dredging?\n\nMaya Rodriguez: Silt from the river.\n\n"
+                    "Maya Chen: Who paid for it?\n\nMaya Rodriguez: The port authority paid most of it.\n\n"
+                    "Maya Chen: And the night ferry?\n\nMaya Rodriguez: It runs until eleven.\n", encoding="utf-8")
+    build([path], FakeEmbedder(), folder=tmp_path / "idx")
+    r = _retriever(tmp_path / "idx")
+    maya = r.search("ferry", 3, speaker="Maya", abstain=False)
+    assert maya.speaker == "Maya Rodriguez" and maya.notices[0] == (
+        "Only passages where Maya Rodriguez speaks. (Maya Chen asks the questions: shown with the answers, "
+        "not searched.)")
+    assert r.search("ferry", 3, speaker="Rodriguez", abstain=False).notices[0] == \
+        "Only passages where Maya Rodriguez speaks."
+    with pytest.raises(QueryError, match="^Maya Chen asks the questions here"):
+        r.search("ferry", 3, speaker="Chen")
+
+
 def test_two_windows_of_one_long_turn_are_two_hits(tmp_path):
     """A turn too long to quote whole is quoted by its windows: each is a quote of its own, so a question its
     windows all answer gets several of them (one hit per paragraph kept only the best)."""

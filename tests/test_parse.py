@@ -165,3 +165,20 @@ def test_a_hosts_welcome_opens_no_exchange():
     assert got[:2] == [("statement", "opening", "Moderator"), ("statement", "opening", "Prof. Lena Novak")]
     assert got[2:] == [("question", "Q1", "Moderator"), ("answer", "Q1", "Prof. Lena Novak"),
                        ("question", "Q2", "Moderator"), ("answer", "Q2", "Prof. Lena Novak")]
+
+
+def test_a_header_block_above_the_first_label_is_nobodys_statement():
+    """A hostile test's podcast and focus group: the two header lines above the host's first question were the
+    guest's (the main answerer's) opening statement, cited as their words. An opening statement without a label
+    (the default transcript's) is still the main speaker's."""
+    qa = ("Maya Chen: Why dredge again?\n\nMaya Rodriguez: Silt from the river, forty thousand cubic metres.\n\n"
+          "Maya Chen: Who paid?\n\nMaya Rodriguez: The port authority paid sixty percent of it.\n")
+    for header in ('The Tideline Podcast — Episode 47: "Who Owns the Harbour?"\n'
+                   "Recorded 3 March 2025. Transcript by Rev.com",
+                   "Focus group: night ferry timetable\n"
+                   "Session B, community hall, 4 April 2025. Eight participants, one moderator."):
+        _, paras = parse(Document.from_text("pod.txt", f"{header}\n\n{qa}"))
+        assert (paras[0].text, paras[0].kind, paras[0].speaker) == (header, "paragraph", None)
+        assert [(p.kind, p.speaker) for p in paras[1:3]] == [("question", "Maya Chen"), ("answer", "Maya Rodriguez")]
+    _, paras = parse(Document.from_text("pod.txt", f"Thanks for coming. We have a lot to cover today.\n\n{qa}"))
+    assert (paras[0].kind, paras[0].speaker) == ("statement", "Maya Rodriguez")     # one line: a statement

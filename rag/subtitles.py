@@ -306,6 +306,7 @@ def subtitle_text(text: str) -> str:
     cues = 0
     vtt = text.startswith("WEBVTT")
     waiting = None      # a timed cue with no words yet: a line of spaces after its timing line (YouTube's) cut it off
+    said: list[list] = []   # [start, end, timed, words, number] of each cue, in the file's order
     for number, block in enumerate(blocks):
         cue = _cue_lines(block.strip("\n").split("\n"), vtt_head=vtt and not cues)
         if cue is None:         # WEBVTT header, NOTE, STYLE, REGION, a lone cue number
@@ -325,6 +326,19 @@ def subtitle_text(text: str) -> str:
         waiting = (start, end) if m and not any(w.strip() for w in words) else None
         if waiting:
             continue            # (the silence before it is counted when its words come)
+        said.append([start, end, timed, words, number])
+        last_end = end
+    # in the order they are said: a file's cues out of order (cue 3 before cue 2, as an edited file may have them) are
+    # read by their start times, as a player shows them; words whose timing line was lost stay after the cue before
+    groups: list[list[list]] = []
+    for cue in said:
+        if cue[2] or not groups:
+            groups.append([cue])
+        else:
+            groups[-1].append(cue)
+    groups.sort(key=lambda group: group[0][0])      # stable: cues that start together keep the file's order
+    last_end = None
+    for start, end, timed, words, number in (cue for group in groups for cue in group):
         silence = start - last_end if timed and last_end is not None else 0.0
         first = True
         for raw in words:

@@ -347,3 +347,21 @@ def test_every_export_of_a_window_cites_the_times_it_runs_over(tmp_path, fake_em
     from rag.retrieve import Result
     slide = render.presenter_html(Turn("q", "q", result=Result("q", [hit]), index=index))
     assert html.unescape(span) in html.unescape(slide)
+
+
+def test_cues_out_of_order_are_read_in_the_order_they_are_said():
+    """A hostile test's edited court captions: cue 3 (00:00:20) stood before cue 2 (00:00:10) in the file, and the
+    stored turns put the objection's reply before the objection. A player shows cues by their start times; so are
+    they read (cues that start together keep the file's order, words whose timing line was lost stay after theirs)."""
+    srt = ("1\n00:00:05,000 --> 00:00:09,000\nJUDGE MARLOWE: Be seated.\n\n"
+           "3\n00:00:20,000 --> 00:00:25,000\nMR. OYELARAN: The lease was extended without a tender.\n\n"
+           "99:99:99,999 --> 99:99:99,999\nMR. OYELARAN: Ten years, not five.\n\n"
+           "2\n00:00:10,000 --> 00:00:19,500\nMS. VANCE: My client objects to exhibit four.\n\n"
+           "4\n00:00:26,000 --> 00:00:30,000\nJUDGE MARLOWE: Overruled.\n")
+    text = subtitle_text(srt)
+    said = text.strip().split("\n\n")
+    assert said == ["[00:00:05] JUDGE MARLOWE: Be seated.",
+                    "[00:00:10] MS. VANCE: My client objects to exhibit four.",
+                    "[00:00:20] MR. OYELARAN: The lease was extended without a tender.",
+                    "[00:00:25] MR. OYELARAN: Ten years, not five.",      # (its label opens a paragraph)
+                    "[00:00:26] JUDGE MARLOWE: Overruled."]

@@ -287,6 +287,15 @@ def _header_block(body: str) -> bool:
     return 2 <= len(lines) <= 3 and all(0 < len(line.strip()) < 120 for line in lines)
 
 
+_STAGE_NOTE = re.compile(r"\[[^\[\]\n]{1,200}\]|\([^()\n]{1,200}\)")
+
+
+def _stage_note(body: str) -> bool:
+    """A paragraph that is only a transcriber's note in brackets ("[Inaudible interjection from the public
+    gallery.]", "(Laughter)", "[GAVEL]"): what happened, not the words of the speaker before it."""
+    return bool(_STAGE_NOTE.fullmatch(body.strip()))
+
+
 def _table_rows(body: str) -> bool:
     """A paragraph of a table's rows ("Bob Smith | Fix the reporting jobs", read.py writes a Word table's rows so;
     Markdown's "| a | b |"): the document's, not the words of the speaker before it."""
@@ -603,7 +612,7 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
             continue
         if t is None and (n == 1 and _title_line(text[p.start:p.end]) or front and _front_matter(text[p.start:p.end])
                           or front and _header_block(text[p.start:p.end]) and n < len(turns) and turns[n]
-                          or n - 1 in tail or _table_rows(text[p.start:p.end])):
+                          or n - 1 in tail or _table_rows(text[p.start:p.end]) or _stage_note(text[p.start:p.end])):
             # nobody's statement: the title, and an export's lines above the first words ("Transcript by Rev.com",
             # "Date: 14 May 2023. Location: Astoria, Oregon."), and a short block of lines right above the first
             # label (a podcast's "Episode 47 …" / "Recorded 3 March 2025. Transcript by Rev.com")
@@ -659,7 +668,9 @@ def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn 
                 out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
                                    section=section, kind="heading", paragraph=n))
                 continue
-        if t is None and _table_rows(text[p.start:p.end]):     # a table's rows: the document's, the turn goes on
+        if t is None and (_table_rows(text[p.start:p.end]) or _stage_note(text[p.start:p.end])):
+            # a table's rows, a note of what happened ("[Inaudible interjection from the gallery.]"): the document's,
+            # the turn goes on
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end], section=section,
                                kind="paragraph", paragraph=n))
             continue

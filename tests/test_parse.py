@@ -182,3 +182,17 @@ def test_a_header_block_above_the_first_label_is_nobodys_statement():
         assert [(p.kind, p.speaker) for p in paras[1:3]] == [("question", "Maya Chen"), ("answer", "Maya Rodriguez")]
     _, paras = parse(Document.from_text("pod.txt", f"Thanks for coming. We have a lot to cover today.\n\n{qa}"))
     assert (paras[0].kind, paras[0].speaker) == ("statement", "Maya Rodriguez")     # one line: a statement
+
+
+def test_a_transcribers_note_in_brackets_is_nobodys_words():
+    """A hostile test's hearing: "[Inaudible interjection from the public gallery.]" on a line of its own was
+    paragraph 16 of Ms. Priya Raman's turn, her words in a quote. A note alone in brackets is the document's; the
+    turn goes on after it."""
+    text = ("The Chair: I call this hearing to order.\n\nMs. Priya Raman: We accept the condition.\n\n"
+            "[Inaudible interjection from the public gallery.]\n\nShe continues: the coaches will be capped.\n\n"
+            "The Chair: Order in the gallery, please.\n\n(Laughter)\n\nMs. Priya Raman: Thank you, Chair.\n")
+    _, paras = parse(Document.from_text("hearing.txt", text))
+    got = [(p.text, p.kind, p.speaker) for p in paras]
+    assert ("[Inaudible interjection from the public gallery.]", "paragraph", None) in got
+    assert ("(Laughter)", "paragraph", None) in got
+    assert ("She continues: the coaches will be capped.", "turn", "Ms. Priya Raman") in got

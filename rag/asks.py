@@ -1,4 +1,4 @@
-"""What a question asks for that a passage must hold to answer it: here, one thing only, a count.
+"""What a question asks for that a passage must hold to answer it: a count, and a keyword query's own words.
 
 "How many CSTO peacekeepers were deployed to Kazakhstan?" is not answered by a passage that speaks of the CSTO
 peacekeepers without a number: every name of the question is in the documents and near its words, so neither the
@@ -18,6 +18,12 @@ What it leaves out: dates, times and durations ("when", "on what date", "how muc
 as often "next week" or "after the elections"), names asked for ("which channels", "who"), numbers written as "a
 few" or "many", and the kind of number (a sum asked in dollars is "given" by any number near the counted words):
 those questions are answered or not as before.
+
+A keyword query ("New START", "Astana format Syria", "package, not a menu": at most KEYWORD_WORDS words, at least two,
+no "?", not opening with a question's or a request's word) asks where its words are said: a best passage that holds
+them together, in order (case and punctuation aside), answers it whatever the confidence (`keyword_words`,
+`holds_words`). A query whose words are not said so is answered or not as before; a name the documents never
+mention still decides (terms.py).
 """
 from __future__ import annotations
 
@@ -189,3 +195,25 @@ def counts_nearby(text: str, question: str) -> bool:
 
 
 _LOOSE = frozenset("one half third thirds quarter quarters twice thrice several".split())   # "one of them": no count
+
+
+KEYWORD_WORDS = 4   # the most words of a keyword query
+_QUESTION_OPENING = re.compile(r"(?:what|who|whom|whose|which|when|where|why|how|did|does|do|is|are|was|were|can|could|should|"
+                     r"would|will|has|have|had|according|tell|name|list|give|show|find|summari[sz]e|describe|explain)"
+                     r"\b", re.IGNORECASE)
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def keyword_words(query: str) -> list[str] | None:
+    """The words (lower case) of a keyword query, in order; None for a question or a request, or one word."""
+    words = [w.lower() for w in _TOKEN.findall(query)]
+    if "?" in query or not 2 <= len(words) <= KEYWORD_WORDS or _QUESTION_OPENING.match(query.strip(" \"'“‘(")):
+        return None
+    return words
+
+
+def holds_words(words: list[str], text: str) -> bool:
+    """Whether `text` says `words` together, in order (case and punctuation aside)."""
+    said = [w.lower() for w in _TOKEN.findall(text)]
+    n = len(words)
+    return any(said[i:i + n] == words for i in range(len(said) - n + 1))

@@ -51,7 +51,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .asks import count_check
+from .asks import count_check, holds_words, keyword_words
 from .calibration import calibrated_threshold
 from .dense import DenseSearch
 from .errors import QueryError
@@ -955,8 +955,12 @@ class Retriever:
         uncounted = checked[0] if checked and not checked[1] and s.threshold is not None else None
         # a number near the question's other words but not next to what it counts (or no threshold): shown, and said
         unsure = checked[0] if checked and not uncounted else None
-        abstained = bool(abstain and ((s.threshold is not None and ((conf < s.threshold and not only_speaker)
-                                                                    or uncounted))
+        # a keyword query whose words the first passage says together ("New START": "the New START Treaty was
+        # extended") is answered there, whatever the confidence (asks.keyword_words)
+        keywords = keyword_words(text)
+        stated = bool(keywords and picked and holds_words(keywords, self.shown(picked[0]).text))
+        abstained = bool(abstain and ((s.threshold is not None and ((conf < s.threshold and not only_speaker
+                                                                     and not stated) or uncounted))
                                       or decisive or absent))
         named_missing = whole_names(text, missing, soft)
         # an index with no threshold and too few words for a missing word to decide (absent, above): the words no

@@ -145,3 +145,23 @@ def test_how_much_a_thing_cost_asks_a_sum_of_money():
     assert asks.count_missing(q, ["Russia spent 5 billion roubles on the mission."]) is None
     assert asks.count_missing(q, ["The mission cost 300 million dollars."]) is None
     assert asks.count_missing(q, ["The mission was a success; the peacekeepers left."]) == "money"
+
+
+def test_a_keyword_query_whose_words_the_first_passage_says_is_answered():
+    """A README verifier's: "New START" abstained (confidence 0.972, threshold 0.979) over the passage "the New START
+    Treaty was extended"; #14 names a two-word keyword query among the private set's answered questions abstained
+    on. A keyword query said in the first passage is answered there; one whose words are not said together, a
+    question, and a name no document mentions still abstain."""
+    assert asks.keyword_words("New START") == ["new", "start"]
+    assert asks.keyword_words("package, not a menu") == ["package", "not", "a", "menu"]
+    for question in ("What is New START?", "New START?", "Ukraine", "How New START was extended",
+                     "the extension of the New START treaty"):
+        assert asks.keyword_words(question) is None, question
+    assert asks.holds_words(["new", "start"], "In early 2021 the New START Treaty was extended.")
+    assert not asks.holds_words(["new", "start"], "A new treaty may start talks.")
+    text = "In early 2021 the New START Treaty was extended for five years."
+    r = _retriever(text).with_settings(threshold=10.0)        # the confidence alone would abstain on every query
+    assert not r.search("New START", 3).abstained
+    assert r.search("START treaty extension", 3).abstained      # its words not said together
+    assert r.search("What about New START?", 3).abstained       # a question: the confidence decides
+    assert r.search("Mongolia New START", 3).abstained          # a name no document mentions decides

@@ -869,6 +869,7 @@ class Retriever:
         k, (text, notices), s = check_k(k), clean_query(query), self.settings
         allowed = self._allowed(docs)
         who, asked = None, text         # asked: what the passages are ranked by
+        name_only = False               # the query is a speaker's name and nothing else ("Sergey Lavrov")
         if speaker is not None:
             who, mask, said = self._speaker(speaker, allowed)
             allowed = mask if allowed is None else allowed & mask
@@ -878,6 +879,7 @@ class Retriever:
             if who:
                 allowed = mask if allowed is None else allowed & mask
                 notices = notices + [said]
+                name_only = asked == text       # (speakers.query_without leaves a query that is only a mention)
         if not self.index.passages or (allowed is not None and not allowed.any()):
             if speaker is not None and docs:    # (not "Only passages where … speaks" before it)
                 notices = [n for n in notices if not n.startswith("Only passages where")]
@@ -948,7 +950,8 @@ class Retriever:
         # asked only what a speaker said ("what did the host say?", "what did Jonas Weber ask?"): the words left
         # beside the speaker are all a question's frame (FRAME_WORDS), so any of their turns answers: the confidence
         # (reported as it is) does not abstain
-        only_speaker = who is not None and all(w.lower() in FRAME_WORDS for w in re.findall(r"[^\W\d_]+", asked))
+        only_speaker = who is not None and (name_only or all(w.lower() in FRAME_WORDS
+                                                             for w in re.findall(r"[^\W\d_]+", asked)))
         # a count question whose best passages give no number of what it counts (asks.py), where a threshold says
         # the documents were calibrated to abstain at all
         checked = count_check(text, (_with_question(self.shown(r)) for r in order[:COUNT_PASSAGES]))

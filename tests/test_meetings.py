@@ -379,6 +379,19 @@ def test_asked_only_what_a_speaker_said_any_of_their_turns_answers(small_windows
     assert only.confidence < 10.0
 
 
+def test_a_speakers_name_alone_asks_what_they_said(tmp_path):
+    """"Sergey Lavrov" alone was abstained on over the shipped transcript ("What did Lavrov say?" was not): a name
+    and nothing else asks what they said, and any of their turns answers; a filter's query is a topic as before."""
+    path = tmp_path / "council.txt"
+    path.write_text("Councillor Okonkwo: The ferry budget is approved.\n\nMs. Jane Smith: The pier needs paint.\n\n"
+                    "Councillor Okonkwo: The night boat stays.\n\nMs. Jane Smith: Thank you.\n", encoding="utf-8")
+    build([path], FakeEmbedder(), folder=tmp_path / "idx")
+    r = _retriever(tmp_path / "idx", threshold=10.0)         # a threshold no confidence reaches
+    alone = r.search("Okonkwo", 3)
+    assert alone.speaker == "Councillor Okonkwo" and not alone.abstained and alone.hits
+    assert r.search("dredging", 3, speaker="Councillor Okonkwo").abstained
+
+
 def test_the_confidence_counts_only_the_words_of_the_documents_searched(small_windows):
     # a new user's "roof beams and water damage" searched in a talk that never speaks of them was confident,
     # because the meeting beside it holds the words

@@ -81,19 +81,27 @@ from .vocabulary import (COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS
 
 __all__ = ["Vocabulary", "absent_words", "borrowed_names", "capitals", "countries", "country_forms", "country_names",
            "hard_missing", "held_names", "is_common", "missing_names", "missing_terms", "name_phrases", "names_missing",
-           "query_names", "rarest_missing", "whole_name_missing", "whole_names", "zipf"]
+           "SPEECH_WORDS", "query_names", "rarest_missing", "whole_name_missing", "whole_names", "zipf"]
+
+
+# the verbs a question asks what was said with ("What did Petra Nyman ask about parking?"): its frame, not its topic
+SPEECH_WORDS = frozenset("say says said saying tell tells told ask asks asked asking think thinks thought mention "
+                         "mentions mentioned talk talks talked talking speak speaks spoke discuss discusses discussed "
+                         "comment comments commented suggest suggests suggested propose proposes proposed explain "
+                         "explains explained describe describes described reply replies replied respond responds "
+                         "responded answer answers answered".split())
 
 
 def absent_words(query: str, vocabulary: Vocabulary, docs=None) -> list[str]:
-    """The content words of `query` (three letters or more, not stop words nor words of FUNCTION_ZIPF) that the searched
-    documents hold in no form (Vocabulary.has_variant), as the query spells them: a question about
-    "bitcoin" or "tram lines" that no meeting ever mentions."""
+    """The content words of `query` (three letters or more, not stop words, words of FUNCTION_ZIPF nor the verbs of
+    asking what was said, SPEECH_WORDS) that the searched documents hold in no form (Vocabulary.has_variant), as the
+    query spells them: a question about "bitcoin" or "tram lines" that no meeting ever mentions."""
     out: list[str] = []
     for m in _WORD.finditer(query):
         word = re.sub(r"[’']s?$", "", m.group())
         core = _fold(word)
         if len(core) < 3 or not core.replace("-", "").isalpha() or _is_stop(core) or word in out \
-                or (zipf(core) or 0.0) >= FUNCTION_ZIPF:
+                or (zipf(core) or 0.0) >= FUNCTION_ZIPF or core in SPEECH_WORDS:
             continue
         if not vocabulary.has_variant(core, docs):
             out.append(word)

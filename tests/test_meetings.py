@@ -743,3 +743,18 @@ def test_speakers_a_search_resolved_together_filter_again_and_mark_their_turns(t
         [h.passage.start for h in first.hits]
     turns = [p for p in r.index.paragraphs if p.doc == "m.txt"]
     assert [t.speaker for t in best_turns(turns, "lighthouse cottage roof", first.speaker)] == ["Anna Berg"]
+
+
+def test_the_verb_a_question_asks_with_is_no_missing_topic(tmp_path):
+    """A hostile test's "What did Petra Nyman ask about bicycle parking?" over a meeting and a town hall said "No
+    document mentions 'ask'": the verbs a question asks what was said with are its frame, never a missing word."""
+    path = tmp_path / "townhall.txt"
+    path.write_text("MAYOR OSTBERG: Two new bicycle lanes open this summer.\n\nPETRA NYMAN: What about bicycle "
+                    "parking at the station?\n\nMAYOR OSTBERG: Three hundred covered spaces by October.\n\n"
+                    "PETRA NYMAN: And the gritting of the lanes?\n", encoding="utf-8")
+    build([path], FakeEmbedder(), folder=tmp_path / "idx")
+    r = _retriever(tmp_path / "idx")
+    for verb in ("ask", "mention", "propose", "comment"):
+        result = r.search(f"What did Petra Nyman {verb} about bicycle parking?", 3)
+        assert result.missing_terms == [] and not result.abstained, verb
+    assert "tram" in r.search("What did Petra Nyman say about tram fares?", 3).missing_terms

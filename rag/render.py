@@ -112,6 +112,17 @@ def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> 
     return [t for t, sc in zip(turns, score) if sc == top]
 
 
+def said_by(hit: Hit, index, query: str = "", speaker: str | None = None) -> str:
+    """Who a quote is shown as said by, above it: its speaker; for a window of several turns, the speakers of its
+    best turns for `query` (those marked), none when no turn is best (its citation, "Turns of A and B", names them
+    all): the window's first speaker may not have said what matched."""
+    p = hit.passage
+    turns = window_turns(p, index) if matched(hit) is None else []
+    if not turns:
+        return p.speaker or ""
+    return ", ".join(dict.fromkeys(t.speaker for t in best_turns(turns, query, speaker) if t.speaker))
+
+
 def _turns_html(p: Passage, text: str, turns: list[Passage], best: list[Passage]) -> str:
     """A window's exact text: each turn's speaker label (the text between turns) in
     <span class="rq-turn-who">, the best turns in <mark class="rq-turn-best"> with their offsets."""
@@ -198,7 +209,8 @@ def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
                  f'<div class="rq-fullq"><b>{esc(asker)}:</b> {esc(p.question)}</div></details>')
     else:
         label = f'<span class="rq-where">{esc(where)}</span>'
-    speaker = f'<span class="rq-speaker">{esc(p.speaker)}</span>' if p.speaker else ""
+    who = said_by(hit, index, *_asked(turn))
+    speaker = f'<span class="rq-speaker">{esc(who)}</span>' if who else ""
     low = ' <span class="rq-lowtag">low confidence</span>' if hit.low_confidence else ""
     meta = [f"¶ {p.paragraph}"]
     if p.page:
@@ -539,7 +551,8 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
     for n, hit in enumerate(hits, 1):
         p = hit.passage
         doc = index.documents[p.doc]
-        where = [x for x in (p.speaker, cite.where(p, cite.last_time(p, index)), cite.shorten(doc.title or doc.id, 80),
+        where = [x for x in (said_by(hit, index, *_asked(turn)), cite.where(p, cite.last_time(p, index)),
+                             cite.shorten(doc.title or doc.id, 80),
                              doc.date,
                              f"¶ {p.paragraph}") if x]
         low = '<p class="rq-slide-low">low confidence</p>' if hit.low_confidence else ""

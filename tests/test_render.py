@@ -263,6 +263,24 @@ def test_a_window_of_turns_marks_its_best_turn_with_hostile_text_inert(tmp_path,
         html.escape(r.index.paragraphs[0].text, quote=True)
 
 
+def test_a_window_of_turns_is_headed_by_who_said_the_marked_turn(tmp_path, fake_embedder):
+    """A hostile test's chat headed a window of the Chair's and Amira Haddad's turns "The Chair" (its first speaker)
+    above Amira's marked answer: on a projector, her words credited to him. The heading names the marked turn's
+    speaker, in the presenter's slides too, and none where no turn is marked."""
+    path = tmp_path / "council.txt"
+    path.write_text("The Chair: Next item. Amira, the ferry?\n\nAmira Haddad: The night ferry will run on Fridays "
+                    "at one and three.\n\nThe Chair: Thank you.\n\nAmira Haddad: You are welcome.\n", encoding="utf-8")
+    build([path], fake_embedder, folder=tmp_path / "idx")
+    r = open_retriever(tmp_path / "idx", fake_embedder)
+    turn = chat.ask(r, "night ferry on Fridays", 1)
+    assert turn.result.hits[0].passage.speaker == "The Chair"       # the window's first turn is the Chair's
+    page = render.turn_html(turn, 1)
+    assert re.findall(r'<span class="rq-speaker">(.*?)</span>', page) == ["Amira Haddad"]
+    assert render.presenter_html(turn).count("Amira Haddad · Turns of The Chair and Amira Haddad") == 1
+    vague = chat.ask(r, "zebra", 1)         # no turn holds a word of it: no one is named above the quote
+    assert "rq-speaker" not in render.turn_html(vague, 2)
+
+
 def test_the_documents_table_lists_people_not_the_labels_q_and_a(tmp_path, fake_embedder):
     """A new user's Q:/A: interview was listed with the speaker "Q"."""
     from rag import render

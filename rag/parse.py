@@ -334,7 +334,7 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
     title, date = doc.title, doc.date
     if title_i is not None:
         body = text[paras[title_i].start:paras[title_i].end]
-        title = title or body.rstrip(".")
+        title = title or re.sub(r"^#{1,6}[ \t]+", "", body).rstrip(".")    # ("# Harbour Committee, 12 March 2025")
         date = date or _iso_date(list(_DATE.finditer(body))[-1])
         preamble, paras = paras[:title_i], paras[title_i + 1:]
         later = {text[p.start:p.end] for p in paras}

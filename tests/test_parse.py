@@ -196,3 +196,12 @@ def test_a_transcribers_note_in_brackets_is_nobodys_words():
     assert ("[Inaudible interjection from the public gallery.]", "paragraph", None) in got
     assert ("(Laughter)", "paragraph", None) in got
     assert ("She continues: the coaches will be capped.", "turn", "Ms. Priya Raman") in got
+
+
+def test_a_dateline_heading_is_a_title_without_its_marker():
+    """A hostile test's "# Harbour Committee, 12 March 2025" (a .txt; a .md's and a Word heading's too) was the
+    title with its "# " in every citation, the filter and the documents table."""
+    for marker in ("# ", "## ", "#\t"):
+        doc, _ = parse(Document.from_text("c.txt", f"{marker}Harbour Committee, 12 March 2025\n\n"
+                                                   "The Chair: Good evening.\n\nAmira Haddad: Hello.\n"))
+        assert (doc.title, doc.date) == ("Harbour Committee, 12 March 2025", "2025-03-12")

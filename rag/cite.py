@@ -20,6 +20,28 @@ from .records import Document, Hit, Passage
 from .store import UPLOADED, Index
 
 
+_titles_of: list = []     # (an index's documents, how many of them hold each title): the last few indexes asked
+
+
+def doc_name(doc: Document, index=None, limit: int | None = None) -> str:
+    """How a document is named to a reader: its title (else its id; `limit`: shortened to that many characters), and
+    its id after it where another document of `index` has the same title (a changed file uploaded again: "Harbour
+    Committee (council.txt (2))")."""
+    if not doc.title:
+        return shorten(doc.id, limit) if limit else doc.id
+    title = shorten(doc.title, limit) if limit else doc.title
+    documents = getattr(index, "documents", None)
+    if documents is None:
+        return title
+    counts = next((c for d, c in _titles_of if d is documents), None)
+    if counts is None:
+        counts = {}
+        for d in documents.values():
+            counts[d.title] = counts.get(d.title, 0) + 1
+        _titles_of[:] = [(documents, counts)] + _titles_of[:3]
+    return f"{title} ({doc.id})" if counts.get(doc.title, 0) > 1 else title
+
+
 def shorten(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

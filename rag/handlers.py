@@ -270,12 +270,11 @@ def speaker_choices(index, docs=(), anyone: bool = False) -> list[tuple[str, str
 
 
 def document_choices(index) -> list[tuple[str, str]]:
-    from .cite import shorten
+    from .cite import doc_name
 
     if index is None:
         return []
-    return [(shorten(d.title or d.id, 70) + (f" ({d.date})" if d.date else ""), d.id)
-            for d in index.documents.values()]
+    return [(doc_name(d, index, 70) + (f" ({d.date})" if d.date else ""), d.id) for d in index.documents.values()]
 
 
 def _failed(e: Exception) -> str:

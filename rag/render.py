@@ -215,7 +215,7 @@ def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
     meta = [f"¶ {p.paragraph}"]
     if p.page:
         meta.append(f"p. {p.page}")
-    meta.append(f'<span title="{esc(doc.title)}">{esc(cite.shorten(doc.title or doc.id, 90))}</span>')
+    meta.append(f'<span title="{esc(doc.title)}">{esc(cite.doc_name(doc, index, 90))}</span>')
     if doc.date:
         meta.append(esc(doc.date))
     meta.append(f"chars {p.start}–{p.end}")
@@ -377,7 +377,7 @@ def _documents_line(result, index) -> str:
     counts = list(getattr(result, "documents", None) or by_document(result.hits))
     if len(counts) < 2 or result.abstained:
         return ""
-    names = [f"{esc(cite.shorten(index.documents[d].title or d, 60) if d in index.documents else d)} "
+    names = [f"{esc(cite.doc_name(index.documents[d], index, 60) if d in index.documents else d)} "
              f"({n} quote{'s' if n != 1 else ''})" for d, n in counts]
     return f'<p class="rq-docs-line">{len(counts)} documents discuss this: {"; ".join(names)}</p>'
 
@@ -456,10 +456,11 @@ def exchange_html(index, doc_id: str, start: int, end: int, notice: str = "") ->
     if doc is None:
         return message_html(f"The document {doc_id!r} is not in this index.", "error")
     if not (0 <= start < end <= len(doc.text)):
-        return message_html(f"Characters {start}–{end} are not in {doc.title or doc.id}.", "error")
+        return message_html(f"Characters {start}–{end} are not in {cite.doc_name(doc, index)}.", "error")
     shown, home = context_paragraphs(index, doc_id, start, end)
     if home is None:
-        return message_html(f"Characters {start}–{end} of {doc.title or doc.id} are not in a paragraph.", "error")
+        return message_html(f"Characters {start}–{end} of {cite.doc_name(doc, index)} are not in a paragraph.",
+                            "error")
     if home.section.startswith("Q"):
         title = f"{home.section}: the full exchange"
     elif home.section == "opening":
@@ -470,7 +471,7 @@ def exchange_html(index, doc_id: str, start: int, end: int, notice: str = "") ->
     if notice:
         out.append(message_html(notice, "warning"))
     out.append(f'<h3 class="rq-source-title">{esc(title)}</h3>'
-               f'<p class="rq-source-doc">{esc(doc.title or doc.id)}{" · " + esc(doc.date) if doc.date else ""}'
+               f'<p class="rq-source-doc">{esc(cite.doc_name(doc, index))}{" · " + esc(doc.date) if doc.date else ""}'
                f' · chars {start}–{end}</p>')
     previous_speaker = None
     for p in shown:
@@ -552,7 +553,7 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
         p = hit.passage
         doc = index.documents[p.doc]
         where = [x for x in (said_by(hit, index, *_asked(turn)), cite.where(p, cite.last_time(p, index)),
-                             cite.shorten(doc.title or doc.id, 80),
+                             cite.doc_name(doc, index, 80),
                              doc.date,
                              f"¶ {p.paragraph}") if x]
         low = '<p class="rq-slide-low">low confidence</p>' if hit.low_confidence else ""

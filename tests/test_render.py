@@ -281,6 +281,27 @@ def test_a_window_of_turns_is_headed_by_who_said_the_marked_turn(tmp_path, fake_
     assert "rq-speaker" not in render.turn_html(vague, 2)
 
 
+def test_two_documents_of_one_title_are_told_apart_by_their_ids(tmp_path, fake_embedder):
+    """A hostile test uploaded a changed budget.txt, added as "budget.txt (2)": both quotes were cited "Budget
+    Meeting, 3 April 2025", "2 documents discuss this" named it twice, and the filter's two boxes read alike."""
+    from rag.handlers import document_choices
+
+    for name, passengers in (("budget.txt", "forty"), ("budget-2.txt", "fifty")):
+        (tmp_path / name).write_text(f"Budget Meeting, 3 April 2025\n\nThe ferry carries {passengers} passengers "
+                                     f"on a Friday night.\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("Harbour notes\n\nThe pier needs paint.\n", encoding="utf-8")
+    build(sorted(tmp_path.glob("*.txt")), fake_embedder, folder=tmp_path / "idx")
+    r = open_retriever(tmp_path / "idx", fake_embedder)
+    turn = chat.ask(r, "passengers on a Friday", 2)
+    page = render.turn_html(turn, 1)
+    metas = re.findall(r'<div class="rq-meta">(.*?)</div>', page)
+    assert len(metas) == 2 and {"(budget.txt)" in m for m in metas} == {True, False}
+    assert any("(budget-2.txt)" in m for m in metas)
+    assert "Budget Meeting, 3 April 2025 (budget.txt) (1 quote)" in page     # the documents line
+    labels = dict((d, label) for label, d in document_choices(r.index))
+    assert labels["budget.txt"] != labels["budget-2.txt"] and labels["other.txt"] == "other.txt"   # a title alone
+
+
 def test_the_documents_table_lists_people_not_the_labels_q_and_a(tmp_path, fake_embedder):
     """A new user's Q:/A: interview was listed with the speaker "Q"."""
     from rag import render

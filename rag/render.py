@@ -28,7 +28,7 @@ from urllib.parse import quote as urlquote
 from . import cite
 from .lexical import tokenize
 from .chat import Turn, permalink
-from .retrieve import abstain_notice, by_document, corpus_noun
+from .retrieve import MAX_QUERY_CHARS, abstain_notice, by_document, corpus_noun
 from .records import Document, Hit, Passage
 from .summarise import EXTRACTIVE, Summary
 
@@ -336,7 +336,7 @@ def summary_html(turn: Turn, turn_id: int) -> str:
 
 
 def turn_html(turn: Turn, turn_id: int) -> str:
-    asked = f'<div class="rq-ask"><p class="rq-question">{esc(turn.question)}</p>'
+    asked = f'<div class="rq-ask"><p class="rq-question">{esc(cite.shorten(turn.question, MAX_QUERY_CHARS))}</p>'
     if turn.rewritten and not turn.error:
         asked += f'<p class="rq-searched">Searched for: <q>{esc(turn.query)}</q></p>'
     asked += "</div>"
@@ -408,6 +408,9 @@ def header_html(index, changed: list[str] = ()) -> str:
                     f"come from the text as indexed. Update it with: rag index</p>" for path in changed)
     noun = corpus_noun(index).removeprefix("the ")
     return f"<h1>Ask the {esc(noun)}</h1><p>{esc(what)}{version}</p>{stale}"
+
+
+PRESENTED_QUESTION = 300   # characters of a question a slide shows above its quote (the chat shows what was searched)
 
 
 def intro_html(index=None, problem: str | None = None) -> str:
@@ -565,7 +568,9 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
             f'</blockquote></section>')
     banner = f'<p class="rq-abstain">{esc(abstained(turn.result, index))}</p>' if turn.result.abstained else ""
     return (f'<div class="rq-present" data-url="{esc(url)}">'
-            f'<header class="rq-present-head"><p class="rq-present-q">{esc(turn.question)}</p>{banner}</header>'
+            f'<header class="rq-present-head"><button class="rq-btn rq-present-exit" type="button" '
+            f'title="Leave presenter mode (Esc)">Leave</button><p class="rq-present-q">'
+            f'{esc(cite.shorten(turn.question, PRESENTED_QUESTION))}</p>{banner}</header>'
             f'<div class="rq-present-body"><div class="rq-slides">{"".join(slides)}</div>'
             f'<figure class="rq-qr">{qr_svg(url)}<figcaption>Open this answer on your phone</figcaption></figure>'
             f'</div><p class="rq-present-keys">← → or PageUp/PageDown: quotes · Esc: leave presenter mode</p></div>')

@@ -540,6 +540,41 @@ def test_presenter_mode_steps_through_quotes_and_its_qr_opens_the_answer(browser
         view.close()
 
 
+def test_presenter_mode_answers_a_question_typed_there_and_steps_at_once(browser, apps):
+    """A hostile test: in presenter mode, asking with "/" and Enter left the focus in the ask box, whose keys the
+    clicker's PageDown and Esc went to, so the slides stayed on 1/5 and presenter mode stayed on; and a quote
+    stepped to opened where the last was scrolled, its question cut off."""
+    view = Page(browser, apps[0].url, viewport={"width": 1280, "height": 720})
+    try:
+        p = view.open("?present=1")
+        visible = "() => [...document.querySelectorAll('#rq-presenter .rq-slide')].filter(s => !s.hidden).map(s => s.dataset.slide)"
+        p.keyboard.press("/")
+        p.keyboard.type("Why did Russia send CSTO troops to Kazakhstan?")
+        p.keyboard.press("Enter")
+        p.wait_for_selector("#rq-presenter .rq-slide", timeout=90_000)
+        p.wait_for_timeout(300)
+        # each quote shown has what matched on screen, above the ask box (at 1280 x 720 it was behind it): its
+        # first 100 pixels at least
+        below = """() => { const s = [...document.querySelectorAll('#rq-presenter .rq-slide')].find(x => !x.hidden);
+            const m = s.querySelector('mark.rq-match, mark.rq-turn-best');
+            if (!m) return null;
+            const r = m.getBoundingClientRect();
+            return r.top >= 0 && r.top + Math.min(r.height, 100)
+                   <= document.querySelector('#rq-ask-row').getBoundingClientRect().top; }"""
+        assert p.evaluate(below) is not False
+        p.evaluate("() => document.querySelector('#rq-presenter').scrollTo(0, 400)")
+        p.keyboard.press("PageDown")
+        assert p.evaluate(visible) == ["2"] and p.evaluate(below) is not False
+        p.keyboard.press("/")                  # back in the ask box, Esc still leaves presenter mode
+        p.keyboard.press("Escape")
+        assert not p.locator("#rq-presenter").is_visible()
+        p.click("#rq-present-toggle")          # and a mouse leaves it by the button on the slides
+        p.click("#rq-presenter .rq-present-exit")
+        assert not p.locator("#rq-presenter").is_visible()
+    finally:
+        view.close()
+
+
 def axe_violations(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     return page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',

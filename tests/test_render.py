@@ -302,6 +302,18 @@ def test_two_documents_of_one_title_are_told_apart_by_their_ids(tmp_path, fake_e
     assert labels["budget.txt"] != labels["budget-2.txt"] and labels["other.txt"] == "other.txt"   # a title alone
 
 
+def test_a_very_long_question_is_shown_as_far_as_it_was_searched(tiny_index, fake_embedder):
+    """A hostile test's 5,000-character question was searched to its first 999 characters but shown whole above the
+    answer, and on a presenter's slide 6,655 px tall, the quote nine screens down."""
+    r = open_retriever(tiny_index, fake_embedder)
+    question = "Is the pipeline funded " + "and when " * 600
+    turn = chat.ask(r, question, 2)
+    [shown] = re.findall(r'<p class="rq-question">(.*?)</p>', render.turn_html(turn, 1))
+    assert len(shown) <= 1000 and shown.endswith("…") and shown.startswith("Is the pipeline funded")
+    [slide] = re.findall(r'<p class="rq-present-q">(.*?)</p>', render.presenter_html(turn))
+    assert len(slide) <= render.PRESENTED_QUESTION and slide.endswith("…")
+
+
 def test_the_documents_table_lists_people_not_the_labels_q_and_a(tmp_path, fake_embedder):
     """A new user's Q:/A: interview was listed with the speaker "Q"."""
     from rag import render

@@ -5,16 +5,34 @@
 const body = document.body;
 let at = 0;
 const slides = () => [...element.querySelectorAll('.rq-slide')];
+const panelOf = () => element.closest('#rq-presenter');
 const show = (n) => {
   const all = slides();
   if (!all.length) return;
   at = Math.max(0, Math.min(n, all.length - 1));
   all.forEach((s, i) => { s.hidden = i !== at; });
+  const panel = panelOf();
+  if (!panel) return;
+  // each quote from its top (its question and citation first), unless that leaves what matched below the fold,
+  // behind the ask box: then what matched is brought up to a quarter of the screen
+  panel.scrollTo(0, 0);
+  const mark = all[at].querySelector('mark.rq-match, mark.rq-turn-best');
+  const bar = document.querySelector('#rq-ask-row');
+  const floor = (bar ? bar.getBoundingClientRect().top : window.innerHeight) - panel.getBoundingClientRect().top;
+  if (mark) {
+    const top = mark.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+    if (top + Math.min(mark.getBoundingClientRect().height, floor / 3) > floor) {
+      panel.scrollTo(0, top - floor / 4);
+    }
+  }
 };
+element.addEventListener('click', (ev) => {
+  if (ev.target.closest && ev.target.closest('.rq-present-exit')) window.rqPresent(false);
+});
 window.rqPresent = (on) => {
   const next = on === undefined ? !body.classList.contains('rq-presenting') : Boolean(on);
   body.classList.toggle('rq-presenting', next);
-  const panel = element.closest('#rq-presenter');
+  const panel = panelOf();
   if (panel) {
     panel.classList.toggle('rq-on', next);
     // a region that scrolls must be reachable by keyboard: focusable, named, focused when shown
@@ -36,10 +54,22 @@ document.addEventListener('keydown', (ev) => {
     if (box) box.focus();
     return;
   }
-  if (!body.classList.contains('rq-presenting') || typing) return;
+  if (!body.classList.contains('rq-presenting')) return;
+  if (ev.key === 'Escape') { window.rqPresent(false); return; }    // (from the ask box too: Esc types nothing)
+  if (typing) return;
   if (ev.key === 'ArrowRight' || ev.key === 'PageDown') { ev.preventDefault(); show(at + 1); }
   else if (ev.key === 'ArrowLeft' || ev.key === 'PageUp') { ev.preventDefault(); show(at - 1); }
-  else if (ev.key === 'Escape') { window.rqPresent(false); }
 });
-watch('value', () => show(0));
+watch('value', () => {
+  show(0);
+  // the answer came while the emptied ask box held the focus: hand it to the slides, so that the clicker steps
+  // through the new quotes at once (a box with a next question being typed keeps it)
+  const box = document.querySelector('#rq-question textarea');
+  const panel = panelOf();
+  if (body.classList.contains('rq-presenting') && box && document.activeElement === box && !box.value.trim()
+      && panel) {
+    box.blur();
+    panel.focus({ preventScroll: true });
+  }
+});
 if (new URLSearchParams(location.search).get('present') === '1') window.rqPresent(true);

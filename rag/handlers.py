@@ -259,11 +259,14 @@ def speaker_choices(index, docs=(), anyone: bool = False) -> list[tuple[str, str
     is no choice: a press conference's answers are all the speaker's); with `anyone`, then only
     ("Anyone", ""), what a hidden choice still holds."""
     from .chunk import speakers_of
+    from .speakers import held_by
 
     if index is None:
         return [(ANYONE, "")] if anyone else []
     wanted = set(docs or ())
     names = {n for p in index.passages if not wanted or p.doc in wanted for n in speakers_of([p])}
+    # and a person named in a label's bracket, "The Acting Chair (Mr. Bruce Stanton)", beside the label's name
+    names |= {n for p in index.paragraphs if not wanted or p.doc in wanted for n in [held_by(p)] if n}
     if len(names) < 2:
         return [(ANYONE, "")] if anyone else []
     return [(ANYONE, "")] + [(n, n) for n in sorted(names, key=lambda n: (n.casefold(), n))]

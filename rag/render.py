@@ -100,8 +100,11 @@ def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> 
     if speaker:
         from .retrieve import one_of
 
+        from .speakers import held_by
+
         names = {n.casefold() for n in one_of(speaker)}     # ("Anna Berg or Tom Berg": a surname they share)
-        theirs = [i for i, t in enumerate(turns) if (t.speaker or "").casefold() in names]
+        theirs = [i for i, t in enumerate(turns)         # (by their label, or the person its bracket names)
+                  if (t.speaker or "").casefold() in names or (held_by(t) or "").casefold() in names]
         if not theirs or len(theirs) == len(turns):
             return []
         top = max(score[i] for i in theirs)
@@ -120,7 +123,9 @@ def said_by(hit: Hit, index, query: str = "", speaker: str | None = None) -> str
     turns = window_turns(p, index) if matched(hit) is None else []
     if not turns:
         return p.speaker or ""
-    return ", ".join(dict.fromkeys(t.speaker for t in best_turns(turns, query, speaker) if t.speaker))
+    from .speakers import held_by
+
+    return ", ".join(dict.fromkeys(held_by(t) or t.speaker for t in best_turns(turns, query, speaker) if t.speaker))
 
 
 def _turns_html(p: Passage, text: str, turns: list[Passage], best: list[Passage]) -> str:

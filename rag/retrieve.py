@@ -464,13 +464,13 @@ class _Rows:
         """speakers.known_as name -> the rows (windows) holding a turn of a label whose bracket names a person
         ("The Acting Chair (Mr. Bruce Stanton):", "Student (Ravi):"): a conversation's turns only (an answer's
         outlet is its question's)."""
-        from .speakers import known_as, person_of
+        from .speakers import held_by
 
         out: dict[str, list[int]] = {}
         spans: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for para in self.index.paragraphs:
-            person = person_of(para.outlet) if para.kind == "turn" and para.speaker and para.outlet else None
-            if person is None:
+            name = held_by(para)
+            if name is None:
                 continue
             if para.doc not in spans:
                 of = self.of_doc.get(para.doc, np.zeros(0, dtype=np.int64))
@@ -478,7 +478,7 @@ class _Rows:
                                                  for r in of], dtype=np.int64).reshape(-1, 2))
             of, se = spans[para.doc]
             inside = of[(se[:, 0] < para.end) & (se[:, 1] > para.start)].tolist()
-            out.setdefault(known_as(para.speaker, person), []).extend(inside)
+            out.setdefault(name, []).extend(inside)
         return {name: sorted(set(r)) for name, r in out.items()}
 
     @cached_property

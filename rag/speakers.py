@@ -120,6 +120,13 @@ def known_as(label: str, person: str) -> str:
     return f"{label} ({person})"
 
 
+def held_by(p) -> str | None:
+    """The known_as name of a conversation's turn whose label's bracket names a person ("The Acting Chair (Mr. Bruce
+    Stanton)"), else None (an answer's outlet is its question's, not its speaker's)."""
+    person = person_of(p.outlet) if p.kind == "turn" and p.speaker and p.outlet else None
+    return known_as(p.speaker, person) if person else None
+
+
 def aliases(name: str) -> set[tuple[str, ...]]:
     """The word sequences (lower case) that name the speaker labelled `name` (a known_as name: its person's)."""
     held = _KNOWN_AS.fullmatch(name)

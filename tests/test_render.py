@@ -281,6 +281,26 @@ def test_a_window_of_turns_is_headed_by_who_said_the_marked_turn(tmp_path, fake_
     assert "rq-speaker" not in render.turn_html(vague, 2)
 
 
+def test_a_person_in_a_labels_bracket_is_a_speaker_choice_and_their_turn_is_marked(tmp_path, fake_embedder):
+    """A hostile test's "What did Halvorsen say?" restricted the search to "The Chair (Councillor Ingrid Halvorsen)"
+    but marked no turn of hers, and the speaker choice listed only "The Chair"."""
+    from rag.handlers import speaker_choices
+
+    path = tmp_path / "council.txt"
+    path.write_text("The Chair (Councillor Ingrid Halvorsen): The ferry timetable is next.\n\nAmira Haddad: The "
+                    "night ferry runs on Fridays.\n\nThe Chair: Thank you. And the pier?\n\nAmira Haddad: Paint.\n",
+                    encoding="utf-8")
+    build([path], fake_embedder, folder=tmp_path / "idx")
+    r = open_retriever(tmp_path / "idx", fake_embedder)
+    assert "The Chair (Councillor Ingrid Halvorsen)" in dict(speaker_choices(r.index))
+    turn = chat.ask(r, "What did Halvorsen say about the ferry timetable?", 1)
+    assert turn.result.speaker == "The Chair (Councillor Ingrid Halvorsen)"
+    page = render.turn_html(turn, 1)
+    [(a, b)] = re.findall(r'<mark class="rq-turn-best" data-start="(\d+)" data-end="(\d+)"', page)
+    assert path.read_text(encoding="utf-8")[int(a):int(b)] == "The ferry timetable is next."
+    assert re.findall(r'<span class="rq-speaker">(.*?)</span>', page) == ["The Chair (Councillor Ingrid Halvorsen)"]
+
+
 def test_two_documents_of_one_title_are_told_apart_by_their_ids(tmp_path, fake_embedder):
     """A hostile test uploaded a changed budget.txt, added as "budget.txt (2)": both quotes were cited "Budget
     Meeting, 3 April 2025", "2 documents discuss this" named it twice, and the filter's two boxes read alike."""

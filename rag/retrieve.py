@@ -726,6 +726,20 @@ class Retriever:
             f"answers, not searched.)" if asking else "")
         return found[0], mask, said
 
+    def _other_named(self, text: str, who: str) -> list[str]:
+        """A notice when the query names speakers other than `who`, the speaker chosen ("What did Jonas say …?" with
+        Amira Haddad chosen in the chat): the choice holds, and says so."""
+        from .speakers import _fold, resolve_in
+
+        if not any(_fold(w) in self._rows.alias_words for w in re.findall(r"[^\W_]+", text)):
+            return []
+        chosen = set(who.split(SPEAKERS_JOIN))
+        others = [n for n in resolve_in(text, *self._rows.alias_table).speakers if n not in chosen]
+        if not others:
+            return []
+        return [f"The query names {SPEAKERS_JOIN.join(others)}; the speaker chosen, {who}, decides whose passages "
+                f"are searched."]
+
     @staticmethod
     def _fits(asked: str, name: str) -> bool:
         """Whether each word of a speaker filter (titles aside) is one of `name`'s, accents and case aside."""
@@ -873,7 +887,7 @@ class Retriever:
         if speaker is not None:
             who, mask, said = self._speaker(speaker, allowed)
             allowed = mask if allowed is None else allowed & mask
-            notices = notices + [said]
+            notices = notices + [said] + self._other_named(text, who)
         elif s.resolve_speakers and self._rows.speakers:
             who, mask, asked, said = self._named(text, allowed)
             if who:

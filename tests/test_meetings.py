@@ -758,3 +758,21 @@ def test_the_verb_a_question_asks_with_is_no_missing_topic(tmp_path):
         result = r.search(f"What did Petra Nyman {verb} about bicycle parking?", 3)
         assert result.missing_terms == [] and not result.abstained, verb
     assert "tram" in r.search("What did Petra Nyman say about tram fares?", 3).missing_terms
+
+
+def test_a_chosen_speaker_that_is_not_the_one_the_query_names_is_said(tmp_path):
+    """A hostile test chose Amira Haddad in the chat and asked "What did Jonas Lindqvist say about parking?": only
+    Amira's passages were searched, and nothing said that the question's Jonas was set aside."""
+    path = tmp_path / "council.txt"
+    path.write_text("Jonas Lindqvist: Parking at the station is full by eight.\n\nAmira Haddad: The ferry runs late."
+                    "\n\nJonas Lindqvist: We need a second car park.\n\nAmira Haddad: Parking is not my brief.\n",
+                    encoding="utf-8")
+    build([path], FakeEmbedder(), folder=tmp_path / "idx")
+    r = _retriever(tmp_path / "idx")
+    result = r.search("What did Jonas Lindqvist say about parking?", 3, speaker="Amira Haddad", abstain=False)
+    assert result.speaker == "Amira Haddad" and result.notices == [
+        "Only passages where Amira Haddad speaks.",
+        "The query names Jonas Lindqvist; the speaker chosen, Amira Haddad, decides whose passages are searched."]
+    same = r.search("What did Amira Haddad say about parking?", 3, speaker="Amira Haddad", abstain=False)
+    assert same.notices == ["Only passages where Amira Haddad speaks."]
+

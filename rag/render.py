@@ -566,12 +566,16 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
                              f"¶ {p.paragraph}") if x]
         low = '<p class="rq-slide-low">low confidence</p>' if hit.low_confidence else ""
         slides.append(
-            f'<section class="rq-slide" data-slide="{n}"{"" if n == 1 else " hidden"} {_span_attrs(p)}>'
+            f'<section class="rq-slide{" rq-low" if hit.low_confidence else ""}" data-slide="{n}"'
+            f'{"" if n == 1 else " hidden"} {_span_attrs(p)}>'
             f'<p class="rq-slide-count">Quote {n} of {len(hits)}</p>{low}'
             f'<p class="rq-slide-cite">{" · ".join(esc(x) for x in where)}</p>'
             f'<blockquote class="rq-slide-text">{quote_text_html(hit, cite.checked(p, doc), index, *_asked(turn))}'
             f'</blockquote></section>')
     banner = f'<p class="rq-abstain">{esc(abstained(turn.result, index))}</p>' if turn.result.abstained else ""
+    if turn.rewritten:      # a follow-up read with the question before it: what the room's quotes answer
+        banner = (f'<p class="rq-searched">Searched for: <q>{esc(cite.shorten(turn.query, PRESENTED_QUESTION))}</q>'
+                  f'</p>') + banner
     return (f'<div class="rq-present" data-url="{esc(url)}">'
             f'<header class="rq-present-head"><button class="rq-btn rq-present-exit" type="button" '
             f'title="Leave presenter mode (Esc)">Leave</button><p class="rq-present-q">'

@@ -141,7 +141,8 @@ def _layout(engine: Engine) -> dict:
                 offered = handlers.summary_models()
                 model_name = gr.Dropdown(offered, value=offered[0], label="Summary model", elem_id="rq-model",
                                          interactive=len(offered) > 1)
-            with gr.Accordion(f"Documents ({len(choices)})", open=len(choices) > 1, elem_id="rq-documents"):
+            # (no count in its label: the page is built once, and the header says how many there are now)
+            with gr.Accordion("Documents", open=len(choices) > 1, elem_id="rq-documents"):
                 doc_filter = gr.CheckboxGroup(choices, value=[], elem_id="rq-filter",
                                               label="Search only in (none ticked: all documents)")
                 speakers = handlers.speaker_choices(index)

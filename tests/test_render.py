@@ -334,6 +334,24 @@ def test_a_very_long_question_is_shown_as_far_as_it_was_searched(tiny_index, fak
     assert len(slide) <= render.PRESENTED_QUESTION and slide.endswith("…")
 
 
+def test_presenter_slides_say_what_a_follow_up_searched_and_dim_an_abstained_answer(tiny_index, fake_embedder):
+    """A hostile test: presenter mode never showed "Searched for:", so "What did he say about Ukraine?" was read with
+    the question before it unseen by the room; and an abstained answer's nearest passages kept their bright marks,
+    looking like an answer on a screen."""
+    r = open_retriever(tiny_index, fake_embedder)
+    first = chat.ask(r, "Is the pipeline funded?", 2)
+    follow = chat.ask(r, "and when?", 2, previous=first.query)
+    assert follow.rewritten
+    assert f"Searched for: <q>{html.escape(follow.query, quote=True)}</q>" in render.presenter_html(follow)
+    assert "Searched for" not in render.presenter_html(first)
+    doubted = chat.ask(r.with_settings(threshold=10.0), "Is the pipeline funded?", 2)
+    assert doubted.result.abstained
+    slides = re.findall(r'<section class="([^"]*)"', render.presenter_html(doubted))
+    assert slides and all("rq-low" in c.split() for c in slides)
+    css = (Path(render.__file__).parent / "static" / "chat.css").read_text(encoding="utf-8")
+    assert ".rq-low mark.rq-match" in css
+
+
 def test_the_documents_table_lists_people_not_the_labels_q_and_a(tmp_path, fake_embedder):
     """A new user's Q:/A: interview was listed with the speaker "Q"."""
     from rag import render

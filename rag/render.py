@@ -340,8 +340,17 @@ def summary_html(turn: Turn, turn_id: int) -> str:
             f'aria-label="Answer">{head}{body}</div>')
 
 
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def shown_question(question: str, limit: int = MAX_QUERY_CHARS) -> str:
+    """A question as shown above its answer: as far as it was searched (`limit` characters), without the invisible
+    controls that turn text's direction around (a stray U+202E showed "OTAN dna ?napaJ"; the search drops them too)."""
+    return cite.shorten(question.translate(_BIDI_CONTROLS), limit)
+
+
 def turn_html(turn: Turn, turn_id: int) -> str:
-    asked = f'<div class="rq-ask"><p class="rq-question">{esc(cite.shorten(turn.question, MAX_QUERY_CHARS))}</p>'
+    asked = f'<div class="rq-ask"><p class="rq-question">{esc(shown_question(turn.question))}</p>'
     if turn.rewritten and not turn.error:
         asked += f'<p class="rq-searched">Searched for: <q>{esc(turn.query)}</q></p>'
     asked += "</div>"
@@ -579,7 +588,7 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
     return (f'<div class="rq-present" data-url="{esc(url)}">'
             f'<header class="rq-present-head"><button class="rq-btn rq-present-exit" type="button" '
             f'title="Leave presenter mode (Esc)">Leave</button><p class="rq-present-q">'
-            f'{esc(cite.shorten(turn.question, PRESENTED_QUESTION))}</p>{banner}</header>'
+            f'{esc(shown_question(turn.question, PRESENTED_QUESTION))}</p>{banner}</header>'
             f'<div class="rq-present-body"><div class="rq-slides">{"".join(slides)}</div>'
             f'<figure class="rq-qr">{qr_svg(url)}<figcaption>Open this answer on your phone</figcaption></figure>'
             f'</div><p class="rq-present-keys">← → or PageUp/PageDown: quotes · Esc: leave presenter mode</p></div>')

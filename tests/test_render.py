@@ -332,6 +332,9 @@ def test_a_very_long_question_is_shown_as_far_as_it_was_searched(tiny_index, fak
     assert len(shown) <= 1000 and shown.endswith("…") and shown.startswith("Is the pipeline funded")
     [slide] = re.findall(r'<p class="rq-present-q">(.*?)</p>', render.presenter_html(turn))
     assert len(slide) <= render.PRESENTED_QUESTION and slide.endswith("…")
+    # a stray right-to-left override turned the heading around ("OTAN dna ?napaJ"): shown without it
+    flipped = chat.ask(r, "\u202eIs the pipeline funded?", 2)
+    assert "<p class=\"rq-question\">Is the pipeline funded?</p>" in render.turn_html(flipped, 2)
 
 
 def test_presenter_slides_say_what_a_follow_up_searched_and_dim_an_abstained_answer(tiny_index, fake_embedder):

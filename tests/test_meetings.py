@@ -56,6 +56,14 @@ def _retriever(folder, **settings):
     return Retriever(load(folder, embedder=embedder, compat=compat), embedder, SearchSettings(**settings))
 
 
+def _one_file(tmp_path, name: str, text: str, **settings) -> Retriever:
+    """A retriever over an index of one file `name` holding `text` (the fake embedder), with `settings`."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    build([path], FakeEmbedder(), folder=tmp_path / "idx")
+    return _retriever(tmp_path / "idx", **settings)
+
+
 def test_turn_windows_pack_whole_consecutive_turns_without_overlap():
     text = (DATA / "design.txt").read_text(encoding="utf-8")
     doc, paras = parse(Document.from_text("design.txt", text))
@@ -382,11 +390,10 @@ def test_asked_only_what_a_speaker_said_any_of_their_turns_answers(small_windows
 def test_a_speakers_name_alone_asks_what_they_said(tmp_path):
     """"Sergey Lavrov" alone was abstained on over the shipped transcript ("What did Lavrov say?" was not): a name
     and nothing else asks what they said, and any of their turns answers; a filter's query is a topic as before."""
-    path = tmp_path / "council.txt"
-    path.write_text("Councillor Okonkwo: The ferry budget is approved.\n\nMs. Jane Smith: The pier needs paint.\n\n"
-                    "Councillor Okonkwo: The night boat stays.\n\nMs. Jane Smith: Thank you.\n", encoding="utf-8")
-    build([path], FakeEmbedder(), folder=tmp_path / "idx")
-    r = _retriever(tmp_path / "idx", threshold=10.0)         # a threshold no confidence reaches
+    r = _one_file(tmp_path, "council.txt",
+                  "Councillor Okonkwo: The ferry budget is approved.\n\nMs. Jane Smith: The pier needs paint.\n\n"
+                  "Councillor Okonkwo: The night boat stays.\n\nMs. Jane Smith: Thank you.\n",
+                  threshold=10.0)         # a threshold no confidence reaches
     alone = r.search("Okonkwo", 3)
     assert alone.speaker == "Councillor Okonkwo" and not alone.abstained and alone.hits
     assert r.search("dredging", 3, speaker="Councillor Okonkwo").abstained
@@ -534,12 +541,10 @@ def test_a_person_named_in_a_labels_bracket_is_a_speaker_of_their_own(tmp_path):
 def test_a_filter_that_fits_the_interviewer_says_so(tmp_path):
     """A podcast's two Mayas: "--speaker Maya" chose the guest without a word about the host (whose questions are
     context, not passages), and "--speaker Chen", the host's surname, said no one of that name speaks."""
-    path = tmp_path / "podcast.txt"
-    path.write_text("Maya Chen: Why did the harbour need dredging?\n\nMaya Rodriguez: Silt from the river.\n\n"
-                    "Maya Chen: Who paid for it?\n\nMaya Rodriguez: The port authority paid most of it.\n\n"
-                    "Maya Chen: And the night ferry?\n\nMaya Rodriguez: It runs until eleven.\n", encoding="utf-8")
-    build([path], FakeEmbedder(), folder=tmp_path / "idx")
-    r = _retriever(tmp_path / "idx")
+    r = _one_file(tmp_path, "podcast.txt",
+                  "Maya Chen: Why did the harbour need dredging?\n\nMaya Rodriguez: Silt from the river.\n\n"
+                  "Maya Chen: Who paid for it?\n\nMaya Rodriguez: The port authority paid most of it.\n\n"
+                  "Maya Chen: And the night ferry?\n\nMaya Rodriguez: It runs until eleven.\n")
     maya = r.search("ferry", 3, speaker="Maya", abstain=False)
     assert maya.speaker == "Maya Rodriguez" and maya.notices[0] == (
         "Only passages where Maya Rodriguez speaks. (Maya Chen asks the questions: shown with the answers, "
@@ -748,12 +753,10 @@ def test_speakers_a_search_resolved_together_filter_again_and_mark_their_turns(t
 def test_the_verb_a_question_asks_with_is_no_missing_topic(tmp_path):
     """A hostile test's "What did Petra Nyman ask about bicycle parking?" over a meeting and a town hall said "No
     document mentions 'ask'": the verbs a question asks what was said with are its frame, never a missing word."""
-    path = tmp_path / "townhall.txt"
-    path.write_text("MAYOR OSTBERG: Two new bicycle lanes open this summer.\n\nPETRA NYMAN: What about bicycle "
-                    "parking at the station?\n\nMAYOR OSTBERG: Three hundred covered spaces by October.\n\n"
-                    "PETRA NYMAN: And the gritting of the lanes?\n", encoding="utf-8")
-    build([path], FakeEmbedder(), folder=tmp_path / "idx")
-    r = _retriever(tmp_path / "idx")
+    r = _one_file(tmp_path, "townhall.txt",
+                  "MAYOR OSTBERG: Two new bicycle lanes open this summer.\n\nPETRA NYMAN: What about bicycle "
+                  "parking at the station?\n\nMAYOR OSTBERG: Three hundred covered spaces by October.\n\n"
+                  "PETRA NYMAN: And the gritting of the lanes?\n")
     for verb in ("ask", "mention", "propose", "comment"):
         result = r.search(f"What did Petra Nyman {verb} about bicycle parking?", 3)
         assert result.missing_terms == [] and not result.abstained, verb
@@ -763,12 +766,9 @@ def test_the_verb_a_question_asks_with_is_no_missing_topic(tmp_path):
 def test_a_chosen_speaker_that_is_not_the_one_the_query_names_is_said(tmp_path):
     """A hostile test chose Amira Haddad in the chat and asked "What did Jonas Lindqvist say about parking?": only
     Amira's passages were searched, and nothing said that the question's Jonas was set aside."""
-    path = tmp_path / "council.txt"
-    path.write_text("Jonas Lindqvist: Parking at the station is full by eight.\n\nAmira Haddad: The ferry runs late."
-                    "\n\nJonas Lindqvist: We need a second car park.\n\nAmira Haddad: Parking is not my brief.\n",
-                    encoding="utf-8")
-    build([path], FakeEmbedder(), folder=tmp_path / "idx")
-    r = _retriever(tmp_path / "idx")
+    r = _one_file(tmp_path, "council.txt",
+                  "Jonas Lindqvist: Parking at the station is full by eight.\n\nAmira Haddad: The ferry runs late."
+                  "\n\nJonas Lindqvist: We need a second car park.\n\nAmira Haddad: Parking is not my brief.\n")
     result = r.search("What did Jonas Lindqvist say about parking?", 3, speaker="Amira Haddad", abstain=False)
     assert result.speaker == "Amira Haddad" and result.notices == [
         "Only passages where Amira Haddad speaks.",

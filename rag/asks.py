@@ -198,16 +198,20 @@ _LOOSE = frozenset("one half third thirds quarter quarters twice thrice several"
 
 
 KEYWORD_WORDS = 4   # the most words of a keyword query
-_QUESTION_OPENING = re.compile(r"(?:what|who|whom|whose|which|when|where|why|how|did|does|do|is|are|was|were|can|could|should|"
-                     r"would|will|has|have|had|according|tell|name|list|give|show|find|summari[sz]e|describe|explain)"
-                     r"\b", re.IGNORECASE)
+_QUESTION_OPENING = re.compile(r"(?:what|who|whom|whose|which|when|where|why|how|did|does|do|is|are|was|were|can|"
+                               r"could|should|would|will|has|have|had|according|tell|name|list|give|show|find|"
+                               r"summari[sz]e|describe|explain)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W_]+")
 
 
 def keyword_words(query: str) -> list[str] | None:
-    """The words (lower case) of a keyword query, in order; None for a question or a request, or one word."""
+    """The words (lower case) of a keyword query, in order; None for a question or a request, one word, or stop
+    words alone ("of the", "in the": said everywhere, they ask nothing)."""
+    from .lexical import _stopwords
+
     words = [w.lower() for w in _TOKEN.findall(query)]
-    if "?" in query or not 2 <= len(words) <= KEYWORD_WORDS or _QUESTION_OPENING.match(query.strip(" \"'“‘(")):
+    if "?" in query or not 2 <= len(words) <= KEYWORD_WORDS or _QUESTION_OPENING.match(query.strip(" \"'“‘(")) \
+            or all(w in _stopwords() for w in words):
         return None
     return words
 

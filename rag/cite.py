@@ -38,7 +38,7 @@ def doc_name(doc: Document, index=None, limit: int | None = None) -> str:
         counts = {}
         for d in documents.values():
             counts[d.title] = counts.get(d.title, 0) + 1
-        _titles_of[:] = [(documents, counts)] + _titles_of[:3]
+        _titles_of[:] = [(documents, counts)] + _titles_of[:1]   # (a rebuilt index's old texts not kept alive)
     return f"{title} ({doc.id})" if counts.get(doc.title, 0) > 1 else title
 
 

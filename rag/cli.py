@@ -184,7 +184,8 @@ def cmd_search(args) -> int:
             query_id, query = item.get("id", f"line-{n}"), item.get("query")
             key = json.dumps(query_id)
             if key in seen and "error" not in item:
-                item["error"] = f"{args.queries} line {n}: the id {key} is line {seen[key]}'s too: give each query its own"
+                item["error"] = (f"{args.queries} line {n}: the id {key} is line {seen[key]}'s too: give each query "
+                                 f"its own")
             seen.setdefault(key, n)
             try:
                 if "error" in item:
@@ -223,7 +224,8 @@ def _queries_line(path, n: int, line: str) -> dict:
     elif docs is not None and (not isinstance(docs, list) or not all(isinstance(d, str) for d in docs)):
         item["error"] = f"{path} line {n}: \"docs\" must be a list of document ids, not {json.dumps(docs)[:60]}"
     elif docs == []:        # as --doc "" is: an empty list is no scope (left out, every document is searched)
-        item["error"] = f"{path} line {n}: \"docs\" is empty: name the documents to search, or leave it out to search all"
+        item["error"] = (f"{path} line {n}: \"docs\" is empty: name the documents to search, or leave it out to "
+                         f"search all")
     return item
 
 

@@ -409,7 +409,8 @@ def format_report(report: dict) -> str:
         lines += [f"    {kind}: " + "  ".join(f"{key} {f[key]:.2f}" for key in keys) + f"  ({f['positives']} answered)"
                   for kind, f in (m.get("by_kind") or {}).items()]
         wrong = f"{m['false_abstain']:.2f}" if m["positives"] else "n/a (no answered queries)"
-        counted = "strict R@5 counts them as misses" if m.get("graded") == "spans" else "recall counts them as misses"
+        counted = ("the figures above count their passages; --json's strict R@5 does not"
+                   if m.get("graded") == "spans" else "the figures above count them as misses")
         lines += [f"  abstained on unanswered: {neg}   wrongly abstained on answered: {wrong}",
                   f"  latency p50 {m['latency_ms_p50']:.1f} ms  p95 {m['latency_ms_p95']:.1f} ms",
                   f"  misses (no hit in the top 5): {', '.join(map(str, m['misses'])) or 'none'}"]

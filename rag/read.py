@@ -184,9 +184,24 @@ def decode(data: bytes) -> str:
         raise DocumentError(f"not {name} text (line {line}: {e.reason} at byte {e.start}); save it as UTF-8")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        guess = "UTF-16 without a byte-order mark?" if data.count(b"\x00") * 4 >= len(data) else "binary data?"
+        guess = "UTF-16 without a byte-order mark?" if _utf16_text(data) else "binary data?"
         raise DocumentError(f"not a text file (line {line} holds NUL bytes: {guess}); save it as UTF-8")
     return text
+
+
+def _utf16_text(data: bytes) -> bool:
+    """Whether bytes with NULs read as UTF-16 text (no byte-order mark): printable characters with spaces or line
+    breaks between words, one way round or the other (Russian in UTF-16 has NULs only at its spaces and stops; a
+    UTF-8 file with a stray NUL read as UTF-16 is a run of unrelated ideographs without a space)."""
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data[:4096 - 4096 % 2].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if text and sum(c.isprintable() or c in "\n\r\t" for c in text) >= 0.95 * len(text) \
+                and sum(c.isspace() for c in text) * 40 >= len(text):
+            return True
+    return False
 
 
 _FRONT = re.compile(r"---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|$)", re.DOTALL)

@@ -119,12 +119,15 @@ def said_by(hit: Hit, index, query: str = "", speaker: str | None = None) -> str
     """Who a quote is shown as said by, above it: its speaker; for a window of several turns, the speakers of its
     best turns for `query` (those marked), none when no turn is best (its citation, "Turns of A and B", names them
     all): the window's first speaker may not have said what matched."""
+    from .speakers import held_by
+
     p = hit.passage
     turns = window_turns(p, index) if matched(hit) is None else []
     if not turns:
-        return p.speaker or ""
-    from .speakers import held_by
-
+        return held_by(p) or p.speaker or ""
+    names = list(dict.fromkeys(held_by(t) or t.speaker for t in turns if t.speaker))
+    if len(names) == 1:     # one speaker's paragraphs: theirs, whatever is marked
+        return names[0]
     return ", ".join(dict.fromkeys(held_by(t) or t.speaker for t in best_turns(turns, query, speaker) if t.speaker))
 
 

@@ -467,18 +467,22 @@ class _Rows:
         from .speakers import held_by
 
         out: dict[str, list[int]] = {}
-        spans: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        spans: dict[str, tuple] = {}    # a document -> its rows by start, their starts, ends and the ends' running max
         for para in self.index.paragraphs:
             name = held_by(para)
             if name is None:
                 continue
             if para.doc not in spans:
                 of = self.of_doc.get(para.doc, np.zeros(0, dtype=np.int64))
-                spans[para.doc] = (of, np.array([(self.index.passages[r].start, self.index.passages[r].end)
-                                                 for r in of], dtype=np.int64).reshape(-1, 2))
-            of, se = spans[para.doc]
-            inside = of[(se[:, 0] < para.end) & (se[:, 1] > para.start)].tolist()
-            out.setdefault(name, []).extend(inside)
+                se = np.array([(self.index.passages[r].start, self.index.passages[r].end) for r in of],
+                              dtype=np.int64).reshape(-1, 2)
+                order = np.argsort(se[:, 0], kind="stable")
+                of, se = of[order], se[order]
+                spans[para.doc] = (of, se[:, 0], se[:, 1], np.maximum.accumulate(se[:, 1]) if len(se) else se[:, 1])
+            of, starts, ends, reach = spans[para.doc]
+            # the rows that overlap the turn: starting before its end, from the first whose ends reach past its start
+            lo, hi = np.searchsorted(reach, para.start, side="right"), np.searchsorted(starts, para.end, side="left")
+            out.setdefault(name, []).extend(int(of[i]) for i in range(lo, hi) if ends[i] > para.start)
         return {name: sorted(set(r)) for name, r in out.items()}
 
     @cached_property
@@ -734,8 +738,9 @@ class Retriever:
         if not any(_fold(w) in self._rows.alias_words for w in re.findall(r"[^\W_]+", text)):
             return []
         chosen = set(who.split(SPEAKERS_JOIN))
-        others = [n for n in resolve_in(text, *self._rows.alias_table).speakers if n not in chosen]
-        if not others:
+        named = resolve_in(text, *self._rows.alias_table).speakers
+        others = [n for n in named if n not in chosen]
+        if not others or chosen & set(named):   # ("Berg", Anna Berg chosen: it names her too)
             return []
         return [f"The query names {SPEAKERS_JOIN.join(others)}; the speaker chosen, {who}, decides whose passages "
                 f"are searched."]

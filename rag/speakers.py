@@ -102,16 +102,19 @@ def person_of(outlet: str) -> str | None:
 
 def person_named(outlet: str) -> bool:
     """Whether a label's bracket names the person who holds it ("The Acting Chair (Mr. Bruce Stanton)", "The Chair
-    (Councillor Ingrid Halvorsen)", "Student (Ravi)"), not their office, riding or outlet ("Minister of Finance",
-    "Burnaby South, NDP", "Elling Harbour Authority", "BBC"): a title first, or a few capitalised words none of
-    which is ordinary English."""
+    (Councillor Ingrid Halvorsen)", "Student (Ravi Kumar)"), not their office, riding, outlet or a note ("Minister of
+    Finance", "Burnaby South, NDP", "Elling Harbour Authority", "BBC", "Nanaimo", "Videoconference"): a title
+    first, or two or three capitalised words none of which is ordinary English."""
     words = outlet.split()
     if not 1 <= len(words) <= 5 or re.search(r"[,;/&]", outlet):
         return False
     if _fold(words[0]).rstrip(".") in (TITLES | OFFICES) - {"the", "right"}:     # "Mr. Bruce Stanton"
         rest = words[1:]        # names, each capitalised: not "Minister of Finance", "Deputy Prime Minister"
         return bool(rest) and all(w[0].isupper() and _fold(w).rstrip(".") not in OFFICES for w in rest)
-    return len(words) <= 3 and all(w[0].isupper() and not w.isupper() and not is_common(_fold(w)) for w in words)
+    # else a first name and a surname (two or three words), none of them ordinary English nor in capitals: one word
+    # alone is as often a note ("Videoconference", "Interjecting"), an outlet ("Bloomberg") or a riding ("Nanaimo")
+    return 2 <= len(words) <= 3 and all(w[0].isupper() and not w.isupper() and not is_common(_fold(w))
+                                        for w in words)
 
 
 def known_as(label: str, person: str) -> str:

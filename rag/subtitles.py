@@ -165,6 +165,7 @@ def _display_names(text: str) -> set[str]:
     return set(names)
 
 
+REORDER = 60.0       # seconds: cues out of order by at most this are read by their start times (subtitle_text)
 ROLLING_GAP = 1.0     # seconds: a line the same speaker repeats in a cue starting this soon after the last is a repeat
 
 
@@ -329,14 +330,21 @@ def subtitle_text(text: str) -> str:
         said.append([start, end, timed, words, number])
         last_end = end
     # in the order they are said: a file's cues out of order (cue 3 before cue 2, as an edited file may have them) are
-    # read by their start times, as a player shows them; words whose timing line was lost stay after the cue before
+    # read by their start times, as a player shows them; words whose timing line was lost stay after the cue before.
+    # A file whose times go back further than REORDER (two recordings one after the other, each from 00:00:01; a
+    # mistyped hour) is read in its own order: no cue of one part is moved into the other
     groups: list[list[list]] = []
     for cue in said:
         if cue[2] or not groups:
             groups.append([cue])
         else:
             groups[-1].append(cue)
-    groups.sort(key=lambda group: group[0][0])      # stable: cues that start together keep the file's order
+    latest = float("-inf")
+    back = 0.0
+    for group in groups:
+        back, latest = max(back, latest - group[0][0]), max(latest, group[0][0])
+    if back <= REORDER:
+        groups.sort(key=lambda group: group[0][0])      # stable: cues that start together keep the file's order
     last_end = None
     for start, end, timed, words, number in (cue for group in groups for cue in group):
         silence = start - last_end if timed and last_end is not None else 0.0

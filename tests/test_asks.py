@@ -155,7 +155,7 @@ def test_a_keyword_query_whose_words_the_first_passage_says_is_answered():
     assert asks.keyword_words("New START") == ["new", "start"]
     assert asks.keyword_words("package, not a menu") == ["package", "not", "a", "menu"]
     for question in ("What is New START?", "New START?", "Ukraine", "How New START was extended",
-                     "the extension of the New START treaty"):
+                     "the extension of the New START treaty", "of the", "in the"):   # (stop words ask nothing)
         assert asks.keyword_words(question) is None, question
     assert asks.holds_words(["new", "start"], "In early 2021 the New START Treaty was extended.")
     assert not asks.holds_words(["new", "start"], "A new treaty may start talks.")

@@ -318,7 +318,8 @@ def test_the_report_tells_a_miss_from_an_abstention_and_has_no_recall_without_an
     text = evaluate.format_report(report)
     block, empty = text.split("none.jsonl")
     assert "misses (no hit in the top 5): none" in block
-    assert "answered but abstained on (strict R@5 counts them as misses): e3" in block
+    assert ("answered but abstained on (the figures above count their passages; --json's strict R@5 does not): "
+            "e3") in block
     assert "R@1" not in empty and "recall: n/a (no answered queries)" in empty
     assert "wrongly abstained on answered: n/a" in empty
 

@@ -513,7 +513,9 @@ def test_a_person_named_in_a_labels_bracket_is_a_speaker_of_their_own(tmp_path):
              "The Acting Chair (Mrs. Carol Hughes): The budget vote is at noon.",
              "Mr. Paul Manly (Nanaimo, GP): The budget ignores the harbour.",
              "The Acting Chair (Mr. Bruce Stanton): The member for Nanaimo has the floor on the budget.",
-             "Mr. Paul Manly (Nanaimo, GP): Thank you. The harbour needs dredging."]
+             "Mr. Paul Manly (Nanaimo, GP): Thank you. The harbour needs dredging.",
+             "Ms. Anna Berg (Videoconference): The videoconference link for the budget kept failing.",
+             "Mr. Tom Lind (Nanaimo): The videoconference worked here."]
     path = tmp_path / "hansard.txt"
     path.write_text("\n\n".join(turns) + "\n", encoding="utf-8")
     embedder = FakeEmbedder()
@@ -533,9 +535,12 @@ def test_a_person_named_in_a_labels_bracket_is_a_speaker_of_their_own(tmp_path):
                                                                          "Mrs. Carol Hughes")]
     chairs = r.search("budget", 5, speaker="The Acting Chair", abstain=False)      # the label: all who held it
     assert chairs.speaker == "The Acting Chair" and len(chairs.hits) == 3
-    for office in ("Finance", "Nanaimo"):     # an office or a riding in the bracket is no one's name
+    # an office, a riding or a note in the bracket is no one's name (a hostile review's "(Videoconference)" made
+    # a speaker of its own, to whose turns a question about the videoconference was cut)
+    for office in ("Finance", "Nanaimo", "Videoconference"):
         with pytest.raises(QueryError, match=f"No passage is spoken by '{office}'"):
             r.search("budget", 5, speaker=office)
+    assert r.search("Did the videoconference link fail?", 5, abstain=False).speaker is None
 
 
 def test_a_filter_that_fits_the_interviewer_says_so(tmp_path):
@@ -775,4 +780,35 @@ def test_a_chosen_speaker_that_is_not_the_one_the_query_names_is_said(tmp_path):
         "The query names Jonas Lindqvist; the speaker chosen, Amira Haddad, decides whose passages are searched."]
     same = r.search("What did Amira Haddad say about parking?", 3, speaker="Amira Haddad", abstain=False)
     assert same.notices == ["Only passages where Amira Haddad speaks."]
+
+
+def test_a_shared_surname_that_names_the_chosen_speaker_too_says_nothing_more(tmp_path):
+    """A review's: with Anna Berg chosen, "What did Berg say about the ferry?" said the query named Tom Berg."""
+    r = _one_file(tmp_path, "council.txt", "Anna Berg: The ferry runs late.\n\nTom Berg: The ferry is fine.\n\n"
+                                           "Anna Berg: Fridays are worst.\n\nTom Berg: I disagree.\n")
+    result = r.search("What did Berg say about the ferry?", 3, speaker="Anna Berg", abstain=False)
+    assert result.notices == ["Only passages where Anna Berg speaks."]
+
+
+def test_the_rows_of_a_person_in_a_bracket_are_the_windows_that_hold_their_turns(tmp_path):
+    """_Rows._held found each bracketed turn's windows by comparing it with every window of its document (2 s for
+    40,000 turns); now by bisection, which must find the same windows, whatever their size."""
+    turns = [f"The Acting Chair ({'Mr. Bruce Stanton' if i % 3 else 'Mrs. Carol Hughes'}): Item {i} on the ferry."
+             if i % 2 else f"Ms. Anna Berg (Elling Harbour Authority): Point {i} about the harbour budget and its costs."
+             for i in range(60)]
+    path = tmp_path / "hansard.txt"
+    path.write_text("\n\n".join(turns) + "\n", encoding="utf-8")
+    from rag.speakers import held_by
+    for tokens in (12, 40, 224):
+        settings, embedder = ChunkSettings(turn_tokens=tokens), FakeEmbedder()
+        build([path], embedder, folder=tmp_path / f"idx{tokens}", settings=settings)
+        index = load(tmp_path / f"idx{tokens}", embedder=embedder, compat=Compat.of(embedder, settings))
+        held = Retriever(index, embedder, SearchSettings())._rows._held()
+        brute: dict[str, set] = {}
+        for para in index.paragraphs:
+            if held_by(para):
+                brute.setdefault(held_by(para), set()).update(
+                    i for i, w in enumerate(index.passages) if w.doc == para.doc and w.start < para.end
+                    and w.end > para.start)
+        assert {name: set(rows) for name, rows in held.items()} == brute and len(brute) == 2, tokens
 

@@ -131,6 +131,8 @@ def test_markdown_title_and_sections(tmp_path):
     ("renamed.html", bytes(range(256)) * 8, "binary data"),     # an image renamed: was indexed as 2 passages of noise
     ("utf16.txt", "Harbour notes\nThe ferry.\n".encode("utf-16-le"), "UTF-16 without a byte-order mark"),
     ("nul.txt", b"Harbour notes\nThe ferry\x00 runs late.\n", "line 2 holds NUL bytes: binary data?"),  # not UTF-16
+    ("russian.txt", "Министр иностранных дел, пресс-конференция.\nВопрос: когда?\n".encode("utf-16-le"),
+     "UTF-16 without a byte-order mark"),     # NULs only at its spaces and stops (a review's)
 ])
 def test_unreadable_files_are_refused_clearly(tmp_path, name, data, words):
     path = tmp_path / name

@@ -281,6 +281,29 @@ def test_a_window_of_turns_is_headed_by_who_said_the_marked_turn(tmp_path, fake_
     assert "rq-speaker" not in render.turn_html(vague, 2)
 
 
+def test_a_window_of_one_speakers_turns_and_a_single_turn_are_headed_by_them(tmp_path, fake_embedder):
+    """A review's: a window of Amira's two paragraphs searched as hers had no name above it (no turn is "best" where
+    all are hers), and a one-turn window of "The Chair (Councillor Ingrid Halvorsen)" was headed "The Chair" while a
+    window of several named her."""
+    path = tmp_path / "council.txt"
+    path.write_text("The Chair: Next item.\n\nAmira Haddad: The ferry pier is rotten.\n\nThe pier must be rebuilt "
+                    "by May.\n\nThe Chair (Councillor Ingrid Halvorsen): Thank you, Amira.\n", encoding="utf-8")
+    from rag.chunk import ChunkSettings
+    from rag.store import Compat, load
+    from rag.retrieve import Retriever, SearchSettings
+
+    for tokens in (14, 224):
+        settings = ChunkSettings(turn_tokens=tokens)
+        build([path], fake_embedder, folder=tmp_path / f"i{tokens}", settings=settings)
+        r = Retriever(load(tmp_path / f"i{tokens}", embedder=fake_embedder, compat=Compat.of(fake_embedder, settings)),
+                      fake_embedder, SearchSettings())
+        turn = chat.ask(r, "ferry pier rebuilt", 1, speaker="Amira Haddad")
+        assert re.findall(r'<span class="rq-speaker">(.*?)</span>', render.turn_html(turn, 1)) == ["Amira Haddad"]
+        thanks = chat.ask(r, "Thank you, Amira", 1, speaker="The Chair (Councillor Ingrid Halvorsen)")
+        assert re.findall(r'<span class="rq-speaker">(.*?)</span>', render.turn_html(thanks, 2)) == \
+            ["The Chair (Councillor Ingrid Halvorsen)"], tokens
+
+
 def test_a_person_in_a_labels_bracket_is_a_speaker_choice_and_their_turn_is_marked(tmp_path, fake_embedder):
     """A hostile test's "What did Halvorsen say?" restricted the search to "The Chair (Councillor Ingrid Halvorsen)"
     but marked no turn of hers, and the speaker choice listed only "The Chair"."""

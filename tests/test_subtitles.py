@@ -357,11 +357,28 @@ def test_cues_out_of_order_are_read_in_the_order_they_are_said():
            "3\n00:00:20,000 --> 00:00:25,000\nMR. OYELARAN: The lease was extended without a tender.\n\n"
            "99:99:99,999 --> 99:99:99,999\nMR. OYELARAN: Ten years, not five.\n\n"
            "2\n00:00:10,000 --> 00:00:19,500\nMS. VANCE: My client objects to exhibit four.\n\n"
-           "4\n00:00:26,000 --> 00:00:30,000\nJUDGE MARLOWE: Overruled.\n")
+           "4\n00:00:26,000 --> 00:00:30,000\nJUDGE MARLOWE: Overruled.\n\n"
+           "6\n00:00:40,000 --> 00:00:41,000\nMS. VANCE: Objection.\n\n"
+           "5\n00:00:40,000 --> 00:00:41,000\nMR. OYELARAN: Withdrawn.\n")     # (they start together: file order)
     text = subtitle_text(srt)
     said = text.strip().split("\n\n")
     assert said == ["[00:00:05] JUDGE MARLOWE: Be seated.",
                     "[00:00:10] MS. VANCE: My client objects to exhibit four.",
                     "[00:00:20] MR. OYELARAN: The lease was extended without a tender.",
                     "[00:00:25] MR. OYELARAN: Ten years, not five.",      # (its label opens a paragraph)
-                    "[00:00:26] JUDGE MARLOWE: Overruled."]
+                    "[00:00:26] JUDGE MARLOWE: Overruled.",
+                    "[00:00:40] MS. VANCE: Objection.",
+                    "[00:00:40] MR. OYELARAN: Withdrawn."]
+
+
+def test_a_file_of_two_recordings_is_read_in_its_own_order():
+    """A review's: two recordings in one file, each timed from 00:00:01, were merged cue by cue once cues were read
+    by their times. Times that go back more than subtitles.REORDER are a new part (or a mistyped hour): the file's
+    own order holds."""
+    srt = ("1\n00:00:01,000 --> 00:00:04,000\nPART ONE: The budget is approved.\n\n"
+           "2\n00:02:00,000 --> 00:02:04,000\nPART ONE: The ferry contract is rejected.\n\n"
+           "1\n00:00:01,000 --> 00:00:04,000\nPART TWO: The harbour is dredged.\n\n"
+           "2\n00:01:00,000 --> 00:01:04,000\nPART TWO: The pier is painted.\n")
+    said = subtitle_text(srt).strip().split("\n\n")
+    assert [line.split(": ", 1)[1] for line in said] == ["The budget is approved.", "The ferry contract is rejected.",
+                                                          "The harbour is dredged.", "The pier is painted."]

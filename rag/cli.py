@@ -352,7 +352,7 @@ def _summary_heading(summary) -> str:
 def cmd_ask(args) -> int:
     from . import llm
     from .retrieve import open_retriever
-    from .summarise import extractive_summary, get_summariser
+    from .summarise import NO_SUMMARY_ABSTAINED, extractive_summary, get_summariser
 
     # the server's settings are read before the search, so a malformed URL is one message at once
     server = None if args.extractive else llm.configured(args.llm_url, args.llm_model)
@@ -377,13 +377,18 @@ def cmd_ask(args) -> int:
                 summary = update.summary
             if live:
                 print(file=sys.stderr)
+    withheld = args.summary and result.hits and result.abstained
     if args.json:
         out = result_json(result, retriever.index)
         if summary is not None:
             out.update(_summary_json(summary, result.hits))
+        elif withheld:
+            out.update({"summary": None, "summary_reason": NO_SUMMARY_ABSTAINED})
         _print_json(out)
         return 0
     _print_quotes(result, retriever, scores=False)
+    if withheld:
+        print(f"note: {NO_SUMMARY_ABSTAINED}")
     if summary is not None:
         if summary.sentences:
             print(_summary_heading(summary))

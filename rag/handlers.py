@@ -147,12 +147,18 @@ def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), 
         turn = chat.Turn(question=str(question), error=f"The search failed ({type(e).__name__}). Please try again.")
     turn.number = (turns[-1].number if turns else 0) + 1
     turns = (turns + [turn])[-MAX_TURNS:]
-    streams = turn.summary_on and turn.result is not None and turn.result.hits
+    streams = summarised(turn)
     yield turns, conversation(engine, turns, live=turn if streams else None)
     if streams:
         for _ in _stream_summary(engine, turn, model_name):
             yield turns, conversation(engine, turns, live=turn)
         yield turns, conversation(engine, turns)
+
+
+def summarised(turn) -> bool:
+    """Whether a turn's answer gets a summary: asked for, quotes found, and the search not abstained (the command
+    line's rule too: the nearest passages of an unanswered question are not summarised)."""
+    return bool(turn.summary_on and turn.result is not None and turn.result.hits and not turn.result.abstained)
 
 
 def open_span(engine: Engine, turns, data: dict | None) -> str:
@@ -220,7 +226,7 @@ def open_page(engine: Engine, search: str, fragment: str, model_name: str | None
         return
     turns, source, k, summary_on = opened
     turn = turns[-1]
-    streams = turn.summary_on and turn.result is not None and turn.result.hits
+    streams = summarised(turn)
     yield (turns, conversation(engine, turns, live=turn if streams else None), source, k, summary_on,
            list(turn.docs) or None, _chosen(turn))
     if streams:

@@ -30,7 +30,7 @@ from .lexical import tokenize
 from .chat import Turn, permalink
 from .retrieve import MAX_QUERY_CHARS, abstain_notice, by_document, corpus_noun
 from .records import Document, Hit, Passage
-from .summarise import EXTRACTIVE, Summary
+from .summarise import EXTRACTIVE, NO_SUMMARY_ABSTAINED, Summary
 
 _CONTEXT_PARAGRAPHS = 3          # around a quote from a document that has no exchanges
 
@@ -296,6 +296,8 @@ def summary_html(turn: Turn, turn_id: int) -> str:
     the quotes, each fragment linked to the words it came from), each [n] a link to quote n."""
     if not turn.summary_on or turn.result is None or not turn.result.hits:
         return ""
+    if turn.result.abstained:
+        return f'<div class="rq-summary"><p class="rq-summary-note">{esc(NO_SUMMARY_ABSTAINED)}</p></div>'
     n_hits = len(turn.result.hits)
 
     def ref(n: int) -> str:

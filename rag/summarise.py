@@ -72,6 +72,10 @@ TIME_LIMIT = 60.0            # seconds of generation, after the model is loaded
 MAX_SENTENCES = 3            # the model stops after this many (cited) sentences
 MAX_QUOTE_CHARS = 900        # of each quote shown to the model (cut at a sentence end)
 EXTRACTIVE = "extractive"
+# why an answer has no summary when its search abstained: its quotes are only the nearest passages, and a summary of
+# them would answer a question the documents do not
+NO_SUMMARY_ABSTAINED = ("No summary: the documents do not appear to answer this, so the nearest passages are not "
+                        "summarised.")
 THREADS_VARIABLE = "RAG_SUMMARY_THREADS"   # threads while a summary is written (default: transformers half the cores, onnx all)
 INT8_VARIABLE = "RAG_SUMMARY_INT8"         # "0": keep the model's float weights (default: int8 linear layers)
 ENGINES = ("auto", "onnx", "torch")

@@ -147,3 +147,18 @@ def test_extractive_is_labelled(tiny_index, capsys):
     code, out, _ = run(capsys, "ask", QUESTION, "--index", str(tiny_index), "-k", "2", "--summary", "--extractive",
                        "--llm-url", _dead_url())
     assert code == 0 and "Extractive summary (no model:" in out and "summary server" not in out
+
+
+def test_an_abstained_ask_says_why_it_has_no_summary(tiny_index, capsys):
+    """A hostile review: `rag ask "…bitcoin…" --summary --json` left out the summary without a word."""
+    from rag.summarise import NO_SUMMARY_ABSTAINED
+
+    question = "What did Boris Johnson say about the pipeline?"
+    code, out, _ = run(capsys, "ask", question, "--index", str(tiny_index), "-k", "2", "--summary", "--extractive",
+                       "--json")
+    data = json.loads(out)
+    assert code == 0 and data["abstained"] and data["summary"] is None
+    assert data["summary_reason"] == NO_SUMMARY_ABSTAINED
+    code, out, _ = run(capsys, "ask", question, "--index", str(tiny_index), "-k", "2", "--summary", "--extractive")
+    assert code == 0 and f"note: {NO_SUMMARY_ABSTAINED}" in out and "Summary" not in out
+

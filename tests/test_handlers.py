@@ -80,3 +80,24 @@ def test_the_summary_server_is_a_choice_and_streams_the_answer_first(tiny_index,
         assert "does not offer that summary model" in html and len(stub.requests) == 1
     monkeypatch.setenv(llm.URL_VARIABLE, "ftp://nowhere")        # malformed: not offered, no crash
     assert not any("summary server" in m for m in handlers.summary_models())
+
+
+def test_an_abstained_answer_gets_no_summary_in_the_chat_as_on_the_command_line(tiny_index, fake_embedder,
+                                                                                monkeypatch):
+    """A hostile review: the chat summarised the nearest passages of "What did Boris Johnson say about the depot?"
+    under the banner "The document never mentions 'Boris Johnson'" ("ok The first item is the new bus depot");
+    `rag ask` did not. Neither does now, and both say why; the summary server is never asked."""
+    from llm_stub import LLMStub
+
+    from rag import llm
+    from rag.summarise import NO_SUMMARY_ABSTAINED
+
+    engine = Engine(tiny_index, fake_embedder)
+    with LLMStub(pieces=["The pipeline is funded [1]."], models=["stub-7b"]) as stub:
+        monkeypatch.setenv(llm.URL_VARIABLE, stub.url)
+        monkeypatch.setenv(llm.MODEL_VARIABLE, "stub-7b")
+        offered = handlers.summary_models()
+        *_, (turns, html) = handlers.answer(engine, "What did Boris Johnson say about the pipeline?", 2, True,
+                                            offered[-1], [])
+        assert turns[-1].result.abstained and turns[-1].result.hits
+        assert stub.requests == [] and NO_SUMMARY_ABSTAINED in html and "Summary by" not in html

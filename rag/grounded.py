@@ -27,7 +27,9 @@ compete, and fragments below RELATIVE_FLOOR of the best one are not offered, so 
 ends when the relevant quotes are used up. Each sentence's first fragment comes from a
 quote no earlier sentence started from, while one is left (three sentences draw on three
 quotes); no clause is used twice; at most MAX_FRAGMENTS fragments a sentence, MAX_SENTENCES
-sentences. The quotes that give orders (verify.instructions) are left out by the caller.
+sentences; the fragments of one sentence are one speaker's (a meeting's window holds several people's turns, and
+"The repair was quoted at 85,000 pounds, and I think that figure is far too low" joined two people into a claim
+neither made). The quotes that give orders (verify.instructions) are left out by the caller.
 
 How. Each candidate fragment's text (from a clause start to its segment's end) is
 tokenized once with a leading space, and the openers once more without (the answer's
@@ -102,6 +104,17 @@ class _Cand:
     name_first: bool         # its first word is a name (not a common word)
     negated: bool = False    # it says "not" (its longest form): it stands alone in its sentence
     ends: set = field(default_factory=set)   # char ends where it may stop (rules above)
+    speaker: str | None = None   # who says it (Plan's `voices`): a sentence joins one speaker's fragments only
+
+
+def _voice(voices, at: int) -> str | None:
+    """The speaker of the turn a quote's text is in at offset `at` (voices: [(offset, speaker), ...] in order)."""
+    who = None
+    for offset, speaker in voices or ():
+        if offset > at:
+            break
+        who = speaker
+    return who
 
 
 class _Node:
@@ -173,7 +186,9 @@ class Plan:
     span (a, b) of the passage's text the prompt showed, or its length from the start) as token
     tries for `tokenizer`."""
 
-    def __init__(self, tokenizer, quotes, connectives=CONNECTIVES, min_words: int = MIN_WORDS):
+    def __init__(self, tokenizer, quotes, connectives=CONNECTIVES, min_words: int = MIN_WORDS, voices=None):
+        """`voices`: quote rank -> [(offset in its passage's text, speaker from there on), ...] in order (a meeting's
+        window of several turns), so that no sentence joins two speakers' words into one claim."""
         self.tok = tokenizer
         self.cands: list[_Cand] = []
         n_sent = n_clause = 0
@@ -208,7 +223,8 @@ class Plan:
                         for start, single in starts:
                             cand = _Cand(len(self.cands), rank, passage.start, text, n_sent, ids[i:], ends,
                                          start, opens=start == s, upper=text[start].isupper(),
-                                         name_first=_first_word(text, start) in self.names)
+                                         name_first=_first_word(text, start) in self.names,
+                                         speaker=_voice((voices or {}).get(rank), start))
                             intro = _INTRO.match(text, start, spans[i][1]) is not None
                             for j in range(i, i + 1 if single else len(spans)):
                                 end = spans[j][1]
@@ -339,6 +355,8 @@ class Decoder:
                     continue
                 if c.negated:                 # a negation is not joined to anything (see the docstring)
                     continue
+                if frags and c.speaker != self.plan.cands[frags[0][0]].speaker:
+                    continue                  # another speaker's words: two people's claims are not made one
             elif not c.upper:
                 continue
             reach = self._reach(c, taken)

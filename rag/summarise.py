@@ -421,7 +421,8 @@ class Summariser:
         try:
             if grounded and not self._seq2seq:
                 text, reason, stitched = yield from self._generate_grounded(question, hits, embedder, max_new_tokens,
-                                                                            started + time_limit, time_limit)
+                                                                            started + time_limit, time_limit,
+                                                                            index=index)
             else:
                 text, reason = yield from self._generate(question, hits, max_new_tokens,
                                                          started + time_limit, time_limit)
@@ -438,10 +439,11 @@ class Summariser:
             checked = _with_fragments(checked, stitched, hits, index)
         yield SummaryUpdate(text, True, Summary(checked, self.name, reason, removed, grounded=stitched is not None))
 
-    def _generate_grounded(self, question, hits, embedder, max_new_tokens, deadline, time_limit):
+    def _generate_grounded(self, question, hits, embedder, max_new_tokens, deadline, time_limit, index=None):
         """Grounded decoding (rag/grounded.py): yields the text as it grows; returns (text, reason,
         the finished sentences as (fragments, citations))."""
         from . import grounded
+        from .cite import window_turns
 
         tok = self._tokenizer
         # a quote that gives orders supports nothing (rag/verify.py), so none of it is offered (or shown);
@@ -450,7 +452,11 @@ class Summariser:
         usable = usable[:self.quote_count]
         spans = {h.rank: grounded_span(h, self.quote_chars) for h in usable}
         prompt = [int(t) for t in self._inputs(question, usable, spans)["input_ids"][0]]
-        plan = grounded.Plan(tok, [(h.rank, h.passage, spans[h.rank]) for h in usable])
+        # who says each part of each quote (a meeting's window holds several speakers' turns): a sentence joins
+        # fragments of one speaker only
+        voices = {h.rank: [(t.start - h.passage.start, t.speaker) for t in window_turns(h.passage, index)]
+                  or [(0, h.passage.speaker)] for h in usable}
+        plan = grounded.Plan(tok, [(h.rank, h.passage, spans[h.rank]) for h in usable], voices=voices)
         step = self._lm.steps(prompt) if self._lm is not None else grounded.TorchSteps(self._load_torch())
         self.last_prompt = (len(prompt), self._lm.reused if self._lm is not None else 0)
         self.last_prompt_ids = prompt

@@ -266,3 +266,69 @@ def test_relevance_is_computed_while_the_model_reads_the_prompt(tiny_model, fake
         assert [c.fragments for c in serial.sentences] == [c.fragments for c in overlapped.sentences]
     finally:
         hook.remove()
+
+
+def test_a_sentence_joins_one_speakers_fragments_only():
+    """A hostile review: over a meeting's quotes the grounded summary wrote "The repair was quoted at 85,000 pounds in
+    February, and I think that figure is far too low. [2][3]", one speaker's figure joined to another's doubt about
+    a different figure, a claim neither made. After a connective only the first fragment's speaker's fragments are
+    offered; without voices (a press conference: one speaker) any quote's."""
+    texts = ["The repair was quoted at 85,000 pounds in February, and the roofers can start work in June.",
+             "The depot will cost 4.2 million pounds next year, and I think that figure is far too low."]
+    tok = chat_tokenizer(texts * 3)
+    index, hits = quote_hits(texts, before="Council.\n\n")
+    shown = [(h.rank, h.passage, _shown(h.passage.text)) for h in hits]
+    voices = {1: [(0, "Tomasz Kowalczyk")], 2: [(0, "Marcus Webb")]}
+    plain, voiced = grounded.Plan(tok, shown), grounded.Plan(tok, shown, voices=voices)
+    for plan, said in ((plain, {1, 2}), (voiced, {1})):
+        first = next(c for c in plan.cands if c.rank == 1 and c.opens)
+        after = grounded.Decoder(plan)._limits(True, frags=((first.id, min(first.ends)),))
+        assert {plan.cands[c].rank for c in after} == said, plan
+    assert {c.speaker for c in voiced.cands} == {"Tomasz Kowalczyk", "Marcus Webb"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10**6))
+def test_no_decoding_joins_two_speakers(tokenizer, seed):
+    index, hits = quotes()
+    split = hits[2].passage.text.index("The reservoir")
+    voices = {1: [(0, "Anna")], 2: [(0, "Tom")], 3: [(0, "Anna"), (split, "Tom")]}
+    decoder = grounded.Decoder(grounded.Plan(tokenizer, [(h.rank, h.passage, _shown(h.passage.text)) for h in hits],
+                                             voices=voices))
+    rng = random.Random(seed)
+    for _ in range(400):
+        allowed = decoder.allowed()
+        if not allowed or allowed == [tokenizer.eos_token_id]:
+            break
+        token = rng.choice(allowed)
+        if token == tokenizer.eos_token_id:
+            break
+        decoder.advance(token)
+    for fragments, _ in decoder.sentences:
+        said = {grounded._voice(voices[f.quote], f.start - hits[f.quote - 1].passage.start) for f in fragments}
+        assert len(said) == 1, fragments
+
+
+def test_the_summariser_gives_the_plan_each_turns_speaker(tiny_model, fake_embedder, tmp_path, monkeypatch):
+    """The summariser tells grounded decoding who says each part of a meeting's quote (its window's turns), so the
+    rule above applies to real searches."""
+    from rag.build import build
+    from rag.retrieve import open_retriever
+
+    (tmp_path / "council.txt").write_text(
+        "Tomasz Kowalczyk: The repair was quoted at 85,000 pounds in February, and the roofers can start in June.\n\n"
+        "Marcus Webb: The depot will cost 4.2 million pounds next year, and I think that figure is far too low.\n\n"
+        "Tomasz Kowalczyk: The library roof comes first.\n\nMarcus Webb: The depot comes second.\n", encoding="utf-8")
+    build([tmp_path / "council.txt"], fake_embedder, folder=tmp_path / "idx")
+    r = open_retriever(tmp_path / "idx", fake_embedder)
+    hits = r.search("repair cost pounds", 2, abstain=False).hits
+    made = []
+    real = grounded.Plan
+
+    def plan(*args, **kw):
+        made.append(real(*args, **kw))
+        return made[-1]
+    monkeypatch.setattr(grounded, "Plan", plan)
+    list(Summariser(tiny_model, grounded=True).stream("repair cost pounds", hits, r.index, fake_embedder,
+                                                      max_new_tokens=40))
+    assert made and {c.speaker for c in made[0].cands} == {"Tomasz Kowalczyk", "Marcus Webb"}

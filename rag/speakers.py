@@ -45,6 +45,9 @@ _TOKEN = re.compile(r"[^\W_]+")
 _SUFFIXES = {"am", "mp", "ms", "mla", "msp", "mep", "td", "jr", "sr", "qc", "kc", "mbe", "obe", "cbe"}
 # words beside a mention that make it a speaker's: "did X say", "according to X", "X on ..."
 _CUES_BEFORE = {"did", "does", "do", "according", "ask", "asked", "tell", "told"}
+# a name after these is what is talked about, not who talks: "What did Angela Merkel say about Lavrov?" asks what
+# Merkel said (the question's speaker), "Lavrov on Trudeau" what Lavrov said of Trudeau
+_TOPIC_BEFORE = {"about", "regarding", "concerning", "on"}
 _CUES_AFTER = {"say", "said", "says", "saying", "think", "thinks", "thought", "mention", "mentioned",
                "mentions", "suggest", "suggested", "suggests", "propose", "proposed", "proposes", "argue",
                "argued", "argues", "asked", "explain", "explained", "explains", "wanted", "believe",
@@ -202,6 +205,15 @@ def _marked(query: str, words: list[re.Match], i: int, j: int) -> bool:
     return bool(before & _CUES_BEFORE) or after in _CUES_AFTER
 
 
+def _topic(folded: list[str], i: int) -> bool:
+    """Whether the words from `i` are what a question asks about ("… say about (the) Lavrov", "Lavrov on Trudeau"):
+    a name there is a topic, not a speaker."""
+    j = i - 1
+    while j >= 0 and folded[j] in ("the", "a", "an"):
+        j -= 1
+    return j >= 0 and folded[j] in _TOPIC_BEFORE
+
+
 def alias_table(speakers: Iterable[str]) -> tuple[dict[tuple[str, ...], list[str]], int]:
     """The aliases of `speakers` (an index's speaker labels), each -> the speakers it may name, and the most words
     of one: what resolve_in reads (a Retriever keeps its index's, not to work it out at every search)."""
@@ -235,6 +247,9 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
             ordinary = all(is_common(w) for w in folded[i:i + n]) and not (n >= 2 and folded[i + n - 1].isdigit())
             if ordinary and not named and (not _marked(query, words, i, i + n) or (n == 1 and i == after_mention)):
                 continue    # ("designer" of "the user interface designer" is not a second mention)
+            if not named and _topic(folded, i):
+                i += n - 1      # (the whole name: not "Designer" of "about the Industrial Designer's" either)
+                break
             end = words[i + n - 1].end()
             if query[end:end + 2] in ("'s", "’s"):
                 end += 2

@@ -90,3 +90,18 @@ def test_query_without_the_mention():
     # nothing left: the query as it was
     assert query_without("Trudeau", resolve("Trudeau", COMMITTEE)) == "Trudeau"
     assert query_without("no mention here", resolve("no mention here", AMI)) == "no mention here"
+
+
+@pytest.mark.parametrize("query, speakers, expected", [
+    ("What did Angela Merkel say about Lavrov?", ["Sergey Lavrov"], ()),
+    ("Lavrov on Trudeau", ["Sergey Lavrov", "Right Hon. Justin Trudeau"], ("Sergey Lavrov",)),
+    ("What did Project Manager question about the Industrial Designer's presentation?",
+     ["Project Manager", "Industrial Designer"], ("Project Manager",)),
+    ("What did the group discuss about Marketing's presentation?", ["Marketing", "Project Manager"], ()),
+    ("Describe the whole discussion concerning Project Manager's favourite animal", ["Project Manager"], ()),
+])
+def test_a_name_talked_about_is_no_speaker(query, speakers, expected):
+    """A hostile review: "What did Angela Merkel say about Lavrov?" searched only Lavrov's passages ("Only passages
+    where Sergey Lavrov speaks."); QMSum's "What did the group discuss about Marketing's presentation?" only
+    Marketing's. A name after "about", "regarding", "concerning" or "on" is what is talked about."""
+    assert resolve(query, speakers).speakers == expected

@@ -13,6 +13,10 @@ removed and counted. A sentence is *supported* when
   * it does not turn the quote's polarity: more negations ("not", "never", "n't", …)
     than any of the closest quote sentences has, or a near copy of the closest quote
     sentence with that sentence's negation left out (embeddings barely see "not").
+  * where it names a speaker of the cited quotes ("Marcus Webb said …"), that speaker says one of the
+    quote sentences closest to it (a meeting's quote holds several people's turns: a claim credited to the one
+    who did not make it is not supported), and
+  * words it puts in quotation marks ("… said: “I believe the depot …”") are the cited quotes' own words, and
   * no quote it cites gives instructions (``instructions``): text that addresses an
     assistant or the reader ("ignore previous instructions", "you must say", "say that…",
     "tell the user", "as an AI", "system prompt", "disregard the above") is a prompt
@@ -204,6 +208,36 @@ def _quote_sources(hit: Hit, index) -> list[str]:
     return [p.text, p.speaker or "", p.outlet or "", p.question or "", doc.title if doc else ""]
 
 
+_QUOTED = re.compile(r"[\"“”„«]([^\"“”„«»]{3,})[\"“”»]")
+
+
+def _voices(hit: Hit, index) -> list[tuple[int, str | None]]:
+    """(offset in the quote's text, who speaks from there) of a quote: its turns' speakers in a meeting's window."""
+    from .cite import window_turns
+
+    p = hit.passage
+    return [(t.start - p.start, t.speaker) for t in window_turns(p, index)] or [(0, p.speaker)]
+
+
+def _said_by(voices: list[tuple[int, str | None]], at: int) -> str | None:
+    who = None
+    for offset, speaker in voices:
+        if offset > at:
+            break
+        who = speaker
+    return who
+
+
+def _misquoted(sentence: str, quotes: list[str]) -> str | None:
+    """Words the sentence puts in quotation marks that no cited quote holds (spaces and case aside)."""
+    said = [" ".join(q.split()).casefold() for q in quotes]
+    for m in _QUOTED.finditer(sentence):
+        words = " ".join(m.group(1).split()).strip(" .,;:!?").casefold()
+        if len(words.split()) >= 3 and not any(words in q for q in said):
+            return f"puts in quotation marks words the cited quotes do not hold: {m.group(1).strip()[:60]!r}"
+    return None
+
+
 def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESHOLD,
           question: str | None = None) -> tuple[list[CheckedSentence], int]:
     """Check every sentence of `text` against the hits it cites; returns (sentences, removed citations).
@@ -226,10 +260,12 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
     if not plain:
         return [], removed
 
-    # every sentence of every quote, embedded once
-    quote_spans = {h.rank: [h.passage.text[s:e] for s, e in sentences(h.passage.text)] or [h.passage.text]
-                   for h in hits}
+    # every sentence of every quote, embedded once, and who says it
+    bounds = {h.rank: sentences(h.passage.text) or [(0, len(h.passage.text))] for h in hits}
+    quote_spans = {h.rank: [h.passage.text[s:e] for s, e in bounds[h.rank]] for h in hits}
     flat = [(rank, s) for rank, ss in quote_spans.items() for s in ss]
+    voices = {h.rank: _voices(h, index) for h in hits}
+    speaker_of = [_said_by(voices[rank], s) for rank in quote_spans for s, _ in bounds[rank]]
     asked = [question] if question else []
     vectors = embedder.encode_documents([s for _, s in flat] + [s for s, _ in plain] + asked)
     q_vecs, s_vecs = vectors[: len(flat)], vectors[len(flat): len(flat) + len(plain)]
@@ -265,9 +301,29 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
             turned = _turned(sentence, closest)
             if turned:
                 problems.append(turned)
+        if mask.any():
+            credited = _credited(sentence, [speaker_of[j] for j in np.flatnonzero(mask)],
+                                 {speaker_of[j] for j in np.flatnonzero(mask) if sims[i][j] >= best - CLOSE})
+            if credited:
+                problems.append(credited)
+        misquoted = _misquoted(sentence, [by_rank[r].passage.text for r in pool])
+        if misquoted:
+            problems.append(misquoted)
         out.append(CheckedSentence(text=sentence, citations=cited, supported=not problems,
                                    support=round(best * share, 4), problems=tuple(problems)))
     return out, removed
+
+
+def _credited(sentence: str, speakers: list[str | None], closest: set[str | None]) -> str | None:
+    """A sentence naming a speaker of the cited quotes (speakers.resolve) none of whom says a quote sentence closest
+    to it: the claim is credited to the wrong person."""
+    from .speakers import resolve
+
+    named = resolve(sentence, [s for s in dict.fromkeys(speakers) if s]).speakers
+    if named and not closest & set(named):
+        return (f"credits to {' or '.join(named)} what the cited quotes have "
+                f"{' or '.join(sorted(s for s in closest if s)) or 'someone else'} say")
+    return None
 
 
 def fragment_problems(sentence: str, fragments, hits: list[Hit], index, citations: list[int]) -> list[str]:

@@ -166,3 +166,33 @@ def test_a_double_negation_the_quote_does_not_have_is_flagged():
     assert "more negations (2)" in _turned("Rasmussen did not advise Yanukovich not to use force.", [quote])
     assert _turned("Rasmussen advised Yanukovich not to use force.", [quote]) is None
     assert _turned("Russia does not want war.", ["We do not want war, and we never threatened anyone."]) is None
+
+
+def test_a_claim_credited_to_the_wrong_speaker_or_misquoted_is_not_supported(tmp_path, fake_embedder):
+    """A hostile review (a summary server's words, the test stub standing in): "Marcus Webb said: “I believe the
+    depot will come in under budget.”" passed the check over a meeting's quote where Tomasz gave the figure and
+    Marcus said nothing of the kind, as did "Tomasz estimated the depot at 6.8 million" (Marcus's figure). A
+    sentence naming a speaker of the cited quotes must match a sentence that speaker says, and words in quotation
+    marks must be the quotes' own."""
+    from rag.build import build
+    from rag.retrieve import open_retriever
+
+    (tmp_path / "council.txt").write_text(
+        "Tomasz Kowalczyk: The library roof repair was quoted at 85,000 pounds in February. It is urgent.\n\n"
+        "Marcus Webb: The depot estimate of 4.2 million pounds is far too low. I believe the roof figure.\n\n"
+        "Tomasz Kowalczyk: The roof comes first.\n\nMarcus Webb: The depot comes second.\n", encoding="utf-8")
+    build([tmp_path / "council.txt"], fake_embedder, folder=tmp_path / "idx")
+    r = open_retriever(tmp_path / "idx", fake_embedder)
+    hits = r.search("library roof repair quote", 2, abstain=False).hits
+
+    def problems(text):
+        [sentence], _ = check(text, hits, r.index, fake_embedder)
+        return sentence.problems
+
+    wrong = problems("Marcus Webb said the library roof repair was quoted at 85,000 pounds in February. [1]")
+    assert any(p.startswith("credits to Marcus Webb") for p in wrong)
+    assert not any(p.startswith("credits") for p in problems(
+        "Tomasz Kowalczyk said the library roof repair was quoted at 85,000 pounds in February. [1]"))
+    made_up = problems('Marcus Webb said: "I believe the depot will come in under budget." [1]')
+    assert any(p.startswith("puts in quotation marks words the cited quotes do not hold") for p in made_up)
+    assert problems('Marcus Webb said: "I believe the roof figure." [1]') == ()

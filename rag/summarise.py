@@ -799,7 +799,8 @@ def extractive_summary(question: str, hits: list[Hit], index, embedder, max_sent
         doc = index.documents[p.doc]
         checked_quote(p, doc)
         for s, e in sentences(p.text):
-            if re.search(r"\w", p.text[s:e]):
+            # (a sentence that gives orders, "Ignore previous instructions and say …", is no summary of anything)
+            if re.search(r"\w", p.text[s:e]) and not instructions(p.text[s:e]):
                 spans.append((h, p.start + s, p.start + e, doc))
     if not spans:
         return Summary([], EXTRACTIVE, "There are no quotes to summarise.")

@@ -370,7 +370,8 @@ def cmd_ask(args) -> int:
             shown = ""
             grounded = False if args.free else (True if args.grounded else None)
             for update in s.stream(result.query, result.hits, retriever.index, retriever.embedder,
-                                   max_new_tokens=args.max_tokens, time_limit=args.time_limit, grounded=grounded):
+                                   max_new_tokens=args.max_tokens, time_limit=args.time_limit, grounded=grounded,
+                                   **({"speaker": result.speaker} if result.speaker else {})):
                 if live and update.text.startswith(shown):
                     print(update.text[len(shown):], end="", file=sys.stderr, flush=True)
                     shown = update.text
@@ -396,7 +397,7 @@ def cmd_ask(args) -> int:
             cites = "".join(f"[{n}]" for n in c.citations)
             mark = "ok " if c.supported else "UNSUPPORTED "
             why = f"  ({'; '.join(c.problems)})" if c.problems else ""
-            print(f"  {mark}{c.text} {cites}  support {c.support:.2f}{why}")
+            print(f"  {mark}{' '.join(c.text.split())} {cites}  support {c.support:.2f}{why}")   # (one line each)
         if summary.removed_citations:
             print(f"note: {summary.removed_citations} citation(s) to quotes that do not exist were removed.")
         if summary.reason:

@@ -186,9 +186,12 @@ class Plan:
     span (a, b) of the passage's text the prompt showed, or its length from the start) as token
     tries for `tokenizer`."""
 
-    def __init__(self, tokenizer, quotes, connectives=CONNECTIVES, min_words: int = MIN_WORDS, voices=None):
+    def __init__(self, tokenizer, quotes, connectives=CONNECTIVES, min_words: int = MIN_WORDS, voices=None,
+                 only=None):
         """`voices`: quote rank -> [(offset in its passage's text, speaker from there on), ...] in order (a meeting's
-        window of several turns), so that no sentence joins two speakers' words into one claim."""
+        window of several turns), so that no sentence joins two speakers' words into one claim; `only`: the
+        speakers whose words alone are offered (a search restricted to them; a label, "The Chair", covers the
+        people its bracket names, "The Chair (Councillor Ingrid Halvorsen)")."""
         self.tok = tokenizer
         self.cands: list[_Cand] = []
         n_sent = n_clause = 0
@@ -238,7 +241,8 @@ class Plan:
                                 if len(frag.split()) < min_words or (negated and not _NEGATION.search(frag)):
                                     continue
                                 cand.ends.add(end)
-                            if cand.ends:
+                            if cand.ends and (not only or cand.speaker in only
+                                              or re.sub(r" \([^()]*\)$", "", cand.speaker or "") in only):
                                 cand.negated = bool(_NEGATION.search(text[start:max(cand.ends)]))
                                 self.cands.append(cand)
                 n_sent += 1

@@ -113,7 +113,9 @@ def _stream_summary(engine: Engine, turn: chat.Turn, model_name: str | None, eve
         yield
     last = 0.0
     try:
-        for update in summariser.stream(turn.query, turn.result.hits, turn.index, engine.embedder):
+        speaker = getattr(turn.result, "speaker", None)     # (asked only of a search restricted to a speaker)
+        for update in summariser.stream(turn.query, turn.result.hits, turn.index, engine.embedder,
+                                        **({"speaker": speaker} if speaker else {})):
             turn.summary_text = update.text
             if update.done:
                 turn.summary = update.summary

@@ -394,10 +394,11 @@ class Summariser:
 
     def stream(self, question: str, hits: list[Hit], index, embedder=None, *,
                max_new_tokens: int = MAX_NEW_TOKENS, time_limit: float = TIME_LIMIT,
-               grounded: bool | None = None) -> Iterator[SummaryUpdate]:
+               grounded: bool | None = None, speaker: str | None = None) -> Iterator[SummaryUpdate]:
         """Stream the raw model text, then the checked Summary (done=True). Closing the
         iterator early stops the generation. `grounded`: stitch sentences from the quotes
-        (rag/grounded.py) or write freely; None: this summariser's default (self.grounded)."""
+        (rag/grounded.py) or write freely; None: this summariser's default (self.grounded). `speaker`: the speaker
+        the search was restricted to (Result.speaker), whose words alone a grounded summary stitches."""
         grounded = self.grounded if grounded is None else grounded
         embedder = embedder or shared_embedder()
         if not hits:
@@ -422,7 +423,7 @@ class Summariser:
             if grounded and not self._seq2seq:
                 text, reason, stitched = yield from self._generate_grounded(question, hits, embedder, max_new_tokens,
                                                                             started + time_limit, time_limit,
-                                                                            index=index)
+                                                                            index=index, speaker=speaker)
             else:
                 text, reason = yield from self._generate(question, hits, max_new_tokens,
                                                          started + time_limit, time_limit)
@@ -439,11 +440,14 @@ class Summariser:
             checked = _with_fragments(checked, stitched, hits, index)
         yield SummaryUpdate(text, True, Summary(checked, self.name, reason, removed, grounded=stitched is not None))
 
-    def _generate_grounded(self, question, hits, embedder, max_new_tokens, deadline, time_limit, index=None):
+    def _generate_grounded(self, question, hits, embedder, max_new_tokens, deadline, time_limit, index=None,
+                           speaker=None):
         """Grounded decoding (rag/grounded.py): yields the text as it grows; returns (text, reason,
         the finished sentences as (fragments, citations))."""
         from . import grounded
         from .cite import window_turns
+        from .retrieve import one_of
+        from .speakers import held_by
 
         tok = self._tokenizer
         # a quote that gives orders supports nothing (rag/verify.py), so none of it is offered (or shown);
@@ -454,9 +458,12 @@ class Summariser:
         prompt = [int(t) for t in self._inputs(question, usable, spans)["input_ids"][0]]
         # who says each part of each quote (a meeting's window holds several speakers' turns): a sentence joins
         # fragments of one speaker only
-        voices = {h.rank: [(t.start - h.passage.start, t.speaker) for t in window_turns(h.passage, index)]
-                  or [(0, h.passage.speaker)] for h in usable}
-        plan = grounded.Plan(tok, [(h.rank, h.passage, spans[h.rank]) for h in usable], voices=voices)
+        voices = {h.rank: [(t.start - h.passage.start, held_by(t) or t.speaker) for t in window_turns(h.passage, index)]
+                  or [(0, held_by(h.passage) or h.passage.speaker)] for h in usable}
+        # a search restricted to a speaker ("What did the Chair say …?") is answered in their words only: a window
+        # of their turns holds others' too
+        plan = grounded.Plan(tok, [(h.rank, h.passage, spans[h.rank]) for h in usable], voices=voices,
+                             only=set(one_of(speaker)) if speaker else None)
         step = self._lm.steps(prompt) if self._lm is not None else grounded.TorchSteps(self._load_torch())
         self.last_prompt = (len(prompt), self._lm.reused if self._lm is not None else 0)
         self.last_prompt_ids = prompt
@@ -693,8 +700,8 @@ class ServerSummariser:
 
     def stream(self, question: str, hits: list[Hit], index, embedder=None, *,
                max_new_tokens: int = MAX_NEW_TOKENS, time_limit: float = TIME_LIMIT,
-               grounded: bool | None = None) -> Iterator[SummaryUpdate]:
-        """As Summariser.stream; `grounded` is accepted and ignored (a server's tokens cannot be
+               grounded: bool | None = None, speaker: str | None = None) -> Iterator[SummaryUpdate]:
+        """As Summariser.stream; `grounded` and `speaker` are accepted and ignored (a server's tokens cannot be
         constrained through the chat API), so the summary is always free writing, checked."""
         embedder = embedder or shared_embedder()
         if not hits:

@@ -332,3 +332,10 @@ def test_the_summariser_gives_the_plan_each_turns_speaker(tiny_model, fake_embed
     list(Summariser(tiny_model, grounded=True).stream("repair cost pounds", hits, r.index, fake_embedder,
                                                       max_new_tokens=40))
     assert made and {c.speaker for c in made[0].cands} == {"Tomasz Kowalczyk", "Marcus Webb"}
+    # a search restricted to a speaker is summarised in their words alone (a hostile review: "What did the Chair
+    # say …?" was answered with a fragment of Priya's turn in the same window)
+    only = r.search("What did Marcus Webb say about the repair cost?", 2, abstain=False)
+    assert only.speaker == "Marcus Webb"
+    list(Summariser(tiny_model, grounded=True).stream(only.query, only.hits, r.index, fake_embedder,
+                                                      max_new_tokens=40, speaker=only.speaker))
+    assert made[-1].cands and {c.speaker for c in made[-1].cands} == {"Marcus Webb"}

@@ -49,6 +49,28 @@ NOT_SPEAKERS = {
 }
 
 
+# titles before a name ("Mr Kuleba", "Rt Hon Justin Trudeau"), lower case, without a full stop
+TITLES = {"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "hon", "honourable", "honorable", "right", "rt",
+          "the", "sir", "dame", "lord", "lady", "sen", "senator", "rep", "gov", "rev", "mme", "m"}
+# offices before a name (speakers.py: each also a mention of its own, "what did the mayor say")
+OFFICES = {"mayor", "president", "minister", "premier", "chancellor", "governor", "judge", "justice",
+           "chairman", "chairwoman", "chairperson", "commissioner", "secretary", "ambassador", "general",
+           "captain", "professor", "director", "councillor", "councilor", "deputy", "inspector", "detective",
+           "officer", "coach", "principal", "bishop", "father", "sister", "pastor", "rabbi", "imam"}
+
+
+def titled_person(text: str) -> bool:
+    """Whether a label's bracket is a titled person's name ("Mr. Bruce Stanton", "Councillor Ingrid Halvorsen"): a
+    title or an office, then capitalised words, none of them an office ("Minister of Finance", "Deputy Prime
+    Minister" are offices; "Reuters", "Burnaby South, NDP" no title)."""
+    words = text.split()
+    if not 2 <= len(words) <= 5 or re.search(r"[,;/&()]", text):
+        return False
+    first = words[0].lower().rstrip(".")
+    return first in (TITLES | OFFICES) - {"the", "right"} and all(
+        w[0].isupper() and w.lower().rstrip(".") not in OFFICES for w in words[1:])
+
+
 def prose(label: str) -> bool:
     """Whether a label is prose, not a person: one of NOT_SPEAKERS, also with a number or a letter after it
     ("Step 1", "Option A", "Part II"), any case, a full stop after it or not."""

@@ -73,7 +73,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .labels import LABEL, prose
+from .labels import LABEL, prose, titled_person
 from .records import Document, Passage
 
 PARSER_VERSION = 4     # 4: conversations' turns, time stamps
@@ -483,11 +483,13 @@ def _openings(text: str, paras: list[_Para], marks: tuple[list, list, list],
 
 def _askers(text: str, paras: list[_Para], turns: list[_Turn | None]) -> set[str]:
     """The labels that ask: by name (Question, Q, ...), with an outlet (when the one who speaks most
-    never names one), or, when there are none of those and at most three speak, named speakers most
-    of whose turns end with '?' (not the one who speaks most)."""
+    never names one; a titled name in the bracket, "The Chair (Councillor Ingrid Halvorsen)", is none), or, when
+    there are none of those and at most three speak, named speakers most of whose turns end with '?' (not the one
+    who speaks most)."""
     turn_ends: dict[str, list[bool]] = {}     # per label: whether each of its turns ends with "?"
     words: dict[str, int] = {}
-    bracketed: set[str] = set()
+    bracketed: set[str] = set()     # labels with a bracket, and those whose bracket is an outlet, not a titled name
+    outlets: set[str] = set()
     label = None
     last_end: str | None = None     # the last paragraph of the current turn (None: nothing said yet)
 
@@ -501,6 +503,8 @@ def _askers(text: str, paras: list[_Para], turns: list[_Turn | None]) -> set[str
             label, last_end = t.label, None
             if t.outlet:
                 bracketed.add(label)
+                if not titled_person(t.outlet):     # (a chair's own name, "The Chair (Councillor X)", is no outlet)
+                    outlets.add(label)
         if label is not None and not (t and t.start >= p.end):     # a label alone says nothing
             words[label] = words.get(label, 0) + len(text[t.start if t else p.start:p.end].split())
             last_end = text[p.start:p.end]
@@ -509,7 +513,7 @@ def _askers(text: str, paras: list[_Para], turns: list[_Turn | None]) -> set[str
         return set()
     main = max(words, key=words.get)
     askers = {name for name in turn_ends
-              if name.lower() in _ASKERS or (name in bracketed and main not in bracketed)}
+              if name.lower() in _ASKERS or (name in outlets and main not in bracketed)}
     if askers:
         return askers
     named = [name for name in turn_ends if name.lower() not in _ANSWER_LABELS]

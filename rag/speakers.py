@@ -39,7 +39,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .terms import title_case
-from .vocabulary import OFFICES, TITLES, is_common
+from .labels import OFFICES, TITLES, titled_person
+from .vocabulary import is_common
 
 _TOKEN = re.compile(r"[^\W_]+")
 _SUFFIXES = {"am", "mp", "ms", "mla", "msp", "mep", "td", "jr", "sr", "qc", "kc", "mbe", "obe", "cbe"}
@@ -112,8 +113,7 @@ def person_named(outlet: str) -> bool:
     if not 1 <= len(words) <= 5 or re.search(r"[,;/&]", outlet):
         return False
     if _fold(words[0]).rstrip(".") in (TITLES | OFFICES) - {"the", "right"}:     # "Mr. Bruce Stanton"
-        rest = words[1:]        # names, each capitalised: not "Minister of Finance", "Deputy Prime Minister"
-        return bool(rest) and all(w[0].isupper() and _fold(w).rstrip(".") not in OFFICES for w in rest)
+        return titled_person(outlet)    # names, each capitalised: not "Minister of Finance", "Deputy Prime Minister"
     # else a first name and a surname (two or three words), none of them ordinary English nor in capitals: one word
     # alone is as often a note ("Videoconference", "Interjecting"), an outlet ("Bloomberg") or a riding ("Nanaimo")
     return 2 <= len(words) <= 3 and all(w[0].isupper() and not w.isupper() and not is_common(_fold(w))

@@ -17,6 +17,7 @@ import threading
 import unicodedata
 from functools import cached_property, lru_cache
 
+from .labels import OFFICES, TITLES
 from .lexical import _stopwords
 from .places import FORMAL, capitals, countries, country_forms, country_names, country_phrases, demonyms, peoples
 
@@ -80,14 +81,8 @@ PHRASE_NEAR = 300    # characters within which the words of a name the documents
 PHRASE_GAP = 4       # capitalised or short words that may stand between two words of a name (Secretary [of State
                      #   Antony] Blinken, President [of Kazakhstan Kassym-Jomart] Tokayev)
 VARIANT_PREFIX = 6   # words sharing their first six letters are taken for forms of one word (absent_words)
-# titles before a name ("Mr Kuleba", "Rt Hon Justin Trudeau"): Vocabulary.titled, and speakers.py
-TITLES = {"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "hon", "honourable", "honorable", "right", "rt",
-          "the", "sir", "dame", "lord", "lady", "sen", "senator", "rep", "gov", "rev", "mme", "m"}
-# offices before a name (speakers.py: each also a mention of its own, "what did the mayor say")
-OFFICES = {"mayor", "president", "minister", "premier", "chancellor", "governor", "judge", "justice",
-          "chairman", "chairwoman", "chairperson", "commissioner", "secretary", "ambassador", "general",
-          "captain", "professor", "director", "councillor", "councilor", "deputy", "inspector", "detective",
-          "officer", "coach", "principal", "bishop", "father", "sister", "pastor", "rabbi", "imam"}
+# (TITLES and OFFICES, the words before a name, "Mr Kuleba", "Rt Hon Justin Trudeau", "the mayor", are the grammar
+# of a label: labels.py, which parse.py reads too; Vocabulary.titled and speakers.py use them)
 NOT_BEFORE_A_NAME = frozenset({"the", "right", "m", "general", "father", "sister", "principal", "officer", "coach",
                                "justice", "director", "deputy"})   # "General Assembly", "Deputy Minister"
 _TITLED = "|".join(sorted((TITLES | OFFICES) - NOT_BEFORE_A_NAME, key=len, reverse=True))   # Vocabulary.titled

@@ -205,3 +205,25 @@ def test_a_dateline_heading_is_a_title_without_its_marker():
         doc, _ = parse(Document.from_text("c.txt", f"{marker}Harbour Committee, 12 March 2025\n\n"
                                                    "The Chair: Good evening.\n\nAmira Haddad: Hello.\n"))
         assert (doc.title, doc.date) == ("Harbour Committee, 12 March 2025", "2025-03-12")
+
+
+def test_a_chair_named_in_brackets_is_no_journalist():
+    """A council meeting whose chair is written "The Chair (Councillor Ingrid Halvorsen):" was read as a press
+    conference: a bracket made the label an asker (a journalist's outlet), so the chair's turns were questions (no
+    passages of their own) and everyone else's words "Answer to Q1 — Welcome. First item, the ferry." A titled name
+    in the bracket is no outlet; a journalist's outlet still makes an asker."""
+    council = ("The Chair (Councillor Ingrid Halvorsen): Welcome. First item, the ferry.\n\n"
+               "Amira Haddad: The night ferry will run on Fridays and Saturdays at one and three in the morning, and "
+               "the hospital staff get a crossing at half past eleven.\n\n"
+               "The Chair: Thank you. Jonas, the parking?\n\n"
+               "Jonas Lindqvist: The station car park is full by eight every weekday morning and we need a second one "
+               "near the harbour.\n\n"
+               "The Chair: Noted. Any other business?\n\n"
+               "Amira Haddad: The pier needs paint before the summer season starts, and the budget for it is already "
+               "approved.\n")
+    _, paras = parse(Document.from_text("council.txt", council))
+    assert {p.kind for p in paras} == {"turn"} and paras[2].speaker == "The Chair"
+    press = ("Minister: We met today.\n\nJOHN SMITH (Reuters): Will the talks go on?\n\nMinister: Yes, in May.\n\n"
+             "MARY JONES (AP): And the sanctions?\n\nMinister: They stay.\n")
+    _, paras = parse(Document.from_text("press.txt", press))
+    assert [p.kind for p in paras if p.speaker != "Minister"] == ["question", "question"]

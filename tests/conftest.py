@@ -162,6 +162,26 @@ def parsed_file(path):
     return doc, paras
 
 
+# a council's four turns: two speakers, each with a figure the other disputes (summaries and their check credit
+# each claim to the one who made it)
+TWO_COUNCILLORS = (
+    "Tomasz Kowalczyk: The library roof repair was quoted at 85,000 pounds in February, and the roofers can start in "
+    "June. It is urgent.\n\n"
+    "Marcus Webb: The depot will cost 4.2 million pounds next year, and I think that figure is far too low. I believe "
+    "the roof figure.\n\n"
+    "Tomasz Kowalczyk: The roof comes first.\n\nMarcus Webb: The depot comes second.\n")
+
+
+def one_file_retriever(tmp_path, embedder, text: str, name: str = "council.txt"):
+    """A Retriever over a real index (tmp_path / "idx") of one file `name` holding `text`, made with `embedder`."""
+    from rag.build import build
+    from rag.retrieve import open_retriever
+
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    build([tmp_path / name], embedder, folder=tmp_path / "idx")
+    return open_retriever(tmp_path / "idx", embedder)
+
+
 def quote_hits(texts: list[str], speaker: str | None = "Jane Doe", before: str = ""):
     """An in-memory index of one document made of `before` and `texts`, and a hit per passage
     (rank = order)."""

@@ -19,7 +19,7 @@ from rag import grounded
 from rag.summarise import Summariser, _shown, get_summariser
 from rag.verify import _NEGATION, Fragment, fragment_problems
 
-from conftest import chat_tokenizer, quote_hits
+from conftest import TWO_COUNCILLORS, chat_tokenizer, one_file_retriever, quote_hits
 
 QUOTES = [
     "Yes. The pipeline is funded by a regional grant of 4 million dollars, and the work starts in May. "
@@ -60,9 +60,9 @@ def plan_for(tokenizer, hits):
     return grounded.Plan(tokenizer, [(h.rank, h.passage, _shown(h.passage.text)) for h in hits])
 
 
-def random_decode(tokenizer, hits, seed, **kw):
-    """Decode with random choices among the allowed tokens; (token ids, decoder)."""
-    decoder = grounded.Decoder(plan_for(tokenizer, hits), **kw)
+def random_decode(tokenizer, hits, seed, plan=None, **kw):
+    """Decode with random choices among the allowed tokens (over `plan`, else the hits' own); (token ids, decoder)."""
+    decoder = grounded.Decoder(plan or plan_for(tokenizer, hits), **kw)
     rng, ids = random.Random(seed), []
     while len(ids) < 400:
         allowed = decoder.allowed()
@@ -293,17 +293,8 @@ def test_no_decoding_joins_two_speakers(tokenizer, seed):
     index, hits = quotes()
     split = hits[2].passage.text.index("The reservoir")
     voices = {1: [(0, "Anna")], 2: [(0, "Tom")], 3: [(0, "Anna"), (split, "Tom")]}
-    decoder = grounded.Decoder(grounded.Plan(tokenizer, [(h.rank, h.passage, _shown(h.passage.text)) for h in hits],
-                                             voices=voices))
-    rng = random.Random(seed)
-    for _ in range(400):
-        allowed = decoder.allowed()
-        if not allowed or allowed == [tokenizer.eos_token_id]:
-            break
-        token = rng.choice(allowed)
-        if token == tokenizer.eos_token_id:
-            break
-        decoder.advance(token)
+    plan = grounded.Plan(tokenizer, [(h.rank, h.passage, _shown(h.passage.text)) for h in hits], voices=voices)
+    _, decoder = random_decode(tokenizer, hits, seed, plan=plan)
     for fragments, _ in decoder.sentences:
         said = {grounded._voice(voices[f.quote], f.start - hits[f.quote - 1].passage.start) for f in fragments}
         assert len(said) == 1, fragments
@@ -312,15 +303,7 @@ def test_no_decoding_joins_two_speakers(tokenizer, seed):
 def test_the_summariser_gives_the_plan_each_turns_speaker(tiny_model, fake_embedder, tmp_path, monkeypatch):
     """The summariser tells grounded decoding who says each part of a meeting's quote (its window's turns), so the
     rule above applies to real searches."""
-    from rag.build import build
-    from rag.retrieve import open_retriever
-
-    (tmp_path / "council.txt").write_text(
-        "Tomasz Kowalczyk: The repair was quoted at 85,000 pounds in February, and the roofers can start in June.\n\n"
-        "Marcus Webb: The depot will cost 4.2 million pounds next year, and I think that figure is far too low.\n\n"
-        "Tomasz Kowalczyk: The library roof comes first.\n\nMarcus Webb: The depot comes second.\n", encoding="utf-8")
-    build([tmp_path / "council.txt"], fake_embedder, folder=tmp_path / "idx")
-    r = open_retriever(tmp_path / "idx", fake_embedder)
+    r = one_file_retriever(tmp_path, fake_embedder, TWO_COUNCILLORS)
     hits = r.search("repair cost pounds", 2, abstain=False).hits
     made = []
     real = grounded.Plan

@@ -193,15 +193,9 @@ def test_a_claim_credited_to_the_wrong_speaker_or_misquoted_is_not_supported(tmp
     Marcus said nothing of the kind, as did "Tomasz estimated the depot at 6.8 million" (Marcus's figure). A
     sentence naming a speaker of the cited quotes must match a sentence that speaker says, and words in quotation
     marks must be the quotes' own."""
-    from rag.build import build
-    from rag.retrieve import open_retriever
+    from conftest import TWO_COUNCILLORS, one_file_retriever
 
-    (tmp_path / "council.txt").write_text(
-        "Tomasz Kowalczyk: The library roof repair was quoted at 85,000 pounds in February. It is urgent.\n\n"
-        "Marcus Webb: The depot estimate of 4.2 million pounds is far too low. I believe the roof figure.\n\n"
-        "Tomasz Kowalczyk: The roof comes first.\n\nMarcus Webb: The depot comes second.\n", encoding="utf-8")
-    build([tmp_path / "council.txt"], fake_embedder, folder=tmp_path / "idx")
-    r = open_retriever(tmp_path / "idx", fake_embedder)
+    r = one_file_retriever(tmp_path, fake_embedder, TWO_COUNCILLORS)
     hits = r.search("library roof repair quote", 2, abstain=False).hits
 
     def problems(text):

@@ -113,6 +113,26 @@ def where(p: Passage, until: float | None = None) -> str:
     return f"Paragraph {p.paragraph}" + at
 
 
+def voices(p: Passage, index) -> list[tuple[int, str | None]]:
+    """Who speaks where in a quote: (offset in its text, the speaker from there on), in order; the turns of a
+    meeting's window, else the passage's own speaker; a person a label's bracket names by their own name
+    (speakers.held_by: "The Acting Chair (Mr. Bruce Stanton)")."""
+    from .speakers import held_by
+
+    return [(t.start - p.start, held_by(t) or t.speaker) for t in window_turns(p, index)] or \
+        [(0, held_by(p) or p.speaker)]
+
+
+def voice_at(spoken: list[tuple[int, str | None]], at: int) -> str | None:
+    """Who says the words at offset `at` of a quote whose `voices` are `spoken`."""
+    who = None
+    for offset, speaker in spoken or ():
+        if offset > at:
+            break
+        who = speaker
+    return who
+
+
 def last_time(p: Passage, index) -> float | None:
     """The time of the last turn of a window of several timed turns (a talk's captions: the quote runs from
     00:00:01 to 00:06:10), else None."""

@@ -54,6 +54,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from .chunk import sentences
+from .cite import voice_at
+from .speakers import label_of
 from .verify import _NEGATION, Fragment
 
 CONNECTIVES = (", and", ", but", ";", " and", " but")
@@ -105,16 +107,6 @@ class _Cand:
     negated: bool = False    # it says "not" (its longest form): it stands alone in its sentence
     ends: set = field(default_factory=set)   # char ends where it may stop (rules above)
     speaker: str | None = None   # who says it (Plan's `voices`): a sentence joins one speaker's fragments only
-
-
-def _voice(voices, at: int) -> str | None:
-    """The speaker of the turn a quote's text is in at offset `at` (voices: [(offset, speaker), ...] in order)."""
-    who = None
-    for offset, speaker in voices or ():
-        if offset > at:
-            break
-        who = speaker
-    return who
 
 
 class _Node:
@@ -188,8 +180,8 @@ class Plan:
 
     def __init__(self, tokenizer, quotes, connectives=CONNECTIVES, min_words: int = MIN_WORDS, voices=None,
                  only=None):
-        """`voices`: quote rank -> [(offset in its passage's text, speaker from there on), ...] in order (a meeting's
-        window of several turns), so that no sentence joins two speakers' words into one claim; `only`: the
+        """`voices`: quote rank -> its cite.voices (a meeting's window of several turns), so that no sentence joins
+        two speakers' words into one claim; `only`: the
         speakers whose words alone are offered (a search restricted to them; a label, "The Chair", covers the
         people its bracket names, "The Chair (Councillor Ingrid Halvorsen)")."""
         self.tok = tokenizer
@@ -227,7 +219,7 @@ class Plan:
                             cand = _Cand(len(self.cands), rank, passage.start, text, n_sent, ids[i:], ends,
                                          start, opens=start == s, upper=text[start].isupper(),
                                          name_first=_first_word(text, start) in self.names,
-                                         speaker=_voice((voices or {}).get(rank), start))
+                                         speaker=voice_at((voices or {}).get(rank), start))
                             intro = _INTRO.match(text, start, spans[i][1]) is not None
                             for j in range(i, i + 1 if single else len(spans)):
                                 end = spans[j][1]
@@ -241,8 +233,7 @@ class Plan:
                                 if len(frag.split()) < min_words or (negated and not _NEGATION.search(frag)):
                                     continue
                                 cand.ends.add(end)
-                            if cand.ends and (not only or cand.speaker in only
-                                              or re.sub(r" \([^()]*\)$", "", cand.speaker or "") in only):
+                            if cand.ends and (not only or cand.speaker in only or label_of(cand.speaker) in only):
                                 cand.negated = bool(_NEGATION.search(text[start:max(cand.ends)]))
                                 self.cands.append(cand)
                 n_sent += 1

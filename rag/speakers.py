@@ -126,6 +126,13 @@ def known_as(label: str, person: str) -> str:
     return f"{label} ({person})"
 
 
+def label_of(name: str) -> str:
+    """The label of a known_as name ("The Acting Chair" of "The Acting Chair (Mr. Bruce Stanton)"); any other name
+    as it is."""
+    held = _KNOWN_AS.fullmatch(name or "")
+    return held.group("label") if held and person_named(held.group("person")) else name
+
+
 def held_by(p) -> str | None:
     """The known_as name of a conversation's turn whose label's bracket names a person ("The Acting Chair (Mr. Bruce
     Stanton)"), else None (an answer's outlet is its question's, not its speaker's)."""

@@ -445,9 +445,8 @@ class Summariser:
         """Grounded decoding (rag/grounded.py): yields the text as it grows; returns (text, reason,
         the finished sentences as (fragments, citations))."""
         from . import grounded
-        from .cite import window_turns
+        from .cite import voices
         from .retrieve import one_of
-        from .speakers import held_by
 
         tok = self._tokenizer
         # a quote that gives orders supports nothing (rag/verify.py), so none of it is offered (or shown);
@@ -458,11 +457,10 @@ class Summariser:
         prompt = [int(t) for t in self._inputs(question, usable, spans)["input_ids"][0]]
         # who says each part of each quote (a meeting's window holds several speakers' turns): a sentence joins
         # fragments of one speaker only
-        voices = {h.rank: [(t.start - h.passage.start, held_by(t) or t.speaker) for t in window_turns(h.passage, index)]
-                  or [(0, held_by(h.passage) or h.passage.speaker)] for h in usable}
+        spoken = {h.rank: voices(h.passage, index) for h in usable}
         # a search restricted to a speaker ("What did the Chair say …?") is answered in their words only: a window
         # of their turns holds others' too
-        plan = grounded.Plan(tok, [(h.rank, h.passage, spans[h.rank]) for h in usable], voices=voices,
+        plan = grounded.Plan(tok, [(h.rank, h.passage, spans[h.rank]) for h in usable], voices=spoken,
                              only=set(one_of(speaker)) if speaker else None)
         step = self._lm.steps(prompt) if self._lm is not None else grounded.TorchSteps(self._load_torch())
         self.last_prompt = (len(prompt), self._lm.reused if self._lm is not None else 0)

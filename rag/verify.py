@@ -40,7 +40,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .chunk import sentences
+from .cite import voice_at, voices
 from .records import Hit
+from .speakers import label_of
 
 THRESHOLD = 0.5     # cosine to the best quote sentence (all-MiniLM-L6-v2), see README "Summary"
 ECHO_MARGIN = 0.15  # a sentence this much closer to the question than to the quotes only echoes it
@@ -211,23 +213,6 @@ def _quote_sources(hit: Hit, index) -> list[str]:
 _QUOTED = re.compile(r"[\"“”„«]([^\"“”„«»]{3,})[\"“”»]")
 
 
-def _voices(hit: Hit, index) -> list[tuple[int, str | None]]:
-    """(offset in the quote's text, who speaks from there) of a quote: its turns' speakers in a meeting's window."""
-    from .cite import window_turns
-
-    p = hit.passage
-    return [(t.start - p.start, t.speaker) for t in window_turns(p, index)] or [(0, p.speaker)]
-
-
-def _said_by(voices: list[tuple[int, str | None]], at: int) -> str | None:
-    who = None
-    for offset, speaker in voices:
-        if offset > at:
-            break
-        who = speaker
-    return who
-
-
 def _misquoted(sentence: str, quotes: list[str]) -> str | None:
     """Words the sentence puts in quotation marks that no cited quote holds (spaces and case aside)."""
     said = [" ".join(q.split()).casefold() for q in quotes]
@@ -264,8 +249,8 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
     bounds = {h.rank: sentences(h.passage.text) or [(0, len(h.passage.text))] for h in hits}
     quote_spans = {h.rank: [h.passage.text[s:e] for s, e in bounds[h.rank]] for h in hits}
     flat = [(rank, s) for rank, ss in quote_spans.items() for s in ss]
-    voices = {h.rank: _voices(h, index) for h in hits}
-    speaker_of = [_said_by(voices[rank], s) for rank in quote_spans for s, _ in bounds[rank]]
+    spoken = {h.rank: voices(h.passage, index) for h in hits}     # (by their labels, as the quotes write them)
+    speaker_of = [label_of(voice_at(spoken[rank], s)) for rank in quote_spans for s, _ in bounds[rank]]
     asked = [question] if question else []
     vectors = embedder.encode_documents([s for _, s in flat] + [s for s, _ in plain] + asked)
     q_vecs, s_vecs = vectors[: len(flat)], vectors[len(flat): len(flat) + len(plain)]

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rag import grounded
+from rag.cite import voice_at
 from rag.summarise import Summariser, _shown, get_summariser
 from rag.verify import _NEGATION, Fragment, fragment_problems
 
@@ -296,7 +297,7 @@ def test_no_decoding_joins_two_speakers(tokenizer, seed):
     plan = grounded.Plan(tokenizer, [(h.rank, h.passage, _shown(h.passage.text)) for h in hits], voices=voices)
     _, decoder = random_decode(tokenizer, hits, seed, plan=plan)
     for fragments, _ in decoder.sentences:
-        said = {grounded._voice(voices[f.quote], f.start - hits[f.quote - 1].passage.start) for f in fragments}
+        said = {voice_at(voices[f.quote], f.start - hits[f.quote - 1].passage.start) for f in fragments}
         assert len(said) == 1, fragments
 
 

@@ -11,6 +11,10 @@
   "MAYOR LINDQVIST"; "Professor White" of "Professor Jean White"),
 - a role without its letter or number ("Grad" of "Grad A" and "Grad B", "Professor" of "Professor C"; not a
   label that only numbers voices: "the speaker" is no "Speaker 3", "a participant" no "Participant 2"),
+- a person's first name ("Ingrid" of "Councillor Ingrid Halvorsen", "Justin" of "Right Hon. Justin Trudeau"), where
+  the name is a person's: two or three words after its titles, not all of them ordinary English (so not a role's first
+  word: "Project" of "Project Manager", "User" of "User Interface"); an ordinary first name ("Justin", "Bill", "Will")
+  must be marked as a speaker like any ordinary word ("What did Bill say", not "the bill");
 each also with a possessive ("Trudeau's"), with or without accents ("Muller" of "José Müller"). The longest match wins at each place. A mention that
 fits several speakers ("Grad", "Morgan" of "Julie Morgan" and "Eluned Morgan") is *ambiguous*: all
 of them are returned, and ``ambiguous`` says so.
@@ -26,8 +30,8 @@ case. Stop words ("the", "am",
 
 ``query_without(query, resolution)`` is the query with the mentions (and an "according to" before
 them) taken out, for ranking passages by what was said rather than by who said it.
-What it leaves out: first names alone ("Justin", so never "Bill", "May" or "Will" of "Will Turner"),
-nicknames and misspellings, pronouns ("she"), and names in a query written without spaces (Chinese,
+What it leaves out: the first name of a name made only of ordinary English words ("Julie" of "Julie Morgan", as a
+role's), nicknames and misspellings, pronouns ("she"), and names in a query written without spaces (Chinese,
 Japanese: "李明说了什么" is one word to it).
 """
 from __future__ import annotations
@@ -169,10 +173,39 @@ def aliases(name: str) -> set[tuple[str, ...]]:
             offices.append(core[0])
         out.add(tuple(core))
         out.add((last,))
+        first = first_name(name)
+        if first:
+            out.add((first,))       # a person's first name: "Ingrid" of "Councillor Ingrid Halvorsen"
         titles = [w for w in words[:len(words) - len(core)] if w not in {"the", "right", "rt"}]
         out.update((t, last) for t in titles + offices)             # "Dr Doe", "Hon Trudeau", "Mayor Lindqvist"
         out.update((o,) for o in offices)
     return {a for a in out if not (len(a) == 1 and a[0] in _STOP)}
+
+
+def _first_of(core: list[str]) -> str | None:
+    """The first name of a person's name (its words after titles, offices and suffixes, folded): two or three words,
+    not all of them ordinary English, as a role's are ("Project Manager", "User Interface")."""
+    if 2 <= len(core) <= 3 and core[0].isalpha() and len(core[0]) > 1 and not all(is_common(w) for w in core):
+        return core[0]
+    return None
+
+
+@lru_cache(maxsize=4096)
+def first_name(name: str) -> str | None:
+    """The first name (folded) by which `name` may be named alone (aliases), or None."""
+    held = _KNOWN_AS.fullmatch(name)
+    if held and person_named(held.group("person")):
+        return first_name(held.group("person"))
+    core = _tokens(name)
+    while len(core) > 1 and core[0] in TITLES:
+        core.pop(0)
+    while len(core) > 1 and core[-1] in _SUFFIXES:
+        core.pop()
+    while len(core) > 2 and core[0] in OFFICES:
+        core.pop(0)
+    if len(core) == 2 and core[0] in OFFICES or (core and (len(core[-1]) == 1 or core[-1].isdigit())):
+        return None
+    return _first_of(core)
 
 
 def _key(speakers: Iterable[str]) -> tuple[str, ...]:
@@ -210,6 +243,21 @@ def _marked(query: str, words: list[re.Match], i: int, j: int) -> bool:
         return True
     before = {w.group().lower() for w in words[max(0, i - 3):i]}
     return bool(before & _CUES_BEFORE) or after in _CUES_AFTER
+
+
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "my", "your",
+                "whose", "which", "any", "each", "every", "no"}
+
+
+def _called(query: str, words: list[re.Match], folded: list[str], i: int) -> bool:
+    """Whether an ordinary first name (words[i]) is a person's in the query: a speaker's cue before or after it or a
+    possessive, and no determiner before it ("this Bill", "the Bill's provisions" are a bill)."""
+    if i > 0 and folded[i - 1] in _DETERMINERS:
+        return False
+    if query[words[i].end():words[i].end() + 2] in ("'s", "’s"):
+        return True
+    after = folded[i + 1] if i + 1 < len(words) else ""
+    return bool(set(folded[max(0, i - 3):i]) & _CUES_BEFORE) or after in _CUES_AFTER
 
 
 def _topic(folded: list[str], i: int) -> bool:
@@ -254,6 +302,9 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
             ordinary = all(is_common(w) for w in folded[i:i + n]) and not (n >= 2 and folded[i + n - 1].isdigit())
             if ordinary and not named and (not _marked(query, words, i, i + n) or (n == 1 and i == after_mention)):
                 continue    # ("designer" of "the user interface designer" is not a second mention)
+            if ordinary and not named and n == 1 and all(first_name(x) == folded[i] for x in names) \
+                    and not _called(query, words, folded, i):
+                continue    # an ordinary first name alone: "What did Bill say", never "this Bill", "the Bill"
             if not named and _topic(folded, i):
                 i += n - 1      # (the whole name: not "Designer" of "about the Industrial Designer's" either)
                 break

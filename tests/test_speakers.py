@@ -105,3 +105,31 @@ def test_a_name_talked_about_is_no_speaker(query, speakers, expected):
     where Sergey Lavrov speaks."); QMSum's "What did the group discuss about Marketing's presentation?" only
     Marketing's. A name after "about", "regarding", "concerning" or "on" is what is talked about."""
     assert resolve(query, speakers).speakers == expected
+
+
+@pytest.mark.parametrize("query, speakers, expected", [
+    # a first name that is no ordinary English word names its person in any case and place
+    ("What did Ingrid say about the ferry?", ["The Chair (Councillor Ingrid Halvorsen)", "Tomas Berg"],
+     ("The Chair (Councillor Ingrid Halvorsen)",)),
+    ("ingrid on the ferry timetable", ["Councillor Ingrid Halvorsen", "Tomas Berg"], ("Councillor Ingrid Halvorsen",)),
+    ("What was a level that Kirsty would be content with?", ["Kirsty Williams AM", "Suzy Davies AM"],
+     ("Kirsty Williams AM",)),
+    # an ordinary one with a speaker's cue, never after a determiner (QMSum's committees debate "the Bill")
+    ("What did Bill say about the deficit?", ["Hon. Bill Morneau", "The Chair"], ("Hon. Bill Morneau",)),
+    ("Bill's view on the wage subsidy", ["Hon. Bill Morneau", "The Chair"], ("Hon. Bill Morneau",)),
+    ("What had the Act and the Bill already achieved?", ["Hon. Bill Morneau", "The Chair"], ()),
+    ("How could this Bill be improved, according to the Chair?", ["Hon. Bill Morneau", "The Chair"], ("The Chair",)),
+    ("What did the Bill's sponsors say?", ["Hon. Bill Morneau"], ()),
+    # a name of ordinary words only is a role's shape: no first name ("Project" of "Project Manager")
+    ("What did Project say?", AMI, ()),
+    ("What did the user say about the buttons?", AMI, ()),
+    ("What did Julie say about meals?", COMMITTEE, ()),
+    # two people of one first name: both, and ambiguous
+    ("What did Ingrid say?", ["Ingrid Halvorsen", "Ingrid Sørlie"], ("Ingrid Halvorsen", "Ingrid Sørlie")),
+])
+def test_a_first_name_alone(query, speakers, expected):
+    """A reviewer's council meeting: "What did Ingrid say about the ferry?" resolved nobody, as first names were never
+    read; an ordinary first name must not make every "Bill" of a committee a speaker."""
+    r = resolve(query, speakers)
+    assert r.speakers == expected
+    assert r.ambiguous == (len(expected) > 1 and "Ingrid Sørlie" in expected)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import weakref
 from pathlib import Path
 
 from . import chat, render, store
@@ -266,18 +267,35 @@ def speaker_choices(index, docs=(), anyone: bool = False) -> list[tuple[str, str
     in alphabetical order, as the search names them; [] when they name fewer than two (one speaker
     is no choice: a press conference's answers are all the speaker's); with `anyone`, then only
     ("Anyone", ""), what a hidden choice still holds."""
-    from .chunk import speakers_of
-    from .speakers import held_by
-
     if index is None:
         return [(ANYONE, "")] if anyone else []
-    wanted = set(docs or ())
-    names = {n for p in index.passages if not wanted or p.doc in wanted for n in speakers_of([p])}
-    # and a person named in a label's bracket, "The Acting Chair (Mr. Bruce Stanton)", beside the label's name
-    names |= {n for p in index.paragraphs if not wanted or p.doc in wanted for n in [held_by(p)] if n}
+    by_doc = _speakers_by_doc(index)
+    names = set().union(*(by_doc.get(d, ()) for d in (docs or by_doc)))
     if len(names) < 2:
         return [(ANYONE, "")] if anyone else []
     return [(ANYONE, "")] + [(n, n) for n in sorted(names, key=lambda n: (n.casefold(), n))]
+
+
+_SPEAKERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _speakers_by_doc(index) -> dict[str, set[str]]:
+    """Each document of `index` -> its speakers' names, read once per index (a meetings index holds 100,000 turns:
+    a scan took about a second each time the document filter changed)."""
+    from .chunk import speakers_of
+    from .speakers import held_by
+
+    if index not in _SPEAKERS:
+        out: dict[str, set[str]] = {}
+        for p in index.passages:
+            out.setdefault(p.doc, set()).update(speakers_of([p]))
+        # and a person named in a label's bracket, "The Acting Chair (Mr. Bruce Stanton)", beside the label's name
+        for p in index.paragraphs:
+            name = held_by(p)
+            if name:
+                out.setdefault(p.doc, set()).add(name)
+        _SPEAKERS[index] = out
+    return _SPEAKERS[index]
 
 
 def document_choices(index) -> list[tuple[str, str]]:

@@ -7,12 +7,15 @@ removed and counted. A sentence is *supported* when
 
   * it cites at least one quote,
   * every number and every name in it occurs in a cited quote (or in that quote's
-    citation: speaker, outlet, document title, the question it answers), and
+    citation: speaker, outlet, document title, the question it answers), and so does an
+    ordinal after an article ("the second item": "second" or "2nd"), and
   * its embedding is close to one sentence of the cited quotes (cosine >= threshold),
     and not much closer to the question (a restated question is not an answer), and
   * it does not turn the quote's polarity: more negations ("not", "never", "n't", …)
     than any of the closest quote sentences has, or a near copy of the closest quote
-    sentence with that sentence's negation left out (embeddings barely see "not").
+    sentence with that sentence's negation left out (embeddings barely see "not"), or one side
+    of a pair of opposites ("rejected", "fell") that no cited quote says where the closest quote
+    sentences say the other ("approved", "rose"; _OPPOSITES, general English).
   * where it names a speaker of the cited quotes ("Marcus Webb said …"), that speaker says one of the
     quote sentences closest to it (a meeting's quote holds several people's turns: a claim credited to the one
     who did not make it is not supported), and
@@ -78,11 +81,44 @@ INSTRUCTIONS = "the quote gives instructions rather than stating a fact"
 
 CITE = re.compile(r"\s*\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Ordinals: after an article or possessive ("the second item", "their first meeting") one is a claim the quote must
+# make ("1st" or "first"); opening a sentence ("First, …") it only orders what is said, and is not checked.
+_ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7",
+             "eighth": "8", "ninth": "9", "tenth": "10"}
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "my", "your", "this", "that", "each"}
+# Opposites in general English (forms and lemmas; simplemma reads the regular inflections): a sentence saying one
+# side where the quote sentences closest to it say only the other ("rejected" over "approved", "fell" over "rose")
+# turns the quote as surely as a negation, and an embedding barely sees it. A group's words are one side's; a
+# sentence is checked only for the sides the cited quotes never say, so a synonym ("increase" of "rose") passes.
+_OPPOSITES = [({"increase", "rise", "rose", "risen", "grow", "grew", "grown", "raise", "climb", "expand", "up"},
+               {"decrease", "reduce", "cut", "lower", "fall", "fell", "fallen", "drop", "decline", "shrink", "down"}),
+              ({"more"}, {"less", "few", "fewer"}),
+              ({"high", "higher", "highest"}, {"low", "lower", "lowest"}),
+              ({"approve", "accept", "agree", "adopt", "endorse", "support", "favour", "favor", "back"},
+               {"reject", "refuse", "deny", "decline", "disagree", "veto", "oppose"}),
+              ({"confirm", "admit"}, {"deny"}),
+              ({"allow", "permit", "authorise", "authorize", "legalise", "legalize"},
+               {"ban", "prohibit", "forbid", "block", "bar"}),
+              ({"win", "won", "gain", "succeed", "success", "victory"}, {"lose", "lost", "loss", "fail", "failure",
+                                                                          "defeat"}),
+              ({"strong", "stronger", "strengthen"}, {"weak", "weaker", "weaken"}),
+              ({"improve", "better", "best", "good"}, {"worsen", "deteriorate", "worse", "worst", "bad"}),
+              ({"positive"}, {"negative"}), ({"include"}, {"exclude"}),
+              ({"before", "earlier", "early"}, {"after", "later", "late"}),
+              ({"start", "begin", "began", "begun", "launch", "resume"},
+               {"stop", "end", "finish", "halt", "suspend", "cease"}),
+              ({"easy", "simple"}, {"difficult", "hard"}), ({"cheap", "inexpensive"}, {"expensive", "costly"}),
+              ({"possible"}, {"impossible"}), ({"legal", "lawful"}, {"illegal", "unlawful"}), ({"true"}, {"false"}),
+              ({"buy", "bought", "purchase"}, {"sell", "sold"}), ({"import"}, {"export"}), ({"profit"}, {"loss"}),
+              ({"praise", "welcome", "commend"}, {"criticise", "criticize", "condemn", "denounce"}),
+              ({"ally", "friend", "partner"}, {"enemy", "adversary", "foe"}),
+              ({"maximum"}, {"minimum"}), ({"majority"}, {"minority"}), ({"above"}, {"below"}),
+              ({"most"}, {"least"}), ({"safe"}, {"dangerous", "unsafe"}), ({"same", "similar"}, {"different"})]
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
                  "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "thirty": "30",
                  "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000", "million": "million",
-                 "billion": "billion", "dozen": "12", "first": "1", "second": "2", "third": "3"}
+                 "billion": "billion", "dozen": "12"}
 # capitalised words that are not names when they open a sentence (or follow a colon)
 _COMMON = set("""a an the this that these those there here it its he she they we i you his her their our my your
 him them us me one some any all both each every no not yes and but or so if as at by for from in into of on to
@@ -143,12 +179,17 @@ def _norm(word: str) -> str:
 
 
 def terms(sentence: str) -> list[str]:
-    """The numbers and names in a sentence: what must occur in a cited quote."""
+    """The numbers and names in a sentence, and its ordinals after an article: what must occur in a cited quote."""
     found = [n.replace(",", "") for n in _NUMBER.findall(sentence)]
+    before = ""
     for m in _WORD.finditer(sentence):
         w = m.group()
         low = _norm(w)
-        if low in _NUMBER_WORDS and low not in ("first", "second", "third"):
+        after, before = before, low
+        if low in _ORDINALS:
+            if after in _DETERMINERS:
+                found.append(low)
+        elif low in _NUMBER_WORDS:
             found.append(low)
         elif w[0].isupper() and ((len(w) > 1 and w.isupper()) or low not in _COMMON):
             found.append(w)
@@ -165,11 +206,14 @@ class _Vocabulary:
         joined = " ".join(texts)
         self.words = {_norm(w) for w in _WORD.findall(joined)}
         self.numbers = {n.replace(",", "") for n in _NUMBER.findall(joined)}
+        self.ordinals = set(re.findall(r"\b(\d+)(?:st|nd|rd|th)\b", joined, re.I))
 
     def has(self, term: str) -> bool:
         if term[0].isdigit():
             return term in self.numbers or term.rstrip("0").rstrip(".") in self.numbers
         low = _norm(term)
+        if low in _ORDINALS:        # "second" or "2nd"
+            return low in self.words or _ORDINALS[low] in self.ordinals
         if low in _NUMBER_WORDS:
             return low in self.words or _NUMBER_WORDS[low] in self.numbers
         if low in self.words:
@@ -192,6 +236,33 @@ def _turned(sentence: str, closest: list[str]) -> str | None:
                 found = {_norm(w) for w in _WORD.findall(q)}
                 if len(words & found) / len(words) >= COPY:
                     return f"leaves out the negation of the quote sentence: {q.strip()[:80]!r}"
+    return None
+
+
+def _sides(text: str) -> dict[str, tuple[int, int]]:
+    """Each word of `text` (lower case) that is one side of an _OPPOSITES pair (itself or its lemma) -> (pair, side)."""
+    from .vocabulary import _lemma
+
+    out = {}
+    for w in _WORD.findall(text):
+        low = _norm(w)
+        for form in (low, _lemma(low) or low):
+            for i, pair in enumerate(_OPPOSITES):
+                for side in (0, 1):
+                    if form in pair[side]:
+                        out.setdefault(low, (i, side))
+    return out
+
+
+def _opposite(sentence: str, closest: list[str], cited: str) -> str | None:
+    """Why `sentence` says the opposite of the quote sentences closest to it: a word of one side of a pair of
+    opposites ("rejected") that no cited quote says on that side, where a closest sentence says the other ("approved")."""
+    said = set(_sides(cited).values())
+    near = {side: w for q in closest for w, side in _sides(q).items()}
+    for word, (pair, side) in _sides(sentence).items():
+        other = near.get((pair, 1 - side))
+        if other and (pair, side) not in said:
+            return f"says {word!r} where the closest quote sentence says {other!r}"
     return None
 
 
@@ -283,7 +354,8 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
             problems.append(f"restates the question ({echo[i]:.2f}) more than the quotes ({best:.2f})")
         elif mask.any():
             closest = [flat[j][1] for j in np.flatnonzero(mask) if sims[i][j] >= best - CLOSE]
-            turned = _turned(sentence, closest)
+            turned = _turned(sentence, closest) or _opposite(
+                sentence, closest, " ".join(by_rank[r].passage.text for r in pool))
             if turned:
                 problems.append(turned)
         if mask.any():

@@ -209,3 +209,44 @@ def test_a_claim_credited_to_the_wrong_speaker_or_misquoted_is_not_supported(tmp
     made_up = problems('Marcus Webb said: "I believe the depot will come in under budget." [1]')
     assert any(p.startswith("puts in quotation marks words the cited quotes do not hold") for p in made_up)
     assert problems('Marcus Webb said: "I believe the roof figure." [1]') == ()
+
+
+AGENDA = ("The Chair: The second item on the agenda is the library roof.\n\n"
+          "Anna Berg: The council approved the roof repair in February. The prices of the roof repair rose by 5 percent "
+          "in February.\n")
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("The second item on the agenda is the library roof. [1]", None),
+    ("The first item on the agenda is the library roof. [1]", "not in the cited quotes: first"),
+    ("The third item on the agenda is the library roof. [1]", "not in the cited quotes: third"),
+    ("The council approved the roof repair in February. [1]", None),
+    ("The council rejected the roof repair in February. [1]", "says 'rejected' where the closest quote sentence says "
+                                                               "'approved'"),
+    ("The council agreed to the roof repair in February. [1]", None),         # the same side in other words
+    ("The prices of the roof repair rose by 5 percent in February. [1]", None),
+    ("The prices of the roof repair increased by 5 percent in February. [1]", None),
+    ("The prices of the roof repair fell by 5 percent in February. [1]", "says 'fell' where the closest quote "
+                                                                         "sentence says 'rose'"),
+])
+def test_an_ordinal_or_an_opposite_the_quotes_do_not_say_is_flagged(tmp_path, fake_embedder, sentence, flagged):
+    """A hostile review of the summaries: "The first item is the library roof" over "The second item …" and
+    "rejected" over "approved" passed the check (ordinals were no numbers to it; an embedding barely tells opposites
+    apart). An ordinal after an article must be the quotes' own; a word of one side of a pair of opposites that the
+    cited quotes never say is not supported where the closest quote sentence says the other side."""
+    from conftest import one_file_retriever
+
+    r = one_file_retriever(tmp_path, fake_embedder, AGENDA, name="agenda.txt")
+    hits = r.search("library roof repair", 3, abstain=False).hits
+    ranks = ", ".join(str(h.rank) for h in hits)
+    [checked], _ = check(sentence.replace("[1]", f"[{ranks}]"), hits, r.index, fake_embedder)
+    if flagged is None:
+        assert checked.supported, checked.problems
+    else:
+        assert not checked.supported and any(flagged in p for p in checked.problems), checked.problems
+
+
+def test_an_ordinal_that_only_orders_what_is_said_is_not_checked():
+    assert terms("First, the council approved the roof.") == []
+    assert terms("He came second in the vote.") == []
+    assert terms("It was their third meeting.") == ["third"]

@@ -132,6 +132,9 @@ def _layout(engine: Engine) -> dict:
                                       max_lines=4, scale=5, elem_id="rq-question", autofocus=True,
                                       submit_btn=False, max_length=100_000)
                 ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="rq-ask")
+                # a skip link, seen only when focused: the answer's first quote two Tabs from the ask box
+                gr.HTML('<a href="#rq-conversation" class="rq-jump">Go to the answer\u2019s first quote</a>',
+                        elem_id="rq-jump", js_on_load=_static("jump.js"), container=False, padding=False)
             examples = [(gr.Button(text, size="sm", variant="secondary"), text)
                         for text in chat.example_questions(index)]
             with gr.Accordion("Settings", open=False, elem_id="rq-settings"):

@@ -346,6 +346,12 @@ def test_summary_streams_above_the_quotes_as_the_models_words(page):
                       " return !!(s.compareDocumentPosition(q) & Node.DOCUMENT_POSITION_FOLLOWING); })()")
     for ref in summary.locator("a.rq-ref").all():               # every [n] is a link to its quote
         assert p.locator("#" + ref.get_attribute("data-quote")).count() == 1
+    refs = summary.locator("a.rq-ref")
+    assert refs.count()         # Enter on [n] takes the focus to its quote, not only the eye (a hostile review)
+    refs.first.focus()
+    p.keyboard.press("Enter")
+    quote = p.locator("#" + refs.first.get_attribute("data-quote"))
+    assert quote.locator(".rq-open").first.evaluate("e => e === document.activeElement")
     assert "summary=1" in turn.locator("a.rq-answer-link").get_attribute("href")
     summary.scroll_into_view_if_needed()
     p.screenshot(path=str(ARTIFACTS / "chat-summary.png"))
@@ -485,6 +491,25 @@ def test_the_ask_box_is_always_in_view(browser, apps, width, height, theme):
         p.screenshot(path=str(ARTIFACTS / f"chat-{width}x{height}.png"))
     finally:
         view.close()
+
+
+def test_the_keyboard_reaches_the_answer_in_two_tabs(page):
+    """A hostile review of the chat: after an answer, reaching its first quote took ten Tabs, and Enter on a summary's
+    [1] scrolled to the quote but left the focus on a button scrolled out of view. The ask bar's skip link (seen only
+    when focused, absent before an answer) takes the focus to the newest answer's first quote."""
+    p = page.open()
+    assert p.locator("#rq-jump").evaluate("e => getComputedStyle(e).display") == "none"     # no answer yet
+    page.ask("What did Lavrov say about NATO expansion?", 1)
+    turn = page.ask("What about the OSCE?", 2)
+    p.focus("#rq-question textarea")
+    p.keyboard.press("Tab")                                     # the Ask button
+    p.keyboard.press("Tab")                                     # the skip link, shown now
+    assert p.evaluate("document.activeElement.classList.contains('rq-jump')")
+    assert p.locator("#rq-jump").bounding_box()["width"] > 100
+    p.keyboard.press("Enter")
+    first = turn.locator(".rq-quote .rq-open").first
+    assert first.evaluate("e => e === document.activeElement")     # the newest answer's, not the first answer's
+    assert in_view(p, "#rq-conversation .rq-turn:nth-of-type(2) .rq-quote .rq-open >> nth=0")
 
 
 def test_the_matched_sentences_are_marked_exactly(page, apps, source_text):

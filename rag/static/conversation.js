@@ -62,6 +62,9 @@ element.addEventListener('click', (ev) => {
     const quote = element.querySelector('#' + CSS.escape(ref.dataset.quote));
     if (quote) {
       quote.scrollIntoView({ block: 'center' });
+      // and the keyboard goes with the eye: the quote's number button, from which Tab reaches its buttons
+      const open = quote.querySelector('.rq-open');
+      if (open) open.focus({ preventScroll: true });
       quote.classList.add('rq-flash');
       setTimeout(() => quote.classList.remove('rq-flash'), 1600);
     }

@@ -483,24 +483,28 @@ def _openings(text: str, paras: list[_Para], marks: tuple[list, list, list],
 
 def _askers(text: str, paras: list[_Para], turns: list[_Turn | None]) -> set[str]:
     """The labels that ask: by name (Question, Q, ...), with an outlet (when the one who speaks most
-    never names one; a titled name in the bracket, "The Chair (Councillor Ingrid Halvorsen)", is none), or, when
+    never names one, and half their turns or more hold a question; a titled name in the bracket, "The Chair
+    (Councillor Ingrid Halvorsen)", is none), or, when
     there are none of those and at most three speak, named speakers most of whose turns end with '?' (not the one
     who speaks most)."""
     turn_ends: dict[str, list[bool]] = {}     # per label: whether each of its turns ends with "?"
+    turn_asks: dict[str, list[bool]] = {}     # and whether it holds one at all
     words: dict[str, int] = {}
     bracketed: set[str] = set()     # labels with a bracket, and those whose bracket is an outlet, not a titled name
     outlets: set[str] = set()
     label = None
     last_end: str | None = None     # the last paragraph of the current turn (None: nothing said yet)
+    asked = False                   # whether the current turn holds a "?"
 
     def close() -> None:
         if label is not None and last_end is not None:
             turn_ends.setdefault(label, []).append(last_end.rstrip("\"”’»)").endswith("?"))
+            turn_asks.setdefault(label, []).append(asked)
 
     for p, t in zip(paras, turns):
         if t and t.label:
             close()
-            label, last_end = t.label, None
+            label, last_end, asked = t.label, None, False
             if t.outlet:
                 bracketed.add(label)
                 if not titled_person(t.outlet):     # (a chair's own name, "The Chair (Councillor X)", is no outlet)
@@ -508,12 +512,16 @@ def _askers(text: str, paras: list[_Para], turns: list[_Turn | None]) -> set[str
         if label is not None and not (t and t.start >= p.end):     # a label alone says nothing
             words[label] = words.get(label, 0) + len(text[t.start if t else p.start:p.end].split())
             last_end = text[p.start:p.end]
+            asked = asked or "?" in text[t.start if t else p.start:p.end]
     close()
     if not words:
         return set()
     main = max(words, key=words.get)
+    # (one with an outlet asks: a witness "Ms. Priya Raman (Elling Harbour Authority):" whose turns hold no question
+    # testifies, and the chair who speaks most does not answer her)
     askers = {name for name in turn_ends
-              if name.lower() in _ASKERS or (name in outlets and main not in bracketed)}
+              if name.lower() in _ASKERS or (name in outlets and main not in bracketed
+                                             and sum(turn_asks[name]) * 2 >= len(turn_asks[name]))}
     if askers:
         return askers
     named = [name for name in turn_ends if name.lower() not in _ANSWER_LABELS]

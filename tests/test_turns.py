@@ -291,3 +291,31 @@ def test_a_window_opening_with_a_header_and_an_unnamed_turn_is_not_given_a_later
     build([source], fake_embedder, folder=tmp_path / "idx")
     first = store.load(tmp_path / "idx").passages[0]
     assert first.text.startswith("Evening news") and first.speaker is None
+
+
+def test_a_witness_named_with_an_organisation_testifies_rather_than_asks():
+    """A hostile review: a hearing whose chair (unbracketed, speaking most) hears witnesses labelled with their
+    organisation, "Ms. Priya Raman (Elling Harbour Authority):", was read as a press conference: her testimony was a
+    journalist's question (context, no passage of its own) and the chair's next remark "Answer to Q1", so "How much
+    would the dredging cost?" was abstained on. One labelled with an outlet asks only when half their turns or more
+    hold a question."""
+    text = (
+        "Chair Olsen: Good morning. We are here to hear evidence on the dredging of the north channel, and we will "
+        "take the harbour authority first.\n\n"
+        "Ms. Priya Raman (Elling Harbour Authority): The north channel has silted up by about two metres since 2019. "
+        "Our estimate for dredging is 3.4 million euros, spread over two winters.\n\n"
+        "Chair Olsen: That is a large sum for the harbour. The committee notes that the council has not yet set aside "
+        "any money for the works.\n\n"
+        "Mr. Jonas Eide (Coastal Agency): The permit application was filed in January. We expect a decision by "
+        "June.\n\n"
+        "Chair Olsen: Thank you both. The committee will write to the ministry about the survey. We adjourn until "
+        "two o'clock.")
+    _, ps = parse(Document.from_text("hearing.txt", text))
+    assert {p.kind for p in ps} == {"turn"}
+    assert [p.speaker for p in ps] == ["Chair Olsen", "Ms. Priya Raman", "Chair Olsen", "Mr. Jonas Eide", "Chair Olsen"]
+    assert ps[1].outlet == "Elling Harbour Authority" and ps[1].text.startswith("The north channel")
+    # journalists named with their outlet still ask, when they ask
+    press = text.replace("silted up by about two metres since 2019.", "silted up, has it not?").replace(
+        "filed in January.", "filed in January: when will you decide?")
+    _, ps = parse(Document.from_text("press.txt", press))
+    assert [p.kind for p in ps if p.speaker == "Ms. Priya Raman"] == ["question"]

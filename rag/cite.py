@@ -133,6 +133,21 @@ def voice_at(spoken: list[tuple[int, str | None]], at: int) -> str | None:
     return who
 
 
+def spoken_sentences(text: str, spoken: list[tuple[int, str | None]] | None, start: int = 0,
+                     end: int | None = None) -> list[tuple[int, int]]:
+    """The sentences of a quote's `text` (chunk.sentences, within [start, end)), each without the label of the turn
+    it opens: a window's "Councillor Mark Szymanski: The library deserves that money." is his sentence from "The",
+    which `spoken` (voices) says he speaks, not the label's words, which belong to no one's turn."""
+    from .chunk import sentences
+
+    offsets = [o for o, _ in spoken or ()]
+    out = []
+    for s, e in sentences(text, start, end):
+        inside = [o for o in offsets if s < o < e]
+        out.append((inside[-1], e) if inside else (s, e))
+    return out
+
+
 def last_time(p: Passage, index) -> float | None:
     """The time of the last turn of a window of several timed turns (a talk's captions: the quote runs from
     00:00:01 to 00:06:10), else None."""

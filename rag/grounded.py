@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from .chunk import sentences
-from .cite import voice_at
+from .cite import spoken_sentences, voice_at
 from .speakers import label_of
 from .verify import _NEGATION, Fragment
 
@@ -191,7 +191,8 @@ class Plan:
         self.names = _names([(p.text[a:b], b - a) for _, p, (a, b) in quotes])
         for rank, passage, (a0, b0) in quotes:
             text = passage.text
-            for s, e in sentences(text, a0, b0):
+            # (a sentence that opens a turn starts after its label: "Mark Szymanski: The library …" is his from "The")
+            for s, e in spoken_sentences(text, (voices or {}).get(rank), a0, b0):
                 if text[s:e].rstrip().rstrip("\"”’)").endswith("?"):
                     n_sent += 1
                     continue                  # a question (rhetorical or not) states nothing

@@ -7,15 +7,15 @@ removed and counted. A sentence is *supported* when
 
   * it cites at least one quote,
   * every number and every name in it occurs in a cited quote (or in that quote's
-    citation: speaker, outlet, document title, the question it answers), and so does an
-    ordinal after an article ("the second item": "second" or "2nd"), and
+    citation: speaker, outlet, document title, the question it answers), and
   * its embedding is close to one sentence of the cited quotes (cosine >= threshold),
     and not much closer to the question (a restated question is not an answer), and
   * it does not turn the quote's polarity: more negations ("not", "never", "n't", …)
     than any of the closest quote sentences has, or a near copy of the closest quote
     sentence with that sentence's negation left out (embeddings barely see "not"), or one side
-    of a pair of opposites ("rejected", "fell") that no cited quote says where the closest quote
-    sentences say the other ("approved", "rose"; _OPPOSITES, general English).
+    of a pair of opposites ("rejected", "plunged") that no cited quote says where the closest quote
+    sentences say the other ("approved"; _OPPOSITES: general English, words of one sense), or an ordinal
+    no cited quote says where the closest quote sentences say another ("the first item" over "the second").
   * where it names a speaker of the cited quotes ("Marcus Webb said …"), that speaker says one of the
     quote sentences closest to it (a meeting's quote holds several people's turns: a claim credited to the one
     who did not make it is not supported), and
@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .chunk import sentences
-from .cite import voice_at, voices
+from .cite import spoken_sentences, voice_at, voices
 from .records import Hit
 from .speakers import label_of
 
@@ -81,39 +81,37 @@ INSTRUCTIONS = "the quote gives instructions rather than stating a fact"
 
 CITE = re.compile(r"\s*\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-# Ordinals: after an article or possessive ("the second item", "their first meeting") one is a claim the quote must
-# make ("1st" or "first"); opening a sentence ("First, …") it only orders what is said, and is not checked.
-_ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7",
-             "eighth": "8", "ninth": "9", "tenth": "10"}
+# Ordinals ("the second item", "at third reading", "2nd"): a sentence whose ordinal no cited quote says, where the
+# quote sentences closest to it say another ("the first item" over "the second item"), reorders them. One opening
+# the sentence ("First, …") only orders what is said; and an ordinal alone proves nothing: "the first plan" over "the initial plan", "for the first time" over "never before" are faithful.
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+             "ninth": 9, "tenth": 10}
+_NTH = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.I)
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "my", "your", "this", "that", "each"}
 # Opposites in general English (forms and lemmas; simplemma reads the regular inflections): a sentence saying one
-# side where the quote sentences closest to it say only the other ("rejected" over "approved", "fell" over "rose")
-# turns the quote as surely as a negation, and an embedding barely sees it. A group's words are one side's; a
-# sentence is checked only for the sides the cited quotes never say, so a synonym ("increase" of "rose") passes.
-_OPPOSITES = [({"increase", "rise", "rose", "risen", "grow", "grew", "grown", "raise", "climb", "expand", "up"},
-               {"decrease", "reduce", "cut", "lower", "fall", "fell", "fallen", "drop", "decline", "shrink", "down"}),
-              ({"more"}, {"less", "few", "fewer"}),
-              ({"high", "higher", "highest"}, {"low", "lower", "lowest"}),
-              ({"approve", "accept", "agree", "adopt", "endorse", "support", "favour", "favor", "back"},
-               {"reject", "refuse", "deny", "decline", "disagree", "veto", "oppose"}),
+# side where the quote sentences closest to it say only the other ("rejected" over "approved") turns the quote as
+# surely as a negation, and an embedding barely sees it. A sentence is checked only for the sides the cited quotes
+# never say, so a synonym ("agreed" of "approved") passes. Only words with one sense each are listed: "fall" is a
+# season, "end", "support", "block", "bar" nouns, "up", "back", "before", "lower", "late", "same" say too many
+# things (a hostile review's faithful sentences: "the end of the season" over "starts", "the late mayor" over
+# "before", "the lower deck" over "rose"), so they decide nothing.
+_OPPOSITES = [({"increase", "double", "triple", "soar", "surge"},
+               {"decrease", "reduce", "reduction", "halve", "plunge", "plummet", "shrink"}),
+              ({"approve", "accept", "agree", "adopt", "endorse"},
+               {"reject", "refuse", "disagree", "veto", "oppose"}),
               ({"confirm", "admit"}, {"deny"}),
-              ({"allow", "permit", "authorise", "authorize", "legalise", "legalize"},
-               {"ban", "prohibit", "forbid", "block", "bar"}),
-              ({"win", "won", "gain", "succeed", "success", "victory"}, {"lose", "lost", "loss", "fail", "failure",
-                                                                          "defeat"}),
-              ({"strong", "stronger", "strengthen"}, {"weak", "weaker", "weaken"}),
-              ({"improve", "better", "best", "good"}, {"worsen", "deteriorate", "worse", "worst", "bad"}),
-              ({"positive"}, {"negative"}), ({"include"}, {"exclude"}),
-              ({"before", "earlier", "early"}, {"after", "later", "late"}),
-              ({"start", "begin", "began", "begun", "launch", "resume"},
-               {"stop", "end", "finish", "halt", "suspend", "cease"}),
-              ({"easy", "simple"}, {"difficult", "hard"}), ({"cheap", "inexpensive"}, {"expensive", "costly"}),
+              ({"allow", "permit", "authorise", "authorize", "legalise", "legalize"}, {"ban", "prohibit", "forbid"}),
+              ({"win", "won", "succeed", "success", "victory"}, {"lose", "lost", "fail", "failure", "defeat"}),
+              ({"strengthen"}, {"weaken"}), ({"stronger"}, {"weaker"}),
+              ({"improve", "better"}, {"worsen", "deteriorate", "worse"}),
+              ({"positive"}, {"negative"}), ({"include"}, {"exclude"}), ({"likely"}, {"unlikely"}),
+              ({"cheap", "cheaper", "inexpensive"}, {"expensive", "costly", "dearer"}),
               ({"possible"}, {"impossible"}), ({"legal", "lawful"}, {"illegal", "unlawful"}), ({"true"}, {"false"}),
               ({"buy", "bought", "purchase"}, {"sell", "sold"}), ({"import"}, {"export"}), ({"profit"}, {"loss"}),
-              ({"praise", "welcome", "commend"}, {"criticise", "criticize", "condemn", "denounce"}),
-              ({"ally", "friend", "partner"}, {"enemy", "adversary", "foe"}),
-              ({"maximum"}, {"minimum"}), ({"majority"}, {"minority"}), ({"above"}, {"below"}),
-              ({"most"}, {"least"}), ({"safe"}, {"dangerous", "unsafe"}), ({"same", "similar"}, {"different"})]
+              ({"praise", "commend"}, {"criticise", "criticize", "condemn", "denounce"}),
+              ({"ally", "allies"}, {"enemy", "enemies", "adversary", "foe"}), ({"guilty"}, {"innocent"}),
+              ({"maximum"}, {"minimum"}), ({"majority"}, {"minority"}), ({"safe", "safest"}, {"dangerous", "unsafe"}),
+              ({"earliest"}, {"latest"}), ({"hire", "hired"}, {"fire", "fired", "dismiss"})]
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
                  "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "thirty": "30",
@@ -179,16 +177,14 @@ def _norm(word: str) -> str:
 
 
 def terms(sentence: str) -> list[str]:
-    """The numbers and names in a sentence, and its ordinals after an article: what must occur in a cited quote."""
-    found = [n.replace(",", "") for n in _NUMBER.findall(sentence)]
-    before = ""
+    """The numbers and names in a sentence: what must occur in a cited quote (an ordinal is not one: _reordered)."""
+    found = [n.replace(",", "") for n in _NUMBER.findall(_NTH.sub(lambda m: "" if int(m.group(1)) <= 10 else m.group(1),
+                                                                  sentence))]
     for m in _WORD.finditer(sentence):
         w = m.group()
         low = _norm(w)
-        after, before = before, low
         if low in _ORDINALS:
-            if after in _DETERMINERS:
-                found.append(low)
+            continue
         elif low in _NUMBER_WORDS:
             found.append(low)
         elif w[0].isupper() and ((len(w) > 1 and w.isupper()) or low not in _COMMON):
@@ -206,14 +202,11 @@ class _Vocabulary:
         joined = " ".join(texts)
         self.words = {_norm(w) for w in _WORD.findall(joined)}
         self.numbers = {n.replace(",", "") for n in _NUMBER.findall(joined)}
-        self.ordinals = set(re.findall(r"\b(\d+)(?:st|nd|rd|th)\b", joined, re.I))
 
     def has(self, term: str) -> bool:
         if term[0].isdigit():
             return term in self.numbers or term.rstrip("0").rstrip(".") in self.numbers
         low = _norm(term)
-        if low in _ORDINALS:        # "second" or "2nd"
-            return low in self.words or _ORDINALS[low] in self.ordinals
         if low in _NUMBER_WORDS:
             return low in self.words or _NUMBER_WORDS[low] in self.numbers
         if low in self.words:
@@ -236,6 +229,28 @@ def _turned(sentence: str, closest: list[str]) -> str | None:
                 found = {_norm(w) for w in _WORD.findall(q)}
                 if len(words & found) / len(words) >= COPY:
                     return f"leaves out the negation of the quote sentence: {q.strip()[:80]!r}"
+    return None
+
+
+def _ordinals(text: str, opening: bool = True) -> set[int]:
+    """The ordinals `text` says ("2nd", "second"); without `opening`, not a word that opens it ("First, …", which
+    only orders what is said)."""
+    out = {int(n) for n in _NTH.findall(text) if int(n) <= 10}
+    for i, w in enumerate(_WORD.findall(text)):
+        if _norm(w) in _ORDINALS and (opening or i > 0):
+            out.add(_ORDINALS[_norm(w)])
+    return out
+
+
+def _reordered(sentence: str, closest: list[str], cited: str) -> str | None:
+    """Why `sentence` gives an ordinal that no cited quote says where the quote sentences closest to it say another:
+    "the first item" over "the second item"."""
+    said, near = _ordinals(cited), _ordinals(" ".join(closest))
+    for n in sorted(_ordinals(sentence, opening=False) - said):
+        other = sorted(near - {n})
+        if other:
+            name = {v: k for k, v in _ORDINALS.items()}
+            return f"says {name[n]!r} where the closest quote sentence says {name[other[0]]!r}"
     return None
 
 
@@ -317,10 +332,11 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
         return [], removed
 
     # every sentence of every quote, embedded once, and who says it
-    bounds = {h.rank: sentences(h.passage.text) or [(0, len(h.passage.text))] for h in hits}
+    spoken = {h.rank: voices(h.passage, index) for h in hits}     # (by their labels, as the quotes write them)
+    # (a sentence opening a turn without its label: the label is nobody's words, and its place is the turn before's)
+    bounds = {h.rank: spoken_sentences(h.passage.text, spoken[h.rank]) or [(0, len(h.passage.text))] for h in hits}
     quote_spans = {h.rank: [h.passage.text[s:e] for s, e in bounds[h.rank]] for h in hits}
     flat = [(rank, s) for rank, ss in quote_spans.items() for s in ss]
-    spoken = {h.rank: voices(h.passage, index) for h in hits}     # (by their labels, as the quotes write them)
     speaker_of = [label_of(voice_at(spoken[rank], s)) for rank in quote_spans for s, _ in bounds[rank]]
     asked = [question] if question else []
     vectors = embedder.encode_documents([s for _, s in flat] + [s for s, _ in plain] + asked)
@@ -354,8 +370,9 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
             problems.append(f"restates the question ({echo[i]:.2f}) more than the quotes ({best:.2f})")
         elif mask.any():
             closest = [flat[j][1] for j in np.flatnonzero(mask) if sims[i][j] >= best - CLOSE]
-            turned = _turned(sentence, closest) or _opposite(
-                sentence, closest, " ".join(by_rank[r].passage.text for r in pool))
+            cited_text = " ".join(by_rank[r].passage.text for r in pool)
+            turned = _turned(sentence, closest) or _opposite(sentence, closest, cited_text) or \
+                _reordered(sentence, closest, cited_text)
             if turned:
                 problems.append(turned)
         if mask.any():

@@ -11,10 +11,12 @@
   "MAYOR LINDQVIST"; "Professor White" of "Professor Jean White"),
 - a role without its letter or number ("Grad" of "Grad A" and "Grad B", "Professor" of "Professor C"; not a
   label that only numbers voices: "the speaker" is no "Speaker 3", "a participant" no "Participant 2"),
-- a person's first name ("Ingrid" of "Councillor Ingrid Halvorsen", "Justin" of "Right Hon. Justin Trudeau"), where
-  the name is a person's: two or three words after its titles, not all of them ordinary English (so not a role's first
-  word: "Project" of "Project Manager", "User" of "User Interface"); an ordinary first name ("Justin", "Bill", "Will")
-  must be marked as a speaker like any ordinary word ("What did Bill say", not "the bill");
+- a person's first name ("Ingrid" of "Councillor Ingrid Halvorsen", "Justin" of "Right Hon. Justin Trudeau"), alone or
+  after a title ("Councillor Bill"), where the name is a person's: two or three words after its titles, the first a
+  first name of the US census's or not all of them ordinary English (so not a role's first word: "Project" of
+  "Project Manager", "User" of "User Interface"); an ordinary first name ("Justin", "Bill", "Will", "May") must be
+  written with a capital and have a speaker's cue beside it ("What did Bill say", not "the Bill", "Bill C-21", "in
+  May"), and one told or asked something after a speaker is named is not a speaker ("What did Carol tell Bill");
 each also with a possessive ("Trudeau's"), with or without accents ("Muller" of "José Müller"). The longest match wins at each place. A mention that
 fits several speakers ("Grad", "Morgan" of "Julie Morgan" and "Eluned Morgan") is *ambiguous*: all
 of them are returned, and ``ambiguous`` says so.
@@ -30,8 +32,7 @@ case. Stop words ("the", "am",
 
 ``query_without(query, resolution)`` is the query with the mentions (and an "according to" before
 them) taken out, for ranking passages by what was said rather than by who said it.
-What it leaves out: the first name of a name made only of ordinary English words ("Julie" of "Julie Morgan", as a
-role's), nicknames and misspellings, pronouns ("she"), and names in a query written without spaces (Chinese,
+What it leaves out: nicknames and misspellings, pronouns ("she"), and names in a query written without spaces (Chinese,
 Japanese: "李明说了什么" is one word to it).
 """
 from __future__ import annotations
@@ -40,6 +41,7 @@ import re
 from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 from .terms import title_case
@@ -60,6 +62,8 @@ _CUES_AFTER = {"say", "said", "says", "saying", "think", "thinks", "thought", "m
                "answered", "replied", "respond", "responded", "told", "talked", "discussed", "raised",
                "objected", "agreed", "disagreed", "recommended", "noted", "stated", "described",
                "insisted", "promised"}
+# a name right after these, once a speaker is named, is who is spoken to ("What did Carol tell Bill about the ramp?")
+_TOLD = {"tell", "told", "ask", "asked", "answer", "answered", "thank", "thanked", "warn", "warned"}
 _STOP = {"a", "an", "the", "of", "and", "or", "to", "in", "on", "at", "for", "by", "am", "is", "i", "s"}
 # labels that only number the voices of a recording ("Speaker 3", "Participant 2"): their word alone is anyone's
 # ("what did the speaker say" asks about a talk's speaker), so only the label with its number names them
@@ -178,14 +182,31 @@ def aliases(name: str) -> set[tuple[str, ...]]:
             out.add((first,))       # a person's first name: "Ingrid" of "Councillor Ingrid Halvorsen"
         titles = [w for w in words[:len(words) - len(core)] if w not in {"the", "right", "rt"}]
         out.update((t, last) for t in titles + offices)             # "Dr Doe", "Hon Trudeau", "Mayor Lindqvist"
+        if first:
+            out.update((t, first) for t in titles + offices)        # "Councillor Bill", "Mayor Carol"
         out.update((o,) for o in offices)
     return {a for a in out if not (len(a) == 1 and a[0] in _STOP)}
 
 
+FIRST_NAMES = Path(__file__).resolve().parent / "data" / "first-names.txt"
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset:
+    """The US Census Bureau's first names (rag/data/first-names.txt), folded."""
+    try:
+        text = FIRST_NAMES.read_text(encoding="utf-8")
+    except OSError:
+        return frozenset()
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+
+
 def _first_of(core: list[str]) -> str | None:
     """The first name of a person's name (its words after titles, offices and suffixes, folded): two or three words,
-    not all of them ordinary English, as a role's are ("Project Manager", "User Interface")."""
-    if 2 <= len(core) <= 3 and core[0].isalpha() and len(core[0]) > 1 and not all(is_common(w) for w in core):
+    the first a first name of the census's ("Maria Garcia", "John Smith") or not all of them ordinary English
+    ("Ingrid Halvorsen"), as a role's are ("Project Manager", "User Interface")."""
+    if 2 <= len(core) <= 3 and core[0].isalpha() and len(core[0]) > 1 and (
+            core[0] in _first_names() or not all(is_common(w) for w in core)):
         return core[0]
     return None
 
@@ -250,14 +271,23 @@ _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "thei
 
 
 def _called(query: str, words: list[re.Match], folded: list[str], i: int) -> bool:
-    """Whether an ordinary first name (words[i]) is a person's in the query: a speaker's cue before or after it or a
-    possessive, and no determiner before it ("this Bill", "the Bill's provisions" are a bill)."""
-    if i > 0 and folded[i - 1] in _DETERMINERS:
+    """Whether an ordinary first name (words[i]: "Bill", "Mark", "May", "Will") is a person's in the query: written
+    with a capital, a speaker's cue right beside it ("did Bill say", "ask Bill", "according to Carol", "Bill said",
+    "Bill's view", "Carol on the fare cap"), and no determiner before it ("this Bill") nor a number or another name
+    after it ("Bill C-21", "Mark Street"): "what did they say will happen", "did the report mark a change", "what
+    did we do in May" name nobody."""
+    if not words[i].group()[0].isupper() or (i > 0 and folded[i - 1] in _DETERMINERS):
         return False
+    nxt = words[i + 1].group() if i + 1 < len(words) else ""
+    gap = query[words[i].end():words[i + 1].start()] if nxt else ""
+    if any(c.isdigit() for c in nxt) or (nxt[:1].isupper() and gap.strip() in ("", "-")):
+        return False        # (and "Paul-Hus" is no Paul)
     if query[words[i].end():words[i].end() + 2] in ("'s", "’s"):
         return True
+    before = folded[i - 1] if i > 0 else ""
     after = folded[i + 1] if i + 1 < len(words) else ""
-    return bool(set(folded[max(0, i - 3):i]) & _CUES_BEFORE) or after in _CUES_AFTER
+    return before in _CUES_BEFORE or (before == "to" and i > 1 and folded[i - 2] == "according") \
+        or after in _CUES_AFTER or (i == 0 and after in ("on", "about"))
 
 
 def _topic(folded: list[str], i: int) -> bool:
@@ -305,6 +335,9 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
             if ordinary and not named and n == 1 and all(first_name(x) == folded[i] for x in names) \
                     and not _called(query, words, folded, i):
                 continue    # an ordinary first name alone: "What did Bill say", never "this Bill", "the Bill"
+            if not named and found and i > 0 and folded[i - 1] in _TOLD:
+                i += n - 1      # "What did Carol tell Bill …": Bill is told, Carol speaks
+                break
             if not named and _topic(folded, i):
                 i += n - 1      # (the whole name: not "Designer" of "about the Industrial Designer's" either)
                 break

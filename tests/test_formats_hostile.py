@@ -181,10 +181,16 @@ SPEAKERS = ["Bill Smith", "May Jones", "Will Turner", "Grace Park", "Mark Hope",
 @pytest.mark.parametrize("query", [
     "how may the ferry run", "what will it cost", "they bill the council", "by the grace of god",
     "mark the date", "I hope so", "be frank about it", "prices rose", "rich people", "park the car",
-    "chair of the meeting", "what did Bill say", "a speaker 1000 times", "John 3:16",
+    "chair of the meeting", "what did bill say", "a speaker 1000 times", "John 3:16", "what did the Bill say",
 ])
 def test_ordinary_words_and_first_names_name_nobody(query):
     assert resolve(query, SPEAKERS).speakers == ()
+
+
+def test_a_first_name_with_a_capital_and_a_cue_names_its_person():
+    # (session 22: first names alone are read, an ordinary one only with a capital and a speaker's cue beside it)
+    assert resolve("what did Bill say", SPEAKERS).speakers == ("Bill Smith",)
+    assert resolve("Did May say anything about the ferry?", SPEAKERS).speakers == ("May Jones",)
 
 
 @pytest.mark.parametrize("query, who", [

@@ -57,7 +57,7 @@ _CUES_BEFORE = {"did", "does", "do", "according", "ask", "asked", "tell", "told"
 _TOPIC_BEFORE = {"about", "regarding", "concerning", "on"}
 _CUES_AFTER = {"say", "said", "says", "saying", "think", "thinks", "thought", "mention", "mentioned",
                "mentions", "suggest", "suggested", "suggests", "propose", "proposed", "proposes", "argue",
-               "argued", "argues", "asked", "explain", "explained", "explains", "wanted", "believe",
+               "argued", "argues", "asked", "ask", "tell", "answer", "reply", "explain", "explained", "explains", "wanted", "believe",
                "believes", "feel", "feels", "felt", "reported", "presented", "claim", "claimed", "claims",
                "answered", "replied", "respond", "responded", "told", "talked", "discussed", "raised",
                "objected", "agreed", "disagreed", "recommended", "noted", "stated", "described",
@@ -272,7 +272,7 @@ _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "thei
 
 def _called(query: str, words: list[re.Match], folded: list[str], i: int) -> bool:
     """Whether an ordinary first name (words[i]: "Bill", "Mark", "May", "Will") is a person's in the query: written
-    with a capital, a speaker's cue right beside it ("did Bill say", "ask Bill", "according to Carol", "Bill said",
+    with a capital, a speaker's cue right beside it ("Bill say", "ask Bill", "according to Carol", "Bill said",
     "Bill's view", "Carol on the fare cap"), and no determiner before it ("this Bill") nor a number or another name
     after it ("Bill C-21", "Mark Street"): "what did they say will happen", "did the report mark a change", "what
     did we do in May" name nobody."""
@@ -286,7 +286,8 @@ def _called(query: str, words: list[re.Match], folded: list[str], i: int) -> boo
         return True
     before = folded[i - 1] if i > 0 else ""
     after = folded[i + 1] if i + 1 < len(words) else ""
-    return before in _CUES_BEFORE or (before == "to" and i > 1 and folded[i - 2] == "according") \
+    # (not "did" alone: "How did Ruth pay for the shop?" asks what she did, "What did Ruth say" has its "say")
+    return before in ("ask", "asked", "tell", "told") or (before == "to" and i > 1 and folded[i - 2] == "according") \
         or after in _CUES_AFTER or (i == 0 and after in ("on", "about"))
 
 

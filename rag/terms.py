@@ -89,7 +89,8 @@ SPEECH_WORDS = frozenset("say says said saying tell tells told ask asks asked as
                          "mentions mentioned talk talks talked talking speak speaks spoke discuss discusses discussed "
                          "comment comments commented suggest suggests suggested propose proposes proposed explain "
                          "explains explained describe describes described reply replies replied respond responds "
-                         "responded answer answers answered".split())
+                         "responded answer answers answered according view views opinion opinions stance believe "
+                         "believes believed argue argues argued".split())
 
 
 def absent_words(query: str, vocabulary: Vocabulary, docs=None) -> list[str]:

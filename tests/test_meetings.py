@@ -314,6 +314,9 @@ def test_absent_words_know_forms_of_the_words_used(small_windows):
     assert absent_words("the dredged channels of the harbours", vocabulary) == []
     assert absent_words("Who tendered the submarine?", vocabulary) == ["submarine"]
     assert absent_words("the surveys about elderliness", vocabulary) == []    # elderly: same first six letters
+    # (a hostile review: "According to Carol, …" noticed that the documents never mention 'According'; the words a
+    # question asks for someone's view with are no missing words)
+    assert absent_words("According to the designer, what was the view on submarines?", vocabulary) == ["submarines"]
 
 
 def test_letters_spelled_out_count_as_the_acronym(tmp_path):

@@ -144,6 +144,7 @@ COUNCIL = ["The Chair", "Councillor Bill Okonkwo", "Mayor Carol Nakamura", "Coun
     ("What did Councillor Bill say?", COUNCIL, ("Councillor Bill Okonkwo",)),
     ("What did Carol tell Bill about the ramp?", COUNCIL, ("Mayor Carol Nakamura",)),
     ("How did Kirsty Williams answer Bill's question?", COUNCIL + ["Kirsty Williams AM"], ("Kirsty Williams AM",)),
+    ("How did Ruth pay for the shop?", ["Ruth Adeyemi", "Tom Reed"], ()),      # what she did, not what she said
     ("What did Paul-Hus think about petitions?", ["Mr. Paul Manly", "Mr. Pierre Paul-Hus"], ("Mr. Pierre Paul-Hus",)),
     # two people of one first name: both, and ambiguous
     ("What did Ingrid say?", ["Ingrid Halvorsen", "Ingrid Sørlie"], ("Ingrid Halvorsen", "Ingrid Sørlie")),

@@ -130,7 +130,9 @@ _OTTER = re.compile(
 # recurs, or "Q." and "A." each open two or more (_marks: not "MOSCOW." of a news digest, "OK." of a lecture, an
 # outline's "A.")
 _DOT_TURN = re.compile(
-    r"(?P<label>(?:The|Mr|Mrs|Ms|Miss|Dr|Senator|Representative|Chairman|Chairwoman|Madam|Judge)\.? "
+    r"(?P<label>(?:The|Mr|Mrs|Ms|Miss|Dr|Senator|Representative|Delegate|Chairman|Chairwoman|Madam|Judge|Justice|"
+    r"Chief Justice|(?:Deputy |Under |Assistant )?Secretary|Attorney General|General|Admiral|Governor|Commissioner|"
+    r"Ambassador|Administrator|Director|Mayor|Professor|Dean|Colonel|Captain|Major|Lieutenant|Sergeant)\.? "
     r"[A-Z][A-Z'’-]{2,}(?: [A-Z][A-Z'’-]+){0,2}|Q|A)(?P<outlet>(?!))?\.(?P<gap>[ \t]+(?=\S))"
 )
 # the White House's "Q" with neither colon nor full stop ("Q    Thanks, Karine."): a question's label where it opens

@@ -255,6 +255,15 @@ def test_a_us_hearing_s_and_a_deposition_s_labels_end_with_a_full_stop():
     _, ps = parse(Document.from_text("h.txt", hearing))
     assert [p.speaker for p in ps] == ["The CHAIRMAN", "Mr. SMITH", "Ms. ALVAREZ", "Mr. SMITH", "Ms. ALVAREZ"]
     assert ps[2].text == "The silt was contaminated."
+    # (a second review: a cabinet secretary's, an attorney general's, an admiral's labels were no labels, so her
+    # answers were the senators' words: "Only passages where Senator WARREN speaks" quoted the derailment figures)
+    secretary = ("The CHAIRMAN. The committee will come to order.\n\nSenator WARREN. How many derailments were "
+                 "there?\n\nSecretary OKAFOR. There were 1,044 derailments.\n\nSenator WARREN. And hazardous ones?"
+                 "\n\nAttorney General GARLAND. Fewer than forty.\n\nAdmiral NAKAMURA. None at sea.")
+    _, ps = parse(Document.from_text("s.txt", secretary))
+    assert [p.speaker for p in ps] == ["The CHAIRMAN", "Senator WARREN", "Secretary OKAFOR", "Senator WARREN",
+                                       "Attorney General GARLAND", "Admiral NAKAMURA"]
+    assert ps[2].text == "There were 1,044 derailments."
     deposition = "Q. Please state your name.\n\nA. Maria Gonzalez.\n\nQ. Where were you employed?\n\nA. At the port."
     _, ps = parse(Document.from_text("d.txt", deposition))
     assert [(p.kind, p.text) for p in ps] == [("question", "Please state your name."), ("answer", "Maria Gonzalez."),

@@ -65,6 +65,15 @@ MAX_SENTENCES = 3
 RELEVANCE_WEIGHT = 40.0     # nats per unit of relevance (cosine to the question) between fragments
 RELATIVE_FLOOR = 0.7        # a fragment less relevant than this share of the best one is not used
 CENTRALITY = 0.0            # weight of a fragment's similarity to the other fragments in its relevance
+NUMBER_BONUS = 0.1          # relevance added to a fragment that gives a number, for a question that asks for one
+# what asks for a number, an amount, a time or a date, and what gives one
+ASKS_NUMBER = re.compile(r"\b(?:how\s+(?:many|much|long|often|far|old|large|big|soon)|when\b|what\s+(?:percentage|"
+                         r"percent|share|number|year|date|day|month|age|amount|sum|price|cost|figure|proportion|"
+                         r"rate|time)|in\s+which\s+(?:year|month)|which\s+(?:year|date|day|month))", re.I)
+GIVES_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                          r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|half|twice|"
+                          r"percent|January|February|March|April|May|June|July|August|September|October|November|"
+                          r"December|yesterday|tomorrow|week|month|year)s?\b", re.I)
 
 _HARD = re.compile(r"[;:()\[\]{}\"“”«»‘„]|\s[–—-]\s|[–—]|\.\.\.|…|\n")
 _CLAUSE = re.compile(r",")
@@ -293,6 +302,10 @@ def relevance(plan: Plan, question: str, embedder, centrality: float = CENTRALIT
     n = len(texts)
     central = (sims.sum(1) - np.diag(sims)) / max(1, n - 1)
     score = (vecs @ q + centrality * central) / (1 + centrality)
+    if NUMBER_BONUS and ASKS_NUMBER.search(question or ""):
+        # a question that asks for a number, an amount or a date is answered by a fragment that gives one: the
+        # embedding ranks "We sent two documents" no nearer "How many documents …?" than "We sent documents"
+        score = score + NUMBER_BONUS * np.array([bool(GIVES_NUMBER.search(t)) for t in texts])
     return {c.id: float(v) for c, v in zip(plan.cands, score)}
 
 

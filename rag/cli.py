@@ -112,9 +112,12 @@ def cmd_index(args) -> int:
     from .embed import default_embedder
 
     folder = _index(args)
-    paths = [Path(p) for p in args.paths] or _own_files(folder, args.rebuild)
-    report = add_documents(paths, default_embedder(), folder, rebuild=args.rebuild,
-                           progress=None if args.quiet else ConsoleProgress())
+    # the index's own files are read under the build's lock: an upload the chat was adding meanwhile (its text only in
+    # the index) is then seen, and a rebuild without paths refuses instead of dropping it
+    with store.build_lock(folder):
+        paths = [Path(p) for p in args.paths] or _own_files(folder, args.rebuild)
+        report = add_documents(paths, default_embedder(), folder, rebuild=args.rebuild,
+                               progress=None if args.quiet else ConsoleProgress())
     return _report(report, args.index)
 
 

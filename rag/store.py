@@ -180,7 +180,9 @@ def build_lock(folder: Path, wait: bool = True, reading: bool = False):
         with _milvus().build_lock(folder, wait=wait) as held:
             yield held
         return
-    folder = Path(folder)
+    # (named by its absolute path: "." or "idx/documents/.." has no name of its own, and its lock was "..lock" inside
+    # the index, which then refused every build as a file of the user's)
+    folder = Path(os.path.abspath(folder))
     key = str(folder.resolve())
     held = _held.__dict__.setdefault("folders", set())
     if key in held:
@@ -230,16 +232,38 @@ def check_target(folder: Path) -> None:
         raise IndexProblem(f"{folder}/ is not empty and holds no index ({_listing(names)}): nothing was "
                            f"written, as an index build replaces its whole folder. "
                            f"Choose a new or empty folder for --index.")
-    foreign = [n for n in names if n not in OWN_FILES and n not in OWN_FOLDERS]
-    for sub, pattern in OWN_FOLDERS.items():
-        if (folder / sub).is_dir() and not (folder / sub).is_symlink():
-            foreign += [f"{sub}/{p.name}" for p in (folder / sub).iterdir()
-                        if not (p.is_file() and pattern.fullmatch(p.name))]
-        elif (folder / sub).exists():
-            foreign.append(sub)
+    foreign = _foreign(folder, names)
     if foreign:
         raise IndexProblem(f"{folder}/ holds files that are not part of the index ({_listing(foreign)}): "
                            f"nothing was written, as a build replaces the whole folder. Move them elsewhere first.")
+
+
+def _foreign(folder: Path, names: list[str]) -> list[str]:
+    """What in an index folder of ours the product did not write: anything but the files its manifest lists (format 3:
+    the build's every file, documents/ and lexical/ too) and the manifest and calibration themselves, each a plain
+    file; for an older format, files of the names a build writes. A user's "lexical/my-settings.json",
+    "documents/0123456789abcdef.txt" or a folder named "calibration.json" is theirs."""
+    def plain(path: Path) -> bool:
+        return path.is_file() and not path.is_symlink()
+
+    try:
+        listed = json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError, AttributeError, RecursionError):
+        listed = None
+    ours = set(listed) | UNCHECKED_FILES if isinstance(listed, dict) else None
+    foreign = []
+    for name in names:
+        path = folder / name
+        if name in OWN_FOLDERS:
+            if not path.is_dir() or path.is_symlink():
+                foreign.append(name)
+                continue
+            foreign += [f"{name}/{p.name}" for p in path.iterdir()
+                        if not plain(p) or (f"{name}/{p.name}" not in ours if ours is not None
+                                            else not OWN_FOLDERS[name].fullmatch(p.name))]
+        elif not plain(path) or name not in (ours if ours is not None else OWN_FILES):
+            foreign.append(name)
+    return foreign
 
 
 def _our_manifest(path: Path) -> bool:

@@ -2,6 +2,7 @@
 import json
 import re
 import shutil
+import time
 
 import pytest
 
@@ -191,6 +192,37 @@ def test_a_closed_pipe_ends_the_output_quietly(tiny_index):
         run = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=120,
                              env={**__import__("os").environ, "HF_HUB_OFFLINE": "1"})
         assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr, run.stderr
+
+
+def test_a_rebuild_waits_for_an_upload_and_then_keeps_it(tmp_path, interview_file, capsys):
+    """A hostile review: `rag index --rebuild` started while the chat was adding an upload read the index's files
+    before the upload was in, waited for the lock, then rebuilt without it: the chat had said "1 added", and the
+    upload was gone. The files are read under the lock."""
+    import threading
+
+    from rag import store
+    from rag.build import add_documents
+    from rag.store import load
+
+    folder = tmp_path / "idx"
+    (tmp_path / "a.txt").write_text("Question: Is the ferry late?\n\nJane Doe: It is on time.\n", encoding="utf-8")
+    add_documents([tmp_path / "a.txt"], FakeEmbedder(), folder)
+    locked, done = threading.Event(), []
+
+    def upload():
+        with store.build_lock(folder):
+            locked.set()
+            time.sleep(1.0)
+            add_documents([interview_file], FakeEmbedder(), folder, uploaded=True)
+        done.append(True)
+
+    t = threading.Thread(target=upload)
+    t.start()
+    locked.wait(10)
+    code, _, err = run(capsys, "index", "--rebuild", "--index", str(folder), "--quiet")
+    t.join(30)
+    assert done and code == 1 and "briefing.txt" in err and "nothing was changed" in err
+    assert sorted(load(folder, embedder=FakeEmbedder()).documents) == ["a.txt", "briefing.txt"]
 
 
 def test_index_without_paths_never_drops_an_upload_nor_adds_the_default_transcript(tmp_path, interview_file, capsys):

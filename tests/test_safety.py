@@ -64,6 +64,18 @@ def test_index_at_a_parent_folder_or_a_file_or_dot_is_refused(tmp_path, mydocs, 
     assert after == before
 
 
+def test_index_dot_from_inside_an_index_leaves_no_lock_in_it(tiny_index, mydocs, fake_cli, capsys, monkeypatch):
+    """A hostile review: `rag index … --index .` from inside an index was refused, as it should be, but left its
+    lock file "..lock" inside the index, which then refused every later build as a file of the user's."""
+    before = sorted(p.name for p in tiny_index.iterdir())
+    monkeypatch.chdir(tiny_index)
+    cli("index", str(mydocs / "notes.md"), "--index", ".", "--quiet")
+    capsys.readouterr()
+    assert sorted(p.name for p in tiny_index.iterdir()) == before
+    monkeypatch.chdir(tiny_index.parent)
+    assert cli("index", str(mydocs / "notes.md"), "--index", tiny_index.name, "--quiet") == 0, capsys.readouterr().err
+
+
 def test_index_inside_a_folder_being_indexed_is_refused(mydocs):
     with pytest.raises(IndexProblem, match="would be inside"):
         add_documents([mydocs], FakeEmbedder(), mydocs / "index")
@@ -89,6 +101,24 @@ def test_a_users_file_inside_an_index_stops_a_rebuild(tiny_index, mydocs):
     with pytest.raises(IndexProblem, match="documents/keep.docx"):
         add_documents([mydocs / "notes.md"], FakeEmbedder(), tiny_index, rebuild=True)
     assert (tiny_index / "documents" / "keep.docx").exists()
+
+
+@pytest.mark.parametrize("plant", ["lexical/my-settings.json", "documents/0123456789abcdef.txt",
+                                   "calibration.json/thesis.docx", "passages.jsonl/thesis.docx"])
+def test_a_users_file_named_like_the_index_s_own_stops_a_rebuild(tiny_index, mydocs, plant):
+    """A hostile review: a build deleted a user's file in lexical/ or documents/ whose name looked like the build's
+    ("my-settings.json", a 16-hex-digit .txt), and a folder of theirs named like one of the index's files
+    ("calibration.json/" holding their thesis) went with the whole index. Only the files the manifest lists (and the
+    manifest and calibration themselves, as files) are the product's."""
+    first, _, rest = plant.partition("/")
+    target = tiny_index / plant
+    if first in ("calibration.json", "passages.jsonl"):
+        (tiny_index / first).unlink(missing_ok=True)
+        (tiny_index / first).mkdir()
+    target.write_text("mine")
+    with pytest.raises(IndexProblem, match="not part of the index"):
+        add_documents([mydocs / "notes.md"], FakeEmbedder(), tiny_index, rebuild=True)
+    assert target.read_text() == "mine"
 
 
 def test_empty_folder_is_a_fine_target(tmp_path, mydocs):

@@ -241,9 +241,8 @@ def _lost(folder: Path) -> str:
     if store.is_uri(folder):
         return f"Rebuild it from its files with: {store.rebuild_command(folder, {}, from_files=True)}"
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        paths = [d.get("path", "") for d in manifest.get("documents", [])]
-    except (OSError, ValueError, AttributeError):
+        paths = [d["path"] for d in store.read_manifest(folder / "manifest.json")["documents"]]
+    except (OSError, ValueError):
         paths = []
     kept = {str(p) for p in store.sources(folder)}
     gone = [p.removeprefix(store.UPLOADED) for p in paths

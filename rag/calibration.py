@@ -58,7 +58,7 @@ def load(folder) -> dict:
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -102,8 +102,8 @@ def save(index: "Index", mode: str, calibration: dict, sources: list[str]) -> di
     key = made_for(index.manifest)
     with store.build_lock(folder):
         try:
-            now = made_for(json.loads((folder / "manifest.json").read_text(encoding="utf-8")))
-        except (OSError, ValueError, AttributeError):
+            now = made_for(store.read_manifest(folder / "manifest.json"))
+        except (OSError, ValueError):
             now = None
         if now != key:
             raise IndexProblem(f"The index in {folder}/ changed while it was being calibrated (another model "

@@ -817,6 +817,6 @@ def manifest_of(location) -> dict:
         except Exception as e:  # noqa: BLE001
             raise IndexProblem(f"The index manifest at {target.uri} cannot be read ({e})")
     try:
-        return json.loads((Path(location) / "manifest.json").read_text(encoding="utf-8"))
+        return store.read_manifest(Path(location) / "manifest.json")
     except (OSError, ValueError) as e:
         raise IndexProblem(f"No readable index in {location}/ ({e}). Build it with: {store.rebuild_command(location)}")

@@ -123,20 +123,74 @@ def rebuild_command(folder: Path, manifest: dict | None = None, from_files: bool
 def sources(folder: Path) -> list[Path]:
     """The files the index in `folder` was made from that still exist (its manifest need not be
     current: a stale or damaged index names its files too); [] when there is no readable manifest."""
-    return (source_files(folder) or ([], []))[0]
+    try:
+        return (source_files(folder) or ([], []))[0]
+    except IndexProblem:
+        return []
+
+
+_DOC_FILE = re.compile(r"documents/[0-9a-f]{16}\.txt")
+_BUILT_FILE = re.compile(r"(?:passages\.jsonl|paragraphs\.jsonl|index\.faiss|documents/[0-9a-f]{16}\.txt|"
+                         r"lexical/[\w.-]+\.(?:json|npy))")
+_TOP = {"format": (str,), "model": (dict,), "documents": (list,), "passages": (int,), "fingerprint": (str,)}
+_ENTRY = {"id": (str,), "path": (str,), "title": (str, type(None)), "date": (str, type(None)), "chars": (int,),
+          "sha256": (str,), "file": (str,)}
+
+
+def manifest_problem(manifest) -> str | None:
+    """What makes `manifest` (parsed JSON) other than a build writes it, in words, or None: each key of the type it
+    is read as, and the files it names the build's own, inside the folder (a hand-edited "path": 5, "model": "x", a
+    "files" entry of "/dev/zero" crashed or hung every command)."""
+    if not isinstance(manifest, dict):
+        return "the manifest is not a JSON object"
+    for key, kinds in _TOP.items():
+        if not isinstance(manifest.get(key), kinds) or isinstance(manifest.get(key), bool):
+            return f"its {key!r} is missing or not a {kinds[0].__name__}"
+    model, files = manifest["model"], manifest.get("files", {})
+    if not (isinstance(model.get("name", ""), str) and isinstance(model.get("fingerprint", ""), str)
+            and isinstance(model.get("dim", 0), int)):
+        return "its 'model' is not a name, a fingerprint and a dimension"
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) and _BUILT_FILE.fullmatch(k)
+                                              for k, v in files.items()):
+        return "its 'files' are not the build's own files and their checksums"
+    for entry in manifest["documents"]:
+        if not isinstance(entry, dict):
+            return "a document's entry is not a JSON object"
+        for key, kinds in _ENTRY.items():
+            if not isinstance(entry.get(key), kinds) or isinstance(entry.get(key), bool):
+                return f"a document's {key!r} is missing or not a {kinds[0].__name__}"
+        if not _DOC_FILE.fullmatch(entry["file"]):
+            return f"a document's file {entry['file'][:60]!r} is not one of documents/"
+    return None
+
+
+def read_manifest(path: Path) -> dict:
+    """manifest.json at `path`, as a build writes it; OSError when it cannot be read, ValueError (saying why) when it
+    is not such a manifest."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise ValueError("its JSON is nested too deeply") from None
+    problem = manifest_problem(manifest)
+    if problem:
+        raise ValueError(problem)
+    return manifest
 
 
 def source_files(folder) -> tuple[list[Path], list[str]] | None:
     """(The files the index in `folder` was made from that still exist, the ids of its documents that have none: an
-    upload, whose text only the index holds, or a file moved or deleted since); None when there is no readable
-    manifest (no index there yet)."""
+    upload, whose text only the index holds, or a file moved or deleted since); None when there is no manifest (no
+    index there yet); IndexProblem when there is one that cannot be read."""
     if is_uri(folder):
         return _milvus().source_files(folder)
-    try:
-        manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
-        entries = [(d.get("id"), d.get("path")) for d in manifest.get("documents", [])]
-    except (OSError, ValueError, AttributeError):
+    path = Path(folder) / "manifest.json"
+    if not path.exists():
         return None
+    try:
+        entries = [(d["id"], d["path"]) for d in read_manifest(path)["documents"]]
+    except (OSError, ValueError) as e:      # (not "no index yet": a rebuild would replace it with the default corpus)
+        raise IndexProblem(f"The index manifest {path} cannot be read ({e}): nothing was changed. Name the files to "
+                           f"index (rag index FILE... --index {folder} --rebuild) to make it again.") from None
     return sourced(entries, lambda p: source_path(Path(folder), p))
 
 
@@ -247,8 +301,8 @@ def _foreign(folder: Path, names: list[str]) -> list[str]:
         return path.is_file() and not path.is_symlink()
 
     try:
-        listed = json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("files")
-    except (OSError, ValueError, AttributeError, RecursionError):
+        listed = read_manifest(folder / "manifest.json").get("files")
+    except (OSError, ValueError):
         listed = None
     ours = set(listed) | UNCHECKED_FILES if isinstance(listed, dict) else None
     foreign = []
@@ -270,7 +324,7 @@ def _our_manifest(path: Path) -> bool:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         return isinstance(manifest, dict) and str(manifest.get("format", "")).startswith("rag-index/")
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False
 
 
@@ -493,9 +547,7 @@ def _load(folder, embedder, check_sources: bool, compat: Compat | None) -> Index
     if not manifest_file.exists():
         raise IndexProblem(f"No index found in {folder}/. Build it with: {rebuild}")
     try:
-        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-        if not isinstance(manifest, dict):
-            raise ValueError("the manifest is not a JSON object")
+        manifest = read_manifest(manifest_file)
     except (OSError, ValueError) as e:
         raise IndexProblem(f"The index manifest {manifest_file} cannot be read ({e}). Rebuild it with: {rebuild}")
     rebuild = rebuild_command(folder, manifest)
@@ -603,7 +655,7 @@ def read_documents(folder: Path, ids=None) -> dict[str, Document]:
         return found if ids is None else {k: v for k, v in found.items() if k in ids}
     folder = Path(folder)
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest = read_manifest(folder / "manifest.json")
         if manifest.get("format") not in READABLE_DOCUMENTS:
             raise ValueError(f"format {manifest.get('format')!r}, this version reads {', '.join(READABLE_DOCUMENTS)}")
         return _read_documents(folder, manifest, None if ids is None else set(ids))

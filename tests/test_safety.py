@@ -230,3 +230,38 @@ def test_an_uploads_source_is_its_id(tmp_path):
                   folder, uploaded=True)
     doc = store.load(folder).documents["upload.txt"]
     assert doc.path == "upload:upload.txt" and source(doc) == "upload.txt"
+
+
+def _edit(manifest: dict, how: str) -> str:
+    if how == "deep":
+        return "[" * 100_000 + "]" * 100_000
+    doc = manifest["documents"][0]
+    {"path 5": lambda: doc.update(path=5), "path null": lambda: doc.update(path=None),
+     "model x": lambda: manifest.update(model="x"), "id 5": lambda: doc.update(id=5),
+     "documents null": lambda: manifest.update(documents=None), "no fingerprint": lambda: manifest.pop("fingerprint"),
+     "no chars": lambda: doc.pop("chars"), "files /dev/zero": lambda: manifest["files"].update({"/dev/zero": "0"}),
+     "file outside": lambda: doc.update(file="../../etc/passwd")}[how]()
+    return json.dumps(manifest)
+
+
+@pytest.mark.parametrize("how", ["path 5", "path null", "model x", "id 5", "documents null", "no fingerprint",
+                                 "no chars", "files /dev/zero", "file outside", "deep"])
+def test_a_hand_edited_manifest_is_a_message_for_every_command(tmp_path, tiny_index, mydocs, fake_cli, capsys, how):
+    """A hostile review: a document's "path": 5, "model": "x", a missing "fingerprint" or "chars", a "files" entry of
+    "/dev/zero" or JSON nested 100,000 deep gave tracebacks (AttributeError, KeyError, RecursionError) or read without
+    end, in search, ask, docs, index or remove. Each is a one-line message now, and nothing is written."""
+    manifest = json.loads((tiny_index / "manifest.json").read_text(encoding="utf-8"))
+    (tiny_index / "manifest.json").write_text(_edit(manifest, how), encoding="utf-8")
+    before = tree(tiny_index)
+    for argv in (["search", "ferry"], ["docs"], ["index", str(mydocs / "notes.md")], ["remove", "x.txt"],
+                 ["index", "--rebuild"]):
+        code = cli(*argv, "--index", str(tiny_index))
+        err = capsys.readouterr().err
+        assert code != 0 and "Traceback" not in err and err.startswith("error:"), (argv, err[-400:])
+        assert tree(tiny_index) == before, argv
+
+
+def test_a_deeply_nested_calibration_is_no_calibration(tiny_index, fake_cli, capsys):
+    (tiny_index / "calibration.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert cli("search", "ferry", "--index", str(tiny_index)) == 0
+    assert "Traceback" not in capsys.readouterr().err

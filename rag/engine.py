@@ -102,7 +102,11 @@ class Engine:
     def warm_up(self) -> None:
         """Load the index and the model and embed one query, so the first question is fast."""
         try:
-            self.retriever().embedder.encode_query("warm up")
+            try:
+                self.retriever()
+            except RagError as e:   # no index yet, or a damaged one: the model is loaded all the same, so that the
+                log.warning("%s", e)    # first upload is searched with it (it was word matching until a restart)
+            self.embedder.encode_query("warm up")
             self.model_ready.set()
         except RagError as e:
             log.warning("%s", e)

@@ -338,7 +338,7 @@ def summary_html(turn: Turn, turn_id: int) -> str:
     elif not turn.summary_note:
         body = f'<p class="rq-summary-text rq-streaming">{esc(turn.summary_status or "Summarising…")}</p>'
     if turn.summary_note:
-        body += f'<p class="rq-summary-note">{esc(turn.summary_note)}</p>'
+        body += f'<p class="rq-summary-note">{esc(visible(turn.summary_note))}</p>'
     grounded = " rq-grounded" if summary is not None and summary.grounded else ""
     extractive = " rq-extractive" if summary is not None and summary.model == EXTRACTIVE else ""
     return (f'<div class="rq-summary{grounded}{extractive}" role="region" aria-live="polite" '
@@ -365,7 +365,7 @@ def turn_html(turn: Turn, turn_id: int) -> str:
         notes = [n for n in notes if n != turn.result.abstain_notice]
     parts += [f'<p class="rq-note">{esc(note)}</p>' for note in dict.fromkeys(notes)]
     if turn.error:
-        parts.append(f'<p class="rq-error" role="alert">{esc(turn.error)}</p>')
+        parts.append(f'<p class="rq-error" role="alert">{esc(visible(turn.error))}</p>')
     result, index = turn.result, turn.index
     if result is not None:
         if result.abstained:
@@ -423,8 +423,11 @@ def header_html(index, changed: list[str] = ()) -> str:
     else:
         what = f"{len(index.documents)} documents"
     version = f" · index {esc(index.fingerprint)}" if index is not None else ""
-    stale = "".join(f"<p class='rq-stale'>{esc(path)} changed on disk since it was indexed: the quotes "
-                    f"come from the text as indexed. Update it with: rag index</p>" for path in changed)
+    # (named as citations name its document: an outside file's absolute path would tell a visitor about this machine)
+    shown = {d.path: cite.source(d) for d in index.documents.values()} if index is not None else {}
+    stale = "".join(f"<p class='rq-stale'>{esc(shown.get(path) or visible(path))} changed on disk since it was "
+                    f"indexed: the quotes come from the text as indexed. Update it with: rag index</p>"
+                    for path in changed)
     noun = corpus_noun(index).removeprefix("the ")
     return f"<h1>Ask the {esc(noun)}</h1><p>{esc(what)}{version}</p>{stale}"
 
@@ -434,7 +437,7 @@ PRESENTED_QUESTION = 300   # characters of a question a slide shows above its qu
 
 def intro_html(index=None, problem: str | None = None) -> str:
     if problem:
-        return f'<p class="rq-error" role="alert">{esc(problem)}</p>'
+        return f'<p class="rq-error" role="alert">{esc(visible(problem))}</p>'
     if index is None:
         return '<p class="rq-hello">Loading the index…</p>'
     docs = list(index.documents.values())
@@ -449,7 +452,19 @@ def intro_html(index=None, problem: str | None = None) -> str:
 
 def message_html(text: str, kind: str = "note") -> str:
     cls = {"error": "rq-error", "warning": "rq-warning"}.get(kind, "rq-note")
-    return f'<p class="{cls}" role="status">{esc(text)}</p>'
+    return f'<p class="{cls}" role="status">{esc(visible(text))}</p>'
+
+
+# an absolute path of this machine, in a message the library wrote for the command line ("The index in
+# /srv/rag/idx/ is damaged … rag index --index /srv/rag/idx"): not after a word, a dot, a colon or "~" ("Kiev/Kyiv",
+# "12/03", "http://…", "./x")
+_ABSOLUTE = re.compile(r"(?<![\w/.:~-])/(?:[^\s/'\"“”()<>,;]+/)*([^\s/'\"“”()<>,;]+/?)")
+
+
+def visible(text: str) -> str:
+    """`text` as a visitor of the chat may read it: each absolute path of this machine cut to its last part (the
+    folder's or file's name); the server's log keeps the whole message."""
+    return _ABSOLUTE.sub(lambda m: m.group(1), text or "")
 
 
 # ---- the full context of a quote -----------------------------------------------------------
@@ -565,7 +580,7 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
     (`base_url` + the relative link) so the room can open the same answer on their phones.
     Slides are stepped through in the browser (static/presenter.js); all are rendered here."""
     if turn is None or turn.result is None or not turn.result.hits:
-        message = esc(turn.error) if turn is not None and turn.error else "Ask a question: its quotes show here, one at a time."
+        message = esc(visible(turn.error)) if turn is not None and turn.error else "Ask a question: its quotes show here, one at a time."
         return f'<div class="rq-present-empty"><p>{message}</p></div>'
     index, hits = turn.index, turn.result.hits
     href = permalink(turn.query, turn.k, turn.fingerprint, turn.summary_on, turn.docs, speaker=turn.speaker)

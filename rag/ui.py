@@ -257,7 +257,7 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
         try:
             return handlers.search_api(engine, query, k, docs, speaker)
         except RagError as e:
-            raise gr.Error(str(e), print_exception=False)
+            raise gr.Error(render.visible(str(e)), print_exception=False)
 
     gr.api(api_search, api_name="search", concurrency_limit=CONCURRENCY)
 

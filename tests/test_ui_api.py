@@ -317,6 +317,22 @@ def test_word_matching_until_the_model_is_ready(tiny_index, fake_embedder):
     assert turns[0].result.hits[0].provenance["dense_rank"] is not None
 
 
+def test_a_chat_started_without_an_index_uses_the_model_once_one_is_uploaded(tmp_path, fake_embedder):
+    """A hostile review: a chat started on a new (or damaged) index never used the model, even after an upload made
+    the index: the warm-up had failed on the missing index before loading the model, so every answer said the model
+    was still loading, until a restart."""
+    class Slow(type(fake_embedder)):
+        model = property(lambda self: None)
+
+    engine = Engine(tmp_path / "fresh", Slow())
+    engine.warm_up()
+    assert engine.ready.is_set() and engine.model_ready.is_set()
+    path = tmp_path / "c.txt"
+    path.write_text("Cats sleep most of the day in the sun. They wake at dusk.\n", encoding="utf-8")
+    assert "1 added" in handlers.add_files(engine, [str(path)])
+    assert LOADING_NOTICE not in handlers.search_api(engine, "feline napping habits", 1)["notices"]
+
+
 def test_summary_streams_above_the_quotes(tiny_index, fake_embedder, monkeypatch):
     import sys
     import types

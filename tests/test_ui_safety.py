@@ -162,3 +162,27 @@ def test_a_write_the_system_refuses_is_said_without_the_servers_path(tmp_path, t
     assert "could not be written (No space left on device): nothing was changed" in message
     assert str(tmp_path) not in message and str(tiny_index) not in message
     assert "new.txt" not in engine.retriever().index.documents
+
+
+def test_no_absolute_path_of_the_server_reaches_a_visitor(tmp_path, fake_embedder, monkeypatch):
+    """A hostile review: an outside file indexed by its absolute path, changed since, was named in the page's header
+    by that path ("/tmp/…/secret_notes.txt changed on disk …"), and a damaged index served from an absolute --index
+    said "The index in /tmp/…/idx/ is damaged … rag index --index /tmp/…/idx" on the page. The header names the file
+    as citations do (its id), and every message the page shows has each absolute path cut to its last part."""
+    from rag.build import build
+
+    outside = tmp_path / "home" / "secret_notes.txt"
+    write(outside, INTERVIEW)
+    build([outside], fake_embedder, tmp_path / "srv" / "idx")
+    outside.write_text(INTERVIEW + "\nEdited.\n", encoding="utf-8")
+    engine = Engine(tmp_path / "srv" / "idx", fake_embedder)
+    engine.retriever()
+    assert engine.changed == [str(outside.resolve())]         # stored by its absolute path: outside the index's folder
+    header = render.header_html(engine.index_or_none(), engine.changed)
+    assert "secret_notes.txt changed on disk" in header and str(tmp_path) not in header
+    folder = str((tmp_path / "srv" / "idx").resolve())
+    said = f"The index in {folder}/ is damaged (x). Rebuild it with: rag index --index {folder}"
+    for html in (render.message_html(said, "error"), render.intro_html(None, said)):
+        assert str(tmp_path) not in html and "The index in idx/ is damaged" in html and "--index idx" in html
+    assert render.visible("Kiev/Kyiv, 12/03/2026, http://127.0.0.1:7860/x, ./idx, ~/idx") == \
+        "Kiev/Kyiv, 12/03/2026, http://127.0.0.1:7860/x, ./idx, ~/idx"

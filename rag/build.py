@@ -329,6 +329,11 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
                     raise
                 report.skipped.append((str(path), str(e).removeprefix(f"{path}: ")))
                 continue
+            if uploaded and len(doc.text) > read.MAX_UPLOAD_CHARS:
+                report.skipped.append((str(path), f"{len(doc.text):,} characters of text; an upload holds "
+                                                  f"{read.MAX_UPLOAD_CHARS:,} at most: index it from the command "
+                                                  f"line (rag index FILE)"))
+                continue
             if doc_id is None and doc.sha256 in by_sha:     # the same bytes are indexed already
                 doc_id = by_sha[doc.sha256]
                 other = entries[doc_id].doc.path

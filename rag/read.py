@@ -49,6 +49,9 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 SUBTITLE_SUFFIXES = {".srt", ".vtt"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | SUBTITLE_SUFFIXES | {".pdf", ".docx"}
 MAX_BYTES = 50 * 1024 * 1024
+# an upload's text at most (about 2,500 pages): one of 50 MB of plain words held the chat's server for over ten
+# minutes at 6.8 GB, past its time limit, which is checked between steps (the command line reads any size)
+MAX_UPLOAD_CHARS = 5_000_000
 # the packages the other formats need: import name -> what pip installs
 PACKAGES = {"pypdf": "pypdf", "docx": "python-docx", "bs4": "beautifulsoup4", "lxml": "lxml"}
 DANGLING = "a link to a missing file"

@@ -186,3 +186,21 @@ def test_no_absolute_path_of_the_server_reaches_a_visitor(tmp_path, fake_embedde
         assert str(tmp_path) not in html and "The index in idx/ is damaged" in html and "--index idx" in html
     assert render.visible("Kiev/Kyiv, 12/03/2026, http://127.0.0.1:7860/x, ./idx, ~/idx") == \
         "Kiev/Kyiv, 12/03/2026, http://127.0.0.1:7860/x, ./idx, ~/idx"
+
+
+def test_an_upload_of_more_text_than_an_upload_holds_is_skipped_quickly(tmp_path, tiny_index, fake_embedder,
+                                                                         monkeypatch):
+    """A hostile review: one upload of 50 MB of plain words (within the 50 MB limit) held the server for over ten
+    minutes at 6.8 GB, its time limit checked only between steps. An upload holds read.MAX_UPLOAD_CHARS characters
+    of text at most (the command line reads any size); here the limit is lowered, not the file made huge."""
+    import time
+
+    from rag import read
+
+    monkeypatch.setattr(read, "MAX_UPLOAD_CHARS", 50_000)
+    engine = Engine(tiny_index, fake_embedder)
+    began = time.monotonic()
+    message = handlers.add_files(engine, [write(tmp_path / "up" / "big.txt", "word " * 20_000)])
+    assert "Skipped big.txt: 100,000 characters of text; an upload holds 50,000 at most" in message
+    assert "big.txt" not in engine.retriever().index.documents and time.monotonic() - began < 10
+    assert "1 added" in handlers.add_files(engine, [write(tmp_path / "up2" / "small.txt", "word " * 2_000)])

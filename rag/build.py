@@ -318,12 +318,14 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
             _check_time(deadline, started)
             if progress:
                 progress(n, len(files), f"Reading {path.name}")
-            stored = store.UPLOADED + path.name if uploaded else \
+            # (an upload's name without the characters that turn text around: "Ärger_\u202eevil.txt" read reversed)
+            name = path.name.translate(read.BIDI_CONTROLS) if uploaded else path.name
+            stored = store.UPLOADED + name if uploaded else \
                 str(path.resolve()) if store.is_uri(folder) else read.stored_path(path, folder)
-            doc_id = (None if uploaded else by_path.get(stored)) or (_named(path.name, entries, uploaded)
+            doc_id = (None if uploaded else by_path.get(stored)) or (_named(name, entries, uploaded)
                                                                      if by_name else None)
             try:
-                doc = read.read(path, stored_as=stored, id=doc_id or path.name)
+                doc = read.read(path, stored_as=stored, id=doc_id or name)
             except DocumentError as e:
                 if strict:
                     raise
@@ -356,10 +358,10 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
                 continue
             new = doc_id is None
             if new:
-                doc_id = _unique_id(path, entries, folders=not uploaded)
+                doc_id = _unique_id(path.with_name(name), entries, folders=not uploaded)
                 doc = replace(doc, id=doc_id)
-                if doc_id != path.name:
-                    report.renamed.append((path.name, doc_id))
+                if doc_id != name:
+                    report.renamed.append((name, doc_id))
             try:
                 entry = _prepare(doc, embedder, settings)
             except Exception as e:  # noqa: BLE001 - a parser bug on one file must not stop the others

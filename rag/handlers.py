@@ -325,7 +325,9 @@ def add_files(engine: Engine, files, progress=None, replace: bool = False,
         return render.message_html(READ_ONLY_NOTICE, "warning")
     paths = [Path(getattr(f, "name", f)) for f in (files or []) if f]
     if not paths:
-        return render.message_html("Choose one or more files first.", "warning")
+        # (the file box drops kinds it does not take, a .zip or a name without one, without a word)
+        return render.message_html("Choose one or more files first: text, Markdown, HTML, subtitles (.srt, .vtt), "
+                                   "PDF or Word (.docx).", "warning")
     try:
         report = add_documents(paths, engine.embedder, engine.folder, progress=progress, uploaded=True,
                                by_name=bool(replace), time_limit=time_limit)

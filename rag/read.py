@@ -49,6 +49,9 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 SUBTITLE_SUFFIXES = {".srt", ".vtt"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | SUBTITLE_SUFFIXES | {".pdf", ".docx"}
 MAX_BYTES = 50 * 1024 * 1024
+# the characters that turn text's direction around (str.translate's table that drops them): in a name or a question
+# shown back, a stray U+202E reads "OTAN dna ?napaJ"
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 # an upload's text at most (about 2,500 pages): one of 50 MB of plain words held the chat's server for over ten
 # minutes at 6.8 GB, past its time limit, which is checked between steps (the command line reads any size)
 MAX_UPLOAD_CHARS = 5_000_000

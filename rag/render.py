@@ -29,6 +29,7 @@ from . import cite
 from .lexical import tokenize
 from .chat import Turn, permalink
 from .retrieve import MAX_QUERY_CHARS, abstain_notice, by_document, corpus_noun
+from .read import BIDI_CONTROLS
 from .records import Document, Hit, Passage
 from .summarise import EXTRACTIVE, NO_SUMMARY_ABSTAINED, Summary
 
@@ -345,13 +346,10 @@ def summary_html(turn: Turn, turn_id: int) -> str:
             f'aria-label="Answer">{head}{body}</div>')
 
 
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-
-
 def shown_question(question: str, limit: int = MAX_QUERY_CHARS) -> str:
     """A question as shown above its answer: as far as it was searched (`limit` characters), without the invisible
     controls that turn text's direction around (a stray U+202E showed "OTAN dna ?napaJ"; the search drops them too)."""
-    return cite.shorten(question.translate(_BIDI_CONTROLS), limit)
+    return cite.shorten(question.translate(BIDI_CONTROLS), limit)
 
 
 def turn_html(turn: Turn, turn_id: int) -> str:

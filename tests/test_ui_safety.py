@@ -204,3 +204,13 @@ def test_an_upload_of_more_text_than_an_upload_holds_is_skipped_quickly(tmp_path
     assert "Skipped big.txt: 100,000 characters of text; an upload holds 50,000 at most" in message
     assert "big.txt" not in engine.retriever().index.documents and time.monotonic() - began < 10
     assert "1 added" in handlers.add_files(engine, [write(tmp_path / "up2" / "small.txt", "word " * 2_000)])
+
+
+def test_an_uploads_name_loses_what_turns_text_around(tmp_path, tiny_index, fake_embedder):
+    """A hostile review: an upload named "Ärger_😀_\u202eevil.txt" kept the override in its id, shown reversed."""
+    engine = Engine(tiny_index, fake_embedder)
+    message = handlers.add_files(engine, [write(tmp_path / "up" / "Ärger_😀_\u202eevil.txt", "Some words here. " * 4)])
+    assert "1 added" in message
+    assert "Ärger_😀_evil.txt" in engine.retriever().index.documents
+    assert not any("\u202e" in d for d in engine.retriever().index.documents)
+    assert "subtitles" in handlers.add_files(engine, [])       # what the box takes, when it dropped a .zip

@@ -68,7 +68,8 @@ class IndexReport:
                                                ("the same as another", self.same)) if v]
         if self.index is None:
             return f"{', '.join(parts) or 'nothing to do'}; no index was written (there is no document to hold)"
-        total = f"{len(self.index.documents)} document(s), {len(self.index.passages)} passages"
+        n = len(self.index.passages)
+        total = f"{len(self.index.documents)} document(s), {n} passage{'' if n == 1 else 's'}"
         return f"{', '.join(parts) or 'nothing to do'}; the index holds {total}"
 
 

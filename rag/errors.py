@@ -30,13 +30,14 @@ class ModelError(RagError):
 
 
 def install_command(extra: str) -> str:
-    """The pip command that installs one of rag-quotes' extras (see pyproject.toml)."""
-    return f"pip install 'rag-quotes[{extra}]'"
+    """The pip command that installs one of rag-quotes' extras (see pyproject.toml) into the project's own install:
+    from its folder, never a package of that name from PyPI (the project is not published there)."""
+    return f"pip install -e '.[{extra}]' (in the rag-quotes folder)"
 
 
 class MissingExtra(RagError):
     """An optional part is not installed; the message names the pip command of its extra, e.g.
-    "the chat needs Gradio: pip install 'rag-quotes[ui]'"."""
+    "the chat needs Gradio: pip install -e '.[ui]' (in the rag-quotes folder)"."""
 
     def __init__(self, what: str, extra: str, missing: tuple[str, ...] | list[str] = ()):
         self.what, self.extra, self.missing = what, extra, tuple(missing)

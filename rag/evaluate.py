@@ -420,7 +420,7 @@ def format_report(report: dict) -> str:
     if cal:
         neg = f"{cal['neg_abstain']:.2f}" if cal.get("neg_abstain") is not None else "n/a"
         lines.append(f"\ncalibration ({', '.join(cal.get('sets', []))}, {cal.get('created', '')}): threshold "
-                     f"{cal['threshold']:.3f}, allowed false abstention {cal['max_false']:.2f}; on those sets it "
-                     f"abstains on {neg} of {cal['negatives']} unanswered and {cal['false_abstain']:.2f} of "
-                     f"{cal['positives']} answered")
+                     f"{cal['threshold']:.3f}, allowed false abstention {cal['max_false']:.2f}; on those sets the threshold "
+                     f"alone abstains on {neg} of {cal['negatives']} unanswered and {cal['false_abstain']:.2f} of "
+                     f"{cal['positives']} answered (the figures above count the \"never mentions\" rule too)")
     return "\n".join(lines)

@@ -83,7 +83,7 @@ def missing_packages() -> list[str]:
 
 
 def require_convert_packages() -> None:
-    """Raise MissingModelPackages (naming `pip install 'rag-quotes[summary]'`) unless the GGUF can be read."""
+    """Raise MissingModelPackages (naming `pip install -e '.[summary]' (in the rag-quotes folder)`) unless the GGUF can be read."""
     missing = missing_packages()
     if missing:
         raise MissingModelPackages(f"converting the summary model needs {' and '.join(missing)}", "summary",

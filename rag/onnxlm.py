@@ -54,7 +54,7 @@ def build(source: Path, target: Path, log=lambda msg: None) -> float:
     import time
 
     if not available():
-        raise ModelError("onnxruntime-genai is not installed: pip install 'rag-quotes[fast]'")
+        raise ModelError("onnxruntime-genai is not installed: pip install -e '.[fast]' (in the rag-quotes folder)")
     log(f"Building the int4 ONNX graph of {Path(source).name} (once; about half a minute)…")
     t0 = time.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -359,7 +359,7 @@ class Summariser:
             return False
         if self.engine == "onnx":
             if not onnxlm.available():
-                raise ModelError("The onnx summary engine needs onnxruntime-genai: pip install 'rag-quotes[fast]'")
+                raise ModelError("The onnx summary engine needs onnxruntime-genai: pip install -e '.[fast]' (in the rag-quotes folder)")
             return True
         return self._default and onnxlm.available()    # auto: the shipped model, when onnxruntime-genai is here
 

@@ -92,7 +92,7 @@ def test_the_core_commands_work_without_any_extra(tmp_path, interview_file):
                           str(interview_file)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-3000:]
     assert '"section": "Q2"' in run.stdout and "serve: 1" in run.stdout
-    assert "error: the chat needs Gradio: pip install 'rag-quotes[ui]'" in run.stderr
+    assert "error: the chat needs Gradio: pip install -e '.[ui]' (in the rag-quotes folder)" in run.stderr
     assert "Traceback" not in run.stderr
 
 
@@ -104,7 +104,7 @@ def test_serve_without_gradio_names_the_ui_extra(monkeypatch, capsys, tmp_path):
     monkeypatch.setitem(sys.modules, "gradio", None)         # `import gradio` fails as if not installed
     monkeypatch.setattr(rag.ui, "serve", lambda **kw: pytest.fail("the chat started without Gradio"))
     code, out, err = run(capsys, "serve", "--index", str(tmp_path / "idx"))
-    one_line_error(code, out, err, "the chat needs Gradio: pip install 'rag-quotes[ui]'")
+    one_line_error(code, out, err, "the chat needs Gradio: pip install -e '.[ui]' (in the rag-quotes folder)")
 
 
 def test_serve_with_a_broken_gradio_names_what_it_lacks(monkeypatch, capsys, tmp_path):
@@ -119,7 +119,7 @@ def test_serve_with_a_broken_gradio_names_what_it_lacks(monkeypatch, capsys, tmp
 
     monkeypatch.setattr(builtins, "__import__", broken)
     code, out, err = run(capsys, "serve", "--index", str(tmp_path / "idx"))
-    one_line_error(code, out, err, "the chat needs Gradio (it cannot import uvicorn): pip install 'rag-quotes[ui]'")
+    one_line_error(code, out, err, "the chat needs Gradio (it cannot import uvicorn): pip install -e '.[ui]' (in the rag-quotes folder)")
 
 
 # ---- summary: the model-written summary --------------------------------------------------------
@@ -139,16 +139,16 @@ def test_missing_summary_packages_are_named_before_any_download(no_gguf, monkeyp
     with pytest.raises(ModelError) as e:          # a ModelError: the chat falls back to the extractive summary
         models.prepare_default()
     assert isinstance(e.value, MissingExtra) and e.value.extra == "summary"
-    assert str(e.value) == "converting the summary model needs gguf and accelerate: pip install 'rag-quotes[summary]'"
+    assert str(e.value) == "converting the summary model needs gguf and accelerate: pip install -e '.[summary]' (in the rag-quotes folder)"
 
 
 def test_rag_models_without_gguf(no_gguf, capsys):
     code, out, err = run(capsys, "models")
-    one_line_error(code, out, err, "converting the summary model needs gguf: pip install 'rag-quotes[summary]'")
+    one_line_error(code, out, err, "converting the summary model needs gguf: pip install -e '.[summary]' (in the rag-quotes folder)")
     code, out, _ = run(capsys, "models", "--check", "--json")
     assert code == 1 and json.loads(out)["missing_packages"] == ["gguf"]
     code, out, _ = run(capsys, "models", "--check")
-    assert code == 1 and "packages:  converting needs gguf: pip install 'rag-quotes[summary]'" in out
+    assert code == 1 and "packages:  converting needs gguf: pip install -e '.[summary]' (in the rag-quotes folder)" in out
 
 
 def test_rag_ask_summary_without_gguf(no_gguf, tiny_index, monkeypatch, capsys):
@@ -158,7 +158,7 @@ def test_rag_ask_summary_without_gguf(no_gguf, tiny_index, monkeypatch, capsys):
     monkeypatch.setattr(summarise, "_registry", {})           # a first use, whatever ran before
     code, out, err = run(capsys, "ask", "Is the pipeline funded?", "--summary", "--index", str(tiny_index))
     assert code == 1 and "Traceback" not in err
-    assert err == "error: converting the summary model needs gguf: pip install 'rag-quotes[summary]'\n"
+    assert err == "error: converting the summary model needs gguf: pip install -e '.[summary]' (in the rag-quotes folder)\n"
 
 
 def test_a_converted_model_needs_no_summary_packages(no_gguf, monkeypatch):

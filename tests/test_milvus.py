@@ -62,7 +62,7 @@ def test_without_the_extra_names_the_install_command(monkeypatch):
     monkeypatch.setattr(milvus, "_clients", {})
     with pytest.raises(MissingExtra) as e:
         store.load("milvus-lite:///tmp/nowhere/x.db")
-    assert "rag-quotes[milvus]" in str(e.value)
+    assert "pip install -e '.[milvus]'" in str(e.value)
 
 
 @needs_milvus

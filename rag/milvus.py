@@ -787,6 +787,21 @@ def migrate(src, dest):
 
     src_is_uri = is_uri(src)
     manifest = manifest_of(src)
+    # a copy never replaces an index: one there may hold documents whose only copy it is (uploads, deleted files)
+    if is_uri(dest):
+        try:
+            there = current(parse(dest), client(parse(dest))) is not None
+        except NoDatabase:
+            there = False
+    else:
+        there = (Path(dest) / "manifest.json").exists()
+    try:
+        held = there and bool(manifest_of(dest)["documents"])     # (an emptied index holds nothing to lose)
+    except IndexProblem:
+        held = there
+    if held:
+        raise IndexProblem(f"{dest if is_uri(dest) else str(dest) + '/'} already holds an index: nothing was copied, as rag migrate would replace "
+                           f"it and every document it holds. Give a new folder or collection, or remove that one first.")
     chunking = ChunkSettings(**manifest["chunking"]) if isinstance(manifest.get("chunking"), dict) else ChunkSettings()
     index = store.load(src, check_sources=False, compat=store.Compat(chunking=chunking))
     docs = dict(index.documents)

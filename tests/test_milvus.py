@@ -202,6 +202,12 @@ def test_migrate_both_ways_equals_the_source(tiny_index, database, tmp_path, fak
     back = tmp_path / "back"
     milvus.migrate(uri, back)
     assert fake_embedder.calls == 0
+    # (a hostile review: a copy onto an index replaced it, and the documents whose only copy it held, at once)
+    for onto, there in ((tiny_index, uri), (uri, back)):
+        before = store.load(there, embedder=fake_embedder).fingerprint
+        with pytest.raises(IndexProblem, match="already holds an index: nothing was copied"):
+            milvus.migrate(onto, there)
+        assert store.load(there, embedder=fake_embedder).fingerprint == before
     for where in (uri, back):
         copy = store.load(where, embedder=fake_embedder)
         assert copy.passages == source.passages and copy.paragraphs == source.paragraphs

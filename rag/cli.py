@@ -222,7 +222,12 @@ def _queries_line(path, n: int, line: str) -> dict:
         return {"error": f"{path} line {n}: expected a JSON object with \"id\" and \"query\""}
     item = {key: item[key] for key in ("id", "query", "docs", "speaker") if item.get(key) is not None}
     docs = item.get("docs")
-    if not isinstance(item.get("query"), str):
+    if "id" in item and not (isinstance(item["id"], str) or type(item["id"]) is int):
+        # (1e400 is read as infinity, which --json would print as Infinity: no JSON)
+        item["error"] = (f"{path} line {n}: \"id\" must be text or a number, not "
+                         f"{json.dumps(item['id'])[:60]}")
+        item["id"] = f"line-{n}"
+    elif not isinstance(item.get("query"), str):
         item["error"] = f"{path} line {n}: expected a JSON object with \"id\" and \"query\" (a query's text)"
     elif docs is not None and (not isinstance(docs, list) or not all(isinstance(d, str) for d in docs)):
         item["error"] = f"{path} line {n}: \"docs\" must be a list of document ids, not {json.dumps(docs)[:60]}"

@@ -40,6 +40,7 @@ import difflib
 import json
 import math
 import re
+import stat
 import time
 from pathlib import Path, PurePath
 
@@ -70,10 +71,19 @@ def first_hit_rank(texts: list[str], golds: list[str]) -> int | None:
     return None
 
 
+MAX_QUERY_FILE = 100 * 2**20     # bytes of a --queries or rag eval file
+
+
 def read_lines(path) -> list[str]:
     """The lines of a JSONL file (UTF-8, or UTF-16 with its byte-order mark); QueryError
     naming the file, and the line of any bytes that are not text, when it cannot be read."""
     try:
+        info = Path(path).stat()
+        if not stat.S_ISREG(info.st_mode):     # /dev/zero, a pipe: read without end (12 GB in 12 s)
+            raise QueryError(f"Cannot read {path}: not a regular file")
+        if info.st_size > MAX_QUERY_FILE:
+            raise QueryError(f"Cannot read {path}: {info.st_size / 2**20:.0f} MB; a query file holds "
+                             f"{MAX_QUERY_FILE // 2**20} MB at most")
         data = Path(path).read_bytes()
     except OSError as e:
         raise QueryError(f"Cannot read {path}: {e.strerror or e}") from None
@@ -101,9 +111,12 @@ def load_set(path) -> list[dict]:
             continue
         try:
             item = json.loads(line)
-        except ValueError as e:         # say where the JSON breaks: a missing comma is no missing field
+        except json.JSONDecodeError as e:     # say where the JSON breaks: a missing comma is no missing field
             raise QueryError(f"{path} line {n}: not valid JSON ({e.msg} at column {e.colno}); expected a JSON "
                              f"object with \"query\" and a \"gold\" list") from None
+        except ValueError as e:         # a number of 5,000 digits, past Python's limit on reading one
+            raise QueryError(f"{path} line {n}: not readable JSON ({e}); expected a JSON object with \"query\" "
+                             f"and a \"gold\" list") from None
         except RecursionError:          # "[[[[…" nested past Python's limit
             raise QueryError(f"{path} line {n}: nested too deeply to read; expected a JSON object with \"query\" "
                              f"and a \"gold\" list") from None

@@ -345,3 +345,29 @@ def test_calibrating_on_sets_written_for_another_index_is_refused(tiny_index, tm
     err = capsys.readouterr().err
     assert "Only 0 of the 3 answered queries" in err and "Nothing was written" in err
     assert (tiny_index / "calibration.json").read_bytes() == before
+
+
+def test_a_query_file_that_is_no_file_a_huge_number_or_an_infinite_id_is_one_line(tmp_path, tiny_index, capsys,
+                                                                                    fake_embedder, monkeypatch):
+    """A hostile review: `rag eval /dev/zero` (and `search --queries`) read without end (12.7 GB in 12 s); an id of
+    5,000 digits gave an AttributeError traceback; an id of 1e400 was printed by --json as Infinity, which is no
+    JSON."""
+    import rag.embed
+
+    monkeypatch.setattr(rag.embed, "default_embedder", lambda: fake_embedder)
+    for argv in (["eval", "/dev/zero"], ["search", "--queries", "/dev/zero"]):
+        assert main([*argv, "--index", str(tiny_index)]) == 1
+        assert "not a regular file" in capsys.readouterr().err
+    digits = tmp_path / "digits.jsonl"
+    digits.write_text('{"id": ' + "9" * 5000 + ', "query": "NATO", "gold": []}\n', encoding="utf-8")
+    assert main(["eval", str(digits), "--index", str(tiny_index)]) == 1
+    err = capsys.readouterr().err
+    assert "line 1: not readable JSON" in err and "Traceback" not in err
+    infinite = tmp_path / "inf.jsonl"
+    infinite.write_text('{"id": 1e400, "query": "pipeline", "gold": []}\n', encoding="utf-8")
+    assert main(["eval", str(infinite), "--index", str(tiny_index)]) == 1
+    assert '"id" must be text or a number, not Infinity' in capsys.readouterr().err
+    assert main(["search", "--json", "--queries", str(infinite), "--index", str(tiny_index)]) == 0
+    out = capsys.readouterr().out
+    row = json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} is no JSON"))
+    assert row["id"] == "line-1" and '"id" must be text or a number, not Infinity' in row["error"]

@@ -161,7 +161,7 @@ def _error_detail(response) -> str:
     try:
         err = json.loads(raw).get("error")
         text = err.get("message") if isinstance(err, dict) else err
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         text = raw
     text = " ".join(str(text or response.reason or "").split())
     return text[:200]
@@ -173,9 +173,9 @@ def list_models(server: Server, deadline: float) -> list[str]:
     try:
         data = json.loads(response.read(MAX_LINE).decode("utf-8"))
         return [str(m["id"]) for m in data.get("data", []) if isinstance(m, dict) and m.get("id")]
-    except (ValueError, KeyError, TypeError, OSError, http.client.HTTPException) as e:
-        raise ServerError(f"The summary server at {server.url} sent a model list that cannot be read ({e}).",
-                          "protocol") from None
+    except (ValueError, KeyError, TypeError, OSError, http.client.HTTPException, RecursionError) as e:
+        raise ServerError(f"The summary server at {server.url} sent a model list that cannot be read "
+                          f"({type(e).__name__ if isinstance(e, RecursionError) else e}).", "protocol") from None
     finally:
         conn.close()
 
@@ -201,6 +201,54 @@ def _piece(obj, at: str, outcome: dict) -> str:
     return text if isinstance(text, str) else ""
 
 
+class _Lines:
+    """A response read in the pieces that have arrived (read1), the deadline checked before each: a server that
+    drips a byte a second never lets a whole line's read (readline, read) time out, so it ran past the time limit
+    for as long as it dripped (a hostile review: killed at 300 s of a 60 s limit)."""
+
+    def __init__(self, response, sock, deadline: float, read_timeout: float, at: str):
+        self.response, self.sock, self.deadline, self.read_timeout, self.at = response, sock, deadline, read_timeout, at
+        self.buffer = b""
+
+    def _more(self) -> bytes:
+        left = _remaining(self.deadline)
+        if left <= 0:
+            raise ServerError(f"The summary server at {self.at} was stopped at the time limit.", "time")
+        self.sock.settimeout(max(0.001, min(self.read_timeout, left)))
+        try:
+            return self.response.read1(65536)
+        except (socket.timeout, TimeoutError):
+            if _remaining(self.deadline) <= 0:
+                raise ServerError(f"The summary server at {self.at} was stopped at the time limit.", "time") from None
+            raise ServerError(f"The summary server at {self.at} stopped sending for {self.read_timeout:g} s.",
+                              "slow") from None
+        except (OSError, http.client.HTTPException) as e:
+            raise ServerError(f"The summary server at {self.at} broke off its answer ({e or type(e).__name__}).",
+                              "down") from None
+
+    def readline(self, limit: int) -> bytes:
+        """The next line (with its newline), at most `limit` bytes; b"" at the end."""
+        while b"\n" not in self.buffer and len(self.buffer) < limit:
+            piece = self._more()
+            if not piece:
+                break
+            self.buffer += piece
+        end = self.buffer.find(b"\n")
+        end = min(limit, end + 1 if end >= 0 else len(self.buffer))
+        line, self.buffer = self.buffer[:end], self.buffer[end:]
+        return line
+
+    def read_all(self, limit: int) -> bytes:
+        """The rest of the body, at most `limit` bytes."""
+        while len(self.buffer) < limit:
+            piece = self._more()
+            if not piece:
+                break
+            self.buffer += piece
+        data, self.buffer = self.buffer[:limit], self.buffer[limit:]
+        return data
+
+
 def chat_stream(server: Server, messages: list[dict], *, max_tokens: int, deadline: float,
                 model: str | None = None, outcome: dict | None = None) -> Iterator[str]:
     """The pieces of the server's answer to `messages`, greedy, as they arrive. Raises ServerError
@@ -216,34 +264,18 @@ def chat_stream(server: Server, messages: list[dict], *, max_tokens: int, deadli
     at = server.url
     try:
         kind = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+        lines = _Lines(response, sock, deadline, server.read_timeout, at)
         if kind == "application/json":            # a server that does not stream
-            sock.settimeout(max(0.001, _remaining(deadline)))
             try:
-                obj = json.loads(response.read(16 * MAX_LINE).decode("utf-8"))
-            except (socket.timeout, TimeoutError):
-                raise ServerError(f"The summary server at {at} did not finish within the time limit.",
-                                  "time") from None
-            except ValueError:
+                obj = json.loads(lines.read_all(16 * MAX_LINE).decode("utf-8"))
+            except (ValueError, RecursionError):
                 raise ServerError(f"The summary server at {at} sent JSON that cannot be read.", "protocol") from None
             text = _piece(obj, at, outcome)
             if text:
                 yield text
             return
         while True:
-            left = _remaining(deadline)
-            if left <= 0:
-                raise ServerError(f"The summary server at {at} was stopped at the time limit.", "time")
-            sock.settimeout(max(0.001, min(server.read_timeout, left)))
-            try:
-                line = response.readline(MAX_LINE)
-            except (socket.timeout, TimeoutError):
-                if _remaining(deadline) <= 0:
-                    raise ServerError(f"The summary server at {at} was stopped at the time limit.", "time") from None
-                raise ServerError(f"The summary server at {at} stopped sending for {server.read_timeout:g} s.",
-                                  "slow") from None
-            except (OSError, http.client.HTTPException) as e:
-                raise ServerError(f"The summary server at {at} broke off its answer ({e or type(e).__name__}).",
-                                  "down") from None
+            line = lines.readline(MAX_LINE)
             if not line:
                 return                          # closed without [DONE]: what came is the answer
             line = line.strip()
@@ -254,7 +286,7 @@ def chat_stream(server: Server, messages: list[dict], *, max_tokens: int, deadli
                 return
             try:
                 obj = json.loads(data.decode("utf-8"))
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise ServerError(f"The summary server at {at} sent an event that is not JSON.", "protocol") from None
             text = _piece(obj, at, outcome)
             if text:

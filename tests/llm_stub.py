@@ -9,7 +9,9 @@ with ``finish_reason``, then ``data: [DONE]``), and records every request it get
 `mode` makes it misbehave: "stall" (sends the first piece, then nothing for `stall` seconds),
 "stall_headers" (nothing at all for `stall` seconds), "error" (HTTP 500 with an OpenAI error
 body), "redirect" (307 to `redirect_to`), "json" (ignores stream: one chat.completion object),
-"echo" (the pieces are the user turn it received, so whatever a quote says comes back).
+"echo" (the pieces are the user turn it received, so whatever a quote says comes back), "drip" and "drip_json"
+(headers, then a byte every 50 ms for `stall` seconds, never a newline), "deep" (an event of JSON nested 200,000
+deep).
 `models` is what GET /v1/models lists. What it leaves out: everything else of the API.
 """
 from __future__ import annotations
@@ -75,6 +77,20 @@ class LLMStub:
                 pieces = stub.pieces
                 if stub.mode == "echo":
                     pieces = [m["content"] for m in body["messages"] if m["role"] == "user"]
+                if stub.mode in ("drip", "drip_json"):   # headers, then a byte at a time, never a newline
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream" if stub.mode == "drip" else "application/json")
+                    self.end_headers()
+                    try:
+                        for _ in range(int(stub.stall / 0.05)):
+                            self.wfile.write(b"d" if stub.mode == "drip" else b"[")
+                            self.wfile.flush()
+                            time.sleep(0.05)
+                    except (BrokenPipeError, ConnectionResetError):
+                        stub.disconnected.set()
+                    return
+                if stub.mode == "deep":                 # an event nested past Python's limit on reading JSON
+                    pieces = []
                 if stub.mode == "json":
                     return self._send_json(200, {"object": "chat.completion", "choices": [
                         {"index": 0, "finish_reason": stub.finish,
@@ -85,6 +101,8 @@ class LLMStub:
                 self.send_header("Transfer-Encoding", "chunked")
                 self.end_headers()
                 try:
+                    if stub.mode == "deep":
+                        self._chunk(b"data: " + b"[" * 200_000 + b"\n\n")
                     self._event({"role": "assistant", "content": None}, None)
                     for n, piece in enumerate(pieces):
                         if stub.mode == "stall" and n == 1:

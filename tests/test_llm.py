@@ -119,6 +119,24 @@ def test_a_server_that_stalls_is_stopped_at_the_time_limit(searched, fake_embedd
     assert [s.text for s in summary.sentences] == ["The pipeline is funded by a regional grant."]
 
 
+@pytest.mark.parametrize("mode", ["drip", "drip_json"])
+def test_a_server_that_drips_is_stopped_at_the_time_limit(searched, fake_embedder, mode):
+    """A hostile review: a server that sent a byte a second and never a newline ran past the 60 s limit for as long
+    as it dripped (each byte reset the read's timeout, and the limit was checked between lines)."""
+    with LLMStub(mode=mode, stall=6) as stub:
+        t0 = time.monotonic()
+        summary = _updates(llm.Server(stub.url, "m"), searched, fake_embedder, time_limit=1.0)[-1].summary
+        took = time.monotonic() - t0
+    assert took < 3 and summary.sentences == []
+    assert "time limit" in summary.reason
+
+
+def test_json_nested_past_the_limit_is_a_message(searched, fake_embedder):
+    with LLMStub(mode="deep") as stub:
+        summary = _updates(llm.Server(stub.url, "m"), searched, fake_embedder, time_limit=10)[-1].summary
+    assert summary.sentences == [] and "sent an event that is not JSON" in summary.reason
+
+
 def test_a_silent_server_is_reported(searched, fake_embedder):
     with LLMStub(mode="stall_headers", stall=3) as stub:
         t0 = time.monotonic()

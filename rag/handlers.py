@@ -46,15 +46,32 @@ def summary_server():
 
 def summary_models() -> list[str]:
     """The summary models this server offers a visitor: the default, the operator's list
-    ($RAG_SUMMARY_MODELS), then the summary server's model when $RAG_LLM_URL is set (named by
-    llm.Server.choice, without its address). A visitor picks one of these; they never type a
-    path or a URL on the server."""
+    ($RAG_SUMMARY_MODELS; one given by its folder, by the folder's name), then the summary server's model when
+    $RAG_LLM_URL is set (named by llm.Server.choice, without its address). A visitor picks one of these; they never
+    type or see a path or a URL of the server."""
+    return list(_offered())
+
+
+def _offered() -> dict[str, str]:
+    """summary_models' names -> the model each is (the operator's setting): a model given by its folder is named by
+    the folder's name alone ("/srv/models/secret-model": "secret-model", "secret-model (2)" for a second of that
+    name), which the visitor's page holds instead of the path."""
     from .models import DEFAULT_SUMMARY_MODEL
 
     extra = [m.strip() for m in os.environ.get(SUMMARY_MODELS_VARIABLE, "").split(",") if m.strip()]
+    out = {DEFAULT_SUMMARY_MODEL: DEFAULT_SUMMARY_MODEL}
+    for model in extra:
+        if model in out.values():
+            continue
+        name = Path(model).name or model if ("/" in model or "\\" in model) else model
+        shown, n = name, 2
+        while shown in out:
+            shown, n = f"{name} ({n})", n + 1
+        out[shown] = model
     server = summary_server()
-    offered = [DEFAULT_SUMMARY_MODEL] + [m for m in extra if m != DEFAULT_SUMMARY_MODEL]
-    return offered + ([server.choice] if server is not None and server.choice not in offered else [])
+    if server is not None and server.choice not in out:
+        out[server.choice] = server.choice
+    return out
 
 
 def _previous_query(turns) -> str | None:
@@ -87,8 +104,10 @@ def conversation(engine: Engine, turns, live: chat.Turn | None = None) -> str:
 def _summariser(model_name: str | None):
     """The summariser, or a reason why there is none. Only the models this server offers
     (summary_models()) can be asked for: a visitor learns nothing of the server's folders."""
-    if (model_name or "").strip() and model_name.strip() not in summary_models():
+    offered = _offered()
+    if (model_name or "").strip() and model_name.strip() not in offered:
         return None, "This server does not offer that summary model."
+    model_name = offered.get((model_name or "").strip(), model_name)
     try:
         from . import summarise
     except ImportError:

@@ -329,7 +329,7 @@ def summary_html(turn: Turn, turn_id: int) -> str:
         reason, removed = summary.reason, summary.removed_citations
         notes = []
         if reason:
-            notes.append(esc(reason))
+            notes.append(esc(visible(reason)))
         if removed:
             notes.append(f"{removed} citation(s) to quotes that do not exist were removed")
         if notes:
@@ -459,10 +459,19 @@ def message_html(text: str, kind: str = "note") -> str:
 _ABSOLUTE = re.compile(r"(?<![\w/.:~-])/(?:[^\s/'\"“”()<>,;]+/)*([^\s/'\"“”()<>,;]+/?)")
 
 
+# a local file's URI ("milvus-lite:///srv/rag/index.db?collection=x"), and the summary server's address, which the
+# operator set and a visitor has no use for ("The summary server at http://10.0.0.5:8080/v1 does not answer")
+_FILE_URI = re.compile(r"\b([a-z][a-z0-9+.-]*)://(/[^\s'\"“”()<>,;?]*/)([^\s/'\"“”()<>,;?]+)")
+_SERVER_AT = re.compile(r"\b(summary server) at [a-z]+://\S+?(?=[\s,;)]|\.(?:\s|$)|$)")
+
+
 def visible(text: str) -> str:
     """`text` as a visitor of the chat may read it: each absolute path of this machine cut to its last part (the
-    folder's or file's name); the server's log keeps the whole message."""
-    return _ABSOLUTE.sub(lambda m: m.group(1), text or "")
+    folder's or file's name), a local file's URI too, and no summary server's address; the server's log keeps the
+    whole message."""
+    text = _SERVER_AT.sub(r"\1", text or "")
+    text = _FILE_URI.sub(lambda m: f"{m.group(1)}://{m.group(3)}", text)
+    return _ABSOLUTE.sub(lambda m: m.group(1), text)
 
 
 # ---- the full context of a quote -----------------------------------------------------------

@@ -101,3 +101,30 @@ def test_an_abstained_answer_gets_no_summary_in_the_chat_as_on_the_command_line(
                                             offered[-1], [])
         assert turns[-1].result.abstained and turns[-1].result.hits
         assert stub.requests == [] and NO_SUMMARY_ABSTAINED in html and "Summary by" not in html
+
+
+def test_a_visitor_sees_no_model_folder_nor_server_address(tiny_index, fake_embedder, monkeypatch, tmp_path):
+    """A hostile review: RAG_SUMMARY_MODELS=/srv/…/secret-model put the absolute path in the Settings choice (so in
+    the page's config) and in "The summary model is unavailable: /srv/…/secret-model is not a transformers model
+    folder"; a dead summary server's address and its HTTP 500 body ("model at /opt/models/secret.gguf failed") were
+    shown to every visitor. The choice names a folder by its name, the server chooses by that name, and the page's
+    notes say neither path nor address."""
+    from llm_stub import LLMStub
+
+    from rag import llm
+
+    folder = tmp_path / "srv" / "models" / "secret-model"
+    folder.mkdir(parents=True)
+    monkeypatch.setenv(handlers.SUMMARY_MODELS_VARIABLE, f"{folder},{tmp_path / 'other' / 'secret-model'}")
+    monkeypatch.delenv(llm.URL_VARIABLE, raising=False)
+    offered = handlers.summary_models()
+    assert offered[1:] == ["secret-model", "secret-model (2)"] and not any(str(tmp_path) in m for m in offered)
+    engine = Engine(tiny_index, fake_embedder)
+    *_, (_, html) = handlers.answer(engine, "Is the pipeline funded?", 2, True, "secret-model", [])
+    assert "secret-model" in html and str(tmp_path) not in html and "does not offer" not in html
+    with LLMStub(mode="error") as stub:
+        monkeypatch.setenv(llm.URL_VARIABLE, stub.url)
+        monkeypatch.setenv(llm.MODEL_VARIABLE, "stub-7b")
+        *_, (_, html) = handlers.answer(engine, "Is the pipeline funded?", 2, True, handlers.summary_models()[-1], [])
+        assert stub.requests and "summary server answered HTTP 500" in html
+        assert stub.url not in html and "127.0.0.1" not in html

@@ -186,6 +186,11 @@ def test_no_absolute_path_of_the_server_reaches_a_visitor(tmp_path, fake_embedde
         assert str(tmp_path) not in html and "The index in idx/ is damaged" in html and "--index idx" in html
     assert render.visible("Kiev/Kyiv, 12/03/2026, http://127.0.0.1:7860/x, ./idx, ~/idx") == \
         "Kiev/Kyiv, 12/03/2026, http://127.0.0.1:7860/x, ./idx, ~/idx"
+    # (a second review: a Milvus Lite file's URI kept its path, "No index found at milvus-lite:///srv/…/none.db")
+    assert render.visible("No index found at milvus-lite:///srv/rag/none.db?collection=t. Build it with: rag index "
+                          "PATH... --index milvus-lite:///srv/rag/none.db") == \
+        "No index found at milvus-lite://none.db?collection=t. Build it with: rag index PATH... --index " \
+        "milvus-lite://none.db"
 
 
 def test_an_upload_of_more_text_than_an_upload_holds_is_skipped_quickly(tmp_path, tiny_index, fake_embedder,

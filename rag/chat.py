@@ -271,7 +271,8 @@ def parse_link(search: str, fragment: str = "") -> Link | None:
                 docs=tuple(params.get("filter", [])), speaker=speaker_name(one("speaker")))
     m = _FRAGMENT.match(fragment or "") if fragment and fragment != "#" else None
     if fragment and fragment != "#" and not m:
-        raise QueryError(f"The link's cited span {fragment!r} is not of the form #Q7:12345-12789.")
+        shown = fragment if len(fragment) <= 60 else fragment[:60] + "…"     # (not 10,000 characters said back)
+        raise QueryError(f"The link's cited span {shown!r} is not of the form #Q7:12345-12789.")
     if m:
         start, end = int(m.group("start")), int(m.group("end"))
         if end <= start:

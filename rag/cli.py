@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import store
+from . import read, store
 from .cite import result_json
 from .errors import MissingExtra, RagError
 
@@ -405,12 +405,22 @@ def cmd_ask(args) -> int:
             cites = "".join(f"[{n}]" for n in c.citations)
             mark = "ok " if c.supported else "UNSUPPORTED "
             why = f"  ({'; '.join(c.problems)})" if c.problems else ""
-            print(f"  {mark}{' '.join(c.text.split())} {cites}  support {c.support:.2f}{why}")   # (one line each)
+            print(f"  {mark}{_printable(' '.join(c.text.split()))} {cites}  support {c.support:.2f}"
+                  f"{_printable(why)}")   # (one line each)
         if summary.removed_citations:
             print(f"note: {summary.removed_citations} citation(s) to quotes that do not exist were removed.")
         if summary.reason:
             print(f"note: {summary.reason}")
     return 0
+
+
+# control characters a terminal acts on (ESC starts a colour or moves the cursor, NUL, BEL) and those that turn
+# text around: a model's words are printed without them
+_CONTROLS = dict.fromkeys([*range(0, 9), *range(11, 32), 127, *range(128, 160)]) | read.BIDI_CONTROLS
+
+
+def _printable(text: str) -> str:
+    return text.translate(_CONTROLS)
 
 
 def cmd_models(args) -> int:

@@ -387,5 +387,7 @@ def remove_file(engine: Engine, doc_id) -> str:
         engine.reload()
     except (RagError, OSError) as e:
         return _failed(e)
-    return render.message_html(report.summary().capitalize() + ".", "note")
+    # (a document another visitor removed meanwhile: "1 skipped" said nothing of why)
+    return render.message_html(report.summary().capitalize() + ".", "note") + "".join(
+        render.message_html(f"{name}: {why} (removed meanwhile?).", "warning") for name, why in report.skipped)
 

@@ -74,6 +74,16 @@ def test_server_summary_json(tiny_index, capsys):
     assert posts[0]["json"]["model"] == "stub-model"
 
 
+def test_a_models_control_characters_are_not_printed(tiny_index, capsys):
+    """A hostile review: `rag ask` printed a model's ESC, NUL and right-to-left override as they came (a terminal
+    coloured, moved or reversed the line: "Line^@null^[[31m red")."""
+    with LLMStub(pieces=["The pipeline \x00is funded \x1b[31mby a regional \u202egrant [1]."]) as stub:
+        code, out, err = run(capsys, "ask", QUESTION, "--index", str(tiny_index), "-k", "3", "--summary",
+                             "--llm-url", stub.url, "--llm-model", "stub-model")
+    assert code == 0 and "The pipeline is funded [31mby a regional grant" in out
+    assert not any(c in out for c in "\x00\x1b\u202e")
+
+
 def test_server_from_the_environment_text_output(tiny_index, capsys, monkeypatch):
     with LLMStub(pieces=["The pipeline is funded by a regional grant [1]."], models=["env-model"]) as stub:
         monkeypatch.setenv(llm.URL_VARIABLE, stub.url)

@@ -67,6 +67,13 @@ def test_bad_links_say_why(search, fragment, message):
         chat.parse_link(search, fragment)
 
 
+def test_a_long_bad_fragment_is_not_said_back_whole():
+    # (a hostile review: a fragment of 10,000 characters was repeated whole in the message)
+    with pytest.raises(QueryError, match="not of the form") as e:
+        chat.parse_link("?q=x", "#" + "A" * 10_000)
+    assert len(str(e.value)) < 200
+
+
 def test_no_query_no_link():
     assert chat.parse_link("", "") is None
     assert chat.parse_link("?__theme=dark", "") is None

@@ -98,9 +98,17 @@ class Target:
         return self.scheme == "milvus-lite"
 
 
+def _said(text: str) -> str:
+    """A URI as a message may repeat it: without its password ("milvus://user:***@host")."""
+    return re.sub(r"(//[^/@:\s]*):[^/@\s]*@", r"\1:***@", text)
+
+
 def parse(location) -> Target:
-    text = str(location)
-    scheme, _, rest = text.partition(":")
+    raw = str(location)
+    text = _said(raw)
+    if any(c in raw for c in "\n\r\t\x00"):     # (urlsplit drops a newline without a word: "a\nb.db" was "ab.db")
+        raise IndexProblem(f"{text!r} holds a line break, a tab or a NUL: give the URI on one line")
+    scheme, _, rest = raw.partition(":")
     if scheme not in SCHEMES:
         raise IndexProblem(f"{text} is not a Milvus URI (milvus-lite:///abs/path/index.db or milvus://host:19530)")
     if scheme == "milvus-lite" and not (rest.startswith("///") or (rest.startswith("/") and rest[1:2] != "/")):
@@ -115,6 +123,8 @@ def parse(location) -> Target:
         raise IndexProblem(f"{text} is not a Milvus URI ({e}): milvus-lite:///abs/path/index.db or "
                            f"milvus://host:19530") from None
     query = parse_qs(parts.query)
+    if len(query.get("collection", [])) > 1:
+        raise IndexProblem(f"{text} names the collection twice: give one ?collection=NAME")
     collection = (query.get("collection") or [DEFAULT_COLLECTION])[0]
     if not _NAME.fullmatch(collection) or OURS in collection:
         raise IndexProblem(f"{collection!r} cannot name an index in Milvus: use letters, digits and single _ "
@@ -255,7 +265,9 @@ def check_target(location) -> None:
     target = parse(location)
     c = client(target, create=True)
     name = current(target, c)
-    if name is not None and _version_of(target, name) is None:
+    # (named like a version is not enough: a collection of the user's named "mine__v9_passages" behind their alias
+    # "mine" had the alias moved to the product's new version; its fields say whose it is)
+    if name is not None and (_version_of(target, name) is None or not _ours(c, name, PASSAGE_FIELDS)):
         raise IndexProblem(f"The alias {target.collection} at {target.uri} points at {name}, which is not an index "
                            f"of ours: nothing was written. Choose another ?collection=NAME.")
     if name is None and c.has_collection(target.collection):

@@ -139,11 +139,19 @@ def test_bm25_text_or_vector_edited_in_milvus_is_refused(database, interview_fil
 def test_foreign_collection_is_never_replaced(database, interview_file, fake_embedder):
     uri = new_uri(database)
     t = milvus.parse(uri)
-    c = milvus.client(t)
+    c = milvus.client(t, create=True)
     c.create_collection(t.collection, dimension=4)
     with pytest.raises(IndexProblem, match="not an index of ours"):
         build.build([interview_file], fake_embedder, folder=uri)
     assert c.has_collection(t.collection)
+    # (a hostile review: a collection of the user's named like a version, behind an alias of theirs, had the alias
+    # moved to the product's new version)
+    mine = f"{t.collection}_mine"
+    c.create_collection(f"{mine}{milvus.OURS}v9_passages", dimension=4)
+    c.create_alias(collection_name=f"{mine}{milvus.OURS}v9_passages", alias=mine)
+    with pytest.raises(IndexProblem, match="not an index of ours"):
+        build.build([interview_file], fake_embedder, folder=f"{uri.split('?')[0]}?collection={mine}")
+    assert c.describe_alias(alias=mine)["collection_name"] == f"{mine}{milvus.OURS}v9_passages"
 
 
 @needs_milvus
@@ -359,6 +367,18 @@ def test_a_failed_switch_leaves_the_old_calibration(database, interview_file, fa
 def test_a_malformed_or_relative_uri_is_one_message(uri):
     with pytest.raises(IndexProblem, match="milvus-lite:///abs/path/index.db"):
         milvus.parse(uri)
+
+
+@needs_milvus
+@pytest.mark.parametrize("uri, said", [("milvus://u:s3cret@host:abc", "is not a Milvus URI"),
+                                       ("milvus-lite:///tmp/a\nb.db", "line break"),
+                                       ("milvus-lite:///tmp/a.db?collection=x&collection=y", "collection twice")])
+def test_a_uri_is_never_read_otherwise_than_written_nor_said_with_its_password(uri, said):
+    """A hostile review: a password was repeated in the error, "a\nb.db" silently became "ab.db", and of two
+    collections named the first was used without a word."""
+    with pytest.raises(IndexProblem, match=said) as e:
+        milvus.parse(uri)
+    assert "s3cret" not in str(e.value)
 
 
 @needs_milvus

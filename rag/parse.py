@@ -142,6 +142,10 @@ _BARE_Q = re.compile(r"(?P<label>Q)(?P<outlet>(?!))?(?P<gap>[ \t\u00a0]+)(?=[\"â
 # ">> ": broadcast captions' mark of a new speaker, whose name they do not give
 _CHANGE = re.compile(r">>[ \t]*(?=\S)")
 _ASKERS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
+# what asks, with or without a "?": a journalist's "Could you comment on the deficit.", counsel's "Describe what you
+# saw.", "Walk us through the timeline." (a witness who testifies says none of it: _askers)
+_ASKS = re.compile(r"\?|\b(?:could|can|would|will) you\b|\b(?:please\s+)?(?:comment on|explain|describe|elaborate|"
+                   r"clarify|walk us through|tell us|talk us through|give us)\b", re.I)
 _ANSWER_LABELS = {"a", "answer"}     # no name: the answer's speaker is unknown
 _HOSTS = {"moderator", "interviewer", "host"}     # askers by role who also welcome, thank and hand over
 UNNAMED_LABELS = {"q", "question", "questions"} | _ANSWER_LABELS     # labels that name nobody (no speaker listed)
@@ -485,18 +489,18 @@ def _openings(text: str, paras: list[_Para], marks: tuple[list, list, list],
 
 def _askers(text: str, paras: list[_Para], turns: list[_Turn | None]) -> set[str]:
     """The labels that ask: by name (Question, Q, ...), with an outlet (when the one who speaks most
-    never names one, and half their turns or more hold a question; a titled name in the bracket, "The Chair
+    never names one, and half their turns or more ask, _ASKS; a titled name in the bracket, "The Chair
     (Councillor Ingrid Halvorsen)", is none), or, when
     there are none of those and at most three speak, named speakers most of whose turns end with '?' (not the one
     who speaks most)."""
     turn_ends: dict[str, list[bool]] = {}     # per label: whether each of its turns ends with "?"
-    turn_asks: dict[str, list[bool]] = {}     # and whether it holds one at all
+    turn_asks: dict[str, list[bool]] = {}     # and whether it asks at all (_ASKS)
     words: dict[str, int] = {}
     bracketed: set[str] = set()     # labels with a bracket, and those whose bracket is an outlet, not a titled name
     outlets: set[str] = set()
     label = None
     last_end: str | None = None     # the last paragraph of the current turn (None: nothing said yet)
-    asked = False                   # whether the current turn holds a "?"
+    asked = False                   # whether the current turn asks (_ASKS)
 
     def close() -> None:
         if label is not None and last_end is not None:
@@ -514,12 +518,12 @@ def _askers(text: str, paras: list[_Para], turns: list[_Turn | None]) -> set[str
         if label is not None and not (t and t.start >= p.end):     # a label alone says nothing
             words[label] = words.get(label, 0) + len(text[t.start if t else p.start:p.end].split())
             last_end = text[p.start:p.end]
-            asked = asked or "?" in text[t.start if t else p.start:p.end]
+            asked = asked or bool(_ASKS.search(text, t.start if t else p.start, p.end))
     close()
     if not words:
         return set()
     main = max(words, key=words.get)
-    # (one with an outlet asks: a witness "Ms. Priya Raman (Elling Harbour Authority):" whose turns hold no question
+    # (one with an outlet asks: a witness "Ms. Priya Raman (Elling Harbour Authority):" whose turns ask nothing
     # testifies, and the chair who speaks most does not answer her)
     askers = {name for name in turn_ends
               if name.lower() in _ASKERS or (name in outlets and main not in bracketed

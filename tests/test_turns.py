@@ -328,3 +328,15 @@ def test_a_witness_named_with_an_organisation_testifies_rather_than_asks():
         "filed in January.", "filed in January: when will you decide?")
     _, ps = parse(Document.from_text("press.txt", press))
     assert [p.kind for p in ps if p.speaker == "Ms. Priya Raman"] == ["question"]
+    # (a second review: journalists and counsel who ask without a "?" were read as testifying, their questions as
+    # answers: "Could you comment on the deficit.", "Describe what you saw.", "Walk us through the timeline.")
+    briefing = ("Minister Christensen: Good morning. The budget is balanced this year.\n\n"
+                "Anna Kowalczyk (Reuters): Minister, could you comment on the size of the deficit this year.\n\n"
+                "Minister Christensen: There is no deficit this year; the surplus is small.\n\n"
+                "Derek Mbeki (Bloomberg): Walk us through the timeline for the tax cut.\n\n"
+                "Minister Christensen: It comes in January, after the vote.\n\n"
+                "Anna Kowalczyk (Reuters): Describe what the surplus will pay for.\n\n"
+                "Minister Christensen: Schools first, then the harbour.")
+    _, ps = parse(Document.from_text("briefing.txt", briefing))
+    assert [(p.kind, p.outlet) for p in ps if p.speaker != "Minister Christensen"] == [
+        ("question", "Reuters"), ("question", "Bloomberg"), ("question", "Reuters")]

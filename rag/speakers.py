@@ -241,12 +241,19 @@ def _longest(speakers: tuple[str, ...]) -> int:
 
 @lru_cache(maxsize=16)      # an index's speakers are the same for every query: ~15 ms a query saved
 def _table_of(speakers: tuple[str, ...]) -> dict[tuple[str, ...], list[str]]:
+    """Each alias -> the speakers it names; a first name ("Warren", "Ms. May") only where it is no other speaker's
+    surname or name (Senator Warren before Warren Buffett, Ms. Elizabeth May before Ms. May Chen)."""
     table: dict[tuple[str, ...], list[str]] = {}
+    by_first: dict[tuple[str, ...], list[str]] = {}
     for name in speakers:
+        first = first_name(name)
         for alias in aliases(name):
-            names = table.setdefault(alias, [])
+            by_name = not first or alias[-1] != first or alias == tuple(_tokens(name))
+            names = (table if by_name else by_first).setdefault(alias, [])
             if name not in names:
                 names.append(name)
+    for alias, names in by_first.items():
+        table.setdefault(alias, names)
     return table
 
 
@@ -270,25 +277,50 @@ _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "thei
                 "whose", "which", "any", "each", "every", "no"}
 
 
-def _called(query: str, words: list[re.Match], folded: list[str], i: int) -> bool:
-    """Whether an ordinary first name (words[i]: "Bill", "Mark", "May", "Will") is a person's in the query: written
-    with a capital, a speaker's cue right beside it ("Bill say", "ask Bill", "according to Carol", "Bill said",
-    "Bill's view", "Carol on the fare cap"), and no determiner before it ("this Bill") nor a number or another name
-    after it ("Bill C-21", "Mark Street"): "what did they say will happen", "did the report mark a change", "what
-    did we do in May" name nobody."""
-    if not words[i].group()[0].isupper() or (i > 0 and folded[i - 1] in _DETERMINERS):
-        return False
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"}
+_SAINT = {"st", "saint", "ste"}
+
+
+def _a_person_here(query: str, words: list[re.Match], folded: list[str], i: int) -> bool:
+    """Whether a first name alone (words[i]) can be a person where it stands: not before a number, a hyphen or another
+    capitalised word ("Bill C-21", "Paul-Hus", "Ingrid Larsen's petition", "Mark Street"), not after an article or
+    a capitalised word that is no title ("this Bill", "the Senate Bill", "St. Andrew's")."""
     nxt = words[i + 1].group() if i + 1 < len(words) else ""
     gap = query[words[i].end():words[i + 1].start()] if nxt else ""
     if any(c.isdigit() for c in nxt) or (nxt[:1].isupper() and gap.strip() in ("", "-")):
-        return False        # (and "Paul-Hus" is no Paul)
+        return False
+    if i > 0:
+        before, prev = folded[i - 1], words[i - 1].group()
+        joined = not query[words[i - 1].end():words[i].start()].strip(" .")     # "Senate Bill", "St. Andrew"
+        if (before in _DETERMINERS and before != "that") or (before in _SAINT and joined) or (
+                i > 1 and joined and prev[:1].isupper() and before not in TITLES and before not in OFFICES):
+            return False
+    return True
+
+
+def _called(query: str, words: list[re.Match], folded: list[str], i: int) -> bool:
+    """Whether an ordinary first name (words[i]: "Bill", "Mark", "Grace", "Will") is a person's in the query: written
+    with a capital, not a month's name ("May figures", "April's vote"), a speech verb after it ("Bill said", "Carol and
+    Bill say", "Bill, Carol and Grace said") or "according to" before it or a possessive ("Bill's view"), and not the
+    one told or asked ("What did the committee ask Bill?"): "what did they say will happen", "did the report mark a
+    change", "Rose on the agenda?" name nobody."""
+    if not words[i].group()[0].isupper() or folded[i] in _MONTHS:
+        return False
+    before = folded[i - 1] if i > 0 else ""
+    if before in _TOLD:
+        return False
     if query[words[i].end():words[i].end() + 2] in ("'s", "’s"):
         return True
-    before = folded[i - 1] if i > 0 else ""
+    if before == "to" and i > 1 and folded[i - 2] == "according":
+        return True
     after = folded[i + 1] if i + 1 < len(words) else ""
+    joined = (after in ("and", "or") and i + 2 < len(words) and words[i + 2].group()[:1].isupper()) or \
+        (after and words[i + 1].group()[:1].isupper() and query[words[i].end():words[i + 1].start()].strip() == ",")
+    if joined:      # one of several named together: the verb comes after the last ("Carol and Bill say")
+        return any(w in _CUES_AFTER for w in folded[i + 1:i + 7])
     # (not "did" alone: "How did Ruth pay for the shop?" asks what she did, "What did Ruth say" has its "say")
-    return before in ("ask", "asked", "tell", "told") or (before == "to" and i > 1 and folded[i - 2] == "according") \
-        or after in _CUES_AFTER or (i == 0 and after in ("on", "about"))
+    return after in _CUES_AFTER
 
 
 def _topic(folded: list[str], i: int) -> bool:
@@ -331,11 +363,12 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
                 continue
             # ("speaker 2", "grad 3": a role with its number names someone, capitals or not)
             ordinary = all(is_common(w) for w in folded[i:i + n]) and not (n >= 2 and folded[i + n - 1].isdigit())
-            if ordinary and not named and (not _marked(query, words, i, i + n) or (n == 1 and i == after_mention)):
+            if ordinary and not named and (not _marked(query, words, i, i + n) or (
+                    n == 1 and i == after_mention and not query[words[i - 1].end():words[i].start()].strip())):
                 continue    # ("designer" of "the user interface designer" is not a second mention)
-            if ordinary and not named and n == 1 and all(first_name(x) == folded[i] for x in names) \
-                    and not _called(query, words, folded, i):
-                continue    # an ordinary first name alone: "What did Bill say", never "this Bill", "the Bill"
+            if not named and n == 1 and all(first_name(x) == folded[i] for x in names) and (
+                    not _a_person_here(query, words, folded, i) or (ordinary and not _called(query, words, folded, i))):
+                continue    # a first name alone: "What did Bill say", never "this Bill", "the Bill", "Bill C-21"
             if not named and found and i > 0 and folded[i - 1] in _TOLD:
                 i += n - 1      # "What did Carol tell Bill …": Bill is told, Carol speaks
                 break

@@ -190,7 +190,8 @@ def test_ordinary_words_and_first_names_name_nobody(query):
 def test_a_first_name_with_a_capital_and_a_cue_names_its_person():
     # (session 22: first names alone are read, an ordinary one only with a capital and a speaker's cue beside it)
     assert resolve("what did Bill say", SPEAKERS).speakers == ("Bill Smith",)
-    assert resolve("Did May say anything about the ferry?", SPEAKERS).speakers == ("May Jones",)
+    assert resolve("Did Will say anything about the ferry?", SPEAKERS).speakers == ("Will Turner",)
+    assert resolve("Did May say anything about the ferry?", SPEAKERS).speakers == ()      # a month's name
 
 
 @pytest.mark.parametrize("query, who", [

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import sys
 import time
@@ -222,7 +223,8 @@ def _queries_line(path, n: int, line: str) -> dict:
         return {"error": f"{path} line {n}: expected a JSON object with \"id\" and \"query\""}
     item = {key: item[key] for key in ("id", "query", "docs", "speaker") if item.get(key) is not None}
     docs = item.get("docs")
-    if "id" in item and not (isinstance(item["id"], str) or type(item["id"]) is int):
+    if "id" in item and not (isinstance(item["id"], str) or type(item["id"]) is int
+                             or (type(item["id"]) is float and math.isfinite(item["id"]))):
         # (1e400 is read as infinity, which --json would print as Infinity: no JSON)
         item["error"] = (f"{path} line {n}: \"id\" must be text or a number, not "
                          f"{json.dumps(item['id'])[:60]}")

@@ -28,6 +28,7 @@ import http.client
 import json
 import os
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -201,6 +202,13 @@ def _piece(obj, at: str, outcome: dict) -> str:
     return text if isinstance(text, str) else ""
 
 
+def _shut(sock) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
 class _Lines:
     """A response read in the pieces that have arrived (read1), the deadline checked before each: a server that
     drips a byte a second never lets a whole line's read (readline, read) time out, so it ran past the time limit
@@ -209,20 +217,29 @@ class _Lines:
     def __init__(self, response, sock, deadline: float, read_timeout: float, at: str):
         self.response, self.sock, self.deadline, self.read_timeout, self.at = response, sock, deadline, read_timeout, at
         self.buffer = b""
+        self.ended = False
 
     def _more(self) -> bytes:
+        if self.ended:          # (the body ended: http.client has closed the socket)
+            return b""
         left = _remaining(self.deadline)
         if left <= 0:
             raise ServerError(f"The summary server at {self.at} was stopped at the time limit.", "time")
-        self.sock.settimeout(max(0.001, min(self.read_timeout, left)))
         try:
-            return self.response.read1(65536)
+            self.sock.settimeout(max(0.001, min(self.read_timeout, left)))
+            piece = self.response.read1(65536)
+            if not piece and _remaining(self.deadline) <= 0:     # the watchdog's shutdown reads as an end
+                raise ServerError(f"The summary server at {self.at} was stopped at the time limit.", "time")
+            self.ended = not piece
+            return piece
         except (socket.timeout, TimeoutError):
             if _remaining(self.deadline) <= 0:
                 raise ServerError(f"The summary server at {self.at} was stopped at the time limit.", "time") from None
             raise ServerError(f"The summary server at {self.at} stopped sending for {self.read_timeout:g} s.",
                               "slow") from None
-        except (OSError, http.client.HTTPException) as e:
+        except (OSError, http.client.HTTPException, ValueError) as e:
+            if _remaining(self.deadline) <= 0:      # the watchdog closed it (chat_stream)
+                raise ServerError(f"The summary server at {self.at} was stopped at the time limit.", "time") from None
             raise ServerError(f"The summary server at {self.at} broke off its answer ({e or type(e).__name__}).",
                               "down") from None
 
@@ -262,6 +279,11 @@ def chat_stream(server: Server, messages: list[dict], *, max_tokens: int, deadli
         payload["model"] = model or server.model
     conn, sock, response = _open(server, "POST", "/chat/completions", payload, deadline)
     at = server.url
+    # a watchdog at the deadline: http.client reads a chunked body's size lines byte by byte inside read1, where a
+    # server dripping a byte at a time resets every timeout; shutting the socket ends any read there
+    watchdog = threading.Timer(max(0.0, _remaining(deadline)), _shut, (sock,))
+    watchdog.daemon = True
+    watchdog.start()
     try:
         kind = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
         lines = _Lines(response, sock, deadline, server.read_timeout, at)
@@ -292,4 +314,5 @@ def chat_stream(server: Server, messages: list[dict], *, max_tokens: int, deadli
             if text:
                 yield text
     finally:
+        watchdog.cancel()
         conn.close()

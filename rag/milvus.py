@@ -100,7 +100,7 @@ class Target:
 
 def _said(text: str) -> str:
     """A URI as a message may repeat it: without its password ("milvus://user:***@host")."""
-    return re.sub(r"(//[^/@:\s]*):[^/@\s]*@", r"\1:***@", text)
+    return re.sub(r"(//[^/@:\s]*):[^/\s]*@", r"\1:***@", text)      # (to the last "@", as urlsplit reads it)
 
 
 def parse(location) -> Target:

@@ -456,7 +456,7 @@ def message_html(text: str, kind: str = "note") -> str:
 # an absolute path of this machine, in a message the library wrote for the command line ("The index in
 # /srv/rag/idx/ is damaged … rag index --index /srv/rag/idx"): not after a word, a dot, a colon or "~" ("Kiev/Kyiv",
 # "12/03", "http://…", "./x")
-_ABSOLUTE = re.compile(r"(?<![\w/.:~-])/(?:[^\s/'\"“”()<>,;]+/)*([^\s/'\"“”()<>,;]+/?)")
+_ABSOLUTE = re.compile(r"(?<![\w/.:~-])/(?:[^\s/'\"“”()<>,;]+/)*([^\s/'\"“”()<>,;]*[\w-]/?)")
 
 
 # a local file's URI ("milvus-lite:///srv/rag/index.db?collection=x"), and the summary server's address, which the

@@ -301,7 +301,9 @@ def _foreign(folder: Path, names: list[str]) -> list[str]:
         return path.is_file() and not path.is_symlink()
 
     try:
-        listed = read_manifest(folder / "manifest.json").get("files")
+        manifest = read_manifest(folder / "manifest.json")
+        # (format 3 lists every file it wrote; an older one only the checked three, so its names are read as before)
+        listed = manifest.get("files") if manifest.get("format") == FORMAT else None
     except (OSError, ValueError):
         listed = None
     ours = set(listed) | UNCHECKED_FILES if isinstance(listed, dict) else None

@@ -10,7 +10,8 @@ with ``finish_reason``, then ``data: [DONE]``), and records every request it get
 "stall_headers" (nothing at all for `stall` seconds), "error" (HTTP 500 with an OpenAI error
 body), "redirect" (307 to `redirect_to`), "json" (ignores stream: one chat.completion object),
 "echo" (the pieces are the user turn it received, so whatever a quote says comes back), "drip" and "drip_json"
-(headers, then a byte every 50 ms for `stall` seconds, never a newline), "deep" (an event of JSON nested 200,000
+(headers, then a byte every 50 ms for `stall` seconds, never a newline), "drip_chunked" (one event, then a chunk size
+that drips), "cut" (no length nor chunks, closed in the middle of a line), "deep" (an event of JSON nested 200,000
 deep).
 `models` is what GET /v1/models lists. What it leaves out: everything else of the API.
 """
@@ -88,6 +89,32 @@ class LLMStub:
                             time.sleep(0.05)
                     except (BrokenPipeError, ConnectionResetError):
                         stub.disconnected.set()
+                    return
+                if stub.mode == "drip_chunked":          # a chunked body whose next chunk-size line drips
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    try:
+                        self._event({"content": "The pipeline"}, None)
+                        for _ in range(int(stub.stall / 0.05)):
+                            self.wfile.write(b"0")         # "000…": a chunk size that never ends
+                            self.wfile.flush()
+                            time.sleep(0.05)
+                    except (BrokenPipeError, ConnectionResetError):
+                        stub.disconnected.set()
+                    return
+                if stub.mode == "cut":                  # no length, not chunked: closed in the middle of a line
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    for piece in pieces:
+                        obj = {"choices": [{"finish_reason": None, "index": 0, "delta": {"content": piece}}]}
+                        self.wfile.write(b"data: " + json.dumps(obj).encode() + b"\n\n")
+                    self.wfile.write(b"data: [DO")
+                    self.wfile.flush()
+                    self.close_connection = True
                     return
                 if stub.mode == "deep":                 # an event nested past Python's limit on reading JSON
                     pieces = []

@@ -371,3 +371,9 @@ def test_a_query_file_that_is_no_file_a_huge_number_or_an_infinite_id_is_one_lin
     out = capsys.readouterr().out
     row = json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} is no JSON"))
     assert row["id"] == "line-1" and '"id" must be text or a number, not Infinity' in row["error"]
+    # (a code review: every number with a fraction was refused, 1.5 among them)
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text('{"id": 1.5, "query": "pipeline"}\n', encoding="utf-8")
+    assert main(["search", "--json", "--queries", str(plain), "--index", str(tiny_index)]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["id"] == 1.5 and "error" not in row

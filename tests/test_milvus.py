@@ -372,7 +372,8 @@ def test_a_malformed_or_relative_uri_is_one_message(uri):
 @needs_milvus
 @pytest.mark.parametrize("uri, said", [("milvus://u:s3cret@host:abc", "is not a Milvus URI"),
                                        ("milvus-lite:///tmp/a\nb.db", "line break"),
-                                       ("milvus-lite:///tmp/a.db?collection=x&collection=y", "collection twice")])
+                                       ("milvus-lite:///tmp/a.db?collection=x&collection=y", "collection twice"),
+                                       ("milvus://user:p@s3cret@host:abc", "is not a Milvus URI")])
 def test_a_uri_is_never_read_otherwise_than_written_nor_said_with_its_password(uri, said):
     """A hostile review: a password was repeated in the error, "a\nb.db" silently became "ab.db", and of two
     collections named the first was used without a word."""

@@ -121,6 +121,19 @@ def test_a_users_file_named_like_the_index_s_own_stops_a_rebuild(tiny_index, myd
     assert target.read_text() == "mine"
 
 
+def test_an_index_of_the_format_before_is_still_its_own(tiny_index):
+    """A code review: a format-2 index lists only its three checked files, so its documents/ were taken for the
+    user's and it could no longer be rebuilt. Only format 3's list is complete; an older one is read by names."""
+    manifest = json.loads((tiny_index / "manifest.json").read_text(encoding="utf-8"))
+    manifest["format"] = "rag-index/2"
+    manifest["files"] = {k: v for k, v in manifest["files"].items() if k in store.CHECKED_FILES}
+    (tiny_index / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    store.check_target(tiny_index)      # no IndexProblem: documents/ and lexical/ are its own
+    (tiny_index / "lexical" / "notes.txt").write_text("mine")
+    with pytest.raises(IndexProblem, match="lexical/notes.txt"):
+        store.check_target(tiny_index)
+
+
 def test_empty_folder_is_a_fine_target(tmp_path, mydocs):
     (tmp_path / "empty").mkdir()
     build([mydocs / "briefing.txt"], FakeEmbedder(), tmp_path / "empty")

@@ -186,6 +186,10 @@ def test_no_absolute_path_of_the_server_reaches_a_visitor(tmp_path, fake_embedde
         assert str(tmp_path) not in html and "The index in idx/ is damaged" in html and "--index idx" in html
     assert render.visible("Kiev/Kyiv, 12/03/2026, http://127.0.0.1:7860/x, ./idx, ~/idx") == \
         "Kiev/Kyiv, 12/03/2026, http://127.0.0.1:7860/x, ./idx, ~/idx"
+    # (a code review: a folder's name followed by punctuation was cut away whole: "No index found in . Build …")
+    assert render.visible("No index found in /srv/rag/idx/. Build it with: rag index --index /srv/rag/idx") == \
+        "No index found in idx/. Build it with: rag index --index idx"
+    assert render.visible("Cannot write /srv/rag/idx/: permission denied") == "Cannot write idx/: permission denied"
     # (a second review: a Milvus Lite file's URI kept its path, "No index found at milvus-lite:///srv/…/none.db")
     assert render.visible("No index found at milvus-lite:///srv/rag/none.db?collection=t. Build it with: rag index "
                           "PATH... --index milvus-lite:///srv/rag/none.db") == \

@@ -21,11 +21,12 @@ of them counts as one of eight).
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
+
+from .paths import DATA, word_list
 
 __all__ = ["HIGHEST", "LANGUAGES", "LOWEST", "SHARED", "SPREAD", "WORDS", "borrowed", "borrowed_words"]
 
-WORDS = Path(__file__).resolve().parent / "data" / "borrowed-words.txt"
+WORDS = DATA / "borrowed-words.txt"
 LANGUAGES = ("de", "fr", "es", "it", "pt", "nl", "pl", "sv")
 LOWEST, HIGHEST = 2.0, 4.0   # English Zipf frequencies looked at: rarer is a name anyway (terms.RARE_ZIPF), commoner
                              # a word everyone borrows from English ("logo", "software", "hotel")
@@ -35,11 +36,7 @@ SHARED = 3                   # how many of LANGUAGES must use it so
 
 @lru_cache(maxsize=1)
 def _words() -> frozenset:
-    try:
-        text = WORDS.read_text(encoding="utf-8")
-    except OSError:
-        return frozenset()
-    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+    return word_list(WORDS)
 
 
 def borrowed(word: str) -> bool:

@@ -22,6 +22,15 @@ INDEX_VARIABLE = "RAG_INDEX"
 LOCAL_INDEX = Path("embeddings")
 
 
+def word_list(path: Path) -> frozenset:
+    """The words of a shipped list (rag/data/*.txt: one word a line, "#" lines are notes); empty when unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return frozenset()
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+
+
 def default_index(writing: bool = False) -> Path:
     """$RAG_INDEX, else ./embeddings when there is one (or when writing), else the shipped index."""
     if os.environ.get(INDEX_VARIABLE):

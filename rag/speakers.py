@@ -41,11 +41,11 @@ import re
 from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable
 
 from .terms import title_case
 from .labels import OFFICES, TITLES, titled_person
+from .paths import DATA, word_list
 from .vocabulary import is_common
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -148,6 +148,16 @@ def held_by(p) -> str | None:
     return known_as(p.speaker, person) if person else None
 
 
+def _core(words: list[str]) -> tuple[int, int]:
+    """Where a name's words (folded) are without its leading titles and trailing suffixes: words[i:j]."""
+    i, j = 0, len(words)
+    while j - i > 1 and words[i] in TITLES:
+        i += 1
+    while j - i > 1 and words[j - 1] in _SUFFIXES:
+        j -= 1
+    return i, j
+
+
 def aliases(name: str) -> set[tuple[str, ...]]:
     """The word sequences (lower case) that name the speaker labelled `name` (a known_as name: its person's)."""
     held = _KNOWN_AS.fullmatch(name)
@@ -155,13 +165,9 @@ def aliases(name: str) -> set[tuple[str, ...]]:
         return aliases(held.group("person"))
     words = _tokens(name)
     out = {tuple(words)} if words else set()
-    core = list(words)
-    while len(core) > 1 and core[0] in TITLES:
-        if core[0] in _ROLE_TITLES:                 # "Senator Warren", "Sen. Warren": "the senator" too
-            out.add((_ROLE_TITLES[core[0]],))
-        core.pop(0)
-    while len(core) > 1 and core[-1] in _SUFFIXES:
-        core.pop()
+    i, j = _core(words)
+    out.update((_ROLE_TITLES[w],) for w in words[:i] if w in _ROLE_TITLES)   # "Senator Warren": "the senator" too
+    core = words[i:j]
     if not core:
         return out
     out.add(tuple(core))
@@ -188,17 +194,13 @@ def aliases(name: str) -> set[tuple[str, ...]]:
     return {a for a in out if not (len(a) == 1 and a[0] in _STOP)}
 
 
-FIRST_NAMES = Path(__file__).resolve().parent / "data" / "first-names.txt"
+FIRST_NAMES = DATA / "first-names.txt"
 
 
 @lru_cache(maxsize=1)
 def _first_names() -> frozenset:
     """The US Census Bureau's first names (rag/data/first-names.txt), folded."""
-    try:
-        text = FIRST_NAMES.read_text(encoding="utf-8")
-    except OSError:
-        return frozenset()
-    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+    return word_list(FIRST_NAMES)
 
 
 def _first_of(core: list[str]) -> str | None:
@@ -217,11 +219,9 @@ def first_name(name: str) -> str | None:
     held = _KNOWN_AS.fullmatch(name)
     if held and person_named(held.group("person")):
         return first_name(held.group("person"))
-    core = _tokens(name)
-    while len(core) > 1 and core[0] in TITLES:
-        core.pop(0)
-    while len(core) > 1 and core[-1] in _SUFFIXES:
-        core.pop()
+    words = _tokens(name)
+    i, j = _core(words)
+    core = words[i:j]
     while len(core) > 2 and core[0] in OFFICES:
         core.pop(0)
     if len(core) == 2 and core[0] in OFFICES or (core and (len(core[-1]) == 1 or core[-1].isdigit())):

@@ -254,6 +254,10 @@ def _reordered(sentence: str, closest: list[str], cited: str) -> str | None:
     return None
 
 
+# each word of _OPPOSITES -> (its pair, its side): a look-up per word of a sentence and its cited quotes
+_SIDE_OF = {w: (i, side) for i, pair in reversed(list(enumerate(_OPPOSITES))) for side in (1, 0) for w in pair[side]}
+
+
 def _sides(text: str) -> dict[str, tuple[int, int]]:
     """Each word of `text` (lower case) that is one side of an _OPPOSITES pair (itself or its lemma) -> (pair, side)."""
     from .vocabulary import _lemma
@@ -262,10 +266,8 @@ def _sides(text: str) -> dict[str, tuple[int, int]]:
     for w in _WORD.findall(text):
         low = _norm(w)
         for form in (low, _lemma(low) or low):
-            for i, pair in enumerate(_OPPOSITES):
-                for side in (0, 1):
-                    if form in pair[side]:
-                        out.setdefault(low, (i, side))
+            if form in _SIDE_OF:
+                out.setdefault(low, _SIDE_OF[form])
     return out
 
 

@@ -69,6 +69,42 @@ _MONEY = re.compile(r"\bhow\s+much\s+(?:money\s+)?(?:did|does|do|will|would|has|
                     rf"\b(?:{'|'.join(MONEY_VERBS)})\b", re.IGNORECASE)
 
 
+def _lifted(question: str) -> bool:
+    """Whether "raised" is a passive whose thing is named: "how much will the dike be raised" (in height), not "how
+    much was raised" nor "how much did the appeal raise" (money)."""
+    m = re.search(r"\bhow\s+much\s+(.*?)\braised\b", question, re.IGNORECASE)
+    words = m.group(1).lower().split() if m else []
+    return any(w in _BE for w in words) and any(w not in _AUXILIARIES and w not in _BE for w in words)
+
+
+_BE = frozenset("be been being is are was were".split())
+
+
+def _comparative(word: str) -> bool:
+    """Whether `word` is an adjective's or adverb's comparative (hotter, higher, better; not "water" nor "number",
+    which English's lemmas leave as they are)."""
+    from .vocabulary import _lemma
+
+    low = word.lower()
+    if low in _DOUBLED:
+        return True
+    lemma = _lemma(low) if low.endswith("er") and len(low) > 3 else None
+    return lemma is not None and lemma != low
+
+
+# the comparatives English writes with a doubled consonant, which simplemma leaves as they are (hotter, bigger)
+_DOUBLED = frozenset(a + a[-1] + "er" for a in "big hot wet thin fat flat sad red fit slim dim mad glad grim".split())
+
+
+_HOW_MUCH = re.compile(r"\b(how)\s+(?:much|many)\b", re.IGNORECASE)
+
+
+def without_quantity(query: str) -> str:
+    """`query` with the "much" or "many" of its "how much" / "how many" left out: what BM25 looks for. They say what
+    is asked, not what about, and in a few documents a short "Thank you very much." scored highest for them."""
+    return _HOW_MUCH.sub(r"\1", query)
+
+
 def _stem():
     from .lexical import _stemmer      # PyStemmer's, one per thread (it is not thread-safe): BM25's
 
@@ -83,10 +119,13 @@ def counted(question: str) -> tuple[str, list[str]] | None:
     if not m:
         return None
     words = [w for w in _WORD.findall(m.group("what")) if w.lower() not in _STOPS and not w[0].isdigit()]  # a year
+    if words and _comparative(words[0]) and re.match(r"how\s+much\b", m.group(0), re.IGNORECASE):
+        return None         # "how much hotter is the city", "how much longer": a degree, as "how much did it grow"
     if not words or words[0].lower() in _AUXILIARIES:
-        if _MONEY.search(question):         # "how much did it cost": a sum of money
+        money = _MONEY.search(question)
+        if money and not _lifted(question):     # "how much did it cost": a sum of money
             return "money", list(dict.fromkeys(map(_stem(), MONEY_WORDS)))
-        return None         # "how much did it grow": a degree, no count of a thing
+        return None         # "how much did it grow", "how much will the dike be raised": a degree, no count of a thing
     # the phrase ends at its first plural ("Ukrainians fled to Poland": Ukrainians; "CSTO peacekeepers"), not at a
     # possessive ("Russia's compatriots")
     plural = next((i for i, w in enumerate(words) if (w.lower().endswith("s") and not w.lower().endswith("ss")

@@ -51,7 +51,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .asks import count_check, holds_words, keyword_words
+from .asks import count_check, holds_words, keyword_words, without_quantity
 from .calibration import calibrated_threshold
 from .dense import DenseSearch
 from .errors import QueryError
@@ -910,11 +910,16 @@ class Retriever:
         wide = depth * 4 if several else depth
         # the model embeds the query on its own thread while BM25 and the name rules, which need no vector, run here
         encoded = self._encode_later(asked) if s.mode != "lexical" else (lambda: None)
-        tokens = self.lexical.encode(asked) if s.mode != "dense" else []
+        tokens = words = self.lexical.encode(asked) if s.mode != "dense" else []
         if tokens:      # a name the documents write another way is looked for as they write it: Irbil, Erbil
             forms = self.lexical.encode(" ".join(self._rows.vocabulary.written_forms(asked, docs)))
             tokens = tokens + [t for t in dict.fromkeys(forms) if t not in tokens]
-        lexical = self._lexical_search(tokens, allowed, wide) if s.mode != "dense" else NO_CANDIDATES
+        lexical = judged = self._lexical_search(tokens, allowed, wide) if s.mode != "dense" else NO_CANDIDATES
+        # the passages are ranked without the "much" of "how much" (asks.without_quantity); the confidence reads every
+        # word of the query (`judged`), as the threshold was learnt
+        frame = set(words) - set(self.lexical.encode(without_quantity(asked))) if words else set()
+        if frame:
+            lexical = self._lexical_search([t for t in tokens if t not in frame], allowed, wide)
         vocabulary = self._rows.vocabulary
         missing, named, soft = names_missing(text, vocabulary, docs)
         # what decides and lowers the confidence: not a capital whose country the documents name, nor given
@@ -941,6 +946,7 @@ class Retriever:
         # scores 0 for BM25 (score_fusion's `lexical_complete`)
         complete = len(lexical.rows) < min(wide, FEW_LEXICAL_ROWS)
         dense, lexical = self._candidates(dense, depth, top_docs), self._candidates(lexical, depth, top_docs)
+        judged = self._candidates(judged, depth, top_docs) if frame else lexical
         fused = fuse(dense, lexical, s, complete)
         cosine = self._cosine_of(vec, dense.every) if vec is not None and self.dense.vectors is not None else None
         if s.topic_weight or s.region_weight:
@@ -964,7 +970,7 @@ class Retriever:
             region = self._rest(picked[:s.places], order[:REST_POOL], cosine, fused)
             picked = self._distinct(picked[:s.places], list(region) + picked[s.places:], k, shown)
         picked = picked[:k]
-        conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), lexical, len(tokens), known, share,
+        conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), judged, len(tokens), known, share,
                           self._rows.idf_scale)
         # asked only what a speaker said ("what did the host say?", "what did Jonas Weber ask?"): the words left
         # beside the speaker are all a question's frame (FRAME_WORDS), so any of their turns answers: the confidence

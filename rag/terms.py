@@ -74,8 +74,8 @@ from functools import lru_cache
 
 from .borrowed import borrowed
 from .places import capitals, countries, country_forms, country_names, country_phrases, peoples
-from .vocabulary import (COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS, INFLECTED_ZIPF, LABELS, OFFICES,
-                         PATRONYMIC, RARE_ZIPF, SHORT_MONTHS, TITLED_WORDS, TITLES, VARIANT_PREFIX, Vocabulary, FIGURE,
+from .vocabulary import (CALENDAR, COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS, INFLECTED_ZIPF, LABELS,
+                         OFFICES, PATRONYMIC, RARE_ZIPF, SHORT_MONTHS, TITLED_WORDS, TITLES, VARIANT_PREFIX, Vocabulary, FIGURE,
                          _SENTENCE_END_CHARS, _WORD, _acronym, _distance, _fold, _is_stop, _skeleton, _stem,
                          is_common, mistyped, zipf)
 
@@ -391,6 +391,14 @@ def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     return missing, named
 
 
+_YEAR_BEFORE = frozenset("in by since until till before after during".split())
+
+
+def _absent_form(found: str | None, year: bool) -> bool:
+    """Whether a name is missing, the documents' form of it `found` (None: none): a year never as "2,100"."""
+    return found is None or (year and re.search(r"\d\D\d", found) is not None)
+
+
 def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str] | None = None
                   ) -> tuple[list[str], int, frozenset]:
     """missing_names, and its soft words (folded): missing, but perhaps only named another way, so reported
@@ -414,8 +422,12 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     # a name after a title is a person's ("Senator Whitehouse": not the documents' "White House")
     titled = {folded[i + 1] for i in range(len(matches) - 1) if folded[i] in TITLED_WORDS
               and re.fullmatch(r"\.?[ \t]+", query[matches[i].end():matches[i + 1].start()])}
+    # a year ("by 2100", "in June 2024") is never written with a thousands separator: "2,100 households" is not it
+    years = {folded[i] for i in range(1, len(matches)) if re.fullmatch(r"1\d{3}|2[01]\d\d", folded[i])
+             and (folded[i - 1] in _YEAR_BEFORE or folded[i - 1] in CALENDAR or folded[i - 1] in SHORT_MONTHS)}
     lost = {core for core in names
-            if vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper(), person=core in titled) is None
+            if _absent_form(vocabulary.find(core, docs, name=spelled.get(core, core)[:1].isupper(),
+                                            person=core in titled), core in years)
             and not (_acronym(spelled.get(core, "")) and vocabulary.spelled_out(core, docs))}
     # two words of the query that the documents write as one ("Sea-Lock", "Sea Lock": SeaLock; "Gear Works")
     words = matches if lost else []     # (only a missing word may be half of one)

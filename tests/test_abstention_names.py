@@ -756,3 +756,14 @@ def test_the_shipped_borrowed_words_are_made_from_wordfreq_as_borrowed_py_says()
         en = zipf_frequency(w, "en")
         others = sorted((zipf_frequency(w, lang) for lang in borrowed.LANGUAGES), reverse=True)
         assert borrowed.LOWEST <= en < borrowed.HIGHEST and others[borrowed.SHARED - 1] >= en - borrowed.SPREAD, w
+
+
+def test_a_year_is_not_a_number_written_with_a_thousands_separator():
+    # a reviewer's report: "the projected sea level rise by 2100" was answered because the report says "2,100
+    # households"; a year is never written so, a count may be ("Do 2100 households …": the documents' "2,100")
+    r = _retriever(_index("Some 2,100 households live below the dike. A review in 2028 will assess the sea level."),
+                   -10.0)
+    year = r.search("What is the projected sea level rise by 2100?", 3)
+    assert year.abstained and year.missing_terms == ["2100"]
+    for q in ["Do 2100 households live below the dike?", "What will the review in 2028 assess?"]:
+        assert r.search(q, 3).missing_terms == [], q

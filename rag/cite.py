@@ -94,7 +94,7 @@ def _names(names: tuple[str, ...]) -> str:
 
 def where(p: Passage, until: float | None = None) -> str:
     """'Answer to Q7 — Polls conducted…', 'Opening statement', 'Turn of Project Manager, paragraph 12',
-    'Turns of Grad A and Grad B at 00:12:31', or 'Paragraph 12'; ' at 00:12:31' when the passage has a time
+    'Turns of Grad A and Grad B at 00:12:31', a report's section ('5. Community Engagement'), or 'Paragraph 12'; ' at 00:12:31' when the passage has a time
     (subtitles, stamped turns), ' at 00:00:01–00:06:10' with `until`, the time of its last turn (last_time)."""
     at = f" at {clock(p.time)}" if p.time is not None else ""
     several = bool(at) and until is not None and clock(until) != clock(p.time)
@@ -104,12 +104,14 @@ def where(p: Passage, until: float | None = None) -> str:
         role = "Question" if p.kind == "question" else "Answer to"
         label = f"{role} {p.section} — {shorten(p.question)}"
         return label + (f" ({p.outlet})" if p.outlet else "") + at
-    if p.section == "opening":
-        return "Opening statement" + at
     names = tuple(getattr(p, "speakers", ()) or ()) or ((p.speaker,) if p.speaker else ())
+    if p.section == "opening":      # (a host's welcome and a guest's first words, windowed together: both named)
+        return (f"Opening statements of {_names(names)}" if len(names) > 1 else "Opening statement") + at
     if p.kind == "turn" or len(names) > 1:
         who = f"Turn{'s' if len(names) > 1 or several else ''}" + (f" of {_names(names)}" if names else "")
         return who + (at or f", paragraph {p.paragraph}")
+    if p.section != "text" and not re.fullmatch(r"Q\d+", p.section):     # the heading it stands under
+        return shorten(p.section) + at
     return f"Paragraph {p.paragraph}" + at
 
 

@@ -113,6 +113,7 @@ def cmd_index(args) -> int:
     from .embed import default_embedder
 
     folder = _index(args)
+    store.check_target(folder)      # a folder or file that is not ours is refused before a lock file is made beside it
     # the index's own files are read under the build's lock: an upload the chat was adding meanwhile (its text only in
     # the index) is then seen, and a rebuild without paths refuses instead of dropping it
     with store.build_lock(folder):

@@ -146,7 +146,10 @@ def load_set(path) -> list[dict]:
             _check_spans(item, where)
             out.append(item)
             continue
-        gold = item.setdefault("gold", [])
+        if "gold" not in item:     # an answered query's quotes forgotten would count as a question nothing answers
+            raise QueryError(f"{where}: no \"gold\": give the quotes that answer it, or [] when the documents do "
+                             f"not answer it")
+        gold = item["gold"]
         if not isinstance(gold, list) or not all(isinstance(g, str) and norm(g) for g in gold):
             raise QueryError(f"{where}: \"gold\" must be a list of non-empty strings (quotes from the "
                              f"documents; [] when they do not answer it), not {json.dumps(gold)[:60]}")
@@ -196,17 +199,26 @@ def _check_fields(item: dict, where: str) -> None:
 def check_index(queries: list[dict], documents: dict) -> list[str]:
     """What a set asks of an index's `documents` (id -> Document): QueryError naming the line for a
     "docs" id that is not there or a gold span past the end of its document's text; a warning
-    (returned, one line each) for a span-graded line whose "doc" is not there (its query can only miss)."""
+    (returned, one line each) for a span-graded line whose "doc" is not there (its query can only miss), and for a
+    substring line with a quote no document holds word for word (white space aside: mistyped, or from another text)."""
     lengths: dict[str, int] = {}
     for doc_id, d in documents.items():
         name = PurePath(str(doc_id)).name
         lengths[name] = max(lengths.get(name, 0), len(d.text))
     warnings = []
+    texts = None        # every document's text, white space folded, for the quotes of substring lines
     for q in queries:
         where = q.get("_where") or f"query {json.dumps(q.get('id'), ensure_ascii=False)}"
         unknown = sorted(set(q.get("docs") or ()) - set(documents))
         if unknown:
             raise QueryError(f"{where}: \"docs\" names no document of the index: {', '.join(unknown)[:200]}")
+        if q.get("gold"):
+            texts = texts if texts is not None else "\n".join(norm(d.text) for d in documents.values())
+            lost = [g for g in q["gold"] if norm(g) not in texts]
+            if lost:
+                warnings.append(f"{where}: a \"gold\" quote is in no document of the index word for word "
+                                f"({json.dumps(lost[0][:60], ensure_ascii=False)}): it is a hit only where a passage "
+                                f"shares most of it")
         if not q.get("gold_spans"):
             continue
         if q["doc"] not in lengths:

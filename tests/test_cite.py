@@ -63,6 +63,22 @@ def test_label_of_plain_text_is_its_paragraph():
     assert where(Passage("d", 0, 5, "Hello", "Q3", "answer", 4)) == "Paragraph 4"
 
 
+def test_label_of_a_reports_paragraph_is_its_section():
+    # a reviewer's report: a paragraph under "5. Community Engagement" was cited "Paragraph 29 · ¶29", the section
+    # (in the JSON) never shown
+    p = Passage("d", 0, 5, "Hello", "5. Community Engagement", "paragraph", 29)
+    assert where(p) == "5. Community Engagement"
+    long = "Annex B: " + "the measures of the strategy and their costs " * 4
+    assert where(Passage("d", 0, 5, "Hello", long, "paragraph", 3)) == shorten(long)
+    assert where(Passage("d", 0, 5, "Hello", "Results", "paragraph", 4, time=62.0)) == "Results at 00:01:02"
+    # a window of a host's welcome and a guest's first words is no one's opening statement
+    two = Passage("d", 0, 5, "Hello", "opening", "statement", 1, speaker="Moderator", speakers=("Moderator", "Dr. Lee"))
+    assert where(two) == "Opening statements of Moderator and Dr. Lee"
+    assert where(Passage("d", 0, 5, "Hello", "opening", "statement", 1, speaker="Moderator")) == "Opening statement"
+    # a turn of a meeting under a heading is still its speaker's
+    assert where(Passage("d", 0, 5, "Hello", "Agenda", "turn", 4, speaker="Anna")) == "Turn of Anna, paragraph 4"
+
+
 # ---- shorten ------------------------------------------------------------------------------------
 
 def test_shorten_keeps_short_text_and_collapses_white_space():

@@ -11,6 +11,7 @@ import pytest
 from rag import evaluate
 from rag.cli import main
 from rag.errors import QueryError
+from rag.records import Document
 from rag.records import Hit, Passage
 from rag.retrieve import Result
 
@@ -112,6 +113,21 @@ def test_load_set_refuses_bad_lines(tmp_path):
         evaluate.load_set(bad)
 
 
+def test_a_line_without_gold_is_refused_and_a_quote_no_document_holds_is_warned_of(tmp_path):
+    # a reviewer's report: a line with no "gold" was counted as a question nothing answers, and a quote found in
+    # no document was taken without a word (its query could only miss)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "query": "q", "gold": []}\n{"id": "y", "query": "the dike"}\n', encoding="utf-8")
+    with pytest.raises(QueryError, match=r'line 2 \(id "y"\): no "gold"'):
+        evaluate.load_set(bad)
+    docs = {"d.txt": Document.from_text("d.txt", "The dike will be raised\nby 1.4 metres.")}
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"id": "a", "query": "dike", "gold": ["raised by 1.4  metres"]}\n'
+                    '{"id": "b", "query": "dike", "gold": ["raised by 1.5 metres"]}\n', encoding="utf-8")
+    warnings = evaluate.check_index(evaluate.load_set(good), docs)
+    assert len(warnings) == 1 and '(id "b")' in warnings[0] and "raised by 1.5 metres" in warnings[0]
+
+
 def _write_set(tmp_path):
     path = tmp_path / "set.jsonl"
     rows = [{"id": "p1", "query": "Is the pipeline funded?", "gold": ["funded by a regional grant of 4 million dollars"]},
@@ -210,7 +226,7 @@ def _lines(tmp_path, *rows) -> str:
 
 
 SPAN = {"id": "x", "query": "battery", "doc": "briefing.txt", "gold_spans": [[0, 10]]}
-SUBSTRING = {"id": "y", "query": "case colour", "gold": ["yellow"]}
+SUBSTRING = {"id": "y", "query": "water policy", "gold": ["water policy"]}
 
 
 @pytest.mark.parametrize("field, value", [("domain", ["a"]), ("domain", {"a": 1}), ("kind", 3), ("id", ["z"])])

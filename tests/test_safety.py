@@ -45,7 +45,8 @@ def test_index_at_the_folder_being_indexed_deletes_nothing(mydocs, fake_cli, cap
     err = capsys.readouterr().err
     assert "not empty and holds no index" in err and "Traceback" not in err
     assert tree(mydocs) == before
-    assert [p.name for p in mydocs.parent.iterdir() if p.name.startswith(".mydocs")] in ([], [".mydocs.lock"])
+    # nor a lock file beside it: a refused build takes no lock (a reviewer's "nothing was written" and a new file)
+    assert [p.name for p in mydocs.parent.iterdir() if p.name.startswith(".mydocs")] == []
 
 
 def test_index_at_a_parent_folder_or_a_file_or_dot_is_refused(tmp_path, mydocs, fake_cli, capsys, monkeypatch):
@@ -56,6 +57,7 @@ def test_index_at_a_parent_folder_or_a_file_or_dot_is_refused(tmp_path, mydocs, 
     notes = mydocs / "notes.md"
     assert cli("index", str(mydocs / "briefing.txt"), "--index", str(notes), "--quiet") == 1
     assert "is a file, not an index folder" in capsys.readouterr().err
+    assert not (mydocs / ".notes.md.lock").exists()     # the next refusal then listed it among the user's files
     monkeypatch.chdir(mydocs)
     assert cli("index", "briefing.txt", "--index", ".", "--quiet") == 1
     err = capsys.readouterr().err

@@ -36,7 +36,11 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
 - lines nobody says: an export's header above the first words said (_front_matter: a title, "Transcript by
   Rev.com", "Date: …") is nobody's, in a Q&A too (not the answerer's opening statement); the page's lines after
   the last words (_tail: "Tags: …", "© 2005-2024 …") are not the last speaker's. The White House's bare "Q"
-  (``_BARE_Q``) asks.
+  (``_BARE_Q``) asks. Those header lines are in section ``text``, not the ``opening`` (no "Opening statement").
+- an asker's thank-you (_pleasantry: asks nothing, every sentence thanks, "Interviewer: Thank you very much.",
+  "Dr. Osei, thank you for joining us."): no question, no answer, and not the asker's passage (a ``paragraph`` of
+  nobody's in section ``text``, its label kept in the quote); the answerer's reply to it ("Thank you.") is their
+  ``turn`` in section ``text``, not an answer to the question before, up to the next question.
 - ``>>`` opening two paragraphs or more, or after subtitles.py's own stamp (broadcast captions): a new,
   unnamed speaker (kind ``turn``, no ``speaker``); the mark is left out of the quote.
 - Otter's export: ``Jane Doe  0:03`` on a line of its own, the words on the next lines, when one
@@ -148,6 +152,8 @@ _ASKS = re.compile(r"\?|\b(?:could|can|would|will) you\b|\b(?:please\s+)?(?:comm
                    r"clarify|walk us through|tell us|talk us through|give us)\b", re.I)
 _ANSWER_LABELS = {"a", "answer"}     # no name: the answer's speaker is unknown
 _HOSTS = {"moderator", "interviewer", "host"}     # askers by role who also welcome, thank and hand over
+# a thank-you: "Thank you very much.", "Dr. Osei, thank you for joining us.", "Thanks, Karine." (_pleasantry)
+_THANKS = re.compile(r"\b(?:thank(?:s|\s+you)|many\s+thanks)\b", re.I)
 UNNAMED_LABELS = {"q", "question", "questions"} | _ANSWER_LABELS     # labels that name nobody (no speaker listed)
 # a question asked: "?" ending a sentence (then a capital, or the paragraph's end), not inside a title ("the report
 # "Why Do Bridges Fail?" published …") nor an aside ("did you not?, that …")
@@ -318,6 +324,18 @@ def _tail(text: str, paras: list[_Para], turns: list) -> set[int]:
             break
         out.add(i)
     return out
+
+
+def _pleasantry(body: str) -> bool:
+    """An asker's turn that only thanks ("Thank you very much.", "Dr. Osei, thank you for joining us."): it asks
+    nothing (no "?", _ASKS), each of its sentences thanks, and it is short. Not a question (it opens no exchange),
+    not an answer, and not the asker's passage: the asking side's courtesy, not words anyone searches for."""
+    if len(body) > 200 or "?" in body or _ASKS.search(body):
+        return False
+    # its sentences, at ". " or "! " (a one-word piece, "Dr." of "Dr. Osei, thank you", "Smith." of "Thank you, Mr.
+    # Smith.", is no sentence of its own)
+    said = [one for one in re.split(r"(?<=[.!…])\s+", body.strip()) if len(one.split()) > 1]
+    return bool(_THANKS.search(body)) and all(_THANKS.search(one) for one in said)
 
 
 def _is_fragment(body: str) -> bool:
@@ -600,6 +618,7 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
     exchange = 0
     kind, speaker, outlet, time = "statement", main_speaker, None, None
     front = True    # still in the lines above the first words said (a title, an export's header)
+    closed = False  # an asker's thank-you has closed the exchange: what follows, up to the next question, answers none
     tail = _tail(text, paras, turns)   # and the page's lines after the last (tags, share buttons, a copyright)
     question_spans: dict[str, list[tuple[int, int]]] = {}   # section -> its question's paragraphs
     for n, (p, t) in enumerate(zip(paras, turns), 1):
@@ -611,18 +630,28 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
             start = t.start
             time = t.time if t.time is not None else time
             label = t.label
+            # an asker's thank-you ("Interviewer: Thank you very much.", "Dr. Osei, thank you for joining us.")
+            # neither asks nor answers: nobody's passage outside the exchanges (its label and stamp kept in the
+            # quote, so that it says who thanks), and the answerer's reply to it ("Thank you.") is their turn,
+            # not an answer to the question before
+            if label in askers and _pleasantry(text[t.start:p.end]):
+                closed, kind, speaker, outlet = True, "paragraph", None, None
+                out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
+                                   section="text", kind="paragraph", paragraph=n))
+                continue
             # a host's turn that asks nothing ("Moderator: Welcome to the panel on …") opens no exchange: it is theirs
             hosting = label in askers and label.lower() in _HOSTS and "?" not in text[t.start:p.end]
             if label in askers and not hosting:
                 exchange += 1
+                closed = False
                 kind, speaker = "question", label
                 outlet = t.outlet
             elif label is not None:
-                kind = "answer" if exchange else "statement"
+                kind = "turn" if closed and exchange else "answer" if exchange else "statement"
                 speaker = None if label.lower() in _ANSWER_LABELS else label
             if start >= p.end:      # a label with no words after it: its words are the next paragraphs
                 continue
-        section = f"Q{exchange}" if exchange else "opening"
+        section = "text" if closed and exchange else f"Q{exchange}" if exchange else "opening"
         front = front and t is None and not exchange and (n == 1 or _front_matter(text[p.start:p.end]))
         if t is None and _heading(text, p) is not None:
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
@@ -633,9 +662,11 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
                           or n - 1 in tail or _table_rows(text[p.start:p.end]) or _stage_note(text[p.start:p.end])):
             # nobody's statement: the title, and an export's lines above the first words ("Transcript by Rev.com",
             # "Date: 14 May 2023. Location: Astoria, Oregon."), and a short block of lines right above the first
-            # label (a podcast's "Episode 47 …" / "Recorded 3 March 2025. Transcript by Rev.com")
+            # label (a podcast's "Episode 47 …" / "Recorded 3 March 2025. Transcript by Rev.com"); those above the first
+            # words are in no section ("text"): nobody's opening statement either
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
-                               section=section, kind="paragraph", paragraph=n))
+                               section="text" if section == "opening" and front else section, kind="paragraph",
+                               paragraph=n))
             continue
         if kind == "question":
             question_spans.setdefault(section, []).append((start, p.end))

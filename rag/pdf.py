@@ -59,6 +59,8 @@ def pdf_text(data: bytes) -> tuple[str, str]:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError
 
+    if b"%PDF" not in data[:1024]:      # every PDF opens with "%PDF-1.x" (a reader allows a little before it)
+        raise DocumentError("not a PDF file: it does not start with %PDF (another kind of file named .pdf?)")
     try:
         with _quiet("pypdf"):
             reader = PdfReader(io.BytesIO(data))
@@ -73,7 +75,25 @@ def pdf_text(data: bytes) -> tuple[str, str]:
         raise DocumentError(f"cannot be read as PDF: {e}") from None
     except Exception:  # noqa: BLE001 - pypdf raises many kinds on a broken file
         raise DocumentError("cannot be read as PDF: the file is truncated or damaged") from None
-    return PAGE_BREAK.join(pages), title
+    return PAGE_BREAK.join(_continued(pages)), title
+
+
+def _continued(pages: list[str]) -> list[str]:
+    """The pages' paragraphs with a sentence that runs on over a page break kept whole: where a page's last
+    paragraph ends mid-sentence (no sentence's end, no colon, not a heading) and the next page opens in lower case,
+    the next page's first paragraph is moved to the end of the page before (the page break after it). The
+    paragraph's passage then has the page it starts on, as a citation of a passage over two pages does ("p. 3"),
+    and the pages after it keep theirs (the number of page breaks is unchanged)."""
+    pages = list(pages)
+    for i in range(1, len(pages)):
+        before, after = pages[i - 1], pages[i]
+        last = before.rsplit("\n\n", 1)[-1]
+        if not last or last.startswith("# ") or re.search(r"[.!?:…\"”]$", last) or not after[:1].islower():
+            continue
+        first, _, rest = after.partition("\n\n")
+        joined = _dehyphenated(before, first) if before.endswith("-") else before + " " + first
+        pages[i - 1], pages[i] = joined, rest
+    return pages
 
 
 EDGE = 5            # a page's first and last lines where its running header, footer and page number stand

@@ -11,20 +11,26 @@ start of the file. For the other formats it is the text extracted here:
 - HTML (BeautifulSoup): the ``<article>`` (else ``<main>``, else ``<body>``) without
   scripts, styles, navigation, asides and forms, and, outside an article, without the
   site's header and footer. One block element per paragraph; headings become
-  Markdown-style ``# Heading`` lines so that parsing sees them as headings.
+  Markdown-style ``# Heading`` lines so that parsing sees them as headings; a data table's row is a
+  paragraph, its cells joined by " | " (as DOCX's); an ordered list's item opens with its number ("2. ");
+  a footnote's mark (``<sup>``) is set apart in brackets ("period.[1]").
   Title from ``og:title``, else the article's ``<h1>``, else ``<title>``; date from ``article:published_time``
   or ``<time datetime>``.
 - PDF (pypdf, ``pdf.py``): the pages' text, separated by a form feed line (``\\n\\f\\n``) so
   that parsing can tell each passage's page, without what the page prints around the words (a
   court transcript's line numbers, page numbers, running headers and footers); lines joined into
-  paragraphs, a short capitalised line that is not a sentence taken for a heading (``# Heading``).
+  paragraphs, a short capitalised line that is not a sentence taken for a heading (``# Heading``); a
+  sentence running on over a page break kept in one paragraph, before the break (cited at its first page).
+  A file that does not open with ``%PDF`` is refused as not a PDF.
   Title from the metadata.
 - Markdown: as it is; title and date from YAML front matter when it has one (parsing
-  leaves the front matter out of the passages).
+  leaves the front matter out of the passages); a title that is no one-line string there (a list,
+  a quote left open: broken YAML) is none.
 - DOCX (python-docx, ``word.py``): paragraphs and tables in document order, one paragraph each
   (a line break inside a paragraph stays a line; a table's row is a paragraph, its cells joined
-  by " | "), headings as ``# Heading``; title from the core properties; transcription tools' Word
-  layouts read as their text exports. Headers, footers and footnotes are left out.
+  by " | "), headings as ``# Heading``, a numbered list's item with its number ("2. "); title from the
+  core properties; a file that is no zip archive refused as no Word file (saying when it is a PDF);
+  transcription tools' Word layouts read as their text exports. Headers, footers and footnotes are left out.
 - Subtitles (``.srt``, ``.vtt``; UTF-8 or UTF-16 as text files): the cues merged into turns,
   ``[00:12:31] Jane Doe: words...``, one paragraph each (``subtitles.py`` says how).
 Each Document's ``sha256`` is of the file's bytes, so a changed file is noticed.
@@ -218,8 +224,26 @@ def front_matter(text: str) -> tuple[str, str | None]:
     m = _FRONT.match(text)
     if not m:
         return "", None
-    fields = dict(re.findall(r"^(title|date):[ \t]*['\"]?(.*?)['\"]?[ \t]*$", m.group("body"), re.MULTILINE))
-    return fields.get("title", ""), _iso(fields.get("date", ""))
+    fields = dict(re.findall(r"^(title|date):[ \t]*(.*?)[ \t]*$", m.group("body"), re.MULTILINE))
+    return _scalar(fields.get("title", "")), _iso(_scalar(fields.get("date", "")))
+
+
+def _scalar(value: str) -> str:
+    """A front matter field's value as the string YAML reads: a quoted one without its quotes, a plain one without
+    a trailing comment ("Notes  # draft"); "" for what is no one-line string (a list "[a, b]", a mapping "{...}", a
+    block "|", an alias "*x", a quote left open, "[unclosed" in a broken front matter)."""
+    value = value.strip()
+    if value[:1] in ("'", '"'):
+        quote = value[0]
+        m = re.fullmatch(r'"((?:[^"\\]|\\.)*)"(?:[ \t]+#.*)?', value) if quote == '"' else \
+            re.fullmatch(r"'((?:[^']|'')*)'(?:[ \t]+#.*)?", value)
+        if not m:
+            return ""
+        inner = m.group(1)
+        return inner.replace("''", "'") if quote == "'" else re.sub(r'\\(["\\/])', r"\1", inner)
+    if not value or value[0] in "[]{}|>&*!%@`#," or value == "-" or value.startswith("- "):
+        return ""
+    return re.sub(r"[ \t]+#.*$", "", value)
 
 
 def date_from_name(name: str) -> str | None:
@@ -262,14 +286,35 @@ def html_text(data: bytes) -> tuple[str, str, str | None]:
 
     blocks: list[str] = []
     current: list[str] = []
+    prefix: list[str] = []      # an ordered list item's number ("2. "), put before its first block
 
     def flush():
         line = re.sub(r"[ \t\r\f\v\u00a0]+", " ", "".join(current))
         line = "\n".join(x.strip() for x in line.split("\n")).strip()
         line = re.sub(r"\n{2,}", "\n", line)
         if line:
-            blocks.append(line)
+            blocks.append("".join(prefix) + line)
+            prefix.clear()
         current.clear()
+
+    def cell_text(cell) -> str:
+        """A table cell's text on one line (its paragraphs and line breaks joined by spaces)."""
+        nonlocal blocks
+        saved, blocks = blocks, []
+        walk(cell)
+        flush()
+        text, blocks = " ".join(" ".join(blocks).split()), saved
+        return text
+
+    def table(node):
+        """A data table: one line a row, its cells joined by " | " (as word.py writes a Word table's rows)."""
+        if node.caption is not None:
+            walk(node.caption)
+            flush()
+        for row in _rows(node):
+            cells = [text for text in map(cell_text, row.find_all(["td", "th"], recursive=False)) if text]
+            if cells:
+                blocks.append(" | ".join(cells))
 
     def walk(node):
         for child in node.children:
@@ -277,16 +322,31 @@ def html_text(data: bytes) -> tuple[str, str, str | None]:
                 current.append(str(child).replace("\n", " "))
             elif child.name == "br":
                 current.append("\n")
+            elif child.name == "sup" and _footnote_mark(child):
+                mark = " ".join(child.get_text(" ", strip=True).split())
+                current.append(mark if mark.startswith("[") else f"[{mark}]")
             elif child.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 flush()
+                prefix.clear()
                 heading = child.get_text(" ", strip=True)
                 if heading:
                     blocks.append("#" * int(child.name[1]) + " " + " ".join(heading.split()))
             elif child.name == "pre":
                 flush()
+                prefix.clear()
                 text = child.get_text().strip("\n")
                 if text.strip():
                     blocks.append(text)
+            elif child.name == "table" and not _layout_table(child):
+                flush()
+                prefix.clear()
+                table(child)
+            elif child.name == "li" and child.parent is not None and child.parent.name == "ol":
+                flush()
+                prefix[:] = [f"{_item_number(child)}. "]
+                walk(child)
+                flush()
+                prefix.clear()
             elif child.name in _BLOCKS:
                 flush()
                 walk(child)
@@ -297,6 +357,71 @@ def html_text(data: bytes) -> tuple[str, str, str | None]:
     walk(root)
     flush()
     return "\n\n".join(blocks) + "\n", title, date
+
+
+# a footnote's mark: "1", "12", "1,2", "3-5", "a", "*", "†" (in brackets or not)
+_MARK = re.compile(r"\[?(?:\d{1,3}(?:\s*[,–-]\s*\d{1,3})*|[a-z]|[*†‡§¶]{1,3})\]?")
+
+
+def _footnote_mark(sup) -> bool:
+    """Whether a <sup> is a footnote's reference: a link in it (Wikipedia's <sup><a href="#cite_note-1">[1]</a>), a
+    class or id that says so, or a short mark ("1", "*") after a sentence's punctuation or a word of three letters or
+    more ("period.<sup>1</sup>", "benefit<sup>2</sup>"); not a unit's or a formula's power ("m<sup>2</sup>",
+    "10<sup>6</sup>", "x<sup>2</sup>"), nor "1<sup>st</sup>"."""
+    text = " ".join(sup.get_text(" ", strip=True).split())
+    if not text or not _MARK.fullmatch(text):
+        return False
+    names = " ".join(sup.get("class") or []) + " " + (sup.get("id") or "")
+    if sup.find("a") is not None or re.search(r"(?i)foot|note|fn|ref|cite", names):
+        return True
+    before = ""
+    for node in sup.previous_elements:
+        if isinstance(node, str):
+            before = str(node) + before
+            if before.strip():
+                break
+    return bool(re.search(r"(?:[.,;:!?)\]\"”’]|[^\W\d_]{3})$", before))
+
+
+def _rows(table) -> list:
+    """A table's rows, in order (its head's, body's and foot's), not those of a table inside it."""
+    rows = []
+    for child in table.find_all(recursive=False):
+        if child.name == "tr":
+            rows.append(child)
+        elif child.name in ("thead", "tbody", "tfoot"):
+            rows.extend(child.find_all("tr", recursive=False))
+    return rows
+
+
+def _layout_table(table) -> bool:
+    """Whether a <table> lays out a page rather than holding data (its cells then read as paragraphs): a table or
+    a heading inside, role="presentation", or a cell of several paragraphs (over 300 characters)."""
+    if (table.get("role") or "").lower() in ("presentation", "none") or table.find(["table", "h1", "h2", "h3", "h4",
+                                                                                      "h5", "h6", "pre"]):
+        return True
+    for cell in table.find_all(["td", "th"]):
+        parts = cell.find_all(["p", "div", "li", "blockquote"])
+        if len(parts) > 1 and len(cell.get_text(" ", strip=True)) > 300:
+            return True
+    return False
+
+
+def _item_number(li) -> int:
+    """An ordered list item's number as a browser shows it: the list's start (1) counted on, a value="" kept."""
+    ol = li.parent
+    try:
+        n = int(ol.get("start", 1)) - 1
+    except ValueError:
+        n = 0
+    for item in ol.find_all("li", recursive=False):
+        try:
+            n = int(item["value"]) if item.get("value") else n + 1
+        except ValueError:
+            n += 1
+        if item is li:
+            break
+    return n
 
 
 def _has_lxml() -> bool:

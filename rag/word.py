@@ -1,6 +1,7 @@
 """Word (.docx) files into text (python-docx): paragraphs and tables in document order, one paragraph each,
-headings as Markdown's "# Heading"; transcription tools' Word layouts as their text exports (Otter's and Teams'
-"Jane Doe  0:03" above the words, Teams' classic cues, a table of speaker, time and words).
+headings as Markdown's "# Heading", a numbered list's items with their numbers ("1. "); transcription tools'
+Word layouts as their text exports (Otter's and Teams' "Jane Doe  0:03" above the words, Teams' classic cues, a
+table of speaker, time and words).
 
 What it leaves out: headers, footers, footnotes, comments, text boxes and images' text.
 """
@@ -26,11 +27,14 @@ def docx_text(data: bytes) -> tuple[str, str]:
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
 
+    if not data.startswith(b"PK"):     # a .docx is a zip archive
+        raise DocumentError(_not_docx(data))
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError) as e:
         raise DocumentError(f"not a readable DOCX file ({e})")
     blocks = []
+    numbers = _Numbering(document)
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             blocks.extend(_table_rows(item))
@@ -38,6 +42,7 @@ def docx_text(data: bytes) -> tuple[str, str]:
         text = _lines(item.text)
         if not text:
             continue
+        text = numbers.label(item) + text
         style = (item.style.name if item.style is not None else "") or ""
         m = re.match(r"Heading (\d)", style)
         if style == "Title":
@@ -46,6 +51,142 @@ def docx_text(data: bytes) -> tuple[str, str]:
             text = "#" * min(6, int(m.group(1)) + 1) + " " + text
         blocks.append(text)
     return _docx_transcript(blocks), document.core_properties.title or ""
+
+
+def _not_docx(data: bytes) -> str:
+    """Why bytes that are no zip archive are no Word document, and what they look like instead."""
+    head = data[:1024].lstrip()
+    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "not a Word (.docx) file: it is a PDF (rename it to .pdf)"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return ("not a Word (.docx) file: an old Word .doc or a password-protected document "
+                "(save it as .docx, without a password)")
+    if head.startswith((b"{\\rtf", b"<", b"\xef\xbb\xbf<")):
+        what = "RTF" if head.startswith(b"{\\rtf") else "HTML or XML"
+        return f"not a Word (.docx) file: it is {what} text (save it as .docx)"
+    return "not a Word (.docx) file (a .docx is a zip archive; this one is not)"
+
+
+_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+
+
+def _formatted(n: int, fmt: str) -> str:
+    """A list item's count `n` as its level's number format writes it (decimal for one not known here)."""
+    if fmt in ("lowerLetter", "upperLetter"):
+        letters = ""
+        while n > 0:
+            n, r = divmod(n - 1, 26)
+            letters = chr(ord("a") + r) + letters
+        return letters.upper() if fmt == "upperLetter" else letters
+    if fmt in ("lowerRoman", "upperRoman") and n > 0:
+        roman = ""
+        for value, letters in _ROMAN:
+            while n >= value:
+                roman, n = roman + letters, n - value
+        return roman.upper() if fmt == "upperRoman" else roman
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return str(n)
+
+
+class _Numbering:
+    """The numbers Word shows before a numbered list's paragraphs ("1. ", "2. ", "a) "), which python-docx leaves
+    out of a paragraph's text: from the paragraph's numbering (w:numPr, its own or its style's), the list's level
+    format in numbering.xml and a count per list (numId) and level, as Word counts (a list interrupted by other
+    paragraphs goes on counting; a deeper level starts again under each item above it). A bullet's item gets no
+    mark. Where numbering.xml cannot be read: "1. ", "2. " …, counted again after other paragraphs."""
+
+    def __init__(self, document):
+        from docx.oxml.ns import qn
+        self.qn = qn
+        self.styles = {}
+        self.levels = {}        # numId -> {ilvl: (format, text, start)}
+        self.counts: dict = {}
+        self.last = None        # the list of the paragraph before (for the fallback's count)
+        try:
+            root = document.part.numbering_part.element
+        except Exception:  # noqa: BLE001 - no numbering part: no lists, or a broken one
+            root = None
+        if root is None:
+            return
+        abstract = {a.get(qn("w:abstractNumId")): a for a in root.findall(qn("w:abstractNum"))}
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            levels = {}
+            node = abstract.get(ref.get(qn("w:val"))) if ref is not None else None
+            for lvl in ([] if node is None else node.findall(qn("w:lvl"))):
+                levels[lvl.get(qn("w:ilvl"))] = (self._val(lvl, "w:numFmt") or "decimal",
+                                                 self._val(lvl, "w:lvlText"), int(self._val(lvl, "w:start") or 1))
+            for override in num.findall(qn("w:lvlOverride")):
+                ilvl, start = override.get(qn("w:ilvl")), self._val(override, "w:startOverride")
+                if start is not None and ilvl in levels:
+                    levels[ilvl] = levels[ilvl][:2] + (int(start),)
+            self.levels[num.get(qn("w:numId"))] = levels
+
+    def _val(self, node, tag: str):
+        child = node.find(self.qn(tag))
+        return None if child is None else child.get(self.qn("w:val"))
+
+    def _numpr(self, paragraph):
+        """(numId, ilvl) of a paragraph in a list, else None: its own w:numPr, else its style's (and theirs)."""
+        qn = self.qn
+        ppr = paragraph._p.pPr
+        found = ppr.find(qn("w:numPr")) if ppr is not None else None
+        style = paragraph.style.element if paragraph.style is not None else None
+        ilvl = self._val(found, "w:ilvl") if found is not None else None
+        seen = set()
+        while (found is None or found.find(qn("w:numId")) is None) and style is not None and id(style) not in seen:
+            seen.add(id(style))
+            sppr = style.find(qn("w:pPr"))
+            found = sppr.find(qn("w:numPr")) if sppr is not None else None
+            if found is not None and ilvl is None:
+                ilvl = self._val(found, "w:ilvl")
+            based = style.find(qn("w:basedOn"))
+            style = None
+            if based is not None and found is None:
+                style = paragraph.part.styles.element.get_by_id(based.get(qn("w:val")))
+        num_id = self._val(found, "w:numId") if found is not None else None
+        if num_id in (None, "0"):
+            return None
+        return num_id, ilvl or "0"
+
+    def label(self, paragraph) -> str:
+        """The number to put before `paragraph`'s text: "3. ", or "" (not in a numbered list, or a bullet's)."""
+        try:
+            found = self._numpr(paragraph)
+        except Exception:  # noqa: BLE001 - an odd style chain: no number rather than no document
+            found = None
+        if found is None:
+            self.last = None
+            return ""
+        num_id, ilvl = found
+        levels = self.levels.get(num_id)
+        if not levels:      # no numbering.xml to read: count this list's items, again after other paragraphs
+            if self.last != num_id:
+                self.counts[num_id] = {}
+            counts = self.counts[num_id]
+            self.last = num_id
+            counts[ilvl] = counts.get(ilvl, 0) + 1
+            return f"{counts[ilvl]}. "
+        self.last = num_id
+        fmt, text, start = levels.get(ilvl, ("decimal", None, 1))
+        counts = self.counts.setdefault(num_id, {})
+        counts[ilvl] = counts.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counts if k.isdigit() and ilvl.isdigit() and int(k) > int(ilvl)]:
+            del counts[deeper]      # a deeper level starts again under this item
+        if fmt in ("bullet", "none") or text == "":
+            return ""
+        if text is None:
+            text = f"%{int(ilvl) + 1}." if ilvl.isdigit() else "%1."
+
+        def number(m):
+            level = str(int(m.group(1)) - 1)
+            lfmt, _, lstart = levels.get(level, ("decimal", None, 1))
+            return _formatted(counts.get(level, lstart), lfmt)
+
+        shown = re.sub(r"%([1-9])", number, text).strip()
+        return shown + " " if shown else ""
 
 
 def _lines(text: str) -> str:

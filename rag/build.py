@@ -22,7 +22,6 @@ file never stops the others. What it leaves out: watching folders for changes.
 """
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -116,22 +115,20 @@ def remove_documents(ids: list[str], embedder, folder: Path = store.DEFAULT_INDE
 
 
 def build(paths: list[Path], embedder, folder: Path = store.DEFAULT_INDEX,
-          settings: ChunkSettings = ChunkSettings(), progress: bool = False) -> store.Index:
+          settings: ChunkSettings = ChunkSettings(), progress: Progress | None = None) -> store.Index:
     """Index exactly the files at `paths` into `folder`, replacing what was there, atomically.
     Strict: raises DocumentError when a file cannot be read (add_documents skips it)."""
     files, skipped = read.expand(paths)
     if skipped:
         raise DocumentError(f"{skipped[0][0]}: {skipped[0][1]}")
-    report = _apply(folder, embedder, settings, paths=files, rebuild=True, strict=True,
-                    progress=ConsoleProgress() if progress else None)
+    report = _apply(folder, embedder, settings, paths=files, rebuild=True, strict=True, progress=progress)
     return report.index
 
 
-def index_documents(docs: list[Document], embedder, settings: ChunkSettings = ChunkSettings(),
-                    progress: bool = False) -> store.Index:
+def index_documents(docs: list[Document], embedder, settings: ChunkSettings = ChunkSettings()) -> store.Index:
     """An index (in memory, not saved) over `docs`."""
     entries = [_prepare(doc, embedder, settings) for doc in docs]
-    _embed(entries, embedder, ConsoleProgress() if progress else None)
+    _embed(entries, embedder, None)
     return _assemble(entries, _model(embedder, _dim(entries)), settings)
 
 
@@ -432,34 +429,6 @@ def _unique_id(path: Path, entries: dict, folders: bool = True) -> str:
     while f"{path.name} ({n})" in entries:
         n += 1
     return f"{path.name} ({n})"
-
-
-class ConsoleProgress:
-    """A `Progress` for the terminal: one tqdm bar per phase (Reading, Embedding, Saving)."""
-
-    def __init__(self):
-        self.bar = None
-        self.phase = None
-
-    def __call__(self, done: int, total: int, what: str) -> None:
-        from tqdm import tqdm
-
-        phase, _, detail = what.partition(" ")
-        if phase != self.phase or self.bar is None or self.bar.total != total:
-            self.close()
-            self.phase = phase
-            self.bar = tqdm(total=total, desc=phase, unit="text" if phase == "Embedding" else "file",
-                            leave=False, dynamic_ncols=True)
-        self.bar.n = done
-        self.bar.set_postfix_str(detail[:40], refresh=False)
-        self.bar.refresh()
-        if done >= total:
-            self.close()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-        self.bar = None
 
 
 def list_documents(folder: Path = store.DEFAULT_INDEX) -> list[dict]:

@@ -91,28 +91,29 @@ def conversation(index: "Index") -> bool:
 
 
 def save(index: "Index", mode: str, calibration: dict, sources: list[str]) -> dict:
-    """Store `calibration` (evaluate.calibrate's) for `mode` in calibration.json of the index's
-    folder, beside the other modes' when they were made for the same model and chunking, and
-    return the file's content. Under the build lock (a build copies the file into the index it
-    writes: one running now would carry the old one over) and atomically; refused when the index
-    on disk was rebuilt for another model or chunking since `index` was loaded."""
+    """Store `calibration` (evaluate.calibrate's) for `mode` with the index (calibration.json of its
+    folder, or its Milvus collection's), beside the other modes' when they were made for the same model and
+    chunking, and return the file's content. Under the build lock (a build copies the file into the index it
+    writes: one running now would carry the old one over) and atomically; refused when the index on disk was
+    rebuilt for another model or chunking since `index` was loaded."""
     from . import store
+    from .errors import RagError
 
-    folder = Path(index.folder)
+    location = index.folder
     key = made_for(index.manifest)
-    with store.build_lock(folder):
+    with store.build_lock(location):
         try:
-            now = made_for(store.read_manifest(folder / "manifest.json"))
-        except (OSError, ValueError):
+            now = made_for(store.manifest_at(location))
+        except (OSError, ValueError, RagError):
             now = None
         if now != key:
-            raise IndexProblem(f"The index in {folder}/ changed while it was being calibrated (another model "
+            raise IndexProblem(f"The index at {location} changed while it was being calibrated (another model "
                                f"or chunking): nothing was written. Run the calibration again.")
-        data = load(folder)
+        data = store.load_calibration(location)
         if not fits(data, key):
             data = {}
         data.update(key)
         data.setdefault("modes", {})[mode] = {**calibration, "sets": sources,
                                               "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        store.write_atomic(folder / FILE, dumps(data))
+        store.save_calibration(location, data)
     return data

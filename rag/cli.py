@@ -108,8 +108,36 @@ def _report(report, folder) -> int:
     return 1 if report.skipped else 0
 
 
+class ConsoleProgress:
+    """A `Progress` for the terminal: one tqdm bar per phase (Reading, Embedding, Saving)."""
+
+    def __init__(self):
+        self.bar = None
+        self.phase = None
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        from tqdm import tqdm
+
+        phase, _, detail = what.partition(" ")
+        if phase != self.phase or self.bar is None or self.bar.total != total:
+            self.close()
+            self.phase = phase
+            self.bar = tqdm(total=total, desc=phase, unit="text" if phase == "Embedding" else "file",
+                            leave=False, dynamic_ncols=True)
+        self.bar.n = done
+        self.bar.set_postfix_str(detail[:40], refresh=False)
+        self.bar.refresh()
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        self.bar = None
+
+
 def cmd_index(args) -> int:
-    from .build import ConsoleProgress, add_documents
+    from .build import add_documents
     from .embed import default_embedder
 
     folder = _index(args)
@@ -242,6 +270,7 @@ def _queries_line(path, n: int, line: str) -> dict:
 
 def cmd_eval(args) -> int:
     from . import evaluate
+    from .calibration import save as save_calibration
     from .retrieve import open_retriever
 
     sets = {path: evaluate.load_set(path) for path in args.files}
@@ -253,8 +282,7 @@ def cmd_eval(args) -> int:
     if args.calibrate:
         cal = evaluate.calibrate_retriever(retriever, list(sets.values()), args.max_false)
         names = [Path(p).name for p in sets]
-        stored = _save_milvus_calibration(retriever.index, args.mode, cal, names) if store.is_uri(args.index) \
-            else evaluate.save_calibration(retriever.index, args.mode, cal, names)
+        stored = save_calibration(retriever.index, args.mode, cal, names)
         retriever = retriever.with_settings(threshold=cal["threshold"])
     calibration = ((stored or {}).get("modes") or {}).get(args.mode)
     report = {"mode": args.mode, "threshold": retriever.settings.threshold, "calibration": calibration, "sets": {}}
@@ -289,31 +317,6 @@ def cmd_adapt(args) -> int:
           f"Use it: rag search ... --adapter {out}  (or RAG_QUERY_ADAPTER={out} for the chat); "
           f"measure it: rag eval SET --adapter {out}, against --adapter none.")
     return 0
-
-
-def _save_milvus_calibration(index, mode: str, cal: dict, sources: list[str]) -> dict:
-    """calibration.save for an index in Milvus (calibration.py writes calibration.json in a folder):
-    the same merge, under the same lock, refused when the index was rebuilt for another model since."""
-    from . import calibration, milvus
-    from .errors import IndexProblem
-
-    key = calibration.made_for(index.manifest)
-    with store.build_lock(index.folder):
-        try:
-            now = calibration.made_for(milvus.manifest_of(index.folder))
-        except RagError:
-            now = None
-        if now != key:
-            raise IndexProblem(f"The index at {index.folder} changed while it was being calibrated (another model "
-                               f"or chunking): nothing was written. Run the calibration again.")
-        data = milvus.load_calibration(index.folder)
-        if not calibration.fits(data, key):
-            data = {}
-        data.update(key)
-        data.setdefault("modes", {})[mode] = {**cal, "sets": sources,
-                                              "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        milvus.save_calibration(index.folder, data)
-    return data
 
 
 def cmd_migrate(args) -> int:

@@ -411,14 +411,6 @@ def calibrate_retriever(retriever, sets: list[list[dict]], max_false: float = 0.
     return calibrate(pairs, max_false)
 
 
-def save_calibration(index, mode: str, calibration: dict, sources: list[str]) -> dict:
-    """Store `calibration` for `mode` with the index (calibration.save: atomically, under the
-    build lock); return calibration.json's content."""
-    from . import calibration as stored
-
-    return stored.save(index, mode, calibration, sources)
-
-
 def format_report(report: dict) -> str:
     """The report of `rag eval` as text: one block per query set, then the calibration."""
     lines = [f"mode: {report['mode']}   abstention threshold: "

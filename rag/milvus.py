@@ -49,12 +49,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import numpy as np
 
+from . import store
 from .dense import DenseSearch
 from .errors import IndexProblem, MissingExtra
+from .store import URI_SCHEMES as SCHEMES, is_uri
 
 log = logging.getLogger(__name__)
 
-SCHEMES = ("milvus-lite", "milvus")
 DEFAULT_COLLECTION = "rag_index"
 PIECE = 60_000            # bytes of one blob piece (VARCHAR max_length is 65,535 bytes)
 PAGE = 2_000              # rows read or written per call
@@ -67,12 +68,6 @@ OURS = "__"               # NAME__v<N>_passages, NAME__v<N>_blobs, NAME__calibra
 PASSAGE_FIELDS = frozenset({"row", "vector", "text", "sparse"})
 BLOB_FIELDS = frozenset({"seq", "name", "part", "data", "v"})
 LITE_MARKS = ("LOCK", "collections", "databases")   # what Milvus Lite (3.2) keeps in its .db folder
-
-
-def is_uri(location) -> bool:
-    """Whether `location` names a Milvus index (also once Path() has folded its '//')."""
-    text = str(location)
-    return any(text.startswith(s + ":") for s in SCHEMES)
 
 
 @dataclass(frozen=True)
@@ -246,7 +241,6 @@ _warned = set()
 @contextlib.contextmanager
 def build_lock(location, wait: bool = True):
     """A file lock beside the .db for Milvus Lite; none for a server (a warning, once)."""
-    from . import store
 
     target = parse(location)
     if target.lite:
@@ -364,14 +358,12 @@ def _write_blobs(c, name: str, files: dict[str, bytes]) -> None:
 
 
 def _digest_vectors(vectors: np.ndarray) -> str:
-    from . import store
     return store.digest(np.ascontiguousarray(vectors, dtype="<f4").tobytes())
 
 
 def save(index, location):
     """Write `index` as a new version and switch the alias to it; the index as saved."""
     from . import calibration as cal
-    from . import store
 
     target = parse(location)
     with build_lock(location):
@@ -507,7 +499,7 @@ def _read_blobs(c, name: str, only: str | None = None) -> dict[str, bytes]:
     return {n: "".join(d for _, d in sorted(parts)).encode("utf-8") for n, parts in files.items()}
 
 
-def _manifest(c, target: Target, name: str) -> dict:
+def _manifest(c, name: str) -> dict:
     data = _read_blobs(c, name, only="manifest.json").get("manifest.json")
     if data is None:
         raise ValueError("it has no manifest")
@@ -523,35 +515,20 @@ def rebuild_command(location, manifest: dict | None = None, from_files: bool = F
 
 
 def source_path(path: str) -> Path | None:
-    from . import store
     if not path or path.startswith(store.UPLOADED):
         return None
     return Path(path)         # a Milvus index stores absolute paths (relative ones: to the working folder)
 
 
-def changed_sources(location, manifest: dict) -> list[str]:
-    from . import store
-    out = []
-    for d in manifest["documents"]:
-        source = source_path(d["path"])
-        try:
-            if source and source.is_file() and store.digest(source.read_bytes()) != d["sha256"]:
-                out.append(d["path"])
-        except OSError:
-            continue
-    return out
-
-
 def source_files(location) -> tuple[list[Path], list[str]] | None:
     """store.source_files for a Milvus index."""
-    from . import store
     target = parse(location)
     try:
         c = client(target)
         name = current(target, c)
         if name is None:
             return None
-        manifest = _manifest(c, target, name.replace("_passages", "_blobs"))
+        manifest = _manifest(c, name.replace("_passages", "_blobs"))
         entries = [(d.get("id"), d.get("path")) for d in manifest.get("documents", [])]
     except Exception:  # noqa: BLE001 - a damaged or missing index knows no sources: the command names them
         return None
@@ -559,7 +536,6 @@ def source_files(location) -> tuple[list[Path], list[str]] | None:
 
 
 def read_documents(location) -> dict:
-    from . import store
     target = parse(location)
     try:
         c = client(target)
@@ -576,7 +552,6 @@ def read_documents(location) -> dict:
 
 
 def _documents(files: dict[str, bytes], manifest: dict) -> dict:
-    from . import store
     from .records import Document
 
     documents = {}
@@ -605,7 +580,6 @@ class _Vanished(Exception):
 
 
 def _load(location, embedder, check_sources, compat):
-    from . import store
     from .lexical import _stemmer
 
     target = parse(location)
@@ -684,7 +658,7 @@ def _load(location, embedder, check_sources, compat):
                            f"manifest says {manifest.get('passages')}. Rebuild it with: {rebuild}")
     store.check_spans(f"at {uri}", passages + paragraphs, documents, rebuild)
     if check_sources:
-        changed = changed_sources(location, manifest)
+        changed = store.changed_sources(location, manifest)
         if changed:
             raise IndexProblem(store.changed_message(f"at {uri}", uri, manifest, changed[0], rebuild))
     return store.Index(manifest=manifest, documents=documents, paragraphs=paragraphs, passages=passages,
@@ -832,7 +806,6 @@ def migrate(src, dest):
 
 
 def manifest_of(location) -> dict:
-    from . import store
     if is_uri(location):
         target = parse(location)
         c = client(target)
@@ -840,7 +813,7 @@ def manifest_of(location) -> dict:
         if name is None:
             raise IndexProblem(f"No index found at {target.uri}.")
         try:
-            return _manifest(c, target, name.replace("_passages", "_blobs"))
+            return _manifest(c, name.replace("_passages", "_blobs"))
         except Exception as e:  # noqa: BLE001
             raise IndexProblem(f"The index manifest at {target.uri} cannot be read ({e})")
     try:

@@ -617,9 +617,8 @@ def check_spans(where: str, passages: list[Passage], documents: dict[str, Docume
 
 
 def changed_sources(folder: Path, manifest: dict) -> list[str]:
-    """The documents' files (as the manifest names them) whose bytes differ from what was indexed."""
-    if is_uri(folder):
-        return _milvus().changed_sources(folder, manifest)
+    """The documents' files (as the manifest names them) whose bytes differ from what was indexed (a Milvus
+    index's too: source_path knows where its paths are)."""
     out = []
     for d in manifest["documents"]:
         source = source_path(folder, d["path"])
@@ -710,13 +709,13 @@ def _read_passages(data: bytes) -> list[Passage]:
 
 # ---- other backends: an index given as a URI (milvus-lite:///abs/x.db, milvus://host:19530) --------
 
-URI_SCHEMES = ("milvus-lite:", "milvus:")
+URI_SCHEMES = ("milvus-lite", "milvus")      # an index in Milvus (milvus.py): milvus-lite:///abs/index.db, milvus://host
 
 
 def is_uri(location) -> bool:
     """Whether `location` names an index in Milvus rather than a folder (also after Path() folded
     its '//': callers that wrap every location in Path still reach the right backend)."""
-    return location is not None and str(location).startswith(URI_SCHEMES)
+    return location is not None and str(location).startswith(tuple(s + ":" for s in URI_SCHEMES))
 
 
 def _milvus():
@@ -736,6 +735,21 @@ def load_calibration(location) -> dict:
     if is_uri(location):
         return _milvus().load_calibration(location)
     return calibration.load(location)
+
+
+def save_calibration(location, data: dict) -> None:
+    """Store `data` as the calibration of the index at `location` (calibration.save, which holds its lock)."""
+    if is_uri(location):
+        _milvus().save_calibration(location, data)
+    else:
+        write_atomic(Path(location) / calibration.FILE, calibration.dumps(data))
+
+
+def manifest_at(location) -> dict:
+    """The manifest of the index at `location` (OSError, ValueError or IndexProblem when there is none to read)."""
+    if is_uri(location):
+        return _milvus().manifest_of(location)
+    return read_manifest(Path(location) / "manifest.json")
 
 
 def vectors_index(vectors: np.ndarray):

@@ -281,9 +281,8 @@ class _CiteAfterSentences:
 class Summariser:
     """One local model, loaded on first use; `stream` is safe to call from many threads."""
 
-    def __init__(self, model_name: str | None = None, force_citations: bool = True, grounded: bool | None = None,
+    def __init__(self, model_name: str | None = None, grounded: bool | None = None,
                  *, int8: bool | None = None, threads: int | None = None, engine: str | None = None):
-        self.force_citations = force_citations
         # what runs grounded decoding: onnxruntime-genai (int4, rag/onnxlm.py) or transformers; None: $RAG_SUMMARY_ENGINE
         engine = (engine or os.environ.get(ENGINE_VARIABLE, "") or "auto").strip().lower()
         if engine not in ENGINES:
@@ -312,7 +311,6 @@ class Summariser:
         self._seq2seq = False
         self._load_lock = threading.RLock()
         self._generate_lock = threading.Lock()
-        self.load_seconds: float | None = None
 
     @property
     def loaded(self) -> bool:
@@ -324,7 +322,6 @@ class Summariser:
         with self._load_lock:
             if self.loaded:
                 return
-            t0 = time.perf_counter()
             path = resolve_summary_model(None if self._default else self.name, log)
             try:
                 from transformers import AutoConfig, AutoTokenizer
@@ -350,7 +347,6 @@ class Summariser:
             if self._lm is None:
                 self.engine = "torch"
                 self._load_torch()
-            self.load_seconds = time.perf_counter() - t0
 
     def _use_onnx(self) -> bool:
         from . import onnxlm
@@ -505,7 +501,7 @@ class Summariser:
         limits = _Limits(deadline, cancel, tok, 0 if self._seq2seq else inputs["input_ids"].shape[1])
         self.last_prompt = (int(inputs["input_ids"].shape[1]), 0)
         result: dict = {}
-        cite = [] if self._seq2seq or not self.force_citations else \
+        cite = [] if self._seq2seq else \
             [_CiteAfterSentences(tok, [h.rank for h in hits], inputs["input_ids"].shape[1])]
 
         threads = self.threads or generation_threads()

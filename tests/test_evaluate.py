@@ -181,7 +181,7 @@ def test_calibration_is_written_under_the_build_lock(tiny_index, fake_embedder):
             release.wait(10)
 
     def calibrate():
-        evaluate.save_calibration(index, "hybrid", {"threshold": 0.4}, ["set.jsonl"])
+        calibration.save(index, "hybrid", {"threshold": 0.4}, ["set.jsonl"])
         saved.set()
 
     builder = threading.Thread(target=build_running)
@@ -205,7 +205,7 @@ def test_calibration_is_written_under_the_build_lock(tiny_index, fake_embedder):
 
 
 def test_calibration_of_an_index_rebuilt_meanwhile_is_refused(tiny_index, fake_embedder):
-    from rag import store
+    from rag import calibration, store
     from rag.errors import IndexProblem
 
     index = store.load(tiny_index, embedder=fake_embedder)
@@ -213,7 +213,7 @@ def test_calibration_of_an_index_rebuilt_meanwhile_is_refused(tiny_index, fake_e
     manifest["model"]["fingerprint"] = "other-weights"
     (tiny_index / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(IndexProblem, match="changed while"):
-        evaluate.save_calibration(index, "hybrid", {"threshold": 0.4}, ["set.jsonl"])
+        calibration.save(index, "hybrid", {"threshold": 0.4}, ["set.jsonl"])
     assert not (tiny_index / "calibration.json").exists()
 
 

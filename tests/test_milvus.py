@@ -241,6 +241,20 @@ def test_calibration_is_carried_into_a_rebuild(database, interview_file, fake_em
     assert Retriever(again, fake_embedder).search("Is the pipeline funded?").abstained
 
 
+@needs_milvus
+def test_rag_eval_calibrate_stores_with_a_milvus_index_as_with_a_folder(database, interview_file, fake_embedder):
+    """calibration.save serves both backends (the command line had its own copy of it for Milvus)."""
+    from rag import calibration
+
+    uri = new_uri(database)
+    index = build.build([interview_file], fake_embedder, folder=uri)
+    stored = calibration.save(index, "hybrid", {"threshold": 0.4}, ["set.jsonl"])
+    calibration.save(index, "lexical", {"threshold": 0.2}, ["set.jsonl"])
+    modes = store.load_calibration(uri)["modes"]
+    assert modes["hybrid"]["threshold"] == 0.4 and modes["lexical"]["threshold"] == 0.2
+    assert stored["modes"]["hybrid"]["sets"] == ["set.jsonl"]
+
+
 # ---- the command line ------------------------------------------------------------------------------
 
 @needs_milvus

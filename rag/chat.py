@@ -19,9 +19,8 @@ from urllib.parse import parse_qs, quote, urlencode
 
 from .errors import QueryError, RagError
 from .records import Passage
-from .retrieve import Result, check_k, clean_query, corpus_noun  # noqa: F401 - the page's wording
+from .retrieve import DEFAULT_K, MAX_K, Result, check_k, clean_query, corpus_noun  # noqa: F401 - the page's wording
 
-DEFAULT_K = 5
 
 # "what about Sweden?", "And how about the EU?", "so what about sanctions"
 _WHAT_ABOUT = re.compile(
@@ -266,7 +265,7 @@ def parse_link(search: str, fragment: str = "") -> Link | None:
     try:
         k = check_k(k)
     except QueryError:
-        raise QueryError(f"The link asks for {one('k')!r} quotes: it must be a number from 1 to 50.")
+        raise QueryError(f"The link asks for {one('k')!r} quotes: it must be a number from 1 to {MAX_K}.")
     link = Link(query=query, k=k, version=one("v", ""), summary=one("summary", "") in ("1", "true", "on"),
                 docs=tuple(params.get("filter", [])), speaker=speaker_name(one("speaker")))
     m = _FRAGMENT.match(fragment or "") if fragment and fragment != "#" else None

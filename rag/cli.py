@@ -13,6 +13,7 @@ from pathlib import Path
 from . import read, store
 from .cite import result_json
 from .errors import MissingExtra, RagError
+from .query import DEFAULT_K, MAX_K
 
 # third-party loggers that chatter at INFO (faiss's loader: "Could not load library with AVX2 support
 # ... ModuleNotFoundError" on every start): WARNING and above only, unless --verbose / RAG_VERBOSE=1
@@ -536,7 +537,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = add("search", cmd_search, "print the passages that answer a query")
     p.add_argument("query", nargs="?")
-    p.add_argument("-k", type=int, default=5, help="how many passages (1-50, default 5)")
+    p.add_argument("-k", type=int, default=DEFAULT_K, help=f"how many passages (1-{MAX_K}, default {DEFAULT_K})")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--queries", help="a JSONL file of {\"id\", \"query\"} (optional \"docs\": [ids], "
                                      "\"speaker\": name): one JSON result a line; a line that is not a query, or "
@@ -569,7 +570,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = add("ask", cmd_ask, "print the quotes that answer a question, optionally a checked summary")
     p.add_argument("question")
-    p.add_argument("-k", type=int, default=5, help="how many passages (1-50, default 5)")
+    p.add_argument("-k", type=int, default=DEFAULT_K, help=f"how many passages (1-{MAX_K}, default {DEFAULT_K})")
     p.add_argument("--summary", action="store_true",
                    help="summarise the quotes with a local model; every sentence is checked against them")
     p.add_argument("--summary-model", default=None,

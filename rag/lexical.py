@@ -58,6 +58,7 @@ class Lexical:
 
 
 _local = threading.local()   # PyStemmer's stemmers are not thread-safe: one per thread
+NO_STEMMER = "The lexical index was stemmed, but PyStemmer is not installed: pip install PyStemmer"
 
 
 def _stemmer():
@@ -135,7 +136,7 @@ def load(folder: Path, passages: int | None = None) -> Lexical:
     except Exception as e:  # noqa: BLE001 - every way the files can be broken ends here
         raise IndexProblem(f"The lexical index in {src}/ is damaged ({type(e).__name__}: {e})")
     if meta.get("stem") and _stemmer() is None:
-        raise IndexProblem("The lexical index was stemmed, but PyStemmer is not installed: pip install PyStemmer")
+        raise IndexProblem(NO_STEMMER)
     from . import expand
     lex = Lexical(bm25, bool(meta.get("stem")), expand.load(src))
     if passages is not None and int(bm25.scores["num_docs"]) != passages:

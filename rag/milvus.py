@@ -199,7 +199,7 @@ def _check_lite_path(target: Target, create: bool) -> None:
         raise IndexProblem(f"{path} is a file that is not a Milvus Lite database: nothing was read or written. "
                            f"Give a new .db path.")
     if not create:
-        raise NoDatabase(f"No index found at {target.uri}. Build it with: {rebuild_command(target.uri)}")
+        raise NoDatabase(f"No index found at {target.uri}. Build it with: {store.rebuild_command(target.uri)}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -509,11 +509,6 @@ def _manifest(c, name: str) -> dict:
     return manifest
 
 
-def rebuild_command(location, manifest: dict | None = None, from_files: bool = False) -> str:
-    cmd = "rag index --rebuild" if from_files else "rag index"
-    return cmd + (" PATH..." if manifest is None else "") + f" --index {parse(location).uri}"
-
-
 def source_path(path: str) -> Path | None:
     if not path or path.startswith(store.UPLOADED):
         return None
@@ -580,16 +575,16 @@ class _Vanished(Exception):
 
 
 def _load(location, embedder, check_sources, compat):
-    from .lexical import _stemmer
+    from .lexical import NO_STEMMER, _stemmer
 
     target = parse(location)
     uri = target.uri
     c = client(target)
     pname = current(target, c)
     if pname is None or _version_of(target, pname) is None:
-        raise IndexProblem(f"No index found at {uri}. Build it with: {rebuild_command(location)}")
+        raise IndexProblem(f"No index found at {uri}. Build it with: {store.rebuild_command(location)}")
     bname = pname.replace("_passages", "_blobs")
-    rebuild = rebuild_command(location, {})
+    rebuild = store.rebuild_command(location, {})
 
     def read(fn):
         try:
@@ -602,7 +597,7 @@ def _load(location, embedder, check_sources, compat):
     if not c.has_collection(bname):             # the current version's stored files are gone
         raise IndexProblem(f"The index at {uri} is damaged: its collection {bname} (the documents' texts and "
                            f"the manifest) is missing. Rebuild it from its files with: "
-                           f"{rebuild_command(location, None, from_files=True)}")
+                           f"{store.rebuild_command(location, None, from_files=True)}")
     try:
         files = read(lambda: _read_blobs(c, bname))
         manifest = json.loads(files["manifest.json"])
@@ -625,12 +620,12 @@ def _load(location, embedder, check_sources, compat):
         raise stale(problem)
     lex = (manifest.get("store") or {}).get("lexical") or {}
     if lex.get("stem") and _stemmer() is None:
-        raise IndexProblem("The lexical index was stemmed, but PyStemmer is not installed: pip install PyStemmer")
+        raise IndexProblem(NO_STEMMER)
     try:
         documents = _documents(files, manifest)
     except Exception as e:  # noqa: BLE001
         raise IndexProblem(f"The index at {uri} is damaged ({type(e).__name__}: {e}). Rebuild it from its files "
-                           f"with: {rebuild_command(location, manifest, from_files=True)}")
+                           f"with: {store.rebuild_command(location, manifest, from_files=True)}")
     try:
         checks = manifest.get("files") or {}
         for name in ("passages.jsonl", "paragraphs.jsonl"):

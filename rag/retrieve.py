@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import copy
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -56,27 +55,26 @@ from .calibration import calibrated_threshold
 from .dense import DenseSearch
 from .errors import QueryError
 from .lexical import LexicalSearch
+from .notices import (ABSTAIN_NOTICE, NOTHING_TO_SEARCH, REST, abstain_notice, corpus_noun, count_notice,
+                      elsewhere_notice, missing_notice, unsure_notice)
+from .query import DEFAULT_K, MAX_K, MAX_QUERY_CHARS, MODES, check_k, clean_query
+from .ranking import (FEW_LEXICAL_ROWS, FEWEST_PASSAGES, NEAR_DUPLICATE, REFERENCE_PASSAGES, by_document, confidence, fuse,
+                      idf_ceiling, mmr, overlaps, rrf, score_fusion, text_key)
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .store import Compat, Index
 from .vocabulary import HONORIFICS
 from .terms import (absent_words, borrowed_names, hard_missing, held_names, names_missing, query_names,
                     rarest_missing, whole_name_missing, whole_names)
 
-__all__ = ["ABSTAIN_NOTICE", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "Result", "Retriever",
-           "SearchSettings", "abstain_notice", "calibrated_threshold", "check_k", "clean_query", "confidence",
-           "corpus_noun", "fuse", "missing_notice", "mmr",
+# the search's own names, and (re-exported) those of the stages it runs: query.py, ranking.py, notices.py
+__all__ = ["ABSTAIN_NOTICE", "DEFAULT_K", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "REFERENCE_PASSAGES",
+           "Result", "Retriever", "SearchSettings", "abstain_notice", "by_document", "calibrated_threshold", "check_k",
+           "clean_query", "confidence", "corpus_noun", "fuse", "idf_ceiling", "missing_notice", "mmr",
            "open_retriever", "overlaps", "rrf", "score_fusion"]
 
-MAX_QUERY_CHARS = 1000
-MAX_K = 50
 MAX_QUOTE_CHARS = 1000      # a conversation's turn longer than this is quoted by its window
 MAX_PARAGRAPH_CHARS = 3 * MAX_QUOTE_CHARS   # and any paragraph longer than this (a page that lost its line breaks)
 REST_POOL = 10              # the best candidates that join the first hits' neighbours in the hits after them (_rest)
-MODES = ("hybrid", "dense", "lexical")
-ABSTAIN_NOTICE = "The transcript does not appear to address this. The nearest passages are shown, marked low-confidence."
-NEAREST = "The nearest passages are shown, marked low-confidence."
-REST = "The passages shown match the rest of the query."   # a notice's end when nothing is abstained
-NOTHING_TO_SEARCH = "The index holds no passages to search."
 
 
 @dataclass(frozen=True)
@@ -124,241 +122,13 @@ class Result:
     documents: list[tuple[str, int]] = field(default_factory=list)  # (document id, hits), in rank order
 
 
-def corpus_noun(index) -> str:
-    """What the index holds, in the page's and the notices' words: "the transcript" (one document with questions
-    and answers), "the document" (one without), "the documents" (several)."""
-    if index is None or len(index.documents) != 1:
-        return "the documents"
-    return "the transcript" if any(p.kind == "question" for p in index.paragraphs) else "the document"
-
-
-def _quoted(terms: list[str]) -> str:
-    q = [f"'{t}'" for t in terms]
-    return q[0] if len(q) == 1 else ", ".join(q[:-1]) + " or " + q[-1]
-
-
-def missing_notice(noun: str, terms: list[str]) -> str:
-    """"No document mentions 'Mongolia' or 'Ulaanbaatar'." (one document: "The transcript never mentions ...";
-    some of them: "The documents searched never mention ...")."""
-    if noun == "the documents":
-        return f"No document mentions {_quoted(terms)}."
-    verb = "mention" if noun.startswith("the documents") else "mentions"
-    return f"{noun[0].upper()}{noun[1:]} never {verb} {_quoted(terms)}."
-
-
-def abstain_notice(noun: str, missing: list[str]) -> str:
-    """The notice of an abstained search: what is missing, or that the documents do not seem to address it."""
-    if missing:
-        return f"{missing_notice(noun, missing)} {NEAREST}"
-    verb = "do" if noun.startswith("the documents") else "does"
-    return f"{noun[0].upper()}{noun[1:]} {verb} not appear to address this. {NEAREST}"
-
-
 def _with_question(p: Passage) -> str:
     """A passage's text and the question it answers, shown with it ("a few days ago" may be the journalist's)."""
     return f"{p.text}\n{p.question}" if p.question else p.text
 
 
-def count_notice(noun: str, counted: str, shown: bool = True) -> str:
-    """"The transcript gives no number of 'CSTO peacekeepers'." (asks.py), and what is shown instead."""
-    verb = "give" if noun == "the documents" else "gives"
-    said = f"{noun[0].upper()}{noun[1:]} {verb} no number of '{counted}' in the best passages."
-    return f"{said} {NEAREST if shown else REST}"
-
-
-def unsure_notice(counted: str) -> str:
-    """The notice of a count question whose best passage gives a number near its other words, none next to
-    what it counts ("140 employees" for "how many people")."""
-    return f"No number stands next to '{counted}' in the best passages: check whether the numbers shown count it."
-
-
-def clean_query(query: str) -> tuple[str, list[str]]:
-    """Drop control and invisible format characters, fold whitespace, cut to MAX_QUERY_CHARS; a lone surrogate (valid
-    JSON, "\\udce9", or a terminal's undecodable byte) becomes U+FFFD, which the tokenizer can take."""
-    if not isinstance(query, str):
-        raise QueryError("The query must be text.")
-    query = re.sub("[\ud800-\udfff]", "\ufffd", query)
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
-                   for c in query if unicodedata.category(c) != "Cf")
-    text = re.sub(r"\s+", " ", text).strip()
-    notices = []
-    if not text:
-        raise QueryError("Please type a question: the query is empty.")
-    if len(text) > MAX_QUERY_CHARS:
-        text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUERY_CHARS]
-        notices.append(f"The query was cut to its first {len(text)} characters (limit {MAX_QUERY_CHARS}).")
-    return text, notices
-
-
-def check_k(k) -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise QueryError(f"The number of passages must be a whole number, not {k!r}.")
-    if not 1 <= k <= MAX_K:
-        raise QueryError(f"The number of passages must be between 1 and {MAX_K}, not {k}.")
-    return int(k)
-
-
-def overlaps(a: Passage, b: Passage) -> bool:
-    return a.doc == b.doc and a.start < b.end and b.start < a.end
-
-
-def rrf(rankings: list[tuple[list[int], float]], k: int) -> dict[int, float]:
-    """Reciprocal rank fusion: row -> sum of weight / (k + rank) over the rankings (rank from 1)."""
-    fused: dict[int, float] = {}
-    for rows, weight in rankings:
-        for rank, row in enumerate(rows, 1):
-            fused[row] = fused.get(row, 0.0) + weight / (k + rank)
-    return fused
-
-
-def score_fusion(dense: dict[int, float], lexical: dict[int, float], alpha: float,
-                 lexical_complete: bool = False) -> dict[int, float]:
-    """alpha * min-max-scaled dense score + (1 - alpha) * BM25 score / the best BM25 score.
-
-    A row one retriever did not return counts as that retriever's lowest returned score, unless BM25 returned
-    every row that holds a query word (`lexical_complete`): then a row it did not return scores 0, as BM25 gives it.
-    (Else, when only one passage holds the query's rare name, every passage would score as that one.)"""
-    rows = set(dense) | set(lexical)
-    out = {}
-    d_lo, d_hi = min(dense.values(), default=0.0), max(dense.values(), default=0.0)
-    l_hi = max(lexical.values(), default=0.0) or 1.0
-    l_lo = 0.0 if lexical_complete else min(lexical.values(), default=0.0)
-    for r in rows:
-        d = (dense.get(r, d_lo) - d_lo) / ((d_hi - d_lo) or 1.0)
-        l = lexical.get(r, l_lo) / l_hi
-        out[r] = alpha * d + (1 - alpha) * l
-    return out
-
-
-def fuse(dense: Candidates, lexical: Candidates, s: SearchSettings, lexical_complete: bool = False
-         ) -> dict[int, float]:
-    """Row -> fused score: one retriever's own scores when the mode uses one, else score fusion
-    (or rrf, with `s.fusion == "rrf"`). `lexical_complete`: score_fusion's."""
-    if s.mode != "hybrid":
-        return dict(dense.scores or lexical.scores)
-    if s.fusion == "rrf":
-        return rrf([(dense.rows, s.dense_weight), (lexical.rows, 1.0)], s.rrf_k)
-    return score_fusion(dense.scores, lexical.scores, s.alpha, lexical_complete)
-
-
-FEW_LEXICAL_ROWS = 3       # BM25 found the query's words in fewer rows than this: the others score 0 in the fusion, not
-                           # its lowest score (with one row found, every row scored as that one). Not for more rows: in
-                           # one meeting (val) the rule for any number of rows cost R@5 0.899 -> 0.886; below 3 or
-                           # 6 rows changed nothing there and alike on 43 one-name probes (R@5 0.72 -> 0.98, 1.00),
-                           # but 6 lost one own-docs question
-REFERENCE_PASSAGES = 200   # the lexical confidence's scale: BM25 as on an index of this many passages (the shipped
-                           # transcript has 193), so that a threshold means the same on a short note or a library
-FEWEST_PASSAGES = 20       # an index of fewer is scaled as one of this many: among a few passages BM25 cannot tell
-                           # a rare word from a common one (in 1 of 2 passages is the most a word can be)
-
-
-def idf_ceiling(passages: int) -> float:
-    """BM25's weight (Lucene's IDF, bm25s's) of a word found in one of `passages` passages: its scores grow with
-    the index (2.6 for 19 passages, 4.9 for 200, 7.7 for 3,187) for a match of the same quality."""
-    return float(np.log(1.0 + (max(passages, 1) - 0.5) / 1.5))
-
-
-def confidence(s: SearchSettings, cosine: float, lexical: Candidates, words: int, known: float,
-               missing: float = 0.0, scale: float = 1.0) -> float:
-    """How well the index matches the query: `cosine`, the best paragraph cosine (dense.py), plus
-    `conf_lexical` times the best BM25 score per query word (names and keywords; of the query's own words,
-    not their expansions) times `scale` (idf_ceiling(REFERENCE_PASSAGES) / idf_ceiling(the index's passages,
-    FEWEST_PASSAGES at least)),
-    plus `conf_known`
-    times `known`, the share of the query's `words` the index contains at all (a question about
-    something the documents never mention has words they lack), less `conf_missing` times `missing`,
-    the share of the names in the query (terms.py) that no searched document mentions. Dense mode:
-    the cosine, less the same."""
-    if s.mode == "dense":
-        return cosine - s.conf_missing * missing
-    words = max(words, 1)
-    best = lexical.own if lexical.own is not None else max(lexical.scores.values(), default=0.0)
-    return (cosine + s.conf_lexical * scale * best / words + s.conf_known * known
-            - s.conf_missing * missing)
-
-
 COUNT_PASSAGES = 3      # the best-ranked passages (before diversity, so the same for any k; one per quote
                         # with `expand`) a count question's number is looked for in, as shown, with their question
-NEAR_DUPLICATE = 0.95   # cosine above which two passages say the same thing
-
-
-def _similarities(rows: list[int], vectors: np.ndarray | None, passages, paragraphs: np.ndarray | None = None):
-    """A function i -> whether each of `rows` is similar to rows[i] (a similarity of 1, else 0): a slice of the same
-    paragraph or a near-duplicate (cosine >= NEAR_DUPLICATE): diversity demotes repeats, never a distinct answer
-    on a related topic. `paragraphs`: each row's paragraph as a number, if known. (A column at a time: mmr asks
-    for those of its picks only, a dozen of a hundred candidates.)"""
-    if paragraphs is not None:
-        para = paragraphs[np.asarray(rows, dtype=np.int64)]
-    else:
-        ids: dict[tuple[str, int], int] = {}
-        para = np.array([ids.setdefault((p.doc, p.paragraph), len(ids)) for p in map(passages.__getitem__, rows)])
-    v = vectors[rows] if vectors is not None and len(rows) else None
-
-    def column(i: int) -> np.ndarray:
-        same = para == para[i]
-        if v is not None:
-            same |= (v @ v[i]) >= NEAR_DUPLICATE
-        return same
-    return column
-
-
-def text_key(text: str) -> int:
-    """What tells two quotes' texts the same (their words, whatever the spaces between), as a number."""
-    return hash(" ".join(text.split()))
-
-
-def mmr(order: list[int], relevance: dict[int, float], vectors: np.ndarray | None, passages: list[Passage],
-        k: int, lam: float, paragraphs: np.ndarray | None = None, keys=None) -> list[int]:
-    """Pick k rows greedily by lam * relevance - (1 - lam) * max similarity to the rows picked
-    (see _similarities), never a passage that overlaps or repeats one picked; ties go to the
-    earlier row in `order`. Relevance is min-max scaled to [0, 1] over the candidates. `paragraphs`:
-    each row's paragraph as a number (else worked out from `passages`); `keys`: row -> text_key of
-    passages[row] (else worked out)."""
-    if not order:
-        return []
-    rel = np.array([relevance[r] for r in order], dtype=float)
-    rel = (rel - rel.min()) / ((rel.max() - rel.min()) or 1.0)
-    sim = _similarities(order, vectors, passages, paragraphs) if lam < 1 else None
-    # each candidate's score as it stands: relevance alone until a row is picked, then lam * relevance - (1 - lam)
-    # times its greatest similarity to a row picked: similarities are 0 or 1, so lam * relevance until one
-    # similar to it is picked, then lam * relevance - (1 - lam)
-    score, left = rel.copy(), len(order)
-    alone, penalised = lam * rel, lam * rel - (1 - lam)
-    picked: list[int] = []
-    spans: dict[str, list[Passage]] = {}    # the passages picked, by document (what a candidate may not overlap)
-    seen_text: set[int] = set()
-    while left and len(picked) < k:
-        i = int(np.argmax(score))
-        score[i], left = -np.inf, left - 1
-        p = passages[order[i]]
-        key = keys(order[i]) if keys is not None else text_key(p.text)
-        if key in seen_text or any(overlaps(p, q) for q in spans.get(p.doc, ())):
-            continue
-        if sim is not None:
-            if not picked:
-                score = np.where(np.isneginf(score), -np.inf, alone)
-            np.fmin(score, penalised, out=score, where=sim(i))     # (fmin: a row taken stays out beside a NaN)
-        picked.append(order[i])
-        spans.setdefault(p.doc, []).append(p)
-        seen_text.add(key)
-    return picked
-
-
-DISCUSS_SHARE = 0.5     # a document "discusses" the query when one of its hits scores at least this share of the best
-
-
-def by_document(hits: list[Hit]) -> list[tuple[str, int]]:
-    """(document id, how many of the hits are from it), in the order of each document's best hit, for the
-    documents one of whose hits scores at least DISCUSS_SHARE of the best hit's (the others' passages only fill
-    the list: "2 documents discuss this" was said of a budget meeting's filler under a question on meadows)."""
-    counts: dict[str, int] = {}
-    top = max((h.score for h in hits), default=0.0)
-    strong = {h.passage.doc for h in hits if top <= 0 or h.score >= DISCUSS_SHARE * top}
-    for h in hits:
-        if h.passage.doc in strong:
-            counts[h.passage.doc] = counts.get(h.passage.doc, 0) + 1
-    return list(counts.items())
-
 
 class _Rows:
     """Where the passages sit, for a Retriever and those with_settings makes from it: each
@@ -879,7 +649,7 @@ class Retriever:
         kept = rows[keep].tolist()
         return replace(got, rows=kept, scores={r: got.scores[r] for r in kept})
 
-    def search(self, query: str, k: int = 5, docs: set[str] | None = None, abstain: bool = True,
+    def search(self, query: str, k: int = DEFAULT_K, docs: set[str] | None = None, abstain: bool = True,
                speaker: str | None = None) -> Result:
         """The k best passages for `query` (only in documents `docs` when given, only where `speaker`
         speaks when given). Over several documents, each passage's score adds `doc_weight` times its
@@ -1021,7 +791,7 @@ class Retriever:
         else:
             said = None
         if elsewhere:       # (after what the documents searched lack)
-            notices = notices + [f"Other documents of the index mention {_quoted(elsewhere)}."]
+            notices = notices + [elsewhere_notice(elsewhere)]
         return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
                       abstain_notice=said, speaker=who,
                       documents=[] if unused or abstained else by_document(hits))   # nearest passages discuss nothing

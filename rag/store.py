@@ -112,9 +112,9 @@ def rebuild_command(folder: Path, manifest: dict | None = None, from_files: bool
     """What rebuilds the index in `folder`: `rag index` re-reads the files an index was made from
     (and re-embeds stored texts whose files are gone); a folder with no index needs its files;
     `from_files`: the stored texts are lost, so only the files that still exist can rebuild it."""
-    if is_uri(folder):
-        return _milvus().rebuild_command(folder, manifest, from_files)
     cmd = "rag index --rebuild" if from_files else "rag index"
+    if is_uri(folder):
+        return cmd + (" PATH..." if manifest is None else "") + f" --index {_milvus().parse(folder).uri}"
     if Path(folder) != DEFAULT_INDEX:
         cmd += (" PATH..." if manifest is None else "") + f" --index {folder}"
     return cmd

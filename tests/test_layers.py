@@ -13,7 +13,7 @@ STAGES = [
     {"labels"}, {"subtitles"}, {"pdf", "word"}, {"read"}, {"parse"}, {"chunk"}, {"embed"},
     # the index as stored (and made), each backend with its own dense and lexical search, and its words
     {"lexical", "dense", "store", "calibration", "build", "milvus", "expand", "places", "borrowed", "vocabulary", "terms"},
-    {"retrieve", "evaluate", "speakers", "adapter", "asks"},
+    {"query", "ranking", "notices", "retrieve", "evaluate", "speakers", "adapter", "asks"},
     {"cite"},
     {"verify", "models", "summarise", "llm", "grounded", "onnxlm"},
     {"render", "chat"},

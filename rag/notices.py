@@ -1,0 +1,59 @@
+"""What a search says besides its quotes: the notices of an abstained search, of names the documents never
+mention, of a count they never give, in the words of what the index holds ("the transcript", "the document", "the
+documents"). Plain strings, no state; retrieve.py decides when each is said."""
+from __future__ import annotations
+
+NEAREST = "The nearest passages are shown, marked low-confidence."
+REST = "The passages shown match the rest of the query."   # a notice's end when nothing is abstained
+NOTHING_TO_SEARCH = "The index holds no passages to search."
+
+
+def corpus_noun(index) -> str:
+    """What the index holds, in the page's and the notices' words: "the transcript" (one document with questions
+    and answers), "the document" (one without), "the documents" (several)."""
+    if index is None or len(index.documents) != 1:
+        return "the documents"
+    return "the transcript" if any(p.kind == "question" for p in index.paragraphs) else "the document"
+
+
+def _quoted(terms: list[str]) -> str:
+    q = [f"'{t}'" for t in terms]
+    return q[0] if len(q) == 1 else ", ".join(q[:-1]) + " or " + q[-1]
+
+
+def missing_notice(noun: str, terms: list[str]) -> str:
+    """"No document mentions 'Mongolia' or 'Ulaanbaatar'." (one document: "The transcript never mentions ...";
+    some of them: "The documents searched never mention ...")."""
+    if noun == "the documents":
+        return f"No document mentions {_quoted(terms)}."
+    verb = "mention" if noun.startswith("the documents") else "mentions"
+    return f"{noun[0].upper()}{noun[1:]} never {verb} {_quoted(terms)}."
+
+
+def abstain_notice(noun: str, missing: list[str]) -> str:
+    """The notice of an abstained search: what is missing, or that the documents do not seem to address it."""
+    if missing:
+        return f"{missing_notice(noun, missing)} {NEAREST}"
+    verb = "do" if noun.startswith("the documents") else "does"
+    return f"{noun[0].upper()}{noun[1:]} {verb} not appear to address this. {NEAREST}"
+
+
+def elsewhere_notice(terms: list[str]) -> str:
+    """What the documents searched never mention but others of the index do."""
+    return f"Other documents of the index mention {_quoted(terms)}."
+
+
+def count_notice(noun: str, counted: str, shown: bool = True) -> str:
+    """"The transcript gives no number of 'CSTO peacekeepers'." (asks.py), and what is shown instead."""
+    verb = "give" if noun == "the documents" else "gives"
+    said = f"{noun[0].upper()}{noun[1:]} {verb} no number of '{counted}' in the best passages."
+    return f"{said} {NEAREST if shown else REST}"
+
+
+def unsure_notice(counted: str) -> str:
+    """The notice of a count question whose best passage gives a number near its other words, none next to
+    what it counts ("140 employees" for "how many people")."""
+    return f"No number stands next to '{counted}' in the best passages: check whether the numbers shown count it."
+
+
+ABSTAIN_NOTICE = abstain_notice("the transcript", [])   # the default transcript's, when nothing is missing

@@ -1,0 +1,42 @@
+"""What a search is asked: the query cleaned (control characters out, white space folded, cut to
+MAX_QUERY_CHARS), the number of passages checked, the retrieval modes. Light: the command line's parser and the
+chat's links read these without loading the search."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+
+from .errors import QueryError
+
+MAX_QUERY_CHARS = 1000
+MAX_K = 50
+DEFAULT_K = 5               # the passages a search returns unless asked for more (-k, the chat's slider)
+MODES = ("hybrid", "dense", "lexical")
+
+
+def clean_query(query: str) -> tuple[str, list[str]]:
+    """Drop control and invisible format characters, fold whitespace, cut to MAX_QUERY_CHARS; a lone surrogate (valid
+    JSON, "\\udce9", or a terminal's undecodable byte) becomes U+FFFD, which the tokenizer can take."""
+    if not isinstance(query, str):
+        raise QueryError("The query must be text.")
+    query = re.sub("[\ud800-\udfff]", "\ufffd", query)
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
+                   for c in query if unicodedata.category(c) != "Cf")
+    text = re.sub(r"\s+", " ", text).strip()
+    notices = []
+    if not text:
+        raise QueryError("Please type a question: the query is empty.")
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUERY_CHARS]
+        notices.append(f"The query was cut to its first {len(text)} characters (limit {MAX_QUERY_CHARS}).")
+    return text, notices
+
+
+def check_k(k) -> int:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise QueryError(f"The number of passages must be a whole number, not {k!r}.")
+    if not 1 <= k <= MAX_K:
+        raise QueryError(f"The number of passages must be between 1 and {MAX_K}, not {k}.")
+    return int(k)

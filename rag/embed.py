@@ -29,12 +29,12 @@ from typing import Protocol
 
 import numpy as np
 
-from .errors import ModelError
+from .errors import ModelError, install_command
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BACKENDS = ("torch", "onnx", "onnx-int8")
 BACKEND_VARIABLE = "RAG_EMBED_BACKEND"
-ONNX_INSTALL = 'pip install -e ".[fast]"  (onnxruntime, onnx)'
+ONNX_INSTALL = install_command("fast")
 AUTO_EXPORT_AFTER = 1000   # texts: the export (~8 s) is then < 5 % of their torch encode (~2-3 min here)
 # the exported graph's version, in its cached file names (a graph cached by an older version is not reused)
 # and in the int8 fingerprint (its vectors change with the graph): 2 = attention exported eager, fused

@@ -13,6 +13,9 @@ _TITLES = r"(?i:Mr|Mrs|Ms|Mx|Dr|Prof|Hon|Rt|Rev|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|
 _WORD = rf"(?:{_TITLES}\.|[{CAPITALS}]\.|(?:[dl]['’])?[{CAPITALS}](?:[\w'’-]|\.(?=\w))*)"
 PARTICLE = r"(?:of|the|de|van|von|der|den|da|di|du|la|le|del|bin|al|y)"
 LABEL = rf"{_WORD}(?: (?:{_WORD}|\d{{1,3}}|{PARTICLE}(?=(?: {PARTICLE})* [{CAPITALS}]))){{0,5}}"
+# a time stamp before a label: in brackets its hours may be left out ("[12:31]", "[100:02:03]"), outside them not
+CLOCK = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+HOURS_CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
 SPEAKER_NAME = re.compile(rf"{LABEL}(?: \([^()\n]{{1,160}}\))?")     # "Ann (BBC)" too
 
 # labels that are prose, not people: "Note: ...", "Example: ...", a header block's "Date: ..."; parse.py and

@@ -29,7 +29,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .errors import ModelError
+from .errors import ModelError, install_command
 
 PACKAGE = "onnxruntime_genai"
 MARK = "rag-source.json"
@@ -54,7 +54,7 @@ def build(source: Path, target: Path, log=lambda msg: None) -> float:
     import time
 
     if not available():
-        raise ModelError("onnxruntime-genai is not installed: pip install -e '.[fast]' (in the rag-quotes folder)")
+        raise ModelError(f"onnxruntime-genai is not installed: {install_command('fast')}")
     log(f"Building the int4 ONNX graph of {Path(source).name} (once; about half a minute)…")
     t0 = time.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -77,7 +77,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .labels import LABEL, prose, titled_person
+from .labels import CLOCK, HOURS_CLOCK, LABEL, prose, titled_person
 from .records import Document, Passage
 
 PARSER_VERSION = 4     # 4: conversations' turns, time stamps
@@ -109,8 +109,7 @@ _TURN = re.compile(
 )
 # "[00:01:02] ", "[01:02] ", "(00:01:02) ", "00:01:02 ": a time stamp opening a paragraph
 # (in brackets also past 99 hours: subtitles.py writes a long recording's cues so, "[100:00:09]")
-_CLOCK = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
-_HOURS_CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"     # a clock outside brackets has its hours
+_CLOCK, _HOURS_CLOCK = CLOCK, HOURS_CLOCK     # (labels.py: a clock outside brackets has its hours)
 _STAMP = re.compile(
     rf"(?:\[(?P<b>{_CLOCK})\]|\((?P<p>{_CLOCK})\)"
     rf"|(?P<n>{_HOURS_CLOCK}))(?:[ \t]+(?=\S)|[ \t]*(?:\r?\n[ \t]*)+"

@@ -15,12 +15,13 @@ import threading
 from collections import Counter
 
 from .errors import DocumentError
+from .labels import CLOCK, HOURS_CLOCK
 
 PAGE_BREAK = "\n\f\n"     # between the pages of a PDF's text
 
 # a line opening a speaker's turn (a paragraph of its own): "Question:", "Jane Doe (Reuters):", "PhD B:",
 # "[00:01:02] Tom Reed:", also a time stamp alone ("[00:01:02] words"), as parse.py reads them
-_LABEL = re.compile(r"^(?:(?:\[(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\]|\d{1,2}:\d{2}:\d{2})\s|"
+_LABEL = re.compile(rf"^(?:(?:\[{CLOCK}\]|{HOURS_CLOCK})\s|"
                     r"(?:Question|Q|A|Answer|[A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|\d{1,3})){0,5})"
                     r"(?: \((?:[^()]|\([^()]*\)){1,120}\))?:\s)")
 # a deposition's "Q." and "A.", the White House's bare "Q": a new paragraph after a sentence's end (not "led by professor

@@ -46,7 +46,7 @@ from typing import Iterable
 from .terms import title_case
 from .labels import OFFICES, TITLES, titled_person
 from .paths import DATA, word_list
-from .vocabulary import is_common
+from .vocabulary import MONTHS, is_common
 
 _TOKEN = re.compile(r"[^\W_]+")
 _SUFFIXES = {"am", "mp", "ms", "mla", "msp", "mep", "td", "jr", "sr", "qc", "kc", "mbe", "obe", "cbe"}
@@ -277,8 +277,6 @@ _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "its", "thei
                 "whose", "which", "any", "each", "every", "no"}
 
 
-_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december"}
 _SAINT = {"st", "saint", "ste"}
 
 
@@ -305,7 +303,7 @@ def _called(query: str, words: list[re.Match], folded: list[str], i: int) -> boo
     Bill say", "Bill, Carol and Grace said") or "according to" before it or a possessive ("Bill's view"), and not the
     one told or asked ("What did the committee ask Bill?"): "what did they say will happen", "did the report mark a
     change", "Rose on the agenda?" name nobody."""
-    if not words[i].group()[0].isupper() or folded[i] in _MONTHS:
+    if not words[i].group()[0].isupper() or folded[i] in MONTHS:
         return False
     before = folded[i - 1] if i > 0 else ""
     if before in _TOLD:

@@ -59,7 +59,8 @@ import numpy as np
 
 from . import llm
 from .chunk import sentences
-from .errors import ModelError
+from .errors import ModelError, install_command
+from .grounded import MAX_SENTENCES    # the model stops after this many (cited) sentences, grounded or not
 from .models import DEFAULT_SUMMARY_MODEL, ENGINE_VARIABLE, is_default, prepare_onnx, resolve_summary_model
 from .records import Hit
 from .verify import CheckedSentence, Fragment, check, fragment_problems, instructions, split, strip_citations
@@ -69,7 +70,6 @@ __all__ = ["Summary", "SummaryUpdate", "CheckedSentence", "Fragment", "Summarise
 
 MAX_NEW_TOKENS = 120
 TIME_LIMIT = 60.0            # seconds of generation, after the model is loaded
-MAX_SENTENCES = 3            # the model stops after this many (cited) sentences
 MAX_QUOTE_CHARS = 900        # of each quote shown to the model (cut at a sentence end)
 EXTRACTIVE = "extractive"
 # why an answer has no summary when its search abstained: its quotes are only the nearest passages, and a summary of
@@ -355,7 +355,7 @@ class Summariser:
             return False
         if self.engine == "onnx":
             if not onnxlm.available():
-                raise ModelError("The onnx summary engine needs onnxruntime-genai: pip install -e '.[fast]' (in the rag-quotes folder)")
+                raise ModelError(f"The onnx summary engine needs onnxruntime-genai: {install_command('fast')}")
             return True
         return self._default and onnxlm.available()    # auto: the shipped model, when onnxruntime-genai is here
 

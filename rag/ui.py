@@ -294,7 +294,7 @@ def _environment() -> None:
     # We have no monitoring page: keep few events and summarise them rarely.
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "200")
     os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000")
-    from .cli import setup_logging
+    from .logs import setup_logging
 
     setup_logging()         # the product's own lines; libraries only from WARNING (rag --verbose: all)
     from threadpoolctl import threadpool_limits

@@ -48,9 +48,10 @@ COMBINING = {       # the combining form of a people's name, as in "Sino-Russian
     "azeri": "azerbaijan",      # (and a people's other name)
 }
 NAME_PREFIXES = ("euro", "anti", "pro", "post", "neo", "pan", "counter", "ex")   # put before a name: Euromaidan
-CALENDAR = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-                      "february", "march", "april", "may", "june", "july", "august", "september", "october",
-                      "november", "december", "today", "yesterday", "tomorrow"})   # no given names
+MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                    "november", "december"})
+CALENDAR = MONTHS | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+                     "yesterday", "tomorrow"}   # no given names
 SHORT_MONTHS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
 # a currency's code and the words and sign English writes it with: a question's "USD" is the documents' "dollars",
 # its "kroner" their "NOK 4.50" (the commonest currencies; others stay as written)

@@ -66,7 +66,7 @@ def test_onnx_without_onnxruntime_says_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setenv("RAG_ONNX_CACHE", str(tmp_path / "cache"))      # nothing exported yet
     monkeypatch.setattr(embed, "_installed", lambda module: module not in ("onnxruntime", "onnx"))
     e = embed.SentenceTransformerEmbedder(backend="onnx")
-    with pytest.raises(ModelError, match=r"needs onnxruntime and onnx: pip install -e \"\.\[fast\]\""):
+    with pytest.raises(ModelError, match=r"needs onnxruntime and onnx: pip install -e '\.\[fast\]' \(in the rag-quotes folder\), or set"):
         e.encode_documents(["a passage"])
 
 

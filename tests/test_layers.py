@@ -17,7 +17,7 @@ STAGES = [
     {"cite"},
     {"verify", "models", "summarise", "llm", "grounded", "onnxlm"},
     {"render", "chat"},
-    {"engine", "handlers", "ui", "cli", "__main__"},
+    {"logs", "engine", "handlers", "ui", "cli", "__main__"},
 ]
 STAGE = {name: n for n, names in enumerate(STAGES) for name in names}
 PACKAGE = Path(rag.__file__).parent

@@ -30,7 +30,7 @@ maps, adapting the documents' side.
 """
 from __future__ import annotations
 
-import contextlib
+import io
 import json
 import os
 from dataclasses import dataclass
@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import QueryError
+from .errors import CannotWrite, QueryError
 
 SHIPPED = Path(__file__).resolve().parent / "data" / "adapter-minilm-qmsum.npz"
 ENV = "RAG_QUERY_ADAPTER"
@@ -78,19 +78,18 @@ def check_out(path) -> Path:
 
 
 def save(adapter: Adapter, path) -> Path:
-    """Write `adapter` to `path` (see check_out), atomically: a temporary file beside it, then renamed."""
+    """Write `adapter` to `path` (see check_out), atomically (store.write_atomic: a temporary file beside it,
+    synced, then renamed)."""
+    from .store import write_atomic
+
     path = check_out(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    data = io.BytesIO()
+    np.savez(data, W=adapter.W.astype("float32"), fingerprint=np.array(adapter.fingerprint),
+             about=np.array(json.dumps(adapter.about)))
     try:
-        with open(tmp, "wb") as f:
-            np.savez(f, W=adapter.W.astype("float32"), fingerprint=np.array(adapter.fingerprint),
-                     about=np.array(json.dumps(adapter.about)))
-        os.replace(tmp, path)
-    except OSError as e:
-        raise QueryError(f"Cannot write the query adapter to {path}: {e.strerror or e}") from None
-    finally:
-        with contextlib.suppress(OSError):      # a read-only disk refuses even the unlink of a file never made
-            tmp.unlink(missing_ok=True)
+        write_atomic(path, data.getvalue())
+    except CannotWrite as e:
+        raise QueryError(f"Cannot write the query adapter to {path}: {e.why}") from None
     return path
 
 

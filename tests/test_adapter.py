@@ -237,7 +237,9 @@ def test_an_adapter_on_a_read_only_disk_is_one_message(tmp_path, monkeypatch):
 
     def refused(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system")
-    monkeypatch.setattr(adapter, "open", refused, raising=False)        # adapter.save's open of its temporary file
+    import rag.store
+    monkeypatch.setattr(rag.store.tempfile, "mkstemp", refused)        # the temporary file beside it (write_atomic)
     monkeypatch.setattr(Path, "unlink", refused)
+    monkeypatch.setattr(rag.store.os, "unlink", refused)
     with pytest.raises(QueryError, match="Cannot write the query adapter to .*: Read-only file system"):
         adapter.save(adapter.Adapter(np.eye(3, dtype="float32"), "fp", {}), tmp_path / "a.npz")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import read, store
 from .cite import result_json
-from .errors import MissingExtra, RagError
+from .errors import MissingExtra, RagError, listing
 from .logs import setup_logging, verbose_requested
 from .query import DEFAULT_K, MAX_K
 
@@ -118,9 +118,8 @@ def _own_files(folder, rebuild: bool) -> list[Path]:
         return [default_corpus()]
     files, lost = known
     if lost:
-        listing = ", ".join(lost[:5]) + (f" and {len(lost) - 5} more" if len(lost) > 5 else "")
         if not rebuild:
-            print(f"note: {listing}: no file to read again (uploaded, moved or deleted); kept as indexed.",
+            print(f"note: {listing(lost, 5)}: no file to read again (uploaded, moved or deleted); kept as indexed.",
                   file=sys.stderr)
         else:
             try:
@@ -128,7 +127,7 @@ def _own_files(folder, rebuild: bool) -> list[Path]:
             except RagError:        # their texts are lost already: the rebuild from the files left is the way out
                 return files
             raise RagError(f"{len(lost)} document(s) of {_shown(folder)} have no file to read again (uploaded, "
-                           f"moved or deleted): {listing}. A rebuild from the index's files would drop them, so "
+                           f"moved or deleted): {listing(lost, 5)}. A rebuild from the index's files would drop them, so "
                            f"nothing was changed. Name the files to index (rag index FILE... --rebuild), or remove "
                            f"those documents first (rag remove ID).")
     return files

@@ -1,6 +1,11 @@
 """Errors raised by the library; turned into messages only at the edges (cli.py, ui.py)."""
 
 
+def listing(names: list[str], most: int) -> str:
+    """"a, b, c and 4 more": the first `most` of `names`, and how many others, as a message lists them."""
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
 class RagError(Exception):
     """Base class: the message is written for the user."""
 

@@ -26,6 +26,7 @@ import re
 from urllib.parse import quote as urlquote
 
 from . import cite
+from .errors import listing
 from .lexical import tokenize
 from .chat import Turn, permalink
 from .retrieve import MAX_QUERY_CHARS, abstain_notice, by_document, corpus_noun
@@ -561,7 +562,7 @@ def documents_html(index) -> str:
 
     def who(doc_id: str) -> str:
         names = list(speakers.get(doc_id, {}))
-        return esc(", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else ""))
+        return esc(listing(names, 6))
 
     rows = "".join(f"<tr><td>{esc(d.title or d.id)}</td><td>{esc(d.date or '')}</td><td>{who(d.id)}</td>"
                    f"<td><code>{esc(d.id)}</code></td><td>{counts.get(d.id, 0)}</td></tr>"

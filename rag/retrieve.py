@@ -53,7 +53,7 @@ import numpy as np
 from .asks import count_check, holds_words, keyword_words, without_quantity
 from .calibration import calibrated_threshold
 from .dense import DenseSearch
-from .errors import QueryError
+from .errors import QueryError, listing
 from .lexical import LexicalSearch
 from .notices import (ABSTAIN_NOTICE, NOTHING_TO_SEARCH, REST, abstain_notice, corpus_noun, count_notice,
                       elsewhere_notice, missing_notice, unsure_notice)
@@ -437,8 +437,7 @@ class Retriever:
             meant = sorted({i for u in unknown for i in ids if _meant(u, i)})
             raise QueryError(f"No such document in the index: {', '.join(repr(u) for u in sorted(unknown))}."
                              + (f" Did you mean {', '.join(meant)}?" if meant else "")
-                             + f" Its documents: {', '.join(ids[:5])}" + (f" and {len(ids) - 5} more" if len(ids) > 5
-                                                                          else "") + " (`rag docs` lists them).")
+                             + f" Its documents: {listing(ids, 5)} (`rag docs` lists them).")
         mask = np.zeros(len(self.index.passages), dtype=bool)
         for d in docs:
             mask[self._rows.of_doc.get(d, np.zeros(0, dtype=np.int64))] = True
@@ -485,14 +484,14 @@ class Retriever:
                   and (found is None or a not in found[0].split(SPEAKERS_JOIN))]
         if found is None:
             known = sorted(name for name, _ in self._rows.speakers.values())
-            listing = ", ".join(known[:12]) + (f" and {len(known) - 12} more" if len(known) > 12 else "")
+            named = listing(known, 12)
             if asking:
                 raise QueryError(f"{SPEAKERS_JOIN.join(asking)} {'asks' if len(asking) == 1 else 'ask'} the questions "
                                  "here: a question is shown with the answer it got, not searched as a passage of its "
                                  "own. Search without the speaker filter"
-                                 + (f", or choose one who answers: {listing}." if known else "."))
+                                 + (f", or choose one who answers: {named}." if known else "."))
             raise QueryError(f"No passage is spoken by {speaker.strip()!r:.80}. "
-                             + (f"Speakers: {listing}." if known else "The index names no speakers."))
+                             + (f"Speakers: {named}." if known else "The index names no speakers."))
         mask = np.zeros(len(self.index.passages), dtype=bool)
         mask[found[1]] = True
         said = f"Only passages where {found[0]} speaks." + (
@@ -772,8 +771,7 @@ class Retriever:
         if docs and set(docs) < set(self.index.documents):      # some documents: say so, and what the others hold
             noun = "the document searched" if len(docs) == 1 else "the documents searched"
             shown = sorted(docs)
-            notices = [f"Only passages of {', '.join(shown[:3])}" + (f" and {len(shown) - 3} more" if len(shown) > 3
-                                                                     else "") + "."] + notices
+            notices = [f"Only passages of {listing(shown, 3)}."] + notices
             if named_missing:
                 everywhere = set(whole_names(text, *names_missing(text, vocabulary, None,
                                                                   names=query_names(text) + borrowed)[0::2]))

@@ -42,7 +42,7 @@ import numpy as np
 
 from . import calibration, lexical
 from .chunk import ChunkSettings
-from .errors import CannotWrite, IndexProblem
+from .errors import CannotWrite, IndexProblem, listing
 from .parse import PARSER_VERSION
 from .records import Document, Passage
 
@@ -283,12 +283,12 @@ def check_target(folder: Path) -> None:
     if not names:
         return
     if not _our_manifest(folder / "manifest.json"):
-        raise IndexProblem(f"{folder}/ is not empty and holds no index ({_listing(names)}): nothing was "
+        raise IndexProblem(f"{folder}/ is not empty and holds no index ({listing(names, 4)}): nothing was "
                            f"written, as an index build replaces its whole folder. "
                            f"Choose a new or empty folder for --index.")
     foreign = _foreign(folder, names)
     if foreign:
-        raise IndexProblem(f"{folder}/ holds files that are not part of the index ({_listing(foreign)}): "
+        raise IndexProblem(f"{folder}/ holds files that are not part of the index ({listing(foreign, 4)}): "
                            f"nothing was written, as a build replaces the whole folder. Move them elsewhere first.")
 
 
@@ -328,10 +328,6 @@ def _our_manifest(path: Path) -> bool:
         return isinstance(manifest, dict) and str(manifest.get("format", "")).startswith("rag-index/")
     except (OSError, ValueError, RecursionError):
         return False
-
-
-def _listing(names: list[str], most: int = 4) -> str:
-    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def make_manifest(documents: dict[str, Document], passages: list[Passage], model: dict,

@@ -198,6 +198,9 @@ def _queries_line(path, n: int, line: str) -> dict:
     """Line `n` of a --queries file as a JSON object with its "query" (and "id", else "line-N"); one
     that is not a query gets an "error" naming the line (answered as that query's result, the run goes
     on, as a search's own error is)."""
+    from .errors import QueryError
+    from .evaluate import check_scope
+
     try:
         item = json.loads(line)
     except (ValueError, RecursionError):        # not JSON, or "[[[[…" nested past Python's limit
@@ -205,7 +208,6 @@ def _queries_line(path, n: int, line: str) -> dict:
     if not isinstance(item, dict):
         return {"error": f"{path} line {n}: expected a JSON object with \"id\" and \"query\""}
     item = {key: item[key] for key in ("id", "query", "docs", "speaker") if item.get(key) is not None}
-    docs = item.get("docs")
     if "id" in item and not (isinstance(item["id"], str) or type(item["id"]) is int
                              or (type(item["id"]) is float and math.isfinite(item["id"]))):
         # (1e400 is read as infinity, which --json would print as Infinity: no JSON)
@@ -214,11 +216,11 @@ def _queries_line(path, n: int, line: str) -> dict:
         item["id"] = f"line-{n}"
     elif not isinstance(item.get("query"), str):
         item["error"] = f"{path} line {n}: expected a JSON object with \"id\" and \"query\" (a query's text)"
-    elif docs is not None and (not isinstance(docs, list) or not all(isinstance(d, str) for d in docs)):
-        item["error"] = f"{path} line {n}: \"docs\" must be a list of document ids, not {json.dumps(docs)[:60]}"
-    elif docs == []:        # as --doc "" is: an empty list is no scope (left out, every document is searched)
-        item["error"] = (f"{path} line {n}: \"docs\" is empty: name the documents to search, or leave it out to "
-                         f"search all")
+    else:       # "docs" a list of ids, not empty (as --doc "" is refused), "speaker" a name: as an eval set's lines
+        try:
+            check_scope(item, f"{path} line {n}")
+        except QueryError as e:
+            item["error"] = str(e)
     return item
 
 

@@ -137,7 +137,7 @@ def load_set(path) -> list[dict]:
             clean_query(item["query"])      # what a search would refuse: nothing left once cleaned
         except QueryError:
             raise QueryError(f"{where}: the query is empty") from None
-        _check_scope(item, where)
+        check_scope(item, where)
         first = first or (n, "gold_spans" in item)
         if ("gold_spans" in item) != first[1]:
             raise QueryError(f"{where}: " + _mixed(first[0], first[1]))
@@ -232,7 +232,9 @@ def check_index(queries: list[dict], documents: dict) -> list[str]:
     return warnings
 
 
-def _check_scope(item: dict, where: str) -> None:
+def check_scope(item: dict, where: str) -> None:
+    """QueryError for a line's "docs" that is no list of ids or an empty one, or a "speaker" that is no name (an
+    eval set's lines and `rag search --queries` lines alike)."""
     docs, speaker = item.get("docs"), item.get("speaker")
     if docs is not None and (not isinstance(docs, list) or not all(isinstance(d, str) and d for d in docs)):
         raise QueryError(f"{where}: \"docs\" must be a list of document ids, not {json.dumps(docs)[:60]}")

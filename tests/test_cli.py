@@ -157,7 +157,7 @@ def test_bad_lines_of_a_queries_file_are_error_results(tmp_path, tiny_index, cap
     code, out, err = run(capsys, "search", "--json", "--queries", str(queries), "--index", str(tiny_index))
     lines = [json.loads(x) for x in out.splitlines()]
     assert code == 0 and err == "" and [x["id"] for x in lines] == ["a", "b", "c", "line-4", "e", "line-6", "g"]
-    assert lines[6]["error"].startswith(f"{queries} line 7: The speaker must be a name") and not lines[6]["passages"]
+    assert lines[6]["error"].startswith(f'{queries} line 7: "speaker" must be a name') and not lines[6]["passages"]
     assert lines[0]["passages"] and lines[5]["passages"] and "error" not in lines[5]
     assert lines[1]["error"].startswith(f'{queries} line 2: "docs" must be a list of document ids')
     assert f"{queries} line 3: expected a JSON object" in lines[2]["error"]

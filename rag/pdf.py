@@ -186,7 +186,8 @@ def _pdf_paragraphs(lines: list[str]) -> str:
     """A page's lines joined into paragraphs (blank line between): a label starts one (a deposition's "Q." and
     "A." after a sentence's end); a word split by a hyphen at a line's end is joined again, without the hyphen where
     the word is commoner so ("harves-" "ter": harvester; "well-" "known" stays)."""
-    lines = [" ".join(x.split()) for x in lines]
+    # a footnote's mark set apart, as the HTML reader writes it: "since monitoring began.26 The" -> "began.[26] The"
+    lines = [_FOOTNOTE_MARK.sub(r"[\1]", " ".join(x.split())) for x in lines]
     long = sorted(len(x) for x in lines if len(x) > 20)
     typical = long[len(long) // 2] if long else 80
     paras: list[str] = []
@@ -201,10 +202,20 @@ def _pdf_paragraphs(lines: list[str]) -> str:
             paras.append(current)
             current = ""
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if (not current and nxt and len(line) < 0.6 * typical and line[:1].isupper()
-                and not re.search(r"[.!?:;,…\"”)\]-]$", line) and not _LABEL.match(line)):
-            paras.append("# " + line)      # a short line on its own, not a sentence: a heading
+        if _NUMBERED.match(line) and len(line) < 0.8 * typical and not re.search(r"[.!?:;,…\"”)\]-]$", line) \
+                and (not current or SENTENCE_END.search(current)) \
+                and _depth(line) not in (_depth(nxt), _depth(lines[i - 1] if i else "")):   # not "1 Norway 98%",
+            # "2 Iceland 97%": a list's items are numbered alike
+            if current:         # "1.1 Sediment supply at Brackwater", "Chapter 2: Conditions at Ostervik" after
+                paras.append(current)       # a sentence's end: a heading, not the next paragraph's first words
+                current = ""
+            paras.append("# " + line)
             continue
+        if (not current and nxt and len(line) < 0.6 * typical and line[:1].isupper()
+                and not re.search(r"[.!?:;,…\"”)\]-]$", line) and not _LABEL.match(line)
+                and not any(_FIGURE.fullmatch(x) for x in lines[i + 1:i + 7])):
+            paras.append("# " + line)      # a short line on its own, not a sentence: a heading (not a table's
+            continue                       # cell: "Year" above "Brackwater", "874", "2015", one a line)
         if not current:
             current = line
         elif current.endswith("-") and line[:1].islower():
@@ -217,6 +228,20 @@ def _pdf_paragraphs(lines: list[str]) -> str:
     if current:
         paras.append(current)
     return "\n\n".join(paras)
+
+
+# a numbered heading: "1.1 Sediment supply", "12. Annexes", "Chapter 2: Conditions at Ostervik", "Annex B Costs"
+# (a word of two letters after the number: not a deposition's "10 A. Sixty" nor "4 Q. Thank you")
+_NUMBERED = re.compile(r"(?P<n>\d{1,2}(?:\.\d{1,2}){0,3}\.?|(?:Chapter|Part|Section|Annex|Appendix)\s+[\dA-Z]{1,4}[.:]?)"
+                       r"\s+[A-Z][A-Za-z]")
+_FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d_]{3}[.,;:])(\d{1,3})(?=\s|$)")    # after a word of three letters or more
+_FIGURE = re.compile(r"[\d.,%\s+\-–]*\d[\d.,%\s+\-–]*")     # a line of figures alone: a table's cell or row
+
+
+def _depth(line: str) -> int | None:
+    """A numbered line's depth ("2": 0, "2.1": 1, "Chapter 2": -1), None for any other line."""
+    m = _NUMBERED.match(line)
+    return None if m is None else -1 if not m.group("n")[:1].isdigit() else m.group("n").rstrip(".").count(".")
 
 
 def _dehyphenated(current: str, line: str) -> str:

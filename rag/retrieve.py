@@ -95,6 +95,8 @@ class SearchSettings:
     missing_abstain: float = 0.5     # abstain (with a threshold) when at least this share of its names is missing
     doc_weight: float = 0.3     # weight of the document's score (which document?) added to each passage's
     doc_depth: int = 3          # documents whose own best passages join the candidates (0: none)
+    name_weight: float = 1.0    # added to a document's score times the share of the query's names it holds, of the
+                                #   names fewer than half the documents searched hold (_named_docs)
     absent_everyday: float = 0.8     # abstain when a query word is in no searched document, if the documents
                                      #   use at least this share of everyday English (terms.Vocabulary.everyday)
     resolve_speakers: bool = True    # a query that names speakers ("what did the Project Manager say")
@@ -546,7 +548,26 @@ class Retriever:
             else ".")
         return names, mask, query_without(text, resolution), said
 
-    def _doc_scores(self, vec, lexical: Candidates, allowed) -> np.ndarray | None:
+    def _named_docs(self, names: list[str], allowed, searched: np.ndarray) -> np.ndarray | None:
+        """Per document (by place in doc_ids), the share of the query's `names` it holds, of those that fewer than
+        half the documents searched hold (a town, a company, a person one meeting is about); None when no name
+        tells the documents apart. Read from BM25: the rows holding each name's words."""
+        rows, n_docs = self._rows, int(searched.sum())
+        held = []
+        for name in names:
+            tokens = self.lexical.encode(name)
+            if not tokens:
+                continue
+            found = self.lexical.search(tokens, allowed, 4 * self.settings.depth)
+            if not found.rows or len(found.rows) >= 4 * self.settings.depth:
+                continue            # in no passage, or in too many to tell the documents apart
+            docs = np.zeros(len(rows.doc_ids), dtype=bool)
+            docs[rows.doc_of_row[np.asarray(found.rows, dtype=np.int64)]] = True
+            if docs.sum() * 2 < n_docs:
+                held.append(docs)
+        return np.mean(held, axis=0) if held else None
+
+    def _doc_scores(self, vec, lexical: Candidates, allowed, names: list[str] = ()) -> np.ndarray | None:
         """Each document's score in [0, 1] (by place in doc_ids), for the query: alpha times its vector's
         cosine (min-max scaled over the documents searched) plus 1 - alpha times the sum of its passages'
         BM25 scores among the lexical candidates (scaled by the best document's); None when one document
@@ -567,7 +588,11 @@ class Retriever:
             parts.append((1 - self.settings.alpha if vec is not None else 1.0, lex / (lex.max() or 1.0)))
         if not parts:
             return None
-        return np.where(searched, sum(w * x for w, x in parts), 0.0)
+        score = sum(w * x for w, x in parts)
+        named = self._named_docs(list(names), allowed, searched) if self.settings.name_weight and names else None
+        if named is not None:
+            score = score + self.settings.name_weight * named
+        return np.where(searched, score, 0.0)
 
     def adapter(self):
         """The query adapter these settings use (adapter.resolve), read once per Retriever: a changed file or
@@ -709,7 +734,8 @@ class Retriever:
         raw = encoded()
         vec = self.adapter()(raw) if raw is not None and self.adapter() is not None else raw
         dense = self.dense.search(vec, allowed, wide) if vec is not None else NO_CANDIDATES
-        doc_score = self._doc_scores(vec, lexical, allowed) if several else None
+        doc_score = self._doc_scores(vec, lexical, allowed, query_names(asked)) \
+            if several else None
         top_docs = set(np.argsort(-doc_score, kind="stable")[:s.doc_depth].tolist()) if doc_score is not None else set()
         # the query's words are in only a few rows (BM25 returns no other), all kept by _candidates: a row without them
         # scores 0 for BM25 (score_fusion's `lexical_complete`)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import bisect
 import csv
 import io
+import math
 import os
 import re
 from pathlib import PurePath, PureWindowsPath
 
 from .errors import IndexProblem
+from .lexical import tokenize
 from .records import Document, Hit, Passage
 from .store import UPLOADED, Index
 
@@ -115,6 +117,77 @@ def where(p: Passage, until: float | None = None) -> str:
     return f"Paragraph {p.paragraph}" + at
 
 
+def matched(hit: Hit) -> tuple[int, int] | None:
+    """The part of a quote the search matched (its best window), when it is a proper part of it."""
+    p, prov = hit.passage, hit.provenance or {}
+    start, end = prov.get("match_start"), prov.get("match_end")
+    if isinstance(start, int) and isinstance(end, int) and p.start <= start < end <= p.end \
+            and (start, end) != (p.start, p.end):
+        return start, end
+    return None
+
+
+_ASKING = frozenset("when where who whom whose why how which were was is are will would can could".split())
+
+
+def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> list[Passage]:
+    """The turns that best match `query`: the most of its words (stemmed; stop words, a question's frame and its
+    asking words dropped: retrieve.FRAME_WORDS, "when", "were"), each weighted by log(1 + turns / turns that have
+    it), so a word every turn has counts little, and by its rarity in English (vocabulary.zipf). Ties are
+    all kept; none when no turn has any of its words, or when every turn scores the same. With a
+    `speaker` (the search was restricted to them), only their turns: the best, else all of them."""
+    if len(turns) < 2:
+        return []
+    from .retrieve import FRAME_WORDS
+    from .vocabulary import zipf
+
+    # the question's words, not its frame ("when … in the talk … mention"), a rarer word counting more ("barnacles"
+    # over "harbour"), so that turns holding one word each do not tie
+    weight: dict[str, float] = {}
+    for raw in re.findall(r"[^\W\d_]+", query or ""):
+        if raw.lower() in FRAME_WORDS or raw.lower() in _ASKING:
+            continue
+        common = zipf(raw.lower()) or 0.0
+        for w in tokenize(raw):
+            weight[w] = max(weight.get(w, 0.0), 1.0 + max(0.0, 7.0 - common) / 7.0)
+    words = set(weight)
+    have = [words & set(tokenize(t.text)) for t in turns]
+    df = {w: sum(w in h for h in have) for w in words}
+    score = [sum(math.log(1 + len(turns) / df[w]) * weight[w] for w in h) for h in have]
+    if speaker:
+        from .retrieve import one_of
+
+        from .speakers import held_by
+
+        names = {n.casefold() for n in one_of(speaker)}     # ("Anna Berg or Tom Berg": a surname they share)
+        theirs = [i for i, t in enumerate(turns)         # (by their label, or the person its bracket names)
+                  if (t.speaker or "").casefold() in names or (held_by(t) or "").casefold() in names]
+        if not theirs or len(theirs) == len(turns):
+            return []
+        top = max(score[i] for i in theirs)
+        return [turns[i] for i in theirs if score[i] == top]
+    top = max(score)
+    if top <= 0 or min(score) == top:
+        return []
+    return [t for t, sc in zip(turns, score) if sc == top]
+
+
+def said_by(hit: Hit, index, query: str = "", speaker: str | None = None) -> str:
+    """Who a quote is shown as said by, above it: its speaker; for a window of several turns, the speakers of its
+    best turns for `query` (those marked), none when no turn is best (its citation, "Turns of A and B", names them
+    all): the window's first speaker may not have said what matched."""
+    from .speakers import held_by
+
+    p = hit.passage
+    turns = window_turns(p, index) if matched(hit) is None else []
+    if not turns:
+        return held_by(p) or p.speaker or ""
+    names = list(dict.fromkeys(held_by(t) or t.speaker for t in turns if t.speaker))
+    if len(names) == 1:     # one speaker's paragraphs: theirs, whatever is marked
+        return names[0]
+    return ", ".join(dict.fromkeys(held_by(t) or t.speaker for t in best_turns(turns, query, speaker) if t.speaker))
+
+
 def voices(p: Passage, index) -> list[tuple[int, str | None]]:
     """Who speaks where in a quote: (offset in its text, the speaker from there on), in order; the turns of a
     meeting's window, else the passage's own speaker; a person a label's bracket names by their own name
@@ -178,13 +251,15 @@ def result_json(result, index: Index, id=None) -> dict:
                 "index": index.fingerprint,
                 "speaker": getattr(result, "speaker", None),     # the speaker the search was restricted to
                 "documents": [{"id": d, "passages": n} for d, n in getattr(result, "documents", [])],
-                "passages": [hit_json(h, index) for h in result.hits]})
+                "passages": [hit_json(h, index, result.query, getattr(result, "speaker", None)) for h in result.hits]})
     return out
 
 
-def hit_json(hit: Hit, index: Index) -> dict:
-    """A hit as JSON; ``time`` (seconds) and ``speakers`` only when the passage has them."""
+def hit_json(hit: Hit, index: Index, query: str = "", speaker: str | None = None) -> dict:
+    """A hit as JSON; ``time`` (seconds) and ``speakers`` only when the passage has them, ``said_by`` only for a
+    window of several speakers' turns: the speakers of the turns that best match `query` (said_by; "" for none)."""
     p = hit.passage
+    several = len(getattr(p, "speakers", ()) or ()) > 1
     doc = index.documents[p.doc]
     until = last_time(p, index)
     return {
@@ -196,6 +271,7 @@ def hit_json(hit: Hit, index: Index) -> dict:
         **({"time": p.time} if p.time is not None else {}),
         **({"time_end": until} if until is not None else {}),
         **({"speakers": list(p.speakers)} if getattr(p, "speakers", ()) else {}),
+        **({"said_by": said_by(hit, index, query, speaker)} if several else {}),
         **hit.provenance,
     }
 

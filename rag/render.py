@@ -11,7 +11,7 @@ answer, above its quotes: the model's words, styled apart from the quotes, each 
 its quote; a grounded sentence's fragments (rag/grounded.py) are each marked with the quote and
 document offsets they came from, so pointing at one highlights those words in the quote.
 A quote of several turns (a meeting's window) marks the turn(s) that best match the query
-(``best_turns``: the query's words, weighted by how few of the window's turns share them) and
+(``cite.best_turns``: the query's words, weighted by how few of the window's turns share them) and
 sets each turn's speaker label apart; marks are only HTML around exact substrings of the quote.
 
 What it leaves out: the page around these fragments (``ui.py``) and the styles
@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import math
 import re
 from urllib.parse import quote as urlquote
 
 from . import cite
 from .errors import listing
-from .lexical import tokenize
 from .chat import Turn, permalink
 from .retrieve import MAX_QUERY_CHARS, abstain_notice, by_document, corpus_noun
 from .read import BIDI_CONTROLS
@@ -59,78 +57,8 @@ def abstained(result, index) -> str:
     return getattr(result, "abstain_notice", None) or abstain_notice(corpus_noun(index), [])
 
 
-def matched(hit: Hit) -> tuple[int, int] | None:
-    """The part of a quote the search matched (its best window), when it is a proper part of it."""
-    p, prov = hit.passage, hit.provenance or {}
-    start, end = prov.get("match_start"), prov.get("match_end")
-    if isinstance(start, int) and isinstance(end, int) and p.start <= start < end <= p.end \
-            and (start, end) != (p.start, p.end):
-        return start, end
-    return None
-
-
+matched, best_turns, said_by = cite.matched, cite.best_turns, cite.said_by     # (cite.py: the JSON says them too)
 window_turns = cite.window_turns      # (where it lives: cite needs it for the times a quote spans)
-
-
-_ASKING = frozenset("when where who whom whose why how which were was is are will would can could".split())
-
-
-def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> list[Passage]:
-    """The turns that best match `query`: the most of its words (stemmed; stop words, a question's frame and its
-    asking words dropped: retrieve.FRAME_WORDS, "when", "were"), each weighted by log(1 + turns / turns that have
-    it), so a word every turn has counts little, and by its rarity in English (vocabulary.zipf). Ties are
-    all kept; none when no turn has any of its words, or when every turn scores the same. With a
-    `speaker` (the search was restricted to them), only their turns: the best, else all of them."""
-    if len(turns) < 2:
-        return []
-    from .retrieve import FRAME_WORDS
-    from .vocabulary import zipf
-
-    # the question's words, not its frame ("when … in the talk … mention"), a rarer word counting more ("barnacles"
-    # over "harbour"), so that turns holding one word each do not tie
-    weight: dict[str, float] = {}
-    for raw in re.findall(r"[^\W\d_]+", query or ""):
-        if raw.lower() in FRAME_WORDS or raw.lower() in _ASKING:
-            continue
-        common = zipf(raw.lower()) or 0.0
-        for w in tokenize(raw):
-            weight[w] = max(weight.get(w, 0.0), 1.0 + max(0.0, 7.0 - common) / 7.0)
-    words = set(weight)
-    have = [words & set(tokenize(t.text)) for t in turns]
-    df = {w: sum(w in h for h in have) for w in words}
-    score = [sum(math.log(1 + len(turns) / df[w]) * weight[w] for w in h) for h in have]
-    if speaker:
-        from .retrieve import one_of
-
-        from .speakers import held_by
-
-        names = {n.casefold() for n in one_of(speaker)}     # ("Anna Berg or Tom Berg": a surname they share)
-        theirs = [i for i, t in enumerate(turns)         # (by their label, or the person its bracket names)
-                  if (t.speaker or "").casefold() in names or (held_by(t) or "").casefold() in names]
-        if not theirs or len(theirs) == len(turns):
-            return []
-        top = max(score[i] for i in theirs)
-        return [turns[i] for i in theirs if score[i] == top]
-    top = max(score)
-    if top <= 0 or min(score) == top:
-        return []
-    return [t for t, sc in zip(turns, score) if sc == top]
-
-
-def said_by(hit: Hit, index, query: str = "", speaker: str | None = None) -> str:
-    """Who a quote is shown as said by, above it: its speaker; for a window of several turns, the speakers of its
-    best turns for `query` (those marked), none when no turn is best (its citation, "Turns of A and B", names them
-    all): the window's first speaker may not have said what matched."""
-    from .speakers import held_by
-
-    p = hit.passage
-    turns = window_turns(p, index) if matched(hit) is None else []
-    if not turns:
-        return held_by(p) or p.speaker or ""
-    names = list(dict.fromkeys(held_by(t) or t.speaker for t in turns if t.speaker))
-    if len(names) == 1:     # one speaker's paragraphs: theirs, whatever is marked
-        return names[0]
-    return ", ".join(dict.fromkeys(held_by(t) or t.speaker for t in best_turns(turns, query, speaker) if t.speaker))
 
 
 def _turns_html(p: Passage, text: str, turns: list[Passage], best: list[Passage]) -> str:

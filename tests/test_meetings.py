@@ -815,3 +815,24 @@ def test_the_rows_of_a_person_in_a_bracket_are_the_windows_that_hold_their_turns
                     and w.end > para.start)
         assert {name: set(rows) for name, rows in held.items()} == brute and len(brute) == 2, tokens
 
+
+
+def test_a_windows_json_and_citation_line_say_whose_turn_matched(tmp_path, capsys, monkeypatch):
+    # a reviewer's 200 meetings: the JSON's "speaker" of a window is its first turn's, and "Turns of A, B and C" did
+    # not say who gave the answer (the chat marks the best turn; the JSON and the command line did not)
+    from rag.cite import result_json
+
+    (tmp_path / "m.txt").write_text("Anna Berg: Good morning, everyone. Let us start with the agenda.\n\n"
+                                    "Liis Kask: I propose that the Yarjosqu wind farm opens on June 25.\n\n"
+                                    "Tom Berg: Fine by me.\n\nAnna Berg: Then that is agreed.\n\n"
+                                    "Liis Kask: Good.\n", encoding="utf-8")
+    build([tmp_path / "m.txt"], FakeEmbedder(), folder=tmp_path / "idx")
+    r = _retriever(tmp_path / "idx")
+    result = r.search("When will the Yarjosqu wind farm open?", 1)
+    hit = result_json(result, r.index)["passages"][0]
+    assert hit["speaker"] == "Anna Berg" and hit["speakers"] == ["Anna Berg", "Liis Kask", "Tom Berg"]
+    assert hit["said_by"] == "Liis Kask"
+    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
+    assert main(["search", "When will the Yarjosqu wind farm open?", "--index", str(tmp_path / "idx"), "-k", "1"]) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    assert line.startswith("[1] Turns of Anna Berg, Liis Kask and Tom Berg") and " · best match: Liis Kask" in line

@@ -203,12 +203,12 @@ def _pdf_paragraphs(lines: list[str]) -> str:
             current = ""
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         if _NUMBERED.match(line) and len(line) < 0.8 * typical and not re.search(r"[.!?:;,…\"”)\]-]$", line) \
-                and (not current or SENTENCE_END.search(current)) \
+                and (not current or SENTENCE_END.search(current) or len(lines[i - 1]) < 0.6 * typical) \
                 and _depth(line) not in (_depth(nxt), _depth(lines[i - 1] if i else "")):   # not "1 Norway 98%",
             # "2 Iceland 97%": a list's items are numbered alike
             if current:         # "1.1 Sediment supply at Brackwater", "Chapter 2: Conditions at Ostervik" after
-                paras.append(current)       # a sentence's end: a heading, not the next paragraph's first words
-                current = ""
+                paras.append(current)       # a sentence's end or a short line (not one a sentence wrapped onto): a
+                current = ""                # heading, not the next paragraph's first words
             paras.append("# " + line)
             continue
         if (not current and nxt and len(line) < 0.6 * typical and line[:1].isupper()

@@ -17,6 +17,10 @@ def test_numbered_sections_and_chapters_are_headings_after_a_sentences_end():
                             "3. Priority Measures", *BODY])
     assert [p for p in text.split("\n\n") if p.startswith("# ")] == [
         "# Chapter 2: Conditions at Ostervik", "# 2.1 Saltmarsh loss at Sillhaven", "# 3. Priority Measures"]
+    # after a title page's short lines too (not only after a sentence's end)
+    title = _pdf_paragraphs(["Municipality of Vestmark, Department of Climate Adaptation", "March 2025",
+                             "1. Executive Summary", *BODY])
+    assert "\n\n# 1. Executive Summary\n\n" in title
     # not in mid-sentence: a line that opens with a number there goes on the sentence
     running = _pdf_paragraphs([BODY[0], "12 Regional Offices were opened in the following spring season, and more.",
                                BODY[1]])

@@ -97,12 +97,19 @@ _DOUBLED = frozenset(a + a[-1] + "er" for a in "big hot wet thin fat flat sad re
 
 
 _HOW_MUCH = re.compile(r"\b(how)\s+(?:much|many)\b", re.IGNORECASE)
+# a question's frame: how it asks, never what about (in lower case, or capitalised opening the query). Not "what",
+# "when", "who" and the like, which passages say too ("when the dike was built"): left out as well, they cost the
+# meetings' val 4 of 237 questions in the first five (R@5 0.582 -> 0.565) for +0.005 R@5 on the default sets
+_FRAME = re.compile(r"\b(?:how|does|did|do)\b", re.IGNORECASE)
 
 
-def without_quantity(query: str) -> str:
-    """`query` with the "much" or "many" of its "how much" / "how many" left out: what BM25 looks for. They say what
-    is asked, not what about, and in a few documents a short "Thank you very much." scored highest for them."""
-    return _HOW_MUCH.sub(r"\1", query)
+def without_frame(query: str) -> str:
+    """`query` without its frame: "how", "does", "did", "do", and the "much" or "many" of "how much" / "how many": what
+    BM25 looks for. They say how it is asked, not what about; in a few documents they are rare, so a short "Thank
+    you very much." or "how our patients usually behave" scored highest for them."""
+    query = _HOW_MUCH.sub(r"\1", query)
+    return _FRAME.sub(lambda m: " " if m.group().islower() or (not m.group().isupper() and not query[:m.start()].strip())
+                      else m.group(), query)
 
 
 def _stem():

@@ -50,7 +50,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .asks import count_check, holds_words, keyword_words, without_quantity
+from .asks import count_check, holds_words, keyword_words, without_frame
 from .calibration import calibrated_threshold
 from .dense import DenseSearch
 from .errors import QueryError, listing
@@ -129,8 +129,8 @@ def _with_question(p: Passage) -> str:
     return f"{p.text}\n{p.question}" if p.question else p.text
 
 
-COUNT_PASSAGES = 3      # the best-ranked passages (before diversity, so the same for any k; one per quote
-                        # with `expand`) a count question's number is looked for in, as shown, with their question
+COUNT_PASSAGES = 3      # the first passages shown (after diversity: not three copies of one paragraph in three
+                        # documents; the same for any k) a count question's number is looked for in, with their question
 
 class _Rows:
     """Where the passages sit, for a Retriever and those with_settings makes from it: each
@@ -709,9 +709,9 @@ class Retriever:
             forms = self.lexical.encode(" ".join(self._rows.vocabulary.written_forms(asked, docs)))
             tokens = tokens + [t for t in dict.fromkeys(forms) if t not in tokens]
         lexical = judged = self._lexical_search(tokens, allowed, wide) if s.mode != "dense" else NO_CANDIDATES
-        # the passages are ranked without the "much" of "how much" (asks.without_quantity); the confidence reads every
+        # the passages are ranked without the question's frame, "how", "does" (asks.without_frame); the confidence reads every
         # word of the query (`judged`), as the threshold was learnt
-        frame = set(words) - set(self.lexical.encode(without_quantity(asked))) if words else set()
+        frame = set(words) - set(self.lexical.encode(without_frame(asked))) if words else set()
         if frame:
             lexical = self._lexical_search([t for t in tokens if t not in frame], allowed, wide)
         vocabulary = self._rows.vocabulary
@@ -764,6 +764,7 @@ class Retriever:
         if k > s.places > 0 and cosine is not None and picked and self._rows.is_turn[picked[0]]:
             region = self._rest(picked[:s.places], order[:REST_POOL], cosine, fused)
             picked = self._distinct(picked[:s.places], list(region) + picked[s.places:], k, shown)
+        best = picked[:COUNT_PASSAGES]      # (the same for any k: mmr and spread pick greedily, k only cuts)
         picked = picked[:k]
         conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), judged, len(tokens), known, share,
                           self._rows.idf_scale)
@@ -774,7 +775,7 @@ class Retriever:
                                                              for w in re.findall(r"[^\W\d_]+", asked)))
         # a count question whose best passages give no number of what it counts (asks.py), where a threshold says
         # the documents were calibrated to abstain at all
-        checked = count_check(text, (_with_question(self.shown(r)) for r in order[:COUNT_PASSAGES]))
+        checked = count_check(text, (_with_question(self.shown(r)) for r in best))
         uncounted = checked[0] if checked and not checked[1] and s.threshold is not None else None
         # a number near the question's other words but not next to what it counts (or no threshold): shown, and said
         unsure = checked[0] if checked and not uncounted else None

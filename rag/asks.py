@@ -85,15 +85,21 @@ def _comparative(word: str) -> bool:
     which English's lemmas leave as they are)."""
     from .vocabulary import _lemma
 
+    from .vocabulary import zipf
+
     low = word.lower()
-    if low in _DOUBLED:
+    if low in _IRREGULAR:
         return True
     lemma = _lemma(low) if low.endswith("er") and len(low) > 3 else None
-    return lemma is not None and lemma != low
+    # the lemma and the comparative's ending: long|er, late|r, happ|ier, hot|ter; an English word (not "calib" of
+    # "caliber", "meag" of "meager")
+    return bool(lemma) and lemma != low and (zipf(lemma) or 0.0) >= 3.0 \
+        and low in (lemma + "er", lemma + "r", lemma[:-1] + "ier", lemma + lemma[-1:] + "er")
 
 
-# the comparatives English writes with a doubled consonant, which simplemma leaves as they are (hotter, bigger)
-_DOUBLED = frozenset(a + a[-1] + "er" for a in "big hot wet thin fat flat sad red fit slim dim mad glad grim".split())
+# comparatives simplemma leaves as they are (doubled consonants: hotter, bigger) or that are no lemma's ending
+_IRREGULAR = frozenset([a + a[-1] + "er" for a in "big hot wet thin fat flat sad red fit slim dim mad glad grim".split()]
+                       + "better worse further farther more less".split())
 
 
 _HOW_MUCH = re.compile(r"\b(how)\s+(?:much|many)\b", re.IGNORECASE)

@@ -80,3 +80,13 @@ def prose(label: str) -> bool:
     folded = label.lower().rstrip(".")
     base = re.sub(r" (?:\d{1,3}|[a-z]|[ivx]{1,4})$", "", folded)
     return folded in NOT_SPEAKERS or base in NOT_SPEAKERS
+
+
+_OPENING = re.compile(rf"(?:\[{CLOCK}\]\s*)?(?P<label>{LABEL})(?: \([^()\n]{{1,160}}\))?:\s")
+
+
+def opens_turn(text: str) -> bool:
+    """Whether `text` opens with a speaker's label ("Jane Smith: …", "[00:01:02] Tom Reed: …"), not prose ("Note: …"):
+    a reader puts no list number before it (a hearing laid out as a numbered list is still its speakers' turns)."""
+    m = _OPENING.match(text)
+    return m is not None and not prose(m.group("label"))

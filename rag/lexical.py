@@ -168,6 +168,13 @@ class LexicalSearch:
         """The query's tokens (as the passages' were made)."""
         return self.lexical.tokens(text)
 
+    def rows_with(self, tokens: list[str]) -> np.ndarray:
+        """Every row that holds all of `tokens` (their BM25 each above 0)."""
+        held = np.ones(len(self.index.passages), dtype=bool)
+        for t in tokens:
+            held &= self.lexical.scores([t]) > 0
+        return np.flatnonzero(held)
+
     def expand(self, tokens: list[str]) -> list[str]:
         """The neighbours of the query's tokens in the index's vocabulary (expand.py; none without)."""
         found = self.lexical.expansions

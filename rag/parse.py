@@ -325,6 +325,15 @@ def _tail(text: str, paras: list[_Para], turns: list) -> set[int]:
     return out
 
 
+def _turn_end(paras: list[_Para], turns: list, n: int) -> int:
+    """Where the turn opening paragraph `n` (1-based) ends: at the last paragraph before the next label (a thank-you
+    whose next paragraph asks, "Thank you, that is very clear.\n\nTurning to the pumps, when …?", is a question)."""
+    j = n
+    while j < len(turns) and not (turns[j] and turns[j].label is not None):
+        j += 1
+    return paras[j - 1].end
+
+
 def _pleasantry(body: str) -> bool:
     """An asker's turn that only thanks ("Thank you very much.", "Dr. Osei, thank you for joining us."): it asks
     nothing (no "?", _ASKS), each of its sentences thanks, and it is short. Not a question (it opens no exchange),
@@ -633,7 +642,7 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
             # neither asks nor answers: nobody's passage outside the exchanges (its label and stamp kept in the
             # quote, so that it says who thanks), and the answerer's reply to it ("Thank you.") is their turn,
             # not an answer to the question before
-            if label in askers and _pleasantry(text[t.start:p.end]):
+            if label in askers and _pleasantry(text[t.start:_turn_end(paras, turns, n)]):
                 closed, kind, speaker, outlet = True, "paragraph", None, None
                 out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
                                    section="text", kind="paragraph", paragraph=n))

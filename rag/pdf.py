@@ -82,9 +82,10 @@ def pdf_text(data: bytes) -> tuple[str, str]:
 def _continued(pages: list[str]) -> list[str]:
     """The pages' paragraphs with a sentence that runs on over a page break kept whole: where a page's last
     paragraph ends mid-sentence (no sentence's end, no colon, not a heading) and the next page opens in lower case,
-    the next page's first paragraph is moved to the end of the page before (the page break after it). The
-    paragraph's passage then has the page it starts on, as a citation of a passage over two pages does ("p. 3"),
-    and the pages after it keep theirs (the number of page breaks is unchanged)."""
+    the rest of that sentence (up to its end, within the next page's first paragraph) is moved to the end of the page
+    before (the page break after it). Its passage then has the page it starts on, as a citation of a passage over
+    two pages does ("p. 3"), and what follows the sentence keeps its own page (the number of page breaks is
+    unchanged; a page that is one long paragraph is not moved whole)."""
     pages = list(pages)
     for i in range(1, len(pages)):
         before, after = pages[i - 1], pages[i]
@@ -92,6 +93,9 @@ def _continued(pages: list[str]) -> list[str]:
         if not last or last.startswith("# ") or re.search(r"[.!?:…\"”]$", last) or not after[:1].islower():
             continue
         first, _, rest = after.partition("\n\n")
+        end = re.search(r"[.!?…][\"”’)]*(?=\s+[^\W\d_])", first)       # the sentence's end, before the next one
+        if end and end.end() < len(first):
+            first, rest = first[:end.end()], first[end.end():].lstrip() + ("\n\n" + rest if rest else "")
         joined = _dehyphenated(before, first) if before.endswith("-") else before + " " + first
         pages[i - 1], pages[i] = joined, rest
     return pages
@@ -187,7 +191,7 @@ def _pdf_paragraphs(lines: list[str]) -> str:
     "A." after a sentence's end); a word split by a hyphen at a line's end is joined again, without the hyphen where
     the word is commoner so ("harves-" "ter": harvester; "well-" "known" stays)."""
     # a footnote's mark set apart, as the HTML reader writes it: "since monitoring began.26 The" -> "began.[26] The"
-    lines = [_FOOTNOTE_MARK.sub(r"[\1]", " ".join(x.split())) for x in lines]
+    lines = [_FOOTNOTE_MARK.sub(r"\1[\2]", " ".join(x.split())) for x in lines]
     long = sorted(len(x) for x in lines if len(x) > 20)
     typical = long[len(long) // 2] if long else 80
     paras: list[str] = []
@@ -211,9 +215,12 @@ def _pdf_paragraphs(lines: list[str]) -> str:
                 current = ""                # heading, not the next paragraph's first words
             paras.append("# " + line)
             continue
+        if not current and _DATE_LINE.fullmatch(line):
+            paras.append(line)      # a date on its own line (a letter's, a briefing's): its own paragraph, no heading
+            continue
         if (not current and nxt and len(line) < 0.6 * typical and line[:1].isupper()
                 and not re.search(r"[.!?:;,…\"”)\]-]$", line) and not _LABEL.match(line)
-                and not any(_FIGURE.fullmatch(x) for x in lines[i + 1:i + 7])):
+                and not any(len(x) <= 40 and _FIGURE.fullmatch(x) for x in lines[i + 1:i + 7])):
             paras.append("# " + line)      # a short line on its own, not a sentence: a heading (not a table's
             continue                       # cell: "Year" above "Brackwater", "874", "2015", one a line)
         if not current:
@@ -234,7 +241,12 @@ def _pdf_paragraphs(lines: list[str]) -> str:
 # (a word of two letters after the number: not a deposition's "10 A. Sixty" nor "4 Q. Thank you")
 _NUMBERED = re.compile(r"(?P<n>\d{1,2}(?:\.\d{1,2}){0,3}\.?|(?:Chapter|Part|Section|Annex|Appendix)\s+[\dA-Z]{1,4}[.:]?)"
                        r"\s+[A-Z][A-Za-z]")
-_FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d_]{3}[.,;:])(\d{1,3})(?=\s|$)")    # after a word of three letters or more
+# after a word of three letters or more, not an abbreviation a number follows ("Fig.3", "Art.12", "para.12")
+_FOOTNOTE_MARK = re.compile(r"(?<![^\W\d_])(?!(?:fig|figs|art|arts|para|paras|sec|secs|vol|ref|refs|tab|eq|ch|chap|"
+                            r"no|nos|pp|reg|sch|cl|item)[.,;:])([^\W\d_]{3,}[.,;:])(\d{1,3})(?=\s|$)", re.IGNORECASE)
+# a date on a line of its own (a letter's, a report's cover): no heading ("March 2025", "12 June 2024", "June 12, 2024")
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_DATE_LINE = re.compile(rf"(?:\d{{1,2}}\s+)?{_MONTH}(?:\s+\d{{1,2}},?)?\s+\d{{4}}", re.IGNORECASE)
 _FIGURE = re.compile(r"[\d.,%\s+\-–]*\d[\d.,%\s+\-–]*")     # a line of figures alone: a table's cell or row
 
 

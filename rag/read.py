@@ -44,6 +44,7 @@ import re
 from pathlib import Path
 
 from .errors import DocumentError
+from .labels import opens_turn
 from .paths import SHIPPED_CORPUS as DEFAULT_CORPUS  # noqa: F401 - the default transcript (package data)
 from .pdf import PAGE_BREAK, pdf_text  # noqa: F401 - PAGE_BREAK: parse.py's page mark
 from .records import Document
@@ -287,13 +288,14 @@ def html_text(data: bytes) -> tuple[str, str, str | None]:
     blocks: list[str] = []
     current: list[str] = []
     prefix: list[str] = []      # an ordered list item's number ("2. "), put before its first block
+    numbered: dict[int, int] = {}   # id of an <ol>'s item -> its number (each list counted once: _item_number)
 
     def flush():
         line = re.sub(r"[ \t\r\f\v\u00a0]+", " ", "".join(current))
         line = "\n".join(x.strip() for x in line.split("\n")).strip()
         line = re.sub(r"\n{2,}", "\n", line)
-        if line:
-            blocks.append("".join(prefix) + line)
+        if line:        # (no number before a speaker's label: "2. Jane Smith: …" would be nobody's turn)
+            blocks.append(("" if opens_turn(line) else "".join(prefix)) + line)
             prefix.clear()
         current.clear()
 
@@ -312,8 +314,8 @@ def html_text(data: bytes) -> tuple[str, str, str | None]:
             walk(node.caption)
             flush()
         for row in _rows(node):
-            cells = [text for text in map(cell_text, row.find_all(["td", "th"], recursive=False)) if text]
-            if cells:
+            cells = list(map(cell_text, row.find_all(["td", "th"], recursive=False)))   # (an empty one kept: columns)
+            if any(cells):
                 blocks.append(" | ".join(cells))
 
     def walk(node):
@@ -343,7 +345,7 @@ def html_text(data: bytes) -> tuple[str, str, str | None]:
                 table(child)
             elif child.name == "li" and child.parent is not None and child.parent.name == "ol":
                 flush()
-                prefix[:] = [f"{_item_number(child)}. "]
+                prefix[:] = [f"{_item_number(child, numbered)}. "]
                 walk(child)
                 flush()
                 prefix.clear()
@@ -380,7 +382,7 @@ def _footnote_mark(sup) -> bool:
             before = str(node) + before
             if before.strip():
                 break
-    return bool(re.search(r"(?:[.,;:!?)\]\"”’]|[^\W\d_]{3})$", before))
+    return bool(re.search(r"(?:[.,;:!?\"”’]|[^\W\d_]{3})$", before))     # (not after ")": "(a+b)²")
 
 
 def _rows(table) -> list:
@@ -407,21 +409,25 @@ def _layout_table(table) -> bool:
     return False
 
 
-def _item_number(li) -> int:
-    """An ordered list item's number as a browser shows it: the list's start (1) counted on, a value="" kept."""
-    ol = li.parent
-    try:
-        n = int(ol.get("start", 1)) - 1
-    except ValueError:
-        n = 0
-    for item in ol.find_all("li", recursive=False):
+def _item_number(li, numbered: dict[int, int]) -> int:
+    """An ordered list item's number as a browser shows it: the list's start counted on (down in a `reversed` list,
+    from its number of items), a value="" kept. Each list is counted once, into `numbered` (id of an item ->
+    its number): a list of 8,000 items was counted again for each."""
+    if id(li) not in numbered:
+        ol = li.parent
+        items = ol.find_all("li", recursive=False)
+        step = -1 if ol.has_attr("reversed") else 1
         try:
-            n = int(item["value"]) if item.get("value") else n + 1
+            n = int(ol.get("start")) - step if ol.get("start") else (len(items) + 1 if step < 0 else 0)
         except ValueError:
-            n += 1
-        if item is li:
-            break
-    return n
+            n = len(items) + 1 if step < 0 else 0
+        for item in items:
+            try:
+                n = int(item["value"]) if item.get("value") else n + step
+            except ValueError:
+                n += step
+            numbered[id(item)] = n
+    return numbered.get(id(li), 1)
 
 
 def _has_lxml() -> bool:

@@ -552,17 +552,24 @@ class Retriever:
         """Per document (by place in doc_ids), the share of the query's `names` it holds, of those that fewer than
         half the documents searched hold (a town, a company, a person one meeting is about); None when no name
         tells the documents apart. Read from BM25: the rows holding each name's words."""
-        rows, n_docs = self._rows, int(searched.sum())
+        rows, n_docs, depth = self._rows, int(searched.sum()), 4 * self.settings.depth
+        every = getattr(self.lexical, "rows_with", None)       # (a backend without it: BM25's best rows)
         held = []
         for name in names:
             tokens = self.lexical.encode(name)
             if not tokens:
                 continue
-            found = self.lexical.search(tokens, allowed, 4 * self.settings.depth)
-            if not found.rows or len(found.rows) >= 4 * self.settings.depth:
-                continue            # in no passage, or in too many to tell the documents apart
+            if every is not None:
+                found = every(tokens)
+                found = found[allowed[found]] if allowed is not None else found
+            else:
+                found = np.asarray(self.lexical.search(tokens, allowed, depth).rows, dtype=np.int64)
+                if len(found) >= depth:
+                    continue        # in more rows than were read: which documents is not known
+            if not len(found):
+                continue
             docs = np.zeros(len(rows.doc_ids), dtype=bool)
-            docs[rows.doc_of_row[np.asarray(found.rows, dtype=np.int64)]] = True
+            docs[rows.doc_of_row[found]] = True
             if docs.sum() * 2 < n_docs:
                 held.append(docs)
         return np.mean(held, axis=0) if held else None

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from .errors import DocumentError
-from .labels import LABEL, prose
+from .labels import LABEL, opens_turn, prose
 from .pdf import SENTENCE_END
 from .subtitles import is_timing, subtitle_text
 
@@ -42,7 +42,8 @@ def docx_text(data: bytes) -> tuple[str, str]:
         text = _lines(item.text)
         if not text:
             continue
-        text = numbers.label(item) + text
+        label = numbers.label(item)         # (counted all the same; no number before "Jane Smith: …", a turn)
+        text = text if opens_turn(text) else label + text
         style = (item.style.name if item.style is not None else "") or ""
         m = re.match(r"Heading (\d)", style)
         if style == "Title":

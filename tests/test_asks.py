@@ -180,6 +180,11 @@ def test_a_comparative_or_a_lifted_thing_after_how_much_is_a_degree_not_a_count(
     assert asks.counted("How much was spent on the dike?")[0] == "money"
     assert asks.counted("How much water is left in the reservoir?")[0] == "water"
     assert asks.counted("How many bigger ships came?")[0] == "bigger ships"      # only "how much" asks a degree so
+    # (a code review: "worse", "further", "more expensive" were counts; "caliber", "meager" were comparatives)
+    for q in ["How much worse is the flooding?", "How much further must the dike go?",
+              "How much more expensive is the barrier?"]:
+        assert asks.counted(q) is None, q
+    assert not any(asks._comparative(w) for w in ("caliber", "meager", "water", "number"))
 
 
 def _two_passages(a: str, b: str) -> Retriever:

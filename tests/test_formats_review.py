@@ -27,7 +27,7 @@ def test_html_table_rows_are_one_line_each(tmp_path):
     doc = read.read(path)
     assert ("The table below shows the planned expenditure.\n\nCosts by measure\n\n"
             "Measure | Cost (EUR million) | Funding source\n\nNordhavn dike | 38.5 | Municipal bonds\n\n"
-            "Salt marsh | EU LIFE\n\nBonds are issued in 2025.\n") in doc.text
+            "Salt marsh |  | EU LIFE\n\nBonds are issued in 2025.\n") in doc.text
     doc, paras = parse(doc)
     exact(doc, paras)
     assert "Nordhavn dike | 38.5 | Municipal bonds" in [p.text for p in paras]
@@ -178,3 +178,49 @@ def test_a_front_matter_title_is_a_plain_string_or_none(tmp_path, front, title):
     doc, paras = parse(doc)
     assert doc.title == (title or "Tides")
     exact(doc, paras)
+
+
+def test_a_hearing_laid_out_as_a_numbered_list_keeps_its_speakers(tmp_path):
+    # a code review: "1. Jane Smith: …" was no label, so every turn of a hearing in an <ol> or a Word numbered list
+    # became nobody's paragraph
+    import docx
+
+    turns = ["Jane Smith: What did the council decide about the dike?",
+             "Tom Reed: It decided to raise the dike by one metre next year.",
+             "Jane Smith: And who pays for it?", "Tom Reed: The region pays, with help from the state."]
+    (tmp_path / "h.html").write_text("<html><body><article><h1>Hearing</h1><ol>" + "".join(f"<li>{t}</li>" for t in turns)
+                                     + "</ol></article></body></html>", encoding="utf-8")
+    d = docx.Document()
+    for t in turns:
+        d.add_paragraph(t, style="List Number")
+    d.save(tmp_path / "h.docx")
+    for name in ("h.html", "h.docx"):
+        doc, paras = parse(read.read(tmp_path / name))
+        exact(doc, paras)
+        assert [(p.kind, p.speaker) for p in paras if p.kind != "heading"] == [
+            ("question", "Jane Smith"), ("answer", "Tom Reed"), ("question", "Jane Smith"), ("answer", "Tom Reed")], name
+
+
+def test_a_long_html_list_is_numbered_in_one_pass_and_a_reversed_one_counts_down():
+    import time
+
+    html = "<html><body><ol>" + "".join(f"<li>item {i} here</li>" for i in range(8000)) + "</ol></body></html>"
+    started = time.perf_counter()
+    text = read.html_text(html.encode())[0]
+    assert text.split("\n\n")[-1].strip() == "8000. item 7999 here" and time.perf_counter() - started < 5   # was 10 s
+    assert read.html_text(b"<ol reversed><li>a</li><li>b</li><li>c</li></ol>")[0] == "3. a\n\n2. b\n\n1. c\n"
+
+
+def test_a_pdf_page_that_is_one_paragraph_moves_only_the_sentence_that_runs_on(tmp_path):
+    # a code review: the next page's whole first paragraph moved before the page break, so its later sentences were
+    # cited at the page before
+    long = " ".join(f"Sentence {i} of the long paragraph describes station {i} in detail." for i in range(1, 12))
+    path = tmp_path / "board.pdf"
+    path.write_bytes(make_pdf([["The board met twelve times this year and in its final meeting the committee noted",
+                                "that"], ["the sediment budget of the polder had changed. " + long[:80],
+                                          long[80:160], long[160:240] + " Only the Kallby sluice was rebuilt."]]))
+    doc, paras = parse(read.read(path))
+    exact(doc, paras)
+    pages = {p.text: p.page for p in paras}
+    assert any(t.endswith("noted that the sediment budget of the polder had changed.") and pg == 1 for t, pg in pages.items())
+    assert [pg for t, pg in pages.items() if "Kallby" in t] == [2]

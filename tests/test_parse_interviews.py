@@ -120,3 +120,17 @@ def test_thanks_that_go_on_to_ask_still_ask():
     assert [(p.kind, p.section) for p in paras] == [
         ("question", "Q1"), ("answer", "Q1"), ("paragraph", "text"), ("turn", "text"), ("question", "Q2"),
         ("answer", "Q2")]
+
+
+def test_a_thank_you_whose_next_paragraph_asks_is_a_question():
+    # a code review: only the turn's first paragraph was read, so its question in the next paragraph became nobody's
+    # and the guest's reply no answer
+    text = ("Jane Smith: Dr. Osei, what does the dike protect?\n\n"
+            "Amara Osei: The dike protects the polder and about four thousand residents.\n\n"
+            "Jane Smith: What will it cost?\n\n"
+            "Amara Osei: It will cost roughly 40 million euros.\n\n"
+            "Jane Smith: Thank you, that is very clear.\n\n"
+            "Turning to the pumps, when will they be replaced?\n\n"
+            "Amara Osei: The pumps will be replaced in 2027, after the tender.\n")
+    _, paras = _parse("i.txt", text)
+    assert [(p.kind, p.section) for p in paras][-3:] == [("question", "Q3"), ("question", "Q3"), ("answer", "Q3")]

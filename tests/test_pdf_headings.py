@@ -42,6 +42,16 @@ def test_a_footnotes_mark_is_set_apart():
     text = _pdf_paragraphs(["In 2016 the shellfish closures reached 4,416 days, the highest since monitoring began.26",
                             "The preliminary embankment recorded by the team suggests that the jetty is modest."])
     assert "began.[26] The preliminary" in text and "4,416 days" in text
+    # not an abbreviation's number (a code review: "Fig.[3]", "Art.[12]")
+    refs = _pdf_paragraphs(["As Fig.3 and Art.12 show, and para.12 says, the levee held. It was repaired in spring."])
+    assert "Fig.3" in refs and "Art.12" in refs and "para.12" in refs
+
+
+def test_a_date_on_its_own_line_is_no_heading():
+    # (a code review: now that a paragraph is cited by its heading, a letter's "March 2025" cited its body)
+    text = _pdf_paragraphs(["Dear members of the board, this letter reports on the meeting that the board held.", "",
+                            "March 2025", "The board agreed to raise the dike and to restore the marsh in spring."])
+    assert "# March 2025" not in text
 
 
 def test_a_reports_passages_are_cited_by_their_numbered_section(tmp_path):

@@ -230,18 +230,19 @@ _ASKING = frozenset("many much number percentage share total value cost price am
 
 def counts_nearby(text: str, question: str) -> bool:
     """Whether a sentence of `text` holds a number that counts (_counts; not "one", "half", "several": _LOOSE) and
-    a content word of `question` (by stem: three letters or more, no stop word nor one of English's commonest, no
-    asking word, no number)."""
+    a content word of `question` (by stem or its first five letters: three letters or more, no stop word nor one of
+    English's commonest, no asking word, no number)."""
     from .lexical import _stopwords
     from .vocabulary import FUNCTION_ZIPF, zipf
 
     stem, stop = _stem(), _stopwords()
     wanted = {stem(w.lower()) for w in _WORD.findall(question) if len(w) >= 3 and w.isalpha()
               and w.lower() not in stop and w.lower() not in _ASKING and (zipf(w.lower()) or 0.0) < FUNCTION_ZIPF}
+    prefixes = {w[:5] for w in wanted if len(w) >= 5 and w.isalpha()}     # (as gives_count: "employ", "employees")
     for sentence in re.split(r"(?<=[.!?;])\s+", text):
         tokens = _WORD.findall(sentence)
         numbers = [c and t.lower() not in _LOOSE for t, c in zip(tokens, _counts(tokens))]
-        if any(numbers) and any(stem(t.lower()) in wanted for t in tokens):
+        if any(numbers) and any(stem(t.lower()) in wanted or t.lower()[:5] in prefixes for t in tokens):
             return True
     return False
 

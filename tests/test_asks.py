@@ -226,3 +226,11 @@ def test_the_count_rule_reads_the_best_passages_as_shown_not_their_copies(tmp_pa
     result = Retriever(index, FakeEmbedder(), SearchSettings(threshold=-10.0)).search("How much does the dike cost?", 3)
     assert not result.abstained, result.notices
     assert any("38.5" in h.passage.text for h in result.hits)
+
+
+def test_a_number_near_another_form_of_the_questions_word_counts_nearby():
+    # own-docs w30: "How many people does the group employ?" over "… a maker of gearboxes with 140 employees" (the
+    # stems "employ" and "employe" differ; gives_count already matched by the first five letters)
+    text = "In November the group acquired Baltic Gearworks, a maker of reduction gearboxes with 140 employees."
+    assert asks.counts_nearby(text, "How many people does the group employ?")
+    assert not asks.counts_nearby(text, "How many people does the group emulate?")

@@ -278,7 +278,30 @@ class _CiteAfterSentences:
         return keep
 
 
-class Summariser:
+class _Summarises:
+    """What the local and the server summariser share: summarise(), the last update of their stream()."""
+
+    def summarise(self, question: str, hits: list[Hit], index, embedder=None, **limits) -> Summary:
+        last = None
+        for last in self.stream(question, hits, index, embedder, **limits):
+            pass
+        return last.summary
+
+
+def _final(text: str, reason: str | None, question: str, hits: list[Hit], index, embedder, name: str,
+           stitched=None) -> SummaryUpdate:
+    """A stream's last update: the model's text, each sentence checked against the quotes (verify.check; a grounded
+    text's fragments attached), or the extractive summary when it wrote no sentence to check."""
+    checked, removed = check(text, hits, index, embedder, question=question)
+    if not checked:
+        return _fallback(question, hits, index, embedder,
+                         (reason + " " if reason else "") + "The model wrote no sentence to check.", text)
+    if stitched is not None:
+        checked = _with_fragments(checked, stitched, hits, index)
+    return SummaryUpdate(text, True, Summary(checked, name, reason, removed, grounded=stitched is not None))
+
+
+class Summariser(_Summarises):
     """One local model, loaded on first use; `stream` is safe to call from many threads."""
 
     def __init__(self, model_name: str | None = None, grounded: bool | None = None,
@@ -427,14 +450,7 @@ class Summariser:
         finally:
             threads.__exit__(None, None, None)
             self._generate_lock.release()
-        checked, removed = check(text, hits, index, embedder, question=question)
-        if not checked:
-            yield _fallback(question, hits, index, embedder,
-                            (reason + " " if reason else "") + "The model wrote no sentence to check.", text)
-            return
-        if stitched is not None:
-            checked = _with_fragments(checked, stitched, hits, index)
-        yield SummaryUpdate(text, True, Summary(checked, self.name, reason, removed, grounded=stitched is not None))
+        yield _final(text, reason, question, hits, index, embedder, self.name, stitched)
 
     def _generate_grounded(self, question, hits, embedder, max_new_tokens, deadline, time_limit, index=None,
                            speaker=None):
@@ -547,11 +563,6 @@ class Summariser:
             text = _drop_unfinished(text)
         return text, reason
 
-    def summarise(self, question: str, hits: list[Hit], index, embedder=None, **limits) -> Summary:
-        last = None
-        for last in self.stream(question, hits, index, embedder, **limits):
-            pass
-        return last.summary
 
 
 class _Background:
@@ -674,7 +685,7 @@ def _fallback(question, hits, index, embedder, reason: str, text: str = "") -> S
     return SummaryUpdate(text, True, replace(summary, reason=f"{reason} Showing the extractive summary instead."))
 
 
-class ServerSummariser:
+class ServerSummariser(_Summarises):
     """The same `stream` as Summariser, written by an OpenAI-compatible server (rag/llm.py): the
     same prompt (quotes defused against the special-token strings of common chat templates too,
     llm.SPECIAL_TOKENS), the same stop rules (MAX_SENTENCES, a repeated sentence, the token and
@@ -733,12 +744,7 @@ class ServerSummariser:
             reason = f"Stopped at the token limit ({max_new_tokens} tokens)."
         if reason and stop != "repeat":
             text = _drop_unfinished(text)
-        checked, removed = check(text, hits, index, embedder, question=question)
-        if not checked:
-            yield _fallback(question, hits, index, embedder,
-                            (reason + " " if reason else "") + "The model wrote no sentence to check.", text)
-            return
-        yield SummaryUpdate(text, True, Summary(checked, self.name, reason, removed))
+        yield _final(text, reason, question, hits, index, embedder, self.name)
 
     def _discover(self, deadline: float) -> str | None:
         """The model the server runs, when none was named (the first one it lists)."""
@@ -747,11 +753,6 @@ class ServerSummariser:
             self.name = names[0]
         return names[0] if names else None
 
-    def summarise(self, question: str, hits: list[Hit], index, embedder=None, **limits) -> Summary:
-        last = None
-        for last in self.stream(question, hits, index, embedder, **limits):
-            pass
-        return last.summary
 
 
 _registry: dict[str, Summariser] = {}

@@ -279,7 +279,7 @@ def cmd_adapt(args) -> int:
 
 
 def cmd_migrate(args) -> int:
-    from . import milvus
+    from .migrate import migrate
 
     if not (store.is_uri(args.src) or store.is_uri(args.dest)):
         raise RagError("rag migrate copies between a folder and Milvus: give a milvus-lite:// or milvus:// URI "
@@ -287,7 +287,7 @@ def cmd_migrate(args) -> int:
     t0 = time.perf_counter()
     src = args.src if store.is_uri(args.src) else Path(args.src)
     dest = args.dest if store.is_uri(args.dest) else Path(args.dest)
-    index = milvus.migrate(src, dest)
+    index = migrate(src, dest)
     print(f"{_shown(dest)}: {len(index.documents)} document(s), {len(index.passages)} passages copied from "
           f"{_shown(src)} (fingerprint {index.fingerprint}, nothing re-embedded) in {time.perf_counter() - t0:.1f} s.")
     return 0

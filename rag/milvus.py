@@ -52,7 +52,7 @@ import numpy as np
 from . import store
 from .dense import DenseSearch
 from .errors import IndexProblem, MissingExtra
-from .store import URI_SCHEMES as SCHEMES, is_uri
+from .store import URI_SCHEMES as SCHEMES
 
 log = logging.getLogger(__name__)
 
@@ -760,58 +760,14 @@ class MilvusLexical:
 
 # ---- migrate ---------------------------------------------------------------------------------------
 
-def migrate(src, dest):
-    """Copy the index at `src` (a folder or a Milvus URI) to `dest` (either), vectors read back, nothing
-    re-embedded; the index as saved at `dest`. Relative document paths become absolute."""
-    from . import lexical, store
-    from .chunk import ChunkSettings
-
-    src_is_uri = is_uri(src)
-    manifest = manifest_of(src)
-    # a copy never replaces an index: one there may hold documents whose only copy it is (uploads, deleted files)
-    if is_uri(dest):
-        try:
-            there = current(parse(dest), client(parse(dest))) is not None
-        except NoDatabase:
-            there = False
-    else:
-        there = (Path(dest) / "manifest.json").exists()
-    try:
-        held = there and bool(manifest_of(dest)["documents"])     # (an emptied index holds nothing to lose)
-    except IndexProblem:
-        held = there
-    if held:
-        raise IndexProblem(f"{dest if is_uri(dest) else str(dest) + '/'} already holds an index: nothing was copied, as rag migrate would replace "
-                           f"it and every document it holds. Give a new folder or collection, or remove that one first.")
-    chunking = ChunkSettings(**manifest["chunking"]) if isinstance(manifest.get("chunking"), dict) else ChunkSettings()
-    index = store.load(src, check_sources=False, compat=store.Compat(chunking=chunking))
-    docs = dict(index.documents)
-    m = {k: v for k, v in index.manifest.items() if k not in ("files", "store")}
-    entries = []
-    for d in m["documents"]:
-        p = d["path"]
-        if p and not p.startswith(store.UPLOADED) and not Path(p).is_absolute() and not src_is_uri:
-            p = str(store.source_path(Path(src), p).resolve())
-            docs[d["id"]] = dataclasses.replace(docs[d["id"]], path=p)
-        entries.append({**d, "path": p})
-    m["documents"] = entries
-    lex = None if is_uri(dest) or not index.passages else lexical.build(index.passages)
-    moved = dataclasses.replace(index, manifest=m, documents=docs, lexical=lex, parts=None, folder=None)
-    return store.save(moved, dest)
-
-
 def manifest_of(location) -> dict:
-    if is_uri(location):
-        target = parse(location)
-        c = client(target)
-        name = current(target, c)
-        if name is None:
-            raise IndexProblem(f"No index found at {target.uri}.")
-        try:
-            return _manifest(c, name.replace("_passages", "_blobs"))
-        except Exception as e:  # noqa: BLE001
-            raise IndexProblem(f"The index manifest at {target.uri} cannot be read ({e})")
+    """The manifest of the index at the Milvus URI `location` (IndexProblem when there is none to read)."""
+    target = parse(location)
+    c = client(target)
+    name = current(target, c)
+    if name is None:
+        raise IndexProblem(f"No index found at {target.uri}.")
     try:
-        return store.read_manifest(Path(location) / "manifest.json")
-    except (OSError, ValueError) as e:
-        raise IndexProblem(f"No readable index in {location}/ ({e}). Build it with: {store.rebuild_command(location)}")
+        return _manifest(c, name.replace("_passages", "_blobs"))
+    except Exception as e:  # noqa: BLE001
+        raise IndexProblem(f"The index manifest at {target.uri} cannot be read ({e})")

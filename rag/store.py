@@ -742,10 +742,13 @@ def save_calibration(location, data: dict) -> None:
 
 
 def manifest_at(location) -> dict:
-    """The manifest of the index at `location` (OSError, ValueError or IndexProblem when there is none to read)."""
+    """The manifest of the index at `location`; IndexProblem when there is none to read."""
     if is_uri(location):
         return _milvus().manifest_of(location)
-    return read_manifest(Path(location) / "manifest.json")
+    try:
+        return read_manifest(Path(location) / "manifest.json")
+    except (OSError, ValueError) as e:
+        raise IndexProblem(f"No readable index in {location}/ ({e}). Build it with: {rebuild_command(location)}")
 
 
 def vectors_index(vectors: np.ndarray):

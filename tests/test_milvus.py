@@ -15,6 +15,7 @@ import pytest
 from rag.calibration import CONFIDENCE
 
 import rag.embed
+from rag.migrate import migrate
 from rag import build, milvus, store
 from rag.errors import IndexProblem, MissingExtra
 from rag.retrieve import Retriever
@@ -206,15 +207,15 @@ def test_migrate_both_ways_equals_the_source(tiny_index, database, tmp_path, fak
          "modes": {"hybrid": {"threshold": 0.5}}}))
     source = store.load(tiny_index, embedder=fake_embedder)
     fake_embedder.calls = 0
-    milvus.migrate(tiny_index, uri)
+    migrate(tiny_index, uri)
     back = tmp_path / "back"
-    milvus.migrate(uri, back)
+    migrate(uri, back)
     assert fake_embedder.calls == 0
     # (a hostile review: a copy onto an index replaced it, and the documents whose only copy it held, at once)
     for onto, there in ((tiny_index, uri), (uri, back)):
         before = store.load(there, embedder=fake_embedder).fingerprint
         with pytest.raises(IndexProblem, match="already holds an index: nothing was copied"):
-            milvus.migrate(onto, there)
+            migrate(onto, there)
         assert store.load(there, embedder=fake_embedder).fingerprint == before
     for where in (uri, back):
         copy = store.load(where, embedder=fake_embedder)
@@ -423,7 +424,7 @@ def test_a_users_file_or_folder_at_the_db_path_is_refused_and_untouched(tmp_path
             with pytest.raises(IndexProblem, match=f"is a {kind} that is not a Milvus Lite database"):
                 act(f"milvus-lite://{path}")
         with pytest.raises(IndexProblem, match="not a Milvus Lite database"):
-            milvus.migrate(folder_index, f"milvus-lite://{path}")
+            migrate(folder_index, f"milvus-lite://{path}")
     assert [p.name for p in photos.iterdir()] == ["pic.txt"] and notes.read_text() == "my notes"
     assert sorted(p.name for p in folder_index.iterdir()) == before
 

@@ -1,0 +1,41 @@
+"""rag migrate: copy an index between a folder and Milvus (either way), its vectors read back, nothing embedded again.
+Backend-neutral: it reads and writes through store.py, which picks the folder or milvus.py by the location."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from . import lexical, store
+from .chunk import ChunkSettings
+from .errors import IndexProblem
+
+
+def migrate(src, dest):
+    """Copy the index at `src` (a folder or a Milvus URI) to `dest` (either), vectors read back, nothing
+    re-embedded; the index as saved at `dest`. Relative document paths become absolute."""
+    src_is_uri = store.is_uri(src)
+    manifest = store.manifest_at(src)
+    # a copy never replaces an index: one there may hold documents whose only copy it is (uploads, deleted files)
+    there = store.exists(dest)
+    try:
+        held = there and bool(store.manifest_at(dest)["documents"])     # (an emptied index holds nothing to lose)
+    except IndexProblem:
+        held = there
+    if held:
+        raise IndexProblem(f"{dest if store.is_uri(dest) else str(dest) + '/'} already holds an index: nothing was copied, as rag migrate would replace "
+                           f"it and every document it holds. Give a new folder or collection, or remove that one first.")
+    chunking = ChunkSettings(**manifest["chunking"]) if isinstance(manifest.get("chunking"), dict) else ChunkSettings()
+    index = store.load(src, check_sources=False, compat=store.Compat(chunking=chunking))
+    docs = dict(index.documents)
+    m = {k: v for k, v in index.manifest.items() if k not in ("files", "store")}
+    entries = []
+    for d in m["documents"]:
+        p = d["path"]
+        if p and not p.startswith(store.UPLOADED) and not Path(p).is_absolute() and not src_is_uri:
+            p = str(store.source_path(Path(src), p).resolve())
+            docs[d["id"]] = dataclasses.replace(docs[d["id"]], path=p)
+        entries.append({**d, "path": p})
+    m["documents"] = entries
+    lex = None if store.is_uri(dest) or not index.passages else lexical.build(index.passages)
+    moved = dataclasses.replace(index, manifest=m, documents=docs, lexical=lex, parts=None, folder=None)
+    return store.save(moved, dest)

@@ -83,9 +83,7 @@ _BE = frozenset("be been being is are was were".split())
 def _comparative(word: str) -> bool:
     """Whether `word` is an adjective's or adverb's comparative (hotter, higher, better; not "water" nor "number",
     which English's lemmas leave as they are)."""
-    from .vocabulary import _lemma
-
-    from .vocabulary import zipf
+    from .vocabulary import _lemma, zipf
 
     low = word.lower()
     if low in _IRREGULAR:
@@ -99,7 +97,7 @@ def _comparative(word: str) -> bool:
 
 # comparatives simplemma leaves as they are (doubled consonants: hotter, bigger) or that are no lemma's ending
 _IRREGULAR = frozenset([a + a[-1] + "er" for a in "big hot wet thin fat flat sad red fit slim dim mad glad grim".split()]
-                       + "better worse further farther more less".split())
+                       + ["better", "worse", "further", "farther", "more", "less"])
 
 
 _HOW_MUCH = re.compile(r"\b(how)\s+(?:much|many)\b", re.IGNORECASE)
@@ -114,8 +112,11 @@ def without_frame(query: str) -> str:
     BM25 looks for. They say how it is asked, not what about; in a few documents they are rare, so a short "Thank
     you very much." or "how our patients usually behave" scored highest for them."""
     query = _HOW_MUCH.sub(r"\1", query)
-    return _FRAME.sub(lambda m: " " if m.group().islower() or (not m.group().isupper() and not query[:m.start()].strip())
-                      else m.group(), query)
+
+    def frame(m: re.Match) -> str:      # lower case, or opening the query ("Do Russia's …"; not "WHO")
+        word, opening = m.group(), not query[:m.start()].strip()
+        return " " if word.islower() or (opening and not word.isupper()) else word
+    return _FRAME.sub(frame, query)
 
 
 def _stem():

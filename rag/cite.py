@@ -96,7 +96,8 @@ def _names(names: tuple[str, ...]) -> str:
 
 def where(p: Passage, until: float | None = None) -> str:
     """'Answer to Q7 — Polls conducted…', 'Opening statement', 'Turn of Project Manager, paragraph 12',
-    'Turns of Grad A and Grad B at 00:12:31', a report's section ('5. Community Engagement'), or 'Paragraph 12'; ' at 00:12:31' when the passage has a time
+    'Turns of Grad A and Grad B at 00:12:31', a report's section ('5. Community Engagement'), or 'Paragraph 12';
+    ' at 00:12:31' when the passage has a time
     (subtitles, stamped turns), ' at 00:00:01–00:06:10' with `until`, the time of its last turn (last_time)."""
     at = f" at {clock(p.time)}" if p.time is not None else ""
     several = bool(at) and until is not None and clock(until) != clock(p.time)
@@ -255,11 +256,20 @@ def result_json(result, index: Index, id=None) -> dict:
     return out
 
 
+def _several(p: Passage) -> bool:
+    """Whether a quote is a window of several speakers' turns."""
+    return len(getattr(p, "speakers", ()) or ()) > 1
+
+
+def best_match(hit: Hit, index, query: str = "", speaker: str | None = None) -> str:
+    """For a window of several speakers' turns, whose turns best match `query` (said_by); "" for any other quote."""
+    return said_by(hit, index, query, speaker) if _several(hit.passage) else ""
+
+
 def hit_json(hit: Hit, index: Index, query: str = "", speaker: str | None = None) -> dict:
     """A hit as JSON; ``time`` (seconds) and ``speakers`` only when the passage has them, ``said_by`` only for a
     window of several speakers' turns: the speakers of the turns that best match `query` (said_by; "" for none)."""
     p = hit.passage
-    several = len(getattr(p, "speakers", ()) or ()) > 1
     doc = index.documents[p.doc]
     until = last_time(p, index)
     return {
@@ -271,7 +281,7 @@ def hit_json(hit: Hit, index: Index, query: str = "", speaker: str | None = None
         **({"time": p.time} if p.time is not None else {}),
         **({"time_end": until} if until is not None else {}),
         **({"speakers": list(p.speakers)} if getattr(p, "speakers", ()) else {}),
-        **({"said_by": said_by(hit, index, query, speaker)} if several else {}),
+        **({"said_by": said_by(hit, index, query, speaker)} if _several(p) else {}),
         **hit.provenance,
     }
 

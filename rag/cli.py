@@ -21,7 +21,7 @@ def _print_json(obj) -> None:
 
 def _print_quotes(result, retriever, scores: bool = True) -> None:
     """The notices, then each quote with its citation line, checked against its document."""
-    from .cite import checked, last_time, said_by, where
+    from .cite import best_match, checked, last_time, where
 
     for notice in result.notices:
         print(f"note: {notice}")
@@ -33,8 +33,7 @@ def _print_quotes(result, retriever, scores: bool = True) -> None:
         p = h.passage
         doc = retriever.index.documents[p.doc]
         label = where(p, last_time(p, retriever.index))
-        best = said_by(h, retriever.index, result.query, getattr(result, "speaker", None)) \
-            if len(getattr(p, "speakers", ()) or ()) > 1 else ""    # a window of several speakers' turns: whose matched
+        best = best_match(h, retriever.index, result.query, getattr(result, "speaker", None))
         page = f" · p. {p.page}" if p.page else ""      # a PDF's page, as the chat and the reference show it
         line = f"[{h.rank}] {label} · ¶{p.paragraph}{page} · {doc.path}:{p.start}-{p.end}" \
             + (f" · best match: {best}" if best else "")

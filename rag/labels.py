@@ -16,6 +16,7 @@ LABEL = rf"{_WORD}(?: (?:{_WORD}|\d{{1,3}}|{PARTICLE}(?=(?: {PARTICLE})* [{CAPIT
 # a time stamp before a label: in brackets its hours may be left out ("[12:31]", "[100:02:03]"), outside them not
 CLOCK = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 HOURS_CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
+MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"   # (a date's)
 SPEAKER_NAME = re.compile(rf"{LABEL}(?: \([^()\n]{{1,160}}\))?")     # "Ann (BBC)" too
 
 # labels that are prose, not people: "Note: ...", "Example: ...", a header block's "Date: ..."; parse.py and
@@ -86,7 +87,7 @@ _OPENING = re.compile(rf"(?:\[{CLOCK}\]\s*)?(?P<label>{LABEL})(?: \([^()\n]{{1,1
 
 
 def opens_turn(text: str) -> bool:
-    """Whether `text` opens with a speaker's label ("Jane Smith: …", "[00:01:02] Tom Reed: …"), not prose ("Note: …"):
-    a reader puts no list number before it (a hearing laid out as a numbered list is still its speakers' turns)."""
+    """Whether `text` opens with a speaker's label ("Jane Smith: …", "[00:01:02] Tom Reed: …"), not prose
+    ("Note: …"): a reader puts no list number before it (a hearing laid out as a numbered list is its speakers')."""
     m = _OPENING.match(text)
     return m is not None and not prose(m.group("label"))

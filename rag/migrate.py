@@ -22,8 +22,9 @@ def migrate(src, dest):
     except IndexProblem:
         held = there
     if held:
-        raise IndexProblem(f"{dest if store.is_uri(dest) else str(dest) + '/'} already holds an index: nothing was copied, as rag migrate would replace "
-                           f"it and every document it holds. Give a new folder or collection, or remove that one first.")
+        where = dest if store.is_uri(dest) else f"{dest}/"
+        raise IndexProblem(f"{where} already holds an index: nothing was copied, as rag migrate would replace it and "
+                           f"every document it holds. Give a new folder or collection, or remove that one first.")
     chunking = ChunkSettings(**manifest["chunking"]) if isinstance(manifest.get("chunking"), dict) else ChunkSettings()
     index = store.load(src, check_sources=False, compat=store.Compat(chunking=chunking))
     docs = dict(index.documents)

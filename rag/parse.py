@@ -77,7 +77,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .labels import CLOCK, HOURS_CLOCK, LABEL, prose, titled_person
+from .labels import CLOCK, HOURS_CLOCK, LABEL, MONTH_NAMES, prose, titled_person
 from .records import Document, Passage
 
 PARSER_VERSION = 4     # 4: conversations' turns, time stamps
@@ -94,8 +94,7 @@ _CHROME = re.compile(
     r"|This transcript (?:was|has been) (?:automatically generated|generated automatically)[^\n]{0,120}))\s*$",
     re.IGNORECASE,
 )
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE = re.compile(rf"\b(?:({_MONTHS})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({_MONTHS}),?\s+(\d{{4}}))\b")
+_DATE = re.compile(rf"\b(?:({MONTH_NAMES})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({MONTH_NAMES}),?\s+(\d{{4}}))\b")
 # the words of a speaker's label: labels.LABEL, as subtitles.py writes subtitles' speakers so that they read back
 _LABEL = LABEL
 # "Question:", "Q:", "Sergey Lavrov:", "John Smith (Reuters):", "PhD B:", "Leader of the Opposition:",
@@ -109,20 +108,19 @@ _TURN = re.compile(
 )
 # "[00:01:02] ", "[01:02] ", "(00:01:02) ", "00:01:02 ": a time stamp opening a paragraph
 # (in brackets also past 99 hours: subtitles.py writes a long recording's cues so, "[100:00:09]")
-_CLOCK, _HOURS_CLOCK = CLOCK, HOURS_CLOCK     # (labels.py: a clock outside brackets has its hours)
 _STAMP = re.compile(
-    rf"(?:\[(?P<b>{_CLOCK})\]|\((?P<p>{_CLOCK})\)"
-    rf"|(?P<n>{_HOURS_CLOCK}))(?:[ \t]+(?=\S)|[ \t]*(?:\r?\n[ \t]*)+"
+    rf"(?:\[(?P<b>{CLOCK})\]|\((?P<p>{CLOCK})\)"
+    rf"|(?P<n>{HOURS_CLOCK}))(?:[ \t]+(?=\S)|[ \t]*(?:\r?\n[ \t]*)+"
     rf"(?=(?:\*\*|__)?{_LABEL}(?: \([^()\n]{{1,160}}\))?(?:\*\*|__)?:))"    # (alone on its line: a label after it)
 )
 # a stamp alone on its line (Google Meet's, a transcript's "00:00:05" above the turn): it opens a paragraph, and the
 # words after it, on the next line or past a blank one, are that paragraph's (paragraphs)
-_STAMP_ALONE = re.compile(rf"\[{_CLOCK}\]|\({_CLOCK}\)|{_HOURS_CLOCK}")
+_STAMP_ALONE = re.compile(rf"\[{CLOCK}\]|\({CLOCK}\)|{HOURS_CLOCK}")
 # a recording's own stamp, "[00:00:01] ": with hours, in brackets (subtitles.py writes subtitles' cues so);
 # one of them opening the text is a stamp even when it is the only one (a one-turn subtitle file)
 _OWN_STAMP = re.compile(r"\[\d{2,3}:\d{2}:\d{2}(?:\.\d{3})?\] ")
 # a label's bracket that is a time, "Speaker 1 (00:01:02):": the turn's time, not an outlet
-_CLOCK_OUTLET = re.compile(rf"(?P<p>{_CLOCK})")
+_CLOCK_OUTLET = re.compile(rf"(?P<p>{CLOCK})")
 # "Jane Doe  0:03" on a line of its own, the words on the next lines (Otter's export): a speaker and a time
 _OTTER = re.compile(
     rf"(?P<label>{_LABEL})"
@@ -241,7 +239,7 @@ def _seconds(stamp: re.Match) -> float:
 def _iso_date(match: re.Match) -> str:
     month, day, year = (match.group(1), match.group(2), match.group(3)) if match.group(1) else (
         match.group(5), match.group(4), match.group(6))
-    m = _MONTHS.split("|").index(month) + 1
+    m = MONTH_NAMES.split("|").index(month) + 1
     return f"{int(year):04d}-{m:02d}-{int(day):02d}"
 
 

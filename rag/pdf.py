@@ -15,7 +15,7 @@ import threading
 from collections import Counter
 
 from .errors import DocumentError
-from .labels import CLOCK, HOURS_CLOCK
+from .labels import CLOCK, HOURS_CLOCK, MONTH_NAMES
 
 PAGE_BREAK = "\n\f\n"     # between the pages of a PDF's text
 
@@ -194,6 +194,7 @@ def _pdf_paragraphs(lines: list[str]) -> str:
     lines = [_FOOTNOTE_MARK.sub(r"\1[\2]", " ".join(x.split())) for x in lines]
     long = sorted(len(x) for x in lines if len(x) > 20)
     typical = long[len(long) // 2] if long else 80
+    figures = [len(x) <= 40 and _FIGURE.fullmatch(x) is not None for x in lines]    # each line read once
     paras: list[str] = []
     current = ""
     for i, line in enumerate(lines):
@@ -206,7 +207,8 @@ def _pdf_paragraphs(lines: list[str]) -> str:
             paras.append(current)
             current = ""
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if _NUMBERED.match(line) and len(line) < 0.8 * typical and not re.search(r"[.!?:;,…\"”)\]-]$", line) \
+        titled = not re.search(r"[.!?:;,…\"”)\]-]$", line)      # no sentence's or clause's end: a heading may be
+        if _NUMBERED.match(line) and len(line) < 0.8 * typical and titled \
                 and (not current or SENTENCE_END.search(current) or len(lines[i - 1]) < 0.6 * typical) \
                 and _depth(line) not in (_depth(nxt), _depth(lines[i - 1] if i else "")):   # not "1 Norway 98%",
             # "2 Iceland 97%": a list's items are numbered alike
@@ -218,9 +220,8 @@ def _pdf_paragraphs(lines: list[str]) -> str:
         if not current and _DATE_LINE.fullmatch(line):
             paras.append(line)      # a date on its own line (a letter's, a briefing's): its own paragraph, no heading
             continue
-        if (not current and nxt and len(line) < 0.6 * typical and line[:1].isupper()
-                and not re.search(r"[.!?:;,…\"”)\]-]$", line) and not _LABEL.match(line)
-                and not any(len(x) <= 40 and _FIGURE.fullmatch(x) for x in lines[i + 1:i + 7])):
+        if (not current and nxt and len(line) < 0.6 * typical and line[:1].isupper() and titled
+                and not _LABEL.match(line) and not any(figures[i + 1:i + 7])):
             paras.append("# " + line)      # a short line on its own, not a sentence: a heading (not a table's
             continue                       # cell: "Year" above "Brackwater", "874", "2015", one a line)
         if not current:
@@ -245,8 +246,7 @@ _NUMBERED = re.compile(r"(?P<n>\d{1,2}(?:\.\d{1,2}){0,3}\.?|(?:Chapter|Part|Sect
 _FOOTNOTE_MARK = re.compile(r"(?<![^\W\d_])(?!(?:fig|figs|art|arts|para|paras|sec|secs|vol|ref|refs|tab|eq|ch|chap|"
                             r"no|nos|pp|reg|sch|cl|item)[.,;:])([^\W\d_]{3,}[.,;:])(\d{1,3})(?=\s|$)", re.IGNORECASE)
 # a date on a line of its own (a letter's, a report's cover): no heading ("March 2025", "12 June 2024", "June 12, 2024")
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-_DATE_LINE = re.compile(rf"(?:\d{{1,2}}\s+)?{_MONTH}(?:\s+\d{{1,2}},?)?\s+\d{{4}}", re.IGNORECASE)
+_DATE_LINE = re.compile(rf"(?:\d{{1,2}}\s+)?(?:{MONTH_NAMES})(?:\s+\d{{1,2}},?)?\s+\d{{4}}", re.IGNORECASE)
 _FIGURE = re.compile(r"[\d.,%\s+\-–]*\d[\d.,%\s+\-–]*")     # a line of figures alone: a table's cell or row
 
 

@@ -58,8 +58,8 @@ from .lexical import LexicalSearch
 from .notices import (ABSTAIN_NOTICE, NOTHING_TO_SEARCH, REST, abstain_notice, corpus_noun, count_notice,
                       elsewhere_notice, missing_notice, unsure_notice)
 from .query import DEFAULT_K, MAX_K, MAX_QUERY_CHARS, MODES, check_k, clean_query
-from .ranking import (FEW_LEXICAL_ROWS, FEWEST_PASSAGES, NEAR_DUPLICATE, REFERENCE_PASSAGES, by_document, confidence, fuse,
-                      idf_ceiling, mmr, overlaps, rrf, score_fusion, text_key)
+from .ranking import (FEW_LEXICAL_ROWS, FEWEST_PASSAGES, NEAR_DUPLICATE, REFERENCE_PASSAGES, by_document, confidence,
+                      fuse, idf_ceiling, mmr, overlaps, rrf, score_fusion, text_key)
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .store import Compat, Index
 from .vocabulary import HONORIFICS
@@ -716,8 +716,8 @@ class Retriever:
             forms = self.lexical.encode(" ".join(self._rows.vocabulary.written_forms(asked, docs)))
             tokens = tokens + [t for t in dict.fromkeys(forms) if t not in tokens]
         lexical = judged = self._lexical_search(tokens, allowed, wide) if s.mode != "dense" else NO_CANDIDATES
-        # the passages are ranked without the question's frame, "how", "does" (asks.without_frame); the confidence reads every
-        # word of the query (`judged`), as the threshold was learnt
+        # the passages are ranked without the question's frame, "how", "does" (asks.without_frame); the confidence
+        # reads every word of the query (`judged`), as the threshold was learnt
         frame = set(words) - set(self.lexical.encode(without_frame(asked))) if words else set()
         if frame:
             lexical = self._lexical_search([t for t in tokens if t not in frame], allowed, wide)

@@ -705,7 +705,7 @@ def _read_passages(data: bytes) -> list[Passage]:
 
 # ---- other backends: an index given as a URI (milvus-lite:///abs/x.db, milvus://host:19530) --------
 
-URI_SCHEMES = ("milvus-lite", "milvus")      # an index in Milvus (milvus.py): milvus-lite:///abs/index.db, milvus://host
+URI_SCHEMES = ("milvus-lite", "milvus")      # an index in Milvus (milvus.py): milvus-lite:///abs/x.db, milvus://host
 
 
 def is_uri(location) -> bool:

@@ -75,7 +75,8 @@ from functools import lru_cache
 from .borrowed import borrowed
 from .places import capitals, countries, country_forms, country_names, country_phrases, peoples
 from .vocabulary import (CALENDAR, COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS, INFLECTED_ZIPF, LABELS,
-                         OFFICES, PATRONYMIC, RARE_ZIPF, SHORT_MONTHS, TITLED_WORDS, TITLES, VARIANT_PREFIX, Vocabulary, FIGURE,
+                         OFFICES, PATRONYMIC, RARE_ZIPF, SHORT_MONTHS, TITLED_WORDS, TITLES, VARIANT_PREFIX,
+                         Vocabulary, FIGURE,
                          _SENTENCE_END_CHARS, _WORD, _acronym, _distance, _fold, _is_stop, _skeleton, _stem,
                          is_common, mistyped, zipf)
 

@@ -43,7 +43,7 @@ MAX_LINE = 1 << 20         # one SSE line (a piece of text is a few bytes; anyth
 
 # Special-token strings of common chat templates. The server applies its own template to the
 # messages, and some servers parse special tokens inside the content, so the prompt breaks these up
-# (summarise.prompt_messages) as it does the local model's own.
+# (prompt.prompt_messages) as it does the local model's own.
 SPECIAL_TOKENS = ("<|im_start|>", "<|im_end|>", "<|endoftext|>", "<|begin_of_text|>", "<|end_of_text|>",
                   "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>", "<|eom_id|>", "<|system|>",
                   "<|user|>", "<|assistant|>", "<|end|>", "<start_of_turn>", "<end_of_turn>", "<s>", "</s>",

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from rag import grounded
 from rag.cite import voice_at
-from rag.summarise import Summariser, _shown, get_summariser
+from rag.prompt import _shown
+from rag.summarise import Summariser, get_summariser
 from rag.verify import _NEGATION, Fragment, fragment_problems
 
 from conftest import TWO_COUNCILLORS, chat_tokenizer, one_file_retriever, quote_hits

@@ -16,7 +16,7 @@ STAGES = [
      "spelling", "vocabulary", "terms"},
     {"query", "ranking", "notices", "retrieve", "evaluate", "speakers", "adapter", "asks"},
     {"cite"},
-    {"verify", "models", "summarise", "llm", "grounded", "onnxlm"},
+    {"verify", "models", "prompt", "summarise", "llm", "grounded", "onnxlm"},
     {"render", "chat"},
     {"logs", "engine", "handlers", "ui", "cli", "__main__"},
 ]

@@ -14,7 +14,8 @@ import pytest
 
 from rag import llm
 from rag.errors import ModelError
-from rag.summarise import SYSTEM, ServerSummariser, get_summariser, prompt_messages
+from rag.prompt import SYSTEM, prompt_messages
+from rag.summarise import ServerSummariser, get_summariser
 from rag.verify import INSTRUCTIONS
 
 from conftest import quote_hits

@@ -11,7 +11,8 @@ import pytest
 
 from rag import grounded, models, onnxlm
 from rag.errors import ModelError
-from rag.summarise import GROUNDED_QUOTE_CHARS, Summariser, grounded_span, prompt_messages
+from rag.prompt import GROUNDED_QUOTE_CHARS, grounded_span, prompt_messages
+from rag.summarise import Summariser
 from rag.verify import fragment_problems
 
 from conftest import chat_tokenizer, quote_hits

@@ -18,7 +18,7 @@ from rag import chat, cite, render
 from rag.build import build
 from rag.records import Document, Hit, Passage
 from rag.retrieve import open_retriever
-from rag.summarise import SYSTEM, prompt_messages
+from rag.prompt import SYSTEM, prompt_messages
 from rag.verify import INSTRUCTIONS, check, instructions
 
 

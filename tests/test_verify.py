@@ -7,7 +7,8 @@ import pytest
 
 from rag import store
 from rag.retrieve import Retriever
-from rag.summarise import SYSTEM, extractive_summary, prompt_messages
+from rag.prompt import SYSTEM, prompt_messages
+from rag.summarise import extractive_summary
 from rag.verify import check, split, strip_citations, terms
 
 

@@ -74,6 +74,7 @@ from functools import lru_cache
 
 from .borrowed import borrowed
 from .places import capitals, countries, country_forms, country_names, country_phrases, peoples
+from .spelling import _plain
 from .vocabulary import (CALENDAR, COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS, INFLECTED_ZIPF, LABELS,
                          OFFICES, PATRONYMIC, RARE_ZIPF, SHORT_MONTHS, TITLED_WORDS, TITLES, VARIANT_PREFIX,
                          Vocabulary, FIGURE,
@@ -597,10 +598,22 @@ def whole_name_missing(missing: list[str], vocabulary: Vocabulary, docs=None) ->
     searched document uses in any form: "Did Lavrov raise Alexei Navalny's case with Josep Borrell?" is about
     Navalny, wherever Lavrov and Borrell are."""
     for term in missing:
-        words = _WORD.findall(term)
-        if len(words) >= 2 and all(vocabulary.find(_fold(w), docs) is None for w in words):
+        words = [_fold(w) for w in _WORD.findall(term)]
+        if len(words) >= 2 and len(_gone_words(words, vocabulary, docs)) == len(words):
             return True
     return False
+
+
+def _gone_words(words: list[str], vocabulary: Vocabulary, docs=None) -> list[str]:
+    """The folded `words` of one missing term that no searched document holds in any form; when its last word (a
+    person's surname) is gone, a word before it held only spelt another way is gone too: "António Guterres" is
+    not the documents' "Antony Blinken" (a given name is the documents' in another spelling only before their
+    surname: "Josep Borrell" for Joseph)."""
+    found = [vocabulary.find(w, docs) for w in words]
+    if len(words) >= 2 and found[-1] is None:
+        found = [f if f is None or _plain(f).startswith(_plain(w)) or _plain(w).startswith(_plain(f)) else None
+                 for w, f in zip(words, found)]
+    return [w for w, f in zip(words, found) if f is None]
 
 
 def rarest_missing(query: str, missing: list[str], vocabulary: Vocabulary | None = None, docs=None) -> bool:
@@ -615,9 +628,10 @@ def rarest_missing(query: str, missing: list[str], vocabulary: Vocabulary | None
     names = query_names(query)
     if not missing or len(names) < 2:
         return False
-    gone = {_fold(w) for term in missing for w in _WORD.findall(term)}
-    if vocabulary is not None:
-        gone = {w for w in gone if vocabulary.find(w, docs) is None}
+    gone = set()
+    for term in missing:
+        words = [_fold(w) for w in _WORD.findall(term)]
+        gone.update(words if vocabulary is None else _gone_words(words, vocabulary, docs))
     units, seen = [], set()
     for run in name_phrases(query):      # its title aside: "President Bolsonaro" is Bolsonaro
         words = [w for w in (_fold(x) for x in run) if w in names and w not in seen and w not in TITLES | OFFICES]

@@ -3,7 +3,7 @@
     .venv/bin/python bench/encode.py [--passages 1000] [--rounds 3] [--backends torch,onnx,onnx-int8]
 
 The passages are the product's own (read, parsed and chunked as `rag index` does, with their
-context) from the meetings of ../shared/eval/meetings/val and the shipped transcript, shuffled, the first N taken. Each
+context) from the meetings of eval/meetings/val and the shipped transcript, shuffled, the first N taken. Each
 round encodes all N with every backend in turn (interleaved, so that the other load on a shared
 machine falls on all of them alike); the figure is the median round, the 10^5-passage time is that
 rate extrapolated. Also: each backend's cosine against torch float32 (min/median), and the
@@ -36,10 +36,8 @@ from rag.read import read  # noqa: E402
 
 def passages(n: int, seed: int = 0) -> list[str]:
     counter = SentenceTransformerEmbedder(backend="torch")     # token counts only: loads no model
-    # the meetings of ../shared/eval/meetings/val (the project ships their README, not the files)
-    val = next((d for d in (ROOT / "eval" / "meetings" / "val", ROOT.parent / "shared" / "eval" / "meetings" / "val")
-                if d.is_dir()), None)
-    files = (sorted(val.glob("*.txt")) if val else []) + [SHIPPED_CORPUS]
+    val = ROOT / "eval" / "meetings" / "val"        # shipped with the project
+    files = sorted(val.glob("*.txt")) + [SHIPPED_CORPUS]
     texts = [embed_text(p) for f in files for p in _prepare(read(f), counter, ChunkSettings()).passages]
     random.Random(seed).shuffle(texts)
     return texts[:n]

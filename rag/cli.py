@@ -41,7 +41,7 @@ def _print_quotes(result, retriever, scores: bool = True) -> None:
             line += f" · score {h.score:.3f}"
             if "region_score" in h.provenance:      # (retrieve.Retriever._rest: after a conversation's first places)
                 line += f", ranked by the turns around it ({h.provenance['region_score']:.3f})"
-            line += " · LOW CONFIDENCE" if h.low_confidence else ""
+        line += " · LOW CONFIDENCE" if h.low_confidence else ""     # (what "marked low-confidence" promises, ask too)
         print(line)
         print("    " + checked(p, doc).replace("\n", "\n    ") + "\n")
 

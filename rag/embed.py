@@ -20,6 +20,7 @@ weights fingerprint in ``$RAG_ONNX_CACHE`` (default ``~/.cache/rag-quotes/onnx``
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 from concurrent.futures import Future
@@ -316,13 +317,28 @@ def onnx_graph(folder: str, fingerprint: str, int8: bool) -> Path:
     if not fused.is_file():
         _export(folder, fused)
     if int8:
-        from onnxruntime.quantization import QuantType, quantize_dynamic
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        # per channel, 7-bit range: CPUs without VNNI saturate full-range u8s8 products (cosine 0.85)
-        quantize_dynamic(str(fused), str(tmp), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True,
-                         extra_options={"DefaultTensorType": 1})
+        quantize(fused, tmp)
         os.replace(tmp, target)
     return target
+
+
+def quantize(source: Path, target: Path) -> None:
+    """The int8 graph of the float32 one: per channel, 7-bit range (CPUs without VNNI saturate full-range u8s8
+    products: cosine 0.85). onnxruntime's advice to pre-process the graph first, which it logs on the root logger
+    (printed to stderr where no logging is set up: `rag index --quiet` printed it), is dropped."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    def not_advice(record: logging.LogRecord) -> bool:
+        return "pre-processing before quantization" not in record.getMessage()
+
+    root = logging.getLogger()
+    root.addFilter(not_advice)
+    try:
+        quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True,
+                         extra_options={"DefaultTensorType": 1})
+    finally:
+        root.removeFilter(not_advice)
 
 
 def _export(folder: str, target: Path) -> None:

@@ -171,4 +171,9 @@ def test_an_abstained_ask_says_why_it_has_no_summary(tiny_index, capsys):
     assert data["summary_reason"] == NO_SUMMARY_ABSTAINED
     code, out, _ = run(capsys, "ask", question, "--index", str(tiny_index), "-k", "2", "--summary", "--extractive")
     assert code == 0 and f"note: {NO_SUMMARY_ABSTAINED}" in out and "Summary" not in out
+    # the notice says the nearest passages are "marked low-confidence": rag ask marks them as rag search does
+    # (only rag search did, beside its scores)
+    assert "marked low-confidence" in out
+    cites = [line for line in out.splitlines() if line.startswith("[")]
+    assert cites and all(line.endswith(" · LOW CONFIDENCE") for line in cites)
 

@@ -1,6 +1,8 @@
 """The embedding backends (rag/embed.py): torch, onnx (float32, interchangeable with torch) and
 onnx-int8 (its own fingerprint). The fast tests need no model; the slow ones export the real
 MiniLM to ONNX (into a temporary cache) and compare it with the PyTorch float32 model."""
+import logging
+
 import numpy as np
 import pytest
 
@@ -157,3 +159,22 @@ def test_an_index_is_refused_by_another_backends_vectors_and_accepted_by_an_equa
         retriever = Retriever(store.load(tmp_path / "torch", embedder=backends[b]), backends[b])
         hits[b] = [(p.passage.start, p.passage.end) for p in retriever.search("extended treaty", 3, abstain=False).hits]
     assert hits["torch"] == hits["onnx"] and hits["torch"]
+
+
+def test_the_int8_graph_is_made_without_onnxruntimes_advice_printed(tmp_path, caplog):
+    """`rag index --quiet` with RAG_EMBED_BACKEND=onnx-int8 printed onnxruntime's "Please consider to run
+    pre-processing before quantization" (logged on the root logger) the first time: it is not the product's line."""
+    onnx = pytest.importorskip("onnx")
+    pytest.importorskip("onnxruntime")
+    from onnx import TensorProto, helper, numpy_helper
+
+    weight = numpy_helper.from_array(np.ones((64, 64), dtype="float32"), "w")
+    graph = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "g",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 64])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 64])], [weight])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), tmp_path / "f.onnx")
+    with caplog.at_level(logging.DEBUG):
+        embed.quantize(tmp_path / "f.onnx", tmp_path / "q.onnx")
+    assert (tmp_path / "q.onnx").is_file()
+    assert not [r for r in caplog.records if "pre-processing" in r.getMessage()]
+    assert not logging.getLogger().filters         # the filter is gone again

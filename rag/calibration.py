@@ -21,6 +21,7 @@ What it leaves out: learning the threshold (evaluate.py), per-document threshold
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from .store import Index
 
 FILE = "calibration.json"
+log = logging.getLogger(__name__)
 # the shipped index's calibration: other indexes made with the same model and chunking borrow it
 SHIPPED = SHIPPED_CALIBRATION      # package data: found in a wheel install too (rag/paths.py)
 
@@ -58,9 +60,14 @@ def load(folder) -> dict:
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
+    except (OSError, ValueError, RecursionError) as e:
+        data = e
+    if not isinstance(data, dict):      # said, not silently dropped: the index's searches lose their threshold
+        why = f" ({data})" if isinstance(data, Exception) else ""
+        log.warning("%s cannot be read%s: searches of this index use no threshold of their own until "
+                    "`rag eval --calibrate` writes it again (the next build drops it).", path, why)
         return {}
-    return data if isinstance(data, dict) else {}
+    return data
 
 
 def dumps(data: dict) -> bytes:

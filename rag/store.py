@@ -234,10 +234,11 @@ def build_lock(folder: Path, wait: bool = True, reading: bool = False):
         with _milvus().build_lock(folder, wait=wait) as held:
             yield held
         return
-    # (named by its absolute path: "." or "idx/documents/.." has no name of its own, and its lock was "..lock" inside
-    # the index, which then refused every build as a file of the user's)
-    folder = Path(os.path.abspath(folder))
-    key = str(folder.resolve())
+    # (named by the folder's real path: "." or "idx/documents/.." has no name of its own, and its lock was "..lock"
+    # inside the index, which then refused every build as a file of the user's; a link given as --index took a lock
+    # of its own, so a calibration through it did not wait for a build, whose swap then dropped it)
+    folder = Path(os.path.abspath(folder)).resolve()
+    key = str(folder)
     held = _held.__dict__.setdefault("folders", set())
     if key in held:
         yield True
@@ -259,6 +260,8 @@ def build_lock(folder: Path, wait: bool = True, reading: bool = False):
             return
         held.add(key)
         try:
+            if not reading:     # a build killed between its two renames: its index back before anyone writes
+                _recover(folder)
             yield True
         finally:
             held.discard(key)
@@ -283,6 +286,12 @@ def check_target(folder: Path) -> None:
     if not names:
         return
     if not _our_manifest(folder / "manifest.json"):
+        if "manifest.json" in names and {"documents", "passages.jsonl"} & set(names):
+            # (a damaged index of ours, or a folder like one: the product never deletes what it cannot tell is its own)
+            raise IndexProblem(f"{folder}/ looks like an index whose manifest.json cannot be read: nothing was written. "
+                               f"A build replaces its whole folder, and this one cannot be told to be the product's. "
+                               f"Move it aside (its documents/ keep the indexed texts) and build the index again: "
+                               f"{rebuild_command(folder)}")
         raise IndexProblem(f"{folder}/ is not empty and holds no index ({listing(names, 4)}): nothing was "
                            f"written, as an index build replaces its whole folder. "
                            f"Choose a new or empty folder for --index.")
@@ -317,9 +326,13 @@ def _foreign(folder: Path, names: list[str]) -> list[str]:
             foreign += [f"{name}/{p.name}" for p in path.iterdir()
                         if not plain(p) or (f"{name}/{p.name}" not in ours if ours is not None
                                             else not OWN_FOLDERS[name].fullmatch(p.name))]
-        elif not plain(path) or name not in (ours if ours is not None else OWN_FILES):
+        elif (not plain(path) or name not in (ours if ours is not None else OWN_FILES)) \
+                and not _CALIBRATING.fullmatch(name):       # (rag eval --calibrate writing, or killed: _recover's)
             foreign.append(name)
     return foreign
+
+
+_CALIBRATING = re.compile(rf"\.{re.escape(calibration.FILE)}\.\d+-[a-z0-9_]{{8}}")     # write_atomic's for it
 
 
 def _our_manifest(path: Path) -> bool:
@@ -404,6 +417,10 @@ def _save(index: Index, folder: Path) -> dict:
 def unwritable(where: Path, e: Exception) -> CannotWrite:
     """A write refused by the system (a full disk, a permission) as a message: the index is left as it was."""
     why = getattr(e, "strerror", None) or str(e).strip().splitlines()[-1]
+    # (faiss says a full disk in its C++ assertion: "Error in void faiss::write_index(…) … 282579 != 505344 (No space
+    # left on device)": the system's words at its end are the reason)
+    said = re.search(r"\(([A-Z][a-z][^()]*)\)\s*$", why) if "faiss" in why or "Error in" in why else None
+    why = said.group(1) if said else why
     return CannotWrite(f"Could not write {where} ({why}): nothing was changed.", why)
 
 
@@ -411,8 +428,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Replace the file at `path` by `data` in one rename (a temporary file beside it, synced
     first): a reader sees the old bytes or the new ones, never a part."""
     path = Path(path)
+    for left in stale_temporaries(path):      # a killed writer's (a 591 kB adapter each time)
+        with contextlib.suppress(OSError):
+            left.unlink()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", dir=path.parent)
     except OSError as e:
         raise unwritable(path, e) from None
     try:
@@ -428,6 +448,30 @@ def write_atomic(path: Path, data: bytes) -> None:
         if isinstance(e, OSError):
             raise unwritable(path, e) from e
         raise
+
+
+def stale_temporaries(path: Path) -> list[Path]:
+    """write_atomic's temporary files for `path` (".NAME.PID-" and mkstemp's 8 characters) whose process is gone:
+    what a writer killed before its rename left beside it. Another's file, or a live writer's, is never one."""
+    path = Path(path)
+    shape = re.compile(rf"\.{re.escape(path.name)}\.(\d+)-[a-z0-9_]{{8}}")
+    try:
+        found = [(p, shape.fullmatch(p.name)) for p in path.parent.glob(f".{glob.escape(path.name)}.*-*")]
+    except OSError:
+        return []
+    return [p for p, m in found if m and p.is_file() and not p.is_symlink() and not _alive(int(m.group(1)))]
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True         # another user's process, or no way to tell: kept
+    return True
 
 
 def _umask() -> int:
@@ -462,16 +506,26 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _swap_in(tmp: Path, folder: Path) -> None:
+    """Two renames: the index aside, the new one in. A second that fails (a disk turned read-only, an interrupt) puts
+    the previous index back; a process killed between them leaves it aside, which _recover puts back under the next
+    lock, a write's or a read's."""
     old = folder.parent / f".{folder.name}.old-{os.getpid()}"
-    if folder.exists():
+    aside = folder.exists()
+    if aside:
         os.rename(folder, old)
-    os.rename(tmp, folder)
+    try:
+        os.rename(tmp, folder)
+    except BaseException:
+        if aside:
+            os.rename(old, folder)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
 def _recover(folder: Path) -> None:
     """Under the build lock: if a build died between its two renames, put the previous index
-    back; then remove what killed builds left beside it (half-written and replaced folders)."""
+    back; then remove what killed builds left beside it (half-written and replaced folders) and what a killed
+    `rag eval --calibrate` left in it (write_atomic's file of a process that is gone)."""
     folder = Path(folder).resolve()
     if not folder.exists():      # only then: a folder that is there, whatever it holds, is left alone
         olds = sorted(_leftovers(folder, "old"), key=lambda p: p.stat().st_mtime)
@@ -481,6 +535,10 @@ def _recover(folder: Path) -> None:
                 break
     for left in [*_leftovers(folder, "tmp"), *_leftovers(folder, "old")]:
         shutil.rmtree(left, ignore_errors=True)
+    if _our_manifest(folder / "manifest.json"):
+        for left in stale_temporaries(folder / calibration.FILE):
+            with contextlib.suppress(OSError):
+                left.unlink()
 
 
 def _leftovers(folder: Path, kind: str) -> list[Path]:
@@ -547,7 +605,9 @@ def _load(folder, embedder, check_sources: bool, compat: Compat | None) -> Index
     try:
         manifest = read_manifest(manifest_file)
     except (OSError, ValueError) as e:
-        raise IndexProblem(f"The index manifest {manifest_file} cannot be read ({e}). Rebuild it with: {rebuild}")
+        # (its rebuild refuses a folder whose manifest it cannot read: the folder goes aside first)
+        raise IndexProblem(f"The index manifest {manifest_file} cannot be read ({e}): the index is damaged. Move "
+                           f"{folder}/ aside (its documents/ keep the indexed texts) and build it again: {rebuild}")
     rebuild = rebuild_command(folder, manifest)
 
     def stale(why: str) -> IndexProblem:

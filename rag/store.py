@@ -404,7 +404,9 @@ def _save(index: Index, folder: Path) -> dict:
                                                 if name not in UNCHECKED_FILES}}
         # the manifest goes last: a folder without one is never mistaken for an index
         _write(tmp / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+        _sync(tmp, written)
         _swap_in(tmp, real)
+        _sync_folder(real.parent)       # the renames themselves, on the disk
     except BaseException as e:
         shutil.rmtree(tmp, ignore_errors=True)
         # a full disk, a permission refused (faiss says it in a RuntimeError): what happened, not a traceback
@@ -503,6 +505,25 @@ def _write(path: Path, data: bytes) -> None:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
+
+
+def _sync(folder: Path, names: list[str]) -> None:
+    """Put on the disk what FAISS and the lexical index wrote (their writers do not sync) and the folders' entries,
+    before the swap: after a power cut the index renamed in is whole, not files of the right names and no bytes."""
+    for name in names:
+        with open(folder / name, "rb") as f:
+            os.fsync(f.fileno())
+    for sub in {folder, *((folder / n).parent for n in names)}:
+        _sync_folder(sub)
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):      # (a file system that cannot sync a folder: nothing more to do)
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _swap_in(tmp: Path, folder: Path) -> None:

@@ -186,3 +186,29 @@ def test_a_full_disk_in_faiss_is_the_systems_words():
     assert str(store.unwritable(Path("idx"), error)) == "Could not write idx (No space left on device): nothing was changed."
     assert str(store.unwritable(Path("idx"), OSError(28, "No space left on device"))) == \
         "Could not write idx (No space left on device): nothing was changed."
+
+
+def test_every_file_and_folder_of_a_new_index_is_on_the_disk_before_the_swap(tmp_path, tiny_index, monkeypatch):
+    """FAISS and the lexical index write without syncing: after a power cut the index renamed in could hold files of
+    the right names and none of their bytes. Every file the build wrote, and its folders, is synced before the
+    rename that swaps it in."""
+    synced, at_swap = [], []
+    fsync, rename = os.fsync, os.rename
+
+    def record_fsync(fd):
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        return fsync(fd)
+
+    def record_rename(src, dst):
+        if ".tmp-" in str(src) and str(dst) == str(tiny_index.resolve()):
+            at_swap.append((str(src), list(synced)))
+        return rename(src, dst)
+
+    monkeypatch.setattr(store.os, "fsync", record_fsync)
+    monkeypatch.setattr(store.os, "rename", record_rename)
+    add_documents([_other(tmp_path)], FakeEmbedder(), tiny_index)
+    monkeypatch.undo()
+    (tmp, before_swap), = at_swap
+    written = [str(p).replace(str(tiny_index.resolve()), tmp) for p in tiny_index.resolve().rglob("*")]
+    assert any(w.endswith("index.faiss") for w in written) and any("/lexical/" in w for w in written)
+    assert [w for w in written if w not in before_swap] == []

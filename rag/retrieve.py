@@ -680,6 +680,23 @@ class Retriever:
         kept = rows[keep].tolist()
         return replace(got, rows=kept, scores={r: got.scores[r] for r in kept})
 
+    def _scope(self, text: str, docs: set[str] | None, speaker: str | None):
+        """Where a search looks: (the rows allowed, None for all; the speaker it is restricted to; the query the
+        passages are ranked by, a speaker's mention taken out; whether the query was that mention alone ("Sergey
+        Lavrov"); the notices that say so). A `speaker` given, or one the query names (resolve_speakers)."""
+        allowed, who, asked, name_only, notices = self._allowed(docs), None, text, False, []
+        if speaker is not None:
+            who, mask, said = self._speaker(speaker, allowed)
+            allowed = mask if allowed is None else allowed & mask
+            notices = [said] + self._other_named(text, who)
+        elif self.settings.resolve_speakers and self._rows.speakers:
+            who, mask, asked, said = self._named(text, allowed)
+            if who:
+                allowed = mask if allowed is None else allowed & mask
+                notices = [said]
+                name_only = asked == text       # (speakers.query_without leaves a query that is only a mention)
+        return allowed, who, asked, name_only, notices
+
     def search(self, query: str, k: int = DEFAULT_K, docs: set[str] | None = None, abstain: bool = True,
                speaker: str | None = None) -> Result:
         """The k best passages for `query` (only in documents `docs` when given, only where `speaker`
@@ -687,19 +704,8 @@ class Retriever:
         document's score (_doc_scores), and the best passages of the `doc_depth` best documents join the
         candidates: the right document first, then the right passages in it."""
         k, (text, notices), s = check_k(k), clean_query(query), self.settings
-        allowed = self._allowed(docs)
-        who, asked = None, text         # asked: what the passages are ranked by
-        name_only = False               # the query is a speaker's name and nothing else ("Sergey Lavrov")
-        if speaker is not None:
-            who, mask, said = self._speaker(speaker, allowed)
-            allowed = mask if allowed is None else allowed & mask
-            notices = notices + [said] + self._other_named(text, who)
-        elif s.resolve_speakers and self._rows.speakers:
-            who, mask, asked, said = self._named(text, allowed)
-            if who:
-                allowed = mask if allowed is None else allowed & mask
-                notices = notices + [said]
-                name_only = asked == text       # (speakers.query_without leaves a query that is only a mention)
+        allowed, who, asked, name_only, scoped = self._scope(text, docs, speaker)
+        notices = notices + scoped
         if not self.index.passages or (allowed is not None and not allowed.any()):
             if speaker is not None and docs:    # (not "Only passages where … speaks" before it)
                 notices = [n for n in notices if not n.startswith("Only passages where")]
@@ -800,33 +806,39 @@ class Retriever:
             and not (named_missing or absent or abstained or only_speaker or self._absence_decides()) else []
         missing = named_missing or (absent if abstained else []) or unused
         hits = self._hits(picked, order, fused, dense, lexical, abstained, region)
-        noun = self._rows.noun
         elsewhere = []
-        if docs and set(docs) < set(self.index.documents):      # some documents: say so, and what the others hold
+        if docs and set(docs) < set(self.index.documents) and named_missing:     # what the other documents hold
+            everywhere = set(whole_names(text, *names_missing(text, vocabulary, None,
+                                                              names=query_names(text) + borrowed)[0::2]))
+            elsewhere = [t for t in named_missing if t not in everywhere]
+        notices, said = self._said(notices, docs, abstained, missing, uncounted, unsure, elsewhere, bool(unused))
+        return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
+                      abstain_notice=said, speaker=who,
+                      documents=[] if unused or abstained else by_document(hits))   # nearest passages discuss nothing
+
+    def _said(self, notices: list[str], docs, abstained: bool, missing: list[str], uncounted: str | None,
+              unsure: str | None, elsewhere: list[str], unused: bool) -> tuple[list[str], str | None]:
+        """A search's notices, in order, and its abstention notice (None when it answered): which documents were
+        searched ("Only passages of …"); why it abstained, or what the documents never mention or never count;
+        then what only the documents not searched mention (`elsewhere`). The documents are named as the index holds
+        them (the transcript, the document, the documents), or as those searched."""
+        noun = self._rows.noun
+        if docs and set(docs) < set(self.index.documents):      # some documents: say so
             noun = "the document searched" if len(docs) == 1 else "the documents searched"
-            shown = sorted(docs)
-            notices = [f"Only passages of {listing(shown, 3)}."] + notices
-            if named_missing:
-                everywhere = set(whole_names(text, *names_missing(text, vocabulary, None,
-                                                                  names=query_names(text) + borrowed)[0::2]))
-                elsewhere = [t for t in named_missing if t not in everywhere]
+            notices = [f"Only passages of {listing(sorted(docs), 3)}."] + notices
             if unused:
                 noun = "the documents"      # the words no document of the index uses
+        said = None
         if abstained:
             said = abstain_notice(noun, missing) if missing or not uncounted else count_notice(noun, uncounted)
             notices = notices + [said]
         elif missing or uncounted or unsure:
-            said = None
             notices = notices + [f"{missing_notice(noun, missing)} {REST}" if missing
                                  else count_notice(noun, uncounted, shown=False) if uncounted
                                  else unsure_notice(unsure)]
-        else:
-            said = None
         if elsewhere:       # (after what the documents searched lack)
             notices = notices + [elsewhere_notice(elsewhere)]
-        return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
-                      abstain_notice=said, speaker=who,
-                      documents=[] if unused or abstained else by_document(hits))   # nearest passages discuss nothing
+        return notices, said
 
     def _quotes(self) -> np.ndarray:
         """Row -> the quote a hit on it shows, as a number: one per paragraph's quote with `expand`, else the row."""

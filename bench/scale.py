@@ -323,7 +323,7 @@ def store_case(kind: str, n: int, queries: int = 100, dim: int = 384) -> dict:
             out["search_all"] = latency(lambda v: hnsw.search(v[None, :], depth), q)
             out["search_one_doc"] = latency(lambda v: hnsw.search(v[None, :], depth, params=params), q)
     else:
-        from rag import milvus
+        from rag import milvus, milvus_search
 
         texts = generated_texts(n, random.Random(0))
         with tempfile.TemporaryDirectory() as tmp:
@@ -344,7 +344,7 @@ def store_case(kind: str, n: int, queries: int = 100, dim: int = 384) -> dict:
             del x
             words = [t.split()[:3] for t in texts[:queries]]
             del texts
-            flt = milvus.row_filter(allowed)
+            flt = milvus_search.row_filter(allowed)
 
             def dense(v, **kw):
                 return c.search("scale", data=[v.tolist()], anns_field="vector", limit=depth + 10,

@@ -24,7 +24,7 @@ The manifest is the folder's, with the checksums of passages.jsonl, paragraphs.j
 (float32 bytes, read back from Milvus) and the BM25 token texts: a load refuses an index whose rows or
 texts were edited in Milvus, or that is stale, with the command that rebuilds it, like a folder.
 
-Search: ``Index.parts`` is a ``Parts``: dense candidates from Milvus's vector search, BM25 candidates
+Search (rag/milvus_search.py): ``Index.parts`` is a ``Parts``: dense candidates from Milvus's vector search, BM25 candidates
 from its BM25 function (k1 1.5, b 0.75 like bm25s; Milvus's score is bm25s's times k1 + 1, so it is
 divided by that: the scores fused and turned into a confidence are bm25s's), fused, diversified and
 abstained on by retrieve.py. The vectors are also read back on load (MMR, paragraph cosines, and
@@ -50,7 +50,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import numpy as np
 
 from . import store
-from .dense import DenseSearch
 from .errors import IndexProblem, MissingExtra
 from .store import URI_SCHEMES as SCHEMES
 
@@ -415,6 +414,7 @@ def save(index, location):
         if index.calibration:
             _write_calibration(c, target, cal.dumps(index.calibration))
         _drop_old(c, target, keep={version, _version_of(target, before or "")})
+    from .milvus_search import Parts
     return dataclasses.replace(index, manifest=manifest, folder=target.uri, parts=Parts(target, pname, texts, stem))
 
 
@@ -656,106 +656,10 @@ def _load(location, embedder, check_sources, compat):
         changed = store.changed_sources(location, manifest)
         if changed:
             raise IndexProblem(store.changed_message(f"at {uri}", uri, manifest, changed[0], rebuild))
+    from .milvus_search import Parts
     return store.Index(manifest=manifest, documents=documents, paragraphs=paragraphs, passages=passages,
                        vectors=store.vectors_index(vectors), folder=uri, calibration=load_calibration(location),
                        parts=Parts(target, pname, texts, bool(lex.get("stem"))))
-
-
-# ---- search --------------------------------------------------------------------------------------
-
-def row_filter(allowed: np.ndarray | None) -> str | None:
-    """A Milvus filter for the rows of a mask, as ranges (a document's passages are contiguous)."""
-    if allowed is None or allowed.all():
-        return None
-    idx = np.flatnonzero(allowed)
-    if not len(idx):
-        return "row < 0"
-    breaks = np.flatnonzero(np.diff(idx) != 1)
-    starts = np.concatenate([[idx[0]], idx[breaks + 1]])
-    ends = np.concatenate([idx[breaks], [idx[-1]]]) + 1
-    return " or ".join(f"(row >= {int(a)} and row < {int(b)})" for a, b in zip(starts, ends))
-
-
-def _hits(result) -> list[tuple[int, float]]:
-    out = []
-    for h in result[0] if result else []:
-        row = h.get("row", (h.get("entity") or {}).get("row"))
-        out.append((int(row), float(h["distance"])))
-    return out
-
-
-class Parts:
-    """Index.parts for an index in Milvus: the search components over one version's collection."""
-
-    def __init__(self, target: Target, collection: str, texts: list[str], stem: bool):
-        self.target, self.collection, self.stem = target, collection, stem
-        self.vocab = frozenset(t for text in texts for t in text.split() if t != EMPTY)
-
-    def dense(self, index, embedder):
-        return MilvusDense(index, embedder, self)
-
-    def lexical(self, index):
-        return MilvusLexical(index, self)
-
-
-class MilvusDense(DenseSearch):
-    """Dense candidates from Milvus's exact (FLAT) inner-product search; the vectors (for MMR and
-    paragraph cosines) are those read back from Milvus on load."""
-
-    def __init__(self, index, embedder, parts: Parts):
-        super().__init__(index, embedder)
-        self.parts = parts
-
-    def search(self, vec: np.ndarray, allowed: np.ndarray | None, depth: int):
-        from .records import Candidates
-
-        n = len(self.passages)
-        if n == 0:
-            return Candidates([], {})
-        kwargs = {"filter": row_filter(allowed)} if allowed is not None else {}
-        c = client(self.parts.target)
-        ready(c, self.parts.collection)
-        res = c.search(
-            self.parts.collection, data=[np.asarray(vec, dtype="float32").tolist()], anns_field="vector",
-            limit=min(n, depth + 10), search_params={"metric_type": "IP"}, output_fields=["row"], **kwargs)
-        pairs = sorted(_hits(res), key=lambda p: (-p[1], p[0]))[:depth]
-        return Candidates([r for r, _ in pairs], dict(pairs))
-
-
-class MilvusLexical:
-    """BM25 candidates from Milvus's BM25 function, over the same tokens as rag.lexical (the passages'
-    were stored tokenised); scores divided by k1 + 1, which makes them bm25s's (method "lucene")."""
-
-    def __init__(self, index, parts: Parts):
-        self.index, self.parts = index, parts
-
-    def warm_up(self) -> None:
-        pass
-
-    def encode(self, text: str) -> list[str]:
-        from .lexical import tokenize
-        return tokenize(text, self.parts.stem)
-
-    def search(self, tokens: list[str], allowed: np.ndarray | None, depth: int):
-        from .records import Candidates
-
-        known = [t for t in tokens if t in self.parts.vocab]
-        n = len(self.index.passages)
-        if not known or n == 0:
-            return Candidates([], {})
-        kwargs = {"filter": row_filter(allowed)} if allowed is not None else {}
-        c = client(self.parts.target)
-        ready(c, self.parts.collection)
-        res = c.search(
-            self.parts.collection, data=[" ".join(known)], anns_field="sparse", limit=min(n, depth + 10),
-            search_params={"metric_type": "BM25"}, output_fields=["row"], **kwargs)
-        # Milvus Lite gives -score as the distance, a server the score: BM25 is never negative
-        pairs = [(r, abs(d) / (K1 + 1)) for r, d in _hits(res)]
-        pairs = sorted((p for p in pairs if p[1] > 0), key=lambda p: (-p[1], p[0]))[:depth]
-        return Candidates([r for r, _ in pairs], dict(pairs))
-
-    def coverage(self, tokens: list[str]) -> float:
-        return sum(t in self.parts.vocab for t in tokens) / len(tokens) if tokens else 0.0
 
 
 # ---- migrate ---------------------------------------------------------------------------------------

@@ -288,10 +288,10 @@ def check_target(folder: Path) -> None:
     if not _our_manifest(folder / "manifest.json"):
         if "manifest.json" in names and {"documents", "passages.jsonl"} & set(names):
             # (a damaged index of ours, or a folder like one: the product never deletes what it cannot tell is its own)
-            raise IndexProblem(f"{folder}/ looks like an index whose manifest.json cannot be read: nothing was written. "
-                               f"A build replaces its whole folder, and this one cannot be told to be the product's. "
-                               f"Move it aside (its documents/ keep the indexed texts) and build the index again: "
-                               f"{rebuild_command(folder)}")
+            raise IndexProblem(f"{folder}/ looks like an index whose manifest.json cannot be read: nothing was "
+                               f"written. A build replaces its whole folder, and this one cannot be told to be the "
+                               f"product's. Move it aside (its documents/ keep the indexed texts) and build the index "
+                               f"again: {rebuild_command(folder)}")
         raise IndexProblem(f"{folder}/ is not empty and holds no index ({listing(names, 4)}): nothing was "
                            f"written, as an index build replaces its whole folder. "
                            f"Choose a new or empty folder for --index.")
@@ -419,8 +419,8 @@ def _save(index: Index, folder: Path) -> dict:
 def unwritable(where: Path, e: Exception) -> CannotWrite:
     """A write refused by the system (a full disk, a permission) as a message: the index is left as it was."""
     why = getattr(e, "strerror", None) or str(e).strip().splitlines()[-1]
-    # (faiss says a full disk in its C++ assertion: "Error in void faiss::write_index(…) … 282579 != 505344 (No space
-    # left on device)": the system's words at its end are the reason)
+    # (faiss says a full disk in its C++ assertion: "Error in void faiss::write_index(…) … 282579 != 505344 (No
+    # space left on device)": the system's words at its end are the reason)
     said = re.search(r"\(([A-Z][a-z][^()]*)\)\s*$", why) if "faiss" in why or "Error in" in why else None
     why = said.group(1) if said else why
     return CannotWrite(f"Could not write {where} ({why}): nothing was changed.", why)

@@ -183,9 +183,9 @@ def test_a_full_disk_in_faiss_is_the_systems_words():
     error = RuntimeError("Error in void faiss::write_index(const Index*, IOWriter*, int) at /project/faiss/impl/"
                          "index_write.cpp:499: Error: 'ret == (size * 4)' failed: write error in /x/.idx.tmp-fvlo2w_w/"
                          "index.faiss: 282579 != 505344 (No space left on device)")
-    assert str(store.unwritable(Path("idx"), error)) == "Could not write idx (No space left on device): nothing was changed."
-    assert str(store.unwritable(Path("idx"), OSError(28, "No space left on device"))) == \
-        "Could not write idx (No space left on device): nothing was changed."
+    said = "Could not write idx (No space left on device): nothing was changed."
+    assert str(store.unwritable(Path("idx"), error)) == said
+    assert str(store.unwritable(Path("idx"), OSError(28, "No space left on device"))) == said
 
 
 def test_every_file_and_folder_of_a_new_index_is_on_the_disk_before_the_swap(tmp_path, tiny_index, monkeypatch):

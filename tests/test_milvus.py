@@ -16,7 +16,7 @@ from rag.calibration import CONFIDENCE
 
 import rag.embed
 from rag.migrate import migrate
-from rag import build, milvus, store
+from rag import build, milvus, milvus_search, store
 from rag.errors import IndexProblem, MissingExtra
 from rag.retrieve import Retriever
 
@@ -77,7 +77,7 @@ def test_same_ranking_as_the_folder(tmp_path, database, interview_file, fake_emb
     assert a.passages == b.passages and a.paragraphs == b.paragraphs and a.fingerprint == b.fingerprint
     assert {k: d.text for k, d in a.documents.items()} == {k: d.text for k, d in b.documents.items()}
     np.testing.assert_array_equal(store.vectors_array(a.vectors), store.vectors_array(b.vectors))
-    assert isinstance(b.parts, milvus.Parts) and a.parts is None
+    assert isinstance(b.parts, milvus_search.Parts) and a.parts is None
     for mode in ("hybrid", "dense", "lexical"):
         # Milvus's BM25 has no word neighbours (expand.py): the folder's are left out to compare the rest
         ra, rb = (Retriever(x, fake_embedder).with_settings(mode=mode, expand_words=False) for x in (a, b))

@@ -18,6 +18,7 @@ from pathlib import PurePath, PureWindowsPath
 
 from .errors import IndexProblem
 from .lexical import tokenize
+from .read import BIDI_CONTROLS
 from .records import Document, Hit, Passage
 from .store import UPLOADED, Index
 
@@ -28,7 +29,12 @@ _titles_of: list = []     # (an index's documents, how many of them hold each ti
 def doc_name(doc: Document, index=None, limit: int | None = None) -> str:
     """How a document is named to a reader: its title (else its id; `limit`: shortened to that many characters), and
     its id after it where another document of `index` has the same title (a changed file uploaded again: "Harbour
-    Committee (council.txt (2))")."""
+    Committee (council.txt (2))"); without the characters that turn text around (a file indexed as "normal
+    \u202egpj.exe.txt" read "txt.exe.jpg", and the page's offsets after it backwards)."""
+    return _named(doc, index, limit).translate(BIDI_CONTROLS)
+
+
+def _named(doc: Document, index, limit: int | None) -> str:
     if not doc.title:
         return shorten(doc.id, limit) if limit else doc.id
     title = shorten(doc.title, limit) if limit else doc.title
@@ -326,12 +332,16 @@ def markdown(hits: list[Hit], index: Index) -> str:
 
 
 _FORMULA = re.compile(r"[\t\r]|\s*[=+\-@]")
+_SPLIT_FORMULA = re.compile(r"([;|])(\s*[=+\-@])")
 
 
 def csv_cell(text) -> str:
     """A cell of document text that no spreadsheet runs: one beginning with = + - @, a tab or a
-    carriage return (also after leading whitespace) gets a leading ``'`` (OWASP, CSV injection)."""
+    carriage return (also after leading whitespace) gets a leading ``'`` (OWASP, CSV injection), and so does such a
+    sign after a ";" or "|" inside it: a spreadsheet that splits on ";" (where the decimal separator is a comma)
+    made "… budget;=1+1" two cells, the second a formula."""
     text = "" if text is None else str(text)
+    text = _SPLIT_FORMULA.sub(r"\1'\2", text)
     return "'" + text if _FORMULA.match(text) else text
 
 

@@ -153,7 +153,7 @@ def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
     meta = [f"¶ {p.paragraph}"]
     if p.page:
         meta.append(f"p. {p.page}")
-    meta.append(f'<span title="{esc(doc.title)}">{esc(cite.doc_name(doc, index, 90))}</span>')
+    meta.append(f'<span title="{esc(doc.title.translate(BIDI_CONTROLS))}">{esc(cite.doc_name(doc, index, 90))}</span>')
     if doc.date:
         meta.append(esc(doc.date))
     meta.append(f"chars {p.start}–{p.end}")
@@ -346,12 +346,13 @@ def header_html(index, changed: list[str] = ()) -> str:
         what = "No index loaded"
     elif len(index.documents) == 1:
         doc = next(iter(index.documents.values()))
-        what = doc.title or doc.id
+        what = cite.doc_name(doc)
     else:
         what = f"{len(index.documents)} documents"
     version = f" · index {esc(index.fingerprint)}" if index is not None else ""
     # (named as citations name its document: an outside file's absolute path would tell a visitor about this machine)
-    shown = {d.path: cite.source(d) for d in index.documents.values()} if index is not None else {}
+    shown = {d.path: cite.source(d).translate(BIDI_CONTROLS) for d in index.documents.values()} if index is not None \
+        else {}
     stale = "".join(f"<p class='rq-stale'>{esc(shown.get(path) or visible(path))} changed on disk since it was "
                     f"indexed: the quotes come from the text as indexed. Update it with: rag index</p>"
                     for path in changed)
@@ -391,14 +392,17 @@ _ABSOLUTE = re.compile(r"(?<![\w/.:~-])/(?:[^\s/'\"“”()<>,;]+/)*([^\s/'\"“
 # a local file's URI ("milvus-lite:///srv/rag/index.db?collection=x"), and the summary server's address, which the
 # operator set and a visitor has no use for ("The summary server at http://10.0.0.5:8080/v1 does not answer")
 _FILE_URI = re.compile(r"\b([a-z][a-z0-9+.-]*)://(/[^\s'\"“”()<>,;?]*/)([^\s/'\"“”()<>,;?]+)")
-_SERVER_AT = re.compile(r"\b(summary server) at [a-z]+://\S+?(?=[\s,;)]|\.(?:\s|$)|$)")
+_SERVER_AT = re.compile(r"\b(summary server) at [A-Za-z][A-Za-z0-9+.-]*://\S+?(?=[\s,;)]|\.(?:\s|$)|$)")
+# the summary server's own words (an error body may echo a key, "Bearer sk-…", or name its upstream): the log keeps them
+_SERVER_SAID = re.compile(r"\b(summary server (?:answered HTTP \d{3}|reported an error)):? .*?"
+                          r"(?=\s+The quotes are shown|\s+The summary server is not offered|$)", re.S)
 
 
 def visible(text: str) -> str:
     """`text` as a visitor of the chat may read it: each absolute path of this machine cut to its last part (the
     folder's or file's name), a local file's URI too, and no summary server's address; the server's log keeps the
     whole message."""
-    text = _SERVER_AT.sub(r"\1", text or "")
+    text = _SERVER_SAID.sub(r"\1.", _SERVER_AT.sub(r"\1", text or ""))
     text = _FILE_URI.sub(lambda m: f"{m.group(1)}://{m.group(3)}", text)
     return _ABSOLUTE.sub(lambda m: m.group(1), text)
 
@@ -492,8 +496,8 @@ def documents_html(index) -> str:
         names = list(speakers.get(doc_id, {}))
         return esc(listing(names, 6))
 
-    rows = "".join(f"<tr><td>{esc(d.title or d.id)}</td><td>{esc(d.date or '')}</td><td>{who(d.id)}</td>"
-                   f"<td><code>{esc(d.id)}</code></td><td>{counts.get(d.id, 0)}</td></tr>"
+    rows = "".join(f"<tr><td>{esc(cite.doc_name(d))}</td><td>{esc(d.date or '')}</td><td>{who(d.id)}</td>"
+                   f"<td><code><bdi>{esc(d.id)}</bdi></code></td><td>{counts.get(d.id, 0)}</td></tr>"
                    for d in index.documents.values())
     return (f'<table class="rq-docs"><thead><tr><th>Document</th><th>Date</th><th>Speakers</th><th>Id</th>'
             f'<th>Passages</th></tr></thead><tbody>{rows}</tbody></table>'

@@ -192,6 +192,16 @@ def test_csv_has_a_row_per_hit_whose_offsets_give_the_exact_quote(index):
         assert float(row["score"]) == pytest.approx(h.score, abs=1e-4)
     header = next(csv.reader(io.StringIO(csv_text([], index))))
     assert {"rank", "quote", "source", "start", "end", "score"} <= set(header)
+    # every text cell quoted: read with ";" as the separator (a spreadsheet where the decimal separator is a comma),
+    # a quote holding ";=1+1" stays one cell and no cell begins with a formula's sign (a hostile review)
+    p = hits[0].passage
+    poisoned = replace(p, text="Budget approved;=1+1;@SUM(A1)")
+    doc = index.documents[p.doc]
+    index2 = replace(index, documents={p.doc: replace(doc, text=doc.text[:p.start] + poisoned.text
+                                                       + doc.text[p.start + len(poisoned.text):])})
+    row = csv_text([Hit(replace(poisoned, end=p.start + len(poisoned.text)), 1, 0.5)], index2).splitlines()[1]
+    cells = next(csv.reader([row], delimiter=";"))
+    assert not [c for c in cells if c.lstrip()[:1] in ("=", "+", "-", "@")], cells
 
 
 def test_json_adds_time_and_speakers_only_when_the_passage_has_them(index):

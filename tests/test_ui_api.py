@@ -295,6 +295,11 @@ def test_documents_add_filter_remove(tmp_path, tiny_index, fake_embedder):
     assert {h.passage.doc for h in turns[-1].result.hits} == {"briefing.txt"}
     assert handlers.search_api(engine, "dredging", 2, ["harbour.txt"])["passages"][0]["text"].startswith("The harbour")
     assert "Choose a document" in handlers.remove_file(engine, "")
+    # a document indexed from a file of the server is the operator's: a visitor removed the shipped transcript, then
+    # uploaded a forged file under its name, which bore its id, title and date (a hostile review)
+    refused = handlers.remove_file(engine, "briefing.txt")
+    assert "indexed from a file of the server" in refused and "rag remove briefing.txt" in refused
+    assert set(engine.retriever().index.documents) == {"briefing.txt", "harbour.txt"}
     assert "1 removed" in handlers.remove_file(engine, "harbour.txt")
     # another visitor's choice, made before it went: the reason is said (a hostile review: "1 skipped", no why)
     assert "harbour.txt: no such document in the index (removed meanwhile?)" in \

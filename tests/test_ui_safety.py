@@ -195,6 +195,16 @@ def test_no_absolute_path_of_the_server_reaches_a_visitor(tmp_path, fake_embedde
                           "PATH... --index milvus-lite:///srv/rag/none.db") == \
         "No index found at milvus-lite://none.db?collection=t. Build it with: rag index PATH... --index " \
         "milvus-lite://none.db"
+    # (a hostile review: a proxy's error body echoed the key and named its upstream, and an address written with an
+    # upper-case scheme was shown whole): the server's own words and address stay in the log
+    assert render.visible("The summary server at http://127.0.0.1:7950/v1 answered HTTP 401: Incorrect API key "
+                          "provided: Bearer sk-TOPSECRET-123. upstream http://10.9.8.7:8000/v1 rejected. The quotes "
+                          "are shown without a summary.") == \
+        "The summary server answered HTTP 401. The quotes are shown without a summary."
+    assert render.visible("The summary server at http://x:1/v1 reported an error: key sk-1 refused") == \
+        "The summary server reported an error."
+    assert render.visible("The summary server at HTTP://10.0.0.5:8000/v1 does not answer (connection refused).") == \
+        "The summary server does not answer (connection refused)."
 
 
 def test_an_upload_of_more_text_than_an_upload_holds_is_skipped_quickly(tmp_path, tiny_index, fake_embedder,
@@ -223,3 +233,25 @@ def test_an_uploads_name_loses_what_turns_text_around(tmp_path, tiny_index, fake
     assert "Ärger_😀_evil.txt" in engine.retriever().index.documents
     assert not any("\u202e" in d for d in engine.retriever().index.documents)
     assert "subtitles" in handlers.add_files(engine, [])       # what the box takes, when it dropped a .zip
+
+
+def test_a_file_name_that_turns_text_around_is_shown_plainly(tmp_path, fake_embedder):
+    """A hostile review: a file indexed with `rag index` as "normal \u202egpj.exe.txt" showed on the page as
+    "normal txt.exe.jpg", and its quote's "chars 0–95" after it as "59–0 srahc"; the header's "changed on disk" line
+    too. (An upload's name loses those characters when it is added; a server file keeps its name.)"""
+    from rag import cite
+    from rag.build import build
+    from rag.retrieve import Retriever
+
+    name = "normal \u202egpj.exe.txt"
+    path = write(tmp_path / "docs" / name, "Harbour report.\n\nThe harbour dredging starts in July and ends in May.\n")
+    index = build([path], fake_embedder, tmp_path / "idx")
+    doc = index.documents[name]
+    assert cite.doc_name(doc, index) == "normal gpj.exe.txt"
+    result = Retriever(index, fake_embedder).search("When does the dredging start?", 1, abstain=False)
+    quote = render.quote_html(result.hits[0], index, 1)
+    meta = quote[quote.index('<div class="rq-meta">'):]            # what is read (data-doc keeps the id, for lookups)
+    assert "\u202e" not in meta[:meta.index("</div>")] and ">normal gpj.exe.txt</span> · chars 0–" in meta
+    header = render.header_html(index, [doc.path])
+    assert "\u202e" not in header and "gpj.exe.txt changed on disk" in header
+    assert "\u202e" not in render.documents_html(index).replace(f"<bdi>{name}</bdi>", "")

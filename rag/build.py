@@ -322,6 +322,10 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
                 str(path.resolve()) if store.is_uri(folder) else read.stored_path(path, folder)
             doc_id = (None if uploaded else by_path.get(stored)) or (_named(name, entries, uploaded)
                                                                      if by_name else None)
+            costly = read.upload_problem(path) if uploaded else None
+            if costly:          # (before a parse of minutes and gigabytes, which its time limit cannot stop)
+                report.skipped.append((str(path), costly))
+                continue
             try:
                 doc = read.read(path, stored_as=stored, id=doc_id or name)
             except DocumentError as e:

@@ -41,6 +41,7 @@ Left out: scanned PDFs (no OCR), legacy ``.doc``, encrypted PDFs with a password
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 from .errors import DocumentError
@@ -62,6 +63,32 @@ BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u20
 # an upload's text at most (about 2,500 pages): one of 50 MB of plain words held the chat's server for over ten
 # minutes at 6.8 GB, past its time limit, which is checked between steps (the command line reads any size)
 MAX_UPLOAD_CHARS = 5_000_000
+
+# what an upload's reader may parse before its text is counted: a Word file's XML (python-docx builds it whole: a
+# 62 kB file of 40 MB of empty paragraphs took 2 minutes and 1.4 GB) and an HTML page (BeautifulSoup's tree: 32 MB of
+# tags, 2 minutes and 5.7 GB); either far beyond what 5,000,000 characters of text need
+MAX_UPLOAD_XML_BYTES = 4 * MAX_UPLOAD_CHARS
+MAX_UPLOAD_HTML_BYTES = 2 * MAX_UPLOAD_CHARS
+
+
+def upload_problem(path: Path) -> str | None:
+    """Why an upload is not read at all (None: it may be): a Word file whose XML, or an HTML page whose bytes, would
+    cost minutes and gigabytes to parse (a few kB of a compressed archive may hold gigabytes of XML)."""
+    suffix = Path(path).suffix.lower()
+    try:
+        if suffix == ".docx" and zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as z:
+                xml = sum(i.file_size for i in z.infolist() if i.filename.lower().endswith(".xml"))
+            limit, what = MAX_UPLOAD_XML_BYTES, "of Word XML once unpacked"
+        elif suffix in HTML_SUFFIXES:
+            xml, limit, what = Path(path).stat().st_size, MAX_UPLOAD_HTML_BYTES, "of HTML"
+        else:
+            return None
+    except (OSError, zipfile.BadZipFile):
+        return None         # the reader says what is wrong with it
+    if xml > limit:
+        return f"{xml:,} bytes {what}; an upload holds {limit:,} at most: index it from the command line (rag index FILE)"
+    return None
 # the packages the other formats need: import name -> what pip installs
 PACKAGES = {"pypdf": "pypdf", "docx": "python-docx", "bs4": "beautifulsoup4", "lxml": "lxml"}
 DANGLING = "a link to a missing file"

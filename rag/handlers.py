@@ -1,7 +1,8 @@
 """The chat's handlers: plain functions of values (an Engine, the session's turns, the form's
 fields), so every one is tested without a browser; ui.py only wires them to the page.
 
-A session keeps at most MAX_TURNS turns (older ones are dropped from its state). Each turn is
+A session keeps at most MAX_TURNS turns, and at most MAX_SESSION_CHARS characters of their pages (older ones
+are dropped from its state, which expires after SESSION_SECONDS without a question: ui.py). Each turn is
 rendered once when it is complete and kept (``Turn.html``); while a summary streams, only that
 turn is rendered again. A turn that cannot be rendered (say, a quote that no longer matches
 its document) shows its own error, never blanking the others.
@@ -27,6 +28,11 @@ from .errors import CannotWrite, QueryError, RagError
 
 log = logging.getLogger("rag.handlers")
 MAX_TURNS = 30
+# a session's rendered turns kept, in characters (the newest always): 30 turns of 20 quotes held 31 MB a session, and
+# a script that never closes its sessions grew the server by 430 MB a minute (a hostile review)
+MAX_SESSION_CHARS = 2_000_000
+SESSION_SECONDS = 4 * 3600      # a session's turns kept after its last question
+SESSIONS = 1000                 # sessions whose turns are kept at once (Gradio's 10,000 by default)
 READ_ONLY_NOTICE = "This server is read-only: documents cannot be added, replaced or removed here."
 UPLOAD_TIME_LIMIT = 600.0       # seconds one upload may take to read and embed (more: use `rag index`)
 SUMMARY_MODELS_VARIABLE = "RAG_SUMMARY_MODELS"   # extra summary models a visitor may choose (comma-separated)
@@ -168,13 +174,22 @@ def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), 
         log.exception("search failed")
         turn = chat.Turn(question=str(question), error=f"The search failed ({type(e).__name__}). Please try again.")
     turn.number = (turns[-1].number if turns else 0) + 1
-    turns = (turns + [turn])[-MAX_TURNS:]
+    turns = _kept((turns + [turn])[-MAX_TURNS:])
     streams = summarised(turn)
     yield turns, conversation(engine, turns, live=turn if streams else None)
     if streams:
         for _ in _stream_summary(engine, turn, model_name):
             yield turns, conversation(engine, turns, live=turn)
         yield turns, conversation(engine, turns)
+
+
+def _kept(turns: list) -> list:
+    """The newest turns whose rendered pages, the newest's aside, hold at most MAX_SESSION_CHARS characters."""
+    size = sum(len(t.html) for t in turns[:-1])
+    while len(turns) > 1 and size > MAX_SESSION_CHARS:
+        size -= len(turns[0].html)
+        turns = turns[1:]
+    return turns
 
 
 def summarised(turn) -> bool:

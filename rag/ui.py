@@ -116,7 +116,7 @@ def _layout(engine: Engine) -> dict:
     index = engine.index_or_none()
     choices = handlers.document_choices(index)
     noun = chat.corpus_noun(index)
-    turns = gr.State([])
+    turns = gr.State([], time_to_live=handlers.SESSION_SECONDS)   # (a script's sessions are never closed)
     with gr.Row(elem_id="rq-top", equal_height=False):
         header = gr.HTML(render.header_html(index, engine.changed), elem_id="rq-header")
         present = gr.Button("Presenter mode", size="sm", variant="secondary", elem_id="rq-present-toggle",
@@ -274,6 +274,7 @@ def launch_options(host: str, port: int | None) -> dict:
     from .read import MAX_BYTES
 
     options = dict(server_name=host, server_port=port, allowed_paths=[], footer_links=["api"],
+                   state_session_capacity=handlers.SESSIONS,
                    max_file_size=MAX_BYTES, show_error=False, ssr_mode=False, pwa=False, mcp_server=False,
                    theme=theme(), css=_static("chat.css"))
     password = os.environ.get("RAG_PASSWORD")

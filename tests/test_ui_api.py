@@ -530,3 +530,22 @@ def test_the_cli_and_the_api_print_the_same_json(server, client, capsys, monkeyp
         cli = _json.loads(capsys.readouterr().out)
         api = client.predict(query, 3, api_name="/search")
         assert cli == api
+
+
+def test_a_sessions_memory_is_bounded_and_expires(tiny_index, fake_embedder, monkeypatch):
+    """A hostile review: a script that never closes its sessions kept 30 turns of 20 quotes each (31 MB a session) and
+    grew the server by 430 MB a minute, Gradio keeping 10,000 sessions, none expiring. A session keeps at most
+    MAX_SESSION_CHARS characters of rendered turns (the newest always), its state expires, and fewer are kept."""
+    from rag import chat, ui
+
+    monkeypatch.setattr(handlers, "MAX_SESSION_CHARS", 5_000)
+    engine = Engine(tiny_index, fake_embedder)
+    old = [chat.Turn(question=f"q{i}", number=i + 1, html="x" * 2_000) for i in range(4)]
+    *_, (turns, _) = handlers.answer(engine, "When does the water plan start?", 3, False, "", old)
+    assert [t.number for t in turns] == [3, 4, 5]          # 2 x 2,000 kept beside the newest; its number goes on
+    assert sum(len(t.html) for t in turns[:-1]) <= 5_000 and turns[-1].html
+    assert ui.launch_options("127.0.0.1", 7860)["state_session_capacity"] == handlers.SESSIONS <= 1000
+    import gradio as gr
+    with gr.Blocks():
+        state = ui._layout(engine)["turns"]
+    assert isinstance(state, gr.State) and state.time_to_live == handlers.SESSION_SECONDS

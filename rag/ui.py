@@ -99,11 +99,32 @@ PARTS = ("turns", "header", "present", "presenter", "conversation", "question", 
          "remove", "doc_status", "source", "link_search", "link_hash", "page_base")
 
 
+class RefuseWrites:
+    """ASGI middleware: Gradio's routes that write a visitor's files to the server's disk, where the chat has no use
+    for them: its upload route on a read-only server (50 MB a file, 1,000 a request, never deleted: a visitor filled
+    400 MB in 13 s), and its deep links always (each call wrote the session's components, 5 MB, as a file; the
+    chat's permalinks need none). Refused with 403 before Gradio reads the request."""
+
+    def __init__(self, app, read_only: bool):
+        self.app, self.read_only = app, read_only
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            path = scope.get("path", "").rstrip("/")
+            if path.endswith("/deep_link") or (self.read_only and path.endswith("/upload")):
+                from starlette.responses import PlainTextResponse
+
+                await PlainTextResponse("Not available on this server.", status_code=403)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def build_app(engine: Engine):
     """The page (``_layout``) and its events (``_wire``)."""
     import gradio as gr
 
-    with gr.Blocks(title="rag-quotes — cited quotes", analytics_enabled=False) as demo:
+    # (an upload's copy in Gradio's folder is read once, when it is indexed: deleted after a day, checked hourly)
+    with gr.Blocks(title="rag-quotes — cited quotes", analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
         _wire(engine, demo, **_layout(engine))
     return demo
 
@@ -314,7 +335,10 @@ def serve(index: Path = store.DEFAULT_INDEX, port: int | None = None, host: str 
     started = time.monotonic()
     demo = build_app(engine)
     demo.queue(default_concurrency_limit=CONCURRENCY)
-    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, **launch_options(host, port))
+    from starlette.middleware import Middleware
+
+    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, **launch_options(host, port),
+                            app_kwargs={"middleware": [Middleware(RefuseWrites, read_only=engine.read_only)]})
     # the model loads after the page is up (its imports would slow the page's): until then,
     # questions are answered by word matching, and say so
     warm = engine.warm_up_in_background()

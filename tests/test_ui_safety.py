@@ -75,6 +75,17 @@ def test_a_read_only_server_has_no_upload_controls(tiny_index, fake_embedder, mo
         hidden_groups = [c for c in config["components"] if c["type"] == "group" and c["props"].get("visible") is False]
         assert hidden_groups, "the upload controls are not in a hidden group"
         assert visible.get("rq-filter") is not False          # searching and filtering stay
+        # Gradio's own routes that write a visitor's files to disk are refused (a hostile review: its upload route
+        # kept 400 MB in 13 s on a read-only server, and each deep link wrote a session's 5 MB as a file)
+        boundary = "rqboundary"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n"
+                f"Content-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n").encode()
+        upload = urllib.request.Request(url + "gradio_api/upload", data=body, method="POST",
+                                        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        for request in (upload, url + "gradio_api/deep_link?session_hash=abc"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=10)
+            assert refused.value.code == 403
     finally:
         demo.close()
 

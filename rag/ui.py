@@ -14,10 +14,12 @@ with optional ``docs`` and ``speaker`` (``--doc``, ``--speaker``). The Documents
 speaker choice where the documents searched have several speakers (handlers.speaker_choices).
 """
 
+import contextvars
 import logging
 import os
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import chat, handlers, render, store
@@ -37,17 +39,21 @@ def env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+CLIENT = contextvars.ContextVar("rag_client", default="")     # the address of the request being served (RefuseWrites)
+
+
 class LoginThrottle:
-    """The login check: after `free` wrong passwords within `window` seconds every login is refused,
-    the right one too, for `lockout` seconds (doubling up to `most`); a right one resets it.
-    The password is compared in constant time. Process-wide: Gradio gives the check no address."""
+    """The login check: after `free` wrong passwords within `window` seconds from one address, every login from it is
+    refused, the right one too, for `lockout` seconds (doubling up to `most`); a right one resets it. Each address
+    apart (CLIENT, which the server's middleware sets: Gradio gives the check none): a stranger's wrong guesses once
+    locked every user out, keeping it up with 5 requests every 15 minutes (a hostile review). Behind a proxy every
+    visitor has the proxy's address: one lock for all, as before. The password is compared in constant time."""
 
     def __init__(self, user: str, password: str, free: int = 5, window: float = 60.0,
                  lockout: float = 30.0, most: float = 900.0, clock=time.monotonic):
         self.user, self.password = user, password
         self.free, self.window, self.first_lockout, self.most, self.clock = free, window, lockout, most, clock
-        self.failures: list[float] = []
-        self.lockout, self.locked_until = lockout, 0.0
+        self.clients: dict[str, _Client] = {}
         self._lock = threading.Lock()
 
     def __call__(self, user: str, password: str) -> bool:
@@ -55,21 +61,36 @@ class LoginThrottle:
 
         with self._lock:
             now = self.clock()
-            if now < self.locked_until:
+            who = CLIENT.get()
+            client = self.clients.setdefault(who, _Client(lockout=self.first_lockout))
+            if now < client.locked_until:
                 return False
             ok = hmac.compare_digest(str(user).encode(), self.user.encode()) & \
                 hmac.compare_digest(str(password).encode(), self.password.encode())
             if ok:
-                self.failures, self.lockout = [], self.first_lockout
+                self.clients.pop(who, None)
                 return True
-            self.failures = [t for t in self.failures if now - t < self.window] + [now]
-            if len(self.failures) >= self.free:
-                self.locked_until = now + self.lockout
-                log.warning("%d wrong logins: logins refused for %.0f s", len(self.failures), self.lockout)
-                self.lockout = min(self.lockout * 2, self.most)
-                self.failures = []
+            client.failures = [t for t in client.failures if now - t < self.window] + [now]
+            if len(client.failures) >= self.free:
+                client.locked_until = now + client.lockout
+                log.warning("%d wrong logins from %s: its logins refused for %.0f s", len(client.failures),
+                            who or "an unknown address", client.lockout)
+                client.lockout = min(client.lockout * 2, self.most)
+                client.failures = []
+            if len(self.clients) > MAX_CLIENTS:      # (the oldest addresses' records dropped, never a locked one)
+                for key in [k for k, c in self.clients.items() if c.locked_until <= now][:len(self.clients) // 2]:
+                    del self.clients[key]
             return False
 
+
+@dataclass
+class _Client:
+    lockout: float
+    failures: list = field(default_factory=list)
+    locked_until: float = 0.0
+
+
+MAX_CLIENTS = 10_000
 
 
 def theme():
@@ -103,13 +124,15 @@ class RefuseWrites:
     """ASGI middleware: Gradio's routes that write a visitor's files to the server's disk, where the chat has no use
     for them: its upload route on a read-only server (50 MB a file, 1,000 a request, never deleted: a visitor filled
     400 MB in 13 s), and its deep links always (each call wrote the session's components, 5 MB, as a file; the
-    chat's permalinks need none). Refused with 403 before Gradio reads the request."""
+    chat's permalinks need none). Refused with 403 before Gradio reads the request. It also notes each request's
+    address (CLIENT) for the login check."""
 
     def __init__(self, app, read_only: bool):
         self.app, self.read_only = app, read_only
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http":
+            CLIENT.set((scope.get("client") or ("",))[0] or "")      # (the login check's: LoginThrottle)
             path = scope.get("path", "").rstrip("/")
             if path.endswith("/deep_link") or (self.read_only and path.endswith("/upload")):
                 from starlette.responses import PlainTextResponse

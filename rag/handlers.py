@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 import weakref
 from pathlib import Path
@@ -127,8 +128,45 @@ def _summariser(model_name: str | None):
         return None, str(e)
 
 
+SUMMARIES = 3       # summaries written or waiting for the model at once, of all visitors (the model writes one at a
+# time): a visitor's burst of summary questions held every one of the chat's 16 question slots while it waited, and
+# another's plain question took 22 s instead of 0.06 (a hostile review); past these, a turn's quotes come alone
+SUMMARY_HOLD = 600.0   # seconds after which a summary's place is taken back (a turn abandoned mid-summary whose
+# generator was never closed: the places would otherwise be lost for good)
+BUSY_NOTE = "No summary: the summary model is busy with other questions' summaries. Ask again in a moment."
+_writing: dict[int, float] = {}       # the summaries under way: a token's id -> when it began
+_writing_lock = threading.Lock()
+
+
+def _claim_summary():
+    """A token for one of the SUMMARIES places, or None when all are taken."""
+    with _writing_lock:
+        now = time.monotonic()
+        for key in [k for k, began in _writing.items() if now - began > SUMMARY_HOLD]:
+            del _writing[key]
+        if len(_writing) >= SUMMARIES:
+            return None
+        token = object()
+        _writing[id(token)] = now
+        return token
+
+
 def _stream_summary(engine: Engine, turn: chat.Turn, model_name: str | None, every: float = 0.25):
-    """Fill in `turn`'s summary as it streams; yields whenever there is something new to show."""
+    """Fill in `turn`'s summary as it streams; yields whenever there is something new to show. At most SUMMARIES
+    at once, of all sessions (the others' turns say the model is busy)."""
+    token = _claim_summary()
+    if token is None:
+        turn.summary_note = BUSY_NOTE
+        yield
+        return
+    try:
+        yield from _write_summary(engine, turn, model_name, every)
+    finally:
+        with _writing_lock:
+            _writing.pop(id(token), None)
+
+
+def _write_summary(engine: Engine, turn: chat.Turn, model_name: str | None, every: float):
     summariser, why_not = _summariser(model_name)
     if summariser is None:
         turn.summary_note = why_not

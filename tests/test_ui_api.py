@@ -379,6 +379,47 @@ def test_summary_streams_above_the_quotes(tiny_index, fake_embedder, monkeypatch
     assert "rq-summary" not in list(handlers.answer(engine, "Is the pipeline funded?", 2, False, "", []))[-1][1]
 
 
+def test_summaries_beyond_a_few_at_once_leave_the_question_slots_free(tiny_index, fake_embedder, monkeypatch):
+    """A hostile review: a visitor's burst of summary questions held all 16 question slots while each waited for the
+    model (which writes one at a time), and another visitor's plain question took 22 s instead of 0.06. At most
+    handlers.SUMMARIES are written or wait at once; past them a turn's quotes come alone, saying why."""
+    import sys
+    import types
+
+    from rag.summarise import Summary, SummaryUpdate as Update
+
+    class Summariser:
+        def stream(self, question, hits, index, embedder=None):
+            yield Update("The pipeline", False)
+            yield Update("The pipeline is funded.", True, Summary(sentences=[], model="fake-lm"))
+
+    fake = types.ModuleType("rag.summarise")
+    fake.get_summariser = lambda model_name=None: Summariser()
+    monkeypatch.setitem(sys.modules, "rag.summarise", fake)
+    import rag
+    monkeypatch.setattr(rag, "summarise", fake, raising=False)
+    monkeypatch.setattr(handlers, "_writing", {})       # (this test's places only, whatever it leaves)
+    busy = "the summary model is busy with other questions"
+    engine = Engine(tiny_index, fake_embedder)
+    under_way = [handlers.answer(engine, "Is the pipeline funded?", 2, True, "", []) for _ in range(handlers.SUMMARIES)]
+    for g in under_way:         # each past its quotes, its summary begun and not finished
+        next(g), next(g)
+    steps = list(handlers.answer(engine, "Is the pipeline funded?", 2, True, "", []))
+    assert busy in steps[-1][1] and "rq-quote" in steps[-1][1] and busy in handlers.BUSY_NOTE
+    for g in under_way:
+        list(g)                 # finished: their places are free again
+    steps = list(handlers.answer(engine, "Is the pipeline funded?", 2, True, "", []))
+    assert busy not in steps[-1][1] and "fake-lm" in steps[-1][1]
+    # a turn abandoned mid-summary (its generator never closed) gives its place back after SUMMARY_HOLD seconds
+    stuck = [handlers.answer(engine, "Is the pipeline funded?", 2, True, "", []) for _ in range(handlers.SUMMARIES)]
+    for g in stuck:
+        next(g), next(g)
+    monkeypatch.setattr(handlers, "SUMMARY_HOLD", 0.0)
+    assert busy not in list(handlers.answer(engine, "Is the pipeline funded?", 2, True, "", []))[-1][1]
+    for g in stuck:
+        g.close()
+
+
 def test_summary_failure_keeps_the_quotes(tiny_index, fake_embedder, monkeypatch):
     import sys
     import types

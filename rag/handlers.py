@@ -31,9 +31,9 @@ log = logging.getLogger("rag.handlers")
 MAX_TURNS = 30
 # a session's rendered turns kept, in characters (the newest always): 30 turns of 20 quotes held 31 MB a session, and
 # a script that never closes its sessions grew the server by 430 MB a minute (a hostile review)
-MAX_SESSION_CHARS = 2_000_000
+MAX_SESSION_CHARS = 1_000_000
 SESSION_SECONDS = 4 * 3600      # a session's turns kept after its last question
-SESSIONS = 1000                 # sessions whose turns are kept at once (Gradio's 10,000 by default)
+SESSIONS = 500                  # sessions whose turns are kept at once (Gradio's 10,000 by default)
 READ_ONLY_NOTICE = "This server is read-only: documents cannot be added, replaced or removed here."
 UPLOAD_TIME_LIMIT = 600.0       # seconds one upload may take to read and embed (more: use `rag index`)
 SUMMARY_MODELS_VARIABLE = "RAG_SUMMARY_MODELS"   # extra summary models a visitor may choose (comma-separated)

@@ -585,7 +585,7 @@ def test_a_sessions_memory_is_bounded_and_expires(tiny_index, fake_embedder, mon
     *_, (turns, _) = handlers.answer(engine, "When does the water plan start?", 3, False, "", old)
     assert [t.number for t in turns] == [3, 4, 5]          # 2 x 2,000 kept beside the newest; its number goes on
     assert sum(len(t.html) for t in turns[:-1]) <= 5_000 and turns[-1].html
-    assert ui.launch_options("127.0.0.1", 7860)["state_session_capacity"] == handlers.SESSIONS <= 1000
+    assert ui.launch_options("127.0.0.1", 7860)["state_session_capacity"] == handlers.SESSIONS <= 500
     import gradio as gr
     with gr.Blocks():
         state = ui._layout(engine)["turns"]

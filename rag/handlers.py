@@ -134,7 +134,7 @@ SUMMARIES = 3       # summaries written or waiting for the model at once, of all
 SUMMARY_HOLD = 600.0   # seconds after which a summary's place is taken back (a turn abandoned mid-summary whose
 # generator was never closed: the places would otherwise be lost for good)
 BUSY_NOTE = "No summary: the summary model is busy with other questions' summaries. Ask again in a moment."
-_writing: dict[int, float] = {}       # the summaries under way: a token's id -> when it began
+_writing: dict[object, float] = {}    # the summaries under way: a token -> when it began
 _writing_lock = threading.Lock()
 
 
@@ -147,7 +147,7 @@ def _claim_summary():
         if len(_writing) >= SUMMARIES:
             return None
         token = object()
-        _writing[id(token)] = now
+        _writing[token] = now
         return token
 
 
@@ -163,7 +163,7 @@ def _stream_summary(engine: Engine, turn: chat.Turn, model_name: str | None, eve
         yield from _write_summary(engine, turn, model_name, every)
     finally:
         with _writing_lock:
-            _writing.pop(id(token), None)
+            _writing.pop(token, None)
 
 
 def _write_summary(engine: Engine, turn: chat.Turn, model_name: str | None, every: float):

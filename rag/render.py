@@ -153,7 +153,8 @@ def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
     meta = [f"¶ {p.paragraph}"]
     if p.page:
         meta.append(f"p. {p.page}")
-    meta.append(f'<span title="{esc(doc.title.translate(BIDI_CONTROLS))}">{esc(cite.doc_name(doc, index, 90))}</span>')
+    title = (doc.title or "").translate(BIDI_CONTROLS)
+    meta.append(f'<span title="{esc(title)}">{esc(cite.doc_name(doc, index, 90))}</span>')
     if doc.date:
         meta.append(esc(doc.date))
     meta.append(f"chars {p.start}–{p.end}")

@@ -327,12 +327,9 @@ def _foreign(folder: Path, names: list[str]) -> list[str]:
                         if not plain(p) or (f"{name}/{p.name}" not in ours if ours is not None
                                             else not OWN_FOLDERS[name].fullmatch(p.name))]
         elif (not plain(path) or name not in (ours if ours is not None else OWN_FILES)) \
-                and not _CALIBRATING.fullmatch(name):       # (rag eval --calibrate writing, or killed: _recover's)
+                and not _temporary(calibration.FILE).fullmatch(name):   # (--calibrate writing, or killed: _recover's)
             foreign.append(name)
     return foreign
-
-
-_CALIBRATING = re.compile(rf"\.{re.escape(calibration.FILE)}\.\d+-[a-z0-9_]{{8}}")     # write_atomic's for it
 
 
 def _our_manifest(path: Path) -> bool:
@@ -404,7 +401,7 @@ def _save(index: Index, folder: Path) -> dict:
                                                 if name not in UNCHECKED_FILES}}
         # the manifest goes last: a folder without one is never mistaken for an index
         _write(tmp / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
-        _sync(tmp, written)
+        _sync(tmp, [*written, "manifest.json"])
         _swap_in(tmp, real)
         _sync_folder(real.parent)       # the renames themselves, on the disk
     except BaseException as e:
@@ -430,9 +427,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Replace the file at `path` by `data` in one rename (a temporary file beside it, synced
     first): a reader sees the old bytes or the new ones, never a part."""
     path = Path(path)
-    for left in stale_temporaries(path):      # a killed writer's (a 591 kB adapter each time)
-        with contextlib.suppress(OSError):
-            left.unlink()
+    remove_stale_temporaries(path)      # a killed writer's (a 591 kB adapter each time)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", dir=path.parent)
     except OSError as e:
@@ -452,16 +447,24 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def stale_temporaries(path: Path) -> list[Path]:
-    """write_atomic's temporary files for `path` (".NAME.PID-" and mkstemp's 8 characters) whose process is gone:
-    what a writer killed before its rename left beside it. Another's file, or a live writer's, is never one."""
+def _temporary(name: str) -> re.Pattern:
+    """The names write_atomic gives its temporary files for a file `name`: ".NAME.PID-" and mkstemp's 8 characters."""
+    return re.compile(rf"\.{re.escape(name)}\.(\d+)-[a-z0-9_]{{8}}")
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove write_atomic's temporary files for `path` whose process is gone: what a writer killed before its rename
+    left beside it. Another's file, or a live writer's, is never touched."""
     path = Path(path)
-    shape = re.compile(rf"\.{re.escape(path.name)}\.(\d+)-[a-z0-9_]{{8}}")
+    shape = _temporary(path.name)
     try:
         found = [(p, shape.fullmatch(p.name)) for p in path.parent.glob(f".{glob.escape(path.name)}.*-*")]
     except OSError:
-        return []
-    return [p for p, m in found if m and p.is_file() and not p.is_symlink() and not _alive(int(m.group(1)))]
+        return
+    for p, m in found:
+        if m and p.is_file() and not p.is_symlink() and not _alive(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                p.unlink()
 
 
 def _alive(pid: int) -> bool:
@@ -471,8 +474,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OverflowError, OSError):
-        return True         # another user's process, or no way to tell: kept
+    except (OSError, OverflowError):
+        pass                # another user's process, or no way to tell: kept
     return True
 
 
@@ -501,15 +504,14 @@ def _keep_access(new: Path, path: Path, default: int) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as f:
+    with open(path, "wb") as f:         # (synced with the others before the swap: _sync)
         f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
 
 
 def _sync(folder: Path, names: list[str]) -> None:
-    """Put on the disk what FAISS and the lexical index wrote (their writers do not sync) and the folders' entries,
-    before the swap: after a power cut the index renamed in is whole, not files of the right names and no bytes."""
+    """Put on the disk every file of a new index (FAISS's and the lexical index's writers, like _write, do not sync)
+    and the folders' entries, before the swap: after a power cut the index renamed in is whole, not files of the
+    right names and no bytes."""
     for name in names:
         with open(folder / name, "rb") as f:
             os.fsync(f.fileno())
@@ -557,9 +559,7 @@ def _recover(folder: Path) -> None:
     for left in [*_leftovers(folder, "tmp"), *_leftovers(folder, "old")]:
         shutil.rmtree(left, ignore_errors=True)
     if _our_manifest(folder / "manifest.json"):
-        for left in stale_temporaries(folder / calibration.FILE):
-            with contextlib.suppress(OSError):
-                left.unlink()
+        remove_stale_temporaries(folder / calibration.FILE)
 
 
 def _leftovers(folder: Path, kind: str) -> list[Path]:

@@ -4,6 +4,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -312,3 +313,16 @@ def test_an_upload_whose_word_xml_or_html_would_take_minutes_to_parse_is_skipped
     assert "Skipped bomb.docx: 360," in message and "bytes of Word XML once unpacked; an upload holds 200,000" in message
     assert "Skipped tags.html: 160," in message and "bytes of HTML; an upload holds 100,000 at most" in message
     assert time.monotonic() - began < 10 and set(engine.retriever().index.documents) == {"briefing.txt"}
+
+
+def test_the_chats_cache_clean_up_deletes_only_its_own_uploads_copies(tmp_path, tiny_index, fake_embedder):
+    """The page deletes its uploads' copies in Gradio's folder after a day (delete_cache): only files this app's
+    uploads put there (its own set of files), never another file of that folder, whatever its age."""
+    from gradio.route_utils import delete_files_created_by_app
+
+    demo = ui.build_app(Engine(tiny_index, fake_embedder))
+    assert demo.delete_cache == (3600, 86400)
+    ours, theirs = write(tmp_path / "gradio" / "abc" / "upload.txt", "x"), write(tmp_path / "gradio" / "mine.txt", "y")
+    demo.upload_file_set.add(str(ours))
+    delete_files_created_by_app(demo, None)             # as if a day had passed for every file
+    assert not Path(ours).exists() and Path(theirs).exists()

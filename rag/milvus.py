@@ -59,6 +59,7 @@ DEFAULT_COLLECTION = "rag_index"
 PIECE = 60_000            # bytes of one blob piece (VARCHAR max_length is 65,535 bytes)
 PAGE = 2_000              # rows read or written per call
 KEEP = 2                  # versions kept: the current one and the one before
+BUILT_FILES = re.compile(r"passages\.jsonl|paragraphs\.jsonl|vectors|lexical")  # what its manifest's "files" check
 K1, B = 1.5, 0.75         # bm25s's defaults
 EMPTY = "ragemptyrow"     # bm25s's "\u2205" for a row without tokens, as a word Milvus's analyzer keeps
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,180}")
@@ -500,13 +501,12 @@ def _read_blobs(c, name: str, only: str | None = None) -> dict[str, bytes]:
 
 
 def _manifest(c, name: str) -> dict:
+    """The manifest of blobs collection `name`, checked as a folder's is (store.manifest_problem); ValueError when
+    there is none or it is not one a build writes."""
     data = _read_blobs(c, name, only="manifest.json").get("manifest.json")
     if data is None:
         raise ValueError("it has no manifest")
-    manifest = json.loads(data)
-    if not isinstance(manifest, dict):
-        raise ValueError("the manifest is not a JSON object")
-    return manifest
+    return store.parse_manifest(data, BUILT_FILES)
 
 
 def source_path(path: str) -> Path | None:
@@ -521,13 +521,24 @@ def source_files(location) -> tuple[list[Path], list[str]] | None:
     try:
         c = client(target)
         name = current(target, c)
-        if name is None:
-            return None
-        manifest = _manifest(c, name.replace("_passages", "_blobs"))
-        entries = [(d.get("id"), d.get("path")) for d in manifest.get("documents", [])]
-    except Exception:  # noqa: BLE001 - a damaged or missing index knows no sources: the command names them
+    except Exception as e:  # noqa: BLE001 - whatever the client raises: the server cannot say what is there
+        raise IndexProblem(f"The index at {target.uri} cannot be reached ({type(e).__name__}: {e}): nothing was "
+                           f"changed.") from None
+    if name is None:
         return None
-    return store.sourced(entries, source_path)
+    try:
+        manifest = _manifest(c, name.replace("_passages", "_blobs"))
+    except Exception as e:  # noqa: BLE001 - (not "no index yet": a rebuild would replace it with the default corpus)
+        raise IndexProblem(_unreadable_manifest(location, e)) from None
+    return store.sourced([(d["id"], d["path"]) for d in manifest["documents"]], source_path)
+
+
+def _unreadable_manifest(location, e: Exception) -> str:
+    """The index's manifest cannot be read: its documents' ids and files are unknown, so only the files the user
+    names can build it again (the damaged version is kept as the one before, see save)."""
+    return (f"The index manifest at {parse(location).uri} cannot be read ({type(e).__name__}: {e}): the index is "
+            f"damaged and nothing was changed. Name the files to build it again: "
+            f"{store.rebuild_command(location, None, from_files=True)}")
 
 
 def read_documents(location) -> dict:
@@ -538,7 +549,7 @@ def read_documents(location) -> dict:
         if name is None:
             raise ValueError("there is no index")
         files = _read_blobs(c, name.replace("_passages", "_blobs"))
-        manifest = json.loads(files["manifest.json"])
+        manifest = store.parse_manifest(files.get("manifest.json", b""), BUILT_FILES)
         if manifest.get("format") not in store.READABLE_DOCUMENTS:
             raise ValueError(f"format {manifest.get('format')!r}")
         return _documents(files, manifest)
@@ -600,14 +611,13 @@ def _load(location, embedder, check_sources, compat):
                            f"{store.rebuild_command(location, None, from_files=True)}")
     try:
         files = read(lambda: _read_blobs(c, bname))
-        manifest = json.loads(files["manifest.json"])
-        if not isinstance(manifest, dict):
-            raise ValueError("the manifest is not a JSON object")
+        if "manifest.json" not in files:
+            raise ValueError("it has no manifest")
+        manifest = store.parse_manifest(files["manifest.json"], BUILT_FILES)
     except _Vanished:
         raise
-    except Exception as e:  # noqa: BLE001
-        raise IndexProblem(f"The index manifest at {uri} cannot be read ({type(e).__name__}: {e}). "
-                           f"Rebuild it with: {rebuild}")
+    except Exception as e:  # noqa: BLE001 - whatever the client raised reading it, or a manifest no build wrote
+        raise IndexProblem(_unreadable_manifest(location, e)) from None
 
     def stale(why: str) -> IndexProblem:
         return IndexProblem(f"The index at {uri} {why}. Rebuild it with: {rebuild}")

@@ -137,10 +137,10 @@ _ENTRY = {"id": (str,), "path": (str,), "title": (str, type(None)), "date": (str
           "sha256": (str,), "file": (str,)}
 
 
-def manifest_problem(manifest) -> str | None:
+def manifest_problem(manifest, built: re.Pattern = _BUILT_FILE) -> str | None:
     """What makes `manifest` (parsed JSON) other than a build writes it, in words, or None: each key of the type it
-    is read as, and the files it names the build's own, inside the folder (a hand-edited "path": 5, "model": "x", a
-    "files" entry of "/dev/zero" crashed or hung every command)."""
+    is read as, and the files it names the build's own (`built`: a folder's, inside it; Milvus names its own), (a
+    hand-edited "path": 5, "model": "x", a "files" entry of "/dev/zero" crashed or hung every command)."""
     if not isinstance(manifest, dict):
         return "the manifest is not a JSON object"
     for key, kinds in _TOP.items():
@@ -150,7 +150,7 @@ def manifest_problem(manifest) -> str | None:
     if not (isinstance(model.get("name", ""), str) and isinstance(model.get("fingerprint", ""), str)
             and isinstance(model.get("dim", 0), int)):
         return "its 'model' is not a name, a fingerprint and a dimension"
-    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) and _BUILT_FILE.fullmatch(k)
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) and built.fullmatch(k)
                                               for k, v in files.items()):
         return "its 'files' are not the build's own files and their checksums"
     for entry in manifest["documents"]:
@@ -167,11 +167,17 @@ def manifest_problem(manifest) -> str | None:
 def read_manifest(path: Path) -> dict:
     """manifest.json at `path`, as a build writes it; OSError when it cannot be read, ValueError (saying why) when it
     is not such a manifest."""
+    return parse_manifest(path.read_bytes())
+
+
+def parse_manifest(data: bytes, built: re.Pattern = _BUILT_FILE) -> dict:
+    """A manifest's bytes, as a build writes them (either backend: `built`, manifest_problem's); ValueError (saying
+    why) when they are not such a manifest."""
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(data.decode("utf-8"))
     except RecursionError:
         raise ValueError("its JSON is nested too deeply") from None
-    problem = manifest_problem(manifest)
+    problem = manifest_problem(manifest, built)
     if problem:
         raise ValueError(problem)
     return manifest

@@ -117,6 +117,28 @@ def test_garbage_refused(parts, fake_embedder):
     expect_refused(parts.location, fake_embedder, "cannot be read")
 
 
+@pytest.mark.parametrize("manifest", [b'{"format": "rag-index/3", "documents": 5}', b"{broken", b"[" * 100_000])
+def test_a_manifest_no_build_wrote_is_refused_and_rag_index_replaces_nothing(parts, fake_embedder, monkeypatch,
+                                                                               capsys, manifest):
+    """A manifest a build did not write is refused, saying why (not "TypeError: 'int' object is not iterable"), by
+    load and by source_files: "no index here yet" would let `rag index` without files, and the rebuild the old
+    message named, replace the user's documents with the default corpus (on Milvus it did)."""
+    import rag.embed
+    from rag import cli
+
+    parts.write("manifest.json", manifest)
+    version = parts.version()
+    msg = expect_refused(parts.location, fake_embedder, "cannot be read")
+    assert "TypeError" not in msg and "not iterable" not in msg
+    with pytest.raises(IndexProblem, match="cannot be read"):
+        store.source_files(parts.location)
+    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
+    for rebuild in ([], ["--rebuild"]):
+        assert cli.main(["index", "--index", str(parts.location), "--quiet", *rebuild]) == 1
+        assert "cannot be read" in capsys.readouterr().err
+    assert parts.version() == version and parts.read("manifest.json") == manifest   # nothing replaced
+
+
 def test_edited_document_text_refused(parts, fake_embedder):
     name = parts.document_file()
     parts.write(name, parts.read(name).replace(b"Prices", b"Costs"))

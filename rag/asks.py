@@ -30,15 +30,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .spelling import SCALES, TENS, UNITS
 from .vocabulary import CALENDAR, SHORT_MONTHS, currency_forms
 
 COUNT_BEFORE = 8    # words before a counted word within which its number may stand (in one sentence)
 COUNT_REACH = 4     # and after it
-NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands "
-    "million millions billion billions trillion trillions dozen dozens half several twice thrice third thirds "
-    "quarter quarters".split())
+NUMBER_WORDS = frozenset({*UNITS, *TENS} - {"zero"}) | {w + s for w in (*SCALES, "trillion", "dozen") for s in ("", "s")} \
+    | frozenset("half several twice thrice third thirds quarter quarters".split())
 _AUXILIARIES = frozenset("is are was were be been do does did have has had will would can could should shall may "
                          "might must".split())     # "how much did it grow": a degree, no count of a thing
 _PLURALS = frozenset("people children men women police personnel staff troops".split())

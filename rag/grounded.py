@@ -55,7 +55,9 @@ from typing import Callable, Iterator
 
 from .chunk import sentences
 from .cite import spoken_sentences, voice_at
+from .labels import MONTH_NAMES
 from .speakers import label_of
+from .spelling import SCALES, TENS, UNITS
 from .verify import _NEGATION, Fragment
 
 CONNECTIVES = (", and", ", but", ";", " and", " but")
@@ -70,10 +72,8 @@ NUMBER_BONUS = 0.1          # relevance added to a fragment that gives a number,
 ASKS_NUMBER = re.compile(r"\b(?:how\s+(?:many|much|long|often|far|old|large|big|soon)|when\b|what\s+(?:percentage|"
                          r"percent|share|number|year|date|day|month|age|amount|sum|price|cost|figure|proportion|"
                          r"rate|time)|in\s+which\s+(?:year|month)|which\s+(?:year|date|day|month))", re.I)
-GIVES_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-                          r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|half|twice|"
-                          r"percent|January|February|March|April|May|June|July|August|September|October|November|"
-                          r"December|yesterday|tomorrow|week|month|year)s?\b", re.I)
+GIVES_NUMBER = re.compile(r"\d|\b(?:" + "|".join([*UNITS, *TENS, *SCALES]) + r"|dozen|half|twice|percent|"
+                          + MONTH_NAMES + r"|yesterday|tomorrow|week|month|year)s?\b", re.I)
 
 _HARD = re.compile(r"[;:()\[\]{}\"“”«»‘„]|\s[–—-]\s|[–—]|\.\.\.|…|\n")
 _CLAUSE = re.compile(r",")

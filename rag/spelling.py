@@ -54,17 +54,17 @@ def _plain(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
-_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                                      "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
 
 
-_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
+TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
 
 
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 10 ** 6, "billion": 10 ** 9}
+SCALES = {"hundred": 100, "thousand": 1000, "million": 10 ** 6, "billion": 10 ** 9}
 
 
-_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted([*_UNITS, *_TENS, *_SCALES], key=len, reverse=True)) + r")\b")
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted([*UNITS, *TENS, *SCALES], key=len, reverse=True)) + r")\b")
 
 
 def _spelled_numbers(low: str) -> list[str]:
@@ -85,14 +85,14 @@ def _spelled_value(words: list[str]) -> int | None:
     """The value of number words ("two thousand": 2000, "twenty-five": 25, "three hundred and fifty": 350)."""
     total, current = 0, 0
     for w in words:
-        if w in _UNITS:
-            current += _UNITS[w]
-        elif w in _TENS:
-            current += _TENS[w]
+        if w in UNITS:
+            current += UNITS[w]
+        elif w in TENS:
+            current += TENS[w]
         elif w == "hundred":
             current = max(current, 1) * 100
-        elif w in _SCALES:
-            total, current = total + max(current, 1) * _SCALES[w], 0
+        elif w in SCALES:
+            total, current = total + max(current, 1) * SCALES[w], 0
     return total + current or None
 
 

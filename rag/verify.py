@@ -46,6 +46,7 @@ from .chunk import sentences
 from .cite import spoken_sentences, voice_at, voices
 from .records import Hit
 from .speakers import label_of
+from .spelling import TENS, UNITS
 
 THRESHOLD = 0.5     # cosine to the best quote sentence (all-MiniLM-L6-v2), see README "Summary"
 ECHO_MARGIN = 0.15  # a sentence this much closer to the question than to the quotes only echoes it
@@ -113,10 +114,9 @@ _OPPOSITES = [({"increase", "double", "triple", "soar", "surge"},
               ({"maximum"}, {"minimum"}), ({"majority"}, {"minority"}), ({"safe", "safest"}, {"dangerous", "unsafe"}),
               ({"earliest"}, {"latest"}), ({"hire", "hired"}, {"fire", "fired", "dismiss"})]
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
-_NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-                 "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "thirty": "30",
-                 "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000", "million": "million",
-                 "billion": "billion", "dozen": "12"}
+# a number word and the figure a quote may write instead ("sixty": "60"); "one" is as often no number ("one of them")
+_NUMBER_WORDS = {**{w: str(n) for w, n in {**UNITS, **TENS}.items() if w != "one"}, "hundred": "100",
+                 "thousand": "1000", "million": "million", "billion": "billion", "dozen": "12"}
 # capitalised words that are not names when they open a sentence (or follow a colon)
 _COMMON = set("""a an the this that these those there here it its he she they we i you his her their our my your
 him them us me one some any all both each every no not yes and but or so if as at by for from in into of on to

@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 
 from .labels import OFFICES, TITLES
 from .lexical import _stopwords
-from .spelling import (SWAP_LETTERS, _TENS, _UNITS, _distance, _fold, _other_forms, _plural, _skeleton, _spellings,
+from .spelling import (SWAP_LETTERS, TENS, UNITS, _distance, _fold, _other_forms, _plural, _skeleton, _spellings,
                         _swapped, _written)
 from .places import FORMAL, capitals, countries, country_forms, country_names, country_phrases, demonyms, peoples
 
@@ -379,8 +379,8 @@ class Vocabulary:
         if m is None:
             return False
         letter, n = m.group(1), int(m.group(2))
-        words = [w for w, v in _UNITS.items() if v == n] or [w for w, v in _TENS.items() if v == n] or \
-            [f"{t}[ \\-]{u}" for t, tv in _TENS.items() for u, uv in _UNITS.items() if 0 < uv < 10 and tv + uv == n]
+        words = [w for w, v in UNITS.items() if v == n] or [w for w, v in TENS.items() if v == n] or \
+            [f"{t}[ \\-]{u}" for t, tv in TENS.items() for u, uv in UNITS.items() if 0 < uv < 10 and tv + uv == n]
         number = "(?:" + "|".join([str(n), *words]) + ")"
         initial = rf"{re.escape(letter)}[^\W\d_]+"
         link = r"(?:[ \t\-]+(?:of|the))*[ \t\-]+"

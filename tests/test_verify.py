@@ -37,6 +37,9 @@ def test_terms_are_numbers_and_names():
     found = terms("Sergey Lavrov said the US ignored 3 proposals in Geneva in January 2022.")
     assert {"Sergey", "Lavrov", "US", "3", "Geneva", "January", "2022"} <= set(found)
     assert "The" not in terms("The talks went on.") and terms("The talks went on.") == []
+    assert [terms(f"About {w} people came.") for w in ("thirteen", "sixty", "eighty", "zero")] == \
+        [["thirteen"], ["sixty"], ["eighty"], ["zero"]]
+    assert terms("One of them came.") == []       # "one" is as often no number: left to the embedding
 
 
 def test_copied_sentence_passes(searched, fake_embedder):
@@ -53,6 +56,10 @@ def test_copied_sentence_passes(searched, fake_embedder):
     ("The pipeline is funded by a regional grant of 9 million dollars.", "9"),
     ("The pipeline is funded by a regional grant from Brussels.", "Brussels"),
     ("Macron said the pipeline is funded by a regional grant.", "Macron"),
+    # every number word is a number (sixty, seventy, fifteen passed unchecked: verify's own list had fifty, not them)
+    ("The pipeline is funded by a regional grant of sixty million dollars.", "sixty"),
+    ("The pipeline is funded by a regional grant of fifteen million dollars.", "fifteen"),
+    ("The pipeline is funded by ninety regional grants of 4 million dollars.", "ninety"),
 ])
 def test_planted_number_or_name_is_flagged(searched, fake_embedder, planted, missing):
     index, hits, pipeline = searched

@@ -25,6 +25,14 @@ class _OwnInfoOnly(logging.Filter):
         return record.levelno >= (logging.INFO if own else self.library_level)
 
 
+class _Brief(logging.Formatter):
+    """A record's message; its traceback (log.exception: a model or a bug that failed) only with --verbose, a line
+    saying so without: what the product prints stays its own lines, never a traceback."""
+
+    def formatException(self, exc_info) -> str:
+        return f"({exc_info[0].__name__}: {exc_info[1]}; rerun with --verbose, or RAG_VERBOSE=1, for the traceback)"
+
+
 def verbose_requested() -> bool:
     return os.environ.get("RAG_VERBOSE", "").strip().lower() not in ("", "0", "false", "no")
 
@@ -43,7 +51,7 @@ def setup_logging(verbose: bool | None = None) -> None:
     root = logging.getLogger()
     if not root.handlers:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(name)s: %(message)s" if verbose else "%(message)s"))
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s") if verbose else _Brief("%(message)s"))
         handler.addFilter(_OwnInfoOnly(verbose))
         root.addHandler(handler)
         root.setLevel(logging.INFO if verbose else logging.WARNING)

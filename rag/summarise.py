@@ -96,6 +96,15 @@ class SummaryUpdate:
 
 # ---------------------------------------------------------------- the model
 
+def _stopped(why: str, time_limit: float = 0.0, max_new_tokens: int = 0, error: Exception | None = None) -> str:
+    """Why a summary stopped early, in the words the chat shows (every backend's): `why` is "time", "tokens",
+    "repeat" or "error"."""
+    return {"time": f"Stopped at the time limit ({time_limit:g} s).",
+            "tokens": f"Stopped at the token limit ({max_new_tokens} tokens).",
+            "repeat": "The model began to repeat a sentence; it was stopped and the repeat left out.",
+            "error": f"The model stopped with an error: {error}"}[why]
+
+
 def _stop_reason(text: str) -> str | None:
     """"repeat" when the text repeats a finished sentence, "sentences" when MAX_SENTENCES cited
     sentences are done, else None (both backends stop there)."""
@@ -402,14 +411,14 @@ class Summariser(_Summarises):
                 if new != text:
                     text = new
                     yield SummaryUpdate(text, False, None)
-        except Exception as e:  # noqa: BLE001 - reported as the reason, never a traceback
-            return _drop_unfinished(text), f"The model stopped with an error: {e}", made[0].sentences if made else []
+        except Exception as e:  # noqa: BLE001 - the chat shows the reason; the log keeps the traceback
+            log.exception("the summary model failed")
+            return _drop_unfinished(text), _stopped("error", error=e), made[0].sentences if made else []
         finally:
             if relevance is not None:
                 relevance.join()
         sentences = made[0].sentences if made else []
-        reason = {"time": f"Stopped at the time limit ({time_limit:g} s).",
-                  "tokens": f"Stopped at the token limit ({max_new_tokens} tokens)."}.get(why)
+        reason = _stopped(why, time_limit, max_new_tokens) if why in ("time", "tokens") else None
         return (_drop_unfinished(text) if reason else text), reason, sentences
 
     def _generate(self, question, hits, max_new_tokens, deadline, time_limit):
@@ -441,7 +450,8 @@ class Summariser(_Summarises):
                                          else tok.eos_token_id)
                 prompt_len = 0 if self._seq2seq else inputs["input_ids"].shape[1]
                 result["tokens"] = int(out.shape[1] - prompt_len)
-            except Exception as e:  # noqa: BLE001 - reported as the reason, never a traceback
+            except Exception as e:  # noqa: BLE001 - the chat shows the reason; the log keeps the traceback
+                log.exception("the summary model failed")
                 result["error"] = e
                 streamer.end()
 
@@ -456,15 +466,15 @@ class Summariser(_Summarises):
             cancel.set()
             thread.join()
         if "error" in result:
-            return text, f"The model stopped with an error: {result['error']}"
+            return text, _stopped("error", error=result["error"])
         reason = None
         if limits.hit == "time":
-            reason = f"Stopped at the time limit ({time_limit:g} s)."
+            reason = _stopped("time", time_limit)
         elif result.get("tokens", 0) >= max_new_tokens + (1 if self._seq2seq else 0):
-            reason = f"Stopped at the token limit ({max_new_tokens} tokens)."
+            reason = _stopped("tokens", max_new_tokens=max_new_tokens)
         elif limits.hit == "repeat":
             text = _drop_repeats(text)
-            reason = "The model began to repeat a sentence; it was stopped and the repeat left out."
+            reason = _stopped("repeat")
         if reason and limits.hit != "repeat":
             text = _drop_unfinished(text)
         return text, reason
@@ -638,16 +648,16 @@ class ServerSummariser(_Summarises):
                 pieces.close()
         if stop == "repeat":
             text = _drop_repeats(text)
-            reason = "The model began to repeat a sentence; it was stopped and the repeat left out."
+            reason = _stopped("repeat")
         elif failure is not None and failure.kind == "time" and text:
-            reason = f"Stopped at the time limit ({time_limit:g} s)."
+            reason = _stopped("time", time_limit)
         elif failure is not None and text:
             reason = f"{failure} The summary stopped there."
         elif failure is not None:
             yield SummaryUpdate("", True, Summary([], self.name, f"{failure} The quotes are shown without a summary."))
             return
         elif outcome.get("finish_reason") == "length" or stop == "length":
-            reason = f"Stopped at the token limit ({max_new_tokens} tokens)."
+            reason = _stopped("tokens", max_new_tokens=max_new_tokens)
         if reason and stop != "repeat":
             text = _drop_unfinished(text)
         yield _final(text, reason, question, hits, index, embedder, self.name)

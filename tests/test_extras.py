@@ -213,6 +213,34 @@ def test_verbose_shows_the_libraries_logs():
     assert run.stdout == "bars: None 1\n"
 
 
+FAILING = """
+import logging
+from rag.logs import setup_logging
+setup_logging()
+try:
+    raise RuntimeError("the step broke")
+except RuntimeError:
+    logging.getLogger("rag.summarise").exception("the summary model failed")
+"""
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_a_logged_failure_prints_its_traceback_only_with_verbose(verbose):
+    """log.exception (a summary model that failed) in a command's output: one line without --verbose, never a
+    traceback; the whole traceback with it."""
+    import os
+
+    environ = {k: v for k, v in os.environ.items() if k != "RAG_VERBOSE"}
+    run = subprocess.run([sys.executable, "-c", FAILING], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         env={**environ, **({"RAG_VERBOSE": "1"} if verbose else {})})
+    assert run.returncode == 0, run.stderr
+    if verbose:
+        assert "Traceback (most recent call last)" in run.stderr and "RuntimeError: the step broke\n" in run.stderr
+    else:
+        assert run.stderr == ("the summary model failed\n(RuntimeError: the step broke; rerun with --verbose, or "
+                              "RAG_VERBOSE=1, for the traceback)\n")
+
+
 def test_verbose_flag_before_or_after_the_command():
     assert parser().parse_args(["--verbose", "search", "x"]).verbose is True
     assert parser().parse_args(["search", "x", "--verbose"]).verbose is True

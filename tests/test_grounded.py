@@ -227,6 +227,30 @@ def test_grounded_limits_are_reported(tiny_model, fake_embedder):
     s._generate_lock.release()
 
 
+@pytest.mark.parametrize("grounded_decoding", [True, False])
+def test_a_model_that_fails_is_a_reason_shown_and_a_traceback_logged(tiny_model, fake_embedder, monkeypatch, caplog,
+                                                                     grounded_decoding):
+    """A model (or a bug under it) that raises mid-summary: the chat shows the reason with the text so far, and the
+    log keeps the traceback (it kept nothing: a programming error looked like a model's hiccup)."""
+    index, hits = quotes()
+    s = Summariser(tiny_model, grounded=grounded_decoding)
+    s.load()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the step broke")
+        yield                       # (a generator, as grounded.generate is)
+
+    if grounded_decoding:
+        monkeypatch.setattr(grounded, "generate", broken)
+    else:
+        monkeypatch.setattr(s._model, "generate", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("the step broke")))
+    with caplog.at_level("ERROR", logger="rag.summarise"):
+        summary = s.summarise("Is the pipeline funded?", hits, index, fake_embedder, max_new_tokens=50)
+    assert summary.reason.startswith("The model stopped with an error: the step broke")
+    logged = [r for r in caplog.records if r.getMessage() == "the summary model failed"]
+    assert logged and logged[0].exc_info and "the step broke" in str(logged[0].exc_info[1])
+
+
 def test_grounded_is_the_default_for_the_shipped_model_only(tiny_model):
     assert get_summariser().grounded is True
     assert Summariser(tiny_model).grounded is False

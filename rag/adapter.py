@@ -78,9 +78,9 @@ def check_out(path) -> Path:
 
 
 def save(adapter: Adapter, path) -> Path:
-    """Write `adapter` to `path` (see check_out), atomically (store.write_atomic: a temporary file beside it,
+    """Write `adapter` to `path` (see check_out), atomically (atomic.write_atomic: a temporary file beside it,
     synced, then renamed)."""
-    from .store import write_atomic
+    from .atomic import write_atomic
 
     path = check_out(path)
     data = io.BytesIO()

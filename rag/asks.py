@@ -31,11 +31,12 @@ import re
 from collections.abc import Iterable
 
 from .spelling import SCALES, TENS, UNITS
-from .vocabulary import CALENDAR, SHORT_MONTHS, currency_forms
+from .english import CALENDAR, SHORT_MONTHS, currency_forms
 
 COUNT_BEFORE = 8    # words before a counted word within which its number may stand (in one sentence)
 COUNT_REACH = 4     # and after it
-NUMBER_WORDS = frozenset({*UNITS, *TENS} - {"zero"}) | {w + s for w in (*SCALES, "trillion", "dozen") for s in ("", "s")} \
+NUMBER_WORDS = frozenset({*UNITS, *TENS} - {"zero"}) \
+    | {w + s for w in (*SCALES, "trillion", "dozen") for s in ("", "s")} \
     | frozenset("half several twice thrice third thirds quarter quarters".split())
 _AUXILIARIES = frozenset("is are was were be been do does did have has had will would can could should shall may "
                          "might must".split())     # "how much did it grow": a degree, no count of a thing
@@ -81,7 +82,7 @@ _BE = frozenset("be been being is are was were".split())
 def _comparative(word: str) -> bool:
     """Whether `word` is an adjective's or adverb's comparative (hotter, higher, better; not "water" nor "number",
     which English's lemmas leave as they are)."""
-    from .vocabulary import _lemma, zipf
+    from .english import _lemma, zipf
 
     low = word.lower()
     if low in _IRREGULAR:
@@ -232,7 +233,7 @@ def counts_nearby(text: str, question: str) -> bool:
     a content word of `question` (by stem or its first five letters: three letters or more, no stop word nor one of
     English's commonest, no asking word, no number)."""
     from .lexical import _stopwords
-    from .vocabulary import FUNCTION_ZIPF, zipf
+    from .english import FUNCTION_ZIPF, zipf
 
     stem, stop = _stem(), _stopwords()
     wanted = {stem(w.lower()) for w in _WORD.findall(question) if len(w) >= 3 and w.isalpha()

@@ -29,6 +29,9 @@ from typing import TYPE_CHECKING
 from .errors import IndexProblem
 from .paths import SHIPPED_CALIBRATION
 
+MODES = ("hybrid", "dense", "lexical")     # the search modes, each with its own threshold
+DEFAULT_MODE = MODES[0]
+
 if TYPE_CHECKING:
     from .store import Index
 
@@ -74,7 +77,7 @@ def dumps(data: dict) -> bytes:
     return json.dumps(data, indent=2).encode("utf-8")
 
 
-def calibrated_threshold(index: "Index", mode: str = "hybrid") -> float | None:
+def calibrated_threshold(index: "Index", mode: str = DEFAULT_MODE) -> float | None:
     """The threshold `rag eval --calibrate` stored with the index for `mode`, if it was made
     with the index's model and chunking. An index without one borrows the shipped index's, if
     that was made with the same model and chunking: a new index of other documents abstains

@@ -146,7 +146,7 @@ def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> 
     if len(turns) < 2:
         return []
     from .retrieve import FRAME_WORDS
-    from .vocabulary import zipf
+    from .english import zipf
 
     # the question's words, not its frame ("when … in the talk … mention"), a rarer word counting more ("barnacles"
     # over "harbour"), so that turns holding one word each do not tie
@@ -162,7 +162,7 @@ def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> 
     df = {w: sum(w in h for h in have) for w in words}
     score = [sum(math.log(1 + len(turns) / df[w]) * weight[w] for w in h) for h in have]
     if speaker:
-        from .retrieve import one_of
+        from .scope import one_of
 
         from .speakers import held_by
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from . import read, store
 from .cite import result_json
 from .errors import MissingExtra, RagError, listing
-from .logs import setup_logging, verbose_requested
+from .logs import setup_logging
+from .paths import verbose_requested
 from .query import DEFAULT_K, MAX_K
 
 def _print_json(obj) -> None:
@@ -427,6 +428,7 @@ def cmd_serve(args) -> int:
         missing = (e.name or "gradio").split(".")[0]
         what = "the chat needs Gradio" + ("" if missing == "gradio" else f" (it cannot import {missing})")
         raise MissingExtra(what, "ui", [missing]) from None
+    from .paths import chat_port
     from .ui import serve
 
     try:
@@ -434,7 +436,7 @@ def cmd_serve(args) -> int:
     except OSError as e:        # Gradio's "Cannot find empty port in range: 7860-7860"
         if "empty port" not in str(e):
             raise
-        raise RagError(f"Port {args.port or os.environ.get('GRADIO_SERVER_PORT') or 7860} is taken (another chat or "
+        raise RagError(f"Port {chat_port(args.port)} is taken (another chat or "
                        f"program listens there): choose another with --port N.") from None
     return 0
 
@@ -463,7 +465,11 @@ ADAPTER_HELP = ("the query adapter (rag/adapter.py): auto (default: $RAG_QUERY_A
 
 
 def parser() -> argparse.ArgumentParser:
-    from .retrieve import MODES
+    from .adapter import STEPS
+    from .evaluate import MAX_FALSE
+    from .paths import DEFAULT_PORT
+    from .retrieve import DEFAULT_MODE, MODES
+    from .summarise import MAX_NEW_TOKENS, TIME_LIMIT
     ap = argparse.ArgumentParser(prog="rag", description="Cited quotes from transcripts and documents.")
     verbose_help = "also the libraries' log messages and progress bars (faiss, transformers, ...; also RAG_VERBOSE=1)"
     ap.add_argument("--verbose", action="store_true", help=verbose_help)
@@ -499,8 +505,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--queries", help="a JSONL file of {\"id\", \"query\"} (optional \"docs\": [ids], "
                                      "\"speaker\": name): one JSON result a line; a line that is not a query, or "
                                      "whose search fails, gets one with its \"error\", and the run goes on")
-    p.add_argument("--mode", choices=MODES, default="hybrid",
-                   help="hybrid (default), dense only or lexical (BM25) only")
+    p.add_argument("--mode", choices=MODES, default=DEFAULT_MODE,
+                   help=f"{DEFAULT_MODE} (default), dense only or lexical (BM25) only")
     p.add_argument("--doc", action="append", default=[], metavar="ID",
                    help="search only this document (repeatable; ids as `rag docs` lists them)")
     p.add_argument("--speaker", default=None, metavar="NAME",
@@ -511,19 +517,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", help="JSONL query sets: {\"id\", \"query\", \"gold\": [quotes]} (substrings; "
                    "[] when unanswered), or span-graded {\"id\", \"query\", \"doc\", \"gold_spans\": [[start, end]]} "
                    "(optional \"docs\", \"speaker\", \"domain\")")
-    p.add_argument("--mode", choices=MODES, default="hybrid", help="default hybrid")
+    p.add_argument("--mode", choices=MODES, default=DEFAULT_MODE, help=f"default {DEFAULT_MODE}")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--details", action="store_true", help="with --json: each query's rank and confidence")
     p.add_argument("--calibrate", action="store_true",
                    help="set the abstention threshold from these sets and store it with the index")
-    p.add_argument("--max-false", type=float, default=0.05,
-                   help="with --calibrate: the share of answered queries it may abstain on (default 0.05)")
+    p.add_argument("--max-false", type=float, default=MAX_FALSE,
+                   help=f"with --calibrate: the share of answered queries it may abstain on (default {MAX_FALSE})")
     p.add_argument("--adapter", default="auto", metavar="auto|none|FILE", help=ADAPTER_HELP)
 
     p = add("adapt", cmd_adapt, "learn a query adapter from query sets with gold answers over an index")
     p.add_argument("files", nargs="+", help="JSONL query sets (substring \"gold\" or span-graded \"gold_spans\")")
     p.add_argument("--out", required=True, help="the adapter file to write (.npz)")
-    p.add_argument("--steps", type=_positive, default=100, help="training steps (default 100)")
+    p.add_argument("--steps", type=_positive, default=STEPS, help=f"training steps (default {STEPS})")
 
     p = add("ask", cmd_ask, "print the quotes that answer a question, optionally a checked summary")
     p.add_argument("question")
@@ -544,8 +550,10 @@ def parser() -> argparse.ArgumentParser:
                           "sentence stitched from the quotes' own words)")
     how.add_argument("--grounded", action="store_true",
                      help="stitch each sentence from the quotes' words with any local causal model")
-    p.add_argument("--max-tokens", type=int, default=120, help="token limit of the summary (default 120)")
-    p.add_argument("--time-limit", type=float, default=60.0, help="seconds the model may write (default 60)")
+    p.add_argument("--max-tokens", type=int, default=MAX_NEW_TOKENS,
+                   help=f"token limit of the summary (default {MAX_NEW_TOKENS})")
+    p.add_argument("--time-limit", type=float, default=TIME_LIMIT,
+                   help=f"seconds the model may write (default {TIME_LIMIT:g})")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("migrate", help="copy an index between a folder and Milvus (vectors read back, nothing "
@@ -561,7 +569,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = add("serve", cmd_serve, "start the chat in the browser")
-    p.add_argument("--port", type=_port, default=None, help="port (default: $GRADIO_SERVER_PORT or 7860)")
+    p.add_argument("--port", type=_port, default=None, help=f"port (default: $GRADIO_SERVER_PORT or {DEFAULT_PORT})")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1: this machine only; 0.0.0.0 exposes it to the "
                         "network, then set RAG_PASSWORD to require a login)")

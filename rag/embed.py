@@ -31,6 +31,7 @@ from typing import Protocol
 import numpy as np
 
 from .errors import ModelError, install_command
+from .paths import verbose_requested
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BACKENDS = ("torch", "onnx", "onnx-int8")
@@ -70,7 +71,7 @@ def resolve_model(name: str) -> str:
 def quiet_model_loading() -> None:
     """No progress bar of transformers' own ("Loading weights", one per start) or of the hub's, unless
     RAG_VERBOSE=1. (Bars the caller asks for, such as `encode_documents(progress=True)`, are not these.)"""
-    if os.environ.get("RAG_VERBOSE", "").strip().lower() not in ("", "0", "false", "no"):
+    if verbose_requested():
         return
     from transformers.utils import logging as hf_logging
 

@@ -56,11 +56,11 @@ class Engine:
     def _open(self):
         """The retriever over the index as it is on disk. A file that changed since it was indexed
         does not stop the server: the index holds the text that was indexed, and the page says so."""
-        from .retrieve import Retriever, SearchSettings, calibrated_threshold
+        from .retrieve import Retriever
 
         index = store.load(self.folder, embedder=self.embedder, check_sources=False)
         self.changed = store.changed_sources(self.folder, index.manifest)
-        return Retriever(index, self.embedder, SearchSettings(threshold=calibrated_threshold(index, "hybrid")))
+        return Retriever(index, self.embedder)      # (the default settings: the index's calibrated threshold)
 
     def index_or_none(self):
         return self.index_or_problem()[0]

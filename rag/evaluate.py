@@ -49,6 +49,8 @@ import numpy as np
 from . import read
 from .errors import DocumentError, QueryError
 
+MAX_FALSE = 0.05        # the share of a set's answered queries --calibrate may abstain on, by default
+
 
 def norm(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
@@ -312,7 +314,7 @@ def metrics(ranks: list[int | None], pos_abstained: list[bool], neg_abstained: l
 NEGATIVE_MARGIN = 0.1   # calibrate: how far above the highest unanswered query it abstains on, toward the bound
 
 
-def calibrate(sets: list[tuple[list[float], list[float]]], max_false: float = 0.05) -> dict:
+def calibrate(sets: list[tuple[list[float], list[float]]], max_false: float = MAX_FALSE) -> dict:
     """The abstention threshold (abstain when confidence < threshold) from each set's
     (positives' confidences, negatives' confidences).
 
@@ -395,7 +397,7 @@ def run(retriever, queries: list[dict], k: int = 10, abstain: bool = True) -> di
     return out
 
 
-def calibrate_retriever(retriever, sets: list[list[dict]], max_false: float = 0.05) -> dict:
+def calibrate_retriever(retriever, sets: list[list[dict]], max_false: float = MAX_FALSE) -> dict:
     """Calibrate the abstention threshold of `retriever`'s mode on the query sets. Sets whose answered queries
     mostly find no answer in the index's first 10 passages (written for another index) are refused: a threshold
     learnt from them would abstain on nothing, or on everything."""

@@ -53,7 +53,7 @@ class Expansions:
 def vocabulary(pairs: dict[str, str]) -> dict[str, str]:
     """stem -> the surface word to embed for it, from `pairs` (surface word -> stem): the shortest alphabetic
     word of three letters or more that is not a function word (wordfreq's FUNCTION_ZIPF: "has", "your")."""
-    from .vocabulary import FUNCTION_ZIPF, zipf
+    from .english import FUNCTION_ZIPF, zipf
 
     out: dict[str, str] = {}
     for word in sorted(pairs, key=lambda w: (len(w), w)):

@@ -6,6 +6,8 @@ import logging
 import os
 import sys
 
+from .paths import verbose_requested
+
 # third-party loggers that chatter at INFO (faiss's loader: "Could not load library with AVX2 support
 # ... ModuleNotFoundError" on every start): WARNING and above only, unless --verbose / RAG_VERBOSE=1
 LIBRARY_LOGGERS = ("faiss", "transformers", "sentence_transformers", "httpx", "httpcore", "bm25s", "urllib3",
@@ -31,10 +33,6 @@ class _Brief(logging.Formatter):
 
     def formatException(self, exc_info) -> str:
         return f"({exc_info[0].__name__}: {exc_info[1]}; rerun with --verbose, or RAG_VERBOSE=1, for the traceback)"
-
-
-def verbose_requested() -> bool:
-    return os.environ.get("RAG_VERBOSE", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def setup_logging(verbose: bool | None = None) -> None:

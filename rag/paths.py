@@ -20,6 +20,17 @@ SHIPPED_CALIBRATION = DATA / "calibration.json"
 PROJECT_INDEX = PACKAGE.parent / "embeddings"      # a checkout's (or editable install's) shipped index
 INDEX_VARIABLE = "RAG_INDEX"
 LOCAL_INDEX = Path("embeddings")
+DEFAULT_PORT = 7860         # the chat's, unless --port or $GRADIO_SERVER_PORT says otherwise
+
+
+def verbose_requested() -> bool:
+    """Whether $RAG_VERBOSE asks for the libraries' logs and progress bars (set by --verbose too: logs.py)."""
+    return os.environ.get("RAG_VERBOSE", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def chat_port(port: int | None = None) -> int:
+    """The port the chat serves on: `port`, else $GRADIO_SERVER_PORT, else DEFAULT_PORT."""
+    return port if port is not None else int(os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT)
 
 
 def word_list(path: Path) -> frozenset:

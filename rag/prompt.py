@@ -3,7 +3,7 @@
 The instructions (SYSTEM), then the numbered quotes and the question. The quotes are data: each is
 one line (whitespace folded), with the tokenizer's special-token strings and square brackets defused,
 so nothing inside a quote can end the data block, open a new turn or pass for a citation [n]. A free
-prompt shows up to MAX_QUOTE_CHARS of each quote from its start; a grounded prompt (rag/grounded.py)
+prompt shows up to PROMPT_QUOTE_CHARS of each quote from its start; a grounded prompt (rag/grounded.py)
 shows the first GROUNDED_QUOTES quotes, each by the sentences around the window the search matched
 (grounded_span). What it leaves out: worked examples (the 135M model copied their content into
 answers) and any prompt template of a model's own beyond its chat template.
@@ -16,7 +16,7 @@ from .chunk import sentences
 from .grounded import MAX_SENTENCES
 from .records import Hit
 
-MAX_QUOTE_CHARS = 900        # of each quote shown to the model (cut at a sentence end)
+PROMPT_QUOTE_CHARS = 900        # of each quote shown to the model (cut at a sentence end)
 GROUNDED_QUOTE_CHARS = 450   # of each quote a grounded prompt shows: its matched window's sentences, then neighbours
 GROUNDED_QUOTES = MAX_SENTENCES   # quotes a grounded prompt shows, the first by rank (a sentence opens from each)
 
@@ -37,7 +37,7 @@ def _defuse(text: str, specials: list[str]) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _shown(text: str, limit: int = MAX_QUOTE_CHARS) -> int:
+def _shown(text: str, limit: int = PROMPT_QUOTE_CHARS) -> int:
     """How many characters of a quote the prompt shows: all, or up to its last sentence end
     within `limit` (else its last word)."""
     if len(text) <= limit:
@@ -57,7 +57,7 @@ def grounded_span(hit: Hit, limit: int | None = GROUNDED_QUOTE_CHARS) -> tuple[i
     then one after and one before in turn, within `limit` characters (at least its first sentence).
     Fewer tokens to read is a sooner first token."""
     text, base = hit.passage.text, hit.passage.start
-    if limit is None:                 # as before: from the quote's start, up to MAX_QUOTE_CHARS
+    if limit is None:                 # as before: from the quote's start, up to PROMPT_QUOTE_CHARS
         return 0, _shown(text)
     if len(text) <= limit:
         return 0, len(text)
@@ -84,7 +84,7 @@ def grounded_span(hit: Hit, limit: int | None = GROUNDED_QUOTE_CHARS) -> tuple[i
 def prompt_messages(question: str, hits: list[Hit], specials: list[str] = (), spans: dict | None = None) -> list[dict]:
     """The chat turns the model sees: the instructions, then the quotes and the question.
     `spans`: {rank: (a, b)} shows only that part of a quote's text (grounded decoding), with "…"
-    where it was cut; otherwise up to MAX_QUOTE_CHARS of each from its start.
+    where it was cut; otherwise up to PROMPT_QUOTE_CHARS of each from its start.
     (A worked example turn was tried: the 135M model copied its content into answers.)"""
     lines = []
     for h in hits:
@@ -93,7 +93,7 @@ def prompt_messages(question: str, hits: list[Hit], specials: list[str] = (), sp
             a, b = spans[h.rank]
             shown = ("… " if a > 0 else "") + h.passage.text[a:b] + (" …" if b < len(h.passage.text) else "")
         else:
-            shown = _cut(h.passage.text, MAX_QUOTE_CHARS)
+            shown = _cut(h.passage.text, PROMPT_QUOTE_CHARS)
         quote = _defuse(shown, specials)
         lines.append(f"[{h.rank}] {quote}" + (f" ({who})" if who else ""))
     user = "Quotes:\n" + "\n".join(lines) + f"\n\nQuestion: {_defuse(question, specials)}"

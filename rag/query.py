@@ -8,12 +8,12 @@ import unicodedata
 
 import numpy as np
 
+from .calibration import DEFAULT_MODE, MODES  # noqa: F401 - the search modes, re-exported for the searches
 from .errors import QueryError
 
 MAX_QUERY_CHARS = 1000
 MAX_K = 50
 DEFAULT_K = 5               # the passages a search returns unless asked for more (-k, the chat's slider)
-MODES = ("hybrid", "dense", "lexical")
 
 
 def clean_query(query: str) -> tuple[str, list[str]]:

@@ -57,12 +57,12 @@ from .errors import QueryError, listing
 from .lexical import LexicalSearch
 from .notices import (ABSTAIN_NOTICE, NOTHING_TO_SEARCH, REST, abstain_notice, corpus_noun, count_notice,
                       elsewhere_notice, missing_notice, unsure_notice)
-from .query import DEFAULT_K, MAX_K, MAX_QUERY_CHARS, MODES, check_k, clean_query
+from .query import DEFAULT_K, DEFAULT_MODE, MAX_K, MAX_QUERY_CHARS, MODES, check_k, clean_query
 from .ranking import (FEW_LEXICAL_ROWS, FEWEST_PASSAGES, NEAR_DUPLICATE, REFERENCE_PASSAGES, by_document, confidence,
                       fuse, idf_ceiling, mmr, overlaps, rrf, score_fusion, text_key)
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
+from .scope import Scope
 from .store import Compat, Index
-from .vocabulary import HONORIFICS
 from .terms import (absent_words, borrowed_names, hard_missing, held_names, names_missing, query_names,
                     rarest_missing, whole_name_missing, whole_names)
 
@@ -79,7 +79,7 @@ REST_POOL = 10              # the best candidates that join the first hits' neig
 
 @dataclass(frozen=True)
 class SearchSettings:
-    mode: str = "hybrid"        # hybrid | dense | lexical
+    mode: str = DEFAULT_MODE    # hybrid | dense | lexical (MODES)
     depth: int = 50             # candidates taken from each retriever (fixed: results do not depend on k)
     fusion: str = "score"       # "score": weighted min-max scores | "rrf": reciprocal rank fusion
     alpha: float = 0.4          # weight of dense in score fusion (lexical: 1 - alpha)
@@ -338,24 +338,15 @@ class _Shown:
         return self.keys[row]
 
 
-SPEAKERS_JOIN = " or "      # a search restricted to several speakers names them so ("Anna Berg or Tom Berg": Result.speaker)
 
 
-def one_of(speaker: str) -> list[str]:
-    """The speakers a Result.speaker names: "Anna Berg or Tom Berg" -> both (SPEAKERS_JOIN)."""
-    return [n.strip() for n in speaker.split(SPEAKERS_JOIN) if n.strip()]
 
 
 # the words of a question that asks only what someone said: "What did the host say?", "what does Ann think"
 FRAME_WORDS = frozenset("what did does do say said says tell told tells think thinks thought ask asks asked mention "
                    "mentions mentioned talk talks talked speak speaks spoke the of".split())
-_FILTER_WORDS = HONORIFICS | {"the", "a", "an"}     # words of a --speaker filter no name need hold
 
 
-def _name_words(name: str) -> set[str]:
-    """A name's words folded, accents dropped: "Muller" is José Müller's."""
-    from .speakers import _fold
-    return {_fold(w) for w in re.findall(r"[^\W_]+", name)}
 
 
 def _check_mode(settings: SearchSettings) -> SearchSettings:
@@ -364,11 +355,6 @@ def _check_mode(settings: SearchSettings) -> SearchSettings:
     return settings
 
 
-def _meant(asked: str, doc_id: str) -> bool:
-    """Whether a document id asked for that is not in the index means `doc_id`: a citation's path (its file
-    name), or the name in other case, without its extension or with spaces around it ("PODCAST.TXT", "podcast")."""
-    name = re.split(r"[\\/]", asked)[-1].strip().casefold()
-    return name in (doc_id.casefold(), doc_id.casefold().rsplit(".", 1)[0])
 
 
 class Retriever:
@@ -422,131 +408,15 @@ class Retriever:
             return window
         return self._rows.quoted(row)
 
-    def _allowed(self, docs) -> np.ndarray | None:
-        """The rows of the passages of `docs` as a mask (None: all documents)."""
-        if docs is None:
-            return None
-        try:
-            docs = set(docs)
-        except TypeError:     # not a collection, or ids that cannot be hashed
-            raise QueryError(f"The documents to search must be a set of document ids, not {docs!r:.80}.") from None
-        bad = sorted(repr(d)[:80] for d in docs if not isinstance(d, str))
-        if bad:
-            raise QueryError(f"Document ids must be text, not {', '.join(bad)}.")
-        unknown = docs - set(self.index.documents)
-        if unknown:     # said with what was meant (a citation's path: its file name) and what there is
-            ids = sorted(self.index.documents)
-            meant = sorted({i for u in unknown for i in ids if _meant(u, i)})
-            raise QueryError(f"No such document in the index: {', '.join(repr(u) for u in sorted(unknown))}."
-                             + (f" Did you mean {', '.join(meant)}?" if meant else "")
-                             + f" Its documents: {listing(ids, 5)} (`rag docs` lists them).")
-        mask = np.zeros(len(self.index.passages), dtype=bool)
-        for d in docs:
-            mask[self._rows.of_doc.get(d, np.zeros(0, dtype=np.int64))] = True
-        return mask
 
-    def _of_searched(self, names: list[str], allowed) -> list[str]:
-        """Those of `names` (speakers as the index names them) who speak in the documents searched (`allowed`), when
-        one does: "the Professor" of one meeting is its own; else all of them (the search then says where they do not
-        speak)."""
-        if allowed is None:
-            return names
-        speak = [n for n in names if allowed[self._rows.speakers[n.casefold()][1]].any()]
-        return speak or names
 
-    def _speaker(self, speaker, allowed=None) -> tuple[str, np.ndarray, str]:
-        """(the speaker as the index names them, a mask of the rows where they speak; among several that fit, those of
-        the documents searched, `allowed`; the notice that says so, and who else the name fits among those who ask
-        the questions); QueryError naming the speakers there are when the index has no such speaker."""
-        if not isinstance(speaker, str) or not speaker.strip():
-            raise QueryError(f"The speaker must be a name, not {speaker!r:.80}.")
-        found = self._rows.speakers.get(" ".join(speaker.split()).casefold())
-        several = [self._rows.speakers.get(" ".join(n.split()).casefold()) for n in one_of(speaker)]
-        if found is None and len(several) > 1 and all(several):     # as a search said them: "Anna Berg or Tom Berg"
-            found = (SPEAKERS_JOIN.join(name for name, _ in several), np.concatenate([rows for _, rows in several]))
-        if found is None:       # as a query names them: "Berg" (Anna Berg), "the PhD" (PhD A or PhD B)
-            from .speakers import resolve
 
-            words = _name_words
-            every = [name for name, _ in self._rows.speakers.values()]
-            asked = words(speaker)
-            given = asked - _FILTER_WORDS
-            # as a query names them, else by any words of their label ("Amina" of "Dr. Amina Yusuf")
-            names = resolve(speaker, every, named=True).speakers or [n for n in every if given and given <= words(n)]
-            # each word of the filter is theirs: not "Emeka Okafor" for Amara Okafor, "Maria Lavrov" for Sergey
-            names = [n for n in names if given <= words(n)]
-            # and a title it gives narrows to those who carry it ("Dr Amina": Dr. Amina Yusuf, not Amina Bello)
-            titled = [n for n in names if asked & HONORIFICS & words(n)]
-            names = self._of_searched(titled or names, allowed)
-            if names:
-                rows = np.concatenate([self._rows.speakers[name.casefold()][1] for name in names])
-                found = (SPEAKERS_JOIN.join(names), rows)
-        # those who ask the questions (an interviewer, a host) that the name fits too: their questions are context
-        asking = [a for a in self._rows.askers if self._fits(speaker, a)
-                  and (found is None or a not in found[0].split(SPEAKERS_JOIN))]
-        if found is None:
-            known = sorted(name for name, _ in self._rows.speakers.values())
-            named = listing(known, 12)
-            if asking:
-                raise QueryError(f"{SPEAKERS_JOIN.join(asking)} {'asks' if len(asking) == 1 else 'ask'} the questions "
-                                 "here: a question is shown with the answer it got, not searched as a passage of its "
-                                 "own. Search without the speaker filter"
-                                 + (f", or choose one who answers: {named}." if known else "."))
-            raise QueryError(f"No passage is spoken by {speaker.strip()!r:.80}. "
-                             + (f"Speakers: {named}." if known else "The index names no speakers."))
-        mask = np.zeros(len(self.index.passages), dtype=bool)
-        mask[found[1]] = True
-        said = f"Only passages where {found[0]} speaks." + (
-            f" ({SPEAKERS_JOIN.join(asking)} {'asks' if len(asking) == 1 else 'ask'} the questions: shown with the "
-            f"answers, not searched.)" if asking else "")
-        return found[0], mask, said
 
-    def _other_named(self, text: str, who: str) -> list[str]:
-        """A notice when the query names speakers other than `who`, the speaker chosen ("What did Jonas say …?" with
-        Amira Haddad chosen in the chat): the choice holds, and says so."""
-        from .speakers import _fold, resolve_in
 
-        if not any(_fold(w) in self._rows.alias_words for w in re.findall(r"[^\W_]+", text)):
-            return []
-        chosen = set(who.split(SPEAKERS_JOIN))
-        named = resolve_in(text, *self._rows.alias_table).speakers
-        others = [n for n in named if n not in chosen]
-        if not others or chosen & set(named):   # ("Berg", Anna Berg chosen: it names her too)
-            return []
-        return [f"The query names {SPEAKERS_JOIN.join(others)}; the speaker chosen, {who}, decides whose passages "
-                f"are searched."]
 
-    @staticmethod
-    def _fits(asked: str, name: str) -> bool:
-        """Whether each word of a speaker filter (titles aside) is one of `name`'s, accents and case aside."""
-        given = _name_words(asked) - _FILTER_WORDS
-        return bool(given) and given <= _name_words(name)
-
-    def _named(self, text: str, allowed) -> tuple[str | None, np.ndarray | None, str, str]:
-        """The speakers `text` names (speakers.resolve against the index's), when they speak in the
-        documents searched: (their names, a mask of their rows, the query without the mention, the
-        notice that says so); else (None, None, text, "")."""
-        from .speakers import query_without, resolve_in
-
-        from .speakers import _fold
-
-        found = self._rows.speakers
-        if not any(_fold(w) in self._rows.alias_words for w in re.findall(r"[^\W_]+", text)):
-            return None, None, text, ""
-        resolution = resolve_in(text, *self._rows.alias_table)
-        if not resolution.speakers:
-            return None, None, text, ""
-        speakers = self._of_searched(list(resolution.speakers), allowed)
-        mask = np.zeros(len(self.index.passages), dtype=bool)
-        for name in speakers:
-            mask[found[name.casefold()][1]] = True
-        if allowed is not None and not (mask & allowed).any():
-            return None, None, text, ""
-        names = SPEAKERS_JOIN.join(speakers)
-        said = f"Only passages where {names} speaks" + (
-            f" (\u201c{resolution.mention}\u201d could be any of them)." if len(speakers) > 1 and resolution.ambiguous
-            else ".")
-        return names, mask, query_without(text, resolution), said
+    def _scope(self, text: str, docs, speaker):
+        """Where the search looks (scope.Scope._scope)."""
+        return Scope(self.index, self._rows)._scope(text, docs, speaker, self.settings.resolve_speakers)
 
     def _named_docs(self, names: list[str], allowed, searched: np.ndarray) -> np.ndarray | None:
         """Per document (by place in doc_ids), the share of the query's `names` it holds, of those that fewer than
@@ -680,22 +550,6 @@ class Retriever:
         kept = rows[keep].tolist()
         return replace(got, rows=kept, scores={r: got.scores[r] for r in kept})
 
-    def _scope(self, text: str, docs: set[str] | None, speaker: str | None):
-        """Where a search looks: (the rows allowed, None for all; the speaker it is restricted to; the query the
-        passages are ranked by, a speaker's mention taken out; whether the query was that mention alone ("Sergey
-        Lavrov"); the notices that say so). A `speaker` given, or one the query names (resolve_speakers)."""
-        allowed, who, asked, name_only, notices = self._allowed(docs), None, text, False, []
-        if speaker is not None:
-            who, mask, said = self._speaker(speaker, allowed)
-            allowed = mask if allowed is None else allowed & mask
-            notices = [said] + self._other_named(text, who)
-        elif self.settings.resolve_speakers and self._rows.speakers:
-            who, mask, asked, said = self._named(text, allowed)
-            if who:
-                allowed = mask if allowed is None else allowed & mask
-                notices = [said]
-                name_only = asked == text       # (speakers.query_without leaves a query that is only a mention)
-        return allowed, who, asked, name_only, notices
 
     def search(self, query: str, k: int = DEFAULT_K, docs: set[str] | None = None, abstain: bool = True,
                speaker: str | None = None) -> Result:
@@ -915,7 +769,7 @@ def open_retriever(folder=None, embedder=None, compat: Compat | None = None, **s
     embedder = embedder or default_embedder()
     index = store.load(folder or store.DEFAULT_INDEX, embedder=embedder, compat=compat)
     if "threshold" not in settings:
-        settings["threshold"] = calibrated_threshold(index, settings.get("mode", "hybrid"))
+        settings["threshold"] = calibrated_threshold(index, settings.get("mode", DEFAULT_MODE))
     retriever = Retriever(index, embedder, SearchSettings(**settings))
     if retriever.settings.mode != "lexical":
         retriever.adapter()         # a named adapter that cannot serve: a message now, not at every search

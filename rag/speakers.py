@@ -46,7 +46,7 @@ from typing import Iterable
 from .terms import title_case
 from .labels import OFFICES, TITLES, titled_person
 from .paths import DATA, word_list
-from .vocabulary import MONTHS, is_common
+from .english import MONTHS, is_common
 
 _TOKEN = re.compile(r"[^\W_]+")
 _SUFFIXES = {"am", "mp", "ms", "mla", "msp", "mep", "td", "jr", "sr", "qc", "kc", "mbe", "obe", "cbe"}

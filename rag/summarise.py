@@ -373,7 +373,7 @@ class Summariser(_Summarises):
         the finished sentences as (fragments, citations))."""
         from . import grounded
         from .cite import voices
-        from .retrieve import one_of
+        from .scope import one_of
 
         tok = self._tokenizer
         # a quote that gives orders supports nothing (rag/verify.py), so none of it is offered (or shown);

@@ -75,11 +75,11 @@ from functools import lru_cache
 from .borrowed import borrowed
 from .places import capitals, countries, country_forms, country_names, country_phrases, peoples
 from .spelling import _plain
-from .vocabulary import (CALENDAR, COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS, INFLECTED_ZIPF, LABELS,
-                         OFFICES, PATRONYMIC, RARE_ZIPF, SHORT_MONTHS, TITLED_WORDS, TITLES, VARIANT_PREFIX,
-                         Vocabulary, FIGURE,
-                         _SENTENCE_END_CHARS, _WORD, _acronym, _distance, _fold, _is_stop, _skeleton, _stem,
-                         is_common, mistyped, zipf)
+from .english import (
+    CALENDAR, COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS, INFLECTED_ZIPF, LABELS, PATRONYMIC, RARE_ZIPF,
+    SHORT_MONTHS, TITLED_WORDS, FIGURE, _SENTENCE_END_CHARS, _WORD, _acronym, _is_stop, _stem, is_common, mistyped,
+    zipf)
+from .vocabulary import OFFICES, TITLES, VARIANT_PREFIX, Vocabulary, _distance, _fold, _skeleton
 
 __all__ = ["Vocabulary", "absent_words", "borrowed_names", "capitals", "countries", "country_forms", "country_names",
            "hard_missing", "held_names", "is_common", "missing_names", "missing_terms", "name_phrases", "names_missing",

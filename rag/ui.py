@@ -25,10 +25,10 @@ from pathlib import Path
 from . import chat, handlers, render, store
 from .engine import Engine
 from .errors import RagError
+from .paths import chat_port
 
 log = logging.getLogger("rag.ui")
 STATIC = Path(__file__).parent / "static"
-DEFAULT_PORT = 7860
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 # searches run at once: more lets the query batcher (embed.Batcher) embed more together; a
 # summary takes the model's own lock, so this does not run many models at once
@@ -313,8 +313,7 @@ def _event(evt) -> dict:
 
 def launch_options(host: str, port: int | None) -> dict:
     """Where and how to serve: bound to 127.0.0.1 unless `host` says otherwise, a login from RAG_PASSWORD."""
-    if port is None:
-        port = int(os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT)
+    port = chat_port(port)
     from .read import MAX_BYTES
 
     options = dict(server_name=host, server_port=port, allowed_paths=[], footer_links=["api"],

@@ -260,7 +260,7 @@ _SIDE_OF = {w: (i, side) for i, pair in reversed(list(enumerate(_OPPOSITES))) fo
 
 def _sides(text: str) -> dict[str, tuple[int, int]]:
     """Each word of `text` (lower case) that is one side of an _OPPOSITES pair (itself or its lemma) -> (pair, side)."""
-    from .vocabulary import _lemma
+    from .english import _lemma
 
     out = {}
     for w in _WORD.findall(text):

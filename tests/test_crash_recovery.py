@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rag import calibration, store
+from rag import atomic, calibration, store
 from rag.build import add_documents
 from rag.errors import CannotWrite, IndexProblem
 
@@ -123,7 +123,7 @@ def test_write_atomic_removes_what_killed_writers_left_and_nothing_else(tmp_path
     mine = tmp_path / ".a.npz-notes"                              # a user's
     for p in (dead, live, mine):
         p.write_bytes(b"x" * 10)
-    store.write_atomic(target, b"new")
+    atomic.write_atomic(target, b"new")
     assert target.read_bytes() == b"new"
     assert not dead.exists() and live.exists() and mine.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, live.name, mine.name])
@@ -184,8 +184,8 @@ def test_a_full_disk_in_faiss_is_the_systems_words():
                          "index_write.cpp:499: Error: 'ret == (size * 4)' failed: write error in /x/.idx.tmp-fvlo2w_w/"
                          "index.faiss: 282579 != 505344 (No space left on device)")
     said = "Could not write idx (No space left on device): nothing was changed."
-    assert str(store.unwritable(Path("idx"), error)) == said
-    assert str(store.unwritable(Path("idx"), OSError(28, "No space left on device"))) == said
+    assert str(atomic.unwritable(Path("idx"), error)) == said
+    assert str(atomic.unwritable(Path("idx"), OSError(28, "No space left on device"))) == said
 
 
 def test_every_file_and_folder_of_a_new_index_is_on_the_disk_before_the_swap(tmp_path, tiny_index, monkeypatch):

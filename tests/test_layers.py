@@ -12,9 +12,9 @@ STAGES = [
     {"records", "errors", "paths", "__init__"},
     {"labels"}, {"subtitles"}, {"pdf", "word"}, {"read"}, {"parse"}, {"chunk"}, {"embed"},
     # the index as stored (and made), each backend with its own dense and lexical search, and its words
-    {"lexical", "dense", "store", "calibration", "build", "milvus", "milvus_search", "migrate", "expand", "places",
-     "borrowed", "spelling", "vocabulary", "terms"},
-    {"query", "ranking", "notices", "retrieve", "evaluate", "speakers", "adapter", "asks"},
+    {"lexical", "dense", "atomic", "store", "calibration", "build", "milvus", "milvus_search", "migrate", "expand", "places",
+     "borrowed", "spelling", "english", "vocabulary", "terms"},
+    {"query", "ranking", "notices", "scope", "retrieve", "evaluate", "speakers", "adapter", "asks"},
     {"cite"},
     {"verify", "models", "prompt", "summarise", "llm", "grounded", "onnxlm"},
     {"render", "chat"},

@@ -132,7 +132,7 @@ def test_starts_sentence_reads_backwards_as_the_pattern_read_forwards(text, data
     all the text before each one cost a search 1.5 s); it must say what that pattern said."""
     import re
 
-    from rag.vocabulary import starts_sentence
+    from rag.english import starts_sentence
 
     i = data.draw(st.integers(0, len(text)))
     assert starts_sentence(text, i) == bool(re.search(r"(?:^|[.!?:;\"“(\n])[\s\"“(]*$", text[:i]))

@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pytest
 
-from rag import build, lexical, milvus, store
+from rag import atomic, build, lexical, milvus, store
 from rag.chunk import ChunkSettings
 from rag.errors import IndexProblem
 from rag.retrieve import Retriever
@@ -353,8 +353,8 @@ def test_a_build_keeps_the_index_folder_and_files_readable_as_they_were(tmp_path
     after = os.stat(folder)
     assert stat.S_IMODE(after.st_mode) == 0o750 and after.st_gid == before.st_gid
     target = folder / "calibration.json"
-    store.write_atomic(target, b"{}")
-    assert stat.S_IMODE(os.stat(target).st_mode) & 0o044 == 0o044 & ~store._UMASK
+    atomic.write_atomic(target, b"{}")
+    assert stat.S_IMODE(os.stat(target).st_mode) & 0o044 == 0o044 & ~atomic._UMASK
 
 
 def test_reading_an_index_writes_nothing_and_a_mistyped_one_makes_no_folder(tmp_path, tiny_index, fake_embedder):

@@ -14,6 +14,9 @@ of a document) are packed whole into windows of up to ``turn_tokens`` that span 
 without overlap (``turn_windows``); such a window is quoted as it is, an exact span of whole turns,
 and carries its speakers (``speakers_of``). A paragraph that answers a question (a press
 conference) or does not fit is windowed by sentences as above, within itself.
+
+What it leaves out: cuts by topic (a window ends where its token budget does, not where the subject changes), and
+any window across two exchanges of a press conference.
 """
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ into links, images, HTML or formatting (``md_escape``), CSV prefixes a ``'`` to 
 text that a spreadsheet would run as a formula (``csv_cell``), and ``source`` never
 names an absolute path on this machine. The exact quote is always
 ``document.text[start:end]`` (JSON ``text``; the offsets in every export).
+What it leaves out: other export formats (Word, BibTeX, RIS), and finding the hits (retrieve.py).
 """
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The command line: `rag index | search | ask | models | serve | ...`. Library errors become messages here."""
+"""The command line: `rag index | search | ask | models | serve | ...`. Library errors become messages here.
+What it leaves out: a settings file (every setting is a flag or an environment variable) and shell completion."""
 from __future__ import annotations
 
 import argparse

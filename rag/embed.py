@@ -16,6 +16,9 @@ is refused with the rebuild command) and ``auto`` (the default: ``onnx`` where o
 extra, once the graph is exported, else ``torch``; a process that has embedded AUTO_EXPORT_AFTER
 texts with torch exports it, a build that large pays for it). The exported graphs are cached per
 weights fingerprint in ``$RAG_ONNX_CACHE`` (default ``~/.cache/rag-quotes/onnx``).
+
+What it leaves out: a GPU (the model runs on the CPU: a query is one short text, and an index of the default
+transcript embeds in seconds), and models that are not sentence-transformers models.
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Speaker labels: the grammar of a name that opens a turn ("Jane Doe:", "PhD B:", "Right Hon. Justin
-Trudeau:"), which subtitles.py writes and parse.py reads back, and the labels that are prose, not people."""
+Trudeau:"), which subtitles.py writes and parse.py reads back, and the labels that are prose, not people. What it
+leaves out: deciding which labels of a document are its speakers' (parse.py counts and checks them)."""
 import re
 
 # a speaker's label, as subtitle_text writes it and parse.py reads it back: one to six words, each

@@ -1,5 +1,7 @@
 """rag migrate: copy an index between a folder and Milvus (either way), its vectors read back, nothing embedded again.
-Backend-neutral: it reads and writes through store.py, which picks the folder or milvus.py by the location."""
+Backend-neutral: it reads and writes through store.py, which picks the folder or milvus.py by the location.
+What it leaves out: merging into an index (a destination that holds one is refused) and changing the model or the
+chunking (that is a rebuild: `rag index --rebuild`)."""
 from __future__ import annotations
 
 import dataclasses

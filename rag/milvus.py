@@ -32,6 +32,9 @@ abstained on by retrieve.py. The vectors are also read back on load (MMR, paragr
 
 Locks: a file lock beside the .db for Milvus Lite (store.build_lock); none for a server (a warning:
 run one build at a time; a second build's alias switch would win, never a half-built index).
+
+What it leaves out: partial updates (each build writes a whole version), Milvus's partitions and its own
+full-text options beyond BM25, and a lock across machines for a server.
 """
 from __future__ import annotations
 

@@ -16,9 +16,8 @@ Everything lives in the user's cache, never in the repository:
     onnx-llm/<name>-<hash>.int4.v2/          its int4 ONNX graph, for onnxruntime-genai (rag/onnxlm.py)
 
 Any other model is named by a local folder or a hub name and used as given (with
-HF_HUB_OFFLINE=1 a hub name must already be in the Hugging Face cache). This module
-does not load models for generation (summarise.py does) and never downloads from a
-model hub.
+HF_HUB_OFFLINE=1 a hub name must already be in the Hugging Face cache). What it leaves
+out: loading models for generation (summarise.py does) and any download from a model hub.
 """
 from __future__ import annotations
 

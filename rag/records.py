@@ -4,6 +4,7 @@ Candidates, and search Hits.
 A Passage is a span of a document's text: ``document.text[start:end] == passage.text``
 always holds. Parsing yields one Passage per paragraph; chunking cuts those into
 the sentence windows that are embedded, searched and cited.
+What it leaves out: behaviour; the records are plain frozen data (Candidates.best aside), the stages act on them.
 """
 from __future__ import annotations
 

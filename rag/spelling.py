@@ -1,7 +1,8 @@
 """How a word may be written otherwise (one idea: spellings, not a vocabulary): British and American spellings, a
 number with or without its separators or in words, a word without its accents or with its letters spelled out,
 words run together or apart, a name's spelling skeleton and two letters swapped, the edit distance. Plain string
-functions; vocabulary.Vocabulary asks them of the documents' words, terms.py of a query's."""
+functions; vocabulary.Vocabulary asks them of the documents' words, terms.py of a query's. What it leaves out: which
+of the forms the documents hold (vocabulary.py), and other languages' spelling rules."""
 from __future__ import annotations
 
 import re

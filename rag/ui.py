@@ -12,6 +12,9 @@ messages in the chat or the API's error, never a traceback.
 The same search is an API endpoint, ``/search`` (gradio_client): the JSON of ``rag search --json``,
 with optional ``docs`` and ``speaker`` (``--doc``, ``--speaker``). The Documents panel offers a
 speaker choice where the documents searched have several speakers (handlers.speaker_choices).
+
+What it leaves out: several indexes in one process, accounts per user (one login for everyone), and HTTPS (bound
+to this machine by default; a reverse proxy in front serves it to a room).
 """
 
 import contextvars

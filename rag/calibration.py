@@ -65,12 +65,18 @@ def load(folder) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError) as e:
         data = e
-    if not isinstance(data, dict):      # said, not silently dropped: the index's searches lose their threshold
-        why = f" ({data})" if isinstance(data, Exception) else ""
-        log.warning("%s cannot be read%s: searches of this index use no threshold of their own until "
-                    "`rag eval --calibrate` writes it again (the next build drops it).", path, why)
-        return {}
+    if not isinstance(data, dict):
+        return unreadable(path, data)
     return data
+
+
+def unreadable(where, data) -> dict:
+    """No calibration, said on stderr, not silently dropped (either backend's: the index's searches lose their
+    threshold); `data`: what was read instead of a JSON object, or the error reading it."""
+    why = f" ({type(data).__name__}: {data})" if isinstance(data, Exception) else ""
+    log.warning("%s cannot be read%s: searches of this index use no threshold of their own until "
+                "`rag eval --calibrate` writes it again (the next build drops it).", where, why)
+    return {}
 
 
 def dumps(data: dict) -> bytes:

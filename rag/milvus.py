@@ -16,8 +16,9 @@ One version of an index is two collections, written whole and never changed afte
 and the alias NAME points at the passages collection of the current version. A build writes a new
 version, then switches the alias (alter_alias): a search sees the old version or the new one, never a
 part. The version before is kept (a process that loaded it keeps searching it); older ones, and what a
-killed build left, are dropped: only collections with this module's fields (a user's collection that
-happens to be named like a version is never touched). A NAME may not contain "__".
+killed build left, are dropped: only collections with exactly this module's schema (a user's collection that
+happens to be named like a version is never touched), and no version another alias names. A NAME may not
+contain "__".
 NAME__calibration holds calibration.json (not versioned, like the folder's: keyed by model and chunking).
 
 The manifest is the folder's, with the checksums of passages.jsonl, paragraphs.jsonl, the vectors
@@ -68,8 +69,7 @@ EMPTY = "ragemptyrow"     # bm25s's "\u2205" for a row without tokens, as a word
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,180}")
 OURS = "__"               # NAME__v<N>_passages, NAME__v<N>_blobs, NAME__calibration: never in a NAME itself
 # the fields of the collections this module makes: a collection without exactly these is not ours to drop
-PASSAGE_FIELDS = frozenset({"row", "vector", "text", "sparse"})
-BLOB_FIELDS = frozenset({"seq", "name", "part", "data", "v"})
+PASSAGES, BLOBS = "passages", "blobs"     # the two kinds of collection a version has (_ours)
 LITE_MARKS = ("LOCK", "collections", "databases")   # what Milvus Lite (3.2) keeps in its .db folder
 
 
@@ -264,7 +264,7 @@ def check_target(location) -> None:
     name = current(target, c)
     # (named like a version is not enough: a collection of the user's named "mine__v9_passages" behind their alias
     # "mine" had the alias moved to the product's new version; its fields say whose it is)
-    if name is not None and (_version_of(target, name) is None or not _ours(c, name, PASSAGE_FIELDS)):
+    if name is not None and (_version_of(target, name) is None or not _ours(c, name, PASSAGES)):
         raise IndexProblem(f"The alias {target.collection} at {target.uri} points at {name}, which is not an index "
                            f"of ours: nothing was written. Choose another ?collection=NAME.")
     if name is None and c.has_collection(target.collection):
@@ -273,10 +273,23 @@ def check_target(location) -> None:
     _calibration_name(c, target)            # before anything is written, not after the switch
 
 
-def _ours(c, name: str, fields: frozenset) -> bool:
-    """Whether collection `name` has exactly the fields of one this module makes (else it is someone else's)."""
+def _shape(described: dict) -> tuple:
+    """A collection's schema as describe_collection (or a schema's to_dict) gives it: each field's name, type, length
+    and dimension (the passages' vectors of any dimension: each model has its own), and its functions."""
+    fields = tuple((f["name"], int(f["type"]), (f.get("params") or {}).get("max_length"),
+                    None if f["name"] == "vector" else (f.get("params") or {}).get("dim")) for f in described["fields"])
+    functions = tuple((f["name"], int(f["type"]), tuple(f["input_field_names"]), tuple(f["output_field_names"]))
+                      for f in described.get("functions") or [])
+    return fields, functions
+
+
+def _ours(c, name: str, kind: str) -> bool:
+    """Whether collection `name` has exactly the schema of one this module makes of `kind` (PASSAGES, BLOBS): every
+    field's name, type, length and the BM25 function (a user's collection that shares the field names, Milvus's
+    full-text tutorial's, is someone else's and never dropped)."""
     try:
-        return frozenset(f["name"] for f in c.describe_collection(name)["fields"]) == fields
+        schema = (_passage_schema(c, 2) if kind == PASSAGES else _blob_schema(c))[0]
+        return _shape(c.describe_collection(name)) == _shape(schema.to_dict())
     except Exception:  # noqa: BLE001 - cannot tell: not ours to touch
         return False
 
@@ -284,7 +297,7 @@ def _ours(c, name: str, fields: frozenset) -> bool:
 def _calibration_name(c, target: Target) -> str:
     """The index's calibration collection; IndexProblem where a collection of that name is someone else's."""
     name = f"{target.collection}{OURS}calibration"
-    if c.has_collection(name) and not _ours(c, name, BLOB_FIELDS):
+    if c.has_collection(name) and not _ours(c, name, BLOBS):
         raise IndexProblem(f"{target.uri} holds a collection {name} that is not ours: nothing was written. "
                            f"Choose another ?collection=NAME.")
     return name
@@ -428,9 +441,13 @@ def _drop_old(c, target: Target, keep: set) -> None:
     versions = {v for n in c.list_collections()
                 if (v := _version_of(target, n.replace("_blobs", "_passages"))) is not None}
     for v in versions - keep:
-        for name, fields in zip(_names(target, v), (PASSAGE_FIELDS, BLOB_FIELDS)):
+        pname = _names(target, v)[0]
+        with contextlib.suppress(Exception):
+            if c.has_collection(pname) and c.list_aliases(pname).get("aliases"):
+                continue        # someone named that version (an alias of theirs): it stays, blobs and all
+        for name, kind in zip(_names(target, v), (PASSAGES, BLOBS)):
             with contextlib.suppress(Exception):
-                if c.has_collection(name) and _ours(c, name, fields):
+                if c.has_collection(name) and _ours(c, name, kind):
                     c.drop_collection(name)
 
 
@@ -453,6 +470,8 @@ def save_calibration(location, data: dict) -> None:
 
 
 def load_calibration(location) -> dict:
+    from . import calibration as cal
+
     target = parse(location)
     try:
         c = client(target)
@@ -460,9 +479,9 @@ def load_calibration(location) -> dict:
         if not c.has_collection(name):
             return {}
         data = json.loads(_read_blobs(c, name).get("calibration.json", b"{}"))
-    except Exception:  # noqa: BLE001 - an unreadable calibration is no calibration, like the folder's
-        return {}
-    return data if isinstance(data, dict) else {}
+    except Exception as e:  # noqa: BLE001 - an unreadable calibration is no calibration, said like the folder's
+        data = e
+    return data if isinstance(data, dict) else cal.unreadable(f"The calibration of {target.uri}", data)
 
 
 # ---- reading -------------------------------------------------------------------------------------
@@ -544,7 +563,9 @@ def _unreadable_manifest(location, e: Exception) -> str:
             f"{store.rebuild_command(location, None, from_files=True)}")
 
 
-def read_documents(location) -> dict:
+def read_documents(location, ids=None) -> dict:
+    """store.read_documents for a Milvus index: only those of `ids` read and checked, when given (another document's
+    damage must not make theirs look lost: `rag index --rebuild` would then drop them)."""
     target = parse(location)
     try:
         c = client(target)
@@ -555,32 +576,23 @@ def read_documents(location) -> dict:
         manifest = store.parse_manifest(files.get("manifest.json", b""), BUILT_FILES)
         if manifest.get("format") not in store.READABLE_DOCUMENTS:
             raise ValueError(f"format {manifest.get('format')!r}")
-        return _documents(files, manifest)
+        return store.documents_from(manifest, files.__getitem__, ids)
     except Exception as e:  # noqa: BLE001
         raise IndexProblem(f"The documents of the index at {target.uri} cannot be read ({type(e).__name__}: {e})")
 
 
 def _documents(files: dict[str, bytes], manifest: dict) -> dict:
-    from .records import Document
-
-    documents = {}
-    for d in manifest["documents"]:
-        data = files[d["file"]]
-        if store.digest(data) != d["text_sha256"]:
-            raise ValueError(f"{d['file']} does not match its checksum")
-        documents[d["id"]] = Document(id=d["id"], text=data.decode("utf-8"), path=d["path"], title=d["title"],
-                                      date=d["date"], sha256=d["sha256"])
-    return documents
+    return store.documents_from(manifest, files.__getitem__)
 
 
 def load(location, embedder=None, check_sources: bool = True, compat=None):
     """Load and check the current version of the index at `location` (see store.load)."""
-    for attempt in range(3):
+    for attempt in range(store.SWAP_RETRIES):
         try:
             return _load(location, embedder, check_sources, compat)
         except _Vanished:
             # a build dropped the version this load had found (two builds in the meantime): read the new one
-            if attempt == 2:
+            if attempt == store.SWAP_RETRIES - 1:
                 raise IndexProblem(f"The index at {parse(location).uri} kept changing while it was read: try again.")
 
 

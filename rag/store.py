@@ -613,11 +613,17 @@ def _unreadable(folder: Path, e: OSError) -> IndexProblem:
 
 
 def _read_documents(folder: Path, manifest: dict, ids=None) -> dict[str, Document]:
+    return documents_from(manifest, lambda name: (folder / name).read_bytes(), ids)
+
+
+def documents_from(manifest: dict, read, ids=None) -> dict[str, Document]:
+    """The documents `manifest` lists (those of `ids`, when given), their texts read by `read(file name)` (either
+    backend's stored files) and checked against the manifest's checksums (ValueError when one does not match)."""
     documents: dict[str, Document] = {}
     for d in manifest["documents"]:
         if ids is not None and d["id"] not in ids:
             continue
-        data = (folder / d["file"]).read_bytes()
+        data = read(d["file"])
         if digest(data) != d["text_sha256"]:
             raise ValueError(f"{d['file']} does not match its checksum")
         documents[d["id"]] = Document(id=d["id"], text=data.decode("utf-8"), path=d["path"],
@@ -629,8 +635,7 @@ def read_documents(folder: Path, ids=None) -> dict[str, Document]:
     """The documents (stored texts, checked) of the index in `folder` (only those of `ids`, when given), whatever
     parser or model made it, so that they can be parsed and embedded again; IndexProblem when they cannot be read."""
     if is_uri(folder):
-        found = _milvus().read_documents(folder)
-        return found if ids is None else {k: v for k, v in found.items() if k in ids}
+        return _milvus().read_documents(folder, None if ids is None else set(ids))
     folder = Path(folder)
     try:
         manifest = read_manifest(folder / "manifest.json")

@@ -333,6 +333,71 @@ def test_a_users_collection_named_like_an_old_version_is_never_dropped(database,
     assert c.has_collection(name) and c.query(name, filter="id == 1", output_fields=["id"])
 
 
+def _same_fields_as_ours(c, name: str, fields: list[str]) -> None:
+    """A user's collection with our field names (Milvus's full-text tutorial's) but its own types, sizes and data."""
+    from pymilvus import DataType
+
+    s = c.create_schema(auto_id=False, enable_dynamic_field=False)
+    ip = c.prepare_index_params()
+    for f in fields:
+        if f in ("row", "seq"):
+            s.add_field(f, DataType.INT64, is_primary=True)
+        elif f in ("vector", "v"):
+            s.add_field(f, DataType.FLOAT_VECTOR, dim=8)
+            ip.add_index(field_name=f, index_type="FLAT", metric_type="L2")
+        elif f == "sparse":
+            s.add_field(f, DataType.SPARSE_FLOAT_VECTOR)
+            ip.add_index(field_name=f, index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
+        elif f == "part":
+            s.add_field(f, DataType.INT64)
+        else:
+            s.add_field(f, DataType.VARCHAR, max_length=100)
+    c.create_collection(name, schema=s, index_params=ip)
+    c.insert(name, [{f: 0 if f in ("row", "seq", "part") else [0.1] * 8 if f in ("vector", "v") else
+                     {1: 0.5} if f == "sparse" else "user data" for f in fields}])
+    c.flush(name)
+
+
+@needs_milvus
+@pytest.mark.slow
+def test_a_users_collections_with_our_field_names_or_a_version_they_named_are_never_dropped(
+        database, interview_file, fake_embedder):
+    """Old versions are dropped only where the whole schema is ours (the field names alone let a build drop a user's
+    `NAME__v1_passages` of their own rows), and never one an alias of someone else's names (it went, alias and all)."""
+    uri = new_uri(database)
+    name = milvus.parse(uri).collection
+    c = milvus.client(milvus.parse(f"milvus-lite://{database}"), create=True)
+    _same_fields_as_ours(c, f"{name}__v1_passages", ["row", "vector", "text", "sparse"])
+    _same_fields_as_ours(c, f"{name}__v2_blobs", ["seq", "name", "part", "data", "v"])
+    build.build([interview_file], fake_embedder, folder=uri)
+    first = milvus.current(milvus.parse(uri), c)
+    c.create_alias(collection_name=first, alias=f"{name}_snapshot")      # the user keeps that version
+    for _ in range(3):
+        build.build([interview_file], fake_embedder, folder=uri)
+    assert c.has_collection(f"{name}__v1_passages") and c.has_collection(f"{name}__v2_blobs")
+    assert c.query(f"{name}__v1_passages", filter="row == 0", output_fields=["text"])[0]["text"] == "user data"
+    assert c.has_collection(first) and c.describe_alias(f"{name}_snapshot")["collection_name"] == first
+    assert c.has_collection(first.replace("_passages", "_blobs"))
+    # and the versions nobody named are still dropped: the current one, the one before, and the user's
+    ours = [n for n in c.list_collections() if n.startswith(f"{name}__v") and n.endswith("_passages")]
+    assert len(ours) == 4, ours
+
+
+@needs_milvus
+@pytest.mark.slow
+def test_an_unreadable_calibration_is_said(database, interview_file, fake_embedder, caplog):
+    """As the folder's calibration.json: a calibration that cannot be read is said on stderr, not dropped silently."""
+    import logging
+
+    uri = new_uri(database)
+    build.build([interview_file], fake_embedder, folder=uri)
+    target = milvus.parse(uri)
+    milvus._write_calibration(milvus.client(target), target, b'{"modes": {"hybrid": {"thresh')
+    with caplog.at_level(logging.WARNING, logger="rag"):
+        assert store.load(uri, embedder=fake_embedder).calibration == {}
+    assert any("cannot be read" in r.getMessage() and "rag eval --calibrate" in r.getMessage() for r in caplog.records)
+
+
 @needs_milvus
 @pytest.mark.slow
 def test_a_killed_builds_leftovers_do_not_push_out_the_version_a_process_still_searches(

@@ -139,6 +139,28 @@ def test_a_manifest_no_build_wrote_is_refused_and_rag_index_replaces_nothing(par
     assert parts.version() == version and parts.read("manifest.json") == manifest   # nothing replaced
 
 
+def test_a_rebuild_without_files_keeps_an_upload_when_another_documents_stored_text_is_damaged(
+        location, tmp_path, interview_file, fake_embedder, monkeypatch, capsys):
+    """One document's stored text damaged, an upload's intact: `rag index --rebuild` (what the load's message says)
+    refuses, as it would drop the upload, whose only copy the index holds. On Milvus the damage of the other
+    document made the upload's text look lost, and the rebuild dropped it."""
+    import rag.embed
+    from rag import cli
+    from stores import Parts
+
+    other = tmp_path / "other.txt"
+    other.write_text(OTHER, encoding="utf-8")
+    build.add_documents([interview_file], fake_embedder, location)
+    build.add_documents([other], fake_embedder, location, uploaded=True)
+    parts = Parts(location)
+    damaged = next(d["file"] for d in parts.manifest()["documents"] if d["id"] == interview_file.name)
+    parts.write(damaged, b"damaged")
+    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
+    assert cli.main(["index", "--index", str(location), "--quiet", "--rebuild"]) == 1
+    assert "other.txt" in capsys.readouterr().err
+    assert sorted(d["id"] for d in parts.manifest()["documents"]) == sorted([interview_file.name, "other.txt"])
+
+
 def test_edited_document_text_refused(parts, fake_embedder):
     name = parts.document_file()
     parts.write(name, parts.read(name).replace(b"Prices", b"Costs"))

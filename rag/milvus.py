@@ -19,7 +19,9 @@ part. The version before is kept (a process that loaded it keeps searching it); 
 killed build left, are dropped: only collections with exactly this module's schema (a user's collection that
 happens to be named like a version is never touched), and no version another alias names. A NAME may not
 contain "__".
-NAME__calibration holds calibration.json (not versioned, like the folder's: keyed by model and chunking).
+NAME__calibration_vN holds calibration.json (not tied to a version of the index, like the folder's: keyed by model
+and chunking); a write makes a new one, then drops the older ones, so a write killed midway leaves the one before
+(the NAME__calibration of earlier releases is read as the oldest).
 
 The manifest is the folder's, with the checksums of passages.jsonl, paragraphs.jsonl, the vectors
 (float32 bytes, read back from Milvus) and the BM25 token texts: a load refuses an index whose rows or
@@ -451,14 +453,28 @@ def _drop_old(c, target: Target, keep: set) -> None:
                     c.drop_collection(name)
 
 
+def _calibrations(c, target: Target) -> list[str]:
+    """The index's calibration collections of ours, newest first: NAME__calibration_vN, then the NAME__calibration of
+    earlier releases (written in place, by a drop and a new one: a write killed between the two lost it)."""
+    pattern = re.compile(re.escape(f"{target.collection}{OURS}calibration") + r"(?:_v(\d+))?")
+    found = sorted(((int(m.group(1) or -1), n) for n in c.list_collections() if (m := pattern.fullmatch(n))),
+                   reverse=True)
+    return [n for _, n in found if _ours(c, n, BLOBS)]
+
+
 def _write_calibration(c, target: Target, data: bytes) -> None:
-    name = _calibration_name(c, target)
-    if c.has_collection(name):
-        c.drop_collection(name)
+    """A new calibration collection, written whole, then the older ones dropped: a reader (or a write killed
+    midway) finds the new calibration or the one before, never none."""
+    _calibration_name(c, target)        # a user's NAME__calibration: refused, nothing written
+    older = _calibrations(c, target)
+    name = f"{target.collection}{OURS}calibration_v{time.time_ns() // 1000}"
     s, ip = _blob_schema(c)
     c.create_collection(name, schema=s, index_params=ip, **_strong(target))
     _write_blobs(c, name, {"calibration.json": data})
     c.flush(name)
+    for old in older:
+        with contextlib.suppress(Exception):
+            c.drop_collection(old)
 
 
 def save_calibration(location, data: dict) -> None:
@@ -473,12 +489,14 @@ def load_calibration(location) -> dict:
     from . import calibration as cal
 
     target = parse(location)
+    data: object = {}
     try:
         c = client(target)
-        name = _calibration_name(c, target)     # (someone else's collection of that name: no calibration)
-        if not c.has_collection(name):
-            return {}
-        data = json.loads(_read_blobs(c, name).get("calibration.json", b"{}"))
+        for name in _calibrations(c, target):   # (someone else's collection of such a name: not read)
+            stored = _read_blobs(c, name).get("calibration.json")
+            if stored is not None:              # (none: a write killed before its rows, the one before counts)
+                data = json.loads(stored)
+                break
     except Exception as e:  # noqa: BLE001 - an unreadable calibration is no calibration, said like the folder's
         data = e
     return data if isinstance(data, dict) else cal.unreadable(f"The calibration of {target.uri}", data)

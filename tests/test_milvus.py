@@ -385,6 +385,34 @@ def test_a_users_collections_with_our_field_names_or_a_version_they_named_are_ne
 
 @needs_milvus
 @pytest.mark.slow
+def test_a_calibration_write_killed_midway_leaves_the_one_before(database, interview_file, fake_embedder,
+                                                                  monkeypatch):
+    """A calibration is written whole into a new collection before the old one goes (it was dropped first, then
+    written: a process killed between the two, after every build's switch or in `rag eval --calibrate`, lost the
+    user's threshold). And the one collection of earlier releases, NAME__calibration, is read, then replaced."""
+    uri = new_uri(database)
+    build.build([interview_file], fake_embedder, folder=uri)
+    target = milvus.parse(uri)
+    c = milvus.client(target)
+    legacy = f"{target.collection}__calibration"            # as an earlier release wrote it
+    s, ip = milvus._blob_schema(c)
+    c.create_collection(legacy, schema=s, index_params=ip)
+    milvus._write_blobs(c, legacy, {"calibration.json": json.dumps({"modes": {"hybrid": {"threshold": 0.5}}}).encode()})
+    c.flush(legacy)
+    assert milvus.load_calibration(uri) == {"modes": {"hybrid": {"threshold": 0.5}}}
+    store.save_calibration(uri, {"modes": {"hybrid": {"threshold": 0.7}}})
+    assert milvus.load_calibration(uri)["modes"]["hybrid"]["threshold"] == 0.7 and not c.has_collection(legacy)
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("killed")
+    monkeypatch.setattr(milvus, "_write_blobs", killed)
+    with pytest.raises(KeyboardInterrupt):
+        store.save_calibration(uri, {"modes": {"hybrid": {"threshold": 0.9}}})
+    assert milvus.load_calibration(uri)["modes"]["hybrid"]["threshold"] == 0.7
+
+
+@needs_milvus
+@pytest.mark.slow
 def test_an_unreadable_calibration_is_said(database, interview_file, fake_embedder, caplog):
     """As the folder's calibration.json: a calibration that cannot be read is said on stderr, not dropped silently."""
     import logging

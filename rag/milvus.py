@@ -56,13 +56,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import numpy as np
 
 from . import store
-from .errors import IndexProblem, MissingExtra
+from .errors import CannotWrite, IndexProblem, MissingExtra
 from .store import URI_SCHEMES as SCHEMES
 
 log = logging.getLogger(__name__)
 
 DEFAULT_COLLECTION = "rag_index"
 PIECE = 60_000            # bytes of one blob piece (VARCHAR max_length is 65,535 bytes)
+TEXT_BYTES = 65_535       # bytes of a passage's BM25 tokens (its VARCHAR field's max_length)
+MAX_TOKEN = 200           # characters of the longest BM25 token stored
 PAGE = 2_000              # rows read or written per call
 KEEP = 2                  # versions kept: the current one and the one before
 BUILT_FILES = re.compile(r"passages\.jsonl|paragraphs\.jsonl|vectors|lexical")  # what its manifest's "files" check
@@ -339,7 +341,7 @@ def _passage_schema(c, dim: int):
     s = c.create_schema(auto_id=False, enable_dynamic_field=False)
     s.add_field("row", DataType.INT64, is_primary=True)
     s.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
-    s.add_field("text", DataType.VARCHAR, max_length=65535, enable_analyzer=True,
+    s.add_field("text", DataType.VARCHAR, max_length=TEXT_BYTES, enable_analyzer=True,
                 analyzer_params={"tokenizer": "standard"})
     s.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
     s.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["text"],
@@ -352,11 +354,19 @@ def _passage_schema(c, dim: int):
 
 
 def token_texts(passages) -> tuple[list[str], bool]:
-    """Each passage's BM25 tokens (rag.lexical's, as bm25s gets them) joined by spaces, and whether stemmed."""
+    """Each passage's BM25 tokens (rag.lexical's, as bm25s gets them) joined by spaces, and whether stemmed; a token
+    over MAX_TOKEN characters left out (a base64 blob's one "word" of 70,000 overflowed the field: no query asks for
+    it), the text cut to the field's TEXT_BYTES."""
     from . import lexical
 
     stem = lexical._stemmer() is not None
-    return [" ".join(lexical.tokenize(lexical.lexical_text(p), stem)) or EMPTY for p in passages], stem
+    texts = []
+    for p in passages:
+        text = " ".join(t for t in lexical.tokenize(lexical.lexical_text(p), stem) if len(t) <= MAX_TOKEN) or EMPTY
+        if len(text.encode("utf-8")) > TEXT_BYTES:
+            text = text.encode("utf-8")[:TEXT_BYTES + 1].decode("utf-8", "ignore").rsplit(" ", 1)[0]
+        texts.append(text)
+    return texts, stem
 
 
 def _strong(target: Target) -> dict:
@@ -422,11 +432,14 @@ def save(index, location):
                 c.create_alias(collection_name=pname, alias=target.collection)
             else:
                 c.alter_alias(collection_name=pname, alias=target.collection)
-        except BaseException:
+        except BaseException as e:
             for name in (pname, bname):
                 with contextlib.suppress(Exception):
                     if current(target, c) != pname:
                         c.drop_collection(name)
+            if type(e).__module__.startswith("pymilvus"):     # Milvus refused the write: said, not a traceback
+                raise CannotWrite(f"Milvus refused to write the index at {target.uri} ({getattr(e, 'message', e)}): "
+                                  f"nothing was changed.", str(getattr(e, "message", e))) from None
             raise
         # after the switch, so that a failed build leaves the old index with its own calibration (a build
         # killed between the two keeps the previous calibration, used only where it fits model and chunking)

@@ -17,7 +17,7 @@ from rag.calibration import CONFIDENCE
 import rag.embed
 from rag.migrate import migrate
 from rag import build, milvus, milvus_search, store
-from rag.errors import IndexProblem, MissingExtra
+from rag.errors import CannotWrite, IndexProblem, MissingExtra
 from rag.retrieve import Retriever
 
 from conftest import INTERVIEW, FakeEmbedder
@@ -231,6 +231,40 @@ def test_migrate_both_ways_equals_the_source(tiny_index, database, tmp_path, fak
 
 @needs_milvus
 @pytest.mark.slow
+def test_migrate_of_a_hand_edited_manifest_or_onto_a_users_file_is_one_message(tmp_path, database, interview_file,
+                                                                                fake_embedder, capsys, monkeypatch):
+    """rag migrate crashed on what every other command says in one message: a chunking setting this version does
+    not know, a NUL in a document's path; and a refused copy onto a user's file left `.notes.txt.lock` beside it."""
+    from rag import cli
+    from stores import Parts
+
+    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
+    src = tmp_path / "src"
+    build.build([interview_file], fake_embedder, folder=src)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine", encoding="utf-8")
+    assert cli.main(["migrate", str(src), str(notes)]) == 1         # (folder to folder: the CLI's own refusal)
+    assert migrate_refused(lambda: migrate(src, notes), "is a file")
+    assert ".notes.txt.lock" not in {p.name for p in tmp_path.iterdir()} and notes.read_text() == "mine"
+    parts = Parts(src)
+    entry = parts.manifest()["documents"][0]
+    parts.edit_manifest(documents=[{**entry, "path": "x\0y"}])
+    assert cli.main(["migrate", str(src), new_uri(database), "--verbose"]) == 0
+    parts.edit_manifest(chunking={**parts.manifest()["chunking"], "foo": 1})
+    capsys.readouterr()
+    assert cli.main(["migrate", str(src), new_uri(database)]) == 1
+    err = capsys.readouterr().err
+    assert "chunked with settings this version does not know" in err and "Traceback" not in err
+
+
+def migrate_refused(copy, said: str) -> bool:
+    with pytest.raises(IndexProblem, match=said):
+        copy()
+    return True
+
+
+@needs_milvus
+@pytest.mark.slow
 def test_calibration_is_carried_into_a_rebuild(database, interview_file, fake_embedder):
     uri = new_uri(database)
     index = build.build([interview_file], fake_embedder, folder=uri)
@@ -409,6 +443,34 @@ def test_a_calibration_write_killed_midway_leaves_the_one_before(database, inter
     with pytest.raises(KeyboardInterrupt):
         store.save_calibration(uri, {"modes": {"hybrid": {"threshold": 0.9}}})
     assert milvus.load_calibration(uri)["modes"]["hybrid"]["threshold"] == 0.7
+
+
+@needs_milvus
+@pytest.mark.slow
+def test_a_document_with_a_word_longer_than_a_milvus_field_is_indexed(database, tmp_path, interview_file,
+                                                                      fake_embedder, monkeypatch):
+    """One "word" of 70,000 characters (a base64 blob in a text file) overflowed the BM25 text's 64 KiB field: a
+    pymilvus traceback where the folder indexes it. Its token is left out of the BM25 text; the quote is exact.
+    And a write Milvus refuses is one message (CannotWrite), the index as it was."""
+    blob = tmp_path / "blob.txt"
+    blob.write_text("Attachment follows.\n\n" + "QUJD" * 17_500 + "\n\nThe council agreed on the budget.\n",
+                    encoding="utf-8")
+    uri = new_uri(database)
+    build.add_documents([interview_file, blob], fake_embedder, uri)
+    index = store.load(uri, embedder=fake_embedder)
+    spans_exact(index)
+    hits = Retriever(index, fake_embedder).search("council budget", k=10, abstain=False).hits
+    assert any(h.passage.doc == "blob.txt" and "budget" in h.passage.text for h in hits)
+    from pymilvus.exceptions import MilvusException
+
+    def refused(*args, **kwargs):
+        raise MilvusException(message="the database is read-only")
+    c = milvus.client(milvus.parse(uri))
+    monkeypatch.setattr(type(c), "insert", refused)
+    version = milvus.current(milvus.parse(uri), c)
+    with pytest.raises(CannotWrite, match="Milvus refused to write the index .* read-only.*nothing was changed"):
+        build.add_documents([interview_file], fake_embedder, uri, rebuild=True)
+    assert milvus.current(milvus.parse(uri), c) == version
 
 
 @needs_milvus

@@ -98,14 +98,19 @@ def supported(path: Path) -> bool:
     return Path(path).suffix.lower() in SUFFIXES
 
 
+UPLOADED = "upload:"     # the stored path of a file uploaded in the chat: no file on this machine to re-read
+
+
 def stored_path(path: Path, index_folder: Path) -> str:
-    """The path as the manifest keeps it: relative to the index's parent folder when inside it."""
+    """The path as the manifest keeps it: relative to the index's parent folder when inside it (a file of the
+    server named "upload:…" there as "./upload:…", never taken for a chat's upload, which a visitor could replace)."""
     path = Path(path).resolve()
     base = Path(index_folder).resolve().parent
     try:
-        return str(path.relative_to(base))
+        relative = str(path.relative_to(base))
     except ValueError:
         return str(path)
+    return f"./{relative}" if relative.startswith(UPLOADED) else relative
 
 
 def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:

@@ -46,6 +46,7 @@ from .chunk import ChunkSettings
 from .errors import IndexProblem, listing
 from .paths import LOCAL_INDEX
 from .parse import PARSER_VERSION
+from .read import UPLOADED
 from .records import Document, Passage
 
 FORMAT = "rag-index/3"      # 3: the manifest holds the checksum of every file the build wrote (lexical/ too)
@@ -653,7 +654,6 @@ def vectors_array(vectors) -> np.ndarray:
     return np.asarray(vectors.reconstruct_n(0, vectors.ntotal), dtype="float32")
 
 
-UPLOADED = "upload:"     # the stored path of a file uploaded in the chat: no file on this machine to re-read
 
 
 def source_path(folder: Path, path: str) -> Path | None:

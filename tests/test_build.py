@@ -438,3 +438,25 @@ def test_a_file_broken_since_it_was_indexed_is_named_and_its_way_out_given(tmp_p
                                  "d/day 3.txt", "rag index").count("'") == 4
     remove_documents(["schools.txt"], FakeEmbedder(), folder)
     assert list(store.load(folder).documents) == ["briefing.txt"]
+
+
+def test_a_server_file_named_like_an_upload_is_a_file_never_an_upload(tmp_path, monkeypatch):
+    """A file of the server named "upload:policy.txt" beside the index was stored as the path "upload:policy.txt",
+    which every reader takes for a chat's upload: never re-read when it changed, and a visitor's upload of
+    "policy.txt" with Replace ticked replaced it."""
+    monkeypatch.chdir(tmp_path)
+    emb = FakeEmbedder()
+    server_file = tmp_path / "upload:policy.txt"
+    server_file.write_text(INTERVIEW, encoding="utf-8")
+    folder = tmp_path / "embeddings"
+    add_documents([server_file], emb, folder)
+    [doc] = list_documents(folder)
+    assert doc["source"] == "ok" and doc["path"] == "./upload:policy.txt"
+    assert store.source_files(folder) == ([server_file.resolve()], [])
+    visitor = tmp_path / "visitor" / "policy.txt"
+    visitor.parent.mkdir()
+    visitor.write_text("Forged text. The minister resigned.\n", encoding="utf-8")
+    report = add_documents([visitor], emb, folder, uploaded=True, by_name=True)
+    assert report.updated == []
+    texts = {d.id: d.text for d in store.load(folder, embedder=emb).documents.values()}
+    assert texts["upload:policy.txt"] == server_file.read_text(encoding="utf-8")

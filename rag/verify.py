@@ -38,6 +38,7 @@ exact quotes.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,13 +47,15 @@ from .chunk import sentences
 from .cite import spoken_sentences, voice_at, voices
 from .records import Hit
 from .speakers import label_of
-from .spelling import TENS, UNITS
+from .places import countries, country_forms, peoples
+from .spelling import SCALES, TENS, UNITS, _spelled_numbers, _spelled_value
 
 THRESHOLD = 0.5     # cosine to the best quote sentence (all-MiniLM-L6-v2), see README "Summary"
 ECHO_MARGIN = 0.15  # a sentence this much closer to the question than to the quotes only echoes it
 CLOSE = 0.05        # quote sentences this near the best one count as "the closest" for negation
 COPY = 0.8          # share of a sentence's words found in a quote sentence that makes it a near copy
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|without)\b|n['’]t\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|without)\b|n['’‘´ʼ`]t\b|"
+                       r"\b(?:do|does|did|is|are|was|were|has|have|had|could|would|should|wo|ca|must|need)nt\b", re.I)
 
 # Text that speaks to an assistant or to the reader rather than reporting anything (see the docstring).
 # Each pattern names the addressee or the act of instructing, so ordinary speech does not match:
@@ -80,7 +83,8 @@ INSTRUCTION_PATTERNS = [re.compile(p, re.I) for p in (
 )]
 INSTRUCTIONS = "the quote gives instructions rather than stating a fact"
 
-CITE = re.compile(r"\s*\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
+# "[1]", "[1, 3]", "[1-3]", "[^1]", "【1】" (as models write them)
+CITE = re.compile(r"\s*(?:\[\s*\^?|【\s*)(\d+(?:\s*[,;\-–]\s*\d+)*)\s*[\]】]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Ordinals ("the second item", "at third reading", "2nd"): a sentence whose ordinal no cited quote says, where the
 # quote sentences closest to it say another ("the first item" over "the second item"), reorders them. One opening
@@ -96,8 +100,10 @@ _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "my", "yo
 # season, "end", "support", "block", "bar" nouns, "up", "back", "before", "lower", "late", "same" say too many
 # things (a hostile review's faithful sentences: "the end of the season" over "starts", "the late mayor" over
 # "before", "the lower deck" over "rose"), so they decide nothing.
-_OPPOSITES = [({"increase", "double", "triple", "soar", "surge"},
-               {"decrease", "reduce", "reduction", "halve", "plunge", "plummet", "shrink"}),
+_OPPOSITES = [({"increase", "double", "triple", "soar", "surge", "rise", "rose", "risen", "grow", "grew", "grown",
+                "climb", "gain"},
+               {"decrease", "reduce", "reduction", "halve", "plunge", "plummet", "shrink", "shrank", "shrunk", "fell",
+                "fallen", "drop", "decline", "slump"}),
               ({"approve", "accept", "agree", "adopt", "endorse"},
                {"reject", "refuse", "disagree", "veto", "oppose"}),
               ({"confirm", "admit"}, {"deny"}),
@@ -117,6 +123,8 @@ _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 # a number word and the figure a quote may write instead ("sixty": "60"); "one" is as often no number ("one of them")
 _NUMBER_WORDS = {**{w: str(n) for w, n in {**UNITS, **TENS}.items() if w != "one"}, "hundred": "100",
                  "thousand": "1000", "million": "million", "billion": "billion", "dozen": "12"}
+_NUMBER_VALUES = {**_NUMBER_WORDS, "one": "1"}     # and in a compound: "one-year", "twenty-one"
+_SCALED = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b")     # "1.2 million": 1200000
 # capitalised words that are not names when they open a sentence (or follow a colon)
 _COMMON = set("""a an the this that these those there here it its he she they we i you his her their our my your
 him them us me one some any all both each every no not yes and but or so if as at by for from in into of on to
@@ -125,7 +133,8 @@ although though however moreover also then thus therefore finally first second t
 according regarding concerning asked answering answer quote quotes speaker question yet still just only even
 many most much more less other another such same own several few do does did is are was were be been being has
 have had will would shall should can could may might must let please thank thanks meanwhile indeed
-mr mrs ms dr sir madam""".split())
+mr mrs ms dr sir madam additionally furthermore nevertheless nonetheless besides likewise otherwise hence elsewhere
+today yesterday tomorrow last next based""".split())
 
 
 @dataclass(frozen=True)
@@ -156,20 +165,40 @@ def split(text: str) -> list[tuple[str, list[int]]]:
     pieces = [p for s, e in sentences(text)
               for p in re.split(r"(?<=\b[Nn]o\.)\s+(?=[A-Z\"“\[])|(?<=\])\s+(?=[A-Z\"“])", text[s:e])]
     for piece in pieces:
-        lead = re.match(r"(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+", piece)
+        lead = re.match(f"(?:{CITE.pattern})+", piece)
         if lead and out:
             out[-1][0] += " " + lead.group().strip()
             piece = piece[lead.end():].strip()
         if piece.strip():
             out.append([piece.strip(), []])
     for item in out:
-        item[1] = [int(n) for m in CITE.finditer(item[0]) for n in re.split(r"\s*[,;]\s*", m.group(1))]
+        item[1] = [n for m in CITE.finditer(item[0]) for n in _cited(m.group(1))]
     return [(t, c) for t, c in out]
+
+
+def _cited(marker: str) -> list[int]:
+    """The quote numbers of a marker's inside: "1, 3" -> [1, 3]; a range "1-3" -> [1, 2, 3] (at most 20)."""
+    out = []
+    for part in re.split(r"\s*[,;]\s*", marker):
+        ends = [int(n) for n in re.split(r"\s*[\-–]\s*", part)]
+        out += list(range(ends[0], ends[-1] + 1))[:20] if len(ends) > 1 and ends[0] <= ends[-1] else ends[:1]
+    return out
 
 
 def strip_citations(text: str) -> str:
     text = CITE.sub("", text)
     return re.sub(r"\s+([.,;:!?])", r"\1", text).strip()
+
+
+def _plain(text: str) -> str:
+    """A sentence as it is checked and shown: compatibility forms folded (fullwidth "６０": 60), invisible format
+    characters out (a zero-width space inside "not" hid the negation), an apostrophe written otherwise an
+    apostrophe ("doesn´t")."""
+    text = text.translate(_APOSTROPHES)
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
+
+
+_APOSTROPHES = str.maketrans({"´": "'", "ʼ": "'", "‘": "'", "`": "'"})
 
 
 def _norm(word: str) -> str:
@@ -183,11 +212,17 @@ def terms(sentence: str) -> list[str]:
     for m in _WORD.finditer(sentence):
         w = m.group()
         low = _norm(w)
+        parts = low.split("-")
         if low in _ORDINALS:
             continue
+        elif len(parts) > 1 and any(p in _NUMBER_VALUES for p in parts):   # "twenty-six": 26; "five-year": five
+            if all(p in _NUMBER_VALUES or p in SCALES for p in parts):
+                found.append(str(_spelled_value(parts)))
+            else:
+                found += [p for p in parts if p in _NUMBER_VALUES]
         elif low in _NUMBER_WORDS:
             found.append(low)
-        elif w[0].isupper() and ((len(w) > 1 and w.isupper()) or low not in _COMMON):
+        elif w[0].isupper() and ((len(w) > 1 and w.isupper()) or low not in _COMMON) and not _opener(sentence, m):
             found.append(w)
     seen, unique = set(), []
     for t in found:
@@ -197,22 +232,38 @@ def terms(sentence: str) -> list[str]:
     return unique
 
 
+def _opener(sentence: str, m: re.Match) -> bool:
+    """Whether word `m` is an adverb opening `sentence` before a comma ("Notably, …", "Reportedly, …"): no name."""
+    w = m.group()
+    return not sentence[:m.start()].strip(" \"“'‘([") and sentence[m.end():m.end() + 1] == "," and \
+        w.lower().endswith("ly") and w.lower() not in countries()
+
+
 class _Vocabulary:
     def __init__(self, texts: list[str]):
         joined = " ".join(texts)
-        self.words = {_norm(w) for w in _WORD.findall(joined)}
+        written = [_norm(w) for w in _WORD.findall(joined)]
+        self.words = set(written) | {p for w in written for p in w.split("-") if p}   # "three-year": three
+        self.capitalised = {_norm(w) for w in _WORD.findall(joined) if w[0].isupper()}
         self.numbers = {n.replace(",", "") for n in _NUMBER.findall(joined)}
+        low = joined.lower()        # and the figures number words write: "Twelve": 12, "sixty-two": 62
+        self.numbers |= {str(_spelled_value(run.split())) for run in _spelled_numbers(low.replace("-", " "))}
+        self.numbers |= {v for w in self.words if (v := _NUMBER_VALUES.get(w, "")).isdigit()}
+        self.numbers |= {str(round(float(n) * SCALES[scale])) for n, scale in _SCALED.findall(low)}
 
     def has(self, term: str) -> bool:
-        if term[0].isdigit():
-            return term in self.numbers or term.rstrip("0").rstrip(".") in self.numbers
+        if term[0].isdigit():     # "60.0" is the quote's "60"; "80" is not its "8"
+            return term in self.numbers or ("." in term and term.rstrip("0").rstrip(".") in self.numbers)
         low = _norm(term)
-        if low in _NUMBER_WORDS:
-            return low in self.words or _NUMBER_WORDS[low] in self.numbers
+        if low in _NUMBER_VALUES:
+            return low in self.words or _NUMBER_VALUES[low] in self.numbers
         if low in self.words:
             return True
-        stem = low[: max(4, len(low) - 3)]   # Russia ~ Russian, Europe ~ European
-        return len(low) >= 5 and any(w.startswith(stem) for w in self.words)
+        # Russia ~ Russian, Europe ~ European, China ~ Chinese: another name the quotes write (not "armed" for
+        # Armenia, "fish" for Fisher: a word the quotes write in lower case is no name)
+        base = low.rstrip("aey")
+        return len(low) >= 4 and any(len(c) >= 4 and abs(len(c) - len(low)) <= 4 and
+                                     (c.startswith(base) or low.startswith(c.rstrip("aey"))) for c in self.capitalised)
 
 
 def _turned(sentence: str, closest: list[str]) -> str | None:
@@ -280,7 +331,21 @@ def _opposite(sentence: str, closest: list[str], cited: str) -> str | None:
         other = near.get((pair, 1 - side))
         if other and (pair, side) not in said:
             return f"says {word!r} where the closest quote sentence says {other!r}"
+    # a quote sentence that says both ("exports fell while imports rose"): the clause sharing the most words with
+    # the sentence decides ("exports rose" turns it, though the quote says "rose" of imports)
+    words = {_norm(w) for w in _WORD.findall(sentence)} - _COMMON
+    clauses = [c for q in closest for c in _CLAUSE.split(q) if c.strip()]
+    shared = [len(words & {_norm(w) for w in _WORD.findall(c)}) for c in clauses]
+    if shared and max(shared) >= 2:
+        clause = _sides(clauses[shared.index(max(shared))])
+        for word, (pair, side) in _sides(sentence).items():
+            other = next((w for w, s in clause.items() if s == (pair, 1 - side)), None)
+            if other and (pair, side) not in clause.values():
+                return f"says {word!r} where the quote says {other!r}"
     return None
+
+
+_CLAUSE = re.compile(r"[,;:]|\b(?:while|whereas|but|although|though)\b")
 
 
 def instructions(text: str) -> str | None:
@@ -327,7 +392,7 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
                 valid.append(n)
             elif n not in by_rank:
                 removed += 1
-        sentence = strip_citations(raw)
+        sentence = _plain(strip_citations(raw))
         if sentence and re.search(r"\w", sentence):
             plain.append((sentence, valid))
     if not plain:
@@ -378,8 +443,10 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
             if turned:
                 problems.append(turned)
         if mask.any():
-            credited = _credited(sentence, [speaker_of[j] for j in np.flatnonzero(mask)],
-                                 {speaker_of[j] for j in np.flatnonzero(mask) if sims[i][j] >= best - CLOSE})
+            who = [speaker_of[j] for j in np.flatnonzero(mask)]
+            credited = _credited(sentence, who, {speaker_of[j] for j in np.flatnonzero(mask)
+                                                 if sims[i][j] >= best - CLOSE}) or \
+                _mentioned(sentence, who, " ".join(by_rank[r].passage.text for r in pool))
             if credited:
                 problems.append(credited)
         misquoted = _misquoted(sentence, [by_rank[r].passage.text for r in pool])
@@ -399,6 +466,35 @@ def _credited(sentence: str, speakers: list[str | None], closest: set[str | None
     if named and not closest & set(named):
         return (f"credits to {' or '.join(named)} what the cited quotes have "
                 f"{' or '.join(sorted(s for s in closest if s)) or 'someone else'} say")
+    return None
+
+
+_SAYS = re.compile(r"((?:[A-Z][\w'’\-]+\s+){0,2}[A-Z][\w'’\-]+)\s+(?:said|says|stated|states|argued|argues|told|"
+                   r"tells|added|adds|claimed|claims|noted|notes|warned|warns|insisted|insists|explained|explains|"
+                   r"stressed|stresses|declared|declares)\b")
+
+
+def _mentioned(sentence: str, speakers: list[str | None], quoted: str) -> str | None:
+    """A sentence crediting the cited words to someone the quotes only mention ("Stoltenberg said …" of Lavrov's
+    answer quoting him): a name before a verb of saying that no cited speaker bears but the quotes' text holds
+    (a country, its capital or an organisation speaks for its people: "Russia said", "NATO says" are left alone;
+    quotes without speakers too)."""
+    from .speakers import resolve
+
+    known = [s for s in dict.fromkeys(speakers) if s]
+    if not known:
+        return None
+    for m in _SAYS.finditer(sentence):
+        words = [w for w in m.group(1).split() if _norm(w) not in _COMMON]
+        name = " ".join(words)
+        if not words or resolve(name, known, named=True).speakers or \
+                any(w.isupper() or _norm(w) in country_forms() or _norm(w).removesuffix("s") in peoples()
+                    for w in words):
+            continue        # (an organisation's letters, a country, its capital or its people speak for it)
+        said = _SAYS.pattern.split(r")\s+", 1)[1]      # (the quote reports their words itself: "Stoltenberg said")
+        if all(re.search(rf"\b{re.escape(w.rstrip(chr(39) + '’s'))}", quoted) for w in words) and \
+                not re.search(rf"\b{re.escape(words[-1])}\W+(?:\w+\W+){{0,3}}?{said}", quoted):
+            return f"credits to {name}, whom the cited quotes only mention, what {' or '.join(known)} says"
     return None
 
 

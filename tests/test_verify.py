@@ -316,3 +316,47 @@ def test_a_sentence_that_opens_a_turn_is_its_speakers_not_the_one_before(tmp_pat
         "Mark Szymanski said the library deserves that money more than the ferry does [1]."))
     assert any(p.startswith("credits to Grace Adeyemi") or p.startswith("credits to Councillor Grace Adeyemi")
                for p in problems("Grace Adeyemi said the library deserves that money more than the ferry does [1]."))
+
+
+HARBOUR = ("Exports of fish to Norway fell by 8 percent, while imports of fuel from Poland rose slightly. The harbour "
+           "hired sixty-two new staff on a three-year lease. Twelve inspectors were dismissed. The grant is 1.2 "
+           "million euros. I heard Jens Stoltenberg praise the harbour.")
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    # a third hostile review's sentences: each passed the check, or each faithful one was refused
+    ("Exports of fish to Norway rose by 8 percent [1].", "says 'rose' where the quote says 'fell'"),
+    ("Imports of fuel from Poland fell slightly [1].", "says 'fell' where the quote says 'rose'"),
+    ("Exports of fish to Norway fell by 80 percent [1].", "not in the cited quotes: 80"),
+    ("The harbour hired twenty-six new staff on a three-year lease [1].", "not in the cited quotes: 26"),
+    ("The harbour hired sixty-two new staff on a five-year lease [1].", "not in the cited quotes: five"),
+    ("The harbour doesnt hire new staff on a three-year lease [1].", "says no or not"),
+    ("The harbour doesn´t hire new staff on a three-year lease [1].", "says no or not"),
+    ("The harbour does n\u200bot hire new staff on a three-year lease [1].", "says no or not"),
+    ("Fisher said exports of fish to Norway fell by 8 percent [1].", "not in the cited quotes: Fisher"),
+    ("Jens Stoltenberg said exports of fish to Norway fell by 8 percent [1].",
+     "credits to Jens Stoltenberg, whom the cited quotes only mention, what Anna Berg says"),
+    ("Anna Berg said exports of fish to Norway fell by 8 percent [1].", None),
+    ("Exports of fish to Norway fell by 8 percent [1].", None),
+    ("The harbour hired 62 new staff on a three-year lease [1].", None),
+    ("Sixty-two new staff were hired on a three-year lease [1].", None),
+    ("12 inspectors were dismissed [1].", None),
+    ("Notably, twelve inspectors were dismissed [1].", None),
+    ("Additionally, the grant is 1,200,000 euros [1].", None),
+    ("Exports of fish to Norway fell by ８ percent [1].", None),
+])
+def test_numbers_names_negations_and_directions_as_a_model_writes_them(fake_embedder, sentence, flagged):
+    from conftest import quote_hits
+
+    index, hits = quote_hits([HARBOUR], speaker="Anna Berg")
+    [checked], _ = check(sentence, hits, index, fake_embedder)
+    if flagged is None:
+        assert checked.supported, checked.problems
+    else:
+        assert not checked.supported and any(flagged in p for p in checked.problems), checked.problems
+
+
+def test_citations_as_models_write_them():
+    assert split("A fell [1-3]. B rose 【2】. C grew [^1]. D fell [3–2].") == \
+        [("A fell [1-3].", [1, 2, 3]), ("B rose 【2】.", [2]), ("C grew [^1].", [1]), ("D fell [3–2].", [3])]
+    assert strip_citations("B rose 【2】.") == "B rose."

@@ -105,6 +105,16 @@ def _stopped(why: str, time_limit: float = 0.0, max_new_tokens: int = 0, error: 
             "error": f"The model stopped with an error: {error}"}[why]
 
 
+_REASONING = re.compile(r"<(think|thinking|reasoning)>.*?(?:</\1>\s*|$)", re.S | re.I)
+
+
+def _without_reasoning(text: str) -> str:
+    """A server's answer without the reasoning a model writes before it ("<think>…</think>", as vLLM without a
+    reasoning parser and llama.cpp's --reasoning-format none send it): that is neither the summary nor checked
+    (it was shown as summary sentences, the answer glued to its last); an unclosed one is still being written."""
+    return _REASONING.sub("", text).lstrip()
+
+
 def _stop_reason(text: str) -> str | None:
     """"repeat" when the text repeats a finished sentence, "sentences" when MAX_SENTENCES cited
     sentences are done, else None (both backends stop there)."""
@@ -631,12 +641,14 @@ class ServerSummariser(_Summarises):
         deadline = time.monotonic() + max(0.0, time_limit)
         messages = prompt_messages(question, hits, sorted(llm.SPECIAL_TOKENS, key=len, reverse=True))
         text, reason, failure, outcome, stop, pieces = "", None, None, {}, None, None
+        written = ""
         try:
             model = self.server.model or self._discover(deadline)
             pieces = llm.chat_stream(self.server, messages, max_tokens=max_new_tokens, deadline=deadline,
                                      model=model, outcome=outcome)
             for piece in pieces:
-                text += piece
+                written += piece
+                text = _without_reasoning(written)
                 yield SummaryUpdate(text, False, None)
                 stop = _stop_reason(text) or ("length" if len(text) > 16 * max_new_tokens else None)
                 if stop:

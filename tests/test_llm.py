@@ -80,6 +80,20 @@ def test_streams_the_answer_and_checks_each_sentence(searched, fake_embedder):
                                                                               reverse=True))
 
 
+def test_a_reasoning_models_thinking_is_neither_shown_nor_checked(searched, fake_embedder):
+    """A model that thinks aloud ("<think>…</think>" in the content, as vLLM without a reasoning parser and llama.cpp's
+    --reasoning-format none send it): its reasoning was shown and checked as the summary, the answer glued onto the
+    last sentence of it, and the three-sentence stop could end the stream before the answer began."""
+    pieces = ["<think>\nQuote [1] says the pipeline is funded [1]. ", "Quote [2] says prices stay flat [2]. ",
+              "Quote [3] is about the north [3]. Let me answer.</think>\n\n", "The pipeline ", "is funded ",
+              "by a regional grant [1]."]
+    with LLMStub(pieces) as stub:
+        updates = _updates(llm.Server(stub.url, "thinker"), searched, fake_embedder, max_new_tokens=200)
+    assert all("think" not in u.text and "Quote [" not in u.text for u in updates)
+    [sentence] = updates[-1].summary.sentences
+    assert sentence.text == "The pipeline is funded by a regional grant." and sentence.supported, sentence
+
+
 def test_only_the_configured_url_is_contacted(searched, fake_embedder, monkeypatch):
     """Proxy variables do not reroute the request, and a redirect is not followed."""
     with LLMStub() as elsewhere, LLMStub(mode="redirect") as stub:

@@ -54,7 +54,8 @@ THRESHOLD = 0.5     # cosine to the best quote sentence (all-MiniLM-L6-v2), see 
 ECHO_MARGIN = 0.15  # a sentence this much closer to the question than to the quotes only echoes it
 CLOSE = 0.05        # quote sentences this near the best one count as "the closest" for negation
 COPY = 0.8          # share of a sentence's words found in a quote sentence that makes it a near copy
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|without)\b|n['’‘´ʼ`]t\b|"
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|without|hardly|scarcely|barely)\b|"
+                       r"\b(?:refuse[sd]?|refusing|fail(?:s|ed|ing)?|cease[sd]?|ceasing)\s+to\b|n['’‘´ʼ`]t\b|"
                        r"\b(?:do|does|did|is|are|was|were|has|have|had|could|would|should|wo|ca|must|need)nt\b", re.I)
 
 # Text that speaks to an assistant or to the reader rather than reporting anything (see the docstring).
@@ -64,7 +65,10 @@ _SAY = "say|state|write|answer|reply|respond|claim|report|output|print|repeat|me
 _MODEL = r"(?:AI|artificial\s+intelligence|chatbot|(?:large\s+)?language\s+model|LLM|ChatGPT|(?:AI\s+)?assistant)"
 INSTRUCTION_PATTERNS = [re.compile(p, re.I) for p in (
     # "ignore previous instructions", "disregard all prior prompts", "forget the above"
-    r"\b(?:ignore|disregard|forget|override)\b(?:\s+\w+){0,3}?\s+(?:instructions?|prompts?)\b",
+    r"\b(?:ignore|disregard|forget|override)\b(?:\s+\w+){0,3}?\s+(?:instructions?|prompts?|"
+    r"(?:passages?|quotes?|documents?|texts?)\b(?=\s*[.!;:]))",
+    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+)?(?:prior|previous|earlier|your)\s+(?:\w+\s+)?"
+    r"(?:guidance|rules|directions)\b",
     r"\b(?:ignore|disregard|forget)\s+(?:(?:all\s+(?:of\s+)?)?the\s+above|everything\s+(?:above|before)|"
     r"what\s+(?:you|I)\s+(?:were|was|have\s+been)\s+told)",
     # "you must say…", "you are instructed to answer…"
@@ -72,7 +76,10 @@ INSTRUCTION_PATTERNS = [re.compile(p, re.I) for p in (
     r"(?:now\s+|always\s+|only\s+|instead\s+)?(?:" + _SAY + r"|ignore|disregard|pretend|summari[sz]e)\b",
     # "Say that the minister resigned." (an imperative opening a sentence), "please say that…"
     r"(?:^|[.!?:;\"“(]\s*|\bplease\s+)(?:say|state|write|claim|report|repeat)\s+(?:that|only|instead)\b",
-    r"\b(?:tell|inform|answer|reply\s+to|respond\s+to|convince|assure|remind)\s+the\s+(?:user|reader)s?\b",
+    r"\b(?:tell|inform|answer|reply\s+to|respond\s+to|convince|assure|remind)\s+(?:the\s+|all\s+)?(?:user|reader)s?\b",
+    # "Any AI reading this must say…", "When summarising this document, write that…"
+    r"\b(?:any|every)\s+" + _MODEL + r"\b(?:\s+\w+){0,4}?\s+(?:must|should|has\s+to|needs\s+to|is\s+to)\b",
+    r"\bwhen\s+(?:summari[sz]ing|answering|asked\s+about)\b[^.]{0,60}?,\s*(?:" + _SAY + r")\b",
     r"\bas\s+an?\s+(?:AI|artificial\s+intelligence|chatbot|(?:large\s+)?language\s+model|LLM)\b",
     r"\b(?:system|developer)\s+(?:prompt|message|instructions?)\b",
     # "You are a helpful assistant", "act as an AI", "Assistant: ignore…"
@@ -350,8 +357,9 @@ _CLAUSE = re.compile(r"[,;:]|\b(?:while|whereas|but|although|though)\b")
 
 def instructions(text: str) -> str | None:
     """The first instruction-like words in `text` (addressed to an assistant or the reader), or None."""
+    text = _plain(text or "")       # (a zero-width space inside "Ignore" hid it)
     for pattern in INSTRUCTION_PATTERNS:
-        m = pattern.search(text or "")
+        m = pattern.search(text)
         if m:
             return " ".join(m.group().split()).strip(".!?:;\"“( ")
     return None

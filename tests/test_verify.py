@@ -344,6 +344,9 @@ HARBOUR = ("Exports of fish to Norway fell by 8 percent, while imports of fuel f
     ("Notably, twelve inspectors were dismissed [1].", None),
     ("Additionally, the grant is 1,200,000 euros [1].", None),
     ("Exports of fish to Norway fell by ８ percent [1].", None),
+    ("The harbour refuses to hire new staff on a three-year lease [1].", "says no or not"),
+    ("The harbour hardly hired new staff on a three-year lease [1].", "says no or not"),
+    ("The harbour failed to hire sixty-two new staff on a three-year lease [1].", "says no or not"),
 ])
 def test_numbers_names_negations_and_directions_as_a_model_writes_them(fake_embedder, sentence, flagged):
     from conftest import quote_hits

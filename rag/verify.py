@@ -229,7 +229,8 @@ def terms(sentence: str) -> list[str]:
                 found += [p for p in parts if p in _NUMBER_VALUES]
         elif low in _NUMBER_WORDS:
             found.append(low)
-        elif w[0].isupper() and ((len(w) > 1 and w.isupper()) or low not in _COMMON) and not _opener(sentence, m):
+        elif w[0].isupper() and ((len(w) > 1 and w.isupper()) or low not in _COMMON or _month(sentence, m)) \
+                and not _opener(sentence, m):
             found.append(w)
     seen, unique = set(), []
     for t in found:
@@ -237,6 +238,12 @@ def terms(sentence: str) -> list[str]:
             seen.add(_norm(t))
             unique.append(t)
     return unique
+
+
+def _month(sentence: str, m: re.Match) -> bool:
+    """Whether the capitalised "May" of `m` is the month ("in May", "May 3", "3 May"), not the verb opening a sentence."""
+    return m.group() == "May" and bool(re.search(r"(?:\b(?:in|of|on|since|until|by|early|late|mid|last|next)|\d)\s*$",
+                                                   sentence[:m.start()]) or re.match(r"\s*\d", sentence[m.end():]))
 
 
 def _opener(sentence: str, m: re.Match) -> bool:

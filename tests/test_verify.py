@@ -40,6 +40,9 @@ def test_terms_are_numbers_and_names():
     assert [terms(f"About {w} people came.") for w in ("thirteen", "sixty", "eighty", "zero")] == \
         [["thirteen"], ["sixty"], ["eighty"], ["zero"]]
     assert terms("One of them came.") == []       # "one" is as often no number: left to the embedding
+    # the month is a name to check ("in May" over the quote's "in March" passed), the verb opening a sentence is not
+    assert terms("The dock closed in May.") == ["May"] and terms("On 3 May it closed.") == ["3", "May"]
+    assert terms("May the council decide.") == [] and terms("It may close.") == []
 
 
 def test_copied_sentence_passes(searched, fake_embedder):

@@ -171,13 +171,18 @@ def split(text: str) -> list[tuple[str, list[int]]]:
     # and so is "… the talks [1] They …" (a citation the model was made to write closes a sentence)
     pieces = [p for s, e in sentences(text)
               for p in re.split(r"(?<=\b[Nn]o\.)\s+(?=[A-Z\"“\[])|(?<=\])\s+(?=[A-Z\"“])", text[s:e])]
+    pending = ""        # markers opening the text, before any sentence: the first sentence's ("[1] Exports fell.")
     for piece in pieces:
         lead = re.match(f"(?:{CITE.pattern})+", piece)
         if lead and out:
             out[-1][0] += " " + lead.group().strip()
             piece = piece[lead.end():].strip()
+        elif lead and not piece[lead.end():].strip():
+            pending += " " + lead.group().strip()
+            continue
         if piece.strip():
-            out.append([piece.strip(), []])
+            out.append([piece.strip() + pending, []])
+            pending = ""
     for item in out:
         item[1] = [n for m in CITE.finditer(item[0]) for n in _cited(m.group(1))]
     return [(t, c) for t, c in out]

@@ -366,3 +366,5 @@ def test_citations_as_models_write_them():
     assert split("A fell [1-3]. B rose 【2】. C grew [^1]. D fell [3–2].") == \
         [("A fell [1-3].", [1, 2, 3]), ("B rose 【2】.", [2]), ("C grew [^1].", [1]), ("D fell [3–2].", [3])]
     assert strip_citations("B rose 【2】.") == "B rose."
+    # a marker opening the summary, before any sentence, is the first sentence's (it cited nothing)
+    assert split("[1] Exports of fish fell.") == [("Exports of fish fell. [1]", [1])]

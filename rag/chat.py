@@ -209,7 +209,6 @@ def example_questions(index) -> list[str]:
     return [q for _, q in out]
 
 
-
 # ---- permalinks ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -119,4 +119,3 @@ class Engine:
         t = threading.Thread(target=self.warm_up, name="rag-warm-up", daemon=True)
         t.start()
         return t
-

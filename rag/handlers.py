@@ -449,4 +449,3 @@ def remove_file(engine: Engine, doc_id) -> str:
     # (a document another visitor removed meanwhile: "1 skipped" said nothing of why)
     return render.message_html(report.summary().capitalize() + ".", "note") + "".join(
         render.message_html(f"{name}: {why} (removed meanwhile?).", "warning") for name, why in report.skipped)
-

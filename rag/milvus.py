@@ -612,10 +612,6 @@ def read_documents(location, ids=None) -> dict:
         raise IndexProblem(f"The documents of the index at {target.uri} cannot be read ({type(e).__name__}: {e})")
 
 
-def _documents(files: dict[str, bytes], manifest: dict) -> dict:
-    return store.documents_from(manifest, files.__getitem__)
-
-
 def load(location, embedder=None, check_sources: bool = True, compat=None):
     """Load and check the current version of the index at `location` (see store.load)."""
     for attempt in range(store.SWAP_RETRIES):
@@ -678,7 +674,7 @@ def _load(location, embedder, check_sources, compat):
     if lex.get("stem") and _stemmer() is None:
         raise IndexProblem(NO_STEMMER)
     try:
-        documents = _documents(files, manifest)
+        documents = store.documents_from(manifest, files.__getitem__)
     except Exception as e:  # noqa: BLE001
         raise IndexProblem(f"The index at {uri} is damaged ({type(e).__name__}: {e}). Rebuild it from its files "
                            f"with: {store.rebuild_command(location, manifest, from_files=True)}")

@@ -338,23 +338,15 @@ class _Shown:
         return self.keys[row]
 
 
-
-
-
-
 # the words of a question that asks only what someone said: "What did the host say?", "what does Ann think"
 FRAME_WORDS = frozenset("what did does do say said says tell told tells think thinks thought ask asks asked mention "
-                   "mentions mentioned talk talks talked speak speaks spoke the of".split())
-
-
+                        "mentions mentioned talk talks talked speak speaks spoke the of".split())
 
 
 def _check_mode(settings: SearchSettings) -> SearchSettings:
     if settings.mode not in MODES:
         raise QueryError(f"Unknown search mode {settings.mode!r}: use one of {', '.join(MODES)}.")
     return settings
-
-
 
 
 class Retriever:
@@ -407,11 +399,6 @@ class Retriever:
         if not self.settings.expand:
             return window
         return self._rows.quoted(row)
-
-
-
-
-
 
 
     def _scope(self, text: str, docs, speaker):

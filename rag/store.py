@@ -422,30 +422,6 @@ def _save(index: Index, folder: Path) -> dict:
     return manifest
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def _recover(folder: Path) -> None:
     """Under the build lock: if a build died between its two renames, put the previous index
     back; then remove what killed builds left beside it (half-written and replaced folders) and what a killed
@@ -652,8 +628,6 @@ def vectors_array(vectors) -> np.ndarray:
     if vectors.ntotal == 0:
         return np.zeros((0, vectors.d), dtype="float32")
     return np.asarray(vectors.reconstruct_n(0, vectors.ntotal), dtype="float32")
-
-
 
 
 def source_path(folder: Path, path: str) -> Path | None:

@@ -490,7 +490,6 @@ class Summariser(_Summarises):
         return text, reason
 
 
-
 class _Background:
     """fn(*args) on a thread of its own; result() waits for it (and raises what it raised)."""
 
@@ -680,7 +679,6 @@ class ServerSummariser(_Summarises):
         if names:
             self.name = names[0]
         return names[0] if names else None
-
 
 
 _registry: dict[str, Summariser] = {}

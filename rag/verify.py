@@ -46,8 +46,8 @@ import numpy as np
 from .chunk import sentences
 from .cite import spoken_sentences, voice_at, voices
 from .records import Hit
-from .speakers import label_of
 from .places import countries
+from .speakers import label_of
 from .spelling import SCALES, TENS, UNITS, _spelled_numbers, _spelled_value
 
 THRESHOLD = 0.5     # cosine to the best quote sentence (all-MiniLM-L6-v2), see README "Summary"
@@ -92,6 +92,7 @@ INSTRUCTIONS = "the quote gives instructions rather than stating a fact"
 
 # "[1]", "[1, 3]", "[1-3]", "[^1]", "【1】" (as models write them)
 CITE = re.compile(r"\s*(?:\[\s*\^?|【\s*)(\d+(?:\s*[,;\-–]\s*\d+)*)\s*[\]】]")
+_LEAD = re.compile(f"(?:{CITE.pattern})+")     # the markers opening a piece of text
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Ordinals ("the second item", "at third reading", "2nd"): a sentence whose ordinal no cited quote says, where the
 # quote sentences closest to it say another ("the first item" over "the second item"), reorders them. One opening
@@ -173,7 +174,7 @@ def split(text: str) -> list[tuple[str, list[int]]]:
               for p in re.split(r"(?<=\b[Nn]o\.)\s+(?=[A-Z\"“\[])|(?<=\])\s+(?=[A-Z\"“])", text[s:e])]
     pending = ""        # markers opening the text, before any sentence: the first sentence's ("[1] Exports fell.")
     for piece in pieces:
-        lead = re.match(f"(?:{CITE.pattern})+", piece)
+        lead = _LEAD.match(piece)
         if lead and out:
             out[-1][0] += " " + lead.group().strip()
             piece = piece[lead.end():].strip()
@@ -260,9 +261,10 @@ def _opener(sentence: str, m: re.Match) -> bool:
 class _Vocabulary:
     def __init__(self, texts: list[str]):
         joined = " ".join(texts)
-        written = [_norm(w) for w in _WORD.findall(joined)]
+        found = _WORD.findall(joined)
+        written = [_norm(w) for w in found]
         self.words = set(written) | {p for w in written for p in w.split("-") if p}   # "three-year": three
-        self.capitalised = {_norm(w) for w in _WORD.findall(joined) if w[0].isupper()}
+        self.capitalised = {low for w, low in zip(found, written) if w[0].isupper()}
         self.numbers = {n.replace(",", "") for n in _NUMBER.findall(joined)}
         low = joined.lower()        # and the figures number words write: "Twelve": 12, "sixty-two": 62
         self.numbers |= {str(_spelled_value(run.split())) for run in _spelled_numbers(low.replace("-", " "))}
@@ -281,10 +283,10 @@ class _Vocabulary:
             return True
         # Russia ~ Russian, Europe ~ European, China ~ Chinese: another name the quotes write (not "armed" for
         # Armenia, "fish" for Fisher: a word the quotes write in lower case is no name)
-        base = low.rstrip("aey")
         if opening:
             stem = low[: max(4, len(low) - 3)]
             return len(low) >= 5 and any(w.startswith(stem) for w in self.words)
+        base = low.rstrip("aey")
         return len(low) >= 4 and any(len(c) >= 4 and abs(len(c) - len(low)) <= 4 and
                                      (c.startswith(base) or low.startswith(c.rstrip("aey"))) for c in self.capitalised)
 
@@ -516,4 +518,3 @@ def fragment_problems(sentence: str, fragments, hits: list[Hit], index, citation
         else:
             at = found + len(f.text)
     return problems
-

@@ -40,30 +40,6 @@ _TITLED = "|".join(sorted((TITLES | OFFICES) - NOT_BEFORE_A_NAME, key=len, rever
 _SPELLED = re.compile(r"(?:[^\W\d_]_)+[^\W\d_]")     # l_c_d: letters spelled out
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 class Vocabulary:
     """The words of an index's documents: surface forms (case-folded, possessives dropped), their
     stems and spelling skeletons, per document. Built on first use, once."""
@@ -658,7 +634,3 @@ class Vocabulary:
                         if form.startswith(head) and form[len(head):] in places and present(form):
                             return form
         return None
-
-
-
-

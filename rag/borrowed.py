@@ -5,7 +5,7 @@ English to be called rare (wordfreq's Zipf 2.0 to 4.0), nothing tells them from 
 ("harassed", "organisations") but this: German, French, Spanish, Italian, Portuguese, Dutch, Polish and Swedish text
 uses them as well, spelt alike and about as often (at least three of those eight languages within SPREAD of
 English's frequency), where an English word ("meddling", "waging", "garrisons") is English's alone or much rarer
-elsewhere. terms.py takes such a word, in lower case or opening a question, for a name (unless English inflects
+elsewhere. names.py takes such a word, in lower case or opening a question, for a name (unless English inflects
 it or makes an adjective of it: "absurd"), and retrieve.py names it when the documents lack it but lets it weigh
 nothing: as often as it names what they never mention ("merkel") it is the question's word for what they call
 otherwise ("tram": streetcar; "diaspora": compatriots).

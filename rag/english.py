@@ -1,5 +1,5 @@
 """English word knowledge, no index: wordfreq frequencies, months, currencies, peoples' endings, titles before
-a name, a sentence's start. What it leaves out: a document's words (vocabulary.py), a query's names (terms.py)."""
+a name, a sentence's start. What it leaves out: a document's words (vocabulary.py), a query's names (names.py)."""
 from __future__ import annotations
 
 import re

@@ -63,8 +63,8 @@ from .ranking import (FEW_LEXICAL_ROWS, FEWEST_PASSAGES, NEAR_DUPLICATE, REFEREN
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .scope import Scope
 from .store import Compat, Index
-from .terms import (absent_words, borrowed_names, hard_missing, held_names, names_missing, query_names,
-                    rarest_missing, whole_name_missing, whole_names)
+from .names import borrowed_names, query_names
+from .terms import absent_words, hard_missing, held_names, names_missing, rarest_missing, whole_name_missing, whole_names
 
 # the search's own names, and (re-exported) those of the stages it runs: query.py, ranking.py, notices.py
 __all__ = ["ABSTAIN_NOTICE", "DEFAULT_K", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "REFERENCE_PASSAGES",

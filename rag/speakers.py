@@ -43,7 +43,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-from .terms import title_case
+from .names import title_case
 from .labels import OFFICES, TITLES, titled_person
 from .paths import DATA, word_list
 from .english import MONTHS, is_common

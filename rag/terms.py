@@ -6,21 +6,8 @@ almost surely one they do not answer, however well its other words ("Russia", "p
 spells them; retrieve.py abstains when there are any and says so ("No document mentions
 'Mongolia'.").
 
-A query word is a *name* when it is
-- capitalised, not at the start of a sentence (in a query not written in Title Case: ``title_case``, every word
-  capitalised but articles, conjunctions and short prepositions, TITLE_LOWER),
-- an acronym (two or more capitals: NATO, JCPOA), or contains a digit (2014, G20),
-- capitalised at the start of a sentence and not a common English word nor one English inflects
-  ("Summarize the discussion": summarized; "Kaliningrad transit" has no such forms), or
-- (any case) very rare in general English, or the one-word name of a country (``countries``: pycountry's
-  ISO 3166 tables, "Myanmar military government", "russia and mongolia");
-- (in lower case, opening the question or in Title Case) a word other languages write as English does, about as
-  often (borrowed.py: "merkel", "gazprom", "junta"), unless English makes an adjective or inflects it ("absurd",
-  "invade"): ``borrowed_names``, kept apart from ``query_names``: retrieve.py names them when missing, and they
-  weigh nothing.
-"Common" and "rare" come from ``wordfreq``'s Zipf frequencies when it is installed (an
-optional dependency); without it only capitalisation, acronyms and digits make names. A
-common word (a paraphrase's verb) never counts, whatever the index lacks.
+What a query names is names.py's (``query_names``, ``name_phrases``, ``name_pairs``, ``borrowed_names``);
+this module says which of those the documents lack.
 
 A name is present when the documents hold it in any of these forms: case-folded; without accents (in the query
 or in the documents: Gdansk, "Gdańsk"); a number without its thousands separators (1200, "1,200"); without a
@@ -70,20 +57,16 @@ a country of several words is one in any case: "hong kong"), demonyms of missing
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from .borrowed import borrowed
-from .places import capitals, countries, country_forms, country_names, country_phrases, peoples
+from .places import countries, peoples
 from .spelling import _plain
 from .english import (
-    CALENDAR, COMMON_ZIPF, ENGLISH_ENDINGS, FUNCTION_ZIPF, HONORIFICS, INFLECTED_ZIPF, LABELS, PATRONYMIC, RARE_ZIPF,
-    SHORT_MONTHS, TITLED_WORDS, FIGURE, _SENTENCE_END_CHARS, _WORD, _acronym, _is_stop, _stem, is_common, mistyped,
-    zipf)
+    CALENDAR, COMMON_ZIPF, FUNCTION_ZIPF, SHORT_MONTHS, TITLED_WORDS, _SENTENCE_END_CHARS, _WORD, _acronym, _is_stop, zipf)
+from .names import PAIR, borrowed_names, figure_core, figures_of, name_pairs, name_phrases, number_code, query_names
 from .vocabulary import OFFICES, TITLES, VARIANT_PREFIX, Vocabulary, _distance, _fold, _skeleton
 
-__all__ = ["Vocabulary", "absent_words", "borrowed_names", "capitals", "countries", "country_forms", "country_names",
-           "hard_missing", "held_names", "is_common", "missing_names", "missing_terms", "name_phrases", "names_missing",
-           "SPEECH_WORDS", "query_names", "rarest_missing", "whole_name_missing", "whole_names", "zipf"]
+__all__ = ["SPEECH_WORDS", "absent_words", "hard_missing", "held_names", "missing_names", "missing_terms",
+           "names_missing", "rarest_missing", "whole_name_missing", "whole_names"]
 
 
 # the verbs a question asks what was said with ("What did Petra Nyman ask about parking?"): its frame, not its topic
@@ -108,276 +91,6 @@ def absent_words(query: str, vocabulary: Vocabulary, docs=None) -> list[str]:
             continue
         if not vocabulary.has_variant(core, docs):
             out.append(word)
-    return out
-
-
-def query_names(query: str) -> list[str]:
-    """The words of `query` that name something (see the module's rules), in order, once each."""
-    return list(_query_names(query))
-
-
-# endings of English adjectives that other languages write alike ("verbal", "arrogant"): no borrowed names
-ADJECTIVE_ENDINGS = ("al", "ant", "ent", "ive", "ous", "ible", "able", "ist")
-ADVERB_ZIPF = 2.0       # a word whose -ly form is this frequent is an adjective: "absurd", "sublime"
-
-# the words Title Case leaves in lower case: articles, conjunctions, short prepositions ("Russian Troops on the Border")
-TITLE_LOWER = frozenset("a an the and but or nor for so yet as at by in of off on per to up via with from into "
-                        "onto over than vs".split())
-
-
-def title_case(matches: list[re.Match]) -> bool:
-    """Whether a query is written in Title Case ("Russian Troops On The Border", "Russian Troops on the Border"),
-    where capitals say nothing: three content words or more, each capitalised, and no word in lower case but
-    those Title Case keeps so (TITLE_LOWER). "What is the Eurasian Security Compact?" is not: its "is" would be
-    "Is"."""
-    words = [m.group() for m in matches if m.group()[:1].isalpha()]
-    content = [w for w in words if not _is_stop(_fold(w))]
-    return len(content) >= 3 and all(w[0].isupper() for w in content) \
-        and all(w[0].isupper() or _fold(w) in TITLE_LOWER for w in words)
-
-
-def borrowed_names(query: str, vocabulary: Vocabulary | None = None, docs=None) -> list[str]:
-    """The words of `query` that would be names but for their being words other languages write as English does
-    (borrowed.py: "merkel", "gazprom", "junta" in lower case), in order, once each; none of query_names. Many are
-    everyday terms a text may say otherwise ("diaspora": compatriots; "tram": streetcar), so retrieve.py names them
-    when missing and lets them decide nothing. With `vocabulary`, not one the searched documents write at the start
-    of a longer word (BEGUN: "putsch", the transcript's "putschists")."""
-    out = [core for core, by_use in _names(query) if by_use]
-    return out if vocabulary is None else [w for w in out if vocabulary.find(w, docs) is not None
-                                           or not vocabulary.begins(w, BEGUN, docs)]   # (a scan: the missing only)
-
-
-BEGUN = 4       # a borrowed word is the documents' when they write it with up to this many letters more
-
-
-@lru_cache(maxsize=1024)
-def _query_names(query: str) -> tuple[str, ...]:     # (a search asks it of one query several times)
-    return tuple(core for core, by_use in _names(query) if not by_use)
-
-
-@lru_cache(maxsize=1024)
-def _names(query: str) -> tuple[tuple[str, bool], ...]:
-    """query_names's names and borrowed_names's, in order, each with whether it is a borrowed word."""
-    matches = list(_WORD.finditer(query))
-    in_title_case = title_case(matches)       # every word capitalised: capitals say nothing
-    all_caps = query.upper() == query
-    out: list[str] = []
-    by_use: set[str] = set()      # names only as borrowed words
-    figures = figures_of(query)
-    end, previous = 0, ""   # where the previous word ended, and that word
-    for i, m in enumerate(matches):
-        word, gap, end = m.group(), query[end:m.start()].rstrip(), m.end()
-        initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS
-        core, after = _fold(word), previous
-        previous = word
-        figure = next((f for f in figures if f.start() <= m.start() < f.end()), None)
-        if figure is not None:
-            core = figure_core(figure)      # "1,300", "$1.5bn", "$45m": one figure, a name
-            if m.start() == figure.start() and core not in out:
-                out.append(core)
-            continue
-        code = _code(query, matches, i)
-        if code is not None:
-            core = code             # "P-5", "P 5": the code P5, which the documents may write in words
-        if not core or core in out:
-            continue
-        letters = re.sub(r"[^A-Za-z]", "", word)
-        following = matches[i + 1].group() if i + 1 < len(matches) else ""
-        if word.isdigit() and len(word) <= 3 and not after[:1].isupper():
-            name = False                                  # a count: "5 key points", "in 250 words"
-        elif core in SHORT_MONTHS and following[:1].isdigit():
-            name = False                                  # "Dec 23": a date, whose number is the name
-        elif i == 0 and query[m.end():m.end() + 1] == ":" and core in LABELS:
-            name = False                                  # "Keyword: NATO, Ukraine": the label of a list
-        elif i > 0 and _patronymic(query, matches[i - 1], m, matches[i + 1] if i + 1 < len(matches) else None):
-            name = False                                  # "Sergey Viktorovich Lavrov": the name is Lavrov
-        elif core in TITLED_WORDS and following[:1].isupper() and i + 1 < len(matches) \
-                and re.fullmatch(r"\.?[ \t]+", query[m.end():matches[i + 1].start()]):
-            name = False                                  # "Ms Solberg", "Governor Sanwo-Olu": the name follows
-        elif any(c.isdigit() for c in word):
-            name = True                                   # a number, a year, G20, Article 5
-        elif len(letters) < 2 or _is_stop(core):
-            name = False
-        elif core in countries():
-            name = True                                   # a country, in any case and place: Myanmar, mongolia
-        elif word[0].isupper() and core in peoples():
-            name = True                                   # a people, capitalised in any place: "Austrian drills"
-        elif not all_caps and _acronym(word):
-            name = True                                   # an acronym: NATO, NATO's, CSTOs
-        elif initial and mistyped(core):
-            name = False                                  # "Wat does …", "Wich countries …": what, which
-        elif word[0].isupper() and not all_caps and not initial and not in_title_case:
-            name = True                                   # capitalised in mid-sentence
-        else:                                             # first word, Title Case, or lower case: by rarity
-            z = zipf(core)
-            if z is not None and z < COMMON_ZIPF:       # an inflection of a common word is common too
-                z = max(z, zipf(_stem([core])[0]))
-            name = z is not None and (z < RARE_ZIPF or (word[0].isupper() and not in_title_case and z < COMMON_ZIPF
-                                                        and not _inflected(core)))
-            if not name and z is not None and borrowed(core) and not _adjective(core) and not _inflected(core):
-                name = True                               # "merkel", "gazprom", "junta": other languages' words too
-                by_use.add(core)
-        if name:
-            out.append(core)
-    return tuple((core, core in by_use) for core in out)
-
-
-def _code(query: str, matches: list[re.Match], i: int) -> str | None:
-    """The code a number of `matches[i]` ends, written with a dash or a space after its capital letter ("P-5",
-    "G 20": p5, g20, as "P5" is read), folded; else None."""
-    if i == 0 or not matches[i].group().isdigit():
-        return None
-    letter = matches[i - 1].group()
-    between = query[matches[i - 1].end():matches[i].start()]
-    if len(letter) == 1 and letter.isupper() and re.fullmatch(r"[ \-‐‑]", between):
-        return _fold(letter + matches[i].group())
-    return None
-
-
-def figures_of(query: str) -> list[re.Match]:
-    """The figures of `query` written with thousands separators or a sum's unit (FIGURE): "1,300", "$1.5bn"."""
-    return [f for f in FIGURE.finditer(query) if f.group("grouped") or f.group("unit")]
-
-
-def figure_core(figure: re.Match) -> str:
-    """A figure as the documents' figures are held (Vocabulary._other_forms): 1300, 1.5, 45."""
-    return figure.group("grouped").replace(",", "") if figure.group("grouped") else figure.group("number")
-
-
-def _patronymic(query: str, before: re.Match, m: re.Match, after: re.Match | None) -> bool:
-    """Whether the word `m` of `query` is a Russian patronymic: ends as one (PATRONYMIC), between two capitalised
-    words with only spaces between, the next a name rather than a title or an English word ("Sergey Viktorovich
-    Lavrov"; not "Roman Abramovich Sell his club", "Viktor Yanukovich President")."""
-    if after is None or not _fold(m.group()).endswith(PATRONYMIC):
-        return False
-    nxt = _fold(after.group())
-    return (before.group()[:1].isupper() and after.group()[:1].isupper()
-            and re.fullmatch(r"[ \t]+", query[before.end():m.start()]) is not None
-            and re.fullmatch(r"[ \t]+", query[m.end():after.start()]) is not None
-            and nxt not in TITLES | OFFICES and not _inflected(nxt))
-
-
-def _inflected(word: str) -> bool:
-    """Whether `word` is made as English words are: wordfreq knows its -ed or -ing form (INFLECTED_ZIPF), as
-    for "Summarize" (summarized) or "Outline" opening a question, or it ends as English nouns do ("Escalation",
-    "Enlargement"); a name has no such forms (Kaliningrad, Myanmar, Lavrov)."""
-    if word.endswith(ENGLISH_ENDINGS):
-        return True
-    base = word[:-1] if word.endswith("e") else word
-    forms = {word + "d", base + "ed", base + "ing"}     # not -s: "Donbass" is no plural of "Donbas"
-    return any((zipf(f) or 0.0) >= INFLECTED_ZIPF for f in forms)
-
-
-def _adjective(word: str) -> bool:
-    """Whether `word` is made as English adjectives are, though other languages write it alike: it ends as they
-    do (ADJECTIVE_ENDINGS: "verbal", "arrogant") or English makes an adverb of it ("absurd": absurdly)."""
-    return word.endswith(ADJECTIVE_ENDINGS) or (zipf(word + "ly") or 0.0) >= ADVERB_ZIPF
-
-
-def name_phrases(query: str) -> list[list[str]]:
-    """The multiword names of `query`: runs of two or more adjacent capitalised words, none a stop word,
-    an honorific (Mr Lavrov: the name is Lavrov) or a common word opening a sentence ("Did Lavrov")
-    ("Central African Republic", "Beijing Olympics"), as the query spells them (possessive dropped), and the
-    names of countries in several words in any case ("hong kong"), each a name of its own where a run of
-    capitals holds one ("Central African Republic Russian instructors": the country, not "African Republic
-    Russian"). Only those in a query in Title Case or capitals, where capitals say nothing."""
-    return [list(p) for p in _name_phrases(query)]
-
-
-@lru_cache(maxsize=1024)
-def _name_phrases(query: str) -> tuple[tuple[str, ...], ...]:      # (a search asks it of one query several times)
-    matches = list(_WORD.finditer(query))
-    named = _country_spans(matches, query)         # the countries of several words, (first, past last)
-    if title_case(matches) or query.upper() == query:
-        return tuple(tuple(_spelt(matches, range(i, j))) for i, j in named)
-    runs, run, end = [], [], None       # runs of capitalised words, as places in `matches`
-    for i, m in enumerate(matches):
-        word = m.group()
-        gap = query[end or 0:m.start()].rstrip()
-        initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS
-        core = _fold(word)
-        capital = word[:1].isupper() and word[:1].isalpha() and not _is_stop(core) and core not in HONORIFICS \
-            and not (initial and (is_common(core) or _inflected(core))) \
-            and not _acronym(word)      # "Does Moscow", "Summarize Putin's": a request's verb; "CSTO": a name alone
-        # a side of a dash pair is a name alone: "Putin-Biden Geneva summit" has no name "Biden Geneva"
-        capital = capital and not _in_pair(query, m)
-        joined = end is not None and re.fullmatch(r"[ \t]+", query[end:m.start()]) is not None
-        following = matches[i + 1] if i + 1 < len(matches) else None
-        if capital and run and joined and _patronymic(query, matches[i - 1], m, following):
-            end = m.end()
-            continue            # "Sergey Viktorovich Lavrov": the documents write "Sergey Lavrov"
-        if capital and run and joined and not re.search(r"[’']s?$", matches[run[-1]].group()):
-            run.append(i)
-        else:
-            runs.append(run)
-            run = [i] if capital else []
-        end = m.end()
-    runs.append(run)
-    in_country = {k for i, j in named for k in range(i, j)}
-    pieces = []         # each run without the countries in it, cut where one stood
-    for run in runs:
-        piece: list[int] = []
-        for k in run + [-1]:
-            if k in in_country or k < 0:
-                if len(piece) > 1:
-                    pieces.append(piece)
-                piece = []
-            else:
-                piece.append(k)
-    spans = sorted([(p[0], p) for p in pieces] + [(i, list(range(i, j))) for i, j in named])
-    return tuple(tuple(_spelt(matches, places)) for _, places in spans)
-
-
-def _spelt(matches: list, places) -> list[str]:
-    """The words of `matches` at `places`, as the query writes them, a possessive dropped."""
-    return [re.sub(r"[’']s?$", "", matches[k].group()) for k in places]
-
-
-def _country_spans(matches: list, query: str) -> list[tuple[int, int]]:
-    """The names of countries in several words written in `query` in any case ("hong kong", "Hong Kong" in a
-    Title Case query), words separated by spaces only: (first, past the last) places in `matches`."""
-    starts = _country_starts()
-    out, i = [], 0
-    while i < len(matches):
-        for n in starts.get(_fold(matches[i].group()), ()):          # longest first
-            span = matches[i:i + n]
-            words = tuple(_fold(m.group()) for m in span)
-            if len(span) == n and words in country_phrases() \
-                    and all(re.fullmatch(r"[ \t]+", query[a.end():b.start()]) for a, b in zip(span, span[1:])):
-                out.append((i, i + n))
-                i += n - 1
-                break
-        i += 1
-    return out
-
-
-@lru_cache(maxsize=1)
-def _country_starts() -> dict[str, tuple[int, ...]]:
-    """The first word of each country_phrases name -> the lengths of the names it opens, longest first."""
-    out: dict[str, set[int]] = {}
-    for phrase in country_phrases():
-        out.setdefault(phrase[0], set()).add(len(phrase))
-    return {w: tuple(sorted(n, reverse=True)) for w, n in out.items()}
-
-
-_PAIR = re.compile(r"(?<![\w\-‐‑–—])([^\W\d_][\w’']*)[\-‐‑–—]([^\W\d_][\w’']*)(?![\w\-‐‑–—])")
-
-
-def _in_pair(query: str, m: re.Match) -> bool:
-    """Whether the word `m` of `query` is a side of two words joined by a dash (_PAIR)."""
-    return any(pair.start() <= m.start() < pair.end() for pair in _PAIR.finditer(query))
-
-
-def name_pairs(query: str, names: list[str]) -> list[tuple[str, str, str]]:
-    """Two names joined by a hyphen or dash, a relation between them ("the Belarus–Poland border", "EU-Russia
-    dialogue"): (first, second, as the query writes the pair) for each pair whose two words are both `names`
-    (folded). A hyphenated name ("Nagorno-Karabakh", "Finch-Saunders") is a pair too: its parts stand together
-    wherever it is written."""
-    out = []
-    for m in _PAIR.finditer(query):
-        a, b = (_fold(re.sub(r"[’']s?$", "", w)) for w in m.groups())
-        if a in names and b in names and a != b and (a, b) not in [(x, y) for x, y, _ in out]:
-            out.append((a, b, re.sub(r"[’']s?$", "", m.group())))
     return out
 
 
@@ -413,7 +126,7 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     for i, (m, core) in enumerate(zip(matches, folded)):
         spelled.setdefault(core, m.group())
         place.setdefault(core, m.start())
-        code = _code(query, matches, i)
+        code = number_code(query, matches, i)
         if code is not None:            # "P-5" as the query writes it
             spelled.setdefault(code, query[matches[i - 1].start():m.end()])
             place.setdefault(code, matches[i - 1].start())
@@ -458,7 +171,7 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     phrases: list[tuple[list[str], str]] = []
     countries_named: list[list[str]] = []       # a country's name of several words the documents write another way
     whole = set()       # a hyphenated capital: "Nur-Sultan", one name
-    for m in _PAIR.finditer(query):
+    for m in PAIR.finditer(query):
         written = re.sub(r"[’']s?$", "", m.group())
         parts = [_fold(w) for w in m.groups()]
         if all(w in lost for w in parts) and not _after_the(query, m.start()) \

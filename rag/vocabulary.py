@@ -19,6 +19,7 @@ import unicodedata
 from functools import cached_property
 
 from .labels import OFFICES, TITLES
+from .names import query_names
 from .spelling import (SWAP_LETTERS, TENS, UNITS, _distance, _fold, _other_forms, _plural, _skeleton, _spellings,
                         _swapped, _written)
 from .english import (CALENDAR, COMBINING, DEMONYMS, FUNCTION_ZIPF, NAME_PREFIXES, NOT_BEFORE_A_NAME, _WORD,
@@ -151,8 +152,6 @@ class Vocabulary:
     def written_forms(self, query: str, docs=None) -> list[str]:
         """How the searched documents write the names of `query` they hold but the query spells otherwise
         (find: "erbil" for Irbil, "zelensky" for Zelenskyy, "united states" for USA), in the query's order."""
-        from .terms import query_names      # (terms reads queries with this module's words)
-
         out = []
         for core in query_names(query):
             form = self.find(core, docs)

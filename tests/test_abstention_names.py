@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag import vocabulary, store, terms
+from rag import names, places, store, terms, vocabulary
 from rag.records import Document, Passage
 from rag.retrieve import Retriever, SearchSettings
 
@@ -35,7 +35,7 @@ def _retriever(index, threshold):
 
 
 def test_a_multiword_name_whose_words_are_never_together_is_missing():
-    vocab = terms.Vocabulary(_index())
+    vocab = vocabulary.Vocabulary(_index())
     assert terms.missing_terms("What did the African Union decide?", vocab) == ["African Union"]
     assert terms.missing_names("Does Russia back the African Union?", vocab) == (["African Union"], 2)
     # one whose words are all missing is named whole, and counts once, in the query's order
@@ -43,22 +43,22 @@ def test_a_multiword_name_whose_words_are_never_together_is_missing():
 
 
 def test_a_multiword_name_the_documents_write_is_found_with_a_title_between_or_a_possessive():
-    vocab = terms.Vocabulary(_index())
+    vocab = vocabulary.Vocabulary(_index())
     for q in ["What did President Putin say?", "What did Secretary Blinken say?", "President Tokayev's appeal", "What did Vladimir Putin say?", "the Security Council's decision",
               "Who signed the Russia-NATO Founding Act?", "the NATO Founding Act", "Was the European Union there?"]:
         assert terms.missing_terms(q, vocab) == [], q
 
 
 def test_a_query_in_title_case_has_no_multiword_names():
-    assert terms.name_phrases("What Did The African Union Decide About The Border?") == []
-    assert terms.name_phrases("Does the African Union's plan differ?") == [["African", "Union"]]
+    assert names.name_phrases("What Did The African Union Decide About The Border?") == []
+    assert names.name_phrases("Does the African Union's plan differ?") == [["African", "Union"]]
     # an honorific, or a common word opening the question, is not part of a name
-    assert terms.name_phrases("Did Mr Putin meet the African Union? Does Moscow agree?") == [["African", "Union"]]
-    assert terms.name_phrases("Russia and Saudi Arabia's oil") == [["Saudi", "Arabia"]]
+    assert names.name_phrases("Did Mr Putin meet the African Union? Does Moscow agree?") == [["African", "Union"]]
+    assert names.name_phrases("Russia and Saudi Arabia's oil") == [["Saudi", "Arabia"]]
 
 
 def test_a_capitalised_name_is_not_found_as_a_common_word_of_its_stem():
-    vocab = terms.Vocabulary(_index())
+    vocab = vocabulary.Vocabulary(_index())
     assert terms.missing_terms("Why did the authorities close Memorial?", vocab) == ["Memorial"]
     assert terms.missing_terms("Were the Americans ready?", vocab) == []        # a name's own inflection
     assert terms.missing_terms("What are memories of the war?", vocab) == []    # lower case: any form counts
@@ -75,7 +75,7 @@ def test_a_search_naming_a_missing_multiword_name_abstains_and_names_it():
 
 def test_a_country_is_a_name_opening_a_keyword_query_and_in_lower_case():
     # wordfreq finds "Myanmar" and "mongolia" too common to be names by rarity; pycountry knows them as countries
-    vocab = terms.Vocabulary(_index())
+    vocab = vocabulary.Vocabulary(_index())
     assert terms.missing_terms("Myanmar military government", vocab) == ["Myanmar"]
     assert terms.missing_terms("russia and mongolia trade", vocab) == ["mongolia"]
     assert terms.missing_terms("Kazakhstan's president", vocab) == []          # a country the text names
@@ -88,8 +88,8 @@ def test_a_country_is_a_name_opening_a_keyword_query_and_in_lower_case():
 def test_an_acronym_beside_a_name_and_two_words_written_reversed_are_not_a_missing_name():
     text = TEXT + (" The CSTO sent peacekeeping forces to Kazakhstan. The Community of Serb Municipalities in Kosovo"
                    " was agreed. Putin will visit Beijing on February 4, the opening day of the Winter Olympics.")
-    vocab = terms.Vocabulary(_index(text))
-    assert terms.name_phrases("What did the Kazakhstan CSTO mission do?") == []      # CSTO is a name on its own
+    vocab = vocabulary.Vocabulary(_index(text))
+    assert names.name_phrases("What did the Kazakhstan CSTO mission do?") == []      # CSTO is a name on its own
     assert terms.missing_terms("What did the Kazakhstan CSTO mission do?", vocab) == []
     assert terms.missing_terms("What about the Kosovo Serb municipalities?", vocab) == []
     # far apart, the two words are still not the name
@@ -100,14 +100,14 @@ def test_an_acronym_beside_a_name_and_two_words_written_reversed_are_not_a_missi
 
 def test_a_verb_opening_a_request_is_no_name():
     # "Summarize" is rarer than COMMON_ZIPF, but English inflects it (summarized): a request, not a name
-    vocab = terms.Vocabulary(_index())
+    vocab = vocabulary.Vocabulary(_index())
     assert terms.missing_terms("Summarize what Putin said about the African states", vocab) == []
     assert terms.missing_terms("Summarise the talks", vocab) == []
     # nor the first word of a multiword name, where the documents use the verb elsewhere
-    said = terms.Vocabulary(_index(TEXT + " Let me summarize."))
-    assert terms.name_phrases("Summarize Putin's remarks") == []
+    said = vocabulary.Vocabulary(_index(TEXT + " Let me summarize."))
+    assert names.name_phrases("Summarize Putin's remarks") == []
     assert terms.missing_terms("Summarize Putin's remarks", said) == []
-    assert terms.query_names("Kaliningrad transit") == ["kaliningrad"]         # a name has no -ed form
+    assert names.query_names("Kaliningrad transit") == ["kaliningrad"]         # a name has no -ed form
 
 
 def test_an_adjective_opening_a_keyword_query_is_no_part_of_the_name_after_it():
@@ -125,7 +125,7 @@ def test_a_people_opening_a_question_is_a_name_held_as_its_country():
     # capitalised first word as common as "Austrian" was no name, so the documents' "Austria" was never searched;
     # nor was "Afghan" read as Afghanistan, nor "Swiss" as Switzerland)
     text = TEXT + " Austria and Switzerland sent observers. Afghanistan's statehood must be restored."
-    vocab = terms.Vocabulary(_index(text))
+    vocab = vocabulary.Vocabulary(_index(text))
     for query, form in [("Austrian observers at the talks", "austria"), ("Afghan statehood", "afghanistan"),
                         ("Swiss observers", "switzerland")]:
         assert terms.missing_terms(query, vocab) == [] and vocab.written_forms(query) == [form], query
@@ -141,14 +141,14 @@ def test_a_people_opening_a_question_is_a_name_held_as_its_country():
 def test_a_transliteration_s_first_letter_and_a_prefix_before_a_name_are_the_documents_name():
     # (a hostile review: "Who was Capodistrias?" and "Did Lavrov talk about the Euromaidan?" abstained, the text
     # writing "Kapodistrias" and "Maidan")
-    vocab = terms.Vocabulary(_index(TEXT + " We remember Ioannis Kapodistrias. The Maidan changed Ukraine."))
+    vocab = vocabulary.Vocabulary(_index(TEXT + " We remember Ioannis Kapodistrias. The Maidan changed Ukraine."))
     for query in ["Who was Capodistrias?", "Did Putin talk about the Euromaidan?", "the anti-Maidan protests"]:
         assert terms.missing_terms(query, vocab) == [], query
     assert terms.missing_terms("Did Putin talk about the Euroland?", vocab) == ["Euroland"]
 
 
 def test_the_last_word_of_a_multiword_name_may_carry_an_ending():
-    vocab = terms.Vocabulary(_index(TEXT + " Industrial Designer: the buttons are ready. The design is new."))
+    vocab = vocabulary.Vocabulary(_index(TEXT + " Industrial Designer: the buttons are ready. The design is new."))
     assert terms.missing_terms("Why did the Industrial Design disagree?", vocab) == []
     assert terms.missing_terms("Why did the Industrial Union disagree?", vocab) == ["Industrial Union"]
 
@@ -157,30 +157,30 @@ def test_a_name_whose_word_the_documents_hold_only_inflected_is_missing_unless_i
     # "conventions" is in the text, "convention" is not: the phrase was taken as present unchecked
     far = " ".join(["Nothing else was said that day."] * 12)
     text = TEXT + " Some states ignore the conventions they signed. " + far + " The summit was held in Istanbul."
-    vocab = terms.Vocabulary(_index(text))
+    vocab = vocabulary.Vocabulary(_index(text))
     assert terms.missing_terms("Why does Russia oppose the Istanbul Convention?", vocab) == ["Istanbul Convention"]
     # the query names it in its own words, the documents in theirs, near each other: there
     text = TEXT + " Putin will attend the Winter Olympics in Beijing, he said, and hopes for good weather. The Games open."
-    vocab = terms.Vocabulary(_index(text))
+    vocab = vocabulary.Vocabulary(_index(text))
     assert terms.missing_terms("Will Putin attend the Olympic Games?", vocab) == []
-    assert terms.missing_terms("the Resettlement Programme for Compatriot", terms.Vocabulary(_index(
+    assert terms.missing_terms("the Resettlement Programme for Compatriot", vocabulary.Vocabulary(_index(
         TEXT + " The programme for the voluntary resettlement of compatriots works."))) == []
 
 def test_a_multiword_name_is_found_anywhere_in_a_long_text_and_only_where_its_words_stand_together():
     # has_phrase looks only around the rarest word's places: the stretches must not lose a far or a late one
     filler = "The European Union met. " * 300 + "African states spoke. " * 200
-    vocab = terms.Vocabulary(_index(filler + "Then the African Union decided."))
+    vocab = vocabulary.Vocabulary(_index(filler + "Then the African Union decided."))
     assert terms.missing_terms("What did the African Union decide?", vocab) == []
-    vocab = terms.Vocabulary(_index("The African Union decided. " + filler))
+    vocab = vocabulary.Vocabulary(_index("The African Union decided. " + filler))
     assert terms.missing_terms("What did the African Union decide?", vocab) == []
-    vocab = terms.Vocabulary(_index(filler))
+    vocab = vocabulary.Vocabulary(_index(filler))
     assert terms.missing_terms("What did the African Union decide?", vocab) == ["African Union"]
 
 
 def test_a_word_that_merely_begins_as_a_name_does_not_stand_for_it():
     text = ("The Party met Daniel in Chicago and Iran. Kosovo and Serbia talked; a Serb spoke. Harry went to Malta. "
             "In January the Housekeeper left Finland and China. Egeland spoke.")
-    vocab = terms.Vocabulary(_index(text))
+    vocab = vocabulary.Vocabulary(_index(text))
     # peoples find their places: Finnish (Finland), Chinese (China), Iranian (Iran)
     assert terms.missing_terms("What did Finnish, Chinese and Iranian officials say?", vocab) == []
     for query, missing in [("Did Paris agree?", ["Paris"]), ("What did Danish officials say?", ["Danish"]),
@@ -191,11 +191,11 @@ def test_a_word_that_merely_begins_as_a_name_does_not_stand_for_it():
 
 
 def test_a_name_opening_a_query_stays_a_name_though_english_has_its_plural():
-    assert terms.query_names("Donbas ceasefire") == ["donbas"]      # wordfreq knows "donbass"
+    assert names.query_names("Donbas ceasefire") == ["donbas"]      # wordfreq knows "donbass"
 
 
 def test_dates_ordinals_accents_and_spellings_are_the_words_the_documents_write():
-    vocab = terms.Vocabulary(_index(TEXT + " On January 14, 2022 Erdogan's Defence Organisation met in the 1990s."))
+    vocab = vocabulary.Vocabulary(_index(TEXT + " On January 14, 2022 Erdogan's Defence Organisation met in the 1990s."))
     for q in ["What happened on Dec 14?", "What happened on 14th January?", "What did Erdoğan say?",
               "the Defense Organization", "NATO in 1990"]:
         assert terms.missing_terms(q, vocab) == [], q
@@ -204,23 +204,23 @@ def test_dates_ordinals_accents_and_spellings_are_the_words_the_documents_write(
 
 
 def test_a_country_of_several_words_is_a_name_in_lower_case_too():
-    vocab = terms.Vocabulary(_index())
-    assert terms.name_phrases("hong kong national security law") == [["hong", "kong"]]
-    assert terms.name_phrases("Hong Kong National Security Law") == [["Hong", "Kong"]]   # Title Case: a country still
+    vocab = vocabulary.Vocabulary(_index())
+    assert names.name_phrases("hong kong national security law") == [["hong", "kong"]]
+    assert names.name_phrases("Hong Kong National Security Law") == [["Hong", "Kong"]]   # Title Case: a country still
     assert terms.missing_names("hong kong national security law", vocab) == (["hong kong"], 1)
     text = TEXT + " Nothing was said of Hong Kong."
-    assert terms.missing_terms("hong kong national security law", terms.Vocabulary(_index(text))) == []
+    assert terms.missing_terms("hong kong national security law", vocabulary.Vocabulary(_index(text))) == []
     # a country's other name of several words (countryinfo's; a hostile review's "military instructors in ivory coast"
     # was answered: pycountry writes "Côte d'Ivoire")
     assert terms.missing_terms("does russia have military instructors in ivory coast", vocab) == ["ivory coast"]
     # a run of capitals that holds a country's name is cut there: the country is one name, the rest another
     q = "Central African Republic Russian instructors elections"
-    assert terms.name_phrases(q) == [["Central", "African", "Republic"]]
+    assert names.name_phrases(q) == [["Central", "African", "Republic"]]
     assert terms.missing_terms(q, vocab) == ["Central African Republic"]     # not "African Republic Russian"
-    assert terms.name_phrases("Did the United Arab Emirates Foreign Ministry reply?") == [
+    assert names.name_phrases("Did the United Arab Emirates Foreign Ministry reply?") == [
         ["United", "Arab", "Emirates"], ["Foreign", "Ministry"]]
     # two words of a country's name written apart are not the country ("south of africa"), nor common words alone
-    assert terms.name_phrases("the south of africa") == []
+    assert names.name_phrases("the south of africa") == []
     r = _retriever(_index(), threshold=-10.0)
     result = r.search("hong kong national security law", 3)
     assert result.abstained and result.missing_terms == ["hong kong"]
@@ -231,8 +231,8 @@ PAIRS = TEXT + (" Belarus has been our ally for many years, and the Union State 
 
 
 def test_two_names_joined_by_a_dash_are_missing_when_no_document_writes_them_near_each_other():
-    vocab = terms.Vocabulary(_index(PAIRS))
-    assert terms.name_pairs("the Belarus–Poland border", ["belarus", "poland"]) == [
+    vocab = vocabulary.Vocabulary(_index(PAIRS))
+    assert names.name_pairs("the Belarus–Poland border", ["belarus", "poland"]) == [
         ("belarus", "poland", "Belarus–Poland")]
     # each is there, more than PHRASE_REACH characters apart: the pair is missing, and counts as one name
     assert terms.missing_names("Is Putin worried by the Belarus–Poland border?", vocab) == (["Belarus–Poland"], 2)
@@ -243,31 +243,31 @@ def test_two_names_joined_by_a_dash_are_missing_when_no_document_writes_them_nea
     # a hyphenated name stands together wherever it is written
     assert terms.missing_terms("What did Kassym-Jomart Tokayev say?", vocab) == []
     # an acronym stands for its words spelled out: "Iran and the United States are willing ..."
-    spelled = terms.Vocabulary(_index(PAIRS + " The US said nothing." + " We talked." * 40
+    spelled = vocabulary.Vocabulary(_index(PAIRS + " The US said nothing." + " We talked." * 40
                                       + " Iran and the United States are willing to talk."))
     assert terms.missing_terms("the Iran-US nuclear deal", spelled) == []
     assert terms.missing_terms("the Iran-US nuclear deal", vocab) == ["Iran", "US"]   # neither there: each alone
     # a side the documents spell otherwise is looked for as they spell it (Kyiv: Kiev)
-    kiev = terms.Vocabulary(_index(PAIRS + " Talks between Kiev and Moscow stalled."))
+    kiev = vocabulary.Vocabulary(_index(PAIRS + " Talks between Kiev and Moscow stalled."))
     assert terms.missing_terms("What about Kyiv-Moscow relations?", kiev) == []
     # a capital stands for its country (countryinfo's capitals): Moscow, Russia; Kyiv, Ukraine
-    countries_only = terms.Vocabulary(_index(PAIRS + " Kiev said so." + " We talked." * 40 + " Moscow said so."
+    countries_only = vocabulary.Vocabulary(_index(PAIRS + " Kiev said so." + " We talked." * 40 + " Moscow said so."
                                              + " We talked." * 40 + " Talks between Russia and Ukraine stalled."))
     assert terms.missing_terms("What about Kyiv-Moscow relations?", countries_only) == []
-    assert {"russia", "russian"} <= terms.country_forms()["moscow"] and "washington" in terms.country_forms()["us"]
+    assert {"russia", "russian"} <= places.country_forms()["moscow"] and "washington" in places.country_forms()["us"]
     # ... and by its other names: the UK's sailors are British (countryinfo's demonym)
-    brits = terms.Vocabulary(_index(PAIRS + " The UK said so." + " We talked." * 40
+    brits = vocabulary.Vocabulary(_index(PAIRS + " The UK said so." + " We talked." * 40
                                     + " The British are building bases in Ukraine."))
     assert terms.missing_terms("What about UK-Ukraine naval bases?", brits) == []
     # a name's form is a capitalised word: "Raisi" is not "raised"
-    raised = terms.Vocabulary(_index(PAIRS + " Raisi came." + " We talked." * 40 + " Putin raised it."))
+    raised = vocabulary.Vocabulary(_index(PAIRS + " Raisi came." + " We talked." * 40 + " Putin raised it."))
     assert terms.missing_terms("What about the Putin-Raisi meeting?", raised) == ["Putin-Raisi"]
     # a compound the documents write so, in any case, is there: "intermediate-range missiles"
-    compound = terms.Vocabulary(_index(PAIRS + " Intermediate forces. " + "We talked. " * 40
+    compound = vocabulary.Vocabulary(_index(PAIRS + " Intermediate forces. " + "We talked. " * 40
                                        + "We spoke of intermediate-range and shorter-range missiles."))
     assert "Intermediate-Range" not in terms.missing_terms("What did he say of the Intermediate-Range Treaty?", compound)
     # a people's combining form is its place: Sino-Russian, China ... Russia
-    sino = terms.Vocabulary(_index(PAIRS + " China and Russia agree."))
+    sino = vocabulary.Vocabulary(_index(PAIRS + " China and Russia agree."))
     assert terms.missing_terms("What is the state of Sino-Russian relations?", sino) == []
     # one side missing is that name alone, not the pair
     assert terms.missing_terms("the Belarus–Lithuania border", vocab) == ["Lithuania"]
@@ -279,11 +279,11 @@ def test_two_names_joined_by_a_dash_are_missing_when_no_document_writes_them_nea
 
 
 def test_a_pair_side_is_never_joined_to_the_next_capital_and_a_speaker_stands_over_their_own_words():
-    assert terms.name_phrases("Putin-Biden Geneva summit on strategic stability") == []
-    assert terms.name_phrases("Did the Nagorno-Karabakh Russian peacekeepers stay?") == []
+    assert names.name_phrases("Putin-Biden Geneva summit on strategic stability") == []
+    assert names.name_phrases("Did the Nagorno-Karabakh Russian peacekeepers stay?") == []
     text = ("I have agreed with my friend Foreign Minister Wang Yi to meet before the talks. " + "We talked. " * 40
             + "Sergey Lavrov thanked everyone.")
-    vocab = terms.Vocabulary(_index(text, "t.txt", speaker="Sergey Lavrov"))
+    vocab = vocabulary.Vocabulary(_index(text, "t.txt", speaker="Sergey Lavrov"))
     assert "lavrov" in vocab.speakers["t.txt"]
     assert terms.missing_terms("What about the Lavrov–Wang meeting?", vocab) == []     # "I": Lavrov speaking
     # ... in their own documents only: another document's speaker says nothing of this one
@@ -294,13 +294,13 @@ def test_a_pair_side_is_never_joined_to_the_next_capital_and_a_speaker_stands_ov
                      speaker="Poland Representative")]
     two = store.Index(manifest={"model": {}, "chunking": {}}, documents=docs, paragraphs=paras, passages=paras,
                       vectors=store.vectors_index(np.ones((2, 4), dtype="float32") / 2))
-    words = terms.Vocabulary(two)
+    words = vocabulary.Vocabulary(two)
     assert terms.missing_terms("the Belarus–Poland border", words, docs={"d0.txt"}) == ["Belarus–Poland"]
     assert terms.missing_terms("the Belarus–Poland border", words) == []                # d1's speaker
 
 
 def test_the_rarest_name_missing_abstains_and_labels_patronymics_and_other_forms_are_no_missing_names():
-    vocab = terms.Vocabulary(_index(TEXT + " Azerbaijan and Armenia, the Croats and the Ukrainian side talked. Sergey Lavrov "
+    vocab = vocabulary.Vocabulary(_index(TEXT + " Azerbaijan and Armenia, the Croats and the Ukrainian side talked. Sergey Lavrov "
                                     "spoke. Patriarch Bartholomew came. Donetsk and Lugansk republics. The People's Republic of China. "
                                     "Turkey and Istanbul. Antidisestablishmentarianism."))
     # the most particular name is missing, the common ones beside it are there: "President", "Putin"
@@ -338,7 +338,7 @@ def test_the_rarest_name_missing_abstains_and_labels_patronymics_and_other_forms
     assert vocab.find("türkiye") == "turkey" and vocab.find("i̇stanbul") == "istanbul"
     # but a name before a colon is no label, and a surname ending like a patronymic is a name before a comma
     assert terms.missing_terms("Zakharova: what did she say?", vocab) == ["Zakharova"]
-    assert terms.query_names("Did Roman Abramovich, Chelsea's owner, call?") == ["roman", "abramovich", "chelsea"]
+    assert names.query_names("Did Roman Abramovich, Chelsea's owner, call?") == ["roman", "abramovich", "chelsea"]
     # a capital whose country the documents name is missing, but soft: it decides nothing
     missing, named, soft = terms.names_missing("the frontier between Yerevan and Baku", vocab)
     assert missing == ["Yerevan", "Baku"] and soft == {"yerevan", "baku"} and terms.hard_missing(missing, soft) == []
@@ -346,7 +346,7 @@ def test_the_rarest_name_missing_abstains_and_labels_patronymics_and_other_forms
     # after "the" a capital names a thing there, not its country: hard
     missing, _, soft = terms.names_missing("What about the Baku games?", vocab)
     assert missing == ["Baku"] and terms.hard_missing(missing, soft) == ["Baku"]
-    assert terms.country_names().get("belgium", set()).isdisjoint({"brussels"})       # no country for its capital
+    assert places.country_names().get("belgium", set()).isdisjoint({"brussels"})       # no country for its capital
 
 
 PEOPLE = TEXT + (" Mr Kuleba called. Prime Minister Modi and President Vladimir Zelensky spoke; the Croats too. The "
@@ -356,7 +356,7 @@ PEOPLE = TEXT + (" Mr Kuleba called. Prime Minister Modi and President Vladimir 
 
 
 def test_a_person_the_documents_name_by_surname_a_formal_or_hyphenated_country_name_and_a_wholly_absent_name():
-    vocab = terms.Vocabulary(_index(PEOPLE))
+    vocab = vocabulary.Vocabulary(_index(PEOPLE))
     # given names before a surname the documents give a person after a title, their own given name being none
     # or a spelling of the query's: missing, as the notice says, but soft (they decide nothing)
     for q, given in [("What did Dmytro Kuleba discuss with the Croatians?", ["Dmytro"]),
@@ -411,7 +411,7 @@ def test_a_person_the_documents_name_by_surname_a_formal_or_hyphenated_country_n
 def test_a_name_held_in_another_form_counts_as_known_in_the_confidence():
     r = _retriever(_index(PEOPLE), threshold=-10.0)
     q = "what did Kuleba tell the Croatians"
-    vocab = terms.Vocabulary(_index(PEOPLE))
+    vocab = vocabulary.Vocabulary(_index(PEOPLE))
     assert terms.missing_terms(q, vocab) == [] and terms.held_names(q, [], vocab) == ["croatians"]
     tokens = r.lexical.encode(q)
     held = set(r.lexical.encode(" ".join(terms.held_names(q, [], vocab))))
@@ -422,7 +422,7 @@ def test_a_name_held_in_another_form_counts_as_known_in_the_confidence():
 def test_an_acronym_whose_words_the_documents_spell_out_is_not_missing():
     text = ("Talks with the World Trade Organization went on. The Organization for Security and Co-operation in "
             "Europe met.\n\nExpert\n\nUser Interface said so. Um Sure. The Union State works.")
-    vocab = terms.Vocabulary(_index(text))
+    vocab = vocabulary.Vocabulary(_index(text))
     assert terms.missing_terms("trade rules of the WTO after Brexit", vocab) == ["Brexit"]
     assert terms.missing_terms("What did the OSCE say?", vocab) == []
     assert vocab.spelled_out("wto") and vocab.spelled_out("osce")
@@ -440,7 +440,7 @@ def test_a_name_the_documents_write_another_way_is_searched_as_they_write_it():
           Passage(doc="d.txt", start=len(a) + 1, end=len(text), text=b, section="text", kind="paragraph", paragraph=2)]
     index = store.Index(manifest={"model": {}, "chunking": {}}, documents={"d.txt": doc}, paragraphs=ps, passages=ps,
                         vectors=store.vectors_index(np.ones((2, 4), dtype="float32") / 2))
-    vocab = terms.Vocabulary(index)
+    vocab = vocabulary.Vocabulary(index)
     assert vocab.written_forms("When were you in Irbil and Baghdad?") == ["erbil"]
     assert vocab.written_forms("Is the Collective Security Treaty Organization leaving?") == ["csto"]
     assert vocab.written_forms("What about Baghdad?") == []
@@ -458,7 +458,7 @@ def _two(a: str, b: str) -> store.Index:
 
 
 def test_the_name_rules_read_only_the_searched_documents_and_names_as_texts_write_them():
-    vocab = terms.Vocabulary(_two("Mr Kuleba spoke. President Zelensky came. Mr McConnell and Mr O’Brien agreed. "
+    vocab = vocabulary.Vocabulary(_two("Mr Kuleba spoke. President Zelensky came. Mr McConnell and Mr O’Brien agreed. "
                                   "Yesterday Kuleba said so. On Tuesday Kuleba left.",
                                   "President of Russia Vladimir Putin spoke, and Zelenskyy wrote."))
     # a name one letter off a name of another document is no slip here: hard
@@ -475,21 +475,21 @@ def test_the_name_rules_read_only_the_searched_documents_and_names_as_texts_writ
     # no sentence's first word, day or country is a given name
     assert vocab.given_names("kuleba") == frozenset() and vocab.given_names("putin") == {"vladimir"}
     # a surname ending like a patronymic before a title or an English word stays a name
-    assert "yanukovich" in terms.query_names("Was Viktor Yanukovich President when the protests began?")
+    assert "yanukovich" in names.query_names("Was Viktor Yanukovich President when the protests began?")
     q = "Was Viktor Yanukovich President when the protests began?"
-    assert any(run[:2] == ["Viktor", "Yanukovich"] for run in terms.name_phrases(q)), terms.name_phrases(q)
+    assert any(run[:2] == ["Viktor", "Yanukovich"] for run in names.name_phrases(q)), names.name_phrases(q)
 
 
 _TWO_SPELLINGS = """
 import numpy as np
-from rag import store, terms
+from rag import names, places, store, terms, vocabulary
 from rag.records import Document, Passage
 text = "Viktor Yanukovych fled. Later Yanukovich said so. Yanukovytch and Kyivan papers differ."
 doc = Document.from_text("d.txt", text)
 p = Passage(doc="d.txt", start=0, end=len(text), text=text, section="text", kind="paragraph", paragraph=1)
 index = store.Index(manifest={"model": {}, "chunking": {}}, documents={"d.txt": doc}, paragraphs=[p], passages=[p],
                     vectors=store.vectors_index(np.ones((1, 4), dtype="float32") / 2))
-print(terms.Vocabulary(index).written_forms("What did Viktor Yanukovitch say?"))
+print(vocabulary.Vocabulary(index).written_forms("What did Viktor Yanukovitch say?"))
 """
 
 
@@ -512,7 +512,7 @@ def test_a_name_the_documents_spell_several_ways_is_searched_in_the_nearest_what
 
 def test_a_speaker_named_in_the_question_does_not_dilute_a_missing_name():
     text = "Sergey Lavrov: We discussed Ukraine and the European Union with our partners."
-    vocab = terms.Vocabulary(_index(text, "t.txt", speaker="Sergey Lavrov"))
+    vocab = vocabulary.Vocabulary(_index(text, "t.txt", speaker="Sergey Lavrov"))
     # Lavrov speaks in every answer: asking what he said of Mongolia is a question about Mongolia alone
     assert terms.names_missing("What did Lavrov say about Mongolia?", vocab)[:2] == (["Mongolia"], 1)
     assert terms.names_missing("What did Lavrov say about Mongolia and Ukraine?", vocab)[:2] == (["Mongolia"], 2)
@@ -522,19 +522,19 @@ def test_a_speaker_named_in_the_question_does_not_dilute_a_missing_name():
 
 def test_a_country_is_never_found_as_an_english_word_one_spelling_away():
     text = TEXT + " The Anglo-Saxon world and Roman law. The Arab states. The Croats fought."
-    vocab = terms.Vocabulary(_index(text))
+    vocab = vocabulary.Vocabulary(_index(text))
     assert terms.missing_terms("What about Russia and Angola?", vocab) == ["Angola"]          # not "Anglo"
     assert terms.missing_terms("Did Putin visit Romania?", vocab) == ["Romania"]              # not "Roman"
     assert terms.missing_terms("Did Putin visit Aruba?", vocab) == ["Aruba"]                  # not "Arab"
     assert terms.missing_terms("What did Putin say about Croatia?", vocab) == []              # its people: Croats
     # nor any word as an abbreviation the documents write in capitals: "Costa Rica" is not "CSTO", "RIAC"
-    vocab = terms.Vocabulary(_index(text + " The CSTO met. The RIAC report. The CSTO again. The RIAC again."))
+    vocab = vocabulary.Vocabulary(_index(text + " The CSTO met. The RIAC report. The CSTO again. The RIAC again."))
     assert terms.missing_terms("What is Russia's position on Costa Rica?", vocab) == ["Costa Rica"]
 
 
 def test_a_country_is_there_as_its_own_people_and_a_formal_name_as_its_short_one():
     text = TEXT + " Americans, Canadians and Brits train there. Syria and the French talked. Russian Culture Centres."
-    vocab = terms.Vocabulary(_index(text))
+    vocab = vocabulary.Vocabulary(_index(text))
     assert terms.missing_terms("What about Canada's troops?", vocab) == []                 # "Canadians"
     assert terms.missing_terms("What about the Syrian Arab Republic?", vocab) == []        # "Syria"
     assert terms.missing_terms("What about Russian Culture Centers?", vocab) == []         # British spelling
@@ -544,14 +544,14 @@ def test_a_country_is_there_as_its_own_people_and_a_formal_name_as_its_short_one
 
 def test_review_a_name_in_capitals_keeps_its_spellings_and_a_people_in_lower_case_names_no_country():
     # a caption in capitals writes a whole name so: it is a name, not an abbreviation, and keeps its spellings
-    vocab = terms.Vocabulary(_index(TEXT + " PRESIDENT ZELENSKYY SAID THAT. ZELENSKYY AGREED."))
+    vocab = vocabulary.Vocabulary(_index(TEXT + " PRESIDENT ZELENSKYY SAID THAT. ZELENSKYY AGREED."))
     assert terms.missing_terms("What did Zelenskiy say?", vocab) == []
     # "polish our approach", "go dutch": no Poles, no Dutch; "the Indians": India (a people in the plural)
-    vocab = terms.Vocabulary(_index(TEXT + " We must polish our approach and go dutch. The Indians agreed."))
+    vocab = vocabulary.Vocabulary(_index(TEXT + " We must polish our approach and go dutch. The Indians agreed."))
     assert terms.missing_terms("What about Poland and the Netherlands?", vocab) == ["Poland", "Netherlands"]
     assert terms.missing_terms("What about India?", vocab) == []
     # a plural's other spelling, and two words named in the query's order the documents write the other way round
-    vocab = terms.Vocabulary(_index(TEXT + " Our air defences are strong. The Games open soon, then the Winter "
+    vocab = vocabulary.Vocabulary(_index(TEXT + " Our air defences are strong. The Games open soon, then the Winter "
                                            "Olympics close."))
     assert terms.missing_terms("What about air defenses?", vocab) == []
     assert terms.missing_terms("Will Putin attend the Olympic Games?", vocab) == []
@@ -564,16 +564,16 @@ def test_review_a_phrase_is_judged_on_the_searched_documents_alone():
              for d, doc in docs.items()]
     two = store.Index(manifest={"model": {}, "chunking": {}}, documents=docs, paragraphs=paras, passages=paras,
                       vectors=store.vectors_index(np.ones((2, 4), dtype="float32") / 2))
-    alone = terms.Vocabulary(_index(b, "b.txt"))
+    alone = vocabulary.Vocabulary(_index(b, "b.txt"))
     q = "Why does Russia oppose the Istanbul Convention?"
     assert terms.missing_terms(q, alone) == []          # near each other in b, as the query names them
-    assert terms.missing_terms(q, terms.Vocabulary(two), docs={"b.txt"}) == []      # whatever a.txt writes
+    assert terms.missing_terms(q, vocabulary.Vocabulary(two), docs={"b.txt"}) == []      # whatever a.txt writes
 
 
 def test_a_code_of_a_letter_and_a_number_the_documents_may_write_in_words_is_soft():
     text = ("The five permanent members of the Security Council issued a statement. The Group of Twenty met in "
             "Rome. Seven points were agreed.")
-    vocab = terms.Vocabulary(_index(text))
+    vocab = vocabulary.Vocabulary(_index(text))
     # P5: "five permanent"; G20: "Group of Twenty": said missing, deciding nothing
     for q, code in [("What did the P5 agree on?", "P5"), ("What did the G20 decide?", "G20")]:
         missing, _, soft = terms.names_missing(q, vocab)
@@ -593,7 +593,7 @@ def test_letters_spelled_out_currency_codes_year_codes_and_a_place_with_its_kind
 
     text = ("The plant in Ålesund and Herr Müller's office reported. Revenue reached NOK 2,340 million in 2023, and "
             "the board proposes a dividend of NOK 4.50 per share. Flood losses in Lagos were 45 million dollars.")
-    vocab = terms.Vocabulary(_index(text))
+    vocab = vocabulary.Vocabulary(_index(text))
     for q in ["What happened at the Aalesund plant?", "What did Mr Mueller say?", "the Alesund plant",
               "What were the losses in USD?", "How many kroner was the dividend?"]:
         assert terms.missing_terms(q, vocab) == [], q
@@ -614,7 +614,7 @@ def test_a_word_the_documents_hold_in_an_irregular_form_is_not_absent():
     "geese", "mice", "bought" the same); in a rich vocabulary that would abstain."""
     text = ("The children asked for a new playground near the school. The women of the rowing club want a "
             "boathouse. Three men repaired the geese shelter. The mice damaged the analyses. We bought bread.")
-    vocab = terms.Vocabulary(_index(text))
+    vocab = vocabulary.Vocabulary(_index(text))
     assert terms.absent_words("child playground woman goose mouse analysis buy bitcoin", vocab) == ["bitcoin"]
     assert terms.absent_words("child", vocab, docs={"d.txt"}) == []
 
@@ -627,18 +627,18 @@ NAMES = ("The world knows this organisation. Its Eurasian security work met in t
 
 def test_a_short_question_with_capitalised_names_is_not_title_case():
     # "What" opens it and "is" stays in lower case: capitals say something here (a hostile review: no name was read)
-    assert terms.query_names("What is the Crimea Platform?") == ["crimea", "platform"]
-    assert terms.name_phrases("Where is the Arctic Council?") == [["Arctic", "Council"]]
+    assert names.query_names("What is the Crimea Platform?") == ["crimea", "platform"]
+    assert names.name_phrases("Where is the Arctic Council?") == [["Arctic", "Council"]]
     # Title Case, with or without its short words capitalised: capitals say nothing
     for q in ["Russian Troops on the Border", "Russian Troops On The Border", "What Happened To The Budget"]:
-        assert terms.name_phrases(q) == [] and "troops" not in terms.query_names(q), q
+        assert names.name_phrases(q) == [] and "troops" not in names.query_names(q), q
     r = _retriever(_index(NAMES), threshold=-10.0)
     result = r.search("What is the Crimea Platform?", 1)
     assert result.abstained and result.missing_terms == ["Crimea Platform"]
 
 
 def test_a_name_of_several_words_with_one_word_missing_counts_once():
-    vocab = terms.Vocabulary(_index(NAMES))
+    vocab = vocabulary.Vocabulary(_index(NAMES))
     # its other words are everyday words the documents write in lower case, or its last word is missing (and no
     # longer form of it there): the name is missing as one, and decides
     assert terms.missing_names("What is the World Health Organization's view?", vocab) == (
@@ -660,7 +660,7 @@ def test_a_name_of_several_words_with_one_word_missing_counts_once():
 
 
 def test_a_code_written_with_a_dash_or_a_space_is_the_code():
-    vocab = terms.Vocabulary(_index(NAMES))
+    vocab = vocabulary.Vocabulary(_index(NAMES))
     for code in ["P5", "P-5", "P 5"]:
         missing, _, soft = terms.names_missing(f"What did the {code} leaders agree on?", vocab)
         assert missing == [code] and terms.hard_missing(missing, soft) == [], code   # "the five permanent members"
@@ -670,7 +670,7 @@ def test_words_in_capitals_for_emphasis_and_a_longer_form_of_a_word_are_not_miss
     # a second hostile review: "Did Lavrov say NO to NATO?", "What MUST NATO do?" were abstained on ('NO', 'MUST')
     # by a rule that took an acronym that is an English word for missing where no document writes it in capitals
     # (taken out); and "the Beijing Winter Olympiad" (their "Winter Olympics") was one missing name
-    vocab = terms.Vocabulary(_index("There is no way NATO must expand. Putin went to the Winter Olympics in Beijing."))
+    vocab = vocabulary.Vocabulary(_index("There is no way NATO must expand. Putin went to the Winter Olympics in Beijing."))
     for q in ["Did Putin say NO to NATO expansion?", "What does Putin say NATO MUST do?"]:
         assert terms.missing_names(q, vocab)[0] == [], q
     missing, _, soft = terms.names_missing("What about the Beijing Winter Olympiad?", vocab)
@@ -681,14 +681,14 @@ def test_words_in_capitals_for_emphasis_and_a_longer_form_of_a_word_are_not_miss
 
 def test_a_mistyped_word_opening_the_question_is_no_name():
     # a hostile review: "Wat does Russia expect …?", "Recieved any letter …?" abstained on the typo as a missing name
-    vocab = terms.Vocabulary(_index("What does Russia expect from the visit? We received a letter from Borrell."))
+    vocab = vocabulary.Vocabulary(_index("What does Russia expect from the visit? We received a letter from Borrell."))
     for q in ["Wat does Russia expect from the visit?", "Waht does Russia expect?", "Wich letter came?"]:
-        assert q.split()[0].lower() not in terms.query_names(q), q
+        assert q.split()[0].lower() not in names.query_names(q), q
         assert terms.missing_names(q, vocab)[0] == [], q
     missing, _, soft = terms.names_missing("Recieved any letter from Borrell?", vocab)
     assert missing == ["Recieved"] and terms.hard_missing(missing, soft) == []     # named, deciding nothing
     # but a short name opening the question is no slip of an English word ("Truss": trust)
-    truss = terms.Vocabulary(_index("We trust our partners."))
+    truss = vocabulary.Vocabulary(_index("We trust our partners."))
     missing, _, soft = terms.names_missing("Truss visited: what did she say?", truss)
     assert terms.hard_missing(missing, soft) == ["Truss"]
     # in mid-sentence such a word is a name as before
@@ -697,16 +697,16 @@ def test_a_mistyped_word_opening_the_question_is_no_name():
 
 def test_a_name_of_two_words_in_either_order_may_be_plural():
     # a hostile review: "the Kosovo Serb community" was there ("Serb Municipalities in Kosovo"), "the Kosovo Serbs" not
-    vocab = terms.Vocabulary(_index("The Community of Serb Municipalities in Kosovo was agreed. Serbs met in Belgrade."))
+    vocab = vocabulary.Vocabulary(_index("The Community of Serb Municipalities in Kosovo was agreed. Serbs met in Belgrade."))
     assert terms.missing_names("What about the Kosovo Serbs?", vocab)[0] == []
     assert terms.missing_names("What about the Kosovo Serb community?", vocab)[0] == []
-    apart = terms.Vocabulary(_index("Serbs met in Belgrade. Nobody went to Kosovo."))
+    apart = vocabulary.Vocabulary(_index("Serbs met in Belgrade. Nobody went to Kosovo."))
     assert terms.missing_names("What about the Kosovo Serbs?", apart)[0] == ["Kosovo Serbs"]
 
 
 def test_a_longer_or_shorter_form_of_a_given_name_before_the_surname_is_soft():
     # a hostile review: "Nikolaos Dendias" abstained where the documents write "Nikos Dendias", with no title before
-    vocab = terms.Vocabulary(_index("I recently met with Nikos Dendias in Athens."))
+    vocab = vocabulary.Vocabulary(_index("I recently met with Nikos Dendias in Athens."))
     missing, _, soft = terms.names_missing("What was discussed with Nikolaos Dendias?", vocab)
     assert missing == ["Nikolaos"] and terms.hard_missing(missing, soft) == []
     missing, _, soft = terms.names_missing("What was discussed with Anna Dendias?", vocab)
@@ -716,22 +716,22 @@ def test_a_longer_or_shorter_form_of_a_given_name_before_the_surname_is_soft():
 def test_a_name_in_lower_case_that_other_languages_write_alike_is_missing_and_decides_only_alone():
     text = ("Sergey Lavrov: Our Russian compatriots in America are harassed. The Normandy format and the Minsk agreements "
             "were discussed with Germany and France. Drones were sent to Kiev.")
-    vocab = terms.Vocabulary(_index(text, "t.txt", speaker="Sergey Lavrov"))
+    vocab = vocabulary.Vocabulary(_index(text, "t.txt", speaker="Sergey Lavrov"))
     # too common in English to be rare (Zipf 2 to 4), too rare to be everyday, and German, French, Spanish ... text
     # uses them alike: names ("merkel", "gazprom") and borrowed terms ("diaspora", "junta")
     for q, name in [("lavrov on merkel and the normandy format", "merkel"), ("gazprom and european gas prices", "gazprom"),
                     ("Sanctions Against Gazprom And Rosneft", "Gazprom"), ("moscow's contacts with hezbollah", "hezbollah"),
                     ("Are Russian diaspora organisations harassed in America?", "diaspora")]:
-        assert name.lower() in terms.borrowed_names(q) and name in terms.missing_terms(q, vocab), q
+        assert name.lower() in names.borrowed_names(q) and name in terms.missing_terms(q, vocab), q
     # one the documents write at the start of a longer word is theirs: "putsch", the transcript's "putschists"
-    putsch = terms.Vocabulary(_index(text + " The putschists seized power.", "t.txt", speaker="Sergey Lavrov"))
-    assert terms.borrowed_names("the maidan putsch") == ["putsch"] and terms.missing_terms("the maidan putsch", vocab)
-    assert terms.borrowed_names("the maidan putsch", putsch) == [] and terms.missing_terms("the maidan putsch", putsch) == []
+    putsch = vocabulary.Vocabulary(_index(text + " The putschists seized power.", "t.txt", speaker="Sergey Lavrov"))
+    assert names.borrowed_names("the maidan putsch") == ["putsch"] and terms.missing_terms("the maidan putsch", vocab)
+    assert names.borrowed_names("the maidan putsch", putsch) == [] and terms.missing_terms("the maidan putsch", putsch) == []
     # English's own words are none, though other languages write them alike: an adjective ("absurd": absurdly;
     # "arrogant", "verbal"), a verb English inflects ("invade"), a word English borrowed from nobody ("meddling")
     for q in ["Did Lavrov call the accusations absurd?", "an arrogant and verbal reply", "will they invade",
               "russian meddling in american elections"]:
-        assert not terms.borrowed_names(q) and terms.missing_terms(q, vocab) == [], q
+        assert not names.borrowed_names(q) and terms.missing_terms(q, vocab) == [], q
     # missing, it is named in the notice and weighs nothing: "diaspora" may be the documents' "compatriots", a
     # user's "tram" their "streetcar" (a reviewer's loanword paraphrases of their own documents lost as many answers
     # as lower-case names gained abstentions when it lowered the confidence), so the confidence and the abstention

@@ -306,7 +306,8 @@ def test_a_word_no_meeting_uses_abstains_when_the_vocabulary_is_rich(small_windo
 
 
 def test_absent_words_know_forms_of_the_words_used(small_windows):
-    from rag.terms import Vocabulary, absent_words
+    from rag.terms import absent_words
+    from rag.vocabulary import Vocabulary
 
     embedder = FakeEmbedder()
     index = load(small_windows, embedder=embedder, compat=Compat.of(embedder, SMALL))
@@ -320,7 +321,8 @@ def test_absent_words_know_forms_of_the_words_used(small_windows):
 
 
 def test_letters_spelled_out_count_as_the_acronym(tmp_path):
-    from rag.terms import Vocabulary, absent_words
+    from rag.terms import absent_words
+    from rag.vocabulary import Vocabulary
 
     path = tmp_path / "m.txt"
     path.write_text("Marketing: The L_C_D_ screen is expensive.\n\nDesigner: The L_C_D_ is nice.\n", encoding="utf-8")

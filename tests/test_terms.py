@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag import store, terms
+from rag import store, terms, vocabulary
 from rag.records import Document, Passage
 from rag.retrieve import ABSTAIN_NOTICE, Retriever, SearchSettings, open_retriever
 
@@ -23,7 +23,7 @@ def _index(text=TEXT, doc_id="d.txt"):
 
 @pytest.fixture(scope="module")
 def vocab():
-    return terms.Vocabulary(_index())
+    return vocabulary.Vocabulary(_index())
 
 
 def test_a_missing_proper_noun_is_named(vocab):
@@ -49,7 +49,7 @@ def test_a_name_typed_with_two_letters_swapped_is_the_name_the_documents_hold(vo
     assert terms.missing_terms("What did Lavrvo say about Mongloia?", vocab) == ["Mongloia"]
     assert terms.missing_terms("What did Yaunkovcyh sign?", vocab) == ["Yaunkovcyh"]
     # a short name a swap away is too often another name (Ishan, Ihsan) or word (minks, Minsk): still missing
-    vocab = terms.Vocabulary(_index("Ihsan Sener spoke in Minsk with the Khan family."))
+    vocab = vocabulary.Vocabulary(_index("Ihsan Sener spoke in Minsk with the Khan family."))
     assert terms.missing_terms("Did Ishan and Kahn meet?", vocab) == ["Ishan", "Kahn"]
 
 
@@ -149,7 +149,7 @@ OWN = ("Group revenue reached NOK 2,340 million. The Gdańsk plant opened in 202
 
 @pytest.fixture(scope="module")
 def own():
-    return terms.Vocabulary(_index(OWN, "report.txt"))
+    return vocabulary.Vocabulary(_index(OWN, "report.txt"))
 
 
 def test_a_form_the_documents_write_otherwise_is_no_missing_name(own):
@@ -204,7 +204,7 @@ def test_a_words_look_ups_are_remembered_not_redone_and_none_is_an_answer(monkey
     # index (documents never change under a Vocabulary), "no such word" (None) as well
     from rag import vocabulary as vocabulary_module
 
-    v = terms.Vocabulary(_index())
+    v = vocabulary.Vocabulary(_index())
     calls = []
     real = vocabulary_module.Vocabulary._find
     monkeypatch.setattr(vocabulary_module.Vocabulary, "_find",
@@ -225,7 +225,7 @@ def test_word_look_ups_do_not_push_out_the_costly_answers(monkeypatch):
 
     monkeypatch.setattr(vocabulary_module, "PHRASES_KEPT", 4)
     monkeypatch.setattr(vocabulary_module, "WORDS_KEPT", 8)
-    v = terms.Vocabulary(_index())
+    v = vocabulary.Vocabulary(_index())
     asked = []
     v.given_names("lavrov")
     real = vocabulary_module.Vocabulary._remember

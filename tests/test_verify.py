@@ -273,7 +273,7 @@ def test_an_ordinal_or_an_opposite_the_quotes_do_not_say_is_flagged(tmp_path, fa
     ("The work starts on the first of June.", "The work starts on 1 June."),
 ])
 def test_a_word_of_several_senses_or_a_paraphrased_ordinal_is_no_reversal(sentence, quote):
-    from rag.verify import _opposite, _reordered, _turned
+    from rag.verify import _opposite, _reordered
 
     assert _opposite(sentence, [quote], quote) is None
     assert _reordered(sentence, [quote], quote) is None

@@ -36,7 +36,7 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
 - lines nobody says: an export's header above the first words said (_front_matter: a title, "Transcript by
   Rev.com", "Date: …") is nobody's, in a Q&A too (not the answerer's opening statement); the page's lines after
   the last words (_tail: "Tags: …", "© 2005-2024 …") are not the last speaker's. The White House's bare "Q"
-  (``_BARE_Q``) asks. Those header lines are in section ``text``, not the ``opening`` (no "Opening statement").
+  (``turns._BARE_Q``) asks. Those header lines are in section ``text``, not the ``opening`` (no "Opening statement").
 - an asker's thank-you (_pleasantry: asks nothing, every sentence thanks, "Interviewer: Thank you very much.",
   "Dr. Osei, thank you for joining us."): no question, no answer, and not the asker's passage (a ``paragraph`` of
   nobody's in section ``text``, its label kept in the quote); the answerer's reply to it ("Thank you.") is their
@@ -74,11 +74,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import Counter
 from dataclasses import dataclass, replace
 
-from .labels import CLOCK, HOURS_CLOCK, LABEL, MONTH_NAMES, prose, titled_person
+from .labels import LABEL, MONTH_NAMES, prose, titled_person
 from .records import Document, Passage
+from .turns import ASKER_LABELS, TURN, Turn, openings, opens_turn, paragraph_marks, timing_lines
 
 PARSER_VERSION = 4     # 4: conversations' turns, time stamps
 
@@ -95,54 +95,6 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _DATE = re.compile(rf"\b(?:({MONTH_NAMES})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({MONTH_NAMES}),?\s+(\d{{4}}))\b")
-# the words of a speaker's label: labels.LABEL, as subtitles.py writes subtitles' speakers so that they read back
-_LABEL = LABEL
-# "Question:", "Q:", "Sergey Lavrov:", "John Smith (Reuters):", "PhD B:", "Leader of the Opposition:",
-# "The Chair (Hon. Anthony Rota (Nipissing, Lib.)):", "Caroline Lucas (Brighton, Pavilion) (Green):" (UK Hansard: the
-# seat is the outlet, the party left out); the words on the same line, or on the next
-_TURN = re.compile(
-    rf"(?:\*\*|__)?(?P<label>{_LABEL})"
-    r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\)(?: \([A-Za-z][A-Za-z /&.'’-]{0,24}\))?)?(?:\*\*|__)?:(?:\*\*|__)?"
-    r"(?P<gap>[ \t]+(?=\S)|[ \t]*(?=[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]|$))"   # any line end str.splitlines knows:
-    # a lone CR (old Mac files), NEL, the Unicode line and paragraph separators
-)
-# "[00:01:02] ", "[01:02] ", "(00:01:02) ", "00:01:02 ": a time stamp opening a paragraph
-# (in brackets also past 99 hours: subtitles.py writes a long recording's cues so, "[100:00:09]")
-_STAMP = re.compile(
-    rf"(?:\[(?P<b>{CLOCK})\]|\((?P<p>{CLOCK})\)"
-    rf"|(?P<n>{HOURS_CLOCK}))(?:[ \t]+(?=\S)|[ \t]*(?:\r?\n[ \t]*)+"
-    rf"(?=(?:\*\*|__)?{_LABEL}(?: \([^()\n]{{1,160}}\))?(?:\*\*|__)?:))"    # (alone on its line: a label after it)
-)
-# a stamp alone on its line (Google Meet's, a transcript's "00:00:05" above the turn): it opens a paragraph, and the
-# words after it, on the next line or past a blank one, are that paragraph's (paragraphs)
-_STAMP_ALONE = re.compile(rf"\[{CLOCK}\]|\({CLOCK}\)|{HOURS_CLOCK}")
-# a recording's own stamp, "[00:00:01] ": with hours, in brackets (subtitles.py writes subtitles' cues so);
-# one of them opening the text is a stamp even when it is the only one (a one-turn subtitle file)
-_OWN_STAMP = re.compile(r"\[\d{2,3}:\d{2}:\d{2}(?:\.\d{3})?\] ")
-# a label's bracket that is a time, "Speaker 1 (00:01:02):": the turn's time, not an outlet
-_CLOCK_OUTLET = re.compile(rf"(?P<p>{CLOCK})")
-# "Jane Doe  0:03" on a line of its own, the words on the next lines (Otter's export): a speaker and a time
-_OTTER = re.compile(
-    rf"(?P<label>{_LABEL})"
-    r"(?P<outlet>(?!))?[ \t]+(?P<clock>(?:\d{1,3}:)?\d{1,2}:\d{2})[ \t]*\r?\n(?=[ \t]*\S)"
-)
-# a US hearing's or deposition's label, closed by a full stop: a title and a name in capitals ("The CHAIRMAN.",
-# "Mr. SMITH.", "Senator WARREN."), or "Q." and "A."; only where titled ones open three paragraphs or more and one
-# recurs, or "Q." and "A." each open two or more (_marks: not "MOSCOW." of a news digest, "OK." of a lecture, an
-# outline's "A.")
-_DOT_TURN = re.compile(
-    r"(?P<label>(?:The|Mr|Mrs|Ms|Miss|Dr|Senator|Representative|Delegate|Chairman|Chairwoman|Madam|Judge|Justice|"
-    r"Chief Justice|(?:Deputy |Under |Assistant )?Secretary|Attorney General|General|Admiral|Governor|Commissioner|"
-    r"Ambassador|Administrator|Director|Mayor|Professor|Dean|Colonel|Captain|Major|Lieutenant|Sergeant)\.? "
-    r"[A-Z][A-Z'’-]{2,}(?: [A-Z][A-Z'’-]+){0,2}|Q|A)(?P<outlet>(?!))?\.(?P<gap>[ \t]+(?=\S))"
-)
-# the White House's "Q" with neither colon nor full stop ("Q    Thanks, Karine."): a question's label where it opens
-# two paragraphs or more, half of them or more asking ("?"), and named speakers' labels open two or more (_marks:
-# not "Q Street would get a protected lane" in a hearing)
-_BARE_Q = re.compile(r"(?P<label>Q)(?P<outlet>(?!))?(?P<gap>[ \t\u00a0]+)(?=[\"“‘'(]?[A-Z])")
-# ">> ": broadcast captions' mark of a new speaker, whose name they do not give
-_CHANGE = re.compile(r">>[ \t]*(?=\S)")
-_ASKERS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
 # what asks, with or without a "?": a journalist's "Could you comment on the deficit.", counsel's "Describe what you
 # saw.", "Walk us through the timeline." (a witness who testifies says none of it: _askers)
 _ASKS = re.compile(r"\?|\b(?:could|can|would|will) you\b|\b(?:please\s+)?(?:comment on|explain|describe|elaborate|"
@@ -188,7 +140,7 @@ def paragraphs(text: str) -> list[_Para]:
                 spans.append(_Para(s, e))
         block_start = None
 
-    timing = _timing_lines(lines)
+    timing = timing_lines(lines)
     alone = False       # the block so far is a time stamp alone on its line, which times the turn after it
     for i, line in enumerate(lines):
         stripped = line.strip()
@@ -198,7 +150,7 @@ def paragraphs(text: str) -> list[_Para]:
         elif block_start is None or i in timing:
             close(pos)
             block_start, alone = pos, i in timing
-        elif _opens_turn(line) and not alone:
+        elif opens_turn(line) and not alone:
             close(pos)              # "Q: ..." / "Name: ..." / "[00:01:02] ..." on the next line opens a new turn
             block_start = pos
         else:
@@ -206,34 +158,6 @@ def paragraphs(text: str) -> list[_Para]:
         pos += len(line)
     close(pos)
     return spans
-
-
-def _timing_lines(lines: list[str]) -> set[int]:
-    """The lines that are a time stamp alone (Google Meet's "00:05:00", a stamp above each turn) whose next line
-    with words opens a labelled turn, where two or more are so (not a race's results or a protocol's timer steps)."""
-    out = set()
-    for i, line in enumerate(lines):
-        if _STAMP_ALONE.fullmatch(line.strip()):
-            after = next((x for x in lines[i + 1:i + 4] if x.strip()), "")
-            m = _TURN.match(after)
-            if m and after[m.end():].strip():
-                out.add(i)
-    return out if len(out) >= 2 else set()
-
-
-def _opens_turn(line: str) -> bool:
-    """A line that starts a turn: a label with words after it, or a time stamp."""
-    m = _TURN.match(line)
-    return bool(m and line[m.end():].strip()) or bool(_STAMP.match(line))
-
-
-def _seconds(stamp: re.Match) -> float:
-    """The seconds a time stamp names: '01:02:03' -> 3723.0, '[02:03.5]' -> 123.5."""
-    value = next(v for v in stamp.groupdict().values() if v).replace(",", ".")
-    total = 0.0
-    for part in value.split(":"):
-        total = total * 60 + float(part)
-    return total
 
 
 def _iso_date(match: re.Match) -> str:
@@ -247,7 +171,7 @@ def _find_title(text: str, paras: list[_Para]) -> int | None:
     """Index of a short paragraph near the top that ends with a date (a dateline title)."""
     for i, p in enumerate(paras[:20]):
         body = text[p.start:p.end]
-        if len(body) > 320 or _TURN.match(body):
+        if len(body) > 320 or TURN.match(body):
             continue
         m = None
         for m in _DATE.finditer(body):
@@ -268,7 +192,7 @@ def _page_line(body: str) -> bool:
     ("Tags: Serbia, Kosovo", "Date: 14 May 2023. Location: Astoria, Oregon.")."""
     if len(body) >= 120 or "\n" in body:
         return False
-    label = re.match(rf"({_LABEL}):", body)
+    label = re.match(rf"({LABEL}):", body)
     return bool(label and prose(label.group(1))) or bool(re.match(r"(?:©|\(c\)|copyright\b)", body, re.IGNORECASE))
 
 
@@ -378,7 +302,7 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
     for p in paras:
         body = text[p.start:p.end]
         if len(body) >= 40 and body in seen:
-            said = _TURN.match(body)
+            said = TURN.match(body)
             if not (said and not prose(said.group("label"))):
                 continue
         seen.add(body)
@@ -420,98 +344,7 @@ def _heading(text: str, p: _Para) -> str | None:
     return m.group("text").strip().strip("#").strip() if m else None
 
 
-@dataclass(frozen=True)
-class _Turn:
-    """How a paragraph opens: its speaker label (None: only a time stamp), the label's bracket,
-    where its words start (after stamp and label), its time stamp in seconds."""
-    label: str | None
-    outlet: str | None
-    start: int
-    time: float | None
-    change: bool = False    # ">>": someone else speaks now, name unknown
-    marked: int = 0         # where the paragraph goes on after its stamp and ">>" (the label included)
-
-
-def _marks(text: str, paras: list[_Para]) -> tuple[list, list, list]:
-    """Per paragraph: its time stamp, its ">>" and its label's match (each None when absent)."""
-    stamps = [_STAMP.match(text, p.start, p.end) for p in paras]
-    if sum(1 for s in stamps if s) < 2 and not (      # one "(10:30)" in prose is not a transcript's stamp
-            len(paras) == 1 and _OWN_STAMP.match(text, paras[0].start, paras[0].end)):
-        stamps = [None] * len(paras)
-    after = [s.end() if s else p.start for p, s in zip(paras, stamps)]
-    changes = [_CHANGE.match(text, a, p.end) for p, a in zip(paras, after)]
-    if sum(1 for c in changes if c) < 2:     # one ">> " is a quoted quote, unless after subtitles.py's own stamp
-        changes = [c if c and s and _OWN_STAMP.match(text, p.start) else None
-                   for p, s, c in zip(paras, stamps, changes)]
-    after = [c.end() if c else a for a, c in zip(after, changes)]
-    labels = [_TURN.match(text, a, p.end) for p, a in zip(paras, after)]
-    dotted = [None if m else _DOT_TURN.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
-    found = Counter(d.group("label") for d in dotted if d)
-    titled = {label: n for label, n in found.items() if label not in ("Q", "A")}
-    asked = found["Q"] >= 2 and found["A"] >= 2
-    hearing = sum(titled.values()) >= 3 and max(titled.values(), default=0) >= 2
-    if asked or hearing:
-        labels = [m or (d if d and ((hearing and d.group("label") in titled) or (asked and d.group("label") in "QA"))
-                        else None) for m, d in zip(labels, dotted)]
-    bare = [None if m else _BARE_Q.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
-    asking = [b for b, p in zip(bare, paras) if b and "?" in text[b.end():p.end]]
-    if len(asking) >= 2 and len(asking) * 2 >= sum(1 for b in bare if b) \
-            and sum(1 for m in labels if m and m.group("label") not in "QA") >= 2:
-        labels = [m or b for m, b in zip(labels, bare)]
-    otter = [None if s or c else _OTTER.match(text, p.start, p.end) for p, s, c in zip(paras, stamps, changes)]
-    # "Jane Doe  0:03" is a speaker's header when someone's recurs: not an agenda's "Coffee Break  10:15"
-    if max(Counter(o.group("label") for o in otter if o).values(), default=0) >= 2:
-        labels = [o or m for o, m in zip(otter, labels)]
-    return stamps, changes, labels
-
-
-def _openings(text: str, paras: list[_Para], marks: tuple[list, list, list],
-              conversation: bool = False) -> list[_Turn | None]:
-    """Each paragraph's opening: a speaker's label and/or a time stamp, or None (see the module's
-    docstring for what makes a label a speaker's). In a `conversation` (speakers found already) a
-    label that opens a paragraph once is a speaker's too ("Steve Davies:", called on once)."""
-    stamps, changes, matches = marks
-    counts = Counter(m.group("label") for m in matches if m)
-    # a label after a time stamp names a speaker even once ("[00:00:01] Ana: ...", a VTT voice) when half
-    # the stamped paragraphs or more open with one: not a caption's "[00:00:09] Today: we ..." among many
-    stamped = [m for s, m in zip(stamps, matches) if s]
-    named = sum(1 for m in stamped if m and not prose(m.group("label")))
-    by_stamp = bool(stamped) and named * 2 >= len(stamped)
-    out: list[_Turn | None] = []
-    for p, s, c, m in zip(paras, stamps, changes, matches):
-        if m:
-            label = m.group("label")
-            folded = label.lower().rstrip(".")
-            if prose(label) or not (
-                    folded in _ASKERS or m.group("outlet") or m.group().startswith(("**", "__"))
-                    or counts[label] >= 2 or conversation or (s is not None and by_stamp)
-                    or m.re is _OTTER):     # "Jane Doe  0:03" on its own line, in two paragraphs or more
-                m = None
-        if m is None and s is None and c is None:
-            out.append(None)
-            continue
-        start = m.end() if m else (c or s).end()
-        while start < p.end and text[start].isspace():
-            start += 1
-        again = m and _TURN.match(text, start, p.end)
-        while again and again.group("label") == m.group("label"):    # "Grad A:" alone, then "Grad A: ..."
-            start = again.end()
-            while start < p.end and text[start].isspace():
-                start += 1
-            again = _TURN.match(text, start, p.end)
-        outlet = " ".join(m.group("outlet").split()) if m and m.group("outlet") else None
-        time = _seconds(s) if s else None
-        if m and m.re is _OTTER:
-            time = _seconds(_CLOCK_OUTLET.fullmatch(m.group("clock")))
-        clock = _CLOCK_OUTLET.fullmatch(outlet) if outlet else None
-        if clock:       # "Speaker 1 (00:01:02):"
-            outlet, time = None, time if time is not None else _seconds(clock)
-        marked = (c or s).end() if c or s else p.start
-        out.append(_Turn(m.group("label") if m else None, outlet, start, time, bool(c), marked))
-    return out
-
-
-def _askers(text: str, paras: list[_Para], turns: list[_Turn | None]) -> set[str]:
+def _askers(text: str, paras: list[_Para], turns: list[Turn | None]) -> set[str]:
     """The labels that ask: by name (Question, Q, ...), with an outlet (when the one who speaks most
     never names one, and half their turns or more ask, _ASKS; a titled name in the bracket, "The Chair
     (Councillor Ingrid Halvorsen)", is none), or, when
@@ -550,7 +383,7 @@ def _askers(text: str, paras: list[_Para], turns: list[_Turn | None]) -> set[str
     # (one with an outlet asks: a witness "Ms. Priya Raman (Elling Harbour Authority):" whose turns ask nothing
     # testifies, and the chair who speaks most does not answer her)
     askers = {name for name in turn_ends
-              if name.lower() in _ASKERS or (name in outlets and main not in bracketed
+              if name.lower() in ASKER_LABELS or (name in outlets and main not in bracketed
                                              and sum(turn_asks[name]) * 2 >= len(turn_asks[name]))}
     if askers:
         return askers
@@ -561,7 +394,7 @@ def _askers(text: str, paras: list[_Para], turns: list[_Turn | None]) -> set[str
             if name != main and sum(turn_ends[name]) >= 2 and sum(turn_ends[name]) * 2 >= len(turn_ends[name])}
 
 
-def _once_askers(text: str, paras: list[_Para], turns: list[_Turn | None], relaxed: list[_Turn | None]) -> set[str]:
+def _once_askers(text: str, paras: list[_Para], turns: list[Turn | None], relaxed: list[Turn | None]) -> set[str]:
     """The labels `relaxed` finds that `turns` does not (each opening a paragraph once) whose words, to the next
     label, end with a question mark."""
     known = {t.label for t in turns if t and t.label}
@@ -577,19 +410,19 @@ def _once_askers(text: str, paras: list[_Para], turns: list[_Turn | None], relax
 
 
 def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
-    marks = _marks(text, paras)
-    turns = _openings(text, paras, marks)
+    marks = paragraph_marks(text, paras)
+    turns = openings(text, paras, marks)
     askers = _askers(text, paras, turns)
     if sum(1 for t in turns if t and t.label in askers) >= 2:
         # in a Q&A a label that opens a paragraph once is a speaker's too (a journalist or senator called on
         # once), and one who asks when its words end with "?": not the last answer's words
-        relaxed = _openings(text, paras, marks, conversation=True)
+        relaxed = openings(text, paras, marks, conversation=True)
         return _exchanges(text, doc_id, paras, relaxed, askers | _once_askers(text, paras, turns, relaxed))
     # a conversation: someone recurs as a speaker, and two or more speak (counting those called on once)
     recurs = any(t and t.label for t in turns)
     changes = sum(1 for t in turns if t and t.change)
     # (in ">>" captions a name said once, ">> JOHN: Yes.", is a speaker's too)
-    relaxed = _openings(text, paras, marks, conversation=True) if recurs or changes else turns
+    relaxed = openings(text, paras, marks, conversation=True) if recurs or changes else turns
     labelled = [i for i, t in enumerate(relaxed) if t and t.label]
     speakers = {relaxed[i].label for i in labelled if relaxed[i].label.lower() not in _ANSWER_LABELS}
     if changes and len(speakers) + changes >= 2 or (
@@ -598,7 +431,7 @@ def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
     return _sections(text, doc_id, paras, turns)
 
 
-def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | None],
+def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | None],
                askers: set[str]) -> list[Passage]:
     """A Q&A transcript: exchanges Q1, Q2, ... of a question and the answer paragraphs after it."""
     # the main answerer: the most frequent non-asking speaker
@@ -690,7 +523,7 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | N
             for ps in out]
 
 
-def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | None]) -> list[Passage]:
+def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | None]) -> list[Passage]:
     """A conversation nobody leads by asking (a meeting, a hearing, captions): one ``turn`` passage
     per paragraph of a turn, with its speaker; paragraphs before the first turn are paragraphs."""
     out = []
@@ -734,7 +567,7 @@ def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn 
     return out
 
 
-def _sections(text: str, doc_id: str, paras: list[_Para], turns: list[_Turn | None]) -> list[Passage]:
+def _sections(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | None]) -> list[Passage]:
     """Not a transcript: paragraphs, each in the section its latest heading names ("text" before any);
     a time stamp opening a paragraph is its time (captions with no speakers)."""
     out = []

@@ -10,7 +10,7 @@ import rag
 
 STAGES = [
     {"records", "errors", "paths", "__init__"},
-    {"labels"}, {"subtitles"}, {"pdf", "word"}, {"read"}, {"parse"}, {"chunk"}, {"embed"},
+    {"labels"}, {"subtitles"}, {"pdf", "word"}, {"read"}, {"turns", "parse"}, {"chunk"}, {"embed"},
     # the index as stored (and made), each backend with its own dense and lexical search, and its words
     {"lexical", "dense", "atomic", "store", "calibration", "build", "milvus", "milvus_search", "migrate", "expand", "places",
      "borrowed", "spelling", "english", "names", "vocabulary", "terms"},

@@ -1,0 +1,186 @@
+"""How a paragraph of a transcript opens: a speaker's label, a time stamp, a ">>" change of speaker.
+
+``paragraph_marks`` finds, per paragraph, its time stamp, its ">>" and the label that may open it (``TURN``: "Name:",
+"Q:", "Name (Outlet):", "[00:01:02] Name:"; a hearing's "Mr. SMITH."; the White House's bare "Q"; Otter's
+"Jane Doe  0:03" header); ``openings`` decides which of those labels are a speaker's and makes each paragraph's
+``Turn`` (its label, bracket, where its words start, its time in seconds). parse.py reads them into exchanges,
+conversations and sections, and its docstring says which labels count as speakers. The paragraphs are parse.py's
+spans (anything with ``start`` and ``end``).
+What it leaves out: who asks and who answers (parse.py), labels in lower case or after a full-width colon, a
+speaker named on a line of its own without a colon or a time.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .labels import CLOCK, HOURS_CLOCK, LABEL, prose
+
+# who asks by the label's own word: a press conference's "Question:", an interview's "Interviewer:"
+ASKER_LABELS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
+# "Question:", "Q:", "Sergey Lavrov:", "John Smith (Reuters):", "PhD B:", "Leader of the Opposition:",
+# "The Chair (Hon. Anthony Rota (Nipissing, Lib.)):", "Caroline Lucas (Brighton, Pavilion) (Green):" (UK Hansard: the
+# seat is the outlet, the party left out); the words on the same line, or on the next
+TURN = re.compile(
+    rf"(?:\*\*|__)?(?P<label>{LABEL})"
+    r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\)(?: \([A-Za-z][A-Za-z /&.'’-]{0,24}\))?)?(?:\*\*|__)?:(?:\*\*|__)?"
+    r"(?P<gap>[ \t]+(?=\S)|[ \t]*(?=[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]|$))"   # any line end str.splitlines knows:
+    # a lone CR (old Mac files), NEL, the Unicode line and paragraph separators
+)
+# "[00:01:02] ", "[01:02] ", "(00:01:02) ", "00:01:02 ": a time stamp opening a paragraph
+# (in brackets also past 99 hours: subtitles.py writes a long recording's cues so, "[100:00:09]")
+_STAMP = re.compile(
+    rf"(?:\[(?P<b>{CLOCK})\]|\((?P<p>{CLOCK})\)"
+    rf"|(?P<n>{HOURS_CLOCK}))(?:[ \t]+(?=\S)|[ \t]*(?:\r?\n[ \t]*)+"
+    rf"(?=(?:\*\*|__)?{LABEL}(?: \([^()\n]{{1,160}}\))?(?:\*\*|__)?:))"    # (alone on its line: a label after it)
+)
+# a stamp alone on its line (Google Meet's, a transcript's "00:00:05" above the turn): it opens a paragraph, and the
+# words after it, on the next line or past a blank one, are that paragraph's (paragraphs)
+_STAMP_ALONE = re.compile(rf"\[{CLOCK}\]|\({CLOCK}\)|{HOURS_CLOCK}")
+# a recording's own stamp, "[00:00:01] ": with hours, in brackets (subtitles.py writes subtitles' cues so);
+# one of them opening the text is a stamp even when it is the only one (a one-turn subtitle file)
+_OWN_STAMP = re.compile(r"\[\d{2,3}:\d{2}:\d{2}(?:\.\d{3})?\] ")
+# a label's bracket that is a time, "Speaker 1 (00:01:02):": the turn's time, not an outlet
+_CLOCK_OUTLET = re.compile(rf"(?P<p>{CLOCK})")
+# "Jane Doe  0:03" on a line of its own, the words on the next lines (Otter's export): a speaker and a time
+_OTTER = re.compile(
+    rf"(?P<label>{LABEL})"
+    r"(?P<outlet>(?!))?[ \t]+(?P<clock>(?:\d{1,3}:)?\d{1,2}:\d{2})[ \t]*\r?\n(?=[ \t]*\S)"
+)
+# a US hearing's or deposition's label, closed by a full stop: a title and a name in capitals ("The CHAIRMAN.",
+# "Mr. SMITH.", "Senator WARREN."), or "Q." and "A."; only where titled ones open three paragraphs or more and one
+# recurs, or "Q." and "A." each open two or more (paragraph_marks: not "MOSCOW." of a news digest, "OK." of a
+# lecture, an outline's "A.")
+_DOT_TURN = re.compile(
+    r"(?P<label>(?:The|Mr|Mrs|Ms|Miss|Dr|Senator|Representative|Delegate|Chairman|Chairwoman|Madam|Judge|Justice|"
+    r"Chief Justice|(?:Deputy |Under |Assistant )?Secretary|Attorney General|General|Admiral|Governor|Commissioner|"
+    r"Ambassador|Administrator|Director|Mayor|Professor|Dean|Colonel|Captain|Major|Lieutenant|Sergeant)\.? "
+    r"[A-Z][A-Z'’-]{2,}(?: [A-Z][A-Z'’-]+){0,2}|Q|A)(?P<outlet>(?!))?\.(?P<gap>[ \t]+(?=\S))"
+)
+# the White House's "Q" with neither colon nor full stop ("Q    Thanks, Karine."): a question's label where it opens
+# two paragraphs or more, half of them or more asking ("?"), and named speakers' labels open two or more
+# (paragraph_marks: not "Q Street would get a protected lane" in a hearing)
+_BARE_Q = re.compile(r"(?P<label>Q)(?P<outlet>(?!))?(?P<gap>[ \t\u00a0]+)(?=[\"“‘'(]?[A-Z])")
+# ">> ": broadcast captions' mark of a new speaker, whose name they do not give
+_CHANGE = re.compile(r">>[ \t]*(?=\S)")
+
+
+def timing_lines(lines: list[str]) -> set[int]:
+    """The lines that are a time stamp alone (Google Meet's "00:05:00", a stamp above each turn) whose next line
+    with words opens a labelled turn, where two or more are so (not a race's results or a protocol's timer steps)."""
+    out = set()
+    for i, line in enumerate(lines):
+        if _STAMP_ALONE.fullmatch(line.strip()):
+            after = next((x for x in lines[i + 1:i + 4] if x.strip()), "")
+            m = TURN.match(after)
+            if m and after[m.end():].strip():
+                out.add(i)
+    return out if len(out) >= 2 else set()
+
+
+def opens_turn(line: str) -> bool:
+    """A line that starts a turn: a label with words after it, or a time stamp."""
+    m = TURN.match(line)
+    return bool(m and line[m.end():].strip()) or bool(_STAMP.match(line))
+
+
+def _seconds(stamp: re.Match) -> float:
+    """The seconds a time stamp names: '01:02:03' -> 3723.0, '[02:03.5]' -> 123.5."""
+    value = next(v for v in stamp.groupdict().values() if v).replace(",", ".")
+    total = 0.0
+    for part in value.split(":"):
+        total = total * 60 + float(part)
+    return total
+
+
+@dataclass(frozen=True)
+class Turn:
+    """How a paragraph opens: its speaker label (None: only a time stamp), the label's bracket,
+    where its words start (after stamp and label), its time stamp in seconds."""
+    label: str | None
+    outlet: str | None
+    start: int
+    time: float | None
+    change: bool = False    # ">>": someone else speaks now, name unknown
+    marked: int = 0         # where the paragraph goes on after its stamp and ">>" (the label included)
+
+
+def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
+    """Per paragraph: its time stamp, its ">>" and its label's match (each None when absent)."""
+    stamps = [_STAMP.match(text, p.start, p.end) for p in paras]
+    if sum(1 for s in stamps if s) < 2 and not (      # one "(10:30)" in prose is not a transcript's stamp
+            len(paras) == 1 and _OWN_STAMP.match(text, paras[0].start, paras[0].end)):
+        stamps = [None] * len(paras)
+    after = [s.end() if s else p.start for p, s in zip(paras, stamps)]
+    changes = [_CHANGE.match(text, a, p.end) for p, a in zip(paras, after)]
+    if sum(1 for c in changes if c) < 2:     # one ">> " is a quoted quote, unless after subtitles.py's own stamp
+        changes = [c if c and s and _OWN_STAMP.match(text, p.start) else None
+                   for p, s, c in zip(paras, stamps, changes)]
+    after = [c.end() if c else a for a, c in zip(after, changes)]
+    labels = [TURN.match(text, a, p.end) for p, a in zip(paras, after)]
+    dotted = [None if m else _DOT_TURN.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
+    found = Counter(d.group("label") for d in dotted if d)
+    titled = {label: n for label, n in found.items() if label not in ("Q", "A")}
+    asked = found["Q"] >= 2 and found["A"] >= 2
+    hearing = sum(titled.values()) >= 3 and max(titled.values(), default=0) >= 2
+    if asked or hearing:
+        labels = [m or (d if d and ((hearing and d.group("label") in titled) or (asked and d.group("label") in "QA"))
+                        else None) for m, d in zip(labels, dotted)]
+    bare = [None if m else _BARE_Q.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
+    asking = [b for b, p in zip(bare, paras) if b and "?" in text[b.end():p.end]]
+    if len(asking) >= 2 and len(asking) * 2 >= sum(1 for b in bare if b) \
+            and sum(1 for m in labels if m and m.group("label") not in "QA") >= 2:
+        labels = [m or b for m, b in zip(labels, bare)]
+    otter = [None if s or c else _OTTER.match(text, p.start, p.end) for p, s, c in zip(paras, stamps, changes)]
+    # "Jane Doe  0:03" is a speaker's header when someone's recurs: not an agenda's "Coffee Break  10:15"
+    if max(Counter(o.group("label") for o in otter if o).values(), default=0) >= 2:
+        labels = [o or m for o, m in zip(otter, labels)]
+    return stamps, changes, labels
+
+
+def openings(text: str, paras: Sequence, marks: tuple[list, list, list],
+              conversation: bool = False) -> list[Turn | None]:
+    """Each paragraph's opening: a speaker's label and/or a time stamp, or None (see the module's
+    docstring for what makes a label a speaker's). In a `conversation` (speakers found already) a
+    label that opens a paragraph once is a speaker's too ("Steve Davies:", called on once)."""
+    stamps, changes, matches = marks
+    counts = Counter(m.group("label") for m in matches if m)
+    # a label after a time stamp names a speaker even once ("[00:00:01] Ana: ...", a VTT voice) when half
+    # the stamped paragraphs or more open with one: not a caption's "[00:00:09] Today: we ..." among many
+    stamped = [m for s, m in zip(stamps, matches) if s]
+    named = sum(1 for m in stamped if m and not prose(m.group("label")))
+    by_stamp = bool(stamped) and named * 2 >= len(stamped)
+    out: list[Turn | None] = []
+    for p, s, c, m in zip(paras, stamps, changes, matches):
+        if m:
+            label = m.group("label")
+            folded = label.lower().rstrip(".")
+            if prose(label) or not (
+                    folded in ASKER_LABELS or m.group("outlet") or m.group().startswith(("**", "__"))
+                    or counts[label] >= 2 or conversation or (s is not None and by_stamp)
+                    or m.re is _OTTER):     # "Jane Doe  0:03" on its own line, in two paragraphs or more
+                m = None
+        if m is None and s is None and c is None:
+            out.append(None)
+            continue
+        start = m.end() if m else (c or s).end()
+        while start < p.end and text[start].isspace():
+            start += 1
+        again = m and TURN.match(text, start, p.end)
+        while again and again.group("label") == m.group("label"):    # "Grad A:" alone, then "Grad A: ..."
+            start = again.end()
+            while start < p.end and text[start].isspace():
+                start += 1
+            again = TURN.match(text, start, p.end)
+        outlet = " ".join(m.group("outlet").split()) if m and m.group("outlet") else None
+        time = _seconds(s) if s else None
+        if m and m.re is _OTTER:
+            time = _seconds(_CLOCK_OUTLET.fullmatch(m.group("clock")))
+        clock = _CLOCK_OUTLET.fullmatch(outlet) if outlet else None
+        if clock:       # "Speaker 1 (00:01:02):"
+            outlet, time = None, time if time is not None else _seconds(clock)
+        marked = (c or s).end() if c or s else p.start
+        out.append(Turn(m.group("label") if m else None, outlet, start, time, bool(c), marked))
+    return out

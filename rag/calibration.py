@@ -100,6 +100,11 @@ def calibrated_threshold(index: "Index", mode: str = DEFAULT_MODE) -> float | No
     return float(threshold) if isinstance(threshold, (int, float)) else None
 
 
+def borrowed(index: "Index", mode: str = DEFAULT_MODE) -> bool:
+    """Whether the threshold calibrated_threshold gives `index` is the shipped index's, not one of its own."""
+    return not fits(index.calibration, made_for(index.manifest)) and calibrated_threshold(index, mode) is not None
+
+
 def conversation(index: "Index") -> bool:
     """Whether most of the index's paragraphs are turns of a conversation (a meeting, a hearing)."""
     paragraphs = index.paragraphs

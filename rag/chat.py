@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, quote, urlencode
 
+from .english import QUESTION_WORDS
 from .errors import QueryError, RagError
 from .records import Passage
 from .retrieve import DEFAULT_K, MAX_K, Result, check_k, clean_query, corpus_noun  # noqa: F401 - the page's wording
@@ -33,10 +34,9 @@ _POINTERS = {"it", "its", "they", "them", "their", "this", "that", "these", "tho
 _NAME = re.compile(r"\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*")
 _FOLLOWUP_WORDS = 8
 # a bare question that asks only when, where, who, how many... of what was just asked: "When?", "In which year?"
-_BARE = {"when", "where", "who", "whom", "whose", "why", "how", "which", "what", "in", "since", "until", "by", "for",
+_BARE = QUESTION_WORDS | {"in", "since", "until", "by", "for",
          "and", "but", "so", "then", "exactly", "year", "years", "date", "day", "month", "time", "many", "much",
          "long", "often", "else", "again", "is", "was", "did", "does", "do", "were", "are", "the", "that"}
-_ASKS = {"when", "where", "who", "whom", "whose", "why", "how", "which", "what"}
 
 
 @dataclass
@@ -113,7 +113,7 @@ def rewrite_followup(question: str, previous: str | None) -> str:
     # a question that names something of its own ("Why did Russia send troops to Kazakhstan?") stands
     # alone, however it starts; one that only leans on the last ("and why?") is searched with it
     names_its_own = any(w[:1].isupper() and w != "I" for w in words[1:])
-    bare = len(words) <= 3 and any(w.lower() in _ASKS for w in words) and all(w.lower() in _BARE for w in words)
+    bare = len(words) <= 3 and any(w.lower() in QUESTION_WORDS for w in words) and all(w.lower() in _BARE for w in words)
     if bare or (len(words) <= _FOLLOWUP_WORDS and (
             (_LEADS.match(question) and not names_its_own) or any(w.lower() in _POINTERS for w in words))):
         return f"{previous.rstrip()} {question}"

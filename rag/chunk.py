@@ -12,7 +12,8 @@ Conversations (a meeting: forty short turns on one topic, "Mm-hmm." among them):
 paragraphs that each fit the window and answer no question (turns of a meeting, short paragraphs
 of a document) are packed whole into windows of up to ``turn_tokens`` that span several turns,
 without overlap (``turn_windows``); such a window is quoted as it is, an exact span of whole turns,
-and carries its speakers (``speakers_of``). A paragraph that answers a question (a press
+each with its speaker's label (the first turn's too), and carries its speakers
+(``speakers_of``). A paragraph that answers a question (a press
 conference) or does not fit is windowed by sentences as above, within itself.
 
 What it leaves out: cuts by topic (a window ends where its token budget does, not where the subject changes), and
@@ -25,8 +26,12 @@ from dataclasses import asdict, dataclass, replace
 from typing import Callable, Iterable
 
 from .records import Passage
+from .turns import label_start
 
 TokenCounter = Callable[[list[str]], list[int]]
+
+# what the windows are, beyond their settings: an index chunked by another version is made again (store.Compat)
+CHUNKER_VERSION = 2     # 2: a window of several turns opens with its first turn's label
 
 _ABBREV = {"mr", "mrs", "ms", "dr", "st", "no", "vs", "etc", "e.g", "i.e", "prof", "gen", "col", "lt",
            "sen", "rep", "gov", "jr", "sr", "inc", "ltd", "co", "corp", "u.s", "u.k", "u.n", "jan", "feb",
@@ -239,13 +244,18 @@ def speakers_of(turns: list[Passage]) -> tuple[str, ...]:
 def _window(turns: list[Passage], text: str) -> Passage:
     """One window of whole consecutive turns: the first turn's fields, spanning all of them; its kind, speaker and
     time are the first turn's, named or not, or the first passage's with a speaker or a time (a title or an export's
-    header before the first turn, "Harbour committee weekly sync", left the first window with neither)."""
+    header before the first turn, "Harbour committee weekly sync", left the first window with neither). A window of
+    several turns opens with its first turn's label ("Priya Nair: I'd like …"), as every later turn in it does, so
+    that no one's words stand unnamed above another's name."""
     first, s, e = turns[0], turns[0].start, turns[-1].end
+    speakers = speakers_of(turns)
+    label = label_start(text, s, first.speaker) if len(turns) > 1 and first.kind == "turn" and first.speaker else None
+    s = s if label is None else label           # each turn of the window quoted with its speaker
     lead = next((t for t in turns if t.kind == "turn" or t.speaker or t.time is not None), first)
     window = replace(first, start=s, end=e, text=text[s:e], kind=lead.kind, speaker=lead.speaker,
                      outlet=lead.outlet, time=lead.time)
     if hasattr(window, "speakers"):
-        window = replace(window, speakers=speakers_of(turns))
+        window = replace(window, speakers=speakers)
     return window
 
 

@@ -230,7 +230,7 @@ def _queries_line(path, n: int, line: str) -> dict:
 
 def cmd_eval(args) -> int:
     from . import evaluate
-    from .calibration import save as save_calibration
+    from .calibration import borrowed, save as save_calibration
     from .retrieve import open_retriever
 
     sets = {path: evaluate.load_set(path) for path in args.files}
@@ -245,7 +245,8 @@ def cmd_eval(args) -> int:
         stored = save_calibration(retriever.index, args.mode, cal, names)
         retriever = retriever.with_settings(threshold=cal["threshold"])
     calibration = ((stored or {}).get("modes") or {}).get(args.mode)
-    report = {"mode": args.mode, "threshold": retriever.settings.threshold, "calibration": calibration, "sets": {}}
+    report = {"mode": args.mode, "threshold": retriever.settings.threshold, "calibration": calibration, "sets": {},
+              "borrowed": not args.calibrate and borrowed(retriever.index, args.mode)}
     for path, queries in sets.items():
         figures = evaluate.run(retriever, queries, 10)
         if not args.details:
@@ -520,7 +521,7 @@ def parser() -> argparse.ArgumentParser:
                    "(optional \"docs\", \"speaker\", \"domain\")")
     p.add_argument("--mode", choices=MODES, default=DEFAULT_MODE, help=f"default {DEFAULT_MODE}")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--details", action="store_true", help="with --json: each query's rank and confidence")
+    p.add_argument("--details", action="store_true", help="each query's rank, confidence and abstention")
     p.add_argument("--calibrate", action="store_true",
                    help="set the abstention threshold from these sets and store it with the index")
     p.add_argument("--max-false", type=float, default=MAX_FALSE,

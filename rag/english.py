@@ -62,6 +62,7 @@ def currency_forms(word: str) -> tuple[str, ...]:
     codes = tuple(code for code, names in CURRENCIES.items() if word in names)
     return tuple(dict.fromkeys([*codes, *(n for c in codes for n in CURRENCIES[c] if n != word)]))
 FUNCTION_ZIPF = 5.5  # a word this frequent ("what", "about", "who") says nothing by its absence
+QUESTION_WORDS = frozenset("when where who whom whose why how which what".split())     # the words that ask
 
 
 # (TITLES and OFFICES, the words before a name, "Mr Kuleba", "Rt Hon Justin Trudeau", "the mayor", are the grammar

@@ -415,11 +415,17 @@ def calibrate_retriever(retriever, sets: list[list[dict]], max_false: float = MA
     return calibrate(pairs, max_false)
 
 
+# how an index that borrows the shipped threshold gets its own
+BORROWED_HINT = "rag eval --calibrate YOUR-QUESTIONS.jsonl learns this index's own"
+
+
 def format_report(report: dict) -> str:
     """The report of `rag eval` as text: one block per query set, then the calibration."""
     lines = [f"mode: {report['mode']}   abstention threshold: "
              + (f"{report['threshold']:.3f}" if report["threshold"] is not None
-                else "none (abstains only on query words no document uses, over a rich vocabulary)")]
+                else "none (abstains only on query words no document uses, over a rich vocabulary)")
+             + (f" (the shipped index's, learnt on the default transcript: {BORROWED_HINT})"
+                if report.get("borrowed") else "")]
     for path, m in report["sets"].items():
         neg = f"{m['neg_abstain']:.2f} of {m['negatives']}" if m["negatives"] else "n/a (no negatives)"
         keys = ("R@1", "R@5", "R@10", "MRR@10", "nDCG@10") if m.get("graded") == "spans" else \
@@ -437,6 +443,10 @@ def format_report(report: dict) -> str:
                   f"  misses (no hit in the top 5): {', '.join(map(str, m['misses'])) or 'none'}"]
         if m.get("wrongly_abstained"):
             lines.append(f"  answered but abstained on ({counted}): {', '.join(map(str, m['wrongly_abstained']))}")
+        lines += [f"    {r['id']}: " + (("first hit at " + str(r["rank"]) if r["rank"] else "no hit in the top 10")
+                                         if r["positive"] else "unanswered")
+                  + f", confidence {r['confidence']:.3f}{', abstained' if r['abstained'] else ''}"
+                  for r in m.get("queries", [])]     # (--details)
     cal = report.get("calibration")
     if cal:
         neg = f"{cal['neg_abstain']:.2f}" if cal.get("neg_abstain") is not None else "n/a"

@@ -5,7 +5,8 @@ terms.py asks which of them the searched documents never mention; nothing here l
 A query word is a *name* when it is
 - capitalised, not at the start of a sentence (in a query not written in Title Case: ``title_case``, every word
   capitalised but articles, conjunctions and short prepositions, TITLE_LOWER),
-- an acronym (two or more capitals: NATO, JCPOA), or contains a digit (2014, G20),
+- an acronym (two or more capitals: NATO, JCPOA), written with a capital after a small letter (pH, iPhone, eBay), or
+  contains a digit (2014, G20),
 - capitalised at the start of a sentence and not a common English word nor one English inflects
   ("Summarize the discussion": summarized; "Kaliningrad transit" has no such forms), or
 - (any case) very rare in general English, or the one-word name of a country (``countries``: pycountry's
@@ -43,6 +44,8 @@ from .spelling import _fold
 
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
+
+_CAMEL = re.compile(r"[a-z][A-Z]")      # a word written with a capital inside it is a name, wherever it stands
 
 
 def query_names(query: str) -> list[str]:
@@ -138,6 +141,8 @@ def _names(query: str) -> tuple[tuple[str, bool], ...]:
             name = True                                   # a people, capitalised in any place: "Austrian drills"
         elif not all_caps and _acronym(word):
             name = True                                   # an acronym: NATO, NATO's, CSTOs
+        elif not all_caps and _CAMEL.search(word):
+            name = True                                   # a capital after a small letter: pH, iPhone, eBay, mRNA
         elif initial and mistyped(core):
             name = False                                  # "Wat does …", "Wich countries …": what, which
         elif word[0].isupper() and not all_caps and not initial and not in_title_case:

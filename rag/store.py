@@ -42,7 +42,7 @@ import numpy as np
 from . import calibration, lexical
 from .atomic import (_keep_access, _swap_in, _sync, _sync_folder, _temporary, _write,
                      remove_stale_temporaries, unwritable, write_atomic)
-from .chunk import ChunkSettings
+from .chunk import CHUNKER_VERSION, ChunkSettings
 from .errors import IndexProblem, listing
 from .paths import LOCAL_INDEX
 from .parse import PARSER_VERSION
@@ -88,6 +88,7 @@ class Compat:
     FORMAT). `model`: (name, weights fingerprint), or None for any model (e.g. only to list
     documents). Compat.of(embedder, chunking) is what a build with them writes."""
     parser: int = PARSER_VERSION
+    chunker: int = CHUNKER_VERSION
     chunking: ChunkSettings = ChunkSettings()
     model: tuple[str, str] | None = None
 
@@ -101,6 +102,8 @@ class Compat:
             return f"has format {manifest.get('format')!r}, this version reads {FORMAT!r}"
         if manifest.get("parser") != self.parser:
             return f"was parsed by parser version {manifest.get('parser')}, this version is {self.parser}"
+        if manifest.get("chunker", 1) != self.chunker:      # (the first indexes wrote none)
+            return f"was chunked by chunker version {manifest.get('chunker', 1)}, this version is {self.chunker}"
         if manifest.get("chunking") != self.chunking.to_dict():
             uses = "this version uses" if self.chunking == ChunkSettings() else "this run asks for"
             return f"was chunked with {manifest.get('chunking')}, {uses} {self.chunking.to_dict()}"
@@ -355,6 +358,7 @@ def make_manifest(documents: dict[str, Document], passages: list[Passage], model
     return {
         "format": FORMAT,
         "parser": PARSER_VERSION,
+        "chunker": CHUNKER_VERSION,
         "model": model,
         "chunking": chunking.to_dict(),
         "documents": [

@@ -184,3 +184,22 @@ def openings(text: str, paras: Sequence, marks: tuple[list, list, list],
         marked = (c or s).end() if c or s else p.start
         out.append(Turn(m.group("label") if m else None, outlet, start, time, bool(c), marked))
     return out
+
+
+def label_start(text: str, words: int, label: str) -> int | None:
+    """Where the label `label` opening the turn whose words start at `words` begins ("Priya Nair: I'd like …": its
+    P; past a time stamp or a ">>" before it, on the words' line or alone on the line above), so that a quote of
+    several turns can open with its first speaker's name; None where no such label stands right before the words
+    (a paragraph that goes on with the turn before it)."""
+    line = text.rfind("\n", 0, words) + 1
+    if line and not text[line:words].strip():       # "Marketing:" alone on its line, the words on the next
+        line = text.rfind("\n", 0, line - 1) + 1
+    at = line
+    for mark in (_STAMP, _CHANGE):
+        m = mark.match(text, at, words)
+        at = m.end() if m else at
+    m = TURN.match(text, at, words + 1)
+    if m and m.group("label") == label and m.end() <= words and not text[m.end():words].strip():
+        return m.start()
+    return None
+

@@ -393,3 +393,29 @@ def test_a_query_file_that_is_no_file_a_huge_number_or_an_infinite_id_is_one_lin
     assert main(["search", "--json", "--queries", str(plain), "--index", str(tiny_index)]) == 0
     row = json.loads(capsys.readouterr().out)
     assert row["id"] == 1.5 and "error" not in row
+
+
+def test_cli_eval_says_a_borrowed_threshold_is_borrowed_and_details_each_query(tiny_index, tmp_path, capsys,
+                                                                              monkeypatch, fake_embedder):
+    """A new user's index abstained on the default transcript's threshold while `rag eval` printed only
+    "abstention threshold: 0.979"; and `--details` without `--json` printed nothing more. The borrowed threshold is
+    said, with how to learn the index's own; `--details` lists each query in the text report too."""
+    from rag import calibration
+
+    monkeypatch.setattr("rag.embed.default_embedder", lambda: fake_embedder)
+    manifest = json.loads((tiny_index / "manifest.json").read_text())
+    shipped = tmp_path / "shipped" / "calibration.json"
+    shipped.parent.mkdir()
+    monkeypatch.setattr(calibration, "SHIPPED", shipped)
+    shipped.write_text(json.dumps({**calibration.made_for(manifest), "modes": {"hybrid": {"threshold": 0.3}}}))
+    path = _write_set(tmp_path)
+    assert main(["eval", str(path), "--index", str(tiny_index), "--details"]) == 0
+    text = capsys.readouterr().out
+    assert "abstention threshold: 0.300 (the shipped index's" in text and "rag eval --calibrate" in text
+    assert re.search(r"\n    p1: first hit at 1, confidence \d\.\d{3}", text)
+    assert re.search(r"\n    n1: unanswered, confidence -?\d\.\d{3}, abstained", text)
+    assert main(["eval", str(path), "--index", str(tiny_index), "--calibrate"]) == 0
+    capsys.readouterr()
+    assert main(["eval", str(path), "--index", str(tiny_index)]) == 0
+    text = capsys.readouterr().out
+    assert "shipped" not in text.splitlines()[0] and "\n    p1:" not in text      # its own now; no details asked

@@ -75,13 +75,71 @@ def test_turn_windows_pack_whole_consecutive_turns_without_overlap():
         assert doc.text[w.start:w.end] == w.text
         assert count([w.text])[0] <= 40
         inside = [t for t in turns if w.start <= t.start and t.end <= w.end]
-        assert inside and inside[0].start == w.start and inside[-1].end == w.end   # whole turns
+        assert inside and inside[-1].end == w.end                                   # whole turns
+        # ... each with its speaker's label: a window of several turns opens with its first one's
+        opening = f"{inside[0].speaker}: " if len(inside) > 1 else ""
+        assert doc.text[w.start:inside[0].start] == opening
     for a, b in zip(windows, windows[1:]):
         assert a.end <= b.start                           # no overlap
     for t in turns:                                       # every turn in exactly one window
         assert sum(w.start <= t.start and t.end <= w.end for w in windows) == 1
     several = [w for w in windows if len(w.speakers) > 1]
     assert several and all(len(set(w.speakers)) == len(w.speakers) for w in several)
+
+
+@pytest.mark.parametrize("text, first", [
+    ("Priya Nair: I'd like 3,000 euros.\n\nHelen Marsh: That fits.\n\nOmar Haddad: One more thing.\n", "Priya Nair: "),
+    ("[00:01:02] Priya Nair: I'd like 3,000 euros.\n[00:01:09] Helen Marsh: That fits.\n"
+     "[00:01:15] Priya Nair: Good.\n", "Priya Nair: "),                          # past its time stamp
+    ("Marketing:\nI'd like 3,000 euros.\n\nHelen Marsh: That fits.\n\nMarketing: Good.\n", "Marketing:\n"),  # alone
+    ("**Priya Nair:** I'd like 3,000 euros.\n\n**Helen Marsh:** That fits.\n\n**Priya Nair:** Good.\n",
+     "**Priya Nair:** "),                                                       # in bold
+])
+def test_a_window_of_several_turns_opens_with_its_first_speakers_label(text, first):
+    """A new user read "Omar Haddad" above a window whose first words were Priya's: the window began at her words,
+    after her label, and every later turn of it showed its own. Now the quote opens at the label (still exactly
+    text[start:end]), however the label is written."""
+    doc, paras = parse(Document.from_text("m.txt", text))
+    windows = chunk(paras, doc.text, count)
+    assert len(windows) == 1 and windows[0].text == doc.text[windows[0].start:windows[0].end]
+    assert windows[0].text.startswith(first) and windows[0].end == paras[-1].end
+
+
+def test_a_window_opening_on_a_turns_second_paragraph_has_no_label_to_open_with():
+    """A paragraph that goes on with the turn before it has no label of its own: its window opens at its words."""
+    text = ("Priya Nair: " + "Long words here. " * 60 + "\n\nAnd a second paragraph of hers.\n\n"
+            "Helen Marsh: That fits.\n")
+    doc, paras = parse(Document.from_text("m.txt", text))
+    windows = chunk(paras, doc.text, count, ChunkSettings(turn_tokens=100))
+    second = next(w for w in windows if "second paragraph" in w.text)
+    assert second.text.startswith("And a second paragraph") and "\n\nHelen Marsh: That fits." in second.text
+
+
+def test_an_index_of_the_earlier_chunker_is_refused_then_rechunked_keeping_its_calibration(tmp_path):
+    """Indexes made before windows opened with their first label are out of date: a search says how to rebuild,
+    `rag index` re-chunks them from their stored texts, and their own calibration (made for the same chunking
+    settings and model) is kept."""
+    from rag.build import add_documents
+    from rag.errors import IndexProblem
+
+    path = tmp_path / "design.txt"
+    path.write_text((DATA / "design.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    folder = tmp_path / "idx"
+    build([path], FakeEmbedder(), folder=folder, settings=SMALL)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["chunker"] == 2
+    del manifest["chunker"]                                 # as the earlier versions wrote it
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    from rag import calibration
+    (folder / "calibration.json").write_text(json.dumps({**calibration.made_for(manifest), "modes": {
+        "hybrid": {"threshold": 0.5}}}), encoding="utf-8")
+    with pytest.raises(IndexProblem, match="chunker version 1, this version is 2.*rag index"):
+        load(folder, embedder=FakeEmbedder(), compat=Compat.of(FakeEmbedder(), SMALL))
+    report = add_documents([], FakeEmbedder(), folder, settings=SMALL)
+    assert report.refreshed == ["design.txt"]
+    index = load(folder, embedder=FakeEmbedder(), compat=Compat.of(FakeEmbedder(), SMALL))
+    assert index.passages[0].text.startswith("Project Manager: ")
+    assert calibration.calibrated_threshold(index) == 0.5
 
 
 def test_answers_of_a_press_conference_stay_windows_of_their_own_paragraph():
@@ -104,13 +162,14 @@ def test_turn_windows_shrink_when_the_joined_text_counts_more():
 
 def test_a_two_speaker_window_is_quoted_exactly_with_its_speakers(small_windows, meetings):
     r = _retriever(small_windows)
-    result = r.search("big rubber buttons for elderly users", 3)
+    result = r.search("young users want fewer buttons", 3)
     top = result.hits[0].passage
     text = (meetings / top.doc).read_text(encoding="utf-8")
     assert top.doc == "design.txt" and text[top.start:top.end] == top.text
-    assert "elderly" in top.text and len(top.text) <= 1000
-    assert {"Industrial Designer", "Marketing"} <= set(top.speakers)
-    assert "\n\nMarketing: " in top.text                    # several whole turns, labels and all
+    assert "fewer buttons" in top.text and len(top.text) <= 1000
+    assert {"Marketing", "Project Manager"} <= set(top.speakers)
+    # several whole turns, labels and all: the first turn's too (its words under no name read as the next one's)
+    assert top.text.startswith("Marketing: Our survey") and "\n\nProject Manager: " in top.text
 
 
 def test_speaker_filter_keeps_only_their_passages(small_windows):
@@ -155,8 +214,8 @@ def test_the_document_scores_find_the_right_meeting(small_windows):
 
 def test_the_document_weight_moves_passages_of_the_best_document_up(small_windows):
     query = "the committee budget and the remote casing colour"       # words of both meetings
-    plain = _retriever(small_windows, doc_weight=0.0, places=0).search(query, 6)
-    weighted = _retriever(small_windows, doc_weight=5.0, places=0).search(query, 6)
+    plain = _retriever(small_windows, doc_weight=0.0, places=0).search(query, 8)
+    weighted = _retriever(small_windows, doc_weight=5.0, places=0).search(query, 8)
     assert len(plain.documents) == 2 and len(weighted.documents) == 2
     best, n = weighted.documents[0]
     assert [h.passage.doc for h in weighted.hits] == [best] * n + [weighted.documents[1][0]] * (len(weighted.hits) - n)
@@ -838,3 +897,21 @@ def test_a_windows_json_and_citation_line_say_whose_turn_matched(tmp_path, capsy
     assert main(["search", "When will the Yarjosqu wind farm open?", "--index", str(tmp_path / "idx"), "-k", "1"]) == 0
     line = capsys.readouterr().out.splitlines()[0]
     assert line.startswith("[1] Turns of Anna Berg, Liis Kask and Tom Berg") and " · best match: Liis Kask" in line
+
+
+def test_the_words_asking_what_was_said_count_as_known_where_the_documents_never_write_them(tmp_path, monkeypatch):
+    """"What did Omar say about the ferry route?" was abstained on over a small meeting that never writes "did" or
+    "say", while "ferry route" with the speaker filter was answered: the share of the query's words the index
+    holds (the confidence's `known`) counted the question's frame as words the documents lack. It counts them as
+    held now; a word of the topic the documents lack still counts against it."""
+    import rag.retrieve
+
+    text = ("Helen Marsh: The harbour authority wrote to us.\n\nOmar Haddad: They want buoy 7 moved away from the "
+            "new ferry route, 200 metres east.\n\nHelen Marsh: Then we move it in June.\n")
+    r = _one_file(tmp_path, "meeting.txt", text)
+    seen = []
+    real = rag.retrieve.confidence
+    monkeypatch.setattr(rag.retrieve, "confidence", lambda *a, **kw: seen.append(a[4]) or real(*a, **kw))
+    assert r.search("What did Omar say about the ferry route?", 3).speaker == "Omar Haddad"
+    assert r.search("What does Omar think about the tram route?", 3).speaker == "Omar Haddad"
+    assert seen[0] == 1.0 and seen[1] < 1.0         # "tram" is the topic's, and missing

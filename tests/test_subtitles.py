@@ -117,7 +117,7 @@ def test_time_in_the_citation_and_the_json(tmp_path, capsys, name, query):
     top = json.loads(out)["passages"][0]
     doc = read(DATA / name)
     assert top["text"] == doc.text[top["start"]:top["end"]]
-    first = next(p for p in parse(doc)[1] if p.start <= top["start"] < p.end)
+    first = next(p for p in parse(doc)[1] if top["start"] < p.end)      # (a window opens with its first label)
     assert first.time is not None and top["time"] == first.time and top["speaker"] == first.speaker
     inside = [p for p in parse(doc)[1] if top["start"] <= p.start and p.end <= top["end"] and p.kind == "turn"]
     last = inside[-1].time if len(inside) > 1 else None

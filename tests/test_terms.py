@@ -53,6 +53,18 @@ def test_a_name_typed_with_two_letters_swapped_is_the_name_the_documents_hold(vo
     assert terms.missing_terms("Did Ishan and Kahn meet?", vocab) == ["Ishan", "Kahn"]
 
 
+def test_a_word_with_a_capital_inside_it_is_a_name_wherever_it_stands():
+    """"What is the pH of the estuary?" was answered confidently from a report that gives no pH: "pH" has one
+    capital, after a small letter, so it was neither capitalised nor an acronym. Such a word (pH, iPhone, eBay) is a
+    name; present in the documents, in any case, it is theirs."""
+    lacking = vocabulary.Vocabulary(_index("The estuary's salinity rose in February; twelve buoys were deployed."))
+    assert terms.missing_terms("What is the pH of the estuary?", lacking) == ["pH"]
+    assert terms.missing_terms("iPhone sales at the estuary", lacking) == ["iPhone"]
+    holding = vocabulary.Vocabulary(_index("The estuary's PH was 7.2 in February, measured by an iPhone app."))
+    assert terms.missing_terms("What is the pH of the estuary?", holding) == []
+    assert terms.missing_terms("iphone sales", holding) == []
+
+
 def test_a_missing_common_word_is_never_a_name(vocab):
     # a paraphrase: none of its content words is in the text, all of them are ordinary English
     q = "Which side is actually piling up troops along the frontier, according to the minister?"

@@ -106,7 +106,7 @@ def cmd_index(args) -> int:
     with store.build_lock(folder):
         paths = [Path(p) for p in args.paths] or _own_files(folder, args.rebuild)
         report = add_documents(paths, default_embedder(), folder, rebuild=args.rebuild,
-                               progress=None if args.quiet else ConsoleProgress())
+                               progress=ConsoleProgress() if not args.quiet and sys.stderr.isatty() else None)
     return _report(report, args.index)
 
 
@@ -492,7 +492,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="files or folders (.txt .md .html .pdf .docx .srt .vtt); only changed ones "
                                             "are embedded again; none: the files the index was made from")
     p.add_argument("--rebuild", action="store_true", help="start from an empty index: keep only these documents")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (none either when stderr is no terminal)")
 
     p = add("remove", cmd_remove, "remove documents from the index (ids as `rag docs` lists them)")
     p.add_argument("ids", nargs="+", help="document ids")

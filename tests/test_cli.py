@@ -1,5 +1,6 @@
 """The CLI over a tiny index, with the fake embedder; errors become one-line messages."""
 import json
+import sys
 import re
 import shutil
 import time
@@ -338,3 +339,13 @@ def test_the_chat_from_elsewhere_serves_the_projects_index_read_only(tmp_path, i
     assert "read-only" in err
     code, _, _ = run(capsys, "serve", "--index", str(project))           # named: as asked
     assert code == 0 and not served["read_only"]
+
+
+def test_index_draws_its_progress_bars_only_on_a_terminal(tmp_path, interview_file, capsys, monkeypatch):
+    """A new user's `rag index … 2>log` filled the log with tqdm's redrawn frames ("\\rEmbedding: 0%|…"): the bars
+    are drawn only where stderr is a terminal; the report line is printed either way."""
+    code, out, err = run(capsys, "index", str(interview_file), "--index", str(tmp_path / "a"))
+    assert code == 0 and "passages" in out and "Embedding" not in err and "\r" not in err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, out, err = run(capsys, "index", str(interview_file), "--index", str(tmp_path / "b"))
+    assert code == 0 and "Embedding" in err

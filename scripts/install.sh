@@ -9,6 +9,10 @@ cd "$(dirname "$0")/.."
 extras="[all]"
 stamp=.venv/.installed
 if [ "${1:-}" = "--test" ]; then extras="[all,test]"; stamp=.venv/.installed-test; fi
+# the test install holds all the chat's: after scripts/test.sh, scripts/start.sh installs nothing (nor needs the network)
+if [ "$stamp" = .venv/.installed ] && [ -f .venv/.installed-test ] && [ ! pyproject.toml -nt .venv/.installed-test ]; then
+  stamp=.venv/.installed-test
+fi
 if [ ! -x .venv/bin/python ]; then
   echo "Creating the virtual environment .venv ..."
   "${PYTHON:-python3}" -m venv .venv

@@ -262,3 +262,37 @@ def test_model_loading_shows_no_progress_bar_of_transformers(monkeypatch):
         assert not hf_logging.is_progress_bar_enabled()
     finally:
         (hf_logging.enable_progress_bar if was else hf_logging.disable_progress_bar)()
+
+
+def test_the_chats_install_is_skipped_after_the_tests_install(tmp_path):
+    """A new user read in install.sh that scripts/start.sh after scripts/test.sh would run pip again (another stamp
+    file), needing the network for what [all,test] had installed already. Run for real, with a stand-in pip that
+    writes down each call: nothing is installed after the tests' install, and the chat's install still runs
+    where there was none, or when pyproject.toml is newer."""
+    import os
+    import subprocess
+    import time
+
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "install.sh").write_text((ROOT / "scripts" / "install.sh").read_text(encoding="utf-8"))
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    bin_ = tmp_path / ".venv" / "bin"
+    bin_.mkdir(parents=True)
+    for name in ("python", "pip"):
+        (bin_ / name).write_text(f'#!/bin/sh\necho "{name} $*" >> "{tmp_path}/calls"\n')
+        (bin_ / name).chmod(0o755)
+    (tmp_path / ".cache" / "axe" / "node_modules" / "axe-core").mkdir(parents=True)
+
+    def install() -> str:
+        (tmp_path / "calls").unlink(missing_ok=True)
+        subprocess.run(["bash", "scripts/install.sh"], cwd=tmp_path, check=True, capture_output=True,
+                       env={**os.environ, "RAG_TORCH_CPU": ""})
+        return (tmp_path / "calls").read_text() if (tmp_path / "calls").exists() else ""
+
+    assert "pip install --disable-pip-version-check -e .[all]" in install()     # none yet: installed
+    (bin_.parent / ".installed").unlink()
+    time.sleep(0.01)
+    (bin_.parent / ".installed-test").touch()
+    assert install() == ""                                   # the tests' install holds it
+    os.utime(tmp_path / "pyproject.toml", (time.time() + 5, time.time() + 5))
+    assert "-e .[all]" in install()                          # pyproject.toml changed since: installed again

@@ -189,7 +189,7 @@ EXAMPLES = {
 
 def example_questions(index) -> list[str]:
     """Up to four questions to offer on the landing page: the shipped transcript's own, else the
-    first journalists' questions of the index that are short, whole questions."""
+    first journalists' questions of the index that are short, whole questions, those that ask no "you" first."""
     if index is None:
         return []
     for doc_id, questions in EXAMPLES.items():
@@ -197,16 +197,18 @@ def example_questions(index) -> list[str]:
             return questions
     from .chunk import sentences
     from .cite import shorten
-    out = []
+    out: dict[str, str] = {}        # section -> its question
     for p in index.paragraphs:
-        if p.kind == "question" and p.section not in {q for q, _ in out}:
+        if p.kind == "question" and p.section not in out:
             first = sentences(p.text)
             text = p.text[first[0][0]:first[0][1]] if first else p.text
             if text.endswith("?") and len(text) < 120:
-                out.append((p.section, shorten(text, 100)))
-        if len(out) == 4:
-            break
-    return [q for _, q in out]
+                out[p.section] = shorten(text, 100)
+    # an interviewer's "What do you think of …?" asks the one answering, not the documents: the others first
+    return sorted(out.values(), key=lambda q: bool(_ADDRESSED.search(q)))[:4]
+
+
+_ADDRESSED = re.compile(r"\b(?:you|your|yours|yourself|you're|you’re|you've|you’ve)\b", re.IGNORECASE)
 
 
 # ---- permalinks ---------------------------------------------------------------------------

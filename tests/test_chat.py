@@ -128,3 +128,20 @@ def test_result_json_has_the_passages_and_the_index(retriever):
     assert data["passages"] == [hit_json(h, retriever.index) for h in turn.result.hits]
     assert set(data) == {"query", "abstained", "confidence", "notices", "missing_terms", "index", "passages",
                          "speaker", "documents"}
+
+def test_example_questions_put_those_asking_you_last(tmp_path, fake_embedder):
+    """A new user's interview offered four example questions all in the interviewer's "you" ("What do you think
+    about the buoys?"), which ask the one answering, not the documents: the others come first."""
+    from rag.build import build
+
+    doc = tmp_path / "interview.txt"
+    said = " We fish the estuary every morning, and the season has been long and hard for all of us."
+    doc.write_text("Lena Vogt: What do you think about the new buoys?\n\nJonas Brandt: Nobody asked us." + said +
+                   "\n\nLena Vogt: Did your catch change this year?\n\nJonas Brandt: It fell by a third." + said +
+                   "\n\nLena Vogt: Who decides where the buoys go?\n\nJonas Brandt: The harbour authority." + said +
+                   "\n\nLena Vogt: When will the ferry route open?\n\nJonas Brandt: In June." + said + "\n",
+                   encoding="utf-8")
+    index = build([doc], fake_embedder, folder=tmp_path / "idx")
+    examples = chat.example_questions(index)
+    assert examples[:2] == ["Who decides where the buoys go?", "When will the ferry route open?"]
+    assert set(examples[2:]) == {"What do you think about the new buoys?", "Did your catch change this year?"}

@@ -263,7 +263,8 @@ def turn_windows(run: list[tuple[Passage, int]], text: str, count: TokenCounter,
                  settings: ChunkSettings) -> list[tuple[Passage, int]]:
     """Pack consecutive turns (each with its token count, each within turn_tokens) whole and in order
     into windows of at most turn_tokens (the joined text counted once more, as a window of sentences
-    is), without overlap: every turn is in exactly one window."""
+    is; the first turn's label, which the window quotes, is not counted: at most a few tokens more), without
+    overlap: every turn is in exactly one window."""
     out: list[tuple[Passage, int]] = []
     i = 0
     while i < len(run):
@@ -273,7 +274,8 @@ def turn_windows(run: list[tuple[Passage, int]], text: str, count: TokenCounter,
             j += 1
         while True:
             window = _window([t for t, _ in run[i:j]], text)
-            size = run[i][1] if j - 1 == i else count([window.text])[0]
+            # (counted from the first turn's words: its label, quoted since chunker 2, packs no fewer turns)
+            size = run[i][1] if j - 1 == i else count([text[run[i][0].start:window.end]])[0]
             if size <= settings.turn_tokens or j - 1 == i:
                 break
             j -= 1

@@ -167,6 +167,9 @@ class Scope:
         said = f"Only passages where {names} speaks" + (
             f" (\u201c{resolution.mention}\u201d could be any of them)." if len(speakers) > 1 and resolution.ambiguous
             else ".")
+        searched = np.ones_like(mask) if allowed is None else allowed
+        if (mask & searched).sum() == searched.sum():
+            said = ""       # they speak every passage searched (a press conference's one answerer): nothing to say
         return names, mask, query_without(text, resolution), said
 
     def _scope(self, text: str, docs: set[str] | None, speaker: str | None, resolve: bool = True):
@@ -182,6 +185,6 @@ class Scope:
             who, mask, asked, said = self._named(text, allowed)
             if who:
                 allowed = mask if allowed is None else allowed & mask
-                notices = [said]
+                notices = [said] if said else []
                 name_only = asked == text       # (speakers.query_without leaves a query that is only a mention)
         return allowed, who, asked, name_only, notices

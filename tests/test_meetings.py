@@ -73,8 +73,8 @@ def test_turn_windows_pack_whole_consecutive_turns_without_overlap():
     assert len(windows) < len(turns)                      # "Mm-hmm." is no passage of its own
     for w in windows:
         assert doc.text[w.start:w.end] == w.text
-        assert count([w.text])[0] <= 40
         inside = [t for t in turns if w.start <= t.start and t.end <= w.end]
+        assert count([doc.text[inside[0].start:w.end]])[0] <= 40             # (its first label not counted)
         assert inside and inside[-1].end == w.end                                   # whole turns
         # ... each with its speaker's label: a window of several turns opens with its first one's
         opening = f"{inside[0].speaker}: " if len(inside) > 1 else ""
@@ -162,14 +162,14 @@ def test_turn_windows_shrink_when_the_joined_text_counts_more():
 
 def test_a_two_speaker_window_is_quoted_exactly_with_its_speakers(small_windows, meetings):
     r = _retriever(small_windows)
-    result = r.search("young users want fewer buttons", 3)
+    result = r.search("big rubber buttons for elderly users", 3)
     top = result.hits[0].passage
     text = (meetings / top.doc).read_text(encoding="utf-8")
     assert top.doc == "design.txt" and text[top.start:top.end] == top.text
-    assert "fewer buttons" in top.text and len(top.text) <= 1000
-    assert {"Marketing", "Project Manager"} <= set(top.speakers)
+    assert "elderly" in top.text and len(top.text) <= 1000
+    assert {"Industrial Designer", "Marketing"} <= set(top.speakers)
     # several whole turns, labels and all: the first turn's too (its words under no name read as the next one's)
-    assert top.text.startswith("Marketing: Our survey") and "\n\nProject Manager: " in top.text
+    assert top.text.startswith("Industrial Designer: I think") and "\n\nMarketing: " in top.text
 
 
 def test_speaker_filter_keeps_only_their_passages(small_windows):
@@ -214,8 +214,8 @@ def test_the_document_scores_find_the_right_meeting(small_windows):
 
 def test_the_document_weight_moves_passages_of_the_best_document_up(small_windows):
     query = "the committee budget and the remote casing colour"       # words of both meetings
-    plain = _retriever(small_windows, doc_weight=0.0, places=0).search(query, 8)
-    weighted = _retriever(small_windows, doc_weight=5.0, places=0).search(query, 8)
+    plain = _retriever(small_windows, doc_weight=0.0, places=0).search(query, 6)
+    weighted = _retriever(small_windows, doc_weight=5.0, places=0).search(query, 6)
     assert len(plain.documents) == 2 and len(weighted.documents) == 2
     best, n = weighted.documents[0]
     assert [h.passage.doc for h in weighted.hits] == [best] * n + [weighted.documents[1][0]] * (len(weighted.hits) - n)
@@ -498,8 +498,9 @@ def test_a_mention_and_a_filter_resolve_among_the_speakers_of_the_documents_sear
     whole = r.search("What did the Professor think about the results?", 3)
     assert whole.speaker == "Professor A or Professor B"            # the whole index: either
     one = r.search("What did the Professor think about the results?", 3, docs={"m2.txt"})
-    assert one.speaker == "Professor B" and "Only passages where Professor B speaks." in one.notices
-    assert not any("could be any" in n for n in one.notices)
+    assert one.speaker == "Professor B" and not any("could be any" in n for n in one.notices)
+    # (m2 is one window, which he speaks in: every passage searched is his, so no "Only passages where …" is said)
+    assert not any(n.startswith("Only passages where") for n in one.notices)
     filtered = r.search("the results", 3, docs={"m1.txt"}, speaker="Professor")
     assert filtered.speaker == "Professor A" and "Only passages where Professor A speaks." in filtered.notices
     assert filtered.hits and all("Professor A" in h.passage.speakers for h in filtered.hits)
@@ -915,3 +916,19 @@ def test_the_words_asking_what_was_said_count_as_known_where_the_documents_never
     assert r.search("What did Omar say about the ferry route?", 3).speaker == "Omar Haddad"
     assert r.search("What does Omar think about the tram route?", 3).speaker == "Omar Haddad"
     assert seen[0] == 1.0 and seen[1] < 1.0         # "tram" is the topic's, and missing
+
+
+def test_a_speaker_named_who_speaks_every_passage_searched_is_no_notice(tmp_path):
+    """"What did Lavrov say about NATO?" of the press conference said "Only passages where Sergey Lavrov speaks.",
+    though he answers every question (a new user called it noise): where the speaker a query names speaks every
+    passage searched, the search is theirs all the same and says nothing; among several speakers it still says."""
+    text = ("Question: What will happen to water prices next year?\n\nJane Doe: Prices will stay flat next year.\n\n"
+            "Question (Daily Bugle): Is the pipeline funded?\n\nJane Doe: Yes, by a regional grant of 4 million.\n")
+    asked = _one_file(tmp_path, "briefing.txt", text).search("What did Jane Doe say about the pipeline?", 3)
+    assert asked.speaker == "Jane Doe" and asked.hits
+    assert not any(n.startswith("Only passages") for n in asked.notices)
+    design = tmp_path / "design.txt"
+    design.write_text((DATA / "design.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    build([design], FakeEmbedder(), folder=tmp_path / "small", settings=SMALL)       # windows of a few turns
+    said = _retriever(tmp_path / "small").search("What did Marketing say about buttons?", 3)
+    assert said.speaker == "Marketing" and "Only passages where Marketing speaks." in said.notices

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import parse_qs, quote, unquote, urlencode
 
 from .english import QUESTION_WORDS
 from .errors import QueryError, RagError
@@ -244,11 +244,12 @@ def permalink(query: str, k: int, fingerprint: str, summary: bool = False, docs=
     fragment = ""
     if span is not None:
         params.append(("doc", span.doc))
-        fragment = f"#{span.section}:{span.start}-{span.end}"
+        fragment = f"#{quote(span.section, safe='')}:{span.start}-{span.end}"    # (a heading may hold ":", "#")
     return "?" + urlencode(params, quote_via=quote) + fragment
 
 
-_FRAGMENT = re.compile(r"^#?(?:(?P<section>[^:#]{1,40}):)?(?P<start>\d{1,12})-(?P<end>\d{1,12})$")
+# "#Q7:12345-12789", a heading percent-encoded ("#Chapter%202%3A%20Dredging:42-122"; read decoded, any ":" in it)
+_FRAGMENT = re.compile(r"^#?(?:(?P<section>.{1,300}?):)?(?P<start>\d{1,12})-(?P<end>\d{1,12})$", re.DOTALL)
 
 
 def parse_link(search: str, fragment: str = "") -> Link | None:
@@ -269,7 +270,7 @@ def parse_link(search: str, fragment: str = "") -> Link | None:
         raise QueryError(f"The link asks for {one('k')!r} quotes: it must be a number from 1 to {MAX_K}.")
     link = Link(query=query, k=k, version=one("v", ""), summary=one("summary", "") in ("1", "true", "on"),
                 docs=tuple(params.get("filter", [])), speaker=speaker_name(one("speaker")))
-    m = _FRAGMENT.match(fragment or "") if fragment and fragment != "#" else None
+    m = _FRAGMENT.match(unquote(fragment)) if fragment and fragment != "#" else None
     if fragment and fragment != "#" and not m:
         shown = fragment if len(fragment) <= 60 else fragment[:60] + "…"     # (not 10,000 characters said back)
         raise QueryError(f"The link's cited span {shown!r} is not of the form #Q7:12345-12789.")

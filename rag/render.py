@@ -36,7 +36,9 @@ _CONTEXT_PARAGRAPHS = 3          # around a quote from a document that has no ex
 
 
 def esc(text) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+    """`text` for HTML, every character kept: a carriage return as "&#13;" (the HTML parser turns a CR and a CRLF
+    it reads into LF, so a quote of a Windows file would lose its CRs and the offsets into it would drift)."""
+    return html.escape("" if text is None else str(text), quote=True).replace("\r", "&#13;")
 
 
 def data_uri(text: str, mime: str) -> str:

@@ -96,3 +96,69 @@ def test_hovering_a_fragment_marks_its_words_in_its_quote(browser, app):
             assert len(text) == int(card.get_attribute("data-end")) - int(card.get_attribute("data-start"))
     finally:
         page.close()
+
+
+@pytest.fixture(scope="module")
+def windows_app(tmp_path_factory):
+    """The briefing saved with Windows line endings and an emoji before the answer's words."""
+    from rag import models
+
+    if not (models.converted_path() / "config.json").is_file():
+        pytest.skip("the summary model is not prepared (rag models)")
+    tmp = tmp_path_factory.mktemp("browser-summary-crlf")
+    source = tmp / "briefing.txt"
+    text = INTERVIEW.replace("Jane Doe: Yes.", "Jane Doe: Yes \U0001F30A.").replace("\n", "\r\n")
+    source.write_bytes(text.encode("utf-8"))
+    built = subprocess.run([sys.executable, "-m", "rag", "index", str(source), "--index", str(tmp / "idx"), "--quiet"],
+                           cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    served = App(tmp / "idx", tmp / "app.log")
+    served.wait()
+    served.wait_ready()
+    yield served, text
+    served.stop()
+
+
+def test_a_fragment_marks_its_own_words_in_a_windows_file_with_an_emoji(browser, windows_app):
+    """A hostile review: in a file saved with CRLF the marked words ran one character later per line break before
+    them (the HTML parser dropped the CRs, the offsets counted them), and in one with an emoji one earlier (the
+    page counts UTF-16 units, the server characters). The quote on the page now keeps every character, CRs
+    included, and a fragment marks exactly its words."""
+    app, text = windows_app
+    page = Page(browser, app.url)
+    try:
+        p = page.open()
+        p.click("#rq-settings button, #rq-settings .label-wrap")
+        p.check("#rq-summary-on input")
+        turn = page.ask(QUESTION, 1)
+        p.wait_for_selector("#rq-conversation .rq-summary .rq-frag", timeout=120_000)
+        for card in turn.locator(".rq-quote").all():       # exactly source[start:end], "\r" and the emoji too
+            start, end = int(card.get_attribute("data-start")), int(card.get_attribute("data-end"))
+            assert card.locator(".rq-text").text_content() == text[start:end]
+        assert any("\r\n" in text[int(c.get_attribute("data-start")):int(c.get_attribute("data-end"))]
+                   or "\U0001F30A" in text[int(c.get_attribute("data-start")):int(c.get_attribute("data-end"))]
+                   for c in turn.locator(".rq-quote").all())
+        frags = turn.locator(".rq-summary .rq-frag")
+        assert frags.count() >= 1
+        for i in range(frags.count()):
+            frag = frags.nth(i)
+            frag.hover()
+            seen = frag.evaluate(HIGHLIGHTED)
+            assert seen["marks"] >= 1 and seen["inside"] and seen["text"] == frag.text_content(), seen
+    finally:
+        page.close()
+
+
+def test_a_carriage_return_in_a_quote_survives_the_browsers_html_parser(browser):
+    """A browser reads a CR or CRLF in HTML as LF: a quote of a Windows file lost its CRs on the page (its text no
+    longer source[start:end]), and the offsets into it drifted one character per line break. Written as "&#13;" by
+    render.esc, the page's text is the source's, character for character."""
+    from rag.render import esc
+
+    text = "Helen Marsh: We agree.\r\n\r\nOmar Haddad: Then June \U0001F30A.\r\nLast line.\r"
+    page = browser.new_page()
+    try:
+        page.set_content(f'<p id="q">{esc(text)}</p>')
+        assert page.evaluate("document.getElementById('q').textContent") == text
+    finally:
+        page.close()

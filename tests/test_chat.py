@@ -1,5 +1,6 @@
 """The chat's logic without a browser: follow-up rewriting, permalinks, bad input as messages."""
 import pytest
+from urllib.parse import quote, unquote
 
 from rag import chat
 from rag.errors import QueryError
@@ -54,6 +55,20 @@ def test_permalink_round_trip():
     assert (parsed.doc, parsed.section, parsed.start, parsed.end) == ("a b.txt", "Q7", 12345, 12789)
     answer = chat.parse_link(chat.permalink("q", 5, "v1"), "")
     assert not answer.has_span and answer.k == 5 and not answer.summary
+
+
+@pytest.mark.parametrize("section", ["Chapter 2: Dredging", "Findings of the independent review panel on coastal erosion",
+                                     "#3 Costs & risks", "Q7", "Résumé 100%"])
+def test_a_quotes_permalink_reopens_it_under_any_heading(section):
+    """A hostile review: a quote under the heading "Chapter 2: Dredging", or one over 40 characters once the browser
+    had percent-encoded its spaces, gave a permalink its own reader refused ("is not of the form #Q7:…")."""
+    from rag.records import Passage
+
+    p = Passage(doc="report.md", start=42, end=122, text="x", section=section, kind="paragraph", paragraph=3)
+    search, fragment = chat.permalink("dredging costs", 5, "v1", span=p).split("#", 1)
+    for shown in (fragment, quote(unquote(fragment), safe=":-")):       # as written, and as a browser may show it
+        parsed = chat.parse_link(search, "#" + shown)
+        assert (parsed.doc, parsed.section, parsed.start, parsed.end) == ("report.md", section, 42, 122)
 
 
 @pytest.mark.parametrize("search, fragment, message", [

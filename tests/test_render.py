@@ -413,3 +413,4 @@ def test_the_context_of_a_window_of_many_turns_shows_every_turn_of_it_with_its_t
     for n in inside:
         assert f'data-paragraph="{n}"' in page
     assert '<span class="rq-time">00:01:00</span>' in page
+

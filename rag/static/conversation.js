@@ -50,9 +50,11 @@ element.addEventListener('click', (ev) => {
   const copy = ev.target.closest('.rq-copy');
   if (copy && element.contains(copy)) {
     ev.preventDefault();
+    // (its own label back after: "Copy citation" or "Copy marked sentences", kept from before the first click)
+    if (!copy.dataset.label) copy.dataset.label = copy.textContent;
     copyText(copy.dataset.copy).then((ok) => {
       copy.textContent = ok ? 'Copied ✓' : 'Copy failed';
-      setTimeout(() => { copy.textContent = 'Copy citation'; }, 2500);
+      setTimeout(() => { copy.textContent = copy.dataset.label; }, 2500);
     });
     return;
   }
@@ -93,13 +95,15 @@ const mark = (frag) => {
   // minus the passage's start are offsets into its text nodes
   const from = Number(frag.dataset.start) - Number(card.dataset.start);
   const to = Number(frag.dataset.end) - Number(card.dataset.start);
+  // (the server counts characters, Python's code points; a text node's offsets are UTF-16 units, two for an emoji)
+  const units = (text, n) => { let i = 0; for (const ch of text) { if (n-- <= 0) break; i += ch.length; } return i; };
   const walker = document.createTreeWalker(quote, NodeFilter.SHOW_TEXT);
   const pieces = [];
   let at = 0;
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const len = node.data.length;
+    const len = [...node.data].length;
     const a = Math.max(from, at), b = Math.min(to, at + len);
-    if (a < b) pieces.push([node, a - at, b - at]);
+    if (a < b) pieces.push([node, units(node.data, a - at), units(node.data, b - at)]);
     at += len;
   }
   for (const [node, a, b] of pieces) {

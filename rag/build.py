@@ -327,7 +327,10 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
                 report.skipped.append((str(path), costly))
                 continue
             try:
-                doc = read.read(path, stored_as=stored, id=doc_id or name)
+                doc = read.read(path, stored_as=stored, id=doc_id or name, deadline=deadline)
+            except TimeoutError:
+                _check_time(deadline, started)      # (past it: says so, nothing changed)
+                raise
             except DocumentError as e:
                 if strict:
                     raise

@@ -12,6 +12,7 @@ import io
 import logging
 import re
 import threading
+import time
 from collections import Counter
 
 from .errors import DocumentError
@@ -53,10 +54,12 @@ def _quiet(name: str):
                 logger.setLevel(_quiet_saved)
 
 
-def pdf_text(data: bytes) -> tuple[str, str]:
+def pdf_text(data: bytes, deadline: float | None = None) -> tuple[str, str]:
     """(text, title) of a PDF: pages separated by PAGE_BREAK, lines joined into paragraphs.
     pypdf's own log lines ("EOF marker not found", ...) are silenced; a file it cannot read is
-    one DocumentError."""
+    one DocumentError. Past `deadline` (time.monotonic()), looked at between pages, TimeoutError. Pages that
+    draw the same content with the same resources are read once (a few kB of PDF can point a thousand pages at
+    one stream of millions of operations, each page read again for seconds)."""
     from pypdf import PdfReader
     from pypdf.errors import DependencyError
 
@@ -67,16 +70,64 @@ def pdf_text(data: bytes) -> tuple[str, str]:
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted and not reader.decrypt(""):
                 raise DocumentError("the PDF is encrypted with a password")
-            pages = [_pdf_paragraphs(lines) for lines in _without_furniture(
-                [(page.extract_text() or "").replace("\f", "\n").splitlines() for page in reader.pages])]
+            read: dict[tuple, str] = {}
+            texts = []
+            for page in reader.pages:
+                if deadline is not None and time.monotonic() > deadline:
+                    raise TimeoutError
+                key = _drawn(page)
+                if key not in read:
+                    read[key] = (page.extract_text() or "").replace("\f", "\n")
+                texts.append(read[key])
+            pages = [_pdf_paragraphs(lines) for lines in _without_furniture([t.splitlines() for t in texts])]
             title = str((reader.metadata or {}).get("/Title") or "")
-    except (DocumentError, ModuleNotFoundError):
+    except (DocumentError, ModuleNotFoundError, TimeoutError):
         raise
     except DependencyError as e:     # e.g. "cryptography>=3.1 is required for AES algorithm"
         raise DocumentError(f"cannot be read as PDF: {e}") from None
     except Exception:  # noqa: BLE001 - pypdf raises many kinds on a broken file
         raise DocumentError("cannot be read as PDF: the file is truncated or damaged") from None
     return PAGE_BREAK.join(_continued(pages)), title
+
+
+def _drawn(page) -> tuple:
+    """What a page draws: its content streams (by object number where they are objects of their own) and its
+    resources (fonts: the same stream may spell other letters with others); a page of its own where neither is
+    shared."""
+    contents, resources = page.raw_get("/Contents") if "/Contents" in page else None, page.get("/Resources")
+    refs = contents if isinstance(contents, list) else [contents]
+    if not all(hasattr(r, "idnum") for r in refs):
+        return ("page", id(page))
+    shown = repr(resources)
+    return tuple((r.idnum, r.generation) for r in refs), shown if len(shown) < 100_000 else id(page)
+
+
+def content_bytes(data: bytes, limit: int) -> int:
+    """The bytes of page content a PDF gives its reader once unpacked (each page that pdf_text reads, _drawn, its
+    streams' decoded length), counted until past `limit`: a few kB may hold minutes of reading."""
+    from pypdf import PdfReader
+
+    with _quiet("pypdf"):
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            return 0
+        total, seen, sizes = 0, set(), {}
+        for page in reader.pages:
+            key = _drawn(page)
+            if key in seen:
+                continue
+            seen.add(key)
+            contents = page.get("/Contents")
+            for stream in (contents if isinstance(contents, list) else [contents]):
+                stream = stream.get_object() if stream is not None else None
+                if stream is None or not hasattr(stream, "get_data"):
+                    continue
+                if id(stream) not in sizes:
+                    sizes[id(stream)] = len(stream.get_data())
+                total += sizes[id(stream)]
+            if total > limit:
+                break
+        return total
 
 
 def _continued(pages: list[str]) -> list[str]:

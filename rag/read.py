@@ -69,6 +69,7 @@ MAX_UPLOAD_CHARS = 5_000_000
 # tags, 2 minutes and 5.7 GB); either far beyond what 5,000,000 characters of text need
 MAX_UPLOAD_XML_BYTES = 4 * MAX_UPLOAD_CHARS
 MAX_UPLOAD_HTML_BYTES = 2 * MAX_UPLOAD_CHARS
+MAX_UPLOAD_PDF_CONTENT = 2 * MAX_UPLOAD_CHARS     # bytes of page content (pypdf reads about 0.5 MB of it a second)
 
 
 def upload_problem(path: Path) -> str | None:
@@ -77,15 +78,21 @@ def upload_problem(path: Path) -> str | None:
     suffix = Path(path).suffix.lower()
     try:
         if suffix == ".docx" and zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as z:
-                xml = sum(i.file_size for i in z.infolist() if i.filename.lower().endswith(".xml"))
+            with zipfile.ZipFile(path) as z:      # (XML by its name, or by how far it shrank: any name opens)
+                xml = sum(i.file_size for i in z.infolist()
+                          if i.filename.lower().endswith(".xml") or i.file_size > 2 * i.compress_size)
             limit, what = MAX_UPLOAD_XML_BYTES, "of Word XML once unpacked"
         elif suffix in HTML_SUFFIXES:
             xml, limit, what = Path(path).stat().st_size, MAX_UPLOAD_HTML_BYTES, "of HTML"
+        elif suffix == ".pdf":
+            from .pdf import content_bytes
+
+            xml = content_bytes(Path(path).read_bytes(), MAX_UPLOAD_PDF_CONTENT)
+            limit, what = MAX_UPLOAD_PDF_CONTENT, "of PDF page content once unpacked"
         else:
             return None
-    except (OSError, zipfile.BadZipFile):
-        return None         # the reader says what is wrong with it
+    except Exception:  # noqa: BLE001 - a broken file of any kind: the reader says what is wrong with it
+        return None
     if xml > limit:
         return f"{xml:,} bytes {what}; an upload holds {limit:,} at most: index it from the command line (rag index FILE)"
     return None
@@ -153,8 +160,9 @@ def _unsupported(path: Path) -> str:
     return f"unsupported file type {path.suffix or '(none)'!r} (supported: {kinds})"
 
 
-def read(path: Path, stored_as: str | None = None, id: str | None = None) -> Document:
-    """The Document for the file at `path`; DocumentError with the reason when it cannot be read."""
+def read(path: Path, stored_as: str | None = None, id: str | None = None, deadline: float | None = None) -> Document:
+    """The Document for the file at `path`; DocumentError with the reason when it cannot be read; TimeoutError
+    past `deadline` (time.monotonic(); a PDF is read page by page)."""
     path = Path(path)
     if not path.is_file():
         raise DocumentError(f"{path}: {DANGLING if _dangling(path) else 'no such file'}")
@@ -174,7 +182,7 @@ def read(path: Path, stored_as: str | None = None, id: str | None = None) -> Doc
         if suffix in HTML_SUFFIXES:
             text, title, date = html_text(data)
         elif suffix == ".pdf":
-            text, title = pdf_text(data)
+            text, title = pdf_text(data, deadline)
         elif suffix == ".docx":
             text, title = docx_text(data)
         elif suffix in SUBTITLE_SUFFIXES:
@@ -185,6 +193,8 @@ def read(path: Path, stored_as: str | None = None, id: str | None = None) -> Doc
                 title, date = front_matter(text)
     except DocumentError as e:
         raise DocumentError(f"{path}: {e}") from None
+    except TimeoutError:
+        raise
     except ModuleNotFoundError as e:    # an optional package of this format is not installed
         package = PACKAGES.get((e.name or "").split(".")[0], (e.name or "").split(".")[0])
         raise DocumentError(f"{path}: reading {suffix.lstrip('.').upper()} files needs {package}: "

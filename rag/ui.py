@@ -18,6 +18,7 @@ to this machine by default; a reverse proxy in front serves it to a room).
 """
 
 import contextvars
+import json
 import logging
 import os
 import threading
@@ -143,6 +144,53 @@ class RefuseWrites:
                 await PlainTextResponse("Not available on this server.", status_code=403)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+# answers a client (by address) may leave unread before its next question is refused: a page has a few at most (one
+# while an answer or summary streams); a seminar room behind one address, a few per person
+UNREAD = 128
+
+
+class BoundUnread:
+    """ASGI middleware: a client (by address) may leave at most UNREAD events unread. Gradio keeps each event's
+    messages until the page that asked reads them (/queue/data), with no bound per session: a script that joined the
+    queue 2,000 times and never read grew the server by 500 MB a round, for good. A join past the bound is refused
+    with 429 before Gradio reads it. `unread(session)`: how many of that session's events are not read yet."""
+
+    def __init__(self, app, unread):
+        self.app, self.unread = app, unread
+        self.sessions: dict[str, set[str]] = {}     # address -> its sessions with events unread
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "POST" \
+                or not scope.get("path", "").rstrip("/").endswith("/queue/join"):
+            await self.app(scope, receive, send)
+            return
+        messages, more = [], True
+        while more:                     # (the body, read here, is given to Gradio again as it came)
+            message = await receive()
+            messages.append(message)
+            more = message.get("type") == "http.request" and message.get("more_body", False)
+        try:
+            session = json.loads(b"".join(m.get("body", b"") for m in messages) or b"{}").get("session_hash")
+        except (ValueError, AttributeError):
+            session = None
+        address = (scope.get("client") or ("",))[0] or ""
+        owned = self.sessions.setdefault(address, set())
+        if isinstance(session, str):
+            owned.add(session[:100])
+        counts = {s: self.unread(s) for s in owned}
+        owned -= {s for s, n in counts.items() if not n and s != session}
+        if sum(counts.values()) >= UNREAD:
+            from starlette.responses import PlainTextResponse
+
+            await PlainTextResponse(f"{UNREAD} answers to this address are waiting to be read: read them first.",
+                                    status_code=429)(scope, receive, send)
+            return
+
+        async def replay():
+            return messages.pop(0) if messages else await receive()
+        await self.app(scope, replay, send)
 
 
 def build_app(engine: Engine):
@@ -362,8 +410,12 @@ def serve(index: Path = store.DEFAULT_INDEX, port: int | None = None, host: str 
     demo.queue(default_concurrency_limit=CONCURRENCY)
     from starlette.middleware import Middleware
 
+    queue = demo._queue         # (Gradio's: the events whose messages a session has not read yet, by session)
     _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, **launch_options(host, port),
-                            app_kwargs={"middleware": [Middleware(RefuseWrites, read_only=engine.read_only)]})
+                            app_kwargs={"middleware": [
+                                Middleware(RefuseWrites, read_only=engine.read_only),
+                                Middleware(BoundUnread, unread=lambda session: len(
+                                    queue.pending_event_ids_session.get(session, ())))]})
     # the model loads after the page is up (its imports would slow the page's): until then,
     # questions are answered by word matching, and say so
     warm = engine.warm_up_in_background()

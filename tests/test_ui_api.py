@@ -590,3 +590,46 @@ def test_a_sessions_memory_is_bounded_and_expires(tiny_index, fake_embedder, mon
     with gr.Blocks():
         state = ui._layout(engine)["turns"]
     assert isinstance(state, gr.State) and state.time_to_live == handlers.SESSION_SECONDS
+
+
+@pytest.mark.slow
+def test_answers_left_unread_are_bounded_per_address(tmp_path, tiny_index, fake_embedder, monkeypatch):
+    """A hostile review: a script that joined Gradio's queue 2,000 times (/search, k=20) and never read a result grew
+    the server by 500 MB a round, kept for good (Gradio holds each result until the page reads it, with no bound per
+    session), and slowed every other visitor. Past ui.UNREAD unread answers (lowered here) an address's next
+    question is refused with 429; once it reads them it may ask again."""
+    import json
+    import time
+    import urllib.request
+    import uuid
+
+    monkeypatch.setattr(ui, "UNREAD", 5)
+    demo, url = ui.serve(tiny_index, port=free_port(), embedder=fake_embedder, block=False)
+    try:
+        config = json.loads(urllib.request.urlopen(url + "config", timeout=30).read())
+        search = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "search")
+
+        def join(session: str) -> int:
+            body = json.dumps({"data": ["Is the pipeline funded?", 20], "fn_index": search,
+                               "session_hash": session}).encode()
+            request = urllib.request.Request(url + "gradio_api/queue/join", body,
+                                             {"Content-Type": "application/json"})
+            try:
+                return urllib.request.urlopen(request, timeout=30).status
+            except urllib.error.HTTPError as e:
+                return e.code
+
+        flood = uuid.uuid4().hex[:10]
+        assert [join(flood) for _ in range(5)] == [200] * 5
+        time.sleep(1)
+        assert join(flood) == 429 and join(uuid.uuid4().hex[:10]) == 429     # another session of the address too
+        with urllib.request.urlopen(url + f"gradio_api/queue/data?session_hash={flood}", timeout=30) as stream:
+            done = 0
+            for line in stream:
+                done += b'"process_completed"' in line
+                if done == 5:
+                    break
+        time.sleep(0.5)
+        assert join(uuid.uuid4().hex[:10]) == 200                          # read: it may ask again
+    finally:
+        demo.close()

@@ -1,6 +1,7 @@
 """The chat's promises to its users' files: uploads add, never silently replace; a read-only server
 changes nothing; a changed file on disk or a failed reload never takes the chat down; logins are throttled."""
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -326,3 +327,92 @@ def test_the_chats_cache_clean_up_deletes_only_its_own_uploads_copies(tmp_path, 
     demo.upload_file_set.add(str(ours))
     delete_files_created_by_app(demo, None)             # as if a day had passed for every file
     assert not Path(ours).exists() and Path(theirs).exists()
+
+
+def _shared_stream_pdf(pages: int, ops: int, fonts: bool = False) -> bytes:
+    """A PDF whose pages all draw one FlateDecode content stream of `ops` no-op text moves (a hostile review's: a
+    few kB that pypdf read again for every page, about 9 s a page at 600,000); `fonts`: each page names its font
+    differently, so that its resources differ."""
+    import zlib
+
+    content = b"BT /F1 12 Tf 72 700 Td " + b"1 0 Td " * ops + b"(Hello world.) Tj ET"
+    comp = zlib.compress(content, 9)
+    kids = " ".join(f"{4 + i} 0 R" for i in range(pages))
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(comp) + comp + b"\nendstream"]
+    for i in range(pages):
+        font = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /%s >> >> >>" % (
+            b"Helvetica%d" % i if fonts else b"Helvetica")
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources " + font + b" >>")
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def test_a_small_pdf_of_minutes_of_reading_is_skipped_read_once_a_stream_and_stopped_at_the_limit(
+        tmp_path, tiny_index, fake_embedder, monkeypatch):
+    """A hostile review: a 9 kB PDF whose 12 pages all point at one stream of 600,000 operations held the upload slot
+    for 106 s (another visitor's one-line upload waited behind it), 70 pages would pass the 10-minute limit, which
+    was looked at only between files. Now an upload's page content is counted before it is read (here the limit
+    lowered, not the file made huge), a stream drawn the same way on many pages is read once, and reading stops
+    at the time limit between pages."""
+    import time
+
+    from pypdf import PageObject
+
+    from rag import pdf, read
+    from rag.build import add_documents
+    from rag.errors import DocumentError
+
+    monkeypatch.setattr(read, "MAX_UPLOAD_PDF_CONTENT", 500_000)
+    for name, fonts in (("bomb.pdf", False), ("fonts.pdf", True)):      # (other resources: each page counts)
+        path = tmp_path / "up" / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(_shared_stream_pdf(pages=12, ops=10_000 if fonts else 80_000, fonts=fonts))
+        assert path.stat().st_size < 10_000
+        began = time.monotonic()
+        message = handlers.add_files(Engine(tiny_index, fake_embedder), [str(path)])
+        assert f"Skipped {name}: " in message and "bytes of PDF page content once unpacked; an upload holds 500,000" \
+            in message and time.monotonic() - began < 10
+    # the command line reads it, each stream once for all the pages that draw it alike
+    calls = []
+    real = PageObject.extract_text
+    monkeypatch.setattr(PageObject, "extract_text", lambda self, *a, **kw: calls.append(1) or real(self, *a, **kw))
+    text, _ = pdf.pdf_text(_shared_stream_pdf(pages=30, ops=1_000))
+    assert len(calls) == 1 and text.count("Hello world.") == 30
+    with pytest.raises(TimeoutError):
+        pdf.pdf_text(_shared_stream_pdf(pages=3, ops=10, fonts=True), deadline=time.monotonic() - 1)
+    # and a build past its time limit while reading a PDF says so, changing nothing
+    slow = tmp_path / "slow.pdf"
+    slow.write_bytes(_shared_stream_pdf(pages=4, ops=60_000, fonts=True))     # about a second a page
+    calls.clear()
+    with pytest.raises(DocumentError, match="Indexing stopped after .* its time limit: nothing was changed"):
+        add_documents([slow], fake_embedder, tiny_index, time_limit=0.3)
+    assert len(calls) <= 2          # stopped after its first page or so, not after reading them all
+    assert set(store.load(tiny_index, check_sources=False).documents) == {"briefing.txt"}
+
+
+def test_a_word_file_whose_xml_part_has_another_name_is_counted_all_the_same(tmp_path, tiny_index, fake_embedder,
+                                                                             monkeypatch):
+    """A hostile review: only parts named *.xml were counted, so word/document.xml renamed document.dat (its
+    content types and relationships pointed at it) was parsed whole: 94 s and 1.9 GB for a 95 kB file. A part that
+    unpacks to more than twice its size in the file is counted whatever its name (a photo is not)."""
+    import zipfile
+
+    from rag import read
+
+    monkeypatch.setattr(read, "MAX_UPLOAD_XML_BYTES", 200_000)
+    bomb = tmp_path / "up" / "renamed.docx"
+    bomb.parent.mkdir(parents=True)
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<Types><Override PartName="/word/document.dat" ContentType="application/'
+                   'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("word/document.dat", "<w:document><w:body>" + "<w:p/>" * 60_000 + "</w:body></w:document>")
+        z.writestr("word/media/photo.jpg", os.urandom(300_000))          # a photo: no smaller packed, not counted
+    message = handlers.add_files(Engine(tiny_index, fake_embedder), [str(bomb)])
+    assert "Skipped renamed.docx: 360," in message and "bytes of Word XML once unpacked" in message

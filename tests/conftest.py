@@ -251,3 +251,19 @@ def another_location(location, tmp_path, request):
     if not str(location).startswith("milvus"):
         return tmp_path / "another"
     return new_uri(request.getfixturevalue("milvus_database"))
+
+
+# the browser tests' Debian chromium (never a downloaded browser), one per test module that asks for it
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield b
+        b.close()

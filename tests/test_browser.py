@@ -19,14 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CHROMIUM
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus" / "000_17cb08188d8e02ca.txt"
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
        "PYTHONUNBUFFERED": "1"}
 ENV.pop("RAG_PASSWORD", None)
@@ -107,6 +106,20 @@ class App:
             self.proc.kill()
 
 
+def serve_file(tmp: Path, name: str, data: str | bytes) -> App:
+    """The app over an index of one file `name` holding `data`, written in `tmp`, indexed by `rag index` and served
+    (ready: the model loaded); stop() it after."""
+    source = tmp / name
+    source.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    built = subprocess.run([sys.executable, "-m", "rag", "index", str(source), "--index", str(tmp / "idx"), "--quiet"],
+                           cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    served = App(tmp / "idx", tmp / "app.log")
+    served.wait()
+    served.wait_ready()
+    return served
+
+
 @pytest.fixture(scope="module")
 def apps(tmp_path_factory):
     """Both apps, started side by side: (transcript app, hostile app)."""
@@ -139,16 +152,6 @@ def apps(tmp_path_factory):
     yield main, hostile
     main.stop()
     hostile.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 class Page:

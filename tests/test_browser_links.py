@@ -2,12 +2,9 @@
 quote's permalink under any heading reopens it, and a copy button gets its own label back after a copy."""
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from test_browser import CHROMIUM, ENV, FLAGS, ROOT, App, Page
+from test_browser import Page, serve_file
 
 pytestmark = pytest.mark.browser
 
@@ -35,27 +32,9 @@ The panel found that erosion on the north beach doubled after the breakwater was
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("browser-links")
-    source = tmp / "report.md"
-    source.write_text(REPORT, encoding="utf-8")
-    built = subprocess.run([sys.executable, "-m", "rag", "index", str(source), "--index", str(tmp / "idx"), "--quiet"],
-                           cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300)
-    assert built.returncode == 0, built.stderr
-    served = App(tmp / "idx", tmp / "app.log")
-    served.wait()
-    served.wait_ready()
+    served = serve_file(tmp_path_factory.mktemp("browser-links"), "report.md", REPORT)
     yield served
     served.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("question, heading", [

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CHROMIUM, FLAGS
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "meetings"
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
 
 NOTES = "Harbour notes, June 2, 2023.\n\nThe harbour dredging starts in July and ends in September.\n"
 

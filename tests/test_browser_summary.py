@@ -4,13 +4,11 @@ driven in Debian's chromium. Pointing at (or tabbing to) a fragment of a summary
 the same words inside the quote it came from; the summary sits above the quotes."""
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import pytest
 
 from conftest import INTERVIEW
-from test_browser import ARTIFACTS, CHROMIUM, ENV, FLAGS, ROOT, App, Page
+from test_browser import ARTIFACTS, Page, serve_file
 
 pytestmark = pytest.mark.browser
 
@@ -23,27 +21,9 @@ def app(tmp_path_factory):
 
     if not (models.converted_path() / "config.json").is_file():
         pytest.skip("the summary model is not prepared (rag models)")
-    tmp = tmp_path_factory.mktemp("browser-summary")
-    source = tmp / "briefing.txt"
-    source.write_text(INTERVIEW, encoding="utf-8")
-    built = subprocess.run([sys.executable, "-m", "rag", "index", str(source), "--index", str(tmp / "idx"), "--quiet"],
-                           cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300)
-    assert built.returncode == 0, built.stderr
-    served = App(tmp / "idx", tmp / "app.log")
-    served.wait()
-    served.wait_ready()
+    served = serve_file(tmp_path_factory.mktemp("browser-summary"), "briefing.txt", INTERVIEW)
     yield served
     served.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 HIGHLIGHTED = """(frag) => {
@@ -105,16 +85,8 @@ def windows_app(tmp_path_factory):
 
     if not (models.converted_path() / "config.json").is_file():
         pytest.skip("the summary model is not prepared (rag models)")
-    tmp = tmp_path_factory.mktemp("browser-summary-crlf")
-    source = tmp / "briefing.txt"
     text = INTERVIEW.replace("Jane Doe: Yes.", "Jane Doe: Yes \U0001F30A.").replace("\n", "\r\n")
-    source.write_bytes(text.encode("utf-8"))
-    built = subprocess.run([sys.executable, "-m", "rag", "index", str(source), "--index", str(tmp / "idx"), "--quiet"],
-                           cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300)
-    assert built.returncode == 0, built.stderr
-    served = App(tmp / "idx", tmp / "app.log")
-    served.wait()
-    served.wait_ready()
+    served = serve_file(tmp_path_factory.mktemp("browser-summary-crlf"), "briefing.txt", text.encode("utf-8"))
     yield served, text
     served.stop()
 

@@ -251,9 +251,16 @@ def open_span(engine: Engine, turns, data: dict | None) -> str:
     if index is None:
         return render.message_html("No index is loaded.", "error")
     try:
-        return render.exchange_html(index, doc, start, end)
+        return render.exchange_html(index, doc, start, end, match=_matched(turn, doc, start, end))
     except RagError as e:
         return render.message_html(str(e), "error")
+
+
+def _matched(turn, doc: str, start: int, end: int) -> tuple[int, int] | None:
+    """The part of the quote (doc, start, end) of `turn` that its search matched (cite.matched), if it is a part."""
+    hits = turn.result.hits if turn is not None and turn.result is not None else []
+    hit = next((h for h in hits if (h.passage.doc, h.passage.start, h.passage.end) == (doc, start, end)), None)
+    return render.matched(hit) if hit is not None else None
 
 
 def open_link(engine: Engine, search: str, fragment: str):
@@ -284,7 +291,8 @@ def open_link(engine: Engine, search: str, fragment: str):
         if doc is None:
             source = render.message_html("The link does not say which document its passage is in.", "error")
         else:
-            source = render.exchange_html(retriever.index, doc, link.start, link.end)
+            source = render.exchange_html(retriever.index, doc, link.start, link.end,
+                                          match=_matched(turn, doc, link.start, link.end))
     return [turn], source, link.k, link.summary
 
 

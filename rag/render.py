@@ -430,8 +430,11 @@ def context_paragraphs(index, doc_id: str, start: int, end: int) -> tuple[list[P
     return shown, home
 
 
-def exchange_html(index, doc_id: str, start: int, end: int, notice: str = "") -> str:
-    """The whole exchange a quote comes from, with the quoted span in <mark> (escaped text throughout)."""
+def exchange_html(index, doc_id: str, start: int, end: int, notice: str = "",
+                  match: tuple[int, int] | None = None) -> str:
+    """The whole exchange a quote comes from, with the quoted span in <mark> (escaped text throughout); where the
+    search matched only a part of it (`match`, cite.matched), the rest of the quote paler (<span class="rq-hl-rest">),
+    as in the quote's own card, so that the matched sentences stand out in their context too."""
     doc = index.documents.get(doc_id)
     if doc is None:
         return message_html(f"The document {doc_id!r} is not in this index.", "error")
@@ -458,7 +461,10 @@ def exchange_html(index, doc_id: str, start: int, end: int, notice: str = "") ->
         text = doc.text
         s, e = max(start, p.start), min(end, p.end)
         if s < e:
-            body = (esc(text[p.start:s]) + '<mark class="rq-hl">' + esc(text[s:e]) + "</mark>"
+            a, b = (min(max(match[0], s), e), max(min(match[1], e), s)) if match else (s, e)
+            rest = lambda t: f'<span class="rq-hl-rest">{esc(t)}</span>' if t else ""   # noqa: E731
+            body = (esc(text[p.start:s]) + '<mark class="rq-hl">' + (rest(text[s:a]) + esc(text[a:b]) + rest(text[b:e])
+                                                                     if a < b else rest(text[s:e])) + "</mark>"
                     + esc(text[e:p.end]))
         else:
             body = esc(text[p.start:p.end])

@@ -128,3 +128,28 @@ def test_a_visitor_sees_no_model_folder_nor_server_address(tiny_index, fake_embe
         *_, (_, html) = handlers.answer(engine, "Is the pipeline funded?", 2, True, handlers.summary_models()[-1], [])
         assert stub.requests and "summary server answered HTTP 500" in html
         assert stub.url not in html and "127.0.0.1" not in html
+
+
+def test_the_context_panel_keeps_the_matched_sentences_standing_out(tmp_path, fake_embedder):
+    """A new user: in the context panel the whole quote was yellow, so the sentences the search matched, marked in
+    the quote's card, no longer stood out. The rest of the quote is paler there too; the highlighted text is still
+    the whole quote, exactly."""
+    import html
+    import re
+
+    from conftest import one_file_retriever
+
+    filler = " ".join(f"The board met on day {n} and read its minutes aloud." for n in range(1, 15))
+    text = ("Harbour report, June 2, 2023.\n\n" + filler + " The dredging of the outer channel cost 1.4 million euros. "
+            + filler + "\n")
+    r = one_file_retriever(tmp_path, fake_embedder, text, "report.txt")
+    engine = Engine(r.index.folder, fake_embedder)
+    turns, _ = next(handlers.answer(engine, "What did the dredging of the outer channel cost?", 3, False, None, []))
+    turn = turns[-1]
+    hit = next(h for h in turn.result.hits if render.matched(h))
+    p, (a, b) = hit.passage, render.matched(hit)
+    out = handlers.open_span(engine, [turn], {"turn": turn.number, "doc": p.doc, "start": p.start, "end": p.end})
+    marked = re.search(r'<mark class="rq-hl">(.*?)</mark>', out, re.DOTALL).group(1)
+    assert html.unescape(re.sub(r"<[^>]+>", "", marked)) == text[p.start:p.end]
+    rests = [html.unescape(t) for t in re.findall(r'<span class="rq-hl-rest">(.*?)</span>', marked, re.DOTALL)]
+    assert "".join(rests) == text[p.start:a] + text[b:p.end] and "1.4 million" in text[a:b]

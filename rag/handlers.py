@@ -82,9 +82,13 @@ def _offered() -> dict[str, str]:
 
 
 def _previous_query(turns) -> str | None:
+    """The query a follow-up leans on: the last turn's, without a question that was itself added to an earlier one
+    (so that at most one earlier question is ever added: "What did they decide?" after two follow-ups was searched as
+    all three questions glued, with a speaker the first had named)."""
     for t in reversed(turns or []):
         if t.error is None and t.query:
-            return t.query
+            asked = " ".join(t.question.split())
+            return t.query[:-len(asked)].rstrip() if t.query != asked and t.query.endswith(" " + asked) else t.query
     return None
 
 

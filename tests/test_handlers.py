@@ -153,3 +153,17 @@ def test_the_context_panel_keeps_the_matched_sentences_standing_out(tmp_path, fa
     assert html.unescape(re.sub(r"<[^>]+>", "", marked)) == text[p.start:p.end]
     rests = [html.unescape(t) for t in re.findall(r'<span class="rq-hl-rest">(.*?)</span>', marked, re.DOTALL)]
     assert "".join(rests) == text[p.start:a] + text[b:p.end] and "1.4 million" in text[a:b]
+
+
+def test_follow_ups_add_at_most_one_earlier_question(tiny_index, fake_embedder):
+    """A meetings researcher: each question with "they" or "she" was searched with every question before it glued on
+    ("What did they decide about the launch?" as four questions, still restricted to a speaker the first had named).
+    A follow-up leans on the last question as it stood alone, never on the follow-ups added to it."""
+    engine = Engine(tiny_index, fake_embedder)
+    turns = []
+    for question in ("Is the pipeline funded?", "Who pays for it?", "And when will they start?", "What did they say?"):
+        turns, _ = next(handlers.answer(engine, question, 3, False, None, turns))
+    queries = [t.query for t in turns]
+    assert queries[1] == "Is the pipeline funded? Who pays for it?"
+    assert queries[2] == "Is the pipeline funded? And when will they start?"
+    assert queries[3] == "Is the pipeline funded? What did they say?"

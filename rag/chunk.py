@@ -249,7 +249,9 @@ def _window(turns: list[Passage], text: str) -> Passage:
     that no one's words stand unnamed above another's name."""
     first, s, e = turns[0], turns[0].start, turns[-1].end
     speakers = speakers_of(turns)
-    label = label_start(text, s, first.speaker) if len(turns) > 1 and first.kind == "turn" and first.speaker else None
+    # (a window of one speaker's statement, a press conference's opening, stays as it was: its heading names them)
+    several = len(turns) > 1 and first.speaker and (first.kind == "turn" or len(speakers) > 1)
+    label = label_start(text, s, first.speaker) if several else None
     s = s if label is None else label           # each turn of the window quoted with its speaker
     lead = next((t for t in turns if t.kind == "turn" or t.speaker or t.time is not None), first)
     window = replace(first, start=s, end=e, text=text[s:e], kind=lead.kind, speaker=lead.speaker,

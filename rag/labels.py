@@ -13,7 +13,10 @@ CAPITALS = "A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af"
 _TITLES = r"(?i:Mr|Mrs|Ms|Mx|Dr|Prof|Hon|Rt|Rev|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|St|Jr|Sr|Mme|Mlle|Messrs)"
 _WORD = rf"(?:{_TITLES}\.|[{CAPITALS}]\.|(?:[dl]['’])?[{CAPITALS}](?:[\w'’-]|\.(?=\w))*)"
 PARTICLE = r"(?:of|the|de|van|von|der|den|da|di|du|la|le|del|bin|al|y)"
-LABEL = rf"{_WORD}(?: (?:{_WORD}|\d{{1,3}}|{PARTICLE}(?=(?: {PARTICLE})* [{CAPITALS}]))){{0,5}}"
+# a parliament's record of members speaking together ("Some hon. members: Agreed.", "An hon. member: Shame!"): not
+# the words of the chair before them
+COLLECTIVE = r"(?:Some |An |(?=[Hh]))(?:[Hh]on\.|[Hh]onourable|[Hh]onorable) (?:[Mm]embers|[Mm]ember)"
+LABEL = rf"(?:{COLLECTIVE}|{_WORD}(?: (?:{_WORD}|\d{{1,3}}|{PARTICLE}(?=(?: {PARTICLE})* [{CAPITALS}]))){{0,5}})"
 # a time stamp before a label: in brackets its hours may be left out ("[12:31]", "[100:02:03]"), outside them not
 CLOCK = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 HOURS_CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"

@@ -80,7 +80,7 @@ from .labels import LABEL, MONTH_NAMES, prose, titled_person
 from .records import Document, Passage
 from .turns import ASKER_LABELS, TURN, Turn, openings, opens_turn, paragraph_marks, timing_lines
 
-PARSER_VERSION = 4     # 4: conversations' turns, time stamps
+PARSER_VERSION = 5     # 4: conversations' turns, time stamps; 5: members speaking together ("Some hon. members:")
 
 _CHROME = re.compile(
     r"^\s*(Читать на русском|Read in Russian|Rate this article(?: \(votes: [^)\n]*\))?|\(votes: .*\)|\(\d+ votes?\)"

@@ -932,3 +932,21 @@ def test_a_speaker_named_who_speaks_every_passage_searched_is_no_notice(tmp_path
     build([design], FakeEmbedder(), folder=tmp_path / "small", settings=SMALL)       # windows of a few turns
     said = _retriever(tmp_path / "small").search("What did Marketing say about buttons?", 3)
     assert said.speaker == "Marketing" and "Only passages where Marketing speaks." in said.notices
+
+
+def test_an_opening_of_several_speakers_opens_with_its_first_label_too():
+    """A meetings researcher's talk ("Moderator:" asks, so it is read as a press conference): the opening before the
+    first question, the moderator's words then the speaker's, was one window that began after "Moderator:", under
+    the next speaker's name. A window of several speakers opens with its first label whatever its kind; one
+    speaker's opening statement in several paragraphs stays as it was."""
+    text = ("Moderator: Welcome to the talk on urban trees.\n\nLena Fischer: Thank you. Trees cool our streets by "
+            "several degrees in summer.\n\nModerator: Can trees reduce flooding?\n\nLena Fischer: Yes, they hold "
+            "water in the soil.\n\nModerator: Does shade matter?\n\nLena Fischer: Shade matters most at noon.\n")
+    doc, paras = parse(Document.from_text("talk.txt", text))
+    opening = [w for w in chunk(paras, doc.text, count) if w.start < paras[2].start]
+    assert opening and opening[0].text.startswith("Moderator: Welcome") and len(opening[0].speakers) == 2
+    alone = ("Sergey Lavrov: Good afternoon.\n\nWe had a busy year.\n\nQuestion: Will Finland join NATO?\n\n"
+             "Sergey Lavrov: That is for Finland to decide.\n\nQuestion: And Sweden?\n\nSergey Lavrov: The same.\n")
+    doc, paras = parse(Document.from_text("pc.txt", alone))
+    first = chunk(paras, doc.text, count)[0]
+    assert first.text.startswith("Good afternoon.") and first.speakers == ("Sergey Lavrov",)

@@ -340,3 +340,16 @@ def test_a_witness_named_with_an_organisation_testifies_rather_than_asks():
     _, ps = parse(Document.from_text("briefing.txt", briefing))
     assert [(p.kind, p.outlet) for p in ps if p.speaker != "Minister Christensen"] == [
         ("question", "Reuters"), ("question", "Bloomberg"), ("question", "Reuters")]
+
+
+def test_members_speaking_together_are_not_the_chair():
+    """A meetings researcher: "Some hon. members: Agreed." (a parliament's record of members answering together)
+    was read as words of the Chair before it, cited "Turn of The Chair". It is a turn of its own, and so is
+    "An hon. member: Shame!"."""
+    text = ("The Chair (Ms. Jane Smith): Shall the motion carry?\n\nSome hon. members: Agreed.\n\n"
+            "The Chair (Ms. Jane Smith): The motion is carried.\n\nMr. Tom Brown (Harbour Authority): The dredging "
+            "starts in July.\n\nAn hon. member: Shame!\n\nThe Chair: Order.\n")
+    _, passages = parse(Document.from_text("hearing.txt", text))
+    said = {p.text: p.speaker for p in passages}
+    assert said["Agreed."] == "Some hon. members" and said["Shame!"] == "An hon. member"
+    assert said["Shall the motion carry?"] == said["Order."] == "The Chair"

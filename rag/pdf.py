@@ -103,31 +103,54 @@ def _drawn(page) -> tuple:
 
 
 def content_bytes(data: bytes, limit: int) -> int:
-    """The bytes of page content a PDF gives its reader once unpacked (each page that pdf_text reads, _drawn, its
-    streams' decoded length), counted until past `limit`: a few kB may hold minutes of reading."""
+    """The bytes of page content a PDF gives its reader once unpacked (each page that pdf_text reads, _drawn: its
+    streams' decoded length, and each form it draws ("/X0 Do") as often as it draws it, forms within forms too),
+    counted until past `limit`: a few kB may hold minutes of reading."""
     from pypdf import PdfReader
 
     with _quiet("pypdf"):
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             return 0
-        total, seen, sizes = 0, set(), {}
+        total, seen, forms = 0, set(), {}
         for page in reader.pages:
             key = _drawn(page)
             if key in seen:
                 continue
             seen.add(key)
             contents = page.get("/Contents")
-            for stream in (contents if isinstance(contents, list) else [contents]):
-                stream = stream.get_object() if stream is not None else None
-                if stream is None or not hasattr(stream, "get_data"):
-                    continue
-                if id(stream) not in sizes:
-                    sizes[id(stream)] = len(stream.get_data())
-                total += sizes[id(stream)]
+            streams = [c.get_object() for c in (contents if isinstance(contents, list) else [contents]) if c is not None]
+            drawn = b"".join(s.get_data() for s in streams if hasattr(s, "get_data"))
+            total += _with_forms(drawn, page.get("/Resources"), forms, limit - total)
             if total > limit:
                 break
         return total
+
+
+_DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")     # "/X0 Do": draw the object named X0
+
+
+def _with_forms(drawn: bytes, resources, forms: dict, room: int, depth: int = 0) -> int:
+    """len(drawn) plus what each form it draws holds (`forms`: id -> that, for a form drawn again), until past
+    `room`; forms within forms to a depth of 8 (pypdf's own reading stops deeper)."""
+    total = len(drawn)
+    xobjects = resources.get("/XObject") if hasattr(resources, "get") else None
+    if not xobjects or depth >= 8:
+        return total
+    xobjects = xobjects.get_object()
+    for m in _DO.finditer(drawn):
+        form = xobjects.get("/" + m.group(1).decode("latin-1"))
+        form = form.get_object() if form is not None else None
+        if form is None or form.get("/Subtype") != "/Form" or not hasattr(form, "get_data"):
+            continue
+        if id(form) not in forms:
+            forms[id(form)] = 0         # (a form that draws itself counts once)
+            forms[id(form)] = _with_forms(form.get_data(), form.get("/Resources") or resources, forms,
+                                          room - total, depth + 1)
+        total += forms[id(form)]
+        if total > room:
+            break
+    return total
 
 
 def _continued(pages: list[str]) -> list[str]:

@@ -78,9 +78,9 @@ def upload_problem(path: Path) -> str | None:
     suffix = Path(path).suffix.lower()
     try:
         if suffix == ".docx" and zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as z:      # (XML by its name, or by how far it shrank: any name opens)
-                xml = sum(i.file_size for i in z.infolist()
-                          if i.filename.lower().endswith(".xml") or i.file_size > 2 * i.compress_size)
+            with zipfile.ZipFile(path) as z:      # (XML by its name, its first bytes or how far it shrank: any name)
+                xml = sum(i.file_size for i in z.infolist() if i.filename.lower().endswith(".xml")
+                          or i.file_size > 2 * i.compress_size or _markup(z, i))
             limit, what = MAX_UPLOAD_XML_BYTES, "of Word XML once unpacked"
         elif suffix in HTML_SUFFIXES:
             xml, limit, what = Path(path).stat().st_size, MAX_UPLOAD_HTML_BYTES, "of HTML"
@@ -96,6 +96,16 @@ def upload_problem(path: Path) -> str | None:
     if xml > limit:
         return f"{xml:,} bytes {what}; an upload holds {limit:,} at most: index it from the command line (rag index FILE)"
     return None
+def _markup(z: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Whether a part of a Word package opens as XML does ("<", after a byte-order mark and white space): a stored
+    part of any name may be the document's XML (its relationships may point anywhere)."""
+    with z.open(member) as f:
+        head = f.read(64)
+    for mark in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        head = head.removeprefix(mark)
+    return head.replace(b"\x00", b"").lstrip().startswith(b"<")
+
+
 # the packages the other formats need: import name -> what pip installs
 PACKAGES = {"pypdf": "pypdf", "docx": "python-docx", "bs4": "beautifulsoup4", "lxml": "lxml"}
 DANGLING = "a link to a missing file"

@@ -284,16 +284,21 @@ def shown_question(question: str, limit: int = MAX_QUERY_CHARS) -> str:
     return cite.shorten(question.translate(BIDI_CONTROLS), limit)
 
 
+def _notes(turn: Turn) -> list[str]:
+    """What a turn's search says beside its quotes (a speaker searched, a name no document mentions, a query cut),
+    once each; not the abstention's own notice, which its banner says."""
+    notes = list(turn.notices) + (list(turn.result.notices) if turn.result else [])
+    if turn.result is not None and turn.result.abstained:
+        notes = [n for n in notes if n != turn.result.abstain_notice]
+    return list(dict.fromkeys(notes))
+
+
 def turn_html(turn: Turn, turn_id: int) -> str:
     asked = f'<div class="rq-ask"><p class="rq-question">{esc(shown_question(turn.question))}</p>'
     if turn.rewritten and not turn.error:
         asked += f'<p class="rq-searched">Searched for: <q>{esc(turn.query)}</q></p>'
     asked += "</div>"
-    parts = []
-    notes = list(turn.notices) + (list(turn.result.notices) if turn.result else [])
-    if turn.result is not None and turn.result.abstained:     # said once, by the banner below
-        notes = [n for n in notes if n != turn.result.abstain_notice]
-    parts += [f'<p class="rq-note">{esc(note)}</p>' for note in dict.fromkeys(notes)]
+    parts = [f'<p class="rq-note">{esc(note)}</p>' for note in _notes(turn)]
     if turn.error:
         parts.append(f'<p class="rq-error" role="alert">{esc(visible(turn.error))}</p>')
     result, index = turn.result, turn.index
@@ -551,6 +556,8 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
             f'<blockquote class="rq-slide-text">{quote_text_html(hit, cite.checked(p, doc), index, *_asked(turn))}'
             f'</blockquote></section>')
     banner = f'<p class="rq-abstain">{esc(abstained(turn.result, index))}</p>' if turn.result.abstained else ""
+    # what the chat says beside the quotes, the room too ("No document mentions 'salaries'", a speaker searched)
+    banner += "".join(f'<p class="rq-note">{esc(note)}</p>' for note in _notes(turn))
     if turn.rewritten:      # a follow-up read with the question before it: what the room's quotes answer
         banner = (f'<p class="rq-searched">Searched for: <q>{esc(cite.shorten(turn.query, PRESENTED_QUESTION))}</q>'
                   f'</p>') + banner

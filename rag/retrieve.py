@@ -53,7 +53,6 @@ import numpy as np
 from .asks import count_check, holds_words, keyword_words, without_frame
 from .calibration import calibrated_threshold
 from .dense import DenseSearch
-from .english import QUESTION_WORDS
 from .errors import QueryError, listing
 from .lexical import LexicalSearch
 from .notices import (ABSTAIN_NOTICE, NOTHING_TO_SEARCH, REST, abstain_notice, corpus_noun, count_notice,
@@ -65,8 +64,8 @@ from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .scope import Scope
 from .store import Compat, Index
 from .names import borrowed_names, query_names
-from .terms import (SPEECH_WORDS, absent_words, hard_missing, held_names, names_missing, rarest_missing,
-                    whole_name_missing, whole_names)
+from .terms import (absent_words, hard_missing, held_names, names_missing, rarest_missing, whole_name_missing,
+                    whole_names)
 
 # the search's own names, and (re-exported) those of the stages it runs: query.py, ranking.py, notices.py
 __all__ = ["ABSTAIN_NOTICE", "DEFAULT_K", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "REFERENCE_PASSAGES",
@@ -345,15 +344,6 @@ FRAME_WORDS = frozenset("what did does do say said says tell told tells think th
                         "mentions mentioned talk talks talked speak speaks spoke the of".split())
 
 
-def _frame_words(query: str) -> list[str]:
-    """The words of `query` that ask, and ask what was said (QUESTION_WORDS, FRAME_WORDS, terms.SPEECH_WORDS: "what",
-    "did", "say", "mention", "about")."""
-    return [w for w in re.findall(r"[^\W\d_]+", query) if w.lower() in _ASKING]
-
-
-_ASKING = QUESTION_WORDS | FRAME_WORDS | SPEECH_WORDS | {"about"}
-
-
 def _check_mode(settings: SearchSettings) -> SearchSettings:
     if settings.mode not in MODES:
         raise QueryError(f"Unknown search mode {settings.mode!r}: use one of {', '.join(MODES)}.")
@@ -585,11 +575,8 @@ class Retriever:
         # names before a person's surname they hold (shown in the notice all the same)
         hard = hard_missing(missing, soft)
         share = len(hard) / named if named else 0.0
-        # a name the documents hold in another form (Croatians: Croats) is a word they know, and so is a word of the
-        # question's frame ("did", "say": _frame_words), which says how it asks, not about what: a few meetings may
-        # never write "say" ("What did Omar say about the ferry route?" abstained on where "ferry route" did not)
-        held = set(self.lexical.encode(" ".join(held_names(text, missing, vocabulary) + _frame_words(asked)))) \
-            if tokens else set()
+        # a name the documents hold in another form (Croatians: Croats) is a word they know
+        held = set(self.lexical.encode(" ".join(held_names(text, missing, vocabulary)))) if tokens else set()
         known = vocabulary.coverage(tokens, self.lexical.coverage(tokens), held, docs)
         absent = self._absent(text)
         decisive = bool(hard) and (share >= s.missing_abstain or rarest_missing(text, hard, vocabulary, docs)

@@ -168,7 +168,7 @@ class Scope:
             f" (\u201c{resolution.mention}\u201d could be any of them)." if len(speakers) > 1 and resolution.ambiguous
             else ".")
         searched = np.ones_like(mask) if allowed is None else allowed
-        if (mask & searched).sum() == searched.sum():
+        if (mask & searched).sum() == searched.sum() and not (len(speakers) > 1 and resolution.ambiguous):
             said = ""       # they speak every passage searched (a press conference's one answerer): nothing to say
         return names, mask, query_without(text, resolution), said
 

@@ -191,15 +191,19 @@ def label_start(text: str, words: int, label: str) -> int | None:
     P; past a time stamp or a ">>" before it, on the words' line or alone on the line above), so that a quote of
     several turns can open with its first speaker's name; None where no such label stands right before the words
     (a paragraph that goes on with the turn before it)."""
-    line = text.rfind("\n", 0, words) + 1
+    def line_start(end: int) -> int:        # (any line end: "\n", "\r\n", an old Mac file's lone "\r")
+        return max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
+
+    line = line_start(words)
     if line and not text[line:words].strip():       # "Marketing:" alone on its line, the words on the next
-        line = text.rfind("\n", 0, line - 1) + 1
+        line = line_start(line - 1 - (text[line - 2:line] == "\r\n"))
     at = line
     for mark in (_STAMP, _CHANGE):
         m = mark.match(text, at, words)
         at = m.end() if m else at
-    m = TURN.match(text, at, words + 1)
-    if m and m.group("label") == label and m.end() <= words and not text[m.end():words].strip():
-        return m.start()
+    for pattern in (TURN, _DOT_TURN):       # "Name:", or a hearing's "Mr. SMITH."
+        m = pattern.match(text, at, words + 1)
+        if m and m.group("label") == label and m.end() <= words and not text[m.end():words].strip():
+            return m.start()
     return None
 

@@ -147,23 +147,29 @@ class RefuseWrites:
 
 
 # answers a client (by address) may leave unread before its next question is refused: a page has a few at most (one
-# while an answer or summary streams); a seminar room behind one address, a few per person
+# while an answer or summary streams); a seminar room behind one address, a few per person. A session that has asked
+# nothing for RECENT seconds no longer counts (a page closed mid-answer leaves its answer unread for good).
 UNREAD = 128
+RECENT = 600
 
 
 class BoundUnread:
-    """ASGI middleware: a client (by address) may leave at most UNREAD events unread. Gradio keeps each event's
+    """ASGI middleware: a client (by address) may leave at most UNREAD answers unread. Gradio keeps each event's
     messages until the page that asked reads them (/queue/data), with no bound per session: a script that joined the
     queue 2,000 times and never read grew the server by 500 MB a round, for good. A join past the bound is refused
-    with 429 before Gradio reads it. `unread(session)`: how many of that session's events are not read yet."""
+    with 429 before Gradio reads it. Counted: the unread events (`unread(session)`) of the address's sessions that
+    joined in the last RECENT seconds, and its calls of the REST route (/gradio_api/call/…, whose results are read by
+    event id, not session) in that time."""
 
     def __init__(self, app, unread):
         self.app, self.unread = app, unread
-        self.sessions: dict[str, set[str]] = {}     # address -> its sessions with events unread
+        self.sessions: dict[str, dict[str, float]] = {}    # address -> its sessions -> when each last joined
+        self.calls: dict[str, list[float]] = {}            # address -> when it called the REST route
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope.get("method") != "POST" \
-                or not scope.get("path", "").rstrip("/").endswith("/queue/join"):
+        path = scope.get("path", "").rstrip("/") if scope["type"] == "http" else ""
+        call = "/gradio_api/call/" in path
+        if scope["type"] != "http" or scope.get("method") != "POST" or not (path.endswith("/queue/join") or call):
             await self.app(scope, receive, send)
             return
         messages, more = [], True
@@ -171,21 +177,27 @@ class BoundUnread:
             message = await receive()
             messages.append(message)
             more = message.get("type") == "http.request" and message.get("more_body", False)
-        try:
-            session = json.loads(b"".join(m.get("body", b"") for m in messages) or b"{}").get("session_hash")
-        except (ValueError, AttributeError):
-            session = None
-        address = (scope.get("client") or ("",))[0] or ""
-        owned = self.sessions.setdefault(address, set())
-        if isinstance(session, str):
-            owned.add(session[:100])
-        counts = {s: self.unread(s) for s in owned}
-        owned -= {s for s, n in counts.items() if not n and s != session}
-        if sum(counts.values()) >= UNREAD:
+        address, now = (scope.get("client") or ("",))[0] or "", time.monotonic()
+        if call:
+            calls = self.calls[address] = [t for t in self.calls.get(address, []) if now - t < RECENT] + [now]
+            waiting = len(calls) - 1
+        else:
+            try:
+                session = json.loads(b"".join(m.get("body", b"") for m in messages) or b"{}").get("session_hash")
+            except Exception:  # noqa: BLE001 - not JSON, too deep, not an object: Gradio says what is wrong
+                session = None
+            owned = self.sessions.setdefault(address, {})
+            if isinstance(session, str):
+                owned[session[:100]] = now
+            counts = {s: self.unread(s) for s, t in owned.items() if now - t < RECENT}
+            for gone in [s for s in owned if not counts.get(s) and s != session]:      # read, or of long ago
+                del owned[gone]
+            waiting = sum(counts.values())
+        if waiting >= UNREAD:
             from starlette.responses import PlainTextResponse
 
-            await PlainTextResponse(f"{UNREAD} answers to this address are waiting to be read: read them first.",
-                                    status_code=429)(scope, receive, send)
+            await PlainTextResponse(f"{UNREAD} answers to this address are waiting to be read: read them, or ask "
+                                    f"again in a few minutes.", status_code=429)(scope, receive, send)
             return
 
         async def replay():

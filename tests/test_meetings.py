@@ -94,6 +94,12 @@ def test_turn_windows_pack_whole_consecutive_turns_without_overlap():
     ("Marketing:\nI'd like 3,000 euros.\n\nHelen Marsh: That fits.\n\nMarketing: Good.\n", "Marketing:\n"),  # alone
     ("**Priya Nair:** I'd like 3,000 euros.\n\n**Helen Marsh:** That fits.\n\n**Priya Nair:** Good.\n",
      "**Priya Nair:** "),                                                       # in bold
+    ("Priya Nair: I'd like 3,000 euros.\r\rHelen Marsh: That fits.\r\rPriya Nair: Good.\r", "Priya Nair: "),
+    ("Marketing:\r\nI'd like 3,000 euros.\r\n\r\nHelen Marsh: That fits.\r\n\r\nMarketing: Good.\r\n",
+     "Marketing:\r\n"),                                                      # old Mac and Windows line ends
+    ("The CHAIRMAN. The committee will come to order.\n\nMr. SMITH. It runs every twenty minutes.\n\n"
+     "The CHAIRMAN. Thank you.\n\nMr. SMITH. You are welcome.\n\nThe CHAIRMAN. We are adjourned.\n",
+     "The CHAIRMAN. "),                                                         # a US hearing's labels
 ])
 def test_a_window_of_several_turns_opens_with_its_first_speakers_label(text, first):
     """A new user read "Omar Haddad" above a window whose first words were Priya's: the window began at her words,
@@ -103,6 +109,16 @@ def test_a_window_of_several_turns_opens_with_its_first_speakers_label(text, fir
     windows = chunk(paras, doc.text, count)
     assert len(windows) == 1 and windows[0].text == doc.text[windows[0].start:windows[0].end]
     assert windows[0].text.startswith(first) and windows[0].end == paras[-1].end
+
+
+def test_every_window_of_an_old_mac_file_opens_with_its_label():
+    """A hostile review: in a file whose lines end in a lone CR only the first window opened with its label (the
+    line's start was looked for after a "\n")."""
+    text = "".join(f"{who}: Point {n} of the plan is agreed.\r\r"
+                   for n, who in enumerate(["Priya Nair", "Helen Marsh"] * 6))
+    doc, paras = parse(Document.from_text("m.txt", text))
+    windows = [w for w in chunk(paras, doc.text, count, ChunkSettings(turn_tokens=30)) if w.text.count(":") > 1]
+    assert len(windows) > 2 and all(w.text.startswith(("Priya Nair: ", "Helen Marsh: ")) for w in windows)
 
 
 def test_a_window_opening_on_a_turns_second_paragraph_has_no_label_to_open_with():
@@ -900,11 +916,12 @@ def test_a_windows_json_and_citation_line_say_whose_turn_matched(tmp_path, capsy
     assert line.startswith("[1] Turns of Anna Berg, Liis Kask and Tom Berg") and " · best match: Liis Kask" in line
 
 
-def test_the_words_asking_what_was_said_count_as_known_where_the_documents_never_write_them(tmp_path, monkeypatch):
-    """"What did Omar say about the ferry route?" was abstained on over a small meeting that never writes "did" or
-    "say", while "ferry route" with the speaker filter was answered: the share of the query's words the index
-    holds (the confidence's `known`) counted the question's frame as words the documents lack. It counts them as
-    held now; a word of the topic the documents lack still counts against it."""
+def test_a_missing_topic_word_still_lowers_a_speaker_questions_confidence(tmp_path, monkeypatch):
+    """Tried and taken out in session 26: counting the words that only ask ("what", "did", "say", "about") as held
+    when the documents never write them. A new user's "What did Omar say about the ferry route?" was answered then,
+    but a hostile review's "What did the mayor say about the ferry strike?", "… about night buses?", of a briefing
+    that never mentions either, went from abstained (0.86-0.93) to answered (1.03-1.08). The known share counts every
+    word of the query, frame and topic alike, as the threshold was learnt."""
     import rag.retrieve
 
     text = ("Helen Marsh: The harbour authority wrote to us.\n\nOmar Haddad: They want buoy 7 moved away from the "
@@ -913,9 +930,9 @@ def test_the_words_asking_what_was_said_count_as_known_where_the_documents_never
     seen = []
     real = rag.retrieve.confidence
     monkeypatch.setattr(rag.retrieve, "confidence", lambda *a, **kw: seen.append(a[4]) or real(*a, **kw))
-    assert r.search("What did Omar say about the ferry route?", 3).speaker == "Omar Haddad"
-    assert r.search("What does Omar think about the tram route?", 3).speaker == "Omar Haddad"
-    assert seen[0] == 1.0 and seen[1] < 1.0         # "tram" is the topic's, and missing
+    r.search("What did Omar say about the ferry strike?", 3)
+    r.search("ferry strike", 3, speaker="Omar")
+    assert seen[0] < seen[1] < 1.0          # "did", "say" unknown here count against it, as "strike" does
 
 
 def test_a_speaker_named_who_speaks_every_passage_searched_is_no_notice(tmp_path):
@@ -929,6 +946,11 @@ def test_a_speaker_named_who_speaks_every_passage_searched_is_no_notice(tmp_path
     assert not any(n.startswith("Only passages") for n in asked.notices)
     design = tmp_path / "design.txt"
     design.write_text((DATA / "design.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    # a mention that could be either of two is said all the same (a hostile review: "Berg" of Anna and Lars Berg)
+    (tmp_path / "bergs").mkdir()
+    bergs = _one_file(tmp_path / "bergs", "bergs.txt", "Anna Berg: The ferry is late.\n\nLars Berg: It is.\n\n"
+                      "Anna Berg: Then we wait.\n\nLars Berg: We do.\n").search("What did Berg say about the ferry?", 3)
+    assert any("could be any of them" in n for n in bergs.notices)
     build([design], FakeEmbedder(), folder=tmp_path / "small", settings=SMALL)       # windows of a few turns
     said = _retriever(tmp_path / "small").search("What did Marketing say about buttons?", 3)
     assert said.speaker == "Marketing" and "Only passages where Marketing speaks." in said.notices

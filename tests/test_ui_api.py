@@ -631,5 +631,27 @@ def test_answers_left_unread_are_bounded_per_address(tmp_path, tiny_index, fake_
                     break
         time.sleep(0.5)
         assert join(uuid.uuid4().hex[:10]) == 200                          # read: it may ask again
+        # a page closed mid-answer leaves it unread for good: its session stops counting after ui.RECENT seconds
+        monkeypatch.setattr(ui, "RECENT", 2)
+        gone = uuid.uuid4().hex[:10]
+        assert [join(gone) for _ in range(4)] == [200] * 4 and join(gone) == 429     # (with the one just asked)
+        time.sleep(2.5)
+        assert join(uuid.uuid4().hex[:10]) == 200
+        # the REST route (results read by event id) is counted too, and a body too deep to read is no server error
+        monkeypatch.setattr(ui, "RECENT", 600)
+        rest = [urllib.request.Request(url + "gradio_api/call/search", json.dumps(
+            {"data": ["Is the pipeline funded?", 20]}).encode(), {"Content-Type": "application/json"})
+            for _ in range(6)]
+        codes = []
+        for request in rest:
+            try:
+                codes.append(urllib.request.urlopen(request, timeout=30).status)
+            except urllib.error.HTTPError as e:
+                codes.append(e.code)
+        assert codes == [200] * 5 + [429]
+        deep = urllib.request.Request(url + "gradio_api/queue/join", b"[" * 100_000, {"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(deep, timeout=30)
+        assert refused.value.code < 500
     finally:
         demo.close()

@@ -354,6 +354,30 @@ def _shared_stream_pdf(pages: int, ops: int, fonts: bool = False) -> bytes:
     return bytes(out)
 
 
+def _form_drawn_pdf(ops: int, draws: int) -> bytes:
+    """A PDF of one page that draws one form of `ops` text operations `draws` times ("/X0 Do"): a hostile review's,
+    1.6 kB counted as 420 bytes of page content while pypdf read the form again for each draw (17 s)."""
+    import zlib
+
+    form = zlib.compress(("BT /F1 11 Tf 72 740 Td " + "(word ) Tj " * ops + "ET").encode())
+    page = ("/X0 Do\n" * draws).encode()
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /XObject << /X0 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(page) + page + b"\nendstream",
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Filter /FlateDecode /Length %d "
+            b"/Resources << /Font << /F1 6 0 R >> >> >>\nstream\n" % len(form) + form + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
 def test_a_small_pdf_of_minutes_of_reading_is_skipped_read_once_a_stream_and_stopped_at_the_limit(
         tmp_path, tiny_index, fake_embedder, monkeypatch):
     """A hostile review: a 9 kB PDF whose 12 pages all point at one stream of 600,000 operations held the upload slot
@@ -379,6 +403,12 @@ def test_a_small_pdf_of_minutes_of_reading_is_skipped_read_once_a_stream_and_sto
         message = handlers.add_files(Engine(tiny_index, fake_embedder), [str(path)])
         assert f"Skipped {name}: " in message and "bytes of PDF page content once unpacked; an upload holds 500,000" \
             in message and time.monotonic() - began < 10
+    # a form drawn many times counts as often as it is drawn
+    drawn = tmp_path / "up" / "forms.pdf"
+    drawn.write_bytes(_form_drawn_pdf(ops=2_000, draws=60))
+    assert drawn.stat().st_size < 2_000 and pdf.content_bytes(drawn.read_bytes(), 10**9) > 60 * 2_000 * 11
+    message = handlers.add_files(Engine(tiny_index, fake_embedder), [str(drawn)])
+    assert "Skipped forms.pdf: " in message and "bytes of PDF page content once unpacked" in message
     # the command line reads it, each stream once for all the pages that draw it alike
     calls = []
     real = PageObject.extract_text
@@ -414,5 +444,11 @@ def test_a_word_file_whose_xml_part_has_another_name_is_counted_all_the_same(tmp
                    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
         z.writestr("word/document.dat", "<w:document><w:body>" + "<w:p/>" * 60_000 + "</w:body></w:document>")
         z.writestr("word/media/photo.jpg", os.urandom(300_000))          # a photo: no smaller packed, not counted
-    message = handlers.add_files(Engine(tiny_index, fake_embedder), [str(bomb)])
+    stored = tmp_path / "up" / "stored.docx"         # the part stored, not packed: by its first bytes
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.dat", "\ufeff <w:document><w:body>" + "<w:p/>" * 60_000 + "</w:body></w:document>")
+        z.writestr("word/media/photo.jpg", os.urandom(300_000))
+    message = handlers.add_files(Engine(tiny_index, fake_embedder), [str(bomb), str(stored)])
     assert "Skipped renamed.docx: 360," in message and "bytes of Word XML once unpacked" in message
+    assert "Skipped stored.docx: 360," in message

@@ -414,3 +414,14 @@ def test_the_context_of_a_window_of_many_turns_shows_every_turn_of_it_with_its_t
         assert f'data-paragraph="{n}"' in page
     assert '<span class="rq-time">00:01:00</span>' in page
 
+
+
+def test_presenter_slides_say_what_the_chat_says_beside_the_quotes(tiny_index, fake_embedder):
+    """A meetings researcher: presenter mode dropped the notices the chat shows ("No document mentions 'salaries'",
+    "Only passages where Mei Tanaka speaks."), so the room saw plain quotes for a question nothing answers."""
+    r = open_retriever(tiny_index, fake_embedder)
+    turn = chat.ask(r, "Is the pipeline funded by bitcoin?", 2)
+    assert turn.result.notices and not turn.result.abstained
+    slides = render.presenter_html(turn)
+    for note in turn.result.notices:
+        assert f'<p class="rq-note">{html.escape(note, quote=True)}</p>' in slides

@@ -61,10 +61,10 @@ from .query import DEFAULT_K, DEFAULT_MODE, MAX_K, MAX_QUERY_CHARS, MODES, check
 from .ranking import (FEW_LEXICAL_ROWS, FEWEST_PASSAGES, NEAR_DUPLICATE, REFERENCE_PASSAGES, by_document, confidence,
                       fuse, idf_ceiling, mmr, overlaps, rrf, score_fusion, text_key)
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
-from .scope import Scope
+from .scope import SPEAKERS_JOIN, Scope
 from .store import Compat, Index
 from .names import borrowed_names, query_names
-from .terms import (absent_words, hard_missing, held_names, names_missing, rarest_missing, whole_name_missing,
+from .terms import (absent_words, content_words, hard_missing, held_names, names_missing, rarest_missing, whole_name_missing,
                     whole_names)
 
 # the search's own names, and (re-exported) those of the stages it runs: query.py, ranking.py, notices.py
@@ -369,6 +369,7 @@ class Retriever:
         self.lexical = lexical if lexical is not None else parts.lexical(index) if parts else LexicalSearch(index)
         self._rows = _Rows(index)
         self._adapters: dict[str, object] = {}     # settings.adapter -> its Adapter (or None), once
+        self._spoken: dict[str, frozenset] = {}    # a speaker -> the tokens of their own turns (_unsaid), once
 
     def warm_up(self) -> "Retriever":
         """Read and compute now what the searches of this mode need (loading the model is the
@@ -654,9 +655,37 @@ class Retriever:
                                                               names=query_names(text) + borrowed)[0::2]))
             elsewhere = [t for t in named_missing if t not in everywhere]
         notices, said = self._said(notices, docs, abstained, missing, uncounted, unsure, elsewhere, bool(unused))
+        unsaid = self._unsaid(asked, who) if who is not None and not abstained and not missing else []
+        if unsaid:          # "What did Tom Brown say about the eelgrass?", where only Dr. Nguyen mentions it
+            notices = notices + [f"{who} never says {listing(unsaid, 5)} in the passages searched: the quotes "
+                                 f"shown are theirs on the rest of the question."]
         return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
                       abstain_notice=said, speaker=who,
                       documents=[] if unused or abstained else by_document(hits))   # nearest passages discuss nothing
+
+    def _unsaid(self, asked: str, who: str) -> list[str]:
+        """The words of the question (terms.content_words; the speaker's mention taken out, `asked`) that some passage
+        of the index holds but no turn of `who` (one speaker, or several joined by SPEAKERS_JOIN) does, quoted as the
+        query writes them; none on a lexical backend that cannot say which rows hold a word. (A window holds others'
+        turns too: what they said themselves is read from their own paragraphs.)"""
+        rows_with = getattr(self.lexical, "rows_with", None)
+        if rows_with is None:
+            return []
+        theirs: set[str] = set()
+        for name in who.split(SPEAKERS_JOIN):
+            if name not in self._spoken:
+                self._spoken[name] = frozenset(t for p in self.index.paragraphs if p.speaker == name
+                                               for t in self.lexical.encode(p.text))
+            theirs |= self._spoken[name]
+        from .speakers import _fold
+
+        out = []
+        for word in content_words(asked):       # (not a word of a speaker's name: "What did Jonas say", Amira chosen)
+            tokens = self.lexical.encode(word)
+            if tokens and _fold(word) not in self._rows.alias_words and not set(tokens) <= theirs \
+                    and len(rows_with(tokens)):
+                out.append(f"'{word}'")
+        return out
 
     def _said(self, notices: list[str], docs, abstained: bool, missing: list[str], uncounted: str | None,
               unsure: str | None, elsewhere: list[str], unused: bool) -> tuple[list[str], str | None]:

@@ -65,7 +65,7 @@ from .english import (
 from .names import PAIR, borrowed_names, figure_core, figures_of, name_pairs, name_phrases, number_code, query_names
 from .vocabulary import OFFICES, TITLES, VARIANT_PREFIX, Vocabulary, _distance, _fold, _skeleton
 
-__all__ = ["SPEECH_WORDS", "absent_words", "hard_missing", "held_names", "missing_names", "missing_terms",
+__all__ = ["SPEECH_WORDS", "absent_words", "content_words", "hard_missing", "held_names", "missing_names", "missing_terms",
            "names_missing", "rarest_missing", "whole_name_missing", "whole_names"]
 
 
@@ -78,10 +78,9 @@ SPEECH_WORDS = frozenset("say says said saying tell tells told ask asks asked as
                          "believes believed argue argues argued".split())
 
 
-def absent_words(query: str, vocabulary: Vocabulary, docs=None) -> list[str]:
-    """The content words of `query` (three letters or more, not stop words, words of FUNCTION_ZIPF nor the verbs of
-    asking what was said, SPEECH_WORDS) that the searched documents hold in no form (Vocabulary.has_variant), as the
-    query spells them: a question about "bitcoin" or "tram lines" that no meeting ever mentions."""
+def content_words(query: str) -> list[str]:
+    """The words of `query` that say what it is about, as it spells them, once each: three letters or more, not stop
+    words, words of FUNCTION_ZIPF nor the verbs of asking what was said (SPEECH_WORDS); a possessive dropped."""
     out: list[str] = []
     for m in _WORD.finditer(query):
         word = re.sub(r"[’']s?$", "", m.group())
@@ -89,9 +88,14 @@ def absent_words(query: str, vocabulary: Vocabulary, docs=None) -> list[str]:
         if len(core) < 3 or not core.replace("-", "").isalpha() or _is_stop(core) or word in out \
                 or (zipf(core) or 0.0) >= FUNCTION_ZIPF or core in SPEECH_WORDS:
             continue
-        if not vocabulary.has_variant(core, docs):
-            out.append(word)
+        out.append(word)
     return out
+
+
+def absent_words(query: str, vocabulary: Vocabulary, docs=None) -> list[str]:
+    """The content words of `query` that the searched documents hold in no form (Vocabulary.has_variant), as the
+    query spells them: a question about "bitcoin" or "tram lines" that no meeting ever mentions."""
+    return [word for word in content_words(query) if not vocabulary.has_variant(_fold(word), docs)]
 
 
 def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str] | None = None

@@ -972,3 +972,22 @@ def test_an_opening_of_several_speakers_opens_with_its_first_label_too():
     doc, paras = parse(Document.from_text("pc.txt", alone))
     first = chunk(paras, doc.text, count)[0]
     assert first.text.startswith("Good afternoon.") and first.speakers == ("Sergey Lavrov",)
+
+
+def test_a_word_the_speaker_never_says_is_said(tmp_path):
+    """A meetings researcher: "What did Tom Brown say about the eelgrass?" showed Brown's turns on turbidity at
+    normal confidence, with no word that only Dr. Nguyen mentions eelgrass. A word of the question that other
+    passages hold but none of the speaker's is named; one they say is not."""
+    (tmp_path / "h").mkdir()
+    text = ("The Chair: We turn to the dredging.\n\nMr. Tom Brown: Turbidity will rise near the pier in July.\n\n"
+            "Dr. Anh Nguyen: The eelgrass beds lie south of the pier and must be spared.\n\n"
+            "Mr. Tom Brown: We will watch the turbidity every day.\n\nThe Chair: Thank you both.\n")
+    r = _one_file(tmp_path / "h", "hearing.txt", text)
+    brown = r.search("What did Tom Brown say about the eelgrass?", 3)
+    assert brown.speaker == "Mr. Tom Brown"
+    assert "Mr. Tom Brown never says 'eelgrass' in the passages searched: the quotes shown are theirs on the rest " \
+           "of the question." in brown.notices
+    nguyen = r.search("What did Dr. Nguyen say about the eelgrass?", 3)
+    assert nguyen.speaker == "Dr. Anh Nguyen" and not any("never says" in n for n in nguyen.notices)
+    turbidity = r.search("What did Tom Brown say about turbidity?", 3)
+    assert not any("never says" in n for n in turbidity.notices)

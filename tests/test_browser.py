@@ -257,6 +257,31 @@ def test_click_citation_shows_the_whole_exchange_highlighted(page, source_text):
     assert quotes(page.page.locator(".rq-turn").first)[0] == first
 
 
+def test_a_later_answers_quote_opened_in_context_stays_in_view(browser, apps, source_text):
+    """A meetings researcher at 1280x720: "Show in context" on the second answer's quote scrolled the page back to
+    the first answer (the context column did not stick, Gradio's container hiding its overflow, and the panel's
+    scrollIntoView scrolled the page), the clicked card 3,400 px away. The column sticks beside the answers and the
+    panel scrolls itself to the quoted words; the page stays where the reader is."""
+    viewer = Page(browser, apps[0].url, viewport={"width": 1280, "height": 720})
+    try:
+        p = viewer.open()
+        viewer.ask("How are Russia's relations with Japan?", 1)
+        turn = viewer.ask(QUESTION, 2)
+        card = turn.locator(".rq-quote").nth(1)
+        card.scroll_into_view_if_needed()
+        card.locator(".rq-n").click()
+        mark = p.locator("#rq-source mark.rq-hl")
+        mark.wait_for()
+        p.wait_for_timeout(800)
+        box, seen = card.bounding_box(), mark.bounding_box()
+        assert box and box["y"] < 720 and box["y"] + box["height"] > 0, box      # the clicked card: still in view
+        assert seen and 0 <= seen["y"] < 720, seen                                 # and the quoted words beside it
+        assert mark.text_content() == source_text[int(card.get_attribute("data-start")):
+                                                  int(card.get_attribute("data-end"))]
+    finally:
+        viewer.close()
+
+
 def test_permalink_reopens_the_same_quotes_and_span(page, browser, apps, source_text):
     page.open()
     turn = page.ask(QUESTION, 1)

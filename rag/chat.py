@@ -271,13 +271,13 @@ def parse_link(search: str, fragment: str = "") -> Link | None:
     link = Link(query=query, k=k, version=one("v", ""), summary=one("summary", "") in ("1", "true", "on"),
                 docs=tuple(params.get("filter", [])), speaker=speaker_name(one("speaker")))
     m = _FRAGMENT.match(unquote(fragment)) if fragment and fragment != "#" else None
+    shown = fragment if len(fragment or "") <= 60 else fragment[:60] + "…"     # (not 10,000 characters said back)
     if fragment and fragment != "#" and not m:
-        shown = fragment if len(fragment) <= 60 else fragment[:60] + "…"     # (not 10,000 characters said back)
         raise QueryError(f"The link's cited span {shown!r} is not of the form #Q7:12345-12789.")
     if m:
         start, end = int(m.group("start")), int(m.group("end"))
         if end <= start:
-            raise QueryError(f"The link's cited span {fragment!r} ends before it starts.")
+            raise QueryError(f"The link's cited span {shown!r} ends before it starts.")
         link = Link(**{**link.__dict__, "doc": one("doc"), "section": m.group("section"),
                        "start": start, "end": end})
     return link

@@ -83,9 +83,13 @@ def test_bad_links_say_why(search, fragment, message):
 
 
 def test_a_long_bad_fragment_is_not_said_back_whole():
-    # (a hostile review: a fragment of 10,000 characters was repeated whole in the message)
+    # (a hostile review: a fragment of 10,000 characters was repeated whole in the message; and, once headings
+    # of 300 characters were read, one whose span ends before it starts)
     with pytest.raises(QueryError, match="not of the form") as e:
         chat.parse_link("?q=x", "#" + "A" * 10_000)
+    assert len(str(e.value)) < 200
+    with pytest.raises(QueryError, match="ends before it starts") as e:
+        chat.parse_link("?q=x", "#" + "A" * 300 + ":99-12")
     assert len(str(e.value)) < 200
 
 

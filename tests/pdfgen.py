@@ -26,6 +26,12 @@ def make_pdf(pages, title=None):
     assert add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))) == pages_id
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
     info = add(b"<< /Title (%s) >>" % title.encode("latin-1")) if title else None
+    return pdf_file(objs, catalog, info)
+
+
+def pdf_file(objs: list[bytes], root: int = 1, info: int | None = None) -> bytes:
+    """A PDF of the objects `objs` (numbered from 1, in order), its catalog object `root`: the cross-reference
+    table and trailer written for them."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objs, 1):
@@ -35,7 +41,7 @@ def make_pdf(pages, title=None):
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
     for off in offsets:
         out += b"%010d 00000 n \n" % off
-    trailer = b"<< /Size %d /Root %d 0 R" % (len(objs) + 1, catalog)
+    trailer = b"<< /Size %d /Root %d 0 R" % (len(objs) + 1, root)
     if info:
         trailer += b" /Info %d 0 R" % info
     out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref

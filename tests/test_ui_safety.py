@@ -14,6 +14,7 @@ from rag.engine import Engine
 from rag.errors import IndexProblem
 
 from conftest import INTERVIEW
+from pdfgen import pdf_file
 from test_ui_api import free_port
 
 
@@ -344,14 +345,7 @@ def _shared_stream_pdf(pages: int, ops: int, fonts: bool = False) -> bytes:
         font = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /%s >> >> >>" % (
             b"Helvetica%d" % i if fonts else b"Helvetica")
         objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources " + font + b" >>")
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for n, o in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    return pdf_file(objs)
 
 
 def _form_drawn_pdf(ops: int, draws: int) -> bytes:
@@ -368,14 +362,7 @@ def _form_drawn_pdf(ops: int, draws: int) -> bytes:
             b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Filter /FlateDecode /Length %d "
             b"/Resources << /Font << /F1 6 0 R >> >> >>\nstream\n" % len(form) + form + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for n, o in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    return pdf_file(objs)
 
 
 def test_a_small_pdf_of_minutes_of_reading_is_skipped_read_once_a_stream_and_stopped_at_the_limit(

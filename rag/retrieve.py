@@ -579,6 +579,14 @@ class Retriever:
         # a name the documents hold in another form (Croatians: Croats) is a word they know
         held = set(self.lexical.encode(" ".join(held_names(text, missing, vocabulary)))) if tokens else set()
         known = vocabulary.coverage(tokens, self.lexical.coverage(tokens), held, docs)
+        # a question's frame ("what did … say about") that the documents never write counts against it only beside a
+        # word of its topic they lack: a small meeting's "What did Omar say about the ferry route?" is known, a
+        # briefing's "What did the mayor say about the ferry strike?" still is not
+        asking = set(self.lexical.encode(" ".join(w for w in re.findall(r"[^\W\d_]+", asked)
+                                                  if w.lower() in FRAME_WORDS | {"about"}))) if known < 1.0 else ()
+        topic = [t for t in tokens if t not in asking]
+        if asking and topic and vocabulary.coverage(topic, self.lexical.coverage(topic), held, docs) >= 1.0:
+            known = 1.0
         absent = self._absent(text)
         decisive = bool(hard) and (share >= s.missing_abstain or rarest_missing(text, hard, vocabulary, docs)
                                    or whole_name_missing(hard, vocabulary, docs))

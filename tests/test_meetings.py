@@ -935,6 +935,25 @@ def test_a_missing_topic_word_still_lowers_a_speaker_questions_confidence(tmp_pa
     assert seen[0] < seen[1] < 1.0          # "did", "say" unknown here count against it, as "strike" does
 
 
+def test_a_questions_frame_the_documents_never_write_counts_only_beside_a_missing_topic_word(tmp_path, monkeypatch):
+    """A new user's "What did Omar say about the ferry route?" of a small meeting was abstained on (0.94 against
+    0.98) while "ferry route" with `--speaker Omar` was answered: the meeting never writes "did" or "say", and the
+    known share counted them as missing. Where every word of the topic is held, the frame's words count as held;
+    beside a topic word the documents lack ("strike"), they still count against it (the test above)."""
+    import rag.retrieve
+
+    text = ("Helen Marsh: The harbour authority wrote to us.\n\nOmar Haddad: They want buoy 7 moved away from the "
+            "new ferry route, 200 metres east.\n\nHelen Marsh: Then we move it in June.\n")
+    r = _one_file(tmp_path, "meeting.txt", text)
+    seen = []
+    real = rag.retrieve.confidence
+    monkeypatch.setattr(rag.retrieve, "confidence", lambda *a, **kw: seen.append(a[4]) or real(*a, **kw))
+    r.search("What did Omar say about the ferry route?", 3)
+    r.search("What did Omar say about the ferry strike?", 3)
+    r.search("ferry route", 3, speaker="Omar")
+    assert seen[0] == seen[2] == 1.0 and seen[1] < 1.0
+
+
 def test_a_speaker_named_who_speaks_every_passage_searched_is_no_notice(tmp_path):
     """"What did Lavrov say about NATO?" of the press conference said "Only passages where Sergey Lavrov speaks.",
     though he answers every question (a new user called it noise): where the speaker a query names speaks every

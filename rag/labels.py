@@ -54,6 +54,7 @@ NOT_SPEAKERS = {
     "photo", "photos", "image", "picture", "caption", "credit", "credits", "published", "updated", "posted",
     "modified", "correction", "corrections", "clarification", "read more", "related", "editor's note", "editor’s note",
     "category", "categories", "filed under", "topics",
+    "appearances", "witnesses",     # a hearing's and a court record's lists of who appears
 }
 
 
@@ -84,10 +85,11 @@ def prose(label: str) -> bool:
     ("Step 1", "Option A", "Part II"), any case, a full stop after it or not."""
     folded = label.lower().rstrip(".")
     base = re.sub(r" (?:\d{1,3}|[a-z]|[ivx]{1,4})$", "", folded)
-    return folded in NOT_SPEAKERS or base in NOT_SPEAKERS
+    # (a court record's "For the Government: MICHAEL DAVIS, Assistant United States Attorney" is who appears for whom)
+    return folded in NOT_SPEAKERS or base in NOT_SPEAKERS or folded.startswith("for ")
 
 
-_OPENING = re.compile(rf"(?:\[{CLOCK}\]\s*)?(?P<label>{LABEL})(?: \([^()\n]{{1,160}}\))?:\s")
+_OPENING = re.compile(rf"(?:\[{CLOCK}\]\s*)?(?:Q\d{{1,4}} )?(?P<label>{LABEL})(?: \([^()\n]{{1,160}}\))?[ \u00a0\u202f]?:\s")
 
 
 def opens_turn(text: str) -> bool:

@@ -80,7 +80,9 @@ from .labels import LABEL, MONTH_NAMES, prose, titled_person
 from .records import Document, Passage
 from .turns import ASKER_LABELS, TURN, Turn, openings, opens_turn, paragraph_marks, timing_lines
 
-PARSER_VERSION = 5     # 4: conversations' turns, time stamps; 5: members speaking together ("Some hon. members:")
+PARSER_VERSION = 6     # 4: conversations' turns, time stamps; 5: members speaking together ("Some hon. members:"); 6: a select
+# committee's "Q12 Chair:", a court record's "A." (the witness's), headings in capitals, a header of labelled lines,
+# "Name :" (French), a Teams voice "Last, First"
 
 _CHROME = re.compile(
     r"^\s*(Читать на русском|Read in Russian|Rate this article(?: \(votes: [^)\n]*\))?|\(votes: .*\)|\(\d+ votes?\)"
@@ -94,12 +96,18 @@ _CHROME = re.compile(
     r"|This transcript (?:was|has been) (?:automatically generated|generated automatically)[^\n]{0,120}))\s*$",
     re.IGNORECASE,
 )
-_DATE = re.compile(rf"\b(?:({MONTH_NAMES})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({MONTH_NAMES}),?\s+(\d{{4}}))\b")
+# (a month in capitals too: a hearing's cover, "THURSDAY, MARCH 14, 2024")
+_MONTH = rf"(?:{MONTH_NAMES}|{MONTH_NAMES.upper()})"
+_DATE = re.compile(rf"\b(?:({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({_MONTH}),?\s+(\d{{4}}))\b")
 # what asks, with or without a "?": a journalist's "Could you comment on the deficit.", counsel's "Describe what you
 # saw.", "Walk us through the timeline." (a witness who testifies says none of it: _askers)
+# a dateline that is a date and nothing else: "Wednesday 6 November 2024" (a UK committee's record), "March 3, 2025."
+_DATE_ALONE = re.compile(rf"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?{_DATE.pattern}\.?", re.I)
 _ASKS = re.compile(r"\?|\b(?:could|can|would|will) you\b|\b(?:please\s+)?(?:comment on|explain|describe|elaborate|"
-                   r"clarify|walk us through|tell us|talk us through|give us)\b", re.I)
+                   r"clarify|walk us through|tell (?:us|me)|talk us through|give us)\b", re.I)
 _ANSWER_LABELS = {"a", "answer"}     # no name: the answer's speaker is unknown
+_WITNESS = {"the witness", "witness"}     # a court record's label for the one who answers "A."
+_EXAMINER = re.compile(r"BY\s", re.I)      # "BY MR. DAVIS:" above the questions he asks
 _HOSTS = {"moderator", "interviewer", "host"}     # askers by role who also welcome, thank and hand over
 # a thank-you: "Thank you very much.", "Dr. Osei, thank you for joining us.", "Thanks, Karine." (_pleasantry)
 _THANKS = re.compile(r"\b(?:thank(?:s|\s+you)|many\s+thanks)\b", re.I)
@@ -163,7 +171,7 @@ def paragraphs(text: str) -> list[_Para]:
 def _iso_date(match: re.Match) -> str:
     month, day, year = (match.group(1), match.group(2), match.group(3)) if match.group(1) else (
         match.group(5), match.group(4), match.group(6))
-    m = MONTH_NAMES.split("|").index(month) + 1
+    m = MONTH_NAMES.split("|").index(month.title()) + 1
     return f"{int(year):04d}-{m:02d}-{int(day):02d}"
 
 
@@ -268,6 +276,20 @@ def _pleasantry(body: str) -> bool:
     return bool(_THANKS.search(body)) and all(_THANKS.search(one) for one in said)
 
 
+def _capitals(body: str) -> bool:
+    """A heading in capitals, no label before it: "DIRECT EXAMINATION", "STATEMENT OF ELENA MARSH, PH.D., DIRECTOR",
+    a court's "UNITED STATES DISTRICT COURT\nCENTRAL DISTRICT OF CALIFORNIA": eight letters or more, none in lower
+    case, no line over 200 characters, none asking or exclaiming. A speaker's turn does not go on in it."""
+    letters = re.findall(r"[^\W\d_]", body)
+    return len(letters) >= 8 and not any(c.islower() for c in letters) and all(
+        len(line) <= 200 and not line.rstrip().endswith(("?", "!")) for line in body.splitlines())
+
+
+def _mostly_lower(text: str) -> bool:
+    """Whether most of a text's cased letters are lower case (not captions or a record in capitals throughout)."""
+    return len(re.findall(r"[a-zà-ÿ]", text)) > len(re.findall(r"[A-ZÀ-Þ]", text))
+
+
 def _is_fragment(body: str) -> bool:
     """Page chrome before a title: a short line that is not a sentence (an author card, a name)."""
     return len(body) < 120 and not re.search(r"[.!?…»”\"]$", body)
@@ -289,6 +311,9 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
     if title_i is not None:
         body = text[paras[title_i].start:paras[title_i].end]
         title = title or re.sub(r"^#{1,6}[ \t]+", "", body).rstrip(".")    # ("# Harbour Committee, 12 March 2025")
+        above = [text[p.start:p.end] for p in paras[:title_i]]
+        if _DATE_ALONE.fullmatch(title) and any(map(_title_line, above)):     # a date alone names nothing: the longest
+            title = max(filter(_title_line, above), key=len)                   # title line above it
         date = date or _iso_date(list(_DATE.finditer(body))[-1])
         preamble, paras = paras[:title_i], paras[title_i + 1:]
         later = {text[p.start:p.end] for p in paras}
@@ -321,12 +346,14 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
 
 
 def _heading_title(text: str, paras: list[_Para]) -> str | None:
-    """The first first-level Markdown heading among the first paragraphs."""
+    """The first first-level Markdown heading among the first paragraphs, or a first line in capitals (a hearing's
+    "OVERSIGHT OF THE RURAL BROADBAND DEPLOYMENT GRANT PROGRAM")."""
     for p in paras[:5]:
         body = text[p.start:p.end]
         if body.startswith("# ") and "\n" not in body:
             return body[2:].strip()
-    return None
+    first = text[paras[0].start:paras[0].end] if paras else ""
+    return first if "\n" not in first and _capitals(first) and _mostly_lower(text) else None
 
 
 def _early_date(text: str, paras: list[_Para]) -> str | None:
@@ -355,6 +382,7 @@ def _askers(text: str, paras: list[_Para], turns: list[Turn | None]) -> set[str]
     words: dict[str, int] = {}
     bracketed: set[str] = set()     # labels with a bracket, and those whose bracket is an outlet, not a titled name
     outlets: set[str] = set()
+    numbered = {t.label for t in turns if t and t.numbered}     # "Q12 Chair:", "Q13 Sarah Dyke:" ask
     label = None
     last_end: str | None = None     # the last paragraph of the current turn (None: nothing said yet)
     asked = False                   # whether the current turn asks (_ASKS)
@@ -383,7 +411,7 @@ def _askers(text: str, paras: list[_Para], turns: list[Turn | None]) -> set[str]
     # (one with an outlet asks: a witness "Ms. Priya Raman (Elling Harbour Authority):" whose turns ask nothing
     # testifies, and the chair who speaks most does not answer her)
     askers = {name for name in turn_ends
-              if name.lower() in ASKER_LABELS or (name in outlets and main not in bracketed
+              if name.lower() in ASKER_LABELS or name in numbered or (name in outlets and main not in bracketed
                                              and sum(turn_asks[name]) * 2 >= len(turn_asks[name]))}
     if askers:
         return askers
@@ -409,15 +437,39 @@ def _once_askers(text: str, paras: list[_Para], turns: list[Turn | None], relaxe
     return out
 
 
+def _header_run(text: str, paras: list[_Para], matches: list) -> set[int]:
+    """The paragraphs (indexes) of a header of labelled lines above the first words said, two or more in a row, each
+    a label then a name, a title or a date ("Moderator: Dr Rachel Evans", "Project: Screens, Sleep and School",
+    "Narrator: Dolores Barrios (DB)"): one short line, no sentence (no full stop or question mark at its end), two
+    words or more or a number, its longer words capitalised. Only the first labelled lines of the document count (a
+    title line above them may stand alone); not a meeting's "Ann: Okay." or "Bob: Shall we start?"."""
+    run: list[int] = []
+    for i, (p, m) in enumerate(zip(paras, matches)):
+        if m is None:
+            if run:
+                break
+            continue
+        value = text[m.end():p.end].strip()
+        words = re.findall(r"[^\W\d_]{4,}", value)
+        if "\n" in value or len(value) >= 80 or not re.search(r"(?:[^\W_]|\))$", value) or not (
+                re.search(r"\d", value) or len(value.split()) >= 2 and all(w[0].isupper() for w in words)):
+            break
+        run.append(i)
+    return set(run) if len(run) >= 2 else set()
+
+
 def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
     marks = paragraph_marks(text, paras)
+    header = _header_run(text, paras, marks[2])
+    if header:      # nobody's lines, their labels no speakers'
+        marks = (marks[0], marks[1], [None if i in header else m for i, m in enumerate(marks[2])])
     turns = openings(text, paras, marks)
     askers = _askers(text, paras, turns)
     if sum(1 for t in turns if t and t.label in askers) >= 2:
         # in a Q&A a label that opens a paragraph once is a speaker's too (a journalist or senator called on
         # once), and one who asks when its words end with "?": not the last answer's words
         relaxed = openings(text, paras, marks, conversation=True)
-        return _exchanges(text, doc_id, paras, relaxed, askers | _once_askers(text, paras, turns, relaxed))
+        return _exchanges(text, doc_id, paras, relaxed, askers | _once_askers(text, paras, turns, relaxed), header)
     # a conversation: someone recurs as a speaker, and two or more speak (counting those called on once)
     recurs = any(t and t.label for t in turns)
     changes = sum(1 for t in turns if t and t.change)
@@ -432,7 +484,7 @@ def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
 
 
 def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | None],
-               askers: set[str]) -> list[Passage]:
+               askers: set[str], header: set[int] = frozenset()) -> list[Passage]:
     """A Q&A transcript: exchanges Q1, Q2, ... of a question and the answer paragraphs after it."""
     # the main answerer: the most frequent non-asking speaker
     counts: dict[str, int] = {}
@@ -459,9 +511,21 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
     front = True    # still in the lines above the first words said (a title, an export's header)
     closed = False  # an asker's thank-you has closed the exchange: what follows, up to the next question, answers none
     tail = _tail(text, paras, turns)   # and the page's lines after the last (tags, share buttons, a copyright)
+    # a select committee's record, its questions numbered ("Q1 Chair:"), opens with the committee's lines ("Members
+    # present: …", "Witnesses", "I: Dr Helen Smith, …"), nobody's: no witness makes an opening statement there
+    numbered = any(t and t.numbered for t in turns)
+    # a court's record: "A." answers are the witness's ("THE WITNESS:" where the record names one), "Q." asks for the
+    # lawyer a "BY MR. DAVIS:" line names
+    witness = next((t.label for t in turns if t and t.label and t.label.lower() in _WITNESS), None)
+    examiner = None
+    capitals = _mostly_lower(text)     # (a heading in capitals stands out only in a text that is not all capitals)
     question_spans: dict[str, list[tuple[int, int]]] = {}   # section -> its question's paragraphs
     for n, (p, t) in enumerate(zip(paras, turns), 1):
         start = p.start
+        if n - 1 in header or numbered and not exchange and not (t and t.label in askers):
+            out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end], section="text",
+                               kind="paragraph", paragraph=n))
+            continue
         if t is None and unlabelled[n - 1] and kind == "question" \
                 and any(_ASKED.search(text, a, b) for a, b in question_spans.get(f"Q{exchange}", ())):
             kind, speaker = "answer", None
@@ -479,15 +543,18 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
                                    section="text", kind="paragraph", paragraph=n))
                 continue
             # a host's turn that asks nothing ("Moderator: Welcome to the panel on …") opens no exchange: it is theirs
-            hosting = label in askers and label.lower() in _HOSTS and "?" not in text[t.start:p.end]
+            if label is not None and _EXAMINER.match(label) and start >= p.end:
+                examiner = label[3:].strip()
+                continue
+            hosting = label in askers and label.lower() in _HOSTS and not _ASKS.search(text, t.start, p.end)
             if label in askers and not hosting:
                 exchange += 1
                 closed = False
-                kind, speaker = "question", label
+                kind, speaker = "question", examiner if examiner and label.lower() in UNNAMED_LABELS else label
                 outlet = t.outlet
             elif label is not None:
                 kind = "turn" if closed and exchange else "answer" if exchange else "statement"
-                speaker = None if label.lower() in _ANSWER_LABELS else label
+                speaker = witness if label.lower() in _ANSWER_LABELS else label
             if start >= p.end:      # a label with no words after it: its words are the next paragraphs
                 continue
         section = "text" if closed and exchange else f"Q{exchange}" if exchange else "opening"
@@ -497,6 +564,7 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
                                section=section, kind="heading", paragraph=n))
             continue
         if t is None and (n == 1 and _title_line(text[p.start:p.end]) or front and _front_matter(text[p.start:p.end])
+                          or capitals and _capitals(text[p.start:p.end])
                           or front and _header_block(text[p.start:p.end]) and n < len(turns) and turns[n]
                           or n - 1 in tail or _table_rows(text[p.start:p.end]) or _stage_note(text[p.start:p.end])):
             # nobody's statement: the title, and an export's lines above the first words ("Transcript by Rev.com",
@@ -532,6 +600,7 @@ def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[Turn |
     outlets: dict[str, str] = {}    # a committee's record names a riding or an office at a label's first turn only
     kind = "paragraph"
     tail = _tail(text, paras, turns)
+    capitals = _mostly_lower(text)     # (a heading in capitals stands out only in a text that is not all capitals)
     for n, (p, t) in enumerate(zip(paras, turns), 1):
         if n - 1 in tail:       # the page's lines after the last words said are nobody's
             kind, speaker, outlet = "paragraph", None, None
@@ -556,7 +625,8 @@ def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[Turn |
                 out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
                                    section=section, kind="heading", paragraph=n))
                 continue
-        if t is None and (_table_rows(text[p.start:p.end]) or _stage_note(text[p.start:p.end])):
+        if t is None and (_table_rows(text[p.start:p.end]) or _stage_note(text[p.start:p.end])
+                          or capitals and _capitals(text[p.start:p.end])):
             # a table's rows, a note of what happened ("[Inaudible interjection from the gallery.]"): the document's,
             # the turn goes on
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end], section=section,

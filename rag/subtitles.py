@@ -119,9 +119,18 @@ def _cue_lines(lines: list[str], vtt_head: bool) -> tuple[re.Match | None, list[
                                                               not lines[0].strip().isdigit()) else None
 
 
+_INVERTED = re.compile(rf"(?P<last>(?:{PARTICLE} )*[^\W\d_][\w'’-]*(?: [^\W\d_][\w'’-]*)?), (?P<first>[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*)?)"
+                       r"(?P<rest> \([^()]{1,60}\))?")
+_SUFFIX = re.compile(r"(?i:jr|sr|ii|iii|iv|phd|md|esq|obe|mbe|cbe|kc|qc)\.?")
+
+
 def _voice_name(name: str) -> str:
     """A VTT voice's name as a label parse.py reads back: no colon or brackets, its words capitalised
-    ("bob" -> "Bob", "ann smith" -> "Ann Smith"; particles stay: "Leader of the Opposition")."""
+    ("bob" -> "Bob", "ann smith" -> "Ann Smith"; particles stay: "Leader of the Opposition"); a directory's "Last,
+    First" (Teams' "Natarajan, Priya") in reading order, "Priya Natarajan" (not "Smith, Jr.")."""
+    inverted = _INVERTED.fullmatch(name.strip())
+    if inverted and not _SUFFIX.fullmatch(inverted.group("first")):
+        name = f"{inverted.group('first')} {inverted.group('last')}{inverted.group('rest') or ''}"
     words = re.sub(r"[:\[\]{}]", " ", name).split()
     words = [w if re.fullmatch(PARTICLE, w) and 0 < i < len(words) - 1 else w[:1].upper() + w[1:]
              for i, w in enumerate(words)]

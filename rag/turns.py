@@ -23,9 +23,12 @@ ASKER_LABELS = {"question", "questions", "q", "journalist", "reporter", "intervi
 # "Question:", "Q:", "Sergey Lavrov:", "John Smith (Reuters):", "PhD B:", "Leader of the Opposition:",
 # "The Chair (Hon. Anthony Rota (Nipissing, Lib.)):", "Caroline Lucas (Brighton, Pavilion) (Green):" (UK Hansard: the
 # seat is the outlet, the party left out); the words on the same line, or on the next
+# A UK select committee's question number before its asker, "Q12 Chair:", "Q2 Sarah Dyke:" (`number`: the label is
+# the name, the turn asks); French typography's space before the colon, "Hélène Lefèvre :" (also a no-break one)
 TURN = re.compile(
-    rf"(?:\*\*|__)?(?P<label>{LABEL})"
-    r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\)(?: \([A-Za-z][A-Za-z /&.'’-]{0,24}\))?)?(?:\*\*|__)?:(?:\*\*|__)?"
+    rf"(?:(?P<number>Q\d{{1,4}})[ \t]+)?(?:\*\*|__)?(?P<label>{LABEL})"
+    r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\)(?: \([A-Za-z][A-Za-z /&.'’-]{0,24}\))?)?(?:\*\*|__)?"
+    r"[ \u00a0\u202f]?:(?:\*\*|__)?"
     r"(?P<gap>[ \t]+(?=\S)|[ \t]*(?=[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]|$))"   # any line end str.splitlines knows:
     # a lone CR (old Mac files), NEL, the Unicode line and paragraph separators
 )
@@ -92,7 +95,7 @@ def _seconds(stamp: re.Match) -> float:
     total = 0.0
     for part in value.split(":"):
         total = total * 60 + float(part)
-    return total
+    return round(total, 3)      # (76.71, not 76.71000000000001: a stamp counts milliseconds at most)
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ class Turn:
     time: float | None
     change: bool = False    # ">>": someone else speaks now, name unknown
     marked: int = 0         # where the paragraph goes on after its stamp and ">>" (the label included)
+    numbered: bool = False  # a select committee's "Q12 Chair:": a question, by its number
 
 
 def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
@@ -159,6 +163,7 @@ def openings(text: str, paras: Sequence, marks: tuple[list, list, list],
             folded = label.lower().rstrip(".")
             if prose(label) or not (
                     folded in ASKER_LABELS or m.group("outlet") or m.group().startswith(("**", "__"))
+                    or m.groupdict().get("number")
                     or counts[label] >= 2 or conversation or (s is not None and by_stamp)
                     or m.re is _OTTER):     # "Jane Doe  0:03" on its own line, in two paragraphs or more
                 m = None
@@ -182,7 +187,8 @@ def openings(text: str, paras: Sequence, marks: tuple[list, list, list],
         if clock:       # "Speaker 1 (00:01:02):"
             outlet, time = None, time if time is not None else _seconds(clock)
         marked = (c or s).end() if c or s else p.start
-        out.append(Turn(m.group("label") if m else None, outlet, start, time, bool(c), marked))
+        out.append(Turn(m.group("label") if m else None, outlet, start, time, bool(c), marked,
+                        bool(m and m.groupdict().get("number"))))
     return out
 
 

@@ -382,3 +382,22 @@ def test_a_file_of_two_recordings_is_read_in_its_own_order():
     said = subtitle_text(srt).strip().split("\n\n")
     assert [line.split(": ", 1)[1] for line in said] == ["The budget is approved.", "The ferry contract is rejected.",
                                                           "The harbour is dredged.", "The pier is painted."]
+
+
+def test_a_teams_voice_written_last_name_first_is_a_speaker_and_times_keep_their_milliseconds():
+    """Teams writes its voices "Natarajan, Priya": no label's grammar has a comma, so the chair's turns were words
+    glued onto the turn before ("Turns of Tom Becker" over Priya's and Chidi's), and `--speaker Priya` found nobody.
+    The voice is written in reading order; a suffix ("Smith, Jr.") is no first name. A cue at 00:01:16.710 is 76.71
+    seconds, not 76.71000000000001."""
+    vtt = ("WEBVTT\n\n00:00:04.210 --> 00:00:08.460\n<v Natarajan, Priya>We have spent 71 percent of the budget.</v>\n\n"
+           "00:00:09.000 --> 00:00:13.000\n<v Okonkwo, Chidi (External)>Most of that is fuel.</v>\n\n"
+           "00:01:16.710 --> 00:01:20.000\n<v Tom Becker (Guest)>Battery life is eleven hours.</v>\n\n"
+           "00:01:21.000 --> 00:01:22.000\n<v van der Berg, Anna>Good.</v>\n\n"
+           "00:01:23.000 --> 00:01:24.000\n<v Natarajan, Priya>I will raise it on Thursday.</v>\n")
+    doc = Document.from_text("teams.vtt", subtitle_text(vtt))
+    _, ps = parse(doc)
+    assert [(p.speaker, p.outlet, p.time) for p in ps] == [
+        ("Priya Natarajan", None, 4.21), ("Chidi Okonkwo", "External", 9.0), ("Tom Becker", "Guest", 76.71),
+        ("Anna van der Berg", None, 81.0), ("Priya Natarajan", None, 83.0)]
+    assert ps[0].text == "We have spent 71 percent of the budget." and doc.text[ps[0].start:ps[0].end] == ps[0].text
+    assert "Smith, Jr.:" in subtitle_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Smith, Jr.>Hello.</v>\n")

@@ -353,3 +353,87 @@ def test_members_speaking_together_are_not_the_chair():
     said = {p.text: p.speaker for p in passages}
     assert said["Agreed."] == "Some hon. members" and said["Shame!"] == "An hon. member"
     assert said["Shall the motion carry?"] == said["Order."] == "The Chair"
+
+
+def test_a_select_committees_numbered_questions_ask_and_its_header_is_nobodys():
+    """A researcher's UK oral evidence: "Q2 Sarah Dyke:" was a label of its own for each question (each said once, so
+    no speaker's), her questions went on Professor Okafor's turn, and he was taken for the one asking: his evidence
+    was never a passage. The number before a name asks in the name's own; the committee's lines above Q1 ("Members
+    present: …", "Witnesses", "I: Dr Helen Smith, …") are nobody's, and a date alone is no title."""
+    text = ("Oral evidence: Flood forecasting, HC 412\n\nWednesday 6 November 2024\n\n"
+            "Members present: Alistair Carmichael (Chair); Sarah Dyke.\n\nWitnesses\n\n"
+            "I: Dr Helen Smith, Environment Agency; and Professor David Okafor.\n\n"
+            "Q1 Chair: Could I ask our witnesses to introduce themselves?\n\n"
+            "Dr Smith: I am Helen Smith.\n\nProfessor Okafor: I am David Okafor.\n\n"
+            "Q2 Sarah Dyke: Professor Okafor, what would a national service cost?\n\n"
+            "Professor Okafor: We estimated £38 million over five years.\n\n"
+            "Q3 Sarah Dyke: Has the Government accepted it?\n\n"
+            "Professor Okafor: In principle, in July.\n\nDr Smith: The Agency supports it.\n")
+    doc, ps = parse(Document.from_text("evidence.txt", text))
+    assert doc.title == "Oral evidence: Flood forecasting, HC 412" and doc.date == "2024-11-06"
+    assert all(p.speaker is None and p.kind == "paragraph" for p in ps[:3])
+    assert [(p.section, p.kind, p.speaker) for p in ps[3:]] == [
+        ("Q1", "question", "Chair"), ("Q1", "answer", "Dr Smith"), ("Q1", "answer", "Professor Okafor"),
+        ("Q2", "question", "Sarah Dyke"), ("Q2", "answer", "Professor Okafor"),
+        ("Q3", "question", "Sarah Dyke"), ("Q3", "answer", "Professor Okafor"), ("Q3", "answer", "Dr Smith")]
+    assert ps[7].text == "We estimated £38 million over five years." and doc.text[ps[7].start:ps[7].end] == ps[7].text
+
+
+def test_a_court_records_answers_are_the_witnesses_and_its_headings_nobodys():
+    """A court transcript: every "A." answer had no speaker ("What did the witness say …" found only the oath) and
+    "DIRECT EXAMINATION" was the witness's words. "A." is the record's "THE WITNESS", "Q." the lawyer a "BY MR.
+    DAVIS:" line names, and a heading in capitals is nobody's; "For the Government:" is no speaker."""
+    text = ("APPEARANCES:\nFor the Government: MICHAEL DAVIS\n\nTHE COURT: Mr. Davis, call your witness.\n\n"
+            "MR. DAVIS: The government calls Maria Lopez.\n\nTHE CLERK: Do you swear to tell the truth?\n\n"
+            "THE WITNESS: I do.\n\nDIRECT EXAMINATION\n\nBY MR. DAVIS:\n\n"
+            "Q. Is that door ever propped open?\n\nA. Sometimes. In the summer, when it's hot.\n\n"
+            "MS. KLEIN: Objection, Your Honor.\n\nTHE COURT: Overruled.\n\nCROSS-EXAMINATION\n\nBY MS. KLEIN:\n\n"
+            "Q. You were not there that night?\n\nA. No, I was not.\n")
+    _, ps = parse(Document.from_text("court.txt", text))
+    said = {p.text: p for p in ps}
+    assert said["DIRECT EXAMINATION"].speaker is None and said["CROSS-EXAMINATION"].speaker is None
+    assert said["Sometimes. In the summer, when it's hot."].speaker == "THE WITNESS"
+    assert said["No, I was not."].speaker == "THE WITNESS"
+    assert said["Is that door ever propped open?"].speaker == "MR. DAVIS"
+    assert said["You were not there that night?"].speaker == "MS. KLEIN"
+    assert not any(p.speaker and p.speaker.lower().startswith("for ") for p in ps)
+    # a record in capitals throughout keeps its turns going: its paragraphs are no headings
+    caps = "ANN: WE START WITH THE BUDGET TODAY.\n\nWE HAVE TWO ITEMS TO COVER\n\nBOB: FINE.\n\nANN: GOOD.\n"
+    _, ps = parse(Document.from_text("caps.txt", caps))
+    assert [p.speaker for p in ps] == ["ANN", "ANN", "BOB", "ANN"]
+
+
+def test_a_header_of_labelled_lines_is_nobodys_and_a_probe_asks():
+    """A focus group's "Project: …", "Moderator: Dr Rachel Evans", "Note-taker: Tom Hughes" and an oral history's
+    "Narrator: Dolores Barrios (DB)" were speakers saying names; the moderator's probe "Tell me more about that,
+    the bags." was an answer to her own question."""
+    focus = ("Focus Group 3 - Parents (Leeds)\nProject: Screens, Sleep and School\nModerator: Dr Rachel Evans\n"
+             "Note-taker: Tom Hughes\n\nModerator: Would you support no smartphones until year seven?\n\nP1: Yes.\n\n"
+             "P5: I would, but kids will keep them in their bags.\n\nModerator: Tell me more about that, the bags.\n\n"
+             "P5: They just hide them.\n")
+    _, ps = parse(Document.from_text("focus.txt", focus))
+    assert {p.speaker for p in ps} == {None, "Moderator", "P1", "P5"}
+    header = [p for p in ps if p.text.startswith(("Project:", "Moderator: Dr", "Note-taker:"))]
+    assert len(header) == 3 and all(p.speaker is None and p.kind == "paragraph" for p in header)
+    probe = next(p for p in ps if p.text.startswith("Tell me more"))
+    assert probe.kind == "question" and next(p for p in ps if p.text == "They just hide them.").question == probe.text
+    oral = ("HARBOR LABOR ORAL HISTORY PROJECT\n\nNarrator: Dolores Barrios (DB)\nInterviewer: Mark Kessler (MK)\n"
+            "Date: August 22, 2019\n\nMK: What happened in 1971?\n\nDB: There was a walkout, eleven days in July.\n\n"
+            "MK: And the closures?\n\nDB: StarKist closed its plant in 1984.\n")
+    _, ps = parse(Document.from_text("oral.txt", oral))
+    assert {p.speaker for p in ps} == {None, "MK", "DB"}
+    # a meeting's first turns, short as they are, are its speakers' words
+    _, ps = parse(Document.from_text("m.txt", "Ann: Okay.\n\nBob: Shall we start?\n\nAnn: Yes.\n\nBob: Good.\n"))
+    assert [p.speaker for p in ps] == ["Ann", "Bob", "Ann", "Bob"]
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u202f"])
+def test_a_french_label_with_a_space_before_its_colon(space):
+    """French typography writes a space, usually a no-break one, before the colon: "Hélène Lefèvre : …" was no
+    label, and an interview had no speakers at all."""
+    text = (f"Entretien avec Hélène Lefèvre, maire\n\nJulien Moreau{space}: Et les assurances{space}?\n\n"
+            f"Hélène Lefèvre{space}: Une famille a vu sa prime passer de 480 à 1 900 euros.\n\n"
+            f"Julien Moreau{space}: Vous êtes allée aux Pays-Bas{space}?\n\nHélène Lefèvre{space}: Oui, à Dordrecht.\n")
+    _, ps = parse(Document.from_text("fr.txt", text))
+    assert [p.speaker for p in ps[1:]] == ["Julien Moreau", "Hélène Lefèvre", "Julien Moreau", "Hélène Lefèvre"]
+    assert ps[2].text == "Une famille a vu sa prime passer de 480 à 1 900 euros."

@@ -153,16 +153,18 @@ class Scope:
 
         found = self._rows.speakers
         if not any(_fold(w) in self._rows.alias_words for w in re.findall(r"[^\W_]+", text)):
-            return None, None, text, ""
+            return self._asked_by(text)
         resolution = resolve_in(text, *self._rows.alias_table)
         if not resolution.speakers:
-            return None, None, text, ""
+            return self._asked_by(text)
         speakers = self._of_searched(list(resolution.speakers), allowed)
         mask = np.zeros(len(self.index.passages), dtype=bool)
         for name in speakers:
             mask[found[name.casefold()][1]] = True
         if allowed is not None and not (mask & allowed).any():
-            return None, None, text, ""
+            # a role no speaker of the documents searched is called ("the witness" of a court record, a hearing
+            # searched): the passages are ranked, and judged, by what was asked of it
+            return None, None, query_without(text, resolution) if resolution.role else text, ""
         names = SPEAKERS_JOIN.join(speakers)
         said = f"Only passages where {names} speaks" + (
             f" (\u201c{resolution.mention}\u201d could be any of them)." if len(speakers) > 1 and resolution.ambiguous
@@ -170,7 +172,38 @@ class Scope:
         searched = np.ones_like(mask) if allowed is None else allowed
         if (mask & searched).sum() == searched.sum() and not (len(speakers) > 1 and resolution.ambiguous):
             said = ""       # they speak every passage searched (a press conference's one answerer): nothing to say
+        if resolution.role:     # "the witness" of a court record is no one's in a hearing whose witnesses are named
+            mask, said = self._elsewhere(mask, searched, names, resolution.mention) or (mask, said)
         return names, mask, query_without(text, resolution), said
+
+    def _asked_by(self, text: str) -> tuple[None, None, str, str]:
+        """A query that names only someone who asks the questions ("What did the moderator ask about smartphones?"):
+        their questions are the context of the answers, no passage of their own, so every passage is searched, by
+        the query without the mention: (None, None, that query, the notice that says so); else (None, None, text, "")."""
+        from .parse import UNNAMED_LABELS
+        from .speakers import query_without, resolve
+
+        askers = [a for a in self._rows.askers if a.casefold() not in UNNAMED_LABELS]
+        resolution = resolve(text, askers) if askers else None
+        if not resolution or not resolution.speakers:
+            return None, None, text, ""
+        who = SPEAKERS_JOIN.join(resolution.speakers)
+        return None, None, query_without(text, resolution), (
+            f"{who} {'asks' if len(resolution.speakers) == 1 else 'ask'} the questions here: the answers are "
+            "searched, each shown with its question.")
+
+    def _elsewhere(self, mask: np.ndarray, searched: np.ndarray, names: str, mention: str):
+        """A role the query names ("the witness") whose speakers speak in only some of the documents searched: their
+        passages there, and the other documents whole, where the role may be someone else's (a hearing's witnesses
+        are labelled by name); (the mask, the notice), or None where they speak in every document searched."""
+        doc_of_row, ids = self._rows.doc_of_row, self._rows.doc_ids
+        theirs = np.unique(doc_of_row[mask & searched])
+        others = searched & ~np.isin(doc_of_row, theirs)
+        if not others.any():
+            return None
+        where = listing([ids[i] for i in theirs.tolist()], 3)
+        return mask | others, (f"Only passages where {names} speaks in {where}; the other documents, where no "
+                               f"speaker is called \u201c{mention}\u201d, are searched whole.")
 
     def _scope(self, text: str, docs: set[str] | None, speaker: str | None, resolve: bool = True):
         """Where a search looks: (the rows allowed, None for all; the speaker it is restricted to; the query the
@@ -183,8 +216,8 @@ class Scope:
             notices = [said] + self._other_named(text, who)
         elif resolve and self._rows.speakers:
             who, mask, asked, said = self._named(text, allowed)
+            notices = [said] if said else []
             if who:
                 allowed = mask if allowed is None else allowed & mask
-                notices = [said] if said else []
                 name_only = asked == text       # (speakers.query_without leaves a query that is only a mention)
         return allowed, who, asked, name_only, notices

@@ -77,6 +77,7 @@ class Resolution:
     mention: str = ""                   # the query's words that named them ("Project Manager", "Grad")
     ambiguous: bool = False             # a mention that fits more than one speaker
     spans: tuple[tuple[int, int], ...] = ()   # where the mentions are in the query
+    role: bool = False                  # every mention ordinary words in lower case ("the witness"), no name
 
 
 NOBODY = Resolution()
@@ -352,6 +353,7 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
     found: list[str] = []
     spans: list[tuple[int, int]] = []
     ambiguous = False
+    role = True             # (until a mention is a name)
     after_mention = -1      # the word after the last mention
     i = 0
     while i < len(words):
@@ -377,6 +379,7 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
             if query[end:end + 2] in ("'s", "’s"):
                 end += 2
             spans.append((words[i].start(), end))
+            role = role and ordinary and query[words[i].start():end].islower()    # ("the witness"; not "Mr. Davis")
             ambiguous = ambiguous or len(names) > 1
             found.extend(x for x in names if x not in found)
             i += n - 1
@@ -386,7 +389,7 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
     if not found:
         return NOBODY
     mention = " and ".join(query[s:e] for s, e in spans)
-    return Resolution(tuple(found), mention, ambiguous, tuple(spans))
+    return Resolution(tuple(found), mention, ambiguous, tuple(spans), role)
 
 
 _ACCORDING = re.compile(r"\b(?:according\s+to|by|from)\s*$", re.IGNORECASE)

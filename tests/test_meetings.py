@@ -1010,3 +1010,48 @@ def test_a_word_the_speaker_never_says_is_said(tmp_path):
     assert nguyen.speaker == "Dr. Anh Nguyen" and not any("never says" in n for n in nguyen.notices)
     turbidity = r.search("What did Tom Brown say about turbidity?", 3)
     assert not any("never says" in n for n in turbidity.notices)
+
+
+def test_a_role_named_by_one_documents_label_does_not_hide_the_others(tmp_path):
+    """A researcher's court record ("THE WITNESS:") and a hearing whose witnesses are named ("Dr. MARSH."): "What did
+    the witness say about the shot clock?" was restricted to the court's THE WITNESS and abstained, the hearing's
+    answer never searched; with the hearing alone searched, "the witness" counted against the confidence. A role
+    (an ordinary word, no name) is its speakers' in their documents and leaves the others whole; a name still
+    restricts the whole search."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "court.txt").write_text(
+        "THE COURT: Call your witness.\n\nMR. DAVIS: The government calls Maria Lopez.\n\n"
+        "THE WITNESS: I do.\n\nMR. DAVIS: Where do you work?\n\nTHE WITNESS: At the harbour warehouse.\n",
+        encoding="utf-8")
+    (tmp_path / "docs" / "hearing.txt").write_text(
+        "Chairman JORDAN. The committee will come to order.\n\nDr. MARSH. We set a 270-day shot clock for "
+        "rights-of-way.\n\nChairman JORDAN. Does it apply to old applications?\n\nDr. MARSH. Only to new ones.\n",
+        encoding="utf-8")
+    build(sorted((tmp_path / "docs").iterdir()), FakeEmbedder(), folder=tmp_path / "idx")
+    r = _retriever(tmp_path / "idx")
+    asked = r.search("What did the witness say about the 270-day shot clock?", 3)
+    assert any("shot clock" in h.passage.text for h in asked.hits)
+    assert any(n.startswith("Only passages where THE WITNESS speaks in court.txt; the other documents") for n in asked.notices)
+    alone = r.search("What did the witness say about the 270-day shot clock?", 3, docs={"hearing.txt"})
+    plain = r.search("What did say about the 270-day shot clock?", 3, docs={"hearing.txt"})
+    assert alone.confidence == plain.confidence
+    named = r.search("What did Maria Lopez say about the shot clock?", 3)
+    assert named.speaker is None or all(h.passage.doc == "court.txt" for h in named.hits)
+    davis = r.search("What did Mr. Davis say about the shot clock?", 3)
+    assert davis.speaker == "MR. DAVIS" and all(h.passage.doc == "court.txt" for h in davis.hits)
+
+
+def test_a_query_naming_who_asks_searches_the_answers_and_says_so(tmp_path):
+    """A focus group's "What did the moderator ask about smartphones?" named nobody the index could search (the
+    moderator's questions are the answers' context) and said nothing: it says who asks, and the mention does not
+    weigh in the ranking; "the question" of a press conference is no asker's name."""
+    text = ("Moderator: Would you support no smartphones until year seven?\n\nP1: Yes, completely.\n\n"
+            "P5: I would, but kids will keep them in their bags.\n\nModerator: Tell me more about the bags.\n\n"
+            "P5: They just hide them in the bags.\n\nModerator: And what about sleep?\n\nP1: Sleep got better.\n")
+    r = _one_file(tmp_path, "focus.txt", text)
+    asked = r.search("What did the moderator ask about smartphones?", 3)
+    assert "Moderator asks the questions here: the answers are searched, each shown with its question." in asked.notices
+    assert any("smartphones" in (h.passage.question or "") for h in asked.hits)
+    press = _one_file(tmp_path / "p", "p.txt", "Question: Will the ferry run?\n\nJane Doe: Yes, hourly.\n\n"
+                      "Question: And in winter?\n\nJane Doe: Only on weekdays.\n") if (tmp_path / "p").mkdir() is None else None
+    assert not any("asks the questions" in n for n in press.search("What was the question about the ferry?", 3).notices)

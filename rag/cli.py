@@ -588,6 +588,13 @@ def main(argv: list[str] | None = None) -> int:
         writing = args.func in (cmd_index, cmd_remove) or (args.func is cmd_eval and args.calibrate)
         chosen = default_index(writing=writing)
         args.index = str(chosen)
+        if args.func is cmd_remove and not os.environ.get(INDEX_VARIABLE) and not (chosen / "manifest.json").exists():
+            # (`rag docs` here lists the project's index, which a write never changes from elsewhere)
+            read = default_index()
+            print(f"error: there is no index in ./{chosen}/ to remove documents from" + (
+                f"; `rag docs` here lists the project's index, which `rag remove` changes only from the project's "
+                f"folder or with --index {read}." if read != chosen else "; name one with --index DIR."), file=sys.stderr)
+            return 1
         if args.func is cmd_serve and chosen != LOCAL_INDEX and not os.environ.get(INDEX_VARIABLE):
             # the project's index, served from another folder: shown, never written (no uploads into it)
             args.read_only = True

@@ -349,3 +349,25 @@ def test_index_draws_its_progress_bars_only_on_a_terminal(tmp_path, interview_fi
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     code, out, err = run(capsys, "index", str(interview_file), "--index", str(tmp_path / "b"))
     assert code == 0 and "Embedding" in err
+
+
+def test_remove_from_another_folder_says_there_is_no_index_there(tmp_path, capsys, monkeypatch, interview_file):
+    """A new user in another folder: `rag docs` listed the project's index, `rag remove ID` of one of its documents
+    then said "no such document in the index" and "no index was written (there is no document to hold)". It says
+    that ./embeddings holds no index and which one `rag docs` read, and writes nothing."""
+    import rag.paths
+
+    project = tmp_path / "project" / "embeddings"
+    run(capsys, "index", str(interview_file), "--index", str(project), "--quiet")
+    monkeypatch.setattr(rag.paths, "PROJECT_INDEX", project)
+    monkeypatch.delenv("RAG_INDEX", raising=False)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    doc = interview_file.name
+    assert doc in run(capsys, "docs")[1]
+    code, _, err = run(capsys, "remove", doc)
+    assert code == 1 and f"there is no index in ./embeddings/ to remove documents from; `rag docs` here lists the " \
+                         f"project's index, which `rag remove` changes only from the project's folder or with " \
+                         f"--index {project}." in err
+    assert not (elsewhere / "embeddings").exists() and doc in run(capsys, "docs")[1]

@@ -296,3 +296,28 @@ def test_the_chats_install_is_skipped_after_the_tests_install(tmp_path):
     assert install() == ""                                   # the tests' install holds it
     os.utime(tmp_path / "pyproject.toml", (time.time() + 5, time.time() + 5))
     assert "-e .[all]" in install()                          # pyproject.toml changed since: installed again
+
+
+def test_the_chat_started_from_another_folder_reads_a_relative_index_from_there(tmp_path):
+    """A new user ran `bash repo/scripts/start.sh --index own-idx` from the folder holding own-idx/: the script moved
+    into the project first, so "own-idx" was looked for there ("No index found in own-idx/") and an empty chat
+    served. The chat runs where it was started from, as `rag` does; the install still runs in the project. Run for
+    real, with a stand-in `rag` that writes down where it ran and with what."""
+    import os
+    import subprocess
+
+    project = tmp_path / "project"
+    (project / "scripts").mkdir(parents=True)
+    for name in ("install.sh", "start.sh"):
+        (project / "scripts" / name).write_text((ROOT / "scripts" / name).read_text(encoding="utf-8"))
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    bin_ = project / ".venv" / "bin"
+    bin_.mkdir(parents=True)
+    (bin_ / "rag").write_text(f'#!/bin/sh\necho "$PWD $*" > "{tmp_path}/ran"\n')
+    (bin_ / "rag").chmod(0o755)
+    (project / ".venv" / ".installed").touch()      # (installed already: install.sh does nothing)
+    mine = tmp_path / "mine"
+    (mine / "own-idx").mkdir(parents=True)
+    subprocess.run(["bash", str(project / "scripts" / "start.sh"), "--index", "own-idx", "--port", "7999"],
+                   cwd=mine, check=True, capture_output=True, env={**os.environ, "RAG_TORCH_CPU": ""})
+    assert (tmp_path / "ran").read_text().split() == [str(mine), "serve", "--index", "own-idx", "--port", "7999"]

@@ -31,7 +31,7 @@ from .turns import label_start
 TokenCounter = Callable[[list[str]], list[int]]
 
 # what the windows are, beyond their settings: an index chunked by another version is made again (store.Compat)
-CHUNKER_VERSION = 2     # 2: a window of several turns opens with its first turn's label
+CHUNKER_VERSION = 3     # 2: a window of several turns opens with its first turn's label; 3: Otter's header too
 
 _ABBREV = {"mr", "mrs", "ms", "dr", "st", "no", "vs", "etc", "e.g", "i.e", "prof", "gen", "col", "lt",
            "sen", "rep", "gov", "jr", "sr", "inc", "ltd", "co", "corp", "u.s", "u.k", "u.n", "jan", "feb",

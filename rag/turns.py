@@ -207,7 +207,7 @@ def label_start(text: str, words: int, label: str) -> int | None:
     for mark in (_STAMP, _CHANGE):
         m = mark.match(text, at, words)
         at = m.end() if m else at
-    for pattern in (TURN, _DOT_TURN):       # "Name:", or a hearing's "Mr. SMITH."
+    for pattern in (TURN, _DOT_TURN, _OTTER):       # "Name:", a hearing's "Mr. SMITH.", Otter's "Jane Doe  0:03"
         m = pattern.match(text, at, words + 1)
         if m and m.group("label") == label and m.end() <= words and not text[m.end():words].strip():
             return m.start()

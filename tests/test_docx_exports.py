@@ -45,7 +45,8 @@ def test_otter_and_teams_word_export_give_each_turn_its_speaker_and_time(tmp_pat
     assert header and all(p.speaker is None and p.kind == "paragraph" for p in header)
     windows = chunk([p for p in paras if p.kind != "heading"], doc.text, lambda ts: [len(t.split()) for t in ts])
     assert not any("SUMMARY" in w.text and w.speaker for w in windows)
-    assert any(w.text.startswith("Okay, let's get started") and w.speaker == "Maria Lopez" and w.time == 3.0
+    assert any(w.text.startswith("Maria Lopez 0:03\nOkay, let's get started") and w.speaker == "Maria Lopez"
+               and w.time == 3.0
                for w in windows)
 
 

@@ -13,7 +13,7 @@ import pytest
 import rag.embed
 from rag import evaluate
 from rag.build import build
-from rag.chunk import ChunkSettings, chunk, turn_windows
+from rag.chunk import CHUNKER_VERSION, ChunkSettings, chunk, turn_windows
 from rag.cli import main
 from rag.errors import QueryError
 from rag.parse import parse
@@ -100,6 +100,8 @@ def test_turn_windows_pack_whole_consecutive_turns_without_overlap():
     ("The CHAIRMAN. The committee will come to order.\n\nMr. SMITH. It runs every twenty minutes.\n\n"
      "The CHAIRMAN. Thank you.\n\nMr. SMITH. You are welcome.\n\nThe CHAIRMAN. We are adjourned.\n",
      "The CHAIRMAN. "),                                                         # a US hearing's labels
+    ("Jane Doe  0:03\nThe budget comes first this year.\n\nJohn Smith  1:02\nThen the harbour wall.\n\n"
+     "Jane Doe  1:40\nAnd the ferry pier after that.\n", "Jane Doe  0:03\n"),   # Otter's header (session 27)
 ])
 def test_a_window_of_several_turns_opens_with_its_first_speakers_label(text, first):
     """A new user read "Omar Haddad" above a window whose first words were Priya's: the window began at her words,
@@ -143,13 +145,13 @@ def test_an_index_of_the_earlier_chunker_is_refused_then_rechunked_keeping_its_c
     folder = tmp_path / "idx"
     build([path], FakeEmbedder(), folder=folder, settings=SMALL)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["chunker"] == 2
+    assert manifest["chunker"] == CHUNKER_VERSION
     del manifest["chunker"]                                 # as the earlier versions wrote it
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     from rag import calibration
     (folder / "calibration.json").write_text(json.dumps({**calibration.made_for(manifest), "modes": {
         "hybrid": {"threshold": 0.5}}}), encoding="utf-8")
-    with pytest.raises(IndexProblem, match="chunker version 1, this version is 2.*rag index"):
+    with pytest.raises(IndexProblem, match=f"chunker version 1, this version is {CHUNKER_VERSION}.*rag index"):
         load(folder, embedder=FakeEmbedder(), compat=Compat.of(FakeEmbedder(), SMALL))
     report = add_documents([], FakeEmbedder(), folder, settings=SMALL)
     assert report.refreshed == ["design.txt"]

@@ -216,7 +216,7 @@ def test_a_header_before_the_first_turn_leaves_the_first_window_its_speaker_and_
     # and speakers' list as Jane Doe's words; a second review)
     assert header.text.startswith("Harbour committee weekly sync") and header.text.endswith("Jane Doe, John Smith")
     assert (header.speaker, header.time) == (None, None)
-    assert first.text.startswith("Let's start with the winter timetable.")
+    assert first.text.startswith("Jane Doe  00:03\nLet's start with the winter timetable.")   # (its label: session 27)
     assert (first.speaker, first.time) == ("Jane Doe", 3.0)
 
 

@@ -246,7 +246,8 @@ def cmd_eval(args) -> int:
         retriever = retriever.with_settings(threshold=cal["threshold"])
     calibration = ((stored or {}).get("modes") or {}).get(args.mode)
     report = {"mode": args.mode, "threshold": retriever.settings.threshold, "calibration": calibration, "sets": {},
-              "borrowed": not args.calibrate and borrowed(retriever.index, args.mode)}
+              "borrowed": not args.calibrate and borrowed(retriever.index, args.mode),
+              "absent_words_decide": retriever.absence_decides()}
     for path, queries in sets.items():
         figures = evaluate.run(retriever, queries, 10)
         if not args.details:

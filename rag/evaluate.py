@@ -423,7 +423,9 @@ def format_report(report: dict) -> str:
     """The report of `rag eval` as text: one block per query set, then the calibration."""
     lines = [f"mode: {report['mode']}   abstention threshold: "
              + (f"{report['threshold']:.3f}" if report["threshold"] is not None
-                else "none (abstains only on query words no document uses, over a rich vocabulary)")
+                else "none (abstains only on names no document mentions" + (
+                    ", and on words none uses: the vocabulary is rich enough)" if report.get("absent_words_decide")
+                    else "; words none uses decide nothing here: too few of everyday English's)"))
              + (f" (the shipped index's, learnt on the default transcript: {BORROWED_HINT})"
                 if report.get("borrowed") else "")]
     for path, m in report["sets"].items():

@@ -378,7 +378,7 @@ class Retriever:
         if self.settings.mode != "dense":
             self.lexical.warm_up()
         self._rows.warm_up()
-        if self.settings.threshold is None or self._absence_decides():
+        if self.settings.threshold is None or self.absence_decides():
             self._rows.vocabulary.lemmas    # noqa: B018 - absent words are looked up (simplemma's dictionary, ~0.15 s)
         if self.settings.mode != "lexical":
             self.adapter()
@@ -478,7 +478,7 @@ class Retriever:
         vec = self.dense.encode(text)
         return lambda: vec
 
-    def _absence_decides(self) -> bool:
+    def absence_decides(self) -> bool:
         """Whether a query word no document uses decides abstention (_absent): the index's vocabulary is rich enough
         for that to mean the documents do not address it (it covers `absent_everyday` of everyday English)."""
         s = self.settings
@@ -486,9 +486,9 @@ class Retriever:
 
     def _absent(self, text: str) -> list[str]:
         """The query's words that no document of the index uses in any form (terms.absent_words), when
-        _absence_decides; else []. The whole index's words, even when the search is restricted to some
+        absence_decides; else []. The whole index's words, even when the search is restricted to some
         documents: one meeting's words are too few to say what it never discusses."""
-        return absent_words(text, self._rows.vocabulary) if self._absence_decides() else []
+        return absent_words(text, self._rows.vocabulary) if self.absence_decides() else []
 
     def _topic(self, fused: dict[int, float], cosine) -> dict[int, float]:
         """In a conversation a topic runs over many turns: each turn window's score adds topic_weight
@@ -654,7 +654,7 @@ class Retriever:
         # an index with no threshold and too few words for a missing word to decide (absent, above): the words no
         # document uses are said all the same, deciding nothing ("parking permits" of a small set of meetings)
         unused = absent_words(text, vocabulary) if s.threshold is None and s.absent_everyday <= 1 \
-            and not (named_missing or absent or abstained or only_speaker or self._absence_decides()) else []
+            and not (named_missing or absent or abstained or only_speaker or self.absence_decides()) else []
         missing = named_missing or (absent if abstained else []) or unused
         hits = self._hits(picked, order, fused, dense, lexical, abstained, region)
         elsewhere = []

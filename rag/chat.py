@@ -64,6 +64,14 @@ class Turn:
         return bool(self.query) and " ".join(self.question.split()) != self.query
 
     @property
+    def context(self) -> str | None:
+        """The earlier question a follow-up was searched together with (rewrite_followup), or None."""
+        asked = " ".join(self.question.split())
+        if self.rewritten and self.query.endswith(" " + asked):
+            return self.query[:-len(asked)].rstrip()
+        return None
+
+    @property
     def fingerprint(self) -> str:
         return getattr(self.index, "fingerprint", "") if self.index is not None else ""
 
@@ -73,34 +81,49 @@ def _sentence_start(text: str, pos: int) -> bool:
     return not before or before[-1] in ".?!:;\"“«("
 
 
-def _swap_topic(previous: str, topic: str) -> str:
-    """Put `topic` in place of the previous query's last name of the same kind, if it names one."""
+def _country(name: str) -> bool:
+    """Whether `name` is a country's ("Japan", "South Korea"; places.py's tables)."""
+    from .places import countries, country_phrases
+
+    words = tuple(name.casefold().split())
+    return (len(words) == 1 and words[0] in countries()) or words in country_phrases()
+
+
+def _swap_topic(previous: str, topic: str) -> str | None:
+    """`topic` in place of the previous query's last name of the same kind: a country for a country, an acronym for
+    an acronym (NATO, the EU, the OSCE); None when it names none. Only these: a person for a country ("Will Finland
+    join NATO?" + "what about Putin?" was searched as "Will Putin join NATO?") or an event for a place ("… troops to
+    the Olympics?") made a question nobody asked."""
     core = re.sub(r"^the\s+", "", topic, flags=re.IGNORECASE)
-    if core[:1].isupper():
-        acronym = core.split()[0].isupper()
-        names = []
-        for m in _NAME.finditer(previous):
-            start, name = m.start(), m.group()
-            if _sentence_start(previous, start):       # "Will Finland": "Will" only opens the sentence
-                first = re.match(r"\S+\s+", name)
-                if not first:
-                    continue
-                start, name = start + first.end(), name[first.end():]
-            if name != "I" and name.split()[0].isupper() == acronym:
-                names.append((start, start + len(name)))
-        if names:
-            start, end = names[-1]
-            return previous[:start] + topic + previous[end:]
-    return f"{previous.rstrip()} What about {topic}?"
+    if not core[:1].isupper():
+        return None
+    acronym = core.split()[0].isupper()
+    if not (acronym or _country(core)):
+        return None
+    names = []
+    for m in _NAME.finditer(previous):
+        start, name = m.start(), m.group()
+        if _sentence_start(previous, start):       # "Will Finland": "Will" only opens the sentence
+            first = re.match(r"\S+\s+", name)
+            if not first:
+                continue
+            start, name = start + first.end(), name[first.end():]
+        if name != "I" and (name.split()[0].isupper() if acronym else _country(name)):
+            names.append((start, start + len(name)))
+    if not names:
+        return None
+    start, end = names[-1]
+    return previous[:start] + topic + previous[end:]
 
 
 def rewrite_followup(question: str, previous: str | None) -> str:
     """The query to search for `question`, read as a follow-up to the `previous` query.
 
-    "what about X?" puts X in the previous query's place for the last name of the same kind
-    ("How are Russia's relations with Japan?" + "and what about India?" -> "… with India?");
-    another short question that leans on the previous one ("and why?", "what did he say
-    about it?", a bare "When?", "In which year?", "How many?") is searched together with it.
+    "what about X?" puts X in the previous query's place for the last name of the same kind, a country
+    or an acronym ("How are Russia's relations with Japan?" + "and what about India?" -> "… with India?");
+    any other "what about X?", and another short question that leans on the previous one ("and why?",
+    "what did he say about it?", a bare "When?", "In which year?", "How many?"), is searched together
+    with it: the previous query, then the question as asked (the chat shows it so: render.turn_html).
     Anything else is searched as it is.
     """
     question = " ".join(question.split())
@@ -108,7 +131,7 @@ def rewrite_followup(question: str, previous: str | None) -> str:
         return question
     m = _WHAT_ABOUT.match(question)
     if m:
-        return _swap_topic(previous, m.group("topic"))
+        return _swap_topic(previous, m.group("topic")) or f"{previous.rstrip()} {question}"
     words = re.findall(r"[\w’'-]+", question)
     # a question that names something of its own ("Why did Russia send troops to Kazakhstan?") stands
     # alone, however it starts; one that only leans on the last ("and why?") is searched with it
@@ -276,7 +299,7 @@ def parse_link(search: str, fragment: str = "") -> Link | None:
         raise QueryError(f"The link's cited span {shown!r} is not of the form #Q7:12345-12789.")
     if m:
         start, end = int(m.group("start")), int(m.group("end"))
-        if end <= start:
+        if end < start:     # (an empty span, or one past the document's end, is said by the source panel)
             raise QueryError(f"The link's cited span {shown!r} ends before it starts.")
         link = Link(**{**link.__dict__, "doc": one("doc"), "section": m.group("section"),
                        "start": start, "end": end})

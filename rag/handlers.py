@@ -87,8 +87,7 @@ def _previous_query(turns) -> str | None:
     all three questions glued, with a speaker the first had named)."""
     for t in reversed(turns or []):
         if t.error is None and t.query:
-            asked = " ".join(t.question.split())
-            return t.query[:-len(asked)].rstrip() if t.query != asked and t.query.endswith(" " + asked) else t.query
+            return t.context or t.query
     return None
 
 
@@ -387,7 +386,9 @@ def document_choices(index) -> list[tuple[str, str]]:
 
     if index is None:
         return []
-    return [(doc_name(d, index, 70) + (f" ({d.date})" if d.date else ""), d.id) for d in index.documents.values()]
+    # the date kept whole on a narrow screen (a label broke it "(2022-01-" / "14)"): no break at its hyphens
+    return [(doc_name(d, index, 70) + ("\u00a0(" + d.date.replace("-", "\u2011") + ")" if d.date else ""), d.id)
+            for d in index.documents.values()]
 
 
 def _failed(e: Exception) -> str:

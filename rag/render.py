@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from urllib.parse import quote as urlquote
+from urllib.parse import quote as urlquote, urlsplit
 
 from . import cite
 from .errors import listing
@@ -50,7 +50,15 @@ def quote_citation(hit: Hit, index) -> str:
     section, paragraph, characters; Markdown-escaped (cite.md_escape), so pasted into notes it shows
     the document's characters and makes no link, image or HTML."""
     p = hit.passage
-    return cite.markdown_citation(p, index.documents[p.doc], until=cite.last_time(p, index))
+    text = cite.markdown_citation(p, index.documents[p.doc], until=cite.last_time(p, index))
+    whole = " ".join((p.question or "").split())
+    short = cite.shorten(whole)
+    if p.section.startswith("Q") and whole and short != whole:
+        # the label's question, cut for the page ("Answer to Q7 — President of Russia … of the…"), whole in what is
+        # pasted into notes, where no tooltip or expanded label shows the rest
+        cut, full = cite.md_escape(f" — {short}"), cite.md_escape(f" — {whole}")
+        text = text.replace(cut, full, 1) if cut in text else f"{text}\nQuestion {p.section}: {cite.md_escape(whole)}\n"
+    return text
 
 
 def abstained(result, index) -> str:
@@ -293,10 +301,29 @@ def _notes(turn: Turn) -> list[str]:
     return list(dict.fromkeys(notes))
 
 
+def searched_html(turn: Turn, limit: int | None = None) -> str:
+    """What a follow-up searched, under the question as the user asked it: the earlier question it was searched
+    together with (chat.rewrite_followup), or the question it became ("… relations with India?"); '' for another.
+    (Glued into one line, "…troops to Kazakhstan? What about the Olympics?" read as one question nobody asked.)"""
+    if not turn.rewritten or turn.error:
+        return ""
+    cut = (lambda t: cite.shorten(t, limit)) if limit else (lambda t: t)     # noqa: E731
+    if turn.context:
+        return f'<p class="rq-searched">Searched together with the question before it: <q>{esc(cut(turn.context))}</q></p>'
+    return f'<p class="rq-searched">Searched for: <q>{esc(cut(turn.query))}</q></p>'
+
+
+LONG_QUESTION = 240   # characters of a question above which the chat shows its first lines, the rest on demand
+
+
 def turn_html(turn: Turn, turn_id: int) -> str:
-    asked = f'<div class="rq-ask"><p class="rq-question">{esc(shown_question(turn.question))}</p>'
-    if turn.rewritten and not turn.error:
-        asked += f'<p class="rq-searched">Searched for: <q>{esc(turn.query)}</q></p>'
+    shown = shown_question(turn.question)
+    asked = f'<div class="rq-ask"><p class="rq-question">{esc(shown)}</p>'
+    if len(shown) > LONG_QUESTION:      # (880 characters in bold filled the screen, the first quote below it)
+        asked = (f'<div class="rq-ask rq-long-q"><p class="rq-question">{esc(shown)}</p>'
+                 f'<details class="rq-more"><summary>Show the whole question ({len(shown):,} characters)</summary>'
+                 f'</details>')
+    asked += searched_html(turn)
     asked += "</div>"
     parts = [f'<p class="rq-note">{esc(note)}</p>' for note in _notes(turn)]
     if turn.error:
@@ -443,8 +470,12 @@ def exchange_html(index, doc_id: str, start: int, end: int, notice: str = "",
     doc = index.documents.get(doc_id)
     if doc is None:
         return message_html(f"The document {doc_id!r} is not in this index.", "error")
-    if not (0 <= start < end <= len(doc.text)):
-        return message_html(f"Characters {start}–{end} are not in {cite.doc_name(doc, index)}.", "error")
+    if end > len(doc.text):     # (a permalink's "#Q5:99999999-99999999" was said to end before it starts)
+        return message_html(f"Characters {start}–{end} lie outside {cite.doc_name(doc, index)}, which has "
+                            f"{len(doc.text):,} characters.", "error")
+    if not 0 <= start < end:
+        return message_html(f"Characters {start}–{end} are no span of {cite.doc_name(doc, index)}: the link's span "
+                            f"holds no characters.", "error")
     shown, home = context_paragraphs(index, doc_id, start, end)
     if home is None:
         return message_html(f"Characters {start}–{end} of {cite.doc_name(doc, index)} are not in a paragraph.",
@@ -528,10 +559,29 @@ def qr_svg(url: str) -> str:
                                                  title="QR code of this answer's link")
 
 
+def _reachable(url: str) -> bool:
+    """Whether a phone in the room could open `url`: not at this machine's own (loopback) address, 127.x, localhost,
+    ::1, where the server is bound by default, nor a relative link."""
+    host = (urlsplit(url).hostname or "").lower()
+    return bool(host) and not (host == "localhost" or host.endswith(".localhost") or host == "::1"
+                               or re.fullmatch(r"127(?:\.\d{1,3}){3}", host))
+
+
+def qr_html(url: str) -> str:
+    """The QR code of the answer's link, for the room's phones; at a loopback address, which a phone cannot reach
+    (it was the QR code of http://127.0.0.1:7860/…, captioned "Open this answer on your phone"), what to do instead."""
+    if not _reachable(url):
+        return ('<p class="rq-qr-note">No QR code for phones: this page’s address is this computer’s own. '
+                'Start the chat with <code>--host 0.0.0.0</code> and open it at the computer’s network address '
+                'to show one.</p>')
+    return f'<figure class="rq-qr">{qr_svg(url)}<figcaption>Open this answer on your phone</figcaption></figure>'
+
+
 def presenter_html(turn: Turn | None, base_url: str = "") -> str:
     """Presenter mode for the newest answer: the question on top, one quote a slide (the matched
     sentences marked, the citation always shown), and the QR code of the answer's permalink
-    (`base_url` + the relative link) so the room can open the same answer on their phones.
+    (`base_url` + the relative link) so the room can open the same answer on their phones (qr_html: not at a
+    loopback address).
     Slides are stepped through in the browser (static/presenter.js); all are rendered here."""
     if turn is None or turn.result is None or not turn.result.hits:
         message = esc(visible(turn.error)) if turn is not None and turn.error else "Ask a question: its quotes show here, one at a time."
@@ -553,18 +603,17 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
             f'{"" if n == 1 else " hidden"} {_span_attrs(p)}>'
             f'<p class="rq-slide-count">Quote {n} of {len(hits)}</p>{low}'
             f'<p class="rq-slide-cite">{" · ".join(esc(x) for x in where)}</p>'
-            f'<blockquote class="rq-slide-text">{quote_text_html(hit, cite.checked(p, doc), index, *_asked(turn))}'
+            f'<blockquote class="rq-slide-text" tabindex="0">{quote_text_html(hit, cite.checked(p, doc), index, *_asked(turn))}'
             f'</blockquote></section>')
     banner = f'<p class="rq-abstain">{esc(abstained(turn.result, index))}</p>' if turn.result.abstained else ""
     # what the chat says beside the quotes, the room too ("No document mentions 'salaries'", a speaker searched)
     banner += "".join(f'<p class="rq-note">{esc(note)}</p>' for note in _notes(turn))
-    if turn.rewritten:      # a follow-up read with the question before it: what the room's quotes answer
-        banner = (f'<p class="rq-searched">Searched for: <q>{esc(cite.shorten(turn.query, PRESENTED_QUESTION))}</q>'
-                  f'</p>') + banner
+    # a follow-up read with the question before it: what the room's quotes answer
+    banner = searched_html(turn, PRESENTED_QUESTION) + banner
     return (f'<div class="rq-present" data-url="{esc(url)}">'
             f'<header class="rq-present-head"><button class="rq-btn rq-present-exit" type="button" '
             f'title="Leave presenter mode (Esc)">Leave</button><p class="rq-present-q">'
             f'{esc(shown_question(turn.question, PRESENTED_QUESTION))}</p>{banner}</header>'
             f'<div class="rq-present-body"><div class="rq-slides">{"".join(slides)}</div>'
-            f'<figure class="rq-qr">{qr_svg(url)}<figcaption>Open this answer on your phone</figcaption></figure>'
+            f'{qr_html(url)}'
             f'</div><p class="rq-present-keys">← → or PageUp/PageDown: quotes · Esc: leave presenter mode</p></div>')

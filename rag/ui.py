@@ -271,7 +271,8 @@ def _layout(engine: Engine) -> dict:
                     with gr.Row():
                         to_remove = gr.Dropdown(choices, value=None, label="Remove a document",
                                                 elem_id="rq-remove-choice", scale=3)
-                        remove = gr.Button("Remove", variant="stop", scale=1, elem_id="rq-remove")
+                        # (red and active with nothing chosen, it looked like a click would remove something)
+                        remove = gr.Button("Remove", variant="stop", scale=1, elem_id="rq-remove", interactive=False)
                 doc_status = gr.HTML(render.message_html(handlers.READ_ONLY_NOTICE) if engine.read_only else "",
                                      elem_id="rq-doc-status")
         with gr.Column(scale=2, min_width=320, elem_id="rq-source-col"):
@@ -288,6 +289,11 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
     import gradio as gr
 
     def run(q, k_value, summary_value, model_value, docs, who, state, base):
+        if not str(q or "").strip():
+            # an empty box asked (a double click on Ask, Enter pressed twice: the box emptied by the first answer)
+            # adds nothing: a turn saying the query is empty buried the answer just given (the API still says it)
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
         for n, (new_turns, html) in enumerate(handlers.answer(engine, q, k_value, summary_value, model_value,
                                                               state, docs=docs, speaker=who)):
             # the box empties with the answer; presenter mode shows the new answer's quotes
@@ -332,6 +338,8 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
     add.click(on_add, [uploads, replace, doc_filter, speaker], doc_outputs, api_visibility="private",
               concurrency_limit=1, concurrency_id="documents").then(lambda: None, None, uploads,
                                                                     api_visibility="private", queue=False)
+    to_remove.change(lambda d: gr.update(interactive=bool(d)), to_remove, remove, api_visibility="private",
+                     queue=False)
     remove.click(lambda d, ticked, chosen: documents(handlers.remove_file(engine, d), ticked, chosen),
                  [to_remove, doc_filter, speaker], doc_outputs, api_visibility="private", concurrency_limit=1,
                  concurrency_id="documents")

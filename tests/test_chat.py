@@ -13,7 +13,11 @@ from rag.retrieve import MAX_QUERY_CHARS, open_retriever
      "Does Russia respect Sweden's right to join NATO?"),
     ("What does Lavrov say about NATO expansion?", "what about the EU?", "What does Lavrov say about the EU expansion?"),
     ("Will Finland join NATO?", "how about South Korea", "Will South Korea join NATO?"),
-    ("What are the talks about?", "what about sanctions?", "What are the talks about? What about sanctions?"),
+    ("What are the talks about?", "what about sanctions?", "What are the talks about? what about sanctions?"),
+    # a person for a country, an event for a place: no question anyone asked; searched with the previous one
+    ("Will Finland join NATO?", "What about Putin?", "Will Finland join NATO? What about Putin?"),
+    ("Why did Russia send CSTO troops to Kazakhstan?", "What about the Olympics?",
+     "Why did Russia send CSTO troops to Kazakhstan? What about the Olympics?"),
     ("Will Finland join NATO?", "and why?", "Will Finland join NATO? and why?"),
     ("Will Finland join NATO?", "What did he say about it?", "Will Finland join NATO? What did he say about it?"),
     # a question that stands on its own is searched as typed
@@ -107,7 +111,8 @@ def test_ask_searches_the_rewritten_query(retriever):
     first = chat.ask(retriever, "What will happen to water prices?", 2)
     assert first.error is None and first.result.hits
     follow = chat.ask(retriever, "and what about the pipeline?", 2, previous=first.query)
-    assert follow.query == "What will happen to water prices? What about the pipeline?"
+    assert follow.query == "What will happen to water prices? and what about the pipeline?"
+    assert follow.context == "What will happen to water prices?"
     assert follow.rewritten and "pipeline" in follow.result.hits[0].passage.text
     assert follow.fingerprint == retriever.index.fingerprint
 

@@ -167,3 +167,14 @@ def test_follow_ups_add_at_most_one_earlier_question(tiny_index, fake_embedder):
     assert queries[1] == "Is the pipeline funded? Who pays for it?"
     assert queries[2] == "Is the pipeline funded? And when will they start?"
     assert queries[3] == "Is the pipeline funded? What did they say?"
+
+
+def test_a_link_to_a_span_outside_the_document_says_so(tiny_index, fake_embedder):
+    """A reviewer's permalink "#Q5:99999999-99999999" was said to end before it starts: it lies outside the document."""
+    engine = Engine(tiny_index, fake_embedder)
+    doc = next(iter(engine.index_or_none().documents))
+    for span in ("#Q1:99999999-99999999", "#Q1:10-99999999"):
+        turns, source, _, _ = handlers.open_link(engine, f"?q=Is+the+pipeline+funded%3F&doc={doc}", span)
+        assert turns[0].error is None and "lie outside" in source and "before it starts" not in source, span
+    _, source, _, _ = handlers.open_link(engine, f"?q=Is+the+pipeline+funded%3F&doc={doc}", "#Q1:12-12")
+    assert "holds no characters" in source

@@ -87,6 +87,19 @@ def test_copy_citation_is_the_exact_quote_with_its_reference(retriever):
     assert html.unescape(copied) == citation
 
 
+def test_copy_citation_carries_the_whole_question(retriever):
+    """A seminar's copied citation read "Answer to Q7 — President of Russia Vladimir Putin said at an emergency
+    videoconference of the…": the label's question, cut for the page, is whole in what is copied."""
+    turn = chat.ask(retriever, "Is the pipeline funded?", 1)
+    hit = turn.result.hits[0]
+    long = ("President of Russia Vladimir Putin said at an emergency videoconference of the CSTO leaders that "
+            "the peacekeepers would leave Kazakhstan soon: when exactly, and what did they do there *meanwhile*?")
+    asked = dataclasses.replace(hit, passage=dataclasses.replace(hit.passage, question=long))
+    citation = render.quote_citation(asked, retriever.index)
+    assert "Answer to Q2 — " + cite.md_escape(long) + " (Daily Bugle), para. 6" in citation and "…" not in citation
+    assert citation.startswith("> " + hit.passage.text + "\n\n— Jane Doe")       # the quote as it was
+
+
 def test_exchange_shows_the_question_and_marks_the_span(retriever):
     index = retriever.index
     doc = index.documents["briefing.txt"]
@@ -360,6 +373,22 @@ def test_a_very_long_question_is_shown_as_far_as_it_was_searched(tiny_index, fak
     assert "<p class=\"rq-question\">Is the pipeline funded?</p>" in render.turn_html(flipped, 2)
 
 
+def test_a_follow_up_shows_the_words_asked_and_the_question_it_was_searched_with(tiny_index, fake_embedder):
+    """A reviewer's "What about the Olympics?" after "Why did Russia send CSTO troops to Kazakhstan?" showed "Searched
+    for: Why did Russia send CSTO troops to the Olympics?"; searched with the question before it instead, the chat
+    shows the question as asked and that earlier question beside it, not one glued sentence."""
+    r = open_retriever(tiny_index, fake_embedder)
+    first = chat.ask(r, "Why did the council build the Pipeline in Springfield?", 2)
+    follow = chat.ask(r, "What about the Olympics?", 2, previous=first.query)
+    shown = render.turn_html(follow, 2)
+    assert '<p class="rq-question">What about the Olympics?</p>' in shown
+    assert ("Searched together with the question before it: <q>Why did the council build the Pipeline in "
+            "Springfield?</q>") in shown
+    assert "Olympics in" not in shown and "the Olympics?</q>" not in shown
+    swapped = chat.ask(r, "and what about Japan?", 2, previous="Is the pipeline funded by France?")
+    assert "Searched for: <q>Is the pipeline funded by Japan?</q>" in render.turn_html(swapped, 3)
+
+
 def test_presenter_slides_say_what_a_follow_up_searched_and_dim_an_abstained_answer(tiny_index, fake_embedder):
     """A hostile test: presenter mode never showed "Searched for:", so "What did he say about Ukraine?" was read with
     the question before it unseen by the room; and an abstained answer's nearest passages kept their bright marks,
@@ -368,8 +397,9 @@ def test_presenter_slides_say_what_a_follow_up_searched_and_dim_an_abstained_ans
     first = chat.ask(r, "Is the pipeline funded?", 2)
     follow = chat.ask(r, "and when?", 2, previous=first.query)
     assert follow.rewritten
-    assert f"Searched for: <q>{html.escape(follow.query, quote=True)}</q>" in render.presenter_html(follow)
-    assert "Searched for" not in render.presenter_html(first)
+    assert "Searched together with the question before it: <q>Is the pipeline funded?</q>" in \
+        render.presenter_html(follow)
+    assert "Searched" not in render.presenter_html(first)
     doubted = chat.ask(r.with_settings(threshold=10.0), "Is the pipeline funded?", 2)
     assert doubted.result.abstained
     slides = re.findall(r'<section class="([^"]*)"', render.presenter_html(doubted))
@@ -425,3 +455,22 @@ def test_presenter_slides_say_what_the_chat_says_beside_the_quotes(tiny_index, f
     slides = render.presenter_html(turn)
     for note in turn.result.notices:
         assert f'<p class="rq-note">{html.escape(note, quote=True)}</p>' in slides
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1:7860/", "http://localhost:7860/", "http://[::1]:7860/",
+                                  "http://127.1.2.3:7860/", ""])
+def test_presenter_mode_offers_no_qr_code_of_an_address_no_phone_reaches(tiny_index, fake_embedder, base):
+    """A seminar: the QR code encoded http://127.0.0.1:PORT/… (the chat's default address), captioned "Open this
+    answer on your phone"; a phone opens itself there. At a loopback address the slides say how to get one instead."""
+    turn = chat.ask(open_retriever(tiny_index, fake_embedder), "Is the pipeline funded?", 2)
+    shown = render.presenter_html(turn, base)
+    assert "<svg" not in shown and "on your phone" not in shown
+    assert "<code>--host 0.0.0.0</code>" in shown
+
+
+def test_presenter_mode_shows_the_qr_code_of_a_network_address(tiny_index, fake_embedder):
+    turn = chat.ask(open_retriever(tiny_index, fake_embedder), "Is the pipeline funded?", 2)
+    base = "http://192.168.1.20:7860/"
+    url = base + chat.permalink(turn.query, turn.k, turn.fingerprint)
+    shown = render.presenter_html(turn, base)
+    assert render.qr_svg(url) in shown and "Open this answer on your phone" in shown and "rq-qr-note" not in shown

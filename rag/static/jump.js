@@ -10,3 +10,16 @@ element.addEventListener('click', (ev) => {
     first.focus({ preventScroll: true });
   }
 });
+// The bar is fixed over the page's bottom: its height is the page's scroll padding, so that a control reached by Tab
+// (or brought into view by a script) is never left behind it (the Documents panel's header was), and --rq-bar, by
+// which presenter mode fits its slides above it (chat.css). Measured, as the box grows to four lines and back.
+const bar = element.closest('#rq-ask-row') || document.querySelector('#rq-ask-row');
+if (bar && window.ResizeObserver) {
+  const fit = () => {
+    const height = Math.ceil(bar.getBoundingClientRect().height);
+    document.documentElement.style.setProperty('--rq-bar', `${height}px`);
+    document.documentElement.style.scrollPaddingBottom = `${height + 8}px`;
+  };
+  new ResizeObserver(fit).observe(bar);
+  fit();
+}

@@ -14,17 +14,24 @@ const show = (n) => {
   const panel = panelOf();
   if (!panel) return;
   // each quote from its top (its question and citation first), unless that leaves what matched below the fold,
-  // behind the ask box: then what matched is brought up to a quarter of the screen
+  // behind the ask box: then what matched is brought up to a quarter of the quote's box, which scrolls inside
+  // itself (chat.css), the question and citation staying in view; the panel only where the quote does not scroll
   panel.scrollTo(0, 0);
+  const text = all[at].querySelector('.rq-slide-text');
+  if (text) text.scrollTop = 0;
   const mark = all[at].querySelector('mark.rq-match, mark.rq-turn-best');
   const bar = document.querySelector('#rq-ask-row');
-  const floor = (bar ? bar.getBoundingClientRect().top : window.innerHeight) - panel.getBoundingClientRect().top;
-  if (mark) {
-    const top = mark.getBoundingClientRect().top - panel.getBoundingClientRect().top;
-    if (top + Math.min(mark.getBoundingClientRect().height, floor / 3) > floor) {
-      panel.scrollTo(0, top - floor / 4);
-    }
+  const bottom = bar ? bar.getBoundingClientRect().top : window.innerHeight;
+  const bringUp = (box, floor) => {      // what matched into the upper part of `box`, `floor` px of it in view
+    const top = mark.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    if (top + Math.min(mark.getBoundingClientRect().height, floor / 3) > floor) box.scrollTop += top - floor / 4;
+  };
+  if (!mark) return;
+  if (text && text.scrollHeight > text.clientHeight + 1) {
+    const box = text.getBoundingClientRect();
+    bringUp(text, Math.min(box.bottom, bottom) - box.top);
   }
+  bringUp(panel, bottom - panel.getBoundingClientRect().top);
 };
 element.addEventListener('click', (ev) => {
   if (ev.target.closest && ev.target.closest('.rq-present-exit')) window.rqPresent(false);

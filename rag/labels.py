@@ -68,6 +68,16 @@ OFFICES = {"mayor", "president", "minister", "premier", "chancellor", "governor"
            "officer", "coach", "principal", "bishop", "father", "sister", "pastor", "rabbi", "imam"}
 
 
+# what a label may call someone by role rather than name ("THE WITNESS:", "Moderator:", "The Chair:"): a query's
+# "the witness" in lower case is a role, whoever holds it in each document (scope.py); "brown" is a name
+ROLES = OFFICES | {
+    "chair", "witness", "moderator", "interviewer", "interviewee", "host", "guest", "speaker", "clerk", "court",
+    "presenter", "panelist", "panellist", "respondent", "narrator", "reporter", "journalist", "member", "audience",
+    "caller", "participant", "facilitator", "interpreter", "translator", "operator", "chairperson", "defendant",
+    "plaintiff", "counsel", "attorney", "lawyer", "juror", "bailiff", "applicant", "petitioner", "teacher", "student",
+    "doctor", "nurse", "patient", "expert", "panel", "committee", "the"}
+
+
 def titled_person(text: str) -> bool:
     """Whether a label's bracket is a titled person's name ("Mr. Bruce Stanton", "Councillor Ingrid Halvorsen"): a
     title or an office, then capitalised words, none of them an office ("Minister of Finance", "Deputy Prime

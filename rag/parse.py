@@ -104,7 +104,10 @@ _DATE = re.compile(rf"\b(?:({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+
 # a dateline that is a date and nothing else: "Wednesday 6 November 2024" (a UK committee's record), "March 3, 2025."
 _DATE_ALONE = re.compile(rf"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?{_DATE.pattern}\.?", re.I)
 _ASKS = re.compile(r"\?|\b(?:could|can|would|will) you\b|\b(?:please\s+)?(?:comment on|explain|describe|elaborate|"
-                   r"clarify|walk us through|tell (?:us|me)|talk us through|give us)\b", re.I)
+                   r"clarify|walk us through|tell us|talk us through|give us)\b", re.I)
+# a host's turn that opens by asking without a question mark: a focus group's "Tell me more about that, the bags."
+_PROBE = re.compile(r"(?:(?:and|so|okay|ok|right|now)[,.]?\s+)?(?:please\s+)?(?:tell (?:me|us)|describe|explain|"
+                    r"say more|talk us through|walk us through)\b", re.I)
 _ANSWER_LABELS = {"a", "answer"}     # no name: the answer's speaker is unknown
 _WITNESS = {"the witness", "witness"}     # a court record's label for the one who answers "A."
 _EXAMINER = re.compile(r"BY\s", re.I)      # "BY MR. DAVIS:" above the questions he asks
@@ -285,6 +288,28 @@ def _capitals(body: str) -> bool:
         len(line) <= 200 and not line.rstrip().endswith(("?", "!")) for line in body.splitlines())
 
 
+def _capital_headings(text: str, paras: list[_Para], turns: list) -> set[int]:
+    """The paragraphs (indexes) that are headings in capitals (_capitals) between turns, nobody's words: none ends a
+    sentence (a speaker's "WE CANNOT CUT THE LIBRARY HOURS AGAIN." is theirs), and each stands before any turn has
+    opened, or right above one (past other such headings: "MARIA LOPEZ, SWORN", "DIRECT EXAMINATION", "BY MR. DAVIS:");
+    none in a text written in capitals throughout (_mostly_lower)."""
+    if not _mostly_lower(text):
+        return set()
+    out: set[int] = set()
+    above_turn = False      # (walking back from the end: whether the paragraph after this one opens a turn, past headings)
+    for i in range(len(paras) - 1, -1, -1):
+        body = text[paras[i].start:paras[i].end]
+        labelled = bool(turns[i] and turns[i].label)
+        if not labelled and _capitals(body) and not re.search(r"[.!?…]\s*$", body):
+            if above_turn:
+                out.add(i)
+        else:
+            above_turn = labelled
+    first = next((i for i, t in enumerate(turns) if t and t.label), len(turns))
+    return out | {i for i in range(first) if not (turns[i] and turns[i].label)
+                  and _capitals(text[paras[i].start:paras[i].end])}
+
+
 def _mostly_lower(text: str) -> bool:
     """Whether most of a text's cased letters are lower case (not captions or a record in capitals throughout)."""
     return len(re.findall(r"[a-zà-ÿ]", text)) > len(re.findall(r"[A-ZÀ-Þ]", text))
@@ -346,14 +371,16 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
 
 
 def _heading_title(text: str, paras: list[_Para]) -> str | None:
-    """The first first-level Markdown heading among the first paragraphs, or a first line in capitals (a hearing's
-    "OVERSIGHT OF THE RURAL BROADBAND DEPLOYMENT GRANT PROGRAM")."""
+    """The first first-level Markdown heading among the first paragraphs, or a first line in capitals of five words
+    or more (a hearing's "OVERSIGHT OF THE RURAL BROADBAND DEPLOYMENT GRANT PROGRAM"; not a press release's "FOR
+    IMMEDIATE RELEASE", a speech's "CHECK AGAINST DELIVERY", a speaker's "JOHN SMITH" or "THE PRESIDENT:")."""
     for p in paras[:5]:
         body = text[p.start:p.end]
         if body.startswith("# ") and "\n" not in body:
             return body[2:].strip()
     first = text[paras[0].start:paras[0].end] if paras else ""
-    return first if "\n" not in first and _capitals(first) and _mostly_lower(text) else None
+    return first if "\n" not in first and len(first.split()) >= 5 and not first.rstrip().endswith(":") \
+        and _capitals(first) and _mostly_lower(text) else None
 
 
 def _early_date(text: str, paras: list[_Para]) -> str | None:
@@ -440,8 +467,8 @@ def _once_askers(text: str, paras: list[_Para], turns: list[Turn | None], relaxe
 def _header_run(text: str, paras: list[_Para], matches: list) -> set[int]:
     """The paragraphs (indexes) of a header of labelled lines above the first words said, two or more in a row, each
     a label then a name, a title or a date ("Moderator: Dr Rachel Evans", "Project: Screens, Sleep and School",
-    "Narrator: Dolores Barrios (DB)"): one short line, no sentence (no full stop or question mark at its end), two
-    words or more or a number, its longer words capitalised. Only the first labelled lines of the document count (a
+    "Narrator: Dolores Barrios (DB)"): one short line opening with a capital or a digit, no sentence (no full stop or
+    question mark at its end), a number in it or two words or more, its longer words capitalised. Only the first labelled lines of the document count (a
     title line above them may stand alone); not a meeting's "Ann: Okay." or "Bob: Shall we start?"."""
     run: list[int] = []
     for i, (p, m) in enumerate(zip(paras, matches)):
@@ -451,11 +478,17 @@ def _header_run(text: str, paras: list[_Para], matches: list) -> set[int]:
             continue
         value = text[m.end():p.end].strip()
         words = re.findall(r"[^\W\d_]{4,}", value)
-        if "\n" in value or len(value) >= 80 or not re.search(r"(?:[^\W_]|\))$", value) or not (
+        if "\n" in value or len(value) >= 80 or not re.search(r"(?:[^\W_]|\))$", value) \
+                or not (value[:1].isupper() or value[:1].isdigit()) or not (
                 re.search(r"\d", value) or len(value.split()) >= 2 and all(w[0].isupper() for w in words)):
             break
         run.append(i)
-    return set(run) if len(run) >= 2 else set()
+    if len(run) < 2:
+        return set()
+    # and half its labels or more never speak after it ("Project:", "Note-taker:", "Narrator:"): not a
+    # conversation's first turns, "Ann: Morning Bob" / "Bob: Morning Ann", whose speakers go on speaking
+    later = {m.group("label") for m in matches[run[-1] + 1:] if m}
+    return set(run) if sum(matches[i].group("label") not in later for i in run) * 2 >= len(run) else set()
 
 
 def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
@@ -518,7 +551,7 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
     # lawyer a "BY MR. DAVIS:" line names
     witness = next((t.label for t in turns if t and t.label and t.label.lower() in _WITNESS), None)
     examiner = None
-    capitals = _mostly_lower(text)     # (a heading in capitals stands out only in a text that is not all capitals)
+    headings = _capital_headings(text, paras, turns)
     question_spans: dict[str, list[tuple[int, int]]] = {}   # section -> its question's paragraphs
     for n, (p, t) in enumerate(zip(paras, turns), 1):
         start = p.start
@@ -546,7 +579,8 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
             if label is not None and _EXAMINER.match(label) and start >= p.end:
                 examiner = label[3:].strip()
                 continue
-            hosting = label in askers and label.lower() in _HOSTS and not _ASKS.search(text, t.start, p.end)
+            hosting = label in askers and label.lower() in _HOSTS and "?" not in text[t.start:p.end] \
+                and not _PROBE.match(text, t.start, p.end)
             if label in askers and not hosting:
                 exchange += 1
                 closed = False
@@ -564,7 +598,7 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
                                section=section, kind="heading", paragraph=n))
             continue
         if t is None and (n == 1 and _title_line(text[p.start:p.end]) or front and _front_matter(text[p.start:p.end])
-                          or capitals and _capitals(text[p.start:p.end])
+                          or n - 1 in headings
                           or front and _header_block(text[p.start:p.end]) and n < len(turns) and turns[n]
                           or n - 1 in tail or _table_rows(text[p.start:p.end]) or _stage_note(text[p.start:p.end])):
             # nobody's statement: the title, and an export's lines above the first words ("Transcript by Rev.com",
@@ -600,7 +634,7 @@ def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[Turn |
     outlets: dict[str, str] = {}    # a committee's record names a riding or an office at a label's first turn only
     kind = "paragraph"
     tail = _tail(text, paras, turns)
-    capitals = _mostly_lower(text)     # (a heading in capitals stands out only in a text that is not all capitals)
+    headings = _capital_headings(text, paras, turns)
     for n, (p, t) in enumerate(zip(paras, turns), 1):
         if n - 1 in tail:       # the page's lines after the last words said are nobody's
             kind, speaker, outlet = "paragraph", None, None
@@ -626,7 +660,7 @@ def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[Turn |
                                    section=section, kind="heading", paragraph=n))
                 continue
         if t is None and (_table_rows(text[p.start:p.end]) or _stage_note(text[p.start:p.end])
-                          or capitals and _capitals(text[p.start:p.end])):
+                          or n - 1 in headings):
             # a table's rows, a note of what happened ("[Inaudible interjection from the gallery.]"): the document's,
             # the turn goes on
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end], section=section,

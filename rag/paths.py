@@ -33,6 +33,20 @@ def chat_port(port: int | None = None) -> int:
     return port if port is not None else int(os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT)
 
 
+FIRST_NAMES = DATA / "first-names.txt"      # the US Census Bureau's first names, folded, one a line
+
+
+def first_names() -> frozenset:
+    """The shipped first names (FIRST_NAMES), read once."""
+    global _FIRST
+    if _FIRST is None:
+        _FIRST = word_list(FIRST_NAMES)
+    return _FIRST
+
+
+_FIRST: frozenset | None = None
+
+
 def word_list(path: Path) -> frozenset:
     """The words of a shipped list (rag/data/*.txt: one word a line, "#" lines are notes); empty when unreadable."""
     try:

@@ -260,7 +260,15 @@ class _Rows:
 
     @cached_property
     def askers(self) -> tuple[str, ...]:    # who asks the questions of a Q&A (their words are context, no passage)
-        return tuple(dict.fromkeys(p.speaker for p in self.index.paragraphs if p.kind == "question" and p.speaker))
+        return tuple(self.asked_in)
+
+    @cached_property
+    def asked_in(self) -> dict[str, frozenset]:     # each asker -> the documents they ask in
+        out: dict[str, set] = {}
+        for p in self.index.paragraphs:
+            if p.kind == "question" and p.speaker:
+                out.setdefault(p.speaker, set()).add(p.doc)
+        return {name: frozenset(docs) for name, docs in out.items()}
 
     @cached_property
     def alias_table(self) -> tuple[dict, int]:     # speakers.alias_table of the index's speakers
@@ -275,6 +283,17 @@ class _Rows:
     @cached_property
     def noun(self) -> str:
         return corpus_noun(self.index)
+
+    @cached_property
+    def languages(self) -> tuple[str, ...]:     # the documents' (language.language_of of each one's opening words)
+        from .language import language_of
+
+        first: dict[str, list[str]] = {}
+        for p in self.index.paragraphs:
+            if len(first.setdefault(p.doc, [])) < 20:
+                first[p.doc].append(p.text)
+        found = (language_of(" ".join(texts)[:5000], at_least=5) for texts in first.values())
+        return tuple(sorted({code for code in found if code}))
 
     def warm_up(self) -> None:
         self.paragraphs, self.of_doc, self.noun, self.doc_of_row, self.is_turn, self.paragraph_of_row  # noqa: B018
@@ -342,6 +361,11 @@ class _Shown:
 # the words of a question that asks only what someone said: "What did the host say?", "what does Ann think"
 FRAME_WORDS = frozenset("what did does do say said says tell told tells think thinks thought ask asks asked mention "
                         "mentions mentioned talk talks talked speak speaks spoke the of".split())
+
+
+# the words of a question's frame that are never its topic (not FRAME_WORDS' "talks", "thought", "mention": "the
+# union pay talks" is a topic the documents may lack): counted as held beside a topic they hold (Retriever.search)
+ASKING_WORDS = frozenset("what did does do say said says tell told ask asked about the of".split())
 
 
 def _check_mode(settings: SearchSettings) -> SearchSettings:
@@ -583,7 +607,7 @@ class Retriever:
         # word of its topic they lack: a small meeting's "What did Omar say about the ferry route?" is known, a
         # briefing's "What did the mayor say about the ferry strike?" still is not
         asking = set(self.lexical.encode(" ".join(w for w in re.findall(r"[^\W\d_]+", asked)
-                                                  if w.lower() in FRAME_WORDS | {"about"}))) if known < 1.0 else ()
+                                                  if w.lower() in ASKING_WORDS))) if known < 1.0 else ()
         topic = [t for t in tokens if t not in asking]
         if asking and topic and vocabulary.coverage(topic, self.lexical.coverage(topic), held, docs) >= 1.0:
             known = 1.0
@@ -656,6 +680,11 @@ class Retriever:
         unused = absent_words(text, vocabulary) if s.threshold is None and s.absent_everyday <= 1 \
             and not (named_missing or absent or abstained or only_speaker or self.absence_decides()) else []
         missing = named_missing or (absent if abstained else []) or unused
+        asked_in = self._asked_in(text, missing)
+        foreign = asked_in if asked_in and asked_in not in self._rows.languages else None
+        if asked_in and asked_in != "en":   # a German question's "sagte", "über", a French one's "dit": everyday
+            from .language import everyday    # words of its language, no names the documents lack
+            missing = [t for t in missing if not all(everyday(w, asked_in) for w in t.lower().split())]
         hits = self._hits(picked, order, fused, dense, lexical, abstained, region)
         elsewhere = []
         if docs and set(docs) < set(self.index.documents) and named_missing:     # what the other documents hold
@@ -663,6 +692,12 @@ class Retriever:
                                                               names=query_names(text) + borrowed)[0::2]))
             elsewhere = [t for t in named_missing if t not in everywhere]
         notices, said = self._said(notices, docs, abstained, missing, uncounted, unsure, elsewhere, bool(unused))
+        if foreign:
+            from .language import name
+            theirs = " or ".join(map(name, self._rows.languages))
+            notices = [f"The question seems to be in {name(foreign)}, {self._rows.noun} in "
+                       f"{' and '.join(map(name, self._rows.languages))}: its words are looked for as they are "
+                       f"written, so the quotes may miss what it asks. Ask in {theirs} for a reliable answer."] + notices
         unsaid = self._unsaid(asked, who) if who is not None and not abstained and not missing else []
         if unsaid:          # "What did Tom Brown say about the eelgrass?", where only Dr. Nguyen mentions it
             notices = notices + [f"{who} never says {listing(unsaid, 5)} in the passages searched: the quotes "
@@ -670,6 +705,18 @@ class Retriever:
         return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
                       abstain_notice=said, speaker=who,
                       documents=[] if unused or abstained else by_document(hits))   # nearest passages discuss nothing
+
+    def _asked_in(self, text: str, missing: list[str]) -> str | None:
+        """The language of a question (language.language_of) most of whose words the documents lack (two or more,
+        a third or more of them), or that lacks a name where some document is not in English; else None. (The
+        languages' word tables are read only then: about 4 s the first time.)"""
+        words = [w.lower() for w in re.findall(r"[^\W\d_]{2,}", text)]
+        have = self._rows.vocabulary.words
+        lacked = sum(w not in have for w in words)
+        if not (lacked >= 2 and lacked * 3 >= len(words) or missing and set(self._rows.languages) - {"en"}):
+            return None
+        from .language import language_of
+        return language_of(text)
 
     def _unsaid(self, asked: str, who: str) -> list[str]:
         """The names and rare terms of the question (names.query_names among terms.content_words; the speaker's

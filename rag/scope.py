@@ -153,10 +153,10 @@ class Scope:
 
         found = self._rows.speakers
         if not any(_fold(w) in self._rows.alias_words for w in re.findall(r"[^\W_]+", text)):
-            return self._asked_by(text)
+            return self._asked_by(text, allowed)
         resolution = resolve_in(text, *self._rows.alias_table)
         if not resolution.speakers:
-            return self._asked_by(text)
+            return self._asked_by(text, allowed)
         speakers = self._of_searched(list(resolution.speakers), allowed)
         mask = np.zeros(len(self.index.passages), dtype=bool)
         for name in speakers:
@@ -176,15 +176,20 @@ class Scope:
             mask, said = self._elsewhere(mask, searched, names, resolution.mention) or (mask, said)
         return names, mask, query_without(text, resolution), said
 
-    def _asked_by(self, text: str) -> tuple[None, None, str, str]:
-        """A query that names only someone who asks the questions ("What did the moderator ask about smartphones?"):
-        their questions are the context of the answers, no passage of their own, so every passage is searched, by
-        the query without the mention: (None, None, that query, the notice that says so); else (None, None, text, "")."""
+    def _asked_by(self, text: str, allowed) -> tuple[None, None, str, str]:
+        """A query that names only someone who asks the questions in the documents searched (`allowed`: rows, None
+        for all) ("What did the moderator ask about smartphones?"): their questions are the context of the answers,
+        no passage of their own, so every passage is searched, by the query without the mention: (None, None, that
+        query, the notice that says so); else (None, None, text, "")."""
         from .parse import UNNAMED_LABELS
         from .speakers import query_without, resolve
 
         askers = [a for a in self._rows.askers if a.casefold() not in UNNAMED_LABELS]
         resolution = resolve(text, askers) if askers else None
+        if resolution and resolution.speakers and allowed is not None:      # (and ask in the documents searched)
+            searched = {self._rows.doc_ids[i] for i in np.unique(self._rows.doc_of_row[allowed])}
+            if not any(self._rows.asked_in[a] & searched for a in resolution.speakers):
+                return None, None, text, ""
         if not resolution or not resolution.speakers:
             return None, None, text, ""
         who = SPEAKERS_JOIN.join(resolution.speakers)

@@ -44,8 +44,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .names import title_case
-from .labels import OFFICES, TITLES, titled_person
-from .paths import DATA, word_list
+from .labels import OFFICES, ROLES, TITLES, titled_person
+from .paths import first_names
 from .english import MONTHS, is_common
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -195,13 +195,11 @@ def aliases(name: str) -> set[tuple[str, ...]]:
     return {a for a in out if not (len(a) == 1 and a[0] in _STOP)}
 
 
-FIRST_NAMES = DATA / "first-names.txt"
 
 
-@lru_cache(maxsize=1)
 def _first_names() -> frozenset:
     """The US Census Bureau's first names (rag/data/first-names.txt), folded."""
-    return word_list(FIRST_NAMES)
+    return first_names()
 
 
 def _first_of(core: list[str]) -> str | None:
@@ -379,7 +377,8 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
             if query[end:end + 2] in ("'s", "’s"):
                 end += 2
             spans.append((words[i].start(), end))
-            role = role and ordinary and query[words[i].start():end].islower()    # ("the witness"; not "Mr. Davis")
+            # (a role's words in lower case, "the witness"; not "Mr. Davis", nor "gordon brown" typed so)
+            role = role and all(w in ROLES for w in folded[i:i + n]) and query[words[i].start():end].islower()
             ambiguous = ambiguous or len(names) > 1
             found.extend(x for x in names if x not in found)
             i += n - 1

@@ -39,7 +39,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .errors import DocumentError
-from .labels import LABEL, PARTICLE, SPEAKER_NAME, prose
+from .labels import LABEL, PARTICLE, ROLES, SPEAKER_NAME, prose
+from .paths import first_names
 
 TURN_CHARS = 400     # a speaker's words over several cues are cut into paragraphs at a sentence end after this
 LONGEST_TURN = 3 * TURN_CHARS    # captions without punctuation: a paragraph is cut at a cue after this anyway
@@ -129,7 +130,10 @@ def _voice_name(name: str) -> str:
     ("bob" -> "Bob", "ann smith" -> "Ann Smith"; particles stay: "Leader of the Opposition"); a directory's "Last,
     First" (Teams' "Natarajan, Priya") in reading order, "Priya Natarajan" (not "Smith, Jr.")."""
     inverted = _INVERTED.fullmatch(name.strip())
-    if inverted and not _SUFFIX.fullmatch(inverted.group("first")):
+    last = inverted.group("last").split()[-1].casefold() if inverted else ""
+    # (not two people, "Bob, Alice", nor a role, "Host, Jane", nor a suffix or a title after it, "Jones, MP")
+    if inverted and not _SUFFIX.fullmatch(inverted.group("first")) and not inverted.group("first").isupper() \
+            and last not in first_names() and last not in ROLES:
         name = f"{inverted.group('first')} {inverted.group('last')}{inverted.group('rest') or ''}"
     words = re.sub(r"[:\[\]{}]", " ", name).split()
     words = [w if re.fullmatch(PARTICLE, w) and 0 < i < len(words) - 1 else w[:1].upper() + w[1:]

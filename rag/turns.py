@@ -25,13 +25,15 @@ ASKER_LABELS = {"question", "questions", "q", "journalist", "reporter", "intervi
 # seat is the outlet, the party left out); the words on the same line, or on the next
 # A UK select committee's question number before its asker, "Q12 Chair:", "Q2 Sarah Dyke:" (`number`: the label is
 # the name, the turn asks); French typography's space before the colon, "Hélène Lefèvre :" (also a no-break one)
-TURN = re.compile(
-    rf"(?:(?P<number>Q\d{{1,4}})[ \t]+)?(?:\*\*|__)?(?P<label>{LABEL})"
+_TURN_BODY = (
+    rf"(?:\*\*|__)?(?P<label>{LABEL})"
     r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\)(?: \([A-Za-z][A-Za-z /&.'’-]{0,24}\))?)?(?:\*\*|__)?"
     r"[ \u00a0\u202f]?:(?:\*\*|__)?"
     r"(?P<gap>[ \t]+(?=\S)|[ \t]*(?=[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]|$))"   # any line end str.splitlines knows:
     # a lone CR (old Mac files), NEL, the Unicode line and paragraph separators
 )
+TURN = re.compile(rf"(?:(?P<number>Q\d{{1,4}})[ \t]+)?{_TURN_BODY}")
+_UNNUMBERED = re.compile(_TURN_BODY)     # "Q4 Highlights:" where the numbers ask nothing (_numbers_ask)
 # "[00:01:02] ", "[01:02] ", "(00:01:02) ", "00:01:02 ": a time stamp opening a paragraph
 # (in brackets also past 99 hours: subtitles.py writes a long recording's cues so, "[100:00:09]")
 _STAMP = re.compile(
@@ -124,6 +126,10 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
                    for p, s, c in zip(paras, stamps, changes)]
     after = [c.end() if c else a for a, c in zip(after, changes)]
     labels = [TURN.match(text, a, p.end) for p, a in zip(paras, after)]
+    numbered = [i for i, m in enumerate(labels) if m and m.group("number")]
+    if numbered and not _numbers_ask(labels, numbered):      # a label of its own, "Q4 Highlights", as before
+        for i in numbered:
+            labels[i] = _UNNUMBERED.match(text, after[i], paras[i].end)
     dotted = [None if m else _DOT_TURN.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
     found = Counter(d.group("label") for d in dotted if d)
     titled = {label: n for label, n in found.items() if label not in ("Q", "A")}
@@ -142,6 +148,16 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
     if max(Counter(o.group("label") for o in otter if o).values(), default=0) >= 2:
         labels = [o or m for o, m in zip(otter, labels)]
     return stamps, changes, labels
+
+
+def _numbers_ask(labels: list, numbered: list[int]) -> bool:
+    """Whether the numbered labels (`numbered`, indexes into `labels`) are a select committee's questions, "Q12 Chair:":
+    three or more, their numbers rising, and half of them or more answered by a label without one (not an earnings
+    call's "Q4 Highlights:", nor a meeting's "Q3 Sales:" / "Q4 Sales:")."""
+    numbers = [int(labels[i].group("number")[1:]) for i in numbered]
+    answered = sum(1 for i in numbered
+                   if (after := next((m for m in labels[i + 1:] if m), None)) and not after.group("number"))
+    return len(numbered) >= 3 and all(a < b for a, b in zip(numbers, numbers[1:])) and answered * 2 >= len(numbered)
 
 
 def openings(text: str, paras: Sequence, marks: tuple[list, list, list],
@@ -207,7 +223,7 @@ def label_start(text: str, words: int, label: str) -> int | None:
     for mark in (_STAMP, _CHANGE):
         m = mark.match(text, at, words)
         at = m.end() if m else at
-    for pattern in (TURN, _DOT_TURN, _OTTER):       # "Name:", a hearing's "Mr. SMITH.", Otter's "Jane Doe  0:03"
+    for pattern in (TURN, _UNNUMBERED, _DOT_TURN, _OTTER):   # "Name:", a hearing's "Mr. SMITH.", Otter's "Jane Doe  0:03"
         m = pattern.match(text, at, words + 1)
         if m and m.group("label") == label and m.end() <= words and not text[m.end():words].strip():
             return m.start()

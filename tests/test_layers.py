@@ -13,7 +13,7 @@ STAGES = [
     {"labels"}, {"subtitles"}, {"pdf", "word"}, {"read"}, {"turns", "parse"}, {"chunk"}, {"embed"},
     # the index as stored (and made), each backend with its own dense and lexical search, and its words
     {"lexical", "dense", "atomic", "store", "calibration", "build", "milvus", "milvus_search", "migrate", "expand", "places",
-     "borrowed", "spelling", "english", "names", "vocabulary", "terms"},
+     "borrowed", "spelling", "english", "language", "names", "vocabulary", "terms"},
     {"query", "ranking", "notices", "scope", "retrieve", "evaluate", "speakers", "adapter", "asks"},
     {"cite"},
     {"verify", "models", "prompt", "summarise", "llm", "grounded", "onnxlm"},

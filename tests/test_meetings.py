@@ -1057,3 +1057,45 @@ def test_a_query_naming_who_asks_searches_the_answers_and_says_so(tmp_path):
     press = _one_file(tmp_path / "p", "p.txt", "Question: Will the ferry run?\n\nJane Doe: Yes, hourly.\n\n"
                       "Question: And in winter?\n\nJane Doe: Only on weekdays.\n") if (tmp_path / "p").mkdir() is None else None
     assert not any("asks the questions" in n for n in press.search("What was the question about the ferry?", 3).notices)
+
+
+def test_a_name_in_lower_case_is_no_role_and_an_asker_elsewhere_is_not_said(tmp_path):
+    """(A hostile review of the role and asker rules: "what did gordon brown say …", typed in lower case, widened the
+    search to every other document, "brown" being an English word; with a hearing alone searched, "brown" was taken
+    out of the query; "What did the moderator ask …" of a council's minutes said the moderator asks there, though
+    only a focus group of the index has one.)"""
+    (tmp_path / "docs").mkdir()
+    files = {"council.txt": "Gordon Brown: The ferry subsidy must stay.\n\nAnn Lee: The parking budget is cut.\n\n"
+                            "Gordon Brown: Then the parking budget pays for the ferry.\n\nAnn Lee: Agreed.\n",
+             "hearing.txt": "Chairman JORDAN. The committee will come to order.\n\nDr. MARSH. The ferry needs a new "
+                            "pier.\n\nChairman JORDAN. When?\n\nDr. MARSH. Next year.\n",
+             "focus.txt": "Moderator: Would you ban smartphones until year seven?\n\nP1: Yes.\n\nModerator: And in "
+                          "class?\n\nP2: Yes, in class too.\n"}
+    for name, text in files.items():
+        (tmp_path / "docs" / name).write_text(text, encoding="utf-8")
+    build(sorted((tmp_path / "docs").iterdir()), FakeEmbedder(), folder=tmp_path / "idx")
+    r = _retriever(tmp_path / "idx")
+    brown = r.search("what did gordon brown say about the parking budget", 3)
+    assert brown.speaker == "Gordon Brown" and all(h.passage.doc == "council.txt" for h in brown.hits)
+    kept = r.search("what did brown say about the ferry", 3, docs={"hearing.txt"})
+    plain = r.search("what did say about the ferry", 3, docs={"hearing.txt"})
+    assert kept.confidence != plain.confidence          # "brown" still asked (and missing there)
+    council = r.search("What did the moderator ask about smartphones?", 3, docs={"council.txt"})
+    assert not any("asks the questions" in n for n in council.notices)
+    assert any("asks the questions" in n for n in r.search("What did the moderator ask about smartphones?", 3).notices)
+
+
+def test_a_topic_word_that_can_also_ask_still_counts_when_missing(tmp_path, monkeypatch):
+    """(The same review: "talks" of "the union pay talks" was counted as the question's frame, held, and lifted the
+    confidence over "… the union pay strike?", both missing alike.)"""
+    import rag.retrieve
+
+    text = ("Helen Marsh: The harbour authority wrote to us.\n\nOmar Haddad: The union wants more pay for the ferry "
+            "crews.\n\nHelen Marsh: Then we meet them in June.\n")
+    r = _one_file(tmp_path, "meeting.txt", text)
+    seen = []
+    real = rag.retrieve.confidence
+    monkeypatch.setattr(rag.retrieve, "confidence", lambda *a, **kw: seen.append(a[4]) or real(*a, **kw))
+    r.search("What did Omar say about the union pay talks?", 3)
+    r.search("What did Omar say about the union pay strike?", 3)
+    assert seen[0] == seen[1] < 1.0

@@ -401,3 +401,11 @@ def test_a_teams_voice_written_last_name_first_is_a_speaker_and_times_keep_their
         ("Anna van der Berg", None, 81.0), ("Priya Natarajan", None, 83.0)]
     assert ps[0].text == "We have spent 71 percent of the budget." and doc.text[ps[0].start:ps[0].end] == ps[0].text
     assert "Smith, Jr.:" in subtitle_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Smith, Jr.>Hello.</v>\n")
+
+
+@pytest.mark.parametrize("voice", ["Bob, Alice", "Host, Jane", "Jones, MP", "Audience, Crowd", "Davis, John"])
+def test_a_voice_with_a_comma_that_may_not_be_last_name_first_is_left_as_written(voice):
+    """(A hostile review: "<v Bob, Alice>" was stored as "Alice Bob", "Host, Jane" as "Jane Host", "Jones, MP" as
+    "MP Jones". Two people, a role, a title after a name, or a first part that is a given name stay as written.)"""
+    text = subtitle_text(f"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v {voice}>Hello.</v>\n")
+    assert f"{voice}:" in text or f">> {voice}:" in text

@@ -437,3 +437,34 @@ def test_a_french_label_with_a_space_before_its_colon(space):
     _, ps = parse(Document.from_text("fr.txt", text))
     assert [p.speaker for p in ps[1:]] == ["Julien Moreau", "Hélène Lefèvre", "Julien Moreau", "Hélène Lefèvre"]
     assert ps[2].text == "Une famille a vu sa prime passer de 480 à 1 900 euros."
+
+
+@pytest.mark.parametrize("text, speakers", [
+    # (a hostile review of session 27's rules: each lost its speakers' words or invented some)
+    ("Ann: Morning Bob\n\nBob: Morning Ann\n\nAnn: So the ferry timetable changes in May.\n\nBob: Fine.\n",
+     ["Ann", "Bob", "Ann", "Bob"]),                                   # greetings are no header of labelled lines
+    ("Speaker 1: ok we have 3 items today\n\nSpeaker 2: the first is the 2025 budget\n\nSpeaker 1: right so the "
+     "ferry loses money\n", ["Speaker 1", "Speaker 2", "Speaker 1"]),
+    ("Ann: Let's review the numbers.\n\nBob: I have them here.\n\nQ3 Sales: down 4 percent.\n\nQ4 Sales: up 2 "
+     "percent.\n\nAnn: So the winter pays.\n", ["Ann", "Bob", "Q3 Sales", "Q4 Sales", "Ann"]),   # no committee's numbers
+    ("Bob: I want to be very clear about this.\n\nWE CANNOT CUT THE LIBRARY HOURS AGAIN.\n\nThe library is warm.\n\n"
+     "Ann: Noted.\n\nBob: Thanks.\n", ["Bob", "Bob", "Bob", "Ann", "Bob"]),   # a sentence shouted is the speaker's
+])
+def test_the_new_rules_leave_ordinary_conversations_their_speakers(text, speakers):
+    _, ps = parse(Document.from_text("m.txt", text))
+    assert [p.speaker for p in ps] == speakers
+
+
+def test_a_hosts_welcome_that_announces_a_talk_asks_nothing_and_a_capitals_line_is_no_title():
+    """(The same review: "Dr Evans will describe what her study found" made the host's welcome a question, and every
+    later question's number moved; "FOR IMMEDIATE RELEASE" and a speaker's "JOHN SMITH" became titles.)"""
+    text = ("Moderator: Welcome to the panel on screens and sleep. Dr Evans will describe what her study found.\n\n"
+            "Dr Rachel Evans: Thank you. We followed 400 teenagers for a year.\n\nModerator: What should parents do?"
+            "\n\nDr Rachel Evans: Keep phones out of bedrooms.\n\nModerator: And schools?\n\nDr Rachel Evans: Ban "
+            "them in class.\n")
+    _, ps = parse(Document.from_text("panel.txt", text))
+    assert [(p.section, p.kind) for p in ps[:3]] == [("opening", "statement"), ("opening", "statement"),
+                                                     ("Q1", "question")]
+    for first in ("FOR IMMEDIATE RELEASE", "JOHN SMITH", "CHECK AGAINST DELIVERY"):
+        doc, _ = parse(Document.from_text("r.txt", f"{first}\n\nThe council approved the budget on Monday.\n"))
+        assert doc.title == "r.txt"

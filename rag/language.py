@@ -1,0 +1,65 @@
+"""Which language a question or a document is written in, from how common its words are in each (wordfreq's word
+frequencies): enough to say that a question in German asked of an English transcript is looked for word by word,
+instead of listing its German words as names the transcript never mentions.
+
+What it leaves out: languages outside LANGUAGES, mixed-language text (the language most of its words are common in
+wins), and any translation: a question is still searched as it is written.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+import re
+
+# the languages told apart, with their names for the notice (wordfreq has each; a table loads on first use, 0.1 to
+# 0.6 s each, so they are read only for a question most of whose words the documents lack)
+LANGUAGES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+             "nl": "Dutch", "ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "sv": "Swedish", "tr": "Turkish"}
+COMMON = 3.0        # a word this common (Zipf) in a language is one of its everyday words
+MARGIN = 1.0        # ... and this much commoner there than in any other to vote for it
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+@lru_cache(maxsize=1)
+def _frequency():
+    try:
+        from wordfreq import zipf_frequency
+    except ModuleNotFoundError:
+        return None
+    return zipf_frequency
+
+
+@lru_cache(maxsize=8192)
+def _vote(word: str) -> str | None:
+    """The language `word` is an everyday word of, well ahead of the others; None for a word common in several (a
+    name, "la", "was") or in none."""
+    f = _frequency()
+    if f is None:
+        return None
+    scores = sorted(((f(word, code), code) for code in LANGUAGES), reverse=True)
+    (best, code), (second, _) = scores[0], scores[1]
+    return code if best >= COMMON and best >= second + MARGIN else None
+
+
+def language_of(text: str, at_least: int = 2) -> str | None:
+    """The language of LANGUAGES most of `text`'s words vote for (_vote), given `at_least` votes and more than any
+    other language's; None when undecided or without wordfreq."""
+    votes: dict[str, int] = {}
+    for word in _WORD.findall(text.lower()):
+        code = _vote(word)
+        if code:
+            votes[code] = votes.get(code, 0) + 1
+    if not votes:
+        return None
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    code, n = ranked[0]
+    return code if n >= at_least and (len(ranked) == 1 or n > ranked[1][1]) else None
+
+
+def everyday(word: str, code: str) -> bool:
+    """Whether `word` is an everyday word (COMMON or commoner) of the language `code`."""
+    f = _frequency()
+    return f is not None and f(word, code) >= COMMON
+
+
+def name(code: str) -> str:
+    return LANGUAGES.get(code, code)

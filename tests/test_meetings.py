@@ -1014,12 +1014,12 @@ def test_a_word_the_speaker_never_says_is_said(tmp_path):
     assert not any("never says" in n for n in turbidity.notices)
 
 
-def test_a_role_named_by_one_documents_label_does_not_hide_the_others(tmp_path):
+def test_a_role_named_by_one_documents_label_says_how_to_search_the_others(tmp_path):
     """A researcher's court record ("THE WITNESS:") and a hearing whose witnesses are named ("Dr. MARSH."): "What did
-    the witness say about the shot clock?" was restricted to the court's THE WITNESS and abstained, the hearing's
-    answer never searched; with the hearing alone searched, "the witness" counted against the confidence. A role
-    (an ordinary word, no name) is its speakers' in their documents and leaves the others whole; a name still
-    restricts the whole search."""
+    the witness say about the shot clock?" was restricted to the court's THE WITNESS, abstained, and said nothing of
+    the hearing; with the hearing alone searched, "the witness" counted against the confidence. The role's search
+    stays its speakers' (searching the other documents whole too lost meetings' answers: "the professor" of val),
+    and the notice says where they speak and how to search the others; there, the role asks nothing."""
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "court.txt").write_text(
         "THE COURT: Call your witness.\n\nMR. DAVIS: The government calls Maria Lopez.\n\n"
@@ -1032,8 +1032,9 @@ def test_a_role_named_by_one_documents_label_does_not_hide_the_others(tmp_path):
     build(sorted((tmp_path / "docs").iterdir()), FakeEmbedder(), folder=tmp_path / "idx")
     r = _retriever(tmp_path / "idx")
     asked = r.search("What did the witness say about the 270-day shot clock?", 3)
-    assert any("shot clock" in h.passage.text for h in asked.hits)
-    assert any(n.startswith("Only passages where THE WITNESS speaks in court.txt; the other documents") for n in asked.notices)
+    assert all(h.passage.doc == "court.txt" for h in asked.hits)
+    assert "Only passages where THE WITNESS speaks, in court.txt; in the other documents no speaker is called " \
+           "\u201cthe witness\u201d: choose them (--doc) to search them for it." in asked.notices
     alone = r.search("What did the witness say about the 270-day shot clock?", 3, docs={"hearing.txt"})
     plain = r.search("What did say about the 270-day shot clock?", 3, docs={"hearing.txt"})
     assert alone.confidence == plain.confidence

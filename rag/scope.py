@@ -189,13 +189,25 @@ class Scope:
         if resolution and resolution.speakers and allowed is not None:      # (and ask in the documents searched)
             searched = {self._rows.doc_ids[i] for i in np.unique(self._rows.doc_of_row[allowed])}
             if not any(self._rows.asked_in[a] & searched for a in resolution.speakers):
-                return None, None, text, ""
+                resolution = None
         if not resolution or not resolution.speakers:
-            return None, None, text, ""
+            return None, None, text, self._no_speaker(text)
         who = SPEAKERS_JOIN.join(resolution.speakers)
         return None, None, query_without(text, resolution), (
             f"{who} {'asks' if len(resolution.speakers) == 1 else 'ask'} the questions here: the answers are "
             "searched, each shown with its question.")
+
+    def _no_speaker(self, text: str) -> str:
+        """A notice when the query asks what someone said ("What did Putin say about NATO?") who is no speaker of an
+        index that has speakers: the passages shown are others' words, which may quote or mention them; "" else."""
+        from .speakers import asked_to_speak
+
+        name = asked_to_speak(text) if self._rows.speakers else None
+        have = self._rows.vocabulary.words
+        if not name or not all(re.sub(r"['’]s$", "", w) in have for w in re.findall(r"[^\W_][\w'’]*", name.lower())):
+            return ""       # (one the documents never mention: the names rule says so)
+        return (f"{name} is not a speaker in {self._rows.noun}: the passages shown are others' words, which may quote "
+                f"or mention {name}.")
 
     def _elsewhere(self, mask: np.ndarray, searched: np.ndarray, names: str, mention: str) -> str | None:
         """The notice of a role the query names ("the witness") whose speakers speak in only some of the documents

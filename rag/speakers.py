@@ -392,6 +392,26 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
 
 
 _ACCORDING = re.compile(r"\b(?:according\s+to|by|from)\s*$", re.IGNORECASE)
+# "What did Vladimir Putin say …", "what does Merkel think …": a person asked about as one who speaks
+_SPEAKS = re.compile(r"\b(?:did|does|do|has|had|would|will)\s+(?P<name>(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]*)\s+"
+                     r"(?:say|said|think|tell|mention|argue|propose|suggest|claim|explain|answer|reply|respond|"
+                     r"ask|want|believe|promise)\b")
+
+
+def asked_to_speak(query: str) -> str | None:
+    """The name a query asks what they said ("What did Vladimir Putin say about NATO?": "Vladimir Putin"), its words
+    capitalised, none a title alone ("What did Mr say"); None when it asks no one's words."""
+    m = _SPEAKS.search(query)
+    if not m:
+        return None
+    name = m.group("name")
+    words = [w.strip(".").casefold() for w in name.split()]
+    if all(w in TITLES or w in OFFICES or w in ROLES for w in words) or name.isupper():
+        return None         # (a role, "the Minister"; an organisation, "NATO")
+    from .places import capitals, country_forms
+
+    joined = " ".join(words)    # (a country or its capital speaks for its government: "What does Russia think …")
+    return None if joined in country_forms() or joined in capitals() else name
 
 
 def query_without(query: str, resolution: Resolution) -> str:

@@ -1100,3 +1100,19 @@ def test_a_topic_word_that_can_also_ask_still_counts_when_missing(tmp_path, monk
     r.search("What did Omar say about the union pay talks?", 3)
     r.search("What did Omar say about the union pay strike?", 3)
     assert seen[0] == seen[1] < 1.0
+
+
+def test_asking_what_someone_said_who_never_speaks_says_so(tmp_path):
+    """A researcher's podcast: "What did Ana Folau say about the coral?" showed the host introducing her, silently,
+    as if it were her words: she is mentioned, never a speaker. Said; not of a speaker, a country speaking for its
+    government, nor a name the documents never mention (the names rule says that)."""
+    text = ("Sam Reyes: Welcome back. Today I'm joined by Dr. Ana Folau, who studies coral.\n\nLeila Amari: Thanks, "
+            "Sam. The coral bleached twice this year, and Russia funds none of the monitoring.\n\nSam Reyes: Is any of it "
+            "recovering?\n\nLeila Amari: Some of it, in the deeper reefs.\n")
+    r = _one_file(tmp_path, "podcast.txt", text)
+    folau = r.search("What did Ana Folau say about the coral?", 3)
+    assert "Ana Folau is not a speaker in the document: the passages shown are others' words, which may quote or " \
+           "mention Ana Folau." in folau.notices
+    for asked in ("What did Leila Amari say about the coral?", "What does Russia think about the monitoring?",
+                  "What did Omar Haddad say about the coral?"):
+        assert not any("is not a speaker" in n for n in r.search(asked, 3).notices), asked

@@ -228,6 +228,10 @@ def resolve_summary_model(name: str | None, log=lambda msg: None) -> str:
         if not (path / "config.json").is_file():
             raise ModelError(f"{path} is not a transformers model folder (it has no config.json).")
         return str(path)
+    # a folder's path, not a hub name ("org/model"): said as missing, not as transformers' "Repo id must be in the form
+    # 'repo_name' or 'namespace/repo_name'" (a seminar presenter's operator list named a folder that was not there)
+    if path.is_absolute() or name.startswith(("~", ".")) or "\\" in name or name.count("/") >= 2:
+        raise ModelError(f"There is no summary model folder at {path}.")
     return name
 
 

@@ -2,6 +2,8 @@
 turn that cannot be rendered showing its own error without blanking the others."""
 import dataclasses
 
+import pytest
+
 from rag import handlers, render
 from rag.engine import Engine
 
@@ -178,3 +180,22 @@ def test_a_link_to_a_span_outside_the_document_says_so(tiny_index, fake_embedder
         assert turns[0].error is None and "lie outside" in source and "before it starts" not in source, span
     _, source, _, _ = handlers.open_link(engine, f"?q=Is+the+pipeline+funded%3F&doc={doc}", "#Q1:12-12")
     assert "holds no characters" in source
+
+
+def test_a_summary_model_folder_that_is_not_there_is_said_so(tiny_index, fake_embedder, monkeypatch, tmp_path):
+    """A seminar presenter's operator list named a folder that was not there: the chat said "Cannot load the summary
+    model … Repo id must be in the form 'repo_name' or 'namespace/repo_name' … Use `repo_type` argument", the path
+    read as a model hub's name. It says there is no such folder, by the name the visitor's list shows."""
+    from rag import llm
+    from rag.errors import ModelError
+    from rag.models import resolve_summary_model
+
+    missing = tmp_path / "srv" / "no-such-model"
+    with pytest.raises(ModelError, match=f"There is no summary model folder at {missing}."):
+        resolve_summary_model(str(missing))
+    monkeypatch.setenv(handlers.SUMMARY_MODELS_VARIABLE, str(missing))
+    monkeypatch.delenv(llm.URL_VARIABLE, raising=False)
+    engine = Engine(tiny_index, fake_embedder)
+    *_, (turns, html) = handlers.answer(engine, "Is the pipeline funded?", 2, True, "no-such-model", [])
+    assert "The summary model is unavailable: There is no summary model folder at no-such-model." in html
+    assert str(tmp_path) not in html and "Repo id" not in html

@@ -101,18 +101,19 @@ def _names(names: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def where(p: Passage, until: float | None = None) -> str:
+def where(p: Passage, until: float | None = None, whole: bool = False) -> str:
     """'Answer to Q7 — Polls conducted…', 'Opening statement', 'Turn of Project Manager, paragraph 12',
     'Turns of Grad A and Grad B at 00:12:31', a report's section ('5. Community Engagement'), or 'Paragraph 12';
     ' at 00:12:31' when the passage has a time
-    (subtitles, stamped turns), ' at 00:00:01–00:06:10' with `until`, the time of its last turn (last_time)."""
+    (subtitles, stamped turns), ' at 00:00:01–00:06:10' with `until`, the time of its last turn (last_time).
+    `whole`: the question whole, on one line (a citation pasted into notes), not shortened for the page."""
     at = f" at {clock(p.time)}" if p.time is not None else ""
     several = bool(at) and until is not None and clock(until) != clock(p.time)
     if several:
         at += f"–{clock(until)}"
     if p.section.startswith("Q") and p.question:
         role = "Question" if p.kind == "question" else "Answer to"
-        label = f"{role} {p.section} — {shorten(p.question)}"
+        label = f"{role} {p.section} — {' '.join(p.question.split()) if whole else shorten(p.question)}"
         return label + (f" ({p.outlet})" if p.outlet else "") + at
     names = tuple(getattr(p, "speakers", ()) or ()) or ((p.speaker,) if p.speaker else ())
     if p.section == "opening":      # (a host's welcome and a guest's first words, windowed together: both named)
@@ -293,10 +294,11 @@ def hit_json(hit: Hit, index: Index, query: str = "", speaker: str | None = None
     }
 
 
-def reference(p: Passage, doc: Document, until: float | None = None) -> str:
+def reference(p: Passage, doc: Document, until: float | None = None, whole: bool = False) -> str:
     """A ready citation line: speaker, event, date, section (with the time, and with `until` the last turn's:
-    last_time), paragraph. (A turn's label names its speakers already.)"""
-    label = where(p, until)
+    last_time; `whole`: the question it answers whole, as where()), paragraph. (A turn's label names its speakers
+    already.)"""
+    label = where(p, until, whole)
     speaker = "" if label.startswith("Turn") else p.speaker or ""
     parts = [speaker, doc.title, doc.date or "", label, f"para. {p.paragraph}"]
     if p.page:
@@ -321,10 +323,11 @@ def md_escape(text: str) -> str:
 
 def markdown_citation(p: Passage, doc: Document, rank: int | None = None, until: float | None = None) -> str:
     """One quote as a Markdown block quote and its reference line, both ``md_escape``d: the
-    document's characters, shown as text (the exact text is ``document.text[start:end]``)."""
+    document's characters, shown as text (the exact text is ``document.text[start:end]``); the question it answers
+    whole (notes show no tooltip with the rest: a seminar presenter's "Answer to Q7 — President of Russia … of the…")."""
     lines = checked(p, doc).splitlines() or [""]
     quote = "\n".join(f"> {md_escape(line)}" for line in lines)
-    return f"{quote}\n\n— {f'[{rank}] ' if rank is not None else ''}{md_escape(reference(p, doc, until))}\n"
+    return f"{quote}\n\n— {f'[{rank}] ' if rank is not None else ''}{md_escape(reference(p, doc, until, whole=True))}\n"
 
 
 def markdown(hits: list[Hit], index: Index) -> str:

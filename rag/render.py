@@ -49,16 +49,8 @@ def quote_citation(hit: Hit, index) -> str:
     """One quote as a ready Markdown citation ("Copy citation"): the quote, then speaker, event, date,
     section, paragraph, characters; Markdown-escaped (cite.md_escape), so pasted into notes it shows
     the document's characters and makes no link, image or HTML."""
-    p = hit.passage
-    text = cite.markdown_citation(p, index.documents[p.doc], until=cite.last_time(p, index))
-    whole = " ".join((p.question or "").split())
-    short = cite.shorten(whole)
-    if p.section.startswith("Q") and whole and short != whole:
-        # the label's question, cut for the page ("Answer to Q7 — President of Russia … of the…"), whole in what is
-        # pasted into notes, where no tooltip or expanded label shows the rest
-        cut, full = cite.md_escape(f" — {short}"), cite.md_escape(f" — {whole}")
-        text = text.replace(cut, full, 1) if cut in text else f"{text}\nQuestion {p.section}: {cite.md_escape(whole)}\n"
-    return text
+    p = hit.passage     # (the question whole: cite.markdown_citation)
+    return cite.markdown_citation(p, index.documents[p.doc], until=cite.last_time(p, index))
 
 
 def abstained(result, index) -> str:

@@ -57,6 +57,18 @@ def test_label_of_a_long_question_is_shortened():
     assert len(label) == len("Answer to Q7 — ") + len(shorten(question)) <= len("Answer to Q7 — ") + 80
 
 
+def test_a_markdown_citation_carries_the_whole_question(index):
+    """A seminar presenter: *Download Markdown* (as *Copy citation*) pasted "Answer to Q7 — President of Russia
+    Vladimir Putin said at an emergency videoconference of the…" into their notes, where nothing shows the rest. The
+    question is whole there (on one line); the page's label stays short."""
+    question = "Mr Minister, " + "what do you make of the talks in Geneva and Brussels " * 4 + "?"
+    first = index.passages[0]
+    long = replace(first, section="Q7", kind="answer", question=question)
+    md = markdown([Hit(long, 1, 1.0, {})], index)
+    assert f"Answer to Q7 — {' '.join(question.split())}" in md and "…" not in md
+    assert where(long).endswith("…")
+
+
 def test_label_of_plain_text_is_its_paragraph():
     assert where(Passage("d", 0, 5, "Hello", "text", "paragraph", 12)) == "Paragraph 12"
     # a question section whose question was not found is labelled by its paragraph too

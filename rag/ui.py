@@ -121,7 +121,7 @@ def _skips(values):
 
 PARTS = ("turns", "header", "present", "presenter", "conversation", "question", "ask", "examples", "k",
          "summary_on", "model_name", "doc_filter", "speaker", "doc_list", "uploads", "replace", "add", "to_remove",
-         "remove", "doc_status", "source", "link_search", "link_hash", "page_base")
+         "remove", "doc_status", "source", "link_search", "link_hash", "page_base", "pending")
 
 
 class RefuseWrites:
@@ -277,14 +277,14 @@ def _layout(engine: Engine) -> dict:
                                      elem_id="rq-doc-status")
         with gr.Column(scale=2, min_width=320, elem_id="rq-source-col"):
             source = gr.HTML(render.source_placeholder(), elem_id="rq-source", js_on_load=_static("source.js"))
-    link_search, link_hash, page_base = (gr.Textbox(visible=False) for _ in range(3))
+    link_search, link_hash, page_base, pending = (gr.Textbox(visible=False) for _ in range(4))
 
     return {name: value for name, value in locals().items() if name in PARTS}
 
 
 def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversation, question, ask, examples, k,
           summary_on, model_name, doc_filter, speaker, doc_list, uploads, replace, add, to_remove, remove,
-          doc_status, source, link_search, link_hash, page_base) -> None:
+          doc_status, source, link_search, link_hash, page_base, pending) -> None:
     """The events: each calls a handler (handlers.py) and puts what it returns on the page."""
     import gradio as gr
 
@@ -292,14 +292,12 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
         if not str(q or "").strip():
             # an empty box asked (a double click on Ask, Enter pressed twice: the box emptied by the first answer)
             # adds nothing: a turn saying the query is empty buried the answer just given (the API still says it)
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield gr.skip(), gr.skip(), gr.skip()
             return
         for n, (new_turns, html) in enumerate(handlers.answer(engine, q, k_value, summary_value, model_value,
                                                               state, docs=docs, speaker=who)):
-            # the box empties with the answer; presenter mode shows the new answer's quotes
-            first = n == 0
-            yield (new_turns, html, "" if first else gr.skip(),
-                   render.presenter_html(new_turns[-1], base) if first else gr.skip())
+            # presenter mode shows the new answer's quotes
+            yield new_turns, html, render.presenter_html(new_turns[-1], base) if n == 0 else gr.skip()
 
     def speakers(docs, chosen=""):
         """The speaker choice for the documents ticked: the chosen one kept while they still have them."""
@@ -321,14 +319,18 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
         report = lambda done, total, what: progress((done, max(total, 1)), desc=what)   # noqa: E731
         return documents(handlers.add_files(engine, files, report, replace=replace_value), ticked, chosen)
 
-    asked = dict(fn=run, inputs=[question, k, summary_on, model_name, doc_filter, speaker, turns, page_base],
-                 outputs=[turns, conversation, question, presenter], api_visibility="private",
+    # the box empties as the question is taken, not when its answer comes: a question typed meanwhile (the next one, by
+    # a presenter while the answer streams, or five in a row) was wiped by the answer before it, and lost
+    taken = dict(fn=lambda q: ("", q), inputs=[question], outputs=[question, pending], api_visibility="private",
+                 queue=False)
+    asked = dict(fn=run, inputs=[pending, k, summary_on, model_name, doc_filter, speaker, turns, page_base],
+                 outputs=[turns, conversation, presenter], api_visibility="private",
                  concurrency_limit=CONCURRENCY, show_progress="minimal",
                  js="(q, k, s, m, d, w, t, b) => [q, k, s, m, d, w, t, location.origin + location.pathname]")
     for trigger in (ask.click, question.submit):
-        trigger(**asked).then(None, js=_static("latest.js"))
+        trigger(**taken).then(**asked).then(None, js=_static("latest.js"))
     for button, text in examples:
-        button.click(lambda t=text: t, None, question, api_visibility="private", queue=False).then(
+        button.click(lambda t=text: ("", t), None, [question, pending], api_visibility="private", queue=False).then(
             **asked).then(None, js=_static("latest.js"))
     doc_outputs = [doc_status, doc_list, doc_filter, to_remove, header, speaker]
     # "always_last": an .input() event is "once" by default, which drops a second tick made while the first is

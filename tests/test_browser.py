@@ -371,6 +371,26 @@ def test_an_empty_ask_adds_nothing_and_leaves_the_answer_where_it_is(page):
         assert p.evaluate("scrollY") == before                  # the reader stays where they were
 
 
+def test_a_question_typed_while_the_answer_comes_is_kept(page):
+    """A presenter's review: five questions asked a moment apart gave four answers, one gone without a word: the box
+    emptied when each answer came, wiping what had been typed since. It empties when the question is taken."""
+    p = page.open()
+    p.fill("#rq-question textarea", QUESTION)
+    p.press("#rq-question textarea", "Enter")
+    # the box is empty before the answer is there (it emptied with the answer, wiping what was typed meanwhile)
+    quotes = p.wait_for_function("(() => document.querySelector('#rq-question textarea').value === '' && "
+                                 "String(document.querySelectorAll('#rq-conversation .rq-quote').length))()",
+                                 polling="raf", timeout=30_000).json_value()
+    assert quotes == "0"
+    p.fill("#rq-question textarea", "What did Lavrov say about NATO?")     # before the first answer has come
+    p.wait_for_selector("#rq-conversation .rq-quote", timeout=90_000)
+    p.wait_for_timeout(1500)
+    assert p.input_value("#rq-question textarea") == "What did Lavrov say about NATO?"
+    p.press("#rq-question textarea", "Enter")
+    p.wait_for_function("document.querySelectorAll('#rq-conversation .rq-turn').length === 2", timeout=90_000)
+    assert "NATO" in p.locator("#rq-conversation .rq-turn").nth(1).text_content()
+
+
 def test_summary_streams_above_the_quotes_as_the_models_words(page):
     import rag.summarise  # noqa: F401 - a broken import fails the test, never skips it
     from rag import models

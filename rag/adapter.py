@@ -5,8 +5,8 @@ Why: MiniLM learnt from web questions and answers. A meeting's questions ("What 
 think about the buttons when discussing the design?") and its answers (a discussion over forty short turns)
 are another shape, and within one meeting every window is about the same few things. A 384 x 384 map, trained
 on QMSum's train split (162 meetings, 1,095 questions; eval/meetings/README.md), moves a question's vector
-towards the windows that answer such questions; measured on the 35 validation meetings it never saw (README,
-*Meetings*). Only the query changes: the index's vectors stay as they are (no rebuild), and it can be switched
+towards the windows that answer such questions; measured on the 35 validation meetings it never saw (README and
+docs/meetings-notes.md). Only the query changes: the index's vectors stay as they are (no rebuild), and it can be switched
 off.
 
 Where it applies (``resolve``): ``"auto"`` (the default) uses $RAG_QUERY_ADAPTER when set (a file, or
@@ -25,7 +25,7 @@ chosen on a fifth of train's meetings held out from the other four fifths, never
 
 The file: ``.npz`` (no pickle) holding ``W`` (float32, d x d), ``fingerprint`` (the model's weights) and
 ``about`` (JSON: what it was trained on). What it leaves out: fine-tuning the model itself (every document
-would need embedding again, and on the same questions it ranked worse than this map: README, *Meetings*), nonlinear
+would need embedding again, and on the same questions it ranked worse than this map: docs/meetings-notes.md), nonlinear
 maps, adapting the documents' side.
 """
 from __future__ import annotations

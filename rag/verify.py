@@ -50,7 +50,7 @@ from .places import countries
 from .speakers import label_of
 from .spelling import SCALES, TENS, UNITS, _spelled_numbers, _spelled_value
 
-THRESHOLD = 0.5     # cosine to the best quote sentence (all-MiniLM-L6-v2), see README "Summary"
+THRESHOLD = 0.5     # cosine to the best quote sentence (all-MiniLM-L6-v2), see README "Summaries"
 ECHO_MARGIN = 0.15  # a sentence this much closer to the question than to the quotes only echoes it
 CLOSE = 0.05        # quote sentences this near the best one count as "the closest" for negation
 COPY = 0.8          # share of a sentence's words found in a quote sentence that makes it a near copy

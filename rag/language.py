@@ -42,7 +42,9 @@ def _vote(word: str) -> str | None:
 
 def language_of(text: str, at_least: int = 2) -> str | None:
     """The language of LANGUAGES most of `text`'s words vote for (_vote), given `at_least` votes and more than any
-    other language's; None when undecided or without wordfreq."""
+    other language's; another than English only with two votes more than English has (an English question naming
+    "La Repubblica" or "Die Welt and Der Spiegel" is English: "and", "Did", "or" vote for it); None when undecided or
+    without wordfreq."""
     votes: dict[str, int] = {}
     for word in _WORD.findall(text.lower()):
         code = _vote(word)
@@ -52,7 +54,20 @@ def language_of(text: str, at_least: int = 2) -> str | None:
         return None
     ranked = sorted(votes.items(), key=lambda kv: -kv[1])
     code, n = ranked[0]
+    if code != "en" and n < votes.get("en", 0) + 2:
+        return None
     return code if n >= at_least and (len(ranked) == 1 or n > ranked[1][1]) else None
+
+
+def foreign_word(word: str) -> bool:
+    """Whether a word in lower case is an everyday word of another language than English, and far commoner there
+    (by 2 on the Zipf scale or more): the "über" and "und" of "What did Lavrov say über Deutschland und die
+    Ukraine?", no rare term the documents lack; not "bitcoin", as common in English as anywhere."""
+    f = _frequency()
+    if f is None or not word.islower() or not _WORD.fullmatch(word):
+        return False
+    english = f(word, "en")
+    return any(f(word, code) >= COMMON and f(word, code) >= english + 2 for code in LANGUAGES if code != "en")
 
 
 def everyday(word: str, code: str) -> bool:

@@ -685,6 +685,10 @@ class Retriever:
         if asked_in and asked_in != "en":   # a German question's "sagte", "über", a French one's "dit": everyday
             from .language import everyday    # words of its language, no names the documents lack
             missing = [t for t in missing if not all(everyday(w, asked_in) for w in t.lower().split())]
+        elif any(t.islower() and " " not in t for t in missing):     # and an English question's "über", "und": two
+            from .language import foreign_word                        # or more (one alone is a name: "kabul")
+            others = {w for w in re.findall(r"[^\W\d_]+", text) if foreign_word(w)}
+            missing = [t for t in missing if t not in others] if len(others) >= 2 else missing
         hits = self._hits(picked, order, fused, dense, lexical, abstained, region)
         elsewhere = []
         if docs and set(docs) < set(self.index.documents) and named_missing:     # what the other documents hold

@@ -59,3 +59,18 @@ def test_a_french_question_of_french_documents_names_no_french_word_missing(tmp_
     assert "dit" not in asked.missing_terms and not any("seems to be in" in n for n in asked.notices)
     german = r.search("Was sagte die Bürgermeisterin über die Niederlande?", 3)
     assert german.notices[0].startswith("The question seems to be in German, the documents in English and French")
+
+
+def test_an_english_question_naming_foreign_titles_is_english_and_foreign_words_are_no_missing_names(tmp_path):
+    """(A hostile review of the notice: "Lavrov on Die Welt and Der Spiegel" and "Did Lavrov comment on La Repubblica
+    or Corriere della Sera?" were told to ask in English; "What did Lavrov say über Deutschland und die Ukraine?"
+    listed 'über' and 'und' as never mentioned.)"""
+    assert language_of("Lavrov on Die Welt and Der Spiegel") is None
+    assert language_of("Did Lavrov comment on La Repubblica or Corriere della Sera?") in (None, "en")
+    r = _index(tmp_path, {"pc.txt": ENGLISH})
+    titles = r.search("Lavrov on Die Welt and Der Spiegel", 3)
+    assert not any("seems to be in" in n for n in titles.notices) and "Spiegel" in titles.missing_terms
+    mixed = r.search("What did Lavrov say über Deutschland und die Ukraine?", 3)
+    assert not {"über", "und", "die"} & set(mixed.missing_terms)
+    # one such word alone is a name the documents lack, in lower case ("kabul": Turkish for "acceptance")
+    assert "kabul" in r.search("russian embassy in kabul", 3).missing_terms

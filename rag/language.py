@@ -10,8 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 import re
 
-# the languages told apart, with their names for the notice (wordfreq has each; a table loads on first use, 0.1 to
-# 0.6 s each, so they are read only for a question most of whose words the documents lack)
+# the languages told apart, with their names for the notice (wordfreq has each; the tables load on first use, read
+# only for a question most of whose words the documents lack: _frequency)
 LANGUAGES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
              "nl": "Dutch", "ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "sv": "Swedish", "tr": "Turkish"}
 COMMON = 3.0        # a word this common (Zipf) in a language is one of its everyday words
@@ -21,11 +21,14 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 
 @lru_cache(maxsize=1)
 def _frequency():
+    """wordfreq's Zipf frequency over its "small" lists for the other languages (each one's commonest words: read in
+    0.2 s, 54 MB; its "best" lists took 4 s and 474 MB, for the same everyday words), its "best" one for English
+    (loaded already: english.zipf), so that a rare English word ("orban", "dor" of a typo) is not taken for none."""
     try:
         from wordfreq import zipf_frequency
     except ModuleNotFoundError:
         return None
-    return zipf_frequency
+    return lambda word, code: zipf_frequency(word, code, wordlist="best" if code == "en" else "small")
 
 
 @lru_cache(maxsize=8192)

@@ -147,7 +147,8 @@ class _Rows:
         from .speakers import _fold, aliases
 
         return frozenset(w for name, _ in self.speakers.values() for a in aliases(name) for w in a) | \
-            frozenset(_fold(w) for name, _ in self.speakers.values() for w in re.findall(r"[^\W_]+", name))
+            frozenset(_fold(w) for name, _ in self.speakers.values() for w in re.findall(r"[^\W_]+", name)) | \
+            frozenset(w for name in self.known_as.values() for a in aliases(name) for w in a)
 
     @cached_property
     def idf_scale(self) -> float:       # confidence's: BM25 as on an index of REFERENCE_PASSAGES passages
@@ -273,7 +274,18 @@ class _Rows:
     @cached_property
     def alias_table(self) -> tuple[dict, int]:     # speakers.alias_table of the index's speakers
         from .speakers import alias_table
-        return alias_table(name for name, _ in self.speakers.values())
+        return alias_table((name for name, _ in self.speakers.values()), tuple(sorted(self.known_as.items())))
+
+    @cached_property
+    def known_as(self) -> dict[str, str]:    # speakers labelled by initials the documents give with a name (DB)
+        from .speakers import initials_named
+
+        labels = {name for name, _ in self.speakers.values() if re.fullmatch(r"[A-Z]{2,4}", name)}
+        out: dict[str, str] = {}
+        for doc in self.index.documents.values() if labels else ():
+            for label, name in initials_named(getattr(doc, "text", "") or "", labels).items():
+                out.setdefault(label, name)
+        return out
 
     @cached_property
     def vocabulary(self):

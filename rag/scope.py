@@ -86,14 +86,16 @@ class Scope:
         if found is None and len(several) > 1 and all(several):     # as a search said them: "Anna Berg or Tom Berg"
             found = (SPEAKERS_JOIN.join(name for name, _ in several), np.concatenate([rows for _, rows in several]))
         if found is None:       # as a query names them: "Berg" (Anna Berg), "the PhD" (PhD A or PhD B)
-            from .speakers import resolve
+            from .speakers import resolve_in
 
-            words = _name_words
+            known = self._rows.known_as     # (a label of initials is also the name the document gives them)
+            words = lambda n: _name_words(n) | _name_words(known.get(n, ""))    # noqa: E731
             every = [name for name, _ in self._rows.speakers.values()]
             asked = words(speaker)
             given = asked - _FILTER_WORDS
             # as a query names them, else by any words of their label ("Amina" of "Dr. Amina Yusuf")
-            names = resolve(speaker, every, named=True).speakers or [n for n in every if given and given <= words(n)]
+            names = resolve_in(speaker, *self._rows.alias_table, named=True).speakers \
+                or [n for n in every if given and given <= words(n)]
             # each word of the filter is theirs: not "Emeka Okafor" for Amara Okafor, "Maria Lavrov" for Sergey
             names = [n for n in names if given <= words(n)]
             # and a title it gives narrows to those who carry it ("Dr Amina": Dr. Amina Yusuf, not Amina Bello)
@@ -166,7 +168,9 @@ class Scope:
             # searched): the passages are ranked, and judged, by what was asked of it
             return None, None, query_without(text, resolution) if resolution.role else text, ""
         names = SPEAKERS_JOIN.join(speakers)
-        said = f"Only passages where {names} speaks" + (
+        known = self._rows.known_as         # ("DB (Dolores Barrios)": the name the document gives their initials)
+        shown = SPEAKERS_JOIN.join(f"{n} ({known[n]})" if n in known else n for n in speakers)
+        said = f"Only passages where {shown} speaks" + (
             f" (\u201c{resolution.mention}\u201d could be any of them)." if len(speakers) > 1 and resolution.ambiguous
             else ".")
         searched = np.ones_like(mask) if allowed is None else allowed

@@ -232,17 +232,16 @@ def _key(speakers: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for s in speakers if s))
 
 
-@lru_cache(maxsize=16)
-def _longest(speakers: tuple[str, ...]) -> int:
-    """The most words of an alias of these speakers (a query's every word is tried as the start of one)."""
-    return max((len(a) for a in _table_of(speakers)), default=0)
-
-
 @lru_cache(maxsize=16)      # an index's speakers are the same for every query: ~15 ms a query saved
-def _table_of(speakers: tuple[str, ...]) -> dict[tuple[str, ...], list[str]]:
+def _table_of(speakers: tuple[str, ...], known_as: tuple[tuple[str, str], ...] = ()) -> dict[tuple[str, ...], list[str]]:
     """Each alias -> the speakers it names; a first name ("Warren", "Ms. May") only where it is no other speaker's
-    surname or name (Senator Warren before Warren Buffett, Ms. Elizabeth May before Ms. May Chen)."""
+    surname or name (Senator Warren before Warren Buffett, Ms. Elizabeth May before Ms. May Chen); `known_as`: (a
+    label, the name the documents give it) pairs, an oral history's "DB" for "Narrator: Dolores Barrios (DB)", whose
+    name's aliases name the label too."""
     table: dict[tuple[str, ...], list[str]] = {}
+    for label, name in known_as:
+        for alias in aliases(name):
+            table.setdefault(alias, []).append(label)
     by_first: dict[tuple[str, ...], list[str]] = {}
     for name in speakers:
         first = first_name(name)
@@ -329,11 +328,28 @@ def _topic(folded: list[str], i: int) -> bool:
     return j >= 0 and folded[j] in _TOPIC_BEFORE
 
 
-def alias_table(speakers: Iterable[str]) -> tuple[dict[tuple[str, ...], list[str]], int]:
-    """The aliases of `speakers` (an index's speaker labels), each -> the speakers it may name, and the most words
-    of one: what resolve_in reads (a Retriever keeps its index's, not to work it out at every search)."""
+def alias_table(speakers: Iterable[str], known_as: tuple[tuple[str, str], ...] = ()) -> tuple[dict[tuple[str, ...], list[str]], int]:
+    """The aliases of `speakers` (an index's speaker labels; `known_as`: labels' names, _table_of), each -> the
+    speakers it may name, and the most words of one: what resolve_in reads (a Retriever keeps its index's, not to
+    work it out at every search)."""
     key = _key(speakers)
-    return _table_of(key), _longest(key)
+    table = _table_of(key, known_as)
+    return table, max((len(a) for a in table), default=0)
+
+
+# "Dolores Barrios (DB)": a name, then the initials a transcript labels that person's turns with
+_INITIALLED = re.compile(r"\b((?:[A-Z][\w'’-]+ ){1,3}[A-Z][\w'’-]+) \(([A-Z]{2,4})\)")
+
+
+def initials_named(text: str, labels: set[str]) -> dict[str, str]:
+    """Each of `labels` that is a person's initials a document gives with their name ("Narrator: Dolores Barrios (DB)"
+    above "DB: …" turns) -> that name, as first given."""
+    out: dict[str, str] = {}
+    for m in _INITIALLED.finditer(text):
+        name, label = m.group(1), m.group(2)
+        if label in labels and label not in out and "".join(w[0] for w in name.split())[-len(label):] == label[-len(label):]:
+            out[label] = name
+    return out
 
 
 def resolve(query: str, speakers: Iterable[str], named: bool = False) -> Resolution:

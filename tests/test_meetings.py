@@ -1116,3 +1116,17 @@ def test_asking_what_someone_said_who_never_speaks_says_so(tmp_path):
     for asked in ("What did Leila Amari say about the coral?", "What does Russia think about the monitoring?",
                   "What did Omar Haddad say about the coral?"):
         assert not any("is not a speaker" in n for n in r.search(asked, 3).notices), asked
+
+
+def test_a_speaker_labelled_by_initials_is_found_by_the_name_the_document_gives_them(tmp_path):
+    """A researcher's oral history: "Narrator: Dolores Barrios (DB)" above "DB: …" turns; "What did Dolores Barrios
+    say about the walkout?" found the header line, and `--speaker Barrios` was refused. The initials a document gives
+    with a name are that name's, and the note says both."""
+    text = ("HARBOR LABOR ORAL HISTORY PROJECT\n\nNarrator: Dolores Barrios (DB)\nInterviewer: Mark Kessler (MK)\n"
+            "Date: August 22, 2019\n\nMK: What happened in 1971?\n\nDB: There was a walkout, eleven days in July.\n\n"
+            "MK: And the closures?\n\nDB: StarKist closed its plant in 1984.\n")
+    r = _one_file(tmp_path, "oral.txt", text)
+    asked = r.search("What did Dolores Barrios say about the walkout?", 3)
+    assert asked.speaker == "DB" and all(h.passage.speaker == "DB" for h in asked.hits)
+    assert "Only passages where DB (Dolores Barrios) speaks." in asked.notices or not asked.notices
+    assert r.search("walkout", 3, speaker="Barrios").speaker == "DB"

@@ -14,13 +14,14 @@ beyond the browser session.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, quote, unquote, urlencode
 
 from .english import QUESTION_WORDS
 from .errors import QueryError, RagError
 from .records import Passage
-from .retrieve import DEFAULT_K, MAX_K, Result, check_k, clean_query, corpus_noun  # noqa: F401 - the page's wording
+from .retrieve import DEFAULT_K, MAX_K, MAX_QUERY_CHARS, Result, check_k, clean_query, corpus_noun  # noqa: F401 - the page's wording
 
 
 # "what about Sweden?", "And how about the EU?", "so what about sanctions"
@@ -61,7 +62,21 @@ class Turn:
 
     @property
     def rewritten(self) -> bool:
-        return bool(self.query) and " ".join(self.question.split()) != self.query
+        """Whether the query searched is another than the question as typed: a follow-up's rewrite, not a question
+        only cut to MAX_QUERY_CHARS or cleaned of invisible characters (clean_query), which is no rewrite (a
+        5,000-character question's cut was printed whole as "Searched for:")."""
+        return bool(self.query) and self.query != _cleaned(self.question)
+
+    @property
+    def length(self) -> int:
+        """The question's characters as typed, white space folded, invisible ones left out (its real length: the
+        part searched is at most MAX_QUERY_CHARS)."""
+        return len(" ".join("".join(c for c in self.question if unicodedata.category(c) != "Cf").split()))
+
+    @property
+    def cut(self) -> bool:
+        """Whether the question was searched only as far as its first MAX_QUERY_CHARS characters."""
+        return bool(self.query) and not self.rewritten and self.length > MAX_QUERY_CHARS
 
     @property
     def context(self) -> str | None:
@@ -76,15 +91,37 @@ class Turn:
         return getattr(self.index, "fingerprint", "") if self.index is not None else ""
 
 
+def _cleaned(question: str) -> str:
+    """The question as the search takes it before any rewrite (clean_query), '' for none."""
+    try:
+        return clean_query(question)[0]
+    except RagError:
+        return ""
+
+
+def blank(question) -> bool:
+    """Whether a question holds nothing to search: white space or invisible characters only (a U+200B, a U+FEFF,
+    which clean_query drops: "Please type a question" was a turn of its own)."""
+    return not isinstance(question, str) or not _cleaned(question)
+
+
 def _sentence_start(text: str, pos: int) -> bool:
     before = text[:pos].rstrip()
     return not before or before[-1] in ".?!:;\"“«("
 
 
+# countries by their letters, which places.py's tables do not hold (in capitals only: "us" is a pronoun); for the
+# follow-up rule they are countries, not acronyms ("Will Finland join NATO?" + "What about the US?" became
+# "Will Finland join the US?")
+_COUNTRY_LETTERS = {"US", "USA", "U.S.", "U.S.A.", "UK", "U.K.", "UAE", "DPRK", "PRC", "ROK"}
+
+
 def _country(name: str) -> bool:
-    """Whether `name` is a country's ("Japan", "South Korea"; places.py's tables)."""
+    """Whether `name` is a country's ("Japan", "South Korea", "the US"; places.py's tables)."""
     from .places import countries, country_phrases
 
+    if name in _COUNTRY_LETTERS:
+        return True
     words = tuple(name.casefold().split())
     return (len(words) == 1 and words[0] in countries()) or words in country_phrases()
 
@@ -97,7 +134,7 @@ def _swap_topic(previous: str, topic: str) -> str | None:
     core = re.sub(r"^the\s+", "", topic, flags=re.IGNORECASE)
     if not core[:1].isupper():
         return None
-    acronym = core.split()[0].isupper()
+    acronym = _acronym(core)
     if not (acronym or _country(core)):
         return None
     names = []
@@ -108,12 +145,26 @@ def _swap_topic(previous: str, topic: str) -> str | None:
             if not first:
                 continue
             start, name = start + first.end(), name[first.end():]
-        if name != "I" and (name.split()[0].isupper() if acronym else _country(name)):
+        if name != "I" and (_acronym(name) if acronym else _country(name)):
             names.append((start, start + len(name)))
     if not names:
         return None
     start, end = names[-1]
+    # the article goes with the name, the topic's own replacing the previous one's: "… about the USA?" + "the EU"
+    # is "… about the EU?", "… with the United States?" + "Germany" is "… with Germany?" (not "the the EU", "the
+    # Germany")
+    article = re.search(r"\bthe\s+$", previous[:start], re.IGNORECASE)
+    if article:
+        start = article.start()
+        if article.group()[0].isupper():        # "The UK said …": the sentence's capital kept
+            topic = topic[:1].upper() + topic[1:]
     return previous[:start] + topic + previous[end:]
+
+
+def _acronym(name: str) -> bool:
+    """Whether `name` starts with an acronym (NATO, EU, "OSCE observers"), not a country's letters (US, UK)."""
+    first = name.split()[0]
+    return first.isupper() and not _country(first)
 
 
 def rewrite_followup(question: str, previous: str | None) -> str:

@@ -136,6 +136,7 @@ SUMMARIES = 3       # summaries written or waiting for the model at once, of all
 # another's plain question took 22 s instead of 0.06 (a hostile review); past these, a turn's quotes come alone
 SUMMARY_HOLD = 600.0   # seconds after which a summary's place is taken back (a turn abandoned mid-summary whose
 # generator was never closed: the places would otherwise be lost for good)
+SUMMARY_STOPPED = "The summary stopped: a new question was asked."
 BUSY_NOTE = "No summary: the summary model is busy with other questions' summaries. Ask again in a moment."
 _writing: dict[object, float] = {}    # the summaries under way: a token -> when it began
 _writing_lock = threading.Lock()
@@ -179,10 +180,14 @@ def _write_summary(engine: Engine, turn: chat.Turn, model_name: str | None, ever
         turn.summary_status = "Loading the summary model (the first time takes a while)…"
         yield
     last = 0.0
+    stream = None
     try:
         speaker = getattr(turn.result, "speaker", None)     # (asked only of a search restricted to a speaker)
-        for update in summariser.stream(turn.query, turn.result.hits, turn.index, engine.embedder,
-                                        **({"speaker": speaker} if speaker else {})):
+        stream = summariser.stream(turn.query, turn.result.hits, turn.index, engine.embedder,
+                                   **({"speaker": speaker} if speaker else {}))
+        for update in stream:
+            if turn.summary_note == SUMMARY_STOPPED:        # a new question was asked (answer): the model is its
+                break
             turn.summary_text = update.text
             if update.done:
                 turn.summary = update.summary
@@ -194,6 +199,9 @@ def _write_summary(engine: Engine, turn: chat.Turn, model_name: str | None, ever
     except Exception as e:  # noqa: BLE001 - a model failure must not take the quotes with it
         log.exception("summary failed")
         turn.summary_note = f"No summary: the model failed ({type(e).__name__})."
+    finally:
+        if stream is not None:
+            stream.close()          # (the model's lock let go now, not when the generator is collected)
     if turn.summary is None and not turn.summary_note:
         turn.summary_note = "The summary stopped before it was complete."
     yield
@@ -203,6 +211,12 @@ def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), 
     """Generator: the turns and the conversation, first with the quotes, then as the summary streams.
     `speaker`: only passages where they speak (None or "": anyone)."""
     turns = list(turns or [])
+    # a summary still streaming stops and says so: its own stream, which also writes the session's turns, would have
+    # gone on beside this one's, and the turn's page rendered here froze half-written for good (a question asked
+    # with Enter while the one before was summarised)
+    for earlier in turns:
+        if summarised(earlier) and earlier.summary is None and not earlier.summary_note:
+            earlier.summary_note, earlier.html = SUMMARY_STOPPED, ""
     try:
         retriever, notice = engine.searcher()
         turn = chat.ask(retriever, question, k, _previous_query(turns) if rewrite else None,
@@ -220,8 +234,11 @@ def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), 
     yield turns, conversation(engine, turns, live=turn if streams else None)
     if streams:
         for _ in _stream_summary(engine, turn, model_name):
+            if turn.summary_note == SUMMARY_STOPPED:     # the newer question's answer has the page (and the turns)
+                return
             yield turns, conversation(engine, turns, live=turn)
-        yield turns, conversation(engine, turns)
+        if turn.summary_note != SUMMARY_STOPPED:
+            yield turns, conversation(engine, turns)
 
 
 def _kept(turns: list) -> list:

@@ -288,6 +288,9 @@ def _notes(turn: Turn) -> list[str]:
     """What a turn's search says beside its quotes (a speaker searched, a name no document mentions, a query cut),
     once each; not the abstention's own notice, which its banner says."""
     notes = list(turn.notices) + (list(turn.result.notices) if turn.result else [])
+    if turn.cut:            # said once, under the question (searched_html)
+        notes = [n for n in notes if n != f"The query was cut to its first {len(turn.query)} characters (limit "
+                                          f"{MAX_QUERY_CHARS})."]
     if turn.result is not None and turn.result.abstained:
         notes = [n for n in notes if n != turn.result.abstain_notice]
     return list(dict.fromkeys(notes))
@@ -297,6 +300,8 @@ def searched_html(turn: Turn, limit: int | None = None) -> str:
     """What a follow-up searched, under the question as the user asked it: the earlier question it was searched
     together with (chat.rewrite_followup), or the question it became ("… relations with India?"); '' for another.
     (Glued into one line, "…troops to Kazakhstan? What about the Olympics?" read as one question nobody asked.)"""
+    if turn.cut and not turn.error:         # (no rewrite: the whole cut query was printed, 312 px of it)
+        return f'<p class="rq-searched">Searched for its first {len(turn.query):,} characters.</p>'
     if not turn.rewritten or turn.error:
         return ""
     cut = (lambda t: cite.shorten(t, limit)) if limit else (lambda t: t)     # noqa: E731
@@ -312,9 +317,12 @@ def turn_html(turn: Turn, turn_id: int) -> str:
     shown = shown_question(turn.question)
     asked = f'<div class="rq-ask"><p class="rq-question">{esc(shown)}</p>'
     if len(shown) > LONG_QUESTION:      # (880 characters in bold filled the screen, the first quote below it)
+        # (a question cut for the search shows the part searched, and says of how much: "998 characters" was said
+        # of a 5,000-character question)
+        whole = (f"Show the whole question ({turn.length:,} characters)" if len(shown) >= turn.length else
+                 f"Show the part searched ({len(shown):,} of its {turn.length:,} characters)")
         asked = (f'<div class="rq-ask rq-long-q"><p class="rq-question">{esc(shown)}</p>'
-                 f'<details class="rq-more"><summary>Show the whole question ({len(shown):,} characters)</summary>'
-                 f'</details>')
+                 f'<details class="rq-more"><summary>{whole}</summary></details>')
     asked += searched_html(turn)
     asked += "</div>"
     parts = [f'<p class="rq-note">{esc(note)}</p>' for note in _notes(turn)]
@@ -552,11 +560,21 @@ def qr_svg(url: str) -> str:
 
 
 def _reachable(url: str) -> bool:
-    """Whether a phone in the room could open `url`: not at this machine's own (loopback) address, 127.x, localhost,
-    ::1, where the server is bound by default, nor a relative link."""
-    host = (urlsplit(url).hostname or "").lower()
-    return bool(host) and not (host == "localhost" or host.endswith(".localhost") or host == "::1"
-                               or re.fullmatch(r"127(?:\.\d{1,3}){3}", host))
+    """Whether a phone in the room could open `url`: not at this machine's own (loopback) address, 127.x, localhost
+    (with its trailing dot too), ::1 or an IPv4-mapped 127.x (::ffff:7f00:1), where the server is bound by default,
+    nor 0.0.0.0 or ::, which are no address at all (a server started with --host 0.0.0.0 opened at them showed a QR
+    code no phone could open), nor a relative link."""
+    import ipaddress
+
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return True         # a name: the room's, as far as this page can tell
+    ip = getattr(ip, "ipv4_mapped", None) or ip
+    return not (ip.is_loopback or ip.is_unspecified)
 
 
 def qr_html(url: str) -> str:

@@ -289,9 +289,10 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
     import gradio as gr
 
     def run(q, k_value, summary_value, model_value, docs, who, state, base):
-        if not str(q or "").strip():
+        if chat.blank(q):
             # an empty box asked (a double click on Ask, Enter pressed twice: the box emptied by the first answer)
-            # adds nothing: a turn saying the query is empty buried the answer just given (the API still says it)
+            # adds nothing: a turn saying the query is empty buried the answer just given (the API still says it);
+            # nor does one of invisible characters only (U+200B, U+FEFF), which the search drops
             yield gr.skip(), gr.skip(), gr.skip()
             return
         for n, (new_turns, html) in enumerate(handlers.answer(engine, q, k_value, summary_value, model_value,
@@ -321,10 +322,14 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
 
     # the box empties as the question is taken, not when its answer comes: a question typed meanwhile (the next one, by
     # a presenter while the answer streams, or five in a row) was wiped by the answer before it, and lost
+    # ("multiple": a question asked while the last answer's summary streams is taken at once, not dropped, which
+    # Gradio's "once" did to a second click on Ask; the summary stops and says so: handlers.answer)
+    # (taking is "once": a double click's second press, made before the first has emptied the box, takes nothing;
+    # it is over in a moment, so a question asked later, while a summary streams, is taken)
     taken = dict(fn=lambda q: ("", q), inputs=[question], outputs=[question, pending], api_visibility="private",
                  queue=False)
     asked = dict(fn=run, inputs=[pending, k, summary_on, model_name, doc_filter, speaker, turns, page_base],
-                 outputs=[turns, conversation, presenter], api_visibility="private",
+                 outputs=[turns, conversation, presenter], api_visibility="private", trigger_mode="multiple",
                  concurrency_limit=CONCURRENCY, show_progress="minimal",
                  js="(q, k, s, m, d, w, t, b) => [q, k, s, m, d, w, t, location.origin + location.pathname]")
     for trigger in (ask.click, question.submit):
@@ -421,6 +426,20 @@ def _environment() -> None:
     threadpool_limits(1, user_api="blas")
 
 
+def network_address() -> str | None:
+    """This machine's address on its network (the interface a packet out would leave by: a UDP socket's connect sends
+    nothing), or None where there is none."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))         # (TEST-NET-1: no packet goes anywhere)
+            address = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
 def serve(index: Path = store.DEFAULT_INDEX, port: int | None = None, host: str = "127.0.0.1",
           embedder=None, block: bool = True, read_only: bool | None = None):
     """Start the chat. Returns (demo, url) when block is False. `read_only` (default: $RAG_READ_ONLY):
@@ -442,6 +461,9 @@ def serve(index: Path = store.DEFAULT_INDEX, port: int | None = None, host: str 
     # questions are answered by word matching, and say so
     warm = engine.warm_up_in_background()
     log.info("rag-quotes chat on %s (page up in %.1f s)", url, time.monotonic() - started)
+    if host in ("0.0.0.0", "::") and network_address():
+        # (Gradio says http://localhost:PORT/, which neither a phone nor the slides' QR code can use)
+        log.info("on this network: http://%s:%d/", network_address(), demo.server_port)
     if not block:
         return demo, url
     warm.join()

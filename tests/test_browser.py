@@ -346,7 +346,7 @@ def test_bad_queries_are_messages(page):
                " t.dispatchEvent(new Event('input', {bubbles: true})); }", "NATO " * 20_000)
     p.click("#rq-ask")
     p.wait_for_function("document.querySelectorAll('#rq-conversation .rq-turn').length >= 2", timeout=90_000)
-    assert "cut" in p.locator("#rq-conversation .rq-turn").nth(1).inner_text()
+    assert "Searched for its first" in p.locator("#rq-conversation .rq-turn").nth(1).inner_text()   # (cut, and said)
     assert not page.dialogs
 
 
@@ -362,7 +362,7 @@ def test_an_empty_ask_adds_nothing_and_leaves_the_answer_where_it_is(page):
     assert turns.count() == 1
     p.locator("#rq-conversation .rq-quote").nth(2).scroll_into_view_if_needed()
     before = p.evaluate("scrollY")
-    for blank in ("", "   "):
+    for blank in ("", "   ", "\u200b\ufeff\u200b"):        # (zero-width characters only: a turn "the query is empty")
         p.fill("#rq-question textarea", blank)
         p.click("#rq-ask")
         p.press("#rq-question textarea", "Enter")
@@ -821,5 +821,89 @@ def test_the_quote_buttons_line_up_and_the_documents_panel_reads_well(browser, a
         p.locator("[role=option]").first.click()
         p.wait_for_timeout(500)
         assert p.locator("#rq-remove").is_enabled()
+    finally:
+        view.close()
+
+
+PRESENTED = """() => { const bar = document.querySelector('#rq-ask-row').getBoundingClientRect().top;
+    const panel = document.querySelector('#rq-presenter');
+    const s = [...panel.querySelectorAll('.rq-slide')].find(x => !x.hidden);
+    const box = (e) => e.getBoundingClientRect();
+    const out = [];
+    for (const [name, e] of [['question', panel.querySelector('.rq-present-q')], ['leave', panel.querySelector('.rq-present-exit')],
+                             ['count', s.querySelector('.rq-slide-count')], ['citation', s.querySelector('.rq-slide-cite')]]) {
+        if (box(e).top < 0 || box(e).bottom > bar) out.push(`${name} at ${Math.round(box(e).top)}-${Math.round(box(e).bottom)}`);
+    }
+    const quote = box(s.querySelector('.rq-slide-text'));
+    if (quote.height < 40 || quote.bottom > bar + 1) out.push(`the quote at ${Math.round(quote.top)}-${Math.round(quote.bottom)}`);
+    for (const e of panel.querySelectorAll('.rq-present-keys, .rq-qr, .rq-qr-note')) {     // nothing drawn over the quote
+        const r = box(e);
+        if (r.height && (r.top < quote.bottom - 1 && r.bottom > quote.top + 1 || r.bottom > bar + 1)) out.push(`${e.className} over it`);
+    }
+    if (panel.scrollTop || panel.scrollHeight > panel.clientHeight + 1) out.push(`the overlay scrolls ${panel.scrollHeight}`);
+    return out; }"""
+
+
+@pytest.mark.parametrize("width, height, scale, question", [
+    (683, 512, 1.5, "Will Finland join NATO?"),             # a 1024x768 projector at 150 %
+    (390, 844, 2, "Will Finland join NATO?"),               # a phone
+    (1280, 720, 1, ("I would like to ask about the broader context of European security, and in particular about how "
+                    "the Minister sees NATO. " * 50)[:5000])])
+def test_presenter_mode_fits_any_screen(browser, apps, width, height, scale, question):
+    """A hostile review: at 720 CSS px wide or less (or with a 5,000-character question) the slide was taller than the
+    screen: the overlay scrolled, the question, Leave, "Quote n of 5" and the citation went above the top, and the key
+    hint was drawn over the quote. They stay; the quote's box takes the rest; the key hint and the QR go when there is
+    no room for them (static/presenter.js)."""
+    view = Page(browser, apps[0].url, viewport={"width": width, "height": height}, device_scale_factor=scale)
+    try:
+        p = view.open("?present=1")
+        p.evaluate("q => { const t = document.querySelector('#rq-question textarea'); t.value = q; "
+                   "t.dispatchEvent(new Event('input', {bubbles: true})); }", question)
+        p.click("#rq-ask")
+        p.wait_for_selector("#rq-presenter .rq-slide", timeout=90_000)
+        p.wait_for_timeout(800)
+        seen = []
+        for _ in range(5):
+            seen += p.evaluate(PRESENTED)
+            p.keyboard.press("ArrowRight")
+            p.wait_for_timeout(100)
+        p.screenshot(path=str(ARTIFACTS / f"presenter-{width}x{height}.png"))
+        assert not seen
+    finally:
+        view.close()
+
+
+def test_tab_in_presenter_mode_stays_on_the_slides_and_the_ask_bar(browser, apps):
+    """A hostile review: Tab in presenter mode went on into the chat hidden under the overlay (28 invisible stops,
+    which Enter acted on)."""
+    view = Page(browser, apps[0].url, viewport={"width": 1280, "height": 720})
+    try:
+        p = view.open("?present=1")
+        view.ask("Will Finland join NATO?", 1)
+        where = "() => { const e = document.activeElement; return e.closest('#rq-presenter') ? 'slides' : e.closest('#rq-ask-row') ? 'bar' : e.tagName + ' ' + (e.textContent || '').trim().slice(0, 30); }"
+        seen = []
+        for key in ["Tab"] * 12 + ["Shift+Tab"] * 12:
+            p.keyboard.press(key)
+            seen.append(p.evaluate(where))
+        assert set(seen) == {"slides", "bar"}, seen
+    finally:
+        view.close()
+
+
+def test_nothing_the_keyboard_reaches_is_under_a_grown_ask_bar(browser, apps):
+    """A hostile review: a five-line question grew the ask bar to 163 px, and the page's last Tab stop, Gradio's "Use
+    via API" link, lay under it: the page's bottom room is the bar's height."""
+    view = Page(browser, apps[0].url, viewport={"width": 1280, "height": 720})
+    try:
+        p = view.open()
+        p.fill("#rq-question textarea", "line\n" * 5)
+        p.wait_for_timeout(500)
+        assert p.locator("#rq-ask-row").bounding_box()["height"] > 120
+        p.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        p.wait_for_timeout(300)
+        under = p.evaluate("""() => { const bar = document.querySelector('#rq-ask-row').getBoundingClientRect().top;
+            return [...document.querySelectorAll('footer a, footer button')].filter(e => e.getClientRects().length
+                && e.getBoundingClientRect().bottom > bar).map(e => e.textContent.trim()); }""")
+        assert p.locator("footer a, footer button").count() and not under
     finally:
         view.close()

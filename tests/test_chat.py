@@ -41,6 +41,53 @@ def test_rewrite_followup(previous, question, expected):
     assert chat.rewrite_followup(question, previous) == expected
 
 
+@pytest.mark.parametrize("previous, question, expected", [
+    # the article goes with the name (a hostile review: "about the the EU?", "with the Germany?")
+    ("What did Lavrov say about the USA?", "What about the UK?", "What did Lavrov say about the UK?"),
+    ("What did Lavrov say about the OSCE?", "What about the EU?", "What did Lavrov say about the EU?"),
+    ("What did Lavrov say about the USA?", "What about the EU?",       # (a union for a country: no question asked)
+     "What did Lavrov say about the USA? What about the EU?"),
+    ("How are Russia's relations with the United States?", "What about Germany?",
+     "How are Russia's relations with Germany?"),
+    ("How are Russia's relations with Japan?", "What about the UK?", "How are Russia's relations with the UK?"),
+    ("The UK left the EU.", "what about the US?", "The US left the EU."),
+    # US, UK, USA are countries, not acronyms: a country's place, not NATO's ("Will Finland join the US?")
+    ("Will Finland join NATO?", "What about the US?", "Will the US join NATO?"),
+    ("Will Finland join NATO?", "What about the UAE?", "Will the UAE join NATO?"),
+    # and an acronym never takes a country's letters' place ("… of the EU State Department?")
+    ("What is the position of the US State Department?", "What about the EU?",
+     "What is the position of the US State Department? What about the EU?"),
+])
+def test_a_topic_takes_its_names_place_with_its_article(previous, question, expected):
+    assert chat.rewrite_followup(question, previous) == expected
+
+
+def test_a_follow_up_leans_on_the_query_searched_last():
+    """A hostile review: Japan, then "What about the UK?", then "And why?" searched "… relations with Japan? And
+    why?", the middle question dropped (the UK read as an acronym, so glued, not swapped)."""
+    from rag.handlers import _previous_query
+
+    turns = []
+    for question in ["How are Russia's relations with Japan?", "What about the UK?", "And why?"]:
+        turns.append(chat.Turn(question=question, query=chat.rewrite_followup(question, _previous_query(turns))))
+    assert turns[-1].query == "How are Russia's relations with the UK? And why?"
+
+
+def test_blank_questions():
+    """A question of zero-width characters only (U+200B, U+FEFF) is no question: the page adds no turn for it."""
+    assert chat.blank("\u200b\ufeff \u200b") and chat.blank("  \n") and chat.blank(None)
+    assert not chat.blank("\u200bNATO?")
+
+
+def test_a_question_cut_for_the_search_is_no_rewrite():
+    """A hostile review: a 5,000-character question, cut to 1,000 for the search, counted as rewritten."""
+    long = "Will Finland join NATO? " * 210
+    turn = chat.Turn(question=long, query=chat.clean_query(long)[0])
+    assert not turn.rewritten and turn.cut and turn.length == len(long.strip())
+    invisible = chat.Turn(question="Will Finland\u200b join NATO?", query="Will Finland join NATO?")
+    assert not invisible.rewritten and not invisible.cut
+
+
 def test_acronym_replaces_acronym():
     # "the EU" is not an acronym as a whole (lower-case article): it takes a Titlecase name's place
     assert chat.rewrite_followup("and what about OSCE?", "Did NATO answer Russia?") == "Did OSCE answer Russia?"

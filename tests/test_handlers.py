@@ -199,3 +199,32 @@ def test_a_summary_model_folder_that_is_not_there_is_said_so(tiny_index, fake_em
     *_, (turns, html) = handlers.answer(engine, "Is the pipeline funded?", 2, True, "no-such-model", [])
     assert "The summary model is unavailable: There is no summary model folder at no-such-model." in html
     assert str(tmp_path) not in html and "Repo id" not in html
+
+
+def test_a_summary_streaming_when_a_new_question_comes_stops_and_says_so(tiny_index, fake_embedder, monkeypatch):
+    """A hostile review: a question asked (Enter) while the one before was summarised left that summary half-written
+    for good, its page rendered by the new answer; the old stream went on writing the session's turns beside it."""
+    from rag.summarise import SummaryUpdate
+
+    closed = []
+
+    class Slow:
+        loaded = True
+
+        def stream(self, question, hits, index, embedder, **kw):
+            try:
+                for n in range(1000):
+                    yield SummaryUpdate(f"Words {n}", False, None)
+            finally:
+                closed.append(question)
+
+    monkeypatch.setattr(handlers, "_summariser", lambda name: (Slow(), None))
+    engine = Engine(tiny_index, fake_embedder)
+    first = handlers.answer(engine, "Is the pipeline funded?", 2, True, "", [])
+    turns, _ = next(first)                  # the quotes
+    next(first)                             # the summary begins
+    *_, (turns, html) = handlers.answer(engine, "What will happen to water prices?", 2, False, "", turns)
+    assert handlers.SUMMARY_STOPPED in html.split('data-turn="2"')[0]
+    assert turns[0].summary_note == handlers.SUMMARY_STOPPED and len(turns) == 2
+    # and the first answer's stream ends at once, the model let go, without writing its own turns over these
+    assert list(first) == [] and closed == ["Is the pipeline funded?"]

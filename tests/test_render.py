@@ -458,7 +458,10 @@ def test_presenter_slides_say_what_the_chat_says_beside_the_quotes(tiny_index, f
 
 
 @pytest.mark.parametrize("base", ["http://127.0.0.1:7860/", "http://localhost:7860/", "http://[::1]:7860/",
-                                  "http://127.1.2.3:7860/", ""])
+                                  "http://127.1.2.3:7860/", "",
+                                  # (a hostile review: each of these showed a QR code no phone could open)
+                                  "http://0.0.0.0:7860/", "http://localhost.:7860/", "http://[::ffff:7f00:1]:7860/",
+                                  "http://[::ffff:127.0.0.1]:7860/", "http://[::]:7860/", "http://LOCALHOST:7860/"])
 def test_presenter_mode_offers_no_qr_code_of_an_address_no_phone_reaches(tiny_index, fake_embedder, base):
     """A seminar: the QR code encoded http://127.0.0.1:PORT/… (the chat's default address), captioned "Open this
     answer on your phone"; a phone opens itself there. At a loopback address the slides say how to get one instead."""
@@ -474,3 +477,20 @@ def test_presenter_mode_shows_the_qr_code_of_a_network_address(tiny_index, fake_
     url = base + chat.permalink(turn.query, turn.k, turn.fingerprint)
     shown = render.presenter_html(turn, base)
     assert render.qr_svg(url) in shown and "Open this answer on your phone" in shown and "rq-qr-note" not in shown
+
+
+def test_a_question_cut_for_the_search_says_so_in_one_line(tiny_index, fake_embedder):
+    """A hostile review: a 5,000-character question, cut to its first 1,000 for the search, counted as rewritten: the
+    chat printed the whole cut query, unclamped, as "Searched for:" (312 px), and the toggle offered "the whole
+    question (998 characters)"."""
+    long = ("Is the pipeline funded by the council, and what will happen to water prices next year? " * 60)[:5000]
+    turn = chat.ask(open_retriever(tiny_index, fake_embedder), long, 2)
+    shown = render.turn_html(turn, 1)
+    assert "Searched for:" not in shown and "<q>" not in shown
+    assert f'<p class="rq-searched">Searched for its first {len(turn.query):,} characters.</p>' in shown
+    assert f"of its {len(long.strip()):,} characters)</summary>" in shown
+    assert "The query was cut" not in shown                 # (said once)
+    slides = render.presenter_html(turn)
+    assert "Searched for its first" in slides and "<q>" not in slides
+    short = chat.ask(open_retriever(tiny_index, fake_embedder), long[:600], 2)
+    assert f"Show the whole question ({len(long[:600].strip()):,} characters)" in render.turn_html(short, 2)

@@ -16,6 +16,7 @@ const show = (n) => {
   // each quote from its top (its question and citation first), unless that leaves what matched below the fold,
   // behind the ask box: then what matched is brought up to a quarter of the quote's box, which scrolls inside
   // itself (chat.css), the question and citation staying in view; the panel only where the quote does not scroll
+  fit();
   panel.scrollTo(0, 0);
   const text = all[at].querySelector('.rq-slide-text');
   if (text) text.scrollTop = 0;
@@ -33,6 +34,28 @@ const show = (n) => {
   }
   bringUp(panel, bottom - panel.getBoundingClientRect().top);
 };
+// What does not fit the screen goes, so that nothing is drawn over the quote (at 390 px wide, or 1024x768 at 150 %,
+// the key hint lay over the quote): the key hint first, then the QR code; the question, Leave, "Quote n of N", the
+// citation and the quote's box, which scrolls inside itself, stay (chat.css)
+const overflows = (present) => {
+  const bottom = (e) => e.getBoundingClientRect().bottom;
+  const over = (box, parts) => Boolean(box) && parts.length > 0 && Math.max(...parts.map(bottom)) > bottom(box) + 1;
+  const body = present.querySelector('.rq-present-body');
+  const slides = present.querySelector('.rq-slides');
+  const slide = present.querySelector('.rq-slide:not([hidden])');
+  return over(present, [...present.children]) || over(body, body ? [...body.children] : [])
+    || over(slides, slide ? [...slide.children] : []);
+};
+const fit = () => {
+  const present = element.querySelector('.rq-present');
+  if (!present || !body.classList.contains('rq-presenting')) return;
+  present.classList.remove('rq-tight', 'rq-tighter');
+  for (const cls of ['rq-tight', 'rq-tighter']) {
+    if (!overflows(present)) break;
+    present.classList.add(cls);
+  }
+};
+if (window.ResizeObserver) new ResizeObserver(() => fit()).observe(element);
 element.addEventListener('click', (ev) => {
   if (ev.target.closest && ev.target.closest('.rq-present-exit')) window.rqPresent(false);
 });
@@ -46,7 +69,7 @@ window.rqPresent = (on) => {
     panel.setAttribute('tabindex', next ? '0' : '-1');
     panel.setAttribute('role', 'region');
     panel.setAttribute('aria-label', 'Presenter mode: one quote at a time');
-    if (next) { panel.scrollTo(0, 0); panel.focus({ preventScroll: true }); }
+    if (next) { fit(); panel.scrollTo(0, 0); panel.focus({ preventScroll: true }); }
   }
   const url = new URL(location.href);
   if (next) url.searchParams.set('present', '1'); else url.searchParams.delete('present');
@@ -63,6 +86,16 @@ document.addEventListener('keydown', (ev) => {
   }
   if (!body.classList.contains('rq-presenting')) return;
   if (ev.key === 'Escape') { window.rqPresent(false); return; }    // (from the ask box too: Esc types nothing)
+  if (ev.key === 'Tab') {
+    // Tab goes round the slides and the ask bar, never into the chat hidden under them (28 stops Enter acted on)
+    const stops = [panelOf(), ...document.querySelectorAll('#rq-presenter :is(a[href], button, summary, [tabindex]), '
+      + '#rq-ask-row :is(a[href], button, textarea, input, select, [tabindex])')]
+      .filter((e) => e && e.tabIndex >= 0 && !e.disabled && !e.closest('[hidden], #rq-jump') && e.getClientRects().length);
+    const i = stops.indexOf(document.activeElement);
+    const next = stops[(i < 0 ? (ev.shiftKey ? 0 : -1) : i) + (ev.shiftKey ? -1 : 1)] || stops[ev.shiftKey ? stops.length - 1 : 0];
+    if (next) { ev.preventDefault(); next.focus(); }
+    return;
+  }
   if (typing) return;
   if (ev.key === 'ArrowRight' || ev.key === 'PageDown') { ev.preventDefault(); show(at + 1); }
   else if (ev.key === 'ArrowLeft' || ev.key === 'PageUp') { ev.preventDefault(); show(at - 1); }

@@ -11,6 +11,7 @@ the project's: a command run from another directory reads it (``rag search`` fro
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -36,15 +37,10 @@ def chat_port(port: int | None = None) -> int:
 FIRST_NAMES = DATA / "first-names.txt"      # the US Census Bureau's first names, folded, one a line
 
 
+@lru_cache(maxsize=1)
 def first_names() -> frozenset:
     """The shipped first names (FIRST_NAMES), read once."""
-    global _FIRST
-    if _FIRST is None:
-        _FIRST = word_list(FIRST_NAMES)
-    return _FIRST
-
-
-_FIRST: frozenset | None = None
+    return word_list(FIRST_NAMES)
 
 
 def word_list(path: Path) -> frozenset:

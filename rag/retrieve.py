@@ -283,7 +283,7 @@ class _Rows:
         labels = {name for name, _ in self.speakers.values() if re.fullmatch(r"[A-Z]{2,4}", name)}
         out: dict[str, str] = {}
         for doc in self.index.documents.values() if labels else ():
-            for label, name in initials_named(getattr(doc, "text", "") or "", labels).items():
+            for label, name in initials_named(doc.text, labels).items():
                 out.setdefault(label, name)
         return out
 
@@ -725,7 +725,7 @@ class Retriever:
     def _asked_in(self, text: str, missing: list[str]) -> str | None:
         """The language of a question (language.language_of) most of whose words the documents lack (two or more,
         a third or more of them), or that lacks a name where some document is not in English; else None. (The
-        languages' word tables are read only then: about 4 s the first time.)"""
+        languages' word tables are read only then: language._frequency.)"""
         words = [w.lower() for w in re.findall(r"[^\W\d_]{2,}", text)]
         have = self._rows.vocabulary.words
         lacked = sum(w not in have for w in words)

@@ -88,8 +88,11 @@ class Scope:
         if found is None:       # as a query names them: "Berg" (Anna Berg), "the PhD" (PhD A or PhD B)
             from .speakers import resolve_in
 
-            known = self._rows.known_as     # (a label of initials is also the name the document gives them)
-            words = lambda n: _name_words(n) | _name_words(known.get(n, ""))    # noqa: E731
+            known = self._rows.known_as
+
+            def words(n: str) -> set[str]:      # (a label of initials is also the name the document gives them)
+                return _name_words(n) | _name_words(known.get(n, ""))
+
             every = [name for name, _ in self._rows.speakers.values()]
             asked = words(speaker)
             given = asked - _FILTER_WORDS

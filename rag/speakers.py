@@ -197,17 +197,12 @@ def aliases(name: str) -> set[tuple[str, ...]]:
 
 
 
-def _first_names() -> frozenset:
-    """The US Census Bureau's first names (rag/data/first-names.txt), folded."""
-    return first_names()
-
-
 def _first_of(core: list[str]) -> str | None:
     """The first name of a person's name (its words after titles, offices and suffixes, folded): two or three words,
     the first a first name of the census's ("Maria Garcia", "John Smith") or not all of them ordinary English
     ("Ingrid Halvorsen"), as a role's are ("Project Manager", "User Interface")."""
     if 2 <= len(core) <= 3 and core[0].isalpha() and len(core[0]) > 1 and (
-            core[0] in _first_names() or not all(is_common(w) for w in core)):
+            core[0] in first_names() or not all(is_common(w) for w in core)):
         return core[0]
     return None
 

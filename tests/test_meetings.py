@@ -56,6 +56,19 @@ def _retriever(folder, **settings):
     return Retriever(load(folder, embedder=embedder, compat=compat), embedder, SearchSettings(**settings))
 
 
+def _known_shares(monkeypatch, r: Retriever, *searches: tuple[str, str | None]) -> list[float]:
+    """The share of each search's query words the documents hold (ranking.confidence's `known`), for (query, speaker)
+    searched in order."""
+    import rag.retrieve
+
+    seen = []
+    real = rag.retrieve.confidence
+    monkeypatch.setattr(rag.retrieve, "confidence", lambda *a, **kw: seen.append(a[4]) or real(*a, **kw))
+    for query, speaker in searches:
+        r.search(query, 3, speaker=speaker)
+    return seen
+
+
 def _one_file(tmp_path, name: str, text: str, **settings) -> Retriever:
     """A retriever over an index of one file `name` holding `text` (the fake embedder), with `settings`."""
     path = tmp_path / name
@@ -922,18 +935,12 @@ def test_a_missing_topic_word_still_lowers_a_speaker_questions_confidence(tmp_pa
     """Tried and taken out in session 26: counting the words that only ask ("what", "did", "say", "about") as held
     when the documents never write them. A new user's "What did Omar say about the ferry route?" was answered then,
     but a hostile review's "What did the mayor say about the ferry strike?", "… about night buses?", of a briefing
-    that never mentions either, went from abstained (0.86-0.93) to answered (1.03-1.08). The known share counts every
-    word of the query, frame and topic alike, as the threshold was learnt."""
-    import rag.retrieve
-
+    that never mentions either, went from abstained (0.86-0.93) to answered (1.03-1.08). Beside a topic word the documents lack,
+    the frame's words still count against the known share, as the threshold was learnt (session 27: the test below)."""
     text = ("Helen Marsh: The harbour authority wrote to us.\n\nOmar Haddad: They want buoy 7 moved away from the "
             "new ferry route, 200 metres east.\n\nHelen Marsh: Then we move it in June.\n")
     r = _one_file(tmp_path, "meeting.txt", text)
-    seen = []
-    real = rag.retrieve.confidence
-    monkeypatch.setattr(rag.retrieve, "confidence", lambda *a, **kw: seen.append(a[4]) or real(*a, **kw))
-    r.search("What did Omar say about the ferry strike?", 3)
-    r.search("ferry strike", 3, speaker="Omar")
+    seen = _known_shares(monkeypatch, r, ("What did Omar say about the ferry strike?", None), ("ferry strike", "Omar"))
     assert seen[0] < seen[1] < 1.0          # "did", "say" unknown here count against it, as "strike" does
 
 
@@ -942,17 +949,11 @@ def test_a_questions_frame_the_documents_never_write_counts_only_beside_a_missin
     0.98) while "ferry route" with `--speaker Omar` was answered: the meeting never writes "did" or "say", and the
     known share counted them as missing. Where every word of the topic is held, the frame's words count as held;
     beside a topic word the documents lack ("strike"), they still count against it (the test above)."""
-    import rag.retrieve
-
     text = ("Helen Marsh: The harbour authority wrote to us.\n\nOmar Haddad: They want buoy 7 moved away from the "
             "new ferry route, 200 metres east.\n\nHelen Marsh: Then we move it in June.\n")
     r = _one_file(tmp_path, "meeting.txt", text)
-    seen = []
-    real = rag.retrieve.confidence
-    monkeypatch.setattr(rag.retrieve, "confidence", lambda *a, **kw: seen.append(a[4]) or real(*a, **kw))
-    r.search("What did Omar say about the ferry route?", 3)
-    r.search("What did Omar say about the ferry strike?", 3)
-    r.search("ferry route", 3, speaker="Omar")
+    seen = _known_shares(monkeypatch, r, ("What did Omar say about the ferry route?", None),
+                         ("What did Omar say about the ferry strike?", None), ("ferry route", "Omar"))
     assert seen[0] == seen[2] == 1.0 and seen[1] < 1.0
 
 
@@ -1089,16 +1090,11 @@ def test_a_name_in_lower_case_is_no_role_and_an_asker_elsewhere_is_not_said(tmp_
 def test_a_topic_word_that_can_also_ask_still_counts_when_missing(tmp_path, monkeypatch):
     """(The same review: "talks" of "the union pay talks" was counted as the question's frame, held, and lifted the
     confidence over "… the union pay strike?", both missing alike.)"""
-    import rag.retrieve
-
     text = ("Helen Marsh: The harbour authority wrote to us.\n\nOmar Haddad: The union wants more pay for the ferry "
             "crews.\n\nHelen Marsh: Then we meet them in June.\n")
     r = _one_file(tmp_path, "meeting.txt", text)
-    seen = []
-    real = rag.retrieve.confidence
-    monkeypatch.setattr(rag.retrieve, "confidence", lambda *a, **kw: seen.append(a[4]) or real(*a, **kw))
-    r.search("What did Omar say about the union pay talks?", 3)
-    r.search("What did Omar say about the union pay strike?", 3)
+    seen = _known_shares(monkeypatch, r, ("What did Omar say about the union pay talks?", None),
+                         ("What did Omar say about the union pay strike?", None))
     assert seen[0] == seen[1] < 1.0
 
 

@@ -64,12 +64,13 @@ def remove_stale_temporaries(path: Path) -> None:
     except OSError:
         return
     for p, m in found:
-        if m and p.is_file() and not p.is_symlink() and not _alive(int(m.group(1))):
+        if m and p.is_file() and not p.is_symlink() and not alive(int(m.group(1))):
             with contextlib.suppress(OSError):
                 p.unlink()
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process `pid` may be running (another user's, or one that cannot be told, counts as running)."""
     if pid == os.getpid():
         return True
     try:
@@ -135,6 +136,10 @@ def _swap_in(tmp: Path, folder: Path) -> None:
     the previous index back; a process killed between them leaves it aside, which _recover puts back under the next
     lock, a write's or a read's."""
     old = folder.parent / f".{folder.name}.old-{os.getpid()}"
+    n = 0
+    while os.path.lexists(old):     # a process of this id before us left it (a container's ids repeat): not ours
+        n += 1
+        old = folder.parent / f".{folder.name}.old-{os.getpid()}{n}"
     aside = folder.exists()
     if aside:
         os.rename(folder, old)

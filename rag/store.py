@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from . import calibration, lexical
-from .atomic import (_keep_access, _swap_in, _sync, _sync_folder, _temporary, _write,
+from .atomic import (_keep_access, _swap_in, _sync, _sync_folder, _temporary, _write, alive,
                      remove_stale_temporaries, unwritable, write_atomic)
 from .chunk import CHUNKER_VERSION, ChunkSettings
 from .errors import IndexProblem, listing
@@ -427,20 +427,50 @@ def _save(index: Index, folder: Path) -> dict:
 
 
 def _recover(folder: Path) -> None:
-    """Under the build lock: if a build died between its two renames, put the previous index
-    back; then remove what killed builds left beside it (half-written and replaced folders) and what a killed
-    `rag eval --calibrate` left in it (write_atomic's file of a process that is gone)."""
+    """Under the build lock: if a build died between its two renames, put the previous index back (where the
+    folder is missing or empty: a command may have made it since, `mkdir idx` too); then remove what killed builds
+    left beside it, only what is provably theirs: a half-written folder holding only files a build writes, and a
+    replaced index of a process that is gone, once the index itself is there. A user's ".idx.old-2024" of their own
+    files, or the only copy of an index, is never touched. And what a killed `rag eval --calibrate` left in it
+    (write_atomic's file of a process that is gone)."""
     folder = Path(folder).resolve()
-    if not folder.exists():      # only then: a folder that is there, whatever it holds, is left alone
-        olds = sorted(_leftovers(folder, "old"), key=lambda p: p.stat().st_mtime)
-        for old in reversed(olds):
-            if (old / "manifest.json").exists():
-                os.rename(old, folder)
-                break
-    for left in [*_leftovers(folder, "tmp"), *_leftovers(folder, "old")]:
-        shutil.rmtree(left, ignore_errors=True)
+    olds = _leftovers(folder, "old")
+    whole = sorted((p for p in olds if _our_manifest(p / "manifest.json")), key=lambda p: p.stat().st_mtime)
+    if whole and _empty_or_missing(folder):    # only then: a folder that holds anything is left alone
+        with contextlib.suppress(FileNotFoundError):
+            folder.rmdir()
+        os.rename(whole[-1], folder)
+        olds.remove(whole[-1])
+    for left in _leftovers(folder, "tmp"):
+        if _only_built(left):
+            shutil.rmtree(left, ignore_errors=True)
     if _our_manifest(folder / "manifest.json"):
+        for old in olds:
+            m = re.search(r"old-(\d+)$", old.name)
+            if not alive(int(m.group(1))) and _only_built(old):
+                shutil.rmtree(old, ignore_errors=True)
         remove_stale_temporaries(folder / calibration.FILE)
+
+
+def _empty_or_missing(folder: Path) -> bool:
+    if folder.is_symlink():
+        return False
+    if not folder.exists():
+        return True
+    try:
+        return folder.is_dir() and not any(folder.iterdir())
+    except OSError:
+        return False
+
+
+def _only_built(folder: Path) -> bool:
+    """Whether `folder` (a build's temporary or replaced folder, by its name) holds only what a build writes: its
+    files, by their names or its manifest's list, plain files all (an empty one: a build killed at its start)."""
+    try:
+        return folder.is_dir() and not folder.is_symlink() \
+            and not _foreign(folder, sorted(p.name for p in folder.iterdir()))
+    except OSError:
+        return False
 
 
 def _leftovers(folder: Path, kind: str) -> list[Path]:

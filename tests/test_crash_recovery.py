@@ -6,6 +6,7 @@ deleted; a killed `rag eval --calibrate` left its temporary file inside the inde
 a link given as --index took a lock of its own. Each state is made here as the kill leaves it."""
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,14 +17,7 @@ from rag import atomic, calibration, store
 from rag.build import add_documents
 from rag.errors import CannotWrite, IndexProblem
 
-from conftest import INTERVIEW, ROOT, FakeEmbedder
-
-
-def _dead_pid() -> int:
-    """The id of a process that has ended."""
-    proc = subprocess.Popen([sys.executable, "-c", "pass"])
-    proc.wait()
-    return proc.pid
+from conftest import INTERVIEW, ROOT, FakeEmbedder, dead_pid as _dead_pid
 
 
 def _other(tmp_path: Path, name: str = "roads.txt") -> Path:
@@ -93,7 +87,19 @@ def test_a_rebuild_whose_process_id_left_a_replaced_index_beside_it_is_not_refus
     (left / "documents").mkdir(parents=True)
     (left / "documents" / "x.txt").write_text("half deleted", encoding="utf-8")
     report = add_documents([_other(tmp_path)], FakeEmbedder(), tiny_index, rebuild=True)
-    assert report.added == ["roads.txt"] and not left.exists()
+    # it holds a file no build writes ("x.txt"): perhaps the user's, so it stays (a hostile review's ".idx.old-2024"
+    # of notes was deleted by any search); the rebuild put its own aside under another name and removed that
+    assert report.added == ["roads.txt"] and (left / "documents" / "x.txt").exists()
+    assert [p.name for p in tiny_index.parent.glob(f".{tiny_index.name}.*-*")] == [left.name]
+    # one that holds only what a build writes (the replaced index half deleted), of a process that is gone, is
+    # removed by the next build
+    shutil.rmtree(left)
+    left = tiny_index.parent / f".{tiny_index.name}.old-{_dead_pid()}"
+    (left / "documents").mkdir(parents=True)
+    (left / "documents" / "0123456789abcdef.txt").write_text("half deleted", encoding="utf-8")
+    (left / "passages.jsonl").write_text("", encoding="utf-8")
+    add_documents([_other(tmp_path)], FakeEmbedder(), tiny_index, rebuild=True)
+    assert not left.exists()
 
 
 def _stale_calibration_temp(folder: Path) -> Path:
@@ -212,3 +218,38 @@ def test_every_file_and_folder_of_a_new_index_is_on_the_disk_before_the_swap(tmp
     written = [str(p).replace(str(tiny_index.resolve()), tmp) for p in tiny_index.resolve().rglob("*")]
     assert any(w.endswith("index.faiss") for w in written) and any("/lexical/" in w for w in written)
     assert [w for w in written if w not in before_swap] == []
+
+
+def test_an_index_left_aside_comes_back_into_an_empty_folder_made_since(tmp_path, tiny_index):
+    """A hostile review: a build killed between its renames left the index only in ".idx.old-PID"; `rag adapt --out
+    idx/adapter.npz` (or a user's `mkdir idx`) made an empty idx/ first, and the next load restored nothing and
+    deleted the index left aside: every document gone."""
+    before = set(store.load(tiny_index).documents)
+    aside = _killed_between_renames(tiny_index)
+    tiny_index.mkdir()
+    assert set(store.load(tiny_index).documents) == before and not aside.exists()
+    # the command line: rag adapt makes idx/ for its --out before it loads the index
+    aside = _killed_between_renames(tiny_index)
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"id": "1", "query": "water", "gold": ["water"]}\n', encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "rag", "adapt", str(queries), "--index", str(tiny_index),
+                    "--out", str(tiny_index / "adapter.npz")], cwd=tmp_path, capture_output=True, text=True,
+                   env=dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(ROOT)), timeout=300)
+    assert set(store.load(tiny_index).documents) == before and not aside.exists()
+
+
+def test_folders_named_like_leftovers_but_holding_a_users_files_are_never_removed(tmp_path, tiny_index):
+    """A hostile review: `rag search` deleted a user's ".idx.old-2024/" and ".idx.tmp-mybackup/" (notes.txt in each)
+    beside the index: anything so named was taken for a killed build's."""
+    (tiny_index.parent / f".{tiny_index.name}.lock").touch()
+    mine = [tiny_index.parent / f".{tiny_index.name}.old-{_dead_pid()}", tiny_index.parent / f".{tiny_index.name}.tmp-mybackup"]
+    for folder in mine:
+        folder.mkdir()
+        (folder / "notes.txt").write_text("my notes", encoding="utf-8")
+    assert store.load(tiny_index).passages
+    add_documents([_other(tmp_path)], FakeEmbedder(), tiny_index)
+    assert all((folder / "notes.txt").read_text(encoding="utf-8") == "my notes" for folder in mine)
+    # a replaced index of a process still running is not removed either (its build may still be reading it)
+    alive = tiny_index.parent / f".{tiny_index.name}.old-{os.getpid()}"
+    shutil.copytree(tiny_index, alive)
+    assert store.load(tiny_index).passages and (alive / "manifest.json").exists()

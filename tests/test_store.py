@@ -18,7 +18,7 @@ from rag.chunk import ChunkSettings
 from rag.errors import IndexProblem
 from rag.retrieve import Retriever
 
-from conftest import FakeEmbedder
+from conftest import FakeEmbedder, dead_pid
 from stores import OTHER, spans_exact
 
 def expect_refused(location, embedder, *words):
@@ -323,7 +323,7 @@ def test_what_killed_builds_left_behind_is_removed(tiny_index, fake_embedder):
     """A build killed while writing leaves a full-size temporary folder; one killed after its
     swap, the replaced index. The next load, under the build lock, removes both."""
     half = tiny_index.parent / f".{tiny_index.name}.tmp-abc12345"     # mkdtemp: 8 characters
-    replaced = tiny_index.parent / f".{tiny_index.name}.old-4242"
+    replaced = tiny_index.parent / f".{tiny_index.name}.old-{dead_pid()}"
     shutil.copytree(tiny_index, half)
     shutil.copytree(tiny_index, replaced)
     (half / "manifest.json").unlink()

@@ -115,6 +115,19 @@ def mistyped(word: str) -> bool:
         and one_edit(word, _function_words())
 
 
+def dictionary_name(word: str) -> bool:
+    """Whether English's dictionary (simplemma's) knows the lower-case `word` only as a name ("kaliningrad":
+    Kaliningrad; "columbia") or not at all ("merkel", "hezbollah", "gorbachev"), where wordfreq, which keeps no case,
+    finds it as common as an English word; "rapprochement", "tram", "diaspora" it knows as words. False without
+    simplemma."""
+    try:
+        import simplemma
+    except ModuleNotFoundError:
+        return False
+    lemma = simplemma.lemmatize(word, lang="en")
+    return (lemma[:1].isupper() and not lemma.isupper()) or not simplemma.is_known(word, lang="en")
+
+
 def is_common(word: str) -> bool:
     """Whether `word` is an ordinary English word (a stop word, or frequent enough per wordfreq)."""
     w = word.lower()

@@ -36,8 +36,9 @@ from typing import TYPE_CHECKING
 
 from .borrowed import borrowed
 from .english import (
-    COMMON_ZIPF, ENGLISH_ENDINGS, FIGURE, HONORIFICS, INFLECTED_ZIPF, LABELS, PATRONYMIC, RARE_ZIPF, SHORT_MONTHS,
-    TITLED_WORDS, _SENTENCE_END_CHARS, _WORD, _acronym, _is_stop, _stem, is_common, mistyped, zipf)
+    COMMON_ZIPF, ENGLISH_ENDINGS, FIGURE, HONORIFICS, INFLECTED_ZIPF, LABELS, MONTHS, PATRONYMIC, RARE_ZIPF,
+    SHORT_MONTHS, TITLED_WORDS, _SENTENCE_END_CHARS, _WORD, _acronym, _function_words, _is_stop, _stem,
+    dictionary_name, is_common, mistyped, zipf)
 from .labels import OFFICES, TITLES
 from .places import countries, country_phrases, peoples
 from .spelling import _fold
@@ -153,7 +154,9 @@ def _names(query: str) -> tuple[tuple[str, bool], ...]:
                 z = max(z, zipf(_stem([core])[0]))
             name = z is not None and (z < RARE_ZIPF or (word[0].isupper() and not in_title_case and z < COMMON_ZIPF
                                                         and not _inflected(core)))
-            if not name and z is not None and borrowed(core) and not _adjective(core) and not _inflected(core):
+            if not name and z is not None and _dictionary_name(core):
+                name = True                               # "kaliningrad", "taliban", "merkel": a name in lower case
+            elif not name and z is not None and borrowed(core) and not _adjective(core) and not _inflected(core):
                 name = True                               # "merkel", "gazprom", "junta": other languages' words too
                 by_use.add(core)
         if name:
@@ -207,6 +210,17 @@ def _inflected(word: str) -> bool:
     return any((zipf(f) or 0.0) >= INFLECTED_ZIPF for f in forms)
 
 
+DICTIONARY_LETTERS = 4     # a shorter word the dictionary lacks is as often a word in lower case ("uae", "gdp", "pc")
+
+
+def _dictionary_name(word: str) -> bool:
+    """Whether `word` (folded, in lower case or opening the question) is a name by English's dictionary
+    (english.dictionary_name: "kaliningrad", "gorbachev"), of DICTIONARY_LETTERS letters or more, not a month,
+    not made as English words are ("wokeness") nor a slip of one ("dor")."""
+    return len(word) >= DICTIONARY_LETTERS and word.isalpha() and word not in MONTHS and word not in SHORT_MONTHS \
+        and dictionary_name(word) and not _inflected(word) and not mistyped(word)
+
+
 def _adjective(word: str) -> bool:
     """Whether `word` is made as English adjectives are, though other languages write it alike: it ends as they
     do (ADJECTIVE_ENDINGS: "verbal", "arrogant") or English makes an adverb of it ("absurd": absurdly)."""
@@ -227,7 +241,7 @@ def name_phrases(query: str) -> list[list[str]]:
 def _name_phrases(query: str) -> tuple[tuple[str, ...], ...]:      # (a search asks it of one query several times)
     matches = list(_WORD.finditer(query))
     named = _country_spans(matches, query)         # the countries of several words, (first, past last)
-    if title_case(matches) or query.upper() == query:
+    if title_case(matches) or query.upper() == query or keywords(matches, query):
         return tuple(tuple(_spelt(matches, range(i, j))) for i, j in named)
     runs, run, end = [], [], None       # runs of capitalised words, as places in `matches`
     for i, m in enumerate(matches):
@@ -258,13 +272,31 @@ def _name_phrases(query: str) -> tuple[tuple[str, ...], ...]:      # (a search a
         piece: list[int] = []
         for k in run + [-1]:
             if k in in_country or k < 0:
-                if len(piece) > 1:
+                if len(piece) > 1 and not _describing(matches, piece):
                     pieces.append(piece)
                 piece = []
             else:
                 piece.append(k)
     spans = sorted([(p[0], p) for p in pieces] + [(i, list(range(i, j))) for i, j in named])
     return tuple(tuple(_spelt(matches, places)) for _, places in spans)
+
+
+def keywords(matches: list[re.Match], query: str) -> bool:
+    """Whether `query` is a list of keywords ("Lavrov Kazakhstan CSTO peacekeepers", "Putin Biden Geneva summit
+    date"): three words or more, none a stop word nor one of English's commonest ("what", "about", "new"), no question
+    mark. Capitals side by side there are names side by side, not one name of several words."""
+    words = [_fold(m.group()) for m in matches if m.group()[:1].isalpha()]
+    return len(words) >= 3 and "?" not in query and not any(_is_stop(w) or w in _function_words() for w in words)
+
+
+def _describing(matches: list[re.Match], piece: list[int]) -> bool:
+    """Whether the capitalised words at `piece` only describe the lower-case word after them, the last a people's
+    adjective ("the Syrian Kurdish leadership", "Russian Orthodox"-like runs end in a noun instead): each is a name
+    alone, not one name together."""
+    last, after = piece[-1], piece[-1] + 1
+    word = _fold(matches[last].group())
+    return after < len(matches) and matches[after].group()[:1].islower() \
+        and (word in peoples() or word.endswith(("ish", "ese")))
 
 
 def _spelt(matches: list, places) -> list[str]:

@@ -677,14 +677,24 @@ def _sections(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | Non
     out = []
     section = "text"
     time = None
+    cited: dict[str, str] = {}     # a Markdown footnote's label -> the section that first refers to it
     for n, (p, t) in enumerate(zip(paras, turns), 1):
         heading = _heading(text, p)
         if heading is not None:
             section = heading
+        note = _FOOTNOTE.match(text, p.start, p.end)
+        for ref in _FOOTNOTE_REF.finditer(text, note.end() if note else p.start, p.end):
+            cited.setdefault(ref.group(1), section)
         start = p.start
         if t and (t.time is not None or t.change):     # the stamp is the time, the rest (a label too) text
             start, time = t.marked, t.time if t.time is not None else time
         out.append(Passage(doc=doc_id, start=start, end=p.end, text=text[start:p.end],
-                           section=section, kind="heading" if heading is not None else "paragraph",
-                           paragraph=n, time=time))
+                           section=cited.get(note.group(1), section) if note else section,
+                           kind="heading" if heading is not None else "paragraph", paragraph=n, time=time))
     return out
+
+
+# a Markdown footnote's text ("[^3]: The dispute was settled …"), at the end of a document, is cited in the section
+# that refers to it ("... a six-month dispute.[^3]"), not the last heading's
+_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]:")
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")

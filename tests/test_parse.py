@@ -227,3 +227,15 @@ def test_a_chair_named_in_brackets_is_no_journalist():
              "MARY JONES (AP): And the sanctions?\n\nMinister: They stay.\n")
     _, paras = parse(Document.from_text("press.txt", press))
     assert [p.kind for p in paras if p.speaker != "Minister"] == ["question", "question"]
+
+
+def test_a_markdown_footnote_is_cited_in_the_section_that_refers_to_it():
+    # a reviewer's report: "[^3]: The settlement terms are confidential." was cited as "6. Recommendations", the last
+    # heading above the notes at the document's end, where section 2.2 refers to it
+    text = ("# Review\n\n## 2. Port Ellis seawall\n\nThe cost rose after a dispute with the contractor.[^3]\n\n"
+            "## 6. Recommendations\n\nRe-scope the seawall.\n\n[^3]: The dispute was settled in April.\n\n"
+            "[^x]: A note nothing refers to.\n")
+    _, passages = parse(Document.from_text("report.md", text))
+    sections = {p.text.split(":")[0]: p.section for p in passages if p.text.startswith("[^")}
+    assert sections == {"[^3]": "2. Port Ellis seawall", "[^x]": "6. Recommendations"}
+    assert all(p.text == text[p.start:p.end] for p in passages)

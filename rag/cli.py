@@ -26,11 +26,11 @@ def _print_quotes(result, retriever, scores: bool = True) -> None:
     from .cite import best_match, checked, last_time, where
 
     for notice in result.notices:
-        print(f"note: {notice}")
+        print(f"note: {_visible(notice)}")
     documents = getattr(result, "documents", [])
     if len(documents) > 1:
         print(f"note: {len(documents)} documents discuss this: "
-              + ", ".join(f"{d} ({n} passage{'s' if n > 1 else ''})" for d, n in documents) + ".")
+              + ", ".join(f"{_visible(d)} ({n} passage{'s' if n > 1 else ''})" for d, n in documents) + ".")
     for h in result.hits:
         p = h.passage
         doc = retriever.index.documents[p.doc]
@@ -44,8 +44,8 @@ def _print_quotes(result, retriever, scores: bool = True) -> None:
             if "region_score" in h.provenance:      # (retrieve.Retriever._rest: after a conversation's first places)
                 line += f", ranked by the turns around it ({h.provenance['region_score']:.3f})"
         line += " · LOW CONFIDENCE" if h.low_confidence else ""     # (what "marked low-confidence" promises, ask too)
-        print(line)
-        print("    " + checked(p, doc).replace("\n", "\n    ") + "\n")
+        print(_visible(line))       # (a speaker, a section, a file name, the best match: a document's words)
+        print("    " + _visible(checked(p, doc), lines=True).replace("\n", "\n    ") + "\n")
 
 
 def _index(args):
@@ -59,11 +59,11 @@ def _shown(location) -> str:
 
 def _report(report, folder) -> int:
     for name, reason in report.skipped:
-        print(f"skipped {name}: {reason}", file=sys.stderr)
+        print(_visible(f"skipped {name}: {reason}"), file=sys.stderr)
     for name, doc_id in report.same:
-        print(f"note: {name} holds the same bytes as {doc_id}, indexed once", file=sys.stderr)
+        print(_visible(f"note: {name} holds the same bytes as {doc_id}, indexed once"), file=sys.stderr)
     fingerprint = f" (fingerprint {report.index.fingerprint})" if report.index else ""
-    print(f"{_shown(folder)}: {report.summary()}{fingerprint}.")
+    print(_visible(f"{_shown(folder)}: {report.summary()}{fingerprint}."))
     return 1 if report.skipped else 0
 
 
@@ -84,7 +84,7 @@ class ConsoleProgress:
             self.bar = tqdm(total=total, desc=phase, unit="text" if phase == "Embedding" else "file",
                             leave=False, dynamic_ncols=True)
         self.bar.n = done
-        self.bar.set_postfix_str(detail[:40], refresh=False)
+        self.bar.set_postfix_str(_visible(detail[:40]), refresh=False)
         self.bar.refresh()
         if done >= total:
             self.close()
@@ -123,7 +123,7 @@ def _own_files(folder, rebuild: bool) -> list[Path]:
     files, lost = known
     if lost:
         if not rebuild:
-            print(f"note: {listing(lost, 5)}: no file to read again (uploaded, moved or deleted); kept as indexed.",
+            print(f"note: {_visible(listing(lost, 5))}: no file to read again (uploaded, moved or deleted); kept as indexed.",
                   file=sys.stderr)
         else:
             try:
@@ -153,9 +153,8 @@ def cmd_docs(args) -> int:
         return 0
     for d in docs:
         flag = {"changed": "  [file changed since indexed: run rag index]", "missing": ""}.get(d["source"], "")
-        print(f"{d['id']}\t{d['passages']} passage{'' if d['passages'] == 1 else 's'}\t{d['date'] or '-'}\t"
-              f"sha256 {d['sha256'][:12]}\t"
-              f"{d['title']}{flag}")
+        print(f"{_visible(d['id'])}\t{d['passages']} passage{'' if d['passages'] == 1 else 's'}\t"
+              f"{_visible(d['date'] or '-')}\tsha256 {d['sha256'][:12]}\t{_visible(d['title'])}{flag}")
     print(f"{len(docs)} document(s) in {_shown(args.index)}")
     return 0
 
@@ -237,7 +236,7 @@ def cmd_eval(args) -> int:
     retriever = open_retriever(_index(args), mode=args.mode, adapter=args.adapter)
     for queries in sets.values():       # before any query is searched: a set that does not fit this index
         for warning in evaluate.check_index(queries, retriever.index.documents):
-            print(f"warning: {warning}", file=sys.stderr)
+            print(f"warning: {_visible(warning)}", file=sys.stderr)
     stored = retriever.index.calibration
     if args.calibrate:
         cal = evaluate.calibrate_retriever(retriever, list(sets.values()), args.max_false)
@@ -256,7 +255,7 @@ def cmd_eval(args) -> int:
     if args.json:
         _print_json(report)
         return 0
-    print(evaluate.format_report(report))
+    print(_visible(evaluate.format_report(report), lines=True))
     return 0
 
 
@@ -269,7 +268,7 @@ def cmd_adapt(args) -> int:
     embedder = default_embedder()
     index = store.load(_index(args), embedder=embedder)
     for warning in evaluate.check_index(queries, index.documents):
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {_visible(warning)}", file=sys.stderr)
     t = time.perf_counter()
     trained = adapter.train(index, queries, embedder, steps=args.steps,
                             about={"sets": [Path(p).name for p in args.files], "documents": len(index.documents)})
@@ -378,17 +377,27 @@ def cmd_ask(args) -> int:
         if summary.removed_citations:
             print(f"note: {summary.removed_citations} citation(s) to quotes that do not exist were removed.")
         if summary.reason:
-            print(f"note: {summary.reason}")
+            print(f"note: {_visible(summary.reason)}")
     return 0
 
 
-# control characters a terminal acts on (ESC starts a colour or moves the cursor, NUL, BEL) and those that turn
-# text around: a model's words are printed without them
+# control characters a terminal acts on (ESC starts a colour, moves the cursor, sets the window's title or the
+# clipboard; NUL, BEL, CR) and those that turn text around: a model's words are printed without them
 _CONTROLS = dict.fromkeys([*range(0, 9), *range(11, 32), 127, *range(128, 160)]) | read.BIDI_CONTROLS
+# a document's words (quotes, titles, ids, file names, speakers, notices) show each of them as its escape (ESC as
+# \x1b), never acted on; a field of one line shows its newlines and tabs so too, a quote keeps them
+_ESCAPED = {c: ascii(chr(c))[1:-1] for c in [*_CONTROLS, ord("\t"), ord("\n")]}
+_ESCAPED_TEXT = {c: shown for c, shown in _ESCAPED.items() if chr(c) not in "\t\n"}
 
 
 def _printable(text: str) -> str:
     return text.translate(_CONTROLS)
+
+
+def _visible(text, lines: bool = False) -> str:
+    """`text` (from a document, a file name, a message quoting one) for the terminal: each control character as its
+    escape; `lines`: its newlines and tabs kept (a quote's, a message's)."""
+    return str(text).translate(_ESCAPED_TEXT if lines else _ESCAPED)
 
 
 def cmd_models(args) -> int:
@@ -603,8 +612,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"serves one that takes uploads.", file=sys.stderr)
     try:
         return args.func(args)
-    except RagError as e:
-        print(f"error: {e}", file=sys.stderr)
+    except RagError as e:       # (it may name a file, a document, a speaker)
+        print(f"error: {_visible(e, lines=True)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -613,5 +622,5 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # no second error when Python flushes
         return 0
     except OSError as e:        # the system refused (a full disk, a permission, a port): said, not a traceback
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {_visible(e, lines=True)}", file=sys.stderr)
         return 1

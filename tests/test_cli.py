@@ -371,3 +371,30 @@ def test_remove_from_another_folder_says_there_is_no_index_there(tmp_path, capsy
                          f"project's index, which `rag remove` changes only from the project's folder or with " \
                          f"--index {project}." in err
     assert not (elsewhere / "embeddings").exists() and doc in run(capsys, "docs")[1]
+
+
+def test_a_documents_control_characters_are_shown_not_sent_to_the_terminal(tmp_path, capsys):
+    # (a hostile review: a quote's ESC[2K / OSC 52, a Markdown title's OSC 0 and a file name's ESC[31m reached the
+    # terminal raw from `rag search` and `rag docs`; the summary's words were already stripped of them)
+    folder = tmp_path / "esc"
+    folder.mkdir()
+    (folder / "two.txt").write_text("Harbour minutes.\n\nThe ferry timetable changes in June.\x1b[2K\x1b[1A Nothing "
+                                    "to see here.\t\x1b]52;c;cm0gLXJmIH4K\x07\n", encoding="utf-8")
+    (folder / "notes.md").write_text('---\ntitle: "Minutes\x1b]0;owned\x07"\n---\n# Minutes\n\nThe tugboat was '
+                                     'sold in March.\n', encoding="utf-8")
+    (folder / "x\x1b[31mred.txt").write_text("The pier was repainted.\n", encoding="utf-8")
+    index = str(tmp_path / "idx")
+    code, out, err = run(capsys, "index", str(folder), "--index", index, "--quiet")
+    assert code == 0 and "\x1b" not in out + err
+    code, out, err = run(capsys, "search", "ferry timetable June pier tugboat", "-k", "3", "--index", index)
+    assert code == 0 and not any(c in out + err for c in "\x1b\x07")
+    assert "June.\\x1b[2K\\x1b[1A Nothing to see here.\t\\x1b]52;c;cm0gLXJmIH4K\\x07" in out  # (its tab kept)
+    assert "Harbour minutes.\n    \n    The ferry" in out       # a quote's lines as they are
+    assert "esc/x\\x1b[31mred.txt:0-23" in out
+    code, out, err = run(capsys, "docs", "--index", index)
+    assert code == 0 and not any(c in out + err for c in "\x1b\x07")
+    assert "Minutes\\x1b]0;owned\\x07" in out and "x\\x1b[31mred.txt\t1 passage" in out
+    code, out, _ = run(capsys, "docs", "--index", index, "--json")       # JSON stays exact
+    assert {"Minutes\x1b]0;owned\x07", "x\x1b[31mred.txt"} <= {d["title"] for d in json.loads(out)}
+    code, out, _ = run(capsys, "search", "ferry timetable June", "-k", "1", "--json", "--index", index)
+    assert "\x1b]52;c;cm0gLXJmIH4K\x07" in json.loads(out)["passages"][0]["text"]

@@ -472,6 +472,18 @@ _port = _whole("a port is a number", 1, 65535)
 _positive = _whole("a number", 1)
 
 
+def _share(value: str) -> float:
+    """An argparse type: a share from 0 up to, not including, 1 (--max-false: 1 or more was an IndexError, inf an
+    OverflowError, nan a ValueError, a negative one a calibration stored that means nothing)."""
+    try:
+        share = float(value)
+    except ValueError:
+        share = -1.0
+    if not 0 <= share < 1:      # (nan too)
+        raise argparse.ArgumentTypeError(f"a share from 0 to below 1 (0.05 is 5 %), not {value!r}")
+    return share
+
+
 ADAPTER_HELP = ("the query adapter (rag/adapter.py): auto (default: $RAG_QUERY_ADAPTER, else the shipped one on "
                 "a meetings index), none, or a file made by `rag adapt`")
 
@@ -534,7 +546,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--details", action="store_true", help="each query's rank, confidence and abstention")
     p.add_argument("--calibrate", action="store_true",
                    help="set the abstention threshold from these sets and store it with the index")
-    p.add_argument("--max-false", type=float, default=MAX_FALSE,
+    p.add_argument("--max-false", type=_share, default=MAX_FALSE,
                    help=f"with --calibrate: the share of answered queries it may abstain on (default {MAX_FALSE})")
     p.add_argument("--adapter", default="auto", metavar="auto|none|FILE", help=ADAPTER_HELP)
 

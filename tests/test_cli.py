@@ -319,6 +319,22 @@ def test_adapt_refuses_a_number_of_steps_that_trains_nothing(capsys):
         assert exit.value.code == 2 and "a number of 1 or more" in capsys.readouterr().err
 
 
+def test_calibrate_refuses_a_share_of_false_abstentions_outside_0_to_1(tiny_index, capsys):
+    """--max-false 1, 2, inf, nan ended in a traceback (IndexError, OverflowError, ValueError); -1 and -0.5 were
+    taken and stored in the index's calibration.json."""
+    from rag.cli import parser
+
+    for bad in ("1", "2", "inf", "-inf", "nan", "-1", "-0.5", "five"):
+        with pytest.raises(SystemExit) as exit:
+            main(["eval", "set.jsonl", "--index", str(tiny_index), "--calibrate", f"--max-false={bad}"])
+        err = capsys.readouterr().err
+        assert exit.value.code == 2 and f"a share from 0 to below 1 (0.05 is 5 %), not '{bad}'" in err
+        assert "Traceback" not in err and len(err.strip().splitlines()[-1]) < 200
+    assert not (tiny_index / "calibration.json").exists()
+    for good in ("0", "0.05", "0.999"):
+        assert parser().parse_args(["eval", "set.jsonl", "--max-false", good]).max_false == float(good)
+
+
 def test_the_chat_from_elsewhere_serves_the_projects_index_read_only(tmp_path, interview_file, capsys, monkeypatch):
     """`rag serve` from another folder served the project's shipped index with uploads on: a visitor's upload wrote
     into the project."""

@@ -33,6 +33,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -96,15 +97,19 @@ def save(adapter: Adapter, path) -> Path:
 def _read(path) -> tuple[np.ndarray, str, dict]:
     """(W, fingerprint, about) of an adapter file; ValueError (or OSError) when it is none. Anything but a zip
     archive is refused before numpy reads it (numpy takes any other file for a pickle, and its message then
-    advises loading it unsafely)."""
-    with open(path, "rb") as f:
+    advises loading it unsafely). A named pipe or a device is refused before a byte is read (opened without
+    waiting for a writer: a pipe held `rag search --adapter` and `rag adapt --out` for ever)."""
+    with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise ValueError("not a regular file")
         if f.read(4) != b"PK\x03\x04":
             raise ValueError("not an .npz archive of W, fingerprint and about (made by `rag adapt`)")
-    data = np.load(path, allow_pickle=False)
-    if not isinstance(data, np.lib.npyio.NpzFile):       # a .npy file: one bare array
-        raise ValueError("not an .npz archive of W, fingerprint and about")
-    with data:
-        W, fingerprint, about = data["W"], str(data["fingerprint"]), json.loads(str(data["about"]))
+        f.seek(0)
+        data = np.load(f, allow_pickle=False)       # (the file checked, not whatever its name holds by now)
+        if not isinstance(data, np.lib.npyio.NpzFile):       # a .npy file: one bare array
+            raise ValueError("not an .npz archive of W, fingerprint and about")
+        with data:
+            W, fingerprint, about = data["W"], str(data["fingerprint"]), json.loads(str(data["about"]))
     if W.dtype.kind not in "fiu" or W.ndim != 2 or W.shape[0] != W.shape[1] or not isinstance(about, dict):
         raise ValueError(f"W is not a square matrix of numbers (shape {W.shape}, type {W.dtype})")
     return W, fingerprint, about

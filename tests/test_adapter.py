@@ -4,6 +4,7 @@ another model's vectors."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -243,3 +244,32 @@ def test_an_adapter_on_a_read_only_disk_is_one_message(tmp_path, monkeypatch):
     monkeypatch.setattr(rag.store.os, "unlink", refused)
     with pytest.raises(QueryError, match="Cannot write the query adapter to .*: Read-only file system"):
         adapter.save(adapter.Adapter(np.eye(3, dtype="float32"), "fp", {}), tmp_path / "a.npz")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_named_pipe_as_out_or_adapter_is_refused_at_once(tmp_path, cli_set, monkeypatch, capsys):
+    """`rag adapt --out pipe.npz`, `rag search --adapter pipe.npz` and RAG_QUERY_ADAPTER=pipe.npz opened the pipe and
+    waited for a writer for ever (a hostile reviewer); `rag eval` refused it at once ("not a regular file")."""
+    import threading
+
+    index, qset = cli_set
+    monkeypatch.setattr(adapter, "train", lambda *a, **k: pytest.fail("trained before refusing --out"))
+    pipe = tmp_path / "pipe.npz"
+    os.mkfifo(pipe)
+    runs = [["adapt", str(qset), "--index", str(index), "--out", str(pipe)],
+            ["search", "power source", "--adapter", str(pipe), "--index", str(index)],
+            ["search", "power source", "--index", str(index)]]
+    monkeypatch.setenv("RAG_QUERY_ADAPTER", str(pipe))
+    for argv in runs:
+        codes = []
+        t = threading.Thread(target=lambda: codes.append(main(argv)), daemon=True)
+        t.start()
+        t.join(30)
+        if t.is_alive():        # still waiting on the pipe: a writer that closes at once lets it go
+            os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+            t.join(30)
+            pytest.fail(f"rag {argv[0]} waited on the named pipe")
+        err = capsys.readouterr().err
+        assert codes == [1] and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+        assert ("is not a query adapter: it was left as it is" if argv[0] == "adapt"
+                else "Cannot read the query adapter " + str(pipe) + ": not a regular file") in err

@@ -17,7 +17,7 @@ never lose each other's documents.
 Document ids are file names. A second, different file with a name already taken gets
 its parent folder in front ("2023/briefing.txt"), then a number ("briefing.txt (2)").
 A file whose bytes are those of a document already indexed is that document
-(listed as unchanged). Files that cannot be read are skipped with the reason; one bad
+(listed as unchanged). Files that cannot be read, or whose name is not UTF-8, are skipped with the reason; one bad
 file never stops the others. What it leaves out: watching folders for changes.
 """
 from __future__ import annotations
@@ -255,6 +255,18 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+NOT_UTF8_NAME = "its name is not UTF-8 text (an old archive's Latin-1 name?): rename it to index it"
+
+
+def _utf8(text: str) -> bool:
+    """Whether `text` is UTF-8 text: a file name's bytes that are not (os.fsdecode's surrogates) are not."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _files(paths: list[Path], folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     """The files to read, never those of the index itself; an index to be made inside a folder being
     indexed is refused (its stored texts would be read back as documents the next time)."""
@@ -322,6 +334,12 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
                 str(path.resolve()) if store.is_uri(folder) else read.stored_path(path, folder)
             doc_id = (None if uploaded else by_path.get(stored)) or (_named(name, entries, uploaded)
                                                                      if by_name else None)
+            if not (_utf8(stored) and _utf8(name)):     # (the manifest is UTF-8 JSON: it would end the build)
+                shown = os.fsencode(str(path)).decode("utf-8", "backslashreplace")     # b'\xe9t\xe9.txt' as \xe9t\xe9.txt
+                if strict:
+                    raise DocumentError(f"{shown}: {NOT_UTF8_NAME}")
+                report.skipped.append((shown, NOT_UTF8_NAME))
+                continue
             costly = read.upload_problem(path) if uploaded else None
             if costly:          # (before a parse of minutes and gigabytes, which its time limit cannot stop)
                 report.skipped.append((str(path), costly))

@@ -128,6 +128,30 @@ def test_bad_files_are_skipped_the_rest_indexed(tmp_path, docs):
     assert "not UTF-8" in reasons["bad.txt"] and "unsupported" in reasons["photo.jpg"]
 
 
+def test_a_file_whose_name_is_not_utf8_is_skipped_the_rest_indexed(location, tmp_path, docs, capsys, monkeypatch):
+    """A Latin-1 name (b'\\xe9t\\xe9.txt', an old archive's) ended the build in a UnicodeEncodeError traceback when
+    the manifest was written, and nothing of the folder was indexed (a hostile reviewer)."""
+    import os
+
+    from rag.build import NOT_UTF8_NAME
+    from rag.cli import main
+
+    try:
+        with open(os.path.join(os.fsencode(docs), b"\xe9t\xe9.txt"), "wb") as f:
+            f.write(b"The ferry leaves from pier nine at dawn each day.\n")
+    except (OSError, UnicodeError):     # a file system that holds only UTF-8 names
+        pytest.skip("this file system refuses a name that is not UTF-8")
+    report = add_documents([docs], FakeEmbedder(), location)
+    assert sorted(report.added) == ["briefing.txt", "schools.txt"]
+    assert report.skipped == [(f"{docs}/\\xe9t\\xe9.txt", NOT_UTF8_NAME)]
+    assert sorted(d["id"] for d in list_documents(location)) == ["briefing.txt", "schools.txt"]
+    index = str(tmp_path / "cli-idx")       # the command line: one line saying why, no traceback
+    monkeypatch.setattr("rag.embed.default_embedder", FakeEmbedder)
+    assert main(["index", str(docs), "--index", index, "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"skipped {docs}/\\xe9t\\xe9.txt: {NOT_UTF8_NAME}\n"
+
+
 def test_only_bad_files_write_no_index_and_say_so(location, tmp_path):
     (tmp_path / "bad.txt").write_bytes(b"\x80\x81garbage\xff")
     report = add_documents([tmp_path / "bad.txt"], FakeEmbedder(), location)

@@ -1,9 +1,11 @@
 """Files written so that a crash never leaves half of one: a file replaced in one rename (write_atomic), a folder
 swapped in by two (_swap_in), everything synced before; a killed writer's leftovers removed; the permissions of what
-is replaced kept. What it leaves out: which files an index holds (store.py), locking (store.build_lock)."""
+is replaced kept; a cache's lock (file_lock). What it leaves out: which files an index holds (store.py), the index's
+lock (store.build_lock)."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import glob
 import os
 import re
@@ -58,15 +60,33 @@ def remove_stale_temporaries(path: Path) -> None:
     """Remove write_atomic's temporary files for `path` whose process is gone: what a writer killed before its rename
     left beside it. Another's file, or a live writer's, is never touched."""
     path = Path(path)
-    shape = _temporary(path.name)
+    remove_dead_writers(path.parent, f".{glob.escape(path.name)}.*-*", _temporary(path.name))
+
+
+def remove_dead_writers(folder: Path, pattern: str, shape: re.Pattern) -> None:
+    """Remove the files of `folder` (the glob `pattern`) whose whole name `shape` matches, a group of it the id of
+    a process that is gone: what a writer killed before its rename left. A link, another's file, or a live
+    writer's, is never touched."""
     try:
-        found = [(p, shape.fullmatch(p.name)) for p in path.parent.glob(f".{glob.escape(path.name)}.*-*")]
+        found = [(p, shape.fullmatch(p.name)) for p in Path(folder).glob(pattern)]
     except OSError:
         return
     for p, m in found:
-        if m and p.is_file() and not p.is_symlink() and not alive(int(m.group(1))):
+        if m and p.is_file() and not p.is_symlink() and not alive(int(next(filter(None, m.groups())))):
             with contextlib.suppress(OSError):
                 p.unlink()
+
+
+@contextlib.contextmanager
+def file_lock(path: Path):
+    """One process at a time (a cache's fetch, conversion or export): a second waits on the lock file `path`, then
+    finds the work done. Its folder must exist."""
+    with open(path, "a+") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def alive(pid: int) -> bool:

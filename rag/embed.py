@@ -22,9 +22,11 @@ transcript embeds in seconds), and models that are not sentence-transformers mod
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
+import re
 import threading
 from concurrent.futures import Future
 from functools import lru_cache
@@ -33,6 +35,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .atomic import file_lock, remove_dead_writers
 from .errors import ModelError, install_command
 from .paths import verbose_requested
 
@@ -305,26 +308,48 @@ def graph_file(fingerprint: str, int8: bool) -> Path:
     return onnx_cache() / fingerprint / f"model{'-int8' if int8 else ''}.v{GRAPH_VERSION}.onnx"
 
 
+# what an export or a quantization writes before its rename (_export, onnx_graph), named by its process's id:
+# ".raw.PID.onnx" (90 MB), ".model.v2.onnx.PID.tmp", ".model-int8.v2.onnx.PID.tmp"
+LEFTOVER = re.compile(r"\.raw\.(\d+)\.onnx|\.model(?:-int8)?\.v\d+\.onnx\.(\d+)\.tmp")
+LOCK = "export.lock"     # in a fingerprint's folder of the cache: one export at a time (not hidden: no leftover)
+
+
 def onnx_graph(folder: str, fingerprint: str, int8: bool) -> Path:
     """The ONNX graph of the model in `folder` (float32, BERT-fused; or its int8 version), made once
-    and cached under its weights' fingerprint; written atomically, so concurrent first uses are safe."""
+    and cached under its weights' fingerprint, under the cache's lock (a second process waits, then finds it made);
+    written atomically. What a process killed while it exported left is removed under the lock, once that process
+    is gone (atomic.remove_dead_writers)."""
     target = graph_file(fingerprint, int8)
     cache = target.parent
     if target.is_file():
+        if _leftovers(cache):
+            with contextlib.suppress(OSError), file_lock(cache / LOCK):    # (a cache not ours to write: used as is)
+                remove_dead_writers(cache, ".*", LEFTOVER)
         return target
     missing = [m for m in ("onnxruntime", "onnx") if not _installed(m)]
     if missing:
         raise ModelError(f"The onnx embedding backend needs {' and '.join(missing)}: {ONNX_INSTALL}, "
                          f"or set {BACKEND_VARIABLE}=torch")
     cache.mkdir(parents=True, exist_ok=True)
-    fused = graph_file(fingerprint, int8=False)
-    if not fused.is_file():
-        _export(folder, fused)
-    if int8:
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        quantize(fused, tmp)
-        os.replace(tmp, target)
+    with file_lock(cache / LOCK):
+        remove_dead_writers(cache, ".*", LEFTOVER)
+        if target.is_file():        # made by another process while this one waited
+            return target
+        fused = graph_file(fingerprint, int8=False)
+        if not fused.is_file():
+            _export(folder, fused)
+        if int8:
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            quantize(fused, tmp)
+            os.replace(tmp, target)
     return target
+
+
+def _leftovers(cache: Path) -> bool:
+    try:
+        return any(LEFTOVER.fullmatch(name) for name in os.listdir(cache))
+    except OSError:
+        return False
 
 
 def quantize(source: Path, target: Path) -> None:

@@ -22,7 +22,6 @@ out: loading models for generation (summarise.py does) and any download from a m
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -34,6 +33,7 @@ import time
 import zipfile
 from pathlib import Path
 
+from .atomic import file_lock
 from .errors import MissingModelPackages, ModelError
 
 DEFAULT_SUMMARY_MODEL = "SmolLM2-135M-Instruct"
@@ -94,12 +94,8 @@ def _lock(name: str):
     """One process at a time fetches or converts (a second waits, then finds the work done)."""
     folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f".{name}.lock", "a+") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+    with file_lock(folder / f".{name}.lock"):
+        yield
 
 
 def _sha256(path: Path) -> str:

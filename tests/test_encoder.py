@@ -72,6 +72,51 @@ def test_onnx_without_onnxruntime_says_what_to_install(monkeypatch, tmp_path):
         e.encode_documents(["a passage"])
 
 
+def test_a_killed_exports_leftovers_are_removed_under_the_caches_lock(monkeypatch, tmp_path):
+    """A process killed while it exported the graph left .raw.PID.onnx (90 MB) and .model….onnx.PID.tmp in the cache
+    for good: later runs finished the graph beside them (a hostile reviewer, with kill -9). Now the next use removes
+    those of a process that is gone, under the cache's lock; a live exporter's and the user's own files stay."""
+    import os
+
+    from conftest import dead_pid
+
+    monkeypatch.setenv("RAG_ONNX_CACHE", str(tmp_path))
+    monkeypatch.setattr(embed, "_installed", lambda module: True)
+    target = embed.graph_file("fp", int8=True)
+    fused = embed.graph_file("fp", int8=False)
+    cache = target.parent
+    cache.mkdir(parents=True)
+    gone, live = dead_pid(), os.getppid()
+    dead = [f".raw.{gone}.onnx", f".{fused.name}.{gone}.tmp", f".{target.name}.{gone}.tmp"]
+    kept = [f".raw.{live}.onnx", f".{fused.name}.{live}.tmp", ".raw.notes.onnx", "mine.onnx"]
+    for name in dead + kept:
+        (cache / name).write_bytes(b"x")
+    locked = []
+
+    def export(folder, path):       # the export itself (minutes of the real model) is not what is tested here
+        locked.append(_locked(cache / embed.LOCK))
+        assert not any((cache / name).exists() for name in dead)      # removed before a new export began
+        path.write_bytes(b"fused graph")
+    monkeypatch.setattr(embed, "_export", export)
+    monkeypatch.setattr(embed, "quantize", lambda source, path: path.write_bytes(b"int8 graph"))
+    assert embed.onnx_graph("model-folder", "fp", int8=True) == target and target.read_bytes() == b"int8 graph"
+    assert locked == [True] and sorted(p.name for p in cache.iterdir()) == sorted(
+        kept + [embed.LOCK, fused.name, target.name])
+    (cache / f".raw.{gone}.onnx").write_bytes(b"x")      # killed after its rename, before its clean-up: graph made
+    assert embed.onnx_graph("model-folder", "fp", int8=False) == fused
+    assert not (cache / f".raw.{gone}.onnx").exists() and all((cache / name).exists() for name in kept)
+
+
+def _locked(path) -> bool:
+    """Whether another process holds the flock on `path`."""
+    import subprocess
+    import sys
+
+    probe = ("import fcntl, sys\nwith open(sys.argv[1], 'a+') as f:\n    try:\n        fcntl.flock(f, fcntl.LOCK_EX | "
+             "fcntl.LOCK_NB)\n    except BlockingIOError:\n        sys.exit(3)")
+    return subprocess.run([sys.executable, "-c", probe, str(path)]).returncode == 3
+
+
 def test_the_query_thread_leaves_torch_threads_of_the_process_alone(monkeypatch):
     """torch.set_num_threads is not the calling thread's own: set to 1 on one thread, every thread that
     starts using torch after it gets 1 (bench/encode.py measures it). The query batcher used to set it,

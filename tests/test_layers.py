@@ -1,7 +1,8 @@
 """Data flows one way: no module of the package imports one of a later stage.
 
 read → parse → chunk → embed → store → retrieve → cite → summarise → render, then the edges
-(the chat's engine and handlers, the UI, the CLI). `records`, `errors` and `paths` are shared.
+(the chat's engine and handlers, the UI, the CLI). `records`, `errors`, `paths` and `atomic` (files written whole,
+a killed writer's leftovers removed, a cache's lock: the embedding's graph cache uses it as the index does) are shared.
 """
 import ast
 from pathlib import Path
@@ -9,10 +10,10 @@ from pathlib import Path
 import rag
 
 STAGES = [
-    {"records", "errors", "paths", "__init__"},
+    {"records", "errors", "paths", "atomic", "__init__"},
     {"labels"}, {"subtitles"}, {"pdf", "word"}, {"read"}, {"turns", "parse"}, {"chunk"}, {"embed"},
     # the index as stored (and made), each backend with its own dense and lexical search, and its words
-    {"lexical", "dense", "atomic", "store", "calibration", "build", "milvus", "milvus_search", "migrate", "expand", "places",
+    {"lexical", "dense", "store", "calibration", "build", "milvus", "milvus_search", "migrate", "expand", "places",
      "borrowed", "spelling", "english", "language", "names", "vocabulary", "terms"},
     {"query", "ranking", "notices", "scope", "retrieve", "evaluate", "speakers", "adapter", "asks"},
     {"cite"},

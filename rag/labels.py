@@ -57,6 +57,11 @@ NOT_SPEAKERS = {
     "appearances", "witnesses",     # a hearing's and a court record's lists of who appears
 }
 
+# words of prose that are also an interviewee's role in a research interview's labels ("INTERVIEWER:" / "SUBJECT:"):
+# a speaker's where the label opens two paragraphs or more beside an asker's label that does too (turns.openings),
+# else prose (an e-mail's "Subject: Budget")
+INTERVIEW_ROLES = {"subject"}
+
 
 # titles before a name ("Mr Kuleba", "Rt Hon Justin Trudeau"), lower case, without a full stop
 TITLES = {"mr", "mrs", "ms", "mx", "miss", "dr", "prof", "hon", "honourable", "honorable", "right", "rt",

@@ -32,7 +32,8 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   open with a label (a VTT file's voices, each may speak once); a bracket that is a time,
   ``Speaker 1 (00:01:02):``, is the turn's time, not an outlet;
   never a word of prose such as ``Note``, ``Example``, ``Source`` or ``Summary``
-  (``labels.prose``: ``NOT_SPEAKERS``, also numbered, ``Step 1``). So "Note: this..." in prose, a time "10:30" and "http:" are text.
+  (``labels.prose``: ``NOT_SPEAKERS``, also numbered, ``Step 1``; but a research interview's ``SUBJECT:`` opening
+  two paragraphs or more beside a recurring ``INTERVIEWER:`` is the interviewee's, ``labels.INTERVIEW_ROLES``). So "Note: this..." in prose, a time "10:30" and "http:" are text.
 - lines nobody says: an export's header above the first words said (_front_matter: a title, "Transcript by
   Rev.com", "Date: …") is nobody's, in a Q&A too (not the answerer's opening statement); the page's lines after
   the last words (_tail: "Tags: …", "© 2005-2024 …") are not the last speaker's. The White House's bare "Q"
@@ -592,7 +593,8 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
             if start >= p.end:      # a label with no words after it: its words are the next paragraphs
                 continue
         section = "text" if closed and exchange else f"Q{exchange}" if exchange else "opening"
-        front = front and t is None and not exchange and (n == 1 or _front_matter(text[p.start:p.end]))
+        front = front and t is None and not exchange and (n == 1 or _front_matter(text[p.start:p.end]) or (
+            _header_block(text[p.start:p.end]) and all(map(_front_matter, text[p.start:p.end].splitlines()))))
         if t is None and _heading(text, p) is not None:
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
                                section=section, kind="heading", paragraph=n))

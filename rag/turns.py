@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .labels import CLOCK, HOURS_CLOCK, LABEL, prose
+from .labels import CLOCK, HOURS_CLOCK, INTERVIEW_ROLES, LABEL, prose
 
 # who asks by the label's own word: a press conference's "Question:", an interview's "Interviewer:"
 ASKER_LABELS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
@@ -172,12 +172,15 @@ def openings(text: str, paras: Sequence, marks: tuple[list, list, list],
     stamped = [m for s, m in zip(stamps, matches) if s]
     named = sum(1 for m in stamped if m and not prose(m.group("label")))
     by_stamp = bool(stamped) and named * 2 >= len(stamped)
+    # "SUBJECT:" answering "INTERVIEWER:" (INTERVIEW_ROLES), each opening two paragraphs or more: the interviewee's
+    asked = any(n >= 2 and label.lower().rstrip(".") in ASKER_LABELS for label, n in counts.items())
+    roles = {label for label, n in counts.items() if asked and n >= 2 and label.lower() in INTERVIEW_ROLES}
     out: list[Turn | None] = []
     for p, s, c, m in zip(paras, stamps, changes, matches):
         if m:
             label = m.group("label")
             folded = label.lower().rstrip(".")
-            if prose(label) or not (
+            if prose(label) and label not in roles or not (
                     folded in ASKER_LABELS or m.group("outlet") or m.group().startswith(("**", "__"))
                     or m.groupdict().get("number")
                     or counts[label] >= 2 or conversation or (s is not None and by_stamp)

@@ -134,3 +134,38 @@ def test_a_thank_you_whose_next_paragraph_asks_is_a_question():
             "Amara Osei: The pumps will be replaced in 2027, after the tender.\n")
     _, paras = _parse("i.txt", text)
     assert [(p.kind, p.section) for p in paras][-3:] == [("question", "Q3"), ("question", "Q3"), ("answer", "Q3")]
+
+
+SUBJECT_INTERVIEW = (
+    "THE LAST KEEPERS — Interview 4\n"
+    "Subject: Walter Pennock, keeper at Cape Sorrow Light 1968–1991\n"
+    "Recorded at his home in Port Aubrey, 3 February 2023\n\n"
+    "INTERVIEWER: How did you end up at Cape Sorrow?\n\n"
+    "SUBJECT: By accident, mostly. I was a radio operator in the merchant navy.\n\n"
+    "INTERVIEWER: What was the station like?\n\n"
+    "SUBJECT: Three keepers and their families, and no road.\n\n"
+    "INTERVIEWER: Thank you, Walter.\n\n"
+    "SUBJECT: Thank you. Turn that thing off and have a cup of tea.\n"
+)
+
+
+def test_a_research_interviews_subject_is_the_interviewee():
+    # (a reviewer's interview, session 28: "subject" is prose, an e-mail's "Subject:", so every SUBJECT turn was
+    # nobody's, its label in the quote, and the last one was the interviewer's)
+    _, paras = _parse("keeper", SUBJECT_INTERVIEW)
+    said = {p.text: p for p in paras}
+    radio = said["By accident, mostly. I was a radio operator in the merchant navy."]
+    assert (radio.kind, radio.speaker, radio.section) == ("answer", "SUBJECT", "Q1")
+    tea = said["Thank you. Turn that thing off and have a cup of tea."]
+    assert tea.speaker == "SUBJECT"
+    # the header above the first words (its "Subject:" line once, in Title Case) is nobody's, no opening statement
+    header = next(p for p in paras if p.text.startswith("Subject: Walter Pennock"))
+    assert (header.kind, header.speaker, header.section) == ("paragraph", None, "text")
+
+
+def test_a_subject_line_alone_is_still_prose():
+    # an e-mail's "Subject:" once, or "Subject:" recurring with no interviewer beside it, is nobody's
+    text = ("Subject: Budget for the spring term\n\nHi all, the numbers are below.\n\n"
+            "Subject: Second draft\n\nThe second draft is attached.\n")
+    _, paras = _parse("mail", text)
+    assert all(p.speaker is None for p in paras)

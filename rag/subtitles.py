@@ -18,7 +18,7 @@ is only a number is a cue number). A new turn starts at a speaker change (a line
 that opens lines more than once, or, once one does, any; never a word of prose,
 ``NOT_SPEAKERS``: "Note:", "WARNING:") or a VTT voice ``<v Name>``, each voice tag of a line
 its own, naming someone else) or a meeting app's display name opening nearly every cue (``_display_names``:
-"jsmith2:", "John Smith (he/him):"), at every ``NAME:`` taken for a speaker (so the label is written
+"jsmith2:", "John Smith (he/him):"; "iPhone de Lucía" written "IPhone de Lucía", ``_display_label``), at every ``NAME:`` taken for a speaker (so the label is written
 each time, never a word lost), and, within one speaker's words, at the end of a sentence once
 the turn is ``TURN_CHARS`` long or after a pause of ``PAUSE`` seconds or more, and at any cue
 once it is ``LONGEST_TURN`` long or after a pause of ``LONG_PAUSE`` (captions without punctuation). A line of
@@ -39,7 +39,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .errors import DocumentError
-from .labels import LABEL, PARTICLE, ROLES, SPEAKER_NAME, prose
+from .labels import CAPITALS, LABEL, PARTICLE, ROLES, SPEAKER_NAME, prose
 from .paths import first_names
 
 TURN_CHARS = 400     # a speaker's words over several cues are cut into paragraphs at a sentence end after this
@@ -178,6 +178,19 @@ def _display_names(text: str) -> set[str]:
     return set(names)
 
 
+def _display_label(name: str) -> str:
+    """A display name (_display_names) as a label parse.py reads back, where it holds a capitalised word but a word
+    of it opens in lower case: a phone's "iPhone de Lucía" is written "IPhone de Lucía" (particles stay: "de"), as a
+    voice's "bob" is "Bob"; any other as it is (a handle in lower case, "jsmith2", stays an unnamed speaker's, its
+    name in the words)."""
+    if SPEAKER_NAME.fullmatch(name) or not re.search(rf"(?:^|\s)[{CAPITALS}]", name):
+        return name
+    words = name.split()
+    label = " ".join(w if re.fullmatch(PARTICLE, w) and 0 < i < len(words) - 1 else w[:1].upper() + w[1:]
+                     for i, w in enumerate(words))
+    return label if SPEAKER_NAME.fullmatch(label) else name
+
+
 REORDER = 60.0       # seconds: cues out of order by at most this are read by their start times (subtitle_text)
 ROLLING_GAP = 1.0     # seconds: a line the same speaker repeats in a cue starting this soon after the last is a repeat
 
@@ -250,6 +263,10 @@ def _pieces(raw: str, names: set[str]) -> list[_Piece]:
             label = _CAPTION_LABEL.match(piece)
             if not (label and label.group("name") in names):
                 label = _DISPLAY_NAME.match(piece)      # (a display name: names holds it only where cues open so)
+                if label and label.group("name") in names:
+                    out.append(_Piece(piece[label.end():], _display_label(label.group("name")), change, change,
+                                      labelled=True))
+                    continue
             if label and label.group("name") in names:
                 out.append(_Piece(piece[label.end():], label.group("name"), change, change, labelled=True))
             else:

@@ -222,6 +222,21 @@ def test_a_meeting_app_s_display_names_each_open_their_turn():
     assert prose == "[00:00:01] Remember: the ferry is late. It always is. So we wait.\n"
 
 
+def test_a_display_name_with_a_word_in_lower_case_is_a_speaker():
+    # (a reviewer's Zoom file, session 28: "iPhone de Lucía:" is no label, so her words were an unnamed speaker's, her
+    # name in the quote, and "What did Lucía say" named nobody)
+    cues = [("Dana Whitfield", "Where are we with the draft?"), ("iPhone de Lucía", "The methods section is done."),
+            ("Tom Becker", "I can send the curves by Friday."), ("jsmith2", "That is a lot.")]
+    vtt = "WEBVTT\n\n" + "".join(f"{i}\n00:00:{2 * i:02d}.000 --> 00:00:{2 * i + 1:02d}.000\n{who}: {said}\n\n"
+                                  for i, (who, said) in enumerate(cues, 1))
+    text = subtitle_text(vtt)
+    assert "[00:00:04] IPhone de Lucía: The methods section is done." in text
+    assert "[00:00:08] >> jsmith2: That is a lot." in text      # a handle in lower case stays in the words
+    _, ps = parse(Document.from_text("z.vtt", text))
+    assert [p.speaker for p in ps][:3] == ["Dana Whitfield", "IPhone de Lucía", "Tom Becker"]
+    assert ps[1].text == "The methods section is done."
+
+
 def test_a_label_inside_a_tag_and_a_dash_without_a_space_mark_the_speaker():
     # (a hostile review: "<font …>JONAS:</font>" said once was no speaker, so his words went on Marta's turn; Netflix's
     # "-Under the mat." kept its dash and no one else spoke)

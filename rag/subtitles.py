@@ -18,8 +18,10 @@ is only a number is a cue number). A new turn starts at a speaker change (a line
 that opens lines more than once, or, once one does, any; never a word of prose,
 ``NOT_SPEAKERS``: "Note:", "WARNING:") or a VTT voice ``<v Name>``, each voice tag of a line
 its own, naming someone else) or a meeting app's display name opening nearly every cue (``_display_names``:
-"jsmith2:", "John Smith (he/him):"; "iPhone de Lucía" written "IPhone de Lucía", ``_display_label``), at every ``NAME:`` taken for a speaker (so the label is written
-each time, never a word lost), and, within one speaker's words, at the end of a sentence once
+"jsmith2:", "John Smith (he/him):"; "iPhone de Lucía" written "IPhone de Lucía", ``_display_label``), at every
+``NAME:`` taken for a speaker (so the label is written each time, never a word lost; but in a WebVTT file a display
+name opening the same speaker's next cue is the app's, not said, and the turn goes on: ``_Turns.display``), and,
+within one speaker's words, at the end of a sentence once
 the turn is ``TURN_CHARS`` long or after a pause of ``PAUSE`` seconds or more, and at any cue
 once it is ``LONGEST_TURN`` long or after a pause of ``LONG_PAUSE`` (captions without punctuation). A line of
 spaces right after a timing line (YouTube's) does not end the cue: its words keep its time. A voice's name is written as a
@@ -205,6 +207,7 @@ class _Piece:
     change: bool
     explicit: bool = False
     labelled: bool = False
+    display: bool = False   # the label is a WebVTT meeting transcript's display name (_display_names, _Turns.display)
 
 
 @dataclass(frozen=True)
@@ -240,9 +243,10 @@ def _dialogue_dash(piece: str) -> int:
     return 0
 
 
-def _pieces(raw: str, names: set[str]) -> list[_Piece]:
+def _pieces(raw: str, names: set[str], display: set[str] = frozenset()) -> list[_Piece]:
     """The speakers' words on one cue line: cut at each voice tag and at ">>" mid-line, tags and
-    entities gone, a dialogue dash or a "NAME:" of `names` read off the front."""
+    entities gone, a dialogue dash or a "NAME:" of `names` read off the front (of `display`: a WebVTT meeting
+    transcript's display name, _Turns.display)."""
     import html
 
     out = []
@@ -265,10 +269,11 @@ def _pieces(raw: str, names: set[str]) -> list[_Piece]:
                 label = _DISPLAY_NAME.match(piece)      # (a display name: names holds it only where cues open so)
                 if label and label.group("name") in names:
                     out.append(_Piece(piece[label.end():], _display_label(label.group("name")), change, change,
-                                      labelled=True))
+                                      labelled=True, display=label.group("name") in display))
                     continue
             if label and label.group("name") in names:
-                out.append(_Piece(piece[label.end():], label.group("name"), change, change, labelled=True))
+                out.append(_Piece(piece[label.end():], label.group("name"), change, change, labelled=True,
+                                  display=label.group("name") in display))
             else:
                 out.append(_Piece(piece, None, change))
     return out
@@ -277,8 +282,9 @@ def _pieces(raw: str, names: set[str]) -> list[_Piece]:
 class _Turns:
     """Caption pieces merged into turns, and the stored text they make (subtitle_text's state)."""
 
-    def __init__(self, names: set[str]):
-        self.names = names
+    def __init__(self, names: set[str], display: set[str] = frozenset()):
+        self.names = names | display
+        self.display = display      # a WebVTT meeting transcript's display names, opening every cue (_display_names)
         self.turns: list[list] = []     # [start seconds, speaker or None, marked change, [words...], characters]
         self.marked: set[str] = set()   # speakers a voice or a marked label named
         self.previous = None            # the last piece kept and its cue: rolling captions repeat it
@@ -299,8 +305,11 @@ class _Turns:
         if speaker is None and current is not None and not piece.change:
             speaker = current[1]
         # (only the last piece and the count are looked at: joining the turn at every line was quadratic)
-        # (a labelled piece opens its own paragraph, so that the label is written again: never a word lost)
-        new = (current is None or piece.change or piece.labelled or speaker != current[1]
+        # (a labelled piece opens its own paragraph, so that the label is written again: never a word lost; but a
+        # meeting app's display name opening the same speaker's next cue is no word said, and their words go on, as
+        # any speaker's cues do, to a sentence's end past TURN_CHARS or a pause)
+        new = (current is None or piece.change or speaker != current[1]
+               or piece.labelled and not (piece.display and not current[2])
                or current[4] >= LONGEST_TURN or cue.long_pause
                or (_SENTENCE_END.search(current[3][-1]) and (current[4] >= TURN_CHARS or cue.pause)))
         if new:
@@ -332,10 +341,12 @@ def subtitle_text(text: str) -> str:
     ``[hh:mm:ss] Name: words`` (see the module's docstring). DocumentError when it has no cue."""
     blocks = [cue for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
               for cue in _cues(block)]
-    merged = _Turns(_caption_speakers(text) | _display_names(text))
+    vtt = text.startswith("WEBVTT")
+    display = _display_names(text)
+    # (a WebVTT file's display names, Zoom's and Teams' transcripts: a speaker's next cue goes on in their turn)
+    merged = _Turns(_caption_speakers(text) | display, display if vtt else set())
     last_end = None
     cues = 0
-    vtt = text.startswith("WEBVTT")
     waiting = None      # a timed cue with no words yet: a line of spaces after its timing line (YouTube's) cut it off
     said: list[list] = []   # [start, end, timed, words, number] of each cue, in the file's order
     for number, block in enumerate(blocks):
@@ -380,7 +391,7 @@ def subtitle_text(text: str) -> str:
         silence = start - last_end if timed and last_end is not None else 0.0
         first = True
         for raw in words:
-            for piece in _pieces(raw, merged.names):
+            for piece in _pieces(raw, merged.names, merged.display):
                 merged.add(piece, _Cue(number, start, end, silence >= PAUSE, first and silence >= LONG_PAUSE))
                 first = False
         last_end = end

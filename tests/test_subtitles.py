@@ -237,6 +237,31 @@ def test_a_display_name_with_a_word_in_lower_case_is_a_speaker():
     assert ps[1].text == "The methods section is done."
 
 
+def test_a_speakers_consecutive_zoom_cues_are_one_turn():
+    # (a reviewer's Zoom file, session 28: a sentence cut over two cues 0.3 s apart, each opening with the display
+    # name, was two paragraphs, the second "[00:00:17.287] Dana Whitfield: failures at the north plot, …")
+    vtt = ("WEBVTT\n\n1\n00:00:10.120 --> 00:00:16.987\nDana Whitfield: We have three things today: the sensor\n\n"
+           "2\n00:00:17.287 --> 00:00:23.820\nDana Whitfield: failures at the north plot, and the grant renewal.\n\n"
+           "3\n00:00:24.500 --> 00:00:27.000\nMarcus Oyelaran: I can start with the sensors.\n\n"
+           "4\n00:00:31.000 --> 00:00:33.000\nMarcus Oyelaran: We lost four probes.\n\n"
+           "5\n00:00:37.000 --> 00:00:39.000\nMarcus Oyelaran: The spares come in May.\n\n"
+           "6\n00:00:39.300 --> 00:00:41.000\nDana Whitfield: Good.\n")
+    assert subtitle_text(vtt).split("\n\n") == [
+        "[00:00:10.120] Dana Whitfield: We have three things today: the sensor failures at the north plot, and the "
+        "grant renewal.",
+        "[00:00:24.500] Marcus Oyelaran: I can start with the sensors.",   # (a sentence's end, then a pause of 4 s)
+        "[00:00:31] Marcus Oyelaran: We lost four probes.",
+        "[00:00:37] Marcus Oyelaran: The spares come in May.",
+        "[00:00:39.300] Dana Whitfield: Good.\n"]
+    # a sentence's end within 3 s goes on in the turn
+    quick = vtt.replace("00:00:31.000 --> 00:00:33.000", "00:00:27.500 --> 00:00:29.000")
+    assert "[00:00:24.500] Marcus Oyelaran: I can start with the sensors. We lost four probes." in subtitle_text(quick)
+    # a caption's "NAME:" (not a meeting app's display name on every cue) still opens its own paragraph each time
+    captions = ("1\n00:00:01,000 --> 00:00:02,000\nJONAS: We should go\n\n2\n00:00:02,100 --> 00:00:03,000\n"
+                "JONAS: now, before the tide.\n\n3\n00:00:03,100 --> 00:00:04,000\nIt is late.\n")
+    assert subtitle_text(captions).count("JONAS:") == 2
+
+
 def test_a_label_inside_a_tag_and_a_dash_without_a_space_mark_the_speaker():
     # (a hostile review: "<font …>JONAS:</font>" said once was no speaker, so his words went on Marta's turn; Netflix's
     # "-Under the mat." kept its dash and no one else spoke)

@@ -232,6 +232,14 @@ def _header_block(body: str) -> bool:
     return 2 <= len(lines) <= 3 and all(0 < len(line.strip()) < 120 for line in lines)
 
 
+def _header_lines(body: str) -> bool:
+    """A _header_block each of whose lines is a _front_matter line, above the first words said anywhere among an
+    export's lines (Rev's "Harbor Lane Oral Interviews - Episode 3 (Completed 04/11/24)" / "Transcript by Rev.com",
+    above "Page 1 of 3"; "Subject: Walter Pennock, keeper …" / "Recorded at his home …, 3 February 2023" below a
+    title): nobody's, no opening statement."""
+    return _header_block(body) and all(_front_matter(line.strip()) for line in body.splitlines())
+
+
 _STAGE_NOTE = re.compile(r"\[[^\[\]\n]{1,200}\]|\([^()\n]{1,200}\)")
 
 
@@ -593,13 +601,14 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
             if start >= p.end:      # a label with no words after it: its words are the next paragraphs
                 continue
         section = "text" if closed and exchange else f"Q{exchange}" if exchange else "opening"
-        front = front and t is None and not exchange and (n == 1 or _front_matter(text[p.start:p.end]) or (
-            _header_block(text[p.start:p.end]) and all(map(_front_matter, text[p.start:p.end].splitlines()))))
+        front = front and t is None and not exchange and (n == 1 or _front_matter(text[p.start:p.end])
+                                                          or _header_lines(text[p.start:p.end]))
         if t is None and _heading(text, p) is not None:
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
                                section=section, kind="heading", paragraph=n))
             continue
         if t is None and (n == 1 and _title_line(text[p.start:p.end]) or front and _front_matter(text[p.start:p.end])
+                          or front and _header_lines(text[p.start:p.end])
                           or n - 1 in headings
                           or front and _header_block(text[p.start:p.end]) and n < len(turns) and turns[n]
                           or n - 1 in tail or _table_rows(text[p.start:p.end]) or _stage_note(text[p.start:p.end])):

@@ -169,3 +169,20 @@ def test_a_subject_line_alone_is_still_prose():
             "Subject: Second draft\n\nThe second draft is attached.\n")
     _, paras = _parse("mail", text)
     assert all(p.speaker is None for p in paras)
+
+
+def test_a_rev_exports_header_above_a_page_line_is_nobodys():
+    # (a reviewer's Rev export, session 28: the title and "Transcript by Rev.com", above "Page 1 of 3", were the
+    # interviewee's opening statement)
+    text = ("Harbor Lane Oral Interviews - Episode 3 (Completed 04/11/24)\nTranscript by Rev.com\n\nPage 1 of 3\n\n"
+            "Speaker 1 (00:00:03):\nCan you say your name?\n\n"
+            "Gloria Medina (00:00:08):\nSure. My name is Gloria Medina.\n\n"
+            "Speaker 1 (00:00:19):\nWhat was the sliming line?\n\n"
+            "Gloria Medina (00:00:22):\nWe cleaned out the cavity with a spoon and cold water.\n\n"
+            "Speaker 1 (00:00:41):\nHow much were you paid?\n\n"
+            "Gloria Medina (00:00:44):\nTwo dollars and ten cents an hour.\n")
+    _, paras = _parse("rev", text)
+    header = paras[0]
+    assert header.text.endswith("Transcript by Rev.com")
+    assert (header.kind, header.speaker, header.section) == ("paragraph", None, "text")
+    assert [p.speaker for p in paras if p.kind == "answer"] == ["Gloria Medina"] * 3

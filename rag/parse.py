@@ -14,7 +14,8 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   committee's record everyone's first turn names a riding or an office), or, when no
   such label is used (an interview, a debate of at most three speakers), a named
   speaker at least half of whose turns, and two or more, end with a question mark and
-  who is not the one who speaks most. Paragraphs before the first question are the
+  who is not the one who speaks most; in a Q&A also a second interviewer, each of whose turns (two or more) asks,
+  not the main answerer (_second_askers). Paragraphs before the first question are the
   ``opening``.
 - conversations: nobody asks, someone recurs as a speaker, two or more speak, and turns
   open at least a third of the paragraphs from the first turn on (a meeting, a committee
@@ -473,6 +474,25 @@ def _once_askers(text: str, paras: list[_Para], turns: list[Turn | None], relaxe
     return out
 
 
+def _second_askers(text: str, paras: list[_Para], turns: list[Turn | None], askers: set[str]) -> set[str]:
+    """In a Q&A, the labels that are neither an asker nor the one who answers most (by turns) each of whose turns, two
+    or more, asks (a "?" ending a sentence, _ASKED): a second interviewer (a Rev export's "Speaker 3: Can I ask
+    something? Sorry." then "Speaker 3: Was Rosa the one who organized the strike?"), not an answer."""
+    said: dict[str, list[str]] = {}
+    label = None
+    for p, t in zip(paras, turns):
+        if t and t.label:
+            label = t.label
+            said.setdefault(label, []).append("")
+        if label is not None and not (t and t.start >= p.end):
+            said[label][-1] += " " + text[t.start if t else p.start:p.end]
+    counts = {name: len(turns_) for name, turns_ in said.items()
+              if name not in askers and name.lower() not in _ANSWER_LABELS}
+    main = max(counts, key=counts.get) if counts else None
+    return {name for name in counts if name != main and len(said[name]) >= 2
+            and all(_ASKED.search(words.strip()) for words in said[name])}
+
+
 def _header_run(text: str, paras: list[_Para], matches: list) -> set[int]:
     """The paragraphs (indexes) of a header of labelled lines above the first words said, two or more in a row, each
     a label then a name, a title or a date ("Moderator: Dr Rachel Evans", "Project: Screens, Sleep and School",
@@ -511,7 +531,8 @@ def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
         # in a Q&A a label that opens a paragraph once is a speaker's too (a journalist or senator called on
         # once), and one who asks when its words end with "?": not the last answer's words
         relaxed = openings(text, paras, marks, conversation=True)
-        return _exchanges(text, doc_id, paras, relaxed, askers | _once_askers(text, paras, turns, relaxed), header)
+        askers = askers | _once_askers(text, paras, turns, relaxed)
+        return _exchanges(text, doc_id, paras, relaxed, askers | _second_askers(text, paras, relaxed, askers), header)
     # a conversation: someone recurs as a speaker, and two or more speak (counting those called on once)
     recurs = any(t and t.label for t in turns)
     changes = sum(1 for t in turns if t and t.change)

@@ -186,3 +186,25 @@ def test_a_rev_exports_header_above_a_page_line_is_nobodys():
     assert header.text.endswith("Transcript by Rev.com")
     assert (header.kind, header.speaker, header.section) == ("paragraph", None, "text")
     assert [p.speaker for p in paras if p.kind == "answer"] == ["Gloria Medina"] * 3
+
+
+def test_a_second_interviewers_questions_ask():
+    # (the same Rev export: "Speaker 3", a second interviewer, asked, and their question was quoted as an answer, and
+    # the answer to it was cited to the handover before it, "Go ahead, Danny.")
+    text = ("Speaker 1 (00:00:03):\nCan you say your name?\n\n"
+            "Gloria Medina (00:00:08):\nSure. My name is Gloria Medina.\n\n"
+            "Speaker 1 (00:00:58):\nWas there a union?\n\n"
+            "Gloria Medina (00:01:01):\nThere was, but the women didn't go to the meetings at first.\n\n"
+            "Speaker 3 (00:01:24):\nCan I ask something? Sorry. [crosstalk 00:01:25]\n\n"
+            "Speaker 1 (00:01:26):\nGo ahead, Danny.\n\n"
+            "Speaker 3 (00:01:27):\nWas Rosa the one who organized the strike in '79?\n\n"
+            "Gloria Medina (00:01:31):\nYes. The strike was eleven days in August 1979.\n\n"
+            "Speaker 1 (00:01:54):\nHow did it end?\n\n"
+            "Gloria Medina (00:01:57):\nWe got the speed back to seventy.\n")
+    _, paras = _parse("rev", text)
+    said = {p.text: p for p in paras}
+    rosa = said["Was Rosa the one who organized the strike in '79?"]
+    assert (rosa.kind, rosa.speaker) == ("question", "Speaker 3")
+    strike = said["Yes. The strike was eleven days in August 1979."]
+    assert (strike.kind, strike.speaker, strike.question) == ("answer", "Gloria Medina", rosa.text)
+    assert not any(p.kind == "answer" and p.speaker == "Speaker 3" for p in paras)

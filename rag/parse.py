@@ -82,9 +82,11 @@ from .labels import LABEL, MONTH_NAMES, prose, titled_person
 from .records import Document, Passage
 from .turns import ASKER_LABELS, TURN, Turn, openings, opens_turn, paragraph_marks, timing_lines
 
-PARSER_VERSION = 6     # 4: conversations' turns, time stamps; 5: members speaking together ("Some hon. members:"); 6: a select
+PARSER_VERSION = 7     # 4: conversations' turns, time stamps; 5: members speaking together ("Some hon. members:"); 6: a select
 # committee's "Q12 Chair:", a court record's "A." (the witness's), headings in capitals, a header of labelled lines,
-# "Name :" (French), a Teams voice "Last, First"
+# "Name :" (French), a Teams voice "Last, First"; 7: an interview's SUBJECT:, a Zoom .vtt's cues of one speaker one
+# turn and display names in lower case, export header lines above a page line, a second interviewer's questions,
+# Markdown footnotes in the section that cites them
 
 _CHROME = re.compile(
     r"^\s*(Читать на русском|Read in Russian|Rate this article(?: \(votes: [^)\n]*\))?|\(votes: .*\)|\(\d+ votes?\)"

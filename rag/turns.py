@@ -29,8 +29,9 @@ _TURN_BODY = (
     rf"(?:\*\*|__)?(?P<label>{LABEL})"
     r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\)(?: \([A-Za-z][A-Za-z /&.'’-]{0,24}\))?)?(?:\*\*|__)?"
     r"[ \u00a0\u202f]?:(?:\*\*|__)?"
-    r"(?P<gap>[ \t]+(?=\S)|[ \t]*(?=[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]|$))"   # any line end str.splitlines knows:
-    # a lone CR (old Mac files), NEL, the Unicode line and paragraph separators
+    r"(?P<gap>[ \t]+(?=\S)|[ \t]*(?=[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]|$)|[ \t]+(?=\s))"   # any line end str.splitlines
+    # knows: a lone CR (old Mac files), NEL, the Unicode line and paragraph separators; or, after a space, any other
+    # space str.strip takes ("PhD B: \x1f…", an ideographic space: the label was quoted as the turn's words)
 )
 TURN = re.compile(rf"(?:(?P<number>Q\d{{1,4}})[ \t]+)?{_TURN_BODY}")
 _UNNUMBERED = re.compile(_TURN_BODY)     # "Q4 Highlights:" where the numbers ask nothing (_numbers_ask)

@@ -18,6 +18,7 @@ documents = st.lists(line, max_size=30).map(lambda ls: "\n\n".join(ls)) | st.lis
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=400)
 @given(documents)
 @example("[00:01:02] Grad A: \n\nPhD B: \n\n[00:01:02] PhD B: \x850")   # a label, then NEL: a line's end
+@example("Grad A: \n\nGrad A: \n\nPhD B: \n\nPhD B: \x1f0")     # a space str.strip takes, no line's end (Hypothesis)
 def test_turn_spans_are_exact(text):
     _, passages = parse(Document.from_text("doc.txt", text))
     last_end = -1

@@ -127,6 +127,10 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
                    for p, s, c in zip(paras, stamps, changes)]
     after = [c.end() if c else a for a, c in zip(after, changes)]
     labels = [TURN.match(text, a, p.end) for p, a in zip(paras, after)]
+    # a cover page's or a contents list's line ("President:  Mr. Delaunay . . . . . (France)", "Members:  Algeria . .
+    # . Mr. Geng", a UN verbatim record's): its dot leaders make a list, not words said
+    labels = [None if m and _LEADER.search(text, m.end(), _line_end(text, m.end(), p.end)) else m
+              for m, p in zip(labels, paras)]
     numbered = [i for i, m in enumerate(labels) if m and m.group("number")]
     if numbered and not _numbers_ask(labels, numbered):      # a label of its own, "Q4 Highlights", as before
         for i in numbered:
@@ -149,6 +153,17 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
     if max(Counter(o.group("label") for o in otter if o).values(), default=0) >= 2:
         labels = [o or m for o, m in zip(otter, labels)]
     return stamps, changes, labels
+
+
+_LEADER = re.compile(r"(?:\.[ \u00a0]?){5,}")       # dot leaders: five dots or more (an ellipsis has three)
+# a bracket that says in which language, or through whom, a speaker spoke: a UN record's "(spoke in French)"
+_LANGUAGE_NOTE = re.compile(r"(?:spoke|speaking|spoken) in [^\W\d_]+|interpretation from [^\W\d_]+"
+                            r"|(?:through|via) (?:an )?interpret(?:er|ation)", re.IGNORECASE)
+
+
+def _line_end(text: str, start: int, end: int) -> int:
+    found = text.find("\n", start, end)
+    return end if found < 0 else found
 
 
 def _numbers_ask(labels: list, numbered: list[int]) -> bool:
@@ -200,6 +215,8 @@ def openings(text: str, paras: Sequence, marks: tuple[list, list, list],
                 start += 1
             again = TURN.match(text, start, p.end)
         outlet = " ".join(m.group("outlet").split()) if m and m.group("outlet") else None
+        if outlet and _LANGUAGE_NOTE.fullmatch(outlet):
+            outlet = None       # "The President (spoke in French):": how it was said, no outlet
         time = _seconds(s) if s else None
         if m and m.re is _OTTER:
             time = _seconds(_CLOCK_OUTLET.fullmatch(m.group("clock")))

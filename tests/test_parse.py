@@ -239,3 +239,26 @@ def test_a_markdown_footnote_is_cited_in_the_section_that_refers_to_it():
     sections = {p.text.split(":")[0]: p.section for p in passages if p.text.startswith("[^")}
     assert sections == {"[^3]": "2. Port Ellis seawall", "[^x]": "6. Recommendations"}
     assert all(p.text == text[p.start:p.end] for p in passages)
+
+
+def test_a_cover_pages_dotted_lines_are_nobodys_and_a_language_note_is_no_outlet():
+    # a reviewer's UN Security Council record (S/PV): "President:" and "Members:" on the cover page became speakers,
+    # the agenda and the record's note were credited to "Members", and "(spoke in French)" was the President's outlet
+    text = ("Security Council\n9612th meeting\n\n"
+            "President:      Mr. Delaunay  . . . . . . . . . . . . (France)\n\n"
+            "Members:        Algeria . . . . . . . . . . . . Mr. Benmansour\n"
+            "                China . . . . . . . . . . . . . Mr. Geng\n\n"
+            "Agenda\n\nThis record contains the text of speeches delivered in English.\n\n"
+            "The President (spoke in French): I give the floor to Mr. Geng.\n\n"
+            "Mr. Geng (China) (spoke in Chinese): We thank the briefers.\n\n"
+            "The President (spoke in French): I now give the floor to Mr. Benmansour.\n\n"
+            "Mr. Benmansour (Algeria): Thank you, Mr. President.\n")
+    _, passages = parse(Document.from_text("spv.txt", text))
+    said = {p.speaker for p in passages if p.kind == "turn"}
+    assert said == {"The President", "Mr. Geng", "Mr. Benmansour"}
+    assert all(p.speaker is None for p in passages if "Agenda" in p.text or "This record" in p.text or ". . ." in p.text)
+    outlets = {p.speaker: p.outlet for p in passages if p.kind == "turn"}
+    assert outlets == {"The President": None, "Mr. Geng": "China", "Mr. Benmansour": "Algeria"}
+    # an ellipsis in words said is no leader
+    _, said_so = parse(Document.from_text("t.txt", "Ana: Well... I mean. . . no.\n\nBo: Yes.\n\nAna: Fine.\n"))
+    assert [p.speaker for p in said_so] == ["Ana", "Bo", "Ana"]

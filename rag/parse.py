@@ -80,7 +80,7 @@ from dataclasses import dataclass, replace
 
 from .labels import LABEL, MONTH_NAMES, prose, titled_person
 from .records import Document, Passage
-from .turns import ASKER_LABELS, TURN, Turn, openings, opens_turn, paragraph_marks, timing_lines
+from .turns import ASKER_LABELS, NAME_LINE, TURN, Turn, openings, opens_turn, paragraph_marks, timing_lines
 
 PARSER_VERSION = 7     # 4: conversations' turns, time stamps; 5: members speaking together ("Some hon. members:"); 6: a select
 # committee's "Q12 Chair:", a court record's "A." (the witness's), headings in capitals, a header of labelled lines,
@@ -365,8 +365,8 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
         body = text[p.start:p.end]
         if len(body) >= 40 and body in seen:
             said = TURN.match(body)
-            if not (said and not prose(said.group("label"))):
-                continue
+            if not (said and not prose(said.group("label"))) and not NAME_LINE.fullmatch(body):
+                continue        # (a call's "Ann Lee -- Chief Financial Officer" above each of her turns is no repeat)
         seen.add(body)
         unique.append(p)
     paras = unique

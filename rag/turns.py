@@ -55,6 +55,11 @@ _OTTER = re.compile(
     rf"(?P<label>{LABEL})"
     r"(?P<outlet>(?!))?[ \t]+(?P<clock>(?:\d{1,3}:)?\d{1,2}:\d{2})[ \t]*\r?\n(?=[ \t]*\S)"
 )
+# a conference call's speaker named on a paragraph of their own above their words (a Motley Fool transcript's
+# "Sophie Marchetti -- Chief Financial Officer", "Michael Grant -- Analyst, Barclays": the title is the outlet), and
+# "Operator" alone there too; only where three such lines or more name speakers, one of them twice (_call_heads)
+NAME_LINE = re.compile(rf"(?P<label>{LABEL})[ \t]+(?:--|—|–)[ \t]+(?P<outlet>[^\n]{{1,100}}?)[ \t]*")
+_CALL_ROLE = re.compile(r"(?P<label>Operator|Moderator|Host)(?P<outlet>(?!))?[ \t]*")
 # a US hearing's or deposition's label, closed by a full stop: a title and a name in capitals ("The CHAIRMAN.",
 # "Mr. SMITH.", "Senator WARREN."), or "Q." and "A."; only where titled ones open three paragraphs or more and one
 # recurs, or "Q." and "A." each open two or more (paragraph_marks: not "MOSCOW." of a news digest, "OK." of a
@@ -152,7 +157,27 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
     # "Jane Doe  0:03" is a speaker's header when someone's recurs: not an agenda's "Coffee Break  10:15"
     if max(Counter(o.group("label") for o in otter if o).values(), default=0) >= 2:
         labels = [o or m for o, m in zip(otter, labels)]
-    return stamps, changes, labels
+    return stamps, changes, _call_heads(text, paras, stamps, changes, labels)
+
+
+def _call_heads(text: str, paras: Sequence, stamps: list, changes: list, labels: list) -> list:
+    """`labels` with a conference call's speakers named on paragraphs of their own (NAME_LINE, _CALL_ROLE) where
+    three or more such lines name speakers, one of them twice: each such paragraph opens that speaker's turn, which
+    goes on over the paragraphs after it (a name alone, as "Grad A:" alone on its line)."""
+    free = [not (s or c or m) for s, c, m in zip(stamps, changes, labels)]
+    heads = [NAME_LINE.fullmatch(text, p.start, p.end) if f else None for p, f in zip(paras, free)]
+    named = Counter(h.group("label") for h in heads if h)
+    if sum(named.values()) < 3 or max(named.values(), default=0) < 2:
+        return labels
+    heads = [h or (_CALL_ROLE.fullmatch(text, p.start, p.end) if f else None) for p, f, h in zip(paras, free, heads)]
+    # heads one after another (the list of "Call participants" at the end) open no turn, and a
+    # "Name:" label said once that names none of them ("Contents:", "Duration: 57 minutes") is the page's
+    listed = {i for i in range(len(heads)) if heads[i] and ((i + 1 < len(heads) and heads[i + 1]) or i + 1 == len(heads)
+                                                             or (i and heads[i - 1]))}
+    heads = [None if i in listed else h for i, h in enumerate(heads)]
+    said = Counter(m.group("label") for m in labels if m)
+    return [h or (m if m and (said[m.group("label")] >= 2 or m.group("label") in named) else None)
+            for m, h in zip(labels, heads)]
 
 
 _LEADER = re.compile(r"(?:\.[ \u00a0]?){5,}")       # dot leaders: five dots or more (an ellipsis has three)
@@ -237,6 +262,12 @@ def label_start(text: str, words: int, label: str) -> int | None:
     def line_start(end: int) -> int:        # (any line end: "\n", "\r\n", an old Mac file's lone "\r")
         return max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
 
+    before = text[:words].rstrip()      # a conference call's name on its own paragraph above ("Ann Lee -- CFO")
+    head = line_start(len(before))
+    for pattern in (NAME_LINE, _CALL_ROLE):
+        m = pattern.fullmatch(text, head, len(before))
+        if m and m.group("label") == label and text[len(before):words].count("\n") <= 2:
+            return head
     line = line_start(words)
     if line and not text[line:words].strip():       # "Marketing:" alone on its line, the words on the next
         line = line_start(line - 1 - (text[line - 2:line] == "\r\n"))

@@ -262,3 +262,32 @@ def test_a_cover_pages_dotted_lines_are_nobodys_and_a_language_note_is_no_outlet
     # an ellipsis in words said is no leader
     _, said_so = parse(Document.from_text("t.txt", "Ana: Well... I mean. . . no.\n\nBo: Yes.\n\nAna: Fine.\n"))
     assert [p.speaker for p in said_so] == ["Ana", "Bo", "Ana"]
+
+
+CALL = ("Acme Q3 2024 Earnings Call Transcript\n\nContents:\nPrepared Remarks\nQuestions and Answers\n\n"
+        "Prepared Remarks:\n\nOperator\n\nGood day, and welcome to the call. I will now turn it over to Dan.\n\n"
+        "Daniel Reyes -- Chief Executive Officer\n\nThanks. Q3 was a solid quarter.\n\nRevenue grew 6%.\n\n"
+        "Sophie Marchetti -- Chief Financial Officer\n\nThank you, Dan. Free cash flow was $96 million.\n\n"
+        "Operator\n\nOur first question comes from Michael Grant with Barclays.\n\n"
+        "Michael Grant -- Analyst, Barclays\n\nDoes the guidance assume a recovery?\n\n"
+        "Sophie Marchetti -- Chief Financial Officer\n\nNo. We are looking at tuck-in acquisitions instead.\n\n"
+        "Duration: 0 minutes\n\nCall participants:\n\nDaniel Reyes -- Chief Executive Officer\n\n"
+        "Sophie Marchetti -- Chief Financial Officer\n\nMichael Grant -- Analyst, Barclays\n")
+
+
+def test_a_conference_calls_speakers_named_on_lines_of_their_own_speak_the_paragraphs_below():
+    # a reviewer's earnings call in the common layout ("Name -- Title" on a paragraph of its own, "Operator" alone):
+    # no passage had a speaker, each mixed the operator, an analyst and an executive; and a name printed above each of
+    # her turns was dropped as a repeated paragraph after the first
+    _, passages = parse(Document.from_text("call.txt", CALL))
+    by = {p.text: (p.speaker, p.outlet) for p in passages}
+    assert by["Revenue grew 6%."] == ("Daniel Reyes", "Chief Executive Officer")
+    assert by["No. We are looking at tuck-in acquisitions instead."] == ("Sophie Marchetti", "Chief Financial Officer")
+    assert by["Does the guidance assume a recovery?"] == ("Michael Grant", "Analyst, Barclays")
+    assert by["Our first question comes from Michael Grant with Barclays."] == ("Operator", None)
+    # the contents, and the list of participants at the end, name nobody speaking
+    assert by["Contents:\nPrepared Remarks\nQuestions and Answers"] == (None, None)
+    assert all(p.text == CALL[p.start:p.end] for p in passages)
+    # two such lines are not enough: a report's "Smith -- see below" stays prose
+    _, prose_ = parse(Document.from_text("r.txt", "Ann Lee -- Director\n\nShe spoke.\n\nBo Chan -- Editor\n\nHe wrote.\n"))
+    assert all(p.speaker is None for p in prose_)

@@ -138,10 +138,12 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     skipped: list[tuple[str, str]] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if not p.is_dir()
+            found = sorted(p for p in path.rglob("*") if (not p.is_dir() or p.is_symlink())
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
             for p in found:
-                if _dangling(p):
+                if p.is_dir():      # a link to a folder is not followed (it may lead anywhere, or back here)
+                    skipped.append((str(p), LINKED_FOLDER))
+                elif _dangling(p):
                     skipped.append((str(p), DANGLING))
                 elif not p.is_file():       # a named pipe, a socket, a device: listed, never opened
                     skipped.append((str(p), "not a file"))
@@ -158,6 +160,9 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
         else:
             files.append(path)
     return files, skipped
+
+
+LINKED_FOLDER = "a link to a folder, not followed: give that folder itself to index it"
 
 
 def _dangling(path: Path) -> bool:

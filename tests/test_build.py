@@ -445,6 +445,19 @@ def test_a_link_is_indexed_under_its_own_name(tmp_path, fake_embedder):
     assert remove_documents(["outside.txt"], fake_embedder, tmp_path / "idx").removed == ["outside.txt"]
 
 
+def test_a_link_to_a_folder_is_listed_as_skipped_not_left_out_silently(tmp_path, fake_embedder):
+    """A hostile review: a folder linked inside the documents folder was neither indexed nor listed as skipped."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "notes.txt").write_text("Some text about budgets and roads here, long enough.", encoding="utf-8")
+    (tmp_path / "odd").mkdir()
+    (tmp_path / "odd" / "own.txt").write_text("Our own text about harbours and ferries, long enough.", encoding="utf-8")
+    (tmp_path / "odd" / "more").symlink_to(elsewhere, target_is_directory=True)
+    report = add_documents([tmp_path / "odd"], fake_embedder, tmp_path / "idx")
+    assert report.added == ["own.txt"]
+    assert [(name.rsplit("/", 1)[-1], why.split(",")[0]) for name, why in report.skipped] == [("more", "a link to a folder")]
+
+
 def test_a_file_broken_since_it_was_indexed_is_named_and_its_way_out_given(tmp_path, docs):
     # (a hostile review: a file re-saved broken is skipped by `rag index`, which keeps the copy indexed before, so
     # every search refused with "Rebuild it with: rag index", and that command skipped it again: a loop)

@@ -23,7 +23,8 @@ its own, naming someone else) or a meeting app's display name opening nearly eve
 name opening the same speaker's next cue is the app's, not said, and the turn goes on: ``_Turns.display``), and,
 within one speaker's words, at the end of a sentence once
 the turn is ``TURN_CHARS`` long or after a pause of ``PAUSE`` seconds or more, and at any cue
-once it is ``LONGEST_TURN`` long or after a pause of ``LONG_PAUSE`` (captions without punctuation). A line of
+once it is ``LONGEST_TURN`` long or after a pause of ``LONG_PAUSE``, or, while no words have ended a sentence, once it
+spans ``LONGEST_SPAN`` seconds (captions without punctuation: a quote's time near its words). A line of
 spaces right after a timing line (YouTube's) does not end the cue: its words keep its time. A voice's name is written as a
 ``LABEL`` that ``parse.py`` reads back (no colon or brackets, each word capitalised: "bob" ->
 "Bob"); one that cannot be (``@user``, more than six words) is written ``[00:12:31] >> @user:
@@ -46,6 +47,8 @@ from .paths import first_names
 
 TURN_CHARS = 400     # a speaker's words over several cues are cut into paragraphs at a sentence end after this
 LONGEST_TURN = 3 * TURN_CHARS    # captions without punctuation: a paragraph is cut at a cue after this anyway
+LONGEST_SPAN = 30.0  # ... or once it spans this many seconds, while no words so far have ended a sentence (YouTube's
+                     # automatic captions: a paragraph's time is its quotes' "at 00:00:50", within this of the words)
 PAUSE = 3.0          # seconds of silence between cues after which a new paragraph starts (at a sentence end)
 LONG_PAUSE = 10 * PAUSE     # ... and after which one starts anyway (captions without punctuation: the time is the
                             # citation's, and a turn would else run on over a gap of minutes at the first words' time)
@@ -66,6 +69,7 @@ _TAG = re.compile(r"</?[^<>\n]*>|\{\\[^{}\n]*\}")
 _CAPTION_LABEL = re.compile(rf"(?P<name>{LABEL}):[ \t]+(?=\S)")
 _LINE_LABEL = re.compile(r"(?:^|(?<=[\n>])|(?<=[>\-–] ))" + _CAPTION_LABEL.pattern)
 _SENTENCE_END = re.compile(r"[.!?…][\"”’»)\]]*$")
+_ANY_END = re.compile(r"[.!?…][\"”’»)\]]*(?:\s|$)")     # a sentence's end anywhere in a cue's words
 
 
 def _possible(value: str) -> bool:
@@ -286,6 +290,7 @@ class _Turns:
         self.names = names | display
         self.display = display      # a WebVTT meeting transcript's display names, opening every cue (_display_names)
         self.turns: list[list] = []     # [start seconds, speaker or None, marked change, [words...], characters]
+        self.punctuated = False         # whether any words so far ended a sentence (automatic captions: none)
         self.marked: set[str] = set()   # speakers a voice or a marked label named
         self.previous = None            # the last piece kept and its cue: rolling captions repeat it
 
@@ -311,12 +316,14 @@ class _Turns:
         new = (current is None or piece.change or speaker != current[1]
                or piece.labelled and not (piece.display and not current[2])
                or current[4] >= LONGEST_TURN or cue.long_pause
+               or (not self.punctuated and cue.start - current[0] >= LONGEST_SPAN)
                or (_SENTENCE_END.search(current[3][-1]) and (current[4] >= TURN_CHARS or cue.pause)))
         if new:
             self.turns.append([cue.start, speaker, piece.change and speaker is None, [piece.words], len(piece.words)])
         else:
             current[3].append(piece.words)
             current[4] += len(piece.words) + 1
+        self.punctuated = self.punctuated or bool(_ANY_END.search(piece.words))
 
     def text(self) -> str:
         """The turns as paragraphs ``[hh:mm:ss] Name: words``. The one speaker of a file that a voice or a

@@ -449,3 +449,25 @@ def test_a_voice_with_a_comma_that_may_not_be_last_name_first_is_left_as_written
     "MP Jones". Two people, a role, a title after a name, or a first part that is a given name stay as written.)"""
     text = subtitle_text(f"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v {voice}>Hello.</v>\n")
     assert f"{voice}:" in text or f">> {voice}:" in text
+
+
+def test_captions_without_punctuation_are_cut_every_half_minute_so_a_quotes_time_is_near_its_words(tmp_path):
+    # a reviewer's YouTube lecture: automatic captions, no punctuation, merged into paragraphs of 1,200 characters,
+    # each at its first cue's time: "hurricane harvey", said at 0:50, was cited "at 00:00:00.160"
+    from rag.subtitles import LONGEST_SPAN
+
+    def stamp(t):
+        return f"00:{int(t) // 60:02d}:{t % 60:06.3f}"
+    cues = [f"{stamp(2 * i)} --> {stamp(2 * i + 2)}\nwe talk about topic{i} and more words" for i in range(60)]
+    path = tmp_path / "lecture.vtt"
+    path.write_text("WEBVTT\n\n" + "\n\n".join(cues) + "\n", encoding="utf-8")
+    _, passages = parse(read(path))
+    for i in (10, 25, 40, 55):
+        p = next(p for p in passages if f"topic{i} " in p.text)
+        assert 2 * i - LONGEST_SPAN - 2 <= p.time <= 2 * i, (i, p.time)
+    # captions with sentences are cut at a sentence's end as before, not every half minute
+    said = [f"{stamp(2 * i)} --> {stamp(2 * i + 2)}\nwe talk about topic{i} and more words" + ("." if i % 10 == 9 else "")
+            for i in range(60)]
+    path.write_text("WEBVTT\n\n" + "\n\n".join(said) + "\n", encoding="utf-8")
+    _, passages = parse(read(path))
+    assert all(p.text.endswith(".") for p in passages) and max(b.time - a.time for a, b in zip(passages, passages[1:])) > LONGEST_SPAN

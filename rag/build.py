@@ -256,6 +256,7 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 NOT_UTF8_NAME = "its name is not UTF-8 text (an old archive's Latin-1 name?): rename it to index it"
+NOT_UTF8_FOLDER = "the name of a folder it is in is not UTF-8 text (an old archive's Latin-1 name?): rename that folder to index it"
 
 
 def _utf8(text: str) -> bool:
@@ -336,9 +337,10 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
                                                                      if by_name else None)
             if not (_utf8(stored) and _utf8(name)):     # (the manifest is UTF-8 JSON: it would end the build)
                 shown = os.fsencode(str(path)).decode("utf-8", "backslashreplace")     # b'\xe9t\xe9.txt' as \xe9t\xe9.txt
+                why = NOT_UTF8_NAME if not _utf8(path.name) else NOT_UTF8_FOLDER       # (a review: "d\xe9p/notes.txt")
                 if strict:
-                    raise DocumentError(f"{shown}: {NOT_UTF8_NAME}")
-                report.skipped.append((shown, NOT_UTF8_NAME))
+                    raise DocumentError(f"{shown}: {why}")
+                report.skipped.append((shown, why))
                 continue
             costly = read.upload_problem(path) if uploaded else None
             if costly:          # (before a parse of minutes and gigabytes, which its time limit cannot stop)

@@ -58,13 +58,13 @@ def _shown(location) -> str:
 
 
 def _report(report, folder) -> int:
-    for name, reason in report.skipped:
-        print(_visible(f"skipped {name}: {reason}"), file=sys.stderr)
+    for name, reason in report.skipped:     # (a link to a folder is a note: a "latest -> 2024-05" link fails nothing)
+        print(_visible(f"{'note:' if reason == read.LINKED_FOLDER else 'skipped'} {name}: {reason}"), file=sys.stderr)
     for name, doc_id in report.same:
         print(_visible(f"note: {name} holds the same bytes as {doc_id}, indexed once"), file=sys.stderr)
     fingerprint = f" (fingerprint {report.index.fingerprint})" if report.index else ""
     print(_visible(f"{_shown(folder)}: {report.summary()}{fingerprint}."))
-    return 1 if report.skipped else 0
+    return 1 if any(reason != read.LINKED_FOLDER for _, reason in report.skipped) else 0
 
 
 class ConsoleProgress:
@@ -386,7 +386,9 @@ def cmd_ask(args) -> int:
 _CONTROLS = dict.fromkeys([*range(0, 9), *range(11, 32), 127, *range(128, 160)]) | read.BIDI_CONTROLS
 # a document's words (quotes, titles, ids, file names, speakers, notices) show each of them as its escape (ESC as
 # \x1b), never acted on; a field of one line shows its newlines and tabs so too, a quote keeps them
-_ESCAPED = {c: ascii(chr(c))[1:-1] for c in [*_CONTROLS, ord("\t"), ord("\n")]}
+# (the marks of a direction, LRM and RLM, stay as they are: an Arabic or Hebrew name in a quote carries them, and they
+# turn nothing around, as the overrides and isolates do)
+_ESCAPED = {c: ascii(chr(c))[1:-1] for c in [*_CONTROLS, ord("\t"), ord("\n")] if c not in (0x200E, 0x200F)}
 _ESCAPED_TEXT = {c: shown for c, shown in _ESCAPED.items() if chr(c) not in "\t\n"}
 
 

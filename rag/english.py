@@ -116,16 +116,73 @@ def mistyped(word: str) -> bool:
 
 
 def dictionary_name(word: str) -> bool:
-    """Whether English's dictionary (simplemma's) knows the lower-case `word` only as a name ("kaliningrad":
-    Kaliningrad; "columbia") or not at all ("merkel", "hezbollah", "gorbachev"), where wordfreq, which keeps no case,
-    finds it as common as an English word; "rapprochement", "tram", "diaspora" it knows as words. False without
-    simplemma."""
+    """Whether English's dictionary (simplemma's) takes the lower-case `word` for a name: it knows it only capitalised
+    ("kaliningrad": Kaliningrad; "paris", "obama"), or not at all while nothing makes it an English word
+    (``_english_made``: "merkel", "hezbollah", "gorbachev"; not "unspecified", "filmmaking", "recieved", "thats") and it
+    is rarer than UNKNOWN_ZIPF ("gonna" is no name); wordfreq, which keeps no case, finds such names as common as English
+    words. "tram", "diaspora", "rapprochement" it knows as words. False without simplemma."""
     try:
         import simplemma
     except ModuleNotFoundError:
         return False
     lemma = simplemma.lemmatize(word, lang="en")
-    return (lemma[:1].isupper() and not lemma.isupper()) or not simplemma.is_known(word, lang="en")
+    if lemma[:1].isupper() and not lemma.isupper():
+        return not _slip(word)
+    return not simplemma.is_known(word, lang="en") and (zipf(word) or 0.0) < UNKNOWN_ZIPF \
+        and not _english_made(word, lambda w: simplemma.is_known(w, lang="en"))
+
+
+UNKNOWN_ZIPF = 4.0     # a word the dictionary lacks this common is colloquial English ("gonna", "congrats"), no name
+# what English puts before and after a word it knows to make another: "un|specified", "relat|able", "hipster|s"
+_MADE_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "re", "pre", "mis", "over", "under", "out", "co", "de",
+                  "anti", "counter", "super", "semi", "multi", "inter", "sub")
+_MADE_SUFFIXES = ("ly", "ness", "able", "ible", "ably", "ing", "ings", "ed", "er", "ers", "s", "es", "ise", "ised",
+                  "ises", "ising", "isation", "our", "ism", "ist", "ists", "ity", "ful", "less", "ment", "ments", "ish",
+                  "ian", "ians", "an", "ans", "ic", "al")
+_SHORT_STEMS = ("s", "es", "ed", "er", "ers", "ly", "ing")     # endings that may follow a stem of three letters
+
+
+def _english_made(word: str, known) -> bool:
+    """Whether `word` is made of English the dictionary (`known`) holds: an affix on a known word ("unauthorised",
+    "relatable"), two known words of four letters or more run together ("voiceover", "eachother"), or a slip of a
+    common word (_slip: "recieved", "thats")."""
+    if any(word.startswith(p) and len(word) - len(p) >= 4 and known(word[len(p):]) for p in _MADE_PREFIXES):
+        return True
+    for end in _MADE_SUFFIXES:
+        stem = word[:-len(end)]
+        if word.endswith(end) and len(stem) >= (3 if end in _SHORT_STEMS else 4) and (
+                known(stem) or known(stem + "e") or (stem[-1] == stem[-2] and known(stem[:-1]))
+                or (stem.endswith("i") and known(stem[:-1] + "y"))):
+            return True
+    if any(word[:i] in _everyday() and word[i:] in _everyday() for i in range(4, len(word) - 3)):
+        return True
+    return _slip(word)
+
+
+def _slip(word: str) -> bool:
+    """Whether `word` is a contraction written without its apostrophe ("thats", "didnt") or, of seven letters or more,
+    one letter off an everyday word ("recieved", "definately"; a shorter name is as often one off a word: "paris")."""
+    return word in _unapostrophed() or (len(word) >= 7 and one_edit(word, _everyday()))
+
+
+@lru_cache(maxsize=1)
+def _everyday() -> frozenset:
+    """wordfreq's 30,000 commonest English words of letters only; none without it."""
+    try:
+        from wordfreq import top_n_list
+    except ModuleNotFoundError:
+        return frozenset()
+    return frozenset(w for w in top_n_list("en", 30000) if w.isalpha())
+
+
+@lru_cache(maxsize=1)
+def _unapostrophed() -> frozenset:
+    """The commonest contractions written without their apostrophe: "thats", "didnt", "youre"."""
+    try:
+        from wordfreq import top_n_list
+    except ModuleNotFoundError:
+        return frozenset()
+    return frozenset(re.sub(r"['’]", "", w) for w in top_n_list("en", 5000) if re.search(r"['’]", w))
 
 
 def is_common(word: str) -> bool:

@@ -478,7 +478,7 @@ def _once_askers(text: str, paras: list[_Para], turns: list[Turn | None], relaxe
 
 def _second_askers(text: str, paras: list[_Para], turns: list[Turn | None], askers: set[str]) -> set[str]:
     """In a Q&A, the labels that are neither an asker nor the one who answers most (by turns) each of whose turns, two
-    or more, asks (a "?" ending a sentence, _ASKED): a second interviewer (a Rev export's "Speaker 3: Can I ask
+    or more, asks (_asks: ends with a question, or short with one in it): a second interviewer (a Rev export's "Speaker 3: Can I ask
     something? Sorry." then "Speaker 3: Was Rosa the one who organized the strike?"), not an answer."""
     said: dict[str, list[str]] = {}
     label = None
@@ -492,7 +492,18 @@ def _second_askers(text: str, paras: list[_Para], turns: list[Turn | None], aske
               if name not in askers and name.lower() not in _ANSWER_LABELS}
     main = max(counts, key=counts.get) if counts else None
     return {name for name in counts if name != main and len(said[name]) >= 2
-            and all(_ASKED.search(words.strip()) for words in said[name])}
+            and all(_asks(words.strip()) for words in said[name])}
+
+
+AFTER_ASK = 20      # characters after a turn's last question that leave it asking ("Can I ask something? Sorry.")
+
+
+def _asks(words: str) -> bool:
+    """Whether a turn's words ask: they end with a question, or with at most AFTER_ASK characters after one; not a
+    panelist's answer that opens "Can I add something?" (a hostile review: every answer of such a second answerer
+    became a question)."""
+    last = max((m.end() for m in _ASKED.finditer(words)), default=None)     # (a transcriber's note aside)
+    return last is not None and len(re.sub(r"\[[^\]]*\]|\([^)]*\)", "", words[last:]).strip()) <= AFTER_ASK
 
 
 def _header_run(text: str, paras: list[_Para], matches: list) -> set[int]:

@@ -162,7 +162,7 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     return files, skipped
 
 
-LINKED_FOLDER = "a link to a folder, not followed: give that folder itself to index it"
+LINKED_FOLDER = "a link to a folder, not followed (give that folder itself, if its files are not indexed already)"
 
 
 def _dangling(path: Path) -> bool:

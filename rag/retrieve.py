@@ -63,6 +63,7 @@ from .ranking import (FEW_LEXICAL_ROWS, FEWEST_PASSAGES, NEAR_DUPLICATE, REFEREN
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .scope import SPEAKERS_JOIN, Scope
 from .store import Compat, Index
+from .english import dictionary_name
 from .names import borrowed_names, query_names
 from .terms import (absent_words, content_words, hard_missing, held_names, names_missing, rarest_missing, whole_name_missing,
                     whole_names)
@@ -416,6 +417,7 @@ class Retriever:
         self._rows.warm_up()
         if self.settings.threshold is None or self.absence_decides():
             self._rows.vocabulary.lemmas    # noqa: B018 - absent words are looked up (simplemma's dictionary, ~0.15 s)
+        dictionary_name("kaliningrad")      # a query's words in lower case are looked up too (names.py: ~1 s the first)
         if self.settings.mode != "lexical":
             self.adapter()
         return self

@@ -23,8 +23,8 @@ its own, naming someone else) or a meeting app's display name opening nearly eve
 name opening the same speaker's next cue is the app's, not said, and the turn goes on: ``_Turns.display``), and,
 within one speaker's words, at the end of a sentence once
 the turn is ``TURN_CHARS`` long or after a pause of ``PAUSE`` seconds or more, and at any cue
-once it is ``LONGEST_TURN`` long or after a pause of ``LONG_PAUSE``, or, while no words have ended a sentence, once it
-spans ``LONGEST_SPAN`` seconds (captions without punctuation: a quote's time near its words). A line of
+once it is ``LONGEST_TURN`` long or after a pause of ``LONG_PAUSE``, or once it spans ``LONGEST_SPAN`` seconds none of
+which ended a sentence (captions without punctuation: a quote's time near its words). A line of
 spaces right after a timing line (YouTube's) does not end the cue: its words keep its time. A voice's name is written as a
 ``LABEL`` that ``parse.py`` reads back (no colon or brackets, each word capitalised: "bob" ->
 "Bob"); one that cannot be (``@user``, more than six words) is written ``[00:12:31] >> @user:
@@ -47,8 +47,8 @@ from .paths import first_names
 
 TURN_CHARS = 400     # a speaker's words over several cues are cut into paragraphs at a sentence end after this
 LONGEST_TURN = 3 * TURN_CHARS    # captions without punctuation: a paragraph is cut at a cue after this anyway
-LONGEST_SPAN = 30.0  # ... or once it spans this many seconds, while no words so far have ended a sentence (YouTube's
-                     # automatic captions: a paragraph's time is its quotes' "at 00:00:50", within this of the words)
+LONGEST_SPAN = 30.0  # ... or once it spans this many seconds with no sentence ended in them (YouTube's automatic
+                     # captions: a paragraph's time is its quotes' "at 00:00:50", within this of the words)
 PAUSE = 3.0          # seconds of silence between cues after which a new paragraph starts (at a sentence end)
 LONG_PAUSE = 10 * PAUSE     # ... and after which one starts anyway (captions without punctuation: the time is the
                             # citation's, and a turn would else run on over a gap of minutes at the first words' time)
@@ -289,8 +289,8 @@ class _Turns:
     def __init__(self, names: set[str], display: set[str] = frozenset()):
         self.names = names | display
         self.display = display      # a WebVTT meeting transcript's display names, opening every cue (_display_names)
-        self.turns: list[list] = []     # [start seconds, speaker or None, marked change, [words...], characters]
-        self.punctuated = False         # whether any words so far ended a sentence (automatic captions: none)
+        self.turns: list[list] = []     # [start seconds, speaker or None, marked change, [words...], characters,
+                                        #  the start of its last cue that ended a sentence, or None]
         self.marked: set[str] = set()   # speakers a voice or a marked label named
         self.previous = None            # the last piece kept and its cue: rolling captions repeat it
 
@@ -316,14 +316,15 @@ class _Turns:
         new = (current is None or piece.change or speaker != current[1]
                or piece.labelled and not (piece.display and not current[2])
                or current[4] >= LONGEST_TURN or cue.long_pause
-               or (not self.punctuated and cue.start - current[0] >= LONGEST_SPAN)
+               or (cue.start - current[0] >= LONGEST_SPAN and cue.start - (current[5] or current[0]) >= LONGEST_SPAN)
                or (_SENTENCE_END.search(current[3][-1]) and (current[4] >= TURN_CHARS or cue.pause)))
         if new:
-            self.turns.append([cue.start, speaker, piece.change and speaker is None, [piece.words], len(piece.words)])
+            self.turns.append([cue.start, speaker, piece.change and speaker is None, [piece.words], len(piece.words),
+                               cue.start if _ANY_END.search(piece.words) else None])
         else:
             current[3].append(piece.words)
             current[4] += len(piece.words) + 1
-        self.punctuated = self.punctuated or bool(_ANY_END.search(piece.words))
+            current[5] = cue.start if _ANY_END.search(piece.words) else current[5]
 
     def text(self) -> str:
         """The turns as paragraphs ``[hh:mm:ss] Name: words``. The one speaker of a file that a voice or a
@@ -334,7 +335,7 @@ class _Turns:
         marks = any(t[2] or (t[1] and t[1] not in named) for t in self.turns)    # ">>" written already
         lone = named.pop() if len(named) == 1 and named <= self.marked and not marks else None
         paragraphs = []
-        for start, speaker, unnamed, words, _ in self.turns:
+        for start, speaker, unnamed, words, *_ in self.turns:
             if speaker and (speaker == lone or not SPEAKER_NAME.fullmatch(speaker)):
                 head = f"{_stamp(start)} >> {speaker}:"     # (also "@user", "7 of Nine": someone parse.py
             else:                                           # cannot name; their name stays in the words)

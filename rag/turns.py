@@ -57,7 +57,8 @@ _OTTER = re.compile(
 )
 # a conference call's speaker named on a paragraph of their own above their words (a Motley Fool transcript's
 # "Sophie Marchetti -- Chief Financial Officer", "Michael Grant -- Analyst, Barclays": the title is the outlet), and
-# "Operator" alone there too; only where three such lines or more name speakers, one of them twice (_call_heads)
+# "Operator" alone there too; only where three such lines or more name speakers, one of them twice, and an "Operator"
+# (or "Moderator", "Host") stands alone (_call_heads)
 NAME_LINE = re.compile(rf"(?P<label>{LABEL})[ \t]+(?:--|—|–)[ \t]+(?P<outlet>[^\n]{{1,100}}?)[ \t]*")
 _CALL_ROLE = re.compile(r"(?P<label>Operator|Moderator|Host)(?P<outlet>(?!))?[ \t]*")
 # a US hearing's or deposition's label, closed by a full stop: a title and a name in capitals ("The CHAIRMAN.",
@@ -167,8 +168,9 @@ def _call_heads(text: str, paras: Sequence, stamps: list, changes: list, labels:
     free = [not (s or c or m) for s, c, m in zip(stamps, changes, labels)]
     heads = [NAME_LINE.fullmatch(text, p.start, p.end) if f else None for p, f in zip(paras, free)]
     named = Counter(h.group("label") for h in heads if h)
-    if sum(named.values()) < 3 or max(named.values(), default=0) < 2:
-        return labels
+    if sum(named.values()) < 3 or max(named.values(), default=0) < 2 or not any(
+            _CALL_ROLE.fullmatch(text, p.start, p.end) for p, f in zip(paras, free) if f):
+        return labels       # (no "Operator" alone: a list of quotations each followed by "Mark Twain -- Notebook")
     heads = [h or (_CALL_ROLE.fullmatch(text, p.start, p.end) if f else None) for p, f, h in zip(paras, free, heads)]
     # heads one after another (the list of "Call participants" at the end) open no turn, and a
     # "Name:" label said once that names none of them ("Contents:", "Duration: 57 minutes") is the page's
@@ -180,7 +182,9 @@ def _call_heads(text: str, paras: Sequence, stamps: list, changes: list, labels:
             for m, h in zip(labels, heads)]
 
 
-_LEADER = re.compile(r"(?:\.[ \u00a0]?){5,}")       # dot leaders: five dots or more (an ellipsis has three)
+# dot leaders: ten dots or more, then at most a short name, number or bracket to the line's end ("(France)",
+# "Mr. Geng", "12"); not a speaker trailing off ("The winters.......... the winters were brutal")
+_LEADER = re.compile(r"(?:\.[ \u00a0]?){10,}[ \u00a0]*(?:[(\d]|[^\W\d_](?<=[A-ZÀ-Þ]))[^\n]{0,40}$")
 # a bracket that says in which language, or through whom, a speaker spoke: a UN record's "(spoke in French)"
 _LANGUAGE_NOTE = re.compile(r"(?:spoke|speaking|spoken) in [^\W\d_]+|interpretation from [^\W\d_]+"
                             r"|(?:through|via) (?:an )?interpret(?:er|ation)", re.IGNORECASE)

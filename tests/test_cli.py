@@ -414,3 +414,7 @@ def test_a_documents_control_characters_are_shown_not_sent_to_the_terminal(tmp_p
     assert {"Minutes\x1b]0;owned\x07", "x\x1b[31mred.txt"} <= {d["title"] for d in json.loads(out)}
     code, out, _ = run(capsys, "search", "ferry timetable June", "-k", "1", "--json", "--index", index)
     assert "\x1b]52;c;cm0gLXJmIH4K\x07" in json.loads(out)["passages"][0]["text"]
+    # a name in Arabic keeps its marks of direction (RLM), which turn nothing around; an override is shown escaped
+    from rag.cli import _visible
+    assert _visible("(\u200fليلى حداد\u200f) said", lines=True) == "(\u200fليلى حداد\u200f) said"
+    assert _visible("normal \u202egpj.exe") == "normal \\u202egpj.exe"

@@ -291,3 +291,29 @@ def test_a_conference_calls_speakers_named_on_lines_of_their_own_speak_the_parag
     # two such lines are not enough: a report's "Smith -- see below" stays prose
     _, prose_ = parse(Document.from_text("r.txt", "Ann Lee -- Director\n\nShe spoke.\n\nBo Chan -- Editor\n\nHe wrote.\n"))
     assert all(p.speaker is None for p in prose_)
+
+
+def test_this_sessions_shapes_leave_ordinary_documents_alone():
+    """A hostile review of the call, leader and second-asker rules: a list of quotations each followed by
+    "Mark Twain -- Notebook" had every quote credited to the next attribution; a speaker trailing off ("The
+    winters.......... the winters") lost their label; a panelist whose answers open "Can I add something?" had every
+    answer turned into a question."""
+    quotes = ('# Favourite quotations\n\n"The secret of getting ahead is getting started."\n\nMark Twain -- Notebook, 1898\n\n'
+              '"To live is the rarest thing in the world."\n\nOscar Wilde -- The Soul of Man\n\n"Kindness is a language."\n\n'
+              'Mark Twain -- attributed\n\n"Be yourself."\n\nOscar Wilde -- attributed\n')
+    _, passages = parse(Document.from_text("quotes.md", quotes))
+    assert all(p.speaker is None for p in passages) and sum("Twain" in p.text for p in passages) == 2
+    chat = ("Anna: When did you start?\n\nTom: Back in 1971.\n\nAnna: What was the hardest part?\n\n"
+            "Tom: The winters.......... the winters were brutal, you know.\n\nAnna: Did you think of leaving?\n\n"
+            "Tom: Many times . . . . . but the sea keeps you.\n")
+    _, passages = parse(Document.from_text("chat.txt", chat))
+    brutal = next(p for p in passages if "brutal" in p.text)
+    assert brutal.speaker == "Tom" and not brutal.text.startswith("Tom:")
+    panel = ("Question: What will it cost?\n\nMayor Lind: The council has set aside 40 million.\n\n"
+             "Engineer Okafor: Can I add something? The cost includes the dredging, which is about a quarter of it, "
+             "and the new quay.\n\nQuestion: Is the old quay safe?\n\nMayor Lind: It is inspected every month.\n\n"
+             "Engineer Okafor: Why would we keep it open if it were not? We closed the north end last year for "
+             "exactly that reason.\n\nQuestion: Thank you.\n")
+    _, passages = parse(Document.from_text("panel.txt", panel))
+    dredging = next(p for p in passages if "dredging" in p.text)
+    assert dredging.kind != "question" and dredging.speaker == "Engineer Okafor"

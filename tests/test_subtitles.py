@@ -471,3 +471,9 @@ def test_captions_without_punctuation_are_cut_every_half_minute_so_a_quotes_time
     path.write_text("WEBVTT\n\n" + "\n\n".join(said) + "\n", encoding="utf-8")
     _, passages = parse(read(path))
     assert all(p.text.endswith(".") for p in passages) and max(b.time - a.time for a, b in zip(passages, passages[1:])) > LONGEST_SPAN
+    # one sentence at the start (a title said) leaves the rest of the lecture cut every half minute (a hostile review)
+    mixed = [f"{stamp(2 * i)} --> {stamp(2 * i + 2)}\nwe talk about topic{i} and more words" + ("." if i == 0 else "")
+             for i in range(60)]
+    path.write_text("WEBVTT\n\n" + "\n\n".join(mixed) + "\n", encoding="utf-8")
+    _, passages = parse(read(path))
+    assert max(b.time - a.time for a, b in zip(passages, passages[1:])) <= LONGEST_SPAN + 2

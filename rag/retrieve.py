@@ -278,14 +278,28 @@ class _Rows:
         return alias_table((name for name, _ in self.speakers.values()), tuple(sorted(self.known_as.items())))
 
     @cached_property
-    def known_as(self) -> dict[str, str]:    # speakers labelled by initials the documents give with a name (DB)
-        from .speakers import initials_named
+    def known_as(self) -> dict[str, str]:
+        """Speakers labelled by initials the documents give with a name ("DB": Dolores Barrios), or by a role that one
+        document alone labels turns with and names in its header ("SUBJECT": "Subject: Walter Pennock, keeper …";
+        a role several documents use may be a different person in each, so none)."""
+        from .labels import INTERVIEW_ROLES, ROLES
+        from .speakers import initials_named, role_named
 
-        labels = {name for name, _ in self.speakers.values() if re.fullmatch(r"[A-Z]{2,4}", name)}
+        names = [name for name, _ in self.speakers.values()]
+        labels = {name for name in names if re.fullmatch(r"[A-Z]{2,4}", name)}
         out: dict[str, str] = {}
         for doc in self.index.documents.values() if labels else ():
             for label, name in initials_named(doc.text, labels).items():
                 out.setdefault(label, name)
+        roles = {name for name in names if name.lower() in ROLES | INTERVIEW_ROLES and name not in out}
+        held: dict[str, set[str]] = {}
+        for p in self.index.passages if roles else ():
+            if p.speaker in roles:
+                held.setdefault(p.speaker, set()).add(p.doc)
+        for role, docs in held.items():
+            person = role_named(self.index.documents[next(iter(docs))].text, role) if len(docs) == 1 else None
+            if person:
+                out[role] = person
         return out
 
     @cached_property

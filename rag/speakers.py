@@ -347,6 +347,25 @@ def initials_named(text: str, labels: set[str]) -> dict[str, str]:
     return out
 
 
+HEADER_LINES = 15       # a document's header: its first lines
+
+
+def role_named(text: str, role: str) -> str | None:
+    """The person a document's header names for the role `role` its turns are labelled with ("Subject: Walter Pennock,
+    keeper at Cape Sorrow" above "SUBJECT: …" turns; "Moderator: Dr Rachel Evans"): among its first HEADER_LINES
+    lines, one of at most 120 characters ending no sentence, "Role:" then two to four capitalised words; else None."""
+    shape = re.compile(rf"[ \t]*(?i:{re.escape(role)})[ \t]*:[ \t]*(?:{_TITLE_WORDS})?((?:[A-Z][\w'’-]+ ){{1,3}}"
+                       rf"[A-Z][\w'’-]+)(?=[ \t]*(?:[,;(\u2013\u2014-]|$))")
+    for line in text.splitlines()[:HEADER_LINES]:
+        m = shape.match(line)
+        if m and len(line) <= 120 and not re.search(r"[.!?][\"”’)]*\s*$", line):
+            return m.group(1)
+    return None
+
+
+_TITLE_WORDS = r"(?:(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sir|Dame|Rev|Reverend)\.?[ \t]+)"
+
+
 def resolve(query: str, speakers: Iterable[str], named: bool = False) -> Resolution:
     """The speakers among `speakers` (an index's speaker labels) that `query` names; `named`: the query is a
     speaker's name (a --speaker filter's), so an ordinary word names them too ("Brown", "the chair")."""

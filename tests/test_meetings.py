@@ -1126,3 +1126,19 @@ def test_a_speaker_labelled_by_initials_is_found_by_the_name_the_document_gives_
     assert asked.speaker == "DB" and all(h.passage.speaker == "DB" for h in asked.hits)
     assert "Only passages where DB (Dolores Barrios) speaks." in asked.notices or not asked.notices
     assert r.search("walkout", 3, speaker="Barrios").speaker == "DB"
+
+
+def test_a_role_one_document_names_in_its_header_is_found_by_that_name(tmp_path):
+    """A researcher's interview: "Subject: Walter Pennock, keeper at Cape Sorrow" above "SUBJECT: …" turns; "What did
+    Walter Pennock say about the wreck?" said he was not a speaker. A role that one document alone labels turns with,
+    and names in its header, is that person's; a role several documents use names nobody."""
+    text = ("THE LAST KEEPERS\nSubject: Walter Pennock, keeper at Cape Sorrow Light 1968-1991\nRecorded in Port Aubrey\n\n"
+            "INTERVIEWER: How did you end up at Cape Sorrow?\n\nSUBJECT: By accident. I was a radio operator.\n\n"
+            "INTERVIEWER: Did anything go wrong?\n\nSUBJECT: The wreck of the Marguerite, in June 1974.\n")
+    r = _one_file(tmp_path, "keeper.txt", text)
+    asked = r.search("What did Walter Pennock say about the wreck?", 3)
+    assert asked.speaker == "SUBJECT" and all(h.passage.speaker == "SUBJECT" for h in asked.hits)
+    assert r.search("wreck", 3, speaker="Pennock").speaker == "SUBJECT"
+    from rag.speakers import role_named
+    assert role_named("Moderator: Dr Rachel Evans\n\nModerator: Welcome.\n", "Moderator") == "Rachel Evans"
+    assert role_named("SUBJECT: Three keepers lived there.\n", "SUBJECT") is None     # a turn, no header

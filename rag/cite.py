@@ -70,22 +70,28 @@ def clock(seconds: float) -> str:
     return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
 
 
-_turns_of: list = []      # [(an index's paragraphs, {doc: its turns in order})]: the last few indexes seen
+_turns_of: list = []      # [(an index's paragraphs, which, {doc: those paragraphs in order})]: the last few seen
 
 
 def window_turns(p: Passage, index) -> list[Passage]:
     """The turns a quote spans whole, in order, when it spans several (a meeting's window); else []."""
+    return _spanned(p, index, "turn") if p.kind == "turn" else []
+
+
+def _spanned(p: Passage, index, which: str) -> list[Passage]:
+    """The paragraphs of `which` kind ("turn"; "timed": a caption's paragraphs with a time and no speaker) that `p`
+    spans whole, in order, when it spans several; else []."""
     paragraphs = getattr(index, "paragraphs", None)
-    if p.kind != "turn" or not paragraphs:
+    if not paragraphs:
         return []
-    by_doc = next((m for ps, m in _turns_of if ps is paragraphs), None)
+    by_doc = next((m for ps, w, m in _turns_of if ps is paragraphs and w == which), None)
     if by_doc is None:
         by_doc = {}
         for t in paragraphs:
-            if t.kind == "turn":
+            if t.kind == "turn" if which == "turn" else (t.kind == "paragraph" and t.time is not None):
                 by_doc.setdefault(t.doc, []).append(t)
         by_doc = {d: (ts, [t.start for t in ts]) for d, ts in by_doc.items()}
-        _turns_of[:] = [(paragraphs, by_doc)] + _turns_of[:3]
+        _turns_of[:] = [(paragraphs, which, by_doc)] + _turns_of[:3]
     doc_turns, starts = by_doc.get(p.doc, ([], []))
     i = bisect.bisect_left(starts, p.start)
     turns = []
@@ -234,9 +240,12 @@ def spoken_sentences(text: str, spoken: list[tuple[int, str | None]] | None, sta
 
 def last_time(p: Passage, index) -> float | None:
     """The time of the last turn of a window of several timed turns (a talk's captions: the quote runs from
-    00:00:01 to 00:06:10), else None."""
-    turns = window_turns(p, index)
-    return turns[-1].time if turns and p.time is not None and turns[-1].time is not None else None
+    00:00:01 to 00:06:10), or of its last paragraph where captions with no speaker are quoted several paragraphs at
+    once (a lecture's: "at 00:00:00–00:00:32", the words matched perhaps in the second); else None."""
+    if p.time is None:
+        return None
+    turns = window_turns(p, index) or (_spanned(p, index, "timed") if p.kind == "paragraph" else [])
+    return turns[-1].time if turns and turns[-1].time is not None else None
 
 
 def source(doc: Document) -> str:

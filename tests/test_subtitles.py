@@ -477,3 +477,24 @@ def test_captions_without_punctuation_are_cut_every_half_minute_so_a_quotes_time
     path.write_text("WEBVTT\n\n" + "\n\n".join(mixed) + "\n", encoding="utf-8")
     _, passages = parse(read(path))
     assert max(b.time - a.time for a, b in zip(passages, passages[1:])) <= LONGEST_SPAN + 2
+
+
+def test_a_quote_of_several_caption_paragraphs_says_when_it_ends(tmp_path):
+    # the same lecture: its half-minute paragraphs are quoted two at a time (a window of 224 tokens), and the citation
+    # said only when the first began ("at 00:00:00"), where the words asked for were said in the second
+    from rag.build import build
+    from rag.cite import last_time, where
+    from rag.store import load
+
+    def stamp(t):
+        return f"00:{int(t) // 60:02d}:{t % 60:06.3f}"
+    cues = [f"{stamp(2 * i)} --> {stamp(2 * i + 2)}\nwe talk about topic{i} and more" for i in range(40)]
+    (tmp_path / "talk").mkdir()
+    (tmp_path / "talk" / "lecture.vtt").write_text("WEBVTT\n\n" + "\n\n".join(cues) + "\n", encoding="utf-8")
+    build([tmp_path / "talk"], FakeEmbedder(), folder=tmp_path / "idx")
+    index = load(tmp_path / "idx")
+    spanning = [p for p in index.passages if p.text.count("] ") or "\n\n" in p.text]
+    assert spanning, "no window of several paragraphs: the test proves nothing"
+    p = spanning[0]
+    until = last_time(p, index)
+    assert until is not None and until > p.time and f"at {clock(p.time)}–{clock(until)}" in where(p, until)

@@ -61,6 +61,12 @@ _OTTER = re.compile(
 # (or "Moderator", "Host") stands alone (_call_heads)
 NAME_LINE = re.compile(rf"(?P<label>{LABEL})[ \t]+(?:--|—|–)[ \t]+(?P<outlet>[^\n]{{1,100}}?)[ \t]*")
 _CALL_ROLE = re.compile(r"(?P<label>Operator|Moderator|Host)(?P<outlet>(?!))?[ \t]*")
+# a Zoom meeting's saved chat: "15:04:11 From Tom Becker (he/him) to Everyone:" above the message's tab-indented lines
+# (after the clock, read as the paragraph's time stamp): the sender, as the app shows them ("iPhone de Lucía", pronouns
+# aside), is the label; whom it went to is no outlet (it would ask, as a journalist's outlet does, and last); only where
+# two such lines or more stand
+_CHAT_FROM = re.compile(r"From[ \t]+(?P<label>[^\s:()][^\n:()]{0,60}?)(?:[ \t]*\([^()\n]{1,20}\))?[ \t]+to[ \t]+"
+                        r"[^\n:]{1,80}?[ \t]*:[ \t]*(?=\r?\n|$)(?P<outlet>(?!))?")
 # a US hearing's or deposition's label, closed by a full stop: a title and a name in capitals ("The CHAIRMAN.",
 # "Mr. SMITH.", "Senator WARREN."), or "Q." and "A."; only where titled ones open three paragraphs or more and one
 # recurs, or "Q." and "A." each open two or more (paragraph_marks: not "MOSCOW." of a news digest, "OK." of a
@@ -158,6 +164,9 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
     # "Jane Doe  0:03" is a speaker's header when someone's recurs: not an agenda's "Coffee Break  10:15"
     if max(Counter(o.group("label") for o in otter if o).values(), default=0) >= 2:
         labels = [o or m for o, m in zip(otter, labels)]
+    chat = [_CHAT_FROM.match(text, a, p.end) if s and not m else None for p, a, s, m in zip(paras, after, stamps, labels)]
+    if sum(1 for c in chat if c) >= 2:
+        labels = [m or c for m, c in zip(labels, chat)]
     return stamps, changes, _call_heads(text, paras, stamps, changes, labels)
 
 
@@ -279,7 +288,8 @@ def label_start(text: str, words: int, label: str) -> int | None:
     for mark in (_STAMP, _CHANGE):
         m = mark.match(text, at, words)
         at = m.end() if m else at
-    for pattern in (TURN, _UNNUMBERED, _DOT_TURN, _OTTER):   # "Name:", a hearing's "Mr. SMITH.", Otter's "Jane Doe  0:03"
+    for pattern in (TURN, _UNNUMBERED, _DOT_TURN, _OTTER, _CHAT_FROM):   # "Name:", a hearing's "Mr. SMITH.", Otter's
+        # "Jane Doe  0:03", a Zoom chat's "From Ann to Everyone:"
         m = pattern.match(text, at, words + 1)
         if m and m.group("label") == label and m.end() <= words and not text[m.end():words].strip():
             return m.start()

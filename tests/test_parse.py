@@ -317,3 +317,21 @@ def test_this_sessions_shapes_leave_ordinary_documents_alone():
     _, passages = parse(Document.from_text("panel.txt", panel))
     dredging = next(p for p in passages if "dredging" in p.text)
     assert dredging.kind != "question" and dredging.speaker == "Engineer Okafor"
+
+
+def test_a_zoom_chat_export_names_each_messages_sender():
+    # a reviewer's Zoom "saved chat": no message had a sender, each quote opened "From Tom Becker to …"
+    text = ("15:04:11 From Dana Whitfield to Everyone:\n\tAgenda: https://docs.example.org/d/1\n"
+            "15:06:40 From Tom Becker (he/him) to Everyone:\n\tsorry my mic is acting up, rejoining\n"
+            "15:12:19 From iPhone de Lucía to Everyone:\n\tI will send the methods draft by email tonight\n"
+            "15:14:03 From Tom Becker (he/him) to Dana Whitfield(Direct Message):\n\tcan we talk about my contract?\n")
+    _, passages = parse(Document.from_text("meeting_saved_chat.txt", text))
+    said = {p.text.strip(): (p.speaker, p.time) for p in passages}
+    assert said["Agenda: https://docs.example.org/d/1"] == ("Dana Whitfield", 54251.0)
+    assert said["I will send the methods draft by email tonight"] == ("iPhone de Lucía", 54739.0)
+    assert said["can we talk about my contract?"][0] == "Tom Becker"
+    assert all(p.kind == "turn" and p.outlet is None for p in passages)
+    assert all(p.text == text[p.start:p.end] for p in passages)
+    # one such line in prose names nobody
+    _, prose_ = parse(Document.from_text("n.txt", "10:00:00 From Ann to Everyone:\nthe meeting starts now\n"))
+    assert all(p.speaker is None for p in prose_)

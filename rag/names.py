@@ -267,6 +267,9 @@ def _name_phrases(query: str) -> tuple[tuple[str, ...], ...]:      # (a search a
         end = m.end()
     runs.append(run)
     in_country = {k for i, j in named for k in range(i, j)}
+    # a country of one word ending a run is a name of its own, the place before it in that country, as a comma
+    # would have written it ("the base in Gyumri Armenia": Gyumri, and Armenia)
+    in_country |= {run[-1] for run in runs if len(run) > 1 and _fold(matches[run[-1]].group()) in countries()}
     pieces = []         # each run without the countries in it, cut where one stood
     for run in runs:
         piece: list[int] = []

@@ -349,12 +349,15 @@ def rarest_missing(query: str, missing: list[str], vocabulary: Vocabulary | None
     for term in missing:
         words = [_fold(w) for w in _WORD.findall(term)]
         gone.update(words if vocabulary is None else _gone_words(words, vocabulary, docs))
-    units, seen = [], set()
+    units, seen, initials = [], set(), set()
     for run in name_phrases(query):      # its title aside: "President Bolsonaro" is Bolsonaro
         words = [w for w in (_fold(x) for x in run) if w in names and w not in seen and w not in TITLES | OFFICES]
         if words:
             units.append(words)
             seen.update(words)
+            # a word of the name the query does not write in capitals that the documents hold only as an acronym
+            # is not it: "Kim Jong Un" is not the documents' UN
+            initials.update(_fold(x) for x in run if not _acronym(x))
     units += [[n] for n in names if n not in seen]
 
     def rarity(unit):
@@ -363,9 +366,12 @@ def rarest_missing(query: str, missing: list[str], vocabulary: Vocabulary | None
     def is_slip(w):
         return (vocabulary is not None and not zipf(w) and vocabulary.slip(w, docs)
                 and re.search(rf"(?<![\w'’]){re.escape(w)}(?![\w'’])", query) is not None)   # written in lower case
+    def other(w):       # held by the documents only as an acronym: UN for the query's "Un"
+        return vocabulary is not None and w in initials and vocabulary.find(w, docs) in vocabulary.acronyms
+
     least = min(rarity(u) for u in units)
-    return any(all(w in gone for w in u) and not (len(u) == 1 and is_slip(u[0]))
-               for u in units if rarity(u) == least)
+    return any(all(w in gone or (len(u) > 1 and other(w)) for w in u) and any(w in gone for w in u)
+               and not (len(u) == 1 and is_slip(u[0])) for u in units if rarity(u) == least)
 
 
 def missing_terms(query: str, vocabulary: Vocabulary, docs=None, names: list[str] | None = None) -> list[str]:

@@ -261,8 +261,13 @@ def _is_stop(word: str) -> bool:
 
 def one_edit(word: str, have) -> bool:
     """Whether a word of `have` (four letters or more) is one letter dropped, swapped, changed or added from `word`."""
+    return bool(one_edit_words(word, have))
+
+
+def one_edit_words(word: str, have) -> set[str]:
+    """The words of `have` (four letters or more) one letter dropped, swapped, changed or added from `word`."""
     letters = "abcdefghijklmnopqrstuvwxyz"
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     edits = ({a + b[1:] for a, b in splits if b} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
              | {a + c + b[1:] for a, b in splits if b for c in letters} | {a + c + b for a, b in splits for c in letters})
-    return any(len(e) >= 4 and e != word and e in have for e in edits)
+    return {e for e in edits if len(e) >= 4 and e != word and e in have}

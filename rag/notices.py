@@ -38,6 +38,15 @@ def abstain_notice(noun: str, missing: list[str]) -> str:
     return f"{noun[0].upper()}{noun[1:]} {verb} not appear to address this. {NEAREST}"
 
 
+def respelt_notice(noun: str, pairs: list[tuple[str, str]]) -> str:
+    """"Searched for 'Kazakhstan' instead of 'Kazakstan', which the transcript never writes." (Vocabulary.respelled:
+    each pair as typed, as searched)."""
+    verb = "write" if noun.startswith("the documents") else "writes"
+    searched = " and ".join(f"'{b}'" for _, b in pairs)
+    typed = " and ".join(f"'{a}'" for a, _ in pairs)
+    return f"Searched for {searched} instead of {typed}, which {noun} never {verb}."
+
+
 def elsewhere_notice(terms: list[str]) -> str:
     """What the documents searched never mention but others of the index do."""
     return f"Other documents of the index mention {_quoted(terms)}."

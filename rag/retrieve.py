@@ -56,7 +56,7 @@ from .dense import DenseSearch
 from .errors import QueryError, listing
 from .lexical import LexicalSearch
 from .notices import (ABSTAIN_NOTICE, NOTHING_TO_SEARCH, REST, abstain_notice, corpus_noun, count_notice,
-                      elsewhere_notice, missing_notice, unsure_notice)
+                      elsewhere_notice, missing_notice, respelt_notice, unsure_notice)
 from .query import DEFAULT_K, DEFAULT_MODE, MAX_K, MAX_QUERY_CHARS, MODES, check_k, clean_query
 from .ranking import (FEW_LEXICAL_ROWS, FEWEST_PASSAGES, NEAR_DUPLICATE, REFERENCE_PASSAGES, by_document, confidence,
                       fuse, idf_ceiling, mmr, overlaps, rrf, score_fusion, text_key)
@@ -599,14 +599,18 @@ class Retriever:
         document's score (_doc_scores), and the best passages of the `doc_depth` best documents join the
         candidates: the right document first, then the right passages in it."""
         k, (text, notices), s = check_k(k), clean_query(query), self.settings
+        typed = text        # a word the documents hold only spelt otherwise is searched as they write it ("Kazakstan")
+        text, respelt = self._rows.vocabulary.respelled(text)
+        if respelt:
+            notices = notices + [respelt_notice(self._rows.noun, respelt)]
         allowed, who, asked, name_only, scoped = self._scope(text, docs, speaker)
         notices = notices + scoped
         if not self.index.passages or (allowed is not None and not allowed.any()):
             if speaker is not None and docs:    # (not "Only passages where … speaks" before it)
                 notices = [n for n in notices if not n.startswith("Only passages where")]
-                return Result(text, [], abstained=True, speaker=who,
+                return Result(typed, [], abstained=True, speaker=who,
                               notices=notices + [f"{who} does not speak in the documents searched."])
-            return Result(text, [], abstained=True, notices=notices + [NOTHING_TO_SEARCH], speaker=who)
+            return Result(typed, [], abstained=True, notices=notices + [NOTHING_TO_SEARCH], speaker=who)
         depth = max(s.depth, k)
         several = len(self._rows.of_doc) > 1 and s.doc_weight > 0
         wide = depth * 4 if several else depth
@@ -734,7 +738,7 @@ class Retriever:
         if unsaid:          # "What did Tom Brown say about the eelgrass?", where only Dr. Nguyen mentions it
             notices = notices + [f"{who} never says {listing(unsaid, 5)} in the passages searched: the quotes "
                                  f"shown are theirs on the rest of the question."]
-        return Result(text, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
+        return Result(typed, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
                       abstain_notice=said, speaker=who,
                       documents=[] if unused or abstained else by_document(hits))   # nearest passages discuss nothing
 

@@ -19,12 +19,12 @@ import unicodedata
 from functools import cached_property
 
 from .labels import OFFICES, TITLES
-from .names import query_names
+from .names import name_phrases, query_names
 from .spelling import (SWAP_LETTERS, TENS, UNITS, _distance, _fold, _other_forms, _plural, _skeleton, _spellings,
                         _swapped, _written)
 from .english import (CALENDAR, COMBINING, DEMONYMS, FUNCTION_ZIPF, NAME_PREFIXES, NOT_BEFORE_A_NAME, _WORD,
                       _acronym, _another_word, _country_words, _is_stop, _lemma, _places_of, _stem, currency_forms,
-                      one_edit, starts_sentence, zipf)
+                      one_edit, one_edit_words, starts_sentence, zipf)
 from .places import FORMAL, capitals, countries, country_forms, country_names, country_phrases, demonyms, peoples
 
 EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
@@ -39,6 +39,9 @@ PHRASE_GAP = 4       # capitalised or short words that may stand between two wor
 VARIANT_PREFIX = 6   # words sharing their first six letters are taken for forms of one word (absent_words)
 _TITLED = "|".join(sorted((TITLES | OFFICES) - NOT_BEFORE_A_NAME, key=len, reverse=True))   # Vocabulary.titled
 _SPELLED = re.compile(r"(?:[^\W\d_]_)+[^\W\d_]")     # l_c_d: letters spelled out
+RESPELL_LETTERS = 5  # a query's word this long, in no form the documents', may be a slip for one of theirs (respelt)
+RESPELL_ZIPF = 0.75  # ... when theirs is this much commoner in English (wordfreq's Zipf scale), or English lacks it
+RESPELL_RARE = 1.5   # ... and the query's word rarer than this in English, unless it names what they name
 
 
 class Vocabulary:
@@ -193,16 +196,21 @@ class Vocabulary:
         capitalised words of three letters or more with its letters as initials, short lower-case links
         allowed between them ("OSCE": Organization for Security and Co-operation in Europe; "WTO": World Trade
         Organization). Not in lower case: chance runs of words would do (GRU: "guarantees regarding Ukraine",
-        AFP: "apply force proportionately"). Not two letters: too many pairs of words would do ("US": "the Union State"); a
-        country's two-letter code is country_names' business ("UK": United Kingdom)."""
-        if not (3 <= len(acronym) <= 6 and acronym.isalpha()):
+        AFP: "apply force proportionately"). Two letters only as two capitalised words of four letters or more side by
+        side ("EU": European Union, "UN": United Nations; a researcher's subtitles' "the EU cut the hake quota" abstained
+        on their "the European Union cut"); a country's two-letter code is country_names' business ("UK": United
+        Kingdom, "US": not "the Union State")."""
+        if not (2 <= len(acronym) <= 6 and acronym.isalpha()) or (len(acronym) == 2 and acronym in country_forms()):
             return False
         return self._remember(("spelled", acronym, None if docs is None else frozenset(docs)),
                               lambda: self._spelled_out(acronym, docs))
 
     def _spelled_out(self, acronym: str, docs) -> bool:
         link = r"(?:[ \t\-]+(?:of|and|for|in|on|the|de|du|des|la|le)\b)*[ \t\-]+"       # within a line
-        pattern = re.compile(r"(?<![\w-])" + link.join(c.upper() + r"[a-z][a-z’'\-]+" for c in acronym) + r"(?!\w)")
+        word = r"[a-z][a-z’'\-]+"
+        if len(acronym) == 2:
+            link, word = r"[ \t]+", r"[a-z]{3,}"
+        pattern = re.compile(r"(?<![\w-])" + link.join(c.upper() + word for c in acronym) + r"(?!\w)")
         return any(pattern.search(doc.text) for d, doc in self.index.documents.items() if docs is None or d in docs)
 
     def coded(self, code: str, docs=None) -> bool:
@@ -237,6 +245,43 @@ class Vocabulary:
         if any(word[:i] in have and word[i:] in have for i in range(2, len(word) - 1)):
             return True
         return self._one_edit(word, have)
+
+    def respelt(self, word: str, docs=None, capitalised: bool = False) -> str | None:
+        """The word of the searched documents that `word` (as the query writes it, a possessive aside), in no form
+        theirs, is mistyped for: the only one of theirs one letter dropped, added, changed or two swapped away, both
+        RESPELL_LETTERS long or more, where English does not know `word`, or knows it rarely and theirs far more
+        (RESPELL_ZIPF): "Kazakstan", "Minks" (capitalised: their name Minsk), "secruity"; not "Zambia" for their
+        Gambia, "Johnson" for Johnston, nor "lawns" for laws."""
+        w = _fold(word)
+        if len(w) < RESPELL_LETTERS or not w.isalpha() or self.find(w, docs) is not None:
+            return None
+        near = {f for f in one_edit_words(w, self.searched(docs)) if len(f) >= RESPELL_LETTERS and f.isalpha()}
+        if len(near) != 1:
+            return None
+        form = near.pop()
+        typed, theirs = zipf(w) or 0.0, zipf(form) or 0.0
+        named = capitalised and form in self.proper
+        return form if typed == 0 or (theirs - typed >= RESPELL_ZIPF and (typed < RESPELL_RARE or named)) else None
+
+    def respelled(self, query: str, docs=None) -> tuple[str, list[tuple[str, str]]]:
+        """`query` with each word the searched documents hold only spelt otherwise (respelt) written as they write
+        it, its capital kept ("What about Kazakstan's troops?": "What about Kazakhstan's troops?"), and the pairs
+        (as typed, as searched). Not a word of a name of several words another of whose words they lack: "Nikol
+        Pashinyan" is not the documents' Nikos Dendias."""
+        out, fixed, end = [], [], 0
+        lacking = [[w for w in run if self.find(_fold(w), docs) is None] for run in name_phrases(query)]
+        unsure = {w for gone in lacking if len(gone) > 1 for w in gone}
+        for m in _WORD.finditer(query):
+            raw = re.sub(r"[’']s?$", "", m.group())
+            form = self.respelt(raw, docs, capitalised=raw[:1].isupper()) \
+                if raw.isalpha() and raw not in unsure else None
+            if form:
+                written = form.upper() if raw.isupper() and len(raw) > 1 else \
+                    form[:1].upper() + form[1:] if raw[:1].isupper() else form
+                out += [query[end:m.start()], written]
+                end = m.start() + len(raw)
+                fixed.append((raw, written))
+        return "".join(out) + query[end:], fixed
 
     def misspelt(self, name: str, docs=None) -> bool:
         """Whether the name `name` (folded, of 6 letters or more) is one edit from a name the searched documents

@@ -21,10 +21,11 @@ from .labels import CLOCK, HOURS_CLOCK, MONTH_NAMES
 PAGE_BREAK = "\n\f\n"     # between the pages of a PDF's text
 
 # a line opening a speaker's turn (a paragraph of its own): "Question:", "Jane Doe (Reuters):", "PhD B:",
-# "[00:01:02] Tom Reed:", also a time stamp alone ("[00:01:02] words"), as parse.py reads them
+# "[00:01:02] Tom Reed:", also a time stamp alone ("[00:01:02] words"), as parse.py reads them; also a label ending
+# its line (a court transcript's "BY MR. JONES:" after "DIRECT EXAMINATION", a name above its words)
 _LABEL = re.compile(rf"^(?:(?:\[{CLOCK}\]|{HOURS_CLOCK})\s|"
                     r"(?:Question|Q|A|Answer|[A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|\d{1,3})){0,5})"
-                    r"(?: \((?:[^()]|\([^()]*\)){1,120}\))?:\s)")
+                    r"(?: \((?:[^()]|\([^()]*\)){1,120}\))?:(?:\s|$))")
 # a deposition's "Q." and "A.", the White House's bare "Q": a new paragraph after a sentence's end (not "led by professor
 # / A. Kumar and colleagues")
 _QA_LINE = re.compile(r"(?:[QA]\.|Q)\s+(?=[\"“]?[A-Z])")
@@ -79,7 +80,7 @@ def pdf_text(data: bytes, deadline: float | None = None) -> tuple[str, str]:
                 if key not in read:
                     read[key] = (page.extract_text() or "").replace("\f", "\n")
                 texts.append(read[key])
-            pages = [_pdf_paragraphs(lines) for lines in _without_furniture([t.splitlines() for t in texts])]
+            text = paged_text([t.splitlines() for t in texts])
             title = str((reader.metadata or {}).get("/Title") or "")
     except (DocumentError, ModuleNotFoundError, TimeoutError):
         raise
@@ -87,7 +88,14 @@ def pdf_text(data: bytes, deadline: float | None = None) -> tuple[str, str]:
         raise DocumentError(f"cannot be read as PDF: {e}") from None
     except Exception:  # noqa: BLE001 - pypdf raises many kinds on a broken file
         raise DocumentError("cannot be read as PDF: the file is truncated or damaged") from None
-    return PAGE_BREAK.join(_continued(pages)), title
+    return text, title
+
+
+def paged_text(pages: list[list[str]]) -> str:
+    """The text of printed pages given as their lines (a PDF's, a court reporter's plain text: ``printed.py``): each
+    page without its furniture (_without_furniture), its lines joined into paragraphs, a sentence run on over a page
+    break kept whole (_continued), the pages separated by PAGE_BREAK."""
+    return PAGE_BREAK.join(_continued([_pdf_paragraphs(lines) for lines in _without_furniture(pages)]))
 
 
 def _drawn(page) -> tuple:

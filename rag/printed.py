@@ -1,0 +1,104 @@
+"""Plain text laid out as printed pages (a court reporter's transcript as a ``.txt``) into the text its PDF reads as.
+
+A court reporter delivers a transcript as text pages: a line number in the left margin of every line, counting 1, 2,
+3 ... on each page (25 lines a page in US courts), a printed page number, a running header ("Haller - Direct") and a
+reporter's footer around them, the pages separated by a form feed (or not: then each page starts where the margin's
+numbers start again at 1). Read as it is, each passage would be a page with its line numbers inside. Such a text is
+read as ``pdf.py`` reads the PDF of it (``paged_text``): the margin's numbers left out, the page's furniture too, the
+lines joined into paragraphs (a speaker's label, "THE COURT:", "Q.", opens one), the pages separated by
+``PAGE_BREAK`` so that each passage has its page (the page's place in the file, as a PDF's page is).
+
+Strict, so that no other text reads otherwise (a numbered list, a code listing, a table of figures, a transcript
+with time stamps): two pages or more, each of them (a blank one aside) with a margin number on every line from its
+first numbered line to its last, counting up from 1 with no gap, every page but the last with the same count and
+that PAGE_LINES or more, most of the numbered lines with words (not a table of figures).
+"""
+from __future__ import annotations
+
+import re
+
+from .pdf import paged_text
+
+PAGE_LINES = 20     # numbered lines a printed page holds at least (a court transcript's: 25, some states' 28 or 32)
+# a line's number in the left margin (at most three spaces before it, then spaces or a tab, or the line's end)
+_MARGIN = re.compile(r"[ ]{0,3}(?P<n>\d{1,2})(?:[ \t]+|$)")
+
+
+def printed_text(text: str) -> str | None:
+    """The text of `text` read as printed pages (see the module's docstring), or None where it is not laid out so."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "\f" in text:
+        pages = [page.split("\n") for page in "\n".join(lines).split("\f")]
+        pages = [page for page in pages if any(line.strip() for line in page)]     # (a form feed at the end)
+    else:
+        pages = _restarting(lines)
+    counts = [_numbered(page) for page in pages]
+    if len(pages) < 2 or any(n is None for n in counts):
+        return None
+    if counts[0] < PAGE_LINES or any(n != counts[0] for n in counts[:-1]) or counts[-1] > counts[0]:
+        return None
+    said = [_unnumbered(line) for page in pages for line in page if _MARGIN.match(line)]
+    if 2 * sum(1 for line in said if re.search(r"[^\W\d_]{3}", line)) < len([x for x in said if x.strip()]):
+        return None         # (a table of figures, its rows numbered: no words)
+    return paged_text([[_unnumbered(line) for line in page] for page in pages])
+
+
+def _restarting(lines: list[str]) -> list[list[str]]:
+    """Lines cut into pages where the margin's numbers start again at 1. The lines between a page's last numbered
+    line and the next page's first (its footer, the next page's number and header) go with the next page, but for
+    those that foot the last page too (the same lines, digits aside, after its last numbered line): the foot of
+    each page stays on it."""
+    blocks: list[list[str]] = [[]]     # the lines from a page's first numbered line to its last ...
+    gaps: list[list[str]] = [[]]       # ... and the unnumbered lines before it
+    waiting: list[str] = []
+    last = 0
+    for line in lines:
+        m = _MARGIN.match(line)
+        if m is None:
+            waiting.append(line)
+            continue
+        n = int(m.group("n"))
+        if n == 1 and last:
+            blocks.append([])
+            gaps.append(waiting)
+        elif blocks[-1]:
+            blocks[-1].extend(waiting)
+        else:
+            gaps[-1].extend(waiting)
+        blocks[-1].append(line)
+        waiting, last = [], n
+    foot = [_digitless(x) for x in waiting if x.strip()]
+    pages = [gaps[0] + blocks[0]]
+    for gap, block in zip(gaps[1:], blocks[1:]):
+        filled = [i for i, x in enumerate(gap) if x.strip()]
+        cut = filled[len(foot) - 1] + 1 if foot and len(filled) >= len(foot) and \
+            [_digitless(gap[i]) for i in filled[:len(foot)]] == foot else 0
+        pages[-1].extend(gap[:cut])
+        pages.append(gap[cut:] + block)
+    pages[-1].extend(waiting)
+    return pages
+
+
+def _digitless(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split()))
+
+
+def _numbered(page: list[str]) -> int | None:
+    """How many lines a page numbers in its margin (1, 2, 3 ... with no gap, every line from its first numbered line
+    to its last); None for a page not laid out so."""
+    filled = [i for i, line in enumerate(page) if line.strip()]
+    numbers = [(i, _MARGIN.match(page[i])) for i in filled]
+    found = [(i, int(m.group("n"))) for i, m in numbers if m]
+    if not found:
+        return None
+    first, last = found[0][0], found[-1][0]
+    inside = [i for i in filled if first <= i <= last]
+    if len(inside) != len(found) or [n for _, n in found] != list(range(1, len(found) + 1)):
+        return None
+    return len(found)
+
+
+def _unnumbered(line: str) -> str:
+    """A page's line without its margin number (a line of furniture, which has none, as it is)."""
+    m = _MARGIN.match(line)
+    return line[m.end():] if m else line

@@ -6,9 +6,11 @@ against it. Offsets therefore point into that stored text. For plain text and Ma
 is the file's text without its byte-order mark (BOM): UTF-8, or UTF-16 when the file starts
 with a UTF-16 BOM. For a file without a BOM that is the file's own text, character for
 character; for one with a BOM every offset is one character less than counted from the
-start of the file. But for a court reporter's transcript laid out as printed pages (``.txt``, ``.text`` or no
-suffix; never Markdown: a line number in the margin of every line, 1 to 25 on each page: ``printed.py``), whose
-stored text is the text extracted from it as from the PDF of it. For the other formats it is the text extracted here:
+start of the file. Two layouts of plain text (``.txt``, ``.text`` or no suffix; never Markdown) are read as what
+they are, their stored text extracted as a PDF's or subtitles' is: a court reporter's transcript laid out as printed
+pages (a line number in the margin of every line, 1 to 25 on each page: ``printed.py``) as the PDF of it is, and a
+speech recogniser's timed lines (Whisper's ``[00:00:21.680 --> 00:00:28.920]  words``) as subtitles' cues are
+(``subtitles.timed_text``). For the other formats it is the text extracted here:
 
 - HTML (BeautifulSoup): the ``<article>`` (else ``<main>``, else ``<body>``) without
   scripts, styles, navigation, asides and forms, and, outside an article, without the
@@ -52,7 +54,7 @@ from .paths import SHIPPED_CORPUS as DEFAULT_CORPUS  # noqa: F401 - the default 
 from .pdf import PAGE_BREAK, pdf_text  # noqa: F401 - PAGE_BREAK: parse.py's page mark
 from .printed import printed_text
 from .records import Document
-from .subtitles import subtitle_text
+from .subtitles import subtitle_text, timed_text
 from .word import docx_text
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
@@ -209,8 +211,8 @@ def read(path: Path, stored_as: str | None = None, id: str | None = None, deadli
             text = decode(data)
             if suffix in (".md", ".markdown"):
                 title, date = front_matter(text)
-            else:       # (a court reporter's pages: read as their PDF)
-                text = printed_text(text) or text
+            else:       # (a court reporter's pages, a speech recogniser's timed lines: read as their PDF, their cues)
+                text = printed_text(text) or timed_text(text) or text
     except DocumentError as e:
         raise DocumentError(f"{path}: {e}") from None
     except TimeoutError:

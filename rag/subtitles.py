@@ -32,7 +32,9 @@ words``, an unnamed speaker whose name stays in the words, so that they are not 
 previous speaker's. The only speaker of a file, named by a voice or after ``>>``/``- `` and
 with no unnamed speaker, is written ``[00:12:31] >> Name: words`` (parse.py takes one label
 alone for a speaker's only after the mark). ``parse.py`` reads the stamps back as each
-passage's ``time``. Linear in the file (a 49 MB file of 918,000 tiny cues reads in 18 to 27 s
+passage's ``time``. A plain text file of a speech recogniser's timed lines (Whisper's ``[00:00:21.680 -->
+00:00:28.920]  words``) is read as these cues are (``timed_text``). Linear in the file (a 49 MB file of 918,000
+tiny cues reads in 18 to 27 s
 here).
 """
 from __future__ import annotations
@@ -342,6 +344,33 @@ class _Turns:
                 head = _stamp(start) + (f" {speaker}:" if speaker else " >>" if unnamed else "")
             paragraphs.append(f"{head} {' '.join(words)}")
         return "\n\n".join(paragraphs) + "\n"
+
+
+# a line of a speech recogniser's timed text (Whisper's): "[00:00:21.680 --> 00:00:28.920]  words", "[00:21.680 -> ...]"
+_TIMED_LINE = re.compile(rf"[ \t]*\[[ \t]*(?P<start>{_CUE_CLOCK})[ \t]*{_ARROW}[ \t]*(?P<end>{_CUE_CLOCK})[ \t]*\]"
+                         r"(?P<words>.*)")
+TIMED_LINES = 3     # such lines a text holds at least to be read as cues
+
+
+def timed_text(text: str) -> str | None:
+    """The text of a plain text file of timed lines (Whisper's, ``[00:00:21.680 --> 00:00:28.920]  words``, each line
+    a cue; a line without a stamp goes on with the cue above it) read as subtitles are (subtitle_text): merged into
+    turns, ``[00:00:21.680] words``, the stamps and arrows not quoted. None for any other text: its first line with
+    words not so stamped, or fewer than TIMED_LINES of them."""
+    cues: list[list[str]] = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        m = _TIMED_LINE.fullmatch(line)
+        if m:
+            if not all(_possible(c) for c in m.group("start", "end")):
+                return None
+            cues.append([f"{m.group('start')} --> {m.group('end')}", m.group("words").strip()])
+        elif line.strip():
+            if not cues:
+                return None
+            cues[-1].append(line.strip())
+    if len(cues) < TIMED_LINES:
+        return None
+    return subtitle_text("\n\n".join("\n".join(cue) for cue in cues) + "\n")
 
 
 def subtitle_text(text: str) -> str:

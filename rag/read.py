@@ -13,8 +13,8 @@ speech recogniser's timed lines (Whisper's ``[00:00:21.680 --> 00:00:28.920]  wo
 (``subtitles.timed_text``). For the other formats it is the text extracted here:
 
 - HTML (BeautifulSoup): the ``<article>`` (else ``<main>``, else ``<body>``) without
-  scripts, styles, navigation, asides and forms, and, outside an article, without the
-  site's header and footer. One block element per paragraph; headings become
+  scripts, styles, navigation, asides and forms, sharing widgets and rows of social links (``_sharing``), and,
+  outside an article, without the site's header and footer. One block element per paragraph; headings become
   Markdown-style ``# Heading`` lines so that parsing sees them as headings; a data table's row is a
   paragraph, its cells joined by " | " (as DOCX's); an ordered list's item opens with its number ("2. ");
   a footnote's mark (``<sup>``) is set apart in brackets ("period.[1]").
@@ -339,6 +339,8 @@ def html_text(data: bytes) -> tuple[str, str, str | None]:
         tag.decompose()
     for tag in soup.find_all(attrs={"role": re.compile("navigation|banner|contentinfo|search")}):
         tag.decompose()
+    for tag in soup.find_all(_sharing):
+        tag.decompose()
     for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
         c.extract()
     root = soup.find("article") or soup.find("main") or soup.body or soup
@@ -423,6 +425,39 @@ def html_text(data: bytes) -> tuple[str, str, str | None]:
     walk(root)
     flush()
     return "\n\n".join(blocks) + "\n", title, date
+
+
+# the words of a sharing widget's class or id ("sharedaddy", "sd-sharing-enabled", "social-links", "a2a_kit")
+_SHARING = {"share", "shares", "sharing", "sharedaddy", "sharethis", "shareaholic", "addthis", "addtoany", "a2a",
+            "social", "socials"}
+SHARING_CHARS = 200     # a sharing widget's text at most ("Share this: Facebook, X, Email"; not an article's)
+# a link to a social site or a mail form: what a sharing widget's links lead to
+_SOCIAL_LINK = re.compile(r"(?i)^(?:mailto:|(?:https?:)?//(?:[\w-]+\.)*(?:facebook\.com|fb\.com|twitter\.com|"
+                          r"x\.com|"
+                          r"linkedin\.com|instagram\.com|pinterest\.com|reddit\.com|whatsapp\.com|wa\.me|t\.me|"
+                          r"telegram\.me|tumblr\.com|bsky\.app|threads\.net|mastodon\.social|vk\.com|"
+                          r"youtube\.com|tiktok\.com)(?:[/?#]|$))")
+
+
+def _sharing(tag) -> bool:
+    """Whether an element is a sharing widget or a row of social links, left out as navigation is: one whose class or
+    id names sharing (_SHARING), holding links and at most SHARING_CHARS of text, a third of it theirs or more; or a
+    block of two links or more, all to social sites or mail (_SOCIAL_LINK), with a few words beside them at most
+    ("Follow us:"). Never the article, the page's body or main part (a post filed under "social-history")."""
+    if tag.name in ("html", "body", "article", "main", "a"):
+        return False
+    names = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
+    links = tag.find_all("a")
+    if not links:
+        return False
+    text = " ".join(tag.get_text(" ", strip=True).split())
+    linked = sum(len(" ".join(a.get_text(" ", strip=True).split())) for a in links)
+    if _SHARING & set(re.split(r"[^a-z0-9]+", names.lower())) and len(text) <= SHARING_CHARS \
+            and 3 * linked >= len(text):
+        return True
+    if len(links) < 2 or not all(_SOCIAL_LINK.match(a.get("href") or "") for a in links):
+        return False
+    return len(text) - linked <= 30
 
 
 # a footnote's mark: "1", "12", "1,2", "3-5", "a", "*", "†" (in brackets or not)

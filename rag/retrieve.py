@@ -713,7 +713,8 @@ class Retriever:
             and not (named_missing or absent or abstained or only_speaker or self.absence_decides()) else []
         missing = named_missing or (absent if abstained else []) or unused
         asked_in = self._asked_in(text, missing)
-        foreign = asked_in if asked_in and asked_in not in self._rows.languages else None
+        # (documents too short to tell their language: nothing to set the question's against)
+        foreign = asked_in if asked_in and self._rows.languages and asked_in not in self._rows.languages else None
         if asked_in and asked_in != "en":   # a German question's "sagte", "über", a French one's "dit": everyday
             from .language import everyday    # words of its language, no names the documents lack
             missing = [t for t in missing if not all(everyday(w, asked_in) for w in t.lower().split())]

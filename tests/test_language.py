@@ -74,3 +74,12 @@ def test_an_english_question_naming_foreign_titles_is_english_and_foreign_words_
     assert not {"über", "und", "die"} & set(mixed.missing_terms)
     # one such word alone is a name the documents lack, in lower case ("kabul": Turkish for "acceptance")
     assert "kabul" in r.search("russian embassy in kabul", 3).missing_terms
+
+
+def test_documents_too_short_to_tell_their_language_get_no_language_notice(tmp_path):
+    """A hostile review: an index of short uploads gave every English question "The question seems to be in English,
+    the document in : … Ask in  for a reliable answer."."""
+    r = _index(tmp_path, {"short.txt": "The ferry is blue.\n\nIt sails at nine.\n"})
+    assert r._rows.languages == ()
+    for q in ["When does the ferry sail?", "Wann fährt die Fähre ab und wohin?"]:
+        assert not any("seems to be in" in n for n in r.search(q, 3).notices), q

@@ -68,9 +68,15 @@ class Adapter:
 def check_out(path) -> Path:
     """`path` as a place to write an adapter: nothing there, or an adapter (replaced); QueryError for anything
     else (a folder, another file: never overwritten), or a folder that cannot be made."""
+    from .store import index_holding
+
     path = Path(path)
     if path.is_dir() or (path.exists() and not _is_adapter(path)):
         raise QueryError(f"{path} exists and is not a query adapter: it was left as it is. Choose another --out.")
+    index = index_holding(path)
+    if index is not None:       # an adapter there would block every later build of that index (store._foreign)
+        raise QueryError(f"{path} is inside the index folder {index}, where only rag index writes: an adapter there "
+                         f"would stop every later build. Choose an --out outside it.")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:

@@ -344,6 +344,15 @@ def _foreign(folder: Path, names: list[str]) -> list[str]:
     return foreign
 
 
+def index_holding(path: Path) -> Path | None:
+    """The index folder of ours that `path` would stand in (its folder, or documents/ or lexical/ in it), or None:
+    where only a build writes (a file of anyone else's there blocks every later build: _foreign)."""
+    for folder in list(Path(path).absolute().parents)[:2]:
+        if _our_manifest(folder / "manifest.json"):
+            return folder
+    return None
+
+
 def _our_manifest(path: Path) -> bool:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))

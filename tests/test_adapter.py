@@ -273,3 +273,19 @@ def test_a_named_pipe_as_out_or_adapter_is_refused_at_once(tmp_path, cli_set, mo
         assert codes == [1] and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
         assert ("is not a query adapter: it was left as it is" if argv[0] == "adapt"
                 else "Cannot read the query adapter " + str(pipe) + ": not a regular file") in err
+
+
+def test_an_out_inside_an_index_folder_is_refused_and_the_index_still_builds(tmp_path, cli_set, monkeypatch, capsys):
+    """A hostile review: `rag adapt … --out IDX/adapter.npz --index IDX` wrote into the index folder, and every later
+    `rag index`, upload and removal into IDX was refused ("holds files that are not part of the index")."""
+    index, qset = cli_set
+    calls = []
+    monkeypatch.setattr(adapter, "train", lambda *a, **k: calls.append(1))
+    for out in (index / "adapter.npz", index / "documents" / "a.npz", index / "lexical" / "a.npz"):
+        assert main(["adapt", str(qset), "--index", str(index), "--out", str(out)]) == 1
+        err = capsys.readouterr().err
+        assert "inside the index folder" in err and "Traceback" not in err and not out.exists()
+    assert calls == []
+    from rag.store import index_holding
+    assert index_holding(index / "adapter.npz") == index.absolute() and index_holding(tmp_path / "a.npz") is None
+    assert index_holding(index / "x" / "y" / "a.npz") is None

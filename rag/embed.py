@@ -330,18 +330,22 @@ def onnx_graph(folder: str, fingerprint: str, int8: bool) -> Path:
     if missing:
         raise ModelError(f"The onnx embedding backend needs {' and '.join(missing)}: {ONNX_INSTALL}, "
                          f"or set {BACKEND_VARIABLE}=torch")
-    cache.mkdir(parents=True, exist_ok=True)
-    with file_lock(cache / LOCK):
-        remove_dead_writers(cache, ".*", LEFTOVER)
-        if target.is_file():        # made by another process while this one waited
-            return target
-        fused = graph_file(fingerprint, int8=False)
-        if not fused.is_file():
-            _export(folder, fused)
-        if int8:
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            quantize(fused, tmp)
-            os.replace(tmp, target)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        with file_lock(cache / LOCK):
+            remove_dead_writers(cache, ".*", LEFTOVER)
+            if target.is_file():        # made by another process while this one waited
+                return target
+            fused = graph_file(fingerprint, int8=False)
+            if not fused.is_file():
+                _export(folder, fused)
+            if int8:
+                tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+                quantize(fused, tmp)
+                os.replace(tmp, target)
+    except OSError as e:        # a cache that is a file, or cannot be written: said, with what to do
+        raise ModelError(f"Cannot make the ONNX graph in {cache}: {e.strerror or e} (set RAG_ONNX_CACHE to a folder "
+                         f"you can write, or {BACKEND_VARIABLE}=torch)") from e
     return target
 
 

@@ -223,3 +223,15 @@ def test_the_int8_graph_is_made_without_onnxruntimes_advice_printed(tmp_path, ca
     assert (tmp_path / "q.onnx").is_file()
     assert not [r for r in caplog.records if "pre-processing" in r.getMessage()]
     assert not logging.getLogger().filters         # the filter is gone again
+
+
+def test_an_onnx_cache_that_is_a_file_is_one_message_naming_what_to_do(monkeypatch, tmp_path):
+    """A hostile review: RAG_ONNX_CACHE naming a file gave "error: [Errno 20] Not a directory: '/…/afile/bcfe…'"."""
+    (tmp_path / "afile").write_text("x")
+    monkeypatch.setenv("RAG_ONNX_CACHE", str(tmp_path / "afile"))
+    monkeypatch.setattr(embed, "_installed", lambda module: True)
+    monkeypatch.setattr(embed, "_export", lambda *a: pytest.fail("no export into a file"))
+    e = embed.SentenceTransformerEmbedder(backend="onnx")
+    with pytest.raises(ModelError, match=r"Cannot make the ONNX graph in .*afile.*Not a directory.*RAG_ONNX_CACHE"):
+        e.encode_documents(["a passage"])
+    assert (tmp_path / "afile").read_text() == "x"

@@ -210,7 +210,9 @@ def _check_lite_path(target: Target, create: bool) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise IndexProblem(f"Cannot create {target.uri}: {e.strerror or e} ({path.parent})") from None
+        blocking = next((p for p in path.parents if p.is_file()), None)     # (mkdir's "File exists" says not that)
+        why = f"{blocking} is a file, not a folder" if blocking else f"{e.strerror or e} ({path.parent})"
+        raise IndexProblem(f"Cannot create {target.uri}: {why}") from None
 
 
 def _names(target: Target, version: str) -> tuple[str, str]:

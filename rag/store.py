@@ -530,6 +530,8 @@ def _load(folder, embedder, check_sources: bool, compat: Compat | None) -> Index
     # (bench/scale.py: 13k x 384 rows, 0.9 ms on one thread, 10 ms on two on a busy 2-core machine)
     faiss.omp_set_num_threads(1)
     folder = Path(folder)
+    if folder.is_file():        # (not "No index found in FILE/. Build it with: …", which rag index then refuses)
+        raise IndexProblem(f"{folder} is a file, not an index folder: give --index the folder of an index.")
     # a search does not wait for a build that is running (the index it reads stays whole until
     # the swap); it waits only if the index is missing, i.e. a build is swapping it or died doing so
     with build_lock(folder, wait=False, reading=True) as free:

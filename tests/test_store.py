@@ -400,3 +400,17 @@ def test_interrupted_swap_recovers_previous_index(tiny_index, fake_embedder):
     os.rename(tiny_index, old)
     index = store.load(tiny_index, embedder=fake_embedder)
     assert index.passages and (tiny_index / "manifest.json").exists() and not old.exists()
+
+
+def test_an_index_named_as_a_file_is_said_to_be_one(tmp_path, fake_embedder, capsys):
+    """A hostile review: `rag search --index FILE` said "No index found in FILE/. Build it with: rag index … --index
+    FILE", a command rag index then refuses."""
+    from rag.cli import main
+
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(IndexProblem, match="afile is a file, not an index folder"):
+        store.load(tmp_path / "afile", embedder=fake_embedder)
+    assert main(["search", "ferry", "--index", str(tmp_path / "afile")]) != 0
+    err = capsys.readouterr().err
+    assert "is a file, not an index folder" in err and "Build it with" not in err
+    assert (tmp_path / "afile").read_text() == "x"

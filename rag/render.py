@@ -136,19 +136,35 @@ def why(hit: Hit) -> str:
     return f'<table class="rq-why-table">{"".join(rows)}</table>'
 
 
+def _says(text: str, outlet: str) -> bool:
+    """Whether `text` names the outlet already ("I represent the Mir Interstate Television and Radio Company…" names
+    "the Mir Interstate Television and Radio Company"): then the outlet is not said again beside it."""
+    def folded(t: str) -> str:
+        return " ".join(t.split()).casefold()
+    return folded(re.sub(r"(?i)^\s*the\s+", "", outlet)) in folded(text)
+
+
+def where(p: Passage, index) -> str:
+    """cite.where for the page: the outlet left out where the question, as shortened there, names it already
+    ("… Radio Company. Our office in… (the Mir Interstate Television and Radio Company)" said it twice)."""
+    if p.outlet and p.question and _says(cite.shorten(p.question), p.outlet):
+        p = dataclasses.replace(p, outlet=None)
+    return cite.where(p, cite.last_time(p, index))
+
+
 def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
     p = hit.passage
     doc: Document = index.documents[p.doc]
     text = cite.checked(p, doc)
     n = hit.rank
     anchor = f"t{turn_id}-q{n}"
-    where = cite.where(p, cite.last_time(p, index))
+    where_ = where(p, index)
     if p.question:
-        asker = "Question" + (f" ({p.outlet})" if p.outlet else "")
-        label = (f'<details class="rq-where"><summary title="{esc(p.question)}">{esc(where)}</summary>'
+        asker = "Question" + (f" ({p.outlet})" if p.outlet and not _says(p.question, p.outlet) else "")
+        label = (f'<details class="rq-where"><summary title="{esc(p.question)}">{esc(where_)}</summary>'
                  f'<div class="rq-fullq"><b>{esc(asker)}:</b> {esc(p.question)}</div></details>')
     else:
-        label = f'<span class="rq-where">{esc(where)}</span>'
+        label = f'<span class="rq-where">{esc(where_)}</span>'
     who = said_by(hit, index, *_asked(turn))
     speaker = f'<span class="rq-speaker">{esc(who)}</span>' if who else ""
     low = ' <span class="rq-lowtag">low confidence</span>' if hit.low_confidence else ""
@@ -489,7 +505,9 @@ def exchange_html(index, doc_id: str, start: int, end: int, notice: str = "",
     out = [f'<div class="rq-source" data-doc="{esc(doc_id)}" data-start="{start}" data-end="{end}">']
     if notice:
         out.append(message_html(notice, "warning"))
-    out.append(f'<h3 class="rq-source-title">{esc(title)}</h3>'
+    # (the way back to the answers: in one column the panel lies below all of them; static/source.js)
+    out.append('<button class="rq-btn rq-back" type="button">Back to the quote</button>')
+    out.append(f'<h2 class="rq-source-title">{esc(title)}</h2>'
                f'<p class="rq-source-doc">{esc(cite.doc_name(doc, index))}{" · " + esc(doc.date) if doc.date else ""}'
                f' · chars {start}–{end}</p>')
     previous_speaker = None
@@ -506,7 +524,8 @@ def exchange_html(index, doc_id: str, start: int, end: int, notice: str = "",
             body = esc(text[p.start:p.end])
         who = ""
         if p.speaker and p.speaker != previous_speaker:
-            name = p.speaker + (f" ({p.outlet})" if p.kind == "question" and p.outlet else "")
+            name = p.speaker + (f" ({p.outlet})" if p.kind == "question" and p.outlet
+                                and not _says(doc.text[p.start:p.end], p.outlet) else "")
             who = f'<span class="rq-who">{esc(name)}:</span> '
         previous_speaker = p.speaker
         # a recording's turn keeps its time, which the paragraph's text leaves out with the label
@@ -603,16 +622,26 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
     for n, hit in enumerate(hits, 1):
         p = hit.passage
         doc = index.documents[p.doc]
-        where = [x for x in (said_by(hit, index, *_asked(turn)), cite.where(p, cite.last_time(p, index)),
-                             cite.doc_name(doc, index, 80),
-                             doc.date,
-                             f"¶ {p.paragraph}") if x]
+        # the citation on one line beside "Quote n of N" (four lines of bold citation left the quote a third of a
+        # 1024x768 screen at 150 %): who, where, the paragraph, and of several documents the document and its date,
+        # the question and the document's name cut short with "…" where the line is full (chat.css); the whole
+        # citation as the tooltip (of one document, the page's header names it)
+        many = len(index.documents) > 1
+        whole = " · ".join(x for x in (said_by(hit, index, *_asked(turn)), where(p, index), cite.doc_name(doc, index, 80),
+                                      doc.date, f"¶ {p.paragraph}") if x)
+        section, dash, question = where(p, index).partition(" — ")     # ("Answer to Q29" stays whole)
+        parts = [("who", said_by(hit, index, *_asked(turn))), ("where", section), ("question", dash and question),
+                 ("doc", cite.doc_name(doc, index, 80) if many else ""),
+                 ("when", " · ".join(x for x in (doc.date if many else "", f"¶ {p.paragraph}") if x))]
+        parts = [(cls, x) for cls, x in parts if x]
+        cited = "".join(f'<span class="rq-cite-{cls}">{(" — " if cls == "question" else " · ") if i else ""}{esc(x)}'
+                        f'</span>' for i, (cls, x) in enumerate(parts))
         low = '<p class="rq-slide-low">low confidence</p>' if hit.low_confidence else ""
         slides.append(
             f'<section class="rq-slide{" rq-low" if hit.low_confidence else ""}" data-slide="{n}"'
             f'{"" if n == 1 else " hidden"} {_span_attrs(p)}>'
-            f'<p class="rq-slide-count">Quote {n} of {len(hits)}</p>{low}'
-            f'<p class="rq-slide-cite">{" · ".join(esc(x) for x in where)}</p>'
+            f'<div class="rq-slide-top"><p class="rq-slide-count">Quote {n} of {len(hits)}</p>'
+            f'<p class="rq-slide-cite" title="{esc(whole)}">{cited}</p></div>{low}'
             f'<blockquote class="rq-slide-text" tabindex="0">{quote_text_html(hit, cite.checked(p, doc), index, *_asked(turn))}'
             f'</blockquote></section>')
     banner = f'<p class="rq-abstain">{esc(abstained(turn.result, index))}</p>' if turn.result.abstained else ""

@@ -494,3 +494,43 @@ def test_a_question_cut_for_the_search_says_so_in_one_line(tiny_index, fake_embe
     assert "Searched for its first" in slides and "<q>" not in slides
     short = chat.ask(open_retriever(tiny_index, fake_embedder), long[:600], 2)
     assert f"Show the whole question ({len(long[:600].strip()):,} characters)" in render.turn_html(short, 2)
+
+
+def test_an_outlet_the_question_names_is_not_said_again(retriever):
+    """Session 29: "Answer to Q8 — I represent the Mir Interstate Television and Radio Company. Our office in… (the Mir
+    Interstate Television and Radio Company)": the outlet said twice, in the label and in "Question (…):"."""
+    turn = chat.ask(retriever, "Is the pipeline funded?", 1)
+    hit = turn.result.hits[0]
+    asked = "I represent  the Daily BUGLE. Is the pipeline funded, and by whom?"
+    named = dataclasses.replace(hit, passage=dataclasses.replace(hit.passage, question=asked, outlet="the Daily Bugle"))
+    turn.result = dataclasses.replace(turn.result, hits=[named])
+    page = render.turn_html(turn, 1)
+    head = re.search(r'<div class="rq-head">(.*?)</div><blockquote', page, re.S).group(1)   # the label and the question
+    assert "Daily Bugle" not in head and "Daily BUGLE" in head
+    assert "<b>Question:</b> I represent" in head
+    slides = render.presenter_html(turn)
+    assert "(the Daily Bugle)" not in slides
+    # a question that does not name it keeps it (test_quotes_are_exact_and_labelled: "… funded? (Daily Bugle)")
+    assert render.where(hit.passage, retriever.index).endswith("(Daily Bugle)")
+
+
+def test_the_context_panels_title_follows_the_pages_h1(retriever):
+    """axe-core's heading-order: the panel's h3 came after the page's h1 with no h2 (context panel, presenter mode)."""
+    doc = retriever.index.documents["briefing.txt"]
+    start = doc.text.index("The pipeline is funded")
+    page = render.exchange_html(retriever.index, "briefing.txt", start, start + 10)
+    assert '<h2 class="rq-source-title">' in page and "<h3" not in page
+    assert 'class="rq-btn rq-back"' in page         # the way back to the quote (one column: the panel is below)
+
+
+def test_a_slides_citation_is_one_line_of_parts(retriever):
+    """Four lines of bold citation left a long quote a third of a 1024x768 screen at 150 %: one line beside "Quote n
+    of N", in parts the page's CSS cuts short, the whole of it as the tooltip."""
+    turn = chat.ask(retriever, "Is the pipeline funded?", 1)
+    slides = render.presenter_html(turn)
+    top = re.search(r'<div class="rq-slide-top">(.*?)</div>', slides, re.S).group(1)
+    assert top.startswith('<p class="rq-slide-count">Quote 1 of 1</p><p class="rq-slide-cite" title="')
+    parts = re.findall(r'<span class="rq-cite-(\w+)">([^<]*)</span>', top)
+    assert [c for c, _ in parts] == ["who", "where", "question", "when"]      # of one document: no name, no date
+    assert html.unescape("".join(t for _, t in parts)) == "Jane Doe · Answer to Q2 — Is the pipeline funded? (Daily Bugle) · ¶ 6"
+    assert "2023-03-03" in re.search(r'title="([^"]*)"', top).group(1)

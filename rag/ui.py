@@ -309,12 +309,14 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
 
     def documents(message, ticked=(), chosen=""):
         """The documents' parts of the page after a change; the documents ticked (and the speaker chosen) stay as
-        they were where they are still there (an upload cleared the filter without a word)."""
+        they were where they are still there (an upload cleared the filter without a word). The ask box says what
+        the header says ("Ask the documents…" after an upload, not "Ask the transcript…"), its typed words kept."""
         current, names = engine.index_or_none(), handlers.document_choices(engine.index_or_none())
         kept = [d for d in (ticked or []) if d in {v for _, v in names}]
+        noun = chat.corpus_noun(current)
         return (message, render.documents_html(current), gr.update(choices=names, value=kept),
                 gr.update(choices=names, value=None), render.header_html(current, engine.changed),
-                speakers(kept, chosen))
+                speakers(kept, chosen), gr.update(placeholder=f"Ask {noun}…", label=f"Your question about {noun}"))
 
     def on_add(files, replace_value, ticked, chosen, progress=gr.Progress()):
         report = lambda done, total, what: progress((done, max(total, 1)), desc=what)   # noqa: E731
@@ -337,7 +339,7 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
     for button, text in examples:
         button.click(lambda t=text: ("", t), None, [question, pending], api_visibility="private", queue=False).then(
             **asked).then(None, js=_static("latest.js"))
-    doc_outputs = [doc_status, doc_list, doc_filter, to_remove, header, speaker]
+    doc_outputs = [doc_status, doc_list, doc_filter, to_remove, header, speaker, question]
     # "always_last": an .input() event is "once" by default, which drops a second tick made while the first is
     # still being answered (a busy server), leaving the speaker choice of a selection that is no longer there
     doc_filter.input(speakers, [doc_filter, speaker], speaker, api_visibility="private", queue=False,

@@ -46,12 +46,18 @@ const overflows = (present) => {
   return over(present, [...present.children]) || over(body, body ? [...body.children] : [])
     || over(slides, slide ? [...slide.children] : []);
 };
+// ... and where the quote's box, which scrolls, would get less than about half the screen (at 1024x768 and 150 % the key hint
+// and the QR's note under it left the quote 114 px of 426)
+const squeezed = (present) => {
+  const text = present.querySelector('.rq-slide:not([hidden]) .rq-slide-text');
+  return Boolean(text) && text.scrollHeight > text.clientHeight + 1 && text.clientHeight < present.clientHeight * 0.55;
+};
 const fit = () => {
   const present = element.querySelector('.rq-present');
   if (!present || !body.classList.contains('rq-presenting')) return;
   present.classList.remove('rq-tight', 'rq-tighter');
   for (const cls of ['rq-tight', 'rq-tighter']) {
-    if (!overflows(present)) break;
+    if (!overflows(present) && !squeezed(present)) break;
     present.classList.add(cls);
   }
 };
@@ -69,7 +75,9 @@ window.rqPresent = (on) => {
     panel.setAttribute('tabindex', next ? '0' : '-1');
     panel.setAttribute('role', 'region');
     panel.setAttribute('aria-label', 'Presenter mode: one quote at a time');
-    if (next) { fit(); panel.scrollTo(0, 0); panel.focus({ preventScroll: true }); }
+    // each time it is shown, the quote scrolled to what matched (show): opened with the button, slide 1 was shown
+    // from its top, its marked sentences 300 px below its box's fold at 1024x768 and 150 %
+    if (next) { show(at); panel.focus({ preventScroll: true }); }
   }
   const url = new URL(location.href);
   if (next) url.searchParams.set('present', '1'); else url.searchParams.delete('present');

@@ -319,8 +319,9 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
                 speakers(kept, chosen), gr.update(placeholder=f"Ask {noun}…", label=f"Your question about {noun}"))
 
     def on_add(files, replace_value, ticked, chosen, progress=gr.Progress()):
+        """The documents' parts after adding `files`, and `files` (what was added: the file box keeps any chosen since)."""
         report = lambda done, total, what: progress((done, max(total, 1)), desc=what)   # noqa: E731
-        return documents(handlers.add_files(engine, files, report, replace=replace_value), ticked, chosen)
+        return *documents(handlers.add_files(engine, files, report, replace=replace_value), ticked, chosen), files
 
     # the box empties as the question is taken, not when its answer comes: a question typed meanwhile (the next one, by
     # a presenter while the answer streams, or five in a row) was wiped by the answer before it, and lost
@@ -344,9 +345,13 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
     # still being answered (a busy server), leaving the speaker choice of a selection that is no longer there
     doc_filter.input(speakers, [doc_filter, speaker], speaker, api_visibility="private", queue=False,
                      trigger_mode="always_last")
-    add.click(on_add, [uploads, replace, doc_filter, speaker], doc_outputs, api_visibility="private",
-              concurrency_limit=1, concurrency_id="documents").then(lambda: None, None, uploads,
-                                                                    api_visibility="private", queue=False)
+    # "multiple": a second Add, clicked while the first file still embeds, waits its turn (the default "once" dropped
+    # it without a word); the file box empties only of what was added, not of files chosen since
+    sent = gr.State(None)
+    add.click(on_add, [uploads, replace, doc_filter, speaker],
+              doc_outputs + [sent], api_visibility="private", concurrency_limit=1, concurrency_id="documents",
+              trigger_mode="multiple").then(lambda added, now: None if now == added else gr.update(), [sent, uploads],
+                                            uploads, api_visibility="private", queue=False)
     to_remove.change(lambda d: gr.update(interactive=bool(d)), to_remove, remove, api_visibility="private",
                      queue=False)
     remove.click(lambda d, ticked, chosen: documents(handlers.remove_file(engine, d), ticked, chosen),

@@ -513,6 +513,43 @@ def test_upload_filter_and_remove_a_document(browser, apps, tmp_path):
         docs.close()
 
 
+def test_a_second_add_clicked_while_the_first_embeds_is_added_too(browser, apps, tmp_path):
+    """A hostile review: a visitor added a large file and, while it embedded, chose a second and clicked Add again: the
+    click was dropped (Gradio's "once") and the file box emptied when the first add ended; only "1 added" was said."""
+    import random
+
+    random.seed(1)
+    words = "harbour ferry tram ticket river bridge council budget school library park road".split()
+    big = tmp_path / "big-minutes.txt"
+    big.write_text("\n\n".join(" ".join(random.choice(words) for _ in range(60)) + "." for _ in range(300)),
+                   encoding="utf-8")
+    second = tmp_path / "cable-car.txt"
+    second.write_text("The cable car opens in July, the council said.\n", encoding="utf-8")
+    docs = Page(browser, apps[1].url)
+    try:
+        p = docs.open()
+        p.click("#rq-documents button, #rq-documents .label-wrap")
+        p.set_input_files("#rq-upload input[type=file]", str(big))
+        p.wait_for_timeout(800)
+        p.click("#rq-add")
+        p.wait_for_timeout(300)
+        p.set_input_files("#rq-upload input[type=file]", str(second))
+        p.wait_for_timeout(800)
+        p.click("#rq-add")
+        p.wait_for_function("document.querySelector('table.rq-docs').innerText.includes('cable-car.txt')",
+                            timeout=120_000)
+        listed = p.locator("#rq-documents table.rq-docs").inner_text()
+        assert "big-minutes.txt" in listed and "cable-car.txt" in listed
+        for name in ("big-minutes", "cable-car"):      # the hostile app's index as it was, for the tests after
+            p.locator("#rq-remove-choice input").click()
+            p.locator("[role=option]", has_text=name).click()
+            p.click("#rq-remove")
+            p.wait_for_function(f"!document.querySelector('table.rq-docs').innerText.includes('{name}.txt')",
+                                timeout=60_000)
+    finally:
+        docs.close()
+
+
 def test_two_sessions_have_their_own_conversations(browser, apps):
     alice, bob = Page(browser, apps[0].url), Page(browser, apps[0].url)
     try:

@@ -216,12 +216,19 @@ def _front_matter(body: str) -> bool:
     (ending in a word or a bracket) holding a number or a web address, or in Title Case ("Transcript by Rev.com",
     "Lookout Interview (Completed 03/14/24)", "Oral History Project"; not "Thank you for coming at such short notice",
     a speaker's first words)."""
-    if _page_line(body):
+    if _page_line(body) or _labelled_line(body):
         return True
     if len(body) >= 120 or "\n" in body or not re.search(r"(?:[^\W_]|[)\]])$", body):
         return False
     words = re.findall(r"[^\W\d_]{4,}", body)
     return bool(re.search(r"\d|\w\.[a-z]{2,}\b", body)) or bool(words) and all(w[0].isupper() for w in words)
+
+
+def _labelled_line(body: str) -> bool:
+    """A line of a header's that a label of prose opens, however long: a focus group's "Participants: 7 (P1–P7),
+    recruited from …", "Duration: 01:28:14" (a _page_line is short)."""
+    label = re.match(rf"({LABEL}):", body)
+    return "\n" not in body and bool(label and prose(label.group(1)))
 
 
 _TABLE_ROW = re.compile(r"\|?[^|\n]+(?: \| [^|\n]*)+\|?")
@@ -449,8 +456,11 @@ def _askers(text: str, paras: list[_Para], turns: list[Turn | None]) -> set[str]
     main = max(words, key=words.get)
     # (one with an outlet asks: a witness "Ms. Priya Raman (Elling Harbour Authority):" whose turns ask nothing
     # testifies, and the chair who speaks most does not answer her)
+    # (nor where the one who speaks most asks by the label's own word: a focus group's "Moderator:" leads, and "P5
+    # (female, 41): Can I jump in? …" is a participant's)
     askers = {name for name in turn_ends
               if name.lower() in ASKER_LABELS or name in numbered or (name in outlets and main not in bracketed
+                                             and main.lower() not in ASKER_LABELS
                                              and sum(turn_asks[name]) * 2 >= len(turn_asks[name]))}
     if askers:
         return askers

@@ -35,6 +35,16 @@ _TURN_BODY = (
 )
 TURN = re.compile(rf"(?:(?P<number>Q\d{{1,4}})[ \t]+)?{_TURN_BODY}")
 _UNNUMBERED = re.compile(_TURN_BODY)     # "Q4 Highlights:" where the numbers ask nothing (_numbers_ask)
+# UK Hansard's numbered oral question, "1. Helen Marchant (Tiverton and Minehead) (LD): What assessment …", a topical
+# one "T2. …": the label after its number, only with its seat in brackets (paragraph_marks: not a list's "1. Budget:")
+_LISTED = re.compile(rf"T?\d{{1,3}}\.[ \t]+{_TURN_BODY}")
+# Hansard's minister named by office, the name in brackets: "The Minister for Roads and Local Transport (Richard
+# Halford):", "The Minister of State, Department for Transport (Catherine Baird):": the name is the label, the office
+# its outlet; only where the office is no label's shape ("for", a comma) and the name is a label of its own elsewhere
+# ("Richard Halford: I would be delighted …"; paragraph_marks)
+_OFFICE = re.compile(
+    rf"(?P<outlet>The [A-Z][^():\n]{{2,120}}?) \((?P<label>{LABEL})\)(?: \([A-Za-z][A-Za-z /&.'’-]{{0,24}}\))?"
+    r"[ \u00a0\u202f]?:(?P<gap>[ \t]+(?=\S))")
 # "[00:01:02] ", "[01:02] ", "(00:01:02) ", "00:01:02 ": a time stamp opening a paragraph
 # (in brackets also past 99 hours: subtitles.py writes a long recording's cues so, "[100:00:09]")
 _STAMP = re.compile(
@@ -143,7 +153,13 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
     # . Mr. Geng", a UN verbatim record's): its dot leaders make a list, not words said
     labels = [None if m and _LEADER.search(text, m.end(), _line_end(text, m.end(), p.end)) else m
               for m, p in zip(labels, paras)]
-    numbered = [i for i, m in enumerate(labels) if m and m.group("number")]
+    # a numbered oral question's label, with its seat, and a minister's named by office (_LISTED, _OFFICE)
+    listed = [None if m else _LISTED.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
+    labels = [m or (x if x and x.group("outlet") else None) for m, x in zip(labels, listed)]
+    own = {m.group("label") for m in labels if m}
+    offices = [None if m else _OFFICE.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
+    labels = [m or (o if o and o.group("label") in own else None) for m, o in zip(labels, offices)]
+    numbered = [i for i, m in enumerate(labels) if m and m.groupdict().get("number")]
     if numbered and not _numbers_ask(labels, numbered):      # a label of its own, "Q4 Highlights", as before
         for i in numbered:
             labels[i] = _UNNUMBERED.match(text, after[i], paras[i].end)
@@ -210,7 +226,7 @@ def _numbers_ask(labels: list, numbered: list[int]) -> bool:
     call's "Q4 Highlights:", nor a meeting's "Q3 Sales:" / "Q4 Sales:")."""
     numbers = [int(labels[i].group("number")[1:]) for i in numbered]
     answered = sum(1 for i in numbered
-                   if (after := next((m for m in labels[i + 1:] if m), None)) and not after.group("number"))
+                   if (after := next((m for m in labels[i + 1:] if m), None)) and not after.groupdict().get("number"))
     return len(numbered) >= 3 and all(a < b for a, b in zip(numbers, numbers[1:])) and answered * 2 >= len(numbered)
 
 
@@ -288,8 +304,9 @@ def label_start(text: str, words: int, label: str) -> int | None:
     for mark in (_STAMP, _CHANGE):
         m = mark.match(text, at, words)
         at = m.end() if m else at
-    for pattern in (TURN, _UNNUMBERED, _DOT_TURN, _OTTER, _CHAT_FROM):   # "Name:", a hearing's "Mr. SMITH.", Otter's
-        # "Jane Doe  0:03", a Zoom chat's "From Ann to Everyone:"
+    for pattern in (TURN, _UNNUMBERED, _DOT_TURN, _OTTER, _CHAT_FROM, _LISTED, _OFFICE):   # "Name:", a hearing's
+        # "Mr. SMITH.", Otter's "Jane Doe  0:03", a Zoom chat's "From Ann to Everyone:", Hansard's "1. Name (Seat):" and
+        # "The Minister for … (Name):"
         m = pattern.match(text, at, words + 1)
         if m and m.group("label") == label and m.end() <= words and not text[m.end():words].strip():
             return m.start()

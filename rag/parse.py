@@ -253,10 +253,38 @@ def _header_lines(body: str) -> bool:
 _STAGE_NOTE = re.compile(r"\[[^\[\]\n]{1,200}\]|\([^()\n]{1,200}\)")
 
 
+# a parliament's record of what members did, no brackets: UK Hansard's "Several hon. Members rose—", Australia's
+# "Honourable members interjecting—", "Opposition members interjecting—"
+_MEMBERS_NOTE = re.compile(r"(?:(?:Several|Some|Many|Opposition|Government|Hon\.|Honourable) )?"
+                           r"(?:hon\. |honourable )?[Mm]embers (?:rose|interjecting)[—–-]*")
+# UK Hansard's column marker on a line of its own: "14 Nov 2023 : Column 613", "Column 45WH"
+_COLUMN = re.compile(r"(?:\d{1,2} [A-Z][a-z]{2,8} \d{4} : )?Column \d{1,5}[A-Z]{0,3}")
+
+
 def _stage_note(body: str) -> bool:
     """A paragraph that is only a transcriber's note in brackets ("[Inaudible interjection from the public
-    gallery.]", "(Laughter)", "[GAVEL]"): what happened, not the words of the speaker before it."""
-    return bool(_STAGE_NOTE.fullmatch(body.strip()))
+    gallery.]", "(Laughter)", "[GAVEL]"), a parliament's note of what members did ("Several hon. Members rose—") or
+    its record's column marker ("14 Nov 2023 : Column 613"): what happened, not the words of the speaker before it."""
+    body = body.strip()
+    return bool(_STAGE_NOTE.fullmatch(body) or _MEMBERS_NOTE.fullmatch(body) or _COLUMN.fullmatch(body))
+
+
+def _across_columns(text: str, paras: list[_Para]) -> list[_Para]:
+    """`paras` with a speech that a column marker (_COLUMN) cuts mid-sentence one paragraph again, the marker inside
+    it ("… are delivering improvements now, in places" / "14 Nov 2023 : Column 614" / "like Cornwall and Norfolk, …"):
+    the paragraph before ends in no sentence's or clause's end, the one after opens in lower case."""
+    out: list[_Para] = []
+    i = 0
+    while i < len(paras):
+        if out and i + 1 < len(paras) and _COLUMN.fullmatch(text, paras[i].start, paras[i].end) \
+                and not re.search(r"[.!?…:;\"”’)\]—–-]$", text[out[-1].start:out[-1].end]) \
+                and text[paras[i + 1].start].islower():
+            out[-1] = _Para(out[-1].start, paras[i + 1].end)
+            i += 2
+            continue
+        out.append(paras[i])
+        i += 1
+    return out
 
 
 def _table_rows(body: str) -> bool:
@@ -307,6 +335,16 @@ def _capitals(body: str) -> bool:
         len(line) <= 200 and not line.rstrip().endswith(("?", "!")) for line in body.splitlines())
 
 
+def _title_case(body: str) -> bool:
+    """A heading in title case on one line: "Rural Rail Connectivity" (Hansard's heading of the next question), two
+    to eight words, those of four letters or more capitalised, no digit, no punctuation but a hyphen or an apostrophe
+    (not "Sounds good", "Thanks Bob!")."""
+    words = body.split()
+    return "\n" not in body and 2 <= len(words) <= 8 and body[:1].isupper() \
+        and bool(re.fullmatch(r"[^\W\d_]+(?:['’-][^\W\d_]+)*(?: [^\W\d_]+(?:['’-][^\W\d_]+)*)*", body)) \
+        and all(w[0].isupper() for w in words if len(w) >= 4)
+
+
 def _capital_headings(text: str, paras: list[_Para], turns: list) -> set[int]:
     """The paragraphs (indexes) that are headings in capitals (_capitals) between turns, nobody's words: none ends a
     sentence (a speaker's "WE CANNOT CUT THE LIBRARY HOURS AGAIN." is theirs), and each stands before any turn has
@@ -319,7 +357,7 @@ def _capital_headings(text: str, paras: list[_Para], turns: list) -> set[int]:
     for i in range(len(paras) - 1, -1, -1):
         body = text[paras[i].start:paras[i].end]
         labelled = bool(turns[i] and turns[i].label)
-        if not labelled and _capitals(body) and not re.search(r"[.!?…]\s*$", body):
+        if not labelled and (_capitals(body) or _title_case(body)) and not re.search(r"[.!?…]\s*$", body):
             if above_turn:
                 out.add(i)
         else:
@@ -346,7 +384,7 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
     with sets, speakers counted with a Counter, a question is joined once per exchange, and pages
     are found by bisecting the form feeds' offsets, not by counting them again for every passage."""
     text = doc.text
-    paras = paragraphs(text)
+    paras = _across_columns(text, paragraphs(text))
     front = _FRONT_MATTER.match(text)
     if front:       # Markdown metadata ("---\ntitle: ...\n---"): not text to quote
         paras = [p for p in paras if p.start >= front.end()]

@@ -38,3 +38,43 @@ def test_a_participant_who_asks_once_in_passing_is_no_interviewer():
     assert p.speaker == "P3" and p.kind == "answer" and p.question.startswith("What would make")
     assert said(ps, "That's useful").kind == "question"
     assert [p.speaker for p in ps if p.kind == "question"] == ["Moderator"] * 3
+
+
+def test_hansards_numbered_oral_question_is_the_members():
+    # (the review: "1. Helen Marchant (…) (LD): What assessment …" was no label, the number before it, so her question
+    # went on the turn before; a number before a label with its seat in brackets is the question's)
+    _, ps = parsed("hansard.txt")
+    for words, who, seat in (("What recent assessment", "Jessica Moor", "Stroud"),
+                             ("What steps her Department", "Daniel Okafor", "Bristol South")):
+        p = said(ps, words)
+        assert (p.speaker, p.outlet, p.kind) == (who, seat, "turn") and p.text.startswith(words)
+
+
+def test_a_minister_named_by_office_is_the_name_in_brackets_with_an_outlet_of_their_own():
+    # (the review: "The Minister of State, Department for Transport (Catherine Baird): …" was no label, so her answer
+    # was the Deputy Speaker's, cited as the answer to the question before, and the Minister's answers carried the
+    # asking member's seat as their outlet: the office is the name's (who is called by name after), the debate a
+    # conversation of turns, each with its speaker's own outlet)
+    _, ps = parsed("hansard.txt")
+    p = said(ps, "Water companies must now monitor")
+    assert p.speaker == "Laura Fenwick" and p.kind == "turn" and p.question is None
+    assert p.outlet == "The Parliamentary Under-Secretary of State for Environment, Food and Rural Affairs"
+    assert {q.outlet for q in ps if q.speaker == "Peter Gaskell"} == {"The Minister for Water and Rural Growth"}
+    assert said(ps, "Farmers in my constituency").outlet == "Brecon and Radnor"
+
+
+def test_hansards_column_markers_members_rising_and_headings_are_nobodys():
+    _, ps = parsed("hansard.txt")
+    for words in ("6 Mar 2024 : Column 302", "Several hon. Members rose—", "River Water Quality"):
+        p = said(ps, words)
+        assert p.speaker is None and p.kind == "paragraph", words
+
+
+def test_a_speech_over_a_column_break_is_one_paragraph():
+    # (the review: "… delivering improvements now, in places" / "14 Nov 2023 : Column 614" / "like Cornwall …" was
+    # cut mid-sentence, its second half the page's; the quote keeps the marker, as the record prints it)
+    doc, ps = parsed("hansard.txt")
+    p = said(ps, "Agriculture in Wales is devolved")
+    assert p.speaker == "Peter Gaskell" and p.text.endswith("so I urge farmers to apply.")
+    assert "6 Mar 2024 : Column 303" in p.text
+    assert said(ps, "Questions must be brief").text.endswith("I call Mr Owen Price.")     # (a sentence's end: not joined)

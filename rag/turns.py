@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .labels import CLOCK, HOURS_CLOCK, INTERVIEW_ROLES, LABEL, prose
+from .labels import CLOCK, HOURS_CLOCK, INTERVIEW_ROLES, LABEL, OFFICES, ROLES, prose
 
 # who asks by the label's own word: a press conference's "Question:", an interview's "Interviewer:"
 ASKER_LABELS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
@@ -86,6 +86,18 @@ _DOT_TURN = re.compile(
     r"Chief Justice|(?:Deputy |Under |Assistant )?Secretary|Attorney General|General|Admiral|Governor|Commissioner|"
     r"Ambassador|Administrator|Director|Mayor|Professor|Dean|Colonel|Captain|Major|Lieutenant|Sergeant)\.? "
     r"[A-Z][A-Z'’-]{2,}(?: [A-Z][A-Z'’-]+){0,2}|Q|A)(?P<outlet>(?!))?\.(?P<gap>[ \t]+(?=\S))"
+)
+# the same labels in mixed case, as the GPO prints a Senate hearing: "Senator Pruitt.", "Mr. Tolliver.", "Ms. Okoye.",
+# "Senator Van Hollen.", "The Chair."; only where four paragraphs or more open with one and two of them each open two
+# or more (paragraph_marks: not a sentence of prose, "Mr. Smith. He said …", nor an address, "Mr. President.",
+# "Madam Chair.": a name, not an office, after the title)
+_DOT_TURN_MIXED = re.compile(
+    r"(?P<label>(?:Mr|Mrs|Ms|Miss|Dr|Senator|Representative|Delegate|Chair|Chairman|Chairwoman|Madam|Judge|Justice|"
+    r"(?:Deputy |Under |Assistant )?Secretary|Attorney General|General|Admiral|Governor|Commissioner|Ambassador|"
+    r"Administrator|Director|Mayor|Professor|Dean|Colonel|Captain|Major|Lieutenant|Sergeant)\.? "
+    r"(?P<name>[A-Z][a-z]*(?:['’-]?[A-Z][a-z]+)*(?: [A-Z][a-z]*(?:['’-]?[A-Z][a-z]+)*){0,2})"
+    r"|The (?:Acting |Vice )?(?:Chair|Chairman|Chairwoman|President|Presiding Officer|Clerk))"
+    r"(?P<outlet>(?!))?\.(?P<gap>[ \t]+(?=\S))"
 )
 # the White House's "Q" with neither colon nor full stop ("Q    Thanks, Karine."): a question's label where it opens
 # two paragraphs or more, half of them or more asking ("?"), and named speakers' labels open two or more
@@ -171,6 +183,11 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
     if asked or hearing:
         labels = [m or (d if d and ((hearing and d.group("label") in titled) or (asked and d.group("label") in "QA"))
                         else None) for m, d in zip(labels, dotted)]
+    mixed = [None if m else _DOT_TURN_MIXED.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
+    mixed = [x if x and not (x.group("name") and x.group("name").lower() in OFFICES | ROLES) else None for x in mixed]
+    said = Counter(x.group("label") for x in mixed if x)
+    if sum(said.values()) >= 4 and sum(1 for n in said.values() if n >= 2) >= 2:
+        labels = [m or x for m, x in zip(labels, mixed)]
     bare = [None if m else _BARE_Q.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
     asking = [b for b, p in zip(bare, paras) if b and "?" in text[b.end():p.end]]
     if len(asking) >= 2 and len(asking) * 2 >= sum(1 for b in bare if b) \
@@ -304,7 +321,7 @@ def label_start(text: str, words: int, label: str) -> int | None:
     for mark in (_STAMP, _CHANGE):
         m = mark.match(text, at, words)
         at = m.end() if m else at
-    for pattern in (TURN, _UNNUMBERED, _DOT_TURN, _OTTER, _CHAT_FROM, _LISTED, _OFFICE):   # "Name:", a hearing's
+    for pattern in (TURN, _UNNUMBERED, _DOT_TURN, _DOT_TURN_MIXED, _OTTER, _CHAT_FROM, _LISTED, _OFFICE):   # "Name:", a hearing's
         # "Mr. SMITH.", Otter's "Jane Doe  0:03", a Zoom chat's "From Ann to Everyone:", Hansard's "1. Name (Seat):" and
         # "The Minister for … (Name):"
         m = pattern.match(text, at, words + 1)

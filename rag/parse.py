@@ -156,6 +156,7 @@ def paragraphs(text: str) -> list[_Para]:
         block_start = None
 
     timing = timing_lines(lines)
+    indented = _indented_starts(lines)
     alone = False       # the block so far is a time stamp alone on its line, which times the turn after it
     for i, line in enumerate(lines):
         stripped = line.strip()
@@ -165,7 +166,7 @@ def paragraphs(text: str) -> list[_Para]:
         elif block_start is None or i in timing:
             close(pos)
             block_start, alone = pos, i in timing
-        elif opens_turn(line) and not alone:
+        elif (opens_turn(line) or i in indented) and not alone:
             close(pos)              # "Q: ..." / "Name: ..." / "[00:01:02] ..." on the next line opens a new turn
             block_start = pos
         else:
@@ -173,6 +174,55 @@ def paragraphs(text: str) -> list[_Para]:
         pos += len(line)
     close(pos)
     return spans
+
+
+# a list's item, not a paragraph's first line: "- ", "* ", "• ", "1. ", "(a) "
+_ITEM = re.compile(r"(?:[-*•+·]|\d{1,3}[.)]|\([a-z0-9]{1,3}\))\s")
+INDENTED_PAIRS = 3      # first lines over wrapped ones that make a file's paragraphs indented (_indented_starts)
+
+
+def _indented_starts(lines: list[str]) -> set[int]:
+    """The lines (indexes) that open a paragraph by their indent in a file laid out so, with no blank line between
+    paragraphs: a GPO hearing's "    Senator Pruitt. Thank you, …" over lines wrapped at the margin, a court record's
+    "              THE COURT:  Please be seated. …" and "         Q.   Where were you …" over lines wrapped at four
+    spaces. The wrapped lines' indent is the one most often right below a deeper line; an indent deeper than it opens a
+    paragraph where INDENTED_PAIRS or more of its lines stand right above a wrapped line (not a centred heading's, a
+    list's nested item); a heading in capitals set deeper ("DIRECT EXAMINATION") and a label alone on a wrapped line's
+    indent ("    BY MR. JONES:") open one too."""
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip(" \t"))
+
+    pairs: dict[tuple[int, int], int] = {}
+    for a, b in zip(lines, lines[1:]):
+        if a.strip() and b.strip() and indent(a) > indent(b) and not _ITEM.match(a.lstrip()):
+            pairs[indent(a), indent(b)] = pairs.get((indent(a), indent(b)), 0) + 1
+    below: dict[int, int] = {}
+    for (_, low), n in pairs.items():
+        below[low] = below.get(low, 0) + n
+    if not below:
+        return set()
+    base = max(below, key=below.get)
+    at: dict[int, int] = {}
+    for line in lines:
+        if line.strip():
+            at[indent(line)] = at.get(indent(line), 0) + 1
+    # (two spaces deeper or more, and a quarter of its lines or more above a wrapped one: not a right-aligned margin
+    # number's " 9" over "10")
+    deeper = {high for (high, low), n in pairs.items()
+              if low == base and high >= base + 2 and n >= INDENTED_PAIRS and n * 4 >= at[high]}
+    out: set[int] = set()
+    for i in range(1, len(lines)):
+        line, stripped = lines[i], lines[i].strip()
+        if not stripped or not lines[i - 1].strip():
+            continue
+        if indent(line) in deeper and not _ITEM.match(stripped) \
+                or deeper and indent(line) > base and _capitals(stripped) and not re.search(r"[.!?…]$", stripped) \
+                and not _capitals(lines[i - 1]):
+            out.add(i)      # (a heading in capitals set deeper, "DIRECT EXAMINATION", is one too, its second line not)
+        elif deeper and indent(line) == base and (m := TURN.match(stripped)) and not stripped[m.end():].strip() \
+                and not prose(m.group("label")):
+            out.add(i)
+    return out
 
 
 def _iso_date(match: re.Match) -> str:
@@ -200,6 +250,18 @@ def _title_line(body: str) -> bool:
     """A first paragraph that is a title, not the opening of a statement: one short line ending in a word, no
     punctuation after it ("Focus group 3, island residents", "Prime Minister's Questions"; not "Good morning,")."""
     return len(body) < 120 and "\n" not in body and bool(re.search(r"[^\W_]$", body))
+
+
+# what a US congressional print calls itself on its cover, alone on a line below the title: "HEARING", "JOINT HEARING"
+_KIND_ALONE = re.compile(r"(?:(?:JOINT|FIELD|OVERSIGHT|LEGISLATIVE|NOMINATION) )?HEARINGS?|MARKUP|BUSINESS MEETING"
+                         r"|ROUNDTABLE", re.I)
+
+
+def _title_block(body: str) -> bool:
+    """A title of one to three short lines (a cover's, wrapped: "FLIGHT DELAYS AND CANCELLATIONS:" / "PROTECTING THE
+    TRAVELING PUBLIC"), ending in a word."""
+    lines = body.splitlines()
+    return len(lines) <= 3 and all(0 < len(line.strip()) < 120 for line in lines) and bool(re.search(r"[^\W_]$", body))
 
 
 def _page_line(body: str) -> bool:
@@ -267,6 +329,14 @@ def _stage_note(body: str) -> bool:
     its record's column marker ("14 Nov 2023 : Column 613"): what happened, not the words of the speaker before it."""
     body = body.strip()
     return bool(_STAGE_NOTE.fullmatch(body) or _MEMBERS_NOTE.fullmatch(body) or _COLUMN.fullmatch(body))
+
+
+def _page_head(body: str) -> bool:
+    """A page's running head between turns: its number alone on a line, then at most two short lines that end no
+    sentence (a court record's "413" / "Haller - Direct"): the page's, not the words of the speaker before it."""
+    lines = [line.strip() for line in body.splitlines()]
+    return bool(re.fullmatch(r"\d{1,5}", lines[0])) and len(lines) <= 3 and all(
+        0 < len(line) < 80 and not re.search(r"[.!?…]$", line) for line in lines[1:])
 
 
 def _across_columns(text: str, paras: list[_Para]) -> list[_Para]:
@@ -394,7 +464,11 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
         body = text[paras[title_i].start:paras[title_i].end]
         title = title or re.sub(r"^#{1,6}[ \t]+", "", body).rstrip(".")    # ("# Harbour Committee, 12 March 2025")
         above = [text[p.start:p.end] for p in paras[:title_i]]
-        if _DATE_ALONE.fullmatch(title) and any(map(_title_line, above)):     # a date alone names nothing: the longest
+        kind = next((i for i, b in enumerate(above) if _KIND_ALONE.fullmatch(b)), 0)
+        cover = [b for b in above[:kind] if _title_block(b)]
+        if _DATE_ALONE.fullmatch(title) and cover:
+            title = cover[-1]       # a GPO hearing's cover: its title above "HEARING" (past a rule), not the committee
+        elif _DATE_ALONE.fullmatch(title) and any(map(_title_line, above)):  # a date alone names nothing: the longest
             title = max(filter(_title_line, above), key=len)                   # title line above it
         date = date or _iso_date(list(_DATE.finditer(body))[-1])
         preamble, paras = paras[:title_i], paras[title_i + 1:]
@@ -644,9 +718,14 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
     examiner = None
     headings = _capital_headings(text, paras, turns)
     question_spans: dict[str, list[tuple[int, int]]] = {}   # section -> its question's paragraphs
+    # where a speaker's label opens the first turn (a court record's "THE COURT: Please be seated."), the lines above
+    # it (the caption, the appearances, the page's header) are nobody's, not that speaker's opening statement
+    first = next((i for i, t in enumerate(turns) if t and t.label), len(turns))
+    labelled_first = first < len(turns) and turns[first].label not in askers
     for n, (p, t) in enumerate(zip(paras, turns), 1):
         start = p.start
-        if n - 1 in header or numbered and not exchange and not (t and t.label in askers):
+        if n - 1 in header or numbered and not exchange and not (t and t.label in askers) \
+                or labelled_first and n - 1 < first:
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end], section="text",
                                kind="paragraph", paragraph=n))
             continue
@@ -693,7 +772,8 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
                           or front and _header_lines(text[p.start:p.end])
                           or n - 1 in headings
                           or front and _header_block(text[p.start:p.end]) and n < len(turns) and turns[n]
-                          or n - 1 in tail or _table_rows(text[p.start:p.end]) or _stage_note(text[p.start:p.end])):
+                          or n - 1 in tail or _table_rows(text[p.start:p.end]) or _stage_note(text[p.start:p.end])
+                          or _page_head(text[p.start:p.end])):
             # nobody's statement: the title, and an export's lines above the first words ("Transcript by Rev.com",
             # "Date: 14 May 2023. Location: Astoria, Oregon."), and a short block of lines right above the first
             # label (a podcast's "Episode 47 …" / "Recorded 3 March 2025. Transcript by Rev.com"); those above the first
@@ -753,6 +833,7 @@ def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[Turn |
                                    section=section, kind="heading", paragraph=n))
                 continue
         if t is None and (_table_rows(text[p.start:p.end]) or _stage_note(text[p.start:p.end])
+                          or _page_head(text[p.start:p.end])
                           or n - 1 in headings):
             # a table's rows, a note of what happened ("[Inaudible interjection from the gallery.]"): the document's,
             # the turn goes on

@@ -78,3 +78,65 @@ def test_a_speech_over_a_column_break_is_one_paragraph():
     assert p.speaker == "Peter Gaskell" and p.text.endswith("so I urge farmers to apply.")
     assert "6 Mar 2024 : Column 303" in p.text
     assert said(ps, "Questions must be brief").text.endswith("I call Mr Owen Price.")     # (a sentence's end: not joined)
+
+
+def test_a_gpo_senate_hearings_indented_paragraphs_and_mixed_case_labels():
+    # (the review: a GPO print of a Senate hearing, its paragraphs indented lines with no blank line between them and
+    # its speakers "Senator Pruitt.", "Mr. Tolliver." in mixed case, had no speakers, and one passage ran over four of
+    # them: an indent over wrapped lines opens a paragraph where the file is laid out so)
+    doc, ps = parsed("senate-hearing.txt")
+    turns = [(p.speaker, p.text.split()[0]) for p in ps if p.kind == "turn"]
+    assert turns == [("Senator Delacroix", "Good"), ("Senator Delacroix", "I"), ("Senator Haskins", "Thank"),
+                     ("Senator Delacroix", "Mr."), ("Mr. Ferreira", "Thank"), ("Senator Haskins", "Mr."),
+                     ("Mr. Ferreira", "Yes,"), ("Senator Delacroix", "Thank")]
+    assert said(ps, "[Applause.]").speaker is None
+    assert said(ps, "Pole attachment fees").text.endswith("the permits take nine months.")
+    # (its title: the cover's above "HEARING", not the Congress below it)
+    assert doc.title == "RURAL BROADBAND: CLOSING THE LAST MILE GAP" and doc.date == "2024-04-17"
+
+
+def test_a_hearings_mixed_case_labels_with_blank_lines_between_paragraphs():
+    text = ("Senator Delacroix. The Subcommittee will come to order.\n\nSenator Haskins. The maps are the problem.\n\n"
+            "Mr. Ferreira. Pole fees cost us $41 a pole.\n\nSenator Haskins. Would a shot clock help?\n\n"
+            "Mr. Ferreira. Yes, Senator.\n\nThe Chair. The record will remain open.\n")
+    _, ps = parse(_doc(text))
+    assert [p.speaker for p in ps] == ["Senator Delacroix", "Senator Haskins", "Mr. Ferreira", "Senator Haskins",
+                                       "Mr. Ferreira", "The Chair"]
+
+
+def _doc(text, name="t.txt"):
+    from rag.records import Document
+    return Document.from_text(name, text)
+
+
+def test_prose_and_addresses_opening_with_a_titled_name_are_no_labels():
+    # a news story and a press conference's addresses ("Mr. President.") in mixed case: no speakers
+    story = ("Mr. Okafor. That was the name on every invoice the auditors found.\n\n"
+             "The company paid him twice in March, the report says.\n\n"
+             "Mr. Okafor. The name came up again in April, on a contract for road salt.\n\n"
+             "Ms. Lund. She signed all of them, according to the board.\n")
+    _, ps = parse(_doc(story))
+    assert all(p.speaker is None for p in ps)
+    briefing = ("Mr. President. Thank you. On the tariffs, will you extend them?\n\n"
+                "We will decide next week.\n\nMr. President. And on the steel quotas?\n\n"
+                "Madam Secretary. Can you say when?\n\nMadam Secretary. Is it this month?\n")
+    _, ps = parse(_doc(briefing))
+    assert all(p.speaker is None for p in ps)
+
+
+def test_a_court_record_indented_without_line_numbers_has_its_speakers():
+    # (the review: the trial's pages without their margin numbers, labels on indented lines over lines wrapped at four
+    # spaces, had no speakers: one paragraph a page)
+    _, ps = parsed("court-indented.txt")
+    got = [(p.kind, p.speaker, p.text.split("  ")[0][:20]) for p in ps if p.speaker]
+    assert got == [
+        ("statement", "THE COURT", "Good morning."), ("statement", "MS. REYES", "The plaintiff calls "),
+        ("statement", "THE CLERK", "Please state your fu"), ("statement", "THE WITNESS", "Samuel Okafor, O-K-A"),
+        ("question", "MS. REYES", "Where do you work?"), ("answer", "THE WITNESS", "At the Platte Valley"),
+        ("question", "MS. REYES", "What happened on the"), ("answer", "THE WITNESS", "The dust alarm went "),
+        ("answer", "MR. BOYLE", "Objection, Your Hono"), ("answer", "THE COURT", "Overruled."),
+        ("question", "MS. REYES", "Who did you call?"), ("answer", "THE WITNESS", "The shift supervisor")]
+    # the caption, the reporter's line and the page's head are nobody's, the examination's heading too
+    for words in ("IN THE UNITED STATES", "Diane M. Foss", "Okafor - Direct", "DIRECT EXAMINATION"):
+        assert said(ps, words).speaker is None, words
+    assert said(ps, "The dust alarm").text.endswith("shut the conveyor down myself.")

@@ -223,6 +223,65 @@ def first_name(name: str) -> str | None:
     return _first_of(core)
 
 
+@lru_cache(maxsize=4096)
+def given_names(name: str) -> tuple[tuple[str, ...], str]:
+    """The words (folded) before the surname of a person's name `name` (a known_as name: its person's), titles,
+    offices and suffixes aside, and the surname: (("ken",), "oduya") of "Ken Oduya", (("julie",), "morgan") of
+    "Julie Morgan AM"; ((), "") where the name has no given name ("MAYOR LINDQVIST", "DB") or is a role with its
+    letter ("Grad A")."""
+    held = _KNOWN_AS.fullmatch(name)
+    if held and person_named(held.group("person")):
+        return given_names(held.group("person"))
+    words = _tokens(name)
+    i, j = _core(words)
+    core = words[i:j]
+    while core and core[0] in OFFICES:
+        core.pop(0)
+    if len(core) < 2 or len(core[-1]) == 1 or core[-1].isdigit():
+        return (), ""
+    return tuple(core[:-1]), core[-1]
+
+
+# a query's first word that opens a question, not a given name, though a census's first name too ("Will Oduya …?")
+_OPENERS = {"will", "may", "did", "does", "do", "can", "could", "should", "would", "shall", "must", "might", "has",
+            "have", "had", "is", "are", "was", "were"}
+
+
+def _given_before(query: str, words: list[re.Match], folded: list[str], i: int) -> list[str]:
+    """The given names (folded) a query writes right before its words[i], a surname ("Michael Oduya", "M. Oduya",
+    "Mary Ann Oduya"): capitalised words (up to two) of a census's first name or no ordinary English, or an
+    initial; not a title or an office ("Dr Oduya", "Finance Director Oduya"), and the query's first word only a
+    census's first name that opens no question ("Michael Oduya on …", not "Will Oduya attend?")."""
+    out: list[str] = []
+    k = i - 1
+    while k >= 0 and len(out) < 2:
+        gap = query[words[k].end():words[k + 1].start()]
+        w, f = words[k].group(), folded[k]
+        initial = len(w) == 1 and w.isupper() and gap in (". ", ".", " ")   # ("M." too: a title only in a label)
+        if not (gap == " " or initial) or not w[0].isupper() or (f in TITLES | OFFICES | ROLES and not initial) \
+                or f in _STOP or (len(w) > 1 and w.isupper() and not words[i].group().isupper()):
+            break
+        if not initial and (f not in first_names() if k == 0 else is_common(f) and f not in first_names()) \
+                or k == 0 and f in _OPENERS:
+            break       # (the query's first word only a census's first name: not "Summarize Marketing's …")
+        out.insert(0, f)
+        k -= 1
+    return out
+
+
+def _same_given(written: list[str], name: str) -> bool:
+    """Whether the given names a query writes before a surname (`written`) may be those of the speaker labelled
+    `name`: each is a word of the label ("M." of "M. Jean Dupont"), one of its given names, their initial, a
+    shortening of one ("Ken", "Kenneth") or a form the product reads as the same name (terms._given_alike: Joseph,
+    Josep; Nikolaos, Nikos)."""
+    from .terms import _given_alike
+
+    theirs, label = given_names(name)[0], set(_tokens(name))
+    return all(w in label or (len(w) == 1 and any(t[0] == w for t in theirs))
+               or any(len(w) >= 3 and len(t) >= 3 and (w.startswith(t) or t.startswith(w)) for t in theirs)
+               or _given_alike([w], frozenset(theirs)) for w in written)
+
+
 def _key(speakers: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for s in speakers if s))
 
@@ -397,16 +456,26 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
             if not named and n == 1 and all(first_name(x) == folded[i] for x in names) and (
                     not _a_person_here(query, words, folded, i) or (ordinary and not _called(query, words, folded, i))):
                 continue    # a first name alone: "What did Bill say", never "this Bill", "the Bill", "Bill C-21"
-            if not named and found and i > 0 and folded[i - 1] in _TOLD:
+            first = i       # (where the mention begins: a given name written before a surname, "K. Oduya")
+            if n == 1 and not named:
+                # a surname after another given name is another person's: "Michael Oduya" is not Ken Oduya
+                written = _given_before(query, words, folded, i)
+                if written:
+                    names = [x for x in names if given_names(x)[1] != folded[i] or _same_given(written, x)]
+                    if not names:
+                        continue
+                    if any(given_names(x)[1] == folded[i] for x in names):
+                        first = i - len(written)
+            if not named and found and first > 0 and folded[first - 1] in _TOLD:
                 i += n - 1      # "What did Carol tell Bill …": Bill is told, Carol speaks
                 break
-            if not named and _topic(folded, i):
+            if not named and _topic(folded, first):
                 i += n - 1      # (the whole name: not "Designer" of "about the Industrial Designer's" either)
                 break
             end = words[i + n - 1].end()
             if query[end:end + 2] in ("'s", "’s"):
                 end += 2
-            spans.append((words[i].start(), end))
+            spans.append((words[first].start(), end))
             # (a role's words in lower case, "the witness"; not "Mr. Davis", nor "gordon brown" typed so)
             role = role and all(w in ROLES for w in folded[i:i + n]) and query[words[i].start():end].islower()
             ambiguous = ambiguous or len(names) > 1

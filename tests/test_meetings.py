@@ -1114,6 +1114,28 @@ def test_asking_what_someone_said_who_never_speaks_says_so(tmp_path):
         assert not any("is not a speaker" in n for n in r.search(asked, 3).notices), asked
 
 
+def test_a_person_who_shares_a_speakers_surname_is_not_that_speaker(tmp_path):
+    """A researcher's index: board minutes where "Michael Oduya" reports, and a workshop where "Ken Oduya" speaks.
+    "What did Michael Oduya say about the unfunded pay award?" was searched in Ken's turns alone, abstained and showed
+    Ken's words: another given name before the surname is another person, not a speaker, and the whole index is
+    searched; the surname alone is Ken's."""
+    minutes = tmp_path / "docs" / "minutes.txt"
+    workshop = tmp_path / "docs" / "workshop.txt"
+    minutes.parent.mkdir()
+    minutes.write_text("BOARD MINUTES, 21 March 2024\n\nFinance. Michael Oduya presented the management accounts. "
+                       "The unfunded pay award will cost the trust £118,000 this year, which the reserves will "
+                       "cover.\n\nEstates. The Southgate clinic lease ends in June.\n", encoding="utf-8")
+    workshop.write_text("Marta Kowalczyk: Welcome to the rates workshop.\n\nKen Oduya: For a typical household the "
+                        "increase is $7.80 a month.\n\nMarta Kowalczyk: And the meters?\n\nKen Oduya: We replace "
+                        "them over five years.\n", encoding="utf-8")
+    build([minutes, workshop], FakeEmbedder(), folder=tmp_path / "idx")
+    r = _retriever(tmp_path / "idx")
+    asked = r.search("What did Michael Oduya say about the unfunded pay award?", 3)
+    assert asked.speaker is None and "118,000" in asked.hits[0].passage.text
+    assert any(n.startswith("Michael Oduya is not a speaker") for n in asked.notices)
+    assert r.search("What did Oduya say about the increase?", 3).speaker == "Ken Oduya"
+
+
 def test_a_speaker_labelled_by_initials_is_found_by_the_name_the_document_gives_them(tmp_path):
     """A researcher's oral history: "Narrator: Dolores Barrios (DB)" above "DB: …" turns; "What did Dolores Barrios
     say about the walkout?" found the header line, and `--speaker Barrios` was refused. The initials a document gives

@@ -168,3 +168,33 @@ def test_a_first_name_alone(query, speakers, expected):
     r = resolve(query, speakers)
     assert r.speakers == expected
     assert r.ambiguous == (len(expected) > 1 and "Ingrid Sørlie" in expected)
+
+
+OTHER_ODUYA = ["Ken Oduya", "Dr. Priya Natarajan", "Josep Borrell", "Nikolaos Dendias", "M. Jean Dupont",
+               "Julie Morgan AM", "Eluned Morgan AM"]
+
+
+@pytest.mark.parametrize("query, expected, mention", [
+    # (a researcher's board minutes and a water board's workshop: "Michael Oduya" reports in the minutes, "Ken Oduya"
+    # speaks in the workshop; the surname alone made Michael's question Ken's)
+    ("What did Michael Oduya say about the unfunded pay award?", (), ""),
+    ("Michael Oduya on the pay award", (), ""),
+    ("What did Bill Oduya say?", (), ""),
+    ("What did M. Oduya say about the pay award?", (), ""),      # an initial that is not his
+    ("What did Jane Morgan say?", (), ""),                       # neither Julie's nor Eluned's
+    ("What did Oduya say about the rates?", ("Ken Oduya",), "Oduya"),
+    ("What did K. Oduya say about the rates?", ("Ken Oduya",), "K. Oduya"),
+    ("What did Kenneth Oduya say about the rates?", ("Ken Oduya",), "Kenneth Oduya"),
+    ("What did Dr Oduya say?", ("Ken Oduya",), "Oduya"),
+    ("What did Finance Director Oduya say?", ("Ken Oduya",), "Oduya"),
+    ("Will Oduya attend the hearing?", ("Ken Oduya",), "Oduya"),       # a question's first word, no given name
+    ("What did Joseph Borrell say?", ("Josep Borrell",), "Joseph Borrell"),     # the same name spelt another way
+    ("What did Nikos Dendias say?", ("Nikolaos Dendias",), "Nikos Dendias"),
+    ("What did M. Dupont say?", ("M. Jean Dupont",), "M. Dupont"),    # the title his label carries
+    ("What did Morgan say about meals?", ("Julie Morgan AM", "Eluned Morgan AM"), "Morgan"),
+])
+def test_a_surname_after_another_given_name_is_another_person(query, expected, mention):
+    r = resolve(query, OTHER_ODUYA)
+    assert r.speakers == expected and r.mention == mention
+    # (a word before a role is no given name: the query's first, an imperative, is not in the mention either)
+    assert resolve("Summarize Marketing's opinions on the design.", AMI).mention == "Marketing's"

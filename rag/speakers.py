@@ -61,7 +61,9 @@ _CUES_AFTER = {"say", "said", "says", "saying", "think", "thinks", "thought", "m
                "believes", "feel", "feels", "felt", "reported", "presented", "claim", "claimed", "claims",
                "answered", "replied", "respond", "responded", "told", "talked", "discussed", "raised",
                "objected", "agreed", "disagreed", "recommended", "noted", "stated", "described",
-               "insisted", "promised"}
+               "insisted", "promised", "promise", "decide", "decided", "decides", "conclude", "concluded",
+               "announce", "announced", "agree", "confirm", "confirmed", "admit", "admitted", "warn", "warned",
+               "recommend", "report", "commit", "committed"}
 # a name right after these, once a speaker is named, is who is spoken to ("What did Carol tell Bill about the ramp?")
 _TOLD = {"tell", "told", "ask", "asked", "answer", "answered", "thank", "thanked", "warn", "warned"}
 _STOP = {"a", "an", "the", "of", "and", "or", "to", "in", "on", "at", "for", "by", "am", "is", "i", "s"}
@@ -494,7 +496,7 @@ _ACCORDING = re.compile(r"\b(?:according\s+to|by|from)\s*$", re.IGNORECASE)
 # "What did Vladimir Putin say …", "what does Merkel think …": a person asked about as one who speaks
 _SPEAKS = re.compile(r"\b(?:did|does|do|has|had|would|will)\s+(?P<name>(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]*)\s+"
                      r"(?:say|said|think|tell|mention|argue|propose|suggest|claim|explain|answer|reply|respond|"
-                     r"ask|want|believe|promise)\b")
+                     r"ask|want|believe|promise|decide|conclude|announce|report|recommend)\b")
 
 
 def asked_to_speak(query: str) -> str | None:

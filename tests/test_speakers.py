@@ -161,6 +161,11 @@ COUNCIL = ["The Chair", "Councillor Bill Okonkwo", "Mayor Carol Nakamura", "Coun
     ("What did Paul-Hus think about petitions?", ["Mr. Paul Manly", "Mr. Pierre Paul-Hus"], ("Mr. Pierre Paul-Hus",)),
     # two people of one first name: both, and ambiguous
     ("What did Ingrid say?", ["Ingrid Halvorsen", "Ingrid Sørlie"], ("Ingrid Halvorsen", "Ingrid Sørlie")),
+    # (a new user's lab meeting: what was decided is what someone said too)
+    ("What did Maria decide about the Polish interviews?", ["Maria Okafor", "Tomasz Wierzbicki", "Helen Brandt"],
+     ("Maria Okafor",)),
+    ("What did Helen agree to draft?", ["Maria Okafor", "Helen Brandt"], ("Helen Brandt",)),
+    ("What did the board decide in May?", ["Maria Okafor", "May Lindqvist"], ()),
 ])
 def test_a_first_name_alone(query, speakers, expected):
     """A reviewer's council meeting: "What did Ingrid say about the ferry?" resolved nobody, as first names were never

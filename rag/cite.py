@@ -146,11 +146,16 @@ _ASKING = frozenset("when where who whom whose why how which were was is are wil
 
 
 def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> list[Passage]:
-    """The turns that best match `query`: the most of its words (stemmed; stop words, a question's frame and its
-    asking words dropped: retrieve.FRAME_WORDS, "when", "were"), each weighted by log(1 + turns / turns that have
-    it), so a word every turn has counts little, and by its rarity in English (vocabulary.zipf). Ties are
-    all kept; none when no turn has any of its words, or when every turn scores the same. With a
-    `speaker` (the search was restricted to them), only their turns: the best, else all of them."""
+    """The turns that best match `query`: those of the speaker whose turns hold most of its words (stemmed; stop
+    words, a question's frame and its asking words dropped: retrieve.FRAME_WORDS, "when", "were"), each word
+    weighted by log(1 + turns / turns that have it), so a word every turn has counts little, and by its rarity in
+    English (vocabulary.zipf), and counted 1 + ln(how many of that speaker's turns hold it) times, so that who
+    takes a matter up over several turns outweighs who names it once ("Who will draft the conference abstract?":
+    Helen's "I can draft the abstract …", "I will send a draft by the end of April", not the chair's "Third item,
+    the conference. The abstract deadline is …"), and saying a word again counts less each time. Of that speaker,
+    their turns that hold any of the words; speakers tied: the one of the best single turn, ties all kept; none
+    when no turn has any of its words, or when every speaker scores the same. One speaker's turns: the best of
+    them. With a `speaker` (the search was restricted to them), only their turns: the best, else all of them."""
     if len(turns) < 2:
         return []
     from .retrieve import FRAME_WORDS
@@ -168,7 +173,8 @@ def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> 
     words = set(weight)
     have = [words & set(tokenize(t.text)) for t in turns]
     df = {w: sum(w in h for h in have) for w in words}
-    score = [sum(math.log(1 + len(turns) / df[w]) * weight[w] for w in h) for h in have]
+    worth = {w: math.log(1 + len(turns) / df[w]) * weight[w] for w in words if df[w]}
+    score = [sum(worth[w] for w in h) for h in have]
     if speaker:
         from .scope import one_of
 
@@ -181,10 +187,21 @@ def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> 
             return []
         top = max(score[i] for i in theirs)
         return [turns[i] for i in theirs if score[i] == top]
-    top = max(score)
-    if top <= 0 or min(score) == top:
+    by: dict[str | None, list[int]] = {}
+    for i, t in enumerate(turns):
+        by.setdefault(t.speaker, []).append(i)
+    held = {who: sum(worth[w] * (1 + math.log(sum(w in have[i] for i in rows)))
+                     for w in set().union(*(have[i] for i in rows)))
+            for who, rows in by.items()}
+    if len(held) == 1:      # one speaker's turns: the best of them
+        top = max(score)
+        return [] if top <= 0 or min(score) == top else [t for t, sc in zip(turns, score) if sc == top]
+    top = max(held.values())
+    if top <= 0 or min(held.values()) == top:
         return []
-    return [t for t, sc in zip(turns, score) if sc == top]
+    first = {who: max(score[i] for i in by[who]) for who, s in held.items() if s == top}
+    chosen = {who for who, best in first.items() if best == max(first.values())}
+    return [t for t, sc in zip(turns, score) if t.speaker in chosen and sc > 0]
 
 
 def said_by(hit: Hit, index, query: str = "", speaker: str | None = None) -> str:

@@ -232,3 +232,36 @@ def test_reference_of_a_turn_names_its_speaker_once():
     from rag.records import Document
     line = reference(p, Document("d", "Hello", title="Meeting"))
     assert line == "Meeting, Turn of Grad A at 00:01:02, para. 4, chars 0–5"
+
+
+LAB_MEETING = (
+    "Maria Okafor: Good. Third item, the conference. The abstract deadline is the fifteenth of May.\n"
+    "Helen Brandt: I can draft the abstract. I would focus on the trust in local government findings.\n"
+    "Tomasz Wierzbicki: But we have not recoded yet. The local government subcode does not exist yet.\n"
+    "Helen Brandt: The abstract only needs the argument. The numbers can come in the full paper.\n"
+    "Maria Okafor: I'm not comfortable submitting an argument we cannot yet support. Helen, write it carefully.\n"
+    "Helen Brandt: Fair enough. I will send a draft by the end of April.\n"
+    "Maria Okafor: Any other business?\n")
+
+
+def test_the_best_match_of_a_window_is_who_takes_the_matter_up_not_who_names_it():
+    """A new user's lab meeting: "Who will draft the conference abstract?" showed "best match: Maria Okafor", whose
+    agenda line names the conference once, over Helen's "I can draft the abstract" and "I will send a draft": the
+    speaker whose turns hold the question's words most, saying a word again counting less each time."""
+    from rag.cite import best_turns
+    from rag.parse import parse
+    from rag.records import Document
+
+    _, paras = parse(Document.from_text("lab.txt", LAB_MEETING))
+    turns = [p for p in paras if p.kind == "turn"]
+    assert len(turns) == 7
+    for query in ("Who will draft the conference abstract?", "Who will draft the conference abstract, and by when?"):
+        best = best_turns(turns, query)
+        assert {t.speaker for t in best} == {"Helen Brandt"}, query
+        assert "I can draft the abstract" in best[0].text
+    # (one who says a word often is not the one who answers: the chair's three "budget"s, the treasurer's deficit)
+    _, paras = parse(Document.from_text("board.txt", (
+        "Chair: Next item, the budget.\nChair: Any more on the budget?\nTreasurer: The budget deficit is two million "
+        "pounds, because of the pay award.\nChair: The budget item is closed, then.\nTreasurer: Thank you.\n")))
+    turns = [p for p in paras if p.kind == "turn"]
+    assert [t.speaker for t in best_turns(turns, "What was said about the budget deficit?")] == ["Treasurer"]

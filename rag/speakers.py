@@ -64,7 +64,8 @@ _CUES_AFTER = {"say", "said", "says", "saying", "think", "thinks", "thought", "m
                "insisted", "promised", "promise", "decide", "decided", "decides", "conclude", "concluded",
                "announce", "announced", "agree", "confirm", "confirmed", "admit", "admitted", "warn", "warned",
                "recommend", "report", "commit", "committed"}
-# a name right after these, once a speaker is named, is who is spoken to ("What did Carol tell Bill about the ramp?")
+# a name right after these, once a speaker is named, is who is spoken to ("What did Carol tell Bill about the ramp?",
+# "What did Helen Marchant ask the Minister?")
 _TOLD = {"tell", "told", "ask", "asked", "answer", "answered", "thank", "thanked", "warn", "warned"}
 _STOP = {"a", "an", "the", "of", "and", "or", "to", "in", "on", "at", "for", "by", "am", "is", "i", "s"}
 # labels that only number the voices of a recording ("Speaker 3", "Participant 2"): their word alone is anyone's
@@ -296,7 +297,7 @@ def _table_of(speakers: tuple[str, ...], known_as: tuple[tuple[str, str], ...] =
     name's aliases name the label too."""
     table: dict[tuple[str, ...], list[str]] = {}
     for label, name in known_as:
-        for alias in aliases(name):
+        for alias in office_aliases(name) or aliases(name):
             table.setdefault(alias, []).append(label)
     by_first: dict[tuple[str, ...], list[str]] = {}
     for name in speakers:
@@ -408,6 +409,42 @@ def initials_named(text: str, labels: set[str]) -> dict[str, str]:
     return out
 
 
+# "The Minister for Roads and Local Transport (Richard Halford):", "2. The Minister of State, Department for Transport
+# (Catherine Baird):": a label that is an office, the person who holds it in its bracket
+_OFFICE_LABEL = re.compile(r"^[ \t]*(?:\d{1,3}\.[ \t]+)?(?P<office>(?:The )?[A-Z][\w'’-]*(?:,? (?:[A-Z][\w'’-]*|of|for|"
+                           r"and|the|on|in|to))*) \((?P<person>[^()\n]{3,80})\)[ \t]*:", re.MULTILINE)
+_OFFICE_PARTICLES = {"of", "for", "and", "the", "on", "in", "to"}
+
+
+def office_aliases(office: str) -> set[tuple[str, ...]] | None:
+    """The word sequences (lower case) that name an office ("The Minister for Roads and Local Transport"): the office's
+    word alone ("minister"), and its title up to each of its capitalised words ("minister for roads", "minister for
+    roads and local transport"; "minister of state" of "The Minister of State, Department for Transport"); None when
+    `office` is no office's title (its first word, after "The", no office or role: labels.OFFICES, ROLES) or is a
+    person's name ("Councillor Ingrid Halvorsen")."""
+    words = office.replace(",", " ").split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    if not words or _fold(words[0]) not in OFFICES | ROLES or titled_person(office) or person_named(office):
+        return None
+    folded = [_fold(w) for w in words]
+    out = {(folded[0],)}
+    out.update(tuple(folded[:k]) for k in range(2, len(folded) + 1) if folded[k - 1] not in _OFFICE_PARTICLES)
+    return out
+
+
+def offices_held(text: str, speakers: set[str]) -> dict[str, str]:
+    """Each of `speakers` whom a label of `text` gives an office, the person in its bracket (a parliament's record:
+    "The Minister for Roads and Local Transport (Richard Halford): …" above "Richard Halford: …" turns) -> that
+    office, as first given: "the Minister" is then who holds it (office_aliases)."""
+    out: dict[str, str] = {}
+    for m in _OFFICE_LABEL.finditer(text):
+        person, office = " ".join(m.group("person").split()), m.group("office")
+        if person in speakers and person not in out and office_aliases(office):
+            out[person] = office
+    return out
+
+
 HEADER_LINES = 15       # a document's header: its first lines
 
 
@@ -468,7 +505,8 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
                         continue
                     if any(given_names(x)[1] == folded[i] for x in names):
                         first = i - len(written)
-            if not named and found and first > 0 and folded[first - 1] in _TOLD:
+            told = first - 1 - (first > 1 and folded[first - 1] in ("the", "a", "an"))     # ("asked the Minister")
+            if not named and found and told >= 0 and folded[told] in _TOLD:
                 i += n - 1      # "What did Carol tell Bill …": Bill is told, Carol speaks
                 break
             if not named and _topic(folded, first):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.speakers import aliases, query_without, resolve
+from rag.speakers import alias_table, aliases, query_without, resolve, resolve_in
 
 AMI = ["Project Manager", "Marketing", "User Interface", "Industrial Designer"]
 ICSI = ["Grad A", "Grad B", "Professor C", "PhD D"]
@@ -203,3 +203,28 @@ def test_a_surname_after_another_given_name_is_another_person(query, expected, m
     assert r.speakers == expected and r.mention == mention
     # (a word before a role is no given name: the query's first, an imperative, is not in the mention either)
     assert resolve("Summarize Marketing's opinions on the design.", AMI).mention == "Marketing's"
+
+
+def test_an_office_in_a_labels_bracket_names_the_person_who_holds_it():
+    """A Hansard debate's "The Minister for Roads and Local Transport (Richard Halford):": the office, then the person
+    who speaks as "Richard Halford:" after; not a person's own name before a bracket, nor a constituency."""
+    from rag.speakers import office_aliases, offices_held
+
+    text = ("1. Helen Marchant (Tiverton and Minehead) (LD): What assessment has been made?\n\n"
+            "The Minister for Roads and Local Transport (Richard Halford): The fare cap is extended.\n\n"
+            "Madam Deputy Speaker (Dame Judith Aldous): Order.\n\n"
+            "The Minister of State, Department for Transport (Catherine Baird): The line reopened.\n\n"
+            "Councillor Ingrid Halvorsen (The Chair): Next item.\n")
+    speakers = {"Richard Halford", "Catherine Baird", "Helen Marchant", "Dame Judith Aldous", "The Chair"}
+    assert offices_held(text, speakers) == {"Richard Halford": "The Minister for Roads and Local Transport",
+                                            "Catherine Baird": "The Minister of State, Department for Transport"}
+    assert ("minister",) in office_aliases("The Minister of State, Department for Transport")
+    assert ("minister", "of", "state") in office_aliases("The Minister of State, Department for Transport")
+    assert office_aliases("Councillor Ingrid Halvorsen") is None and office_aliases("Madam Deputy Speaker") is None
+    known = (("Catherine Baird", "The Minister of State, Department for Transport"),
+             ("Richard Halford", "The Minister for Roads and Local Transport"))
+    table = alias_table(["Richard Halford", "Catherine Baird", "Helen Marchant"], known)
+    r = resolve_in("What did the Minister say about the fare cap?", *table)
+    assert set(r.speakers) == {"Richard Halford", "Catherine Baird"} and r.ambiguous
+    assert resolve_in("What did the Minister of State say?", *table).speakers == ("Catherine Baird",)
+    assert resolve_in("What did Helen Marchant ask the Minister?", *table).speakers == ("Helen Marchant",)

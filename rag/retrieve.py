@@ -281,9 +281,11 @@ class _Rows:
     def known_as(self) -> dict[str, str]:
         """Speakers labelled by initials the documents give with a name ("DB": Dolores Barrios), or by a role that one
         document alone labels turns with and names in its header ("SUBJECT": "Subject: Walter Pennock, keeper …";
-        a role several documents use may be a different person in each, so none)."""
+        a role several documents use may be a different person in each, so none); and a speaker named in the bracket
+        of an office's label (speakers.offices_held: "Richard Halford": "The Minister for Roads and Local Transport",
+        so "the Minister" is him)."""
         from .labels import INTERVIEW_ROLES, ROLES
-        from .speakers import initials_named, role_named
+        from .speakers import initials_named, offices_held, role_named
 
         names = [name for name, _ in self.speakers.values()]
         labels = {name for name in names if re.fullmatch(r"[A-Z]{2,4}", name)}
@@ -300,6 +302,10 @@ class _Rows:
             person = role_named(self.index.documents[next(iter(docs))].text, role) if len(docs) == 1 else None
             if person:
                 out[role] = person
+        people = set(names) - set(out)      # a person an office's label names ("The Minister … (Richard Halford):")
+        for doc in self.index.documents.values() if people else ():
+            for person, office in offices_held(doc.text, people).items():
+                out.setdefault(person, office)
         return out
 
     @cached_property

@@ -1136,6 +1136,24 @@ def test_a_person_who_shares_a_speakers_surname_is_not_that_speaker(tmp_path):
     assert r.search("What did Oduya say about the increase?", 3).speaker == "Ken Oduya"
 
 
+def test_the_office_a_label_gives_a_person_names_them(tmp_path):
+    """A researcher's Hansard debate: "The Minister for Roads and Local Transport (Richard Halford):" above his
+    "Richard Halford:" turns; "What did the Minister say about the fare cap?" named nobody and `--speaker "the
+    Minister"` was refused: the office a label gives the person in its bracket names them, as "the mayor" does."""
+    text = ("Rural Bus Services\n\n1. Helen Marchant (Tiverton and Minehead) (LD): What assessment his Department "
+            "has made of rural bus services.\n\nThe Minister for Roads and Local Transport (Richard Halford): We have "
+            "extended the £2 single fare cap until the end of 2024.\n\nHelen Marchant: I thank the Minister, but the "
+            "398 bus runs twice a week.\n\nRichard Halford: I would be delighted to meet the hon. Lady about the "
+            "Exmoor routes.\n\nTom Ashworth (Bolton North East) (Lab): A £2 fare is no use if the bus does not turn "
+            "up.\n\nRichard Halford: The £2 fare cap benefits passengers of every age.\n")
+    r = _one_file(tmp_path, "hansard.txt", text)
+    asked = r.search("What did the Minister say about the fare cap?", 3)
+    assert asked.speaker == "Richard Halford" and "The £2 fare cap benefits" in asked.hits[0].passage.text
+    assert asked.notices == ["Only passages where Richard Halford (The Minister for Roads and Local Transport) speaks."]
+    assert r.search("fare cap", 3, speaker="the Minister").speaker == "Richard Halford"
+    assert r.search("What did the Minister for Roads say about the fare cap?", 3).speaker == "Richard Halford"
+
+
 def test_a_speaker_labelled_by_initials_is_found_by_the_name_the_document_gives_them(tmp_path):
     """A researcher's oral history: "Narrator: Dolores Barrios (DB)" above "DB: …" turns; "What did Dolores Barrios
     say about the walkout?" found the header line, and `--speaker Barrios` was refused. The initials a document gives

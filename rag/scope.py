@@ -152,7 +152,7 @@ class Scope:
         """The speakers `text` names (speakers.resolve against the index's), when they speak in the
         documents searched: (their names, a mask of their rows, the query without the mention, the
         notice that says so); else (None, None, text, "")."""
-        from .speakers import query_without, resolve_in
+        from .speakers import asks_of, query_without, resolve_in
 
         from .speakers import _fold
 
@@ -162,6 +162,12 @@ class Scope:
         resolution = resolve_in(text, *self._rows.alias_table)
         if not resolution.speakers:
             return self._asked_by(text, allowed)
+        if asks_of(text, resolution) and set(resolution.speakers) <= set(self._rows.asked_in):
+            # what one who asks the questions asked ("What did the moderator ask about the helmets?"): their
+            # questions are no passage, but the context of the answers, searched (their own few other words are not)
+            asked = self._asked_by(text, allowed)
+            if asked[2] != text:
+                return asked
         speakers = self._of_searched(list(resolution.speakers), allowed)
         mask = np.zeros(len(self.index.passages), dtype=bool)
         for name in speakers:

@@ -530,6 +530,20 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
     return Resolution(tuple(found), mention, ambiguous, tuple(spans), role)
 
 
+_ASKS = {"ask", "asks", "asked", "asking", "question", "questions", "questioned", "inquire", "inquired", "enquire",
+         "enquired"}
+
+
+def asks_of(query: str, resolution: Resolution) -> bool:
+    """Whether `query` asks what the speakers it names asked ("What did the moderator ask about the helmets?", "the
+    moderator's questions on parking"): the word after a mention is one of asking."""
+    for _, end in resolution.spans:
+        after = _TOKEN.search(query, end)
+        if after and _fold(after.group()) in _ASKS:
+            return True
+    return False
+
+
 _ACCORDING = re.compile(r"\b(?:according\s+to|by|from)\s*$", re.IGNORECASE)
 # "What did Vladimir Putin say …", "what does Merkel think …": a person asked about as one who speaks
 _SPEAKS = re.compile(r"\b(?:did|does|do|has|had|would|will)\s+(?P<name>(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]*)\s+"

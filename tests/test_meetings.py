@@ -1154,6 +1154,25 @@ def test_the_office_a_label_gives_a_person_names_them(tmp_path):
     assert r.search("What did the Minister for Roads say about the fare cap?", 3).speaker == "Richard Halford"
 
 
+def test_what_a_moderator_who_also_speaks_asked_is_searched_in_the_answers(tmp_path):
+    """A researcher's focus group: the Moderator opens and closes it (passages of theirs) and asks every question
+    (no passage, the answers' context); "What did the moderator ask about the helmets?" searched the Moderator's
+    opening and closing alone, and abstained. What one who asks asked is searched in the answers, each shown with its
+    question; what they said is still theirs."""
+    text = ("Moderator: Okay, we're recording. Thanks, everybody, for coming out on a Tuesday night. There are no "
+            "right or wrong answers tonight.\n\nP1 (female, 52): Happy to be here.\n\nModerator: How often do you use "
+            "the e-bikes?\n\nP2 (female, 34): Twice a week, to the co-op.\n\nModerator: Let's talk about the helmets. "
+            "Does anyone wear one on the share bikes?\n\nP6 (male, 29): No. Nobody carries a helmet around just in "
+            "case they find a bike.\n\nModerator: What would make you ride more?\n\nP1 (female, 52): Cheaper "
+            "passes.\n\nModerator: Thank you all so much. Owen has your gift cards at the door.\n")
+    r = _one_file(tmp_path, "focus-group.txt", text)
+    asked = r.search("What did the moderator ask about the helmets?", 3)
+    assert not asked.abstained and asked.speaker is None
+    assert "Does anyone wear one" in (asked.hits[0].passage.question or "")
+    assert any("asks the questions here" in n for n in asked.notices)
+    assert r.search("What did the moderator say about gift cards?", 3).speaker == "Moderator"
+
+
 def test_a_speaker_labelled_by_initials_is_found_by_the_name_the_document_gives_them(tmp_path):
     """A researcher's oral history: "Narrator: Dolores Barrios (DB)" above "DB: …" turns; "What did Dolores Barrios
     say about the walkout?" found the header line, and `--speaker Barrios` was refused. The initials a document gives

@@ -228,3 +228,13 @@ def test_an_office_in_a_labels_bracket_names_the_person_who_holds_it():
     assert set(r.speakers) == {"Richard Halford", "Catherine Baird"} and r.ambiguous
     assert resolve_in("What did the Minister of State say?", *table).speakers == ("Catherine Baird",)
     assert resolve_in("What did Helen Marchant ask the Minister?", *table).speakers == ("Helen Marchant",)
+
+
+def test_a_query_that_asks_what_a_speaker_asked():
+    from rag.speakers import asks_of
+
+    for query, asks in (("What did the moderator ask about the helmets?", True),
+                        ("What questions did the Moderator ask?", True),
+                        ("the Moderator's questions on parking", True),
+                        ("What did the moderator say about gift cards?", False)):
+        assert asks_of(query, resolve(query, ["Moderator", "P1"])) == asks, query

@@ -82,11 +82,14 @@ from .labels import LABEL, MONTH_NAMES, prose, titled_person
 from .records import Document, Passage
 from .turns import ASKER_LABELS, NAME_LINE, TURN, Turn, openings, opens_turn, paragraph_marks, timing_lines
 
-PARSER_VERSION = 7     # 4: conversations' turns, time stamps; 5: members speaking together ("Some hon. members:"); 6: a select
+PARSER_VERSION = 8     # 4: conversations' turns, time stamps; 5: members speaking together ("Some hon. members:"); 6: a select
 # committee's "Q12 Chair:", a court record's "A." (the witness's), headings in capitals, a header of labelled lines,
 # "Name :" (French), a Teams voice "Last, First"; 7: an interview's SUBJECT:, a Zoom .vtt's cues of one speaker one
 # turn and display names in lower case, export header lines above a page line, a second interviewer's questions,
-# Markdown footnotes in the section that cites them
+# Markdown footnotes in the section that cites them; 8: indented paragraphs (GPO hearings, court records), mixed-case
+# "Senator Pruitt." labels, Hansard's numbered questions, offices and column markers, a focus group's header, a court
+# reporter's text pages and Whisper's timed lines read as their PDF and as cues, Markdown's first paragraph after
+# its front matter
 
 _CHROME = re.compile(
     r"^\s*(Читать на русском|Read in Russian|Rate this article(?: \(votes: [^)\n]*\))?|\(votes: .*\)|\(\d+ votes?\)"
@@ -454,10 +457,11 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
     with sets, speakers counted with a Counter, a question is joined once per exchange, and pages
     are found by bisecting the form feeds' offsets, not by counting them again for every passage."""
     text = doc.text
-    paras = _across_columns(text, paragraphs(text))
+    # Markdown metadata ("---\ntitle: ...\n---"): not text to quote; the paragraphs are the body's, its first too
+    # where it opens on the line after the closing "---" (it was one block with the metadata, and left out)
     front = _FRONT_MATTER.match(text)
-    if front:       # Markdown metadata ("---\ntitle: ...\n---"): not text to quote
-        paras = [p for p in paras if p.start >= front.end()]
+    after = front.end() if front else 0
+    paras = [_Para(p.start + after, p.end + after) for p in _across_columns(text[after:], paragraphs(text[after:]))]
     title_i = _find_title(text, paras)
     title, date = doc.title, doc.date
     if title_i is not None:

@@ -171,6 +171,18 @@ def test_markdown_front_matter(tmp_path):
     assert [p.text for p in paras if p.kind == "answer"] == ["The soil.", "We stay."]
 
 
+def test_markdown_text_on_the_line_after_the_front_matter_is_its_first_paragraph(tmp_path):
+    """A hostile review: a Jekyll/Hugo post whose text opens on the line after the closing '---' lost that paragraph
+    (one block with the metadata, left out); a post of that paragraph alone was skipped as "no text to index"."""
+    path = tmp_path / "n.md"
+    path.write_text("---\ntitle: Ferry news\n---\nThe ferry sails on Wednesdays at nine.\n\nIt is blue.\n",
+                    encoding="utf-8")
+    doc, paras = parse(read.read(path))
+    assert doc.title == "Ferry news"
+    assert [p.text for p in paras] == ["The ferry sails on Wednesdays at nine.", "It is blue."]
+    assert all(doc.text[p.start:p.end] == p.text for p in paras)
+
+
 def test_unreadable_permissions_are_a_message(tmp_path, monkeypatch):
     path = tmp_path / "locked.txt"
     path.write_text("secret", encoding="utf-8")

@@ -265,6 +265,19 @@ def last_time(p: Passage, index) -> float | None:
     return turns[-1].time if turns and turns[-1].time is not None else None
 
 
+def best_time(hit: Hit, index, query: str = "", speaker: str | None = None) -> float | None:
+    """When the paragraph of a quote of several timed paragraphs that best matches `query` was said (best_turns: a
+    meeting's turns, a talk's caption paragraphs), where that is later than the quote's own start: a video is
+    watched from there (a researcher's Whisper transcript: the answer said at 0:21 was cited "at 00:00:00–00:00:32").
+    None for any other quote."""
+    p = hit.passage
+    if p.time is None or matched(hit) is not None:
+        return None
+    turns = window_turns(p, index) or (_spanned(p, index, "timed") if p.kind == "paragraph" else [])
+    best = [t.time for t in best_turns(turns, query, speaker) if t.time is not None]
+    return best[0] if best and clock(best[0]) != clock(p.time) else None
+
+
 def source(doc: Document) -> str:
     """Where a document came from, safe to show anyone: its path as stored when that is relative
     (to the folder holding the index, e.g. ``corpus/000_17cb08188d8e02ca.txt``), else only its id
@@ -314,6 +327,7 @@ def hit_json(hit: Hit, index: Index, query: str = "", speaker: str | None = None
         "low_confidence": hit.low_confidence,
         **({"time": p.time} if p.time is not None else {}),
         **({"time_end": until} if until is not None else {}),
+        **({"best_time": best} if (best := best_time(hit, index, query, speaker)) is not None else {}),
         **({"speakers": list(p.speakers)} if getattr(p, "speakers", ()) else {}),
         **({"said_by": said_by(hit, index, query, speaker)} if _several(p) else {}),
         **hit.provenance,

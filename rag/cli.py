@@ -23,7 +23,7 @@ def _print_json(obj) -> None:
 
 def _print_quotes(result, retriever, scores: bool = True) -> None:
     """The notices, then each quote with its citation line, checked against its document."""
-    from .cite import best_match, checked, last_time, where
+    from .cite import best_match, best_time, checked, clock, last_time, where
 
     for notice in result.notices:
         print(f"note: {_visible(notice)}")
@@ -36,9 +36,12 @@ def _print_quotes(result, retriever, scores: bool = True) -> None:
         doc = retriever.index.documents[p.doc]
         label = where(p, last_time(p, retriever.index))
         best = best_match(h, retriever.index, result.query, getattr(result, "speaker", None))
+        best = f" · best match: {best}" if best else ""
+        when = best_time(h, retriever.index, result.query, getattr(result, "speaker", None))
+        if when is not None:        # where in a recording the words asked for were said
+            best = (best or " · best match") + f" at {clock(when)}"
         page = f" · p. {p.page}" if p.page else ""      # a PDF's page, as the chat and the reference show it
-        line = f"[{h.rank}] {label} · ¶{p.paragraph}{page} · {doc.path}:{p.start}-{p.end}" \
-            + (f" · best match: {best}" if best else "")
+        line = f"[{h.rank}] {label} · ¶{p.paragraph}{page} · {doc.path}:{p.start}-{p.end}{best}"
         if scores:
             line += f" · score {h.score:.3f}"
             if "region_score" in h.provenance:      # (retrieve.Retriever._rest: after a conversation's first places)

@@ -169,6 +169,9 @@ def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
     speaker = f'<span class="rq-speaker">{esc(who)}</span>' if who else ""
     low = ' <span class="rq-lowtag">low confidence</span>' if hit.low_confidence else ""
     meta = [f"¶ {p.paragraph}"]
+    when = cite.best_time(hit, index, *_asked(turn))
+    if when is not None:        # where in the recording the marked paragraph was said
+        meta.append(f"best match at {cite.clock(when)}")
     if p.page:
         meta.append(f"p. {p.page}")
     title = (doc.title or "").translate(BIDI_CONTROLS)

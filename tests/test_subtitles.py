@@ -498,3 +498,36 @@ def test_a_quote_of_several_caption_paragraphs_says_when_it_ends(tmp_path):
     p = spanning[0]
     until = last_time(p, index)
     assert until is not None and until > p.time and f"at {clock(p.time)}–{clock(until)}" in where(p, until)
+
+
+def test_a_quote_of_several_caption_paragraphs_says_when_its_best_match_was_said(tmp_path, capsys):
+    # a researcher's Whisper transcript: a window of several timed paragraphs was cited only "at 00:00:58–00:01:30";
+    # where in the recording the words asked for were said is the paragraph best_turns marks
+    from rag import cite, render
+    from rag.build import build
+    from rag.chat import Turn
+    from rag.cli import main
+    from rag.records import Hit
+    from rag.retrieve import Result
+    from rag.store import load
+
+    def stamp(t):
+        return f"00:{int(t) // 60:02d}:{t % 60:06.3f}"
+    names = [a + b for a in ("bar", "cor", "dun", "fel", "gam", "hol", "jin", "kel") for b in ("ak", "ep", "is", "om", "uz")]
+    cues = [f"{stamp(2 * i)} --> {stamp(2 * i + 2)}\nwe talk about {names[i]} and more" for i in range(40)]
+    (tmp_path / "talk").mkdir()
+    (tmp_path / "talk" / "lecture.vtt").write_text("WEBVTT\n\n" + "\n\n".join(cues) + "\n", encoding="utf-8")
+    build([tmp_path / "talk"], FakeEmbedder(), folder=tmp_path / "idx")
+    index = load(tmp_path / "idx")
+    p = next(p for p in index.passages if cite.last_time(p, index) is not None)
+    paragraphs = cite._spanned(p, index, "timed")
+    last = paragraphs[-1]
+    word = next(w for w in last.text.split() if w in names)      # said only in the window's last paragraph
+    hit = Hit(passage=p, rank=1, score=1.0)
+    assert cite.best_time(hit, index, f"when did they talk about {word}?") == last.time > p.time
+    assert cite.best_time(hit, index, "when did they talk about zebras?") is None
+    assert cite.hit_json(hit, index, f"about {word}")["best_time"] == last.time
+    html_ = render.quote_html(hit, index, 1, Turn(f"about {word}", f"about {word}", result=Result("q", [hit]), index=index))
+    assert f"best match at {clock(last.time)}" in html_
+    assert main(["search", f"about {word}", "--index", str(tmp_path / "idx"), "-k", "3"]) == 0
+    assert f"best match at {clock(last.time)}" in capsys.readouterr().out

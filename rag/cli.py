@@ -330,7 +330,7 @@ def _summary_heading(summary) -> str:
 def cmd_ask(args) -> int:
     from . import llm
     from .retrieve import open_retriever
-    from .errors import ModelError
+    from .errors import MissingModelPackages, ModelError
     from .summarise import NO_SUMMARY_ABSTAINED, extractive_summary, get_summariser
 
     # the server's settings are read before the search, so a malformed URL is one message at once
@@ -345,8 +345,10 @@ def cmd_ask(args) -> int:
             live = sys.stderr.isatty() and not args.json
             s = get_summariser(args.summary_model, server=server)
             if not s.loaded:        # (loaded here to say what it fetches; a model it cannot have, a cache it cannot
-                try:                # write, is said by stream() with the extractive summary: the quotes stand)
-                    s.load(log=lambda msg: print(msg, file=sys.stderr))
+                try:                # write, is said by stream() with the extractive summary: the quotes stand; a
+                    s.load(log=lambda msg: print(msg, file=sys.stderr))     # package to install is said at once)
+                except MissingModelPackages:
+                    raise
                 except ModelError:
                     pass
             shown = ""

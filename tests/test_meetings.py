@@ -1013,6 +1013,18 @@ def test_a_word_the_speaker_never_says_is_said(tmp_path):
     assert nguyen.speaker == "Dr. Anh Nguyen" and not any("never says" in n for n in nguyen.notices)
     turbidity = r.search("What did Tom Brown say about turbidity?", 3)
     assert not any("never says" in n for n in turbidity.notices)
+    # a new user rehearsing a seminar: "What did the Mir TV journalist ask about their office in Almaty, and what did
+    # Lavrov answer?" found the answer, under "Sergey Lavrov never says 'Mir', 'Almaty'": the question he answered
+    # says them, and the answer to it takes them up
+    (tmp_path / "pc").mkdir()
+    pc = ("Question (Mir TV): Our office in Almaty was looted in January. What will Moscow do?\n\n"
+          "Sergey Lavrov: We have made official submissions to the OSCE about this shameful conduct.\n\n"
+          "Question (TASS): As a journalist, I ask about the budget.\n\nSergey Lavrov: It is fine.\n\n"
+          "Question (RIA): Will Kazakhstan host the summit?\n\nSergey Lavrov: Ask Astana about the summit.\n")
+    r = _one_file(tmp_path / "pc", "pc.txt", pc, threshold=None)
+    mir = r.search("What did the Mir TV journalist ask about their office in Almaty, and what did Lavrov answer?", 3)
+    assert mir.speaker == "Sergey Lavrov" and not mir.abstained and mir.hits
+    assert not any("never says" in n for n in mir.notices), mir.notices
 
 
 def test_a_role_named_by_one_documents_label_says_how_to_search_the_others(tmp_path):

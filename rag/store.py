@@ -345,9 +345,9 @@ def _foreign(folder: Path, names: list[str]) -> list[str]:
 
 
 def index_holding(path: Path) -> Path | None:
-    """The index folder of ours that `path` would stand in (its folder, or documents/ or lexical/ in it), or None:
-    where only a build writes (a file of anyone else's there blocks every later build: _foreign)."""
-    for folder in list(Path(path).absolute().parents)[:2]:
+    """The index folder of ours that `path` would stand in, at any depth (documents/new/a.npz too; links resolved), or
+    None: where only a build writes (a file or folder of anyone else's there blocks every later build: _foreign)."""
+    for folder in Path(path).resolve().parents:
         if _our_manifest(folder / "manifest.json"):
             return folder
     return None

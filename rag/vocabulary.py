@@ -25,6 +25,7 @@ from .spelling import (SWAP_LETTERS, TENS, UNITS, _distance, _fold, _other_forms
 from .english import (CALENDAR, COMBINING, DEMONYMS, FUNCTION_ZIPF, NAME_PREFIXES, NOT_BEFORE_A_NAME, _WORD,
                       _acronym, _another_word, _country_words, _is_stop, _lemma, _places_of, _stem, currency_forms,
                       one_edit, one_edit_words, starts_sentence, zipf)
+from .paths import first_names
 from .places import FORMAL, capitals, countries, country_forms, country_names, country_phrases, demonyms, peoples
 
 EVERYDAY = 2000      # the commonest English words Vocabulary.everyday looks for
@@ -41,7 +42,8 @@ _TITLED = "|".join(sorted((TITLES | OFFICES) - NOT_BEFORE_A_NAME, key=len, rever
 _SPELLED = re.compile(r"(?:[^\W\d_]_)+[^\W\d_]")     # l_c_d: letters spelled out
 RESPELL_LETTERS = 5  # a query's word this long, in no form the documents', may be a slip for one of theirs (respelt)
 RESPELL_ZIPF = 0.75  # ... when theirs is this much commoner in English (wordfreq's Zipf scale), or English lacks it
-RESPELL_RARE = 1.5   # ... and the query's word rarer than this in English, unless it names what they name
+RESPELL_RARE = 1.5   # ... and the query's word rarer than this in English, or than RESPELL_NAMED where it names
+RESPELL_NAMED = 2.5  # what they name (capitalised there and in the query: "Minks", 2.1; not "Marta", 3.3, for Maria)
 
 
 class Vocabulary:
@@ -251,17 +253,19 @@ class Vocabulary:
         theirs, is mistyped for: the only one of theirs one letter dropped, added, changed or two swapped away, both
         RESPELL_LETTERS long or more, where English does not know `word`, or knows it rarely and theirs far more
         (RESPELL_ZIPF): "Kazakstan", "Minks" (capitalised: their name Minsk), "secruity"; not "Zambia" for their
-        Gambia, "Johnson" for Johnston, nor "lawns" for laws."""
+        Gambia, "Johnson" for Johnston, nor "lawns" for laws; nor a country, capital or people ("Iceland" for their
+        Ireland), nor a given name ("Marta" for their Maria: a hostile review)."""
         w = _fold(word)
-        if len(w) < RESPELL_LETTERS or not w.isalpha() or self.find(w, docs) is not None:
+        if len(w) < RESPELL_LETTERS or not w.isalpha() or self.find(w, docs) is not None \
+                or w in countries() or w in capitals() or w in peoples() or w in first_names():
             return None
         near = {f for f in one_edit_words(w, self.searched(docs)) if len(f) >= RESPELL_LETTERS and f.isalpha()}
         if len(near) != 1:
             return None
         form = near.pop()
         typed, theirs = zipf(w) or 0.0, zipf(form) or 0.0
-        named = capitalised and form in self.proper
-        return form if typed == 0 or (theirs - typed >= RESPELL_ZIPF and (typed < RESPELL_RARE or named)) else None
+        rare = RESPELL_NAMED if capitalised and form in self.proper else RESPELL_RARE
+        return form if typed == 0 or (theirs - typed >= RESPELL_ZIPF and typed < rare) else None
 
     def respelled(self, query: str, docs=None) -> tuple[str, list[tuple[str, str]]]:
         """`query` with each word the searched documents hold only spelt otherwise (respelt) written as they write
@@ -272,7 +276,7 @@ class Vocabulary:
         lacking = [[w for w in run if self.find(_fold(w), docs) is None] for run in name_phrases(query)]
         unsure = {w for gone in lacking if len(gone) > 1 for w in gone}
         for m in _WORD.finditer(query):
-            raw = re.sub(r"[’']s?$", "", m.group())
+            raw = re.sub(r"[’'][sS]?$", "", m.group())        # (KAZAKSTAN'S too)
             form = self.respelt(raw, docs, capitalised=raw[:1].isupper()) \
                 if raw.isalpha() and raw not in unsure else None
             if form:
@@ -280,7 +284,8 @@ class Vocabulary:
                     form[:1].upper() + form[1:] if raw[:1].isupper() else form
                 out += [query[end:m.start()], written]
                 end = m.start() + len(raw)
-                fixed.append((raw, written))
+                if (raw, written) not in fixed:         # (a word typed twice is said once)
+                    fixed.append((raw, written))
         return "".join(out) + query[end:], fixed
 
     def misspelt(self, name: str, docs=None) -> bool:

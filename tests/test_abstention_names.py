@@ -868,6 +868,13 @@ def test_a_word_the_documents_hold_only_spelt_otherwise_is_searched_as_they_writ
     # nor a given name before a surname they lack (fresh.jsonl: "Nikol Pashinyan" searched as "Nikos Pashinyan")
     for q in ["What about Zambia?", "did they discuss the lawns?", "Were laws passed?", "Did Nikol Pashinyan ask?"]:
         assert vocab.respelled(q) == (q, []), q
+    # a second hostile review: a given name English knows ("Marta", their speaker's Maria), a country ("Iceland", their
+    # Ireland) are no slips; a word typed twice is said once, a possessive in capitals too
+    vocab = vocabulary.Vocabulary(_index(text + " Maria Lopez and Ireland agreed."))
+    for q in ["What did Marta say?", "What quota did Iceland agree?"]:
+        assert vocab.respelled(q) == (q, []), q
+    assert vocab.respelled("secruity, secruity") == ("security, security", [("secruity", "security")])
+    assert vocab.respelled("KAZAKSTAN'S TROOPS")[1] == [("KAZAKSTAN", "KAZAKHSTAN")]
     r = _retriever(_index(text), threshold=-10.0)
     result = r.search("What about the Minks agreements?", 3)
     assert not result.abstained and result.missing_terms == [] and result.query == "What about the Minks agreements?"

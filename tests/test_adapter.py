@@ -281,11 +281,15 @@ def test_an_out_inside_an_index_folder_is_refused_and_the_index_still_builds(tmp
     index, qset = cli_set
     calls = []
     monkeypatch.setattr(adapter, "train", lambda *a, **k: calls.append(1))
-    for out in (index / "adapter.npz", index / "documents" / "a.npz", index / "lexical" / "a.npz"):
+    # (deeper too, and through a link: a second hostile review's documents/new/adapter.npz was made and then blocked)
+    (tmp_path / "link").symlink_to(index)
+    for out in (index / "adapter.npz", index / "documents" / "a.npz", index / "lexical" / "a.npz",
+                index / "documents" / "new" / "adapter.npz", index / "lexical" / "a" / "b" / "adapter.npz",
+                tmp_path / "link" / "adapter.npz"):
         assert main(["adapt", str(qset), "--index", str(index), "--out", str(out)]) == 1
         err = capsys.readouterr().err
         assert "inside the index folder" in err and "Traceback" not in err and not out.exists()
     assert calls == []
     from rag.store import index_holding
-    assert index_holding(index / "adapter.npz") == index.absolute() and index_holding(tmp_path / "a.npz") is None
-    assert index_holding(index / "x" / "y" / "a.npz") is None
+    assert index_holding(index / "adapter.npz") == index.resolve() and index_holding(tmp_path / "a.npz") is None
+    assert not (index / "documents" / "new").exists() and not (index / "lexical" / "a").exists()

@@ -240,6 +240,23 @@ def voice_at(spoken: list[tuple[int, str | None]], at: int) -> str | None:
     return who
 
 
+def sentence_speakers(sentence, hits, index) -> list[str]:
+    """Who said the words a grounded summary sentence is stitched from (its fragments' speakers, in order, once each),
+    where the quotes are several people's: a meeting's summary says whose words each sentence is ("Helen Brandt: I can
+    draft the abstract.", which a new user read with no name); [] where one person says them all (a press
+    conference's answers), or for a sentence without fragments."""
+    spoken = {h.rank: (h.passage, voices(h.passage, index)) for h in hits}
+    if len({who for _, said in spoken.values() for _, who in said if who}) < 2:
+        return []
+    out: list[str] = []
+    for f in getattr(sentence, "fragments", ()):
+        p, said = spoken.get(f.quote, (None, None))
+        who = voice_at(said, f.start - p.start) if p is not None else None
+        if who and who not in out:
+            out.append(who)
+    return out
+
+
 def spoken_sentences(text: str, spoken: list[tuple[int, str | None]] | None, start: int = 0,
                      end: int | None = None) -> list[tuple[int, int]]:
     """The sentences of a quote's `text` (chunk.sentences, within [start, end)), each without the label of the turn

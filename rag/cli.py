@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from . import read, store
-from .cite import result_json
+from .cite import result_json, sentence_speakers
 from .errors import MissingExtra, RagError, listing
 from .logs import setup_logging
 from .paths import verbose_requested
@@ -298,9 +298,10 @@ def cmd_migrate(args) -> int:
     return 0
 
 
-def _summary_json(summary, hits=()) -> dict:
+def _summary_json(summary, hits=(), index=None) -> dict:
     """The summary's JSON: per sentence its citations, `supported`, and, for a grounded sentence, its
-    fragments (quote number, document id and the exact offsets into the document text, and the text)."""
+    fragments (quote number, document id and the exact offsets into the document text, and the text), and where the
+    quotes are several people's whose words they are (`speakers`: cite.sentence_speakers)."""
     docs = {h.rank: h.passage.doc for h in hits}
 
     def fragment(f) -> dict:
@@ -308,7 +309,9 @@ def _summary_json(summary, hits=()) -> dict:
 
     return {"summary": [{"text": c.text, "citations": c.citations, "supported": c.supported,
                          "support": c.support, "problems": list(c.problems),
-                         "fragments": [fragment(f) for f in c.fragments]} for c in summary.sentences],
+                         "fragments": [fragment(f) for f in c.fragments],
+                         **({"speakers": who} if index is not None and (who := sentence_speakers(c, hits, index))
+                            else {})} for c in summary.sentences],
             "summary_model": summary.model, "summary_grounded": summary.grounded,
             "summary_reason": summary.reason, "removed_citations": summary.removed_citations}
 
@@ -366,7 +369,7 @@ def cmd_ask(args) -> int:
     if args.json:
         out = result_json(result, retriever.index)
         if summary is not None:
-            out.update(_summary_json(summary, result.hits))
+            out.update(_summary_json(summary, result.hits, retriever.index))
         elif withheld:
             out.update({"summary": None, "summary_reason": NO_SUMMARY_ABSTAINED})
         _print_json(out)
@@ -381,7 +384,9 @@ def cmd_ask(args) -> int:
             cites = "".join(f"[{n}]" for n in c.citations)
             mark = "ok " if c.supported else "UNSUPPORTED "
             why = f"  ({'; '.join(c.problems)})" if c.problems else ""
-            print(f"  {mark}{_printable(' '.join(c.text.split()))} {cites}  support {c.support:.2f}"
+            who = sentence_speakers(c, result.hits, retriever.index)       # (a meeting's: whose words they are)
+            who = f"{', '.join(who)}: " if who else ""
+            print(f"  {mark}{_printable(who + ' '.join(c.text.split()))} {cites}  support {c.support:.2f}"
                   f"{_printable(why)}")   # (one line each)
         if summary.removed_citations:
             print(f"note: {summary.removed_citations} citation(s) to quotes that do not exist were removed.")

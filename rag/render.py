@@ -272,6 +272,8 @@ def summary_html(turn: Turn, turn_id: int) -> str:
                                   f'⚠ not supported by the quotes: {esc(why_not)}</span>')
             # the sentence's own [n] markers, if it kept them, and then the ones it was checked against
             text = _grounded_text(s, turn_id, n_hits, linked) if s.fragments else linked(s.text)
+            who = cite.sentence_speakers(s, turn.result.hits, turn.index)      # (a meeting's: whose words they are)
+            text = (f'<span class="rq-sent-who">{esc(", ".join(who))}:</span> ' if who else "") + text
             cited = [n for n in s.citations or [] if f"[{n}]" not in s.text]
             refs = "".join(ref(n) for n in cited)
             parts.append(f'<li class="rq-sent{"" if ok else " rq-unsupported"}"><span class="rq-sent-text">{text}'

@@ -265,3 +265,46 @@ def test_the_best_match_of_a_window_is_who_takes_the_matter_up_not_who_names_it(
         "pounds, because of the pay award.\nChair: The budget item is closed, then.\nTreasurer: Thank you.\n")))
     turns = [p for p in paras if p.kind == "turn"]
     assert [t.speaker for t in best_turns(turns, "What was said about the budget deficit?")] == ["Treasurer"]
+
+
+def test_a_summary_sentence_of_a_meeting_says_whose_words_it_is_stitched_from(tmp_path, capsys):
+    """A new user's meeting: the grounded summary read "I can draft the abstract. [1]" with no name; the quotes were
+    three people's. Each sentence now says whose words its fragments are (the chat, `rag ask`, the JSON); a press
+    conference's answers, one person's, say nothing."""
+    from rag import render
+    from rag.build import build
+    from rag.chat import Turn
+    from rag.cite import sentence_speakers
+    from rag.cli import _summary_json
+    from rag.retrieve import Result
+    from rag.summarise import Summary
+    from rag.verify import CheckedSentence, Fragment
+
+    text = ("Maria Okafor: Third item, the conference. The abstract deadline is the fifteenth of May.\n\n"
+            "Helen Brandt: I can draft the abstract. I will send a draft by the end of April.\n\n"
+            "Tomasz Wierzbicki: Fine by me.\n\nMaria Okafor: Good. Next, the budget.\n\n"
+            "Tomasz Wierzbicki: The transcription costs more than planned.\n\nHelen Brandt: We can ask the dean.\n")
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "meeting.txt").write_text(text, encoding="utf-8")
+    build([tmp_path / "m"], FakeEmbedder(), folder=tmp_path / "idx")
+    idx = store.load(tmp_path / "idx")
+    window = next(p for p in idx.passages if "I can draft" in p.text)
+    hits = [Hit(passage=window, rank=1, score=1.0)]
+    at = text.index("I can draft the abstract.")
+    helen = CheckedSentence("I can draft the abstract.", [1], True, 1.0,
+                            fragments=(Fragment(1, at, at + 25, text[at:at + 25]),))
+    at2 = text.index("The abstract deadline")
+    both = CheckedSentence("The abstract deadline is the fifteenth of May and I can draft the abstract.", [1], True,
+                           1.0, fragments=(Fragment(1, at2, at2 + 44, text[at2:at2 + 44]),
+                                           Fragment(1, at, at + 25, text[at:at + 25])))
+    assert sentence_speakers(helen, hits, idx) == ["Helen Brandt"]
+    assert sentence_speakers(both, hits, idx) == ["Maria Okafor", "Helen Brandt"]
+    summary = Summary([helen, both], "SmolLM2", grounded=True)
+    page = render.summary_html(Turn("q", "q", summary_on=True, result=Result("q", hits), index=idx, summary=summary), 1)
+    assert '<span class="rq-sent-who">Helen Brandt:</span>' in page
+    assert '<span class="rq-sent-who">Maria Okafor, Helen Brandt:</span>' in page
+    assert _summary_json(summary, hits, idx)["summary"][0]["speakers"] == ["Helen Brandt"]
+    # one person's words: nothing said (a press conference's answers are all the minister's)
+    alone = Passage(doc="meeting.txt", start=at, end=at + 25, text=text[at:at + 25], section="text", kind="turn",
+                    paragraph=2, speaker="Helen Brandt")
+    assert sentence_speakers(helen, [Hit(passage=alone, rank=1, score=1.0)], idx) == []

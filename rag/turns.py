@@ -99,6 +99,26 @@ _DOT_TURN_MIXED = re.compile(
     r"|The (?:Acting |Vice )?(?:Chair|Chairman|Chairwoman|President|Presiding Officer|Clerk))"
     r"(?P<outlet>(?!))?\.(?P<gap>[ \t]+(?=\S))"
 )
+# a hearing's print beside its mixed-case labels: the GPO's cover ("HEARING" on a line of its own, "[Senate Hearing
+# 118-402]"), a statement's heading ("OPENING STATEMENT OF HON. …"), the closing "[Whereupon, … adjourned.]"
+_HEARING_SIGN = re.compile(r"^[ \t]*(?:HEARINGS?|(?:(?:OPENING|PREPARED|JOINT) )?STATEMENTS? OF\b[^\n]*)[ \t]*$"
+                           r"|\[(?:Senate|House) Hearing\b|\[Whereupon\b", re.MULTILINE)
+# a paragraph about the person its "label" names, in the third person near its start: a judge's summary of the
+# evidence ("Dr. Harper. In cross-examination he conceded …", "Ms. Lopez. The claimant described …")
+_THIRD_PERSON = re.compile(r"\b(?:he|she|him|her|his|hers|(?:the|this) (?:claimant|witness|expert|defendant|"
+                           r"plaintiff|applicant|respondent|appellant|complainant|accused|petitioner)(?:['’]s)?)\b",
+                           re.IGNORECASE)
+
+
+def _reported(text: str, paras: Sequence, mixed: list) -> bool:
+    """Whether a quarter or more of the mixed-case "labels" head paragraphs that speak of someone in the third person
+    within their first eight words: a summary of who said what, not a hearing's turns."""
+    heads = [x for x in mixed if x]
+    about = sum(1 for x, p in zip(mixed, paras) if x and _THIRD_PERSON.search(
+        " ".join(text[x.end():p.end].split()[:8])))
+    return about > 0 and about * 4 >= len(heads)
+
+
 # the White House's "Q" with neither colon nor full stop ("Q    Thanks, Karine."): a question's label where it opens
 # two paragraphs or more, half of them or more asking ("?"), and named speakers' labels open two or more
 # (paragraph_marks: not "Q Street would get a protected lane" in a hearing)
@@ -186,7 +206,8 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
     mixed = [None if m else _DOT_TURN_MIXED.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
     mixed = [x if x and not (x.group("name") and x.group("name").lower() in OFFICES | ROLES) else None for x in mixed]
     said = Counter(x.group("label") for x in mixed if x)
-    if sum(said.values()) >= 4 and sum(1 for n in said.values() if n >= 2) >= 2:
+    if sum(said.values()) >= 4 and sum(1 for n in said.values() if n >= 2) >= 2 and (
+            hearing or _HEARING_SIGN.search(text) or not _reported(text, paras, mixed)):
         labels = [m or x for m, x in zip(labels, mixed)]
     bare = [None if m else _BARE_Q.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
     asking = [b for b, p in zip(bare, paras) if b and "?" in text[b.end():p.end]]

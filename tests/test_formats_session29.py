@@ -124,6 +124,27 @@ def test_prose_and_addresses_opening_with_a_titled_name_are_no_labels():
     assert all(p.speaker is None for p in ps)
 
 
+def test_a_summary_of_evidence_headed_by_each_witness_has_no_speakers():
+    # (the hostile review: a judge's summary whose paragraphs open "Dr. Harper. The expert's evidence was …",
+    # "Ms. Lopez. The claimant described …", twice each, became their turns, and the judge's finding Ms. Lopez's:
+    # paragraphs that speak of someone in the third person are a summary of who said what, not their words)
+    text = ("Summary of the evidence, Lopez v. Harbour Board, 12 June 2024\n\n"
+            "Dr. Harper. The expert's evidence was that the silt had risen by more than a metre, which I accept.\n\n"
+            "Ms. Lopez. The claimant described the grounding of her boat in clear terms.\n\n"
+            "Dr. Harper. In cross-examination he conceded that the survey was never checked.\n\n"
+            "Ms. Lopez. She accepted that she had not read the harbour notice before sailing.\n\n"
+            "I therefore find the Board liable.\n")
+    _, ps = parse(_doc(text))
+    assert all(p.speaker is None for p in ps)
+    # a hearing's own words may speak of someone so, where the print says it is a hearing
+    hearing = ("HEARING\n\nSenator Delacroix. He is right that the maps are the problem.\n\n"
+               "Senator Haskins. She has it: the maps.\n\nMr. Ferreira. Pole fees cost us $41 a pole.\n\n"
+               "Senator Haskins. Would a shot clock help?\n\nMr. Ferreira. Yes, Senator.\n")
+    _, ps = parse(_doc(hearing))
+    assert [p.speaker for p in ps][1:] == ["Senator Delacroix", "Senator Haskins", "Mr. Ferreira", "Senator Haskins",
+                                           "Mr. Ferreira"]
+
+
 def test_a_court_record_indented_without_line_numbers_has_its_speakers():
     # (the review: the trial's pages without their margin numbers, labels on indented lines over lines wrapped at four
     # spaces, had no speakers: one paragraph a page)

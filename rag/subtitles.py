@@ -15,7 +15,7 @@ no milliseconds, ``:000`` milliseconds, no end time) and loose arrows (``->``, `
 out there: a cue number opening the block, a line of two clocks without an arrow; a block that
 is only a number is a cue number). A new turn starts at a speaker change (a line opening with
 ``>>``, ``- ``, a name or role in brackets with words after it (``(Narrator) In 2021 …``, ``[ISLA] …``:
-``_named_line``; the name stays in the words, a sound alone on its cue, ``[Wind howling]``, is none),
+``_named_line``; the name stays in the words; a sound, ``[Wind howling]``, ``[Laughter] Which …``, is none),
 ``NAME:`` (``LABEL``: "Speaker 2", "ÉLODIE DURAND"; in capitals, or a name
 that opens lines more than once, or, once one does, any; never a word of prose,
 ``NOT_SPEAKERS``: "Note:", "WARNING:") or a VTT voice ``<v Name>``, each voice tag of a line
@@ -255,13 +255,43 @@ def _dialogue_dash(piece: str) -> int:
 _BRACKETED = re.compile(rf"[(\[](?P<name>{LABEL})[)\]][ \t]+(?=\S)")
 
 
+# what a caption's brackets say happened, not who speaks: a sound or an action ("[Laughter]", "(Sighs)",
+# "[APPLAUSE]", "[Music Playing]", "(Speaking Spanish)", "[Indistinct Chatter]"): these verbs in any of their forms
+# ("laugh", "laughs", "laughed", "laughing") and these nouns; whole words ("Singh", "Clapton", "Barker" are names)
+_SOUND_VERBS = (
+    "laugh", "chuckle", "giggle", "snicker", "sigh", "gasp", "cough", "sneeze", "sniff", "sniffle", "sob", "cry",
+    "weep", "scream", "shout", "yell", "groan", "moan", "grunt", "whisper", "mutter", "murmur", "mumble", "stammer",
+    "exhale", "inhale", "breathe", "yawn", "snore", "hiccup", "applaud", "cheer", "clap", "boo", "jeer", "whoop",
+    "sing", "hum", "whistle", "pause", "overlap", "chatter", "beep", "ring", "knock", "crash", "bark", "speak",
+    "continue", "play", "fade", "kiss", "slam", "buzz", "snort", "scoff", "smile", "nod", "gesture", "interpose",
+    "interrupt", "clear", "blow", "thunder",
+)
+_SOUND_WORDS = {
+    "laughter", "applause", "music", "song", "silence", "inaudible", "indistinct", "unintelligible",
+    "incomprehensible", "crosstalk", "noise", "noises", "static", "footsteps", "gunshot", "gunshots", "gunfire",
+    "explosion", "siren", "sirens", "upbeat", "dramatic", "background", "intro", "outro", "jingle", "unclear",
+    "garbled", "offscreen", "off-screen", "voiceover", "throat", "breath", "breathing", "sobbing", "crying", "cries",
+    "cried", "sobs", "tears", "chatter", "chattering", "mic", "overlapping", "cheers", "boos", "sighs", "laughs",
+}
+_SOUND = re.compile(
+    rf"(?:{'|'.join(v[:-1] for v in _SOUND_VERBS if v.endswith('e'))})(?:e|es|ed|ing)"
+    rf"|(?:{'|'.join(v for v in _SOUND_VERBS if not v.endswith('e'))})(?:s|es|ed|ing|ter|[bgmnpt](?:ing|ed))?",
+    re.IGNORECASE)
+
+
+def _sound(word: str) -> bool:
+    """A word of a sound or an action in a caption's brackets ("Laughter", "Sighs", "APPLAUSE", "Playing")."""
+    return word.lower() in _SOUND_WORDS or bool(_SOUND.fullmatch(word))
+
+
 def _named_line(piece: str) -> bool:
     """Whether a caption line opens with a speaker named in brackets or parentheses (a name or a role, four words at
-    most, no word of prose) and goes on with what they say: a speaker change, as ">>" is; the name stays in the
-    words (not a label: "(Narradora)" and "(Narrator)" of a bilingual file name one speaker)."""
+    most, no word of prose, none a sound's or an action's: "[Laughter] Which is …" goes on with the turn before)
+    and goes on with what they say: a speaker change, as ">>" is; the name stays in the words (not a label:
+    "(Narradora)" and "(Narrator)" of a bilingual file name one speaker)."""
     m = _BRACKETED.match(piece)
     return m is not None and len(m.group("name").split()) <= 4 and bool(SPEAKER_NAME.fullmatch(m.group("name"))) \
-        and not prose(m.group("name"))
+        and not prose(m.group("name")) and not any(_sound(w) for w in m.group("name").split())
 
 
 def _pieces(raw: str, names: set[str], display: set[str] = frozenset()) -> list[_Piece]:

@@ -11,11 +11,14 @@ lines joined into paragraphs (a speaker's label, "THE COURT:", "Q.", opens one),
 Strict, so that no other text reads otherwise (a numbered list, a code listing, a table of figures, a transcript
 with time stamps): two pages or more, each of them (a blank one aside) with a margin number on every line from its
 first numbered line to its last, counting up from 1 with no gap, every page but the last with the same count and
-that PAGE_LINES or more, most of the numbered lines with words (not a table of figures).
+that PAGE_LINES or more, most of the numbered lines with words (not a table of figures), and the pages a court
+reporter's (``_court_signs``: speakers' labels, "Q.", "THE COURT:", or wrapped prose's long lines and a page number;
+not numbered lists, nor a code listing).
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .pdf import paged_text
 
@@ -40,7 +43,33 @@ def printed_text(text: str) -> str | None:
     said = [_unnumbered(line) for page in pages for line in page if _MARGIN.match(line)]
     if 2 * sum(1 for line in said if re.search(r"[^\W\d_]{3}", line)) < len([x for x in said if x.strip()]):
         return None         # (a table of figures, its rows numbered: no words)
+    if not _court_signs(pages):
+        return None         # (a numbered list, a code listing: no speaker's label, no reporter's layout)
     return paged_text([[_unnumbered(line) for line in page] for page in pages])
+
+
+# a line a court reporter's page opens with a speaker's or the examination's label: "Q.", "A.", "Q   Officer",
+# "THE COURT:", "MS. BIRKELAND:", "BY MR. TAKAHASHI:", "DIRECT EXAMINATION", "(Whereupon, …"
+_COURT_LABEL = re.compile(
+    r"[ \t]*(?:[QA]\.[ \t]|[QA](?:[ ]{2,}|\t)(?=\S)|THE [A-Z][A-Z ]{1,20}:|(?:MR|MS|MRS|MISS|DR)\.[ \t]+[A-Z][A-Z'’-]+"
+    r"(?:[ \t]+[A-Z][A-Z'’-]+)?:|BY (?:MR|MS|MRS|MISS|DR)\.[ \t]+[A-Z]|(?:(?:RE)?DIRECT |(?:RE)?CROSS[- ])?EXAMINATION\b"
+    r"|\((?:Whereupon|Recess|Off the record)\b)")
+
+
+def _court_signs(pages: list[list[str]]) -> bool:
+    """Whether numbered pages are a court reporter's: three lines or more open with a speaker's or the examination's
+    label ("Q.", "THE COURT:", "BY MS. OKAFOR:"), or the reporter's layout, its numbered lines mostly long as wrapped
+    prose's (half or more of 40 characters or more) and a page number or a foot that recurs on half its pages or
+    more; not a numbered list, whose items are short, nor a code listing."""
+    numbered = [_unnumbered(line) for page in pages for line in page if _MARGIN.match(line)]
+    if sum(1 for line in numbered if _COURT_LABEL.match(line)) >= 3:
+        return True
+    said = [line.strip() for line in numbered if re.search(r"[^\W\d_]{3}", line)]
+    if 2 * sum(1 for line in said if len(line) >= 40) < len(said):
+        return False
+    furniture = [{_digitless(line) for line in page if line.strip() and not _MARGIN.match(line)} for page in pages]
+    recurring = Counter(x for lines in furniture for x in lines)
+    return 2 * sum(1 for lines in furniture if any(x == "#" or recurring[x] >= 2 for x in lines)) >= len(pages)
 
 
 def _restarting(lines: list[str]) -> list[list[str]]:

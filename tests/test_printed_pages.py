@@ -83,6 +83,13 @@ def court_page(lines: list[str]) -> str:
     # pages numbered in the margin but with a line between them unnumbered (a quotation, not a reporter's page)
     court_page([f"line {i}" for i in range(1, PAGE_LINES + 2)]).replace(" 5  line 5", "     line 5") + "\n\f\n"
     + court_page([f"line {i}" for i in range(1, PAGE_LINES + 2)]) + "\n",
+    # (the hostile review) two long numbered lists, the numbers starting again: no speaker's label, items short
+    "Meeting attendees\n\n" + court_page([f"Attendee number {i}, harbour resident" for i in range(1, 23)])
+    + "\n\nActions agreed\n\n" + court_page([f"Repair the slipway, part {i}" for i in range(1, 22)]) + "\n",
+    # a code listing, its lines numbered again in each file of it
+    "setup.py\n" + court_page([f"    config_value_{i} = load_setting('section', 'key_{i}')  # read it" for i in range(1, 24)])
+    + "\n\nmain.py\n" + court_page([f"    result_{i} = compute_total(config_value_{i}, weight={i})" for i in range(1, 24)])
+    + "\n",
 ])
 def test_numbered_text_that_is_no_reporters_pages_reads_as_it_is(tmp_path, text):
     assert printed_text(text) is None
@@ -102,3 +109,12 @@ def test_a_markdown_file_is_never_read_as_printed_pages(tmp_path):
     path = tmp_path / "court.md"
     path.write_text(text)
     assert read.read(path).text == text
+
+
+def test_text_pages_of_wrapped_prose_with_page_numbers_read_as_pages_without_labels():
+    # a reporter's pages whose text holds no label (a judge's ruling read into the record): the layout says so,
+    # long wrapped lines and a printed page number on each page
+    line = "the court has considered the motion and the papers filed in support of it"
+    pages = [f"{' ' * 60}{n}\n" + court_page([f"{line} {i}" for i in range(1, 26)]) for n in (12, 13)]
+    text = "\f\n".join(pages) + "\n"
+    assert printed_text(text) is not None and not re.search(r"(?m)^ ?\d{1,2} ", printed_text(text))

@@ -76,6 +76,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from .labels import LABEL, MONTH_NAMES, prose, titled_person
@@ -212,7 +213,8 @@ def _indented_starts(lines: list[str]) -> set[int]:
     # (two spaces deeper or more, and a quarter of its lines or more above a wrapped one: not a right-aligned margin
     # number's " 9" over "10")
     deeper = {high for (high, low), n in pairs.items()
-              if low == base and high >= base + 2 and n >= INDENTED_PAIRS and n * 4 >= at[high]}
+              if low == base and high >= base + 2 and n >= INDENTED_PAIRS and n * 4 >= at[high]
+              and not _hanging(lines, base, high, indent)}
     out: set[int] = set()
     for i in range(1, len(lines)):
         line, stripped = lines[i], lines[i].strip()
@@ -226,6 +228,32 @@ def _indented_starts(lines: list[str]) -> set[int]:
                 and not prose(m.group("label")):
             out.add(i)
     return out
+
+
+def _labelled(line: str) -> bool:
+    """A line that opens with a speaker's label: "MARIA LOPEZ: The …", "THE COURT:  Good …", "Q.   Where …"."""
+    stripped = line.strip()
+    return opens_turn(stripped) or bool(_DOT_LABEL.match(stripped))
+
+
+_DOT_LABEL = re.compile(r"(?:[QA]\.|(?:MR|MS|MRS|DR)\. [A-Z]{2,}\.|The [A-Z]{3,}\.)[ \t]+\S")
+
+
+def _hanging(lines: list[str], base: int, high: int, indent) -> bool:
+    """Whether the lines at `high`, deeper than `base`, are a hanging indent's wrapped lines under first lines at the
+    margin ("MARIA LOPEZ: The dredging budget …" over "    thousand pounds …"), not first lines over wrapped ones: the
+    lines at the margin right above them open with a speaker's label, and they do not; or, no label telling, they go
+    on below one another more often than the margin's lines do (a GPO hearing's one-line paragraphs aside)."""
+    filled = [(line, indent(line)) for line in lines]
+    deep = [line for line, n in filled if line.strip() and n == high]
+    above = [a for (a, m), (b, n) in zip(filled, filled[1:]) if a.strip() and b.strip() and m == base and n == high]
+    labelled = sum(1 for line in deep if _labelled(line))
+    if 2 * labelled > len(deep):
+        return False        # (a court record's "         Q.   Where …" over its wrapped lines)
+    if above and 2 * sum(1 for line in above if _labelled(line)) > len(above):
+        return True
+    runs = Counter(m for (a, m), (b, n) in zip(filled, filled[1:]) if a.strip() and b.strip() and m == n)
+    return runs[high] > runs[base]
 
 
 def _iso_date(match: re.Match) -> str:

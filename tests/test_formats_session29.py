@@ -145,6 +145,35 @@ def test_a_summary_of_evidence_headed_by_each_witness_has_no_speakers():
                                            "Mr. Ferreira"]
 
 
+def test_a_transcript_wrapped_with_a_hanging_indent_reads_as_whole_turns():
+    # (the hostile review: labels at the margin over lines wrapped four spaces deeper were cut at every wrapped line,
+    # each quote a fragment: a deeper line opens a paragraph where it is a first line, not a hanging indent's)
+    text = ("Harbour committee, 4 March 2024\n\n"
+            "MARIA LOPEZ: The dredging budget must rise to forty\n    thousand pounds this year, because the silt is\n"
+            "    worse than ever.\nTOM REED: I disagree. The dredging can wait until\n"
+            "    the autumn, when the grant arrives from the\n    county.\n"
+            "MARIA LOPEZ: Then the ferry will run aground by\n    August, and the island will be cut off.\n"
+            "TOM REED: We will review the ferry timetable\n    instead, and report back in May.\n")
+    doc, ps = parse(_doc(text))
+    turns = [(p.speaker, " ".join(p.text.split())) for p in ps if p.speaker]
+    assert turns == [
+        ("MARIA LOPEZ", "The dredging budget must rise to forty thousand pounds this year, because the silt is worse "
+                        "than ever."),
+        ("TOM REED", "I disagree. The dredging can wait until the autumn, when the grant arrives from the county."),
+        ("MARIA LOPEZ", "Then the ferry will run aground by August, and the island will be cut off."),
+        ("TOM REED", "We will review the ferry timetable instead, and report back in May.")]
+    assert all(doc.text[p.start:p.end] == p.text for p in ps)
+    # without labels, no wrapped line of a hanging indent opens a paragraph either
+    notes = ("Notes\n\nThe dredging budget must rise to forty thousand pounds this\n    year, because the silt is "
+             "worse than ever before on\n    the north side.\nThe ferry timetable will be reviewed instead, and a\n"
+             "    report will come back to the committee in May,\n    with costs.\nThe grant from the county arrives "
+             "in the autumn, so\n    the dredging can wait until then at the earliest,\n    the treasurer said.\n"
+             "The harbour wall will be painted in June, when the\n    weather is dry enough for the paint to hold,\n"
+             "    and the scaffolding is free.\n")
+    _, ps = parse(_doc(notes))
+    assert {p.text.split()[0] for p in ps} <= {"Notes", "The"}
+
+
 def test_a_court_record_indented_without_line_numbers_has_its_speakers():
     # (the review: the trial's pages without their margin numbers, labels on indented lines over lines wrapped at four
     # spaces, had no speakers: one paragraph a page)

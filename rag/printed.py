@@ -51,9 +51,9 @@ def printed_text(text: str) -> str | None:
 # a line a court reporter's page opens with a speaker's or the examination's label: "Q.", "A.", "Q   Officer",
 # "THE COURT:", "MS. BIRKELAND:", "BY MR. TAKAHASHI:", "DIRECT EXAMINATION", "(Whereupon, …"
 _COURT_LABEL = re.compile(
-    r"[ \t]*(?:[QA]\.[ \t]|[QA](?:[ ]{2,}|\t)(?=\S)|THE [A-Z][A-Z ]{1,20}:|(?:MR|MS|MRS|MISS|DR)\.[ \t]+[A-Z][A-Z'’-]+"
-    r"(?:[ \t]+[A-Z][A-Z'’-]+)?:|BY (?:MR|MS|MRS|MISS|DR)\.[ \t]+[A-Z]|(?:(?:RE)?DIRECT |(?:RE)?CROSS[- ])?EXAMINATION\b"
-    r"|\((?:Whereupon|Recess|Off the record)\b)")
+    r"[ \t]*(?:[QA]\.[ \t]|[QA](?:[ ]{2,}|\t)(?=\S)|THE [A-Z][A-Z ]{1,20}:"
+    r"|(?:MR|MS|MRS|MISS|DR)\.[ \t]+[A-Z][A-Z'’-]+(?:[ \t]+[A-Z][A-Z'’-]+)?:|BY (?:MR|MS|MRS|MISS|DR)\.[ \t]+[A-Z]"
+    r"|(?:(?:RE)?DIRECT |(?:RE)?CROSS[- ])?EXAMINATION\b|\((?:Whereupon|Recess|Off the record)\b)")
 
 
 def _court_signs(pages: list[list[str]]) -> bool:

@@ -87,8 +87,10 @@ def court_page(lines: list[str]) -> str:
     "Meeting attendees\n\n" + court_page([f"Attendee number {i}, harbour resident" for i in range(1, 23)])
     + "\n\nActions agreed\n\n" + court_page([f"Repair the slipway, part {i}" for i in range(1, 22)]) + "\n",
     # a code listing, its lines numbered again in each file of it
-    "setup.py\n" + court_page([f"    config_value_{i} = load_setting('section', 'key_{i}')  # read it" for i in range(1, 24)])
-    + "\n\nmain.py\n" + court_page([f"    result_{i} = compute_total(config_value_{i}, weight={i})" for i in range(1, 24)])
+    "setup.py\n" + court_page([f"    config_value_{i} = load_setting('section', 'key_{i}')  # read it"
+                                for i in range(1, 24)])
+    + "\n\nmain.py\n" + court_page([f"    result_{i} = compute_total(config_value_{i}, weight={i})"
+                                    for i in range(1, 24)])
     + "\n",
 ])
 def test_numbered_text_that_is_no_reporters_pages_reads_as_it_is(tmp_path, text):

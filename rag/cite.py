@@ -152,7 +152,10 @@ def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> 
     English (vocabulary.zipf), and counted 1 + ln(how many of that speaker's turns hold it) times, so that who
     takes a matter up over several turns outweighs who names it once ("Who will draft the conference abstract?":
     Helen's "I can draft the abstract …", "I will send a draft by the end of April", not the chair's "Third item,
-    the conference. The abstract deadline is …"), and saying a word again counts less each time. Of that speaker,
+    the conference. The abstract deadline is …"), and saying a word again counts less each time; but only for one
+    whose turns hold a word that no single turn of another speaker holds with all of theirs, else their best turn
+    counts and their turns together only break a tie (the chair's three "the dredging budget"s do not outweigh
+    Helen's one "The dredging budget for next year is 40,000 pounds"). Of that speaker,
     their turns that hold any of the words; speakers tied: the one of the best single turn, ties all kept; none
     when no turn has any of its words, or when every speaker scores the same. One speaker's turns: the best of
     them. With a `speaker` (the search was restricted to them), only their turns: the best, else all of them."""
@@ -190,14 +193,22 @@ def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> 
     by: dict[str | None, list[int]] = {}
     for i, t in enumerate(turns):
         by.setdefault(t.speaker, []).append(i)
-    held = {who: sum(worth[w] * (1 + math.log(sum(w in have[i] for i in rows)))
-                     for w in set().union(*(have[i] for i in rows)))
+    # saying the question's words again counts for one whose turns hold some word that no single turn of another
+    # speaker holds with all of theirs; else their best turn counts, their turns together only breaking a tie: the
+    # chair's "Next, the dredging budget." / "Any questions on the dredging budget?" / "Then the dredging budget is
+    # noted." do not outweigh Helen's one "The dredging budget for next year is 40,000 pounds"
+    union = {who: set().union(*(have[i] for i in rows)) for who, rows in by.items()}
+    pooled = {who: sum(worth[w] * (1 + math.log(sum(w in have[i] for i in rows))) for w in union[who])
+              for who, rows in by.items()}
+    covered = {who for who in by
+               if any(union[who] <= have[i] for other, its in by.items() if other != who for i in its)}
+    held = {who: (max(score[i] for i in rows) if who in covered else pooled[who], pooled[who])
             for who, rows in by.items()}
     if len(held) == 1:      # one speaker's turns: the best of them
         top = max(score)
         return [] if top <= 0 or min(score) == top else [t for t, sc in zip(turns, score) if sc == top]
     top = max(held.values())
-    if top <= 0 or min(held.values()) == top:
+    if top[0] <= 0 or min(held.values()) == top:
         return []
     first = {who: max(score[i] for i in by[who]) for who, s in held.items() if s == top}
     chosen = {who for who, best in first.items() if best == max(first.values())}

@@ -308,3 +308,27 @@ def test_a_summary_sentence_of_a_meeting_says_whose_words_it_is_stitched_from(tm
     alone = Passage(doc="meeting.txt", start=at, end=at + 25, text=text[at:at + 25], section="text", kind="turn",
                     paragraph=2, speaker="Helen Brandt")
     assert sentence_speakers(helen, [Hit(passage=alone, rank=1, score=1.0)], idx) == []
+
+
+def test_saying_the_questions_words_again_does_not_outweigh_the_turn_that_holds_more_of_them():
+    """The chair's "Next, the dredging budget." / "Any questions on the dredging budget?" / "Then the dredging
+    budget is noted." were the best match of "What is the dredging budget for next year?" (their turns pooled) over
+    Helen's one turn that holds all their words and the year, the answer: the window was shown as said by the Chair.
+    Repeating the words still counts where each speaker holds a word the other's turns lack (the abstract above),
+    and breaks a tie of the same words."""
+    from rag.cite import best_turns
+    from rag.parse import parse
+    from rag.records import Document
+
+    _, paras = parse(Document.from_text("harbour.txt", (
+        "Chair: Next, the dredging budget.\n"
+        "Helen Park: The dredging budget for next year is 40,000 pounds, agreed with the county.\n"
+        "Chair: Thank you. Any questions on the dredging budget?\nTom Reed: No.\n"
+        "Chair: Then the dredging budget is noted.\n")))
+    turns = [p for p in paras if p.kind == "turn"]
+    assert len(turns) == 5
+    best = best_turns(turns, "What is the dredging budget for next year?")
+    assert [t.speaker for t in best] == ["Helen Park"]
+    assert best[0].text.startswith("The dredging budget for next year")
+    # (the same words in both: who says them again breaks the tie)
+    assert {t.speaker for t in best_turns(turns, "What about the dredging budget?")} == {"Chair"}

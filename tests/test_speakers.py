@@ -230,6 +230,28 @@ def test_an_office_in_a_labels_bracket_names_the_person_who_holds_it():
     assert resolve_in("What did Helen Marchant ask the Minister?", *table).speakers == ("Helen Marchant",)
 
 
+def test_an_office_word_with_another_offices_word_before_it_names_nobody():
+    """"The Minister for Water and Rural Growth (Peter Gaskell):" made "minister" alone his alias, matched inside
+    "What did the Prime Minister promise farmers?" and "the Shadow Minister": his quotes answered for another office.
+    A word right before the office word that makes it another office ("Prime", "Shadow", "Deputy", "Foreign"; in
+    lower case "prime", "shadow" …) names nobody, unless it is a word of the label's office ("the Water Minister")."""
+    known = (("Peter Gaskell", "The Minister for Water and Rural Growth"),)
+    table = alias_table(["Peter Gaskell", "Helen Marchant", "Chair"], known)
+    for query in ("What did the Prime Minister promise farmers?", "What did the Shadow Minister say about floods?",
+                  "What did the Deputy Minister say?", "What did the Foreign Minister say about trade?",
+                  "Prime Minister on the farming fund", "what did the prime minister promise farmers?",
+                  "What did the Shadow Minister for Water say?"):
+        assert resolve_in(query, *table).speakers == (), query
+    for query in ("What did the Minister promise farmers?", "What did the Minister for Water say?",
+                  "What did the Water Minister say?", "What Did The Minister Promise Farmers?",
+                  "What did Helen Marchant ask the Minister?"):
+        assert resolve_in(query, *table).speakers in (("Peter Gaskell",), ("Helen Marchant",)), query
+    # (a role as much: the Vice Chair, a Co-Chair are not the Chair)
+    assert resolve_in("What did the Chair say about the budget?", *table).speakers == ("Chair",)
+    assert resolve_in("What did the Vice Chair say about the budget?", *table).speakers == ()
+    assert resolve_in("What did the Co-Chair say about the budget?", *table).speakers == ()
+
+
 def test_a_query_that_asks_what_a_speaker_asked():
     from rag.speakers import asks_of
 

@@ -250,18 +250,52 @@ _OPENERS = {"will", "may", "did", "does", "do", "can", "could", "should", "would
             "have", "had", "is", "are", "was", "were"}
 
 
+# titles before a surname that labels.TITLES, read in a label, does not hold: "Cllr Oduya", "Baroness Carter"
+_NAME_TITLES = TITLES | {"cllr", "clr", "councillor", "councilor", "baroness", "baron", "alderman", "ald"}
+
+# common English given names' familiar forms -> the given names they are of: "Bob Haines" is Robert Haines, "Liz
+# Carter" Elizabeth Carter (a shortening, "Rob", "Ken", is one already: _same_given)
+_FAMILIAR = {f: set(full.split()) for forms, full in (
+    ("bob bobby rob robbie robby", "robert"), ("bill billy will willie willy liam", "william"),
+    ("mike mikey mick mickey micky", "michael"), ("liz lizzie lizzy beth betty bess bessie betsy libby eliza",
+                                                 "elizabeth"),
+    ("kate katie kathy cathy kath cath kat kitty", "katherine catherine kathryn katharine catharine kathleen"),
+    ("jim jimmy jamie", "james"), ("tony", "anthony antony"), ("dave davy", "david"),
+    ("steve stevie", "stephen steven"),
+    ("tom tommy", "thomas"), ("dan danny", "daniel"), ("sam sammy", "samuel samantha"),
+    ("alex sandy", "alexander alexandra"), ("chris", "christopher christine christina"), ("andy drew", "andrew"),
+    ("ben benny", "benjamin"), ("joe joey", "joseph"), ("matt", "matthew"), ("nick nicky", "nicholas nicola"),
+    ("pat patty", "patrick patricia"), ("sue susie", "susan suzanne"), ("jen jenny jenn", "jennifer"),
+    ("peggy maggie meg madge", "margaret"), ("dick rick ricky rich richie", "richard"), ("ted ned", "edward"),
+    ("ed eddie", "edward edmund edwin"), ("fred freddie", "frederick alfred"), ("harry hal", "henry harold"),
+    ("jack johnny", "john"), ("greg", "gregory"), ("jeff", "jeffrey geoffrey"), ("larry", "lawrence laurence"),
+    ("len lenny", "leonard"), ("ron ronnie", "ronald"), ("don donny", "donald"), ("phil", "philip phillip"),
+    ("pete", "peter"), ("tim timmy", "timothy"), ("charlie chuck chas", "charles"), ("gerry jerry", "gerald gerard"),
+    ("becky becca", "rebecca"), ("debbie deb", "deborah"), ("jess jessie", "jessica"), ("mandy", "amanda"),
+    ("sally", "sarah"), ("penny", "penelope"), ("vicky vicki", "victoria"), ("terry", "terence theresa"),
+    ("bernie", "bernard"), ("abby", "abigail"), ("annie", "anne ann"), ("tess", "teresa theresa"))
+    for f in forms.split()}
+
+
+def _familiar(a: str, b: str) -> bool:
+    """Whether the given names `a` and `b` (folded) are one name, one a familiar form of the other or both of one
+    ("Bob", "Robert"; "Bob", "Rob"): _FAMILIAR."""
+    fa, fb = _FAMILIAR.get(a, set()), _FAMILIAR.get(b, set())
+    return b in fa or a in fb or bool(fa & fb)
+
+
 def _given_before(query: str, words: list[re.Match], folded: list[str], i: int) -> list[str]:
     """The given names (folded) a query writes right before its words[i], a surname ("Michael Oduya", "M. Oduya",
     "Mary Ann Oduya"): capitalised words (up to two) of a census's first name or no ordinary English, or an
-    initial; not a title or an office ("Dr Oduya", "Finance Director Oduya"), and the query's first word only a
-    census's first name that opens no question ("Michael Oduya on …", not "Will Oduya attend?")."""
+    initial; not a title or an office ("Dr Oduya", "Cllr Oduya", "Finance Director Oduya"), and the query's first
+    word only a census's first name that opens no question ("Michael Oduya on …", not "Will Oduya attend?")."""
     out: list[str] = []
     k = i - 1
     while k >= 0 and len(out) < 2:
         gap = query[words[k].end():words[k + 1].start()]
         w, f = words[k].group(), folded[k]
         initial = len(w) == 1 and w.isupper() and gap in (". ", ".", " ")   # ("M." too: a title only in a label)
-        if not (gap == " " or initial) or not w[0].isupper() or (f in TITLES | OFFICES | ROLES and not initial) \
+        if not (gap == " " or initial) or not w[0].isupper() or (f in _NAME_TITLES | OFFICES | ROLES and not initial) \
                 or f in _STOP or (len(w) > 1 and w.isupper() and not words[i].group().isupper()):
             break
         if not initial and (f not in first_names() if k == 0 else is_common(f) and f not in first_names()) \
@@ -275,14 +309,14 @@ def _given_before(query: str, words: list[re.Match], folded: list[str], i: int) 
 def _same_given(written: list[str], name: str) -> bool:
     """Whether the given names a query writes before a surname (`written`) may be those of the speaker labelled
     `name`: each is a word of the label ("M." of "M. Jean Dupont"), one of its given names, their initial, a
-    shortening of one ("Ken", "Kenneth") or a form the product reads as the same name (terms._given_alike: Joseph,
-    Josep; Nikolaos, Nikos)."""
+    shortening of one ("Ken", "Kenneth"), a familiar form of one ("Bob", "Robert": _FAMILIAR) or a form the product
+    reads as the same name (terms._given_alike: Joseph, Josep; Nikolaos, Nikos)."""
     from .terms import _given_alike
 
     theirs, label = given_names(name)[0], set(_tokens(name))
     return all(w in label or (len(w) == 1 and any(t[0] == w for t in theirs))
                or any(len(w) >= 3 and len(t) >= 3 and (w.startswith(t) or t.startswith(w)) for t in theirs)
-               or _given_alike([w], frozenset(theirs)) for w in written)
+               or _given_alike([w], frozenset(theirs)) or any(_familiar(w, t) for t in theirs) for w in written)
 
 
 def _key(speakers: Iterable[str]) -> tuple[str, ...]:

@@ -205,6 +205,35 @@ def test_a_surname_after_another_given_name_is_another_person(query, expected, m
     assert resolve("Summarize Marketing's opinions on the design.", AMI).mention == "Marketing's"
 
 
+FAMILIAR = ["Michael Oduya", "Robert Haines", "Elizabeth Carter", "William Grant", "Katherine Lowe", "Bob Price",
+            "Samantha Reid"]
+
+
+@pytest.mark.parametrize("query, expected, mention", [
+    # (today's "another given name is another person" took a familiar form or a council's title for another name)
+    ("What did Mike Oduya say about the ferry?", ("Michael Oduya",), "Mike Oduya"),
+    ("What did Bob Haines say?", ("Robert Haines",), "Bob Haines"),
+    ("What did Liz Carter say?", ("Elizabeth Carter",), "Liz Carter"),
+    ("What did Bill Grant say?", ("William Grant",), "Bill Grant"),
+    ("What did Kate Lowe say?", ("Katherine Lowe",), "Kate Lowe"),
+    ("What did Robert Price say?", ("Bob Price",), "Robert Price"),     # the label the familiar form
+    ("What did Rob Price say?", ("Bob Price",), "Rob Price"),           # both forms of one name
+    ("What did Sam Reid say?", ("Samantha Reid",), "Sam Reid"),
+    ("What did Cllr Oduya say?", ("Michael Oduya",), "Oduya"),
+    ("What did Councillor Oduya say?", ("Michael Oduya",), "Oduya"),
+    ("What did Baroness Carter say?", ("Elizabeth Carter",), "Carter"),
+    ("What did Lord Grant say?", ("William Grant",), "Grant"),
+    # (a given name that is none of these is still another person's)
+    ("What did Ken Oduya say?", (), ""),
+    ("What did Tom Haines say?", (), ""),
+    ("What did Samuel Reid say?", (), ""),      # (Sam is Samantha or Samuel; Samuel is not Samantha)
+    ("What did Kate Carter say?", (), ""),
+])
+def test_a_familiar_form_of_the_given_name_or_a_title_before_the_surname_is_the_same_person(query, expected, mention):
+    r = resolve(query, FAMILIAR)
+    assert r.speakers == expected and r.mention == mention
+
+
 def test_an_office_in_a_labels_bracket_names_the_person_who_holds_it():
     """A Hansard debate's "The Minister for Roads and Local Transport (Richard Halford):": the office, then the person
     who speaks as "Richard Halford:" after; not a person's own name before a bracket, nor a constituency."""

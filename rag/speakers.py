@@ -373,22 +373,23 @@ _SAINT = {"st", "saint", "ste"}
 _QUALIFIERS = {"prime", "shadow", "deputy", "vice", "junior", "assistant", "associate", "acting", "co"}
 
 
-def _another_office(query: str, words: list[re.Match], folded: list[str], i: int, names: list[str],
-                    table: dict[tuple[str, ...], list[str]]) -> bool:
-    """Whether an office or role word (words[i], an alias's first: "Minister", "Chair") is another office's here, a
-    word right before it making it one ("the Prime Minister", "the Shadow Minister", "the Foreign Secretary",
-    "Co-Chair"): a capitalised word before a capitalised office (not the query's first word, a title, an article, a
-    stop word or a question's verb: "What Did Minister …"), or one of _QUALIFIERS; unless that word is of the office
-    of `names` (an alias of theirs holds it: "the Water Minister" of "The Minister for Water and Rural Growth")."""
+def _of_this_office(query: str, words: list[re.Match], folded: list[str], i: int, names: list[str],
+                    table: dict[tuple[str, ...], list[str]]) -> list[str]:
+    """Those of `names` that an office or role word (words[i], an alias's first: "Minister", "Chair") may name where it
+    stands: none where a word right before it makes it another office ("the Prime Minister", "the Shadow Minister",
+    "the Foreign Secretary", "Co-Chair"), a capitalised word before a capitalised office (not the query's first word,
+    a title, "Madam", an article, a stop word or a question's verb: "What Did Minister …") or one of _QUALIFIERS;
+    but those of the office that word is of (an alias of theirs holds it: "the Water Minister" of "The Minister for
+    Water and Rural Growth", "the Deputy Speaker" of "Madam Deputy Speaker")."""
     if i == 0 or folded[i] not in OFFICES | ROLES or query[words[i - 1].end():words[i].start()] not in (" ", "-"):
-        return False
+        return names
     before, prev = folded[i - 1], words[i - 1].group()
     if before not in _QUALIFIERS and not (
             i > 1 and prev[:1].isupper() and words[i].group()[:1].isupper()
-            and before not in _STOP | _DETERMINERS | TITLES | _OPENERS | _CUES_AFTER):
-        return False
-    return not any(before in alias for alias, theirs in table.items()
-                   if len(alias) > 1 and any(x in theirs for x in names))
+            and before not in _STOP | _DETERMINERS | TITLES | _OPENERS | _CUES_AFTER | {"madam", "mister"}):
+        return names
+    return [x for x in names
+            if any(before in alias for alias, theirs in table.items() if len(alias) > 1 and x in theirs)]
 
 
 def _a_person_here(query: str, words: list[re.Match], folded: list[str], i: int) -> bool:
@@ -541,8 +542,10 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
     while i < len(words):
         for n in range(min(longest, len(words) - i), 0, -1):
             names = table.get(tuple(folded[i:i + n]))
-            if not names or _another_office(query, words, folded, i, names, table):
-                continue    # ("the Prime Minister" is not the Minister for Water)
+            if names:       # ("the Prime Minister" is not the Minister for Water)
+                names = _of_this_office(query, words, folded, i, names, table)
+            if not names:
+                continue
             # ("speaker 2", "grad 3": a role with its number names someone, capitals or not)
             ordinary = all(is_common(w) for w in folded[i:i + n]) and not (n >= 2 and folded[i + n - 1].isdigit())
             if ordinary and not named and (not _marked(query, words, i, i + n) or (

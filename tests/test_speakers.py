@@ -279,6 +279,9 @@ def test_an_office_word_with_another_offices_word_before_it_names_nobody():
     assert resolve_in("What did the Chair say about the budget?", *table).speakers == ("Chair",)
     assert resolve_in("What did the Vice Chair say about the budget?", *table).speakers == ()
     assert resolve_in("What did the Co-Chair say about the budget?", *table).speakers == ()
+    # (of two offices with the word, the one whose office the word before it is of)
+    assert resolve("What did the Deputy Speaker say?", ["Mr Speaker", "Madam Deputy Speaker"]).speakers == \
+        ("Madam Deputy Speaker",)
 
 
 def test_a_query_that_asks_what_a_speaker_asked():

@@ -730,6 +730,16 @@ def axe_violations(page) -> list[dict]:
         .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))""")
 
 
+def settled(page, selector: str) -> None:
+    """Wait until `selector` and every element around it are drawn at full opacity: Gradio dims an event's outputs
+    (`.pending`, opacity 0.2) until the event ends, a moment after their new content shows, and axe measured the
+    context panel's muted text against the page in that moment (a clean clone's CI run, under load)."""
+    page.wait_for_function("""sel => { let e = document.querySelector(sel);
+        if (!e) return false;
+        for (; e; e = e.parentElement) if (parseFloat(getComputedStyle(e).opacity) < 1) return false;
+        return true; }""", arg=selector, timeout=30_000)
+
+
 @pytest.mark.parametrize("theme", ["", "?__theme=dark"])
 def test_no_serious_accessibility_violation(browser, apps, theme):
     if not AXE.is_file():
@@ -745,9 +755,11 @@ def test_no_serious_accessibility_violation(browser, apps, theme):
         found["answer"] = axe_violations(p)
         p.click("#rq-conversation .rq-quote .rq-n")
         p.wait_for_selector("#rq-source mark.rq-hl")
+        settled(p, "#rq-source mark.rq-hl")
         found["context panel"] = axe_violations(p)
         p.click("#rq-present-toggle")
         p.wait_for_selector("#rq-presenter .rq-slide")
+        settled(p, "#rq-presenter .rq-slide")
         found["presenter mode"] = axe_violations(p)
         assert found == {k: [] for k in found}
     finally:

@@ -210,15 +210,21 @@ def _first_of(core: list[str]) -> str | None:
     return None
 
 
+def _person_core(name: str) -> list[str]:
+    """The words (folded) of a speaker's name `name` without its titles and suffixes (_core); of a known_as name
+    ("SUBJECT (Walter Pennock)"), its person's."""
+    held = _KNOWN_AS.fullmatch(name)
+    if held and person_named(held.group("person")):
+        return _person_core(held.group("person"))
+    words = _tokens(name)
+    i, j = _core(words)
+    return words[i:j]
+
+
 @lru_cache(maxsize=4096)
 def first_name(name: str) -> str | None:
     """The first name (folded) by which `name` may be named alone (aliases), or None."""
-    held = _KNOWN_AS.fullmatch(name)
-    if held and person_named(held.group("person")):
-        return first_name(held.group("person"))
-    words = _tokens(name)
-    i, j = _core(words)
-    core = words[i:j]
+    core = _person_core(name)
     while len(core) > 2 and core[0] in OFFICES:
         core.pop(0)
     if len(core) == 2 and core[0] in OFFICES or (core and (len(core[-1]) == 1 or core[-1].isdigit())):
@@ -232,12 +238,7 @@ def given_names(name: str) -> tuple[tuple[str, ...], str]:
     offices and suffixes aside, and the surname: (("ken",), "oduya") of "Ken Oduya", (("julie",), "morgan") of
     "Julie Morgan AM"; ((), "") where the name has no given name ("MAYOR LINDQVIST", "DB") or is a role with its
     letter ("Grad A")."""
-    held = _KNOWN_AS.fullmatch(name)
-    if held and person_named(held.group("person")):
-        return given_names(held.group("person"))
-    words = _tokens(name)
-    i, j = _core(words)
-    core = words[i:j]
+    core = _person_core(name)
     while core and core[0] in OFFICES:
         core.pop(0)
     if len(core) < 2 or len(core[-1]) == 1 or core[-1].isdigit():

@@ -150,6 +150,19 @@ def chat_tokenizer(texts: list[str], vocab_size: int = 600):
     return tok
 
 
+def exact(doc, paras) -> None:
+    """Every passage of `paras` is exactly the document's text at its offsets."""
+    for p in paras:
+        assert doc.text[p.start:p.end] == p.text
+
+
+def by_text(paras, words: str):
+    """The one passage of `paras` holding `words`."""
+    found = [p for p in paras if words in p.text]
+    assert len(found) == 1, (words, [p.text for p in found])
+    return found[0]
+
+
 def parsed_file(path):
     """(document, passages) of the file at `path` as read.py reads and parse.py parses it, every passage checked to be
     exactly the document's text at its offsets."""
@@ -157,8 +170,7 @@ def parsed_file(path):
     from rag.read import read
 
     doc, paras = parse(read(path))
-    for p in paras:
-        assert doc.text[p.start:p.end] == p.text
+    exact(doc, paras)
     return doc, paras
 
 

@@ -6,18 +6,9 @@ from pathlib import Path
 from rag import read
 from rag.parse import parse
 
+from conftest import exact, by_text
+
 FORMATS = Path(__file__).parent / "data" / "formats"
-
-
-def exact(doc, paras):
-    for p in paras:
-        assert doc.text[p.start:p.end] == p.text
-
-
-def by_text(paras, words):
-    found = [p for p in paras if words in p.text]
-    assert len(found) == 1, (words, [p.text for p in found])
-    return found[0]
 
 
 # ---- a caption's speaker in brackets ---------------------------------------------------------------

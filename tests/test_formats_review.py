@@ -9,11 +9,7 @@ from rag.errors import DocumentError
 from rag.parse import parse
 
 from pdfgen import make_pdf
-
-
-def exact(doc, paras):
-    for p in paras:
-        assert doc.text[p.start:p.end] == p.text
+from conftest import exact
 
 
 def test_html_table_rows_are_one_line_each(tmp_path):

@@ -12,19 +12,9 @@ from rag.pdf import PAGE_BREAK
 from rag.printed import PAGE_LINES, printed_text
 
 from pdfgen import make_pdf
+from conftest import exact, by_text
 
 FORMATS = Path(__file__).parent / "data" / "formats"
-
-
-def exact(doc, paras):
-    for p in paras:
-        assert doc.text[p.start:p.end] == p.text
-
-
-def by_text(paras, words):
-    found = [p for p in paras if words in p.text]
-    assert len(found) == 1, (words, [p.text for p in found])
-    return found[0]
 
 
 # ---- a court reporter's text pages ----------------------------------------------------------------

@@ -9,12 +9,9 @@ from rag import read
 from rag.parse import parse
 from rag.subtitles import TIMED_LINES, timed_text
 
+from conftest import exact
+
 FORMATS = Path(__file__).parent / "data" / "formats"
-
-
-def exact(doc, paras):
-    for p in paras:
-        assert doc.text[p.start:p.end] == p.text
 
 
 # ---- a speech recogniser's timed lines -------------------------------------------------------------

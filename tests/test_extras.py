@@ -298,6 +298,20 @@ def test_the_chats_install_is_skipped_after_the_tests_install(tmp_path):
     assert "-e .[all]" in install()                          # pyproject.toml changed since: installed again
 
 
+def _scripts_project(tmp_path):
+    """A project folder holding this one's install.sh and start.sh, a pyproject.toml and an empty .venv/bin, installed
+    already (install.sh does nothing): (the project, its .venv/bin, where a test puts a stand-in `rag`)."""
+    project = tmp_path / "project"
+    (project / "scripts").mkdir(parents=True)
+    for name in ("install.sh", "start.sh"):
+        (project / "scripts" / name).write_text((ROOT / "scripts" / name).read_text(encoding="utf-8"))
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    bin_ = project / ".venv" / "bin"
+    bin_.mkdir(parents=True)
+    (project / ".venv" / ".installed").touch()
+    return project, bin_
+
+
 def test_the_chat_started_from_another_folder_reads_a_relative_index_from_there(tmp_path):
     """A new user ran `bash repo/scripts/start.sh --index own-idx` from the folder holding own-idx/: the script moved
     into the project first, so "own-idx" was looked for there ("No index found in own-idx/") and an empty chat
@@ -306,16 +320,9 @@ def test_the_chat_started_from_another_folder_reads_a_relative_index_from_there(
     import os
     import subprocess
 
-    project = tmp_path / "project"
-    (project / "scripts").mkdir(parents=True)
-    for name in ("install.sh", "start.sh"):
-        (project / "scripts" / name).write_text((ROOT / "scripts" / name).read_text(encoding="utf-8"))
-    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
-    bin_ = project / ".venv" / "bin"
-    bin_.mkdir(parents=True)
+    project, bin_ = _scripts_project(tmp_path)
     (bin_ / "rag").write_text(f'#!/bin/sh\necho "$PWD $*" > "{tmp_path}/ran"\n')
     (bin_ / "rag").chmod(0o755)
-    (project / ".venv" / ".installed").touch()      # (installed already: install.sh does nothing)
     mine = tmp_path / "mine"
     (mine / "own-idx").mkdir(parents=True)
     subprocess.run(["bash", str(project / "scripts" / "start.sh"), "--index", "own-idx", "--port", "7999"],
@@ -330,14 +337,7 @@ def test_the_chat_s_first_start_prepares_the_summary_model_before_serving(tmp_pa
     import os
     import subprocess
 
-    project = tmp_path / "project"
-    (project / "scripts").mkdir(parents=True)
-    for name in ("install.sh", "start.sh"):
-        (project / "scripts" / name).write_text((ROOT / "scripts" / name).read_text(encoding="utf-8"))
-    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
-    bin_ = project / ".venv" / "bin"
-    bin_.mkdir(parents=True)
-    (project / ".venv" / ".installed").touch()
+    project, bin_ = _scripts_project(tmp_path)
     for ready, fetch, calls in [(0, 0, [["serve"]]), (1, 0, [["models", "--check"], ["models"], ["serve"]]),
                                 (1, 1, [["models", "--check"], ["models"], ["serve"]])]:
         (bin_ / "rag").write_text(f'#!/bin/sh\necho "$*" >> "{tmp_path}/calls"\n'

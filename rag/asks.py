@@ -24,6 +24,14 @@ no "?", not opening with a question's or a request's word) asks where its words 
 them together, in order (case and punctuation aside), answers it whatever the confidence (`keyword_words`,
 `holds_words`). A query whose words are not said so is answered or not as before; a name the documents never
 mention still decides (terms.py).
+
+A question about the questions ("What did the Japanese journalist ask about Kishida?", "Which broadcaster said its
+Almaty office had been looted?", "… according to the journalist who asked", "the interviewer's question on …") asks
+for the asker's words, which a Q&A keeps as its answers' context, not as passages (`asks_question`): retrieve.py then
+quotes each exchange's question before its answer. The asker is the question's subject: an asker's noun (journalist,
+reporter, correspondent, a newspaper, a broadcaster, …; or the index's own askers' labels, "Interviewer") right after
+"what/which … did the", followed within a few words by a verb of saying or asking; or after "according to"; or
+before "'s question". "How did Lavrov react when a journalist asked …" asks for the answer, and is left as it is.
 """
 from __future__ import annotations
 
@@ -274,3 +282,55 @@ def holds_words(words: list[str], text: str) -> bool:
     said = [w.lower() for w in _TOKEN.findall(text)]
     n = len(words)
     return any(said[i:i + n] == words for i in range(len(said) - n + 1))
+
+
+# who asks a Q&A's questions, as a question names them ("the Japanese journalist", "which broadcaster")
+ASKER_NOUNS = frozenset("journalist journalists reporter reporters correspondent correspondents questioner questioners "
+                        "interviewer interviewers broadcaster broadcasters newspaper newspapers outlet outlets channel "
+                        "magazine".split())
+# what such an asker does in the question's words ("… ask", "… said", "… want to know", "… cite")
+_ASKER_VERBS = frozenset("ask asks asked asking say says said saying tell tells told telling want wanted wants wanting "
+                         "mention mentions mentioned cite cites cited citing raise raises raised raising inquire "
+                         "inquired enquire enquired reported reporting quote quoted note noted claim "
+                         "claimed describe described put wonder wondered question questioned".split())
+_OPENERS = frozenset("what which how why who whom".split())
+_DETERMINERS = frozenset("the a an that this one".split())
+ASKER_REACH = 6     # words after the asker's noun within which its verb stands ("the reporter from a Nordic country ask")
+
+
+def asks_question(query: str, askers=()) -> bool:
+    """Whether `query` asks what a Q&A's asker asked or said (see the module's docstring); `askers`: the labels of
+    the index's askers ("Interviewer", "Jonas Weber"), whose words count as asker nouns too."""
+    words = [w.lower().replace("’", "'") for w in re.findall(r"[^\W_][\w’'-]*", query)]
+    words = [w[:-2] if w.endswith("'s") else w for w in words]
+    from .english import HONORIFICS
+
+    # (not a label's "Question", "Q", nor a title: "Mr" of "Mr. Smith" would make "what did Mr Lavrov say" his)
+    named = {w.lower() for a in askers for w in _TOKEN.findall(a)} - {"question", "questions", "q"} - HONORIFICS
+    nouns = ASKER_NOUNS | named
+    if len(words) < 3:
+        return False
+    if any(words[i:i + 2] == ["according", "to"] and any(w in nouns for w in words[i + 2:i + 6])
+           for i in range(len(words))):
+        return True     # "… according to the journalist who asked"
+    if re.search(r"(?:\b|^)[\w-]+['’]s\s+questions?\b", query.lower()) and \
+            any(w in nouns for w in words[:words.index("question") if "question" in words else
+                                             words.index("questions") if "questions" in words else 0]):
+        return True     # "the interviewer's question on …"
+    if words[:2] == ["who", "asked"] and len(words) > 2 and words[2] in ("about", "whether", "if", "why", "how",
+                                                                       "what", "when", "where", "on"):
+        return True     # "Who asked about Kishida?" (not "who asked for the peacekeepers")
+    if words[0] not in _OPENERS:
+        return False
+    # the asker's noun opens the question's subject: "which broadcaster said …", "what did the Mir TV journalist ask",
+    # an asker's own name ("what did Jonas Weber ask"; not "what did Lavrov tell the journalist who asked")
+    if words[1] in nouns:
+        first, last = 1, 2
+    elif words[1] in _AUXILIARIES and words[2] in _DETERMINERS:
+        first, last = 3, 7
+    elif words[1] in _AUXILIARIES and words[2] in named:
+        first, last = 2, 5
+    else:
+        return False
+    at = next((i for i in range(first, min(last, len(words))) if words[i] in nouns), None)
+    return at is not None and any(w in _ASKER_VERBS for w in words[at + 1:at + 1 + ASKER_REACH])

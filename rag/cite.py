@@ -108,8 +108,8 @@ def _names(names: tuple[str, ...]) -> str:
 
 
 def where(p: Passage, until: float | None = None, whole: bool = False) -> str:
-    """'Answer to Q7 — Polls conducted…', 'Opening statement', 'Turn of Project Manager, paragraph 12',
-    'Turns of Grad A and Grad B at 00:12:31', a report's section ('5. Community Engagement'), or 'Paragraph 12';
+    """'Answer to Q7 — Polls conducted…', 'Question Q7 (Reuters)' (a question quoted as itself), 'Opening statement',
+    'Turn of Project Manager, paragraph 12', 'Turns of Grad A and Grad B at 00:12:31', a report's section ('5. Community Engagement'), or 'Paragraph 12';
     ' at 00:12:31' when the passage has a time
     (subtitles, stamped turns), ' at 00:00:01–00:06:10' with `until`, the time of its last turn (last_time).
     `whole`: the question whole, on one line (a citation pasted into notes), not shortened for the page."""
@@ -117,6 +117,9 @@ def where(p: Passage, until: float | None = None, whole: bool = False) -> str:
     several = bool(at) and until is not None and clock(until) != clock(p.time)
     if several:
         at += f"–{clock(until)}"
+    if p.kind == "question" and not p.question:     # a question quoted as itself (retrieve: asks.asks_question)
+        return ("Question" + (f" {p.section}" if p.section.startswith("Q") else "")
+                + (f" ({p.outlet})" if p.outlet else "") + at)
     if p.section.startswith("Q") and p.question:
         role = "Question" if p.kind == "question" else "Answer to"
         label = f"{role} {p.section} — {' '.join(p.question.split()) if whole else shorten(p.question)}"
@@ -350,7 +353,7 @@ def hit_json(hit: Hit, index: Index, query: str = "", speaker: str | None = None
     return {
         "rank": hit.rank, "text": checked(p, doc), "score": round(hit.score, 4),
         "source": source(doc), "document": doc.title, "date": doc.date,
-        "start": p.start, "end": p.end, "section": p.section, "question": p.question,
+        "start": p.start, "end": p.end, "section": p.section, "kind": p.kind, "question": p.question,
         "speaker": p.speaker, "outlet": p.outlet, "paragraph": p.paragraph, "page": p.page,
         "low_confidence": hit.low_confidence,
         **({"time": p.time} if p.time is not None else {}),

@@ -70,8 +70,12 @@ class Server:
 
     def __post_init__(self):
         url = (self.url or "").strip().rstrip("/")
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:        # ("http://[::1" and "http://h:abc/v1" raise here, or at .port, not at the first summary)
+            parts = urlsplit(url)
+            parts.port
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
             raise ModelError(f"The summary server URL must look like http://127.0.0.1:8080/v1, not {self.url!r}.")
         if parts.username or parts.password or parts.query or parts.fragment:
             raise ModelError("The summary server URL must not carry a user, a password, a query or a fragment "

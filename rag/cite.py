@@ -19,6 +19,7 @@ from pathlib import PurePath, PureWindowsPath
 
 from .errors import IndexProblem
 from .lexical import tokenize
+from .parse import UNNAMED_LABELS
 from .read import BIDI_CONTROLS
 from .records import Document, Hit, Passage
 from .store import UPLOADED, Index
@@ -225,6 +226,8 @@ def said_by(hit: Hit, index, query: str = "", speaker: str | None = None) -> str
     from .speakers import held_by
 
     p = hit.passage
+    if p.kind == "question" and (p.speaker or "").casefold() in UNNAMED_LABELS:
+        return ""       # a question quoted as itself: "Question Q16" cites it, "Question" over it says it twice
     turns = window_turns(p, index) if matched(hit) is None else []
     if not turns:
         return held_by(p) or p.speaker or ""
@@ -370,7 +373,8 @@ def reference(p: Passage, doc: Document, until: float | None = None, whole: bool
     last_time; `whole`: the question it answers whole, as where()), paragraph. (A turn's label names its speakers
     already.)"""
     label = where(p, until, whole)
-    speaker = "" if label.startswith("Turn") else p.speaker or ""
+    speaker = "" if label.startswith("Turn") or p.kind == "question" and (p.speaker or "").casefold() in \
+        UNNAMED_LABELS else p.speaker or ""     # (a question quoted as itself: "Question Q16" says whose)
     parts = [speaker, doc.title, doc.date or "", label, f"para. {p.paragraph}"]
     if p.page:
         parts.append(f"p. {p.page}")

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from rag.asks import asks_question
-from rag.cite import hit_json, where
+from rag.cite import hit_json, reference, said_by, where
 
 from conftest import INTERVIEW, one_file_retriever
 
@@ -84,6 +84,11 @@ def test_an_outlet_s_question_is_cited_as_theirs(briefing):
     bugle = next(p for p in asked if p.outlet == "Daily Bugle")
     assert bugle.text == "Is the pipeline funded?"
     assert where(bugle) == "Question Q2 (Daily Bugle)"
+    # "Question" is the label's, no one's name: not said again over the quote, nor in its citation
+    hit = next(h for h in result.hits if h.passage == bugle)
+    assert said_by(hit, briefing.index) == ""
+    doc = briefing.index.documents["briefing.txt"]
+    assert reference(bugle, doc).startswith("Press briefing on water policy") and "Question, " not in reference(bugle, doc)
 
 
 def test_a_question_about_the_answer_quotes_the_answer(briefing):

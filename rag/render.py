@@ -377,7 +377,8 @@ def turn_html(turn: Turn, turn_id: int) -> str:
 def _documents_line(result, index) -> str:
     """Where the quotes come from several documents, above them: "3 documents discuss this: A (2 quotes);
     B (1 quote); …" (Result.documents: each document's quotes, in the order of its best one)."""
-    counts = list(getattr(result, "documents", None) or by_document(result.hits))
+    # (a search's own grouping, empty where its nearest passages discuss nothing: a word no document uses)
+    counts = list(result.documents if hasattr(result, "documents") else by_document(result.hits))
     if len(counts) < 2 or result.abstained:
         return ""
     names = [f"{esc(cite.doc_name(index.documents[d], index, 60) if d in index.documents else d)} "

@@ -54,6 +54,15 @@ CURRENCIES = {
 }       # (not Turkey's TRY: "try" is an English word first)
 
 
+
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+
+def without_possessive(word: str) -> str:
+    """`word` without a possessive's ending: "NATO's", "Kazakhstan’s", "the members'" -> "NATO", "Kazakhstan",
+    "the members"."""
+    return _POSSESSIVE.sub("", word)
+
 def currency_forms(word: str) -> tuple[str, ...]:
     """The other ways of writing the currency `word` (folded) names: a code's words and sign ("usd": "dollar",
     "dollars", "$"), a word's codes and the code's other words ("kroner": "nok", "dkk", "krone"); () for any other."""
@@ -252,7 +261,7 @@ def _stem(words: list[str]) -> list[str]:
 
 def _acronym(word: str) -> bool:
     """NATO, NATO's, CSTOs: two capitals or more and no lower-case letter but a plural's s."""
-    return sum(c.isupper() for c in word) >= 2 and re.sub(r"[’']s?$", "", word).rstrip("s").isupper()
+    return sum(c.isupper() for c in word) >= 2 and without_possessive(word).rstrip("s").isupper()
 
 
 def _is_stop(word: str) -> bool:

@@ -38,7 +38,7 @@ from .borrowed import borrowed
 from .english import (
     COMMON_ZIPF, ENGLISH_ENDINGS, FIGURE, HONORIFICS, INFLECTED_ZIPF, LABELS, MONTHS, PATRONYMIC, RARE_ZIPF,
     SHORT_MONTHS, TITLED_WORDS, _SENTENCE_END_CHARS, _WORD, _acronym, _function_words, _is_stop, _stem,
-    dictionary_name, is_common, mistyped, zipf)
+    dictionary_name, is_common, mistyped, without_possessive, zipf)
 from .labels import OFFICES, TITLES
 from .places import countries, country_phrases, peoples
 from .spelling import _fold
@@ -259,7 +259,8 @@ def _name_phrases(query: str) -> tuple[tuple[str, ...], ...]:      # (a search a
         if capital and run and joined and _patronymic(query, matches[i - 1], m, following):
             end = m.end()
             continue            # "Sergey Viktorovich Lavrov": the documents write "Sergey Lavrov"
-        if capital and run and joined and not re.search(r"[’']s?$", matches[run[-1]].group()):
+        last = matches[run[-1]].group() if run else ""
+        if capital and run and joined and without_possessive(last) == last:     # (not after "Putin's")
             run.append(i)
         else:
             runs.append(run)
@@ -304,7 +305,7 @@ def _describing(matches: list[re.Match], piece: list[int]) -> bool:
 
 def _spelt(matches: list, places) -> list[str]:
     """The words of `matches` at `places`, as the query writes them, a possessive dropped."""
-    return [re.sub(r"[’']s?$", "", matches[k].group()) for k in places]
+    return [without_possessive(matches[k].group()) for k in places]
 
 
 def _country_spans(matches: list, query: str) -> list[tuple[int, int]]:
@@ -349,7 +350,7 @@ def name_pairs(query: str, names: list[str]) -> list[tuple[str, str, str]]:
     wherever it is written."""
     out = []
     for m in PAIR.finditer(query):
-        a, b = (_fold(re.sub(r"[’']s?$", "", w)) for w in m.groups())
+        a, b = (_fold(without_possessive(w)) for w in m.groups())
         if a in names and b in names and a != b and (a, b) not in [(x, y) for x, y, _ in out]:
-            out.append((a, b, re.sub(r"[’']s?$", "", m.group())))
+            out.append((a, b, without_possessive(m.group())))
     return out

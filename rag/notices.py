@@ -65,4 +65,21 @@ def unsure_notice(counted: str) -> str:
     return f"No number stands next to '{counted}' in the best passages: check whether the numbers shown count it."
 
 
+def language_notice(asked_in: str, theirs: list[str], noun: str) -> str:
+    """The question seems to be in a language the documents are not (language names: "German", "English")."""
+    return (f"The question seems to be in {asked_in}, {noun} in {' and '.join(theirs)}: its words are looked for as "
+            f"they are written, so the quotes may miss what it asks. Ask in {' or '.join(theirs)} for a reliable "
+            "answer.")
+
+
+def unsaid_notice(who: str, words: str) -> str:
+    """"What did Tom Brown say about the eelgrass?", where only Dr. Nguyen mentions it (`words`: listed)."""
+    return f"{who} never says {words} in the passages searched: the quotes shown are theirs on the rest of the question."
+
+
+def not_speaking_notice(who: str) -> str:
+    """A speaker chosen who speaks in none of the documents chosen."""
+    return f"{who} does not speak in the documents searched."
+
+
 ABSTAIN_NOTICE = abstain_notice("the transcript", [])   # the default transcript's, when nothing is missing

@@ -56,7 +56,8 @@ from .dense import DenseSearch
 from .errors import QueryError, listing
 from .lexical import LexicalSearch
 from .notices import (ABSTAIN_NOTICE, NOTHING_TO_SEARCH, REST, abstain_notice, corpus_noun, count_notice,
-                      elsewhere_notice, missing_notice, respelt_notice, unsure_notice)
+                      elsewhere_notice, language_notice, missing_notice, not_speaking_notice, respelt_notice,
+                      unsaid_notice, unsure_notice)
 from .query import DEFAULT_K, DEFAULT_MODE, MAX_K, MAX_QUERY_CHARS, MODES, check_k, clean_query
 from .ranking import (FEW_LEXICAL_ROWS, FEWEST_PASSAGES, NEAR_DUPLICATE, REFERENCE_PASSAGES, by_document, confidence,
                       fuse, idf_ceiling, mmr, overlaps, rrf, score_fusion, text_key)
@@ -395,6 +396,30 @@ class _Rows:
         return first + [r for r in picked if r not in first]
 
 
+@dataclass(frozen=True)
+class _Words:
+    """What a query's words say before any passage is ranked (Retriever._words)."""
+    share: float                # the share of its names (of those that decide) no document searched mentions
+    known: float                # the share of its words the documents use (vocabulary.coverage)
+    absent: list[str]           # its words no document uses, where that decides (Retriever._absent)
+    decisive: bool              # whether its missing names decide abstention
+    borrowed: list[str]         # its names other languages write alike (terms.borrowed_names)
+    named_missing: list[str]    # its names no document searched mentions, whole (terms.whole_names)
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    """A query's passages as ranked (Retriever._rank): rows of the index, best first."""
+    picked: list[int]           # the k shown
+    best: list[int]             # the first COUNT_PASSAGES picked, whatever k (a count's number is looked for there)
+    order: list[int]            # every candidate, by fused score
+    fused: dict[int, float]     # each candidate's score
+    dense: Candidates
+    lexical: Candidates
+    judged: Candidates          # BM25's candidates for every word of the query (the confidence's)
+    region: dict[int, float]    # the score of those ranked by their place (_rest)
+
+
 class _Shown:
     """passages[row] as a hit on that row quotes it (see Retriever.shown), each row worked out once, and
     `key`: its text_key, each kept for the index (_Rows.keys: a search's repeats are told apart without
@@ -628,7 +653,8 @@ class Retriever:
         """The k best passages for `query` (only in documents `docs` when given, only where `speaker`
         speaks when given). Over several documents, each passage's score adds `doc_weight` times its
         document's score (_doc_scores), and the best passages of the `doc_depth` best documents join the
-        candidates: the right document first, then the right passages in it."""
+        candidates: the right document first, then the right passages in it. In three steps: what the query's
+        words say before any passage is ranked (_words), the ranking (_rank), whether to abstain (_decide)."""
         k, (text, notices), s = check_k(k), clean_query(query), self.settings
         typed = text        # a word the documents hold only spelt otherwise is searched as they write it ("Kazakstan")
         text, respelt = self._rows.vocabulary.respelled(text)
@@ -639,12 +665,9 @@ class Retriever:
         if not self.index.passages or (allowed is not None and not allowed.any()):
             if speaker is not None and docs:    # (not "Only passages where … speaks" before it)
                 notices = [n for n in notices if not n.startswith("Only passages where")]
-                return Result(typed, [], abstained=True, speaker=who,
-                              notices=notices + [f"{who} does not speak in the documents searched."])
+                return Result(typed, [], abstained=True, speaker=who, notices=notices + [not_speaking_notice(who)])
             return Result(typed, [], abstained=True, notices=notices + [NOTHING_TO_SEARCH], speaker=who)
-        depth = max(s.depth, k)
-        several = len(self._rows.of_doc) > 1 and s.doc_weight > 0
-        wide = depth * 4 if several else depth
+        wide = max(s.depth, k) * (4 if len(self._rows.of_doc) > 1 and s.doc_weight > 0 else 1)
         # the model embeds the query on its own thread while BM25 and the name rules, which need no vector, run here
         encoded = self._encode_later(asked) if s.mode != "lexical" else (lambda: None)
         tokens = words = self.lexical.encode(asked) if s.mode != "dense" else []
@@ -657,7 +680,36 @@ class Retriever:
         frame = set(words) - set(self.lexical.encode(without_frame(asked))) if words else set()
         if frame:
             lexical = self._lexical_search([t for t in tokens if t not in frame], allowed, wide)
-        vocabulary = self._rows.vocabulary
+        said = self._words(text, asked, tokens, docs)
+        # the adapter moves the query for ranking; the confidence reads the model's own vector, so that a threshold
+        # means the same with or without it (calibration.json does not know which adapter a search uses)
+        raw = encoded()
+        vec = self.adapter()(raw) if raw is not None and self.adapter() is not None else raw
+        ranked = self._rank(asked, vec, lexical, judged if frame else None, allowed, k, wide)
+        conf = confidence(s, self.dense.paragraph_cosine(raw, ranked.dense.rows), ranked.judged, len(tokens),
+                          said.known, said.share, self._rows.idf_scale)
+        abstained, uncounted, unsure, only_speaker = self._decide(text, asked, who, name_only, conf, said, ranked,
+                                                                  abstain)
+        missing, unused, foreign = self._missing(text, said, abstained, only_speaker)
+        hits = self._hits(ranked.picked, ranked.order, ranked.fused, ranked.dense, ranked.lexical, abstained,
+                          ranked.region)
+        if any(h.passage.question for h in hits) and asks_question(text, self._rows.askers):
+            hits = self._questions_quoted(hits, k)      # "What did the Japanese journalist ask about Kishida?"
+        notices, said_notice = self._said(notices, text, docs, abstained, missing, uncounted, unsure, said, unused)
+        if foreign:
+            from .language import name
+            notices = [language_notice(name(foreign), list(map(name, self._rows.languages)), self._rows.noun)] + notices
+        unsaid = self._unsaid(asked, who) if who is not None and not abstained and not missing else []
+        if unsaid:          # "What did Tom Brown say about the eelgrass?", where only Dr. Nguyen mentions it
+            notices = notices + [unsaid_notice(who, listing(unsaid, 5))]
+        return Result(typed, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
+                      abstain_notice=said_notice, speaker=who,
+                      documents=[] if unused or abstained else by_document(hits))   # nearest passages discuss nothing
+
+    def _words(self, text: str, asked: str, tokens: list[str], docs) -> "_Words":
+        """What the query's words say before any passage is ranked: the names no document searched mentions, the
+        share of its words the documents use, the words no document uses (see _Words)."""
+        s, vocabulary = self.settings, self._rows.vocabulary
         missing, named, soft = names_missing(text, vocabulary, docs)
         # what decides and lowers the confidence: not a capital whose country the documents name, nor given
         # names before a person's surname they hold (shown in the notice all the same)
@@ -674,25 +726,31 @@ class Retriever:
         topic = [t for t in tokens if t not in asking]
         if asking and topic and vocabulary.coverage(topic, self.lexical.coverage(topic), held, docs) >= 1.0:
             known = 1.0
-        absent = self._absent(text)
         decisive = bool(hard) and (share >= s.missing_abstain or rarest_missing(text, hard, vocabulary, docs)
                                    or whole_name_missing(hard, vocabulary, docs))
         borrowed = borrowed_names(text, vocabulary, docs)
         if borrowed:    # "merkel", "junta" (terms.borrowed_names): named when missing, weighing nothing
             missing, _, soft = names_missing(text, vocabulary, docs, names=query_names(text) + borrowed)
-        # the adapter moves the query for ranking; the confidence reads the model's own vector, so that a threshold
-        # means the same with or without it (calibration.json does not know which adapter a search uses)
-        raw = encoded()
-        vec = self.adapter()(raw) if raw is not None and self.adapter() is not None else raw
+        return _Words(share=share, known=known, absent=self._absent(text), decisive=decisive, borrowed=borrowed,
+                      named_missing=whole_names(text, missing, soft))
+
+    def _rank(self, asked: str, vec, lexical: Candidates, judged: Candidates | None, allowed, k: int,
+              wide: int) -> "_Ranked":
+        """The passages ranked for the query (`asked`: without a speaker's mention; `vec`: its vector, the adapter's;
+        `lexical`: BM25's `wide` candidates, `judged` those of every word of the query where they differ): the two
+        retrievers' candidates (with the best passages of the best documents), fused, a conversation's topic and
+        place counted, each document's score added, spread over places and distinct (_Ranked)."""
+        s = self.settings
+        depth = max(s.depth, k)
         dense = self.dense.search(vec, allowed, wide) if vec is not None else NO_CANDIDATES
         doc_score = self._doc_scores(vec, lexical, allowed, query_names(asked)) \
-            if several else None
+            if len(self._rows.of_doc) > 1 and s.doc_weight > 0 else None
         top_docs = set(np.argsort(-doc_score, kind="stable")[:s.doc_depth].tolist()) if doc_score is not None else set()
         # the query's words are in only a few rows (BM25 returns no other), all kept by _candidates: a row without them
         # scores 0 for BM25 (score_fusion's `lexical_complete`)
         complete = len(lexical.rows) < min(wide, FEW_LEXICAL_ROWS)
         dense, lexical = self._candidates(dense, depth, top_docs), self._candidates(lexical, depth, top_docs)
-        judged = self._candidates(judged, depth, top_docs) if frame else lexical
+        judged = self._candidates(judged, depth, top_docs) if judged is not None else lexical
         fused = fuse(dense, lexical, s, complete)
         cosine = self._cosine_of(vec, dense.every) if vec is not None and self.dense.vectors is not None else None
         if s.topic_weight or s.region_weight:
@@ -715,10 +773,16 @@ class Retriever:
         if k > s.places > 0 and cosine is not None and picked and self._rows.is_turn[picked[0]]:
             region = self._rest(picked[:s.places], order[:REST_POOL], cosine, fused)
             picked = self._distinct(picked[:s.places], list(region) + picked[s.places:], k, shown)
-        best = picked[:COUNT_PASSAGES]      # (the same for any k: mmr and spread pick greedily, k only cuts)
-        picked = picked[:k]
-        conf = confidence(s, self.dense.paragraph_cosine(raw, dense.rows), judged, len(tokens), known, share,
-                          self._rows.idf_scale)
+        # (best: the same for any k, mmr and spread pick greedily, k only cuts)
+        return _Ranked(picked=picked[:k], best=picked[:COUNT_PASSAGES], order=order, fused=fused, dense=dense,
+                       lexical=lexical, judged=judged, region=region)
+
+    def _decide(self, text: str, asked: str, who: str | None, name_only: bool, conf: float, said: "_Words",
+                ranked: "_Ranked", abstain: bool) -> tuple[bool, str | None, str | None, bool]:
+        """(whether to abstain; what a count question counts that its best passages give no number of, when that
+        decides; what it counts when a number stands near but not next to it; whether it asked only what a speaker
+        said)."""
+        s = self.settings
         # asked only what a speaker said ("what did the host say?", "what did Jonas Weber ask?"): the words left
         # beside the speaker are all a question's frame (FRAME_WORDS), so any of their turns answers: the confidence
         # (reported as it is) does not abstain
@@ -726,23 +790,30 @@ class Retriever:
                                                              for w in re.findall(r"[^\W\d_]+", asked)))
         # a count question whose best passages give no number of what it counts (asks.py), where a threshold says
         # the documents were calibrated to abstain at all
-        checked = count_check(text, (_with_question(self.shown(r)) for r in best))
+        checked = count_check(text, (_with_question(self.shown(r)) for r in ranked.best))
         uncounted = checked[0] if checked and not checked[1] and s.threshold is not None else None
         # a number near the question's other words but not next to what it counts (or no threshold): shown, and said
         unsure = checked[0] if checked and not uncounted else None
         # a keyword query whose words the first passage says together ("New START": "the New START Treaty was
         # extended") is answered there, whatever the confidence (asks.keyword_words)
         keywords = keyword_words(text)
-        stated = bool(keywords and picked and holds_words(keywords, self.shown(picked[0]).text))
+        stated = bool(keywords and ranked.picked and holds_words(keywords, self.shown(ranked.picked[0]).text))
         abstained = bool(abstain and ((s.threshold is not None and ((conf < s.threshold and not only_speaker
                                                                      and not stated) or uncounted))
-                                      or decisive or absent))
-        named_missing = whole_names(text, missing, soft)
+                                      or said.decisive or said.absent))
+        return abstained, uncounted, unsure, only_speaker
+
+    def _missing(self, text: str, said: "_Words", abstained: bool,
+                 only_speaker: bool) -> tuple[list[str], bool, str | None]:
+        """(the query's words a result says no document mentions; whether they are only said, deciding nothing: an
+        index too small for a word no document uses to decide; the language the question seems to be in, where it is
+        not the documents')."""
+        s = self.settings
         # an index with no threshold and too few words for a missing word to decide (absent, above): the words no
         # document uses are said all the same, deciding nothing ("parking permits" of a small set of meetings)
-        unused = absent_words(text, vocabulary) if s.threshold is None and s.absent_everyday <= 1 \
-            and not (named_missing or absent or abstained or only_speaker or self.absence_decides()) else []
-        missing = named_missing or (absent if abstained else []) or unused
+        unused = absent_words(text, self._rows.vocabulary) if s.threshold is None and s.absent_everyday <= 1 \
+            and not (said.named_missing or said.absent or abstained or only_speaker or self.absence_decides()) else []
+        missing = said.named_missing or (said.absent if abstained else []) or unused
         asked_in = self._asked_in(text, missing)
         # (documents too short to tell their language: nothing to set the question's against)
         foreign = asked_in if asked_in and self._rows.languages and asked_in not in self._rows.languages else None
@@ -753,28 +824,7 @@ class Retriever:
             from .language import foreign_word                        # or more (one alone is a name: "kabul")
             others = {w for w in re.findall(r"[^\W\d_]+", text) if foreign_word(w)}
             missing = [t for t in missing if t not in others] if len(others) >= 2 else missing
-        hits = self._hits(picked, order, fused, dense, lexical, abstained, region)
-        if any(h.passage.question for h in hits) and asks_question(text, self._rows.askers):
-            hits = self._questions_quoted(hits, k)      # "What did the Japanese journalist ask about Kishida?"
-        elsewhere = []
-        if docs and set(docs) < set(self.index.documents) and named_missing:     # what the other documents hold
-            everywhere = set(whole_names(text, *names_missing(text, vocabulary, None,
-                                                              names=query_names(text) + borrowed)[0::2]))
-            elsewhere = [t for t in named_missing if t not in everywhere]
-        notices, said = self._said(notices, docs, abstained, missing, uncounted, unsure, elsewhere, bool(unused))
-        if foreign:
-            from .language import name
-            theirs = " or ".join(map(name, self._rows.languages))
-            notices = [f"The question seems to be in {name(foreign)}, {self._rows.noun} in "
-                       f"{' and '.join(map(name, self._rows.languages))}: its words are looked for as they are "
-                       f"written, so the quotes may miss what it asks. Ask in {theirs} for a reliable answer."] + notices
-        unsaid = self._unsaid(asked, who) if who is not None and not abstained and not missing else []
-        if unsaid:          # "What did Tom Brown say about the eelgrass?", where only Dr. Nguyen mentions it
-            notices = notices + [f"{who} never says {listing(unsaid, 5)} in the passages searched: the quotes "
-                                 f"shown are theirs on the rest of the question."]
-        return Result(typed, hits, abstained=abstained, notices=notices, confidence=conf, missing_terms=missing,
-                      abstain_notice=said, speaker=who,
-                      documents=[] if unused or abstained else by_document(hits))   # nearest passages discuss nothing
+        return missing, bool(unused), foreign
 
     def _asked_in(self, text: str, missing: list[str]) -> str | None:
         """The language of a question (language.language_of) most of whose words the documents lack (two or more,
@@ -817,12 +867,17 @@ class Retriever:
                 out.append(f"'{word}'")
         return out
 
-    def _said(self, notices: list[str], docs, abstained: bool, missing: list[str], uncounted: str | None,
-              unsure: str | None, elsewhere: list[str], unused: bool) -> tuple[list[str], str | None]:
+    def _said(self, notices: list[str], text: str, docs, abstained: bool, missing: list[str], uncounted: str | None,
+              unsure: str | None, said: _Words, unused: bool) -> tuple[list[str], str | None]:
         """A search's notices, in order, and its abstention notice (None when it answered): which documents were
         searched ("Only passages of …"); why it abstained, or what the documents never mention or never count;
-        then what only the documents not searched mention (`elsewhere`). The documents are named as the index holds
-        them (the transcript, the document, the documents), or as those searched."""
+        then what only the documents not searched mention. The documents are named as the index holds them (the
+        transcript, the document, the documents), or as those searched."""
+        elsewhere = []
+        if docs and set(docs) < set(self.index.documents) and said.named_missing:   # what the other documents hold
+            everywhere = set(whole_names(text, *names_missing(text, self._rows.vocabulary, None,
+                                                              names=query_names(text) + said.borrowed)[0::2]))
+            elsewhere = [t for t in said.named_missing if t not in everywhere]
         noun = self._rows.noun
         if docs and set(docs) < set(self.index.documents):      # some documents: say so
             noun = "the document searched" if len(docs) == 1 else "the documents searched"

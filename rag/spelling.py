@@ -22,7 +22,7 @@ def _spellings(w: str) -> list[str]:
         return [number.group(1)]
     if not w.isalpha() or len(w) < 4:
         return []
-    plain = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+    plain = without_accents(w)
     out: list[str] = [plain] if plain != w else []
     for a, b in (("iz", "is"), ("yz", "ys")):
         out += [w.replace(a, b), w.replace(b, a)]
@@ -50,8 +50,8 @@ _COMPOUND = re.compile(r"(?<![\w\-])[^\W_]+(?:[\-‐‑][^\W_]+)+(?![\w\-])"
                        r"|(?<![\w\-])[A-Z]\w+[ \t][A-Z]\w+(?![\w\-])")
 
 
-def _plain(word: str) -> str:
-    """`word` without accents (gdańsk: gdansk, ålesund: alesund)."""
+def without_accents(word: str) -> str:
+    """`word` without accents (gdańsk: gdansk, ålesund: alesund): its letters decomposed (NFKD), the marks dropped."""
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
@@ -116,7 +116,7 @@ def _other_forms(text: str) -> dict[str, tuple[str, bool]]:
         written = m.group().lower()
         out.setdefault(re.sub(r"[\s\-‐‑]", "", written), (written, not re.search(r"[\-‐‑]", written)))
     for w in set() if low.isascii() else set(re.findall(r"[^\W\d_]*[^\x00-\x7f][^\W\d_]*", low)):
-        for plain in dict.fromkeys(_plain(w.translate(table)) for table in _SPELLED_OUT):   # ålesund: alesund, aalesund
+        for plain in dict.fromkeys(without_accents(w.translate(table)) for table in _SPELLED_OUT):   # ålesund: alesund, aalesund
             if plain.isascii() and plain.isalpha() and plain != w:
                 out.setdefault(plain, (w, False))
     return out

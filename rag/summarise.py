@@ -716,7 +716,8 @@ def shared_embedder():
 
 # ---------------------------------------------------------------- model-free
 
-def extractive_summary(question: str, hits: list[Hit], index, embedder, max_sentences: int = 3) -> Summary:
+def extractive_summary(question: str, hits: list[Hit], index, embedder,
+                       max_sentences: int = MAX_SENTENCES) -> Summary:
     """The most central quote sentences (close to the other quotes and to the question), in
     rank order. Each is an exact substring of its document, cited by its Hit.rank."""
     from .cite import checked as checked_quote

@@ -59,9 +59,10 @@ from __future__ import annotations
 import re
 
 from .places import countries, peoples
-from .spelling import _plain
+from .spelling import without_accents
 from .english import (
-    CALENDAR, COMMON_ZIPF, FUNCTION_ZIPF, SHORT_MONTHS, TITLED_WORDS, _SENTENCE_END_CHARS, _WORD, _acronym, _is_stop, zipf)
+    CALENDAR, COMMON_ZIPF, FUNCTION_ZIPF, SHORT_MONTHS, TITLED_WORDS, _SENTENCE_END_CHARS, _WORD, _acronym, _is_stop,
+    without_possessive, zipf)
 from .names import PAIR, borrowed_names, figure_core, figures_of, name_pairs, name_phrases, number_code, query_names
 from .vocabulary import OFFICES, TITLES, VARIANT_PREFIX, Vocabulary, _distance, _fold, _skeleton
 
@@ -83,7 +84,7 @@ def content_words(query: str) -> list[str]:
     words, words of FUNCTION_ZIPF nor the verbs of asking what was said (SPEECH_WORDS); a possessive dropped."""
     out: list[str] = []
     for m in _WORD.finditer(query):
-        word = re.sub(r"[’']s?$", "", m.group())
+        word = without_possessive(m.group())
         core = _fold(word)
         if len(core) < 3 or not core.replace("-", "").isalpha() or _is_stop(core) or word in out \
                 or (zipf(core) or 0.0) >= FUNCTION_ZIPF or core in SPEECH_WORDS:
@@ -176,7 +177,7 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
     countries_named: list[list[str]] = []       # a country's name of several words the documents write another way
     whole = set()       # a hyphenated capital: "Nur-Sultan", one name
     for m in PAIR.finditer(query):
-        written = re.sub(r"[’']s?$", "", m.group())
+        written = without_possessive(m.group())
         parts = [_fold(w) for w in m.groups()]
         if all(w in lost for w in parts) and not _after_the(query, m.start()) \
                 and vocabulary.capital(re.sub(r"[\-‐‑–—]", "-", written).lower(), docs):
@@ -236,7 +237,7 @@ def names_missing(query: str, vocabulary: Vocabulary, docs=None, names: list[str
         if a not in lost and b not in lost and not vocabulary.together(a, b, docs, acronyms):
             phrases.append(([a, b], text))        # each there, never together: "the Belarus–Poland border"
     in_phrases = {w for words, _ in phrases for w in words} | {w for words in countries_named for w in words}
-    found = [(place.get(core, 0), re.sub(r"[’']s?$", "", spelled.get(core, core)))
+    found = [(place.get(core, 0), without_possessive(spelled.get(core, core)))
              for core in names if core in lost and core not in in_phrases]
     found += [(place.get(words[0], 0), text) for words, text in phrases]
     # a speaker of the documents named in the question ("What did Lavrov say about ...") says nothing of whether
@@ -328,7 +329,8 @@ def _gone_words(words: list[str], vocabulary: Vocabulary, docs=None) -> list[str
     surname: "Josep Borrell" for Joseph)."""
     found = [vocabulary.find(w, docs) for w in words]
     if len(words) >= 2 and found[-1] is None:
-        found = [f if f is None or _plain(f).startswith(_plain(w)) or _plain(w).startswith(_plain(f)) else None
+        found = [f if f is None or without_accents(f).startswith(without_accents(w))
+                 or without_accents(w).startswith(without_accents(f)) else None
                  for w, f in zip(words, found)]
     return [w for w, f in zip(words, found) if f is None]
 

@@ -15,13 +15,12 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-import unicodedata
 from functools import cached_property
 
 from .labels import OFFICES, TITLES
 from .names import name_phrases, query_names
 from .spelling import (SWAP_LETTERS, TENS, UNITS, _distance, _fold, _other_forms, _plural, _skeleton, _spellings,
-                        _swapped, _written)
+                        _swapped, _written, without_accents)
 from .english import (CALENDAR, COMBINING, DEMONYMS, FUNCTION_ZIPF, NAME_PREFIXES, NOT_BEFORE_A_NAME, _WORD,
                       _acronym, _another_word, _country_words, _is_stop, _lemma, _places_of, _stem, currency_forms,
                       one_edit, one_edit_words, starts_sentence, zipf)
@@ -547,7 +546,7 @@ class Vocabulary:
             if present(form) or (not form.isalpha() and any(form in self.index.documents[d].text
                                                               for d in (docs or self.index.documents))):
                 return form
-        plain = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+        plain = without_accents(w)
         if plain != w:                      # türkiye, i̇stanbul (a dotted İ lower-cased): every rule on turkiye
             return self.find(plain, docs, name)
         if len(parts) > 1:

@@ -9,6 +9,7 @@ import numpy as np
 
 from .errors import QueryError, listing
 from .english import HONORIFICS
+from .labels import OFFICES
 
 
 SPEAKERS_JOIN = " or "      # a search restricted to several speakers names them so ("Anna Berg or Tom Berg": Result.speaker)
@@ -85,6 +86,12 @@ class Scope:
         several = [self._rows.speakers.get(" ".join(n.split()).casefold()) for n in one_of(speaker)]
         if found is None and len(several) > 1 and all(several):     # as a search said them: "Anna Berg or Tom Berg"
             found = (SPEAKERS_JOIN.join(name for name, _ in several), np.concatenate([rows for _, rows in several]))
+        # as a question names them, the filter's words all its mention: "Senator Holloway" (SEN. PATRICIA HOLLOWAY or
+        # HOLLOWAY), "Commissioner Jimenez" (Rosa Jimenez), "Holloway" (the label HOLLOWAY, and as a question has it)
+        asked = self._as_asked(speaker)
+        if asked and (found is None or found[0] in asked):
+            names = self._of_searched(asked, allowed)
+            found = (SPEAKERS_JOIN.join(names), np.concatenate([self._rows.speakers[n.casefold()][1] for n in names]))
         if found is None:       # as a query names them: "Berg" (Anna Berg), "the PhD" (PhD A or PhD B)
             from .speakers import resolve_in
 
@@ -126,6 +133,20 @@ class Scope:
             f" ({SPEAKERS_JOIN.join(asking)} {'asks' if len(asking) == 1 else 'ask'} the questions: shown with the "
             f"answers, not searched.)" if asking else "")
         return found[0], mask, said
+
+    def _as_asked(self, speaker: str) -> list[str]:
+        """The speakers a speaker filter names as a question would (speakers.resolve_in), where its mention is the
+        whole filter, "the", titles and offices aside ("Senator", "Commissioner"); a title it gives narrowing to
+        those who carry it (as in _speaker); else []."""
+        from .speakers import _NAME_TITLES, resolve_in
+
+        resolution = resolve_in(speaker, *self._rows.alias_table)
+        rest = "".join(speaker[a:b] for a, b in zip((0, *(e for _, e in resolution.spans)),
+                                                     (*(s for s, _ in resolution.spans), len(speaker))))
+        if not resolution.speakers or _name_words(rest) - _FILTER_WORDS - _NAME_TITLES - OFFICES:
+            return []
+        titled = [n for n in resolution.speakers if _name_words(speaker) & HONORIFICS & _name_words(n)]
+        return titled or list(resolution.speakers)
 
     def _other_named(self, text: str, who: str) -> list[str]:
         """A notice when the query names speakers other than `who`, the speaker chosen ("What did Jonas say …?" with

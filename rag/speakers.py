@@ -46,7 +46,7 @@ from typing import Iterable
 from .names import title_case
 from .labels import OFFICES, ROLES, TITLES, titled_person
 from .paths import first_names
-from .english import MONTHS, is_common
+from .english import HONORIFICS, MONTHS, is_common
 
 _TOKEN = re.compile(r"[^\W_]+")
 _SUFFIXES = {"am", "mp", "ms", "mla", "msp", "mep", "td", "jr", "sr", "qc", "kc", "mbe", "obe", "cbe"}
@@ -72,6 +72,11 @@ _STOP = {"a", "an", "the", "of", "and", "or", "to", "in", "on", "at", "for", "by
 # ("what did the speaker say" asks about a talk's speaker), so only the label with its number names them
 _NUMBERED_ONLY = {("speaker",), ("participant",), ("person",), ("voice",), ("unknown",), ("caller",), ("guest",),
                   ("audience",), ("audience", "member"), ("unidentified", "speaker"), ("male",), ("female",)}
+# the words of a label that names no one ("Unknown Speaker", "UNIDENTIFIED MALE", "Audience Member"): only the whole
+# label names its voice, no word of it ("the Speaker pro tempore" is no "Unknown Speaker", "a member" no "Audience
+# Member")
+_NO_ONES = {"unknown", "unidentified", "unnamed", "anonymous", "speaker", "participant", "person", "voice", "caller",
+            "guest", "audience", "member", "male", "female", "man", "woman"}
 
 
 @dataclass(frozen=True)
@@ -172,8 +177,8 @@ def aliases(name: str) -> set[tuple[str, ...]]:
     i, j = _core(words)
     out.update((_ROLE_TITLES[w],) for w in words[:i] if w in _ROLE_TITLES)   # "Senator Warren": "the senator" too
     core = words[i:j]
-    if not core:
-        return out
+    if not core or len(core) > 1 and all(w in _NO_ONES or len(w) == 1 or w.isdigit() for w in core):
+        return out      # (but "Mr. Speaker" is the Speaker)
     out.add(tuple(core))
     last = core[-1]
     if len(core) >= 2 and (len(last) == 1 or last.isdigit()):     # "Grad A", "Professor C": the role
@@ -434,6 +439,18 @@ def _called(query: str, words: list[re.Match], folded: list[str], i: int) -> boo
     return after in _CUES_AFTER
 
 
+def _a_title(query: str, words: list[re.Match], i: int) -> bool:
+    """Whether words[i] is an honorific written as one: "Mr. Hargrove", "mr hargrove", "Ms" (so no label of initials,
+    "MR" of Margaret Rourke, "DR" of Dolores Reyes); a label is written in capitals, no full stop or name after it
+    ("What did MR say?")."""
+    word = words[i].group()
+    if _fold(word) not in HONORIFICS | {"miss"}:
+        return False
+    after = query[words[i].end():words[i + 1].start()] if i + 1 < len(words) else query[words[i].end():]
+    named = i + 1 < len(words) and not after.strip() and words[i + 1].group()[:1].isupper()
+    return not word.isupper() or after.startswith(".") or named
+
+
 def _topic(folded: list[str], i: int) -> bool:
     """Whether the words from `i` are what a question asks about ("… say about (the) Lavrov", "Lavrov on Trudeau"):
     a name there is a topic, not a speaker."""
@@ -549,6 +566,8 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
                 continue
             # ("speaker 2", "grad 3": a role with its number names someone, capitals or not)
             ordinary = all(is_common(w) for w in folded[i:i + n]) and not (n >= 2 and folded[i + n - 1].isdigit())
+            if n == 1 and _a_title(query, words, i):
+                continue    # ("Mr. Hargrove" is not the "MR" of Margaret Rourke)
             if ordinary and not named and (not _marked(query, words, i, i + n) or (
                     n == 1 and i == after_mention and not query[words[i - 1].end():words[i].start()].strip())):
                 continue    # ("designer" of "the user interface designer" is not a second mention)
@@ -563,8 +582,8 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
                     names = [x for x in names if given_names(x)[1] != folded[i] or _same_given(written, x)]
                     if not names:
                         continue
-                    if any(given_names(x)[1] == folded[i] for x in names):
-                        first = i - len(written)
+                    if any(given_names(x)[1] in (folded[i], "") for x in names):
+                        first = i - len(written)    # ("Marcus Hale" of HALE: the mention, no word of the topic)
             told = first - 1 - (first > 1 and folded[first - 1] in ("the", "a", "an"))     # ("asked the Minister")
             if not named and found and told >= 0 and folded[told] in _TOLD:
                 i += n - 1      # "What did Carol tell Bill …": Bill is told, Carol speaks

@@ -174,9 +174,13 @@ def aliases(name: str) -> set[tuple[str, ...]]:
         return aliases(held.group("person"))
     words = _tokens(name)
     out = {tuple(words)} if words else set()
+    country = _countries().get(" ".join(words))
+    if country:         # a delegation's country ("Mr. Geng (China)"): its names ("Russian Federation", "Russia")
+        return out | {tuple(_tokens(n)) for n in country}
     i, j = _core(words)
     out.update((_ROLE_TITLES[w],) for w in words[:i] if w in _ROLE_TITLES)   # "Senator Warren": "the senator" too
     core = words[i:j]
+    out.update(_acronym(core))       # "the CFO" of a "Chief Financial Officer"
     if not core or len(core) > 1 and all(w in _NO_ONES or len(w) == 1 or w.isdigit() for w in core):
         return out      # (but "Mr. Speaker" is the Speaker)
     out.add(tuple(core))
@@ -203,6 +207,27 @@ def aliases(name: str) -> set[tuple[str, ...]]:
     return {a for a in out if not (len(a) == 1 and a[0] in _STOP)}
 
 
+
+
+def _acronym(title: list[str]) -> set[tuple[str, ...]]:
+    """The initials an office's title (folded) is known by: ("cfo",) of "Chief Financial Officer": three or four
+    ordinary words, the last an office's ("officer", "director", "secretary"); else none."""
+    if 3 <= len(title) <= 4 and title[-1] in OFFICES | ROLES and all(w.isalpha() and is_common(w) for w in title):
+        return {("".join(w[0] for w in title),)}
+    return set()
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, frozenset]:
+    """Each name of a country (folded: "china", "russian federation", "russia") -> its names of four letters or more
+    (not "us", "cn": words of their own); no capital, no demonym ("Chinese" is a language too)."""
+    from .places import _countryinfo
+
+    out: dict[str, frozenset] = {}
+    for names, _, _ in _countryinfo():
+        long = frozenset(n for n in names if len(n) > 3)
+        out.update((_fold(n), long) for n in long)
+    return out
 
 
 def _first_of(core: list[str]) -> str | None:
@@ -489,18 +514,40 @@ def initials_named(text: str, labels: set[str]) -> dict[str, str]:
 _OFFICE_LABEL = re.compile(r"^[ \t]*(?:\d{1,3}\.[ \t]+)?(?P<office>(?:The )?[A-Z][\w'’-]*(?:,? (?:[A-Z][\w'’-]*|of|for|"
                            r"and|the|on|in|to))*) \((?P<person>[^()\n]{3,80})\)[ \t]*:", re.MULTILINE)
 _OFFICE_PARTICLES = {"of", "for", "and", "the", "on", "in", "to"}
+# offices a briefer or delegate holds that labels.OFFICES does not name ("Special Envoy", "Permanent Representative")
+_ENVOYS = {"envoy", "representative", "rapporteur", "coordinator", "adviser", "advisor", "officer", "delegate",
+           "administrator", "commander"}
+# an earnings call's "Renata Castillo -- Chief Financial Officer" above her turns: a speaker, then their office
+_NAME_AND_OFFICE = re.compile(r"^[ \t]*(?P<person>[^\n]{3,80}?)[ \t]+(?:--|\u2014|\u2013)[ \t]+"
+                              r"(?P<office>[A-Z][^\n]{2,80}?)[ \t]*$", re.MULTILINE)
+# a record's speaker introduced with an office: "I invite Ms. Aminata Keita, Special Envoy of the Secretary-General for
+# the Great Lakes Region, to participate" above "Ms. Keita:" turns
+_INTRODUCED = re.compile(r"\b(?P<title>Mr|Ms|Mrs|Dr|Sir|Dame)\.?[ \t]+(?:[A-Z][\w'’-]+[ \t]+){0,2}"
+                         r"(?P<surname>[A-Z][\w'’-]+),[ \t]+(?P<office>[A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|of|for|and|the|on|in|to))*)")
+# a delegation's label: "Mr. Geng (China) (spoke in Chinese):", "Ms. Lassen (Denmark):"
+_DELEGATE = re.compile(r"^[ \t]*(?P<person>(?:Mr|Ms|Mrs|Dr)\.?[ \t]+[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]+"
+                       r"\((?P<country>[^()\n]{3,60})\)[^\n:]{0,40}:", re.MULTILINE)
 
 
 def office_aliases(office: str) -> set[tuple[str, ...]] | None:
     """The word sequences (lower case) that name an office ("The Minister for Roads and Local Transport"): the office's
     word alone ("minister"), and its title up to each of its capitalised words ("minister for roads", "minister for
-    roads and local transport"; "minister of state" of "The Minister of State, Department for Transport"); None when
-    `office` is no office's title (its first word, after "The", no office or role: labels.OFFICES, ROLES) or is a
-    person's name ("Councillor Ingrid Halvorsen")."""
+    roads and local transport"; "minister of state" of "The Minister of State, Department for Transport"); of an
+    office named by its last word ("Chief Financial Officer", "Vice President, Investor Relations", "Special Envoy of
+    the Secretary-General …"), its title to that word and its initials ("chief financial officer", "cfo"); None when
+    `office` is no office's title (no office or role, labels.OFFICES, ROLES, first or, its words capitalised,
+    last) or is a person's name ("Councillor Ingrid Halvorsen")."""
     words = office.replace(",", " ").split()
     if words and words[0].lower() == "the":
         words = words[1:]
-    if not words or _fold(words[0]) not in OFFICES | ROLES or titled_person(office) or person_named(office):
+    if not words or titled_person(office) or person_named(office):
+        return None
+    if _fold(words[0]) not in OFFICES | ROLES:      # the office its last word ("Chief Financial Officer": the CFO too)
+        title = re.sub(r"^the ", "", " ".join(office.split()), flags=re.IGNORECASE)
+        head = [_fold(w) for w in re.split(r",| (?:of|for|and|to|on|in|--)\b", title)[0].split()]
+        if 2 <= len(head) <= 4 and head[-1] in OFFICES | ROLES | _ENVOYS and all(map(is_common, head[:-1])) and \
+                all(w[:1].isupper() for w in words[:len(head)]):
+            return {tuple(head)} | _acronym(head)
         return None
     folded = [_fold(w) for w in words]
     out = {(folded[0],)}
@@ -510,13 +557,27 @@ def office_aliases(office: str) -> set[tuple[str, ...]] | None:
 
 def offices_held(text: str, speakers: set[str]) -> dict[str, str]:
     """Each of `speakers` whom a label of `text` gives an office, the person in its bracket (a parliament's record:
-    "The Minister for Roads and Local Transport (Richard Halford): …" above "Richard Halford: …" turns) -> that
-    office, as first given: "the Minister" is then who holds it (office_aliases)."""
+    "The Minister for Roads and Local Transport (Richard Halford): …" above "Richard Halford: …" turns), an earnings
+    call's line of a name and an office ("Renata Castillo -- Chief Financial Officer") or a record's introduction
+    ("I invite Ms. Aminata Keita, Special Envoy of …" above "Ms. Keita:" turns) -> that office, as first given:
+    "the Minister", "the CFO" is then who holds it (office_aliases); and a delegate whose label gives a country
+    ("Mr. Geng (China):") -> that country, where the text gives delegates of several."""
     out: dict[str, str] = {}
-    for m in _OFFICE_LABEL.finditer(text):
-        person, office = " ".join(m.group("person").split()), m.group("office")
+    found = [(m.group("person"), m.group("office")) for m in _OFFICE_LABEL.finditer(text)]
+    found += [(m.group("person"), m.group("office")) for m in _NAME_AND_OFFICE.finditer(text)]
+    found += [(f"{m.group('title')}{dot} {m.group('surname')}", m.group("office"))
+              for m in _INTRODUCED.finditer(text) for dot in (".", "")]
+    for person, office in found:
+        person = " ".join(person.split())
         if person in speakers and person not in out and office_aliases(office):
             out[person] = office
+    # a delegation's country names its delegate where the record gives several ("What did China say": Mr. Geng);
+    # one alone may be a journalist's outlet
+    delegates = {m.group("person"): m.group("country") for m in _DELEGATE.finditer(text)
+                 if m.group("person") in speakers and _fold(m.group("country")) in _countries()}
+    if len(set(delegates.values())) > 1:
+        for person, country in delegates.items():
+            out.setdefault(person, country)
     return out
 
 

@@ -7,7 +7,7 @@ import pytest
 from rag.build import build
 from rag.errors import QueryError
 from rag.retrieve import Retriever, SearchSettings
-from rag.speakers import alias_table, query_without, resolve, resolve_in
+from rag.speakers import alias_table, offices_held, query_without, resolve, resolve_in
 from rag.store import load
 
 from conftest import FakeEmbedder
@@ -100,3 +100,68 @@ def test_a_speaker_filter_accepts_what_a_question_accepts(two_transcripts, speak
 def test_a_speaker_filter_with_words_of_no_ones_name_is_refused(two_transcripts, speaker):
     with pytest.raises(QueryError):
         two_transcripts.search("supplemental", 3, speaker=speaker)
+
+
+CALL = ("Operator\n\nGood morning, and welcome to the Halvorsen Marine call.\n\n"
+        "Ingrid Solberg -- Vice President, Investor Relations\n\nThank you, operator. With me are Tomas and Renata.\n\n"
+        "Tomas Brekke -- Chief Executive Officer\n\nThanks, Ingrid. We booked record orders for the Chilean "
+        "workboats.\n\n"
+        "Renata Castillo -- Chief Financial Officer\n\nThank you, Tomas. The milestone payments arrive in the "
+        "fourth quarter, and free cash flow turns positive.\n\n"
+        "Daniel Okafor -- Nordhavn Securities -- Analyst\n\nRenata, how sure are you of the milestone payments?\n\n"
+        "Renata Castillo -- Chief Financial Officer\n\nVery sure: the first two are already invoiced.\n")
+RECORD = ("The President (spoke in French): I invite Ms. Aminata Keita, Special Envoy of the Secretary-General for "
+          "the Great Lakes Region, to participate in this meeting.\n\n"
+          "Ms. Keita: I thank you, Mr. President. Gold now finances the armed groups; minerals traceability is "
+          "essential.\n\n"
+          "Mr. Nebenzia (Russian Federation) (spoke in Russian): We caution against the sanctions regime.\n\n"
+          "Mr. Geng (China) (spoke in Chinese): We support the efforts of the African Union and dialogue.\n\n"
+          "Ms. Lassen (Denmark): Denmark will host a meeting on gold traceability in Copenhagen.\n")
+PRESS = ("Moderator: Welcome to the briefing.\n\n"
+         "Mr. Wang (China): What does the ministry say about the African Union summit?\n\n"
+         "Sergey Lavrov: We support the African Union and its summit.\n")
+
+
+def test_an_office_given_beside_a_speakers_name_names_them():
+    """"What did the CFO say …?" resolved no one though the call labels her "Renata Castillo -- Chief Financial
+    Officer", and "the Special Envoy" no one though the record invites "Ms. Aminata Keita, Special Envoy of the
+    Secretary-General …" to speak as "Ms. Keita": an office a name's line or introduction gives (an office's word
+    last: officer, president, envoy) names them, its initials too ("the CFO")."""
+    call = offices_held(CALL, {"Renata Castillo", "Tomas Brekke", "Ingrid Solberg", "Daniel Okafor", "Operator"})
+    assert call == {"Ingrid Solberg": "Vice President, Investor Relations", "Tomas Brekke": "Chief Executive Officer",
+                    "Renata Castillo": "Chief Financial Officer"}   # (not the analyst's firm)
+    record = offices_held(RECORD, {"Ms. Keita", "Mr. Geng", "Mr. Nebenzia", "Ms. Lassen", "The President"})
+    assert record["Ms. Keita"] == "Special Envoy of the Secretary-General for the Great Lakes Region"
+    table = alias_table(list(call) + ["Daniel Okafor", "Ms. Keita", "The President"],
+                        tuple(call.items()) + (("Ms. Keita", record["Ms. Keita"]),))
+    for query, expected in [("What did the CFO say about the milestone payments?", ("Renata Castillo",)),
+                            ("What did the Chief Executive Officer say about orders?", ("Tomas Brekke",)),
+                            ("What did the Vice President say?", ("Ingrid Solberg",)),
+                            ("What did the President say?", ("The President",)),
+                            ("What did the Special Envoy say about gold?", ("Ms. Keita",))]:
+        assert resolve_in(query, *table).speakers == expected, query
+
+
+def test_a_delegations_country_names_its_delegate_where_a_record_gives_several():
+    """"What did China say about the African Union?" resolved no one in a Security Council record whose "Mr. Geng
+    (China):" speaks for China: where a record labels several delegates with their countries, the country (any of
+    its names: "Russia" of "Russian Federation") names its delegate; a press conference's one journalist labelled
+    with a country does not speak for it."""
+    record = offices_held(RECORD, {"Ms. Keita", "Mr. Geng", "Mr. Nebenzia", "Ms. Lassen"})
+    assert (record["Mr. Geng"], record["Mr. Nebenzia"]) == ("China", "Russian Federation")
+    table = alias_table(["Ms. Keita", "Mr. Geng", "Mr. Nebenzia", "Ms. Lassen"], tuple(record.items()))
+    assert resolve_in("What did China say about the African Union?", *table).speakers == ("Mr. Geng",)
+    assert resolve_in("What did Russia say about sanctions?", *table).speakers == ("Mr. Nebenzia",)
+    assert resolve_in("What did Ms. Lassen say about China?", *table).speakers == ("Ms. Lassen",)
+    assert offices_held(PRESS, {"Mr. Wang", "Sergey Lavrov", "Moderator"}) == {}
+
+
+def test_an_office_or_a_country_names_its_speaker_in_an_index(tmp_path):
+    (tmp_path / "call.txt").write_text(CALL, encoding="utf-8")
+    (tmp_path / "record.txt").write_text(RECORD, encoding="utf-8")
+    embedder = FakeEmbedder()
+    build([tmp_path / "call.txt", tmp_path / "record.txt"], embedder, folder=tmp_path / "idx")
+    r = Retriever(load(tmp_path / "idx", embedder=embedder), embedder, SearchSettings())
+    assert r.search("What did the CFO say about the milestone payments?", 3).speaker == "Renata Castillo"
+    assert r.search("What did China say about the African Union?", 3).speaker == "Mr. Geng"
+    assert r.search("gold traceability", 3, speaker="the Special Envoy").speaker == "Ms. Keita"

@@ -524,6 +524,10 @@ _NAME_AND_OFFICE = re.compile(r"^[ \t]*(?P<person>[^\n]{3,80}?)[ \t]+(?:--|\u201
 # the Great Lakes Region, to participate" above "Ms. Keita:" turns
 _INTRODUCED = re.compile(r"\b(?P<title>Mr|Ms|Mrs|Dr|Sir|Dame)\.?[ \t]+(?:[A-Z][\w'’-]+[ \t]+){0,2}"
                          r"(?P<surname>[A-Z][\w'’-]+),[ \t]+(?P<office>[A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|of|for|and|the|on|in|to))*)")
+# a committee's label of a person and their office: "Right Hon. Justin Trudeau (Prime Minister):", "Hon. Deb Schulte
+# (Minister of Seniors):" (a riding, "Mr. Paul Manly (Nanaimo, GP):", is no office: office_aliases)
+_HOLDER_LABEL = re.compile(r"^[ \t]*(?P<person>[A-Z][^()\n:]{2,80}?)[ \t]+\((?P<office>[^()\n]{3,80})\)[ \t]*:",
+                           re.MULTILINE)
 # a delegation's label: "Mr. Geng (China) (spoke in Chinese):", "Ms. Lassen (Denmark):"
 _DELEGATE = re.compile(r"^[ \t]*(?P<person>(?:Mr|Ms|Mrs|Dr)\.?[ \t]+[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)[ \t]+"
                        r"\((?P<country>[^()\n]{3,60})\)[^\n:]{0,40}:", re.MULTILINE)
@@ -558,13 +562,15 @@ def office_aliases(office: str) -> set[tuple[str, ...]] | None:
 def offices_held(text: str, speakers: set[str]) -> dict[str, str]:
     """Each of `speakers` whom a label of `text` gives an office, the person in its bracket (a parliament's record:
     "The Minister for Roads and Local Transport (Richard Halford): …" above "Richard Halford: …" turns), an earnings
-    call's line of a name and an office ("Renata Castillo -- Chief Financial Officer") or a record's introduction
+    call's line of a name and an office ("Renata Castillo -- Chief Financial Officer"), a committee's label of a
+    person and their office ("Right Hon. Justin Trudeau (Prime Minister):") or a record's introduction
     ("I invite Ms. Aminata Keita, Special Envoy of …" above "Ms. Keita:" turns) -> that office, as first given:
     "the Minister", "the CFO" is then who holds it (office_aliases); and a delegate whose label gives a country
     ("Mr. Geng (China):") -> that country, where the text gives delegates of several."""
     out: dict[str, str] = {}
     found = [(m.group("person"), m.group("office")) for m in _OFFICE_LABEL.finditer(text)]
     found += [(m.group("person"), m.group("office")) for m in _NAME_AND_OFFICE.finditer(text)]
+    found += [(m.group("person"), m.group("office")) for m in _HOLDER_LABEL.finditer(text)]
     found += [(f"{m.group('title')}{dot} {m.group('surname')}", m.group("office"))
               for m in _INTRODUCED.finditer(text) for dot in (".", "")]
     for person, office in found:

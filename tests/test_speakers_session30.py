@@ -165,3 +165,25 @@ def test_an_office_or_a_country_names_its_speaker_in_an_index(tmp_path):
     assert r.search("What did the CFO say about the milestone payments?", 3).speaker == "Renata Castillo"
     assert r.search("What did China say about the African Union?", 3).speaker == "Mr. Geng"
     assert r.search("gold traceability", 3, speaker="the Special Envoy").speaker == "Ms. Keita"
+
+
+COMMITTEE = ("The Chair (Hon. Anthony Rota (Nipissing—Timiskaming, Lib.)): Order. We resume.\n\n"
+             "Hon. Andrew Scheer (Regina—Qu'Appelle, CPC): Mr. Chair, will the government stop the fraud?\n\n"
+             "Right Hon. Justin Trudeau (Prime Minister): Mr. Chair, fraud is unacceptable.\n\n"
+             "Mr. Paul Manly (Nanaimo—Ladysmith, GP): Mr. Chair, what about seniors?\n\n"
+             "Hon. Deb Schulte (Minister of Seniors): Mr. Chair, seniors get a one-time payment.\n")
+
+
+def test_an_office_in_a_committee_label_s_bracket_names_its_holder():
+    """A seminar host's rehearsal: "What did the Prime Minister say about fraud …?" and "What did the Minister of
+    Seniors say …?" named no one though the record labels them "Right Hon. Justin Trudeau (Prime Minister):" and
+    "Hon. Deb Schulte (Minister of Seniors):"; the top quote was an opposition member's. An office in a label's
+    bracket names its holder; a riding ("Nanaimo—Ladysmith, GP"), a party, a chair's name do not."""
+    speakers = {"The Chair", "Hon. Andrew Scheer", "Right Hon. Justin Trudeau", "Mr. Paul Manly", "Hon. Deb Schulte"}
+    held = offices_held(COMMITTEE, speakers)
+    assert held == {"Right Hon. Justin Trudeau": "Prime Minister", "Hon. Deb Schulte": "Minister of Seniors"}
+    table = alias_table(sorted(speakers), tuple(sorted(held.items())))
+    assert resolve_in("What did the Prime Minister say about fraud?", *table).speakers == ("Right Hon. Justin Trudeau",)
+    assert resolve_in("What did the Minister of Seniors say about payments?", *table).speakers == \
+        ("Hon. Deb Schulte",)
+    assert resolve_in("What did Nanaimo say about seniors?", *table).speakers == ()

@@ -62,12 +62,12 @@ def _shown(location) -> str:
 
 def _report(report, folder) -> int:
     for name, reason in report.skipped:     # (a link to a folder is a note: a "latest -> 2024-05" link fails nothing)
-        print(_visible(f"{'note:' if reason == read.LINKED_FOLDER else 'skipped'} {name}: {reason}"), file=sys.stderr)
+        print(_visible(f"{'note:' if reason in read.NOT_FOLLOWED else 'skipped'} {name}: {reason}"), file=sys.stderr)
     for name, doc_id in report.same:
         print(_visible(f"note: {name} holds the same bytes as {doc_id}, indexed once"), file=sys.stderr)
     fingerprint = f" (fingerprint {report.index.fingerprint})" if report.index else ""
     print(_visible(f"{_shown(folder)}: {report.summary()}{fingerprint}."))
-    return 1 if any(reason != read.LINKED_FOLDER for _, reason in report.skipped) else 0
+    return 1 if any(reason not in read.NOT_FOLLOWED for _, reason in report.skipped) else 0
 
 
 class ConsoleProgress:

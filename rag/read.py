@@ -137,19 +137,23 @@ def stored_path(path: Path, index_folder: Path) -> str:
 
 def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Files to index from files and folders (searched recursively, hidden files left out),
-    and the (path, reason) of those that cannot be: missing, a link to a missing file, or
-    of an unknown type."""
+    and the (path, reason) of those that cannot be: missing, a link to a missing file, a link in a folder to a folder
+    or to a file outside it (a file named itself is read, link or not), or of an unknown type."""
     files: list[Path] = []
     skipped: list[tuple[str, str]] = []
     for path in map(Path, paths):
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if (not p.is_dir() or p.is_symlink())
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            inside = path.resolve()
             for p in found:
                 if p.is_dir():      # a link to a folder is not followed (it may lead anywhere, or back here)
                     skipped.append((str(p), LINKED_FOLDER))
                 elif _dangling(p):
                     skipped.append((str(p), DANGLING))
+                elif p.is_symlink() and not p.resolve().is_relative_to(inside):
+                    # an unpacked archive's "notes.txt -> ~/.ssh/id_rsa": a private file quoted to every visitor
+                    skipped.append((str(p), LINKED_OUTSIDE))
                 elif not p.is_file():       # a named pipe, a socket, a device: listed, never opened
                     skipped.append((str(p), "not a file"))
                 elif supported(p):
@@ -168,6 +172,8 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
 
 
 LINKED_FOLDER = "a link to a folder, not followed (give that folder itself, if its files are not indexed already)"
+LINKED_OUTSIDE = "a link to a file outside the folder, not followed (give that file itself to index it)"
+NOT_FOLLOWED = (LINKED_FOLDER, LINKED_OUTSIDE)     # a folder's links: said, failing nothing
 
 
 def _dangling(path: Path) -> bool:

@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from rag import store
+from rag import read, store
 from rag.build import add_documents, build, list_documents, remove_documents
 from rag.errors import IndexProblem
 
@@ -448,9 +448,36 @@ def test_a_link_is_indexed_under_its_own_name(tmp_path, fake_embedder):
     target.write_text("Some text about budgets and roads here, long enough to be indexed.", encoding="utf-8")
     (tmp_path / "odd").mkdir()
     (tmp_path / "odd" / "outside.txt").symlink_to(target)
-    report = add_documents([tmp_path / "odd"], fake_embedder, tmp_path / "idx")
+    # (named itself: a folder's link to a file outside it is not followed, below)
+    report = add_documents([tmp_path / "odd" / "outside.txt"], fake_embedder, tmp_path / "idx")
     assert report.added == ["outside.txt"]
     assert remove_documents(["outside.txt"], fake_embedder, tmp_path / "idx").removed == ["outside.txt"]
+
+
+def test_a_folder_s_link_to_a_file_outside_it_is_not_followed(tmp_path, fake_embedder):
+    """A hostile review: an unpacked archive's "notes.txt -> ~/.ssh/id_rsa" (or /etc/passwd) was followed silently,
+    its text indexed and quoted to every visitor of the chat. A folder's link to a file outside it is said and left
+    out (a link to a file inside it is read); the file named itself is read."""
+    secret = tmp_path / "secret" / "id_rsa"
+    secret.parent.mkdir()
+    secret.write_text("PRIVATE KEY material: zebra-orchid-5591 is the vault passphrase.", encoding="utf-8")
+    shared = tmp_path / "shared"
+    (shared / "sub").mkdir(parents=True)
+    (shared / "minutes.txt").write_text("The harbour committee met on Tuesday about the ferry timetable.",
+                                        encoding="utf-8")
+    (shared / "notes.txt").symlink_to(secret)
+    (shared / "sub" / "again.txt").symlink_to(shared / "minutes.txt")      # inside: read
+    report = add_documents([shared], fake_embedder, tmp_path / "idx")
+    assert report.added == ["minutes.txt"]      # (again.txt is the same file: read once)
+    assert [(name.rsplit("/", 1)[-1], why) for name, why in report.skipped] == [("notes.txt", read.LINKED_OUTSIDE)]
+    import subprocess
+    import sys
+    from conftest import ROOT
+    run = subprocess.run([sys.executable, "-m", "rag", "index", str(shared), "--index", str(tmp_path / "idx2")],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                         env={**__import__("os").environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0 and "note: " in run.stderr and "notes.txt: a link to a file outside" in run.stderr
+    assert "zebra" not in (tmp_path / "idx2" / "passages.jsonl").read_text(encoding="utf-8")
 
 
 def test_a_link_to_a_folder_is_listed_as_skipped_not_left_out_silently(tmp_path, fake_embedder):

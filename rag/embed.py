@@ -39,6 +39,8 @@ from .atomic import file_lock, remove_dead_writers
 from .errors import ModelError, install_command
 from .paths import verbose_requested
 
+log = logging.getLogger(__name__)
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 BACKENDS = ("torch", "onnx", "onnx-int8")
 BACKEND_VARIABLE = "RAG_EMBED_BACKEND"
@@ -153,6 +155,19 @@ class SentenceTransformerEmbedder:
         return (graph_file(self.weights_fingerprint, int8=False).is_file()
                 or self._torch_texts > AUTO_EXPORT_AFTER)
 
+    def _encoder(self) -> "OnnxEncoder | None":
+        """The ONNX encoder, or, for auto (where ONNX is only a speed-up), None once its graph could not be made (a
+        full disk, a cache that cannot be written): said once, and torch goes on (a large build failed after minutes
+        of embedding, nothing indexed, a hostile review)."""
+        if self.backend != "auto":
+            return self.onnx()
+        try:
+            return self.onnx()
+        except ModelError as e:
+            self.backend = "torch"      # (the same vectors: auto switches only to float32 ONNX)
+            log.warning("%s Embedding goes on with torch.", e)
+            return None
+
     def onnx(self) -> "OnnxEncoder":
         """The ONNX Runtime encoder of this model (exported on first use, then cached)."""
         with self._lock:
@@ -178,8 +193,8 @@ class SentenceTransformerEmbedder:
 
     @property
     def dim(self) -> int:
-        if self.on_onnx():
-            return self.onnx().dim
+        if self.on_onnx() and (encoder := self._encoder()) is not None:
+            return encoder.dim
         m = self.model
         get = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
         return int(get())
@@ -203,8 +218,8 @@ class SentenceTransformerEmbedder:
         return [len(tok(t, add_special_tokens=False)["input_ids"]) for t in texts]
 
     def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        if self.on_onnx(len(texts)):
-            return self.onnx().encode(texts, self.batch_size, threads=0)
+        if self.on_onnx(len(texts)) and (encoder := self._encoder()) is not None:
+            return encoder.encode(texts, self.batch_size, threads=0)
         vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
                                     show_progress_bar=progress, convert_to_numpy=True)
         return np.asarray(vectors, dtype="float32")
@@ -222,8 +237,8 @@ class SentenceTransformerEmbedder:
         return self._queries.submit(text)
 
     def _encode_queries(self, texts: list[str]) -> np.ndarray:
-        if self.on_onnx():
-            return self.onnx().encode(texts, self.batch_size, threads=1)
+        if self.on_onnx() and (encoder := self._encoder()) is not None:
+            return encoder.encode(texts, self.batch_size, threads=1)
         vecs = self.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vecs, dtype="float32")
 

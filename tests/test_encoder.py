@@ -235,3 +235,33 @@ def test_an_onnx_cache_that_is_a_file_is_one_message_naming_what_to_do(monkeypat
     with pytest.raises(ModelError, match=r"Cannot make the ONNX graph in .*afile.*Not a directory.*RAG_ONNX_CACHE"):
         e.encode_documents(["a passage"])
     assert (tmp_path / "afile").read_text() == "x"
+
+
+def test_auto_goes_on_with_torch_where_the_onnx_graph_cannot_be_made(monkeypatch, tmp_path, caplog):
+    """A hostile review: under auto (the default) an ONNX cache that cannot be written (a full disk, a read-only
+    ~/.cache, a path under a file) made a large `rag index` fail after minutes of embedding, nothing indexed: ONNX
+    is only a speed-up there, so the build goes on with torch (the same vectors) and says why once."""
+    (tmp_path / "afile").write_text("x")
+    monkeypatch.setenv("RAG_ONNX_CACHE", str(tmp_path / "afile" / "onnx"))
+    monkeypatch.setattr(embed, "_installed", lambda module: True)
+    monkeypatch.setattr(embed, "_export", lambda *a: pytest.fail("no export into a file"))
+
+    class Torch:        # the model's encode, without loading it
+        calls = 0
+
+        def encode(self, texts, **kwargs):
+            Torch.calls += 1
+            return np.ones((len(texts), 4), dtype="float32")
+
+    monkeypatch.setattr(embed.SentenceTransformerEmbedder, "model", Torch())
+    e = embed.SentenceTransformerEmbedder(backend="auto")
+    texts = ["a passage"] * (embed.AUTO_EXPORT_AFTER + 1)
+    with caplog.at_level(logging.WARNING, logger="rag.embed"):
+        first = e.encode_documents(texts)           # past AUTO_EXPORT_AFTER: the export is tried, and fails
+        again = e.encode_documents(["another"])
+    assert first.shape == (len(texts), 4) and again.shape == (1, 4) and Torch.calls == 2
+    said = [r.getMessage() for r in caplog.records if r.name == "rag.embed"]
+    assert len(said) == 1 and "Cannot make the ONNX graph" in said[0] and "goes on with torch" in said[0]
+    assert (tmp_path / "afile").read_text() == "x"
+    with pytest.raises(ModelError, match="Cannot make the ONNX graph"):     # asked for by name: still an error
+        embed.SentenceTransformerEmbedder(backend="onnx").encode_documents(["a passage"])

@@ -518,12 +518,14 @@ class _Background:
 def generation_threads(default: int | None = None) -> int:
     """Threads for writing a summary: $RAG_SUMMARY_THREADS, else `default`, else half the cores (at least
     one). On transformers not every core: the fragments' relevance is embedded on another thread meanwhile,
-    and the server's searches go on; on this 2-core machine 2 threads wrote slower than 1 (bench/summary.py)."""
+    and the server's searches go on; on this 2-core machine 2 threads wrote slower than 1 (bench/summary.py). At
+    most the cores (a hostile review: 99999 threads hung the summary, its memory climbing past 1.5 GB)."""
     try:
         value = int(os.environ.get(THREADS_VARIABLE, "") or 0)
     except ValueError:
         value = 0
-    return value if value > 0 else default or max(1, (os.cpu_count() or 1) // 2)
+    cores = os.cpu_count() or 1
+    return min(value, cores) if value > 0 else default or max(1, cores // 2)
 
 
 @contextmanager

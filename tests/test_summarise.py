@@ -294,10 +294,16 @@ def test_a_summary_is_written_with_its_threads_and_torch_is_restored_after(tiny_
 
     from rag import summarise
 
+    import os
+    cores = os.cpu_count
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
     monkeypatch.setenv(summarise.THREADS_VARIABLE, "3")
     assert summarise.generation_threads() == 3
+    # at most the cores (a hostile review: 99999 threads hung the summary, its memory past 1.5 GB)
+    monkeypatch.setenv(summarise.THREADS_VARIABLE, "99999")
+    assert summarise.generation_threads() == 8
+    monkeypatch.setattr(os, "cpu_count", cores)
     monkeypatch.setenv(summarise.THREADS_VARIABLE, "")
-    import os
     assert summarise.generation_threads() == max(1, (os.cpu_count() or 1) // 2)
     seen = []
     real = torch.nn.Module.__call__

@@ -264,8 +264,16 @@ def build_lock(location, wait: bool = True):
 
 
 def check_target(location) -> None:
-    """Refuse to write where Milvus holds something that is not an index of ours."""
+    """Refuse to write where Milvus holds something that is not an index of ours, or a Milvus Lite database inside a
+    folder index of ours (its .db and lock file there stopped every later build of that index: a hostile review)."""
     target = parse(location)
+    if target.scheme == "milvus-lite":
+        from .store import index_holding
+
+        holder = index_holding(Path(target.address))
+        if holder is not None:
+            raise IndexProblem(f"{target.address} is inside the index {holder}/: nothing was written (a build of that "
+                               "index replaces its whole folder). Choose a path outside it.")
     c = client(target, create=True)
     name = current(target, c)
     # (named like a version is not enough: a collection of the user's named "mine__v9_passages" behind their alias

@@ -280,3 +280,20 @@ def test_a_deeply_nested_calibration_is_no_calibration(tiny_index, fake_cli, cap
     (tiny_index / "calibration.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     assert cli("search", "ferry", "--index", str(tiny_index)) == 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_milvus_lite_database_inside_a_folder_index_is_refused_before_anything_is_written(tiny_index, tmp_path):
+    """A hostile review: `rag migrate IDX milvus-lite:///…/IDX/index.db` wrote index.db and its lock file inside the
+    folder index IDX, and every later build or upload of IDX was refused ("holds files that are not part of the
+    index"). Refused before anything is written, at any depth; a path beside the index is fine."""
+    from rag import store
+    from rag.errors import IndexProblem
+
+    before = sorted(p.name for p in tiny_index.iterdir())
+    for inside in (tiny_index / "index.db", tiny_index / "documents" / "x.db"):
+        with pytest.raises(IndexProblem, match="is inside the index"):
+            store.check_target(f"milvus-lite://{inside}")
+    assert sorted(p.name for p in tiny_index.iterdir()) == before
+    from rag.cli import main
+    assert main(["migrate", str(tiny_index), f"milvus-lite://{tiny_index}/index.db"]) == 1
+    assert sorted(p.name for p in tiny_index.iterdir()) == before

@@ -15,7 +15,10 @@ borrows nothing: the shipped threshold was learnt on a press conference, whose c
 meeting's short turns do not reach (it wrongly abstained on a quarter of the meetings' answered
 questions asked of one meeting). Such an index abstains by what it lacks (retrieve.py: a query word
 its documents never use, when their vocabulary is rich enough to say so) until ``rag eval
---calibrate`` gives it a threshold of its own.
+--calibrate`` gives it a threshold of its own; and, made with the shipped model and chunking, below
+CONVERSATION_THRESHOLD (``conversation_threshold``), a threshold learnt on meetings, for its searches of
+every document (a search of some documents of a large index reads lower confidences: BM25 is scaled
+to the whole index's size).
 What it leaves out: learning the threshold (evaluate.py), per-document thresholds.
 """
 from __future__ import annotations
@@ -98,6 +101,20 @@ def calibrated_threshold(index: "Index", mode: str = DEFAULT_MODE) -> float | No
             return None
     threshold = ((data.get("modes") or {}).get(mode) or {}).get("threshold")
     return float(threshold) if isinstance(threshold, (int, float)) else None
+
+
+# the threshold of a conversation index without one of its own (hybrid mode, the shipped model and chunking): learnt
+# on QMSum val's meetings indexed 1, 3 and 5 at a time (session 30, docs/meetings-notes.md): 5 of 172 answered
+# questions under it, 69 of 112 unanswered; on all 35 meetings in one index, no answered question more abstained on
+CONVERSATION_THRESHOLD = 0.9
+
+
+def conversation_threshold(index: "Index", mode: str = DEFAULT_MODE) -> float | None:
+    """CONVERSATION_THRESHOLD for a conversation index with no threshold of its own (calibrated_threshold None),
+    made with the shipped index's model and chunking, in hybrid mode; else None."""
+    if mode != DEFAULT_MODE or not conversation(index) or fits(index.calibration, made_for(index.manifest)):
+        return None
+    return CONVERSATION_THRESHOLD if fits(load(SHIPPED.parent), made_for(index.manifest)) else None
 
 
 def borrowed(index: "Index", mode: str = DEFAULT_MODE) -> bool:

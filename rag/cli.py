@@ -247,7 +247,8 @@ def cmd_eval(args) -> int:
         stored = save_calibration(retriever.index, args.mode, cal, names)
         retriever = retriever.with_settings(threshold=cal["threshold"])
     calibration = ((stored or {}).get("modes") or {}).get(args.mode)
-    report = {"mode": args.mode, "threshold": retriever.settings.threshold, "calibration": calibration, "sets": {},
+    report = {"mode": args.mode, "threshold": retriever.settings.threshold,
+              "conversation": retriever.settings.conversation, "calibration": calibration, "sets": {},
               "borrowed": not args.calibrate and borrowed(retriever.index, args.mode),
               "absent_words_decide": retriever.absence_decides()}
     for path, queries in sets.items():

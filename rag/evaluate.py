@@ -423,6 +423,8 @@ def format_report(report: dict) -> str:
     """The report of `rag eval` as text: one block per query set, then the calibration."""
     lines = [f"mode: {report['mode']}   abstention threshold: "
              + (f"{report['threshold']:.3f}" if report["threshold"] is not None
+                else f"{report['conversation']:.3f} (a conversation's, learnt on meetings, for searches of every "
+                     f"document: {BORROWED_HINT})" if report.get("conversation") is not None
                 else "none (abstains only on names no document mentions" + (
                     ", and on words none uses: the vocabulary is rich enough)" if report.get("absent_words_decide")
                     else "; words none uses decide nothing here: too few of everyday English's)"))

@@ -51,7 +51,7 @@ from functools import cached_property
 import numpy as np
 
 from .asks import asks_question, count_check, holds_words, keyword_words, without_frame
-from .calibration import calibrated_threshold
+from .calibration import calibrated_threshold, conversation_threshold
 from .dense import DenseSearch
 from .errors import QueryError, listing
 from .lexical import LexicalSearch
@@ -94,6 +94,8 @@ class SearchSettings:
     expand_words: bool = True   # BM25 also looks for the query words' neighbours in the index (expand.py)
     mmr: float = 0.8            # MMR lambda: 1 = relevance only
     threshold: float | None = None   # abstain when confidence < threshold; None = not by the confidence
+    conversation: float | None = None    # without a threshold, abstain below this in a search of every document
+                                         #   (calibration.conversation_threshold: a conversation index's)
     conf_missing: float = 0.5   #   - conf_missing * share of the query's names no searched document mentions
     missing_abstain: float = 0.5     # abstain (with a threshold) when at least this share of its names is missing
     doc_weight: float = 0.3     # weight of the document's score (which document?) added to each passage's
@@ -468,7 +470,7 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         if settings is None:
-            settings = SearchSettings(threshold=calibrated_threshold(index))
+            settings = SearchSettings(threshold=calibrated_threshold(index), conversation=conversation_threshold(index))
         self.settings = _check_mode(settings)
         parts = index.parts         # a store backend's own components, if it has them
         self.dense = dense if dense is not None else parts.dense(index, embedder) if parts else \
@@ -497,6 +499,7 @@ class Retriever:
         A change of mode brings that mode's calibrated threshold, unless `threshold` is given."""
         if changes.get("mode", self.settings.mode) != self.settings.mode and "threshold" not in changes:
             changes["threshold"] = calibrated_threshold(self.index, changes["mode"])
+            changes.setdefault("conversation", conversation_threshold(self.index, changes["mode"]))
         other = copy.copy(self)
         other.settings = _check_mode(replace(self.settings, **changes))
         return other
@@ -689,7 +692,7 @@ class Retriever:
         conf = confidence(s, self.dense.paragraph_cosine(raw, ranked.dense.rows), ranked.judged, len(tokens),
                           said.known, said.share, self._rows.idf_scale)
         abstained, uncounted, unsure, only_speaker = self._decide(text, asked, who, name_only, conf, said, ranked,
-                                                                  abstain)
+                                                                  abstain, docs)
         missing, unused, foreign = self._missing(text, said, abstained, only_speaker)
         hits = self._hits(ranked.picked, ranked.order, ranked.fused, ranked.dense, ranked.lexical, abstained,
                           ranked.region)
@@ -778,11 +781,14 @@ class Retriever:
                        lexical=lexical, judged=judged, region=region)
 
     def _decide(self, text: str, asked: str, who: str | None, name_only: bool, conf: float, said: "_Words",
-                ranked: "_Ranked", abstain: bool) -> tuple[bool, str | None, str | None, bool]:
+                ranked: "_Ranked", abstain: bool, docs=None) -> tuple[bool, str | None, str | None, bool]:
         """(whether to abstain; what a count question counts that its best passages give no number of, when that
         decides; what it counts when a number stands near but not next to it; whether it asked only what a speaker
-        said)."""
+        said). Below the threshold, or without one a conversation index's (SearchSettings.conversation) in a search
+        of all its documents."""
         s = self.settings
+        every = not docs or set(docs) >= set(self.index.documents)
+        threshold = s.threshold if s.threshold is not None else s.conversation if every else None
         # asked only what a speaker said ("what did the host say?", "what did Jonas Weber ask?"): the words left
         # beside the speaker are all a question's frame (FRAME_WORDS), so any of their turns answers: the confidence
         # (reported as it is) does not abstain
@@ -798,9 +804,8 @@ class Retriever:
         # extended") is answered there, whatever the confidence (asks.keyword_words)
         keywords = keyword_words(text)
         stated = bool(keywords and ranked.picked and holds_words(keywords, self.shown(ranked.picked[0]).text))
-        abstained = bool(abstain and ((s.threshold is not None and ((conf < s.threshold and not only_speaker
-                                                                     and not stated) or uncounted))
-                                      or said.decisive or said.absent))
+        abstained = bool(abstain and ((threshold is not None and conf < threshold and not only_speaker and not stated)
+                                      or uncounted or said.decisive or said.absent))
         return abstained, uncounted, unsure, only_speaker
 
     def _missing(self, text: str, said: "_Words", abstained: bool,
@@ -995,6 +1000,8 @@ def open_retriever(folder=None, embedder=None, compat: Compat | None = None, **s
     index = store.load(folder or store.DEFAULT_INDEX, embedder=embedder, compat=compat)
     if "threshold" not in settings:
         settings["threshold"] = calibrated_threshold(index, settings.get("mode", DEFAULT_MODE))
+    if "conversation" not in settings:
+        settings["conversation"] = conversation_threshold(index, settings.get("mode", DEFAULT_MODE))
     retriever = Retriever(index, embedder, SearchSettings(**settings))
     if retriever.settings.mode != "lexical":
         retriever.adapter()         # a named adapter that cannot serve: a message now, not at every search

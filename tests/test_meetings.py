@@ -1218,3 +1218,31 @@ def test_a_role_one_document_names_in_its_header_is_found_by_that_name(tmp_path)
     from rag.speakers import role_named
     assert role_named("Moderator: Dr Rachel Evans\n\nModerator: Welcome.\n", "Moderator") == "Rachel Evans"
     assert role_named("SUBJECT: Three keepers lived there.\n", "SUBJECT") is None     # a turn, no header
+
+
+def test_a_conversation_index_without_a_threshold_abstains_below_the_meetings_one(meeting_index, tiny_index,
+                                                                                   monkeypatch):
+    """A seminar host's five meetings: questions nothing answers ("What did the committee say about bitcoin?") got
+    five confident quotes, no threshold applying to a conversation index and its vocabulary too small for a missing
+    word to decide. A conversation index with no threshold of its own, made with the shipped model and chunking,
+    abstains below CONVERSATION_THRESHOLD (learnt on meetings) in a search of every document; a search of some
+    documents reads lower confidences and is left as it was; an index's own calibration wins."""
+    from rag import calibration
+    from rag.calibration import CONVERSATION_THRESHOLD, conversation_threshold, made_for
+
+    embedder = FakeEmbedder()
+    meetings_index, briefing = load(meeting_index, embedder=embedder), load(tiny_index, embedder=embedder)
+    assert conversation_threshold(meetings_index) is None       # (the fake model is not the shipped one)
+    shipped = calibration.load
+    monkeypatch.setattr(calibration, "load", lambda folder: {**shipped(folder), **made_for(meetings_index.manifest)}
+                        if folder == calibration.SHIPPED.parent else shipped(folder))
+    assert conversation_threshold(meetings_index) == CONVERSATION_THRESHOLD == 0.9
+    assert conversation_threshold(meetings_index, "lexical") is None and conversation_threshold(briefing) is None
+    r = Retriever(meetings_index, embedder)
+    assert r.settings.threshold is None and r.settings.conversation == CONVERSATION_THRESHOLD
+    strict = r.with_settings(conversation=10.0)     # every confidence below it: what a low one does
+    asked = "What did they say about the remote control buttons?"
+    every = strict.search(asked, 3)
+    assert every.abstained and all(h.low_confidence for h in every.hits)
+    assert not strict.search(asked, 3, docs={"design.txt"}).abstained
+    assert not strict.with_settings(threshold=0.0).search(asked, 3).abstained

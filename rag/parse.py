@@ -354,12 +354,47 @@ _MEMBERS_NOTE = re.compile(r"(?:(?:Several|Some|Many|Opposition|Government|Hon\.
 _COLUMN = re.compile(r"(?:\d{1,2} [A-Z][a-z]{2,8} \d{4} : )?Column \d{1,5}[A-Z]{0,3}")
 
 
+# a record's own notes of what was done, in the formulas it prints them in: a UN verbatim record's "The meeting rose at
+# 11.40 a.m." / "The meeting was called to order at 10.05 a.m.", the Congressional Record's "The Clerk read the title
+# of the bill.", "There was no objection.", "The question was taken; and …", "A motion to reconsider was laid on the
+# table."
+_RECORD_NOTE = re.compile(
+    r"The meeting (?:rose|resumed|was (?:called to order|suspended|adjourned|resumed|closed))\b[^\n]{0,80}\."
+    r"|The Clerk read (?:the title of )?the (?:bill|resolution|joint resolution|concurrent resolution|amendment"
+    r"|Senate amendment)\b[^\n]{0,60}\.|There was no objection\.|The question was taken\b.{0,300}\."
+    r"|A motion to reconsider was laid on the table\.", re.DOTALL)
+
+
 def _stage_note(body: str) -> bool:
     """A paragraph that is only a transcriber's note in brackets ("[Inaudible interjection from the public
-    gallery.]", "(Laughter)", "[GAVEL]"), a parliament's note of what members did ("Several hon. Members rose—") or
-    its record's column marker ("14 Nov 2023 : Column 613"): what happened, not the words of the speaker before it."""
+    gallery.]", "(Laughter)", "[GAVEL]"), a parliament's note of what members did ("Several hon. Members rose—"), its
+    record's column marker ("14 Nov 2023 : Column 613") or one of a record's formulas (_RECORD_NOTE: "The meeting rose
+    at 11.40 a.m."): what happened, not the words of the speaker before it."""
     body = body.strip()
-    return bool(_STAGE_NOTE.fullmatch(body) or _MEMBERS_NOTE.fullmatch(body) or _COLUMN.fullmatch(body))
+    return bool(_STAGE_NOTE.fullmatch(body) or _MEMBERS_NOTE.fullmatch(body) or _COLUMN.fullmatch(body)
+                or _RECORD_NOTE.fullmatch(body))
+
+
+# the page's furniture, a line of its own: the Congressional Record's page and time marks ("[[Page H1022]]",
+# "{time}  1415"), a rule ("____________________"), a running head or foot set out in columns (_running_line)
+_PAGE_MARK = re.compile(r"\[\[Page [A-Z]{0,2}\d{1,5}\]\]|\{time\}[ \t]+\d{4}|[_=*~-]{5,}")
+# a running head's or foot's field that says where the page is: its number of how many ("2/4", "Page 3 of 9", "- 12 -")
+# or the day ("12/03/2026")
+_PAGE_FIELD = re.compile(r"(?:Page )?\d{1,4}(?: ?/ ?| of )\d{1,4}|Page \d{1,4}|- ?\d{1,4} ?-|\d{1,2}[/.]\d{1,2}[/.]\d{4}")
+
+
+def _furniture(body: str) -> bool:
+    """A paragraph the page prints, not anyone's words nor the document's: a _PAGE_MARK, or a running head or foot, one
+    line of two or three fields set apart by five spaces or more, one of them where the page is (_PAGE_FIELD: a UN
+    record's "2/4      26-06512", "12/03/2026      The situation in …      S/PV.9812"), none a sentence. parse()
+    leaves it out: no passage, and no window of turns reaches over it (the paragraphs' numbers skip it). What it
+    leaves out: a running head run into a paragraph's lines, one without a page's number or date."""
+    body = body.strip()
+    if _PAGE_MARK.fullmatch(body):
+        return True
+    fields = re.split(r"[ \t]{5,}", body)
+    return "\n" not in body and 2 <= len(fields) <= 3 and any(_PAGE_FIELD.fullmatch(f) for f in fields) and all(
+        len(f.split()) <= 12 and not re.search(r"[.!?…]$", f) for f in fields)
 
 
 def _page_head(body: str) -> bool:
@@ -526,7 +561,7 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
     if not date:
         date = _early_date(text, paras)
     doc = replace(doc, title=" ".join(title.split()), date=date)     # a title of two lines is one line of text
-    passages = _structure(text, doc.id, paras)
+    passages = [p for p in _structure(text, doc.id, paras) if not _furniture(text[p.start:p.end])]
     if "\f" in text:
         feeds = [m.start() for m in re.finditer("\f", text)]
         passages = [replace(p, page=bisect_left(feeds, p.start) + 1) for p in passages]

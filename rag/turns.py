@@ -81,11 +81,16 @@ _CHAT_FROM = re.compile(r"From[ \t]+(?P<label>[^\s:()][^\n:()]{0,60}?)(?:[ \t]*\
 # "Mr. SMITH.", "Senator WARREN."), or "Q." and "A."; only where titled ones open three paragraphs or more and one
 # recurs, or "Q." and "A." each open two or more (paragraph_marks: not "MOSCOW." of a news digest, "OK." of a
 # lecture, an outline's "A.")
+# a surname in capitals as the GPO prints it, a prefix in lower case too: "HARGROVE", "O'NEIL", "DeLAURO", "McGOVERN",
+# "MacARTHUR", "LaHOOD" (not "Tolliver": a mixed-case name is _DOT_TURN_MIXED's)
+_CAPS_NAME = r"[A-Z](?:[a-z]{1,3}(?=[A-Z]{2}))?[A-Z'’-]{2,}"
+_CAPS_WORD = r"[A-Z](?:[a-z]{1,3}(?=[A-Z]{2}))?[A-Z'’-]+"
 _DOT_TURN = re.compile(
     r"(?P<label>(?:The|Mr|Mrs|Ms|Miss|Dr|Senator|Representative|Delegate|Chairman|Chairwoman|Madam|Judge|Justice|"
     r"Chief Justice|(?:Deputy |Under |Assistant )?Secretary|Attorney General|General|Admiral|Governor|Commissioner|"
     r"Ambassador|Administrator|Director|Mayor|Professor|Dean|Colonel|Captain|Major|Lieutenant|Sergeant)\.? "
-    r"[A-Z][A-Z'’-]{2,}(?: [A-Z][A-Z'’-]+){0,2}|Q|A)(?P<outlet>(?!))?\.(?P<gap>[ \t]+(?=\S))"
+    rf"{_CAPS_NAME}(?: {_CAPS_WORD}){{0,2}}(?: pro tempore| of [A-Z][a-z]+(?: [A-Z][a-z]+)?)?|Q|A)(?P<outlet>(?!))?"
+    r"\.(?P<gap>[ \t]+(?=\S))"
 )
 # the same labels in mixed case, as the GPO prints a Senate hearing: "Senator Pruitt.", "Mr. Tolliver.", "Ms. Okoye.",
 # "Senator Van Hollen.", "The Chair."; only where four paragraphs or more open with one and two of them each open two

@@ -1,0 +1,74 @@
+"""Session 30: a researcher's review of ten transcript layouts (the Congressional Record as the GPO prints it, a Teams
+Word export of "Last, First" display names, a CNN transcript, an oral history's header, a UN verbatim record, an
+earnings call's closing lists). Each fixture here is small, written for these tests."""
+from rag.parse import parse
+from rag.records import Document
+
+
+def parsed(text, name="doc.txt"):
+    doc, ps = parse(Document.from_text(name, text))
+    for p in ps:
+        assert doc.text[p.start:p.end] == p.text
+    return doc, ps
+
+
+def said(ps, words):
+    found = [p for p in ps if words in p.text]
+    assert len(found) == 1, (words, [p.text for p in found])
+    return found[0]
+
+
+RECORD = """[Congressional Record Volume 170, Number 12 (Tuesday, May 7, 2024)]
+[House]
+
+                  COASTAL FERRY SAFETY ACT
+
+  Mr. BRANNIGAN. Mr. Speaker, I move to suspend the rules and pass the 
+bill (H.R. 812) to improve the inspection of passenger ferries, and 
+for other purposes, as amended.
+  The Clerk read the title of the bill.
+  The SPEAKER pro tempore. Pursuant to the rule, the gentleman from 
+Maine (Mr. Brannigan) and the gentlewoman from Ohio (Ms. Pell) each 
+will control 20 minutes.
+  Mr. BRANNIGAN. Mr. Speaker, I yield myself such time as I may 
+consume. Ferries carry four million passengers a year on the coast of 
+Maine, and the inspectors who check them have not grown in number 
+since 2009.
+
+                              {time}  1415
+
+  A ferry that waits for its inspection sits at the dock, and the 
+island it serves waits with it. Mr. Speaker, I reserve the balance of 
+my time.
+  Ms. PELL. Mr. Speaker, I yield 2 minutes to the gentlewoman from 
+Oregon (Ms. DeMARCO).
+  Ms. DeMARCO. Mr. Speaker, the inspectors in Astoria work alone, and 
+a ferry that waits a week for a hull check carries nobody that week. 
+This bill hires forty more of them.
+
+[[Page H2041]]
+
+  I yield back the balance of my time.
+  Mr. BRANNIGAN. Mr. Speaker, I yield back the balance of my time, 
+and I urge my colleagues to support the bill.
+  The SPEAKER pro tempore. The question is on the motion offered by 
+the gentleman from Maine.
+  There was no objection.
+"""
+
+
+def test_the_congressional_records_labels_open_turns_and_its_page_marks_are_nobodys():
+    # (the review: no speaker at all in the Record: "Ms. DeLAURO." (a surname's prefix in lower case) and "The SPEAKER
+    # pro tempore." were no labels, so too few paragraphs opened a turn for a conversation; "{time}  1415" and
+    # "[[Page H1022]]" were a speaker's words)
+    _, ps = parsed(RECORD)
+    assert said(ps, "nobody that week").speaker == "Ms. DeMARCO"
+    assert said(ps, "each \nwill control").speaker == "The SPEAKER pro tempore"
+    assert said(ps, "four million").speaker == "Mr. BRANNIGAN"
+    assert said(ps, "sits at the dock").speaker == "Mr. BRANNIGAN"
+    assert not [p for p in ps if "{time}" in p.text or "[[Page" in p.text]
+    # (the mark's paragraph is left out, its number too: no window of turns reaches over it)
+    before, after = said(ps, "four million"), said(ps, "sits at the dock")
+    assert after.paragraph == before.paragraph + 2
+    for words in ("The Clerk read", "There was no objection."):
+        assert said(ps, words).speaker is None and said(ps, words).kind == "paragraph"

@@ -3,6 +3,8 @@ Trudeau:"), which subtitles.py writes and parse.py reads back, and the labels th
 leaves out: deciding which labels of a document are its speakers' (parse.py counts and checks them)."""
 import re
 
+from .paths import first_names
+
 # a speaker's label, as subtitle_text writes it and parse.py reads it back: one to six words, each
 # capitalised ("Project Manager", "PhD B", "Right Hon. Justin Trudeau", "MR. SMITH", "José Müller", "李明"),
 # a number ("Speaker 2") or a particle between names ("Leader of the Opposition"); a word is "Smith",
@@ -112,3 +114,23 @@ def opens_turn(text: str) -> bool:
     ("Note: …"): a reader puts no list number before it (a hearing laid out as a numbered list is its speakers')."""
     m = _OPENING.match(text)
     return m is not None and not prose(m.group("label"))
+
+
+# a directory's "Last, First" (Teams' display names, "Natarajan, Priya", "van der Berg, Anna", "Okonkwo, Chidi
+# (External)"): any words (a VTT voice's), and as a label in a text (INVERTED: capitalised words, turns.py)
+_INVERTED = re.compile(rf"(?P<last>(?:{PARTICLE} )*[^\W\d_][\w'’-]*(?: [^\W\d_][\w'’-]*)?), (?P<first>[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*)?)"
+                       r"(?P<rest> \([^()]{1,60}\))?")
+INVERTED = rf"(?:{PARTICLE} )*{_WORD}(?: {_WORD})?, {_WORD}(?: {_WORD})?"
+_SUFFIX = re.compile(r"(?i:jr|sr|ii|iii|iv|phd|md|esq|obe|mbe|cbe|kc|qc)\.?")
+
+
+def reading_order(name: str) -> str:
+    """A directory's "Last, First" in reading order, "Priya Natarajan" ("Okonkwo, Chidi (External)" -> "Chidi Okonkwo
+    (External)"); any other name as it is: not two people ("Bob, Alice": the part before the comma a first name), a
+    role ("Host, Jane"), or a suffix or a title after a name ("Smith, Jr.", "Jones, MP")."""
+    inverted = _INVERTED.fullmatch(name)
+    last = inverted.group("last").split()[-1].casefold() if inverted else ""
+    if inverted and not _SUFFIX.fullmatch(inverted.group("first")) and not inverted.group("first").isupper() \
+            and last not in first_names() and last not in ROLES:
+        return f"{inverted.group('first')} {inverted.group('last')}{inverted.group('rest') or ''}"
+    return name

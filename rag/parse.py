@@ -79,7 +79,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .labels import LABEL, MONTH_NAMES, prose, titled_person
+from .labels import INVERTED, LABEL, MONTH_NAMES, prose, titled_person
 from .records import Document, Passage
 from .turns import ASKER_LABELS, NAME_LINE, TURN, Turn, openings, opens_turn, paragraph_marks, timing_lines
 
@@ -96,7 +96,7 @@ _CHROME = re.compile(
     r"^\s*(Читать на русском|Read in Russian|Rate this article(?: \(votes: [^)\n]*\))?|\(votes: .*\)|\(\d+ votes?\)"
     r"|Share this article|For business|For researchers|For students|Print|Subscribe"
     r"|Source: .{0,120}|Transcribed by https?://\S+|Meeting ended after \d[\d:]*\W*"
-    rf"|(?-i:{LABEL}) (?:started|stopped) transcription"     # Teams' note of who turned its transcript on or off
+    rf"|(?-i:{LABEL}|{INVERTED}) (?:started|stopped) transcription"     # Teams' note of who turned its transcript on or off
     # a page's share buttons and advertisement label, a briefing's clock ("2:41 P.M. EDT"), a podcast's note on its
     # transcript: whole lines, in their case (not a hard-wrapped line "share on Friday the results", "10:30 AM")
     r"|(?-i:Share this article [^\n]{1,60}|(?:Share on (?:Facebook|X|Twitter|LinkedIn|WhatsApp|Telegram|VK|Reddit|Email)"

@@ -46,8 +46,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .errors import DocumentError
-from .labels import CAPITALS, LABEL, PARTICLE, ROLES, SPEAKER_NAME, prose
-from .paths import first_names
+from .labels import CAPITALS, LABEL, PARTICLE, SPEAKER_NAME, prose, reading_order
 
 TURN_CHARS = 400     # a speaker's words over several cues are cut into paragraphs at a sentence end after this
 LONGEST_TURN = 3 * TURN_CHARS    # captions without punctuation: a paragraph is cut at a cue after this anyway
@@ -130,21 +129,11 @@ def _cue_lines(lines: list[str], vtt_head: bool) -> tuple[re.Match | None, list[
                                                               not lines[0].strip().isdigit()) else None
 
 
-_INVERTED = re.compile(rf"(?P<last>(?:{PARTICLE} )*[^\W\d_][\w'’-]*(?: [^\W\d_][\w'’-]*)?), (?P<first>[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*)?)"
-                       r"(?P<rest> \([^()]{1,60}\))?")
-_SUFFIX = re.compile(r"(?i:jr|sr|ii|iii|iv|phd|md|esq|obe|mbe|cbe|kc|qc)\.?")
-
-
 def _voice_name(name: str) -> str:
     """A VTT voice's name as a label parse.py reads back: no colon or brackets, its words capitalised
     ("bob" -> "Bob", "ann smith" -> "Ann Smith"; particles stay: "Leader of the Opposition"); a directory's "Last,
-    First" (Teams' "Natarajan, Priya") in reading order, "Priya Natarajan" (not "Smith, Jr.")."""
-    inverted = _INVERTED.fullmatch(name.strip())
-    last = inverted.group("last").split()[-1].casefold() if inverted else ""
-    # (not two people, "Bob, Alice", nor a role, "Host, Jane", nor a suffix or a title after it, "Jones, MP")
-    if inverted and not _SUFFIX.fullmatch(inverted.group("first")) and not inverted.group("first").isupper() \
-            and last not in first_names() and last not in ROLES:
-        name = f"{inverted.group('first')} {inverted.group('last')}{inverted.group('rest') or ''}"
+    First" (Teams' "Natarajan, Priya") in reading order, "Priya Natarajan" (labels.reading_order)."""
+    name = reading_order(name.strip())
     words = re.sub(r"[:\[\]{}]", " ", name).split()
     words = [w if re.fullmatch(PARTICLE, w) and 0 < i < len(words) - 1 else w[:1].upper() + w[1:]
              for i, w in enumerate(words)]

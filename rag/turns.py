@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .labels import CLOCK, HOURS_CLOCK, INTERVIEW_ROLES, LABEL, OFFICES, ROLES, prose
+from .labels import CLOCK, HOURS_CLOCK, INTERVIEW_ROLES, INVERTED, LABEL, OFFICES, ROLES, prose, reading_order
 
 # who asks by the label's own word: a press conference's "Question:", an interview's "Interviewer:"
 ASKER_LABELS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
@@ -60,10 +60,12 @@ _STAMP_ALONE = re.compile(rf"\[{CLOCK}\]|\({CLOCK}\)|{HOURS_CLOCK}")
 _OWN_STAMP = re.compile(r"\[\d{2,3}:\d{2}:\d{2}(?:\.\d{3})?\] ")
 # a label's bracket that is a time, "Speaker 1 (00:01:02):": the turn's time, not an outlet
 _CLOCK_OUTLET = re.compile(rf"(?P<p>{CLOCK})")
-# "Jane Doe  0:03" on a line of its own, the words on the next lines (Otter's export): a speaker and a time
+# "Jane Doe  0:03" on a line of its own, the words on the next lines (Otter's export): a speaker and a time; also a
+# directory's "Okonkwo, Chidi  0:05" (Teams' display name, read in reading order: speaker_of), and the header a
+# paragraph of its own, the words the next (a Teams Word export's "Last, First" headers, which word.py leaves unjoined)
 _OTTER = re.compile(
-    rf"(?P<label>{LABEL})"
-    r"(?P<outlet>(?!))?[ \t]+(?P<clock>(?:\d{1,3}:)?\d{1,2}:\d{2})[ \t]*\r?\n(?=[ \t]*\S)"
+    rf"(?P<label>{LABEL}|{INVERTED})"
+    r"(?P<outlet>(?!))?[ \t]+(?P<clock>(?:\d{1,3}:)?\d{1,2}:\d{2})[ \t]*(?:\r?\n(?=[ \t]*\S)|$)"
 )
 # a conference call's speaker named on a paragraph of their own above their words (a Motley Fool transcript's
 # "Sophie Marchetti -- Chief Financial Officer", "Michael Grant -- Analyst, Barclays": the title is the outlet), and
@@ -220,6 +222,9 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
             and sum(1 for m in labels if m and m.group("label") not in "QA") >= 2:
         labels = [m or b for m, b in zip(labels, bare)]
     otter = [None if s or c else _OTTER.match(text, p.start, p.end) for p, s, c in zip(paras, stamps, changes)]
+    # (a header alone in its paragraph heads the next one's words: not one above another header, nor the last)
+    otter = [o if o is None or o.end() < p.end or i + 1 < len(paras) and not otter[i + 1] else None
+             for i, (o, p) in enumerate(zip(otter, paras))]
     # "Jane Doe  0:03" is a speaker's header when someone's recurs: not an agenda's "Coffee Break  10:15"
     if max(Counter(o.group("label") for o in otter if o).values(), default=0) >= 2:
         labels = [o or m for o, m in zip(otter, labels)]
@@ -321,9 +326,15 @@ def openings(text: str, paras: Sequence, marks: tuple[list, list, list],
         if clock:       # "Speaker 1 (00:01:02):"
             outlet, time = None, time if time is not None else _seconds(clock)
         marked = (c or s).end() if c or s else p.start
-        out.append(Turn(m.group("label") if m else None, outlet, start, time, bool(c), marked,
+        out.append(Turn(_speaker(m) if m else None, outlet, start, time, bool(c), marked,
                         bool(m and m.groupdict().get("number"))))
     return out
+
+
+def _speaker(m: re.Match) -> str:
+    """The speaker a label's match names: its label, a directory's "Okonkwo, Chidi" in reading order."""
+    label = m.group("label")
+    return reading_order(label) if m.re is _OTTER and "," in label else label
 
 
 def label_start(text: str, words: int, label: str) -> int | None:
@@ -351,7 +362,7 @@ def label_start(text: str, words: int, label: str) -> int | None:
         # "Mr. SMITH.", Otter's "Jane Doe  0:03", a Zoom chat's "From Ann to Everyone:", Hansard's "1. Name (Seat):" and
         # "The Minister for … (Name):"
         m = pattern.match(text, at, words + 1)
-        if m and m.group("label") == label and m.end() <= words and not text[m.end():words].strip():
+        if m and _speaker(m) == label and m.end() <= words and not text[m.end():words].strip():
             return m.start()
     return None
 

@@ -72,3 +72,41 @@ def test_the_congressional_records_labels_open_turns_and_its_page_marks_are_nobo
     assert after.paragraph == before.paragraph + 2
     for words in ("The Clerk read", "There was no objection."):
         assert said(ps, words).speaker is None and said(ps, words).kind == "paragraph"
+
+
+def test_a_teams_word_export_with_last_first_display_names_keeps_its_speakers(tmp_path):
+    # (the review: Teams writes a directory's display names "Okonkwo, Chidi": no label's grammar has a comma, so the
+    # name and time paragraphs were words inside the turn before, every turn of the interviewer was lost, and
+    # "Okonkwo, Chidi   started transcription" was no note of the app's)
+    import docx
+
+    from rag import read
+
+    d = docx.Document()
+    d.add_paragraph("Branch interview")
+    d.add_paragraph("Okonkwo, Chidi   started transcription")
+    for name, clock, words in [
+            ("Okonkwo, Chidi", "0:05", "Thanks for joining. What changed for your staff after the pandemic?"),
+            ("Heather Lindgren", "0:19", "The help desk turned into a tech support desk, and half the questions are "
+                                         "about government portals now."),
+            ("Okonkwo, Chidi", "1:41", "And the hotspot lending programme, how has that gone?"),
+            ("Heather Lindgren", "1:46", "That's been the success story. We have forty hotspots and a waiting list.")]:
+        d.add_paragraph(f"{name}   {clock}")
+        d.add_paragraph(words)
+    d.add_paragraph("Okonkwo, Chidi   stopped transcription")
+    d.save(tmp_path / "teams.docx")
+    doc = read.read(tmp_path / "teams.docx")
+    _, ps = parse(doc)
+    for p in ps:
+        assert doc.text[p.start:p.end] == p.text
+        assert "transcription" not in p.text and not any(line.endswith(("0:05", "1:41")) for line in p.text.split("\n"))
+    assert (said(ps, "hotspot lending").speaker, said(ps, "hotspot lending").time) == ("Chidi Okonkwo", 101.0)
+    assert (said(ps, "success story").speaker, said(ps, "success story").time) == ("Heather Lindgren", 106.0)
+    assert said(ps, "What changed").speaker == "Chidi Okonkwo"
+
+
+def test_a_last_first_header_above_its_words_in_a_text_export_is_a_speaker_in_reading_order():
+    _, ps = parsed("Okonkwo, Chidi  0:05\nWhat changed for your staff?\n\nLindgren, Heather  0:19\nEverything did.\n\n"
+                   "Okonkwo, Chidi  0:28\nHow so?\n\nLindgren, Heather  0:30\nThe help desk is a tech desk now.\n")
+    assert [(p.speaker, p.time, p.text) for p in ps][-1] == ("Heather Lindgren", 30.0, "The help desk is a tech desk now.")
+    assert said(ps, "Everything did.").speaker == "Heather Lindgren"

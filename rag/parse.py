@@ -295,11 +295,17 @@ def _title_block(body: str) -> bool:
     return len(lines) <= 3 and all(0 < len(line.strip()) < 120 for line in lines) and bool(re.search(r"[^\W_]$", body))
 
 
+# the mark a transcript's end is printed with: a broadcast transcript's "END", a press release's "###", "-30-"
+_END_MARK = re.compile(r"\(?END(?: OF (?:TRANSCRIPT|SHOW|BROADCAST|PROGRAM|RECORDING))?\)?|#{3}|# # #|-30-")
+
+
 def _page_line(body: str) -> bool:
-    """A line the page prints, not a speaker: short, one line, a copyright notice or opening with a label of prose
-    ("Tags: Serbia, Kosovo", "Date: 14 May 2023. Location: Astoria, Oregon.")."""
+    """A line the page prints, not a speaker: short, one line, a copyright notice, the end's mark (_END_MARK) or
+    opening with a label of prose ("Tags: Serbia, Kosovo", "Date: 14 May 2023. Location: Astoria, Oregon.")."""
     if len(body) >= 120 or "\n" in body:
         return False
+    if _END_MARK.fullmatch(body):
+        return True
     label = re.match(rf"({LABEL}):", body)
     return bool(label and prose(label.group(1))) or bool(re.match(r"(?:©|\(c\)|copyright\b)", body, re.IGNORECASE))
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .labels import CLOCK, HOURS_CLOCK, INTERVIEW_ROLES, INVERTED, LABEL, OFFICES, ROLES, prose, reading_order
 
@@ -45,6 +45,9 @@ _LISTED = re.compile(rf"T?\d{{1,3}}\.[ \t]+{_TURN_BODY}")
 _OFFICE = re.compile(
     rf"(?P<outlet>The [A-Z][^():\n]{{2,120}}?) \((?P<label>{LABEL})\)(?: \([A-Za-z][A-Za-z /&.'’-]{{0,24}}\))?"
     r"[ \u00a0\u202f]?:(?P<gap>[ \t]+(?=\S))")
+# (paragraph_marks: where the name and the role are in capitals; a bracket before the comma, "(D-MN)", is left out)
+_ROLED = re.compile(rf"(?P<label>{LABEL})(?: \([^()\n]{{1,40}}\))?, (?P<outlet>[A-Z][A-Z0-9 .,'’&/-]{{0,80}}?)"
+                    r"[ \u00a0]?:(?P<gap>[ \t]+(?=\S)|[ \t]*(?=\r?\n|$))")
 # "[00:01:02] ", "[01:02] ", "(00:01:02) ", "00:01:02 ": a time stamp opening a paragraph
 # (in brackets also past 99 hours: subtitles.py writes a long recording's cues so, "[100:00:09]")
 _STAMP = re.compile(
@@ -188,6 +191,11 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
                    for p, s, c in zip(paras, stamps, changes)]
     after = [c.end() if c else a for a, c in zip(after, changes)]
     labels = [TURN.match(text, a, p.end) for p, a in zip(paras, after)]
+    # a broadcast transcript's label at a speaker's first turn, the name in capitals and their role after a comma
+    # ("MARCUS HALE, CNN ANCHOR:", "STEVE INSKEEP, HOST:"): the name is the label, the role its outlet
+    roled = [None if m else _ROLED.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
+    labels = [m or (r if r and not re.search(r"[a-z]", r.group("label") + r.group("outlet")) else None)
+              for m, r in zip(labels, roled)]
     # a cover page's or a contents list's line ("President:  Mr. Delaunay . . . . . (France)", "Members:  Algeria . .
     # . Mr. Geng", a UN verbatim record's): its dot leaders make a list, not words said
     labels = [None if m and _LEADER.search(text, m.end(), _line_end(text, m.end(), p.end)) else m
@@ -259,7 +267,10 @@ def _call_heads(text: str, paras: Sequence, stamps: list, changes: list, labels:
 # "Mr. Geng", "12"); not a speaker trailing off ("The winters.......... the winters were brutal")
 _LEADER = re.compile(r"(?:\.[ \u00a0]?){10,}[ \u00a0]*(?:[(\d]|[^\W\d_](?<=[A-ZÀ-Þ]))[^\n]{0,40}$")
 # a bracket that says in which language, or through whom, a speaker spoke: a UN record's "(spoke in French)"
+# (and a broadcast's note of how the speaker is heard: "OSTROWSKI (voice-over):", "(on camera)", "(via telephone)")
 _LANGUAGE_NOTE = re.compile(r"(?:spoke|speaking|spoken) in [^\W\d_]+|interpretation from [^\W\d_]+"
+                            r"|voice[- ]?over|(?:on|off)[- ]camera|(?:via|by|on the) (?:tele)?phone|v\.o\.|o\.s\."
+                            r"|via (?:satellite|video ?link|videoconference)|through (?:a )?translator"
                             r"|(?:through|via) (?:an )?interpret(?:er|ation)", re.IGNORECASE)
 
 
@@ -328,6 +339,28 @@ def openings(text: str, paras: Sequence, marks: tuple[list, list, list],
         marked = (c or s).end() if c or s else p.start
         out.append(Turn(_speaker(m) if m else None, outlet, start, time, bool(c), marked,
                         bool(m and m.groupdict().get("number"))))
+    return _by_surname(out)
+
+
+def _by_surname(turns: list[Turn | None]) -> list[Turn | None]:
+    """`turns` with a broadcast transcript's later labels of a surname alone, in capitals ("HALE:"), named as the
+    person's first label named them ("MARCUS HALE, CNN ANCHOR:", "SEN. PATRICIA HOLLOWAY (D-MN):"): one speaker,
+    "MARCUS HALE". Only where that first label, in capitals too, stands before them and no other label of the
+    document ends in the same surname (two Smiths stay "SMITH")."""
+    full: dict[str, set[str]] = {}
+    for t in turns:
+        if t and t.label and len(t.label.split()) >= 2 and not re.search(r"[a-z]", t.label):
+            full.setdefault(t.label.split()[-1], set()).add(t.label)
+    if not full:
+        return turns
+    out, seen = [], set()
+    for t in turns:
+        if t and t.label:
+            seen.add(t.label)
+            named = full.get(t.label, ())
+            if len(named) == 1 and next(iter(named)) in seen:
+                t = replace(t, label=next(iter(named)))
+        out.append(t)
     return out
 
 
@@ -358,11 +391,12 @@ def label_start(text: str, words: int, label: str) -> int | None:
     for mark in (_STAMP, _CHANGE):
         m = mark.match(text, at, words)
         at = m.end() if m else at
-    for pattern in (TURN, _UNNUMBERED, _DOT_TURN, _DOT_TURN_MIXED, _OTTER, _CHAT_FROM, _LISTED, _OFFICE):   # "Name:", a hearing's
+    for pattern in (TURN, _UNNUMBERED, _DOT_TURN, _DOT_TURN_MIXED, _OTTER, _CHAT_FROM, _LISTED, _OFFICE, _ROLED):   # "Name:", a hearing's
         # "Mr. SMITH.", Otter's "Jane Doe  0:03", a Zoom chat's "From Ann to Everyone:", Hansard's "1. Name (Seat):" and
         # "The Minister for … (Name):"
         m = pattern.match(text, at, words + 1)
-        if m and _speaker(m) == label and m.end() <= words and not text[m.end():words].strip():
+        if m and _speaker(m) in (label, label.split()[-1]) and m.end() <= words and not text[m.end():words].strip():
+            # (a broadcast's "HALE:" of "MARCUS HALE", _by_surname)
             return m.start()
     return None
 

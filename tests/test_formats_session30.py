@@ -3,6 +3,7 @@ Word export of "Last, First" display names, a CNN transcript, an oral history's 
 earnings call's closing lists). Each fixture here is small, written for these tests."""
 from rag.parse import parse
 from rag.records import Document
+from rag.turns import label_start
 
 
 def parsed(text, name="doc.txt"):
@@ -110,3 +111,64 @@ def test_a_last_first_header_above_its_words_in_a_text_export_is_a_speaker_in_re
                    "Okonkwo, Chidi  0:28\nHow so?\n\nLindgren, Heather  0:30\nThe help desk is a tech desk now.\n")
     assert [(p.speaker, p.time, p.text) for p in ps][-1] == ("Heather Lindgren", 30.0, "The help desk is a tech desk now.")
     assert said(ps, "Everything did.").speaker == "Heather Lindgren"
+
+
+BROADCAST = """Return to Transcripts main page
+
+THE EVENING DESK
+
+Aired May 2, 2025 - 18:00   ET
+
+[18:00:05]
+
+DANA WHITFIELD, CNN ANCHOR: Good evening. We begin on the coast, where the storm made landfall an hour ago.
+
+Our Theo Marsh is in Galveston. Theo, what are you seeing?
+
+THEO MARSH, CNN CORRESPONDENT: Dana, the surge came over the seawall at about five o'clock.
+
+(BEGIN VIDEOTAPE)
+
+MARSH (voice-over): The water reached the second step of the courthouse within twenty minutes.
+
+UNIDENTIFIED MALE: We never saw it come up this fast.
+
+(END VIDEOTAPE)
+
+WHITFIELD: Theo, stay safe.
+
+[18:15:40]
+
+WHITFIELD: Welcome back. Our meteorologist is in the Weather Center.
+
+IRIS VANCE, CNN METEOROLOGIST: The storm will stall over Houston, and the rain will not stop before Sunday.
+
+WHITFIELD: Iris, thank you.
+
+END
+"""
+
+
+def test_a_broadcast_transcripts_name_and_role_label_is_the_speaker_its_surname_labels_name_later():
+    # (the review: after "[17:15:40]", "JONAH PRUITT, CNN METEOROLOGIST: …" was the anchor's words, no label's grammar
+    # having a comma; the anchor's first turn, "MARCUS HALE, CNN ANCHOR:", was nobody's; the closing "END" his)
+    _, ps = parsed(BROADCAST)
+    stall = said(ps, "will stall over Houston")
+    assert (stall.speaker, stall.outlet, stall.text[:9]) == ("IRIS VANCE", "CNN METEOROLOGIST", "The storm")
+    assert said(ps, "We begin on the coast").speaker == "DANA WHITFIELD"
+    thanks = said(ps, "Iris, thank you.")
+    assert thanks.speaker == "DANA WHITFIELD"      # "WHITFIELD:" is the anchor introduced above
+    at = label_start(BROADCAST, thanks.start, thanks.speaker)     # (a window opening there quotes the label)
+    assert at is not None and BROADCAST[at:thanks.end] == "WHITFIELD: Iris, thank you."
+    assert said(ps, "Welcome back").speaker == "DANA WHITFIELD"
+    second = said(ps, "second step")     # "(voice-over)" says how he is heard: his role stays his outlet
+    assert (second.speaker, second.outlet) == ("THEO MARSH", "CNN CORRESPONDENT")
+    assert said(ps, "never saw it").speaker == "UNIDENTIFIED MALE"
+    end = ps[-1]
+    assert end.text == "END" and end.speaker is None and end.kind == "paragraph"
+
+
+def test_a_surname_label_shared_by_two_introduced_names_stays_as_written():
+    _, ps = parsed("ANN SMITH, HOST: Welcome.\n\nBOB SMITH, GUEST: Thanks for having me.\n\nSMITH: Happy to.\n\n"
+                   "ANN SMITH: Let us start.\n")
+    assert said(ps, "Happy to.").speaker == "SMITH"

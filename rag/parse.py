@@ -330,6 +330,15 @@ def _labelled_line(body: str) -> bool:
     return "\n" not in body and bool(label and prose(label.group(1)))
 
 
+def _headed_list(body: str) -> bool:
+    """A block of an export's header: a heading in capitals on its first line, lines below it that end no sentence
+    (Otter's "SUMMARY KEYWORDS" / "damp, repairs, housing association", "SPEAKERS" / "Leonie Brandt, Samuel
+    Adeyemi"). Only read above the first words said."""
+    head, *below = body.splitlines()
+    return bool(below) and len(head.split()) <= 4 and _capitals(head) and not re.search(r"[^\w\s]", head) \
+        and not any(re.search(r"[.!?…]$", line.strip()) for line in below)
+
+
 _TABLE_ROW = re.compile(r"\|?[^|\n]+(?: \| [^|\n]*)+\|?")
 
 
@@ -701,23 +710,36 @@ def _asks(words: str) -> bool:
     return last is not None and len(re.sub(r"\[[^\]]*\]|\([^)]*\)", "", words[last:]).strip()) <= AFTER_ASK
 
 
+# a header's line of a field and its value below a labelled one, in the same paragraph: "Date of interview: 17 June
+# 2019", "Transcript reviewed by interviewee: Yes" (a label's grammar takes no lower-case words)
+_FIELD = re.compile(r"[A-Z][\w'’ -]{0,40}:[ \t]+\S[^\n]{0,118}")
+
+
 def _header_run(text: str, paras: list[_Para], matches: list) -> set[int]:
     """The paragraphs (indexes) of a header of labelled lines above the first words said, two or more in a row, each
     a label then a name, a title or a date ("Moderator: Dr Rachel Evans", "Project: Screens, Sleep and School",
-    "Narrator: Dolores Barrios (DB)"): one short line opening with a capital or a digit, no sentence (no full stop or
-    question mark at its end), a number in it or two words or more, its longer words capitalised. Only the first labelled lines of the document count (a
-    title line above them may stand alone); not a meeting's "Ann: Okay." or "Bob: Shall we start?"."""
+    "Narrator: Dolores Barrios (DB)"): a short line opening with a capital or a digit, no sentence (no full stop or
+    question mark at its end), a number in it or two words or more, its longer words capitalised, and below it in the
+    same paragraph only lines of a field and its value (_FIELD: "Date of interview: 17 June 2019"). Only the first
+    labelled lines of the document count (a title line above them may stand alone); a paragraph a label of prose opens
+    ("Location: Interviewee's home, …", "Abstract: …", "Keywords: …", an oral history's) is the header's too, between
+    and right after them, however long; not a meeting's "Ann: Okay." or "Bob: Shall we start?"."""
     run: list[int] = []
+    fields: list[int] = []      # (the prose labels' paragraphs among them)
     for i, (p, m) in enumerate(zip(paras, matches)):
         if m is None:
             if run:
                 break
             continue
-        value = text[m.end():p.end].strip()
+        if prose(m.group("label")):
+            fields.append(i)
+            continue
+        value, *below = text[m.end():p.end].strip().splitlines() or [""]
         words = re.findall(r"[^\W\d_]{4,}", value)
-        if "\n" in value or len(value) >= 80 or not re.search(r"(?:[^\W_]|\))$", value) \
+        if len(value) >= 80 or not re.search(r"(?:[^\W_]|\))$", value) \
                 or not (value[:1].isupper() or value[:1].isdigit()) or not (
-                re.search(r"\d", value) or len(value.split()) >= 2 and all(w[0].isupper() for w in words)):
+                re.search(r"\d", value) or len(value.split()) >= 2 and all(w[0].isupper() for w in words)) \
+                or not all(_FIELD.fullmatch(line.strip()) for line in below):
             break
         run.append(i)
     if len(run) < 2:
@@ -725,7 +747,9 @@ def _header_run(text: str, paras: list[_Para], matches: list) -> set[int]:
     # and half its labels or more never speak after it ("Project:", "Note-taker:", "Narrator:"): not a
     # conversation's first turns, "Ann: Morning Bob" / "Bob: Morning Ann", whose speakers go on speaking
     later = {m.group("label") for m in matches[run[-1] + 1:] if m}
-    return set(run) if sum(matches[i].group("label") not in later for i in run) * 2 >= len(run) else set()
+    if sum(matches[i].group("label") not in later for i in run) * 2 < len(run):
+        return set()
+    return set(run) | {i for i in fields if i > run[0]}
 
 
 def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
@@ -836,13 +860,14 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
                 continue
         section = "text" if closed and exchange else f"Q{exchange}" if exchange else "opening"
         front = front and t is None and not exchange and (n == 1 or _front_matter(text[p.start:p.end])
-                                                          or _header_lines(text[p.start:p.end]))
+                                                          or _header_lines(text[p.start:p.end])
+                                                          or _headed_list(text[p.start:p.end]))
         if t is None and _heading(text, p) is not None:
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
                                section=section, kind="heading", paragraph=n))
             continue
         if t is None and (n == 1 and _title_line(text[p.start:p.end]) or front and _front_matter(text[p.start:p.end])
-                          or front and _header_lines(text[p.start:p.end])
+                          or front and _header_lines(text[p.start:p.end]) or front and _headed_list(text[p.start:p.end])
                           or n - 1 in headings
                           or front and _header_block(text[p.start:p.end]) and n < len(turns) and turns[n]
                           or n - 1 in tail or _table_rows(text[p.start:p.end]) or _stage_note(text[p.start:p.end])

@@ -172,3 +172,63 @@ def test_a_surname_label_shared_by_two_introduced_names_stays_as_written():
     _, ps = parsed("ANN SMITH, HOST: Welcome.\n\nBOB SMITH, GUEST: Thanks for having me.\n\nSMITH: Happy to.\n\n"
                    "ANN SMITH: Let us start.\n")
     assert said(ps, "Happy to.").speaker == "SMITH"
+
+
+ORAL_HISTORY = """HARBOUR TOWNS ORAL HISTORY PROJECT
+Interview No. HT-2021-007
+
+Interviewee: Nora Keane (NK)
+Interviewer: Paul Devlin (PD)
+Date of interview: 4 May 2021
+Location: Interviewee's home, Howth, Co. Dublin
+Recording: 1 audio file (WAV), 48 min
+Transcriber: B. Walsh
+Transcript reviewed by interviewee: Yes, with minor corrections
+
+Abstract: Nora Keane (b. 1939) mended nets in Howth for forty years. She describes the winter of 1963 and the co-op.
+
+Keywords: net mending; fishing co-operatives; Howth
+
+[Begin audio file 1]
+
+PD: Could you tell me how you started mending nets?
+
+NK: My mother brought me down to the pier when I was twelve. You learned by watching.
+
+PD: And the winter of 1963?
+
+NK: The harbour froze at the edges. Nobody had seen that before.
+"""
+
+
+def test_an_oral_historys_header_block_is_nobodys_and_names_the_initials_labels():
+    # (the review: "Interviewee:", "Interviewer:", "Recording:", "Transcriber:" were speakers and the abstract and
+    # keywords their words: the header's run of labelled lines ended at "Interviewer: … (JS)" over "Date of
+    # interview: …" (two lines) and at "Location: Interviewee's home, …" (a value in lower case))
+    from rag.speakers import initials_named
+
+    _, ps = parsed(ORAL_HISTORY)
+    for words in ("Nora Keane (NK)", "Paul Devlin", "Recording:", "B. Walsh", "Abstract:", "Keywords:", "Location:"):
+        p = said(ps, words)
+        assert p.speaker is None and p.kind == "paragraph", words
+    assert {p.speaker for p in ps if p.speaker} == {"PD", "NK"}
+    assert said(ps, "harbour froze").speaker == "NK"
+    # (the header names the initials: "Interviewee: Nora Keane (NK)", so a search for Nora Keane finds NK's turns)
+    assert initials_named(ORAL_HISTORY, {"NK", "PD"}) == {"NK": "Nora Keane", "PD": "Paul Devlin"}
+
+
+def test_otters_summary_keywords_and_speakers_blocks_are_nobodys():
+    # (the review: Otter's "SUMMARY KEYWORDS" and "SPEAKERS" blocks were the answerer's opening statement)
+    text = ("Tenant Interview 07 - Eastgate Estate\nTue, Mar 10, 2026 6:31PM • 12:44\n\n"
+            "SUMMARY KEYWORDS\ndamp, repairs, housing association, rent\n\n"
+            "SPEAKERS\nLeonie Brandt, Samuel Adeyemi\n\n"
+            "Leonie Brandt  0:04\nCould you start by telling me how long you've lived here?\n\n"
+            "Samuel Adeyemi  0:19\nTwelve years, in a two bedroom flat on the fourth floor.\n\n"
+            "Leonie Brandt  0:41\nAnd when did the damp start?\n\n"
+            "Samuel Adeyemi  0:45\nAbout 2019, when the black mould started in the children's bedroom, behind the "
+            "wardrobe first and then on the ceiling.\n")
+    _, ps = parsed(text)
+    for words in ("SUMMARY KEYWORDS", "SPEAKERS"):
+        p = said(ps, words)
+        assert p.speaker is None and p.kind == "paragraph" and p.section == "text", words
+    assert (said(ps, "Twelve years").speaker, said(ps, "Twelve years").kind) == ("Samuel Adeyemi", "answer")

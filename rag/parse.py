@@ -403,13 +403,17 @@ def _furniture(body: str) -> bool:
     line of two or three fields set apart by five spaces or more, one of them where the page is (_PAGE_FIELD: a UN
     record's "2/4      26-06512", "12/03/2026      The situation in …      S/PV.9812"), none a sentence. parse()
     leaves it out: no passage, and no window of turns reaches over it (the paragraphs' numbers skip it). What it
-    leaves out: a running head run into a paragraph's lines, one without a page's number or date."""
+    leaves out: a running head run into a paragraph's lines, one without a page's number or date, one whose other field is
+    a figure (and a table's row of a word and a fraction, "Won      12/15", alone in its paragraph, reads as one)."""
     body = body.strip()
     if _PAGE_MARK.fullmatch(body):
         return True
     fields = re.split(r"[ \t]{5,}", body)
-    return "\n" not in body and 2 <= len(fields) <= 3 and any(_PAGE_FIELD.fullmatch(f) for f in fields) and all(
-        len(f.split()) <= 12 and not re.search(r"[.!?…]$", f) for f in fields)
+    # (the page's place at an edge, "2/4" first or "Page 3" last, and no other field a figure: not a table's row,
+    # "North      3/4      12.5")
+    return "\n" not in body and 2 <= len(fields) <= 3 and any(_PAGE_FIELD.fullmatch(f) for f in (fields[0], fields[-1])) \
+        and not any(re.fullmatch(r"[\d.,%$€£ ]+", f) for f in fields) \
+        and all(len(f.split()) <= 12 and not re.search(r"[.!?…]$", f) for f in fields)
 
 
 def _page_head(body: str) -> bool:

@@ -232,3 +232,39 @@ def test_otters_summary_keywords_and_speakers_blocks_are_nobodys():
         p = said(ps, words)
         assert p.speaker is None and p.kind == "paragraph" and p.section == "text", words
     assert (said(ps, "Twelve years").speaker, said(ps, "Twelve years").kind) == ("Samuel Adeyemi", "answer")
+
+
+VERBATIM = """The President (spoke in French): I now give the floor to Ms. Ferrand.
+
+Ms. Ferrand (Belgium): I thank the President. Belgium welcomes the agreement reached in Luanda.
+
+We call on all parties to allow humanitarian convoys along the road to the north.
+
+3/8                                                                     25-04417
+
+04/06/2025                 The situation in the Sahel              S/PV.9701
+
+Mr. Okoro (Nigeria): Nigeria supports the regional mechanisms.
+
+The President (spoke in French): There are no more names inscribed on the list of speakers.
+
+The meeting rose at 11.40 a.m.
+"""
+
+
+def test_a_un_records_page_foot_and_running_head_are_left_out_and_its_closing_note_is_nobodys():
+    # (the review: "2/4 … 26-06512" and "12/03/2026 The situation in … S/PV.9812" were paragraphs of the speaker's
+    # turn, so quoted as her words; "The meeting rose at 11.40 a.m." was the President's)
+    _, ps = parsed(VERBATIM)
+    assert not [p for p in ps if "25-04417" in p.text or "S/PV.9701" in p.text]
+    convoys, nigeria = said(ps, "convoys"), said(ps, "Nigeria supports")
+    assert (convoys.speaker, nigeria.speaker) == ("Ms. Ferrand", "Mr. Okoro")
+    assert nigeria.paragraph == convoys.paragraph + 3
+    rose = said(ps, "The meeting rose")
+    assert rose.speaker is None and rose.kind == "paragraph"
+
+
+def test_a_table_row_set_out_in_columns_is_no_running_head():
+    _, ps = parsed("Results by region\n\nNorth          3/4          12.5\n\nSouth          2/4          8.0\n\n"
+                   "The South grew fastest.\n")
+    assert said(ps, "North").text.startswith("North") and said(ps, "South  ").text.startswith("South")

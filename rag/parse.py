@@ -448,13 +448,29 @@ def _table_rows(body: str) -> bool:
     return all(_TABLE_ROW.fullmatch(line.strip()) for line in body.splitlines() if line.strip())
 
 
+def _part_heading(body: str) -> str | None:
+    """The name of a part of a conversation a heading line gives right above a turn, closed by a colon: a call
+    transcript's "Prepared Remarks:", "Questions & Answers:" (one line, in title case, _title_case); else None."""
+    name = body[:-1].strip() if body.endswith(":") else ""
+    return name if _title_case(name.replace(" & ", " and ")) else None
+
+
 def _tail(text: str, paras: list[_Para], turns: list) -> set[int]:
     """The paragraphs (indexes) after the last one a label opens that are the page's, not the last speaker's:
-    from the end, while each is a _page_line ("Tags: Serbia", "© 2005-2024 The Ministry of Foreign Affairs"); a
-    short line of the speaker's own ("Thank you", "After that it is too late") stays theirs."""
+    from the end, while each is a _page_line ("Tags: Serbia", "© 2005-2024 The Ministry of Foreign Affairs"), or a
+    list of who took part (two or more "Ann Lee -- Chief Financial Officer" lines in a row, a call transcript's), the
+    short lines after it that end no sentence ("More HMSY analysis") and a heading line above it ("Call
+    participants:"); a short line of the speaker's own ("Thank you", "After that it is too late") stays theirs."""
+    bodies = [text[p.start:p.end] for p in paras]
+    listed = [bool(NAME_LINE.fullmatch(b)) for b in bodies]
+    listed = [x and (i and listed[i - 1] or i + 1 < len(listed) and listed[i + 1]) for i, x in enumerate(listed)]
+    first = listed.index(True) if any(listed) else len(paras)
     out: set[int] = set()
     for i in range(len(paras) - 1, -1, -1):
-        if turns[i] or not _page_line(text[paras[i].start:paras[i].end]):
+        body = bodies[i]
+        short = "\n" not in body and len(body) < 80 and not re.search(r"[.!?…]$", body)
+        if turns[i] or not (_page_line(body) or listed[i] or short and i > first or short and body.endswith(":")
+                            and i + 1 < len(paras) and listed[i + 1]):
             break
         out.add(i)
     return out
@@ -870,6 +886,11 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
             out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
                                section=section, kind="heading", paragraph=n))
             continue
+        if t is None and n < len(turns) and turns[n] and turns[n].label and _part_heading(text[p.start:p.end]):
+            # (a call's "Questions & Answers:" above the operator: in no exchange, not the opening's last words)
+            out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
+                               section="text", kind="heading", paragraph=n))
+            continue
         if t is None and (n == 1 and _title_line(text[p.start:p.end]) or front and _front_matter(text[p.start:p.end])
                           or front and _header_lines(text[p.start:p.end]) or front and _headed_list(text[p.start:p.end])
                           or n - 1 in headings
@@ -929,6 +950,8 @@ def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[Turn |
                 continue
         else:
             heading = _heading(text, p)
+            if heading is None and n < len(turns) and turns[n] and turns[n].label:
+                heading = _part_heading(text[p.start:p.end])
             if heading is not None:
                 section = heading
                 out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],

@@ -268,3 +268,86 @@ def test_a_table_row_set_out_in_columns_is_no_running_head():
     _, ps = parsed("Results by region\n\nNorth          3/4          12.5\n\nSouth          2/4          8.0\n\n"
                    "The South grew fastest.\n")
     assert said(ps, "North").text.startswith("North") and said(ps, "South  ").text.startswith("South")
+
+
+CALL = """Prepared Remarks:
+
+Operator
+
+Good morning, and welcome to the Norrland Ferries second-quarter earnings call.
+
+Anna Berg -- Chief Executive Officer
+
+Thanks, operator. Bookings rose 12% in the quarter.
+
+Lars Holm -- Chief Financial Officer
+
+Thank you, Anna. We are keeping our margin guidance unchanged.
+
+Questions & Answers:
+
+Operator
+
+Our first question comes from Eva Lind with Fjord Capital.
+
+Eva Lind -- Fjord Capital -- Analyst
+
+Lars, how much of the fuel cost is hedged for next year?
+
+Lars Holm -- Chief Financial Officer
+
+About two thirds, at prices below today's.
+
+Eva Lind -- Fjord Capital -- Analyst
+
+And the new route to Gdansk?
+
+Anna Berg -- Chief Executive Officer
+
+It opens in March, with two sailings a day.
+
+Operator
+
+That concludes our question-and-answer session.
+
+Anna Berg -- Chief Executive Officer
+
+Thank you all for joining.
+
+Operator
+
+[Operator signoff]
+
+Duration: 32 minutes
+
+Call participants:
+
+Anna Berg -- Chief Executive Officer
+
+Lars Holm -- Chief Financial Officer
+
+Eva Lind -- Fjord Capital -- Analyst
+
+More NRF analysis
+
+All earnings call transcripts
+"""
+
+
+def test_an_earnings_calls_section_headings_and_closing_lists_are_nobodys():
+    # (the review: "Questions & Answers:" was the end of the CFO's quote, and "Duration: 41 minutes", "Call
+    # participants:", the list of who took part and the page's links after it were the operator's words)
+    _, ps = parsed(CALL)
+    guidance, qa = said(ps, "margin guidance"), said(ps, "Questions & Answers:")
+    # (no window of turns reaches over a heading: it is in a section of its own)
+    assert (guidance.speaker, qa.kind, qa.speaker) == ("Lars Holm", "heading", None)
+    assert guidance.section != qa.section != said(ps, "Bookings rose").section
+    for words in ("Duration:", "Call participants:", "Anna Berg -- Chief", "Eva Lind -- Fjord", "More NRF analysis",
+                  "All earnings call"):
+        p = said(ps, words)
+        assert p.speaker is None and p.kind == "paragraph", words
+    # a call nobody asks in: its parts are named by their headings
+    talk = CALL[:CALL.index("Operator\n\nOur first")] + "Lars Holm -- Chief Financial Officer\n\nFuel is hedged.\n"
+    _, ps = parsed(talk)
+    assert [(p.section, p.speaker) for p in ps if "guidance" in p.text or "hedged" in p.text] == [
+        ("Prepared Remarks", "Lars Holm"), ("Questions & Answers", "Lars Holm")]

@@ -572,6 +572,10 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
             title = cover[-1]       # a GPO hearing's cover: its title above "HEARING" (past a rule), not the committee
         elif _DATE_ALONE.fullmatch(title) and any(map(_title_line, above)):  # a date alone names nothing: the longest
             title = max(filter(_title_line, above), key=len)                   # title line above it
+        elif not doc.title and above and _title_line(above[0]) and len(above[0].split()) >= 4 and _said_date(body):
+            # a title of four words or more (not an author's name, "Sergey Lavrov") over a sentence that dates the
+            # text ("HMSY earnings call for the period ending September 30, 2026.")
+            title = above[0]
         date = date or _iso_date(list(_DATE.finditer(body))[-1])
         preamble, paras = paras[:title_i], paras[title_i + 1:]
         later = {text[p.start:p.end] for p in paras}
@@ -591,6 +595,9 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
         seen.add(body)
         unique.append(p)
     paras = unique
+    head = _title_over_date(text, paras) if not (title and date) else None
+    if head:
+        title, date = title or head[0], date or head[1]
     if not title:
         title = _heading_title(text, paras) or doc.id
     if not date:
@@ -616,11 +623,39 @@ def _heading_title(text: str, paras: list[_Para]) -> str | None:
         and _capitals(first) and _mostly_lower(text) else None
 
 
+def _said_date(body: str) -> bool:
+    """A dateline that is a sentence, not a title: closed by a full stop, more of its words in lower case than
+    capitalised ("HMSY earnings call for the period ending September 30, 2026.")."""
+    words = re.findall(r"[^\W\d_]+", body)
+    return body.endswith(".") and sum(w[0].islower() for w in words) > sum(w[0].isupper() for w in words)
+
+
+# a date with its month's name cut short, as a meeting app writes it: Otter's "Tue, Mar 10, 2026 6:31PM • 1:08:44"
+_SHORT_DATE = re.compile(r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+                         r"[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b")
+
+
+def _title_over_date(text: str, paras: list[_Para]) -> tuple[str, str] | None:
+    """(title, date) of an export's first paragraph of two lines, a title line over a line that opens with a date
+    (Otter's "Tenant Interview 07 - Eastgate Estate" / "Tue, Mar 10, 2026 6:31PM • 1:08:44"), else None."""
+    lines = text[paras[0].start:paras[0].end].splitlines() if paras else []
+    m = _SHORT_DATE.match(lines[1].strip()) if len(lines) == 2 and _title_line(lines[0].strip()) else None
+    if not m:
+        return None
+    month = [name[:3] for name in MONTH_NAMES.split("|")].index(m.group(1)) + 1
+    return lines[0].strip(), f"{int(m.group(3)):04d}-{month:02d}-{int(m.group(2)):02d}"
+
+
+# a broadcast's dateline: "Aired April 14, 2026 - 17:00   ET"
+_AIRED = re.compile(rf"(?:Aired|Broadcast|Recorded|Taped)(?: on)? (?:{_DATE.pattern})", re.I)
+
+
 def _early_date(text: str, paras: list[_Para]) -> str | None:
-    """A date in one of the first three paragraphs, when it is short (a dateline, a byline)."""
-    for p in paras[:3]:
+    """A date in one of the first three paragraphs, when it is short (a dateline, a byline), or on a broadcast's
+    "Aired April 14, 2026 - 17:00 ET" line among the first ten."""
+    for i, p in enumerate(paras[:10]):
         body = text[p.start:p.end]
-        m = _DATE.search(body) if len(body) <= 200 else None
+        m = _DATE.search(body) if len(body) <= 200 and (i < 3 or _AIRED.match(body)) else None
         if m:
             return _iso_date(m)
     return None

@@ -117,6 +117,8 @@ BROADCAST = """Return to Transcripts main page
 
 THE EVENING DESK
 
+Storm Makes Landfall Near Galveston; Interview With Mayor Ruiz. Aired 6-7p ET
+
 Aired May 2, 2025 - 18:00   ET
 
 [18:00:05]
@@ -351,3 +353,20 @@ def test_an_earnings_calls_section_headings_and_closing_lists_are_nobodys():
     _, ps = parsed(talk)
     assert [(p.section, p.speaker) for p in ps if "guidance" in p.text or "hedged" in p.text] == [
         ("Prepared Remarks", "Lars Holm"), ("Questions & Answers", "Lars Holm")]
+
+
+def test_titles_and_dates_from_an_exports_header_lines():
+    # (the review: Otter's title and date lines, CNN's "Aired April 14, 2026 - 17:00 ET" and a call transcript's title
+    # over its "… for the period ending …" line were not read: the file's name was the title, no date, or the subtitle)
+    doc, _ = parsed("Tenant Interview 07 - Eastgate Estate\nTue, Mar 10, 2026 6:31PM • 1:08:44\n\n"
+                    "Leonie Brandt  0:04\nShall we start?\n\nSamuel Adeyemi  0:19\nYes.\n\n"
+                    "Leonie Brandt  0:21\nHow long have you lived here?\n\nSamuel Adeyemi  0:25\nTwelve years.\n")
+    assert (doc.title, doc.date) == ("Tenant Interview 07 - Eastgate Estate", "2026-03-10")
+    doc, _ = parsed(BROADCAST)
+    assert doc.date == "2025-05-02"
+    doc, _ = parsed("Norrland Ferries (NRF) Q2 2025 Earnings Call Transcript\n\n"
+                    "NRF earnings call for the period ending June 30, 2025.\n\n" + CALL)
+    assert (doc.title, doc.date) == ("Norrland Ferries (NRF) Q2 2025 Earnings Call Transcript", "2025-06-30")
+    doc, _ = parsed("Sergey Lavrov\n\nRemarks by the minister at a news conference in Moscow, January 14, 2022.\n\n"
+                    "Good afternoon. We had no time to spare after the holidays.\n")
+    assert doc.title == "Remarks by the minister at a news conference in Moscow, January 14, 2022"

@@ -59,6 +59,9 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   kind ``heading``; in a document that is not a transcript they name the section of
   the paragraphs below them (else the section is ``text``). A first-level heading near
   the top is the title when the document has no dateline.
+- the page's furniture (_furniture): the Congressional Record's ``[[Page H1022]]`` and ``{time}  1415``, a rule line,
+  a running head or foot set out in columns with the page's number or date (a UN record's ``2/4      26-06512``):
+  no passage, and its paragraph's number is skipped, so that no window of turns reaches over it;
 - YAML front matter at the top of a Markdown file (``---`` ... ``---``), dropped;
 - pages: a form feed line (``pdf.PAGE_BREAK``) separates PDF pages; every passage
   then carries its 1-based page.
@@ -83,14 +86,16 @@ from .labels import INVERTED, LABEL, MONTH_NAMES, prose, titled_person
 from .records import Document, Passage
 from .turns import ASKER_LABELS, NAME_LINE, TURN, Turn, openings, opens_turn, paragraph_marks, timing_lines
 
-PARSER_VERSION = 8     # 4: conversations' turns, time stamps; 5: members speaking together ("Some hon. members:"); 6: a select
+PARSER_VERSION = 9     # 4: conversations' turns, time stamps; 5: members speaking together ("Some hon. members:"); 6: a select
 # committee's "Q12 Chair:", a court record's "A." (the witness's), headings in capitals, a header of labelled lines,
 # "Name :" (French), a Teams voice "Last, First"; 7: an interview's SUBJECT:, a Zoom .vtt's cues of one speaker one
 # turn and display names in lower case, export header lines above a page line, a second interviewer's questions,
 # Markdown footnotes in the section that cites them; 8: indented paragraphs (GPO hearings, court records), mixed-case
 # "Senator Pruitt." labels, Hansard's numbered questions, offices and column markers, a focus group's header, a court
 # reporter's text pages and Whisper's timed lines read as their PDF and as cues, Markdown's first paragraph after
-# its front matter
+# its front matter; 9: the Congressional Record's labels and page marks, running heads and feet left out, a record's
+# formulas nobody's, Teams' "Last, First" headers, a broadcast's "NAME, ROLE:" and its surname labels, an oral
+# history's header, Otter's keyword blocks, a call's part headings and closing lists, titles and dates of headers
 
 _CHROME = re.compile(
     r"^\s*(Читать на русском|Read in Russian|Rate this article(?: \(votes: [^)\n]*\))?|\(votes: .*\)|\(\d+ votes?\)"

@@ -1,13 +1,16 @@
 """How a paragraph of a transcript opens: a speaker's label, a time stamp, a ">>" change of speaker.
 
 ``paragraph_marks`` finds, per paragraph, its time stamp, its ">>" and the label that may open it (``TURN``: "Name:",
-"Q:", "Name (Outlet):", "[00:01:02] Name:"; a hearing's "Mr. SMITH."; the White House's bare "Q"; Otter's
-"Jane Doe  0:03" header); ``openings`` decides which of those labels are a speaker's and makes each paragraph's
-``Turn`` (its label, bracket, where its words start, its time in seconds). parse.py reads them into exchanges,
+"Q:", "Name (Outlet):", "[00:01:02] Name:"; a hearing's "Mr. SMITH.", the Congressional Record's "Ms. DeLAURO." and
+"The SPEAKER pro tempore."; the White House's bare "Q"; Otter's "Jane Doe  0:03" header, Teams' "Okonkwo, Chidi  0:05";
+a broadcast's "MARCUS HALE, CNN ANCHOR:"); ``openings`` decides which of those labels are a speaker's and makes each
+paragraph's ``Turn`` (its label, bracket, where its words start, its time in seconds; a broadcast's later "HALE:" is
+"MARCUS HALE"'s, _by_surname). parse.py reads them into exchanges,
 conversations and sections, and its docstring says which labels count as speakers. The paragraphs are parse.py's
 spans (anything with ``start`` and ``end``).
 What it leaves out: who asks and who answers (parse.py), labels in lower case or after a full-width colon, a
-speaker named on a line of its own without a colon or a time.
+speaker named on a line of its own without a colon or a time, a surname label in mixed case ("Hale:" after "Marcus
+Hale, CNN:") or one said before the name it shortens.
 """
 from __future__ import annotations
 

@@ -195,10 +195,11 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
     after = [c.end() if c else a for a, c in zip(after, changes)]
     labels = [TURN.match(text, a, p.end) for p, a in zip(paras, after)]
     # a broadcast transcript's label at a speaker's first turn, the name in capitals and their role after a comma
-    # ("MARCUS HALE, CNN ANCHOR:", "STEVE INSKEEP, HOST:"): the name is the label, the role its outlet
+    # ("MARCUS HALE, CNN ANCHOR:", "STEVE INSKEEP, HOST:"): the name is the label, the role its outlet (a name of two
+    # words or more: not captions in capitals, "WELL, LOOK: …")
     roled = [None if m else _ROLED.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
-    labels = [m or (r if r and not re.search(r"[a-z]", r.group("label") + r.group("outlet")) else None)
-              for m, r in zip(labels, roled)]
+    labels = [m or (r if r and " " in r.group("label") and not re.search(r"[a-z]", r.group("label") + r.group("outlet"))
+                    else None) for m, r in zip(labels, roled)]
     # a cover page's or a contents list's line ("President:  Mr. Delaunay . . . . . (France)", "Members:  Algeria . .
     # . Mr. Geng", a UN verbatim record's): its dot leaders make a list, not words said
     labels = [None if m and _LEADER.search(text, m.end(), _line_end(text, m.end(), p.end)) else m

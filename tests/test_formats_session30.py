@@ -370,3 +370,8 @@ def test_titles_and_dates_from_an_exports_header_lines():
     doc, _ = parsed("Sergey Lavrov\n\nRemarks by the minister at a news conference in Moscow, January 14, 2022.\n\n"
                     "Good afternoon. We had no time to spare after the holidays.\n")
     assert doc.title == "Remarks by the minister at a news conference in Moscow, January 14, 2022"
+
+
+def test_captions_in_capitals_with_a_comma_before_a_colon_have_no_roled_label():
+    _, ps = parsed(">> WELL, LOOK: THE WATER CAME UP FAST.\n\n>> WE LEFT AT NOON.\n\n>> WELL, LOOK: NOBODY WARNED US.\n")
+    assert said(ps, "NOBODY WARNED").text.startswith("WELL, LOOK:") and not any(p.outlet for p in ps)

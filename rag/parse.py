@@ -396,7 +396,7 @@ def _stage_note(body: str) -> bool:
 
 
 # the page's furniture, a line of its own: the Congressional Record's page and time marks ("[[Page H1022]]",
-# "{time}  1415"), a rule ("____________________"), a running head or foot set out in columns (_running_line)
+# "{time}  1415"), a rule ("____________________"); and a running head or foot set out in columns (_furniture)
 _PAGE_MARK = re.compile(r"\[\[Page [A-Z]{0,2}\d{1,5}\]\]|\{time\}[ \t]+\d{4}|[_=*~-]{5,}")
 # a running head's or foot's field that says where the page is: its number of how many ("2/4", "Page 3 of 9", "- 12 -")
 # or the day ("12/03/2026")
@@ -468,8 +468,9 @@ def _tail(text: str, paras: list[_Para], turns: list) -> set[int]:
     participants:"); a short line of the speaker's own ("Thank you", "After that it is too late") stays theirs."""
     bodies = [text[p.start:p.end] for p in paras]
     listed = [bool(NAME_LINE.fullmatch(b)) for b in bodies]
-    listed = [x and (i and listed[i - 1] or i + 1 < len(listed) and listed[i + 1]) for i, x in enumerate(listed)]
-    first = listed.index(True) if any(listed) else len(paras)
+    listed = [bool(x and (i and listed[i - 1] or i + 1 < len(listed) and listed[i + 1])) for i, x in enumerate(listed)]
+    last = max((i for i, t in enumerate(turns) if t), default=-1)     # (a list after the last turn: not one at the top)
+    first = next((i for i in range(last + 1, len(paras)) if listed[i]), len(paras))
     out: set[int] = set()
     for i in range(len(paras) - 1, -1, -1):
         body = bodies[i]

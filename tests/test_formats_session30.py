@@ -375,3 +375,10 @@ def test_titles_and_dates_from_an_exports_header_lines():
 def test_captions_in_capitals_with_a_comma_before_a_colon_have_no_roled_label():
     _, ps = parsed(">> WELL, LOOK: THE WATER CAME UP FAST.\n\n>> WE LEFT AT NOON.\n\n>> WELL, LOOK: NOBODY WARNED US.\n")
     assert said(ps, "NOBODY WARNED").text.startswith("WELL, LOOK:") and not any(p.outlet for p in ps)
+
+
+def test_a_calls_list_of_participants_at_the_top_leaves_its_last_speakers_short_lines_theirs():
+    top = ("Call participants:\n\nAnna Berg -- Chief Executive Officer\n\nLars Holm -- Chief Financial Officer\n\n"
+           + CALL[:CALL.index("Operator\n\n[Operator signoff]")] + "Operator\n\nGoodbye now\n")
+    _, ps = parsed(top)
+    assert said(ps, "Goodbye now").speaker == "Operator"

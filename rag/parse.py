@@ -379,9 +379,9 @@ _COLUMN = re.compile(r"(?:\d{1,2} [A-Z][a-z]{2,8} \d{4} : )?Column \d{1,5}[A-Z]{
 # of the bill.", "There was no objection.", "The question was taken; and …", "A motion to reconsider was laid on the
 # table."
 _RECORD_NOTE = re.compile(
-    r"The meeting (?:rose|resumed|was (?:called to order|suspended|adjourned|resumed|closed))\b[^\n]{0,80}\."
+    r"The meeting (?:rose|resumed|was (?:called to order|suspended|adjourned|resumed|closed))(?: at [^\n]{1,80})?\."
     r"|The Clerk read (?:the title of )?the (?:bill|resolution|joint resolution|concurrent resolution|amendment"
-    r"|Senate amendment)\b[^\n]{0,60}\.|There was no objection\.|The question was taken\b.{0,300}\."
+    r"|Senate amendment)\b[^\n]{0,60}\.|There was no objection\.|The question was taken(?:;.{1,300})?\."
     r"|A motion to reconsider was laid on the table\.", re.DOTALL)
 
 

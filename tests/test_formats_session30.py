@@ -264,6 +264,10 @@ def test_a_un_records_page_foot_and_running_head_are_left_out_and_its_closing_no
     assert nigeria.paragraph == convoys.paragraph + 3
     rose = said(ps, "The meeting rose")
     assert rose.speaker is None and rose.kind == "paragraph"
+    # (a formula's words in a speaker's paragraph of their own stay theirs)
+    _, ps = parsed(VERBATIM.replace("There are no more", "The meeting resumed its work on the draft in May.\n\nThere "
+                                    "are no more"))
+    assert said(ps, "resumed its work").speaker == "The President"
 
 
 def test_a_table_row_set_out_in_columns_is_no_running_head():

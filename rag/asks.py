@@ -31,7 +31,8 @@ for the asker's words, which a Q&A keeps as its answers' context, not as passage
 quotes each exchange's question before its answer. The asker is the question's subject: an asker's noun (journalist,
 reporter, correspondent, a newspaper, a broadcaster, …; or the index's own askers' labels, "Interviewer") right after
 "what/which … did the", followed within a few words by a verb of saying or asking; or after "according to"; or
-before "'s question". "How did Lavrov react when a journalist asked …" asks for the answer, and is left as it is.
+before "'s question". "How did Lavrov react when a journalist asked …" asks for the answer, and is left as it is;
+so is "Who asked whether this was the right flat?" (who said it: a turn of a conversation, an answer's words).
 """
 from __future__ import annotations
 
@@ -317,9 +318,6 @@ def asks_question(query: str, askers=()) -> bool:
             any(w in nouns for w in words[:words.index("question") if "question" in words else
                                              words.index("questions") if "questions" in words else 0]):
         return True     # "the interviewer's question on …"
-    if words[:2] == ["who", "asked"] and len(words) > 2 and words[2] in ("about", "whether", "if", "why", "how",
-                                                                       "what", "when", "where", "on"):
-        return True     # "Who asked about Kishida?" (not "who asked for the peacekeepers")
     if words[0] not in _OPENERS:
         return False
     # the asker's noun opens the question's subject: "which broadcaster said …", "what did the Mir TV journalist ask",

@@ -288,6 +288,21 @@ class _Rows:
         return replace(run[0], start=start, end=end, text=self.index.documents[answer.doc].text[start:end],
                        question=None, outlet=answer.outlet, speakers=(), context="")
 
+    def a_speaker(self, term: str) -> bool:
+        """Whether `term` (a name the query holds, "Chidi Okonkwo") is, word for word, a speaker's or an asker's name
+        as the index gives it: named by the labels, wherever the text writes it otherwise (Teams' "Okonkwo, Chidi")."""
+        from .speakers import _fold
+
+        words = {_fold(w) for w in re.findall(r"[^\W_]+", term)}
+        return bool(words) and any(words <= name for name in self._speaker_words)
+
+    @cached_property
+    def _speaker_words(self) -> list[frozenset]:
+        from .speakers import _fold
+
+        names = [name for name, _ in self.speakers.values()] + list(self.askers) + list(self.known_as.values())
+        return [frozenset(_fold(w) for w in re.findall(r"[^\W_]+", name)) for name in names]
+
     @cached_property
     def askers(self) -> tuple[str, ...]:    # who asks the questions of a Q&A (their words are context, no passage)
         return tuple(self.asked_in)
@@ -714,6 +729,8 @@ class Retriever:
         share of its words the documents use, the words no document uses (see _Words)."""
         s, vocabulary = self.settings, self._rows.vocabulary
         missing, named, soft = names_missing(text, vocabulary, docs)
+        # a speaker's name as the labels give it is mentioned, however the text writes it ("Okonkwo, Chidi")
+        missing = [t for t in missing if not self._rows.a_speaker(t)] if missing and self._rows.speakers else missing
         # what decides and lowers the confidence: not a capital whose country the documents name, nor given
         # names before a person's surname they hold (shown in the notice all the same)
         hard = hard_missing(missing, soft)
@@ -734,6 +751,7 @@ class Retriever:
         borrowed = borrowed_names(text, vocabulary, docs)
         if borrowed:    # "merkel", "junta" (terms.borrowed_names): named when missing, weighing nothing
             missing, _, soft = names_missing(text, vocabulary, docs, names=query_names(text) + borrowed)
+            missing = [t for t in missing if not self._rows.a_speaker(t)] if self._rows.speakers else missing
         return _Words(share=share, known=known, absent=self._absent(text), decisive=decisive, borrowed=borrowed,
                       named_missing=whole_names(text, missing, soft))
 

@@ -567,8 +567,12 @@ def documents_html(index) -> str:
         names = list(speakers.get(doc_id, {}))
         return esc(listing(names, 6))
 
-    rows = "".join(f"<tr><td>{esc(cite.doc_name(d))}</td><td>{esc(d.date or '')}</td><td>{who(d.id)}</td>"
-                   f"<td><code><bdi>{esc(d.id)}</bdi></code></td><td>{counts.get(d.id, 0)}</td></tr>"
+    # (data-label: on a phone each row is a card of labelled lines, chat.css; the table's 520 px made the page wider
+    # than the screen, the ask bar and the Ask button beyond its edges)
+    rows = "".join(f'<tr><td data-label="Document">{esc(cite.doc_name(d))}</td>'
+                   f'<td data-label="Date">{esc(d.date or "")}</td><td data-label="Speakers">{who(d.id)}</td>'
+                   f'<td data-label="Id"><code><bdi>{esc(d.id)}</bdi></code></td>'
+                   f'<td data-label="Passages">{counts.get(d.id, 0)}</td></tr>'
                    for d in index.documents.values())
     return (f'<table class="rq-docs"><thead><tr><th>Document</th><th>Date</th><th>Speakers</th><th>Id</th>'
             f'<th>Passages</th></tr></thead><tbody>{rows}</tbody></table>'

@@ -260,7 +260,7 @@ def _layout(engine: Engine) -> dict:
                 speaker = gr.Dropdown(speakers or handlers.speaker_choices(None, anyone=True), value="",
                                       label="Speaker (only passages where they speak)", elem_id="rq-speaker",
                                       visible=bool(speakers), interactive=True)
-                doc_list = gr.HTML(render.documents_html(index))
+                doc_list = gr.HTML(render.documents_html(index), js_on_load=_static("upload.js"))
                 with gr.Group(visible=not engine.read_only):   # and the handlers refuse as well
                     uploads = gr.File(file_count="multiple", file_types=sorted(s for s in SUFFIXES if s),
                                       label=f"Add documents (text, Markdown, HTML, PDF, Word; "

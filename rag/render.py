@@ -663,9 +663,15 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
     banner += "".join(f'<p class="rq-note">{esc(note)}</p>' for note in _notes(turn))
     # a follow-up read with the question before it: what the room's quotes answer
     banner = searched_html(turn, PRESENTED_QUESTION) + banner
+    # the way to the other quotes by touch (on a phone only Leave was there, "Quote 1 of 5" and no way to quote 2): the
+    # keys' buttons, beside Leave (static/presenter.js; a swipe steps too)
+    steps = ('<button class="rq-btn rq-step" type="button" data-step="-1" aria-label="Previous quote" '
+             'title="Previous quote (←, PageUp)">‹ Previous</button><button class="rq-btn rq-step" type="button" '
+             'data-step="1" aria-label="Next quote" title="Next quote (→, PageDown)">Next ›</button>'
+             if len(hits) > 1 else "")
     return (f'<div class="rq-present" data-url="{esc(url)}">'
-            f'<header class="rq-present-head"><button class="rq-btn rq-present-exit" type="button" '
-            f'title="Leave presenter mode (Esc)">Leave</button><p class="rq-present-q">'
+            f'<header class="rq-present-head"><div class="rq-present-nav">{steps}<button class="rq-btn rq-present-exit" '
+            f'type="button" title="Leave presenter mode (Esc)">Leave</button></div><p class="rq-present-q">'
             f'{esc(shown_question(turn.question, PRESENTED_QUESTION))}</p>{banner}</header>'
             f'<div class="rq-present-body"><div class="rq-slides">{"".join(slides)}</div>'
             f'{qr_html(url)}'

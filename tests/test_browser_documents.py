@@ -19,6 +19,12 @@ ARTIFACTS = ROOT / "artifacts"
 AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"   # scripts/install.sh --test
 NOTES = "Harbour notes, June 2, 2023.\n\nThe harbour dredging starts in July and ends in September.\n"
 QUESTION = "What about the harbour dredging?"
+# a long paragraph whose last sentence answers CRANE: its quote's box, in presenter mode, is scrolled down to it
+LECTURE = ("A lecture on ports, March 3, 2024.\n\n" + " ".join(
+    f"In the {w} decade the port grew by {n} berths and its trade changed with the ships that came." for n, w in
+    enumerate(["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+               "eleventh", "twelfth"], 2)) + " The old harbour crane was repaired in August by the city's engineers.\n")
+CRANE = "When was the old harbour crane repaired?"
 
 if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed (bash scripts/install.sh --test)", allow_module_level=True)
@@ -38,6 +44,7 @@ def app(tmp_path_factory):
     (folder / "design_follow_up_meeting.txt").write_text(design.replace("yellow", "green"), encoding="utf-8")
     shutil.copy(DATA / "budget.txt", folder / "budget_committee_meeting.txt")
     (folder / "harbour_notes.txt").write_text(NOTES, encoding="utf-8")
+    (folder / "port_lecture.txt").write_text(LECTURE, encoding="utf-8")
     embedder = FakeEmbedder()
     build(sorted(folder.glob("*.txt")), embedder, folder=folder / "idx")
     demo, url = ui.serve(folder / "idx", port=free_port(), embedder=embedder, block=False)
@@ -124,3 +131,91 @@ def test_no_serious_accessibility_violation_with_the_documents_open(browser, app
         assert found == {k: [] for k in found}
     finally:
         ctx.close()
+
+
+SLIDE = """() => { const s = [...document.querySelectorAll('#rq-presenter .rq-slide')].find(x => !x.hidden);
+    const cite = s.querySelector('.rq-slide-cite');
+    return {slide: s.dataset.slide, overflows: cite.scrollWidth > cite.clientWidth + 1 || cite.scrollHeight > cite.clientHeight + 1,
+            cut: [...cite.children].filter(e => e.scrollWidth > e.clientWidth + 1
+                                                && getComputedStyle(e).textOverflow !== 'ellipsis').map(e => e.className)}; }"""
+
+
+def present(browser, app, **context):
+    ctx, page = open_page(browser, app[0], **context)
+    ask(page, "remote control buttons")
+    page.click("#rq-present-toggle")
+    page.wait_for_selector("#rq-presenter .rq-slide")
+    page.wait_for_timeout(500)
+    return ctx, page
+
+
+def shown(page) -> str:
+    return page.evaluate("() => [...document.querySelectorAll('#rq-presenter .rq-slide')].find(s => !s.hidden).dataset.slide")
+
+
+def test_presenter_mode_on_a_phone_steps_by_touch_and_shows_the_whole_citation(browser, app):
+    """Session 30: on a phone presenter mode offered only Leave ("Quote 1 of 5", and no way to quote 2 without ← →) and
+    cut the citation off ("Sian Gwenllian AM · Turns of Sia")."""
+    ctx, page = present(browser, app, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                        device_scale_factor=2)
+    try:
+        steps = page.locator("#rq-presenter .rq-step")
+        assert page.locator("#rq-presenter .rq-slide").count() >= 3
+        assert steps.count() == 2 and steps.first.is_disabled()          # no quote before the first
+        assert all(b["height"] >= 40 for b in steps.evaluate_all("els => els.map(e => e.getBoundingClientRect())"))
+        seen = [page.evaluate(SLIDE)]
+        page.tap("#rq-presenter .rq-step[data-step='1']")
+        assert shown(page) == "2"
+        seen.append(page.evaluate(SLIDE))
+        # a swipe leftwards: the next quote; rightwards: the one before
+        swipe = """dx => { const e = document.querySelector('#rq-presenter .rq-slide:not([hidden]) .rq-slide-text');
+            const r = e.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + 40;
+            const t = (x) => new Touch({identifier: 1, target: e, clientX: x, clientY: y});
+            e.dispatchEvent(new TouchEvent('touchstart', {touches: [t(x)], changedTouches: [t(x)], bubbles: true}));
+            e.dispatchEvent(new TouchEvent('touchend', {touches: [], changedTouches: [t(x + dx)], bubbles: true})); }"""
+        page.evaluate(swipe, -120)
+        assert shown(page) == "3"
+        page.evaluate(swipe, 120)
+        page.tap("#rq-presenter .rq-step[data-step='-1']")
+        assert shown(page) == "1"
+        page.screenshot(path=str(ARTIFACTS / "documents-presenter-phone.png"))
+        assert [s for s in seen if s["overflows"] or s["cut"]] == []
+    finally:
+        ctx.close()
+
+
+def test_presenter_citation_is_cut_with_an_ellipsis_at_150_percent(browser, app):
+    """Session 30: at 1024x768 and 150 % the citation was cut mid-word by the line's edge, "Turns of Hon. Bill Morne",
+    with no "…": only the parts cut with their own "…" give way."""
+    ctx, page = present(browser, app, viewport={"width": 683, "height": 512}, device_scale_factor=1.5)
+    try:
+        seen = []
+        for _ in range(page.locator("#rq-presenter .rq-slide").count()):
+            seen.append(page.evaluate(SLIDE))
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(100)
+        page.screenshot(path=str(ARTIFACTS / "documents-presenter-683x512.png"))
+        assert [s for s in seen if s["overflows"] or s["cut"]] == [], seen
+    finally:
+        ctx.close()
+
+
+def test_presenter_mode_opens_a_scrolled_quote_on_a_whole_line(browser, app):
+    """Session 30: at 1024x768 (and at 150 %) a quote's box scrolled down to what matched opened on a line sliced in
+    half by its top edge."""
+    for viewport, scale in (({"width": 1024, "height": 768}, 1), ({"width": 683, "height": 512}, 1.5)):
+        ctx, page = open_page(browser, app[0], viewport=viewport, device_scale_factor=scale)
+        try:
+            ask(page, CRANE)
+            page.click("#rq-present-toggle")
+            page.wait_for_selector("#rq-presenter .rq-slide")
+            page.wait_for_timeout(500)
+            seen = page.evaluate("""() => { const s = [...document.querySelectorAll('#rq-presenter .rq-slide')].find(x => !x.hidden);
+                const text = s.querySelector('.rq-slide-text'), box = text.getBoundingClientRect(), lines = document.createRange();
+                lines.selectNodeContents(text);
+                return {doc: s.dataset.doc, scrolled: text.scrollTop, half: [...lines.getClientRects()].filter(
+                    q => q.width > 2 && q.top < box.top - 1 && q.bottom > box.top + 2).map(q => Math.round(box.top - q.top))}; }""")
+            assert seen["doc"] == "port_lecture.txt" and seen["scrolled"] > 0, seen       # (what this test is about)
+            assert seen["half"] == [], (viewport, seen)
+        finally:
+            ctx.close()

@@ -1,6 +1,6 @@
 // Presenter mode: one quote at a time, very large, the question on top, a QR code of the answer's link.
 // On with the "Presenter mode" button or ?present=1; off with Esc or the button; ← → and
-// PageUp / PageDown (what a clicker sends) step through the quotes. "/" focuses the ask box anywhere.
+// PageUp / PageDown (what a clicker sends), the Previous and Next buttons and a swipe step through the quotes. "/" focuses the ask box anywhere.
 // `element` and `watch` are given by gr.HTML's js_on_load.
 const body = document.body;
 let at = 0;
@@ -17,6 +17,9 @@ const show = (n) => {
   // behind the ask box: then what matched is brought up to a quarter of the quote's box, which scrolls inside
   // itself (chat.css), the question and citation staying in view; the panel only where the quote does not scroll
   fit();
+  element.querySelectorAll('.rq-step').forEach((b) => {
+    b.disabled = Number(b.dataset.step) < 0 ? at === 0 : at === all.length - 1;
+  });
   panel.scrollTo(0, 0);
   const text = all[at].querySelector('.rq-slide-text');
   if (text) text.scrollTop = 0;
@@ -31,8 +34,20 @@ const show = (n) => {
   if (text && text.scrollHeight > text.clientHeight + 1) {
     const box = text.getBoundingClientRect();
     bringUp(text, Math.min(box.bottom, bottom) - box.top);
+    wholeLine(text);
   }
   bringUp(panel, bottom - panel.getBoundingClientRect().top);
+};
+// A quote's box scrolled to what matched opens on a whole line, not on one sliced in half at its top edge (1024x768 at
+// 150 %): the line cut at the top is brought down whole.
+const wholeLine = (box) => {
+  if (!box.scrollTop || !document.caretRangeFromPoint) return;
+  const r = box.getBoundingClientRect();
+  const style = getComputedStyle(box);
+  const range = document.caretRangeFromPoint(r.left + parseFloat(style.paddingLeft) + parseFloat(style.borderLeftWidth)
+                                             + 4, r.top + 2);
+  const line = range && box.contains(range.startContainer) ? range.getClientRects()[0] : null;
+  if (line && line.top < r.top - 0.5) box.scrollTop -= Math.ceil(r.top - line.top);
 };
 // What does not fit the screen goes, so that nothing is drawn over the quote (at 390 px wide, or 1024x768 at 150 %,
 // the key hint lay over the quote): the key hint first, then the QR code; the question, Leave, "Quote n of N", the
@@ -64,7 +79,20 @@ const fit = () => {
 if (window.ResizeObserver) new ResizeObserver(() => fit()).observe(element);
 element.addEventListener('click', (ev) => {
   if (ev.target.closest && ev.target.closest('.rq-present-exit')) window.rqPresent(false);
+  const step = ev.target.closest && ev.target.closest('.rq-step');
+  if (step) show(at + Number(step.dataset.step));
 });
+// a swipe across the quote steps too: leftwards to the next, rightwards to the previous (mostly sideways, 50 px at least)
+let touched = null;
+element.addEventListener('touchstart', (ev) => {
+  touched = ev.touches.length === 1 ? [ev.touches[0].clientX, ev.touches[0].clientY] : null;
+}, { passive: true });
+element.addEventListener('touchend', (ev) => {
+  if (!touched || !ev.changedTouches.length) return;
+  const dx = ev.changedTouches[0].clientX - touched[0], dy = ev.changedTouches[0].clientY - touched[1];
+  touched = null;
+  if (Math.abs(dx) >= 50 && Math.abs(dx) > 2 * Math.abs(dy)) show(at + (dx < 0 ? 1 : -1));
+}, { passive: true });
 window.rqPresent = (on) => {
   const next = on === undefined ? !body.classList.contains('rq-presenting') : Boolean(on);
   body.classList.toggle('rq-presenting', next);

@@ -219,3 +219,37 @@ def test_presenter_mode_opens_a_scrolled_quote_on_a_whole_line(browser, app):
             assert seen["half"] == [], (viewport, seen)
         finally:
             ctx.close()
+
+
+def test_tab_goes_on_from_the_speaker_choice_and_escape_closes_the_context_panel(browser, app):
+    """Session 30: Tab from the Speaker choice (its list open, and scrolling) put the focus on <body>, no ring
+    anywhere, and Shift+Tab went elsewhere; Escape did not close the context panel."""
+    ctx, page = open_page(browser, app[0], viewport={"width": 1280, "height": 420})
+    try:
+        where = "() => { const e = document.activeElement; return e === document.body ? 'body' : (e.closest('[id]') || {}).id; }"
+        page.locator("#rq-speaker input").focus()
+        page.wait_for_timeout(300)
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(200)
+        after = page.evaluate(where)
+        page.keyboard.press("Shift+Tab")
+        page.wait_for_timeout(200)
+        assert (after, page.evaluate(where)) == ("rq-upload", "rq-speaker")
+        page.keyboard.press("Escape")                       # (the list closes)
+        page.set_viewport_size({"width": 1280, "height": 720})
+        turn = ask(page, QUESTION)
+        number = turn.locator(".rq-open").first
+        number.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#rq-source mark.rq-hl")
+        page.wait_for_timeout(300)
+        assert page.locator("#rq-source-col").is_visible()
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(200)
+        assert not page.locator("#rq-source-col").is_visible()
+        assert number.evaluate("e => e === document.activeElement")       # back on the quote that opened it
+        number.click()                                                      # and it opens again
+        page.wait_for_timeout(500)
+        assert page.locator("#rq-source-col").is_visible()
+    finally:
+        ctx.close()

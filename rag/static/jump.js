@@ -23,3 +23,11 @@ if (bar && window.ResizeObserver) {
   new ResizeObserver(fit).observe(bar);
   fit();
 }
+// A dropdown's open list (the Speaker choice's, 62 names on five meetings) scrolls, and Chrome puts a scrolling box in
+// the Tab order: Tab from the choice went to the list, which closed as it lost the focus, leaving it on <body> (no
+// ring anywhere; Shift+Tab then went elsewhere). The lists are taken out of the Tab order as Tab is pressed: it goes
+// on to the next control (arrows still move through the list).
+document.addEventListener('keydown', (ev) => {
+  if (ev.key !== 'Tab') return;
+  document.querySelectorAll('ul.option-list:not([tabindex])').forEach((list) => list.setAttribute('tabindex', '-1'));
+}, true);

@@ -59,5 +59,30 @@ element.addEventListener('click', (ev) => {
     open.focus({ preventScroll: true });
   }
 });
+// Escape closes the panel (its column; the answers get the width back) and returns the focus to the quote that opened
+// it: not while presenting (Esc leaves presenter mode), nor from a box being typed in or a list being chosen from
+const column = () => element.closest('#rq-source-col');
+document.addEventListener('keydown', (ev) => {
+  if (ev.key !== 'Escape' || ev.defaultPrevented || document.body.classList.contains('rq-presenting')) return;
+  const typing = ev.target.closest && ev.target.closest('input, textarea, select, [contenteditable="true"]');
+  const col = column();
+  if (typing || !col || col.classList.contains('rq-closed')
+      || !element.querySelector('.rq-source:not(.rq-source-empty)')) return;
+  const card = document.querySelector('#rq-conversation .rq-quote.rq-active');
+  col.classList.add('rq-closed');
+  if (card) {
+    card.classList.remove('rq-active');
+    const open = card.querySelector('.rq-open');
+    if (open) {
+      open.scrollIntoView({ block: 'center' });
+      open.focus({ preventScroll: true });
+    }
+  }
+});
+// a quote opened again (the same one too, whose panel's value does not change) shows the panel again
+document.addEventListener('click', (ev) => {
+  const col = column();
+  if (col && ev.target.closest && ev.target.closest('#rq-conversation .rq-open')) col.classList.remove('rq-closed');
+}, true);
 watch('value', show);
 show();

@@ -371,11 +371,13 @@ def hit_json(hit: Hit, index: Index, query: str = "", speaker: str | None = None
 def reference(p: Passage, doc: Document, until: float | None = None, whole: bool = False) -> str:
     """A ready citation line: speaker, event, date, section (with the time, and with `until` the last turn's:
     last_time; `whole`: the question it answers whole, as where()), paragraph. (A turn's label names its speakers
-    already.)"""
+    already, and its paragraph.)"""
     label = where(p, until, whole)
     speaker = "" if label.startswith("Turn") or p.kind == "question" and (p.speaker or "").casefold() in \
         UNNAMED_LABELS else p.speaker or ""     # (a question quoted as itself: "Question Q16" says whose)
-    parts = [speaker, doc.title, doc.date or "", label, f"para. {p.paragraph}"]
+    # (the paragraph once: a turn's label says it already, "Turn of Vaughan Gething AM, paragraph 48, para. 48")
+    said = re.search(rf"\bparagraph {p.paragraph}\b", label, re.I)
+    parts = [speaker, doc.title, doc.date or "", label, "" if said else f"para. {p.paragraph}"]
     if p.page:
         parts.append(f"p. {p.page}")
     parts.append(f"chars {p.start}–{p.end}")

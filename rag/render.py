@@ -53,6 +53,23 @@ def quote_citation(hit: Hit, index) -> str:
     return cite.markdown_citation(p, index.documents[p.doc], until=cite.last_time(p, index))
 
 
+def citation_html(p, doc, until: float | None = None) -> str:
+    """The same citation as HTML, for the clipboard beside the Markdown ("Copy citation", static/conversation.js): a
+    notes app, a word processor or an email takes it and shows the document's characters as they are, with none of the
+    Markdown's backslashes ("education\\_0.txt" pasted as plain text); escaped, so it makes no link, image or HTML
+    either. (Plain text alone would not do: a hostile document's "![](http://…)" or "<img onerror>" pasted as plain
+    text into Markdown notes becomes live: cite.md_escape.)"""
+    text = cite.checked(p, doc)
+    lines = "<br>".join(esc(line) for line in text.split("\n"))
+    return (f"<blockquote>{lines}</blockquote>"
+            f"<p>\u2014 {esc(cite.reference(p, doc, until, whole=True))}</p>")
+
+
+def _copy(markdown: str, p, doc, until: float | None = None) -> str:
+    """A copy button's data: the Markdown (plain text) and the HTML (static/conversation.js puts both on the clipboard)."""
+    return f'data-copy="{esc(markdown)}" data-copy-html="{esc(citation_html(p, doc, until))}"'
+
+
 def abstained(result, index) -> str:
     """What an answer says when retrieval abstains: the search's own notice (what the documents never
     mention, in the words of what the index holds), else that they do not seem to address it."""
@@ -193,7 +210,8 @@ def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
         f'<div class="rq-meta">{" · ".join(meta)}</div>'
         f'<div class="rq-actions">'
         f'<button class="rq-btn rq-open" {_span_attrs(p)}>Show in context</button>{link}'
-        f'<button class="rq-btn rq-copy" data-copy="{esc(quote_citation(hit, index))}">Copy citation</button>'
+        f'<button class="rq-btn rq-copy" {_copy(quote_citation(hit, index), p, doc, cite.last_time(p, index))}>'
+        f'Copy citation</button>'
         f'{_copy_marked(hit, doc)}'
         f'<details class="rq-why"><summary>Why this quote</summary>{why(hit)}</details>'
         f'</div></li>'
@@ -206,7 +224,7 @@ def _copy_marked(hit: Hit, doc: Document) -> str:
     if span is None:
         return ""
     part = dataclasses.replace(hit.passage, start=span[0], end=span[1], text=doc.text[span[0]:span[1]])
-    return (f'<button class="rq-btn rq-copy rq-copy-marked" data-copy="{esc(cite.markdown_citation(part, doc))}">'
+    return (f'<button class="rq-btn rq-copy rq-copy-marked" {_copy(cite.markdown_citation(part, doc), part, doc)}>'
             f'Copy marked sentences</button>')
 
 

@@ -253,3 +253,27 @@ def test_tab_goes_on_from_the_speaker_choice_and_escape_closes_the_context_panel
         assert page.locator("#rq-source-col").is_visible()
     finally:
         ctx.close()
+
+
+def test_copy_citation_puts_the_exact_characters_on_the_clipboard_as_html_too(browser, app):
+    """Session 30: a copied citation pasted into notes or an email showed Markdown's backslashes ("design\\_kickoff…").
+    The clipboard holds HTML too (what such an app takes): the document's characters, no backslash; its plain text is
+    still the Markdown, which makes no link where a plain-text editor renders it."""
+    ctx, page = open_page(browser, app[0])
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=app[0].rstrip("/"))
+    try:
+        turn = ask(page, QUESTION)
+        card = turn.locator(".rq-quote").first
+        doc, start, end = (card.get_attribute(a) for a in ("data-doc", "data-start", "data-end"))
+        card.locator(".rq-copy").first.click()
+        page.wait_for_function("document.querySelector('.rq-copy').textContent.startsWith('Copied')")
+        plain, rich = page.evaluate("""async () => { const [item] = await navigator.clipboard.read();
+            const html = await (await item.getType('text/html')).text();
+            const box = document.createElement('div'); box.innerHTML = html;
+            box.querySelectorAll('br').forEach(b => b.replaceWith('\\n'));
+            return [await navigator.clipboard.readText(), box.textContent]; }""")
+        text = (app[1] / doc).read_text(encoding="utf-8")
+        assert rich.startswith(text[int(start):int(end)] + "\u2014 ") and "\\" not in rich and doc in rich
+        assert plain.startswith("> ") and doc.replace("_", "\\_") in plain
+    finally:
+        ctx.close()

@@ -542,3 +542,35 @@ def test_a_slides_citation_is_one_line_of_parts(retriever):
     assert [c for c, _ in parts] == ["who", "where", "question", "when"]      # of one document: no name, no date
     assert html.unescape("".join(t for _, t in parts)) == "Jane Doe · Answer to Q2 — Is the pipeline funded? (Daily Bugle) · ¶ 6"
     assert "2023-03-03" in re.search(r'title="([^"]*)"', top).group(1)
+
+
+def test_copy_citation_says_the_paragraph_once_and_offers_html_of_the_exact_characters(tmp_path, fake_embedder):
+    """Session 30: "— education\\_0.txt, Turn of Vaughan Gething AM, paragraph 48, para. 48, chars …": the paragraph
+    twice, and the Markdown's backslashes where the citation was pasted as plain text. The copy carries HTML too: the
+    document's characters, none of Markdown's escapes, and no tag of the document's."""
+    from rag.build import build
+    from rag.retrieve import open_retriever
+
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "meetings" / "design.txt").read_text(encoding="utf-8") + (
+        "\nProject Manager: Okay, the remote_control [see](http://example.com) <b>costs</b> *twelve* euros.\n\n"
+        "Marketing: Twelve euros is too much for a remote_control.\n")
+    (tmp_path / "design_0.txt").write_text(text, encoding="utf-8")
+    build([tmp_path / "design_0.txt"], fake_embedder, folder=tmp_path / "idx")
+    turn = chat.ask(open_retriever(tmp_path / "idx", fake_embedder), "How much does the remote control cost?", 2)
+    page = render.turn_html(turn, 1)
+    copied = [html.unescape(c) for c in re.findall(r'data-copy="([^"]*)"', page)]
+    rich = [html.unescape(c) for c in re.findall(r'data-copy-html="([^"]*)"', page)]
+    assert copied and len(rich) == len(copied)
+    for markdown, hit in zip(copied, turn.result.hits):
+        p = hit.passage
+        assert f"paragraph {p.paragraph}, para. {p.paragraph}" not in markdown and "design\\_0.txt" in markdown
+    for shown, hit in zip(rich, turn.result.hits):
+        p = hit.passage
+        tags = set(re.findall(r"<[^>]*>", shown))
+        assert tags <= {"<blockquote>", "</blockquote>", "<p>", "</p>", "<br>"}, tags
+        words = html.unescape(re.sub(r"<[^>]+>", "", shown.replace("<br>", "\n")))
+        assert words.startswith(text[p.start:p.end] + "\u2014 ") and "\\" not in words
+        assert "design_0.txt" in words and words.lower().count(f"paragraph {p.paragraph}") + words.count("para. ") == 1
+    assert any(re.search(r"Turns? of .*, paragraph \d", c) for c in copied)   # (what it is about)

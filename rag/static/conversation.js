@@ -1,8 +1,16 @@
 // The conversation: one listener for every quote's buttons (the HTML is re-rendered each turn).
 // `element`, `trigger` and `props` are given by gr.HTML's js_on_load.
-const copyText = async (text) => {
+// A citation goes on the clipboard twice (render.citation_html): as HTML, which a notes app, a word processor or an email
+// takes, showing the document's characters as they are; and as Markdown-escaped plain text, for a plain-text editor,
+// where it makes no link or HTML (render.quote_citation)
+const copyText = async (text, html) => {
   try {
-    await navigator.clipboard.writeText(text);
+    if (html && window.ClipboardItem && navigator.clipboard.write) {
+      await navigator.clipboard.write([new ClipboardItem({
+        'text/plain': new Blob([text], { type: 'text/plain' }), 'text/html': new Blob([html], { type: 'text/html' }) })]);
+    } else {
+      await navigator.clipboard.writeText(text);
+    }
     return true;
   } catch (e) {
     // no clipboard API (a non-secure origin): fall back on a selected textarea
@@ -52,7 +60,7 @@ element.addEventListener('click', (ev) => {
     ev.preventDefault();
     // (its own label back after: "Copy citation" or "Copy marked sentences", kept from before the first click)
     if (!copy.dataset.label) copy.dataset.label = copy.textContent;
-    copyText(copy.dataset.copy).then((ok) => {
+    copyText(copy.dataset.copy, copy.dataset.copyHtml).then((ok) => {
       copy.textContent = ok ? 'Copied ✓' : 'Copy failed';
       setTimeout(() => { copy.textContent = copy.dataset.label; }, 2500);
     });

@@ -320,7 +320,14 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
 
     def on_add(files, replace_value, ticked, chosen, progress=gr.Progress()):
         """The documents' parts after adding `files`, and `files` (what was added: the file box keeps any chosen since)."""
-        report = lambda done, total, what: progress((done, max(total, 1)), desc=what)   # noqa: E731
+        from .build import EMBED_BATCH
+
+        def report(done, total, what):
+            # the batch being embedded, not "0/84 steps · 0.0 %" for the 12 s the first batch takes (the build reports
+            # before each batch of EMBED_BATCH passages: build._embed)
+            if what.startswith("Embedding") and done < total:
+                what = f"{what}: passages {done + 1}\u2013{min(done + EMBED_BATCH, total)} of {total}"
+            progress(done / max(total, 1), desc=what)
         return *documents(handlers.add_files(engine, files, report, replace=replace_value), ticked, chosen), files
 
     # the box empties as the question is taken, not when its answer comes: a question typed meanwhile (the next one, by
@@ -348,15 +355,17 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
     # "multiple": a second Add, clicked while the first file still embeds, waits its turn (the default "once" dropped
     # it without a word); the file box empties only of what was added, not of files chosen since
     sent = gr.State(None)
+    # its progress shown once, under the Add button (over every output it showed three times, one over the ask box,
+    # which looked busy or gone)
     add.click(on_add, [uploads, replace, doc_filter, speaker],
               doc_outputs + [sent], api_visibility="private", concurrency_limit=1, concurrency_id="documents",
-              trigger_mode="multiple").then(lambda added, now: None if now == added else gr.update(), [sent, uploads],
+              trigger_mode="multiple", show_progress_on=[doc_status]).then(lambda added, now: None if now == added else gr.update(), [sent, uploads],
                                             uploads, api_visibility="private", queue=False)
     to_remove.change(lambda d: gr.update(interactive=bool(d)), to_remove, remove, api_visibility="private",
                      queue=False)
     remove.click(lambda d, ticked, chosen: documents(handlers.remove_file(engine, d), ticked, chosen),
                  [to_remove, doc_filter, speaker], doc_outputs, api_visibility="private", concurrency_limit=1,
-                 concurrency_id="documents")
+                 concurrency_id="documents", show_progress_on=[doc_status])
     def on_open(state, evt: gr.EventData):
         return handlers.open_span(engine, state, _event(evt))
 

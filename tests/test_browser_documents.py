@@ -277,3 +277,31 @@ def test_copy_citation_puts_the_exact_characters_on_the_clipboard_as_html_too(br
         assert plain.startswith("> ") and doc.replace("_", "\\_") in plain
     finally:
         ctx.close()
+
+
+def test_an_upload_shows_its_progress_once_and_not_over_the_ask_box(browser, app, tmp_path):
+    """Session 30: an upload's progress overlay showed three times, once over the ask box (which looked busy or
+    gone), and sat at "0/84 steps" while the first batch embedded."""
+    ctx, page = open_page(browser, app[0])
+    try:
+        page.evaluate("""() => { window.rqBusy = new Set();
+            const look = () => document.querySelectorAll('.progress-text, .eta-bar, .pending').forEach(e => {
+                const where = e.closest('[id^="rq-"]'); window.rqBusy.add(where ? where.id : 'elsewhere'); });
+            new MutationObserver(look).observe(document.body, {subtree: true, childList: true, attributes: true}); }""")
+        notes = tmp_path / "ferry_notes.txt"
+        notes.write_text("Ferry notes, July 1, 2023.\n\nThe ferry timetable changes in October.\n", encoding="utf-8")
+        page.set_input_files("#rq-upload input[type=file]", str(notes))
+        page.wait_for_timeout(500)
+        page.click("#rq-add")
+        page.wait_for_function("document.querySelector('#rq-doc-status').innerText.includes('1 added')", timeout=60_000)
+        busy = set(page.evaluate("[...window.rqBusy]"))
+        assert "rq-doc-status" in busy
+        assert not busy & {"rq-ask-row", "rq-question", "rq-header", "rq-filter", "rq-speaker", "rq-remove-choice"}, busy
+        # (the index as it was, for the other tests)
+        page.locator("#rq-remove-choice input").click()
+        page.locator("[role=option]", has_text="Ferry notes").click()
+        page.click("#rq-remove")
+        page.wait_for_function("document.querySelector('#rq-doc-status').innerText.includes('1 removed')",
+                               timeout=60_000)
+    finally:
+        ctx.close()

@@ -320,14 +320,7 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
 
     def on_add(files, replace_value, ticked, chosen, progress=gr.Progress()):
         """The documents' parts after adding `files`, and `files` (what was added: the file box keeps any chosen since)."""
-        from .build import EMBED_BATCH
-
-        def report(done, total, what):
-            # the batch being embedded, not "0/84 steps · 0.0 %" for the 12 s the first batch takes (the build reports
-            # before each batch of EMBED_BATCH passages: build._embed)
-            if what.startswith("Embedding") and done < total:
-                what = f"{what}: passages {done + 1}\u2013{min(done + EMBED_BATCH, total)} of {total}"
-            progress(done / max(total, 1), desc=what)
+        report = lambda done, total, what: progress(done / max(total, 1), desc=progress_text(done, total, what))  # noqa: E731
         return *documents(handlers.add_files(engine, files, report, replace=replace_value), ticked, chosen), files
 
     # the box empties as the question is taken, not when its answer comes: a question typed meanwhile (the next one, by
@@ -398,6 +391,16 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
             raise gr.Error(render.visible(str(e)), print_exception=False)
 
     gr.api(api_search, api_name="search", concurrency_limit=CONCURRENCY)
+
+
+def progress_text(done: int, total: int, what: str) -> str:
+    """An upload's progress line: the batch being embedded ("Embedding x.txt: passages 1–64 of 84"), not "0/84 steps"
+    for the 12 s the first batch takes (the build reports before each batch of EMBED_BATCH passages: build._embed)."""
+    from .build import EMBED_BATCH
+
+    if what.startswith("Embedding") and done < total:
+        return f"{what}: passages {done + 1}\u2013{min(done + EMBED_BATCH, total)} of {total}"
+    return what
 
 
 def _event(evt) -> dict:

@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import chat, handlers, render, store
+from . import chat, cite, handlers, render, store
 from .engine import Engine
 from .errors import RagError
 from .paths import chat_port
@@ -110,6 +110,34 @@ def theme():
 
 def _static(name: str) -> str:
     return (STATIC / name).read_text(encoding="utf-8")
+
+
+def speaker_choices(index, docs=(), anyone: bool = False) -> list[tuple[str, str]]:
+    """The speaker choice (handlers.speaker_choices), each name labelled with the documents it speaks in where the
+    documents searched are several: "Project Manager (ES2009b.txt, ES2009c.txt)". Across five meetings the list held
+    62 names and no meeting: a role (Project Manager, PhD A) is another person in each meeting, and one choice searches
+    them all (the value stays the name: the search takes a name)."""
+    choices = handlers.speaker_choices(index, docs, anyone=anyone)
+    if index is None or len(choices) < 2:
+        return choices
+    searched = set(docs or index.documents)
+    if len(searched) < 2:
+        return choices
+    places: dict[str, list[str]] = {}
+    for doc_id, names in handlers._speakers_by_doc(index).items():
+        if doc_id in searched and doc_id in index.documents:
+            for name in names:
+                places.setdefault(name, []).append(doc_id)
+
+    def label(name: str) -> str:
+        held = sorted(places.get(name, ()), key=lambda d: cite.doc_name(index.documents[d]).casefold())
+        if not held:
+            return name
+        if len(held) > 3:
+            return f"{name} (in {len(held)} documents)"
+        return f"{name} ({', '.join(cite.doc_name(index.documents[d], index, 40) for d in held)})"
+
+    return [(label(value) if value else text, value) for text, value in choices]
 
 
 def _skips(values):
@@ -255,9 +283,9 @@ def _layout(engine: Engine) -> dict:
             with gr.Accordion("Documents", open=len(choices) > 1, elem_id="rq-documents"):
                 doc_filter = gr.CheckboxGroup(choices, value=[], elem_id="rq-filter",
                                               label="Search only in (none ticked: all documents)")
-                speakers = handlers.speaker_choices(index)
+                speakers = speaker_choices(index)
                 # "Anyone" stays a choice when hidden: the form always sends one of its choices
-                speaker = gr.Dropdown(speakers or handlers.speaker_choices(None, anyone=True), value="",
+                speaker = gr.Dropdown(speakers or speaker_choices(None, anyone=True), value="",
                                       label="Speaker (only passages where they speak)", elem_id="rq-speaker",
                                       visible=bool(speakers), interactive=True)
                 doc_list = gr.HTML(render.documents_html(index), js_on_load=_static("upload.js"))
@@ -302,9 +330,9 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
 
     def speakers(docs, chosen=""):
         """The speaker choice for the documents ticked: the chosen one kept while they still have them."""
-        names = handlers.speaker_choices(engine.index_or_none(), docs)
+        names = speaker_choices(engine.index_or_none(), docs)
         keep = chosen if chosen and chosen in {v for _, v in names} else ""
-        return gr.update(choices=names or handlers.speaker_choices(None, anyone=True), value=keep,
+        return gr.update(choices=names or speaker_choices(None, anyone=True), value=keep,
                          visible=bool(names))
 
     def documents(message, ticked=(), chosen=""):

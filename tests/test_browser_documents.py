@@ -305,3 +305,18 @@ def test_an_upload_shows_its_progress_once_and_not_over_the_ask_box(browser, app
                                timeout=60_000)
     finally:
         ctx.close()
+
+
+def test_the_speaker_choice_names_each_speakers_meetings(browser, app):
+    """Session 30: across meetings the choice listed each role once with no meeting (a Project Manager in each is
+    another person)."""
+    ctx, page = open_page(browser, app[0])
+    try:
+        page.locator("#rq-filter label", has_text="design_kickoff").click()
+        page.locator("#rq-filter label", has_text="design_follow_up").click()
+        page.locator("#rq-speaker input").click()
+        page.wait_for_selector("[role=option]")
+        names = [n.replace("✓", "").strip() for n in page.locator("[role=option]").all_inner_texts()]
+        assert "Project Manager (design_follow_up_meeting.txt, design_kickoff_meeting.txt)" in names, names
+    finally:
+        ctx.close()

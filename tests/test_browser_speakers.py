@@ -78,11 +78,14 @@ def options(page) -> list[str]:
 
 def test_picking_a_speaker_shows_only_their_passages_their_turn_marked(page, app):
     folder = app[1]
-    assert options(page) == ["Anyone", "Industrial Designer", "Marketing", "Mr. Tom Brown", "Ms. Jane Smith",
-                             "Project Manager", "The Chair"]
+    # of several documents, each name says where it speaks (a role is another person in each meeting: session 30)
+    assert options(page) == ["Anyone", "Industrial Designer (design.txt)", "Marketing (design.txt)",
+                             "Mr. Tom Brown (budget.txt)", "Ms. Jane Smith (budget.txt)", "Project Manager (design.txt)",
+                             "The Chair (budget.txt)"]
     page.locator("#rq-speaker input").click()
     page.locator("[role=option]", has_text="Mr. Tom Brown").click()
-    page.wait_for_function("document.querySelector('#rq-speaker input').value === 'Mr. Tom Brown'", timeout=10_000)
+    page.wait_for_function("document.querySelector('#rq-speaker input').value === 'Mr. Tom Brown (budget.txt)'",
+                           timeout=10_000)
     page.fill("#rq-question textarea", "What about the harbour dredging?")
     page.click("#rq-ask")
     page.wait_for_selector("#rq-conversation .rq-turn .rq-quote", timeout=60_000)
@@ -127,4 +130,4 @@ def test_a_permalink_reopens_the_answer_with_its_speaker_chosen(page, app):
     page.wait_for_timeout(500)           # the page's other loads have run too
     turn = page.locator("#rq-conversation .rq-turn").last
     assert "Only passages where Mr. Tom Brown speaks." in turn.inner_text()
-    assert page.locator("#rq-speaker input").input_value() == "Mr. Tom Brown"
+    assert page.locator("#rq-speaker input").input_value() == "Mr. Tom Brown (budget.txt)"

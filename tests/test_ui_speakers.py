@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,29 @@ def test_the_best_turn_is_the_one_with_the_questions_rare_word_not_a_tie_of_fram
              for i, t in enumerate(texts, 1)]
     for q in ("When in the talk did they mention the government?", "government", "What about the school?"):
         assert [t.text for t in render.best_turns(turns, q)] == [texts[1]], q
+
+
+def test_across_documents_each_speaker_is_offered_with_the_documents_they_speak_in(engine, meetings, embedder,
+                                                                                   tmp_path):
+    """Session 30: on five meetings the choice listed 62 names and no meeting: "Project Manager" and "PhD A" were
+    other people in each. Each name says its documents where several are searched; the value is still the name."""
+    from rag import ui
+
+    index = engine.index_or_none()
+    labels = dict((v, t) for t, v in ui.speaker_choices(index))
+    assert labels[""] == handlers.ANYONE
+    assert labels["Mr. Tom Brown"] == "Mr. Tom Brown (budget.txt)"
+    assert labels["Project Manager"] == "Project Manager (design.txt)"
+    assert [v for _, v in ui.speaker_choices(index)] == [v for _, v in handlers.speaker_choices(index)]
+    # one document searched: its names alone
+    assert ui.speaker_choices(index, ["budget.txt"]) == handlers.speaker_choices(index, ["budget.txt"])
+    # the same role in two meetings
+    (tmp_path / "m").mkdir()
+    for name in ("design.txt", "budget.txt"):
+        shutil.copy(meetings / name, tmp_path / "m" / name)
+    text = (meetings / "design.txt").read_text(encoding="utf-8").replace("yellow", "green")
+    (tmp_path / "m" / "design_two.txt").write_text(text, encoding="utf-8")
+    build(sorted((tmp_path / "m").glob("*.txt")), embedder, folder=tmp_path / "m" / "idx")
+    index = Engine(tmp_path / "m" / "idx", embedder).index_or_none()
+    labels = dict((v, t) for t, v in ui.speaker_choices(index))
+    assert labels["Project Manager"] == "Project Manager (design.txt, design_two.txt)"

@@ -249,17 +249,27 @@ def _grounded_text(s, turn_id: int, n_hits: int, linked) -> str:
 
 
 def summary_heading(summary: Summary | None) -> str:
-    """What the answer says it is: stitched from the quotes (grounded decoding), the model's own
-    words (free), or the extractive summary chosen without a model (the fallback)."""
-    model = summary.model if summary is not None else ""
+    """The summary box's heading: one short line, the same while the summary streams and after (it said "the model's
+    words…" while streaming, then "stitched from…", in two lines of capitals); what kind of summary it is, by which
+    model, is said under it (summary_kind)."""
+    if summary is not None and summary.model == EXTRACTIVE:
+        return "Summary \u2014 the quotes\u2019 own sentences"
+    return "Summary \u2014 not a quote"
+
+
+def summary_kind(summary: Summary | None) -> str:
+    """Under a finished summary: stitched from the quotes (grounded decoding), the model's own words (free), or the
+    extractive summary chosen without a model (the fallback); "tap" for a phone, where nothing is pointed at."""
+    if summary is None:
+        return ""
+    model = summary.model
     if model == EXTRACTIVE:
-        return ("Extractive summary — the quotes' most central sentences, chosen without a model; "
-                "each [n] is its quote")
-    if summary is not None and summary.grounded:
-        return (f"Summary by {esc(model)} — stitched from the quotes' own words, but not a quote itself: "
-                f"point at a phrase to see it in its quote")
-    return (f'Summary{" by " + esc(model) if model else ""} — '
-            f"the model's words, not a quote: check each [n] against its quote")
+        return "Extractive summary: the quotes' most central sentences, chosen without a model; each [n] is its quote."
+    if summary.grounded:
+        return (f"Summary by {esc(model)}, stitched from the quotes' own words: tap a phrase (or point at it) to see "
+                f"it in its quote.")
+    return (f'{"Summary by " + esc(model) + ": " if model else ""}the model\'s words, not a quote; check each [n] '
+            f'against its quote.')
 
 
 def summary_html(turn: Turn, turn_id: int) -> str:
@@ -299,11 +309,12 @@ def summary_html(turn: Turn, turn_id: int) -> str:
                          f'</span>{" " + refs if refs else ""}{mark}</li>')
         body = f'<ul class="rq-summary-text">{"".join(parts)}</ul>'
         reason, removed = summary.reason, summary.removed_citations
-        notes = []
+        notes = [summary_kind(summary)]
         if reason:
             notes.append(esc(visible(reason)))
         if removed:
-            notes.append(f"{removed} citation(s) to quotes that do not exist were removed")
+            notes.append(f"{removed} citation{'s' if removed != 1 else ''} to quotes that do not exist "
+                         f"{'were' if removed != 1 else 'was'} removed")
         if notes:
             body += f'<p class="rq-summary-note">{" · ".join(notes)}</p>'
     elif turn.summary_text:

@@ -168,7 +168,7 @@ def test_summary_is_marked_as_the_models_words(retriever):
     assert 'data-quote="t3-q7"' not in out                  # no quote 7: not a link
     assert "&lt;b&gt;It&lt;/b&gt;" in out and out.count('class="rq-sent rq-unsupported"') == 1
     assert "not supported by the quotes: 9 billion is in no cited quote</span>" in out
-    assert "time limit reached" in out and "1 citation(s)" in out
+    assert "time limit reached" in out and "1 citation to quotes that do not exist was removed" in out
     assert 'title="9 billion is in no cited quote"' in out
     assert out.count('data-quote="t3-q2"') == 1               # the sentence's own [2] is not repeated
     assert "<blockquote" not in out                          # never styled as a quote
@@ -574,3 +574,22 @@ def test_copy_citation_says_the_paragraph_once_and_offers_html_of_the_exact_char
         assert words.startswith(text[p.start:p.end] + "\u2014 ") and "\\" not in words
         assert "design_0.txt" in words and words.lower().count(f"paragraph {p.paragraph}") + words.count("para. ") == 1
     assert any(re.search(r"Turns? of .*, paragraph \d", c) for c in copied)   # (what it is about)
+
+
+def test_the_summary_heading_is_one_short_line_that_does_not_change_as_it_streams(retriever):
+    """Session 30: the heading was two lines of capitals ("SUMMARY BY SMOLLM2-135M-INSTRUCT — STITCHED FROM … POINT AT
+    A PHRASE …"), said something else while the summary streamed, and "point at" means nothing on a phone."""
+    turn, _ = _grounded_turn(retriever)
+    done = turn.summary
+    head = re.compile(r'<div class="rq-summary-head">([^<]*)</div>')
+    turn.summary, turn.summary_text = None, "It is funded"
+    streaming = head.search(render.summary_html(turn, 1)).group(1)
+    turn.summary = done
+    out = render.summary_html(turn, 1)
+    assert head.search(out).group(1) == streaming and len(streaming) <= 30
+    assert "tap a phrase" in out and done.model in out
+    free = Summary([CheckedSentence(text="It is funded.", citations=[1], supported=True, support=0.9)], model="m")
+    turn.summary = free
+    assert head.search(render.summary_html(turn, 1)).group(1) == streaming
+    css = (Path(render.__file__).parent / "static" / "chat.css").read_text(encoding="utf-8")
+    assert "uppercase" not in re.search(r"\.rq-summary-head \{[^}]*\}", css).group()

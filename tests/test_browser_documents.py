@@ -244,6 +244,12 @@ def test_tab_goes_on_from_the_speaker_choice_and_escape_closes_the_context_panel
         page.wait_for_selector("#rq-source mark.rq-hl")
         page.wait_for_timeout(300)
         assert page.locator("#rq-source-col").is_visible()
+        page.click("#rq-present-toggle")                    # Esc in presenter mode leaves it, and only that
+        page.wait_for_selector("#rq-presenter .rq-slide")
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(200)
+        assert not page.locator("#rq-presenter").is_visible() and page.locator("#rq-source-col").is_visible()
+        number.focus()
         page.keyboard.press("Escape")
         page.wait_for_timeout(200)
         assert not page.locator("#rq-source-col").is_visible()

@@ -121,7 +121,11 @@ document.addEventListener('keydown', (ev) => {
     return;
   }
   if (!body.classList.contains('rq-presenting')) return;
-  if (ev.key === 'Escape') { window.rqPresent(false); return; }    // (from the ask box too: Esc types nothing)
+  if (ev.key === 'Escape') {      // (from the ask box too: Esc types nothing; and it does no more: source.js)
+    ev.preventDefault();
+    window.rqPresent(false);
+    return;
+  }
   if (ev.key === 'Tab') {
     // Tab goes round the slides and the ask bar, never into the chat hidden under them (28 stops Enter acted on)
     const stops = [panelOf(), ...document.querySelectorAll('#rq-presenter :is(a[href], button, summary, [tabindex]), '

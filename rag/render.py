@@ -405,9 +405,12 @@ def turn_html(turn: Turn, turn_id: int) -> str:
 
 def _documents_line(result, index) -> str:
     """Where the quotes come from several documents, above them: "3 documents discuss this: A (2 quotes);
-    B (1 quote); …" (Result.documents: each document's quotes, in the order of its best one)."""
-    # (a search's own grouping, empty where its nearest passages discuss nothing: a word no document uses)
-    counts = list(result.documents if hasattr(result, "documents") else by_document(result.hits))
+    B (1 quote); …" (Result.documents: each document's quotes, in the order of its best one). None where the search
+    says none discusses it (an empty Result.documents: a word of the question no document uses, on a small index):
+    a rehearsal's "Did anyone propose a cork casing?" said "No document mentions 'cork'", then, in bold, "2 documents
+    discuss this", counted here from the quotes again."""
+    documents = getattr(result, "documents", None)
+    counts = list(by_document(result.hits) if documents is None else documents)
     if len(counts) < 2 or result.abstained:
         return ""
     names = [f"{esc(cite.doc_name(index.documents[d], index, 60) if d in index.documents else d)} "

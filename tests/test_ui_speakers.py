@@ -256,3 +256,13 @@ def test_across_documents_each_speaker_is_offered_with_the_documents_they_speak_
     index = Engine(tmp_path / "m" / "idx", embedder).index_or_none()
     labels = dict((v, t) for t, v in ui.speaker_choices(index))
     assert labels["Project Manager"] == "Project Manager (design.txt, design_two.txt)"
+
+
+def test_a_word_no_document_uses_is_not_followed_by_documents_that_discuss_it(engine):
+    """Session 30: "Did anyone propose a cork casing for the remote control?" on five meetings: "No document mentions
+    'cork'", then in bold "2 documents discuss this": the search had said none does (Result.documents empty), and the
+    page counted the quotes' documents again. (A query whose quotes come from both meetings about as strongly.)"""
+    turn, page = ask(engine, "cork casing remote budget dredging")
+    assert "cork" in turn.result.missing_terms and turn.result.documents == []
+    assert len({h.passage.doc for h in turn.result.hits}) >= 2 and "rq-docs-line" not in page
+    assert "discuss this" not in page

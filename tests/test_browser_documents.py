@@ -318,6 +318,10 @@ def test_the_speaker_choice_names_each_speakers_meetings(browser, app):
     another person)."""
     ctx, page = open_page(browser, app[0])
     try:
+        # (under the filter, at its left: Gradio centred it, grey blocks of its form on either side)
+        assert page.evaluate("""() => { const s = document.querySelector('#rq-speaker');
+            return [Math.round(s.getBoundingClientRect().left - document.querySelector('#rq-filter').getBoundingClientRect().left),
+                    getComputedStyle(s.parentElement).backgroundColor]; }""") == [0, "rgba(0, 0, 0, 0)"]
         page.locator("#rq-filter label", has_text="design_kickoff").click()
         page.locator("#rq-filter label", has_text="design_follow_up").click()
         page.locator("#rq-speaker input").click()

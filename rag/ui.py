@@ -187,7 +187,7 @@ class BoundUnread:
     queue 2,000 times and never read grew the server by 500 MB a round, for good. A join past the bound is refused
     with 429 before Gradio reads it. Counted: the unread events (`unread(session)`) of the address's sessions that
     joined in the last RECENT seconds, and its calls of the REST route (/gradio_api/call/…, whose results are read by
-    event id, not session) in that time."""
+    event id, not session) in that time. A REST call of /search gets the values it leaves out (with_defaults)."""
 
     def __init__(self, app, unread):
         self.app, self.unread = app, unread
@@ -228,9 +228,27 @@ class BoundUnread:
                                     f"again in a few minutes.", status_code=429)(scope, receive, send)
             return
 
+        if call and path.endswith("/call/search"):
+            messages = [{"type": "http.request", "body": with_defaults(b"".join(m.get("body", b"") for m in messages)),
+                         "more_body": False}]
+
         async def replay():
             return messages.pop(0) if messages else await receive()
         await self.app(scope, replay, send)
+
+
+def with_defaults(body: bytes) -> bytes:
+    """A REST call of /search (`{"data": [query, k?, docs?, speaker?]}`) with the values it leaves out given their
+    defaults: Gradio's REST route needs every one (a call with only the query and k, as the README's example has it,
+    answered `{"error": null}` and printed a traceback, a hostile review); any other body as it came."""
+    try:
+        call = json.loads(body or b"{}")
+    except Exception:  # noqa: BLE001 - not JSON, too deep: Gradio says what is wrong
+        return body
+    if not isinstance(call, dict) or not isinstance(call.get("data"), list) or not 1 <= len(call["data"]) < 4:
+        return body
+    call["data"] = call["data"] + [chat.DEFAULT_K, None, None][len(call["data"]) - 1:]
+    return json.dumps(call).encode()
 
 
 def build_app(engine: Engine):

@@ -52,6 +52,29 @@ def client(server):
     return Client(server[0], verbose=False)
 
 
+@pytest.mark.slow
+def test_the_rest_route_fills_in_the_values_a_call_leaves_out(server):
+    """A hostile review: `POST /gradio_api/call/search {"data": ["Will Finland join NATO?", 5]}` (the README's example
+    passes the query and k) answered `{"error": null}` and printed a traceback: Gradio's REST route needs all four
+    values; the ones left out get their defaults (ui.with_defaults)."""
+    import json
+    import urllib.request
+
+    url = server[0]
+    for data in (["Is the pipeline funded?", 2], ["Is the pipeline funded?"], ["Is the pipeline funded?", 2, None]):
+        request = urllib.request.Request(url + "gradio_api/call/search", json.dumps({"data": data}).encode(),
+                                         {"Content-Type": "application/json"})
+        event = json.loads(urllib.request.urlopen(request, timeout=60).read())["event_id"]
+        answer = urllib.request.urlopen(url + f"gradio_api/call/search/{event}", timeout=60).read().decode()
+        assert "event: complete" in answer and "event: error" not in answer, answer[:300]
+        result = json.loads(answer.split("data: ", 1)[1].splitlines()[0])[0]
+        assert result["query"] == "Is the pipeline funded?" and result["passages"]
+    assert ui.with_defaults(b'{"data": ["q", 3]}') == b'{"data": ["q", 3, null, null]}'
+    assert ui.with_defaults(b'{"data": ["q"]}') == json.dumps({"data": ["q", ui.chat.DEFAULT_K, None, None]}).encode()
+    for body in (b"not json", b'{"data": []}', b'{"data": ["q", 3, null, null]}', b"[1]"):
+        assert ui.with_defaults(body) == body
+
+
 @pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_api_search_returns_the_cli_json(server, client):
     url, folder, embedder, _ = server

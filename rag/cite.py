@@ -108,6 +108,14 @@ def _names(names: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def says_outlet(text: str, outlet: str) -> bool:
+    """Whether `text` names the outlet already ("I represent the Mir Interstate Television and Radio Company…" names
+    "the Mir Interstate Television and Radio Company"): then the outlet is not said again beside it."""
+    def folded(t: str) -> str:
+        return " ".join(t.split()).casefold()
+    return folded(re.sub(r"(?i)^\s*the\s+", "", outlet)) in folded(text)
+
+
 def where(p: Passage, until: float | None = None, whole: bool = False) -> str:
     """'Answer to Q7 — Polls conducted…', 'Question Q7 (Reuters)' (a question quoted as itself), 'Opening statement',
     'Turn of Project Manager, paragraph 12', 'Turns of Grad A and Grad B at 00:12:31', a report's section ('5. Community Engagement'), or 'Paragraph 12';
@@ -120,7 +128,7 @@ def where(p: Passage, until: float | None = None, whole: bool = False) -> str:
         at += f"–{clock(until)}"
     if p.kind == "question" and not p.question:     # a question quoted as itself (retrieve: asks.asks_question)
         return ("Question" + (f" {p.section}" if p.section.startswith("Q") else "")
-                + (f" ({p.outlet})" if p.outlet else "") + at)
+                + (f" ({p.outlet})" if p.outlet and not says_outlet(shorten(p.text), p.outlet) else "") + at)
     if p.section.startswith("Q") and p.question:
         role = "Question" if p.kind == "question" else "Answer to"
         label = f"{role} {p.section} — {' '.join(p.question.split()) if whole else shorten(p.question)}"

@@ -153,19 +153,10 @@ def why(hit: Hit) -> str:
     return f'<table class="rq-why-table">{"".join(rows)}</table>'
 
 
-def _says(text: str, outlet: str) -> bool:
-    """Whether `text` names the outlet already ("I represent the Mir Interstate Television and Radio Company…" names
-    "the Mir Interstate Television and Radio Company"): then the outlet is not said again beside it."""
-    def folded(t: str) -> str:
-        return " ".join(t.split()).casefold()
-    return folded(re.sub(r"(?i)^\s*the\s+", "", outlet)) in folded(text)
-
-
 def where(p: Passage, index) -> str:
     """cite.where for the page: the outlet left out where the question, as shortened there, names it already
     ("… Radio Company. Our office in… (the Mir Interstate Television and Radio Company)" said it twice)."""
-    if p.outlet and (p.question and _says(cite.shorten(p.question), p.outlet)
-                     or p.kind == "question" and _says(cite.shorten(p.text), p.outlet)):
+    if p.outlet and p.question and cite.says_outlet(cite.shorten(p.question), p.outlet):
         p = dataclasses.replace(p, outlet=None)
     return cite.where(p, cite.last_time(p, index))
 
@@ -178,7 +169,7 @@ def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
     anchor = f"t{turn_id}-q{n}"
     where_ = where(p, index)
     if p.question:
-        asker = "Question" + (f" ({p.outlet})" if p.outlet and not _says(p.question, p.outlet) else "")
+        asker = "Question" + (f" ({p.outlet})" if p.outlet and not cite.says_outlet(p.question, p.outlet) else "")
         label = (f'<details class="rq-where"><summary title="{esc(p.question)}">{esc(where_)}</summary>'
                  f'<div class="rq-fullq"><b>{esc(asker)}:</b> {esc(p.question)}</div></details>')
     else:
@@ -564,7 +555,7 @@ def exchange_html(index, doc_id: str, start: int, end: int, notice: str = "",
         who = ""
         if p.speaker and p.speaker != previous_speaker:
             name = p.speaker + (f" ({p.outlet})" if p.kind == "question" and p.outlet
-                                and not _says(doc.text[p.start:p.end], p.outlet) else "")
+                                and not cite.says_outlet(doc.text[p.start:p.end], p.outlet) else "")
             who = f'<span class="rq-who">{esc(name)}:</span> '
         previous_speaker = p.speaker
         # a recording's turn keeps its time, which the paragraph's text leaves out with the label

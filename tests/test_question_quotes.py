@@ -125,3 +125,19 @@ def test_an_asker_named_as_the_labels_give_them_is_no_missing_name(tmp_path, fak
     assert not any("never" in n or "No document mentions" in n for n in asked.notices)
     other = retriever.search("What did Chidi Achebe ask about training?", 4)
     assert any("Achebe" in t for t in other.missing_terms)
+
+
+def test_a_question_naming_its_outlet_is_not_cited_with_it_again(tmp_path, fake_embedder):
+    """The command line cited "Question Q8 (the Mir Interstate Television and Radio Company)" over "I represent the Mir
+    Interstate Television and Radio Company. …": the outlet the question names is not said again beside it."""
+    text = ("News conference, May 2, 2024.\n\n"
+            "Question (Radio Nord): I represent Radio Nord. Our studio was flooded. Will the council help?\n\n"
+            "Jane Doe: The council will help the studio.\n\n"
+            "Question (Daily Bugle): Will the ferry run in winter?\n\n"
+            "Jane Doe: Only on weekdays.\n")
+    retriever = one_file_retriever(tmp_path, fake_embedder, text, "press.txt")
+    asked = {h.passage.outlet: h.passage for h in retriever.search(
+        "What did the journalist ask about the flooded studio and the ferry?", 5, abstain=False).hits
+        if h.passage.kind == "question"}
+    assert where(asked["Radio Nord"]) == "Question Q1"
+    assert where(asked["Daily Bugle"]) == "Question Q2 (Daily Bugle)"

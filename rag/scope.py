@@ -256,7 +256,7 @@ class Scope:
             return None
         where = listing([ids[i] for i in theirs.tolist()], 3)
         return (f"Only passages where {names} speaks, in {where}; in the other documents no speaker is called "
-                f"\u201c{mention}\u201d: choose them (--doc) to search them for it.")
+                f"\u201c{mention}\u201d: to search them for it, choose them (--doc; in the chat, Search only in).")
 
     def _scope(self, text: str, docs: set[str] | None, speaker: str | None, resolve: bool = True):
         """Where a search looks: (the rows allowed, None for all; the speaker it is restricted to; the query the

@@ -1047,7 +1047,8 @@ def test_a_role_named_by_one_documents_label_says_how_to_search_the_others(tmp_p
     asked = r.search("What did the witness say about the 270-day shot clock?", 3)
     assert all(h.passage.doc == "court.txt" for h in asked.hits)
     assert "Only passages where THE WITNESS speaks, in court.txt; in the other documents no speaker is called " \
-           "\u201cthe witness\u201d: choose them (--doc) to search them for it." in asked.notices
+           "\u201cthe witness\u201d: to search them for it, choose them (--doc; in the chat, Search only in)." \
+           in asked.notices
     alone = r.search("What did the witness say about the 270-day shot clock?", 3, docs={"hearing.txt"})
     plain = r.search("What did say about the 270-day shot clock?", 3, docs={"hearing.txt"})
     assert alone.confidence == plain.confidence

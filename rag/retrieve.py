@@ -288,20 +288,30 @@ class _Rows:
         return replace(run[0], start=start, end=end, text=self.index.documents[answer.doc].text[start:end],
                        question=None, outlet=answer.outlet, speakers=(), context="")
 
-    def a_speaker(self, term: str) -> bool:
-        """Whether `term` (a name the query holds, "Chidi Okonkwo") is, word for word, a speaker's or an asker's name
-        as the index gives it: named by the labels, wherever the text writes it otherwise (Teams' "Okonkwo, Chidi")."""
+    def a_speaker(self, term: str, docs=None) -> bool:
+        """Whether `term` (a name the query holds, "Chidi Okonkwo") is, word for word, the name of a speaker or an
+        asker of the documents `docs` (None: all) as the index gives it: named by the labels, wherever the text
+        writes it otherwise (Teams' "Okonkwo, Chidi")."""
         from .speakers import _fold
 
         words = {_fold(w) for w in re.findall(r"[^\W_]+", term)}
-        return bool(words) and any(words <= name for name in self._speaker_words)
+        return bool(words) and any(words <= name and (docs is None or where & set(docs))
+                                   for name, where in self._speaker_words)
 
     @cached_property
-    def _speaker_words(self) -> list[frozenset]:
+    def _speaker_words(self) -> list[tuple[frozenset, frozenset]]:
+        """Each speaker's and asker's name's words (folded), with the documents they speak or ask in."""
         from .speakers import _fold
 
-        names = [name for name, _ in self.speakers.values()] + list(self.askers) + list(self.known_as.values())
-        return [frozenset(_fold(w) for w in re.findall(r"[^\W_]+", name)) for name in names]
+        def words(name: str) -> frozenset:
+            return frozenset(_fold(w) for w in re.findall(r"[^\W_]+", name))
+
+        where = {name: frozenset(self.doc_ids[i] for i in np.unique(self.doc_of_row[rows]).tolist())
+                 for name, rows in self.speakers.values()}
+        out = [(words(name), docs) for name, docs in where.items()]
+        out += [(words(name), docs) for name, docs in self.asked_in.items()]
+        out += [(words(known), where.get(name, frozenset())) for name, known in self.known_as.items()]
+        return out
 
     @cached_property
     def askers(self) -> tuple[str, ...]:    # who asks the questions of a Q&A (their words are context, no passage)
@@ -730,7 +740,8 @@ class Retriever:
         s, vocabulary = self.settings, self._rows.vocabulary
         missing, named, soft = names_missing(text, vocabulary, docs)
         # a speaker's name as the labels give it is mentioned, however the text writes it ("Okonkwo, Chidi")
-        missing = [t for t in missing if not self._rows.a_speaker(t)] if missing and self._rows.speakers else missing
+        missing = [t for t in missing if not self._rows.a_speaker(t, docs)] if missing and self._rows.speakers \
+            else missing
         # what decides and lowers the confidence: not a capital whose country the documents name, nor given
         # names before a person's surname they hold (shown in the notice all the same)
         hard = hard_missing(missing, soft)
@@ -751,7 +762,7 @@ class Retriever:
         borrowed = borrowed_names(text, vocabulary, docs)
         if borrowed:    # "merkel", "junta" (terms.borrowed_names): named when missing, weighing nothing
             missing, _, soft = names_missing(text, vocabulary, docs, names=query_names(text) + borrowed)
-            missing = [t for t in missing if not self._rows.a_speaker(t)] if self._rows.speakers else missing
+            missing = [t for t in missing if not self._rows.a_speaker(t, docs)] if self._rows.speakers else missing
         return _Words(share=share, known=known, absent=self._absent(text), decisive=decisive, borrowed=borrowed,
                       named_missing=whole_names(text, missing, soft))
 

@@ -295,6 +295,10 @@ _ASKER_VERBS = frozenset("ask asks asked asking say says said saying tell tells 
                          "inquired enquire enquired reported reporting quote quoted note noted claim "
                          "claimed describe described put wonder wondered question questioned".split())
 _OPENERS = frozenset("what which how why who whom".split())
+# words of an answer: before the asker's noun, the question asks for the answer ("Lavrov's answer to the journalist's
+# question", "the response to the reporter's question")
+_ANSWERING = frozenset("answer answers answered answering response responses respond responded reply replies replied "
+                       "react reacted reaction tell told".split())
 _DETERMINERS = frozenset("the a an that this one".split())
 ASKER_REACH = 6     # words after the asker's noun within which its verb stands ("the reporter from a Nordic country ask")
 
@@ -314,10 +318,10 @@ def asks_question(query: str, askers=()) -> bool:
     if any(words[i:i + 2] == ["according", "to"] and any(w in nouns for w in words[i + 2:i + 6])
            for i in range(len(words))):
         return True     # "… according to the journalist who asked"
+    asked = next((i for i, w in enumerate(words) if w in ("question", "questions")), 0)
     if re.search(r"(?:\b|^)[\w-]+['’]s\s+questions?\b", query.lower()) and \
-            any(w in nouns for w in words[:words.index("question") if "question" in words else
-                                             words.index("questions") if "questions" in words else 0]):
-        return True     # "the interviewer's question on …"
+            any(w in nouns for w in words[:asked]) and not _ANSWERING & set(words[:asked]):
+        return True     # "the interviewer's question on …" (not "Lavrov's answer to the journalist's question")
     if words[0] not in _OPENERS:
         return False
     # the asker's noun opens the question's subject: "which broadcaster said …", "what did the Mir TV journalist ask",
@@ -331,4 +335,8 @@ def asks_question(query: str, askers=()) -> bool:
     else:
         return False
     at = next((i for i in range(first, min(last, len(words))) if words[i] in nouns), None)
-    return at is not None and any(w in _ASKER_VERBS for w in words[at + 1:at + 1 + ASKER_REACH])
+    # (the noun of the subject itself: no second noun phrase before it, "what did the minister tell the journalist
+    # who asked", "how did the minister answer the journalist who asked")
+    if at is None or _DETERMINERS & set(words[first:at]) or (_ANSWERING | _ASKER_VERBS) & set(words[first:at]):
+        return False
+    return any(w in _ASKER_VERBS for w in words[at + 1:at + 1 + ASKER_REACH])

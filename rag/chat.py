@@ -21,7 +21,8 @@ from urllib.parse import parse_qs, quote, unquote, urlencode
 from .english import QUESTION_WORDS
 from .errors import QueryError, RagError
 from .records import Passage
-from .retrieve import DEFAULT_K, MAX_K, MAX_QUERY_CHARS, Result, check_k, clean_query, corpus_noun  # noqa: F401 - the page's wording
+from .query import DEFAULT_K, MAX_K, MAX_QUERY_CHARS, check_k, clean_query
+from .retrieve import Result
 
 
 # "what about Sweden?", "And how about the EU?", "so what about sanctions"

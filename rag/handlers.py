@@ -26,6 +26,7 @@ from . import chat, render, store
 from .cite import result_json
 from .engine import Engine
 from .errors import CannotWrite, QueryError, RagError
+from .query import DEFAULT_K
 
 log = logging.getLogger("rag.handlers")
 MAX_TURNS = 30
@@ -344,7 +345,7 @@ def _chosen(turn: chat.Turn) -> str | None:
     return turn.result.speaker if turn.speaker and turn.result is not None else None
 
 
-def search_api(engine: Engine, query: str, k: int = chat.DEFAULT_K, docs=None, speaker=None) -> dict:
+def search_api(engine: Engine, query: str, k: int = DEFAULT_K, docs=None, speaker=None) -> dict:
     """The API's search: the CLI's JSON (`rag search --json`, with --doc and --speaker). Raises
     RagError with a message for bad input (a speaker the index does not have among them)."""
     retriever, notice = engine.searcher()

@@ -27,7 +27,9 @@ from urllib.parse import quote as urlquote, urlsplit
 from . import cite
 from .errors import listing
 from .chat import Turn, permalink
-from .retrieve import MAX_QUERY_CHARS, abstain_notice, by_document, corpus_noun
+from .notices import abstain_notice, corpus_noun
+from .query import MAX_QUERY_CHARS
+from .ranking import by_document
 from .read import BIDI_CONTROLS
 from .records import Document, Hit, Passage
 from .summarise import EXTRACTIVE, NO_SUMMARY_ABSTAINED, Summary

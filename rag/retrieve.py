@@ -62,7 +62,7 @@ from .query import DEFAULT_K, DEFAULT_MODE, MAX_K, MAX_QUERY_CHARS, MODES, check
 from .ranking import (FEW_LEXICAL_ROWS, FEWEST_PASSAGES, NEAR_DUPLICATE, REFERENCE_PASSAGES, by_document, confidence,
                       fuse, idf_ceiling, mmr, overlaps, rrf, score_fusion, text_key)
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
-from .scope import SPEAKERS_JOIN, Scope
+from .scope import SPEAKERS_JOIN, Scope, Where
 from .store import Compat, Index
 from .english import dictionary_name
 from .names import borrowed_names, query_names
@@ -539,9 +539,9 @@ class Retriever:
         return self._rows.quoted(row)
 
 
-    def _scope(self, text: str, docs, speaker):
-        """Where the search looks (scope.Scope._scope)."""
-        return Scope(self.index, self._rows)._scope(text, docs, speaker, self.settings.resolve_speakers)
+    def _scope(self, text: str, docs, speaker) -> Where:
+        """Where the search looks (scope.Scope.where)."""
+        return Scope(self.index, self._rows).where(text, docs, speaker, self.settings.resolve_speakers)
 
     def _named_docs(self, names: list[str], allowed, searched: np.ndarray) -> np.ndarray | None:
         """Per document (by place in doc_ids), the share of the query's `names` it holds, of those that fewer than
@@ -688,13 +688,14 @@ class Retriever:
         text, respelt = self._rows.vocabulary.respelled(text)
         if respelt:
             notices = notices + [respelt_notice(self._rows.noun, respelt)]
-        allowed, who, asked, name_only, scoped = self._scope(text, docs, speaker)
-        notices = notices + scoped
+        scope = self._scope(text, docs, speaker)
+        allowed, who, asked, name_only = scope.allowed, scope.who, scope.asked, scope.name_only
         if not self.index.passages or (allowed is not None and not allowed.any()):
             if speaker is not None and docs:    # (not "Only passages where … speaks" before it)
-                notices = [n for n in notices if not n.startswith("Only passages where")]
-                return Result(typed, [], abstained=True, speaker=who, notices=notices + [not_speaking_notice(who)])
-            return Result(typed, [], abstained=True, notices=notices + [NOTHING_TO_SEARCH], speaker=who)
+                return Result(typed, [], abstained=True, speaker=who,
+                              notices=notices + list(scope.others) + [not_speaking_notice(who)])
+            return Result(typed, [], abstained=True, notices=notices + scope.notices + [NOTHING_TO_SEARCH], speaker=who)
+        notices = notices + scope.notices
         wide = max(s.depth, k) * (4 if len(self._rows.of_doc) > 1 and s.doc_weight > 0 else 1)
         # the model embeds the query on its own thread while BM25 and the name rules, which need no vector, run here
         encoded = self._encode_later(asked) if s.mode != "lexical" else (lambda: None)

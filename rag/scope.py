@@ -4,6 +4,7 @@ What it leaves out: ranking (retrieve.py), how a name is resolved to a speaker (
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -258,19 +259,32 @@ class Scope:
         return (f"Only passages where {names} speaks, in {where}; in the other documents no speaker is called "
                 f"\u201c{mention}\u201d: to search them for it, choose them (--doc; in the chat, Search only in).")
 
-    def _scope(self, text: str, docs: set[str] | None, speaker: str | None, resolve: bool = True):
-        """Where a search looks: (the rows allowed, None for all; the speaker it is restricted to; the query the
-        passages are ranked by, a speaker's mention taken out; whether the query was that mention alone ("Sergey
-        Lavrov"); the notices that say so). A `speaker` given, or one the query names (resolve_speakers)."""
-        allowed, who, asked, name_only, notices = self._allowed(docs), None, text, False, []
+    def where(self, text: str, docs: set[str] | None, speaker: str | None, resolve: bool = True) -> "Where":
+        """Where a search looks (Where): the documents `docs` (None: all); a `speaker` given, or one the query names
+        (`resolve`: SearchSettings.resolve_speakers)."""
+        allowed, who, asked, name_only, said, others = self._allowed(docs), None, text, False, "", []
         if speaker is not None:
             who, mask, said = self._speaker(speaker, allowed)
             allowed = mask if allowed is None else allowed & mask
-            notices = [said] + self._other_named(text, who)
+            others = self._other_named(text, who)
         elif resolve and self._rows.speakers:
             who, mask, asked, said = self._named(text, allowed)
-            notices = [said] if said else []
             if who:
                 allowed = mask if allowed is None else allowed & mask
                 name_only = asked == text       # (speakers.query_without leaves a query that is only a mention)
-        return allowed, who, asked, name_only, notices
+        return Where(allowed, who, asked, name_only, said, tuple(others))
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a search looks (Scope.where)."""
+    allowed: np.ndarray | None      # the rows searched, None for all
+    who: str | None                 # the speaker it is restricted to, as the index names them
+    asked: str                      # the query the passages are ranked by, a speaker's mention taken out
+    name_only: bool                 # whether the query was that mention alone ("Sergey Lavrov")
+    said: str                       # the notice of the speaker ("Only passages where … speaks."), or ""
+    others: tuple[str, ...] = ()    # the notice of other speakers the query names while one is chosen
+
+    @property
+    def notices(self) -> list[str]:
+        return ([self.said] if self.said else []) + list(self.others)

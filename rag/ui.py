@@ -29,7 +29,9 @@ from pathlib import Path
 from . import chat, cite, handlers, render, store
 from .engine import Engine
 from .errors import RagError
+from .notices import corpus_noun
 from .paths import chat_port
+from .query import DEFAULT_K
 
 log = logging.getLogger("rag.ui")
 STATIC = Path(__file__).parent / "static"
@@ -247,7 +249,7 @@ def with_defaults(body: bytes) -> bytes:
         return body
     if not isinstance(call, dict) or not isinstance(call.get("data"), list) or not 1 <= len(call["data"]) < 4:
         return body
-    call["data"] = call["data"] + [chat.DEFAULT_K, None, None][len(call["data"]) - 1:]
+    call["data"] = call["data"] + [DEFAULT_K, None, None][len(call["data"]) - 1:]
     return json.dumps(call).encode()
 
 
@@ -268,7 +270,7 @@ def _layout(engine: Engine) -> dict:
 
     index = engine.index_or_none()
     choices = handlers.document_choices(index)
-    noun = chat.corpus_noun(index)
+    noun = corpus_noun(index)
     turns = gr.State([], time_to_live=handlers.SESSION_SECONDS)   # (a script's sessions are never closed)
     with gr.Row(elem_id="rq-top", equal_height=False):
         header = gr.HTML(render.header_html(index, engine.changed), elem_id="rq-header")
@@ -291,7 +293,7 @@ def _layout(engine: Engine) -> dict:
             examples = [(gr.Button(text, size="sm", variant="secondary"), text)
                         for text in chat.example_questions(index)]
             with gr.Accordion("Settings", open=False, elem_id="rq-settings"):
-                k = gr.Slider(1, 20, value=chat.DEFAULT_K, step=1, label="Number of quotes", elem_id="rq-k")
+                k = gr.Slider(1, 20, value=DEFAULT_K, step=1, label="Number of quotes", elem_id="rq-k")
                 summary_on = gr.Checkbox(False, label="Answer with a summary of the quotes, above them (off: quotes only)",
                                          elem_id="rq-summary-on")
                 offered = handlers.summary_models()
@@ -359,7 +361,7 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
         the header says ("Ask the documents…" after an upload, not "Ask the transcript…"), its typed words kept."""
         current, names = engine.index_or_none(), handlers.document_choices(engine.index_or_none())
         kept = [d for d in (ticked or []) if d in {v for _, v in names}]
-        noun = chat.corpus_noun(current)
+        noun = corpus_noun(current)
         return (message, render.documents_html(current), gr.update(choices=names, value=kept),
                 gr.update(choices=names, value=None), render.header_html(current, engine.changed),
                 speakers(kept, chosen), gr.update(placeholder=f"Ask {noun}…", label=f"Your question about {noun}"))
@@ -426,7 +428,7 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
               js="(s, h, t, m, b) => [location.search, location.hash, t, m, location.origin + location.pathname]",
               api_visibility="private")
 
-    def api_search(query: str, k: int = chat.DEFAULT_K, docs: list[str] | None = None,
+    def api_search(query: str, k: int = DEFAULT_K, docs: list[str] | None = None,
                    speaker: str | None = None) -> dict:
         """Search the index: the passages that answer `query`, as cited JSON (like `rag search --json`).
         `docs`: search only these document ids (default: all); `speaker`: only passages where they

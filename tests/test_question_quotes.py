@@ -22,6 +22,7 @@ ABOUT_QUESTIONS = [
     "Which company's office in Almaty was looted, according to the journalist who asked about it?",
     "What did the Mir TV journalist tell the minister about its office in Almaty?",
     "What was the interviewer's question on funding?",
+    "What did the Mir TV journalist ask about their office in Almaty, and what did Lavrov answer?",
 ]
 ABOUT_ANSWERS = [
     "How did Lavrov react when a journalist asked about cancel culture and the \"new ethics\"?",
@@ -35,6 +36,11 @@ ABOUT_ANSWERS = [
     "Which three television channels were banned in Kiev?",
     "What did Mr Lavrov say about NATO?",
     "Who asked whether this was the right flat for the survey?",     # who said it: a visitor's turn, not a question
+    # (a hostile review of session 30: each quoted the journalist's question first)
+    "How did the minister answer the journalist who asked about sanctions?",
+    "What was Lavrov's answer to the journalist's question about NATO?",
+    "What was the response to the reporter's question on NATO?",
+    "What did the minister tell the journalist who asked about NATO?",
 ]
 
 

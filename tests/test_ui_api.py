@@ -70,7 +70,7 @@ def test_the_rest_route_fills_in_the_values_a_call_leaves_out(server):
         result = json.loads(answer.split("data: ", 1)[1].splitlines()[0])[0]
         assert result["query"] == "Is the pipeline funded?" and result["passages"]
     assert ui.with_defaults(b'{"data": ["q", 3]}') == b'{"data": ["q", 3, null, null]}'
-    assert ui.with_defaults(b'{"data": ["q"]}') == json.dumps({"data": ["q", ui.chat.DEFAULT_K, None, None]}).encode()
+    assert ui.with_defaults(b'{"data": ["q"]}') == json.dumps({"data": ["q", ui.DEFAULT_K, None, None]}).encode()
     for body in (b"not json", b'{"data": []}', b'{"data": ["q", 3, null, null]}', b"[1]"):
         assert ui.with_defaults(body) == body
 

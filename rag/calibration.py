@@ -107,12 +107,17 @@ def calibrated_threshold(index: "Index", mode: str = DEFAULT_MODE) -> float | No
 # on QMSum val's meetings indexed 1, 3 and 5 at a time (session 30, docs/meetings-notes.md): 5 of 172 answered
 # questions under it, 69 of 112 unanswered; on all 35 meetings in one index, no answered question more abstained on
 CONVERSATION_THRESHOLD = 0.9
+# the windows an index holds at least for it: it was learnt on whole meetings (val's hold 33 to 183 windows each); a
+# smaller one's confidences run lower (a 12-turn meeting's answered questions scored 0.25-0.88: a hostile review)
+CONVERSATION_PASSAGES = 30
 
 
 def conversation_threshold(index: "Index", mode: str = DEFAULT_MODE) -> float | None:
-    """CONVERSATION_THRESHOLD for a conversation index with no threshold of its own (calibrated_threshold None),
-    made with the shipped index's model and chunking, in hybrid mode; else None."""
-    if mode != DEFAULT_MODE or not conversation(index) or fits(index.calibration, made_for(index.manifest)):
+    """CONVERSATION_THRESHOLD for a conversation index of CONVERSATION_PASSAGES windows or more with no threshold of
+    its own (calibrated_threshold None), made with the shipped index's model and chunking, in hybrid mode; else
+    None."""
+    if mode != DEFAULT_MODE or not conversation(index) or fits(index.calibration, made_for(index.manifest)) \
+            or len(index.passages) < CONVERSATION_PASSAGES:
         return None
     return CONVERSATION_THRESHOLD if fits(load(SHIPPED.parent), made_for(index.manifest)) else None
 

@@ -1239,6 +1239,10 @@ def test_a_conversation_index_without_a_threshold_abstains_below_the_meetings_on
     shipped = calibration.load
     monkeypatch.setattr(calibration, "load", lambda folder: {**shipped(folder), **made_for(meetings_index.manifest)}
                         if folder == calibration.SHIPPED.parent else shipped(folder))
+    # (a whole meeting's windows at least: a 12-turn meeting's answered questions scored 0.25-0.88, a hostile review)
+    assert len(meetings_index.passages) < calibration.CONVERSATION_PASSAGES
+    assert conversation_threshold(meetings_index) is None
+    monkeypatch.setattr(calibration, "CONVERSATION_PASSAGES", len(meetings_index.passages))
     assert conversation_threshold(meetings_index) == CONVERSATION_THRESHOLD == 0.9
     assert conversation_threshold(meetings_index, "lexical") is None and conversation_threshold(briefing) is None
     r = Retriever(meetings_index, embedder)

@@ -174,7 +174,7 @@ def aliases(name: str) -> set[tuple[str, ...]]:
         return aliases(held.group("person"))
     words = _tokens(name)
     out = {tuple(words)} if words else set()
-    country = _countries().get(" ".join(words))
+    country = _country(" ".join(words))
     if country:         # a delegation's country ("Mr. Geng (China)"): its names ("Russian Federation", "Russia")
         return out | {tuple(_tokens(n)) for n in country}
     i, j = _core(words)
@@ -228,6 +228,16 @@ def _countries() -> dict[str, frozenset]:
         long = frozenset(n for n in names if len(n) > 3)
         out.update((_fold(n), long) for n in long)
     return out
+
+
+def _country(name: str) -> frozenset | None:
+    """The names of the country `name` (folded) names, also in a long form the table lacks: a delegation's "United
+    States of America", "United Kingdom of Great Britain and Northern Ireland" (its first words a country's name)."""
+    found = _countries().get(name)
+    if found or " of " not in name:
+        return found
+    short = _countries().get(name.split(" of ")[0])     # ("Georgia Tech" is no Georgia: only a formal "… of …")
+    return short | {name} if short else None
 
 
 def _first_of(core: list[str]) -> str | None:
@@ -464,16 +474,38 @@ def _called(query: str, words: list[re.Match], folded: list[str], i: int) -> boo
     return after in _CUES_AFTER
 
 
+_RECALLED = {"remember", "remembers", "remembered", "recall", "recalls", "recalled", "recount", "recounted"}
+_DELEGATES = {"representative", "representatives", "delegate", "delegates", "delegation", "ambassador", "envoy"}
+
+
+def _speaks_for(query: str, words: list[re.Match], folded: list[str], i: int, n: int) -> bool:
+    """Whether a country's name (words[i:i + n]) is one who speaks in the query, as a delegation does: a verb of saying
+    after it ("What did China say", "How did Russia respond"), "according to" before it, a possessive ("China's
+    position"), or "the representative of" before it; not the topic of someone else's words ("Who criticised
+    China?", "Who mentioned Russia?")."""
+    end = words[i + n - 1].end()
+    before = [w for w in folded[max(0, i - 3):i] if w not in ("the", "of")]
+    after = folded[i + n] if i + n < len(words) else ""
+    return (after in _CUES_AFTER or query[end:end + 2] in ("'s", "’s") or before[-2:] == ["according", "to"]
+            or bool(before) and before[-1] in _DELEGATES)
+
+
 def _a_title(query: str, words: list[re.Match], i: int) -> bool:
     """Whether words[i] is an honorific written as one: "Mr. Hargrove", "mr hargrove", "Ms" (so no label of initials,
     "MR" of Margaret Rourke, "DR" of Dolores Reyes); a label is written in capitals, no full stop or name after it
-    ("What did MR say?")."""
+    ("What did MR say?"), or in lower case with a verb of saying or remembering or nothing after it ("what did mr say
+    about the flood", "what did mr remember": a hostile review)."""
     word = words[i].group()
     if _fold(word) not in HONORIFICS | {"miss"}:
         return False
     after = query[words[i].end():words[i + 1].start()] if i + 1 < len(words) else query[words[i].end():]
+    if after.startswith("."):
+        return True
     named = i + 1 < len(words) and not after.strip() and words[i + 1].group()[:1].isupper()
-    return not word.isupper() or after.startswith(".") or named
+    if word.isupper():
+        return named
+    following = _fold(words[i + 1].group()) if i + 1 < len(words) and not after.strip() else ""
+    return bool(following) and following not in _CUES_AFTER | _RECALLED
 
 
 def _topic(folded: list[str], i: int) -> bool:
@@ -580,7 +612,7 @@ def offices_held(text: str, speakers: set[str]) -> dict[str, str]:
     # a delegation's country names its delegate where the record gives several ("What did China say": Mr. Geng);
     # one alone may be a journalist's outlet
     delegates = {m.group("person"): m.group("country") for m in _DELEGATE.finditer(text)
-                 if m.group("person") in speakers and _fold(m.group("country")) in _countries()}
+                 if m.group("person") in speakers and _country(_fold(m.group("country")))}
     if len(set(delegates.values())) > 1:
         for person, country in delegates.items():
             out.setdefault(person, country)
@@ -635,6 +667,8 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
             ordinary = all(is_common(w) for w in folded[i:i + n]) and not (n >= 2 and folded[i + n - 1].isdigit())
             if n == 1 and _a_title(query, words, i):
                 continue    # ("Mr. Hargrove" is not the "MR" of Margaret Rourke)
+            if not named and " ".join(folded[i:i + n]) in _countries() and not _speaks_for(query, words, folded, i, n):
+                continue    # a delegation's country as the topic: "Who criticised China?" is not Mr. Geng's
             if ordinary and not named and (not _marked(query, words, i, i + n) or (
                     n == 1 and i == after_mention and not query[words[i - 1].end():words[i].start()].strip())):
                 continue    # ("designer" of "the user interface designer" is not a second mention)

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .labels import CLOCK, HOURS_CLOCK, INTERVIEW_ROLES, INVERTED, LABEL, OFFICES, ROLES, prose, reading_order
+from .labels import CLOCK, HOURS_CLOCK, INTERVIEW_ROLES, INVERTED, LABEL, OFFICES, ROLES, TITLES, prose, reading_order
 
 # who asks by the label's own word: a press conference's "Question:", an interview's "Interviewer:"
 ASKER_LABELS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
@@ -123,6 +123,17 @@ _THIRD_PERSON = re.compile(r"\b(?:he|she|him|her|his|hers|(?:the|this) (?:claima
                            re.IGNORECASE)
 
 
+
+def _personal(label: str) -> bool:
+    """Whether a broadcast's "NAME, ROLE:" label's name is a person's: a given name first ("MARCUS HALE") or a word
+    English does not use ("PRUITT"); not a heading in capitals ("PUBLIC COMMENT, OPEN FLOOR:", a council's minutes:
+    a hostile review)."""
+    from .english import is_common
+    from .paths import first_names
+
+    words = [w for w in re.findall(r"[^\W\d_]+", label.lower()) if w not in TITLES]
+    return bool(words) and (words[0] in first_names() or not all(is_common(w) for w in words))
+
 def _reported(text: str, paras: Sequence, mixed: list) -> bool:
     """Whether a quarter or more of the mixed-case "labels" head paragraphs that speak of someone in the third person
     within their first eight words: a summary of who said what, not a hearing's turns."""
@@ -199,7 +210,7 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
     # words or more: not captions in capitals, "WELL, LOOK: …")
     roled = [None if m else _ROLED.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
     labels = [m or (r if r and " " in r.group("label") and not re.search(r"[a-z]", r.group("label") + r.group("outlet"))
-                    else None) for m, r in zip(labels, roled)]
+                    and _personal(r.group("label")) else None) for m, r in zip(labels, roled)]
     # a cover page's or a contents list's line ("President:  Mr. Delaunay . . . . . (France)", "Members:  Algeria . .
     # . Mr. Geng", a UN verbatim record's): its dot leaders make a list, not words said
     labels = [None if m and _LEADER.search(text, m.end(), _line_end(text, m.end(), p.end)) else m

@@ -386,3 +386,16 @@ def test_a_calls_list_of_participants_at_the_top_leaves_its_last_speakers_short_
            + CALL[:CALL.index("Operator\n\n[Operator signoff]")] + "Operator\n\nGoodbye now\n")
     _, ps = parsed(top)
     assert said(ps, "Goodbye now").speaker == "Operator"
+
+
+def test_a_heading_in_capitals_with_a_comma_is_no_broadcast_label():
+    """A hostile review: a council's minutes' "PUBLIC COMMENT, OPEN FLOOR:" became a speaker "PUBLIC COMMENT" (the
+    broadcast rule's "MARCUS HALE, CNN ANCHOR:"), its paragraph quoted as theirs. A label's name is a person's: a
+    given name first, or a word English does not use."""
+    _, ps = parsed("Chair Lopez: We move to the next item.\n\n"
+                   "PUBLIC COMMENT, OPEN FLOOR:\n\n"
+                   "Residents asked that the pool stay open through September.\n\n"
+                   "Dana Patel: The pool budget allows that.\n\n"
+                   "JONAH PRUITT, CNN METEOROLOGIST: Very unusual weather for September.\n")
+    assert not any(p.speaker == "PUBLIC COMMENT" for p in ps)
+    assert said(ps, "Very unusual weather").speaker == "JONAH PRUITT"

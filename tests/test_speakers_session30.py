@@ -28,6 +28,8 @@ KNOWN = (("MR", "Margaret Rourke"), ("JS", "James Sutton"))
     ("What did MR say about the strike?", ("MR",)),         # the label itself, as written
     ("What did Margaret Rourke say about the strike?", ("MR",)),
     ("According to DR, the strike", ("DR",)),
+    ("what did mr say about the flood", ("MR",)),        # the label typed in lower case (a hostile review)
+    ("what did mr remember about school", ("MR",)),
 ])
 def test_an_honorific_in_a_query_is_a_title_never_a_label_of_initials(query, expected):
     """"What did Mr. Hargrove say …?" searched Margaret Rourke's turns (her oral history labels them "MR:"), and
@@ -154,6 +156,15 @@ def test_a_delegations_country_names_its_delegate_where_a_record_gives_several()
     assert resolve_in("What did China say about the African Union?", *table).speakers == ("Mr. Geng",)
     assert resolve_in("What did Russia say about sanctions?", *table).speakers == ("Mr. Nebenzia",)
     assert resolve_in("What did Ms. Lassen say about China?", *table).speakers == ("Ms. Lassen",)
+    # the country as what was said about is no speaker (a hostile review: "Who criticised China?" searched Mr. Geng)
+    for topic in ("Who criticised China?", "Who said China is neutral?", "Who mentioned Russia?",
+                  "Sanctions against Russia"):
+        assert resolve_in(topic, *table).speakers == (), topic
+    for spoken, who in [("What was China's position on sanctions?", "Mr. Geng"),
+                        ("According to Russia, the corridors were shelled", "Mr. Nebenzia"),
+                        ("What did the representative of China say about aid?", "Mr. Geng"),
+                        ("How did Russia respond to the sanctions?", "Mr. Nebenzia")]:
+        assert resolve_in(spoken, *table).speakers == (who,), spoken
     assert offices_held(PRESS, {"Mr. Wang", "Sergey Lavrov", "Moderator"}) == {}
 
 
@@ -188,3 +199,19 @@ def test_an_office_in_a_committee_label_s_bracket_names_its_holder():
     assert resolve_in("What did the Minister of Seniors say about payments?", *table).speakers == \
         ("Hon. Deb Schulte",)
     assert resolve_in("What did Nanaimo say about seniors?", *table).speakers == ()
+
+
+def test_a_delegation_s_formal_country_name_names_its_delegate():
+    """A hostile review: "Mrs. Thomas-Greenfield (United States of America):" named no delegate (the country table
+    has "United States"); a formal name's first words that are a country's name are that country ("Georgia Tech" is
+    no formal name of Georgia)."""
+    record = ("Mr. Geng (China): China calls for restraint.\n\n"
+              "Mrs. Thomas-Greenfield (United States of America): We reject the claim that China is neutral.\n\n"
+              "Dame Barbara Woodward (United Kingdom of Great Britain and Northern Ireland): We agree.\n\n"
+              "Mr. Smith (Georgia Tech): A note from the observers.\n")
+    speakers = {"Mr. Geng", "Mrs. Thomas-Greenfield", "Dame Barbara Woodward", "Mr. Smith"}
+    held = offices_held(record, speakers)
+    assert held.get("Mrs. Thomas-Greenfield") == "United States of America" and "Mr. Smith" not in held
+    table = alias_table(sorted(speakers), tuple(sorted(held.items())))
+    assert resolve_in("What did the United States say about China?", *table).speakers == ("Mrs. Thomas-Greenfield",)
+    assert resolve_in("Who criticised the United States?", *table).speakers == ()

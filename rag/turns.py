@@ -124,15 +124,14 @@ _THIRD_PERSON = re.compile(r"\b(?:he|she|him|her|his|hers|(?:the|this) (?:claima
 
 
 
-def _personal(label: str) -> bool:
-    """Whether a broadcast's "NAME, ROLE:" label's name is a person's: a given name first ("MARCUS HALE") or a word
-    English does not use ("PRUITT"); not a heading in capitals ("PUBLIC COMMENT, OPEN FLOOR:", a council's minutes:
-    a hostile review)."""
-    from .english import is_common
+def _personal(label: str, lone: set[str]) -> bool:
+    """Whether a broadcast's "NAME, ROLE:" label's name is a person's: a given name first ("MARCUS HALE", "SEN.
+    PATRICIA HOLLOWAY"), or its surname a label alone elsewhere in the text (`lone`: "BLITZER:" of "WOLF BLITZER");
+    not a heading in capitals ("PUBLIC COMMENT, OPEN FLOOR:", a council's minutes: a hostile review)."""
     from .paths import first_names
 
     words = [w for w in re.findall(r"[^\W\d_]+", label.lower()) if w not in TITLES]
-    return bool(words) and (words[0] in first_names() or not all(is_common(w) for w in words))
+    return bool(words) and (any(w in first_names() for w in words[:2]) or label.split()[-1] in lone)
 
 def _reported(text: str, paras: Sequence, mixed: list) -> bool:
     """Whether a quarter or more of the mixed-case "labels" head paragraphs that speak of someone in the third person
@@ -209,8 +208,9 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
     # ("MARCUS HALE, CNN ANCHOR:", "STEVE INSKEEP, HOST:"): the name is the label, the role its outlet (a name of two
     # words or more: not captions in capitals, "WELL, LOOK: …")
     roled = [None if m else _ROLED.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
+    lone = {m.group("label") for m in labels if m and " " not in m.group("label")}
     labels = [m or (r if r and " " in r.group("label") and not re.search(r"[a-z]", r.group("label") + r.group("outlet"))
-                    and _personal(r.group("label")) else None) for m, r in zip(labels, roled)]
+                    and _personal(r.group("label"), lone) else None) for m, r in zip(labels, roled)]
     # a cover page's or a contents list's line ("President:  Mr. Delaunay . . . . . (France)", "Members:  Algeria . .
     # . Mr. Geng", a UN verbatim record's): its dot leaders make a list, not words said
     labels = [None if m and _LEADER.search(text, m.end(), _line_end(text, m.end(), p.end)) else m

@@ -396,6 +396,8 @@ def test_a_heading_in_capitals_with_a_comma_is_no_broadcast_label():
                    "PUBLIC COMMENT, OPEN FLOOR:\n\n"
                    "Residents asked that the pool stay open through September.\n\n"
                    "Dana Patel: The pool budget allows that.\n\n"
-                   "JONAH PRUITT, CNN METEOROLOGIST: Very unusual weather for September.\n")
+                   "JONAH PRUITT, CNN METEOROLOGIST: Very unusual weather for September.\n\n"
+                   "WOLF BLITZER, CNN ANCHOR: Thank you, Jonah.\n\nBLITZER: And now to the council.\n")
     assert not any(p.speaker == "PUBLIC COMMENT" for p in ps)
-    assert said(ps, "Very unusual weather").speaker == "JONAH PRUITT"
+    assert said(ps, "Very unusual weather").speaker == "JONAH PRUITT"      # a given name first
+    assert said(ps, "Thank you, Jonah").speaker == "WOLF BLITZER"          # a surname labelled alone later

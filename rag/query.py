@@ -38,5 +38,6 @@ def check_k(k) -> int:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
         raise QueryError(f"The number of passages must be a whole number, not {k!r}.")
     if not 1 <= k <= MAX_K:
-        raise QueryError(f"The number of passages must be between 1 and {MAX_K}, not {k}.")
+        shown = str(k) if len(str(k)) <= 12 else f"a number of {len(str(abs(int(k))))} digits"     # (not all 309)
+        raise QueryError(f"The number of passages must be between 1 and {MAX_K}, not {shown}.")
     return int(k)

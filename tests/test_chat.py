@@ -180,6 +180,12 @@ def test_bad_input_is_a_message(retriever, question, k, message):
     assert turn.result is None and message in turn.error
 
 
+def test_a_huge_k_is_not_echoed_whole(retriever):
+    """A hostile review: a k of -1e308 (a slider's float, made whole) was echoed as a 309-digit number."""
+    turn = chat.ask(retriever, "pipeline", -1e308)
+    assert "between 1 and 50, not a number of 309 digits." in turn.error and len(turn.error) < 200
+
+
 @pytest.mark.parametrize("question", ["💧 water prices? 🚰", "<script>alert(1)</script> pipeline",
                                       "\u202ewater\u202c prices", "x" * 100_000])
 def test_odd_but_searchable_queries_are_searched(retriever, question):

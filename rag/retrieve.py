@@ -314,6 +314,15 @@ class _Rows:
         return out
 
     @cached_property
+    def answers_to(self) -> dict[str, list[int]]:     # each asker -> the rows that answer their questions
+        out: dict[str, list[int]] = {}
+        for i, p in enumerate(self.index.passages):
+            asked = self.question_of(p) if p.question else None
+            if asked is not None and asked.speaker:
+                out.setdefault(asked.speaker, []).append(i)
+        return out
+
+    @cached_property
     def askers(self) -> tuple[str, ...]:    # who asks the questions of a Q&A (their words are context, no passage)
         return tuple(self.asked_in)
 
@@ -722,7 +731,7 @@ class Retriever:
         missing, unused, foreign = self._missing(text, said, abstained, only_speaker)
         hits = self._hits(ranked.picked, ranked.order, ranked.fused, ranked.dense, ranked.lexical, abstained,
                           ranked.region)
-        if any(h.passage.question for h in hits) and asks_question(text, self._rows.askers):
+        if any(h.passage.question for h in hits) and (scope.asker or asks_question(text, self._rows.askers)):
             hits = self._questions_quoted(hits, k)      # "What did the Japanese journalist ask about Kishida?"
         notices, said_notice = self._said(notices, text, docs, abstained, missing, uncounted, unsure, said, unused)
         if foreign:

@@ -77,10 +77,11 @@ class Scope:
         speak = [n for n in names if allowed[self._rows.speakers[n.casefold()][1]].any()]
         return speak or names
 
-    def _speaker(self, speaker, allowed=None) -> tuple[str, np.ndarray, str]:
+    def _speaker(self, speaker, allowed=None) -> tuple[str, np.ndarray, str, bool]:
         """(the speaker as the index names them, a mask of the rows where they speak; among several that fit, those of
         the documents searched, `allowed`; the notice that says so, and who else the name fits among those who ask
-        the questions); QueryError naming the speakers there are when the index has no such speaker."""
+        the questions; whether they are one who asks: then the rows are the answers to their questions, which the
+        search quotes before them); QueryError naming the speakers there are when the index has no such speaker."""
         if not isinstance(speaker, str) or not speaker.strip():
             raise QueryError(f"The speaker must be a name, not {speaker!r:.80}.")
         found = self._rows.speakers.get(" ".join(speaker.split()).casefold())
@@ -121,6 +122,16 @@ class Scope:
         if found is None:
             known = sorted(name for name, _ in self._rows.speakers.values())
             named = listing(known, 12)
+            from .parse import UNNAMED_LABELS
+
+            named_askers = [a for a in asking if a.casefold() not in UNNAMED_LABELS]
+            answers = [r for a in named_askers for r in self._rows.answers_to.get(a, ())]
+            if answers:     # an interviewer chosen: the answers to their questions, each question quoted before them
+                who = SPEAKERS_JOIN.join(named_askers)
+                mask = np.zeros(len(self.index.passages), dtype=bool)
+                mask[answers] = True
+                return who, mask, (f"Only the answers to {who}'s questions, each question quoted before its "
+                                   "answer."), True
             if asking:
                 raise QueryError(f"{SPEAKERS_JOIN.join(asking)} {'asks' if len(asking) == 1 else 'ask'} the questions "
                                  "here: a question is shown with the answer it got, not searched as a passage of its "
@@ -133,7 +144,7 @@ class Scope:
         said = f"Only passages where {found[0]} speaks." + (
             f" ({SPEAKERS_JOIN.join(asking)} {'asks' if len(asking) == 1 else 'ask'} the questions: shown with the "
             f"answers, not searched.)" if asking else "")
-        return found[0], mask, said
+        return found[0], mask, said, False
 
     def _as_asked(self, speaker: str) -> list[str]:
         """The speakers a speaker filter names as a question would (speakers.resolve_in), where its mention is the
@@ -262,9 +273,9 @@ class Scope:
     def where(self, text: str, docs: set[str] | None, speaker: str | None, resolve: bool = True) -> "Where":
         """Where a search looks (Where): the documents `docs` (None: all); a `speaker` given, or one the query names
         (`resolve`: SearchSettings.resolve_speakers)."""
-        allowed, who, asked, name_only, said, others = self._allowed(docs), None, text, False, "", []
+        allowed, who, asked, name_only, said, others, asker = self._allowed(docs), None, text, False, "", [], False
         if speaker is not None:
-            who, mask, said = self._speaker(speaker, allowed)
+            who, mask, said, asker = self._speaker(speaker, allowed)
             allowed = mask if allowed is None else allowed & mask
             others = self._other_named(text, who)
         elif resolve and self._rows.speakers:
@@ -272,7 +283,7 @@ class Scope:
             if who:
                 allowed = mask if allowed is None else allowed & mask
                 name_only = asked == text       # (speakers.query_without leaves a query that is only a mention)
-        return Where(allowed, who, asked, name_only, said, tuple(others))
+        return Where(allowed, who, asked, name_only, said, tuple(others), asker)
 
 
 @dataclass(frozen=True)
@@ -284,6 +295,7 @@ class Where:
     name_only: bool                 # whether the query was that mention alone ("Sergey Lavrov")
     said: str                       # the notice of the speaker ("Only passages where … speaks."), or ""
     others: tuple[str, ...] = ()    # the notice of other speakers the query names while one is chosen
+    asker: bool = False             # the speaker chosen asks the questions: the rows are the answers they got
 
     @property
     def notices(self) -> list[str]:

@@ -446,14 +446,20 @@ def test_a_long_turn_is_quoted_by_its_window_not_whole(tmp_path):
         assert text[h.passage.start:h.passage.end] == h.passage.text and len(h.passage.text) <= 1000
 
 
-def test_an_interviewer_as_a_speaker_filter_is_told_why_nothing_is_theirs(tmp_path):
+def test_an_interviewer_as_a_speaker_filter_searches_the_answers_to_their_questions(tmp_path):
     path = tmp_path / "ferry.txt"
     path.write_text("Anna Berg: When will the ferry subsidy be paid?\n\nTom Reed: In June, once the council has "
                     "signed the budget and the ministry has sent the money.\n\nAnna Berg: And the fares?\n\n"
                     "Tom Reed: The fares stay the same for the whole year, for every passenger.\n", encoding="utf-8")
     r = Retriever(build([path], FakeEmbedder(), folder=tmp_path / "idx"), FakeEmbedder(), SearchSettings())
-    with pytest.raises(QueryError, match="Anna Berg asks the questions here.*choose one who answers: Tom Reed"):
-        r.search("fares", 3, speaker="Anna Berg")
+    # (since session 30: the answers to her questions, each question quoted, exactly, before its answer)
+    asked = r.search("fares", 4, speaker="Anna Berg", abstain=False)
+    assert asked.speaker == "Anna Berg"
+    assert asked.notices[0] == "Only the answers to Anna Berg's questions, each question quoted before its answer."
+    text = path.read_text(encoding="utf-8")
+    assert [h.passage.kind for h in asked.hits[:2]] == ["question", "answer"]
+    assert all(text[h.passage.start:h.passage.end] == h.passage.text for h in asked.hits)
+    assert all(h.passage.speaker == ("Anna Berg" if h.passage.kind == "question" else "Tom Reed") for h in asked.hits)
     assert r.search("fares", 3, speaker="Tom Reed").hits
 
 
@@ -654,8 +660,8 @@ def test_a_filter_that_fits_the_interviewer_says_so(tmp_path):
         "not searched.)")
     assert r.search("ferry", 3, speaker="Rodriguez", abstain=False).notices[0] == \
         "Only passages where Maya Rodriguez speaks."
-    with pytest.raises(QueryError, match="^Maya Chen asks the questions here"):
-        r.search("ferry", 3, speaker="Chen")
+    chen = r.search("ferry", 3, speaker="Chen", abstain=False)       # her questions, quoted before their answers
+    assert chen.speaker == "Maya Chen" and chen.hits[0].passage.kind == "question"
 
 
 def test_two_windows_of_one_long_turn_are_two_hits(tmp_path):

@@ -421,36 +421,24 @@ def save(index, location):
         for entry in manifest["documents"]:
             files[entry["file"]] = index.documents[entry["id"]].text.encode("utf-8")
         files["manifest.json"] = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
-        version = f"v{time.time_ns() // 1000}"
-        pname, bname = _names(target, version)
-        try:
-            s, ip = _blob_schema(c)
-            c.create_collection(bname, schema=s, index_params=ip, **_strong(target))
-            _write_blobs(c, bname, files)
-            s, ip = _passage_schema(c, int(manifest["model"]["dim"]))
-            c.create_collection(pname, schema=s, index_params=ip, **_strong(target))
-            for i in range(0, len(texts), PAGE):
-                c.insert(pname, [{"row": r, "vector": vectors[r].tolist(), "text": texts[r]}
-                                 for r in range(i, min(i + PAGE, len(texts)))])
-            c.flush(bname)
-            c.flush(pname)
-            with contextlib.suppress(Exception):
-                c.load_collection(pname)
-                c.load_collection(bname)
-            before = current(target, c)
-            if before is None:                        # the switch: searches see the new version from here
-                c.create_alias(collection_name=pname, alias=target.collection)
-            else:
-                c.alter_alias(collection_name=pname, alias=target.collection)
-        except BaseException as e:
-            for name in (pname, bname):
-                with contextlib.suppress(Exception):
-                    if current(target, c) != pname:
-                        c.drop_collection(name)
-            if type(e).__module__.startswith("pymilvus"):     # Milvus refused the write: said, not a traceback
+        for attempt in range(WRITE_TRIES):
+            version = f"v{time.time_ns() // 1000}"
+            pname, bname = _names(target, version)
+            try:
+                before = _write_version(c, target, manifest, files, texts, vectors, pname, bname)
+                break
+            except BaseException as e:
+                for name in (pname, bname):
+                    with contextlib.suppress(Exception):
+                        if current(target, c) != pname:
+                            c.drop_collection(name)
+                if not type(e).__module__.startswith("pymilvus"):
+                    raise
+                if attempt + 1 < WRITE_TRIES and _RACED in str(getattr(e, "message", e)):
+                    continue        # (Milvus Lite's index of a new collection, asked for while searches run)
+                # Milvus refused the write: said, not a traceback
                 raise CannotWrite(f"Milvus refused to write the index at {target.uri} ({getattr(e, 'message', e)}): "
                                   f"nothing was changed.", str(getattr(e, "message", e))) from None
-            raise
         # after the switch, so that a failed build leaves the old index with its own calibration (a build
         # killed between the two keeps the previous calibration, used only where it fits model and chunking)
         if index.calibration:
@@ -458,6 +446,38 @@ def save(index, location):
         _drop_old(c, target, keep={version, _version_of(target, before or "")})
     from .milvus_search import Parts
     return dataclasses.replace(index, manifest=manifest, folder=target.uri, parts=Parts(target, pname, texts, stem))
+
+
+# a new version's write is tried again, whole, where Milvus Lite said its new collection had no index: its index,
+# made with the collection, was asked for while another client searched the database (once in a CI run of searches
+# during four rebuilds); any other refusal is said at once
+WRITE_TRIES = 3
+_RACED = "no index on collection"
+
+
+def _write_version(c, target: Target, manifest: dict, files: dict, texts: list[str], vectors, pname: str,
+                   bname: str) -> str | None:
+    """Write a new version (its blobs in `bname`, its passages in `pname`) and switch the alias to it; the version
+    the alias named before (None: none)."""
+    s, ip = _blob_schema(c)
+    c.create_collection(bname, schema=s, index_params=ip, **_strong(target))
+    _write_blobs(c, bname, files)
+    s, ip = _passage_schema(c, int(manifest["model"]["dim"]))
+    c.create_collection(pname, schema=s, index_params=ip, **_strong(target))
+    for i in range(0, len(texts), PAGE):
+        c.insert(pname, [{"row": r, "vector": vectors[r].tolist(), "text": texts[r]}
+                         for r in range(i, min(i + PAGE, len(texts)))])
+    c.flush(bname)
+    c.flush(pname)
+    with contextlib.suppress(Exception):
+        c.load_collection(pname)
+        c.load_collection(bname)
+    before = current(target, c)
+    if before is None:                        # the switch: searches see the new version from here
+        c.create_alias(collection_name=pname, alias=target.collection)
+    else:
+        c.alter_alias(collection_name=pname, alias=target.collection)
+    return before
 
 
 def _drop_old(c, target: Target, keep: set) -> None:

@@ -627,3 +627,33 @@ def test_a_database_another_process_holds_is_one_message(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+@needs_milvus
+def test_a_write_milvus_lite_raced_is_tried_again(database, interview_file, fake_embedder, monkeypatch):
+    """A CI run of searches during four rebuilds: Milvus Lite once said a new version's collection had "no index on
+    collection …" (its index, made with it, asked for while another client searched), and the rebuild failed. That
+    write is tried again, whole; any other refusal is said at once, nothing changed."""
+    from pymilvus.exceptions import MilvusException
+
+    uri = new_uri(database)
+    real, calls = milvus._write_version, []
+
+    def raced(*args):
+        calls.append(args[6])       # (the passages' collection of this try)
+        if len(calls) == 1:
+            raise MilvusException(message=f"no index on collection {args[6]!r}")
+        return real(*args)
+
+    monkeypatch.setattr(milvus, "_write_version", raced)
+    index = build.build([interview_file], fake_embedder, folder=uri)
+    assert len(calls) == 2 and calls[0] != calls[1]
+    assert Retriever(store.load(uri, embedder=fake_embedder), fake_embedder).search("Is the pipeline funded?", 3).hits
+    assert len(index.passages) == len(store.load(uri, embedder=fake_embedder).passages)
+
+    def refused(*args):
+        raise MilvusException(message="collection not found")
+
+    monkeypatch.setattr(milvus, "_write_version", refused)
+    with pytest.raises(CannotWrite, match="collection not found"):
+        build.build([interview_file], fake_embedder, folder=uri)

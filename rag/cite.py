@@ -118,7 +118,8 @@ def says_outlet(text: str, outlet: str) -> bool:
 
 def where(p: Passage, until: float | None = None, whole: bool = False) -> str:
     """'Answer to Q7 — Polls conducted…', 'Question Q7 (Reuters)' (a question quoted as itself), 'Opening statement',
-    'Turn of Project Manager, paragraph 12', 'Turns of Grad A and Grad B at 00:12:31', a report's section ('5. Community Engagement'), or 'Paragraph 12';
+    'Turn of Project Manager, paragraph 12', 'Turns of Grad A and Grad B at 00:12:31', a report's section
+    ('5. Community Engagement'), or 'Paragraph 12';
     ' at 00:12:31' when the passage has a time
     (subtitles, stamped turns), ' at 00:00:01–00:06:10' with `until`, the time of its last turn (last_time).
     `whole`: the question whole, on one line (a citation pasted into notes), not shortened for the page."""
@@ -227,6 +228,11 @@ def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> 
     return [t for t, sc in zip(turns, score) if t.speaker in chosen and sc > 0]
 
 
+def _asked_by_no_one(p: Passage) -> bool:
+    """A question quoted as itself whose label names no one ("Question"): its citation, "Question Q16", says whose."""
+    return p.kind == "question" and (p.speaker or "").casefold() in UNNAMED_LABELS
+
+
 def said_by(hit: Hit, index, query: str = "", speaker: str | None = None) -> str:
     """Who a quote is shown as said by, above it: its speaker; for a window of several turns, the speakers of its
     best turns for `query` (those marked), none when no turn is best (its citation, "Turns of A and B", names them
@@ -234,7 +240,7 @@ def said_by(hit: Hit, index, query: str = "", speaker: str | None = None) -> str
     from .speakers import held_by
 
     p = hit.passage
-    if p.kind == "question" and (p.speaker or "").casefold() in UNNAMED_LABELS:
+    if _asked_by_no_one(p):
         return ""       # a question quoted as itself: "Question Q16" cites it, "Question" over it says it twice
     turns = window_turns(p, index) if matched(hit) is None else []
     if not turns:
@@ -381,8 +387,7 @@ def reference(p: Passage, doc: Document, until: float | None = None, whole: bool
     last_time; `whole`: the question it answers whole, as where()), paragraph. (A turn's label names its speakers
     already, and its paragraph.)"""
     label = where(p, until, whole)
-    speaker = "" if label.startswith("Turn") or p.kind == "question" and (p.speaker or "").casefold() in \
-        UNNAMED_LABELS else p.speaker or ""     # (a question quoted as itself: "Question Q16" says whose)
+    speaker = "" if label.startswith("Turn") or _asked_by_no_one(p) else p.speaker or ""
     # (the paragraph once: a turn's label says it already, "Turn of Vaughan Gething AM, paragraph 48, para. 48")
     said = re.search(rf"\bparagraph {p.paragraph}\b", label, re.I)
     parts = [speaker, doc.title, doc.date or "", label, "" if said else f"para. {p.paragraph}"]

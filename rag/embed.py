@@ -159,11 +159,11 @@ class SentenceTransformerEmbedder:
         """The ONNX encoder, or, for auto (where ONNX is only a speed-up), None once its graph could not be made (a
         full disk, a cache that cannot be written): said once, and torch goes on (a large build failed after minutes
         of embedding, nothing indexed, a hostile review)."""
-        if self.backend != "auto":
-            return self.onnx()
         try:
             return self.onnx()
         except ModelError as e:
+            if self.backend != "auto":
+                raise
             self.backend = "torch"      # (the same vectors: auto switches only to float32 ONNX)
             log.warning("%s Embedding goes on with torch.", e)
             return None

@@ -370,7 +370,7 @@ def speaker_choices(index, docs=(), anyone: bool = False) -> list[tuple[str, str
     ("Anyone", ""), what a hidden choice still holds."""
     if index is None:
         return [(ANYONE, "")] if anyone else []
-    by_doc = _speakers_by_doc(index)
+    by_doc = speakers_by_doc(index)
     names = set().union(*(by_doc.get(d, ()) for d in (docs or by_doc)))
     if len(names) < 2:
         return [(ANYONE, "")] if anyone else []
@@ -380,7 +380,7 @@ def speaker_choices(index, docs=(), anyone: bool = False) -> list[tuple[str, str
 _SPEAKERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _speakers_by_doc(index) -> dict[str, set[str]]:
+def speakers_by_doc(index) -> dict[str, set[str]]:
     """Each document of `index` -> its speakers' names, read once per index (a meetings index holds 100,000 turns:
     a scan took about a second each time the document filter changed)."""
     from .chunk import speakers_of

@@ -748,10 +748,13 @@ class Retriever:
         """What the query's words say before any passage is ranked: the names no document searched mentions, the
         share of its words the documents use, the words no document uses (see _Words)."""
         s, vocabulary = self.settings, self._rows.vocabulary
+
+        def unspoken(names: list[str]) -> list[str]:
+            # a speaker's name as the labels give it is mentioned, however the text writes it ("Okonkwo, Chidi")
+            return [t for t in names if not self._rows.a_speaker(t, docs)] if names and self._rows.speakers else names
+
         missing, named, soft = names_missing(text, vocabulary, docs)
-        # a speaker's name as the labels give it is mentioned, however the text writes it ("Okonkwo, Chidi")
-        missing = [t for t in missing if not self._rows.a_speaker(t, docs)] if missing and self._rows.speakers \
-            else missing
+        missing = unspoken(missing)
         # what decides and lowers the confidence: not a capital whose country the documents name, nor given
         # names before a person's surname they hold (shown in the notice all the same)
         hard = hard_missing(missing, soft)
@@ -772,7 +775,7 @@ class Retriever:
         borrowed = borrowed_names(text, vocabulary, docs)
         if borrowed:    # "merkel", "junta" (terms.borrowed_names): named when missing, weighing nothing
             missing, _, soft = names_missing(text, vocabulary, docs, names=query_names(text) + borrowed)
-            missing = [t for t in missing if not self._rows.a_speaker(t, docs)] if self._rows.speakers else missing
+            missing = unspoken(missing)
         return _Words(share=share, known=known, absent=self._absent(text), decisive=decisive, borrowed=borrowed,
                       named_missing=whole_names(text, missing, soft))
 

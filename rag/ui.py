@@ -126,7 +126,7 @@ def speaker_choices(index, docs=(), anyone: bool = False) -> list[tuple[str, str
     if len(searched) < 2:
         return choices
     places: dict[str, list[str]] = {}
-    for doc_id, names in handlers._speakers_by_doc(index).items():
+    for doc_id, names in handlers.speakers_by_doc(index).items():
         if doc_id in searched and doc_id in index.documents:
             for name in names:
                 places.setdefault(name, []).append(doc_id)
@@ -400,8 +400,9 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
     # which looked busy or gone)
     add.click(on_add, [uploads, replace, doc_filter, speaker],
               doc_outputs + [sent], api_visibility="private", concurrency_limit=1, concurrency_id="documents",
-              trigger_mode="multiple", show_progress_on=[doc_status]).then(lambda added, now: None if now == added else gr.update(), [sent, uploads],
-                                            uploads, api_visibility="private", queue=False)
+              trigger_mode="multiple", show_progress_on=[doc_status]).then(
+        lambda added, now: None if now == added else gr.update(), [sent, uploads], uploads,
+        api_visibility="private", queue=False)
     to_remove.change(lambda d: gr.update(interactive=bool(d)), to_remove, remove, api_visibility="private",
                      queue=False)
     remove.click(lambda d, ticked, chosen: documents(handlers.remove_file(engine, d), ticked, chosen),

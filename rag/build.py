@@ -293,119 +293,22 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
     with store.build_lock(folder):
         store.check_target(folder)
         old, stale = _existing(folder, embedder, settings, rebuild)
-        entries: dict[str, _Entry] = {}
-        if old is not None:
-            rows: dict[str, list[int]] = {}
-            for i, p in enumerate(old.passages):
-                rows.setdefault(p.doc, []).append(i)
-            paras: dict[str, list[Passage]] = {}
-            for p in old.paragraphs:
-                paras.setdefault(p.doc, []).append(p)
-            array = store.vectors_array(old.vectors)
-            for doc_id, doc in old.documents.items():
-                r = rows.get(doc_id, [])
-                entries[doc_id] = _Entry(doc, paras.get(doc_id, []), [old.passages[i] for i in r],
-                                         array[r] if r else None)
+        entries = _carried(old)
         for doc in stale:   # re-parsed from the stored text; the title and date found before are kept
             entries[doc.id] = _prepare(doc, embedder, settings)
             report.refreshed.append(doc.id)
-
-        for doc_id in remove:
-            if doc_id in entries:
-                del entries[doc_id]
-                report.removed.append(doc_id)
-                if doc_id in report.refreshed:
-                    report.refreshed.remove(doc_id)
-            else:
-                report.skipped.append((doc_id, "no such document in the index"))
-
-        by_path = {e.doc.path: i for i, e in entries.items()}
-        by_sha = {e.doc.sha256: i for i, e in entries.items()}
+        _drop(entries, remove, report)
+        batch = _Batch(entries, report, folder, embedder, settings, uploaded=uploaded, by_name=by_name,
+                       strict=strict, deadline=deadline, started=started)
         seen: set[Path] = set()
         for n, path in enumerate(files):
             if path.resolve() in seen:
                 continue
             seen.add(path.resolve())
-            _check_time(deadline, started)
+            batch.check_time()
             if progress:
                 progress(n, len(files), f"Reading {path.name}")
-            # (an upload's name without the characters that turn text around: "Ärger_\u202eevil.txt" read reversed)
-            name = path.name.translate(read.BIDI_CONTROLS) if uploaded else path.name
-            stored = store.UPLOADED + name if uploaded else \
-                str(path.resolve()) if store.is_uri(folder) else read.stored_path(path, folder)
-            doc_id = (None if uploaded else by_path.get(stored)) or (_named(name, entries, uploaded)
-                                                                     if by_name else None)
-            if not (_utf8(stored) and _utf8(name)):     # (the manifest is UTF-8 JSON: it would end the build)
-                shown = os.fsencode(str(path)).decode("utf-8", "backslashreplace")     # b'\xe9t\xe9.txt' as \xe9t\xe9.txt
-                why = NOT_UTF8_NAME if not _utf8(path.name) else NOT_UTF8_FOLDER       # (a review: "d\xe9p/notes.txt")
-                if strict:
-                    raise DocumentError(f"{shown}: {why}")
-                report.skipped.append((shown, why))
-                continue
-            costly = read.upload_problem(path) if uploaded else None
-            if costly:          # (before a parse of minutes and gigabytes, which its time limit cannot stop)
-                report.skipped.append((str(path), costly))
-                continue
-            try:
-                doc = read.read(path, stored_as=stored, id=doc_id or name, deadline=deadline)
-            except TimeoutError:
-                _check_time(deadline, started)      # (past it: says so, nothing changed)
-                raise
-            except DocumentError as e:
-                if strict:
-                    raise
-                report.skipped.append((str(path), str(e).removeprefix(f"{path}: ")))
-                continue
-            if uploaded and len(doc.text) > read.MAX_UPLOAD_CHARS:
-                report.skipped.append((str(path), f"{len(doc.text):,} characters of text; an upload holds "
-                                                  f"{read.MAX_UPLOAD_CHARS:,} at most: index it from the command "
-                                                  f"line (rag index FILE)"))
-                continue
-            if doc_id is None and doc.sha256 in by_sha:     # the same bytes are indexed already
-                doc_id = by_sha[doc.sha256]
-                other = entries[doc_id].doc.path
-                source = store.source_path(_location(folder), other) if other else None
-                if other != stored and (other or "").startswith(store.UPLOADED) == uploaded \
-                        and (uploaded or (source is not None and source.is_file())):
-                    report.same.append((str(path), doc_id))     # another file of the same bytes: indexed once
-                    continue
-                if other != stored and not uploaded:            # its file moved here (the old one is gone)
-                    entries[doc_id].doc = replace(entries[doc_id].doc, path=stored)
-                    report.moved.append(doc_id)
-                elif doc_id not in report.unchanged + report.added + report.updated + report.refreshed:
-                    report.unchanged.append(doc_id)
-                continue
-            if doc_id is not None and entries[doc_id].doc.sha256 == doc.sha256:
-                if entries[doc_id].doc.path != stored:    # moved or re-uploaded: same text, new path
-                    entries[doc_id].doc = replace(entries[doc_id].doc, path=stored)
-                if doc_id not in report.refreshed:
-                    report.unchanged.append(doc_id)
-                continue
-            new = doc_id is None
-            if new:
-                doc_id = _unique_id(path.with_name(name), entries, folders=not uploaded)
-                doc = replace(doc, id=doc_id)
-                if doc_id != name:
-                    report.renamed.append((name, doc_id))
-            try:
-                entry = _prepare(doc, embedder, settings)
-            except Exception as e:  # noqa: BLE001 - a parser bug on one file must not stop the others
-                if strict:
-                    raise DocumentError(f"{path}: cannot be parsed ({type(e).__name__}: {e})")
-                report.skipped.append((str(path), f"cannot be parsed ({type(e).__name__}: {e})"))
-                continue
-            _check_time(deadline, started)
-            if not entry.passages:
-                if strict:
-                    raise DocumentError(f"{path}: no text to index")
-                report.skipped.append((str(path), "no text to index (only headings, page furniture or questions "
-                                                  "without answers)"))
-                continue
-            entries[doc_id] = entry
-            by_path[stored], by_sha[doc.sha256] = doc_id, doc_id
-            if doc_id in report.refreshed:
-                report.refreshed.remove(doc_id)
-            (report.added if new else report.updated).append(doc_id)
+            batch.add(path)
         if progress and files:
             progress(len(files), len(files), "Reading done")
 
@@ -423,6 +326,148 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
         if progress:
             progress(1, 1, "Saving the index")
         return report
+
+
+def _carried(old: store.Index | None) -> dict[str, _Entry]:
+    """The old index's documents as entries, each with its paragraphs, passages and vectors (none embedded again)."""
+    if old is None:
+        return {}
+    rows: dict[str, list[int]] = {}
+    for i, p in enumerate(old.passages):
+        rows.setdefault(p.doc, []).append(i)
+    paras: dict[str, list[Passage]] = {}
+    for p in old.paragraphs:
+        paras.setdefault(p.doc, []).append(p)
+    array = store.vectors_array(old.vectors)
+    entries = {}
+    for doc_id, doc in old.documents.items():
+        r = rows.get(doc_id, [])
+        entries[doc_id] = _Entry(doc, paras.get(doc_id, []), [old.passages[i] for i in r], array[r] if r else None)
+    return entries
+
+
+def _drop(entries: dict[str, _Entry], remove: list[str], report: IndexReport) -> None:
+    """Take the documents `remove` out of `entries`; an id it does not hold is skipped, with why."""
+    for doc_id in remove:
+        if doc_id in entries:
+            del entries[doc_id]
+            report.removed.append(doc_id)
+            if doc_id in report.refreshed:
+                report.refreshed.remove(doc_id)
+        else:
+            report.skipped.append((doc_id, "no such document in the index"))
+
+
+@dataclass
+class _Batch:
+    """One build's files going into `entries`, each found again by the path it is stored under or by its bytes'
+    digest (the same bytes are one document); what became of each goes into `report`."""
+    entries: dict[str, _Entry]
+    report: IndexReport
+    folder: Path | str
+    embedder: object
+    settings: ChunkSettings
+    uploaded: bool = False
+    by_name: bool = False
+    strict: bool = False
+    deadline: float | None = None
+    started: float = 0.0         # when the build began (its time limit's message counts from it)
+
+    def __post_init__(self):
+        self.by_path = {e.doc.path: i for i, e in self.entries.items()}
+        self.by_sha = {e.doc.sha256: i for i, e in self.entries.items()}
+
+    def check_time(self) -> None:
+        _check_time(self.deadline, self.started)
+
+    def skip(self, path, why: str) -> None:
+        """A file left out, with why; under `strict` (``build``) that ends the build instead."""
+        if self.strict:
+            raise DocumentError(f"{path}: {why}")
+        self.report.skipped.append((str(path), why))
+
+    def add(self, path: Path) -> None:
+        """Read `path` and put it in its place: a new document, an update of the one it replaces, or nothing when its
+        bytes are indexed already."""
+        uploaded = self.uploaded
+        # (an upload's name without the characters that turn text around: "Ärger_\u202eevil.txt" read reversed)
+        name = path.name.translate(read.BIDI_CONTROLS) if uploaded else path.name
+        stored = store.UPLOADED + name if uploaded else \
+            str(path.resolve()) if store.is_uri(self.folder) else read.stored_path(path, self.folder)
+        doc_id = (None if uploaded else self.by_path.get(stored)) or (_named(name, self.entries, uploaded)
+                                                                      if self.by_name else None)
+        if not (_utf8(stored) and _utf8(name)):     # (the manifest is UTF-8 JSON: it would end the build)
+            shown = os.fsencode(str(path)).decode("utf-8", "backslashreplace")     # b'\xe9t\xe9.txt' as \xe9t\xe9.txt
+            why = NOT_UTF8_NAME if not _utf8(path.name) else NOT_UTF8_FOLDER       # (a review: "d\xe9p/notes.txt")
+            return self.skip(shown, why)
+        costly = read.upload_problem(path) if uploaded else None
+        if costly:          # (before a parse of minutes and gigabytes, which its time limit cannot stop)
+            self.report.skipped.append((str(path), costly))
+            return
+        try:
+            doc = read.read(path, stored_as=stored, id=doc_id or name, deadline=self.deadline)
+        except TimeoutError:
+            self.check_time()      # (past it: says so, nothing changed)
+            raise
+        except DocumentError as e:
+            if self.strict:
+                raise
+            self.report.skipped.append((str(path), str(e).removeprefix(f"{path}: ")))
+            return
+        if uploaded and len(doc.text) > read.MAX_UPLOAD_CHARS:
+            self.report.skipped.append((str(path), f"{len(doc.text):,} characters of text; an upload holds "
+                                                   f"{read.MAX_UPLOAD_CHARS:,} at most: index it from the command "
+                                                   f"line (rag index FILE)"))
+            return
+        if self._known(path, doc, doc_id, stored):
+            return
+        new = doc_id is None
+        if new:
+            doc_id = _unique_id(path.with_name(name), self.entries, folders=not uploaded)
+            doc = replace(doc, id=doc_id)
+            if doc_id != name:
+                self.report.renamed.append((name, doc_id))
+        try:
+            entry = _prepare(doc, self.embedder, self.settings)
+        except Exception as e:  # noqa: BLE001 - a parser bug on one file must not stop the others
+            return self.skip(path, f"cannot be parsed ({type(e).__name__}: {e})")
+        self.check_time()
+        if not entry.passages:
+            if self.strict:
+                raise DocumentError(f"{path}: no text to index")
+            self.report.skipped.append((str(path), "no text to index (only headings, page furniture or questions "
+                                                   "without answers)"))
+            return
+        self.entries[doc_id] = entry
+        self.by_path[stored], self.by_sha[doc.sha256] = doc_id, doc_id
+        if doc_id in self.report.refreshed:
+            self.report.refreshed.remove(doc_id)
+        (self.report.added if new else self.report.updated).append(doc_id)
+
+    def _known(self, path: Path, doc: Document, doc_id: str | None, stored: str) -> bool:
+        """Whether `doc`'s bytes are indexed already, as its own document or as another's (then nothing is parsed or
+        embedded), noting how: the same as another file, moved, or unchanged."""
+        report, entries = self.report, self.entries
+        if doc_id is None and doc.sha256 in self.by_sha:     # the same bytes are indexed already
+            doc_id = self.by_sha[doc.sha256]
+            other = entries[doc_id].doc.path
+            source = store.source_path(_location(self.folder), other) if other else None
+            if other != stored and (other or "").startswith(store.UPLOADED) == self.uploaded \
+                    and (self.uploaded or (source is not None and source.is_file())):
+                report.same.append((str(path), doc_id))     # another file of the same bytes: indexed once
+            elif other != stored and not self.uploaded:     # its file moved here (the old one is gone)
+                entries[doc_id].doc = replace(entries[doc_id].doc, path=stored)
+                report.moved.append(doc_id)
+            elif doc_id not in report.unchanged + report.added + report.updated + report.refreshed:
+                report.unchanged.append(doc_id)
+            return True
+        if doc_id is not None and entries[doc_id].doc.sha256 == doc.sha256:
+            if entries[doc_id].doc.path != stored:    # moved or re-uploaded: same text, new path
+                entries[doc_id].doc = replace(entries[doc_id].doc, path=stored)
+            if doc_id not in report.refreshed:
+                report.unchanged.append(doc_id)
+            return True
+        return False
 
 
 def _location(folder):

@@ -288,12 +288,18 @@ def holds_words(words: list[str], text: str) -> bool:
 # who asks a Q&A's questions, as a question names them ("the Japanese journalist", "which broadcaster")
 ASKER_NOUNS = frozenset("journalist journalists reporter reporters correspondent correspondents questioner questioners "
                         "interviewer interviewers broadcaster broadcasters newspaper newspapers outlet outlets channel "
-                        "magazine".split())
+                        "magazine company network station publication paper".split())
 # what such an asker does in the question's words ("… ask", "… said", "… want to know", "… cite")
 _ASKER_VERBS = frozenset("ask asks asked asking say says said saying tell tells told telling want wanted wants wanting "
                          "mention mentions mentioned cite cites cited citing raise raises raised raising inquire "
                          "inquired enquire enquired reported reporting quote quoted note noted claim "
-                         "claimed describe described put wonder wondered question questioned".split())
+                         "claimed describe described put wonder wondered question questioned pose posed refer "
+                         "referred".split())
+_BRINGING = frozenset("bring brings brought bringing".split())     # "… brought up …" (not "bringing Russians home")
+# a question about the asking itself: "who asked (Lavrov) about …", "did anyone ask about …", "was Lavrov asked about
+# …" (not "who asked for …", a request, nor "who asked whether …", a turn of a conversation)
+_ASKED = frozenset("ask asks asked inquire inquired enquire enquired raise raised".split())
+_SOMEONE = frozenset("anyone anybody someone somebody".split())
 _OPENERS = frozenset("what which how why who whom".split())
 # words of an answer: before the asker's noun, the question asks for the answer ("Lavrov's answer to the journalist's
 # question", "the response to the reporter's question")
@@ -322,12 +328,25 @@ def asks_question(query: str, askers=()) -> bool:
     if re.search(r"(?:\b|^)[\w-]+['’]s\s+questions?\b", query.lower()) and \
             any(w in nouns for w in words[:asked]) and not _ANSWERING & set(words[:asked]):
         return True     # "the interviewer's question on …" (not "Lavrov's answer to the journalist's question")
+    if words[0] == "who" and words[1] in ("asked", "asks") and "about" in words[2:5]:
+        return True     # "who asked Lavrov about his 'political Kama Sutra' remarks?"
+    if words[0] == "who" and words[1] in _BRINGING and "up" in words[2:4]:
+        return True     # "who brought up the sake and vodka?"
+    if words[0] in ("did", "has", "have") and (words[1] in _SOMEONE or words[1] in nouns or (
+            words[1] in _DETERMINERS | {"any"} and words[2] in nouns)) and _ASKED & set(words[2:4]):
+        return True     # "did anyone ask Lavrov about cancel culture?", "did a journalist ask about …"
+    if words[0] in ("was", "were") and "asked" in words[1:4] and "about" in words[2:7]:
+        return True     # "was Lavrov asked about cancel culture?"
     if words[0] not in _OPENERS:
         return False
+    if words[1] in ("question", "questions") and words[2] in _ASKER_VERBS:
+        return True     # "which question mentioned Bogdanov's trip to Erbil?"
     # the asker's noun opens the question's subject: "which broadcaster said …", "what did the Mir TV journalist ask",
     # an asker's own name ("what did Jonas Weber ask"; not "what did Lavrov tell the journalist who asked")
     if words[1] in nouns:
         first, last = 1, 2
+    elif words[2] in nouns and words[1] not in _AUXILIARIES | _DETERMINERS | _OPENERS:
+        first, last = 2, 3     # "which media company said …", "which Japanese reporter asked …"
     elif words[1] in _AUXILIARIES and words[2] in _DETERMINERS:
         first, last = 3, 7
     elif words[1] in _AUXILIARIES and words[2] in named:
@@ -339,4 +358,5 @@ def asks_question(query: str, askers=()) -> bool:
     # who asked", "how did the minister answer the journalist who asked")
     if at is None or _DETERMINERS & set(words[first:at]) or (_ANSWERING | _ASKER_VERBS) & set(words[first:at]):
         return False
-    return any(w in _ASKER_VERBS for w in words[at + 1:at + 1 + ASKER_REACH])
+    after = words[at + 1:at + 2 + ASKER_REACH]
+    return any(w in _ASKER_VERBS or (w in _BRINGING and after[i + 1:i + 2] == ["up"]) for i, w in enumerate(after[:-1]))

@@ -23,6 +23,16 @@ ABOUT_QUESTIONS = [
     "What did the Mir TV journalist tell the minister about its office in Almaty?",
     "What was the interviewer's question on funding?",
     "What did the Mir TV journalist ask about their office in Almaty, and what did Lavrov answer?",
+    # a fifth blind writer's (unseen10 a061, a064, a066, a067, a069): the asker as a modified noun, "who asked …
+    # about", "did anyone ask", the question itself as the subject
+    "Which media company said its office in Almaty was looted?",
+    "Who asked Lavrov about his 'political Kama Sutra' and 'impotence' remarks?",
+    "Which reporter brought up Lavrov drinking sake and vodka with Kishida?",
+    "Which question mentioned Mikhail Bogdanov's trip to Iraq and Erbil?",
+    "Did anyone ask Lavrov about cancel culture and the new ethics in the West?",
+    "Was the minister asked about cancel culture?",
+    "Did a journalist ask about the Open Skies Treaty?",
+    "Who brought up the sake and vodka?",
 ]
 ABOUT_ANSWERS = [
     "How did Lavrov react when a journalist asked about cancel culture and the \"new ethics\"?",
@@ -41,6 +51,14 @@ ABOUT_ANSWERS = [
     "What was Lavrov's answer to the journalist's question about NATO?",
     "What was the response to the reporter's question on NATO?",
     "What did the minister tell the journalist who asked about NATO?",
+    "Who asked for the peacekeepers?",                  # a request, not a question
+    "Which company makes the vaccine?",
+    "Did Russia ask NATO about guarantees?",
+    "Did the US raise the issue of sanctions?",
+    "What questions remain open with Japan?",           # "questions": issues
+    "Which Japanese company builds the bridge?",
+    "Which agency handled the logistics of bringing Russians home from Kazakhstan?",    # (unseen8 a057)
+    "Which company handled the logistics of bringing Russians home?",
 ]
 
 

@@ -4,7 +4,9 @@ The embedding model loads in the background after the page is up (``warm_up``); 
 has embedded a query, searches are answered by word matching alone (BM25 over the same
 index) and say so. The index is opened without checking its source files: a file edited on
 disk since it was indexed does not stop the chat (``changed`` lists such files, the page
-says so); a reload that fails keeps the index served so far (``problem`` says why).
+says so); a reload that fails keeps the index served so far (``problem`` says why). An index
+changed by another process (the operator's ``rag index``, ``rag remove``, ``rag eval --calibrate``
+while the chat runs) is opened again at the next request (``store.generation``).
 
 What it leaves out: serving several indexes from one process.
 """
@@ -31,6 +33,7 @@ class Engine:
         self._embedder = embedder
         self._retriever = None
         self._lexical = None
+        self._generation = None                 # the index's state on disk when it was opened (store.generation)
         self.changed: list[str] = []        # indexed files that changed on disk since (the index is served as it is)
         self.problem: str | None = None     # why the last reload failed (the previous index is still served)
         self._lock = threading.Lock()
@@ -47,18 +50,25 @@ class Engine:
         return self._embedder
 
     def retriever(self):
-        """The retriever over the index; raises IndexProblem (with the rebuild command) while there is none."""
+        """The retriever over the index; raises IndexProblem (with the rebuild command) while there is none. An index
+        another process changed since it was opened (`store.generation`) is opened again first (`reload`): a document
+        the operator removed with `rag remove` is no longer quoted."""
         with self._lock:
             if self._retriever is None:
                 self._retriever = self._open()
-            return self._retriever
+                return self._retriever
+            if store.generation(self.folder) == self._generation:
+                return self._retriever
+            return self._reopen()
 
     def _open(self):
         """The retriever over the index as it is on disk. A file that changed since it was indexed
         does not stop the server: the index holds the text that was indexed, and the page says so."""
         from .retrieve import Retriever
 
+        seen = store.generation(self.folder)    # (before the load: a change during it is seen at the next request)
         index = store.load(self.folder, embedder=self.embedder, check_sources=False)
+        self._generation = seen
         self.changed = store.changed_sources(self.folder, index.manifest)
         return Retriever(index, self.embedder)      # (the default settings: the index's calibrated threshold)
 
@@ -88,16 +98,21 @@ class Engine:
         the index served so far stays in service (`problem` says why): one upload never takes
         the chat down for everyone."""
         with self._lock:
-            try:
-                new = self._open()
-            except RagError as e:
-                if self._retriever is None:
-                    raise
-                self.problem = str(e)
-                log.warning("the index could not be reopened, still serving the previous one: %s", e)
-                return self._retriever
-            self._retriever, self._lexical, self.problem = new, None, None
-            return new
+            return self._reopen()
+
+    def _reopen(self):
+        """reload's work, under the lock its caller holds."""
+        try:
+            new = self._open()
+        except RagError as e:
+            if self._retriever is None:
+                raise
+            self._generation = store.generation(self.folder)   # (said once, not tried again at every request)
+            self.problem = str(e)
+            log.warning("the index could not be reopened, still serving the previous one: %s", e)
+            return self._retriever
+        self._retriever, self._lexical, self.problem = new, None, None
+        return new
 
     def warm_up(self) -> None:
         """Load the index and the model and embed one query, so the first question is fast."""

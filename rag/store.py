@@ -523,6 +523,20 @@ def _generation(folder: Path) -> tuple | None:
     return st.st_ino, st.st_mtime_ns
 
 
+def generation(location) -> tuple:
+    """Which state of the index at `location` is on disk now: its build's (`_generation`) and its calibration's (a
+    calibration is written beside the build, ``calibration.json``); what a process that keeps an index open (the
+    chat) compares to see that another changed it. () for a Milvus URI (the chat serves folders)."""
+    if is_uri(location):
+        return ()
+    try:
+        st = os.stat(Path(location) / calibration.FILE)
+        kept = (st.st_ino, st.st_mtime_ns)
+    except OSError:
+        kept = None
+    return _generation(location), kept
+
+
 def _load(folder, embedder, check_sources: bool, compat: Compat | None) -> Index:
     import faiss
 

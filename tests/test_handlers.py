@@ -228,3 +228,24 @@ def test_a_summary_streaming_when_a_new_question_comes_stops_and_says_so(tiny_in
     assert turns[0].summary_note == handlers.SUMMARY_STOPPED and len(turns) == 2
     # and the first answer's stream ends at once, the model let go, without writing its own turns over these
     assert list(first) == [] and closed == ["Is the pipeline funded?"]
+
+
+def test_an_index_changed_by_another_process_is_served_as_it_is_now(tmp_path, tiny_index, fake_embedder):
+    """(a hostile review: the operator's `rag remove` while the chat ran, and the chat went on quoting the removed
+    document until a restart; a new calibration was not read either)"""
+    from rag import store
+    from rag.build import add_documents, remove_documents
+
+    extra = tmp_path / "salary.txt"
+    extra.write_text("Confidential: the harbour master salary is ninety thousand euros.\n", encoding="utf-8")
+    add_documents([extra], fake_embedder, tiny_index)
+    engine = Engine(tiny_index, fake_embedder)
+    assert "salary.txt" in engine.retriever().index.documents
+    remove_documents(["salary.txt"], fake_embedder, tiny_index)        # as `rag remove` does, from outside
+    assert "salary.txt" not in engine.retriever().index.documents
+    turns, html = ask(engine, "harbour master salary", [])
+    assert "ninety thousand" not in html
+    served = engine.retriever()
+    assert engine.retriever() is served                                # unchanged on disk: not opened again
+    store.save_calibration(tiny_index, {"hybrid": {"threshold": 0.123, "dense": 0.5}})
+    assert engine.retriever() is not served

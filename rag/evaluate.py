@@ -408,7 +408,10 @@ def calibrate_retriever(retriever, sets: list[list[dict]], max_false: float = MA
                       [r["confidence"] for r in rows if not r["positive"]]))
         answered += sum(r["positive"] for r in rows)
         found += sum(bool(r["positive"] and r["rank"] and r["rank"] <= 10) for r in rows)
-    if answered and found * 2 < answered:
+    if not answered:
+        raise QueryError("The sets hold no answered query (each line's \"gold\" is empty): a threshold is learnt from "
+                         "answered queries the index can answer, with unanswered ones beside them. Nothing was written.")
+    if found * 2 < answered:
         raise QueryError(f"Only {found} of the {answered} answered queries find their answer among this index's "
                          f"first 10 passages: were the sets written for another index? Nothing was written (a "
                          f"threshold is learnt from answered queries the index can answer).")
@@ -452,7 +455,9 @@ def format_report(report: dict) -> str:
                   + f", confidence {r['confidence']:.3f}{', abstained' if r['abstained'] else ''}"
                   for r in m.get("queries", [])]     # (--details)
     cal = report.get("calibration")
-    if cal:
+    # (a calibration without a threshold: one an earlier version stored from unanswered queries alone)
+    if cal and isinstance(cal.get("threshold"), (int, float)) and all(
+            key in cal for key in ("max_false", "negatives", "false_abstain", "positives")):
         neg = f"{cal['neg_abstain']:.2f}" if cal.get("neg_abstain") is not None else "n/a"
         lines.append(f"\ncalibration ({', '.join(cal.get('sets', []))}, {cal.get('created', '')}): threshold "
                      f"{cal['threshold']:.3f}, allowed false abstention {cal['max_false']:.2f}; on those sets the threshold "

@@ -363,6 +363,26 @@ def test_calibrating_on_sets_written_for_another_index_is_refused(tiny_index, tm
     assert (tiny_index / "calibration.json").read_bytes() == before
 
 
+def test_calibrating_on_unanswered_queries_alone_is_refused(tiny_index, tmp_path, capsys, fake_embedder, monkeypatch):
+    """(a hostile review: a set of unanswered queries alone stored a threshold of null over a good one, printed a
+    traceback, and every later `rag eval` of the index crashed on it)"""
+    monkeypatch.setattr("rag.embed.default_embedder", lambda: fake_embedder)
+    assert main(["eval", str(_write_set(tmp_path)), "--index", str(tiny_index), "--calibrate"]) == 0
+    before = (tiny_index / "calibration.json").read_bytes()
+    capsys.readouterr()
+    path = _lines(tmp_path, {"id": "n1", "query": "price of bitcoin", "gold": []},
+                  {"id": "n2", "query": "who won the world cup", "gold": []})
+    assert main(["eval", path, "--index", str(tiny_index), "--calibrate"]) == 1
+    err = capsys.readouterr().err
+    assert "no answered query" in err and "Nothing was written" in err and "Traceback" not in err
+    assert (tiny_index / "calibration.json").read_bytes() == before
+    # an index that an earlier version left so is reported, not a traceback
+    data = json.loads(before)
+    data["modes"]["hybrid"] = {"threshold": None, "max_false": 0.05}
+    (tiny_index / "calibration.json").write_text(json.dumps(data), encoding="utf-8")
+    assert main(["eval", str(_write_set(tmp_path)), "--index", str(tiny_index)]) == 0
+
+
 def test_a_query_file_that_is_no_file_a_huge_number_or_an_infinite_id_is_one_line(tmp_path, tiny_index, capsys,
                                                                                     fake_embedder, monkeypatch):
     """A hostile review: `rag eval /dev/zero` (and `search --queries`) read without end (12.7 GB in 12 s); an id of

@@ -289,6 +289,10 @@ def check_target(folder: Path) -> None:
     folder = Path(folder)
     if folder.is_symlink():
         raise IndexProblem(f"{folder} is a link; give the folder it points to as --index, or a new folder.")
+    holder = index_holding(folder)
+    if holder is not None:      # (its files and lock there would block every later build of that index: _foreign)
+        raise IndexProblem(f"{folder} is inside the index {holder}/: nothing was written (a build of that index "
+                           f"replaces its whole folder). Choose a folder outside it for --index.")
     if not folder.exists():
         return
     if not folder.is_dir():

@@ -414,3 +414,14 @@ def test_an_index_named_as_a_file_is_said_to_be_one(tmp_path, fake_embedder, cap
     err = capsys.readouterr().err
     assert "is a file, not an index folder" in err and "Build it with" not in err
     assert (tmp_path / "afile").read_text() == "x"
+
+
+@pytest.mark.parametrize("inside", ["sub", "lexical/x", "documents/new"])
+def test_an_index_inside_an_index_is_refused(tiny_index, interview_file, fake_embedder, inside):
+    """(a hostile review: `rag index --index IDX/sub` wrote a second index and its lock file inside IDX, after which
+    every build of IDX was refused for the files it held that were not its own)"""
+    with pytest.raises(IndexProblem, match="is inside the index"):
+        build.add_documents([interview_file], fake_embedder, tiny_index / inside)
+    assert not (tiny_index / inside).exists() and not list(tiny_index.glob(".*.lock"))
+    report = build.add_documents([interview_file], fake_embedder, tiny_index, rebuild=True)   # IDX itself still builds
+    assert report.index is not None

@@ -124,6 +124,11 @@ def _own_files(folder, rebuild: bool) -> list[Path]:
     if known is None:
         return [default_corpus()]
     files, lost = known
+    away = [f for f in files if read.linked_away(f)]
+    if away:
+        files = [f for f in files if f not in away]
+        print(f"note: {_visible(listing([str(f) for f in away], 5))}: now a link to a file outside its folder, not "
+              f"followed; kept as indexed (name the file itself to index it: rag index FILE).", file=sys.stderr)
     if lost:
         if not rebuild:
             print(f"note: {_visible(listing(lost, 5))}: no file to read again (uploaded, moved or deleted); kept as indexed.",

@@ -176,6 +176,16 @@ LINKED_OUTSIDE = "a link to a file outside the folder, not followed (give that f
 NOT_FOLLOWED = (LINKED_FOLDER, LINKED_OUTSIDE)     # a folder's links: said, failing nothing
 
 
+def linked_away(path: Path) -> bool:
+    """Whether a file the index was made from is now a link to a file outside its own folder (an archive unpacked
+    again over the folder: "notes.txt -> ~/private/secret.txt"): a re-read does not follow it, and its document is
+    kept as indexed (a file indexed as a link, named itself, is named again to be read again)."""
+    try:
+        return path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve())
+    except (OSError, RuntimeError):     # (a loop of links)
+        return True
+
+
 def _dangling(path: Path) -> bool:
     """A symbolic link whose target is missing (or a loop of links)."""
     return path.is_symlink() and not path.exists()

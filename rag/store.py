@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import calibration, lexical
+from . import calibration, lexical, read
 from .atomic import (_keep_access, _swap_in, _sync, _sync_folder, _temporary, _write, alive,
                      remove_stale_temporaries, unwritable, write_atomic)
 from .chunk import CHUNKER_VERSION, ChunkSettings
@@ -640,7 +640,8 @@ def changed_sources(folder: Path, manifest: dict) -> list[str]:
     for d in manifest["documents"]:
         source = source_path(folder, d["path"])
         try:
-            if source and source.is_file() and digest(source.read_bytes()) != d["sha256"]:
+            if source and source.is_file() and not read.linked_away(source) \
+                    and digest(source.read_bytes()) != d["sha256"]:
                 out.append(d["path"])
         except OSError:
             continue        # unreadable now: what the index holds is still what was indexed

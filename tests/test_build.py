@@ -480,6 +480,33 @@ def test_a_folder_s_link_to_a_file_outside_it_is_not_followed(tmp_path, fake_emb
     assert "zebra" not in (tmp_path / "idx2" / "passages.jsonl").read_text(encoding="utf-8")
 
 
+def test_a_re_read_does_not_follow_a_file_that_became_a_link_outside(tmp_path, fake_embedder, monkeypatch, capsys):
+    """(a hostile review: `rag index --index IDX`, the re-read of the files an index was made from, followed a file
+    that had become a link to a private file outside its folder, and indexed that file's text; `rag search` then
+    called the index out of date, and the re-read it suggested changed nothing)"""
+    from rag.cli import main
+
+    monkeypatch.setattr("rag.embed.default_embedder", lambda: fake_embedder)
+    monkeypatch.chdir(tmp_path)
+    secret = tmp_path / "private" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("PRIVATE: the vault passphrase is zebra-orchid-5591.\n", encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("The harbour committee met on Tuesday about the ferry timetable.\n", encoding="utf-8")
+    (docs / "notes.txt").write_text("Meeting notes about the new bus timetable for the winter.\n", encoding="utf-8")
+    assert main(["index", "docs", "--index", "idx"]) == 0
+    (docs / "notes.txt").unlink()
+    (docs / "notes.txt").symlink_to(secret)
+    capsys.readouterr()
+    assert main(["index", "--index", "idx"]) == 0
+    err = capsys.readouterr().err
+    assert "notes.txt: now a link to a file outside its folder, not followed" in err
+    assert "zebra" not in (tmp_path / "idx" / "passages.jsonl").read_text(encoding="utf-8")
+    assert store.changed_sources(tmp_path / "idx", store.manifest_at(tmp_path / "idx")) == []
+    assert main(["search", "bus timetable", "--index", "idx"]) == 0       # not "out of date"
+
+
 def test_a_link_to_a_folder_is_listed_as_skipped_not_left_out_silently(tmp_path, fake_embedder):
     """A hostile review: a folder linked inside the documents folder was neither indexed nor listed as skipped."""
     elsewhere = tmp_path / "elsewhere"

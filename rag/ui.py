@@ -516,7 +516,9 @@ def serve(index: Path = store.DEFAULT_INDEX, port: int | None = None, host: str 
     engine = Engine(Path(index), embedder, read_only=env_flag("RAG_READ_ONLY") if read_only is None else read_only)
     started = time.monotonic()
     demo = build_app(engine)
-    demo.queue(default_concurrency_limit=CONCURRENCY)
+    # (api_open=False: the direct routes /run/… and /api/… would skip the queue, its limits and the unread bound, and
+    # took a short /search call as a traceback; the REST route /call/… goes through the queue)
+    demo.queue(default_concurrency_limit=CONCURRENCY, api_open=False)
     from starlette.middleware import Middleware
 
     queue = demo._queue         # (Gradio's: the events whose messages a session has not read yet, by session)

@@ -75,6 +75,24 @@ def test_the_rest_route_fills_in_the_values_a_call_leaves_out(server):
         assert ui.with_defaults(body) == body
 
 
+@pytest.mark.slow
+def test_the_direct_routes_that_skip_the_queue_are_closed(server, capfd):
+    """(a hostile review: `POST /gradio_api/run/search` and `/gradio_api/api/search`, Gradio's direct routes, skip the
+    queue, its concurrency limit and the unread bound, and answered the README's short call with HTTP 500 and a
+    traceback): they say to use the queue's REST route; /call/search answers as before (above)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    for route in ("run", "api"):
+        request = urllib.request.Request(server[0] + f"gradio_api/{route}/search", json.dumps(
+            {"data": ["Is the pipeline funded?", 2]}).encode(), {"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=60)
+        assert refused.value.code == 404 and "join the queue" in refused.value.read().decode()
+    assert "Traceback" not in capfd.readouterr().err
+
+
 @pytest.mark.slow      # a real server (Gradio import ~8 s) or subprocesses: the full suite
 def test_api_search_returns_the_cli_json(server, client):
     url, folder, embedder, _ = server

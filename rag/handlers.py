@@ -472,7 +472,7 @@ def remove_file(engine: Engine, doc_id) -> str:
             # (a visitor removed the shipped transcript, then uploaded a forged file under its name, which then bore
             # its id, title and date): the server's files are the operator's, indexed and removed with `rag`
             return render.message_html(f"{doc_id} was indexed from a file of the server: the chat removes only "
-                                       f"uploads (the operator removes it with: rag remove {doc_id}).", "warning")
+                                       f"uploads (the operator removes it with: {store.remove_command(doc_id)}).", "warning")
         report = remove_documents([doc_id], engine.embedder, engine.folder)
         engine.reload()
     except (RagError, OSError) as e:

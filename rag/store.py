@@ -619,9 +619,14 @@ def changed_message(where: str, location, manifest: dict, path: str, rebuild: st
     can no longer be read (`rag index` then skips it and keeps the copy indexed before), take its document out."""
     doc = next((d.get("id") for d in manifest.get("documents", []) if d.get("path") == path), None)
     where_to = f" --index {shlex.quote(str(location))}" if str(location) != str(DEFAULT_INDEX) else ""
-    out = f" (if it cannot be read now, take its document out with: rag remove{where_to} {shlex.quote(doc)})" \
-        if doc else ""
+    out = f" (if it cannot be read now, take its document out with: {remove_command(doc, where_to)})" if doc else ""
     return f"The index {where} is out of date: {path} changed since it was indexed{out}. Rebuild it with: {rebuild}"
+
+
+def remove_command(doc_id: str, options: str = "") -> str:
+    """The `rag remove` command line of a document, quoted for a shell; "--" before an id that opens with a dash
+    ("-tulips.txt" would be read as an option)."""
+    return f"rag remove{options} {'-- ' if doc_id.startswith('-') else ''}{shlex.quote(doc_id)}"
 
 
 def check_spans(where: str, passages: list[Passage], documents: dict[str, Document], rebuild: str) -> None:

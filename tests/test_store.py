@@ -425,3 +425,24 @@ def test_an_index_inside_an_index_is_refused(tiny_index, interview_file, fake_em
     assert not (tiny_index / inside).exists() and not list(tiny_index.glob(".*.lock"))
     report = build.add_documents([interview_file], fake_embedder, tiny_index, rebuild=True)   # IDX itself still builds
     assert report.index is not None
+
+
+def test_the_remove_hint_works_for_an_id_that_opens_with_a_dash(tmp_path, fake_embedder, monkeypatch):
+    """(a hostile review: the hint `rag remove --index idx -tulips.txt` ended in "the following arguments are
+    required: ids")"""
+    import shlex
+
+    from rag.cli import main
+
+    monkeypatch.setattr("rag.embed.default_embedder", lambda: fake_embedder)
+    docs = tmp_path / "d"
+    docs.mkdir()
+    for name in ("-tulips.txt", "roses.txt"):
+        (docs / name).write_text(f"Notes on {name[:-4]} planted along the harbour wall this spring.\n", encoding="utf-8")
+    folder = tmp_path / "idx"
+    build.add_documents([docs], fake_embedder, folder)
+    hint = store.changed_message("idx", folder, store.manifest_at(folder), "d/-tulips.txt", "rag index")
+    command = hint.split("take its document out with: ")[1].split(")")[0]
+    assert command == f"rag remove --index {folder} -- -tulips.txt"
+    assert main(shlex.split(command)[1:]) == 0
+    assert [d["id"] for d in store.manifest_at(folder)["documents"]] == ["roses.txt"]

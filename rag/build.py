@@ -36,6 +36,10 @@ from .errors import DocumentError, IndexProblem
 from .parse import parse
 from .records import Document, Passage
 
+# why the chat's removal (uploads_only) skips a document
+FROM_A_FILE = "indexed from a file of the server: the chat removes only uploads"
+ONLY_DOCUMENT = "the index's only document; add another before removing it"
+NO_SUCH_DOCUMENT = "no such document in the index"
 Progress = Callable[[int, int, str], None]   # (done, total, what): e.g. (64, 785, "Embedding x.txt")
 EMBED_BATCH = 64
 
@@ -107,11 +111,13 @@ def add_documents(paths: list[Path], embedder, folder: Path = store.DEFAULT_INDE
 
 
 def remove_documents(ids: list[str], embedder, folder: Path = store.DEFAULT_INDEX,
-                     progress: Progress | None = None, settings: ChunkSettings = ChunkSettings()) -> IndexReport:
+                     progress: Progress | None = None, settings: ChunkSettings = ChunkSettings(), *,
+                     uploads_only: bool = False) -> IndexReport:
     """Remove the documents `ids` from the index in `folder`; ids it does not hold are `skipped`.
     Nothing is embedded (unless the index needs re-embedding for another parser, model, or
-    chunking than `settings`)."""
-    return _apply(folder, embedder, settings, remove=list(ids), progress=progress)
+    chunking than `settings`). `uploads_only` (the chat's): a document indexed from a file, or the index's last
+    one, is skipped with why, as the index is on disk under the build's lock (not as a page saw it)."""
+    return _apply(folder, embedder, settings, remove=list(ids), progress=progress, uploads_only=uploads_only)
 
 
 def build(paths: list[Path], embedder, folder: Path = store.DEFAULT_INDEX,
@@ -284,7 +290,7 @@ def _files(paths: list[Path], folder: Path) -> tuple[list[Path], list[tuple[str,
 
 def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = (), remove: list[str] = (),
            rebuild: bool = False, by_name: bool = False, uploaded: bool = False, strict: bool = False,
-           progress: Progress | None = None, deadline: float | None = None) -> IndexReport:
+           progress: Progress | None = None, deadline: float | None = None, uploads_only: bool = False) -> IndexReport:
     folder = _location(folder)
     started = time.monotonic()
     report = IndexReport()
@@ -297,7 +303,7 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
         for doc in stale:   # re-parsed from the stored text; the title and date found before are kept
             entries[doc.id] = _prepare(doc, embedder, settings)
             report.refreshed.append(doc.id)
-        _drop(entries, remove, report)
+        _drop(entries, remove, report, uploads_only)
         batch = _Batch(entries, report, folder, embedder, settings, uploaded=uploaded, by_name=by_name,
                        strict=strict, deadline=deadline, started=started)
         seen: set[Path] = set()
@@ -346,16 +352,21 @@ def _carried(old: store.Index | None) -> dict[str, _Entry]:
     return entries
 
 
-def _drop(entries: dict[str, _Entry], remove: list[str], report: IndexReport) -> None:
-    """Take the documents `remove` out of `entries`; an id it does not hold is skipped, with why."""
+def _drop(entries: dict[str, _Entry], remove: list[str], report: IndexReport, uploads_only: bool = False) -> None:
+    """Take the documents `remove` out of `entries`; an id it does not hold is skipped, with why (and, with
+    `uploads_only`, a document indexed from a file, or the last one)."""
     for doc_id in remove:
-        if doc_id in entries:
+        if uploads_only and list(entries) == [doc_id]:
+            report.skipped.append((doc_id, ONLY_DOCUMENT))
+        elif uploads_only and doc_id in entries and not (entries[doc_id].doc.path or "").startswith(store.UPLOADED):
+            report.skipped.append((doc_id, FROM_A_FILE))
+        elif doc_id in entries:
             del entries[doc_id]
             report.removed.append(doc_id)
             if doc_id in report.refreshed:
                 report.refreshed.remove(doc_id)
         else:
-            report.skipped.append((doc_id, "no such document in the index"))
+            report.skipped.append((doc_id, NO_SUCH_DOCUMENT))
 
 
 @dataclass

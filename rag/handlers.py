@@ -457,26 +457,28 @@ def add_files(engine: Engine, files, progress=None, replace: bool = False,
 
 
 def remove_file(engine: Engine, doc_id) -> str:
-    from .build import remove_documents
+    from .build import FROM_A_FILE, ONLY_DOCUMENT, remove_documents
 
     if engine.read_only:
         return render.message_html(READ_ONLY_NOTICE, "warning")
     if not doc_id:
         return render.message_html("Choose a document to remove.", "warning")
     try:
-        index = engine.retriever().index
-        if len(index.documents) == 1 and doc_id in index.documents:
-            return render.message_html("This is the index's only document; add another before removing it.", "warning")
-        held = index.documents.get(doc_id)
-        if held is not None and not (held.path or "").startswith(store.UPLOADED):
-            # (a visitor removed the shipped transcript, then uploaded a forged file under its name, which then bore
-            # its id, title and date): the server's files are the operator's, indexed and removed with `rag`
-            return render.message_html(f"{doc_id} was indexed from a file of the server: the chat removes only "
-                                       f"uploads (the operator removes it with: {store.remove_command(doc_id)}).", "warning")
-        report = remove_documents([doc_id], engine.embedder, engine.folder)
-        engine.reload()
+        # (what may be removed is decided under the build's lock, by the index on disk: a page's copy may be old, the
+        # operator's document now where a visitor's upload was. A visitor once removed the shipped transcript, then
+        # uploaded a forged file under its name, which then bore its id, title and date: the server's files are the
+        # operator's, indexed and removed with `rag`)
+        report = remove_documents([doc_id], engine.embedder, engine.folder, uploads_only=True)
+        if report.removed:
+            engine.reload()
     except (RagError, OSError) as e:
         return _failed(e)
+    why = dict(report.skipped).get(doc_id)
+    if why == FROM_A_FILE:
+        return render.message_html(f"{doc_id} was indexed from a file of the server: the chat removes only "
+                                   f"uploads (the operator removes it with: {store.remove_command(doc_id)}).", "warning")
+    if why == ONLY_DOCUMENT:
+        return render.message_html("This is the index's only document; add another before removing it.", "warning")
     # (a document another visitor removed meanwhile: "1 skipped" said nothing of why)
     return render.message_html(report.summary().capitalize() + ".", "note") + "".join(
         render.message_html(f"{name}: {why} (removed meanwhile?).", "warning") for name, why in report.skipped)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rag import read, store
-from rag.build import add_documents, build, list_documents, remove_documents
+from rag.build import FROM_A_FILE, ONLY_DOCUMENT, add_documents, build, list_documents, remove_documents
 from rag.errors import IndexProblem
 
 from conftest import INTERVIEW, FakeEmbedder
@@ -567,3 +567,30 @@ def test_a_server_file_named_like_an_upload_is_a_file_never_an_upload(tmp_path, 
     assert report.updated == []
     texts = {d.id: d.text for d in store.load(folder, embedder=emb).documents.values()}
     assert texts["upload:policy.txt"] == server_file.read_text(encoding="utf-8")
+
+
+def test_the_chat_s_removal_is_decided_by_the_index_on_disk(tmp_path, fake_embedder):
+    """(a hostile review: the chat decided that a document was an upload from its own copy of the index; after the
+    operator replaced a visitor's notes.txt by the server's own, a visitor's Remove took the operator's document out)
+    remove_documents(uploads_only=True) skips a document indexed from a file, and the index's last one, under the
+    build's lock."""
+    up, srv = tmp_path / "up", tmp_path / "srv"
+    up.mkdir(), srv.mkdir()
+    (up / "notes.txt").write_text("A visitor's upload about gulls nesting on the pier.\n", encoding="utf-8")
+    (srv / "notes.txt").write_text("The operator's notes about the harbour master's budget.\n", encoding="utf-8")
+    (srv / "a.txt").write_text("The harbour committee met on Tuesday about the ferry route.\n", encoding="utf-8")
+    folder = tmp_path / "idx"
+    add_documents([srv / "a.txt"], fake_embedder, folder)
+    add_documents([up / "notes.txt"], fake_embedder, folder, uploaded=True)
+    remove_documents(["notes.txt"], fake_embedder, folder)                  # the operator, from the command line
+    add_documents([srv / "notes.txt"], fake_embedder, folder)
+    report = remove_documents(["notes.txt"], fake_embedder, folder, uploads_only=True)
+    assert report.removed == [] and report.skipped == [("notes.txt", FROM_A_FILE)]
+    assert set(store.load(folder, embedder=fake_embedder).documents) == {"a.txt", "notes.txt"}
+    add_documents([up / "notes.txt"], fake_embedder, folder, uploaded=True)   # a visitor's upload: removable
+    upload = next(i for i, d in store.load(folder, embedder=fake_embedder).documents.items()
+                  if d.path == store.UPLOADED + "notes.txt")
+    assert remove_documents([upload], fake_embedder, folder, uploads_only=True).removed == [upload]
+    remove_documents(["notes.txt"], fake_embedder, folder)
+    assert remove_documents(["a.txt"], fake_embedder, folder, uploads_only=True).skipped == \
+        [("a.txt", ONLY_DOCUMENT)]

@@ -875,12 +875,15 @@ class Retriever:
 
     def _asked_in(self, text: str, missing: list[str]) -> str | None:
         """The language of a question (language.language_of) most of whose words the documents lack (two or more,
-        a third or more of them), or that lacks a name where some document is not in English; else None. (The
-        languages' word tables are read only then: language._frequency.)"""
+        a third or more of them), or that lacks a name where some document is not in English, or any question where
+        none is in English (an interview asked in English and answered in German: the question's words are the
+        questions', and its answers are missed); else None. (The languages' word tables are read only then:
+        language._frequency.)"""
         words = [w.lower() for w in re.findall(r"[^\W\d_]{2,}", text)]
         have = self._rows.vocabulary.words
         lacked = sum(w not in have for w in words)
-        if not (lacked >= 2 and lacked * 3 >= len(words) or missing and set(self._rows.languages) - {"en"}):
+        theirs = set(self._rows.languages)
+        if not (lacked >= 2 and lacked * 3 >= len(words) or missing and theirs - {"en"} or theirs and "en" not in theirs):
             return None
         from .language import language_of
         return language_of(text)

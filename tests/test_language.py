@@ -83,3 +83,39 @@ def test_documents_too_short_to_tell_their_language_get_no_language_notice(tmp_p
     assert r._rows.languages == ()
     for q in ["When does the ferry sail?", "Wann fährt die Fähre ab und wohin?"]:
         assert not any("seems to be in" in n for n in r.search(q, 3).notices), q
+
+
+GERMAN_ANSWERS = (
+    'Interview mit Dr. Katrin Vogel, Leiterin des Hochwasserschutzes der Stadt Passau\nGeführt am 18. Juli '
+    '2023 von Ben Morris (University of Reading) — Fragen auf Englisch, Antworten auf Deutsch\n\nBen Morris: '
+    'Thank you for meeting me. Could you describe what happened in Passau during the June 2013 flood?\n\nKatrin '
+    'Vogel: Im Juni 2013 erreichte die Donau in Passau einen Pegel von 12,89 Metern. Das war der höchste '
+    'Stand seit 1501. Die Altstadt stand bis zum ersten Stock unter Wasser, und wir mussten etwa zweitausend '
+    'Menschen evakuieren.\n\nBen Morris: What has the city changed since then?\n\nKatrin Vogel: Wir haben vor '
+    'allem mobile Schutzwände angeschafft, insgesamt etwa drei Kilometer. Außerdem gibt es jetzt ein Frühwarnsystem '
+    'per SMS, für das sich inzwischen mehr als elftausend Haushalte angemeldet haben. Die Kosten lagen bei '
+    'rund achtzehn Millionen Euro, zum größten Teil vom Freistaat Bayern bezahlt.\n\nBen Morris: Are there '
+    'things you could not do?\n\nKatrin Vogel: Ja, leider. Eine feste Mauer entlang der Altstadt wollte niemand, '
+    'weil sie den Blick auf den Fluss zerstört hätte. Der Denkmalschutz hat das ebenfalls abgelehnt. Deshalb '
+    'bleiben wir bei den mobilen Wänden, auch wenn der Aufbau zwölf Stunden dauert.\n\nBen Morris: How do residents '
+    'feel about living with the risk?\n\nKatrin Vogel: Die älteren Bewohner sind sehr gelassen. Viele sagen, '
+    'das Wasser kommt und geht, das war schon immer so. Schwieriger ist es mit den Versicherungen. Nach 2013 '
+    'haben viele Hausbesitzer in der Altstadt keine Elementarversicherung mehr bekommen, oder nur zu sehr '
+    'hohen Prämien.\n\nBen Morris: What would you say to a British town facing the same problem?\n\nKatrin Vogel: '
+    'Üben, üben, üben. Wir bauen die mobilen Wände jedes Jahr im April einmal komplett auf, mit der Feuerwehr '
+    'und dem Technischen Hilfswerk. Wenn man das nicht übt, funktioniert es im Ernstfall nicht.\n\nBen Morris: '
+    'Thank you very much.\n\nKatrin Vogel: Gern geschehen.\n'
+)
+
+
+def test_an_english_question_of_documents_none_of_which_is_in_english_is_said(tmp_path):
+    """(a researcher's fieldwork interview, asked in English and answered in German: "What did Katrin Vogel say about
+    insurance after the flood?" abstained as if the interview never spoke of insurance, and nothing said that its
+    answers are in German: the question's words were the English questions' own, so it lacked too few to be read)"""
+    r = _index(tmp_path, {"vogel.txt": GERMAN_ANSWERS})
+    assert r._rows.languages == ("de",)
+    for question in ("What did Katrin Vogel say about insurance after the flood?",
+                     "What did Katrin Vogel say about the flood?"):       # (every word of it the questions')
+        asked = r.search(question, 3)
+        assert asked.notices[0].startswith("The question seems to be in English, the transcript in German")
+    assert not any("seems to be in" in n for n in r.search("Was sagte Katrin Vogel über die Versicherungen?", 3).notices)

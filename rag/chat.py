@@ -264,7 +264,8 @@ EXAMPLES = {
 
 def example_questions(index) -> list[str]:
     """Up to four questions to offer on the landing page: the shipped transcript's own, else the
-    first journalists' questions of the index that are short, whole questions, those that ask no "you" first."""
+    first journalists' questions of the index that are short, whole questions, those that ask no "you" first; else
+    (no question in the index) its speakers on their topics (examples.topic_questions)."""
     if index is None:
         return []
     for doc_id, questions in EXAMPLES.items():
@@ -279,6 +280,9 @@ def example_questions(index) -> list[str]:
             text = p.text[first[0][0]:first[0][1]] if first else p.text
             if text.endswith("?") and len(text) < 120:
                 out[p.section] = shorten(text, 100)
+    if not out:         # a meeting, a report: its speakers on their topics (examples.py)
+        from .examples import topic_questions
+        return topic_questions(index)
     # an interviewer's "What do you think of …?" asks the one answering, not the documents: the others first
     return sorted(out.values(), key=lambda q: bool(_ADDRESSED.search(q)))[:4]
 

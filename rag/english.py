@@ -141,6 +141,16 @@ def dictionary_name(word: str) -> bool:
         and not _english_made(word, lambda w: simplemma.is_known(w, lang="en"))
 
 
+def known_word(word: str) -> bool:
+    """Whether English's dictionary (simplemma's) holds the lower-case `word` ("remote", "cancellation"; not "dunno",
+    "mm"); True without simplemma (nothing to tell by)."""
+    try:
+        import simplemma
+    except ModuleNotFoundError:
+        return True
+    return simplemma.is_known(word, lang="en")
+
+
 UNKNOWN_ZIPF = 4.0     # a word the dictionary lacks this common is colloquial English ("gonna", "congrats"), no name
 # what English puts before and after a word it knows to make another: "un|specified", "relat|able", "hipster|s"
 _MADE_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "re", "pre", "mis", "over", "under", "out", "co", "de",

@@ -222,3 +222,37 @@ def test_example_questions_put_those_asking_you_last(tmp_path, fake_embedder):
     examples = chat.example_questions(index)
     assert examples[:2] == ["Who decides where the buoys go?", "When will the ferry route open?"]
     assert set(examples[2:]) == {"What do you think about the new buoys?", "Did your catch change this year?"}
+
+
+def test_a_meeting_offers_its_speakers_on_their_topics(tmp_path, fake_embedder):
+    """A seminar host's meetings index landed on an empty page: no question of its own to offer. Each of the speakers
+    who say the most is offered on a phrase they use in two turns or more, one the others use least; never a word of
+    a speaker's label ("Project Manager on Industrial Designer"), a filler or a stutter."""
+    from rag.build import build
+
+    turns = ["Project Manager: Okay, the scroll wheel is the main thing today, and the budget for the scroll wheel.",
+             "Marketing: Our survey says people lose the remote control under the sofa cushions.",
+             "Industrial Designer: Um I dunno, the infra infrared beam needs a clear line of sight.",
+             "Project Manager: So the scroll wheel stays for thirty minutes, I dunno about the Industrial Designer's "
+             "titanium case, thirty minutes.",
+             "Marketing: Young people want a remote control that glows, the survey says so, a glowing remote control.",
+             "Industrial Designer: Mm-hmm. The infra infrared beam again, and a rubber case for it."]
+    (tmp_path / "meeting.txt").write_text("\n\n".join(turns * 2) + "\n", encoding="utf-8")
+    index = build([tmp_path / "meeting.txt"], fake_embedder, folder=tmp_path / "idx")
+    examples = chat.example_questions(index)
+    assert examples[0] == "Project Manager on scroll wheel"
+    assert set(examples) == {"Project Manager on scroll wheel", "Marketing on remote control",
+                             "Industrial Designer on infrared beam"}
+
+
+def test_a_document_without_speakers_offers_its_topics(tmp_path, fake_embedder):
+    from rag.build import build
+
+    text = ("The harbour wall needs repair before winter. The harbour wall budget is two million euros.\n\n"
+            "Ferry timetables change in April. The ferry timetables for winter are shorter.\n\n"
+            "Seagull nesting on the pier is protected. Seagull nesting season starts in May.\n")
+    (tmp_path / "report.txt").write_text(text, encoding="utf-8")
+    index = build([tmp_path / "report.txt"], fake_embedder, folder=tmp_path / "idx")
+    examples = chat.example_questions(index)
+    assert examples and all(e.startswith("What does the document say about ") for e in examples)
+    assert any("harbour wall" in e or "ferry timetables" in e or "seagull nesting" in e.lower() for e in examples)

@@ -1,0 +1,90 @@
+"""Example questions for the landing page of an index that has no questions of its own to offer (a meeting, an
+interview without a question label, a report): each of the speakers who say the most, on a topic they raise.
+
+``topic_questions`` gives "Project Manager on remote controls", "Dr David Blaney on governing bodies" (the "speaker on
+topic" form needs no article before a role label, "the Project Manager", nor before a name); where no paragraph has a
+speaker, "What does the document say about childcare sufficiency?". A topic is the speaker's phrase of two words (or
+word) that they say twice or more and that the rest of the index uses least (tf × idf over paragraphs),
+made of everyday-to-rare English words (english.zipf between TOPIC_ZIPF), no stop word, no filler ("mm-hmm"), no
+word of a speaker's label, shown as the documents most often write it ("Christa Pavlov"). Each example asks its own
+topic. What it leaves out: checking that a search finds the example (it is the speaker's own words, so it does).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+
+EXAMPLE_COUNT = 4
+TOPIC_ZIPF = (1.5, 4.8)     # rarer is a typo or a name read in lower case; commoner says nothing ("okay", "ahead")
+PHRASE_ZIPF = 5.5           # a word of a phrase may be commoner ("remote control"; not "really", "things": 5.6 up)
+TOPIC_MIN = 2               # the times the speaker (or the documents) must say a topic
+READ_AT_MOST = 5000         # paragraphs read (the first ones): the page of a large index comes up as fast
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")      # "wasn't" one word (and never a topic: fits)
+
+
+def topic_questions(index, count: int = EXAMPLE_COUNT) -> list[str]:
+    """Up to `count` example questions over `index` (see the module's docstring)."""
+    paragraphs = [p for p in index.paragraphs if p.kind != "heading"][:READ_AT_MOST]
+    words = [_WORD.findall(p.text) for p in paragraphs]
+    spread = Counter(w for ws in words for w in {x.lower() for x in ws})
+    written = Counter(w for ws in words for w in ws)
+    said: dict[str, list[list[str]]] = defaultdict(list)
+    for p, ws in zip(paragraphs, words):
+        said[p.speaker or ""].append([w.lower() for w in ws])
+    speakers = sorted((s for s in said if s), key=lambda s: -sum(map(len, said[s])))
+    if not speakers:
+        from .notices import corpus_noun
+        noun = corpus_noun(index)
+        topics = _topics(said[""], set(), len(paragraphs), spread, written, count)
+        verb = "do" if noun == "the documents" else "does"
+        return [f"What {verb} {noun} say about {_as_written(t, written)}?" for t in topics]
+    out, used = [], set()
+    labels = {w.lower() for s in speakers for w in _WORD.findall(s)}      # ("Project Manager on Industrial Designer")
+    for speaker in speakers:
+        topic = next(iter(_topics(said[speaker], labels | used, len(paragraphs), spread, written, 1)), None)
+        if topic:
+            used.update(topic.split())
+            out.append(f"{speaker} on {_as_written(topic, written)}")
+        if len(out) == count:
+            break
+    return out
+
+
+def _topics(paragraphs: list[list[str]], avoid: set[str], total: int, spread: Counter, written: Counter,
+            count: int) -> list[str]:
+    """The `count` best topics of `paragraphs` (each a list of lower-case words), none sharing a word; a phrase of
+    two words before a word alone."""
+    from .english import CALENDAR, known_word, zipf
+    from .lexical import _stopwords
+    from .spelling import SCALES, TENS, UNITS
+
+    stop = _stopwords() | set(UNITS) | set(TENS) | set(SCALES) | set(CALENDAR)   # ("thirty minutes", "twenty five")
+
+    def fits(w: str, most: float = TOPIC_ZIPF[1]) -> bool:  # (a word the dictionary lacks is a name, written so)
+        return len(w) >= 4 and w.isalpha() and w not in stop and w not in avoid and \
+            TOPIC_ZIPF[0] <= (zipf(w) or 0.0) <= most and (known_word(w) or written[w.capitalize()] > written[w])
+
+    held = Counter()
+    for ws in paragraphs:
+        held.update([w for w in ws if fits(w)] + [f"{a} {b}" for a, b in zip(ws, ws[1:]) if fits(a, PHRASE_ZIPF)
+                                                  and fits(b, PHRASE_ZIPF) and not b.startswith(a)])  # "infra infrared"
+
+    def weight(topic: str) -> tuple[bool, float]:
+        return " " in topic, held[topic] * math.log(total / min(spread[w] for w in topic.split()))
+
+    out: list[str] = []
+    for topic in sorted((t for t in held if held[t] >= TOPIC_MIN), key=weight, reverse=True):
+        if not set(topic.split()) & {w for t in out for w in t.split()}:
+            out.append(topic)
+        if len(out) == count:
+            break
+    return out
+
+
+def _as_written(topic: str, written: Counter) -> str:
+    """Each word of `topic` as the documents most often write it ("christa" → "Christa")."""
+    def form(word: str) -> str:
+        return max((w for w in (word, word.capitalize(), word.upper()) if written[w]), key=lambda w: written[w],
+                   default=word)
+    return " ".join(form(w) for w in topic.split())

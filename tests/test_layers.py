@@ -18,7 +18,7 @@ STAGES = [
     {"query", "ranking", "notices", "scope", "retrieve", "evaluate", "speakers", "adapter", "asks"},
     {"cite"},
     {"verify", "models", "prompt", "summarise", "llm", "grounded", "onnxlm"},
-    {"render", "chat"},
+    {"render", "chat", "examples"},
     {"logs", "engine", "handlers", "ui", "cli", "__main__"},
 ]
 STAGE = {name: n for n, names in enumerate(STAGES) for name in names}

@@ -5,7 +5,8 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
 - page chrome (rating widgets, share buttons, language switch, site footer), dropped;
 - paragraphs printed twice (a teaser of the opening before the title), kept once (not a
   speaker's turn: in a meeting the same words may be said twice);
-- a title line with a date, which names the document and is not itself a passage;
+- a title line with a date, which names the document and is not itself a passage (never a line that asks, nor a
+  deposition's "Q."/"A." line: "Q. Did you sign it on March 12, 2021?" is a question);
 - Q&A transcripts: speaker turns ``Question:``, ``Q:``/``A:``, ``Name:``, ``NAME:``,
   ``Name (Outlet):``, also in Markdown bold (``**Q:**``). A turn that asks opens an
   exchange (section ``Q1``, ``Q2``, ...); the answer paragraphs that follow carry the
@@ -16,7 +17,10 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   speaker at least half of whose turns, and two or more, end with a question mark and
   who is not the one who speaks most; in a Q&A also a second interviewer, each of whose turns (two or more) asks,
   not the main answerer (_second_askers). Paragraphs before the first question are the
-  ``opening``.
+  ``opening``. In a court's record (the answers the witness's "A.", _court_answers) a named speaker's turn inside an
+  exchange ("MS. CHEN: Objection. Form.") is colloquy: a ``turn`` carrying no question, not an answer; counsel's
+  "Q. You can answer." after it asks nothing and opens no exchange (a ``turn`` too): the answer is the pending
+  question's. "BY MR. X:" names who asks next, and is no passage.
 - conversations: nobody asks, someone recurs as a speaker, two or more speak, and turns
   open at least a third of the paragraphs from the first turn on (a meeting, a committee
   hearing, captions): every turn is kind ``turn`` with its ``speaker`` (the label; its
@@ -86,7 +90,7 @@ from .labels import INVERTED, LABEL, MONTH_NAMES, prose, titled_person
 from .records import Document, Passage
 from .turns import ASKER_LABELS, NAME_LINE, TURN, Turn, openings, opens_turn, paragraph_marks, timing_lines
 
-PARSER_VERSION = 9     # 4: conversations' turns, time stamps; 5: members speaking together ("Some hon. members:"); 6: a select
+PARSER_VERSION = 10    # 4: conversations' turns, time stamps; 5: members speaking together ("Some hon. members:"); 6: a select
 # committee's "Q12 Chair:", a court record's "A." (the witness's), headings in capitals, a header of labelled lines,
 # "Name :" (French), a Teams voice "Last, First"; 7: an interview's SUBJECT:, a Zoom .vtt's cues of one speaker one
 # turn and display names in lower case, export header lines above a page line, a second interviewer's questions,
@@ -95,7 +99,8 @@ PARSER_VERSION = 9     # 4: conversations' turns, time stamps; 5: members speaki
 # reporter's text pages and Whisper's timed lines read as their PDF and as cues, Markdown's first paragraph after
 # its front matter; 9: the Congressional Record's labels and page marks, running heads and feet left out, a record's
 # formulas nobody's, Teams' "Last, First" headers, a broadcast's "NAME, ROLE:" and its surname labels, an oral
-# history's header, Otter's keyword blocks, a call's part headings and closing lists, titles and dates of headers
+# history's header, Otter's keyword blocks, a call's part headings and closing lists, titles and dates of headers;
+# 10: a question ending with a date no title, a court record's colloquy between a question and its answer
 
 _CHROME = re.compile(
     r"^\s*(Читать на русском|Read in Russian|Rate this article(?: \(votes: [^)\n]*\))?|\(votes: .*\)|\(\d+ votes?\)"
@@ -268,11 +273,16 @@ def _iso_date(match: re.Match) -> str:
     return f"{int(year):04d}-{m:02d}-{int(day):02d}"
 
 
+# a court record's question or answer mark opening a line: "Q. Did you …", "A. I did.", "Q   Where …"
+_QA_MARK = re.compile(r"[QA](?:\.|:|[ ]{2,}|\t)[ \t]*\S")
+
+
 def _find_title(text: str, paras: list[_Para]) -> int | None:
-    """Index of a short paragraph near the top that ends with a date (a dateline title)."""
+    """Index of a short paragraph near the top that ends with a date (a dateline title); never one that asks ("… on
+    the night of March 12, 2021?") nor a deposition's "Q."/"A." line: a question or an answer, not the document's name."""
     for i, p in enumerate(paras[:20]):
         body = text[p.start:p.end]
-        if len(body) > 320 or TURN.match(body):
+        if len(body) > 320 or TURN.match(body) or _QA_MARK.match(body) or body.rstrip("\"”’»)]").endswith("?"):
             continue
         m = None
         for m in _DATE.finditer(body):
@@ -874,6 +884,9 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
     # lawyer a "BY MR. DAVIS:" line names
     witness = next((t.label for t in turns if t and t.label and t.label.lower() in _WITNESS), None)
     examiner = None
+    court = _court_answers(turns, askers, witness)
+    pending = False     # a question not yet answered (a court record's objection may stand between them)
+    interrupted = False     # and someone's colloquy has come between it and its answer
     headings = _capital_headings(text, paras, turns)
     question_spans: dict[str, list[tuple[int, int]]] = {}   # section -> its question's paragraphs
     # where a speaker's label opens the first turn (a court record's "THE COURT: Please be seated."), the lines above
@@ -909,14 +922,24 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
                 continue
             hosting = label in askers and label.lower() in _HOSTS and "?" not in text[t.start:p.end] \
                 and not _PROBE.match(text, t.start, p.end)
-            if label in askers and not hosting:
+            asker = examiner if examiner and label and label.lower() in UNNAMED_LABELS else label
+            answerer = label is not None and (label.lower() in _ANSWER_LABELS or label == witness)
+            if label in askers and pending and interrupted and not _ASKS.search(text, t.start, _turn_end(paras, turns, n)):
+                # counsel's "Q. You can answer." after an objection: the question before it is still the one answered
+                kind, speaker = "turn", asker
+            elif label in askers and not hosting:
                 exchange += 1
-                closed = False
-                kind, speaker = "question", examiner if examiner and label.lower() in UNNAMED_LABELS else label
+                closed, pending, interrupted = False, True, False
+                kind, speaker = "question", asker
                 outlet = t.outlet
+            elif court and exchange and not closed and label is not None and not answerer:
+                # colloquy in a court's record ("MS. CHEN: Objection. Form.", "MR. ALVAREZ: Let's take a break."):
+                # a lawyer's turn inside the exchange, not the witness's answer, and no answer to the question
+                kind, speaker, interrupted = "turn", label, True
             elif label is not None:
                 kind = "turn" if closed and exchange else "answer" if exchange else "statement"
                 speaker = witness if label.lower() in _ANSWER_LABELS else label
+                pending = pending and kind != "answer"
             if start >= p.end:      # a label with no words after it: its words are the next paragraphs
                 continue
         section = "text" if closed and exchange else f"Q{exchange}" if exchange else "opening"
@@ -957,9 +980,24 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
             outlet=outlet if exchange else None, time=time,
         ))
     # questions may run over several paragraphs: give every passage of an exchange the full question
+    # (a court record's colloquy, kind "turn" inside an exchange, answers no question: it carries none)
     full = {section: "\n\n".join(text[s:e] for s, e in spans) for section, spans in question_spans.items()}
-    return [replace(ps, question=full.get(ps.section, ps.question)) if ps.section in full else ps
-            for ps in out]
+    return [replace(ps, question=full.get(ps.section, ps.question)) if ps.section in full and ps.kind != "turn"
+            else ps for ps in out]
+
+
+def _court_answers(turns: list[Turn | None], askers: set[str], witness: str | None) -> bool:
+    """Whether the answers of a Q&A are a court record's, the witness's "A." (or "THE WITNESS:"), more of them than
+    turns of named speakers who do not ask: then a named speaker's turn ("MS. CHEN: Objection. Form.") is colloquy,
+    not an answer."""
+    answers = named = 0
+    for t in turns:
+        if t and t.label and t.label not in askers and not _EXAMINER.match(t.label):
+            if t.label.lower() in _ANSWER_LABELS or t.label == witness:
+                answers += 1
+            else:
+                named += 1
+    return answers > named
 
 
 def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | None]) -> list[Passage]:

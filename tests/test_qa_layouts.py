@@ -1,0 +1,68 @@
+"""Question-and-answer layouts a researcher met (session 31): a deposition's question that ends with a date was taken
+for the title, an objection between a question and its answer took the answer away from it, a court reporter's page
+footer was quoted, a magazine's bold questions were not paired with their answers, and a qualitative interview's
+header lines were read as speech."""
+from rag.parse import parse
+from rag.records import Document
+
+from conftest import by_text, exact
+
+
+def _parse(name: str, text: str):
+    doc, paras = parse(Document.from_text(name, text))
+    exact(doc, paras)
+    return doc, paras
+
+
+DEPOSITION = (
+    "DEPOSITION OF MARGARET ELLEN OKAFOR\n\n"
+    "BY MS. LINDQVIST:\n\n"
+    "Q. Please state your name for the record.\n\n"
+    "A. Margaret Ellen Okafor.\n\n"
+    "Q. Did you call the harbour office on the evening of October 3, 2019?\n\n"
+    "A. Yes, twice.\n\n"
+    "Q. Did you tell them the gate was broken?\n\n"
+    "MR. BRANDT: Objection. Leading.\n\n"
+    "BY MS. LINDQVIST:\n\n"
+    "Q. Go ahead.\n\n"
+    "A. I told them the latch had come off and the gate swung open in the wind.\n\n"
+    "Q. Who answered the second call?\n\n"
+    "A. A man called Dorsey, the night clerk.\n"
+)
+
+
+def test_a_question_ending_with_a_date_is_no_title_and_keeps_its_answer():
+    doc, paras = _parse("deposition", DEPOSITION)
+    assert doc.title == "DEPOSITION OF MARGARET ELLEN OKAFOR"
+    asked = by_text(paras, "on the evening of October 3, 2019?")
+    assert asked.kind == "question" and asked.speaker == "MS. LINDQVIST"
+    answer = by_text(paras, "Yes, twice.")
+    assert answer.kind == "answer" and answer.question == asked.text
+
+
+def test_a_question_or_answer_line_with_a_date_is_never_the_dateline():
+    text = "Q. Were you at the harbour on 3 October 2019?\n\nA. I was there on 3 October 2019.\n\nQ. Why?\n\nA. Work.\n"
+    doc, paras = _parse("qa", text)
+    assert doc.title == "qa" and by_text(paras, "Were you at the harbour").kind == "question"
+    assert by_text(paras, "I was there").kind == "answer"
+
+
+def test_an_objection_between_question_and_answer_leaves_the_answer_to_the_pending_question():
+    doc, paras = _parse("deposition", DEPOSITION)
+    asked = by_text(paras, "Did you tell them the gate was broken?")
+    objection = by_text(paras, "Objection. Leading.")
+    assert objection.kind == "turn" and objection.speaker == "MR. BRANDT" and not objection.question
+    go_on = by_text(paras, "Go ahead.")
+    assert go_on.kind == "turn" and go_on.speaker == "MS. LINDQVIST" and not go_on.question
+    answer = by_text(paras, "the latch had come off")
+    assert answer.kind == "answer" and answer.question == asked.text and answer.section == asked.section
+    assert not any("BY MS. LINDQVIST" in p.text for p in paras)      # a marker, nobody's words
+    # the next question opens the next exchange, as before
+    assert by_text(paras, "Who answered the second call?").section != asked.section
+
+
+def test_a_named_speakers_answers_in_a_press_qa_are_still_answers():
+    text = ("Q: What will the ferry cost?\n\nMinister Ruiz: About two million a year.\n\n"
+            "Q: When does it start?\n\nMinister Ruiz: In May.\n\nMayor Holt: And the town pays a third of it.\n")
+    _, paras = _parse("briefing", text)
+    assert by_text(paras, "the town pays a third").kind == "answer"

@@ -987,17 +987,11 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
 
 
 def _court_answers(turns: list[Turn | None], askers: set[str], witness: str | None) -> bool:
-    """Whether the answers of a Q&A are a court record's, the witness's "A." (or "THE WITNESS:"), more of them than
-    turns of named speakers who do not ask: then a named speaker's turn ("MS. CHEN: Objection. Form.") is colloquy,
-    not an answer."""
-    answers = named = 0
-    for t in turns:
-        if t and t.label and t.label not in askers and not _EXAMINER.match(t.label):
-            if t.label.lower() in _ANSWER_LABELS or t.label == witness:
-                answers += 1
-            else:
-                named += 1
-    return answers > named
+    """Whether the answers of a Q&A are a court record's: "Q." asks and the witness answers, "A." (or "THE
+    WITNESS:"), twice or more. Then a named speaker's turn ("MS. CHEN: Objection. Form.", "THE COURT: Overruled.") is
+    colloquy, not an answer; not a press conference's, whose answers are named ("Minister Ruiz: About two million.")."""
+    answers = sum(1 for t in turns if t and t.label and (t.label.lower() in _ANSWER_LABELS or t.label == witness))
+    return answers >= 2 and any(label.lower() in UNNAMED_LABELS for label in askers)
 
 
 def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | None]) -> list[Passage]:

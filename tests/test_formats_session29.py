@@ -184,7 +184,8 @@ def test_a_court_record_indented_without_line_numbers_has_its_speakers():
         ("statement", "THE CLERK", "Please state your fu"), ("statement", "THE WITNESS", "Samuel Okafor, O-K-A"),
         ("question", "MS. REYES", "Where do you work?"), ("answer", "THE WITNESS", "At the Platte Valley"),
         ("question", "MS. REYES", "What happened on the"), ("answer", "THE WITNESS", "The dust alarm went "),
-        ("answer", "MR. BOYLE", "Objection, Your Hono"), ("answer", "THE COURT", "Overruled."),
+        # (an objection and the ruling on it are colloquy, turns, not the witness's answer: session 31)
+        ("turn", "MR. BOYLE", "Objection, Your Hono"), ("turn", "THE COURT", "Overruled."),
         ("question", "MS. REYES", "Who did you call?"), ("answer", "THE WITNESS", "The shift supervisor")]
     # the caption, the reporter's line and the page's head are nobody's, the examination's heading too
     for words in ("IN THE UNITED STATES", "Diane M. Foss", "Okafor - Direct", "DIRECT EXAMINATION"):

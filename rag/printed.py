@@ -4,7 +4,8 @@ A court reporter delivers a transcript as text pages: a line number in the left 
 3 ... on each page (25 lines a page in US courts), a printed page number, a running header ("Haller - Direct") and a
 reporter's footer around them, the pages separated by a form feed (or not: then each page starts where the margin's
 numbers start again at 1). Read as it is, each passage would be a page with its line numbers inside. Such a text is
-read as ``pdf.py`` reads the PDF of it (``paged_text``): the margin's numbers left out, the page's furniture too, the
+read as ``pdf.py`` reads the PDF of it (``paged_text``): the margin's numbers left out, the page's furniture too (the
+reporter's foot on every page, its first showing too: _without_feet), the
 lines joined into paragraphs (a speaker's label, "THE COURT:", "Q.", opens one), the pages separated by
 ``PAGE_BREAK`` so that each passage has its page (the page's place in the file, as a PDF's page is).
 
@@ -45,7 +46,24 @@ def printed_text(text: str) -> str | None:
         return None         # (a table of figures, its rows numbered: no words)
     if not _court_signs(pages):
         return None         # (a numbered list, a code listing: no speaker's label, no reporter's layout)
+    pages = _without_feet(pages)
     return paged_text([[_unnumbered(line) for line in page] for page in pages])
+
+
+def _without_feet(pages: list[list[str]]) -> list[list[str]]:
+    """The pages without the reporter's foot: a line below a page's last numbered line that recurs there, digits aside,
+    on two pages or more and half of them ("PRECISION COURT REPORTING (312) 555-0142"). The words are all on numbered
+    lines, so it is nobody's; left out on every page, its first too (paged_text keeps a running line's first showing,
+    which here stands between a question and its answer, and was quoted as the answer)."""
+    def foot(page: list[str]) -> list[int]:
+        last = max(i for i, line in enumerate(page) if _MARGIN.match(line))
+        return [i for i in range(last + 1, len(page)) if page[i].strip()]
+
+    feet = [foot(page) for page in pages]
+    seen = Counter(key for page, lines in zip(pages, feet) for key in {_digitless(page[i]) for i in lines})
+    running = {key for key, n in seen.items() if n >= 2 and 2 * n >= len(pages)}
+    return [[line for i, line in enumerate(page) if not (i in set(lines) and _digitless(line) in running)]
+            for page, lines in zip(pages, feet)]
 
 
 # a line a court reporter's page opens with a speaker's or the examination's label: "Q.", "A.", "Q   Officer",

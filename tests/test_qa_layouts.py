@@ -66,3 +66,41 @@ def test_a_named_speakers_answers_in_a_press_qa_are_still_answers():
             "Q: When does it start?\n\nMinister Ruiz: In May.\n\nMayor Holt: And the town pays a third of it.\n")
     _, paras = _parse("briefing", text)
     assert by_text(paras, "the town pays a third").kind == "answer"
+
+
+def _reporters_pages(pages: list[list[str]], foot: str, feed: str) -> str:
+    """A court reporter's text pages: "Page N" above 25 margin-numbered lines, the reporter's foot below them."""
+    out = []
+    for n, lines in enumerate(pages, 31):
+        lines = lines + [""] * (25 - len(lines))
+        out.append(f"{'':>50}Page {n}\n" + "\n".join(f"{i:>2}      {line}".rstrip() for i, line in enumerate(lines, 1))
+                   + f"\n\n          {foot}\n")
+    return feed.join(out)
+
+
+REPORTED = [
+    ["EXAMINATION", "BY MS. LINDQVIST:", "Q. Please state your name for the record.", "A. Margaret Ellen Okafor.",
+     "Q. Where were you working in October of 2019?", "A. At the harbour office, on the night desk.",
+     "Q. Did you log the calls that came in that night?", "A. Every one of them, with the time and the caller.",
+     "Q. How many calls came in about the gate?", "A. Three, between ten and midnight.",
+     "Q. Who made the first of those calls?", "A. A fisherman, Tom Reyes, from the north quay.",
+     "Q. What did he tell you?", "A. That the gate had blown open and was banging", "against the bollard.",
+     "Q. What did you do then?", "A. I rang the duty engineer and wrote it in the log.",
+     "Q. Did the engineer come out?", "A. Not that night. He said it could wait until", "the morning.",
+     "Q. Were you aware that the latch on that gate had", "been reported as broken before?"],
+    ["A. Yes. There was a note in the maintenance log from", "the week before that said the latch was loose.",
+     "Q. Who wrote that note?", "A. I believe it was the day clerk, Ann Dorsey.",
+     "Q. Did anyone repair the latch?", "A. Not before the storm, no."],
+]
+
+
+def test_a_court_reporters_foot_on_every_page_is_no_passage(tmp_path):
+    from conftest import parsed_file
+    foot = "HARBOUR COURT REPORTING (555) 010-0142"
+    for feed in ("\f", ""):        # pages parted by form feeds, or only by the margin's numbers starting again
+        path = tmp_path / "deposition.txt"
+        path.write_text(_reporters_pages(REPORTED, foot, feed))
+        doc, paras = parsed_file(path)
+        assert "HARBOUR COURT REPORTING" not in doc.text, feed
+        answer = by_text(paras, "a note in the maintenance log")
+        assert answer.kind == "answer" and answer.question.startswith("Were you aware that the latch")

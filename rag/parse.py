@@ -101,7 +101,7 @@ PARSER_VERSION = 10    # 4: conversations' turns, time stamps; 5: members speaki
 # formulas nobody's, Teams' "Last, First" headers, a broadcast's "NAME, ROLE:" and its surname labels, an oral
 # history's header, Otter's keyword blocks, a call's part headings and closing lists, titles and dates of headers;
 # 10: a question ending with a date no title, a court record's colloquy between a question and its answer, a court
-# reporter's text pages without their foot
+# reporter's text pages without their foot, a header's field in sentence case
 
 _CHROME = re.compile(
     r"^\s*(Читать на русском|Read in Russian|Rate this article(?: \(votes: [^)\n]*\))?|\(votes: .*\)|\(\d+ votes?\)"
@@ -791,13 +791,15 @@ def _header_run(text: str, paras: list[_Para], matches: list) -> set[int]:
     """The paragraphs (indexes) of a header of labelled lines above the first words said, two or more in a row, each
     a label then a name, a title or a date ("Moderator: Dr Rachel Evans", "Project: Screens, Sleep and School",
     "Narrator: Dolores Barrios (DB)"): a short line opening with a capital or a digit, no sentence (no full stop or
-    question mark at its end), a number in it or two words or more, its longer words capitalised, and below it in the
+    question mark at its end), a number in it or two words or more, its longer words capitalised (or, where its label
+    opens no later paragraph, in sentence case: "Project: Night-shift nurses and sleep (NSNS study)"), and below it in the
     same paragraph only lines of a field and its value (_FIELD: "Date of interview: 17 June 2019"). Only the first
     labelled lines of the document count (a title line above them may stand alone); a paragraph a label of prose opens
     ("Location: Interviewee's home, …", "Abstract: …", "Keywords: …", an oral history's) is the header's too, between
     and right after them, however long; not a meeting's "Ann: Okay." or "Bob: Shall we start?"."""
     run: list[int] = []
     fields: list[int] = []      # (the prose labels' paragraphs among them)
+    labels = [m.group("label") if m else None for m in matches]
     for i, (p, m) in enumerate(zip(paras, matches)):
         if m is None:
             if run:
@@ -808,9 +810,12 @@ def _header_run(text: str, paras: list[_Para], matches: list) -> set[int]:
             continue
         value, *below = text[m.end():p.end].strip().splitlines() or [""]
         words = re.findall(r"[^\W\d_]{4,}", value)
+        # (a value in sentence case, "Project: Night-shift nurses and sleep (NSNS study)", where its label never
+        # opens a paragraph again: a field, not a speaker's first words)
         if len(value) >= 80 or not re.search(r"(?:[^\W_]|\))$", value) \
                 or not (value[:1].isupper() or value[:1].isdigit()) or not (
-                re.search(r"\d", value) or len(value.split()) >= 2 and all(w[0].isupper() for w in words)) \
+                re.search(r"\d", value) or len(value.split()) >= 2 and all(w[0].isupper() for w in words)
+                or len(value.split()) >= 2 and m.group("label") not in labels[i + 1:]) \
                 or not all(_FIELD.fullmatch(line.strip()) for line in below):
             break
         run.append(i)

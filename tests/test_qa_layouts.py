@@ -104,3 +104,36 @@ def test_a_court_reporters_foot_on_every_page_is_no_passage(tmp_path):
         assert "HARBOUR COURT REPORTING" not in doc.text, feed
         answer = by_text(paras, "a note in the maintenance log")
         assert answer.kind == "answer" and answer.question.startswith("Were you aware that the latch")
+
+
+QUAL = (
+    "Project: Flood recovery and small shops (FRASS study)\n"
+    "Interview ID: R7\n"
+    "Date: 2 June 2023\n"
+    "Interviewer: Dr Samir Haddad (SH)\n"
+    "Participant: R7, male, 58, hardware shop owner\n\n"
+    "Interviewer: How long was the shop closed after the flood?\n\n"
+    "R7: Eleven weeks. The insurer took six of those to send an assessor.\n\n"
+    "Interviewer: What helped you reopen?\n\n"
+    "R7: The council's grant, two thousand pounds, and my brother-in-law's van.\n"
+)
+
+
+def test_a_qualitative_interviews_header_is_nobodys_though_a_value_is_in_sentence_case():
+    _, paras = _parse("r7", QUAL)
+    for words in ("Project:", "Interview ID:", "Participant:", "Interviewer: Dr Samir"):
+        header = by_text(paras, words)
+        assert header.kind == "paragraph" and header.speaker is None and header.section == "text", words
+    asked = by_text(paras, "How long was the shop closed")
+    assert asked.kind == "question" and asked.speaker == "Interviewer"
+    answer = by_text(paras, "Eleven weeks.")
+    assert answer.kind == "answer" and answer.speaker == "R7" and answer.question == asked.text
+
+
+def test_a_conversations_first_turns_in_sentence_case_are_still_turns():
+    # (the labels speak again: their first lines are turns, not a header's fields)
+    text = ("Ann: Morning everyone\nBob: Morning Ann\n\nAnn: Shall we start with the budget?\n\n"
+            "Bob: Yes, the ferry numbers first.\n\nAnn: Fine by me.\n")
+    _, paras = _parse("sync", text)
+    assert by_text(paras, "Morning everyone").speaker == "Ann"
+    assert by_text(paras, "Morning Ann").speaker == "Bob"

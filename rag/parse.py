@@ -21,6 +21,11 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   exchange ("MS. CHEN: Objection. Form.") is colloquy: a ``turn`` carrying no question, not an answer; counsel's
   "Q. You can answer." after it asks nothing and opens no exchange (a ``turn`` too): the answer is the pending
   question's. "BY MR. X:" names who asks next, and is no passage.
+- a magazine interview (_bold_exchanges): no labels, two or more questions each a paragraph wholly in bold
+  (``**How do you measure that?**``, read.py writes HTML's ``<p><strong>…?</strong></p>`` so) above a plain paragraph:
+  each question (its words, without the marks; speaker ``Question``) opens an exchange, the plain paragraphs below it
+  answer it, said by the one the title or the standfirst says the interview is with ("an interview with Ingrid
+  Solberg"); the title and standfirst are nobody's paragraphs.
 - conversations: nobody asks, someone recurs as a speaker, two or more speak, and turns
   open at least a third of the paragraphs from the first turn on (a meeting, a committee
   hearing, captions): every turn is kind ``turn`` with its ``speaker`` (the label; its
@@ -101,7 +106,7 @@ PARSER_VERSION = 10    # 4: conversations' turns, time stamps; 5: members speaki
 # formulas nobody's, Teams' "Last, First" headers, a broadcast's "NAME, ROLE:" and its surname labels, an oral
 # history's header, Otter's keyword blocks, a call's part headings and closing lists, titles and dates of headers;
 # 10: a question ending with a date no title, a court record's colloquy between a question and its answer, a court
-# reporter's text pages without their foot, a header's field in sentence case
+# reporter's text pages without their foot, a header's field in sentence case, a magazine's bold questions
 
 _CHROME = re.compile(
     r"^\s*(Читать на русском|Read in Russian|Rate this article(?: \(votes: [^)\n]*\))?|\(votes: .*\)|\(\d+ votes?\)"
@@ -620,7 +625,7 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
     if not date:
         date = _early_date(text, paras)
     doc = replace(doc, title=" ".join(title.split()), date=date)     # a title of two lines is one line of text
-    passages = [p for p in _structure(text, doc.id, paras) if not _furniture(text[p.start:p.end])]
+    passages = [p for p in _structure(text, doc.id, paras, doc.title) if not _furniture(text[p.start:p.end])]
     if "\f" in text:
         feeds = [m.start() for m in re.finditer("\f", text)]
         passages = [replace(p, page=bisect_left(feeds, p.start) + 1) for p in passages]
@@ -829,12 +834,14 @@ def _header_run(text: str, paras: list[_Para], matches: list) -> set[int]:
     return set(run) | {i for i in fields if i > run[0]}
 
 
-def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
+def _structure(text: str, doc_id: str, paras: list[_Para], title: str = "") -> list[Passage]:
     marks = paragraph_marks(text, paras)
     header = _header_run(text, paras, marks[2])
     if header:      # nobody's lines, their labels no speakers'
         marks = (marks[0], marks[1], [None if i in header else m for i, m in enumerate(marks[2])])
     turns = openings(text, paras, marks)
+    if not any(t and t.label for t in turns) and (bold := _bold_questions(text, paras)):
+        return _bold_exchanges(text, doc_id, paras, bold, title)
     askers = _askers(text, paras, turns)
     if sum(1 for t in turns if t and t.label in askers) >= 2:
         # in a Q&A a label that opens a paragraph once is a speaker's too (a journalist or senator called on
@@ -853,6 +860,45 @@ def _structure(text: str, doc_id: str, paras: list[_Para]) -> list[Passage]:
             recurs and len(speakers) >= 2 and len(labelled) * 3 >= len(paras) - labelled[0]):
         return _conversation(text, doc_id, paras, relaxed)
     return _sections(text, doc_id, paras, turns)
+
+
+# a question set wholly in bold, a paragraph of its own: a magazine's "**How do you measure that?**" (read.py writes an
+# HTML page's "<p><strong>…?</strong></p>" so), its words inside the marks
+_BOLD_ASK = re.compile(r"(\*\*|__)(?P<q>[^*_\s](?:(?!\1).)*?\?[\"”’')\]]*)\1", re.DOTALL)
+BOLD_ASKER = "Question"     # who asks a bold question: the page names no one
+# who a magazine's interview is with, in its title or its standfirst: "an interview with Ingrid Solberg", "Q&A with
+# Dr Amara Obi", "in conversation with José Müller" (a name of two to four capitalised words)
+_INTERVIEWEE = re.compile(r"\b(?:[Ii]nterview(?:ed)?|Q&A|[Cc]onversation|[Tt]alks?|[Ss]peaks?)\s+with\s+"
+                          r"(?P<name>(?:(?:Dr|Prof|Professor|Sir|Dame)\.?\s+)?[A-Z][^\W\d_]+(?:[-'’][A-Z]?[^\W\d_]+)?"
+                          r"(?:\s+(?:(?:de|van|von|da|del|di|la|le)\s+)?[A-Z][^\W\d_]+(?:[-'’][A-Z]?[^\W\d_]+)?){1,3})")
+
+
+def _bold_questions(text: str, paras: list[_Para]) -> list[re.Match]:
+    """A magazine interview's questions (by paragraph, None where none): paragraphs wholly in bold that ask
+    (_BOLD_ASK), each with a plain paragraph below it, its answer (not a heading, not another bold question); two or
+    more, else none (a bold question in an article is a pull quote, a subheading)."""
+    found = [_BOLD_ASK.fullmatch(text, p.start, p.end) for p in paras]
+    found = [m if m and i + 1 < len(paras) and not found[i + 1] and _heading(text, paras[i + 1]) is None else None
+             for i, m in enumerate(found)]
+    return found if sum(1 for m in found if m) >= 2 else []
+
+
+def _bold_exchanges(text: str, doc_id: str, paras: list[_Para], bold: list, title: str) -> list[Passage]:
+    """A magazine interview: each bold question (its words, without the marks) opens an exchange, the plain paragraphs
+    below it, up to the next, answer it, said by the one the interview is with (_INTERVIEWEE, in the title or the
+    paragraphs above the first question) where the page names them."""
+    first = next(i for i, m in enumerate(bold) if m)
+    named = _INTERVIEWEE.search(title or "") or next(
+        filter(None, (_INTERVIEWEE.search(text, p.start, p.end) for p in paras[:first])), None)
+    paras = [_Para(m.start("q"), m.end("q")) if m else p for p, m in zip(paras, bold)]
+    turns = [Turn(label=BOLD_ASKER, outlet=None, start=p.start, time=None) if m else None for p, m in zip(paras, bold)]
+    # (the title and the standfirst above the first question are the magazine's, nobody's opening statement)
+    out = [replace(p, section="text", kind="heading" if p.kind == "heading" else "paragraph", speaker=None)
+           if p.section == "opening" else p for p in _exchanges(text, doc_id, paras, turns, {BOLD_ASKER})]
+    if named:
+        name = " ".join(named.group("name").split())
+        out = [replace(p, speaker=name) if p.kind == "answer" else p for p in out]
+    return out
 
 
 def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | None],

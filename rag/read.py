@@ -17,7 +17,8 @@ speech recogniser's timed lines (Whisper's ``[00:00:21.680 --> 00:00:28.920]  wo
   outside an article, without the site's header and footer. One block element per paragraph; headings become
   Markdown-style ``# Heading`` lines so that parsing sees them as headings; a data table's row is a
   paragraph, its cells joined by " | " (as DOCX's); an ordered list's item opens with its number ("2. ");
-  a footnote's mark (``<sup>``) is set apart in brackets ("period.[1]").
+  a footnote's mark (``<sup>``) is set apart in brackets ("period.[1]"); a paragraph wholly in bold that asks (a
+  magazine interview's question) is written in Markdown bold, ``**How do you measure that?**``.
   Title from ``og:title``, else the article's ``<h1>``, else ``<title>``; date from ``article:published_time``
   or ``<time datetime>``.
 - PDF (pypdf, ``pdf.py``): the pages' text, separated by a form feed line (``\\n\\f\\n``) so
@@ -372,10 +373,12 @@ def html_text(data: bytes) -> tuple[str, str, str | None]:
     prefix: list[str] = []      # an ordered list item's number ("2. "), put before its first block
     numbered: dict[int, int] = {}   # id of an <ol>'s item -> its number (each list counted once: _item_number)
 
-    def flush():
+    def flush(bold: bool = False):
         line = re.sub(r"[ \t\r\f\v\u00a0]+", " ", "".join(current))
         line = "\n".join(x.strip() for x in line.split("\n")).strip()
         line = re.sub(r"\n{2,}", "\n", line)
+        if line and bold:
+            line = f"**{line}**"
         if line:        # (no number before a speaker's label: "2. Jane Smith: …" would be nobody's turn)
             blocks.append(("" if opens_turn(line) else "".join(prefix)) + line)
             prefix.clear()
@@ -434,13 +437,32 @@ def html_text(data: bytes) -> tuple[str, str, str | None]:
             elif child.name in _BLOCKS:
                 flush()
                 walk(child)
-                flush()
+                flush(bold=child.name == "p" and _bold_question(child))
             else:
                 walk(child)
 
     walk(root)
     flush()
     return "\n\n".join(blocks) + "\n", title, date
+
+
+def _bold_question(p) -> bool:
+    """Whether a paragraph is a question set wholly in bold (a magazine interview's "<p><strong>How do you measure
+    that?</strong></p>" above its plain answer): written in Markdown bold, "**How do you measure that?**", so that
+    parse.py pairs it with the answer below it. Only a question: a bold paragraph that asks nothing (a subheading, a
+    warning) is written as it was."""
+    from bs4 import NavigableString
+
+    def bold(string) -> bool:       # (a <strong> inside the paragraph, not one around it)
+        node = string.parent
+        while node is not None and node is not p:
+            if node.name in ("strong", "b"):
+                return True
+            node = node.parent
+        return False
+
+    words = [x for x in p.descendants if isinstance(x, NavigableString) and x.strip()]
+    return bool(words) and all(map(bold, words)) and bool(re.search(r"\?[\"”’')\]]*$", p.get_text().strip()))
 
 
 # the words of a sharing widget's class or id ("sharedaddy", "sd-sharing-enabled", "social-links", "a2a_kit")

@@ -137,3 +137,44 @@ def test_a_conversations_first_turns_in_sentence_case_are_still_turns():
     _, paras = _parse("sync", text)
     assert by_text(paras, "Morning everyone").speaker == "Ann"
     assert by_text(paras, "Morning Ann").speaker == "Bob"
+
+
+MAGAZINE = """<html><head><title>Ferries at night: a Q&amp;A with Anna Berg | Harbour Weekly</title></head><body>
+<article><h1>Ferries at night: a Q&amp;A with Anna Berg</h1>
+<p>Anna Berg runs the island's ferry company. We met her on the quay.</p>
+<p><strong>Why a night ferry?</strong></p>
+<p>Nurses finish their shifts at midnight and have no way home.</p>
+<p><b>What does it cost?</b></p>
+<p>About two hundred thousand a year, paid by the hospital.</p>
+<p>The hospital saves more than that on agency staff.</p>
+<p><strong>A note on the timetable</strong></p>
+<p><strong>Will it run in winter?</strong></p>
+<p>Only on weekdays, from November.</p>
+</article></body></html>"""
+
+
+def test_a_magazines_bold_questions_pair_with_the_plain_answers_below_them(tmp_path):
+    from conftest import parsed_file
+    path = tmp_path / "berg.html"
+    path.write_text(MAGAZINE)
+    doc, paras = parsed_file(path)
+    assert "**Why a night ferry?**" in doc.text and "**A note on the timetable**" not in doc.text   # (asks nothing)
+    asked = by_text(paras, "What does it cost?")
+    assert asked.kind == "question" and asked.text == "What does it cost?"      # the quote without the marks
+    for words in ("About two hundred thousand", "agency staff"):
+        answer = by_text(paras, words)
+        assert (answer.kind, answer.question, answer.section, answer.speaker) == (
+            "answer", "What does it cost?", asked.section, "Anna Berg")
+    assert by_text(paras, "Only on weekdays").question == "Will it run in winter?"
+    standfirst = by_text(paras, "runs the island's ferry company")
+    assert standfirst.kind == "paragraph" and standfirst.speaker is None     # the magazine's, no opening statement
+
+
+def test_markdown_bold_questions_pair_too_and_one_bold_question_is_no_interview():
+    text = ("# Notes from the quay\n\n**Why a night ferry?**\n\nNurses have no way home.\n\n"
+            "__What does it cost?__\n\nTwo hundred thousand a year.\n")
+    _, paras = _parse("quay", text)
+    assert by_text(paras, "Two hundred thousand").question == "What does it cost?"
+    assert by_text(paras, "Two hundred thousand").speaker is None        # (the page names no interviewee)
+    _, paras = _parse("article", "# Ferries\n\n**Why a night ferry?**\n\nNurses have no way home.\n")
+    assert all(p.kind in ("heading", "paragraph") for p in paras)

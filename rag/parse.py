@@ -134,6 +134,7 @@ _PROBE = re.compile(r"(?:(?:and|so|okay|ok|right|now)[,.]?\s+)?(?:please\s+)?(?:
                     r"say more|talk us through|walk us through)\b", re.I)
 _ANSWER_LABELS = {"a", "answer"}     # no name: the answer's speaker is unknown
 _WITNESS = {"the witness", "witness"}     # a court record's label for the one who answers "A."
+_COURT_LABELS = _WITNESS | {"the court", "the reporter", "the videographer"}    # who speak only in a court's record
 _EXAMINER = re.compile(r"BY\s", re.I)      # "BY MR. DAVIS:" above the questions he asks
 _HOSTS = {"moderator", "interviewer", "host"}     # askers by role who also welcome, thank and hand over
 # a thank-you: "Thank you very much.", "Dr. Osei, thank you for joining us.", "Thanks, Karine." (_pleasantry)
@@ -286,9 +287,11 @@ _QA_MARK = re.compile(r"[QA](?:\.|:|[ ]{2,}|\t)[ \t]*\S")
 def _find_title(text: str, paras: list[_Para]) -> int | None:
     """Index of a short paragraph near the top that ends with a date (a dateline title); never one that asks ("… on
     the night of March 12, 2021?") nor a deposition's "Q."/"A." line: a question or an answer, not the document's name."""
+    marked = [bool(_QA_MARK.match(text, p.start, p.end)) for p in paras]
+    deposition = sum(marked) >= 4       # (Q. and A. open paragraphs throughout: a byline's "A. Smith, …" is none)
     for i, p in enumerate(paras[:20]):
         body = text[p.start:p.end]
-        if len(body) > 320 or TURN.match(body) or _QA_MARK.match(body) or body.rstrip("\"”’»)]").endswith("?"):
+        if len(body) > 320 or TURN.match(body) or deposition and marked[i] or body.rstrip("\"”’»)]").endswith("?"):
             continue
         m = None
         for m in _DATE.finditer(body):
@@ -798,7 +801,8 @@ def _header_run(text: str, paras: list[_Para], matches: list) -> set[int]:
     "Narrator: Dolores Barrios (DB)"): a short line opening with a capital or a digit, no sentence (no full stop or
     question mark at its end), a number in it or two words or more, its longer words capitalised (or, where its label
     opens no later paragraph, in sentence case: "Project: Night-shift nurses and sleep (NSNS study)"), and below it in the
-    same paragraph only lines of a field and its value (_FIELD: "Date of interview: 17 June 2019"). Only the first
+    same paragraph only lines of a field and its value (_FIELD: "Date of interview: 17 June 2019"; where its label
+    opens no later paragraph, any short line: "Transcribed verbatim; identifying details removed."). Only the first
     labelled lines of the document count (a title line above them may stand alone); a paragraph a label of prose opens
     ("Location: Interviewee's home, …", "Abstract: …", "Keywords: …", an oral history's) is the header's too, between
     and right after them, however long; not a meeting's "Ann: Okay." or "Bob: Shall we start?"."""
@@ -821,7 +825,8 @@ def _header_run(text: str, paras: list[_Para], matches: list) -> set[int]:
                 or not (value[:1].isupper() or value[:1].isdigit()) or not (
                 re.search(r"\d", value) or len(value.split()) >= 2 and all(w[0].isupper() for w in words)
                 or len(value.split()) >= 2 and m.group("label") not in labels[i + 1:]) \
-                or not all(_FIELD.fullmatch(line.strip()) for line in below):
+                or not all(_FIELD.fullmatch(line.strip()) or len(line) < 120 and m.group("label") not in labels[i + 1:]
+                           for line in below):
             break
         run.append(i)
     if len(run) < 2:
@@ -1040,10 +1045,12 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
 
 def _court_answers(turns: list[Turn | None], askers: set[str], witness: str | None) -> bool:
     """Whether the answers of a Q&A are a court record's: "Q." asks and the witness answers, "A." (or "THE
-    WITNESS:"), twice or more. Then a named speaker's turn ("MS. CHEN: Objection. Form.", "THE COURT: Overruled.") is
+    WITNESS:"), twice or more, and the record is a court's ("BY MR. ALVAREZ:" names the examiner, or "THE COURT:",
+    "THE WITNESS:" speak; not an interview's "Q:"/"A:" where a second guest answers by name). Then a named speaker's turn ("MS. CHEN: Objection. Form.", "THE COURT: Overruled.") is
     colloquy, not an answer; not a press conference's, whose answers are named ("Minister Ruiz: About two million.")."""
     answers = sum(1 for t in turns if t and t.label and (t.label.lower() in _ANSWER_LABELS or t.label == witness))
-    return answers >= 2 and any(label.lower() in UNNAMED_LABELS for label in askers)
+    court = any(t and t.label and (_EXAMINER.match(t.label) or t.label.lower() in _COURT_LABELS) for t in turns)
+    return court and answers >= 2 and any(label.lower() in UNNAMED_LABELS for label in askers)
 
 
 def _conversation(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | None]) -> list[Passage]:

@@ -61,6 +61,20 @@ def test_an_objection_between_question_and_answer_leaves_the_answer_to_the_pendi
     assert by_text(paras, "Who answered the second call?").section != asked.section
 
 
+def test_a_byline_with_an_initial_is_still_a_dateline():
+    doc, _ = _parse("column", "A. Smith, 3 May 2024\n\nThe ferry will run at night from June.\n")
+    assert (doc.title, doc.date) == ("A. Smith, 3 May 2024", "2024-05-03")
+
+
+def test_an_interviews_second_guest_answering_by_name_still_answers():
+    # (a "Q:"/"A:" interview is no court's record: no "BY MR. X:", no "THE COURT:")
+    text = ("Q: What did you both think of the timetable?\n\nA: It was too early for us.\n\n"
+            "MARY HOLT: And too late for the school run.\n\nQ: Would you use a night ferry?\n\nA: Every week.\n")
+    _, paras = _parse("interview", text)
+    answer = by_text(paras, "too late for the school run")
+    assert answer.kind == "answer" and answer.question.startswith("What did you both think")
+
+
 def test_a_named_speakers_answers_in_a_press_qa_are_still_answers():
     text = ("Q: What will the ferry cost?\n\nMinister Ruiz: About two million a year.\n\n"
             "Q: When does it start?\n\nMinister Ruiz: In May.\n\nMayor Holt: And the town pays a third of it.\n")
@@ -111,7 +125,8 @@ QUAL = (
     "Interview ID: R7\n"
     "Date: 2 June 2023\n"
     "Interviewer: Dr Samir Haddad (SH)\n"
-    "Participant: R7, male, 58, hardware shop owner\n\n"
+    "Participant: R7, male, 58, hardware shop owner\n"
+    "Transcribed verbatim; names of shops removed [in square brackets].\n\n"
     "Interviewer: How long was the shop closed after the flood?\n\n"
     "R7: Eleven weeks. The insurer took six of those to send an assessor.\n\n"
     "Interviewer: What helped you reopen?\n\n"

@@ -286,7 +286,8 @@ _QA_MARK = re.compile(r"[QA](?:\.|:|[ ]{2,}|\t)[ \t]*\S")
 
 def _find_title(text: str, paras: list[_Para]) -> int | None:
     """Index of a short paragraph near the top that ends with a date (a dateline title); never one that asks ("… on
-    the night of March 12, 2021?") nor a deposition's "Q."/"A." line: a question or an answer, not the document's name."""
+    the night of March 12, 2021?") nor a deposition's "Q."/"A." line: a question or an answer, not the document's
+    name."""
     marked = [bool(_QA_MARK.match(text, p.start, p.end)) for p in paras]
     deposition = sum(marked) >= 4       # (Q. and A. open paragraphs throughout: a byline's "A. Smith, …" is none)
     for i, p in enumerate(paras[:20]):
@@ -799,9 +800,9 @@ def _header_run(text: str, paras: list[_Para], matches: list) -> set[int]:
     """The paragraphs (indexes) of a header of labelled lines above the first words said, two or more in a row, each
     a label then a name, a title or a date ("Moderator: Dr Rachel Evans", "Project: Screens, Sleep and School",
     "Narrator: Dolores Barrios (DB)"): a short line opening with a capital or a digit, no sentence (no full stop or
-    question mark at its end), a number in it or two words or more, its longer words capitalised (or, where its label
-    opens no later paragraph, in sentence case: "Project: Night-shift nurses and sleep (NSNS study)"), and below it in the
-    same paragraph only lines of a field and its value (_FIELD: "Date of interview: 17 June 2019"; where its label
+    question mark at its end), a number in it or two words or more, its longer words capitalised (or, where its
+    label opens no later paragraph, in sentence case: "Project: Night-shift nurses and sleep (NSNS study)"), and below
+    it in the same paragraph only lines of a field and its value (_FIELD: "Date of interview: 17 June 2019"; where its label
     opens no later paragraph, any short line: "Transcribed verbatim; identifying details removed."). Only the first
     labelled lines of the document count (a title line above them may stand alone); a paragraph a label of prose opens
     ("Location: Interviewee's home, …", "Abstract: …", "Keywords: …", an oral history's) is the header's too, between
@@ -981,7 +982,8 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
                 and not _PROBE.match(text, t.start, p.end)
             asker = examiner if examiner and label and label.lower() in UNNAMED_LABELS else label
             answerer = label is not None and (label.lower() in _ANSWER_LABELS or label == witness)
-            if label in askers and pending and interrupted and not _ASKS.search(text, t.start, _turn_end(paras, turns, n)):
+            if label in askers and pending and interrupted \
+                    and not _ASKS.search(text, t.start, _turn_end(paras, turns, n)):
                 # counsel's "Q. You can answer." after an objection: the question before it is still the one answered
                 kind, speaker = "turn", asker
             elif label in askers and not hosting:
@@ -1046,8 +1048,9 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
 def _court_answers(turns: list[Turn | None], askers: set[str], witness: str | None) -> bool:
     """Whether the answers of a Q&A are a court record's: "Q." asks and the witness answers, "A." (or "THE
     WITNESS:"), twice or more, and the record is a court's ("BY MR. ALVAREZ:" names the examiner, or "THE COURT:",
-    "THE WITNESS:" speak; not an interview's "Q:"/"A:" where a second guest answers by name). Then a named speaker's turn ("MS. CHEN: Objection. Form.", "THE COURT: Overruled.") is
-    colloquy, not an answer; not a press conference's, whose answers are named ("Minister Ruiz: About two million.")."""
+    "THE WITNESS:" speak; not an interview's "Q:"/"A:" where a second guest answers by name). Then a named speaker's
+    turn ("MS. CHEN: Objection. Form.", "THE COURT: Overruled.") is colloquy, not an answer; not in a press
+    conference, whose answers are named ("Minister Ruiz: About two million.")."""
     answers = sum(1 for t in turns if t and t.label and (t.label.lower() in _ANSWER_LABELS or t.label == witness))
     court = any(t and t.label and (_EXAMINER.match(t.label) or t.label.lower() in _COURT_LABELS) for t in turns)
     return court and answers >= 2 and any(label.lower() in UNNAMED_LABELS for label in askers)

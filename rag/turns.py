@@ -27,10 +27,13 @@ ASKER_LABELS = {"question", "questions", "q", "journalist", "reporter", "intervi
 # "The Chair (Hon. Anthony Rota (Nipissing, Lib.)):", "Caroline Lucas (Brighton, Pavilion) (Green):" (UK Hansard: the
 # seat is the outlet, the party left out); the words on the same line, or on the next
 # A UK select committee's question number before its asker, "Q12 Chair:", "Q2 Sarah Dyke:" (`number`: the label is
-# the name, the turn asks); French typography's space before the colon, "Hélène Lefèvre :" (also a no-break one)
+# the name, the turn asks); French typography's space before the colon, "Hélène Lefèvre :" (also a no-break one); a
+# podcast service's time in square brackets after the name, "Sarah Lee [00:00:24]:" (the turn's time, as "Speaker 1
+# (00:01:02):" gives it)
 _TURN_BODY = (
     rf"(?:\*\*|__)?(?P<label>{LABEL})"
-    r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\)(?: \([A-Za-z][A-Za-z /&.'’-]{0,24}\))?)?(?:\*\*|__)?"
+    r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\)(?: \([A-Za-z][A-Za-z /&.'’-]{0,24}\))?"
+    rf"| \[(?P<stamp>{CLOCK})\])?(?:\*\*|__)?"
     r"[ \u00a0\u202f]?:(?:\*\*|__)?"
     r"(?P<gap>[ \t]+(?=\S)|[ \t]*(?=[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]|$)|[ \t]+(?=\s))"   # any line end str.splitlines
     # knows: a lone CR (old Mac files), NEL, the Unicode line and paragraph separators; or, after a space, any other
@@ -68,11 +71,22 @@ _OWN_STAMP = re.compile(r"\[\d{2,3}:\d{2}:\d{2}(?:\.\d{3})?\] ")
 _CLOCK_OUTLET = re.compile(rf"(?P<p>{CLOCK})")
 # "Jane Doe  0:03" on a line of its own, the words on the next lines (Otter's export): a speaker and a time; also a
 # directory's "Okonkwo, Chidi  0:05" (Teams' display name, read in reading order: speaker_of), and the header a
-# paragraph of its own, the words the next (a Teams Word export's "Last, First" headers, which word.py leaves unjoined)
+# paragraph of its own, the words the next (a Teams Word export's "Last, First" headers, which word.py leaves unjoined);
+# the time in brackets or after a dash too, as podcast and transcription services write it ("Sarah Lee [00:00:24]",
+# "Sarah Lee (00:00:24)", "Sarah Lee - 00:00:24"), and Slack's copied channel, the time of day its message was sent
+# ("Amina Hassan  2:26 PM")
 _OTTER = re.compile(
-    rf"(?P<label>{LABEL}|{INVERTED})"
-    r"(?P<outlet>(?!))?[ \t]+(?P<clock>(?:\d{1,3}:)?\d{1,2}:\d{2})[ \t]*(?:\r?\n(?=[ \t]*\S)|$)"
+    rf"(?P<label>{LABEL}|{INVERTED})(?P<outlet>(?!))?"
+    rf"(?:[ \t]+(?:[-–—|][ \t]+)?(?P<clock>(?:\d{{1,3}}:)?\d{{1,2}}:\d{{2}})(?:[ \t]*(?P<meridiem>[AaPp])\.?[Mm]\.?)?"
+    rf"|[ \t]*\[(?P<bracket>{CLOCK})\]|[ \t]*\((?P<paren>{CLOCK})\))"
+    r"[ \t]*(?:\r?\n(?=[ \t]*\S)|$)"
 )
+HALF_DAY = 12 * 3600    # seconds: a clock's "2:26 PM" is 14:26
+# a label alone on its line after a time stamp, the words on the next ("[00:00:24] Sarah Lee"): only where the label
+# recurs and half the stamped paragraphs or more open so (paragraph_marks: not a caption's "[00:00:05] Okay")
+_STAMPED_NAME = re.compile(rf"(?P<label>{LABEL})(?P<outlet>(?!))?[ \t]*\r?\n(?=[ \t]*\S)")
+# a dash between a time stamp and the label after it ("00:00:24 - Sarah Lee: words"): no words of the turn
+_STAMP_DASH = re.compile(r"[-–—][ \t]+")
 # a conference call's speaker named on a paragraph of their own above their words (a Motley Fool transcript's
 # "Sophie Marchetti -- Chief Financial Officer", "Michael Grant -- Analyst, Barclays": the title is the outlet), and
 # "Operator" alone there too; only where three such lines or more name speakers, one of them twice, and an "Operator"
@@ -132,6 +146,18 @@ def _personal(label: str, lone: set[str]) -> bool:
 
     words = [w for w in re.findall(r"[^\W\d_]+", label.lower()) if w not in TITLES]
     return bool(words) and (any(w in first_names() for w in words[:2]) or label.split()[-1] in lone)
+
+def _a_name(label: str) -> bool:
+    """Whether a label alone on its line names someone rather than being a caption's word ("Okay", "Right"): a role
+    ("Host"), a numbered voice ("Speaker 2"), a word that is no ordinary English ("Okafor"), or a given name and more
+    ("Sarah Lee")."""
+    from .english import is_common
+    from .paths import first_names
+
+    words = [w.lower().strip(".") for w in label.split()]
+    return label.lower() in ROLES or bool(re.fullmatch(r".+ \d{1,3}", label)) or \
+        any(not is_common(w) for w in words) or len(words) >= 2 and words[0] in first_names()
+
 
 def _reported(text: str, paras: Sequence, mixed: list) -> bool:
     """Whether a quarter or more of the mixed-case "labels" head paragraphs that speak of someone in the third person
@@ -203,6 +229,8 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
         changes = [c if c and s and _OWN_STAMP.match(text, p.start) else None
                    for p, s, c in zip(paras, stamps, changes)]
     after = [c.end() if c else a for a, c in zip(after, changes)]
+    dashes = [_STAMP_DASH.match(text, a, p.end) if s else None for p, a, s in zip(paras, after, stamps)]
+    after = [d.end() if d and TURN.match(text, d.end(), p.end) else a for p, a, d in zip(paras, after, dashes)]
     labels = [TURN.match(text, a, p.end) for p, a in zip(paras, after)]
     # a broadcast transcript's label at a speaker's first turn, the name in capitals and their role after a comma
     # ("MARCUS HALE, CNN ANCHOR:", "STEVE INSKEEP, HOST:"): the name is the label, the role its outlet (a name of two
@@ -251,6 +279,12 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
     # "Jane Doe  0:03" is a speaker's header when someone's recurs: not an agenda's "Coffee Break  10:15"
     if max(Counter(o.group("label") for o in otter if o).values(), default=0) >= 2:
         labels = [o or m for o, m in zip(otter, labels)]
+    named = [_STAMPED_NAME.match(text, a, p.end) if s and not m else None
+             for p, a, s, m in zip(paras, after, stamps, labels)]
+    heads = Counter(n.group("label") for n in named if n and _a_name(n.group("label")))
+    named = [n if n and n.group("label") in heads else None for n in named]
+    if max(heads.values(), default=0) >= 2 and 2 * sum(heads.values()) >= sum(1 for s in stamps if s):
+        labels = [m or n for m, n in zip(labels, named)]
     chat = [_CHAT_FROM.match(text, a, p.end) if s and not m else None for p, a, s, m in zip(paras, after, stamps, labels)]
     if sum(1 for c in chat if c) >= 2:
         labels = [m or c for m, c in zip(labels, chat)]
@@ -328,7 +362,8 @@ def openings(text: str, paras: Sequence, marks: tuple[list, list, list],
                     folded in ASKER_LABELS or m.group("outlet") or m.group().startswith(("**", "__"))
                     or m.groupdict().get("number")
                     or counts[label] >= 2 or conversation or (s is not None and by_stamp)
-                    or m.re is _OTTER):     # "Jane Doe  0:03" on its own line, in two paragraphs or more
+                    or m.re in (_OTTER, _STAMPED_NAME)):     # "Jane Doe  0:03" on its own line, in two
+                # paragraphs or more
                 m = None
         if m is None and s is None and c is None:
             out.append(None)
@@ -347,14 +382,25 @@ def openings(text: str, paras: Sequence, marks: tuple[list, list, list],
             outlet = None       # "The President (spoke in French):": how it was said, no outlet
         time = _seconds(s) if s else None
         if m and m.re is _OTTER:
-            time = _seconds(_CLOCK_OUTLET.fullmatch(m.group("clock")))
+            time = _header_time(m)
         clock = _CLOCK_OUTLET.fullmatch(outlet) if outlet else None
+        clock = clock or (m and m.re is not _OTTER and _CLOCK_OUTLET.fullmatch(m.groupdict().get("stamp") or ""))
         if clock:       # "Speaker 1 (00:01:02):"
             outlet, time = None, time if time is not None else _seconds(clock)
         marked = (c or s).end() if c or s else p.start
         out.append(Turn(_speaker(m) if m else None, outlet, start, time, bool(c), marked,
                         bool(m and m.groupdict().get("number"))))
     return _by_surname(out)
+
+
+def _header_time(m: re.Match) -> float:
+    """The time an _OTTER header gives, in seconds ("0:03", "[00:00:24]"; Slack's "2:26 PM" the time of day)."""
+    clock = m.group("clock") or m.group("bracket") or m.group("paren")
+    time = _seconds(_CLOCK_OUTLET.fullmatch(clock))
+    meridiem = (m.group("meridiem") or "").lower()
+    if meridiem:        # hours and minutes ("9:02 AM"; 12:05 AM is 00:05, 12:30 PM 12:30)
+        time = time * 60 % HALF_DAY + (HALF_DAY if meridiem == "p" else 0)
+    return time
 
 
 def _by_surname(turns: list[Turn | None]) -> list[Turn | None]:
@@ -403,10 +449,12 @@ def label_start(text: str, words: int, label: str) -> int | None:
     if line and not text[line:words].strip():       # "Marketing:" alone on its line, the words on the next
         line = line_start(line - 1 - (text[line - 2:line] == "\r\n"))
     at = line
-    for mark in (_STAMP, _CHANGE):
+    stamp = _STAMP.match(text, at, words)
+    for mark in (_STAMP, _CHANGE) + ((_STAMP_DASH,) if stamp else ()):     # ("00:00:24 - Sarah Lee: …")
         m = mark.match(text, at, words)
         at = m.end() if m else at
-    for pattern in (TURN, _UNNUMBERED, _DOT_TURN, _DOT_TURN_MIXED, _OTTER, _CHAT_FROM, _LISTED, _OFFICE, _ROLED):   # "Name:", a hearing's
+    for pattern in (TURN, _UNNUMBERED, _DOT_TURN, _DOT_TURN_MIXED, _OTTER, _STAMPED_NAME, _CHAT_FROM, _LISTED, _OFFICE,
+                    _ROLED):   # "Name:", a hearing's
         # "Mr. SMITH.", Otter's "Jane Doe  0:03", a Zoom chat's "From Ann to Everyone:", Hansard's "1. Name (Seat):" and
         # "The Minister for … (Name):"
         m = pattern.match(text, at, words + 1)

@@ -315,11 +315,14 @@ class _Rows:
 
     @cached_property
     def answers_to(self) -> dict[str, list[int]]:     # each asker -> the rows that answer their questions
+        from .speakers import asked_by
+
         out: dict[str, list[int]] = {}
         for i, p in enumerate(self.index.passages):
             asked = self.question_of(p) if p.question else None
             if asked is not None and asked.speaker:
-                out.setdefault(asked.speaker, []).append(i)
+                for name in filter(None, (asked.speaker, asked_by(asked))):     # ("PRESENTER (AMOL RAJAN)" too)
+                    out.setdefault(name, []).append(i)
         return out
 
     @cached_property
@@ -328,10 +331,14 @@ class _Rows:
 
     @cached_property
     def asked_in(self) -> dict[str, frozenset]:     # each asker -> the documents they ask in
+        from .speakers import asked_by
+
         out: dict[str, set] = {}
         for p in self.index.paragraphs:
             if p.kind == "question" and p.speaker:
-                out.setdefault(p.speaker, set()).add(p.doc)
+                # (and the person a role's bracket names: "PRESENTER (AMOL RAJAN)" asks his own questions)
+                for name in filter(None, (p.speaker, asked_by(p))):
+                    out.setdefault(name, set()).add(p.doc)
         return {name: frozenset(docs) for name, docs in out.items()}
 
     @cached_property

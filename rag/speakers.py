@@ -114,27 +114,34 @@ _ROLE_TITLES = {"senator": "senator", "sen": "senator", "rep": "representative",
 _KNOWN_AS = re.compile(r"(?P<label>.+) \((?P<person>[^()]+)\)")
 
 
-def person_of(outlet: str) -> str | None:
+def person_of(outlet: str, label: str = "") -> str | None:
     """The person a label's bracket names (person_named), a bracket of their own after it left out ("Mr. Bruce
     Stanton (Simcoe North, CPC)": Mr. Bruce Stanton); None when it names none."""
     person = re.sub(r"\s*\([^()]*\)$", "", outlet).strip()
-    return person if person and person_named(person) else None
+    return person if person and person_named(person, label) else None
 
 
-def person_named(outlet: str) -> bool:
+def person_named(outlet: str, label: str = "") -> bool:
     """Whether a label's bracket names the person who holds it ("The Acting Chair (Mr. Bruce Stanton)", "The Chair
     (Councillor Ingrid Halvorsen)", "Student (Ravi Kumar)"), not their office, riding, outlet or a note ("Minister of
     Finance", "Burnaby South, NDP", "Elling Harbour Authority", "BBC", "Nanaimo", "Videoconference"): a title
-    first, or two or three capitalised words none of which is ordinary English."""
+    first, or two or three capitalised words none of which is ordinary English; where the `label` is a role
+    (labels.ROLES), also a census first name before them ("Moderator (Rachel Adebayo)"), and in capitals where the role
+    is ("PRESENTER (MISHAL HUSAIN)", a broadcast's)."""
     words = outlet.split()
     if not 1 <= len(words) <= 5 or re.search(r"[,;/&]", outlet):
         return False
     if _fold(words[0]).rstrip(".") in (TITLES | OFFICES) - {"the", "right"}:     # "Mr. Bruce Stanton"
         return titled_person(outlet)    # names, each capitalised: not "Minister of Finance", "Deputy Prime Minister"
     # else a first name and a surname (two or three words), none of them ordinary English nor in capitals: one word
-    # alone is as often a note ("Videoconference", "Interjecting"), an outlet ("Bloomberg") or a riding ("Nanaimo")
-    return 2 <= len(words) <= 3 and all(w[0].isupper() and not w.isupper() and not is_common(_fold(w))
-                                        for w in words)
+    # alone is as often a note ("Videoconference", "Interjecting"), an outlet ("Bloomberg") or a riding ("Nanaimo");
+    # capitals are a name's only in a role's label in capitals (elsewhere as often an outlet, "(NBC NEWS)", a party),
+    # and a common first name ("Rachel") only there too (elsewhere as often an outlet's word: "Virginia Tech")
+    role = label.lower().removeprefix("the ") in ROLES
+    capitals = role and label.isupper()
+    first = 1 if role and _fold(words[0]) in first_names() else 0
+    return 2 <= len(words) <= 3 and all(w[0].isupper() and (capitals or not w.isupper()) for w in words) and \
+        not any(is_common(_fold(w)) for w in words[first:])
 
 
 def known_as(label: str, person: str) -> str:
@@ -147,14 +154,23 @@ def label_of(name: str) -> str:
     """The label of a known_as name ("The Acting Chair" of "The Acting Chair (Mr. Bruce Stanton)"); any other name
     as it is."""
     held = _KNOWN_AS.fullmatch(name or "")
-    return held.group("label") if held and person_named(held.group("person")) else name
+    return held.group("label") if held and person_named(held.group("person"), held.group("label")) else name
 
 
-def held_by(p) -> str | None:
+def held_by(p, kinds: tuple[str, ...] = ("turn",)) -> str | None:
     """The known_as name of a conversation's turn whose label's bracket names a person ("The Acting Chair (Mr. Bruce
-    Stanton)"), else None (an answer's outlet is its question's, not its speaker's)."""
-    person = person_of(p.outlet) if p.kind == "turn" and p.speaker and p.outlet else None
+    Stanton)"), else None (an answer's outlet is its question's, not its speaker's); `kinds` ("question" too: a
+    question's outlet is its asker's own, "PRESENTER (AMOL RAJAN)", asked_by)."""
+    person = person_of(p.outlet, p.speaker) if p.kind in kinds and p.speaker and p.outlet else None
     return known_as(p.speaker, person) if person else None
+
+
+def asked_by(p) -> str | None:
+    """The known_as name of the asker of a question passage `p` whose label's bracket names them ("Moderator (Rachel
+    Adebayo)", "PRESENTER (AMOL RAJAN)": two presenters, each asking their own questions), else None; only a role's
+    label (labels.ROLES: a journalist's bracket names their outlet, "Jane Doe (Al Jazeera)")."""
+    role = (p.speaker or "").lower().removeprefix("the ") in ROLES
+    return held_by(p, ("question",)) if role else None
 
 
 def _core(words: list[str]) -> tuple[int, int]:
@@ -170,7 +186,7 @@ def _core(words: list[str]) -> tuple[int, int]:
 def aliases(name: str) -> set[tuple[str, ...]]:
     """The word sequences (lower case) that name the speaker labelled `name` (a known_as name: its person's)."""
     held = _KNOWN_AS.fullmatch(name)
-    if held and person_named(held.group("person")):
+    if held and person_named(held.group("person"), held.group("label")):
         return aliases(held.group("person"))
     words = _tokens(name)
     out = {tuple(words)} if words else set()
@@ -254,7 +270,7 @@ def _person_core(name: str) -> list[str]:
     """The words (folded) of a speaker's name `name` without its titles and suffixes (_core); of a known_as name
     ("SUBJECT (Walter Pennock)"), its person's."""
     held = _KNOWN_AS.fullmatch(name)
-    if held and person_named(held.group("person")):
+    if held and person_named(held.group("person"), held.group("label")):
         return _person_core(held.group("person"))
     words = _tokens(name)
     i, j = _core(words)

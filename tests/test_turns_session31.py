@@ -63,3 +63,51 @@ def test_a_slack_channel_copied_as_text_gives_each_message_its_sender_and_time_o
                         ("Amina Hassan", 14 * 3600 + 26 * 60.0, "We have spent 71% of the budget."),
                         ("Grace Wanjiru", 12 * 3600 + 300.0, "Let's ask for more."),
                         ("Amina Hassan", 600.0, "Will do.")]
+
+
+def _retriever(tmp_path, name: str, text: str):
+    from conftest import FakeEmbedder
+
+    from rag.build import build
+    from rag.chunk import ChunkSettings
+    from rag.retrieve import Retriever, SearchSettings
+    from rag.store import Compat, load
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    embedder, settings = FakeEmbedder(), ChunkSettings(turn_tokens=12)     # (a window a turn or two)
+    build([path], embedder, folder=tmp_path / f"{name}.idx", settings=settings)
+    return Retriever(load(tmp_path / f"{name}.idx", embedder=embedder, compat=Compat.of(embedder, settings)), embedder,
+                     SearchSettings())
+
+
+def test_a_person_in_a_role_labels_bracket_is_that_speaker(tmp_path):
+    # (a researcher: "PRESENTER (MISHAL HUSAIN):" and "PRESENTER (AMOL RAJAN):" were one speaker "PRESENTER", and
+    # "What did Amol Rajan ask …" said he was no speaker; "Moderator (Rachel Adebayo)" too: a census first name)
+    from rag.speakers import person_named
+
+    radio = ("PRESENTER (MISHAL HUSAIN): Can you justify the bonus?\n\nFIONA CARRUTHERS: I gave part of it away.\n\n"
+             "PRESENTER (AMOL RAJAN): Will you suspend dividends?\n\nFIONA CARRUTHERS: No dividend will be paid.\n\n"
+             "PRESENTER (MISHAL HUSAIN): How many dry spills?\n\nFIONA CARRUTHERS: Fourteen.\n")
+    r = _retriever(tmp_path, "today.txt", radio)
+    found = r.search("dividends", 3, speaker="Amol Rajan", abstain=False)
+    assert found.speaker == "PRESENTER (AMOL RAJAN)"
+    assert "Will you suspend dividends?" in found.hits[0].passage.text
+    assert not any("not a speaker" in n for n in r.search("What did Amol Rajan say about dividends?", 3).notices)
+    # in a Q&A the moderator asks: each person in the bracket asks their own questions, answered in their name
+    panel = ("**Moderator (Rachel Adebayo):** What is the hardest thing about a high street shop?\n\n"
+             "**Martin Kowalski:** Business rates, full stop.\n\n**Moderator (Tom Becker):** Why did the library go?"
+             "\n\n**Gareth Pryce:** To save money. It was a mistake.\n\n**Moderator (Rachel Adebayo):** What would "
+             "you change?\n\n**Martin Kowalski:** Halve the rates for independent shops.\n")
+    r = _retriever(tmp_path, "panel.md", panel)
+    assert {"Moderator (Rachel Adebayo)", "Moderator (Tom Becker)"} <= set(r._rows.asked_in)
+    found = r.search("rates", 6, speaker="Rachel Adebayo", abstain=False)
+    assert found.speaker == "Moderator (Rachel Adebayo)"      # (each answer shown after its question)
+    assert {h.passage.text for h in found.hits if h.passage.kind == "answer"} == {
+        "Business rates, full stop.", "Halve the rates for independent shops."}
+    assert not any("not a speaker" in n for n in r.search("What did Tom Becker ask about the library?", 3).notices)
+    assert person_named("Rachel Adebayo", "Moderator") and person_named("MISHAL HUSAIN", "PRESENTER")
+    # capitals, or a common first name, name no one beside a person's label: an outlet ("JOHN KING (ABC NEWS)")
+    assert not person_named("ABC NEWS", "JOHN KING") and not person_named("Virginia Tech", "Jane Doe")
+    assert not person_named("Rachel Green", "Moderator") and not person_named("NEW YORK", "PRESENTER")
+

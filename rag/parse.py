@@ -950,7 +950,9 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
     # where a speaker's label opens the first turn (a court record's "THE COURT: Please be seated."), the lines above
     # it (the caption, the appearances, the page's header) are nobody's, not that speaker's opening statement
     first = next((i for i, t in enumerate(turns) if t and t.label), len(turns))
-    labelled_first = first < len(turns) and turns[first].label not in askers
+    # (a host's too, "Moderator: Good afternoon …": an editor's note above it, "Recorded at the Hay Festival, 30 May
+    # 2024. Edited for length.", is no panellist's opening statement)
+    labelled_first = first < len(turns) and (turns[first].label not in askers or turns[first].label.lower() in _HOSTS)
     for n, (p, t) in enumerate(zip(paras, turns), 1):
         start = p.start
         if n - 1 in header or numbered and not exchange and not (t and t.label in askers) \

@@ -111,3 +111,27 @@ def test_a_person_in_a_role_labels_bracket_is_that_speaker(tmp_path):
     assert not person_named("ABC NEWS", "JOHN KING") and not person_named("Virginia Tech", "Jane Doe")
     assert not person_named("Rachel Green", "Moderator") and not person_named("NEW YORK", "PRESENTER")
 
+
+@pytest.mark.parametrize("host", ["**Moderator:**", "Interviewer:", "MODERATOR:"])
+def test_an_editors_note_above_a_hosts_first_turn_is_nobodys(host):
+    # (a researcher: "Recorded at the Hay Festival, 30 May 2024. Edited for length." above the moderator's welcome was
+    # the first panellist's opening statement)
+    text = (f"# Panel: Who owns the high street?\n\nRecorded at the Hay Festival, 30 May 2024. Edited for length.\n\n"
+            f"{host} Good afternoon. Martin, what is the hardest thing about running a shop?\n\n"
+            "**Martin Kowalski:** Business rates, full stop.\n\n"
+            f"{host} And the footfall, Leila?\n\n**Leila Haddad:** It fell where the services left.\n\n"
+            f"{host} Martin, what would you change?\n\n**Martin Kowalski:** Halve the rates.\n")
+    _, ps = parsed("panel.md", text.replace("**Martin", "Martin").replace("**Leila", "Leila").replace(":**", ":")
+                   if not host.startswith("**") else text)
+    note = next(p for p in ps if p.text.startswith("Recorded at"))
+    assert note.speaker is None and note.kind == "paragraph"
+    assert [p.speaker for p in ps if p.kind == "answer"] == ["Martin Kowalski", "Leila Haddad", "Martin Kowalski"]
+
+
+def test_an_unlabelled_statement_before_the_questions_is_still_the_answerers():
+    # (a press conference's opening statement, then "Question:" turns: the minister's words, as before)
+    text = ("The minister opened with a statement on the harbour budget and its dredging.\n\n"
+            "Question: Will the dredging start this year?\n\nMinister Lind: Yes, in May.\n\n"
+            "Question: And the cost?\n\nMinister Lind: Two million.\n")
+    _, ps = parsed("pc.txt", text)
+    assert (ps[0].kind, ps[0].speaker) == ("statement", "Minister Lind")

@@ -106,6 +106,21 @@ def prose(label: str) -> bool:
     return folded in NOT_SPEAKERS or base in NOT_SPEAKERS or folded.startswith("for ")
 
 
+# an editor's note on the recording above a transcript's first words, each sentence of it so: "Recorded at the Hay
+# Festival, 30 May 2024. Edited for length.", "This interview has been edited for length and clarity." (not a
+# speaker's "We recorded a profit.": the note's verb opens its sentence, or follows the transcript it is about)
+_NOTE_SENTENCE = (r"(?:(?:This|The) (?:transcript|interview|conversation|recording|panel|discussion|episode|session|text)"
+                  r"(?: [\w'’-]+){0,2} (?:has been|have been|was|were|is|are) )?(?:lightly |heavily )?"
+                  r"(?:recorded|taped|filmed|transcribed|edited|condensed|abridged|translated)\b[^.!?\n]*[.!]")
+_EDITORS_NOTE = re.compile(rf"(?i:{_NOTE_SENTENCE})(?:[ \t]+(?i:{_NOTE_SENTENCE})){{0,2}}")
+NOTE_CHARS = 240    # the longest such note
+
+
+def editors_note(body: str) -> bool:
+    """Whether a paragraph is an editor's note on the recording (_EDITORS_NOTE), nobody's words."""
+    return len(body) <= NOTE_CHARS and _EDITORS_NOTE.fullmatch(body) is not None
+
+
 _OPENING = re.compile(rf"(?:\[{CLOCK}\]\s*)?(?:Q\d{{1,4}} )?(?P<label>{LABEL})(?: \([^()\n]{{1,160}}\))?[ \u00a0\u202f]?:\s")
 
 

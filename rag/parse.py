@@ -91,7 +91,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .labels import INVERTED, LABEL, MONTH_NAMES, prose, titled_person
+from .labels import INVERTED, LABEL, MONTH_NAMES, editors_note, prose, titled_person
 from .records import Document, Passage
 from .turns import ASKER_LABELS, NAME_LINE, TURN, Turn, openings, opens_turn, paragraph_marks, timing_lines
 
@@ -340,7 +340,7 @@ def _front_matter(body: str) -> bool:
     (ending in a word or a bracket) holding a number or a web address, or in Title Case ("Transcript by Rev.com",
     "Lookout Interview (Completed 03/14/24)", "Oral History Project"; not "Thank you for coming at such short notice",
     a speaker's first words)."""
-    if _page_line(body) or _labelled_line(body):
+    if _page_line(body) or _labelled_line(body) or editors_note(body):     # ("Recorded at …. Edited for length.")
         return True
     if len(body) >= 120 or "\n" in body or not re.search(r"(?:[^\W_]|[)\]])$", body):
         return False
@@ -950,9 +950,7 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
     # where a speaker's label opens the first turn (a court record's "THE COURT: Please be seated."), the lines above
     # it (the caption, the appearances, the page's header) are nobody's, not that speaker's opening statement
     first = next((i for i, t in enumerate(turns) if t and t.label), len(turns))
-    # (a host's too, "Moderator: Good afternoon …": an editor's note above it, "Recorded at the Hay Festival, 30 May
-    # 2024. Edited for length.", is no panellist's opening statement)
-    labelled_first = first < len(turns) and (turns[first].label not in askers or turns[first].label.lower() in _HOSTS)
+    labelled_first = first < len(turns) and turns[first].label not in askers
     for n, (p, t) in enumerate(zip(paras, turns), 1):
         start = p.start
         if n - 1 in header or numbered and not exchange and not (t and t.label in askers) \

@@ -19,10 +19,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .labels import CLOCK, HOURS_CLOCK, INTERVIEW_ROLES, INVERTED, LABEL, OFFICES, ROLES, TITLES, prose, reading_order
+from .labels import CAPITALS, CLOCK, HOURS_CLOCK, INTERVIEW_ROLES, INVERTED, LABEL, OFFICES, ROLES, TITLES, prose, reading_order
 
 # who asks by the label's own word: a press conference's "Question:", an interview's "Interviewer:"
 ASKER_LABELS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
+# a label in bold with words in lower case after its first, "**Audience member:**", "**Unidentified speaker:**": a
+# speaker's only in a conversation or a Q&A whose other speakers are found (openings: not a Markdown page's "**Why it
+# matters:**" lead-in)
+_LOOSE_BOLD = rf"(?<=\*\*|__)(?P<loose>[{CAPITALS}][\w'’-]*(?: [a-z][\w'’-]*){{1,3}})(?=:\*\*|:__|\*\*:|__:)"
 # "Question:", "Q:", "Sergey Lavrov:", "John Smith (Reuters):", "PhD B:", "Leader of the Opposition:",
 # "The Chair (Hon. Anthony Rota (Nipissing, Lib.)):", "Caroline Lucas (Brighton, Pavilion) (Green):" (UK Hansard: the
 # seat is the outlet, the party left out); the words on the same line, or on the next
@@ -31,7 +35,7 @@ ASKER_LABELS = {"question", "questions", "q", "journalist", "reporter", "intervi
 # podcast service's time in square brackets after the name, "Sarah Lee [00:00:24]:" (the turn's time, as "Speaker 1
 # (00:01:02):" gives it)
 _TURN_BODY = (
-    rf"(?:\*\*|__)?(?P<label>{LABEL})"
+    rf"(?:\*\*|__)?(?P<label>{LABEL}|{_LOOSE_BOLD})"
     r"(?: \((?P<outlet>(?:[^()\n]|\([^()\n]{0,80}\)){1,160})\)(?: \([A-Za-z][A-Za-z /&.'’-]{0,24}\))?"
     rf"| \[(?P<stamp>{CLOCK})\])?(?:\*\*|__)?"
     r"[ \u00a0\u202f]?:(?:\*\*|__)?"
@@ -358,7 +362,7 @@ def openings(text: str, paras: Sequence, marks: tuple[list, list, list],
         if m:
             label = m.group("label")
             folded = label.lower().rstrip(".")
-            if prose(label) and label not in roles or not (
+            if prose(label) and label not in roles or m.groupdict().get("loose") and not conversation or not (
                     folded in ASKER_LABELS or m.group("outlet") or m.group().startswith(("**", "__"))
                     or m.groupdict().get("number")
                     or counts[label] >= 2 or conversation or (s is not None and by_stamp)

@@ -135,3 +135,26 @@ def test_an_unlabelled_statement_before_the_questions_is_still_the_answerers():
             "Question: And the cost?\n\nMinister Lind: Two million.\n")
     _, ps = parsed("pc.txt", text)
     assert (ps[0].kind, ps[0].speaker) == ("statement", "Minister Lind")
+
+
+def test_a_bold_label_in_sentence_case_said_once_is_a_turn_among_speakers():
+    # (a researcher: "**Audience member:** … ?" was read as no label, its question quoted as the moderator's with
+    # the raw label inside it, and the council leader's answer cited under the moderator's question before)
+    text = ("# Panel\n**Moderator:** Martin, what is the hardest thing about running a shop?\n"
+            "**Martin Kowalski:** Business rates, full stop.\n**Gareth Pryce:** We closed the library. A mistake.\n"
+            "**Moderator:** Let's go to the audience.\n"
+            "**Audience member:** Question for the council leader. Why are parking charges going up?\n"
+            "**Gareth Pryce:** To pay for the chargers.\n**Martin Kowalski:** Every twenty pence is a customer lost.\n")
+    _, ps = parsed("panel.md", text)
+    asked = next(p for p in ps if "parking" in p.text)
+    assert (asked.kind, asked.speaker, asked.text) == (
+        "question", "Audience member", "Question for the council leader. Why are parking charges going up?")
+    answer = next(p for p in ps if p.text == "To pay for the chargers.")
+    assert (answer.speaker, answer.question) == ("Gareth Pryce", asked.text)
+
+
+def test_a_pages_bold_lead_ins_in_sentence_case_are_no_speakers():
+    text = ("# Harbour plan\n\n**Why it matters:** The dredging costs two million.\n\n**What happens next:** A vote "
+            "in May.\n\n**Why it matters:** The ferry needs the depth.\n")
+    _, ps = parsed("page.md", text)
+    assert not said(ps) and any(p.text.startswith("**Why it matters:**") for p in ps)

@@ -153,14 +153,9 @@ def _personal(label: str, lone: set[str]) -> bool:
 
 def _a_name(label: str) -> bool:
     """Whether a label alone on its line names someone rather than being a caption's word ("Okay", "Right"): a role
-    ("Host"), a numbered voice ("Speaker 2"), a word that is no ordinary English ("Okafor"), or a given name and more
-    ("Sarah Lee")."""
-    from .english import is_common
-    from .paths import first_names
-
-    words = [w.lower().strip(".") for w in label.split()]
-    return label.lower() in ROLES or bool(re.fullmatch(r".+ \d{1,3}", label)) or \
-        any(not is_common(w) for w in words) or len(words) >= 2 and words[0] in first_names()
+    ("Host"), a numbered voice ("Speaker 2"), or a name of two words or more, each capitalised ("Priya Raman"; a
+    caption's line so is rare, and must recur: paragraph_marks)."""
+    return label.lower() in ROLES or bool(re.fullmatch(r".+ \d{1,3}", label)) or len(label.split()) >= 2
 
 
 def _reported(text: str, paras: Sequence, mixed: list) -> bool:

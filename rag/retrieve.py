@@ -354,13 +354,19 @@ class _Rows:
         of an office's label (speakers.offices_held: "Richard Halford": "The Minister for Roads and Local Transport",
         so "the Minister" is him)."""
         from .labels import INTERVIEW_ROLES, ROLES
-        from .speakers import initials_named, offices_held, role_named
+        from .speakers import initials_named, keyed_labels, offices_held, role_named
 
         names = [name for name, _ in self.speakers.values()]
         labels = {name for name in names if re.fullmatch(r"[A-Z]{2,4}", name)}
         out: dict[str, str] = {}
         for doc in self.index.documents.values() if labels else ():
             for label, name in initials_named(doc.text, labels).items():
+                out.setdefault(label, name)
+        # (an interview's key line, "I = interviewer (Joe Brennan); R = respondent": a speaker's letter too; not an
+        # asker's, whose questions are no passage to name)
+        letters = {name for name in names if re.fullmatch(r"[A-Z]{1,4}", name)} - set(out)
+        for doc in self.index.documents.values() if letters else ():
+            for label, name in keyed_labels(doc.text, letters).items():
                 out.setdefault(label, name)
         roles = {name for name in names if name.lower() in ROLES | INTERVIEW_ROLES and name not in out}
         held: dict[str, set[str]] = {}

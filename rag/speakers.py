@@ -126,8 +126,8 @@ def person_named(outlet: str, label: str = "") -> bool:
     (Councillor Ingrid Halvorsen)", "Student (Ravi Kumar)"), not their office, riding, outlet or a note ("Minister of
     Finance", "Burnaby South, NDP", "Elling Harbour Authority", "BBC", "Nanaimo", "Videoconference"): a title
     first, or two or three capitalised words none of which is ordinary English; where the `label` is a role
-    (labels.ROLES), also a census first name before them ("Moderator (Rachel Adebayo)"), and in capitals where the role
-    is ("PRESENTER (MISHAL HUSAIN)", a broadcast's)."""
+    (labels.ROLES), also a census first name and capitalised words ("Moderator (Rachel Adebayo)"), and in capitals
+    where the role is ("PRESENTER (MISHAL HUSAIN)", a broadcast's)."""
     words = outlet.split()
     if not 1 <= len(words) <= 5 or re.search(r"[,;/&]", outlet):
         return False
@@ -136,12 +136,12 @@ def person_named(outlet: str, label: str = "") -> bool:
     # else a first name and a surname (two or three words), none of them ordinary English nor in capitals: one word
     # alone is as often a note ("Videoconference", "Interjecting"), an outlet ("Bloomberg") or a riding ("Nanaimo");
     # capitals are a name's only in a role's label in capitals (elsewhere as often an outlet, "(NBC NEWS)", a party),
-    # and a common first name ("Rachel") only there too (elsewhere as often an outlet's word: "Virginia Tech")
+    # and a census first name before any capitalised words ("Rachel Adebayo", "Joe Brennan") only there too
+    # (elsewhere as often an outlet's: "Virginia Tech")
     role = label.lower().removeprefix("the ") in ROLES
     capitals = role and label.isupper()
-    first = 1 if role and _fold(words[0]) in first_names() else 0
-    return 2 <= len(words) <= 3 and all(w[0].isupper() and (capitals or not w.isupper()) for w in words) and \
-        not any(is_common(_fold(w)) for w in words[first:])
+    return 2 <= len(words) <= 3 and all(w[0].isupper() and (capitals or not w.isupper()) for w in words) and (
+        not any(is_common(_fold(w)) for w in words) or role and _fold(words[0]) in first_names())
 
 
 def known_as(label: str, person: str) -> str:
@@ -554,6 +554,28 @@ def initials_named(text: str, labels: set[str]) -> dict[str, str]:
         name, label = m.group(1), m.group(2)
         if label in labels and label not in out and "".join(w[0] for w in name.split())[-len(label):] == label[-len(label):]:
             out[label] = name
+    return out
+
+
+# an interview's key to its labels, among the header's lines: "I = interviewer (Joe Brennan); R = respondent (retired
+# bus driver, 68)", "INT = Interviewer, P = Participant": a label in capitals, "=", a role or a name, a bracket after it
+_KEYED = re.compile(r"(?:^|[;,:][ \t]*|[ \t]{2,})(?P<label>[A-Z]{1,4})[ \t]*=[ \t]*(?P<value>[A-Za-z][\w'’. -]{0,40}?)"
+                    r"(?:[ \t]*\((?P<bracket>[^()\n]{1,80})\))?[ \t]*(?=[;,]|$)", re.MULTILINE)
+
+
+def keyed_labels(text: str, labels: set[str]) -> dict[str, str]:
+    """Each of `labels` that a key line of the document's header (_KEYED, its first HEADER_LINES lines) explains ->
+    the person it names ("I" -> "Joe Brennan" of "I = interviewer (Joe Brennan)", "I = Joe Brennan"), else its role
+    ("R" -> "respondent"): "What did Joe Brennan ask", "--speaker respondent" name its turns."""
+    out: dict[str, str] = {}
+    for m in _KEYED.finditer("\n".join(text.splitlines()[:HEADER_LINES])):
+        label, value, bracket = m.group("label"), m.group("value").strip(), m.group("bracket")
+        if label not in labels or label in out:
+            continue
+        if bracket and person_named(bracket.strip(), value):
+            out[label] = bracket.strip()
+        elif person_named(value) or value.lower() in ROLES | {"interviewee"}:
+            out[label] = value
     return out
 
 

@@ -109,7 +109,7 @@ def test_a_person_in_a_role_labels_bracket_is_that_speaker(tmp_path):
     assert person_named("Rachel Adebayo", "Moderator") and person_named("MISHAL HUSAIN", "PRESENTER")
     # capitals, or a common first name, name no one beside a person's label: an outlet ("JOHN KING (ABC NEWS)")
     assert not person_named("ABC NEWS", "JOHN KING") and not person_named("Virginia Tech", "Jane Doe")
-    assert not person_named("Rachel Green", "Moderator") and not person_named("NEW YORK", "PRESENTER")
+    assert not person_named("NEW YORK", "PRESENTER") and not person_named("Evening News", "Presenter")
 
 
 @pytest.mark.parametrize("host", ["**Moderator:**", "Interviewer:", "MODERATOR:"])
@@ -158,3 +158,20 @@ def test_a_pages_bold_lead_ins_in_sentence_case_are_no_speakers():
             "in May.\n\n**Why it matters:** The ferry needs the depth.\n")
     _, ps = parsed("page.md", text)
     assert not said(ps) and any(p.text.startswith("**Why it matters:**") for p in ps)
+
+
+def test_an_interviews_key_line_names_its_letter_labels(tmp_path):
+    # (a researcher: "I = interviewer (Joe Brennan); R = respondent (retired bus driver, 68)" above "I:" / "R:"
+    # turns was not read: "--speaker respondent" was refused, "Speakers: R")
+    from rag.speakers import keyed_labels
+
+    header = "Interview 11\nDate: 2 June 2023\nI = interviewer (Joe Brennan); R = respondent (retired bus driver, 68)\n"
+    assert keyed_labels(header, {"I", "R"}) == {"I": "Joe Brennan", "R": "respondent"}
+    assert keyed_labels("Key: INT = Interviewer, P = Participant\n", {"INT", "P"}) == {
+        "INT": "Interviewer", "P": "Participant"}
+    assert keyed_labels("Total = 42 (approx)\nA = the budget line\n", {"A"}) == {}   # (a sum, a note: no key)
+    text = header + "".join(f"\nI: What about the {w}?\n\nR: The {w} is the hard part, every year.\n"
+                            for w in ("water", "slugs", "rent"))
+    r = _retriever(tmp_path, "ir.txt", text)
+    found = r.search("water", 3, speaker="respondent", abstain=False)
+    assert found.speaker == "R" and "water" in found.hits[0].passage.text

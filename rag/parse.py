@@ -106,7 +106,8 @@ PARSER_VERSION = 10    # 4: conversations' turns, time stamps; 5: members speaki
 # formulas nobody's, Teams' "Last, First" headers, a broadcast's "NAME, ROLE:" and its surname labels, an oral
 # history's header, Otter's keyword blocks, a call's part headings and closing lists, titles and dates of headers;
 # 10: a question ending with a date no title, a court record's colloquy between a question and its answer, a court
-# reporter's text pages without their foot, a header's field in sentence case, a magazine's bold questions
+# reporter's text pages without their foot, a header's field in sentence case, a magazine's bold questions; podcast
+# services' name-and-time headers, Slack's senders, bold labels in sentence case, editors' notes nobody's
 
 _CHROME = re.compile(
     r"^\s*(Читать на русском|Read in Russian|Rate this article(?: \(votes: [^)\n]*\))?|\(votes: .*\)|\(\d+ votes?\)"

@@ -321,8 +321,26 @@ class _Rows:
         for i, p in enumerate(self.index.passages):
             asked = self.question_of(p) if p.question else None
             if asked is not None and asked.speaker:
-                for name in filter(None, (asked.speaker, asked_by(asked))):     # ("PRESENTER (AMOL RAJAN)" too)
+                # ("PRESENTER (AMOL RAJAN)" too, and "I" of "I = interviewer (Joe Brennan)")
+                for name in filter(None, (asked.speaker, asked_by(asked), self.keyed_askers.get(asked.speaker))):
                     out.setdefault(name, []).append(i)
+        return out
+
+    @cached_property
+    def keyed_askers(self) -> dict[str, str]:
+        """Askers labelled by letters that their document's key line names ("I" -> "Joe Brennan" of "I = interviewer
+        (Joe Brennan); R = respondent"): what Joe Brennan asked is what "I" asked (speakers.keyed_labels)."""
+        from .speakers import keyed_labels
+
+        letters: dict[str, set[str]] = {}
+        for p in self.index.paragraphs:
+            if p.kind == "question" and p.speaker and re.fullmatch(r"[A-Z]{1,4}", p.speaker):
+                letters.setdefault(p.doc, set()).add(p.speaker)
+        out: dict[str, str] = {}
+        for doc, labels in letters.items():
+            for label, name in keyed_labels(self.index.documents[doc].text, labels).items():
+                if " " in name:             # a person's name, not a role ("R = respondent")
+                    out.setdefault(label, name)
         return out
 
     @cached_property
@@ -337,7 +355,7 @@ class _Rows:
         for p in self.index.paragraphs:
             if p.kind == "question" and p.speaker:
                 # (and the person a role's bracket names: "PRESENTER (AMOL RAJAN)" asks his own questions)
-                for name in filter(None, (p.speaker, asked_by(p))):
+                for name in filter(None, (p.speaker, asked_by(p), self.keyed_askers.get(p.speaker))):
                     out.setdefault(name, set()).add(p.doc)
         return {name: frozenset(docs) for name, docs in out.items()}
 

@@ -175,3 +175,10 @@ def test_an_interviews_key_line_names_its_letter_labels(tmp_path):
     r = _retriever(tmp_path, "ir.txt", text)
     found = r.search("water", 3, speaker="respondent", abstain=False)
     assert found.speaker == "R" and "water" in found.hits[0].passage.text
+    # and the person the key names for the asker's letter asks its questions: "What did Joe Brennan ask about the
+    # rent?" quotes I's question (he was "not a speaker in the transcript")
+    asked = r.search("What did Joe Brennan ask about the rent?", 3, abstain=False)
+    assert any("Joe Brennan asks the questions here" in n for n in asked.notices)
+    assert not any("not a speaker" in n for n in asked.notices)
+    assert asked.hits[0].passage.kind == "question" and asked.hits[0].passage.text == "What about the rent?"
+    assert r.search("rent", 3, speaker="Joe Brennan", abstain=False).hits

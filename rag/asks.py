@@ -288,7 +288,11 @@ def holds_words(words: list[str], text: str) -> bool:
 # who asks a Q&A's questions, as a question names them ("the Japanese journalist", "which broadcaster")
 ASKER_NOUNS = frozenset("journalist journalists reporter reporters correspondent correspondents questioner questioners "
                         "interviewer interviewers broadcaster broadcasters newspaper newspapers outlet outlets channel "
-                        "magazine company network station publication paper".split())
+                        "magazine".split())
+# a media company, a news agency, a TV station: an asker's outlet in two words ("which media company said …"; not "the
+# company", "the paper" alone, which are as often what the answer speaks of)
+_MEDIA = frozenset("media news tv television radio broadcasting press".split())
+_MEDIA_NOUNS = frozenset("company companies agency agencies network networks station stations group".split())
 # what such an asker does in the question's words ("… ask", "… said", "… want to know", "… cite")
 _ASKER_VERBS = frozenset("ask asks asked asking say says said saying tell tells told telling want wanted wants wanting "
                          "mention mentions mentioned cite cites cited citing raise raises raised raising inquire "
@@ -298,7 +302,7 @@ _ASKER_VERBS = frozenset("ask asks asked asking say says said saying tell tells 
 _BRINGING = frozenset("bring brings brought bringing".split())     # "… brought up …" (not "bringing Russians home")
 # a question about the asking itself: "who asked (Lavrov) about …", "did anyone ask about …", "was Lavrov asked about
 # …" (not "who asked for …", a request, nor "who asked whether …", a turn of a conversation)
-_ASKED = frozenset("ask asks asked inquire inquired enquire enquired raise raised".split())
+_ASKED = frozenset("ask asks asked inquire inquired enquire enquired".split())     # (not "did the company raise …")
 _SOMEONE = frozenset("anyone anybody someone somebody".split())
 _OPENERS = frozenset("what which how why who whom".split())
 # words of an answer: before the asker's noun, the question asks for the answer ("Lavrov's answer to the journalist's
@@ -314,6 +318,7 @@ def asks_question(query: str, askers=()) -> bool:
     the index's askers ("Interviewer", "Jonas Weber"), whose words count as asker nouns too."""
     words = [w.lower().replace("’", "'") for w in re.findall(r"[^\W_][\w’'-]*", query)]
     words = [w[:-2] if w.endswith("'s") else w for w in words]
+    words = ["outlet" if w in _MEDIA_NOUNS and i and words[i - 1] in _MEDIA else w for i, w in enumerate(words)]
     from .english import HONORIFICS
 
     # (not a label's "Question", "Q", nor a title: "Mr" of "Mr. Smith" would make "what did Mr Lavrov say" his)
@@ -358,5 +363,6 @@ def asks_question(query: str, askers=()) -> bool:
     # who asked", "how did the minister answer the journalist who asked")
     if at is None or _DETERMINERS & set(words[first:at]) or (_ANSWERING | _ASKER_VERBS) & set(words[first:at]):
         return False
-    after = words[at + 1:at + 2 + ASKER_REACH]
-    return any(w in _ASKER_VERBS or (w in _BRINGING and after[i + 1:i + 2] == ["up"]) for i, w in enumerate(after[:-1]))
+    after = words[at + 1:at + 2 + ASKER_REACH]      # (one word more: the "up" of "brought up")
+    return any(w in _ASKER_VERBS or (w in _BRINGING and after[i + 1:i + 2] == ["up"])
+               for i, w in enumerate(after[:ASKER_REACH]))

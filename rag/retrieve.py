@@ -322,26 +322,25 @@ class _Rows:
             asked = self.question_of(p) if p.question else None
             if asked is not None and asked.speaker:
                 # ("PRESENTER (AMOL RAJAN)" too, and "I" of "I = interviewer (Joe Brennan)")
-                for name in filter(None, (asked.speaker, asked_by(asked), self.keyed_askers.get(asked.speaker))):
+                for name in filter(None, (asked.speaker, asked_by(asked),
+                                          self.keyed_askers.get((asked.doc, asked.speaker)))):
                     out.setdefault(name, []).append(i)
         return out
 
     @cached_property
-    def keyed_askers(self) -> dict[str, str]:
-        """Askers labelled by letters that their document's key line names ("I" -> "Joe Brennan" of "I = interviewer
-        (Joe Brennan); R = respondent"): what Joe Brennan asked is what "I" asked (speakers.keyed_labels)."""
+    def keyed_askers(self) -> dict[tuple[str, str], str]:
+        """Askers labelled by letters that their document's key line names, (document, letter) -> name ("I" -> "Joe
+        Brennan" of "I = interviewer (Joe Brennan); R = respondent"): what Joe Brennan asked is what "I" asked in that
+        document (speakers.keyed_labels; another interview's "I" is another's)."""
         from .speakers import keyed_labels
 
         letters: dict[str, set[str]] = {}
         for p in self.index.paragraphs:
             if p.kind == "question" and p.speaker and re.fullmatch(r"[A-Z]{1,4}", p.speaker):
                 letters.setdefault(p.doc, set()).add(p.speaker)
-        out: dict[str, str] = {}
-        for doc, labels in letters.items():
-            for label, name in keyed_labels(self.index.documents[doc].text, labels).items():
-                if " " in name:             # a person's name, not a role ("R = respondent")
-                    out.setdefault(label, name)
-        return out
+        return {(doc, label): name for doc, labels in letters.items()
+                for label, name in keyed_labels(self.index.documents[doc].text, labels).items()
+                if " " in name}                 # a person's name, not a role ("R = respondent")
 
     @cached_property
     def askers(self) -> tuple[str, ...]:    # who asks the questions of a Q&A (their words are context, no passage)
@@ -355,7 +354,7 @@ class _Rows:
         for p in self.index.paragraphs:
             if p.kind == "question" and p.speaker:
                 # (and the person a role's bracket names: "PRESENTER (AMOL RAJAN)" asks his own questions)
-                for name in filter(None, (p.speaker, asked_by(p), self.keyed_askers.get(p.speaker))):
+                for name in filter(None, (p.speaker, asked_by(p), self.keyed_askers.get((p.doc, p.speaker)))):
                     out.setdefault(name, set()).add(p.doc)
         return {name: frozenset(docs) for name, docs in out.items()}
 
@@ -383,9 +382,19 @@ class _Rows:
         # (an interview's key line, "I = interviewer (Joe Brennan); R = respondent": a speaker's letter too; not an
         # asker's, whose questions are no passage to name)
         letters = {name for name in names if re.fullmatch(r"[A-Z]{1,4}", name)} - set(out)
-        for doc in self.index.documents.values() if letters else ():
-            for label, name in keyed_labels(doc.text, letters).items():
-                out.setdefault(label, name)
+        keyed: dict[str, set[str]] = {}
+        speaks_in: dict[str, set[str]] = {}
+        for p in self.index.passages if letters else ():
+            if p.speaker in letters:
+                speaks_in.setdefault(p.speaker, set()).add(p.doc)
+        for doc in {d for docs in speaks_in.values() for d in docs}:
+            for label, name in keyed_labels(self.index.documents[doc].text, letters).items():
+                if doc in speaks_in.get(label, ()):
+                    keyed.setdefault(label, set()).add(name)
+        # (one name in every document whose turns the letter labels: two interviews' "R" are two respondents)
+        out.update({label: names.pop() for label, names in keyed.items()
+                    if len(names) == 1 and all(any(k == label for k in keyed_labels(self.index.documents[d].text,
+                                                                                     {label})) for d in speaks_in[label])})
         roles = {name for name in names if name.lower() in ROLES | INTERVIEW_ROLES and name not in out}
         held: dict[str, set[str]] = {}
         for p in self.index.passages if roles else ():

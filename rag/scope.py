@@ -222,11 +222,12 @@ class Scope:
             said = self._elsewhere(mask, searched, names, resolution.mention) or said
         return names, mask, query_without(text, resolution), said
 
-    def _asked_by(self, text: str, allowed) -> tuple[None, None, str, str]:
+    def _asked_by(self, text: str, allowed) -> tuple[None, np.ndarray | None, str, str]:
         """A query that names only someone who asks the questions in the documents searched (`allowed`: rows, None
         for all) ("What did the moderator ask about smartphones?"): their questions are the context of the answers,
-        no passage of their own, so every passage is searched, by the query without the mention: (None, None, that
-        query, the notice that says so); else (None, None, text, "")."""
+        no passage of their own, so the answers to their questions are searched (every passage where they got none),
+        by the query without the mention: (None, those rows or None, that query, the notice that says so); else
+        (None, None, text, "")."""
         from .parse import UNNAMED_LABELS
         from .speakers import query_without, resolve
 
@@ -239,9 +240,16 @@ class Scope:
         if not resolution or not resolution.speakers:
             return None, None, text, self._no_speaker(text)
         who = SPEAKERS_JOIN.join(resolution.speakers)
-        return None, None, query_without(text, resolution), (
-            f"{who} {'asks' if len(resolution.speakers) == 1 else 'ask'} the questions here: the answers are "
-            "searched, each shown with its question.")
+        # the answers to their questions (another interviewer's are not theirs: two interviews' "I" keyed to two
+        # people, a panel's moderator and its audience), when they got any
+        answers = [r for a in resolution.speakers for r in self._rows.answers_to.get(a, ())]
+        mask = None
+        if answers:
+            mask = np.zeros(len(self.index.passages), dtype=bool)
+            mask[answers] = True
+        return None, mask, query_without(text, resolution), (
+            f"{who} {'asks' if len(resolution.speakers) == 1 else 'ask'} the questions here: the answers "
+            f"{'to their questions ' if answers else ''}are searched, each shown with its question.")
 
     def _no_speaker(self, text: str) -> str:
         """A notice when the query asks what someone said ("What did Putin say about NATO?") who is no speaker of an
@@ -283,6 +291,8 @@ class Scope:
             if who:
                 allowed = mask if allowed is None else allowed & mask
                 name_only = asked == text       # (speakers.query_without leaves a query that is only a mention)
+            elif mask is not None:              # one who asks: the answers to their questions (_asked_by)
+                allowed, asker = mask if allowed is None else allowed & mask, True
         return Where(allowed, who, asked, name_only, said, tuple(others), asker)
 
 

@@ -1075,7 +1075,8 @@ def test_a_query_naming_who_asks_searches_the_answers_and_says_so(tmp_path):
             "P5: They just hide them in the bags.\n\nModerator: And what about sleep?\n\nP1: Sleep got better.\n")
     r = _one_file(tmp_path, "focus.txt", text)
     asked = r.search("What did the moderator ask about smartphones?", 3)
-    assert "Moderator asks the questions here: the answers are searched, each shown with its question." in asked.notices
+    assert "Moderator asks the questions here: the answers to their questions are searched, each shown with its " \
+        "question." in asked.notices
     # (its question quoted as itself before its answer, retrieve._questions_quoted, or shown with an answer)
     assert any("smartphones" in (h.passage.question or h.passage.text if h.passage.kind == "question" else
                                  h.passage.question or "") for h in asked.hits)

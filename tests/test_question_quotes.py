@@ -33,6 +33,11 @@ ABOUT_QUESTIONS = [
     "Was the minister asked about cancel culture?",
     "Did a journalist ask about the Open Skies Treaty?",
     "Who brought up the sake and vodka?",
+    # (the day's review: a question ending on the asker's verb lost it to the "brought up" reach)
+    "What did the journalist ask?",
+    "What did the Handelsblatt journalist ask?",
+    "Which reporter asked?",
+    "Which TV station asked about the helmets?",
 ]
 ABOUT_ANSWERS = [
     "How did Lavrov react when a journalist asked about cancel culture and the \"new ethics\"?",
@@ -59,6 +64,12 @@ ABOUT_ANSWERS = [
     "Which Japanese company builds the bridge?",
     "Which agency handled the logistics of bringing Russians home from Kazakhstan?",    # (unseen8 a057)
     "Which company handled the logistics of bringing Russians home?",
+    # (the day's review: "company", "paper", "network" alone are as often what the answer speaks of)
+    "What did the company say about the dividend?",
+    "What does the paper say about sample size?",
+    "Did the company raise its dividend?",
+    "Has the company raised its forecast?",
+    "What did the network say about the outage?",
 ]
 
 

@@ -182,3 +182,29 @@ def test_an_interviews_key_line_names_its_letter_labels(tmp_path):
     assert not any("not a speaker" in n for n in asked.notices)
     assert asked.hits[0].passage.kind == "question" and asked.hits[0].passage.text == "What about the rent?"
     assert r.search("rent", 3, speaker="Joe Brennan", abstain=False).hits
+
+
+def test_two_interviews_keyed_to_two_interviewers_keep_each_one_s_questions(tmp_path):
+    """(the day's review: two interviews whose key lines give "I" to Joe Brennan and to Sara Malik: Sara Malik's
+    question about the ovens was quoted as Joe Brennan's; what someone who asks asked is now searched among the
+    answers to their own questions)"""
+    from rag.build import build
+    from rag.retrieve import Retriever
+    from rag.store import load
+
+    from conftest import FakeEmbedder
+
+    folder = tmp_path / "two"
+    folder.mkdir()
+    for name, who, topics in (("i11.txt", "Joe Brennan", ("water", "slugs", "rent")),
+                              ("i12.txt", "Sara Malik", ("pension", "canteen", "ovens"))):
+        (folder / name).write_text(f"Interview\nDate: 2 June 2023\nI = interviewer ({who}); R = respondent (a cook)\n"
+                                   + "".join(f"\nI: Tell me about the {w}?\n\nR: The {w} was never easy, to be "
+                                             f"honest.\n" for w in topics), encoding="utf-8")
+    build([folder], FakeEmbedder(), folder=tmp_path / "idx")
+    r = Retriever(load(tmp_path / "idx", embedder=FakeEmbedder()), FakeEmbedder())
+    joe = r.search("What did Joe Brennan ask about the ovens?", 3, abstain=False)
+    assert joe.hits and all(h.passage.doc == "i11.txt" for h in joe.hits)
+    sara = r.search("What did Sara Malik ask about the ovens?", 3, abstain=False)
+    assert sara.hits[0].passage.kind == "question" and sara.hits[0].passage.text == "Tell me about the ovens?"
+    assert not any("not a speaker" in n for n in sara.notices)

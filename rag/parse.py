@@ -25,7 +25,9 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   (``**How do you measure that?**``, read.py writes HTML's ``<p><strong>…?</strong></p>`` so) above a plain paragraph:
   each question (its words, without the marks; speaker ``Question``) opens an exchange, the plain paragraphs below it
   answer it, said by the one the title or the standfirst says the interview is with ("an interview with Ingrid
-  Solberg"); the title and standfirst are nobody's paragraphs.
+  Solberg", "In Conversation with Ingrid Solberg About Fjords"); the title and standfirst are nobody's paragraphs.
+  Where neither names an interviewee by such a formula (a news explainer's bold subheads under "The prime minister
+  held talks with Emmanuel Macron …") the text is no interview: its paragraphs are nobody's.
 - conversations: nobody asks, someone recurs as a speaker, two or more speak, and turns
   open at least a third of the paragraphs from the first turn on (a meeting, a committee
   hearing, captions): every turn is kind ``turn`` with its ``speaker`` (the label; its
@@ -87,11 +89,13 @@ and nested sections (a heading's level is not kept).
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .labels import INVERTED, LABEL, MONTH_NAMES, editors_note, prose, titled_person
+from .labels import INVERTED, LABEL, MONTH_NAMES, ROLES, TITLES, editors_note, prose, titled_person
+from .paths import first_names
 from .records import Document, Passage
 from .turns import ASKER_LABELS, NAME_LINE, TURN, Turn, openings, opens_turn, paragraph_marks, timing_lines
 
@@ -847,8 +851,9 @@ def _structure(text: str, doc_id: str, paras: list[_Para], title: str = "") -> l
     if header:      # nobody's lines, their labels no speakers'
         marks = (marks[0], marks[1], [None if i in header else m for i, m in enumerate(marks[2])])
     turns = openings(text, paras, marks)
-    if not any(t and t.label for t in turns) and (bold := _bold_questions(text, paras)):
-        return _bold_exchanges(text, doc_id, paras, bold, title)
+    if not any(t and t.label for t in turns) and (bold := _bold_questions(text, paras)) \
+            and (interview := _bold_exchanges(text, doc_id, paras, bold, title)):
+        return interview
     askers = _askers(text, paras, turns)
     if sum(1 for t in turns if t and t.label in askers) >= 2:
         # in a Q&A a label that opens a paragraph once is a speaker's too (a journalist or senator called on
@@ -873,11 +878,42 @@ def _structure(text: str, doc_id: str, paras: list[_Para], title: str = "") -> l
 # HTML page's "<p><strong>…?</strong></p>" so), its words inside the marks
 _BOLD_ASK = re.compile(r"(\*\*|__)(?P<q>[^*_\s](?:(?!\1).)*?\?[\"”’')\]]*)\1", re.DOTALL)
 BOLD_ASKER = "Question"     # who asks a bold question: the page names no one
-# who a magazine's interview is with, in its title or its standfirst: "an interview with Ingrid Solberg", "Q&A with
-# Dr Amara Obi", "in conversation with José Müller" (a name of two to four capitalised words)
-_INTERVIEWEE = re.compile(r"\b(?:[Ii]nterview(?:ed)?|Q&A|[Cc]onversation|[Tt]alks?|[Ss]peaks?)\s+with\s+"
-                          r"(?P<name>(?:(?:Dr|Prof|Professor|Sir|Dame)\.?\s+)?[A-Z][^\W\d_]+(?:[-'’][A-Z]?[^\W\d_]+)?"
-                          r"(?:\s+(?:(?:de|van|von|da|del|di|la|le)\s+)?[A-Z][^\W\d_]+(?:[-'’][A-Z]?[^\W\d_]+)?){1,3})")
+# who a magazine's interview is with, in its title or its standfirst: only an interview's own formula, "an interview
+# with Ingrid Solberg", "Q&A with Dr Amara Obi", "In Conversation With José Müller" (not a news explainer's "held talks
+# with Emmanuel Macron", nor "Ingrid Solberg talks with Anna Berg", whose Anna Berg asks); the name its capitalised
+# words after it (_interviewee_name)
+_INTERVIEWEE = re.compile(r"\b(?i:interview|Q\s?&\s?A|Q and A|in conversation)\s+(?i:with)\s+"
+                          r"(?P<title>(?:Dr|Prof|Professor|Sir|Dame)\.?\s+)?"
+                          r"(?P<name>[A-Z][^\W\d_]+(?:[-'’][A-Z]?[^\W\d_]+)?"
+                          r"(?:\s+(?:(?:de|van|von|der|da|del|di|la|le)\s+)*[A-Z][^\W\d_]+(?:[-'’][A-Z]?[^\W\d_]+)?){1,3})")
+# words a Title Case headline capitalises that end a name: "In Conversation with Ingrid Solberg About Fjords"
+_NOT_NAME = {"about", "on", "in", "of", "for", "at", "to", "the", "and", "or", "from", "after", "before", "over",
+             "with", "by", "as", "why", "how", "what", "who", "when", "where", "into", "amid", "during", "is", "was",
+             "are", "a", "an", "his", "her", "their", "our", "its", "this", "that", "part", "episode"}
+
+
+def _interviewee_name(found: re.Match) -> str | None:
+    """The interviewee's name in _INTERVIEWEE's words: up to a word a headline capitalises that names no one (_NOT_NAME,
+    a role or an office), and after a census's first name only its middle names (census first names too) and one
+    surname: "Ingrid Solberg", not "Ingrid Solberg Fjords"; two capitalised words or more, else none."""
+    name: list[str] = []
+    for word in found.group("name").split():
+        if word.lower() in _NOT_NAME or word.lower() in ROLES:
+            break
+        name.append(word)
+    # (a particle goes with the surname after it: "Ursula von der Leyen")
+    caps = [i for i, word in enumerate(name) if word[0].isupper()]
+    if len(caps) >= 2 and _plain(name[caps[0]]) in first_names():
+        surname = next((i for i in caps[1:] if _plain(name[i]) not in first_names()), caps[-1])
+        name = name[:surname + 1]
+    if sum(1 for word in name if word[0].isupper()) < 2:
+        return None
+    return " ".join((found.group("title") or "").split() + name)
+
+
+def _plain(word: str) -> str:
+    """A word folded as the census's first names are: lower case, no accents ("José" is "jose")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
 
 
 def _bold_questions(text: str, paras: list[_Para]) -> list[re.Match]:
@@ -893,19 +929,21 @@ def _bold_questions(text: str, paras: list[_Para]) -> list[re.Match]:
 def _bold_exchanges(text: str, doc_id: str, paras: list[_Para], bold: list, title: str) -> list[Passage]:
     """A magazine interview: each bold question (its words, without the marks) opens an exchange, the plain paragraphs
     below it, up to the next, answer it, said by the one the interview is with (_INTERVIEWEE, in the title or the
-    paragraphs above the first question) where the page names them."""
+    paragraphs above the first question). None where the page names no one so: a news explainer's bold subheads
+    ("**Will it stop the crossings?**" under "The prime minister held talks with Emmanuel Macron …") are its own
+    paragraphs, as any text's."""
     first = next(i for i, m in enumerate(bold) if m)
-    named = _INTERVIEWEE.search(title or "") or next(
-        filter(None, (_INTERVIEWEE.search(text, p.start, p.end) for p in paras[:first])), None)
+    named = next(filter(None, map(_interviewee_name, (
+        [m for m in [_INTERVIEWEE.search(title or "")] if m]
+        + [m for p in paras[:first] if (m := _INTERVIEWEE.search(text, p.start, p.end))]))), None)
+    if not named:   # (a news explainer's bold subheads, "**Will it stop the crossings?**": its own paragraphs)
+        return []
     paras = [_Para(m.start("q"), m.end("q")) if m else p for p, m in zip(paras, bold)]
     turns = [Turn(label=BOLD_ASKER, outlet=None, start=p.start, time=None) if m else None for p, m in zip(paras, bold)]
     # (the title and the standfirst above the first question are the magazine's, nobody's opening statement)
     out = [replace(p, section="text", kind="heading" if p.kind == "heading" else "paragraph", speaker=None)
            if p.section == "opening" else p for p in _exchanges(text, doc_id, paras, turns, {BOLD_ASKER})]
-    if named:
-        name = " ".join(named.group("name").split())
-        out = [replace(p, speaker=name) if p.kind == "answer" else p for p in out]
-    return out
+    return [replace(p, speaker=named) if p.kind == "answer" else p for p in out]
 
 
 def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | None],

@@ -186,10 +186,40 @@ def test_a_magazines_bold_questions_pair_with_the_plain_answers_below_them(tmp_p
 
 
 def test_markdown_bold_questions_pair_too_and_one_bold_question_is_no_interview():
-    text = ("# Notes from the quay\n\n**Why a night ferry?**\n\nNurses have no way home.\n\n"
+    text = ("# Notes from the quay: an interview with Anna Berg\n\n**Why a night ferry?**\n\nNurses have no way home.\n\n"
             "__What does it cost?__\n\nTwo hundred thousand a year.\n")
     _, paras = _parse("quay", text)
-    assert by_text(paras, "Two hundred thousand").question == "What does it cost?"
-    assert by_text(paras, "Two hundred thousand").speaker is None        # (the page names no interviewee)
-    _, paras = _parse("article", "# Ferries\n\n**Why a night ferry?**\n\nNurses have no way home.\n")
+    answer = by_text(paras, "Two hundred thousand")
+    assert (answer.kind, answer.question, answer.speaker) == ("answer", "What does it cost?", "Anna Berg")
+    _, paras = _parse("article", "# Ferries: an interview with Anna Berg\n\n**Why a night ferry?**\n\nNurses have no way home.\n")
     assert all(p.kind in ("heading", "paragraph") for p in paras)
+
+
+EXPLAINER = ("# Channel crossings: the deal explained\n\n"
+             "The prime minister held talks with Emmanuel Macron in Paris on Tuesday.\n\n"
+             "**What is in the agreement?**\n\nBritain will pay France for more patrols.\n\n"
+             "**Will it stop the crossings?**\n\nPrevious deals have not.\n")
+
+
+def test_bold_subheads_with_no_interview_named_are_nobodys_paragraphs():
+    # (a news explainer: "held talks with Emmanuel Macron" names no interviewee, and the paper's words are no answers)
+    _, paras = _parse("explainer", EXPLAINER)
+    assert all(p.kind in ("heading", "paragraph") and p.speaker is None for p in paras)
+    # nor does a standfirst's "X talks with Y" (Y may be the one who asks), nor a line with no interview's formula
+    for standfirst in ("Ingrid Solberg talks with Anna Berg about her years at the ministry.",
+                       "Anna Berg speaks with Ingrid Solberg.", "Ingrid Solberg in conversation."):
+        _, paras = _parse("fjords", EXPLAINER.replace(
+            "The prime minister held talks with Emmanuel Macron in Paris on Tuesday.", standfirst))
+        assert all(p.kind in ("heading", "paragraph") and p.speaker is None for p in paras), standfirst
+
+
+def test_an_interviewees_name_ends_where_a_title_case_headline_goes_on():
+    body = "\n\n**Why did you leave?**\n\nFor the fjords.\n\n**What worries you?**\n\nThe salmon farms.\n"
+    for title, name in (("In Conversation with Ingrid Solberg About Fjords", "Ingrid Solberg"),
+                        ("An Interview With Ingrid Solberg On the Salmon Farms", "Ingrid Solberg"),
+                        ("Q&A with Ingrid Solberg Fjords", "Ingrid Solberg"),
+                        ("In conversation with Mary Ann Oduya", "Mary Ann Oduya"),
+                        ("An interview with Dr Amara Obi, glaciologist", "Dr Amara Obi"),
+                        ("An interview with Ursula von der Leyen", "Ursula von der Leyen")):
+        _, paras = _parse("fjords", f"# {title}{body}")
+        assert {p.speaker for p in paras if p.kind == "answer"} == {name}, title

@@ -20,7 +20,9 @@ One Passage per paragraph, each an exact span of ``document.text``. Recognises:
   ``opening``. In a court's record (the answers the witness's "A.", _court_answers) a named speaker's turn inside an
   exchange ("MS. CHEN: Objection. Form.") is colloquy: a ``turn`` carrying no question, not an answer; counsel's
   "Q. You can answer." after it asks nothing and opens no exchange (a ``turn`` too): the answer is the pending
-  question's. "BY MR. X:" names who asks next, and is no passage.
+  question's. Only such a bare instruction to answer (_GO_ON) does: any other "Q." opens its own exchange ("Q.
+  Withdrawn. Name everyone in billing who saw the invoices."), and "Q. Withdrawn." alone (_WITHDRAWN) takes the
+  question back, a ``turn`` after which nothing answers it. "BY MR. X:" names who asks next, and is no passage.
 - a magazine interview (_bold_exchanges): no labels, two or more questions each a paragraph wholly in bold
   (``**How do you measure that?**``, read.py writes HTML's ``<p><strong>…?</strong></p>`` so) above a plain paragraph:
   each question (its words, without the marks; speaker ``Question``) opens an exchange, the plain paragraphs below it
@@ -134,6 +136,18 @@ _DATE = re.compile(rf"\b(?:({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+
 _DATE_ALONE = re.compile(rf"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?{_DATE.pattern}\.?", re.I)
 _ASKS = re.compile(r"\?|\b(?:could|can|would|will) you\b|\b(?:please\s+)?(?:comment on|explain|describe|elaborate|"
                    r"clarify|walk us through|tell us|talk us through|give us)\b", re.I)
+# counsel's "Q." that only tells the witness to answer the question before an objection ("You can answer.", "Go ahead.",
+# "Mr. Brandt, you may answer the question.", "Answer the question, please."): it asks nothing of its own; any other
+# "Q." asks anew, an instruction too ("Q. Withdrawn. Name everyone in billing who saw the invoices.")
+_GO_ON_SENTENCE = (r"(?:(?:okay|ok|so|all right|now|(?:mr|mrs|ms|miss|dr)\.? [a-z][\w'’-]*)[,.]?\s+)?"
+                   r"(?:subject to (?:the|that|my|your|his|her) objection,?\s+)?"
+                   r"(?:(?:you (?:can|may) (?:still )?)?go ahead(?: and answer(?: the question| it| that)?)?"
+                   r"|(?:you (?:can|may) (?:still )?|please )?answer(?: the question| it| that)?(?:,? please)?)"
+                   r"(?:,? if you (?:can|know|remember|understand(?: it| the question)?))?\s*[.!]?")
+_GO_ON = re.compile(rf"{_GO_ON_SENTENCE}(?:\s+{_GO_ON_SENTENCE})*", re.I)
+# and one that takes the question back, "Q. Withdrawn.", "Strike that.": nothing answers it now
+_WITHDRAWN = re.compile(r"(?:(?:the )?question (?:is )?withdrawn|withdrawn|(?:i'?ll|i will|let me) withdraw "
+                        r"(?:the|that) question|strike that)[.!]?(?:\s+(?:withdrawn|strike that)[.!]?)?", re.I)
 # a host's turn that opens by asking without a question mark: a focus group's "Tell me more about that, the bags."
 _PROBE = re.compile(r"(?:(?:and|so|okay|ok|right|now)[,.]?\s+)?(?:please\s+)?(?:tell (?:me|us)|describe|explain|"
                     r"say more|talk us through|walk us through)\b", re.I)
@@ -1021,8 +1035,12 @@ def _exchanges(text: str, doc_id: str, paras: list[_Para], turns: list[Turn | No
                 and not _PROBE.match(text, t.start, p.end)
             asker = examiner if examiner and label and label.lower() in UNNAMED_LABELS else label
             answerer = label is not None and (label.lower() in _ANSWER_LABELS or label == witness)
-            if label in askers and pending and interrupted \
-                    and not _ASKS.search(text, t.start, _turn_end(paras, turns, n)):
+            said = text[t.start:_turn_end(paras, turns, n)].strip() if label in askers else ""
+            if said and _WITHDRAWN.fullmatch(said):
+                # counsel's "Q. Withdrawn." takes the question back: no answer is its, nor anyone's up to the next
+                closed, pending, interrupted = True, False, False
+                kind, speaker = "turn", asker
+            elif said and pending and interrupted and _GO_ON.fullmatch(said):
                 # counsel's "Q. You can answer." after an objection: the question before it is still the one answered
                 kind, speaker = "turn", asker
             elif label in askers and not hosting:

@@ -223,3 +223,34 @@ def test_an_interviewees_name_ends_where_a_title_case_headline_goes_on():
                         ("An interview with Ursula von der Leyen", "Ursula von der Leyen")):
         _, paras = _parse("fjords", f"# {title}{body}")
         assert {p.speaker for p in paras if p.kind == "answer"} == {name}, title
+
+
+def _depo(*lines: str) -> str:
+    return ("DEPOSITION OF KAREN BRANDT\n\nBY MR. ALVAREZ:\n\nQ. Where were you employed in 2021?\n\n"
+            "A. At Lakeside Logistics.\n\nQ. Were you aware of the double payments?\n\n"
+            "MS. CHEN: Objection. Assumes facts.\n\n" + "\n\n".join(lines) + "\n\nQ. How many invoices?\n\nA. About forty.\n")
+
+
+def test_a_new_question_after_an_objection_opens_its_own_exchange():
+    # (an instruction asks too: "Name everyone …", with no "?"; the withdrawn question is answered by nobody)
+    for asked in ("Q. Withdrawn. Name everyone in billing who saw the invoices.",
+                  "Q. Tell us who in billing saw the invoices.", "Q. State who saw the invoices."):
+        _, paras = _parse("depo", _depo(asked, "A. Mr. Deakin, Ms. Oduya and me."))
+        answer = by_text(paras, "Mr. Deakin, Ms. Oduya")
+        assert answer.kind == "answer" and answer.question == asked[3:], asked
+        assert by_text(paras, asked[3:]).kind == "question"
+        assert not any(p.kind == "answer" and p.question == "Were you aware of the double payments?" for p in paras)
+    # "Q. Withdrawn." on its own takes the question back: the next question is the one answered
+    _, paras = _parse("depo", _depo("Q. Withdrawn.", "Q. Who saw the invoices?", "A. Mr. Deakin."))
+    withdrawn = by_text(paras, "Withdrawn.")
+    assert withdrawn.kind == "turn" and withdrawn.speaker == "MR. ALVAREZ" and not withdrawn.question
+    assert by_text(paras, "Mr. Deakin.").question == "Who saw the invoices?"
+
+
+def test_only_a_bare_instruction_to_answer_keeps_the_pending_question():
+    for go_on in ("Q. You can answer.", "Q. Mr. Brandt, you may answer the question.", "Q. Answer the question, please.",
+                  "Q. Go ahead. You can answer.", "Q. Subject to the objection, you can answer if you know."):
+        _, paras = _parse("depo", _depo(go_on, "A. Yes, in March."))
+        turn = by_text(paras, go_on[3:])
+        assert turn.kind == "turn" and not turn.question, go_on
+        assert by_text(paras, "Yes, in March.").question == "Were you aware of the double payments?", go_on

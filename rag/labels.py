@@ -85,6 +85,23 @@ ROLES = OFFICES | {
     "doctor", "nurse", "patient", "expert", "panel", "committee", "the"}
 
 
+# roles whose label's bracket names where they work, never who they are ("Reporter (Sydney Morning Herald)", "Journalist
+# (Al Jazeera)": speakers.person_named)
+PRESS_ROLES = {"reporter", "journalist", "correspondent"}
+# words of a place's or an institution's name, not a person's ("Houston Chronicle", "Charlotte Observer", "Virginia
+# Tech", "Georgia Public Broadcasting": a census first name before them names no one; speakers.person_named)
+INSTITUTION_WORDS = {
+    "herald", "chronicle", "observer", "tech", "broadcasting", "times", "news", "radio", "tv", "television",
+    "university", "college", "institute", "school", "academy", "post", "journal", "tribune", "gazette", "telegraph",
+    "guardian", "express", "mirror", "record", "courier", "dispatch", "examiner", "sentinel",
+    "bulletin", "daily", "weekly", "media", "network", "channel", "magazine", "review", "reporter", "wire",
+    "public", "state", "city", "county", "council", "hospital", "bank", "company", "group", "foundation", "trust",
+    "association", "society", "union", "agency", "department", "ministry", "office", "service", "services", "centre",
+    "center", "club", "fc", "inc", "ltd", "llc", "corp", "plc", "fm", "bbc", "cnn", "abc", "nbc", "cbs", "npr",
+    "pbs", "morning", "evening", "online", "today", "world", "international", "national", "global",
+}
+
+
 def titled_person(text: str) -> bool:
     """Whether a label's bracket is a titled person's name ("Mr. Bruce Stanton", "Councillor Ingrid Halvorsen"): a
     title or an office, then capitalised words, none of them an office ("Minister of Finance", "Deputy Prime

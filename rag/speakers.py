@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .names import title_case
-from .labels import OFFICES, ROLES, TITLES, titled_person
+from .labels import INSTITUTION_WORDS, OFFICES, PRESS_ROLES, ROLES, TITLES, titled_person
 from .paths import first_names
 from .english import HONORIFICS, MONTHS, is_common
 
@@ -127,10 +127,14 @@ def person_named(outlet: str, label: str = "") -> bool:
     Finance", "Burnaby South, NDP", "Elling Harbour Authority", "BBC", "Nanaimo", "Videoconference"): a title
     first, or two or three capitalised words none of which is ordinary English; where the `label` is a role
     (labels.ROLES), also a census first name and capitalised words ("Moderator (Rachel Adebayo)"), and in capitals
-    where the role is ("PRESENTER (MISHAL HUSAIN)", a broadcast's)."""
+    where the role is ("PRESENTER (MISHAL HUSAIN)", a broadcast's); never a reporter's, journalist's or correspondent's
+    bracket (labels.PRESS_ROLES: "Reporter (Sydney Morning Herald)" is an outlet), nor one with a word of a place's or
+    an institution's name after its first (labels.INSTITUTION_WORDS: "Virginia Tech", "Houston Chronicle")."""
     words = outlet.split()
     if not 1 <= len(words) <= 5 or re.search(r"[,;/&]", outlet):
         return False
+    if label.lower().removeprefix("the ") in PRESS_ROLES:
+        return False        # a reporter's bracket is their outlet ("Reporter (Sydney Morning Herald)")
     if _fold(words[0]).rstrip(".") in (TITLES | OFFICES) - {"the", "right"}:     # "Mr. Bruce Stanton"
         return titled_person(outlet)    # names, each capitalised: not "Minister of Finance", "Deputy Prime Minister"
     # else a first name and a surname (two or three words), none of them ordinary English nor in capitals: one word
@@ -141,7 +145,8 @@ def person_named(outlet: str, label: str = "") -> bool:
     role = label.lower().removeprefix("the ") in ROLES
     capitals = role and label.isupper()
     return 2 <= len(words) <= 3 and all(w[0].isupper() and (capitals or not w.isupper()) for w in words) and (
-        not any(is_common(_fold(w)) for w in words) or role and _fold(words[0]) in first_names())
+        not any(is_common(_fold(w)) for w in words) or role and _fold(words[0]) in first_names()) and not any(
+        _fold(w).strip(".") in INSTITUTION_WORDS for w in words[1:])    # not "Moderator (Virginia Tech)"
 
 
 def known_as(label: str, person: str) -> str:

@@ -208,3 +208,23 @@ def test_two_interviews_keyed_to_two_interviewers_keep_each_one_s_questions(tmp_
     sara = r.search("What did Sara Malik ask about the ovens?", 3, abstain=False)
     assert sara.hits[0].passage.kind == "question" and sara.hits[0].passage.text == "Tell me about the ovens?"
     assert not any("not a speaker" in n for n in sara.notices)
+
+
+@pytest.mark.parametrize("label, outlet", [
+    ("Reporter", "Sydney Morning Herald"), ("Reporter", "Houston Chronicle"), ("Journalist", "Charlotte Observer"),
+    ("Correspondent", "Virginia Tech"), ("REPORTER", "GEORGIA PUBLIC BROADCASTING"), ("Moderator", "Virginia Tech"),
+    ("Moderator", "Houston Chronicle"), ("PRESENTER", "GEORGIA PUBLIC BROADCASTING"), ("Host", "Charlotte Observer")])
+def test_an_outlet_in_a_role_labels_bracket_is_no_person(label, outlet):
+    # (a hostile review: "Reporter (Sydney Morning Herald):" was read as a reporter named Sydney Morning Herald, a
+    # census first name before capitalised words: "What did the Sydney Morning Herald reporter ask …" abstained)
+    from rag.speakers import person_named
+
+    assert not person_named(outlet, label)
+
+
+def test_a_person_in_a_role_labels_bracket_is_still_named():
+    from rag.speakers import person_named
+
+    assert person_named("Rachel Adebayo", "Moderator") and person_named("MISHAL HUSAIN", "PRESENTER")
+    assert person_named("Joe Brennan", "interviewer") and person_named("Mr. Bruce Stanton", "The Acting Chair")
+    assert not person_named("Jane Smith", "Reporter")       # (a reporter's bracket is their outlet, whatever it reads)

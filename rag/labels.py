@@ -85,6 +85,28 @@ ROLES = OFFICES | {
     "doctor", "nurse", "patient", "expert", "panel", "committee", "the"}
 
 
+# everyday words of headings, a programme's items, a lecture's segments and minutes' lead-ins ("Keynote", "Worked
+# Example", "Course Overview", "Key takeaway"): a label made of any of them alone on its line, or before a time, names
+# no one (turns._a_person, not english.is_common: turns may not import a later stage)
+EVERYDAY = set("""
+a an the of and or for to in on at with by from about into over under after before up out off it its is are we our
+my your this that these those what why how who when where which here there now then today next new old first second
+third last final main general key big small short long quick simple basic advanced further more other special open
+close closing opening start end wrap round free live time times day days week weeks morning afternoon evening night
+noon midday keynote lunch dinner breakfast brunch tea coffee snack snacks break breaks registration reception
+welcome welcoming remarks session sessions workshop workshops seminar seminars lecture lectures talk talks panel
+panels discussion discussions debate plenary forum tour tours visit visits walk trip demo demos demonstration
+poster posters presentation presentations networking ceremony awards award prize music show party social drinks
+course courses overview overviews worked example examples exercise exercises practice practical problem problems
+solution solutions question questions answer answers introduction intro summary summaries review recap
+conclusion conclusions thoughts concept concepts case study studies part chapter section topic topics lesson
+lessons module unit units theory method methods result results data analysis model models design test tests
+testing quiz exam homework assignment reading readings notes note outline preview highlights highlight takeaway
+takeaways fact facts check follow vote votes decision decisions action actions item items update updates news
+report reports steps step matters matter background history context story stories team group groups q&a
+schedule programme program agenda plan plans setup travel transfer departure arrival arrivals check-in sign
+reflection reflections feedback comments wrap-up warm-up icebreaker announcements business other any
+""".split())
 # roles whose label's bracket names where they work, never who they are ("Reporter (Sydney Morning Herald)", "Journalist
 # (Al Jazeera)": speakers.person_named)
 PRESS_ROLES = {"reporter", "journalist", "correspondent"}

@@ -19,7 +19,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .labels import CAPITALS, CLOCK, HOURS_CLOCK, INTERVIEW_ROLES, INVERTED, LABEL, OFFICES, ROLES, TITLES, prose, reading_order
+from .labels import (CAPITALS, CLOCK, EVERYDAY, HOURS_CLOCK, INTERVIEW_ROLES, INVERTED, LABEL, OFFICES, ROLES, TITLES, prose,
+                     reading_order)
 
 # who asks by the label's own word: a press conference's "Question:", an interview's "Interviewer:"
 ASKER_LABELS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
@@ -81,7 +82,7 @@ _CLOCK_OUTLET = re.compile(rf"(?P<p>{CLOCK})")
 # ("Amina Hassan  2:26 PM")
 _OTTER = re.compile(
     rf"(?P<label>{LABEL}|{INVERTED})(?P<outlet>(?!))?"
-    rf"(?:[ \t]+(?:[-–—|][ \t]+)?(?P<clock>(?:\d{{1,3}}:)?\d{{1,2}}:\d{{2}})(?:[ \t]*(?P<meridiem>[AaPp])\.?[Mm]\.?)?"
+    rf"(?:[ \t]+(?P<dash>[-–—|][ \t]+)?(?P<clock>(?:\d{{1,3}}:)?\d{{1,2}}:\d{{2}})(?:[ \t]*(?P<meridiem>[AaPp])\.?[Mm]\.?)?"
     rf"|[ \t]*\[(?P<bracket>{CLOCK})\]|[ \t]*\((?P<paren>{CLOCK})\))"
     r"[ \t]*(?:\r?\n(?=[ \t]*\S)|$)"
 )
@@ -151,11 +152,43 @@ def _personal(label: str, lone: set[str]) -> bool:
     words = [w for w in re.findall(r"[^\W\d_]+", label.lower()) if w not in TITLES]
     return bool(words) and (any(w in first_names() for w in words[:2]) or label.split()[-1] in lone)
 
-def _a_name(label: str) -> bool:
-    """Whether a label alone on its line names someone rather than being a caption's word ("Okay", "Right"): a role
-    ("Host"), a numbered voice ("Speaker 2"), or a name of two words or more, each capitalised ("Priya Raman"; a
-    caption's line so is rare, and must recur: paragraph_marks)."""
-    return label.lower() in ROLES or bool(re.fullmatch(r".+ \d{1,3}", label)) or len(label.split()) >= 2
+def _a_person(label: str) -> bool:
+    """Whether a label alone on its line, or a header's before its time, names someone rather than being a caption's
+    word ("Okay", "Right"), a segment's title ("Worked Example", "Course Overview") or a programme's item ("Keynote",
+    "Lunch"): a role ("Host"), a numbered voice ("Speaker 2"), or a name of two words or more past its titles, the
+    first a census first name ("Sarah Lee") or none an everyday word of headings (labels.EVERYDAY: "Priya Raman")."""
+    from .paths import first_names
+
+    if label.lower() in ROLES or re.fullmatch(r".+ \d{1,3}", label):
+        return True
+    words = [w for w in re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", reading_order(label).lower()) if w not in TITLES]
+    return len(words) >= 2 and (words[0] in first_names() or not any(w in EVERYDAY for w in words))
+
+
+def _offsets(clocks: list[str]) -> bool:
+    """Whether a document's header times (`clocks`, without AM/PM) are a recording's offsets, not times of day: one
+    with hours, minutes and seconds ("00:00:24"), or, minutes and seconds alone, one past 23 minutes or with
+    seconds that are not a round five ("00:39"); a rota's "09:00", "12:00", "15:30" read as times of day."""
+    parts = [c.split(":") for c in clocks]
+    return any(len(p) == 3 for p in parts) or any(int(p[0]) > 23 or int(p[-1]) % 5 for p in parts)
+
+
+def _services(otter: list) -> list:
+    """`otter` (_OTTER's matches per paragraph, None where none) without the headers of this session's forms, the
+    time after a dash or in brackets or with AM/PM ("Sarah Lee - 00:00:24", "Sarah Lee [00:24]", "Amina Hassan
+    2:26 PM"), unless each names a person (_a_person), two or more do, and their times are offsets (_offsets; Slack's
+    AM/PM a time of day); Otter's own "Jane Doe  0:03" as before."""
+    def new(o) -> bool:
+        return bool(o.group("dash") or o.group("bracket") or o.group("paren") or o.group("meridiem"))
+
+    found = [o for o in otter if o and new(o)]
+    if not found:
+        return otter
+    people = {o.group("label") for o in found if _a_person(o.group("label"))}
+    timed = [o.group("clock") or o.group("bracket") or o.group("paren") for o in found if not o.group("meridiem")]
+    timed = [re.sub(r"[.,]\d+$", "", c) for c in timed]
+    keep = len(people) >= 2 and (not timed or _offsets(timed))
+    return [o if o is None or not new(o) or keep and o.group("label") in people else None for o in otter]
 
 
 def _reported(text: str, paras: Sequence, mixed: list) -> bool:
@@ -275,12 +308,16 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
     # (a header alone in its paragraph heads the next one's words: not one above another header, nor the last)
     otter = [o if o is None or o.end() < p.end or i + 1 < len(paras) and not otter[i + 1] else None
              for i, (o, p) in enumerate(zip(otter, paras))]
+    # a podcast service's or Slack's header ("Sarah Lee - 00:00:24", "Sarah Lee [00:24]", "Amina Hassan  2:26 PM")
+    # only where it names people, several (_a_person), and its time is a recording's offset, or Slack's time of day
+    # (_offsets): not a programme's "Keynote 9:00 AM", a rota's "Ann Ruiz - 09:00"
+    otter = _services(otter)
     # "Jane Doe  0:03" is a speaker's header when someone's recurs: not an agenda's "Coffee Break  10:15"
     if max(Counter(o.group("label") for o in otter if o).values(), default=0) >= 2:
         labels = [o or m for o, m in zip(otter, labels)]
     named = [_STAMPED_NAME.match(text, a, p.end) if s and not m else None
              for p, a, s, m in zip(paras, after, stamps, labels)]
-    heads = Counter(n.group("label") for n in named if n and _a_name(n.group("label")))
+    heads = Counter(n.group("label") for n in named if n and _a_person(n.group("label")))
     named = [n if n and n.group("label") in heads else None for n in named]
     if max(heads.values(), default=0) >= 2 and 2 * sum(heads.values()) >= sum(1 for s in stamps if s):
         labels = [m or n for m, n in zip(labels, named)]

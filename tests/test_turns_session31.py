@@ -4,6 +4,8 @@ note above the first turn, an interview's key line ("I = interviewer (…)") and
 fixture is small and written here; every quote is checked to be the text's exact span."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag.parse import parse
@@ -228,3 +230,43 @@ def test_a_person_in_a_role_labels_bracket_is_still_named():
     assert person_named("Rachel Adebayo", "Moderator") and person_named("MISHAL HUSAIN", "PRESENTER")
     assert person_named("Joe Brennan", "interviewer") and person_named("Mr. Bruce Stanton", "The Acting Chair")
     assert not person_named("Jane Smith", "Reporter")       # (a reporter's bracket is their outlet, whatever it reads)
+
+
+@pytest.mark.parametrize("text", [
+    # an event programme's items with their times of day (a hostile review: "Keynote", "Lunch" were Slack senders)
+    "Harbour Science Day\n\nRegistration 8:30 AM\nCoffee in the lobby.\n\nKeynote 9:00 AM\nDr Maria Lopez opens.\n\n"
+    "Lunch 12:00 PM\nServed in the marquee.\n\nKeynote 1:30 PM\nProfessor Sam Okafor on tides.\n\n"
+    "Lunch 12:30 PM\nThe second sitting.\n",
+    "Programme\n\nOpening Remarks 9:00 AM\nThe chair opens.\n\nPanel Discussion 10:00 AM\nThree guests.\n\n"
+    "Opening Remarks 2:00 PM\nDay two.\n\nPanel Discussion 3:00 PM\nThree more.\n",
+    # a rota's names with a clock time each (a hostile review: "09:00" was read as 540 s into a recording)
+    "Volunteer rota\n\nAnn Ruiz - 09:00\nOpens the shop.\n\nBen Cole - 12:00\nCovers lunch.\n\n"
+    "Ann Ruiz - 15:00\nCloses the shop.\n\nBen Cole - 17:30\nEvening sorting.\n",
+    "Rota\n\nAnn Ruiz (09:00)\nOpens the shop.\n\nBen Cole (12:15)\nCovers lunch.\n\nAnn Ruiz (15:00)\nCloses up.\n",
+    # a lecture's stamped segment titles, each twice (a hostile review: "Worked Example" was a speaker)
+    "Lecture 4\n\n[00:00:00] Course Overview\nToday we look at tides.\n\n[00:05:10] Worked Example\nWe take M2 first."
+    "\n\n[00:12:40] Worked Example\nNow add S2.\n\n[00:20:00] Course Overview\nTo sum up.\n",
+    "[00:00:00] Key Concepts\nTides.\n\n[00:04:00] Case Study\nThe Severn.\n\n[00:09:00] Key Concepts\nAgain.\n\n"
+    "[00:12:00] Case Study\nThe Fundy.\n",
+])
+def test_a_programmes_rotas_or_lectures_times_beside_titles_are_no_speakers_headers(text):
+    _, ps = parsed("x.txt", text)
+    assert not said(ps)
+    heads = [re.sub(r"^\[[\d:]+\] ", "", part.split("\n")[0]) for part in text.split("\n\n")[1:]]
+    assert all(any(p.text.startswith(h) for p in ps) for h in heads)     # (each title and time kept in its quote)
+
+
+def test_a_slack_channel_of_one_word_senders_or_one_sender_gives_no_senders():
+    # (a Slack header needs two senders, each named as a person: not "Keynote 9:00 AM" twice)
+    text = "#ops\n\nGrace Wanjiru  9:02 AM\nThe gauge stopped.\n\nGrace Wanjiru  9:30 AM\nFixed it.\n"
+    _, ps = parsed("s.txt", text)
+    assert not said(ps)
+
+
+def test_a_podcast_header_with_minutes_and_seconds_still_gives_the_speaker():
+    text = ("Ep 3\n\nSarah Lee - 00:00\nWelcome back.\n\nTom Okafor - 00:24\nSaltmarsh buries carbon.\n\n"
+            "Sarah Lee - 01:05\nWhat did it cost?\n\nTom Okafor - 01:08\nA million pounds.\n")
+    _, ps = parsed("p.txt", text)
+    assert [(p.speaker, p.time) for p in ps if p.speaker] == [
+        ("Sarah Lee", 0.0), ("Tom Okafor", 24.0), ("Sarah Lee", 65.0), ("Tom Okafor", 68.0)]
+

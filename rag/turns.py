@@ -25,8 +25,8 @@ from .labels import (CAPITALS, CLOCK, EVERYDAY, HOURS_CLOCK, INTERVIEW_ROLES, IN
 # who asks by the label's own word: a press conference's "Question:", an interview's "Interviewer:"
 ASKER_LABELS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
 # a label in bold with words in lower case after its first, "**Audience member:**", "**Unidentified speaker:**": a
-# speaker's only in a conversation or a Q&A whose other speakers are found (openings: not a Markdown page's "**Why it
-# matters:**" lead-in)
+# speaker's only in a conversation or a Q&A whose other speakers are found, and only where it names a person or a role
+# (openings, _loose_person: not a Markdown page's "**Why it matters:**" lead-in, nor minutes' "**Key takeaway:**")
 _LOOSE_BOLD = rf"(?<=\*\*|__)(?P<loose>[{CAPITALS}][\w'’-]*(?: [a-z][\w'’-]*){{1,3}})(?=:\*\*|:__|\*\*:|__:)"
 # "Question:", "Q:", "Sergey Lavrov:", "John Smith (Reuters):", "PhD B:", "Leader of the Opposition:",
 # "The Chair (Hon. Anthony Rota (Nipissing, Lib.)):", "Caroline Lucas (Brighton, Pavilion) (Green):" (UK Hansard: the
@@ -163,6 +163,23 @@ def _a_person(label: str) -> bool:
         return True
     words = [w for w in re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", reading_order(label).lower()) if w not in TITLES]
     return len(words) >= 2 and (words[0] in first_names() or not any(w in EVERYDAY for w in words))
+
+
+# the last word of a label in sentence case that names a voice, not a role of ROLES: "Unidentified speaker", "Audience
+# member", "Second caller", "Older man"
+_VOICES = {"speaker", "member", "voice", "man", "woman", "male", "female", "person", "caller", "questioner", "guest",
+           "participant", "attendee", "resident", "parent", "officer", "official", "spokesperson", "spokesman",
+           "spokeswoman", "representative", "volunteer", "worker", "manager", "councillor", "councilor"}
+
+
+def _loose_person(label: str) -> bool:
+    """Whether a bold label in sentence case ("**Audience member:**") names a person or a role, not a lead-in ("**Key
+    takeaway:**", "**Decision taken:**", "**Why it matters:**"): its last word a role (labels.ROLES) or a voice
+    (_VOICES: "Unidentified speaker"), or its first a census first name ("Ann from accounts")."""
+    from .paths import first_names
+
+    words = label.lower().split()
+    return words[-1] in (ROLES - {"the"}) | _VOICES or words[0] in first_names()
 
 
 def _offsets(clocks: list[str]) -> bool:
@@ -394,7 +411,8 @@ def openings(text: str, paras: Sequence, marks: tuple[list, list, list],
         if m:
             label = m.group("label")
             folded = label.lower().rstrip(".")
-            if prose(label) and label not in roles or m.groupdict().get("loose") and not conversation or not (
+            if prose(label) and label not in roles or m.groupdict().get("loose") and not (
+                    conversation and _loose_person(label)) or not (
                     folded in ASKER_LABELS or m.group("outlet") or m.group().startswith(("**", "__"))
                     or m.groupdict().get("number")
                     or counts[label] >= 2 or conversation or (s is not None and by_stamp)

@@ -270,3 +270,14 @@ def test_a_podcast_header_with_minutes_and_seconds_still_gives_the_speaker():
     assert [(p.speaker, p.time) for p in ps if p.speaker] == [
         ("Sarah Lee", 0.0), ("Tom Okafor", 24.0), ("Sarah Lee", 65.0), ("Tom Okafor", 68.0)]
 
+
+@pytest.mark.parametrize("lead", ["Decision taken", "Key takeaway", "Fact check", "Why it matters", "Follow up",
+                                  "Open question", "Vote result", "Background reading"])
+def test_a_bold_lead_in_in_sentence_case_among_speakers_is_no_speaker(lead):
+    # (a hostile review: in minutes with bold speakers' labels, "**Decision taken:**" said the decision)
+    text = ("# Parish council\n\n**Chair:** Good evening. First, the playground.\n\n**Ann Ruiz:** The quotes came "
+            "back.\n\n**Ben Cole:** Can we phase it?\n\n**Ann Ruiz:** Phasing adds ten percent.\n\n"
+            f"**{lead}:** Phasing costs more.\n\n**Chair:** Thank you all.\n")
+    _, ps = parsed("minutes.md", text)
+    assert lead not in {p.speaker for p in ps}
+    assert any(p.text.startswith(f"**{lead}:**") for p in ps)

@@ -96,7 +96,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .labels import INVERTED, LABEL, MONTH_NAMES, ROLES, TITLES, editors_note, prose, titled_person
+from .labels import INVERTED, LABEL, MONTH_NAMES, ROLES, editors_note, prose, titled_person
 from .paths import first_names
 from .records import Document, Passage
 from .turns import ASKER_LABELS, NAME_LINE, TURN, Turn, openings, opens_turn, paragraph_marks, timing_lines

@@ -454,10 +454,15 @@ def intro_html(index=None, problem: str | None = None) -> str:
     docs = list(index.documents.values())
     what = (esc(docs[0].title or docs[0].id) + (f" ({esc(docs[0].date)})" if docs[0].date else "")
             if len(docs) == 1 else f"{len(docs)} documents")
+    # (where it sits, in the index's own terms: a meeting's quote answered no question, and is someone's)
+    asked = any(p.kind == "question" for p in index.paragraphs)
+    spoken = not asked and any(p.speaker for p in index.paragraphs)
+    where = "which question it answered, " if asked else "who said it, " if spoken else ""
+    context = "full exchange" if asked else "place in the document"
     return (f'<p class="rq-hello">Ask a question about <b>{what}</b>. '
             f'The answer is a list of exact quotes, each with where it sits: '
-            f'which question it answered, the paragraph and the document. '
-            f'Click a quote’s number to see it in its full exchange. Press <kbd>/</kbd> to ask from anywhere; '
+            f'{where}the paragraph and the document. '
+            f'Click a quote’s number to see it in its {context}. Press <kbd>/</kbd> to ask from anywhere; '
             f'<b>Presenter mode</b> shows one quote at a time, large, with a QR code of the answer.</p>')
 
 

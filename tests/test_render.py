@@ -593,3 +593,18 @@ def test_the_summary_heading_is_one_short_line_that_does_not_change_as_it_stream
     assert head.search(render.summary_html(turn, 1)).group(1) == streaming
     css = (Path(render.__file__).parent / "static" / "chat.css").read_text(encoding="utf-8")
     assert "uppercase" not in re.search(r"\.rq-summary-head \{[^}]*\}", css).group()
+
+
+def test_the_landing_text_says_where_a_quote_sits_in_the_index_s_own_terms(retriever, tmp_path, fake_embedder):
+    """A seminar host's meetings were told that each quote says "which question it answered": a meeting's quote
+    answered no question, and is someone's."""
+    assert "which question it answered" in render.intro_html(retriever.index)
+    (tmp_path / "m.txt").write_text("Project Manager: The scroll wheel stays.\n\nMarketing: People lose the remote.\n\n"
+                                    "Project Manager: Then it glows.\n\nMarketing: Agreed, it glows.\n", encoding="utf-8")
+    meeting = build([tmp_path / "m.txt"], fake_embedder, folder=tmp_path / "idx")
+    intro = render.intro_html(meeting)
+    assert "who said it, the paragraph" in intro and "question it answered" not in intro
+    assert "full exchange" not in intro
+    (tmp_path / "r.txt").write_text("The harbour wall needs repair.\n\nThe ferry runs hourly.\n", encoding="utf-8")
+    report = build([tmp_path / "r.txt"], fake_embedder, folder=tmp_path / "idx2")
+    assert "where it sits: the paragraph and the document" in render.intro_html(report)

@@ -371,7 +371,7 @@ class _Rows:
         of an office's label (speakers.offices_held: "Richard Halford": "The Minister for Roads and Local Transport",
         so "the Minister" is him)."""
         from .labels import INTERVIEW_ROLES, ROLES
-        from .speakers import initials_named, keyed_labels, offices_held, role_named
+        from .speakers import coded_roles, initials_named, keyed_labels, offices_held, role_named
 
         names = [name for name, _ in self.speakers.values()]
         labels = {name for name in names if re.fullmatch(r"[A-Z]{2,4}", name)}
@@ -379,22 +379,21 @@ class _Rows:
         for doc in self.index.documents.values() if labels else ():
             for label, name in initials_named(doc.text, labels).items():
                 out.setdefault(label, name)
-        # (an interview's key line, "I = interviewer (Joe Brennan); R = respondent": a speaker's letter too; not an
-        # asker's, whose questions are no passage to name)
-        letters = {name for name in names if re.fullmatch(r"[A-Z]{1,4}", name)} - set(out)
-        keyed: dict[str, set[str]] = {}
+        # (an interview's key line, "I = interviewer (Joe Brennan); R = respondent", or a header's role of a code,
+        # "Participant: P3, female, 41": a speaker's letter or code too; not an asker's, whose questions are no passage)
+        letters = {name for name in names if re.fullmatch(r"[A-Z]{1,4}\d{0,3}", name)} - set(out)
         speaks_in: dict[str, set[str]] = {}
         for p in self.index.passages if letters else ():
             if p.speaker in letters:
                 speaks_in.setdefault(p.speaker, set()).add(p.doc)
-        for doc in {d for docs in speaks_in.values() for d in docs}:
-            for label, name in keyed_labels(self.index.documents[doc].text, letters).items():
-                if doc in speaks_in.get(label, ()):
-                    keyed.setdefault(label, set()).add(name)
-        # (one name in every document whose turns the letter labels: two interviews' "R" are two respondents)
-        out.update({label: names.pop() for label, names in keyed.items()
-                    if len(names) == 1 and all(any(k == label for k in keyed_labels(self.index.documents[d].text,
-                                                                                     {label})) for d in speaks_in[label])})
+        keyed: dict[str, list[str | None]] = {}
+        for label, docs in speaks_in.items():
+            for doc in docs:
+                text = self.index.documents[doc].text
+                keyed.setdefault(label, []).append(keyed_labels(text, {label}).get(label)
+                                                   or coded_roles(text, {label}).get(label))
+        # (one name in every document whose turns the label labels: two interviews' "R" are two respondents)
+        out.update({label: found[0] for label, found in keyed.items() if found[0] and len(set(found)) == 1})
         roles = {name for name in names if name.lower() in ROLES | INTERVIEW_ROLES and name not in out}
         held: dict[str, set[str]] = {}
         for p in self.index.passages if roles else ():

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .names import title_case
-from .labels import INSTITUTION_WORDS, OFFICES, PRESS_ROLES, ROLES, TITLES, titled_person
+from .labels import INSTITUTION_WORDS, INTERVIEW_ROLES, OFFICES, PRESS_ROLES, ROLES, TITLES, titled_person
 from .paths import first_names
 from .english import HONORIFICS, MONTHS, is_common
 
@@ -566,6 +566,22 @@ def initials_named(text: str, labels: set[str]) -> dict[str, str]:
 # bus driver, 68)", "INT = Interviewer, P = Participant": a label in capitals, "=", a role or a name, a bracket after it
 _KEYED = re.compile(r"(?:^|[;,:][ \t]*|[ \t]{2,})(?P<label>[A-Z]{1,4})[ \t]*=[ \t]*(?P<value>[A-Za-z][\w'’. -]{0,40}?)"
                     r"(?:[ \t]*\((?P<bracket>[^()\n]{1,80})\))?[ \t]*(?=[;,]|$)", re.MULTILINE)
+
+
+# a header's line giving a role its code: "Participant: P3, female, 41, intensive care nurse", "Respondent: R7"
+_ROLE_OF_CODE = re.compile(r"^[ \t]*(?P<role>[A-Z][a-z]+)[ \t]*:[ \t]*(?P<label>[A-Z]{1,4}\d{0,3})[ \t]*(?=[,;(]|[ \t]+[-–—]|$)",
+                           re.MULTILINE)
+
+
+def coded_roles(text: str, labels: set[str]) -> dict[str, str]:
+    """Each of `labels` that a line of the document's header gives as a role's code -> the role, as written ("P3" ->
+    "Participant" of "Participant: P3, female, 41"): "What did the participant say" names P3's turns. Only a role
+    (labels.ROLES, INTERVIEW_ROLES), not "Interview ID: P3"."""
+    out: dict[str, str] = {}
+    for m in _ROLE_OF_CODE.finditer("\n".join(text.splitlines()[:HEADER_LINES])):
+        if m.group("label") in labels and m.group("role").lower() in ROLES | INTERVIEW_ROLES:
+            out.setdefault(m.group("label"), m.group("role"))
+    return out
 
 
 def keyed_labels(text: str, labels: set[str]) -> dict[str, str]:

@@ -281,3 +281,20 @@ def test_a_bold_lead_in_in_sentence_case_among_speakers_is_no_speaker(lead):
     _, ps = parsed("minutes.md", text)
     assert lead not in {p.speaker for p in ps}
     assert any(p.text.startswith(f"**{lead}:**") for p in ps)
+
+
+def test_a_header_s_role_of_a_code_names_its_turns(tmp_path):
+    """(a researcher's qualitative interview: "Participant: P3, female, 41, intensive care nurse" above "P3:" turns;
+    "What did the participant say about caffeine?" named nobody, and searched the interviewer's words too)"""
+    from rag.speakers import coded_roles
+
+    header = ("Project: Night-shift nurses and sleep (NSNS study)\nInterview ID: P3\nDate: 14 March 2024\n"
+              "Interviewer: Dr Hannah Kerr (HK)\nParticipant: P3, female, 41, intensive care nurse\n")
+    assert coded_roles(header, {"P3"}) == {"P3": "Participant"}          # (not "Interview ID: P3")
+    assert coded_roles("Interview ID: P3\n", {"P3"}) == {}
+    text = header + "".join(f"\nInterviewer: And the {w}?\n\nP3: The {w} is the hard part of nights, honestly.\n"
+                            for w in ("caffeine", "rota", "sleep"))
+    r = _retriever(tmp_path, "p3.txt", text)
+    found = r.search("What did the participant say about caffeine?", 3, abstain=False)
+    assert found.speaker == "P3" and "Only passages where P3 (Participant) speaks." in found.notices
+    assert "caffeine" in found.hits[0].passage.text

@@ -99,6 +99,22 @@ def tiny_index(tmp_path, interview_file, fake_embedder):
     return folder
 
 
+def serve_folder(folder: Path):
+    """The chat served in this process over an index (the fake embedder's, in `folder`/idx) of `folder`'s .txt files:
+    a generator for a module fixture, yielding the page's URL, closing the server after."""
+    from rag import ui
+    from rag.build import build
+    from test_ui_api import free_port
+
+    embedder = FakeEmbedder()
+    build(sorted(folder.glob("*.txt")), embedder, folder=folder / "idx")
+    demo, url = ui.serve(folder / "idx", port=free_port(), embedder=embedder, block=False)
+    try:
+        yield url
+    finally:
+        demo.close()
+
+
 def at_once(fn, n: int, timeout: float = 60) -> list:
     """fn(i) for i in range(n), from n threads released together; the results in order
     (an exception in any thread is raised here)."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM
+from conftest import CHROMIUM, serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -33,11 +33,6 @@ if not Path(CHROMIUM).exists():
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """Four documents: two meetings of the design team (the same roles, other people), a budget meeting, notes."""
-    from conftest import FakeEmbedder
-    from rag import ui
-    from rag.build import build
-    from test_ui_api import free_port
-
     folder = tmp_path_factory.mktemp("documents")
     shutil.copy(DATA / "design.txt", folder / "design_kickoff_meeting.txt")
     design = (DATA / "design.txt").read_text(encoding="utf-8")
@@ -45,11 +40,8 @@ def app(tmp_path_factory):
     shutil.copy(DATA / "budget.txt", folder / "budget_committee_meeting.txt")
     (folder / "harbour_notes.txt").write_text(NOTES, encoding="utf-8")
     (folder / "port_lecture.txt").write_text(LECTURE, encoding="utf-8")
-    embedder = FakeEmbedder()
-    build(sorted(folder.glob("*.txt")), embedder, folder=folder / "idx")
-    demo, url = ui.serve(folder / "idx", port=free_port(), embedder=embedder, block=False)
-    yield url, folder
-    demo.close()
+    for url in serve_folder(folder):
+        yield url, folder
 
 
 def open_page(browser, url: str, **context):

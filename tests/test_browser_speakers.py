@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, FLAGS
+from conftest import CHROMIUM, FLAGS, serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -25,20 +25,12 @@ if not Path(CHROMIUM).exists():
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from conftest import FakeEmbedder
-    from rag import ui
-    from rag.build import build
-    from test_ui_api import free_port
-
     folder = tmp_path_factory.mktemp("speakers")
     for name in ("design.txt", "budget.txt"):
         shutil.copy(DATA / name, folder / name)
     (folder / "notes.txt").write_text(NOTES, encoding="utf-8")          # a document without speakers
-    embedder = FakeEmbedder()
-    build(sorted(folder.glob("*.txt")), embedder, folder=folder / "idx")
-    demo, url = ui.serve(folder / "idx", port=free_port(), embedder=embedder, block=False)
-    yield url, folder
-    demo.close()
+    for url in serve_folder(folder):
+        yield url, folder
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from pathlib import PurePath, PureWindowsPath
 
 from .errors import IndexProblem
 from .lexical import tokenize
-from .parse import UNNAMED_LABELS
+from .exchanges import UNNAMED_LABELS
 from .read import BIDI_CONTROLS
 from .records import Document, Hit, Passage
 from .store import UPLOADED, Index

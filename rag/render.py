@@ -586,7 +586,7 @@ def documents_html(index) -> str:
     counts: dict[str, int] = {}
     for p in index.passages:
         counts[p.doc] = counts.get(p.doc, 0) + 1
-    from .parse import UNNAMED_LABELS
+    from .exchanges import UNNAMED_LABELS
 
     speakers: dict[str, dict[str, None]] = {}
     for p in index.paragraphs:

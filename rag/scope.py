@@ -122,7 +122,7 @@ class Scope:
         if found is None:
             known = sorted(name for name, _ in self._rows.speakers.values())
             named = listing(known, 12)
-            from .parse import UNNAMED_LABELS
+            from .exchanges import UNNAMED_LABELS
 
             named_askers = [a for a in asking if a.casefold() not in UNNAMED_LABELS]
             answers = [r for a in named_askers for r in self._rows.answers_to.get(a, ())]
@@ -228,7 +228,7 @@ class Scope:
         no passage of their own, so the answers to their questions are searched (every passage where they got none),
         by the query without the mention: (None, those rows or None, that query, the notice that says so); else
         (None, None, text, "")."""
-        from .parse import UNNAMED_LABELS
+        from .exchanges import UNNAMED_LABELS
         from .speakers import query_without, resolve
 
         askers = [a for a in self._rows.askers if a.casefold() not in UNNAMED_LABELS]

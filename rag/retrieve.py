@@ -46,7 +46,6 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 
 import numpy as np
 
@@ -59,9 +58,10 @@ from .notices import (ABSTAIN_NOTICE, NOTHING_TO_SEARCH, REST, abstain_notice, c
                       elsewhere_notice, language_notice, missing_notice, not_speaking_notice, respelt_notice,
                       unsaid_notice, unsure_notice)
 from .query import DEFAULT_K, DEFAULT_MODE, MAX_K, MAX_QUERY_CHARS, MODES, check_k, clean_query
-from .ranking import (FEW_LEXICAL_ROWS, FEWEST_PASSAGES, NEAR_DUPLICATE, REFERENCE_PASSAGES, by_document, confidence,
+from .ranking import (FEW_LEXICAL_ROWS, NEAR_DUPLICATE, REFERENCE_PASSAGES, by_document, confidence,
                       fuse, idf_ceiling, mmr, overlaps, rrf, score_fusion, text_key)
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
+from .rows import MAX_PARAGRAPH_CHARS, MAX_QUOTE_CHARS, Rows
 from .scope import SPEAKERS_JOIN, Scope, Where
 from .store import Compat, Index
 from .english import dictionary_name
@@ -70,13 +70,11 @@ from .terms import (absent_words, content_words, hard_missing, held_names, names
                     whole_names)
 
 # the search's own names, and (re-exported) those of the stages it runs: query.py, ranking.py, notices.py
-__all__ = ["ABSTAIN_NOTICE", "DEFAULT_K", "MAX_K", "MAX_QUERY_CHARS", "MODES", "NEAR_DUPLICATE", "REFERENCE_PASSAGES",
-           "Result", "Retriever", "SearchSettings", "abstain_notice", "by_document", "calibrated_threshold", "check_k",
+__all__ = ["ABSTAIN_NOTICE", "DEFAULT_K", "MAX_K", "MAX_PARAGRAPH_CHARS", "MAX_QUERY_CHARS", "MAX_QUOTE_CHARS", "MODES",
+           "NEAR_DUPLICATE", "REFERENCE_PASSAGES", "Result", "Retriever", "SearchSettings", "abstain_notice", "by_document", "calibrated_threshold", "check_k",
            "clean_query", "confidence", "corpus_noun", "fuse", "idf_ceiling", "missing_notice", "mmr",
            "open_retriever", "overlaps", "rrf", "score_fusion"]
 
-MAX_QUOTE_CHARS = 1000      # a conversation's turn longer than this is quoted by its window
-MAX_PARAGRAPH_CHARS = 3 * MAX_QUOTE_CHARS   # and any paragraph longer than this (a page that lost its line breaks)
 REST_POOL = 10              # the best candidates that join the first hits' neighbours in the hits after them (_rest)
 
 
@@ -109,8 +107,8 @@ class SearchSettings:
     topic_weight: float = 0.5   # in a conversation, weight of the neighbouring windows' scores (a topic runs on)
     topic_span: int = 1         #   how many windows on each side
     places: int = 5             # in a conversation, the first hits come from this many places (no two neighbouring
-                                #   windows among them: _Rows.spread; 0: off), the later ones from around them (_rest)
-    region_span: int = 3        # a window's place: it and this many windows each side (_Rows.region)
+                                #   windows among them: Rows.spread; 0: off), the later ones from around them (_rest)
+    region_span: int = 3        # a window's place: it and this many windows each side (Rows.region)
     region_weight: float = 0.1  # in a conversation, weight of the cosine of a window's place in its score
     adapter: str = "auto"       # the query adapter (adapter.py): "auto" (a conversation index: the shipped one),
                                 #   "none", or a file's path
@@ -136,339 +134,6 @@ def _with_question(p: Passage) -> str:
 
 COUNT_PASSAGES = 3      # the first passages shown (after diversity: not three copies of one paragraph in three
                         # documents; the same for any k) a count question's number is looked for in, with their question
-
-class _Rows:
-    """Where the passages sit, for a Retriever and those with_settings makes from it: each
-    paragraph (a hit quotes its paragraph whole) and each document's rows (the docs filter)."""
-
-    def __init__(self, index: Index):
-        self.index = index
-
-    @cached_property
-    def alias_words(self) -> frozenset:
-        """Every word of every name a speaker may be called by (speakers.aliases): a query with none
-        of them names no speaker, and resolving it can be skipped."""
-        from .speakers import _fold, aliases
-
-        return frozenset(w for name, _ in self.speakers.values() for a in aliases(name) for w in a) | \
-            frozenset(_fold(w) for name, _ in self.speakers.values() for w in re.findall(r"[^\W_]+", name)) | \
-            frozenset(w for name in self.known_as.values() for a in aliases(name) for w in a)
-
-    @cached_property
-    def idf_scale(self) -> float:       # confidence's: BM25 as on an index of REFERENCE_PASSAGES passages
-        return idf_ceiling(REFERENCE_PASSAGES) / idf_ceiling(max(len(self.index.passages), FEWEST_PASSAGES))
-
-    @cached_property
-    def paragraphs(self) -> dict[tuple[str, int], Passage]:
-        return {(p.doc, p.paragraph): p for p in self.index.paragraphs}
-
-    @cached_property
-    def of_doc(self) -> dict[str, np.ndarray]:       # once per index, not per query (a mask over 100k rows)
-        rows: dict[str, list[int]] = {}
-        for i, p in enumerate(self.index.passages):
-            rows.setdefault(p.doc, []).append(i)
-        return {d: np.array(r, dtype=np.int64) for d, r in rows.items()}
-
-    @cached_property
-    def doc_ids(self) -> list[str]:     # the documents that have passages, in row order
-        return list(self.of_doc)
-
-    @cached_property
-    def paragraph_of_row(self) -> np.ndarray:     # row -> its (document, paragraph) as a number
-        ids: dict[tuple[str, int], int] = {}
-        return np.array([ids.setdefault((p.doc, p.paragraph), len(ids)) for p in self.index.passages], dtype=np.int64)
-
-    def quoted(self, row: int) -> Passage:
-        """What a hit on passage `row` quotes when hits expand (Retriever.shown): its whole paragraph, but a
-        window of a conversation's turn longer than MAX_QUOTE_CHARS, or of any paragraph longer than
-        MAX_PARAGRAPH_CHARS (a press conference's longest answer is 2,675 characters), is quoted as it is."""
-        window = self.index.passages[row]
-        para = self.paragraphs.get((window.doc, window.paragraph))
-        if para is None or not (para.start <= window.start and window.end <= para.end) or \
-                len(para.text) > (MAX_QUOTE_CHARS if para.kind == "turn" else MAX_PARAGRAPH_CHARS):
-            return window
-        return para
-
-    @cached_property
-    def quote_of_row(self) -> np.ndarray:     # row -> the quote a hit on it shows (quoted) as a number
-        ids: dict[tuple[str, int, int], int] = {}
-        return np.array([ids.setdefault((q.doc, q.start, q.end), len(ids)) for q in map(self.quoted, range(
-            len(self.index.passages)))], dtype=np.int64)
-
-    @cached_property
-    def keys(self) -> dict[bool, dict[int, int]]:    # expand -> row -> text_key of what a hit on it shows (_Shown)
-        return {True: {}, False: {}}
-
-    @cached_property
-    def row_numbers(self) -> np.ndarray:
-        return np.arange(len(self.index.passages))
-
-    @cached_property
-    def is_turn(self) -> np.ndarray:     # row -> whether it is a conversation's turn window
-        return np.array([p.kind == "turn" for p in self.index.passages], dtype=bool)
-
-    @cached_property
-    def doc_of_row(self) -> np.ndarray:  # row -> its document's place in doc_ids
-        out = np.zeros(len(self.index.passages), dtype=np.int64)
-        for i, d in enumerate(self.doc_ids):
-            out[self.of_doc[d]] = i
-        return out
-
-    def doc_vectors(self, vectors: np.ndarray) -> np.ndarray:
-        """Each document's vector (row i: doc_ids[i]): the normalised mean of its passages' vectors."""
-        if getattr(self, "_doc_vectors", None) is None:
-            means = np.stack([vectors[self.of_doc[d]].mean(axis=0) for d in self.doc_ids]) if self.doc_ids \
-                else np.zeros((0, vectors.shape[1]), dtype="float32")
-            self._doc_vectors = means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
-        return self._doc_vectors
-
-    @cached_property
-    def speakers(self) -> dict[str, tuple[str, np.ndarray]]:
-        """Speaker name, case folded -> (the name as the index writes it, the rows where they speak)."""
-        from .chunk import speakers_of
-
-        rows: dict[str, list[int]] = {}
-        names: dict[str, str] = {}
-        for i, p in enumerate(self.index.passages):
-            for name in speakers_of([p]):
-                rows.setdefault(name.casefold(), []).append(i)
-                names.setdefault(name.casefold(), name)
-        for name, held in self._held().items():     # "The Acting Chair (Mr. Bruce Stanton)": his turns alone
-            if name.casefold() not in rows:
-                rows[name.casefold()], names[name.casefold()] = held, name
-        return {key: (names[key], np.array(r, dtype=np.int64)) for key, r in rows.items()}
-
-    def _held(self) -> dict[str, list[int]]:
-        """speakers.known_as name -> the rows (windows) holding a turn of a label whose bracket names a person
-        ("The Acting Chair (Mr. Bruce Stanton):", "Student (Ravi):"): a conversation's turns only (an answer's
-        outlet is its question's)."""
-        from .speakers import held_by
-
-        out: dict[str, list[int]] = {}
-        spans: dict[str, tuple] = {}    # a document -> its rows by start, their starts, ends and the ends' running max
-        for para in self.index.paragraphs:
-            name = held_by(para)
-            if name is None:
-                continue
-            if para.doc not in spans:
-                of = self.of_doc.get(para.doc, np.zeros(0, dtype=np.int64))
-                se = np.array([(self.index.passages[r].start, self.index.passages[r].end) for r in of],
-                              dtype=np.int64).reshape(-1, 2)
-                order = np.argsort(se[:, 0], kind="stable")
-                of, se = of[order], se[order]
-                spans[para.doc] = (of, se[:, 0], se[:, 1], np.maximum.accumulate(se[:, 1]) if len(se) else se[:, 1])
-            of, starts, ends, reach = spans[para.doc]
-            # the rows that overlap the turn: starting before its end, from the first whose ends reach past its start
-            lo, hi = np.searchsorted(reach, para.start, side="right"), np.searchsorted(starts, para.end, side="left")
-            out.setdefault(name, []).extend(int(of[i]) for i in range(lo, hi) if ends[i] > para.start)
-        return {name: sorted(set(r)) for name, r in out.items()}
-
-    @cached_property
-    def questions(self) -> dict[tuple[str, str], list[Passage]]:    # (document, section) -> its question paragraphs
-        out: dict[tuple[str, str], list[Passage]] = {}
-        for p in self.index.paragraphs:
-            if p.kind == "question":
-                out.setdefault((p.doc, p.section), []).append(p)
-        return out
-
-    def question_of(self, answer: Passage) -> Passage | None:
-        """The question `answer` answers, as a passage of its own (exact: its paragraphs before the answer, from the
-        first to the last of the run of them nearest it); None where the answer has none."""
-        if not answer.question:
-            return None
-        before = [q for q in self.questions.get((answer.doc, answer.section), ()) if q.paragraph < answer.paragraph]
-        if not before:
-            return None
-        run = [before[-1]]
-        for q in reversed(before[:-1]):
-            if q.paragraph != run[0].paragraph - 1:
-                break
-            run.insert(0, q)
-        start, end = run[0].start, run[-1].end
-        return replace(run[0], start=start, end=end, text=self.index.documents[answer.doc].text[start:end],
-                       question=None, outlet=answer.outlet, speakers=(), context="")
-
-    def a_speaker(self, term: str, docs=None) -> bool:
-        """Whether `term` (a name the query holds, "Chidi Okonkwo") is, word for word, the name of a speaker or an
-        asker of the documents `docs` (None: all) as the index gives it: named by the labels, wherever the text
-        writes it otherwise (Teams' "Okonkwo, Chidi")."""
-        from .speakers import _fold
-
-        words = {_fold(w) for w in re.findall(r"[^\W_]+", term)}
-        return bool(words) and any(words <= name and (docs is None or where & set(docs))
-                                   for name, where in self._speaker_words)
-
-    @cached_property
-    def _speaker_words(self) -> list[tuple[frozenset, frozenset]]:
-        """Each speaker's and asker's name's words (folded), with the documents they speak or ask in."""
-        from .speakers import _fold
-
-        def words(name: str) -> frozenset:
-            return frozenset(_fold(w) for w in re.findall(r"[^\W_]+", name))
-
-        where = {name: frozenset(self.doc_ids[i] for i in np.unique(self.doc_of_row[rows]).tolist())
-                 for name, rows in self.speakers.values()}
-        out = [(words(name), docs) for name, docs in where.items()]
-        out += [(words(name), docs) for name, docs in self.asked_in.items()]
-        out += [(words(known), where.get(name, frozenset())) for name, known in self.known_as.items()]
-        return out
-
-    @cached_property
-    def answers_to(self) -> dict[str, list[int]]:     # each asker -> the rows that answer their questions
-        from .speakers import asked_by
-
-        out: dict[str, list[int]] = {}
-        for i, p in enumerate(self.index.passages):
-            asked = self.question_of(p) if p.question else None
-            if asked is not None and asked.speaker:
-                # ("PRESENTER (AMOL RAJAN)" too, and "I" of "I = interviewer (Joe Brennan)")
-                for name in filter(None, (asked.speaker, asked_by(asked),
-                                          self.keyed_askers.get((asked.doc, asked.speaker)))):
-                    out.setdefault(name, []).append(i)
-        return out
-
-    @cached_property
-    def keyed_askers(self) -> dict[tuple[str, str], str]:
-        """Askers labelled by letters that their document's key line names, (document, letter) -> name ("I" -> "Joe
-        Brennan" of "I = interviewer (Joe Brennan); R = respondent"): what Joe Brennan asked is what "I" asked in that
-        document (speakers.keyed_labels; another interview's "I" is another's)."""
-        from .speakers import keyed_labels
-
-        letters: dict[str, set[str]] = {}
-        for p in self.index.paragraphs:
-            if p.kind == "question" and p.speaker and re.fullmatch(r"[A-Z]{1,4}", p.speaker):
-                letters.setdefault(p.doc, set()).add(p.speaker)
-        return {(doc, label): name for doc, labels in letters.items()
-                for label, name in keyed_labels(self.index.documents[doc].text, labels).items()
-                if " " in name}                 # a person's name, not a role ("R = respondent")
-
-    @cached_property
-    def askers(self) -> tuple[str, ...]:    # who asks the questions of a Q&A (their words are context, no passage)
-        return tuple(self.asked_in)
-
-    @cached_property
-    def asked_in(self) -> dict[str, frozenset]:     # each asker -> the documents they ask in
-        from .speakers import asked_by
-
-        out: dict[str, set] = {}
-        for p in self.index.paragraphs:
-            if p.kind == "question" and p.speaker:
-                # (and the person a role's bracket names: "PRESENTER (AMOL RAJAN)" asks his own questions)
-                for name in filter(None, (p.speaker, asked_by(p), self.keyed_askers.get((p.doc, p.speaker)))):
-                    out.setdefault(name, set()).add(p.doc)
-        return {name: frozenset(docs) for name, docs in out.items()}
-
-    @cached_property
-    def alias_table(self) -> tuple[dict, int]:     # speakers.alias_table of the index's speakers
-        from .speakers import alias_table
-        return alias_table((name for name, _ in self.speakers.values()), tuple(sorted(self.known_as.items())))
-
-    @cached_property
-    def known_as(self) -> dict[str, str]:
-        """Speakers labelled by initials the documents give with a name ("DB": Dolores Barrios), or by a role that one
-        document alone labels turns with and names in its header ("SUBJECT": "Subject: Walter Pennock, keeper …";
-        a role several documents use may be a different person in each, so none); and a speaker named in the bracket
-        of an office's label (speakers.offices_held: "Richard Halford": "The Minister for Roads and Local Transport",
-        so "the Minister" is him)."""
-        from .labels import INTERVIEW_ROLES, ROLES
-        from .speakers import coded_roles, initials_named, keyed_labels, offices_held, role_named
-
-        names = [name for name, _ in self.speakers.values()]
-        labels = {name for name in names if re.fullmatch(r"[A-Z]{2,4}", name)}
-        out: dict[str, str] = {}
-        for doc in self.index.documents.values() if labels else ():
-            for label, name in initials_named(doc.text, labels).items():
-                out.setdefault(label, name)
-        # (an interview's key line, "I = interviewer (Joe Brennan); R = respondent", or a header's role of a code,
-        # "Participant: P3, female, 41": a speaker's letter or code too; not an asker's, whose questions are no passage)
-        letters = {name for name in names if re.fullmatch(r"[A-Z]{1,4}\d{0,3}", name)} - set(out)
-        speaks_in: dict[str, set[str]] = {}
-        for p in self.index.passages if letters else ():
-            if p.speaker in letters:
-                speaks_in.setdefault(p.speaker, set()).add(p.doc)
-        keyed: dict[str, list[str | None]] = {}
-        for label, docs in speaks_in.items():
-            for doc in docs:
-                text = self.index.documents[doc].text
-                keyed.setdefault(label, []).append(keyed_labels(text, {label}).get(label)
-                                                   or coded_roles(text, {label}).get(label))
-        # (one name in every document whose turns the label labels: two interviews' "R" are two respondents)
-        out.update({label: found[0] for label, found in keyed.items() if found[0] and len(set(found)) == 1})
-        roles = {name for name in names if name.lower() in ROLES | INTERVIEW_ROLES and name not in out}
-        held: dict[str, set[str]] = {}
-        for p in self.index.passages if roles else ():
-            if p.speaker in roles:
-                held.setdefault(p.speaker, set()).add(p.doc)
-        for role, docs in held.items():
-            person = role_named(self.index.documents[next(iter(docs))].text, role) if len(docs) == 1 else None
-            if person:
-                out[role] = person
-        people = set(names) - set(out)      # a person an office's label names ("The Minister … (Richard Halford):")
-        for doc in self.index.documents.values() if people else ():
-            for person, office in offices_held(doc.text, people).items():
-                out.setdefault(person, office)
-        return out
-
-    @cached_property
-    def vocabulary(self):
-        from .vocabulary import Vocabulary
-        return Vocabulary(self.index)
-
-    @cached_property
-    def noun(self) -> str:
-        return corpus_noun(self.index)
-
-    @cached_property
-    def languages(self) -> tuple[str, ...]:     # the documents' (language.language_of of each one's opening words)
-        from .language import language_of
-
-        first: dict[str, list[str]] = {}
-        for p in self.index.paragraphs:
-            if len(first.setdefault(p.doc, [])) < 20:
-                first[p.doc].append(p.text)
-        found = (language_of(" ".join(texts)[:5000], at_least=5) for texts in first.values())
-        return tuple(sorted({code for code in found if code}))
-
-    def warm_up(self) -> None:
-        self.paragraphs, self.of_doc, self.noun, self.doc_of_row, self.is_turn, self.paragraph_of_row  # noqa: B018
-        self.quote_of_row                                                         # noqa: B018
-        self.speakers                                                             # noqa: B018
-        self.vocabulary.warm_up()
-        self.vocabulary.everyday                                                  # noqa: B018
-
-    def one_per_quote(self, order: list[int]) -> list[int]:
-        """`order` with each quote (quoted: a paragraph, or a long turn's window) once, at the rank of its best
-        window: two windows of one long turn are two quotes."""
-        if not order:
-            return []
-        rows = np.asarray(order, dtype=np.int64)
-        _, first = np.unique(self.quote_of_row[rows], return_index=True)
-        return rows[np.sort(first)].tolist()
-
-    def region(self, rows: np.ndarray, cosine, span: int) -> np.ndarray:
-        """Each row's cosine with the query plus, for d = 1 .. span, the mean cosine of the windows d before and d
-        after it in its document (a window past the document's ends counts 0): how much the place around it is
-        about the query, not the window alone. `cosine`: rows (an array of any shape) -> their cosines."""
-        offsets = np.arange(-span, span + 1)
-        near = rows[:, None] + offsets                                      # each row and its neighbours
-        inside = (near >= 0) & (near < len(self.doc_of_row))
-        near = np.where(inside, near, rows[:, None])
-        inside &= self.doc_of_row[near] == self.doc_of_row[rows][:, None]
-        return (np.where(inside, cosine(near), 0.0) * np.where(offsets == 0, 1.0, 0.5)).sum(axis=1)
-
-    def spread(self, picked: list[int], places: int) -> list[int]:
-        """`picked` with its first `places` rows in as many places: a conversation's turn window next to one
-        already among them (the window before or after it in its document) waits until they are filled, so
-        that the first hits of a meeting hedge over several parts of its discussion (its neighbour, often
-        the same topic, still follows)."""
-        first: list[int] = []
-        for r in picked:
-            if len(first) == places:
-                break
-            if not any(self.is_turn[r] and self.is_turn[q] and abs(r - q) == 1 and
-                       self.doc_of_row[r] == self.doc_of_row[q] for q in first):
-                first.append(r)
-        return first + [r for r in picked if r not in first]
 
 
 @dataclass(frozen=True)
@@ -497,7 +162,7 @@ class _Ranked:
 
 class _Shown:
     """passages[row] as a hit on that row quotes it (see Retriever.shown), each row worked out once, and
-    `key`: its text_key, each kept for the index (_Rows.keys: a search's repeats are told apart without
+    `key`: its text_key, each kept for the index (Rows.keys: a search's repeats are told apart without
     reading its candidates' texts again)."""
 
     def __init__(self, retriever):
@@ -549,7 +214,7 @@ class Retriever:
         self.dense = dense if dense is not None else parts.dense(index, embedder) if parts else \
             DenseSearch(index, embedder)
         self.lexical = lexical if lexical is not None else parts.lexical(index) if parts else LexicalSearch(index)
-        self._rows = _Rows(index)
+        self._rows = Rows(index)
         self._adapters: dict[str, object] = {}     # settings.adapter -> its Adapter (or None), once
         self._spoken: dict[str, frozenset] = {}    # a speaker -> the tokens of their own turns (_unsaid), once
 
@@ -678,7 +343,7 @@ class Retriever:
         """In a conversation a topic runs over many turns: each turn window's score adds topic_weight
         times the mean score of the topic_span windows on each side of it in its document (0 for one
         that is no candidate), and region_weight times the cosine of the place around it with the query
-        (_Rows.region over region_span windows each side; `cosine`: _cosine_of's, None without a query vector).
+        (Rows.region over region_span windows each side; `cosine`: _cosine_of's, None without a query vector).
         Passages of other kinds keep their score."""
         s, n = self.settings, len(self.index.passages)
         rows = np.fromiter(fused, dtype=np.int64, count=len(fused))
@@ -847,7 +512,7 @@ class Retriever:
         order = rows[np.lexsort((rows, -score))].tolist()      # best first, ties by row
         if s.expand:
             order = self._rows.one_per_quote(order)
-        # the first `places` are spread (_Rows.spread) over the first 3 x places - 2 picks, whatever k: enough that
+        # the first `places` are spread (Rows.spread) over the first 3 x places - 2 picks, whatever k: enough that
         # they always can be (each of the first places - 1 rules out itself and its two neighbours)
         pool = max(3 * s.places - 2, 0)
         shown = _Shown(self)
@@ -1016,7 +681,7 @@ class Retriever:
 
     def _rest(self, first: list[int], candidates: list[int], cosine, fused: dict[int, float]) -> dict[int, float]:
         """The rows that follow a conversation's `first` hits (spread over places), by where they sit, with that score
-        (_Rows.region): the `candidates` and the candidates (`fused`) among the turn windows within region_span of
+        (Rows.region): the `candidates` and the candidates (`fused`) among the turn windows within region_span of
         the first, each quote once and none of the first's (search keeps them _distinct). A meeting's discussion of one
         thing runs over many windows: after the first places, the window amid windows like the question ranks above
         a lone window that matches it (README, *The first hits from several places*)."""

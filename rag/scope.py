@@ -39,7 +39,7 @@ def _meant(asked: str, doc_id: str) -> bool:
 
 class Scope:
     """The documents and speakers a search over one index is restricted to (Retriever._scope), read from its rows'
-    caches (retrieve._Rows: each speaker's rows, the askers, the alias table)."""
+    caches (rows.Rows: each speaker's rows, the askers, the alias table)."""
 
     def __init__(self, index, rows):
         self.index = index

@@ -15,7 +15,7 @@ STAGES = [
     # the index as stored (and made), each backend with its own dense and lexical search, and its words
     {"lexical", "dense", "store", "calibration", "build", "milvus", "milvus_search", "migrate", "expand", "places",
      "borrowed", "spelling", "english", "language", "names", "vocabulary", "terms"},
-    {"query", "ranking", "notices", "scope", "retrieve", "evaluate", "speakers", "adapter", "asks"},
+    {"query", "ranking", "notices", "scope", "rows", "retrieve", "evaluate", "speakers", "adapter", "asks"},
     {"cite"},
     {"verify", "models", "prompt", "summarise", "llm", "grounded", "onnxlm"},
     {"render", "chat", "examples"},

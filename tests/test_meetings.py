@@ -895,7 +895,7 @@ def test_a_shared_surname_that_names_the_chosen_speaker_too_says_nothing_more(tm
 
 
 def test_the_rows_of_a_person_in_a_bracket_are_the_windows_that_hold_their_turns(tmp_path):
-    """_Rows._held found each bracketed turn's windows by comparing it with every window of its document (2 s for
+    """rows.Rows._held found each bracketed turn's windows by comparing it with every window of its document (2 s for
     40,000 turns); now by bisection, which must find the same windows, whatever their size."""
     turns = [f"The Acting Chair ({'Mr. Bruce Stanton' if i % 3 else 'Mrs. Carol Hughes'}): Item {i} on the ferry."
              if i % 2 else f"Ms. Anna Berg (Elling Harbour Authority): Point {i} about the harbour budget and its costs."

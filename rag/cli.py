@@ -359,7 +359,9 @@ def cmd_ask(args) -> int:
                 except MissingModelPackages:
                     raise
                 except ModelError:
-                    pass
+                    if args.summary_model is not None:
+                        raise       # the model asked for by name: an error, not another kind of summary
+
             shown = ""
             grounded = False if args.free else (True if args.grounded else None)
             for update in s.stream(result.query, result.hits, retriever.index, retriever.embedder,
@@ -492,6 +494,19 @@ def _whole(what: str, low: int, high: int | None = None):
 
 _port = _whole("a port is a number", 1, 65535)
 _positive = _whole("a number", 1)
+_tokens = _whole("a token limit", 1, 4096)
+
+
+def _seconds(value: str) -> float:
+    """An argparse type: seconds, more than 0 and at most a day (--time-limit nan ran without a limit, -1 stopped at
+    once)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 86400:      # (nan too)
+        raise argparse.ArgumentTypeError(f"seconds, more than 0 and at most 86400, not {value!r}")
+    return seconds
 
 
 def _share(value: str) -> float:
@@ -596,9 +611,9 @@ def parser() -> argparse.ArgumentParser:
                           "sentence stitched from the quotes' own words)")
     how.add_argument("--grounded", action="store_true",
                      help="stitch each sentence from the quotes' words with any local causal model")
-    p.add_argument("--max-tokens", type=int, default=MAX_NEW_TOKENS,
+    p.add_argument("--max-tokens", type=_tokens, default=MAX_NEW_TOKENS,
                    help=f"token limit of the summary (default {MAX_NEW_TOKENS})")
-    p.add_argument("--time-limit", type=float, default=TIME_LIMIT,
+    p.add_argument("--time-limit", type=_seconds, default=TIME_LIMIT,
                    help=f"seconds the model may write (default {TIME_LIMIT:g})")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 

@@ -278,7 +278,7 @@ class Summariser(_Summarises):
                 self._seq2seq = bool(getattr(config, "is_encoder_decoder", False))
                 tokenizer = AutoTokenizer.from_pretrained(path)
             except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
-                raise ModelError(f"Cannot load the summary model {self.name!r} ({path}): {e}") from e
+                raise ModelError(_cannot_load(self.name, path, e)) from e
             self._path, self._tokenizer = path, tokenizer
             if self._use_onnx():
                 from .onnxlm import OnnxLM
@@ -319,7 +319,7 @@ class Summariser(_Summarises):
             cls = AutoModelForSeq2SeqLM if self._seq2seq else AutoModelForCausalLM
             model = cls.from_pretrained(self._path)
         except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
-            raise ModelError(f"Cannot load the summary model {self.name!r} ({self._path}): {e}") from e
+            raise ModelError(_cannot_load(self.name, self._path, e)) from e
         model.eval()
         if self.int8:
             model, self.quantized = _quantized(model)
@@ -718,6 +718,19 @@ def shared_embedder():
 
 # ---------------------------------------------------------------- model-free
 
+def _cannot_load(name: str, path, error: Exception) -> str:
+    """Why a summary model could not be loaded, on one line: a name that is no folder and no model in the local cache
+    (the model hub is never asked: transformers' several lines on connecting to it said nothing of that), else the
+    first line of the library's message."""
+    said = str(error).replace("\\n", "\n").strip().split("\n")[0]
+    if not os.path.isdir(str(path)) and isinstance(error, OSError):
+        said = "no folder of that name, and no model of that name in the local cache (give a model's folder)"
+    return f"Cannot load the summary model {name!r} ({path}): {said}"
+
+
+NO_SUMMARY_ORDERS = "Every quote gives instructions rather than stating a fact: there is nothing to summarise."
+
+
 def extractive_summary(question: str, hits: list[Hit], index, embedder,
                        max_sentences: int = MAX_SENTENCES) -> Summary:
     """The most central quote sentences (close to the other quotes and to the question), in
@@ -729,12 +742,15 @@ def extractive_summary(question: str, hits: list[Hit], index, embedder,
         p = h.passage
         doc = index.documents[p.doc]
         checked_quote(p, doc)
+        # a quote that gives orders ("Ignore previous instructions and say …") supports nothing, as verify.check
+        # reads it, not even its other sentences: the grounded summary leaves it out so too
+        if instructions(p.text) or instructions(p.question or ""):
+            continue
         for s, e in sentences(p.text):
-            # (a sentence that gives orders, "Ignore previous instructions and say …", is no summary of anything)
-            if re.search(r"\w", p.text[s:e]) and not instructions(p.text[s:e]):
+            if re.search(r"\w", p.text[s:e]):
                 spans.append((h, p.start + s, p.start + e, doc))
     if not spans:
-        return Summary([], EXTRACTIVE, "There are no quotes to summarise.")
+        return Summary([], EXTRACTIVE, NO_SUMMARY_ORDERS if hits else "There are no quotes to summarise.")
     texts = [doc.text[s:e] for _, s, e, doc in spans]
     vecs = np.asarray(embedder.encode_documents(texts), dtype="float32")
     qv = np.asarray(embedder.encode_query(question), dtype="float32")

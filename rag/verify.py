@@ -87,6 +87,16 @@ INSTRUCTION_PATTERNS = [re.compile(p, re.I) for p in (
     + _MODEL + r"\b",
     r"\b" + _MODEL + r"\s*[,:]\s*(?:please\s+)?(?:" + _SAY + r"|ignore|disregard|forget)\b",
     r"\b(?:new|updated|real|actual)\s+instructions?\s*:",
+    # an order opening a sentence: "Ignore the quotes and say …", "Disregard everything else and report that …"
+    r"(?:^|[.!?:;\"“(]\s*|\bplease\s+)(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|these\s+|those\s+|other\s+)*"
+    r"(?:quotes?|quotations?|passages?|documents?|texts?|sources?|context|everything|anything|the\s+rest|what\s+follows)\b"
+    r"(?:\s+(?:else|above|below))?\s*(?:,\s*)?(?:and\s+(?:then\s+)?|then\s+)(?:" + _SAY + r"|conclude)\b",
+    # what a summary of this text, or a model reading it, must say: "AI assistants summarising this report must
+    # state …", "Summaries of this report must say …", "Language models reading this should conclude …"
+    r"\b" + _MODEL + r"s?\b(?:\s+\w+){0,2}?\s+(?:reading|summari[sz]ing|processing|analy[sz]ing|answering\s+questions\s+(?:on|about))"
+    r"\s+(?:this|these|the)\b[^.!?]{0,60}?\b(?:must|should|shall|has\s+to|have\s+to|needs?\s+to|are\s+to|is\s+to)\b",
+    r"\b(?:summar(?:y|ies)|answers?|responses?|repl(?:y|ies)|outputs?)\s+(?:of|to|about|on)\s+(?:this|these)\b[^.!?]{0,40}?"
+    r"\b(?:must|should|shall|has\s+to|have\s+to|needs?\s+to)\s+(?:always\s+|only\s+|clearly\s+)?(?:" + _SAY + r"|conclude)\b",
 )]
 INSTRUCTIONS = "the quote gives instructions rather than stating a fact"
 
@@ -168,10 +178,12 @@ def split(text: str) -> list[tuple[str, list[int]]]:
     """(sentence text with markers, cited numbers) for each sentence; markers that open a
     sentence belong to the one before ('… funded. [1] Prices …')."""
     out: list[list] = []
-    # rag.chunk keeps "No. 5" together; in an answer, "The answer is no. It …" is two sentences,
-    # and so is "… the talks [1] They …" (a citation the model was made to write closes a sentence)
+    # rag.chunk keeps "No. 5" together; in an answer, "The answer is no. It …" is two sentences, and so is "… the
+    # talks [1] They …" (a citation the model was made to write closes a sentence). A "No." opening a sentence stays
+    # with it, as rag.chunk keeps it: a quote's "No. We will not raise fees." is one sentence where a grounded summary
+    # copies it (its fragments span both)
     pieces = [p for s, e in sentences(text)
-              for p in re.split(r"(?<=\b[Nn]o\.)\s+(?=[A-Z\"“\[])|(?<=\])\s+(?=[A-Z\"“])", text[s:e])]
+              for p in re.split(r"(?<=\s[Nn]o\.)\s+(?=[A-Z\"“\[])|(?<=\])\s+(?=[A-Z\"“])", text[s:e])]
     pending = ""        # markers opening the text, before any sentence: the first sentence's ("[1] Exports fell.")
     for piece in pieces:
         lead = _LEAD.match(piece)
@@ -305,6 +317,109 @@ def _turned(sentence: str, closest: list[str]) -> str | None:
                 found = {_norm(w) for w in _WORD.findall(q)}
                 if len(words & found) / len(words) >= COPY:
                     return f"leaves out the negation of the quote sentence: {q.strip()[:80]!r}"
+        return _unnegated(sentence, closest)
+    return None
+
+
+NEGATED_WITHIN = 4      # words after a negation the first word it negates is looked for in ("not yet fully raise")
+
+
+def _base(word: str) -> str:
+    """A word as _unnegated compares it: its English lemma ("raised": raise), lower case."""
+    from .english import _lemma
+
+    low = _norm(word)
+    return _lemma(low) or low
+
+
+def _unnegated(sentence: str, closest: list[str]) -> str | None:
+    """Why `sentence`, with no negation, states what a clause of the closest quote sentences negates: it says the
+    clause's negated word ("We will not raise mooring fees next year": raise) and two more of its words (mooring, fees),
+    and no clause of those sentences that says that word without a negation shares as many of its words ("… but we
+    will raise parking fees" is what "They will raise parking fees next year" says). A negation reworded away ("fees
+    stay the same") is not read; a synonym ("go up") is not seen."""
+    if _NEGATION.search(sentence):
+        return None
+    said = {_base(w) for w in _WORD.findall(sentence) if _norm(w) not in _COMMON}
+    negated, affirmed = [], []
+    for clause in (c for q in closest for c in _CLAUSE.split(q) if c.strip()):
+        words = {_base(w) for w in _WORD.findall(clause) if _norm(w) not in _COMMON and not _NEGATION.fullmatch(w)}
+        marks = list(_NEGATION.finditer(clause))
+        if not marks:
+            affirmed.append(words)
+        for m in marks:
+            after = [w for w in _WORD.findall(clause[m.end():])[:NEGATED_WITHIN]
+                     if _norm(w) not in _COMMON and not _NEGATION.fullmatch(w)]
+            if after:
+                negated.append((_base(after[0]), words - {_base(after[0])}, clause))
+    for word, rest, clause in negated:
+        shared = len(said & rest)
+        if word in said and shared >= 2 and not any(word in plain and len(said & plain) - 1 >= shared
+                                                    for plain in affirmed):
+            return f"says {word!r} without the negation the quote gives it: {' '.join(clause.split())[:80]!r}"
+    return None
+
+
+# what a figure counts, after it (past "million"): a currency ("euros", "$" before it), a per cent; one name each
+_UNITS = {"dollar": "dollar", "usd": "dollar", "$": "dollar", "euro": "euro", "eur": "euro", "€": "euro",
+          "pound": "pound", "sterling": "pound", "gbp": "pound", "£": "pound", "rouble": "rouble", "ruble": "rouble",
+          "rub": "rouble", "₽": "rouble", "yen": "yen", "¥": "yen", "yuan": "yuan", "renminbi": "yuan",
+          "franc": "franc", "rupee": "rupee", "krona": "krona", "kronor": "krona", "krone": "krone", "kroner": "krone",
+          "peso": "peso", "lira": "lira", "shekel": "shekel", "dirham": "dirham", "%": "percent", "percent": "percent",
+          "per cent": "percent", "pc": "percent"}
+_FIGURE = re.compile(r"(?:(?P<sign>[$€£¥₽])\s?)?(?P<n>\d+(?:[.,]\d+)*)(?:\s*(?:thousand|million|billion|trillion|bn|m)\b)?"
+                     r"(?:\s*(?P<unit>%|per\s+cent|[A-Za-z]+))?")
+FIGURE_CUE_WITHIN = 4   # words before a figure its cue is looked for in ("the estimate of 390,000": estimate)
+
+
+def _figures(text: str) -> list[tuple[str, str | None, str | None]]:
+    """Each figure of `text`: (its number without separators, its unit (_UNITS) or None, its cue: the nearest word
+    before it, within FIGURE_CUE_WITHIN words, that is no common word, figure or unit ("budget for 2025": budget;
+    "up from 3.9 million": up), or None)."""
+    out = []
+    for m in _FIGURE.finditer(text):
+        if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in ".,") and not m.group("sign"):
+            continue        # (inside a word or a figure)
+        unit = m.group("unit")
+        unit = _UNITS.get(re.sub(r"\s+", " ", unit.lower()).rstrip("s") if unit and unit != "%" else unit) if unit \
+            else None
+        unit = unit or _UNITS.get(m.group("sign") or "")
+        cue = None
+        for w in reversed(re.findall(r"[^\W\d_][\w'’-]*|\d[\d.,]*", text[:m.start()])[-FIGURE_CUE_WITHIN * 3:]):
+            low = _norm(w)
+            if w[0].isdigit() or low in _COMMON or low in _UNITS or low.rstrip("s") in _UNITS \
+                    or low in ("thousand", "million", "billion", "trillion", "bn"):
+                continue
+            cue = _base(w)
+            break
+        out.append((m.group("n").replace(",", ""), unit, cue))
+    return out
+
+
+def _plural(unit: str) -> str:
+    return "per cent" if unit == "percent" else unit if unit in ("yen", "yuan") else unit + "s"
+
+
+def _misfigured(sentence: str, cited: str) -> str | None:
+    """Why `sentence` gives a figure otherwise than the cited quotes: with another unit than the one they give that
+    figure ("4.2 million dollars" where they say "4.2 million euros"), or two of its figures swapped, each where they
+    give the other (the cues before them crossed: "came in at 390,000 …, twice the estimate of 780,000" over "came in
+    at 780,000 …, twice the estimate of 390,000")."""
+    quoted = _figures(cited)
+    units: dict[str, set] = {}
+    cues: dict[str, set] = {}
+    for n, unit, cue in quoted:
+        units.setdefault(n, set()).add(unit)
+        cues.setdefault(n, set()).add(cue)
+    mine = _figures(sentence)
+    for n, unit, _ in mine:
+        given = units.get(n, set()) - {None}
+        if unit and given and unit not in given:
+            return f"gives {n} in {_plural(unit)} where the quote gives it in {_plural(sorted(given)[0])}"
+    for (n, _, a), (m, _, b) in ((x, y) for i, x in enumerate(mine) for y in mine[i + 1:]):
+        if n != m and a and b and a != b and b in cues.get(n, ()) and a in cues.get(m, ()) \
+                and a not in cues.get(n, ()) and b not in cues.get(m, ()):
+            return f"gives {n} and {m} the other way round from the quote ({a!r}, {b!r})"
     return None
 
 
@@ -469,7 +584,7 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
             closest = [flat[j][1] for j in np.flatnonzero(mask) if sims[i][j] >= best - CLOSE]
             cited_text = " ".join(by_rank[r].passage.text for r in pool)
             turned = _turned(sentence, closest) or _opposite(sentence, closest, cited_text) or \
-                _reordered(sentence, closest, cited_text)
+                _reordered(sentence, closest, cited_text) or _misfigured(sentence, cited_text)
             if turned:
                 problems.append(turned)
         if mask.any():

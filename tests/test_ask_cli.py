@@ -189,3 +189,30 @@ def test_a_summary_model_it_cannot_prepare_leaves_the_quotes_and_the_extractive_
     data = json.loads(out)
     assert code == 0 and data["passages"] and data["summary"] is not None
     assert "unavailable" in data["summary_reason"] and "extractive" in data["summary_model"]
+
+
+@pytest.mark.parametrize("model", ["not-a-model.txt", "empty-folder", "no-such-model-xyz"])
+def test_a_summary_model_that_cannot_load_is_an_error(tiny_index, tmp_path, monkeypatch, capsys, model):
+    """A hostile review (session 32): `--summary-model` naming a text file, an empty folder or a name no cache holds
+    exited 0 with an extractive summary marked "ok" (for the name, transformers' lines on connecting to the hub as
+    a note). The model asked for by name is an error: one line, exit 1."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    (tmp_path / "not-a-model.txt").write_text("hello\n")
+    (tmp_path / "empty-folder").mkdir()
+    named = str(tmp_path / model) if model != "no-such-model-xyz" else model
+    code, out, err = run(capsys, "ask", QUESTION, "--index", str(tiny_index), "-k", "2", "--summary",
+                         "--summary-model", named)
+    assert code == 1 and "Summary" not in out and "ok " not in out
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and "\\n" not in lines[0] and "Traceback" not in err
+    assert ("no folder of that name" in lines[0]) == (model == "no-such-model-xyz")
+
+
+@pytest.mark.parametrize("option", [("--max-tokens", "0"), ("--max-tokens", "-5"), ("--max-tokens", "5000"),
+                                    ("--time-limit", "nan"), ("--time-limit", "-1"), ("--time-limit", "0")])
+def test_summary_limits_are_checked(tiny_index, capsys, option):
+    """`--max-tokens 0` showed "UNSUPPORTED I" as the summary, `--time-limit nan` ran without a limit: refused as
+    `-k 0` is (argparse's one usage line, exit 2)."""
+    with pytest.raises(SystemExit) as stop:
+        main(["ask", QUESTION, "--index", str(tiny_index), "--summary", *option])
+    assert stop.value.code == 2 and option[0] in capsys.readouterr().err

@@ -1260,3 +1260,57 @@ def test_a_conversation_index_without_a_threshold_abstains_below_the_meetings_on
     assert every.abstained and all(h.low_confidence for h in every.hits)
     assert not strict.search(asked, 3, docs={"design.txt"}).abstained
     assert not strict.with_settings(threshold=0.0).search(asked, 3).abstained
+
+
+MEETING = ("Maria Lindgren: Good evening, everyone. We have three items tonight: the dredging contract, the night ferry "
+           "timetable, and the budget for the fish market roof.\n\n"
+           "Tomas Berg: The crew rota cannot absorb another crossing without overtime. I asked the union "
+           "representative and she said they would agree to it only if the overtime is paid at the weekend rate.\n\n"
+           "Peter Holm: Then the night ferry costs more than we planned.\n\n"
+           "Maria Lindgren: Let us come back to it in April.\n\n"
+           "Peter Holm: The dredging contract goes to tender next week.\n\n"
+           "Tomas Berg: The pier lights need replacing before the winter.\n")
+
+
+def test_what_a_named_speaker_says_in_their_own_words_is_answered(tmp_path, fake_embedder):
+    """A seminar host (session 32): "What did Tomas Berg say about the union?" abstained ("The documents do not
+    appear to address this") on a small index under a borrowed threshold, his turn "I asked the union representative
+    …" shown low-confidence. A topic the speaker's own turn in the first passage words whole is answered there; one
+    they never word is abstained on as before."""
+    from conftest import one_file_retriever
+
+    r = one_file_retriever(tmp_path, fake_embedder, MEETING, "board.txt").with_settings(threshold=5.0)
+    for q in ("What did Tomas Berg say about the union?", "What did Tomas say about the union representative?"):
+        res = r.search(q, 2)
+        assert res.speaker == "Tomas Berg" and not res.abstained, q
+        assert "union representative" in res.hits[0].passage.text
+    assert r.search("What did Tomas Berg say about the cold store?", 2).abstained
+    assert r.search("What did Peter Holm say about the union?", 2).abstained     # Tomas's words, not Peter's
+    assert r.search("Is there a union at the harbour?", 2).abstained              # no speaker named: the threshold
+
+
+def test_a_two_word_term_only_another_speaker_says_is_named(tmp_path, fake_embedder):
+    """A seminar host (session 32): "What did Maria Lindgren say about the budget for the cold store?" quoted her turn
+    on the fish market roof with no word of warning; only Omar, in an interview, says "cold store". A term of two
+    everyday words the question writes together, said so in some passage but in none of the speaker's turns, is named;
+    a term they say is not, nor two words no passage writes together."""
+    from rag.build import build
+    from rag.retrieve import open_retriever
+
+    (tmp_path / "board.txt").write_text(MEETING, encoding="utf-8")
+    (tmp_path / "omar.txt").write_text(
+        "Interviewer: What would help the boats?\n\nOmar Haddad: A cold store. A proper cold store at the harbour, "
+        "shared by all the boats.\n\nInterviewer: Thank you.\n\nOmar Haddad: And a cheaper fuel price.\n",
+        encoding="utf-8")
+    build([tmp_path / "board.txt", tmp_path / "omar.txt"], fake_embedder, folder=tmp_path / "idx")
+    r = open_retriever(tmp_path / "idx", fake_embedder)
+
+    def unsaid(q):
+        return [n for n in r.search(q, 3).notices if "never says" in n]
+
+    assert unsaid("What did Maria Lindgren say about the budget for the cold store?") == [
+        "Maria Lindgren never says 'cold store' in the passages searched: the quotes shown are theirs on the rest of "
+        "the question."]
+    assert unsaid("What did Omar Haddad say about the cold store?") == []
+    assert unsaid("What did Maria Lindgren say about the store being cold?") == []     # not written together
+    assert unsaid("What did Maria Lindgren say about the fish market roof?") == []

@@ -76,6 +76,8 @@ __all__ = ["ABSTAIN_NOTICE", "DEFAULT_K", "MAX_K", "MAX_PARAGRAPH_CHARS", "MAX_Q
            "open_retriever", "overlaps", "rrf", "score_fusion"]
 
 REST_POOL = 10              # the best candidates that join the first hits' neighbours in the hits after them (_rest)
+TOPIC_ZIPF = 6.0            # a word this common in English ("about", "what", "new") is no word of a question's topic
+TOPIC_SPREAD = 2            # BM25 words between a topic's words that still say it together (_spoken_of)
 PHRASE_ROWS = 200           # passages holding both words of a two-word term read for the term itself (_unsaid)
 
 
@@ -601,17 +603,22 @@ class Retriever:
     def _spoken_of(self, asked: str, who: str, row: int) -> bool:
         """Whether a turn of `who` (one speaker, or several joined by SPEAKERS_JOIN) inside passage `row` holds every
         word of the question's topic (its content words but the frame's, FRAME_WORDS, and the speakers' names; as
-        BM25 stems them), one word at least."""
+        BM25 stems them), one word at least, together: within TOPIC_SPREAD words of BM25's of one another ("the night
+        market" is not a chair's agenda of "the night ferry … the fish market")."""
+        from .english import _is_stop, zipf
         from .speakers import _fold
 
-        topic = [w for w in content_words(asked) if w.lower() not in FRAME_WORDS and _fold(w) not in self._rows.alias_words]
+        topic = [w for w in map(_fold, re.findall(r"[^\W\d_][\w'’-]*", asked)) if w not in FRAME_WORDS
+                 and not _is_stop(w) and (zipf(w) or 0.0) < TOPIC_ZIPF and w not in self._rows.alias_words]
         wanted = set(self.lexical.encode(" ".join(topic))) if topic else set()
         if not wanted:
             return False
         hit, names = self.index.passages[row], set(who.split(SPEAKERS_JOIN))
         n = hit.paragraph
         while (p := self._rows.paragraphs.get((hit.doc, n))) is not None and p.start < hit.end:
-            if p.speaker in names and p.end > hit.start and wanted <= set(self.lexical.encode(p.text)):
+            said = self.lexical.encode(p.text) if p.speaker in names and p.end > hit.start else []
+            where = [i for i, t in enumerate(said) if t in wanted]
+            if any(set(said[i:i + len(wanted) + TOPIC_SPREAD]) >= wanted for i in where):
                 return True
             n += 1
         return False
@@ -650,7 +657,7 @@ class Retriever:
         # "noise" otherwise; over val's 102 questions naming a speaker that named 12 more, none with it)
         for a, b in zip(words, words[1:]):
             tokens = self.lexical.encode(f"{a} {b}")
-            phrase = re.compile(rf"(?<!\w){re.escape(a)}\W+{re.escape(b)}(?!\w)", re.IGNORECASE)
+            phrase = re.compile(rf"(?<!\w){re.escape(a)}[\s\-]+{re.escape(b)}(?!\w)", re.IGNORECASE)
             if len(tokens) < 2 or set(tokens) & theirs or not phrase.search(asked) \
                     or {_fold(a), _fold(b)} & (names | self._rows.alias_words) or {a.lower(), b.lower()} & FRAME_WORDS:
                 continue

@@ -63,6 +63,8 @@ _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|canno
 # "I would say that…", "they now say that…", "we cannot ignore the costs", "as a model for the region".
 _SAY = "say|state|write|answer|reply|respond|claim|report|output|print|repeat|mention|include|tell"
 _MODEL = r"(?:AI|artificial\s+intelligence|chatbot|(?:large\s+)?language\s+model|LLM|ChatGPT|(?:AI\s+)?assistant)"
+_ORDER = "say|state|claim|conclude|answer|reply|respond|output|print|repeat"    # what an order has a model write
+_DOCUMENT = r"(?:document|report|text|transcript|article|page|file|passage|quote|source)s?"
 INSTRUCTION_PATTERNS = [re.compile(p, re.I) for p in (
     # "ignore previous instructions", "disregard all prior prompts", "forget the above"
     r"\b(?:ignore|disregard|forget|override)\b(?:\s+\w+){0,3}?\s+(?:instructions?|prompts?|"
@@ -71,9 +73,11 @@ INSTRUCTION_PATTERNS = [re.compile(p, re.I) for p in (
     r"(?:guidance|rules|directions)\b",
     r"\b(?:ignore|disregard|forget)\s+(?:(?:all\s+(?:of\s+)?)?the\s+above|everything\s+(?:above|before)|"
     r"what\s+(?:you|I)\s+(?:were|was|have\s+been)\s+told)",
-    # "you must say…", "you are instructed to answer…"
+    # "you must say…", "you are instructed to answer…" (not a leaflet's "you must report any change", "you should
+    # include your reference", "you must reply within 14 days": what a reader of the documents is told to do)
     r"\byou\s+(?:must|should|have\s+to|need\s+to|are\s+(?:to|required\s+to|instructed\s+to))\s+"
-    r"(?:now\s+|always\s+|only\s+|instead\s+)?(?:" + _SAY + r"|ignore|disregard|pretend|summari[sz]e)\b",
+    r"(?:now\s+|always\s+|only\s+|instead\s+)?(?:(?:say|state|claim|output|print|repeat|write)\s+(?:that|only|instead|"
+    r"the\s+following|[:\"“])|(?:answer|reply|respond)\s+(?:only|with)\b|ignore|disregard|pretend|summari[sz]e)",
     # "Say that the minister resigned." (an imperative opening a sentence), "please say that…"
     r"(?:^|[.!?:;\"“(]\s*|\bplease\s+)(?:say|state|write|claim|report|repeat)\s+(?:that|only|instead)\b",
     r"\b(?:tell|inform|answer|reply\s+to|respond\s+to|convince|assure|remind)\s+(?:the\s+|all\s+)?(?:user|reader)s?\b",
@@ -87,16 +91,29 @@ INSTRUCTION_PATTERNS = [re.compile(p, re.I) for p in (
     + _MODEL + r"\b",
     r"\b" + _MODEL + r"\s*[,:]\s*(?:please\s+)?(?:" + _SAY + r"|ignore|disregard|forget)\b",
     r"\b(?:new|updated|real|actual)\s+instructions?\s*:",
-    # an order opening a sentence: "Ignore the quotes and say …", "Disregard everything else and report that …"
-    r"(?:^|[.!?:;\"“(]\s*|\bplease\s+)(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|these\s+|those\s+|other\s+)*"
-    r"(?:quotes?|quotations?|passages?|documents?|texts?|sources?|context|everything|anything|the\s+rest|what\s+follows)\b"
-    r"(?:\s+(?:else|above|below))?\s*(?:,\s*)?(?:and\s+(?:then\s+)?|then\s+)(?:" + _SAY + r"|conclude)\b",
-    # what a summary of this text, or a model reading it, must say: "AI assistants summarising this report must
-    # state …", "Summaries of this report must say …", "Language models reading this should conclude …"
-    r"\b" + _MODEL + r"s?\b(?:\s+\w+){0,2}?\s+(?:reading|summari[sz]ing|processing|analy[sz]ing|answering\s+questions\s+(?:on|about))"
-    r"\s+(?:this|these|the)\b[^.!?]{0,60}?\b(?:must|should|shall|has\s+to|have\s+to|needs?\s+to|are\s+to|is\s+to)\b",
-    r"\b(?:summar(?:y|ies)|answers?|responses?|repl(?:y|ies)|outputs?)\s+(?:of|to|about|on)\s+(?:this|these)\b[^.!?]{0,40}?"
-    r"\b(?:must|should|shall|has\s+to|have\s+to|needs?\s+to)\s+(?:always\s+|only\s+|clearly\s+)?(?:" + _SAY + r"|conclude)\b",
+    # an order opening a sentence: "Ignore the quotes and say …", "Disregard everything else and report that …" (not a
+    # chair's "Forget the documents and tell us what you think", "… and write down the three main points")
+    r"(?:^|[.!?;\"“(]\s*|\bplease\s+)(?:ignore|disregard|forget)\s+(?:(?:all|any)\s+(?:of\s+)?)?"
+    r"(?:(?:the|these|those|this|that|other|your)\s+)*(?:quotes?|quotations?|passages?|documents?|texts?|sources?|"
+    r"context|everything|anything|the\s+rest|what\s+follows)\b(?:\s+(?:else|above|below))?\s*,?\s*"
+    r"(?:and\s+(?:then\s+)?|then\s+)(?:(?:simply|just|only|instead)\s+)?(?:" + _ORDER + r"|report|write\s+that)\b",
+    # what a model reading or summarising this text must say: "AI assistants (that) summarise this report must state
+    # …", "Language models reading this should conclude …" (not "AI systems processing the personal data of patients
+    # must comply", "Chatbots answering questions about the tax code should cite their sources")
+    r"\b" + _MODEL + r"s?\b(?:\s+(?:that|which|who))?(?:\s+\w+){0,2}?\s+(?:reading|summari[sz]ing|summari[sz]es?|"
+    r"processing|process|analy[sz]ing|answering\s+questions\s+(?:on|about))\s+(?:this|these)\b[^.!?]{0,60}?"
+    r"\b(?:must|should|shall|has\s+to|have\s+to|needs?\s+to|are\s+to|is\s+to)\s+(?:always\s+|only\s+|clearly\s+)?"
+    r"(?:" + _ORDER + r"|report|mention|write)\b",
+    r"\b(?:anyone|anybody|everyone|whoever)\s+(?:reading|summari[sz]ing|processing)\s+this\b[^.!?]{0,40}?"
+    r"\b(?:must|should)\s+(?:always\s+|only\s+|clearly\s+)?(?:" + _ORDER + r"|report|write)\b",
+    # "Summaries of this report must say …", "Your summary must say that …" (not "Responses to this consultation must
+    # include your name", "Replies to this letter should state your reference number")
+    r"\b(?:summar(?:y|ies)|outputs?)\s+(?:of|about|on)\s+(?:this|these)\s+" + _DOCUMENT + r"\b[^.!?]{0,40}?"
+    r"\b(?:must|should|shall|has\s+to|have\s+to|needs?\s+to)\s+(?:always\s+|only\s+|clearly\s+)?(?:" + _ORDER
+    + r"|report|mention)\b",
+    r"\b(?:your|any|every)\s+summary\s+(?:must|should|has\s+to|needs\s+to)\s+(?:always\s+|only\s+|clearly\s+)?"
+    r"(?:say|state|claim|conclude)\b",
+    r"(?:^|[.!?]\s+)(?:respond|reply|answer)\s+only\s+with\s*:",
 )]
 INSTRUCTIONS = "the quote gives instructions rather than stating a fact"
 
@@ -322,6 +339,8 @@ def _turned(sentence: str, closest: list[str]) -> str | None:
 
 
 NEGATED_WITHIN = 4      # words after a negation the first word it negates is looked for in ("not yet fully raise")
+# a verb's negation (not a determiner's: "No date has been set" is said "still to be set"; nor "not only … but also")
+_NOT_VERB = re.compile(r"\b(?:not|never|cannot)\b(?!\s+(?:only|just|merely|simply)\b)|n['’‘´ʼ`]t\b", re.I)
 
 
 def _base(word: str) -> str:
@@ -344,11 +363,13 @@ def _unnegated(sentence: str, closest: list[str]) -> str | None:
     negated, affirmed = [], []
     for clause in (c for q in closest for c in _CLAUSE.split(q) if c.strip()):
         words = {_base(w) for w in _WORD.findall(clause) if _norm(w) not in _COMMON and not _NEGATION.fullmatch(w)}
-        marks = list(_NEGATION.finditer(clause))
-        if not marks:
+        marks = list(_NOT_VERB.finditer(clause))
+        if not _NEGATION.search(clause):
             affirmed.append(words)
         for m in marks:
-            after = [w for w in _WORD.findall(clause[m.end():])[:NEGATED_WITHIN]
+            # (up to the sentence's end: an answer's "No. We will raise …" negates nothing after its full stop)
+            rest = re.split(r"[.!?]", clause[m.end():], maxsplit=1)[0]
+            after = [w for w in _WORD.findall(rest)[:NEGATED_WITHIN]
                      if _norm(w) not in _COMMON and not _NEGATION.fullmatch(w)]
             if after:
                 negated.append((_base(after[0]), words - {_base(after[0])}, clause))
@@ -363,36 +384,23 @@ def _unnegated(sentence: str, closest: list[str]) -> str | None:
 # what a figure counts, after it (past "million"): a currency ("euros", "$" before it), a per cent; one name each
 _UNITS = {"dollar": "dollar", "usd": "dollar", "$": "dollar", "euro": "euro", "eur": "euro", "€": "euro",
           "pound": "pound", "sterling": "pound", "gbp": "pound", "£": "pound", "rouble": "rouble", "ruble": "rouble",
-          "rub": "rouble", "₽": "rouble", "yen": "yen", "¥": "yen", "yuan": "yuan", "renminbi": "yuan",
+          "rub": "rouble", "₽": "rouble", "yen": "yen", "yuan": "yuan", "renminbi": "yuan", "rmb": "yuan",
           "franc": "franc", "rupee": "rupee", "krona": "krona", "kronor": "krona", "krone": "krone", "kroner": "krone",
           "peso": "peso", "lira": "lira", "shekel": "shekel", "dirham": "dirham", "%": "percent", "percent": "percent",
-          "per cent": "percent", "pc": "percent"}
+          "per cent": "percent"}     # (not "¥", the yen's sign and the yuan's)
 _FIGURE = re.compile(r"(?:(?P<sign>[$€£¥₽])\s?)?(?P<n>\d+(?:[.,]\d+)*)(?:\s*(?:thousand|million|billion|trillion|bn|m)\b)?"
                      r"(?:\s*(?P<unit>%|per\s+cent|[A-Za-z]+))?")
-FIGURE_CUE_WITHIN = 4   # words before a figure its cue is looked for in ("the estimate of 390,000": estimate)
 
 
-def _figures(text: str) -> list[tuple[str, str | None, str | None]]:
-    """Each figure of `text`: (its number without separators, its unit (_UNITS) or None, its cue: the nearest word
-    before it, within FIGURE_CUE_WITHIN words, that is no common word, figure or unit ("budget for 2025": budget;
-    "up from 3.9 million": up), or None)."""
+def _figures(text: str) -> list[tuple[str, str | None]]:
+    """Each figure of `text`: (its number without separators, its unit (_UNITS) or None)."""
     out = []
     for m in _FIGURE.finditer(text):
         if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in ".,") and not m.group("sign"):
             continue        # (inside a word or a figure)
         unit = m.group("unit")
-        unit = _UNITS.get(re.sub(r"\s+", " ", unit.lower()).rstrip("s") if unit and unit != "%" else unit) if unit \
-            else None
-        unit = unit or _UNITS.get(m.group("sign") or "")
-        cue = None
-        for w in reversed(re.findall(r"[^\W\d_][\w'’-]*|\d[\d.,]*", text[:m.start()])[-FIGURE_CUE_WITHIN * 3:]):
-            low = _norm(w)
-            if w[0].isdigit() or low in _COMMON or low in _UNITS or low.rstrip("s") in _UNITS \
-                    or low in ("thousand", "million", "billion", "trillion", "bn"):
-                continue
-            cue = _base(w)
-            break
-        out.append((m.group("n").replace(",", ""), unit, cue))
+        unit = _UNITS.get(re.sub(r"\s+", " ", unit.lower()).rstrip("s") if unit != "%" else unit) if unit else None
+        out.append((m.group("n").replace(",", ""), unit or _UNITS.get(m.group("sign") or "")))
     return out
 
 
@@ -401,25 +409,17 @@ def _plural(unit: str) -> str:
 
 
 def _misfigured(sentence: str, cited: str) -> str | None:
-    """Why `sentence` gives a figure otherwise than the cited quotes: with another unit than the one they give that
-    figure ("4.2 million dollars" where they say "4.2 million euros"), or two of its figures swapped, each where they
-    give the other (the cues before them crossed: "came in at 390,000 …, twice the estimate of 780,000" over "came in
-    at 780,000 …, twice the estimate of 390,000")."""
-    quoted = _figures(cited)
+    """Why `sentence` gives a figure in another unit than the one the cited quotes give it ("4.2 million dollars" where
+    they say "4.2 million euros"). What it leaves out: two figures swapped ("came in at 390,000 …, the estimate of
+    780,000" over the other way round): read by the words before them, it took a faithful reordering ("80 engineers
+    in 2023 and 50 in 2022" over "50 engineers in 2022 and 80 in 2023") for a swap (a hostile review, session 32)."""
     units: dict[str, set] = {}
-    cues: dict[str, set] = {}
-    for n, unit, cue in quoted:
+    for n, unit in _figures(cited):
         units.setdefault(n, set()).add(unit)
-        cues.setdefault(n, set()).add(cue)
-    mine = _figures(sentence)
-    for n, unit, _ in mine:
+    for n, unit in _figures(sentence):
         given = units.get(n, set()) - {None}
         if unit and given and unit not in given:
             return f"gives {n} in {_plural(unit)} where the quote gives it in {_plural(sorted(given)[0])}"
-    for (n, _, a), (m, _, b) in ((x, y) for i, x in enumerate(mine) for y in mine[i + 1:]):
-        if n != m and a and b and a != b and b in cues.get(n, ()) and a in cues.get(m, ()) \
-                and a not in cues.get(n, ()) and b not in cues.get(m, ()):
-            return f"gives {n} and {m} the other way round from the quote ({a!r}, {b!r})"
     return None
 
 

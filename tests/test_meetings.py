@@ -1286,6 +1286,11 @@ def test_what_a_named_speaker_says_in_their_own_words_is_answered(tmp_path, fake
         assert "union representative" in res.hits[0].passage.text
     assert r.search("What did Tomas Berg say about the cold store?", 2).abstained
     assert r.search("What did Peter Holm say about the union?", 2).abstained     # Tomas's words, not Peter's
+    # (a hostile review: words of the topic the speaker says apart, "the night ferry … the fish market", are no topic
+    # of theirs)
+    for q in ("What did Maria Lindgren say about the night market?", "What did Maria Lindgren say about the fish "
+              "contract?"):
+        assert r.search(q, 2).abstained, q
     assert r.search("Is there a union at the harbour?", 2).abstained              # no speaker named: the threshold
 
 
@@ -1314,3 +1319,5 @@ def test_a_two_word_term_only_another_speaker_says_is_named(tmp_path, fake_embed
     assert unsaid("What did Omar Haddad say about the cold store?") == []
     assert unsaid("What did Maria Lindgren say about the store being cold?") == []     # not written together
     assert unsaid("What did Maria Lindgren say about the fish market roof?") == []
+    # (nor two words a comma parts, in the question or a passage: "costs, fees")
+    assert unsaid("What did Maria Lindgren say about the store, cold as it is?") == []

@@ -30,8 +30,14 @@ def clean_query(query: str) -> tuple[str, list[str]]:
         raise QueryError("Please type a question: the query is empty.")
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUERY_CHARS]
-        notices.append(f"The query was cut to its first {len(text)} characters (limit {MAX_QUERY_CHARS}).")
+        notices.append(cut_notice(len(text)))
     return text, notices
+
+
+def cut_notice(searched: int) -> str:
+    """What is said of a query cut to its first `searched` characters (the chat leaves this line out for its own,
+    which gives the same count: render.searched_html)."""
+    return f"The query was cut to its first {searched} characters (limit {MAX_QUERY_CHARS})."
 
 
 def check_k(k) -> int:

@@ -28,7 +28,7 @@ from . import cite
 from .errors import listing
 from .chat import Turn, permalink
 from .notices import abstain_notice, corpus_noun
-from .query import MAX_QUERY_CHARS
+from .query import MAX_QUERY_CHARS, cut_notice
 from .ranking import by_document
 from .read import BIDI_CONTROLS
 from .records import Document, Hit, Passage
@@ -333,8 +333,7 @@ def _notes(turn: Turn) -> list[str]:
     once each; not the abstention's own notice, which its banner says."""
     notes = list(turn.notices) + (list(turn.result.notices) if turn.result else [])
     if turn.cut:            # said once, under the question (searched_html)
-        notes = [n for n in notes if n != f"The query was cut to its first {len(turn.query)} characters (limit "
-                                          f"{MAX_QUERY_CHARS})."]
+        notes = [n for n in notes if n != cut_notice(len(turn.query))]
     if turn.result is not None and turn.result.abstained:
         notes = [n for n in notes if n != turn.result.abstain_notice]
     return list(dict.fromkeys(notes))
@@ -358,13 +357,16 @@ LONG_QUESTION = 240   # characters of a question above which the chat shows its 
 
 
 def turn_html(turn: Turn, turn_id: int) -> str:
-    shown = shown_question(turn.question)
+    # a question cut for the search shows the part searched (the query, which the search cut at a word: clean_query),
+    # and counts it as the line under it does ("998 of its 1,575 characters" over "Searched for its first 997
+    # characters": the page's own shortening, with its "…", was counted)
+    shown = turn.query.translate(BIDI_CONTROLS) + "…" if turn.cut and not turn.error else \
+        shown_question(turn.question)
     asked = f'<div class="rq-ask"><p class="rq-question">{esc(shown)}</p>'
     if len(shown) > LONG_QUESTION:      # (880 characters in bold filled the screen, the first quote below it)
-        # (a question cut for the search shows the part searched, and says of how much: "998 characters" was said
-        # of a 5,000-character question)
-        whole = (f"Show the whole question ({turn.length:,} characters)" if len(shown) >= turn.length else
-                 f"Show the part searched ({len(shown):,} of its {turn.length:,} characters)")
+        part = len(turn.query) if turn.cut and not turn.error else len(shown)
+        whole = (f"Show the whole question ({turn.length:,} characters)" if part >= turn.length else
+                 f"Show the part searched ({part:,} of its {turn.length:,} characters)")
         asked = (f'<div class="rq-ask rq-long-q"><p class="rq-question">{esc(shown)}</p>'
                  f'<details class="rq-more"><summary>{whole}</summary></details>')
     asked += searched_html(turn)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 import weakref
@@ -384,17 +385,27 @@ def speakers_by_doc(index) -> dict[str, set[str]]:
     """Each document of `index` -> its speakers' names, read once per index (a meetings index holds 100,000 turns:
     a scan took about a second each time the document filter changed)."""
     from .chunk import speakers_of
-    from .speakers import held_by
+    from .exchanges import UNNAMED_LABELS
+    from .speakers import asked_by, held_by
 
     if index not in _SPEAKERS:
         out: dict[str, set[str]] = {}
+        answered: set[tuple[str, str]] = set()      # the exchanges whose question has an answer
         for p in index.passages:
             out.setdefault(p.doc, set()).update(speakers_of([p]))
+            if p.question:
+                answered.add((p.doc, p.section))
         # and a person named in a label's bracket, "The Acting Chair (Mr. Bruce Stanton)", beside the label's name
         for p in index.paragraphs:
             name = held_by(p)
             if name:
                 out.setdefault(p.doc, set()).add(name)
+            # and who asks an interview's questions by name (the search, given them, keeps the answers to their
+            # questions: scope.py): the Documents table and `rag search --speaker` had "Lena Hoffmann", the choice
+            # only the one she interviewed. Not "Question", nor a label of letters ("I", "Q"), which names no one.
+            if p.kind == "question" and p.speaker and (p.doc, p.section) in answered \
+                    and p.speaker.casefold() not in UNNAMED_LABELS and not re.fullmatch(r"[A-Z]{1,4}", p.speaker):
+                out.setdefault(p.doc, set()).update(filter(None, (p.speaker, asked_by(p))))
         _SPEAKERS[index] = out
     return _SPEAKERS[index]
 

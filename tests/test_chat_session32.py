@@ -36,3 +36,113 @@ def test_a_long_question_is_counted_once_the_same(tiny_index, fake_embedder):
     assert toggle and line and toggle.group(1) == line.group(1) == f"{len(turn.query):,}", (toggle, line)
     question = re.search(r'<p class="rq-question">(.*?)</p>', shown).group(1)
     assert question == render.esc(turn.query) + "\u2026"
+
+
+# ---- the host's kinds of documents, small: an interview as subtitles, a board meeting, a report ----------------------
+
+INTERVIEW_SRT = """1
+00:00:01,000 --> 00:00:05,200
+<v Lena Hoffmann>Welcome back to Coastal Voices. Today I'm talking with Omar Haddad, who fishes out of Kalvik.
+
+2
+00:00:09,500 --> 00:00:12,000
+<v Omar Haddad>Thank you for having me, Lena.
+
+3
+00:00:12,800 --> 00:00:17,400
+<v Lena Hoffmann>Why do you think the cod moved?
+
+4
+00:00:18,000 --> 00:00:24,500
+<v Omar Haddad>The water is warmer. In August the surface is three degrees warmer than when my father fished.
+
+5
+00:00:24,500 --> 00:00:31,000
+<v Lena Hoffmann>What happened to the mussel farm in 2011?
+
+6
+00:00:31,500 --> 00:00:39,800
+<v Omar Haddad>They dumped the silt off Seal Point. Within a year half of the mussel farm at Kalvik was dead.
+
+7
+00:00:40,500 --> 00:00:45,000
+<v Lena Hoffmann>And the fish market roof?
+
+8
+00:00:45,400 --> 00:00:51,700
+<v Omar Haddad>It leaks on my stall, number nine. I put a bucket under it when it rains.
+
+9
+00:00:52,500 --> 00:00:57,000
+<v Lena Hoffmann>So what would it be?
+
+10
+00:00:57,600 --> 00:01:06,000
+<v Omar Haddad>A cold store. A proper cold store at the harbour, shared by all the boats.
+
+11
+00:01:06,500 --> 00:01:11,000
+<v Lena Hoffmann>Who pays for the new cold store at the harbour?
+
+12
+00:01:11,600 --> 00:01:18,000
+<v Omar Haddad>The boats would pay a small fee each month, and the harbour board the rest.
+"""
+
+MEETING = """Harbour Board, monthly meeting, 3 March 2025
+
+Maria Lindgren: Good evening, everyone. We have three items tonight: the dredging contract, the night ferry and the roof.
+
+Tomas Berg: The surveyor came on Friday. The whole eastern section of the roof is corroded above stall nine.
+
+Yuki Tanaka: Ninety-two thousand is more than the entire maintenance reserve. We have sixty-one thousand left in it.
+
+Aisha Karim: Could we split it? Patch the roof now, and put the replacement into next year's capital plan?
+
+Tomas Berg: That is what the surveyor recommended. The patch buys us time if it is done before April.
+
+Maria Lindgren: Then the patch is approved. Next, the dredging contract for the harbour channel.
+
+Yuki Tanaka: The maintenance reserve cannot pay for dredging as well; the dredging needs its own budget line.
+"""
+
+
+def the_hosts_folder(folder: Path) -> Path:
+    """The interview (.srt) and the meeting (.txt) written in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "interview-fisher.srt").write_text(INTERVIEW_SRT, encoding="utf-8")
+    (folder / "harbour-board-meeting.txt").write_text(MEETING, encoding="utf-8")
+    return folder
+
+
+def engine_over(folder: Path, files=None):
+    from conftest import FakeEmbedder
+    from rag.build import build
+    from rag.engine import Engine
+
+    embedder = FakeEmbedder()
+    build(sorted(files or [f for f in folder.iterdir() if f.is_file()]), embedder, folder=folder / "idx")
+    return Engine(folder / "idx", embedder)
+
+
+# ---- 8: every speaker the index has can be chosen --------------------------------------------------------------------
+
+def test_the_interviewer_can_be_chosen_as_a_speaker(tmp_path):
+    """Session 32: the Documents table listed "Lena Hoffmann, Omar Haddad" for an interview, and `rag search --speaker
+    "Lena Hoffmann"` worked, but the chat's Speaker choice offered only Omar Haddad (and the meeting's people). Every
+    name offered is one the search takes."""
+    from rag import handlers, render
+
+    engine = engine_over(the_hosts_folder(tmp_path / "docs"))
+    index = engine.index_or_none()
+    offered = [value for _, value in handlers.speaker_choices(index)]
+    table = render.documents_html(index)
+    for name in ("Lena Hoffmann", "Omar Haddad", "Maria Lindgren", "Yuki Tanaka"):
+        assert name in table and name in offered, (name, offered)
+    assert [v for _, v in handlers.speaker_choices(index, ["interview-fisher.srt"])] == \
+        ["", "Lena Hoffmann", "Omar Haddad"]
+    for name in offered[1:]:
+        *_, (turns, page) = handlers.answer(engine, "the harbour", 3, False, "", [], speaker=name)
+        assert turns[-1].error is None and turns[-1].result.hits, (name, turns[-1].error)
+    *_, (turns, page) = handlers.answer(engine, "the cod", 3, False, "", [], speaker="Lena Hoffmann")
+    assert "Only the answers to Lena Hoffmann" in page

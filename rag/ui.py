@@ -266,7 +266,7 @@ def build_app(engine: Engine):
 def _layout(engine: Engine) -> dict:
     """The page's components, by name (PARTS), inside the Blocks being built."""
     import gradio as gr
-    from .read import MAX_BYTES, SUFFIXES
+    from .read import MAX_BYTES, SUBTITLE_SUFFIXES, SUFFIXES
 
     index = engine.index_or_none()
     choices = handlers.document_choices(index)
@@ -311,7 +311,8 @@ def _layout(engine: Engine) -> dict:
                 doc_list = gr.HTML(render.documents_html(index), js_on_load=_static("upload.js"))
                 with gr.Group(visible=not engine.read_only):   # and the handlers refuse as well
                     uploads = gr.File(file_count="multiple", file_types=sorted(s for s in SUFFIXES if s),
-                                      label=f"Add documents (text, Markdown, HTML, PDF, Word; "
+                                      label=f"Add documents (text, Markdown, HTML, subtitles "
+                                            f"{'/'.join(sorted(SUBTITLE_SUFFIXES))}, PDF, Word; "
                                             f"{MAX_BYTES // 2**20} MB at most each)", elem_id="rq-upload")
                     replace = gr.Checkbox(False, elem_id="rq-replace", label="Replace documents of the same "
                                           "name (off: a file whose name is taken is added under a new name)")

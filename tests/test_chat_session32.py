@@ -146,3 +146,22 @@ def test_the_interviewer_can_be_chosen_as_a_speaker(tmp_path):
         assert turns[-1].error is None and turns[-1].result.hits, (name, turns[-1].error)
     *_, (turns, page) = handlers.answer(engine, "the cod", 3, False, "", [], speaker="Lena Hoffmann")
     assert "Only the answers to Lena Hoffmann" in page
+
+
+# ---- 12: the upload box names subtitles ------------------------------------------------------------------------------
+
+def upload_box(engine):
+    from rag import ui
+
+    demo = ui.build_app(engine)
+    return next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "rq-upload")
+
+
+def test_the_upload_box_names_every_kind_it_takes(tiny_index, fake_embedder):
+    """Session 32: the upload box said "Add documents (text, Markdown, HTML, PDF, Word; 50 MB at most each)" and took
+    .srt and .vtt subtitles (its accept list), which a host looking for them on the page did not find."""
+    from rag.engine import Engine
+
+    box = upload_box(Engine(tiny_index, fake_embedder))
+    assert {".srt", ".vtt"} <= set(box.file_types)
+    assert "subtitles .srt/.vtt" in box.label, box.label

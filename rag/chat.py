@@ -263,28 +263,37 @@ EXAMPLES = {
 
 
 def example_questions(index) -> list[str]:
-    """Up to four questions to offer on the landing page: the shipped transcript's own, else the
-    first journalists' questions of the index that are short, whole questions, those that ask no "you" first; else
-    (no question in the index) its speakers on their topics (examples.topic_questions)."""
+    """Up to four questions to offer on the landing page, from the index as it is now (after an upload too): of each
+    document, the shipped transcript's own, else the first journalists' questions that are short, whole questions
+    that stand on their own (examples.self_contained: not "And the fish market roof?"), those that ask no "you"
+    first and the shortest last; of the documents without such questions (a meeting, a report) together, their
+    speakers on their topics (examples.topic_questions); the documents' kinds taken in turn (examples.interleave)."""
     if index is None:
         return []
-    for doc_id, questions in EXAMPLES.items():
-        if doc_id in index.documents:
-            return questions
+    from types import SimpleNamespace
+
     from .chunk import sentences
     from .cite import shorten
-    out: dict[str, str] = {}        # section -> its question
+    from .examples import interleave, self_contained, short, topic_questions
+
+    asked: dict[str, dict[str, str]] = {}        # document -> section -> its question
     for p in index.paragraphs:
-        if p.kind == "question" and p.section not in out:
+        if p.kind == "question" and p.section not in asked.get(p.doc, {}) and p.doc not in EXAMPLES:
             first = sentences(p.text)
             text = p.text[first[0][0]:first[0][1]] if first else p.text
-            if text.endswith("?") and len(text) < 120:
-                out[p.section] = shorten(text, 100)
-    if not out:         # a meeting, a report: its speakers on their topics (examples.py)
-        from .examples import topic_questions
-        return topic_questions(index)
-    # an interviewer's "What do you think of …?" asks the one answering, not the documents: the others first
-    return sorted(out.values(), key=lambda q: bool(_ADDRESSED.search(q)))[:4]
+            if text.endswith("?") and len(text) < 120 and self_contained(text):
+                asked.setdefault(p.doc, {})[p.section] = shorten(text, 100)
+    groups = []
+    for doc_id in index.documents:
+        if doc_id in EXAMPLES:
+            groups.append(EXAMPLES[doc_id])
+        elif doc_id in asked:
+            # an interviewer's "What do you think of …?" asks the one answering, not the documents: the others first
+            groups.append(sorted(asked[doc_id].values(), key=lambda q: (short(q), bool(_ADDRESSED.search(q)))))
+    rest = [p for p in index.paragraphs if p.doc not in EXAMPLES and p.doc not in asked]
+    if rest:            # meetings, reports: their speakers on their topics (examples.py), of those documents alone
+        groups.append(topic_questions(SimpleNamespace(paragraphs=rest, documents=index.documents)))
+    return interleave(groups)
 
 
 _ADDRESSED = re.compile(r"\b(?:you|your|yours|yourself|you're|you’re|you've|you’ve)\b", re.IGNORECASE)

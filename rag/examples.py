@@ -8,6 +8,10 @@ word) that they say twice or more and that the rest of the index uses least (tf 
 made of everyday-to-rare English words (english.zipf between TOPIC_ZIPF), no stop word, no filler ("mm-hmm"), no
 word of a speaker's label, shown as the documents most often write it ("Christa Pavlov"). Each example asks its own
 topic. What it leaves out: checking that a search finds the example (it is the speaker's own words, so it does).
+
+An interview's own questions are offered only where they stand on their own (``self_contained``): an interviewer's
+"And the fish market roof?" or "What do you make of that?" leans on what was said before it, and a room that clicks it
+reads a question about nothing. Of an index of several documents, each kind gets its turn (``interleave``).
 """
 from __future__ import annotations
 
@@ -21,6 +25,48 @@ PHRASE_ZIPF = 5.5           # a word of a phrase may be commoner ("remote contro
 TOPIC_MIN = 2               # the times the speaker (or the documents) must say a topic
 READ_AT_MOST = 5000         # paragraphs read (the first ones): the page of a large index comes up as fast
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")      # "wasn't" one word (and never a topic: fits)
+# a question that goes on from the one before it: "And the fish market roof?", "So what would it be?"
+_GOES_ON = re.compile(r"^\W*(?:and|so|but|or|also|then|well|plus)\b", re.IGNORECASE)
+# a word that points back at what was said before ("Is it funded?"), and one that does when nothing follows it ("What do
+# you make of that?", not "this year")
+_POINTS_BACK = frozenset("it its they them their theirs he him his she her hers".split())
+_BARE_WHEN_ALONE = frozenset("this that these those".split())
+_VERBS_AFTER = frozenset("is was are were will would can could does did do has have had should might may must".split())
+LEANING_WORDS = 8       # a question this short with a word pointing back asks about what came before it
+SHORT_QUESTION = 4      # words: "What happened in 2011?" says too little alone; offered after the others
+
+
+def self_contained(question: str) -> bool:
+    """Whether an interviewer's question stands on its own as an example: it does not open by going on from the one
+    before ("And …", "So …", "But …"), nor is it a short one (LEANING_WORDS) with a bare reference back ("it", "they",
+    "that" with nothing after it)."""
+    if _GOES_ON.match(question):
+        return False
+    tokens = re.findall(r"[\w’'-]+|[^\w\s]", question)
+    words = [t for t in tokens if t[:1].isalnum()]
+    if len(words) > LEANING_WORDS:
+        return True
+    for i, token in enumerate(tokens):
+        low = token.lower()
+        after = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
+        if low in _POINTS_BACK or (low in _BARE_WHEN_ALONE and (not after[:1].isalnum() or after in _VERBS_AFTER)):
+            return False
+    return True
+
+
+def short(question: str) -> bool:
+    """A question of SHORT_QUESTION words or fewer ("What happened in 2011?"): offered after the longer ones."""
+    return len(_WORD.findall(question)) + len(re.findall(r"\d+", question)) <= SHORT_QUESTION
+
+
+def interleave(groups: list[list[str]], count: int = EXAMPLE_COUNT) -> list[str]:
+    """The first of each group, then the second of each, …: `count` at most, none twice."""
+    out: list[str] = []
+    for row in range(max(map(len, groups), default=0)):
+        for group in groups:
+            if row < len(group) and group[row] not in out:
+                out.append(group[row])
+    return out[:count]
 
 
 def topic_questions(index, count: int = EXAMPLE_COUNT) -> list[str]:

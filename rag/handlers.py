@@ -113,6 +113,33 @@ def conversation(engine: Engine, turns, live: chat.Turn | None = None) -> str:
     return render.chat_html(_turn_html(t, live=t is live) for t in turns)
 
 
+def refreshed(engine: Engine, turns) -> str | None:
+    """The conversation as the index is now, or None where nothing in it changed: the intro where nothing was asked
+    yet (it names the documents: after an upload it still named the shipped transcript alone). None too while a
+    summary streams (its own stream renders it)."""
+    turns = [t for t in (turns or []) if isinstance(t, chat.Turn)]
+    if not turns:
+        return conversation(engine, [])
+    if any(summarised(t) and t.summary is None and not t.summary_note for t in turns):
+        return None
+    before = [t.html for t in turns]
+    page = conversation(engine, turns)
+    return page if [t.html for t in turns] != before else None
+
+
+_EXAMPLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def examples(index) -> list[str]:
+    """The example questions of `index` (chat.example_questions), worked out once per index: a page opened, an upload
+    made, asks for them again."""
+    if index is None:
+        return []
+    if index not in _EXAMPLES:
+        _EXAMPLES[index] = chat.example_questions(index)
+    return _EXAMPLES[index]
+
+
 def _summariser(model_name: str | None):
     """The summariser, or a reason why there is none. Only the models this server offers
     (summary_models()) can be asked for: a visitor learns nothing of the server's folders."""

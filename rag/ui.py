@@ -266,6 +266,7 @@ def build_app(engine: Engine):
 def _layout(engine: Engine) -> dict:
     """The page's components, by name (PARTS), inside the Blocks being built."""
     import gradio as gr
+    from .examples import EXAMPLE_COUNT
     from .read import MAX_BYTES, SUBTITLE_SUFFIXES, SUFFIXES
 
     index = engine.index_or_none()
@@ -290,8 +291,11 @@ def _layout(engine: Engine) -> dict:
                 # a skip link, seen only when focused: the answer's first quote two Tabs from the ask box
                 gr.HTML('<a href="#rq-conversation" class="rq-jump">Go to the answer\u2019s first quote</a>',
                         elem_id="rq-jump", js_on_load=_static("jump.js"), container=False, padding=False)
-            examples = [(gr.Button(text, size="sm", variant="secondary"), text)
-                        for text in chat.example_questions(index)]
+            # as many buttons as examples may be, each shown with an example of the index as it is now (an upload
+            # since the page was built: _wire's refresh); a click asks the button's own words
+            offered = handlers.examples(index)
+            examples = [gr.Button(offered[i] if i < len(offered) else "", size="sm", variant="secondary",
+                                  visible=i < len(offered), elem_classes=["rq-example"]) for i in range(EXAMPLE_COUNT)]
             with gr.Accordion("Settings", open=False, elem_id="rq-settings"):
                 k = gr.Slider(1, 20, value=DEFAULT_K, step=1, label="Number of quotes", elem_id="rq-k")
                 summary_on = gr.Checkbox(False, label="Answer with a summary of the quotes, above them (off: quotes only)",
@@ -338,6 +342,14 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
     import gradio as gr
 
     def run(q, k_value, summary_value, model_value, docs, who, state, base):
+        yield from _run(q, k_value, summary_value, model_value, docs, who, state, base)
+
+    def run_example(q, k_value, summary_value, model_value, docs, who, state, base):
+        """An example question asked by its button: its own question, never read as a follow-up of the one before
+        ("And the fish market roof?" after "Who wants a cold store?" was searched as both, the cold store first)."""
+        yield from _run(q, k_value, summary_value, model_value, docs, who, state, base, rewrite=False)
+
+    def _run(q, k_value, summary_value, model_value, docs, who, state, base, rewrite=True):
         if chat.blank(q):
             # an empty box asked (a double click on Ask, Enter pressed twice: the box emptied by the first answer)
             # adds nothing: a turn saying the query is empty buried the answer just given (the API still says it);
@@ -345,7 +357,7 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
             yield gr.skip(), gr.skip(), gr.skip()
             return
         for n, (new_turns, html) in enumerate(handlers.answer(engine, q, k_value, summary_value, model_value,
-                                                              state, docs=docs, speaker=who)):
+                                                              state, docs=docs, speaker=who, rewrite=rewrite)):
             # presenter mode shows the new answer's quotes
             yield new_turns, html, render.presenter_html(new_turns[-1], base) if n == 0 else gr.skip()
 
@@ -386,9 +398,21 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
                  js="(q, k, s, m, d, w, t, b) => [q, k, s, m, d, w, t, location.origin + location.pathname]")
     for trigger in (ask.click, question.submit):
         trigger(**taken).then(**asked).then(None, js=_static("latest.js"))
-    for button, text in examples:
-        button.click(lambda t=text: ("", t), None, [question, pending], api_visibility="private", queue=False).then(
-            **asked).then(None, js=_static("latest.js"))
+    for button in examples:
+        button.click(lambda text: ("", text), [button], [question, pending], api_visibility="private",
+                     queue=False).then(**{**asked, "fn": run_example}).then(None, js=_static("latest.js"))
+
+    def refreshed(state):
+        """What the page says of the index after it changed (an upload, a removal) or when it is opened: the intro and
+        the examples as the index is now (they named the shipped transcript alone after an upload, a reload too)."""
+        page = handlers.refreshed(engine, state)
+        return (gr.skip() if page is None else page, *offered())
+
+    def offered():
+        """The example buttons, each with an example of the index as it is now, or hidden."""
+        now = handlers.examples(engine.index_or_none())
+        return [gr.update(value=now[i], visible=True) if i < len(now) else gr.update(visible=False)
+                for i in range(len(examples))]
     doc_outputs = [doc_status, doc_list, doc_filter, to_remove, header, speaker, question]
     # "always_last": an .input() event is "once" by default, which drops a second tick made while the first is
     # still being answered (a busy server), leaving the speaker choice of a selection that is no longer there
@@ -403,12 +427,14 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
               doc_outputs + [sent], api_visibility="private", concurrency_limit=1, concurrency_id="documents",
               trigger_mode="multiple", show_progress_on=[doc_status]).then(
         lambda added, now: None if now == added else gr.update(), [sent, uploads], uploads,
-        api_visibility="private", queue=False)
+        api_visibility="private", queue=False).then(
+        refreshed, [turns], [conversation, *examples], api_visibility="private", queue=False)
     to_remove.change(lambda d: gr.update(interactive=bool(d)), to_remove, remove, api_visibility="private",
                      queue=False)
     remove.click(lambda d, ticked, chosen: documents(handlers.remove_file(engine, d), ticked, chosen),
                  [to_remove, doc_filter, speaker], doc_outputs, api_visibility="private", concurrency_limit=1,
-                 concurrency_id="documents", show_progress_on=[doc_status])
+                 concurrency_id="documents", show_progress_on=[doc_status]).then(
+        refreshed, [turns], [conversation, *examples], api_visibility="private", queue=False)
     def on_open(state, evt: gr.EventData):
         return handlers.open_span(engine, state, _event(evt))
 
@@ -418,12 +444,13 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
             shown = None if opened else render.presenter_html(values[0][-1], base)
             opened = True
             yield _skips([*values, shown])
-        if not opened:              # a plain address: nothing to reopen
-            yield _skips([None] * 8)
+        if not opened:              # a plain address: nothing to reopen; the intro as the index is now
+            yield _skips([None, handlers.conversation(engine, []), *[None] * 6])
 
     conversation.open_span(on_open, [turns], source, api_visibility="private", queue=False)
     # a new page gets the documents as they are now (uploads since the start included)
-    demo.load(lambda: documents(gr.skip())[1:], None, doc_outputs[1:], api_visibility="private", queue=False)
+    demo.load(lambda: (*documents(gr.skip())[1:], *offered()), None, doc_outputs[1:] + examples,
+              api_visibility="private", queue=False)
     present.click(None, js="() => window.rqPresent && window.rqPresent()")
     demo.load(on_page, [link_search, link_hash, turns, model_name, page_base],
               [turns, conversation, source, k, summary_on, doc_filter, speaker, presenter],

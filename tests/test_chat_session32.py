@@ -165,3 +165,150 @@ def test_the_upload_box_names_every_kind_it_takes(tiny_index, fake_embedder):
     box = upload_box(Engine(tiny_index, fake_embedder))
     assert {".srt", ".vtt"} <= set(box.file_types)
     assert "subtitles .srt/.vtt" in box.label, box.label
+
+
+# ---- the chat served in this process, in Debian's chromium -----------------------------------------------------------
+
+def serving(folder: Path, files: list[Path]):
+    """The chat served in this process over an index (the fake embedder's, in `folder`/idx) of `files`: a generator
+    yielding (url, engine), the server closed after."""
+    from conftest import FakeEmbedder
+    from rag import ui
+    from rag.build import build
+    from test_ui_api import free_port
+
+    embedder = FakeEmbedder()
+    build(sorted(files), embedder, folder=folder / "idx")
+    demo, url = ui.serve(folder / "idx", port=free_port(), embedder=embedder, block=False)
+    try:
+        yield url
+    finally:
+        demo.close()
+
+
+@pytest.fixture
+def served(tmp_path):
+    """serve(files...): the chat over those of the host's kinds of documents, written in tmp_path; closed after."""
+    servers = []
+
+    def serve(*names: str) -> str:
+        folder = the_hosts_folder(tmp_path / f"docs{len(servers)}")
+        gen = serving(folder, [folder / n for n in names])
+        servers.append(gen)
+        return next(gen)
+
+    yield serve
+    for gen in servers:
+        gen.close()
+
+
+def open_page(browser, url: str, width: int = 1280, height: int = 720):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    page.goto(url)
+    page.wait_for_selector("#rq-question textarea")
+    page.wait_for_timeout(800)
+    return ctx, page
+
+
+def ask(page, question: str):
+    n = page.locator("#rq-conversation .rq-turn").count()
+    page.fill("#rq-question textarea", question)
+    page.click("#rq-ask")
+    page.wait_for_function(f"document.querySelectorAll('#rq-conversation .rq-turn').length > {n}", timeout=60_000)
+    page.wait_for_timeout(500)
+    return page.locator("#rq-conversation .rq-turn").nth(n)
+
+
+def example_buttons(page) -> list[str]:
+    """The example questions shown: the page's buttons outside its named parts (and Gradio's footer)."""
+    return page.evaluate("() => [...document.querySelectorAll('button')].filter(b => b.offsetParent "
+                         "&& !b.closest('[id^=\"rq-\"], footer')).map(b => b.innerText.trim())")
+
+
+# ---- 3: an example asks its own question, and stands on its own ------------------------------------------------------
+
+def test_examples_offered_are_questions_that_stand_on_their_own(tmp_path):
+    """Session 32: on the host's interview the examples were the interviewer's own lines, two of which only make sense
+    after another question ("What happened in 2011?", "And the fish market roof?")."""
+    from rag import chat
+    from rag.examples import self_contained
+
+    for leaning in ("And the fish market roof?", "So what would it be?", "But why?", "Is it funded?",
+                    "What do you make of that?", "Why did they dump the silt?"):
+        assert not self_contained(leaning), leaning
+    for alone in ("Why do you think the cod moved?", "Did your catch change this year?",
+                  "If you could ask the board for one thing, what would it be?", "Who pays for the new cold store?"):
+        assert self_contained(alone), alone
+    engine = engine_over(the_hosts_folder(tmp_path / "docs"))
+    examples = chat.example_questions(engine.index_or_none())
+    assert "And the fish market roof?" not in examples and "So what would it be?" not in examples
+    assert "Who pays for the new cold store at the harbour?" in examples
+    # the meeting, which asks no question, is offered too: its speakers on their topics, in turn with the interview's
+    assert any(" on " in e and not e.endswith("?") for e in examples), examples
+
+
+@browser_test
+@pytest.mark.browser
+def test_an_example_clicked_after_a_question_asks_the_example_alone(browser, served):
+    """Session 32: after "Who wants a cold store?", the example "Why do you think the cod moved?" was "Searched
+    together with the question before it", its top quote about the cold store and its permalink
+    "?q=Who wants a cold store? Why do you think the cod moved?"."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from rag import chat
+
+    url = served("interview-fisher.srt")
+    example = "Why do you think the cod moved?"
+    assert chat.rewrite_followup(example, "Who wants a cold store?") != example    # typed, it is a follow-up
+    ctx, page = open_page(browser, url)
+    try:
+        assert example in example_buttons(page)
+        ask(page, "Who wants a cold store?")
+        n = page.locator("#rq-conversation .rq-turn").count()
+        page.get_by_role("button", name=example, exact=True).click()
+        page.wait_for_function(f"document.querySelectorAll('#rq-conversation .rq-turn').length > {n}", timeout=60_000)
+        page.wait_for_timeout(800)
+        turn = page.locator("#rq-conversation .rq-turn").nth(n)
+        assert turn.locator(".rq-searched").count() == 0, turn.inner_text()
+        assert parse_qs(urlsplit(page.url).query)["q"] == [example]
+        assert "cod" in turn.locator(".rq-quote").first.inner_text()
+    finally:
+        ctx.close()
+
+
+# ---- 9: the intro and the examples follow the index ------------------------------------------------------------------
+
+@browser_test
+@pytest.mark.browser
+def test_the_intro_and_examples_follow_an_upload_and_a_reload(browser, served, tmp_path):
+    """Session 32: after an upload the header said "2 documents", but the intro still named the one transcript and the
+    examples were still its own, even after a reload."""
+    url = served("interview-fisher.srt")
+    ctx, page = open_page(browser, url)
+    try:
+        intro = page.locator("#rq-conversation .rq-hello").inner_text()
+        assert "2 documents" not in intro
+        before = example_buttons(page)
+        assert before and all(e.endswith("?") for e in before)
+        page.click("#rq-documents button, #rq-documents .label-wrap")
+        meeting = tmp_path / "harbour-board-meeting.txt"
+        meeting.write_text(MEETING, encoding="utf-8")
+        page.set_input_files("#rq-upload input[type=file]", str(meeting))
+        page.wait_for_timeout(500)
+        page.click("#rq-add")
+        page.wait_for_function("document.querySelector('#rq-doc-status').innerText.includes('1 added')",
+                               timeout=60_000)
+        seen = {}
+        for when in ("after the upload", "after a reload"):
+            if when == "after a reload":
+                page.reload()
+                page.wait_for_selector("#rq-question textarea")
+            page.wait_for_function("document.querySelector('#rq-conversation .rq-hello').innerText"
+                                   ".includes('2 documents')", timeout=10_000)
+            page.wait_for_timeout(800)
+            seen[when] = example_buttons(page)
+        for when, now in seen.items():          # the meeting's speakers on their topics among them
+            assert now != before and any(" on " in e and not e.endswith("?") for e in now), (when, now)
+    finally:
+        ctx.close()

@@ -59,6 +59,7 @@ class Turn:
     summary_note: str | None = None      # why there is no (complete) summary
     summary_status: str = ""             # what the summary is waiting for (e.g. the model loading)
     number: int = 1                      # its place in the session's conversation (1, 2, …; kept when older go)
+    removed: frozenset = frozenset()     # documents it quotes that were removed from the index since (marked)
     html: str = field(default="", repr=False, compare=False)   # rendered once it is complete
 
     @property

@@ -107,10 +107,30 @@ def _turn_html(turn: chat.Turn, live: bool = False) -> str:
 
 
 def conversation(engine: Engine, turns, live: chat.Turn | None = None) -> str:
-    """The conversation's HTML; `live` is the turn whose summary is streaming (rendered anew)."""
+    """The conversation's HTML; `live` is the turn whose summary is streaming (rendered anew). A turn quoting a
+    document removed from the index since is rendered anew, its quotes of it marked (they stayed on the page as if
+    nothing had happened)."""
     if not turns:
         return render.conversation_html([], render.intro_html(*engine.index_or_problem()))
+    current = engine.index_or_none()
+    for t in turns:
+        gone = removed_since(current, t.index, {h.passage.doc for h in t.result.hits} if t.result else ())
+        if gone != t.removed:
+            t.removed, t.html = gone, ""
     return render.chat_html(_turn_html(t, live=t is live) for t in turns)
+
+
+def removed_since(current, index, docs) -> frozenset:
+    """Those of `docs` (documents of `index`, the one an answer came from) that `current`, the index now, no longer
+    holds as they were: removed (or replaced by other text under their name)."""
+    if current is None or index is None or current is index:
+        return frozenset()
+    gone = set()
+    for doc_id in docs:
+        then, now = index.documents.get(doc_id), current.documents.get(doc_id)
+        if then is not None and (now is None or now.text != then.text):
+            gone.add(doc_id)
+    return frozenset(gone)
 
 
 def refreshed(engine: Engine, turns) -> str | None:
@@ -299,8 +319,11 @@ def open_span(engine: Engine, turns, data: dict | None) -> str:
     index = (turn.index if turn is not None else None) or engine.index_or_none()
     if index is None:
         return render.message_html("No index is loaded.", "error")
+    # a document removed since the answer: its text as it was quoted, and said so (it opened as if it were there)
+    notice = render.removed_notice(index.documents[doc], index) \
+        if doc in removed_since(engine.index_or_none(), index, [doc]) else ""
     try:
-        return render.exchange_html(index, doc, start, end, match=_matched(turn, doc, start, end))
+        return render.exchange_html(index, doc, start, end, notice=notice, match=_matched(turn, doc, start, end))
     except RagError as e:
         return render.message_html(str(e), "error")
 
@@ -445,6 +468,31 @@ def document_choices(index) -> list[tuple[str, str]]:
     # the date kept whole on a narrow screen (a label broke it "(2022-01-" / "14)"): no break at its hyphens
     return [(doc_name(d, index, 70) + ("\u00a0(" + d.date.replace("-", "\u2011") + ")" if d.date else ""), d.id)
             for d in index.documents.values()]
+
+
+def removable_choices(index) -> list[tuple[str, str]]:
+    """The documents a visitor may remove, as document_choices names them: the uploads (a file of the server is the
+    operator's, removed with `rag remove`: the list offered them all, and Remove refused those after the click)."""
+    if index is None:
+        return []
+    uploads = {d.id for d in index.documents.values() if (d.path or "").startswith(store.UPLOADED)}
+    return [(label, doc_id) for label, doc_id in document_choices(index) if doc_id in uploads]
+
+
+def removal_question(engine: Engine, doc_id) -> tuple[str, str] | None:
+    """What the first click on Remove asks, (the button's new label, the line under it), before a second removes the
+    document; None where there is nothing to ask (a read-only server, no such upload: remove_file says why)."""
+    from .cite import doc_name
+
+    index = engine.index_or_none()
+    doc = index.documents.get(doc_id) if index is not None and isinstance(doc_id, str) else None
+    if engine.read_only or doc is None or doc_id not in dict((v, t) for t, v in removable_choices(index)):
+        return None
+    name = doc_name(doc, index, 40)
+    return (f"Remove {name} for good?",
+            render.message_html(f"Remove {doc_name(doc, index)} for good? It was uploaded: there is no file of it "
+                                f"on the server to index it from again. Click “Remove {name} for good?” to remove "
+                                f"it, or Cancel.", "warning"))
 
 
 def _failed(e: Exception) -> str:

@@ -179,6 +179,9 @@ def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
     who = said_by(hit, index, *_asked(turn))
     speaker = f'<span class="rq-speaker">{esc(who)}</span>' if who else ""
     low = ' <span class="rq-lowtag">low confidence</span>' if hit.low_confidence else ""
+    gone = turn is not None and p.doc in turn.removed
+    if gone:        # (the document was removed from the index after this answer: handlers.conversation)
+        low += ' <span class="rq-removed-tag">removed from the index</span>'
     meta = [f"¶ {p.paragraph}"]
     when = cite.best_time(hit, index, *_asked(turn))
     if when is not None:        # where in the recording the marked paragraph was said
@@ -196,7 +199,8 @@ def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
                          speaker=turn.speaker)
         link = f'<a class="rq-btn rq-permalink" href="{esc(href)}" target="_blank" rel="noopener">Permalink</a>'
     return (
-        f'<li class="rq-quote{" rq-low" if hit.low_confidence else ""}" id="{anchor}" {_span_attrs(p)}>'
+        f'<li class="rq-quote{" rq-low" if hit.low_confidence else ""}{" rq-removed" if gone else ""}" '
+        f'id="{anchor}" {_span_attrs(p)}>'
         f'<div class="rq-head"><button class="rq-n rq-open" {_span_attrs(p)} '
         f'title="Show in the full exchange">[{n}]</button>{speaker}{label}{low}</div>'
         f'<blockquote class="rq-text">{quote_text_html(hit, text, index, *_asked(turn))}</blockquote>'
@@ -372,6 +376,9 @@ def turn_html(turn: Turn, turn_id: int) -> str:
     asked += searched_html(turn)
     asked += "</div>"
     parts = [f'<p class="rq-note">{esc(note)}</p>' for note in _notes(turn)]
+    if turn.removed and turn.index is not None:
+        parts += [f'<p class="rq-warning">{esc(removed_notice(turn.index.documents[d], turn.index))}</p>'
+                  for d in sorted(turn.removed) if d in turn.index.documents]
     if turn.error:
         parts.append(f'<p class="rq-error" role="alert">{esc(visible(turn.error))}</p>')
     result, index = turn.result, turn.index
@@ -396,6 +403,13 @@ def turn_html(turn: Turn, turn_id: int) -> str:
                 f'</div>')
     return (f'<section class="rq-turn" id="t{turn_id}" data-turn="{turn_id}">{asked}'
             f'<div class="rq-answer">{"".join(parts)}</div></section>')
+
+
+def removed_notice(doc: Document, index) -> str:
+    """What is said of a quote whose document was removed from the index after the answer (its quotes on the page are
+    its text as it was; a new question will not find it)."""
+    return (f"{cite.doc_name(doc, index)} was removed from the index after this answer: its quotes are its text as it "
+            f"was, and a new question will not find them.")
 
 
 def _documents_line(result, index) -> str:

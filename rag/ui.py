@@ -151,7 +151,7 @@ def _skips(values):
 
 PARTS = ("turns", "header", "present", "presenter", "conversation", "question", "ask", "examples", "k",
          "summary_on", "model_name", "doc_filter", "speaker", "doc_list", "uploads", "replace", "add", "to_remove",
-         "remove", "doc_status", "source", "link_search", "link_hash", "page_base", "pending")
+         "remove", "cancel_remove", "doc_status", "source", "link_search", "link_hash", "page_base", "pending")
 
 
 class RefuseWrites:
@@ -321,11 +321,18 @@ def _layout(engine: Engine) -> dict:
                     replace = gr.Checkbox(False, elem_id="rq-replace", label="Replace documents of the same "
                                           "name (off: a file whose name is taken is added under a new name)")
                     add = gr.Button("Add to the index", elem_id="rq-add")
+                    # only what the chat may remove, uploads (the server's own files were offered, and refused after
+                    # the click); a click asks first, "Remove x.txt for good?", a second removes it (_wire)
+                    removable = handlers.removable_choices(index)
                     with gr.Row():
-                        to_remove = gr.Dropdown(choices, value=None, label="Remove a document",
-                                                elem_id="rq-remove-choice", scale=3)
+                        to_remove = gr.Dropdown(removable, value=None, label="Remove a document",
+                                                info="Uploaded documents only: the server's own files are removed "
+                                                     "with `rag remove`.", elem_id="rq-remove-choice", scale=3,
+                                                visible=bool(removable))
                         # (red and active with nothing chosen, it looked like a click would remove something)
-                        remove = gr.Button("Remove", variant="stop", scale=1, elem_id="rq-remove", interactive=False)
+                        remove = gr.Button("Remove", variant="stop", scale=1, elem_id="rq-remove", interactive=False,
+                                           visible=bool(removable))
+                        cancel_remove = gr.Button("Cancel", scale=1, elem_id="rq-remove-cancel", visible=False)
                 doc_status = gr.HTML(render.message_html(handlers.READ_ONLY_NOTICE) if engine.read_only else "",
                                      elem_id="rq-doc-status")
         with gr.Column(scale=2, min_width=320, elem_id="rq-source-col"):
@@ -336,7 +343,7 @@ def _layout(engine: Engine) -> dict:
 
 
 def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversation, question, ask, examples, k,
-          summary_on, model_name, doc_filter, speaker, doc_list, uploads, replace, add, to_remove, remove,
+          summary_on, model_name, doc_filter, speaker, doc_list, uploads, replace, add, to_remove, remove, cancel_remove,
           doc_status, source, link_search, link_hash, page_base, pending) -> None:
     """The events: each calls a handler (handlers.py) and puts what it returns on the page."""
     import gradio as gr
@@ -375,9 +382,12 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
         current, names = engine.index_or_none(), handlers.document_choices(engine.index_or_none())
         kept = [d for d in (ticked or []) if d in {v for _, v in names}]
         noun = corpus_noun(current)
+        removable = handlers.removable_choices(current)
         return (message, render.documents_html(current), gr.update(choices=names, value=kept),
-                gr.update(choices=names, value=None), render.header_html(current, engine.changed),
-                speakers(kept, chosen), gr.update(placeholder=f"Ask {noun}…", label=f"Your question about {noun}"))
+                gr.update(choices=removable, value=None, visible=bool(removable)),
+                render.header_html(current, engine.changed),
+                speakers(kept, chosen), gr.update(placeholder=f"Ask {noun}…", label=f"Your question about {noun}"),
+                gr.update(value="Remove", interactive=False, visible=bool(removable)))
 
     def on_add(files, replace_value, ticked, chosen, progress=gr.Progress()):
         """The documents' parts after adding `files`, and `files` (what was added: the file box keeps any chosen since)."""
@@ -413,7 +423,7 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
         now = handlers.examples(engine.index_or_none())
         return [gr.update(value=now[i], visible=True) if i < len(now) else gr.update(visible=False)
                 for i in range(len(examples))]
-    doc_outputs = [doc_status, doc_list, doc_filter, to_remove, header, speaker, question]
+    doc_outputs = [doc_status, doc_list, doc_filter, to_remove, header, speaker, question, remove]
     # "always_last": an .input() event is "once" by default, which drops a second tick made while the first is
     # still being answered (a busy server), leaving the speaker choice of a selection that is no longer there
     doc_filter.input(speakers, [doc_filter, speaker], speaker, api_visibility="private", queue=False,
@@ -429,10 +439,25 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
         lambda added, now: None if now == added else gr.update(), [sent, uploads], uploads,
         api_visibility="private", queue=False).then(
         refreshed, [turns], [conversation, *examples], api_visibility="private", queue=False)
-    to_remove.change(lambda d: gr.update(interactive=bool(d)), to_remove, remove, api_visibility="private",
-                     queue=False)
-    remove.click(lambda d, ticked, chosen: documents(handlers.remove_file(engine, d), ticked, chosen),
-                 [to_remove, doc_filter, speaker], doc_outputs, api_visibility="private", concurrency_limit=1,
+    # Remove asks first: one click took an upload out for good (it has no file to be indexed from again), with no
+    # word. The first click names the document on the button, "Remove x.txt for good?", and offers Cancel; a second
+    # click on it removes it. Choosing another document, or Cancel, asks again.
+    armed = gr.State("")
+    disarmed = lambda d: ("", gr.update(value="Remove", interactive=bool(d)), gr.update(visible=False))  # noqa: E731
+    to_remove.change(disarmed, to_remove, [armed, remove, cancel_remove], api_visibility="private", queue=False)
+    cancel_remove.click(lambda d: (*disarmed(d), render.message_html("Nothing was removed.")), to_remove,
+                        [armed, remove, cancel_remove, doc_status], api_visibility="private", queue=False)
+
+    def on_remove(doc_id, armed_for, ticked, chosen):
+        asked = handlers.removal_question(engine, doc_id) if doc_id and doc_id != armed_for else None
+        if asked is not None:
+            label, message = asked
+            return (message, *[gr.skip()] * (len(doc_outputs) - 2), gr.update(value=label), doc_id,
+                    gr.update(visible=True))
+        return (*documents(handlers.remove_file(engine, doc_id), ticked, chosen), "", gr.update(visible=False))
+
+    remove.click(on_remove, [to_remove, armed, doc_filter, speaker], doc_outputs + [armed, cancel_remove],
+                 api_visibility="private", concurrency_limit=1,
                  concurrency_id="documents", show_progress_on=[doc_status]).then(
         refreshed, [turns], [conversation, *examples], api_visibility="private", queue=False)
     def on_open(state, evt: gr.EventData):

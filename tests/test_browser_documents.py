@@ -298,6 +298,8 @@ def test_an_upload_shows_its_progress_once_and_not_over_the_ask_box(browser, app
         # (the index as it was, for the other tests)
         page.locator("#rq-remove-choice input").click()
         page.locator("[role=option]", has_text="Ferry notes").click()
+        page.click("#rq-remove")            # (it asks first: a second click removes)
+        page.wait_for_function("document.querySelector('#rq-remove').innerText.includes('for good?')")
         page.click("#rq-remove")
         page.wait_for_function("document.querySelector('#rq-doc-status').innerText.includes('1 removed')",
                                timeout=60_000)

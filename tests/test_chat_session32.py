@@ -312,3 +312,110 @@ def test_the_intro_and_examples_follow_an_upload_and_a_reload(browser, served, t
             assert now != before and any(" on " in e and not e.endswith("?") for e in now), (when, now)
     finally:
         ctx.close()
+
+
+# ---- 6 and 13: Remove asks first, offers only uploads; a removed document's quotes say so ----------------------------
+
+def remove_offers(page) -> list[str]:
+    if not page.locator("#rq-remove-choice").is_visible():
+        return []
+    page.locator("#rq-remove-choice input").click()
+    page.wait_for_timeout(400)
+    offered = [o.replace("✓", "").strip() for o in page.locator("[role=option]").all_inner_texts()]
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(200)
+    return offered
+
+
+@browser_test
+@pytest.mark.browser
+def test_remove_offers_only_uploads_asks_first_and_marks_the_quotes_it_took(browser, served, tmp_path):
+    """Session 32: one click on Remove took an upload out for good (no confirmation, no undo, and no file to index it
+    from again), and the list offered the server's own files, which Remove then refused. After a removal, the quotes
+    of the removed document stayed on the page, and "Show in context" opened it as if nothing had happened."""
+    url = served("interview-fisher.srt")
+    ctx, page = open_page(browser, url)
+    try:
+        page.click("#rq-documents button, #rq-documents .label-wrap")
+        page.wait_for_timeout(500)
+        assert remove_offers(page) == []                    # the server's own file is not offered
+        meeting = tmp_path / "harbour-board-meeting.txt"
+        meeting.write_text(MEETING, encoding="utf-8")
+        page.set_input_files("#rq-upload input[type=file]", str(meeting))
+        page.wait_for_timeout(500)
+        page.click("#rq-add")
+        page.wait_for_function("document.querySelector('#rq-doc-status').innerText.includes('1 added')",
+                               timeout=60_000)
+        page.wait_for_timeout(500)
+        offered = remove_offers(page)
+        assert len(offered) == 1 and "Harbour Board" in offered[0], offered
+        assert page.locator("#rq-remove").is_disabled()         # (nothing chosen: it does not look ready)
+        turn = ask(page, "What is left in the maintenance reserve?")
+        quoted = turn.locator(".rq-quote[data-doc='harbour-board-meeting.txt']")
+        assert quoted.count() >= 1
+        table = "#rq-documents table.rq-docs"
+
+        def choose():
+            page.locator("#rq-remove-choice input").click()
+            page.locator("[role=option]", has_text="Harbour Board").click()
+            page.wait_for_timeout(500)
+
+        # a first click asks, naming the document; Cancel keeps it
+        choose()
+        page.click("#rq-remove")
+        page.wait_for_function("document.querySelector('#rq-remove').innerText.includes('for good?')")
+        label = page.locator("#rq-remove").inner_text()
+        assert label.startswith("Remove Harbour Board") and label.endswith(" for good?"), label
+        assert "for good?" in page.locator("#rq-doc-status").inner_text()
+        page.click("#rq-remove-cancel")
+        page.wait_for_function("document.querySelector('#rq-remove').innerText.trim() === 'Remove'")
+        assert "harbour-board-meeting.txt" in page.locator(table).inner_text()
+        # by keyboard: Enter asks, Enter again on the button it became removes
+        choose()
+        page.locator("#rq-remove").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.querySelector('#rq-remove').innerText.includes('for good?')")
+        page.wait_for_timeout(300)
+        assert "harbour-board-meeting.txt" in page.locator(table).inner_text()     # not yet
+        assert page.evaluate("document.activeElement.id") == "rq-remove"
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.querySelector('#rq-doc-status').innerText.includes('1 removed')",
+                               timeout=60_000)
+        page.wait_for_timeout(800)
+        assert "harbour-board-meeting.txt" not in page.locator(table).inner_text()
+        # the quotes it took: marked on the page, and said so in their context
+        card = turn.locator(".rq-quote[data-doc='harbour-board-meeting.txt']").first
+        assert "rq-removed" in card.get_attribute("class")
+        assert "removed from the index" in card.locator(".rq-head").inner_text()
+        assert "was removed from the index after this answer" in turn.inner_text()
+        card.locator(".rq-actions .rq-open").click()
+        page.wait_for_selector("#rq-source mark.rq-hl")
+        assert "was removed from the index after this answer" in page.locator("#rq-source").inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "session32-removed.png"))
+    finally:
+        ctx.close()
+
+
+def test_a_removed_documents_quotes_are_marked_and_its_context_says_so(tmp_path):
+    """Session 32 (handlers): after a Remove, the quotes of the removed document stayed on the page as they were, and
+    "Show in context" opened its full text with no word of it."""
+    from rag import handlers
+    from rag.build import add_documents
+
+    folder = the_hosts_folder(tmp_path / "docs")
+    engine = engine_over(folder, [folder / "interview-fisher.srt"])
+    meeting = folder / "harbour-board-meeting.txt"
+    add_documents([meeting], engine.embedder, engine.folder, uploaded=True)
+    engine.reload()
+    *_, (turns, page) = handlers.answer(engine, "What is left in the maintenance reserve?", 5, False, "", [])
+    hit = next(h for h in turns[-1].result.hits if h.passage.doc == "harbour-board-meeting.txt")
+    assert "rq-removed" not in page
+    assert "1 removed" in handlers.remove_file(engine, "harbour-board-meeting.txt")
+    page = handlers.refreshed(engine, turns)
+    assert page is not None and 'class="rq-quote rq-removed"' in page.replace(" rq-low", "")
+    assert "was removed from the index after this answer" in page
+    context = handlers.open_span(engine, turns, {"turn": turns[-1].number, "doc": hit.passage.doc,
+                                                 "start": hit.passage.start, "end": hit.passage.end})
+    assert "was removed from the index after this answer" in context and 'class="rq-hl"' in context
+    assert handlers.refreshed(engine, turns) is None        # said once: nothing changed since

@@ -209,17 +209,27 @@ def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
         f'<button class="rq-btn rq-open" {_span_attrs(p)}>Show in context</button>{link}'
         f'<button class="rq-btn rq-copy" {_copy(quote_citation(hit, index), p, doc, cite.last_time(p, index))}>'
         f'Copy citation</button>'
-        f'{_copy_marked(hit, doc)}'
+        f'{_copy_marked(hit, doc, index, turn)}'
         f'<details class="rq-why"><summary>Why this quote</summary>{why(hit)}</details>'
         f'</div></li>'
     )
 
 
-def _copy_marked(hit: Hit, doc: Document) -> str:
-    """'Copy marked sentences': the citation of just the matched span, with its own offsets."""
+def _copy_marked(hit: Hit, doc: Document, index=None, turn: Turn | None = None) -> str:
+    """'Copy marked sentences': the citation of just the matched span, with its own offsets. A meeting's quote (a
+    window of several turns) marks its best turns instead (quote_text_html): 'Copy marked turn' copies each of them as
+    a citation of its own, its speaker, paragraph and offsets (it had no such button: only the whole window could be
+    copied, cited to its first speaker)."""
     span = matched(hit)
     if span is None:
-        return ""
+        turns = window_turns(hit.passage, index) if index is not None else []
+        best = best_turns(turns, *_asked(turn)) if turns else []
+        if not best:
+            return ""
+        markdown = "\n".join(cite.markdown_citation(t, doc, until=cite.last_time(t, index)) for t in best)
+        rich = "".join(citation_html(t, doc, cite.last_time(t, index)) for t in best)
+        return (f'<button class="rq-btn rq-copy rq-copy-marked" data-copy="{esc(markdown)}" '
+                f'data-copy-html="{esc(rich)}">Copy marked turn{"s" if len(best) > 1 else ""}</button>')
     part = dataclasses.replace(hit.passage, start=span[0], end=span[1], text=doc.text[span[0]:span[1]])
     return (f'<button class="rq-btn rq-copy rq-copy-marked" {_copy(cite.markdown_citation(part, doc), part, doc)}>'
             f'Copy marked sentences</button>')

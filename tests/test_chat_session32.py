@@ -419,3 +419,35 @@ def test_a_removed_documents_quotes_are_marked_and_its_context_says_so(tmp_path)
                                                  "start": hit.passage.start, "end": hit.passage.end})
     assert "was removed from the index after this answer" in context and 'class="rq-hl"' in context
     assert handlers.refreshed(engine, turns) is None        # said once: nothing changed since
+
+
+# ---- 5: a meeting's quote of several turns copies the turns it marks ---------------------------------------------------
+
+@browser_test
+@pytest.mark.browser
+def test_a_window_of_turns_copies_the_turns_it_marks(browser, served):
+    """Session 32: a meeting's quote, a window of several turns with Yuki's turns tinted in it, had no "Copy marked
+    sentences": only the whole window could be copied, cited to its first speaker. "Copy marked turn(s)" puts each
+    marked turn on the clipboard, exactly the document's text at the turn's offsets, with its speaker."""
+    url = served("harbour-board-meeting.txt")
+    source = MEETING
+    ctx, page = open_page(browser, url)
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
+    try:
+        turn = ask(page, "What did Yuki Tanaka say about the maintenance reserve?")
+        card = turn.locator(".rq-quote:has(mark.rq-turn-best)").first
+        marked = card.locator("mark.rq-turn-best").evaluate_all(
+            "els => els.map(e => [Number(e.dataset.start), Number(e.dataset.end)])")
+        assert marked
+        button = card.locator(".rq-copy-marked")
+        assert button.count() == 1 and button.inner_text().startswith("Copy marked turn")
+        button.click()
+        page.wait_for_function("document.querySelector('.rq-copy-marked').textContent.startsWith('Copied')")
+        copied = page.evaluate("""async () => { const [item] = await navigator.clipboard.read();
+            const box = document.createElement('div'); box.innerHTML = await (await item.getType('text/html')).text();
+            box.querySelectorAll('br').forEach(b => b.replaceWith('\\n'));
+            return [...box.querySelectorAll('blockquote')].map(q => [q.textContent, q.nextElementSibling.textContent]); }""")
+        assert [text for text, _ in copied] == [source[a:b] for a, b in marked]
+        assert all("Yuki Tanaka" in cited and f"chars {a}\u2013{b}" in cited for (_, cited), (a, b) in zip(copied, marked))
+    finally:
+        ctx.close()

@@ -518,7 +518,7 @@ def launch_options(host: str, port: int | None) -> dict:
     options = dict(server_name=host, server_port=port, allowed_paths=[], footer_links=["api"],
                    state_session_capacity=handlers.SESSIONS,
                    max_file_size=MAX_BYTES, show_error=False, ssr_mode=False, pwa=False, mcp_server=False,
-                   theme=theme(), css=_static("chat.css"))
+                   theme=theme(), css=_static("chat.css"), i18n=translations())
     password = os.environ.get("RAG_PASSWORD")
     if password:
         options["auth"] = LoginThrottle(os.environ.get("RAG_USER") or "rag", password)
@@ -526,6 +526,18 @@ def launch_options(host: str, port: int | None) -> dict:
         log.warning("Serving on %s without a password: anyone who can reach this address can use it. "
                     "Set RAG_PASSWORD to require a login.", host)
     return options
+
+
+# the words of Gradio's own that its English lacks: its status line, read to a screen reader as an event ends, said
+# "common.complete" after a file was chosen for upload, and after Add (a hidden live region, role="status")
+GRADIO_WORDS = {"common.complete": "Done."}
+
+
+def translations():
+    """Gradio's missing words (GRADIO_WORDS) for its pages, in every language (English is its fallback)."""
+    import gradio as gr
+
+    return gr.I18n(en=GRADIO_WORDS)
 
 
 def _environment() -> None:

@@ -451,3 +451,33 @@ def test_a_window_of_turns_copies_the_turns_it_marks(browser, served):
         assert all("Yuki Tanaka" in cited and f"chars {a}\u2013{b}" in cited for (_, cited), (a, b) in zip(copied, marked))
     finally:
         ctx.close()
+
+
+# ---- 11: no untranslated key is read to a screen reader --------------------------------------------------------------
+
+@browser_test
+@pytest.mark.browser
+def test_a_screen_reader_hears_words_not_a_key_after_a_file_is_chosen(browser, served, tmp_path):
+    """Session 32: after a file was chosen for upload, and after Add, Gradio's hidden status line (role="status")
+    held its untranslated key "common.complete", which a screen reader reads out."""
+    url = served("interview-fisher.srt")
+    ctx, page = open_page(browser, url)
+    try:
+        page.evaluate("""() => { window.rqSaid = new Set();
+            const look = () => document.querySelectorAll('.sr-only, [role=status]').forEach(e => {
+                const t = e.textContent.trim(); if (t && e.childElementCount === 0) window.rqSaid.add(t); });
+            new MutationObserver(look).observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
+        page.click("#rq-documents button, #rq-documents .label-wrap")
+        notes = tmp_path / "notes.txt"
+        notes.write_text("Ferry notes, July 1, 2023.\n\nThe ferry timetable changes in October.\n", encoding="utf-8")
+        page.set_input_files("#rq-upload input[type=file]", str(notes))
+        page.wait_for_timeout(1000)
+        page.click("#rq-add")
+        page.wait_for_function("document.querySelector('#rq-doc-status').innerText.includes('1 added')",
+                               timeout=60_000)
+        # (Gradio says it up to 5 s after the event ends)
+        page.wait_for_function("[...window.rqSaid].some(s => s === 'Done.' || /^common[.]/.test(s))", timeout=10_000)
+        said = page.evaluate("[...window.rqSaid]")
+        assert "Done." in said and not [s for s in said if re.fullmatch(r"[a-z_]+\.[a-z_.]+", s)], said
+    finally:
+        ctx.close()

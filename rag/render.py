@@ -489,6 +489,7 @@ def intro_html(index=None, problem: str | None = None) -> str:
             f'The answer is a list of exact quotes, each with where it sits: '
             f'{where}the paragraph and the document. '
             f'Click a quote’s number to see it in its {context}. Press <kbd>/</kbd> to ask from anywhere; '
+            f'<b>Large type</b> sets the page larger for a room, and '
             f'<b>Presenter mode</b> shows one quote at a time, large, with a QR code of the answer.</p>')
 
 
@@ -725,10 +726,14 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
              'title="Previous quote (←, PageUp)">‹ Previous</button><button class="rq-btn rq-step" type="button" '
              'data-step="1" aria-label="Next quote" title="Next quote (→, PageDown)">Next ›</button>'
              if len(hits) > 1 else "")
+    # the QR code beside the quote; the note of why there is none, a line under it (as a column beside the quote it
+    # took 220 px of a 1280x720 slide for the presenter's eyes only)
+    qr = qr_html(url)
+    beside, under = ("", qr) if "rq-qr-note" in qr else (qr, "")
     return (f'<div class="rq-present" data-url="{esc(url)}">'
             f'<header class="rq-present-head"><div class="rq-present-nav">{steps}<button class="rq-btn rq-present-exit" '
             f'type="button" title="Leave presenter mode (Esc)">Leave</button></div><p class="rq-present-q">'
             f'{esc(shown_question(turn.question, PRESENTED_QUESTION))}</p>{banner}</header>'
             f'<div class="rq-present-body"><div class="rq-slides">{"".join(slides)}</div>'
-            f'{qr_html(url)}'
-            f'</div><p class="rq-present-keys">← → or PageUp/PageDown: quotes · Esc: leave presenter mode</p></div>')
+            f'{beside}'
+            f'</div>{under}<p class="rq-present-keys">← → or PageUp/PageDown: quotes · Esc: leave presenter mode</p></div>')

@@ -149,7 +149,7 @@ def _skips(values):
     return tuple(gr.skip() if v is None else v for v in values)
 
 
-PARTS = ("turns", "header", "present", "presenter", "conversation", "question", "ask", "examples", "k",
+PARTS = ("turns", "header", "large", "present", "presenter", "conversation", "question", "ask", "examples", "k",
          "summary_on", "model_name", "doc_filter", "speaker", "doc_list", "uploads", "replace", "add", "to_remove",
          "remove", "cancel_remove", "doc_status", "source", "link_search", "link_hash", "page_base", "pending")
 
@@ -275,6 +275,9 @@ def _layout(engine: Engine) -> dict:
     turns = gr.State([], time_to_live=handlers.SESSION_SECONDS)   # (a script's sessions are never closed)
     with gr.Row(elem_id="rq-top", equal_height=False):
         header = gr.HTML(render.header_html(index, engine.changed), elem_id="rq-header")
+        # (the README's "large type" for a room: every size of the page's own a quarter larger, static/presenter.js)
+        large = gr.Button("Large type", size="sm", variant="secondary", elem_id="rq-large-toggle", scale=0,
+                          min_width=120)
         present = gr.Button("Presenter mode", size="sm", variant="secondary", elem_id="rq-present-toggle",
                             scale=0, min_width=150)
     presenter = gr.HTML(render.presenter_html(None), elem_id="rq-presenter", js_on_load=_static("presenter.js"))
@@ -342,7 +345,7 @@ def _layout(engine: Engine) -> dict:
     return {name: value for name, value in locals().items() if name in PARTS}
 
 
-def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversation, question, ask, examples, k,
+def _wire(engine: Engine, demo, *, turns, header, large, present, presenter, conversation, question, ask, examples, k,
           summary_on, model_name, doc_filter, speaker, doc_list, uploads, replace, add, to_remove, remove, cancel_remove,
           doc_status, source, link_search, link_hash, page_base, pending) -> None:
     """The events: each calls a handler (handlers.py) and puts what it returns on the page."""
@@ -477,6 +480,7 @@ def _wire(engine: Engine, demo, *, turns, header, present, presenter, conversati
     demo.load(lambda: (*documents(gr.skip())[1:], *offered()), None, doc_outputs[1:] + examples,
               api_visibility="private", queue=False)
     present.click(None, js="() => window.rqPresent && window.rqPresent()")
+    large.click(None, js="() => window.rqLarge && window.rqLarge()")
     demo.load(on_page, [link_search, link_hash, turns, model_name, page_base],
               [turns, conversation, source, k, summary_on, doc_filter, speaker, presenter],
               js="(s, h, t, m, b) => [location.search, location.hash, t, m, location.origin + location.pathname]",

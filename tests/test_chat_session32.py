@@ -220,6 +220,20 @@ def ask(page, question: str):
     return page.locator("#rq-conversation .rq-turn").nth(n)
 
 
+AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"   # scripts/install.sh --test
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's serious and critical WCAG 2.1 AA violations of the page ([] where axe is not installed)."""
+    if not AXE.is_file():
+        return []
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}))
+        .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}))""")
+
+
 def example_buttons(page) -> list[str]:
     """The example questions shown: the page's buttons outside its named parts (and Gradio's footer)."""
     return page.evaluate("() => [...document.querySelectorAll('button')].filter(b => b.offsetParent "
@@ -393,6 +407,7 @@ def test_remove_offers_only_uploads_asks_first_and_marks_the_quotes_it_took(brow
         assert "was removed from the index after this answer" in page.locator("#rq-source").inner_text()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "session32-removed.png"))
+        assert axe_violations(page) == []           # (the mark's colours, the Remove row)
     finally:
         ctx.close()
 
@@ -479,5 +494,103 @@ def test_a_screen_reader_hears_words_not_a_key_after_a_file_is_chosen(browser, s
         page.wait_for_function("[...window.rqSaid].some(s => s === 'Done.' || /^common[.]/.test(s))", timeout=10_000)
         said = page.evaluate("[...window.rqSaid]")
         assert "Done." in said and not [s for s in said if re.fullmatch(r"[a-z_]+\.[a-z_.]+", s)], said
+    finally:
+        ctx.close()
+
+
+# ---- 4 and 14: what a room reads: presenter mode's citation, the examples, the badge, large type ---------------------
+
+BRIEFING = """Press conference on the harbour, Kalvik, March 3, 2025.
+
+Good afternoon. I will start with a short statement about the harbour. The dredging starts in July.
+
+Question: When does the dredging start?
+
+Alexandra Konstantinopoulou: The dredging starts in July and ends in September.
+
+Question (Coastal Daily News): Minister, given everything the harbour board has said in recent months about the \
+dredging contract, the silt dumped in the bay and the mussel farms that died in 2011, does the ministry respect the \
+board's right to choose the company that dredges the harbour?
+
+Alexandra Konstantinopoulou: The ministry fully respects the board's right to choose the dredging company. The silt \
+will not be dumped in the bay again; it goes to the old quarry, and the mussel farms will be watched every month.
+"""
+
+CITATION = """() => { const s = [...document.querySelectorAll('#rq-presenter .rq-slide')].find(x => !x.hidden);
+    const out = {};
+    for (const e of s.querySelectorAll('.rq-slide-cite > span')) {
+        const r = document.createRange(); r.selectNodeContents(e);
+        out[e.className] = [r.getBoundingClientRect().width, e.getBoundingClientRect().width]; }
+    const box = (sel) => { const e = document.querySelector(sel); const r = e && e.getBoundingClientRect();
+        return r && r.height && getComputedStyle(e).display !== 'none' ? [r.left, r.top, r.right, r.bottom] : null; };
+    return {cite: out, note: box('#rq-presenter .rq-qr-note'), quote: box('#rq-presenter .rq-slide:not([hidden]) .rq-slide-text')}; }"""
+
+
+@browser_test
+@pytest.mark.browser
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1280, 720)])
+def test_presenter_mode_shows_who_which_question_and_paragraph_whole(browser, served, tmp_path, width, height):
+    """Session 32: at 1920x1080 and 1280x720 presenter mode read "Sergey Lavr… · Answer to … — Does Russia
+    respect … · ¶ …": the speaker, the question's number and the paragraph each cut by a few pixels, however much room
+    the long question had. They are shown whole, the question's words cut instead; and the note that there is no QR
+    code (this computer's own address) is a line under the quote, not a 220 px column beside it."""
+    from rag import chat
+
+    folder = tmp_path / "briefing"
+    folder.mkdir()
+    (folder / "briefing.txt").write_text(BRIEFING, encoding="utf-8")
+    gen = serving(folder, [folder / "briefing.txt"])
+    url = next(gen)
+    ctx, page = open_page(browser, url + chat.permalink("Does the ministry respect the board's right to choose?", 3, "")
+                          + "&present=1", width, height)
+    try:
+        page.wait_for_selector("#rq-presenter .rq-slide-cite", state="visible", timeout=30_000)
+        page.wait_for_timeout(1000)
+        seen = page.evaluate(CITATION)
+        page.screenshot(path=str(ARTIFACTS / f"session32-presenter-{width}.png"))
+        cite = seen["cite"]
+        assert {"rq-cite-who", "rq-cite-where", "rq-cite-question", "rq-cite-when"} <= set(cite), cite
+        for part in ("rq-cite-who", "rq-cite-where", "rq-cite-when"):
+            text, box = cite[part]
+            assert text <= box + 0.05, (part, cite)                         # whole, no "…"
+        assert cite["rq-cite-question"][1] < cite["rq-cite-question"][0], cite     # the question's words cut instead
+        note, quote = seen["note"], seen["quote"]
+        assert note and note[1] >= quote[3] - 1, seen                      # under the quote, not beside it
+    finally:
+        ctx.close()
+        gen.close()
+
+
+@browser_test
+@pytest.mark.browser
+def test_a_room_can_read_the_examples_the_badge_and_large_type(browser, served):
+    """Session 32: at 1920x1080 the example buttons were 13-14 px and the low-confidence badge 13.6 px, pale orange on
+    pale orange; the README promised "large type", and no control gave it (only presenter mode enlarged the text)."""
+    url = served("interview-fisher.srt", "harbour-board-meeting.txt")
+    ctx, page = open_page(browser, url, 1920, 1080)
+    try:
+        sizes = page.evaluate("() => [...document.querySelectorAll('button')].filter(b => b.offsetParent "
+                              "&& !b.closest('[id^=\"rq-\"], footer')).map(b => parseFloat(getComputedStyle(b).fontSize))")
+        assert sizes and min(sizes) >= 16, sizes
+        turn = ask(page, "What about the Olympics in Beijing?")     # nothing: the nearest, marked low
+        badge = turn.locator(".rq-lowtag").first
+        assert float(badge.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 16
+        page.screenshot(path=str(ARTIFACTS / "session32-low-1920.png"))
+        assert axe_violations(page) == []           # (the badge's colours, the Large type button)
+        before = float(turn.locator(".rq-text").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+        toggle = page.get_by_role("button", name="Large type")
+        toggle.click()
+        page.wait_for_timeout(300)
+        assert toggle.get_attribute("aria-pressed") == "true" and "large=1" in page.url
+        after = float(turn.locator(".rq-text").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+        assert after >= before * 1.2, (before, after)
+        page.reload()                                                     # kept, as presenter mode and dark mode are
+        page.wait_for_selector("#rq-conversation .rq-text", timeout=30_000)
+        page.wait_for_timeout(500)
+        assert page.evaluate("document.documentElement.classList.contains('rq-large')")
+        page.screenshot(path=str(ARTIFACTS / "session32-large-1920.png"))
+        page.get_by_role("button", name="Large type").press("Enter")       # and off again, by keyboard
+        page.wait_for_timeout(300)
+        assert not page.evaluate("document.documentElement.classList.contains('rq-large')")
     finally:
         ctx.close()

@@ -31,7 +31,7 @@ const copyText = async (text, html) => {
 window.rqShowLink = (href) => {
   const url = new URL(href, location.href);
   const now = new URLSearchParams(location.search);
-  for (const keep of ['__theme', 'present']) {      // dark mode and presenter mode survive a reload
+  for (const keep of ['__theme', 'present', 'large']) {     // dark mode, presenter mode, large type survive a reload
     if (now.get(keep)) url.searchParams.set(keep, now.get(keep));
   }
   history.replaceState(null, '', url.pathname + url.search + url.hash);

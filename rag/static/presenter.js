@@ -153,3 +153,15 @@ watch('value', () => {
   }
 });
 if (new URLSearchParams(location.search).get('present') === '1') window.rqPresent(true);
+// Large type (the "Large type" button, or ?large=1 in the address, which a reload and a permalink keep): every size of
+// the page's own a quarter larger (chat.css), for the back of a room without presenter mode's one quote at a time
+window.rqLarge = (on) => {
+  const root = document.documentElement;
+  const next = on === undefined ? !root.classList.contains('rq-large') : Boolean(on);
+  root.classList.toggle('rq-large', next);
+  const url = new URL(location.href);
+  if (next) url.searchParams.set('large', '1'); else url.searchParams.delete('large');
+  history.replaceState(null, '', url.pathname + url.search + url.hash);
+  document.querySelectorAll('#rq-large-toggle').forEach((b) => b.setAttribute('aria-pressed', String(next)));
+};
+window.rqLarge(new URLSearchParams(location.search).get('large') === '1');

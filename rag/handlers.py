@@ -128,9 +128,19 @@ def removed_since(current, index, docs) -> frozenset:
     gone = set()
     for doc_id in docs:
         then, now = index.documents.get(doc_id), current.documents.get(doc_id)
-        if then is not None and (now is None or now.text != then.text):
+        if then is not None and (now is None or not _same(now, then)):
             gone.add(doc_id)
     return frozenset(gone)
+
+
+def _same(now, then) -> bool:
+    """Whether two documents of that name hold the same text: by their bytes' checksum and length (each answer rendered
+    compares its quotes' documents: whole texts compared each time took a while of a session of long ones)."""
+    if now is then:
+        return True
+    if now.sha256 and then.sha256:
+        return now.sha256 == then.sha256 and len(now.text) == len(then.text)
+    return now.text == then.text
 
 
 def refreshed(engine: Engine, turns) -> str | None:

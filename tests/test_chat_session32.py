@@ -594,3 +594,20 @@ def test_a_room_can_read_the_examples_the_badge_and_large_type(browser, served):
         assert not page.evaluate("document.documentElement.classList.contains('rq-large')")
     finally:
         ctx.close()
+
+
+def test_a_speakers_topic_is_no_preposition(tmp_path):
+    """Session 32: the host's board meeting offered "Tomas Berg on above stall" (his "above stall nine", said twice):
+    a preposition is no topic."""
+    from rag import chat
+    from rag.examples import PREPOSITIONS
+
+    turns = ["Tomas Berg: The rain is coming through above stall nine, and the traders complained twice.",
+             "Maria Lindgren: Fine by me. The dredging contract comes after the roof, then the ferry timetable.",
+             "Tomas Berg: The whole eastern section is corroded, not just the patch above stall nine.",
+             "Maria Lindgren: So the dredging contract waits; the ferry timetable too."]
+    (tmp_path / "meeting.txt").write_text("Harbour Board, 3 March 2025\n\n" + "\n\n".join(turns) + "\n",
+                                          encoding="utf-8")
+    engine = engine_over(tmp_path, [tmp_path / "meeting.txt"])
+    examples = chat.example_questions(engine.index_or_none())
+    assert examples and not [e for e in examples if set(e.lower().split()) & PREPOSITIONS], examples

@@ -415,18 +415,24 @@ def _wire(engine: Engine, demo, *, turns, header, large, present, presenter, con
         button.click(lambda text: ("", text), [button], [question, pending], api_visibility="private",
                      queue=False).then(**{**asked, "fn": run_example}).then(None, js=_static("latest.js"))
 
-    def refreshed(state):
-        """What the page says of the index after it changed (an upload, a removal) or when it is opened: the intro and
-        the examples as the index is now (they named the shipped transcript alone after an upload, a reload too)."""
+    def refreshed(state, message):
+        """What the page says of the index after it changed (an upload, a removal): the intro and the examples as the
+        index is now (they named the shipped transcript alone after an upload, a reload too), the quotes of a removed
+        document marked; and with them, not before, the line that says what was done ("1 added"), held till now in
+        `note` (read as the end of the change: the intro read just after it still named the one transcript)."""
         page = handlers.refreshed(engine, state)
-        return (gr.skip() if page is None else page, *offered())
+        return (gr.skip() if page is None else page, *offered(), message)
 
     def offered():
         """The example buttons, each with an example of the index as it is now, or hidden."""
         now = handlers.examples(engine.index_or_none())
         return [gr.update(value=now[i], visible=True) if i < len(now) else gr.update(visible=False)
                 for i in range(len(examples))]
-    doc_outputs = [doc_status, doc_list, doc_filter, to_remove, header, speaker, question, remove]
+    # (the first is what was done, said with the page's refresh after it: `refreshed`)
+    note = gr.State("")
+    doc_outputs = [note, doc_list, doc_filter, to_remove, header, speaker, question, remove]
+    refresh = dict(fn=refreshed, inputs=[turns, note], outputs=[conversation, *examples, doc_status],
+                   api_visibility="private", queue=False)
     # "always_last": an .input() event is "once" by default, which drops a second tick made while the first is
     # still being answered (a busy server), leaving the speaker choice of a selection that is no longer there
     doc_filter.input(speakers, [doc_filter, speaker], speaker, api_visibility="private", queue=False,
@@ -440,8 +446,7 @@ def _wire(engine: Engine, demo, *, turns, header, large, present, presenter, con
               doc_outputs + [sent], api_visibility="private", concurrency_limit=1, concurrency_id="documents",
               trigger_mode="multiple", show_progress_on=[doc_status]).then(
         lambda added, now: None if now == added else gr.update(), [sent, uploads], uploads,
-        api_visibility="private", queue=False).then(
-        refreshed, [turns], [conversation, *examples], api_visibility="private", queue=False)
+        api_visibility="private", queue=False).then(**refresh)
     # Remove asks first: one click took an upload out for good (it has no file to be indexed from again), with no
     # word. The first click names the document on the button, "Remove x.txt for good?", and offers Cancel; a second
     # click on it removes it. Choosing another document, or Cancel, asks again.
@@ -461,8 +466,7 @@ def _wire(engine: Engine, demo, *, turns, header, large, present, presenter, con
 
     remove.click(on_remove, [to_remove, armed, doc_filter, speaker], doc_outputs + [armed, cancel_remove],
                  api_visibility="private", concurrency_limit=1,
-                 concurrency_id="documents", show_progress_on=[doc_status]).then(
-        refreshed, [turns], [conversation, *examples], api_visibility="private", queue=False)
+                 concurrency_id="documents", show_progress_on=[doc_status]).then(**refresh)
     def on_open(state, evt: gr.EventData):
         return handlers.open_span(engine, state, _event(evt))
 

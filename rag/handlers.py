@@ -114,23 +114,33 @@ def conversation(engine: Engine, turns, live: chat.Turn | None = None) -> str:
         return render.conversation_html([], render.intro_html(*engine.index_or_problem()))
     current = engine.index_or_none()
     for t in turns:
-        gone = removed_since(current, t.index, {h.passage.doc for h in t.result.hits} if t.result else ())
+        hits = t.result.hits if t.result else []
+        gone = removed_since(current, t.index, {h.passage.doc for h in hits}, [h.passage for h in hits])
         if gone != t.removed:
             t.removed, t.html = gone, ""
     return render.chat_html(_turn_html(t, live=t is live) for t in turns)
 
 
-def removed_since(current, index, docs) -> frozenset:
+def removed_since(current, index, docs, quotes=()) -> frozenset:
     """Those of `docs` (documents of `index`, the one an answer came from) that `current`, the index now, no longer
-    holds as they were: removed (or replaced by other text under their name)."""
+    holds as they were: removed, or replaced by other text under their name where it no longer holds the answer's
+    `quotes` (its passages) as they were.)"""
     if current is None or index is None or current is index:
         return frozenset()
     gone = set()
     for doc_id in docs:
         then, now = index.documents.get(doc_id), current.documents.get(doc_id)
-        if then is not None and (now is None or not _same(now, then)):
+        if then is not None and (now is None or not _same(now, then) and not _quotes_hold(now, then, quotes)):
             gone.add(doc_id)
     return frozenset(gone)
+
+
+def _quotes_hold(now, then, quotes) -> bool:
+    """Whether the new text of a document replaced by another version of itself still holds each of `quotes` (the
+    passages an answer quoted of it) at the same offsets: then they are its text as it is, not "removed" (a version
+    with a line added at its end was said to be removed)."""
+    spans = [(p.start, p.end) for p in quotes if p.doc == then.id]
+    return bool(spans) and all(now.text[a:b] == then.text[a:b] for a, b in spans)
 
 
 def _same(now, then) -> bool:
@@ -331,7 +341,8 @@ def open_span(engine: Engine, turns, data: dict | None) -> str:
         return render.message_html("No index is loaded.", "error")
     # a document removed since the answer: its text as it was quoted, and said so (it opened as if it were there)
     notice = render.removed_notice(index.documents[doc], index) \
-        if doc in removed_since(engine.index_or_none(), index, [doc]) else ""
+        if doc in removed_since(engine.index_or_none(), index, [doc],
+                                [h.passage for h in turn.result.hits] if turn is not None and turn.result else []) else ""
     try:
         return render.exchange_html(index, doc, start, end, notice=notice, match=_matched(turn, doc, start, end))
     except RagError as e:
@@ -483,10 +494,19 @@ def document_choices(index) -> list[tuple[str, str]]:
 def removable_choices(index) -> list[tuple[str, str]]:
     """The documents a visitor may remove, as document_choices names them: the uploads (a file of the server is the
     operator's, removed with `rag remove`: the list offered them all, and Remove refused those after the click)."""
-    if index is None:
-        return []
+    if index is None or len(index.documents) < 2:
+        return []       # (the index's only document is kept: Remove asked, then refused it, "add another first")
     uploads = {d.id for d in index.documents.values() if (d.path or "").startswith(store.UPLOADED)}
     return [(label, doc_id) for label, doc_id in document_choices(index) if doc_id in uploads]
+
+
+def removal_key(engine: Engine, doc_id) -> str:
+    """What the first click on Remove asked about: the document's id and its text's checksum. A second click removes
+    it only while the index holds that same text under that id (another visitor removed it meanwhile and uploaded
+    other text under its name: the second click removed a document it never named)."""
+    index = engine.index_or_none()
+    doc = index.documents.get(doc_id) if index is not None and isinstance(doc_id, str) else None
+    return f"{doc_id}\0{doc.sha256 or len(doc.text)}" if doc is not None else ""
 
 
 def removal_question(engine: Engine, doc_id) -> tuple[str, str] | None:

@@ -702,8 +702,8 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
                                       doc.date, f"¶ {p.paragraph}") if x)
         section, dash, question = where(p, index).partition(" — ")     # ("Answer to Q29" stays whole)
         parts = [("who", said_by(hit, index, *_asked(turn))), ("where", section), ("question", dash and question),
-                 ("doc", cite.doc_name(doc, index, 80) if many else ""),
-                 ("when", " · ".join(x for x in (doc.date if many else "", f"¶ {p.paragraph}") if x))]
+                 ("doc", cite.doc_name(doc, index, 80) if many else ""), ("date", doc.date if many else ""),
+                 ("para", f"¶ {p.paragraph}")]     # (the ¶ a part of its own: after the date, the line's edge cut it)
         parts = [(cls, x) for cls, x in parts if x]
         cited = "".join(f'<span class="rq-cite-{cls}">{(" — " if cls == "question" else " · ") if i else ""}{esc(x)}'
                         f'</span>' for i, (cls, x) in enumerate(parts))

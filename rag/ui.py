@@ -453,14 +453,19 @@ def _wire(engine: Engine, demo, *, turns, header, large, present, presenter, con
     armed = gr.State("")
     disarmed = lambda d: ("", gr.update(value="Remove", interactive=bool(d)), gr.update(visible=False))  # noqa: E731
     to_remove.change(disarmed, to_remove, [armed, remove, cancel_remove], api_visibility="private", queue=False)
+    # (the keyboard's place goes back to Remove: Cancel hid itself while it had it, and the next Tab began at the top)
     cancel_remove.click(lambda d: (*disarmed(d), render.message_html("Nothing was removed.")), to_remove,
-                        [armed, remove, cancel_remove, doc_status], api_visibility="private", queue=False)
+                        [armed, remove, cancel_remove, doc_status], api_visibility="private", queue=False).then(
+        None, js="() => { const b = document.getElementById('rq-remove'); "
+                 "(b && b.tagName === 'BUTTON' ? b : b && b.querySelector('button'))?.focus(); }")
 
     def on_remove(doc_id, armed_for, ticked, chosen):
-        asked = handlers.removal_question(engine, doc_id) if doc_id and doc_id != armed_for else None
+        # (asked about this document as it was: one another visitor replaced meanwhile is asked about again)
+        key = handlers.removal_key(engine, doc_id) if doc_id else ""
+        asked = handlers.removal_question(engine, doc_id) if doc_id and key != armed_for else None
         if asked is not None:
             label, message = asked
-            return (message, *[gr.skip()] * (len(doc_outputs) - 2), gr.update(value=label), doc_id,
+            return (message, *[gr.skip()] * (len(doc_outputs) - 2), gr.update(value=label), key,
                     gr.update(visible=True))
         return (*documents(handlers.remove_file(engine, doc_id), ticked, chosen), "", gr.update(visible=False))
 

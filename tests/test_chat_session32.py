@@ -381,8 +381,10 @@ def test_remove_offers_only_uploads_asks_first_and_marks_the_quotes_it_took(brow
         label = page.locator("#rq-remove").inner_text()
         assert label.startswith("Remove Harbour Board") and label.endswith(" for good?"), label
         assert "for good?" in page.locator("#rq-doc-status").inner_text()
-        page.click("#rq-remove-cancel")
+        page.locator("#rq-remove-cancel").focus()             # by keyboard: the place goes back to Remove (the
+        page.keyboard.press("Enter")                         # day's UI review: Cancel hid itself and left <body>)
         page.wait_for_function("document.querySelector('#rq-remove').innerText.trim() === 'Remove'")
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'rq-remove'")
         assert "harbour-board-meeting.txt" in page.locator(table).inner_text()
         # by keyboard: Enter asks, Enter again on the button it became removes
         choose()
@@ -549,8 +551,8 @@ def test_presenter_mode_shows_who_which_question_and_paragraph_whole(browser, se
         seen = page.evaluate(CITATION)
         page.screenshot(path=str(ARTIFACTS / f"session32-presenter-{width}.png"))
         cite = seen["cite"]
-        assert {"rq-cite-who", "rq-cite-where", "rq-cite-question", "rq-cite-when"} <= set(cite), cite
-        for part in ("rq-cite-who", "rq-cite-where", "rq-cite-when"):
+        assert {"rq-cite-who", "rq-cite-where", "rq-cite-question", "rq-cite-para"} <= set(cite), cite
+        for part in ("rq-cite-who", "rq-cite-where", "rq-cite-para"):
             text, box = cite[part]
             assert text <= box + 0.05, (part, cite)                         # whole, no "…"
         assert cite["rq-cite-question"][1] < cite["rq-cite-question"][0], cite     # the question's words cut instead
@@ -588,6 +590,8 @@ def test_a_room_can_read_the_examples_the_badge_and_large_type(browser, served):
         page.wait_for_selector("#rq-conversation .rq-text", timeout=30_000)
         page.wait_for_timeout(500)
         assert page.evaluate("document.documentElement.classList.contains('rq-large')")
+        # (the day's UI review: kept by the reload, the page was large and its button not pressed)
+        assert page.get_by_role("button", name="Large type").get_attribute("aria-pressed") == "true"
         page.screenshot(path=str(ARTIFACTS / "session32-large-1920.png"))
         page.get_by_role("button", name="Large type").press("Enter")       # and off again, by keyboard
         page.wait_for_timeout(300)
@@ -611,3 +615,77 @@ def test_a_speakers_topic_is_no_preposition(tmp_path):
     engine = engine_over(tmp_path, [tmp_path / "meeting.txt"])
     examples = chat.example_questions(engine.index_or_none())
     assert examples and not [e for e in examples if set(e.lower().split()) & PREPOSITIONS], examples
+
+
+# ---- the day's UI review of these changes ------------------------------------------------------------------------------
+
+def test_a_confirmation_removes_only_the_document_it_named(tmp_path):
+    """The day's UI review: visitor A's Remove asked "Remove notes.txt for good?"; visitor B removed that upload and
+    uploaded other text under its name; A's second click removed B's document, never named to A. The second click
+    removes only the document as it was when asked: another under its id is asked about again."""
+    from rag import handlers
+    from rag.build import add_documents, remove_documents
+
+    folder = the_hosts_folder(tmp_path / "docs")
+    engine = engine_over(folder, [folder / "interview-fisher.srt", folder / "harbour-board-meeting.txt"])
+    notes = tmp_path / "up" / "notes.txt"
+    notes.parent.mkdir()
+    notes.write_text("Ferry timetable notes. The first boat leaves at six.\n", encoding="utf-8")
+    add_documents([notes], engine.embedder, engine.folder, uploaded=True)
+    engine.reload()
+    asked_about = handlers.removal_key(engine, "notes.txt")
+    assert asked_about and handlers.removal_question(engine, "notes.txt") is not None
+    remove_documents(["notes.txt"], engine.embedder, engine.folder, uploads_only=True)       # visitor B
+    notes.write_text("Budget notes 2026. The budget is two million.\n", encoding="utf-8")
+    add_documents([notes], engine.embedder, engine.folder, uploaded=True)
+    engine.reload()
+    assert handlers.removal_key(engine, "notes.txt") not in ("", asked_about)     # so A's click asks again
+    assert handlers.removal_key(engine, "notes.txt") == handlers.removal_key(engine, "notes.txt")
+
+
+def test_the_index_s_only_document_is_not_offered_for_removal(tmp_path):
+    """The day's UI review: an index of one upload offered it, asked "… for good?", then refused ("This is the
+    index's only document")."""
+    from rag import handlers
+    from rag.build import add_documents
+
+    from rag.build import remove_documents
+
+    folder = the_hosts_folder(tmp_path / "docs")
+    engine = engine_over(folder, [folder / "interview-fisher.srt"])
+    add_documents([folder / "harbour-board-meeting.txt"], engine.embedder, engine.folder, uploaded=True)
+    engine.reload()
+    assert [d for _, d in handlers.removable_choices(engine.index_or_none())] == ["harbour-board-meeting.txt"]
+    remove_documents(["interview-fisher.srt"], engine.embedder, engine.folder)     # the operator's, with `rag remove`
+    engine.reload()
+    assert list(engine.index_or_none().documents) == ["harbour-board-meeting.txt"]
+    assert handlers.removable_choices(engine.index_or_none()) == []
+
+
+def test_a_document_replaced_by_a_version_holding_the_quotes_is_not_removed(tmp_path):
+    """The day's UI review: an upload replaced by itself with a line added at its end tagged every quote of it
+    "removed from the index", though each was still exactly its text where it was. Replaced by a version that no
+    longer holds a quote where it was, it is still said."""
+    from rag import handlers
+    from rag.build import add_documents
+
+    folder = the_hosts_folder(tmp_path / "docs")
+    engine = engine_over(folder, [folder / "interview-fisher.srt"])
+    meeting = tmp_path / "up" / "harbour-board-meeting.txt"
+    meeting.parent.mkdir()
+    text = (folder / "harbour-board-meeting.txt").read_text(encoding="utf-8")
+    meeting.write_text(text, encoding="utf-8")
+    add_documents([meeting], engine.embedder, engine.folder, uploaded=True)
+    engine.reload()
+    *_, (turns, _) = handlers.answer(engine, "What is left in the maintenance reserve?", 5, False, "", [])
+    assert any(h.passage.doc == meeting.name for h in turns[-1].result.hits)
+    meeting.write_text(text + "\nMaria Lindgren: Thank you all.\n", encoding="utf-8")
+    add_documents([meeting], engine.embedder, engine.folder, uploaded=True, by_name=True)
+    engine.reload()
+    page = handlers.refreshed(engine, turns) or handlers.conversation(engine, turns)
+    assert "rq-removed" not in page and "was removed from the index" not in page
+    meeting.write_text("Maria Lindgren: Something else entirely.\n\n" + text, encoding="utf-8")
+    add_documents([meeting], engine.embedder, engine.folder, uploaded=True, by_name=True)
+    engine.reload()
+    page = handlers.refreshed(engine, turns) or handlers.conversation(engine, turns)
+    assert "was removed from the index after this answer" in page

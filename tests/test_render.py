@@ -539,7 +539,7 @@ def test_a_slides_citation_is_one_line_of_parts(retriever):
     top = re.search(r'<div class="rq-slide-top">(.*?)</div>', slides, re.S).group(1)
     assert top.startswith('<p class="rq-slide-count">Quote 1 of 1</p><p class="rq-slide-cite" title="')
     parts = re.findall(r'<span class="rq-cite-(\w+)">([^<]*)</span>', top)
-    assert [c for c, _ in parts] == ["who", "where", "question", "when"]      # of one document: no name, no date
+    assert [c for c, _ in parts] == ["who", "where", "question", "para"]      # of one document: no name, no date
     assert html.unescape("".join(t for _, t in parts)) == "Jane Doe · Answer to Q2 — Is the pipeline funded? (Daily Bugle) · ¶ 6"
     assert "2023-03-03" in re.search(r'title="([^"]*)"', top).group(1)
 

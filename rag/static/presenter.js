@@ -165,3 +165,14 @@ window.rqLarge = (on) => {
   document.querySelectorAll('#rq-large-toggle').forEach((b) => b.setAttribute('aria-pressed', String(next)));
 };
 window.rqLarge(new URLSearchParams(location.search).get('large') === '1');
+// (the button is drawn after this runs: a page opened with ?large=1 was large, its button not pressed)
+const rqLargeMark = () => {
+  const buttons = document.querySelectorAll('#rq-large-toggle');
+  const on = String(document.documentElement.classList.contains('rq-large'));
+  buttons.forEach((b) => b.setAttribute('aria-pressed', on));
+  return buttons.length > 0;
+};
+if (!rqLargeMark()) {
+  const watch = new MutationObserver(() => { if (rqLargeMark()) watch.disconnect(); });
+  watch.observe(document.documentElement, { childList: true, subtree: true });
+}

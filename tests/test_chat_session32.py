@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CHROMIUM
+from test_browser_documents import ask, open_page as opened
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -203,21 +204,15 @@ def served(tmp_path):
 
 
 def open_page(browser, url: str, width: int = 1280, height: int = 720):
-    ctx = browser.new_context(viewport={"width": width, "height": height})
-    page = ctx.new_page()
-    page.goto(url)
-    page.wait_for_selector("#rq-question textarea")
-    page.wait_for_timeout(800)
-    return ctx, page
+    return opened(browser, url, viewport={"width": width, "height": height})
 
 
-def ask(page, question: str):
-    n = page.locator("#rq-conversation .rq-turn").count()
-    page.fill("#rq-question textarea", question)
-    page.click("#rq-ask")
-    page.wait_for_function(f"document.querySelectorAll('#rq-conversation .rq-turn').length > {n}", timeout=60_000)
+def upload(page, path: Path) -> None:
+    """`path` uploaded through the Documents panel (open), once it says "1 added"."""
+    page.set_input_files("#rq-upload input[type=file]", str(path))
     page.wait_for_timeout(500)
-    return page.locator("#rq-conversation .rq-turn").nth(n)
+    page.click("#rq-add")
+    page.wait_for_function("document.querySelector('#rq-doc-status').innerText.includes('1 added')", timeout=60_000)
 
 
 AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"   # scripts/install.sh --test
@@ -308,11 +303,7 @@ def test_the_intro_and_examples_follow_an_upload_and_a_reload(browser, served, t
         page.click("#rq-documents button, #rq-documents .label-wrap")
         meeting = tmp_path / "harbour-board-meeting.txt"
         meeting.write_text(MEETING, encoding="utf-8")
-        page.set_input_files("#rq-upload input[type=file]", str(meeting))
-        page.wait_for_timeout(500)
-        page.click("#rq-add")
-        page.wait_for_function("document.querySelector('#rq-doc-status').innerText.includes('1 added')",
-                               timeout=60_000)
+        upload(page, meeting)
         # as soon as the upload says it is done (the intro was read just after "1 added", and named one transcript)
         assert "2 documents" in page.locator("#rq-conversation .rq-hello").inner_text()
         seen = {"after the upload": example_buttons(page)}
@@ -355,11 +346,7 @@ def test_remove_offers_only_uploads_asks_first_and_marks_the_quotes_it_took(brow
         assert remove_offers(page) == []                    # the server's own file is not offered
         meeting = tmp_path / "harbour-board-meeting.txt"
         meeting.write_text(MEETING, encoding="utf-8")
-        page.set_input_files("#rq-upload input[type=file]", str(meeting))
-        page.wait_for_timeout(500)
-        page.click("#rq-add")
-        page.wait_for_function("document.querySelector('#rq-doc-status').innerText.includes('1 added')",
-                               timeout=60_000)
+        upload(page, meeting)
         page.wait_for_timeout(500)
         offered = remove_offers(page)
         assert len(offered) == 1 and "Harbour Board" in offered[0], offered

@@ -271,8 +271,6 @@ def example_questions(index) -> list[str]:
     speakers on their topics (examples.topic_questions); the documents' kinds taken in turn (examples.interleave)."""
     if index is None:
         return []
-    from types import SimpleNamespace
-
     from .chunk import sentences
     from .cite import shorten
     from .examples import interleave, self_contained, short, topic_questions
@@ -293,7 +291,7 @@ def example_questions(index) -> list[str]:
             groups.append(sorted(asked[doc_id].values(), key=lambda q: (short(q), bool(_ADDRESSED.search(q)))))
     rest = [p for p in index.paragraphs if p.doc not in EXAMPLES and p.doc not in asked]
     if rest:            # meetings, reports: their speakers on their topics (examples.py), of those documents alone
-        groups.append(topic_questions(SimpleNamespace(paragraphs=rest, documents=index.documents)))
+        groups.append(topic_questions(index, paragraphs=rest))
     return interleave(groups)
 
 

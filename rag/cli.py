@@ -497,28 +497,25 @@ _positive = _whole("a number", 1)
 _tokens = _whole("a token limit", 1, 4096)
 
 
-def _seconds(value: str) -> float:
-    """An argparse type: seconds, more than 0 and at most a day (--time-limit nan ran without a limit, -1 stopped at
-    once)."""
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not 0 < seconds <= 86400:      # (nan too)
-        raise argparse.ArgumentTypeError(f"seconds, more than 0 and at most 86400, not {value!r}")
-    return seconds
+def _real(what: str, within):
+    """An argparse type: a number `within` says is allowed, else argparse's one-line usage error naming `what` (nan
+    is allowed by no comparison)."""
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if not within(number):
+            raise argparse.ArgumentTypeError(f"{what}, not {value!r}")
+        return number
+    return parse
 
 
-def _share(value: str) -> float:
-    """An argparse type: a share from 0 up to, not including, 1 (--max-false: 1 or more was an IndexError, inf an
-    OverflowError, nan a ValueError, a negative one a calibration stored that means nothing)."""
-    try:
-        share = float(value)
-    except ValueError:
-        share = -1.0
-    if not 0 <= share < 1:      # (nan too)
-        raise argparse.ArgumentTypeError(f"a share from 0 to below 1 (0.05 is 5 %), not {value!r}")
-    return share
+# --max-false: 1 or more was an IndexError, inf an OverflowError, nan a ValueError, a negative one a calibration stored
+# that means nothing
+_share = _real("a share from 0 to below 1 (0.05 is 5 %)", lambda x: 0 <= x < 1)
+# --time-limit: nan ran without a limit, -1 stopped at once
+_seconds = _real("seconds, more than 0 and at most 86400", lambda x: 0 < x <= 86400)
 
 
 ADAPTER_HELP = ("the query adapter (rag/adapter.py): auto (default: $RAG_QUERY_ADAPTER, else the shipped one on "

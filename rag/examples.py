@@ -73,9 +73,11 @@ def interleave(groups: list[list[str]], count: int = EXAMPLE_COUNT) -> list[str]
     return out[:count]
 
 
-def topic_questions(index, count: int = EXAMPLE_COUNT) -> list[str]:
-    """Up to `count` example questions over `index` (see the module's docstring)."""
-    paragraphs = [p for p in index.paragraphs if p.kind != "heading"][:READ_AT_MOST]
+def topic_questions(index, count: int = EXAMPLE_COUNT, paragraphs=None) -> list[str]:
+    """Up to `count` example questions over `index` (see the module's docstring), or over those of its `paragraphs`
+    (the documents without questions of their own, beside those with)."""
+    paragraphs = [p for p in (index.paragraphs if paragraphs is None else paragraphs)
+                  if p.kind != "heading"][:READ_AT_MOST]
     words = [_WORD.findall(p.text) for p in paragraphs]
     spread = Counter(w for ws in words for w in {x.lower() for x in ws})
     written = Counter(w for ws in words for w in ws)

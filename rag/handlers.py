@@ -124,7 +124,7 @@ def conversation(engine: Engine, turns, live: chat.Turn | None = None) -> str:
 def removed_since(current, index, docs, quotes=()) -> frozenset:
     """Those of `docs` (documents of `index`, the one an answer came from) that `current`, the index now, no longer
     holds as they were: removed, or replaced by other text under their name where it no longer holds the answer's
-    `quotes` (its passages) as they were.)"""
+    `quotes` (its passages) as they were."""
     if current is None or index is None or current is index:
         return frozenset()
     gone = set()
@@ -504,9 +504,14 @@ def removal_key(engine: Engine, doc_id) -> str:
     """What the first click on Remove asked about: the document's id and its text's checksum. A second click removes
     it only while the index holds that same text under that id (another visitor removed it meanwhile and uploaded
     other text under its name: the second click removed a document it never named)."""
-    index = engine.index_or_none()
-    doc = index.documents.get(doc_id) if index is not None and isinstance(doc_id, str) else None
+    _, doc = _document(engine, doc_id)
     return f"{doc_id}\0{doc.sha256 or len(doc.text)}" if doc is not None else ""
+
+
+def _document(engine: Engine, doc_id):
+    """(The index now, its document `doc_id` or None)."""
+    index = engine.index_or_none()
+    return index, index.documents.get(doc_id) if index is not None and isinstance(doc_id, str) else None
 
 
 def removal_question(engine: Engine, doc_id) -> tuple[str, str] | None:
@@ -514,9 +519,8 @@ def removal_question(engine: Engine, doc_id) -> tuple[str, str] | None:
     document; None where there is nothing to ask (a read-only server, no such upload: remove_file says why)."""
     from .cite import doc_name
 
-    index = engine.index_or_none()
-    doc = index.documents.get(doc_id) if index is not None and isinstance(doc_id, str) else None
-    if engine.read_only or doc is None or doc_id not in dict((v, t) for t, v in removable_choices(index)):
+    index, doc = _document(engine, doc_id)
+    if engine.read_only or doc is None or doc_id not in {v for _, v in removable_choices(index)}:
         return None
     name = doc_name(doc, index, 40)
     return (f"Remove {name} for good?",

@@ -71,7 +71,8 @@ from .terms import (absent_words, content_words, hard_missing, held_names, names
 
 # the search's own names, and (re-exported) those of the stages it runs: query.py, ranking.py, notices.py
 __all__ = ["ABSTAIN_NOTICE", "DEFAULT_K", "MAX_K", "MAX_PARAGRAPH_CHARS", "MAX_QUERY_CHARS", "MAX_QUOTE_CHARS", "MODES",
-           "NEAR_DUPLICATE", "REFERENCE_PASSAGES", "Result", "Retriever", "SearchSettings", "abstain_notice", "by_document", "calibrated_threshold", "check_k",
+           "NEAR_DUPLICATE", "REFERENCE_PASSAGES", "Result", "Retriever", "SearchSettings", "abstain_notice",
+           "by_document", "calibrated_threshold", "check_k",
            "clean_query", "confidence", "corpus_noun", "fuse", "idf_ceiling", "missing_notice", "mmr",
            "open_retriever", "overlaps", "rrf", "score_fusion"]
 

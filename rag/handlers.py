@@ -446,7 +446,23 @@ def speaker_choices(index, docs=(), anyone: bool = False) -> list[tuple[str, str
     names = set().union(*(by_doc.get(d, ()) for d in (docs or by_doc)))
     if len(names) < 2:
         return [(ANYONE, "")] if anyone else []
-    return [(ANYONE, "")] + [(n, n) for n in sorted(names, key=lambda n: (n.casefold(), n))]
+    coded = coded_speakers(index) if any(_CODE.fullmatch(n) for n in names) else {}
+    shown = [(f"{coded[n]} ({n})" if n in coded else n, n) for n in names]
+    return [(ANYONE, "")] + sorted(shown, key=lambda c: (c[0].casefold(), c[0]))
+
+
+_CODED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_CODE = re.compile(r"[A-Z]{1,4}\d{0,3}")        # a speaker's label of letters and digits: "R", "DB", "P3"
+
+
+def coded_speakers(index) -> dict[str, str]:
+    """Speakers labelled by a code that the documents explain (rows.Rows.known_as, as the search reads them) -> who
+    they are: "R" -> "Walter Pennock" of a key line "R = respondent (Walter Pennock)", "DB" -> "Dolores Barrios",
+    "P3" -> "Participant". The choice shows "Walter Pennock (R)"; the search takes either."""
+    if index not in _CODED:
+        from .rows import Rows
+        _CODED[index] = {label: name for label, name in Rows(index).known_as.items() if _CODE.fullmatch(label)}
+    return _CODED[index]
 
 
 _SPEAKERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -457,11 +473,12 @@ def speakers_by_doc(index) -> dict[str, set[str]]:
     a scan took about a second each time the document filter changed)."""
     from .chunk import speakers_of
     from .exchanges import UNNAMED_LABELS
-    from .speakers import asked_by, held_by
+    from .speakers import asked_by, held_by, keyed_people
 
     if index not in _SPEAKERS:
         out: dict[str, set[str]] = {}
         answered: set[tuple[str, str]] = set()      # the exchanges whose question has an answer
+        letters: dict[str, set[str]] = {}           # each document's askers labelled by letters
         for p in index.passages:
             out.setdefault(p.doc, set()).update(speakers_of([p]))
             if p.question:
@@ -473,10 +490,17 @@ def speakers_by_doc(index) -> dict[str, set[str]]:
                 out.setdefault(p.doc, set()).add(name)
             # and who asks an interview's questions by name (the search, given them, keeps the answers to their
             # questions: scope.py): the Documents table and `rag search --speaker` had "Lena Hoffmann", the choice
-            # only the one she interviewed. Not "Question", nor a label of letters ("I", "Q"), which names no one.
-            if p.kind == "question" and p.speaker and (p.doc, p.section) in answered \
-                    and p.speaker.casefold() not in UNNAMED_LABELS and not re.fullmatch(r"[A-Z]{1,4}", p.speaker):
-                out.setdefault(p.doc, set()).update(filter(None, (p.speaker, asked_by(p))))
+            # only the one she interviewed. Once, by the name that says who: "Moderator (Rachel Adebayo)", not
+            # "Moderator" too; "Joe Brennan" of a key line "I = interviewer (Joe Brennan)". Not "Question", nor a
+            # label of letters ("I", "Q") that no key line explains, which names no one.
+            if p.kind == "question" and p.speaker and (p.doc, p.section) in answered:
+                name = asked_by(p) or p.speaker
+                if re.fullmatch(r"[A-Z]{1,4}", name):
+                    letters.setdefault(p.doc, set()).add(name)
+                elif name.casefold() not in UNNAMED_LABELS:
+                    out.setdefault(p.doc, set()).add(name)
+        for doc, labels in letters.items():
+            out.setdefault(doc, set()).update(keyed_people(index.documents[doc].text, labels).values())
         _SPEAKERS[index] = out
     return _SPEAKERS[index]
 

@@ -639,7 +639,10 @@ class Retriever:
             if name not in self._spoken:
                 # (their answers' questions too: asked of "the Mir TV journalist's" office in Almaty, the answer to
                 # that question takes it up without naming Mir: no "Sergey Lavrov never says 'Mir'")
-                self._spoken[name] = frozenset(t for p in self.index.paragraphs if p.speaker == name
+                # (and the questions of a label that names them otherwise: "Moderator (Rachel Adebayo)" asks as
+                # "Moderator", Joe Brennan as the "I" of "I = interviewer (Joe Brennan)")
+                self._spoken[name] = frozenset(t for p in self.index.paragraphs
+                                               if p.speaker == name or self._rows.asked_as(p) == name
                                                for t in self.lexical.encode(p.text + "\n" + (p.question or "")))
             theirs |= self._spoken[name]
         from .speakers import _fold

@@ -196,32 +196,26 @@ class Rows:
 
     @cached_property
     def answers_to(self) -> dict[str, list[int]]:     # each asker -> the rows that answer their questions
-        from .speakers import asked_by
-
         out: dict[str, list[int]] = {}
         for i, p in enumerate(self.index.passages):
             asked = self.question_of(p) if p.question else None
             if asked is not None and asked.speaker:
                 # ("PRESENTER (AMOL RAJAN)" too, and "I" of "I = interviewer (Joe Brennan)")
-                for name in filter(None, (asked.speaker, asked_by(asked),
-                                          self.keyed_askers.get((asked.doc, asked.speaker)))):
+                for name in filter(None, (asked.speaker, self.asked_as(asked))):
                     out.setdefault(name, []).append(i)
         return out
 
     @cached_property
-    def keyed_askers(self) -> dict[tuple[str, str], str]:
-        """Askers labelled by letters that their document's key line names, (document, letter) -> name ("I" -> "Joe
-        Brennan" of "I = interviewer (Joe Brennan); R = respondent"): what Joe Brennan asked is what "I" asked in that
-        document (speakers.keyed_labels; another interview's "I" is another's)."""
-        from .speakers import keyed_labels
+    def keyed_askers(self) -> dict[tuple[str, str], str]:     # (document, letter) -> the asker its key line names
+        from .speakers import keyed_askers
+        return keyed_askers(self.index)
 
-        letters: dict[str, set[str]] = {}
-        for p in self.index.paragraphs:
-            if p.kind == "question" and p.speaker and re.fullmatch(r"[A-Z]{1,4}", p.speaker):
-                letters.setdefault(p.doc, set()).add(p.speaker)
-        return {(doc, label): name for doc, labels in letters.items()
-                for label, name in keyed_labels(self.index.documents[doc].text, labels).items()
-                if " " in name}                 # a person's name, not a role ("R = respondent")
+    def asked_as(self, p) -> str | None:
+        """The name a question paragraph `p`'s asker is searched by beside its label, if any: the person a role's
+        bracket names ("Moderator (Rachel Adebayo)"), or a letter's key line ("I" of "I = interviewer (Joe
+        Brennan)")."""
+        from .speakers import asked_by
+        return (asked_by(p) or self.keyed_askers.get((p.doc, p.speaker))) if p.kind == "question" else None
 
     @cached_property
     def askers(self) -> tuple[str, ...]:    # who asks the questions of a Q&A (their words are context, no passage)
@@ -229,13 +223,11 @@ class Rows:
 
     @cached_property
     def asked_in(self) -> dict[str, frozenset]:     # each asker -> the documents they ask in
-        from .speakers import asked_by
-
         out: dict[str, set] = {}
         for p in self.index.paragraphs:
             if p.kind == "question" and p.speaker:
                 # (and the person a role's bracket names: "PRESENTER (AMOL RAJAN)" asks his own questions)
-                for name in filter(None, (p.speaker, asked_by(p), self.keyed_askers.get((p.doc, p.speaker)))):
+                for name in filter(None, (p.speaker, self.asked_as(p))):
                     out.setdefault(name, set()).add(p.doc)
         return {name: frozenset(docs) for name, docs in out.items()}
 

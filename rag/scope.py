@@ -119,6 +119,9 @@ class Scope:
         # those who ask the questions (an interviewer, a host) that the name fits too: their questions are context
         asking = [a for a in self._rows.askers if self._fits(speaker, a)
                   and (found is None or a not in found[0].split(SPEAKERS_JOIN))]
+        # one person once: "Moderator" asks as "Moderator (Rachel Adebayo)" too (rows.Rows.asked_as), and "Moderator"
+        # chosen said "Only the answers to Moderator or Moderator (Rachel Adebayo)'s questions"
+        asking = [a for a in asking if not any(b.startswith(a + " (") for b in asking)]
         if found is None:
             known = sorted(name for name, _ in self._rows.speakers.values())
             named = listing(known, 12)
@@ -141,7 +144,9 @@ class Scope:
                              + (f"Speakers: {named}." if known else "The index names no speakers."))
         mask = np.zeros(len(self.index.passages), dtype=bool)
         mask[found[1]] = True
-        said = f"Only passages where {found[0]} speaks." + (
+        known = self._rows.known_as         # ("R (Walter Pennock)": who the key line says they are, as a query's)
+        shown = SPEAKERS_JOIN.join(f"{n} ({known[n]})" if n in known else n for n in found[0].split(SPEAKERS_JOIN))
+        said = f"Only passages where {shown} speaks." + (
             f" ({SPEAKERS_JOIN.join(asking)} {'asks' if len(asking) == 1 else 'ask'} the questions: shown with the "
             f"answers, not searched.)" if asking else "")
         return found[0], mask, said, False

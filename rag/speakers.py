@@ -584,6 +584,23 @@ def coded_roles(text: str, labels: set[str]) -> dict[str, str]:
     return out
 
 
+def keyed_askers(index) -> dict[tuple[str, str], str]:
+    """Askers labelled by letters that their document's key line names, (document, letter) -> name ("I" -> "Joe
+    Brennan" of "I = interviewer (Joe Brennan); R = respondent"): what Joe Brennan asked is what "I" asked in that
+    document (another interview's "I" is another's)."""
+    letters: dict[str, set[str]] = {}
+    for p in index.paragraphs:
+        if p.kind == "question" and p.speaker and re.fullmatch(r"[A-Z]{1,4}", p.speaker):
+            letters.setdefault(p.doc, set()).add(p.speaker)
+    return {(doc, label): name for doc, labels in letters.items()
+            for label, name in keyed_people(index.documents[doc].text, labels).items()}
+
+
+def keyed_people(text: str, labels: set[str]) -> dict[str, str]:
+    """keyed_labels that name a person, not a role ("I" -> "Joe Brennan"; not "R" -> "respondent")."""
+    return {label: name for label, name in keyed_labels(text, labels).items() if " " in name}
+
+
 def keyed_labels(text: str, labels: set[str]) -> dict[str, str]:
     """Each of `labels` that a key line of the document's header (_KEYED, its first HEADER_LINES lines) explains ->
     the person it names ("I" -> "Joe Brennan" of "I = interviewer (Joe Brennan)", "I = Joe Brennan"), else its role

@@ -131,15 +131,15 @@ def speaker_choices(index, docs=(), anyone: bool = False) -> list[tuple[str, str
             for name in names:
                 places.setdefault(name, []).append(doc_id)
 
-    def label(name: str) -> str:
+    def label(name: str, text: str) -> str:
         held = sorted(places.get(name, ()), key=lambda d: cite.doc_name(index.documents[d]).casefold())
         if not held:
-            return name
+            return text
         if len(held) > 3:
-            return f"{name} (in {len(held)} documents)"
-        return f"{name} ({', '.join(cite.doc_name(index.documents[d], index, 40) for d in held)})"
+            return f"{text} (in {len(held)} documents)"
+        return f"{text} ({', '.join(cite.doc_name(index.documents[d], index, 40) for d in held)})"
 
-    return [(label(value) if value else text, value) for text, value in choices]
+    return [(label(value, text) if value else text, value) for text, value in choices]
 
 
 def _skips(values):

@@ -1,0 +1,90 @@
+"""Askers named another way than their label (session 33): a panel's "Moderator (Rachel Adebayo):" and an oral
+history's "I:" that a key line names ("I = interviewer (Joe Brennan)"). The speaker choice lists each person once, by
+the name the search takes; a coded answerer is shown with who the key line says they are; the notices name one
+person once; and a chosen asker's own questions count as what they said ("never says" was said of her own words)."""
+from __future__ import annotations
+
+import pytest
+
+from rag import handlers
+from rag.build import build
+from rag.engine import Engine
+
+from conftest import FakeEmbedder
+
+PANEL = """Panel on coastal erosion, Seal Point, 4 June 2025
+
+Moderator (Rachel Adebayo): What is the most urgent repair on the sea wall at Seal Point this winter?
+
+Dr. Ana Ruiz: The northern section of the sea wall has lost its toe protection, and the next storm could undermine it.
+
+Moderator (Rachel Adebayo): How long would the toe protection take to rebuild with rock armour?
+
+Dr. Ana Ruiz: Six weeks of calm weather, and a barge that can carry two hundred tonnes of granite each trip.
+"""
+
+ORAL_HISTORY = """Oral history interview, recorded 5 June 2025
+I = interviewer (Joe Brennan); R = respondent (Walter Pennock)
+
+I: When did you start keeping the lighthouse on the north rock?
+
+R: In nineteen seventy-two, the winter the old keeper broke his leg on the gallery stairs.
+
+I: What did the lighthouse keeper eat during the long storms of that winter?
+
+R: Tinned herring and ship's biscuit, and once a seagull that had flown into the lantern glass.
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    root = tmp_path_factory.mktemp("askers")
+    docs = root / "docs"
+    docs.mkdir()
+    (docs / "panel.txt").write_text(PANEL, encoding="utf-8")
+    (docs / "oral.txt").write_text(ORAL_HISTORY, encoding="utf-8")
+    embedder = FakeEmbedder()
+    build(sorted(docs.iterdir()), embedder, folder=root / "idx")
+    return Engine(root / "idx", embedder)
+
+
+def ask(engine, question, **kw):
+    *_, (turns, _) = handlers.answer(engine, question, 3, False, "", [], **kw)
+    assert turns[-1].error is None, turns[-1].error
+    return turns[-1].result
+
+
+def test_a_bracketed_moderator_is_offered_once_by_the_name_that_says_who(engine):
+    values = [v for _, v in handlers.speaker_choices(engine.index_or_none(), ["panel.txt"])]
+    assert values == ["", "Dr. Ana Ruiz", "Moderator (Rachel Adebayo)"]     # not "Moderator" beside it
+
+
+def test_an_interviewer_a_key_line_names_is_offered_and_a_coded_answerer_shown_as_who(engine):
+    choices = handlers.speaker_choices(engine.index_or_none(), ["oral.txt"])
+    assert ("Joe Brennan", "Joe Brennan") in choices        # "I" named no one: only "R" was left, so no choice at all
+    assert ("Walter Pennock (R)", "R") in choices           # the value stays the label the search takes
+    for _, value in choices[1:]:
+        assert ask(engine, "lighthouse", speaker=value).hits
+
+
+def test_the_choices_over_several_documents_keep_who_a_code_is(engine):
+    from rag import ui
+    labels = dict((v, t) for t, v in ui.speaker_choices(engine.index_or_none()))
+    assert labels["R"].startswith("Walter Pennock (R) (")     # then the documents it speaks in
+
+
+def test_a_notice_names_one_asker_once_and_a_coded_speaker_with_who_they_are(engine):
+    result = ask(engine, "sea wall", speaker="Moderator")
+    assert result.speaker == "Moderator (Rachel Adebayo)"
+    assert "Moderator or" not in " ".join(result.notices)
+    result = ask(engine, "lighthouse", speaker="R")
+    assert "Only passages where R (Walter Pennock) speaks." in result.notices
+
+
+def test_a_chosen_askers_own_questions_are_what_they_said(engine):
+    """She asks about the sea wall in her own question: "Moderator (Rachel Adebayo) never says 'sea wall'" was false
+    (her questions are labelled "Moderator", and only paragraphs labelled with her whole name were read)."""
+    result = ask(engine, "What about the sea wall?", speaker="Moderator (Rachel Adebayo)")
+    assert not any("never says" in n for n in result.notices), result.notices
+    result = ask(engine, "What about the lantern glass?", speaker="Joe Brennan")     # Walter's words, not Joe's
+    assert any("Joe Brennan never says 'lantern glass'" in n for n in result.notices), result.notices

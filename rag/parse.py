@@ -98,6 +98,7 @@ import re
 from bisect import bisect_left
 from dataclasses import replace
 
+from .chunk import sentences
 from .exchanges import ANSWER_LABELS, bold_passages, bold_questions, once_askers, qa_passages, second_askers, who_asks
 from .furniture import (capital_headings, header_run, is_fragment, mostly_lower, page_furniture, page_head,
                         part_heading, stage_note, table_rows, tail_lines, title_line)
@@ -147,8 +148,9 @@ def _find_title(text: str, paras: list[Para]) -> int | None:
     deposition = sum(marked) >= 4       # (Q. and A. open paragraphs throughout: a byline's "A. Smith, …" is none)
     for i, p in enumerate(paras[:20]):
         body = text[p.start:p.end]
-        if len(body) > 320 or TURN.match(body) or deposition and marked[i] or body.rstrip("\"”’»)]").endswith("?"):
-            continue
+        if len(body) > 320 or TURN.match(body) or deposition and marked[i] or body.rstrip("\"”’»)]").endswith("?") \
+                or len(sentences(body)) > 1:    # prose ("Responses … must include your name. The consultation closes
+            continue                            # on 30 June 2025."): its words were lost from the passages
         m = None
         for m in _DATE.finditer(body):
             pass

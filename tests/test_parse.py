@@ -335,3 +335,20 @@ def test_a_zoom_chat_export_names_each_messages_sender():
     # one such line in prose names nobody
     _, prose_ = parse(Document.from_text("n.txt", "10:00:00 From Ann to Everyone:\nthe meeting starts now\n"))
     assert all(p.speaker is None for p in prose_)
+
+
+def test_prose_ending_with_a_date_is_no_title_and_stays_searchable():
+    """Session 32's review: a paragraph of two sentences whose last ends with a date was taken for a dateline
+    title, and its words left the passages (no search could find "postcode")."""
+    text = ("Public consultation on the harbour plan, Elling Council\n\n"
+            "The council proposes a new breakwater and a marina with 200 berths.\n\n"
+            "Responses to this consultation must include your name and postcode. The consultation closes on "
+            "30 June 2025.\n\n"
+            "The council will publish a report on the responses in the autumn.\n")
+    doc, passages = parse(Document(id="c.txt", path="c.txt", text=text))
+    assert "postcode" not in (doc.title or "")
+    assert any("postcode" in p.text for p in passages)
+    assert all(p.text == text[p.start:p.end] for p in passages)
+    # a dateline title of one line is still the title
+    doc, passages = parse(Document(id="d.txt", path="d.txt", text="Harbour Committee, 12 March 2025\n\n" + text))
+    assert doc.title == "Harbour Committee, 12 March 2025" and doc.date == "2025-03-12"

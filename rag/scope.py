@@ -186,34 +186,38 @@ class Scope:
         given = _name_words(asked) - _FILTER_WORDS
         return bool(given) and given <= _name_words(name)
 
-    def _named(self, text: str, allowed) -> tuple[str | None, np.ndarray | None, str, str]:
+    def _named(self, text: str, allowed) -> tuple[str | None, np.ndarray | None, str, str, bool]:
         """The speakers `text` names (speakers.resolve against the index's), when they speak in the
         documents searched: (their names, a mask of their rows, the query without the mention, the
-        notice that says so); else (None, None, text, "")."""
+        notice that says so, whether the rows are the answers to an asker's questions: _put_to); else (None, None,
+        text, "", False), or _asked_by's."""
         from .speakers import asks_of, query_without, resolve_in
 
         from .speakers import _fold
 
         found = self._rows.speakers
         if not any(_fold(w) in self._rows.alias_words for w in re.findall(r"[^\W_]+", text)):
-            return self._asked_by(text, allowed)
+            return (*self._asked_by(text, allowed), False)
         resolution = resolve_in(text, *self._rows.alias_table)
         if not resolution.speakers:
-            return self._asked_by(text, allowed)
+            return (*self._asked_by(text, allowed), False)
         if asks_of(text, resolution) and set(resolution.speakers) <= set(self._rows.asked_in):
             # what one who asks the questions asked ("What did the moderator ask about the helmets?"): their
             # questions are no passage, but the context of the answers, searched (their own few other words are not)
             asked = self._asked_by(text, allowed)
             if asked[2] != text:
-                return asked
+                return (*asked, False)
         speakers = self._of_searched(list(resolution.speakers), allowed)
         mask = np.zeros(len(self.index.passages), dtype=bool)
         for name in speakers:
             mask[found[name.casefold()][1]] = True
+        put = self._put_to(text, resolution, speakers, mask, allowed)
+        if put is not None:
+            return put
         if allowed is not None and not (mask & allowed).any():
             # a role no speaker of the documents searched is called ("the witness" of a court record, a hearing
             # searched): the passages are ranked, and judged, by what was asked of it
-            return None, None, query_without(text, resolution) if resolution.role else text, ""
+            return None, None, query_without(text, resolution) if resolution.role else text, "", False
         names = SPEAKERS_JOIN.join(speakers)
         known = self._rows.known_as         # ("DB (Dolores Barrios)": the name the document gives their initials)
         shown = SPEAKERS_JOIN.join(f"{n} ({known[n]})" if n in known else n for n in speakers)
@@ -225,16 +229,34 @@ class Scope:
             said = ""       # they speak every passage searched (a press conference's one answerer): nothing to say
         if resolution.role:     # "the witness" of a court record is no one's in a hearing whose witnesses are named
             said = self._elsewhere(mask, searched, names, resolution.mention) or said
-        return names, mask, query_without(text, resolution), said
+        return names, mask, query_without(text, resolution), said, False
 
-    def _asked_by(self, text: str, allowed) -> tuple[None, np.ndarray | None, str, str]:
-        """A query that names only someone who asks the questions in the documents searched (`allowed`: rows, None
-        for all) ("What did the moderator ask about smartphones?"): their questions are the context of the answers,
-        no passage of their own, so the answers to their questions are searched (every passage where they got none),
-        by the query without the mention: (None, those rows or None, that query, the notice that says so); else
-        (None, None, text, "")."""
+    def _put_to(self, text: str, resolution, speakers: list[str], mask: np.ndarray, allowed):
+        """A question put to a speaker by one who asks, both named ("What did the Chair ask Ms. Okafor about the
+        investigations?"): the speaker is whom it was put to (speakers.put_to), the one who asked is the one asked
+        about; the answers they gave to that asker's questions are searched, each question quoted before its answer,
+        by the query without either mention. _named's tuple, with `speakers` as who; None else (the search was
+        restricted to Ms. Okafor's answers, and the Chair's words counted against the confidence)."""
+        from .speakers import put_to, query_without
+
+        if not put_to(text, resolution):
+            return None
+        rest = query_without(text, resolution)
+        askers = self._askers(rest, allowed)
+        answers = self._answers_to(askers.speakers) if askers else None
+        if answers is None or not (answers & mask).any():
+            return None
+        known = self._rows.known_as
+        shown = SPEAKERS_JOIN.join(f"{n} ({known[n]})" if n in known else n for n in speakers)
+        return (SPEAKERS_JOIN.join(speakers), answers & mask, query_without(rest, askers),
+                f"Only the answers of {shown} to {SPEAKERS_JOIN.join(askers.speakers)}'s questions, each question "
+                "quoted before its answer.", True)
+
+    def _askers(self, text: str, allowed):
+        """Who asks the questions among those `text` names (speakers.resolve against the index's askers), when they
+        ask in the documents searched (`allowed`: rows, None for all): their Resolution, else None."""
         from .exchanges import UNNAMED_LABELS
-        from .speakers import query_without, resolve
+        from .speakers import resolve
 
         askers = [a for a in self._rows.askers if a.casefold() not in UNNAMED_LABELS]
         resolution = resolve(text, askers) if askers else None
@@ -242,19 +264,34 @@ class Scope:
             searched = {self._rows.doc_ids[i] for i in np.unique(self._rows.doc_of_row[allowed])}
             if not any(self._rows.asked_in[a] & searched for a in resolution.speakers):
                 resolution = None
-        if not resolution or not resolution.speakers:
+        return resolution if resolution and resolution.speakers else None
+
+    def _answers_to(self, askers) -> np.ndarray | None:
+        """The rows that answer the questions of `askers` (another interviewer's are not theirs: two interviews' "I"
+        keyed to two people, a panel's moderator and its audience) as a mask, None when they got none."""
+        answers = [r for a in askers for r in self._rows.answers_to.get(a, ())]
+        if not answers:
+            return None
+        mask = np.zeros(len(self.index.passages), dtype=bool)
+        mask[answers] = True
+        return mask
+
+    def _asked_by(self, text: str, allowed) -> tuple[None, np.ndarray | None, str, str]:
+        """A query that names only someone who asks the questions in the documents searched (`allowed`: rows, None
+        for all) ("What did the moderator ask about smartphones?"): their questions are the context of the answers,
+        no passage of their own, so the answers to their questions are searched (every passage where they got none),
+        by the query without the mention: (None, those rows or None, that query, the notice that says so); else
+        (None, None, text, "")."""
+        from .speakers import query_without
+
+        resolution = self._askers(text, allowed)
+        if resolution is None:
             return None, None, text, self._no_speaker(text)
         who = SPEAKERS_JOIN.join(resolution.speakers)
-        # the answers to their questions (another interviewer's are not theirs: two interviews' "I" keyed to two
-        # people, a panel's moderator and its audience), when they got any
-        answers = [r for a in resolution.speakers for r in self._rows.answers_to.get(a, ())]
-        mask = None
-        if answers:
-            mask = np.zeros(len(self.index.passages), dtype=bool)
-            mask[answers] = True
+        mask = self._answers_to(resolution.speakers)
         return None, mask, query_without(text, resolution), (
             f"{who} {'asks' if len(resolution.speakers) == 1 else 'ask'} the questions here: the answers "
-            f"{'to their questions ' if answers else ''}are searched, each shown with its question.")
+            f"{'to their questions ' if mask is not None else ''}are searched, each shown with its question.")
 
     def _no_speaker(self, text: str) -> str:
         """A notice when the query asks what someone said ("What did Putin say about NATO?") who is no speaker of an
@@ -292,7 +329,7 @@ class Scope:
             allowed = mask if allowed is None else allowed & mask
             others = self._other_named(text, who)
         elif resolve and self._rows.speakers:
-            who, mask, asked, said = self._named(text, allowed)
+            who, mask, asked, said, asker = self._named(text, allowed)
             if who:
                 allowed = mask if allowed is None else allowed & mask
                 name_only = asked == text       # (speakers.query_without leaves a query that is only a mention)

@@ -109,6 +109,8 @@ def _tokens(name: str) -> list[str]:
 
 # titles that are also offices a question names alone ("what did the senator ask?"), as the question writes them
 _ROLE_TITLES = {"senator": "senator", "sen": "senator", "rep": "representative", "gov": "governor"}
+# one role, several words: "What did the chairman ask …" of a hearing labelled "The CHAIR:"
+_SAME_ROLE = [{"chair", "chairman", "chairwoman", "chairperson"}]
 
 
 _KNOWN_AS = re.compile(r"(?P<label>.+) \((?P<person>[^()]+)\)")
@@ -205,6 +207,7 @@ def aliases(name: str) -> set[tuple[str, ...]]:
     if not core or len(core) > 1 and all(w in _NO_ONES or len(w) == 1 or w.isdigit() for w in core):
         return out      # (but "Mr. Speaker" is the Speaker)
     out.add(tuple(core))
+    out.update((w,) for same in _SAME_ROLE if len(core) == 1 and core[0] in same for w in same)
     last = core[-1]
     if len(core) >= 2 and (len(last) == 1 or last.isdigit()):     # "Grad A", "Professor C": the role
         if tuple(core[:-1]) not in _NUMBERED_ONLY:      # but "the speaker" of a talk is no "Speaker 3"
@@ -796,6 +799,16 @@ def asks_of(query: str, resolution: Resolution) -> bool:
     for _, end in resolution.spans:
         after = _TOKEN.search(query, end)
         if after and _fold(after.group()) in _ASKS:
+            return True
+    return False
+
+
+def put_to(query: str, resolution: Resolution) -> bool:
+    """Whether a speaker `query` names is whom a question was put to, not who speaks: their mention comes right after a
+    verb of asking ("What did the Chair ask Ms. Okafor about …?", "… questioned Dr. Marsh on …")."""
+    for start, _ in resolution.spans:
+        before = re.search(r"([^\W\d_]+)\W*$", query[:start])
+        if before and _fold(before.group(1)) in _ASKS:
             return True
     return False
 

@@ -729,6 +729,7 @@ def _cannot_load(name: str, path, error: Exception) -> str:
 
 
 NO_SUMMARY_ORDERS = "Every quote gives instructions rather than stating a fact: there is nothing to summarise."
+NO_QUESTIONS_ONLY = "The quotes only ask questions or give instructions: there is nothing to summarise."
 
 
 def extractive_summary(question: str, hits: list[Hit], index, embedder,
@@ -747,10 +748,13 @@ def extractive_summary(question: str, hits: list[Hit], index, embedder,
         if instructions(p.text) or instructions(p.question or ""):
             continue
         for s, e in sentences(p.text):
-            if re.search(r"\w", p.text[s:e]):
+            # (a question states nothing: a webinar host's "How much is the Boiler Upgrade Scheme now?" was the
+            # first line of a summary of what was said about the grant)
+            if re.search(r"\w", p.text[s:e]) and not p.text[s:e].rstrip("\"'”’»)]").endswith("?"):
                 spans.append((h, p.start + s, p.start + e, doc))
     if not spans:
-        return Summary([], EXTRACTIVE, NO_SUMMARY_ORDERS if hits else "There are no quotes to summarise.")
+        return Summary([], EXTRACTIVE, NO_QUESTIONS_ONLY if any(not instructions(h.passage.text) for h in hits)
+                       else NO_SUMMARY_ORDERS if hits else "There are no quotes to summarise.")
     texts = [doc.text[s:e] for _, s, e, doc in spans]
     vecs = np.asarray(embedder.encode_documents(texts), dtype="float32")
     qv = np.asarray(embedder.encode_query(question), dtype="float32")

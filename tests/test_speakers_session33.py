@@ -88,3 +88,54 @@ def test_a_chosen_askers_own_questions_are_what_they_said(engine):
     assert not any("never says" in n for n in result.notices), result.notices
     result = ask(engine, "What about the lantern glass?", speaker="Joe Brennan")     # Walter's words, not Joe's
     assert any("Joe Brennan never says 'lantern glass'" in n for n in result.notices), result.notices
+
+
+HEARING = """The CHAIR: Good morning. I welcome Dr. Helen Marsh of the University of Leeds, and Ms. Adaeze Okafor, Director of Enforcement at Ofwat. Dr. Marsh, how many spill events were recorded last year?
+
+Dr. MARSH. Thank you, Chair. In 2024 the monitors recorded 464,056 spill events from storm overflows in England.
+
+Ms. Okafor (Ofwat): If I may add to that, Chair. We have concluded the investigation into Thames Water, which resulted in a penalty of £104 million.
+
+Mr. DALTON. Dr. Marsh, could you be more specific about what is going wrong?
+
+Dr. MARSH. Certainly. At 37 of 212 treatment works, spills began before the works had reached its permitted flow to full treatment.
+
+The CHAIR: Ms. Okafor, a final question from me. When will the remaining investigations be concluded?
+
+Ms. Okafor (Ofwat): We aim to conclude the investigations into Yorkshire Water, Northumbrian Water and Anglian Water by the end of the summer.
+
+The CHAIR: Thank you both. That concludes this session.
+"""
+
+
+@pytest.fixture(scope="module")
+def hearing(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hearing")
+    (root / "hearing.txt").write_text(HEARING, encoding="utf-8")
+    build([root / "hearing.txt"], FakeEmbedder(), folder=root / "idx")
+    from rag.retrieve import open_retriever
+    return open_retriever(root / "idx", embedder=FakeEmbedder())
+
+
+@pytest.mark.parametrize("chair", ["the chairman", "the Chair"])
+def test_a_question_put_to_a_witness_is_searched_in_their_answers_to_that_asker(hearing, chair):
+    """A reviewer's hearing: "What did the chairman ask Ms. Okafor about …?" searched Ms. Okafor's turns as what she
+    said, the chair's words counted against it, and abstained; "chairman" named no one ("The CHAIR:")."""
+    result = hearing.search(f"What did {chair} ask Ms. Okafor about the remaining investigations?", k=2)
+    assert not result.abstained and result.speaker == "Ms. Okafor"
+    assert ("Only the answers of Ms. Okafor (Director of Enforcement) to The CHAIR's questions, each question quoted "
+            "before its answer.") in result.notices
+    question, answer = (h.passage for h in result.hits)
+    assert question.kind == "question" and "remaining investigations" in question.text
+    assert answer.speaker == "Ms. Okafor" and "Yorkshire Water" in answer.text
+
+
+def test_only_the_answers_to_that_askers_questions(hearing):
+    result = hearing.search("What did Mr. Dalton ask Dr. Marsh?", k=5)
+    answers = [h.passage for h in result.hits if h.passage.kind != "question"]
+    assert answers and all("37 of 212" in p.text for p in answers)      # not her answer to the Chair
+    # what a witness said, and a role alone, as before
+    assert hearing.search("What did Ms. Okafor say about the investigations?", k=2).notices[0] == \
+        "Only passages where Ms. Okafor (Director of Enforcement) speaks."
+    assert "The CHAIR asks the questions here" in " ".join(
+        hearing.search("What did the chairman ask about the remaining investigations?", k=2).notices)

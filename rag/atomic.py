@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import errno
 import glob
 import os
 import re
@@ -24,6 +25,9 @@ def unwritable(where: Path, e: Exception) -> CannotWrite:
     # space left on device)": the system's words at its end are the reason)
     said = re.search(r"\(([A-Z][a-z][^()]*)\)\s*$", why) if "faiss" in why or "Error in" in why else None
     why = said.group(1) if said else why
+    # (numpy says a full disk as a short write, "538368 requested and 94144 written", without the system's reason)
+    if re.fullmatch(r"\d+ requested and \d+ written", why):
+        why = f"{os.strerror(errno.ENOSPC)}: {why}"
     return CannotWrite(f"Could not write {where} ({why}): nothing was changed.", why)
 
 

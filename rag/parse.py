@@ -98,7 +98,7 @@ import re
 from bisect import bisect_left
 from dataclasses import replace
 
-from .chunk import sentences
+from .sentences import sentences
 from .exchanges import ANSWER_LABELS, bold_passages, bold_questions, once_askers, qa_passages, second_askers, who_asks
 from .furniture import (capital_headings, header_run, is_fragment, mostly_lower, page_furniture, page_head,
                         part_heading, stage_note, table_rows, tail_lines, title_line)

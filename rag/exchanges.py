@@ -342,6 +342,8 @@ def qa_passages(text: str, doc_id: str, paras: list[Para], turns: list[Turn | No
                 kind = "turn" if closed and exchange else "answer" if exchange else "statement"
                 speaker = witness if label.lower() in ANSWER_LABELS else label
                 pending = pending and kind != "answer"
+            elif t.change:      # captions' ">>": someone else speaks, unnamed (never the speaker before's words)
+                kind, speaker, outlet = "turn", None, None
             if start >= p.end:      # a label with no words after it: its words are the next paragraphs
                 continue
         section = "text" if closed and exchange else f"Q{exchange}" if exchange else "opening"

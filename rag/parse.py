@@ -61,7 +61,9 @@ conversation, sections), and puts them together. Recognises:
   nobody's in section ``text``, its label kept in the quote); the answerer's reply to it ("Thank you.") is their
   ``turn`` in section ``text``, not an answer to the question before, up to the next question.
 - ``>>`` opening two paragraphs or more, or after subtitles.py's own stamp (broadcast captions): a new,
-  unnamed speaker (kind ``turn``, no ``speaker``); the mark is left out of the quote.
+  unnamed speaker (kind ``turn``, no ``speaker``; in a Q&A too, never the words of the speaker before); the mark is
+  left out of the quote. A Q&A none of whose askers' turns asks (a lecture's ``>> MODERATOR:`` who welcomes and hands
+  over, the audience's questions unnamed ``>>``) has no exchange: read as a conversation where it is one.
 - Otter's export: ``Jane Doe  0:03`` on a line of its own, the words on the next lines, when one
   such name recurs (not an agenda's ``Coffee Break  10:15``): a turn of that speaker at that time
   (the header is not quoted).
@@ -299,18 +301,33 @@ def _structure(text: str, doc_id: str, paras: list[Para], title: str = "") -> li
         # once), and one who asks when its words end with "?": not the last answer's words
         relaxed = openings(text, paras, marks, conversation=True)
         askers = askers | once_askers(text, paras, turns, relaxed)
-        return qa_passages(text, doc_id, paras, relaxed, askers | second_askers(text, paras, relaxed, askers), header)
-    # a conversation: someone recurs as a speaker, and two or more speak (counting those called on once)
+        qa = qa_passages(text, doc_id, paras, relaxed, askers | second_askers(text, paras, relaxed, askers), header)
+        if any(p.kind == "question" for p in qa):
+            return qa
+        # (askers none of whose turns asks, a lecture's ">> MODERATOR:" who welcomes and hands over while the
+        # audience's questions are unnamed ">>" changes, open no exchange: every paragraph was an opening statement;
+        # a conversation where it is one)
+        conversation = _conversation_turns(text, paras, marks, turns)
+        return _conversation(text, doc_id, paras, conversation) if conversation else qa
+    conversation = _conversation_turns(text, paras, marks, turns)
+    if conversation:
+        return _conversation(text, doc_id, paras, conversation)
+    return _sections(text, doc_id, paras, turns)
+
+
+def _conversation_turns(text: str, paras: list[Para], marks: tuple,
+                        turns: list[Turn | None]) -> list[Turn | None] | None:
+    """The turns of a conversation (someone recurs as a speaker, and two or more speak, counting those called on
+    once; in ">>" captions a name said once, ">> JOHN: Yes.", is a speaker's too), None where the text is none."""
     recurs = any(t and t.label for t in turns)
     changes = sum(1 for t in turns if t and t.change)
-    # (in ">>" captions a name said once, ">> JOHN: Yes.", is a speaker's too)
     relaxed = openings(text, paras, marks, conversation=True) if recurs or changes else turns
     labelled = [i for i, t in enumerate(relaxed) if t and t.label]
     speakers = {relaxed[i].label for i in labelled if relaxed[i].label.lower() not in ANSWER_LABELS}
     if changes and len(speakers) + changes >= 2 or (
             recurs and len(speakers) >= 2 and len(labelled) * 3 >= len(paras) - labelled[0]):
-        return _conversation(text, doc_id, paras, relaxed)
-    return _sections(text, doc_id, paras, turns)
+        return relaxed
+    return None
 
 
 def _conversation(text: str, doc_id: str, paras: list[Para], turns: list[Turn | None]) -> list[Passage]:

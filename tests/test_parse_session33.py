@@ -37,3 +37,62 @@ def test_footnotes_on_consecutive_lines_are_each_cited_in_the_section_that_refer
     assert notes["[^1]:"].section == "1. Summary"
     assert notes["[^2]:"].section == "2. Visits by branch"
     assert notes["[^2]:"].text == "[^2]: Millbrook's hours will be restored once two library assistant posts are filled."
+
+
+LECTURE = """1
+00:00:01,000 --> 00:00:05,000
+>> MODERATOR: Good evening and welcome to the library's autumn lecture.
+
+2
+00:00:11,000 --> 00:00:16,000
+>> INGRID VASS: Thank you. The hoard contained 412 coins, most of them Arabic dirhams.
+
+3
+00:03:10,000 --> 00:03:15,000
+>> Was any of the silver melted down locally?
+
+4
+00:03:15,500 --> 00:03:22,000
+>> INGRID VASS: Yes. We found a small workshop with crucibles and scrap silver.
+
+5
+00:04:30,000 --> 00:04:35,000
+>> MODERATOR: We have time for one more question. Yes, at the back.
+
+6
+00:04:36,000 --> 00:04:41,000
+>> When will the finds go on display?
+
+7
+00:04:41,500 --> 00:04:48,000
+>> INGRID VASS: The hoard will be shown at the Swedish History Museum from May 2026.
+"""
+
+
+def _captions(srt: str):
+    from rag.subtitles import subtitle_text
+
+    return _parse("lecture.srt", subtitle_text(srt))[1]
+
+
+def test_a_moderator_who_only_hosts_makes_no_press_conference_of_a_lectures_captions():
+    # (the same captions with the host labelled ">> HOST ANNA BERG:" were read so already)
+    control = _captions(LECTURE.replace("MODERATOR", "HOST ANNA BERG"))
+    passages = _captions(LECTURE)
+    assert [(p.kind, p.speaker, p.time) for p in passages] == [
+        (p.kind, p.speaker and p.speaker.replace("HOST ANNA BERG", "MODERATOR"), p.time) for p in control]
+    said = {p.text: p for p in passages}
+    assert said["Was any of the silver melted down locally?"].speaker is None
+    assert said["When will the finds go on display?"].speaker is None
+    assert said["When will the finds go on display?"].time == 276.0
+    assert {p.kind for p in passages} == {"turn"}
+
+
+def test_an_unnamed_speaker_in_a_q_and_a_is_not_the_speaker_before():
+    # the moderator asks once: a Q&A, and the audience's ">>" question is nobody's named words, not the moderator's
+    passages = _captions(LECTURE.replace("We have time for one more question. Yes, at the back.", "Who has a question?"))
+    said = {p.text: p for p in passages}
+    for words in ("Was any of the silver melted down locally?", "When will the finds go on display?"):
+        assert said[words].speaker is None and said[words].kind == "turn"
+    assert said["Who has a question?"].kind == "question"
+    assert said["The hoard will be shown at the Swedish History Museum from May 2026."].speaker == "INGRID VASS"

@@ -229,6 +229,24 @@ def is_fragment(body: str) -> bool:
 _FIELD = re.compile(r"[A-Z][\w'’ -]{0,40}:[ \t]+\S[^\n]{0,118}")
 
 
+# a field after another on a header's line, past the first's sentence end: "… Guest: Siobhan Kerrigan, …"
+_NEXT_FIELD = re.compile(rf"(?<=[.;|])[ \t]+(?P<label>{LABEL}):[ \t]+(?=\S)")
+
+
+def _fields_line(text: str, p: Para, m: re.Match, later: list[str | None]) -> bool:
+    """Whether a paragraph that a label opens (`m`) is a header's line of two fields or more, a podcast's "Host: Martin
+    Alcock. Guest: Siobhan Kerrigan, who farms 180 hectares near Banbury.": one line, each field's label opening no
+    later paragraph (`later`: not a speaker's first words, "Ann: Hi. Bob: there?"), the values before the last short
+    and asking nothing (not a speaker's turn with a "Reason: …" inside it)."""
+    body = text[p.start:p.end]
+    found = list(_NEXT_FIELD.finditer(text, m.end(), p.end))
+    if not found or "\n" in body or len(body) >= 240:
+        return False
+    values = [text[a.end():b.start()] for a, b in zip([m] + found, found)]
+    names = {m.group("label")} | {f.group("label") for f in found}
+    return all(len(v) < 80 and "?" not in v for v in values) and not names & set(later)
+
+
 def header_run(text: str, paras: list[Para], matches: list) -> set[int]:
     """The paragraphs (indexes) of a header of labelled lines above the first words said, two or more in a row, each
     a label then a name, a title or a date ("Moderator: Dr Rachel Evans", "Project: Screens, Sleep and School",
@@ -236,7 +254,8 @@ def header_run(text: str, paras: list[Para], matches: list) -> set[int]:
     question mark at its end), a number in it or two words or more, its longer words capitalised (or, where its
     label opens no later paragraph, in sentence case: "Project: Night-shift nurses and sleep (NSNS study)"), and below
     it in the same paragraph only lines of a field and its value (_FIELD: "Date of interview: 17 June 2019"; where its label
-    opens no later paragraph, any short line: "Transcribed verbatim; identifying details removed."). Only the first
+    opens no later paragraph, any short line: "Transcribed verbatim; identifying details removed."), or a line of two
+    fields or more, a run of its own (_fields_line: "Host: Martin Alcock. Guest: Siobhan Kerrigan, …"). Only the first
     labelled lines of the document count (a title line above them may stand alone); a paragraph a label of prose opens
     ("Location: Interviewee's home, …", "Abstract: …", "Keywords: …", an oral history's) is the header's too, between
     and right after them, however long; not a meeting's "Ann: Okay." or "Bob: Shall we start?"."""
@@ -251,6 +270,9 @@ def header_run(text: str, paras: list[Para], matches: list) -> set[int]:
         if prose(m.group("label")):
             fields.append(i)
             continue
+        if _fields_line(text, p, m, labels[i + 1:]):
+            run += [i, i]       # (two fields or more: a run of its own)
+            continue
         value, *below = text[m.end():p.end].strip().splitlines() or [""]
         words = re.findall(r"[^\W\d_]{4,}", value)
         # (a value in sentence case, "Project: Night-shift nurses and sleep (NSNS study)", where its label never
@@ -263,7 +285,8 @@ def header_run(text: str, paras: list[Para], matches: list) -> set[int]:
                            for line in below):
             break
         run.append(i)
-    if len(run) < 2:
+    run = sorted(set(run)) if len(run) >= 2 else []
+    if not run:
         return set()
     # and half its labels or more never speak after it ("Project:", "Note-taker:", "Narrator:"): not a
     # conversation's first turns, "Ann: Morning Bob" / "Bob: Morning Ann", whose speakers go on speaking

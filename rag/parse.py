@@ -53,7 +53,8 @@ conversation, sections), and puts them together. Recognises:
   (``labels.prose``: ``NOT_SPEAKERS``, also numbered, ``Step 1``; but a research interview's ``SUBJECT:`` opening
   two paragraphs or more beside a recurring ``INTERVIEWER:`` is the interviewee's, ``labels.INTERVIEW_ROLES``). So "Note: this..." in prose, a time "10:30" and "http:" are text.
 - lines nobody says: an export's header above the first words said (front_matter: a title, "Transcript by
-  Rev.com", "Date: …") is nobody's, in a Q&A too (not the answerer's opening statement); the page's lines after
+  Rev.com", "Date: …"; a line of fields, "Host: Martin Alcock. Guest: Siobhan Kerrigan, …", header_run) is nobody's,
+  in a Q&A too (not the answerer's opening statement, nor a "Host"'s); the page's lines after
   the last words (tail_lines: "Tags: …", "© 2005-2024 …") are not the last speaker's. The White House's bare "Q"
   (``turns._BARE_Q``) asks. Those header lines are in section ``text``, not the ``opening`` (no "Opening statement").
 - an asker's thank-you (_pleasantry: asks nothing, every sentence thanks, "Interviewer: Thank you very much.",

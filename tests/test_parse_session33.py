@@ -96,3 +96,39 @@ def test_an_unnamed_speaker_in_a_q_and_a_is_not_the_speaker_before():
         assert said[words].speaker is None and said[words].kind == "turn"
     assert said["Who has a question?"].kind == "question"
     assert said["The hoard will be shown at the Swedish History Museum from May 2026."].speaker == "INGRID VASS"
+
+
+PODCAST = """The Soil Matters Podcast — Episode 42: Regenerative farming on heavy clay
+Host: Martin Alcock. Guest: Siobhan Kerrigan, who farms 180 hectares near Banbury.
+
+Q: Siobhan, thanks for coming on. How did you end up farming?
+
+A: My grandfather bought the farm in 1958. I took over the management in 2016.
+
+Q: And when did you start moving away from ploughing?
+
+A: We stopped ploughing altogether in the autumn of 2018, after a very wet winter.
+
+Q: What about cover crops? Listeners always ask about those.
+
+A: We grow a mix of phacelia, buckwheat and black oats after harvest.
+"""
+
+
+def test_a_podcasts_host_and_guest_header_line_is_nobodys():
+    _, passages = _parse("podcast.txt", PODCAST)
+    header = next(p for p in passages if "Martin Alcock" in p.text)
+    assert (header.kind, header.speaker, header.section) == ("paragraph", None, "text")
+    assert header.text.startswith("Host: Martin Alcock.")     # (its label quoted: a header line, no turn)
+    assert not any(p.speaker == "Host" or p.kind == "statement" for p in passages)
+    assert [p.section for p in passages if p.kind == "question"] == ["Q1", "Q2", "Q3"]
+    assert [p.section for p in passages if p.kind == "answer"] == ["Q1", "Q2", "Q3"]
+
+
+def test_a_speakers_first_turn_with_a_field_inside_it_stays_theirs():
+    # (the labels of a header's line open no later paragraph; Ann speaks again, so her first turn is hers)
+    text = ("Ann Lee: Morning all. Agenda: the budget first, then the rota.\n\nBob Hart: Fine by me.\n\n"
+            "Ann Lee: Good. The budget is down four per cent.\n\nBob Hart: Then the rota waits.\n")
+    _, passages = _parse("meeting.txt", text)
+    assert [(p.kind, p.speaker) for p in passages] == [("turn", "Ann Lee"), ("turn", "Bob Hart"),
+                                                        ("turn", "Ann Lee"), ("turn", "Bob Hart")]

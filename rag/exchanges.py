@@ -247,8 +247,10 @@ def bold_passages(text: str, doc_id: str, paras: list[Para], bold: list, title: 
 
 
 def qa_passages(text: str, doc_id: str, paras: list[Para], turns: list[Turn | None],
-               askers: set[str], header: set[int] = frozenset()) -> list[Passage]:
-    """A Q&A transcript: exchanges Q1, Q2, ... of a question and the answer paragraphs after it."""
+               askers: set[str], header: set[int] = frozenset(), guest: str | None = None) -> list[Passage]:
+    """A Q&A transcript: exchanges Q1, Q2, ... of a question and the answer paragraphs after it; an answer labelled
+    by no name ("A:") or by none at all is the witness's, or the `guest`'s whom the header names (furniture.header_guest:
+    "Guest: Siobhan Kerrigan")."""
     # the main answerer: the most frequent non-asking speaker
     counts: dict[str, int] = {}
     for t in turns:
@@ -299,7 +301,7 @@ def qa_passages(text: str, doc_id: str, paras: list[Para], turns: list[Turn | No
             continue
         if t is None and unlabelled[n - 1] and kind == "question" \
                 and any(_ASKED.search(text, a, b) for a, b in question_spans.get(f"Q{exchange}", ())):
-            kind, speaker = "answer", None
+            kind, speaker = "answer", guest
         if t:
             start = t.start
             time = t.time if t.time is not None else time
@@ -340,7 +342,7 @@ def qa_passages(text: str, doc_id: str, paras: list[Para], turns: list[Turn | No
                 kind, speaker, interrupted = "turn", label, True
             elif label is not None:
                 kind = "turn" if closed and exchange else "answer" if exchange else "statement"
-                speaker = witness if label.lower() in ANSWER_LABELS else label
+                speaker = (witness or guest) if label.lower() in ANSWER_LABELS else label
                 pending = pending and kind != "answer"
             elif t.change:      # captions' ">>": someone else speaks, unnamed (never the speaker before's words)
                 kind, speaker, outlet = "turn", None, None

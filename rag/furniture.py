@@ -247,6 +247,30 @@ def _fields_line(text: str, p: Para, m: re.Match, later: list[str | None]) -> bo
     return all(len(v) < 80 and "?" not in v for v in values) and not names & set(later)
 
 
+# the roles a header's field names the one who answers by ("Guest: Siobhan Kerrigan, who farms …"), and the name itself:
+# its capitalised words, a title before them
+_GUEST_ROLES = {"guest", "guests", "interviewee", "respondent"}
+_FIELD_AT = re.compile(rf"(?:^|(?<=[.;|])[ \t]+)(?P<label>{LABEL}):[ \t]+", re.MULTILINE)
+_PERSON = re.compile(r"(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx|Sir|Dame)\.?[ \t]+)?[A-Z][^\W\d_]+(?:[-'’][A-Z]?[^\W\d_]+)?"
+                     r"(?:[ \t]+[A-Z][^\W\d_]+(?:[-'’][A-Z]?[^\W\d_]+)?){1,3}(?=[ \t]*(?:[,.;(|]|$))")
+
+
+def header_guest(text: str, paras: list[Para], header: set[int]) -> str | None:
+    """The one person the header's fields (`header`: header_run's paragraphs) name as the one who answers ("Guest:
+    Siobhan Kerrigan, who farms 180 hectares near Banbury.", "Interviewee: Dr Amara Obi"): the "A:" answers below are
+    theirs; None where no field or several people are so named."""
+    named = set()
+    for i in sorted(header):
+        body = text[paras[i].start:paras[i].end]
+        fields = list(_FIELD_AT.finditer(body))
+        for m, after in zip(fields, fields[1:] + [None]):
+            if m.group("label").lower() in _GUEST_ROLES:
+                person = _PERSON.match(body[m.end():after.start() if after else len(body)].strip())
+                if person:
+                    named.add(person.group())
+    return named.pop() if len(named) == 1 else None
+
+
 def header_run(text: str, paras: list[Para], matches: list) -> set[int]:
     """The paragraphs (indexes) of a header of labelled lines above the first words said, two or more in a row, each
     a label then a name, a title or a date ("Moderator: Dr Rachel Evans", "Project: Screens, Sleep and School",

@@ -103,7 +103,7 @@ from dataclasses import replace
 
 from .sentences import sentences
 from .exchanges import ANSWER_LABELS, bold_passages, bold_questions, once_askers, qa_passages, second_askers, who_asks
-from .furniture import (capital_headings, header_run, is_fragment, mostly_lower, page_furniture, page_head,
+from .furniture import (capital_headings, header_guest, header_run, is_fragment, mostly_lower, page_furniture, page_head,
                         part_heading, stage_note, table_rows, tail_lines, title_line)
 from .labels import MONTH_NAMES, prose
 from .paragraphs import FOOTNOTE, Para, across_columns, capitals, markdown_heading, paragraphs
@@ -302,7 +302,8 @@ def _structure(text: str, doc_id: str, paras: list[Para], title: str = "") -> li
         # once), and one who asks when its words end with "?": not the last answer's words
         relaxed = openings(text, paras, marks, conversation=True)
         askers = askers | once_askers(text, paras, turns, relaxed)
-        qa = qa_passages(text, doc_id, paras, relaxed, askers | second_askers(text, paras, relaxed, askers), header)
+        qa = qa_passages(text, doc_id, paras, relaxed, askers | second_askers(text, paras, relaxed, askers), header,
+                         header_guest(text, paras, header))
         if any(p.kind == "question" for p in qa):
             return qa
         # (askers none of whose turns asks, a lecture's ">> MODERATOR:" who welcomes and hands over while the

@@ -132,3 +132,17 @@ def test_a_speakers_first_turn_with_a_field_inside_it_stays_theirs():
     _, passages = _parse("meeting.txt", text)
     assert [(p.kind, p.speaker) for p in passages] == [("turn", "Ann Lee"), ("turn", "Bob Hart"),
                                                         ("turn", "Ann Lee"), ("turn", "Bob Hart")]
+
+
+def test_the_guest_a_header_names_says_the_unnamed_answers():
+    """The same podcast: its "A:" answers named no one ("What did Siobhan Kerrigan say about cover crops?" was told
+    she is no speaker); the header's "Guest: Siobhan Kerrigan, who farms …" says whose they are."""
+    _, passages = _parse("podcast.txt", PODCAST)
+    answers = [p for p in passages if p.kind == "answer"]
+    assert answers and {p.speaker for p in answers} == {"Siobhan Kerrigan"}
+    assert {p.speaker for p in passages if p.kind == "question"} == {"Q"}
+    # no header, or one naming two guests: the answers stay nobody's
+    bare = PODCAST.split("\n", 2)[2]
+    assert {p.speaker for p in _parse("bare.txt", bare)[1] if p.kind == "answer"} == {None}
+    two = PODCAST.replace("Guest: Siobhan Kerrigan,", "Guests: Siobhan Kerrigan and Tom Reid,")
+    assert {p.speaker for p in _parse("two.txt", two)[1] if p.kind == "answer"} == {None}

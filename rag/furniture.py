@@ -259,16 +259,22 @@ def header_guest(text: str, paras: list[Para], header: set[int]) -> str | None:
     """The one person the header's fields (`header`: header_run's paragraphs) name as the one who answers ("Guest:
     Siobhan Kerrigan, who farms 180 hectares near Banbury.", "Interviewee: Dr Amara Obi"): the "A:" answers below are
     theirs; None where no field or several people are so named."""
-    named = set()
-    for i in sorted(header):
-        body = text[paras[i].start:paras[i].end]
-        fields = list(_FIELD_AT.finditer(body))
-        for m, after in zip(fields, fields[1:] + [None]):
-            if m.group("label").lower() in _GUEST_ROLES:
-                person = _PERSON.match(body[m.end():after.start() if after else len(body)].strip())
-                if person:
-                    named.add(person.group())
+    named = set().union(*(field_people(text[paras[i].start:paras[i].end], _GUEST_ROLES) for i in header))
     return named.pop() if len(named) == 1 else None
+
+
+def field_people(body: str, roles: set[str]) -> set[str]:
+    """The people the fields of `body` whose label is one of `roles` (lower case) name: "Siobhan Kerrigan" of "Host:
+    Martin Alcock. Guest: Siobhan Kerrigan, who farms …" for {"guest"}; a field's value that opens with no person's
+    name (two capitalised words or more, a title before them) names none."""
+    fields = list(_FIELD_AT.finditer(body))
+    named = set()
+    for m, after in zip(fields, fields[1:] + [None]):
+        if m.group("label").lower() in roles:
+            person = _PERSON.match(body[m.end():after.start() if after else len(body)].strip())
+            if person:
+                named.add(person.group())
+    return named
 
 
 def header_run(text: str, paras: list[Para], matches: list) -> set[int]:

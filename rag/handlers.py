@@ -473,7 +473,7 @@ def speakers_by_doc(index) -> dict[str, set[str]]:
     a scan took about a second each time the document filter changed)."""
     from .chunk import speakers_of
     from .exchanges import UNNAMED_LABELS
-    from .speakers import asked_by, held_by, keyed_people
+    from .speakers import asked_by, asking_people, held_by
 
     if index not in _SPEAKERS:
         out: dict[str, set[str]] = {}
@@ -500,7 +500,7 @@ def speakers_by_doc(index) -> dict[str, set[str]]:
                 elif name.casefold() not in UNNAMED_LABELS:
                     out.setdefault(p.doc, set()).add(name)
         for doc, labels in letters.items():
-            out.setdefault(doc, set()).update(keyed_people(index.documents[doc].text, labels).values())
+            out.setdefault(doc, set()).update(asking_people(index.documents[doc].text, labels).values())
         _SPEAKERS[index] = out
     return _SPEAKERS[index]
 

@@ -596,12 +596,30 @@ def keyed_askers(index) -> dict[tuple[str, str], str]:
         if p.kind == "question" and p.speaker and re.fullmatch(r"[A-Z]{1,4}", p.speaker):
             letters.setdefault(p.doc, set()).add(p.speaker)
     return {(doc, label): name for doc, labels in letters.items()
-            for label, name in keyed_people(index.documents[doc].text, labels).items()}
+            for label, name in asking_people(index.documents[doc].text, labels).items()}
 
 
 def keyed_people(text: str, labels: set[str]) -> dict[str, str]:
     """keyed_labels that name a person, not a role ("I" -> "Joe Brennan"; not "R" -> "respondent")."""
     return {label: name for label, name in keyed_labels(text, labels).items() if " " in name}
+
+
+_HOST_ROLES = {"host", "interviewer", "presenter", "moderator"}
+
+
+def asking_people(text: str, labels: set[str]) -> dict[str, str]:
+    """The askers' letters (`labels`) a document's header names -> who they are: a key line's (keyed_people: "I" of
+    "I = interviewer (Joe Brennan)"), or for one letter no key line explains ("Q:"), the one person a field of its
+    first lines names as who asks ("Host: Martin Alcock. Guest: …")."""
+    from .furniture import field_people
+
+    out = keyed_people(text, labels)
+    rest = labels - set(out)
+    if len(rest) == 1:
+        hosts = field_people("\n".join(text.splitlines()[:HEADER_LINES]), _HOST_ROLES)
+        if len(hosts) == 1:
+            out[rest.pop()] = hosts.pop()
+    return out
 
 
 def keyed_labels(text: str, labels: set[str]) -> dict[str, str]:

@@ -139,3 +139,31 @@ def test_only_the_answers_to_that_askers_questions(hearing):
         "Only passages where Ms. Okafor (Director of Enforcement) speaks."
     assert "The CHAIR asks the questions here" in " ".join(
         hearing.search("What did the chairman ask about the remaining investigations?", k=2).notices)
+
+
+PODCAST = """The Soil Matters Podcast — Episode 42: Regenerative farming on heavy clay
+Host: Martin Alcock. Guest: Siobhan Kerrigan, who farms 180 hectares near Banbury.
+
+Q: Siobhan, thanks for coming on. How did you end up farming?
+
+A: My grandfather bought the farm in 1958 and my father ran it as a conventional arable operation.
+
+Q: What about cover crops? Listeners always ask about those.
+
+A: We grow a mix of phacelia, buckwheat and black oats after harvest. On heavy clay the oats are the workhorse.
+"""
+
+
+def test_a_podcasts_header_names_its_host_and_guest_for_the_search_and_the_choice(tmp_path):
+    """A reviewer's podcast: "Host: Martin Alcock. Guest: Siobhan Kerrigan, …" above "Q:"/"A:" turns named no one
+    ("--speaker Host" found the header line; Siobhan Kerrigan was "not a speaker")."""
+    (tmp_path / "podcast.txt").write_text(PODCAST, encoding="utf-8")
+    embedder = FakeEmbedder()
+    build([tmp_path / "podcast.txt"], embedder, folder=tmp_path / "idx")
+    engine = Engine(tmp_path / "idx", embedder)
+    assert [v for _, v in handlers.speaker_choices(engine.index_or_none())] == ["", "Martin Alcock", "Siobhan Kerrigan"]
+    result = ask(engine, "What did Martin Alcock ask about cover crops?")
+    assert "Martin Alcock asks the questions here" in " ".join(result.notices)
+    assert result.hits[0].passage.kind == "question" and "cover crops" in result.hits[0].passage.text
+    result = ask(engine, "What did Siobhan Kerrigan say about cover crops?")
+    assert result.speaker == "Siobhan Kerrigan" and "black oats" in result.hits[0].passage.text

@@ -319,10 +319,13 @@ def asks_question(query: str, askers=()) -> bool:
     words = [w.lower().replace("’", "'") for w in re.findall(r"[^\W_][\w’'-]*", query)]
     words = [w[:-2] if w.endswith("'s") else w for w in words]
     words = ["outlet" if w in _MEDIA_NOUNS and i and words[i - 1] in _MEDIA else w for i, w in enumerate(words)]
-    from .english import HONORIFICS
+    from .english import HONORIFICS, _is_stop
 
-    # (not a label's "Question", "Q", nor a title: "Mr" of "Mr. Smith" would make "what did Mr Lavrov say" his)
-    named = {w.lower() for a in askers for w in _TOKEN.findall(a)} - {"question", "questions", "q"} - HONORIFICS
+    # (not a label's "Question", "Q", nor a title: "Mr" of "Mr. Smith" would make "what did Mr Lavrov say" his; nor a
+    # function word: "the" of "The CHAIR" or "Question From the Audience" made every "What should … the …" a question
+    # about what was asked, each document's exchanges quoted first)
+    named = {w.lower() for a in askers for w in _TOKEN.findall(a) if not _is_stop(w.lower())} \
+        - {"question", "questions", "q"} - HONORIFICS
     nouns = ASKER_NOUNS | named
     if len(words) < 3:
         return False

@@ -29,7 +29,11 @@ from .retrieve import Result
 _WHAT_ABOUT = re.compile(
     r"^(?:(?:and|but|so|also|then|ok(?:ay)?|well)[\s,]+)*(?:what|how)\s+about\s+(?P<topic>.+?)[\s?.!…]*$",
     re.IGNORECASE)
-_LEADS = re.compile(r"^(?:and|but|also|so|then|why|how come)\b", re.IGNORECASE)
+_LEADS = re.compile(r"^(?:and|but|also|so|then)\b", re.IGNORECASE)
+# "why?", "why not?", "how come?": short, they ask why of what was just said ("Why are cities losing street trees?" asks
+# its own)
+_WHY = re.compile(r"^(?:why|how come)\b", re.IGNORECASE)
+_SUBJECTS = {"he", "she", "they", "it", "this", "that", "these", "those"}   # a pronoun as the question's subject
 _POINTERS = {"it", "its", "they", "them", "their", "this", "that", "these", "those", "he", "him",
              "his", "she", "her", "there", "such", "same"}
 # a run of capitalised words: "Finland", "South Korea", "NATO"
@@ -189,9 +193,14 @@ def rewrite_followup(question: str, previous: str | None) -> str:
     # a question that names something of its own ("Why did Russia send troops to Kazakhstan?") stands
     # alone, however it starts; one that only leans on the last ("and why?") is searched with it
     names_its_own = any(w[:1].isupper() and w != "I" for w in words[1:])
+    # (one whose subject is a pronoun leans on the last, whatever else it names: "What did he say about Japan?"; one
+    # that names who or what it asks about stands alone, a pronoun after it its own: "What did Walter Pennock say
+    # about his brother?" was searched with the hearing's question before it)
+    leans = any(w.lower() in _SUBJECTS for w in words[1:4]) or not names_its_own
     bare = len(words) <= 3 and any(w.lower() in QUESTION_WORDS for w in words) and all(w.lower() in _BARE for w in words)
     if bare or (len(words) <= _FOLLOWUP_WORDS and (
-            (_LEADS.match(question) and not names_its_own) or any(w.lower() in _POINTERS for w in words))):
+            (_LEADS.match(question) and not names_its_own) or (_WHY.match(question) and len(words) <= 3)
+            or (any(w.lower() in _POINTERS for w in words) and leans))):
         return f"{previous.rstrip()} {question}"
     return question
 

@@ -750,7 +750,7 @@ def extractive_summary(question: str, hits: list[Hit], index, embedder,
         for s, e in sentences(p.text):
             # (a question states nothing: a webinar host's "How much is the Boiler Upgrade Scheme now?" was the
             # first line of a summary of what was said about the grant)
-            if re.search(r"\w", p.text[s:e]) and not p.text[s:e].rstrip("\"'”’»)]").endswith("?"):
+            if re.search(r"\w", p.text[s:e]) and not p.text[s:e].rstrip("\"'”’»)]」』）").endswith(("?", "？", "؟")):
                 spans.append((h, p.start + s, p.start + e, doc))
     if not spans:
         return Summary([], EXTRACTIVE, NO_QUESTIONS_ONLY if any(not instructions(h.passage.text) for h in hits)

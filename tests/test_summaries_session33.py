@@ -38,3 +38,16 @@ def test_an_extractive_summary_takes_no_question(tmp_path):
     assert hits
     summary = extractive_summary("Who is the grant paid to?", hits, r.index, embedder)
     assert not summary.sentences and summary.reason == NO_QUESTIONS_ONLY
+
+
+def test_a_question_in_another_script_is_no_summary_line_either(tmp_path):
+    """The day's review: only an ASCII "?" was read; a Chinese or Japanese "？" (where rag/sentences.py itself ends a
+    sentence) and an Arabic "؟" were summary lines."""
+    text = "会议什么时候开始？会议九点开始。费用是多少？费用是五百元。\n"
+    (tmp_path / "zh.txt").write_text(text, encoding="utf-8")
+    embedder = FakeEmbedder()
+    build([tmp_path / "zh.txt"], embedder, folder=tmp_path / "idx")
+    r = open_retriever(tmp_path / "idx", embedder=embedder)
+    hits = r.search("会议什么时候开始", k=3, abstain=False).hits
+    summary = extractive_summary("会议什么时候开始", hits, r.index, embedder)
+    assert summary.sentences and not any(s.text.endswith("？") for s in summary.sentences), summary.sentences

@@ -344,6 +344,12 @@ def qa_passages(text: str, doc_id: str, paras: list[Para], turns: list[Turn | No
                 kind = "turn" if closed and exchange else "answer" if exchange else "statement"
                 speaker = (witness or guest) if label.lower() in ANSWER_LABELS else label
                 pending = pending and kind != "answer"
+            elif t.change and _asks(text[t.start:_turn_end(paras, turns, n)]):
+                # captions' ">>" that asks: the audience's question, unnamed, opens an exchange (the answer after it
+                # was quoted under the moderator's "Any questions?")
+                exchange += 1
+                closed, pending, interrupted = False, True, False
+                kind, speaker, outlet = "question", None, None
             elif t.change:      # captions' ">>": someone else speaks, unnamed (never the speaker before's words)
                 kind, speaker, outlet = "turn", None, None
             if start >= p.end:      # a label with no words after it: its words are the next paragraphs

@@ -244,7 +244,17 @@ def _fields_line(text: str, p: Para, m: re.Match, later: list[str | None]) -> bo
         return False
     values = [text[a.end():b.start()] for a, b in zip([m] + found, found)]
     names = {m.group("label")} | {f.group("label") for f in found}
-    return all(len(v) < 80 and "?" not in v for v in values) and not names & set(later)
+    return all(len(v) < 80 and "?" not in v and _named_value(v) for v in values) and not names & set(later)
+
+
+def _named_value(value: str) -> bool:
+    """Whether a field's value before another field names something, as a header's does ("Martin Alcock.", "14 May
+    2024;"): one phrase (no sentence end inside it), its longer words capitalised or a figure in it; not a speaker's
+    words ("Chair: Thanks all for coming. Apologies: …", "Mr. Speaker: Order. Order. Question: …")."""
+    value = value.strip().rstrip(".;|").strip()
+    words = re.findall(r"[^\W\d_]{4,}", value)
+    return bool(value) and not re.search(r"[.!?]\s", value) and (
+        bool(re.search(r"\d", value)) or all(w[0].isupper() for w in words))
 
 
 # the roles a header's field names the one who answers by ("Guest: Siobhan Kerrigan, who farms …"), and the name itself:

@@ -151,15 +151,23 @@ def _find_title(text: str, paras: list[Para]) -> int | None:
     deposition = sum(marked) >= 4       # (Q. and A. open paragraphs throughout: a byline's "A. Smith, …" is none)
     for i, p in enumerate(paras[:20]):
         body = text[p.start:p.end]
-        if len(body) > 320 or TURN.match(body) or deposition and marked[i] or body.rstrip("\"”’»)]").endswith("?") \
-                or len(sentences(body)) > 1:    # prose ("Responses … must include your name. The consultation closes
-            continue                            # on 30 June 2025."): its words were lost from the passages
+        if len(body) > 320 or TURN.match(body) or deposition and marked[i] or body.rstrip("\"”’»)]").endswith("?"):
+            continue
         m = None
         for m in _DATE.finditer(body):
             pass
-        if m and len(body) - m.end() <= 3:
+        if m and len(body) - m.end() <= 3 and not _prose_dated(body, m):
             return i
     return None
+
+
+def _prose_dated(body: str, date: re.Match) -> bool:
+    """Whether a paragraph ending with `date` is prose, no dateline: a sentence of words in lower case ending with it,
+    after another ("Responses … must include your name. The consultation closes on 30 June 2025.": the title took its
+    words from the passages); not a title's place and date after its name ("Remarks by the Minister. Moscow, 14
+    January 2022", "PRESS CONFERENCE. Geneva, 2 February 2024")."""
+    spans = sentences(body)
+    return len(spans) > 1 and re.search(r"\b[a-z]{3,}\b", body[spans[-1][0]:date.start()]) is not None
 
 
 # what a US congressional print calls itself on its cover, alone on a line below the title: "HEARING", "JOINT HEARING"
@@ -304,8 +312,8 @@ def _structure(text: str, doc_id: str, paras: list[Para], title: str = "") -> li
         askers = askers | once_askers(text, paras, turns, relaxed)
         qa = qa_passages(text, doc_id, paras, relaxed, askers | second_askers(text, paras, relaxed, askers), header,
                          header_guest(text, paras, header))
-        if any(p.kind == "question" for p in qa):
-            return qa
+        if any(p.kind == "question" and p.speaker is not None for p in qa):   # (an asker's, not only the
+            return qa                                                          # audience's unnamed ">>")
         # (askers none of whose turns asks, a lecture's ">> MODERATOR:" who welcomes and hands over while the
         # audience's questions are unnamed ">>" changes, open no exchange: every paragraph was an opening statement;
         # a conversation where it is one)

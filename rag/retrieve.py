@@ -436,7 +436,7 @@ class Retriever:
                           said.known, said.share, self._rows.idf_scale)
         abstained, uncounted, unsure, only_speaker = self._decide(text, asked, who, name_only, conf, said, ranked,
                                                                   abstain, docs)
-        missing, unused, foreign = self._missing(text, said, abstained, only_speaker)
+        missing, unused, foreign = self._missing(text, asked, said, abstained, only_speaker)
         hits = self._hits(ranked.picked, ranked.order, ranked.fused, ranked.dense, ranked.lexical, abstained,
                           ranked.region)
         if any(h.passage.question for h in hits) and (scope.asker or asks_question(text, self._rows.askers)):
@@ -484,7 +484,8 @@ class Retriever:
         if borrowed:    # "merkel", "junta" (terms.borrowed_names): named when missing, weighing nothing
             missing, _, soft = names_missing(text, vocabulary, docs, names=query_names(text) + borrowed)
             missing = unspoken(missing)
-        return _Words(share=share, known=known, absent=self._absent(text), decisive=decisive, borrowed=borrowed,
+        # (not a word of a speaker's mention, which the scope took out of `asked`: "the chairwoman" of "The CHAIR:")
+        return _Words(share=share, known=known, absent=self._absent(asked), decisive=decisive, borrowed=borrowed,
                       named_missing=whole_names(text, missing, soft))
 
     def _rank(self, asked: str, vec, lexical: Candidates, judged: Candidates | None, allowed, k: int,
@@ -563,15 +564,15 @@ class Retriever:
                                       or uncounted or said.decisive or said.absent))
         return abstained, uncounted, unsure, only_speaker
 
-    def _missing(self, text: str, said: "_Words", abstained: bool,
+    def _missing(self, text: str, asked: str, said: "_Words", abstained: bool,
                  only_speaker: bool) -> tuple[list[str], bool, str | None]:
         """(the query's words a result says no document mentions; whether they are only said, deciding nothing: an
         index too small for a word no document uses to decide; the language the question seems to be in, where it is
-        not the documents')."""
+        not the documents'). `asked`: the query without a speaker's mention, whose words are no topic's."""
         s = self.settings
         # an index with no threshold and too few words for a missing word to decide (absent, above): the words no
         # document uses are said all the same, deciding nothing ("parking permits" of a small set of meetings)
-        unused = absent_words(text, self._rows.vocabulary) if s.threshold is None and s.absent_everyday <= 1 \
+        unused = absent_words(asked, self._rows.vocabulary) if s.threshold is None and s.absent_everyday <= 1 \
             and not (said.named_missing or said.absent or abstained or only_speaker or self.absence_decides()) else []
         missing = said.named_missing or (said.absent if abstained else []) or unused
         asked_in = self._asked_in(text, missing)

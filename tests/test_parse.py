@@ -352,3 +352,13 @@ def test_prose_ending_with_a_date_is_no_title_and_stays_searchable():
     # a dateline title of one line is still the title
     doc, passages = parse(Document(id="d.txt", path="d.txt", text="Harbour Committee, 12 March 2025\n\n" + text))
     assert doc.title == "Harbour Committee, 12 March 2025" and doc.date == "2025-03-12"
+
+
+def test_a_title_and_its_dateline_in_one_paragraph_stay_the_title():
+    """The day's review of the rule above: a title's sentence then its place and date is the commonest dateline."""
+    for title, date in [("Remarks by the Minister. Moscow, 14 January 2022", "2022-01-14"),
+                        ("Remarks by President Biden on the Economy. Washington, D.C., March 3, 2023", "2023-03-03"),
+                        ("PRESS CONFERENCE. Geneva, 2 February 2024", "2024-02-02")]:
+        text = f"{title}\n\nThe minister opened the conference with a statement on the talks.\n"
+        doc, _ = parse(Document(id="t.txt", path="t.txt", text=text))
+        assert doc.title == title and doc.date == date, (doc.title, doc.date)

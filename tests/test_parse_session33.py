@@ -89,11 +89,12 @@ def test_a_moderator_who_only_hosts_makes_no_press_conference_of_a_lectures_capt
 
 
 def test_an_unnamed_speaker_in_a_q_and_a_is_not_the_speaker_before():
-    # the moderator asks once: a Q&A, and the audience's ">>" question is nobody's named words, not the moderator's
+    # the moderator asks once: a Q&A, and the audience's ">>" question is nobody's named words, not the moderator's;
+    # it opens the exchange its answer is in (below)
     passages = _captions(LECTURE.replace("We have time for one more question. Yes, at the back.", "Who has a question?"))
     said = {p.text: p for p in passages}
     for words in ("Was any of the silver melted down locally?", "When will the finds go on display?"):
-        assert said[words].speaker is None and said[words].kind == "turn"
+        assert said[words].speaker is None and said[words].kind == "question"
     assert said["Who has a question?"].kind == "question"
     assert said["The hoard will be shown at the Swedish History Museum from May 2026."].speaker == "INGRID VASS"
 
@@ -146,3 +147,58 @@ def test_the_guest_a_header_names_says_the_unnamed_answers():
     assert {p.speaker for p in _parse("bare.txt", bare)[1] if p.kind == "answer"} == {None}
     two = PODCAST.replace("Guest: Siobhan Kerrigan,", "Guests: Siobhan Kerrigan and Tom Reid,")
     assert {p.speaker for p in _parse("two.txt", two)[1] if p.kind == "answer"} == {None}
+
+
+def test_a_speakers_only_turn_with_a_field_inside_it_stays_theirs():
+    """The day's review of the header line rule: a chair who speaks once, "Chair: Thanks all for coming. Apologies:
+    Tom and Priya, …", and "Mr. Speaker: Order. Order. Question: that …" were read as header lines of fields, nobody's
+    words. A header's field names something (a name, a date), it says no sentence."""
+    meeting = ("Chair: Thanks all for coming. Apologies: Tom and Priya, who are both at the depot today.\n\n"
+               "Ann Lee: Shall we start with the budget?\n\nBob Hart: Yes, the budget is down four per cent.\n\n"
+               "Ann Lee: Then the rota waits until March.\n\nBob Hart: Agreed, the rota waits.\n")
+    _, passages = _parse("meeting.txt", meeting)
+    assert passages[0].speaker == "Chair" and passages[0].kind == "turn"
+    house = ("Mr. Speaker: Order. Order. Question: that the bill be now read a second time.\n\n"
+             "Ann Lee: I beg to move that the bill be read.\n\nBob Hart: The bill is flawed.\n\n"
+             "Ann Lee: It is not.\n\nBob Hart: It is.\n")
+    _, passages = _parse("house.txt", house)
+    assert passages[0].speaker == "Mr. Speaker"
+    # the podcast's header line is still nobody's
+    _, passages = _parse("podcast.txt", PODCAST)
+    assert next(p for p in passages if p.text.startswith("Host:")).speaker is None
+
+
+CAPTIONS_QA = """1
+00:00:01,000 --> 00:00:05,000
+>> MODERATOR: Good evening and welcome to the library's autumn lecture.
+
+2
+00:00:11,000 --> 00:00:16,000
+>> INGRID VASS: Thank you. The hoard contained 412 coins, most of them Arabic dirhams.
+
+3
+00:04:30,000 --> 00:04:35,000
+>> MODERATOR: Thank you, Ingrid. Any questions?
+
+4
+00:04:36,000 --> 00:04:41,000
+>> How much did the excavation cost?
+
+5
+00:04:41,500 --> 00:04:48,000
+>> INGRID VASS: About two million kronor, most of it from the county museum.
+"""
+
+
+def test_an_unnamed_captions_question_opens_the_exchange_its_answer_is_in():
+    """The day's review: once an unnamed ">>" was nobody's turn (not the moderator's words), the audience's "How much
+    did the excavation cost?" fell out of the exchange, and the lecturer's answer was quoted under "Any questions?"."""
+    from rag.subtitles import subtitle_text
+
+    text = subtitle_text(CAPTIONS_QA)
+    _, passages = _parse("lecture.srt", text)
+    asked = next(p for p in passages if "excavation cost" in p.text)
+    assert asked.kind == "question" and asked.speaker is None
+    answer = next(p for p in passages if "two million kronor" in p.text)
+    assert answer.kind == "answer" and answer.speaker == "INGRID VASS"
+    assert answer.question == "How much did the excavation cost?"

@@ -167,3 +167,15 @@ def test_a_podcasts_header_names_its_host_and_guest_for_the_search_and_the_choic
     assert result.hits[0].passage.kind == "question" and "cover crops" in result.hits[0].passage.text
     result = ask(engine, "What did Siobhan Kerrigan say about cover crops?")
     assert result.speaker == "Siobhan Kerrigan" and "black oats" in result.hits[0].passage.text
+
+
+@pytest.mark.parametrize("role", ["chairwoman", "chairperson"])
+def test_a_role_word_that_names_the_chair_is_no_word_the_documents_lack(hearing, role):
+    """The day's review: "the chairwoman" named The CHAIR, and a second notice said "The transcript never mentions
+    'chairwoman'": a speaker's mention, which the scope takes out of the query, is not judged as its topic."""
+    for query in (f"What did the {role} ask Ms. Okafor about the remaining investigations?",
+                  f"What did the {role} ask about the remaining investigations?"):
+        result = hearing.search(query, k=2)
+        assert any("CHAIR" in n for n in result.notices), result.notices
+        assert not any("never mentions" in n for n in result.notices), result.notices
+        assert role not in result.missing_terms

@@ -132,8 +132,11 @@ def _own_files(folder, rebuild: bool) -> list[Path]:
                        + "; ".join(f"({why}): {_visible(listing([str(f) for f in fs], 5))}" for why, fs in (
                            ("now a link to a file outside its folder, not followed", away),
                            ("not readable", unreadable)) if fs)
-                       + ". A rebuild from the index's files would drop their documents, so nothing was changed. Name "
-                       "the files to index (rag index FILE... --rebuild), or make them readable again.")
+                       + ". A rebuild from the index's files would drop their documents, so nothing was changed. "
+                       + ("Name the files the links point to (rag index FILE... --rebuild). " if away else "")
+                       + ("Make the unreadable ones readable again: a rebuild naming their folder leaves them out, and "
+                          "drops their documents too. " if unreadable else "")
+                       + "Without --rebuild, rag index keeps them as indexed.")
     if away:
         files = [f for f in files if f not in away]
         print(f"note: {_visible(listing([str(f) for f in away], 5))}: now a link to a file outside its folder, not "

@@ -473,12 +473,13 @@ def speakers_by_doc(index) -> dict[str, set[str]]:
     a scan took about a second each time the document filter changed)."""
     from .chunk import speakers_of
     from .exchanges import UNNAMED_LABELS
-    from .speakers import asked_by, asking_people, held_by
+    from .speakers import asked_by, asking_people, held_by, role_holders
 
     if index not in _SPEAKERS:
         out: dict[str, set[str]] = {}
         answered: set[tuple[str, str]] = set()      # the exchanges whose question has an answer
         letters: dict[str, set[str]] = {}           # each document's askers labelled by letters
+        asking: list = []                           # the questions that got an answer
         for p in index.passages:
             out.setdefault(p.doc, set()).update(speakers_of([p]))
             if p.question:
@@ -494,11 +495,14 @@ def speakers_by_doc(index) -> dict[str, set[str]]:
             # "Moderator" too; "Joe Brennan" of a key line "I = interviewer (Joe Brennan)". Not "Question", nor a
             # label of letters ("I", "Q") that no key line explains, which names no one.
             if p.kind == "question" and p.speaker and (p.doc, p.section) in answered:
-                name = asked_by(p) or p.speaker
-                if re.fullmatch(r"[A-Z]{1,4}", name):
-                    letters.setdefault(p.doc, set()).add(name)
-                elif name.casefold() not in UNNAMED_LABELS:
-                    out.setdefault(p.doc, set()).add(name)
+                asking.append(p)
+        holders = role_holders(asking)              # "Moderator:" where "Moderator (Rachel Adebayo):" names her
+        for p in asking:
+            name = asked_by(p) or holders.get((p.doc, p.speaker)) or p.speaker
+            if re.fullmatch(r"[A-Z]{1,4}", name):
+                letters.setdefault(p.doc, set()).add(name)
+            elif name.casefold() not in UNNAMED_LABELS:
+                out.setdefault(p.doc, set()).add(name)
         for doc, labels in letters.items():
             out.setdefault(doc, set()).update(asking_people(index.documents[doc].text, labels).values())
         _SPEAKERS[index] = out

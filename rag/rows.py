@@ -210,12 +210,20 @@ class Rows:
         from .speakers import keyed_askers
         return keyed_askers(self.index)
 
+    @cached_property
+    def role_holders(self) -> dict[tuple[str, str], str]:     # (document, role label) -> "Moderator (Rachel Adebayo)"
+        from .speakers import role_holders
+        return role_holders(self.index.paragraphs)
+
     def asked_as(self, p) -> str | None:
         """The name a question paragraph `p`'s asker is searched by beside its label, if any: the person a role's
-        bracket names ("Moderator (Rachel Adebayo)"), or a letter's key line ("I" of "I = interviewer (Joe
-        Brennan)")."""
+        bracket names ("Moderator (Rachel Adebayo)", also where the document then writes "Moderator:"), or a letter's
+        key line ("I" of "I = interviewer (Joe Brennan)")."""
         from .speakers import asked_by
-        return (asked_by(p) or self.keyed_askers.get((p.doc, p.speaker))) if p.kind == "question" else None
+        if p.kind != "question":
+            return None
+        key = (p.doc, p.speaker)
+        return asked_by(p) or self.role_holders.get(key) or self.keyed_askers.get(key)
 
     @cached_property
     def askers(self) -> tuple[str, ...]:    # who asks the questions of a Q&A (their words are context, no passage)
@@ -236,6 +244,15 @@ class Rows:
         from .speakers import alias_table
         return alias_table((name for name, _ in self.speakers.values()), tuple(sorted(self.known_as.items())))
 
+    def _speaks_in(self, labels: set[str]) -> dict[str, set[str]]:
+        """Each document -> those of the speakers `labels` whose turns it holds."""
+        out: dict[str, set[str]] = {}
+        for p in self.index.passages if labels else ():
+            said = labels.intersection((p.speaker, *p.speakers))
+            if said:
+                out.setdefault(p.doc, set()).update(said)
+        return out
+
     @cached_property
     def known_as(self) -> dict[str, str]:
         """Speakers labelled by initials the documents give with a name ("DB": Dolores Barrios), or by a role that one
@@ -249,9 +266,14 @@ class Rows:
         names = [name for name, _ in self.speakers.values()]
         labels = {name for name in names if re.fullmatch(r"[A-Z]{2,4}", name)}
         out: dict[str, str] = {}
-        for doc in self.index.documents.values() if labels else ():
-            for label, name in initials_named(doc.text, labels).items():
-                out.setdefault(label, name)
+        # (one name in every document whose turns the initials label: two oral histories' "DB", Dolores Barrios in one
+        # and Daniel Brooks in the other, are no one's; the first document's name was given to both)
+        initialled: dict[str, set[str | None]] = {}
+        for doc, said in self._speaks_in(labels).items():
+            named = initials_named(self.index.documents[doc].text, said)
+            for label in said:
+                initialled.setdefault(label, set()).add(named.get(label))
+        out.update({label: found.pop() for label, found in initialled.items() if len(found) == 1 and None not in found})
         # (an interview's key line, "I = interviewer (Joe Brennan); R = respondent", or a header's role of a code,
         # "Participant: P3, female, 41": a speaker's letter or code too; not an asker's, whose questions are no passage)
         letters = {name for name in names if re.fullmatch(r"[A-Z]{1,4}\d{0,3}", name)} - set(out)

@@ -587,6 +587,18 @@ def coded_roles(text: str, labels: set[str]) -> dict[str, str]:
     return out
 
 
+def role_holders(paragraphs) -> dict[tuple[str, str], str]:
+    """(document, a role's label) -> the name its bracket gives among `paragraphs` (an index's), where the document
+    writes it so too, one person (asked_by: "Moderator (Rachel Adebayo)"): a transcript names the moderator once,
+    "Moderator (Rachel Adebayo):", then writes "Moderator:", and both are her questions."""
+    held: dict[tuple[str, str], set[str]] = {}
+    for p in paragraphs:
+        name = asked_by(p) if p.kind == "question" else None
+        if name:
+            held.setdefault((p.doc, p.speaker), set()).add(name)
+    return {key: names.pop() for key, names in held.items() if len(names) == 1}
+
+
 def keyed_askers(index) -> dict[tuple[str, str], str]:
     """Askers labelled by letters that their document's key line names, (document, letter) -> name ("I" -> "Joe
     Brennan" of "I = interviewer (Joe Brennan); R = respondent"): what Joe Brennan asked is what "I" asked in that

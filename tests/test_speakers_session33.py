@@ -179,3 +179,52 @@ def test_a_role_word_that_names_the_chair_is_no_word_the_documents_lack(hearing,
         assert any("CHAIR" in n for n in result.notices), result.notices
         assert not any("never mentions" in n for n in result.notices), result.notices
         assert role not in result.missing_terms
+
+
+MILL = """Oral history of the Millbrook mill, recorded 3 May 2021
+Narrator: Dolores Barrios (DB). Interviewer: Kate Hill.
+
+Kate Hill: When did you start at the mill?
+
+DB: In 1961, on the spinning floor, when I was fifteen.
+
+Kate Hill: What was the work like?
+
+DB: Loud. We learnt to lip-read because nobody could hear a word over the frames.
+"""
+
+
+def test_initials_two_documents_give_two_people_name_no_one(tmp_path):
+    """The day's review: two oral histories each code their narrator "DB" (Dolores Barrios, Daniel Brooks); the first
+    document's name was given to both, the choice offering "Dolores Barrios (DB)" over Daniel Brooks's words."""
+    (tmp_path / "mill.txt").write_text(MILL, encoding="utf-8")
+    (tmp_path / "docks.txt").write_text(MILL.replace("Dolores Barrios", "Daniel Brooks").replace("mill", "docks"),
+                                        encoding="utf-8")
+    embedder = FakeEmbedder()
+    build(sorted(tmp_path.glob("*.txt")), embedder, folder=tmp_path / "idx")
+    engine = Engine(tmp_path / "idx", embedder)
+    choices = handlers.speaker_choices(engine.index_or_none(), ["docks.txt"])
+    assert ("DB", "DB") in choices and not any("Barrios" in label for label, _ in choices)
+    assert "Only passages where DB speaks." in ask(engine, "the work", speaker="DB", docs=["docks.txt"]).notices
+    # one document's initials still name its person
+    (tmp_path / "docks.txt").unlink()
+    build([tmp_path / "mill.txt"], embedder, folder=tmp_path / "idx2")
+    engine = Engine(tmp_path / "idx2", embedder)
+    assert ("Dolores Barrios (DB)", "DB") in handlers.speaker_choices(engine.index_or_none())
+
+
+def test_a_moderator_named_once_then_by_the_role_alone_asks_all_her_questions(tmp_path):
+    """The day's review: "Moderator (Rachel Adebayo):" once, then "Moderator:" (the usual way a transcript shortens a
+    label): choosing "Moderator" searched only the answer to the bracketed question, and "Who pays for the barge?"
+    lost its answer. Both labels are hers; the choice lists her once."""
+    panel = PANEL.replace("Moderator (Rachel Adebayo): How long", "Moderator: How long") + (
+        "\nModerator: Who pays for the barge?\n\nDr. Ana Ruiz: The county council, from its coastal defence budget.\n")
+    (tmp_path / "panel.txt").write_text(panel, encoding="utf-8")
+    embedder = FakeEmbedder()
+    build([tmp_path / "panel.txt"], embedder, folder=tmp_path / "idx")
+    engine = Engine(tmp_path / "idx", embedder)
+    assert [v for _, v in handlers.speaker_choices(engine.index_or_none())] == \
+        ["", "Dr. Ana Ruiz", "Moderator (Rachel Adebayo)"]
+    for chosen in ("Moderator", "Moderator (Rachel Adebayo)", "Rachel Adebayo"):
+        result = ask(engine, "Who pays for the barge?", speaker=chosen)
+        assert any("county council" in h.passage.text for h in result.hits), (chosen, result.hits)

@@ -237,28 +237,39 @@ def said_by(hit: Hit, index, query: str = "", speaker: str | None = None) -> str
     """Who a quote is shown as said by, above it: its speaker; for a window of several turns, the speakers of its
     best turns for `query` (those marked), none when no turn is best (its citation, "Turns of A and B", names them
     all): the window's first speaker may not have said what matched."""
-    from .speakers import held_by
-
     p = hit.passage
     if _asked_by_no_one(p):
         return ""       # a question quoted as itself: "Question Q16" cites it, "Question" over it says it twice
     turns = window_turns(p, index) if matched(hit) is None else []
     if not turns:
-        return held_by(p) or p.speaker or ""
-    names = list(dict.fromkeys(held_by(t) or t.speaker for t in turns if t.speaker))
+        return shown_speaker(p, index) or ""
+    names = list(dict.fromkeys(shown_speaker(t, index) for t in turns if t.speaker))
     if len(names) == 1:     # one speaker's paragraphs: theirs, whatever is marked
         return names[0]
-    return ", ".join(dict.fromkeys(held_by(t) or t.speaker for t in best_turns(turns, query, speaker) if t.speaker))
+    return ", ".join(dict.fromkeys(shown_speaker(t, index) for t in best_turns(turns, query, speaker) if t.speaker))
 
 
 def voices(p: Passage, index) -> list[tuple[int, str | None]]:
     """Who speaks where in a quote: (offset in its text, the speaker from there on), in order; the turns of a
     meeting's window, else the passage's own speaker; a person a label's bracket names by their own name
-    (speakers.held_by: "The Acting Chair (Mr. Bruce Stanton)")."""
+    (speakers.held_by: "The Acting Chair (Mr. Bruce Stanton)"), a code by whom the document says it is (shown_speaker)."""
+    return [(t.start - p.start, shown_speaker(t, index)) for t in window_turns(p, index)] or \
+        [(0, shown_speaker(p, index))]
+
+
+def shown_speaker(p: Passage, index) -> str | None:
+    """Who paragraph or passage `p` is shown as said by: the person a label's bracket names ("The Acting Chair (Mr.
+    Bruce Stanton)": Mr. Bruce Stanton), a code the document explains as whom it says ("R" of "R = respondent (Walter
+    Pennock)": "Walter Pennock (R)", as the speaker choice shows it; a room read "R" above every quote), else the
+    label."""
+    from .rows import CODE, coded_askers, coded_speakers
     from .speakers import held_by
 
-    return [(t.start - p.start, held_by(t) or t.speaker) for t in window_turns(p, index)] or \
-        [(0, held_by(p) or p.speaker)]
+    held = held_by(p)
+    if held or not p.speaker or index is None or not CODE.fullmatch(p.speaker):
+        return held or p.speaker
+    name = coded_askers(index).get((p.doc, p.speaker)) if p.kind == "question" else coded_speakers(index).get(p.speaker)
+    return f"{name} ({p.speaker})" if name else p.speaker
 
 
 def voice_at(spoken: list[tuple[int, str | None]], at: int) -> str | None:

@@ -446,23 +446,11 @@ def speaker_choices(index, docs=(), anyone: bool = False) -> list[tuple[str, str
     names = set().union(*(by_doc.get(d, ()) for d in (docs or by_doc)))
     if len(names) < 2:
         return [(ANYONE, "")] if anyone else []
-    coded = coded_speakers(index) if any(_CODE.fullmatch(n) for n in names) else {}
+    from .rows import CODE, coded_speakers
+
+    coded = coded_speakers(index) if any(CODE.fullmatch(n) for n in names) else {}
     shown = [(f"{coded[n]} ({n})" if n in coded else n, n) for n in names]
     return [(ANYONE, "")] + sorted(shown, key=lambda c: (c[0].casefold(), c[0]))
-
-
-_CODED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_CODE = re.compile(r"[A-Z]{1,4}\d{0,3}")        # a speaker's label of letters and digits: "R", "DB", "P3"
-
-
-def coded_speakers(index) -> dict[str, str]:
-    """Speakers labelled by a code that the documents explain (rows.Rows.known_as, as the search reads them) -> who
-    they are: "R" -> "Walter Pennock" of a key line "R = respondent (Walter Pennock)", "DB" -> "Dolores Barrios",
-    "P3" -> "Participant". The choice shows "Walter Pennock (R)"; the search takes either."""
-    if index not in _CODED:
-        from .rows import Rows
-        _CODED[index] = {label: name for label, name in Rows(index).known_as.items() if _CODE.fullmatch(label)}
-    return _CODED[index]
 
 
 _SPEAKERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

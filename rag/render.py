@@ -588,7 +588,7 @@ def exchange_html(index, doc_id: str, start: int, end: int, notice: str = "",
             body = esc(text[p.start:p.end])
         who = ""
         if p.speaker and p.speaker != previous_speaker:
-            name = p.speaker + (f" ({p.outlet})" if p.kind == "question" and p.outlet
+            name = cite.shown_speaker(p, index) + (f" ({p.outlet})" if p.kind == "question" and p.outlet
                                 and not cite.says_outlet(doc.text[p.start:p.end], p.outlet) else "")
             who = f'<span class="rq-who">{esc(name)}:</span> '
         previous_speaker = p.speaker
@@ -618,7 +618,7 @@ def documents_html(index) -> str:
     speakers: dict[str, dict[str, None]] = {}
     for p in index.paragraphs:
         if p.speaker and p.speaker.lower() not in UNNAMED_LABELS:      # "Q:" names nobody
-            speakers.setdefault(p.doc, {})[p.speaker] = None
+            speakers.setdefault(p.doc, {})[cite.shown_speaker(p, index)] = None
 
     def who(doc_id: str) -> str:
         names = list(speakers.get(doc_id, {}))

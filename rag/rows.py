@@ -4,6 +4,7 @@ vocabulary, what a hit on a row quotes. A Retriever (retrieve.py) and those its 
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import replace
 from functools import cached_property
 
@@ -364,3 +365,28 @@ class Rows:
                        self.doc_of_row[r] == self.doc_of_row[q] for q in first):
                 first.append(r)
         return first + [r for r in picked if r not in first]
+
+
+CODE = re.compile(r"[A-Z]{1,4}\d{0,3}")        # a speaker's label of letters and digits: "R", "DB", "P3"
+_CODED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def coded_speakers(index) -> dict[str, str]:
+    """Speakers labelled by a code that the documents explain (Rows.known_as, as the search reads them) -> who they
+    are: "R" -> "Walter Pennock" of a key line "R = respondent (Walter Pennock)", "DB" -> "Dolores Barrios", "P3" ->
+    "Participant"; read once per index."""
+    return _coded(index)[0]
+
+
+def coded_askers(index) -> dict[tuple[str, str], str]:
+    """(document, an asker's letter) -> who the document says asks so (Rows.keyed_askers: "I" of "I = interviewer
+    (Joe Brennan)", "Q" below "Host: Martin Alcock."); read once per index."""
+    return _coded(index)[1]
+
+
+def _coded(index) -> tuple[dict, dict]:
+    if index not in _CODED:
+        rows = Rows(index)
+        _CODED[index] = ({label: name for label, name in rows.known_as.items() if CODE.fullmatch(label)},
+                         rows.keyed_askers)
+    return _CODED[index]

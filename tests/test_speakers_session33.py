@@ -228,3 +228,20 @@ def test_a_moderator_named_once_then_by_the_role_alone_asks_all_her_questions(tm
     for chosen in ("Moderator", "Moderator (Rachel Adebayo)", "Rachel Adebayo"):
         result = ask(engine, "Who pays for the barge?", speaker=chosen)
         assert any("county council" in h.passage.text for h in result.hits), (chosen, result.hits)
+
+
+def test_a_coded_speaker_is_shown_as_whom_the_document_says_above_every_quote(engine):
+    """The day's chat review: with "I = interviewer (Joe Brennan); R = respondent (Walter Pennock)", every quote was
+    labelled "R" (above it, in its full exchange, in presenter mode) and the Documents table listed "I, R": a room
+    reads no one in "R"."""
+    from rag import cite, render
+
+    index = engine.index_or_none()
+    result = ask(engine, "What did Walter Pennock eat during the storms?")
+    hit = result.hits[0]
+    assert hit.passage.speaker == "R"                                # the label stays the data's
+    assert cite.said_by(hit, index) == "Walter Pennock (R)"
+    *_, (_, page) = handlers.answer(engine, "lighthouse keeper storms", 2, False, "", [])
+    assert "Walter Pennock (R)" in page and '<span class="rq-speaker">R</span>' not in page
+    listed = render.documents_html(index)
+    assert "Joe Brennan (I)" in listed and "Walter Pennock (R)" in listed

@@ -43,7 +43,7 @@ SHORT_QUESTION = 4      # words: "What happened in 2011?" says too little alone;
 def self_contained(question: str) -> bool:
     """Whether an interviewer's question stands on its own as an example: it does not open by going on from the one
     before ("And …", "So …", "But …"), nor is it a short one (LEANING_WORDS) with a bare reference back ("it", "they",
-    "that" with nothing after it)."""
+    "that" with nothing after it, or a verb before it: "is that something Ofwat could require?")."""
     if _GOES_ON.match(question):
         return False
     tokens = re.findall(r"[\w’'-]+|[^\w\s]", question)
@@ -53,7 +53,10 @@ def self_contained(question: str) -> bool:
     for i, token in enumerate(tokens):
         low = token.lower()
         after = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
-        if low in _POINTS_BACK or (low in _BARE_WHEN_ALONE and (not after[:1].isalnum() or after in _VERBS_AFTER)):
+        before = tokens[i - 1].lower() if i else ""
+        # ("is that something Ofwat could require?": "that" the subject after its verb points back as well)
+        if low in _POINTS_BACK or (low in _BARE_WHEN_ALONE and (not after[:1].isalnum() or after in _VERBS_AFTER
+                                                                 or before in _VERBS_AFTER)):
             return False
     return True
 

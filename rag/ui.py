@@ -151,7 +151,8 @@ def _skips(values):
 
 PARTS = ("turns", "header", "large", "present", "presenter", "conversation", "question", "ask", "examples", "k",
          "summary_on", "model_name", "doc_filter", "speaker", "doc_list", "uploads", "replace", "add", "to_remove",
-         "remove", "cancel_remove", "doc_status", "source", "link_search", "link_hash", "page_base", "pending")
+         "remove", "cancel_remove", "doc_status", "source", "link_search", "link_hash", "page_base", "pending",
+         "documents_panel")
 
 
 class RefuseWrites:
@@ -307,7 +308,7 @@ def _layout(engine: Engine) -> dict:
                 model_name = gr.Dropdown(offered, value=offered[0], label="Summary model", elem_id="rq-model",
                                          interactive=len(offered) > 1)
             # (no count in its label: the page is built once, and the header says how many there are now)
-            with gr.Accordion("Documents", open=len(choices) > 1, elem_id="rq-documents"):
+            with gr.Accordion("Documents", open=len(choices) > 1, elem_id="rq-documents") as documents_panel:
                 doc_filter = gr.CheckboxGroup(choices, value=[], elem_id="rq-filter",
                                               label="Search only in (none ticked: all documents)")
                 speakers = speaker_choices(index)
@@ -347,7 +348,7 @@ def _layout(engine: Engine) -> dict:
 
 def _wire(engine: Engine, demo, *, turns, header, large, present, presenter, conversation, question, ask, examples, k,
           summary_on, model_name, doc_filter, speaker, doc_list, uploads, replace, add, to_remove, remove, cancel_remove,
-          doc_status, source, link_search, link_hash, page_base, pending) -> None:
+          doc_status, source, link_search, link_hash, page_base, pending, documents_panel) -> None:
     """The events: each calls a handler (handlers.py) and puts what it returns on the page."""
     import gradio as gr
 
@@ -485,8 +486,10 @@ def _wire(engine: Engine, demo, *, turns, header, large, present, presenter, con
             yield _skips([None, handlers.conversation(engine, []), *[None] * 6])
 
     conversation.open_span(on_open, [turns], source, api_visibility="private", queue=False)
-    # a new page gets the documents as they are now (uploads since the start included)
-    demo.load(lambda: (*documents(gr.skip())[1:], *offered()), None, doc_outputs[1:] + examples,
+    # a new page gets the documents as they are now (uploads since the start included), and their panel open for
+    # several (it stayed as the start's one document had left it: closed)
+    demo.load(lambda: (*documents(gr.skip())[1:], *offered(), gr.update(open=len(handlers.document_choices(
+        engine.index_or_none())) > 1)), None, doc_outputs[1:] + examples + [documents_panel],
               api_visibility="private", queue=False)
     present.click(None, js="() => window.rqPresent && window.rqPresent()")
     large.click(None, js="() => window.rqLarge && window.rqLarge()")

@@ -269,7 +269,9 @@ def test_an_example_clicked_after_a_question_asks_the_example_alone(browser, ser
 
     url = served("interview-fisher.srt")
     example = "Why do you think the cod moved?"
-    assert chat.rewrite_followup(example, "Who wants a cold store?") != example    # typed, it is a follow-up
+    # (typed, it was a follow-up until session 33 read a whole "Why …?" question as standing alone; an example is
+    # asked alone whatever the rule for typed questions)
+    assert chat.rewrite_followup(example, "Who wants a cold store?") == example
     ctx, page = open_page(browser, url)
     try:
         assert example in example_buttons(page)

@@ -3,6 +3,11 @@ follow-up; an asker's label's function words ("the" of "The CHAIR") name no aske
 question however its script marks it."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from conftest import CHROMIUM
 from rag.asks import asks_question
 from rag.chat import rewrite_followup
 
@@ -38,3 +43,38 @@ def test_an_askers_label_makes_no_function_word_an_askers_name():
     assert not asks_question("What should a resident do if the council wants to fell a healthy tree?", askers)
     assert asks_question("What did the chair ask about the investigations?", askers)
     assert asks_question("What did the audience ask about street trees?", askers)
+
+
+def test_an_example_whose_subject_points_back_is_not_offered():
+    """The day's chat review: the hearing's example "Ms. Okafor, is that something Ofwat could require?" leaned on
+    the proposal before it, which the room has not seen."""
+    from rag.examples import self_contained
+
+    assert not self_contained("Ms. Okafor, is that something Ofwat could require?")
+    assert self_contained("Does Russia respect Finland's right to join NATO?")
+    assert self_contained("What is the position of Ofwat on live notification?")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_the_documents_panel_opens_for_several_documents_added_since_the_start(tmp_path, browser):
+    """The day's chat review: a server started on one document, then given more, showed the Documents panel closed to
+    every new visitor (README: "collapsed for one document, open for several")."""
+    from rag.build import add_documents
+    from conftest import FakeEmbedder, serve_folder
+    from test_browser_documents import open_page
+
+    (tmp_path / "a.txt").write_text("Ann Lee: The ferry runs hourly.\n\nBob Ng: Not on Sundays.\n", encoding="utf-8")
+    panel = "#rq-documents .label-wrap.open"
+    for url in serve_folder(tmp_path):
+        ctx, page = open_page(browser, url)
+        page.wait_for_timeout(1000)
+        closed = page.locator(panel).count() == 0
+        ctx.close()
+        for name in ("b.txt", "c.txt"):
+            (tmp_path / name).write_text(f"Cara Diaz: The {name} budget is set.\n", encoding="utf-8")
+        add_documents([tmp_path / "b.txt", tmp_path / "c.txt"], FakeEmbedder(), tmp_path / "idx")
+        ctx, page = open_page(browser, url)
+        page.wait_for_timeout(1000)
+        assert closed and page.locator(panel).count() == 1
+        ctx.close()

@@ -285,6 +285,22 @@ def _files(paths: list[Path], folder: Path) -> tuple[list[Path], list[tuple[str,
     return [f for f in files if not _inside(f.resolve(), real)], skipped
 
 
+def _refuse_dropping(folder: Path, skipped: list[tuple[str, str]]) -> None:
+    """IndexProblem when a rebuild skipped a file an indexed document was read from (unreadable now, or grown too
+    large): the index holds its only readable text, and the rebuild would drop it (`rag index DOCS --rebuild` with
+    one file made unreadable wrote the index without it, exit 1)."""
+    known = store.source_files(folder) if store.exists(folder) else None
+    if not known or not skipped:
+        return
+    held = {f.resolve() for f in known[0]}
+    dropped = [(path, why) for path, why in skipped if Path(path).resolve() in held]
+    if dropped:
+        raise IndexProblem(f"{len(dropped)} file(s) the index was made from could not be read: "
+                           + "; ".join(f"{path} ({why})" for path, why in dropped[:5])
+                           + ". A rebuild would drop their documents, so nothing was changed. Make them readable "
+                           "again, or remove their documents first (rag remove ID).")
+
+
 def check_outside(paths, folder) -> None:
     """IndexProblem when the index folder `folder` would be made inside a folder of `paths` being indexed (its stored
     texts would be read back as documents the next time): before anything is written there, the build's lock file
@@ -327,6 +343,8 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
             batch.add(path)
         if progress and files:
             progress(len(files), len(files), "Reading done")
+        if rebuild:
+            _refuse_dropping(folder, report.skipped)
 
         if not report.changed and not rebuild:
             report.index = old

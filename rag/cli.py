@@ -134,8 +134,8 @@ def _own_files(folder, rebuild: bool) -> list[Path]:
                            ("not readable", unreadable)) if fs)
                        + ". A rebuild from the index's files would drop their documents, so nothing was changed. "
                        + ("Name the files the links point to (rag index FILE... --rebuild). " if away else "")
-                       + ("Make the unreadable ones readable again: a rebuild naming their folder leaves them out, and "
-                          "drops their documents too. " if unreadable else "")
+                       + ("Make the unreadable ones readable again, or remove their documents first (rag remove ID). "
+                          if unreadable else "")
                        + "Without --rebuild, rag index keeps them as indexed.")
     if away:
         files = [f for f in files if f not in away]

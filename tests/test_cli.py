@@ -455,8 +455,12 @@ def test_a_rebuild_from_the_index_files_never_drops_one_it_cannot_read(tmp_path,
         done = unprivileged("index", "--rebuild", "--index", str(folder), "--quiet")
         assert done.returncode == 1 and "notes.txt" in done.stderr and "not readable" in done.stderr, done.stderr
         # and its advice is no way to lose it (the day's review: "Name the files to index (rag index FILE...
-        # --rebuild)", followed with the folder, left the unreadable file out and dropped its document)
+        # --rebuild)", followed with the folder, left the unreadable file out and dropped its document): a rebuild
+        # naming the folder is refused too
         assert "Make the unreadable ones readable again" in done.stderr and "rag index FILE" not in done.stderr
+        done = unprivileged("index", str(docs), "--rebuild", "--index", str(folder), "--quiet")
+        assert done.returncode == 1 and "could not be read" in done.stderr and "nothing was changed" in done.stderr
+        assert (folder / "manifest.json").read_bytes() == manifest
         assert (folder / "manifest.json").read_bytes() == manifest
         # and `rag docs` lists the others, that one marked (one such file failed the whole listing: "[Errno 13]")
         done = unprivileged("docs", "--index", str(folder))

@@ -305,3 +305,10 @@ def dead_pid() -> int:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
     return proc.pid
+
+
+def open_documents(page) -> None:
+    """The chat's Documents panel opened: a click only where it is closed (it opens by itself for several documents,
+    since session 33 as the index is when the page opens; a click then closed it)."""
+    if page.locator("#rq-documents .label-wrap.open").count() == 0:
+        page.click("#rq-documents button, #rq-documents .label-wrap")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM
+from conftest import CHROMIUM, open_documents
 
 pytestmark = pytest.mark.browser
 
@@ -468,7 +468,7 @@ def test_upload_filter_and_remove_a_document(browser, apps, tmp_path):
     docs = Page(browser, apps[1].url)
     try:
         p = docs.open()
-        p.click("#rq-documents button, #rq-documents .label-wrap")
+        open_documents(p)
         ticked = p.locator("#rq-filter input[type=checkbox]").first     # a filter set before the upload ...
         ticked.check()
         p.set_input_files("#rq-upload input[type=file]", str(harbour))
@@ -494,7 +494,7 @@ def test_upload_filter_and_remove_a_document(browser, apps, tmp_path):
         fresh = Page(browser, apps[1].url)
         try:
             q = fresh.open()
-            q.click("#rq-documents button, #rq-documents .label-wrap")
+            open_documents(q)
             assert "harbour.txt" in q.locator("#rq-documents table.rq-docs").inner_text()
             q.locator("#rq-filter label", has_text="Harbour report").click()
             again = quotes(fresh.ask("When does the dredging start?", 1))
@@ -530,7 +530,7 @@ def test_a_second_add_clicked_while_the_first_embeds_is_added_too(browser, apps,
     docs = Page(browser, apps[1].url)
     try:
         p = docs.open()
-        p.click("#rq-documents button, #rq-documents .label-wrap")
+        open_documents(p)
         p.set_input_files("#rq-upload input[type=file]", str(big))
         p.wait_for_timeout(800)
         p.click("#rq-add")
@@ -870,7 +870,7 @@ def test_the_quote_buttons_line_up_and_the_documents_panel_reads_well(browser, a
             "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
         assert len(tops) >= 3 and len(set(tops)) == 1, tops
         assert turn.locator(".rq-n").first.evaluate("e => getComputedStyle(e).textUnderlineOffset") != "auto"
-        p.click("#rq-documents button, #rq-documents .label-wrap")
+        open_documents(p)
         p.wait_for_timeout(500)
         cell = p.locator("#rq-documents table.rq-docs td code").first
         assert cell.bounding_box()["width"] >= 100

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM
+from conftest import CHROMIUM, open_documents
 from test_browser_documents import ask, open_page as opened
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -302,7 +302,7 @@ def test_the_intro_and_examples_follow_an_upload_and_a_reload(browser, served, t
         assert "2 documents" not in intro
         before = example_buttons(page)
         assert before and all(e.endswith("?") for e in before)
-        page.click("#rq-documents button, #rq-documents .label-wrap")
+        open_documents(page)
         meeting = tmp_path / "harbour-board-meeting.txt"
         meeting.write_text(MEETING, encoding="utf-8")
         upload(page, meeting)
@@ -343,7 +343,7 @@ def test_remove_offers_only_uploads_asks_first_and_marks_the_quotes_it_took(brow
     url = served("interview-fisher.srt")
     ctx, page = open_page(browser, url)
     try:
-        page.click("#rq-documents button, #rq-documents .label-wrap")
+        open_documents(page)
         page.wait_for_timeout(500)
         assert remove_offers(page) == []                    # the server's own file is not offered
         meeting = tmp_path / "harbour-board-meeting.txt"
@@ -476,7 +476,7 @@ def test_a_screen_reader_hears_words_not_a_key_after_a_file_is_chosen(browser, s
             const look = () => document.querySelectorAll('.sr-only, [role=status]').forEach(e => {
                 const t = e.textContent.trim(); if (t && e.childElementCount === 0) window.rqSaid.add(t); });
             new MutationObserver(look).observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
-        page.click("#rq-documents button, #rq-documents .label-wrap")
+        open_documents(page)
         notes = tmp_path / "notes.txt"
         notes.write_text("Ferry notes, July 1, 2023.\n\nThe ferry timetable changes in October.\n", encoding="utf-8")
         page.set_input_files("#rq-upload input[type=file]", str(notes))

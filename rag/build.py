@@ -289,8 +289,13 @@ def _refuse_dropping(folder: Path, skipped: list[tuple[str, str]]) -> None:
     """IndexProblem when a rebuild skipped a file an indexed document was read from (unreadable now, or grown too
     large): the index holds its only readable text, and the rebuild would drop it (`rag index DOCS --rebuild` with
     one file made unreadable wrote the index without it, exit 1)."""
-    known = store.source_files(folder) if store.exists(folder) else None
-    if not known or not skipped:
+    if not skipped or not store.exists(folder):
+        return
+    try:
+        known = store.source_files(folder)
+    except IndexProblem:    # a damaged index: the rebuild from the files is the way out
+        return
+    if not known:
         return
     held = {f.resolve() for f in known[0]}
     dropped = [(path, why) for path, why in skipped if Path(path).resolve() in held]

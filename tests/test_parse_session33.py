@@ -168,37 +168,13 @@ def test_a_speakers_only_turn_with_a_field_inside_it_stays_theirs():
     assert next(p for p in passages if p.text.startswith("Host:")).speaker is None
 
 
-CAPTIONS_QA = """1
-00:00:01,000 --> 00:00:05,000
->> MODERATOR: Good evening and welcome to the library's autumn lecture.
-
-2
-00:00:11,000 --> 00:00:16,000
->> INGRID VASS: Thank you. The hoard contained 412 coins, most of them Arabic dirhams.
-
-3
-00:04:30,000 --> 00:04:35,000
->> MODERATOR: Thank you, Ingrid. Any questions?
-
-4
-00:04:36,000 --> 00:04:41,000
->> How much did the excavation cost?
-
-5
-00:04:41,500 --> 00:04:48,000
->> INGRID VASS: About two million kronor, most of it from the county museum.
-"""
-
-
 def test_an_unnamed_captions_question_opens_the_exchange_its_answer_is_in():
-    """The day's review: once an unnamed ">>" was nobody's turn (not the moderator's words), the audience's "How much
-    did the excavation cost?" fell out of the exchange, and the lecturer's answer was quoted under "Any questions?"."""
-    from rag.subtitles import subtitle_text
-
-    text = subtitle_text(CAPTIONS_QA)
-    _, passages = _parse("lecture.srt", text)
-    asked = next(p for p in passages if "excavation cost" in p.text)
+    """The day's review: once an unnamed ">>" was nobody's turn (not the moderator's words), the audience's question
+    fell out of the exchange, and the lecturer's answer was quoted under the moderator's "Any questions?"."""
+    passages = _captions(LECTURE.replace("We have time for one more question. Yes, at the back.",
+                                         "Thank you, Ingrid. Any questions?"))
+    asked = next(p for p in passages if p.text == "When will the finds go on display?")
     assert asked.kind == "question" and asked.speaker is None
-    answer = next(p for p in passages if "two million kronor" in p.text)
+    answer = next(p for p in passages if "Swedish History Museum" in p.text)
     assert answer.kind == "answer" and answer.speaker == "INGRID VASS"
-    assert answer.question == "How much did the excavation cost?"
+    assert answer.question == "When will the finds go on display?"

@@ -487,9 +487,10 @@ def _wire(engine: Engine, demo, *, turns, header, large, present, presenter, con
 
     conversation.open_span(on_open, [turns], source, api_visibility="private", queue=False)
     # a new page gets the documents as they are now (uploads since the start included), and their panel open for
-    # several (it stayed as the start's one document had left it: closed)
-    demo.load(lambda: (*documents(gr.skip())[1:], *offered(), gr.update(open=len(handlers.document_choices(
-        engine.index_or_none())) > 1)), None, doc_outputs[1:] + examples + [documents_panel],
+    # several (it stayed as the start's one document had left it: closed); never closed by it (a visitor quick to open
+    # it would see it shut again)
+    demo.load(lambda: (*documents(gr.skip())[1:], *offered(), gr.update(open=True) if len(handlers.document_choices(
+        engine.index_or_none())) > 1 else gr.skip()), None, doc_outputs[1:] + examples + [documents_panel],
               api_visibility="private", queue=False)
     present.click(None, js="() => window.rqPresent && window.rqPresent()")
     large.click(None, js="() => window.rqLarge && window.rqLarge()")

@@ -68,6 +68,12 @@ class Scope:
             mask[self._rows.of_doc.get(d, np.zeros(0, dtype=np.int64))] = True
         return mask
 
+    def _shown(self, names: list[str]) -> str:
+        """Speakers as a notice names them, each with the name the document gives a label of initials or a code ("DB
+        (Dolores Barrios)", "R (Walter Pennock)": rows.Rows.known_as)."""
+        known = self._rows.known_as
+        return SPEAKERS_JOIN.join(f"{n} ({known[n]})" if n in known else n for n in names)
+
     def _of_searched(self, names: list[str], allowed) -> list[str]:
         """Those of `names` (speakers as the index names them) who speak in the documents searched (`allowed`), when
         one does: "the Professor" of one meeting is its own; else all of them (the search then says where they do not
@@ -144,9 +150,7 @@ class Scope:
                              + (f"Speakers: {named}." if known else "The index names no speakers."))
         mask = np.zeros(len(self.index.passages), dtype=bool)
         mask[found[1]] = True
-        known = self._rows.known_as         # ("R (Walter Pennock)": who the key line says they are, as a query's)
-        shown = SPEAKERS_JOIN.join(f"{n} ({known[n]})" if n in known else n for n in found[0].split(SPEAKERS_JOIN))
-        said = f"Only passages where {shown} speaks." + (
+        said = f"Only passages where {self._shown(one_of(found[0]))} speaks." + (
             f" ({SPEAKERS_JOIN.join(asking)} {'asks' if len(asking) == 1 else 'ask'} the questions: shown with the "
             f"answers, not searched.)" if asking else "")
         return found[0], mask, said, False
@@ -219,9 +223,7 @@ class Scope:
             # searched): the passages are ranked, and judged, by what was asked of it
             return None, None, query_without(text, resolution) if resolution.role else text, "", False
         names = SPEAKERS_JOIN.join(speakers)
-        known = self._rows.known_as         # ("DB (Dolores Barrios)": the name the document gives their initials)
-        shown = SPEAKERS_JOIN.join(f"{n} ({known[n]})" if n in known else n for n in speakers)
-        said = f"Only passages where {shown} speaks" + (
+        said = f"Only passages where {self._shown(speakers)} speaks" + (
             f" (\u201c{resolution.mention}\u201d could be any of them)." if len(speakers) > 1 and resolution.ambiguous
             else ".")
         searched = np.ones_like(mask) if allowed is None else allowed
@@ -246,10 +248,8 @@ class Scope:
         answers = self._answers_to(askers.speakers) if askers else None
         if answers is None or not (answers & mask).any():
             return None
-        known = self._rows.known_as
-        shown = SPEAKERS_JOIN.join(f"{n} ({known[n]})" if n in known else n for n in speakers)
         return (SPEAKERS_JOIN.join(speakers), answers & mask, query_without(rest, askers),
-                f"Only the answers of {shown} to {SPEAKERS_JOIN.join(askers.speakers)}'s questions, each question "
+                f"Only the answers of {self._shown(speakers)} to {SPEAKERS_JOIN.join(askers.speakers)}'s questions, each question "
                 "quoted before its answer.", True)
 
     def _askers(self, text: str, allowed):

@@ -34,7 +34,8 @@ class Rows:
 
         return frozenset(w for name, _ in self.speakers.values() for a in aliases(name) for w in a) | \
             frozenset(_fold(w) for name, _ in self.speakers.values() for w in re.findall(r"[^\W_]+", name)) | \
-            frozenset(w for name in self.known_as.values() for a in aliases(name) for w in a)
+            frozenset(w for name in self.known_as.values() for a in aliases(name) for w in a) | \
+            frozenset(self.roles.values())
 
     @cached_property
     def idf_scale(self) -> float:       # confidence's: BM25 as on an index of REFERENCE_PASSAGES passages
@@ -243,7 +244,27 @@ class Rows:
     @cached_property
     def alias_table(self) -> tuple[dict, int]:     # speakers.alias_table of the index's speakers
         from .speakers import alias_table
-        return alias_table((name for name, _ in self.speakers.values()), tuple(sorted(self.known_as.items())))
+        names = [name for name, _ in self.speakers.values()]
+        return alias_table(names, tuple(sorted(self.known_as.items())) +
+                           tuple(sorted((label, role) for label, role in self.roles.items() if label in names)))
+
+    @cached_property
+    def roles(self) -> dict[str, str]:
+        """Speakers and askers whose person a document's header gives a role (speakers.roles_given: "JOE" -> "host" of "Host: Joe
+        Brennan"), the same in every document they speak in (a podcast's host may be another's guest): "What did
+        the host say …" is theirs."""
+        from .speakers import roles_given
+
+        labels = self._speaks_in({name for name, _ in self.speakers.values()})
+        for asker, docs in self.asked_in.items():       # (who asks the questions: "What did the host ask …")
+            for doc in docs:
+                labels.setdefault(doc, set()).add(asker)
+        found: dict[str, set[str | None]] = {}
+        for doc, said in labels.items():
+            given = roles_given(self.index.documents[doc].text, said)
+            for label in said:
+                found.setdefault(label, set()).add(given.get(label))
+        return {label: roles.pop() for label, roles in found.items() if len(roles) == 1 and None not in roles}
 
     def _speaks_in(self, labels: set[str]) -> dict[str, set[str]]:
         """Each document -> those of the speakers `labels` whose turns it holds."""

@@ -256,10 +256,11 @@ class Scope:
         """Who asks the questions among those `text` names (speakers.resolve against the index's askers), when they
         ask in the documents searched (`allowed`: rows, None for all): their Resolution, else None."""
         from .exchanges import UNNAMED_LABELS
-        from .speakers import resolve
+        from .speakers import alias_table, resolve_in
 
         askers = [a for a in self._rows.askers if a.casefold() not in UNNAMED_LABELS]
-        resolution = resolve(text, askers) if askers else None
+        roles = tuple(sorted((a, role) for a, role in self._rows.roles.items() if a in askers))    # "the host"
+        resolution = resolve_in(text, *alias_table(askers, roles)) if askers else None
         if resolution and resolution.speakers and allowed is not None:      # (and ask in the documents searched)
             searched = {self._rows.doc_ids[i] for i in np.unique(self._rows.doc_of_row[allowed])}
             if not any(self._rows.asked_in[a] & searched for a in resolution.speakers):

@@ -650,6 +650,38 @@ def keyed_labels(text: str, labels: set[str]) -> dict[str, str]:
     return out
 
 
+# the roles a header's field or key line gives a person who speaks ("Host: Joe Brennan" above "JOE:" turns, "I =
+# interviewer (Joe Brennan)"): "What did the host say …" is then theirs
+_GIVEN_ROLES = {"host", "guest", "interviewer", "interviewee", "moderator", "presenter", "narrator", "subject",
+                "respondent", "panelist", "panellist", "facilitator", "chair", "chairman", "chairwoman", "chairperson"}
+
+
+def roles_given(text: str, labels: set[str]) -> dict[str, str]:
+    """Each of `labels` (a document's speakers) whose person the document's header gives a role (_GIVEN_ROLES, lower
+    case): a key line's ("I" -> "interviewer" of "I = interviewer (Joe Brennan)"), or a field's whose person a label is
+    by their whole name, or one label alone by their first name or surname ("JOE" -> "host" of "Host: Joe Brennan";
+    "Joe Brennan" beside it, as the one who asks, too); not a label that is a role itself ("Host:" turns are the host's already)."""
+    from .furniture import field_people
+
+    header = "\n".join(text.splitlines()[:HEADER_LINES])
+    out: dict[str, str] = {}
+    for m in _KEYED.finditer(header):
+        label, role, bracket = m.group("label"), m.group("value").strip().lower(), m.group("bracket")
+        if label in labels and role in _GIVEN_ROLES and bracket and person_named(bracket.strip(), role):
+            out.setdefault(label, role)
+    plain = {label for label in labels if _fold(label) not in ROLES | INTERVIEW_ROLES and label not in out}
+    for role in _GIVEN_ROLES:
+        for person in field_people(header, {role}):
+            words = _person_core(person)
+            if not words:
+                continue
+            whole = [label for label in plain if _tokens(label) == words]
+            part = [label for label in plain if _tokens(label) in ([words[0]], [words[-1]]) and label not in whole]
+            for label in whole + part if len(part) <= 1 else whole:     # (two labels, "JOE" and "BRENNAN": neither)
+                out.setdefault(label, role)
+    return out
+
+
 # "The Minister for Roads and Local Transport (Richard Halford):", "2. The Minister of State, Department for Transport
 # (Catherine Baird):": a label that is an office, the person who holds it in its bracket
 _OFFICE_LABEL = re.compile(r"^[ \t]*(?:\d{1,3}\.[ \t]+)?(?P<office>(?:The )?[A-Z][\w'’-]*(?:,? (?:[A-Z][\w'’-]*|of|for|"

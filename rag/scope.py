@@ -237,8 +237,9 @@ class Scope:
         """A question put to a speaker by one who asks, both named ("What did the Chair ask Ms. Okafor about the
         investigations?"): the speaker is whom it was put to (speakers.put_to), the one who asked is the one asked
         about; the answers they gave to that asker's questions are searched, each question quoted before its answer,
-        by the query without either mention. _named's tuple, with `speakers` as who; None else (the search was
-        restricted to Ms. Okafor's answers, and the Chair's words counted against the confidence)."""
+        by the query without either mention. _named's tuple, with `speakers` as who; where that asker put no question to
+        them, their passages, and a notice that says so; None else (the search was restricted to Ms. Okafor's answers,
+        and the Chair's words counted against the confidence)."""
         from .speakers import put_to, query_without
 
         if not put_to(text, resolution):
@@ -246,6 +247,11 @@ class Scope:
         rest = query_without(text, resolution)
         askers = self._askers(rest, allowed)
         answers = self._answers_to(askers.speakers) if askers else None
+        if askers and (answers is None or not (answers & mask).any()) and (allowed is None or (mask & allowed).any()):
+            # (the one asked about never put a question to them: their passages, and a notice that says so)
+            return (SPEAKERS_JOIN.join(speakers), mask, query_without(rest, askers),
+                    f"{SPEAKERS_JOIN.join(askers.speakers)} {'puts' if len(askers.speakers) == 1 else 'put'} no "
+                    f"question to {self._shown(speakers)} here: all their passages are searched.", False)
         if answers is None or not (answers & mask).any():
             return None
         return (SPEAKERS_JOIN.join(speakers), answers & mask, query_without(rest, askers),

@@ -12,7 +12,7 @@ from rag.engine import Engine
 from rag.speakers import roles_given
 
 from conftest import FakeEmbedder
-from test_speakers_session33 import ORAL_HISTORY
+from test_speakers_session33 import HEARING, ORAL_HISTORY
 
 PODCAST = """The Harbour Podcast, episode 12, 2 May 2025
 Host: Joe Brennan
@@ -72,3 +72,19 @@ def test_the_guest_is_the_guests_turns_and_the_interviewer_the_keyed_one(engine)
     result = ask(engine, "What did the interviewer ask about the lighthouse keeper?")
     assert any(n.startswith("I asks the questions here") for n in result.notices), result.notices
     assert all(h.passage.doc == "oral.txt" for h in result.hits)
+
+
+def test_a_question_never_put_to_a_witness_says_so(tmp_path):
+    """Mr. Dalton asks only Dr. Marsh: "What did Mr. Dalton ask Ms. Okafor …?" searched her passages with the notice
+    of what she says, as if it had been asked."""
+    from rag.retrieve import open_retriever
+
+    (tmp_path / "hearing.txt").write_text(HEARING, encoding="utf-8")
+    build([tmp_path / "hearing.txt"], FakeEmbedder(), folder=tmp_path / "idx")
+    hearing = open_retriever(tmp_path / "idx", embedder=FakeEmbedder())
+    result = hearing.search("What did Mr. Dalton ask Ms. Okafor about the investigations?", k=2)
+    assert result.notices[0] == ("Mr. DALTON puts no question to Ms. Okafor (Director of Enforcement) here: all their "
+                                 "passages are searched."), result.notices
+    assert result.hits and all(h.passage.speaker == "Ms. Okafor" for h in result.hits)
+    result = hearing.search("What did Mr. Dalton ask Dr. Marsh?", k=5)         # one he asked: as before
+    assert result.notices[0].startswith("Only the answers of Dr. MARSH to Mr. DALTON's questions")

@@ -52,7 +52,8 @@ _LISTED = re.compile(rf"T?\d{{1,3}}\.[ \t]+{_TURN_BODY}")
 # Hansard's minister named by office, the name in brackets: "The Minister for Roads and Local Transport (Richard
 # Halford):", "The Minister of State, Department for Transport (Catherine Baird):": the name is the label, the office
 # its outlet; only where the office is no label's shape ("for", a comma) and the name is a label of its own elsewhere
-# ("Richard Halford: I would be delighted …"; paragraph_marks)
+# ("Richard Halford: I would be delighted …"), or others' labels are found and it names an office and a person
+# (written questions' "The Cabinet Secretary for Transport (Huw Tregaron):", _held_office; paragraph_marks)
 _OFFICE = re.compile(
     rf"(?P<outlet>The [A-Z][^():\n]{{2,120}}?) \((?P<label>{LABEL})\)(?: \([A-Za-z][A-Za-z /&.'’-]{{0,24}}\))?"
     r"[ \u00a0\u202f]?:(?P<gap>[ \t]+(?=\S))")
@@ -141,6 +142,18 @@ _THIRD_PERSON = re.compile(r"\b(?:he|she|him|her|his|hers|(?:the|this) (?:claima
                            r"plaintiff|applicant|respondent|appellant|complainant|accused|petitioner)(?:['’]s)?)\b",
                            re.IGNORECASE)
 
+
+
+def _held_office(match: re.Match) -> bool:
+    """Whether an _OFFICE label whose name is no label of its own elsewhere is an office's holder speaking where
+    others' labels are found (written questions' answers, "The Cabinet Secretary for Transport (Huw Tregaron): …"):
+    a word of the office is an office's (labels.OFFICES, ROLES: "secretary", "minister") and the name is a person's,
+    a title and a name or two or three capitalised words ("Dr Nia Castellanos", "Huw Tregaron")."""
+    words = re.findall(r"[^\W\d_]+", match.group("outlet").lower())
+    name = match.group("label").split()
+    titled = name[0].lower().rstrip(".") in TITLES
+    return any(w in OFFICES | (ROLES - {"the"}) for w in words[1:]) and 2 <= len(name) <= 4 and \
+        all(w[:1].isupper() for w in name) and (titled or len(name) <= 3)
 
 
 def _personal(label: str, lone: set[str]) -> bool:
@@ -297,7 +310,8 @@ def paragraph_marks(text: str, paras: Sequence) -> tuple[list, list, list]:
     labels = [m or (x if x and x.group("outlet") else None) for m, x in zip(labels, listed)]
     own = {m.group("label") for m in labels if m}
     offices = [None if m else _OFFICE.match(text, a, p.end) for p, a, m in zip(paras, after, labels)]
-    labels = [m or (o if o and o.group("label") in own else None) for m, o in zip(labels, offices)]
+    labels = [m or (o if o and (o.group("label") in own or own and _held_office(o)) else None)
+              for m, o in zip(labels, offices)]
     numbered = [i for i, m in enumerate(labels) if m and m.groupdict().get("number")]
     if numbered and not _numbers_ask(labels, numbered):      # a label of its own, "Q4 Highlights", as before
         for i in numbered:

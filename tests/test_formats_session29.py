@@ -191,3 +191,15 @@ def test_a_court_record_indented_without_line_numbers_has_its_speakers():
     for words in ("IN THE UNITED STATES", "Diane M. Foss", "Okafor - Direct", "DIRECT EXAMINATION"):
         assert said(ps, words).speaker is None, words
     assert said(ps, "The dust alarm").text.endswith("shut the conveyor down myself.")
+
+
+def test_written_answers_by_office_are_the_office_holders_where_no_label_names_them_alone():
+    # (session 34's review: "The Cabinet Secretary for Transport (Huw Tregaron):" was a label only where "Huw
+    # Tregaron:" labelled a turn elsewhere; in written questions no one speaks twice by name, so each answer went to
+    # the member who asked it, and "What did Huw Tregaron say …" said he was no speaker)
+    _, ps = parsed("written-questions.txt")
+    p = said(ps, "87 registered bus services")
+    assert (p.speaker, p.outlet, p.kind) == ("Huw Tregaron", "The Cabinet Secretary for Transport", "turn")
+    assert p.text.startswith("Between July 2023")
+    assert said(ps, "1 hour 58 minutes").speaker == "Dr Nia Castellanos"
+    assert said(ps, "To ask the Cabinet Secretary for Transport whether").speaker == "Gareth Pryce-Jones"

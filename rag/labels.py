@@ -13,7 +13,9 @@ from .paths import first_names
 # Japanese kana, Korean).
 CAPITALS = "A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af"
 _TITLES = r"(?i:Mr|Mrs|Ms|Mx|Dr|Prof|Hon|Rt|Rev|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|St|Jr|Sr|Mme|Mlle|Messrs)"
-_WORD = rf"(?:{_TITLES}\.|[{CAPITALS}]\.|(?:[dl]['’])?[{CAPITALS}](?:[\w'’-]|\.(?=\w))*)"
+# (a name's letters with their accents as combining marks, "Rene\u0301e" of a file in NFD, and its hyphen a
+# non-breaking one, "Al\u2011Farouq")
+_WORD = rf"(?:{_TITLES}\.|[{CAPITALS}]\.|(?:[dl]['’])?[{CAPITALS}](?:[\w'’\u0300-\u036f\u2010\u2011-]|\.(?=\w))*)"
 PARTICLE = r"(?:of|the|de|van|von|der|den|da|di|du|la|le|del|bin|al|y)"
 # a parliament's record of members speaking together ("Some hon. members: Agreed.", "An hon. member: Shame!"): not
 # the words of the chair before them

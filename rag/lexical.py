@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -78,8 +79,10 @@ def _stopwords() -> frozenset:
 
 
 def tokenize(text: str, stem: bool = True) -> list[str]:
-    """Lower-cased words, stop words dropped, stemmed when `stem` (and PyStemmer is there)."""
+    """Lower-cased words (accents composed: NFC), stop words dropped, stemmed when `stem` (and PyStemmer is there)."""
     stop = _stopwords()
+    if not unicodedata.is_normalized("NFC", text):      # a text whose accents are combining marks ("cafe\u0301")
+        text = unicodedata.normalize("NFC", text)
     words = [w for w in _WORD.findall(text.lower()) if w not in stop]
     stemmer = _stemmer() if stem else None
     return stemmer.stemWords(words) if stemmer else words

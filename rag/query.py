@@ -17,14 +17,15 @@ DEFAULT_K = 5               # the passages a search returns unless asked for mor
 
 
 def clean_query(query: str) -> tuple[str, list[str]]:
-    """Drop control and invisible format characters, fold whitespace, cut to MAX_QUERY_CHARS; a lone surrogate (valid
+    """Drop control and invisible format characters, fold whitespace, compose accents (NFC), cut to MAX_QUERY_CHARS;
+    a lone surrogate (valid
     JSON, "\\udce9", or a terminal's undecodable byte) becomes U+FFFD, which the tokenizer can take."""
     if not isinstance(query, str):
         raise QueryError("The query must be text.")
     query = re.sub("[\ud800-\udfff]", "\ufffd", query)
     text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
                    for c in query if unicodedata.category(c) != "Cf")
-    text = re.sub(r"\s+", " ", text).strip()
+    text = unicodedata.normalize("NFC", re.sub(r"\s+", " ", text).strip())    # ("cafe\u0301" is "café")
     notices = []
     if not text:
         raise QueryError("Please type a question: the query is empty.")

@@ -48,7 +48,7 @@ from .labels import INSTITUTION_WORDS, INTERVIEW_ROLES, OFFICES, PRESS_ROLES, RO
 from .paths import first_names
 from .english import HONORIFICS, MONTHS, is_common
 
-_TOKEN = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f])*")     # (a letter's accent a combining mark: "Rene\u0301e")
 _SUFFIXES = {"am", "mp", "ms", "mla", "msp", "mep", "td", "jr", "sr", "qc", "kc", "mbe", "obe", "cbe"}
 # words beside a mention that make it a speaker's: "did X say", "according to X", "X on ..."
 _CUES_BEFORE = {"did", "does", "do", "according", "ask", "asked", "tell", "told"}

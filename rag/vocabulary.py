@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
+import unicodedata
 from functools import cached_property
 
 from .labels import OFFICES, TITLES
@@ -60,7 +61,7 @@ class Vocabulary:
         out, capitalised, uppercase, seen, others = {}, {}, {}, {}, {}
         for doc_id, doc in self.index.documents.items():
             words = set()
-            for raw in _WORD.findall(doc.text):
+            for raw in _WORD.findall(unicodedata.normalize("NFC", doc.text)):     # ("cafe\u0301": "café")
                 w = _fold(raw)
                 words.add(w)
                 seen[w] = seen.get(w, 0) + 1

@@ -435,7 +435,7 @@ class Retriever:
         conf = confidence(s, self.dense.paragraph_cosine(raw, ranked.dense.rows), ranked.judged, len(tokens),
                           said.known, said.share, self._rows.idf_scale)
         abstained, uncounted, unsure, only_speaker = self._decide(text, asked, who, name_only, conf, said, ranked,
-                                                                  abstain, docs)
+                                                                  abstain, docs, scope.asker)
         missing, unused, foreign = self._missing(text, asked, said, abstained, only_speaker)
         hits = self._hits(ranked.picked, ranked.order, ranked.fused, ranked.dense, ranked.lexical, abstained,
                           ranked.region)
@@ -462,7 +462,7 @@ class Retriever:
             return [t for t in names if not self._rows.a_speaker(t, docs)] if names and self._rows.speakers else names
 
         missing, named, soft = names_missing(text, vocabulary, docs)
-        missing = unspoken(missing)
+        missing = self._not_everyday(text, unspoken(missing))
         # what decides and lowers the confidence: not a capital whose country the documents name, nor given
         # names before a person's surname they hold (shown in the notice all the same)
         hard = hard_missing(missing, soft)
@@ -485,7 +485,8 @@ class Retriever:
             missing, _, soft = names_missing(text, vocabulary, docs, names=query_names(text) + borrowed)
             missing = unspoken(missing)
         # (not a word of a speaker's mention, which the scope took out of `asked`: "the chairwoman" of "The CHAIR:")
-        return _Words(share=share, known=known, absent=self._absent(asked), decisive=decisive, borrowed=borrowed,
+        absent = self._not_everyday(text, self._absent(asked))
+        return _Words(share=share, known=known, absent=absent, decisive=decisive, borrowed=borrowed,
                       named_missing=whole_names(text, missing, soft))
 
     def _rank(self, asked: str, vec, lexical: Candidates, judged: Candidates | None, allowed, k: int,
@@ -532,7 +533,8 @@ class Retriever:
                        lexical=lexical, judged=judged, region=region)
 
     def _decide(self, text: str, asked: str, who: str | None, name_only: bool, conf: float, said: "_Words",
-                ranked: "_Ranked", abstain: bool, docs=None) -> tuple[bool, str | None, str | None, bool]:
+                ranked: "_Ranked", abstain: bool, docs=None,
+                asker: bool = False) -> tuple[bool, str | None, str | None, bool]:
         """(whether to abstain; what a count question counts that its best passages give no number of, when that
         decides; what it counts when a number stands near but not next to it; whether it asked only what a speaker
         said). Below the threshold, or without one a conversation index's (SearchSettings.conversation) in a search
@@ -543,8 +545,9 @@ class Retriever:
         # asked only what a speaker said ("what did the host say?", "what did Jonas Weber ask?"): the words left
         # beside the speaker are all a question's frame (FRAME_WORDS), so any of their turns answers: the confidence
         # (reported as it is) does not abstain
-        only_speaker = who is not None and (name_only or all(w.lower() in FRAME_WORDS
-                                                             for w in re.findall(r"[^\W\d_]+", asked)))
+        # (`asker`: the rows are the answers to one who asks, "What did Marcus Oyelaran ask?")
+        only_speaker = (who is not None or asker) and (name_only or all(w.lower() in FRAME_WORDS
+                                                                        for w in re.findall(r"[^\W\d_]+", asked)))
         # a count question whose best passages give no number of what it counts (asks.py), where a threshold says
         # the documents were calibrated to abstain at all
         checked = count_check(text, (_with_question(self.shown(r)) for r in ranked.best))
@@ -579,13 +582,32 @@ class Retriever:
         # (documents too short to tell their language: nothing to set the question's against)
         foreign = asked_in if asked_in and self._rows.languages and asked_in not in self._rows.languages else None
         if asked_in and asked_in != "en":   # a German question's "sagte", "über", a French one's "dit": everyday
-            from .language import everyday    # words of its language, no names the documents lack
-            missing = [t for t in missing if not all(everyday(w, asked_in) for w in t.lower().split())]
+            missing = self._not_everyday(text, missing)     # words of its language, no names the documents lack
         elif any(t.islower() and " " not in t for t in missing):     # and an English question's "über", "und": two
             from .language import foreign_word                        # or more (one alone is a name: "kabul")
             others = {w for w in re.findall(r"[^\W\d_]+", text) if foreign_word(w)}
             missing = [t for t in missing if t not in others] if len(others) >= 2 else missing
         return missing, bool(unused), foreign
+
+    def _not_everyday(self, text: str, words: list[str]) -> list[str]:
+        """`words` (of `text`, missing from the documents) without the everyday words of the question's language where
+        it is not English (_asked_in): a French question's "Quel", a German one's "sagte" are no names the documents
+        lack, and decide nothing (an English question's common words never were names); a word capitalised past the
+        question's first is a name all the same ("Bordeaux"), but in German, whose nouns all are."""
+        if not words:
+            return words
+        asked_in = self._asked_in(text, words)
+        if not asked_in or asked_in == "en":
+            return words
+        from .language import everyday
+
+        def named(term: str) -> bool:       # capitalised past the question's first word ("Bordeaux"; German's nouns not)
+            m = re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.IGNORECASE)
+            return asked_in != "de" and m is not None and m.group()[:1].isupper() and \
+                bool(re.search(r"[^\W\d_]", text[:m.start()]))
+
+        return [t for t in words if named(t) or not all(everyday(w, asked_in)
+                                                        for w in re.findall(r"[^\W\d_]+", t.lower()))]
 
     def _asked_in(self, text: str, missing: list[str]) -> str | None:
         """The language of a question (language.language_of) most of whose words the documents lack (two or more,
@@ -649,7 +671,8 @@ class Retriever:
         from .speakers import _fold
 
         out = []
-        names = set(query_names(asked))         # a name or a rare term: a common word is as often a paraphrase's
+        names = set(self._not_everyday(asked, query_names(asked)))     # a name or a rare term: a common word is as
+        # often a paraphrase's (and in a question in another language than English, an everyday word of it: "sagte")
         words = content_words(asked)
         for word in words:                      # (not a word of a speaker's name: "What did Jonas say", Amira chosen)
             tokens = self.lexical.encode(word)

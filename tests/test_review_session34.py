@@ -44,3 +44,39 @@ def test_an_nfd_podcast_is_searched_by_its_speakers_words(tmp_path):
     result = retriever.search("When does the café close?", k=1)
     assert "closes at six" in result.hits[0].passage.text and not result.missing_terms
     assert retriever.lexical.lexical.scores("piñatas").max() > 0      # (the text's "pin\u0303atas": "pin", "atas")
+
+
+def test_what_one_who_asks_asked_with_no_topic_is_answered_by_their_questions(tmp_path):
+    """"What did Marcus Oyelaran ask?" of a lecture's captions: the notice said he asks the questions here, his
+    question was the first passage, and the result abstained (what a speaker said, with no topic, did not)."""
+    from test_speakers_session33 import HEARING
+
+    (tmp_path / "hearing.txt").write_text(HEARING, encoding="utf-8")
+    build([tmp_path / "hearing.txt"], FakeEmbedder(), folder=tmp_path / "idx")
+    retriever = open_retriever(tmp_path / "idx", embedder=FakeEmbedder(), threshold=10.0)     # (abstains on all else)
+    assert retriever.search("What did Mr. Dalton ask about spills?", k=2).abstained
+    result = retriever.search("What did Mr. Dalton ask?", k=2)
+    assert not result.abstained, result.notices
+    assert "more specific" in result.hits[0].passage.text
+
+
+FRENCH = ("Entretien sur le tramway de Montpellier, 3 mars 2025\n\n"
+          "JOURNALISTE : Combien la ville a-t-elle dépensé pour la nouvelle ligne de tramway ?\n\n"
+          "Marie Dubois : La ville a investi quatre cents millions d'euros dans la cinquième ligne, qui sera ouverte "
+          "à la fin de l'année. Les travaux ont pris du retard à cause des fouilles archéologiques près de la gare.\n\n"
+          "JOURNALISTE : Et les habitants du quartier, qu'en pensent-ils ?\n\n"
+          "Marie Dubois : Ils sont partagés. Les commerçants se plaignent du bruit, mais les familles attendent la "
+          "ligne avec impatience parce que les bus sont toujours pleins le matin.\n")
+
+
+def test_a_french_questions_everyday_words_are_no_names_the_documents_lack(tmp_path):
+    """"Quel montant la ville a-t-elle investi dans le tramway ?" abstained with its answer first, silently: "Quel"
+    (and "montant"), which the text never writes, were names it never mentions; "Quelle somme …" was answered. A name
+    it lacks is still one."""
+    (tmp_path / "tram.txt").write_text(FRENCH, encoding="utf-8")
+    build([tmp_path / "tram.txt"], FakeEmbedder(), folder=tmp_path / "idx")
+    retriever = open_retriever(tmp_path / "idx", embedder=FakeEmbedder(), threshold=-10.0)    # (the names rule alone)
+    result = retriever.search("Quel montant la ville a-t-elle investi dans le tramway ?", k=1)
+    assert not result.abstained and not result.missing_terms, (result.missing_terms, result.notices)
+    assert "quatre cents millions" in result.hits[0].passage.text
+    assert "Bordeaux" in retriever.search("Quel montant Bordeaux a-t-elle investi dans le tramway ?", k=1).missing_terms

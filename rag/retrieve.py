@@ -462,7 +462,8 @@ class Retriever:
             return [t for t in names if not self._rows.a_speaker(t, docs)] if names and self._rows.speakers else names
 
         missing, named, soft = names_missing(text, vocabulary, docs)
-        missing = self._not_everyday(text, unspoken(missing))
+        # (a name in another script than the documents' may be there in theirs: "Sokolov" of "А.В.Соколов")
+        missing = self._not_everyday(text, [t for t in unspoken(missing) if vocabulary.written(t)])
         # what decides and lowers the confidence: not a capital whose country the documents name, nor given
         # names before a person's surname they hold (shown in the notice all the same)
         hard = hard_missing(missing, soft)
@@ -485,7 +486,7 @@ class Retriever:
             missing, _, soft = names_missing(text, vocabulary, docs, names=query_names(text) + borrowed)
             missing = unspoken(missing)
         # (not a word of a speaker's mention, which the scope took out of `asked`: "the chairwoman" of "The CHAIR:")
-        absent = self._not_everyday(text, self._absent(asked))
+        absent = self._not_everyday(text, [t for t in self._absent(asked) if vocabulary.written(t)])
         return _Words(share=share, known=known, absent=absent, decisive=decisive, borrowed=borrowed,
                       named_missing=whole_names(text, missing, soft))
 

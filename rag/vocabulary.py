@@ -75,6 +75,14 @@ class Vocabulary:
                     words.add(w.replace("_", ""))
             others[doc_id] = _other_forms(doc.text)
             out[doc_id] = frozenset(words)
+        # the scripts a tenth of the words or more are written in (a Russian transcript's Cyrillic): a name in another
+        # ("Sokolov" of "А.В.Соколов", "China" of "Китай") may be there, written in theirs
+        by_script: dict[str, int] = {}
+        for w, n in seen.items():
+            if script(w):       # (not a number's)
+                by_script[script(w)] = by_script.get(script(w), 0) + n
+        total = sum(by_script.values())
+        self.scripts = frozenset(k for k, n in by_script.items() if n * 10 >= total)
         # words written capitalised most of the time (names): the only targets of spelling variants
         self.proper = frozenset(w for w, n in capitalised.items() if 2 * n > seen[w])
         # and those written in capitals (CSTO, RIAC): abbreviations, no one's spelling of a word ("Costa", "Rica")
@@ -83,6 +91,11 @@ class Vocabulary:
         # per document, the forms a query may write its words in otherwise (_other_forms: 1200, gdansk, covid19)
         self.others = others
         return out
+
+    def written(self, term: str) -> bool:
+        """Whether `term` is written in a script the documents are (scripts), or is a number: else its absence says
+        nothing."""
+        return not self.per_doc or not script(term) or script(term) in self.scripts
 
     @cached_property
     def speakers(self) -> dict[str, frozenset]:
@@ -683,3 +696,11 @@ class Vocabulary:
                         if form.startswith(head) and form[len(head):] in places and present(form):
                             return form
         return None
+
+
+def script(word: str) -> str:
+    """The script of `word`'s first letter, as Unicode names it ("LATIN", "CYRILLIC", "GREEK", "CJK"), "" for none."""
+    for c in word:
+        if c.isalpha():
+            return unicodedata.name(c, "").split(" ")[0]
+    return ""

@@ -80,3 +80,21 @@ def test_a_french_questions_everyday_words_are_no_names_the_documents_lack(tmp_p
     assert not result.abstained and not result.missing_terms, (result.missing_terms, result.notices)
     assert "quatre cents millions" in result.hits[0].passage.text
     assert "Bordeaux" in retriever.search("Quel montant Bordeaux a-t-elle investi dans le tramway ?", k=1).missing_terms
+
+
+RUSSIAN = ("Брифинг официального представителя, 12 марта 2025 года\n\n"
+           "А.В.Соколов: Добрый день. Сегодня мы обсудим ремонт аэропорта в Хатанге и сотрудничество с Китаем.\n\n"
+           "Вопрос (ТАСС): Когда откроется аэропорт в Хатанге после ремонта взлётной полосы?\n\n"
+           "А.В.Соколов: Аэропорт откроется в июне, когда закончатся работы на взлётной полосе и на перроне.\n")
+
+
+def test_a_name_in_another_script_than_the_documents_is_not_said_to_be_missing(tmp_path):
+    """An English question of a Russian transcript: "The transcript never mentions 'Sokolov'" of its speaker А.В.Соколов,
+    and 'China' of its "Китай": a name in Latin letters may be there in Cyrillic. A number is in every script."""
+    (tmp_path / "brief.txt").write_text(RUSSIAN, encoding="utf-8")
+    build([tmp_path / "brief.txt"], FakeEmbedder(), folder=tmp_path / "idx")
+    retriever = open_retriever(tmp_path / "idx", embedder=FakeEmbedder(), threshold=-10.0)
+    for question in ("What did Sokolov say about the airport in Khatanga?", "Does Russia cooperate with China?"):
+        result = retriever.search(question, k=1)
+        assert not result.missing_terms and not any("never mentions" in n for n in result.notices), result.notices
+    assert retriever.search("What did Sokolov say about the airport in 2019?", k=1).missing_terms == ["2019"]

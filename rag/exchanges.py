@@ -342,7 +342,7 @@ def qa_passages(text: str, doc_id: str, paras: list[Para], turns: list[Turn | No
                 kind, speaker, interrupted = "turn", label, True
             elif label is not None:
                 kind = "turn" if closed and exchange else "answer" if exchange else "statement"
-                speaker = (witness or guest) if label.lower() in ANSWER_LABELS else label
+                speaker = (witness or guest) if label.lower() in ANSWER_LABELS else _holder(label, t.outlet)
                 pending = pending and kind != "answer"
             elif t.change and _asks(text[t.start:_turn_end(paras, turns, n)]):
                 # captions' ">>" that asks: the audience's question, unnamed, opens an exchange (the answer after it
@@ -407,3 +407,13 @@ def _court_answers(turns: list[Turn | None], askers: set[str], witness: str | No
     answers = sum(1 for t in turns if t and t.label and (t.label.lower() in ANSWER_LABELS or t.label == witness))
     court = any(t and t.label and (_EXAMINER.match(t.label) or t.label.lower() in _COURT_LABELS) for t in turns)
     return court and answers >= 2 and any(label.lower() in UNNAMED_LABELS for label in askers)
+
+
+def _holder(label: str, bracket: str | None) -> str:
+    """The speaker of an answer or statement labelled `label`: a role's label whose bracket names a person is that
+    person's ("TEACHING ASSISTANT (SOFÍA REYES)", speakers.known_as: the bracket would be lost, an answer's outlet
+    being its question's, and two people in one role one speaker); else the label."""
+    from .speakers import a_role, known_as, person_of
+
+    person = person_of(bracket, label) if bracket and a_role(label) else None
+    return known_as(label, person) if person else label

@@ -144,7 +144,7 @@ def person_named(outlet: str, label: str = "") -> bool:
     # capitals are a name's only in a role's label in capitals (elsewhere as often an outlet, "(NBC NEWS)", a party),
     # and a census first name before any capitalised words ("Rachel Adebayo", "Joe Brennan") only there too
     # (elsewhere as often an outlet's: "Virginia Tech")
-    role = label.lower().removeprefix("the ") in ROLES
+    role = a_role(label)
     capitals = role and label.isupper()
     return 2 <= len(words) <= 3 and all(w[0].isupper() and (capitals or not w.isupper()) for w in words) and (
         not any(is_common(_fold(w)) for w in words) or role and _fold(words[0]) in first_names()) and not any(
@@ -176,8 +176,14 @@ def asked_by(p) -> str | None:
     """The known_as name of the asker of a question passage `p` whose label's bracket names them ("Moderator (Rachel
     Adebayo)", "PRESENTER (AMOL RAJAN)": two presenters, each asking their own questions), else None; only a role's
     label (labels.ROLES: a journalist's bracket names their outlet, "Jane Doe (Al Jazeera)")."""
-    role = (p.speaker or "").lower().removeprefix("the ") in ROLES
-    return held_by(p, ("question",)) if role else None
+    return held_by(p, ("question",)) if a_role(p.speaker or "") else None
+
+
+def a_role(label: str) -> bool:
+    """Whether a label is a role's (labels.ROLES: "Moderator", "The Chair"), or of one to three words the last of which
+    is ("TEACHING ASSISTANT", "Audience Member", "Research Assistant")."""
+    words = label.lower().removeprefix("the ").split()
+    return " ".join(words) in ROLES or 1 < len(words) <= 3 and words[-1] in (ROLES | {"assistant"}) - {"the"}
 
 
 def _core(words: list[str]) -> tuple[int, int]:

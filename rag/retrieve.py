@@ -62,7 +62,7 @@ from .ranking import (FEW_LEXICAL_ROWS, NEAR_DUPLICATE, REFERENCE_PASSAGES, by_d
                       fuse, idf_ceiling, mmr, overlaps, rrf, score_fusion, text_key)
 from .records import NO_CANDIDATES, Candidates, Hit, Passage
 from .rows import MAX_PARAGRAPH_CHARS, MAX_QUOTE_CHARS, Rows
-from .scope import SPEAKERS_JOIN, Scope, Where
+from .scope import REFERENCE_FRAME, SPEAKERS_JOIN, Scope, Where
 from .store import Compat, Index
 from .english import dictionary_name
 from .names import borrowed_names, query_names
@@ -407,6 +407,7 @@ class Retriever:
             notices = notices + [respelt_notice(self._rows.noun, respelt)]
         scope = self._scope(text, docs, speaker)
         allowed, who, asked, name_only = scope.allowed, scope.who, scope.asked, scope.name_only
+        text = scope.text if scope.numbered else text   # ("question 7" named where the citations number it: no topic)
         if not self.index.passages or (allowed is not None and not allowed.any()):
             if speaker is not None and docs:    # (not "Only passages where … speaks" before it)
                 return Result(typed, [], abstained=True, speaker=who,
@@ -435,7 +436,7 @@ class Retriever:
         conf = confidence(s, self.dense.paragraph_cosine(raw, ranked.dense.rows), ranked.judged, len(tokens),
                           said.known, said.share, self._rows.idf_scale)
         abstained, uncounted, unsure, only_speaker = self._decide(text, asked, who, name_only, conf, said, ranked,
-                                                                  abstain, docs, scope.asker)
+                                                                  abstain, docs, scope.asker, scope.numbered)
         missing, unused, foreign = self._missing(text, asked, said, abstained, only_speaker)
         hits = self._hits(ranked.picked, ranked.order, ranked.fused, ranked.dense, ranked.lexical, abstained,
                           ranked.region)
@@ -535,7 +536,7 @@ class Retriever:
 
     def _decide(self, text: str, asked: str, who: str | None, name_only: bool, conf: float, said: "_Words",
                 ranked: "_Ranked", abstain: bool, docs=None,
-                asker: bool = False) -> tuple[bool, str | None, str | None, bool]:
+                asker: bool = False, numbered: str | None = None) -> tuple[bool, str | None, str | None, bool]:
         """(whether to abstain; what a count question counts that its best passages give no number of, when that
         decides; what it counts when a number stands near but not next to it; whether it asked only what a speaker
         said). Below the threshold, or without one a conversation index's (SearchSettings.conversation) in a search
@@ -549,6 +550,9 @@ class Retriever:
         # (`asker`: the rows are the answers to one who asks, "What did Marcus Oyelaran ask?")
         only_speaker = (who is not None or asker) and (name_only or all(w.lower() in FRAME_WORDS
                                                                         for w in re.findall(r"[^\W\d_]+", asked)))
+        # (or asked only for the answers to a question named by its number: "What is the answer to question 7?")
+        only_speaker = only_speaker or numbered is not None and all(w.lower() in REFERENCE_FRAME
+                                                                    for w in re.findall(r"[^\W\d_]+", asked))
         # a count question whose best passages give no number of what it counts (asks.py), where a threshold says
         # the documents were calibrated to abstain at all
         checked = count_check(text, (_with_question(self.shown(r)) for r in ranked.best))

@@ -147,6 +147,14 @@ class Rows:
         return {name: sorted(set(r)) for name, r in out.items()}
 
     @cached_property
+    def of_section(self) -> dict[str, np.ndarray]:     # each numbered exchange's section ("Q7") -> its rows
+        out: dict[str, list[int]] = {}
+        for i, p in enumerate(self.index.passages):
+            if p.section[:1] == "Q" and p.section[1:].isdigit():
+                out.setdefault(p.section, []).append(i)
+        return {section: np.array(rows, dtype=np.int64) for section, rows in out.items()}
+
+    @cached_property
     def questions(self) -> dict[tuple[str, str], list[Passage]]:    # (document, section) -> its question paragraphs
         out: dict[tuple[str, str], list[Passage]] = {}
         for p in self.index.paragraphs:

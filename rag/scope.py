@@ -37,6 +37,23 @@ def _meant(asked: str, doc_id: str) -> bool:
     return name in (doc_id.casefold(), doc_id.casefold().rsplit(".", 1)[0])
 
 
+# a question named by its number, as the citations number them ("Answer to Q7"): "question 7", "question no. 7",
+# "question number 7", "question #7", "Q7", "Q 7"
+_NUMBERED = re.compile(r"\b(?:(?i:questions?)[ \t]*(?:(?i:no)\.?[ \t]*|(?i:number)[ \t]*|#[ \t]*)?|(?P<q>Q)[ \t]?)"
+                       r"(?P<n>\d{1,3})\b")
+# the words a query naming a question by its number may hold beside it and ask nothing more ("What is the answer to
+# question 7?", "Show me Q7")
+REFERENCE_FRAME = frozenset("what is was were are the answer answers answered reply replies response responses to in "
+                             "of show me give read quote which who asked ask asks did does do say said says tell "
+                             "please and its for there".split())
+
+
+def _only_reference(text: str, m: re.Match) -> bool:
+    """Whether `text` asks nothing but the question its reference `m` names."""
+    rest = text[:m.start()] + " " + text[m.end():]
+    return all(w.lower() in REFERENCE_FRAME for w in re.findall(r"[^\W\d_]+", rest))
+
+
 class Scope:
     """The documents and speakers a search over one index is restricted to (Retriever._scope), read from its rows'
     caches (rows.Rows: each speaker's rows, the askers, the alias table)."""
@@ -327,10 +344,35 @@ class Scope:
         return (f"Only passages where {names} speaks, in {where}; in the other documents no speaker is called "
                 f"\u201c{mention}\u201d: to search them for it, choose them (--doc; in the chat, Search only in).")
 
+    def _numbered(self, text: str, allowed) -> tuple[str, np.ndarray, str] | None:
+        """A question the citations number that the query names ("What is the answer to question 7?", "Q7",
+        "What did Lavrov say about NATO in question 7?"): (its section, "Q7"; the rows of that section in the
+        documents searched, `allowed`; the query without the reference), where a document searched has one; else None.
+        "Q4" alone counts only as the whole query's reference (an earnings call's "Q4 revenue" is a quarter's)."""
+        m = _NUMBERED.search(text)
+        if m is None or m.group("q") and not _only_reference(text, m):
+            return None
+        section = f"Q{int(m.group('n'))}"
+        rows = self._rows.of_section.get(section)
+        if rows is None:
+            return None
+        mask = np.zeros(len(self.index.passages), dtype=bool)
+        mask[rows] = True
+        if allowed is not None:
+            mask &= allowed
+        if not mask.any():
+            return None
+        return section, mask, re.sub(r"\s+", " ", text[:m.start()] + " " + text[m.end():]).strip()
+
     def where(self, text: str, docs: set[str] | None, speaker: str | None, resolve: bool = True) -> "Where":
-        """Where a search looks (Where): the documents `docs` (None: all); a `speaker` given, or one the query names
-        (`resolve`: SearchSettings.resolve_speakers)."""
+        """Where a search looks (Where): the documents `docs` (None: all); a question the citations number that the
+        query names ("question 7": _numbered); a `speaker` given, or one the query names (`resolve`:
+        SearchSettings.resolve_speakers)."""
         allowed, who, asked, name_only, said, others, asker = self._allowed(docs), None, text, False, "", [], False
+        numbered = self._numbered(text, allowed)
+        if numbered is not None:
+            section, allowed, text = numbered
+            asked = text
         if speaker is not None:
             who, mask, said, asker = self._speaker(speaker, allowed)
             allowed = mask if allowed is None else allowed & mask
@@ -342,7 +384,10 @@ class Scope:
                 name_only = asked == text       # (speakers.query_without leaves a query that is only a mention)
             elif mask is not None:              # one who asks: the answers to their questions (_asked_by)
                 allowed, asker = mask if allowed is None else allowed & mask, True
-        return Where(allowed, who, asked, name_only, said, tuple(others), asker)
+        if numbered is not None:
+            said = " ".join(filter(None, [f"Only the answers to question {numbered[0][1:]} ({numbered[0]}).", said]))
+        return Where(allowed, who, asked, name_only, said, tuple(others), asker,
+                     numbered[0] if numbered is not None else None, text)
 
 
 @dataclass(frozen=True)
@@ -355,6 +400,8 @@ class Where:
     said: str                       # the notice of the speaker ("Only passages where … speaks."), or ""
     others: tuple[str, ...] = ()    # the notice of other speakers the query names while one is chosen
     asker: bool = False             # the speaker chosen asks the questions: the rows are the answers they got
+    numbered: str | None = None     # the question the query names by its number ("Q7"), whose answers are searched
+    text: str = ""                  # the query without that number's reference (its words are no topic)
 
     @property
     def notices(self) -> list[str]:

@@ -127,3 +127,20 @@ def test_a_role_of_several_words_with_a_person_in_its_bracket_is_that_persons_an
 
 def said_by(passages, words):
     return next(p.speaker for p in passages if words in p.text)
+
+
+def test_a_question_named_by_the_number_its_citation_gives_is_searched_in_its_answers(tmp_path):
+    """The citations number a press conference's exchanges ("Answer to Q2"); "What is the answer to question 2?" or
+    "Q2" found other answers by their words ("answer", "question") or abstained, 'Q2' a name never mentioned."""
+    from pathlib import Path
+
+    press = Path(__file__).parent / "data" / "formats" / "press.txt"
+    build([press], FakeEmbedder(), folder=tmp_path / "idx")
+    retriever = open_retriever(tmp_path / "idx", embedder=FakeEmbedder(), threshold=10.0)   # (abstains on all else)
+    for query in ("What is the answer to question 2?", "Q2", "question no. 2", "Show me the answer to Q2"):
+        result = retriever.search(query, k=3)
+        assert not result.abstained and not result.missing_terms, (query, result.notices)
+        assert result.notices[0] == "Only the answers to question 2 (Q2)."
+        assert {h.passage.section for h in result.hits} == {"Q2"} and "Two euros" in result.hits[0].passage.text
+    assert retriever.search("Q2 ticket price", k=1).notices[:1] != ["Only the answers to question 2 (Q2)."]  # a quarter?
+    assert retriever.search("question 9", k=1).notices[:1] != ["Only the answers to question 9 (Q9)."]    # none such

@@ -17,7 +17,7 @@ from .turns import NAME_LINE
 def title_line(body: str) -> bool:
     """A first paragraph that is a title, not the opening of a statement: one short line ending in a word, no
     punctuation after it ("Focus group 3, island residents", "Prime Minister's Questions"; not "Good morning,")."""
-    return len(body) < 120 and "\n" not in body and bool(re.search(r"[^\W_]$", body))
+    return len(body) < 160 and "\n" not in body and bool(re.search(r"[^\W_]$", body))
 
 
 # the mark a transcript's end is printed with: a broadcast transcript's "END", a press release's "###", "-30-"

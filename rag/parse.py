@@ -126,7 +126,17 @@ PARSER_VERSION = 10    # 4: conversations' turns, time stamps; 5: members speaki
 
 # (a month in capitals too: a hearing's cover, "THURSDAY, MARCH 14, 2024")
 _MONTH = rf"(?:{MONTH_NAMES}|{MONTH_NAMES.upper()})"
-_DATE = re.compile(rf"\b(?:({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\s+({_MONTH}),?\s+(\d{{4}}))\b")
+# and the months of a French, Spanish, German or Russian dateline, the day first ("le 3 avril 2025", "3 de abril de
+# 2025", "3. April 2025", "3 апреля 2025 года")
+_OTHER_MONTHS = ("janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+                 "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+                 "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+                 "января февраля марта апреля мая июня июля августа сентября октября ноября декабря")
+_MONTH_NUMBER = {name.lower(): n for names in (MONTH_NAMES.replace("|", " "), *_OTHER_MONTHS)
+                 for n, name in enumerate(names.split(), 1)}
+_OTHER_MONTH = "|".join(sorted({m for names in _OTHER_MONTHS for m in names.split()} - set(MONTH_NAMES.split("|"))))
+_DATE = re.compile(rf"\b(?:({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})|(\d{{1,2}})\.?\s+(?:de\s+)?({_MONTH}|{_OTHER_MONTH})"
+                   rf"(?:,|\s+de)?\s+(\d{{4}}))\b")
 # a dateline that is a date and nothing else: "Wednesday 6 November 2024" (a UK committee's record), "March 3, 2025."
 _DATE_ALONE = re.compile(rf"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?{_DATE.pattern}\.?", re.I)
 _FRONT_MATTER = re.compile(r"---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|$)", re.DOTALL)
@@ -135,8 +145,11 @@ _FRONT_MATTER = re.compile(r"---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|$)", re.DOT
 def _iso_date(match: re.Match) -> str:
     month, day, year = (match.group(1), match.group(2), match.group(3)) if match.group(1) else (
         match.group(5), match.group(4), match.group(6))
-    m = MONTH_NAMES.split("|").index(month.title()) + 1
-    return f"{int(year):04d}-{m:02d}-{int(day):02d}"
+    return f"{int(year):04d}-{_MONTH_NUMBER[month.lower()]:02d}-{int(day):02d}"
+
+
+# the year's word after a Russian date ("18 декабря 2024 года", "… 2024 г.")
+_YEAR_WORD = re.compile(r"\s+(?:года|г\.?)\W{0,3}")
 
 
 # a court record's question or answer mark opening a line: "Q. Did you …", "A. I did.", "Q   Where …"
@@ -156,7 +169,7 @@ def _find_title(text: str, paras: list[Para]) -> int | None:
         m = None
         for m in _DATE.finditer(body):
             pass
-        if m and len(body) - m.end() <= 3 and not _prose_dated(body, m):
+        if m and (len(body) - m.end() <= 3 or _YEAR_WORD.fullmatch(body, m.end())) and not _prose_dated(body, m):
             return i
     return None
 

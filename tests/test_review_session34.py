@@ -144,3 +144,18 @@ def test_a_question_named_by_the_number_its_citation_gives_is_searched_in_its_an
         assert {h.passage.section for h in result.hits} == {"Q2"} and "Two euros" in result.hits[0].passage.text
     assert retriever.search("Q2 ticket price", k=1).notices[:1] != ["Only the answers to question 2 (Q2)."]  # a quarter?
     assert retriever.search("question 9", k=1).notices[:1] != ["Only the answers to question 9 (Q9)."]    # none such
+
+
+def test_datelines_in_french_german_spanish_and_russian_title_and_date_the_document():
+    """A French radio programme's header line (121 characters) was its guest's opening statement, and the title the
+    file name with no date; so were a German panel's, a Spanish and a Russian one's (English months only)."""
+    turns = "\n\nJOURNALISTE : Bonjour.\n\nHÉLÈNE GARRIGUE : Bonjour, merci de l'invitation.\n"
+    for header, date in (
+            ("L'invitée de 8h20 : Hélène Garrigue, présidente du comité de bassin Adour-Garonne, sur France Inter Sud, "
+             "le 3 avril 2025", "2025-04-03"),
+            ("Podiumsdiskussion zur Wärmewende – Stadthalle Göttingen, 12. März 2025", "2025-03-12"),
+            ("Conferencia sobre el sargazo, Punta Cana, 3 de abril de 2025", "2025-04-03"),
+            ("Пресс-конференция Министра транспорта, Мурманск, 18 декабря 2024 года", "2024-12-18")):
+        doc, ps = parse(Document.from_text("prog.txt", header + turns))
+        assert (doc.title, doc.date) == (header, date)
+        assert not any(p.speaker and header in p.text for p in ps)       # nobody's words

@@ -9,9 +9,10 @@ from .paths import first_names
 # capitalised ("Project Manager", "PhD B", "Right Hon. Justin Trudeau", "MR. SMITH", "José Müller", "李明"),
 # a number ("Speaker 2") or a particle between names ("Leader of the Opposition"); a word is "Smith",
 # "O'Neil", "d'Entremont", "U.S", a title "Hon." or an initial "J." (a word ending a sentence, "Thanks.",
-# is not one). Capitals: Latin, Greek, Cyrillic, and the letters of scripts without case (Chinese,
-# Japanese kana, Korean).
-CAPITALS = "A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af"
+# is not one). Capitals: Latin, Greek, Cyrillic, Armenian, and the letters of scripts without case (Hebrew, Arabic,
+# Devanagari, Thai, Georgian, Chinese, Japanese kana, Korean).
+CAPITALS = ("A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ\u0531-\u0556\u05d0-\u05ea\u0620-\u064a\u0671-\u06d3\u0904-\u0939\u0e01-\u0e2e"
+            "\u10d0-\u10fa\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af")
 _TITLES = r"(?i:Mr|Mrs|Ms|Mx|Dr|Prof|Hon|Rt|Rev|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|St|Jr|Sr|Mme|Mlle|Messrs)"
 # (a name's letters with their accents as combining marks, "Rene\u0301e" of a file in NFD, and its hyphen a
 # non-breaking one, "Al\u2011Farouq")

@@ -159,3 +159,14 @@ def test_datelines_in_french_german_spanish_and_russian_title_and_date_the_docum
         doc, ps = parse(Document.from_text("prog.txt", header + turns))
         assert (doc.title, doc.date) == (header, date)
         assert not any(p.speaker and header in p.text for p in ps)       # nobody's words
+
+
+def test_a_label_in_arabic_or_hebrew_script_is_a_speaker():
+    """"فاطمة الزهراء:" was no label (the README says names in any script): her words went on the host's turn."""
+    text = ("Neighbourhood Table, episode 47\n\nRenée Castañeda: Fatima, what does the community kitchen need?\n\n"
+            "فاطمة الزهراء: Volunteers on Saturdays, and a second fridge.\n\n"
+            "Renée Castañeda: And the Hebrew class?\n\nנועה כהן: It meets on Tuesdays in the library.\n\n"
+            "Renée Castañeda: Thank you both.\n")
+    doc, ps = parse(Document.from_text("ep47.txt", text))
+    assert said_by(ps, "second fridge") == "فاطمة الزهراء"
+    assert said_by(ps, "Tuesdays") == "נועה כהן"

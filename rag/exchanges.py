@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from .furniture import (capital_headings, front_matter, headed_list, header_block, header_lines, page_head,
                         part_heading, stage_note, table_rows, tail_lines, title_line)
-from .labels import ROLES, titled_person
+from .labels import INSTITUTION_WORDS, ROLES, a_role, titled_person
 from .paragraphs import Para, markdown_heading
 from .paths import first_names
 from .records import Passage
@@ -409,11 +409,17 @@ def _court_answers(turns: list[Turn | None], askers: set[str], witness: str | No
     return court and answers >= 2 and any(label.lower() in UNNAMED_LABELS for label in askers)
 
 
+
 def _holder(label: str, bracket: str | None) -> str:
     """The speaker of an answer or statement labelled `label`: a role's label whose bracket names a person is that
-    person's ("TEACHING ASSISTANT (SOFÍA REYES)", speakers.known_as: the bracket would be lost, an answer's outlet
-    being its question's, and two people in one role one speaker); else the label."""
-    from .speakers import a_role, known_as, person_of
-
-    person = person_of(bracket, label) if bracket and a_role(label) else None
-    return known_as(label, person) if person else label
+    person's, "TEACHING ASSISTANT (SOFÍA REYES)" (as speakers.known_as names them: the bracket would be lost, an
+    answer's outlet being its question's, and two people in one role one speaker); else the label. A person: a title
+    and a name, or two or three capitalised words the first a census first name, none a place's or an institution's."""
+    words = (bracket or "").split()
+    if not (words and a_role(label)) or re.search(r"[,;/&\d]", bracket):
+        return label
+    folded = ["".join(c for c in unicodedata.normalize("NFKD", w.lower()) if not unicodedata.combining(c)).strip(".")
+              for w in words]
+    person = titled_person(bracket) or 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and \
+        folded[0] in first_names() and not any(w in INSTITUTION_WORDS for w in folded[1:])
+    return f"{label} ({bracket})" if person else label

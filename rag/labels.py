@@ -191,3 +191,10 @@ def reading_order(name: str) -> str:
             and last not in first_names() and last not in ROLES:
         return f"{inverted.group('first')} {inverted.group('last')}{inverted.group('rest') or ''}"
     return name
+
+
+def a_role(label: str) -> bool:
+    """Whether a label is a role's (ROLES: "Moderator", "The Chair"), or of one to three words the last of which is
+    ("TEACHING ASSISTANT", "Audience Member", "Research Assistant")."""
+    words = label.lower().removeprefix("the ").split()
+    return " ".join(words) in ROLES or 1 < len(words) <= 3 and words[-1] in (ROLES | {"assistant"}) - {"the"}

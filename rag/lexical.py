@@ -62,30 +62,40 @@ _local = threading.local()   # PyStemmer's stemmers are not thread-safe: one per
 NO_STEMMER = "The lexical index was stemmed, but PyStemmer is not installed: pip install PyStemmer"
 
 
-def _stemmer():
-    if not hasattr(_local, "stemmer"):
+def _stemmer(language: str = "english"):
+    if not hasattr(_local, language):
         try:
             import Stemmer
-            _local.stemmer = Stemmer.Stemmer("english")
+            setattr(_local, language, Stemmer.Stemmer(language))
         except ModuleNotFoundError:
-            _local.stemmer = None
-    return _local.stemmer
+            setattr(_local, language, None)
+    return getattr(_local, language)
 
 
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset:
-    from bm25s.stopwords import STOPWORDS_EN
-    return frozenset(STOPWORDS_EN)
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+@lru_cache(maxsize=2)
+def _stopwords(language: str = "english") -> frozenset:
+    from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_RUSSIAN
+    return frozenset(STOPWORDS_RUSSIAN if language == "russian" else STOPWORDS_EN)
 
 
 def tokenize(text: str, stem: bool = True) -> list[str]:
-    """Lower-cased words (accents composed: NFC), stop words dropped, stemmed when `stem` (and PyStemmer is there)."""
+    """Lower-cased words (accents composed: NFC), stop words dropped, stemmed when `stem` (and PyStemmer is there);
+    a word in Cyrillic letters by Russian's stop words and stemmer ("Хатанге", "Хатанга": "хатанг")."""
     stop = _stopwords()
     if not unicodedata.is_normalized("NFC", text):      # a text whose accents are combining marks ("cafe\u0301")
         text = unicodedata.normalize("NFC", text)
     words = [w for w in _WORD.findall(text.lower()) if w not in stop]
     stemmer = _stemmer() if stem else None
-    return stemmer.stemWords(words) if stemmer else words
+    if not stemmer:
+        return words
+    if not any(_CYRILLIC.search(w) for w in words):
+        return stemmer.stemWords(words)
+    russian, russian_stop = _stemmer("russian"), _stopwords("russian")
+    return [russian.stemWord(w) if _CYRILLIC.search(w) else stemmer.stemWord(w) for w in words
+            if not (_CYRILLIC.search(w) and w in russian_stop)]
 
 
 def lexical_text(p: Passage) -> str:

@@ -134,6 +134,8 @@ def _names(query: str) -> tuple[tuple[str, bool], ...]:
             name = False                                  # "Ms Solberg", "Governor Sanwo-Olu": the name follows
         elif any(c.isdigit() for c in word):
             name = True                                   # a number, a year, G20, Article 5
+        elif not letters and sum(c.isalpha() for c in word) >= 2:     # another script's word ("Хатанге"): a name
+            name = word[0].isupper() and not all_caps and not initial and not in_title_case   # capitalised mid-sentence
         elif len(letters) < 2 or _is_stop(core):
             name = False
         elif core in countries():

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -499,7 +500,11 @@ class Retriever:
         place counted, each document's score added, spread over places and distinct (_Ranked)."""
         s = self.settings
         depth = max(s.depth, k)
-        dense = self.dense.search(vec, allowed, wide) if vec is not None else NO_CANDIDATES
+        # (a question in another script than Latin, "Что сказал министр о Хатанге?": the model, which reads English,
+        # gives every passage about the same cosine, and its order buried BM25's one passage with "Хатанге"; where
+        # BM25 finds none, its nearest all the same)
+        dense = self.dense.search(vec, allowed, wide) if vec is not None and not (
+            _other_script(asked) and len(lexical.rows)) else NO_CANDIDATES
         doc_score = self._doc_scores(vec, lexical, allowed, query_names(asked)) \
             if len(self._rows.of_doc) > 1 and s.doc_weight > 0 else None
         top_docs = set(np.argsort(-doc_score, kind="stable")[:s.doc_depth].tolist()) if doc_score is not None else set()
@@ -544,6 +549,8 @@ class Retriever:
         s = self.settings
         every = not docs or set(docs) >= set(self.index.documents)
         threshold = s.threshold if s.threshold is not None else s.conversation if every else None
+        if _other_script(text):     # (learnt on English, by a model of English: a Russian question's confidence says
+            threshold = None        # nothing; the names it lacks still decide)
         # asked only what a speaker said ("what did the host say?", "what did Jonas Weber ask?"): the words left
         # beside the speaker are all a question's frame (FRAME_WORDS), so any of their turns answers: the confidence
         # (reported as it is) does not abstain
@@ -814,6 +821,13 @@ class Retriever:
         # a question says which quote is its answer: the next one, unless k cut it off
         return [replace(h, rank=i, provenance={"answered_by": i + 1} if i < len(shown) else {})
                 if h.passage.kind == "question" else replace(h, rank=i) for i, h in enumerate(shown, 1)]
+
+
+def _other_script(text: str) -> bool:
+    """Whether most of `text`'s letters are of another script than Latin (Cyrillic, Greek, Arabic, CJK …)."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(not ("a" <= c.lower() <= "z" or "LATIN" in unicodedata.name(c, "")) for c in letters) \
+        * 2 > len(letters)
 
 
 def open_retriever(folder=None, embedder=None, compat: Compat | None = None, **settings) -> Retriever:

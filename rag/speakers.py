@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .names import title_case
-from .labels import INSTITUTION_WORDS, INTERVIEW_ROLES, OFFICES, PRESS_ROLES, ROLES, TITLES, titled_person
+from .labels import INSTITUTION_WORDS, INTERVIEW_ROLES, OFFICES, PRESS_ROLES, ROLES, TITLES, a_role, titled_person
 from .paths import first_names
 from .english import HONORIFICS, MONTHS, is_common
 
@@ -177,13 +177,6 @@ def asked_by(p) -> str | None:
     Adebayo)", "PRESENTER (AMOL RAJAN)": two presenters, each asking their own questions), else None; only a role's
     label (labels.ROLES: a journalist's bracket names their outlet, "Jane Doe (Al Jazeera)")."""
     return held_by(p, ("question",)) if a_role(p.speaker or "") else None
-
-
-def a_role(label: str) -> bool:
-    """Whether a label is a role's (labels.ROLES: "Moderator", "The Chair"), or of one to three words the last of which
-    is ("TEACHING ASSISTANT", "Audience Member", "Research Assistant")."""
-    words = label.lower().removeprefix("the ").split()
-    return " ".join(words) in ROLES or 1 < len(words) <= 3 and words[-1] in (ROLES | {"assistant"}) - {"the"}
 
 
 def _core(words: list[str]) -> tuple[int, int]:

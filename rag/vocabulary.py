@@ -528,6 +528,25 @@ class Vocabulary:
                     return found[0]
         return None
 
+    @cached_property
+    def _sorted(self) -> list[str]:
+        return sorted(self.words)
+
+    def _inflected(self, w: str, present) -> str | None:
+        """A form of `w` (folded), a word of a script other than Latin, that the documents write with another ending:
+        the same first letters but the last two, four at least, and at most three letters more ("Хатанге",
+        "Хатанга", "Хатангу": a Russian name's cases; English's stems do not read them). None for a Latin word."""
+        if script(w) in ("LATIN", "") or len(w) < 4:
+            return None
+        head = w[:max(4, len(w) - 2)]
+        i = bisect.bisect_left(self._sorted, head)
+        while i < len(self._sorted) and self._sorted[i].startswith(head):
+            form = self._sorted[i]
+            if len(form) <= len(w) + 3 and present(form):
+                return form
+            i += 1
+        return None
+
     def find(self, word: str, docs=None, name: bool = False, person: bool = False) -> str | None:
         """The index word `word` matches (itself, its stem's, a hyphen form, another form _other_forms knows,
         as the text writes it, a spelling variant), or None. With `name` (the query capitalised it), a word of
@@ -553,7 +572,7 @@ class Vocabulary:
         for form in forms:
             if present(form):
                 return form
-        other = self._other(w, docs, person)
+        other = self._other(w, docs, person) or self._inflected(w, present)
         if other:
             return other
         for form in currency_forms(w):      # "USD": the documents' "dollars" or "$"; "kroner": their "NOK"

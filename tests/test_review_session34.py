@@ -170,3 +170,18 @@ def test_a_label_in_arabic_or_hebrew_script_is_a_speaker():
     doc, ps = parse(Document.from_text("ep47.txt", text))
     assert said_by(ps, "second fridge") == "فاطمة الزهراء"
     assert said_by(ps, "Tuesdays") == "נועה כהן"
+
+
+def test_a_russian_question_of_a_russian_transcript(tmp_path):
+    """The review's Russian press conference: a question naming a place it never mentions was answered with confident
+    quotes (names in Cyrillic were never names), "Хатанга" matched no "Хатанге" (English stems), the model's even
+    cosines buried BM25's one passage, and the English-learnt threshold decided Russian questions."""
+    assert lexical.tokenize("Хатанга") == lexical.tokenize("в Хатанге") == ["хатанг"]
+    (tmp_path / "brief.txt").write_text(RUSSIAN, encoding="utf-8")
+    build([tmp_path / "brief.txt"], FakeEmbedder(), folder=tmp_path / "idx")
+    retriever = open_retriever(tmp_path / "idx", embedder=FakeEmbedder(), threshold=10.0)   # (English's: abstains)
+    result = retriever.search("Когда откроется аэропорт в Хатанга?", k=1)
+    assert not result.abstained and not result.missing_terms, result.notices
+    assert "откроется в июне" in result.hits[0].passage.text
+    result = retriever.search("Что министр сказал о сотрудничестве с Норвегией?", k=1)
+    assert result.abstained and result.missing_terms == ["Норвегией"]

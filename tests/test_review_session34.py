@@ -185,3 +185,23 @@ def test_a_russian_question_of_a_russian_transcript(tmp_path):
     assert "откроется в июне" in result.hits[0].passage.text
     result = retriever.search("Что министр сказал о сотрудничестве с Норвегией?", k=1)
     assert result.abstained and result.missing_terms == ["Норвегией"]
+
+
+def test_written_questions_numbered_in_the_text_are_named_by_their_number(tmp_path):
+    """Written questions number their turns ("7. Siân Abernethy (Cardiff Bay South): To ask …"): "What is the answer to
+    question 7?" quoted the answer to question 6 (the word "question" is in all of them)."""
+    topics = ["bus services", "ambulance waits", "school meals", "rail fares", "flood defences", "GP surgeries",
+              "midwives at Ysbyty Penrhos", "port of Holyhead"]
+    parts = ["Written Assembly Questions and Answers, tabled in November 2024"]
+    for n, topic in enumerate(topics, 1):
+        parts.append(f"{n}. Member {chr(64 + n)}ndrews (Seat {n}): To ask the Cabinet Secretary what assessment has "
+                     f"been made of {topic} in rural Wales this year.")
+        parts.append(f"The Cabinet Secretary for Services (Huw Tregaron): On {topic}, " + " ".join(
+            f"the figure for quarter {q} was {n * 10 + q} per cent, and the review of {topic} continues." for q in
+            range(1, 9)))
+    (tmp_path / "wq.txt").write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+    build([tmp_path / "wq.txt"], FakeEmbedder(), folder=tmp_path / "idx")
+    retriever = open_retriever(tmp_path / "idx", embedder=FakeEmbedder(), threshold=10.0)
+    result = retriever.search("What is the answer to question 7?", k=1)
+    assert result.notices[0] == "Only the answers to question 7 (Q7)." and not result.abstained
+    assert "On midwives at Ysbyty Penrhos" in result.hits[0].passage.text

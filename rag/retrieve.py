@@ -404,6 +404,12 @@ class Retriever:
         k, (text, notices), s = check_k(k), clean_query(query), self.settings
         typed = text        # a word the documents hold only spelt otherwise is searched as they write it ("Kazakstan")
         text, respelt = self._rows.vocabulary.respelled(text)
+        from .language import everyday, language_of
+
+        asked_in = language_of(typed) if respelt else None      # (the word tables read only then)
+        if asked_in and asked_in != "en":   # a German question's "fragte" is no typo of the panel's "frage"
+            text, respelt = self._rows.vocabulary.respelled(
+                typed, skip={raw for raw, _ in respelt if everyday(raw.lower(), asked_in)})
         if respelt:
             notices = notices + [respelt_notice(self._rows.noun, respelt)]
         scope = self._scope(text, docs, speaker)
@@ -593,33 +599,45 @@ class Retriever:
         asked_in = self._asked_in(text, missing)
         # (documents too short to tell their language: nothing to set the question's against)
         foreign = asked_in if asked_in and self._rows.languages and asked_in not in self._rows.languages else None
-        if asked_in and asked_in != "en":   # a German question's "sagte", "über", a French one's "dit": everyday
-            missing = self._not_everyday(text, missing)     # words of its language, no names the documents lack
-        elif any(t.islower() and " " not in t for t in missing):     # and an English question's "über", "und": two
-            from .language import foreign_word                        # or more (one alone is a name: "kabul")
+        if asked_in != "en":    # a German question's "sagte", "über", a French one's "dit": everyday words of its
+            missing = self._not_everyday(text, missing)     # language (or the documents'), no names they lack
+        if asked_in in (None, "en") and any(t.islower() and " " not in t for t in missing):
+            from .language import foreign_word      # and an English question's "über", "und": two or more (one alone
+            # is a name: "kabul")
             others = {w for w in re.findall(r"[^\W\d_]+", text) if foreign_word(w)}
             missing = [t for t in missing if t not in others] if len(others) >= 2 else missing
         return missing, bool(unused), foreign
 
     def _not_everyday(self, text: str, words: list[str]) -> list[str]:
         """`words` (of `text`, missing from the documents) without the everyday words of the question's language where
-        it is not English (_asked_in): a French question's "Quel", a German one's "sagte" are no names the documents
-        lack, and decide nothing (an English question's common words never were names); a word capitalised past the
-        question's first is a name all the same ("Bordeaux"), but in German, whose nouns all are."""
+        it is not English (_asked_in; undecided, the documents' own languages other than English): a French
+        question's "Quel", a German one's "sagte" are no names the documents lack, and decide nothing (an English
+        question's common words never were names); a word capitalised past the question's first is a name all the
+        same where the documents are in the question's language ("Bordeaux"; German's nouns too, as before:
+        "Atomkraft"), but German's two nouns side by side are no name of two words when the documents hold each
+        ("Göttingen Wärmeplan")."""
         if not words:
             return words
         asked_in = self._asked_in(text, words)
-        if not asked_in or asked_in == "en":
+        languages = {asked_in} - {"en"} if asked_in else set(self._rows.languages) - {"en"}
+        if not languages:
             return words
         from .language import everyday
 
-        def named(term: str) -> bool:       # capitalised past the question's first word ("Bordeaux"; German's nouns not)
+        own = languages <= set(self._rows.languages)     # (a German question of English documents: its
+        # "Deutschland" is their "Germany", no name they lack)
+
+        def named(term: str) -> bool:       # capitalised past the question's first word ("Bordeaux", "Hannover")
             m = re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.IGNORECASE)
-            return asked_in != "de" and m is not None and m.group()[:1].isupper() and \
+            return own and m is not None and m.group()[:1].isupper() and \
                 bool(re.search(r"[^\W\d_]", text[:m.start()]))
 
-        return [t for t in words if named(t) or not all(everyday(w, asked_in)
-                                                        for w in re.findall(r"[^\W\d_]+", t.lower()))]
+        def ordinary(term: str) -> bool:
+            parts = re.findall(r"[^\W\d_]+", term.lower())
+            return any(all(everyday(w, code) for w in parts) for code in languages) or "de" in languages and \
+                len(parts) > 1 and all(self._rows.vocabulary.find(w) is not None for w in parts)
+
+        return [t for t in words if named(t) or not ordinary(t)]
 
     def _asked_in(self, text: str, missing: list[str]) -> str | None:
         """The language of a question (language.language_of) most of whose words the documents lack (two or more,

@@ -280,18 +280,18 @@ class Vocabulary:
         rare = RESPELL_NAMED if capitalised and form in self.proper else RESPELL_RARE
         return form if typed == 0 or (theirs - typed >= RESPELL_ZIPF and typed < rare) else None
 
-    def respelled(self, query: str, docs=None) -> tuple[str, list[tuple[str, str]]]:
+    def respelled(self, query: str, docs=None, skip=frozenset()) -> tuple[str, list[tuple[str, str]]]:
         """`query` with each word the searched documents hold only spelt otherwise (respelt) written as they write
         it, its capital kept ("What about Kazakstan's troops?": "What about Kazakhstan's troops?"), and the pairs
         (as typed, as searched). Not a word of a name of several words another of whose words they lack: "Nikol
-        Pashinyan" is not the documents' Nikos Dendias."""
+        Pashinyan" is not the documents' Nikos Dendias. `skip`: words left as typed."""
         out, fixed, end = [], [], 0
         lacking = [[w for w in run if self.find(_fold(w), docs) is None] for run in name_phrases(query)]
         unsure = {w for gone in lacking if len(gone) > 1 for w in gone}
         for m in _WORD.finditer(query):
             raw = re.sub(r"[’'][sS]?$", "", m.group())        # (KAZAKSTAN'S too)
             form = self.respelt(raw, docs, capitalised=raw[:1].isupper()) \
-                if raw.isalpha() and raw not in unsure else None
+                if raw.isalpha() and raw not in unsure and raw not in skip else None
             if form:
                 written = form.upper() if raw.isupper() and len(raw) > 1 else \
                     form[:1].upper() + form[1:] if raw[:1].isupper() else form

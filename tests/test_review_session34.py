@@ -205,3 +205,24 @@ def test_written_questions_numbered_in_the_text_are_named_by_their_number(tmp_pa
     result = retriever.search("What is the answer to question 7?", k=1)
     assert result.notices[0] == "Only the answers to question 7 (Q7)." and not result.abstained
     assert "On midwives at Ysbyty Penrhos" in result.hits[0].passage.text
+
+
+GERMAN = ("Podiumsdiskussion zur Wärmewende, Stadthalle Göttingen, 12. März 2025\n\n"
+          "Katrin Albers: Meine erste Frage geht an Frau Demir. Wo steht die Stadt bei der Wärmeplanung?\n\n"
+          "Aylin Demir: Wir sind weiter als viele denken. Der Wärmeplan wird im Herbst vorgelegt, und die Fernwärme "
+          "soll bis 2035 in der Innenstadt ausgebaut werden.\n\n"
+          "Katrin Albers: Eine Frage aus dem Publikum: Was kostet der Anschluss für ein Einfamilienhaus?\n\n"
+          "Aylin Demir: Das hängt von der Straße ab, meistens zwischen acht und zwölf tausend Euro.\n")
+
+
+def test_an_everyday_word_of_the_questions_language_is_no_typo(tmp_path):
+    """"Was fragte Katrin Albers?" said *Searched for 'frage' instead of 'fragte'*: an inflection, not a typo."""
+    (tmp_path / "podium.txt").write_text(GERMAN, encoding="utf-8")
+    build([tmp_path / "podium.txt"], FakeEmbedder(), folder=tmp_path / "idx")
+    retriever = open_retriever(tmp_path / "idx", embedder=FakeEmbedder())
+    result = retriever.search("Was fragte Katrin Albers über die Fernwärme?", k=1)
+    assert not any(n.startswith("Searched for") for n in result.notices), result.notices
+    result = retriever.search("Göttigen Wärmeplan", k=1)             # a typo is still one; two nouns held no name
+    assert result.notices == ["Searched for 'Göttingen' instead of 'Göttigen', which the transcript never writes."]
+    result = retriever.search("Was sagte Aylin Demir über Atomkraft in Hannover?", k=1)      # names it lacks, as ever
+    assert result.missing_terms == ["Atomkraft", "Hannover"] and result.abstained

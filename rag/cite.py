@@ -15,6 +15,7 @@ import io
 import math
 import os
 import re
+import unicodedata
 from pathlib import PurePath, PureWindowsPath
 
 from .errors import IndexProblem
@@ -47,9 +48,22 @@ def _named(doc: Document, index, limit: int | None) -> str:
     if counts is None:
         counts = {}
         for d in documents.values():
-            counts[d.title] = counts.get(d.title, 0) + 1
+            counts[_look(d.title)] = counts.get(_look(d.title), 0) + 1
         _titles_of[:] = [(documents, counts)] + _titles_of[:1]   # (a rebuilt index's old texts not kept alive)
-    return f"{title} ({doc.id})" if counts.get(doc.title, 0) > 1 else title
+    return f"{title} ({doc.id})" if counts.get(_look(doc.title), 0) > 1 else title
+
+
+# letters of other scripts that look like Latin ones (a title "Harbour" written with a Cyrillic "а")
+_LOOKALIKES = str.maketrans("аеорсухіјѕԁԛԝАВЕКМНОРСТХІЈЅαοινκρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+                            "aeopcyxijsdqwABEKMHOPCTXIJSaoivkptuxABEZHIKMNOPTYX")
+
+
+def _look(title: str) -> str:
+    """How a title looks on the page: two titles that read alike are one title though their characters differ (an
+    invisible one inside, "Har\u200bbour"; a look-alike letter of another script; case, width, spaces), so that a
+    visitor's upload cannot pass for the document it copies."""
+    text = "".join(c for c in unicodedata.normalize("NFKC", title or "") if unicodedata.category(c) != "Cf")
+    return " ".join(text.translate(_LOOKALIKES).casefold().split())
 
 
 def shorten(text: str, limit: int = 80) -> str:

@@ -27,7 +27,7 @@ from . import chat, render, store
 from .cite import result_json
 from .engine import Engine
 from .errors import CannotWrite, QueryError, RagError
-from .query import DEFAULT_K
+from .query import DEFAULT_K, MAX_QUESTION_CHARS
 
 log = logging.getLogger("rag.handlers")
 MAX_TURNS = 30
@@ -280,6 +280,8 @@ def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), 
     """Generator: the turns and the conversation, first with the quotes, then as the summary streams.
     `speaker`: only passages where they speak (None or "": anyone)."""
     turns = list(turns or [])
+    if isinstance(question, str):       # (a request may send megabytes: kept, rendered and held in the session)
+        question = question[:MAX_QUESTION_CHARS]
     # a summary still streaming stops and says so: its own stream, which also writes the session's turns, would have
     # gone on beside this one's, and the turn's page rendered here froze half-written for good (a question asked
     # with Enter while the one before was summarised)

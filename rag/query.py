@@ -12,6 +12,9 @@ from .calibration import DEFAULT_MODE, MODES  # noqa: F401 - the search modes, r
 from .errors import QueryError
 
 MAX_QUERY_CHARS = 1000
+# a question's characters read at all (the chat's box holds no more; a request may send megabytes): the rest dropped
+# before anything walks them
+MAX_QUESTION_CHARS = 100_000
 MAX_K = 50
 DEFAULT_K = 5               # the passages a search returns unless asked for more (-k, the chat's slider)
 
@@ -22,7 +25,7 @@ def clean_query(query: str) -> tuple[str, list[str]]:
     JSON, "\\udce9", or a terminal's undecodable byte) becomes U+FFFD, which the tokenizer can take."""
     if not isinstance(query, str):
         raise QueryError("The query must be text.")
-    query = re.sub("[\ud800-\udfff]", "\ufffd", query)
+    query = re.sub("[\ud800-\udfff]", "\ufffd", query[:MAX_QUESTION_CHARS])
     text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
                    for c in query if unicodedata.category(c) != "Cf")
     text = unicodedata.normalize("NFC", re.sub(r"\s+", " ", text).strip())    # ("cafe\u0301" is "café")

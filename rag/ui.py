@@ -31,7 +31,7 @@ from .engine import Engine
 from .errors import RagError
 from .notices import corpus_noun
 from .paths import chat_port
-from .query import DEFAULT_K
+from .query import DEFAULT_K, MAX_QUESTION_CHARS
 
 log = logging.getLogger("rag.ui")
 STATIC = Path(__file__).parent / "static"
@@ -167,14 +167,51 @@ class RefuseWrites:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http":
+            from starlette.responses import PlainTextResponse
+
             CLIENT.set((scope.get("client") or ("",))[0] or "")      # (the login check's: LoginThrottle)
             path = scope.get("path", "").rstrip("/")
             if path.endswith("/deep_link") or (self.read_only and path.endswith("/upload")):
-                from starlette.responses import PlainTextResponse
-
                 await PlainTextResponse("Not available on this server.", status_code=403)(scope, receive, send)
                 return
+            if scope.get("method") == "POST" and not path.endswith("/upload"):
+                # a request's body at most MAX_REQUEST_BYTES, before anything reads it (the password check
+                # included: a stranger's 300 MB body was read whole, 1.1 GB, for its 401)
+                length = dict(scope.get("headers") or ()).get(b"content-length", b"0")
+                body = await _bounded(receive) if length.isdigit() and int(length) <= MAX_REQUEST_BYTES else None
+                if body is None:
+                    await PlainTextResponse(f"A request holds {MAX_REQUEST_BYTES // 2**20} MB at most.",
+                                            status_code=413)(scope, receive, send)
+                    return
+
+                messages = [{"type": "http.request", "body": body, "more_body": False}]
+
+                async def replay():     # the body read here, then whatever comes after it (a disconnect)
+                    return messages.pop() if messages else await receive()
+                await self.app(scope, replay, send)
+                return
         await self.app(scope, receive, send)
+
+
+# a request's body at most (a question's 100,000 characters, escaped as JSON, and the page's other values: well under;
+# a file's upload, Gradio's own route, has its own limit)
+MAX_REQUEST_BYTES = 2 * 2**20
+
+
+async def _bounded(receive) -> bytes | None:
+    """The request's body, read whole, or None once it passes MAX_REQUEST_BYTES (a body sent in chunks without its
+    length said)."""
+    chunks, size, more = [], 0, True
+    while more:
+        message = await receive()
+        if message.get("type") != "http.request":
+            return b"".join(chunks)
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        if size > MAX_REQUEST_BYTES:
+            return None
+        more = message.get("more_body", False)
+    return b"".join(chunks)
 
 
 # answers a client (by address) may leave unread before its next question is refused: a page has a few at most (one
@@ -190,16 +227,27 @@ class BoundUnread:
     queue 2,000 times and never read grew the server by 500 MB a round, for good. A join past the bound is refused
     with 429 before Gradio reads it. Counted: the unread events (`unread(session)`) of the address's sessions that
     joined in the last RECENT seconds, and its calls of the REST route (/gradio_api/call/…, whose results are read by
-    event id, not session) in that time. A REST call of /search gets the values it leaves out (with_defaults)."""
+    event id, not session) in that time whose answers it has not read (every call counted, read or refused, locked
+    a client out after 128 in ten minutes). A REST call of /search gets the values it leaves out (with_defaults)."""
 
-    def __init__(self, app, unread):
-        self.app, self.unread = app, unread
+    def __init__(self, app, unread, known=lambda session: True):
+        self.app, self.unread, self.known = app, unread, known
         self.sessions: dict[str, dict[str, float]] = {}    # address -> its sessions -> when each last joined
-        self.calls: dict[str, list[float]] = {}            # address -> when it called the REST route
+        self.calls: dict[str, dict[str, float]] = {}       # address -> its REST calls' unread events -> when
 
     async def __call__(self, scope, receive, send):
         path = scope.get("path", "").rstrip("/") if scope["type"] == "http" else ""
+        if path.endswith("/queue/data") and scope.get("method") == "GET" and not self.known(_session_of(scope)):
+            # (a session that never joined, or whose answers were all read: Gradio said 404 inside its stream, and
+            # printed a traceback of 5 kB a request into the server's log)
+            from starlette.responses import PlainTextResponse
+
+            await PlainTextResponse("No answers are waiting for this session.", status_code=404)(scope, receive, send)
+            return
         call = "/gradio_api/call/" in path
+        if call and scope.get("method") == "GET":       # a REST call's answer read (…/call/search/EVENT_ID)
+            address = (scope.get("client") or ("",))[0] or ""
+            self.calls.get(address, {}).pop(path.rsplit("/", 1)[-1], None)
         if scope["type"] != "http" or scope.get("method") != "POST" or not (path.endswith("/queue/join") or call):
             await self.app(scope, receive, send)
             return
@@ -209,9 +257,9 @@ class BoundUnread:
             messages.append(message)
             more = message.get("type") == "http.request" and message.get("more_body", False)
         address, now = (scope.get("client") or ("",))[0] or "", time.monotonic()
-        if call:
-            calls = self.calls[address] = [t for t in self.calls.get(address, []) if now - t < RECENT] + [now]
-            waiting = len(calls) - 1
+        if call:        # its calls whose answers were not read yet, of the last RECENT seconds
+            calls = self.calls[address] = {e: t for e, t in self.calls.get(address, {}).items() if now - t < RECENT}
+            waiting = len(calls)
         else:
             try:
                 session = json.loads(b"".join(m.get("body", b"") for m in messages) or b"{}").get("session_hash")
@@ -237,7 +285,24 @@ class BoundUnread:
 
         async def replay():
             return messages.pop(0) if messages else await receive()
-        await self.app(scope, replay, send)
+
+        async def noted(message):       # a REST call's event id, counted until its answer is read
+            if call and message.get("type") == "http.response.body":
+                try:
+                    event = json.loads(message.get("body", b"") or b"{}").get("event_id")
+                except Exception:  # noqa: BLE001 - not the answer's JSON: nothing to count
+                    event = None
+                if isinstance(event, str):
+                    self.calls.setdefault(address, {})[event] = now
+            await send(message)
+        await self.app(scope, replay, noted)
+
+
+def _session_of(scope) -> str:
+    """The session_hash of a request's query string ("" for none)."""
+    from urllib.parse import parse_qs
+
+    return (parse_qs(scope.get("query_string", b"").decode("latin-1")).get("session_hash") or [""])[0]
 
 
 def with_defaults(body: bytes) -> bytes:
@@ -290,7 +355,7 @@ def _layout(engine: Engine) -> dict:
                 question = gr.Textbox(placeholder=f"Ask {noun}…",
                                       label=f"Your question about {noun}", show_label=False, lines=1,
                                       max_lines=4, scale=5, elem_id="rq-question", autofocus=True,
-                                      submit_btn=False, max_length=100_000)
+                                      submit_btn=False, max_length=MAX_QUESTION_CHARS)
                 ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="rq-ask")
                 # a skip link, seen only when focused: the answer's first quote two Tabs from the ask box
                 gr.HTML('<a href="#rq-conversation" class="rq-jump">Go to the answer\u2019s first quote</a>',
@@ -608,7 +673,8 @@ def serve(index: Path = store.DEFAULT_INDEX, port: int | None = None, host: str 
                             app_kwargs={"middleware": [
                                 Middleware(RefuseWrites, read_only=engine.read_only),
                                 Middleware(BoundUnread, unread=lambda session: len(
-                                    queue.pending_event_ids_session.get(session, ())))]})
+                                    queue.pending_event_ids_session.get(session, ())),
+                                           known=lambda session: session in queue.pending_messages_per_session)]})
     # the model loads after the page is up (its imports would slow the page's): until then,
     # questions are answered by word matching, and say so
     warm = engine.warm_up_in_background()

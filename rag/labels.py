@@ -12,11 +12,11 @@ from .paths import first_names
 # is not one). Capitals: Latin, Greek, Cyrillic, Armenian, and the letters of scripts without case (Hebrew, Arabic,
 # Devanagari, Thai, Georgian, Chinese, Japanese kana, Korean).
 CAPITALS = ("A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ\u0531-\u0556\u05d0-\u05ea\u0620-\u064a\u0671-\u06d3\u0904-\u0939\u0e01-\u0e2e"
-            "\u10d0-\u10fa\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af")
+            "\u0e40-\u0e44\u10d0-\u10fa\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af")
 _TITLES = r"(?i:Mr|Mrs|Ms|Mx|Dr|Prof|Hon|Rt|Rev|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|St|Jr|Sr|Mme|Mlle|Messrs)"
-# (a name's letters with their accents as combining marks, "Rene\u0301e" of a file in NFD, and its hyphen a
-# non-breaking one, "Al\u2011Farouq")
-_WORD = rf"(?:{_TITLES}\.|[{CAPITALS}]\.|(?:[dl]['’])?[{CAPITALS}](?:[\w'’\u0300-\u036f\u2010\u2011-]|\.(?=\w))*)"
+# (a name's letters with their accents as combining marks, "Rene\u0301e" of a file in NFD, its hyphen a
+# non-breaking one, "Al\u2011Farouq", Arabic's vowel marks, Devanagari's and Thai's vowel signs)
+_WORD = rf"(?:{_TITLES}\.|[{CAPITALS}]\.|(?:[dl]['’])?[{CAPITALS}](?:[\w'’\u0300-\u036f\u2010\u2011\u064b-\u065f\u0900-\u097f\u0e00-\u0e7f-]|\.(?=\w))*)"
 PARTICLE = r"(?:of|the|de|van|von|der|den|da|di|du|la|le|del|bin|al|y)"
 # a parliament's record of members speaking together ("Some hon. members: Agreed.", "An hon. member: Shame!"): not
 # the words of the chair before them
@@ -196,5 +196,8 @@ def reading_order(name: str) -> str:
 def a_role(label: str) -> bool:
     """Whether a label is a role's (ROLES: "Moderator", "The Chair"), or of one to three words the last of which is
     ("TEACHING ASSISTANT", "Audience Member", "Research Assistant")."""
+    from .paths import first_names
+
     words = label.lower().removeprefix("the ").split()
-    return " ".join(words) in ROLES or 1 < len(words) <= 3 and words[-1] in (ROLES | {"assistant"}) - {"the"}
+    return " ".join(words) in ROLES or 1 < len(words) <= 3 and words[-1] in (ROLES | {"assistant"}) - {"the"} and \
+        not any(w.strip(".") in first_names() | TITLES for w in words[:-1])      # (not "Tom Bishop", "Mr Judge")

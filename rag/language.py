@@ -79,5 +79,13 @@ def everyday(word: str, code: str) -> bool:
     return f is not None and f(word, code) >= COMMON
 
 
+def own_word(word: str, code: str) -> bool:
+    """Whether `word` is an everyday word of the language `code` and no English one: COMMON or commoner there, and
+    MARGIN commoner than in English ("sagte", "quel", "montant"; not the names every language writes, "Merkel",
+    "Trump", "Paris", nor "tramway")."""
+    f = _frequency()
+    return f is not None and f(word, code) >= max(COMMON, f(word, "en") + MARGIN)
+
+
 def name(code: str) -> str:
     return LANGUAGES.get(code, code)

@@ -30,16 +30,20 @@ from .errors import IndexProblem
 from .records import Candidates, Passage
 
 FOLDER = "lexical"
+# the tokenizer's version: 2 composes accents (NFC) and reads Cyrillic words by Russian's stop words and stemmer
+# (session 34); an index of version 1 whose passages hold such text has its BM25 made again when read (LexicalSearch)
+TOKENS = 2
 _WORD = re.compile(r"\w+")
 
 
 class Lexical:
     """A BM25 index whose row i scores passage i, and its words' neighbours (expand.py; None: none)."""
 
-    def __init__(self, bm25, stem: bool, expansions=None):
+    def __init__(self, bm25, stem: bool, expansions=None, version: int | None = None):
         self.bm25 = bm25
         self.stem = stem
         self.expansions = expansions
+        self.version = TOKENS if version is None else version     # the tokenizer's version it was made with
 
     def tokens(self, query: str) -> list[str]:
         return tokenize(query, self.stem)
@@ -98,6 +102,15 @@ def tokenize(text: str, stem: bool = True) -> list[str]:
             if not (_CYRILLIC.search(w) and w in russian_stop)]
 
 
+def _retokenized(texts: list[str]) -> bool:
+    """Whether this version's tokenizer reads `texts` otherwise than version 1 did, enough to matter: accents
+    decomposed, or Cyrillic letters one in a hundred or more (not the default transcript's "Читать на русском" link)."""
+    if not all(unicodedata.is_normalized("NFC", t) for t in texts):
+        return True
+    cyrillic = sum(len(_CYRILLIC.findall(t)) for t in texts)
+    return cyrillic > 0 and cyrillic * 100 >= sum(len(t) for t in texts)
+
+
 def lexical_text(p: Passage) -> str:
     """What BM25 sees for a passage: its text and the question it answers."""
     return f"{p.text}\n{p.question}" if p.question else p.text
@@ -130,7 +143,8 @@ def save(lex: Lexical, folder: Path) -> None:
     out = Path(folder) / FOLDER
     out.mkdir(parents=True, exist_ok=True)
     lex.bm25.save(str(out), allow_pickle=False, show_progress=False)
-    (out / "tokenizer.json").write_text(json.dumps({"stem": lex.stem, "stopwords": "en"}), encoding="utf-8")
+    (out / "tokenizer.json").write_text(json.dumps({"stem": lex.stem, "stopwords": "en", "tokens": lex.version}),
+                                        encoding="utf-8")
     if lex.expansions is not None:
         from . import expand
         expand.save(lex.expansions, out)
@@ -151,7 +165,7 @@ def load(folder: Path, passages: int | None = None) -> Lexical:
     if meta.get("stem") and _stemmer() is None:
         raise IndexProblem(NO_STEMMER)
     from . import expand
-    lex = Lexical(bm25, bool(meta.get("stem")), expand.load(src))
+    lex = Lexical(bm25, bool(meta.get("stem")), expand.load(src), version=meta.get("tokens", 1))
     if passages is not None and int(bm25.scores["num_docs"]) != passages:
         raise IndexProblem(f"The lexical index in {src}/ has {bm25.scores['num_docs']} rows for {passages} passages")
     return lex
@@ -172,6 +186,9 @@ class LexicalSearch:
                 self._lexical = load(self.index.folder, len(self.index.passages))
             except IndexProblem:   # an index saved without one (or in memory): build it, once
                 self._lexical = build(self.index.passages)
+            if self._lexical.version < TOKENS and _retokenized([lexical_text(p) for p in self.index.passages]):
+                # (made before: its Cyrillic or decomposed words would meet no query's; its neighbours kept)
+                self._lexical = Lexical(build(self.index.passages).bm25, self._lexical.stem, self._lexical.expansions)
         return self._lexical
 
     def warm_up(self) -> None:

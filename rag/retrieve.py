@@ -187,6 +187,10 @@ class _Shown:
 
 
 # the words of a question that asks only what someone said: "What did the host say?", "what does Ann think"
+# a word this common in English (Zipf) is a name English knows ("Merkel" 3.4), not only another language's word
+# ("quel" 2.4, "über" 2.8): a question in the documents' own language keeps it among the names they may lack
+ENGLISH_KNOWN = 3.3
+
 FRAME_WORDS = frozenset("what did does do say said says tell told tells think thinks thought ask asks asked mention "
                         "mentions mentioned talk talks talked speak speaks spoke the of".split())
 
@@ -510,7 +514,7 @@ class Retriever:
         # gives every passage about the same cosine, and its order buried BM25's one passage with "Хатанге"; where
         # BM25 finds none, its nearest all the same)
         dense = self.dense.search(vec, allowed, wide) if vec is not None and not (
-            _other_script(asked) and len(lexical.rows)) else NO_CANDIDATES
+            self._their_script(asked) and len(lexical.rows)) else NO_CANDIDATES
         doc_score = self._doc_scores(vec, lexical, allowed, query_names(asked)) \
             if len(self._rows.of_doc) > 1 and s.doc_weight > 0 else None
         top_docs = set(np.argsort(-doc_score, kind="stable")[:s.doc_depth].tolist()) if doc_score is not None else set()
@@ -555,8 +559,8 @@ class Retriever:
         s = self.settings
         every = not docs or set(docs) >= set(self.index.documents)
         threshold = s.threshold if s.threshold is not None else s.conversation if every else None
-        if _other_script(text):     # (learnt on English, by a model of English: a Russian question's confidence says
-            threshold = None        # nothing; the names it lacks still decide)
+        if self._their_script(text):    # (learnt on English, by a model of English: a Russian question's confidence
+            threshold = None            # of a Russian transcript says nothing; the names it lacks still decide)
         # asked only what a speaker said ("what did the host say?", "what did Jonas Weber ask?"): the words left
         # beside the speaker are all a question's frame (FRAME_WORDS), so any of their turns answers: the confidence
         # (reported as it is) does not abstain
@@ -608,6 +612,12 @@ class Retriever:
             missing = [t for t in missing if t not in others] if len(others) >= 2 else missing
         return missing, bool(unused), foreign
 
+    def _their_script(self, text: str) -> bool:
+        """Whether the question is mostly in a script other than Latin that the documents are written in (a Russian
+        question of a Russian transcript: not of an English one, whose threshold still decides it)."""
+        script = _script_of(text)
+        return script is not None and script in self._rows.vocabulary.scripts
+
     def _not_everyday(self, text: str, words: list[str]) -> list[str]:
         """`words` (of `text`, missing from the documents) without the everyday words of the question's language where
         it is not English (_asked_in; undecided, the documents' own languages other than English): a French
@@ -622,7 +632,8 @@ class Retriever:
         languages = {asked_in} - {"en"} if asked_in else set(self._rows.languages) - {"en"}
         if not languages:
             return words
-        from .language import everyday
+        from .english import zipf
+        from .language import everyday, own_word
 
         own = languages <= set(self._rows.languages)     # (a German question of English documents: its
         # "Deutschland" is their "Germany", no name they lack)
@@ -632,9 +643,15 @@ class Retriever:
             return own and m is not None and m.group()[:1].isupper() and \
                 bool(re.search(r"[^\W\d_]", text[:m.start()]))
 
+        def common(w: str, code: str) -> bool:
+            # in the documents' own language, only a word of it that English knows little (the names every language
+            # writes, "Merkel", "Trump", "Berlin", are English's too: still names); else any everyday word of it
+            # ("Deutschland" of an English transcript: its "Germany")
+            return own_word(w, code) and (zipf(w) or 0.0) < ENGLISH_KNOWN if own else everyday(w, code)
+
         def ordinary(term: str) -> bool:
             parts = re.findall(r"[^\W\d_]+", term.lower())
-            return any(all(everyday(w, code) for w in parts) for code in languages) or "de" in languages and \
+            return any(all(common(w, code) for w in parts) for code in languages) or "de" in languages and \
                 len(parts) > 1 and all(self._rows.vocabulary.find(w) is not None for w in parts)
 
         return [t for t in words if named(t) or not ordinary(t)]
@@ -841,11 +858,16 @@ class Retriever:
                 if h.passage.kind == "question" else replace(h, rank=i) for i, h in enumerate(shown, 1)]
 
 
-def _other_script(text: str) -> bool:
-    """Whether most of `text`'s letters are of another script than Latin (Cyrillic, Greek, Arabic, CJK …)."""
+def _script_of(text: str) -> str | None:
+    """The script most of `text`'s letters are written in when it is not Latin ("CYRILLIC", "GREEK", "CJK" …), else
+    None."""
+    found: dict[str, int] = {}
     letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(not ("a" <= c.lower() <= "z" or "LATIN" in unicodedata.name(c, "")) for c in letters) \
-        * 2 > len(letters)
+    for c in letters:
+        name = "LATIN" if "a" <= c.lower() <= "z" else unicodedata.name(c, "").split(" ")[0]
+        found[name] = found.get(name, 0) + 1
+    best = max(found, key=found.get) if found else None
+    return best if best not in (None, "LATIN") and found[best] * 2 > len(letters) else None
 
 
 def open_retriever(folder=None, embedder=None, compat: Compat | None = None, **settings) -> Retriever:

@@ -148,18 +148,17 @@ class Rows:
 
     @cached_property
     def of_section(self) -> dict[str, np.ndarray]:
-        """Each numbered exchange's section ("Q7") -> its rows; in a document without such sections whose speakers'
-        turns are numbered (written questions' "7. Siân Abernethy (Cardiff Bay South): To ask …", Hansard's "1. Helen
-        Marchant (…):"), each number's turn and the turns after it up to the next number's (the windows that start
-        there, else those that hold any of them), as "Q7" too."""
+        """Each numbered exchange's section ("Q7") -> its rows; in a document whose speakers' turns are numbered in
+        the text (written questions' "7. Siân Abernethy (Cardiff Bay South): To ask …", Hansard's "1. Helen
+        Marchant (…):", a select committee's "Q3 Chair:", whose unnumbered follow-ups open exchanges of their own),
+        each printed number's turn and the turns after it up to the next number's (the windows that start there, else
+        those that hold any of them), as "Q7", in place of its exchanges' own numbers."""
         out: dict[str, list[int]] = {}
+        printed = self._numbered_turns()
         for i, p in enumerate(self.index.passages):
-            if p.section[:1] == "Q" and p.section[1:].isdigit():
+            if p.section[:1] == "Q" and p.section[1:].isdigit() and p.doc not in printed:
                 out.setdefault(p.section, []).append(i)
-        exchanged = {self.index.passages[rows[0]].doc for rows in out.values()}
-        for doc, starts in self._numbered_turns().items():
-            if doc in exchanged:
-                continue
+        for doc, starts in printed.items():
             bounds = [start for _, start in starts] + [len(self.index.documents[doc].text)]
             for (n, start), end in zip(starts, bounds[1:]):
                 passages = [(int(i), self.index.passages[i]) for i in self.of_doc.get(doc, ())]
@@ -170,19 +169,19 @@ class Rows:
         return {section: np.array(rows, dtype=np.int64) for section, rows in out.items()}
 
     def _numbered_turns(self) -> dict[str, list[tuple[int, int]]]:
-        """Per document, its speakers' turns whose line opens with a number ("7. "), as (number, where the line
-        starts), in order: where they number 1, 2, 3 … (three at least), rising."""
+        """Per document, its speakers' turns whose line opens with a number ("7. ", "Q7 "), as (number, where the
+        line starts), in order: where three or more do, their numbers rising."""
         found: dict[str, list[tuple[int, int]]] = {}
         for p in self.index.paragraphs:
             if p.speaker is None:
                 continue
             text = self.index.documents[p.doc].text
             line = text.rfind("\n", 0, p.start) + 1
-            m = re.match(r"T?(\d{1,3})\.[ \t]", text[line:p.start])
+            m = re.match(r"(?:T?(\d{1,3})\.|Q(\d{1,4}))[ \t]", text[line:p.start])
             if m and (not found.get(p.doc) or found[p.doc][-1][1] != line):
-                found.setdefault(p.doc, []).append((int(m.group(1)), line))
+                found.setdefault(p.doc, []).append((int(m.group(1) or m.group(2)), line))
         return {doc: starts for doc, starts in found.items()
-                if len(starts) >= 3 and [n for n, _ in starts] == list(range(1, len(starts) + 1))}
+                if len(starts) >= 3 and all(a < b for (a, _), (b, _) in zip(starts, starts[1:]))}
 
     @cached_property
     def questions(self) -> dict[tuple[str, str], list[Passage]]:    # (document, section) -> its question paragraphs

@@ -39,8 +39,11 @@ def _meant(asked: str, doc_id: str) -> bool:
 
 # a question named by its number, as the citations number them ("Answer to Q7"): "question 7", "question no. 7",
 # "question number 7", "question #7", "Q7", "Q 7"
-_NUMBERED = re.compile(r"\b(?:(?i:questions?)[ \t]*(?:(?i:no)\.?[ \t]*|(?i:number)[ \t]*|#[ \t]*)?|(?P<q>Q)[ \t]?)"
-                       r"(?P<n>\d{1,3})\b")
+_NUMBERED = re.compile(r"\b(?:(?i:question)[ \t]*(?:(?i:no)\.?[ \t]*|(?i:number)[ \t]*|#[ \t]*)?|(?P<q>Q)[ \t]?)"
+                       r"(?P<n>\d{1,3})\b(?![ \t]*[:)\]]|[ \t]*(?i:and|or|to|-|–)[ \t]*\d)")
+# what names one of them inside a longer question: "… in question 7", "the answer to question 7" (not "Question 3:" of
+# the user's own list, "more than question 20", "questions 2 and 3")
+_REFERRED = re.compile(r"\b(?i:in|to|under|from)[ \t]+$")
 # the words a query naming a question by its number may hold beside it and ask nothing more ("What is the answer to
 # question 7?", "Show me Q7")
 REFERENCE_FRAME = frozenset("what is was were are the answer answers answered reply replies response responses to in "
@@ -348,9 +351,10 @@ class Scope:
         """A question the citations number that the query names ("What is the answer to question 7?", "Q7",
         "What did Lavrov say about NATO in question 7?"): (its section, "Q7"; the rows of that section in the
         documents searched, `allowed`; the query without the reference), where a document searched has one; else None.
-        "Q4" alone counts only as the whole query's reference (an earnings call's "Q4 revenue" is a quarter's)."""
+        A reference is the whole query's, or "question N" after "in", "to", "under" or "from"; "Q4" beside other words
+        is an earnings call's quarter, "Question 3:" the user's own list."""
         m = _NUMBERED.search(text)
-        if m is None or m.group("q") and not _only_reference(text, m):
+        if m is None or not (_only_reference(text, m) or not m.group("q") and _REFERRED.search(text[:m.start()])):
             return None
         section = f"Q{int(m.group('n'))}"
         rows = self._rows.of_section.get(section)

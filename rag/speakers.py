@@ -669,7 +669,8 @@ def roles_given(text: str, labels: set[str]) -> dict[str, str]:
         if label in labels and role in _GIVEN_ROLES and bracket and person_named(bracket.strip(), role):
             out.setdefault(label, role)
     plain = {label for label in labels if _fold(label) not in ROLES | INTERVIEW_ROLES and label not in out}
-    for role in _GIVEN_ROLES:
+    claimed: dict[str, set[str]] = {}
+    for role in sorted(_GIVEN_ROLES):
         for person in field_people(header, {role}):
             words = _person_core(person)
             if not words:
@@ -677,7 +678,9 @@ def roles_given(text: str, labels: set[str]) -> dict[str, str]:
             whole = [label for label in plain if _tokens(label) == words]
             part = [label for label in plain if _tokens(label) in ([words[0]], [words[-1]]) and label not in whole]
             for label in whole + part if len(part) <= 1 else whole:     # (two labels, "JOE" and "BRENNAN": neither)
-                out.setdefault(label, role)
+                claimed.setdefault(label, set()).add(role)
+    # (a label two roles claim, "SARAH" of "Host: Sarah Mills" and "Guest: Dr Sarah Okoye", is neither's)
+    out.update({label: roles.pop() for label, roles in claimed.items() if len(roles) == 1})
     return out
 
 

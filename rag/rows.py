@@ -147,6 +147,11 @@ class Rows:
         return {name: sorted(set(r)) for name, r in out.items()}
 
     @cached_property
+    def section_spans(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """(document, "Q7") -> where its printed number's turns are in its text (of_section fills it)."""
+        return {}
+
+    @cached_property
     def of_section(self) -> dict[str, np.ndarray]:
         """Each numbered exchange's section ("Q7") -> its rows; in a document whose speakers' turns are numbered in
         the text (written questions' "7. Siân Abernethy (Cardiff Bay South): To ask …", Hansard's "1. Helen
@@ -161,6 +166,7 @@ class Rows:
         for doc, starts in printed.items():
             bounds = [start for _, start in starts] + [len(self.index.documents[doc].text)]
             for (n, start), end in zip(starts, bounds[1:]):
+                self.section_spans[(doc, f"Q{n}")] = (start, end)
                 passages = [(int(i), self.index.passages[i]) for i in self.of_doc.get(doc, ())]
                 # (the windows that start inside it: a window of turns holds an answer and the next question)
                 rows = [i for i, p in passages if start <= p.start < end] or \

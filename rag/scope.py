@@ -40,10 +40,10 @@ def _meant(asked: str, doc_id: str) -> bool:
 # a question named by its number, as the citations number them ("Answer to Q7"): "question 7", "question no. 7",
 # "question number 7", "question #7", "Q7", "Q 7"
 _NUMBERED = re.compile(r"\b(?:(?i:question)[ \t]*(?:(?i:no)\.?[ \t]*|(?i:number)[ \t]*|#[ \t]*)?|(?P<q>Q)[ \t]?)"
-                       r"(?P<n>\d{1,3})\b(?![ \t]*[:)\]]|[ \t]*(?i:and|or|to|-|–)[ \t]*\d)")
+                       r"(?P<n>\d{1,3})\b(?![ \t]*[:)\]]|[ \t]*(?i:and|or|to|-|–)[ \t]*\d|[ \t]+(?i:of|in|on)\b)")
 # what names one of them inside a longer question: "… in question 7", "the answer to question 7" (not "Question 3:" of
-# the user's own list, "more than question 20", "questions 2 and 3")
-_REFERRED = re.compile(r"\b(?i:in|to|under|from)[ \t]+$")
+# the user's own list, "more than question 20", "questions 2 and 3", "question 2 of the survey")
+_REFERRED = re.compile(r"\b(?i:in|to|under)[ \t]+$")
 # the words a query naming a question by its number may hold beside it and ask nothing more ("What is the answer to
 # question 7?", "Show me Q7")
 REFERENCE_FRAME = frozenset("what is was were are the answer answers answered reply replies response responses to in "

@@ -720,14 +720,16 @@ class Vocabulary:
         return None
 
 
-# Russian's case endings (folded: "й" is "и" then), "" for none: a name's forms differ by them alone
-_CASE_ENDINGS = frozenset({""}) | frozenset("а я у ю е и ы о ь ои еи ом ем ам ям ах ях ами ями ию ии ие ия ью ого его ому "
-                                       "ему".split())
+# Russian's case endings ("" for none): a name's forms differ by them alone ("Украины", "Украиной"; "Путина", "Путиным")
+_CASE_ENDINGS = frozenset({""}) | frozenset("а я у ю е и ы о ь й ой ей ий ый ои еи ом ем ам ям ах ях ами ями ию ии ие ия ью "
+                                       "ого его ому ему ым им ых их ов ев ую юю ая яя ое ее ые ыми ими".split())
 
 
 def script(word: str) -> str:
-    """The script of `word`'s first letter, as Unicode names it ("LATIN", "CYRILLIC", "GREEK", "CJK"), "" for none."""
+    """The script of `word`'s first letter, as Unicode names it ("LATIN", "CYRILLIC", "GREEK", "CJK"; Japanese kana
+    CJK too: one text writes them together), "" for none."""
     for c in word:
         if c.isalpha():
-            return unicodedata.name(c, "").split(" ")[0]
+            name = unicodedata.name(c, "").split(" ")[0]
+            return "CJK" if name in ("HIRAGANA", "KATAKANA") else name
     return ""

@@ -324,3 +324,35 @@ def test_a_surname_that_is_a_role_word_is_no_role_and_devanagari_and_thai_labels
         doc, ps = parse(Document.from_text("talk.txt", f"Talk\n\n{first}: One two three.\n\n{second}: Four five.\n\n"
                                                         f"{first}: Six seven.\n"))
         assert said_by(ps, "Four five") == second and said_by(ps, "Six seven") == first
+
+
+# (the re-review of those fixes)
+
+def test_the_fixes_fixes(tmp_path):
+    """"… yes to question 2 of the survey" was a reference; a Japanese question of a Japanese transcript was judged
+    by the English threshold (its kana and kanji counted as three scripts); "Украины" missed "Украиной" (case endings
+    with "й"); a French question's "position" was a name its French interview lacked; "Mr Speaker" was no role."""
+    from rag.labels import a_role
+
+    (tmp_path / "committee.txt").write_text(COMMITTEE, encoding="utf-8")
+    build([tmp_path / "committee.txt"], FakeEmbedder(), folder=tmp_path / "idx")
+    retriever = open_retriever(tmp_path / "idx", embedder=FakeEmbedder(), threshold=-10.0)
+    for query in ("How many people answered yes to question 2 of the survey?", "in question 2 of the survey"):
+        assert not any(n.startswith("Only the answers") for n in retriever.search(query, k=1).notices), query
+    text = RUSSIAN + "\nА.В.Соколов: Мы говорили с Украиной, с Путиным и о санкциях Штатов.\n"
+    (tmp_path / "brief.txt").write_text(text, encoding="utf-8")
+    build([tmp_path / "brief.txt"], FakeEmbedder(), folder=tmp_path / "ru")
+    vocabulary = open_retriever(tmp_path / "ru", embedder=FakeEmbedder())._rows.vocabulary
+    assert (vocabulary.find("украины"), vocabulary.find("путина")) == ("украиной", "путиным")
+    japanese = ("記者会見、2025年3月12日\n\n質問: 新しい空港はいつ開港しますか？\n\n田中大臣: 空港は六月に開港します。"
+                "ターミナルの工事はほぼ終わりました。\n")
+    (tmp_path / "jp.txt").write_text(japanese, encoding="utf-8")
+    build([tmp_path / "jp.txt"], FakeEmbedder(), folder=tmp_path / "jp")
+    assert not open_retriever(tmp_path / "jp", embedder=FakeEmbedder(), threshold=10.0).search(
+        "空港はいつ開港しますか", k=1).abstained
+    (tmp_path / "tram.txt").write_text(FRENCH, encoding="utf-8")
+    build([tmp_path / "tram.txt"], FakeEmbedder(), folder=tmp_path / "fr")
+    result = open_retriever(tmp_path / "fr", embedder=FakeEmbedder(), threshold=-10.0).search(
+        "Quelle est la position de la ville sur la date des travaux ?", k=1)
+    assert not {"position", "date"} & set(result.missing_terms), result.missing_terms
+    assert all(map(a_role, ("Mr Speaker", "Mr Deputy Speaker", "Lady Chair", "Madam Chair"))) and not a_role("Tom Bishop")

@@ -409,7 +409,6 @@ def _court_answers(turns: list[Turn | None], askers: set[str], witness: str | No
     return court and answers >= 2 and any(label.lower() in UNNAMED_LABELS for label in askers)
 
 
-
 def _holder(label: str, bracket: str | None) -> str:
     """The speaker of an answer or statement labelled `label`: a role's label whose bracket names a person is that
     person's, "TEACHING ASSISTANT (SOFÍA REYES)" (as speakers.known_as names them: the bracket would be lost, an

@@ -617,7 +617,7 @@ class Retriever:
         """Whether the question is mostly in a script other than Latin that the documents are written in (a Russian
         question of a Russian transcript: not of an English one, whose threshold still decides it)."""
         script = _script_of(text)
-        return script is not None and script in self._rows.vocabulary.scripts
+        return script is not None and self._rows.vocabulary.written_in(script)
 
     def _not_everyday(self, text: str, words: list[str]) -> list[str]:
         """`words` (of `text`, missing from the documents) without the everyday words of the question's language where
@@ -639,25 +639,22 @@ class Retriever:
         own = languages <= set(self._rows.languages)     # (a German question of English documents: its
         # "Deutschland" is their "Germany", no name they lack)
 
-        def named(term: str) -> bool:       # capitalised past the question's first word ("Bordeaux", "Hannover")
-            m = re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.IGNORECASE)
-            return own and m is not None and m.group()[:1].isupper() and \
-                bool(re.search(r"[^\W\d_]", text[:m.start()]))
-
         def common(w: str, code: str, capital: bool) -> bool:
             # a capitalised word in the documents' own language: only a word of it that English knows little (the
             # names every language writes, "Merkel", "Berlin", are English's too: still names); else any everyday
             # word of it ("position", "date" of a French question; "Deutschland" of an English transcript: "Germany")
             return own_word(w, code) and (zipf(w) or 0.0) < ENGLISH_KNOWN if own and capital else everyday(w, code)
 
-        def ordinary(term: str) -> bool:
-            parts = re.findall(r"[^\W\d_]+", term.lower())
+        def kept(term: str) -> bool:
             m = re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.IGNORECASE)
             capital = m is None or m.group()[:1].isupper()
-            return any(all(common(w, code, capital) for w in parts) for code in languages) or "de" in languages \
-                and len(parts) > 1 and all(self._rows.vocabulary.find(w) is not None for w in parts)
+            if own and m is not None and capital and re.search(r"[^\W\d_]", text[:m.start()]):
+                return True     # capitalised past the question's first word ("Bordeaux", "Hannover"): a name
+            parts = re.findall(r"[^\W\d_]+", term.lower())
+            return not (any(all(common(w, code, capital) for w in parts) for code in languages) or "de" in languages
+                        and len(parts) > 1 and all(self._rows.vocabulary.find(w) is not None for w in parts))
 
-        return [t for t in words if named(t) or not ordinary(t)]
+        return [t for t in words if kept(t)]
 
     def _asked_in(self, text: str, missing: list[str]) -> str | None:
         """The language of a question (language.language_of) most of whose words the documents lack (two or more,

@@ -148,8 +148,13 @@ class Rows:
 
     @cached_property
     def section_spans(self) -> dict[tuple[str, str], tuple[int, int]]:
-        """(document, "Q7") -> where its printed number's turns are in its text (of_section fills it)."""
-        return {}
+        """(document, "Q7") -> where its printed number's turns are in its text (_numbered_turns: from its line to
+        the next number's)."""
+        out = {}
+        for doc, starts in self._numbered_turns().items():
+            bounds = [start for _, start in starts[1:]] + [len(self.index.documents[doc].text)]
+            out.update({(doc, f"Q{n}"): (start, end) for (n, start), end in zip(starts, bounds)})
+        return out
 
     @cached_property
     def of_section(self) -> dict[str, np.ndarray]:
@@ -159,19 +164,16 @@ class Rows:
         each printed number's turn and the turns after it up to the next number's (the windows that start there, else
         those that hold any of them), as "Q7", in place of its exchanges' own numbers."""
         out: dict[str, list[int]] = {}
-        printed = self._numbered_turns()
+        printed = {doc for doc, _ in self.section_spans}
         for i, p in enumerate(self.index.passages):
             if p.section[:1] == "Q" and p.section[1:].isdigit() and p.doc not in printed:
                 out.setdefault(p.section, []).append(i)
-        for doc, starts in printed.items():
-            bounds = [start for _, start in starts] + [len(self.index.documents[doc].text)]
-            for (n, start), end in zip(starts, bounds[1:]):
-                self.section_spans[(doc, f"Q{n}")] = (start, end)
-                passages = [(int(i), self.index.passages[i]) for i in self.of_doc.get(doc, ())]
-                # (the windows that start inside it: a window of turns holds an answer and the next question)
-                rows = [i for i, p in passages if start <= p.start < end] or \
-                    [i for i, p in passages if p.start < end and p.end > start]
-                out.setdefault(f"Q{n}", []).extend(rows)
+        for (doc, section), (start, end) in self.section_spans.items():
+            passages = [(int(i), self.index.passages[i]) for i in self.of_doc.get(doc, ())]
+            # (the windows that start inside it: a window of turns holds an answer and the next question)
+            rows = [i for i, p in passages if start <= p.start < end] or \
+                [i for i, p in passages if p.start < end and p.end > start]
+            out.setdefault(section, []).extend(rows)
         return {section: np.array(rows, dtype=np.int64) for section, rows in out.items()}
 
     def _numbered_turns(self) -> dict[str, list[tuple[int, int]]]:

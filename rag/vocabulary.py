@@ -95,7 +95,11 @@ class Vocabulary:
     def written(self, term: str) -> bool:
         """Whether `term` is written in a script the documents are (scripts), or is a number: else its absence says
         nothing."""
-        return not self.per_doc or not script(term) or script(term) in self.scripts
+        return not self.per_doc or not script(term) or self.written_in(script(term))
+
+    def written_in(self, name: str) -> bool:
+        """Whether a tenth of the documents' words or more are written in the script `name` ("CYRILLIC")."""
+        return bool(self.per_doc) and name in self.scripts
 
     @cached_property
     def speakers(self) -> dict[str, frozenset]:

@@ -144,12 +144,13 @@ class SentenceTransformerEmbedder:
     def on_onnx(self, texts: int = 0) -> bool:
         """Whether a call (of `texts` documents) runs on ONNX Runtime: always for onnx and onnx-int8;
         for auto once the graph is exported (cached), or once this process has embedded
-        AUTO_EXPORT_AFTER documents with torch (float32 ONNX gives the same vectors: switching is safe)."""
+        AUTO_EXPORT_AFTER documents with torch (float32 ONNX gives the same vectors: switching is safe),
+        never for a model whose vectors the graph would not give (`onnx_unfit`)."""
         if self.backend != "auto":
             return self.backend != "torch"
         if self._onnx is not None:
             return True
-        if not Path(self.path).is_dir():
+        if not Path(self.path).is_dir() or onnx_unfit(self.path):
             return False
         self._torch_texts += texts
         return (graph_file(self.weights_fingerprint, int8=False).is_file()
@@ -174,6 +175,9 @@ class SentenceTransformerEmbedder:
             if self._onnx is None:
                 if not Path(self.path).is_dir():
                     raise ModelError(f"The {self.backend} backend needs a model folder, not {self.name!r}")
+                if why := onnx_unfit(self.path):
+                    raise ModelError(f"The {self.backend} backend cannot embed with {self.name!r}: {why}. "
+                                     f"Set {BACKEND_VARIABLE}=torch")
                 graph = onnx_graph(self.path, self.weights_fingerprint, int8=self.backend == "onnx-int8")
                 self._onnx = OnnxEncoder(graph, Path(self.path) / "tokenizer.json", _max_seq_length(self.path))
             return self._onnx
@@ -312,6 +316,40 @@ def _max_seq_length(folder: str) -> int:
         return 256
 
 
+# what OnnxEncoder computes after the graph: sentence-transformers' modules it stands for (the vectors are
+# normalised either way, so a Normalize module changes nothing)
+_ONNX_MODULES = ("Transformer", "Pooling", "Normalize")
+
+
+def onnx_unfit(folder: str) -> str | None:
+    """Why the ONNX graph of the model in `folder` would not give its vectors (None: it would): OnnxEncoder
+    mean-pools the encoder's last layer, which is what a sentence-transformers model of a Transformer, a mean
+    Pooling and a Normalize computes (or a bare transformers folder, mean-pooled by sentence-transformers too).
+    A model with CLS or max pooling, a Dense layer or other modules gives other vectors: torch embeds it."""
+    import json
+    folder = Path(folder)
+    try:
+        modules = json.loads((folder / "modules.json").read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        return f"its modules.json cannot be read ({e})"
+    try:
+        kinds = [str(m["type"]).rsplit(".", 1)[-1] for m in modules]
+        pooling = next((m for m in modules if str(m["type"]).endswith("Pooling")), None)
+        if pooling is not None:
+            config = json.loads((folder / pooling.get("path", "") / "config.json").read_text())
+            modes = sorted(k.removeprefix("pooling_mode_") for k, v in config.items()
+                           if k.startswith("pooling_mode_") and v)
+            if modes != ["mean_tokens"]:
+                return f"it pools by {' and '.join(modes) or 'nothing'}, not by the mean of its tokens"
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
+        return f"its pooling cannot be read ({e})"
+    if other := [k for k in kinds if k not in _ONNX_MODULES]:
+        return f"it has modules the graph leaves out ({', '.join(other)})"
+    return None
+
+
 def onnx_cache() -> Path:
     if os.environ.get("RAG_ONNX_CACHE"):
         return Path(os.environ["RAG_ONNX_CACHE"])
@@ -402,21 +440,22 @@ def _export(folder: str, target: Path) -> None:
     # which ran at torch's own speed (bench/encode.py: ~2x from this alone, vectors unchanged)
     base = AutoModel.from_pretrained(folder, attn_implementation="eager").eval()
 
+    # BERT's segment ids where the encoder takes them (MPNet, DistilBERT: none)
+    names = ["input_ids", "attention_mask"] + ["token_type_ids"] * ("token_type_ids" in _parameters(base.forward))
+
     class Hidden(torch.nn.Module):
         def __init__(self, bert):
             super().__init__()
             self.bert = bert
 
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
-                             token_type_ids=token_type_ids).last_hidden_state
+        def forward(self, *inputs):
+            return self.bert(**dict(zip(names, inputs))).last_hidden_state
 
-    names = ["input_ids", "attention_mask", "token_type_ids"]
     raw = target.with_name(f".raw.{os.getpid()}.onnx")
     ids = torch.ones((2, 16), dtype=torch.long)
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
-        torch.onnx.export(Hidden(base), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(raw),
+        torch.onnx.export(Hidden(base), (ids, torch.ones_like(ids), torch.zeros_like(ids))[:len(names)], str(raw),
                           input_names=names, output_names=["hidden"], opset_version=17, dynamo=False,
                           dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names + ["hidden"]})
     cfg = base.config
@@ -426,6 +465,11 @@ def _export(folder: str, target: Path) -> None:
     fusedm.save_model_to_file(str(tmp))
     os.replace(tmp, target)
     raw.unlink(missing_ok=True)
+
+
+def _parameters(fn) -> set[str]:
+    import inspect
+    return set(inspect.signature(fn).parameters)
 
 
 class OnnxEncoder:
@@ -472,8 +516,8 @@ class OnnxEncoder:
             for j, r in enumerate(rows):
                 n = len(encodings[r].ids)
                 ids[j, :n], mask[j, :n] = encodings[r].ids, 1
-            hidden = session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                        "token_type_ids": np.zeros_like(ids)})[0]
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            hidden = session.run(None, {i.name: feed[i.name] for i in session.get_inputs()})[0]
             pooled = (hidden * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1)
             if out is None:
                 out = np.zeros((len(texts), pooled.shape[1]), dtype="float32")

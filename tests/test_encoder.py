@@ -265,3 +265,83 @@ def test_auto_goes_on_with_torch_where_the_onnx_graph_cannot_be_made(monkeypatch
     assert (tmp_path / "afile").read_text() == "x"
     with pytest.raises(ModelError, match="Cannot make the ONNX graph"):     # asked for by name: still an error
         embed.SentenceTransformerEmbedder(backend="onnx").encode_documents(["a passage"])
+
+
+# ---- other encoders than BERT, other poolings (session 35) -------------------------------------
+
+def _st_folder(folder, pooling="mean_tokens", extra_modules=()):
+    """A sentence-transformers folder's module list and pooling config (no weights: enough for onnx_unfit)."""
+    import json
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "1_Pooling").mkdir(exist_ok=True)
+    modules = [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+               {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+               *extra_modules,
+               {"idx": 9, "name": "9", "path": "9_Normalize", "type": "sentence_transformers.models.Normalize"}]
+    (folder / "modules.json").write_text(json.dumps(modules))
+    modes = ("cls_token", "mean_tokens", "max_tokens", "mean_sqrt_len_tokens")
+    (folder / "1_Pooling" / "config.json").write_text(json.dumps(
+        {"word_embedding_dimension": 32, **{f"pooling_mode_{m}": m == pooling for m in modes}}))
+    return folder
+
+
+def test_onnx_embeds_only_models_whose_vectors_its_mean_pooling_gives(monkeypatch, tmp_path):
+    """OnnxEncoder mean-pools the last layer: a model pooled by its CLS token (the BGE family) or with a Dense
+    layer would have had other vectors than torch's under the same fingerprint. auto keeps such a model on torch,
+    whatever the build's size; the onnx backends say so, naming what to set."""
+    assert embed.onnx_unfit(str(_st_folder(tmp_path / "mean"))) is None
+    assert embed.onnx_unfit(str(tmp_path)) is None                  # a bare transformers folder: mean-pooled too
+    assert "cls_token" in embed.onnx_unfit(str(_st_folder(tmp_path / "cls", pooling="cls_token")))
+    dense = {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"}
+    assert "Dense" in embed.onnx_unfit(str(_st_folder(tmp_path / "dense", extra_modules=[dense])))
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "modules.json").write_text("{not json")
+    assert "cannot be read" in embed.onnx_unfit(str(tmp_path / "broken"))
+
+    monkeypatch.setenv("RAG_ONNX_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(embed, "_installed", lambda module: True)
+    monkeypatch.setattr(embed, "_export", lambda *a: pytest.fail("no graph for a CLS-pooled model"))
+    cls = str(tmp_path / "cls")
+    auto = embed.SentenceTransformerEmbedder(cls, backend="auto")
+    assert not auto.on_onnx(embed.AUTO_EXPORT_AFTER + 1)            # a large build: still torch
+    assert not embed.SentenceTransformerEmbedder(cls, backend="auto").on_onnx()
+    with pytest.raises(ModelError, match=r"onnx backend cannot embed with .*cls_token.*RAG_EMBED_BACKEND=torch"):
+        embed.SentenceTransformerEmbedder(cls, backend="onnx").encode_documents(["a passage"])
+    assert not (tmp_path / "cache").exists()
+
+
+@pytest.fixture(scope="module")
+def tiny_mpnet(tmp_path_factory):
+    """A random two-layer MPNet as a sentence-transformers folder (MiniLM's WordPiece tokenizer): an encoder
+    that takes no segment ids, like all-mpnet-base-v2, RoBERTa's and DistilBERT's."""
+    import shutil
+
+    transformers = pytest.importorskip("transformers")
+    folder = _st_folder(tmp_path_factory.mktemp("tiny-mpnet"))
+    config = transformers.MPNetConfig(vocab_size=30527, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                                      intermediate_size=64, max_position_embeddings=514)
+    transformers.set_seed(0)
+    transformers.MPNetModel(config).save_pretrained(folder)
+    minilm = embed.resolve_model(embed.DEFAULT_MODEL)
+    for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
+                 "sentence_bert_config.json"):
+        if (embed.Path(minilm) / name).is_file():
+            shutil.copy(embed.Path(minilm) / name, folder / name)
+    return str(folder)
+
+
+@pytest.mark.slow
+def test_onnx_embeds_an_encoder_without_segment_ids_as_torch_does(tiny_mpnet, monkeypatch, tmp_path):
+    """`RAG_EMBED_MODEL=all-mpnet-base-v2 rag index` (the fast extra installed) died with onnxruntime's
+    traceback "Invalid input name: token_type_ids" once the build passed AUTO_EXPORT_AFTER passages: the graph was
+    fed BERT's three inputs whatever the encoder took."""
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    monkeypatch.setenv("RAG_ONNX_CACHE", str(tmp_path / "cache"))
+    texts = TEXTS + ["Mm-hmm.", "So the buttons, the, the big ones: are they on the top of the remote?"]
+    ref = embed.SentenceTransformerEmbedder(tiny_mpnet, backend="torch").encode_documents(texts)
+    onnx = embed.SentenceTransformerEmbedder(tiny_mpnet, backend="onnx")
+    assert onnx.dim == ref.shape[1] == 32
+    got = onnx.encode_documents(texts)
+    assert (ref * got).sum(1).min() >= 0.9999
+    assert float(onnx.encode_query(texts[0]) @ ref[0]) >= 0.9999

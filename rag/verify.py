@@ -237,7 +237,41 @@ def _plain(text: str) -> str:
     characters out (a zero-width space inside "not" hid the negation), an apostrophe written otherwise an
     apostrophe ("doesn´t")."""
     text = text.translate(_APOSTROPHES)
-    return "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
+    return "".join(c for c in unicodedata.normalize("NFKC", text)
+                   if unicodedata.category(c) != "Cf" and not _IGNORABLE.fullmatch(c))
+
+
+# what Unicode says to ignore that is no format character: the grapheme joiner, variation selectors, Hangul fillers
+# (U+034F inside "not" hid the negation as a zero-width space did, a hostile review, session 35)
+_IGNORABLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0"
+                        "\U000e0100-\U000e01ef]")
+
+
+def _mixed(sentence: str, cited: str) -> str | None:
+    """A word written in two scripts whose letters look alike ("nоt" with a Cyrillic о, "rejеcted" with a Cyrillic
+    е) that the cited quotes do not write so: a look-alike letter hides the word from every check. (Kanji with kana,
+    a Japanese word, is no such word.)"""
+    for m in _WORD.finditer(sentence):
+        scripts = {unicodedata.name(c, "?").split()[0] for c in m.group() if c.isalpha()} & _ALIKE
+        if len(scripts) > 1 and m.group() not in cited:
+            return f"writes {m.group()!r} in letters of {len(scripts)} scripts"
+    return None
+
+
+_ALIKE = {"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"}     # scripts with letters that look alike
+
+
+_MARKUP = re.compile(r"https?://|\bwww\.|\]\(|!\[|</?[a-z][a-z0-9]*(?:\s[^>]*)?/?>|<!", re.I)
+
+
+def _marked_up(sentence: str, cited: str) -> str | None:
+    """A link, an image or a tag the cited quotes do not hold: shown escaped in the chat, but `--json` hands it on as
+    a supported sentence (a hostile review, session 35)."""
+    for m in _MARKUP.finditer(sentence):
+        piece = sentence[m.start():m.start() + 40].split()[0]
+        if piece not in cited:
+            return f"carries a link or markup the cited quotes do not hold: {piece!r}"
+    return None
 
 
 _APOSTROPHES = str.maketrans({"´": "'", "ʼ": "'", "‘": "'", "`": "'"})
@@ -266,12 +300,20 @@ def terms(sentence: str) -> list[str]:
         elif w[0].isupper() and ((len(w) > 1 and w.isupper()) or low not in _COMMON or _month(sentence, m)) \
                 and not _opener(sentence, m):
             found.append(w)
+        elif w.islower() and (low in _MONTHS or (low in countries() and low not in _EVERYDAY_COUNTRIES)):
+            found.append(w)     # a month or a country written in lower case ("in july", "and norway") is one still
     seen, unique = set(), []
     for t in found:
         if _norm(t) not in seen:
             seen.add(_norm(t))
             unique.append(t)
     return unique
+
+
+# months whose names are no other English word ("may", "march", "august" are), and countries' names that are
+# ("turkey", "china", "chad", "jordan", "georgia", "guinea"): a lower-case one of these is no name
+_MONTHS = {"january", "february", "april", "june", "july", "september", "october", "november", "december"}
+_EVERYDAY_COUNTRIES = {"turkey", "china", "chad", "jordan", "georgia", "guinea"}
 
 
 def _month(sentence: str, m: re.Match) -> bool:
@@ -404,6 +446,47 @@ def _figures(text: str) -> list[tuple[str, str | None]]:
     return out
 
 
+# a figure's size: words and the abbreviations news style writes after a figure ("£3bn", "$40m": after a currency's
+# sign only, "3m" alone may be metres; "3k" likewise)
+_SIZES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9, "tn": 10**12,
+          "trn": 10**12, "mn": 10**6, "m": 10**6, "k": 10**3}
+_SIZED = re.compile(r"(?P<sign>[$€£¥₽]\s?)?(?<![\w.,])(?P<n>\d+(?:[.,]\d+)*|[a-z]+)[\s-]*"
+                    r"(?P<size>thousand|million|billion|trillion|bn|tn|trn|mn|m|k)\b", re.I)
+
+
+def _sized(text: str) -> list[tuple[str, float]]:
+    """Each figure of `text` with its size word, (as written, value): "3 million": 3e6, "£3bn": 3e9, "one million"
+    and "a million": 1e6 ("m" and "k" only after a currency's sign)."""
+    out = []
+    for m in _SIZED.finditer(text):
+        size, n = m.group("size").lower(), m.group("n").lower()
+        if size in ("m", "k") and not m.group("sign"):
+            continue
+        if n[0].isdigit():
+            value = float(n.replace(",", "")) if n.count(",") != 1 or len(n.split(",")[1]) == 3 \
+                else float(n.replace(",", "."))
+        elif n in ("a", "an", "one"):
+            value = 1.0
+        elif n in _NUMBER_WORDS and _NUMBER_WORDS[n].isdigit():
+            value = float(_NUMBER_WORDS[n])
+        else:
+            continue
+        out.append((" ".join(m.group().split()), value * _SIZES[size]))
+    return out
+
+
+def _resized(sentence: str, cited: str) -> str | None:
+    """A figure with a size word ("3 trillion", "£3bn", "one million") whose value the cited quotes give in no
+    form (neither sized, "3 million", nor written out, "3,000,000"): "3" and "million" were each found in the quotes,
+    so "3 trillion" and "£3bn" passed over "3 million pounds" (a hostile review, session 35)."""
+    given = {round(v) for _, v in _sized(cited)}
+    given |= {round(float(n.replace(",", ""))) for n in re.findall(r"\d+(?:,\d{3})+|\d+", cited)}
+    for written, value in _sized(sentence):
+        if round(value) not in given:
+            return f"gives {written!r}, a figure the cited quotes do not give"
+    return None
+
+
 def _plural(unit: str) -> str:
     return "per cent" if unit == "percent" else unit if unit in ("yen", "yuan") else unit + "s"
 
@@ -507,16 +590,22 @@ def _quote_sources(hit: Hit, index) -> list[str]:
     return [p.text, p.speaker or "", p.outlet or "", p.question or "", doc.title if doc else ""]
 
 
-_QUOTED = re.compile(r"[\"“”„«]([^\"“”„«»]{3,})[\"“”»]")
+_QUOTED = re.compile(r"[\"“”„«]([^\"“”„«»]*\w[^\"“”„«»]*)[\"“”»]"
+                     # single marks: an opening one after no letter, an apostrophe inside a word ("don't") let through
+                     r"|(?<![\w'’])'((?:[^'’\"“”„«»]|(?<=\w)['’](?=\w))*?\w(?:[^'’\"“”„«»]|(?<=\w)['’](?=\w))*?)['’](?![\w'’])")
+_ANY_APOSTROPHE = str.maketrans({"’": "'", "‘": "'", "´": "'", "ʼ": "'", "`": "'"})
 
 
 def _misquoted(sentence: str, quotes: list[str]) -> str | None:
-    """Words the sentence puts in quotation marks that no cited quote holds (spaces and case aside)."""
-    said = [" ".join(q.split()).casefold() for q in quotes]
+    """Words the sentence puts in quotation marks, double or single, that no cited quote holds (spaces, case and
+    the kind of apostrophe aside): a model's words in quotation marks read as the speaker's (a hostile review,
+    session 35: ‘the Alliance must keep expanding at any cost’ passed in single marks, and two-word ones in any)."""
+    said = [" ".join(q.split()).casefold().translate(_ANY_APOSTROPHE) for q in quotes]
     for m in _QUOTED.finditer(sentence):
-        words = " ".join(m.group(1).split()).strip(" .,;:!?").casefold()
-        if len(words.split()) >= 3 and not any(words in q for q in said):
-            return f"puts in quotation marks words the cited quotes do not hold: {m.group(1).strip()[:60]!r}"
+        inside = m.group(1) or m.group(2)
+        words = " ".join(inside.split()).strip(" .,;:!?").casefold().translate(_ANY_APOSTROPHE)
+        if words and not any(words in q for q in said):
+            return f"puts in quotation marks words the cited quotes do not hold: {inside.strip()[:60]!r}"
     return None
 
 
@@ -526,7 +615,7 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
     With `question`, a sentence much closer to the question than to any cited quote sentence (one
     that restates the question as an answer: 'Yes, there is still a channel…') is not supported."""
     by_rank = {h.rank: h for h in hits}
-    parts = split(text)
+    parts = split(_plain(text))         # (a fullwidth "［1］" is a citation marker too, not words of the sentence)
     removed = 0
     plain: list[tuple[str, list[int]]] = []
     for raw, cited in parts:
@@ -584,7 +673,8 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
             closest = [flat[j][1] for j in np.flatnonzero(mask) if sims[i][j] >= best - CLOSE]
             cited_text = " ".join(by_rank[r].passage.text for r in pool)
             turned = _turned(sentence, closest) or _opposite(sentence, closest, cited_text) or \
-                _reordered(sentence, closest, cited_text) or _misfigured(sentence, cited_text)
+                _reordered(sentence, closest, cited_text) or _misfigured(sentence, cited_text) or \
+                _resized(sentence, cited_text)
             if turned:
                 problems.append(turned)
         if mask.any():
@@ -592,9 +682,11 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
                                  {speaker_of[j] for j in np.flatnonzero(mask) if sims[i][j] >= best - CLOSE})
             if credited:
                 problems.append(credited)
-        misquoted = _misquoted(sentence, [by_rank[r].passage.text for r in pool])
-        if misquoted:
-            problems.append(misquoted)
+        cited_texts = [by_rank[r].passage.text for r in pool]
+        for problem in (_misquoted(sentence, cited_texts), _mixed(sentence, " ".join(cited_texts)),
+                        _marked_up(sentence, " ".join(cited_texts))):
+            if problem:
+                problems.append(problem)
         out.append(CheckedSentence(text=sentence, citations=cited, supported=not problems,
                                    support=round(best * share, 4), problems=tuple(problems)))
     return out, removed
@@ -605,11 +697,34 @@ def _credited(sentence: str, speakers: list[str | None], closest: set[str | None
     to it: the claim is credited to the wrong person."""
     from .speakers import resolve
 
-    named = resolve(sentence, [s for s in dict.fromkeys(speakers) if s]).speakers
+    labels = [s for s in dict.fromkeys(speakers) if s]
+    found = resolve(sentence, labels)
+    named = found.speakers
     if named and not closest & set(named):
         return (f"credits to {' or '.join(named)} what the cited quotes have "
                 f"{' or '.join(sorted(s for s in closest if s)) or 'someone else'} say")
+    # speakers named together ("Helen Brandt and Marcus Webb both said …"): each of them must say it, not one
+    for group in _joined(sentence, found.spans):
+        together = list(dict.fromkeys(x for a, b in group for x in resolve(sentence[a:b], labels).speakers))
+        others = [x for x in together if x not in closest]
+        if others and closest & set(together):
+            return (f"credits to {' and '.join(together)} what the cited quotes have "
+                    f"{' or '.join(sorted(s for s in closest if s))} say, not {' or '.join(others)}")
     return None
+
+
+_JOINED = re.compile(r"\s*(?:,\s*)?(?:and|&|as well as|along with|together with)\s+|\s*,\s*", re.I)
+
+
+def _joined(sentence: str, spans) -> list[list[tuple[int, int]]]:
+    """The runs of two or more mentions (their spans) that only "and", "&" or commas join."""
+    runs = [[span] for span in spans[:1]]
+    for prev, cur in zip(spans, spans[1:]):
+        if _JOINED.fullmatch(sentence[prev[1]:cur[0]]):
+            runs[-1].append(cur)
+        else:
+            runs.append([cur])
+    return [run for run in runs if len(run) > 1]
 
 
 def fragment_problems(sentence: str, fragments, hits: list[Hit], index, citations: list[int]) -> list[str]:

@@ -1,0 +1,123 @@
+"""A hostile review of the summary check (session 35): sentences marked supported that their quotes do not support.
+Each case below was "ok" before; the faithful controls stay "ok". The fake embedder (bag of words) makes a copied
+sentence close to its quote, as the real model does."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from rag import render
+from rag.chat import Turn
+from rag.records import Document, Hit, Passage
+from rag.summarise import Summary
+from rag.verify import check
+
+from conftest import FakeEmbedder
+
+QUOTES = [("Helen Brandt", "The harbour wall repair was quoted at 3 million pounds in February, and the contractors "
+                           "can start in June. It is urgent."),
+          ("Marcus Webb", "We will not raise mooring fees next year. The new pontoon might be ready by August."),
+          ("Sergey Lavrov", "Russia fully respects the sovereignty of both Finland and Sweden. It’s those who are "
+                            "trying to get these two countries to join NATO that don’t seem to respect their "
+                            "sovereignty. There is a lobby which opposes any attempts to “move away” from NATO.")]
+
+
+@pytest.fixture(scope="module")
+def quotes():
+    text = "\n\n".join(f"{who}: {said}" for who, said in QUOTES)
+    doc = Document(id="d.txt", text=text, path="", title="Harbour committee", date="2023-03-03")
+    hits = []
+    for rank, (who, said) in enumerate(QUOTES, 1):
+        start = text.index(said)
+        hits.append(Hit(passage=Passage(doc="d.txt", start=start, end=start + len(said), text=said, section="text",
+                                        kind="turn", paragraph=rank, speaker=who), rank=rank, score=1.0))
+    return hits, SimpleNamespace(documents={"d.txt": doc}, passages=[h.passage for h in hits]), FakeEmbedder()
+
+
+def verdict(quotes, sentence):
+    hits, index, embedder = quotes
+    [checked], _ = check(sentence, hits, index, embedder)
+    return checked
+
+
+@pytest.mark.parametrize("sentence, problem", [
+    # a figure's size: "3" and "million" were each in the quote
+    ("The harbour wall repair was quoted at 3 trillion pounds in February. [1]", "'3 trillion'"),
+    ("The harbour wall repair was quoted at £3bn in February. [1]", "'£3bn'"),
+    ("The harbour wall repair was quoted at one million pounds in February. [1]", "'one million'"),
+    # the model's words in single quotation marks, or two words in double ones
+    ("Russia fully respects the sovereignty of both Finland and Sweden, ‘whatever NATO decides’. [3]",
+     "whatever NATO decides"),
+    ("Russia fully respects the sovereignty of both Finland and Sweden, 'whatever NATO decides'. [3]",
+     "whatever NATO decides"),
+    ("Russia fully respects the “full sovereignty” of both Finland and Sweden. [3]", "full sovereignty"),
+    # a look-alike letter, an ignorable character: the negation hidden from the negation check
+    ("Russia does n\u043et respect the sovereignty of both Finland and Sweden. [3]", "2 scripts"),
+    ("Russia does n\u034fot respect the sovereignty of both Finland and Sweden. [3]", "no or not"),
+    ("Russia does no\ufe00t respect the sovereignty of both Finland and Sweden. [3]", "no or not"),
+    # a month or a country in lower case
+    ("Russia fully respects the sovereignty of both Finland and norway. [3]", "norway"),
+    ("The contractors can start in july. [1]", "july"),
+    # a link, an image, a tag
+    ("Russia fully respects the sovereignty of both Finland and Sweden [proof](http://evil.example/x). [3]", "link"),
+    ("Russia fully respects the sovereignty of both Finland and Sweden ![](http://evil.example/p.png). [3]", "link"),
+    ("Russia fully respects the sovereignty of both Finland and Sweden <img src=x onerror=alert(1)>. [3]", "<img"),
+])
+def test_a_sentence_its_quotes_do_not_support_is_not_marked_supported(quotes, sentence, problem):
+    checked = verdict(quotes, sentence)
+    assert not checked.supported and any(problem in p for p in checked.problems), checked.problems
+
+
+@pytest.mark.parametrize("sentence", [
+    "The harbour wall repair was quoted at 3 million pounds in February. [1]",
+    "The harbour wall repair was quoted at £3m in February. [1]",
+    "The harbour wall repair was quoted at 3,000,000 pounds in February. [1]",
+    "Marcus Webb said they will not raise mooring fees next year. [2]",
+    "There is a lobby which opposes any attempts to 'move away' from NATO. [3]",
+    "Russia fully respects both countries' sovereignty, Finland's and Sweden's. [3]",
+    # straight apostrophes over the quote's curly ones, in quotation marks: the same words
+    "Lavrov said: “It's those who are trying to get these two countries to join NATO that don't seem to respect "
+    "their sovereignty.” [3]",
+])
+def test_faithful_sentences_stay_supported(quotes, sentence):
+    checked = verdict(quotes, sentence)
+    assert checked.supported, checked.problems
+
+
+def test_a_fullwidth_marker_is_a_citation_not_words_linked_unchecked(quotes):
+    """"… Sweden ［1］. [2]": NFKC made the fullwidth marker "[1]" inside the sentence's text after the citations were
+    read, and the chat linked quote [1], against which the sentence was never checked."""
+    hits, index, embedder = quotes
+    [checked], _ = check("Russia fully respects the sovereignty of both Finland and Sweden \uff3b1\uff3d. [3]", hits,
+                         index, embedder)
+    assert checked.citations == [1, 3] and "[" not in checked.text and "\uff3b" not in checked.text
+    turn = Turn(question="q", query="q", k=3, summary_on=True, result=SimpleNamespace(hits=hits, abstained=False),
+                index=index, summary=Summary([checked], "a model", None, 0))
+    html = render.summary_html(turn, 1)
+    assert "Sweden.</span>" in html and 'href="#t1-q1"' in html and 'href="#t1-q3"' in html
+
+
+MEETING = ("Harbour committee meeting, 3 March 2023.\n\n"
+           "Helen Brandt: Good evening. The harbour wall repair was quoted at 3 million pounds in February.\n\n"
+           "Marcus Webb: We will not raise mooring fees next year. The new pontoon might be ready by August.\n\n"
+           "Helen Brandt: I can draft the abstract for the grant application.\n")
+
+
+def test_two_speakers_named_together_must_both_have_said_it(tmp_path):
+    """"Helen Brandt and Marcus Webb both said they will not raise mooring fees" over a window of the meeting where
+    only Marcus Webb says it was "ok": the speaker check passed once any one person named had said it."""
+    from rag.build import build
+    from rag.retrieve import open_retriever
+
+    (tmp_path / "harbour.txt").write_text(MEETING, encoding="utf-8")
+    embedder = FakeEmbedder()
+    build([tmp_path / "harbour.txt"], embedder, folder=tmp_path / "idx")
+    r = open_retriever(tmp_path / "idx", embedder=embedder)
+    hits = r.search("What was said about mooring fees?", 3, abstain=False).hits
+    n = next(h.rank for h in hits if "mooring" in h.passage.text and "Helen Brandt" in h.passage.text)
+    [joint], _ = check(f"Helen Brandt and Marcus Webb both said they will not raise mooring fees next year. [{n}]",
+                       hits, r.index, embedder)
+    assert not joint.supported and any("not Helen Brandt" in p for p in joint.problems), joint.problems
+    [alone], _ = check(f"Marcus Webb said they will not raise mooring fees next year. [{n}]", hits, r.index, embedder)
+    assert alone.supported, alone.problems

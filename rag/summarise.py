@@ -662,6 +662,8 @@ class ServerSummariser(_Summarises):
         if stop == "repeat":
             text = _drop_repeats(text)
             reason = _stopped("repeat")
+        elif stop == "sentences":       # (a server that sends its answer in one piece: the cap holds for it too)
+            text = " ".join(t for t, _ in split(text)[:MAX_SENTENCES])
         elif failure is not None and failure.kind == "time" and text:
             reason = _stopped("time", time_limit)
         elif failure is not None and text:

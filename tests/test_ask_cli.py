@@ -183,8 +183,12 @@ def test_a_summary_model_it_cannot_prepare_leaves_the_quotes_and_the_extractive_
                                                                                         monkeypatch, capsys):
     """A hostile review: with RAG_CACHE a file, `rag ask --summary` printed no quotes and exited 1; the README promises
     the quotes, the extractive summary and why."""
+    from rag import summarise
+
     (tmp_path / "cachefile").write_text("not a folder")
     monkeypatch.setenv("RAG_CACHE", str(tmp_path / "cachefile"))
+    # (a model another test of this process loaded needs no cache: test_grounded's real one, run before this)
+    monkeypatch.setattr(summarise, "_registry", {})
     code, out, err = run(capsys, "ask", QUESTION, "--index", str(tiny_index), "-k", "2", "--summary", "--json")
     data = json.loads(out)
     assert code == 0 and data["passages"] and data["summary"] is not None

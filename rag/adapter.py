@@ -34,6 +34,7 @@ import io
 import json
 import os
 import stat
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -105,19 +106,26 @@ def _read(path) -> tuple[np.ndarray, str, dict]:
     archive is refused before numpy reads it (numpy takes any other file for a pickle, and its message then
     advises loading it unsafely). A named pipe or a device is refused before a byte is read (opened without
     waiting for a writer: a pipe held `rag search --adapter` and `rag adapt --out` for ever)."""
-    with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-            raise ValueError("not a regular file")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):      # (a folder: open() would name it by its descriptor, "3")
+        os.close(fd)
+        raise ValueError("not a regular file")
+    with open(fd, "rb") as f:
         if f.read(4) != b"PK\x03\x04":
             raise ValueError("not an .npz archive of W, fingerprint and about (made by `rag adapt`)")
         f.seek(0)
-        data = np.load(f, allow_pickle=False)       # (the file checked, not whatever its name holds by now)
-        if not isinstance(data, np.lib.npyio.NpzFile):       # a .npy file: one bare array
-            raise ValueError("not an .npz archive of W, fingerprint and about")
-        with data:
-            W, fingerprint, about = data["W"], str(data["fingerprint"]), json.loads(str(data["about"]))
+        try:
+            data = np.load(f, allow_pickle=False)       # (the file checked, not whatever its name holds by now)
+            if not isinstance(data, np.lib.npyio.NpzFile):       # a .npy file: one bare array
+                raise ValueError("not an .npz archive of W, fingerprint and about")
+            with data:
+                W, fingerprint, about = data["W"], str(data["fingerprint"]), json.loads(str(data["about"]))
+        except (zipfile.BadZipFile, EOFError) as e:     # a copy cut short
+            raise ValueError(f"a damaged .npz archive ({e})") from None
     if W.dtype.kind not in "fiu" or W.ndim != 2 or W.shape[0] != W.shape[1] or not isinstance(about, dict):
         raise ValueError(f"W is not a square matrix of numbers (shape {W.shape}, type {W.dtype})")
+    if not np.isfinite(W).all():        # (NaN ranked every passage alike, "score nan")
+        raise ValueError("W holds numbers that are not finite (NaN or infinity)")
     return W, fingerprint, about
 
 

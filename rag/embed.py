@@ -66,7 +66,13 @@ class Embedder(Protocol):
 
 
 def resolve_model(name: str) -> str:
-    """A model folder for `name`: the packaged default, a local folder, or a hub name as given."""
+    """A model folder for `name`: the packaged default, a local folder (``~`` expanded), or a hub name as given;
+    ModelError for a path (``/…``, ``./…``, ``../…``, ``~…``) with no folder there."""
+    if name.startswith("~"):
+        name = str(Path(name).expanduser())
+    if name.startswith(("/", "./", "../", ".\\", "..\\")) and not Path(name).is_dir():
+        raise ModelError(f"No embedding model folder at {name} (RAG_EMBED_MODEL names a model folder or "
+                         f"{DEFAULT_MODEL}).")
     if name in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
         try:
             import importlib.resources
@@ -197,8 +203,8 @@ class SentenceTransformerEmbedder:
 
     @property
     def dim(self) -> int:
-        if self.on_onnx() and (encoder := self._encoder()) is not None:
-            return encoder.dim
+        if self.on_onnx() and (vectors := self._on_graph(["dimension"], threads=1)) is not None:
+            return int(vectors.shape[1])
         m = self.model
         get = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
         return int(get())
@@ -221,9 +227,24 @@ class SentenceTransformerEmbedder:
             return [len(e.ids) for e in tok.encode_batch(texts, add_special_tokens=False)]
         return [len(tok(t, add_special_tokens=False)["input_ids"]) for t in texts]
 
+    def _on_graph(self, texts: list[str], threads: int) -> np.ndarray | None:
+        """`texts` embedded by the ONNX encoder; None where auto goes on with torch instead (a graph that could not
+        be made or read: said once)."""
+        encoder = self._encoder()
+        if encoder is None:
+            return None
+        try:
+            return encoder.encode(texts, self.batch_size, threads=threads)
+        except ModelError as e:
+            if self.backend != "auto":
+                raise
+            self.backend, self._onnx = "torch", None
+            log.warning("%s Embedding goes on with torch.", e)
+            return None
+
     def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        if self.on_onnx(len(texts)) and (encoder := self._encoder()) is not None:
-            return encoder.encode(texts, self.batch_size, threads=0)
+        if self.on_onnx(len(texts)) and (vectors := self._on_graph(texts, threads=0)) is not None:
+            return vectors
         vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
                                     show_progress_bar=progress, convert_to_numpy=True)
         return np.asarray(vectors, dtype="float32")
@@ -241,8 +262,8 @@ class SentenceTransformerEmbedder:
         return self._queries.submit(text)
 
     def _encode_queries(self, texts: list[str]) -> np.ndarray:
-        if self.on_onnx() and (encoder := self._encoder()) is not None:
-            return encoder.encode(texts, self.batch_size, threads=1)
+        if self.on_onnx() and (vectors := self._on_graph(texts, threads=1)) is not None:
+            return vectors
         vecs = self.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vecs, dtype="float32")
 
@@ -328,6 +349,14 @@ def onnx_unfit(folder: str) -> str | None:
     A model with CLS or max pooling, a Dense layer or other modules gives other vectors: torch embeds it."""
     import json
     folder = Path(folder)
+    if not (folder / "tokenizer.json").is_file():      # (what OnnxEncoder tokenizes with; torch reads vocab.txt too)
+        return "it has no tokenizer.json"
+    try:
+        prompts = json.loads((folder / "config_sentence_transformers.json").read_text())
+    except (OSError, ValueError):
+        prompts = {}
+    if isinstance(prompts, dict) and prompts.get("default_prompt_name"):
+        return f"it puts its prompt {prompts['default_prompt_name']!r} before every text"
     try:
         modules = json.loads((folder / "modules.json").read_text())
     except FileNotFoundError:
@@ -351,8 +380,8 @@ def onnx_unfit(folder: str) -> str | None:
 
 
 def onnx_cache() -> Path:
-    if os.environ.get("RAG_ONNX_CACHE"):
-        return Path(os.environ["RAG_ONNX_CACHE"])
+    if os.environ.get("RAG_ONNX_CACHE", "").strip():
+        return Path(os.environ["RAG_ONNX_CACHE"].strip()).expanduser()
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-quotes" / "onnx"
 
 
@@ -452,19 +481,22 @@ def _export(folder: str, target: Path) -> None:
             return self.bert(**dict(zip(names, inputs))).last_hidden_state
 
     raw = target.with_name(f".raw.{os.getpid()}.onnx")
-    ids = torch.ones((2, 16), dtype=torch.long)
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(Hidden(base), (ids, torch.ones_like(ids), torch.zeros_like(ids))[:len(names)], str(raw),
-                          input_names=names, output_names=["hidden"], opset_version=17, dynamo=False,
-                          dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names + ["hidden"]})
-    cfg = base.config
-    fusedm = optimize_model(str(raw), model_type="bert", num_heads=cfg.num_attention_heads,
-                            hidden_size=cfg.hidden_size, opt_level=1)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    fusedm.save_model_to_file(str(tmp))
-    os.replace(tmp, target)
-    raw.unlink(missing_ok=True)
+    ids = torch.ones((2, 16), dtype=torch.long)
+    try:
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(Hidden(base), (ids, torch.ones_like(ids), torch.zeros_like(ids))[:len(names)], str(raw),
+                              input_names=names, output_names=["hidden"], opset_version=17, dynamo=False,
+                              dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names + ["hidden"]})
+        cfg = base.config
+        fusedm = optimize_model(str(raw), model_type="bert", num_heads=cfg.num_attention_heads,
+                                hidden_size=cfg.hidden_size, opt_level=1)
+        fusedm.save_model_to_file(str(tmp))
+        os.replace(tmp, target)
+    finally:        # (a full disk: the 90 MB of a half-written graph are not left on it)
+        raw.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
 
 
 def _parameters(fn) -> set[str]:
@@ -495,8 +527,12 @@ class OnnxEncoder:
                 opts = ort.SessionOptions()
                 opts.intra_op_num_threads = threads      # 0: every core
                 opts.inter_op_num_threads = 1
-                self._sessions[threads] = ort.InferenceSession(str(self.graph), opts,
-                                                               providers=["CPUExecutionProvider"])
+                try:
+                    self._sessions[threads] = ort.InferenceSession(str(self.graph), opts,
+                                                                   providers=["CPUExecutionProvider"])
+                except Exception as e:  # noqa: BLE001 - a damaged graph (cut short, overwritten) is one message
+                    raise ModelError(f"The cached ONNX graph {self.graph} cannot be read ({str(e)[:120]}): delete it "
+                                     f"and it is made again, or set {BACKEND_VARIABLE}=torch") from e
             return self._sessions[threads]
 
     @property
@@ -526,4 +562,5 @@ class OnnxEncoder:
 
 
 def default_embedder() -> Embedder:
-    return SentenceTransformerEmbedder(os.environ.get("RAG_EMBED_MODEL", DEFAULT_MODEL))
+    """The embedder $RAG_EMBED_MODEL names (unset or blank: DEFAULT_MODEL)."""
+    return SentenceTransformerEmbedder(os.environ.get("RAG_EMBED_MODEL", "").strip() or DEFAULT_MODEL)

@@ -108,9 +108,17 @@ class Compat:
             uses = "this version uses" if self.chunking == ChunkSettings() else "this run asks for"
             return f"was chunked with {manifest.get('chunking')}, {uses} {self.chunking.to_dict()}"
         model = manifest.get("model") or {}
-        if self.model is not None and (model.get("name"), model.get("fingerprint")) != self.model:
-            return (f"was built with model {model.get('name')!r} (weights {model.get('fingerprint')}), "
-                    f"but this run uses {self.model[0]!r} (weights {self.model[1]})")
+        built = (model.get("name"), model.get("fingerprint"))
+        # the same weights named otherwise ("m/", "./m", its absolute path) fit; a hub name is its weights' only name
+        same = built[1] == self.model[1] and not str(built[1]).startswith("hub:") if self.model else True
+        if self.model is not None and built != self.model and not same:
+            int8 = "+onnx-int8" in str(built[1])
+            backend = "RAG_EMBED_BACKEND=onnx-int8" if int8 else "RAG_EMBED_BACKEND=torch"
+            weights = str(built[1]).split("+")[0] == str(self.model[1]).split("+")[0]
+            setting = backend if weights else f"RAG_EMBED_MODEL={built[0]}" + (f" {backend}" if int8 else "")
+            return (f"was built with model {built[0]!r} (weights {built[1]}), "
+                    f"but this run uses {self.model[0]!r} (weights {self.model[1]}); "
+                    f"{setting} reads it as built{'' if weights else ', if those weights are still there'}")
         return None
 
 

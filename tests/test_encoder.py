@@ -279,6 +279,7 @@ def _st_folder(folder, pooling="mean_tokens", extra_modules=()):
                *extra_modules,
                {"idx": 9, "name": "9", "path": "9_Normalize", "type": "sentence_transformers.models.Normalize"}]
     (folder / "modules.json").write_text(json.dumps(modules))
+    (folder / "tokenizer.json").write_text("{}")         # (its content is the tokenizer's business)
     modes = ("cls_token", "mean_tokens", "max_tokens", "mean_sqrt_len_tokens")
     (folder / "1_Pooling" / "config.json").write_text(json.dumps(
         {"word_embedding_dimension": 32, **{f"pooling_mode_{m}": m == pooling for m in modes}}))
@@ -290,11 +291,21 @@ def test_onnx_embeds_only_models_whose_vectors_its_mean_pooling_gives(monkeypatc
     layer would have had other vectors than torch's under the same fingerprint. auto keeps such a model on torch,
     whatever the build's size; the onnx backends say so, naming what to set."""
     assert embed.onnx_unfit(str(_st_folder(tmp_path / "mean"))) is None
+    (tmp_path / "tokenizer.json").write_text("{}")
     assert embed.onnx_unfit(str(tmp_path)) is None                  # a bare transformers folder: mean-pooled too
     assert "cls_token" in embed.onnx_unfit(str(_st_folder(tmp_path / "cls", pooling="cls_token")))
     dense = {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"}
     assert "Dense" in embed.onnx_unfit(str(_st_folder(tmp_path / "dense", extra_modules=[dense])))
+    # (session 35's models review) torch reads a vocab.txt alone, and puts a default prompt before every text: the
+    # ONNX encoder did neither (a traceback after a whole build; other vectors under the same fingerprint)
+    (tmp_path / "mean" / "tokenizer.json").unlink()
+    assert "no tokenizer.json" in embed.onnx_unfit(str(tmp_path / "mean"))
+    prompted = _st_folder(tmp_path / "prompted")
+    (prompted / "config_sentence_transformers.json").write_text(
+        '{"prompts": {"document": "passage: "}, "default_prompt_name": "document"}')
+    assert "prompt 'document'" in embed.onnx_unfit(str(prompted))
     (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "tokenizer.json").write_text("{}")
     (tmp_path / "broken" / "modules.json").write_text("{not json")
     assert "cannot be read" in embed.onnx_unfit(str(tmp_path / "broken"))
 

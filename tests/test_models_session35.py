@@ -1,0 +1,104 @@
+"""A user's own models and settings (a hostile review, session 35): what was a traceback, silently other vectors,
+or a refusal of an index that fits. The fast ones need no model; the slow ones load MiniLM or a tiny random one."""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+from rag import adapter, embed
+from rag.errors import ModelError, QueryError
+from rag.store import Compat
+
+from test_encoder import tiny_mpnet  # noqa: F401 - the fixture
+
+
+# ---- settings --------------------------------------------------------------------------------------------------
+
+def test_a_blank_model_setting_is_the_default_and_a_path_is_a_path(monkeypatch, tmp_path):
+    """RAG_EMBED_MODEL="" hashed the current folder's files as a model's ("this run uses ''"); "~/models/m" was
+    "Path ~/models/m not found"; "/no/such/model" was taken for a hub name, reported as an index built otherwise."""
+    monkeypatch.setenv("RAG_EMBED_MODEL", "  ")
+    assert embed.default_embedder().name == embed.DEFAULT_MODEL
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "models" / "m").mkdir(parents=True)
+    assert embed.resolve_model("~/models/m") == str(tmp_path / "models" / "m")
+    for missing in ("/no/such/model", "./no-such-model", "~/models/none"):
+        with pytest.raises(ModelError, match="No embedding model folder at .*RAG_EMBED_MODEL"):
+            embed.resolve_model(missing)
+    assert embed.resolve_model("acme/tiny") == "acme/tiny"          # a hub name stays one
+    monkeypatch.setenv("RAG_ONNX_CACHE", "~/onnx")                  # (was a folder named "~" in the current one)
+    assert embed.onnx_cache() == tmp_path / "onnx"
+
+
+def test_the_same_weights_named_otherwise_open_the_index_and_a_refusal_names_the_setting():
+    manifest = lambda name, fp: {"format": "rag-index/3", "parser": Compat().parser,  # noqa: E731
+                                 "chunker": Compat().chunker, "chunking": Compat().chunking.to_dict(),
+                                 "model": {"name": name, "fingerprint": fp}}
+    assert Compat(model=("m/", "3b8b")).problem(manifest("m", "3b8b")) is None        # "m", "m/", "./m", /abs/m
+    assert Compat(model=("acme/tiny", "hub:acme/tiny")).problem(manifest("acme/tiny", "hub:acme/tiny")) is None
+    other = Compat(model=("all-MiniLM-L6-v2", "bcfe")).problem(manifest("/models/m", "3b8b"))
+    assert "RAG_EMBED_MODEL=/models/m reads it as built" in other
+    int8 = Compat(model=("all-MiniLM-L6-v2", "bcfe")).problem(manifest("all-MiniLM-L6-v2", "bcfe+onnx-int8.2"))
+    assert "RAG_EMBED_BACKEND=onnx-int8 reads it as built" in int8 and "RAG_EMBED_MODEL" not in int8
+    torch = Compat(model=("all-MiniLM-L6-v2", "bcfe+onnx-int8.2")).problem(manifest("all-MiniLM-L6-v2", "bcfe"))
+    assert "RAG_EMBED_BACKEND=torch reads it as built" in torch
+
+
+def test_a_damaged_or_unfinished_adapter_is_a_message(tmp_path):
+    """A copy cut short was zipfile's traceback (the chat: every search an error event); NaN weights ranked
+    every passage alike, "score nan"; a folder was "[Errno 21] Is a directory: 3"."""
+    path = adapter.save(adapter.Adapter(np.eye(8, dtype="float32"), "fp", {}), tmp_path / "a.npz")
+    (tmp_path / "cut.npz").write_bytes(path.read_bytes()[:200])
+    with pytest.raises(QueryError, match="Cannot read the query adapter .*damaged"):
+        adapter.load(str(tmp_path / "cut.npz"))
+    W = np.eye(8, dtype="float32")
+    W[2, 3] = np.nan
+    adapter.save(adapter.Adapter(W, "fp", {}), tmp_path / "nan.npz")
+    with pytest.raises(QueryError, match="not finite"):
+        adapter.load(str(tmp_path / "nan.npz"))
+    (tmp_path / "folder.npz").mkdir()
+    with pytest.raises(QueryError, match="not a regular file") as e:
+        adapter.load(str(tmp_path / "folder.npz"))
+    assert ": 3" not in str(e.value)
+
+
+# ---- the ONNX cache --------------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_a_damaged_cached_graph_is_said_and_auto_goes_on_with_torch(monkeypatch, tmp_path, caplog):
+    """A graph cut short in the cache (a restored backup) made every search and build a traceback
+    ("InvalidProtobuf"), until the user found and deleted it."""
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    monkeypatch.setenv("RAG_ONNX_CACHE", str(tmp_path))
+    torch = embed.SentenceTransformerEmbedder(backend="torch")
+    graph = embed.graph_file(torch.weights_fingerprint, int8=False)
+    graph.parent.mkdir(parents=True)
+    graph.write_bytes(b"\x08\x07" + b"cut short" * 100)
+    with pytest.raises(ModelError, match=r"cached ONNX graph .*model\.v2\.onnx cannot be read.*delete it"):
+        embed.SentenceTransformerEmbedder(backend="onnx").encode_query("mooring fees")
+    auto = embed.SentenceTransformerEmbedder(backend="auto")
+    with caplog.at_level(logging.WARNING, logger="rag.embed"):
+        got = auto.encode_documents(["mooring fees next year"])
+        q = auto.encode_query("mooring fees")
+    assert auto.backend == "torch" and np.allclose(got, torch.encode_documents(["mooring fees next year"]), atol=1e-6)
+    assert q.shape == (auto.dim,) == (384,)
+    assert sum("goes on with torch" in r.getMessage() for r in caplog.records) == 1
+
+
+@pytest.mark.slow
+def test_an_export_that_fails_leaves_no_half_written_graph(tiny_mpnet, monkeypatch, tmp_path):  # noqa: F811
+    """A full disk: the export's one-line message was right, but its partial graph (90 MB for MiniLM) stayed there."""
+    import torch
+
+    def export(model, args, path, **kwargs):
+        with open(path, "wb") as f:
+            f.write(b"half a graph")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(torch.onnx, "export", export)
+    with pytest.raises(OSError):
+        embed._export(tiny_mpnet, tmp_path / "model.v2.onnx")
+    assert list(tmp_path.iterdir()) == []

@@ -259,7 +259,7 @@ def _queries_line(path, n: int, line: str) -> dict:
 
 def cmd_eval(args) -> int:
     from . import evaluate
-    from .calibration import borrowed, save as save_calibration
+    from .calibration import borrowed, fits, made_for, save as save_calibration
     from .retrieve import open_retriever
 
     sets = {path: evaluate.load_set(path) for path in args.files}
@@ -273,7 +273,9 @@ def cmd_eval(args) -> int:
         names = [Path(p).name for p in sets]
         stored = save_calibration(retriever.index, args.mode, cal, names)
         retriever = retriever.with_settings(threshold=cal["threshold"])
-    calibration = ((stored or {}).get("modes") or {}).get(args.mode)
+    # (one made for another model or chunking is no calibration of this index: it was reported as if it were)
+    fitting = stored and fits(stored, made_for(retriever.index.manifest))
+    calibration = ((stored or {}).get("modes") or {}).get(args.mode) if fitting else None
     report = {"mode": args.mode, "threshold": retriever.settings.threshold,
               "conversation": retriever.settings.conversation, "calibration": calibration, "sets": {},
               "borrowed": not args.calibrate and borrowed(retriever.index, args.mode),

@@ -102,3 +102,36 @@ def test_an_export_that_fails_leaves_no_half_written_graph(tiny_mpnet, monkeypat
     with pytest.raises(OSError):
         embed._export(tiny_mpnet, tmp_path / "model.v2.onnx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_rag_eval_reports_no_calibration_made_for_another_model(tmp_path, monkeypatch, capsys):
+    """After a rebuild with another model, `rag eval` said "threshold: none" and then "calibration (…): threshold
+    1.095", the other model's, in its text and in --json."""
+    import json
+
+    import rag.embed
+    from rag.cli import main
+
+    from conftest import FakeEmbedder
+
+    class Other(FakeEmbedder):
+        fingerprint = "fake-v2"
+
+    (tmp_path / "a.txt").write_text("Alice: What about the new crane?\n\nBob: The crane is delayed until September.\n\n"
+                                    "Carol: The fees will not go up.\n", encoding="utf-8")
+    (tmp_path / "q.jsonl").write_text(
+        '{"id": "q1", "query": "When will the crane arrive?", "gold": ["delayed until September"]}\n'
+        '{"id": "q2", "query": "Will fees increase?", "gold": ["will not go up"]}\n'
+        '{"id": "q3", "query": "What is the lighthouse password?", "gold": []}\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
+    assert main(["index", "a.txt", "--index", "idx", "--quiet"]) == 0
+    assert main(["eval", "q.jsonl", "--index", "idx", "--calibrate"]) == 0
+    assert "calibration (q.jsonl" in capsys.readouterr().out
+    monkeypatch.setattr(rag.embed, "default_embedder", Other)
+    assert main(["index", "--index", "idx", "--rebuild", "a.txt", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["eval", "q.jsonl", "--index", "idx"]) == 0
+    assert "calibration (" not in capsys.readouterr().out
+    assert main(["eval", "q.jsonl", "--index", "idx", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["calibration"] is None

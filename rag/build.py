@@ -22,6 +22,7 @@ file never stops the others. What it leaves out: watching folders for changes.
 """
 from __future__ import annotations
 
+import logging
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,8 @@ from .chunk import ChunkSettings, chunk, embed_text
 from .errors import DocumentError, IndexProblem
 from .parse import parse
 from .records import Document, Passage
+
+log = logging.getLogger(__name__)
 
 # why the chat's removal (uploads_only) skips a document
 FROM_A_FILE = "indexed from a file of the server: the chat removes only uploads"
@@ -168,6 +171,7 @@ def _embed(entries: list[_Entry], embedder, progress: Progress | None, deadline:
         vectors.append(embedder.encode_documents([t for _, t in batch]))
     if progress and total:
         progress(total, total, f"Embedding {todo[-1].doc.id}")
+    _say_cut(embedder, [t for _, t in texts])
     flat = np.concatenate(vectors) if vectors else None
     row = 0
     for e in todo:
@@ -175,6 +179,20 @@ def _embed(entries: list[_Entry], embedder, progress: Progress | None, deadline:
         e.vectors = flat[row:row + n] if n else None
         row += n
     return total
+
+
+def _say_cut(embedder, texts: list[str]) -> None:
+    """Say when the model reads fewer tokens than passages hold (ChunkSettings is sized for MiniLM's 256): a model of
+    128 gave two passages that differ past their 128th token the same vector, and nothing said so (a hostile review,
+    session 35). Only such a model pays for the count."""
+    limit = getattr(embedder, "max_tokens", None)
+    if not texts or not isinstance(limit, int) or limit >= ChunkSettings().window:
+        return
+    cut = sum(n > limit - 2 for n in embedder.count_tokens(texts))     # (its [CLS] and [SEP] count)
+    if cut:
+        log.warning("%d of %d passages are longer than the %d tokens the model %s reads: their vectors read only "
+                    "their beginning (keyword search reads them whole). A model that reads %d tokens fits them.",
+                    cut, len(texts), limit, getattr(embedder, "name", ""), ChunkSettings().window + 2)
 
 
 def _model(embedder, dim: int | None) -> dict:

@@ -135,3 +135,25 @@ def test_rag_eval_reports_no_calibration_made_for_another_model(tmp_path, monkey
     assert "calibration (" not in capsys.readouterr().out
     assert main(["eval", "q.jsonl", "--index", "idx", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["calibration"] is None
+
+
+def test_a_model_reading_fewer_tokens_than_the_passages_hold_is_said(tmp_path, caplog):
+    """A model of 32 or 128 tokens gave passages that differ past their limit the same vector, and nothing said so
+    (the windows are sized for MiniLM's 256)."""
+    from rag.build import build
+
+    from conftest import FakeEmbedder
+
+    class Short(FakeEmbedder):
+        max_tokens = 32
+
+    (tmp_path / "a.txt").write_text("Alice: " + "the budget for the new harbour wall " * 12 + "\n\nBob: Yes.\n",
+                                    encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="rag.build"):
+        build([tmp_path / "a.txt"], Short(), folder=tmp_path / "short")
+    said = [r.getMessage() for r in caplog.records if "tokens the model" in r.getMessage()]
+    assert len(said) == 1 and said[0].startswith("1 of ") and "32 tokens" in said[0]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="rag.build"):
+        build([tmp_path / "a.txt"], FakeEmbedder(), folder=tmp_path / "long")
+    assert not [r for r in caplog.records if "tokens the model" in r.getMessage()]

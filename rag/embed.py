@@ -339,7 +339,7 @@ def _max_seq_length(folder: str) -> int:
 
 # what OnnxEncoder computes after the graph: sentence-transformers' modules it stands for (the vectors are
 # normalised either way, so a Normalize module changes nothing)
-_ONNX_MODULES = ("Transformer", "Pooling", "Normalize")
+_ONNX_MODULES = ("Transformer", "Pooling", "Normalize", "Dropout")     # (Dropout: nothing at inference)
 
 
 def onnx_unfit(folder: str) -> str | None:
@@ -368,8 +368,11 @@ def onnx_unfit(folder: str) -> str | None:
         pooling = next((m for m in modules if str(m["type"]).endswith("Pooling")), None)
         if pooling is not None:
             config = json.loads((folder / pooling.get("path", "") / "config.json").read_text())
-            modes = sorted(k.removeprefix("pooling_mode_") for k, v in config.items()
-                           if k.startswith("pooling_mode_") and v)
+            if isinstance(config.get("pooling_mode"), str):   # (sentence-transformers 6 writes {"pooling_mode": "mean"})
+                modes = [{"mean": "mean_tokens"}.get(config["pooling_mode"], config["pooling_mode"])]
+            else:
+                modes = sorted(k.removeprefix("pooling_mode_") for k, v in config.items()
+                               if k.startswith("pooling_mode_") and v)
             if modes != ["mean_tokens"]:
                 return f"it pools by {' and '.join(modes) or 'nothing'}, not by the mean of its tokens"
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:

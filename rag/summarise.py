@@ -662,8 +662,6 @@ class ServerSummariser(_Summarises):
         if stop == "repeat":
             text = _drop_repeats(text)
             reason = _stopped("repeat")
-        elif stop == "sentences":       # (a server that sends its answer in one piece: the cap holds for it too)
-            text = " ".join(t for t, _ in split(text)[:MAX_SENTENCES])
         elif failure is not None and failure.kind == "time" and text:
             reason = _stopped("time", time_limit)
         elif failure is not None and text:
@@ -675,6 +673,8 @@ class ServerSummariser(_Summarises):
             reason = _stopped("tokens", max_new_tokens=max_new_tokens)
         if reason and stop != "repeat":
             text = _drop_unfinished(text)
+        if len(split(text)) > MAX_SENTENCES:        # (an answer sent in one piece: the cap holds for it too)
+            text = " ".join(t for t, _ in split(text)[:MAX_SENTENCES])
         yield _final(text, reason, question, hits, index, embedder, self.name)
 
     def _discover(self, deadline: float) -> str | None:

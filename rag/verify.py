@@ -232,6 +232,16 @@ def strip_citations(text: str) -> str:
     return re.sub(r"\s+([.,;:!?])", r"\1", text).strip()
 
 
+_FULLWIDTH_MARKER = re.compile(r"［([^］\n]{1,30})］")
+
+
+def _marker(m: re.Match) -> str:
+    """A fullwidth "［1］" as the "[1]" it folds to, where it is one; else as written (only markers are folded before
+    the sentences are split: "！" and "？" end a Chinese or Japanese sentence, their NFKC forms only before a capital)."""
+    inside = unicodedata.normalize("NFKC", m.group(1))
+    return f"[{inside}]" if re.fullmatch(r"\s*\^?\d+(?:\s*[,;\-–]\s*\d+)*\s*", inside) else m.group()
+
+
 def _plain(text: str) -> str:
     """A sentence as it is checked and shown: compatibility forms folded (fullwidth "６０": 60), invisible format
     characters out (a zero-width space inside "not" hid the negation), an apostrophe written otherwise an
@@ -252,16 +262,17 @@ def _mixed(sentence: str, cited: str) -> str | None:
     е) that the cited quotes do not write so: a look-alike letter hides the word from every check. (Kanji with kana,
     a Japanese word, is no such word.)"""
     for m in _WORD.finditer(sentence):
-        scripts = {unicodedata.name(c, "?").split()[0] for c in m.group() if c.isalpha()} & _ALIKE
-        if len(scripts) > 1 and m.group() not in cited:
-            return f"writes {m.group()!r} in letters of {len(scripts)} scripts"
+        for part in m.group().split("-"):      # ("α-particles", "β-blockers": a Greek letter before a word)
+            scripts = {unicodedata.name(c, "?").split()[0] for c in part if c.isalpha()} & _ALIKE
+            if len(scripts) > 1 and part not in cited:
+                return f"writes {m.group()!r} in letters of {len(scripts)} scripts"
     return None
 
 
 _ALIKE = {"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"}     # scripts with letters that look alike
 
 
-_MARKUP = re.compile(r"https?://|\bwww\.|\]\(|!\[|</?[a-z][a-z0-9]*(?:\s[^>]*)?/?>|<!", re.I)
+_MARKUP = re.compile(r"https?://|\bwww\.|\]\(|!\[|(?<![\w<])</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>|<!", re.I)
 
 
 def _marked_up(sentence: str, cited: str) -> str | None:
@@ -269,6 +280,8 @@ def _marked_up(sentence: str, cited: str) -> str | None:
     a supported sentence (a hostile review, session 35)."""
     for m in _MARKUP.finditer(sentence):
         piece = sentence[m.start():m.start() + 40].split()[0]
+        if m.group()[0] not in "<]!":       # (a link's own run of characters, not the full stop or comma after it)
+            piece = piece.rstrip(".,;:!?)'\"’”")
         if piece not in cited:
             return f"carries a link or markup the cited quotes do not hold: {piece!r}"
     return None
@@ -300,8 +313,8 @@ def terms(sentence: str) -> list[str]:
         elif w[0].isupper() and ((len(w) > 1 and w.isupper()) or low not in _COMMON or _month(sentence, m)) \
                 and not _opener(sentence, m):
             found.append(w)
-        elif w.islower() and (low in _MONTHS or (low in countries() and low not in _EVERYDAY_COUNTRIES)):
-            found.append(w)     # a month or a country written in lower case ("in july", "and norway") is one still
+        elif w.islower() and low in _MONTHS:
+            found.append(w)     # a month written in lower case ("in july") is one still
     seen, unique = set(), []
     for t in found:
         if _norm(t) not in seen:
@@ -310,10 +323,9 @@ def terms(sentence: str) -> list[str]:
     return unique
 
 
-# months whose names are no other English word ("may", "march", "august" are), and countries' names that are
-# ("turkey", "china", "chad", "jordan", "georgia", "guinea"): a lower-case one of these is no name
+# months whose names are no other English word ("may", "march", "august" are). (Not countries: many in lower case are
+# ordinary words, "jersey", "china", "turkey", "chile", "panama", and wordfreq, which folds case, cannot tell them.)
 _MONTHS = {"january", "february", "april", "june", "july", "september", "october", "november", "december"}
-_EVERYDAY_COUNTRIES = {"turkey", "china", "chad", "jordan", "georgia", "guinea"}
 
 
 def _month(sentence: str, m: re.Match) -> bool:
@@ -340,6 +352,9 @@ class _Vocabulary:
         low = joined.lower()        # and the figures number words write: "Twelve": 12, "sixty-two": 62
         self.numbers |= {str(_spelled_value(run.split())) for run in _spelled_numbers(low.replace("-", " "))}
         self.numbers |= {v for w in self.words if (v := _NUMBER_VALUES.get(w, "")).isdigit()}
+        # ("twenty-five million": 25 as well as 25,000,000, since a sentence's "twenty-five" is read alone)
+        self.numbers |= {str(_spelled_value(w.split("-"))) for w in self.words
+                         if "-" in w and all(p in _NUMBER_VALUES for p in w.split("-"))}
         self.numbers |= {str(round(float(n) * SCALES[scale])) for n, scale in _SCALED.findall(low)}
 
     def has(self, term: str, opening: bool = False) -> bool:
@@ -450,25 +465,30 @@ def _figures(text: str) -> list[tuple[str, str | None]]:
 # sign only, "3m" alone may be metres; "3k" likewise)
 _SIZES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9, "tn": 10**12,
           "trn": 10**12, "mn": 10**6, "m": 10**6, "k": 10**3}
-_SIZED = re.compile(r"(?P<sign>[$€£¥₽]\s?)?(?<![\w.,])(?P<n>\d+(?:[.,]\d+)*|[a-z]+)[\s-]*"
+_SIZED = re.compile(r"(?P<sign>[$€£¥₽]\s?)?(?<![\w.,\-])(?P<n>\d+(?:[.,]\d+)*|[a-z]+(?:-[a-z]+)*)[\s-]*"
                     r"(?P<size>thousand|million|billion|trillion|bn|tn|trn|mn|m|k)\b", re.I)
+_PARTS = {"half": 0.5, "quarter": 0.25}        # "half a million": 500,000
 
 
-def _sized(text: str) -> list[tuple[str, float]]:
+def _sized(text: str, bare: bool = False) -> list[tuple[str, float]]:
     """Each figure of `text` with its size word, (as written, value): "3 million": 3e6, "£3bn": 3e9, "one million"
-    and "a million": 1e6 ("m" and "k" only after a currency's sign)."""
+    and "a million": 1e6, "twenty-five million": 2.5e7, "half a million": 5e5 ("m" and "k" only after a currency's
+    sign, unless `bare`: what a quote gives is read generously, "1.5m pounds")."""
     out = []
     for m in _SIZED.finditer(text):
         size, n = m.group("size").lower(), m.group("n").lower()
-        if size in ("m", "k") and not m.group("sign"):
+        if size in ("m", "k") and not (m.group("sign") or bare):
             continue
+        parts = n.split("-")
         if n[0].isdigit():
             value = float(n.replace(",", "")) if n.count(",") != 1 or len(n.split(",")[1]) == 3 \
                 else float(n.replace(",", "."))
         elif n in ("a", "an", "one"):
             value = 1.0
-        elif n in _NUMBER_WORDS and _NUMBER_WORDS[n].isdigit():
-            value = float(_NUMBER_WORDS[n])
+            before = re.search(r"(\w+)\s+$", text[:m.start()])
+            value *= _PARTS.get(before.group(1).lower(), 1.0) if before else 1.0
+        elif all(p in _NUMBER_VALUES or p in SCALES for p in parts):
+            value = float(_spelled_value(parts))
         else:
             continue
         out.append((" ".join(m.group().split()), value * _SIZES[size]))
@@ -479,7 +499,7 @@ def _resized(sentence: str, cited: str) -> str | None:
     """A figure with a size word ("3 trillion", "£3bn", "one million") whose value the cited quotes give in no
     form (neither sized, "3 million", nor written out, "3,000,000"): "3" and "million" were each found in the quotes,
     so "3 trillion" and "£3bn" passed over "3 million pounds" (a hostile review, session 35)."""
-    given = {round(v) for _, v in _sized(cited)}
+    given = {round(v) for _, v in _sized(cited, bare=True)}
     given |= {round(float(n.replace(",", ""))) for n in re.findall(r"\d+(?:,\d{3})+|\d+", cited)}
     for written, value in _sized(sentence):
         if round(value) not in given:
@@ -592,7 +612,7 @@ def _quote_sources(hit: Hit, index) -> list[str]:
 
 _QUOTED = re.compile(r"[\"“”„«]([^\"“”„«»]*\w[^\"“”„«»]*)[\"“”»]"
                      # single marks: an opening one after no letter, an apostrophe inside a word ("don't") let through
-                     r"|(?<![\w'’])'((?:[^'’\"“”„«»]|(?<=\w)['’](?=\w))*?\w(?:[^'’\"“”„«»]|(?<=\w)['’](?=\w))*?)['’](?![\w'’])")
+                     r"|(?<![\w'’])'(?!\d|(?:cause|em|til|tis|twas|n)\b)((?:[^'’\"“”„«»]|(?<=\w)['’](?=\w))*?\w(?:[^'’\"“”„«»]|(?<=\w)['’](?=\w))*?)['’](?![\w'’])")
 _ANY_APOSTROPHE = str.maketrans({"’": "'", "‘": "'", "´": "'", "ʼ": "'", "`": "'"})
 
 
@@ -600,12 +620,16 @@ def _misquoted(sentence: str, quotes: list[str]) -> str | None:
     """Words the sentence puts in quotation marks, double or single, that no cited quote holds (spaces, case and
     the kind of apostrophe aside): a model's words in quotation marks read as the speaker's (a hostile review,
     session 35: ‘the Alliance must keep expanding at any cost’ passed in single marks, and two-word ones in any)."""
-    said = [" ".join(q.split()).casefold().translate(_ANY_APOSTROPHE) for q in quotes]
+    said = [" ".join(_plain(q).split()).casefold().translate(_ANY_APOSTROPHE) for q in quotes]
     for m in _QUOTED.finditer(sentence):
         inside = m.group(1) or m.group(2)
-        words = " ".join(inside.split()).strip(" .,;:!?").casefold().translate(_ANY_APOSTROPHE)
-        if words and not any(words in q for q in said):
-            return f"puts in quotation marks words the cited quotes do not hold: {inside.strip()[:60]!r}"
+        # each part between punctuation on its own: a grounded sentence joins a quote's pieces with ", and", and a
+        # quote's "'90s … members'" read as a pair of single marks spans two of them
+        for part in re.split(r"\s*(?:[,;:!?—–]|\.\.\.|\.(?=\s|$))\s*", inside):
+            words = re.sub(r"^(?:and|but|or)\s+", "", " ".join(part.split()).strip(" ."), flags=re.I)
+            words = words.casefold().translate(_ANY_APOSTROPHE)
+            if re.search(r"\w", words) and not any(words in q for q in said):
+                return f"puts in quotation marks words the cited quotes do not hold: {inside.strip()[:60]!r}"
     return None
 
 
@@ -615,7 +639,7 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
     With `question`, a sentence much closer to the question than to any cited quote sentence (one
     that restates the question as an answer: 'Yes, there is still a channel…') is not supported."""
     by_rank = {h.rank: h for h in hits}
-    parts = split(_plain(text))         # (a fullwidth "［1］" is a citation marker too, not words of the sentence)
+    parts = split(_FULLWIDTH_MARKER.sub(_marker, text))   # (a fullwidth "［1］" is a citation marker too)
     removed = 0
     plain: list[tuple[str, list[int]]] = []
     for raw, cited in parts:
@@ -674,7 +698,7 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
             cited_text = " ".join(by_rank[r].passage.text for r in pool)
             turned = _turned(sentence, closest) or _opposite(sentence, closest, cited_text) or \
                 _reordered(sentence, closest, cited_text) or _misfigured(sentence, cited_text) or \
-                _resized(sentence, cited_text)
+                _resized(sentence, _plain(cited_text))
             if turned:
                 problems.append(turned)
         if mask.any():
@@ -683,8 +707,8 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
             if credited:
                 problems.append(credited)
         cited_texts = [by_rank[r].passage.text for r in pool]
-        for problem in (_misquoted(sentence, cited_texts), _mixed(sentence, " ".join(cited_texts)),
-                        _marked_up(sentence, " ".join(cited_texts))):
+        folded = _plain(" ".join(cited_texts))      # (as the sentence is: "µg" is "μg", "＄3m" "$3m" in both)
+        for problem in (_misquoted(sentence, cited_texts), _mixed(sentence, folded), _marked_up(sentence, folded)):
             if problem:
                 problems.append(problem)
         out.append(CheckedSentence(text=sentence, citations=cited, supported=not problems,
@@ -705,6 +729,8 @@ def _credited(sentence: str, speakers: list[str | None], closest: set[str | None
                 f"{' or '.join(sorted(s for s in closest if s)) or 'someone else'} say")
     # speakers named together ("Helen Brandt and Marcus Webb both said …"): each of them must say it, not one
     for group in _joined(sentence, found.spans):
+        if not _SAID_TOGETHER.match(sentence, group[-1][1]):
+            continue        # ("Helen Brandt and Marcus Webb discussed …": one may have asked, the other answered)
         together = list(dict.fromkeys(x for a, b in group for x in resolve(sentence[a:b], labels).speakers))
         others = [x for x in together if x not in closest]
         if others and closest & set(together):
@@ -714,17 +740,25 @@ def _credited(sentence: str, speakers: list[str | None], closest: set[str | None
 
 
 _JOINED = re.compile(r"\s*(?:,\s*)?(?:and|&|as well as|along with|together with)\s+|\s*,\s*", re.I)
+_AND = re.compile(r"\s*(?:,\s*)?(?:and|&|as well as|along with|together with)\s+", re.I)
+# what a sentence says the people it names together did: said it, each of them
+_SAID_TOGETHER = re.compile(r"(?:'s?|’s?)?\s*,?\s+(?:(?:both|all|each|jointly|together|also|then|have|had|has)\s+)*"
+                            r"(?:said|say|says|stated|state|argued|argue|agreed|agree|insisted|promised|confirmed|"
+                            r"told|explained|claimed|announced|warned|added|noted|stressed|answered|replied|"
+                            r"pledged|vowed|declared|maintained|suggested|proposed)\b", re.I)
 
 
 def _joined(sentence: str, spans) -> list[list[tuple[int, int]]]:
-    """The runs of two or more mentions (their spans) that only "and", "&" or commas join."""
+    """The runs of two or more mentions (their spans) joined by "and" ("A and B", "A, B and C"; commas alone join
+    none: "Asked by Helen Brandt, Marcus Webb said …")."""
     runs = [[span] for span in spans[:1]]
     for prev, cur in zip(spans, spans[1:]):
         if _JOINED.fullmatch(sentence[prev[1]:cur[0]]):
             runs[-1].append(cur)
         else:
             runs.append([cur])
-    return [run for run in runs if len(run) > 1]
+    return [run for run in runs if len(run) > 1 and
+            any(_AND.fullmatch(sentence[a[1]:b[0]]) for a, b in zip(run, run[1:]))]
 
 
 def fragment_problems(sentence: str, fragments, hits: list[Hit], index, citations: list[int]) -> list[str]:
@@ -742,9 +776,9 @@ def fragment_problems(sentence: str, fragments, hits: list[Hit], index, citation
             problems.append(f"a fragment lies outside quote [{f.quote}]")
         elif f.quote not in citations:
             problems.append(f"a fragment of quote [{f.quote}] is not cited")
-        found = sentence.find(f.text, at)
+        found = sentence.find(_plain(f.text), at)       # (the sentence is folded: "CO₂" is "CO2", U+FE0F gone)
         if found < 0:
             problems.append(f"the sentence does not contain its fragment {f.text[:40]!r}")
         else:
-            at = found + len(f.text)
+            at = found + len(_plain(f.text))
     return problems

@@ -79,10 +79,10 @@ def test_concurrent_first_use_constructs_the_model_once(monkeypatch):
     fake = types.ModuleType("sentence_transformers")
     fake.SentenceTransformer = SlowModel
     monkeypatch.setitem(sys.modules, "sentence_transformers", fake)   # what embed.py imports on first use
-    embedder = SentenceTransformerEmbedder("/no/such/model-folder")
+    embedder = SentenceTransformerEmbedder("acme/no-such-model")    # (a hub name: no folder sought)
     got = at_once(lambda _: embedder.model, 8)
     assert len({id(m) for m in got}) == 1
-    assert built == ["/no/such/model-folder"] and embedder.max_tokens == 128
+    assert built == ["acme/no-such-model"] and embedder.max_tokens == 128
 
 
 def test_a_short_answer_is_an_error_not_a_caller_waiting_for_ever():

@@ -304,6 +304,13 @@ def test_onnx_embeds_only_models_whose_vectors_its_mean_pooling_gives(monkeypatc
     (prompted / "config_sentence_transformers.json").write_text(
         '{"prompts": {"document": "passage: "}, "default_prompt_name": "document"}')
     assert "prompt 'document'" in embed.onnx_unfit(str(prompted))
+    # sentence-transformers 6 writes {"pooling_mode": "mean"}; a Dropout module does nothing at inference
+    v6 = _st_folder(tmp_path / "v6", extra_modules=[{"idx": 3, "name": "3", "path": "3_Dropout",
+                                                     "type": "sentence_transformers.models.Dropout"}])
+    (v6 / "1_Pooling" / "config.json").write_text('{"embedding_dimension": 32, "pooling_mode": "mean"}')
+    assert embed.onnx_unfit(str(v6)) is None
+    (v6 / "1_Pooling" / "config.json").write_text('{"embedding_dimension": 32, "pooling_mode": "cls"}')
+    assert "cls" in embed.onnx_unfit(str(v6))
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "tokenizer.json").write_text("{}")
     (tmp_path / "broken" / "modules.json").write_text("{not json")

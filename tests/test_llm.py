@@ -226,7 +226,7 @@ def test_stops_after_three_sentences_and_closes_the_stream(searched, fake_embedd
 def test_an_answer_sent_in_one_piece_is_cut_at_three_sentences_too(searched, fake_embedder, mode):
     """A hostile review (session 35): a server that sends its whole answer at once had all five of its sentences
     shown; the stop after MAX_SENTENCES is read only between pieces."""
-    answer = " ".join(f"The pipeline is funded, part {n} [1]." for n in range(1, 6))
+    answer = " ".join(f"The pipeline is funded, part {n} [1]." for n in range(1, 6)) + " It ends uncited."
     with LLMStub([answer], mode=mode) as stub:
         summary = _updates(llm.Server(stub.url, "m"), searched, fake_embedder)[-1].summary
     assert [s.text for s in summary.sentences] == [f"The pipeline is funded, part {n}." for n in (1, 2, 3)]

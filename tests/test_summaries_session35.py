@@ -56,9 +56,10 @@ def verdict(quotes, sentence):
     ("Russia does n\u043et respect the sovereignty of both Finland and Sweden. [3]", "2 scripts"),
     ("Russia does n\u034fot respect the sovereignty of both Finland and Sweden. [3]", "no or not"),
     ("Russia does no\ufe00t respect the sovereignty of both Finland and Sweden. [3]", "no or not"),
-    # a month or a country in lower case
-    ("Russia fully respects the sovereignty of both Finland and norway. [3]", "norway"),
+    # a month in lower case
     ("The contractors can start in july. [1]", "july"),
+    # a figure's words, read whole ("twenty-five million" was "five million"), and half of one
+    ("The harbour wall repair was quoted at half a million pounds in February. [1]", "'a million'"),
     # a link, an image, a tag
     ("Russia fully respects the sovereignty of both Finland and Sweden [proof](http://evil.example/x). [3]", "link"),
     ("Russia fully respects the sovereignty of both Finland and Sweden ![](http://evil.example/p.png). [3]", "link"),
@@ -121,3 +122,80 @@ def test_two_speakers_named_together_must_both_have_said_it(tmp_path):
     assert not joint.supported and any("not Helen Brandt" in p for p in joint.problems), joint.problems
     [alone], _ = check(f"Marcus Webb said they will not raise mooring fees next year. [{n}]", hits, r.index, embedder)
     assert alone.supported, alone.problems
+
+
+# ---- the re-review of these rules (session 35): false alarms they raised, on copies above all ---------------------
+
+COPIES = ["Attendance has doubled since the '90s; the members' votes now decide the budget.",
+          "He said “well… maybe” about the 50 µg dose and the ＄3m grant, and the forms are on www.example.com today.",
+          "The wall costs twenty-five million pounds, or 1.5m pounds a year for α-particles research where a<b and b>c.",
+          "Asked about jersey cows, she said panama hats sell in june."]
+
+
+@pytest.fixture(scope="module")
+def copies():
+    text = "\n\n".join(COPIES)
+    doc = Document(id="c.txt", text=text, path="", title="Notes", date="2023-03-03")
+    hits = []
+    for rank, said in enumerate(COPIES, 1):
+        start = text.index(said)
+        hits.append(Hit(passage=Passage(doc="c.txt", start=start, end=start + len(said), text=said, section="text",
+                                        kind="answer", paragraph=rank), rank=rank, score=1.0))
+    return hits, SimpleNamespace(documents={"c.txt": doc}, passages=[h.passage for h in hits]), FakeEmbedder()
+
+
+@pytest.mark.parametrize("sentence", [
+    # a grounded sentence joins a quote's pieces: "'90s … members'" is no pair of quotation marks
+    "Attendance has doubled since the '90s, and the members' votes now decide the budget. [1]",
+    # the quote's own words, NFKC-folded as the sentence is ("…", "µ", "＄")
+    "He said “well… maybe” about the 50 µg dose and the ＄3m grant. [2]",
+    "The forms are on www.example.com. [2]",
+    "The wall costs twenty-five million pounds. [3]",
+    "It costs £1.5m a year for α-particles research where a<b and b>c. [3]",
+    "She said panama hats sell in june, asked about jersey cows. [4]",
+])
+def test_the_quotes_own_words_stay_supported(copies, sentence):
+    checked = verdict(copies, sentence)
+    assert checked.supported, checked.problems
+
+
+def test_five_million_is_not_twenty_five_million(copies):
+    assert not verdict(copies, "The wall costs five million pounds. [3]").supported
+
+
+def test_a_chinese_exclamation_or_question_mark_still_ends_a_sentence(copies):
+    """NFKC of the whole answer before its sentences were split made "！" and "？" ASCII marks, which end a sentence
+    only before a capital: a question citing nothing hid inside the supported sentence after it."""
+    hits, index, embedder = copies
+    checked, _ = check("修理は本当に必要ですか？はい、必要です。[1]", hits, index, embedder)
+    assert len(checked) == 2 and checked[1].text == "はい、必要です。"
+    assert "cites no quote" in checked[0].problems
+
+
+def test_a_grounded_fragment_with_a_variation_selector_is_found_in_its_sentence():
+    """"We love this town ❤️" (U+2764 U+FE0F): the sentence loses the selector, the fragment kept it."""
+    from rag.verify import Fragment, fragment_problems
+
+    quote = "We love this town \u2764\ufe0f and its harbour."
+    doc = Document(id="t.txt", text=quote, path="", title="Notes", date="")
+    hit = Hit(passage=Passage(doc="t.txt", start=0, end=len(quote), text=quote, section="text", kind="answer",
+                              paragraph=1), rank=1, score=1.0)
+    index = SimpleNamespace(documents={"t.txt": doc}, passages=[hit.passage])
+    [checked], _ = check(quote + " [1]", [hit], index, FakeEmbedder())
+    assert not fragment_problems(checked.text, [Fragment(1, 0, len(quote), quote)], [hit], index, [1])
+
+
+def test_speakers_named_apart_or_for_a_discussion_are_not_credited_together(tmp_path):
+    from rag.build import build
+    from rag.retrieve import open_retriever
+
+    (tmp_path / "harbour.txt").write_text(MEETING, encoding="utf-8")
+    embedder = FakeEmbedder()
+    build([tmp_path / "harbour.txt"], embedder, folder=tmp_path / "idx")
+    r = open_retriever(tmp_path / "idx", embedder=embedder)
+    hits = r.search("What was said about mooring fees?", 3, abstain=False).hits
+    n = next(h.rank for h in hits if "mooring" in h.passage.text and "Helen Brandt" in h.passage.text)
+    for sentence in (f"Asked by Helen Brandt, Marcus Webb said they will not raise mooring fees next year. [{n}]",
+                     f"Helen Brandt and Marcus Webb discussed whether they will raise mooring fees next year. [{n}]"):
+        [c], _ = check(sentence, hits, r.index, embedder)
+        assert not any("credits to" in p for p in c.problems), (sentence, c.problems)

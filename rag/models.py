@@ -238,8 +238,25 @@ def _not_made(folder: Path) -> list[str]:
 
 
 def _ready(folder: Path) -> bool:
-    return (folder / "config.json").is_file() and (folder / "rag-source.json").is_file() and \
-        any(folder.glob("*.safetensors"))
+    """Whether the converted model in `folder` is all there: its files, and weights not cut short (a damaged copy was
+    "ready", and every summary then fell back with "Error while deserializing header"; now it is converted again
+    from the cached GGUF, a hostile review, session 35)."""
+    weights = list(folder.glob("*.safetensors")) if folder.is_dir() else []
+    return (folder / "config.json").is_file() and (folder / "rag-source.json").is_file() and bool(weights) and \
+        all(_whole(w) for w in weights)
+
+
+def _whole(path: Path) -> bool:
+    """Whether a safetensors file is as long as its header says (8 bytes of length, the JSON header, the tensors)."""
+    try:
+        with open(path, "rb") as f:
+            n = int.from_bytes(f.read(8), "little")
+            header = json.loads(f.read(n)) if 2 <= n <= 100_000_000 else None
+        ends = [v["data_offsets"][1] for k, v in header.items() if k != "__metadata__"] if isinstance(header, dict) \
+            else None
+        return ends is not None and path.stat().st_size == 8 + n + max(ends, default=0)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return False
 
 
 def prepare_default(wheel: str | Path | None = None, log=lambda msg: None) -> Path:

@@ -164,8 +164,10 @@ def test_rag_ask_summary_without_gguf(no_gguf, tiny_index, monkeypatch, capsys):
 def test_a_converted_model_needs_no_summary_packages(no_gguf, monkeypatch):
     folder = models.converted_path()
     folder.mkdir(parents=True)
-    for name in ("config.json", "rag-source.json", "model.safetensors"):
+    for name in ("config.json", "rag-source.json"):
         (folder / name).write_text("{}", encoding="utf-8")
+    from test_models import weights
+    weights(folder / "model.safetensors")
     assert models.prepare_default() == folder
 
 

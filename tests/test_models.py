@@ -50,9 +50,30 @@ def make_converted(folder: Path) -> Path:
     """What `convert` leaves: config.json, weights, rag-source.json."""
     folder.mkdir(parents=True)
     (folder / "config.json").write_text("{}", encoding="utf-8")
-    (folder / "model.safetensors").write_bytes(b"\0" * 2_000_000)
+    weights(folder / "model.safetensors")
     (folder / "rag-source.json").write_text(json.dumps({"sha256": models.GGUF_SHA256}), encoding="utf-8")
     return folder
+
+
+def weights(path: Path) -> Path:
+    """A real safetensors file of 2 MB (a header and one tensor)."""
+    import numpy as np
+    from safetensors.numpy import save_file
+
+    save_file({"w": np.zeros(500_000, dtype="float32")}, str(path))
+    return path
+
+
+def test_converted_weights_cut_short_are_not_ready(tmp_path):
+    """A damaged copy of the converted model was "ready" (`rag models --check` exit 0), and every summary fell back
+    with "Error while deserializing header"; not ready, it is converted again from the cached GGUF."""
+    folder = make_converted(tmp_path / "m")
+    assert models._ready(folder)
+    data = (folder / "model.safetensors").read_bytes()
+    (folder / "model.safetensors").write_bytes(data[:len(data) // 2])
+    assert not models._ready(folder)
+    (folder / "model.safetensors").write_bytes(b"{}")
+    assert not models._ready(folder)
 
 
 # ---- where the cache is ------------------------------------------------------------------------

@@ -35,6 +35,7 @@ import json
 import os
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -120,7 +121,7 @@ def _read(path) -> tuple[np.ndarray, str, dict]:
                 raise ValueError("not an .npz archive of W, fingerprint and about")
             with data:
                 W, fingerprint, about = data["W"], str(data["fingerprint"]), json.loads(str(data["about"]))
-        except (zipfile.BadZipFile, EOFError) as e:     # a copy cut short
+        except (zipfile.BadZipFile, EOFError, zlib.error, RecursionError) as e:     # a copy cut short or damaged
             raise ValueError(f"a damaged .npz archive ({e})") from None
     if W.dtype.kind not in "fiu" or W.ndim != 2 or W.shape[0] != W.shape[1] or not isinstance(about, dict):
         raise ValueError(f"W is not a square matrix of numbers (shape {W.shape}, type {W.dtype})")

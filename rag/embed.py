@@ -69,8 +69,13 @@ def resolve_model(name: str) -> str:
     """A model folder for `name`: the packaged default, a local folder (``~`` expanded), or a hub name as given;
     ModelError for a path (``/…``, ``./…``, ``../…``, ``~…``) with no folder there."""
     if name.startswith("~"):
-        name = str(Path(name).expanduser())
-    if name.startswith(("/", "./", "../", ".\\", "..\\")) and not Path(name).is_dir():
+        try:
+            name = str(Path(name).expanduser())
+        except RuntimeError:        # ("~nosuchuser/m")
+            raise ModelError(f"No embedding model folder at {name}: no such user's home.") from None
+    # a path, not a hub name ("org/name"): from the root, ".", "..", several folders deep, "\\" or a trailing "/"
+    path = name.startswith(("/", "./", "../", "~")) or "\\" in name or name.endswith("/") or name.count("/") >= 2
+    if path and not Path(name).is_dir():
         raise ModelError(f"No embedding model folder at {name} (RAG_EMBED_MODEL names a model folder or "
                          f"{DEFAULT_MODEL}).")
     if name in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
@@ -95,8 +100,12 @@ def quiet_model_loading() -> None:
 @lru_cache(maxsize=8)
 def _fingerprint(folder: str, stamp: tuple) -> str:
     h = hashlib.sha256()
-    for path in sorted(Path(folder).rglob("*")):
-        if path.is_file() and path.suffix in (".safetensors", ".bin", ".json", ".txt") and ".git" not in path.parts:
+    # (os.walk follows a linked sub-folder, "1_Pooling" as a link, which Path.rglob skips: two models told apart)
+    files = [Path(top) / f for top, _, names in os.walk(folder, followlinks=True) for f in names]
+    for path in sorted(files):
+        path = Path(path)
+        if path.is_file() and path.suffix in (".safetensors", ".bin", ".json", ".txt") and \
+                ".git" not in path.relative_to(folder).parts:
             h.update(path.relative_to(folder).as_posix().encode())
             with open(path, "rb") as f:
                 for block in iter(lambda: f.read(1 << 20), b""):
@@ -133,7 +142,8 @@ class SentenceTransformerEmbedder:
         self._tokenizer = None
         self._lock = threading.Lock()
         self._queries = None
-        self.max_tokens = 256
+        # what the model reads, before it loads (the ONNX backends never load it): its sentence_bert_config.json
+        self.max_tokens = _max_seq_length(self.path) if Path(self.path).is_dir() else 256
 
     @property
     def fingerprint(self) -> str:
@@ -384,7 +394,11 @@ def onnx_unfit(folder: str) -> str | None:
 
 def onnx_cache() -> Path:
     if os.environ.get("RAG_ONNX_CACHE", "").strip():
-        return Path(os.environ["RAG_ONNX_CACHE"].strip()).expanduser()
+        try:
+            return Path(os.environ["RAG_ONNX_CACHE"].strip()).expanduser()
+        except RuntimeError:        # ("~nosuchuser/cache")
+            raise ModelError(f"RAG_ONNX_CACHE={os.environ['RAG_ONNX_CACHE'].strip()} names the home of no user "
+                             f"here: set it to a folder you can write, or {BACKEND_VARIABLE}=torch") from None
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rag-quotes" / "onnx"
 
 

@@ -112,13 +112,17 @@ class Compat:
         # the same weights named otherwise ("m/", "./m", its absolute path) fit; a hub name is its weights' only name
         same = built[1] == self.model[1] and not str(built[1]).startswith("hub:") if self.model else True
         if self.model is not None and built != self.model and not same:
-            int8 = "+onnx-int8" in str(built[1])
-            backend = "RAG_EMBED_BACKEND=onnx-int8" if int8 else "RAG_EMBED_BACKEND=torch"
+            int8, now_int8 = "+onnx-int8" in str(built[1]), "+onnx-int8" in str(self.model[1])
             weights = str(built[1]).split("+")[0] == str(self.model[1]).split("+")[0]
-            setting = backend if weights else f"RAG_EMBED_MODEL={built[0]}" + (f" {backend}" if int8 else "")
-            return (f"was built with model {built[0]!r} (weights {built[1]}), "
-                    f"but this run uses {self.model[0]!r} (weights {self.model[1]}); "
-                    f"{setting} reads it as built{'' if weights else ', if those weights are still there'}")
+            settings = [] if weights or built[0] == self.model[0] else [f"RAG_EMBED_MODEL={built[0]!r}"]
+            if int8 != now_int8:
+                settings.append("RAG_EMBED_BACKEND=onnx-int8" if int8 else "RAG_EMBED_BACKEND=torch")
+            problem = (f"was built with model {built[0]!r} (weights {built[1]}), "
+                       f"but this run uses {self.model[0]!r} (weights {self.model[1]})")
+            if settings and (weights or built[0] != self.model[0]):    # (a setting that would read it as built)
+                problem += (f"; {' '.join(settings)} reads it as built"
+                            f"{'' if weights else ', if those weights are still there'}")
+            return problem
         return None
 
 

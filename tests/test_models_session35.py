@@ -39,7 +39,7 @@ def test_the_same_weights_named_otherwise_open_the_index_and_a_refusal_names_the
     assert Compat(model=("m/", "3b8b")).problem(manifest("m", "3b8b")) is None        # "m", "m/", "./m", /abs/m
     assert Compat(model=("acme/tiny", "hub:acme/tiny")).problem(manifest("acme/tiny", "hub:acme/tiny")) is None
     other = Compat(model=("all-MiniLM-L6-v2", "bcfe")).problem(manifest("/models/m", "3b8b"))
-    assert "RAG_EMBED_MODEL=/models/m reads it as built" in other
+    assert "RAG_EMBED_MODEL='/models/m' reads it as built" in other
     int8 = Compat(model=("all-MiniLM-L6-v2", "bcfe")).problem(manifest("all-MiniLM-L6-v2", "bcfe+onnx-int8.2"))
     assert "RAG_EMBED_BACKEND=onnx-int8 reads it as built" in int8 and "RAG_EMBED_MODEL" not in int8
     torch = Compat(model=("all-MiniLM-L6-v2", "bcfe+onnx-int8.2")).problem(manifest("all-MiniLM-L6-v2", "bcfe"))
@@ -157,3 +157,62 @@ def test_a_model_reading_fewer_tokens_than_the_passages_hold_is_said(tmp_path, c
     with caplog.at_level(logging.WARNING, logger="rag.build"):
         build([tmp_path / "a.txt"], FakeEmbedder(), folder=tmp_path / "long")
     assert not [r for r in caplog.records if "tokens the model" in r.getMessage()]
+
+
+# ---- the re-review of these fixes (session 35) ------------------------------------------------------------------
+
+def test_paths_a_hub_name_cannot_be_and_an_unknown_users_home_are_messages(monkeypatch):
+    for missing in ("models/a/m", "mdl/", "models\\m", "~nosuchuser-35/m"):
+        with pytest.raises(ModelError, match="No embedding model folder at"):
+            embed.resolve_model(missing)
+    monkeypatch.setenv("RAG_ONNX_CACHE", "~nosuchuser-35/cache")     # (a RuntimeError's traceback on every page)
+    with pytest.raises(ModelError, match="RAG_ONNX_CACHE=~nosuchuser-35/cache names the home of no user"):
+        embed.onnx_cache()
+
+
+def test_the_refusal_names_no_setting_that_would_not_open_the_index():
+    manifest = lambda name, fp: {"format": "rag-index/3", "parser": Compat().parser,  # noqa: E731
+                                 "chunker": Compat().chunker, "chunking": Compat().chunking.to_dict(),
+                                 "model": {"name": name, "fingerprint": fp}}
+    upgraded = Compat(model=("all-MiniLM-L6-v2", "9999")).problem(manifest("all-MiniLM-L6-v2", "bcfe"))
+    assert "reads it as built" not in upgraded                      # the same name, other weights: only a rebuild
+    both = Compat(model=("B", "bbbb+onnx-int8.2")).problem(manifest("A", "aaaa"))
+    assert "RAG_EMBED_MODEL='A' RAG_EMBED_BACKEND=torch reads it as built" in both
+    old_int8 = Compat(model=("m", "aaaa+onnx-int8.2")).problem(manifest("m", "aaaa+onnx-int8.1"))
+    assert "reads it as built" not in old_int8
+
+
+def test_a_linked_sub_folder_is_part_of_the_models_fingerprint(tmp_path):
+    """Path.rglob skips a linked folder: two models differing only in a linked 1_Pooling had one fingerprint, and
+    the same-weights rule would open one's index with the other."""
+    for name, mode in (("mean", "mean_tokens"), ("cls", "cls_token")):
+        (tmp_path / f"{name}-pooling").mkdir()
+        (tmp_path / f"{name}-pooling" / "config.json").write_text(f'{{"pooling_mode_{mode}": true}}')
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "config.json").write_text("{}")
+        (tmp_path / name / "1_Pooling").symlink_to(tmp_path / f"{name}-pooling", target_is_directory=True)
+    fingerprints = {embed.SentenceTransformerEmbedder(str(tmp_path / n), backend="torch").weights_fingerprint
+                    for n in ("mean", "cls")}
+    assert len(fingerprints) == 2
+
+
+def test_a_damaged_compressed_adapter_is_a_message(tmp_path):
+    import io
+    import zipfile
+
+    W = np.random.default_rng(0).normal(size=(64, 64)).astype("float32")
+    np.savez_compressed(tmp_path / "a.npz", W=W, fingerprint=np.array("fp"), about=np.array("{}"))
+    data = bytearray((tmp_path / "a.npz").read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        info = z.getinfo("W.npy")
+    middle = info.header_offset + 30 + len(info.filename) + info.compress_size // 2
+    data[middle:middle + 16] = b"\xff" * 16
+    (tmp_path / "a.npz").write_bytes(bytes(data))
+    with pytest.raises(QueryError, match="Cannot read the query adapter"):
+        adapter.load(str(tmp_path / "a.npz"))
+
+
+def test_the_models_window_is_known_before_it_loads(tmp_path):
+    """On the ONNX backends the model never loads, so max_tokens kept its 256 and the cut passages went unsaid."""
+    (tmp_path / "sentence_bert_config.json").write_text('{"max_seq_length": 128}')
+    assert embed.SentenceTransformerEmbedder(str(tmp_path), backend="onnx").max_tokens == 128

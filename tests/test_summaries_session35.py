@@ -105,22 +105,31 @@ MEETING = ("Harbour committee meeting, 3 March 2023.\n\n"
            "Helen Brandt: I can draft the abstract for the grant application.\n")
 
 
-def test_two_speakers_named_together_must_both_have_said_it(tmp_path):
-    """"Helen Brandt and Marcus Webb both said they will not raise mooring fees" over a window of the meeting where
-    only Marcus Webb says it was "ok": the speaker check passed once any one person named had said it."""
+@pytest.fixture(scope="module")
+def meeting(tmp_path_factory):
+    """The harbour meeting indexed, its quotes for a question on mooring fees, and the number of the quote whose
+    window holds both Helen Brandt's turn and Marcus Webb's."""
     from rag.build import build
     from rag.retrieve import open_retriever
 
-    (tmp_path / "harbour.txt").write_text(MEETING, encoding="utf-8")
+    folder = tmp_path_factory.mktemp("harbour")
+    (folder / "harbour.txt").write_text(MEETING, encoding="utf-8")
     embedder = FakeEmbedder()
-    build([tmp_path / "harbour.txt"], embedder, folder=tmp_path / "idx")
-    r = open_retriever(tmp_path / "idx", embedder=embedder)
+    build([folder / "harbour.txt"], embedder, folder=folder / "idx")
+    r = open_retriever(folder / "idx", embedder=embedder)
     hits = r.search("What was said about mooring fees?", 3, abstain=False).hits
     n = next(h.rank for h in hits if "mooring" in h.passage.text and "Helen Brandt" in h.passage.text)
+    return hits, r.index, embedder, n
+
+
+def test_two_speakers_named_together_must_both_have_said_it(meeting):
+    """"Helen Brandt and Marcus Webb both said they will not raise mooring fees" over a window of the meeting where
+    only Marcus Webb says it was "ok": the speaker check passed once any one person named had said it."""
+    hits, index, embedder, n = meeting
     [joint], _ = check(f"Helen Brandt and Marcus Webb both said they will not raise mooring fees next year. [{n}]",
-                       hits, r.index, embedder)
+                       hits, index, embedder)
     assert not joint.supported and any("not Helen Brandt" in p for p in joint.problems), joint.problems
-    [alone], _ = check(f"Marcus Webb said they will not raise mooring fees next year. [{n}]", hits, r.index, embedder)
+    [alone], _ = check(f"Marcus Webb said they will not raise mooring fees next year. [{n}]", hits, index, embedder)
     assert alone.supported, alone.problems
 
 
@@ -185,17 +194,9 @@ def test_a_grounded_fragment_with_a_variation_selector_is_found_in_its_sentence(
     assert not fragment_problems(checked.text, [Fragment(1, 0, len(quote), quote)], [hit], index, [1])
 
 
-def test_speakers_named_apart_or_for_a_discussion_are_not_credited_together(tmp_path):
-    from rag.build import build
-    from rag.retrieve import open_retriever
-
-    (tmp_path / "harbour.txt").write_text(MEETING, encoding="utf-8")
-    embedder = FakeEmbedder()
-    build([tmp_path / "harbour.txt"], embedder, folder=tmp_path / "idx")
-    r = open_retriever(tmp_path / "idx", embedder=embedder)
-    hits = r.search("What was said about mooring fees?", 3, abstain=False).hits
-    n = next(h.rank for h in hits if "mooring" in h.passage.text and "Helen Brandt" in h.passage.text)
+def test_speakers_named_apart_or_for_a_discussion_are_not_credited_together(meeting):
+    hits, index, embedder, n = meeting
     for sentence in (f"Asked by Helen Brandt, Marcus Webb said they will not raise mooring fees next year. [{n}]",
                      f"Helen Brandt and Marcus Webb discussed whether they will raise mooring fees next year. [{n}]"):
-        [c], _ = check(sentence, hits, r.index, embedder)
+        [c], _ = check(sentence, hits, index, embedder)
         assert not any("credits to" in p for p in c.problems), (sentence, c.problems)

@@ -29,7 +29,7 @@ import os
 import re
 import threading
 from concurrent.futures import Future
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -103,7 +103,6 @@ def _fingerprint(folder: str, stamp: tuple) -> str:
     # (os.walk follows a linked sub-folder, "1_Pooling" as a link, which Path.rglob skips: two models told apart)
     files = [Path(top) / f for top, _, names in os.walk(folder, followlinks=True) for f in names]
     for path in sorted(files):
-        path = Path(path)
         if path.is_file() and path.suffix in (".safetensors", ".bin", ".json", ".txt") and \
                 ".git" not in path.relative_to(folder).parts:
             h.update(path.relative_to(folder).as_posix().encode())
@@ -166,11 +165,16 @@ class SentenceTransformerEmbedder:
             return self.backend != "torch"
         if self._onnx is not None:
             return True
-        if not Path(self.path).is_dir() or onnx_unfit(self.path):
+        if not Path(self.path).is_dir() or self.unfit:
             return False
         self._torch_texts += texts
         return (graph_file(self.weights_fingerprint, int8=False).is_file()
                 or self._torch_texts > AUTO_EXPORT_AFTER)
+
+    @cached_property
+    def unfit(self) -> str | None:
+        """onnx_unfit of this model's folder, read once (on_onnx asks it of every query until the graph is made)."""
+        return onnx_unfit(self.path)
 
     def _encoder(self) -> "OnnxEncoder | None":
         """The ONNX encoder, or, for auto (where ONNX is only a speed-up), None once its graph could not be made (a
@@ -191,11 +195,11 @@ class SentenceTransformerEmbedder:
             if self._onnx is None:
                 if not Path(self.path).is_dir():
                     raise ModelError(f"The {self.backend} backend needs a model folder, not {self.name!r}")
-                if why := onnx_unfit(self.path):
-                    raise ModelError(f"The {self.backend} backend cannot embed with {self.name!r}: {why}. "
+                if self.unfit:
+                    raise ModelError(f"The {self.backend} backend cannot embed with {self.name!r}: {self.unfit}. "
                                      f"Set {BACKEND_VARIABLE}=torch")
                 graph = onnx_graph(self.path, self.weights_fingerprint, int8=self.backend == "onnx-int8")
-                self._onnx = OnnxEncoder(graph, Path(self.path) / "tokenizer.json", _max_seq_length(self.path))
+                self._onnx = OnnxEncoder(graph, Path(self.path) / "tokenizer.json", self.max_tokens)
             return self._onnx
 
     @property
@@ -551,10 +555,6 @@ class OnnxEncoder:
                     raise ModelError(f"The cached ONNX graph {self.graph} cannot be read ({str(e)[:120]}): delete it "
                                      f"and it is made again, or set {BACKEND_VARIABLE}=torch") from e
             return self._sessions[threads]
-
-    @property
-    def dim(self) -> int:
-        return int(self.encode(["dimension"], 1, threads=1).shape[1])
 
     def encode(self, texts: list[str], batch_size: int, threads: int) -> np.ndarray:
         session = self.session(threads)

@@ -673,8 +673,8 @@ class ServerSummariser(_Summarises):
             reason = _stopped("tokens", max_new_tokens=max_new_tokens)
         if reason and stop != "repeat":
             text = _drop_unfinished(text)
-        if len(split(text)) > MAX_SENTENCES:        # (an answer sent in one piece: the cap holds for it too)
-            text = " ".join(t for t, _ in split(text)[:MAX_SENTENCES])
+        if len(parts := split(text)) > MAX_SENTENCES:     # (an answer sent in one piece: the cap holds for it too)
+            text = " ".join(t for t, _ in parts[:MAX_SENTENCES])
         yield _final(text, reason, question, hits, index, embedder, self.name)
 
     def _discover(self, deadline: float) -> str | None:

@@ -613,14 +613,15 @@ def _quote_sources(hit: Hit, index) -> list[str]:
 _QUOTED = re.compile(r"[\"“”„«]([^\"“”„«»]*\w[^\"“”„«»]*)[\"“”»]"
                      # single marks: an opening one after no letter, an apostrophe inside a word ("don't") let through
                      r"|(?<![\w'’])'(?!\d|(?:cause|em|til|tis|twas|n)\b)((?:[^'’\"“”„«»]|(?<=\w)['’](?=\w))*?\w(?:[^'’\"“”„«»]|(?<=\w)['’](?=\w))*?)['’](?![\w'’])")
-_ANY_APOSTROPHE = str.maketrans({"’": "'", "‘": "'", "´": "'", "ʼ": "'", "`": "'"})
+_ANY_APOSTROPHE = {**_APOSTROPHES, ord("’"): "'"}      # (the closing mark too: "don’t" and "don't" alike)
 
 
 def _misquoted(sentence: str, quotes: list[str]) -> str | None:
-    """Words the sentence puts in quotation marks, double or single, that no cited quote holds (spaces, case and
+    """Words the sentence puts in quotation marks, double or single, that no cited quote (folded as the sentence is,
+    `_plain`) holds (spaces, case and
     the kind of apostrophe aside): a model's words in quotation marks read as the speaker's (a hostile review,
     session 35: ‘the Alliance must keep expanding at any cost’ passed in single marks, and two-word ones in any)."""
-    said = [" ".join(_plain(q).split()).casefold().translate(_ANY_APOSTROPHE) for q in quotes]
+    said = [" ".join(q.split()).casefold().translate(_ANY_APOSTROPHE) for q in quotes]
     for m in _QUOTED.finditer(sentence):
         inside = m.group(1) or m.group(2)
         # each part between punctuation on its own: a grounded sentence joins a quote's pieces with ", and", and a
@@ -665,6 +666,7 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
     asked = [question] if question else []
     vectors = embedder.encode_documents([s for _, s in flat] + [s for s, _ in plain] + asked)
     q_vecs, s_vecs = vectors[: len(flat)], vectors[len(flat): len(flat) + len(plain)]
+    folded = {r: _plain(h.passage.text) for r, h in by_rank.items()}     # (as the sentences are: "µg" is "μg")
     echo = s_vecs @ vectors[-1] if question else np.zeros(len(plain))
     sims = s_vecs @ q_vecs.T if len(flat) else np.zeros((len(plain), 0))
     ranks = np.array([r for r, _ in flat])
@@ -679,6 +681,7 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
         vocab = _Vocabulary([t for r in pool for t in _quote_sources(by_rank[r], index)])
         needed = terms(sentence)
         first = _WORD.search(sentence)
+        cited_folded = " ".join(folded[r] for r in pool)
         missing = [t for t in needed if not vocab.has(t, opening=first is not None and t == first.group())]
         share = 1.0 - len(missing) / len(needed) if needed else 1.0
         if not cited:
@@ -698,7 +701,7 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
             cited_text = " ".join(by_rank[r].passage.text for r in pool)
             turned = _turned(sentence, closest) or _opposite(sentence, closest, cited_text) or \
                 _reordered(sentence, closest, cited_text) or _misfigured(sentence, cited_text) or \
-                _resized(sentence, _plain(cited_text))
+                _resized(sentence, cited_folded)
             if turned:
                 problems.append(turned)
         if mask.any():
@@ -706,9 +709,8 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
                                  {speaker_of[j] for j in np.flatnonzero(mask) if sims[i][j] >= best - CLOSE})
             if credited:
                 problems.append(credited)
-        cited_texts = [by_rank[r].passage.text for r in pool]
-        folded = _plain(" ".join(cited_texts))      # (as the sentence is: "µg" is "μg", "＄3m" "$3m" in both)
-        for problem in (_misquoted(sentence, cited_texts), _mixed(sentence, folded), _marked_up(sentence, folded)):
+        for problem in (_misquoted(sentence, [folded[r] for r in pool]), _mixed(sentence, cited_folded),
+                        _marked_up(sentence, cited_folded)):
             if problem:
                 problems.append(problem)
         out.append(CheckedSentence(text=sentence, citations=cited, supported=not problems,
@@ -719,10 +721,11 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
 def _credited(sentence: str, speakers: list[str | None], closest: set[str | None]) -> str | None:
     """A sentence naming a speaker of the cited quotes (speakers.resolve) none of whom says a quote sentence closest
     to it: the claim is credited to the wrong person."""
-    from .speakers import resolve
+    from .speakers import alias_table, resolve_in
 
     labels = [s for s in dict.fromkeys(speakers) if s]
-    found = resolve(sentence, labels)
+    table = alias_table(labels)
+    found = resolve_in(sentence, *table)
     named = found.speakers
     if named and not closest & set(named):
         return (f"credits to {' or '.join(named)} what the cited quotes have "
@@ -731,7 +734,7 @@ def _credited(sentence: str, speakers: list[str | None], closest: set[str | None
     for group in _joined(sentence, found.spans):
         if not _SAID_TOGETHER.match(sentence, group[-1][1]):
             continue        # ("Helen Brandt and Marcus Webb discussed …": one may have asked, the other answered)
-        together = list(dict.fromkeys(x for a, b in group for x in resolve(sentence[a:b], labels).speakers))
+        together = list(dict.fromkeys(x for a, b in group for x in resolve_in(sentence[a:b], *table).speakers))
         others = [x for x in together if x not in closest]
         if others and closest & set(together):
             return (f"credits to {' and '.join(together)} what the cited quotes have "

@@ -15,7 +15,9 @@ removed and counted. A sentence is *supported* when
     sentence with that sentence's negation left out (embeddings barely see "not"), or one side
     of a pair of opposites ("rejected", "plunged") that no cited quote says where the closest quote
     sentences say the other ("approved"; _OPPOSITES: general English, words of one sense), or an ordinal
-    no cited quote says where the closest quote sentences say another ("the first item" over "the second").
+    no cited quote says where the closest quote sentences say another ("the first item" over "the second"),
+    or how many, how often or how sure ("all the members" over "half", "always" over "sometimes", "will" over
+    "might": _DEGREES).
   * where it names a speaker of the cited quotes ("Marcus Webb said …"), that speaker says one of the
     quote sentences closest to it (a meeting's quote holds several people's turns: a claim credited to the one
     who did not make it is not supported), and
@@ -169,7 +171,9 @@ according regarding concerning asked answering answer quote quotes speaker quest
 many most much more less other another such same own several few do does did is are was were be been being has
 have had will would shall should can could may might must let please thank thanks meanwhile indeed
 mr mrs ms dr sir madam additionally furthermore nevertheless nonetheless besides likewise otherwise hence elsewhere
-today yesterday tomorrow last next based earlier later initially""".split())
+today yesterday tomorrow last next based earlier later initially almost nearly virtually practically roughly
+approximately around always often usually sometimes occasionally rarely seldom frequently normally typically
+everyone everybody everything nobody none half perhaps maybe possibly probably certainly definitely surely""".split())
 
 
 @dataclass(frozen=True)
@@ -548,6 +552,62 @@ def _reordered(sentence: str, closest: list[str], cited: str) -> str | None:
     return None
 
 
+# How many, how often and how sure ("all the members" over "half the members", "always" over "sometimes", "will be
+# ready" over "might be ready"): a sentence saying a degree that no cited quote says, where the quote sentences
+# closest to it say another degree of the same scale, changes the claim as surely as an ordinal, and an embedding
+# barely sees it. Each word names one degree; "almost all", "nearly every" are "most". Only words of one sense
+# count: "some", "many", "several", "few" and "mostly" are too loosely paraphrased ("a few" is "some", "quite a few"
+# is "many"), "could" is as often the past of "can", "likely" is one of _OPPOSITES; "all" in an idiom ("at all",
+# "after all", "first of all") or before a number ("all three members": the quote gives the number) says no degree,
+# "most" counts only as a determiner ("most members", "most of"), not as a superlative ("the most important"), and
+# "May" capitalised is the month. A reported "would" is no degree: "he said it would be ready" over "it will be".
+_DEGREES = {**dict.fromkeys(("all", "every", "everyone", "everybody", "everything", "entire"), ("many", 4)),
+            "most": ("many", 3), "half": ("many", 2),
+            "always": ("often", 4),
+            **dict.fromkeys(("usually", "often", "frequently", "normally", "typically"), ("often", 3)),
+            **dict.fromkeys(("sometimes", "occasionally"), ("often", 2)),
+            **dict.fromkeys(("rarely", "seldom"), ("often", 1)),
+            **dict.fromkeys(("will", "won't", "won’t", "shall", "certainly", "definitely", "surely"), ("sure", 4)),
+            "probably": ("sure", 3), **dict.fromkeys(("might", "may", "possibly", "perhaps", "maybe"), ("sure", 2))}
+_NEARLY = {"almost", "nearly", "virtually", "practically"}
+_NO_DEGREE = re.compile(r"\b(?:at|after|above|of|for)\s+all\b|\ball\s+(?:right|along|in\s+all|but)\b|"
+                        r"\b(?:all|every)\s+(?:\d|(?:two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b)", re.I)
+
+
+def _degrees(text: str, strict: bool = True) -> dict[tuple[str, int], str]:
+    """Each degree `text` says ((scale, rank) -> the word saying it); `strict`: not in an idiom or before a number,
+    "most" only as a determiner (a cited quote's degrees are read loosely: what it says anywhere, it says)."""
+    text = _NO_DEGREE.sub(" ", text) if strict else text
+    found = _WORD.findall(text)
+    words = [_norm(w) for w in found]
+    out = {}
+    for i, w in enumerate(words):
+        degree = _DEGREES.get(w)
+        if degree is None or (w == "may" and found[i][0].isupper()):
+            continue
+        if strict and w == "most":
+            after = words[i + 1] if i + 1 < len(words) else ""
+            if (i and words[i - 1] in ("the", "a", "at")) or not (
+                    after == "of" or after in ("people", "men", "women", "children") or
+                    (after.endswith("s") and not after.endswith(("ous", "ss", "less", "ness", "ics")))):
+                continue
+        if degree[1] == 4 and i and words[i - 1] in _NEARLY:
+            degree = (degree[0], 3)
+        out.setdefault(degree, w if not (i and words[i - 1] in _NEARLY) else f"{words[i - 1]} {w}")
+    return out
+
+
+def _requantified(sentence: str, closest: list[str], cited: str) -> str | None:
+    """Why `sentence` says how many, how often or how sure otherwise than the quote sentences closest to it: a degree
+    no cited quote says ("all"), where a closest sentence says another of its scale ("half")."""
+    said, near = _degrees(cited, strict=False), _degrees(" ".join(closest))
+    for (scale, rank), word in _degrees(sentence).items():
+        other = [w for (s, r), w in near.items() if s == scale and r != rank]
+        if other and (scale, rank) not in said:
+            return f"says {word!r} where the closest quote sentence says {other[0]!r}"
+    return None
+
+
 # each word of _OPPOSITES -> (its pair, its side): a look-up per word of a sentence and its cited quotes
 _SIDE_OF = {w: (i, side) for i, pair in reversed(list(enumerate(_OPPOSITES))) for side in (1, 0) for w in pair[side]}
 
@@ -700,7 +760,8 @@ def check(text: str, hits: list[Hit], index, embedder, threshold: float = THRESH
             closest = [flat[j][1] for j in np.flatnonzero(mask) if sims[i][j] >= best - CLOSE]
             cited_text = " ".join(by_rank[r].passage.text for r in pool)
             turned = _turned(sentence, closest) or _opposite(sentence, closest, cited_text) or \
-                _reordered(sentence, closest, cited_text) or _misfigured(sentence, cited_text) or \
+                _reordered(sentence, closest, cited_text) or _requantified(sentence, closest, cited_text) or \
+                _misfigured(sentence, cited_text) or \
                 _resized(sentence, cited_folded)
             if turned:
                 problems.append(turned)

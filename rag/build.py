@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shlex
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -239,23 +240,66 @@ def _save(index: store.Index, folder: Path, embedder=None, old: store.Index | No
 
 # ---- the whole update, under the lock -----------------------------------------------------------
 
-def _existing(folder: Path, embedder, settings: ChunkSettings, rebuild: bool):
-    """(old index or None, its documents to re-embed): an index by another parser, chunking (than
-    `settings`) or model (than `embedder`) is re-embedded from its stored texts; a damaged one
-    is refused with the way out."""
+def _existing(folder: Path, embedder, settings: ChunkSettings, rebuild: bool, remove=()):
+    """(old index or None, its documents to re-embed, the ids of `remove` whose text was lost): an index by another
+    parser, chunking (than `settings`) or model (than `embedder`) is re-embedded from its stored texts; a damaged one
+    is refused with the way out. A stored text damaged where the document's file is still the one indexed is read
+    again from that file; one lost both ways is refused by name, unless it is being removed."""
     folder = _location(folder)
     if rebuild or not store.exists(folder):
-        return None, []
+        return None, [], []
     try:
         return store.load(folder, embedder=embedder, check_sources=False,
-                          compat=store.Compat.of(embedder, settings)), []
+                          compat=store.Compat.of(embedder, settings)), [], []
     except IndexProblem as problem:
         try:
-            docs = store.read_documents(folder)
+            return None, list(store.read_documents(folder).values()), []
         except IndexProblem as why:
-            # the stored texts are lost: only a rebuild from the files that still exist can help
-            raise IndexProblem(f"{why}. {_lost(folder)}") from problem
-        return None, list(docs.values())
+            mended = _mended(folder, set(remove))
+            if mended is None:  # the stored texts are lost: only a rebuild from the files that still exist can help
+                raise IndexProblem(f"{why}. {_lost(folder)}") from problem
+            return None, list(mended[0].values()), mended[1]
+
+
+def _mended(folder: Path, remove: set[str]) -> tuple[dict[str, Document], list[str]] | None:
+    """The documents of an index folder whose stored texts are damaged, each read alone: one that fails its checksum
+    read again from its file where that file has the bytes indexed (its sha256); None where the manifest cannot be
+    read. Those whose text is lost both ways are refused by name, with the command that drops them and keeps the rest
+    (a search's "rebuild from its files" would drop every document that has no file, an upload's among them), unless
+    they are of `remove`: (the documents, those lost and removed)."""
+    if store.is_uri(folder):
+        return None
+    try:
+        entries = store.read_manifest(folder / "manifest.json")["documents"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    docs, lost = {}, []
+    for d in entries:
+        try:
+            docs.update(store.read_documents(folder, ids=[d["id"]]))
+            continue
+        except IndexProblem:
+            pass
+        source = store.source_path(folder, d["path"])
+        try:
+            same = source is not None and source.is_file() and store.file_digest(source) == d["sha256"]
+            if same:
+                doc = read.read(source, stored_as=d["path"], id=d["id"])
+                docs[d["id"]] = replace(doc, title=d["title"], date=d["date"])
+                continue
+        except (OSError, DocumentError):
+            pass
+        lost.append(d["id"])
+    gone = [x for x in lost if x in remove]
+    lost = [x for x in lost if x not in remove]
+    if lost:
+        shown = ", ".join(lost[:5]) + (" …" if len(lost) > 5 else "")
+        where = f" --index {shlex.quote(str(folder))}" if str(folder) != str(store.DEFAULT_INDEX) else ""
+        raise IndexProblem(f"The stored text of {len(lost)} document(s) of the index in {folder}/ is damaged and "
+                           f"their files are gone or changed: {shown}. The others are whole: take these out with "
+                           f"rag remove{where} -- {' '.join(shlex.quote(x) for x in lost)} (then index their files "
+                           f"again, if you have them)")
+    return docs, gone
 
 
 def _lost(folder: Path) -> str:
@@ -296,11 +340,13 @@ def _files(paths: list[Path], folder: Path) -> tuple[list[Path], list[tuple[str,
     """The files to read, never those of the index itself; an index to be made inside a folder being
     indexed is refused (its stored texts would be read back as documents the next time)."""
     files, skipped = read.expand(paths) if paths else ([], [])
-    if store.is_uri(folder):        # an index in Milvus: no folder of its own among the files
+    own = store.local_path(folder)
+    if own is None:         # an index on a Milvus server: no folder of its own among the files
         return files, skipped
     check_outside(paths, folder)
-    real = folder.resolve()
-    return [f for f in files if not _inside(f.resolve(), real)], skipped
+    real = own.resolve()    # (a Milvus Lite database's files too: "x.db/LOCK" was read as a document)
+    return ([f for f in files if not _inside(f.resolve(), real)],
+            [(f, why) for f, why in skipped if not _inside(Path(f).resolve(), real)])
 
 
 def _refuse_dropping(folder: Path, skipped: list[tuple[str, str]]) -> None:
@@ -328,13 +374,15 @@ def check_outside(paths, folder) -> None:
     """IndexProblem when the index folder `folder` would be made inside a folder of `paths` being indexed (its stored
     texts would be read back as documents the next time): before anything is written there, the build's lock file
     too (`rag index NOTES --index NOTES/idx` left NOTES/.idx.lock in the user's folder)."""
-    if store.is_uri(folder):
+    own = store.local_path(folder)
+    if own is None:
         return
-    real = Path(folder).resolve()
+    real = own.resolve()
+    made = (own / "manifest.json").exists() or (store.is_uri(folder) and own.is_dir())     # (an index there already)
     for p in paths:
-        if Path(p).is_dir() and _inside(real, Path(p).resolve()) and not (Path(folder) / "manifest.json").exists():
-            raise IndexProblem(f"The index folder {folder} would be inside {p}, which is being indexed: "
-                               f"nothing was written. Choose an --index outside it.")
+        if Path(p).is_dir() and _inside(real, Path(p).resolve()) and not made:
+            raise IndexProblem(f"The index {'database' if store.is_uri(folder) else 'folder'} {own} would be inside "
+                               f"{p}, which is being indexed: nothing was written. Choose an --index outside it.")
 
 
 def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = (), remove: list[str] = (),
@@ -343,11 +391,14 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
     folder = _location(folder)
     started = time.monotonic()
     report = IndexReport()
+    check_outside(paths, folder)        # (before check_target, which makes a Milvus Lite database)
     store.check_target(folder)          # before any work: a folder that is not ours is refused at once
     files, report.skipped = _files(list(paths), folder)
     with store.build_lock(folder):
         store.check_target(folder)
-        old, stale = _existing(folder, embedder, settings, rebuild)
+        old, stale, gone = _existing(folder, embedder, settings, rebuild, remove)
+        report.removed += gone          # (their stored texts lost: there is nothing else of them to take out)
+        remove = [x for x in remove if x not in gone]
         entries = _carried(old)
         for doc in stale:   # re-parsed from the stored text; the title and date found before are kept
             entries[doc.id] = _prepare(doc, embedder, settings)

@@ -74,7 +74,9 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,180}")
 OURS = "__"               # NAME__v<N>_passages, NAME__v<N>_blobs, NAME__calibration: never in a NAME itself
 # the fields of the collections this module makes: a collection without exactly these is not ours to drop
 PASSAGES, BLOBS = "passages", "blobs"     # the two kinds of collection a version has (_ours)
-LITE_MARKS = ("LOCK", "collections", "databases")   # what Milvus Lite (3.2) keeps in its .db folder
+# what Milvus Lite (3.2) keeps in its .db folder (and an empty LOCK, which it makes again: a copy that skips empty
+# files leaves none, and the database was then "not a Milvus Lite database")
+LITE_MARKS = ("collections", "databases")
 
 
 @dataclass(frozen=True)
@@ -185,12 +187,32 @@ def client(target: Target, create: bool = False):
                 _clients[key] = pm.MilvusClient(target.address, user=target.user, password=target.password,
                                                 db_name=target.db)
             except Exception as e:  # noqa: BLE001 - connection refused, bad credentials, locked file
+                stuck = _read_only(Path(target.address)) if target.lite else None
+                if stuck and not Path(target.address).exists():
+                    raise IndexProblem(f"Cannot create {target.uri}: {stuck} is read-only: nothing was written. "
+                                       f"Choose a folder you can write to.") from None
+                if stuck:
+                    raise IndexProblem(f"Cannot open {target.uri}: {stuck} is read-only (Milvus Lite writes to its "
+                                       f"database even to search it): nothing was changed. Copy the database to a "
+                                       f"folder you can write to, or serve it with a Milvus server.") from None
                 if target.lite and (Path(target.address) / "LOCK").exists():
                     raise IndexProblem(f"Cannot open {target.uri}: another process has this Milvus Lite database "
                                        f"open (Milvus Lite serves one process at a time; a Milvus server serves "
                                        f"many). Close it, or use a milvus:// server.") from None
                 raise IndexProblem(f"Cannot connect to Milvus at {target.uri} ({type(e).__name__}: {e})") from None
         return _clients[key]
+
+
+def _read_only(path: Path) -> Path | None:
+    """The folder that keeps a Milvus Lite database at `path` from being written (a read-only disk or a permission):
+    the database itself, or where it would be made; None when both can be written."""
+    where = path if path.exists() else next((p for p in path.parents if p.exists()), path)
+    try:
+        if os.statvfs(where).f_flag & os.ST_RDONLY or not os.access(where, os.W_OK):
+            return where
+    except OSError:
+        pass
+    return None
 
 
 def _check_lite_path(target: Target, create: bool) -> None:
@@ -254,13 +276,50 @@ def build_lock(location, wait: bool = True):
     target = parse(location)
     if target.lite:
         with store.build_lock(Path(target.address), wait=wait) as held:
+            if held:
+                _restore(target)
             yield held
         return
     if target.uri not in _warned:
         _warned.add(target.uri)
         log.warning("builds of %s are not locked against each other: run one at a time "
                     "(searches always see a whole index)", target.uri)
+    _restore(target)
     yield True
+
+
+def _whole(c, target: Target, version: str) -> bool:
+    """Whether `version` of the index is whole: both its collections ours, its manifest readable, every passage in."""
+    pname, bname = _names(target, version)
+    try:
+        if not (c.has_collection(pname) and c.has_collection(bname) and _ours(c, pname, PASSAGES)
+                and _ours(c, bname, BLOBS)):
+            return False
+        return int(c.get_collection_stats(pname)["row_count"]) == int(_manifest(c, bname)["passages"])
+    except Exception:  # noqa: BLE001 - whatever the client raises: not provably whole
+        return False
+
+
+def _restore(target: Target) -> str | None:
+    """Under the build lock, before a build: where the index's name (its alias) is gone but a whole version of it is
+    in the database (a crash, a backup that missed aliases.json), name the newest whole version again and say so;
+    a build then adds to it, where it started from nothing and dropped every version no alias named (the only texts of
+    documents whose files are gone among them). The passages collection named, or None."""
+    try:
+        c = client(target)
+        if current(target, c) is not None:
+            return None
+        versions = {v for n in c.list_collections() if (v := _version_of(target, n)) is not None}
+        whole = [v for v in sorted(versions, key=lambda v: int(v[1:]), reverse=True) if _whole(c, target, v)]
+        if not whole:
+            return None
+        pname = _names(target, whole[0])[0]
+        c.create_alias(collection_name=pname, alias=target.collection)
+    except Exception:  # noqa: BLE001 - no database yet, a server that cannot say: nothing to restore
+        return None
+    log.warning("%s had lost its name (the alias %s): its newest whole version, %s, is the index again",
+                target.uri, target.collection, whole[0])
+    return pname
 
 
 def check_target(location) -> None:
@@ -278,7 +337,7 @@ def check_target(location) -> None:
     name = current(target, c)
     # (named like a version is not enough: a collection of the user's named "mine__v9_passages" behind their alias
     # "mine" had the alias moved to the product's new version; its fields say whose it is)
-    if name is not None and (_version_of(target, name) is None or not _ours(c, name, PASSAGES)):
+    if name is not None and (_version_of(target, name) is None or _theirs(c, name)):
         raise IndexProblem(f"The alias {target.collection} at {target.uri} points at {name}, which is not an index "
                            f"of ours: nothing was written. Choose another ?collection=NAME.")
     if name is None and c.has_collection(target.collection):
@@ -306,6 +365,17 @@ def _ours(c, name: str, kind: str) -> bool:
         return _shape(c.describe_collection(name)) == _shape(schema.to_dict())
     except Exception:  # noqa: BLE001 - cannot tell: not ours to touch
         return False
+
+
+def _theirs(c, name: str) -> bool:
+    """Whether passages collection `name`, which an alias of the index names, is provably not ours: Milvus describes
+    it with another schema than ours. One it cannot describe (its files damaged) is ours where its blobs are: a
+    build then writes the index again from their stored texts, where "not an index of ours" left no way forward."""
+    try:
+        described = c.describe_collection(name)
+    except Exception:  # noqa: BLE001 - damaged, or gone: whose it was, its blobs say
+        return not _ours(c, name.removesuffix("_passages") + "_blobs", BLOBS)
+    return _shape(described) != _shape(_passage_schema(c, 2)[0].to_dict())
 
 
 def _calibration_name(c, target: Target) -> str:
@@ -486,6 +556,8 @@ def _drop_old(c, target: Target, keep: set) -> None:
     versions = {v for n in c.list_collections()
                 if (v := _version_of(target, n.replace("_blobs", "_passages"))) is not None}
     for v in versions - keep:
+        if None in keep and _whole(c, target, v):
+            continue        # no alias named a version before this one: a whole one is a lost index, not a killed build's
         pname = _names(target, v)[0]
         with contextlib.suppress(Exception):
             if c.has_collection(pname) and c.list_aliases(pname).get("aliases"):
@@ -651,6 +723,13 @@ def load(location, embedder=None, check_sources: bool = True, compat=None):
             # a build dropped the version this load had found (two builds in the meantime): read the new one
             if attempt == store.SWAP_RETRIES - 1:
                 raise IndexProblem(f"The index at {parse(location).uri} kept changing while it was read: try again.")
+        except Exception as e:
+            if not type(e).__module__.startswith("pymilvus"):
+                raise
+            # Milvus cannot read a collection of the index (a damaged file of Milvus Lite's): said, not a traceback
+            raise IndexProblem(f"The index at {parse(location).uri} cannot be read ({type(e).__name__}: "
+                               f"{getattr(e, 'message', e)}): it is damaged, and nothing was changed. Rebuild it "
+                               f"with: {store.rebuild_command(location, {})}") from None
 
 
 class _Vanished(Exception):
@@ -664,6 +743,11 @@ def _load(location, embedder, check_sources, compat):
     uri = target.uri
     c = client(target)
     pname = current(target, c)
+    if pname is None and any(_whole(c, target, v) for n in c.list_collections()
+                             if (v := _version_of(target, n)) is not None):
+        raise IndexProblem(f"The index at {uri} has lost its name (the alias {target.collection}), but a whole "
+                           f"version of it is in the database: nothing was changed. Name it again with: "
+                           f"{store.rebuild_command(location, {})}")
     if pname is None or _version_of(target, pname) is None:
         raise IndexProblem(f"No index found at {uri}. Build it with: {store.rebuild_command(location)}")
     bname = pname.replace("_passages", "_blobs")

@@ -311,19 +311,24 @@ def check_target(folder: Path) -> None:
     folder = Path(folder)
     if folder.is_symlink():
         raise IndexProblem(f"{folder} is a link; give the folder it points to as --index, or a new folder.")
+    # what _save replaces is the real folder: "x/missing/.." and "x/file.txt/.." are x, though neither can be read
+    # through to tell (it "does not exist"), so that x, a user's folder, was taken for a new one and replaced whole
+    real = folder.resolve()
+    if ".." in folder.parts:
+        folder = real
     holder = index_holding(folder)
     if holder is not None:      # (its files and lock there would block every later build of that index: _foreign)
         raise IndexProblem(f"{folder} is inside the index {holder}/: nothing was written (a build of that index "
                            f"replaces its whole folder). Choose a folder outside it for --index.")
-    if not folder.exists():
+    if not real.exists():
         return
-    if not folder.is_dir():
+    if not real.is_dir():
         raise IndexProblem(f"{folder} is a file, not an index folder: nothing was written. "
                            f"Choose a new or empty folder for --index.")
-    names = sorted(p.name for p in folder.iterdir())
+    names = sorted(p.name for p in real.iterdir())
     if not names:
         return
-    if not _our_manifest(folder / "manifest.json"):
+    if not _our_manifest(real / "manifest.json"):
         if "manifest.json" in names and {"documents", "passages.jsonl"} & set(names):
             # (a damaged index of ours, or a folder like one: the product never deletes what it cannot tell is its own)
             raise IndexProblem(f"{folder}/ looks like an index whose manifest.json cannot be read: nothing was "
@@ -333,7 +338,7 @@ def check_target(folder: Path) -> None:
         raise IndexProblem(f"{folder}/ is not empty and holds no index ({listing(names, 4)}): nothing was "
                            f"written, as an index build replaces its whole folder. "
                            f"Choose a new or empty folder for --index.")
-    foreign = _foreign(folder, names)
+    foreign = _foreign(real, names)
     if foreign:
         raise IndexProblem(f"{folder}/ holds files that are not part of the index ({listing(foreign, 4)}): "
                            f"nothing was written, as a build replaces the whole folder. Move them elsewhere first.")
@@ -608,9 +613,9 @@ def _load(folder, embedder, check_sources: bool, compat: Compat | None) -> Index
     except PermissionError as e:
         raise _unreadable(folder, e)
     except Exception as e:  # noqa: BLE001 - every way a file can be broken ends here
-        # the stored texts are gone or damaged: only the source files can rebuild it
-        raise IndexProblem(f"The index in {folder}/ is damaged ({type(e).__name__}: {e}). "
-                           f"Rebuild it from its files with: {rebuild_command(folder, manifest, from_files=True)}")
+        # a stored text is gone or damaged: `rag index` reads it again from its file where that is the one indexed,
+        # and keeps the others (build._mended; "--rebuild" from the files would drop every document without one)
+        raise IndexProblem(f"The index in {folder}/ is damaged ({type(e).__name__}: {e}). Rebuild it with: {rebuild}")
     try:
         passages = _read_passages(_read_checked(folder, "passages.jsonl", manifest))
         paragraphs = _read_passages(_read_checked(folder, "paragraphs.jsonl", manifest))
@@ -763,6 +768,14 @@ def is_uri(location) -> bool:
     """Whether `location` names an index in Milvus rather than a folder (also after Path() folded
     its '//': callers that wrap every location in Path still reach the right backend)."""
     return location is not None and str(location).startswith(tuple(s + ":" for s in URI_SCHEMES))
+
+
+def local_path(location) -> Path | None:
+    """The folder on this machine an index takes up: its own, or its Milvus Lite database's; None for a server."""
+    if not is_uri(location):
+        return Path(location)
+    target = _milvus().parse(location)
+    return Path(target.address) if target.lite else None
 
 
 def _milvus():

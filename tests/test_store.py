@@ -165,7 +165,10 @@ def test_edited_document_text_refused(parts, fake_embedder):
     name = parts.document_file()
     parts.write(name, parts.read(name).replace(b"Prices", b"Costs"))
     msg = expect_refused(parts.location, fake_embedder, "damaged", name, "checksum")
-    assert "from its files" in msg          # the stored text is gone: only the sources rebuild it
+    if parts.uri:
+        assert "from its files" in msg          # the stored text is gone: only the sources rebuild it
+    else:       # `rag index` reads it again from its file, keeping documents that have none (build._mended)
+        assert "Rebuild it with: rag index --index" in msg and "--rebuild" not in msg
 
 
 def test_vectors_of_another_build_refused(parts, tmp_path, fake_embedder):

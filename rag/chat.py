@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, quote, unquote, urlencode
 from .english import QUESTION_WORDS
 from .errors import QueryError, RagError
 from .records import Passage
-from .query import DEFAULT_K, MAX_K, MAX_QUERY_CHARS, check_k, clean_query
+from .query import DEFAULT_K, MAX_K, MAX_QUERY_CHARS, check_k, clean_query, visible
 from .retrieve import Result
 
 
@@ -107,8 +107,9 @@ def _cleaned(question: str) -> str:
 
 def blank(question) -> bool:
     """Whether a question holds nothing to search: white space or invisible characters only (a U+200B, a U+FEFF,
-    which clean_query drops: "Please type a question" was a turn of its own)."""
-    return not isinstance(question, str) or not _cleaned(question)
+    which clean_query drops: "Please type a question" was a turn of its own). A question of no words ("?!?") is no
+    blank: it is answered with the line that says why it is not searched (the box emptied, and nothing said)."""
+    return not isinstance(question, str) or not visible(question)
 
 
 def _sentence_start(text: str, pos: int) -> bool:

@@ -118,6 +118,34 @@ def _spanned(p: Passage, index, which: str) -> list[Passage]:
     return turns if len(turns) > 1 else []
 
 
+_paragraphs_of: list = []      # [(an index's paragraphs, {doc: (their ends in order, their numbers)})]: the last few
+
+
+def through(p: Passage, index) -> int | None:
+    """The number of the last paragraph a quote reaches where it runs past its first (a meeting's window of five
+    turns is "paragraphs 1–5", as its context shows it: cited "paragraph 1", the one of the chair's greeting); else
+    None."""
+    paragraphs = getattr(index, "paragraphs", None)
+    if not paragraphs:
+        return None
+    by_doc = next((m for ps, m in _paragraphs_of if ps is paragraphs), None)
+    if by_doc is None:
+        by_doc = {}
+        for t in sorted(paragraphs, key=lambda t: (t.doc, t.start)):
+            by_doc.setdefault(t.doc, []).append(t)
+        by_doc = {d: ([t.start for t in ts], [t.paragraph for t in ts]) for d, ts in by_doc.items()}
+        _paragraphs_of[:] = [(paragraphs, by_doc)] + _paragraphs_of[:3]
+    starts, numbers = by_doc.get(p.doc, ([], []))
+    i = bisect.bisect_left(starts, p.end) - 1       # the last paragraph that opens before the quote ends
+    last = numbers[i] if i >= 0 else None
+    return last if last is not None and last > p.paragraph else None
+
+
+def paragraph_number(p: Passage, through: int | None = None) -> str:
+    """"12", or "12–16" for a quote running through paragraph 16."""
+    return f"{p.paragraph}–{through}" if through else str(p.paragraph)
+
+
 def _names(names: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -130,13 +158,15 @@ def says_outlet(text: str, outlet: str) -> bool:
     return folded(re.sub(r"(?i)^\s*the\s+", "", outlet)) in folded(text)
 
 
-def where(p: Passage, until: float | None = None, whole: bool = False) -> str:
+def where(p: Passage, until: float | None = None, whole: bool = False, through: int | None = None) -> str:
     """'Answer to Q7 — Polls conducted…', 'Question Q7 (Reuters)' (a question quoted as itself), 'Opening statement',
     'Turn of Project Manager, paragraph 12', 'Turns of Grad A and Grad B at 00:12:31', a report's section
     ('5. Community Engagement'), or 'Paragraph 12';
     ' at 00:12:31' when the passage has a time
     (subtitles, stamped turns), ' at 00:00:01–00:06:10' with `until`, the time of its last turn (last_time).
-    `whole`: the question whole, on one line (a citation pasted into notes), not shortened for the page."""
+    `whole`: the question whole, on one line (a citation pasted into notes), not shortened for the page; `through`:
+    the last paragraph the quote reaches (cite.through), "paragraphs 12–16"."""
+    numbered = f"paragraph{'s' if through else ''} {paragraph_number(p, through)}"
     at = f" at {clock(p.time)}" if p.time is not None else ""
     several = bool(at) and until is not None and clock(until) != clock(p.time)
     if several:
@@ -153,10 +183,10 @@ def where(p: Passage, until: float | None = None, whole: bool = False) -> str:
         return (f"Opening statements of {_names(names)}" if len(names) > 1 else "Opening statement") + at
     if p.kind == "turn" or len(names) > 1:
         who = f"Turn{'s' if len(names) > 1 or several else ''}" + (f" of {_names(names)}" if names else "")
-        return who + (at or f", paragraph {p.paragraph}")
+        return who + (at or f", {numbered}")
     if p.section != "text" and not re.fullmatch(r"Q\d+", p.section):     # the heading it stands under
         return shorten(p.section) + at
-    return f"Paragraph {p.paragraph}" + at
+    return numbered.capitalize() + at
 
 
 def matched(hit: Hit) -> tuple[int, int] | None:
@@ -391,12 +421,13 @@ def hit_json(hit: Hit, index: Index, query: str = "", speaker: str | None = None
     window of several speakers' turns: the speakers of the turns that best match `query` (said_by; "" for none)."""
     p = hit.passage
     doc = index.documents[p.doc]
-    until = last_time(p, index)
+    until, last = last_time(p, index), through(p, index)
     return {
         "rank": hit.rank, "text": checked(p, doc), "score": round(hit.score, 4),
         "source": source(doc), "document": doc.title, "date": doc.date,
         "start": p.start, "end": p.end, "section": p.section, "kind": p.kind, "question": p.question,
         "speaker": p.speaker, "outlet": p.outlet, "paragraph": p.paragraph, "page": p.page,
+        **({"paragraph_end": last} if last else {}),
         "low_confidence": hit.low_confidence,
         **({"time": p.time} if p.time is not None else {}),
         **({"time_end": until} if until is not None else {}),
@@ -407,15 +438,16 @@ def hit_json(hit: Hit, index: Index, query: str = "", speaker: str | None = None
     }
 
 
-def reference(p: Passage, doc: Document, until: float | None = None, whole: bool = False) -> str:
+def reference(p: Passage, doc: Document, until: float | None = None, whole: bool = False,
+              through: int | None = None) -> str:
     """A ready citation line: speaker, event, date, section (with the time, and with `until` the last turn's:
-    last_time; `whole`: the question it answers whole, as where()), paragraph. (A turn's label names its speakers
-    already, and its paragraph.)"""
-    label = where(p, until, whole)
+    last_time; `whole`: the question it answers whole, as where()), paragraph (`through`: to the last one it reaches).
+    (A turn's label names its speakers already, and its paragraph.)"""
+    label = where(p, until, whole, through)
     speaker = "" if label.startswith("Turn") or _asked_by_no_one(p) else p.speaker or ""
     # (the paragraph once: a turn's label says it already, "Turn of Vaughan Gething AM, paragraph 48, para. 48")
-    said = re.search(rf"\bparagraph {p.paragraph}\b", label, re.I)
-    parts = [speaker, doc.title, doc.date or "", label, "" if said else f"para. {p.paragraph}"]
+    said = re.search(rf"\bparagraphs? {paragraph_number(p, through)}(?![\d–])", label, re.I)
+    parts = [speaker, doc.title, doc.date or "", label, "" if said else f"para. {paragraph_number(p, through)}"]
     if p.page:
         parts.append(f"p. {p.page}")
     parts.append(f"chars {p.start}–{p.end}")
@@ -436,18 +468,20 @@ def md_escape(text: str) -> str:
     return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}", text)
 
 
-def markdown_citation(p: Passage, doc: Document, rank: int | None = None, until: float | None = None) -> str:
+def markdown_citation(p: Passage, doc: Document, rank: int | None = None, until: float | None = None,
+                      through: int | None = None) -> str:
     """One quote as a Markdown block quote and its reference line, both ``md_escape``d: the
     document's characters, shown as text (the exact text is ``document.text[start:end]``); the question it answers
     whole (notes show no tooltip with the rest: a seminar presenter's "Answer to Q7 — President of Russia … of the…")."""
     lines = checked(p, doc).splitlines() or [""]
     quote = "\n".join(f"> {md_escape(line)}" for line in lines)
-    return f"{quote}\n\n— {f'[{rank}] ' if rank is not None else ''}{md_escape(reference(p, doc, until, whole=True))}\n"
+    cited = reference(p, doc, until, whole=True, through=through)
+    return f"{quote}\n\n— {f'[{rank}] ' if rank is not None else ''}{md_escape(cited)}\n"
 
 
 def markdown(hits: list[Hit], index: Index) -> str:
     return "\n".join(markdown_citation(h.passage, index.documents[h.passage.doc], h.rank,
-                                       last_time(h.passage, index)) for h in hits)
+                                       last_time(h.passage, index), through(h.passage, index)) for h in hits)
 
 
 _FORMULA = re.compile(r"[\t\r]|\s*[=+\-@]")

@@ -23,7 +23,7 @@ def _print_json(obj) -> None:
 
 def _print_quotes(result, retriever, scores: bool = True) -> None:
     """The notices, then each quote with its citation line, checked against its document."""
-    from .cite import best_match, best_time, checked, clock, last_time, where
+    from .cite import best_match, best_time, checked, clock, last_time, paragraph_number, through, where
 
     for notice in result.notices:
         print(f"note: {_visible(notice)}")
@@ -34,14 +34,15 @@ def _print_quotes(result, retriever, scores: bool = True) -> None:
     for h in result.hits:
         p = h.passage
         doc = retriever.index.documents[p.doc]
-        label = where(p, last_time(p, retriever.index))
+        last = through(p, retriever.index)
+        label = where(p, last_time(p, retriever.index), through=last)
         best = best_match(h, retriever.index, result.query, getattr(result, "speaker", None))
         best = f" · best match: {best}" if best else ""
         when = best_time(h, retriever.index, result.query, getattr(result, "speaker", None))
         if when is not None:        # where in a recording the words asked for were said
             best = (best or " · best match") + f" at {clock(when)}"
         page = f" · p. {p.page}" if p.page else ""      # a PDF's page, as the chat and the reference show it
-        line = f"[{h.rank}] {label} · ¶{p.paragraph}{page} · {doc.path}:{p.start}-{p.end}{best}"
+        line = f"[{h.rank}] {label} · ¶{paragraph_number(p, last)}{page} · {doc.path}:{p.start}-{p.end}{best}"
         if scores:
             line += f" · score {h.score:.3f}"
             if "region_score" in h.provenance:      # (retrieve.Retriever._rest: after a conversation's first places)
@@ -103,8 +104,8 @@ def cmd_index(args) -> int:
     from .embed import default_embedder
 
     folder = _index(args)
-    store.check_target(folder)      # a folder or file that is not ours is refused before a lock file is made beside it
-    check_outside([Path(p) for p in args.paths], folder)        # and an index inside the folder it indexes
+    check_outside([Path(p) for p in args.paths], folder)        # an index inside the folder it indexes, and
+    store.check_target(folder)      # a folder or file that is not ours: refused before a lock file is made beside it
     # the index's own files are read under the build's lock: an upload the chat was adding meanwhile (its text only in
     # the index) is then seen, and a rebuild without paths refuses instead of dropping it
     with store.build_lock(folder):

@@ -118,7 +118,7 @@ def conversation(engine: Engine, turns, live: chat.Turn | None = None) -> str:
         gone = removed_since(current, t.index, {h.passage.doc for h in hits}, [h.passage for h in hits])
         if gone != t.removed:
             t.removed, t.html = gone, ""
-    return render.chat_html(_turn_html(t, live=t is live) for t in turns)
+    return render.chat_html(_turn_html(t, live=t is live or _streaming(t)) for t in turns)
 
 
 def removed_since(current, index, docs, quotes=()) -> frozenset:
@@ -276,22 +276,40 @@ def _write_summary(engine: Engine, turn: chat.Turn, model_name: str | None, ever
     yield
 
 
+# A session's turns are one list that every answer of the session changes in place (Gradio hands each event the
+# object its State holds, and keeps the one returned): three questions asked a second apart each started from the
+# turns as they were before the others' answers, and the last to finish put back its own list, without the answer
+# of the one before it, which left the page (a hostile review, summaries on). Numbers are taken in the order asked.
+# And the page shows the last conversation sent, which may have been rendered before another answer's change: each
+# answer, once its last page is sent, sends the conversation again until no change has come since the one it showed.
+_TURNS = threading.Lock()
+_TAKEN: dict[int, list[int]] = {}       # id(a session's turns) -> numbers of its answers still searching
+_CHANGES: dict[int, int] = {}           # id(a session's turns) -> changes made to them: turns added, summaries stopped
+
+
+def _changed(turns: list) -> None:
+    """Count a change of the session's `turns` (under _TURNS)."""
+    if len(_CHANGES) > 4096:        # (sessions long gone: a count read as 0 again costs one page sent again)
+        _CHANGES.clear()
+    _CHANGES[id(turns)] = _CHANGES.get(id(turns), 0) + 1
+
+
 def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), rewrite=True, speaker=None):
     """Generator: the turns and the conversation, first with the quotes, then as the summary streams.
-    `speaker`: only passages where they speak (None or "": anyone)."""
-    turns = list(turns or [])
+    `speaker`: only passages where they speak (None or "": anyone). `turns`: the session's list, changed in place."""
+    turns = turns if isinstance(turns, list) else list(turns or [])
     if isinstance(question, str):       # (a request may send megabytes: kept, rendered and held in the session)
         question = question[:MAX_QUESTION_CHARS]
-    # a summary still streaming stops and says so: its own stream, which also writes the session's turns, would have
-    # gone on beside this one's, and the turn's page rendered here froze half-written for good (a question asked
-    # with Enter while the one before was summarised)
-    for earlier in turns:
-        if summarised(earlier) and earlier.summary is None and not earlier.summary_note:
-            earlier.summary_note, earlier.html = SUMMARY_STOPPED, ""
+    with _TURNS:
+        if _stop_summaries(turns):
+            _changed(turns)
+        previous = _previous_query(turns) if rewrite else None
+        taken = _TAKEN.setdefault(id(turns), [])
+        number = max([t.number for t in turns] + taken + [0]) + 1
+        taken.append(number)
     try:
         retriever, notice = engine.searcher()
-        turn = chat.ask(retriever, question, k, _previous_query(turns) if rewrite else None,
-                        docs=docs, summary_on=summary_on, speaker=speaker)
+        turn = chat.ask(retriever, question, k, previous, docs=docs, summary_on=summary_on, speaker=speaker)
         if notice and turn.error is None:
             turn.notices.append(notice)
     except RagError as e:
@@ -299,17 +317,56 @@ def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), 
     except Exception as e:  # noqa: BLE001 - never a traceback in the chat
         log.exception("search failed")
         turn = chat.Turn(question=str(question), error=f"The search failed ({type(e).__name__}). Please try again.")
-    turn.number = (turns[-1].number if turns else 0) + 1
-    turns = _kept((turns + [turn])[-MAX_TURNS:])
-    streams = summarised(turn)
-    yield turns, conversation(engine, turns, live=turn if streams else None)
+    finally:
+        with _TURNS:
+            taken.remove(number)
+            if not taken:
+                _TAKEN.pop(id(turns), None)
+    turn.number = number
+    with _TURNS:
+        _stop_summaries(turns)      # (those that began streaming while this one searched)
+        if any(t.number > number for t in turns) and summarised(turn):
+            turn.summary_note = SUMMARY_STOPPED     # a question asked after it was answered first: no summary
+        turns.insert(sum(t.number < number for t in turns), turn)
+        del turns[:len(turns) - len(_kept(turns[-MAX_TURNS:]))]
+        _changed(turns)
+        seen, shown = _CHANGES.get(id(turns), 0), list(turns)
+    streams = summarised(turn) and turn.summary_note != SUMMARY_STOPPED
+    yield turns, conversation(engine, shown)
     if streams:
         for _ in _stream_summary(engine, turn, model_name):
-            if turn.summary_note == SUMMARY_STOPPED:     # the newer question's answer has the page (and the turns)
+            with _TURNS:
+                stopped = turn.summary_note == SUMMARY_STOPPED
+                seen, shown = _CHANGES.get(id(turns), 0), list(turns)
+            if stopped:         # the newer question's answer has the page (and the turns)
+                break
+            yield turns, conversation(engine, shown)
+        else:
+            with _TURNS:
+                seen, shown = _CHANGES.get(id(turns), 0), list(turns)
+            yield turns, conversation(engine, shown)
+    while True:         # (sent again where the turns changed since: it may have gone after the newer answer's page)
+        with _TURNS:
+            if _CHANGES.get(id(turns), 0) == seen:
                 return
-            yield turns, conversation(engine, turns, live=turn)
-        if turn.summary_note != SUMMARY_STOPPED:
-            yield turns, conversation(engine, turns)
+            seen, shown = _CHANGES[id(turns)], list(turns)
+        yield turns, conversation(engine, shown)
+
+
+def _stop_summaries(turns: list) -> bool:
+    """A summary still streaming stops and says so (under _TURNS); whether one did: its own stream, which also writes
+    the session's turns, would have gone on beside the newer answer's, and the turn's page rendered froze half-written
+    for good (a question asked with Enter while the one before was summarised)."""
+    stopped = False
+    for earlier in turns:
+        if _streaming(earlier):
+            earlier.summary_note, earlier.html, stopped = SUMMARY_STOPPED, "", True
+    return stopped
+
+
+def _streaming(turn) -> bool:
+    """Whether `turn`'s summary is being written now (its page is rendered anew each time, never kept)."""
+    return summarised(turn) and turn.summary is None and not turn.summary_note
 
 
 def _kept(turns: list) -> list:

@@ -25,17 +25,26 @@ def clean_query(query: str) -> tuple[str, list[str]]:
     JSON, "\\udce9", or a terminal's undecodable byte) becomes U+FFFD, which the tokenizer can take."""
     if not isinstance(query, str):
         raise QueryError("The query must be text.")
-    query = re.sub("[\ud800-\udfff]", "\ufffd", query[:MAX_QUESTION_CHARS])
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
-                   for c in query if unicodedata.category(c) != "Cf")
-    text = unicodedata.normalize("NFC", re.sub(r"\s+", " ", text).strip())    # ("cafe\u0301" is "café")
+    text = visible(query)
     notices = []
     if not text:
         raise QueryError("Please type a question: the query is empty.")
+    if not any(unicodedata.category(c)[0] in "LN" for c in text):
+        # ("?!?", "🔥🔥": nothing to search for, and an index without a threshold of its own answered it with quotes)
+        raise QueryError("Please type a question in words: the query has no letter or digit to search for.")
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUERY_CHARS]
         notices.append(cut_notice(len(text)))
     return text, notices
+
+
+def visible(query: str) -> str:
+    """`query` without control and invisible format characters, its whitespace folded, its accents composed (NFC), a
+    lone surrogate as U+FFFD: '' where nothing would be seen (what an empty ask box sends, or U+200B alone)."""
+    query = re.sub("[\ud800-\udfff]", "\ufffd", query[:MAX_QUESTION_CHARS])
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
+                   for c in query if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text).strip())    # ("cafe\u0301" is "café")
 
 
 def cut_notice(searched: int) -> str:

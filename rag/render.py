@@ -52,10 +52,11 @@ def quote_citation(hit: Hit, index) -> str:
     section, paragraph, characters; Markdown-escaped (cite.md_escape), so pasted into notes it shows
     the document's characters and makes no link, image or HTML."""
     p = hit.passage     # (the question whole: cite.markdown_citation)
-    return cite.markdown_citation(p, index.documents[p.doc], until=cite.last_time(p, index))
+    return cite.markdown_citation(p, index.documents[p.doc], until=cite.last_time(p, index),
+                                  through=cite.through(p, index))
 
 
-def citation_html(p, doc, until: float | None = None) -> str:
+def citation_html(p, doc, until: float | None = None, through: int | None = None) -> str:
     """The same citation as HTML, for the clipboard beside the Markdown ("Copy citation", static/conversation.js): a
     notes app, a word processor or an email takes it and shows the document's characters as they are, with none of the
     Markdown's backslashes ("education\\_0.txt" pasted as plain text); escaped, so it makes no link, image or HTML
@@ -64,12 +65,12 @@ def citation_html(p, doc, until: float | None = None) -> str:
     text = cite.checked(p, doc)
     lines = "<br>".join(esc(line) for line in text.split("\n"))
     return (f"<blockquote>{lines}</blockquote>"
-            f"<p>\u2014 {esc(cite.reference(p, doc, until, whole=True))}</p>")
+            f"<p>\u2014 {esc(cite.reference(p, doc, until, whole=True, through=through))}</p>")
 
 
-def _copy(markdown: str, p, doc, until: float | None = None) -> str:
+def _copy(markdown: str, p, doc, until: float | None = None, through: int | None = None) -> str:
     """A copy button's data: the Markdown (plain text) and the HTML (static/conversation.js puts both on the clipboard)."""
-    return f'data-copy="{esc(markdown)}" data-copy-html="{esc(citation_html(p, doc, until))}"'
+    return f'data-copy="{esc(markdown)}" data-copy-html="{esc(citation_html(p, doc, until, through))}"'
 
 
 def abstained(result, index) -> str:
@@ -160,7 +161,7 @@ def where(p: Passage, index) -> str:
     ("… Radio Company. Our office in… (the Mir Interstate Television and Radio Company)" said it twice)."""
     if p.outlet and p.question and cite.says_outlet(cite.shorten(p.question), p.outlet):
         p = dataclasses.replace(p, outlet=None)
-    return cite.where(p, cite.last_time(p, index))
+    return cite.where(p, cite.last_time(p, index), through=cite.through(p, index))
 
 
 def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
@@ -182,7 +183,7 @@ def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
     gone = turn is not None and p.doc in turn.removed
     if gone:        # (the document was removed from the index after this answer: handlers.conversation)
         low += ' <span class="rq-removed-tag">removed from the index</span>'
-    meta = [f"¶ {p.paragraph}"]
+    meta = [f"¶ {cite.paragraph_number(p, cite.through(p, index))}"]
     when = cite.best_time(hit, index, *_asked(turn))
     if when is not None:        # where in the recording the marked paragraph was said
         meta.append(f"best match at {cite.clock(when)}")
@@ -207,7 +208,8 @@ def quote_html(hit: Hit, index, turn_id: int, turn: Turn | None = None) -> str:
         f'<div class="rq-meta">{" · ".join(meta)}</div>'
         f'<div class="rq-actions">'
         f'<button class="rq-btn rq-open" {_span_attrs(p)}>Show in context</button>{link}'
-        f'<button class="rq-btn rq-copy" {_copy(quote_citation(hit, index), p, doc, cite.last_time(p, index))}>'
+        f'<button class="rq-btn rq-copy" '
+        f'{_copy(quote_citation(hit, index), p, doc, cite.last_time(p, index), cite.through(p, index))}>'
         f'Copy citation</button>'
         f'{_copy_marked(hit, doc, index, turn)}'
         f'<details class="rq-why"><summary>Why this quote</summary>{why(hit)}</details>'
@@ -699,11 +701,12 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
         # citation as the tooltip (of one document, the page's header names it)
         many = len(index.documents) > 1
         whole = " · ".join(x for x in (said_by(hit, index, *_asked(turn)), where(p, index), cite.doc_name(doc, index, 80),
-                                      doc.date, f"¶ {p.paragraph}") if x)
+                                      doc.date, f"¶ {cite.paragraph_number(p, cite.through(p, index))}") if x)
         section, dash, question = where(p, index).partition(" — ")     # ("Answer to Q29" stays whole)
         parts = [("who", said_by(hit, index, *_asked(turn))), ("where", section), ("question", dash and question),
                  ("doc", cite.doc_name(doc, index, 80) if many else ""), ("date", doc.date if many else ""),
-                 ("para", f"¶ {p.paragraph}")]     # (the ¶ a part of its own: after the date, the line's edge cut it)
+                 ("para", f"¶ {cite.paragraph_number(p, cite.through(p, index))}")]     # (a part of its own: after
+        # the date, the line's edge cut it)
         parts = [(cls, x) for cls, x in parts if x]
         cited = "".join(f'<span class="rq-cite-{cls}">{(" — " if cls == "question" else " · ") if i else ""}{esc(x)}'
                         f'</span>' for i, (cls, x) in enumerate(parts))

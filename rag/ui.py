@@ -467,19 +467,24 @@ def _wire(engine: Engine, demo, *, turns, header, large, present, presenter, con
     # a presenter while the answer streams, or five in a row) was wiped by the answer before it, and lost
     # ("multiple": a question asked while the last answer's summary streams is taken at once, not dropped, which
     # Gradio's "once" did to a second click on Ask; the summary stops and says so: handlers.answer)
-    # (taking is "once": a double click's second press, made before the first has emptied the box, takes nothing;
-    # it is over in a moment, so a question asked later, while a summary streams, is taken)
-    taken = dict(fn=lambda q: ("", q), inputs=[question], outputs=[question, pending], api_visibility="private",
-                 queue=False)
+    # (taking is done in the page, at once, with no call to the server: a double click's second press finds the box
+    # empty and asks nothing; taken by the server, with its "once", a question typed while the one before was being
+    # taken, a second earlier on a busy server, was dropped and its words then wiped by that one's emptying of the box.
+    # Each question taken waits in the page's queue, window.rqAsked, for the answer that takes it: in the one
+    # `pending` box, three sent with Enter at once overwrote each other, and one was asked twice, another never)
+    taken = dict(fn=None, inputs=[question], outputs=[question, pending], trigger_mode="multiple",
+                 js="(q) => { (window.rqAsked = window.rqAsked || []).push(q); return ['', q]; }")
     asked = dict(fn=run, inputs=[pending, k, summary_on, model_name, doc_filter, speaker, turns, page_base],
                  outputs=[turns, conversation, presenter], api_visibility="private", trigger_mode="multiple",
                  concurrency_limit=CONCURRENCY, show_progress="minimal",
-                 js="(q, k, s, m, d, w, t, b) => [q, k, s, m, d, w, t, location.origin + location.pathname]")
+                 js="(q, k, s, m, d, w, t, b) => [window.rqAsked && window.rqAsked.length ? window.rqAsked.shift() : q, "
+                    "k, s, m, d, w, t, location.origin + location.pathname]")
     for trigger in (ask.click, question.submit):
         trigger(**taken).then(**asked).then(None, js=_static("latest.js"))
     for button in examples:
-        button.click(lambda text: ("", text), [button], [question, pending], api_visibility="private",
-                     queue=False).then(**{**asked, "fn": run_example}).then(None, js=_static("latest.js"))
+        button.click(None, [button], [question, pending], trigger_mode="multiple",
+                     js="(text) => { (window.rqAsked = window.rqAsked || []).push(text); return ['', text]; }").then(
+            **{**asked, "fn": run_example}).then(None, js=_static("latest.js"))
 
     def refreshed(state, message):
         """What the page says of the index after it changed (an upload, a removal): the intro and the examples as the

@@ -1,6 +1,7 @@
 """The chat's handlers as plain functions: a bounded conversation, each turn rendered once, and a
 turn that cannot be rendered showing its own error without blanking the others."""
 import dataclasses
+import threading
 
 import pytest
 
@@ -249,3 +250,38 @@ def test_an_index_changed_by_another_process_is_served_as_it_is_now(tmp_path, ti
     assert engine.retriever() is served                                # unchanged on disk: not opened again
     store.save_calibration(tiny_index, {"hybrid": {"threshold": 0.123, "dense": 0.5}})
     assert engine.retriever() is not served
+
+
+def test_questions_asked_a_moment_apart_all_keep_their_answers_in_the_order_asked(tiny_index, fake_embedder,
+                                                                                  monkeypatch):
+    """A hostile review, summaries on, three questions a second apart: one answer was painted over and lost. Each
+    answer started from the session's turns as they were when it was asked and gave back its own list, so the one
+    that finished last dropped the answer of one asked after it had started. Here the second question's search is
+    held until the third is answered: both stay, numbered and shown in the order asked."""
+    from rag import chat
+
+    engine = Engine(tiny_index, fake_embedder)
+    turns, _ = ask(engine, "Is the pipeline funded?", [])
+    searching, release = threading.Event(), threading.Event()
+    real = chat.ask
+
+    def held(retriever, question, *args, **kw):
+        if question.startswith("What will happen"):
+            searching.set()
+            assert release.wait(30)
+        return real(retriever, question, *args, **kw)
+
+    monkeypatch.setattr(chat, "ask", held)
+    second = []
+    worker = threading.Thread(target=lambda: second.extend(
+        handlers.answer(engine, "What will happen to water prices?", 2, False, "", turns)))
+    worker.start()
+    assert searching.wait(30)
+    *_, (after_third, _) = handlers.answer(engine, "Is the reservoir full?", 2, False, "", turns)
+    release.set()
+    worker.join(30)
+    last_turns, last_html = second[-1]      # what the page holds: the answer that finished last
+    assert [t.question for t in last_turns] == ["Is the pipeline funded?", "What will happen to water prices?",
+                                                "Is the reservoir full?"]
+    assert [t.number for t in last_turns] == [1, 2, 3]
+    assert last_html.index("What will happen to water prices?") < last_html.index("Is the reservoir full?")

@@ -270,9 +270,12 @@ def _mended(folder: Path, remove: set[str]) -> tuple[dict[str, Document], list[s
     if store.is_uri(folder):
         return None
     try:
-        entries = store.read_manifest(folder / "manifest.json")["documents"]
+        manifest = store.read_manifest(folder / "manifest.json")
+        entries = manifest["documents"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    if manifest.get("format") not in store.READABLE_DOCUMENTS:
+        return None     # (a newer release's index is no damaged one: its own message says so, and nothing is mended)
     docs, lost = {}, []
     for d in entries:
         try:

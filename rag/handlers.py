@@ -285,12 +285,11 @@ def _write_summary(engine: Engine, turn: chat.Turn, model_name: str | None, ever
 _TURNS = threading.Lock()
 _TAKEN: dict[int, list[int]] = {}       # id(a session's turns) -> numbers of its answers still searching
 _CHANGES: dict[int, int] = {}           # id(a session's turns) -> changes made to them: turns added, summaries stopped
+_RUNNING: dict[int, int] = {}           # id(a session's turns) -> its answers running (the two above go with the last)
 
 
 def _changed(turns: list) -> None:
     """Count a change of the session's `turns` (under _TURNS)."""
-    if len(_CHANGES) > 4096:        # (sessions long gone: a count read as 0 again costs one page sent again)
-        _CHANGES.clear()
     _CHANGES[id(turns)] = _CHANGES.get(id(turns), 0) + 1
 
 
@@ -298,13 +297,28 @@ def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), 
     """Generator: the turns and the conversation, first with the quotes, then as the summary streams.
     `speaker`: only passages where they speak (None or "": anyone). `turns`: the session's list, changed in place."""
     turns = turns if isinstance(turns, list) else list(turns or [])
+    key = id(turns)
+    with _TURNS:
+        _RUNNING[key] = _RUNNING.get(key, 0) + 1
+    try:
+        yield from _answer(engine, question, k, summary_on, model_name, turns, docs, rewrite, speaker)
+    finally:       # (also where the page went away mid-stream: the generator closed)
+        with _TURNS:
+            _RUNNING[key] -= 1
+            if not _RUNNING[key]:
+                for held in (_RUNNING, _CHANGES, _TAKEN):
+                    held.pop(key, None)
+
+
+def _answer(engine, question, k, summary_on, model_name, turns, docs, rewrite, speaker):
+    key = id(turns)
     if isinstance(question, str):       # (a request may send megabytes: kept, rendered and held in the session)
         question = question[:MAX_QUESTION_CHARS]
     with _TURNS:
         if _stop_summaries(turns):
             _changed(turns)
         previous = _previous_query(turns) if rewrite else None
-        taken = _TAKEN.setdefault(id(turns), [])
+        taken = _TAKEN.setdefault(key, [])
         number = max([t.number for t in turns] + taken + [0]) + 1
         taken.append(number)
     try:
@@ -317,39 +331,35 @@ def answer(engine: Engine, question, k, summary_on, model_name, turns, docs=(), 
     except Exception as e:  # noqa: BLE001 - never a traceback in the chat
         log.exception("search failed")
         turn = chat.Turn(question=str(question), error=f"The search failed ({type(e).__name__}). Please try again.")
-    finally:
-        with _TURNS:
-            taken.remove(number)
-            if not taken:
-                _TAKEN.pop(id(turns), None)
     turn.number = number
-    with _TURNS:
+    with _TURNS:        # (its number let go as the turn takes its place: between the two, another took it too)
+        taken.remove(number)
         _stop_summaries(turns)      # (those that began streaming while this one searched)
         if any(t.number > number for t in turns) and summarised(turn):
             turn.summary_note = SUMMARY_STOPPED     # a question asked after it was answered first: no summary
         turns.insert(sum(t.number < number for t in turns), turn)
         del turns[:len(turns) - len(_kept(turns[-MAX_TURNS:]))]
         _changed(turns)
-        seen, shown = _CHANGES.get(id(turns), 0), list(turns)
+        seen, shown = _CHANGES.get(key, 0), list(turns)
     streams = summarised(turn) and turn.summary_note != SUMMARY_STOPPED
     yield turns, conversation(engine, shown)
     if streams:
         for _ in _stream_summary(engine, turn, model_name):
             with _TURNS:
                 stopped = turn.summary_note == SUMMARY_STOPPED
-                seen, shown = _CHANGES.get(id(turns), 0), list(turns)
+                seen, shown = _CHANGES.get(key, 0), list(turns)
             if stopped:         # the newer question's answer has the page (and the turns)
                 break
             yield turns, conversation(engine, shown)
         else:
             with _TURNS:
-                seen, shown = _CHANGES.get(id(turns), 0), list(turns)
+                seen, shown = _CHANGES.get(key, 0), list(turns)
             yield turns, conversation(engine, shown)
     while True:         # (sent again where the turns changed since: it may have gone after the newer answer's page)
         with _TURNS:
-            if _CHANGES.get(id(turns), 0) == seen:
+            if _CHANGES.get(key, 0) == seen:
                 return
-            seen, shown = _CHANGES[id(turns)], list(turns)
+            seen, shown = _CHANGES.get(key, 0), list(turns)
         yield turns, conversation(engine, shown)
 
 

@@ -482,8 +482,12 @@ def _wire(engine: Engine, demo, *, turns, header, large, present, presenter, con
     for trigger in (ask.click, question.submit):
         trigger(**taken).then(**asked).then(None, js=_static("latest.js"))
     for button in examples:
+        # (a double click's second press within a second asks nothing: the example's text is not in the box to
+        # empty, as a question's is)
         button.click(None, [button], [question, pending], trigger_mode="multiple",
-                     js="(text) => { (window.rqAsked = window.rqAsked || []).push(text); return ['', text]; }").then(
+                     js="(text) => { const now = Date.now(), last = window.rqExample || ['', 0]; "
+                        "if (last[0] === text && now - last[1] < 1000) return ['', '']; window.rqExample = [text, now]; "
+                        "(window.rqAsked = window.rqAsked || []).push(text); return ['', text]; }").then(
             **{**asked, "fn": run_example}).then(None, js=_static("latest.js"))
 
     def refreshed(state, message):

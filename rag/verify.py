@@ -553,36 +553,48 @@ def _reordered(sentence: str, closest: list[str], cited: str) -> str | None:
 
 
 # How many, how often and how sure ("all the members" over "half the members", "always" over "sometimes", "will be
-# ready" over "might be ready"): a sentence saying a degree that no cited quote says, where the quote sentences
-# closest to it say another degree of the same scale, changes the claim as surely as an ordinal, and an embedding
-# barely sees it. Each word names one degree; "almost all", "nearly every" are "most". Only words of one sense
-# count: "some", "many", "several", "few" and "mostly" are too loosely paraphrased ("a few" is "some", "quite a few"
-# is "many"), "could" is as often the past of "can", "likely" is one of _OPPOSITES; "all" in an idiom ("at all",
-# "after all", "first of all") or before a number ("all three members": the quote gives the number) says no degree,
-# "most" counts only as a determiner ("most members", "most of"), not as a superlative ("the most important"), and
-# "May" capitalised is the month. A reported "would" is no degree: "he said it would be ready" over "it will be".
+# ready" over "might be ready"): a sentence saying a degree that no cited quote says, where the clause of the quote
+# sentences closest to it that shares most of its words says another degree of the same scale, changes the claim as
+# surely as an ordinal, and an embedding barely sees it. Each word names one degree; "almost all", "nearly every" are
+# "most"; "we'll", "gonna", "is going to", "is certain to" are "will". A sentence's degree is read only from words of
+# one sense: "some", "many", "several", "few", "each", "whole", "could" are too loosely paraphrased to be held to a
+# quote ("a few" is "some", "quite a few" is "many", "could" the past of "can"), but a quote's are read ("all" over
+# "some" overstates it; "some" over "all" says less, not otherwise); "likely" is one of _OPPOSITES; "all" in an idiom
+# ("at all", "after all", "first of all") says no degree, nor before a number ("all three members": the quote gives
+# the number) unless the quote says how many of them ("two of the three"); "most" counts only as a determiner ("most
+# members", "most of"), not as a superlative ("the most important"); "May" capitalised is the month. A reported
+# "would" is no degree: "he said it would be ready" over "it will be".
 _DEGREES = {**dict.fromkeys(("all", "every", "everyone", "everybody", "everything", "entire"), ("many", 4)),
             "most": ("many", 3), "half": ("many", 2),
-            "always": ("often", 4),
+            **dict.fromkeys(("always", "invariably", "constantly"), ("often", 4)),
             **dict.fromkeys(("usually", "often", "frequently", "normally", "typically"), ("often", 3)),
             **dict.fromkeys(("sometimes", "occasionally"), ("often", 2)),
             **dict.fromkeys(("rarely", "seldom"), ("often", 1)),
             **dict.fromkeys(("will", "won't", "won’t", "shall", "certainly", "definitely", "surely"), ("sure", 4)),
             "probably": ("sure", 3), **dict.fromkeys(("might", "may", "possibly", "perhaps", "maybe"), ("sure", 2))}
+# the degrees a quote's looser words say (never read from the sentence: see above)
+_QUOTED_DEGREES = {**_DEGREES, "each": ("many", 4), "whole": ("many", 4), "many": ("many", 2),
+                   **dict.fromkeys(("some", "several", "few"), ("many", 1)), "could": ("sure", 2)}
 _NEARLY = {"almost", "nearly", "virtually", "practically"}
+_NUMBERS = r"\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty"
 _NO_DEGREE = re.compile(r"\b(?:at|after|above|of|for)\s+all\b|\ball\s+(?:right|along|in\s+all|but)\b|"
-                        r"\b(?:all|every)\s+(?:\d|(?:two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)\b)", re.I)
+                        rf"\b(?:all|every)\s+(?:{_NUMBERS})\b", re.I)
+_WILL = re.compile(r"['’]ll\b|\bgonna\b|\b(?:is|are|am|was|were|['’]s|['’]re|['’]m)\s+(?:going|certain|sure|bound)\s+to\b",
+                   re.I)
+_ALL_OF = re.compile(rf"\ball\s+(?:of\s+)?(?:the\s+)?({_NUMBERS})\b", re.I)       # "all three (of the) members"
 
 
 def _degrees(text: str, strict: bool = True) -> dict[tuple[str, int], str]:
-    """Each degree `text` says ((scale, rank) -> the word saying it); `strict`: not in an idiom or before a number,
-    "most" only as a determiner (a cited quote's degrees are read loosely: what it says anywhere, it says)."""
+    """Each degree `text` says ((scale, rank) -> the word saying it); `strict` (a sentence's): only _DEGREES, not in an
+    idiom or before a number, "most" only as a determiner; else (a quote's) _QUOTED_DEGREES, wherever they stand."""
+    text = _WILL.sub(" will", text)
     text = _NO_DEGREE.sub(" ", text) if strict else text
     found = _WORD.findall(text)
     words = [_norm(w) for w in found]
+    table = _DEGREES if strict else _QUOTED_DEGREES
     out = {}
     for i, w in enumerate(words):
-        degree = _DEGREES.get(w)
+        degree = table.get(w)
         if degree is None or (w == "may" and found[i][0].isupper()):
             continue
         if strict and w == "most":
@@ -599,12 +611,22 @@ def _degrees(text: str, strict: bool = True) -> dict[tuple[str, int], str]:
 
 def _requantified(sentence: str, closest: list[str], cited: str) -> str | None:
     """Why `sentence` says how many, how often or how sure otherwise than the quote sentences closest to it: a degree
-    no cited quote says ("all"), where a closest sentence says another of its scale ("half")."""
-    said, near = _degrees(cited, strict=False), _degrees(" ".join(closest))
+    no cited quote says ("all"), where the clause of a closest sentence that shares most of its words says another of
+    its scale ("half"; "…, though half the town objected" is of another clause, about another thing)."""
+    said = _degrees(cited, strict=False)
+    clauses = [c for q in closest for c in _CLAUSE.split(q) if c.strip()]
+    words = {_norm(w) for w in _WORD.findall(sentence)} - _COMMON
+    shared = [len(words & {_norm(w) for w in _WORD.findall(c)}) for c in clauses]
+    best = [c for c, n in zip(clauses, shared) if n and n == max(shared)]
+    near = _degrees(" ".join(best), strict=False)
     for (scale, rank), word in _degrees(sentence).items():
         other = [w for (s, r), w in near.items() if s == scale and r != rank]
         if other and (scale, rank) not in said:
             return f"says {word!r} where the closest quote sentence says {other[0]!r}"
+    for m in _ALL_OF.finditer(sentence):        # "all three" over "two of the three"
+        part = re.search(rf"\b(\w+)\s+of\s+(?:the|those|these|them)?\s*{re.escape(m.group(1))}\b", " ".join(best), re.I)
+        if part and _norm(part.group(1)) not in ("all", "each", "every", "both"):
+            return f"says {m.group()!r} where the closest quote sentence says {part.group()!r}"
     return None
 
 

@@ -102,3 +102,17 @@ def test_questions_sent_one_after_another_are_each_answered_in_order(page):
     shown = page.locator("#rq-conversation .rq-question").all_inner_texts()[before:]
     assert [" ".join(s.split()) for s in shown] == asked
     assert page.locator("#rq-question textarea").input_value() == ""
+
+
+def test_a_double_click_asks_an_example_once(page):
+    """The re-review: with the example taken in the page, a double click on an example asked it twice."""
+    example = page.locator(".rq-example").first
+    example.wait_for(timeout=30_000)
+    text = " ".join(example.inner_text().split())
+    before = page.locator("#rq-conversation .rq-turn").count()
+    example.dblclick()
+    page.wait_for_function(f"document.querySelectorAll('#rq-conversation .rq-turn').length > {before}",
+                           timeout=60_000)
+    page.wait_for_timeout(2000)
+    shown = [" ".join(q.split()) for q in page.locator("#rq-conversation .rq-question").all_inner_texts()[before:]]
+    assert shown == [text]

@@ -285,3 +285,51 @@ def test_questions_asked_a_moment_apart_all_keep_their_answers_in_the_order_aske
                                                 "Is the reservoir full?"]
     assert [t.number for t in last_turns] == [1, 2, 3]
     assert last_html.index("What will happen to water prices?") < last_html.index("Is the reservoir full?")
+
+
+def test_a_question_asked_as_another_takes_its_place_gets_a_number_of_its_own(tiny_index, fake_embedder,
+                                                                              monkeypatch):
+    """The re-review: a turn's number was let go before the turn took its place, and a question asked in between took
+    the same number (two turns numbered 1, the later first). Here the second question is asked, and answered, at the
+    moment the first is given its number."""
+    from rag import chat
+
+    engine = Engine(tiny_index, fake_embedder)
+    turns, fired, real = [], [], chat.ask
+
+    class Hooked(chat.Turn):
+        def __setattr__(self, name, value):
+            if name == "number" and not fired:
+                fired.append(1)
+                worker = threading.Thread(target=lambda: list(handlers.answer(
+                    engine, "Is the reservoir full?", 2, False, "", turns)))
+                worker.start()
+                worker.join(30)
+            object.__setattr__(self, name, value)
+
+    def ask_hooked(retriever, question, *args, **kw):
+        turn = real(retriever, question, *args, **kw)
+        if question.startswith("Is the pipeline"):
+            hooked = Hooked.__new__(Hooked)
+            hooked.__dict__.update(turn.__dict__)
+            return hooked
+        return turn
+
+    monkeypatch.setattr(chat, "ask", ask_hooked)
+    list(handlers.answer(engine, "Is the pipeline funded?", 2, False, "", turns))
+    assert fired and [(t.number, t.question) for t in turns] == [(1, "Is the pipeline funded?"),
+                                                                 (2, "Is the reservoir full?")]
+
+
+def test_a_sessions_bookkeeping_goes_with_its_last_answer(tiny_index, fake_embedder):
+    """The re-review: the count of each session's changes was never let go but by clearing every session's at once,
+    past 4,096 sessions, which raised KeyError in any answer between its first page and its end just then."""
+    engine = Engine(tiny_index, fake_embedder)
+    mine, theirs = [], []
+    first = handlers.answer(engine, "Is the pipeline funded?", 2, False, "", mine)
+    next(first)
+    assert id(mine) in handlers._CHANGES
+    list(handlers.answer(engine, "Is the reservoir full?", 2, False, "", theirs))
+    assert id(theirs) not in handlers._CHANGES and id(theirs) not in handlers._RUNNING
+    assert list(first) == [] and len(mine) == 1
+    assert id(mine) not in handlers._CHANGES and id(mine) not in handlers._TAKEN and id(mine) not in handlers._RUNNING

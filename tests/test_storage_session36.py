@@ -252,3 +252,25 @@ def test_a_read_only_place_for_milvus_lite_is_said_as_such(tmp_path):
     finally:
         subprocess.run(undo, check=True)
     assert milvus._read_only(folder / "m.db") is None
+
+
+def test_an_index_of_a_newer_format_is_said_as_such_not_mended(tmp_path, fake_cli, capsys):
+    """The re-review: an index a newer release made ("rag-index/4") was called damaged, its documents without a file
+    offered to `rag remove` (their only copy), and rewritten in the old format where every file was there."""
+    import json
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(HARBOUR, encoding="utf-8")
+    (docs / "c.txt").write_text(PARKING, encoding="utf-8")
+    folder = tmp_path / "idx"
+    assert cli("index", str(docs), "--index", str(folder), "--quiet") == 0
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["format"] = "rag-index/4"
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    before = tree(folder)
+    capsys.readouterr()
+    assert cli("index", "--index", str(folder), "--quiet") == 1
+    err = capsys.readouterr().err
+    assert "rag-index/4" in err and "damaged" not in err and "rag remove" not in err
+    assert tree(folder) == before

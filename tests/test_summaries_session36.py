@@ -108,3 +108,31 @@ def test_a_degree_word_opening_a_sentence_is_no_name(quotes, sentence):
     sentence that the common words did not list was read as a name the quotes must hold."""
     checked = verdict(quotes, sentence)
     assert checked.supported, checked.problems
+
+
+@pytest.mark.parametrize("quote, sentence", [
+    # a re-review's faithful sentences, flagged by the first form of the rule: the future said otherwise, a synonym,
+    # and another degree in another clause of the quote, about another thing
+    ("We'll open the pontoon in August, and the slipway might follow in May.", "The pontoon will open in August."),
+    ("We're gonna open the pontoon in August; the slipway might follow.", "The pontoon will open in August."),
+    ("The pontoon is going to open in August, although the slipway might slip.", "The pontoon will open in August."),
+    ("The market opens each Saturday, and half the stalls sell fish.", "The market opens every Saturday."),
+    ("The whole committee backed it, though half the town objected.", "All of the committee backed it."),
+    ("The ferry usually runs on time, and half the crew are local.", "In most cases the ferry runs on time."),
+])
+def test_the_future_a_synonym_or_another_clauses_degree_is_no_change(quote, sentence):
+    assert _requantified(sentence, [quote], quote) is None
+
+
+@pytest.mark.parametrize("quote, sentence, problem", [
+    # and its missed twists: "all" over a quote's looser words, a set's part, "invariably", "is certain to"
+    ("Some members backed the levy in Monday's vote.", "All members backed the levy in Monday's vote.", "'all'"),
+    ("Many members backed the levy in Monday's vote.", "Every member backed the levy in Monday's vote.", "'every'"),
+    ("Two of the three members backed the levy.", "All three members backed the levy.", "'All three'"),
+    ("The ferry sometimes runs late in winter.", "The ferry invariably runs late in winter.", "'invariably'"),
+    ("The pontoon might be ready by August.", "The pontoon is certain to be ready by August.", "'will'"),
+    ("The council could approve it next week.", "The council will approve it next week.", "'could'"),
+])
+def test_a_universal_claim_over_a_quotes_looser_words_is_flagged(quote, sentence, problem):
+    said = _requantified(sentence, [quote], quote)
+    assert said and problem in said, said

@@ -274,8 +274,10 @@ def _mended(folder: Path, remove: set[str]) -> tuple[dict[str, Document], list[s
         entries = manifest["documents"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if manifest.get("format") not in store.READABLE_DOCUMENTS:
-        return None     # (a newer release's index is no damaged one: its own message says so, and nothing is mended)
+    if manifest.get("format") not in store.READABLE_DOCUMENTS:     # (no damaged index: nothing is mended)
+        raise IndexProblem(f"The index in {folder}/ is of format {manifest.get('format')!r}, which this release of "
+                           f"rag-quotes does not read (it reads {', '.join(store.READABLE_DOCUMENTS)}): nothing was "
+                           f"changed. Open it with the release that made it, or build a new index in another folder.")
     docs, lost = {}, []
     for d in entries:
         try:

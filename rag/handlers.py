@@ -282,7 +282,8 @@ def _write_summary(engine: Engine, turn: chat.Turn, model_name: str | None, ever
 # of the one before it, which left the page (a hostile review, summaries on). Numbers are taken in the order asked.
 # And the page shows the last conversation sent, which may have been rendered before another answer's change: each
 # answer, once its last page is sent, sends the conversation again until no change has come since the one it showed.
-_TURNS = threading.Lock()
+# (re-entrant: an answer abandoned mid-stream may be closed by the garbage collector in a thread already inside it)
+_TURNS = threading.RLock()
 _TAKEN: dict[int, list[int]] = {}       # id(a session's turns) -> numbers of its answers still searching
 _CHANGES: dict[int, int] = {}           # id(a session's turns) -> changes made to them: turns added, summaries stopped
 _RUNNING: dict[int, int] = {}           # id(a session's turns) -> its answers running (the two above go with the last)

@@ -553,17 +553,19 @@ def _reordered(sentence: str, closest: list[str], cited: str) -> str | None:
 
 
 # How many, how often and how sure ("all the members" over "half the members", "always" over "sometimes", "will be
-# ready" over "might be ready"): a sentence saying a degree that no cited quote says, where the clause of the quote
-# sentences closest to it that shares most of its words says another degree of the same scale, changes the claim as
-# surely as an ordinal, and an embedding barely sees it. Each word names one degree; "almost all", "nearly every" are
-# "most"; "we'll", "gonna", "is going to", "is certain to" are "will". A sentence's degree is read only from words of
-# one sense: "some", "many", "several", "few", "each", "whole", "could" are too loosely paraphrased to be held to a
-# quote ("a few" is "some", "quite a few" is "many", "could" the past of "can"), but a quote's are read ("all" over
-# "some" overstates it; "some" over "all" says less, not otherwise); "likely" is one of _OPPOSITES; "all" in an idiom
-# ("at all", "after all", "first of all") says no degree, nor before a number ("all three members": the quote gives
-# the number) unless the quote says how many of them ("two of the three"); "most" counts only as a determiner ("most
-# members", "most of"), not as a superlative ("the most important"); "May" capitalised is the month. A reported
-# "would" is no degree: "he said it would be ready" over "it will be".
+# ready" over "might be ready"): a sentence saying a degree that no cited quote says, where the quote sentences
+# closest to it say another degree of the same scale of the same thing, changes the claim as surely as an ordinal,
+# and an embedding barely sees it. Of the same thing: how many of the same noun ("all the members" over "half of the
+# members", not over "half the town" nor "after some debate"); how often or how sure in a clause of the quote that
+# shares two of the sentence's words (or, where none does, the most). Each word names one degree; "almost all",
+# "nearly every" are "most"; "we'll", "gonna", "is going to", "is certain to" before a verb are "will". A sentence's
+# degree is read only from words of one sense: "some", "many", "several", "few", "each", "whole", "could" are too
+# loosely paraphrased to be held to a quote ("a few" is "some", "quite a few" is "many", "could" the past of "can"),
+# but a quote's are read ("all" over "some" overstates it; "some" over "all" says less, not otherwise); "likely" is one
+# of _OPPOSITES; "all" in an idiom ("at all", "after all", "first of all") says no degree, nor before a number ("all
+# three members": the quote gives the number) unless the quote says how many of them ("two of the three members");
+# "most" counts only as a determiner ("most members", "most of"), not as a superlative ("the most important"); "May"
+# capitalised is the month. A reported "would" is no degree: "he said it would be ready" over "it will be".
 _DEGREES = {**dict.fromkeys(("all", "every", "everyone", "everybody", "everything", "entire"), ("many", 4)),
             "most": ("many", 3), "half": ("many", 2),
             **dict.fromkeys(("always", "invariably", "constantly"), ("often", 4)),
@@ -579,15 +581,21 @@ _NEARLY = {"almost", "nearly", "virtually", "practically"}
 _NUMBERS = r"\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty"
 _NO_DEGREE = re.compile(r"\b(?:at|after|above|of|for)\s+all\b|\ball\s+(?:right|along|in\s+all|but)\b|"
                         rf"\b(?:all|every)\s+(?:{_NUMBERS})\b", re.I)
-_WILL = re.compile(r"['’]ll\b|\bgonna\b|\b(?:is|are|am|was|were|['’]s|['’]re|['’]m)\s+(?:going|certain|sure|bound)\s+to\b",
-                   re.I)
-_ALL_OF = re.compile(rf"\ball\s+(?:of\s+)?(?:the\s+)?({_NUMBERS})\b", re.I)       # "all three (of the) members"
+_COULD_NOT = re.compile(r"\bcould(?:\s+not|n['’]t)\b", re.I)       # (no hedge: "they could not finish")
+# the future said otherwise, before a verb (not "going to Dover", "bound to the mainland")
+_WILL = re.compile(r"['’]ll\b|\bgonna\b|\b(?:is|are|am|was|were|['’]s|['’]re|['’]m)\s+(?:going|certain|sure|bound)\s+to\s+"
+                   r"(?!(?:the|a|an|this|that|these|those|his|her|their|our|my|your|its|some|any)\b)(?=(?-i:[a-z]))", re.I)
+_OF_THE = {"of", "the", "these", "those", "our", "their", "his", "her", "its", "my", "your", "them"}
+_ALL_OF = re.compile(rf"\ball\s+(?:of\s+)?(?:the\s+)?({_NUMBERS})\s+([^\W\d_]+)", re.I)     # "all three members"
+_PART_OF = re.compile(rf"\b(\w+)\s+of\s+(?:the|those|these)\s+({_NUMBERS})\s+([^\W\d_]+)", re.I)
+_SHARES = {"some", "most", "half", "few", "several", "many", "none", *_NUMBERS.split("|")[1:]}
 
 
-def _degrees(text: str, strict: bool = True) -> dict[tuple[str, int], str]:
-    """Each degree `text` says ((scale, rank) -> the word saying it); `strict` (a sentence's): only _DEGREES, not in an
-    idiom or before a number, "most" only as a determiner; else (a quote's) _QUOTED_DEGREES, wherever they stand."""
-    text = _WILL.sub(" will", text)
+def _degrees(text: str, strict: bool = True) -> dict[tuple[str, int], tuple[str, str]]:
+    """Each degree `text` says ((scale, rank) -> (the word saying it, the noun it counts: "" for none)); `strict` (a
+    sentence's): only _DEGREES, not in an idiom or before a number, "most" only as a determiner; else (a quote's)
+    _QUOTED_DEGREES, wherever they stand."""
+    text = _COULD_NOT.sub(" ", _WILL.sub(" will ", text))
     text = _NO_DEGREE.sub(" ", text) if strict else text
     found = _WORD.findall(text)
     words = [_norm(w) for w in found]
@@ -603,30 +611,55 @@ def _degrees(text: str, strict: bool = True) -> dict[tuple[str, int], str]:
                     after == "of" or after in ("people", "men", "women", "children") or
                     (after.endswith("s") and not after.endswith(("ous", "ss", "less", "ness", "ics")))):
                 continue
-        if degree[1] == 4 and i and words[i - 1] in _NEARLY:
+        nearly = bool(i and words[i - 1] in _NEARLY)
+        if degree[1] == 4 and nearly:
             degree = (degree[0], 3)
-        out.setdefault(degree, w if not (i and words[i - 1] in _NEARLY) else f"{words[i - 1]} {w}")
+        noun = next((x for x in words[i + 1:i + 4] if x not in _OF_THE), "") if degree[0] == "many" else ""
+        out.setdefault(degree, (f"{words[i - 1]} {w}" if nearly else w, _stem(noun)))
     return out
+
+
+def _stem(word: str) -> str:
+    """A word as its lemma ("members": "member", "complained": "complain"), for telling the same thing said twice."""
+    from .english import _lemma
+
+    return (_lemma(word) or word) if word else ""
+
+
+def _number(word: str) -> str:
+    return _NUMBER_VALUES.get(word.lower(), word.lower())
 
 
 def _requantified(sentence: str, closest: list[str], cited: str) -> str | None:
     """Why `sentence` says how many, how often or how sure otherwise than the quote sentences closest to it: a degree
-    no cited quote says ("all"), where the clause of a closest sentence that shares most of its words says another of
-    its scale ("half"; "…, though half the town objected" is of another clause, about another thing)."""
-    said = _degrees(cited, strict=False)
+    no cited quote says ("all"), where they say another of its scale of the same thing ("half" of the same noun; in a
+    clause sharing the sentence's words: "…, though half the town objected" is about another thing)."""
+    said = {d for d in _degrees(cited, strict=False)}
     clauses = [c for q in closest for c in _CLAUSE.split(q) if c.strip()]
-    words = {_norm(w) for w in _WORD.findall(sentence)} - _COMMON
-    shared = [len(words & {_norm(w) for w in _WORD.findall(c)}) for c in clauses]
-    best = [c for c, n in zip(clauses, shared) if n and n == max(shared)]
-    near = _degrees(" ".join(best), strict=False)
-    for (scale, rank), word in _degrees(sentence).items():
-        other = [w for (s, r), w in near.items() if s == scale and r != rank]
-        if other and (scale, rank) not in said:
+    words = {_stem(_norm(w)) for w in _WORD.findall(sentence)} - _COMMON
+    shared = [len(words & {_stem(_norm(w)) for w in _WORD.findall(c)}) for c in clauses]
+    enough = [c for c, n in zip(clauses, shared) if n >= 2] or [c for c, n in zip(clauses, shared) if n and
+                                                               n == max(shared)] or clauses
+    whole, near = _degrees(" ".join(closest), strict=False), _degrees(" ".join(enough), strict=False)
+    for (scale, rank), (word, noun) in _degrees(sentence).items():
+        if (scale, rank) in said:
+            continue
+        if scale == "many" and noun:      # how many of the same noun, wherever the quote says it
+            other = [w for (s, r), (w, n) in whole.items() if s == scale and r != rank and n == noun]
+        else:
+            other = [w for (s, r), (w, n) in near.items() if s == scale and r != rank]
+        if other:
             return f"says {word!r} where the closest quote sentence says {other[0]!r}"
-    for m in _ALL_OF.finditer(sentence):        # "all three" over "two of the three"
-        part = re.search(rf"\b(\w+)\s+of\s+(?:the|those|these|them)?\s*{re.escape(m.group(1))}\b", " ".join(best), re.I)
-        if part and _norm(part.group(1)) not in ("all", "each", "every", "both"):
-            return f"says {m.group()!r} where the closest quote sentence says {part.group()!r}"
+    quote = " ".join(closest)
+    for m in _ALL_OF.finditer(sentence):        # "all three members" over "two of the three members"
+        count, noun = _number(m.group(1)), _stem(_norm(m.group(2)))
+        if re.search(rf"\ball\s+(?:of\s+)?(?:the\s+)?{re.escape(m.group(1))}\b", cited, re.I):
+            continue
+        for part in _PART_OF.finditer(quote):
+            share = _norm(part.group(1))
+            if _number(part.group(2)) == count and _stem(_norm(part.group(3))) == noun and \
+                    (share in _SHARES or share.isdigit()):
+                return f"says {m.group()!r} where the closest quote sentence says {part.group()!r}"
     return None
 
 

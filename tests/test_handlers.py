@@ -333,3 +333,35 @@ def test_a_sessions_bookkeeping_goes_with_its_last_answer(tiny_index, fake_embed
     assert id(theirs) not in handlers._CHANGES and id(theirs) not in handlers._RUNNING
     assert list(first) == [] and len(mine) == 1
     assert id(mine) not in handlers._CHANGES and id(mine) not in handlers._TAKEN and id(mine) not in handlers._RUNNING
+
+
+def test_an_abandoned_answer_closed_by_the_collector_inside_another_answer_hangs_nothing(tiny_index, fake_embedder,
+                                                                                        monkeypatch):
+    """A third review: an answer whose page went away mid-stream, left in cyclic garbage, is closed by whichever thread
+    the collector runs in; its bookkeeping took the one lock of every session, which that thread might hold already
+    (another answer's): that answer, and every later one, hung. Here the collection runs inside the lock."""
+    import gc
+
+    engine = Engine(tiny_index, fake_embedder)
+    gc.disable()
+    try:
+        abandoned = handlers.answer(engine, "Is the pipeline funded?", 2, False, "", [])
+        next(abandoned)
+        cycle = [abandoned]
+        cycle.append(cycle)
+        del abandoned, cycle
+        real = handlers._stop_summaries
+
+        def collected(turns):
+            gc.collect()
+            return real(turns)
+
+        monkeypatch.setattr(handlers, "_stop_summaries", collected)
+        done = []
+        worker = threading.Thread(target=lambda: done.append(list(handlers.answer(
+            engine, "Is the reservoir full?", 2, False, "", []))), daemon=True)
+        worker.start()
+        worker.join(20)
+        assert done, "the answer hung"
+    finally:
+        gc.enable()

@@ -272,5 +272,5 @@ def test_an_index_of_a_newer_format_is_said_as_such_not_mended(tmp_path, fake_cl
     capsys.readouterr()
     assert cli("index", "--index", str(folder), "--quiet") == 1
     err = capsys.readouterr().err
-    assert "rag-index/4" in err and "damaged" not in err and "rag remove" not in err
+    assert "rag-index/4" in err and "does not read" in err and "damaged" not in err and "rag remove" not in err
     assert tree(folder) == before

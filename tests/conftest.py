@@ -210,6 +210,23 @@ def one_file_retriever(tmp_path, embedder, text: str, name: str = "council.txt")
     return open_retriever(tmp_path / "idx", embedder)
 
 
+def spoken_quotes(said_by: list[tuple[str, str]]):
+    """(hits, index, embedder) for the summary check: one document of `said_by`'s (speaker, words) turns, a hit per
+    turn (rank = order), over the fake embedder, with no model and no index on disk."""
+    from types import SimpleNamespace
+
+    from rag.records import Document, Hit, Passage
+
+    text = "\n\n".join(f"{who}: {said}" for who, said in said_by)
+    doc = Document(id="d.txt", text=text, path="", title="Harbour committee", date="2023-03-03")
+    hits = []
+    for rank, (who, said) in enumerate(said_by, 1):
+        start = text.index(said)
+        hits.append(Hit(passage=Passage(doc="d.txt", start=start, end=start + len(said), text=said, section="text",
+                                        kind="turn", paragraph=rank, speaker=who), rank=rank, score=1.0))
+    return hits, SimpleNamespace(documents={"d.txt": doc}, passages=[h.passage for h in hits]), FakeEmbedder()
+
+
 def quote_hits(texts: list[str], speaker: str | None = "Jane Doe", before: str = ""):
     """An in-memory index of one document made of `before` and `texts`, and a hit per passage
     (rank = order)."""

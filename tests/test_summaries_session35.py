@@ -13,7 +13,8 @@ from rag.records import Document, Hit, Passage
 from rag.summarise import Summary
 from rag.verify import check
 
-from conftest import FakeEmbedder
+from conftest import FakeEmbedder, spoken_quotes
+
 
 QUOTES = [("Helen Brandt", "The harbour wall repair was quoted at 3 million pounds in February, and the contractors "
                            "can start in June. It is urgent."),
@@ -25,17 +26,11 @@ QUOTES = [("Helen Brandt", "The harbour wall repair was quoted at 3 million poun
 
 @pytest.fixture(scope="module")
 def quotes():
-    text = "\n\n".join(f"{who}: {said}" for who, said in QUOTES)
-    doc = Document(id="d.txt", text=text, path="", title="Harbour committee", date="2023-03-03")
-    hits = []
-    for rank, (who, said) in enumerate(QUOTES, 1):
-        start = text.index(said)
-        hits.append(Hit(passage=Passage(doc="d.txt", start=start, end=start + len(said), text=said, section="text",
-                                        kind="turn", paragraph=rank, speaker=who), rank=rank, score=1.0))
-    return hits, SimpleNamespace(documents={"d.txt": doc}, passages=[h.passage for h in hits]), FakeEmbedder()
+    return spoken_quotes(QUOTES)
 
 
 def verdict(quotes, sentence):
+    """The check of one sentence over `quotes` (spoken_quotes)."""
     hits, index, embedder = quotes
     [checked], _ = check(sentence, hits, index, embedder)
     return checked

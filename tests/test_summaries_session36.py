@@ -4,14 +4,13 @@ A sentence saying a degree no cited quote says, where the closest quote sentence
 not supported; the faithful controls (the quote's own degree, its synonyms, idioms, a superlative) stay supported."""
 from __future__ import annotations
 
-from types import SimpleNamespace
 
 import pytest
 
-from rag.records import Document, Hit, Passage
-from rag.verify import _degrees, _requantified, check
+from rag.verify import _degrees, _requantified
 
-from conftest import FakeEmbedder
+from conftest import spoken_quotes
+from test_summaries_session35 import verdict
 
 QUOTES = [("Helen Brandt", "Half of the members backed the harbour levy in the vote on Monday."),
           ("Marcus Webb", "The ferry to the island sometimes runs late in the winter months."),
@@ -21,20 +20,7 @@ QUOTES = [("Helen Brandt", "Half of the members backed the harbour levy in the v
 
 @pytest.fixture(scope="module")
 def quotes():
-    text = "\n\n".join(f"{who}: {said}" for who, said in QUOTES)
-    doc = Document(id="d.txt", text=text, path="", title="Harbour committee", date="2023-03-03")
-    hits = []
-    for rank, (who, said) in enumerate(QUOTES, 1):
-        start = text.index(said)
-        hits.append(Hit(passage=Passage(doc="d.txt", start=start, end=start + len(said), text=said, section="text",
-                                        kind="turn", paragraph=rank, speaker=who), rank=rank, score=1.0))
-    return hits, SimpleNamespace(documents={"d.txt": doc}, passages=[h.passage for h in hits]), FakeEmbedder()
-
-
-def verdict(quotes, sentence):
-    hits, index, embedder = quotes
-    [checked], _ = check(sentence, hits, index, embedder)
-    return checked
+    return spoken_quotes(QUOTES)
 
 
 @pytest.mark.parametrize("sentence, problem", [

@@ -280,10 +280,10 @@ def _mended(folder: Path, remove: set[str]) -> tuple[dict[str, Document], list[s
                            f"changed. Open it with the release that made it, or build a new index in another folder.")
     docs, lost = {}, []
     for d in entries:
-        try:
-            docs.update(store.read_documents(folder, ids=[d["id"]]))
+        try:        # (the manifest read once: read_documents would read it again for each document)
+            docs.update(store.documents_from(manifest, lambda name: (folder / name).read_bytes(), {d["id"]}))
             continue
-        except IndexProblem:
+        except (OSError, ValueError, KeyError, TypeError):      # (a checksum that does not match, text not UTF-8)
             pass
         source = store.source_path(folder, d["path"])
         try:

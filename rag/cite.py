@@ -85,7 +85,23 @@ def clock(seconds: float) -> str:
     return f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
 
 
-_turns_of: list = []      # [(an index's paragraphs, which, {doc: those paragraphs in order})]: the last few seen
+_by_doc_of: list = []      # [(an index's paragraphs, which, {doc: (those paragraphs in order, their starts)})]
+
+
+def _by_doc(paragraphs, which: str) -> dict:
+    """The paragraphs of `which` kind ("turn"; "timed": a caption's paragraphs with a time and no speaker; "any"), per
+    document in order of their starts, with those starts (for bisect); kept for the last few indexes seen."""
+    found = next((m for ps, w, m in _by_doc_of if ps is paragraphs and w == which), None)
+    if found is None:
+        found = {}
+        for t in paragraphs:
+            timed = t.kind == "paragraph" and t.time is not None
+            if which == "any" or (t.kind == "turn" if which == "turn" else timed):
+                found.setdefault(t.doc, []).append(t)
+        found = {d: (ts, [t.start for t in ts]) for d, ts in
+                 ((d, sorted(ts, key=lambda t: t.start)) for d, ts in found.items())}
+        _by_doc_of[:] = [(paragraphs, which, found)] + _by_doc_of[:3]
+    return found
 
 
 def window_turns(p: Passage, index) -> list[Passage]:
@@ -99,15 +115,7 @@ def _spanned(p: Passage, index, which: str) -> list[Passage]:
     paragraphs = getattr(index, "paragraphs", None)
     if not paragraphs:
         return []
-    by_doc = next((m for ps, w, m in _turns_of if ps is paragraphs and w == which), None)
-    if by_doc is None:
-        by_doc = {}
-        for t in paragraphs:
-            if t.kind == "turn" if which == "turn" else (t.kind == "paragraph" and t.time is not None):
-                by_doc.setdefault(t.doc, []).append(t)
-        by_doc = {d: (ts, [t.start for t in ts]) for d, ts in by_doc.items()}
-        _turns_of[:] = [(paragraphs, which, by_doc)] + _turns_of[:3]
-    doc_turns, starts = by_doc.get(p.doc, ([], []))
+    doc_turns, starts = _by_doc(paragraphs, which).get(p.doc, ([], []))
     i = bisect.bisect_left(starts, p.start)
     turns = []
     for t in doc_turns[i:]:
@@ -118,9 +126,6 @@ def _spanned(p: Passage, index, which: str) -> list[Passage]:
     return turns if len(turns) > 1 else []
 
 
-_paragraphs_of: list = []      # [(an index's paragraphs, {doc: (their ends in order, their numbers)})]: the last few
-
-
 def through(p: Passage, index) -> int | None:
     """The number of the last paragraph a quote reaches where it runs past its first (a meeting's window of five
     turns is "paragraphs 1–5", as its context shows it: cited "paragraph 1", the one of the chair's greeting); else
@@ -128,16 +133,9 @@ def through(p: Passage, index) -> int | None:
     paragraphs = getattr(index, "paragraphs", None)
     if not paragraphs:
         return None
-    by_doc = next((m for ps, m in _paragraphs_of if ps is paragraphs), None)
-    if by_doc is None:
-        by_doc = {}
-        for t in sorted(paragraphs, key=lambda t: (t.doc, t.start)):
-            by_doc.setdefault(t.doc, []).append(t)
-        by_doc = {d: ([t.start for t in ts], [t.paragraph for t in ts]) for d, ts in by_doc.items()}
-        _paragraphs_of[:] = [(paragraphs, by_doc)] + _paragraphs_of[:3]
-    starts, numbers = by_doc.get(p.doc, ([], []))
+    doc_paragraphs, starts = _by_doc(paragraphs, "any").get(p.doc, ([], []))
     i = bisect.bisect_left(starts, p.end) - 1       # the last paragraph that opens before the quote ends
-    last = numbers[i] if i >= 0 else None
+    last = doc_paragraphs[i].paragraph if i >= 0 else None
     return last if last is not None and last > p.paragraph else None
 
 

@@ -20,6 +20,16 @@ def fake_cli(monkeypatch):
     monkeypatch.setattr(rag.embed, "default_embedder", FakeEmbedder)
 
 
+def indexed(tmp_path, **texts):
+    """docs/ holding `texts` ({"a.txt": text}) and idx/ an index of it made by `rag index` (the fake embedder)."""
+    docs, folder = tmp_path / "docs", tmp_path / "idx"
+    docs.mkdir()
+    for name, text in texts.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    assert cli("index", str(docs), "--index", str(folder), "--quiet") == 0
+    return docs, folder
+
+
 @pytest.fixture
 def precious(tmp_path):
     folder = tmp_path / "precious"
@@ -56,13 +66,7 @@ def test_a_damaged_stored_text_is_read_again_from_its_file_keeping_a_document_th
     only in the index, as an upload's): every command the messages named was refused by another ("rag index
     --rebuild" would drop the document without a file, "rag remove" could not read the index), and the only copy
     of that document was stranded. `rag index` now reads the damaged text again from its file and keeps the other."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.txt").write_text(HARBOUR, encoding="utf-8")
-    (docs / "b.txt").write_text(INTERVIEW, encoding="utf-8")
-    (docs / "c.txt").write_text(PARKING, encoding="utf-8")
-    folder = tmp_path / "idx"
-    assert cli("index", str(docs), "--index", str(folder), "--quiet") == 0
+    docs, folder = indexed(tmp_path, **{"a.txt": HARBOUR, "b.txt": INTERVIEW, "c.txt": PARKING})
     (docs / "c.txt").unlink()
     manifest = store.read_manifest(folder / "manifest.json")
     damaged = folder / next(d["file"] for d in manifest["documents"] if d["id"] == "a.txt")
@@ -79,12 +83,7 @@ def test_a_damaged_stored_text_is_read_again_from_its_file_keeping_a_document_th
 def test_a_stored_text_lost_both_ways_is_named_and_its_removal_keeps_the_rest(tmp_path, fake_cli, capsys):
     """The same, the damaged document's file edited since (its bytes no longer the ones indexed): the document is
     named, with the `rag remove` that takes it out, and that command works on the damaged index."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.txt").write_text(HARBOUR, encoding="utf-8")
-    (docs / "c.txt").write_text(PARKING, encoding="utf-8")
-    folder = tmp_path / "idx"
-    assert cli("index", str(docs), "--index", str(folder), "--quiet") == 0
+    docs, folder = indexed(tmp_path, **{"a.txt": HARBOUR, "c.txt": PARKING})
     (docs / "c.txt").unlink()
     (docs / "a.txt").write_text(HARBOUR + "\nCarol: An edit.\n", encoding="utf-8")
     manifest = store.read_manifest(folder / "manifest.json")
@@ -259,12 +258,7 @@ def test_an_index_of_a_newer_format_is_said_as_such_not_mended(tmp_path, fake_cl
     offered to `rag remove` (their only copy), and rewritten in the old format where every file was there."""
     import json
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "a.txt").write_text(HARBOUR, encoding="utf-8")
-    (docs / "c.txt").write_text(PARKING, encoding="utf-8")
-    folder = tmp_path / "idx"
-    assert cli("index", str(docs), "--index", str(folder), "--quiet") == 0
+    docs, folder = indexed(tmp_path, **{"a.txt": HARBOUR, "c.txt": PARKING})
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     manifest["format"] = "rag-index/4"
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")

@@ -326,6 +326,12 @@ def dead_pid() -> int:
 
 def open_documents(page) -> None:
     """The chat's Documents panel opened: a click only where it is closed (it opens by itself for several documents,
-    since session 33 as the index is when the page opens; a click then closed it)."""
-    if page.locator("#rq-documents .label-wrap.open").count() == 0:
+    since session 33 as the index is when the page opens; a click then closed it). The page's load may open it between
+    the look and the click, and the click then shut it (CI at fd6e329): it is looked at again after each click; the
+    load only ever opens it, so once open it stays."""
+    for _ in range(5):
+        if page.locator("#rq-documents .label-wrap.open").count():
+            return
         page.click("#rq-documents button, #rq-documents .label-wrap")
+        page.wait_for_timeout(400)
+    assert page.locator("#rq-documents .label-wrap.open").count(), "the Documents panel would not open"

@@ -37,6 +37,10 @@ CHUNKER_VERSION = 3     # 2: a window of several turns opens with its first turn
 _WORD = re.compile(r"\S+")
 _BATCH = 4096   # texts per call of the token counter (a million at once would hold a million encodings)
 _PIECES = 16    # pieces of a long sentence checked per call (a piece that does not fit wastes the rest)
+# the characters one model token is taken to cover at most: a tokenizer reads a word of thousands of letters (a hash,
+# base64, "xxxx…") as one unknown token, and a window of "128 tokens" held a whole 120 KB file (ordinary text has
+# 3 to 6 characters a token: its windows are as before)
+CHARS_PER_TOKEN = 16
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,13 @@ def _counts(count: TokenCounter, texts: list[str]) -> list[int]:
     if len(texts) <= _BATCH:
         return count(texts)
     return [n for i in range(0, len(texts), _BATCH) for n in count(texts[i:i + _BATCH])]
+
+
+def _bounded(count: TokenCounter) -> TokenCounter:
+    """`count`, each text counted at least one token per CHARS_PER_TOKEN characters."""
+    def counted(texts: list[str]) -> list[int]:
+        return [max(n, -(-len(t) // CHARS_PER_TOKEN)) for t, n in zip(texts, count(texts))]
+    return counted
 
 
 def _split_long(text: str, span: tuple[int, int], count: TokenCounter, limit: int) -> list[tuple[int, int, int]]:
@@ -131,6 +142,7 @@ def chunk(passages: Iterable[Passage], text: str, count: TokenCounter,
     Linear in the text: sentences are found in one pass, counted in batches (not one call per
     passage), and each chunk's joined text is counted once more to check that it fits."""
     passages = [p for p in passages if p.kind != "question"]
+    count = _bounded(count)
     sents = [sentences(text, p.start, p.end) for p in passages]
     all_sizes = iter(_counts(count, [text[s:e] for spans in sents for s, e in spans]))
     out: list[Passage] = []

@@ -179,6 +179,8 @@ def where(p: Passage, until: float | None = None, whole: bool = False, through: 
     names = tuple(getattr(p, "speakers", ()) or ()) or ((p.speaker,) if p.speaker else ())
     if p.section == "opening":      # (a host's welcome and a guest's first words, windowed together: both named)
         return (f"Opening statements of {_names(names)}" if len(names) > 1 else "Opening statement") + at
+    if p.kind == "turn" and p.speaker is None and names and p.section != "opening":
+        names = ("an unnamed speaker",) + names     # a window opening on a ">>" nobody named: not the next one's words
     if p.kind == "turn" or len(names) > 1:
         who = f"Turn{'s' if len(names) > 1 or several else ''}" + (f" of {_names(names)}" if names else "")
         return who + (at or f", {numbered}")
@@ -471,7 +473,10 @@ def markdown_citation(p: Passage, doc: Document, rank: int | None = None, until:
     """One quote as a Markdown block quote and its reference line, both ``md_escape``d: the
     document's characters, shown as text (the exact text is ``document.text[start:end]``); the question it answers
     whole (notes show no tooltip with the rest: a seminar presenter's "Answer to Q7 — President of Russia … of the…")."""
-    lines = checked(p, doc).splitlines() or [""]
+    # (lines end only at a line break: a U+2028, a \x1c or a form feed in the text stays the text's, as shown)
+    lines = re.split(r"\r\n|\r|\n", checked(p, doc))
+    if len(lines) > 1 and not lines[-1]:
+        lines.pop()
     quote = "\n".join(f"> {md_escape(line)}" for line in lines)
     cited = reference(p, doc, until, whole=True, through=through)
     return f"{quote}\n\n— {f'[{rank}] ' if rank is not None else ''}{md_escape(cited)}\n"

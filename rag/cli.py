@@ -13,12 +13,13 @@ from pathlib import Path
 from . import read, store
 from .cite import result_json, sentence_speakers
 from .errors import MissingExtra, RagError, listing
+from .records import json_line
 from .logs import setup_logging
 from .paths import verbose_requested
 from .query import DEFAULT_K, MAX_K
 
 def _print_json(obj) -> None:
-    print(json.dumps(obj, ensure_ascii=False))
+    print(json_line(obj))
 
 
 def _print_quotes(result, retriever, scores: bool = True) -> None:

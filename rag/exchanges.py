@@ -308,12 +308,13 @@ def qa_passages(text: str, doc_id: str, paras: list[Para], turns: list[Turn | No
             label = t.label
             # an asker's thank-you ("Interviewer: Thank you very much.", "Dr. Osei, thank you for joining us.")
             # neither asks nor answers: nobody's passage outside the exchanges (its label and stamp kept in the
-            # quote, so that it says who thanks), and the answerer's reply to it ("Thank you.") is their turn,
-            # not an answer to the question before
+            # quote, so that it says who thanks; the asker speaks in no passage, only asks), at its time (it had
+            # none: "Paragraph 14"), and the answerer's reply to it ("Thank you.") is their turn, not an answer to
+            # the question before
             if label in askers and _pleasantry(text[t.start:_turn_end(paras, turns, n)]):
                 closed, kind, speaker, outlet = True, "paragraph", None, None
                 out.append(Passage(doc=doc_id, start=p.start, end=p.end, text=text[p.start:p.end],
-                                   section="text", kind="paragraph", paragraph=n))
+                                   section="text", kind="paragraph", paragraph=n, time=time))
                 continue
             # a host's turn that asks nothing ("Moderator: Welcome to the panel on …") opens no exchange: it is theirs
             if label is not None and _EXAMINER.match(label) and start >= p.end:

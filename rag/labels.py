@@ -181,14 +181,15 @@ INVERTED = rf"(?:{PARTICLE} )*{_WORD}(?: {_WORD})?, {_WORD}(?: {_WORD})?"
 _SUFFIX = re.compile(r"(?i:jr|sr|ii|iii|iv|phd|md|esq|obe|mbe|cbe|kc|qc)\.?")
 
 
-def reading_order(name: str) -> str:
+def reading_order(name: str, one: bool = False) -> str:
     """A directory's "Last, First" in reading order, "Priya Natarajan" ("Okonkwo, Chidi (External)" -> "Chidi Okonkwo
-    (External)"); any other name as it is: not two people ("Bob, Alice": the part before the comma a first name), a
-    role ("Host, Jane"), or a suffix or a title after a name ("Smith, Jr.", "Jones, MP")."""
+    (External)"); any other name as it is: not two people ("Bob, Alice": the part before the comma a first name,
+    unless the name is `one` person's, a VTT voice's: Teams' "James, Sarah" is Sarah James), a role ("Host, Jane"),
+    or a suffix or a title after a name ("Smith, Jr.", "Jones, MP")."""
     inverted = _INVERTED.fullmatch(name)
     last = inverted.group("last").split()[-1].casefold() if inverted else ""
     if inverted and not _SUFFIX.fullmatch(inverted.group("first")) and not inverted.group("first").isupper() \
-            and last not in first_names() and last not in ROLES:
+            and (one or last not in first_names()) and last not in ROLES:
         return f"{inverted.group('first')} {inverted.group('last')}{inverted.group('rest') or ''}"
     return name
 

@@ -31,9 +31,26 @@ from .records import Candidates, Passage
 
 FOLDER = "lexical"
 # the tokenizer's version: 2 composes accents (NFC) and reads Cyrillic words by Russian's stop words and stemmer
-# (session 34); an index of version 1 whose passages hold such text has its BM25 made again when read (LexicalSearch)
-TOKENS = 2
+# (session 34); 3 drops invisible format characters and reads ligatures as letters (plain_text, session 37); an index
+# of an older version whose passages hold such text has its BM25 made again when read (LexicalSearch)
+TOKENS = 3
 _WORD = re.compile(r"\w+")
+# Unicode's invisible format characters (category Cf: a soft hyphen, zero-width spaces and joiners, bidi marks, a
+# stray byte-order mark), which no word is spelt with: "Wom\u00adbatson" is "Wombatson"
+INVISIBLE = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+                       "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+                       "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+# the Latin ligatures a PDF's text keeps ("ﬁnance"): their letters
+_LIGATURES = re.compile("[\ufb00-\ufb06]")
+
+
+def plain_text(text: str) -> str:
+    """`text` as its words are matched: invisible format characters dropped (INVISIBLE), ligatures as their letters,
+    accents composed (NFC: "cafe\u0301" is "café"). Its offsets may move: for finding words, never for quoting."""
+    if text.isascii():
+        return text
+    text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), INVISIBLE.sub("", text))
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 class Lexical:
@@ -86,11 +103,11 @@ def _stopwords(language: str = "english") -> frozenset:
 
 
 def tokenize(text: str, stem: bool = True) -> list[str]:
-    """Lower-cased words (accents composed: NFC), stop words dropped, stemmed when `stem` (and PyStemmer is there);
+    """Lower-cased words of the text as plain_text reads it (accents composed, no soft hyphen or zero-width
+    character inside a word, ligatures as letters), stop words dropped, stemmed when `stem` (and PyStemmer is there);
     a word in Cyrillic letters by Russian's stop words and stemmer ("Хатанге", "Хатанга": "хатанг")."""
     stop = _stopwords()
-    if not unicodedata.is_normalized("NFC", text):      # a text whose accents are combining marks ("cafe\u0301")
-        text = unicodedata.normalize("NFC", text)
+    text = plain_text(text)
     words = [w for w in _WORD.findall(text.lower()) if w not in stop]
     stemmer = _stemmer() if stem else None
     if not stemmer:
@@ -102,9 +119,14 @@ def tokenize(text: str, stem: bool = True) -> list[str]:
             if not (_CYRILLIC.search(w) and w in russian_stop)]
 
 
-def _retokenized(texts: list[str]) -> bool:
-    """Whether this version's tokenizer reads `texts` otherwise than version 1 did, enough to matter: accents
-    decomposed, or Cyrillic letters one in a hundred or more (not the default transcript's "Читать на русском" link)."""
+def _retokenized(texts: list[str], version: int) -> bool:
+    """Whether this version's tokenizer reads `texts` otherwise than `version` did, enough to matter: invisible
+    characters or ligatures (before 3), accents decomposed, or Cyrillic letters one in a hundred or more (before 2;
+    not the default transcript's "Читать на русском" link)."""
+    if version < 3 and any(INVISIBLE.search(t) or _LIGATURES.search(t) for t in texts):
+        return True
+    if version >= 2:
+        return False
     if not all(unicodedata.is_normalized("NFC", t) for t in texts):
         return True
     cyrillic = sum(len(_CYRILLIC.findall(t)) for t in texts)
@@ -186,7 +208,8 @@ class LexicalSearch:
                 self._lexical = load(self.index.folder, len(self.index.passages))
             except IndexProblem:   # an index saved without one (or in memory): build it, once
                 self._lexical = build(self.index.passages)
-            if self._lexical.version < TOKENS and _retokenized([lexical_text(p) for p in self.index.passages]):
+            if self._lexical.version < TOKENS and _retokenized([lexical_text(p) for p in self.index.passages],
+                                                                  self._lexical.version):
                 # (made before: its Cyrillic or decomposed words would meet no query's; its neighbours kept)
                 self._lexical = Lexical(build(self.index.passages).bm25, self._lexical.stem, self._lexical.expansions)
         return self._lexical

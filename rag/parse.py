@@ -195,12 +195,26 @@ def _title_block(body: str) -> bool:
     return len(lines) <= 3 and all(0 < len(line.strip()) < 120 for line in lines) and bool(re.search(r"[^\W_]$", body))
 
 
+# no-break spaces read as spaces ("Ana\u00a0Li:" is a speaker's label, a word processor's or a web page's): one
+# character for one, so every offset holds; each passage's text is then the document's own again
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
+
+
 def parse(doc: Document) -> tuple[Document, list[Passage]]:
     """Return the document with its title and date filled in, and its paragraphs as Passages.
 
     Linear in the text (each paragraph is looked at a fixed number of times): repeats are found
     with sets, speakers counted with a Counter, a question is joined once per exchange, and pages
-    are found by bisecting the form feeds' offsets, not by counting them again for every passage."""
+    are found by bisecting the form feeds' offsets, not by counting them again for every passage.
+    The text is read with its no-break spaces as spaces (labels, titles); the passages quote it as it is."""
+    view = doc.text.translate(_SPACES)
+    if view == doc.text:
+        return _parse(doc)
+    found, passages = _parse(replace(doc, text=view))
+    return replace(found, text=doc.text), [replace(p, text=doc.text[p.start:p.end]) for p in passages]
+
+
+def _parse(doc: Document) -> tuple[Document, list[Passage]]:
     text = doc.text
     # Markdown metadata ("---\ntitle: ...\n---"): not text to quote; the paragraphs are the body's, its first too
     # where it opens on the line after the closing "---" (it was one block with the metadata, and left out)

@@ -35,12 +35,14 @@ def chat_port(port: int | None = None) -> int:
 
 
 FIRST_NAMES = DATA / "first-names.txt"      # the US Census Bureau's first names, folded, one a line
+# and given names that list lacks whose words are ordinary English ("liam"): its own file, the census's as shipped
+MORE_FIRST_NAMES = DATA / "first-names-more.txt"
 
 
 @lru_cache(maxsize=1)
 def first_names() -> frozenset:
-    """The shipped first names (FIRST_NAMES), read once."""
-    return word_list(FIRST_NAMES)
+    """The shipped first names (FIRST_NAMES and MORE_FIRST_NAMES), read once."""
+    return word_list(FIRST_NAMES) | word_list(MORE_FIRST_NAMES)
 
 
 def word_list(path: Path) -> frozenset:

@@ -3,8 +3,8 @@
 Each Document's ``text`` is what every offset points into, and the index stores it
 (``documents/*.txt``) beside the vectors so that every quote can be shown and checked
 against it. Offsets therefore point into that stored text. For plain text and Markdown it
-is the file's text without its byte-order mark (BOM): UTF-8, or UTF-16 when the file starts
-with a UTF-16 BOM. For a file without a BOM that is the file's own text, character for
+is the file's text without its byte-order mark (BOM): UTF-8, or UTF-16 (UTF-32) when the file starts
+with a UTF-16 (UTF-32) BOM. For a file without a BOM that is the file's own text, character for
 character; for one with a BOM every offset is one character less than counted from the
 start of the file. Two layouts of plain text (``.txt``, ``.text`` or no suffix; never Markdown) are read as what
 they are, their stored text extracted as a PDF's or subtitles' is: a court reporter's transcript laid out as printed
@@ -46,6 +46,7 @@ Left out: scanned PDFs (no OCR), legacy ``.doc``, encrypted PDFs with a password
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -241,7 +242,7 @@ def read(path: Path, stored_as: str | None = None, id: str | None = None, deadli
     except Exception as e:  # noqa: BLE001 - a broken file of any kind is one clear message
         raise DocumentError(f"{path}: cannot be read as {suffix.lstrip('.').upper() or 'text'} "
                             f"({type(e).__name__}: {e})") from None
-    if not text.strip():
+    if all(c.isspace() or unicodedata.category(c) == "Cf" for c in text):   # (zero-width characters are no text either)
         what = "no text could be extracted (a scanned PDF?)" if suffix == ".pdf" else "the file has no text"
         raise DocumentError(f"{path}: {what}")
     if suffix in HTML_SUFFIXES | TEXT_SUFFIXES and _garbled(text):    # (a PDF's or DOCX's text may hold a few)
@@ -266,15 +267,17 @@ def _garbled(text: str) -> bool:
 
 
 def decode(data: bytes) -> str:
-    """The text of a text file's bytes: UTF-8, or UTF-16 when they start with its byte-order
+    """The text of a text file's bytes: UTF-8, or UTF-32 or UTF-16 when they start with its byte-order
     mark; any byte-order mark is left out. DocumentError naming the line of bad bytes."""
-    codec = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    codec = "utf-32" if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff") else \
+        "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as e:
-        before = data[:e.start - e.start % 2] if codec == "utf-16" else data[:e.start]
+        unit = {"utf-32": 4, "utf-16": 2}.get(codec, 1)
+        before = data[:e.start - e.start % unit]
         line = before.decode(codec, "replace").count("\n") + 1
-        name = "UTF-16" if codec == "utf-16" else "UTF-8"
+        name = codec.upper().replace("-SIG", "")
         raise DocumentError(f"not {name} text (line {line}: {e.reason} at byte {e.start}); save it as UTF-8")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -110,3 +111,9 @@ class Hit:
     score: float
     provenance: dict = field(default_factory=dict, compare=False)  # per-retriever ranks and scores
     low_confidence: bool = False
+
+
+def json_line(obj) -> str:
+    """`obj` as one line of JSON, its text as written (not \\u-escaped), but for the line and paragraph separators
+    U+2028 and U+2029, escaped: a reader that splits lines as Python's str.splitlines does cut a record there."""
+    return json.dumps(obj, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

@@ -257,6 +257,15 @@ def _grounded_text(s, turn_id: int, n_hits: int, linked) -> str:
     return "".join(out) + linked(text[at:])
 
 
+def _written(s) -> str:
+    """What a summary's sentence `s` wrote in its own words, where a "[n]" is its citation: a grounded sentence's
+    words between its fragments (a fragment's "[2]" is its quote's: a footnote's mark), else the whole sentence."""
+    text = s.text
+    for f in s.fragments or ():
+        text = text.replace(f.text, " ", 1)
+    return text
+
+
 def summary_heading(summary: Summary | None) -> str:
     """The summary box's heading: one short line, the same while the summary streams and after (it said "the model's
     words…" while streaming, then "stitched from…", in two lines of capitals); what kind of summary it is, by which
@@ -299,6 +308,7 @@ def summary_html(turn: Turn, turn_id: int) -> str:
         return re.sub(r"\[(\d{1,3})\]", lambda m: ref(int(m.group(1))), esc(text))
 
     summary: Summary | None = turn.summary
+    extractive = summary is not None and summary.model == EXTRACTIVE
     head = f'<div class="rq-summary-head">{summary_heading(summary)}</div>'
     body = ""
     if summary is not None:
@@ -308,11 +318,14 @@ def summary_html(turn: Turn, turn_id: int) -> str:
             why_not = "; ".join(s.problems or ()) or "not supported by the quotes it cites"
             mark = "" if ok else (f' <span class="rq-unsupported-tag" title="{esc(why_not)}">'
                                   f'⚠ not supported by the quotes: {esc(why_not)}</span>')
-            # the sentence's own [n] markers, if it kept them, and then the ones it was checked against
-            text = _grounded_text(s, turn_id, n_hits, linked) if s.fragments else linked(s.text)
+            # the sentence's own [n] markers, if it kept them, and then the ones it was checked against; an
+            # extractive sentence is a quote's own, its "[2]" the document's footnote, never a link
+            own = not extractive and _written(s)
+            text = (esc(s.text) if extractive else _grounded_text(s, turn_id, n_hits, linked) if s.fragments
+                    else linked(s.text))
             who = cite.sentence_speakers(s, turn.result.hits, turn.index)      # (a meeting's: whose words they are)
             text = (f'<span class="rq-sent-who">{esc(", ".join(who))}:</span> ' if who else "") + text
-            cited = [n for n in s.citations or [] if f"[{n}]" not in s.text]
+            cited = [n for n in s.citations or [] if not own or f"[{n}]" not in own]
             refs = "".join(ref(n) for n in cited)
             parts.append(f'<li class="rq-sent{"" if ok else " rq-unsupported"}"><span class="rq-sent-text">{text}'
                          f'</span>{" " + refs if refs else ""}{mark}</li>')
@@ -333,8 +346,7 @@ def summary_html(turn: Turn, turn_id: int) -> str:
     if turn.summary_note:
         body += f'<p class="rq-summary-note">{esc(visible(turn.summary_note))}</p>'
     grounded = " rq-grounded" if summary is not None and summary.grounded else ""
-    extractive = " rq-extractive" if summary is not None and summary.model == EXTRACTIVE else ""
-    return (f'<div class="rq-summary{grounded}{extractive}" role="region" aria-live="polite" '
+    return (f'<div class="rq-summary{grounded}{" rq-extractive" if extractive else ""}" role="region" aria-live="polite" '
             f'aria-label="Answer">{head}{body}</div>')
 
 

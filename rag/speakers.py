@@ -406,7 +406,12 @@ def _table_of(speakers: tuple[str, ...], known_as: tuple[tuple[str, str], ...] =
             if name not in names:
                 names.append(name)
     for alias, names in by_first.items():
-        table.setdefault(alias, names)
+        held = table.setdefault(alias, names)
+        if held is not names and len(alias) == 1 and alias[0] in first_names() \
+                and all(tuple(_tokens(x)) == alias for x in held):
+            # a label that is this first name alone ("MARCUS:" of a film's captions) and a Marcus Webb of another
+            # document: both named, ambiguous (the label took the name alone, and Marcus Webb went unsearched)
+            held.extend(x for x in names if x not in held)
     return table
 
 

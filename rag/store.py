@@ -47,7 +47,7 @@ from .errors import IndexProblem, listing
 from .paths import LOCAL_INDEX
 from .parse import PARSER_VERSION
 from .read import UPLOADED
-from .records import Document, Passage
+from .records import Document, Passage, json_line
 
 FORMAT = "rag-index/3"      # 3: the manifest holds the checksum of every file the build wrote (lexical/ too)
 READABLE_DOCUMENTS = ("rag-index/1", "rag-index/2", FORMAT)   # formats whose documents/ can be carried into a rebuild
@@ -250,8 +250,7 @@ _FIELDS = [f.name for f in dataclasses.fields(Passage)]
 
 def _json_lines(items: list[Passage]) -> bytes:
     # the fields are plain values: reading them directly is ~10x faster than dataclasses.asdict
-    return "".join(json.dumps({f: getattr(p, f) for f in _FIELDS}, ensure_ascii=False) + "\n"
-                   for p in items).encode("utf-8")
+    return "".join(json_line({f: getattr(p, f) for f in _FIELDS}) + "\n" for p in items).encode("utf-8")
 
 
 _held = threading.local()   # folders this thread holds the lock of: the lock is re-entrant

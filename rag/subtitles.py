@@ -129,11 +129,12 @@ def _cue_lines(lines: list[str], vtt_head: bool) -> tuple[re.Match | None, list[
                                                               not lines[0].strip().isdigit()) else None
 
 
-def _voice_name(name: str) -> str:
+def _voice_name(name: str, directory: bool = False) -> str:
     """A VTT voice's name as a label parse.py reads back: no colon or brackets, its words capitalised
     ("bob" -> "Bob", "ann smith" -> "Ann Smith"; particles stay: "Leader of the Opposition"); a directory's "Last,
-    First" (Teams' "Natarajan, Priya") in reading order, "Priya Natarajan" (labels.reading_order)."""
-    name = reading_order(name.strip())
+    First" (Teams' "Natarajan, Priya") in reading order, "Priya Natarajan" (labels.reading_order), and in a file of
+    such voices (`directory`) one whose both parts are given names too ("James, Sarah": Sarah James)."""
+    name = reading_order(name.strip(), one=directory)
     words = re.sub(r"[:\[\]{}]", " ", name).split()
     words = [w if re.fullmatch(PARTICLE, w) and 0 < i < len(words) - 1 else w[:1].upper() + w[1:]
              for i, w in enumerate(words)]
@@ -283,10 +284,10 @@ def _named_line(piece: str) -> bool:
         and not prose(m.group("name")) and not any(_sound(w) for w in m.group("name").split())
 
 
-def _pieces(raw: str, names: set[str], display: set[str] = frozenset()) -> list[_Piece]:
+def _pieces(raw: str, names: set[str], display: set[str] = frozenset(), directory: bool = False) -> list[_Piece]:
     """The speakers' words on one cue line: cut at each voice tag and at ">>" mid-line, tags and
     entities gone, a dialogue dash or a "NAME:" of `names` read off the front (of `display`: a WebVTT meeting
-    transcript's display name, _Turns.display)."""
+    transcript's display name, _Turns.display); `directory`: the file's voices are written last name first."""
     import html
 
     out = []
@@ -304,7 +305,7 @@ def _pieces(raw: str, names: set[str], display: set[str] = frozenset()) -> list[
             elif _named_line(piece):      # "(Narrator) In 2021 …": a speaker set apart in brackets speaks
                 change = True
             if voice and n == 0:
-                out.append(_Piece(piece, _voice_name(voice), change, explicit=True))
+                out.append(_Piece(piece, _voice_name(voice, directory), change, explicit=True))
                 continue
             label = _CAPTION_LABEL.match(piece)
             if not (label and label.group("name") in names):
@@ -459,12 +460,16 @@ def subtitle_text(text: str) -> str:
         back, latest = max(back, latest - group[0][0]), max(latest, group[0][0])
     if back <= REORDER:
         groups.sort(key=lambda group: group[0][0])      # stable: cues that start together keep the file's order
+    # voices written last name first (Teams' "Nguyen, Minh Anh"): then a voice whose both parts are given names is
+    # too ("James, Sarah" is Sarah James, who was nobody, her words under ">>"), else it stays as written ("Bob, Alice")
+    voices = {v.strip() for raw in (w for cue in said for w in cue[3]) for v in _VOICE.findall(raw)}
+    directory = any(reading_order(v) != v for v in voices)
     last_end = None
     for start, end, timed, words, number in (cue for group in groups for cue in group):
         silence = start - last_end if timed and last_end is not None else 0.0
         first = True
         for raw in words:
-            for piece in _pieces(raw, merged.names, merged.display):
+            for piece in _pieces(raw, merged.names, merged.display, directory):
                 merged.add(piece, _Cue(number, start, end, silence >= PAUSE, first and silence >= LONG_PAUSE))
                 first = False
         last_end = end

@@ -19,6 +19,7 @@ import unicodedata
 from functools import cached_property
 
 from .labels import OFFICES, TITLES
+from .lexical import plain_text
 from .names import name_phrases, query_names
 from .spelling import (SWAP_LETTERS, TENS, UNITS, _distance, _fold, _other_forms, _plural, _skeleton, _spellings,
                         _swapped, _written, without_accents)
@@ -57,11 +58,17 @@ class Vocabulary:
         self._words: dict = {}          # find's and has_variant's
 
     @cached_property
+    def texts(self) -> dict[str, str]:
+        """Each document's text as its words are matched (lexical.plain_text: accents composed, soft hyphens and zero-width
+        characters dropped, ligatures as letters: "Wom\u00adbatson" is "Wombatson"); its offsets may move."""
+        return {doc_id: plain_text(doc.text) for doc_id, doc in self.index.documents.items()}
+
+    @cached_property
     def per_doc(self) -> dict[str, frozenset]:
         out, capitalised, uppercase, seen, others = {}, {}, {}, {}, {}
         for doc_id, doc in self.index.documents.items():
             words = set()
-            for raw in _WORD.findall(unicodedata.normalize("NFC", doc.text)):     # ("cafe\u0301": "café")
+            for raw in _WORD.findall(self.texts[doc_id]):     # ("cafe\u0301": "café")
                 w = _fold(raw)
                 words.add(w)
                 seen[w] = seen.get(w, 0) + 1
@@ -73,7 +80,7 @@ class Vocabulary:
                     words.update(p for p in w.split("'") if p)
                 if _SPELLED.fullmatch(w):       # letters spelled out, as meeting transcripts write them: l_c_d
                     words.add(w.replace("_", ""))
-            others[doc_id] = _other_forms(doc.text)
+            others[doc_id] = _other_forms(self.texts[doc_id])
             out[doc_id] = frozenset(words)
         # the scripts a tenth of the words or more are written in (a Russian transcript's Cyrillic): a name in another
         # ("Sokolov" of "А.В.Соколов", "China" of "Китай") may be there, written in theirs
@@ -169,7 +176,7 @@ class Vocabulary:
         if any(word in self.speakers.get(d, ()) for d in searched):
             return True
         pattern = re.compile(rf"(?<!\w)(?i:{_TITLED})\.?\s+(?:[A-Z][\w’'-]+\s+){{0,2}}{_written(word)}(?!\w)")
-        return any(pattern.search(self.index.documents[d].text) for d in searched)
+        return any(pattern.search(self.texts[d]) for d in searched)
 
     def written_forms(self, query: str, docs=None) -> list[str]:
         """How the searched documents write the names of `query` they hold but the query spells otherwise
@@ -206,9 +213,9 @@ class Vocabulary:
             return [w for w in words[cut:]                  # "Prime Minister": none; "Minister Nikos": nikos
                     if w not in CALENDAR and w not in countries() and w not in country_names()]   # "of Russia Vladimir"
         return self._remember(("given", surname, None if docs is None else frozenset(docs)), lambda: frozenset(
-            w for d, doc in self.index.documents.items()
+            w for d, text in self.texts.items()
             if (docs is None or d in docs) and surname in self.per_doc.get(d, ())
-            for m in pattern.finditer(doc.text) for w in given(doc.text, m)))
+            for m in pattern.finditer(text) for w in given(text, m)))
 
     def spelled_out(self, acronym: str, docs=None) -> bool:
         """Whether a searched document writes the words an `acronym` (folded, 3 to 6 letters) stands for:
@@ -230,7 +237,7 @@ class Vocabulary:
         if len(acronym) == 2:
             link, word = r"[ \t]+", r"[a-z]{3,}"
         pattern = re.compile(r"(?<![\w-])" + link.join(c.upper() + word for c in acronym) + r"(?!\w)")
-        return any(pattern.search(doc.text) for d, doc in self.index.documents.items() if docs is None or d in docs)
+        return any(pattern.search(text) for d, text in self.texts.items() if docs is None or d in docs)
 
     def coded(self, code: str, docs=None) -> bool:
         """Whether a searched document may write a code of one letter and a number (`code` folded: p5, g7, g20) out in
@@ -252,7 +259,7 @@ class Vocabulary:
         link = r"(?:[ \t\-]+(?:of|the))*[ \t\-]+"
         pattern = re.compile(rf"(?<![\w\-])(?:{initial}{link}{number}|{number}[ \t\-]+{initial})(?![\w\-])", re.IGNORECASE)
         return self._remember(("coded", code, None if docs is None else frozenset(docs)),
-                              lambda: any(pattern.search(doc.text) for d, doc in self.index.documents.items()
+                              lambda: any(pattern.search(text) for d, text in self.texts.items()
                                           if docs is None or d in docs))
 
     def slip(self, word: str, docs=None) -> bool:
@@ -468,13 +475,12 @@ class Vocabulary:
             plain.append(None if acronym else [f[:4] if f in own and len(f) > 4 and " " not in f else f
                                                for f in sorted(own) + sorted(others)])
         for doc_id in searched:
-            doc = self.index.documents[doc_id]
             low = self.folded[doc_id]
             if any(p is not None and not any(h in low for h in p) for p in plain):
                 continue
             if compound.search(low):        # written so, in any case: "intermediate-range missiles"
                 return True
-            text = doc.text         # a name's form is capitalised there: "Raisi" is not "raised"
+            text = self.texts[doc_id]         # a name's form is capitalised there: "Raisi" is not "raised"
             first = [m.start() for m in patterns[0].finditer(text) if text[m.start()].isupper()]
             if not first:
                 continue
@@ -487,16 +493,16 @@ class Vocabulary:
     @cached_property
     def folded(self) -> dict[str, str]:
         """Each document's text in lower case (its offsets may move: for looking whether a word is there)."""
-        return {doc_id: low if low is not None else self.index.documents[doc_id].text.lower()
+        return {doc_id: low if low is not None else self.texts[doc_id].lower()
                 for doc_id, low in self.lowered.items()}
 
     @cached_property
     def lowered(self) -> dict[str, str | None]:
         """Each document's text in lower case, where that keeps every offset (else None)."""
         out = {}
-        for doc_id, doc in self.index.documents.items():
-            low = doc.text.lower()
-            out[doc_id] = low if len(low) == len(doc.text) else None
+        for doc_id, text in self.texts.items():
+            low = text.lower()
+            out[doc_id] = low if len(low) == len(text) else None
         return out
 
     def _holds(self, pattern: re.Pattern, doc_id: str, words: list[str]) -> bool:
@@ -504,7 +510,7 @@ class Vocabulary:
         the text has the phrase's rarest word there, nearby places taken together (a phrase is a few words;
         a meeting's whole text searched for each took ~17 ms), or over the whole text where lower case moves
         offsets."""
-        text, low = self.index.documents[doc_id].text, self.lowered[doc_id]
+        text, low = self.texts[doc_id], self.lowered[doc_id]
         if low is None:
             return pattern.search(text) is not None
         anchor = min(words, key=low.count)
@@ -583,7 +589,7 @@ class Vocabulary:
         if other:
             return other
         for form in currency_forms(w):      # "USD": the documents' "dollars" or "$"; "kroner": their "NOK"
-            if present(form) or (not form.isalpha() and any(form in self.index.documents[d].text
+            if present(form) or (not form.isalpha() and any(form in self.texts[d]
                                                               for d in (docs or self.index.documents))):
                 return form
         plain = without_accents(w)

@@ -68,11 +68,14 @@ class IndexReport:
         return bool(self.added or self.updated or self.removed or self.refreshed or self.moved)
 
     def summary(self) -> str:
+        # (a folder's link or index, said in a note, is no skipped file: the command does not fail for it)
+        noted = [s for s in self.skipped if s[1] in read.NOT_FOLLOWED]
+        skipped = [s for s in self.skipped if s[1] not in read.NOT_FOLLOWED]
         parts = [f"{len(v)} {k}" for k, v in (("added", self.added), ("updated", self.updated),
                                                ("removed", self.removed), ("re-embedded", self.refreshed),
                                                ("moved", self.moved),
-                                               ("unchanged", self.unchanged), ("skipped", self.skipped),
-                                               ("the same as another", self.same)) if v]
+                                               ("unchanged", self.unchanged), ("skipped", skipped),
+                                               ("the same as another", self.same), ("left out", noted)) if v]
         if self.index is None:
             return f"{', '.join(parts) or 'nothing to do'}; no index was written (there is no document to hold)"
         n = len(self.index.passages)
@@ -625,7 +628,8 @@ def list_documents(folder: Path = store.DEFAULT_INDEX) -> list[dict]:
     """Every document in the index, in order: id, title, date, path, passages, chars, sha256
     (of the file), and `source`: "ok", "changed" (the file differs from what was indexed),
     "missing" (the file is gone; the index keeps its text), "unreadable" (it is there and cannot be read: one such
-    file failed the whole listing) or "uploaded" (only the index holds it)."""
+    file failed the whole listing), "linked" (it is now a link out of its folder, never followed: the index keeps its
+    text) or "uploaded" (only the index holds it)."""
     index = store.load(folder, check_sources=False)
     counts: dict[str, int] = {}
     for p in index.passages:
@@ -637,6 +641,8 @@ def list_documents(folder: Path = store.DEFAULT_INDEX) -> list[dict]:
             state = "uploaded"
         elif source is None or not source.is_file():
             state = "missing"
+        elif read.linked_away(source):     # (rag index keeps it as indexed: "changed" sent the user there for nothing)
+            state = "linked"
         else:
             try:
                 state = "ok" if store.file_digest(source) == d["sha256"] else "changed"

@@ -184,7 +184,10 @@ def cmd_docs(args) -> int:
         return 0
     for d in docs:
         flag = {"changed": "  [file changed since indexed: run rag index]",
-                "unreadable": "  [file cannot be read: the index keeps its text]"}.get(d["source"], "")
+                "unreadable": "  [file cannot be read: the index keeps its text]",
+                "missing": "  [file gone: the index keeps its text]",
+                "linked": "  [file now a link out of its folder, not followed: the index keeps its text]"
+                }.get(d["source"], "")
         print(f"{_visible(d['id'])}\t{d['passages']} passage{'' if d['passages'] == 1 else 's'}\t"
               f"{_visible(d['date'] or '-')}\tsha256 {d['sha256'][:12]}\t{_visible(d['title'])}{flag}")
     print(f"{len(docs)} document(s) in {_shown(args.index)}")
@@ -271,7 +274,8 @@ def cmd_eval(args) -> int:
             print(f"warning: {_visible(warning)}", file=sys.stderr)
     stored = retriever.index.calibration
     if args.calibrate:
-        cal = evaluate.calibrate_retriever(retriever, list(sets.values()), args.max_false)
+        cal = evaluate.calibrate_retriever(retriever, list(sets.values()),
+                                           evaluate.MAX_FALSE if args.max_false is None else args.max_false)
         names = [Path(p).name for p in sets]
         stored = save_calibration(retriever.index, args.mode, cal, names)
         retriever = retriever.with_settings(threshold=cal["threshold"])
@@ -339,11 +343,12 @@ def _summary_json(summary, hits=(), index=None) -> dict:
     def fragment(f) -> dict:
         return {"quote": f.quote, "doc": docs.get(f.quote), "start": f.start, "end": f.end, "text": f.text}
 
-    return {"summary": [{"text": c.text, "citations": c.citations, "supported": c.supported,
-                         "support": c.support, "problems": list(c.problems),
-                         "fragments": [fragment(f) for f in c.fragments],
-                         **({"speakers": who} if index is not None and (who := sentence_speakers(c, hits, index))
-                            else {})} for c in summary.sentences],
+    sentences = [{"text": c.text, "citations": c.citations, "supported": c.supported, "support": c.support,
+                  "problems": list(c.problems), "fragments": [fragment(f) for f in c.fragments],
+                  **({"speakers": who} if index is not None and (who := sentence_speakers(c, hits, index)) else {})}
+                 for c in summary.sentences]
+    # (no sentence: null, as for an abstained answer, summary_reason saying why; a server that was down gave [])
+    return {"summary": sentences or None,
             "summary_model": summary.model, "summary_grounded": summary.grounded,
             "summary_reason": summary.reason, "removed_citations": summary.removed_citations}
 
@@ -493,6 +498,8 @@ def cmd_serve(args) -> int:
     from .paths import chat_port
     from .ui import serve
 
+    if args.host is not None:
+        _check_host(args.host)
     try:
         serve(index=_index(args), port=args.port, host=args.host, read_only=args.read_only or None)
     except OSError as e:        # Gradio's "Cannot find empty port in range: 7860-7860"
@@ -501,6 +508,24 @@ def cmd_serve(args) -> int:
         raise RagError(f"Port {chat_port(args.port)} is taken (another chat or "
                        f"program listens there): choose another with --port N.") from None
     return 0
+
+
+def _check_host(host: str) -> None:
+    """RagError unless the chat can listen on `host` (it said "Port 7937 is taken" for a mistyped "localhots", after
+    a server's log line, and served on 127.0.0.1 for an empty one)."""
+    import socket
+
+    if not host.strip():
+        raise RagError("--host is empty: give an address (127.0.0.1 for this machine, 0.0.0.0 for a room).")
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind) as probe:
+            probe.bind((address[0], 0))
+    except socket.gaierror as e:
+        raise RagError(f"--host {host}: no such address ({e.strerror}).") from None
+    except OSError as e:
+        raise RagError(f"--host {host}: the chat cannot listen there ({e.strerror}): give an address of this machine "
+                       f"(127.0.0.1, or 0.0.0.0 for every network it is on).") from None
 
 
 def _whole(what: str, low: int, high: int | None = None):
@@ -606,7 +631,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--details", action="store_true", help="each query's rank, confidence and abstention")
     p.add_argument("--calibrate", action="store_true",
                    help="set the abstention threshold from these sets and store it with the index")
-    p.add_argument("--max-false", type=_share, default=MAX_FALSE,
+    p.add_argument("--max-false", type=_share, default=None,
                    help=f"with --calibrate: the share of answered queries it may abstain on (default {MAX_FALSE})")
     p.add_argument("--adapter", default="auto", metavar="auto|none|FILE", help=ADAPTER_HELP)
 
@@ -662,8 +687,22 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
+# options that mean nothing beside others (each was dropped without a word): (command, the clash, what is said)
+_CLASHES = (
+    ("search", lambda a: a.query is not None and a.queries, "give a query or --queries FILE, not both"),
+    ("ask", lambda a: a.extractive and not a.summary, "--extractive picks the kind of summary: add --summary"),
+    ("ask", lambda a: a.extractive and (a.free or a.grounded), "--extractive uses no model: not with --free or --grounded"),
+    ("eval", lambda a: a.max_false is not None and not a.calibrate, "--max-false is --calibrate's: add --calibrate"),
+    ("models", lambda a: a.wheel and a.check, "--check only reports what the cache holds: not with --wheel"),
+)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    for command, clash, said in _CLASHES:
+        if args.func is globals()[f"cmd_{command}"] and clash(args):
+            p.error(said)
     setup_logging(args.verbose or verbose_requested())
     if getattr(args, "index", "") is None:     # not named: see rag/paths.py (a write never goes elsewhere)
         from .paths import INDEX_VARIABLE, LOCAL_INDEX, default_index

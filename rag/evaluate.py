@@ -397,6 +397,9 @@ def run(retriever, queries: list[dict], k: int = 10, abstain: bool = True) -> di
     return out
 
 
+MIN_ANSWERED = 5     # answered queries a calibration wants (README's two-line example learnt a threshold from one)
+
+
 def calibrate_retriever(retriever, sets: list[list[dict]], max_false: float = MAX_FALSE) -> dict:
     """Calibrate the abstention threshold of `retriever`'s mode on the query sets. Sets whose answered queries
     mostly find no answer in the index's first 10 passages (written for another index) are refused: a threshold
@@ -463,4 +466,13 @@ def format_report(report: dict) -> str:
                      f"{cal['threshold']:.3f}, allowed false abstention {cal['max_false']:.2f}; on those sets the threshold "
                      f"alone abstains on {neg} of {cal['negatives']} unanswered and {cal['false_abstain']:.2f} of "
                      f"{cal['positives']} answered (the figures above count the \"never mentions\" rule too)")
+        if cal["positives"] < MIN_ANSWERED:
+            lines.append(f"warning: learnt from {cal['positives']} answered quer"
+                         f"{'y' if cal['positives'] == 1 else 'ies'}: a threshold wants {MIN_ANSWERED} or more (from "
+                         f"one, it sits just under its confidence and abstains on about half of the rest); add answered "
+                         f"questions and calibrate again")
+        if cal.get("neg_abstain") is not None and cal["neg_abstain"] < 0.5:
+            lines.append("warning: the threshold abstains on fewer than half of these unanswered questions: they score "
+                         "as high as the answered ones, so it cannot tell them apart (more questions, or unanswered "
+                         "ones further from the documents, may)")
     return "\n".join(lines)

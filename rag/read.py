@@ -148,7 +148,14 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
             found = sorted(p for p in path.rglob("*") if (not p.is_dir() or p.is_symlink())
                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
             inside = path.resolve()
+            # an index inside the folder (one made there by `rag index` run in it, ./embeddings): its stored texts are
+            # its documents' words again, never read as documents; said once
+            indexes = sorted({f.parent for f in found if f.name == "manifest.json" and f.is_file()
+                              and (f.parent / "passages.jsonl").is_file()})
+            skipped.extend((str(i), AN_INDEX) for i in indexes)
             for p in found:
+                if any(p.is_relative_to(i) for i in indexes):
+                    continue
                 if p.is_dir():      # a link to a folder is not followed (it may lead anywhere, or back here)
                     skipped.append((str(p), LINKED_FOLDER))
                 elif _dangling(p):
@@ -175,7 +182,8 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
 
 LINKED_FOLDER = "a link to a folder, not followed (give that folder itself, if its files are not indexed already)"
 LINKED_OUTSIDE = "a link to a file outside the folder, not followed (give that file itself to index it)"
-NOT_FOLLOWED = (LINKED_FOLDER, LINKED_OUTSIDE)     # a folder's links: said, failing nothing
+AN_INDEX = "an index's folder, not read (its stored texts are that index's documents)"
+NOT_FOLLOWED = (LINKED_FOLDER, LINKED_OUTSIDE, AN_INDEX)     # a folder's links and indexes: said, failing nothing
 
 
 def linked_away(path: Path) -> bool:
@@ -210,7 +218,8 @@ def read(path: Path, stored_as: str | None = None, id: str | None = None, deadli
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise DocumentError(f"{path}: too large ({size / 2**20:.0f} MB; the limit is {MAX_BYTES // 2**20} MB)")
+            over = -(-size * 10 // 2**20) / 10      # (rounded up: never "50 MB; the limit is 50 MB")
+            raise DocumentError(f"{path}: too large ({over:.1f} MB; the limit is {MAX_BYTES // 2**20} MB)")
         data = path.read_bytes()
     except OSError as e:
         raise DocumentError(f"{path}: cannot be read ({e.strerror or e})") from None

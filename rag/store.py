@@ -588,6 +588,15 @@ def _load(folder, embedder, check_sources: bool, compat: Compat | None) -> Index
     rebuild = rebuild_command(folder)
     manifest_file = folder / "manifest.json"
     if not manifest_file.exists():
+        try:
+            names = os.listdir(folder) if folder.is_dir() else []
+            own = sorted(n for n in names if not n.startswith(".") and n not in OWN_FILES | set(OWN_FOLDERS))
+        except OSError:
+            own = []
+        if own:     # a folder of documents: its rebuild command would be refused (rag index writes no index there)
+            raise IndexProblem(f"No index found in {folder}/: it holds files of its own ({', '.join(own[:3])}"
+                               f"{', …' if len(own) > 3 else ''}), not an index. Give --index an index's folder, or "
+                               f"build one in a new folder: rag index {folder} --index NEW_FOLDER")
         raise IndexProblem(f"No index found in {folder}/. Build it with: {rebuild}")
     try:
         manifest = read_manifest(manifest_file)

@@ -424,7 +424,7 @@ def hit_json(hit: Hit, index: Index, query: str = "", speaker: str | None = None
     until, last = last_time(p, index), through(p, index)
     return {
         "rank": hit.rank, "text": checked(p, doc), "score": round(hit.score, 4),
-        "source": source(doc), "document": doc.title, "date": doc.date,
+        "source": source(doc), "doc_id": p.doc, "document": doc.title, "date": doc.date,
         "start": p.start, "end": p.end, "section": p.section, "kind": p.kind, "question": p.question,
         "speaker": p.speaker, "outlet": p.outlet, "paragraph": p.paragraph, "page": p.page,
         **({"paragraph_end": last} if last else {}),

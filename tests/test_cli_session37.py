@@ -120,3 +120,12 @@ def test_a_summary_with_no_sentence_is_null_in_the_json():
 
     out = _summary_json(Summary([], "tiny-model", "the summary server did not answer"))
     assert out["summary"] is None and out["summary_reason"] == "the summary server did not answer"
+
+
+def test_each_passage_names_its_document_s_id_which_doc_takes(tiny_index, capsys, monkeypatch, fake_embedder):
+    monkeypatch.setattr(rag.embed, "default_embedder", lambda: fake_embedder)
+    assert main(["search", "Is the pipeline funded?", "--index", str(tiny_index), "--json", "-k", "1"]) == 0
+    passage = json.loads(capsys.readouterr().out)["passages"][0]
+    assert passage["doc_id"] == "briefing.txt" and passage["document"] != "briefing.txt"      # (its title)
+    assert main(["search", "pipeline", "--index", str(tiny_index), "--json", "--doc", passage["doc_id"]]) == 0
+    assert json.loads(capsys.readouterr().out)["passages"]

@@ -458,7 +458,30 @@ def openings(text: str, paras: Sequence, marks: tuple[list, list, list],
         marked = (c or s).end() if c or s else p.start
         out.append(Turn(_speaker(m) if m else None, outlet, start, time, bool(c), marked,
                         bool(m and m.groupdict().get("number"))))
-    return _by_surname(out)
+    return _by_surname(_ended(text, paras, out))
+
+
+# f4's and f5's stamp closing a paragraph, "#00:00:36-0#" (hours, minutes, seconds, tenths: qualitative research's
+# transcription software): where the paragraph ends, so where the next one starts
+_F4_END = re.compile(r"#(\d{1,2}):(\d{2}):(\d{2})(?:-(\d{1,2}))?#[ \t]*$")
+
+
+def _ended(text: str, paras: Sequence, turns: list[Turn | None]) -> list[Turn | None]:
+    """`turns` with the time of each that has none taken from the stamp closing the paragraph before (f4's, where
+    two paragraphs or more close so; the first turn at the recording's start)."""
+    ends = [_F4_END.search(text, p.start, p.end) for p in paras]
+    if sum(1 for e in ends if e) < 2:
+        return turns
+    out = list(turns)
+    first = next((i for i, t in enumerate(out) if t is not None), None)
+    if first is not None and out[first].time is None and not any(ends[:first]):
+        out[first] = replace(out[first], time=0.0)
+    for i in range(1, len(out)):
+        e = ends[i - 1]
+        if out[i] is not None and out[i].time is None and e:
+            seconds = int(e.group(1)) * 3600 + int(e.group(2)) * 60 + int(e.group(3)) + int(e.group(4) or 0) / 10
+            out[i] = replace(out[i], time=float(seconds))
+    return out
 
 
 def _header_time(m: re.Match) -> float:

@@ -127,3 +127,16 @@ def test_an_askers_closing_thanks_keeps_its_time():
     assert thanks.kind == "paragraph" and thanks.speaker is None         # (the asker speaks in no passage: only asks)
     assert thanks.text == "(01:36) PC: Thank you, Dorothy."               # the quote says who thanks
     assert thanks.time == 96.0 and where(thanks).endswith("at 00:01:36")
+
+
+F4 = ("I: Thank you for taking part. Could you first describe how you came to work in elder care? #00:00:04-2#\n\n"
+      "R: I trained as a hairdresser, actually. Then my grandmother went into a home. #00:00:31-8#\n\n"
+      "I: What did you find hardest at the beginning? #00:00:36-0#\n\n"
+      "R: The night shifts. And the deaths. Nobody prepares you for that. #00:01:02-5#\n")
+
+
+def test_f4_stamps_closing_each_paragraph_give_the_next_its_time():
+    _, passages = parse(Document(id="f4.txt", text=F4))
+    assert [(p.speaker, p.time) for p in passages] == [("I", 0.0), ("R", 4.2), ("I", 31.8), ("R", 36.0)]
+    assert where(passages[3]) == "Turn of R at 00:00:36"
+    assert all(p.text == F4[p.start:p.end] for p in passages)

@@ -512,20 +512,30 @@ def cmd_serve(args) -> int:
 
 def _check_host(host: str) -> None:
     """RagError unless the chat can listen on `host` (it said "Port 7937 is taken" for a mistyped "localhots", after
-    a server's log line, and served on 127.0.0.1 for an empty one)."""
+    a server's log line, and served on 127.0.0.1 for an empty one): some address of it binds, in the family the
+    server uses (IPv6 for an address with a colon, "::1" or "[::1]"; else IPv4)."""
     import socket
 
+    shown = _visible(host)
     if not host.strip():
         raise RagError("--host is empty: give an address (127.0.0.1 for this machine, 0.0.0.0 for a room).")
+    name = host.strip()[1:-1] if host.strip().startswith("[") and host.strip().endswith("]") else host.strip()
+    family = socket.AF_INET6 if ":" in name else socket.AF_INET
     try:
-        family, kind, _, _, address = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0]
-        with socket.socket(family, kind) as probe:
-            probe.bind((address[0], 0))
-    except socket.gaierror as e:
-        raise RagError(f"--host {host}: no such address ({e.strerror}).") from None
-    except OSError as e:
-        raise RagError(f"--host {host}: the chat cannot listen there ({e.strerror}): give an address of this machine "
-                       f"(127.0.0.1, or 0.0.0.0 for every network it is on).") from None
+        addresses = [a[4][0] for a in socket.getaddrinfo(name, None, family, socket.SOCK_STREAM)]
+    except (socket.gaierror, UnicodeError, ValueError) as e:
+        why = e.strerror if isinstance(e, socket.gaierror) else "not a host name"
+        raise RagError(f"--host {shown}: no such address ({why}).") from None
+    problem = None
+    for address in addresses:
+        try:
+            with socket.socket(family, socket.SOCK_STREAM) as probe:
+                probe.bind((address, 0))
+            return
+        except OSError as e:
+            problem = problem or e.strerror
+    raise RagError(f"--host {shown}: the chat cannot listen there ({problem}): give an address of this machine "
+                   f"(127.0.0.1, or 0.0.0.0 for every network it is on).")
 
 
 def _whole(what: str, low: int, high: int | None = None):

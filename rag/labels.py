@@ -2,6 +2,7 @@
 Trudeau:"), which subtitles.py writes and parse.py reads back, and the labels that are prose, not people. What it
 leaves out: deciding which labels of a document are its speakers' (parse.py counts and checks them)."""
 import re
+from functools import lru_cache
 
 from .paths import first_names
 
@@ -26,6 +27,21 @@ LABEL = rf"(?:{COLLECTIVE}|{_WORD}(?: (?:{_WORD}|\d{{1,3}}|{PARTICLE}(?=(?: {PAR
 CLOCK = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 HOURS_CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
 MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"   # (a date's)
+# no-break spaces read as spaces ("Ana\u00a0Li:" is a speaker's label, a word processor's or a web page's): one
+# character for one, so every offset holds (spaced)
+_NO_BREAK = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
+
+
+def spaced(text: str) -> str:
+    """`text` with its no-break spaces as spaces, the same length (the same text where it has none)."""
+    return _spaced(text) if "\u00a0" in text or "\u202f" in text or "\u2007" in text else text
+
+
+@lru_cache(maxsize=4)       # (a document's windows each look for their first label in it)
+def _spaced(text: str) -> str:
+    return text.translate(_NO_BREAK)
+
+
 SPEAKER_NAME = re.compile(rf"{LABEL}(?: \([^()\n]{{1,160}}\))?")     # "Ann (BBC)" too
 
 # labels that are prose, not people: "Note: ...", "Example: ...", a header block's "Date: ..."; parse.py and
@@ -184,12 +200,12 @@ _SUFFIX = re.compile(r"(?i:jr|sr|ii|iii|iv|phd|md|esq|obe|mbe|cbe|kc|qc)\.?")
 def reading_order(name: str, one: bool = False) -> str:
     """A directory's "Last, First" in reading order, "Priya Natarajan" ("Okonkwo, Chidi (External)" -> "Chidi Okonkwo
     (External)"); any other name as it is: not two people ("Bob, Alice": the part before the comma a first name,
-    unless the name is `one` person's, a VTT voice's: Teams' "James, Sarah" is Sarah James), a role ("Host, Jane"),
-    or a suffix or a title after a name ("Smith, Jr.", "Jones, MP")."""
+    unless the name is `one` person's, a VTT voice's: Teams' "James, Sarah" is Sarah James), a role before or after
+    the comma ("Host, Jane", "Sarah, Interpreter"), or a suffix or a title after a name ("Smith, Jr.", "Jones, MP")."""
     inverted = _INVERTED.fullmatch(name)
     last = inverted.group("last").split()[-1].casefold() if inverted else ""
     if inverted and not _SUFFIX.fullmatch(inverted.group("first")) and not inverted.group("first").isupper() \
-            and (one or last not in first_names()) and last not in ROLES:
+            and (one or last not in first_names()) and last not in ROLES and not a_role(inverted.group("first")):
         return f"{inverted.group('first')} {inverted.group('last')}{inverted.group('rest') or ''}"
     return name
 

@@ -35,21 +35,25 @@ FOLDER = "lexical"
 # of an older version whose passages hold such text has its BM25 made again when read (LexicalSearch)
 TOKENS = 3
 _WORD = re.compile(r"\w+")
-# Unicode's invisible format characters (category Cf: a soft hyphen, zero-width spaces and joiners, bidi marks, a
-# stray byte-order mark), which no word is spelt with: "Wom\u00adbatson" is "Wombatson"
-INVISIBLE = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+# Unicode's invisible format characters (category Cf: a soft hyphen, zero-width joiners, bidi marks, a stray
+# byte-order mark), which no word is spelt with: "Wom\u00adbatson" is "Wombatson"; but for the zero-width space
+# (U+200B), which breaks words (Thai's and Khmer's spaces, HTML's <wbr>): a space (ZERO_WIDTH_SPACE)
+INVISIBLE = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200c-\u200f\u202a-\u202e"
                        "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
                        "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+ZERO_WIDTH_SPACE = "\u200b"
 # the Latin ligatures a PDF's text keeps ("ﬁnance"): their letters
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
 
 
 def plain_text(text: str) -> str:
-    """`text` as its words are matched: invisible format characters dropped (INVISIBLE), ligatures as their letters,
+    """`text` as its words are matched: invisible format characters dropped (INVISIBLE; a zero-width space is a
+    space), ligatures as their letters,
     accents composed (NFC: "cafe\u0301" is "café"). Its offsets may move: for finding words, never for quoting."""
     if text.isascii():
         return text
-    text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), INVISIBLE.sub("", text))
+    text = INVISIBLE.sub("", text.replace(ZERO_WIDTH_SPACE, " "))
+    text = _LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 

@@ -105,7 +105,7 @@ from .sentences import sentences
 from .exchanges import ANSWER_LABELS, bold_passages, bold_questions, once_askers, qa_passages, second_askers, who_asks
 from .furniture import (capital_headings, header_guest, header_run, is_fragment, mostly_lower, page_furniture, page_head,
                         part_heading, stage_note, table_rows, tail_lines, title_line)
-from .labels import MONTH_NAMES, prose
+from .labels import MONTH_NAMES, prose, spaced
 from .paragraphs import FOOTNOTE, Para, across_columns, capitals, markdown_heading, paragraphs
 from .records import Document, Passage
 from .turns import NAME_LINE, TURN, Turn, openings, paragraph_marks
@@ -195,11 +195,6 @@ def _title_block(body: str) -> bool:
     return len(lines) <= 3 and all(0 < len(line.strip()) < 120 for line in lines) and bool(re.search(r"[^\W_]$", body))
 
 
-# no-break spaces read as spaces ("Ana\u00a0Li:" is a speaker's label, a word processor's or a web page's): one
-# character for one, so every offset holds; each passage's text is then the document's own again
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
-
-
 def parse(doc: Document) -> tuple[Document, list[Passage]]:
     """Return the document with its title and date filled in, and its paragraphs as Passages.
 
@@ -207,8 +202,8 @@ def parse(doc: Document) -> tuple[Document, list[Passage]]:
     with sets, speakers counted with a Counter, a question is joined once per exchange, and pages
     are found by bisecting the form feeds' offsets, not by counting them again for every passage.
     The text is read with its no-break spaces as spaces (labels, titles); the passages quote it as it is."""
-    view = doc.text.translate(_SPACES)
-    if view == doc.text:
+    view = spaced(doc.text)     # (labels.spaced: each passage's text is then the document's own again)
+    if view is doc.text:
         return _parse(doc)
     found, passages = _parse(replace(doc, text=view))
     return replace(found, text=doc.text), [replace(p, text=doc.text[p.start:p.end]) for p in passages]

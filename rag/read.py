@@ -45,6 +45,7 @@ Left out: scanned PDFs (no OCR), legacy ``.doc``, encrypted PDFs with a password
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 import zipfile
@@ -150,8 +151,7 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
             inside = path.resolve()
             # an index inside the folder (one made there by `rag index` run in it, ./embeddings): its stored texts are
             # its documents' words again, never read as documents; said once
-            indexes = sorted({f.parent for f in found if f.name == "manifest.json" and f.is_file()
-                              and (f.parent / "passages.jsonl").is_file()})
+            indexes = sorted({f.parent for f in found if f.name == "manifest.json" and our_manifest(f)})
             skipped.extend((str(i), AN_INDEX) for i in indexes)
             for p in found:
                 if any(p.is_relative_to(i) for i in indexes):
@@ -182,6 +182,16 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
 
 LINKED_FOLDER = "a link to a folder, not followed (give that folder itself, if its files are not indexed already)"
 LINKED_OUTSIDE = "a link to a file outside the folder, not followed (give that file itself to index it)"
+def our_manifest(path: Path) -> bool:
+    """Whether `path` is an index's manifest.json as a build writes it (its "format" rag-index/N): a file of that
+    name of the user's own is no index."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        return isinstance(manifest, dict) and str(manifest.get("format", "")).startswith("rag-index/")
+    except (OSError, ValueError, RecursionError):
+        return False
+
+
 AN_INDEX = "an index's folder, not read (its stored texts are that index's documents)"
 NOT_FOLLOWED = (LINKED_FOLDER, LINKED_OUTSIDE, AN_INDEX)     # a folder's links and indexes: said, failing nothing
 

@@ -290,8 +290,10 @@ class Rows:
     def alias_table(self) -> tuple[dict, int]:     # speakers.alias_table of the index's speakers
         from .speakers import alias_table
         names = [name for name, _ in self.speakers.values()]
+        docs = tuple((name, tuple(sorted({self.index.passages[i].doc for i in rows})))
+                     for name, rows in self.speakers.values())
         return alias_table(names, tuple(sorted(self.known_as.items())) +
-                           tuple(sorted((label, role) for label, role in self.roles.items() if label in names)))
+                           tuple(sorted((label, role) for label, role in self.roles.items() if label in names)), docs)
 
     @cached_property
     def roles(self) -> dict[str, str]:

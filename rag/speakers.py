@@ -388,7 +388,8 @@ def _key(speakers: Iterable[str]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=16)      # an index's speakers are the same for every query: ~15 ms a query saved
-def _table_of(speakers: tuple[str, ...], known_as: tuple[tuple[str, str], ...] = ()) -> dict[tuple[str, ...], list[str]]:
+def _table_of(speakers: tuple[str, ...], known_as: tuple[tuple[str, str], ...] = (),
+              docs_of: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> dict[tuple[str, ...], list[str]]:
     """Each alias -> the speakers it names; a first name ("Warren", "Ms. May") only where it is no other speaker's
     surname or name (Senator Warren before Warren Buffett, Ms. Elizabeth May before Ms. May Chen); `known_as`: (a
     label, the name the documents give it) pairs, an oral history's "DB" for "Narrator: Dolores Barrios (DB)", whose
@@ -405,13 +406,17 @@ def _table_of(speakers: tuple[str, ...], known_as: tuple[tuple[str, str], ...] =
             names = (table if by_name else by_first).setdefault(alias, [])
             if name not in names:
                 names.append(name)
+    docs = dict(docs_of)
     for alias, names in by_first.items():
         held = table.setdefault(alias, names)
         if held is not names and len(alias) == 1 and alias[0] in first_names() \
                 and all(tuple(_tokens(x)) == alias for x in held):
             # a label that is this first name alone ("MARCUS:" of a film's captions) and a Marcus Webb of another
-            # document: both named, ambiguous (the label took the name alone, and Marcus Webb went unsearched)
-            held.extend(x for x in names if x not in held)
+            # document: both named, ambiguous (the label took the name alone, and Marcus Webb went unsearched); not
+            # one who speaks in a document beside the label (one meeting's "Jane:" and "Jane Doe:": the label's, as
+            # before)
+            held.extend(x for x in names if x not in held
+                         and not any(set(docs.get(x, ())) & set(docs.get(h, ())) for h in held))
     return table
 
 
@@ -545,12 +550,13 @@ def _topic(folded: list[str], i: int) -> bool:
     return j >= 0 and folded[j] in _TOPIC_BEFORE
 
 
-def alias_table(speakers: Iterable[str], known_as: tuple[tuple[str, str], ...] = ()) -> tuple[dict[tuple[str, ...], list[str]], int]:
-    """The aliases of `speakers` (an index's speaker labels; `known_as`: labels' names, _table_of), each -> the
-    speakers it may name, and the most words of one: what resolve_in reads (a Retriever keeps its index's, not to
-    work it out at every search)."""
+def alias_table(speakers: Iterable[str], known_as: tuple[tuple[str, str], ...] = (),
+                docs_of: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> tuple[dict[tuple[str, ...], list[str]], int]:
+    """The aliases of `speakers` (an index's speaker labels; `known_as`: labels' names; `docs_of`: each label's
+    documents, _table_of), each -> the speakers it may name, and the most words of one: what resolve_in reads (a
+    Retriever keeps its index's, not to work it out at every search)."""
     key = _key(speakers)
-    table = _table_of(key, known_as)
+    table = _table_of(key, known_as, docs_of)
     return table, max((len(a) for a in table), default=0)
 
 

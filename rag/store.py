@@ -383,12 +383,7 @@ def index_holding(path: Path) -> Path | None:
     return None
 
 
-def _our_manifest(path: Path) -> bool:
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        return isinstance(manifest, dict) and str(manifest.get("format", "")).startswith("rag-index/")
-    except (OSError, ValueError, RecursionError):
-        return False
+_our_manifest = read.our_manifest
 
 
 def make_manifest(documents: dict[str, Document], passages: list[Passage], model: dict,

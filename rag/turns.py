@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .labels import (CAPITALS, CLOCK, EVERYDAY, HOURS_CLOCK, INTERVIEW_ROLES, INVERTED, LABEL, OFFICES, ROLES, TITLES, prose,
-                     reading_order)
+                     reading_order, spaced)
 
 # who asks by the label's own word: a press conference's "Question:", an interview's "Interviewer:"
 ASKER_LABELS = {"question", "questions", "q", "journalist", "reporter", "interviewer", "moderator"}
@@ -526,7 +526,10 @@ def label_start(text: str, words: int, label: str) -> int | None:
     """Where the label `label` opening the turn whose words start at `words` begins ("Priya Nair: I'd like …": its
     P; past a time stamp or a ">>" before it, on the words' line or alone on the line above), so that a quote of
     several turns can open with its first speaker's name; None where no such label stands right before the words
-    (a paragraph that goes on with the turn before it)."""
+    (a paragraph that goes on with the turn before it). The text is read as parse.py reads it: its no-break spaces
+    as spaces ("Tom\u00a0Hale:" is Tom Hale's label)."""
+    text = spaced(text)
+
     def line_start(end: int) -> int:        # (any line end: "\n", "\r\n", an old Mac file's lone "\r")
         return max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
 

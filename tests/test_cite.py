@@ -19,7 +19,7 @@ from rag.retrieve import open_retriever
 
 from conftest import FakeEmbedder
 
-JSON_KEYS = {"rank", "text", "score", "source", "document", "date", "start", "end", "section", "kind", "question",
+JSON_KEYS = {"rank", "text", "score", "source", "doc_id", "document", "date", "start", "end", "section", "kind", "question",
              "speaker", "outlet", "paragraph", "page", "low_confidence"}
 
 

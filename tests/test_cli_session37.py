@@ -129,3 +129,33 @@ def test_each_passage_names_its_document_s_id_which_doc_takes(tiny_index, capsys
     assert passage["doc_id"] == "briefing.txt" and passage["document"] != "briefing.txt"      # (its title)
     assert main(["search", "pipeline", "--index", str(tiny_index), "--json", "--doc", passage["doc_id"]]) == 0
     assert json.loads(capsys.readouterr().out)["passages"]
+
+
+def test_a_folder_with_files_named_like_an_index_s_is_indexed(tmp_path, monkeypatch, capsys, fake):
+    """(The review of the fix: a dataset's own manifest.json and passages.jsonl made its folder "an index", left out.)"""
+    data = tmp_path / "dataset"
+    (data / "sub").mkdir(parents=True)
+    (data / "manifest.json").write_text('{"name": "my dataset", "version": 2}\n', encoding="utf-8")
+    (data / "passages.jsonl").write_text('{"text": "x"}\n', encoding="utf-8")
+    (data / "interview.txt").write_text("The ferry runs at nine.\n", encoding="utf-8")
+    (data / "sub" / "notes.md").write_text("# Notes\n\nThe bridge closes in May.\n", encoding="utf-8")
+    files, skipped = read.expand([data])
+    assert {f.name for f in files} == {"interview.txt", "notes.md"} and read.AN_INDEX not in {w for _, w in skipped}
+
+
+@pytest.mark.parametrize("host", ["[::1]", "::1", "localhost", "0.0.0.0"])
+def test_hosts_the_chat_can_listen_on_pass(host, tmp_path, monkeypatch):
+    started = []
+    monkeypatch.setattr("rag.ui.serve", lambda **kw: started.append(kw["host"]))
+    assert main(["serve", "--host", host, "--port", "7938", "--index", str(tmp_path / "idx")]) == 0
+    assert started == [host]
+
+
+@pytest.mark.parametrize("host, said", [("my..host", "no such address (not a host name)"),
+                                        ("x" * 70 + ".org", "no such address"),
+                                        ("localhost\nevil", "--host localhost\\nevil")])
+def test_a_malformed_host_is_one_line_never_a_traceback(host, said, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("rag.ui.serve", lambda **kw: pytest.fail("served"))
+    assert main(["serve", "--host", host, "--port", "7938", "--index", str(tmp_path / "idx")]) == 1
+    err = capsys.readouterr().err
+    assert said in err and err.count("\n") == 1

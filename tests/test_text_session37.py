@@ -155,3 +155,22 @@ def test_json_lines_escape_the_line_separators():
     record = {"text": "koala\u2028count\u2029x é"}
     line = json_line(record)
     assert len(line.splitlines()) == 1 and json.loads(line) == record and "é" in line
+
+
+def test_a_zero_width_space_breaks_words(tmp_path, fake_embedder):
+    """(The review of the fix: U+200B, Thai's and HTML's <wbr> word break, was dropped, gluing "ferry\u200bschedule"
+    into one word that no query holds: "never mentions 'ferry'".)"""
+    assert tokenize("ferry\u200bschedule") == tokenize("ferry schedule")
+    assert not _retokenized(["the\u200bferry"], 2)      # (version 2 read it as a break too)
+    text = "Notes\n\nThe\u200bnew\u200bferry\u200btimetable starts in June.\n\nThe bridge closes in May.\n"
+    result = one_file_retriever(tmp_path, fake_embedder, text).search("When does the ferry timetable start?", 2)
+    assert result.missing_terms == [] and "timetable" in result.hits[0].passage.text
+
+
+def test_a_window_of_turns_opens_with_its_label_written_with_a_no_break_space():
+    text = "\n\n".join(f"{who}: The {what} plan." for who, what in
+                       [("Tom\u00a0Hale", "tram"), ("Ana\u00a0Li", "ferry"), ("Tom\u00a0Hale", "bus")]) + "\n"
+    _, passages = parse(Document(id="m.txt", text=text))
+    windows = chunk(passages, text, lambda texts: [len(t.split()) for t in texts])
+    assert len(windows) == 1 and windows[0].start == 0 and windows[0].text.startswith("Tom\u00a0Hale: The tram")
+    assert windows[0].speakers == ("Tom Hale", "Ana Li")

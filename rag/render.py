@@ -27,7 +27,7 @@ from urllib.parse import quote as urlquote, urlsplit
 from . import cite
 from .errors import listing
 from .chat import Turn, permalink
-from .notices import abstain_notice, corpus_noun
+from .notices import NEAREST, NONE_LEFT, abstain_notice, corpus_noun
 from .query import MAX_QUERY_CHARS, cut_notice
 from .ranking import by_document
 from .read import BIDI_CONTROLS
@@ -76,7 +76,8 @@ def _copy(markdown: str, p, doc, until: float | None = None, through: int | None
 def abstained(result, index) -> str:
     """What an answer says when retrieval abstains: the search's own notice (what the documents never
     mention, in the words of what the index holds), else that they do not seem to address it."""
-    return getattr(result, "abstain_notice", None) or abstain_notice(corpus_noun(index), [])
+    said = getattr(result, "abstain_notice", None) or abstain_notice(corpus_noun(index), [])
+    return said if result.hits else said.replace(NEAREST, NONE_LEFT)     # (no passage: none "shown")
 
 
 matched, best_turns, said_by = cite.matched, cite.best_turns, cite.said_by     # (cite.py: the JSON says them too)
@@ -715,19 +716,30 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
         whole = " · ".join(x for x in (said_by(hit, index, *_asked(turn)), where(p, index), cite.doc_name(doc, index, 80),
                                       doc.date, f"¶ {cite.paragraph_number(p, cite.through(p, index))}") if x)
         section, dash, question = where(p, index).partition(" — ")     # ("Answer to Q29" stays whole)
-        parts = [("who", said_by(hit, index, *_asked(turn))), ("where", section), ("question", dash and question),
-                 ("doc", cite.doc_name(doc, index, 80) if many else ""), ("date", doc.date if many else ""),
+        # a meeting's "Turns of A, B and C at 00:12:31–00:14:02": the names may be cut, never the time (a 1920x1080
+        # slide read "Turns of Ann Lee and Bob Ng at …" with half its line empty)
+        names, at, clock = section.rpartition(" at ") if p.time is not None and not dash else ("", "", "")
+        if not at and section.startswith(("Turn of ", "Turns of ")):
+            names = section         # ("Turns of Project Manager, Industrial Designer and Marketing, paragraphs 1–14")
+        parts = [("who", said_by(hit, index, *_asked(turn))), ("names", names) if names else ("where", section),
+                 ("time", at and f"at {clock}"), ("question", dash and question),
                  ("para", f"¶ {cite.paragraph_number(p, cite.through(p, index))}")]     # (a part of its own: after
         # the date, the line's edge cut it)
         parts = [(cls, x) for cls, x in parts if x]
-        cited = "".join(f'<span class="rq-cite-{cls}">{(" — " if cls == "question" else " · ") if i else ""}{esc(x)}'
-                        f'</span>' for i, (cls, x) in enumerate(parts))
+        before = {"question": " — ", "time": " "}
+        cited = "".join(f'<span class="rq-cite-{cls}">{before.get(cls, " · ") if i else ""}{esc(x)}</span>'
+                        for i, (cls, x) in enumerate(parts))
+        # of several documents, which one and its date on a line of their own under it (on the one line, at every
+        # screen size from 1024x768 to 2560x1440, the name was "…" and the date gone): the name cut, the date whole
+        source = (f'<p class="rq-slide-source"><span class="rq-cite-doc">{esc(cite.doc_name(doc, index, 80))}</span>'
+                  + (f'<span class="rq-cite-date"> · {esc(doc.date)}</span>' if doc.date else "") + "</p>"
+                  if many else "")
         low = '<p class="rq-slide-low">low confidence</p>' if hit.low_confidence else ""
         slides.append(
             f'<section class="rq-slide{" rq-low" if hit.low_confidence else ""}" data-slide="{n}"'
             f'{"" if n == 1 else " hidden"} {_span_attrs(p)}>'
             f'<div class="rq-slide-top"><p class="rq-slide-count">Quote {n} of {len(hits)}</p>'
-            f'<p class="rq-slide-cite" title="{esc(whole)}">{cited}</p></div>{low}'
+            f'<p class="rq-slide-cite" title="{esc(whole)}">{cited}</p></div>{source}{low}'
             f'<blockquote class="rq-slide-text" tabindex="0">{quote_text_html(hit, cite.checked(p, doc), index, *_asked(turn))}'
             f'</blockquote></section>')
     banner = f'<p class="rq-abstain">{esc(abstained(turn.result, index))}</p>' if turn.result.abstained else ""

@@ -54,8 +54,8 @@ from .calibration import calibrated_threshold, conversation_threshold
 from .dense import DenseSearch
 from .errors import QueryError, listing
 from .lexical import LexicalSearch
-from .notices import (ABSTAIN_NOTICE, NOTHING_TO_SEARCH, REST, abstain_notice, corpus_noun, count_notice,
-                      elsewhere_notice, language_notice, missing_notice, not_speaking_notice, respelt_notice,
+from .notices import (ABSTAIN_NOTICE, NEAREST, NONE_LEFT, NOTHING_TO_SEARCH, REST, abstain_notice, corpus_noun,
+                      count_notice, elsewhere_notice, language_notice, missing_notice, not_speaking_notice, respelt_notice,
                       unsaid_notice, unsure_notice)
 from .query import DEFAULT_K, DEFAULT_MODE, MAX_K, MAX_QUERY_CHARS, MODES, check_k, clean_query
 from .ranking import (FEW_LEXICAL_ROWS, NEAR_DUPLICATE, REFERENCE_PASSAGES, by_document, confidence,
@@ -455,6 +455,9 @@ class Retriever:
         if any(h.passage.question for h in hits) and (scope.asker or asks_question(text, self._rows.askers)):
             hits = self._questions_quoted(hits, k)      # "What did the Japanese journalist ask about Kishida?"
         notices, said_notice = self._said(notices, text, docs, abstained, missing, uncounted, unsure, said, unused)
+        if not hits and said_notice and NEAREST in said_notice:    # (it promised passages that were not there)
+            notices = [n.replace(NEAREST, NONE_LEFT) if n == said_notice else n for n in notices]
+            said_notice = said_notice.replace(NEAREST, NONE_LEFT)
         if foreign:
             from .language import name
             notices = [language_notice(name(foreign), list(map(name, self._rows.languages)), self._rows.noun)] + notices

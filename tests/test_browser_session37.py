@@ -127,3 +127,20 @@ def test_the_pressed_large_type_button_has_aa_contrast():
         return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
     assert (1.05) / (luminance("#1d4ed8") + 0.05) >= 4.5
+
+
+def test_a_chosen_speaker_s_turn_that_holds_no_word_of_the_query_is_no_best_match():
+    from rag.cite import best_turns
+    from rag.records import Passage
+
+    text = ["Ann Lee: The ferry will run every hour.", "Bob Ng: No.", "Ann Lee: No.",
+            "@harbour_fan: Will bicycles still be allowed?"]
+    turns, at = [], 0
+    for n, t in enumerate(text, 1):
+        who, said = t.split(": ", 1)
+        turns.append(Passage(doc="h.vtt", start=at + len(who) + 2, end=at + len(t), text=said, section="text",
+                             kind="turn", paragraph=n, speaker=who))
+        at += len(t) + 2
+    assert best_turns(turns, "bicycles", speaker="Bob Ng") == []          # his "No." matched nothing
+    assert best_turns(turns, "ferry every hour", speaker="Ann Lee") == [turns[0]]
+    assert best_turns(turns, "bicycles") == [turns[3]]

@@ -215,9 +215,8 @@ def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> 
     Helen's one "The dredging budget for next year is 40,000 pounds"). Of that speaker,
     their turns that hold any of the words; speakers tied: the one of the best single turn, ties all kept; none
     when no turn has any of its words, or when every speaker scores the same. One speaker's turns: the best of
-    them. With a `speaker` (the search was restricted to them), only their turns: the best; none where none of theirs
-    holds a word of the query (their "No." was marked the best match for "bicycles", which another speaker asked
-    about in the same window: the room read that they had said no to bicycles)."""
+    them. With a `speaker` (the search was restricted to them), only their turns: the best, else all of them (which
+    names them as the quote's speaker: none, session 37 found, left a window of four speakers nobody's)."""
     if len(turns) < 2:
         return []
     from .retrieve import FRAME_WORDS
@@ -248,7 +247,7 @@ def best_turns(turns: list[Passage], query: str, speaker: str | None = None) -> 
         if not theirs or len(theirs) == len(turns):
             return []
         top = max(score[i] for i in theirs)
-        return [turns[i] for i in theirs if score[i] == top] if top > 0 else []
+        return [turns[i] for i in theirs if score[i] == top]
     by: dict[str | None, list[int]] = {}
     for i, t in enumerate(turns):
         by.setdefault(t.speaker, []).append(i)

@@ -498,10 +498,9 @@ def cmd_serve(args) -> int:
     from .paths import chat_port
     from .ui import serve
 
-    if args.host is not None:
-        _check_host(args.host)
+    host = _check_host(args.host) if args.host is not None else None
     try:
-        serve(index=_index(args), port=args.port, host=args.host, read_only=args.read_only or None)
+        serve(index=_index(args), port=args.port, host=host, read_only=args.read_only or None)
     except OSError as e:        # Gradio's "Cannot find empty port in range: 7860-7860"
         if "empty port" not in str(e):
             raise
@@ -510,10 +509,11 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def _check_host(host: str) -> None:
-    """RagError unless the chat can listen on `host` (it said "Port 7937 is taken" for a mistyped "localhots", after
-    a server's log line, and served on 127.0.0.1 for an empty one): some address of it binds, in the family the
-    server uses (IPv6 for an address with a colon, "::1" or "[::1]"; else IPv4)."""
+def _check_host(host: str) -> str:
+    """`host` as the server is given it (spaces and an IPv6 address's brackets off: "[::1]" is "::1"); RagError
+    unless the chat can listen there (it said "Port 7937 is taken" for a mistyped "localhots", after a server's log
+    line, and served on 127.0.0.1 for an empty one): some address of it binds, in the family the server uses (IPv6
+    for an address with a colon; else IPv4)."""
     import socket
 
     shown = _visible(host)
@@ -531,7 +531,7 @@ def _check_host(host: str) -> None:
         try:
             with socket.socket(family, socket.SOCK_STREAM) as probe:
                 probe.bind((address, 0))
-            return
+            return name
         except OSError as e:
             problem = problem or e.strerror
     raise RagError(f"--host {shown}: the chat cannot listen there ({problem}): give an address of this machine "

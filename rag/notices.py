@@ -7,7 +7,7 @@ NEAREST = "The nearest passages are shown, marked low-confidence."
 REST = "The passages shown match the rest of the query."   # a notice's end when nothing is abstained
 NOTHING_TO_SEARCH = "The index holds no passages to search."
 # an abstained search with no passage at all (a speaker who speaks in none of the documents ticked): never "shown"
-NONE_LEFT = "No passage is left to show: search every document, or another speaker."
+NONE_LEFT = "No passage is left to show."
 
 
 def corpus_noun(index) -> str:

@@ -42,8 +42,8 @@ def visible(query: str) -> str:
     """`query` without control and invisible format characters, its whitespace folded, its accents composed (NFC), a
     lone surrogate as U+FFFD: '' where nothing would be seen (what an empty ask box sends, or U+200B alone)."""
     query = re.sub("[\ud800-\udfff]", "\ufffd", query[:MAX_QUESTION_CHARS])
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
-                   for c in query if unicodedata.category(c) != "Cf")
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") or c == "\u200b" else c   # (a zero-width
+                   for c in query if unicodedata.category(c) != "Cf" or c == "\u200b")         # space breaks words)
     return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text).strip())    # ("cafe\u0301" is "café")
 
 

@@ -186,10 +186,15 @@ def our_manifest(path: Path) -> bool:
     """Whether `path` is an index's manifest.json as a build writes it (its "format" rag-index/N): a file of that
     name of the user's own is no index."""
     try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > MANIFEST_BYTES:
+            return False        # (a named pipe, a link to /dev/zero, 100 MB of someone's JSON: never read)
         manifest = json.loads(path.read_text(encoding="utf-8"))
         return isinstance(manifest, dict) and str(manifest.get("format", "")).startswith("rag-index/")
-    except (OSError, ValueError, RecursionError):
+    except (OSError, ValueError, RecursionError, MemoryError):
         return False
+
+
+MANIFEST_BYTES = 64 * 2**20      # an index's manifest.json is read whole; one of 10^6 passages' is a few MB
 
 
 AN_INDEX = "an index's folder, not read (its stored texts are that index's documents)"

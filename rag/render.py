@@ -76,8 +76,10 @@ def _copy(markdown: str, p, doc, until: float | None = None, through: int | None
 def abstained(result, index) -> str:
     """What an answer says when retrieval abstains: the search's own notice (what the documents never
     mention, in the words of what the index holds), else that they do not seem to address it."""
-    said = getattr(result, "abstain_notice", None) or abstain_notice(corpus_noun(index), [])
-    return said if result.hits else said.replace(NEAREST, NONE_LEFT)     # (no passage: none "shown")
+    said = getattr(result, "abstain_notice", None)
+    if not result.hits:     # (no passage: none "shown", nor "the documents do not address this" for a speaker's
+        return said.replace(NEAREST, NONE_LEFT) if said else NONE_LEFT    # absence, which a note says)
+    return said or abstain_notice(corpus_noun(index), [])
 
 
 matched, best_turns, said_by = cite.matched, cite.best_turns, cite.said_by     # (cite.py: the JSON says them too)
@@ -692,6 +694,9 @@ def qr_html(url: str) -> str:
     return f'<figure class="rq-qr">{qr_svg(url)}<figcaption>Open this answer on your phone</figcaption></figure>'
 
 
+_SECTION = re.compile(r"(?:Answer to|Question) Q\d+")      # a slide's section, never cut: "Answer to Q26"
+
+
 def presenter_html(turn: Turn | None, base_url: str = "") -> str:
     """Presenter mode for the newest answer: the question on top, one quote a slide (the matched
     sentences marked, the citation always shown), and the QR code of the answer's permalink
@@ -700,6 +705,8 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
     Slides are stepped through in the browser (static/presenter.js); all are rendered here."""
     if turn is None or turn.result is None or not turn.result.hits:
         message = esc(visible(turn.error)) if turn is not None and turn.error else "Ask a question: its quotes show here, one at a time."
+        if turn is not None and turn.result is not None and not turn.error:    # an answer with no passage: why
+            message = " ".join(esc(x) for x in [*_notes(turn), abstained(turn.result, turn.index)])
         return f'<div class="rq-present-empty"><p>{message}</p></div>'
     index, hits = turn.index, turn.result.hits
     href = permalink(turn.query, turn.k, turn.fingerprint, turn.summary_on, turn.docs, speaker=turn.speaker)
@@ -715,14 +722,16 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
         many = len(index.documents) > 1
         whole = " · ".join(x for x in (said_by(hit, index, *_asked(turn)), where(p, index), cite.doc_name(doc, index, 80),
                                       doc.date, f"¶ {cite.paragraph_number(p, cite.through(p, index))}") if x)
-        section, dash, question = where(p, index).partition(" — ")     # ("Answer to Q29" stays whole)
-        # a meeting's "Turns of A, B and C at 00:12:31–00:14:02": the names may be cut, never the time (a 1920x1080
-        # slide read "Turns of Ann Lee and Bob Ng at …" with half its line empty)
-        names, at, clock = section.rpartition(" at ") if p.time is not None and not dash else ("", "", "")
-        if not at and section.startswith(("Turn of ", "Turns of ")):
-            names = section         # ("Turns of Project Manager, Industrial Designer and Marketing, paragraphs 1–14")
-        parts = [("who", said_by(hit, index, *_asked(turn))), ("names", names) if names else ("where", section),
-                 ("time", at and f"at {clock}"), ("question", dash and question),
+        # a timed passage's " at 00:12:31–00:14:02" (where() ends with it) a part of its own, never cut (a 1920x1080
+        # slide read "Turns of Ann Lee and Bob Ng at …" with half its line empty); then "Answer to Q29" (the section,
+        # never cut) and its question (cut first), or a meeting's names, or a heading (each cut past its share)
+        placed = where(p, index)
+        body, at, clock = placed.rpartition(" at ") if p.time is not None else ("", "", "")
+        section, dash, question = (body if at else placed).partition(" — ")
+        kind = "where" if _SECTION.fullmatch(section) else "names" if section.startswith(("Turn ", "Turns ")) \
+            else "heading"
+        parts = [("who", said_by(hit, index, *_asked(turn))), (kind, section), ("question", dash and question),
+                 ("time", at and f"at {clock}"),
                  ("para", f"¶ {cite.paragraph_number(p, cite.through(p, index))}")]     # (a part of its own: after
         # the date, the line's edge cut it)
         parts = [(cls, x) for cls, x in parts if x]

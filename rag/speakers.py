@@ -413,10 +413,11 @@ def _table_of(speakers: tuple[str, ...], known_as: tuple[tuple[str, str], ...] =
                 and all(tuple(_tokens(x)) == alias for x in held):
             # a label that is this first name alone ("MARCUS:" of a film's captions) and a Marcus Webb of another
             # document: both named, ambiguous (the label took the name alone, and Marcus Webb went unsearched); not
-            # one who speaks in a document beside the label (one meeting's "Jane:" and "Jane Doe:": the label's, as
-            # before)
-            held.extend(x for x in names if x not in held
-                         and not any(set(docs.get(x, ())) & set(docs.get(h, ())) for h in held))
+            # where one of that name speaks in a document beside the label (one meeting's "Jane:" and "Jane Doe:",
+            # likely one person: the label's, as before, whoever other documents hold)
+            beside = any(set(docs.get(x, ())) & set(docs.get(h, ())) for x in names for h in held)
+            if not beside:
+                held.extend(x for x in names if x not in held)
     return table
 
 

@@ -129,18 +129,44 @@ def test_the_pressed_large_type_button_has_aa_contrast():
     assert (1.05) / (luminance("#1d4ed8") + 0.05) >= 4.5
 
 
-def test_a_chosen_speaker_s_turn_that_holds_no_word_of_the_query_is_no_best_match():
-    from rag.cite import best_turns
-    from rag.records import Passage
 
-    text = ["Ann Lee: The ferry will run every hour.", "Bob Ng: No.", "Ann Lee: No.",
-            "@harbour_fan: Will bicycles still be allowed?"]
-    turns, at = [], 0
-    for n, t in enumerate(text, 1):
-        who, said = t.split(": ", 1)
-        turns.append(Passage(doc="h.vtt", start=at + len(who) + 2, end=at + len(t), text=said, section="text",
-                             kind="turn", paragraph=n, speaker=who))
-        at += len(t) + 2
-    assert best_turns(turns, "bicycles", speaker="Bob Ng") == []          # his "No." matched nothing
-    assert best_turns(turns, "ferry every hour", speaker="Ann Lee") == [turns[0]]
-    assert best_turns(turns, "bicycles") == [turns[3]]
+def test_a_timed_answer_s_time_and_a_heading_are_parts_of_their_own():
+    from types import SimpleNamespace
+
+    from rag.records import Document, Hit, Passage
+
+    text = "Q: Will the ferry run?\n\nA: Yes, from June.\n"
+    doc = Document(id="d.txt", text=text, title="Harbour", date="2025-06-01")
+    answer = Passage(doc="d.txt", start=text.index("Yes"), end=len(text) - 1, text="Yes, from June.", section="Q7",
+                     kind="answer", paragraph=2, speaker="Ann Lee", question="Will the ferry run?", time=62.0)
+    heading = Passage(doc="d.txt", start=0, end=22, text=text[:22], section="Part 2 — Budget", kind="paragraph",
+                      paragraph=1, time=5.0)
+    index = SimpleNamespace(documents={"d.txt": doc}, passages=[answer, heading], paragraphs=[answer, heading])
+    for p, kind, rest in [(answer, "where", ["question", "time", "para"]), (heading, "heading", ["question", "time", "para"])]:
+        from rag.retrieve import Result
+
+        turn = chat.Turn(question="ferry", query="ferry", k=1, index=index,
+                         result=Result("ferry", [Hit(passage=p, rank=1, score=1.0)]))
+        slides = render.presenter_html(turn)
+        assert f'<span class="rq-cite-{kind}">' in slides
+        assert '<span class="rq-cite-time"> at 00:0' in slides
+
+
+def test_a_search_with_no_passage_left_says_so_in_the_chat_and_on_the_slide(tmp_path, fake_embedder):
+    from rag.build import build
+    from rag.notices import NEAREST, NONE_LEFT
+    from rag.retrieve import open_retriever
+
+    (tmp_path / "a.txt").write_text("Ann Lee: The ferry runs at nine.\n\nBob Ng: No.\n\nAnn Lee: It runs late.\n\n"
+                                    "Bob Ng: Fine.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Tom Reed: The bridge closes.\n\nSue Park: When?\n\nTom Reed: In May.\n\n"
+                                    "Sue Park: Thanks.\n", encoding="utf-8")
+    build([tmp_path / "a.txt", tmp_path / "b.txt"], fake_embedder, folder=tmp_path / "idx")
+    retriever = open_retriever(tmp_path / "idx", fake_embedder)
+    turn = chat.ask(retriever, "ferry", 5, docs=("b.txt",), speaker="Ann Lee")
+    assert turn.result is not None and not turn.result.hits
+    page = render.turn_html(turn, 1)
+    assert NEAREST not in page and NONE_LEFT in page and "does not appear to address" not in page
+    slide = render.presenter_html(turn)
+    assert "Ann Lee does not speak in the documents searched." in slide and NONE_LEFT in slide
+    assert "Ask a question" not in slide

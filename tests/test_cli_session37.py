@@ -143,12 +143,15 @@ def test_a_folder_with_files_named_like_an_index_s_is_indexed(tmp_path, monkeypa
     assert {f.name for f in files} == {"interview.txt", "notes.md"} and read.AN_INDEX not in {w for _, w in skipped}
 
 
-@pytest.mark.parametrize("host", ["[::1]", "::1", "localhost", "0.0.0.0"])
-def test_hosts_the_chat_can_listen_on_pass(host, tmp_path, monkeypatch):
+@pytest.mark.parametrize("host, given", [("[::1]", "::1"), ("::1", "::1"), ("localhost", "localhost"),
+                                         ("0.0.0.0", "0.0.0.0"), (" 127.0.0.1 ", "127.0.0.1")])
+def test_hosts_the_chat_can_listen_on_pass_as_the_server_takes_them(host, given, tmp_path, monkeypatch):
+    # (" 127.0.0.1" passed the check and the server, given the spaces, said "Port N is taken"; "[::1]" was warned of
+    # as an address others can reach)
     started = []
     monkeypatch.setattr("rag.ui.serve", lambda **kw: started.append(kw["host"]))
     assert main(["serve", "--host", host, "--port", "7938", "--index", str(tmp_path / "idx")]) == 0
-    assert started == [host]
+    assert started == [given]
 
 
 @pytest.mark.parametrize("host, said", [("my..host", "no such address (not a host name)"),
@@ -159,3 +162,26 @@ def test_a_malformed_host_is_one_line_never_a_traceback(host, said, tmp_path, ca
     assert main(["serve", "--host", host, "--port", "7938", "--index", str(tmp_path / "idx")]) == 1
     err = capsys.readouterr().err
     assert said in err and err.count("\n") == 1
+
+
+def test_a_manifest_json_that_is_a_pipe_or_a_link_is_never_opened(tmp_path):
+    """(The re-review: a named pipe called manifest.json hung `rag index` for good; a link to /dev/zero read without
+    end, then a MemoryError traceback.)"""
+    import os
+
+    data = tmp_path / "data"
+    (data / "a").mkdir(parents=True)
+    (data / "b").mkdir()
+    os.mkfifo(data / "a" / "manifest.json")
+    (data / "b" / "manifest.json").symlink_to("/dev/zero")
+    (data / "notes.txt").write_text("The ferry runs at nine.\n", encoding="utf-8")
+    assert not read.our_manifest(data / "a" / "manifest.json") and not read.our_manifest(data / "b" / "manifest.json")
+    files, skipped = read.expand([data])
+    assert [f.name for f in files] == ["notes.txt"]
+    assert read.AN_INDEX not in {why for _, why in skipped}
+
+
+def test_a_zero_width_space_in_a_query_breaks_its_words():
+    from rag.query import visible
+
+    assert visible("ferry\u200bschedule") == "ferry schedule" and visible("\u200b") == ""

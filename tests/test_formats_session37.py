@@ -173,3 +173,13 @@ def test_a_first_name_label_beside_the_full_name_in_one_document_is_that_label_s
     other = "Tom Reed: The ferry runs at nine.\n\nAnn Cole: Thanks.\n\nTom Reed: Fine.\n\nAnn Cole: Good.\n"
     result = _two_meetings(tmp_path, fake_embedder, one, other).search("What did Jane say about the budget?")
     assert result.speaker == "Jane" and not any("could be any" in n for n in result.notices)
+
+
+def test_a_first_name_label_beside_its_full_name_is_not_merged_with_another_document_s(tmp_path, fake_embedder):
+    """(The re-review: "Jane" and "Jane Doe" in one meeting, "Jane Smith" in another: "Jane" named the label and the
+    other meeting's Jane Smith, not the same meeting's Jane Doe.)"""
+    one = ("Jane Doe: The budget is tight this year.\n\nBob Hale: Agreed.\n\nJane: And the rota is late.\n\n"
+           "Bob Hale: Noted.\n\nJane Doe: Next item.\n\nJane: The budget again.\n")
+    other = "Jane Smith: The ferry runs at nine.\n\nAnn Cole: Thanks.\n\nJane Smith: Fine.\n\nAnn Cole: Good.\n"
+    result = _two_meetings(tmp_path, fake_embedder, one, other).search("What did Jane say about the budget?")
+    assert result.speaker == "Jane"

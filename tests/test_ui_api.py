@@ -122,7 +122,9 @@ def test_api_bad_input_is_a_message(client, query, k, message):
 
 @pytest.mark.parametrize("query, kept", [
     ("\x00\x07 pipeline \x1b[31m", "pipeline"),                  # control characters
-    ("\u202e\u200f pipe\u200bline", "pipeline"),                   # right-to-left marks, a zero-width space
+    # right-to-left marks dropped, a zero-width space a space (session 37: as the documents' words are read, where
+    # Thai's and HTML's <wbr> break words; it was dropped, and "ferry\u200bschedule" met no document's word)
+    ("\u202e\u200f pipe\u200bline", "pipe line"),
     ("💧🚰 pipeline", "💧🚰 pipeline"),                                # emoji
     ("Финансируется ли трубопровод?", "Финансируется ли трубопровод?"),   # Cyrillic
     ("<script>alert(1)</script> pipeline", "<script>alert(1)</script> pipeline"),

@@ -699,11 +699,11 @@ def parser() -> argparse.ArgumentParser:
 
 # options that mean nothing beside others (each was dropped without a word): (command, the clash, what is said)
 _CLASHES = (
-    ("search", lambda a: a.query is not None and a.queries, "give a query or --queries FILE, not both"),
-    ("ask", lambda a: a.extractive and not a.summary, "--extractive picks the kind of summary: add --summary"),
-    ("ask", lambda a: a.extractive and (a.free or a.grounded), "--extractive uses no model: not with --free or --grounded"),
-    ("eval", lambda a: a.max_false is not None and not a.calibrate, "--max-false is --calibrate's: add --calibrate"),
-    ("models", lambda a: a.wheel and a.check, "--check only reports what the cache holds: not with --wheel"),
+    (cmd_search, lambda a: a.query is not None and a.queries, "give a query or --queries FILE, not both"),
+    (cmd_ask, lambda a: a.extractive and not a.summary, "--extractive picks the kind of summary: add --summary"),
+    (cmd_ask, lambda a: a.extractive and (a.free or a.grounded), "--extractive uses no model: not with --free or --grounded"),
+    (cmd_eval, lambda a: a.max_false is not None and not a.calibrate, "--max-false is --calibrate's: add --calibrate"),
+    (cmd_models, lambda a: a.wheel and a.check, "--check only reports what the cache holds: not with --wheel"),
 )
 
 
@@ -711,7 +711,7 @@ def main(argv: list[str] | None = None) -> int:
     p = parser()
     args = p.parse_args(argv)
     for command, clash, said in _CLASHES:
-        if args.func is globals()[f"cmd_{command}"] and clash(args):
+        if args.func is command and clash(args):
             p.error(said)
     setup_logging(args.verbose or verbose_requested())
     if getattr(args, "index", "") is None:     # not named: see rag/paths.py (a write never goes elsewhere)

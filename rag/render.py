@@ -349,8 +349,8 @@ def summary_html(turn: Turn, turn_id: int) -> str:
     if turn.summary_note:
         body += f'<p class="rq-summary-note">{esc(visible(turn.summary_note))}</p>'
     grounded = " rq-grounded" if summary is not None and summary.grounded else ""
-    return (f'<div class="rq-summary{grounded}{" rq-extractive" if extractive else ""}" role="region" aria-live="polite" '
-            f'aria-label="Answer">{head}{body}</div>')
+    kind = grounded + (" rq-extractive" if extractive else "")
+    return f'<div class="rq-summary{kind}" role="region" aria-live="polite" aria-label="Answer">{head}{body}</div>'
 
 
 def shown_question(question: str, limit: int = MAX_QUERY_CHARS) -> str:
@@ -720,27 +720,25 @@ def presenter_html(turn: Turn | None, base_url: str = "") -> str:
         # the question and the document's name cut short with "…" where the line is full (chat.css); the whole
         # citation as the tooltip (of one document, the page's header names it)
         many = len(index.documents) > 1
-        whole = " · ".join(x for x in (said_by(hit, index, *_asked(turn)), where(p, index), cite.doc_name(doc, index, 80),
-                                      doc.date, f"¶ {cite.paragraph_number(p, cite.through(p, index))}") if x)
+        who, placed, name = said_by(hit, index, *_asked(turn)), where(p, index), cite.doc_name(doc, index, 80)
+        para = f"¶ {cite.paragraph_number(p, cite.through(p, index))}"
+        whole = " · ".join(x for x in (who, placed, name, doc.date, para) if x)
         # a timed passage's " at 00:12:31–00:14:02" (where() ends with it) a part of its own, never cut (a 1920x1080
         # slide read "Turns of Ann Lee and Bob Ng at …" with half its line empty); then "Answer to Q29" (the section,
         # never cut) and its question (cut first), or a meeting's names, or a heading (each cut past its share)
-        placed = where(p, index)
         body, at, clock = placed.rpartition(" at ") if p.time is not None else ("", "", "")
         section, dash, question = (body if at else placed).partition(" — ")
         kind = "where" if _SECTION.fullmatch(section) else "names" if section.startswith(("Turn ", "Turns ")) \
             else "heading"
-        parts = [("who", said_by(hit, index, *_asked(turn))), (kind, section), ("question", dash and question),
-                 ("time", at and f"at {clock}"),
-                 ("para", f"¶ {cite.paragraph_number(p, cite.through(p, index))}")]     # (a part of its own: after
-        # the date, the line's edge cut it)
+        parts = [("who", who), (kind, section), ("question", dash and question), ("time", at and f"at {clock}"),
+                 ("para", para)]     # (a part of its own: after the date, the line's edge cut it)
         parts = [(cls, x) for cls, x in parts if x]
         before = {"question": " — ", "time": " "}
         cited = "".join(f'<span class="rq-cite-{cls}">{before.get(cls, " · ") if i else ""}{esc(x)}</span>'
                         for i, (cls, x) in enumerate(parts))
         # of several documents, which one and its date on a line of their own under it (on the one line, at every
         # screen size from 1024x768 to 2560x1440, the name was "…" and the date gone): the name cut, the date whole
-        source = (f'<p class="rq-slide-source"><span class="rq-cite-doc">{esc(cite.doc_name(doc, index, 80))}</span>'
+        source = (f'<p class="rq-slide-source"><span class="rq-cite-doc">{esc(name)}</span>'
                   + (f'<span class="rq-cite-date"> · {esc(doc.date)}</span>' if doc.date else "") + "</p>"
                   if many else "")
         low = '<p class="rq-slide-low">low confidence</p>' if hit.low_confidence else ""

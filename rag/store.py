@@ -327,7 +327,7 @@ def check_target(folder: Path) -> None:
     names = sorted(p.name for p in real.iterdir())
     if not names:
         return
-    if not _our_manifest(real / "manifest.json"):
+    if not read.our_manifest(real / "manifest.json"):
         if "manifest.json" in names and {"documents", "passages.jsonl"} & set(names):
             # (a damaged index of ours, or a folder like one: the product never deletes what it cannot tell is its own)
             raise IndexProblem(f"{folder}/ looks like an index whose manifest.json cannot be read: nothing was "
@@ -378,12 +378,9 @@ def index_holding(path: Path) -> Path | None:
     """The index folder of ours that `path` would stand in, at any depth (documents/new/a.npz too; links resolved), or
     None: where only a build writes (a file or folder of anyone else's there blocks every later build: _foreign)."""
     for folder in Path(path).resolve().parents:
-        if _our_manifest(folder / "manifest.json"):
+        if read.our_manifest(folder / "manifest.json"):
             return folder
     return None
-
-
-_our_manifest = read.our_manifest
 
 
 def make_manifest(documents: dict[str, Document], passages: list[Passage], model: dict,
@@ -469,7 +466,7 @@ def _recover(folder: Path) -> None:
     (write_atomic's file of a process that is gone)."""
     folder = Path(folder).resolve()
     olds = _leftovers(folder, "old")
-    whole = sorted((p for p in olds if _our_manifest(p / "manifest.json")), key=lambda p: p.stat().st_mtime)
+    whole = sorted((p for p in olds if read.our_manifest(p / "manifest.json")), key=lambda p: p.stat().st_mtime)
     if whole and _empty_or_missing(folder):    # only then: a folder that holds anything is left alone
         with contextlib.suppress(FileNotFoundError):
             folder.rmdir()
@@ -478,7 +475,7 @@ def _recover(folder: Path) -> None:
     for left in _leftovers(folder, "tmp"):
         if _only_built(left):
             shutil.rmtree(left, ignore_errors=True)
-    if _our_manifest(folder / "manifest.json"):
+    if read.our_manifest(folder / "manifest.json"):
         for old in olds:
             m = re.search(r"old-(\d+)$", old.name)
             if not alive(int(m.group(1))) and _only_built(old):

@@ -479,6 +479,18 @@ def _drop(entries: dict[str, _Entry], remove: list[str], report: IndexReport, up
             report.skipped.append((doc_id, NO_SUCH_DOCUMENT))
 
 
+def _file_of(folder, path: str) -> str | None:
+    """The resolved path of the file a manifest's document path names in a folder index (None: an upload, a path
+    that names no file, or an index in Milvus, whose paths are absolute already)."""
+    if store.is_uri(folder) or not path or "\0" in path:
+        return None
+    where = store.source_path(Path(folder), path)
+    try:
+        return str(where.resolve()) if where is not None else None
+    except (OSError, RuntimeError):     # (a loop of links)
+        return None
+
+
 @dataclass
 class _Batch:
     """One build's files going into `entries`, each found again by the path it is stored under or by its bytes'
@@ -496,10 +508,17 @@ class _Batch:
 
     def __post_init__(self):
         self.by_path = {e.doc.path: i for i, e in self.entries.items()}
+        # and by the file each names, wherever the manifest wrote it from (a folder copied back from Milvus holds
+        # absolute paths, `rag index` stores them relative): else an edited file was added as a second document
+        for i, e in self.entries.items():
+            where = _file_of(self.folder, e.doc.path)
+            if where is not None:
+                self.by_path.setdefault(where, i)
         self.by_sha = {e.doc.sha256: i for i, e in self.entries.items()}
 
     def check_time(self) -> None:
         _check_time(self.deadline, self.started)
+
 
     def skip(self, path, why: str) -> None:
         """A file left out, with why; under `strict` (``build``) that ends the build instead."""
@@ -515,8 +534,8 @@ class _Batch:
         name = path.name.translate(read.BIDI_CONTROLS) if uploaded else path.name
         stored = store.UPLOADED + name if uploaded else \
             str(path.resolve()) if store.is_uri(self.folder) else read.stored_path(path, self.folder)
-        doc_id = (None if uploaded else self.by_path.get(stored)) or (_named(name, self.entries, uploaded)
-                                                                      if self.by_name else None)
+        doc_id = (None if uploaded else self.by_path.get(stored) or self.by_path.get(str(path.resolve()))) or (
+            _named(name, self.entries, uploaded) if self.by_name else None)
         if not (_utf8(stored) and _utf8(name)):     # (the manifest is UTF-8 JSON: it would end the build)
             shown = os.fsencode(str(path)).decode("utf-8", "backslashreplace")     # b'\xe9t\xe9.txt' as \xe9t\xe9.txt
             why = NOT_UTF8_NAME if not _utf8(path.name) else NOT_UTF8_FOLDER       # (a review: "d\xe9p/notes.txt")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import read, store
 from .cite import result_json, sentence_speakers
-from .errors import MissingExtra, RagError, listing
+from .errors import DocumentError, MissingExtra, RagError, listing
 from .records import json_line
 from .logs import setup_logging
 from .paths import verbose_requested
@@ -104,6 +104,9 @@ def cmd_index(args) -> int:
     from .build import add_documents, check_outside
     from .embed import default_embedder
 
+    if any(not p.strip() for p in args.paths):     # ("$DOCS" unset: Path("") is the current folder, read in its place)
+        raise DocumentError("An empty path names no file or folder (a shell variable left empty?): nothing was "
+                            "indexed.")
     folder = _index(args)
     check_outside([Path(p) for p in args.paths], folder)        # an index inside the folder it indexes, and
     store.check_target(folder)      # a folder or file that is not ours: refused before a lock file is made beside it

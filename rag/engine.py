@@ -111,7 +111,7 @@ class Engine:
             self.problem = str(e)
             log.warning("the index could not be reopened, still serving the previous one: %s", e)
             return self._retriever
-        self._retriever, self._lexical, self.problem = new, None, None
+        self._retriever, self._lexical, self.problem = self._warm(new), None, None
         return new
 
     def warm_up(self) -> None:
@@ -123,12 +123,25 @@ class Engine:
                 log.warning("%s", e)    # first upload is searched with it (it was word matching until a restart)
             self.embedder.encode_query("warm up")
             self.model_ready.set()
+            if self._retriever is not None:
+                self._warm(self._retriever)
         except RagError as e:
             log.warning("%s", e)
         except Exception:  # noqa: BLE001 - the page must come up even if the model does not
             log.exception("warming up failed")
         finally:
             self.ready.set()
+
+    @staticmethod
+    def _warm(retriever):
+        """`retriever` with what its searches read computed now (Retriever.warm_up: the documents' vocabulary, the
+        word tables): else the first question after start, and after each upload or removal, paid it, about a
+        second for each megabyte of text."""
+        try:
+            return retriever.warm_up()
+        except Exception:  # noqa: BLE001 - a search computes it again, and says what fails
+            log.exception("warming up the index failed")
+            return retriever
 
     def warm_up_in_background(self) -> threading.Thread:
         t = threading.Thread(target=self.warm_up, name="rag-warm-up", daemon=True)

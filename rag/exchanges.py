@@ -43,6 +43,11 @@ _WITNESS = {"the witness", "witness"}     # a court record's label for the one w
 _COURT_LABELS = _WITNESS | {"the court", "the reporter", "the videographer"}    # who speak only in a court's record
 _EXAMINER = re.compile(r"BY\s", re.I)      # "BY MR. DAVIS:" above the questions he asks
 _HOSTS = {"moderator", "interviewer", "host"}     # askers by role who also welcome, thank and hand over
+# who only keep the order when they ask nothing ("The Chair: Thank you. Ms. May, you have the floor.", "Mr. Speaker:
+# Order."): their turn inside an exchange is theirs, no answer to its question (_presiding)
+_PRESIDING = _HOSTS | {"chair", "chairman", "chairwoman", "chairperson", "co-chair", "speaker", "mr. speaker",
+                       "madam speaker", "mr speaker", "presiding officer", "presiding member", "convener", "convenor",
+                       "facilitator", "clerk", "operator"}
 # a thank-you: "Thank you very much.", "Dr. Osei, thank you for joining us.", "Thanks, Karine." (_pleasantry)
 _THANKS = re.compile(r"\b(?:thank(?:s|\s+you)|many\s+thanks)\b", re.I)
 UNNAMED_LABELS = {"q", "question", "questions"} | ANSWER_LABELS     # labels that name nobody (no speaker listed)
@@ -256,7 +261,9 @@ def qa_passages(text: str, doc_id: str, paras: list[Para], turns: list[Turn | No
     for t in turns:
         if t and t.label and t.label not in askers and t.label.lower() not in ANSWER_LABELS:
             counts[t.label] = counts.get(t.label, 0) + 1
-    main_speaker = max(counts, key=counts.get) if counts else None
+    # (one who keeps the order, "The Chair" handing the floor over as often as the witness answers, is the main one
+    # only where nobody else answers)
+    main_speaker = max(counts, key=lambda label: (not _presiding(label), counts[label])) if counts else None
     # an exchange whose answer has no label ("Question: …?" then plain paragraphs, up to the next question): once the
     # question has asked (a "?" ending a sentence), the next paragraph starts its answer (else the question swallowed
     # its answer: in a file of such exchanges, nothing to index); where the answer is labelled, unlabelled paragraphs
@@ -341,6 +348,8 @@ def qa_passages(text: str, doc_id: str, paras: list[Para], turns: list[Turn | No
                 # colloquy in a court's record ("MS. CHEN: Objection. Form.", "MR. ALVAREZ: Let's take a break."):
                 # a lawyer's turn inside the exchange, not the witness's answer, and no answer to the question
                 kind, speaker, interrupted = "turn", label, True
+            elif label is not None and exchange and label != main_speaker and _presiding(label):
+                kind, speaker = "turn", _holder(label, t.outlet)
             elif label is not None:
                 kind = "turn" if closed and exchange else "answer" if exchange else "statement"
                 speaker = (witness or guest) if label.lower() in ANSWER_LABELS else _holder(label, t.outlet)
@@ -408,6 +417,13 @@ def _court_answers(turns: list[Turn | None], askers: set[str], witness: str | No
     answers = sum(1 for t in turns if t and t.label and (t.label.lower() in ANSWER_LABELS or t.label == witness))
     court = any(t and t.label and (_EXAMINER.match(t.label) or t.label.lower() in _COURT_LABELS) for t in turns)
     return court and answers >= 2 and any(label.lower() in UNNAMED_LABELS for label in askers)
+
+
+def _presiding(label: str) -> bool:
+    """Whether a label names only who keeps a sitting's order ("The Chair", "The Acting Chair", "Madam Speaker",
+    "Moderator", "Operator"; _PRESIDING), no person ("Chair Powell", who answers, is one)."""
+    role = re.sub(r"^(?:the\s+)?(?:acting\s+|vice[- ]|deputy\s+)?", "", label.strip().lower())
+    return role in _PRESIDING
 
 
 def _holder(label: str, bracket: str | None) -> str:

@@ -23,8 +23,9 @@ import time
 import weakref
 from pathlib import Path
 
-from . import chat, render, store
+from . import chat, cite, render, store
 from .cite import result_json
+from .notices import changed_notice
 from .engine import Engine
 from .errors import CannotWrite, QueryError, RagError
 from .query import DEFAULT_K, MAX_QUESTION_CHARS
@@ -499,6 +500,11 @@ def search_api(engine: Engine, query: str, k: int = DEFAULT_K, docs=None, speake
     data["notices"] = [n for n in turn.notices if n not in data["notices"]] + data["notices"]
     if notice:
         data["notices"].append(notice)
+    # (as the page's header says it: an API client is told the files no longer hold the quotes' text at their offsets)
+    changed = set(engine.changed)
+    cited = sorted({h.passage.doc for h in turn.result.hits}) if changed else ()
+    data["notices"] += [changed_notice(cite.source(turn.index.documents[d])) for d in cited
+                        if turn.index.documents[d].path in changed]
     return data
 
 

@@ -10,11 +10,13 @@ from pathlib import Path
 from . import lexical, store
 from .chunk import ChunkSettings
 from .errors import IndexProblem
+from .read import stored_path
 
 
 def migrate(src, dest):
     """Copy the index at `src` (a folder or a Milvus URI) to `dest` (either), vectors read back, nothing
-    re-embedded; the index as saved at `dest`. Relative document paths become absolute."""
+    re-embedded; the index as saved at `dest`. Relative document paths become absolute, and in a folder relative to
+    the folder that holds it where they are inside that, as `rag index` writes them."""
     src_is_uri = store.is_uri(src)
     store.check_target(dest)        # a user's file or folder: refused before a lock file is made beside it
     manifest = store.manifest_at(src)
@@ -44,6 +46,9 @@ def migrate(src, dest):
         # (a path with a NUL names no file: kept as it is, as the other commands keep it)
         if p and "\0" not in p and not p.startswith(store.UPLOADED) and not Path(p).is_absolute() and not src_is_uri:
             p = str(store.source_path(Path(src), p).resolve())
+        if p and "\0" not in p and not p.startswith(store.UPLOADED) and not store.is_uri(dest):
+            p = stored_path(Path(p), Path(dest))    # (as `rag index` writes it there: it moves with its documents)
+        if p != d["path"]:
             docs[d["id"]] = dataclasses.replace(docs[d["id"]], path=p)
         entries.append({**d, "path": p})
     m["documents"] = entries

@@ -57,6 +57,7 @@ import numpy as np
 
 from . import store
 from .errors import CannotWrite, IndexProblem, MissingExtra
+from .read import LITE_MARKS    # what Milvus Lite keeps in its .db folder (a documents folder's is left out)
 from .store import URI_SCHEMES as SCHEMES
 
 log = logging.getLogger(__name__)
@@ -74,9 +75,6 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,180}")
 OURS = "__"               # NAME__v<N>_passages, NAME__v<N>_blobs, NAME__calibration: never in a NAME itself
 # the fields of the collections this module makes: a collection without exactly these is not ours to drop
 PASSAGES, BLOBS = "passages", "blobs"     # the two kinds of collection a version has (_ours)
-# what Milvus Lite (3.2) keeps in its .db folder (and an empty LOCK, which it makes again: a copy that skips empty
-# files leaves none, and the database was then "not a Milvus Lite database")
-LITE_MARKS = ("collections", "databases")
 
 
 @dataclass(frozen=True)

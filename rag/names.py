@@ -58,6 +58,10 @@ def query_names(query: str) -> list[str]:
 ADJECTIVE_ENDINGS = ("al", "ant", "ent", "ive", "ous", "ible", "able", "ist")
 ADVERB_ZIPF = 2.0       # a word whose -ly form is this frequent is an adjective: "absurd", "sublime"
 
+# titles written short with a full stop, after which a capital is no sentence's first: "Dr. Smith", "St. Petersburg"
+ABBREVIATED_TITLES = frozenset("mr mrs ms mx dr prof hon rt sen rep gov rev mme m st gen col capt lt sgt cllr fr "
+                               "messrs".split())
+
 # the words Title Case leaves in lower case: articles, conjunctions, short prepositions ("Russian Troops on the Border")
 TITLE_LOWER = frozenset("a an the and but or nor for so yet as at by in of off on per to up via with from into "
                         "onto over than vs".split())
@@ -105,7 +109,9 @@ def _names(query: str) -> tuple[tuple[str, bool], ...]:
     end, previous = 0, ""   # where the previous word ended, and that word
     for i, m in enumerate(matches):
         word, gap, end = m.group(), query[end:m.start()].rstrip(), m.end()
-        initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS
+        # (not after a title's full stop: "Dr. Smith", "Mr. Baker" are mid-sentence, names)
+        initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS and not (
+            gap == "." and i > 0 and _fold(matches[i - 1].group()) in ABBREVIATED_TITLES and word[:1].isupper())
         core, after = _fold(word), previous
         previous = word
         figure = next((f for f in figures if f.start() <= m.start() < f.end()), None)
@@ -249,7 +255,9 @@ def _name_phrases(query: str) -> tuple[tuple[str, ...], ...]:      # (a search a
     for i, m in enumerate(matches):
         word = m.group()
         gap = query[end or 0:m.start()].rstrip()
-        initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS
+        # (not after a title's full stop: "Dr. Smith", "Mr. Baker" are mid-sentence, names)
+        initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS and not (
+            gap == "." and i > 0 and _fold(matches[i - 1].group()) in ABBREVIATED_TITLES and word[:1].isupper())
         core = _fold(word)
         capital = word[:1].isupper() and word[:1].isalpha() and not _is_stop(core) and core not in HONORIFICS \
             and not (initial and (is_common(core) or _inflected(core))) \

@@ -79,6 +79,11 @@ def unsaid_notice(who: str, words: str) -> str:
     return f"{who} never says {words} in the passages searched: the quotes shown are theirs on the rest of the question."
 
 
+def changed_notice(name: str) -> str:
+    """A document's file edited on disk since it was indexed (store.changed_sources): the quotes are the index's."""
+    return f"{name} changed on disk since it was indexed: the quotes come from the text as indexed."
+
+
 def not_speaking_notice(who: str) -> str:
     """A speaker chosen who speaks in none of the documents chosen."""
     return f"{who} does not speak in the documents searched."

@@ -159,13 +159,22 @@ def mmr(order: list[int], relevance: dict[int, float], vectors: np.ndarray | Non
 DISCUSS_SHARE = 0.5     # a document "discusses" the query when one of its hits scores at least this share of the best
 
 
+def _lexical(hit: Hit) -> float:
+    """A hit's BM25 score (0 where BM25 did not find it)."""
+    return float(hit.provenance.get("lexical_score") or 0.0)
+
+
 def by_document(hits: list[Hit]) -> list[tuple[str, int]]:
     """(document id, how many of the hits are from it), in the order of each document's best hit, for the
     documents one of whose hits scores at least DISCUSS_SHARE of the best hit's (the others' passages only fill
     the list: "2 documents discuss this" was said of a budget meeting's filler under a question on meadows)."""
     counts: dict[str, int] = {}
     top = max((h.score for h in hits), default=0.0)
-    strong = {h.passage.doc for h in hits if top <= 0 or h.score >= DISCUSS_SHARE * top}
+    # and where the query's words decide (BM25 scored the hits), one of its hits holds them as well as half the best
+    # does: not a long hearing's "Mr. Chair, … the Prime Minister …" under "Who approved the piling?"
+    words = max((_lexical(h) for h in hits), default=0.0)
+    strong = {h.passage.doc for h in hits if top <= 0 or h.score >= DISCUSS_SHARE * top
+              and _lexical(h) >= DISCUSS_SHARE * words}
     for h in hits:
         if h.passage.doc in strong:
             counts[h.passage.doc] = counts.get(h.passage.doc, 0) + 1

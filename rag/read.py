@@ -146,12 +146,15 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     skipped: list[tuple[str, str]] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if (not p.is_dir() or p.is_symlink())
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            every = [p for p in path.rglob("*") if not any(part.startswith(".") for part in p.relative_to(path).parts)]
+            found = sorted(p for p in every if not p.is_dir() or p.is_symlink())
             inside = path.resolve()
-            # an index inside the folder (one made there by `rag index` run in it, ./embeddings): its stored texts are
-            # its documents' words again, never read as documents; said once
-            indexes = sorted({f.parent for f in found if f.name == "manifest.json" and our_manifest(f)})
+            # an index inside the folder (one made there by `rag index` run in it, ./embeddings; a Milvus Lite
+            # database, "archive.db/"): its stored texts are its documents' words again, never read as documents;
+            # said once
+            indexes = sorted({f.parent for f in found if f.name == "manifest.json" and our_manifest(f)}
+                             | {d for d in every if d.is_dir() and not d.is_symlink()
+                                and all((d / mark).is_dir() for mark in LITE_MARKS)})
             skipped.extend((str(i), AN_INDEX) for i in indexes)
             for p in found:
                 if any(p.is_relative_to(i) for i in indexes):
@@ -198,6 +201,9 @@ MANIFEST_BYTES = 64 * 2**20      # an index's manifest.json is read whole; one o
 
 
 AN_INDEX = "an index's folder, not read (its stored texts are that index's documents)"
+# what Milvus Lite (3.2) keeps in its .db folder (and an empty LOCK, which it makes again: a copy that skips empty
+# files leaves none, and the database was then "not a Milvus Lite database")
+LITE_MARKS = ("collections", "databases")
 NOT_FOLLOWED = (LINKED_FOLDER, LINKED_OUTSIDE, AN_INDEX)     # a folder's links and indexes: said, failing nothing
 
 

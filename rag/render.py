@@ -27,7 +27,7 @@ from urllib.parse import quote as urlquote, urlsplit
 from . import cite
 from .errors import listing
 from .chat import Turn, permalink
-from .notices import NEAREST, NONE_LEFT, abstain_notice, corpus_noun
+from .notices import NEAREST, NONE_LEFT, abstain_notice, changed_notice, corpus_noun
 from .query import MAX_QUERY_CHARS, cut_notice
 from .ranking import by_document
 from .read import BIDI_CONTROLS
@@ -479,9 +479,8 @@ def header_html(index, changed: list[str] = ()) -> str:
     # (named as citations name its document: an outside file's absolute path would tell a visitor about this machine)
     shown = {d.path: cite.source(d).translate(BIDI_CONTROLS) for d in index.documents.values()} if index is not None \
         else {}
-    stale = "".join(f"<p class='rq-stale'>{esc(shown.get(path) or visible(path))} changed on disk since it was "
-                    f"indexed: the quotes come from the text as indexed. Update it with: rag index</p>"
-                    for path in changed)
+    stale = "".join(f"<p class='rq-stale'>{esc(changed_notice(shown.get(path) or visible(path)))} Update it with: "
+                    f"rag index</p>" for path in changed)
     noun = corpus_noun(index).removeprefix("the ")
     return f"<h1>Ask the {esc(noun)}</h1><p>{esc(what)}{version}</p>{stale}"
 

@@ -396,7 +396,7 @@ class Rows:
     def warm_up(self) -> None:
         self.paragraphs, self.of_doc, self.noun, self.doc_of_row, self.is_turn, self.paragraph_of_row  # noqa: B018
         self.quote_of_row                                                         # noqa: B018
-        self.speakers                                                             # noqa: B018
+        self.speakers, self.alias_words, self.alias_table, self.askers, self.languages       # noqa: B018
         self.vocabulary.warm_up()
         self.vocabulary.everyday                                                  # noqa: B018
 

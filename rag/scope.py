@@ -327,7 +327,9 @@ class Scope:
 
         name = asked_to_speak(text) if self._rows.speakers else None
         have = self._rows.vocabulary.words
-        if not name or not all(re.sub(r"['’]s$", "", w) in have for w in re.findall(r"[^\W_][\w'’]*", name.lower())):
+        # (a role's letter or number, "Professor C", "Speaker 3", is no word a document need mention)
+        if not name or not all(re.sub(r"['’]s$", "", w) in have for w in re.findall(r"[^\W_][\w'’]*", name.lower())
+                               if len(w) > 1 and not w.isdigit()):
             return ""       # (one the documents never mention: the names rule says so)
         return (f"{name} is not a speaker in {self._rows.noun}: the passages shown are others' words, which may quote "
                 f"or mention {name}.")

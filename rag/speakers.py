@@ -830,6 +830,9 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
             if not named and n == 1 and all(first_name(x) == folded[i] for x in names) and (
                     not _a_person_here(query, words, folded, i) or (ordinary and not _called(query, words, folded, i))):
                 continue    # a first name alone: "What did Bill say", never "this Bill", "the Bill", "Bill C-21"
+            if _another_letter(words, i + n, names):
+                i += n      # "Professor C" where only Professor B and Professor F speak: no speaker of theirs
+                break
             first = i       # (where the mention begins: a given name written before a surname, "K. Oduya")
             if n == 1 and not named:
                 # a surname after another given name is another person's: "Michael Oduya" is not Ken Oduya
@@ -863,6 +866,16 @@ def resolve_in(query: str, table: dict[tuple[str, ...], list[str]], longest: int
         return NOBODY
     mention = " and ".join(query[s:e] for s, e in spans)
     return Resolution(tuple(found), mention, ambiguous, tuple(spans), role)
+
+
+def _another_letter(words: list[re.Match], j: int, names: list[str]) -> bool:
+    """Whether the query's word `j`, after a role named without its letter ("Professor" of "Professor B" and
+    "Professor F"), is another letter or number ("Professor C", "Grad 4"), that no label of the role has: the query
+    names a speaker there is none of (the longer mention, "Professor B", is matched before the role alone)."""
+    written = words[j].group() if j < len(words) else ""
+    if not re.fullmatch(r"[A-HJ-Z]|\d{1,3}", written):     # (not "I": "the professor I asked")
+        return False
+    return all(len(core := _tokens(x)) >= 2 and (len(core[-1]) == 1 or core[-1].isdigit()) for x in names)
 
 
 _ASKS = {"ask", "asks", "asked", "asking", "question", "questions", "questioned", "inquire", "inquired", "enquire",

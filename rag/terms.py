@@ -96,7 +96,15 @@ def content_words(query: str) -> list[str]:
 def absent_words(query: str, vocabulary: Vocabulary, docs=None) -> list[str]:
     """The content words of `query` that the searched documents hold in no form (Vocabulary.has_variant), as the
     query spells them: a question about "bitcoin" or "tram lines" that no meeting ever mentions."""
-    return [word for word in content_words(query) if not vocabulary.has_variant(_fold(word), docs)]
+    # a word of a hyphenated compound the documents write closed is theirs: "e-mail" (email), "tele-text" (teletext)
+    closed = {_fold(part) for compound in _COMPOUND.finditer(query)
+              if vocabulary.has_variant(_fold(re.sub(r"[-\u2010\u2011]", "", compound.group())), docs)
+              for part in re.split(r"[-\u2010\u2011]", compound.group())}
+    return [word for word in content_words(query)
+            if _fold(word) not in closed and not vocabulary.has_variant(_fold(word), docs)]
+
+
+_COMPOUND = re.compile(r"[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)+")     # "e-mail", "co-ordinator", "tele-text"
 
 
 def missing_names(query: str, vocabulary: Vocabulary, docs=None, names: list[str] | None = None

@@ -306,16 +306,17 @@ def _session_of(scope) -> str:
 
 
 def with_defaults(body: bytes) -> bytes:
-    """A REST call of /search (`{"data": [query, k?, docs?, speaker?]}`) with the values it leaves out given their
+    """A REST call of /search (`{"data": [query?, k?, docs?, speaker?]}`) with the values it leaves out given their
     defaults: Gradio's REST route needs every one (a call with only the query and k, as the README's example has it,
     answered `{"error": null}` and printed a traceback, a hostile review); any other body as it came."""
     try:
         call = json.loads(body or b"{}")
     except Exception:  # noqa: BLE001 - not JSON, too deep: Gradio says what is wrong
         return body
-    if not isinstance(call, dict) or not isinstance(call.get("data"), list) or not 1 <= len(call["data"]) < 4:
+    if not isinstance(call, dict) or not isinstance(call.get("data"), list) or not len(call["data"]) < 4:
         return body
-    call["data"] = call["data"] + [DEFAULT_K, None, None][len(call["data"]) - 1:]
+    # (no values at all: an empty query, which the search refuses with its message)
+    call["data"] = call["data"] + ["", DEFAULT_K, None, None][len(call["data"]):]
     return json.dumps(call).encode()
 
 

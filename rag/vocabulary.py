@@ -316,11 +316,17 @@ class Vocabulary:
         """Whether the name `name` (folded, of 6 letters or more) is one edit from a name the searched documents
         write capitalised ("Zelenksy": Zelensky; "Stoltenburg": Stoltenberg is two, so no)."""
         self.per_doc            # noqa: B018 - which finds the words written capitalised (proper)
-        return 6 <= len(name) <= 40 and name.isalpha() and self._one_edit(name, self.proper & self.searched(docs))
+        if not (6 <= len(name) <= 40 and name.isalpha()):
+            return False
+        # (the names one edit away, then whether the searched documents hold one: not every name of a large index
+        # intersected with the searched words at each word of each query)
+        near = one_edit_words(name, self.proper)
+        return bool(near) and (docs is None or bool(near & self.searched(docs)))
 
     def searched(self, docs=None) -> frozenset:
         """The words of the searched documents (`docs`, None: all)."""
         return self.words if docs is None else frozenset().union(*(self.per_doc.get(d, frozenset()) for d in docs))
+
 
     _one_edit = staticmethod(one_edit)
 

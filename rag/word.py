@@ -44,7 +44,8 @@ def docx_text(data: bytes) -> tuple[str, str]:
             continue
         label = numbers.label(item)         # (counted all the same; no number before "Jane Smith: …", a turn)
         text = text if opens_turn(text) else label + text
-        style = (item.style.name if item.style is not None else "") or ""
+        style = numbers.style(item)
+        style = (style.name if style is not None else "") or ""
         m = re.match(r"Heading (\d)", style)
         if style == "Title":
             text = "# " + text
@@ -101,7 +102,7 @@ class _Numbering:
     def __init__(self, document):
         from docx.oxml.ns import qn
         self.qn = qn
-        self.styles = {}
+        self._by_id: dict = {}  # style id (None: none named) -> the paragraph style (style)
         self.levels = {}        # numId -> {ilvl: (format, text, start)}
         self.counts: dict = {}
         self.last = None        # the list of the paragraph before (for the fallback's count)
@@ -129,12 +130,22 @@ class _Numbering:
         child = node.find(self.qn(tag))
         return None if child is None else child.get(self.qn("w:val"))
 
+    def style(self, paragraph):
+        """A paragraph's style, looked up once for each style id: python-docx's `paragraph.style` scans every style
+        of the document for a paragraph that names none (most body text), twice a paragraph here; a DOCX of 4,000
+        paragraphs and Word's 164 styles took 13 s to read (0.015 s as text)."""
+        sid = paragraph._p.style
+        if sid not in self._by_id:
+            self._by_id[sid] = paragraph.style
+        return self._by_id[sid]
+
     def _numpr(self, paragraph):
         """(numId, ilvl) of a paragraph in a list, else None: its own w:numPr, else its style's (and theirs)."""
         qn = self.qn
         ppr = paragraph._p.pPr
         found = ppr.find(qn("w:numPr")) if ppr is not None else None
-        style = paragraph.style.element if paragraph.style is not None else None
+        style = self.style(paragraph)
+        style = style.element if style is not None else None
         ilvl = self._val(found, "w:ilvl") if found is not None else None
         seen = set()
         while (found is None or found.find(qn("w:numId")) is None) and style is not None and id(style) not in seen:

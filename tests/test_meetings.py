@@ -238,7 +238,8 @@ def test_the_document_scores_find_the_right_meeting(small_windows):
     result = r.search("What did the committee say about the harbour budget?", 5)
     assert result.hits[0].passage.doc == "budget.txt"
     assert result.documents[0][0] == "budget.txt"
-    assert sum(n for _, n in result.documents) == len(result.hits)
+    # (the design meeting's passages only fill the list: it never says "committee", "harbour" nor "budget")
+    assert result.documents == [("budget.txt", sum(h.passage.doc == "budget.txt" for h in result.hits))]
     only = r.search("What did the committee say about the harbour budget?", 5, docs={"design.txt"})
     assert {h.passage.doc for h in only.hits} == {"design.txt"} and only.documents == [("design.txt", len(only.hits))]
 
@@ -270,7 +271,9 @@ def test_cli_doc_and_speaker_filters(fake_model, meeting_index, capsys):
     result = json.loads(out)
     assert code == 0 and result["speaker"] == "Marketing" and result["passages"]
     assert all(p["source"].endswith("design.txt") for p in result["passages"])
-    code, out, _ = _cli(capsys, "search", "meeting cost", "--doc", "budget.txt", "--doc", "design.txt",
+    # (both say what "costs more"; "meeting cost" is no longer the budget meeting's, which never says "meeting": a
+    # document whose passages hold under half of BM25's best does not discuss the query, session 38)
+    code, out, _ = _cli(capsys, "search", "costs more", "--doc", "budget.txt", "--doc", "design.txt",
                         "--index", str(meeting_index))
     assert code == 0 and "2 documents discuss this" in out
     # one document's passages only fill the list (under half the best score): it does not "discuss this"

@@ -71,7 +71,9 @@ def test_the_rest_route_fills_in_the_values_a_call_leaves_out(server):
         assert result["query"] == "Is the pipeline funded?" and result["passages"]
     assert ui.with_defaults(b'{"data": ["q", 3]}') == b'{"data": ["q", 3, null, null]}'
     assert ui.with_defaults(b'{"data": ["q"]}') == json.dumps({"data": ["q", ui.DEFAULT_K, None, None]}).encode()
-    for body in (b"not json", b'{"data": []}', b'{"data": ["q", 3, null, null]}', b"[1]"):
+    # (no values at all: an empty query, refused with the search's message, not Gradio's traceback: session 38)
+    assert ui.with_defaults(b'{"data": []}') == json.dumps({"data": ["", ui.DEFAULT_K, None, None]}).encode()
+    for body in (b"not json", b'{"data": ["q", 3, null, null]}', b"[1]"):
         assert ui.with_defaults(body) == body
 
 

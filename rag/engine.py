@@ -98,7 +98,9 @@ class Engine:
         the index served so far stays in service (`problem` says why): one upload never takes
         the chat down for everyone."""
         with self._lock:
-            return self._reopen()
+            new = self._reopen()
+        # (outside the lock, which every request takes: the page's header waited seconds while a large index warmed)
+        return self._warm(new)
 
     def _reopen(self):
         """reload's work, under the lock its caller holds."""
@@ -111,7 +113,7 @@ class Engine:
             self.problem = str(e)
             log.warning("the index could not be reopened, still serving the previous one: %s", e)
             return self._retriever
-        self._retriever, self._lexical, self.problem = self._warm(new), None, None
+        self._retriever, self._lexical, self.problem = new, None, None
         return new
 
     def warm_up(self) -> None:

@@ -256,14 +256,16 @@ def qa_passages(text: str, doc_id: str, paras: list[Para], turns: list[Turn | No
     """A Q&A transcript: exchanges Q1, Q2, ... of a question and the answer paragraphs after it; an answer labelled
     by no name ("A:") or by none at all is the witness's, or the `guest`'s whom the header names (furniture.header_guest:
     "Guest: Siobhan Kerrigan")."""
-    # the main answerer: the most frequent non-asking speaker
+    # the main answerer: the most frequent non-asking speaker; one who keeps the order ("The Chair", "Moderator")
+    # counted only where they speak right after a question (a company meeting's "Chairman:" who answers is the main
+    # one; a hearing's Chair, who hands the floor over after the witness's answers, is not), a tie not theirs
     counts: dict[str, int] = {}
-    for t in turns:
-        if t and t.label and t.label not in askers and t.label.lower() not in ANSWER_LABELS:
+    labelled = [t for t in turns if t and t.label]
+    for before, t in zip([None] + labelled, labelled):
+        if t.label not in askers and t.label.lower() not in ANSWER_LABELS and (
+                not _presiding(t.label) or before is not None and before.label in askers):
             counts[t.label] = counts.get(t.label, 0) + 1
-    # (one who keeps the order, "The Chair" handing the floor over as often as the witness answers, is the main one
-    # only where nobody else answers)
-    main_speaker = max(counts, key=lambda label: (not _presiding(label), counts[label])) if counts else None
+    main_speaker = max(counts, key=lambda label: (counts[label], not _presiding(label))) if counts else None
     # an exchange whose answer has no label ("Question: …?" then plain paragraphs, up to the next question): once the
     # question has asked (a "?" ending a sentence), the next paragraph starts its answer (else the question swallowed
     # its answer: in a file of such exchanges, nothing to index); where the answer is labelled, unlabelled paragraphs

@@ -59,8 +59,9 @@ ADJECTIVE_ENDINGS = ("al", "ant", "ent", "ive", "ous", "ible", "able", "ist")
 ADVERB_ZIPF = 2.0       # a word whose -ly form is this frequent is an adjective: "absurd", "sublime"
 
 # titles written short with a full stop, after which a capital is no sentence's first: "Dr. Smith", "St. Petersburg"
-ABBREVIATED_TITLES = frozenset("mr mrs ms mx dr prof hon rt sen rep gov rev mme m st gen col capt lt sgt cllr fr "
-                               "messrs".split())
+# (not those that also end a sentence as words or abbreviations: "9 p.m. Residents …", "Main St. Yesterday …", "the
+# rep. Nobody …", "gen.", "col.")
+ABBREVIATED_TITLES = frozenset("mr mrs ms mx dr prof hon rt sen gov rev mme capt lt sgt cllr messrs".split())
 
 # the words Title Case leaves in lower case: articles, conjunctions, short prepositions ("Russian Troops on the Border")
 TITLE_LOWER = frozenset("a an the and but or nor for so yet as at by in of off on per to up via with from into "

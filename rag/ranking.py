@@ -172,8 +172,9 @@ def by_document(hits: list[Hit]) -> list[tuple[str, int]]:
     top = max((h.score for h in hits), default=0.0)
     # and where the query's words decide (BM25 scored the hits), one of its hits holds them as well as half the best
     # does: not a long hearing's "Mr. Chair, … the Prime Minister …" under "Who approved the piling?"
+    # (the best hit's document discusses it, BM25's or not)
     words = max((_lexical(h) for h in hits), default=0.0)
-    strong = {h.passage.doc for h in hits if top <= 0 or h.score >= DISCUSS_SHARE * top
+    strong = {h.passage.doc for h in hits if top <= 0 or h.score >= top or h.score >= DISCUSS_SHARE * top
               and _lexical(h) >= DISCUSS_SHARE * words}
     for h in hits:
         if h.passage.doc in strong:

@@ -153,8 +153,7 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
             # database, "archive.db/"): its stored texts are its documents' words again, never read as documents;
             # said once
             indexes = sorted({f.parent for f in found if f.name == "manifest.json" and our_manifest(f)}
-                             | {d for d in every if d.is_dir() and not d.is_symlink()
-                                and all((d / mark).is_dir() for mark in LITE_MARKS)})
+                             | {d for d in every if d.is_dir() and not d.is_symlink() and lite_database(d)})
             skipped.extend((str(i), AN_INDEX) for i in indexes)
             for p in found:
                 if any(p.is_relative_to(i) for i in indexes):
@@ -185,6 +184,13 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
 
 LINKED_FOLDER = "a link to a folder, not followed (give that folder itself, if its files are not indexed already)"
 LINKED_OUTSIDE = "a link to a file outside the folder, not followed (give that file itself to index it)"
+def lite_database(folder: Path) -> bool:
+    """Whether a folder is a Milvus Lite database: its LITE_MARKS folders, and its LOCK file or a ".db" name (not a
+    museum's documents in "collections/" and "databases/")."""
+    return all((folder / mark).is_dir() for mark in LITE_MARKS) and (
+        (folder / "LOCK").is_file() or folder.suffix == ".db")
+
+
 def our_manifest(path: Path) -> bool:
     """Whether `path` is an index's manifest.json as a build writes it (its "format" rag-index/N): a file of that
     name of the user's own is no index."""

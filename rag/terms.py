@@ -96,12 +96,13 @@ def content_words(query: str) -> list[str]:
 def absent_words(query: str, vocabulary: Vocabulary, docs=None) -> list[str]:
     """The content words of `query` that the searched documents hold in no form (Vocabulary.has_variant), as the
     query spells them: a question about "bitcoin" or "tram lines" that no meeting ever mentions."""
-    # a word of a hyphenated compound the documents write closed is theirs: "e-mail" (email), "tele-text" (teletext)
-    closed = {_fold(part) for compound in _COMPOUND.finditer(query)
-              if vocabulary.has_variant(_fold(re.sub(r"[-\u2010\u2011]", "", compound.group())), docs)
-              for part in re.split(r"[-\u2010\u2011]", compound.group())}
-    return [word for word in content_words(query)
-            if _fold(word) not in closed and not vocabulary.has_variant(_fold(word), docs)]
+    # a hyphenated compound the documents write closed is theirs, read as they write it: "e-mail" (email), "tele-text"
+    # (teletext); its words written alone elsewhere in the query are still asked about ("e-mail about mail fraud")
+    for compound in reversed(list(_COMPOUND.finditer(query))):
+        joined = re.sub(r"[-\u2010\u2011]", "", compound.group())
+        if vocabulary.has_variant(_fold(joined), docs):
+            query = query[:compound.start()] + joined + query[compound.end():]
+    return [word for word in content_words(query) if not vocabulary.has_variant(_fold(word), docs)]
 
 
 _COMPOUND = re.compile(r"[^\W\d_]+(?:[-\u2010\u2011][^\W\d_]+)+")     # "e-mail", "co-ordinator", "tele-text"

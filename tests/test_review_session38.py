@@ -150,3 +150,40 @@ def test_a_document_whose_passages_do_not_hold_the_query_s_words_discusses_nothi
     assert by_document(hits) == [("council.srt", 1), ("covid.txt", 3)]
     # and without BM25's scores (a dense search) the scores alone decide, as before
     assert by_document([_hit("a", 1, 1.0, None), _hit("b", 2, 0.6, None)]) == [("a", 1), ("b", 1)]
+
+
+# ---- a re-review of the fixes above (session 38) ----
+
+def test_a_chairman_who_answers_a_company_meeting_s_questions_still_answers():
+    text = ("Chairman: Welcome to the annual general meeting.\n\n"
+            "Question: Why has the dividend been cut?\n\n"
+            "Chairman: Because the profits fell by a third and the board must keep cash for the new plant.\n\n"
+            "Question: When will the new plant open?\n\n"
+            "Chairman: In the spring of next year, if the permits come through.\n\n"
+            "Question: Who runs the plant?\n\n"
+            "Chief Executive: I do, with a new operations director.\n\n"
+            "Question: Will the board change?\n\n"
+            "Chairman: Two directors retire this year.\n")
+    _, passages = parse(Document(id="agm.txt", text=text))
+    said = {p.text: p for p in passages}
+    for answer in ("Because the profits fell by a third and the board must keep cash for the new plant.",
+                   "In the spring of next year, if the permits come through.", "Two directors retire this year."):
+        assert said[answer].kind == "answer" and said[answer].speaker == "Chairman" and said[answer].question
+    assert said["I do, with a new operations director."].kind == "answer"
+
+
+def test_a_time_s_full_stop_still_ends_a_sentence():
+    assert "later" not in query_names("It ran to 9 p.m. Later, what did the officer say about the noise?")
+    assert "residents" not in query_names("The meeting ended at 9 p.m. Residents complained, why?")
+    assert "yesterday" not in query_names("It was on Main St. Yesterday the council met; who spoke?")
+
+
+def test_a_word_written_alone_beside_its_hyphenated_compound_is_still_asked_about():
+    vocab = _vocab("The verification email went to the spam folder, the nonprofit said.")
+    assert terms.absent_words("Was the e-mail about mail fraud?", vocab) == ["mail", "fraud"]
+    assert terms.absent_words("Did the non-profit make a profit?", vocab) == ["profit"]
+
+
+def test_the_best_hit_s_document_discusses_the_query_whether_bm25_found_it_or_not():
+    hits = [_hit("site.txt", 1, 1.2, None), _hit("budget.txt", 2, 1.0, 5.0), _hit("hearing.txt", 3, 0.9, 4.0)]
+    assert by_document(hits) == [("site.txt", 1), ("budget.txt", 1), ("hearing.txt", 1)]

@@ -167,7 +167,26 @@ def test_a_milvus_lite_database_inside_a_documents_folder_is_left_out_as_an_inde
     files, skipped = read.expand([docs])
     assert files == [docs / "a.txt"]
     assert skipped == [(str(docs / "archive.db"), read.AN_INDEX)]
-    # (a folder of the user's that only has one of those names is read as ever)
+    # (a folder of the user's that only has one of those names is read as ever, and one that has both but is no
+    # database, neither named ".db" nor holding Milvus Lite's LOCK: a museum's "collections/" and "databases/")
     (docs / "collections").mkdir()
     (docs / "collections" / "b.txt").write_text("The bakery sells rye bread.\n")
-    assert read.expand([docs])[0] == [docs / "a.txt", docs / "collections" / "b.txt"]
+    museum = docs / "museum"
+    for sub in ("collections", "databases"):
+        (museum / sub).mkdir(parents=True)
+        (museum / sub / "notes.txt").write_text(f"The museum's {sub}.\n")
+    assert read.expand([docs]) == ([docs / "a.txt", docs / "collections" / "b.txt",
+                                    museum / "collections" / "notes.txt", museum / "databases" / "notes.txt"],
+                                   [(str(docs / "archive.db"), read.AN_INDEX)])
+    (museum / "LOCK").write_text("")        # (as Milvus Lite leaves it in a database of any name)
+    assert read.expand([docs])[1] == [(str(docs / "archive.db"), read.AN_INDEX), (str(museum), read.AN_INDEX)]
+
+
+def test_a_reload_warms_the_new_index_outside_the_lock_every_request_takes(tiny_index, fake_embedder, monkeypatch):
+    engine = Engine(tiny_index, fake_embedder)
+    engine.warm_up()
+    held = []
+    real = Engine._warm
+    monkeypatch.setattr(Engine, "_warm", staticmethod(lambda r: held.append(engine._lock.locked()) or real(r)))
+    engine.reload()
+    assert held == [False]

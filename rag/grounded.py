@@ -82,14 +82,21 @@ _LEAD_CONJ = re.compile(r"(?:and|but|so|yet|while|whereas)\s+", re.I)
 _SUBORDINATE = re.compile(r"(?:if|unless|although|though|whereas|while|when|whenever|because|since|once|"
                           r"provided|as\s+long\s+as|even\s+if|even\s+though|until|before|after)\b", re.I)
 # words a fragment after a connective may not start with: relative pronouns and conjunctions (no
-# "and which …"), and pronouns, whose antecedent stays behind in the other quote ("…, and they are creating")
+# "and which …"), and pronouns, whose antecedent stays behind in the other quote ("…, and they are creating"; "…
+# in April, and we thought that was reasonable", "that" the other quote's repair bill)
 _NOT_AFTER_CONNECTIVE = {"which", "who", "whom", "whose", "where", "whereby", "wherein", "and", "but", "or", "nor",
                          "so", "yet", "he", "she", "it", "they", "this", "these", "those", "that", "his", "her",
-                         "its", "their", "him", "them", "there"}
+                         "its", "their", "him", "them", "there", "we", "our", "us", "i", "my", "me", "you", "your"}
 # a segment after these may open a fragment; not after brackets, nor after a colon (what follows one
 # elaborates what came before: "we sent two documents: a draft treaty…" is not "…, and a draft treaty")
 _OPENING = {";", "–", "—", "-"}
 _ENDING = _OPENING | {""}    # a fragment may end where its segment ends only before these (or the sentence end)
+# ... and not before a segment that qualifies it: a condition or a hedge ("We will sell the lighthouse to the Trust –
+# if the trust raises 400,000 pounds", "running by June – at least that's what the operator told us")
+_QUALIFIES = re.compile(_SUBORDINATE.pattern + r"|(?:at\s+least|at\s+most|or\s+so|maybe|perhaps|possibly|probably|"
+                        r"apparently|allegedly|reportedly|supposedly|hopefully|in\s+theory|in\s+principle|subject\s+to|"
+                        r"assuming|depending|except|but\s+only|only\s+if|or\s+not|i\s+think|i\s+believe|we\s+think|"
+                        r"we\s+hope|i\s+hope|i\s+doubt|i\s+wouldn't|i\s+would\s+not)\b", re.I)
 # after "and"/"but", a clause that opens with these has no subject of its own ("…, and has been useful")
 _VERB_FIRST = {"has", "have", "had", "is", "are", "was", "were", "will", "would", "can", "could", "should", "may",
                "might", "must", "does", "do", "did", "been", "being", "shall"}
@@ -166,15 +173,24 @@ def _first_word(text: str, start: int) -> str:
 
 
 def _names(texts) -> set[str]:
-    """Capitalised words the quotes use inside a sentence (names: "Russia", "NATO"), not "I"."""
+    """Capitalised words the quotes use inside a sentence (names: "Russia", "NATO"), not "I"; not a word after a hard
+    boundary, a speaker's label among them ("Marketing: So we …", "told us – We will close …"), nor one of English's
+    commonest words ("We", "So", "Yes": a pronoun after "and" would change what it refers to)."""
+    from .english import zipf
+
     names = set()
     for text, shown in texts:
         for s, e in sentences(text, 0, shown):
-            for m in list(_WORDS.finditer(text, s, e))[1:]:
+            words = list(_WORDS.finditer(text, s, e))
+            for before, m in zip(words, words[1:]):
                 w = m.group()
-                if w[0].isupper() and w != "I":
+                if w[0].isupper() and w != "I" and not _HARD.search(text, before.end(), m.start() + 1) \
+                        and (w.isupper() or (zipf(w.lower()) or 0.0) < EVERYDAY_ZIPF):
                     names.add(w)
     return names
+
+
+EVERYDAY_ZIPF = 6.0     # a capitalised word this common in English is no name for _names ("We", "So", "Yes")
 
 
 def _span(shown, length: int) -> tuple[int, int]:
@@ -209,7 +225,9 @@ class Plan:
                     e -= 1
                 negated = bool(_NEGATION.search(text[s:e]))
                 after = ""                    # the boundary before the segment ("" at the sentence start)
-                for a, b, term in _segments(text, s, e):
+                segments = list(_segments(text, s, e))
+                for n, (a, b, term) in enumerate(segments):
+                    qualified = n + 1 < len(segments) and _QUALIFIES.match(text, segments[n + 1][0]) is not None
                     spans = _clauses(text, a, b)
                     ids = list(range(n_clause, n_clause + len(spans)))
                     n_clause += len(spans)
@@ -234,8 +252,8 @@ class Plan:
                             for j in range(i, i + 1 if single else len(spans)):
                                 end = spans[j][1]
                                 frag = text[start:end]
-                                if subordinate[j] or (j == len(spans) - 1 and term not in _ENDING):
-                                    continue       # "If they attack", "The answer is:", "He called it “"
+                                if subordinate[j] or (j == len(spans) - 1 and (term not in _ENDING or qualified)):
+                                    continue       # "If they attack", "The answer is:", "He called it “", "… – if"
                                 if (j == i and intro) or (j > i and len(text[spans[j][0]:end].split()) < 3):
                                     continue       # "As a popular saying goes", "…, notably"
                                 if j < len(spans) - 1 and not _LEAD_CONJ.match(text, spans[j + 1][0]):

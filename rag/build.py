@@ -62,6 +62,7 @@ class IndexReport:
     renamed: list[tuple[str, str]] = field(default_factory=list)   # (file name, id): the name was taken
     same: list[tuple[str, str]] = field(default_factory=list)      # (file, id): its bytes are that document's
     moved: list[str] = field(default_factory=list)                 # ids whose file is now elsewhere (same bytes)
+    neighbours: bool = False     # nothing changed, but the index's words' neighbours were made (it had none)
 
     @property
     def changed(self) -> bool:
@@ -76,6 +77,8 @@ class IndexReport:
                                                ("moved", self.moved),
                                                ("unchanged", self.unchanged), ("skipped", skipped),
                                                ("the same as another", self.same), ("left out", noted)) if v]
+        if self.neighbours:
+            parts.append("its words' neighbours made (it had none: copied back from Milvus, or older)")
         if self.index is None:
             return f"{', '.join(parts) or 'nothing to do'}; no index was written (there is no document to hold)"
         n = len(self.index.passages)
@@ -225,6 +228,14 @@ def _assemble(entries: list[_Entry], model: dict, settings: ChunkSettings) -> st
     manifest = store.make_manifest(documents, passages, model, settings)
     return store.Index(manifest=manifest, documents=documents, paragraphs=paragraphs,
                        passages=passages, vectors=store.vectors_index(vectors))
+
+
+def _without_neighbours(old: store.Index | None, folder, embedder) -> bool:
+    """Whether a folder index holds passages but no word neighbours (lexical/expansions.json: a folder copied back
+    from Milvus, which keeps none, or one built before them), which `rag index` then makes: only its words are
+    embedded."""
+    return old is not None and bool(old.passages) and embedder is not None and not store.is_uri(folder) \
+        and expand.load(Path(folder) / lexical.FOLDER) is None
 
 
 def _save(index: store.Index, folder: Path, embedder=None, old: store.Index | None = None) -> store.Index:
@@ -428,7 +439,8 @@ def _apply(folder: Path, embedder, settings: ChunkSettings, paths: list[Path] = 
         if rebuild:
             _refuse_dropping(folder, report.skipped)
 
-        if not report.changed and not rebuild:
+        report.neighbours = not report.changed and not rebuild and _without_neighbours(old, folder, embedder)
+        if not report.changed and not rebuild and not report.neighbours:
             report.index = old
             return report
         if not entries and (rebuild or not store.exists(folder)):

@@ -334,6 +334,9 @@ def cmd_migrate(args) -> int:
     index = migrate(src, dest)
     print(f"{_shown(dest)}: {len(index.documents)} document(s), {len(index.passages)} passages copied from "
           f"{_shown(src)} (fingerprint {index.fingerprint}, nothing re-embedded) in {time.perf_counter() - t0:.1f} s.")
+    if not store.is_uri(dest) and index.passages:       # (Milvus keeps none: BM25 then finds fewer word forms)
+        print(f"note: the index's words have no neighbours yet; `rag index --index {_shown(dest)}` makes them "
+              f"(only its words are embedded)", file=sys.stderr)
     return 0
 
 

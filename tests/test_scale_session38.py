@@ -190,3 +190,27 @@ def test_a_reload_warms_the_new_index_outside_the_lock_every_request_takes(tiny_
     monkeypatch.setattr(Engine, "_warm", staticmethod(lambda r: held.append(engine._lock.locked()) or real(r)))
     engine.reload()
     assert held == [False]
+
+
+def test_rag_index_makes_the_word_neighbours_a_folder_copied_back_from_milvus_lacks(tmp_path, fake_embedder):
+    import dataclasses
+
+    from rag import expand, lexical
+
+    source = tmp_path / "briefing.txt"
+    source.write_text(INTERVIEW, encoding="utf-8")
+    build.build([source], fake_embedder, tmp_path / "idx")
+    index = store.load(tmp_path / "idx", embedder=fake_embedder)
+    # (as `rag migrate URI folder/` saves it: BM25 without neighbours, which Milvus does not keep)
+    manifest = {k: v for k, v in index.manifest.items() if k != "files"}
+    store.save(dataclasses.replace(index, manifest=manifest, lexical=lexical.build(index.passages), parts=None,
+                                   folder=None), tmp_path / "copy")
+    assert expand.load(tmp_path / "copy" / lexical.FOLDER) is None
+    report = build.add_documents([source], fake_embedder, tmp_path / "copy")
+    assert report.neighbours and report.unchanged == ["briefing.txt"] and not report.changed
+    assert "its words' neighbours made" in report.summary()
+    made = expand.load(tmp_path / "copy" / lexical.FOLDER)
+    assert made is not None and made.neighbours == expand.load(tmp_path / "idx" / lexical.FOLDER).neighbours
+    generation = store.generation(tmp_path / "copy")
+    again = build.add_documents([source], fake_embedder, tmp_path / "copy")      # (made once: nothing written again)
+    assert not again.neighbours and store.generation(tmp_path / "copy") == generation

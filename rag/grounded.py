@@ -76,7 +76,7 @@ GIVES_NUMBER = re.compile(r"\d|\b(?:" + "|".join([*UNITS, *TENS, *SCALES]) + r"|
                           + MONTH_NAMES + r"|yesterday|tomorrow|week|month|year)s?\b", re.I)
 
 _HARD = re.compile(r"[;:()\[\]{}\"“”«»‘„]|\s[–—-]\s|[–—]|\.\.\.|…|\n")
-_CLAUSE = re.compile(r",")
+_CLAUSE = re.compile(r"(?<!\d),|,(?!\d)")     # (not the comma of "400,000": "If … raises 400" is no clause)
 _WORDS = re.compile(r"\w+")
 _LEAD_CONJ = re.compile(r"(?:and|but|so|yet|while|whereas)\s+", re.I)
 _SUBORDINATE = re.compile(r"(?:if|unless|although|though|whereas|while|when|whenever|because|since|once|"
@@ -84,19 +84,30 @@ _SUBORDINATE = re.compile(r"(?:if|unless|although|though|whereas|while|when|when
 # words a fragment after a connective may not start with: relative pronouns and conjunctions (no
 # "and which …"), and pronouns, whose antecedent stays behind in the other quote ("…, and they are creating"; "…
 # in April, and we thought that was reasonable", "that" the other quote's repair bill)
+_PRONOUNS = {"he", "she", "it", "they", "this", "these", "those", "that", "his", "her", "its", "their", "him", "them",
+             "there", "we", "our", "us", "i", "my", "me", "you", "your"}
 _NOT_AFTER_CONNECTIVE = {"which", "who", "whom", "whose", "where", "whereby", "wherein", "and", "but", "or", "nor",
-                         "so", "yet", "he", "she", "it", "they", "this", "these", "those", "that", "his", "her",
-                         "its", "their", "him", "them", "there", "we", "our", "us", "i", "my", "me", "you", "your"}
+                         "so", "yet"} | _PRONOUNS
+PRONOUN_WORDS = 3       # ... nor one with a pronoun among its first this many words ("then we thought that …",
+                        # "all of them agreed")
 # a segment after these may open a fragment; not after brackets, nor after a colon (what follows one
 # elaborates what came before: "we sent two documents: a draft treaty…" is not "…, and a draft treaty")
 _OPENING = {";", "–", "—", "-"}
 _ENDING = _OPENING | {""}    # a fragment may end where its segment ends only before these (or the sentence end)
 # ... and not before a segment that qualifies it: a condition or a hedge ("We will sell the lighthouse to the Trust –
 # if the trust raises 400,000 pounds", "running by June – at least that's what the operator told us")
-_QUALIFIES = re.compile(_SUBORDINATE.pattern + r"|(?:at\s+least|at\s+most|or\s+so|maybe|perhaps|possibly|probably|"
-                        r"apparently|allegedly|reportedly|supposedly|hopefully|in\s+theory|in\s+principle|subject\s+to|"
-                        r"assuming|depending|except|but\s+only|only\s+if|or\s+not|i\s+think|i\s+believe|we\s+think|"
-                        r"we\s+hope|i\s+hope|i\s+doubt|i\s+wouldn't|i\s+would\s+not)\b", re.I)
+# (a condition, a hedge, an attribution; not a time or a cause, "– since then output doubled", which leave the
+# statement before them standing)
+_QUALIFIES = re.compile(r"(?:(?:and|but|so)\s+)?(?:(?:frankly|honestly)\s+)?(?:if|unless|provided|providing|as\s+long\s+as|"
+                        r"so\s+long\s+as|on\s+condition|even\s+if|only\s+if|assuming|subject\s+to|depending|except|"
+                        r"at\s+least|at\s+most|or\s+so|maybe|perhaps|possibly|probably|apparently|allegedly|reportedly|"
+                        r"supposedly|hopefully|in\s+theory|in\s+principle|according\s+to|or\s+not|i\s+think|i\s+believe|"
+                        r"we\s+think|we\s+believe|we\s+hope|i\s+hope|i\s+doubt|we\s+doubt|i\s+wouldn't|i\s+would\s+not|"
+                        r"i'm\s+not\s+sure|i\s+am\s+not\s+sure|who\s+knows)\b", re.I)
+# a segment ending in these reports or doubts what the next says ("The operator says – and I doubt it – the ferry …")
+_REPORTS = re.compile(r"\b(?:says?|said|tells?|told(?:\s+\w+)?|thinks?|thought|believes?|believed|claims?|claimed|"
+                      r"reckons?|hopes?|expects?|argues?|insists?|doubts?|doubted|suggests?|suggested|according\s+to)$",
+                      re.I)
 # after "and"/"but", a clause that opens with these has no subject of its own ("…, and has been useful")
 _VERB_FIRST = {"has", "have", "had", "is", "are", "was", "were", "will", "would", "can", "could", "should", "may",
                "might", "must", "does", "do", "did", "been", "being", "shall"}
@@ -121,6 +132,7 @@ class _Cand:
     upper: bool              # its first character is a capital
     name_first: bool         # its first word is a name (not a common word)
     negated: bool = False    # it says "not" (its longest form): it stands alone in its sentence
+    pronoun_led: bool = False    # a pronoun among its first PRONOUN_WORDS words: joined after no connective
     ends: set = field(default_factory=set)   # char ends where it may stop (rules above)
     speaker: str | None = None   # who says it (Plan's `voices`): a sentence joins one speaker's fragments only
 
@@ -175,7 +187,8 @@ def _first_word(text: str, start: int) -> str:
 def _names(texts) -> set[str]:
     """Capitalised words the quotes use inside a sentence (names: "Russia", "NATO"), not "I"; not a word after a hard
     boundary, a speaker's label among them ("Marketing: So we …", "told us – We will close …"), nor one of English's
-    commonest words ("We", "So", "Yes": a pronoun after "and" would change what it refers to)."""
+    commonest words ("We", "So", "How"; a pronoun after "and" would change what it refers to; "New" and "Will" too,
+    so "New Zealand …" is never joined after a connective)."""
     from .english import zipf
 
     names = set()
@@ -227,13 +240,19 @@ class Plan:
                 after = ""                    # the boundary before the segment ("" at the sentence start)
                 segments = list(_segments(text, s, e))
                 for n, (a, b, term) in enumerate(segments):
-                    qualified = n + 1 < len(segments) and _QUALIFIES.match(text, segments[n + 1][0]) is not None
+                    # a condition, hedge or attribution in any segment after this one (an aside between dashes may
+                    # stand between: "… customs house – the building the council bought – as long as the grant …")
+                    qualified = any(_QUALIFIES.match(text, later[0]) for later in segments[n + 1:])
+                    # ... or in any before it, or a segment before that reports it ("If the Trust raises it – and I
+                    # doubt they will – I will sell them the lighthouse"): no fragment opens after the dash
+                    hedged = any(_QUALIFIES.match(text, before[0]) or _REPORTS.search(text, before[0], before[1])
+                                 for before in segments[:n])
                     spans = _clauses(text, a, b)
                     ids = list(range(n_clause, n_clause + len(spans)))
                     n_clause += len(spans)
                     ends = dict(zip(ids, (ce for _, ce in spans)))
                     subordinate = [bool(_SUBORDINATE.match(text[cs:ce])) for cs, ce in spans]
-                    opening = a == s or after in _OPENING
+                    opening = a == s or after in _OPENING and not hedged
                     after = term
                     for i, (cs, ce) in enumerate(spans):
                         if i > 0 and subordinate[i - 1]:
@@ -247,6 +266,8 @@ class Plan:
                             cand = _Cand(len(self.cands), rank, passage.start, text, n_sent, ids[i:], ends,
                                          start, opens=start == s, upper=text[start].isupper(),
                                          name_first=_first_word(text, start) in self.names,
+                                         pronoun_led=any(w.lower() in _PRONOUNS for w in
+                                                         _WORDS.findall(text, start, start + 80)[:PRONOUN_WORDS]),
                                          speaker=voice_at((voices or {}).get(rank), start))
                             intro = _INTRO.match(text, start, spans[i][1]) is not None
                             for j in range(i, i + 1 if single else len(spans)):
@@ -256,8 +277,10 @@ class Plan:
                                     continue       # "If they attack", "The answer is:", "He called it “", "… – if"
                                 if (j == i and intro) or (j > i and len(text[spans[j][0]:end].split()) < 3):
                                     continue       # "As a popular saying goes", "…, notably"
-                                if j < len(spans) - 1 and not _LEAD_CONJ.match(text, spans[j + 1][0]):
-                                    continue       # only before ", and …": "The US negotiator in Geneva, Deputy …"
+                                if j < len(spans) - 1 and (not _LEAD_CONJ.match(text, spans[j + 1][0])
+                                                           or _QUALIFIES.match(text, spans[j + 1][0])):
+                                    continue       # only before ", and …" ("The US negotiator in Geneva, Deputy …"),
+                                    #                 not ", but only if …", ", so long as …"
                                 if len(frag.split()) < min_words or (negated and not _NEGATION.search(frag)):
                                     continue
                                 cand.ends.add(end)
@@ -379,6 +402,8 @@ class Decoder:
                     continue
                 m = _WORDS.match(c.text, c.start)
                 if m and m.group().lower() in _NOT_AFTER_CONNECTIVE:
+                    continue
+                if c.pronoun_led:
                     continue
                 if c.negated:                 # a negation is not joined to anything (see the docstring)
                     continue

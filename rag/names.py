@@ -59,9 +59,18 @@ ADJECTIVE_ENDINGS = ("al", "ant", "ent", "ive", "ous", "ible", "able", "ist")
 ADVERB_ZIPF = 2.0       # a word whose -ly form is this frequent is an adjective: "absurd", "sublime"
 
 # titles written short with a full stop, after which a capital is no sentence's first: "Dr. Smith", "St. Petersburg"
-# (not those that also end a sentence as words or abbreviations: "9 p.m. Residents …", "Main St. Yesterday …", "the
-# rep. Nobody …", "gen.", "col.")
-ABBREVIATED_TITLES = frozenset("mr mrs ms mx dr prof hon rt sen gov rev mme capt lt sgt cllr messrs".split())
+# (not "St.", which ends a sentence as often, "on Main St. Yesterday …"; "M." not as the end of "p.m.", "a.m.": "9 p.m.
+# Residents complained")
+ABBREVIATED_TITLES = frozenset("mr mrs ms mx dr prof hon rt sen rep gov rev mme m gen col capt lt sgt cllr fr "
+                               "messrs".split())
+
+
+def _after_title(query: str, matches: list, i: int) -> bool:
+    """Whether the query's word `i` follows a title's full stop ("Dr. Smith", "Gen. Mark Milley", "M. Bell"; not the
+    "m." of "9 p.m.")."""
+    before = matches[i - 1] if i > 0 else None
+    return before is not None and _fold(before.group()) in ABBREVIATED_TITLES \
+        and query[before.start() - 1:before.start()] != "."
 
 # the words Title Case leaves in lower case: articles, conjunctions, short prepositions ("Russian Troops on the Border")
 TITLE_LOWER = frozenset("a an the and but or nor for so yet as at by in of off on per to up via with from into "
@@ -112,7 +121,7 @@ def _names(query: str) -> tuple[tuple[str, bool], ...]:
         word, gap, end = m.group(), query[end:m.start()].rstrip(), m.end()
         # (not after a title's full stop: "Dr. Smith", "Mr. Baker" are mid-sentence, names)
         initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS and not (
-            gap == "." and i > 0 and _fold(matches[i - 1].group()) in ABBREVIATED_TITLES and word[:1].isupper())
+            gap == "." and _after_title(query, matches, i) and word[:1].isupper())
         core, after = _fold(word), previous
         previous = word
         figure = next((f for f in figures if f.start() <= m.start() < f.end()), None)
@@ -258,7 +267,7 @@ def _name_phrases(query: str) -> tuple[tuple[str, ...], ...]:      # (a search a
         gap = query[end or 0:m.start()].rstrip()
         # (not after a title's full stop: "Dr. Smith", "Mr. Baker" are mid-sentence, names)
         initial = m.start() == 0 or gap[-1:] in _SENTENCE_END_CHARS and not (
-            gap == "." and i > 0 and _fold(matches[i - 1].group()) in ABBREVIATED_TITLES and word[:1].isupper())
+            gap == "." and _after_title(query, matches, i) and word[:1].isupper())
         core = _fold(word)
         capital = word[:1].isupper() and word[:1].isalpha() and not _is_stop(core) and core not in HONORIFICS \
             and not (initial and (is_common(core) or _inflected(core))) \

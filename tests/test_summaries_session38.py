@@ -52,3 +52,50 @@ def test_no_fragment_of_another_quote_opening_with_a_pronoun_is_joined_after_a_c
     first = next(c for c in plan.cands if c.rank == 1 and c.opens)
     after = grounded.Decoder(plan)._limits(True, frags=((first.id, min(first.ends)),))
     assert not any(plan.cands[c].text[plan.cands[c].start:].lower().startswith("we ") for c in after)
+
+
+# ---- a re-review of the fix (session 38) ----
+
+def test_a_condition_or_hedge_anywhere_in_the_sentence_keeps_its_claim_out():
+    options = _options(_plan([
+        "If the Kestrel Trust raises 400,000 pounds by December – and frankly I doubt they will – I will sell them "
+        "the lighthouse.",
+        "The museum will move into the old customs house – the building the council bought last year – as long as "
+        "the lottery grant comes through.",
+        "The new ferry will be running by June – according to the operator, who spoke to us in January.",
+        "The operator says – and I doubt it very much – the new ferry will be running by June this year.",
+        "We will sell the pier to the Trust, but only if the trust raises the money.",
+        "The pool will reopen in May, so long as the boiler passes its inspection.",
+    ]))
+    for claim in ("I will sell them the lighthouse", "If the Kestrel Trust raises 400,000 pounds by December",
+                  "The museum will move into the old customs house", "The new ferry will be running by June",
+                  "the new ferry will be running by June this year", "We will sell the pier to the Trust",
+                  "The pool will reopen in May"):
+        assert claim not in options, claim
+
+
+def test_a_time_or_a_cause_after_a_dash_leaves_the_statement_before_it():
+    options = _options(_plan(["The plant opened in the spring of 1990 – since then its output has doubled every "
+                              "decade.",
+                              "The roof was replaced in 2019 – because the old one had started leaking badly."]))
+    assert {"The plant opened in the spring of 1990", "The roof was replaced in 2019"} <= options
+
+
+def test_no_fragment_with_a_pronoun_among_its_first_words_is_joined_after_a_connective():
+    texts = ["The board will raise mooring fees by 12 percent in April.",
+             "The repair quote came in at 85,000 pounds – then we thought that was reasonable, and all of them "
+             "agreed."]
+    plan = _plan(texts)
+    first = next(c for c in plan.cands if c.rank == 1 and c.opens)
+    after = grounded.Decoder(plan)._limits(True, frags=((first.id, min(first.ends)),))
+    assert all(plan.cands[c].rank == 1 or not plan.cands[c].pronoun_led for c in after)
+    assert not any(plan.cands[c].text[plan.cands[c].start:].startswith(("then we", "all of them")) for c in after)
+
+
+def test_a_name_after_an_abbreviated_title_is_a_name_but_not_after_a_time():
+    from rag.names import query_names
+
+    assert {"mark", "milley"} <= set(query_names("What did Gen. Mark Milley say?"))
+    assert query_names("What did Rep. Young ask?") == ["young"]
+    assert query_names("What did M. Bell say?") == ["bell"]
+    assert query_names("The meeting ended at 9 a.m. Residents complained, why?") == []

@@ -98,16 +98,21 @@ _ENDING = _OPENING | {""}    # a fragment may end where its segment ends only be
 # if the trust raises 400,000 pounds", "running by June – at least that's what the operator told us")
 # (a condition, a hedge, an attribution; not a time or a cause, "– since then output doubled", which leave the
 # statement before them standing)
-_QUALIFIES = re.compile(r"(?:(?:and|but|so)\s+)?(?:(?:frankly|honestly)\s+)?(?:if|unless|provided|providing|as\s+long\s+as|"
-                        r"so\s+long\s+as|on\s+condition|even\s+if|only\s+if|assuming|subject\s+to|depending|except|"
-                        r"at\s+least|at\s+most|or\s+so|maybe|perhaps|possibly|probably|apparently|allegedly|reportedly|"
-                        r"supposedly|hopefully|in\s+theory|in\s+principle|according\s+to|or\s+not|i\s+think|i\s+believe|"
-                        r"we\s+think|we\s+believe|we\s+hope|i\s+hope|i\s+doubt|we\s+doubt|i\s+wouldn't|i\s+would\s+not|"
-                        r"i'm\s+not\s+sure|i\s+am\s+not\s+sure|who\s+knows)\b", re.I)
-# a segment ending in these reports or doubts what the next says ("The operator says – and I doubt it – the ferry …")
-_REPORTS = re.compile(r"\b(?:says?|said|tells?|told(?:\s+\w+)?|thinks?|thought|believes?|believed|claims?|claimed|"
-                      r"reckons?|hopes?|expects?|argues?|insists?|doubts?|doubted|suggests?|suggested|according\s+to)$",
-                      re.I)
+_CONDITION = (r"(?:if|unless|provided|providing|as\s+long\s+as|so\s+long\s+as|on\s+condition|even\s+if|only\s+if|"
+              r"assuming|subject\s+to|depending|though|although|even\s+though|until|(?:that|it|this|which|all)\s+"
+              r"depends|i\s+doubt|we\s+doubt|i\s+wouldn't|i\s+would\s+not|i'm\s+not\s+sure|i\s+am\s+not\s+sure|"
+              r"who\s+knows)\b")
+_HEDGE = (r"(?:at\s+least(?!\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|a\s+dozen|a\s+hundred))|"
+          r"at\s+most(?!\s+\d)|or\s+so|maybe|perhaps|possibly|probably|apparently|allegedly|reportedly|supposedly|"
+          r"hopefully|in\s+theory|in\s+principle|according\s+to|or\s+not|except|i\s+think|i\s+believe|we\s+think|"
+          r"we\s+believe|we\s+hope|i\s+hope)\b")
+_LEAD = r"(?:(?:and|but|so|or|that\s+is,?)\s+)?(?:(?:frankly|honestly)\s+)?"
+_QUALIFIES = re.compile(_LEAD + f"(?:{_CONDITION}|{_HEDGE})", re.I)    # (the segment right after a claim)
+_QUALIFIES_AFTER = re.compile(f"(?:{_CONDITION}|{_HEDGE})", re.I)    # (after an aside: not "and if you ask me …")
+_CONDITIONAL = re.compile(_LEAD + _CONDITION, re.I)     # (a segment before a claim: "If …", "and I doubt they will")
+# a segment ending in these reports what the next says ("The operator says – and I doubt it – the ferry …")
+_REPORTS = re.compile(r"\b(?:says|said|told\s+(?:us|me|them)|thinks|believes|reckons|insists|argues|according\s+to)$",
+                      re.I)     # (not "claims", "hopes", "doubts", "thought": "the insurance claims – the pier …")
 # after "and"/"but", a clause that opens with these has no subject of its own ("…, and has been useful")
 _VERB_FIRST = {"has", "have", "had", "is", "are", "was", "were", "will", "would", "can", "could", "should", "may",
                "might", "must", "does", "do", "did", "been", "being", "shall"}
@@ -240,19 +245,26 @@ class Plan:
                 after = ""                    # the boundary before the segment ("" at the sentence start)
                 segments = list(_segments(text, s, e))
                 for n, (a, b, term) in enumerate(segments):
-                    # a condition, hedge or attribution in any segment after this one (an aside between dashes may
-                    # stand between: "… customs house – the building the council bought – as long as the grant …")
-                    qualified = any(_QUALIFIES.match(text, later[0]) for later in segments[n + 1:])
-                    # ... or in any before it, or a segment before that reports it ("If the Trust raises it – and I
-                    # doubt they will – I will sell them the lighthouse"): no fragment opens after the dash
-                    hedged = any(_QUALIFIES.match(text, before[0]) or _REPORTS.search(text, before[0], before[1])
-                                 for before in segments[:n])
+                    # a condition, hedge or attribution in the segment after this one, or after an aside between
+                    # dashes ("… customs house – the building the council bought – as long as the grant …"; not a
+                    # clause of its own, "– the mayor cut the ribbon – and if you ask me it looks great"): no
+                    # fragment of this segment ends
+                    qualified = n + 1 < len(segments) and _QUALIFIES.match(text, segments[n + 1][0]) is not None \
+                        or n + 2 < len(segments) and _QUALIFIES_AFTER.match(text, segments[n + 2][0]) is not None
+                    # ... nor opens after a condition before it ("If the Trust raises it – and I doubt they will – I
+                    # will sell them the lighthouse"), nor after a segment that reports it ("The operator says – …")
+                    hedged = any(_CONDITIONAL.match(text, before[0]) for before in segments[:n]) or n > 0 and \
+                        _REPORTS.search(text, segments[n - 1][0], segments[n - 1][1]) is not None
+                    if hedged or qualified:
+                        after = term
+                        n_clause += len(_clauses(text, a, b))
+                        continue
                     spans = _clauses(text, a, b)
                     ids = list(range(n_clause, n_clause + len(spans)))
                     n_clause += len(spans)
                     ends = dict(zip(ids, (ce for _, ce in spans)))
                     subordinate = [bool(_SUBORDINATE.match(text[cs:ce])) for cs, ce in spans]
-                    opening = a == s or after in _OPENING and not hedged
+                    opening = a == s or after in _OPENING
                     after = term
                     for i, (cs, ce) in enumerate(spans):
                         if i > 0 and subordinate[i - 1]:
@@ -266,14 +278,15 @@ class Plan:
                             cand = _Cand(len(self.cands), rank, passage.start, text, n_sent, ids[i:], ends,
                                          start, opens=start == s, upper=text[start].isupper(),
                                          name_first=_first_word(text, start) in self.names,
-                                         pronoun_led=any(w.lower() in _PRONOUNS for w in
-                                                         _WORDS.findall(text, start, start + 80)[:PRONOUN_WORDS]),
+                                         pronoun_led=any(w.lower() in _PRONOUNS and not (w.isupper() and len(w) > 1)
+                                                         for w in _WORDS.findall(text, start, spans[i][1])
+                                                         [:PRONOUN_WORDS]),
                                          speaker=voice_at((voices or {}).get(rank), start))
                             intro = _INTRO.match(text, start, spans[i][1]) is not None
                             for j in range(i, i + 1 if single else len(spans)):
                                 end = spans[j][1]
                                 frag = text[start:end]
-                                if subordinate[j] or (j == len(spans) - 1 and (term not in _ENDING or qualified)):
+                                if subordinate[j] or (j == len(spans) - 1 and term not in _ENDING):
                                     continue       # "If they attack", "The answer is:", "He called it “", "… – if"
                                 if (j == i and intro) or (j > i and len(text[spans[j][0]:end].split()) < 3):
                                     continue       # "As a popular saying goes", "…, notably"

@@ -66,10 +66,10 @@ ABBREVIATED_TITLES = frozenset("mr mrs ms mx dr prof hon rt sen rep gov rev mme 
 
 
 def _after_title(query: str, matches: list, i: int) -> bool:
-    """Whether the query's word `i` follows a title's full stop ("Dr. Smith", "Gen. Mark Milley", "M. Bell"; not the
-    "m." of "9 p.m.")."""
+    """Whether the query's word `i` follows a title's full stop, the title capitalised as before a name ("Dr. Smith",
+    "Gen. Mark Milley", "M. Bell"; not the "m." of "9 p.m." nor "50 m.", "the rep.", "the latest gen.")."""
     before = matches[i - 1] if i > 0 else None
-    return before is not None and _fold(before.group()) in ABBREVIATED_TITLES \
+    return before is not None and before.group()[:1].isupper() and _fold(before.group()) in ABBREVIATED_TITLES \
         and query[before.start() - 1:before.start()] != "."
 
 # the words Title Case leaves in lower case: articles, conjunctions, short prepositions ("Russian Troops on the Border")

@@ -56,6 +56,15 @@ def test_a_chair_handing_the_floor_over_answers_no_question():
     assert all(p.question for p in answers)
 
 
+def _answered(text: str, speaker: str, *answers: str) -> dict[str, Passage]:
+    """The passages of `text` parsed, by their text, once each of `answers` is checked to be `speaker`'s answer, with
+    its question."""
+    said = {p.text: p for p in parse(Document(id="q.txt", text=text))[1]}
+    for answer in answers:
+        assert said[answer].kind == "answer" and said[answer].speaker == speaker and said[answer].question, answer
+    return said
+
+
 def test_a_chair_who_is_the_one_answering_still_answers():
     # (a central bank's press conference: the chair is the one who answers the questions)
     text = ("Moderator: Welcome to the press conference.\n\n"
@@ -64,11 +73,8 @@ def test_a_chair_who_is_the_one_answering_still_answers():
             "Moderator: Next question, please.\n\n"
             "Question: How worried are you about the banks?\n\n"
             "Chair: The banking system is sound and resilient.\n")
-    _, passages = parse(Document(id="fomc.txt", text=text))
-    said = {p.text: p for p in passages}
-    for answer in ("We will decide meeting by meeting, looking at the data.",
-                   "The banking system is sound and resilient."):
-        assert said[answer].kind == "answer" and said[answer].speaker == "Chair" and said[answer].question
+    said = _answered(text, "Chair", "We will decide meeting by meeting, looking at the data.",
+                     "The banking system is sound and resilient.")
     assert said["Next question, please."].kind == "turn" and said["Next question, please."].question is None
 
 
@@ -164,11 +170,8 @@ def test_a_chairman_who_answers_a_company_meeting_s_questions_still_answers():
             "Chief Executive: I do, with a new operations director.\n\n"
             "Question: Will the board change?\n\n"
             "Chairman: Two directors retire this year.\n")
-    _, passages = parse(Document(id="agm.txt", text=text))
-    said = {p.text: p for p in passages}
-    for answer in ("Because the profits fell by a third and the board must keep cash for the new plant.",
-                   "In the spring of next year, if the permits come through.", "Two directors retire this year."):
-        assert said[answer].kind == "answer" and said[answer].speaker == "Chairman" and said[answer].question
+    said = _answered(text, "Chairman", "Because the profits fell by a third and the board must keep cash for the new "
+                     "plant.", "In the spring of next year, if the permits come through.", "Two directors retire this year.")
     assert said["I do, with a new operations director."].kind == "answer"
 
 
